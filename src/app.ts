@@ -1,0 +1,72 @@
+/**
+ * Starts everything an API process needs: database (external or embedded, migrated), TF.js
+ * backend, pub/sub, job queue, schema, HTTP + websocket server, and (unless WORKER_ENABLED=false)
+ * a training worker in the same process. Used by src/main.ts and by the tests.
+ */
+import path from 'node:path';
+import type { Config } from './config';
+import { createSchema } from './graphql/schema';
+import { startHttpServer, type HttpServer } from './graphql/server';
+import { startQueue, type JobQueue } from './jobs/queue';
+import { openDatabase, type Database } from './lib/db';
+import type { Logger } from './lib/logger';
+import { projectRoot } from './lib/paths';
+import { createPgPubSub, type PubSub } from './lib/pubsub';
+import { devSecret } from './lib/secrets';
+import { initBackend } from './ml/tf';
+import { createServices, createTaskHandlers, type Services } from './services';
+
+export interface App {
+  server: HttpServer;
+  services: Services;
+  db: Database;
+  adminSecret: string;
+  tfBackend: string;
+  stop(): Promise<void>;
+}
+
+/** The package version, shown by `serverInfo`. */
+export const VERSION: string = require(path.join(projectRoot(), 'package.json')).version;
+
+/** Opens the database, pub/sub and queue shared by API and worker processes. */
+export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string }> {
+  const db = await openDatabase(config, log);
+  const tfBackend = await initBackend(config.TF_BACKEND);
+  log.info({ tfBackend }, 'TensorFlow.js backend ready');
+  const pubsub = await createPgPubSub(db.url, log);
+  const queue = await startQueue(db.url, log);
+  return { db, pubsub, queue, tfBackend };
+}
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
+  const dataDir = path.join(projectRoot(), '.data');
+  const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
+  const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
+  if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
+  const services = createServices({ prisma: db.prisma, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
+  if (config.WORKER_ENABLED) await queue.work(createTaskHandlers({ prisma: db.prisma, pubsub, log }));
+  const schema = await createSchema();
+  const server = await startHttpServer({
+    schema,
+    base: { services, config, version: VERSION },
+    prisma: db.prisma,
+    log,
+    host: config.HOST,
+    port: config.PORT,
+  });
+  return {
+    server,
+    services,
+    db,
+    adminSecret: admin.value,
+    tfBackend,
+    async stop() {
+      await server.close();
+      await queue.stop();
+      await pubsub.close();
+      await services.modelCache.clear();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Configuration: the environment, parsed and validated once at start.
+ * Every bad value stops the process with a message naming the variable and the value.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HTTP and websocket port. 0 picks a free one. (Default: 4000) */
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  /** PostgreSQL URL. When unset, an embedded PostgreSQL is started under EMBEDDED_PG_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  /** Port of the embedded PostgreSQL. 0 picks a free one. (Default: 54329) */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  /** Secret for `createTenant` (header `X-Admin-Secret`). Generated into .data/ when unset outside production. */
+  ADMIN_SECRET: z.string().min(16).optional(),
+  /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
+  JWT_SECRET: z.string().min(32).optional(),
+  /** JWT lifetime, seconds. (Default: 900 = 15 min) */
+  JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  JWT_ISSUER: z.string().default('maas'),
+  JWT_AUDIENCE: z.string().default('maas-api'),
+  /** Run a training worker inside the API process. (Default: true) */
+  WORKER_ENABLED: bool.default(true),
+  /** Force a TF.js backend: tensorflow (tfjs-node), wasm or cpu. (Default: best available) */
+  TF_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Most rows one `predict` call may send. (Default: 10000) */
+  MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
+  /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
+  GRAPHQL_SANDBOX: bool.default(true),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/**
+ * Parses `env` into a typed {@link Config}.
+ * @throws Error listing every invalid variable with the value it had.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `  ${key}=${JSON.stringify(env[key])}: ${issue.message}`;
+    });
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && (!parsed.data.ADMIN_SECRET || !parsed.data.JWT_SECRET)) {
+    throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET must be set when NODE_ENV=production');
+  }
+  return parsed.data;
+}

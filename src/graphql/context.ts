@@ -1,0 +1,42 @@
+/**
+ * Per-request (HTTP) and per-connection (websocket) context. The actor is resolved by the same
+ * function for both; a bad credential is kept as `authError` and reported by the auth checker, so
+ * the error carries its code instead of failing the whole transport.
+ */
+import type { Config } from '../config';
+import { AppError } from '../lib/errors';
+import type { Actor } from '../modules/auth/actor';
+import type { Services } from '../services';
+
+export interface Context {
+  actor?: Actor;
+  authError?: AppError;
+  /** The `X-Admin-Secret` header, for createTenant only. */
+  adminSecret?: string;
+  services: Services;
+  config: Config;
+  version: string;
+  requestId: string;
+}
+
+export interface BaseContext {
+  services: Services;
+  config: Config;
+  version: string;
+}
+
+/** Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). */
+export async function buildContext(
+  base: BaseContext,
+  authorization: string | undefined,
+  adminSecret: string | undefined,
+  requestId: string,
+): Promise<Context> {
+  try {
+    const actor = await base.services.auth.authenticate(authorization);
+    return { ...base, actor, adminSecret, requestId };
+  } catch (err) {
+    if (err instanceof AppError) return { ...base, authError: err, adminSecret, requestId };
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * One place that turns thrown errors into GraphQL errors: AppError -> its code in
+ * `extensions.code`; GraphQL's own validation and coercion errors keep theirs; anything else
+ * becomes INTERNAL_SERVER_ERROR with a generic message, logged with the request id.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+function originalOf(error: unknown): unknown {
+  let e = error;
+  while (e instanceof GraphQLError && e.originalError) e = e.originalError;
+  return e;
+}
+
+export function makeFormatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = originalOf(error);
+    if (original instanceof AppError) {
+      return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH.has(code)) return { ...formatted, extensions: { code } };
+    if (!(original instanceof Error) && error instanceof GraphQLError && !error.originalError && !code) {
+      // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was wrong.
+      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    log.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The job queue: pg-boss on the same PostgreSQL (schema `pgboss`), so API processes enqueue and
+ * workers on any machine claim jobs with SELECT … FOR UPDATE SKIP LOCKED: each job runs once.
+ */
+import PgBoss from 'pg-boss';
+import type { Logger } from '../lib/logger';
+import { queueName, TASKS, type TaskName, type TaskPayload } from './tasks';
+
+export type TaskHandler<K extends TaskName> = (payload: TaskPayload<K>, job: { id: string; retryCount: number }) => Promise<void>;
+export type TaskHandlers = { [K in TaskName]: TaskHandler<K> };
+
+export interface JobQueue {
+  /** Validates the payload and enqueues it. @returns the job id. */
+  enqueue<K extends TaskName>(task: K, payload: TaskPayload<K>): Promise<string>;
+  /** Starts claiming jobs for every task, one at a time per task (training is CPU-bound). */
+  work(handlers: TaskHandlers): Promise<void>;
+  /** Stops claiming, waits up to `timeoutMs` for running jobs, then closes. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** How often an idle worker looks for jobs, seconds (pg-boss' minimum is 0.5). */
+const POLL_SECONDS = 0.5;
+
+export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQueue> {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
+  boss.on('error', (err) => log.error({ err: err.message }, 'job queue error'));
+  await boss.start();
+  for (const task of Object.keys(TASKS) as TaskName[]) {
+    const name = queueName(task);
+    const { retryLimit, expireInSeconds } = TASKS[task];
+    if (!(await boss.getQueue(name))) {
+      await boss.createQueue(name, { name, retryLimit, retryDelay: 1, expireInSeconds }).catch(async (err) => {
+        if (!(await boss.getQueue(name))) throw err; // another process created it first: fine
+      });
+    }
+  }
+  return {
+    async enqueue(task, payload) {
+      const data = TASKS[task].payload.parse(payload);
+      const id = await boss.send(queueName(task), data);
+      if (!id) throw new Error(`Job queue refused a '${task}' job`);
+      return id;
+    },
+    async work(handlers) {
+      for (const task of Object.keys(TASKS) as TaskName[]) {
+        await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
+          const payload = TASKS[task].payload.parse(job.data);
+          await handlers[task](payload, { id: job.id, retryCount: job.retryCount });
+        });
+      }
+    },
+    async stop(timeoutMs = 30_000) {
+      await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The task list: name -> version, payload schema, retry and lease settings. Producers (API) and
+ * consumers (workers) share it, so a payload is validated on both sides. Bump `version` when a
+ * payload changes shape: the queue name carries it, so old workers never see new payloads.
+ */
+import { z } from 'zod';
+
+export const TASKS = {
+  'training-run': {
+    version: 1,
+    payload: z.object({ tenantId: z.string().min(1), runId: z.string().min(1) }),
+    /** Transient failures (e.g. a lost database connection) are retried this many times. */
+    retryLimit: 2,
+    /** Seconds before a claimed job whose worker vanished is handed to another worker. */
+    expireInSeconds: 3600,
+  },
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskPayload<K extends TaskName> = z.infer<(typeof TASKS)[K]['payload']>;
+
+export const queueName = (task: TaskName) => `${task}.v${TASKS[task].version}`;

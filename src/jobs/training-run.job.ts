@@ -1,0 +1,98 @@
+/**
+ * Executes a training run: claimed from the queue by any worker process, acting as the run's
+ * tenant (system actor). Idempotent: a run that already finished is left alone.
+ *
+ * Failure policy: problems with the data or spec (AppError) are permanent: the run is FAILED with
+ * the error's code and message. Anything else is thrown so the queue retries it; on the last
+ * attempt the run is FAILED with INTERNAL_SERVER_ERROR. Every end publishes one FINAL event.
+ */
+import type { Db } from '../lib/db';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import { withTenant } from '../lib/tenant-tx';
+import { parseCsv } from '../ml/data/csv';
+import { trainFromTable } from '../ml/pipeline';
+import type { TrainingSpec } from '../ml/spec';
+import { decodeText } from '../modules/datasets/dataset.service';
+import type { DatasetRepo } from '../modules/datasets/dataset.repo';
+import type { ModelRepo } from '../modules/registry/model.repo';
+import { progressTopic, type ProgressEvent } from '../modules/training/progress';
+import type { TrainingRunRepo } from '../modules/training/training-run.repo';
+import { TASKS, type TaskPayload } from './tasks';
+
+export interface TrainingJobDeps {
+  prisma: Db;
+  runs: TrainingRunRepo;
+  datasets: DatasetRepo;
+  models: ModelRepo;
+  pubsub: PubSub;
+  log: Logger;
+}
+
+export function trainingRunHandler(deps: TrainingJobDeps) {
+  const { prisma, runs, datasets, models, pubsub, log } = deps;
+
+  return async ({ tenantId, runId }: TaskPayload<'training-run'>, job: { retryCount: number }): Promise<void> => {
+    const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
+    const publish = (e: Omit<ProgressEvent, 'runId'>) => pubsub.publish(progressTopic(runId), { runId, ...e });
+    const fail = async (code: string, message: string) => {
+      const moved = await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'FAILED', failureCode: code, failureMessage: message, finishedAt: new Date() }));
+      if (moved) await publish({ kind: 'FINAL', status: 'FAILED', failureCode: code, failureMessage: message });
+    };
+
+    const loaded = await tx(async (t) => {
+      const run = await runs.find(t, tenantId, runId);
+      if (!run || !(await runs.startAttempt(t, tenantId, runId))) return undefined;
+      const dataset = await datasets.findWithContent(t, tenantId, run.datasetId);
+      return { run, dataset };
+    });
+    if (!loaded) return log.info({ runId }, 'training run already finished or gone; skipping');
+    const { run, dataset } = loaded;
+    const spec = run.spec as unknown as TrainingSpec;
+    const runLog = log.child({ runId, tenantId });
+    runLog.info({ attempt: run.attempts + 1 }, 'training run started');
+
+    try {
+      if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
+      const table = parseCsv(decodeText(Buffer.from(dataset.content)), { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter });
+      const trained = await trainFromTable(table, { target: run.targetColumn, features: run.featureColumns }, spec, async (e) => {
+        const status = await tx(async (t) => {
+          await runs.addEpoch(t, tenantId, runId, e);
+          return (await runs.find(t, tenantId, runId))?.status;
+        });
+        await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
+        return status === 'RUNNING' ? undefined : 'stop';
+      });
+      const version = await tx(async (t) => {
+        const current = await runs.find(t, tenantId, runId);
+        if (current?.status !== 'RUNNING') return undefined; // cancelled meanwhile: no version
+        const created = await models.addVersion(t, tenantId, run.modelName, {
+          trainingRunId: runId,
+          task: trained.preprocessing.target.task,
+          framework: 'tfjs-layers',
+          topology: trained.artifact.topology,
+          weights: trained.artifact.weights,
+          inputSchema: { features: trained.featureNames.map((name) => ({ name, type: 'numeric' })) },
+          outputSchema: { target: trained.preprocessing.target },
+          preprocessing: trained.preprocessing,
+          metrics: trained.metrics,
+        });
+        await runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'SUCCEEDED', finishedAt: new Date() });
+        return created;
+      });
+      if (!version) return runLog.info('training run was cancelled');
+      runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
+      await publish({ kind: 'FINAL', status: 'SUCCEEDED', modelVersionId: version.id });
+    } catch (err) {
+      if (err instanceof AppError) {
+        runLog.info({ code: err.code, message: err.message }, 'training run failed');
+        return fail(err.code, err.message);
+      }
+      runLog.error({ err: (err as Error).message, retryCount: job.retryCount }, 'training run crashed');
+      if (job.retryCount >= TASKS['training-run'].retryLimit) return fail('INTERNAL_SERVER_ERROR', 'Training failed unexpectedly');
+      await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'QUEUED' }));
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * One error type for everything the API reports on purpose, and one catalogue of codes.
+ * The GraphQL formatter (src/graphql/format-error.ts) puts `code` in `extensions.code`;
+ * any other error becomes INTERNAL_SERVER_ERROR with a generic message.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'QUOTA_EXCEEDED',
+  'INVALID_STATE',
+  'MODEL_NOT_READY',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new AppError('BAD_USER_INPUT', message, details);
+
+/** NOT_FOUND with the same shape whether the id does not exist or belongs to another tenant. */
+export const notFound = (kind: string, id: string) => new AppError('NOT_FOUND', `${kind} '${id}' not found`);
+
+/** Quotes a user-supplied value for an error message, shortened to stay readable. */
+export function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}'`;
+}
+
+/**
+ * Suggests the closest candidate by edit distance, for "did you mean" hints.
+ * @returns the best candidate within distance max(2, length/3), or undefined.
+ */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** " (did you mean 'X'?)" or "". */
+export function didYouMean(input: string, candidates: readonly string[]): string {
+  const hint = closest(input, candidates);
+  return hint ? ` (did you mean '${hint}'?)` : '';
+}

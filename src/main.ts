@@ -1,0 +1,27 @@
+/** API process: `npm start`. */
+import 'reflect-metadata';
+import { startApp } from './app';
+import { loadConfig } from './config';
+import { createLogger } from './lib/logger';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const app = await startApp(config, log);
+  log.info({ url: app.server.url, ws: app.server.wsUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED }, 'MaaS API ready (open the URL for Apollo Sandbox)');
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.stop().catch((err) => log.error({ err: err.message }, 'error while shutting down'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+/**
+ * Held-out metrics for a model version, computed on the test split only.
+ * Formulas follow scikit-learn's definitions (sklearn.metrics): accuracy_score,
+ * precision/recall/f1 (binary: positive = classes[1]; multiclass: macro average), roc_auc_score
+ * (rank statistic, ties averaged), log_loss (probabilities clipped to [1e-7, 1 - 1e-7], as Keras'
+ * epsilon), mean_squared_error, mean_absolute_error, r2_score.
+ */
+import type { Task } from './spec';
+
+export interface EvaluationMetrics {
+  task: Task;
+  /** Rows in the test split. */
+  testRows: number;
+  accuracy?: number;
+  precision?: number;
+  recall?: number;
+  f1?: number;
+  rocAuc?: number;
+  logLoss?: number;
+  /** confusionMatrix[actual][predicted], in the order of the target's classes. */
+  confusionMatrix?: number[][];
+  mse?: number;
+  rmse?: number;
+  mae?: number;
+  r2?: number;
+}
+
+const EPS = 1e-7;
+const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
+
+/**
+ * @param outputs network outputs [rows, units] row-major (probabilities or values).
+ * @param y true labels [rows, width]: class index (width 1), one-hot (width = classes) or value.
+ */
+export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classCount = 2): EvaluationMetrics {
+  if (rows === 0) return { task, testRows: 0 };
+  if (task === 'regression') return regression(outputs, y, rows);
+  const width = y.length / rows;
+  const units = outputs.length / rows;
+  const actual = new Int32Array(rows);
+  const predicted = new Int32Array(rows);
+  const probTrue = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    actual[i] = width === 1 ? y[i] : argmax(y.subarray(i * width, (i + 1) * width));
+    if (task === 'binary') {
+      const p1 = outputs[i];
+      predicted[i] = p1 >= 0.5 ? 1 : 0;
+      probTrue[i] = actual[i] === 1 ? p1 : 1 - p1;
+    } else {
+      const probs = outputs.subarray(i * units, (i + 1) * units);
+      predicted[i] = argmax(probs);
+      probTrue[i] = probs[actual[i]];
+    }
+  }
+  const k = task === 'binary' ? 2 : classCount;
+  const confusionMatrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < rows; i++) confusionMatrix[actual[i]][predicted[i]]++;
+  let correct = 0;
+  let logLoss = 0;
+  for (let i = 0; i < rows; i++) {
+    if (actual[i] === predicted[i]) correct++;
+    logLoss -= Math.log(clip(probTrue[i]));
+  }
+  const perClass = confusionMatrix.map((_, c) => prf(confusionMatrix, c));
+  const summary =
+    task === 'binary'
+      ? perClass[1]
+      : {
+          precision: mean(perClass.map((m) => m.precision)),
+          recall: mean(perClass.map((m) => m.recall)),
+          f1: mean(perClass.map((m) => m.f1)),
+        };
+  return {
+    task,
+    testRows: rows,
+    accuracy: correct / rows,
+    ...summary,
+    ...(task === 'binary' ? { rocAuc: rocAuc(outputs, actual) } : {}),
+    logLoss: logLoss / rows,
+    confusionMatrix,
+  };
+}
+
+function prf(cm: number[][], c: number) {
+  const tp = cm[c][c];
+  const predictedC = cm.reduce((s, row) => s + row[c], 0);
+  const actualC = cm[c].reduce((s, v) => s + v, 0);
+  const precision = predictedC ? tp / predictedC : 0;
+  const recall = actualC ? tp / actualC : 0;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { precision, recall, f1 };
+}
+
+/** Mann-Whitney U / (n+ · n−), with tied scores given their average rank. Undefined with one class. */
+export function rocAuc(scores: ArrayLike<number>, actual: ArrayLike<number>): number | undefined {
+  const n = actual.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const ranks = new Float64Array(n);
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    for (let t = i; t <= j; t++) ranks[order[t]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  let pos = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; i++) {
+    if (actual[i] === 1) {
+      pos++;
+      rankSum += ranks[i];
+    }
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return undefined;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+function regression(outputs: Float32Array, y: Float32Array, rows: number): EvaluationMetrics {
+  let se = 0;
+  let ae = 0;
+  let yMean = 0;
+  for (let i = 0; i < rows; i++) yMean += y[i] / rows;
+  let ss = 0;
+  for (let i = 0; i < rows; i++) {
+    const e = outputs[i] - y[i];
+    se += e * e;
+    ae += Math.abs(e);
+    ss += (y[i] - yMean) ** 2;
+  }
+  const mse = se / rows;
+  return { task: 'regression', testRows: rows, mse, rmse: Math.sqrt(mse), mae: ae / rows, r2: ss > 0 ? 1 - se / ss : 0 };
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+function argmax(xs: ArrayLike<number>): number {
+  let k = 0;
+  for (let j = 1; j < xs.length; j++) if (xs[j] > xs[k]) k = j;
+  return k;
+}

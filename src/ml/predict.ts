@@ -1,0 +1,65 @@
+/**
+ * Model outputs -> predictions in the target's own terms (labels, probabilities, values).
+ */
+import type { Preprocessing } from './preprocess';
+import { transformFeatures } from './preprocess';
+import { tf } from './tf';
+
+export interface Prediction {
+  /** Classification: the predicted class label. */
+  label?: string;
+  /** Classification: probability of the predicted label. */
+  probability?: number;
+  /** Classification: probability of every class, in the order of the target's classes. */
+  probabilities?: number[];
+  /** Regression: the predicted value. */
+  value?: number;
+}
+
+/**
+ * Runs the network on already-transformed features.
+ * @param x row-major [rows, features].
+ * @returns row-major [rows, outputs] (sigmoid/softmax probabilities or regression values).
+ */
+export function runNetwork(model: tf.LayersModel, x: Float32Array, rows: number, features: number): Float32Array {
+  if (rows === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const out = model.predict(tf.tensor2d(x, [rows, features])) as tf.Tensor;
+    return out.dataSync() as Float32Array;
+  });
+}
+
+/**
+ * Decodes network outputs. Binary: output = P(classes[1]); the label is classes[1] when
+ * P >= 0.5 (Keras' `predict` + threshold 0.5). Multiclass: argmax of the softmax.
+ */
+export function decodeOutputs(outputs: Float32Array, rows: number, prep: Preprocessing): Prediction[] {
+  const { task, classes } = prep.target;
+  const units = rows > 0 ? outputs.length / rows : 1;
+  const out: Prediction[] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (task === 'regression') {
+      out[i] = { value: outputs[i] };
+    } else if (task === 'binary') {
+      const p1 = outputs[i];
+      const positive = p1 >= 0.5;
+      out[i] = { label: classes![positive ? 1 : 0], probability: positive ? p1 : 1 - p1, probabilities: [1 - p1, p1] };
+    } else {
+      const probs = Array.from(outputs.subarray(i * units, (i + 1) * units));
+      let k = 0;
+      for (let j = 1; j < units; j++) if (probs[j] > probs[k]) k = j;
+      out[i] = { label: classes![k], probability: probs[k], probabilities: probs };
+    }
+  }
+  return out;
+}
+
+/**
+ * Raw feature rows -> predictions: the stored preprocessing, then the network, then decoding.
+ * @param raw rows of [features] in the model's feature order, NaN = missing.
+ */
+export function predictRaw(model: tf.LayersModel, prep: Preprocessing, raw: ArrayLike<number>[]): Prediction[] {
+  const x = transformFeatures(raw, prep);
+  const outputs = runNetwork(model, x, raw.length, prep.features.length);
+  return decodeOutputs(outputs, raw.length, prep);
+}

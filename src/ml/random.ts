@@ -1,0 +1,51 @@
+/**
+ * Seeded randomness, so a training run with the same seed splits and shuffles the same way.
+ * Generator: mulberry32 (Tommy Ettinger, public domain), 32-bit state, period 2^32.
+ */
+
+/** Returns a function giving uniform floats in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Fisher-Yates permutation of 0..n-1 drawn from `random`. */
+export function permutation(n: number, random: () => number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}
+
+export interface Split {
+  /** Row indices used to fit the model (and the preprocessing). */
+  train: number[];
+  /** Taken from the end of the training rows, as Keras' `validation_split` does. */
+  validation: number[];
+  /** Held out: used only to compute the version's metrics. */
+  test: number[];
+}
+
+/**
+ * Shuffles rows with `seed`, holds out round(n * testFraction) rows for testing, then takes
+ * round(nTrain * validationSplit) of the rest for validation.
+ */
+export function splitRows(n: number, testFraction: number, validationSplit: number, seed: number): Split {
+  const order = Array.from(permutation(n, rng(seed)));
+  const nTest = Math.round(n * testFraction);
+  const test = order.slice(0, nTest);
+  const rest = order.slice(nTest);
+  const nVal = Math.round(rest.length * validationSplit);
+  return { train: rest.slice(0, rest.length - nVal), validation: rest.slice(rest.length - nVal), test };
+}

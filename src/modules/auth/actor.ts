@@ -1,0 +1,34 @@
+/**
+ * Who is calling. Resolved once per HTTP request and once per websocket connection
+ * (src/graphql/context.ts), then passed explicitly to every service call.
+ */
+export const SCOPES = [
+  'datasets:read',
+  'datasets:write',
+  'training:read',
+  'training:run',
+  'models:read',
+  'models:write',
+  'predict',
+  'admin',
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+export interface Actor {
+  kind: 'user' | 'apiKey' | 'system';
+  /** API key id (for JWTs, the key the token was issued for), or 'system'. */
+  id: string;
+  tenantId: string;
+  scopes: readonly Scope[];
+}
+
+/** True when the actor holds `scope` or `admin`. */
+export function hasScope(actor: Actor, scope: Scope): boolean {
+  return actor.scopes.includes('admin') || actor.scopes.includes(scope);
+}
+
+/** The actor job handlers act as: all rights, one tenant. */
+export function systemActor(tenantId: string): Actor {
+  return { kind: 'system', id: 'system', tenantId, scopes: ['admin'] };
+}

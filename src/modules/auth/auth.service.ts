@@ -1,0 +1,65 @@
+/**
+ * Authentication: `Authorization: Bearer <API key | JWT>` -> {@link Actor}.
+ * The same function serves HTTP requests and websocket connections.
+ */
+import type { Db } from '../../lib/db';
+import { AppError } from '../../lib/errors';
+import { type Actor, type Scope } from './actor';
+import { hashKey, parseApiKey, sameHash } from './api-key';
+import { signToken, verifyToken, type JwtSettings } from './jwt';
+
+const unauthenticated = (why: string) => new AppError('UNAUTHENTICATED', `Authentication failed: ${why}`);
+
+interface KeyRow {
+  id: string;
+  tenantId: string;
+  hash: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export class AuthService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly jwt: JwtSettings,
+  ) {}
+
+  /**
+   * @param authorization the raw header value, e.g. `Bearer mk_…` or `Bearer eyJ…`.
+   * @returns undefined when no credential is presented (public fields may still be called).
+   * @throws AppError UNAUTHENTICATED for a malformed, unknown, revoked or expired credential.
+   */
+  async authenticate(authorization: string | undefined): Promise<Actor | undefined> {
+    if (!authorization) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!m) throw unauthenticated("use 'Authorization: Bearer <API key or token>'");
+    const credential = m[1];
+    if (credential.startsWith('mk_')) return this.fromApiKey(credential);
+    const claims = verifyToken(this.jwt, credential);
+    const key = await this.prisma.apiKey.findUnique({ where: { id: claims.sub } });
+    if (!key || key.tenantId !== claims.tid) throw unauthenticated('the token is invalid');
+    this.checkUsable(key);
+    const scopes = claims.scopes.filter((s) => key.scopes.includes(s));
+    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes };
+  }
+
+  /** Issues a short-lived JWT carrying the actor's tenant and scopes. */
+  issueToken(actor: Actor): { token: string; expiresAt: Date } {
+    return signToken(this.jwt, { sub: actor.id, tid: actor.tenantId, scopes: [...actor.scopes] });
+  }
+
+  private async fromApiKey(key: string): Promise<Actor> {
+    const parsed = parseApiKey(key);
+    if (!parsed) throw unauthenticated('the API key is malformed');
+    const row = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
+    if (!row || !sameHash(row.hash, hashKey(key))) throw unauthenticated('the API key is not valid');
+    this.checkUsable(row);
+    return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[] };
+  }
+
+  private checkUsable(key: KeyRow): void {
+    if (key.revokedAt) throw unauthenticated('the API key has been revoked');
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthenticated('the API key has expired');
+  }
+}

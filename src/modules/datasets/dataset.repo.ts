@@ -1,0 +1,53 @@
+/** Datasets: the only place that touches the Dataset table; every method takes the tenant. */
+import type { Tx } from '../../lib/tenant-tx';
+import type { ColumnProfile } from '../../ml/data/profile';
+
+/** Everything but the bytes, for listings and GraphQL. */
+const summary = {
+  id: true,
+  name: true,
+  filename: true,
+  sizeBytes: true,
+  rowCount: true,
+  hasHeader: true,
+  delimiter: true,
+  columns: true,
+  createdAt: true,
+} as const;
+
+export interface NewDataset {
+  name: string;
+  filename: string | null;
+  content: Buffer;
+  rowCount: number;
+  hasHeader: boolean;
+  delimiter: string;
+  columns: ColumnProfile[];
+}
+
+export class DatasetRepo {
+  create(tx: Tx, tenantId: string, d: NewDataset) {
+    return tx.dataset.create({
+      data: { ...d, tenantId, sizeBytes: d.content.length, content: new Uint8Array(d.content), columns: d.columns as object[] },
+      select: summary,
+    });
+  }
+
+  find(tx: Tx, tenantId: string, id: string) {
+    return tx.dataset.findFirst({ where: { id, tenantId }, select: summary });
+  }
+
+  findWithContent(tx: Tx, tenantId: string, id: string) {
+    return tx.dataset.findFirst({ where: { id, tenantId } });
+  }
+
+  list(tx: Tx, tenantId: string, take: number) {
+    return tx.dataset.findMany({ where: { tenantId }, select: summary, orderBy: { createdAt: 'desc' }, take });
+  }
+
+  /** @returns whether a row was deleted. */
+  async delete(tx: Tx, tenantId: string, id: string) {
+    const { count } = await tx.dataset.deleteMany({ where: { id, tenantId } });
+    return count > 0;
+  }
+}

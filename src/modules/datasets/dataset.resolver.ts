@@ -1,0 +1,72 @@
+import type { Readable } from 'node:stream';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
+import type { Context } from '../../graphql/context';
+import { badInput } from '../../lib/errors';
+import { Dataset } from './dataset.type';
+
+/** Reads an upload stream into memory, refusing more than `limit` bytes. */
+async function readUpload(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw badInput(`file is larger than the upload limit of ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if ((err as { status?: number }).status === 413) throw badInput(`file is larger than the upload limit of ${limit} bytes`);
+    throw err;
+  }
+  return Buffer.concat(chunks);
+}
+
+@Resolver(() => Dataset)
+export class DatasetResolver {
+  @Authorized('datasets:write')
+  @Mutation(() => Dataset, {
+    description:
+      'Uploads a CSV, as a multipart file (`file`) or inline text (`csv`, for small files): exactly one of the two. ' +
+      'Header and delimiter are detected; `hasHeader` overrides the detection.',
+  })
+  async uploadDataset(
+    @Arg('name') name: string,
+    @Arg('file', () => GraphQLUpload, { nullable: true }) file: Promise<FileUpload> | null,
+    @Arg('csv', () => String, { nullable: true }) csv: string | null,
+    @Arg('hasHeader', () => Boolean, { nullable: true }) hasHeader: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<Dataset> {
+    if ((file == null) === (csv == null)) throw badInput('uploadDataset takes exactly one of `file` and `csv`');
+    const limit = ctx.config.MAX_UPLOAD_BYTES;
+    let content: Buffer;
+    let filename: string | null = null;
+    if (file) {
+      const upload = await file;
+      filename = upload.filename;
+      content = await readUpload(upload.createReadStream(), limit);
+    } else {
+      content = Buffer.from(csv!, 'utf8');
+      if (content.length > limit) throw badInput(`csv is larger than the upload limit of ${limit} bytes`);
+    }
+    return ctx.services.datasets.upload(ctx.actor!, { name, filename, content, hasHeader: hasHeader ?? undefined });
+  }
+
+  @Authorized('datasets:read')
+  @Query(() => Dataset, { description: 'One dataset of your tenant.' })
+  dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Dataset> {
+    return ctx.services.datasets.get(ctx.actor!, id);
+  }
+
+  @Authorized('datasets:read')
+  @Query(() => [Dataset], { description: "Your tenant's datasets, newest first." })
+  datasets(@Arg('take', () => Int, { defaultValue: 100 }) take: number, @Ctx() ctx: Context): Promise<Dataset[]> {
+    return ctx.services.datasets.list(ctx.actor!, Math.min(Math.max(take, 1), 1000));
+  }
+
+  @Authorized('datasets:write')
+  @Mutation(() => Boolean, { description: 'Deletes a dataset and its training runs. Model versions stay.' })
+  deleteDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.datasets.delete(ctx.actor!, id);
+  }
+}

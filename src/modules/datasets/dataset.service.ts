@@ -1,0 +1,82 @@
+import type { Db } from '../../lib/db';
+import { badInput, notFound } from '../../lib/errors';
+import { withTenant } from '../../lib/tenant-tx';
+import { parseCsv } from '../../ml/data/csv';
+import { profileTable, type ColumnProfile } from '../../ml/data/profile';
+import { type Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { DatasetRepo } from './dataset.repo';
+
+export interface UploadInput {
+  name: string;
+  filename: string | null;
+  content: Buffer;
+  hasHeader?: boolean;
+}
+
+/**
+ * Decodes CSV bytes: UTF-8 when valid, otherwise Latin-1 (ISO-8859-1), which every byte sequence is.
+ */
+export function decodeText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+export class DatasetService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly repo: DatasetRepo,
+  ) {}
+
+  /**
+   * Parses, profiles and stores a CSV.
+   * @throws AppError BAD_USER_INPUT for an empty name, empty or ragged CSV (with the line).
+   */
+  async upload(actor: Actor, input: UploadInput) {
+    requireScope(actor, 'datasets:write');
+    const name = input.name.trim();
+    if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
+    const table = parseCsv(decodeText(input.content), { hasHeader: input.hasHeader });
+    const columns = profileTable(table);
+    return withTenant(this.prisma, actor.tenantId, (tx) =>
+      this.repo.create(tx, actor.tenantId, {
+        name,
+        filename: input.filename,
+        content: input.content,
+        rowCount: table.rows.length,
+        hasHeader: table.hasHeader,
+        delimiter: table.delimiter,
+        columns,
+      }),
+    ).then(toView);
+  }
+
+  /** @throws AppError NOT_FOUND when the dataset does not exist or belongs to another tenant. */
+  async get(actor: Actor, id: string) {
+    requireScope(actor, 'datasets:read');
+    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.find(tx, actor.tenantId, id));
+    if (!row) throw notFound('Dataset', id);
+    return toView(row);
+  }
+
+  async list(actor: Actor, take = 100) {
+    requireScope(actor, 'datasets:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.list(tx, actor.tenantId, take));
+    return rows.map(toView);
+  }
+
+  /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */
+  async delete(actor: Actor, id: string) {
+    requireScope(actor, 'datasets:write');
+    const deleted = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.delete(tx, actor.tenantId, id));
+    if (!deleted) throw notFound('Dataset', id);
+    return true;
+  }
+}
+
+function toView<T extends { columns: unknown }>(row: T) {
+  return { ...row, columns: row.columns as ColumnProfile[] };
+}

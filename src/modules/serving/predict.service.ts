@@ -1,0 +1,46 @@
+/**
+ * Predictions: the version's stored preprocessing, then its network, on rows keyed by feature name.
+ */
+import type { Db } from '../../lib/db';
+import { AppError, badInput, notFound } from '../../lib/errors';
+import { withTenant } from '../../lib/tenant-tx';
+import type { ModelArtifact } from '../../ml/artifact';
+import { predictRaw } from '../../ml/predict';
+import { readRows, type Preprocessing } from '../../ml/preprocess';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { ModelRepo } from '../registry/model.repo';
+import type { ModelCache } from './model-cache';
+import type { PredictionResult } from './prediction.type';
+
+export class PredictService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly models: ModelRepo,
+    private readonly cache: ModelCache,
+    private readonly maxRows: number,
+  ) {}
+
+  /**
+   * @param version a version number; undefined = the latest.
+   * @throws AppError BAD_USER_INPUT (no rows, too many rows, bad row), NOT_FOUND (model or version),
+   *   MODEL_NOT_READY (the model has no version yet).
+   */
+  async predict(actor: Actor, modelName: string, version: number | undefined, rows: unknown[]): Promise<PredictionResult> {
+    requireScope(actor, 'predict');
+    if (rows.length === 0) throw badInput('rows is empty: send at least one row');
+    if (rows.length > this.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.maxRows} per call`);
+    const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const found = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName, version);
+      if (found) return found;
+      if (!(await this.models.modelExists(tx, actor.tenantId, modelName))) throw notFound('Model', modelName);
+      if (version !== undefined) throw notFound('Model version', `${modelName}@${version}`);
+      throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
+    });
+    const prep = row.preprocessing as unknown as Preprocessing;
+    const raw = readRows(rows, prep);
+    const artifact: ModelArtifact = { topology: row.topology as Record<string, unknown>, weights: Buffer.from(row.weights) };
+    const model = await this.cache.get(row.id, async () => artifact);
+    return { modelName: row.model.name, version: row.version, modelVersionId: row.id, predictions: predictRaw(model, prep, raw) };
+  }
+}

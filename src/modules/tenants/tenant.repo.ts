@@ -1,0 +1,38 @@
+/** Tenants and their keys. Creating a tenant is the one write that has no tenant yet. */
+import { Prisma } from '../../generated/prisma/client';
+import type { Db } from '../../lib/db';
+import { AppError } from '../../lib/errors';
+import type { Scope } from '../auth/actor';
+
+export interface KeyInput {
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: readonly Scope[];
+  expiresAt?: Date;
+}
+
+export class TenantRepo {
+  constructor(private readonly prisma: Db) {}
+
+  /**
+   * Creates the tenant and its first key in one transaction.
+   * @throws AppError CONFLICT when the name is taken.
+   */
+  async createWithKey(name: string, key: KeyInput) {
+    try {
+      return await this.prisma.tenant.create({
+        data: { name, apiKeys: { create: { ...key, scopes: [...key.scopes] } } },
+      });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw new AppError('CONFLICT', `A tenant named '${name}' already exists`);
+      }
+      throw err;
+    }
+  }
+
+  findById(tenantId: string) {
+    return this.prisma.tenant.findUnique({ where: { id: tenantId } });
+  }
+}

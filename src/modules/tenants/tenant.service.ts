@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import { AppError, badInput, notFound, quote } from '../../lib/errors';
+import { type Actor, SCOPES } from '../auth/actor';
+import { generateApiKey } from '../auth/api-key';
+import type { TenantRepo } from './tenant.repo';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/;
+
+export class TenantService {
+  constructor(
+    private readonly repo: TenantRepo,
+    private readonly adminSecret: string,
+  ) {}
+
+  /**
+   * Creates a tenant and returns its first API key (all scopes) once.
+   * @param presentedSecret the `X-Admin-Secret` header.
+   * @throws AppError UNAUTHENTICATED (no secret), FORBIDDEN (wrong secret), BAD_USER_INPUT (name), CONFLICT (name taken).
+   */
+  async createTenant(presentedSecret: string | undefined, name: string) {
+    if (!presentedSecret) throw new AppError('UNAUTHENTICATED', 'createTenant needs the X-Admin-Secret header');
+    const a = crypto.createHash('sha256').update(presentedSecret).digest();
+    const b = crypto.createHash('sha256').update(this.adminSecret).digest();
+    if (!crypto.timingSafeEqual(a, b)) throw new AppError('FORBIDDEN', 'The X-Admin-Secret header is not valid');
+    if (!NAME.test(name)) {
+      throw badInput(`name ${quote(name)} must be 1-63 letters, digits, spaces, '_', '.' or '-', starting with a letter or digit`);
+    }
+    const key = generateApiKey();
+    const tenant = await this.repo.createWithKey(name, { name: 'initial admin key', prefix: key.prefix, hash: key.hash, scopes: SCOPES });
+    return { tenant, apiKey: key.key };
+  }
+
+  async viewer(actor: Actor) {
+    const tenant = await this.repo.findById(actor.tenantId);
+    if (!tenant) throw notFound('Tenant', actor.tenantId);
+    return { tenantId: tenant.id, tenantName: tenant.name, kind: actor.kind, scopes: [...actor.scopes] };
+  }
+}

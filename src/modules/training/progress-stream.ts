@@ -1,0 +1,67 @@
+import { Repeater } from '@graphql-yoga/subscription';
+import type { ProgressEvent } from './progress';
+import type { RunStatusValue } from './training-run.repo';
+
+interface RunRow {
+  id: string;
+  status: RunStatusValue;
+  spec: unknown;
+  failureCode: string | null;
+  failureMessage: string | null;
+}
+
+interface MetricRow {
+  epoch: number;
+  loss: number;
+  accuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  elapsedMs: number;
+}
+
+/**
+ * Joins stored history and live events into one ordered stream without gaps or repeats:
+ * the live subscription is opened first (by the caller), the stored epochs replayed, then live
+ * epochs after the last replayed one are passed on, and the stream ends after a FINAL event.
+ */
+export function progressStream(
+  run: RunRow,
+  stored: MetricRow[],
+  versionId: string | null,
+  live: Repeater<ProgressEvent>,
+  terminal: readonly RunStatusValue[],
+): Repeater<ProgressEvent> {
+  const epochs = (run.spec as { epochs?: number }).epochs;
+  return new Repeater<ProgressEvent>(async (push, stop) => {
+    let last = 0;
+    for (const m of stored) {
+      await push({ runId: run.id, kind: 'EPOCH', status: 'RUNNING', epochs, ...m });
+      last = m.epoch;
+    }
+    if (terminal.includes(run.status)) {
+      await push({
+        runId: run.id,
+        kind: 'FINAL',
+        status: run.status,
+        failureCode: run.failureCode,
+        failureMessage: run.failureMessage,
+        modelVersionId: versionId,
+      });
+      stop();
+      await live.return();
+      return;
+    }
+    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
+    for (;;) {
+      const next = await Promise.race([live.next(), stopped]);
+      if (next.done) break;
+      const event = next.value;
+      if (event.kind === 'EPOCH' && (event.epoch ?? 0) <= last) continue;
+      if (event.kind === 'EPOCH') last = event.epoch ?? last;
+      await push(event);
+      if (event.kind === 'FINAL') break;
+    }
+    stop();
+    await live.return();
+  });
+}

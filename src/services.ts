@@ -1,0 +1,71 @@
+/**
+ * Composition: repos -> services, shared by the API (src/main.ts), the worker (src/worker.ts)
+ * and the tests.
+ */
+import type { Config } from './config';
+import type { JobQueue } from './jobs/queue';
+import type { TaskHandlers } from './jobs/queue';
+import { trainingRunHandler } from './jobs/training-run.job';
+import type { Db } from './lib/db';
+import type { Logger } from './lib/logger';
+import type { PubSub } from './lib/pubsub';
+import { AuthService } from './modules/auth/auth.service';
+import { DatasetRepo } from './modules/datasets/dataset.repo';
+import { DatasetService } from './modules/datasets/dataset.service';
+import { ModelRepo } from './modules/registry/model.repo';
+import { ModelService } from './modules/registry/model.service';
+import { ModelCache } from './modules/serving/model-cache';
+import { PredictService } from './modules/serving/predict.service';
+import { TenantRepo } from './modules/tenants/tenant.repo';
+import { TenantService } from './modules/tenants/tenant.service';
+import { TrainingRunRepo } from './modules/training/training-run.repo';
+import { TrainingRunService } from './modules/training/training-run.service';
+
+export interface Deps {
+  prisma: Db;
+  pubsub: PubSub;
+  queue: JobQueue;
+  config: Config;
+  log: Logger;
+  adminSecret: string;
+  jwtSecret: string;
+}
+
+export interface Services {
+  auth: AuthService;
+  tenants: TenantService;
+  datasets: DatasetService;
+  training: TrainingRunService;
+  models: ModelService;
+  predict: PredictService;
+  modelCache: ModelCache;
+}
+
+function repos() {
+  return { datasets: new DatasetRepo(), runs: new TrainingRunRepo(), models: new ModelRepo() };
+}
+
+export function createServices(deps: Deps): Services {
+  const { prisma, config } = deps;
+  const r = repos();
+  const modelCache = new ModelCache();
+  return {
+    auth: new AuthService(prisma, {
+      secret: deps.jwtSecret,
+      ttlSeconds: config.JWT_TTL_SECONDS,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
+    datasets: new DatasetService(prisma, r.datasets),
+    training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub),
+    models: new ModelService(prisma, r.models),
+    predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS),
+    modelCache,
+  };
+}
+
+/** The worker's task handlers. */
+export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log'>): TaskHandlers {
+  return { 'training-run': trainingRunHandler({ ...deps, ...repos() }) };
+}
