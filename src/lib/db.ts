@@ -5,7 +5,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
-import { startEmbeddedPostgres } from './embedded-postgres';
 import type { Logger } from './logger';
 import { migrate } from './migrate';
 
@@ -27,9 +26,14 @@ export interface Database {
  * pending migrations.
  */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  // Loaded only when needed: the embedded server's package is ES-module-only and large.
   const embedded = config.DATABASE_URL
     ? undefined
-    : await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, log);
+    : await (require('./embedded-postgres') as typeof import('./embedded-postgres')).startEmbeddedPostgres(
+        config.EMBEDDED_PG_DIR,
+        config.EMBEDDED_PG_PORT,
+        log,
+      );
   const url = config.DATABASE_URL ?? embedded!.url;
   const { applied, total } = await migrate(url);
   log.info({ applied, total, embedded: Boolean(embedded) }, 'database ready');

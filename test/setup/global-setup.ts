@@ -1,1 +1,34 @@
-export default async () => {};
+/**
+ * Once per `npm test`: a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
+ * embedded one in a throwaway folder), and one fresh database per Jest worker.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/lib/embedded-postgres';
+
+const MAX_WORKERS = 4;
+
+export default async function globalSetup(): Promise<void> {
+  let baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-test-pg-'));
+    fs.chmodSync(dir, 0o777); // the embedded server runs as OS user `postgres` when we are root
+    const embedded = await startEmbeddedPostgres(path.join(dir, 'data'), 0);
+    (globalThis as Record<string, unknown>).__embeddedPg = { stop: embedded.stop, dir };
+    baseUrl = embedded.url;
+  }
+  process.env.TEST_DATABASE_BASE_URL = baseUrl;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    for (let w = 1; w <= MAX_WORKERS; w++) {
+      const name = `maas_test_${w}`;
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}

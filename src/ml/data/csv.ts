@@ -44,12 +44,11 @@ export function detectDelimiter(text: string): string {
 const isNumber = (s: string) => s !== '' && Number.isFinite(Number(s));
 
 /**
- * A first row is a header when none of its cells is a number while some column holds numbers
- * below it, or when every cell is distinct text and the row differs in kind from the rest.
+ * A first row is a header when none of its cells is empty or a number while some column holds
+ * numbers below it (or when it is the only row).
  */
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
   if (first.some((c) => c === '' || isNumber(c))) return false;
-  if (new Set(first).size !== first.length) return false;
   if (rest.length === 0) return true;
   return first.some((_, j) => rest.slice(0, 50).some((r) => isNumber(r[j] ?? '')));
 }

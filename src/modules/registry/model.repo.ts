@@ -73,8 +73,15 @@ export class ModelRepo {
     });
   }
 
-  /** Whether the tenant has a model of that name (to tell "no such model" from "no versions yet"). */
-  async modelExists(tx: Tx, tenantId: string, name: string) {
-    return (await tx.model.count({ where: { tenantId, name } })) > 0;
+  /**
+   * Whether the name is known to the tenant without a version: a model row, or a training run
+   * that will create it (to tell "no such model" from "no trained version yet").
+   */
+  async nameKnown(tx: Tx, tenantId: string, name: string) {
+    const [models, runs] = await Promise.all([
+      tx.model.count({ where: { tenantId, name } }),
+      tx.trainingRun.count({ where: { tenantId, modelName: name } }),
+    ]);
+    return models + runs > 0;
   }
 }

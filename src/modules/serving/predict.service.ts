@@ -33,8 +33,9 @@ export class PredictService {
     const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const found = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName, version);
       if (found) return found;
-      if (!(await this.models.modelExists(tx, actor.tenantId, modelName))) throw notFound('Model', modelName);
-      if (version !== undefined) throw notFound('Model version', `${modelName}@${version}`);
+      if (!(await this.models.nameKnown(tx, actor.tenantId, modelName))) throw notFound('Model', modelName);
+      const latest = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName);
+      if (latest) throw notFound('Model version', `${modelName}@${version}`);
       throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
     });
     const prep = row.preprocessing as unknown as Preprocessing;

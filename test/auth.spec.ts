@@ -1,0 +1,71 @@
+/** Credentials: API keys, JWTs issued for them, and what happens with missing or forged ones. */
+import jwt from 'jsonwebtoken';
+import type { App } from '../src/app';
+import { ADMIN_SECRET, JWT_SECRET, startTestApp } from './helpers/app';
+import { createTenant, type TenantBundle } from './helpers/factories';
+import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
+
+let app: App;
+let t: TenantBundle;
+const VIEWER = '{ viewer { tenantId tenantName kind scopes } }';
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app, 'auth');
+});
+afterAll(() => app.stop());
+
+it('creates a tenant only with the admin secret, and names must be unique', async () => {
+  const noSecret = await gql({ url: t.url }, 'mutation { createTenant(name: "x") { apiKey } }');
+  expect(codeOf(noSecret)).toBe('UNAUTHENTICATED');
+  const wrong = await gql({ url: t.url, headers: { 'x-admin-secret': 'nope' } }, 'mutation { createTenant(name: "x") { apiKey } }');
+  expect(codeOf(wrong)).toBe('FORBIDDEN');
+  const dup = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation($n: String!) { createTenant(name: $n) { apiKey } }', { n: t.name });
+  expect(codeOf(dup)).toBe('CONFLICT');
+  expect(dup.errors![0].message).toBe(`A tenant named '${t.name}' already exists`);
+  const bad = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation { createTenant(name: "") { apiKey } }');
+  expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+});
+
+it('stores only a hash of the API key', async () => {
+  const rows = await app.db.prisma.apiKey.findMany({ where: { tenantId: t.tenantId } });
+  expect(rows).toHaveLength(1);
+  expect(JSON.stringify(rows)).not.toContain(t.apiKey);
+  expect(t.apiKey.startsWith(`mk_${rows[0].prefix}_`)).toBe(true);
+});
+
+it('authenticates with the API key and with a JWT issued for it', async () => {
+  const byKey = await gqlOk(t, VIEWER);
+  expect(byKey.viewer).toMatchObject({ tenantId: t.tenantId, tenantName: t.name, kind: 'apiKey' });
+  const issued = await gqlOk(t, 'mutation { issueToken { token expiresAt } }');
+  const ttl = new Date(issued.issueToken.expiresAt).getTime() - Date.now();
+  expect(ttl).toBeGreaterThan(14 * 60_000);
+  expect(ttl).toBeLessThanOrEqual(15 * 60_000);
+  const byToken = await gqlOk({ url: t.url, token: issued.issueToken.token }, VIEWER);
+  expect(byToken.viewer).toEqual(byKey.viewer);
+});
+
+it('answers UNAUTHENTICATED without a credential or with a forged one', async () => {
+  const claims = { tid: t.tenantId, scopes: ['admin'] };
+  const opts = { subject: 'x', issuer: 'maas', audience: 'maas-api' };
+  const apiKeyId = (await app.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: t.tenantId } })).id;
+  const cases: [string, string | undefined, RegExp][] = [
+    ['no credential', undefined, /needs a credential/],
+    ['an unknown key', 'mk_00000000_' + 'A'.repeat(43), /API key is not valid/],
+    ['a malformed key', 'mk_nope', /API key is malformed/],
+    ['a token signed with another secret', jwt.sign(claims, 'another-secret-another-secret-another', { ...opts, subject: apiKeyId }), /token is invalid/],
+    ['an expired token', jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, JWT_SECRET, { ...opts, subject: apiKeyId }), /token has expired/],
+    ['an unsigned token (alg none)', jwt.sign(claims, '', { ...opts, subject: apiKeyId, algorithm: 'none' }), /token is invalid/],
+    ['a token for another audience', jwt.sign(claims, JWT_SECRET, { ...opts, subject: apiKeyId, audience: 'other' }), /token is invalid/],
+  ];
+  for (const [what, token, message] of cases) {
+    const r = await gql({ url: t.url, token }, VIEWER);
+    expect([what, codeOf(r)]).toEqual([what, 'UNAUTHENTICATED']);
+    expect(r.errors![0].message).toMatch(message);
+  }
+});
+
+it('keeps public fields public', async () => {
+  const r = await gqlOk({ url: t.url }, '{ serverInfo { version tfBackend } }');
+  expect(['tensorflow', 'wasm', 'cpu']).toContain(r.serverInfo.tfBackend);
+});
