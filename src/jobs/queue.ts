@@ -3,6 +3,7 @@
  * workers on any machine claim jobs with SELECT … FOR UPDATE SKIP LOCKED: each job runs once.
  */
 import PgBoss from 'pg-boss';
+import { isAdminShutdown } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { queueName, TASKS, type TaskName, type TaskPayload } from './tasks';
 
@@ -23,7 +24,9 @@ const POLL_SECONDS = 0.5;
 
 export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
-  boss.on('error', (err) => log.error({ err: err.message }, 'job queue error'));
+  boss.on('error', (err) =>
+    isAdminShutdown(err) ? log.warn('job queue: database is shutting down') : log.error({ err: err.message }, 'job queue error'),
+  );
   await boss.start();
   for (const task of Object.keys(TASKS) as TaskName[]) {
     const name = queueName(task);

@@ -3,6 +3,7 @@
  * shared by the API and worker processes.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
 import type { Logger } from './logger';
@@ -11,8 +12,17 @@ import { migrate } from './migrate';
 export type Db = PrismaClient;
 export type { Prisma } from '../generated/prisma/client';
 
-export function createPrisma(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+/** True for "terminating connection due to administrator command" (the server is shutting down). */
+export const isAdminShutdown = (err: unknown) => (err as { code?: string })?.code === '57P01';
+
+/**
+ * A Prisma client on its own pg pool. Idle connections the server drops (restart, shutdown) are
+ * logged, not thrown: an 'error' event with no listener would end the process.
+ */
+export function createPrisma(databaseUrl: string, log?: Logger): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  pool.on('error', (err) => log?.warn({ err: err.message }, 'database connection lost'));
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
 }
 
 export interface Database {
@@ -37,7 +47,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   const url = config.DATABASE_URL ?? embedded!.url;
   const { applied, total } = await migrate(url);
   log.info({ applied, total, embedded: Boolean(embedded) }, 'database ready');
-  const prisma = createPrisma(url);
+  const prisma = createPrisma(url, log);
   return {
     url,
     prisma,

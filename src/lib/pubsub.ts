@@ -23,6 +23,7 @@ export interface PubSub {
 /** Connects a listener and returns the pub/sub. */
 export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<PubSub> {
   const publisher = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  publisher.on('error', (err) => log.warn({ err: err.message }, 'pubsub publisher lost a connection'));
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let closed = false;
   let listener: pg.Client;
@@ -35,6 +36,7 @@ export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<
       for (const fn of listeners.get(topic) ?? []) fn(payload);
     });
     client.on('error', (err) => {
+      if (closed) return;
       log.warn({ err: err.message }, 'pubsub listener lost its connection; reconnecting');
       client.end().catch(() => undefined);
       if (!closed) setTimeout(() => connect().catch((e) => log.error({ err: e.message }, 'pubsub reconnect failed')), 500);
