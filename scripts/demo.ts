@@ -47,7 +47,7 @@ async function startLocalServer(): Promise<{ url: string; wsUrl: string; adminSe
     ADMIN_SECRET: adminSecret,
     EMBEDDED_PG_DIR: path.join(pgDir, 'data'),
     EMBEDDED_PG_PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   };
   console.log(`Starting a server on port ${port} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL in ' + pgDir}) ...`);
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });

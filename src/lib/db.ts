@@ -19,10 +19,10 @@ export const isAdminShutdown = (err: unknown) => (err as { code?: string })?.cod
  * A Prisma client on its own pg pool. Idle connections the server drops (restart, shutdown) are
  * logged, not thrown: an 'error' event with no listener would end the process.
  */
-export function createPrisma(databaseUrl: string, log?: Logger): Db {
+export function createPrisma(databaseUrl: string, log?: Logger): { prisma: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   pool.on('error', (err) => log?.warn({ err: err.message }, 'database connection lost'));
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
 
 export interface Database {
@@ -47,12 +47,13 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   const url = config.DATABASE_URL ?? embedded!.url;
   const { applied, total } = await migrate(url);
   log.info({ applied, total, embedded: Boolean(embedded) }, 'database ready');
-  const prisma = createPrisma(url, log);
+  const { prisma, pool } = createPrisma(url, log);
   return {
     url,
     prisma,
     async close() {
       await prisma.$disconnect();
+      await pool.end(); // Prisma does not end a pool it was given
       await embedded?.stop();
     },
   };
