@@ -44,7 +44,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
   const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
   if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
-  const services = createServices({ prisma: db.prisma, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
+  const services = createServices({ prisma: db.prisma, pool: db.pool, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   if (config.WORKER_ENABLED) await queue.work(createTaskHandlers({ prisma: db.prisma, pubsub, log }));
   const schema = await createSchema();
   const server = await startHttpServer({

@@ -35,6 +35,12 @@ const schema = z.object({
   MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
+  QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
+  /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */
+  QUOTA_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
+  /** Per-tenant rate limit: rows predicted per minute, across all API processes. (Default: 1,000,000) */
+  QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(1_000_000),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
 });

@@ -2,6 +2,7 @@
  * Composition: repos -> services, shared by the API (src/main.ts), the worker (src/worker.ts)
  * and the tests.
  */
+import type pg from 'pg';
 import type { Config } from './config';
 import type { JobQueue } from './jobs/queue';
 import type { TaskHandlers } from './jobs/queue';
@@ -14,6 +15,7 @@ import { DatasetRepo } from './modules/datasets/dataset.repo';
 import { DatasetService } from './modules/datasets/dataset.service';
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
+import { QuotaService } from './modules/quotas/quota.service';
 import { ModelCache } from './modules/serving/model-cache';
 import { PredictService } from './modules/serving/predict.service';
 import { TenantRepo } from './modules/tenants/tenant.repo';
@@ -23,6 +25,7 @@ import { TrainingRunService } from './modules/training/training-run.service';
 
 export interface Deps {
   prisma: Db;
+  pool: pg.Pool;
   pubsub: PubSub;
   queue: JobQueue;
   config: Config;
@@ -49,6 +52,14 @@ export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = repos();
   const modelCache = new ModelCache();
+  const quotas = new QuotaService(
+    {
+      maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
+      maxDatasetBytes: config.QUOTA_DATASET_BYTES,
+      predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,
+    },
+    deps.pool,
+  );
   return {
     auth: new AuthService(prisma, {
       secret: deps.jwtSecret,
@@ -57,10 +68,10 @@ export function createServices(deps: Deps): Services {
       audience: config.JWT_AUDIENCE,
     }),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
-    datasets: new DatasetService(prisma, r.datasets),
-    training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub),
+    datasets: new DatasetService(prisma, r.datasets, quotas),
+    training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas),
     models: new ModelService(prisma, r.models),
-    predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS),
+    predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS, quotas),
     modelCache,
   };
 }

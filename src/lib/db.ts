@@ -28,6 +28,8 @@ export function createPrisma(databaseUrl: string, log?: Logger): { prisma: Db; p
 export interface Database {
   url: string;
   prisma: Db;
+  /** The pool under `prisma`, for libraries that take a pg pool. */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   return {
     url,
     prisma,
+    pool,
     async close() {
       await prisma.$disconnect();
       await pool.end(); // Prisma does not end a pool it was given

@@ -5,6 +5,7 @@ import { parseCsv } from '../../ml/data/csv';
 import { profileTable, type ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
+import type { QuotaService } from '../quotas/quota.service';
 import type { DatasetRepo } from './dataset.repo';
 
 export interface UploadInput {
@@ -29,11 +30,13 @@ export class DatasetService {
   constructor(
     private readonly prisma: Db,
     private readonly repo: DatasetRepo,
+    private readonly quotas: QuotaService,
   ) {}
 
   /**
    * Parses, profiles and stores a CSV.
-   * @throws AppError BAD_USER_INPUT for an empty name, empty or ragged CSV (with the line).
+   * @throws AppError BAD_USER_INPUT for an empty name, empty or ragged CSV (with the line);
+   *   QUOTA_EXCEEDED past the tenant's storage quota.
    */
   async upload(actor: Actor, input: UploadInput) {
     requireScope(actor, 'datasets:write');
@@ -41,8 +44,9 @@ export class DatasetService {
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
     const table = parseCsv(decodeText(input.content), { hasHeader: input.hasHeader });
     const columns = profileTable(table);
-    return withTenant(this.prisma, actor.tenantId, (tx) =>
-      this.repo.create(tx, actor.tenantId, {
+    return withTenant(this.prisma, actor.tenantId, async (tx) => {
+      await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
+      return this.repo.create(tx, actor.tenantId, {
         name,
         filename: input.filename,
         content: input.content,
@@ -50,8 +54,8 @@ export class DatasetService {
         hasHeader: table.hasHeader,
         delimiter: table.delimiter,
         columns,
-      }),
-    ).then(toView);
+      });
+    }).then(toView);
   }
 
   /** @throws AppError NOT_FOUND when the dataset does not exist or belongs to another tenant. */

@@ -9,6 +9,7 @@ import { predictRaw } from '../../ml/predict';
 import { readRows, type Preprocessing } from '../../ml/preprocess';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
+import type { QuotaService } from '../quotas/quota.service';
 import type { ModelRepo } from '../registry/model.repo';
 import type { ModelCache } from './model-cache';
 import type { PredictionResult } from './prediction.type';
@@ -19,17 +20,19 @@ export class PredictService {
     private readonly models: ModelRepo,
     private readonly cache: ModelCache,
     private readonly maxRows: number,
+    private readonly quotas: QuotaService,
   ) {}
 
   /**
    * @param version a version number; undefined = the latest.
    * @throws AppError BAD_USER_INPUT (no rows, too many rows, bad row), NOT_FOUND (model or version),
-   *   MODEL_NOT_READY (the model has no version yet).
+   *   MODEL_NOT_READY (the model has no version yet), QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   async predict(actor: Actor, modelName: string, version: number | undefined, rows: unknown[]): Promise<PredictionResult> {
     requireScope(actor, 'predict');
     if (rows.length === 0) throw badInput('rows is empty: send at least one row');
     if (rows.length > this.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.maxRows} per call`);
+    await this.quotas.consumePredictions(actor.tenantId, rows.length);
     const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const found = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName, version);
       if (found) return found;

@@ -8,16 +8,16 @@ import { AppError, badInput, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
-import { checkNetworkShape } from '../../ml/network';
-import { resolveColumns } from '../../ml/prepare';
-import { LOSS_TASK, normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
+import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { QuotaService } from '../quotas/quota.service';
 import { progressTopic, type ProgressEvent } from './progress';
 import type { StartTrainingRunInput } from './spec.input';
 import { TERMINAL, type RunStatusValue, type TrainingRunRepo } from './training-run.repo';
 import { progressStream } from './progress-stream';
+import { checkColumns } from './check-columns';
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -28,11 +28,12 @@ export class TrainingRunService {
     private readonly datasets: DatasetRepo,
     private readonly queue: JobQueue,
     private readonly pubsub: PubSub,
+    private readonly quotas: QuotaService,
   ) {}
 
   /**
    * Validates the spec against the dataset, stores the run as QUEUED and enqueues it after commit.
-   * @throws AppError NOT_FOUND (dataset), BAD_USER_INPUT (spec, columns, model name).
+   * @throws AppError NOT_FOUND (dataset), BAD_USER_INPUT (spec, columns, model name), QUOTA_EXCEEDED.
    */
   async start(actor: Actor, input: StartTrainingRunInput) {
     requireScope(actor, 'training:run');
@@ -49,6 +50,7 @@ export class TrainingRunService {
       if (!dataset) throw notFound('Dataset', input.datasetId);
       const columns = dataset.columns as unknown as ColumnProfile[];
       const { target, features } = checkColumns(columns, input, spec);
+      await this.quotas.checkConcurrentRuns(tx, actor.tenantId);
       return this.runs.create(tx, actor.tenantId, {
         datasetId: dataset.id,
         modelName: input.modelName,
@@ -136,27 +138,4 @@ export class TrainingRunService {
       throw err;
     }
   }
-}
-
-/** Request-time checks of columns and network shape against the dataset's profile. */
-function checkColumns(columns: ColumnProfile[], input: StartTrainingRunInput, spec: TrainingSpec) {
-  const names = columns.map((c) => c.name);
-  const { target, features } = resolveColumns(names, { target: input.targetColumn, features: input.featureColumns ?? undefined });
-  const byName = new Map(columns.map((c) => [c.name, c]));
-  for (const f of features) {
-    const col = byName.get(f)!;
-    if (col.type !== 'numeric') {
-      throw badInput(`Feature column '${f}' is ${col.type}, not numeric (e.g. '${col.topValues?.[0]?.value}'); leave it out of featureColumns`);
-    }
-  }
-  const targetCol = byName.get(target)!;
-  const task = LOSS_TASK[spec.loss];
-  if (task === 'regression' && targetCol.type !== 'numeric') {
-    throw badInput(`Target column '${target}' is ${targetCol.type}; loss ${spec.loss} needs a numeric target`);
-  }
-  if (task === 'binary' && targetCol.distinct !== 2) {
-    throw badInput(`Loss ${spec.loss} needs a target with 2 classes; column '${target}' has ${targetCol.distinct}`);
-  }
-  checkNetworkShape(spec, features.length, task === 'multiclass' ? targetCol.distinct : 1);
-  return { target, features };
 }
