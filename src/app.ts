@@ -14,6 +14,7 @@ import { projectRoot } from './lib/paths';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { devSecret } from './lib/secrets';
 import { initBackend } from './ml/tf';
+import { VERSION_DELETED_TOPIC } from './modules/registry/delete-version.service';
 import { createServices, createTaskHandlers, type Services } from './services';
 
 export interface App {
@@ -46,11 +47,16 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
   const services = createServices({ prisma: db.prisma, pool: db.pool, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   if (config.WORKER_ENABLED) await queue.work(createTaskHandlers({ prisma: db.prisma, pubsub, log }));
+  const deletions = pubsub.subscribe<{ modelVersionId: string }>(VERSION_DELETED_TOPIC);
+  void (async () => {
+    for await (const { modelVersionId } of deletions) services.modelCache.evict(modelVersionId);
+  })();
   const schema = await createSchema();
   const server = await startHttpServer({
     schema,
     base: { services, config, version: VERSION },
     prisma: db.prisma,
+    pubsub,
     log,
     host: config.HOST,
     port: config.PORT,
@@ -63,6 +69,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     tfBackend,
     async stop() {
       await server.close();
+      await deletions.return();
       await queue.stop();
       await pubsub.close();
       await services.modelCache.clear();

@@ -22,6 +22,9 @@ const schema = z.object({
   ADMIN_SECRET: z.string().min(16).optional(),
   /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
   JWT_SECRET: z.string().min(32).optional(),
+  /** PEM key pair for RS256 JWTs; when both are set they replace JWT_SECRET (HS256). */
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
   /** JWT lifetime, seconds. (Default: 900 = 15 min) */
   JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   JWT_ISSUER: z.string().default('maas'),
@@ -43,6 +46,14 @@ const schema = z.object({
   QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(1_000_000),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
+  /** Deepest selection nesting a query may have. (Default: 10) */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /** Most aliases in one operation. (Default: 15) */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+  /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -61,8 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && (!parsed.data.ADMIN_SECRET || !parsed.data.JWT_SECRET)) {
-    throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET must be set when NODE_ENV=production');
+  const d = parsed.data;
+  if (Boolean(d.JWT_PRIVATE_KEY) !== Boolean(d.JWT_PUBLIC_KEY)) {
+    throw new Error('Invalid configuration: set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (RS256), or neither (HS256 with JWT_SECRET)');
+  }
+  if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
+    throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');
   }
   return parsed.data;
 }

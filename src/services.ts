@@ -10,9 +10,14 @@ import { trainingRunHandler } from './jobs/training-run.job';
 import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { PubSub } from './lib/pubsub';
+import { AuditRepo } from './modules/audit/audit.repo';
+import { AuditService } from './modules/audit/audit.service';
+import { ApiKeyRepo } from './modules/auth/api-key.repo';
+import { ApiKeyService } from './modules/auth/api-key.service';
 import { AuthService } from './modules/auth/auth.service';
 import { DatasetRepo } from './modules/datasets/dataset.repo';
 import { DatasetService } from './modules/datasets/dataset.service';
+import { DeleteVersionService } from './modules/registry/delete-version.service';
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
 import { QuotaService } from './modules/quotas/quota.service';
@@ -36,6 +41,9 @@ export interface Deps {
 
 export interface Services {
   auth: AuthService;
+  apiKeys: ApiKeyService;
+  deleteVersion: DeleteVersionService;
+  audit: AuditService;
   tenants: TenantService;
   datasets: DatasetService;
   training: TrainingRunService;
@@ -52,6 +60,7 @@ export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = repos();
   const modelCache = new ModelCache();
+  const audit = new AuditRepo();
   const quotas = new QuotaService(
     {
       maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
@@ -61,15 +70,24 @@ export function createServices(deps: Deps): Services {
     deps.pool,
   );
   return {
-    auth: new AuthService(prisma, {
-      secret: deps.jwtSecret,
-      ttlSeconds: config.JWT_TTL_SECONDS,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
+    auth: new AuthService(
+      prisma,
+      {
+        ...(config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY
+          ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
+          : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
+        ttlSeconds: config.JWT_TTL_SECONDS,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      },
+      audit,
+    ),
+    deleteVersion: new DeleteVersionService(prisma, audit, deps.pubsub),
+    apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub),
+    audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
     datasets: new DatasetService(prisma, r.datasets, quotas),
-    training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas),
+    training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS, quotas),
     modelCache,

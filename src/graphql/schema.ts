@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../modules/audit/audit.resolver';
+import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
@@ -13,6 +15,8 @@ import { TrainingProgressResolver, TrainingRunResolver } from '../modules/traini
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
+  ApiKeyResolver,
+  AuditResolver,
   AuthResolver,
   DatasetResolver,
   ModelResolver,

@@ -18,8 +18,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import { KEY_REVOKED_TOPIC } from '../modules/auth/api-key.service';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
+import { createArmor, wsValidate } from './limits';
+import { SocketRegistry } from './socket-registry';
 
 export interface HttpServer {
   url: string;
@@ -32,6 +36,7 @@ export interface ServerOptions {
   schema: GraphQLSchema;
   base: BaseContext;
   prisma: Db;
+  pubsub: PubSub;
   log: Logger;
   host: string;
   port: number;
@@ -47,22 +52,28 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const { schema, base, log, prisma } = opts;
   const { config } = base;
   const formatError = makeFormatError(log);
+  const armor = createArmor(config);
   const app = express();
   const httpServer = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  // Websockets: authenticated once per connection, closed at once when their key is revoked.
+  const sockets = new SocketRegistry();
+  const revocations = opts.pubsub.subscribe<{ apiKeyId: string }>(KEY_REVOKED_TOPIC);
+  void (async () => {
+    for await (const { apiKeyId } of revocations) sockets.revoke(apiKeyId);
+  })();
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
-      context: async (ctx) => {
-        ctx.extra.context ??= await buildContext(
-          base,
-          param(ctx.connectionParams, 'Authorization', 'authorization'),
-          undefined,
-          crypto.randomUUID(),
-        );
-        return ctx.extra.context;
+      validate: wsValidate(armor.validationRules),
+      onConnect: async (ctx) => {
+        const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID());
+        ctx.extra.context = context;
+        if (context.actor) sockets.add(context.actor.id, ctx.extra.socket, context.actor.expiresAt);
+        return true;
       },
+      context: (ctx) => ctx.extra.context!,
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
@@ -74,7 +85,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     schema,
     formatError,
     introspection: config.GRAPHQL_SANDBOX,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
     plugins: [
+      ...armor.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       config.GRAPHQL_SANDBOX ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
@@ -94,8 +108,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(),
-    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 1 }),
-    express.json({ limit: '20mb' }),
+    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 1, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = header(req.headers['x-request-id']) ?? crypto.randomUUID();
@@ -103,6 +117,16 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       },
     }),
   );
+
+  // Oversized or malformed bodies are refused before parsing, with a GraphQL-shaped, coded error.
+  app.use((err: { type?: string; status?: number; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err.status || err.status >= 500) return next(err);
+    const message =
+      err.type === 'entity.too.large' || err.status === 413
+        ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes`
+        : `The request could not be read: ${err.message}`;
+    res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
 
   await new Promise<void>((resolve) => httpServer.listen(opts.port, opts.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -112,6 +136,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     wsUrl: `ws://${shownHost}:${port}/graphql`,
     port,
     async close() {
+      await revocations.return();
       await apollo.stop();
       wsServer.close();
     },

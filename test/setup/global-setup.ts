@@ -1,6 +1,7 @@
 /**
  * Once per `npm test`: a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
- * embedded one in a throwaway folder), and one fresh database per Jest worker.
+ * embedded one in a throwaway folder), and one fresh database per Jest worker, named after this
+ * run's process id so concurrent runs against one server do not collide (dropped at teardown).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/lib/embedded-postgres';
 
-const MAX_WORKERS = 4;
+export const MAX_WORKERS = 4;
 
 export default async function globalSetup(): Promise<void> {
   let baseUrl = process.env.DATABASE_URL;
@@ -20,11 +21,12 @@ export default async function globalSetup(): Promise<void> {
     baseUrl = embedded.url;
   }
   process.env.TEST_DATABASE_BASE_URL = baseUrl;
+  process.env.TEST_DATABASE_PREFIX = `maas_test_${process.pid}_`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
     for (let w = 1; w <= MAX_WORKERS; w++) {
-      const name = `maas_test_${w}`;
+      const name = `${process.env.TEST_DATABASE_PREFIX}${w}`;
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);
     }

@@ -21,6 +21,8 @@ export interface Actor {
   id: string;
   tenantId: string;
   scopes: readonly Scope[];
+  /** When the credential stops being valid (key expiry or token expiry), if ever. */
+  expiresAt?: Date;
 }
 
 /** True when the actor holds `scope` or `admin`. */

@@ -6,7 +6,7 @@ import { IssuedToken, Viewer } from './auth.type';
 export class AuthResolver {
   @Authorized()
   @Mutation(() => IssuedToken, { description: 'Issues a JWT for the presented API key (default lifetime 15 min).' })
-  issueToken(@Ctx() ctx: Context): IssuedToken {
+  issueToken(@Ctx() ctx: Context): Promise<IssuedToken> {
     return ctx.services.auth.issueToken(ctx.actor!);
   }
 

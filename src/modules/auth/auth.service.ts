@@ -4,6 +4,8 @@
  */
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
+import { withTenant } from '../../lib/tenant-tx';
+import type { AuditRepo } from '../audit/audit.repo';
 import { type Actor, type Scope } from './actor';
 import { hashKey, parseApiKey, sameHash } from './api-key';
 import { signToken, verifyToken, type JwtSettings } from './jwt';
@@ -23,6 +25,7 @@ export class AuthService {
   constructor(
     private readonly prisma: Db,
     private readonly jwt: JwtSettings,
+    private readonly audit: AuditRepo,
   ) {}
 
   /**
@@ -41,12 +44,19 @@ export class AuthService {
     if (!key || key.tenantId !== claims.tid) throw unauthenticated('the token is invalid');
     this.checkUsable(key);
     const scopes = claims.scopes.filter((s) => key.scopes.includes(s));
-    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes };
+    const expiries = [key.expiresAt?.getTime(), claims.exp ? claims.exp * 1000 : undefined].filter((t): t is number => t !== undefined);
+    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: expiries.length ? new Date(Math.min(...expiries)) : undefined };
   }
 
-  /** Issues a short-lived JWT carrying the actor's tenant and scopes. */
-  issueToken(actor: Actor): { token: string; expiresAt: Date } {
-    return signToken(this.jwt, { sub: actor.id, tid: actor.tenantId, scopes: [...actor.scopes] });
+  /** Issues a short-lived JWT carrying the actor's tenant and scopes (never outliving the key). */
+  async issueToken(actor: Actor): Promise<{ token: string; expiresAt: Date }> {
+    const ttl = actor.expiresAt ? Math.min(this.jwt.ttlSeconds, Math.floor((actor.expiresAt.getTime() - Date.now()) / 1000)) : this.jwt.ttlSeconds;
+    if (ttl <= 0) throw unauthenticated('the API key has expired');
+    const issued = signToken({ ...this.jwt, ttlSeconds: ttl }, { sub: actor.id, tid: actor.tenantId, scopes: [...actor.scopes] });
+    await withTenant(this.prisma, actor.tenantId, (tx) =>
+      this.audit.record(tx, actor, { action: 'token.issued', targetType: 'ApiKey', targetId: actor.id, details: { expiresAt: issued.expiresAt.toISOString() } }),
+    );
+    return issued;
   }
 
   private async fromApiKey(key: string): Promise<Actor> {
@@ -55,7 +65,7 @@ export class AuthService {
     const row = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
     if (!row || !sameHash(row.hash, hashKey(key))) throw unauthenticated('the API key is not valid');
     this.checkUsable(row);
-    return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[] };
+    return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? undefined };
   }
 
   private checkUsable(key: KeyRow): void {

@@ -6,11 +6,11 @@ import { badInput } from '../../lib/errors';
 import { Dataset } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
-async function readUpload(stream: Readable, limit: number): Promise<Buffer> {
+async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of open()) {
       size += (chunk as Buffer).length;
       if (size > limit) throw badInput(`file is larger than the upload limit of ${limit} bytes`);
       chunks.push(chunk as Buffer);
@@ -44,7 +44,7 @@ export class DatasetResolver {
     if (file) {
       const upload = await file;
       filename = upload.filename;
-      content = await readUpload(upload.createReadStream(), limit);
+      content = await readUpload(() => upload.createReadStream(), limit);
     } else {
       content = Buffer.from(csv!, 'utf8');
       if (content.length > limit) throw badInput(`csv is larger than the upload limit of ${limit} bytes`);

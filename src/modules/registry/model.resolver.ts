@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { Model, ModelVersion } from './model.type';
 
@@ -20,5 +20,11 @@ export class ModelResolver {
   @Query(() => ModelVersion)
   modelVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelVersion> {
     return ctx.services.models.getVersion(ctx.actor!, id);
+  }
+
+  @Authorized('models:write')
+  @Mutation(() => Boolean, { description: 'Deletes one version of a model (its artifact too). Other versions stay.' })
+  deleteModelVersion(@Arg('model') model: string, @Arg('version', () => Int) version: number, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.deleteVersion.delete(ctx.actor!, model, version);
   }
 }

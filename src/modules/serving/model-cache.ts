@@ -22,8 +22,16 @@ export class ModelCache {
     entry = load().then(loadArtifact);
     this.entries.set(versionId, entry);
     entry.catch(() => this.entries.delete(versionId));
-    this.evict();
+    this.evictOverflow();
     return entry;
+  }
+
+  /** Drops one version (deleted) and disposes it once loaded. */
+  evict(versionId: string): void {
+    const entry = this.entries.get(versionId);
+    if (!entry) return;
+    this.entries.delete(versionId);
+    entry.then((m) => m.dispose()).catch(() => undefined);
   }
 
   /** Disposes every loaded model. */
@@ -37,7 +45,7 @@ export class ModelCache {
     return this.entries.size;
   }
 
-  private evict(): void {
+  private evictOverflow(): void {
     while (this.entries.size > this.maxEntries) {
       const [oldest, entry] = this.entries.entries().next().value as [string, Promise<tf.LayersModel>];
       this.entries.delete(oldest);

@@ -13,6 +13,7 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { QuotaService } from '../quotas/quota.service';
+import type { AuditRepo } from '../audit/audit.repo';
 import { progressTopic, type ProgressEvent } from './progress';
 import type { StartTrainingRunInput } from './spec.input';
 import { TERMINAL, type RunStatusValue, type TrainingRunRepo } from './training-run.repo';
@@ -29,6 +30,7 @@ export class TrainingRunService {
     private readonly queue: JobQueue,
     private readonly pubsub: PubSub,
     private readonly quotas: QuotaService,
+    private readonly audit: AuditRepo,
   ) {}
 
   /**
@@ -51,13 +53,20 @@ export class TrainingRunService {
       const columns = dataset.columns as unknown as ColumnProfile[];
       const { target, features } = checkColumns(columns, input, spec);
       await this.quotas.checkConcurrentRuns(tx, actor.tenantId);
-      return this.runs.create(tx, actor.tenantId, {
+      const created = await this.runs.create(tx, actor.tenantId, {
         datasetId: dataset.id,
         modelName: input.modelName,
         targetColumn: target,
         featureColumns: features,
         spec: spec as unknown as object,
       });
+      await this.audit.record(tx, actor, {
+        action: 'trainingRun.started',
+        targetType: 'TrainingRun',
+        targetId: created.id,
+        details: { datasetId: dataset.id, modelName: input.modelName },
+      });
+      return created;
     });
     try {
       await this.queue.enqueue('training-run', { tenantId: actor.tenantId, runId: run.id });
@@ -109,6 +118,7 @@ export class TrainingRunService {
       if (!found) throw notFound('Training run', id);
       const moved = await this.runs.transition(tx, actor.tenantId, id, ['QUEUED', 'RUNNING'], { status: 'CANCELLED', finishedAt: new Date() });
       if (!moved) throw new AppError('INVALID_STATE', `Training run '${id}' has already finished with status ${found.status}`);
+      await this.audit.record(tx, actor, { action: 'trainingRun.cancelled', targetType: 'TrainingRun', targetId: id });
       return this.runs.find(tx, actor.tenantId, id);
     });
     await this.pubsub.publish(progressTopic(id), { runId: id, kind: 'FINAL', status: 'CANCELLED' } satisfies ProgressEvent);

@@ -1,0 +1,40 @@
+/**
+ * Open websockets by the API key they authenticated with, so a revoked key's subscriptions end at
+ * once (the revocation arrives by pub/sub from whichever process revoked it) and an expiring
+ * credential's socket closes when it expires.
+ */
+import type { WebSocket } from 'ws';
+
+/** graphql-ws close codes: 4401 Unauthorized, 4403 Forbidden. */
+const CLOSE_UNAUTHORIZED = 4401;
+
+export class SocketRegistry {
+  private readonly byKey = new Map<string, Set<WebSocket>>();
+
+  /** Tracks `socket` under `apiKeyId`; closes it at `expiresAt` if that comes first. */
+  add(apiKeyId: string, socket: WebSocket, expiresAt?: Date): void {
+    let set = this.byKey.get(apiKeyId);
+    if (!set) this.byKey.set(apiKeyId, (set = new Set()));
+    set.add(socket);
+    let timer: NodeJS.Timeout | undefined;
+    if (expiresAt) {
+      // setTimeout's limit is 2^31-1 ms (~24.8 days); longer-lived sockets are checked again then.
+      const ms = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), 2 ** 31 - 1);
+      timer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Credential expired'), ms);
+      timer.unref();
+    }
+    socket.once('close', () => {
+      if (timer) clearTimeout(timer);
+      set!.delete(socket);
+      if (set!.size === 0) this.byKey.delete(apiKeyId);
+    });
+  }
+
+  /** Closes every socket of a revoked key. @returns how many were closed. */
+  revoke(apiKeyId: string): number {
+    const set = this.byKey.get(apiKeyId);
+    if (!set) return 0;
+    for (const socket of set) socket.close(CLOSE_UNAUTHORIZED, 'API key revoked');
+    return set.size;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Managing a tenant's API keys (admin scope): create (the key is returned once), list (prefix
+ * only), revoke. A revocation is published so every API process closes that key's websockets.
+ */
+import type { Db } from '../../lib/db';
+import { badInput, notFound } from '../../lib/errors';
+import type { PubSub } from '../../lib/pubsub';
+import { withTenant } from '../../lib/tenant-tx';
+import type { AuditRepo } from '../audit/audit.repo';
+import { type Actor, type Scope, SCOPES } from './actor';
+import type { ApiKeyRepo } from './api-key.repo';
+import { generateApiKey } from './api-key';
+import { requireScope } from './require-scope';
+
+/** Topic on which revoked key ids are published (see src/graphql/socket-registry.ts). */
+export const KEY_REVOKED_TOPIC = 'auth:key-revoked';
+
+export class ApiKeyService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly repo: ApiKeyRepo,
+    private readonly audit: AuditRepo,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  /**
+   * @throws AppError FORBIDDEN (not admin), BAD_USER_INPUT (empty name or scopes, unknown scope,
+   *   expiry in the past).
+   */
+  async create(actor: Actor, input: { name: string; scopes: string[]; expiresAt?: Date | null }) {
+    requireScope(actor, 'admin');
+    const name = input.name.trim();
+    if (!name || name.length > 100) throw badInput(`name must be 1-100 characters, got ${name.length}`);
+    if (input.scopes.length === 0) throw badInput('scopes is empty: give the key at least one scope');
+    const unknown = input.scopes.find((s) => !SCOPES.includes(s as Scope));
+    if (unknown) throw badInput(`scopes has unknown scope '${unknown}'`);
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw badInput(`expiresAt ${input.expiresAt.toISOString()} is in the past`);
+    }
+    const key = generateApiKey();
+    const created = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const row = await this.repo.create(tx, actor.tenantId, {
+        name,
+        prefix: key.prefix,
+        hash: key.hash,
+        scopes: [...new Set(input.scopes)] as Scope[],
+        expiresAt: input.expiresAt ?? null,
+      });
+      await this.audit.record(tx, actor, { action: 'apiKey.created', targetType: 'ApiKey', targetId: row.id, details: { name, scopes: row.scopes } });
+      return row;
+    });
+    return { apiKey: created, key: key.key };
+  }
+
+  async list(actor: Actor) {
+    requireScope(actor, 'admin');
+    return withTenant(this.prisma, actor.tenantId, (tx) => this.repo.list(tx, actor.tenantId));
+  }
+
+  /** Revokes at once (idempotent). @throws AppError NOT_FOUND for a key of another tenant or none. */
+  async revoke(actor: Actor, id: string) {
+    requireScope(actor, 'admin');
+    const key = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const found = await this.repo.find(tx, actor.tenantId, id);
+      if (!found) throw notFound('API key', id);
+      if (await this.repo.revoke(tx, actor.tenantId, id)) {
+        await this.audit.record(tx, actor, { action: 'apiKey.revoked', targetType: 'ApiKey', targetId: id });
+      }
+      return this.repo.find(tx, actor.tenantId, id);
+    });
+    await this.pubsub.publish(KEY_REVOKED_TOPIC, { apiKeyId: id });
+    return key!;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Deleting a model version (models:write). The row and its artifact go; the audit log keeps the
+ * fact. Every API process evicts the version from its model cache (published after commit).
+ */
+import type { Db } from '../../lib/db';
+import { notFound } from '../../lib/errors';
+import type { PubSub } from '../../lib/pubsub';
+import { withTenant } from '../../lib/tenant-tx';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+
+/** Topic carrying `{ modelVersionId }` of deleted versions, for cache eviction. */
+export const VERSION_DELETED_TOPIC = 'registry:version-deleted';
+
+export class DeleteVersionService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly audit: AuditRepo,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  /** @throws AppError NOT_FOUND when the tenant has no such version. */
+  async delete(actor: Actor, modelName: string, version: number): Promise<boolean> {
+    requireScope(actor, 'models:write');
+    const id = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const row = await tx.modelVersion.findFirst({ where: { tenantId: actor.tenantId, version, model: { name: modelName } }, select: { id: true } });
+      if (!row) throw notFound('Model version', `${modelName}@${version}`);
+      await tx.modelVersion.deleteMany({ where: { tenantId: actor.tenantId, id: row.id } });
+      await this.audit.record(tx, actor, { action: 'modelVersion.deleted', targetType: 'ModelVersion', targetId: row.id, details: { modelName, version } });
+      return row.id;
+    });
+    await this.pubsub.publish(VERSION_DELETED_TOPIC, { modelVersionId: id });
+    return true;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The cross-tenant probe: every root query, mutation and subscription, generated from the schema,
+ * called with tenant B's credential and tenant A's ids. Nothing of A may come back and every call
+ * naming A's resources answers NOT_FOUND. Then the same calls with no credential, a revoked key,
+ * an expired JWT, a JWT signed with another secret, an unsigned (alg none) JWT (UNAUTHENTICATED),
+ * and a key without the needed scope (FORBIDDEN).
+ */
+import jwt from 'jsonwebtoken';
+import type { App } from '../../src/app';
+import { codeOf, collect, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
+import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
+import { JWT_SECRET, startTestApp } from '../helpers/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { probeCalls, requiredScopes, type ProbeCall, type Victim } from './probe';
+
+let app: App;
+let a: TenantBundle;
+let b: TenantBundle;
+let victim: Victim;
+let secrets: string[];
+let calls: ProbeCall[];
+
+async function call(c: ProbeCall, token: string | undefined): Promise<GqlResult> {
+  if (c.root !== 'Subscription') return gql({ url: app.server.url, token }, c.query, c.variables);
+  const client = wsClient(app.server.wsUrl, token);
+  try {
+    const events = await collect(client, c.query, c.variables).done;
+    return events.find((e) => e.errors) ?? events[0] ?? {};
+  } finally {
+    await client.dispose();
+  }
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  a = await createTenant(app, 'victim');
+  b = await createTenant(app, 'attacker');
+  const datasetId = await uploadCsv(a, PIMA_CSV, 'dataset-of-a');
+  const run = await startRun(a, datasetId, 'model-of-a', { ...KERAS_SPEC, epochs: 1 });
+  const final = await waitForRun(a, run.id);
+  const extraKey = await gqlOk(a, 'mutation { createApiKey(input: { name: "a-second-key", scopes: [PREDICT] }) { apiKey { id } } }');
+  const model = await gqlOk(a, '{ model(name: "model-of-a") { id } apiKeys { id } }');
+  victim = {
+    ids: [datasetId, run.id, final.modelVersion.id, model.model.id, extraKey.createApiKey.apiKey.id, a.tenantId],
+    modelName: 'model-of-a',
+    datasetId,
+  };
+  secrets = [...victim.ids, ...model.apiKeys.map((k: { id: string }) => k.id), 'model-of-a', 'dataset-of-a', 'a-second-key', a.name];
+  calls = probeCalls(await createSchema(), victim);
+});
+afterAll(() => app.stop());
+
+it('covers every root field of the schema', async () => {
+  const schema = await createSchema();
+  const all = ['Query', 'Mutation', 'Subscription'].flatMap((r) => Object.keys((schema.getType(r) as any)?.getFields() ?? {}).map((f) => `${r}.${f}`));
+  expect(new Set(calls.map((c) => `${c.root}.${c.field}`))).toEqual(new Set(all));
+  expect(all.length).toBeGreaterThan(20);
+});
+
+it("returns none of A's data to B, and NOT_FOUND for each of A's resources", async () => {
+  const problems: string[] = [];
+  for (const c of calls) {
+    const r = await call(c, b.token);
+    const leaked = secrets.filter((s) => JSON.stringify(r.data ?? null).includes(s));
+    if (leaked.length) problems.push(`${c.field}(${JSON.stringify(c.variables)}) leaked ${leaked.join(', ')}`);
+    if (c.targetsVictim && codeOf(r) !== 'NOT_FOUND') problems.push(`${c.field}(${JSON.stringify(c.variables)}) answered ${codeOf(r) ?? 'data'} instead of NOT_FOUND`);
+  }
+  expect(problems).toEqual([]);
+});
+
+it("leaves A's data untouched", async () => {
+  const data = await gqlOk(a, `query($d: ID!, $r: ID!) { dataset(id: $d) { name } trainingRun(id: $r) { status }
+    model(name: "model-of-a") { versions { version } } apiKeys { name revokedAt } }`, { d: victim.datasetId, r: victim.ids[1] });
+  expect(data.dataset.name).toBe('dataset-of-a');
+  expect(data.trainingRun.status).toBe('SUCCEEDED');
+  expect(data.model.versions).toEqual([{ version: 1 }]);
+  expect(data.apiKeys.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
+});
+
+describe('without a valid credential', () => {
+  const opts = { issuer: 'maas', audience: 'maas-api' };
+  const cases: [string, () => Promise<string | undefined>][] = [
+    ['no credential', async () => undefined],
+    [
+      'a revoked key',
+      async () => {
+        const k = await gqlOk(b, 'mutation { createApiKey(input: { name: "soon-revoked", scopes: [ADMIN] }) { key apiKey { id } } }');
+        await gqlOk(b, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: k.createApiKey.apiKey.id });
+        return k.createApiKey.key;
+      },
+    ],
+    ['an expired JWT', async () => jwt.sign({ tid: b.tenantId, scopes: ['admin'], exp: Math.floor(Date.now() / 1000) - 60 }, JWT_SECRET, { ...opts, subject: await keyIdOf(b) })],
+    ['a JWT signed with another secret', async () => jwt.sign({ tid: b.tenantId, scopes: ['admin'] }, 'x'.repeat(40), { ...opts, subject: await keyIdOf(b) })],
+    ['an unsigned JWT (alg none)', async () => jwt.sign({ tid: b.tenantId, scopes: ['admin'] }, '', { ...opts, algorithm: 'none', subject: await keyIdOf(b) })],
+  ];
+
+  it.each(cases)('%s gets UNAUTHENTICATED on every guarded field', async (_what, credential) => {
+    const token = await credential();
+    const problems: string[] = [];
+    for (const c of calls) {
+      if (PUBLIC_FIELDS.includes(`${c.root}.${c.field}`)) continue;
+      const r = await call(c, token);
+      if (codeOf(r) !== 'UNAUTHENTICATED' || r.data?.[c.field]) problems.push(`${c.root}.${c.field} -> ${codeOf(r) ?? JSON.stringify(r.data)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+it('a key without the needed scope gets FORBIDDEN', async () => {
+  const k = await gqlOk(b, 'mutation { createApiKey(input: { name: "predict-only", scopes: [PREDICT] }) { key } }');
+  const problems: string[] = [];
+  let checked = 0;
+  for (const c of calls) {
+    const scopes = requiredScopes(c.root, c.field);
+    if (!scopes?.length || scopes.includes('predict')) continue;
+    checked++;
+    const r = await call(c, k.createApiKey.key);
+    if (codeOf(r) !== 'FORBIDDEN') problems.push(`${c.root}.${c.field} -> ${codeOf(r)}`);
+    else expect(r.errors![0].message).toBe(`This credential lacks the '${scopes[0]}' scope`);
+  }
+  expect(problems).toEqual([]);
+  expect(checked).toBeGreaterThan(15);
+});
+
+async function keyIdOf(t: TenantBundle): Promise<string> {
+  return (await app.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: t.tenantId }, orderBy: { createdAt: 'asc' } })).id;
+}
