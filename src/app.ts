@@ -13,7 +13,8 @@ import type { Logger } from './lib/logger';
 import { projectRoot } from './lib/paths';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { devSecret } from './lib/secrets';
-import { initBackend } from './ml/tf';
+import { initBackend, tf } from './ml/tf';
+import { Metrics } from './lib/metrics';
 import { VERSION_DELETED_TOPIC } from './modules/registry/delete-version.service';
 import { createServices, createTaskHandlers, type Services } from './services';
 
@@ -39,6 +40,21 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<{
   return { db, pubsub, queue, tfBackend };
 }
 
+/** Metrics with the gauges read from shared state at scrape time. */
+function createMetrics(db: Database, queue: JobQueue): Metrics {
+  const metrics = new Metrics();
+  metrics.gauge('maas_queue_depth', 'Jobs waiting to be claimed, per task', ['task'], async () =>
+    Object.entries(await queue.depth()).map(([task, value]) => ({ labels: { task }, value })),
+  );
+  metrics.gauge('maas_training_runs', 'Training runs by status (all tenants)', ['status'], async () => {
+    const rows = await db.prisma.trainingRun.groupBy({ by: ['status'], _count: { _all: true } });
+    return rows.map((r) => ({ labels: { status: r.status }, value: r._count._all }));
+  });
+  metrics.gauge('maas_tf_tensors', 'Live TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numTensors }]);
+  metrics.gauge('maas_tf_bytes', 'Bytes held by TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numBytes }]);
+  return metrics;
+}
+
 export async function startApp(config: Config, log: Logger): Promise<App> {
   const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
@@ -51,12 +67,14 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   void (async () => {
     for await (const { modelVersionId } of deletions) services.modelCache.evict(modelVersionId);
   })();
+  const metrics = createMetrics(db, queue);
   const schema = await createSchema();
   const server = await startHttpServer({
     schema,
     base: { services, config, version: VERSION },
     prisma: db.prisma,
     pubsub,
+    metrics,
     log,
     host: config.HOST,
     port: config.PORT,

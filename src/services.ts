@@ -17,6 +17,7 @@ import { ApiKeyService } from './modules/auth/api-key.service';
 import { AuthService } from './modules/auth/auth.service';
 import { DatasetRepo } from './modules/datasets/dataset.repo';
 import { DatasetService } from './modules/datasets/dataset.service';
+import { AliasService } from './modules/registry/alias.service';
 import { DeleteVersionService } from './modules/registry/delete-version.service';
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
@@ -43,6 +44,7 @@ export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
   deleteVersion: DeleteVersionService;
+  aliases: AliasService;
   audit: AuditService;
   tenants: TenantService;
   datasets: DatasetService;
@@ -69,21 +71,23 @@ export function createServices(deps: Deps): Services {
     },
     deps.pool,
   );
+  const auth = new AuthService(
+    prisma,
+    {
+      ...(config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY
+        ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
+        : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
+      ttlSeconds: config.JWT_TTL_SECONDS,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
+    audit,
+    );
   return {
-    auth: new AuthService(
-      prisma,
-      {
-        ...(config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY
-          ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
-          : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
-        ttlSeconds: config.JWT_TTL_SECONDS,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      },
-      audit,
-    ),
+    auth,
     deleteVersion: new DeleteVersionService(prisma, audit, deps.pubsub),
-    apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub),
+    aliases: new AliasService(prisma, audit, deps.pubsub),
+    apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
     datasets: new DatasetService(prisma, r.datasets, quotas),

@@ -1,12 +1,11 @@
 /**
  * One place that turns thrown errors into GraphQL errors: AppError -> its code in
  * `extensions.code`; GraphQL's own validation and coercion errors keep theirs; anything else
- * becomes INTERNAL_SERVER_ERROR with a generic message, logged with the request id.
+ * becomes INTERNAL_SERVER_ERROR with a generic message (logged with the request id elsewhere).
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { AppError } from '../lib/errors';
-import type { Logger } from '../lib/logger';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -24,7 +23,7 @@ function originalOf(error: unknown): unknown {
   return e;
 }
 
-export function makeFormatError(log: Logger) {
+export function makeFormatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = originalOf(error);
     if (original instanceof AppError) {
@@ -36,7 +35,7 @@ export function makeFormatError(log: Logger) {
       // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was wrong.
       return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
     }
-    log.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'unexpected error');
+    // Logged with the request id by the observability plugin (HTTP) or the websocket hooks.
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

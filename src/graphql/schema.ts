@@ -7,6 +7,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
+import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { PredictResolver } from '../modules/serving/predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
@@ -15,6 +16,9 @@ import { TrainingProgressResolver, TrainingRunResolver } from '../modules/traini
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
+  AliasResolver,
+  ModelAliasesResolver,
+  VersionAliasesResolver,
   ApiKeyResolver,
   AuditResolver,
   AuthResolver,

@@ -12,17 +12,19 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { KEY_REVOKED_TOPIC } from '../modules/auth/api-key.service';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
+import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
 
 export interface HttpServer {
@@ -37,6 +39,7 @@ export interface ServerOptions {
   base: BaseContext;
   prisma: Db;
   pubsub: PubSub;
+  metrics: Metrics;
   log: Logger;
   host: string;
   port: number;
@@ -51,7 +54,12 @@ const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
 export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> {
   const { schema, base, log, prisma } = opts;
   const { config } = base;
-  const formatError = makeFormatError(log);
+  const formatError = makeFormatError();
+  const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
+    for (const e of errors) {
+      if (!isExpected(e)) log.error({ requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: e.message, stack: (e.originalError ?? e).stack } }, 'unexpected error');
+    }
+  };
   const armor = createArmor(config);
   const app = express();
   const httpServer = http.createServer(app);
@@ -60,7 +68,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const sockets = new SocketRegistry();
   const revocations = opts.pubsub.subscribe<{ apiKeyId: string }>(KEY_REVOKED_TOPIC);
   void (async () => {
-    for await (const { apiKeyId } of revocations) sockets.revoke(apiKeyId);
+    for await (const { apiKeyId } of revocations) {
+      base.services.auth.forgetKey(apiKeyId);
+      sockets.revoke(apiKeyId);
+    }
   })();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
@@ -74,9 +85,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         return true;
       },
       context: (ctx) => ctx.extra.context!,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        logWsErrors(ctx.extra.context, result.errors);
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        logWsErrors(ctx.extra.context, errors);
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
     },
     wsServer,
   );
@@ -89,6 +106,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     allowBatchedHttpRequests: false,
     plugins: [
       ...armor.plugins,
+      observabilityPlugin(opts.metrics, log),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       config.GRAPHQL_SANDBOX ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
@@ -97,6 +115,9 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   await apollo.start();
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
   app.get('/readyz', async (_req, res) => {
     try {
       await prisma.$queryRaw`SELECT 1`;
@@ -112,7 +133,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = header(req.headers['x-request-id']) ?? crypto.randomUUID();
+        const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
         return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId);
       },
     }),

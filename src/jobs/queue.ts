@@ -15,6 +15,8 @@ export interface JobQueue {
   enqueue<K extends TaskName>(task: K, payload: TaskPayload<K>): Promise<string>;
   /** Starts claiming jobs for every task, one at a time per task (training is CPU-bound). */
   work(handlers: TaskHandlers): Promise<void>;
+  /** Jobs waiting to be claimed, per task. */
+  depth(): Promise<Record<TaskName, number>>;
   /** Stops claiming, waits up to `timeoutMs` for running jobs, then closes. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -51,6 +53,11 @@ export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQ
           await handlers[task](payload, { id: job.id, retryCount: job.retryCount });
         });
       }
+    },
+    async depth() {
+      const out = {} as Record<TaskName, number>;
+      for (const task of Object.keys(TASKS) as TaskName[]) out[task] = await boss.getQueueSize(queueName(task));
+      return out;
     },
     async stop(timeoutMs = 30_000) {
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });

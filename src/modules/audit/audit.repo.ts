@@ -10,7 +10,9 @@ export type AuditAction =
   | 'dataset.deleted'
   | 'trainingRun.started'
   | 'trainingRun.cancelled'
-  | 'modelVersion.deleted';
+  | 'modelVersion.deleted'
+  | 'modelAlias.set'
+  | 'modelAlias.deleted';
 
 export interface AuditEntry {
   action: AuditAction;

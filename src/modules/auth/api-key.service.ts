@@ -21,6 +21,8 @@ export class ApiKeyService {
     private readonly repo: ApiKeyRepo,
     private readonly audit: AuditRepo,
     private readonly pubsub: PubSub,
+    /** Called in this process right after a revocation commits (before other processes hear of it). */
+    private readonly onRevoked: (apiKeyId: string) => void = () => undefined,
   ) {}
 
   /**
@@ -68,6 +70,7 @@ export class ApiKeyService {
       }
       return this.repo.find(tx, actor.tenantId, id);
     });
+    this.onRevoked(id);
     await this.pubsub.publish(KEY_REVOKED_TOPIC, { apiKeyId: id });
     return key!;
   }

@@ -21,7 +21,17 @@ interface KeyRow {
   revokedAt: Date | null;
 }
 
+/**
+ * How long a verified credential is reused without a database lookup, ms. Revocations reach every
+ * process at once over pub/sub ({@link AuthService.forgetKey}), so this only bounds the cost of a
+ * lost notification.
+ */
+const CACHE_MS = 30_000;
+const CACHE_MAX = 10_000;
+
 export class AuthService {
+  private readonly cache = new Map<string, { actor: Actor; until: number }>();
+
   constructor(
     private readonly prisma: Db,
     private readonly jwt: JwtSettings,
@@ -38,7 +48,21 @@ export class AuthService {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw unauthenticated("use 'Authorization: Bearer <API key or token>'");
     const credential = m[1];
-    if (credential.startsWith('mk_')) return this.fromApiKey(credential);
+    const now = Date.now();
+    const hit = this.cache.get(credential);
+    if (hit && hit.until > now && (!hit.actor.expiresAt || hit.actor.expiresAt.getTime() > now)) return hit.actor;
+    const actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(credential, { actor, until: now + CACHE_MS });
+    return actor;
+  }
+
+  /** Drops cached credentials of a revoked key (called for every revocation, from any process). */
+  forgetKey(apiKeyId: string): void {
+    for (const [credential, { actor }] of this.cache) if (actor.id === apiKeyId) this.cache.delete(credential);
+  }
+
+  private async fromToken(credential: string): Promise<Actor> {
     const claims = verifyToken(this.jwt, credential);
     const key = await this.prisma.apiKey.findUnique({ where: { id: claims.sub } });
     if (!key || key.tenantId !== claims.tid) throw unauthenticated('the token is invalid');

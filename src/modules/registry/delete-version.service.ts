@@ -3,14 +3,14 @@
  * fact. Every API process evicts the version from its model cache (published after commit).
  */
 import type { Db } from '../../lib/db';
-import { notFound } from '../../lib/errors';
+import { AppError, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 
-/** Topic carrying `{ modelVersionId }` of deleted versions, for cache eviction. */
+/** Topic carrying `{ modelVersionId, tenantId, modelName }` of deleted versions, for cache eviction. */
 export const VERSION_DELETED_TOPIC = 'registry:version-deleted';
 
 export class DeleteVersionService {
@@ -26,11 +26,15 @@ export class DeleteVersionService {
     const id = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const row = await tx.modelVersion.findFirst({ where: { tenantId: actor.tenantId, version, model: { name: modelName } }, select: { id: true } });
       if (!row) throw notFound('Model version', `${modelName}@${version}`);
+      const aliases = await tx.modelAlias.findMany({ where: { tenantId: actor.tenantId, versionId: row.id }, select: { name: true } });
+      if (aliases.length) {
+        throw new AppError('CONFLICT', `Version ${version} of model '${modelName}' is the target of alias '${aliases[0].name}'; move or delete the alias first`);
+      }
       await tx.modelVersion.deleteMany({ where: { tenantId: actor.tenantId, id: row.id } });
       await this.audit.record(tx, actor, { action: 'modelVersion.deleted', targetType: 'ModelVersion', targetId: row.id, details: { modelName, version } });
       return row.id;
     });
-    await this.pubsub.publish(VERSION_DELETED_TOPIC, { modelVersionId: id });
+    await this.pubsub.publish(VERSION_DELETED_TOPIC, { modelVersionId: id, tenantId: actor.tenantId, modelName });
     return true;
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * Apollo plugin: per-operation metrics, and logs with the request id and tenant id. Unexpected
+ * errors are logged here with that context (the client sees only INTERNAL_SERVER_ERROR).
+ * Logs carry no secrets and no row data: operation names, codes, durations.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import type { Context } from './context';
+
+/** The first root field, e.g. 'predict' (the label of the metrics). */
+export function operationLabel(op: OperationDefinitionNode | undefined | null): string {
+  const first = op?.selectionSet.selections.find((s) => s.kind === 'Field');
+  return first && first.kind === 'Field' ? first.name.value : 'unknown';
+}
+
+/** True for errors the API raised on purpose or GraphQL validation: not worth an error log. */
+export function isExpected(error: unknown): boolean {
+  let e = error;
+  while (e instanceof GraphQLError && e.originalError) e = e.originalError;
+  return e instanceof AppError || (e instanceof GraphQLError && !(e as GraphQLError).originalError);
+}
+
+export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      let operation = 'unknown';
+      return {
+        async didResolveOperation({ operation: op }) {
+          operation = operationLabel(op);
+        },
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (isExpected(error)) continue;
+            log.error(
+              { requestId: contextValue.requestId, tenantId: contextValue.actor?.tenantId, operation, err: { message: error.message, stack: (error.originalError ?? error).stack } },
+              'unexpected error',
+            );
+          }
+        },
+        async willSendResponse({ response }) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const failed = response.body.kind === 'single' && Boolean(response.body.singleResult.errors?.length);
+          metrics.requests.inc({ operation, outcome: failed ? 'error' : 'ok' });
+          metrics.latency.observe({ operation }, seconds);
+          log.debug({ requestId: contextValue.requestId, tenantId: contextValue.actor?.tenantId, operation, ms: seconds * 1000, failed }, 'graphql request');
+        },
+      };
+    },
+  };
+}

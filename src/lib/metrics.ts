@@ -1,0 +1,60 @@
+/**
+ * Prometheus metrics (prom-client), served at /metrics by each API process. Counters and
+ * histograms are updated where things happen; gauges of shared state (queue depth, runs by status)
+ * are read from PostgreSQL when scraped.
+ */
+import client from 'prom-client';
+
+export class Metrics {
+  readonly registry = new client.Registry();
+
+  readonly requests = new client.Counter({
+    name: 'maas_graphql_requests_total',
+    help: 'GraphQL operations by root field and outcome (ok, error)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly latency = new client.Histogram({
+    name: 'maas_graphql_request_duration_seconds',
+    help: 'GraphQL operation latency by root field, seconds',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly predictions = new client.Counter({
+    name: 'maas_predictions_total',
+    help: 'Rows predicted, by tenant and model',
+    labelNames: ['tenant', 'model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new client.Histogram({
+    name: 'maas_predict_batch_rows',
+    help: 'Rows per network call after micro-batching',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096, 16384],
+    registers: [this.registry],
+  });
+
+  readonly cacheHits = new client.Counter({ name: 'maas_model_cache_hits_total', help: 'Model cache hits', registers: [this.registry] });
+  readonly cacheMisses = new client.Counter({ name: 'maas_model_cache_misses_total', help: 'Model cache misses (loads)', registers: [this.registry] });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'maas_' });
+  }
+
+  /** Adds a gauge whose value is computed at scrape time (one series per returned label set). */
+  gauge(name: string, help: string, labelNames: string[], read: () => Promise<{ labels?: Record<string, string>; value: number }[]>) {
+    return new client.Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { labels, value } of await read()) (labels ? this.set(labels, value) : this.set(value));
+      },
+    });
+  }
+}
