@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collect, gqlOk, uploadFile, wsClient, type Caller } from '../src/client/graphql-client';
-import { freePort } from '../src/lib/embedded-postgres';
+import { freePort } from '../src/lib/net';
 import { projectRoot } from '../src/lib/paths';
 import { splitRows } from '../src/ml/random';
 

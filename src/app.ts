@@ -55,7 +55,12 @@ function createMetrics(db: Database, queue: JobQueue): Metrics {
   return metrics;
 }
 
-export async function startApp(config: Config, log: Logger): Promise<App> {
+export interface AppOptions {
+  /** Extra resolver classes mounted on the same server (the benchmark's no-op baseline). */
+  extraResolvers?: Function[];
+}
+
+export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
@@ -68,7 +73,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     for await (const { modelVersionId } of deletions) services.modelCache.evict(modelVersionId);
   })();
   const metrics = createMetrics(db, queue);
-  const schema = await createSchema();
+  const schema = await createSchema(options.extraResolvers);
   const server = await startHttpServer({
     schema,
     base: { services, config, version: VERSION },

@@ -22,6 +22,7 @@ import { DeleteVersionService } from './modules/registry/delete-version.service'
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
 import { QuotaService } from './modules/quotas/quota.service';
+import type { Predictor } from './ml/predictor';
 import { ModelCache } from './modules/serving/model-cache';
 import { PredictService } from './modules/serving/predict.service';
 import { TenantRepo } from './modules/tenants/tenant.repo';
@@ -51,7 +52,7 @@ export interface Services {
   training: TrainingRunService;
   models: ModelService;
   predict: PredictService;
-  modelCache: ModelCache;
+  modelCache: ModelCache<Predictor>;
 }
 
 function repos() {
@@ -61,7 +62,7 @@ function repos() {
 export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = repos();
-  const modelCache = new ModelCache();
+  const modelCache = new ModelCache<Predictor>();
   const audit = new AuditRepo();
   const quotas = new QuotaService(
     {

@@ -74,11 +74,18 @@ describe('starting a training run', () => {
     expect(r.errors![0].message).toMatch(/featureColumns 'Glucoze' is not a column.*did you mean 'Glucose'/);
   });
 
-  it('refuses a non-numeric feature column', async () => {
+  it('refuses a preprocessing step that does not fit a column', async () => {
     const ds = await uploadCsv(t, 'colour,size,Outcome\nred,1,0\nblue,2,1\nred,3,0\n', 'colours');
-    const r = await gql(t, START_RUN, { input: { datasetId: ds, targetColumn: 'Outcome', modelName: 'm', spec: { ...KERAS_SPEC, layers: [{ units: 1, activation: 'SIGMOID' }] } } });
+    const r = await gql(t, START_RUN, {
+      input: {
+        datasetId: ds,
+        targetColumn: 'Outcome',
+        modelName: 'm',
+        spec: { ...KERAS_SPEC, layers: [{ units: 1, activation: 'SIGMOID' }], preprocessing: { steps: [{ op: 'STANDARDIZE', columns: ['colour'] }] } },
+      },
+    });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/Feature column 'colour' is categorical, not numeric/);
+    expect(r.errors![0].message).toMatch(/spec.preprocessing.steps\[0\] \(STANDARDIZE\) cannot apply to column 'colour', which is categorical/);
   });
 
   it('answers NOT_FOUND for an unknown dataset', async () => {

@@ -5,7 +5,7 @@
  */
 import type { App } from '../src/app';
 import { loadArtifact } from '../src/ml/artifact';
-import type { Preprocessing } from '../src/ml/preprocess';
+import type { FittedPipeline } from '../src/ml/preprocess/types';
 import { tf } from '../src/ml/tf';
 import { startTestApp } from './helpers/app';
 import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, type TenantBundle } from './helpers/factories';
@@ -106,9 +106,10 @@ it('predicts what the stored artifact computes offline for the same rows', async
 
   // Offline: the stored weights and statistics, applied by hand.
   const stored = await app.db.prisma.modelVersion.findFirstOrThrow({ where: { tenantId: alice.tenantId } });
-  const prep = stored.preprocessing as unknown as Preprocessing;
+  const pipeline = stored.preprocessing as unknown as FittedPipeline;
   const model = await loadArtifact({ topology: stored.topology as Record<string, unknown>, weights: Buffer.from(stored.weights) });
-  const x = rows.map((r) => prep.features.map((f) => ((r[f.name] as number) - f.mean) / f.std));
+  const scale = pipeline.columns.map((c) => c.steps.find((s) => s.op === 'standardize') as { mean: number; std: number });
+  const x = rows.map((r) => pipeline.columns.map((c, j) => ((r[c.name] as number) - scale[j].mean) / scale[j].std));
   const offline = tf.tidy(() => Array.from((model.predict(tf.tensor2d(x)) as tf.Tensor).dataSync()));
   model.dispose();
 

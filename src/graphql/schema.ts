@@ -37,10 +37,11 @@ export const RESOLVERS = [
  */
 export const PUBLIC_FIELDS = ['Query.serverInfo', 'Mutation.createTenant'];
 
-export function createSchema(): Promise<GraphQLSchema> {
+/** @param extraResolvers more resolver classes (e.g. the benchmark's no-op baseline). */
+export function createSchema(extraResolvers: Function[] = []): Promise<GraphQLSchema> {
   // Subscriptions bring their own `subscribe` (cross-process, src/lib/pubsub.ts); type-graphql
   // still insists on a pubSub option, which stays unused.
-  return buildSchema({ resolvers: [...RESOLVERS], authChecker, validate: false, pubSub: createPubSub() });
+  return buildSchema({ resolvers: [...RESOLVERS, ...extraResolvers] as [Function, ...Function[]], authChecker, validate: false, pubSub: createPubSub() });
 }
 
 /** The SDL checked in as schema.graphql: sorted, so it only changes when the API does. */

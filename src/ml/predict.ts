@@ -1,8 +1,7 @@
 /**
  * Model outputs -> predictions in the target's own terms (labels, probabilities, values).
  */
-import type { Preprocessing } from './preprocess';
-import { transformFeatures } from './preprocess';
+import type { TargetInfo } from './preprocess/types';
 import { tf } from './tf';
 
 export interface Prediction {
@@ -30,11 +29,11 @@ export function runNetwork(model: tf.LayersModel, x: Float32Array, rows: number,
 }
 
 /**
- * Decodes network outputs. Binary: output = P(classes[1]); the label is classes[1] when
+ * Decodes model outputs (network or trees). Binary: output = P(classes[1]); the label is classes[1] when
  * P >= 0.5 (Keras' `predict` + threshold 0.5). Multiclass: argmax of the softmax.
  */
-export function decodeOutputs(outputs: Float32Array, rows: number, prep: Preprocessing): Prediction[] {
-  const { task, classes } = prep.target;
+export function decodeOutputs(outputs: Float32Array, rows: number, target: TargetInfo): Prediction[] {
+  const { task, classes } = target;
   const units = rows > 0 ? outputs.length / rows : 1;
   const out: Prediction[] = new Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -52,14 +51,4 @@ export function decodeOutputs(outputs: Float32Array, rows: number, prep: Preproc
     }
   }
   return out;
-}
-
-/**
- * Raw feature rows -> predictions: the stored preprocessing, then the network, then decoding.
- * @param raw rows of [features] in the model's feature order, NaN = missing.
- */
-export function predictRaw(model: tf.LayersModel, prep: Preprocessing, raw: ArrayLike<number>[]): Prediction[] {
-  const x = transformFeatures(raw, prep);
-  const outputs = runNetwork(model, x, raw.length, prep.features.length);
-  return decodeOutputs(outputs, raw.length, prep);
 }

@@ -1,15 +1,22 @@
 /**
- * From an uploaded table and a spec to training matrices: columns resolved, task checked against
- * the loss, rows with a missing target dropped, rows split (seeded), preprocessing fitted on the
+ * From an uploaded table and a spec to model matrices: columns resolved, target read and its task
+ * checked, rows split (seeded, optionally stratified), the preprocessing pipeline fitted on the
  * training split only and applied to all three splits.
  */
 import { badInput, didYouMean } from '../lib/errors';
 import type { Table } from './data/csv';
-import { fitFeatureStats, transformFeatures, type Preprocessing } from './preprocess';
-import { splitRows } from './random';
-import { LOSS_TASK, type TrainingSpec } from './spec';
+import { inferType } from './data/infer-type';
+import { codesFor } from './data/missing';
+import { moments } from './data/stats';
+import { fitColumn, transformValues } from './preprocess/fit';
+import { tableValues } from './preprocess/frame';
+import { defaultSteps, planPipeline } from './preprocess/plan';
+import { inputNames, type FittedPipeline } from './preprocess/types';
+import { splitRows, stratifiedSplit } from './random';
+import type { TrainingSpec } from './spec';
+import { readTarget } from './target';
 
-/** One split: features [rows, features] row-major, labels [rows, outputs] row-major. */
+/** One split: model inputs [rows, inputs] row-major; labels [rows] (class index or value). */
 export interface SplitData {
   x: Float32Array;
   y: Float32Array;
@@ -17,8 +24,9 @@ export interface SplitData {
 }
 
 export interface PreparedData {
-  prep: Preprocessing;
-  featureNames: string[];
+  pipeline: FittedPipeline;
+  /** Model input names, in order (see FittedColumn.outputs). */
+  inputNames: string[];
   /** Units the output layer must have: 1 for binary and regression, #classes for multiclass. */
   outputUnits: number;
   train: SplitData;
@@ -53,82 +61,46 @@ export function resolveColumns(columns: string[], choice: ColumnChoice): { targe
   return { target: choice.target, features };
 }
 
-const byValue = (a: string, b: string) => {
-  const [x, y] = [Number(a), Number(b)];
-  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
-};
-
 /**
- * @throws AppError BAD_USER_INPUT when a feature is not numeric (naming the line), the target does
- *   not fit the loss (e.g. 3 classes for binary_crossentropy), or too few rows remain.
+ * @throws AppError BAD_USER_INPUT when the target does not fit the task, the preprocessing steps
+ *   do not fit the columns (see planPipeline), or no rows are left for training.
  */
 export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSpec): PreparedData {
   const { target, features } = resolveColumns(table.columns, choice);
-  const task = LOSS_TASK[spec.loss];
-  const ti = table.columns.indexOf(target);
-  const fi = features.map((f) => table.columns.indexOf(f));
-  const rows = table.rows.filter((r) => r[ti] !== '');
-  if (rows.length < 2) throw badInput(`Only ${rows.length} rows have a value in target column '${target}'; at least 2 are needed`);
-
-  const x = rows.map((r, i) => {
-    const out = new Float64Array(fi.length);
-    fi.forEach((col, j) => {
-      const cell = r[col];
-      const v = cell === '' ? NaN : Number(cell);
-      if (cell !== '' && !Number.isFinite(v)) {
-        throw badInput(`Feature column '${features[j]}' is not numeric: value '${cell}' in data row ${i + 1}`, {
-          feature: features[j],
-        });
-      }
-      out[j] = v;
-    });
-    return out;
-  });
-
-  let classes: string[] | undefined;
-  let y: Float64Array[];
-  if (task === 'regression') {
-    y = rows.map((r, i) => {
-      const v = Number(r[ti]);
-      if (!Number.isFinite(v)) throw badInput(`Target column '${target}' must be numeric for loss ${spec.loss}: value '${r[ti]}' in data row ${i + 1}`);
-      return Float64Array.of(v);
-    });
-  } else {
-    classes = [...new Set(rows.map((r) => r[ti]))].sort(byValue);
-    if (task === 'binary' && classes.length !== 2) {
-      throw badInput(`Loss ${spec.loss} needs a target with 2 classes; column '${target}' has ${classes.length} (${classes.slice(0, 5).join(', ')}${classes.length > 5 ? ', …' : ''})`);
-    }
-    if (task === 'multiclass' && (classes.length < 2 || classes.length > 1000)) {
-      throw badInput(`Loss ${spec.loss} needs a target with 2 to 1000 classes; column '${target}' has ${classes.length}`);
-    }
-    const index = new Map(classes.map((c, k) => [c, k]));
-    const oneHot = spec.loss === 'categorical_crossentropy';
-    y = rows.map((r) => {
-      const k = index.get(r[ti])!;
-      if (!oneHot) return Float64Array.of(k);
-      const v = new Float64Array(classes!.length);
-      v[k] = 1;
-      return v;
-    });
-  }
-  const outputUnits = task === 'multiclass' ? classes!.length : 1;
-
-  const split = splitRows(rows.length, spec.testFraction, spec.validationSplit, spec.seed);
+  const targetData = readTarget(table, target, spec);
+  const info = { ...targetData.info };
+  const n = targetData.rows.length;
+  const split =
+    spec.stratify && info.task !== 'regression'
+      ? stratifiedSplit(targetData.y, spec.testFraction, spec.validationSplit, spec.seed)
+      : splitRows(n, spec.testFraction, spec.validationSplit, spec.seed);
   if (split.train.length === 0) throw badInput('No rows are left for training after the test and validation splits');
-  const prep: Preprocessing = {
-    features: fitFeatureStats(features, x, split.train),
-    standardize: spec.standardize,
-    target: { name: target, task, ...(classes ? { classes } : {}) },
+
+  const columns = features.map((name) => ({ name, data: table.data[table.columns.indexOf(name)] }));
+  const typed = columns.map((c) => ({ name: c.name, type: inferType(c.data) }));
+  if (info.task === 'regression' && spec.preprocessing.standardizeTarget && spec.model === 'neural_network') {
+    const { mean, std } = moments(targetData.y, split.train);
+    info.scale = { mean, std: std > 0 ? std : 1 };
+  }
+  const planned = planPipeline(typed, spec.preprocessing.steps ?? defaultSteps(spec.standardize));
+  const tableRows = (idx: number[]) => Int32Array.from(idx, (k) => targetData.rows[k]);
+  const trainRows = tableRows(split.train);
+  const pipeline: FittedPipeline = {
+    format: 'maas-pipeline/1',
+    columns: planned.map((p, j) => fitColumn(p, tableValues(columns[j].data, p.type, trainRows), codesFor(table.missing, p.name))),
+    target: info,
+    datasetColumns: table.columns,
   };
-  const take = (idx: number[]): SplitData => ({
-    x: transformFeatures(idx.map((i) => x[i]), prep),
-    y: Float32Array.from(idx.flatMap((i) => Array.from(y[i]))),
-    rows: idx.length,
-  });
+  // Labels stay in the target's own units; the trainer scales them (see TargetInfo.scale).
+  const take = (idx: number[]): SplitData => {
+    const rows = tableRows(idx);
+    const values = pipeline.columns.map((c, j) => tableValues(columns[j].data, c.type, rows));
+    return { x: transformValues(pipeline.columns, values, idx.length), y: Float32Array.from(idx, (k) => targetData.y[k]), rows: idx.length };
+  };
   return {
-    prep,
-    featureNames: features,
-    outputUnits,
+    pipeline,
+    inputNames: inputNames(pipeline),
+    outputUnits: info.task === 'multiclass' ? info.classes!.length : 1,
     train: take(split.train),
     validation: take(split.validation),
     test: take(split.test),

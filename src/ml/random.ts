@@ -49,3 +49,30 @@ export function splitRows(n: number, testFraction: number, validationSplit: numb
   const nVal = Math.round(rest.length * validationSplit);
   return { train: rest.slice(0, rest.length - nVal), validation: rest.slice(rest.length - nVal), test };
 }
+
+/**
+ * Like {@link splitRows}, but within each class (labels = class indices), so every split keeps the
+ * class proportions (scikit-learn's `train_test_split(stratify=y)`). Each split is then shuffled.
+ */
+export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number, validationSplit: number, seed: number): Split {
+  const random = rng(seed);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const list = byClass.get(labels[i]) ?? [];
+    list.push(i);
+    byClass.set(labels[i], list);
+  }
+  const out: Split = { train: [], validation: [], test: [] };
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const rows = byClass.get(c)!;
+    const order = Array.from(permutation(rows.length, random), (k) => rows[k]);
+    const nTest = Math.round(rows.length * testFraction);
+    const rest = order.slice(nTest);
+    const nVal = Math.round(rest.length * validationSplit);
+    out.test.push(...order.slice(0, nTest));
+    out.train.push(...rest.slice(0, rest.length - nVal));
+    out.validation.push(...rest.slice(rest.length - nVal));
+  }
+  const shuffle = (xs: number[]) => Array.from(permutation(xs.length, random), (k) => xs[k]);
+  return { train: shuffle(out.train), validation: shuffle(out.validation), test: shuffle(out.test) };
+}

@@ -2,11 +2,12 @@
  * The training loop: one `fit` call per epoch on rows reshuffled with a seeded permutation
  * (Keras shuffles every epoch too; tfjs' own shuffle uses Math.random, which cannot be seeded).
  * The optimizer's state lives on the model, so consecutive one-epoch fits equal one long fit.
+ * Early stopping and class weights follow Keras (`callbacks.EarlyStopping`, `fit(class_weight=)`).
  */
 import { badInput } from '../lib/errors';
 import type { PreparedData, SplitData } from './prepare';
 import { permutation, rng } from './random';
-import type { TrainingSpec } from './spec';
+import type { EarlyStoppingSpec, TrainingSpec } from './spec';
 import { tf } from './tf';
 
 /** Metrics of one finished epoch. Losses include regularisation penalties, as in Keras. */
@@ -24,54 +25,125 @@ export interface EpochResult {
 /** Return 'stop' to end training after this epoch (e.g. the run was cancelled). */
 export type EpochCallback = (result: EpochResult) => Promise<void | 'stop'>;
 
-function toTensors(split: SplitData, outputs: number, order?: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
-  const features = split.x.length / Math.max(split.rows, 1);
-  if (!order) return [tf.tensor2d(split.x, [split.rows, features]), tf.tensor2d(split.y, [split.rows, outputs])];
-  const x = new Float32Array(split.x.length);
-  const y = new Float32Array(split.y.length);
-  order.forEach((src, dst) => {
-    x.set(split.x.subarray(src * features, (src + 1) * features), dst * features);
-    y.set(split.y.subarray(src * outputs, (src + 1) * outputs), dst * outputs);
-  });
-  return [tf.tensor2d(x, [split.rows, features]), tf.tensor2d(y, [split.rows, outputs])];
+export interface TrainingOutcome {
+  epochs: EpochResult[];
+  /** Early stopping: the epoch whose weights the model keeps (restoreBestWeights) or the best one seen. */
+  bestEpoch?: number;
+  /** Early stopping: set when it ended training before spec.epochs. */
+  stoppedEarly?: boolean;
 }
 
-const pick = (logs: tf.Logs | Record<string, number[]>, ...keys: string[]) => {
+/** Labels [rows] -> y tensor: one-hot [rows, classes] for categorical_crossentropy, else [rows, 1]. */
+function labelTensor(y: Float32Array, rows: number, spec: TrainingSpec, classes: number, scale?: { mean: number; std: number }): tf.Tensor2D {
+  if (scale) return tf.tensor2d(y.map((v) => (v - scale.mean) / scale.std), [rows, 1]);
+  if (spec.loss !== 'categorical_crossentropy') return tf.tensor2d(y, [rows, 1]);
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), classes).toFloat() as tf.Tensor2D);
+}
+
+function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, order?: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
+  const features = split.x.length / Math.max(split.rows, 1);
+  const labels = (y: Float32Array) => labelTensor(y, split.rows, spec, data.outputUnits, data.pipeline.target.scale);
+  if (!order) return [tf.tensor2d(split.x, [split.rows, features]), labels(split.y)];
+  const x = new Float32Array(split.x.length);
+  const y = new Float32Array(split.rows);
+  order.forEach((src, dst) => {
+    x.set(split.x.subarray(src * features, (src + 1) * features), dst * features);
+    y[dst] = split.y[src];
+  });
+  return [tf.tensor2d(x, [split.rows, features]), labels(y)];
+}
+
+const pick = (logs: Record<string, number[]>, ...keys: string[]) => {
   for (const k of keys) {
-    const v = (logs as Record<string, number | number[]>)[k];
-    if (v !== undefined) return Array.isArray(v) ? Number(v[v.length - 1]) : Number(v);
+    const v = logs[k];
+    if (v !== undefined) return Number(v[v.length - 1]);
   }
   return undefined;
 };
 
 /**
- * Trains `model` in place for spec.epochs epochs (fewer if `onEpoch` says stop).
- * Every tensor it creates is disposed before it returns.
- * @throws AppError BAD_USER_INPUT when the loss becomes NaN or infinite (training diverged).
+ * Keras `class_weight` from the spec: given per label, or 'balanced' = n / (classes · count_c).
+ * @throws AppError BAD_USER_INPUT for a label that is not a class of the target.
  */
-export async function trainNetwork(
-  model: tf.LayersModel,
-  data: PreparedData,
-  spec: TrainingSpec,
-  onEpoch: EpochCallback,
-): Promise<EpochResult[]> {
-  const outputs = data.train.y.length / data.train.rows;
+export function classWeights(spec: TrainingSpec, classes: string[] | undefined, train: SplitData): Record<number, number> | undefined {
+  if (!classes) return undefined;
+  if (spec.balanceClasses) {
+    const counts = new Array<number>(classes.length).fill(0);
+    for (const c of train.y) counts[c]++;
+    return Object.fromEntries(counts.map((n, c) => [c, n > 0 ? train.rows / (classes.length * n) : 1]));
+  }
+  if (!spec.classWeights?.length) return undefined;
+  const out: Record<number, number> = Object.fromEntries(classes.map((_, c) => [c, 1]));
+  spec.classWeights.forEach((w, i) => {
+    const c = classes.indexOf(w.label);
+    if (c < 0) throw badInput(`spec.classWeights[${i}].label '${w.label}' is not a class of the target; classes are ${classes.join(', ')}`);
+    out[c] = w.weight;
+  });
+  return out;
+}
+
+/** Tracks the monitored metric (Keras EarlyStopping: min for losses, max for accuracies). */
+class EarlyStopper {
+  private best = NaN;
+  private wait = 0;
+  bestEpoch?: number;
+  private bestWeights?: tf.Tensor[];
+
+  constructor(private readonly spec: EarlyStoppingSpec) {}
+
+  /** @returns true when training should stop after this epoch. */
+  update(model: tf.LayersModel, r: EpochResult): boolean {
+    const key = { val_loss: 'valLoss', val_accuracy: 'valAccuracy', loss: 'loss', accuracy: 'accuracy' } as const;
+    const value = r[key[this.spec.monitor]];
+    if (value === undefined) return false;
+    const sign = this.spec.monitor.endsWith('accuracy') ? 1 : -1;
+    if (Number.isNaN(this.best) || sign * (value - this.best) > this.spec.minDelta) {
+      this.best = value;
+      this.bestEpoch = r.epoch;
+      this.wait = 0;
+      if (this.spec.restoreBestWeights) {
+        this.bestWeights?.forEach((w) => w.dispose());
+        this.bestWeights = model.getWeights().map((w) => w.clone());
+      }
+      return false;
+    }
+    this.wait++;
+    return this.wait >= Math.max(1, this.spec.patience);
+  }
+
+  /** Puts the best weights back (when restoreBestWeights). */
+  restore(model: tf.LayersModel): void {
+    if (this.bestWeights) model.setWeights(this.bestWeights);
+  }
+
+  /** Frees the copied weights. */
+  release(): void {
+    this.bestWeights?.forEach((w) => w.dispose());
+    this.bestWeights = undefined;
+  }
+}
+
+/**
+ * Trains `model` in place for spec.epochs epochs (fewer if early stopping or `onEpoch` says stop).
+ * Every tensor it creates is disposed before it returns.
+ * @throws AppError BAD_USER_INPUT when the loss becomes NaN or infinite (training diverged), or a
+ *   class weight names an unknown class.
+ */
+export async function trainNetwork(model: tf.LayersModel, data: PreparedData, spec: TrainingSpec, onEpoch: EpochCallback): Promise<TrainingOutcome> {
+  const classes = data.pipeline.target.classes;
+  const classWeight = classWeights(spec, classes, data.train);
   const random = rng(spec.seed ^ 0x5bd1e995);
-  const validation = data.validation.rows > 0 ? toTensors(data.validation, outputs) : undefined;
-  const results: EpochResult[] = [];
+  const validation = data.validation.rows > 0 ? toTensors(data.validation, spec, data) : undefined;
+  const stopper = spec.earlyStopping ? new EarlyStopper(spec.earlyStopping) : undefined;
+  const epochs: EpochResult[] = [];
+  let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now();
-      const [x, y] = toTensors(data.train, outputs, permutation(data.train.rows, random));
+      const [x, y] = toTensors(data.train, spec, data, permutation(data.train.rows, random));
       let history: tf.History;
       try {
-        history = await model.fit(x, y, {
-          epochs: 1,
-          batchSize: spec.batchSize,
-          shuffle: false,
-          validationData: validation,
-          verbose: 0,
-        });
+        history = await model.fit(x, y, { epochs: 1, batchSize: spec.batchSize, shuffle: false, validationData: validation, classWeight, verbose: 0 });
       } finally {
         x.dispose();
         y.dispose();
@@ -88,11 +160,18 @@ export async function trainNetwork(
       if (!Number.isFinite(result.loss)) {
         throw badInput(`Training diverged: the loss is ${result.loss} at epoch ${epoch}; try a lower spec.optimizer.learningRate or standardised features`);
       }
-      results.push(result);
+      epochs.push(result);
+      const stop = stopper?.update(model, result) ?? false;
       if ((await onEpoch(result)) === 'stop') break;
+      if (stop && epoch < spec.epochs) {
+        stoppedEarly = true;
+        break;
+      }
     }
+    stopper?.restore(model);
   } finally {
     validation?.forEach((t) => t.dispose());
+    stopper?.release();
   }
-  return results;
+  return { epochs, ...(stopper ? { bestEpoch: stopper.bestEpoch, stoppedEarly } : {}) };
 }

@@ -14,6 +14,7 @@ it('trains the Keras reference model on Pima', async () => {
       { type: 'dense', units: 10, inputDim: 8, activation: 'relu' },
       { type: 'dense', units: 1, activation: 'sigmoid' },
     ],
+    loss: 'binary_crossentropy',
   });
   const before = tf.memory().numTensors;
   const trained = await trainFromTable(parseCsv(pima), { target: 'Outcome' }, spec, async () => undefined);

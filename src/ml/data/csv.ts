@@ -1,17 +1,41 @@
 /**
- * CSV text -> a table of strings: delimiter and header detected, ragged and empty input refused
- * with the line number. Parsing is csv-parse's (RFC 4180 quoting).
+ * CSV text -> a columnar table: delimiter and header detected, quoted fields (RFC 4180, by
+ * csv-parse), ragged and malformed input refused with the line number.
+ *
+ * Memory: records are never held all at once. They stream into one Float64Array per numeric column
+ * (8 bytes a cell) and one Int32Array of dictionary codes per other column (4 bytes a cell plus each
+ * distinct value once). A 4 MB file takes about 3 times its size (see test/data-upload.spec.ts).
  */
-import { parse } from 'csv-parse/sync';
+import { parse, type Options } from 'csv-parse/sync';
 import { AppError, badInput } from '../../lib/errors';
+import { codesFor, mergeMissing, missingTest, resolveMissing, type MissingCodes, type MissingValuesSpec } from './missing';
+
+/** A column of numbers; NaN = missing (empty or a declared code). */
+export interface NumericColumn {
+  kind: 'numeric';
+  values: Float64Array;
+}
+
+/** A column of strings, dictionary-encoded; code -1 = missing (empty or a declared code). */
+export interface StringColumn {
+  kind: 'string';
+  codes: Int32Array;
+  /** Distinct values, each once (order: first appearance, mostly). */
+  dictionary: string[];
+}
+
+export type ColumnData = NumericColumn | StringColumn;
 
 export interface Table {
   /** Column names: the header row, or `column_1` … `column_n` when there is none. */
   columns: string[];
-  /** Data rows, each with exactly `columns.length` cells. Cells are trimmed strings; '' is missing. */
-  rows: string[][];
+  /** One entry per column, each `rowCount` long. */
+  data: ColumnData[];
+  rowCount: number;
   hasHeader: boolean;
   delimiter: string;
+  /** The missing codes the table was parsed with. */
+  missing: MissingCodes;
 }
 
 export interface CsvOptions {
@@ -19,6 +43,10 @@ export interface CsvOptions {
   hasHeader?: boolean;
   /** Force the delimiter. (Default: detected among , ; tab |) */
   delimiter?: string;
+  /** Missing codes, already resolved (see missing.ts); keyed by final column names. */
+  missing?: MissingCodes;
+  /** Missing-code declarations as the user sent them, checked against the columns found. */
+  missingValues?: MissingValuesSpec[] | null;
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
@@ -28,7 +56,7 @@ const DELIMITERS = [',', ';', '\t', '|'];
  * Quoted fields are not inspected; a tie goes to the comma.
  */
 export function detectDelimiter(text: string): string {
-  const lines = text.split(/\r?\n/, 20).filter((l) => l.trim() !== '');
+  const lines = text.slice(0, 64 * 1024).split(/\r?\n/, 20).filter((l) => l.trim() !== '');
   let best = ',';
   let bestScore = 0;
   for (const d of DELIMITERS) {
@@ -41,7 +69,7 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-const isNumber = (s: string) => s !== '' && Number.isFinite(Number(s));
+export const isNumber = (s: string) => s !== '' && Number.isFinite(Number(s));
 
 /**
  * A first row is a header when none of its cells is empty or a number while some column holds
@@ -50,40 +78,169 @@ const isNumber = (s: string) => s !== '' && Number.isFinite(Number(s));
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
   if (first.some((c) => c === '' || isNumber(c))) return false;
   if (rest.length === 0) return true;
-  return first.some((_, j) => rest.slice(0, 50).some((r) => isNumber(r[j] ?? '')));
+  return first.some((_, j) => rest.some((r) => isNumber(r[j] ?? '')));
+}
+
+/** csv-parse over the whole text, calling `each` per record without keeping them. */
+function scan(body: string, options: Options, each: (record: string[], line: number) => void): void {
+  let lastLine = 0; // where the last good record ended
+  try {
+    parse(body, {
+      ...options,
+      skip_empty_lines: true,
+      trim: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        each(record, context.lines);
+        lastLine = context.lines;
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const e = err as { code?: string; lines?: number; record?: unknown[]; message: string };
+    if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || e.code === 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH') {
+      throw badInput(`The CSV is ragged: line ${e.lines} has ${e.record?.length} fields, expected the same number as line 1`, { line: e.lines });
+    }
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse reports the end of the text; the open quote is in the record after the last good one.
+      throw badInput(`The CSV has a quoted field that is never closed, in the record starting at line ${lastLine + 1}`, { line: lastLine + 1 });
+    }
+    throw badInput(`The CSV could not be parsed (line ${e.lines ?? '?'}): ${e.message}`, { line: e.lines });
+  }
 }
 
 /**
- * Parses CSV text into a {@link Table}.
+ * Parses CSV text into a columnar {@link Table}.
  * @throws AppError BAD_USER_INPUT when the text is empty, has no data rows, has rows with a
- *   different number of fields (naming the line), or has duplicate column names.
+ *   different number of fields or an unclosed quote (naming the line), or has duplicate or empty
+ *   column names.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw badInput('The CSV is empty');
   const delimiter = options.delimiter ?? detectDelimiter(body);
-  let records: string[][];
+  let head: string[][];
   try {
-    records = parse(body, { delimiter, skip_empty_lines: true, trim: true, relax_quotes: false });
-  } catch (err) {
-    const e = err as { code?: string; lines?: number; record?: unknown[]; message: string };
-    if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || e.code === 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH') {
-      throw badInput(`The CSV is ragged: line ${e.lines} has ${e.record?.length} fields, expected the same number as line 1`, {
-        line: e.lines,
-      });
-    }
-    throw new AppError('BAD_USER_INPUT', `The CSV could not be parsed (line ${e.lines ?? '?'}): ${e.message}`);
+    head = parse(body, { delimiter, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
+  } catch {
+    // e.g. a quoted field running past line 60: take the first records from a full pass, which
+    // also reports a real problem with its line.
+    head = [];
+    scan(body, { delimiter }, (record) => void (head.length < 60 && head.push(record)));
   }
-  if (records.length === 0) throw badInput('The CSV is empty');
-  const hasHeader = options.hasHeader ?? looksLikeHeader(records[0], records.slice(1));
-  const columns = hasHeader ? records[0] : records[0].map((_, j) => `column_${j + 1}`);
-  const rows = hasHeader ? records.slice(1) : records;
-  if (rows.length === 0) throw badInput('The CSV has a header but no data rows');
+  if (head.length === 0) throw badInput('The CSV is empty');
+  const hasHeader = options.hasHeader ?? looksLikeHeader(head[0], head.slice(1, 51));
+  const width = head[0].length;
+  const columns = hasHeader ? head[0] : head[0].map((_, j) => `column_${j + 1}`);
+  checkNames(columns);
+  const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
+  const tests = columns.map((c) => missingTest(codesFor(missing, c)));
+
+  // One pass: a column stays numeric while its cells are numbers (or missing); at its first other
+  // cell it becomes a string column from that row on. Rows before such a late switch are filled in
+  // by a second, shorter pass over just those rows (rare: most string columns switch at row 0).
+  const capacity = countLines(body);
+  const builders = columns.map(() => new ColumnBuilder(capacity));
+  let rowCount = 0;
+  let first = hasHeader;
+  scan(body, { delimiter }, (record) => {
+    if (first) return void (first = false);
+    for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
+    rowCount++;
+  });
+  if (rowCount === 0) throw badInput('The CSV has a header but no data rows');
+  const backfill = Math.max(0, ...builders.map((b) => b.switchedAt));
+  if (backfill > 0) {
+    let i = -1;
+    first = hasHeader;
+    scan(body, { delimiter, to: backfill + (hasHeader ? 1 : 0) }, (record) => {
+      if (first) return void (first = false);
+      i++;
+      for (let j = 0; j < width; j++) if (i < builders[j].switchedAt) builders[j].backfill(i, record[j], tests[j]);
+    });
+  }
+  const data = builders.map((b) => b.finish(rowCount));
+  return { columns, data, rowCount, hasHeader, delimiter, missing };
+}
+
+/** An upper bound on the records: line breaks + 1 (quoted line breaks make it an over-estimate). */
+function countLines(text: string): number {
+  let n = 1;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/** Builds one column: numbers until a non-number appears, then dictionary codes. */
+class ColumnBuilder {
+  private values: Float64Array | undefined;
+  private codes: Int32Array | undefined;
+  private readonly dictionary: string[] = [];
+  private readonly lookup = new Map<string, number>();
+  /** Row at which the column became a string column (0 = from the start); -1 while numeric. */
+  switchedAt = -1;
+
+  constructor(private readonly capacity: number) {
+    this.values = new Float64Array(capacity);
+  }
+
+  private code(cell: string): number {
+    let code = this.lookup.get(cell);
+    if (code === undefined) {
+      code = this.dictionary.length;
+      this.dictionary.push(cell);
+      this.lookup.set(cell, code);
+    }
+    return code;
+  }
+
+  add(row: number, cell: string, isMissing: (s: string) => boolean): void {
+    const missing = isMissing(cell);
+    if (this.values) {
+      if (missing || isNumber(cell)) {
+        this.values[row] = missing ? NaN : Number(cell);
+        return;
+      }
+      this.values = undefined;
+      this.codes = new Int32Array(this.capacity);
+      this.switchedAt = row;
+    }
+    this.codes![row] = missing ? -1 : this.code(cell);
+  }
+
+  /** Second pass: the text of a row read before the switch. */
+  backfill(row: number, cell: string, isMissing: (s: string) => boolean): void {
+    this.codes![row] = isMissing(cell) ? -1 : this.code(cell);
+  }
+
+  /** A view of the first `rows` (the capacity over-counts only by quoted line breaks). */
+  finish(rows: number): ColumnData {
+    if (this.values) return { kind: 'numeric', values: this.values.subarray(0, rows) };
+    return { kind: 'string', codes: this.codes!.subarray(0, rows), dictionary: this.dictionary };
+  }
+}
+
+function checkNames(columns: string[]): void {
   const seen = new Set<string>();
   for (const name of columns) {
     if (name === '') throw badInput('The CSV header has an empty column name');
     if (seen.has(name)) throw badInput(`The CSV header names column '${name}' twice`);
     seen.add(name);
   }
-  return { columns, rows, hasHeader, delimiter };
+}
+
+/** One cell as text ('' when missing): numbers as JavaScript prints them. */
+export function cellText(column: ColumnData, row: number): string {
+  if (column.kind === 'numeric') {
+    const v = column.values[row];
+    return Number.isNaN(v) ? '' : String(v);
+  }
+  const code = column.codes[row];
+  return code < 0 ? '' : column.dictionary[code];
+}
+
+/** The table's columns by name. @throws Error for an unknown name (callers resolve names first). */
+export function columnOf(table: Table, name: string): ColumnData {
+  const j = table.columns.indexOf(name);
+  if (j < 0) throw new Error(`no column '${name}'`);
+  return table.data[j];
 }

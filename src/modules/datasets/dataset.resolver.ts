@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../lib/errors';
-import { Dataset } from './dataset.type';
+import { Correlation, Dataset, MissingValuesInput } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
 async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
@@ -28,13 +28,15 @@ export class DatasetResolver {
   @Mutation(() => Dataset, {
     description:
       'Uploads a CSV, as a multipart file (`file`) or inline text (`csv`, for small files): exactly one of the two. ' +
-      'Header and delimiter are detected; `hasHeader` overrides the detection.',
+      'Header and delimiter are detected; `hasHeader` overrides the detection. Text is read as UTF-8, or Latin-1 when it is not valid UTF-8. ' +
+      '`missingValues` declares codes that mean missing (e.g. `?` everywhere, `0` in Glucose): they count as missing in the profile and in training.',
   })
   async uploadDataset(
     @Arg('name') name: string,
     @Arg('file', () => GraphQLUpload, { nullable: true }) file: Promise<FileUpload> | null,
     @Arg('csv', () => String, { nullable: true }) csv: string | null,
     @Arg('hasHeader', () => Boolean, { nullable: true }) hasHeader: boolean | null,
+    @Arg('missingValues', () => [MissingValuesInput], { nullable: true }) missingValues: MissingValuesInput[] | null,
     @Ctx() ctx: Context,
   ): Promise<Dataset> {
     if ((file == null) === (csv == null)) throw badInput('uploadDataset takes exactly one of `file` and `csv`');
@@ -49,7 +51,13 @@ export class DatasetResolver {
       content = Buffer.from(csv!, 'utf8');
       if (content.length > limit) throw badInput(`csv is larger than the upload limit of ${limit} bytes`);
     }
-    return ctx.services.datasets.upload(ctx.actor!, { name, filename, content, hasHeader: hasHeader ?? undefined });
+    return ctx.services.datasets.upload(ctx.actor!, {
+      name,
+      filename,
+      content,
+      hasHeader: hasHeader ?? undefined,
+      missingValues: missingValues?.map((m) => ({ column: m.column ?? undefined, values: m.values })),
+    });
   }
 
   @Authorized('datasets:read')
@@ -62,6 +70,13 @@ export class DatasetResolver {
   @Query(() => [Dataset], { description: "Your tenant's datasets, newest first." })
   datasets(@Arg('take', () => Int, { defaultValue: 100 }) take: number, @Ctx() ctx: Context): Promise<Dataset[]> {
     return ctx.services.datasets.list(ctx.actor!, Math.min(Math.max(take, 1), 1000));
+  }
+
+  @FieldResolver(() => [Correlation], {
+    description: 'Pearson correlation of each numeric, boolean or datetime column with `target` (numeric or two-class, coded 0/1 in sorted class order).',
+  })
+  correlations(@Root() dataset: Dataset, @Arg('target') target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
+    return ctx.services.datasets.correlations(ctx.actor!, dataset.id, target);
   }
 
   @Authorized('datasets:write')

@@ -2,7 +2,9 @@ import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import { parseCsv } from '../../ml/data/csv';
-import { profileTable, type ColumnProfile } from '../../ml/data/profile';
+import { correlationsWithTarget, type Correlation } from '../../ml/data/correlate';
+import type { MissingValuesSpec } from '../../ml/data/missing';
+import { declaredMissing, profileTable, type ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
@@ -13,6 +15,8 @@ export interface UploadInput {
   filename: string | null;
   content: Buffer;
   hasHeader?: boolean;
+  /** Codes that mean missing, everywhere or in named columns (e.g. `?`, or `0` in Glucose). */
+  missingValues?: MissingValuesSpec[];
 }
 
 /**
@@ -35,14 +39,14 @@ export class DatasetService {
 
   /**
    * Parses, profiles and stores a CSV.
-   * @throws AppError BAD_USER_INPUT for an empty name, empty or ragged CSV (with the line);
-   *   QUOTA_EXCEEDED past the tenant's storage quota.
+   * @throws AppError BAD_USER_INPUT for an empty name, empty or malformed CSV (with the line), a
+   *   missing-value declaration naming an unknown column; QUOTA_EXCEEDED past the tenant's storage quota.
    */
   async upload(actor: Actor, input: UploadInput) {
     requireScope(actor, 'datasets:write');
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
-    const table = parseCsv(decodeText(input.content), { hasHeader: input.hasHeader });
+    const table = parseCsv(decodeText(input.content), { hasHeader: input.hasHeader, missingValues: input.missingValues });
     const columns = profileTable(table);
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
       await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
@@ -50,7 +54,7 @@ export class DatasetService {
         name,
         filename: input.filename,
         content: input.content,
-        rowCount: table.rows.length,
+        rowCount: table.rowCount,
         hasHeader: table.hasHeader,
         delimiter: table.delimiter,
         columns,
@@ -70,6 +74,20 @@ export class DatasetService {
     requireScope(actor, 'datasets:read');
     const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.list(tx, actor.tenantId, take));
     return rows.map(toView);
+  }
+
+  /**
+   * Pearson correlation of each numeric (boolean, datetime) column with `target`, computed from the
+   * stored CSV with the missing codes declared at upload.
+   * @throws AppError NOT_FOUND (dataset), BAD_USER_INPUT (unknown target, or neither numeric nor two-class).
+   */
+  async correlations(actor: Actor, id: string, target: string): Promise<Correlation[]> {
+    requireScope(actor, 'datasets:read');
+    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
+    if (!row) throw notFound('Dataset', id);
+    const columns = row.columns as unknown as ColumnProfile[];
+    const table = parseCsv(decodeText(Buffer.from(row.content)), { hasHeader: row.hasHeader, delimiter: row.delimiter, missing: declaredMissing(columns) });
+    return correlationsWithTarget(table, target);
   }
 
   /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */

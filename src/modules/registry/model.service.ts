@@ -2,11 +2,13 @@ import type { Db } from '../../lib/db';
 import { notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { EvaluationMetrics } from '../../ml/evaluate';
-import type { Preprocessing } from '../../ml/preprocess';
+import type { FeatureImportance as Importance } from '../../ml/pipeline';
+import { readPipeline } from '../../ml/preprocess/stored';
+import type { FittedColumn } from '../../ml/preprocess/types';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { ModelRepo } from './model.repo';
-import type { Model, ModelVersion, VersionMetrics } from './model.type';
+import type { FeatureInfo, Model, ModelVersion, VersionMetrics } from './model.type';
 
 interface VersionRow {
   id: string;
@@ -20,9 +22,28 @@ interface VersionRow {
   model: { name: string };
 }
 
+function featureView(c: FittedColumn): FeatureInfo {
+  const step = <K extends string>(op: K) => c.steps.find((s) => s.op === op) as Extract<FittedColumn['steps'][number], { op: K }> | undefined;
+  const impute = step('impute');
+  const scale = step('standardize');
+  const mean = scale?.mean ?? (typeof impute?.value === 'number' ? impute.value : undefined);
+  return {
+    name: c.name,
+    type: c.type,
+    ...(mean !== undefined ? { mean } : {}),
+    ...(scale ? { std: scale.std } : {}),
+    ...(impute ? { imputeValue: String(impute.value) } : {}),
+    ...(step('one_hot') ? { categories: step('one_hot')!.categories } : {}),
+    missingCodes: c.missingCodes,
+    steps: c.steps.map((s) => s.op),
+    inputs: c.outputs,
+  };
+}
+
 /** A stored version row -> the GraphQL view. */
 export function toVersionView(row: VersionRow): ModelVersion {
-  const prep = row.preprocessing as Preprocessing;
+  const pipeline = readPipeline(row.preprocessing);
+  const metrics = row.metrics as EvaluationMetrics & { featureImportances?: Importance[] };
   return {
     id: row.id,
     modelName: row.model.name,
@@ -30,10 +51,13 @@ export function toVersionView(row: VersionRow): ModelVersion {
     task: row.task,
     framework: row.framework,
     trainingRunId: row.trainingRunId,
-    features: prep.features,
-    target: prep.target,
-    standardize: prep.standardize,
-    metrics: row.metrics as EvaluationMetrics as VersionMetrics,
+    features: pipeline.columns.map(featureView),
+    inputs: pipeline.columns.flatMap((c) => c.outputs),
+    preprocessing: pipeline as unknown as Record<string, unknown>,
+    ...(metrics.featureImportances ? { featureImportances: metrics.featureImportances } : {}),
+    target: pipeline.target,
+    standardize: pipeline.columns.some((c) => c.steps.some((s) => s.op === 'standardize')),
+    metrics: metrics as VersionMetrics,
     createdAt: row.createdAt,
   };
 }

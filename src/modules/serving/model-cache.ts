@@ -1,29 +1,59 @@
 /**
- * Loaded models per process, keyed by model version id (versions are immutable, so an entry never
- * goes stale). Least recently used entries are disposed past `maxEntries`. Concurrent first uses
- * of a version share one load.
+ * Loaded model versions per API process, keyed by version id (versions are immutable, so an entry
+ * never goes stale; a deleted version is evicted by its id). Bounded by bytes: least recently used
+ * entries are disposed once the total passes the budget. Concurrent first uses share one load.
  */
-import { loadArtifact, type ModelArtifact } from '../../ml/artifact';
-import type { tf } from '../../ml/tf';
 
-export class ModelCache {
-  private readonly entries = new Map<string, Promise<tf.LayersModel>>();
+export interface Loaded {
+  /** Approximate memory held, bytes (weights + topology). */
+  bytes: number;
+  dispose(): void;
+}
 
-  constructor(private readonly maxEntries = 100) {}
+interface Entry<T> {
+  value: Promise<T>;
+  bytes: number;
+}
 
-  /** @param load fetches the artifact; called only on a miss. */
-  async get(versionId: string, load: () => Promise<ModelArtifact>): Promise<tf.LayersModel> {
-    let entry = this.entries.get(versionId);
-    if (entry) {
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  bytes: number;
+  entries: number;
+}
+
+export class ModelCache<T extends Loaded = Loaded> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private totalBytes = 0;
+  readonly stats = { hits: 0, misses: 0 };
+
+  /** @param budgetBytes memory budget. (Default: 512 MiB) */
+  constructor(private readonly budgetBytes = 512 * 1024 * 1024) {}
+
+  /** @param load builds the value; called only on a miss. A failed load is not cached. */
+  async get(versionId: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(versionId);
+    if (hit) {
+      this.stats.hits++;
       this.entries.delete(versionId);
-      this.entries.set(versionId, entry); // most recently used last
-      return entry;
+      this.entries.set(versionId, hit); // most recently used last
+      return hit.value;
     }
-    entry = load().then(loadArtifact);
+    this.stats.misses++;
+    const entry: Entry<T> = { value: load(), bytes: 0 };
     this.entries.set(versionId, entry);
-    entry.catch(() => this.entries.delete(versionId));
-    this.evictOverflow();
-    return entry;
+    try {
+      const value = await entry.value;
+      if (this.entries.get(versionId) === entry) {
+        entry.bytes = value.bytes;
+        this.totalBytes += value.bytes;
+        this.evictOverBudget(versionId);
+      }
+      return value;
+    } catch (err) {
+      if (this.entries.get(versionId) === entry) this.entries.delete(versionId);
+      throw err;
+    }
   }
 
   /** Drops one version (deleted) and disposes it once loaded. */
@@ -31,25 +61,26 @@ export class ModelCache {
     const entry = this.entries.get(versionId);
     if (!entry) return;
     this.entries.delete(versionId);
-    entry.then((m) => m.dispose()).catch(() => undefined);
+    this.totalBytes -= entry.bytes;
+    entry.value.then((m) => m.dispose()).catch(() => undefined);
   }
 
   /** Disposes every loaded model. */
   async clear(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
-    for (const m of await Promise.allSettled(all)) if (m.status === 'fulfilled') m.value.dispose();
+    this.totalBytes = 0;
+    for (const m of await Promise.allSettled(all.map((e) => e.value))) if (m.status === 'fulfilled') m.value.dispose();
   }
 
-  get size(): number {
-    return this.entries.size;
+  snapshot(): CacheStats {
+    return { ...this.stats, bytes: this.totalBytes, entries: this.entries.size };
   }
 
-  private evictOverflow(): void {
-    while (this.entries.size > this.maxEntries) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, Promise<tf.LayersModel>];
-      this.entries.delete(oldest);
-      entry.then((m) => m.dispose()).catch(() => undefined);
+  private evictOverBudget(keep: string): void {
+    for (const [id] of this.entries) {
+      if (this.totalBytes <= this.budgetBytes) return;
+      if (id !== keep) this.evict(id);
     }
   }
 }

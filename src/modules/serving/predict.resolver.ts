@@ -8,8 +8,8 @@ export class PredictResolver {
   @Authorized('predict')
   @Query(() => PredictionResult, {
     description:
-      'Predicts with a model version (default: the latest). Each row is an object keyed by feature name, ' +
-      'e.g. {"Glucose": 148, "BMI": 33.6, …}; null means missing (imputed with the training mean).',
+      'Predicts with a model version (default: the latest). Each row is an object keyed like the training CSV\'s columns, ' +
+      'e.g. {"Glucose": 148, "BMI": 33.6, …}; null means missing (handled by the version\'s preprocessing pipeline).',
   })
   predict(
     @Arg('model') model: string,

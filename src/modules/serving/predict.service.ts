@@ -1,12 +1,11 @@
 /**
- * Predictions: the version's stored preprocessing, then its network, on rows keyed by feature name.
+ * Predictions: the version's stored preprocessing pipeline, then its model (network or trees), on
+ * rows keyed like the training CSV's columns.
  */
 import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
-import type { ModelArtifact } from '../../ml/artifact';
-import { predictRaw } from '../../ml/predict';
-import { readRows, type Preprocessing } from '../../ml/preprocess';
+import { loadPredictor, type Predictor } from '../../ml/predictor';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
@@ -18,7 +17,7 @@ export class PredictService {
   constructor(
     private readonly prisma: Db,
     private readonly models: ModelRepo,
-    private readonly cache: ModelCache,
+    private readonly cache: ModelCache<Predictor>,
     private readonly maxRows: number,
     private readonly quotas: QuotaService,
   ) {}
@@ -41,10 +40,8 @@ export class PredictService {
       if (latest) throw notFound('Model version', `${modelName}@${version}`);
       throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
     });
-    const prep = row.preprocessing as unknown as Preprocessing;
-    const raw = readRows(rows, prep);
-    const artifact: ModelArtifact = { topology: row.topology as Record<string, unknown>, weights: Buffer.from(row.weights) };
-    const model = await this.cache.get(row.id, async () => artifact);
-    return { modelName: row.model.name, version: row.version, modelVersionId: row.id, predictions: predictRaw(model, prep, raw) };
+    // Any framework (network or trees), loaded once per process and kept in the cache.
+    const predictor = await this.cache.get(row.id, () => loadPredictor(row));
+    return { modelName: row.model.name, version: row.version, modelVersionId: row.id, predictions: predictor.predict(rows) };
   }
 }

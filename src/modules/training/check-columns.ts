@@ -1,33 +1,52 @@
 /**
  * Request-time checks of a training run against the dataset's stored profile, so mistakes are
- * reported before anything is queued.
+ * reported before anything is queued: columns, missing-value declarations, preprocessing steps,
+ * the target against the task, and the network's shape where the data fixes it. The same checks
+ * run again at training time against the data itself.
  */
 import { badInput } from '../../lib/errors';
 import type { ColumnProfile } from '../../ml/data/profile';
+import { resolveMissing } from '../../ml/data/missing';
 import { checkNetworkShape } from '../../ml/network';
 import { resolveColumns } from '../../ml/prepare';
-import { LOSS_TASK, type TrainingSpec } from '../../ml/spec';
+import { defaultSteps, planPipeline, plannedWidth } from '../../ml/preprocess/plan';
+import type { TrainingSpec } from '../../ml/spec';
+import { decideTask, normalizeLabel, type TargetFacts } from '../../ml/target';
 import type { StartTrainingRunInput } from './spec.input';
 
-/** Request-time checks of columns and network shape against the dataset's profile. */
+/** What the profile tells of the target; class counts after label normalisation when they can be known. */
+function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined): TargetFacts {
+  const top = col.topValues?.map((v) => v.value);
+  const complete = top !== undefined && top.length === col.distinct;
+  const labels = labelSuffix && complete ? [...new Set(top!.map((v) => normalizeLabel(v, labelSuffix)))] : top;
+  const classes = labelSuffix && col.type !== 'numeric' ? (complete ? labels!.length : undefined) : col.distinct;
+  return { type: col.type === 'numeric' ? 'numeric' : col.type, classes, integer: col.integer, examples: labels };
+}
+
+/**
+ * @returns the resolved target and feature columns.
+ * @throws AppError BAD_USER_INPUT naming the field, for any check that fails.
+ */
 export function checkColumns(columns: ColumnProfile[], input: StartTrainingRunInput, spec: TrainingSpec) {
   const names = columns.map((c) => c.name);
   const { target, features } = resolveColumns(names, { target: input.targetColumn, features: input.featureColumns ?? undefined });
+  resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
   const byName = new Map(columns.map((c) => [c.name, c]));
-  for (const f of features) {
-    const col = byName.get(f)!;
-    if (col.type !== 'numeric') {
-      throw badInput(`Feature column '${f}' is ${col.type}, not numeric (e.g. '${col.topValues?.[0]?.value}'); leave it out of featureColumns`);
-    }
+  const facts = targetFacts(byName.get(target)!, spec.preprocessing.labelSuffix);
+  const task = decideTask(spec, target, facts);
+  if (spec.classWeights && facts.examples && facts.examples.length === facts.classes) {
+    spec.classWeights.forEach((w, i) => {
+      if (!facts.examples!.includes(w.label)) throw badInput(`spec.classWeights[${i}].label '${w.label}' is not a class of '${target}'; classes are ${facts.examples!.join(', ')}`);
+    });
   }
-  const targetCol = byName.get(target)!;
-  const task = LOSS_TASK[spec.loss];
-  if (task === 'regression' && targetCol.type !== 'numeric') {
-    throw badInput(`Target column '${target}' is ${targetCol.type}; loss ${spec.loss} needs a numeric target`);
+  const planned = planPipeline(
+    features.map((f) => ({ name: f, type: byName.get(f)!.type })),
+    spec.preprocessing.steps ?? defaultSteps(spec.standardize),
+  );
+  if (spec.model === 'neural_network') {
+    const widths = planned.map(plannedWidth);
+    const inputDim = widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
+    checkNetworkShape(spec, inputDim, task === 'multiclass' ? facts.classes : 1, features.length);
   }
-  if (task === 'binary' && targetCol.distinct !== 2) {
-    throw badInput(`Loss ${spec.loss} needs a target with 2 classes; column '${target}' has ${targetCol.distinct}`);
-  }
-  checkNetworkShape(spec, features.length, task === 'multiclass' ? targetCol.distinct : 1);
   return { target, features };
 }

@@ -35,6 +35,11 @@ export class TrainingRunResolver {
     return ctx.services.training.list(ctx.actor!, Math.min(Math.max(take, 1), 500), status ?? undefined);
   }
 
+  @FieldResolver(() => String, { nullable: true, description: "The worker that ran (or runs) it: 'host:pid:id'." })
+  workerId(@Root() run: TrainingRun): string | null {
+    return run.leaseOwner ?? null;
+  }
+
   @FieldResolver(() => [EpochMetric], { description: 'Per-epoch metrics, in epoch order.' })
   metrics(@Root() run: TrainingRun, @Ctx() ctx: Context) {
     return ctx.services.training.metrics(ctx.actor!, run.id);

@@ -78,6 +78,9 @@ export class TrainingRun {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  /** The worker that holds (or last held) the run; exposed as `workerId`. */
+  leaseOwner?: string | null;
 }
 
 @ObjectType({ description: 'A training progress event.' })

@@ -1,0 +1,19 @@
+/** The API process used by the benchmark: the real server plus the no-op baseline resolver. */
+import 'reflect-metadata';
+import { startApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/lib/logger';
+import { NoopResolver } from './noop.resolver';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const app = await startApp(config, log, { extraResolvers: [NoopResolver] });
+  log.info({ url: app.server.url }, 'MaaS API ready');
+  process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * Progress latency: time from an epoch's event being published (its `emittedAt`) to a subscriber
+ * receiving it, with N concurrent subscribers on the same run.
+ */
+import { gqlOk, wsClient, type Caller } from '../src/client/graphql-client';
+
+export async function progressLatency(me: Caller, datasetId: string, subscribers: number) {
+  const spec = { layers: [{ units: 1, activation: 'SIGMOID' }], loss: 'BINARY_CROSSENTROPY', epochs: 30, batchSize: 256 };
+  const wsUrl = me.url.replace('http', 'ws');
+  // Subscribe before the run exists in the queue's eyes: start it, then subscribe at once; the
+  // epochs that finished before a subscription are replayed, and left out of the figures.
+  const run = await gqlOk(me, 'mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }', {
+    i: { datasetId, targetColumn: 'Outcome', modelName: `latency-${subscribers}`, spec },
+  });
+  const clients = Array.from({ length: subscribers }, () => wsClient(wsUrl, me.token));
+  const samples: number[] = [];
+  await Promise.all(
+    clients.map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          client.subscribe<{ trainingProgress: { kind: string; emittedAt: number | null; replayed: boolean } }>(
+            { query: 'subscription($id: ID!) { trainingProgress(runId: $id) { kind emittedAt replayed } }', variables: { id: run.startTrainingRun.id } },
+            {
+              next: (r) => {
+                const e = r.data?.trainingProgress;
+                if (e?.kind === 'EPOCH' && e.emittedAt && !e.replayed) samples.push(Date.now() - e.emittedAt);
+              },
+              error: () => resolve(),
+              complete: () => resolve(),
+            },
+          );
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.dispose()));
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99), samples: samples.length };
+}

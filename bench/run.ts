@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: serving and training figures as ratios measured in one run, written to
+ * BENCHMARKS.md. Not a test: these machines are noisy, so only ratios from the same run mean much.
+ *
+ * Starts (as child processes, on loopback): the API with the no-op baseline resolver (bench/
+ * api-server.ts) on DATABASE_URL or a throwaway embedded PostgreSQL, and a bare Node HTTP server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { collect, gqlOk, wsClient, type Caller } from '../src/client/graphql-client';
+import { freePort } from '../src/lib/net';
+import { projectRoot } from '../src/lib/paths';
+import { load, type LoadResult } from './load';
+import { inProcessFigures, trainingRatio } from './in-process';
+import { progressLatency } from './progress-latency';
+
+const ROOT = projectRoot();
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ADMIN = crypto.randomBytes(16).toString('hex');
+const KERAS_SPEC = {
+  layers: [
+    { type: 'DENSE', units: 10, inputDim: 8, activation: 'RELU' },
+    { type: 'DENSE', units: 1, activation: 'SIGMOID' },
+  ],
+  loss: 'BINARY_CROSSENTROPY',
+  optimizer: { name: 'ADAM' },
+  metrics: ['ACCURACY'],
+  epochs: 10,
+  batchSize: 32,
+};
+const ROW = { Pregnancies: 6, Glucose: 148, BloodPressure: 72, SkinThickness: 35, Insulin: 0, BMI: 33.6, DiabetesPedigreeFunction: 0.627, Age: 50 };
+
+function child(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    p.stdout!.on('data', (d) => {
+      out += String(d);
+      if (ready.test(out)) resolve(p);
+    });
+    p.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
+
+async function main() {
+  const lines: string[] = [];
+  const say = (s = '') => {
+    console.log(s);
+    lines.push(s);
+  };
+  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
+  fs.chmodSync(pgDir, 0o777);
+  const apiPort = await freePort();
+  const barePort = await freePort();
+  const api = await child(
+    'bench/api-server.js',
+    {
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: ADMIN,
+      EMBEDDED_PG_DIR: path.join(pgDir, 'data'),
+      EMBEDDED_PG_PORT: '0',
+      LOG_LEVEL: 'warn',
+      QUOTA_PREDICTIONS_PER_MINUTE: String(1e12),
+    },
+    /MaaS API ready/,
+  );
+  const bare = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
+  const url = `http://127.0.0.1:${apiPort}/graphql`;
+  try {
+    const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
+    const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
+    const me: Caller = { url, token: created.createTenant.apiKey };
+    const csv = fs.readFileSync(path.join(ROOT, 'data', 'pima-diabetes.csv'), 'utf8');
+    const datasetId = (await gqlOk(me, 'mutation($csv: String!) { uploadDataset(name: "pima", csv: $csv) { id } }', { csv })).uploadDataset.id;
+    const started = performance.now();
+    const run = await gqlOk(me, 'mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }', {
+      i: { datasetId, targetColumn: 'Outcome', modelName: 'bench', spec: KERAS_SPEC },
+    });
+    const client = wsClient(url.replace('http', 'ws'), me.token);
+    await collect(client, 'subscription($id: ID!) { trainingProgress(runId: $id) { kind } }', { id: run.startTrainingRun.id }).done;
+    await client.dispose();
+    const queuedTrainingMs = performance.now() - started;
+
+    say(`# Benchmarks`);
+    say();
+    say(`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, TF.js backend '${info.serverInfo.tfBackend}', ${SECONDS} s per load point, client and servers on one machine (loopback).`);
+    say('Ratios compare figures from this same run; absolute numbers move ±30 % between runs on these machines.');
+    say();
+    say('## Single-row predict over GraphQL');
+    say();
+    say('| concurrency | predict | (a) no-op resolver, same server | (b) bare Node HTTP | predict / (a) | predict / (b) |');
+    say('|---|---|---|---|---|---|');
+    const predictBody = JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }', variables: { rows: [ROW] } });
+    const noopBody = JSON.stringify({ query: 'query($rows: [JSONObject!]!) { benchNoopPredict(model: "bench", rows: $rows) { version predictions { label probability } } }', variables: { rows: [ROW] } });
+    const auth = { authorization: `Bearer ${me.token}` };
+    await load(url, predictBody, auth, 8, 2); // warm-up
+    const single: Record<number, LoadResult> = {};
+    for (const c of [1, 16, 64]) {
+      const p = (single[c] = await load(url, predictBody, auth, c, SECONDS));
+      const n = await load(url, noopBody, {}, c, SECONDS);
+      const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
+      say(`| ${c} | ${fmt(p)} | ${fmt(n)} | ${fmt(b)} | **${(p.rps / n.rps).toFixed(2)}×** | ${(p.rps / b.rps).toFixed(3)}× |`);
+    }
+    const inproc = await inProcessFigures(csv, KERAS_SPEC);
+    say();
+    say(`(c) The same model's \`predict\` called in-process, one row per call: ${Math.round(inproc.singleRowPerSec)} calls/s; predict over GraphQL at concurrency 64 is ${(single[64].rps / inproc.singleRowPerSec).toFixed(2)}× of that.`);
+    say();
+    say('## Bulk predict: 1,000 rows per request, concurrency 8');
+    say();
+    const bulkRows = Array.from({ length: 1000 }, (_, i) => ({ ...ROW, Glucose: 80 + (i % 120) }));
+    const columns = Object.keys(ROW);
+    const matrix = { columns, rows: bulkRows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
+    const asObjects = await load(url, JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { probability } } }', variables: { rows: bulkRows } }), auth, 8, SECONDS);
+    const asMatrix = await load(url, JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version predictions { probability } } }', variables: { m: matrix } }), auth, 8, SECONDS);
+    say('| input shape | requests/s | rows/s | p99 |');
+    say('|---|---|---|---|');
+    say(`| \`rows: [JSONObject!]\` (objects keyed by column) | ${Math.round(asObjects.rps)} | ${Math.round(asObjects.rps * 1000)} | ${asObjects.p99ms} ms |`);
+    say(`| \`matrix: FeatureMatrix\` (columns + value lists) | ${Math.round(asMatrix.rps)} | **${Math.round(asMatrix.rps * 1000)}** | ${asMatrix.p99ms} ms |`);
+    say(`In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`);
+    say();
+    say('## Training through the queue vs a bare fit');
+    say();
+    const bareTrainingMs = await trainingRatio(csv, KERAS_SPEC);
+    say(`The Keras reference job (768 rows, 10 epochs, batch 32): through the API, queue, per-epoch metric writes and events ${Math.round(queuedTrainingMs)} ms from startTrainingRun to the FINAL event; the same preparation and fit in-process ${Math.round(bareTrainingMs)} ms. Ratio (bare / queued): **${(bareTrainingMs / queuedTrainingMs).toFixed(2)}×**.`);
+    say();
+    say('## Progress latency, epoch end to subscriber');
+    say();
+    for (const n of [1, 1000]) {
+      const lat = await progressLatency(me, datasetId, n);
+      say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} deliveries.`);
+    }
+    say();
+    say('## Cold load of a stored version');
+    say();
+    say(`Reading the version row and rebuilding the network (the seed model): median ${inproc.coldLoadMs.toFixed(1)} ms over ${inproc.coldLoads} loads (goal < 100 ms).`);
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
+    console.log('\nwrote BENCHMARKS.md');
+  } finally {
+    api.kill('SIGTERM');
+    bare.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+    fs.rmSync(pgDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * Fitting a planned pipeline on the training split, and applying a fitted one. Training matrices
+ * and prediction rows go through the same {@link transformValues}.
+ */
+import { badInput } from '../../lib/errors';
+import type { PlannedColumn } from './plan';
+import { applyValueStep, encodedNames, fitStep, isEncoder, writeBlock, type Values } from './steps';
+import type { FittedColumn } from './types';
+
+/**
+ * Fits one column's chain: each step on the training values as the steps before it left them.
+ * @param trainValues the column's values on the training rows only.
+ */
+export function fitColumn(planned: PlannedColumn, trainValues: Values, missingCodes: string[]): FittedColumn {
+  let v = trainValues;
+  const steps = planned.steps.map((spec) => {
+    const fitted = fitStep(spec, v);
+    if (!isEncoder(fitted)) v = applyValueStep(fitted, v);
+    return fitted;
+  });
+  const encoder = steps.find(isEncoder);
+  return { name: planned.name, type: planned.type, missingCodes, steps, outputs: encoder ? encodedNames(encoder, planned.name) : [planned.name] };
+}
+
+/**
+ * Applies fitted columns to raw values.
+ * @param values one entry per fitted column, in the same order, each `rows` long.
+ * @returns model inputs, row-major [rows, inputs] (inputs = total of the columns' outputs).
+ * @throws AppError BAD_USER_INPUT when the pipeline yields no model input at all.
+ */
+export function transformValues(columns: FittedColumn[], values: Values[], rows: number): Float32Array {
+  const width = columns.reduce((s, c) => s + c.outputs.length, 0);
+  if (width === 0) throw badInput('The preprocessing yields no model input (every encoded column is empty on the training split)');
+  const out = new Float32Array(rows * width);
+  let offset = 0;
+  columns.forEach((col, j) => {
+    let v = values[j];
+    let encoder;
+    for (const step of col.steps) {
+      if (isEncoder(step)) encoder = step;
+      else v = applyValueStep(step, v);
+    }
+    writeBlock(v, encoder, out, width, offset);
+    offset += col.outputs.length;
+  });
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * Prediction rows -> raw feature values: rows are objects keyed like the uploaded CSV's columns
+ * (numbers or strings; null, '' or a declared missing code = missing). Keys that were CSV columns
+ * but not features (the target, excluded columns) are ignored.
+ */
+import { badInput, didYouMean, quote } from '../../lib/errors';
+import { booleanText, dateToDays } from '../data/infer-type';
+import { missingTest } from '../data/missing';
+import { readsNumbers } from './frame';
+import type { Values } from './steps';
+import type { FittedColumn, FittedPipeline } from './types';
+
+const BOOLEAN = /^(true|false|yes|no|t|f|y|n)$/i;
+
+/**
+ * Reads one raw value of a prediction row.
+ * @throws AppError BAD_USER_INPUT naming the row, the feature and the value, for a non-number in a
+ *   numeric column or a non-date in a datetime column.
+ */
+export function readValue(value: unknown, col: FittedColumn, rowIndex: number, isMissing: (s: string) => boolean): number | string | null {
+  if (value === null || value === undefined) return readsNumbers(col.type) ? NaN : null;
+  if (typeof value === 'object') throw badInput(`rows[${rowIndex}].${col.name} must be a number or a string, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+  const text = typeof value === 'string' ? value.trim() : String(value);
+  if (isMissing(text)) return readsNumbers(col.type) ? NaN : null;
+  if (col.type === 'numeric') {
+    const n = typeof value === 'number' ? value : Number(text);
+    if (!Number.isFinite(n)) throw badInput(`rows[${rowIndex}].${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    return n;
+  }
+  if (col.type === 'datetime') {
+    const days = dateToDays(text);
+    if (Number.isNaN(days)) throw badInput(`rows[${rowIndex}].${col.name} must be an ISO 8601 date such as '2024-03-01', got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    return days;
+  }
+  if (col.type === 'boolean' && BOOLEAN.test(text)) return booleanText(text);
+  return text;
+}
+
+/**
+ * Turns prediction rows into one value array per feature column, in pipeline order.
+ * @throws AppError BAD_USER_INPUT for a row that is not an object, misses a feature, names a key
+ *   that was no column of the training CSV, or holds an unreadable value.
+ */
+export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
+  const names = pipeline.columns.map((c) => c.name);
+  const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
+  const out: Values[] = pipeline.columns.map((c) => (readsNumbers(c.type) ? new Float64Array(rows.length) : new Array<string | null>(rows.length)));
+  const tests = pipeline.columns.map((c) => missingTest(c.missingCodes));
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw badInput(`rows[${i}] must be an object keyed by feature name, got ${quote(row)}`);
+    }
+    const record = row as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!accepted.has(key)) {
+        throw badInput(`rows[${i}] has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { row: i, feature: key });
+      }
+    }
+    pipeline.columns.forEach((col, j) => {
+      if (!(col.name in record)) throw badInput(`rows[${i}] is missing feature '${col.name}'`, { row: i, feature: col.name });
+      (out[j] as (number | string | null)[])[i] = readValue(record[col.name], col, i, tests[j]);
+    });
+  });
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * Micro-batching (as Triton's dynamic batcher and Ray Serve's @batch do): concurrent predict calls
+ * for the same model version are gathered into one scorer call. A batch is flushed when it holds
+ * `maxRows` rows or `maxWaitMs` after its first request, whichever comes first. Each caller gets
+ * exactly its own rows back, in order. Rows are validated and transformed before they join a
+ * batch, so a bad row fails only its own request.
+ */
+
+/** Scores row-major [rows, inputs] features to row-major [rows, outputs]. */
+export type ScoreFn = (x: Float32Array, rows: number) => Float32Array;
+
+interface Pending {
+  x: Float32Array;
+  rows: number;
+  resolve: (out: Float32Array) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface BatcherOptions {
+  /** Rows that trigger an immediate flush. (Default: 64) */
+  maxRows: number;
+  /** Longest a request waits for company, ms. 0 = flush on the next tick. (Default: 2) */
+  maxWaitMs: number;
+  /** Called with the row count of each scorer call (for metrics). */
+  onBatch?: (rows: number) => void;
+}
+
+export class MicroBatcher {
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly score: ScoreFn,
+    /** Features per row. */
+    private readonly inputs: number,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  /**
+   * @param x row-major [rows, inputs] features of one request.
+   * @returns its row-major [rows, outputs] scores.
+   */
+  submit(x: Float32Array, rows: number): Promise<Float32Array> {
+    // A request at least as large as a batch gains nothing from waiting.
+    if (rows >= this.options.maxRows) {
+      this.options.onBatch?.(rows);
+      return Promise.resolve(this.score(x, rows));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ x, rows, resolve, reject });
+      this.queuedRows += rows;
+      if (this.queuedRows >= this.options.maxRows) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    const total = this.queuedRows;
+    this.queue = [];
+    this.queuedRows = 0;
+    if (batch.length === 0) return;
+    try {
+      let x: Float32Array;
+      if (batch.length === 1) x = batch[0].x;
+      else {
+        x = new Float32Array(total * this.inputs);
+        let offset = 0;
+        for (const p of batch) {
+          x.set(p.x, offset);
+          offset += p.x.length;
+        }
+      }
+      this.options.onBatch?.(total);
+      const out = this.score(x, total);
+      const width = total > 0 ? out.length / total : 0;
+      let row = 0;
+      for (const p of batch) {
+        p.resolve(out.slice(row * width, (row + p.rows) * width));
+        row += p.rows;
+      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}

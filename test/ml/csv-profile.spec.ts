@@ -1,0 +1,89 @@
+/** CSV parsing (delimiters, quotes, headers, missing codes, malformed input) and column profiles. */
+import { cellText, parseCsv } from '../../src/ml/data/csv';
+import { correlationsWithTarget } from '../../src/ml/data/correlate';
+import { profileTable } from '../../src/ml/data/profile';
+import { histogramSorted, quantileSorted } from '../../src/ml/data/stats';
+
+const col = (csv: string, name: string, options = {}) => {
+  const table = parseCsv(csv, options);
+  return profileTable(table).find((c) => c.name === name)!;
+};
+
+describe('parseCsv', () => {
+  it('detects the delimiter and header, and reads RFC 4180 quoted fields', () => {
+    const t = parseCsv('name;note;n\n"Smith; J.";"said ""hi""\nthen left";1\nDoe;;2\n');
+    expect(t).toMatchObject({ delimiter: ';', hasHeader: true, columns: ['name', 'note', 'n'], rowCount: 2 });
+    expect(cellText(t.data[0], 0)).toBe('Smith; J.');
+    expect(cellText(t.data[1], 0)).toBe('said "hi"\nthen left');
+    expect(cellText(t.data[1], 1)).toBe(''); // empty = missing
+    expect(t.data[2]).toMatchObject({ kind: 'numeric', values: Float64Array.of(1, 2) });
+  });
+
+  it('names the columns of a headerless file', () => {
+    const t = parseCsv('5.1\t3.5\tIris-setosa\n4.9\t3.0\tIris-setosa\n');
+    expect(t).toMatchObject({ delimiter: '\t', hasHeader: false, columns: ['column_1', 'column_2', 'column_3'], rowCount: 2 });
+  });
+
+  it.each([
+    ['an unclosed quote', 'a,b\n1,2\n3,"4\n5,6\n', /never closed, in the record starting at line 3/],
+    ['a ragged row', 'a,b\n1,2\n3,4,5\n', /line 3 has 3 fields/],
+    ['a quoted field left open past line 60', `a,b\n${'1,2\n'.repeat(70)}"x,1\n`, /line 72/],
+  ])('names the line of %s', (_what, csv, message) => {
+    expect(() => parseCsv(csv)).toThrow(message);
+  });
+
+  it('reads declared missing codes everywhere or per column; a numeric code matches any spelling of it', () => {
+    const csv = 'a,b,c\n1,?,0\n?,2,0.0\n3,4,5\n';
+    const t = parseCsv(csv, { missingValues: [{ values: ['?'] }, { column: 'c', values: ['0'] }] });
+    expect(t.data.map((d) => d.kind)).toEqual(['numeric', 'numeric', 'numeric']);
+    expect(profileTable(t).map((c) => c.missing)).toEqual([1, 1, 2]);
+    expect(() => parseCsv(csv, { missingValues: [{ column: 'cc', values: ['0'] }] })).toThrow("missingValues[0].column 'cc' is not a column of the dataset (did you mean 'c'?)");
+  });
+});
+
+describe('profileTable', () => {
+  it('infers numeric, categorical, boolean, text and datetime columns', () => {
+    const csv = [
+      'n,cat,flag,text,when',
+      '1,red,yes,the quick brown fox,2024-01-01',
+      '2,blue,no,jumps over the lazy dog,2024-01-03',
+      '3,red,Yes,and runs far away,2024-01-02T12:00:00Z',
+      ',red,,,',
+    ].join('\n');
+    expect(profileTable(parseCsv(csv)).map((c) => c.type)).toEqual(['numeric', 'categorical', 'boolean', 'text', 'datetime']);
+    const when = col(csv, 'when');
+    expect(when).toMatchObject({ earliest: '2024-01-01', latest: '2024-01-03', missing: 1 });
+    expect(when.max! - when.min!).toBe(2); // days
+    expect(col(csv, 'cat').topValues).toEqual([{ value: 'red', count: 3 }, { value: 'blue', count: 1 }]);
+  });
+
+  it('gives quantiles (linear interpolation, as numpy) and an equal-width histogram', () => {
+    const p = col(`x\n${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].join('\n')}\n`, 'x');
+    expect(p).toMatchObject({ min: 1, max: 10, mean: 5.5, distinct: 10, integer: true });
+    expect(p.std).toBeCloseTo(Math.sqrt(8.25), 12); // numpy.std (ddof=0)
+    // numpy.quantile([1..10], [.05, .25, .5, .75, .95]) = 1.45, 3.25, 5.5, 7.75, 9.55
+    expect(p.quantiles!.map((q) => q.value)).toEqual([1.45, 3.25, 5.5, 7.75, 9.55].map((v) => expect.closeTo(v, 12)));
+    expect(p.histogram!.map((b) => b.count)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(histogramSorted([0, 0, 0])).toEqual([{ lower: 0, upper: 0, count: 3 }]);
+    expect(quantileSorted([], 0.5)).toBeNaN();
+  });
+});
+
+describe('correlationsWithTarget', () => {
+  it("gives Pearson's r on pairwise complete rows, a two-class target coded 0/1", () => {
+    const t = parseCsv('x,y,label,noise\n1,2,no,5\n2,4,no,5\n3,,yes,5\n4,8,yes,5\n');
+    const byY = correlationsWithTarget(t, 'y');
+    expect(byY.find((c) => c.column === 'x')).toEqual({ column: 'x', pearson: expect.closeTo(1, 12), rows: 3 });
+    expect(byY.find((c) => c.column === 'noise')!.pearson).toBeNull(); // constant
+    expect(correlationsWithTarget(t, 'label').find((c) => c.column === 'x')!.pearson).toBeCloseTo(0.894427191, 8);
+    expect(() => correlationsWithTarget(parseCsv('x,c\n1,a\n2,b\n3,c\n'), 'c')).toThrow(/need a numeric or two-class target/);
+  });
+});
+
+it('turns a column that looked numeric into strings at its first non-number, keeping the earlier rows', () => {
+  const rows = Array.from({ length: 300 }, (_, i) => `${i === 250 ? 'n/a' : i % 7},${i}`);
+  const t = parseCsv(['code,id', ...rows].join('\n'));
+  expect(t.data.map((d) => d.kind)).toEqual(['string', 'numeric']);
+  expect(Array.from({ length: 300 }, (_, i) => cellText(t.data[0], i))).toEqual(rows.map((r) => r.split(',')[0]));
+  expect(profileTable(t)[0]).toMatchObject({ type: 'categorical', distinct: 8, missing: 0 });
+});
