@@ -91,7 +91,7 @@ export function createServices(deps: Deps): Services {
     apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
-    datasets: new DatasetService(prisma, r.datasets, quotas),
+    datasets: new DatasetService(prisma, r.datasets, quotas, audit),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS, quotas),

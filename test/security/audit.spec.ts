@@ -21,10 +21,13 @@ it('records keys, tokens, runs and version deletions, newest first', async () =>
   const run = await startRun(t, datasetId, 'm', { ...KERAS_SPEC, epochs: 1 });
   await waitForRun(t, run.id);
   await gqlOk(t, 'mutation { deleteModelVersion(model: "m", version: 1) }');
+  await gqlOk(t, 'mutation($id: ID!) { deleteDataset(id: $id) }', { id: await uploadCsv(t, 'a,b\n1,2\n', 'scratch') });
   const log = (await gqlOk(t, '{ auditLog { action actorKind targetType targetId details } }')).auditLog;
   const actions = log.map((e: { action: string }) => e.action);
-  expect(actions).toEqual(expect.arrayContaining(['apiKey.created', 'apiKey.revoked', 'token.issued', 'trainingRun.started', 'modelVersion.deleted']));
-  expect(actions.indexOf('modelVersion.deleted')).toBeLessThan(actions.indexOf('apiKey.created'));
+  expect(actions).toEqual(
+    expect.arrayContaining(['apiKey.created', 'apiKey.revoked', 'token.issued', 'dataset.uploaded', 'dataset.deleted', 'trainingRun.started', 'modelVersion.deleted']),
+  );
+  expect(actions.indexOf('dataset.deleted')).toBeLessThan(actions.indexOf('apiKey.created'));
   expect(log.find((e: { action: string }) => e.action === 'trainingRun.started')).toMatchObject({ actorKind: 'apiKey', targetType: 'TrainingRun', targetId: run.id });
   expect(JSON.stringify(log)).not.toContain(t.apiKey);
 });

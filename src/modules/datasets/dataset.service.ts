@@ -7,6 +7,7 @@ import type { MissingValuesSpec } from '../../ml/data/missing';
 import { declaredMissing, profileTable, type ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
+import type { AuditRepo } from '../audit/audit.repo';
 import type { QuotaService } from '../quotas/quota.service';
 import type { DatasetRepo } from './dataset.repo';
 
@@ -35,6 +36,7 @@ export class DatasetService {
     private readonly prisma: Db,
     private readonly repo: DatasetRepo,
     private readonly quotas: QuotaService,
+    private readonly audit: AuditRepo,
   ) {}
 
   /**
@@ -50,7 +52,7 @@ export class DatasetService {
     const columns = profileTable(table);
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
       await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
-      return this.repo.create(tx, actor.tenantId, {
+      const created = await this.repo.create(tx, actor.tenantId, {
         name,
         filename: input.filename,
         content: input.content,
@@ -59,6 +61,13 @@ export class DatasetService {
         delimiter: table.delimiter,
         columns,
       });
+      await this.audit.record(tx, actor, {
+        action: 'dataset.uploaded',
+        targetType: 'Dataset',
+        targetId: created.id,
+        details: { name, sizeBytes: input.content.length, rows: table.rowCount },
+      });
+      return created;
     }).then(toView);
   }
 
@@ -93,8 +102,10 @@ export class DatasetService {
   /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */
   async delete(actor: Actor, id: string) {
     requireScope(actor, 'datasets:write');
-    const deleted = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.delete(tx, actor.tenantId, id));
-    if (!deleted) throw notFound('Dataset', id);
+    await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      if (!(await this.repo.delete(tx, actor.tenantId, id))) throw notFound('Dataset', id);
+      await this.audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id });
+    });
     return true;
   }
 }
