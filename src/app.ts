@@ -15,8 +15,10 @@ import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { devSecret } from './lib/secrets';
 import { initBackend, tf } from './ml/tf';
 import { Metrics } from './lib/metrics';
+import { MODEL_CHANGED_TOPIC } from './modules/registry/alias.service';
 import { VERSION_DELETED_TOPIC } from './modules/registry/delete-version.service';
-import { createServices, createTaskHandlers, type Services } from './services';
+import { runWorker } from './jobs/run-worker';
+import { createServices, type Services } from './services';
 
 export interface App {
   server: HttpServer;
@@ -66,13 +68,22 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
   const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
   if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
-  const services = createServices({ prisma: db.prisma, pool: db.pool, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
-  if (config.WORKER_ENABLED) await queue.work(createTaskHandlers({ prisma: db.prisma, pubsub, log }));
-  const deletions = pubsub.subscribe<{ modelVersionId: string }>(VERSION_DELETED_TOPIC);
-  void (async () => {
-    for await (const { modelVersionId } of deletions) services.modelCache.evict(modelVersionId);
-  })();
   const metrics = createMetrics(db, queue);
+  const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
+  metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
+  metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, log, config }) : undefined;
+  const deletions = pubsub.subscribe<{ modelVersionId: string; tenantId: string; modelName: string }>(VERSION_DELETED_TOPIC);
+  void (async () => {
+    for await (const { modelVersionId, tenantId, modelName } of deletions) {
+      services.versions.invalidate(tenantId, modelName);
+      services.modelCache.evict(modelVersionId);
+    }
+  })();
+  const changes = pubsub.subscribe<{ tenantId: string; modelName: string }>(MODEL_CHANGED_TOPIC);
+  void (async () => {
+    for await (const { tenantId, modelName } of changes) services.versions.invalidate(tenantId, modelName);
+  })();
   const schema = await createSchema(options.extraResolvers);
   const server = await startHttpServer({
     schema,
@@ -93,7 +104,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     async stop() {
       await server.close();
       await deletions.return();
-      await queue.stop();
+      await changes.return();
+      await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
       await pubsub.close();
       await services.modelCache.clear();
       await db.close();

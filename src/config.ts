@@ -31,6 +31,10 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().default('maas-api'),
   /** Run a training worker inside the API process. (Default: true) */
   WORKER_ENABLED: bool.default(true),
+  /** A training run's lease, seconds: a worker silent this long is presumed dead and its run handed back. (Default: 30) */
+  TRAINING_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Attempts of a training run (counting runs whose worker died) before it is FAILED. (Default: 3) */
+  TRAINING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Force a TF.js backend: tensorflow (tfjs-node), wasm or cpu. (Default: best available) */
   TF_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,6 +48,12 @@ const schema = z.object({
   QUOTA_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   /** Per-tenant rate limit: rows predicted per minute, across all API processes. (Default: 1,000,000) */
   QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(1_000_000),
+  /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
+  MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Micro-batching: rows that flush a batch at once. (Default: 64) */
+  BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
+  /** Micro-batching: longest a request waits for company, ms. (Default: 2) */
+  BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
   /** Deepest selection nesting a query may have. (Default: 10) */

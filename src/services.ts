@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { JobQueue } from './jobs/queue';
 import type { TaskHandlers } from './jobs/queue';
 import { trainingRunHandler } from './jobs/training-run.job';
+import type { WorkerState } from './jobs/worker-state';
 import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { PubSub } from './lib/pubsub';
@@ -22,8 +23,10 @@ import { DeleteVersionService } from './modules/registry/delete-version.service'
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
 import { QuotaService } from './modules/quotas/quota.service';
-import type { Predictor } from './ml/predictor';
 import { ModelCache } from './modules/serving/model-cache';
+import type { ServedModel } from './modules/serving/served-model';
+import { VersionResolver } from './modules/serving/version-resolver';
+import type { Metrics } from './lib/metrics';
 import { PredictService } from './modules/serving/predict.service';
 import { TenantRepo } from './modules/tenants/tenant.repo';
 import { TenantService } from './modules/tenants/tenant.service';
@@ -32,6 +35,7 @@ import { TrainingRunService } from './modules/training/training-run.service';
 
 export interface Deps {
   prisma: Db;
+  metrics: Metrics;
   pool: pg.Pool;
   pubsub: PubSub;
   queue: JobQueue;
@@ -52,7 +56,8 @@ export interface Services {
   training: TrainingRunService;
   models: ModelService;
   predict: PredictService;
-  modelCache: ModelCache<Predictor>;
+  modelCache: ModelCache<ServedModel>;
+  versions: VersionResolver;
 }
 
 function repos() {
@@ -62,7 +67,11 @@ function repos() {
 export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = repos();
-  const modelCache = new ModelCache<Predictor>();
+  const modelCache = new ModelCache<ServedModel>(config.MODEL_CACHE_BYTES, {
+    onHit: () => deps.metrics.cacheHits.inc(),
+    onMiss: () => deps.metrics.cacheMisses.inc(),
+  });
+  const versions = new VersionResolver(prisma);
   const audit = new AuditRepo();
   const quotas = new QuotaService(
     {
@@ -86,20 +95,27 @@ export function createServices(deps: Deps): Services {
     );
   return {
     auth,
-    deleteVersion: new DeleteVersionService(prisma, audit, deps.pubsub),
-    aliases: new AliasService(prisma, audit, deps.pubsub),
+    deleteVersion: new DeleteVersionService(prisma, audit, deps.pubsub, (e) => {
+      versions.invalidate(e.tenantId, e.modelName);
+      modelCache.evict(e.modelVersionId);
+    }),
+    aliases: new AliasService(prisma, audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
     datasets: new DatasetService(prisma, r.datasets, quotas, audit),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
-    predict: new PredictService(prisma, r.models, modelCache, config.MAX_PREDICT_ROWS, quotas),
+    predict: new PredictService(prisma, versions, modelCache, quotas, deps.metrics, {
+      maxRows: config.MAX_PREDICT_ROWS,
+      batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+    }),
+    versions,
     modelCache,
   };
 }
 
 /** The worker's task handlers. */
-export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log'>): TaskHandlers {
+export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
   return { 'training-run': trainingRunHandler({ ...deps, ...repos() }) };
 }

@@ -2,21 +2,26 @@
 import 'reflect-metadata';
 import { openInfrastructure } from './app';
 import { loadConfig } from './config';
+import { runWorker } from './jobs/run-worker';
+import { WORKER_ID } from './jobs/lease';
 import { createLogger } from './lib/logger';
-import { createTaskHandlers } from './services';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'maas-worker');
   if (!config.DATABASE_URL) log.warn('DATABASE_URL is not set: this worker uses its own embedded PostgreSQL, shared with no API process');
   const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
-  await queue.work(createTaskHandlers({ prisma: db.prisma, pubsub, log }));
-  log.info({ tfBackend }, 'worker ready');
+  const worker = await runWorker({ prisma: db.prisma, pubsub, queue, log, config });
+  log.info({ tfBackend, workerId: WORKER_ID }, 'worker ready');
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'worker stopping: finishing the current run');
-    await queue.stop();
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker draining: running training runs stop after their epoch and go back to the queue');
+    await worker.stop();
     await pubsub.close();
     await db.close();
+    log.info('worker stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,10 +1,12 @@
 /**
  * Executes a training run: claimed from the queue by any worker process, acting as the run's
- * tenant (system actor). Idempotent: a run that already finished is left alone.
+ * tenant (system actor). Idempotent: a run that already finished, or that another worker holds
+ * the lease of (src/jobs/lease.ts), is left alone.
  *
  * Failure policy: problems with the data or spec (AppError) are permanent: the run is FAILED with
  * the error's code and message. Anything else is thrown so the queue retries it; on the last
- * attempt the run is FAILED with INTERNAL_SERVER_ERROR. Every end publishes one FINAL event.
+ * attempt the run is FAILED with INTERNAL_SERVER_ERROR. A worker that is draining (SIGTERM) stops
+ * after the current epoch and hands the run back to the queue. Every end publishes one FINAL event.
  */
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
@@ -19,7 +21,11 @@ import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { ModelRepo } from '../modules/registry/model.repo';
 import { progressTopic, type ProgressEvent } from '../modules/training/progress';
 import type { TrainingRunRepo } from '../modules/training/training-run.repo';
+import { MODEL_CHANGED_TOPIC } from '../modules/registry/alias.service';
+import { claimRun, holdLease, WORKER_ID } from './lease';
+import type { JobQueue } from './queue';
 import { TASKS, type TaskPayload } from './tasks';
+import type { WorkerState } from './worker-state';
 
 export interface TrainingJobDeps {
   prisma: Db;
@@ -27,31 +33,39 @@ export interface TrainingJobDeps {
   datasets: DatasetRepo;
   models: ModelRepo;
   pubsub: PubSub;
+  queue: JobQueue;
   log: Logger;
+  state: WorkerState;
+  /** Lease length, ms (TRAINING_LEASE_SECONDS). */
+  leaseMs: number;
 }
 
 export function trainingRunHandler(deps: TrainingJobDeps) {
-  const { prisma, runs, datasets, models, pubsub, log } = deps;
+  const { prisma, runs, datasets, models, pubsub, queue, log, state, leaseMs } = deps;
+  const owner = WORKER_ID;
 
   return async ({ tenantId, runId }: TaskPayload<'training-run'>, job: { retryCount: number }): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
-    const publish = (e: Omit<ProgressEvent, 'runId'>) => pubsub.publish(progressTopic(runId), { runId, ...e });
+    const publish = (e: Omit<ProgressEvent, 'runId'>) => pubsub.publish(progressTopic(runId), { runId, emittedAt: Date.now(), ...e });
     const fail = async (code: string, message: string) => {
-      const moved = await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'FAILED', failureCode: code, failureMessage: message, finishedAt: new Date() }));
+      const moved = await tx((t) =>
+        runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'FAILED', failureCode: code, failureMessage: message, finishedAt: new Date() }, owner),
+      );
       if (moved) await publish({ kind: 'FINAL', status: 'FAILED', failureCode: code, failureMessage: message });
     };
 
+    if (state.draining) throw new Error('worker is draining; the job goes back to the queue');
+    if (!(await claimRun(prisma, tenantId, runId, owner, leaseMs))) return log.info({ runId }, 'training run finished, gone or held by another worker; skipping');
     const loaded = await tx(async (t) => {
-      const run = await runs.find(t, tenantId, runId);
-      if (!run || !(await runs.startAttempt(t, tenantId, runId))) return undefined;
-      const dataset = await datasets.findWithContent(t, tenantId, run.datasetId);
-      return { run, dataset };
+      await runs.clearEpochs(t, tenantId, runId);
+      const run = (await runs.find(t, tenantId, runId))!;
+      return { run, dataset: await datasets.findWithContent(t, tenantId, run.datasetId) };
     });
-    if (!loaded) return log.info({ runId }, 'training run already finished or gone; skipping');
     const { run, dataset } = loaded;
     const spec = run.spec as unknown as TrainingSpec;
-    const runLog = log.child({ runId, tenantId });
-    runLog.info({ attempt: run.attempts + 1 }, 'training run started');
+    const runLog = log.child({ runId, tenantId, worker: owner });
+    runLog.info({ attempt: run.attempts }, 'training run started');
+    const lease = holdLease(prisma, runId, owner, leaseMs);
 
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
@@ -62,11 +76,20 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
           return (await runs.find(t, tenantId, runId))?.status;
         });
         await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
-        return status === 'RUNNING' ? undefined : 'stop';
+        return status === 'RUNNING' && !lease.lost && !state.draining ? undefined : 'stop';
       });
+      if (lease.lost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
+      if (state.draining) {
+        // Hand back: the next worker starts the run over.
+        if (await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'QUEUED', leaseOwner: null }, owner))) {
+          await queue.enqueue('training-run', { tenantId, runId });
+          runLog.info('worker draining: training run handed back to the queue');
+        }
+        return;
+      }
       const version = await tx(async (t) => {
         const current = await runs.find(t, tenantId, runId);
-        if (current?.status !== 'RUNNING') return undefined; // cancelled meanwhile: no version
+        if (current?.status !== 'RUNNING' || current.leaseOwner !== owner) return undefined; // cancelled or taken over: no version
         const created = await models.addVersion(t, tenantId, run.modelName, {
           trainingRunId: runId,
           task: trained.pipeline.target.task,
@@ -83,11 +106,13 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
             ...(trained.bestEpoch !== undefined ? { bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly } : {}),
           },
         });
-        await runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'SUCCEEDED', finishedAt: new Date() });
+        await runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'SUCCEEDED', finishedAt: new Date() }, owner);
         return created;
       });
       if (!version) return runLog.info('training run was cancelled');
       runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
+      // Caches of "latest" must hear of the new version before anyone hears the run finished.
+      await pubsub.publish(MODEL_CHANGED_TOPIC, { tenantId, modelName: run.modelName });
       await publish({ kind: 'FINAL', status: 'SUCCEEDED', modelVersionId: version.id });
     } catch (err) {
       if (err instanceof AppError) {
@@ -96,8 +121,10 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       }
       runLog.error({ err: (err as Error).message, retryCount: job.retryCount }, 'training run crashed');
       if (job.retryCount >= TASKS['training-run'].retryLimit) return fail('INTERNAL_SERVER_ERROR', 'Training failed unexpectedly');
-      await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'QUEUED' }));
+      await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'QUEUED', leaseOwner: null }, owner));
       throw err;
+    } finally {
+      lease.release();
     }
   };
 }

@@ -89,7 +89,7 @@ export function probeCalls(schema: GraphQLSchema, victim: Victim): ProbeCall[] {
     for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
       const takesId = field.args.some((a) => getNamedType(a.type).name === 'ID');
       for (const id of takesId ? victim.ids : ['unused']) {
-        const args = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type) || ['model', 'name'].includes(a.name));
+        const args = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type) || ['model', 'name', 'rows'].includes(a.name));
         const variables = Object.fromEntries(args.map((a) => [a.name, valueFor(a.name, a.type, id, victim)]));
         if (field.name === 'model') variables.name = victim.modelName; // model(name:) names a model
         const decl = args.map((a) => `$${a.name}: ${typeString(a.type)}`).join(', ');

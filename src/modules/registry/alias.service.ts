@@ -21,6 +21,8 @@ export class AliasService {
     private readonly prisma: Db,
     private readonly audit: AuditRepo,
     private readonly pubsub: PubSub,
+    /** Called in this process right after a change commits (other processes hear it by pub/sub). */
+    private readonly onChange: (tenantId: string, modelName: string) => void = () => undefined,
   ) {}
 
   /**
@@ -44,6 +46,7 @@ export class AliasService {
       await this.audit.record(tx, actor, { action: 'modelAlias.set', targetType: 'ModelAlias', targetId: saved.id, details: { modelName, alias, version } });
       return saved;
     });
+    this.onChange(actor.tenantId, modelName);
     await this.pubsub.publish(MODEL_CHANGED_TOPIC, { tenantId: actor.tenantId, modelName });
     return { name: row.name, version, modelVersionId: row.versionId, updatedAt: row.updatedAt };
   }
@@ -56,6 +59,7 @@ export class AliasService {
       if (count === 0) throw notFound('Model alias', `${modelName}@${alias}`);
       await this.audit.record(tx, actor, { action: 'modelAlias.deleted', targetType: 'ModelAlias', details: { modelName, alias } });
     });
+    this.onChange(actor.tenantId, modelName);
     await this.pubsub.publish(MODEL_CHANGED_TOPIC, { tenantId: actor.tenantId, modelName });
     return true;
   }

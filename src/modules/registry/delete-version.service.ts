@@ -18,6 +18,8 @@ export class DeleteVersionService {
     private readonly prisma: Db,
     private readonly audit: AuditRepo,
     private readonly pubsub: PubSub,
+    /** Called in this process right after a deletion commits (other processes hear it by pub/sub). */
+    private readonly onDeleted: (e: { modelVersionId: string; tenantId: string; modelName: string }) => void = () => undefined,
   ) {}
 
   /** @throws AppError NOT_FOUND when the tenant has no such version. */
@@ -34,7 +36,9 @@ export class DeleteVersionService {
       await this.audit.record(tx, actor, { action: 'modelVersion.deleted', targetType: 'ModelVersion', targetId: row.id, details: { modelName, version } });
       return row.id;
     });
-    await this.pubsub.publish(VERSION_DELETED_TOPIC, { modelVersionId: id, tenantId: actor.tenantId, modelName });
+    const event = { modelVersionId: id, tenantId: actor.tenantId, modelName };
+    this.onDeleted(event);
+    await this.pubsub.publish(VERSION_DELETED_TOPIC, event);
     return true;
   }
 }

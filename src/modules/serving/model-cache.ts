@@ -10,6 +10,9 @@ export interface Loaded {
   dispose(): void;
 }
 
+/** How long an evicted model stays usable for requests already holding it, ms. */
+const DISPOSE_GRACE_MS = 5_000;
+
 interface Entry<T> {
   value: Promise<T>;
   bytes: number;
@@ -28,18 +31,23 @@ export class ModelCache<T extends Loaded = Loaded> {
   readonly stats = { hits: 0, misses: 0 };
 
   /** @param budgetBytes memory budget. (Default: 512 MiB) */
-  constructor(private readonly budgetBytes = 512 * 1024 * 1024) {}
+  constructor(
+    private readonly budgetBytes = 512 * 1024 * 1024,
+    private readonly hooks: { onHit?: () => void; onMiss?: () => void } = {},
+  ) {}
 
   /** @param load builds the value; called only on a miss. A failed load is not cached. */
   async get(versionId: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(versionId);
     if (hit) {
       this.stats.hits++;
+      this.hooks.onHit?.();
       this.entries.delete(versionId);
       this.entries.set(versionId, hit); // most recently used last
       return hit.value;
     }
     this.stats.misses++;
+    this.hooks.onMiss?.();
     const entry: Entry<T> = { value: load(), bytes: 0 };
     this.entries.set(versionId, entry);
     try {
@@ -62,7 +70,8 @@ export class ModelCache<T extends Loaded = Loaded> {
     if (!entry) return;
     this.entries.delete(versionId);
     this.totalBytes -= entry.bytes;
-    entry.value.then((m) => m.dispose()).catch(() => undefined);
+    // Requests that took the entry just before may still be waiting in its micro-batch: dispose later.
+    setTimeout(() => entry.value.then((m) => m.dispose()).catch(() => undefined), DISPOSE_GRACE_MS).unref();
   }
 
   /** Disposes every loaded model. */

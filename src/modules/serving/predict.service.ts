@@ -1,47 +1,76 @@
 /**
- * Predictions: the version's stored preprocessing pipeline, then its model (network or trees), on
- * rows keyed like the training CSV's columns.
+ * Predictions: resolve the version (cached), get it ready to serve (cached by bytes), validate and
+ * transform the caller's rows with the version's pipeline, and score them in a micro-batch with
+ * concurrent callers of the same version.
  */
 import type { Db } from '../../lib/db';
-import { AppError, badInput, notFound } from '../../lib/errors';
+import { AppError, badInput } from '../../lib/errors';
+import type { Metrics } from '../../lib/metrics';
 import { withTenant } from '../../lib/tenant-tx';
-import { loadPredictor, type Predictor } from '../../ml/predictor';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
-import type { ModelRepo } from '../registry/model.repo';
+import type { BatcherOptions } from './batcher';
+import { matrixToRows, type FeatureMatrix } from './feature-matrix';
 import type { ModelCache } from './model-cache';
 import type { PredictionResult } from './prediction.type';
+import { loadServedModel, type ServedModel } from './served-model';
+import type { VersionResolver, VersionSelector } from './version-resolver';
+
+export interface PredictInput {
+  /** Objects keyed like the training CSV's columns. */
+  rows?: unknown[] | null;
+  /** The same rows as columns + value lists (faster to parse for bulk requests). */
+  matrix?: FeatureMatrix | null;
+}
 
 export class PredictService {
   constructor(
     private readonly prisma: Db,
-    private readonly models: ModelRepo,
-    private readonly cache: ModelCache<Predictor>,
-    private readonly maxRows: number,
+    private readonly resolver: VersionResolver,
+    private readonly cache: ModelCache<ServedModel>,
     private readonly quotas: QuotaService,
+    private readonly metrics: Metrics,
+    private readonly options: { maxRows: number; batching: BatcherOptions },
   ) {}
 
   /**
-   * @param version a version number; undefined = the latest.
-   * @throws AppError BAD_USER_INPUT (no rows, too many rows, bad row), NOT_FOUND (model or version),
-   *   MODEL_NOT_READY (the model has no version yet), QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   * @param selector `version` or `alias`; neither = the latest version.
+   * @throws AppError BAD_USER_INPUT (no rows, too many rows, a bad row, both version and alias),
+   *   NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet), QUOTA_EXCEEDED (rate
+   *   limit, with retryAfterSeconds).
    */
-  async predict(actor: Actor, modelName: string, version: number | undefined, rows: unknown[]): Promise<PredictionResult> {
+  async predict(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
     requireScope(actor, 'predict');
+    if ((input.rows == null) === (input.matrix == null)) throw badInput('predict takes exactly one of `rows` and `matrix`');
+    if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predict takes `version` or `alias`, not both');
+    const rows = input.matrix ? matrixToRows(input.matrix) : input.rows!;
     if (rows.length === 0) throw badInput('rows is empty: send at least one row');
-    if (rows.length > this.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.maxRows} per call`);
+    if (rows.length > this.options.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.options.maxRows} per call`);
     await this.quotas.consumePredictions(actor.tenantId, rows.length);
-    const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
-      const found = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName, version);
-      if (found) return found;
-      if (!(await this.models.nameKnown(tx, actor.tenantId, modelName))) throw notFound('Model', modelName);
-      const latest = await this.models.findVersionWithArtifact(tx, actor.tenantId, modelName);
-      if (latest) throw notFound('Model version', `${modelName}@${version}`);
-      throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
+
+    let ref = await this.resolver.resolve(actor.tenantId, modelName, selector);
+    let served: ServedModel;
+    try {
+      served = await this.serve(actor.tenantId, ref.id);
+    } catch (err) {
+      // The version was deleted after this process resolved to it: resolve again, once.
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+      this.resolver.invalidate(actor.tenantId, modelName);
+      ref = await this.resolver.resolve(actor.tenantId, modelName, selector);
+      served = await this.serve(actor.tenantId, ref.id);
+    }
+    const predictions = await served.predict(rows);
+    this.metrics.predictions.inc({ tenant: actor.tenantId, model: modelName }, rows.length);
+    return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
+  }
+
+  /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
+  private serve(tenantId: string, versionId: string): Promise<ServedModel> {
+    return this.cache.get(versionId, async () => {
+      const row = await withTenant(this.prisma, tenantId, (tx) => tx.modelVersion.findFirst({ where: { id: versionId, tenantId } }));
+      if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
+      return loadServedModel(row, { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) });
     });
-    // Any framework (network or trees), loaded once per process and kept in the cache.
-    const predictor = await this.cache.get(row.id, () => loadPredictor(row));
-    return { modelName: row.model.name, version: row.version, modelVersionId: row.id, predictions: predictor.predict(rows) };
   }
 }

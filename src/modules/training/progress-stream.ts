@@ -35,7 +35,7 @@ export function progressStream(
   return new Repeater<ProgressEvent>(async (push, stop) => {
     let last = 0;
     for (const m of stored) {
-      await push({ runId: run.id, kind: 'EPOCH', status: 'RUNNING', epochs, ...m });
+      await push({ runId: run.id, kind: 'EPOCH', status: 'RUNNING', epochs, ...m, replayed: true });
       last = m.epoch;
     }
     if (terminal.includes(run.status)) {

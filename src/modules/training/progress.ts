@@ -20,4 +20,8 @@ export interface ProgressEvent {
   failureCode?: string | null;
   failureMessage?: string | null;
   modelVersionId?: string | null;
+  /** When the worker published it, ms since the epoch (for latency measurements). */
+  emittedAt?: number;
+  /** True for stored epochs replayed to a late subscriber. */
+  replayed?: boolean;
 }

@@ -30,21 +30,21 @@ export class TrainingRunRepo {
     return tx.epochMetric.findMany({ where: { tenantId, trainingRunId: runId }, orderBy: { epoch: 'asc' } });
   }
 
-  /** Moves a run from one of `from` to `to`; returns false when it was in another state (compare-and-set). */
-  async transition(tx: Tx, tenantId: string, id: string, from: readonly RunStatusValue[], data: { status: RunStatusValue } & Record<string, unknown>) {
-    const { count } = await tx.trainingRun.updateMany({ where: { id, tenantId, status: { in: [...from] } }, data });
+  /**
+   * Moves a run from one of `from` to `data.status`; returns false when it was in another state
+   * (compare-and-set). With `owner`, only while that worker holds the run's lease.
+   */
+  async transition(tx: Tx, tenantId: string, id: string, from: readonly RunStatusValue[], data: { status: RunStatusValue } & Record<string, unknown>, owner?: string) {
+    const { count } = await tx.trainingRun.updateMany({
+      where: { id, tenantId, status: { in: [...from] }, ...(owner ? { leaseOwner: owner } : {}) },
+      data,
+    });
     return count === 1;
   }
 
-  /** Starts an attempt: RUNNING, attempts + 1, and the metrics of an earlier attempt removed. */
-  async startAttempt(tx: Tx, tenantId: string, id: string) {
-    const started = await this.transition(tx, tenantId, id, ['QUEUED', 'RUNNING'], {
-      status: 'RUNNING',
-      startedAt: new Date(),
-      attempts: { increment: 1 },
-    });
-    if (started) await tx.epochMetric.deleteMany({ where: { tenantId, trainingRunId: id } });
-    return started;
+  /** Removes the epoch metrics of an earlier attempt (a retried run starts over). */
+  clearEpochs(tx: Tx, tenantId: string, runId: string) {
+    return tx.epochMetric.deleteMany({ where: { tenantId, trainingRunId: runId } });
   }
 
   addEpoch(tx: Tx, tenantId: string, runId: string, e: EpochResult) {

@@ -126,4 +126,10 @@ export class TrainingProgress {
 
   @Field(() => ModelVersion, { nullable: true, description: 'FINAL events of a SUCCEEDED run: the new version.' })
   modelVersion?: ModelVersion | null;
+
+  @Field(() => Float, { nullable: true, description: 'When the worker published the event, ms since 1970 (UTC).' })
+  emittedAt?: number;
+
+  @Field(() => Boolean, { nullable: true, description: 'True for epochs that had finished before this subscription and are replayed from storage.' })
+  replayed?: boolean;
 }

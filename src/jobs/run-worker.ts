@@ -1,0 +1,33 @@
+/**
+ * A training worker inside a process: claims jobs, reaps runs whose worker died, and drains on
+ * shutdown (running runs stop after their current epoch and go back to the queue).
+ */
+import type { Config } from '../config';
+import type { Db } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import { createTaskHandlers } from '../services';
+import type { JobQueue } from './queue';
+import { startReaper } from './reaper';
+import { WorkerState } from './worker-state';
+
+export interface RunningWorker {
+  state: WorkerState;
+  /** Stops claiming, lets running jobs reach the end of their epoch, hands them back, then resolves. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQueue; log: Logger; config: Config }): Promise<RunningWorker> {
+  const state = new WorkerState();
+  const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
+  await deps.queue.work(createTaskHandlers({ ...deps, state, leaseMs }));
+  const stopReaper = startReaper({ ...deps, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
+  return {
+    state,
+    async stop(timeoutMs = 30_000) {
+      state.drain();
+      stopReaper();
+      await deps.queue.stop(timeoutMs);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * A model version ready to serve in this process: its fitted pipeline, its scorer (network or
+ * trees) and the micro-batcher in front of the scorer. Held by the ModelCache.
+ */
+import { loadScorer, type StoredModel } from '../../ml/predictor';
+import { decodeOutputs, type Prediction } from '../../ml/predict';
+import { transformValues } from '../../ml/preprocess/fit';
+import { readRows } from '../../ml/preprocess/read-rows';
+import { readPipeline } from '../../ml/preprocess/stored';
+import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
+import { MicroBatcher, type BatcherOptions } from './batcher';
+
+export interface ServedModel {
+  pipeline: FittedPipeline;
+  /** Approximate memory held, bytes (weights + topology + pipeline). */
+  bytes: number;
+  /**
+   * Raw rows (keyed like the training CSV) -> predictions; rows are validated before they join a
+   * batch. @throws AppError BAD_USER_INPUT naming the bad row and column.
+   */
+  predict(rows: unknown[]): Promise<Prediction[]>;
+  dispose(): void;
+}
+
+export async function loadServedModel(stored: StoredModel, batching: BatcherOptions): Promise<ServedModel> {
+  const pipeline = readPipeline(stored.preprocessing);
+  const scorer = await loadScorer(stored);
+  const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), inputNames(pipeline).length, batching);
+  const bytes = stored.weights.byteLength + JSON.stringify(stored.topology).length + JSON.stringify(pipeline).length;
+  return {
+    pipeline,
+    bytes,
+    async predict(rows) {
+      const x = transformValues(pipeline.columns, readRows(rows, pipeline), rows.length);
+      const out = await batcher.submit(x, rows.length);
+      return decodeOutputs(out, rows.length, pipeline.target);
+    },
+    dispose: () => scorer.dispose(),
+  };
+}
