@@ -9,7 +9,7 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, log, { extraResolvers: [NoopResolver] });
-  log.info({ url: app.server.url }, 'MaaS API ready');
+  console.log(`MaaS API ready at ${app.server.url}`);
   process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
 }
 

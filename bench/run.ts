@@ -118,10 +118,12 @@ async function main() {
     const matrix = { columns, rows: bulkRows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
     const asObjects = await load(url, JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { probability } } }', variables: { rows: bulkRows } }), auth, 8, SECONDS);
     const asMatrix = await load(url, JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version predictions { probability } } }', variables: { m: matrix } }), auth, 8, SECONDS);
-    say('| input shape | requests/s | rows/s | p99 |');
+    const columnar = await load(url, JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version columns } }', variables: { m: matrix } }), auth, 8, SECONDS);
+    say('| input → output shape | requests/s | rows/s | p99 |');
     say('|---|---|---|---|');
-    say(`| \`rows: [JSONObject!]\` (objects keyed by column) | ${Math.round(asObjects.rps)} | ${Math.round(asObjects.rps * 1000)} | ${asObjects.p99ms} ms |`);
-    say(`| \`matrix: FeatureMatrix\` (columns + value lists) | ${Math.round(asMatrix.rps)} | **${Math.round(asMatrix.rps * 1000)}** | ${asMatrix.p99ms} ms |`);
+    say(`| \`rows: [JSONObject!]\` → \`predictions { probability }\` | ${Math.round(asObjects.rps)} | ${Math.round(asObjects.rps * 1000)} | ${asObjects.p99ms} ms |`);
+    say(`| \`matrix: FeatureMatrix\` → \`predictions { probability }\` | ${Math.round(asMatrix.rps)} | ${Math.round(asMatrix.rps * 1000)} | ${asMatrix.p99ms} ms |`);
+    say(`| \`matrix: FeatureMatrix\` → \`columns\` | ${Math.round(columnar.rps)} | **${Math.round(columnar.rps * 1000)}** | ${columnar.p99ms} ms |`);
     say(`In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`);
     say();
     say('## Training through the queue vs a bare fit');

@@ -79,7 +79,8 @@ async function startLocalServer(): Promise<{ url: string; wsUrl: string; adminSe
 const fmt = (x: number | null | undefined, digits = 4) => (x == null ? '   -  ' : x.toFixed(digits));
 
 async function main(): Promise<number> {
-  const external = process.env.MAAS_URL;
+  const given = process.env.MAAS_URL?.replace(/\/+$/, '');
+  const external = given && !given.endsWith('/graphql') ? `${given}/graphql` : given;
   const server = external
     ? { url: external, wsUrl: external.replace(/^http/, 'ws'), adminSecret: process.env.MAAS_ADMIN_SECRET ?? '', stop: async () => undefined }
     : await startLocalServer();

@@ -38,7 +38,7 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<{
   const tfBackend = await initBackend(config.TF_BACKEND);
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const pubsub = await createPgPubSub(db.url, log);
-  const queue = await startQueue(db.url, log);
+  const queue = await startQueue(db.url, log, pubsub);
   return { db, pubsub, queue, tfBackend };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { AppError } from '../lib/errors';
+import { AppError, fromDatabaseError } from '../lib/errors';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -26,6 +26,8 @@ function originalOf(error: unknown): unknown {
 export function makeFormatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = originalOf(error);
+    const translated = fromDatabaseError(original);
+    if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
     if (original instanceof AppError) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }

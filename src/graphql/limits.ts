@@ -1,6 +1,6 @@
 /**
  * Abuse limits applied before execution, on HTTP and websocket alike (graphql-armor): query depth,
- * cost, aliases, tokens and directives. Introspection (Apollo Sandbox) is exempt from depth and
+ * cost, aliases and directives. Introspection (Apollo Sandbox) is exempt from depth and
  * cost. Field suggestions ("did you mean …") are hidden when the Sandbox is off.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -13,7 +13,9 @@ export function createArmor(config: Config) {
     costLimit: { maxCost: config.GRAPHQL_MAX_COST, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: 20 },
-    maxTokens: { n: 5000 },
+    // Token counting replaces the parser and turns syntax errors into HTTP 500s; the body size cap
+    // (MAX_REQUEST_BYTES) bounds parsing work instead.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !config.GRAPHQL_SANDBOX },
   }).protect();
 }

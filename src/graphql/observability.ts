@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { AppError } from '../lib/errors';
+import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { Context } from './context';
@@ -20,7 +20,7 @@ export function operationLabel(op: OperationDefinitionNode | undefined | null): 
 export function isExpected(error: unknown): boolean {
   let e = error;
   while (e instanceof GraphQLError && e.originalError) e = e.originalError;
-  return e instanceof AppError || (e instanceof GraphQLError && !(e as GraphQLError).originalError);
+  return e instanceof AppError || fromDatabaseError(e) !== undefined || (e instanceof GraphQLError && !(e as GraphQLError).originalError);
 }
 
 export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServerPlugin<Context> {

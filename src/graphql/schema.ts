@@ -9,7 +9,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
-import { PredictResolver } from '../modules/serving/predict.resolver';
+import { PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   DatasetResolver,
   ModelResolver,
   PredictResolver,
+  PredictionColumnsResolver,
   SystemResolver,
   TenantResolver,
   TrainingRunResolver,

@@ -104,6 +104,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     introspection: config.GRAPHQL_SANDBOX,
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
+    // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
+    stopOnTerminationSignals: false,
     plugins: [
       ...armor.plugins,
       observabilityPlugin(opts.metrics, log),
@@ -143,9 +145,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use((err: { type?: string; status?: number; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err.status || err.status >= 500) return next(err);
     const message =
-      err.type === 'entity.too.large' || err.status === 413
+      err.type === 'entity.too.large'
         ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes`
-        : `The request could not be read: ${err.message}`;
+        : err.status === 413
+          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes)`
+          : `The request could not be read: ${err.message}`;
     res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 

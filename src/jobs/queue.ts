@@ -5,6 +5,7 @@
 import PgBoss from 'pg-boss';
 import { isAdminShutdown } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
 import { queueName, TASKS, type TaskName, type TaskPayload } from './tasks';
 
 export type TaskHandler<K extends TaskName> = (payload: TaskPayload<K>, job: { id: string; retryCount: number }) => Promise<void>;
@@ -24,7 +25,11 @@ export interface JobQueue {
 /** How often an idle worker looks for jobs, seconds (pg-boss' minimum is 0.5). */
 const POLL_SECONDS = 0.5;
 
-export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQueue> {
+/** Published after each enqueue, so idle workers in any process claim at once instead of at their next poll. */
+const ENQUEUED_TOPIC = 'jobs:enqueued';
+
+export async function startQueue(databaseUrl: string, log: Logger, pubsub: PubSub): Promise<JobQueue> {
+  let wakeups: AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> } | undefined;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   boss.on('error', (err) =>
     isAdminShutdown(err) ? log.warn('job queue: database is shutting down') : log.error({ err: err.message }, 'job queue error'),
@@ -44,14 +49,24 @@ export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQ
       const data = TASKS[task].payload.parse(payload);
       const id = await boss.send(queueName(task), data);
       if (!id) throw new Error(`Job queue refused a '${task}' job`);
+      await pubsub.publish(ENQUEUED_TOPIC, { queue: queueName(task) });
       return id;
     },
     async work(handlers) {
+      const workerIds = new Map<string, string>();
+      wakeups ??= pubsub.subscribe<{ queue: string }>(ENQUEUED_TOPIC);
+      void (async () => {
+        for await (const { queue } of wakeups!) {
+          const id = workerIds.get(queue);
+          if (id) boss.notifyWorker(id);
+        }
+      })();
       for (const task of Object.keys(TASKS) as TaskName[]) {
-        await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
+        const workerId = await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
           const payload = TASKS[task].payload.parse(job.data);
           await handlers[task](payload, { id: job.id, retryCount: job.retryCount });
         });
+        workerIds.set(queueName(task), workerId);
       }
     },
     async depth() {
@@ -60,6 +75,7 @@ export async function startQueue(databaseUrl: string, log: Logger): Promise<JobQ
       return out;
     },
     async stop(timeoutMs = 30_000) {
+      await wakeups?.return();
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
     },
   };

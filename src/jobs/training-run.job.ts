@@ -12,10 +12,11 @@ import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
-import { withTenant } from '../lib/tenant-tx';
+import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
 import type { ColumnProfile } from '../ml/data/profile';
 import { parseForTraining, trainFromTable } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
+import type { EpochResult } from '../ml/train';
 import { decodeText } from '../modules/datasets/dataset.service';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { ModelRepo } from '../modules/registry/model.repo';
@@ -70,14 +71,25 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
       const table = parseForTraining(decodeText(Buffer.from(dataset.content)), { ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
-      const trained = await trainFromTable(table, { target: run.targetColumn, features: run.featureColumns }, spec, async (e) => {
-        const status = await tx(async (t) => {
+      // Each epoch's write and event run in order behind the training, not in its way: the next
+      // epoch starts at once, and a cancellation is seen one epoch later at most.
+      let status = 'RUNNING';
+      let writes: Promise<void> = Promise.resolve();
+      const record = async (e: EpochResult) => {
+        status = (await tx(async (t) => {
           await runs.addEpoch(t, tenantId, runId, e);
           return (await runs.find(t, tenantId, runId))?.status;
-        });
+        })) ?? 'GONE';
         await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
+      };
+      const trained = await trainFromTable(table, { target: run.targetColumn, features: run.featureColumns }, spec, async (e) => {
+        writes = writes.then(() => record(e));
+        writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
+        // Let I/O in (requests, these writes): back-to-back short epochs would otherwise starve it.
+        await new Promise((resolve) => setImmediate(resolve));
         return status === 'RUNNING' && !lease.lost && !state.draining ? undefined : 'stop';
       });
+      await writes;
       if (lease.lost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
       if (state.draining) {
         // Hand back: the next worker starts the run over.
@@ -87,7 +99,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         }
         return;
       }
-      const version = await tx(async (t) => {
+      const version = await withTenant(prisma, tenantId, async (t) => {
         const current = await runs.find(t, tenantId, runId);
         if (current?.status !== 'RUNNING' || current.leaseOwner !== owner) return undefined; // cancelled or taken over: no version
         const created = await models.addVersion(t, tenantId, run.modelName, {
@@ -108,7 +120,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         });
         await runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'SUCCEEDED', finishedAt: new Date() }, owner);
         return created;
-      });
+      }, LARGE_WRITE);
       if (!version) return runLog.info('training run was cancelled');
       runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
       // Caches of "latest" must hear of the new version before anyone hears the run finished.

@@ -36,12 +36,27 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
     onError: (m: unknown) => log?.debug({ pg: String(m).trim() }, 'embedded postgres'),
   });
   if (fresh) await pg.initialise();
-  // A crashed earlier run can leave its pid file behind; postgres refuses to start over it.
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (fs.existsSync(pidFile) && !processAlive(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]))) {
-    fs.rmSync(pidFile);
+  if (fs.existsSync(pidFile)) {
+    // postmaster.pid: line 1 the server's pid, line 4 its port.
+    const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    if (processAlive(pid)) {
+      // Still running: another process of ours uses this folder, or a crashed one left its
+      // server behind. Share it (several API processes on one database is supported) and leave
+      // stopping it to whoever started it.
+      const runningPort = Number(lines[3]);
+      log?.warn({ dir: databaseDir, pid, port: runningPort }, 'embedded PostgreSQL already running on this folder; using it');
+      return { url: `postgresql://postgres:postgres@127.0.0.1:${runningPort}/maas`, stop: async () => undefined };
+    }
+    fs.rmSync(pidFile); // left behind by a crash; postgres refuses to start over it
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err ?? 'no details');
+    throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start on port ${actualPort} (${detail}). Is the port taken? Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL to use another server.`);
+  }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'maas'`);

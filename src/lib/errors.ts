@@ -71,3 +71,15 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   const hint = closest(input, candidates);
   return hint ? ` (did you mean '${hint}'?)` : '';
 }
+
+/**
+ * PostgreSQL cannot store or compare text containing U+0000 (SQLSTATE 22021 / 22P05); such input
+ * is the caller's, so it becomes BAD_USER_INPUT instead of a server error.
+ */
+export function fromDatabaseError(err: unknown): AppError | undefined {
+  const message = err instanceof Error ? err.message : '';
+  if (/0x00|\\u0000|22021|22P05|unsupported Unicode escape/.test(message)) {
+    return badInput('A text value contains a NUL character (\\u0000), which cannot be stored or looked up');
+  }
+  return undefined;
+}

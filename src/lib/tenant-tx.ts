@@ -12,10 +12,20 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 /**
  * Runs `fn` in a transaction bound to `tenantId`. Commits when `fn` resolves, rolls back when it throws.
  */
-export function withTenant<T>(prisma: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withTenant<T>(prisma: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
   return prisma.$transaction(async (tx) => {
     // Row-level security: as role maas_tenant (cannot bypass RLS), seeing only this tenant's rows.
     await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'maas_tenant', true)`;
     return fn(tx);
-  });
+  }, options);
 }
+
+export interface TxOptions {
+  /** Longest wait for a connection, ms. (Prisma default: 2000) */
+  maxWait?: number;
+  /** Longest the transaction may run, ms. (Prisma default: 5000) */
+  timeout?: number;
+}
+
+/** For transactions that write large values (uploads, model artifacts). */
+export const LARGE_WRITE: TxOptions = { maxWait: 10_000, timeout: 120_000 };

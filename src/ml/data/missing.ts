@@ -16,6 +16,12 @@ export type MissingCodes = Record<string, string[]>;
 
 const ALL = '*';
 
+/** Own-property read: column names such as `constructor` or `__proto__` are plain keys here. */
+const get = (codes: MissingCodes, key: string): string[] => (Object.hasOwn(codes, key) ? codes[key] : []);
+/** Own-property write that never triggers the `__proto__` setter. */
+const put = (codes: MissingCodes, key: string, values: string[]) =>
+  Object.defineProperty(codes, key, { value: values, enumerable: true, writable: true, configurable: true });
+
 /**
  * Checks declarations against the table's columns and folds them into per-column codes.
  * @param field the input field, for messages (e.g. `missingValues`, `spec.preprocessing.missingValues`).
@@ -29,21 +35,22 @@ export function resolveMissing(specs: MissingValuesSpec[] | null | undefined, co
     if (column !== ALL && !columns.includes(column)) {
       throw badInput(`${field}[${i}].column '${column}' is not a column of the dataset${didYouMean(column, columns)}`);
     }
-    out[column] = [...new Set([...(out[column] ?? []), ...spec.values.map((v) => v.trim())])];
+    put(out, column, [...new Set([...get(out, column), ...spec.values.map((v) => v.trim())])]);
   });
   return out;
 }
 
 /** Union of two code sets (e.g. the dataset's and the training spec's). */
 export function mergeMissing(a: MissingCodes, b: MissingCodes): MissingCodes {
-  const out: MissingCodes = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = [...new Set([...(out[k] ?? []), ...v])];
+  const out: MissingCodes = {};
+  for (const [k, v] of Object.entries(a)) put(out, k, v);
+  for (const [k, v] of Object.entries(b)) put(out, k, [...new Set([...get(out, k), ...v])]);
   return out;
 }
 
 /** The codes that apply to `column`: its own and the global ones. */
 export function codesFor(codes: MissingCodes, column: string): string[] {
-  return [...new Set([...(codes[ALL] ?? []), ...(codes[column] ?? [])])];
+  return [...new Set([...get(codes, ALL), ...get(codes, column)])];
 }
 
 /**

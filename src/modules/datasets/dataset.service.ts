@@ -1,6 +1,6 @@
 import type { Db } from '../../lib/db';
-import { badInput, notFound } from '../../lib/errors';
-import { withTenant } from '../../lib/tenant-tx';
+import { AppError, badInput, notFound } from '../../lib/errors';
+import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
 import { parseCsv } from '../../ml/data/csv';
 import { correlationsWithTarget, type Correlation } from '../../ml/data/correlate';
 import type { MissingValuesSpec } from '../../ml/data/missing';
@@ -22,8 +22,14 @@ export interface UploadInput {
 
 /**
  * Decodes CSV bytes: UTF-8 when valid, otherwise Latin-1 (ISO-8859-1), which every byte sequence is.
+ * @throws AppError BAD_USER_INPUT for a NUL byte (binary or UTF-16 files), naming the line.
  */
 export function decodeText(bytes: Buffer): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = bytes.subarray(0, nul).toString('latin1').split('\n').length;
+    throw badInput(`The CSV contains a NUL byte on line ${line}: it is binary or UTF-16, not a UTF-8 or Latin-1 text file`);
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -68,7 +74,7 @@ export class DatasetService {
         details: { name, sizeBytes: input.content.length, rows: table.rowCount },
       });
       return created;
-    }).then(toView);
+    }, LARGE_WRITE).then(toView);
   }
 
   /** @throws AppError NOT_FOUND when the dataset does not exist or belongs to another tenant. */
@@ -103,6 +109,10 @@ export class DatasetService {
   async delete(actor: Actor, id: string) {
     requireScope(actor, 'datasets:write');
     await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const active = await tx.trainingRun.count({ where: { tenantId: actor.tenantId, datasetId: id, status: { in: ['QUEUED', 'RUNNING'] } } });
+      if (active > 0) {
+        throw new AppError('CONFLICT', `Dataset '${id}' has ${active} queued or running training run${active > 1 ? 's' : ''}; cancel them or let them finish first`);
+      }
       if (!(await this.repo.delete(tx, actor.tenantId, id))) throw notFound('Dataset', id);
       await this.audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id });
     });

@@ -21,8 +21,22 @@ export interface QuotaLimits {
 const exceeded = (message: string, retryAfterSeconds?: number) =>
   new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
 
+/**
+ * Predictions are counted in PostgreSQL in blocks: a process reserves `block` rows of the tenant's
+ * budget at once and spends them locally, so single-row predicts do not pay a database round trip
+ * each. A process can hold at most one unspent block per tenant and window, so the limit is
+ * exact to within `block` rows per API process (block = limit / 1000, at least 1).
+ */
+interface LocalBudget {
+  remaining: number;
+  /** End of the window the rows were reserved in, ms since the epoch. */
+  until: number;
+}
+
 export class QuotaService {
   private readonly limiter: RateLimiterPostgres;
+  private readonly budgets = new Map<string, LocalBudget>();
+  private readonly block: number;
 
   constructor(
     readonly limits: QuotaLimits,
@@ -36,6 +50,7 @@ export class QuotaService {
       points: limits.predictionsPerMinute,
       duration: 60,
     });
+    this.block = Math.max(1, Math.floor(limits.predictionsPerMinute / 1000));
   }
 
   /** Serialises quota checks of one tenant until the transaction ends. */
@@ -67,12 +82,33 @@ export class QuotaService {
    * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when the budget is spent.
    */
   async consumePredictions(tenantId: string, rows: number): Promise<void> {
+    const now = Date.now();
+    const local = this.budgets.get(tenantId);
+    if (local && local.until > now && local.remaining >= rows) {
+      local.remaining -= rows;
+      return;
+    }
+    const reserve = Math.max(rows, this.block);
+    let outcome = await this.take(tenantId, reserve);
+    // Near the limit a whole block may not fit while the rows alone do.
+    if (!outcome.ok && reserve > rows) outcome = await this.take(tenantId, rows);
+    if (outcome.ok) {
+      const spare = outcome.taken - rows;
+      this.budgets.set(tenantId, { remaining: spare, until: now + outcome.res.msBeforeNext });
+      return;
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(outcome.res.msBeforeNext / 1000));
+    throw exceeded(`The prediction rate limit of ${this.limits.predictionsPerMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+  }
+
+  /** Consumes `n` points; a refused consumption is given back, so refused requests do not count. */
+  private async take(tenantId: string, n: number): Promise<{ ok: boolean; taken: number; res: RateLimiterRes }> {
     try {
-      await this.limiter.consume(tenantId, rows);
+      return { ok: true, taken: n, res: await this.limiter.consume(tenantId, n) };
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
-      const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw exceeded(`The prediction rate limit of ${this.limits.predictionsPerMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+      await this.limiter.reward(tenantId, n);
+      return { ok: false, taken: 0, res };
     }
   }
 }

@@ -19,7 +19,7 @@ interface Pending {
 export interface BatcherOptions {
   /** Rows that trigger an immediate flush. (Default: 64) */
   maxRows: number;
-  /** Longest a request waits for company, ms. 0 = flush on the next tick. (Default: 2) */
+  /** Longest a request waits for company, ms. 0 = flush after the current event-loop turn. */
   maxWaitMs: number;
   /** Called with the row count of each scorer call (for metrics). */
   onBatch?: (rows: number) => void;
@@ -28,7 +28,7 @@ export interface BatcherOptions {
 export class MicroBatcher {
   private queue: Pending[] = [];
   private queuedRows = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
   constructor(
     private readonly score: ScoreFn,
@@ -51,12 +51,16 @@ export class MicroBatcher {
       this.queue.push({ x, rows, resolve, reject });
       this.queuedRows += rows;
       if (this.queuedRows >= this.options.maxRows) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      // 0 ms: flush once the event loop has taken in the requests that arrived with this one.
+      else this.timer ??= this.options.maxWaitMs > 0 ? setTimeout(() => this.flush(), this.options.maxWaitMs) : setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
     this.timer = undefined;
     const batch = this.queue;
     const total = this.queuedRows;

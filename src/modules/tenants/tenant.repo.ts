@@ -21,8 +21,13 @@ export class TenantRepo {
    */
   async createWithKey(name: string, key: KeyInput) {
     try {
-      return await this.prisma.tenant.create({
-        data: { name, apiKeys: { create: { ...key, scopes: [...key.scopes] } } },
+      return await this.prisma.$transaction(async (tx) => {
+        const tenant = await tx.tenant.create({ data: { name } });
+        const created = await tx.apiKey.create({ data: { ...key, scopes: [...key.scopes], tenantId: tenant.id } });
+        await tx.auditLog.create({
+          data: { tenantId: tenant.id, actorKind: 'system', actorId: 'admin-secret', action: 'apiKey.created', targetType: 'ApiKey', targetId: created.id, details: { name: key.name, scopes: [...key.scopes] } },
+        });
+        return tenant;
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
