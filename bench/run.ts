@@ -53,6 +53,7 @@ async function main() {
     console.log(s);
     lines.push(s);
   };
+  const phase = (name: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
@@ -73,6 +74,7 @@ async function main() {
   const bare = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
   try {
+    phase('setup: tenant, upload, reference training run');
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
     const me: Caller = { url, token: created.createTenant.apiKey };
@@ -102,17 +104,20 @@ async function main() {
     await load(url, predictBody, auth, 8, 2); // warm-up
     const single: Record<number, LoadResult> = {};
     for (const c of [1, 16, 64]) {
+      phase(`single-row predict, concurrency ${c}`);
       const p = (single[c] = await load(url, predictBody, auth, c, SECONDS));
       const n = await load(url, noopBody, {}, c, SECONDS);
       const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
       say(`| ${c} | ${fmt(p)} | ${fmt(n)} | ${fmt(b)} | **${(p.rps / n.rps).toFixed(2)}×** | ${(p.rps / b.rps).toFixed(3)}× |`);
     }
+    phase('in-process baselines');
     const inproc = await inProcessFigures(csv, KERAS_SPEC);
     say();
     say(`(c) The same model's \`predict\` called in-process, one row per call: ${Math.round(inproc.singleRowPerSec)} calls/s; predict over GraphQL at concurrency 64 is ${(single[64].rps / inproc.singleRowPerSec).toFixed(2)}× of that.`);
     say();
     say('## Bulk predict: 1,000 rows per request, concurrency 8');
     say();
+    phase('bulk predict');
     const bulkRows = Array.from({ length: 1000 }, (_, i) => ({ ...ROW, Glucose: 80 + (i % 120) }));
     const columns = Object.keys(ROW);
     const matrix = { columns, rows: bulkRows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
@@ -128,12 +133,14 @@ async function main() {
     say();
     say('## Training through the queue vs a bare fit');
     say();
+    phase('bare training');
     const bareTrainingMs = await trainingRatio(csv, KERAS_SPEC);
     say(`The Keras reference job (768 rows, 10 epochs, batch 32): through the API, queue, per-epoch metric writes and events ${Math.round(queuedTrainingMs)} ms from startTrainingRun to the FINAL event; the same preparation and fit in-process ${Math.round(bareTrainingMs)} ms. Ratio (bare / queued): **${(bareTrainingMs / queuedTrainingMs).toFixed(2)}×**.`);
     say();
     say('## Progress latency, epoch end to subscriber');
     say();
     for (const n of [1, 1000]) {
+      phase(`progress latency, ${n} subscribers`);
       const lat = await progressLatency(me, datasetId, n);
       say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} deliveries.`);
     }

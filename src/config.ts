@@ -52,8 +52,8 @@ const schema = z.object({
   MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
-  /** Micro-batching: longest a request waits for company, ms. (Default: 2) */
-  BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */
+  BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(0),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
   /** Deepest selection nesting a query may have. (Default: 10) */
