@@ -14,7 +14,8 @@ export async function progressLatency(me: Caller, datasetId: string, subscribers
   });
   const clients = Array.from({ length: subscribers }, () => wsClient(wsUrl, me.token));
   const samples: number[] = [];
-  await Promise.all(
+  let completed = 0;
+  const all = Promise.all(
     clients.map(
       (client) =>
         new Promise<void>((resolve) => {
@@ -26,14 +27,19 @@ export async function progressLatency(me: Caller, datasetId: string, subscribers
                 if (e?.kind === 'EPOCH' && e.emittedAt && !e.replayed) samples.push(Date.now() - e.emittedAt);
               },
               error: () => resolve(),
-              complete: () => resolve(),
+              complete: () => {
+                completed++;
+                resolve();
+              },
             },
           );
         }),
     ),
   );
+  // Bounded: a subscriber that has not seen its run end after 60 s is reported, not waited for.
+  await Promise.race([all, new Promise((r) => setTimeout(r, 60_000).unref())]);
   await Promise.all(clients.map((c) => c.dispose()));
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
-  return { p50: q(0.5), p99: q(0.99), samples: samples.length };
+  return { p50: q(0.5), p99: q(0.99), samples: samples.length, completed };
 }

@@ -139,10 +139,10 @@ async function main() {
     say();
     say('## Progress latency, epoch end to subscriber');
     say();
-    for (const n of [1, 1000]) {
+    for (const n of [1, 100, 1000]) {
       phase(`progress latency, ${n} subscribers`);
       const lat = await progressLatency(me, datasetId, n);
-      say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} deliveries.`);
+      say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL within 60 s.`);
     }
     say();
     say('## Cold load of a stored version');
