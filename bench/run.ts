@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collect, gqlOk, wsClient, type Caller } from '../src/client/graphql-client';
+import { KERAS_SPEC, PIMA_ROW as ROW } from '../src/client/reference-job';
 import { freePort } from '../src/lib/net';
 import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
@@ -20,18 +21,6 @@ import { progressLatency } from './progress-latency';
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ADMIN = crypto.randomBytes(16).toString('hex');
-const KERAS_SPEC = {
-  layers: [
-    { type: 'DENSE', units: 10, inputDim: 8, activation: 'RELU' },
-    { type: 'DENSE', units: 1, activation: 'SIGMOID' },
-  ],
-  loss: 'BINARY_CROSSENTROPY',
-  optimizer: { name: 'ADAM' },
-  metrics: ['ACCURACY'],
-  epochs: 10,
-  batchSize: 32,
-};
-const ROW = { Pregnancies: 6, Glucose: 148, BloodPressure: 72, SkinThickness: 35, Insulin: 0, BMI: 33.6, DiabetesPedigreeFunction: 0.627, Age: 50 };
 
 function child(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   const p = spawn(process.execPath, [path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

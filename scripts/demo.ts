@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collect, gqlOk, uploadFile, wsClient, type Caller } from '../src/client/graphql-client';
+import { KERAS_SPEC } from '../src/client/reference-job';
 import { freePort } from '../src/lib/net';
 import { projectRoot } from '../src/lib/paths';
 import { splitRows } from '../src/ml/random';
@@ -21,19 +22,7 @@ const ROOT = projectRoot();
 const PIMA = path.join(ROOT, 'data', 'pima-diabetes.csv');
 const MIN_ACCURACY = 0.7;
 
-const KERAS_SPEC = {
-  layers: [
-    { type: 'DENSE', units: 10, inputDim: 8, activation: 'RELU' }, // Dense(10, input_dim=8, activation='relu')
-    { type: 'DENSE', units: 1, activation: 'SIGMOID' }, //             Dense(1, activation='sigmoid')
-  ],
-  loss: 'BINARY_CROSSENTROPY', //  compile(loss='binary_crossentropy',
-  optimizer: { name: 'ADAM' }, //          optimizer='adam',
-  metrics: ['ACCURACY'], //                metrics=['accuracy'])
-  epochs: 10, //                   fit(epochs=10,
-  batchSize: 32, //                    batch_size=32)
-  testFraction: 0.2,
-  seed: 42,
-};
+const SPEC = { ...KERAS_SPEC, testFraction: 0.2, seed: 42 };
 
 async function startLocalServer(): Promise<{ url: string; wsUrl: string; adminSecret: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -100,7 +89,7 @@ async function main(): Promise<number> {
     console.log(`Dataset uploaded: ${dataset.rowCount} rows, columns ${dataset.columns.map((c: { name: string }) => c.name).join(', ')}`);
 
     const started = await gqlOk(me, `mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }`, {
-      input: { datasetId: dataset.id, targetColumn: 'Outcome', modelName: 'diabetes', spec: KERAS_SPEC },
+      input: { datasetId: dataset.id, targetColumn: 'Outcome', modelName: 'diabetes', spec: SPEC },
     });
     const runId = started.startTrainingRun.id;
     console.log(`Training run ${runId} is ${started.startTrainingRun.status}; streaming progress:`);
@@ -141,7 +130,7 @@ async function main(): Promise<number> {
     // Three patients from the held-out split (the server's split for this seed and fraction).
     const [header, ...lines] = csv.trim().split('\n');
     const names = header.split(',');
-    const heldOut = splitRows(lines.length, KERAS_SPEC.testFraction, 0, KERAS_SPEC.seed).test.slice(0, 3);
+    const heldOut = splitRows(lines.length, SPEC.testFraction, 0, SPEC.seed).test.slice(0, 3);
     const patients = heldOut.map((i) => lines[i].split(',').map(Number));
     const rows = patients.map((p) => Object.fromEntries(names.slice(0, 8).map((n, j) => [n, p[j]])));
     const predicted = await gqlOk(me, 'query($rows: [JSONObject!]!) { predict(model: "diabetes", rows: $rows) { version predictions { label probability } } }', { rows });

@@ -5,21 +5,12 @@ import path from 'node:path';
 import type { App } from '../../src/app';
 import { ADMIN_SECRET } from './app';
 import { collect, gqlOk, wsClient, type Caller } from '../../src/client/graphql-client';
+import { KERAS_SPEC } from '../../src/client/reference-job';
 
 export const PIMA_CSV = fs.readFileSync(path.join(__dirname, '../../data/pima-diabetes.csv'), 'utf8');
 
 /** The Keras reference program, as a spec. */
-export const KERAS_SPEC = {
-  layers: [
-    { type: 'DENSE', units: 10, inputDim: 8, activation: 'RELU' },
-    { type: 'DENSE', units: 1, activation: 'SIGMOID' },
-  ],
-  loss: 'BINARY_CROSSENTROPY',
-  optimizer: { name: 'ADAM' },
-  metrics: ['ACCURACY'],
-  epochs: 10,
-  batchSize: 32,
-};
+export { KERAS_SPEC };
 
 export interface TenantBundle extends Caller {
   tenantId: string;
