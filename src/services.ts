@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Config } from './config';
 import type { JobQueue } from './jobs/queue';
 import type { TaskHandlers } from './jobs/queue';
+import { batchPredictionHandler } from './jobs/batch-prediction.job';
 import { trainingRunHandler } from './jobs/training-run.job';
 import type { WorkerState } from './jobs/worker-state';
 import type { Db } from './lib/db';
@@ -23,6 +24,7 @@ import { DeleteVersionService } from './modules/registry/delete-version.service'
 import { ModelRepo } from './modules/registry/model.repo';
 import { ModelService } from './modules/registry/model.service';
 import { QuotaService } from './modules/quotas/quota.service';
+import { BatchPredictionService } from './modules/serving/batch.service';
 import { ModelCache } from './modules/serving/model-cache';
 import type { ServedModel } from './modules/serving/served-model';
 import { VersionResolver } from './modules/serving/version-resolver';
@@ -58,6 +60,7 @@ export interface Services {
   predict: PredictService;
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
+  batch: BatchPredictionService;
 }
 
 function repos() {
@@ -111,11 +114,12 @@ export function createServices(deps: Deps): Services {
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
     }),
     versions,
+    batch: new BatchPredictionService(prisma, versions, deps.queue, deps.pubsub),
     modelCache,
   };
 }
 
 /** The worker's task handlers. */
 export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
-  return { 'training-run': trainingRunHandler({ ...deps, ...repos() }) };
+  return { 'training-run': trainingRunHandler({ ...deps, ...repos() }), 'batch-prediction': batchPredictionHandler(deps) };
 }

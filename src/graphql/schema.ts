@@ -9,6 +9,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
+import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   DatasetResolver,
   ModelResolver,
   PredictResolver,
+  BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,
   TenantResolver,

@@ -17,6 +17,7 @@ import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../lib/db';
+import type { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
@@ -126,6 +127,22 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+  // Batch prediction results: the same credential as the API; another tenant's id is a 404.
+  app.get('/batch-predictions/:id.csv', async (req, res) => {
+    const context = await buildContext(base, header(req.headers.authorization), undefined, crypto.randomUUID());
+    if (!context.actor) {
+      res.status(401).json({ errors: [{ message: context.authError?.message ?? 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    try {
+      const csv = await base.services.batch.result(context.actor, req.params.id);
+      res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="predictions-${req.params.id}.csv"` }).send(csv);
+    } catch (err) {
+      const e = err as AppError;
+      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 500;
+      res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
     }
   });
   app.use(

@@ -63,8 +63,9 @@ export async function startQueue(databaseUrl: string, log: Logger, pubsub: PubSu
       })();
       for (const task of Object.keys(TASKS) as TaskName[]) {
         const workerId = await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
-          const payload = TASKS[task].payload.parse(job.data);
-          await handlers[task](payload, { id: job.id, retryCount: job.retryCount });
+          // Each task's payload is validated by its own schema before its own handler sees it.
+          const handler = handlers[task] as TaskHandler<TaskName>;
+          await handler(TASKS[task].payload.parse(job.data) as never, { id: job.id, retryCount: job.retryCount });
         });
         workerIds.set(queueName(task), workerId);
       }

@@ -14,6 +14,12 @@ export const TASKS = {
     /** Seconds before a claimed job whose worker vanished is handed to another worker. */
     expireInSeconds: 3600,
   },
+  'batch-prediction': {
+    version: 1,
+    payload: z.object({ tenantId: z.string().min(1), batchId: z.string().min(1) }),
+    retryLimit: 2,
+    expireInSeconds: 3600,
+  },
 } as const;
 
 export type TaskName = keyof typeof TASKS;

@@ -1,0 +1,90 @@
+/**
+ * Runs a batch prediction: the dataset's rows (as uploaded, with its missing codes) through the
+ * version's pipeline and model in chunks, publishing progress after each chunk, then stores a CSV
+ * of the dataset's columns plus the prediction columns. A row the pipeline cannot read fails the
+ * whole job with that row named (nothing is stored).
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../lib/db';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
+import { cellText, parseCsv } from '../ml/data/csv';
+import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
+import { loadPredictor } from '../ml/predictor';
+import { decodeText } from '../modules/datasets/dataset.service';
+import { batchTopic } from '../modules/serving/batch.service';
+import type { BatchPredictionProgress } from '../modules/serving/batch.type';
+import { RunStatus } from '../modules/training/training-run.type';
+import type { TaskPayload } from './tasks';
+
+/** Rows per chunk: one progress event and one scorer call each. */
+const CHUNK = 2000;
+
+export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; log: Logger }) {
+  const { prisma, pubsub, log } = deps;
+  return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
+    const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
+    const publish = (e: BatchPredictionProgress) => pubsub.publish(batchTopic(batchId), e);
+    const claimed = await tx((t) =>
+      t.batchPrediction.updateMany({ where: { id: batchId, tenantId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: new Date() } }),
+    );
+    if (claimed.count === 0) return log.info({ batchId }, 'batch prediction already taken or finished; skipping');
+    const job = await tx((t) => t.batchPrediction.findFirstOrThrow({ where: { id: batchId, tenantId }, include: { dataset: true, modelVersion: true } }));
+    try {
+      if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
+      const columns = job.dataset.columns as unknown as ColumnProfile[];
+      const table = parseCsv(decodeText(Buffer.from(job.dataset.content)), {
+        hasHeader: job.dataset.hasHeader,
+        delimiter: job.dataset.delimiter,
+        missing: declaredMissing(columns),
+      });
+      const predictor = await loadPredictor(job.modelVersion);
+      const task = predictor.pipeline.target.task;
+      const header = [...table.columns, ...(task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'])];
+      const out: unknown[][] = [];
+      try {
+        for (let start = 0; start < table.rowCount; start += CHUNK) {
+          const end = Math.min(start + CHUNK, table.rowCount);
+          const rows: Record<string, string | null>[] = [];
+          const cells: string[][] = [];
+          for (let i = start; i < end; i++) {
+            const texts = table.data.map((c) => cellText(c, i));
+            cells.push(texts);
+            rows.push(Object.fromEntries(table.columns.map((name, j) => [name, texts[j] === '' ? null : texts[j]])));
+          }
+          let predictions;
+          try {
+            predictions = predictor.predict(rows);
+          } catch (err) {
+            if (err instanceof AppError) throw new AppError(err.code, `In dataset rows ${start + 1}-${end}: ${err.message}`);
+            throw err;
+          }
+          predictions.forEach((p, k) => out.push([...cells[k], ...(task === 'regression' ? [p.value] : [p.label, p.probability])]));
+          await tx((t) => t.batchPrediction.updateMany({ where: { id: batchId, tenantId }, data: { processedRows: end } }));
+          await publish({ id: batchId, status: RunStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
+          await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks
+        }
+      } finally {
+        predictor.dispose();
+      }
+      const csv = Buffer.from(stringify([header, ...out]));
+      await withTenant(prisma, tenantId, (t) =>
+        t.batchPrediction.updateMany({ where: { id: batchId, tenantId }, data: { status: 'SUCCEEDED', result: new Uint8Array(csv), rowCount: table.rowCount, processedRows: table.rowCount, finishedAt: new Date() } }),
+        LARGE_WRITE,
+      );
+      await publish({ id: batchId, status: RunStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';
+      if (!(err instanceof AppError)) log.error({ batchId, err: (err as Error).message }, 'batch prediction crashed');
+      await tx((t) =>
+        t.batchPrediction.updateMany({
+          where: { id: batchId, tenantId },
+          data: { status: 'FAILED', failureCode: err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR', failureMessage: message, finishedAt: new Date() },
+        }),
+      );
+      await publish({ id: batchId, status: RunStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });
+    }
+  };
+}
