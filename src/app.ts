@@ -84,6 +84,11 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   void (async () => {
     for await (const { tenantId, modelName } of changes) services.versions.invalidate(tenantId, modelName);
   })();
+  if (config.MODEL_CACHE_WARM) {
+    const started = Date.now();
+    const loaded = await services.predict.warm();
+    log.info({ loaded, ms: Date.now() - started, bytes: services.modelCache.snapshot().bytes }, 'model cache warmed');
+  }
   const schema = await createSchema(options.extraResolvers);
   const server = await startHttpServer({
     schema,

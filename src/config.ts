@@ -50,6 +50,8 @@ const schema = z.object({
   QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(1_000_000),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
   MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Load alias targets and latest versions into the model cache at start. (Default: false) */
+  MODEL_CACHE_WARM: bool.default(false),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
   /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */

@@ -146,3 +146,12 @@ it('exposes health, readiness and Prometheus metrics', async () => {
     expect([name, text.includes(name)]).toEqual([name, true]);
   }
 });
+
+it('warms a fresh process with alias targets and latest versions when asked', async () => {
+  await app.services.modelCache.clear();
+  const loaded = await app.services.predict.warm();
+  expect(loaded).toBeGreaterThanOrEqual(1);
+  const before = app.services.modelCache.snapshot();
+  await gqlOk(t, PREDICT, { model: 'served', alias: 'production', rows: ROWS.slice(0, 1) });
+  expect(app.services.modelCache.snapshot().misses).toBe(before.misses); // served from the warmed cache
+});

@@ -65,6 +65,22 @@ export class PredictService {
     return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
   }
 
+  /**
+   * Loads the versions predict is most likely to be asked for (alias targets, then each model's
+   * latest version) into this process' cache, newest first, until `limit` versions.
+   * Reads across tenants as the owner connection: a start-up task, not a request.
+   * @returns how many versions were loaded.
+   */
+  async warm(limit = 100): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ id: string; tenantId: string }[]>`
+      SELECT v.id, v."tenantId" FROM "ModelVersion" v
+       WHERE v.id IN (SELECT "versionId" FROM "ModelAlias")
+          OR v.version = (SELECT max(version) FROM "ModelVersion" w WHERE w."modelId" = v."modelId")
+       ORDER BY v."createdAt" DESC LIMIT ${limit}`;
+    for (const r of rows) await this.serve(r.tenantId, r.id);
+    return rows.length;
+  }
+
   /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
     return this.cache.get(versionId, async () => {
