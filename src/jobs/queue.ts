@@ -2,6 +2,7 @@
  * The job queue: pg-boss on the same PostgreSQL (schema `pgboss`), so API processes enqueue and
  * workers on any machine claim jobs with SELECT … FOR UPDATE SKIP LOCKED: each job runs once.
  */
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { isAdminShutdown } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -22,6 +23,9 @@ export interface JobQueue {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** Arbitrary constant key: one process at a time sets up the queue schema. */
+const QUEUE_SETUP_LOCK_KEY = 72_707_370;
+
 /** How often an idle worker looks for jobs, seconds (pg-boss' minimum is 0.5). */
 const POLL_SECONDS = 0.5;
 
@@ -31,18 +35,31 @@ const ENQUEUED_TOPIC = 'jobs:enqueued';
 export async function startQueue(databaseUrl: string, log: Logger, pubsub: PubSub): Promise<JobQueue> {
   let wakeups: AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> } | undefined;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
+  async function setUp() {
+    await boss.start();
+    for (const task of Object.keys(TASKS) as TaskName[]) {
+      const name = queueName(task);
+      const { retryLimit, expireInSeconds } = TASKS[task];
+      if (!(await boss.getQueue(name))) {
+        await boss.createQueue(name, { name, retryLimit, retryDelay: 1, expireInSeconds }).catch(async (err) => {
+          if (!(await boss.getQueue(name))) throw err; // another process created it first: fine
+        });
+      }
+    }
+  }
   boss.on('error', (err) =>
     isAdminShutdown(err) ? log.warn('job queue: database is shutting down') : log.error({ err: err.message }, 'job queue error'),
   );
-  await boss.start();
-  for (const task of Object.keys(TASKS) as TaskName[]) {
-    const name = queueName(task);
-    const { retryLimit, expireInSeconds } = TASKS[task];
-    if (!(await boss.getQueue(name))) {
-      await boss.createQueue(name, { name, retryLimit, retryDelay: 1, expireInSeconds }).catch(async (err) => {
-        if (!(await boss.getQueue(name))) throw err; // another process created it first: fine
-      });
-    }
+  // pg-boss creates its schema and our queues on start; processes starting together on a fresh
+  // database deadlock there, so they take turns (the same idea as src/lib/migrate.ts).
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK_KEY]);
+  try {
+    await setUp();
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
   }
   return {
     async enqueue(task, payload) {
