@@ -17,8 +17,14 @@ export function withTenant<T>(prisma: Db, tenantId: string, fn: (tx: Tx) => Prom
     // Row-level security: as role maas_tenant (cannot bypass RLS), seeing only this tenant's rows.
     await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'maas_tenant', true)`;
     return fn(tx);
-  }, options);
+  }, { ...DEFAULT_TX, ...options });
 }
+
+/**
+ * Generous defaults: a worker training in the same process can hold the event loop for seconds
+ * (a forest fits in one synchronous call), and Prisma measures its waits in wall time.
+ */
+const DEFAULT_TX: TxOptions = { maxWait: 10_000, timeout: 20_000 };
 
 export interface TxOptions {
   /** Longest wait for a connection, ms. (Prisma default: 2000) */
