@@ -56,7 +56,7 @@ async function main() {
       EMBEDDED_PG_DIR: path.join(pgDir, 'data'),
       EMBEDDED_PG_PORT: '0',
       LOG_LEVEL: 'warn',
-      QUOTA_PREDICTIONS_PER_MINUTE: String(1e12),
+      QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
     },
     /MaaS API ready/,
   );

@@ -13,6 +13,7 @@ import type { Logger } from './lib/logger';
 import { projectRoot } from './lib/paths';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { devSecret } from './lib/secrets';
+import { createCsvThreads, type CsvThreads } from './ml/data/csv-tasks';
 import { initBackend, tf } from './ml/tf';
 import { Metrics } from './lib/metrics';
 import { MODEL_CHANGED_TOPIC } from './modules/registry/alias.service';
@@ -32,14 +33,14 @@ export interface App {
 /** The package version, shown by `serverInfo`. */
 export const VERSION: string = require(path.join(projectRoot(), 'package.json')).version;
 
-/** Opens the database, pub/sub and queue shared by API and worker processes. */
-export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string }> {
+/** Opens the database, pub/sub and queue shared by API and worker processes, and the CSV threads. */
+export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string; threads: CsvThreads }> {
   const db = await openDatabase(config, log);
   const tfBackend = await initBackend(config.TF_BACKEND);
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const pubsub = await createPgPubSub(db.url, log);
   const queue = await startQueue(db.url, log, pubsub);
-  return { db, pubsub, queue, tfBackend };
+  return { db, pubsub, queue, tfBackend, threads: createCsvThreads(config.DATA_THREADS) };
 }
 
 /** Metrics with the gauges read from shared state at scrape time. */
@@ -63,16 +64,16 @@ export interface AppOptions {
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
-  const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
+  const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
   const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
   if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
   const metrics = createMetrics(db, queue);
-  const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
+  const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, threads, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
   metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);
-  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, log, config }) : undefined;
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config }) : undefined;
   const deletions = pubsub.subscribe<{ modelVersionId: string; tenantId: string; modelName: string }>(VERSION_DELETED_TOPIC);
   void (async () => {
     for await (const { modelVersionId, tenantId, modelName } of deletions) {
@@ -112,6 +113,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       await changes.return();
       await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
       await pubsub.close();
+      await threads.close();
       await services.modelCache.clear();
       await db.close();
     },

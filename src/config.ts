@@ -2,6 +2,7 @@
  * Configuration: the environment, parsed and validated once at start.
  * Every bad value stops the process with a message naming the variable and the value.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -46,8 +47,16 @@ const schema = z.object({
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
   /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */
   QUOTA_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
-  /** Per-tenant rate limit: rows predicted per minute, across all API processes. (Default: 1,000,000) */
-  QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(1_000_000),
+  /**
+   * Per-tenant rate limit: rows predicted per minute, across all API processes. At most 2e9: the
+   * shared counter is a PostgreSQL integer (rate-limiter-flexible's table). (Default: 1,000,000)
+   */
+  QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(2_000_000_000).default(1_000_000),
+  /**
+   * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
+   * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
+   */
+  DATA_THREADS: z.coerce.number().int().min(1).max(64).default(Math.min(4, Math.max(1, availableParallelism() - 1))),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
   MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */

@@ -12,6 +12,7 @@ import type { WorkerState } from './jobs/worker-state';
 import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { PubSub } from './lib/pubsub';
+import type { CsvThreads } from './ml/data/csv-tasks';
 import { AuditRepo } from './modules/audit/audit.repo';
 import { AuditService } from './modules/audit/audit.service';
 import { ApiKeyRepo } from './modules/auth/api-key.repo';
@@ -41,6 +42,8 @@ export interface Deps {
   pool: pg.Pool;
   pubsub: PubSub;
   queue: JobQueue;
+  /** Worker threads for CSV parsing and profiling. */
+  threads: CsvThreads;
   config: Config;
   log: Logger;
   adminSecret: string;
@@ -106,7 +109,7 @@ export function createServices(deps: Deps): Services {
     apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
-    datasets: new DatasetService(prisma, r.datasets, quotas, audit),
+    datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict: new PredictService(prisma, versions, modelCache, quotas, deps.metrics, {
@@ -120,6 +123,6 @@ export function createServices(deps: Deps): Services {
 }
 
 /** The worker's task handlers. */
-export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
+export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue' | 'threads'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
   return { 'training-run': trainingRunHandler({ ...deps, ...repos() }), 'batch-prediction': batchPredictionHandler(deps) };
 }

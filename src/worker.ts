@@ -10,8 +10,8 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'maas-worker');
   if (!config.DATABASE_URL) log.warn('DATABASE_URL is not set: this worker uses its own embedded PostgreSQL, shared with no API process');
-  const { db, pubsub, queue, tfBackend } = await openInfrastructure(config, log);
-  const worker = await runWorker({ prisma: db.prisma, pubsub, queue, log, config });
+  const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
+  const worker = await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config });
   log.info({ tfBackend, workerId: WORKER_ID }, 'worker ready');
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -20,6 +20,7 @@ async function main() {
     log.info({ signal }, 'worker draining: running training runs stop after their epoch and go back to the queue');
     await worker.stop();
     await pubsub.close();
+    await threads.close();
     await db.close();
     log.info('worker stopped');
     process.exit(0);

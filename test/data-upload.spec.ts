@@ -9,7 +9,7 @@ import type { App } from '../src/app';
 import { gql, gqlOk } from '../src/client/graphql-client';
 import { parseCsv } from '../src/ml/data/csv';
 import { profileTable } from '../src/ml/data/profile';
-import { decodeText } from '../src/modules/datasets/dataset.service';
+import { decodeText } from '../src/ml/data/decode';
 import { rng } from '../src/ml/random';
 import { startTestApp } from './helpers/app';
 import { createTenant, type TenantBundle } from './helpers/factories';

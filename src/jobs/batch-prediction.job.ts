@@ -10,10 +10,10 @@ import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
-import { cellText, parseCsv } from '../ml/data/csv';
+import { cellText } from '../ml/data/csv';
+import type { CsvThreads } from '../ml/data/csv-tasks';
 import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
 import { loadPredictor } from '../ml/predictor';
-import { decodeText } from '../modules/datasets/dataset.service';
 import { batchTopic } from '../modules/serving/batch.service';
 import type { BatchPredictionProgress } from '../modules/serving/batch.type';
 import { RunStatus } from '../modules/training/training-run.type';
@@ -22,8 +22,8 @@ import type { TaskPayload } from './tasks';
 /** Rows per chunk: one progress event and one scorer call each. */
 const CHUNK = 2000;
 
-export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; log: Logger }) {
-  const { prisma, pubsub, log } = deps;
+export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; threads: CsvThreads; log: Logger }) {
+  const { prisma, pubsub, threads, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: BatchPredictionProgress) => pubsub.publish(batchTopic(batchId), e);
@@ -35,10 +35,9 @@ export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; log: 
     try {
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const columns = job.dataset.columns as unknown as ColumnProfile[];
-      const table = parseCsv(decodeText(Buffer.from(job.dataset.content)), {
-        hasHeader: job.dataset.hasHeader,
-        delimiter: job.dataset.delimiter,
-        missing: declaredMissing(columns),
+      const table = await threads.run('parseCsvTable', {
+        bytes: job.dataset.content,
+        options: { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns) },
       });
       const predictor = await loadPredictor(job.modelVersion);
       const task = predictor.pipeline.target.task;

@@ -14,10 +14,10 @@ import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
 import type { ColumnProfile } from '../ml/data/profile';
-import { parseForTraining, trainFromTable } from '../ml/pipeline';
+import type { CsvThreads } from '../ml/data/csv-tasks';
+import { trainFromTable, trainingCsvOptions } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
 import type { EpochResult } from '../ml/train';
-import { decodeText } from '../modules/datasets/dataset.service';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { ModelRepo } from '../modules/registry/model.repo';
 import { progressTopic, type ProgressEvent } from '../modules/training/progress';
@@ -35,6 +35,8 @@ export interface TrainingJobDeps {
   models: ModelRepo;
   pubsub: PubSub;
   queue: JobQueue;
+  /** Parses the dataset off the event loop. */
+  threads: CsvThreads;
   log: Logger;
   state: WorkerState;
   /** Lease length, ms (TRAINING_LEASE_SECONDS). */
@@ -42,7 +44,7 @@ export interface TrainingJobDeps {
 }
 
 export function trainingRunHandler(deps: TrainingJobDeps) {
-  const { prisma, runs, datasets, models, pubsub, queue, log, state, leaseMs } = deps;
+  const { prisma, runs, datasets, models, pubsub, queue, threads, log, state, leaseMs } = deps;
   const owner = WORKER_ID;
 
   return async ({ tenantId, runId }: TaskPayload<'training-run'>, job: { retryCount: number }): Promise<void> => {
@@ -70,7 +72,8 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
 
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
-      const table = parseForTraining(decodeText(Buffer.from(dataset.content)), { ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
+      const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
+      const table = await threads.run('parseCsvTable', { bytes: dataset.content, options });
       // Each epoch's write and event run in order behind the training, not in its way: the next
       // epoch starts at once, and a cancellation is seen one epoch later at most.
       let status = 'RUNNING';

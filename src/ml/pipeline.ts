@@ -3,7 +3,7 @@
  * Pure of the database and the API: the job handler (src/jobs/training-run.job.ts) supplies the
  * table and persists and publishes what this returns.
  */
-import { parseCsv, type Table } from './data/csv';
+import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { declaredMissing, type ColumnProfile } from './data/profile';
 import { saveArtifact, type ModelArtifact } from './artifact';
@@ -107,13 +107,13 @@ async function fitTrees(data: PreparedData, spec: TrainingSpec, onEpoch: EpochCa
 }
 
 /**
- * Parses a dataset's CSV for training with the missing codes declared at upload (kept in its
- * profile) and those the spec adds.
+ * How to parse a dataset's CSV for training: as uploaded, with the missing codes declared at
+ * upload (kept in its profile) and those the spec adds.
  * @throws AppError BAD_USER_INPUT for a spec missing-value declaration naming an unknown column.
  */
-export function parseForTraining(text: string, dataset: { hasHeader: boolean; delimiter: string; columns: ColumnProfile[] }, spec: TrainingSpec): Table {
+export function trainingCsvOptions(dataset: { hasHeader: boolean; delimiter: string; columns: ColumnProfile[] }, spec: TrainingSpec): CsvOptions {
   const names = dataset.columns.map((c) => c.name);
   const declared = declaredMissing(dataset.columns);
   const added = resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
-  return parseCsv(text, { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter, missing: mergeMissing(declared, added) });
+  return { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter, missing: mergeMissing(declared, added) };
 }

@@ -20,7 +20,7 @@ const ROWS = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v
 const PREDICT = 'query($rows: [JSONObject!]!) { predict(model: "soak", rows: $rows) { version predictions { probability } } }';
 
 beforeAll(async () => {
-  app = await startTestApp({ QUOTA_CONCURRENT_RUNS: '10' });
+  app = await startTestApp({ QUOTA_CONCURRENT_RUNS: '10', QUOTA_PREDICTIONS_PER_MINUTE: String(2e9) }); // the soak measures serving, not the rate limit
   t = await createTenant(app, 'soak');
   datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
   await waitForRun(t, (await startRun(t, datasetId, 'soak', { ...KERAS_SPEC, epochs: 2 })).id);

@@ -1,10 +1,10 @@
 import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
-import { parseCsv } from '../../ml/data/csv';
-import { correlationsWithTarget, type Correlation } from '../../ml/data/correlate';
+import type { Correlation } from '../../ml/data/correlate';
+import type { CsvThreads } from '../../ml/data/csv-tasks';
 import type { MissingValuesSpec } from '../../ml/data/missing';
-import { declaredMissing, profileTable, type ColumnProfile } from '../../ml/data/profile';
+import type { ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -20,29 +20,13 @@ export interface UploadInput {
   missingValues?: MissingValuesSpec[];
 }
 
-/**
- * Decodes CSV bytes: UTF-8 when valid, otherwise Latin-1 (ISO-8859-1), which every byte sequence is.
- * @throws AppError BAD_USER_INPUT for a NUL byte (binary or UTF-16 files), naming the line.
- */
-export function decodeText(bytes: Buffer): string {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const line = bytes.subarray(0, nul).toString('latin1').split('\n').length;
-    throw badInput(`The CSV contains a NUL byte on line ${line}: it is binary or UTF-16, not a UTF-8 or Latin-1 text file`);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return bytes.toString('latin1');
-  }
-}
-
 export class DatasetService {
   constructor(
     private readonly prisma: Db,
     private readonly repo: DatasetRepo,
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
+    private readonly threads: CsvThreads,
   ) {}
 
   /**
@@ -54,8 +38,8 @@ export class DatasetService {
     requireScope(actor, 'datasets:write');
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
-    const table = parseCsv(decodeText(input.content), { hasHeader: input.hasHeader, missingValues: input.missingValues });
-    const columns = profileTable(table);
+    // On a worker thread: a file of tens of MB takes seconds to parse and profile.
+    const table = await this.threads.run('profileCsv', { bytes: input.content, options: { hasHeader: input.hasHeader, missingValues: input.missingValues } });
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
       await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
       const created = await this.repo.create(tx, actor.tenantId, {
@@ -65,7 +49,7 @@ export class DatasetService {
         rowCount: table.rowCount,
         hasHeader: table.hasHeader,
         delimiter: table.delimiter,
-        columns,
+        columns: table.columns,
       });
       await this.audit.record(tx, actor, {
         action: 'dataset.uploaded',
@@ -101,8 +85,7 @@ export class DatasetService {
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
     const columns = row.columns as unknown as ColumnProfile[];
-    const table = parseCsv(decodeText(Buffer.from(row.content)), { hasHeader: row.hasHeader, delimiter: row.delimiter, missing: declaredMissing(columns) });
-    return correlationsWithTarget(table, target);
+    return this.threads.run('correlateCsv', { bytes: row.content, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target });
   }
 
   /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */

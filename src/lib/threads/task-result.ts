@@ -1,0 +1,32 @@
+/**
+ * The envelope a thread task returns (see thread-pool.ts). A thrown Error loses its own fields
+ * (`code`, `details`) when structured clone carries it to the main thread, so tasks catch and
+ * return errors as data; large typed arrays in the value are moved, not copied.
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { AppError, type ErrorCode } from '../errors';
+
+export type TaskResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code?: ErrorCode; message: string; details?: Record<string, unknown> } };
+
+/**
+ * Runs `fn` and wraps its outcome as a {@link TaskResult}.
+ * @param buffersOf lists the ArrayBuffers of the value to transfer to the main thread (moved, so
+ *   the thread must not use them afterwards); duplicates are dropped.
+ */
+export function runTask<T>(fn: () => T, buffersOf?: (value: T) => ArrayBufferLike[]): TaskResult<T> {
+  let value: T;
+  try {
+    value = fn();
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+    return { ok: false, error: { message: err instanceof Error ? err.message : String(err) } };
+  }
+  const result: TaskResult<T> = { ok: true, value };
+  if (!buffersOf) return result;
+  const buffers = [...new Set(buffersOf(value))];
+  // Piscina's Transferable protocol: the wrapper is replaced by `valueSymbol`'s value, with these
+  // buffers moved along.
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: result }) as unknown as TaskResult<T>;
+}

@@ -1,0 +1,60 @@
+/**
+ * Worker threads for CPU-bound work that must not hold the event loop: parsing and profiling a
+ * CSV of tens of MB takes seconds, and on the request thread it would stall every tenant's
+ * requests meanwhile. Built on Piscina; tasks are the exported functions of one module, each
+ * returning a {@link TaskResult} (see task-result.ts).
+ *
+ * When the sources run as .ts (`npm test`) the threads load the module
+ * through ts-worker.cjs, which compiles TypeScript on require; built code (dist/) loads the .js.
+ */
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { AppError } from '../errors';
+import type { TaskResult } from './task-result';
+
+type TaskModule = Record<string, (input: never) => unknown>;
+type ValueOf<R> = Extract<R, { ok: true }> extends { value: infer T } ? T : never;
+
+export class ThreadPool<M extends TaskModule> {
+  private readonly piscina: Piscina;
+
+  /**
+   * @param modulePath absolute path of the task module, .ts or .js.
+   * @param threads maximum worker threads (at least 1); idle ones exit after a minute.
+   */
+  constructor(modulePath: string, threads: number) {
+    const typescript = modulePath.endsWith('.ts');
+    this.piscina = new Piscina({
+      filename: typescript ? path.join(__dirname, 'ts-worker.cjs') : modulePath,
+      workerData: { modulePath },
+      minThreads: 0,
+      maxThreads: Math.max(1, threads),
+      idleTimeout: 60_000,
+    });
+  }
+
+  /**
+   * Runs task `name` with `input` (copied to the thread by structured clone) on a free thread,
+   * queueing when all are busy.
+   * @throws AppError as thrown by the task (its code, message and details survive the thread hop);
+   *   any other error as an Error with the task's message.
+   */
+  async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0]): Promise<ValueOf<ReturnType<M[K]>>> {
+    const result = (await this.piscina.run(input, { name })) as TaskResult<ValueOf<ReturnType<M[K]>>>;
+    if (!result.ok) {
+      if (result.error.code) throw new AppError(result.error.code, result.error.message, result.error.details);
+      throw new Error(`thread task ${name} failed: ${result.error.message}`);
+    }
+    return result.value;
+  }
+
+  /** Threads running now, and tasks waiting for one. */
+  stats() {
+    return { threads: this.piscina.threads.length, queued: this.piscina.queueSize, completed: this.piscina.completed };
+  }
+
+  /** Waits for running tasks, then stops the threads. */
+  close(): Promise<void> {
+    return this.piscina.close();
+  }
+}
