@@ -124,6 +124,7 @@ describe('predict', () => {
     ['an unknown feature', [{ ...ROW, Glucoze: 1 }], /rows\[0\] has unknown feature 'Glucoze' \(did you mean 'Glucose'\?\)/],
     ['a missing feature', [{ ...ROW, Age: undefined }], /rows\[0\] is missing feature 'Age'/],
     ['a non-numeric value', [ROW, { ...ROW, BMI: 'fat' }], /rows\[1\].BMI must be a number, got 'fat'/],
+    ['a hex literal as a number', [{ ...ROW, Age: '0x1F' }], /rows\[0\].Age must be a number, got '0x1F'/],
     ['no rows', [], /rows is empty/],
   ])('refuses %s', async (_what, rows, message) => {
     const r = await gql(t, PREDICT, { model: 'diabetes', rows });

@@ -19,6 +19,13 @@ describe('parseCsv', () => {
     expect(t.data[2]).toMatchObject({ kind: 'numeric', values: Float64Array.of(1, 2) });
   });
 
+  it('reads only plain decimals as numbers: hex, binary and octal literals stay text', () => {
+    const t = parseCsv('id,x,y\n0x10,1e3,-.5\n0b11,+2,7.\n0o7,3,8\n');
+    expect(t.data[0]).toMatchObject({ kind: 'string', dictionary: ['0x10', '0b11', '0o7'] });
+    expect(t.data[1]).toMatchObject({ kind: 'numeric', values: Float64Array.of(1000, 2, 3) });
+    expect(t.data[2]).toMatchObject({ kind: 'numeric', values: Float64Array.of(-0.5, 7, 8) });
+  });
+
   it('names the columns of a headerless file', () => {
     const t = parseCsv('5.1\t3.5\tIris-setosa\n4.9\t3.0\tIris-setosa\n');
     expect(t).toMatchObject({ delimiter: '\t', hasHeader: false, columns: ['column_1', 'column_2', 'column_3'], rowCount: 2 });

@@ -69,7 +69,11 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-export const isNumber = (s: string) => s !== '' && Number.isFinite(Number(s));
+/** A plain decimal number as CSVs write them: `12`, `-0.5`, `.5`, `1e-3`; not `0x10`, `0b1`, `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Whether a cell is a plain decimal number (see DECIMAL); hex, binary and octal literals are text. */
+export const isNumber = (s: string) => DECIMAL.test(s) && Number.isFinite(Number(s));
 
 /**
  * A first row is a header when none of its cells is empty or a number while some column holds

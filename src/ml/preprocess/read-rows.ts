@@ -5,6 +5,7 @@
  */
 import { badInput, didYouMean, quote } from '../../lib/errors';
 import { booleanText, dateToDays } from '../data/infer-type';
+import { isNumber } from '../data/csv';
 import { missingTest } from '../data/missing';
 import { readsNumbers } from './frame';
 import type { Values } from './steps';
@@ -23,7 +24,7 @@ export function readValue(value: unknown, col: FittedColumn, rowIndex: number, i
   const text = typeof value === 'string' ? value.trim() : String(value);
   if (isMissing(text)) return readsNumbers(col.type) ? NaN : null;
   if (col.type === 'numeric') {
-    const n = typeof value === 'number' ? value : Number(text);
+    const n = typeof value === 'number' ? value : isNumber(text) ? Number(text) : NaN;
     if (!Number.isFinite(n)) throw badInput(`rows[${rowIndex}].${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
     return n;
   }
