@@ -13,7 +13,7 @@ import type { Logger } from './lib/logger';
 import { projectRoot } from './lib/paths';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { devSecret } from './lib/secrets';
-import { createCsvThreads, type CsvThreads } from './ml/data/csv-tasks';
+import { createMlThreads, type MlThreads } from './ml/threads';
 import { initBackend, tf } from './ml/tf';
 import { Metrics } from './lib/metrics';
 import { MODEL_CHANGED_TOPIC } from './modules/registry/alias.service';
@@ -27,20 +27,21 @@ export interface App {
   db: Database;
   adminSecret: string;
   tfBackend: string;
+  threads: MlThreads;
   stop(): Promise<void>;
 }
 
 /** The package version, shown by `serverInfo`. */
 export const VERSION: string = require(path.join(projectRoot(), 'package.json')).version;
 
-/** Opens the database, pub/sub and queue shared by API and worker processes, and the CSV threads. */
-export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string; threads: CsvThreads }> {
+/** Opens the database, pub/sub and queue shared by API and worker processes, and the ML threads. */
+export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string; threads: MlThreads }> {
   const db = await openDatabase(config, log);
   const tfBackend = await initBackend(config.TF_BACKEND);
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const pubsub = await createPgPubSub(db.url, log);
   const queue = await startQueue(db.url, log, pubsub);
-  return { db, pubsub, queue, tfBackend, threads: createCsvThreads(config.DATA_THREADS) };
+  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config) };
 }
 
 /** Metrics with the gauges read from shared state at scrape time. */
@@ -107,6 +108,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     db,
     adminSecret: admin.value,
     tfBackend,
+    threads,
     async stop() {
       await server.close();
       await deletions.return();

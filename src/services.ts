@@ -12,7 +12,7 @@ import type { WorkerState } from './jobs/worker-state';
 import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { PubSub } from './lib/pubsub';
-import type { CsvThreads } from './ml/data/csv-tasks';
+import type { MlThreads } from './ml/threads';
 import { AuditRepo } from './modules/audit/audit.repo';
 import { AuditService } from './modules/audit/audit.service';
 import { ApiKeyRepo } from './modules/auth/api-key.repo';
@@ -42,8 +42,8 @@ export interface Deps {
   pool: pg.Pool;
   pubsub: PubSub;
   queue: JobQueue;
-  /** Worker threads for CSV parsing and profiling. */
-  threads: CsvThreads;
+  /** Worker threads for CSV work and training. */
+  threads: MlThreads;
   config: Config;
   log: Logger;
   adminSecret: string;
@@ -109,7 +109,7 @@ export function createServices(deps: Deps): Services {
     apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
-    datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads),
+    datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads.csv),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict: new PredictService(prisma, versions, modelCache, quotas, deps.metrics, {
@@ -124,5 +124,8 @@ export function createServices(deps: Deps): Services {
 
 /** The worker's task handlers. */
 export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue' | 'threads'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
-  return { 'training-run': trainingRunHandler({ ...deps, ...repos() }), 'batch-prediction': batchPredictionHandler(deps) };
+  return {
+    'training-run': trainingRunHandler({ ...deps, ...repos(), trainer: deps.threads.training }),
+    'batch-prediction': batchPredictionHandler({ ...deps, threads: deps.threads.csv }),
+  };
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
-import type { CsvThreads } from '../ml/data/csv-tasks';
+import type { MlThreads } from '../ml/threads';
 import { createTaskHandlers } from '../services';
 import type { JobQueue } from './queue';
 import { startReaper } from './reaper';
@@ -18,7 +18,7 @@ export interface RunningWorker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQueue; threads: CsvThreads; log: Logger; config: Config }): Promise<RunningWorker> {
+export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQueue; threads: MlThreads; log: Logger; config: Config }): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
   await deps.queue.work(createTaskHandlers({ ...deps, state, leaseMs }));

@@ -14,8 +14,10 @@ import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
 import type { ColumnProfile } from '../ml/data/profile';
-import type { CsvThreads } from '../ml/data/csv-tasks';
-import { trainFromTable, trainingCsvOptions } from '../ml/pipeline';
+import { trainingCsvOptions } from '../ml/pipeline';
+import { activeBackend, type BackendName } from '../ml/tf';
+import type { TrainingThreads } from '../ml/train-task';
+import { trainInThread } from './train-in-thread';
 import type { TrainingSpec } from '../ml/spec';
 import type { EpochResult } from '../ml/train';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
@@ -35,8 +37,8 @@ export interface TrainingJobDeps {
   models: ModelRepo;
   pubsub: PubSub;
   queue: JobQueue;
-  /** Parses the dataset off the event loop. */
-  threads: CsvThreads;
+  /** Parses the dataset and trains off the event loop. */
+  trainer: TrainingThreads;
   log: Logger;
   state: WorkerState;
   /** Lease length, ms (TRAINING_LEASE_SECONDS). */
@@ -44,7 +46,7 @@ export interface TrainingJobDeps {
 }
 
 export function trainingRunHandler(deps: TrainingJobDeps) {
-  const { prisma, runs, datasets, models, pubsub, queue, threads, log, state, leaseMs } = deps;
+  const { prisma, runs, datasets, models, pubsub, queue, trainer, log, state, leaseMs } = deps;
   const owner = WORKER_ID;
 
   return async ({ tenantId, runId }: TaskPayload<'training-run'>, job: { retryCount: number }): Promise<void> => {
@@ -73,26 +75,26 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
       const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
-      const table = await threads.run('parseCsvTable', { bytes: dataset.content, options });
-      // Each epoch's write and event run in order behind the training, not in its way: the next
-      // epoch starts at once, and a cancellation is seen one epoch later at most.
-      let status = 'RUNNING';
+      // Parsing and training run on a training thread; each epoch's write and event run here, in
+      // order, while the next epoch trains. A cancellation, a lost lease or draining is seen at
+      // the end of the epoch after the one being written.
       let writes: Promise<void> = Promise.resolve();
       const record = async (e: EpochResult) => {
-        status = (await tx(async (t) => {
+        const status = await tx(async (t) => {
           await runs.addEpoch(t, tenantId, runId, e);
           return (await runs.find(t, tenantId, runId))?.status;
-        })) ?? 'GONE';
+        });
+        if (status !== 'RUNNING' || lease.lost || state.draining) training.stop();
         await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
       };
-      const trained = await trainFromTable(table, { target: run.targetColumn, features: run.featureColumns }, spec, async (e) => {
+      const input = { bytes: dataset.content, options, choice: { target: run.targetColumn, features: run.featureColumns }, spec, backend: activeBackend() as BackendName };
+      const training = trainInThread(trainer, input, (e) => {
         writes = writes.then(() => record(e));
         writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
-        // Let I/O in (requests, these writes): back-to-back short epochs would otherwise starve it.
-        await new Promise((resolve) => setImmediate(resolve));
-        return status === 'RUNNING' && !lease.lost && !state.draining ? undefined : 'stop';
       });
+      const { model: trained, tensors } = await training.done.finally(() => writes.catch(() => undefined));
       await writes;
+      runLog.debug({ threadTensors: tensors }, 'training thread finished');
       if (lease.lost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
       if (state.draining) {
         // Hand back: the next worker starts the run over.

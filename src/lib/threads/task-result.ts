@@ -20,9 +20,28 @@ export function runTask<T>(fn: () => T, buffersOf?: (value: T) => ArrayBufferLik
   try {
     value = fn();
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
-    return { ok: false, error: { message: err instanceof Error ? err.message : String(err) } };
+    return failure(err);
   }
+  return success(value, buffersOf);
+}
+
+/** {@link runTask} for an async task. */
+export async function runTaskAsync<T>(fn: () => Promise<T>, buffersOf?: (value: T) => ArrayBufferLike[]): Promise<TaskResult<T>> {
+  let value: T;
+  try {
+    value = await fn();
+  } catch (err) {
+    return failure(err);
+  }
+  return success(value, buffersOf);
+}
+
+function failure(err: unknown): TaskResult<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+  return { ok: false, error: { message: err instanceof Error ? err.message : String(err) } };
+}
+
+function success<T>(value: T, buffersOf?: (value: T) => ArrayBufferLike[]): TaskResult<T> {
   const result: TaskResult<T> = { ok: true, value };
   if (!buffersOf) return result;
   const buffers = [...new Set(buffersOf(value))];

@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import type { TaskResult } from './task-result';
 
 type TaskModule = Record<string, (input: never) => unknown>;
-type ValueOf<R> = Extract<R, { ok: true }> extends { value: infer T } ? T : never;
+type ValueOf<R> = Extract<Awaited<R>, { ok: true }> extends { value: infer T } ? T : never;
 
 export class ThreadPool<M extends TaskModule> {
   private readonly piscina: Piscina;
@@ -36,11 +36,12 @@ export class ThreadPool<M extends TaskModule> {
   /**
    * Runs task `name` with `input` (copied to the thread by structured clone) on a free thread,
    * queueing when all are busy.
+   * @param transferList objects moved rather than copied (e.g. a MessagePort for progress).
    * @throws AppError as thrown by the task (its code, message and details survive the thread hop);
    *   any other error as an Error with the task's message.
    */
-  async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0]): Promise<ValueOf<ReturnType<M[K]>>> {
-    const result = (await this.piscina.run(input, { name })) as TaskResult<ValueOf<ReturnType<M[K]>>>;
+  async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0], transferList?: Transferable[]): Promise<ValueOf<ReturnType<M[K]>>> {
+    const result = (await this.piscina.run(input, { name, transferList: transferList as never })) as TaskResult<ValueOf<ReturnType<M[K]>>>;
     if (!result.ok) {
       if (result.error.code) throw new AppError(result.error.code, result.error.message, result.error.details);
       throw new Error(`thread task ${name} failed: ${result.error.message}`);

@@ -1,0 +1,41 @@
+/**
+ * Runs a training on a training thread (src/ml/train-task.ts) and relays its epochs, in order, to
+ * the caller on this thread, where they are written and published while the next epoch trains.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { EpochResult } from '../ml/train';
+import type { TrainInput, TrainingThreads, TrainOutput } from '../ml/train-task';
+
+export interface ThreadTraining {
+  /** Asks the thread to stop after its current epoch (the model trained so far is still returned). */
+  stop(): void;
+  /**
+   * Resolves once the model is back and every epoch was handed to `onEpoch`.
+   * @throws AppError as thrown in the thread (data or spec problems); Error when the thread failed.
+   */
+  done: Promise<TrainOutput>;
+}
+
+export function trainInThread(pool: TrainingThreads, input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
+  const { port1, port2 } = new MessageChannel();
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  // The thread posts `{ done: true }` on the same port after its last epoch, so once it arrives
+  // every epoch has been handed over (the task's result travels on another port, in no fixed order).
+  const relayed = new Promise<void>((resolve) => {
+    port1.on('message', (m: EpochResult | { done: true }) => {
+      if ('done' in m) resolve();
+      else onEpoch(m);
+    });
+  });
+  const done = pool
+    .run('train', { ...input, port: port2, stop }, [port2])
+    .then(async (output) => {
+      await relayed;
+      const weights = output.model.artifact.weights; // a Uint8Array after the thread hop
+      output.model.artifact.weights = Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength);
+      return output;
+    })
+    .finally(() => port1.close());
+  return { stop: () => Atomics.store(flag, 0, 1), done };
+}
