@@ -57,6 +57,12 @@ const schema = z.object({
    * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
    */
   DATA_THREADS: z.coerce.number().int().min(1).max(64).default(Math.min(4, Math.max(1, availableParallelism() - 1))),
+  /**
+   * Where training runs: `thread` (a worker thread: the event loop stays free), `main` (the
+   * process' main thread), or `auto` (a thread, except with the native tfjs-node backend, which
+   * cannot load in a second thread). (Default: auto)
+   */
+  TRAINING_THREAD: z.enum(['auto', 'thread', 'main']).default('auto'),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
   MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */

@@ -13,6 +13,7 @@ import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { PubSub } from './lib/pubsub';
 import type { MlThreads } from './ml/threads';
+import type { TrainingThreads } from './ml/train-task';
 import { AuditRepo } from './modules/audit/audit.repo';
 import { AuditService } from './modules/audit/audit.service';
 import { ApiKeyRepo } from './modules/auth/api-key.repo';
@@ -123,9 +124,11 @@ export function createServices(deps: Deps): Services {
 }
 
 /** The worker's task handlers. */
-export function createTaskHandlers(deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue' | 'threads'> & { state: WorkerState; leaseMs: number }): TaskHandlers {
+export function createTaskHandlers(
+  deps: Pick<Deps, 'prisma' | 'pubsub' | 'log' | 'queue' | 'threads'> & { state: WorkerState; leaseMs: number; trainer: TrainingThreads | 'main-thread' },
+): TaskHandlers {
   return {
-    'training-run': trainingRunHandler({ ...deps, ...repos(), trainer: deps.threads.training }),
+    'training-run': trainingRunHandler({ ...deps, ...repos() }),
     'batch-prediction': batchPredictionHandler({ ...deps, threads: deps.threads.csv }),
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
+import { activeBackend, type BackendName } from '../ml/tf';
 import type { MlThreads } from '../ml/threads';
 import { createTaskHandlers } from '../services';
 import type { JobQueue } from './queue';
@@ -21,7 +22,16 @@ export interface RunningWorker {
 export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQueue; threads: MlThreads; log: Logger; config: Config }): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
-  await deps.queue.work(createTaskHandlers({ ...deps, state, leaseMs }));
+  const where = deps.config.TRAINING_THREAD;
+  const onThread = where === 'thread' || (where === 'auto' && activeBackend() !== 'tensorflow');
+  if (onThread) {
+    const backend = activeBackend() as BackendName;
+    deps.threads.training.run('warmUp', backend).then(
+      (got) => deps.log.info({ backend: got }, 'training thread ready'),
+      (err: Error) => deps.log.warn({ err: err.message }, 'training thread warm-up failed; the first run will retry'),
+    );
+  }
+  await deps.queue.work(createTaskHandlers({ ...deps, state, leaseMs, trainer: onThread ? deps.threads.training : 'main-thread' }));
   const stopReaper = startReaper({ ...deps, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
   return {
     state,

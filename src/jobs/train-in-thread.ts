@@ -1,10 +1,15 @@
 /**
  * Runs a training on a training thread (src/ml/train-task.ts) and relays its epochs, in order, to
  * the caller on this thread, where they are written and published while the next epoch trains.
+ *
+ * With the native backend (tfjs-node) the same task runs on this thread instead: the addon cannot
+ * be loaded again in a second thread (tensorflow/tfjs#8388), and its kernels run outside the event
+ * loop anyway.
  */
 import { MessageChannel } from 'node:worker_threads';
+import { unwrap } from '../lib/threads/thread-pool';
 import type { EpochResult } from '../ml/train';
-import type { TrainInput, TrainingThreads, TrainOutput } from '../ml/train-task';
+import { train, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
 
 export interface ThreadTraining {
   /** Asks the thread to stop after its current epoch (the model trained so far is still returned). */
@@ -16,7 +21,8 @@ export interface ThreadTraining {
   done: Promise<TrainOutput>;
 }
 
-export function trainInThread(pool: TrainingThreads, input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
+/** @param pool the training threads, or 'main-thread' to train on this thread. */
+export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
   const { port1, port2 } = new MessageChannel();
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
@@ -28,8 +34,9 @@ export function trainInThread(pool: TrainingThreads, input: Omit<TrainInput, 'po
       else onEpoch(m);
     });
   });
-  const done = pool
-    .run('train', { ...input, port: port2, stop }, [port2])
+  const full = { ...input, port: port2, stop };
+  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : pool.run('train', full, [port2]);
+  const done = result
     .then(async (output) => {
       await relayed;
       const weights = output.model.artifact.weights; // a Uint8Array after the thread hop

@@ -37,8 +37,8 @@ export interface TrainingJobDeps {
   models: ModelRepo;
   pubsub: PubSub;
   queue: JobQueue;
-  /** Parses the dataset and trains off the event loop. */
-  trainer: TrainingThreads;
+  /** Parses the dataset and trains: on a training thread, or 'main-thread' (see train-in-thread.ts). */
+  trainer: TrainingThreads | 'main-thread';
   log: Logger;
   state: WorkerState;
   /** Lease length, ms (TRAINING_LEASE_SECONDS). */

@@ -58,14 +58,25 @@ export function train(input: TrainInput) {
   });
 }
 
+/**
+ * Starts a training thread and its TF.js backend ahead of the first run (loading the backend takes
+ * a few hundred ms). @returns the backend the thread got.
+ */
+export function warmUp(backend: BackendName) {
+  return runTaskAsync(() => initBackend(backend));
+}
+
 /** Live tensors in a training thread (tests check it stays flat across runs). */
 export function threadTensors(_input?: undefined) {
   return runTask(() => tf.memory().numTensors);
 }
 
-export type TrainingThreads = ThreadPool<{ train: typeof train; threadTensors: typeof threadTensors }>;
+export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof warmUp; threadTensors: typeof threadTensors }>;
 
-/** @param threads training runs at once in this process (one per claimed job). */
+/**
+ * Training threads stay up once started (see warmUp), so no run pays for a thread's start.
+ * @param threads training runs at once in this process (one per claimed job).
+ */
 export function createTrainingThreads(threads: number): TrainingThreads {
-  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads);
+  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, Infinity);
 }

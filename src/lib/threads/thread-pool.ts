@@ -15,21 +15,34 @@ import type { TaskResult } from './task-result';
 type TaskModule = Record<string, (input: never) => unknown>;
 type ValueOf<R> = Extract<Awaited<R>, { ok: true }> extends { value: infer T } ? T : never;
 
+/**
+ * The value of a task's result.
+ * @throws AppError as the task threw it; Error for any other failure, naming the task.
+ */
+export function unwrap<T>(name: string, result: TaskResult<T>): T {
+  if (!result.ok) {
+    if (result.error.code) throw new AppError(result.error.code, result.error.message, result.error.details);
+    throw new Error(`thread task ${name} failed: ${result.error.message}`);
+  }
+  return result.value;
+}
+
 export class ThreadPool<M extends TaskModule> {
   private readonly piscina: Piscina;
 
   /**
    * @param modulePath absolute path of the task module, .ts or .js.
-   * @param threads maximum worker threads (at least 1); idle ones exit after a minute.
+   * @param threads maximum worker threads (at least 1).
+   * @param idleTimeoutMs an idle thread exits after this long (default a minute; Infinity = never).
    */
-  constructor(modulePath: string, threads: number) {
+  constructor(modulePath: string, threads: number, idleTimeoutMs = 60_000) {
     const typescript = modulePath.endsWith('.ts');
     this.piscina = new Piscina({
       filename: typescript ? path.join(__dirname, 'ts-worker.cjs') : modulePath,
       workerData: { modulePath },
       minThreads: 0,
       maxThreads: Math.max(1, threads),
-      idleTimeout: 60_000,
+      idleTimeout: Number.isFinite(idleTimeoutMs) ? idleTimeoutMs : 2 ** 31 - 1,
     });
   }
 
@@ -41,12 +54,7 @@ export class ThreadPool<M extends TaskModule> {
    *   any other error as an Error with the task's message.
    */
   async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0], transferList?: Transferable[]): Promise<ValueOf<ReturnType<M[K]>>> {
-    const result = (await this.piscina.run(input, { name, transferList: transferList as never })) as TaskResult<ValueOf<ReturnType<M[K]>>>;
-    if (!result.ok) {
-      if (result.error.code) throw new AppError(result.error.code, result.error.message, result.error.details);
-      throw new Error(`thread task ${name} failed: ${result.error.message}`);
-    }
-    return result.value;
+    return unwrap(name, (await this.piscina.run(input, { name, transferList: transferList as never })) as TaskResult<ValueOf<ReturnType<M[K]>>>);
   }
 
   /** Threads running now, and tasks waiting for one. */

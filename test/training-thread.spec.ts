@@ -1,0 +1,49 @@
+/**
+ * Where training runs (TRAINING_THREAD): the same run trained on a training thread and on the
+ * process' main thread (the path used with the native tfjs-node backend) gives the same model as
+ * a bare in-process fit with the stored spec, epoch for epoch.
+ */
+import type { App } from '../src/app';
+import { gqlOk } from '../src/client/graphql-client';
+import { parseCsv } from '../src/ml/data/csv';
+import { trainFromTable } from '../src/ml/pipeline';
+import type { TrainingSpec } from '../src/ml/spec';
+import type { EpochResult } from '../src/ml/train';
+import { initBackend, tf } from '../src/ml/tf';
+import { startTestApp } from './helpers/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './helpers/factories';
+
+const RUN = `query($id: ID!) { trainingRun(id: $id) { spec metrics { epoch loss accuracy } } }`;
+
+async function trainThroughApi(where: 'thread' | 'main') {
+  const app: App = await startTestApp({ TRAINING_THREAD: where });
+  try {
+    const t = await createTenant(app, `on-${where}`);
+    const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+    const tensorsBefore = tf.memory().numTensors;
+    const { id } = await startRun(t, datasetId, 'diabetes', { ...KERAS_SPEC, epochs: 4 });
+    const final = await waitForRun(t, id);
+    expect(final.status).toBe('SUCCEEDED');
+    const mainThreadTensors = tf.memory().numTensors - tensorsBefore;
+    const run = (await gqlOk(t, RUN, { id })).trainingRun;
+    return { accuracy: final.modelVersion.metrics.accuracy as number, spec: run.spec as TrainingSpec, epochs: run.metrics as EpochResult[], mainThreadTensors };
+  } finally {
+    await app.stop();
+  }
+}
+
+it('trains the same model on a training thread, on the main thread, and in a bare fit', async () => {
+  const onThread = await trainThroughApi('thread');
+  const onMain = await trainThroughApi('main');
+  expect(onMain.spec).toEqual(onThread.spec);
+  expect(onMain.epochs).toEqual(onThread.epochs);
+  expect(onMain.accuracy).toBe(onThread.accuracy);
+  // Neither path leaves tensors behind on the main thread.
+  expect(onThread.mainThreadTensors).toBe(0);
+  expect(onMain.mainThreadTensors).toBe(0);
+
+  await initBackend();
+  const bare = await trainFromTable(parseCsv(PIMA_CSV), { target: 'Outcome' }, onThread.spec, async () => undefined);
+  expect(bare.epochs.map(({ epoch, loss, accuracy }) => ({ epoch, loss, accuracy }))).toEqual(onThread.epochs);
+  expect(bare.metrics.accuracy).toBe(onThread.accuracy);
+});
