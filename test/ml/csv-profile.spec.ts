@@ -26,6 +26,15 @@ describe('parseCsv', () => {
     expect(t.data[2]).toMatchObject({ kind: 'numeric', values: Float64Array.of(-0.5, 7, 8) });
   });
 
+  it('reads decimal commas in semicolon-separated files, and leaves other text alone', () => {
+    const t = parseCsv('price;qty;code\n3,5;1;1,2,3\n-0,25;2;x\n;3;y\n10;4;z\n');
+    expect(t.data[0]).toMatchObject({ kind: 'numeric', values: Float64Array.of(3.5, -0.25, NaN, 10) });
+    expect(t.data[1]).toMatchObject({ kind: 'numeric', values: Float64Array.of(1, 2, 3, 4) });
+    expect(t.data[2]).toMatchObject({ kind: 'string' });
+    // With commas as the delimiter a quoted "3,5" stays text: the file's own convention is the point.
+    expect(parseCsv('a,b\n"3,5",1\n"4,5",2\n').data[0]).toMatchObject({ kind: 'string' });
+  });
+
   it('names the columns of a headerless file', () => {
     const t = parseCsv('5.1\t3.5\tIris-setosa\n4.9\t3.0\tIris-setosa\n');
     expect(t).toMatchObject({ delimiter: '\t', hasHeader: false, columns: ['column_1', 'column_2', 'column_3'], rowCount: 2 });

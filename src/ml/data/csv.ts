@@ -1,6 +1,7 @@
 /**
  * CSV text -> a columnar table: delimiter and header detected, quoted fields (RFC 4180, by
- * csv-parse), ragged and malformed input refused with the line number.
+ * csv-parse), ragged and malformed input refused with the line number. Numbers are plain decimals;
+ * in files not separated by commas, a decimal comma (`3,5`) is read too.
  *
  * Memory: records are never held all at once. They stream into one Float64Array per numeric column
  * (8 bytes a cell) and one Int32Array of dictionary codes per other column (4 bytes a cell plus each
@@ -164,7 +165,24 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     });
   }
   const data = builders.map((b) => b.finish(rowCount));
-  return { columns, data, rowCount, hasHeader, delimiter, missing };
+  return { columns, data: delimiter === ',' ? data : data.map(decimalComma), rowCount, hasHeader, delimiter, missing };
+}
+
+/** `3,5` or `-0,25`: a number written with a decimal comma (no thousands separators). */
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+
+/**
+ * A string column whose every value is a number, some written with a decimal comma (files
+ * exported with a European locale, where `;` separates fields), becomes a numeric column.
+ */
+function decimalComma(column: ColumnData): ColumnData {
+  if (column.kind !== 'string') return column;
+  const { dictionary, codes } = column;
+  if (!dictionary.some((v) => DECIMAL_COMMA.test(v)) || !dictionary.every((v) => DECIMAL_COMMA.test(v) || isNumber(v))) return column;
+  const numbers = dictionary.map((v) => Number(v.replace(',', '.')));
+  const values = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? NaN : numbers[codes[i]];
+  return { kind: 'numeric', values };
 }
 
 /** An upper bound on the records: line breaks + 1 (quoted line breaks make it an over-estimate). */
