@@ -78,5 +78,5 @@ export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof w
  * @param threads training runs at once in this process (one per claimed job).
  */
 export function createTrainingThreads(threads: number): TrainingThreads {
-  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, Infinity);
+  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, { idleTimeoutMs: Infinity });
 }

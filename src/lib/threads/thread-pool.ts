@@ -27,22 +27,33 @@ export function unwrap<T>(name: string, result: TaskResult<T>): T {
   return result.value;
 }
 
+export interface ThreadPoolOptions {
+  /** An idle thread exits after this long, ms. (Default: 60,000; Infinity = never) */
+  idleTimeoutMs?: number;
+  /**
+   * Tasks that may wait for a thread; beyond it `run` refuses at once with QUOTA_EXCEEDED, so a
+   * burst (say, many large uploads) cannot pile up their inputs in memory. (Default: 16 per thread)
+   */
+  maxQueue?: number;
+}
+
 export class ThreadPool<M extends TaskModule> {
   private readonly piscina: Piscina;
 
   /**
    * @param modulePath absolute path of the task module, .ts or .js.
    * @param threads maximum worker threads (at least 1).
-   * @param idleTimeoutMs an idle thread exits after this long (default a minute; Infinity = never).
    */
-  constructor(modulePath: string, threads: number, idleTimeoutMs = 60_000) {
+  constructor(modulePath: string, threads: number, options: ThreadPoolOptions = {}) {
     const typescript = modulePath.endsWith('.ts');
+    const idle = options.idleTimeoutMs ?? 60_000;
     this.piscina = new Piscina({
       filename: typescript ? path.join(__dirname, 'ts-worker.cjs') : modulePath,
       workerData: { modulePath },
       minThreads: 0,
       maxThreads: Math.max(1, threads),
-      idleTimeout: Number.isFinite(idleTimeoutMs) ? idleTimeoutMs : 2 ** 31 - 1,
+      idleTimeout: Number.isFinite(idle) ? idle : 2 ** 31 - 1,
+      maxQueue: options.maxQueue ?? 16 * Math.max(1, threads),
     });
   }
 
@@ -51,10 +62,20 @@ export class ThreadPool<M extends TaskModule> {
    * queueing when all are busy.
    * @param transferList objects moved rather than copied (e.g. a MessagePort for progress).
    * @throws AppError as thrown by the task (its code, message and details survive the thread hop);
-   *   any other error as an Error with the task's message.
+   *   QUOTA_EXCEEDED (with retryAfterSeconds) when maxQueue tasks already wait; any other error as
+   *   an Error with the task's message.
    */
   async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0], transferList?: Transferable[]): Promise<ValueOf<ReturnType<M[K]>>> {
-    return unwrap(name, (await this.piscina.run(input, { name, transferList: transferList as never })) as TaskResult<ValueOf<ReturnType<M[K]>>>);
+    let result: TaskResult<ValueOf<ReturnType<M[K]>>>;
+    try {
+      result = await this.piscina.run(input, { name, transferList: transferList as never });
+    } catch (err) {
+      if (err instanceof Error && err.message === 'Task queue is at limit') {
+        throw new AppError('QUOTA_EXCEEDED', `The server is busy: ${this.piscina.queueSize} ${name} tasks are waiting already; retry in a few seconds`, { retryAfterSeconds: 5 });
+      }
+      throw err;
+    }
+    return unwrap(name, result);
   }
 
   /** Threads running now, and tasks waiting for one. */

@@ -1,0 +1,44 @@
+/**
+ * The worker-thread pool (src/lib/threads): errors keep their code and details across the thread
+ * hop, parsed tables come back typed, and a full queue refuses at once with QUOTA_EXCEEDED.
+ */
+import path from 'node:path';
+import { AppError } from '../src/lib/errors';
+import { ThreadPool } from '../src/lib/threads/thread-pool';
+import { createCsvThreads, type CsvThreads } from '../src/ml/data/csv-tasks';
+
+const TASKS = path.join(__dirname, '../src/ml/data/csv-tasks.ts');
+let pool: CsvThreads;
+
+beforeAll(() => {
+  pool = createCsvThreads(1);
+});
+afterAll(() => pool.close());
+
+it('returns a parsed table with its typed columns', async () => {
+  const table = await pool.run('parseCsvTable', { bytes: Buffer.from('x;city\n1,5;Zürich\n2;Bern\n', 'latin1'), options: {} });
+  expect(table).toMatchObject({ columns: ['x', 'city'], rowCount: 2, delimiter: ';' });
+  expect(table.data[0]).toEqual({ kind: 'numeric', values: Float64Array.of(1.5, 2) });
+  expect(table.data[1]).toMatchObject({ kind: 'string', dictionary: ['Zürich', 'Bern'] });
+});
+
+it('throws the AppError the thread threw, with its code and details', async () => {
+  const err = await pool.run('profileCsv', { bytes: Buffer.from('a,b\n1,2\n3,4,5\n'), options: {} }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  expect(err).toMatchObject({ code: 'BAD_USER_INPUT', details: { line: 3 } });
+  expect((err as AppError).message).toMatch(/line 3 has 3 fields/);
+});
+
+it('refuses with QUOTA_EXCEEDED when the queue is full, and serves the rest', async () => {
+  const small = new ThreadPool<{ profileCsv: (typeof import('../src/ml/data/csv-tasks'))['profileCsv'] }>(TASKS, 1, { maxQueue: 1 });
+  try {
+    const bytes = Buffer.from(`a,b\n${'1,2\n'.repeat(50_000)}`);
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => small.run('profileCsv', { bytes, options: {} })));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(results.some((r) => r.status === 'fulfilled' && r.value.rowCount === 50_000)).toBe(true);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { retryAfterSeconds: 5 } });
+  } finally {
+    await small.close();
+  }
+});
