@@ -4,7 +4,7 @@
  * Uses MAAS_URL (+ MAAS_ADMIN_SECRET) when given; otherwise starts `node dist/src/main.js` on a
  * free port with a throwaway embedded PostgreSQL (or DATABASE_URL when set), and stops it after.
  * Creates a tenant, uploads the Pima CSV, starts the Keras reference run, prints each epoch as
- * the subscription delivers it, the test-set metrics and three held-out predictions.
+ * the subscription delivers it, the test-set metrics, three held-out predictions and an explanation of the first.
  * Exits 0 when the test accuracy is at least 0.70.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -139,6 +139,10 @@ async function main(): Promise<number> {
       const r = rows[k];
       console.log(`  patient #${heldOut[k] + 1}: Glucose ${r.Glucose}, BMI ${r.BMI}, Age ${r.Age} -> Outcome ${p.label} (p=${fmt(p.probability, 3)}), actual ${patients[k][8]}`);
     });
+    const explained = await gqlOk(me, 'query($rows: [JSONObject!]!) { explain(model: "diabetes", rows: $rows) { explanations { value baseValue attributions { feature attribution } } } }', { rows: rows.slice(0, 1) });
+    const why = explained.explain.explanations[0];
+    const top = why.attributions.slice(0, 3).map((a: { feature: string; attribution: number }) => `${a.feature} ${a.attribution >= 0 ? '+' : ''}${fmt(a.attribution, 3)}`);
+    console.log(`Why patient #${heldOut[0] + 1}: P(Outcome 1) ${fmt(why.value, 3)} vs ${fmt(why.baseValue, 3)} for a typical patient; largest contributions ${top.join(', ')}`);
     if (m.accuracy < MIN_ACCURACY) {
       console.error(`Test accuracy ${fmt(m.accuracy)} is below ${MIN_ACCURACY}`);
       return 1;

@@ -32,6 +32,7 @@ import type { ServedModel } from './modules/serving/served-model';
 import { VersionResolver } from './modules/serving/version-resolver';
 import type { Metrics } from './lib/metrics';
 import { PredictService } from './modules/serving/predict.service';
+import { ExplainService } from './modules/serving/explain.service';
 import { TenantRepo } from './modules/tenants/tenant.repo';
 import { TenantService } from './modules/tenants/tenant.service';
 import { TrainingRunRepo } from './modules/training/training-run.repo';
@@ -62,6 +63,7 @@ export interface Services {
   training: TrainingRunService;
   models: ModelService;
   predict: PredictService;
+  explain: ExplainService;
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
   batch: BatchPredictionService;
@@ -100,6 +102,10 @@ export function createServices(deps: Deps): Services {
     },
     audit,
     );
+  const predict = new PredictService(prisma, versions, modelCache, quotas, deps.metrics, {
+    maxRows: config.MAX_PREDICT_ROWS,
+    batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+  });
   return {
     auth,
     deleteVersion: new DeleteVersionService(prisma, audit, deps.pubsub, (e) => {
@@ -113,10 +119,8 @@ export function createServices(deps: Deps): Services {
     datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads.csv),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
-    predict: new PredictService(prisma, versions, modelCache, quotas, deps.metrics, {
-      maxRows: config.MAX_PREDICT_ROWS,
-      batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
-    }),
+    predict,
+    explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS }),
     versions,
     batch: new BatchPredictionService(prisma, versions, deps.queue, deps.pubsub),
     modelCache,

@@ -10,7 +10,7 @@ import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
-import { PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
+import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
@@ -26,6 +26,7 @@ export const RESOLVERS = [
   DatasetResolver,
   ModelResolver,
   PredictResolver,
+  ExplainResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

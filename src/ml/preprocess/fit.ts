@@ -4,7 +4,9 @@
  */
 import { badInput } from '../../lib/errors';
 import type { PlannedColumn } from './plan';
-import { applyValueStep, encodedNames, fitStep, isEncoder, writeBlock, type Values } from './steps';
+import type { ColumnType } from '../data/infer-type';
+import { quantileSorted, sortedPresent } from '../data/stats';
+import { applyValueStep, encodedNames, fitStep, isEncoder, mode, writeBlock, type Values } from './steps';
 import type { FittedColumn } from './types';
 
 /**
@@ -19,7 +21,17 @@ export function fitColumn(planned: PlannedColumn, trainValues: Values, missingCo
     return fitted;
   });
   const encoder = steps.find(isEncoder);
-  return { name: planned.name, type: planned.type, missingCodes, steps, outputs: encoder ? encodedNames(encoder, planned.name) : [planned.name] };
+  const outputs = encoder ? encodedNames(encoder, planned.name) : [planned.name];
+  return { name: planned.name, type: planned.type, missingCodes, steps, outputs, reference: typicalValue(trainValues, planned.type) };
+}
+
+/** See FittedColumn.reference. */
+function typicalValue(v: Values, type: ColumnType): number | string | null {
+  if (v instanceof Float64Array) {
+    const sorted = sortedPresent(v);
+    return sorted.length > 0 ? quantileSorted(sorted, 0.5) : null;
+  }
+  return type === 'text' ? '' : (mode(v) ?? null);
 }
 
 /**

@@ -14,23 +14,23 @@ import type { FittedColumn, FittedPipeline } from './types';
 const BOOLEAN = /^(true|false|yes|no|t|f|y|n)$/i;
 
 /**
- * Reads one raw value of a prediction row.
+ * Reads one raw value of a prediction row (`where` names it in errors: `rows[3]`, `baseline`).
  * @throws AppError BAD_USER_INPUT naming the row, the feature and the value, for a non-number in a
  *   numeric column or a non-date in a datetime column.
  */
-export function readValue(value: unknown, col: FittedColumn, rowIndex: number, isMissing: (s: string) => boolean): number | string | null {
+export function readValue(value: unknown, col: FittedColumn, rowIndex: number, isMissing: (s: string) => boolean, where = `rows[${rowIndex}]`): number | string | null {
   if (value === null || value === undefined) return readsNumbers(col.type) ? NaN : null;
-  if (typeof value === 'object') throw badInput(`rows[${rowIndex}].${col.name} must be a number or a string, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+  if (typeof value === 'object') throw badInput(`${where}.${col.name} must be a number or a string, got ${quote(value)}`, { row: rowIndex, feature: col.name });
   const text = typeof value === 'string' ? value.trim() : String(value);
   if (isMissing(text)) return readsNumbers(col.type) ? NaN : null;
   if (col.type === 'numeric') {
     const n = typeof value === 'number' ? value : isNumber(text) ? Number(text) : NaN;
-    if (!Number.isFinite(n)) throw badInput(`rows[${rowIndex}].${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    if (!Number.isFinite(n)) throw badInput(`${where}.${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
     return n;
   }
   if (col.type === 'datetime') {
     const days = dateToDays(text);
-    if (Number.isNaN(days)) throw badInput(`rows[${rowIndex}].${col.name} must be an ISO 8601 date such as '2024-03-01', got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    if (Number.isNaN(days)) throw badInput(`${where}.${col.name} must be an ISO 8601 date such as '2024-03-01', got ${quote(value)}`, { row: rowIndex, feature: col.name });
     return days;
   }
   if (col.type === 'boolean' && BOOLEAN.test(text)) return booleanText(text);

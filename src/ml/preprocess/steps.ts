@@ -17,7 +17,8 @@ export function asStrings(v: Values): (string | null)[] {
   return isNumeric(v) ? Array.from(v, (x) => (Number.isNaN(x) ? null : String(x))) : v;
 }
 
-function mode(values: (string | null)[]): string | undefined {
+/** The most frequent string (ties: the smallest), or undefined when all are missing. */
+export function mode(values: (string | null)[]): string | undefined {
   const counts = new Map<string, number>();
   for (const s of values) if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
   let best: string | undefined;

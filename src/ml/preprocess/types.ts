@@ -77,6 +77,12 @@ export interface FittedColumn {
   steps: FittedStep[];
   /** The model inputs this column yields, in order (`name`, `name=value`, `name:token`, …). */
   outputs: string[];
+  /**
+   * A typical raw value on the training split, in read form (numbers for numeric and datetime
+   * columns): the median of the numbers, the most frequent string, '' for text. The default
+   * baseline of explanations. (Absent in versions trained before explanations existed.)
+   */
+  reference?: number | string | null;
 }
 
 export interface TargetInfo {

@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix';
+import { ExplanationResult } from './explain.type';
 import { PredictionResult } from './prediction.type';
 
 @Resolver()
@@ -23,6 +24,30 @@ export class PredictResolver {
     @Ctx() ctx: Context,
   ): Promise<PredictionResult> {
     return ctx.services.predict.predict(ctx.actor!, model, { version: version ?? undefined, alias: alias ?? undefined }, { rows, matrix });
+  }
+}
+
+@Resolver()
+export class ExplainResolver {
+  @Authorized('predict')
+  @Query(() => ExplanationResult, {
+    description:
+      'Explains predictions of a model version (as for predict: `version`, `alias` or the latest): how much each feature column ' +
+      "moved each row's output (binary: P(positive class); multiclass: P(predicted class); regression: the value) away from its " +
+      "output on a baseline row. Baseline Shapley values: exact up to 10 feature columns, else sampled over `samples` pairs of " +
+      "feature orders; they sum to value - baseValue. `baseline` sets some or all baseline values (default: each feature's " +
+      'median or most frequent training value).',
+  })
+  explain(
+    @Arg('model') model: string,
+    @Arg('version', () => Int, { nullable: true }) version: number | null,
+    @Arg('alias', () => String, { nullable: true }) alias: string | null,
+    @Arg('rows', () => [GraphQLJSONObject]) rows: Record<string, unknown>[],
+    @Arg('baseline', () => GraphQLJSONObject, { nullable: true }) baseline: Record<string, unknown> | null,
+    @Arg('samples', () => Int, { nullable: true }) samples: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<ExplanationResult> {
+    return ctx.services.explain.explain(ctx.actor!, model, { version: version ?? undefined, alias: alias ?? undefined }, { rows, baseline, samples });
   }
 }
 

@@ -48,21 +48,29 @@ export class PredictService {
     if (rows.length === 0) throw badInput('rows is empty: send at least one row');
     if (rows.length > this.options.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.options.maxRows} per call`);
     await this.quotas.consumePredictions(actor.tenantId, rows.length);
-
-    let ref = await this.resolver.resolve(actor.tenantId, modelName, selector);
-    let served: ServedModel;
-    try {
-      served = await this.serve(actor.tenantId, ref.id);
-    } catch (err) {
-      // The version was deleted after this process resolved to it: resolve again, once.
-      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
-      this.resolver.invalidate(actor.tenantId, modelName);
-      ref = await this.resolver.resolve(actor.tenantId, modelName, selector);
-      served = await this.serve(actor.tenantId, ref.id);
-    }
+    const { ref, served } = await this.load(actor.tenantId, modelName, selector);
     const predictions = await served.predict(rows);
     this.metrics.predictions.inc({ tenant: actor.tenantId, model: modelName }, rows.length);
     return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
+  }
+
+  /**
+   * The version a selector names, ready to serve (cached).
+   * @throws AppError NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet).
+   */
+  async load(tenantId: string, modelName: string, selector: VersionSelector) {
+    let ref = await this.resolver.resolve(tenantId, modelName, selector);
+    let served: ServedModel;
+    try {
+      served = await this.serve(tenantId, ref.id);
+    } catch (err) {
+      // The version was deleted after this process resolved to it: resolve again, once.
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+      this.resolver.invalidate(tenantId, modelName);
+      ref = await this.resolver.resolve(tenantId, modelName, selector);
+      served = await this.serve(tenantId, ref.id);
+    }
+    return { ref, served };
   }
 
   /**

@@ -3,7 +3,9 @@
  * trees) and the micro-batcher in front of the scorer. Held by the ModelCache.
  */
 import { loadScorer, type StoredModel } from '../../ml/predictor';
+import { explainValues, type ExplainOptions, type Explanations } from '../../ml/explain';
 import { decodeOutputs, type Prediction } from '../../ml/predict';
+import { baselineValues } from '../../ml/preprocess/baseline';
 import { transformValues } from '../../ml/preprocess/fit';
 import { readRows } from '../../ml/preprocess/read-rows';
 import { readPipeline } from '../../ml/preprocess/stored';
@@ -19,6 +21,13 @@ export interface ServedModel {
    * batch. @throws AppError BAD_USER_INPUT naming the bad row and column.
    */
   predict(rows: unknown[]): Promise<Prediction[]>;
+  /**
+   * Explains raw rows against a baseline row (see src/ml/explain.ts), scoring outside the
+   * micro-batcher (an explanation is one large batch of its own).
+   * @param baseline the caller's baseline values (others: each feature's typical training value).
+   * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column.
+   */
+  explain(rows: unknown[], baseline: Record<string, unknown> | null, options: ExplainOptions): Explanations & { baseline: Record<string, number | string | null> };
   dispose(): void;
 }
 
@@ -34,6 +43,11 @@ export async function loadServedModel(stored: StoredModel, batching: BatcherOpti
       const x = transformValues(pipeline.columns, readRows(rows, pipeline), rows.length);
       const out = await batcher.submit(x, rows.length);
       return decodeOutputs(out, rows.length, pipeline.target);
+    },
+    explain(rows, baseline, options) {
+      const values = readRows(rows, pipeline);
+      const base = baselineValues(pipeline, baseline);
+      return { ...explainValues(scorer, pipeline, values, rows.length, base.values, options), baseline: base.row };
     },
     dispose: () => scorer.dispose(),
   };

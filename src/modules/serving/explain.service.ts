@@ -1,0 +1,55 @@
+/**
+ * Explanations over the network: resolve and load the version as predict does, charge the model
+ * evaluations the explanation needs to the tenant's prediction rate limit, then explain.
+ */
+import { badInput } from '../../lib/errors';
+import { evaluationsPerRow } from '../../ml/explain';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { QuotaService } from '../quotas/quota.service';
+import type { ExplanationResult } from './explain.type';
+import type { PredictService } from './predict.service';
+import type { VersionSelector } from './version-resolver';
+
+export interface ExplainInput {
+  /** Objects keyed like the training CSV's columns, as for predict. */
+  rows: unknown[];
+  /** Baseline values for some or all feature columns. */
+  baseline?: Record<string, unknown> | null;
+  /** Sampling (more than 10 feature columns): antithetic pairs of feature orders, 1-256. (Default: 32) */
+  samples?: number | null;
+}
+
+export class ExplainService {
+  constructor(
+    private readonly predict: PredictService,
+    private readonly quotas: QuotaService,
+    private readonly options: { maxRows: number },
+  ) {}
+
+  /**
+   * @throws AppError BAD_USER_INPUT (no rows, too many, a bad row or baseline value, samples out of
+   *   range, both version and alias), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
+   *   row counts as the model evaluations its explanation takes).
+   */
+  async explain(actor: Actor, modelName: string, selector: VersionSelector, input: ExplainInput): Promise<ExplanationResult> {
+    requireScope(actor, 'predict');
+    if (selector.version !== undefined && selector.alias !== undefined) throw badInput('explain takes `version` or `alias`, not both');
+    if (input.rows.length === 0) throw badInput('rows is empty: send at least one row');
+    if (input.rows.length > this.options.maxRows) throw badInput(`rows has ${input.rows.length} rows; explain takes at most ${this.options.maxRows} per call`);
+    const pairs = input.samples ?? undefined;
+    if (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1 && pairs <= 256)) throw badInput(`samples must be an integer in [1, 256], got ${pairs}`);
+    const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+    const options = { pairs };
+    await this.quotas.consumePredictions(actor.tenantId, input.rows.length * evaluationsPerRow(served.pipeline.columns.length, options));
+    const result = served.explain(input.rows, input.baseline ?? null, options);
+    const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
+    return {
+      modelName,
+      version: ref.version,
+      modelVersionId: ref.id,
+      ...result,
+      explanations: result.explanations.map((e) => ({ ...e, attributions: [...e.attributions].sort(byMagnitude) })),
+    };
+  }
+}

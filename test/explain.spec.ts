@@ -1,0 +1,138 @@
+/**
+ * Explanations through the API (Baseline Shapley, src/ml/explain.ts): attributions add up to the
+ * prediction's distance from the baseline, a feature the model ignores gets exactly 0, Glucose
+ * carries most of the Pima network's decisions, sampling agrees with the exact values, and bad
+ * input gets coded errors.
+ */
+import type { App } from '../src/app';
+import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
+import { parseCsv } from '../src/ml/data/csv';
+import { explainValues } from '../src/ml/explain';
+import { trainFromTable } from '../src/ml/pipeline';
+import { loadScorer } from '../src/ml/predictor';
+import { baselineValues } from '../src/ml/preprocess/baseline';
+import { readRows } from '../src/ml/preprocess/read-rows';
+import { normalizeSpec } from '../src/ml/spec';
+import { initBackend, tf } from '../src/ml/tf';
+import { startTestApp } from './helpers/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, type TenantBundle } from './helpers/factories';
+import { trainVersion, uploadOk } from './ml/api';
+
+let app: App;
+let t: TenantBundle;
+let datasetId: string;
+
+const [header, ...lines] = PIMA_CSV.trim().split('\n');
+const names = header.split(',');
+const ROWS = lines.slice(0, 40).map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+
+const EXPLAIN = `query($model: String!, $rows: [JSONObject!]!, $baseline: JSONObject, $samples: Int) {
+  explain(model: $model, rows: $rows, baseline: $baseline, samples: $samples) {
+    version method evaluations baseline
+    explanations { prediction { label probabilities } explainedClass value baseValue attributions { feature featureValue attribution } }
+  } }`;
+
+type Explained = { value: number; baseValue: number; explainedClass: string; prediction: { probabilities: number[] }; attributions: { feature: string; featureValue: unknown; attribution: number }[] };
+const sum = (e: Explained) => e.attributions.reduce((s, a) => s + a.attribution, 0);
+
+beforeAll(async () => {
+  app = await startTestApp({ MAX_EXPLAIN_ROWS: '50' });
+  t = await createTenant(app, 'explain');
+  datasetId = (await uploadOk(t, 'pima.csv', PIMA_CSV)).id;
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'diabetes', spec: KERAS_SPEC });
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'stump', spec: { model: 'DECISION_TREE', tree: { maxDepth: 1 }, seed: 42 } });
+});
+afterAll(() => app.stop());
+
+it('explains the network exactly: attributions add up to value - baseValue, Glucose matters most', async () => {
+  const r = (await gqlOk(t, EXPLAIN, { model: 'diabetes', rows: ROWS })).explain;
+  expect(r).toMatchObject({ version: 1, method: 'exact', evaluations: 256 });
+  // The default baseline: each feature's median on the training split (Glucose's median over all 768 rows is 117).
+  expect(Object.keys(r.baseline).sort()).toEqual([...names.slice(0, 8)].sort());
+  expect(r.baseline.Glucose).toBeGreaterThan(110);
+  expect(r.baseline.Glucose).toBeLessThan(125);
+  const mean: Record<string, number> = {};
+  for (const e of r.explanations as Explained[]) {
+    expect(e.explainedClass).toBe('1');
+    expect(e.value).toBeCloseTo(e.prediction.probabilities[1], 6);
+    expect(sum(e)).toBeCloseTo(e.value - e.baseValue, 6);
+    expect(e.baseValue).toBeCloseTo((r.explanations[0] as Explained).baseValue, 9); // one baseline for all rows
+    for (const a of e.attributions) mean[a.feature] = (mean[a.feature] ?? 0) + Math.abs(a.attribution) / ROWS.length;
+  }
+  // Sorted by magnitude, with the row's own values.
+  const first = r.explanations[0] as Explained;
+  expect(first.attributions.map((a) => Math.abs(a.attribution))).toEqual([...first.attributions.map((a) => Math.abs(a.attribution))].sort((a, b) => b - a));
+  expect(first.attributions.find((a) => a.feature === 'Glucose')!.featureValue).toBe(ROWS[0].Glucose);
+  // Glucose is Pima's strongest predictor (its correlation with the outcome, and the forest's importances).
+  expect(Object.entries(mean).sort((a, b) => b[1] - a[1])[0][0]).toBe('Glucose');
+});
+
+it('gives every feature 0 when the row is the baseline, and a stump all to its one split feature', async () => {
+  const base = (await gqlOk(t, EXPLAIN, { model: 'diabetes', rows: [ROWS[0]], baseline: ROWS[0] })).explain.explanations[0] as Explained;
+  expect(base.value).toBe(base.baseValue);
+  for (const a of base.attributions) expect(a.attribution).toBe(0);
+
+  // A depth-1 tree reads one feature: the dummy property gives every other feature exactly 0.
+  const stump = (await gqlOk(t, EXPLAIN, { model: 'stump', rows: ROWS.slice(0, 10) })).explain.explanations as Explained[];
+  for (const e of stump) {
+    const nonZero = e.attributions.filter((a) => a.attribution !== 0);
+    expect(nonZero.length).toBeLessThanOrEqual(1);
+    if (nonZero.length === 1) expect(nonZero[0]).toMatchObject({ feature: 'Glucose' });
+    expect(sum(e)).toBeCloseTo(e.value - e.baseValue, 9);
+  }
+  expect(stump.some((e) => e.attributions[0].attribution !== 0)).toBe(true);
+});
+
+it('samples feature orders when asked, agreeing with the exact values and adding up exactly', async () => {
+  await initBackend();
+  const spec = normalizeSpec({
+    layers: [
+      { type: 'dense', units: 10, activation: 'relu' },
+      { type: 'dense', units: 1, activation: 'sigmoid' },
+    ],
+    loss: 'binary_crossentropy',
+    optimizer: { name: 'adam' },
+    epochs: 10,
+  });
+  const trained = await trainFromTable(parseCsv(PIMA_CSV), { target: 'Outcome' }, spec, async () => undefined);
+  const scorer = await loadScorer({ framework: trained.framework, topology: trained.artifact.topology, weights: trained.artifact.weights, preprocessing: trained.pipeline });
+  try {
+    const values = readRows(ROWS.slice(0, 5), trained.pipeline);
+    const base = baselineValues(trained.pipeline, null).values;
+    const exact = explainValues(scorer, trained.pipeline, values, 5, base);
+    const sampled = explainValues(scorer, trained.pipeline, values, 5, base, { exactUpTo: 0, pairs: 128 });
+    expect([exact.method, sampled.method]).toEqual(['exact', 'sampled']);
+    expect(sampled.evaluations).toBe(2 * 128 * 9);
+    exact.explanations.forEach((e, i) => {
+      const s = sampled.explanations[i];
+      expect(s.attributions.reduce((a, b) => a + b.attribution, 0)).toBeCloseTo(e.value - e.baseValue, 6);
+      e.attributions.forEach((a, j) => expect(Math.abs(s.attributions[j].attribution - a.attribution)).toBeLessThan(0.02));
+    });
+  } finally {
+    scorer.dispose();
+  }
+});
+
+it('refuses bad input with coded errors naming the field', async () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ rows: [{ ...ROWS[0], Glucose: 'high' }] }, /rows\[0\].Glucose must be a number, got 'high'/],
+    [{ rows: [ROWS[0]], baseline: { Glucoze: 100 } }, /baseline has unknown feature 'Glucoze' \(did you mean 'Glucose'\?\)/],
+    [{ rows: [ROWS[0]], baseline: { BMI: 'fat' } }, /baseline.BMI must be a number, got 'fat'/],
+    [{ rows: [ROWS[0]], samples: 0 }, /samples must be an integer in \[1, 256\], got 0/],
+    [{ rows: [] }, /rows is empty/],
+    [{ rows: Array.from({ length: 51 }, () => ROWS[0]) }, /rows has 51 rows; explain takes at most 50 per call/],
+  ];
+  for (const [vars, message] of cases) {
+    const r = await gql(t, EXPLAIN, { model: 'diabetes', ...vars });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(message);
+  }
+  expect(codeOf(await gql(t, EXPLAIN, { model: 'diabetis', rows: [ROWS[0]] }))).toBe('NOT_FOUND');
+});
+
+it('does not grow the tensor count across repeated explanations', async () => {
+  await gqlOk(t, EXPLAIN, { model: 'diabetes', rows: [ROWS[0]] });
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 20; i++) await gqlOk(t, EXPLAIN, { model: 'diabetes', rows: ROWS.slice(i, i + 2) });
+  expect(tf.memory().numTensors).toBe(before);
+});
