@@ -41,6 +41,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Most rows one `predict` call may send. (Default: 10000) */
   MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
+  /** Columns of an uploaded CSV (each gets a stored profile). (Default: 5,000) */
+  MAX_DATASET_COLUMNS: z.coerce.number().int().min(1).default(5_000),
   /** Rows per `explain` call (each takes up to 1,024 model evaluations). (Default: 100) */
   MAX_EXPLAIN_ROWS: z.coerce.number().int().min(1).default(100),
   /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */

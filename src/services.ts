@@ -116,7 +116,7 @@ export function createServices(deps: Deps): Services {
     apiKeys: new ApiKeyService(prisma, new ApiKeyRepo(), audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, audit),
     tenants: new TenantService(new TenantRepo(prisma), deps.adminSecret),
-    datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads.csv),
+    datasets: new DatasetService(prisma, r.datasets, quotas, audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS }),
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict,

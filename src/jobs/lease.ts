@@ -36,15 +36,21 @@ export async function claimRun(prisma: Db, tenantId: string, runId: string, owne
   return n === 1;
 }
 
-/** Renews the lease every leaseMs / 3 until released; marks it lost when the row is no longer ours. */
-export function holdLease(prisma: Db, runId: string, owner: string, leaseMs: number): Lease {
+/**
+ * Renews the lease every leaseMs / 3 until released; marks it lost when the row is no longer ours.
+ * @param onLost called once, when the lease is found lost.
+ */
+export function holdLease(prisma: Db, runId: string, owner: string, leaseMs: number, onLost?: () => void): Lease {
   let lost = false;
   const timer = setInterval(async () => {
     try {
       const n = await prisma.$executeRaw`
         UPDATE "TrainingRun" SET "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000})
          WHERE id = ${runId} AND "leaseOwner" = ${owner} AND status = 'RUNNING'`;
-      if (n === 0) lost = true;
+      if (n === 0 && !lost) {
+        lost = true;
+        onLost?.();
+      }
     } catch {
       // A failed renewal is retried at the next tick; the lease only lapses after leaseMs.
     }

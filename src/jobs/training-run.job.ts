@@ -70,21 +70,37 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     const spec = run.spec as unknown as TrainingSpec;
     const runLog = log.child({ runId, tenantId, worker: owner });
     runLog.info({ attempt: run.attempts }, 'training run started');
-    const lease = holdLease(prisma, runId, owner, leaseMs);
+    // Draining, a lost lease or a cancellation stops the training thread at the end of its current
+    // epoch, at once: the thread does not wait for the epochs being written.
+    let stopTraining = () => undefined as void;
+    const lease = holdLease(prisma, runId, owner, leaseMs, () => stopTraining());
+    const stopOnDrain = state.onDrain(() => stopTraining());
+    const events = pubsub.subscribe<ProgressEvent>(progressTopic(runId));
+    let cancelled = false;
+    void (async () => {
+      for await (const e of events) {
+        if (e.kind === 'FINAL' && e.status === 'CANCELLED') {
+          cancelled = true;
+          stopTraining();
+        }
+      }
+    })();
 
     try {
       if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
       const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
       // Parsing and training run on a training thread; each epoch's write and event run here, in
-      // order, while the next epoch trains. A cancellation, a lost lease or draining is seen at
-      // the end of the epoch after the one being written.
+      // order, while the next epoch trains.
       let writes: Promise<void> = Promise.resolve();
       const record = async (e: EpochResult) => {
         const status = await tx(async (t) => {
           await runs.addEpoch(t, tenantId, runId, e);
           return (await runs.find(t, tenantId, runId))?.status;
         });
-        if (status !== 'RUNNING' || lease.lost || state.draining) training.stop();
+        if (status !== 'RUNNING') {
+          cancelled ||= status === 'CANCELLED';
+          training.stop(); // cancelled on a process that missed the event, or the run is gone
+        }
         await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
       };
       const input = { bytes: dataset.content, options, choice: { target: run.targetColumn, features: run.featureColumns }, spec, backend: activeBackend() as BackendName };
@@ -92,9 +108,12 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         writes = writes.then(() => record(e));
         writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
       });
+      stopTraining = training.stop;
+      if (state.draining || lease.lost || cancelled) training.stop();
       const { model: trained, tensors } = await training.done.finally(() => writes.catch(() => undefined));
       await writes;
       runLog.debug({ threadTensors: tensors }, 'training thread finished');
+      if (cancelled) return runLog.info('training run was cancelled');
       if (lease.lost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
       if (state.draining) {
         // Hand back: the next worker starts the run over.
@@ -142,6 +161,8 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       throw err;
     } finally {
       lease.release();
+      stopOnDrain();
+      await events.return();
     }
   };
 }

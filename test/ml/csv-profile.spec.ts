@@ -35,6 +35,23 @@ describe('parseCsv', () => {
     expect(parseCsv('a,b\n"3,5",1\n"4,5",2\n').data[0]).toMatchObject({ kind: 'string' });
   });
 
+  it('reads CR-only (old Mac) and CRLF line breaks like LF', () => {
+    for (const br of ['\r', '\r\n', '\n']) {
+      const t = parseCsv(['a,b', '1,x', '2,y', '3,z'].join(br) + br);
+      expect(t.rowCount).toBe(3);
+      expect(t.data[0]).toMatchObject({ kind: 'numeric', values: Float64Array.of(1, 2, 3) });
+      expect(t.data[1]).toMatchObject({ kind: 'string', dictionary: ['x', 'y', 'z'] });
+    }
+  });
+
+  it("reads pandas' unnamed index column as a header cell named by position", () => {
+    const t = parseCsv(',b,c\n0,2,x\n1,4,y\n');
+    expect(t).toMatchObject({ hasHeader: true, columns: ['column_1', 'b', 'c'], rowCount: 2 });
+    expect(t.data[1]).toMatchObject({ kind: 'numeric', values: Float64Array.of(2, 4) });
+    // An empty cell further right still means a data row with a missing value.
+    expect(parseCsv('x,,y\nA,1,B\n')).toMatchObject({ hasHeader: false, rowCount: 2 });
+  });
+
   it('names the columns of a headerless file', () => {
     const t = parseCsv('5.1\t3.5\tIris-setosa\n4.9\t3.0\tIris-setosa\n');
     expect(t).toMatchObject({ delimiter: '\t', hasHeader: false, columns: ['column_1', 'column_2', 'column_3'], rowCount: 2 });

@@ -23,6 +23,7 @@ beforeAll(async () => {
     QUOTA_CONCURRENT_RUNS: '1',
     QUOTA_DATASET_BYTES: '2000',
     QUOTA_PREDICTIONS_PER_MINUTE: '5',
+    MAX_DATASET_COLUMNS: '20',
   });
   t = await createTenant(app, 'limits');
   datasetId = (await gqlOk(t, 'mutation($csv: String!) { uploadDataset(name: "small", csv: $csv) { id } }', { csv: SMALL })).uploadDataset.id;
@@ -49,6 +50,15 @@ it('refuses an over-size upload, as a file and inline, storing nothing', async (
   const inline = await gql(t, 'mutation($csv: String!) { uploadDataset(name: "big", csv: $csv) { id } }', { csv: big.slice(0, 4000) });
   expect(codeOf(inline)).toBe('BAD_USER_INPUT');
   expect(inline.errors![0].message).toBe('csv is larger than the upload limit of 3000 bytes');
+  expect((await gqlOk(t, '{ datasets { name } }')).datasets).toEqual([{ name: 'small' }]);
+});
+
+it('refuses a CSV wider than MAX_DATASET_COLUMNS, storing nothing', async () => {
+  const names = Array.from({ length: 21 }, (_, j) => `c${j}`);
+  const wide = `${names.join(',')}\n${names.map(() => '1').join(',')}\n`;
+  const r = await gql(t, 'mutation($csv: String!) { uploadDataset(name: "wide", csv: $csv) { id } }', { csv: wide });
+  expect(codeOf(r)).toBe('BAD_USER_INPUT');
+  expect(r.errors![0].message).toBe('The CSV has 21 columns; at most 20 are accepted (MAX_DATASET_COLUMNS)');
   expect((await gqlOk(t, '{ datasets { name } }')).datasets).toEqual([{ name: 'small' }]);
 });
 

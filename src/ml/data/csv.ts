@@ -48,6 +48,8 @@ export interface CsvOptions {
   missing?: MissingCodes;
   /** Missing-code declarations as the user sent them, checked against the columns found. */
   missingValues?: MissingValuesSpec[] | null;
+  /** Refuse files with more columns (uploads: MAX_DATASET_COLUMNS). (Default: no limit) */
+  maxColumns?: number;
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
@@ -77,11 +79,12 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export const isNumber = (s: string) => DECIMAL.test(s) && Number.isFinite(Number(s));
 
 /**
- * A first row is a header when none of its cells is empty or a number while some column holds
- * numbers below it (or when it is the only row).
+ * A first row is a header when none of its cells is a number or empty (except the first: the
+ * unnamed index column pandas' `to_csv` writes) while some column holds numbers below it (or when
+ * it is the only row).
  */
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
-  if (first.some((c) => c === '' || isNumber(c))) return false;
+  if (first.some((c, j) => (c === '' && j > 0) || isNumber(c)) || first.every((c) => c === '')) return false;
   if (rest.length === 0) return true;
   return first.some((_, j) => rest.some((r) => isNumber(r[j] ?? '')));
 }
@@ -117,8 +120,8 @@ function scan(body: string, options: Options, each: (record: string[], line: num
 /**
  * Parses CSV text into a columnar {@link Table}.
  * @throws AppError BAD_USER_INPUT when the text is empty, has no data rows, has rows with a
- *   different number of fields or an unclosed quote (naming the line), or has duplicate or empty
- *   column names.
+ *   different number of fields or an unclosed quote (naming the line), has duplicate column names
+ *   or more than `maxColumns` columns.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const body = text.replace(/^\uFEFF/, '');
@@ -136,7 +139,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (head.length === 0) throw badInput('The CSV is empty');
   const hasHeader = options.hasHeader ?? looksLikeHeader(head[0], head.slice(1, 51));
   const width = head[0].length;
-  const columns = hasHeader ? head[0] : head[0].map((_, j) => `column_${j + 1}`);
+  if (options.maxColumns !== undefined && width > options.maxColumns) {
+    throw badInput(`The CSV has ${width} columns; at most ${options.maxColumns} are accepted (MAX_DATASET_COLUMNS)`, { columns: width });
+  }
+  // Unnamed columns (no header, or an empty header cell) are column_1 … column_n by position.
+  const columns = head[0].map((name, j) => (hasHeader && name !== '' ? name : `column_${j + 1}`));
   checkNames(columns);
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
@@ -150,6 +157,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   let first = hasHeader;
   scan(body, { delimiter }, (record) => {
     if (first) return void (first = false);
+    if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
     for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
     rowCount++;
   });
@@ -185,10 +193,14 @@ function decimalComma(column: ColumnData): ColumnData {
   return { kind: 'numeric', values };
 }
 
-/** An upper bound on the records: line breaks + 1 (quoted line breaks make it an over-estimate). */
+/**
+ * An upper bound on the records: line breaks + 1, where a line break is LF, CRLF or a lone CR (old
+ * Mac files); quoted line breaks make it an over-estimate.
+ */
 function countLines(text: string): number {
   let n = 1;
   for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) n++;
+  for (let k = text.indexOf('\r'); k >= 0; k = text.indexOf('\r', k + 1)) if (text.charCodeAt(k + 1) !== 10) n++;
   return n;
 }
 
@@ -244,7 +256,6 @@ class ColumnBuilder {
 function checkNames(columns: string[]): void {
   const seen = new Set<string>();
   for (const name of columns) {
-    if (name === '') throw badInput('The CSV header has an empty column name');
     if (seen.has(name)) throw badInput(`The CSV header names column '${name}' twice`);
     seen.add(name);
   }

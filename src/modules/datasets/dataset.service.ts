@@ -27,6 +27,7 @@ export class DatasetService {
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
+    private readonly limits: { maxColumns: number },
   ) {}
 
   /**
@@ -39,7 +40,7 @@ export class DatasetService {
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
-    const table = await this.threads.run('profileCsv', { bytes: input.content, options: { hasHeader: input.hasHeader, missingValues: input.missingValues } });
+    const table = await this.threads.run('profileCsv', { bytes: input.content, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } });
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
       await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
       const created = await this.repo.create(tx, actor.tenantId, {
