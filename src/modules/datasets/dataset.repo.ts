@@ -26,9 +26,10 @@ export interface NewDataset {
 }
 
 export class DatasetRepo {
+  /** Stores the bytes as they are (no copy). */
   create(tx: Tx, tenantId: string, d: NewDataset) {
     return tx.dataset.create({
-      data: { ...d, tenantId, sizeBytes: d.content.length, content: new Uint8Array(d.content), columns: d.columns as object[] },
+      data: { ...d, tenantId, sizeBytes: d.content.length, content: d.content as Uint8Array<ArrayBuffer>, columns: d.columns as object[] },
       select: summary,
     });
   }

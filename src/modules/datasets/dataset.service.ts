@@ -39,6 +39,8 @@ export class DatasetService {
     requireScope(actor, 'datasets:write');
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
+    // Refuse early when the bytes cannot fit (checked again when storing, against concurrent uploads).
+    await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length));
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
     const table = await this.threads.run('profileCsv', { bytes: input.content, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } });
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
