@@ -6,18 +6,63 @@
  * A NOTIFY payload must stay under 8000 bytes (PostgreSQL's limit): events here are small summaries.
  * Events published by one awaited sequence arrive in that order (NOTIFY is delivered in commit order).
  */
-import { Repeater } from '@graphql-yoga/subscription';
 import pg from 'pg';
 import type { Logger } from './logger';
 
 const CHANNEL = 'maas_events';
 
+/**
+ * A topic's events from the moment `subscribe` returned, buffered until read (a subscriber that
+ * reads history first, then live events, misses nothing in between); `return()` ends it.
+ */
+export interface Subscription<T> extends AsyncIterableIterator<T> {
+  return(): Promise<IteratorResult<T, undefined>>;
+}
+
 export interface PubSub {
   /** Resolves once the event is committed to the channel. */
   publish(topic: string, payload: unknown): Promise<void>;
   /** Events of `topic` from now on, until the consumer returns. */
-  subscribe<T>(topic: string): Repeater<T>;
+  subscribe<T>(topic: string): Subscription<T>;
   close(): Promise<void>;
+}
+
+const DONE = { value: undefined, done: true } as const;
+
+/** Registered at construction; values are delivered to waiting readers or buffered in order. */
+class TopicSubscription<T> implements Subscription<T> {
+  private readonly buffered: T[] = [];
+  private readonly readers: ((r: IteratorResult<T, undefined>) => void)[] = [];
+  private ended = false;
+
+  constructor(private readonly unregister: () => void) {}
+
+  deliver(value: T): void {
+    if (this.ended) return;
+    const reader = this.readers.shift();
+    if (reader) reader({ value, done: false });
+    else this.buffered.push(value);
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.buffered.length > 0) return Promise.resolve({ value: this.buffered.shift()!, done: false });
+    if (this.ended) return Promise.resolve(DONE);
+    return new Promise((resolve) => this.readers.push(resolve));
+  }
+
+  return(): Promise<IteratorResult<T, undefined>> {
+    if (!this.ended) {
+      this.ended = true;
+      this.unregister();
+      this.buffered.length = 0;
+      for (const reader of this.readers.splice(0)) reader(DONE);
+    }
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
 /** Connects a listener and returns the pub/sub. */
@@ -52,15 +97,15 @@ export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<
       await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]);
     },
     subscribe<T>(topic: string) {
-      return new Repeater<T>(async (push, stop) => {
-        const fn = (payload: unknown) => void push(payload as T);
-        let set = listeners.get(topic);
-        if (!set) listeners.set(topic, (set = new Set()));
-        set.add(fn);
-        await stop;
+      let set = listeners.get(topic);
+      if (!set) listeners.set(topic, (set = new Set()));
+      const subscription = new TopicSubscription<T>(() => {
         set.delete(fn);
-        if (set.size === 0) listeners.delete(topic);
+        if (set.size === 0 && listeners.get(topic) === set) listeners.delete(topic);
       });
+      const fn = (payload: unknown) => subscription.deliver(payload as T);
+      set.add(fn);
+      return subscription;
     },
     async close() {
       closed = true;

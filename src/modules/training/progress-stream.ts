@@ -1,4 +1,5 @@
 import { Repeater } from '@graphql-yoga/subscription';
+import type { Subscription } from '../../lib/pubsub';
 import type { ProgressEvent } from './progress';
 import type { RunStatusValue } from './training-run.repo';
 
@@ -28,7 +29,7 @@ export function progressStream(
   run: RunRow,
   stored: MetricRow[],
   versionId: string | null,
-  live: Repeater<ProgressEvent>,
+  live: Subscription<ProgressEvent>,
   terminal: readonly RunStatusValue[],
 ): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
