@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { AppError } from '../src/lib/errors';
+import { movable } from '../src/lib/threads/task-result';
 import { ThreadPool } from '../src/lib/threads/thread-pool';
 import { createCsvThreads, type CsvThreads } from '../src/ml/data/csv-tasks';
 
@@ -20,6 +21,23 @@ it('returns a parsed table with its typed columns', async () => {
   expect(table).toMatchObject({ columns: ['x', 'city'], rowCount: 2, delimiter: ';' });
   expect(table.data[0]).toEqual({ kind: 'numeric', values: Float64Array.of(1.5, 2) });
   expect(table.data[1]).toMatchObject({ kind: 'string', dictionary: ['Zürich', 'Bern'] });
+});
+
+it('moves upload bytes to the thread and back without copying, and never detaches pooled memory', async () => {
+  const big = Buffer.from(`a,b\n${'1,2\n'.repeat(20_000)}`); // its own ArrayBuffer
+  const moved = movable(big);
+  expect(moved.bytes).toBe(big);
+  const summary = await pool.run('profileCsv', { bytes: moved.bytes, options: {} }, moved.transfer);
+  expect(big.byteLength).toBe(0); // moved away
+  expect(summary).toMatchObject({ rowCount: 20_000 });
+  expect(Buffer.from(summary.bytes).toString().startsWith('a,b\n1,2\n')).toBe(true);
+
+  const small = Buffer.from('x,y\n1,2\n'); // a slice of Node's shared pool
+  const neighbour = Buffer.from('still here');
+  const copy = movable(small);
+  expect(copy.bytes).not.toBe(small);
+  await pool.run('profileCsv', { bytes: copy.bytes, options: {} }, copy.transfer);
+  expect([small.toString(), neighbour.toString()]).toEqual(['x,y\n1,2\n', 'still here']);
 });
 
 it('throws the AppError the thread threw, with its code and details', async () => {

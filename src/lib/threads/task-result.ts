@@ -6,6 +6,18 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { AppError, type ErrorCode } from '../errors';
 
+/**
+ * Bytes to move to a thread instead of copying them (a copy of tens of MB costs the event loop
+ * hundreds of ms). Bytes that share their ArrayBuffer (small Buffers live in Node's pool) are
+ * copied into their own first, so moving them detaches nothing else.
+ * @returns the bytes to send, and the transfer list for ThreadPool.run; the caller must not use
+ *   `bytes` afterwards (a task may hand them back, see profileCsv).
+ */
+export function movable(bytes: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : new Uint8Array(bytes);
+  return { bytes: own, transfer: [own.buffer as ArrayBuffer] };
+}
+
 export type TaskResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: { code?: ErrorCode; message: string; details?: Record<string, unknown> } };

@@ -20,12 +20,18 @@ export interface CsvSummary {
   columns: ColumnProfile[];
 }
 
-/** Decodes, parses and profiles an uploaded CSV. @throws (as a TaskResult) what parseCsv throws. */
+/**
+ * Decodes, parses and profiles an uploaded CSV, and hands its bytes back (moved, as they came:
+ * see `movable`). @throws (as a TaskResult) what parseCsv throws.
+ */
 export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
-  return runTask((): CsvSummary => {
-    const table = parseCsv(decodeText(input.bytes), input.options);
-    return { rowCount: table.rowCount, hasHeader: table.hasHeader, delimiter: table.delimiter, columns: profileTable(table) };
-  });
+  return runTask(
+    (): CsvSummary & { bytes: Uint8Array } => {
+      const table = parseCsv(decodeText(input.bytes), input.options);
+      return { rowCount: table.rowCount, hasHeader: table.hasHeader, delimiter: table.delimiter, columns: profileTable(table), bytes: input.bytes };
+    },
+    (summary) => [summary.bytes.buffer],
+  );
 }
 
 /** Decodes and parses a stored CSV into a {@link Table}, its column arrays moved to the caller. */

@@ -2,6 +2,7 @@ import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
 import type { Correlation } from '../../ml/data/correlate';
+import { movable } from '../../lib/threads/task-result';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
 import type { MissingValuesSpec } from '../../ml/data/missing';
 import type { ColumnProfile } from '../../ml/data/profile';
@@ -40,15 +41,18 @@ export class DatasetService {
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
     // Refuse early when the bytes cannot fit (checked again when storing, against concurrent uploads).
-    await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length));
+    const size = input.content.length; // input.content is moved to the parsing thread below
+    await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, size));
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
-    const table = await this.threads.run('profileCsv', { bytes: input.content, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } });
+    const { bytes, transfer } = movable(input.content);
+    const table = await this.threads.run('profileCsv', { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } }, transfer);
+    const content = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
     return withTenant(this.prisma, actor.tenantId, async (tx) => {
-      await this.quotas.checkDatasetBytes(tx, actor.tenantId, input.content.length);
+      await this.quotas.checkDatasetBytes(tx, actor.tenantId, size);
       const created = await this.repo.create(tx, actor.tenantId, {
         name,
         filename: input.filename,
-        content: input.content,
+        content,
         rowCount: table.rowCount,
         hasHeader: table.hasHeader,
         delimiter: table.delimiter,
@@ -58,7 +62,7 @@ export class DatasetService {
         action: 'dataset.uploaded',
         targetType: 'Dataset',
         targetId: created.id,
-        details: { name, sizeBytes: input.content.length, rows: table.rowCount },
+        details: { name, sizeBytes: size, rows: table.rowCount },
       });
       return created;
     }, LARGE_WRITE).then(toView);
@@ -88,7 +92,8 @@ export class DatasetService {
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
     const columns = row.columns as unknown as ColumnProfile[];
-    return this.threads.run('correlateCsv', { bytes: row.content, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target });
+    const { bytes, transfer } = movable(row.content);
+    return this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer);
   }
 
   /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */
