@@ -11,6 +11,7 @@ import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
 import { cellText } from '../ml/data/csv';
+import { movable } from '../lib/threads/task-result';
 import type { CsvThreads } from '../ml/data/csv-tasks';
 import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
 import { loadPredictor } from '../ml/predictor';
@@ -35,10 +36,9 @@ export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; threa
     try {
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const columns = job.dataset.columns as unknown as ColumnProfile[];
-      const table = await threads.run('parseCsvTable', {
-        bytes: job.dataset.content,
-        options: { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns) },
-      });
+      const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
+      const options = { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns) };
+      const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
       const predictor = await loadPredictor(job.modelVersion);
       const task = predictor.pipeline.target.task;
       const header = [...table.columns, ...(task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'])];

@@ -7,6 +7,7 @@
  * loop anyway.
  */
 import { MessageChannel } from 'node:worker_threads';
+import { movable } from '../lib/threads/task-result';
 import { unwrap } from '../lib/threads/thread-pool';
 import type { EpochResult } from '../ml/train';
 import { train, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
@@ -21,7 +22,15 @@ export interface ThreadTraining {
   done: Promise<TrainOutput>;
 }
 
-/** @param pool the training threads, or 'main-thread' to train on this thread. */
+/**
+ * @param pool the training threads, or 'main-thread' to train on this thread.
+ * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
+ */
+function moveAndRun(pool: TrainingThreads, input: TrainInput) {
+  const { bytes, transfer } = movable(input.bytes);
+  return pool.run('train', { ...input, bytes }, [input.port, ...transfer]);
+}
+
 export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
   const { port1, port2 } = new MessageChannel();
   const stop = new SharedArrayBuffer(4);
@@ -35,7 +44,8 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
     });
   });
   const full = { ...input, port: port2, stop };
-  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : pool.run('train', full, [port2]);
+  // The dataset's bytes are moved to the thread, not copied: the caller does not need them again.
+  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : moveAndRun(pool, full);
   const done = result
     .then(async (output) => {
       await relayed;
