@@ -45,6 +45,8 @@ const schema = z.object({
   MAX_DATASET_COLUMNS: z.coerce.number().int().min(1).default(5_000),
   /** Rows per `explain` call (each takes up to 1,024 model evaluations). (Default: 100) */
   MAX_EXPLAIN_ROWS: z.coerce.number().int().min(1).default(100),
+  /** Work per `explain` call: rows × model evaluations × model inputs. (Default: 50,000,000, about a second) */
+  MAX_EXPLAIN_CELLS: z.coerce.number().int().min(1).default(50_000_000),
   /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */

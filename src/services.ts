@@ -120,7 +120,7 @@ export function createServices(deps: Deps): Services {
     training: new TrainingRunService(prisma, r.runs, r.datasets, deps.queue, deps.pubsub, quotas, audit),
     models: new ModelService(prisma, r.models),
     predict,
-    explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS }),
+    explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     versions,
     batch: new BatchPredictionService(prisma, versions, deps.queue, deps.pubsub),
     modelCache,

@@ -36,7 +36,7 @@ type Explained = { value: number; baseValue: number; explainedClass: string; pre
 const sum = (e: Explained) => e.attributions.reduce((s, a) => s + a.attribution, 0);
 
 beforeAll(async () => {
-  app = await startTestApp({ MAX_EXPLAIN_ROWS: '50' });
+  app = await startTestApp({ MAX_EXPLAIN_ROWS: '50', MAX_EXPLAIN_CELLS: '100000' });
   t = await createTenant(app, 'explain');
   datasetId = (await uploadOk(t, 'pima.csv', PIMA_CSV)).id;
   await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'diabetes', spec: KERAS_SPEC });
@@ -121,6 +121,8 @@ it('refuses bad input with coded errors naming the field', async () => {
     [{ rows: [ROWS[0]], samples: 0 }, /samples must be an integer in \[1, 256\], got 0/],
     [{ rows: [] }, /rows is empty/],
     [{ rows: Array.from({ length: 51 }, () => ROWS[0]) }, /rows has 51 rows; explain takes at most 50 per call/],
+    // 49 rows × 256 evaluations × 8 inputs = 100,352 cells > 100,000
+    [{ rows: Array.from({ length: 49 }, () => ROWS[0]) }, /takes 12544 model evaluations of 8 inputs \(100352 cells\); at most 100000 per call \(MAX_EXPLAIN_CELLS\)/],
   ];
   for (const [vars, message] of cases) {
     const r = await gql(t, EXPLAIN, { model: 'diabetes', ...vars });

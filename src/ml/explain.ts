@@ -94,7 +94,7 @@ export function explainValues(scorer: Scorer, pipeline: FittedPipeline, rows: Va
     // The explained output: regression value, P(positive class), or P(predicted class).
     const explainedClass = task === 'regression' ? undefined : task === 'binary' ? classes![1] : prediction.label;
     const unit = task === 'multiclass' ? classes!.indexOf(prediction.label!) : 0;
-    const score = (fromRow: Uint8Array, k: number) => evaluate(scorer, pipeline, rows, r, baseline, fromRow, k, unit);
+    const score: Score = (takes, k) => evaluate(scorer, pipeline, rows, r, baseline, takes, k, unit);
     const phi = exact ? exactShapley(n, score) : sampledShapley(n, pairs, options.seed ?? 42, score);
     const { value, baseValue } = phi;
     return {
@@ -115,14 +115,14 @@ export function evaluationsPerRow(n: number, options: ExplainOptions = {}): numb
   return n <= (options.exactUpTo ?? 10) ? 2 ** n : 2 * (options.pairs ?? 32) * (n + 1);
 }
 
-type Score = (fromRow: Uint8Array, k: number) => Float64Array;
+/** Whether mixed row m takes column j from the explained row (else from the baseline). */
+type Takes = (m: number, j: number) => boolean;
+type Score = (takes: Takes, k: number) => Float64Array;
 
 /** All 2^n coalitions; coalition m takes column j from the row when bit j of m is set. */
 function exactShapley(n: number, score: Score) {
   const k = 2 ** n;
-  const fromRow = new Uint8Array(k * n);
-  for (let m = 0; m < k; m++) for (let j = 0; j < n; j++) fromRow[m * n + j] = (m >> j) & 1;
-  const v = score(fromRow, k);
+  const v = score((m, j) => ((m >> j) & 1) === 1, k);
   const w = shapleyWeights(n);
   const values = new Float64Array(n);
   for (let m = 0; m < k; m++) {
@@ -144,15 +144,9 @@ function sampledShapley(n: number, pairs: number, seed: number, score: Score) {
   }
   const chain = n + 1; // step t takes the first t columns of the order from the row
   const k = orders.length * chain;
-  const fromRow = new Uint8Array(k * n);
-  orders.forEach((order, o) => {
-    for (let t = 1; t <= n; t++) {
-      const at = (o * chain + t) * n;
-      fromRow.set(fromRow.subarray(at - n, at), at);
-      fromRow[at + order[t - 1]] = 1;
-    }
-  });
-  const v = score(fromRow, k);
+  const rank = new Int32Array(orders.length * n); // rank[o·n + j]: position of column j in order o
+  orders.forEach((order, o) => order.forEach((j, position) => (rank[o * n + j] = position)));
+  const v = score((m, j) => rank[Math.floor(m / chain) * n + j] < m % chain, k);
   const values = new Float64Array(n);
   orders.forEach((order, o) => {
     for (let t = 1; t <= n; t++) values[order[t - 1]] += v[o * chain + t] - v[o * chain + t - 1];
@@ -161,23 +155,33 @@ function sampledShapley(n: number, pairs: number, seed: number, score: Score) {
   return { values, value: v[chain - 1], baseValue: v[0] };
 }
 
+/** Model-input cells scored per call: bounds the memory of one explanation (16 MB of float32). */
+const CELLS_PER_CALL = 4 * 1024 * 1024;
+
 /**
- * The explained output on `k` mixed rows: row m takes column j from explained row `r` when
- * fromRow[m·n + j] is 1, else from the baseline. @returns [k] outputs (unit `unit` of each).
+ * The explained output on `k` mixed rows (row m takes column j from explained row `r` when
+ * `takes(m, j)`, else from the baseline), scored in chunks of at most CELLS_PER_CALL inputs.
+ * @returns [k] outputs (unit `unit` of each).
  */
-function evaluate(scorer: Scorer, pipeline: FittedPipeline, rows: Values[], r: number, baseline: Values[], fromRow: Uint8Array, k: number, unit: number): Float64Array {
-  const n = pipeline.columns.length;
-  const mixed = rows.map((column, j): Values => {
-    const x = column[r];
-    const b = baseline[j][0];
-    if (column instanceof Float64Array) {
-      const out = new Float64Array(k);
-      for (let m = 0; m < k; m++) out[m] = fromRow[m * n + j] ? (x as number) : (b as number);
-      return out;
-    }
-    return Array.from({ length: k }, (_, m) => (fromRow[m * n + j] ? (x as string | null) : (b as string | null)));
-  });
-  const out = scorer.score(transformValues(pipeline.columns, mixed, k), k);
-  const units = out.length / k;
-  return Float64Array.from({ length: k }, (_, m) => out[m * units + unit]);
+function evaluate(scorer: Scorer, pipeline: FittedPipeline, rows: Values[], r: number, baseline: Values[], takes: Takes, k: number, unit: number): Float64Array {
+  const inputs = pipeline.columns.reduce((s, c) => s + c.outputs.length, 0);
+  const chunk = Math.max(1, Math.floor(CELLS_PER_CALL / Math.max(1, inputs)));
+  const result = new Float64Array(k);
+  for (let start = 0; start < k; start += chunk) {
+    const size = Math.min(chunk, k - start);
+    const mixed = rows.map((column, j): Values => {
+      const x = column[r];
+      const b = baseline[j][0];
+      if (column instanceof Float64Array) {
+        const out = new Float64Array(size);
+        for (let m = 0; m < size; m++) out[m] = takes(start + m, j) ? (x as number) : (b as number);
+        return out;
+      }
+      return Array.from({ length: size }, (_, m) => (takes(start + m, j) ? (x as string | null) : (b as string | null)));
+    });
+    const out = scorer.score(transformValues(pipeline.columns, mixed, size), size);
+    const units = out.length / size;
+    for (let m = 0; m < size; m++) result[start + m] = out[m * units + unit];
+  }
+  return result;
 }

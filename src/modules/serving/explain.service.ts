@@ -4,6 +4,7 @@
  */
 import { badInput } from '../../lib/errors';
 import { evaluationsPerRow } from '../../ml/explain';
+import { inputNames } from '../../ml/preprocess/types';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
@@ -24,12 +25,13 @@ export class ExplainService {
   constructor(
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
-    private readonly options: { maxRows: number },
+    /** maxCells: rows × evaluations × model inputs one call may score (bounds its CPU time). */
+    private readonly options: { maxRows: number; maxCells: number },
   ) {}
 
   /**
    * @throws AppError BAD_USER_INPUT (no rows, too many, a bad row or baseline value, samples out of
-   *   range, both version and alias), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
+   *   range, both version and alias, more than maxCells of work), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
    *   row counts as the model evaluations its explanation takes).
    */
   async explain(actor: Actor, modelName: string, selector: VersionSelector, input: ExplainInput): Promise<ExplanationResult> {
@@ -41,7 +43,15 @@ export class ExplainService {
     if (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1 && pairs <= 256)) throw badInput(`samples must be an integer in [1, 256], got ${pairs}`);
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const options = { pairs };
-    await this.quotas.consumePredictions(actor.tenantId, input.rows.length * evaluationsPerRow(served.pipeline.columns.length, options));
+    const evaluations = input.rows.length * evaluationsPerRow(served.pipeline.columns.length, options);
+    const cells = evaluations * inputNames(served.pipeline).length;
+    if (cells > this.options.maxCells) {
+      throw badInput(
+        `Explaining ${input.rows.length} row(s) of this version takes ${evaluations} model evaluations of ${inputNames(served.pipeline).length} inputs (${cells} cells); ` +
+          `at most ${this.options.maxCells} per call (MAX_EXPLAIN_CELLS): send fewer rows or a smaller samples`,
+      );
+    }
+    await this.quotas.consumePredictions(actor.tenantId, evaluations);
     const result = served.explain(input.rows, input.baseline ?? null, options);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
     return {
