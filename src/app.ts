@@ -74,7 +74,6 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, threads, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
   metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);
-  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config }) : undefined;
   const deletions = pubsub.subscribe<{ modelVersionId: string; tenantId: string; modelName: string }>(VERSION_DELETED_TOPIC);
   void (async () => {
     for await (const { modelVersionId, tenantId, modelName } of deletions) {
@@ -102,6 +101,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     host: config.HOST,
     port: config.PORT,
   });
+  // After the listener: a process that cannot serve (say, the port is taken) exits before it claims work.
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config }) : undefined;
   return {
     server,
     services,

@@ -129,14 +129,14 @@ it('does not grow the tensor count across 1,000 predictions or another training 
   expect(tf.memory().numTensors).toBe(before);
 
   // Training runs on a training thread, with its own TF.js engine: it must not grow either.
-  const threadBefore = await app.threads.training.run('threadTensors', undefined);
+  const threadBefore = (await app.threads.training.run('threadInfo', undefined)).tensors;
   const client = wsClient(alice.wsUrl, alice.token);
   const run = await startRun(alice, datasetId, 'diabetes', { ...KERAS_SPEC, epochs: 3 });
   const done = await collect<{ trainingProgress: Record<string, any> }>(client, PROGRESS, { runId: run.id }).done;
   await client.dispose();
   expect(done[done.length - 1].data!.trainingProgress.modelVersion.version).toBe(2);
   expect(tf.memory().numTensors).toBe(before);
-  expect(await app.threads.training.run('threadTensors', undefined)).toBe(threadBefore);
+  expect((await app.threads.training.run('threadInfo', undefined)).tensors).toBe(threadBefore);
 
   // version 1 still answers when asked for; the default is now version 2
   expect((await gqlOk(alice, PREDICT, { rows, version: 1 })).predict.version).toBe(1);

@@ -47,3 +47,28 @@ it('trains the same model on a training thread, on the main thread, and in a bar
   expect(bare.epochs.map(({ epoch, loss, accuracy }) => ({ epoch, loss, accuracy }))).toEqual(onThread.epochs);
   expect(bare.metrics.accuracy).toBe(onThread.accuracy);
 });
+
+it('ends a cancelled run’s training thread at once, even mid-way through a long forest fit', async () => {
+  const app: App = await startTestApp();
+  try {
+    const t = await createTenant(app, 'cancel-forest');
+    const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+    const before = await app.threads.training.run('threadInfo', undefined);
+    // About 30 s when fitted to the end (one fit, no epochs to stop at).
+    const spec = { model: 'RANDOM_FOREST', tree: { nEstimators: 500, maxDepth: 20, minSamplesSplit: 2, maxFeatures: 1 }, seed: 1 };
+    const { id } = await startRun(t, datasetId, 'forest', spec);
+    const status = async () => (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status } }', { id })).trainingRun.status;
+    while ((await status()) !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // well into the fit
+    await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id });
+    // The pool has one training thread: this answers only once the forest's thread is gone.
+    const after = await app.threads.training.run('threadInfo', undefined);
+    expect(after.threadId).not.toBe(before.threadId);
+    expect(await status()).toBe('CANCELLED');
+    // And the next run trains normally on the new thread.
+    const next = await waitForRun(t, (await startRun(t, datasetId, 'after', { ...KERAS_SPEC, epochs: 2 })).id);
+    expect(next.status).toBe('SUCCEEDED');
+  } finally {
+    await app.stop();
+  }
+}, 60_000);

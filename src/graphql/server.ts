@@ -170,7 +170,17 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(opts.port, opts.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the port is in use: stop the other process or set PORT' : err.message;
+      reject(new Error(`Cannot listen on ${opts.host}:${opts.port}: ${why}`));
+    };
+    httpServer.once('error', failed);
+    httpServer.listen(opts.port, opts.host, () => {
+      httpServer.off('error', failed);
+      resolve();
+    });
+  });
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {

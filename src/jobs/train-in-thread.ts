@@ -16,6 +16,13 @@ export interface ThreadTraining {
   /** Asks the thread to stop after its current epoch (the model trained so far is still returned). */
   stop(): void;
   /**
+   * Ends the training now, mid-epoch or mid-fit (a forest is one long fit): the thread is
+   * terminated and `done` rejects. On the main thread it can only ask, as stop() does.
+   */
+  abort(): void;
+  /** Whether abort() ended a thread (then `done` rejects). */
+  readonly aborted: boolean;
+  /**
    * Resolves once the model is back and every epoch was handed to `onEpoch`.
    * @throws AppError as thrown in the thread (data or spec problems); Error when the thread failed.
    */
@@ -26,9 +33,9 @@ export interface ThreadTraining {
  * @param pool the training threads, or 'main-thread' to train on this thread.
  * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
  */
-function moveAndRun(pool: TrainingThreads, input: TrainInput) {
+function moveAndRun(pool: TrainingThreads, input: TrainInput, signal: AbortSignal) {
   const { bytes, transfer } = movable(input.bytes);
-  return pool.run('train', { ...input, bytes }, [input.port, ...transfer]);
+  return pool.run('train', { ...input, bytes }, [input.port, ...transfer], signal);
 }
 
 export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
@@ -45,7 +52,8 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
   });
   const full = { ...input, port: port2, stop };
   // The dataset's bytes are moved to the thread, not copied: the caller does not need them again.
-  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : moveAndRun(pool, full);
+  const abort = new AbortController();
+  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : moveAndRun(pool, full, abort.signal);
   const done = result
     .then(async (output) => {
       await relayed;
@@ -54,5 +62,16 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
       return output;
     })
     .finally(() => port1.close());
-  return { stop: () => Atomics.store(flag, 0, 1), done };
+  const stopFlag = () => void Atomics.store(flag, 0, 1);
+  return {
+    stop: stopFlag,
+    abort: () => {
+      stopFlag();
+      if (pool !== 'main-thread') abort.abort();
+    },
+    get aborted() {
+      return abort.signal.aborted;
+    },
+    done,
+  };
 }

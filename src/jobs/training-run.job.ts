@@ -17,7 +17,10 @@ import type { ColumnProfile } from '../ml/data/profile';
 import { trainingCsvOptions } from '../ml/pipeline';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads } from '../ml/train-task';
-import { trainInThread } from './train-in-thread';
+import { trainInThread, type ThreadTraining } from './train-in-thread';
+
+/** Draining: how long a training thread may take to reach the end of its epoch before it is ended. */
+const DRAIN_GRACE_MS = 2_000;
 import type { TrainingSpec } from '../ml/spec';
 import type { EpochResult } from '../ml/train';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
@@ -70,18 +73,24 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     const spec = run.spec as unknown as TrainingSpec;
     const runLog = log.child({ runId, tenantId, worker: owner });
     runLog.info({ attempt: run.attempts }, 'training run started');
-    // Draining, a lost lease or a cancellation stops the training thread at the end of its current
-    // epoch, at once: the thread does not wait for the epochs being written.
-    let stopTraining = () => undefined as void;
-    const lease = holdLease(prisma, runId, owner, leaseMs, () => stopTraining());
-    const stopOnDrain = state.onDrain(() => stopTraining());
-    const events = pubsub.subscribe<ProgressEvent>(progressTopic(runId));
+    // A cancellation or a lost lease ends the training thread at once. Draining asks it to stop at
+    // the end of its epoch and ends it after DRAIN_GRACE_MS (a forest is one long fit), so the run
+    // can be handed back while the process is still allowed to.
+    let training: ThreadTraining | undefined;
     let cancelled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const lease = holdLease(prisma, runId, owner, leaseMs, () => training?.abort());
+    const onDrain = () => {
+      training?.stop();
+      graceTimer ??= setTimeout(() => training?.abort(), DRAIN_GRACE_MS);
+    };
+    const stopOnDrain = state.onDrain(onDrain);
+    const events = pubsub.subscribe<ProgressEvent>(progressTopic(runId));
     void (async () => {
       for await (const e of events) {
         if (e.kind === 'FINAL' && e.status === 'CANCELLED') {
           cancelled = true;
-          stopTraining();
+          training?.abort();
         }
       }
     })();
@@ -99,23 +108,26 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         });
         if (status !== 'RUNNING') {
           cancelled ||= status === 'CANCELLED';
-          training.stop(); // cancelled on a process that missed the event, or the run is gone
+          training?.abort(); // cancelled on a process that missed the event, or the run is gone
         }
         await publish({ kind: 'EPOCH', status: 'RUNNING', epochs: spec.epochs, ...e });
       };
       const input = { bytes: dataset.content, options, choice: { target: run.targetColumn, features: run.featureColumns }, spec, backend: activeBackend() as BackendName };
-      const training = trainInThread(trainer, input, (e) => {
+      const thread = trainInThread(trainer, input, (e) => {
         writes = writes.then(() => record(e));
         writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
       });
-      stopTraining = training.stop;
-      if (state.draining || lease.lost || cancelled) training.stop();
-      const { model: trained, tensors } = await training.done.finally(() => writes.catch(() => undefined));
+      training = thread;
+      if (lease.lost || cancelled) thread.abort();
+      else if (state.draining) onDrain();
+      const outcome = await thread.done.catch((err: unknown) => {
+        if (thread.aborted) return undefined; // ended on purpose; what to do next is decided below
+        throw err;
+      });
       await writes;
-      runLog.debug({ threadTensors: tensors }, 'training thread finished');
       if (cancelled) return runLog.info('training run was cancelled');
       if (lease.lost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
-      if (state.draining) {
+      if (state.draining || !outcome) {
         // Hand back: the next worker starts the run over.
         if (await tx((t) => runs.transition(t, tenantId, runId, ['RUNNING'], { status: 'QUEUED', leaseOwner: null }, owner))) {
           await queue.enqueue('training-run', { tenantId, runId });
@@ -123,6 +135,8 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         }
         return;
       }
+      const { model: trained, tensors } = outcome;
+      runLog.debug({ threadTensors: tensors }, 'training thread finished');
       const version = await withTenant(prisma, tenantId, async (t) => {
         const current = await runs.find(t, tenantId, runId);
         if (current?.status !== 'RUNNING' || current.leaseOwner !== owner) return undefined; // cancelled or taken over: no version
@@ -161,6 +175,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       throw err;
     } finally {
       lease.release();
+      clearTimeout(graceTimer);
       stopOnDrain();
       await events.return();
     }

@@ -6,7 +6,7 @@
  * draining). Each thread initialises its own TF.js backend, preferring the main thread's.
  */
 import path from 'node:path';
-import type { MessagePort } from 'node:worker_threads';
+import { threadId, type MessagePort } from 'node:worker_threads';
 import { runTask, runTaskAsync } from '../lib/threads/task-result';
 import { ThreadPool } from '../lib/threads/thread-pool';
 import type { CsvOptions } from './data/csv';
@@ -66,12 +66,12 @@ export function warmUp(backend: BackendName) {
   return runTaskAsync(() => initBackend(backend));
 }
 
-/** Live tensors in a training thread (tests check it stays flat across runs). */
-export function threadTensors(_input?: undefined) {
-  return runTask(() => tf.memory().numTensors);
+/** Which thread answers, and its live tensors (tests check they stay flat across runs). */
+export function threadInfo(_input?: undefined) {
+  return runTask(() => ({ threadId, tensors: tf.memory().numTensors }));
 }
 
-export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof warmUp; threadTensors: typeof threadTensors }>;
+export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof warmUp; threadInfo: typeof threadInfo }>;
 
 /**
  * Training threads stay up once started (see warmUp), so no run pays for a thread's start.

@@ -100,4 +100,9 @@ it('rate-limits predictions per tenant with a retry-after hint', async () => {
   expect(r.errors![0].message).toMatch(/rate limit of 5 rows per minute is reached; retry in \d+ s/);
   expect(r.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
   expect(r.errors![0].extensions!.retryAfterSeconds).toBeLessThanOrEqual(60);
+  // A call larger than a whole minute's budget can never succeed: no retry hint.
+  const huge = await gql(t, 'query($rows: [JSONObject!]!) { predict(model: "none", rows: $rows) { version } }', { rows: Array.from({ length: 6 }, (_, x) => ({ x })) });
+  expect(codeOf(huge)).toBe('QUOTA_EXCEEDED');
+  expect(huge.errors![0].message).toBe('This call needs 6 predictions (rows, or model evaluations for explain), more than the rate limit of 5 per minute allows at all: send fewer rows');
+  expect(huge.errors![0].extensions!.retryAfterSeconds).toBeUndefined();
 });

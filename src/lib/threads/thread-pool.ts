@@ -61,14 +61,16 @@ export class ThreadPool<M extends TaskModule> {
    * Runs task `name` with `input` (copied to the thread by structured clone) on a free thread,
    * queueing when all are busy.
    * @param transferList objects moved rather than copied (e.g. a MessagePort for progress).
+   * @param signal aborting it ends the task at once: a running task's thread is terminated (a new
+   *   one starts for later tasks) and `run` rejects with an AbortError.
    * @throws AppError as thrown by the task (its code, message and details survive the thread hop);
    *   QUOTA_EXCEEDED (with retryAfterSeconds) when maxQueue tasks already wait; any other error as
    *   an Error with the task's message.
    */
-  async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0], transferList?: Transferable[]): Promise<ValueOf<ReturnType<M[K]>>> {
+  async run<K extends keyof M & string>(name: K, input: Parameters<M[K]>[0], transferList?: Transferable[], signal?: AbortSignal): Promise<ValueOf<ReturnType<M[K]>>> {
     let result: TaskResult<ValueOf<ReturnType<M[K]>>>;
     try {
-      result = await this.piscina.run(input, { name, transferList: transferList as never });
+      result = await this.piscina.run(input, { name, transferList: transferList as never, signal });
     } catch (err) {
       if (err instanceof Error && err.message === 'Task queue is at limit') {
         throw new AppError('QUOTA_EXCEEDED', `The server is busy: ${this.piscina.queueSize} ${name} tasks are waiting already; retry in a few seconds`, { retryAfterSeconds: 5 });

@@ -26,13 +26,15 @@ function impliedReference(col: FittedColumn): number | string | null | undefined
 /**
  * @param given the caller's baseline (keyed by feature column; others default), or null.
  * @returns one entry per feature column, each 1 long, and the baseline as a row (read form).
- * @throws AppError BAD_USER_INPUT for an unknown key or an unreadable value (naming
+ * @throws AppError BAD_USER_INPUT for a key that was no column of the training CSV or an unreadable value (naming
  *   `baseline.<feature>`), or a feature with no default whose value the caller did not give.
  */
 export function baselineValues(pipeline: FittedPipeline, given: Record<string, unknown> | null | undefined): { values: Values[]; row: Record<string, number | string | null> } {
   const names = pipeline.columns.map((c) => c.name);
+  // As in prediction rows: other columns of the training CSV are accepted and ignored.
+  const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
   for (const key of Object.keys(given ?? {})) {
-    if (!names.includes(key)) throw badInput(`baseline has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
+    if (!accepted.has(key)) throw badInput(`baseline has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
   }
   const row: Record<string, number | string | null> = {};
   const values = pipeline.columns.map((col): Values => {

@@ -79,9 +79,13 @@ export class QuotaService {
 
   /**
    * Counts `rows` predictions against the tenant's per-minute budget.
-   * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when the budget is spent.
+   * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when the budget is spent; without it
+   *   when `rows` alone exceed a whole minute's budget (waiting would not help).
    */
   async consumePredictions(tenantId: string, rows: number): Promise<void> {
+    if (rows > this.limits.predictionsPerMinute) {
+      throw exceeded(`This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${this.limits.predictionsPerMinute} per minute allows at all: send fewer rows`);
+    }
     const now = Date.now();
     const local = this.budgets.get(tenantId);
     if (local && local.until > now && local.remaining >= rows) {

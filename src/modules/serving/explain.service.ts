@@ -42,6 +42,7 @@ export class ExplainService {
     const pairs = input.samples ?? undefined;
     if (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1 && pairs <= 256)) throw badInput(`samples must be an integer in [1, 256], got ${pairs}`);
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+    const explain = served.prepareExplanation(input.rows, input.baseline ?? null); // bad rows fail here, uncharged
     const options = { pairs };
     const evaluations = input.rows.length * evaluationsPerRow(served.pipeline.columns.length, options);
     const cells = evaluations * inputNames(served.pipeline).length;
@@ -52,7 +53,7 @@ export class ExplainService {
       );
     }
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
-    const result = served.explain(input.rows, input.baseline ?? null, options);
+    const result = explain(options);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
     return {
       modelName,

@@ -22,12 +22,12 @@ export interface ServedModel {
    */
   predict(rows: unknown[]): Promise<Prediction[]>;
   /**
-   * Explains raw rows against a baseline row (see src/ml/explain.ts), scoring outside the
-   * micro-batcher (an explanation is one large batch of its own).
+   * Reads rows and a baseline for an explanation (see src/ml/explain.ts), and returns the function
+   * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
    * @param baseline the caller's baseline values (others: each feature's typical training value).
-   * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column.
+   * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column (before any work).
    */
-  explain(rows: unknown[], baseline: Record<string, unknown> | null, options: ExplainOptions): Explanations & { baseline: Record<string, number | string | null> };
+  prepareExplanation(rows: unknown[], baseline: Record<string, unknown> | null): (options: ExplainOptions) => Explanations & { baseline: Record<string, number | string | null> };
   dispose(): void;
 }
 
@@ -44,10 +44,10 @@ export async function loadServedModel(stored: StoredModel, batching: BatcherOpti
       const out = await batcher.submit(x, rows.length);
       return decodeOutputs(out, rows.length, pipeline.target);
     },
-    explain(rows, baseline, options) {
+    prepareExplanation(rows, baseline) {
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);
-      return { ...explainValues(scorer, pipeline, values, rows.length, base.values, options), baseline: base.row };
+      return (options) => ({ ...explainValues(scorer, pipeline, values, rows.length, base.values, options), baseline: base.row });
     },
     dispose: () => scorer.dispose(),
   };
