@@ -48,8 +48,17 @@ describe('parseCsv', () => {
     const t = parseCsv(',b,c\n0,2,x\n1,4,y\n');
     expect(t).toMatchObject({ hasHeader: true, columns: ['column_1', 'b', 'c'], rowCount: 2 });
     expect(t.data[1]).toMatchObject({ kind: 'numeric', values: Float64Array.of(2, 4) });
-    // An empty cell further right still means a data row with a missing value.
-    expect(parseCsv('x,,y\nA,1,B\n')).toMatchObject({ hasHeader: false, rowCount: 2 });
+    // Empty header cells anywhere, named by position; a generated name never clashes with a given one.
+    expect(parseCsv('a,,b\n1,2,3\n')).toMatchObject({ hasHeader: true, columns: ['a', 'column_2', 'b'] });
+    expect(parseCsv(',column_1,b\n0,2,x\n')).toMatchObject({ hasHeader: true, columns: ['column_1_2', 'column_1', 'b'] });
+    // A first row whose named cells stand over text, not numbers, is data with a missing value.
+    expect(parseCsv('Smith,,London\nDoe,42,Paris\n')).toMatchObject({ hasHeader: false, rowCount: 2 });
+  });
+
+  it('reads files that mix CR and LF line breaks', () => {
+    const t = parseCsv('a,b\r1,2\r3,4\n5,6\r');
+    expect(t).toMatchObject({ columns: ['a', 'b'], rowCount: 3 });
+    expect(t.data[0]).toMatchObject({ values: Float64Array.of(1, 3, 5) });
   });
 
   it('names the columns of a headerless file', () => {

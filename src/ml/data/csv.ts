@@ -79,14 +79,27 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export const isNumber = (s: string) => DECIMAL.test(s) && Number.isFinite(Number(s));
 
 /**
- * A first row is a header when none of its cells is a number or empty (except the first: the
- * unnamed index column pandas' `to_csv` writes) while some column holds numbers below it (or when
- * it is the only row).
+ * A first row is a header when none of its cells is a number, and some non-empty cell of it stands
+ * above numbers (or it is the only row and not all empty). Empty header cells are allowed (the
+ * unnamed index column pandas' `to_csv` writes, say), but only a named cell over numbers counts:
+ * a data row such as `Smith,,London` above `Doe,42,Paris` stays data.
  */
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
-  if (first.some((c, j) => (c === '' && j > 0) || isNumber(c)) || first.every((c) => c === '')) return false;
+  if (first.some(isNumber) || first.every((c) => c === '')) return false;
   if (rest.length === 0) return true;
-  return first.some((_, j) => rest.some((r) => isNumber(r[j] ?? '')));
+  return first.some((c, j) => c !== '' && rest.some((r) => isNumber(r[j] ?? '')));
+}
+
+/** Header names, with empty or missing ones named `column_<position>` (made unique if taken). */
+function columnNames(first: string[], hasHeader: boolean): string[] {
+  const given = new Set(hasHeader ? first.filter((c) => c !== '') : []);
+  return first.map((name, j) => {
+    if (hasHeader && name !== '') return name;
+    let generated = `column_${j + 1}`;
+    for (let k = 2; given.has(generated); k++) generated = `column_${j + 1}_${k}`;
+    given.add(generated);
+    return generated;
+  });
 }
 
 /** csv-parse over the whole text, calling `each` per record without keeping them. */
@@ -124,7 +137,10 @@ function scan(body: string, options: Options, each: (record: string[], line: num
  *   or more than `maxColumns` columns.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
-  const body = text.replace(/^\uFEFF/, '');
+  let body = text.replace(/^\uFEFF/, '');
+  // csv-parse takes the first line break it meets as the only one: mixed CR and LF files would
+  // read as ragged. Lone CRs become LFs (rare: files edited on old Macs and elsewhere).
+  if (/\r(?!\n)/.test(body) && body.includes('\n')) body = body.replace(/\r(?!\n)/g, '\n');
   if (body.trim() === '') throw badInput('The CSV is empty');
   const delimiter = options.delimiter ?? detectDelimiter(body);
   let head: string[][];
@@ -142,8 +158,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (options.maxColumns !== undefined && width > options.maxColumns) {
     throw badInput(`The CSV has ${width} columns; at most ${options.maxColumns} are accepted (MAX_DATASET_COLUMNS)`, { columns: width });
   }
-  // Unnamed columns (no header, or an empty header cell) are column_1 … column_n by position.
-  const columns = head[0].map((name, j) => (hasHeader && name !== '' ? name : `column_${j + 1}`));
+  const columns = columnNames(head[0], hasHeader);
   checkNames(columns);
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
