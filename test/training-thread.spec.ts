@@ -60,9 +60,11 @@ it('ends a cancelled run’s training thread at once, even mid-way through a lon
     const status = async () => (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status } }', { id })).trainingRun.status;
     while ((await status()) !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300)); // well into the fit
+    // The pool has one training thread: a task queued behind the forest answers only once the
+    // forest's thread is gone and a new one has started (queued before the cancel on purpose).
+    const queued = app.threads.training.run('threadInfo', undefined);
     await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id });
-    // The pool has one training thread: this answers only once the forest's thread is gone.
-    const after = await app.threads.training.run('threadInfo', undefined);
+    const after = await queued;
     expect(after.threadId).not.toBe(before.threadId);
     expect(await status()).toBe('CANCELLED');
     // And the next run trains normally on the new thread.

@@ -74,9 +74,10 @@ export function threadInfo(_input?: undefined) {
 export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof warmUp; threadInfo: typeof threadInfo }>;
 
 /**
- * Training threads stay up once started (see warmUp), so no run pays for a thread's start.
+ * Training threads stay up once started (see warmUp), so no run pays for a thread's start, and a
+ * thread ended by a cancellation is replaced at once.
  * @param threads training runs at once in this process (one per claimed job).
  */
 export function createTrainingThreads(threads: number): TrainingThreads {
-  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, { idleTimeoutMs: Infinity });
+  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, { idleTimeoutMs: Infinity, minThreads: 1 });
 }

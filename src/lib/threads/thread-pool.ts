@@ -31,6 +31,12 @@ export interface ThreadPoolOptions {
   /** An idle thread exits after this long, ms. (Default: 60,000; Infinity = never) */
   idleTimeoutMs?: number;
   /**
+   * Threads kept up once the pool is first used. 1 also replaces a thread ended by an abort at once:
+   * Piscina starts threads for waiting tasks only when a task is submitted, so without it a task
+   * queued behind an aborted one would wait for the next submission. (Default: 0)
+   */
+  minThreads?: number;
+  /**
    * Tasks that may wait for a thread; beyond it `run` refuses at once with QUOTA_EXCEEDED, so a
    * burst (say, many large uploads) cannot pile up their inputs in memory. (Default: 16 per thread)
    */
@@ -38,31 +44,41 @@ export interface ThreadPoolOptions {
 }
 
 export class ThreadPool<M extends TaskModule> {
-  private readonly piscina: Piscina;
+  private pool?: Piscina;
 
   /**
+   * The threads start on first use (a process that never runs a task never starts one).
    * @param modulePath absolute path of the task module, .ts or .js.
    * @param threads maximum worker threads (at least 1).
    */
-  constructor(modulePath: string, threads: number, options: ThreadPoolOptions = {}) {
-    const typescript = modulePath.endsWith('.ts');
-    const idle = options.idleTimeoutMs ?? 60_000;
-    this.piscina = new Piscina({
-      filename: typescript ? path.join(__dirname, 'ts-worker.cjs') : modulePath,
-      workerData: { modulePath },
-      minThreads: 0,
-      maxThreads: Math.max(1, threads),
+  constructor(
+    private readonly modulePath: string,
+    private readonly threads: number,
+    private readonly options: ThreadPoolOptions = {},
+  ) {}
+
+  private get piscina(): Piscina {
+    if (this.pool) return this.pool;
+    const typescript = this.modulePath.endsWith('.ts');
+    const idle = this.options.idleTimeoutMs ?? 60_000;
+    const max = Math.max(1, this.threads);
+    this.pool = new Piscina({
+      filename: typescript ? path.join(__dirname, 'ts-worker.cjs') : this.modulePath,
+      workerData: { modulePath: this.modulePath },
+      minThreads: Math.min(max, this.options.minThreads ?? 0),
+      maxThreads: max,
       idleTimeout: Number.isFinite(idle) ? idle : 2 ** 31 - 1,
-      maxQueue: options.maxQueue ?? 16 * Math.max(1, threads),
+      maxQueue: this.options.maxQueue ?? 16 * max,
     });
+    return this.pool;
   }
 
   /**
    * Runs task `name` with `input` (copied to the thread by structured clone) on a free thread,
    * queueing when all are busy.
    * @param transferList objects moved rather than copied (e.g. a MessagePort for progress).
-   * @param signal aborting it ends the task at once: a running task's thread is terminated (a new
-   *   one starts for later tasks) and `run` rejects with an AbortError.
+   * @param signal aborting it ends the task at once: a running task's thread is terminated and
+   *   `run` rejects with an AbortError (see minThreads for the tasks waiting behind it).
    * @throws AppError as thrown by the task (its code, message and details survive the thread hop);
    *   QUOTA_EXCEEDED (with retryAfterSeconds) when maxQueue tasks already wait; any other error as
    *   an Error with the task's message.
@@ -82,11 +98,11 @@ export class ThreadPool<M extends TaskModule> {
 
   /** Threads running now, and tasks waiting for one. */
   stats() {
-    return { threads: this.piscina.threads.length, queued: this.piscina.queueSize, completed: this.piscina.completed };
+    return { threads: this.pool?.threads.length ?? 0, queued: this.pool?.queueSize ?? 0, completed: this.pool?.completed ?? 0 };
   }
 
   /** Waits for running tasks, then stops the threads. */
-  close(): Promise<void> {
-    return this.piscina.close();
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }
