@@ -29,15 +29,16 @@ export interface ThreadTraining {
   done: Promise<TrainOutput>;
 }
 
-/**
- * @param pool the training threads, or 'main-thread' to train on this thread.
- * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
- */
+/** Runs the task with the dataset's bytes moved to the thread, not copied. */
 function moveAndRun(pool: TrainingThreads, input: TrainInput, signal: AbortSignal) {
   const { bytes, transfer } = movable(input.bytes);
   return pool.run('train', { ...input, bytes }, [input.port, ...transfer], signal);
 }
 
+/**
+ * @param pool the training threads, or 'main-thread' to train on this thread.
+ * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
+ */
 export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
   const { port1, port2 } = new MessageChannel();
   const stop = new SharedArrayBuffer(4);
@@ -51,7 +52,6 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
     });
   });
   const full = { ...input, port: port2, stop };
-  // The dataset's bytes are moved to the thread, not copied: the caller does not need them again.
   const abort = new AbortController();
   const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : moveAndRun(pool, full, abort.signal);
   const done = result

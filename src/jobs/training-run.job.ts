@@ -18,9 +18,6 @@ import { trainingCsvOptions } from '../ml/pipeline';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads } from '../ml/train-task';
 import { trainInThread, type ThreadTraining } from './train-in-thread';
-
-/** Draining: how long a training thread may take to reach the end of its epoch before it is ended. */
-const DRAIN_GRACE_MS = 2_000;
 import type { TrainingSpec } from '../ml/spec';
 import type { EpochResult } from '../ml/train';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
@@ -32,6 +29,9 @@ import { claimRun, holdLease, WORKER_ID } from './lease';
 import type { JobQueue } from './queue';
 import { TASKS, type TaskPayload } from './tasks';
 import type { WorkerState } from './worker-state';
+
+/** Draining: how long a training thread may take to reach the end of its epoch before it is ended. */
+const DRAIN_GRACE_MS = 2_000;
 
 export interface TrainingJobDeps {
   prisma: Db;

@@ -12,6 +12,9 @@ import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeText } from './decode';
 import { declaredMissing, profileTable, type ColumnProfile } from './profile';
 
+/** CSV bytes -> table (see decodeText, parseCsv). */
+const parseBytes = (bytes: Uint8Array, options: CsvOptions) => parseCsv(decodeText(bytes), options);
+
 /** What an upload stores besides the bytes. */
 export interface CsvSummary {
   rowCount: number;
@@ -27,7 +30,7 @@ export interface CsvSummary {
 export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
   return runTask(
     (): CsvSummary & { bytes: Uint8Array } => {
-      const table = parseCsv(decodeText(input.bytes), input.options);
+      const table = parseBytes(input.bytes, input.options);
       return { rowCount: table.rowCount, hasHeader: table.hasHeader, delimiter: table.delimiter, columns: profileTable(table), bytes: input.bytes };
     },
     (summary) => [summary.bytes.buffer],
@@ -37,7 +40,7 @@ export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
 /** Decodes and parses a stored CSV into a {@link Table}, its column arrays moved to the caller. */
 export function parseCsvTable(input: { bytes: Uint8Array; options: CsvOptions }) {
   return runTask(
-    () => parseCsv(decodeText(input.bytes), input.options),
+    () => parseBytes(input.bytes, input.options),
     (table: Table) => table.data.map((c) => (c.kind === 'numeric' ? c.values.buffer : c.codes.buffer)),
   );
 }
@@ -46,7 +49,7 @@ export function parseCsvTable(input: { bytes: Uint8Array; options: CsvOptions })
 export function correlateCsv(input: { bytes: Uint8Array; hasHeader: boolean; delimiter: string; columns: ColumnProfile[]; target: string }) {
   return runTask(() => {
     const options = { hasHeader: input.hasHeader, delimiter: input.delimiter, missing: declaredMissing(input.columns) };
-    return correlationsWithTarget(parseCsv(decodeText(input.bytes), options), input.target);
+    return correlationsWithTarget(parseBytes(input.bytes, options), input.target);
   });
 }
 
