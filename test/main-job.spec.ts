@@ -4,7 +4,7 @@
  * computation from the stored artifact, and no tensor leaks.
  */
 import type { App } from '../src/app';
-import { loadArtifact } from '../src/ml/artifact';
+import { loadArtifact } from '../src/ml/families/network/artifact';
 import type { FittedPipeline } from '../src/ml/preprocess/types';
 import { tf } from '../src/ml/tf';
 import { startTestApp } from './helpers/app';

@@ -8,7 +8,7 @@ import { gqlOk } from '../src/client/graphql-client';
 import { parseCsv } from '../src/ml/data/csv';
 import { trainFromTable } from '../src/ml/pipeline';
 import type { TrainingSpec } from '../src/ml/spec';
-import type { EpochResult } from '../src/ml/train';
+import type { EpochResult } from '../src/ml/families/model-family';
 import { initBackend, tf } from '../src/ml/tf';
 import { startTestApp } from './helpers/app';
 import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './helpers/factories';

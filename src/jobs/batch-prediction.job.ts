@@ -39,7 +39,7 @@ export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; threa
       const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
       const options = { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns) };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
-      const predictor = await loadPredictor(job.modelVersion);
+      const predictor = await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;
       const header = [...table.columns, ...(task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'])];
       const out: unknown[][] = [];

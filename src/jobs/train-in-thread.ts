@@ -9,7 +9,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { movable } from '../lib/threads/task-result';
 import { unwrap } from '../lib/threads/thread-pool';
-import type { EpochResult } from '../ml/train';
+import type { EpochResult } from '../ml/families/model-family';
 import { train, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
 
 export interface ThreadTraining {

@@ -19,7 +19,7 @@ import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads } from '../ml/train-task';
 import { trainInThread, type ThreadTraining } from './train-in-thread';
 import type { TrainingSpec } from '../ml/spec';
-import type { EpochResult } from '../ml/train';
+import type { EpochResult } from '../ml/families/model-family';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { ModelRepo } from '../modules/registry/model.repo';
 import { progressTopic, type ProgressEvent } from '../modules/training/progress';

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   'INVALID_STATE',
   'MODEL_NOT_READY',
+  /** The model family cannot do what was asked (e.g. explain); see src/ml/families. */
+  'NOT_SUPPORTED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

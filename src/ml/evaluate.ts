@@ -5,7 +5,7 @@
  * (rank statistic, ties averaged), log_loss (probabilities clipped to [1e-7, 1 - 1e-7], as Keras'
  * epsilon), mean_squared_error, mean_absolute_error, r2_score.
  */
-import type { Task } from './spec';
+import type { Task } from './spec-types';
 
 export interface EvaluationMetrics {
   task: Task;

@@ -6,16 +6,12 @@
 import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { declaredMissing, type ColumnProfile } from './data/profile';
-import { saveArtifact, type ModelArtifact } from './artifact';
 import { evaluate, type EvaluationMetrics } from './evaluate';
-import { buildNetwork } from './network';
-import { FRAMEWORK, networkScorer, treeScorer, type Scorer } from './predictor';
+import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StopSignal } from './families/model-family';
+import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
 import type { FittedPipeline } from './preprocess/types';
-import type { TrainingSpec } from './spec';
-import { trainNetwork, type EpochCallback, type EpochResult } from './train';
-import { treeImportances } from './trees/importance';
-import { trainTrees } from './trees/train-trees';
+import type { TrainingSpec } from './spec-types';
 
 export interface FeatureImportance {
   /** Model input name (`Glucose`, `workclass=Private`, …). */
@@ -27,9 +23,9 @@ export interface FeatureImportance {
 }
 
 export interface TrainedModel {
-  /** 'tfjs-layers', 'decision-tree' or 'random-forest'. */
+  /** The family's framework ('tfjs-layers', 'decision-tree', 'random-forest', 'gradient-boosting'). */
   framework: string;
-  /** Networks: TF.js topology + weights. Trees: topology = the trees (trees/artifact.ts), weights empty. */
+  /** What the family stores: networks' TF.js topology + weights, trees' metadata + node arrays. */
   artifact: ModelArtifact;
   pipeline: FittedPipeline;
   /** Metrics on the held-out test split. */
@@ -39,7 +35,7 @@ export interface TrainedModel {
   featureNames: string[];
   /** Model inputs after preprocessing, in order. */
   inputNames: string[];
-  /** Trees only: mean decrease in impurity per model input. */
+  /** Trees: each model input's share of the split gain (mean decrease in impurity). */
   featureImportances?: FeatureImportance[];
   /** Early stopping, when configured: the epoch whose weights were kept, and whether it stopped early. */
   bestEpoch?: number;
@@ -54,56 +50,34 @@ function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
 }
 
 /**
- * Prepares the data, trains the model the spec names, evaluates it on the test split and
- * serialises it.
- * @throws AppError BAD_USER_INPUT for data or spec problems found on the way (see prepareData,
- *   buildNetwork, trainNetwork, trainTrees).
+ * Prepares the data, fits the family the spec names, evaluates it on the test split and
+ * serialises it. Every tensor the fit creates is disposed before it returns.
+ * @param signal once aborted, the fit ends at its next epoch (round, tree) boundary.
+ * @throws AppError BAD_USER_INPUT for data or spec problems found on the way (see prepareData and
+ *   the family's checkData and fit).
  */
-export async function trainFromTable(table: Table, choice: ColumnChoice, spec: TrainingSpec, onEpoch: EpochCallback): Promise<TrainedModel> {
+export async function trainFromTable(table: Table, choice: ColumnChoice, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainedModel> {
+  const family = familyOf(spec.model);
   const data = prepareData(table, choice, spec);
-  const common = {
-    framework: FRAMEWORK[spec.model],
-    pipeline: data.pipeline,
-    featureNames: data.pipeline.columns.map((c) => c.name),
-    inputNames: data.inputNames,
-    rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
-  };
-  if (spec.model !== 'neural_network') return { ...common, ...(await fitTrees(data, spec, onEpoch)) };
-
-  const model = buildNetwork(spec, data.inputNames.length, data.outputUnits, data.pipeline.columns.length);
+  family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows });
+  const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {
-    const outcome = await trainNetwork(model, data, spec, onEpoch);
+    const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
     return {
-      ...common,
-      artifact: await saveArtifact(model),
-      metrics: testMetrics(networkScorer(model, data.pipeline), data),
-      epochs: outcome.epochs,
-      ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
+      framework: family.framework,
+      artifact: fitted.artifact,
+      pipeline: data.pipeline,
+      metrics: testMetrics(fitted.scorer, data),
+      epochs: fitted.epochs,
+      featureNames: data.pipeline.columns.map((c) => c.name),
+      inputNames: data.inputNames,
+      ...(fitted.importances ? { featureImportances: data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: fitted.importances![j] })) } : {}),
+      ...(fitted.bestEpoch !== undefined ? { bestEpoch: fitted.bestEpoch, stoppedEarly: fitted.stoppedEarly } : {}),
+      rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
     };
   } finally {
-    // LayersModel.dispose() leaves the optimizer's slots (e.g. Adam's moments) alive.
-    model.optimizer?.dispose();
-    model.dispose();
+    fitted.scorer.dispose();
   }
-}
-
-/** Trees train in one pass, reported as a single epoch with the training-split loss and accuracy. */
-async function fitTrees(data: PreparedData, spec: TrainingSpec, onEpoch: EpochCallback) {
-  const started = performance.now();
-  const trees = trainTrees(data, spec);
-  const scorer = treeScorer(trees);
-  const { task, classes } = data.pipeline.target;
-  const fit = evaluate(task, scorer.score(data.train.x, data.train.rows), data.train.y, data.train.rows, classes);
-  const epoch: EpochResult = { epoch: 1, loss: fit.logLoss ?? fit.mse ?? 0, accuracy: fit.accuracy, elapsedMs: performance.now() - started };
-  await onEpoch(epoch);
-  const importances = treeImportances(trees, data.train.x, data.train.y, data.train.rows);
-  const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
-  return {
-    artifact: { topology: trees as unknown as Record<string, unknown>, weights: Buffer.alloc(0) },
-    metrics: testMetrics(scorer, data),
-    epochs: [epoch],
-    featureImportances: data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: importances[j] })),
-  };
 }
 
 /**

@@ -2,7 +2,6 @@
  * Model outputs -> predictions in the target's own terms (labels, probabilities, values).
  */
 import type { TargetInfo } from './preprocess/types';
-import { tf } from './tf';
 
 export interface Prediction {
   /** Classification: the predicted class label. */
@@ -13,22 +12,6 @@ export interface Prediction {
   probabilities?: number[];
   /** Regression: the predicted value. */
   value?: number;
-}
-
-/**
- * Runs the network on already-transformed features, as one batch: Keras' default batch of 32 makes
- * TF.js slice the input per batch, and on the WASM backend each slice reads the whole input back,
- * so the cost grew with the square of the rows (3,200 rows of 400 inputs: 1.7 s instead of 34 ms).
- * Callers bound `rows` (the micro-batcher, predict's row limit, explain's chunks).
- * @param x row-major [rows, features].
- * @returns row-major [rows, outputs] (sigmoid/softmax probabilities or regression values).
- */
-export function runNetwork(model: tf.LayersModel, x: Float32Array, rows: number, features: number): Float32Array {
-  if (rows === 0) return new Float32Array(0);
-  return tf.tidy(() => {
-    const out = model.predict(tf.tensor2d(x, [rows, features]), { batchSize: rows }) as tf.Tensor;
-    return out.dataSync() as Float32Array;
-  });
 }
 
 /**

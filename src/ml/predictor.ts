@@ -1,53 +1,21 @@
 /**
- * Serving any stored model version: the version's pipeline turns raw rows into model inputs, its
- * model (a TF.js network or stored trees) scores them, and the outputs are decoded into labels,
- * probabilities or values. Training evaluates through the same scorers.
+ * Serving any stored model version: the version's pipeline turns raw rows into model inputs, the
+ * family that wrote the artifact (src/ml/families/registry.ts) loads its scorer, and the outputs are
+ * decoded into labels, probabilities or values. Training evaluates through the same scorers.
  */
-import { badInput } from '../lib/errors';
-import { loadArtifact } from './artifact';
-import { decodeOutputs, runNetwork, type Prediction } from './predict';
+import type { Scorer, StoredArtifact } from './families/model-family';
+import { familyForFramework, requireSupport } from './families/registry';
+import { decodeOutputs, type Prediction } from './predict';
 import { transformValues } from './preprocess/fit';
 import { readRows } from './preprocess/read-rows';
 import { readPipeline } from './preprocess/stored';
-import { inputNames, type FittedPipeline } from './preprocess/types';
-import type { ModelKind } from './spec';
-import type { tf } from './tf';
-import { scoreTrees, type TreeArtifact } from './trees/artifact';
+import type { FittedPipeline } from './preprocess/types';
 
-/** The version's `framework` for each model kind. */
-export const FRAMEWORK: Record<ModelKind, string> = {
-  neural_network: 'tfjs-layers',
-  decision_tree: 'decision-tree',
-  random_forest: 'random-forest',
-};
+export type { Scorer } from './families/model-family';
 
-/** A model that maps model inputs to outputs (see scoreTrees for the output layout). */
-export interface Scorer {
-  /** @param x row-major [rows, inputs]. @returns row-major [rows, outputs]. */
-  score(x: Float32Array, rows: number): Float32Array;
-  /** Frees the model when the scorer owns it. */
-  dispose(): void;
-}
-
-/**
- * @param pipeline the version's pipeline: its input count, and the target scale to undo.
- * @param owned whether dispose() disposes the model (false for a cached model).
- */
-export function networkScorer(model: tf.LayersModel, pipeline: FittedPipeline, owned = false): Scorer {
-  const inputs = inputNames(pipeline).length;
-  const scale = pipeline.target.scale;
-  return {
-    score: (x, rows) => {
-      const out = runNetwork(model, x, rows, inputs);
-      return scale ? out.map((v) => v * scale.std + scale.mean) : out;
-    },
-    dispose: () => owned && model.dispose(),
-  };
-}
-
-export function treeScorer(topology: unknown): Scorer {
-  const artifact = topology as TreeArtifact;
-  return { score: (x, rows) => scoreTrees(artifact, x, rows), dispose: () => undefined };
+/** A stored model version's columns, as the registry keeps them. */
+export interface StoredModel extends StoredArtifact {
+  preprocessing: unknown;
 }
 
 /**
@@ -60,14 +28,6 @@ export function predictRows(scorer: Scorer, pipeline: FittedPipeline, rows: unkn
   return decodeOutputs(scorer.score(x, rows.length), rows.length, pipeline.target);
 }
 
-/** A stored model version's columns, as the registry keeps them. */
-export interface StoredModel {
-  framework: string;
-  topology: unknown;
-  weights: Uint8Array;
-  preprocessing: unknown;
-}
-
 export interface Predictor {
   framework: string;
   pipeline: FittedPipeline;
@@ -78,25 +38,31 @@ export interface Predictor {
   dispose(): void;
 }
 
-/** Builds the scorer of a stored version; the caller disposes it. */
+/**
+ * Builds the scorer of a stored version, through the family that reads its framework; the caller
+ * disposes it.
+ * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact.
+ */
 export async function loadScorer(stored: StoredModel): Promise<Scorer> {
-  if (stored.framework === FRAMEWORK.neural_network) {
-    const weights = Buffer.from(stored.weights);
-    const model = await loadArtifact({ topology: stored.topology as Record<string, unknown>, weights });
-    return networkScorer(model, readPipeline(stored.preprocessing), true);
-  }
-  if (stored.framework === FRAMEWORK.decision_tree || stored.framework === FRAMEWORK.random_forest) return treeScorer(stored.topology);
-  throw badInput(`Model framework '${stored.framework}' cannot be served`);
+  return familyForFramework(stored.framework).load(stored, readPipeline(stored.preprocessing));
+}
+
+/** Approximate memory a loaded version holds, bytes (weights + topology + pipeline JSON). */
+export function storedBytes(stored: StoredModel, pipeline: FittedPipeline): number {
+  return stored.weights.byteLength + JSON.stringify(stored.topology).length + JSON.stringify(pipeline).length;
 }
 
 /**
- * Loads a stored version for predictions, whatever its framework. The caller disposes it (or a
+ * Loads a stored version for predictions, whatever its family.
+ * @param use a use to check the family supports first (batch prediction jobs pass 'batchPredict'). The caller disposes it (or a
  * cache does: it has the `bytes` and `dispose()` the serving ModelCache expects).
- * @throws AppError BAD_USER_INPUT for a framework this service cannot serve.
+ * @throws AppError BAD_USER_INPUT for a framework this service cannot serve; NOT_SUPPORTED when
+ *   the family does not support `use`.
  */
-export async function loadPredictor(stored: StoredModel): Promise<Predictor> {
+export async function loadPredictor(stored: StoredModel, use?: 'batchPredict'): Promise<Predictor> {
   const pipeline = readPipeline(stored.preprocessing);
-  const scorer = await loadScorer(stored);
-  const bytes = stored.weights.byteLength + JSON.stringify(stored.topology).length + JSON.stringify(pipeline).length;
-  return { framework: stored.framework, pipeline, bytes, predict: (rows) => predictRows(scorer, pipeline, rows), dispose: () => scorer.dispose() };
+  const family = familyForFramework(stored.framework);
+  if (use) requireSupport(family, use);
+  const scorer = await family.load(stored, pipeline);
+  return { framework: stored.framework, pipeline, bytes: storedBytes(stored, pipeline), predict: (rows) => predictRows(scorer, pipeline, rows), dispose: () => scorer.dispose() };
 }

@@ -13,10 +13,11 @@ import { tableValues } from './preprocess/frame';
 import { defaultSteps, planPipeline } from './preprocess/plan';
 import { inputNames, type FittedPipeline } from './preprocess/types';
 import { splitRows, stratifiedSplit } from './random';
-import type { TrainingSpec } from './spec';
+import { familyOf } from './families/registry';
+import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
-/** One split: model inputs [rows, inputs] row-major; labels [rows] (class index or value). */
+/** One split: model inputs `[rows, inputs]` row-major; labels `[rows]` (class index or value). */
 export interface SplitData {
   x: Float32Array;
   y: Float32Array;
@@ -78,7 +79,7 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
 
   const columns = features.map((name) => ({ name, data: table.data[table.columns.indexOf(name)] }));
   const typed = columns.map((c) => ({ name: c.name, type: inferType(c.data) }));
-  if (info.task === 'regression' && spec.preprocessing.standardizeTarget && spec.model === 'neural_network') {
+  if (info.task === 'regression' && spec.preprocessing.standardizeTarget && familyOf(spec.model).scalesTarget) {
     const { mean, std } = moments(targetData.y, split.train);
     info.scale = { mean, std: std > 0 ? std : 1 };
   }

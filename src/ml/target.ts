@@ -9,7 +9,7 @@ import { badInput } from '../lib/errors';
 import type { Table } from './data/csv';
 import type { ColumnType } from './data/infer-type';
 import type { TargetInfo } from './preprocess/types';
-import { LOSS_TASK, type TrainingSpec, type Task } from './spec';
+import { LOSS_TASK, type TrainingSpec, type Task } from './spec-types';
 
 /** What is known of a target column: from the stored profile (request time) or the data. */
 export interface TargetFacts {

@@ -14,7 +14,7 @@ import { parseCsv } from './data/csv';
 import { decodeText } from './data/decode';
 import { trainFromTable, type TrainedModel } from './pipeline';
 import type { ColumnChoice } from './prepare';
-import type { TrainingSpec } from './spec';
+import type { TrainingSpec } from './spec-types';
 import { initBackend, tf, type BackendName } from './tf';
 
 export interface TrainInput {
@@ -46,10 +46,12 @@ export function train(input: TrainInput) {
       const backend = await initBackend(input.backend);
       const stop = new Int32Array(input.stop);
       const table = parseCsv(decodeText(input.bytes), input.options);
+      // Read live, so a fit that never yields (trees) still sees the main thread's request.
+      const signal = { get aborted() { return Atomics.load(stop, 0) === 1; } };
       const model = await trainFromTable(table, input.choice, input.spec, async (epoch) => {
         input.port.postMessage(epoch);
-        return Atomics.load(stop, 0) === 1 ? 'stop' : undefined;
-      });
+        return signal.aborted ? 'stop' : undefined;
+      }, signal);
       return { model, backend, tensors: tf.memory().numTensors };
     } finally {
       input.port.postMessage({ done: true });

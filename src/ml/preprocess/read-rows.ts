@@ -64,3 +64,33 @@ export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
   });
   return out;
 }
+
+/** Bulk rows as columns + value lists (the `FeatureMatrix` input of predict). */
+export interface ValueMatrix {
+  columns: string[];
+  /** One list per row, one value per entry of `columns`. */
+  rows: unknown[][];
+}
+
+/**
+ * Like {@link readRows}, straight from a matrix: each feature column is read from its position in
+ * every row, with no row objects built on the way.
+ * @throws AppError BAD_USER_INPUT for a column that was no column of the training CSV, a feature
+ *   the matrix lacks, or an unreadable value (named `matrix.rows[i].<feature>`).
+ */
+export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Values[] {
+  const names = pipeline.columns.map((c) => c.name);
+  const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
+  for (const key of matrix.columns) {
+    if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
+  }
+  const count = matrix.rows.length;
+  return pipeline.columns.map((col) => {
+    const at = matrix.columns.indexOf(col.name);
+    if (at < 0) throw badInput(`matrix.columns is missing feature '${col.name}'`, { feature: col.name });
+    const test = missingTest(col.missingCodes);
+    const out: (number | string | null)[] | Float64Array = readsNumbers(col.type) ? new Float64Array(count) : new Array<string | null>(count);
+    for (let i = 0; i < count; i++) (out as (number | string | null)[])[i] = readValue(matrix.rows[i][at], col, i, test, `matrix.rows[${i}]`);
+    return out as Values;
+  });
+}

@@ -9,7 +9,7 @@
  */
 import type { ColumnType } from '../data/infer-type';
 import type { MissingValuesSpec } from '../data/missing';
-import type { Task } from '../spec';
+import type { Task } from '../task';
 
 export type StepOp = 'impute' | 'clip' | 'standardize' | 'min_max_scale' | 'one_hot' | 'bucketize' | 'token_counts' | 'tf_idf';
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';

@@ -57,12 +57,3 @@ export const FeatureMatrixScalar = new GraphQLScalarType<FeatureMatrix, FeatureM
   parseLiteral: (node) => check(literal(node)),
   serialize: (v) => v as FeatureMatrix,
 });
-
-/** Rows keyed by column, as the pipeline reads them. */
-export function matrixToRows(m: FeatureMatrix): Record<string, unknown>[] {
-  return m.rows.map((r) => {
-    const o: Record<string, unknown> = {};
-    for (let j = 0; j < m.columns.length; j++) o[m.columns[j]] = r[j];
-    return o;
-  });
-}

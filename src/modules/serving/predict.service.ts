@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
 import type { BatcherOptions } from './batcher';
-import { matrixToRows, type FeatureMatrix } from './feature-matrix';
+import type { FeatureMatrix } from './feature-matrix';
 import type { ModelCache } from './model-cache';
 import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
@@ -44,13 +44,14 @@ export class PredictService {
     requireScope(actor, 'predict');
     if ((input.rows == null) === (input.matrix == null)) throw badInput('predict takes exactly one of `rows` and `matrix`');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predict takes `version` or `alias`, not both');
-    const rows = input.matrix ? matrixToRows(input.matrix) : input.rows!;
-    if (rows.length === 0) throw badInput('rows is empty: send at least one row');
-    if (rows.length > this.options.maxRows) throw badInput(`rows has ${rows.length} rows; at most ${this.options.maxRows} per call`);
-    await this.quotas.consumePredictions(actor.tenantId, rows.length);
+    const count = input.matrix ? input.matrix.rows.length : input.rows!.length;
+    if (count === 0) throw badInput('rows is empty: send at least one row');
+    if (count > this.options.maxRows) throw badInput(`rows has ${count} rows; at most ${this.options.maxRows} per call`);
+    await this.quotas.consumePredictions(actor.tenantId, count);
     const { ref, served } = await this.load(actor.tenantId, modelName, selector);
-    const predictions = await served.predict(rows);
-    this.metrics.predictions.inc({ tenant: actor.tenantId, model: modelName }, rows.length);
+    // A matrix goes to the pipeline as columns: no row objects on the way.
+    const predictions = await (input.matrix ? served.predictMatrix(input.matrix) : served.predict(input.rows!));
+    this.metrics.predictions.inc({ tenant: actor.tenantId, model: modelName }, count);
     return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
   }
 

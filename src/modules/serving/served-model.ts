@@ -1,13 +1,15 @@
 /**
- * A model version ready to serve in this process: its fitted pipeline, its scorer (network or
- * trees) and the micro-batcher in front of the scorer. Held by the ModelCache.
+ * A model version ready to serve in this process: its fitted pipeline, its scorer (loaded by the
+ * family that wrote it, src/ml/families/registry.ts) and the micro-batcher in front of the scorer.
+ * Held by the ModelCache.
  */
-import { loadScorer, type StoredModel } from '../../ml/predictor';
+import { familyForFramework, requireSupport } from '../../ml/families/registry';
+import { storedBytes, type StoredModel } from '../../ml/predictor';
 import { explainValues, type ExplainOptions, type Explanations } from '../../ml/explain';
 import { decodeOutputs, type Prediction } from '../../ml/predict';
 import { baselineValues } from '../../ml/preprocess/baseline';
 import { transformValues } from '../../ml/preprocess/fit';
-import { readRows } from '../../ml/preprocess/read-rows';
+import { readMatrix, readRows, type ValueMatrix } from '../../ml/preprocess/read-rows';
 import { readPipeline } from '../../ml/preprocess/stored';
 import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
 import { MicroBatcher, type BatcherOptions } from './batcher';
@@ -21,30 +23,36 @@ export interface ServedModel {
    * batch. @throws AppError BAD_USER_INPUT naming the bad row and column.
    */
   predict(rows: unknown[]): Promise<Prediction[]>;
+  /** The same for bulk rows given as columns + value lists, read without building row objects. */
+  predictMatrix(matrix: ValueMatrix): Promise<Prediction[]>;
   /**
    * Reads rows and a baseline for an explanation (see src/ml/explain.ts), and returns the function
    * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
    * @param baseline the caller's baseline values (others: each feature's typical training value).
-   * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column (before any work).
+   * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column (before any work);
+   *   NOT_SUPPORTED when the version's family cannot be explained.
    */
   prepareExplanation(rows: unknown[], baseline: Record<string, unknown> | null): (options: ExplainOptions) => Explanations & { baseline: Record<string, number | string | null> };
   dispose(): void;
 }
 
+/** @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact. */
 export async function loadServedModel(stored: StoredModel, batching: BatcherOptions): Promise<ServedModel> {
   const pipeline = readPipeline(stored.preprocessing);
-  const scorer = await loadScorer(stored);
+  const family = familyForFramework(stored.framework);
+  const scorer = await family.load(stored, pipeline);
   const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), inputNames(pipeline).length, batching);
-  const bytes = stored.weights.byteLength + JSON.stringify(stored.topology).length + JSON.stringify(pipeline).length;
+  const score = async (values: ReturnType<typeof readRows>, count: number) => {
+    const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);
+    return decodeOutputs(out, count, pipeline.target);
+  };
   return {
     pipeline,
-    bytes,
-    async predict(rows) {
-      const x = transformValues(pipeline.columns, readRows(rows, pipeline), rows.length);
-      const out = await batcher.submit(x, rows.length);
-      return decodeOutputs(out, rows.length, pipeline.target);
-    },
+    bytes: storedBytes(stored, pipeline),
+    predict: (rows) => score(readRows(rows, pipeline), rows.length),
+    predictMatrix: (matrix) => score(readMatrix(matrix, pipeline), matrix.rows.length),
     prepareExplanation(rows, baseline) {
+      requireSupport(family, 'explain');
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);
       return (options) => ({ ...explainValues(scorer, pipeline, values, rows.length, base.values, options), baseline: base.row });

@@ -1,18 +1,21 @@
 /**
  * Request-time checks of a training run against the dataset's stored profile, so mistakes are
  * reported before anything is queued: columns, missing-value declarations, preprocessing steps,
- * the target against the task, and the network's shape where the data fixes it. The same checks
+ * the target against the task, and the model family's shape and cost checks where the data fixes them. The same checks
  * run again at training time against the data itself.
  */
 import { badInput } from '../../lib/errors';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { resolveMissing } from '../../ml/data/missing';
-import { checkNetworkShape } from '../../ml/network';
+import { familyOf } from '../../ml/families/registry';
 import { resolveColumns } from '../../ml/prepare';
 import { defaultSteps, planPipeline, plannedWidth } from '../../ml/preprocess/plan';
 import type { TrainingSpec } from '../../ml/spec';
 import { decideTask, normalizeLabel, type TargetFacts } from '../../ml/target';
 import type { StartTrainingRunInput } from './spec.input';
+
+/** Training rows a dataset of `rows` rows leaves after the test and validation splits (at most). */
+const trainingRows = (rows: number, spec: TrainingSpec) => Math.ceil(rows * (1 - spec.testFraction) * (1 - spec.validationSplit));
 
 /** What the profile tells of the target; class counts after label normalisation when they can be known. */
 function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined): TargetFacts {
@@ -24,10 +27,11 @@ function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined)
 }
 
 /**
+ * @param rows the dataset's row count (a bound on the training rows, for the family's cost check).
  * @returns the resolved target and feature columns.
  * @throws AppError BAD_USER_INPUT naming the field, for any check that fails.
  */
-export function checkColumns(columns: ColumnProfile[], input: StartTrainingRunInput, spec: TrainingSpec) {
+export function checkColumns(columns: ColumnProfile[], rows: number, input: StartTrainingRunInput, spec: TrainingSpec) {
   const names = columns.map((c) => c.name);
   const { target, features } = resolveColumns(names, { target: input.targetColumn, features: input.featureColumns ?? undefined });
   resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
@@ -43,10 +47,8 @@ export function checkColumns(columns: ColumnProfile[], input: StartTrainingRunIn
     features.map((f) => ({ name: f, type: byName.get(f)!.type })),
     spec.preprocessing.steps ?? defaultSteps(spec.standardize),
   );
-  if (spec.model === 'neural_network') {
-    const widths = planned.map(plannedWidth);
-    const inputDim = widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
-    checkNetworkShape(spec, inputDim, task === 'multiclass' ? facts.classes : 1, features.length);
-  }
+  const widths = planned.map(plannedWidth);
+  const inputs = widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
+  familyOf(spec.model).checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) });
   return { target, features };
 }

@@ -1,6 +1,6 @@
 /** Training runs and their epoch metrics; every method takes the tenant. */
 import type { Tx } from '../../lib/tenant-tx';
-import type { EpochResult } from '../../ml/train';
+import type { EpochResult } from '../../ml/families/model-family';
 
 export type RunStatusValue = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const TERMINAL: readonly RunStatusValue[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

@@ -51,7 +51,7 @@ export class TrainingRunService {
       const dataset = await this.datasets.find(tx, actor.tenantId, input.datasetId);
       if (!dataset) throw notFound('Dataset', input.datasetId);
       const columns = dataset.columns as unknown as ColumnProfile[];
-      const { target, features } = checkColumns(columns, input, spec);
+      const { target, features } = checkColumns(columns, dataset.rowCount, input, spec);
       await this.quotas.checkConcurrentRuns(tx, actor.tenantId);
       const created = await this.runs.create(tx, actor.tenantId, {
         datasetId: dataset.id,

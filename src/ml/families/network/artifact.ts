@@ -2,14 +2,8 @@
  * Saving a trained TF.js model to bytes for the registry and loading it back, with no filesystem:
  * the same model.json topology + one weights buffer that tfjs-node's `file://` handler writes.
  */
-import { tf } from './tf';
-
-export interface ModelArtifact {
-  /** model.json content without the weights: { modelTopology, weightSpecs, format, generatedBy }. */
-  topology: Record<string, unknown>;
-  /** All weights, concatenated in the order of `topology.weightSpecs` (float32 little-endian). */
-  weights: Buffer;
-}
+import { tf } from '../../tf';
+import type { ModelArtifact } from '../model-family';
 
 /** Serialises `model`. Exact: loading the artifact gives bit-identical predictions. */
 export async function saveArtifact(model: tf.LayersModel): Promise<ModelArtifact> {

@@ -1,5 +1,6 @@
 /**
- * Stored form of trained trees and scoring with it. Trees are trained by mljs (ml-cart: CART with
+ * Versions stored before the histogram learner (src/ml/trees/hist): their trees, and scoring with
+ * them, so those versions keep loading and predicting. They were trained by mljs (ml-cart: CART with
  * Gini gain for classification, squared error for regression; ml-random-forest: bagging over rows
  * plus a per-tree random subset of the inputs). The version keeps each tree as ml-cart's own JSON
  * (`splitColumn`, `splitValue`, `left`, `right`, leaf `distribution`), without the options ml-cart
@@ -9,7 +10,10 @@
  * probabilities are the leaf's class frequencies, averaged over the trees of a forest (as
  * scikit-learn's predict_proba); a regressor predicts the leaf mean, averaged over the trees.
  */
-import type { Task } from '../spec';
+import type { Task } from '../spec-types';
+
+/** The frameworks these versions were stored under. */
+export const LEGACY_TREE_FRAMEWORKS = ['decision-tree', 'random-forest'] as const;
 
 export interface TreeNode {
   splitColumn?: number;
@@ -20,7 +24,7 @@ export interface TreeNode {
   distribution?: number[][] | number;
 }
 
-export interface TreeArtifact {
+export interface LegacyTreeArtifact {
   kind: 'decision_tree' | 'random_forest';
   task: Task;
   /** Classification: number of classes (a leaf's distribution may list fewer). */
@@ -36,23 +40,16 @@ export interface TreeArtifact {
   options: Record<string, unknown>;
 }
 
-const NODE_KEYS = ['splitColumn', 'splitValue', 'left', 'right', 'distribution'] as const;
-
-/** Copies an ml-cart node tree (as its JSON, e.g. leaf distributions as arrays) keeping only what scoring needs. */
-export function compactNode(node: Record<string, unknown>): TreeNode {
-  const out: Record<string, unknown> = {};
-  for (const k of NODE_KEYS) {
-    const v = node[k];
-    if (v === undefined) continue;
-    out[k] = k === 'left' || k === 'right' ? compactNode(v as Record<string, unknown>) : v;
-  }
-  return out as TreeNode;
-}
-
 function leaf(root: TreeNode, x: Float32Array, offset: number, columns: number[]): TreeNode {
   let node = root;
   while (node.left && node.right) node = x[offset + columns[node.splitColumn!]] < node.splitValue! ? node.left : node.right;
   return node;
+}
+
+/** Whether a stored topology is one of these (the new format carries `format`). */
+export function isLegacyTrees(topology: unknown): topology is LegacyTreeArtifact {
+  const t = topology as Partial<LegacyTreeArtifact> | null;
+  return !!t && typeof t === 'object' && !('format' in t) && Array.isArray(t.trees) && typeof t.inputs === 'number' && typeof t.task === 'string';
 }
 
 /**
@@ -61,7 +58,7 @@ function leaf(root: TreeNode, x: Float32Array, offset: number, columns: number[]
  * @returns row-major [rows, outputs]: P(classes[1]) for binary (1 output), class probabilities for
  *   multiclass (classCount outputs), the value for regression (1 output) — the same layout as a network.
  */
-export function scoreTrees(a: TreeArtifact, x: Float32Array, rows: number): Float32Array {
+export function scoreLegacyTrees(a: LegacyTreeArtifact, x: Float32Array, rows: number): Float32Array {
   const k = a.task === 'regression' ? 0 : a.classCount!;
   const units = a.task === 'multiclass' ? k : 1;
   const out = new Float32Array(rows * units);

@@ -4,26 +4,12 @@
  * The optimizer's state lives on the model, so consecutive one-epoch fits equal one long fit.
  * Early stopping and class weights follow Keras (`callbacks.EarlyStopping`, `fit(class_weight=)`).
  */
-import { badInput } from '../lib/errors';
-import type { PreparedData, SplitData } from './prepare';
-import { permutation, rng } from './random';
-import type { EarlyStoppingSpec, TrainingSpec } from './spec';
-import { tf } from './tf';
-
-/** Metrics of one finished epoch. Losses include regularisation penalties, as in Keras. */
-export interface EpochResult {
-  /** 1-based. */
-  epoch: number;
-  loss: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  /** Wall time of the epoch, milliseconds. */
-  elapsedMs: number;
-}
-
-/** Return 'stop' to end training after this epoch (e.g. the run was cancelled). */
-export type EpochCallback = (result: EpochResult) => Promise<void | 'stop'>;
+import { badInput } from '../../../lib/errors';
+import type { PreparedData, SplitData } from '../../prepare';
+import { permutation, rng } from '../../random';
+import type { EarlyStoppingSpec, TrainingSpec } from '../../spec-types';
+import { tf } from '../../tf';
+import type { EpochCallback, EpochResult, StopSignal } from '../model-family';
 
 export interface TrainingOutcome {
   epochs: EpochResult[];
@@ -124,12 +110,13 @@ class EarlyStopper {
 }
 
 /**
- * Trains `model` in place for spec.epochs epochs (fewer if early stopping or `onEpoch` says stop).
+ * Trains `model` in place for spec.epochs epochs (fewer if early stopping or `onEpoch` says stop,
+ * or `signal` is aborted: checked at the end of every epoch).
  * Every tensor it creates is disposed before it returns.
  * @throws AppError BAD_USER_INPUT when the loss becomes NaN or infinite (training diverged), or a
  *   class weight names an unknown class.
  */
-export async function trainNetwork(model: tf.LayersModel, data: PreparedData, spec: TrainingSpec, onEpoch: EpochCallback): Promise<TrainingOutcome> {
+export async function trainNetwork(model: tf.LayersModel, data: PreparedData, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainingOutcome> {
   const classes = data.pipeline.target.classes;
   const classWeight = classWeights(spec, classes, data.train);
   const random = rng(spec.seed ^ 0x5bd1e995);
@@ -162,7 +149,7 @@ export async function trainNetwork(model: tf.LayersModel, data: PreparedData, sp
       }
       epochs.push(result);
       const stop = stopper?.update(model, result) ?? false;
-      if ((await onEpoch(result)) === 'stop') break;
+      if ((await onEpoch(result)) === 'stop' || signal?.aborted) break;
       if (stop && epoch < spec.epochs) {
         stoppedEarly = true;
         break;

@@ -3,9 +3,9 @@
  * kernel regularisation), dropout and batch normalisation layers. Weight initialisers are seeded
  * (spec.seed + layer index) so the same spec on the same data trains the same way.
  */
-import { badInput } from '../lib/errors';
-import { DEFAULT_LEARNING_RATE, LOSS_TASK, type LayerSpec, type Loss, type TrainingSpec } from './spec';
-import { tf } from './tf';
+import { badInput } from '../../../lib/errors';
+import { DEFAULT_LEARNING_RATE, LOSS_TASK, type LayerSpec, type Loss, type TrainingSpec } from '../../spec-types';
+import { tf } from '../../tf';
 
 /** tfjs-layers' names for the Keras losses. Huber has no string name in tfjs: a function is used. */
 const TF_LOSS: Record<Loss, string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor)> = {

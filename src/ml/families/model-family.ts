@@ -1,0 +1,166 @@
+/**
+ * The model-family seam: what every kind of model (a dense network, a decision tree, a random
+ * forest, gradient-boosted trees; later convolutional networks, text models, recommenders,
+ * uploaded ONNX models) provides, so that training, the registry, serving, batch prediction,
+ * explanations and benchmarks never switch on the kind themselves. They ask the registry
+ * (./registry.ts) for the family and call it.
+ *
+ * Glossary:
+ * - *model input*: one number the model sees (after preprocessing); an example's inputs have the
+ *   family's `inputShape` (`[features]` for tables, `[h, w, c]` for images, `[seqLen]` for tokens).
+ * - *artifact*: what a model version stores to rebuild the model: `topology` (JSON) and `weights`
+ *   (bytes), plus the `framework` string that says which family (and format) wrote them.
+ * - *scorer*: a loaded model. Serving, batch prediction, explanations, evaluation and benchmarks
+ *   all score through this one type.
+ */
+import type { PreparedData } from '../prepare';
+import type { FittedPipeline } from '../preprocess/types';
+import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
+
+/** How a family's examples arrive. Only `tabular` (rows of feature columns) exists today. */
+export type InputFormat = 'tabular' | 'image' | 'tokens' | 'interactions';
+
+/** Metrics of one finished epoch (a boosting round or a forest's tree counts as one). Losses include regularisation penalties, as in Keras. */
+export interface EpochResult {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Wall time of the epoch, milliseconds. */
+  elapsedMs: number;
+}
+
+/** Called after every epoch; return 'stop' to end training after it (e.g. the run was cancelled). */
+export type EpochCallback = (result: EpochResult) => Promise<void | 'stop'>;
+
+/**
+ * A loaded model: model inputs in, model outputs out, both row-major over a batch.
+ * Output layout for every family: binary classification `[batch, 1]` = P(classes[1]); multiclass
+ * `[batch, classes]` probabilities; regression `[batch, 1]` in the target's own units.
+ */
+export interface Scorer {
+  /** Shape of one example's inputs, e.g. `[features]`, `[h, w, c]`. */
+  readonly inputShape: readonly number[];
+  /** Shape of one example's outputs, e.g. `[1]`, `[classes]`. */
+  readonly outputShape: readonly number[];
+  /**
+   * @param x row-major `[rows, ...inputShape]`.
+   * @returns row-major `[rows, ...outputShape]`.
+   * @throws AppError BAD_USER_INPUT when `x.length` is not `rows · prod(inputShape)`.
+   */
+  score(x: Float32Array, rows: number): Float32Array;
+  /** Frees what the scorer owns (tensors, sessions). Scoring afterwards is an error. */
+  dispose(): void;
+}
+
+/** A model version's stored artifact, as the registry keeps it. */
+export interface StoredArtifact {
+  /** Which family and format wrote it, e.g. 'tfjs-layers', 'gradient-boosting'. */
+  framework: string;
+  /** JSON part: a network's model.json, trees' metadata. */
+  topology: unknown;
+  /** Binary part: a network's weights, trees' node arrays (may be empty). */
+  weights: Uint8Array;
+}
+
+/** The artifact a fit produces, ready to store (see StoredArtifact). */
+export interface ModelArtifact {
+  topology: Record<string, unknown>;
+  weights: Buffer;
+}
+
+/**
+ * Tells a fit to stop. An `AbortSignal` is one; so is any object whose `aborted` reads a flag
+ * another thread sets (src/ml/train-task.ts), which a fit that never yields (trees) still sees.
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
+}
+
+/** What `fit` is given besides the data and the spec. */
+export interface FitContext {
+  /**
+   * Receives every epoch (a boosting round) as it ends. Families that yield between epochs
+   * (networks) await it and stop when it returns 'stop'; every family also checks `signal`.
+   */
+  onEpoch: EpochCallback;
+  /** Once aborted, the fit ends at the next epoch (round, tree) boundary; the model so far is returned. */
+  signal?: StopSignal;
+}
+
+/** A fitted model, in memory and as an artifact. */
+export interface FitResult {
+  artifact: ModelArtifact;
+  /** The in-memory model; the caller disposes it. Scores exactly as `load(artifact)` does. */
+  scorer: Scorer;
+  epochs: EpochResult[];
+  /** Early stopping: the epoch whose model is kept, and whether training ended before spec.epochs. */
+  bestEpoch?: number;
+  stoppedEarly?: boolean;
+  /** Per model input, summing to 1 (trees: mean decrease in impurity or gain). */
+  importances?: number[];
+}
+
+/** Sizes known about a run's data: at request time from the dataset profile, at training time exactly. */
+export interface DataShape {
+  /** Model inputs per example; undefined while an encoder's width is not known yet. */
+  inputs?: number;
+  /** Output units the target needs (1, or the number of classes); undefined when unknown. */
+  outputs?: number;
+  /** Feature columns the inputs come from (for messages). */
+  featureColumns: number;
+  /** Training rows (all rows of the dataset at request time). */
+  rows: number;
+}
+
+/**
+ * One kind of model. A new family is a folder under src/ml/families/ exporting one of these, and
+ * one line in ./registry.ts; test/unit/model-family-contract.spec.ts then checks it like every other.
+ */
+export interface ModelFamily {
+  readonly kind: ModelKind;
+  /** Stored as the version's `framework`; `load` accepts it and any of `readsFrameworks`. */
+  readonly framework: string;
+  /** Older formats this family still loads (e.g. artifacts of a previous library). */
+  readonly readsFrameworks?: readonly string[];
+  readonly inputFormats: readonly InputFormat[];
+  /** One line for people choosing a model. */
+  readonly description: string;
+  /** Defaults the family gives the common spec fields. */
+  readonly defaults: { standardize: boolean };
+  /** Whether regression targets are standardised for training (networks: yes; trees need not). */
+  readonly scalesTarget: boolean;
+  /** Which uses of a loaded model make sense for this family. */
+  readonly supports: { explain: boolean; batchPredict: boolean; importances: boolean };
+  /**
+   * A small valid spec for `task` that fits a few hundred rows in well under a second: the family
+   * contract test trains every family with it; docs and demos can start from it.
+   * @param outputs output units the target needs (1, or the number of classes).
+   */
+  exampleSpec(task: Task, outputs: number): SpecInput;
+  /**
+   * Fills the family's defaults into `spec` and checks its part of the input (layers, loss,
+   * tree options, …), refusing fields that belong to other families.
+   * @throws AppError BAD_USER_INPUT naming the field and its value.
+   */
+  normalize(input: SpecInput, spec: TrainingSpec): void;
+  /**
+   * Checks the spec against the data's shape and its cost, before anything is built — at request
+   * time (so `startTrainingRun` refuses what the run would) and again at training time.
+   * @throws AppError BAD_USER_INPUT naming the field, or QUOTA_EXCEEDED stating the limit.
+   */
+  checkData(spec: TrainingSpec, shape: DataShape): void;
+  /**
+   * Trains on prepared data (tabular: `x` `[rows, inputs]`). Disposes everything it creates
+   * except the returned scorer.
+   * @throws AppError BAD_USER_INPUT for data/spec problems found while training (e.g. divergence).
+   */
+  fit(data: PreparedData, spec: TrainingSpec, context: FitContext): Promise<FitResult>;
+  /**
+   * Rebuilds a stored model. The caller disposes the scorer.
+   * @throws AppError BAD_USER_INPUT for an artifact this family cannot read.
+   */
+  load(stored: StoredArtifact, pipeline: FittedPipeline): Promise<Scorer>;
+}

@@ -1,0 +1,150 @@
+/**
+ * The training spec's types, importing only types that import nothing back, so every ml module can use them without a cycle
+ * (normalisation is in spec.ts and each family's spec.ts). The training spec says which model
+ * family to train (a Keras-like network, a decision tree, a random forest, gradient-boosted trees),
+ * how to preprocess the data, how to split it and how to fit. The Keras reference program maps to it one
+ * to one:
+ *
+ *   Dense(10, input_dim=8, activation='relu')  -> { type: 'dense', units: 10, inputDim: 8, activation: 'relu' }
+ *   Dense(1, activation='sigmoid')             -> { type: 'dense', units: 1, activation: 'sigmoid' }
+ *   compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+ *   fit(epochs=10, batch_size=32)
+ */
+import type { PreprocessingSpec } from './preprocess/types';
+import type { Task } from './task';
+
+export type { Task };
+
+/**
+ * The model families (src/ml/families/registry.ts maps each to its implementation; the compiler
+ * checks the two lists agree).
+ */
+export type ModelKind = 'neural_network' | 'decision_tree' | 'random_forest' | 'gradient_boosting';
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
+export type Loss =
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy'
+  | 'mean_squared_error'
+  | 'mean_absolute_error'
+  | 'huber';
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
+export type MetricName = 'accuracy' | 'mse' | 'mae';
+export type Monitor = 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy';
+
+export interface LayerSpec {
+  type: 'dense' | 'dropout' | 'batch_normalization';
+  /** dense: number of units. */
+  units?: number;
+  activation?: Activation;
+  /** First layer only: number of model inputs; checked against what the preprocessing yields. */
+  inputDim?: number;
+  /** dropout: fraction of inputs dropped while training, in [0, 1). */
+  rate?: number;
+  /** dense: L1 / L2 penalty factors on the kernel: L1, L2 or both (Keras `regularizers.l1_l2`). */
+  l1?: number;
+  l2?: number;
+  /** batch_normalization: moving-average momentum (Default: 0.99) and epsilon (Default: 0.001), as Keras. */
+  momentum?: number;
+  epsilon?: number;
+}
+
+export interface OptimizerSpec {
+  name: OptimizerName;
+  /** (Default: 0.001 for adam and rmsprop, as Keras; 0.01 for sgd) */
+  learningRate?: number;
+  /** sgd only. (Default: 0) */
+  momentum?: number;
+}
+
+/** Keras `EarlyStopping` (networks; gradient boosting watches val_loss per round, as scikit-learn's n_iter_no_change): stop when `monitor` has not improved by `minDelta` for `patience` epochs. */
+export interface EarlyStoppingSpec {
+  monitor: Monitor;
+  patience: number;
+  minDelta: number;
+  /** Put back the weights of the best epoch at the end. */
+  restoreBestWeights: boolean;
+}
+
+/**
+ * Tree options, with scikit-learn's names (DecisionTreeClassifier, RandomForestClassifier,
+ * HistGradientBoostingClassifier). Every kind trains on the histogram learner in src/ml/trees/hist.
+ * Defaults per kind are in each family's spec.ts.
+ */
+export interface TreeSpec {
+  /** Deepest level a node may sit at (root = 0). Absent: no limit (gradient boosting's default). */
+  maxDepth?: number;
+  /** A node with fewer rows is a leaf. (Default: 5 for trees and forests, 2 for boosting) */
+  minSamplesSplit: number;
+  /** Fewest training rows a leaf may hold. (Default: 1; gradient boosting 20) */
+  minSamplesLeaf: number;
+  /** Random forest: trees; gradient boosting: boosting rounds. (Default: 50 forest, 100 boosting) */
+  nEstimators: number;
+  /** Fraction of the model inputs considered at each split, drawn per split. (Default: 0.7 forest, 1 otherwise) */
+  maxFeatures: number;
+  /** Leaves per tree, grown best-first. Absent: no limit. (Default: 31 for gradient boosting) */
+  maxLeafNodes?: number;
+  /** Gradient boosting: shrinkage of each tree's leaf values. (Default: 0.1) */
+  learningRate?: number;
+  /** Gradient boosting: L2 penalty λ on leaf values, value = −G / (H + λ). (Default: 0) */
+  l2Regularization?: number;
+  /** Gradient boosting: fraction of the training rows each round sees, drawn per round. (Default: 1) */
+  subsample?: number;
+  /** Buckets per input (plus one for missing values), from quantiles of the training rows. (Default: 255) */
+  maxBins: number;
+}
+
+export interface TrainingSpec {
+  /** (Default: 'neural_network') */
+  model: ModelKind;
+  /** Binary, multiclass or regression. Networks: implied by the loss. Trees: inferred from the target when absent. */
+  task?: Task;
+  layers: LayerSpec[];
+  /** Networks only (required there). */
+  loss?: Loss;
+  optimizer: OptimizerSpec;
+  metrics: MetricName[];
+  /** (Default: 10; trees and forests: 1; gradient boosting: tree.nEstimators, one per round) */
+  epochs: number;
+  /** (Default: 32) */
+  batchSize: number;
+  /** Fraction of the training rows used for validation, from their end. (Default: 0) */
+  validationSplit: number;
+  /** Fraction of all rows held out for the test metrics. (Default: 0.2) */
+  testFraction: number;
+  /** Seeds the split, the shuffling, the weight initialisers and the forest. (Default: 42) */
+  seed: number;
+  /** Default pipeline only: standardise numeric features. (Default: true for networks, false for trees) */
+  standardize: boolean;
+  /** Split each class in the same proportions (classification only). (Default: false) */
+  stratify: boolean;
+  tree?: TreeSpec;
+  earlyStopping?: EarlyStoppingSpec;
+  /** Per-class loss weights (networks, classification), as Keras `class_weight`. */
+  classWeights?: { label: string; weight: number }[];
+  /** Weight classes by n / (classes · count), as scikit-learn's `class_weight='balanced'`. */
+  balanceClasses?: boolean;
+  preprocessing: PreprocessingSpec;
+}
+
+export const LOSS_TASK: Record<Loss, Task> = {
+  binary_crossentropy: 'binary',
+  categorical_crossentropy: 'multiclass',
+  sparse_categorical_crossentropy: 'multiclass',
+  mean_squared_error: 'regression',
+  mean_absolute_error: 'regression',
+  huber: 'regression',
+};
+
+export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 0.001, rmsprop: 0.001, sgd: 0.01 };
+
+/** Limits that keep one run from taking a worker for hours. */
+export const LIMITS = { maxEpochs: 1000, maxBatchSize: 65_536, maxLayers: 50, maxUnits: 4096, maxTrees: 500, maxDepth: 30 };
+
+
+/** A spec as it arrives (GraphQL input or plain object): any field may be absent. */
+export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping'>> & {
+  layers?: LayerSpec[];
+  tree?: Partial<TreeSpec> | null;
+  earlyStopping?: Partial<EarlyStoppingSpec> | null;
+};

@@ -1,0 +1,148 @@
+/**
+ * The model families built on the histogram tree learner (./hist): decision tree, random forest
+ * and gradient-boosted trees differ only in their spec defaults and learner settings, so each
+ * family folder (src/ml/families/decision-tree, …) is one call of {@link treeFamily}.
+ *
+ * Stored artifact: `topology` = the learner's metadata (`format: 'maas-hist-trees/1'`), `weights` =
+ * its node arrays (see ./hist/codec.ts). Versions stored by the earlier ml-cart learner
+ * (./legacy.ts, no `format`) still load.
+ */
+import { AppError, badInput } from '../../lib/errors';
+import { evaluate } from '../evaluate';
+import type { DataShape, EpochResult, FitContext, FitResult, ModelFamily, Scorer } from '../families/model-family';
+import { outputUnits, shapedScorer } from '../families/scorer';
+import type { PreparedData } from '../prepare';
+import type { FittedPipeline } from '../preprocess/types';
+import type { TrainingSpec, TreeSpec } from '../spec-types';
+import { decodeHistModel, encodeHistModel, fitHist, scoreHist, type HistModel, type HistParams } from './hist';
+import { isLegacyTrees, scoreLegacyTrees } from './legacy';
+import { normalizeTreeSpec, type TreeKind } from './tree-spec';
+
+/**
+ * Bound on rows · inputs · trees (· classes, for multiclass boosting) per run, refused by
+ * `startTrainingRun` before anything is queued. The learner's cost is about linear in it: full
+ * Adult (32,561 rows × 105 inputs × 100 rounds = 3.4e8) fits in a few seconds here, so 2e10 is
+ * a few minutes of one core.
+ */
+export const MAX_TREE_WORK = 2e10;
+
+/** Small, fast settings for {@link ModelFamily.exampleSpec}. */
+const EXAMPLE_TREES: Record<TreeKind, Partial<TreeSpec>> = {
+  decision_tree: { maxDepth: 4 },
+  random_forest: { nEstimators: 8, maxDepth: 5 },
+  gradient_boosting: { nEstimators: 10, maxLeafNodes: 8, minSamplesLeaf: 5 },
+};
+
+/** The learner's task and class count for a target. */
+const taskOf = (pipeline: FittedPipeline) => {
+  const { task, classes } = pipeline.target;
+  return { task, ...(task === 'regression' ? {} : { classCount: classes!.length }) };
+};
+
+/** @throws AppError BAD_USER_INPUT when the run's size passes {@link MAX_TREE_WORK}. */
+function checkTreeCost(kind: TreeKind, spec: TrainingSpec, shape: DataShape): void {
+  const inputs = shape.inputs ?? shape.featureColumns;
+  const trees = spec.tree!.nEstimators * (kind === 'gradient_boosting' && (shape.outputs ?? 1) > 2 ? shape.outputs! : 1);
+  const work = shape.rows * inputs * trees;
+  if (work > MAX_TREE_WORK) {
+    throw badInput(
+      `${kind.toUpperCase()} on ${shape.rows} rows × ${inputs} inputs × ${trees} tree(s) is too large: rows · inputs · trees must stay under ${MAX_TREE_WORK.toExponential(0)}, got ${work.toExponential(1)}; use fewer trees (spec.tree.nEstimators), fewer feature columns or fewer rows`,
+      { limit: MAX_TREE_WORK, work },
+    );
+  }
+}
+
+function histScorer(model: HistModel, pipeline: FittedPipeline): Scorer {
+  return shapedScorer([model.inputs], [outputUnits(pipeline.target)], (x, rows) => scoreHist(model, x, rows));
+}
+
+function params(kind: TreeKind, data: PreparedData, spec: TrainingSpec): HistParams {
+  const t = spec.tree!;
+  const es = kind === 'gradient_boosting' && spec.earlyStopping && data.validation.rows > 0 ? spec.earlyStopping : undefined;
+  return {
+    kind,
+    ...taskOf(data.pipeline),
+    maxDepth: t.maxDepth,
+    maxLeafNodes: t.maxLeafNodes,
+    minSamplesLeaf: t.minSamplesLeaf,
+    minSamplesSplit: t.minSamplesSplit,
+    nEstimators: t.nEstimators,
+    learningRate: t.learningRate ?? 0.1,
+    l2Regularization: t.l2Regularization ?? 0,
+    subsample: t.subsample ?? 1,
+    maxFeatures: t.maxFeatures,
+    maxBins: t.maxBins,
+    seed: spec.seed,
+    ...(es ? { earlyStopping: { validation: data.validation, nIterNoChange: Math.max(1, es.patience), tol: es.minDelta } } : {}),
+  };
+}
+
+async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, { onEpoch, signal }: FitContext): Promise<FitResult> {
+  const started = performance.now();
+  const epochs: EpochResult[] = [];
+  const boosting = kind === 'gradient_boosting';
+  const model = fitHist(data.train.x, data.train.y, data.train.rows, data.inputNames.length, params(kind, data, spec), {
+    onRound: (p) => {
+      if (boosting) {
+        const e: EpochResult = { epoch: p.round, loss: p.loss, elapsedMs: p.elapsedMs, ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),
+          ...(p.valLoss !== undefined ? { valLoss: p.valLoss } : {}), ...(p.valAccuracy !== undefined ? { valAccuracy: p.valAccuracy } : {}) };
+        epochs.push(e);
+        void onEpoch(e).catch(() => undefined); // the learner never yields: stopping goes through `signal`
+      }
+      return signal?.aborted ? 'stop' : undefined;
+    },
+  });
+  const scorer = histScorer(model, data.pipeline);
+  if (!boosting) {
+    // Trees and forests train in one pass, reported as one epoch with the training-split loss and accuracy.
+    const { task, classes } = data.pipeline.target;
+    const fit = evaluate(task, scorer.score(data.train.x, data.train.rows), data.train.y, data.train.rows, classes);
+    const e: EpochResult = { epoch: 1, loss: fit.logLoss ?? fit.mse ?? 0, accuracy: fit.accuracy, elapsedMs: performance.now() - started };
+    epochs.push(e);
+    await onEpoch(e);
+  }
+  const stoppedEarly = boosting && model.bestRound !== undefined && model.rounds < spec.tree!.nEstimators;
+  return {
+    artifact: encodeHistModel(model),
+    scorer,
+    epochs,
+    importances: model.gainImportances,
+    ...(boosting && spec.earlyStopping && model.bestRound !== undefined ? { bestEpoch: model.bestRound, stoppedEarly } : {}),
+  };
+}
+
+async function loadTrees(family: ModelFamily, stored: { framework: string; topology: unknown; weights: Uint8Array }, pipeline: FittedPipeline): Promise<Scorer> {
+  if (isLegacyTrees(stored.topology)) {
+    const legacy = stored.topology;
+    return shapedScorer([legacy.inputs], [outputUnits(pipeline.target)], (x, rows) => scoreLegacyTrees(legacy, x, rows));
+  }
+  try {
+    return histScorer(decodeHistModel(stored.topology, stored.weights), pipeline);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw badInput(`The stored ${family.kind.toUpperCase()} artifact cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A family on the histogram learner.
+ * @param readsFrameworks earlier frameworks of the same kind whose versions it loads.
+ */
+export function treeFamily(kind: TreeKind, framework: string, description: string, readsFrameworks: readonly string[] = []): ModelFamily {
+  const family: ModelFamily = {
+    kind,
+    framework,
+    readsFrameworks,
+    inputFormats: ['tabular'],
+    description,
+    defaults: { standardize: false },
+    scalesTarget: false,
+    supports: { explain: true, batchPredict: true, importances: true },
+    exampleSpec: (task) => ({ model: kind, task, tree: EXAMPLE_TREES[kind] }),
+    normalize: (input, spec) => normalizeTreeSpec(kind, input, spec),
+    checkData: (spec, shape) => checkTreeCost(kind, spec, shape),
+    fit: (data, spec, context) => fitTrees(kind, data, spec, context),
+    load: (stored, pipeline) => loadTrees(family, stored, pipeline),
+  };
+  return family;
+}

@@ -1,0 +1,112 @@
+/**
+ * The model-family contract (as scikit-learn's check_estimator): every family in the registry,
+ * for every task it trains, must
+ * - refuse a bad spec with a coded error (BAD_USER_INPUT), fields of other families included;
+ * - fit, then give the same outputs from its stored artifact as from the in-memory model;
+ * - leave no tensor behind;
+ * - stop a fit when its signal is aborted;
+ * - refuse inputs of the wrong shape with a coded error.
+ * A new family registered in src/ml/families/registry.ts is checked here with no new test code.
+ */
+import { AppError } from '../../src/lib/errors';
+import { parseCsv } from '../../src/ml/data/csv';
+import type { ModelFamily, StopSignal } from '../../src/ml/families/model-family';
+import { FAMILIES } from '../../src/ml/families/registry';
+import { prepareData, type PreparedData } from '../../src/ml/prepare';
+import { rng } from '../../src/ml/random';
+import { normalizeSpec, type Task } from '../../src/ml/spec';
+import { initBackend, tf } from '../../src/ml/tf';
+
+/** 240 rows: two informative inputs, one noise input; a binary, a 3-class and a numeric target. */
+function table() {
+  const r = rng(11);
+  const lines = ['a,b,noise,bin,multi,value'];
+  for (let i = 0; i < 240; i++) {
+    const [a, b, n] = [r(), r(), r()];
+    lines.push(`${a},${b},${n},${a + b > 1 ? 'yes' : 'no'},${a > 0.66 ? 'hi' : a > 0.33 ? 'mid' : 'lo'},${3 * a - b + 0.1 * n}`);
+  }
+  return parseCsv(lines.join('\n'));
+}
+
+const TARGET: Record<Task, string> = { binary: 'bin', multiclass: 'multi', regression: 'value' };
+const OUTPUTS: Record<Task, number> = { binary: 1, multiclass: 3, regression: 1 };
+const TASKS: Task[] = ['binary', 'multiclass', 'regression'];
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof AppError ? err.code : `not an AppError: ${(err as Error).message}`;
+  }
+  return 'no error';
+};
+
+function prepared(family: ModelFamily, task: Task, extra: object = {}): { data: PreparedData; spec: ReturnType<typeof normalizeSpec> } {
+  const spec = normalizeSpec({ ...family.exampleSpec(task, OUTPUTS[task]), seed: 3, ...extra });
+  return { data: prepareData(table(), { target: TARGET[task], features: ['a', 'b', 'noise'] }, spec), spec };
+}
+
+const never: StopSignal = { aborted: false };
+
+beforeAll(() => initBackend());
+
+describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_kind, family: ModelFamily) => {
+  it('refuses bad specs with BAD_USER_INPUT, fields of other families included', () => {
+    const example = family.exampleSpec('binary', 1);
+    expect(codeOf(() => normalizeSpec(example))).toBe('no error');
+    expect(codeOf(() => normalizeSpec({ ...example, seed: -1 }))).toBe('BAD_USER_INPUT');
+    // Each family takes either layers or tree options: the other one is refused, not ignored.
+    const foreign = example.layers?.length ? { tree: { maxDepth: 3 } } : { layers: [{ type: 'dense' as const, units: 1 }] };
+    expect(codeOf(() => normalizeSpec({ ...example, ...foreign }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => family.checkData(normalizeSpec(example), { inputs: 3, outputs: 1, featureColumns: 3, rows: 1e12 }))).toBe('BAD_USER_INPUT');
+  });
+
+  it.each(TASKS)('%s: the stored artifact scores as the fitted model, and no tensor is left', async (task) => {
+    const { data, spec } = prepared(family, task);
+    const before = tf.memory().numTensors;
+    const epochs: number[] = [];
+    const fitted = await family.fit(data, spec, { onEpoch: async (e) => void epochs.push(e.epoch), signal: never });
+    expect(fitted.epochs.map((e) => e.epoch)).toEqual(epochs);
+    expect(epochs.length).toBeGreaterThanOrEqual(1);
+    const live = fitted.scorer.score(data.test.x, data.test.rows);
+    expect(live).toHaveLength(data.test.rows * OUTPUTS[task]);
+    expect(fitted.scorer.inputShape).toEqual([data.inputNames.length]);
+    expect(fitted.scorer.outputShape).toEqual([OUTPUTS[task]]);
+    // Through storage: topology as JSON, weights as a copy of the bytes.
+    const stored = { framework: family.framework, topology: JSON.parse(JSON.stringify(fitted.artifact.topology)), weights: new Uint8Array(fitted.artifact.weights) };
+    const loaded = await family.load(stored, data.pipeline);
+    const again = loaded.score(data.test.x, data.test.rows);
+    Array.from(again).forEach((v, i) => expect(v).toBeCloseTo(live[i], 6));
+    if (task !== 'regression') Array.from(live).forEach((p) => expect(p).toBeGreaterThanOrEqual(0));
+    if (task === 'multiclass') {
+      for (let i = 0; i < data.test.rows; i++) expect(live[i * 3] + live[i * 3 + 1] + live[i * 3 + 2]).toBeCloseTo(1, 5);
+    }
+    fitted.scorer.dispose();
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops a fit when its signal is aborted, returning a usable model', async () => {
+    const { data, spec } = prepared(family, 'binary');
+    const full = await family.fit(data, spec, { onEpoch: async () => undefined, signal: never });
+    const aborted = await family.fit(data, spec, { onEpoch: async () => undefined, signal: { aborted: true } });
+    expect(aborted.epochs.length).toBeLessThanOrEqual(1);
+    const size = (f: typeof full) => JSON.stringify(f.artifact.topology).length + f.artifact.weights.length;
+    expect(size(aborted)).toBeLessThanOrEqual(size(full));
+    // Less was trained: fewer epochs (networks, boosting rounds) or fewer trees (forests).
+    if (full.epochs.length > 1 || (spec.tree?.nEstimators ?? 1) > 1) expect(aborted.epochs.length < full.epochs.length || size(aborted) < size(full)).toBe(true);
+    expect(aborted.scorer.score(data.test.x, data.test.rows)).toHaveLength(data.test.rows);
+    full.scorer.dispose();
+    aborted.scorer.dispose();
+  });
+
+  it('refuses inputs of the wrong shape with BAD_USER_INPUT', async () => {
+    const { data, spec } = prepared(family, 'binary');
+    const fitted = await family.fit(data, spec, { onEpoch: async () => undefined });
+    const width = data.inputNames.length;
+    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * width + 1), 2))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * width), 3))).toBe('BAD_USER_INPUT');
+    expect(fitted.scorer.score(new Float32Array(0), 0)).toHaveLength(0);
+    fitted.scorer.dispose();
+  });
+});

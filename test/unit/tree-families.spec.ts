@@ -1,0 +1,92 @@
+/**
+ * The tree families on the histogram learner: what the family contract does not cover — spec
+ * rules per kind, importances, the cost bound, early stopping and per-round progress.
+ */
+import { AppError } from '../../src/lib/errors';
+import { parseCsv } from '../../src/ml/data/csv';
+import { familyOf } from '../../src/ml/families/registry';
+import { trainFromTable } from '../../src/ml/pipeline';
+import { prepareData } from '../../src/ml/prepare';
+import { rng } from '../../src/ml/random';
+import { normalizeSpec } from '../../src/ml/spec';
+import { MAX_TREE_WORK } from '../../src/ml/trees/tree-family';
+
+function data(rows = 300) {
+  const r = rng(5);
+  const lines = ['a,b,noise,cls,val'];
+  for (let i = 0; i < rows; i++) {
+    const [a, b, n] = [r(), r(), r()];
+    lines.push(`${a},${b},${n},${a + b > 1 ? (a > 0.7 ? 'hi' : 'mid') : 'lo'},${3 * a - b}`);
+  }
+  return parseCsv(lines.join('\n'));
+}
+
+const message = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return `${(err as AppError).code}: ${(err as Error).message}`;
+  }
+  return 'no error';
+};
+
+it.each(['decision_tree', 'random_forest', 'gradient_boosting'] as const)('%s: multiclass probabilities, importances favour the informative inputs', async (model) => {
+  const spec = normalizeSpec({ model, tree: { maxDepth: 5, nEstimators: model === 'decision_tree' ? 1 : 20 }, seed: 1 });
+  const trained = await trainFromTable(data(), { target: 'cls', features: ['a', 'b', 'noise'] }, spec, async () => undefined);
+  expect(trained.metrics.task).toBe('multiclass');
+  expect(trained.metrics.accuracy).toBeGreaterThan(0.8);
+  const imp = trained.featureImportances!.map((f) => f.importance);
+  expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  expect(imp[2]).toBeLessThan(Math.min(imp[0], imp[1]));
+});
+
+it('regression trees fit a linear target (R² > 0.9 for boosting)', async () => {
+  const spec = normalizeSpec({ model: 'gradient_boosting', task: 'regression', tree: { nEstimators: 100 } });
+  const trained = await trainFromTable(data(600), { target: 'val', features: ['a', 'b'] }, spec, async () => undefined);
+  expect(trained.metrics.r2).toBeGreaterThan(0.9);
+  expect(trained.epochs).toHaveLength(100); // one progress event per boosting round
+});
+
+it('boosting stops early on the validation loss and keeps the best round', async () => {
+  const spec = normalizeSpec({
+    model: 'gradient_boosting',
+    validationSplit: 0.25,
+    tree: { nEstimators: 400, learningRate: 0.5, maxLeafNodes: 31, minSamplesLeaf: 1 },
+    earlyStopping: { monitor: 'val_loss', patience: 5 },
+  });
+  const trained = await trainFromTable(data(), { target: 'cls', features: ['a', 'b', 'noise'] }, spec, async () => undefined);
+  expect(trained.stoppedEarly).toBe(true);
+  expect(trained.epochs.length).toBeLessThan(400);
+  expect(trained.epochs.every((e) => e.valLoss !== undefined)).toBe(true);
+  const best = Math.min(...trained.epochs.map((e) => e.valLoss!));
+  expect(trained.epochs[trained.bestEpoch! - 1].valLoss).toBe(best);
+});
+
+it('refuses options of another kind, and monitors boosting cannot use', () => {
+  expect(message(() => normalizeSpec({ model: 'random_forest', tree: { learningRate: 0.1 } }))).toBe('BAD_USER_INPUT: spec.tree.learningRate is for GRADIENT_BOOSTING; RANDOM_FOREST does not take it');
+  expect(message(() => normalizeSpec({ model: 'decision_tree', tree: { nEstimators: 10 } }))).toMatch(/^BAD_USER_INPUT: spec.tree.nEstimators is for RANDOM_FOREST and GRADIENT_BOOSTING/);
+  expect(message(() => normalizeSpec({ model: 'gradient_boosting', validationSplit: 0.2, earlyStopping: { monitor: 'val_accuracy' } }))).toMatch(/^BAD_USER_INPUT: spec.earlyStopping.monitor/);
+  expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { maxBins: 256 } }))).toBe('BAD_USER_INPUT: spec.tree.maxBins must be an integer in [2, 255], got 256');
+  expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { subsample: 0 } }))).toBe('BAD_USER_INPUT: spec.tree.subsample must be a number in [0.01, 1], got 0');
+});
+
+it('bounds a run by rows · inputs · trees, naming the sizes', () => {
+  const spec = normalizeSpec({ model: 'random_forest', tree: { nEstimators: 500 } });
+  const family = familyOf('random_forest');
+  expect(() => family.checkData(spec, { inputs: 100, outputs: 1, featureColumns: 10, rows: 1000 })).not.toThrow();
+  expect(message(() => family.checkData(spec, { inputs: 1000, outputs: 1, featureColumns: 10, rows: 1_000_000 }))).toBe(
+    `BAD_USER_INPUT: RANDOM_FOREST on 1000000 rows × 1000 inputs × 500 tree(s) is too large: rows · inputs · trees must stay under ${MAX_TREE_WORK.toExponential(0)}, got 5.0e+11; use fewer trees (spec.tree.nEstimators), fewer feature columns or fewer rows`,
+  );
+  // Multiclass boosting grows one tree per class and round.
+  const gbt = normalizeSpec({ model: 'gradient_boosting', tree: { nEstimators: 1000 } });
+  expect(message(() => familyOf('gradient_boosting').checkData(gbt, { inputs: 100, outputs: 10, featureColumns: 10, rows: 50_000 }))).toMatch(/× 10000 tree\(s\) is too large/);
+});
+
+it('a prepared matrix trains without row objects: missing values reach the learner as NaN when not imputed', async () => {
+  const csv = ['x,y', ...Array.from({ length: 200 }, (_, i) => (i % 2 ? ',1' : `${i},0`))].join('\n');
+  const spec = normalizeSpec({ model: 'decision_tree', tree: { maxDepth: 2 }, preprocessing: { steps: [] } });
+  const d = prepareData(parseCsv(csv), { target: 'y' }, spec);
+  expect(Array.from(d.train.x).some(Number.isNaN)).toBe(true);
+  const trained = await trainFromTable(parseCsv(csv), { target: 'y' }, spec, async () => undefined);
+  expect(trained.metrics.accuracy).toBe(1); // "missing" itself predicts the class: learned default direction
+});
