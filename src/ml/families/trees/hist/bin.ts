@@ -63,6 +63,19 @@ export function binEdges(sorted: Float64Array, maxBins: number): Float64Array {
   return Float64Array.from(edges);
 }
 
+/**
+ * The distinct values, sorted, when there are at most maxBins of them (one-hot and small integer
+ * inputs: no need to sort every row); else undefined.
+ */
+function fewDistinct(values: Float64Array, maxBins: number): Float64Array | undefined {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    seen.add(values[i]);
+    if (seen.size > maxBins) return undefined;
+  }
+  return Float64Array.from(seen).sort();
+}
+
 /** Index of the bin of `v` (not NaN): the first b with v <= upper[b], else upper.length. */
 export function binOf(upper: Float64Array, v: number): number {
   let lo = 0;
@@ -98,7 +111,7 @@ export function binData(x: Float32Array, rows: number, inputs: number, maxBins: 
       const v = x[(sample ? sample[s] : s) * inputs + j];
       if (v === v) values[m++] = v;
     }
-    const edges = binEdges(values.subarray(0, m).sort(), maxBins);
+    const edges = binEdges(fewDistinct(values.subarray(0, m), maxBins) ?? values.subarray(0, m).sort(), maxBins);
     upper.push(edges);
     const missingBin = edges.length + 1;
     nonMissing[j] = missingBin;

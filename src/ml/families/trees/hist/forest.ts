@@ -41,10 +41,11 @@ export function fitForest(d: BinnedData, y: Float32Array, p: HistParams, opts: F
     rows,
   );
   const labels = classify ? Uint16Array.from(y) : undefined;
-  const g = classify ? undefined : Float64Array.from(y, (v) => -v);
-  const h = classify ? undefined : new Float64Array(rows).fill(1);
+  // Bootstrap multiplicity per row, as sample weights (scikit-learn's forests do the same).
+  const w = new Float64Array(rows).fill(1);
+  const g = classify ? undefined : new Float64Array(rows);
+  const h = classify ? undefined : new Float64Array(rows);
   const bootstrap = p.kind === 'random_forest';
-  const counts = new Int32Array(rows);
   const idx = new Int32Array(rows);
   // Sum of the trees' outputs per training row [rows, k], for the progress loss.
   const sum = new Float64Array(rows * k);
@@ -52,12 +53,19 @@ export function fitForest(d: BinnedData, y: Float32Array, p: HistParams, opts: F
   const total = bootstrap ? p.nEstimators : 1;
   for (let t = 0; t < total; t++) {
     if (bootstrap) {
-      counts.fill(0);
-      for (let i = 0; i < rows; i++) counts[Math.floor(random() * rows)]++;
-      let n = 0;
-      for (let r = 0; r < rows; r++) for (let c = counts[r]; c > 0; c--) idx[n++] = r;
-    } else for (let r = 0; r < rows; r++) idx[r] = r;
-    const grown = grower.grow({ idx, g, h, y: labels }, rows);
+      w.fill(0);
+      for (let i = 0; i < rows; i++) w[Math.floor(random() * rows)]++;
+    }
+    let n = 0;
+    for (let r = 0; r < rows; r++) if (w[r] > 0) idx[n++] = r;
+    if (g && h) {
+      // Regression: g = −y·w and h = w make −G/H the weighted leaf mean.
+      for (let r = 0; r < rows; r++) {
+        g[r] = -y[r] * w[r];
+        h[r] = w[r];
+      }
+    }
+    const grown = grower.grow({ idx, g, h, y: labels, w, unique: true }, n);
     trees.push(grown.tree);
     const value = grown.tree.value;
     for (let r = 0; r < rows; r++) {

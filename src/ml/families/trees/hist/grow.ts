@@ -8,8 +8,8 @@
  * With few inputs per split (random forests) only the drawn inputs are built, from the node's rows.
  */
 import type { BinnedData } from './bin';
-import { addClassFeature, addGradFeature, buildClassHistogram, buildGradHistogram, clearFeature, GRAD_STRIDE, HistogramPool, subtractHistogram } from './histogram';
-import { emptyCandidate, MIN_GAIN, scanClass, scanGrad, type GradRule, type SplitCandidate } from './split';
+import { buildClassHistogram, buildGradHistogram, GRAD_STRIDE, HistogramPool, isConstantIn, sparseClassFeature, subtractHistogram, touchClassFeature, touchGradFeature } from './histogram';
+import { emptyCandidate, MIN_GAIN, occupiedBins, scanClass, scanGrad, type GradRule, type SplitCandidate } from './split';
 import { TreeBuilder, type HistTree } from './tree';
 
 export interface GrowSettings {
@@ -31,13 +31,15 @@ export interface GrowSettings {
 }
 
 export interface GrowRows {
-  /** Rows of this tree (repeats allowed: bootstrap), ascending; partitioned in place by node. */
+  /** Rows of this tree, ascending, each once; partitioned in place by node. */
   idx: Int32Array;
   /** Grad mode: per training row (indexed by row number). */
   g?: Float64Array;
   h?: Float64Array;
   /** Class mode: class index per training row. */
   y?: Uint16Array;
+  /** Class mode: weight per training row (bootstrap multiplicity; 1 without). Grad mode: fold it into g and h. */
+  w?: Float64Array;
   /** Grad mode: no row repeats, so histograms may read inputs' sparse rows (see buildGradHistogram). */
   unique?: boolean;
 }
@@ -58,7 +60,13 @@ interface Pending {
   total: Float64Array;
   hist?: Float64Array;
   best: SplitCandidate;
+  /** Inputs known to be constant here (found constant in an ancestor), skipped without a look (scikit-learn). */
+  constants: Int32Array;
+  /** constants plus those found constant in this node, handed to the children. */
+  childConstants?: Int32Array;
 }
+
+const NONE = new Int32Array(0);
 
 /**
  * Shared scratch for growing many trees on the same binned data (buffers are reused).
@@ -71,9 +79,14 @@ export class Grower {
   private readonly scratchHist: Float64Array;
   private readonly gOrd: Float64Array;
   private readonly hOrd: Float64Array;
+  private readonly yOrd: Uint16Array;
   private readonly partition: Int32Array;
   private readonly features: Int32Array;
   private readonly classScratch: Float64Array;
+  private readonly occ = new Int32Array(256);
+  private readonly mark = new Int32Array(256);
+  private stamp = 0;
+  private readonly isConstant: Uint8Array;
   private readonly subtraction: boolean;
   private readonly rule: GradRule;
   /** Per training row: the node holding it while a tree grows (-1: not in the tree), for sparse histograms. */
@@ -92,13 +105,16 @@ export class Grower {
     this.scratchHist = new Float64Array(d.totalBins * this.stride);
     this.gOrd = new Float64Array(maxRows);
     this.hOrd = new Float64Array(maxRows);
+    this.yOrd = new Uint16Array(s.mode === 'class' ? maxRows : 0);
     this.partition = new Int32Array(maxRows);
     this.features = new Int32Array(d.inputs);
     this.classScratch = new Float64Array(this.stride);
+    this.isConstant = new Uint8Array(d.inputs);
     // Building only the drawn inputs costs rows·m per node; subtraction costs about rows·inputs/2.
     this.subtraction = s.featuresPerSplit * 2 > d.inputs;
     this.rule = { minLeaf: s.minSamplesLeaf, minHessian: s.minHessian, lambda: s.lambda };
-    this.rowNode = new Int32Array(s.mode === 'grad' && this.subtraction ? d.rows : 0);
+    // Sparse reads pay off for full gradient histograms and for class counts of drawn inputs.
+    this.rowNode = new Int32Array((s.mode === 'grad') === this.subtraction ? d.rows : 0);
   }
 
   /** Grows a tree on `rows.idx[0..n)`. */
@@ -113,7 +129,7 @@ export class Grower {
       this.rowNode.fill(-1);
       for (let i = 0; i < n; i++) this.rowNode[rows.idx[i]] = 0;
     }
-    const root: Pending = { id: b.add(this.leafValue(total)), depth: 0, start: 0, end: n, total, best: emptyCandidate(this.stride) };
+    const root: Pending = { id: b.add(this.leafValue(total)), depth: 0, start: 0, end: n, total, best: emptyCandidate(this.stride), constants: NONE };
     if (this.canSplit(root)) {
       if (this.subtraction) {
         root.hist = this.pool.take();
@@ -134,8 +150,8 @@ export class Grower {
       const mid = this.partitionRows(rows.idx, node.start, node.end, feature, bin, missingLeft);
       const upper = this.d.upper[feature];
       const threshold = bin < upper.length ? upper[bin] : Infinity;
-      const left: Pending = { id: b.add(this.leafValue(node.best.left)), depth: node.depth + 1, start: node.start, end: mid, total: node.best.left, best: emptyCandidate(this.stride) };
-      const right: Pending = { id: b.add(this.leafValue(node.best.right)), depth: node.depth + 1, start: mid, end: node.end, total: node.best.right, best: emptyCandidate(this.stride) };
+      const left: Pending = { id: b.add(this.leafValue(node.best.left)), depth: node.depth + 1, start: node.start, end: mid, total: node.best.left, best: emptyCandidate(this.stride), constants: node.childConstants ?? NONE };
+      const right: Pending = { id: b.add(this.leafValue(node.best.right)), depth: node.depth + 1, start: mid, end: node.end, total: node.best.right, best: emptyCandidate(this.stride), constants: node.childConstants ?? NONE };
       b.split(node.id, feature, bin, threshold, missingLeft, left.id, right.id);
       if (this.sparse) {
         for (let i = left.start; i < left.end; i++) this.rowNode[rows.idx[i]] = left.id;
@@ -210,7 +226,8 @@ export class Grower {
       total[2] = n;
     } else {
       const y = rows.y!;
-      for (let i = 0; i < n; i++) total[y[idx[i]]] += 1;
+      const w = rows.w!;
+      for (let i = 0; i < n; i++) total[y[idx[i]]] += w[idx[i]];
     }
     return total;
   }
@@ -232,38 +249,81 @@ export class Grower {
       this.gather(rows, start, end);
       const sparse = this.sparse ? { rowNode: this.rowNode, node: node.id, g: rows.g!, h: rows.h!, total: node.total } : undefined;
       buildGradHistogram(this.d, rows.idx, start, end, this.gOrd, this.hOrd, hist, sparse);
-    } else buildClassHistogram(this.d, rows.idx, start, end, rows.y!, this.stride, hist);
+    } else buildClassHistogram(this.d, rows.idx, start, end, rows.y!, rows.w!, this.stride, hist);
   }
 
-  /** Evaluates the node's inputs (all, or featuresPerSplit drawn without replacement). */
+  /**
+   * Evaluates the node's inputs: all, or featuresPerSplit drawn without replacement among those
+   * not known to be constant; an input found constant is not counted (scikit-learn's splitter).
+   */
   private findBest(node: Pending, rows: GrowRows): void {
-    const { d, s } = this;
+    const { d, s, stride, occ } = this;
     const best = node.best;
     best.gain = MIN_GAIN;
     best.feature = -1;
-    const all = s.featuresPerSplit >= d.inputs;
+    const grad = s.mode === 'grad';
     const direct = !node.hist;
-    if (direct && s.mode === 'grad') this.gather(rows, node.start, node.end);
+    if (direct && grad) this.gather(rows, node.start, node.end);
+    if (direct && !grad) {
+      const { idx, y, w } = rows;
+      for (let i = node.start; i < node.end; i++) {
+        this.yOrd[i - node.start] = y![idx[i]];
+        this.gOrd[i - node.start] = w![idx[i]];
+      }
+    }
     const hist = node.hist ?? this.scratchHist;
     const features = this.features;
-    if (!all) for (let j = 0; j < d.inputs; j++) features[j] = j;
+    for (const c of node.constants) this.isConstant[c] = 1;
+    let candidates = 0;
+    for (let j = 0; j < d.inputs; j++) if (!this.isConstant[j]) features[candidates++] = j;
+    for (const c of node.constants) this.isConstant[c] = 0;
+    const all = s.featuresPerSplit >= candidates;
+    const found: number[] = [];
     let counted = 0;
-    for (let t = 0; t < d.inputs && counted < s.featuresPerSplit; t++) {
-      let f = t;
+    for (let t = 0; t < candidates && counted < s.featuresPerSplit; t++) {
+      let f = features[t];
       if (!all) {
-        const j = t + Math.floor(this.random() * (d.inputs - t));
+        const j = t + Math.floor(this.random() * (candidates - t));
         f = features[j];
         features[j] = features[t];
         features[t] = f;
       }
-      if (direct) {
-        clearFeature(d, f, this.stride, hist);
-        if (s.mode === 'grad') addGradFeature(d, f, rows.idx, node.start, node.end, this.gOrd, this.hOrd, hist);
-        else addClassFeature(d, f, rows.idx, node.start, node.end, rows.y!, this.stride, hist);
+      let nOcc: number;
+      const nnz = d.sparseStart[f + 1] - d.sparseStart[f];
+      if (!direct) nOcc = occupiedBins(d, f, hist, stride, grad ? 2 : -1, occ);
+      else if (!grad && this.sparse && nnz > 0 && nnz < node.end - node.start) {
+        sparseClassFeature(d, f, this.rowNode, node.id, rows.y!, rows.w!, stride, node.total, hist);
+        nOcc = occupiedBins(d, f, hist, stride, -1, occ);
+      } else if (isConstantIn(d, f, rows.idx, node.start, node.end)) {
+        found.push(f);
+        continue;
+      } else {
+        if (++this.stamp > 1 << 30) {
+          this.stamp = 1;
+          this.mark.fill(0);
+        }
+        nOcc = grad
+          ? touchGradFeature(d, f, rows.idx, node.start, node.end, this.gOrd, this.hOrd, hist, this.mark, this.stamp, occ)
+          : touchClassFeature(d, f, rows.idx, node.start, node.end, this.yOrd, this.gOrd, stride, hist, this.mark, this.stamp, occ);
       }
-      const varies = s.mode === 'grad' ? scanGrad(d, f, hist, node.total, this.rule, best) : scanClass(d, f, hist, node.total, this.stride, s.minSamplesLeaf, best, this.classScratch);
-      if (varies) counted++;
+      const m = (d.offsets[f] + d.nonMissing[f]) * stride;
+      let missing = 0;
+      if (grad) missing = hist[m + 2];
+      else for (let c = 0; c < stride; c++) missing += hist[m + c];
+      if (nOcc + (missing > 0 ? 1 : 0) <= 1) {
+        found.push(f);
+        continue;
+      }
+      counted++;
+      if (grad) scanGrad(d, f, hist, occ, nOcc, node.total, this.rule, best);
+      else scanClass(d, f, hist, occ, nOcc, node.total, stride, s.minSamplesLeaf, best, this.classScratch);
     }
+    if (found.length > 0) {
+      const merged = new Int32Array(node.constants.length + found.length);
+      merged.set(node.constants);
+      merged.set(found, node.constants.length);
+      node.childConstants = merged;
+    } else node.childConstants = node.constants;
   }
 
   /** Stable in-place partition of idx[start..end) by the split; returns the first right position. */

@@ -69,14 +69,133 @@ export function addGradFeatureSparse(d: BinnedData, f: number, rowNode: Int32Arr
   hist[k + 2] = total[2] - sc;
 }
 
-/** Adds input f's bins of the node's rows to a class-count histogram with K classes (slots zeroed). */
-export function addClassFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, y: Uint16Array, k: number, hist: Float64Array): void {
+/**
+ * Adds input f's bins of the node's rows to a class-count histogram with K classes (slots zeroed).
+ * @param y, w class and weight (bootstrap multiplicity) per training row.
+ */
+export function addClassFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, y: Uint16Array, w: Float64Array, k: number, hist: Float64Array): void {
   const codes = d.codes;
   const col = f * d.rows;
   const base = d.offsets[f] * k;
   for (let i = start; i < end; i++) {
     const r = idx[i];
-    hist[base + codes[col + r] * k + y[r]] += 1;
+    hist[base + codes[col + r] * k + y[r]] += w[r];
+  }
+}
+
+/**
+ * Class-count histogram of input f for the rows marked `node` in rowNode, reading only the rows
+ * off the input's default bin; the default bin gets the node's totals minus the other bins.
+ * Zeroes input f's slots first. Use when the input's sparse rows are fewer than the node's.
+ * @param y, w class and weight per training row.
+ * @param total the node's class totals [K].
+ */
+export function sparseClassFeature(d: BinnedData, f: number, rowNode: Int32Array, node: number, y: Uint16Array, w: Float64Array, k: number, total: Float64Array, hist: Float64Array): void {
+  const codes = d.codes;
+  const col = f * d.rows;
+  const base = d.offsets[f] * k;
+  const slots = d.nonMissing[f] + 1;
+  for (let j = base, e = base + slots * k; j < e; j++) hist[j] = 0;
+  const list = d.sparseRows;
+  for (let i = d.sparseStart[f], end = d.sparseStart[f + 1]; i < end; i++) {
+    const r = list[i];
+    if (rowNode[r] === node) hist[base + codes[col + r] * k + y[r]] += w[r];
+  }
+  const def = base + d.defaultBin[f] * k;
+  for (let c = 0; c < k; c++) {
+    let other = 0;
+    for (let b = 0; b < slots; b++) other += hist[base + b * k + c];
+    hist[def + c] = total[c] - other;
+  }
+}
+
+/**
+ * True when every row of the node has the same bin of input f. A compare-only loop that stops at
+ * the first difference: in deep nodes most one-hot inputs are constant, and this is much cheaper
+ * than building their histogram.
+ */
+export function isConstantIn(d: BinnedData, f: number, idx: Int32Array, start: number, end: number): boolean {
+  const codes = d.codes;
+  const col = f * d.rows;
+  const first = codes[col + idx[start]];
+  for (let i = start + 1; i < end; i++) if (codes[col + idx[i]] !== first) return false;
+  return true;
+}
+
+/**
+ * Small-node path: builds input f's histogram from the node's rows touching only the bins that
+ * occur (zeroed on first touch, found with `mark`/`stamp`), and lists the occupied non-missing
+ * bins, ascending, in `occ`. The missing slot is always zeroed first.
+ * @param g, h ordered gradients (see addGradFeature).
+ * @returns the number of occupied non-missing bins.
+ */
+export function touchGradFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array, hist: Float64Array, mark: Int32Array, stamp: number, occ: Int32Array): number {
+  const codes = d.codes;
+  const col = f * d.rows;
+  const base = d.offsets[f] * GRAD_STRIDE;
+  const missing = d.nonMissing[f];
+  const m = base + missing * GRAD_STRIDE;
+  hist[m] = hist[m + 1] = hist[m + 2] = 0;
+  mark[missing] = stamp;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const b = codes[col + idx[i]];
+    const k = base + b * GRAD_STRIDE;
+    if (mark[b] !== stamp) {
+      mark[b] = stamp;
+      occ[n++] = b;
+      hist[k] = hist[k + 1] = hist[k + 2] = 0;
+    }
+    const o = i - start;
+    hist[k] += g[o];
+    hist[k + 1] += h[o];
+    hist[k + 2] += 1;
+  }
+  sortSmall(occ, n);
+  return n;
+}
+
+/**
+ * Class-count version of touchGradFeature.
+ * @param yOrd, wOrd class and weight of each node row in node order: yOrd[i - start] belongs to row idx[i].
+ */
+export function touchClassFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, yOrd: Uint16Array, wOrd: Float64Array, k: number, hist: Float64Array, mark: Int32Array, stamp: number, occ: Int32Array): number {
+  const codes = d.codes;
+  const col = f * d.rows;
+  const base = d.offsets[f] * k;
+  const missing = d.nonMissing[f];
+  for (let j = base + missing * k, e = j + k; j < e; j++) hist[j] = 0;
+  mark[missing] = stamp;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const b = codes[col + idx[i]];
+    const s = base + b * k;
+    if (mark[b] !== stamp) {
+      mark[b] = stamp;
+      occ[n++] = b;
+      for (let j = s; j < s + k; j++) hist[j] = 0;
+    }
+    const o = i - start;
+    hist[s + yOrd[o]] += wOrd[o];
+  }
+  sortSmall(occ, n);
+  return n;
+}
+
+/** Sorts a[0..n) ascending: insertion sort for the few bins of small nodes, else the built-in. */
+function sortSmall(a: Int32Array, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
   }
 }
 
@@ -112,9 +231,9 @@ export function buildGradHistogram(
 }
 
 /** Builds a full class-count histogram (every input) of a node, from rows. */
-export function buildClassHistogram(d: BinnedData, idx: Int32Array, start: number, end: number, y: Uint16Array, k: number, hist: Float64Array): void {
+export function buildClassHistogram(d: BinnedData, idx: Int32Array, start: number, end: number, y: Uint16Array, w: Float64Array, k: number, hist: Float64Array): void {
   hist.fill(0);
-  for (let f = 0; f < d.inputs; f++) addClassFeature(d, f, idx, start, end, y, k, hist);
+  for (let f = 0; f < d.inputs; f++) addClassFeature(d, f, idx, start, end, y, w, k, hist);
 }
 
 /** out = parent - child, slot by slot (out may be parent). */

@@ -45,17 +45,36 @@ export interface GradRule {
 }
 
 /**
- * Scans input f of a gradient histogram; updates `best` when a better split is found.
- * @param total node totals [G, H, rows].
- * @returns false when every row of the node falls in one bin (the input is constant there).
+ * The bins that hold rows of the node, in a histogram: `occ` gets the non-missing ones, ascending.
+ * @param countAt offset of the row count within a slot (gradient: 2), or -1 to sum `stride` class counts.
+ * @returns how many were written.
  */
-export function scanGrad(d: BinnedData, f: number, hist: Float64Array, total: Float64Array, rule: GradRule, best: SplitCandidate): boolean {
+export function occupiedBins(d: BinnedData, f: number, hist: Float64Array, stride: number, countAt: number, occ: Int32Array): number {
   const nb = d.nonMissing[f];
+  const base = d.offsets[f] * stride;
+  let n = 0;
+  for (let b = 0; b < nb; b++) {
+    const k = base + b * stride;
+    let c = 0;
+    if (countAt >= 0) c = hist[k + countAt];
+    else for (let j = 0; j < stride; j++) c += hist[k + j];
+    if (c > 0) occ[n++] = b;
+  }
+  return n;
+}
+
+/**
+ * Scans input f of a gradient histogram over its occupied bins; updates `best` when a better
+ * split is found.
+ * @param occ the non-missing bins holding rows of the node, ascending (nOcc of them).
+ * @param total node totals [G, H, rows].
+ */
+export function scanGrad(d: BinnedData, f: number, hist: Float64Array, occ: Int32Array, nOcc: number, total: Float64Array, rule: GradRule, best: SplitCandidate): void {
   const base = d.offsets[f] * GRAD_STRIDE;
   const G = total[0];
   const H = total[1];
   const C = total[2];
-  const m = base + nb * GRAD_STRIDE;
+  const m = base + d.nonMissing[f] * GRAD_STRIDE;
   const gm = hist[m];
   const hm = hist[m + 1];
   const cm = hist[m + 2];
@@ -64,16 +83,14 @@ export function scanGrad(d: BinnedData, f: number, hist: Float64Array, total: Fl
   let gl = 0;
   let hl = 0;
   let cl = 0;
-  let occupied = cm > 0 ? 1 : 0;
-  for (let b = 0; b < nb; b++) {
+  // The last occupied bin only splits off the missing rows (all present values left).
+  const last = cm > 0 ? nOcc : nOcc - 1;
+  for (let o = 0; o < last; o++) {
+    const b = occ[o];
     const k = base + b * GRAD_STRIDE;
-    const c = hist[k + 2];
-    if (c === 0) continue;
-    occupied++;
     gl += hist[k];
     hl += hist[k + 1];
-    cl += c;
-    if (cl === C) break;
+    cl += hist[k + 2];
     for (let side = 0; side < 2; side++) {
       // side 0: missing right; side 1: missing left (only when the node has missing rows).
       if (side === 1 && cm === 0) break;
@@ -100,19 +117,17 @@ export function scanGrad(d: BinnedData, f: number, hist: Float64Array, total: Fl
       }
     }
   }
-  return occupied > 1;
 }
 
 /**
- * Scans input f of a class-count histogram (K classes); updates `best` when a better split is found.
+ * Scans input f of a class-count histogram (K classes) over its occupied bins; updates `best`
+ * when a better split is found.
  * @param total the node's class counts [K].
  * @param scratch K values, overwritten.
- * @returns false when every row of the node falls in one bin.
  */
-export function scanClass(d: BinnedData, f: number, hist: Float64Array, total: Float64Array, k: number, minLeaf: number, best: SplitCandidate, scratch: Float64Array): boolean {
-  const nb = d.nonMissing[f];
+export function scanClass(d: BinnedData, f: number, hist: Float64Array, occ: Int32Array, nOcc: number, total: Float64Array, k: number, minLeaf: number, best: SplitCandidate, scratch: Float64Array): void {
   const base = d.offsets[f] * k;
-  const m = base + nb * k;
+  const m = base + d.nonMissing[f] * k;
   let n = 0;
   let sq = 0;
   let cm = 0;
@@ -125,18 +140,14 @@ export function scanClass(d: BinnedData, f: number, hist: Float64Array, total: F
   const left = scratch;
   left.fill(0);
   let cl = 0;
-  let occupied = cm > 0 ? 1 : 0;
-  for (let b = 0; b < nb; b++) {
+  const last = cm > 0 ? nOcc : nOcc - 1;
+  for (let o = 0; o < last; o++) {
+    const b = occ[o];
     const s = base + b * k;
-    let c = 0;
     for (let j = 0; j < k; j++) {
       left[j] += hist[s + j];
-      c += hist[s + j];
+      cl += hist[s + j];
     }
-    if (c === 0) continue;
-    occupied++;
-    cl += c;
-    if (cl === n) break;
     for (let side = 0; side < 2; side++) {
       if (side === 1 && cm === 0) break;
       const nL = side ? cl + cm : cl;
@@ -164,5 +175,4 @@ export function scanClass(d: BinnedData, f: number, hist: Float64Array, total: F
       }
     }
   }
-  return occupied > 1;
 }
