@@ -3,7 +3,7 @@
  * all trees, concatenated, as little-endian binary (`weights`). With N nodes in all and leaf
  * width W, `weights` holds, in order:
  *   feature Int32[N] · left Int32[N] · right Int32[N] · threshold Float64[N] · value Float64[N·W] · missingLeft Uint8[N]
- * (17 + 8·W bytes a node). `topology.nodes` lists the node count of each tree.
+ * (21 + 8·W bytes a node). `topology.nodes` lists the node count of each tree.
  */
 import { badInput } from '../../../../lib/errors';
 import { leafWidth, type HistModel } from './model';
@@ -12,7 +12,7 @@ import type { HistTree } from './tree';
 
 export const HIST_FORMAT = 'maas-hist-trees/1';
 
-const bytesPerNode = (width: number) => 17 + 8 * width;
+const bytesPerNode = (width: number) => 21 + 8 * width;
 
 /** Model → { topology (JSON-safe), weights (little-endian node arrays) }. */
 export function encodeHistModel(m: HistModel): { topology: Record<string, unknown>; weights: Buffer } {
