@@ -112,7 +112,8 @@ function cases(): Case[] {
   const cal = california();
   const ir = iris();
   const gbt = (d: TreeDataset) => ({ ...histDefaults('gradient_boosting', d.task, d.inputs, d.classCount), nEstimators: 100 });
-  const rf = (d: TreeDataset) => histDefaults('random_forest', d.task, d.inputs, d.classCount);
+  // Same per-split inputs as scikit-learn's max_features='sqrt' (our regression default is a third).
+  const rf = (d: TreeDataset) => ({ ...histDefaults('random_forest', d.task, d.inputs, d.classCount), maxFeatures: Math.floor(Math.sqrt(d.inputs)) / d.inputs });
   const hgb = (cls: string) => `${cls}(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=20, early_stopping=False, random_state=42)`;
   const forest = (cls: string) => `${cls}(n_estimators=100, max_features='sqrt', n_jobs=1, random_state=42)`;
   return [
@@ -124,7 +125,7 @@ function cases(): Case[] {
   ];
 }
 
-const metric = (d: TreeDataset, r: Result) => (d.task === 'regression' ? `R² ${r.score.toFixed(3)}` : `acc ${r.score.toFixed(4)}${r.auc !== undefined ? ` AUC ${r.auc.toFixed(4)}` : ''}`);
+const metric = (d: TreeDataset, r: Result) => (d.task === 'regression' ? `R² ${r.score.toFixed(4)}` : `acc ${r.score.toFixed(4)}${r.auc !== undefined ? ` AUC ${r.auc.toFixed(4)}` : ''}`);
 
 /**
  * Runs every case with our learner and, when available, scikit-learn.
