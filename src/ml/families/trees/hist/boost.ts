@@ -57,6 +57,8 @@ export function fitBoosting(d: BinnedData, x: Float32Array, y: Float32Array, p: 
   for (let k = 0; k < outputs && val; k++) valRaw.fill(base[k], k * val.rows, (k + 1) * val.rows);
   let bestLoss = val ? lossAndGradients(p.task, valRaw, val.y, val.rows, outputs).loss : Infinity;
   let bestRound = 0;
+  // Importances as of the best round, so truncated rounds do not count.
+  let bestGains = new Float64Array(inputs);
 
   const sampled = Math.max(1, Math.floor(p.subsample * rows));
   const order = p.subsample < 1 ? permutation(rows, random) : undefined;
@@ -86,7 +88,10 @@ export function fitBoosting(d: BinnedData, x: Float32Array, y: Float32Array, p: 
     let stop = false;
     if (val) {
       valStats = lossAndGradients(p.task, valRaw, val.y, val.rows, outputs);
-      if (valStats.loss < bestLoss - es!.tol) [bestLoss, bestRound] = [valStats.loss, round];
+      if (valStats.loss < bestLoss - es!.tol) {
+        [bestLoss, bestRound] = [valStats.loss, round];
+        bestGains = grower.importances.slice();
+      }
       else if (round - bestRound >= es!.nIterNoChange) stop = true;
     }
     const answer = opts.onRound?.({
@@ -110,7 +115,7 @@ export function fitBoosting(d: BinnedData, x: Float32Array, y: Float32Array, p: 
     trees: trees.slice(0, kept * outputs),
     ...(val ? { bestRound } : {}),
     rounds: kept,
-    gainImportances: normalizeImportances(grower.importances),
+    gainImportances: normalizeImportances(val ? bestGains : grower.importances),
   };
 }
 
