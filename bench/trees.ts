@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rocAuc } from '../src/ml/evaluate';
-import { fitHist, histDefaults, scoreHist, type HistParams } from '../src/ml/families/trees/hist';
+import { fitHist, histDefaults, scoreHist, type HistParams } from '../src/ml/trees/hist';
 import { adult, california, iris, type TreeDataset } from './tree-data';
 
 const PYTHON = '/usr/bin/python3';

@@ -1,11 +1,11 @@
 /**
- * Histogram tree learner (src/ml/families/trees/hist): pure, small synthetic data and iris.
+ * Histogram tree learner (src/ml/trees/hist): pure, small synthetic data and iris.
  * Full-data quality (Adult, California) is measured by bench/trees.ts.
  */
 import { AppError } from '../../src/lib/errors';
-import { binData } from '../../src/ml/families/trees/hist/bin';
-import { buildClassHistogram, buildGradHistogram, GRAD_STRIDE, subtractHistogram } from '../../src/ml/families/trees/hist/histogram';
-import { decodeHistModel, encodeHistModel, fitHist, histDefaults, scoreHist, type HistParams, type RoundProgress } from '../../src/ml/families/trees/hist';
+import { binData } from '../../src/ml/trees/hist/bin';
+import { buildClassHistogram, buildGradHistogram, GRAD_STRIDE, subtractHistogram } from '../../src/ml/trees/hist/histogram';
+import { decodeHistModel, encodeHistModel, fitHist, histDefaults, scoreHist, type HistParams, type RoundProgress } from '../../src/ml/trees/hist';
 import { rng } from '../../src/ml/random';
 import { iris } from '../../bench/tree-data';
 

@@ -6,7 +6,6 @@ import { AppError } from '../../src/lib/errors';
 import { parseCsv } from '../../src/ml/data/csv';
 import { familyOf } from '../../src/ml/families/registry';
 import { trainFromTable } from '../../src/ml/pipeline';
-import { prepareData } from '../../src/ml/prepare';
 import { rng } from '../../src/ml/random';
 import { normalizeSpec } from '../../src/ml/spec';
 import { MAX_TREE_WORK } from '../../src/ml/trees/tree-family';
@@ -80,13 +79,4 @@ it('bounds a run by rows · inputs · trees, naming the sizes', () => {
   // Multiclass boosting grows one tree per class and round.
   const gbt = normalizeSpec({ model: 'gradient_boosting', tree: { nEstimators: 1000 } });
   expect(message(() => familyOf('gradient_boosting').checkData(gbt, { inputs: 100, outputs: 10, featureColumns: 10, rows: 50_000 }))).toMatch(/× 10000 tree\(s\) is too large/);
-});
-
-it('a prepared matrix trains without row objects: missing values reach the learner as NaN when not imputed', async () => {
-  const csv = ['x,y', ...Array.from({ length: 200 }, (_, i) => (i % 2 ? ',1' : `${i},0`))].join('\n');
-  const spec = normalizeSpec({ model: 'decision_tree', tree: { maxDepth: 2 }, preprocessing: { steps: [] } });
-  const d = prepareData(parseCsv(csv), { target: 'y' }, spec);
-  expect(Array.from(d.train.x).some(Number.isNaN)).toBe(true);
-  const trained = await trainFromTable(parseCsv(csv), { target: 'y' }, spec, async () => undefined);
-  expect(trained.metrics.accuracy).toBe(1); // "missing" itself predicts the class: learned default direction
 });

@@ -6,7 +6,7 @@
  * `maxFeatures` of the inputs at every split (Breiman 2001); its output is the average of its
  * trees' (predict_proba). Thresholds come from the bins, so a split can only fall on a bin edge.
  */
-import { rng } from '../../../random';
+import { rng } from '../../random';
 import type { BinnedData } from './bin';
 import { featuresPerSplit, Grower, leafOfBinned } from './grow';
 import { normalizeImportances, type HistModel } from './model';

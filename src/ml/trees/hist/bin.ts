@@ -7,7 +7,7 @@
  * no upper edge. NaN goes to the dedicated missing bin, numbered `nonMissing[j]`. A split "bin <= b
  * goes left" is therefore the raw rule `v <= upper[b]`, which is what a stored tree keeps.
  */
-import { permutation, rng } from '../../../random';
+import { permutation, rng } from '../../random';
 import { BIN_SUBSAMPLE } from './params';
 
 export interface BinnedData {

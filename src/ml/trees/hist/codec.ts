@@ -5,7 +5,7 @@
  *   feature Int32[N] · left Int32[N] · right Int32[N] · threshold Float64[N] · value Float64[N·W] · missingLeft Uint8[N]
  * (21 + 8·W bytes a node). `topology.nodes` lists the node count of each tree.
  */
-import { badInput } from '../../../../lib/errors';
+import { badInput } from '../../../lib/errors';
 import { leafWidth, type HistModel } from './model';
 import type { HistKind, HistTask } from './params';
 import type { HistTree } from './tree';

@@ -5,7 +5,7 @@
  * Glossary: a *round* is one boosting iteration (one tree per output: 1, or K for multiclass);
  * for a random forest a round is one tree. *Inputs* are the model-input columns of x.
  */
-import { badInput } from '../../../../lib/errors';
+import { badInput } from '../../../lib/errors';
 
 export type HistTask = 'binary' | 'multiclass' | 'regression';
 export type HistKind = 'decision_tree' | 'random_forest' | 'gradient_boosting';

@@ -7,7 +7,7 @@
  * remembered; training stops once `nIterNoChange` rounds have passed without lowering it by more
  * than `tol`, and the model keeps the rounds up to that best one (`bestRound`).
  */
-import { permutation, rng } from '../../../random';
+import { permutation, rng } from '../../random';
 import type { BinnedData } from './bin';
 import { featuresPerSplit, Grower, leafOfBinned } from './grow';
 import { baseline, lossAndGradients, type LossStats } from './loss';
