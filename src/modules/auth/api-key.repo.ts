@@ -1,4 +1,9 @@
-/** API keys of a tenant (the cross-tenant lookup by prefix for authentication is in AuthService). */
+/**
+ * API keys: the only code that touches the ApiKey table (besides creating a tenant's first key,
+ * TenantRepo). Every method takes the tenant, except the two lookups authentication makes before
+ * it knows the tenant ({@link ApiKeyRepo.findByPrefix}, {@link ApiKeyRepo.findById}).
+ */
+import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Scope } from './actor';
 
@@ -21,5 +26,15 @@ export class ApiKeyRepo {
   async revoke(tx: Tx, tenantId: string, id: string) {
     const { count } = await tx.apiKey.updateMany({ where: { tenantId, id, revokedAt: null }, data: { revokedAt: new Date() } });
     return count === 1;
+  }
+
+  /** The key whose public prefix is `prefix`, any tenant (authentication; the hash is then compared). */
+  findByPrefix(db: Db, prefix: string) {
+    return db.apiKey.findUnique({ where: { prefix } });
+  }
+
+  /** The key with id `id`, any tenant (JWT authentication; the caller checks the token's tenant). */
+  findById(db: Db, id: string) {
+    return db.apiKey.findUnique({ where: { id } });
   }
 }

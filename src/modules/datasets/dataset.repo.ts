@@ -46,6 +46,12 @@ export class DatasetRepo {
     return tx.dataset.findMany({ where: { tenantId }, select: summary, orderBy: { createdAt: 'desc' }, take });
   }
 
+  /** Sum of the sizes of the tenant's datasets, bytes. */
+  async totalBytes(tx: Tx, tenantId: string): Promise<number> {
+    const { _sum } = await tx.dataset.aggregate({ where: { tenantId }, _sum: { sizeBytes: true } });
+    return _sum.sizeBytes ?? 0;
+  }
+
   /** @returns whether a row was deleted. */
   async delete(tx: Tx, tenantId: string, id: string) {
     const { count } = await tx.dataset.deleteMany({ where: { id, tenantId } });

@@ -1,15 +1,14 @@
 /**
- * Training progress events: published by the job handler (any process), delivered by the API
- * process holding the subscriber's websocket. The topic is the run id.
+ * Training progress events: published by the job handler (any process) on
+ * `Topics.trainingProgress(runId)` (src/modules/events.ts), delivered by the API process holding
+ * the subscriber's websocket.
  */
-import type { RunStatusValue } from './training-run.repo';
-
-export const progressTopic = (runId: string) => `training-run:${runId}`;
+import type { FailureCode, RunStatus } from '../status';
 
 export interface ProgressEvent {
   runId: string;
   kind: 'EPOCH' | 'FINAL';
-  status: RunStatusValue;
+  status: RunStatus;
   epoch?: number;
   epochs?: number;
   loss?: number;
@@ -17,6 +16,7 @@ export interface ProgressEvent {
   valLoss?: number | null;
   valAccuracy?: number | null;
   elapsedMs?: number;
+  /** A {@link FailureCode}. */
   failureCode?: string | null;
   failureMessage?: string | null;
   modelVersionId?: string | null;
