@@ -21,6 +21,7 @@ import { createServices, type Services } from './modules/services';
 import type { Queue } from './modules/tasks';
 import { TrainingRunRepo } from './modules/training/training-run.repo';
 
+/** A running API process (with an in-process worker unless WORKER_ENABLED=false). */
 export interface App {
   server: HttpServer;
   services: Services;
@@ -28,6 +29,7 @@ export interface App {
   adminSecret: string;
   tfBackend: string;
   threads: MlThreads;
+  /** Stops the server, the worker (draining), pub/sub, threads, caches and the database, in that order. */
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,10 @@ export interface AppOptions {
   extraResolvers?: Function[];
 }
 
+/**
+ * Composition root of the API process: infrastructure -> services -> schema -> HTTP + websocket
+ * server, then (WORKER_ENABLED) the worker. Subscribes this process' caches to registry changes.
+ */
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');

@@ -12,6 +12,7 @@ import { createMlThreads, type MlThreads } from './ml/threads';
 import { initBackend } from './ml/tf';
 import { TASKS, type Queue } from './modules/tasks';
 
+/** The shared infrastructure a process opens once and closes on shutdown. */
 export interface Infrastructure {
   db: Database;
   pubsub: PubSub;

@@ -23,6 +23,11 @@ import type { TaskPayload } from '../modules/tasks';
 /** Rows per chunk: one progress event and one scorer call each. */
 const CHUNK = 2000;
 
+/**
+ * The `batch-prediction` task handler, acting as the batch's tenant. Idempotent: a batch already
+ * taken or finished is left alone. An AppError (a row the pipeline cannot read, a deleted dataset
+ * or version) FAILS the batch with its code; anything else with INTERNAL_SERVER_ERROR.
+ */
 export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; pubsub: PubSub; threads: CsvThreads; log: Logger }) {
   const { prisma, batches, pubsub, threads, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {

@@ -15,6 +15,7 @@ import { batchPredictionHandler } from './batch-prediction.job';
 import { trainingRunHandler } from './training-run.job';
 import type { WorkerState } from './worker-state';
 
+/** What the worker's handlers are built from (opened by src/infrastructure.ts). */
 export interface WorkerDeps {
   prisma: Db;
   pubsub: PubSub;

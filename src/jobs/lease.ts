@@ -10,9 +10,11 @@ import crypto from 'node:crypto';
 /** This process' worker id: host, pid and a random part. */
 export const WORKER_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
+/** A lease being renewed in the background. */
 export interface Lease {
   /** True once a renewal found the run no longer ours (reaped, cancelled or taken over). */
   readonly lost: boolean;
+  /** Stops renewing (the run's row keeps whatever state the job wrote). */
   release(): void;
 }
 

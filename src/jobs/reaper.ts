@@ -7,6 +7,7 @@
 import type { Logger } from '../lib/logger';
 import type { TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 
+/** What a reaper needs. */
 export interface ReaperOptions {
   lifecycle: TrainingRunLifecycle;
   log: Logger;

@@ -13,6 +13,7 @@ import type { WorkerState } from './worker-state';
 /** Draining: how long a training thread may take to reach the end of its epoch before it is ended. */
 const DRAIN_GRACE_MS = 2_000;
 
+/** The supervision of one held run, for the duration of one job. */
 export interface RunSupervision {
   /** Hands the thread over; ended at once if the run was already lost or cancelled. */
   attach(training: ThreadTraining): void;
@@ -24,6 +25,7 @@ export interface RunSupervision {
   close(): Promise<void>;
 }
 
+/** Starts renewing the run's lease, listening for its cancellation and for the worker's drain. */
 export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number }, run: HeldRun): RunSupervision {
   const { lifecycle, state, leaseMs } = deps;
   let training: ThreadTraining | undefined;

@@ -8,6 +8,7 @@ import { createLifecycle, createTaskHandlers, type WorkerDeps } from './handlers
 import { startReaper } from './reaper';
 import { WorkerState } from './worker-state';
 
+/** A worker running inside a process. */
 export interface RunningWorker {
   state: WorkerState;
   /** Stops claiming, lets running jobs reach the end of their epoch, hands them back, then resolves. */

@@ -27,6 +27,7 @@ import { superviseRun, type RunSupervision } from './run-supervisor';
 import { trainInThread } from './train-in-thread';
 import type { WorkerState } from './worker-state';
 
+/** What the training job is built from (src/jobs/handlers.ts). */
 export interface TrainingJobDeps {
   lifecycle: TrainingRunLifecycle;
   publisher: VersionPublisher;
@@ -69,6 +70,11 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
   return outcome;
 }
 
+/**
+ * The `training-run` task handler: claim the run, train it on the trainer under supervision, then
+ * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
+ * back the run. Throws (so the queue retries) only for unexpected errors before the last attempt.
+ */
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
 

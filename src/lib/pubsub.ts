@@ -33,6 +33,7 @@ export interface Topic<T> {
 /** Declares a topic whose events carry `T`. */
 export const topic = <T>(name: string): Topic<T> => ({ name });
 
+/** Cross-process publish/subscribe on typed topics. */
 export interface PubSub {
   /**
    * Resolves once the event is committed to the channel. A plain string is an untyped topic
@@ -43,6 +44,7 @@ export interface PubSub {
   /** Events of `topic` from now on, until the consumer returns. */
   subscribe<T>(topic: Topic<T>): Subscription<T>;
   subscribe<T = unknown>(topic: string): Subscription<T>;
+  /** Stops listening and publishing. */
   close(): Promise<void>;
 }
 

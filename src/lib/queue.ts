@@ -21,12 +21,17 @@ export interface TaskDefinition {
   expireInSeconds: number;
 }
 
+/** Task name -> definition. */
 export type TaskList = Record<string, TaskDefinition>;
+/** The payload type of task `K` of list `L`. */
 export type TaskPayloadOf<L extends TaskList, K extends keyof L> = z.infer<L[K]['payload']>;
 
+/** Handles one job; throwing makes the queue retry it (up to the task's retryLimit). */
 export type TaskHandler<P> = (payload: P, job: { id: string; retryCount: number }) => Promise<void>;
+/** One handler per task of `L`. */
 export type TaskHandlersOf<L extends TaskList> = { [K in keyof L]: TaskHandler<TaskPayloadOf<L, K>> };
 
+/** The job queue of a task list. */
 export interface JobQueue<L extends TaskList = TaskList> {
   /** Validates the payload and enqueues it. @returns the job id. */
   enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>): Promise<string>;

@@ -39,6 +39,7 @@ export interface KeyRevokedEvent {
   apiKeyId: string;
 }
 
+/** The topics; publish and subscribe with these, never with strings. */
 export const Topics = {
   /** A training run's EPOCH events and its one FINAL event; keyed by run id. */
   trainingProgress: (runId: string): Topic<ProgressEvent> => topic(`training-run:${runId}`),

@@ -12,6 +12,7 @@ import { BatchRepo } from './serving/batch.repo';
 import { TenantRepo } from './tenants/tenant.repo';
 import { TrainingRunRepo } from './training/training-run.repo';
 
+/** One instance of each repository (the tenant repo holds the client: it opens its own transaction). */
 export function createRepos(prisma: Db) {
   return {
     audit: new AuditRepo(),
@@ -25,4 +26,5 @@ export function createRepos(prisma: Db) {
   };
 }
 
+/** Every repository. */
 export type Repos = ReturnType<typeof createRepos>;

@@ -28,6 +28,7 @@ import type { Queue } from './tasks';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 
+/** What the API's services are built from. */
 export interface Deps {
   prisma: Db;
   metrics: Metrics;
@@ -42,6 +43,7 @@ export interface Deps {
   jwtSecret: string;
 }
 
+/** Every service of the API process (reached by resolvers through the GraphQL context). */
 export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
@@ -59,6 +61,7 @@ export interface Services {
   batch: BatchPredictionService;
 }
 
+/** Builds the repos and the services on them. */
 export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = createRepos(prisma);

@@ -18,10 +18,12 @@ export const RunStatus = {
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
 } as const;
+/** One of {@link RunStatus}'s values. */
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
 /** A batch prediction's status: the same values as a training run's. */
 export const BatchStatus = RunStatus;
+/** One of {@link BatchStatus}'s values. */
 export type BatchStatus = RunStatus;
 
 /** Statuses a job never leaves. */

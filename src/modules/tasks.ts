@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { JobQueue, TaskHandlersOf } from '../lib/queue';
 
+/** The tasks. */
 export const TASKS = {
   'training-run': {
     version: 1,
@@ -24,7 +25,9 @@ export const TASKS = {
   },
 } as const;
 
+/** A task's name. */
 export type TaskName = keyof typeof TASKS;
+/** The payload of task `K`. */
 export type TaskPayload<K extends TaskName> = z.infer<(typeof TASKS)[K]['payload']>;
 
 /** The platform's job queue (started with TASKS by src/infrastructure.ts). */

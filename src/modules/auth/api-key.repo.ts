@@ -9,15 +9,19 @@ import type { Scope } from './actor';
 
 const publicFields = { id: true, name: true, prefix: true, scopes: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
 
+/** API key rows; methods with a tenant fold it into their `where`. */
 export class ApiKeyRepo {
+  /** Stores a key (its hash, never the key). @returns its public fields. */
   create(tx: Tx, tenantId: string, key: { name: string; prefix: string; hash: string; scopes: Scope[]; expiresAt: Date | null }) {
     return tx.apiKey.create({ data: { ...key, tenantId }, select: publicFields });
   }
 
+  /** The tenant's keys, oldest first, public fields only. */
   list(tx: Tx, tenantId: string) {
     return tx.apiKey.findMany({ where: { tenantId }, select: publicFields, orderBy: { createdAt: 'asc' } });
   }
 
+  /** One of the tenant's keys, public fields only, or null. */
   find(tx: Tx, tenantId: string, id: string) {
     return tx.apiKey.findFirst({ where: { tenantId, id }, select: publicFields });
   }

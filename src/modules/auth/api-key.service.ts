@@ -13,6 +13,7 @@ import { generateApiKey } from './api-key';
 import { requireScope } from './require-scope';
 import { Topics } from '../events';
 
+/** API key management for a tenant's admins; every change is audited. */
 export class ApiKeyService {
   constructor(
     private readonly prisma: Db,

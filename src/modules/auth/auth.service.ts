@@ -30,6 +30,10 @@ interface KeyRow {
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 
+/**
+ * Resolves credentials to actors, with a short per-process cache. Key lookups are by prefix or id
+ * across tenants (the tenant is not known before the credential is checked).
+ */
 export class AuthService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
 

@@ -13,6 +13,7 @@ import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import type { DatasetRepo } from './dataset.repo';
 
+/** A CSV upload as the resolver hands it over. */
 export interface UploadInput {
   name: string;
   filename: string | null;
@@ -22,6 +23,7 @@ export interface UploadInput {
   missingValues?: MissingValuesSpec[];
 }
 
+/** Datasets of a tenant: upload (profiled on a CSV thread), read, correlate, delete. */
 export class DatasetService {
   constructor(
     private readonly prisma: Db,

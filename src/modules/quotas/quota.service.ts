@@ -11,6 +11,7 @@ import { advisoryXactLock, type Tx } from '../../lib/tenant-tx';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 
+/** Per-tenant limits (from config). */
 export interface QuotaLimits {
   /** QUEUED + RUNNING runs per tenant. */
   maxConcurrentRuns: number;
@@ -35,6 +36,7 @@ interface LocalBudget {
   until: number;
 }
 
+/** Checks and counts the tenant quotas; the checks run inside the caller's transaction. */
 export class QuotaService {
   private readonly limiter: RateLimiterPostgres;
   private readonly budgets = new Map<string, LocalBudget>();

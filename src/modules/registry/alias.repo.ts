@@ -4,6 +4,7 @@
  */
 import type { Tx } from '../../lib/tenant-tx';
 
+/** ModelAlias rows; every method folds the tenant into its `where`. */
 export class AliasRepo {
   /** Points `name` of the model at `versionId`, creating the alias or moving it (one row). */
   upsert(tx: Tx, tenantId: string, target: { modelId: string; versionId: string }, name: string) {

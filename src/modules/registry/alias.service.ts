@@ -16,6 +16,7 @@ import type { ModelRepo } from './model.repo';
 
 const ALIAS = /^[a-z][a-z0-9_-]{0,39}$/;
 
+/** Setting, deleting and listing a tenant's model aliases. */
 export class AliasService {
   constructor(
     private readonly prisma: Db,

@@ -13,6 +13,7 @@ import { Topics, type VersionDeletedEvent } from '../events';
 import type { AliasRepo } from './alias.repo';
 import type { ModelRepo } from './model.repo';
 
+/** Deleting a tenant's model versions. */
 export class DeleteVersionService {
   constructor(
     private readonly prisma: Db,

@@ -7,6 +7,7 @@
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 
+/** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
   trainingRunId: string;
   task: string;
@@ -32,6 +33,7 @@ const versionSummary = {
   model: { select: { name: true } },
 } as const;
 
+/** Model and ModelVersion rows. */
 export class ModelRepo {
   /**
    * Adds the next version (max + 1) of `modelName`, creating the model on first use. The model row
@@ -51,6 +53,7 @@ export class ModelRepo {
     });
   }
 
+  /** The tenant's models by name, each with its version summaries, newest version first. */
   listModels(tx: Tx, tenantId: string) {
     return tx.model.findMany({
       where: { tenantId },
@@ -59,6 +62,7 @@ export class ModelRepo {
     });
   }
 
+  /** One of the tenant's models with its version summaries, or null. */
   findModel(tx: Tx, tenantId: string, name: string) {
     return tx.model.findFirst({
       where: { tenantId, name },
@@ -66,6 +70,7 @@ export class ModelRepo {
     });
   }
 
+  /** One of the tenant's versions without its weights, or null. */
   findVersionById(tx: Tx, tenantId: string, id: string) {
     return tx.modelVersion.findFirst({ where: { id, tenantId }, select: versionSummary });
   }

@@ -35,6 +35,7 @@ export function versionRow(runId: string, trained: TrainedModel): NewVersion {
   };
 }
 
+/** Publishes the model versions of successful training runs. */
 export class VersionPublisher {
   constructor(
     private readonly prisma: Db,

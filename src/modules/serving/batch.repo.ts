@@ -19,12 +19,14 @@ const summary = {
   finishedAt: true,
 } as const;
 
+/** BatchPrediction rows. */
 export class BatchRepo {
   /** A new QUEUED batch of `rowCount` rows. */
   create(tx: Tx, tenantId: string, b: { modelVersionId: string; datasetId: string; rowCount: number }) {
     return tx.batchPrediction.create({ data: { ...b, tenantId }, select: summary });
   }
 
+  /** One of the tenant's batches without its result, or null. */
   find(tx: Tx, tenantId: string, id: string) {
     return tx.batchPrediction.findFirst({ where: { id, tenantId }, select: summary });
   }
@@ -48,10 +50,12 @@ export class BatchRepo {
     return count > 0;
   }
 
+  /** Records how many rows are scored so far. */
   setProgress(tx: Tx, tenantId: string, id: string, processedRows: number) {
     return tx.batchPrediction.updateMany({ where: { id, tenantId }, data: { processedRows } });
   }
 
+  /** Stores the result CSV and marks the batch SUCCEEDED. */
   succeed(tx: Tx, tenantId: string, id: string, result: Buffer, rowCount: number) {
     return tx.batchPrediction.updateMany({
       where: { id, tenantId },
@@ -59,6 +63,7 @@ export class BatchRepo {
     });
   }
 
+  /** Marks the batch FAILED with a code and a message. */
   fail(tx: Tx, tenantId: string, id: string, failureCode: FailureCode, failureMessage: string) {
     return tx.batchPrediction.updateMany({
       where: { id, tenantId },

@@ -22,6 +22,7 @@ type Row = Omit<BatchPrediction, 'downloadPath'>;
 
 const view = (r: Row): BatchPrediction => ({ ...r, downloadPath: r.status === BatchStatus.SUCCEEDED ? `/batch-predictions/${r.id}.csv` : null });
 
+/** Batch predictions of a tenant (`predict` scope). */
 export class BatchPredictionService {
   constructor(
     private readonly prisma: Db,

@@ -18,6 +18,7 @@ import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
 
+/** Rows to score: exactly one of the two shapes. */
 export interface PredictInput {
   /** Objects keyed like the training CSV's columns. */
   rows?: unknown[] | null;
@@ -25,6 +26,7 @@ export interface PredictInput {
   matrix?: FeatureMatrix | null;
 }
 
+/** Online predictions for a tenant, served from this process' model cache. */
 export class PredictService {
   constructor(
     private readonly prisma: Db,

@@ -11,11 +11,13 @@ import type { AliasRepo } from '../registry/alias.repo';
 import type { ModelRepo } from '../registry/model.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 
+/** Which version: a number, an alias, or neither (the latest). */
 export interface VersionSelector {
   version?: number;
   alias?: string;
 }
 
+/** A resolved version. */
 export interface VersionRef {
   id: string;
   version: number;
@@ -26,6 +28,7 @@ export interface VersionRef {
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
 
+/** Resolves selectors to versions, cached per process (tenant in every key). */
 export class VersionResolver {
   private readonly cache = new Map<string, { ref: VersionRef; until: number }>();
 

@@ -5,6 +5,7 @@
  */
 import type { FailureCode, RunStatus } from '../status';
 
+/** One progress event of a training run: an epoch, or its one FINAL event. */
 export interface ProgressEvent {
   runId: string;
   kind: 'EPOCH' | 'FINAL';

@@ -24,6 +24,7 @@ export interface HeldRun {
   owner: string;
 }
 
+/** Training-run transitions made by workers and the reaper. */
 export class TrainingRunLifecycle {
   constructor(
     private readonly prisma: Db,

@@ -22,6 +22,7 @@ import type { TrainingRunRepo } from './training-run.repo';
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
+/** What starting a run needs. */
 export interface StartDeps {
   prisma: Db;
   runs: TrainingRunRepo;

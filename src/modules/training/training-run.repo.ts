@@ -8,6 +8,7 @@ import type { Tx } from '../../lib/tenant-tx';
 import type { EpochResult } from '../../ml/train';
 import { ACTIVE_STATUSES, FailureCode, RunStatus } from '../status';
 
+/** A new run, stored QUEUED. */
 export interface NewRun {
   datasetId: string;
   modelName: string;
@@ -19,7 +20,9 @@ export interface NewRun {
 /** The message stored on a run the reaper fails. */
 const WORKER_LOST_MESSAGE = 'The worker running this training run stopped responding (no lease renewal) on its last attempt';
 
+/** TrainingRun and EpochMetric rows. */
 export class TrainingRunRepo {
+  /** Stores a QUEUED run of the tenant. */
   create(tx: Tx, tenantId: string, run: NewRun) {
     return tx.trainingRun.create({ data: { ...run, tenantId } });
   }
@@ -66,6 +69,7 @@ export class TrainingRunRepo {
     return tx.epochMetric.deleteMany({ where: { tenantId, trainingRunId: runId } });
   }
 
+  /** Stores one epoch's metrics. */
   addEpoch(tx: Tx, tenantId: string, runId: string, e: EpochResult) {
     return tx.epochMetric.create({
       data: {

@@ -15,6 +15,7 @@ import { progressStream } from './progress-stream';
 import type { StartTrainingRunInput } from './spec.input';
 import { startTrainingRun, type StartDeps } from './start-training-run';
 
+/** Training runs of a tenant, for the API. */
 export class TrainingRunService {
   private readonly prisma: Db;
   private readonly runs: StartDeps['runs'];
