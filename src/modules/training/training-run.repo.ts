@@ -3,6 +3,7 @@
  * EpochMetric tables. Every request-path method takes the tenant and folds it into its `where`;
  * the lease and reaper methods run on the owner connection for system work (documented on each).
  */
+import type { RunStatus as StoredRunStatus } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { EpochResult } from '../../ml/train';
@@ -16,6 +17,10 @@ export interface NewRun {
   featureColumns: string[];
   spec: object;
 }
+
+/** Compile-time check: src/modules/status.ts lists exactly the database's RunStatus values. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const STATUSES_MATCH_DATABASE: Same<RunStatus, StoredRunStatus> = true;
 
 /** The message stored on a run the reaper fails. */
 const WORKER_LOST_MESSAGE = 'The worker running this training run stopped responding (no lease renewal) on its last attempt';
