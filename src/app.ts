@@ -7,20 +7,21 @@ import path from 'node:path';
 import type { Config } from './config';
 import { createSchema } from './graphql/schema';
 import { startHttpServer, type HttpServer } from './graphql/server';
-import { startQueue, type JobQueue } from './jobs/queue';
-import { openDatabase, type Database } from './lib/db';
-import type { Logger } from './lib/logger';
-import { projectRoot } from './lib/paths';
-import { createPgPubSub, type PubSub } from './lib/pubsub';
-import { devSecret } from './lib/secrets';
-import { createMlThreads, type MlThreads } from './ml/threads';
-import { initBackend, tf } from './ml/tf';
-import { Metrics } from './lib/metrics';
-import { MODEL_CHANGED_TOPIC } from './modules/registry/alias.service';
-import { VERSION_DELETED_TOPIC } from './modules/registry/delete-version.service';
+import { openInfrastructure } from './infrastructure';
 import { runWorker } from './jobs/run-worker';
-import { createServices, type Services } from './services';
+import { ping, type Database } from './lib/db';
+import type { Logger } from './lib/logger';
+import { Metrics } from './lib/metrics';
+import { projectRoot } from './lib/paths';
+import { devSecret } from './lib/secrets';
+import type { MlThreads } from './ml/threads';
+import { tf } from './ml/tf';
+import { Topics } from './modules/events';
+import { createServices, type Services } from './modules/services';
+import type { Queue } from './modules/tasks';
+import { TrainingRunRepo } from './modules/training/training-run.repo';
 
+/** A running API process (with an in-process worker unless WORKER_ENABLED=false). */
 export interface App {
   server: HttpServer;
   services: Services;
@@ -28,32 +29,23 @@ export interface App {
   adminSecret: string;
   tfBackend: string;
   threads: MlThreads;
+  /** Stops the server, the worker (draining), pub/sub, threads, caches and the database, in that order. */
   stop(): Promise<void>;
 }
 
 /** The package version, shown by `serverInfo`. */
 export const VERSION: string = require(path.join(projectRoot(), 'package.json')).version;
 
-/** Opens the database, pub/sub and queue shared by API and worker processes, and the ML threads. */
-export async function openInfrastructure(config: Config, log: Logger): Promise<{ db: Database; pubsub: PubSub; queue: JobQueue; tfBackend: string; threads: MlThreads }> {
-  const db = await openDatabase(config, log);
-  const tfBackend = await initBackend(config.TF_BACKEND);
-  log.info({ tfBackend }, 'TensorFlow.js backend ready');
-  const pubsub = await createPgPubSub(db.url, log);
-  const queue = await startQueue(db.url, log, pubsub);
-  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config) };
-}
-
 /** Metrics with the gauges read from shared state at scrape time. */
-function createMetrics(db: Database, queue: JobQueue): Metrics {
+function createMetrics(db: Database, queue: Queue): Metrics {
   const metrics = new Metrics();
+  const runs = new TrainingRunRepo();
   metrics.gauge('maas_queue_depth', 'Jobs waiting to be claimed, per task', ['task'], async () =>
     Object.entries(await queue.depth()).map(([task, value]) => ({ labels: { task }, value })),
   );
-  metrics.gauge('maas_training_runs', 'Training runs by status (all tenants)', ['status'], async () => {
-    const rows = await db.prisma.trainingRun.groupBy({ by: ['status'], _count: { _all: true } });
-    return rows.map((r) => ({ labels: { status: r.status }, value: r._count._all }));
-  });
+  metrics.gauge('maas_training_runs', 'Training runs by status (all tenants)', ['status'], async () =>
+    (await runs.countByStatus(db.prisma)).map((r) => ({ labels: { status: r.status }, value: r.count })),
+  );
   metrics.gauge('maas_tf_tensors', 'Live TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numTensors }]);
   metrics.gauge('maas_tf_bytes', 'Bytes held by TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numBytes }]);
   return metrics;
@@ -64,6 +56,10 @@ export interface AppOptions {
   extraResolvers?: Function[];
 }
 
+/**
+ * Composition root of the API process: infrastructure -> services -> schema -> HTTP + websocket
+ * server, then (WORKER_ENABLED) the worker. Subscribes this process' caches to registry changes.
+ */
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
@@ -74,14 +70,14 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, threads, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
   metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);
-  const deletions = pubsub.subscribe<{ modelVersionId: string; tenantId: string; modelName: string }>(VERSION_DELETED_TOPIC);
+  const deletions = pubsub.subscribe(Topics.versionDeleted);
   void (async () => {
     for await (const { modelVersionId, tenantId, modelName } of deletions) {
       services.versions.invalidate(tenantId, modelName);
       services.modelCache.evict(modelVersionId);
     }
   })();
-  const changes = pubsub.subscribe<{ tenantId: string; modelName: string }>(MODEL_CHANGED_TOPIC);
+  const changes = pubsub.subscribe(Topics.modelChanged);
   void (async () => {
     for await (const { tenantId, modelName } of changes) services.versions.invalidate(tenantId, modelName);
   })();
@@ -94,7 +90,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const server = await startHttpServer({
     schema,
     base: { services, config, version: VERSION },
-    prisma: db.prisma,
+    ready: () => ping(db.prisma),
     pubsub,
     metrics,
     log,

@@ -1,9 +1,12 @@
-/** Worker process: `npm run worker`. Claims training runs from the queue; serves no HTTP. */
-import 'reflect-metadata';
-import { openInfrastructure } from './app';
+/**
+ * Worker process: `npm run worker`. Claims training runs and batch predictions from the queue;
+ * serves no HTTP and loads no GraphQL (test/architecture-worker.spec.ts checks its module graph).
+ * Composition: config -> infrastructure (db, pub/sub, queue, threads) -> repos -> task handlers.
+ */
 import { loadConfig } from './config';
-import { runWorker } from './jobs/run-worker';
+import { openInfrastructure } from './infrastructure';
 import { WORKER_ID } from './jobs/lease';
+import { runWorker } from './jobs/run-worker';
 import { createLogger } from './lib/logger';
 
 async function main() {
@@ -29,7 +32,10 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Started as a program; imported (the architecture test), it only loads its modules.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

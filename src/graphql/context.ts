@@ -6,7 +6,7 @@
 import type { Config } from '../config';
 import { AppError } from '../lib/errors';
 import type { Actor } from '../modules/auth/actor';
-import type { Services } from '../services';
+import type { Services } from '../modules/services';
 
 export interface Context {
   actor?: Actor;

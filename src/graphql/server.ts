@@ -16,12 +16,11 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Db } from '../lib/db';
 import type { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
-import { KEY_REVOKED_TOPIC } from '../modules/auth/api-key.service';
+import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
@@ -38,7 +37,8 @@ export interface HttpServer {
 export interface ServerOptions {
   schema: GraphQLSchema;
   base: BaseContext;
-  prisma: Db;
+  /** Resolves when the database is reachable (/readyz). */
+  ready: () => Promise<void>;
   pubsub: PubSub;
   metrics: Metrics;
   log: Logger;
@@ -53,7 +53,7 @@ const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
 };
 
 export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> {
-  const { schema, base, log, prisma } = opts;
+  const { schema, base, log } = opts;
   const { config } = base;
   const formatError = makeFormatError();
   const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
@@ -67,7 +67,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
 
   // Websockets: authenticated once per connection, closed at once when their key is revoked.
   const sockets = new SocketRegistry();
-  const revocations = opts.pubsub.subscribe<{ apiKeyId: string }>(KEY_REVOKED_TOPIC);
+  const revocations = opts.pubsub.subscribe(Topics.keyRevoked);
   void (async () => {
     for await (const { apiKeyId } of revocations) {
       base.services.auth.forgetKey(apiKeyId);
@@ -123,7 +123,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      await prisma.$queryRaw`SELECT 1`;
+      await opts.ready();
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unreachable' });

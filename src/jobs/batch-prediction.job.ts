@@ -6,33 +6,35 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../lib/db';
+import type { PubSub } from '../lib/pubsub';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { PubSub } from '../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
 import { cellText } from '../ml/data/csv';
 import { movable } from '../lib/threads/task-result';
 import type { CsvThreads } from '../ml/data/csv-tasks';
 import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
 import { loadPredictor } from '../ml/predictor';
-import { batchTopic } from '../modules/serving/batch.service';
-import type { BatchPredictionProgress } from '../modules/serving/batch.type';
-import { RunStatus } from '../modules/training/training-run.type';
-import type { TaskPayload } from './tasks';
+import { Topics, type BatchProgressEvent } from '../modules/events';
+import type { BatchRepo } from '../modules/serving/batch.repo';
+import { BatchStatus, FailureCode } from '../modules/status';
+import type { TaskPayload } from '../modules/tasks';
 
 /** Rows per chunk: one progress event and one scorer call each. */
 const CHUNK = 2000;
 
-export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; threads: CsvThreads; log: Logger }) {
-  const { prisma, pubsub, threads, log } = deps;
+/**
+ * The `batch-prediction` task handler, acting as the batch's tenant. Idempotent: a batch already
+ * taken or finished is left alone. An AppError (a row the pipeline cannot read, a deleted dataset
+ * or version) FAILS the batch with its code; anything else with INTERNAL_SERVER_ERROR.
+ */
+export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; pubsub: PubSub; threads: CsvThreads; log: Logger }) {
+  const { prisma, batches, pubsub, threads, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
-    const publish = (e: BatchPredictionProgress) => pubsub.publish(batchTopic(batchId), e);
-    const claimed = await tx((t) =>
-      t.batchPrediction.updateMany({ where: { id: batchId, tenantId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: new Date() } }),
-    );
-    if (claimed.count === 0) return log.info({ batchId }, 'batch prediction already taken or finished; skipping');
-    const job = await tx((t) => t.batchPrediction.findFirstOrThrow({ where: { id: batchId, tenantId }, include: { dataset: true, modelVersion: true } }));
+    const publish = (e: BatchProgressEvent) => pubsub.publish(Topics.batchProgress(batchId), e);
+    if (!(await tx((t) => batches.claim(t, tenantId, batchId)))) return log.info({ batchId }, 'batch prediction already taken or finished; skipping');
+    const job = await tx((t) => batches.findForJob(t, tenantId, batchId));
     try {
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const columns = job.dataset.columns as unknown as ColumnProfile[];
@@ -61,29 +63,21 @@ export function batchPredictionHandler(deps: { prisma: Db; pubsub: PubSub; threa
             throw err;
           }
           predictions.forEach((p, k) => out.push([...cells[k], ...(task === 'regression' ? [p.value] : [p.label, p.probability])]));
-          await tx((t) => t.batchPrediction.updateMany({ where: { id: batchId, tenantId }, data: { processedRows: end } }));
-          await publish({ id: batchId, status: RunStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
+          await tx((t) => batches.setProgress(t, tenantId, batchId, end));
+          await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
           await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks
         }
       } finally {
         predictor.dispose();
       }
       const csv = Buffer.from(stringify([header, ...out]));
-      await withTenant(prisma, tenantId, (t) =>
-        t.batchPrediction.updateMany({ where: { id: batchId, tenantId }, data: { status: 'SUCCEEDED', result: new Uint8Array(csv), rowCount: table.rowCount, processedRows: table.rowCount, finishedAt: new Date() } }),
-        LARGE_WRITE,
-      );
-      await publish({ id: batchId, status: RunStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
+      await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, csv, table.rowCount), LARGE_WRITE);
+      await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';
       if (!(err instanceof AppError)) log.error({ batchId, err: (err as Error).message }, 'batch prediction crashed');
-      await tx((t) =>
-        t.batchPrediction.updateMany({
-          where: { id: batchId, tenantId },
-          data: { status: 'FAILED', failureCode: err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR', failureMessage: message, finishedAt: new Date() },
-        }),
-      );
-      await publish({ id: batchId, status: RunStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });
+      await tx((t) => batches.fail(t, tenantId, batchId, err instanceof AppError ? err.code : FailureCode.INTERNAL, message));
+      await publish({ id: batchId, status: BatchStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });
     }
   };
 }

@@ -3,23 +3,20 @@
  * shutdown (running runs stop after their current epoch and go back to the queue).
  */
 import type { Config } from '../config';
-import type { Db } from '../lib/db';
-import type { Logger } from '../lib/logger';
-import type { PubSub } from '../lib/pubsub';
 import { activeBackend, type BackendName } from '../ml/tf';
-import type { MlThreads } from '../ml/threads';
-import { createTaskHandlers } from '../services';
-import type { JobQueue } from './queue';
+import { createLifecycle, createTaskHandlers, type WorkerDeps } from './handlers';
 import { startReaper } from './reaper';
 import { WorkerState } from './worker-state';
 
+/** A worker running inside a process. */
 export interface RunningWorker {
   state: WorkerState;
   /** Stops claiming, lets running jobs reach the end of their epoch, hands them back, then resolves. */
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQueue; threads: MlThreads; log: Logger; config: Config }): Promise<RunningWorker> {
+/** Starts claiming jobs with this process' task handlers, and the reaper. */
+export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
   const where = deps.config.TRAINING_THREAD;
@@ -31,8 +28,9 @@ export async function runWorker(deps: { prisma: Db; pubsub: PubSub; queue: JobQu
       (err: Error) => deps.log.warn({ err: err.message }, 'training thread warm-up failed; the first run will retry'),
     );
   }
-  await deps.queue.work(createTaskHandlers({ ...deps, state, leaseMs, trainer: onThread ? deps.threads.training : 'main-thread' }));
-  const stopReaper = startReaper({ ...deps, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
+  const lifecycle = createLifecycle(deps);
+  await deps.queue.work(createTaskHandlers({ ...deps, lifecycle, state, leaseMs, trainer: onThread ? deps.threads.training : 'main-thread' }));
+  const stopReaper = startReaper({ lifecycle, log: deps.log, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
   return {
     state,
     async stop(timeoutMs = 30_000) {

@@ -25,6 +25,11 @@ export function createPrisma(databaseUrl: string, log?: Logger): { prisma: Db; p
   return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
 
+/** Resolves when the database answers a trivial query (readiness probes). */
+export async function ping(prisma: Db): Promise<void> {
+  await prisma.$queryRaw`SELECT 1`;
+}
+
 export interface Database {
   url: string;
   prisma: Db;

@@ -19,13 +19,36 @@ export interface Subscription<T> extends AsyncIterableIterator<T> {
   return(): Promise<IteratorResult<T, undefined>>;
 }
 
+/**
+ * A topic and the type of its payload. Declared once (src/modules/events.ts for domain events),
+ * so `publish(topic, payload)` and `subscribe(topic)` are checked against the same type.
+ */
+export interface Topic<T> {
+  /** The name on the wire: unique per topic (and per key, for keyed topics such as a run id). */
+  readonly name: string;
+  /** Type-only marker carrying the payload type; never set. */
+  readonly __payload?: T;
+}
+
+/** Declares a topic whose events carry `T`. */
+export const topic = <T>(name: string): Topic<T> => ({ name });
+
+/** Cross-process publish/subscribe on typed topics. */
 export interface PubSub {
-  /** Resolves once the event is committed to the channel. */
+  /**
+   * Resolves once the event is committed to the channel. A plain string is an untyped topic
+   * (ad-hoc use, tests); code in src/ publishes on declared {@link Topic}s.
+   */
+  publish<T>(topic: Topic<T>, payload: NoInfer<T>): Promise<void>;
   publish(topic: string, payload: unknown): Promise<void>;
   /** Events of `topic` from now on, until the consumer returns. */
-  subscribe<T>(topic: string): Subscription<T>;
+  subscribe<T>(topic: Topic<T>): Subscription<T>;
+  subscribe<T = unknown>(topic: string): Subscription<T>;
+  /** Stops listening and publishing. */
   close(): Promise<void>;
 }
+
+const topicName = (t: Topic<unknown> | string) => (typeof t === 'string' ? t : t.name);
 
 const DONE = { value: undefined, done: true } as const;
 
@@ -93,10 +116,11 @@ export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<
   await connect();
 
   return {
-    async publish(topic, payload) {
-      await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]);
+    async publish(to: Topic<unknown> | string, payload: unknown) {
+      await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic: topicName(to), payload })]);
     },
-    subscribe<T>(topic: string) {
+    subscribe<T>(from: Topic<T> | string): Subscription<T> {
+      const topic = topicName(from as Topic<unknown> | string);
       let set = listeners.get(topic);
       if (!set) listeners.set(topic, (set = new Set()));
       const subscription = new TopicSubscription<T>(() => {

@@ -35,3 +35,11 @@ export interface TxOptions {
 
 /** For transactions that write large values (uploads, model artifacts). */
 export const LARGE_WRITE: TxOptions = { maxWait: 10_000, timeout: 120_000 };
+
+/**
+ * Takes a transaction-scoped advisory lock on `key` (released at commit or rollback), serialising
+ * transactions that take the same key.
+ */
+export async function advisoryXactLock(tx: Tx, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+}

@@ -2,6 +2,7 @@
 import type { Tx } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 
+/** Every action the audit log records. */
 export type AuditAction =
   | 'apiKey.created'
   | 'apiKey.revoked'
@@ -14,6 +15,7 @@ export type AuditAction =
   | 'modelAlias.set'
   | 'modelAlias.deleted';
 
+/** One audited action; the actor and tenant come from the caller. */
 export interface AuditEntry {
   action: AuditAction;
   targetType?: string;
@@ -22,6 +24,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The only code that touches the AuditLog table (besides a new tenant's first entry, TenantRepo). */
 export class AuditRepo {
   /** Records an action inside the transaction that performs it, so both commit or neither. */
   record(tx: Tx, actor: Actor, entry: AuditEntry) {
@@ -38,6 +41,7 @@ export class AuditRepo {
     });
   }
 
+  /** The tenant's entries, newest first, optionally of one action. */
   list(tx: Tx, tenantId: string, take: number, action?: string) {
     return tx.auditLog.findMany({ where: { tenantId, ...(action ? { action } : {}) }, orderBy: { createdAt: 'desc' }, take });
   }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from './audit.repo';
 
+/** Reading the audit log (writing happens in the transaction of each audited action, AuditRepo.record). */
 export class AuditService {
   constructor(
     private readonly prisma: Db,

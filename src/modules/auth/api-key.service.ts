@@ -11,10 +11,9 @@ import { type Actor, type Scope, SCOPES } from './actor';
 import type { ApiKeyRepo } from './api-key.repo';
 import { generateApiKey } from './api-key';
 import { requireScope } from './require-scope';
+import { Topics } from '../events';
 
-/** Topic on which revoked key ids are published (see src/graphql/socket-registry.ts). */
-export const KEY_REVOKED_TOPIC = 'auth:key-revoked';
-
+/** API key management for a tenant's admins; every change is audited. */
 export class ApiKeyService {
   constructor(
     private readonly prisma: Db,
@@ -26,6 +25,8 @@ export class ApiKeyService {
   ) {}
 
   /**
+   * Creates a key of the actor's tenant (`admin`); audited. Only its hash is stored: the key is
+   * returned here once.
    * @throws AppError FORBIDDEN (not admin), BAD_USER_INPUT (empty name or scopes, unknown scope,
    *   expiry in the past).
    */
@@ -54,12 +55,17 @@ export class ApiKeyService {
     return { apiKey: created, key: key.key };
   }
 
+  /** The tenant's keys, prefix only (`admin`). @throws AppError FORBIDDEN. */
   async list(actor: Actor) {
     requireScope(actor, 'admin');
     return withTenant(this.prisma, actor.tenantId, (tx) => this.repo.list(tx, actor.tenantId));
   }
 
-  /** Revokes at once (idempotent). @throws AppError NOT_FOUND for a key of another tenant or none. */
+  /**
+   * Revokes at once (idempotent; `admin`); audited. Every process drops the key's cached
+   * credentials and closes its websockets (published after commit).
+   * @throws AppError FORBIDDEN, NOT_FOUND for a key of another tenant or none.
+   */
   async revoke(actor: Actor, id: string) {
     requireScope(actor, 'admin');
     const key = await withTenant(this.prisma, actor.tenantId, async (tx) => {
@@ -71,7 +77,7 @@ export class ApiKeyService {
       return this.repo.find(tx, actor.tenantId, id);
     });
     this.onRevoked(id);
-    await this.pubsub.publish(KEY_REVOKED_TOPIC, { apiKeyId: id });
+    await this.pubsub.publish(Topics.keyRevoked, { apiKeyId: id });
     return key!;
   }
 }

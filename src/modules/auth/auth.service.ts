@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import { type Actor, type Scope } from './actor';
+import type { ApiKeyRepo } from './api-key.repo';
 import { hashKey, parseApiKey, sameHash } from './api-key';
 import { signToken, verifyToken, type JwtSettings } from './jwt';
 
@@ -29,11 +30,16 @@ interface KeyRow {
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 
+/**
+ * Resolves credentials to actors, with a short per-process cache. Key lookups are by prefix or id
+ * across tenants (the tenant is not known before the credential is checked).
+ */
 export class AuthService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     private readonly prisma: Db,
+    private readonly keys: ApiKeyRepo,
     private readonly jwt: JwtSettings,
     private readonly audit: AuditRepo,
   ) {}
@@ -64,7 +70,7 @@ export class AuthService {
 
   private async fromToken(credential: string): Promise<Actor> {
     const claims = verifyToken(this.jwt, credential);
-    const key = await this.prisma.apiKey.findUnique({ where: { id: claims.sub } });
+    const key = await this.keys.findById(this.prisma, claims.sub);
     if (!key || key.tenantId !== claims.tid) throw unauthenticated('the token is invalid');
     this.checkUsable(key);
     const scopes = claims.scopes.filter((s) => key.scopes.includes(s));
@@ -72,7 +78,10 @@ export class AuthService {
     return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: expiries.length ? new Date(Math.min(...expiries)) : undefined };
   }
 
-  /** Issues a short-lived JWT carrying the actor's tenant and scopes (never outliving the key). */
+  /**
+   * Issues a short-lived JWT carrying the actor's tenant and scopes (never outliving the key); audited.
+   * @throws AppError UNAUTHENTICATED when the key has expired.
+   */
   async issueToken(actor: Actor): Promise<{ token: string; expiresAt: Date }> {
     const ttl = actor.expiresAt ? Math.min(this.jwt.ttlSeconds, Math.floor((actor.expiresAt.getTime() - Date.now()) / 1000)) : this.jwt.ttlSeconds;
     if (ttl <= 0) throw unauthenticated('the API key has expired');
@@ -86,7 +95,7 @@ export class AuthService {
   private async fromApiKey(key: string): Promise<Actor> {
     const parsed = parseApiKey(key);
     if (!parsed) throw unauthenticated('the API key is malformed');
-    const row = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
+    const row = await this.keys.findByPrefix(this.prisma, parsed.prefix);
     if (!row || !sameHash(row.hash, hashKey(key))) throw unauthenticated('the API key is not valid');
     this.checkUsable(row);
     return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? undefined };

@@ -15,6 +15,7 @@ const summary = {
   createdAt: true,
 } as const;
 
+/** A profiled upload, as stored. */
 export interface NewDataset {
   name: string;
   filename: string | null;
@@ -25,6 +26,7 @@ export interface NewDataset {
   columns: ColumnProfile[];
 }
 
+/** Dataset rows; every method folds the tenant into its `where`. */
 export class DatasetRepo {
   /** Stores the bytes as they are (no copy). */
   create(tx: Tx, tenantId: string, d: NewDataset) {
@@ -34,16 +36,25 @@ export class DatasetRepo {
     });
   }
 
+  /** One of the tenant's datasets without its bytes, or null. */
   find(tx: Tx, tenantId: string, id: string) {
     return tx.dataset.findFirst({ where: { id, tenantId }, select: summary });
   }
 
+  /** One of the tenant's datasets with its bytes, or null. */
   findWithContent(tx: Tx, tenantId: string, id: string) {
     return tx.dataset.findFirst({ where: { id, tenantId } });
   }
 
+  /** The tenant's datasets without bytes, newest first. */
   list(tx: Tx, tenantId: string, take: number) {
     return tx.dataset.findMany({ where: { tenantId }, select: summary, orderBy: { createdAt: 'desc' }, take });
+  }
+
+  /** Sum of the sizes of the tenant's datasets, bytes. */
+  async totalBytes(tx: Tx, tenantId: string): Promise<number> {
+    const { _sum } = await tx.dataset.aggregate({ where: { tenantId }, _sum: { sizeBytes: true } });
+    return _sum.sizeBytes ?? 0;
   }
 
   /** @returns whether a row was deleted. */

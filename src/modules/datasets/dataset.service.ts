@@ -10,8 +10,10 @@ import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { QuotaService } from '../quotas/quota.service';
+import type { TrainingRunRepo } from '../training/training-run.repo';
 import type { DatasetRepo } from './dataset.repo';
 
+/** A CSV upload as the resolver hands it over. */
 export interface UploadInput {
   name: string;
   filename: string | null;
@@ -21,10 +23,12 @@ export interface UploadInput {
   missingValues?: MissingValuesSpec[];
 }
 
+/** Datasets of a tenant: upload (profiled on a CSV thread), read, correlate, delete. */
 export class DatasetService {
   constructor(
     private readonly prisma: Db,
     private readonly repo: DatasetRepo,
+    private readonly runs: TrainingRunRepo,
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
@@ -32,8 +36,8 @@ export class DatasetService {
   ) {}
 
   /**
-   * Parses, profiles and stores a CSV.
-   * @throws AppError BAD_USER_INPUT for an empty name, empty or malformed CSV (with the line), a
+   * Parses, profiles (on a CSV thread) and stores a CSV for the actor's tenant (`datasets:write`); audited.
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT for an empty name, empty or malformed CSV (with the line), a
    *   missing-value declaration naming an unknown column; QUOTA_EXCEEDED past the tenant's storage quota.
    */
   async upload(actor: Actor, input: UploadInput) {
@@ -68,7 +72,7 @@ export class DatasetService {
     }, LARGE_WRITE).then(toView);
   }
 
-  /** @throws AppError NOT_FOUND when the dataset does not exist or belongs to another tenant. */
+  /** One of the tenant's datasets (`datasets:read`). @throws AppError FORBIDDEN, NOT_FOUND (also another tenant's). */
   async get(actor: Actor, id: string) {
     requireScope(actor, 'datasets:read');
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.find(tx, actor.tenantId, id));
@@ -76,6 +80,7 @@ export class DatasetService {
     return toView(row);
   }
 
+  /** The tenant's datasets, newest first (`datasets:read`). @throws AppError FORBIDDEN. */
   async list(actor: Actor, take = 100) {
     requireScope(actor, 'datasets:read');
     const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.list(tx, actor.tenantId, take));
@@ -85,7 +90,7 @@ export class DatasetService {
   /**
    * Pearson correlation of each numeric (boolean, datetime) column with `target`, computed from the
    * stored CSV with the missing codes declared at upload.
-   * @throws AppError NOT_FOUND (dataset), BAD_USER_INPUT (unknown target, or neither numeric nor two-class).
+   * @throws AppError FORBIDDEN, NOT_FOUND (dataset), BAD_USER_INPUT (unknown target, or neither numeric nor two-class).
    */
   async correlations(actor: Actor, id: string, target: string): Promise<Correlation[]> {
     requireScope(actor, 'datasets:read');
@@ -96,11 +101,15 @@ export class DatasetService {
     return this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer);
   }
 
-  /** @throws AppError NOT_FOUND. Deletes its training runs too; model versions stay (their run becomes null). */
+  /**
+   * Deletes the tenant's dataset (`datasets:write`); audited. Deletes its training runs too; model
+   * versions stay (their run becomes null).
+   * @throws AppError FORBIDDEN, NOT_FOUND, CONFLICT while a run of it is queued or running.
+   */
   async delete(actor: Actor, id: string) {
     requireScope(actor, 'datasets:write');
     await withTenant(this.prisma, actor.tenantId, async (tx) => {
-      const active = await tx.trainingRun.count({ where: { tenantId: actor.tenantId, datasetId: id, status: { in: ['QUEUED', 'RUNNING'] } } });
+      const active = await this.runs.countActive(tx, actor.tenantId, { datasetId: id });
       if (active > 0) {
         throw new AppError('CONFLICT', `Dataset '${id}' has ${active} queued or running training run${active > 1 ? 's' : ''}; cancel them or let them finish first`);
       }

@@ -7,8 +7,11 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../lib/errors';
-import type { Tx } from '../../lib/tenant-tx';
+import { advisoryXactLock, type Tx } from '../../lib/tenant-tx';
+import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { TrainingRunRepo } from '../training/training-run.repo';
 
+/** Per-tenant limits (from config). */
 export interface QuotaLimits {
   /** QUEUED + RUNNING runs per tenant. */
   maxConcurrentRuns: number;
@@ -33,6 +36,7 @@ interface LocalBudget {
   until: number;
 }
 
+/** Checks and counts the tenant quotas; the checks run inside the caller's transaction. */
 export class QuotaService {
   private readonly limiter: RateLimiterPostgres;
   private readonly budgets = new Map<string, LocalBudget>();
@@ -41,6 +45,7 @@ export class QuotaService {
   constructor(
     readonly limits: QuotaLimits,
     pool: pg.Pool,
+    private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo },
   ) {
     this.limiter = new RateLimiterPostgres({
       storeClient: pool,
@@ -55,14 +60,13 @@ export class QuotaService {
 
   /** Serialises quota checks of one tenant until the transaction ends. */
   private lock(tx: Tx, tenantId: string) {
-    return tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'quota:' + tenantId}))`;
+    return advisoryXactLock(tx, 'quota:' + tenantId);
   }
 
   /** @throws AppError QUOTA_EXCEEDED when `addBytes` more would pass the tenant's storage quota. */
   async checkDatasetBytes(tx: Tx, tenantId: string, addBytes: number): Promise<void> {
     await this.lock(tx, tenantId);
-    const { _sum } = await tx.dataset.aggregate({ where: { tenantId }, _sum: { sizeBytes: true } });
-    const used = _sum.sizeBytes ?? 0;
+    const used = await this.repos.datasets.totalBytes(tx, tenantId);
     if (used + addBytes > this.limits.maxDatasetBytes) {
       throw exceeded(`Storing ${addBytes} more bytes would exceed the dataset quota of ${this.limits.maxDatasetBytes} bytes (${used} used); delete a dataset first`);
     }
@@ -71,7 +75,7 @@ export class QuotaService {
   /** @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING runs. */
   async checkConcurrentRuns(tx: Tx, tenantId: string): Promise<void> {
     await this.lock(tx, tenantId);
-    const active = await tx.trainingRun.count({ where: { tenantId, status: { in: ['QUEUED', 'RUNNING'] } } });
+    const active = await this.repos.runs.countActive(tx, tenantId);
     if (active >= this.limits.maxConcurrentRuns) {
       throw exceeded(`${active} training runs are already queued or running; the quota is ${this.limits.maxConcurrentRuns} at once`);
     }

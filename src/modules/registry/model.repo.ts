@@ -1,6 +1,13 @@
-/** Models and model versions: the only place that touches those tables; every method takes the tenant. */
+/**
+ * Models and model versions: the only code that touches the Model and ModelVersion tables. Every
+ * method takes the tenant and folds it into its `where` (except {@link ModelRepo.warmCandidates},
+ * a start-up task across tenants). Versions are created by src/modules/registry/publish-version.ts
+ * only.
+ */
+import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 
+/** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
   trainingRunId: string;
   task: string;
@@ -26,10 +33,11 @@ const versionSummary = {
   model: { select: { name: true } },
 } as const;
 
+/** Model and ModelVersion rows. */
 export class ModelRepo {
   /**
    * Adds the next version (max + 1) of `modelName`, creating the model on first use. The model row
-   * is locked (FOR UPDATE) so concurrent runs get distinct numbers.
+   * is locked (FOR UPDATE) so concurrent runs get distinct numbers. Only VersionPublisher calls this.
    */
   async addVersion(tx: Tx, tenantId: string, modelName: string, v: NewVersion) {
     const model = await tx.model.upsert({
@@ -45,6 +53,7 @@ export class ModelRepo {
     });
   }
 
+  /** The tenant's models by name, each with its version summaries, newest version first. */
   listModels(tx: Tx, tenantId: string) {
     return tx.model.findMany({
       where: { tenantId },
@@ -53,6 +62,7 @@ export class ModelRepo {
     });
   }
 
+  /** One of the tenant's models with its version summaries, or null. */
   findModel(tx: Tx, tenantId: string, name: string) {
     return tx.model.findFirst({
       where: { tenantId, name },
@@ -60,28 +70,54 @@ export class ModelRepo {
     });
   }
 
+  /** One of the tenant's versions without its weights, or null. */
   findVersionById(tx: Tx, tenantId: string, id: string) {
     return tx.modelVersion.findFirst({ where: { id, tenantId }, select: versionSummary });
   }
 
-  /** The version row with its artifact; `version` undefined = the latest. */
-  findVersionWithArtifact(tx: Tx, tenantId: string, modelName: string, version?: number) {
+  /** The id of the tenant's model called `name`, or null. */
+  findModelId(tx: Tx, tenantId: string, name: string) {
+    return tx.model.findFirst({ where: { tenantId, name }, select: { id: true } });
+  }
+
+  /** Version `version` of a model (`undefined`: the latest) as `{ id, version }`, or null. */
+  findVersionRef(tx: Tx, tenantId: string, modelId: string, version?: number) {
     return tx.modelVersion.findFirst({
-      where: { tenantId, model: { name: modelName, tenantId }, ...(version !== undefined ? { version } : {}) },
+      where: { tenantId, modelId, ...(version !== undefined ? { version } : {}) },
       orderBy: { version: 'desc' },
-      include: { model: { select: { name: true } } },
+      select: { id: true, version: true },
     });
   }
 
+  /** Version `version` of the model called `modelName` as `{ id, modelId }`, or null. */
+  findVersionByNumber(tx: Tx, tenantId: string, modelName: string, version: number) {
+    return tx.modelVersion.findFirst({
+      where: { tenantId, version, model: { tenantId, name: modelName } },
+      select: { id: true, modelId: true },
+    });
+  }
+
+  /** The whole version row (artifact included), as serving loads it; null when not the tenant's. */
+  findVersionRow(tx: Tx, tenantId: string, id: string) {
+    return tx.modelVersion.findFirst({ where: { id, tenantId } });
+  }
+
+  /** @returns whether a row was deleted. */
+  async deleteVersion(tx: Tx, tenantId: string, id: string) {
+    const { count } = await tx.modelVersion.deleteMany({ where: { tenantId, id } });
+    return count > 0;
+  }
+
   /**
-   * Whether the name is known to the tenant without a version: a model row, or a training run
-   * that will create it (to tell "no such model" from "no trained version yet").
+   * The versions predict is most likely to be asked for (alias targets, then each model's latest
+   * version), newest first, across all tenants: for warming a process' cache at start-up, on the
+   * owner connection.
    */
-  async nameKnown(tx: Tx, tenantId: string, name: string) {
-    const [models, runs] = await Promise.all([
-      tx.model.count({ where: { tenantId, name } }),
-      tx.trainingRun.count({ where: { tenantId, modelName: name } }),
-    ]);
-    return models + runs > 0;
+  warmCandidates(db: Db, limit: number) {
+    return db.$queryRaw<{ id: string; tenantId: string }[]>`
+      SELECT v.id, v."tenantId" FROM "ModelVersion" v
+       WHERE v.id IN (SELECT "versionId" FROM "ModelAlias")
+          OR v.version = (SELECT max(version) FROM "ModelVersion" w WHERE w."modelId" = v."modelId")
+       ORDER BY v."createdAt" DESC LIMIT ${limit}`;
   }
 }

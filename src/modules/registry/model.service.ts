@@ -62,12 +62,14 @@ export function toVersionView(row: VersionRow): ModelVersion {
   };
 }
 
+/** Reading a tenant's models and versions (`models:read`). */
 export class ModelService {
   constructor(
     private readonly prisma: Db,
     private readonly repo: ModelRepo,
   ) {}
 
+  /** The tenant's models with their versions. @throws AppError FORBIDDEN. */
   async list(actor: Actor): Promise<Model[]> {
     requireScope(actor, 'models:read');
     const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.listModels(tx, actor.tenantId));

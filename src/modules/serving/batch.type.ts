@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { RunStatus } from '../training/training-run.type';
+import { RunStatus } from '../training/training-run.type'; // the GraphQL enum, registered there
 
 @ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.' })
 export class BatchPrediction {

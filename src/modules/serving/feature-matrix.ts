@@ -3,9 +3,9 @@
  * `{ "columns": ["Glucose", "BMI", …], "rows": [[148, 33.6, …], …] }` instead of a list of input
  * objects: graphql-js coerces a custom scalar once, not field by field, which is what made
  * `rows: [JSONObject!]!` slow for 1,000-row requests. Shape is checked here; values are read by
- * the model's pipeline exactly like rows keyed by column.
+ * the model's pipeline exactly like rows keyed by column. The GraphQL scalar is in
+ * feature-matrix.scalar.ts.
  */
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { badInput } from '../../lib/errors';
 
 export interface FeatureMatrix {
@@ -13,7 +13,12 @@ export interface FeatureMatrix {
   rows: unknown[][];
 }
 
-function check(value: unknown): FeatureMatrix {
+/**
+ * Checks the shape of a matrix value.
+ * @throws AppError BAD_USER_INPUT naming the first problem (not an object, no or repeated column
+ *   names, a row of the wrong width).
+ */
+export function checkFeatureMatrix(value: unknown): FeatureMatrix {
   const m = value as Partial<FeatureMatrix> | null;
   if (!m || typeof m !== 'object' || !Array.isArray(m.columns) || !Array.isArray(m.rows)) {
     throw badInput('matrix must be an object { columns: [String], rows: [[value]] }');
@@ -28,32 +33,3 @@ function check(value: unknown): FeatureMatrix {
   });
   return m as FeatureMatrix;
 }
-
-function literal(node: ValueNode): unknown {
-  switch (node.kind) {
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value)]));
-    case Kind.LIST:
-      return node.values.map(literal);
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.NULL:
-      return null;
-    default:
-      throw badInput('matrix cannot use variables inside the literal');
-  }
-}
-
-export const FeatureMatrixScalar = new GraphQLScalarType<FeatureMatrix, FeatureMatrix>({
-  name: 'FeatureMatrix',
-  description: 'Bulk rows: { "columns": [name, …], "rows": [[value, …], …] }, one value per column; null = missing.',
-  parseValue: check,
-  parseLiteral: (node) => check(literal(node)),
-  serialize: (v) => v as FeatureMatrix,
-});

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix';
+import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix.scalar';
 import { ExplanationResult } from './explain.type';
 import { PredictionResult } from './prediction.type';
 

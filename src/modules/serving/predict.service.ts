@@ -10,6 +10,7 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
+import type { ModelRepo } from '../registry/model.repo';
 import type { BatcherOptions } from './batcher';
 import type { FeatureMatrix } from './feature-matrix';
 import type { ModelCache } from './model-cache';
@@ -17,6 +18,7 @@ import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
 
+/** Rows to score: exactly one of the two shapes. */
 export interface PredictInput {
   /** Objects keyed like the training CSV's columns. */
   rows?: unknown[] | null;
@@ -24,9 +26,11 @@ export interface PredictInput {
   matrix?: FeatureMatrix | null;
 }
 
+/** Online predictions for a tenant, served from this process' model cache. */
 export class PredictService {
   constructor(
     private readonly prisma: Db,
+    private readonly models: ModelRepo,
     private readonly resolver: VersionResolver,
     private readonly cache: ModelCache<ServedModel>,
     private readonly quotas: QuotaService,
@@ -35,8 +39,10 @@ export class PredictService {
   ) {}
 
   /**
+   * Scores rows with a version of the tenant's model (`predict` scope), counted against the
+   * tenant's per-minute rate limit.
    * @param selector `version` or `alias`; neither = the latest version.
-   * @throws AppError BAD_USER_INPUT (no rows, too many rows, a bad row, both version and alias),
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (no rows, too many rows, a bad row, both version and alias),
    *   NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet), QUOTA_EXCEEDED (rate
    *   limit, with retryAfterSeconds).
    */
@@ -81,11 +87,7 @@ export class PredictService {
    * @returns how many versions were loaded.
    */
   async warm(limit = 100): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ id: string; tenantId: string }[]>`
-      SELECT v.id, v."tenantId" FROM "ModelVersion" v
-       WHERE v.id IN (SELECT "versionId" FROM "ModelAlias")
-          OR v.version = (SELECT max(version) FROM "ModelVersion" w WHERE w."modelId" = v."modelId")
-       ORDER BY v."createdAt" DESC LIMIT ${limit}`;
+    const rows = await this.models.warmCandidates(this.prisma, limit);
     for (const r of rows) await this.serve(r.tenantId, r.id);
     return rows.length;
   }
@@ -93,7 +95,7 @@ export class PredictService {
   /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
     return this.cache.get(versionId, async () => {
-      const row = await withTenant(this.prisma, tenantId, (tx) => tx.modelVersion.findFirst({ where: { id: versionId, tenantId } }));
+      const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, versionId));
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
       return loadServedModel(row, { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) });
     });

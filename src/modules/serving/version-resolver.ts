@@ -1,18 +1,23 @@
 /**
  * Which version a predict call means: `model` + (`version` | `alias` | latest) -> version id.
  * Resolutions are cached per process and dropped when the registry says the model changed (new
- * version, alias moved, version deleted: MODEL_CHANGED_TOPIC / VERSION_DELETED_TOPIC), with a short
+ * version, alias moved, version deleted: Topics.modelChanged / Topics.versionDeleted), with a short
  * expiry as a safety net for a lost notification.
  */
 import type { Db } from '../../lib/db';
 import { AppError, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
+import type { AliasRepo } from '../registry/alias.repo';
+import type { ModelRepo } from '../registry/model.repo';
+import type { TrainingRunRepo } from '../training/training-run.repo';
 
+/** Which version: a number, an alias, or neither (the latest). */
 export interface VersionSelector {
   version?: number;
   alias?: string;
 }
 
+/** A resolved version. */
 export interface VersionRef {
   id: string;
   version: number;
@@ -23,12 +28,17 @@ export interface VersionRef {
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
 
+/** Resolves selectors to versions, cached per process (tenant in every key). */
 export class VersionResolver {
   private readonly cache = new Map<string, { ref: VersionRef; until: number }>();
 
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly repos: { models: ModelRepo; aliases: AliasRepo; runs: TrainingRunRepo },
+  ) {}
 
   /**
+   * Resolves within the tenant (a name of another tenant is NOT_FOUND).
    * @throws AppError NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet).
    */
   async resolve(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
@@ -36,22 +46,18 @@ export class VersionResolver {
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.ref;
     const ref = await withTenant(this.prisma, tenantId, async (tx) => {
-      const model = await tx.model.findFirst({ where: { tenantId, name: modelName }, select: { id: true } });
+      const { models, aliases, runs } = this.repos;
+      const model = await models.findModelId(tx, tenantId, modelName);
       if (!model) {
-        const pending = await tx.trainingRun.count({ where: { tenantId, modelName } });
-        if (pending) throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
+        if (await runs.namesModel(tx, tenantId, modelName)) throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
         throw notFound('Model', modelName);
       }
       if (selector.alias !== undefined) {
-        const alias = await tx.modelAlias.findFirst({ where: { tenantId, modelId: model.id, name: selector.alias }, include: { version: { select: { id: true, version: true } } } });
-        if (!alias) throw notFound('Model alias', `${modelName}@${selector.alias}`);
-        return { id: alias.version.id, version: alias.version.version, modelName };
+        const target = await aliases.target(tx, tenantId, model.id, selector.alias);
+        if (!target) throw notFound('Model alias', `${modelName}@${selector.alias}`);
+        return { id: target.id, version: target.version, modelName };
       }
-      const found = await tx.modelVersion.findFirst({
-        where: { tenantId, modelId: model.id, ...(selector.version !== undefined ? { version: selector.version } : {}) },
-        orderBy: { version: 'desc' },
-        select: { id: true, version: true },
-      });
+      const found = await models.findVersionRef(tx, tenantId, model.id, selector.version);
       if (found) return { id: found.id, version: found.version, modelName };
       if (selector.version !== undefined) throw notFound('Model version', `${modelName}@${selector.version}`);
       throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);

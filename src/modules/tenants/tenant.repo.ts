@@ -4,6 +4,7 @@ import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
 import type { Scope } from '../auth/actor';
 
+/** A tenant's first API key, hashed. */
 export interface KeyInput {
   name: string;
   prefix: string;
@@ -37,6 +38,7 @@ export class TenantRepo {
     }
   }
 
+  /** The tenant row, or null. */
   findById(tenantId: string) {
     return this.prisma.tenant.findUnique({ where: { id: tenantId } });
   }

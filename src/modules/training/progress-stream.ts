@@ -1,11 +1,11 @@
 import { Repeater } from '@graphql-yoga/subscription';
 import type { Subscription } from '../../lib/pubsub';
 import type { ProgressEvent } from './progress';
-import type { RunStatusValue } from './training-run.repo';
+import { isTerminal, RunStatus } from '../status';
 
 interface RunRow {
   id: string;
-  status: RunStatusValue;
+  status: RunStatus;
   spec: unknown;
   failureCode: string | null;
   failureMessage: string | null;
@@ -30,16 +30,15 @@ export function progressStream(
   stored: MetricRow[],
   versionId: string | null,
   live: Subscription<ProgressEvent>,
-  terminal: readonly RunStatusValue[],
 ): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
   return new Repeater<ProgressEvent>(async (push, stop) => {
     let last = 0;
     for (const m of stored) {
-      await push({ runId: run.id, kind: 'EPOCH', status: 'RUNNING', epochs, ...m, replayed: true });
+      await push({ runId: run.id, kind: 'EPOCH', status: RunStatus.RUNNING, epochs, ...m, replayed: true });
       last = m.epoch;
     }
-    if (terminal.includes(run.status)) {
+    if (isTerminal(run.status)) {
       await push({
         runId: run.id,
         kind: 'FINAL',

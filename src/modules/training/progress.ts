@@ -1,15 +1,15 @@
 /**
- * Training progress events: published by the job handler (any process), delivered by the API
- * process holding the subscriber's websocket. The topic is the run id.
+ * Training progress events: published by the job handler (any process) on
+ * `Topics.trainingProgress(runId)` (src/modules/events.ts), delivered by the API process holding
+ * the subscriber's websocket.
  */
-import type { RunStatusValue } from './training-run.repo';
+import type { FailureCode, RunStatus } from '../status';
 
-export const progressTopic = (runId: string) => `training-run:${runId}`;
-
+/** One progress event of a training run: an epoch, or its one FINAL event. */
 export interface ProgressEvent {
   runId: string;
   kind: 'EPOCH' | 'FINAL';
-  status: RunStatusValue;
+  status: RunStatus;
   epoch?: number;
   epochs?: number;
   loss?: number;
@@ -17,6 +17,7 @@ export interface ProgressEvent {
   valLoss?: number | null;
   valAccuracy?: number | null;
   elapsedMs?: number;
+  /** A {@link FailureCode}. */
   failureCode?: string | null;
   failureMessage?: string | null;
   modelVersionId?: string | null;

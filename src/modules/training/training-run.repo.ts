@@ -1,10 +1,15 @@
-/** Training runs and their epoch metrics; every method takes the tenant. */
+/**
+ * Training runs and their epoch metrics: the only code that touches the TrainingRun and
+ * EpochMetric tables. Every request-path method takes the tenant and folds it into its `where`;
+ * the lease and reaper methods run on the owner connection for system work (documented on each).
+ */
+import type { RunStatus as StoredRunStatus } from '../../generated/prisma/client';
+import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { EpochResult } from '../../ml/families/model-family';
+import { ACTIVE_STATUSES, FailureCode, RunStatus } from '../status';
 
-export type RunStatusValue = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export const TERMINAL: readonly RunStatusValue[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-
+/** A new run, stored QUEUED. */
 export interface NewRun {
   datasetId: string;
   modelName: string;
@@ -13,19 +18,41 @@ export interface NewRun {
   spec: object;
 }
 
+/** Compile-time check: src/modules/status.ts lists exactly the database's RunStatus values. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const STATUSES_MATCH_DATABASE: Same<RunStatus, StoredRunStatus> = true;
+
+/** The message stored on a run the reaper fails. */
+const WORKER_LOST_MESSAGE = 'The worker running this training run stopped responding (no lease renewal) on its last attempt';
+
+/** TrainingRun and EpochMetric rows. */
 export class TrainingRunRepo {
+  /** Stores a QUEUED run of the tenant. */
   create(tx: Tx, tenantId: string, run: NewRun) {
     return tx.trainingRun.create({ data: { ...run, tenantId } });
   }
 
+  /** @returns the run, or null when the tenant has none with that id. */
   find(tx: Tx, tenantId: string, id: string) {
     return tx.trainingRun.findFirst({ where: { id, tenantId } });
   }
 
-  list(tx: Tx, tenantId: string, take: number, status?: RunStatusValue) {
+  /** The tenant's runs, newest first, optionally of one status. */
+  list(tx: Tx, tenantId: string, take: number, status?: RunStatus) {
     return tx.trainingRun.findMany({ where: { tenantId, ...(status ? { status } : {}) }, orderBy: { createdAt: 'desc' }, take });
   }
 
+  /** QUEUED + RUNNING runs of the tenant (of one dataset when given). */
+  countActive(tx: Tx, tenantId: string, filter: { datasetId?: string } = {}) {
+    return tx.trainingRun.count({ where: { tenantId, ...filter, status: { in: [...ACTIVE_STATUSES] } } });
+  }
+
+  /** Whether the tenant has a run (in any state) that will create or created `modelName`. */
+  async namesModel(tx: Tx, tenantId: string, modelName: string) {
+    return (await tx.trainingRun.count({ where: { tenantId, modelName } })) > 0;
+  }
+
+  /** Stored epoch metrics of a run, in epoch order. */
   metrics(tx: Tx, tenantId: string, runId: string) {
     return tx.epochMetric.findMany({ where: { tenantId, trainingRunId: runId }, orderBy: { epoch: 'asc' } });
   }
@@ -34,7 +61,7 @@ export class TrainingRunRepo {
    * Moves a run from one of `from` to `data.status`; returns false when it was in another state
    * (compare-and-set). With `owner`, only while that worker holds the run's lease.
    */
-  async transition(tx: Tx, tenantId: string, id: string, from: readonly RunStatusValue[], data: { status: RunStatusValue } & Record<string, unknown>, owner?: string) {
+  async transition(tx: Tx, tenantId: string, id: string, from: readonly RunStatus[], data: { status: RunStatus } & Record<string, unknown>, owner?: string) {
     const { count } = await tx.trainingRun.updateMany({
       where: { id, tenantId, status: { in: [...from] }, ...(owner ? { leaseOwner: owner } : {}) },
       data,
@@ -47,6 +74,7 @@ export class TrainingRunRepo {
     return tx.epochMetric.deleteMany({ where: { tenantId, trainingRunId: runId } });
   }
 
+  /** Stores one epoch's metrics. */
   addEpoch(tx: Tx, tenantId: string, runId: string, e: EpochResult) {
     return tx.epochMetric.create({
       data: {
@@ -62,7 +90,63 @@ export class TrainingRunRepo {
     });
   }
 
+  /** The id of the model version the run produced, if any. */
   versionOf(tx: Tx, tenantId: string, runId: string) {
     return tx.modelVersion.findFirst({ where: { tenantId, trainingRunId: runId }, select: { id: true } });
+  }
+
+  /**
+   * Claims a run for `owner`: QUEUED, or RUNNING with a lapsed lease; counts an attempt.
+   * Runs as the owner connection (system work), filtered by tenant and id: a compare-and-set, so
+   * two workers can never both hold a run.
+   * @returns whether the claim succeeded.
+   */
+  async claim(db: Db, tenantId: string, runId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const n = await db.$executeRaw`
+      UPDATE "TrainingRun"
+         SET status = 'RUNNING', "leaseOwner" = ${owner},
+             "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000}),
+             attempts = attempts + 1, "startedAt" = now()
+       WHERE id = ${runId} AND "tenantId" = ${tenantId}
+         AND (status = 'QUEUED' OR (status = 'RUNNING' AND "leaseExpiresAt" < now()))`;
+    return n === 1;
+  }
+
+  /**
+   * Extends `owner`'s lease on a RUNNING run by `leaseMs` (owner connection, filtered by tenant).
+   * @returns false when the run is no longer RUNNING under that owner (reaped, cancelled, taken over).
+   */
+  async renewLease(db: Db, tenantId: string, runId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const n = await db.$executeRaw`
+      UPDATE "TrainingRun" SET "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000})
+       WHERE id = ${runId} AND "tenantId" = ${tenantId} AND "leaseOwner" = ${owner} AND status = 'RUNNING'`;
+    return n === 1;
+  }
+
+  /**
+   * The reaper's sweep, across all tenants (system work on the owner connection): RUNNING runs
+   * whose lease lapsed are FAILED with WORKER_LOST once they used `maxAttempts`, else put back to
+   * QUEUED. Concurrent sweeps are harmless (each row is updated once).
+   * @returns the runs failed and the runs to enqueue again.
+   */
+  async reapLapsed(db: Db, maxAttempts: number): Promise<{ failed: { id: string }[]; requeued: { id: string; tenantId: string }[] }> {
+    const failed = await db.$queryRaw<{ id: string }[]>`
+      UPDATE "TrainingRun"
+         SET status = 'FAILED', "failureCode" = ${FailureCode.WORKER_LOST},
+             "failureMessage" = ${WORKER_LOST_MESSAGE},
+             "finishedAt" = now(), "leaseOwner" = NULL
+       WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() AND attempts >= ${maxAttempts}
+       RETURNING id`;
+    const requeued = await db.$queryRaw<{ id: string; tenantId: string }[]>`
+      UPDATE "TrainingRun" SET status = 'QUEUED', "leaseOwner" = NULL
+       WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() AND attempts < ${maxAttempts}
+       RETURNING id, "tenantId"`;
+    return { failed, requeued };
+  }
+
+  /** Runs per status over all tenants, for the metrics endpoint (owner connection). */
+  async countByStatus(db: Db): Promise<{ status: RunStatus; count: number }[]> {
+    const rows = await db.trainingRun.groupBy({ by: ['status'], _count: { _all: true } });
+    return rows.map((r) => ({ status: r.status, count: r._count._all }));
   }
 }

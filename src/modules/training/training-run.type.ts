@@ -1,14 +1,9 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { ModelVersion } from '../registry/model.type';
+import { RunStatus } from '../status';
 
-export enum RunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
+export { RunStatus };
 registerEnumType(RunStatus, { name: 'RunStatus' });
 
 export enum ProgressKind {

@@ -1,10 +1,13 @@
 /**
- * The task list: name -> version, payload schema, retry and lease settings. Producers (API) and
- * consumers (workers) share it, so a payload is validated on both sides. Bump `version` when a
- * payload changes shape: the queue name carries it, so old workers never see new payloads.
+ * The task list: name -> version, payload schema, retry and lease settings. Producers (services in
+ * src/modules) and consumers (handlers in src/jobs) share it, so a payload is validated on both
+ * sides. Bump `version` when a payload changes shape: the queue name carries it, so old workers
+ * never see new payloads. The handlers are listed in src/jobs/handlers.ts.
  */
 import { z } from 'zod';
+import type { JobQueue, TaskHandlersOf } from '../lib/queue';
 
+/** The tasks. */
 export const TASKS = {
   'training-run': {
     version: 1,
@@ -22,7 +25,12 @@ export const TASKS = {
   },
 } as const;
 
+/** A task's name. */
 export type TaskName = keyof typeof TASKS;
+/** The payload of task `K`. */
 export type TaskPayload<K extends TaskName> = z.infer<(typeof TASKS)[K]['payload']>;
 
-export const queueName = (task: TaskName) => `${task}.v${TASKS[task].version}`;
+/** The platform's job queue (started with TASKS by src/infrastructure.ts). */
+export type Queue = JobQueue<typeof TASKS>;
+/** One handler per task. */
+export type TaskHandlers = TaskHandlersOf<typeof TASKS>;

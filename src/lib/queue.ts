@@ -1,24 +1,44 @@
 /**
  * The job queue: pg-boss on the same PostgreSQL (schema `pgboss`), so API processes enqueue and
  * workers on any machine claim jobs with SELECT … FOR UPDATE SKIP LOCKED: each job runs once.
+ * Generic over a task list (the platform's is src/modules/tasks.ts).
  */
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { isAdminShutdown } from '../lib/db';
-import type { Logger } from '../lib/logger';
-import type { PubSub } from '../lib/pubsub';
-import { queueName, TASKS, type TaskName, type TaskPayload } from './tasks';
+import type { z } from 'zod';
+import { isAdminShutdown } from './db';
+import type { Logger } from './logger';
+import { topic, type PubSub } from './pubsub';
 
-export type TaskHandler<K extends TaskName> = (payload: TaskPayload<K>, job: { id: string; retryCount: number }) => Promise<void>;
-export type TaskHandlers = { [K in TaskName]: TaskHandler<K> };
+/** One task: payload schema, retry and lease settings. */
+export interface TaskDefinition {
+  /** Bump when the payload changes shape: the queue name carries it, so old workers never see new payloads. */
+  version: number;
+  payload: z.ZodType;
+  /** Transient failures (e.g. a lost database connection) are retried this many times. */
+  retryLimit: number;
+  /** Seconds before a claimed job whose worker vanished is handed to another worker. */
+  expireInSeconds: number;
+}
 
-export interface JobQueue {
+/** Task name -> definition. */
+export type TaskList = Record<string, TaskDefinition>;
+/** The payload type of task `K` of list `L`. */
+export type TaskPayloadOf<L extends TaskList, K extends keyof L> = z.infer<L[K]['payload']>;
+
+/** Handles one job; throwing makes the queue retry it (up to the task's retryLimit). */
+export type TaskHandler<P> = (payload: P, job: { id: string; retryCount: number }) => Promise<void>;
+/** One handler per task of `L`. */
+export type TaskHandlersOf<L extends TaskList> = { [K in keyof L]: TaskHandler<TaskPayloadOf<L, K>> };
+
+/** The job queue of a task list. */
+export interface JobQueue<L extends TaskList = TaskList> {
   /** Validates the payload and enqueues it. @returns the job id. */
-  enqueue<K extends TaskName>(task: K, payload: TaskPayload<K>): Promise<string>;
+  enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>): Promise<string>;
   /** Starts claiming jobs for every task, one at a time per task (training is CPU-bound). */
-  work(handlers: TaskHandlers): Promise<void>;
+  work(handlers: TaskHandlersOf<L>): Promise<void>;
   /** Jobs waiting to be claimed, per task. */
-  depth(): Promise<Record<TaskName, number>>;
+  depth(): Promise<Record<keyof L & string, number>>;
   /** Stops claiming, waits up to `timeoutMs` for running jobs, then closes. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -30,16 +50,22 @@ const QUEUE_SETUP_LOCK_KEY = 72_707_370;
 const POLL_SECONDS = 0.5;
 
 /** Published after each enqueue, so idle workers in any process claim at once instead of at their next poll. */
-const ENQUEUED_TOPIC = 'jobs:enqueued';
+const ENQUEUED_TOPIC = topic<{ queue: string }>('jobs:enqueued');
 
-export async function startQueue(databaseUrl: string, log: Logger, pubsub: PubSub): Promise<JobQueue> {
+/**
+ * Starts pg-boss and creates the queues of `tasks` (one process at a time, under an advisory lock).
+ * @param tasks the task list; each task's queue is named `<task>.v<version>`.
+ */
+export async function startQueue<L extends TaskList>(databaseUrl: string, log: Logger, pubsub: PubSub, tasks: L): Promise<JobQueue<L>> {
+  type TaskName = keyof L & string;
+  const queueName = (task: TaskName) => `${task}.v${tasks[task].version}`;
   let wakeups: AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> } | undefined;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   async function setUp() {
     await boss.start();
-    for (const task of Object.keys(TASKS) as TaskName[]) {
+    for (const task of Object.keys(tasks) as TaskName[]) {
       const name = queueName(task);
-      const { retryLimit, expireInSeconds } = TASKS[task];
+      const { retryLimit, expireInSeconds } = tasks[task];
       if (!(await boss.getQueue(name))) {
         await boss.createQueue(name, { name, retryLimit, retryDelay: 1, expireInSeconds }).catch(async (err) => {
           if (!(await boss.getQueue(name))) throw err; // another process created it first: fine
@@ -63,33 +89,33 @@ export async function startQueue(databaseUrl: string, log: Logger, pubsub: PubSu
   }
   return {
     async enqueue(task, payload) {
-      const data = TASKS[task].payload.parse(payload);
-      const id = await boss.send(queueName(task), data);
+      const data = tasks[task].payload.parse(payload);
+      const id = await boss.send(queueName(task), data as object);
       if (!id) throw new Error(`Job queue refused a '${task}' job`);
       await pubsub.publish(ENQUEUED_TOPIC, { queue: queueName(task) });
       return id;
     },
     async work(handlers) {
       const workerIds = new Map<string, string>();
-      wakeups ??= pubsub.subscribe<{ queue: string }>(ENQUEUED_TOPIC);
+      wakeups ??= pubsub.subscribe(ENQUEUED_TOPIC);
       void (async () => {
         for await (const { queue } of wakeups!) {
           const id = workerIds.get(queue);
           if (id) boss.notifyWorker(id);
         }
       })();
-      for (const task of Object.keys(TASKS) as TaskName[]) {
+      for (const task of Object.keys(tasks) as TaskName[]) {
         const workerId = await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
           // Each task's payload is validated by its own schema before its own handler sees it.
-          const handler = handlers[task] as TaskHandler<TaskName>;
-          await handler(TASKS[task].payload.parse(job.data) as never, { id: job.id, retryCount: job.retryCount });
+          const handler = handlers[task] as TaskHandler<unknown>;
+          await handler(tasks[task].payload.parse(job.data), { id: job.id, retryCount: job.retryCount });
         });
         workerIds.set(queueName(task), workerId);
       }
     },
     async depth() {
       const out = {} as Record<TaskName, number>;
-      for (const task of Object.keys(TASKS) as TaskName[]) out[task] = await boss.getQueueSize(queueName(task));
+      for (const task of Object.keys(tasks) as TaskName[]) out[task] = await boss.getQueueSize(queueName(task));
       return out;
     },
     async stop(timeoutMs = 30_000) {

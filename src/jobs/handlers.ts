@@ -1,0 +1,43 @@
+/**
+ * The worker's composition: repos -> the training-run lifecycle and version publisher -> one
+ * handler per task of src/modules/tasks.ts. Loads nothing of the API (no GraphQL).
+ */
+import type { Db } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import type { MlThreads } from '../ml/threads';
+import type { TrainingThreads } from '../ml/train-task';
+import { VersionPublisher } from '../modules/registry/publish-version';
+import { createRepos } from '../modules/repos';
+import type { Queue, TaskHandlers } from '../modules/tasks';
+import { TrainingRunLifecycle } from '../modules/training/run-lifecycle';
+import { batchPredictionHandler } from './batch-prediction.job';
+import { trainingRunHandler } from './training-run.job';
+import type { WorkerState } from './worker-state';
+
+/** What the worker's handlers are built from (opened by src/infrastructure.ts). */
+export interface WorkerDeps {
+  prisma: Db;
+  pubsub: PubSub;
+  queue: Queue;
+  threads: MlThreads;
+  log: Logger;
+}
+
+/** The lifecycle of training runs as a worker drives it (also used by the reaper). */
+export function createLifecycle(deps: WorkerDeps): TrainingRunLifecycle {
+  const r = createRepos(deps.prisma);
+  return new TrainingRunLifecycle(deps.prisma, r.runs, r.datasets, deps.pubsub, deps.queue);
+}
+
+/** The worker's task handlers. */
+export function createTaskHandlers(
+  deps: WorkerDeps & { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number; trainer: TrainingThreads | 'main-thread' },
+): TaskHandlers {
+  const r = createRepos(deps.prisma);
+  const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);
+  return {
+    'training-run': trainingRunHandler({ ...deps, publisher }),
+    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv }),
+  };
+}

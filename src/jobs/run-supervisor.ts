@@ -1,0 +1,72 @@
+/**
+ * Watches a held training run while its thread trains, and ends or stops the thread when it must:
+ * - the lease is lost (reaped or taken over) or the run is cancelled (from any process): at once;
+ * - the worker drains (SIGTERM): at the end of the epoch, or after DRAIN_GRACE_MS (a forest is
+ *   one long fit), so the run can be handed back while the process is still allowed to.
+ */
+import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
+import { RunStatus } from '../modules/status';
+import { holdLease } from './lease';
+import type { ThreadTraining } from './train-in-thread';
+import type { WorkerState } from './worker-state';
+
+/** Draining: how long a training thread may take to reach the end of its epoch before it is ended. */
+const DRAIN_GRACE_MS = 2_000;
+
+/** The supervision of one held run, for the duration of one job. */
+export interface RunSupervision {
+  /** Hands the thread over; ended at once if the run was already lost or cancelled. */
+  attach(training: ThreadTraining): void;
+  /** An epoch write found the run no longer RUNNING: ends the thread (cancelled, or the run is gone). */
+  stopFor(status: RunStatus | undefined): void;
+  readonly cancelled: boolean;
+  readonly leaseLost: boolean;
+  /** Stops renewing the lease and listening; call once the run is settled. */
+  close(): Promise<void>;
+}
+
+/** Starts renewing the run's lease, listening for its cancellation and for the worker's drain. */
+export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number }, run: HeldRun): RunSupervision {
+  const { lifecycle, state, leaseMs } = deps;
+  let training: ThreadTraining | undefined;
+  let cancelled = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const lease = holdLease(() => lifecycle.renewLease(run, leaseMs), leaseMs, () => training?.abort());
+  const onDrain = () => {
+    training?.stop();
+    graceTimer ??= setTimeout(() => training?.abort(), DRAIN_GRACE_MS);
+  };
+  const stopOnDrain = state.onDrain(onDrain);
+  const events = lifecycle.subscribe(run.runId);
+  void (async () => {
+    for await (const e of events) {
+      if (e.kind === 'FINAL' && e.status === RunStatus.CANCELLED) {
+        cancelled = true;
+        training?.abort();
+      }
+    }
+  })();
+  return {
+    attach(thread) {
+      training = thread;
+      if (lease.lost || cancelled) thread.abort();
+      else if (state.draining) onDrain();
+    },
+    stopFor(status) {
+      cancelled ||= status === RunStatus.CANCELLED;
+      training?.abort();
+    },
+    get cancelled() {
+      return cancelled;
+    },
+    get leaseLost() {
+      return lease.lost;
+    },
+    async close() {
+      lease.release();
+      clearTimeout(graceTimer);
+      stopOnDrain();
+      await events.return();
+    },
+  };
+}

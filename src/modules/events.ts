@@ -1,0 +1,51 @@
+/**
+ * Every domain pub/sub topic, with the type of its payload. Events cross processes (PostgreSQL
+ * LISTEN/NOTIFY, src/lib/pubsub.ts): a worker publishes a run's progress, the API process holding
+ * the subscriber's websocket delivers it; a change in one API process reaches the caches of all.
+ * Publish after the transaction that made the change commits.
+ *
+ * (The job queue's wake-up signal is infrastructure, declared privately in src/lib/queue.ts.)
+ */
+import { topic, type Topic } from '../lib/pubsub';
+import type { BatchStatus } from './status';
+import type { ProgressEvent } from './training/progress';
+
+export type { ProgressEvent };
+
+/** Progress of a batch prediction: one event per scored chunk, then the final state. */
+export interface BatchProgressEvent {
+  id: string;
+  status: BatchStatus;
+  processedRows: number;
+  rowCount: number;
+  failureMessage?: string | null;
+}
+
+/** What a model name resolves to may have changed (new version, alias set or deleted). */
+export interface ModelChangedEvent {
+  tenantId: string;
+  modelName: string;
+}
+
+/** A model version was deleted: caches evict it. */
+export interface VersionDeletedEvent {
+  modelVersionId: string;
+  tenantId: string;
+  modelName: string;
+}
+
+/** An API key was revoked: its cached credentials are dropped and its websockets closed. */
+export interface KeyRevokedEvent {
+  apiKeyId: string;
+}
+
+/** The topics; publish and subscribe with these, never with strings. */
+export const Topics = {
+  /** A training run's EPOCH events and its one FINAL event; keyed by run id. */
+  trainingProgress: (runId: string): Topic<ProgressEvent> => topic(`training-run:${runId}`),
+  /** A batch prediction's progress; keyed by batch id. */
+  batchProgress: (batchId: string): Topic<BatchProgressEvent> => topic(`batch-prediction:${batchId}`),
+  modelChanged: topic<ModelChangedEvent>('registry:model-changed'),
+  versionDeleted: topic<VersionDeletedEvent>('registry:version-deleted'),
+  keyRevoked: topic<KeyRevokedEvent>('auth:key-revoked'),
+} as const;

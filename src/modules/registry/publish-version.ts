@@ -1,0 +1,66 @@
+/**
+ * Publishing a trained model as a new model version: the only code that creates ModelVersion rows
+ * (through ModelRepo.addVersion). Called by the training job when a run succeeds.
+ *
+ * Glossary: a *training run* produces at most one *model version*; versions of one *model* (a
+ * name per tenant) are numbered 1, 2, … in the order they are published.
+ */
+import type { Db } from '../../lib/db';
+import type { PubSub } from '../../lib/pubsub';
+import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
+import type { TrainedModel } from '../../ml/pipeline';
+import { Topics } from '../events';
+import { RunStatus } from '../status';
+import type { HeldRun } from '../training/run-lifecycle';
+import type { TrainingRunRepo } from '../training/training-run.repo';
+import type { ModelRepo, NewVersion } from './model.repo';
+
+/** The version row a trained model is stored as. */
+export function versionRow(runId: string, trained: TrainedModel): NewVersion {
+  return {
+    trainingRunId: runId,
+    task: trained.pipeline.target.task,
+    framework: trained.framework,
+    topology: trained.artifact.topology,
+    weights: trained.artifact.weights,
+    inputSchema: { features: trained.pipeline.columns.map((c) => ({ name: c.name, type: c.type })), inputs: trained.inputNames },
+    outputSchema: { target: trained.pipeline.target },
+    preprocessing: trained.pipeline,
+    metrics: {
+      ...trained.metrics,
+      rows: trained.rows,
+      ...(trained.featureImportances ? { featureImportances: trained.featureImportances } : {}),
+      ...(trained.bestEpoch !== undefined ? { bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly } : {}),
+    },
+  };
+}
+
+/** Publishes the model versions of successful training runs. */
+export class VersionPublisher {
+  constructor(
+    private readonly prisma: Db,
+    private readonly models: ModelRepo,
+    private readonly runs: TrainingRunRepo,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  /**
+   * In one transaction of the run's tenant: checks the run is still RUNNING under `run.owner`,
+   * adds the next version of `modelName` and marks the run SUCCEEDED. After commit, announces the
+   * model change (so caches of "latest" hear of it before anyone hears the run finished).
+   * @returns the new version, or undefined when the run was cancelled or taken over meanwhile
+   *   (then nothing is written).
+   */
+  async publish(run: HeldRun, modelName: string, trained: TrainedModel) {
+    const { tenantId, runId, owner } = run;
+    const version = await withTenant(this.prisma, tenantId, async (t) => {
+      const current = await this.runs.find(t, tenantId, runId);
+      if (current?.status !== RunStatus.RUNNING || current.leaseOwner !== owner) return undefined;
+      const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained));
+      await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt: new Date() }, owner);
+      return created;
+    }, LARGE_WRITE);
+    if (version) await this.pubsub.publish(Topics.modelChanged, { tenantId, modelName });
+    return version;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Composition of the API process' services: repos -> services. Used by src/app.ts and, through
+ * the GraphQL context, by the resolvers. The worker does not use it (src/jobs/handlers.ts).
+ */
+import type pg from 'pg';
+import type { Config } from '../config';
+import type { Db } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import type { PubSub } from '../lib/pubsub';
+import type { MlThreads } from '../ml/threads';
+import { AuditService } from './audit/audit.service';
+import { ApiKeyService } from './auth/api-key.service';
+import { AuthService } from './auth/auth.service';
+import { DatasetService } from './datasets/dataset.service';
+import { QuotaService } from './quotas/quota.service';
+import { AliasService } from './registry/alias.service';
+import { DeleteVersionService } from './registry/delete-version.service';
+import { ModelService } from './registry/model.service';
+import { createRepos } from './repos';
+import { BatchPredictionService } from './serving/batch.service';
+import { ExplainService } from './serving/explain.service';
+import { ModelCache } from './serving/model-cache';
+import { PredictService } from './serving/predict.service';
+import type { ServedModel } from './serving/served-model';
+import { VersionResolver } from './serving/version-resolver';
+import type { Queue } from './tasks';
+import { TenantService } from './tenants/tenant.service';
+import { TrainingRunService } from './training/training-run.service';
+
+/** What the API's services are built from. */
+export interface Deps {
+  prisma: Db;
+  metrics: Metrics;
+  pool: pg.Pool;
+  pubsub: PubSub;
+  queue: Queue;
+  /** Worker threads for CSV work and training. */
+  threads: MlThreads;
+  config: Config;
+  log: Logger;
+  adminSecret: string;
+  jwtSecret: string;
+}
+
+/** Every service of the API process (reached by resolvers through the GraphQL context). */
+export interface Services {
+  auth: AuthService;
+  apiKeys: ApiKeyService;
+  deleteVersion: DeleteVersionService;
+  aliases: AliasService;
+  audit: AuditService;
+  tenants: TenantService;
+  datasets: DatasetService;
+  training: TrainingRunService;
+  models: ModelService;
+  predict: PredictService;
+  explain: ExplainService;
+  modelCache: ModelCache<ServedModel>;
+  versions: VersionResolver;
+  batch: BatchPredictionService;
+}
+
+/** Builds the repos and the services on them. */
+export function createServices(deps: Deps): Services {
+  const { prisma, config } = deps;
+  const r = createRepos(prisma);
+  const modelCache = new ModelCache<ServedModel>(config.MODEL_CACHE_BYTES, {
+    onHit: () => deps.metrics.cacheHits.inc(),
+    onMiss: () => deps.metrics.cacheMisses.inc(),
+  });
+  const versions = new VersionResolver(prisma, r);
+  const quotas = new QuotaService(
+    {
+      maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
+      maxDatasetBytes: config.QUOTA_DATASET_BYTES,
+      predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,
+    },
+    deps.pool,
+    r,
+  );
+  const auth = new AuthService(
+    prisma,
+    r.apiKeys,
+    {
+      ...(config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY
+        ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
+        : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
+      ttlSeconds: config.JWT_TTL_SECONDS,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
+    r.audit,
+  );
+  const predict = new PredictService(prisma, r.models, versions, modelCache, quotas, deps.metrics, {
+    maxRows: config.MAX_PREDICT_ROWS,
+    batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+  });
+  return {
+    auth,
+    deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, (e) => {
+      versions.invalidate(e.tenantId, e.modelName);
+      modelCache.evict(e.modelVersionId);
+    }),
+    aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
+    apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
+    audit: new AuditService(prisma, r.audit),
+    tenants: new TenantService(r.tenants, deps.adminSecret),
+    datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS }),
+    training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
+    models: new ModelService(prisma, r.models),
+    predict,
+    explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
+    versions,
+    batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub),
+    modelCache,
+  };
+}

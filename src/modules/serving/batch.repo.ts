@@ -1,0 +1,73 @@
+/**
+ * Batch predictions: the only code that touches the BatchPrediction table. Every method takes the
+ * tenant and folds it into its `where`.
+ */
+import type { Tx } from '../../lib/tenant-tx';
+import { BatchStatus, type FailureCode } from '../status';
+
+/** Everything but the result bytes, for the API. */
+const summary = {
+  id: true,
+  status: true,
+  modelVersionId: true,
+  datasetId: true,
+  rowCount: true,
+  processedRows: true,
+  failureCode: true,
+  failureMessage: true,
+  createdAt: true,
+  finishedAt: true,
+} as const;
+
+/** BatchPrediction rows. */
+export class BatchRepo {
+  /** A new QUEUED batch of `rowCount` rows. */
+  create(tx: Tx, tenantId: string, b: { modelVersionId: string; datasetId: string; rowCount: number }) {
+    return tx.batchPrediction.create({ data: { ...b, tenantId }, select: summary });
+  }
+
+  /** One of the tenant's batches without its result, or null. */
+  find(tx: Tx, tenantId: string, id: string) {
+    return tx.batchPrediction.findFirst({ where: { id, tenantId }, select: summary });
+  }
+
+  /** The result CSV of a SUCCEEDED batch (null otherwise). */
+  findResult(tx: Tx, tenantId: string, id: string) {
+    return tx.batchPrediction.findFirst({ where: { id, tenantId, status: BatchStatus.SUCCEEDED }, select: { result: true } });
+  }
+
+  /** The batch with its dataset (bytes included) and model version (artifact included), for the job. */
+  findForJob(tx: Tx, tenantId: string, id: string) {
+    return tx.batchPrediction.findFirstOrThrow({ where: { id, tenantId }, include: { dataset: true, modelVersion: true } });
+  }
+
+  /** QUEUED -> RUNNING (compare-and-set). @returns false when already taken or finished. */
+  async claim(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    const { count } = await tx.batchPrediction.updateMany({
+      where: { id, tenantId, status: BatchStatus.QUEUED },
+      data: { status: BatchStatus.RUNNING, startedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /** Records how many rows are scored so far. */
+  setProgress(tx: Tx, tenantId: string, id: string, processedRows: number) {
+    return tx.batchPrediction.updateMany({ where: { id, tenantId }, data: { processedRows } });
+  }
+
+  /** Stores the result CSV and marks the batch SUCCEEDED. */
+  succeed(tx: Tx, tenantId: string, id: string, result: Buffer, rowCount: number) {
+    return tx.batchPrediction.updateMany({
+      where: { id, tenantId },
+      data: { status: BatchStatus.SUCCEEDED, result: new Uint8Array(result), rowCount, processedRows: rowCount, finishedAt: new Date() },
+    });
+  }
+
+  /** Marks the batch FAILED with a code and a message. */
+  fail(tx: Tx, tenantId: string, id: string, failureCode: FailureCode, failureMessage: string) {
+    return tx.batchPrediction.updateMany({
+      where: { id, tenantId },
+      data: { status: BatchStatus.FAILED, failureCode, failureMessage, finishedAt: new Date() },
+    });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * What a worker does to a training run's row and its subscribers, acting as the run's tenant
+ * (a system actor): claim, load, record each epoch, fail, hand back, reap. The job handler
+ * (src/jobs/training-run.job.ts) decides *when*; this module is *how*, so every transition writes
+ * the row first and publishes after commit. A successful run ends in
+ * src/modules/registry/publish-version.ts, the only writer of model versions.
+ */
+import type { Db } from '../../lib/db';
+import type { PubSub } from '../../lib/pubsub';
+import { withTenant } from '../../lib/tenant-tx';
+import type { EpochResult } from '../../ml/families/model-family';
+import type { DatasetRepo } from '../datasets/dataset.repo';
+import { Topics } from '../events';
+import { FailureCode, RunStatus } from '../status';
+import type { Queue } from '../tasks';
+import type { ProgressEvent } from './progress';
+import type { TrainingRunRepo } from './training-run.repo';
+
+/** A run as one worker holds it. */
+export interface HeldRun {
+  tenantId: string;
+  runId: string;
+  /** The worker id holding the lease (src/jobs/lease.ts). */
+  owner: string;
+}
+
+/** Training-run transitions made by workers and the reaper. */
+export class TrainingRunLifecycle {
+  constructor(
+    private readonly prisma: Db,
+    private readonly runs: TrainingRunRepo,
+    private readonly datasets: DatasetRepo,
+    private readonly pubsub: PubSub,
+    private readonly queue: Queue,
+  ) {}
+
+  /** Publishes a progress event of a held run (stamped with `emittedAt`). */
+  publish(run: HeldRun, e: Omit<ProgressEvent, 'runId'>): Promise<void> {
+    return this.pubsub.publish(Topics.trainingProgress(run.runId), { runId: run.runId, emittedAt: Date.now(), ...e });
+  }
+
+  /** The run's progress events (the job listens for a CANCELLED from another process). */
+  subscribe(runId: string) {
+    return this.pubsub.subscribe(Topics.trainingProgress(runId));
+  }
+
+  /**
+   * Claims the run for `run.owner` (QUEUED, or RUNNING with a lapsed lease) and counts an attempt.
+   * @returns false when it is finished, gone, or held by another worker.
+   */
+  claim(run: HeldRun, leaseMs: number): Promise<boolean> {
+    return this.runs.claim(this.prisma, run.tenantId, run.runId, run.owner, leaseMs);
+  }
+
+  /** Extends the lease by `leaseMs`. @returns false when the run is no longer held by `run.owner`. */
+  renewLease(run: HeldRun, leaseMs: number): Promise<boolean> {
+    return this.runs.renewLease(this.prisma, run.tenantId, run.runId, run.owner, leaseMs);
+  }
+
+  /**
+   * Clears the epochs of an earlier attempt and loads the run with its dataset (bytes included).
+   * @returns `dataset` null when the dataset was deleted; throws when the run is gone.
+   */
+  load(run: HeldRun) {
+    const { tenantId, runId } = run;
+    return withTenant(this.prisma, tenantId, async (t) => {
+      await this.runs.clearEpochs(t, tenantId, runId);
+      const row = await this.runs.find(t, tenantId, runId);
+      if (!row) throw new Error(`Training run '${runId}' vanished after it was claimed`);
+      return { run: row, dataset: await this.datasets.findWithContent(t, tenantId, row.datasetId) };
+    });
+  }
+
+  /**
+   * Stores one epoch's metrics.
+   * @returns the run's status after the write (not RUNNING: cancelled, or gone when undefined).
+   */
+  recordEpoch(run: HeldRun, e: EpochResult): Promise<RunStatus | undefined> {
+    const { tenantId, runId } = run;
+    return withTenant(this.prisma, tenantId, async (t) => {
+      await this.runs.addEpoch(t, tenantId, runId, e);
+      return (await this.runs.find(t, tenantId, runId))?.status;
+    });
+  }
+
+  /**
+   * Marks a RUNNING run this worker holds FAILED with `code` and publishes the FINAL event.
+   * Nothing happens when the run is no longer held (cancelled, reaped, taken over).
+   */
+  async fail(run: HeldRun, code: FailureCode, message: string): Promise<void> {
+    const { tenantId, runId, owner } = run;
+    const moved = await withTenant(this.prisma, tenantId, (t) =>
+      this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.FAILED, failureCode: code, failureMessage: message, finishedAt: new Date() }, owner),
+    );
+    if (moved) await this.publish(run, { kind: 'FINAL', status: RunStatus.FAILED, failureCode: code, failureMessage: message });
+  }
+
+  /**
+   * Puts a held RUNNING run back to QUEUED. With `enqueue`, also queues a new job (a draining
+   * worker hands the run on); without, the queue's own retry brings it back.
+   * @returns whether the run was still held.
+   */
+  async release(run: HeldRun, options: { enqueue: boolean }): Promise<boolean> {
+    const { tenantId, runId, owner } = run;
+    const moved = await withTenant(this.prisma, tenantId, (t) =>
+      this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.QUEUED, leaseOwner: null }, owner),
+    );
+    if (moved && options.enqueue) await this.queue.enqueue('training-run', { tenantId, runId });
+    return moved;
+  }
+
+  /**
+   * One reaper pass over every tenant: runs whose worker stopped renewing its lease go back to
+   * the queue, or FAIL with WORKER_LOST after `maxAttempts` (their subscribers get the FINAL event).
+   * @returns the ids handed back and failed.
+   */
+  async reap(maxAttempts: number): Promise<{ requeued: string[]; failed: string[] }> {
+    const { failed, requeued } = await this.runs.reapLapsed(this.prisma, maxAttempts);
+    for (const { id } of failed) {
+      await this.pubsub.publish(Topics.trainingProgress(id), {
+        runId: id,
+        kind: 'FINAL',
+        status: RunStatus.FAILED,
+        failureCode: FailureCode.WORKER_LOST,
+        failureMessage: 'The worker running this training run stopped responding',
+      });
+    }
+    for (const { id, tenantId } of requeued) await this.queue.enqueue('training-run', { tenantId, runId: id });
+    return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Starting a training run: the spec is normalised and checked against the dataset, the run is
+ * stored QUEUED (under the tenant's concurrent-runs quota) and enqueued after commit. Never trains
+ * in the request: src/jobs/training-run.job.ts executes the run, and
+ * src/modules/registry/publish-version.ts publishes its model version.
+ */
+import type { Db } from '../../lib/db';
+import { badInput, notFound } from '../../lib/errors';
+import { withTenant } from '../../lib/tenant-tx';
+import type { ColumnProfile } from '../../ml/data/profile';
+import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { QuotaService } from '../quotas/quota.service';
+import { FailureCode, RunStatus } from '../status';
+import type { Queue } from '../tasks';
+import { checkColumns } from './check-columns';
+import type { StartTrainingRunInput } from './spec.input';
+import type { TrainingRunRepo } from './training-run.repo';
+
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** What starting a run needs. */
+export interface StartDeps {
+  prisma: Db;
+  runs: TrainingRunRepo;
+  datasets: DatasetRepo;
+  queue: Queue;
+  quotas: QuotaService;
+  audit: AuditRepo;
+}
+
+/**
+ * Validates the spec against the tenant's dataset, stores the run as QUEUED (audited) and enqueues
+ * it after commit; a run that cannot be enqueued is marked FAILED and the error rethrown.
+ * Needs the `training:run` scope.
+ * @returns the stored run (status QUEUED).
+ * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
+ *   columns, model name), QUOTA_EXCEEDED (concurrent runs).
+ */
+export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput) {
+  const { prisma, runs, datasets, queue, quotas, audit } = deps;
+  requireScope(actor, 'training:run');
+  if (!MODEL_NAME.test(input.modelName)) {
+    throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
+  }
+  const spec = normalizeSpec({
+    ...input.spec,
+    layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
+    optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
+  } as Partial<TrainingSpec> & { layers: LayerSpec[] });
+  const run = await withTenant(prisma, actor.tenantId, async (tx) => {
+    const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
+    if (!dataset) throw notFound('Dataset', input.datasetId);
+    const columns = dataset.columns as unknown as ColumnProfile[];
+    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec);
+    await quotas.checkConcurrentRuns(tx, actor.tenantId);
+    const created = await runs.create(tx, actor.tenantId, {
+      datasetId: dataset.id,
+      modelName: input.modelName,
+      targetColumn: target,
+      featureColumns: features,
+      spec: spec as unknown as object,
+    });
+    await audit.record(tx, actor, {
+      action: 'trainingRun.started',
+      targetType: 'TrainingRun',
+      targetId: created.id,
+      details: { datasetId: dataset.id, modelName: input.modelName },
+    });
+    return created;
+  });
+  try {
+    await queue.enqueue('training-run', { tenantId: actor.tenantId, runId: run.id });
+  } catch (err) {
+    await withTenant(prisma, actor.tenantId, (tx) =>
+      runs.transition(tx, actor.tenantId, run.id, [RunStatus.QUEUED], {
+        status: RunStatus.FAILED,
+        failureCode: FailureCode.INTERNAL,
+        failureMessage: 'The run could not be queued',
+        finishedAt: new Date(),
+      }),
+    );
+    throw err;
+  }
+  return run;
+}
