@@ -1,0 +1,33 @@
+/**
+ * What the two kinds of job share — a training run and a batch prediction: a status that moves
+ * QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED, and why it failed.
+ */
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity } from './entity.type';
+import { Nullable } from './fields';
+
+/** Where a job is in its life. SUCCEEDED, FAILED and CANCELLED are final. */
+export enum RunStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(RunStatus, { name: 'RunStatus' });
+
+/** A queued piece of work: its status and, once FAILED, a failure code and message. */
+@ObjectType()
+export abstract class Job extends Entity {
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Nullable(String)
+  failureCode!: string | null;
+
+  @Nullable(String)
+  failureMessage!: string | null;
+
+  @Nullable(Date)
+  finishedAt!: Date | null;
+}
