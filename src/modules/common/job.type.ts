@@ -22,12 +22,12 @@ export abstract class Job extends Entity {
   @Field(() => RunStatus)
   status!: RunStatus;
 
-  @Nullable(String)
+  @Nullable(String, 'FAILED: an error code, e.g. BAD_USER_INPUT, INTERNAL_SERVER_ERROR or WORKER_LOST.')
   failureCode!: string | null;
 
-  @Nullable(String)
+  @Nullable(String, 'FAILED: what went wrong, in words.')
   failureMessage!: string | null;
 
-  @Nullable(Date)
+  @Nullable(Date, 'When it reached SUCCEEDED, FAILED or CANCELLED.')
   finishedAt!: Date | null;
 }
