@@ -8,16 +8,16 @@ import { Field, ID, ObjectType } from 'type-graphql';
 /** A stored record of a tenant: `id` and `createdAt`. Extended by the object types, never exposed itself. */
 @ObjectType()
 export abstract class Entity {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Unique id.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'When it was created.' })
   createdAt!: Date;
 }
 
 /** A record the caller names (tenant, dataset, model, API key). */
 @ObjectType()
 export abstract class NamedEntity extends Entity {
-  @Field()
+  @Field({ description: 'The name given when it was created.' })
   name!: string;
 }

@@ -14,7 +14,7 @@ export enum RunStatus {
   FAILED = 'FAILED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(RunStatus, { name: 'RunStatus' });
+registerEnumType(RunStatus, { name: 'RunStatus', description: 'Where a job is: QUEUED, RUNNING, then SUCCEEDED, FAILED or CANCELLED (final).' });
 
 /** A queued piece of work: its status and, once FAILED, a failure code and message. */
 @ObjectType()
