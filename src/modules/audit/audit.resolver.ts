@@ -1,16 +1,20 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+/** The tenant's audit log. Needs the `admin` scope (UNAUTHENTICATED without a credential, FORBIDDEN without admin). */
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { Take } from '../common/take';
 import { AuditEvent } from './audit.type';
 
+/** The `auditLog` query. */
 @Resolver()
 export class AuditResolver {
+  /** Audit events of the caller's tenant, newest first, optionally of one action. Scope: `admin`. */
   @Authorized('admin')
   @Query(() => [AuditEvent], { description: "The tenant's audit log, newest first (admin scope)." })
   auditLog(
-    @Arg('action', () => String, { nullable: true }) action: string | null,
-    @Arg('take', () => Int, { defaultValue: 100 }) take: number,
+    @Arg('action', () => String, { nullable: true, description: "Only this action, e.g. 'apiKey.created'." }) action: string | null,
+    @Take(100, 1000) take: number,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.audit.list(ctx.actor!, Math.min(Math.max(take, 1), 1000), action ?? undefined);
+    return ctx.services.audit.list(ctx.actor!, take, action ?? undefined);
   }
 }

@@ -1,8 +1,14 @@
+/**
+ * Datasets: upload a CSV (multipart or inline), read its profile and correlations, delete it.
+ * Uploads and deletes need `datasets:write`, reads `datasets:read` (UNAUTHENTICATED without a
+ * credential, FORBIDDEN without the scope).
+ */
 import type { Readable } from 'node:stream';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../lib/errors';
+import { Take } from '../common/take';
 import { Correlation, Dataset, MissingValuesInput } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
@@ -22,8 +28,14 @@ async function readUpload(open: () => Readable, limit: number): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
+/** uploadDataset, dataset, datasets, Dataset.correlations and deleteDataset. */
 @Resolver(() => Dataset)
 export class DatasetResolver {
+  /**
+   * Reads the upload (at most MAX_UPLOAD_BYTES), then parses, profiles and stores it. Scope: `datasets:write`.
+   * @throws BAD_USER_INPUT (neither or both of file and csv, too large, empty name, empty or malformed
+   *   CSV, a missing-value code for an unknown column), QUOTA_EXCEEDED (tenant storage quota).
+   */
   @Authorized('datasets:write')
   @Mutation(() => Dataset, {
     description:
@@ -60,25 +72,32 @@ export class DatasetResolver {
     });
   }
 
+  /** One dataset of the caller's tenant. Scope: `datasets:read`. @throws NOT_FOUND (unknown, or another tenant's). */
   @Authorized('datasets:read')
   @Query(() => Dataset, { description: 'One dataset of your tenant.' })
   dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Dataset> {
     return ctx.services.datasets.get(ctx.actor!, id);
   }
 
+  /** The tenant's datasets, newest first. Scope: `datasets:read`. */
   @Authorized('datasets:read')
   @Query(() => [Dataset], { description: "Your tenant's datasets, newest first." })
-  datasets(@Arg('take', () => Int, { defaultValue: 100 }) take: number, @Ctx() ctx: Context): Promise<Dataset[]> {
-    return ctx.services.datasets.list(ctx.actor!, Math.min(Math.max(take, 1), 1000));
+  datasets(@Take(100, 1000) take: number, @Ctx() ctx: Context): Promise<Dataset[]> {
+    return ctx.services.datasets.list(ctx.actor!, take);
   }
 
+  /**
+   * Pearson correlations with a target column (reached through dataset / datasets, so datasets:read).
+   * @throws BAD_USER_INPUT (unknown target, or neither numeric nor two-class).
+   */
   @FieldResolver(() => [Correlation], {
     description: 'Pearson correlation of each numeric, boolean or datetime column with `target` (numeric or two-class, coded 0/1 in sorted class order).',
   })
-  correlations(@Root() dataset: Dataset, @Arg('target') target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
+  correlations(@Root() dataset: Dataset, @Arg('target', { description: 'The target column.' }) target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
     return ctx.services.datasets.correlations(ctx.actor!, dataset.id, target);
   }
 
+  /** Deletes a dataset and its runs; versions stay. Scope: `datasets:write`. @throws NOT_FOUND. */
   @Authorized('datasets:write')
   @Mutation(() => Boolean, { description: 'Deletes a dataset and its training runs. Model versions stay.' })
   deleteDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {

@@ -1,14 +1,19 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+/** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { NamedEntity } from '../common/entity.type';
+import { Nullable } from '../common/fields';
 
+/** A value of a non-numeric column and how often it occurs. */
 @ObjectType()
 export class ValueCount {
-  @Field()
+  @Field({ description: 'The value, as written in the CSV.' })
   value!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows holding it.' })
   count!: number;
 }
 
+/** One quantile of a numeric column. */
 @ObjectType({ description: 'A quantile of a numeric column (linear interpolation, as numpy.quantile).' })
 export class Quantile {
   @Field(() => Float, { description: 'Level in [0, 1], e.g. 0.5 for the median.' })
@@ -18,6 +23,7 @@ export class Quantile {
   value!: number;
 }
 
+/** One bin of a numeric column's histogram. */
 @ObjectType({ description: 'One equal-width histogram bin: lower <= x < upper (the last bin includes its upper edge).' })
 export class HistogramBin {
   @Field(() => Float)
@@ -26,13 +32,14 @@ export class HistogramBin {
   @Field(() => Float)
   upper!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Present values in the bin.' })
   count!: number;
 }
 
+/** The profile of one column, computed at upload: type, missing cells and the summary its type allows. */
 @ObjectType({ description: 'Inferred type and summary of one column.' })
 export class ColumnSummary {
-  @Field()
+  @Field({ description: 'Header name (or a generated one when the file has no header).' })
   name!: string;
 
   @Field({ description: "'numeric', 'categorical', 'boolean', 'text' or 'datetime'" })
@@ -41,73 +48,70 @@ export class ColumnSummary {
   @Field(() => Int, { description: 'Missing cells: empty, or one of missingCodes.' })
   missing!: number;
 
-  @Field(() => [String], { nullable: true, description: 'Values declared as missing for this column at upload.' })
+  @Nullable([String], 'Values declared as missing for this column at upload.')
   missingCodes?: string[];
 
   @Field(() => Int, { description: 'Distinct present values.' })
   distinct!: number;
 
-  @Field({ nullable: true, description: 'Numeric: whether every present value is an integer.' })
+  @Nullable(Boolean, 'Numeric: whether every present value is an integer.')
   integer?: boolean;
 
-  @Field(() => Float, { nullable: true, description: 'Numeric; datetime in days since 1970-01-01.' })
+  @Nullable(Float, 'Numeric; datetime in days since 1970-01-01.')
   min?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Nullable(Float)
   max?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Nullable(Float)
   mean?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Population standard deviation.' })
+  @Nullable(Float, 'Population standard deviation.')
   std?: number;
 
-  @Field(() => [Quantile], { nullable: true, description: 'Numeric: 5th, 25th, 50th, 75th and 95th percentiles.' })
+  @Nullable([Quantile], 'Numeric: 5th, 25th, 50th, 75th and 95th percentiles.')
   quantiles?: Quantile[];
 
-  @Field(() => [HistogramBin], { nullable: true, description: 'Numeric: 10 equal-width bins from min to max.' })
+  @Nullable([HistogramBin], 'Numeric: 10 equal-width bins from min to max.')
   histogram?: HistogramBin[];
 
-  @Field(() => String, { nullable: true, description: 'Datetime: the earliest value, as written.' })
+  @Nullable(String, 'Datetime: the earliest value, as written.')
   earliest?: string;
 
-  @Field(() => String, { nullable: true, description: 'Datetime: the latest value, as written.' })
+  @Nullable(String, 'Datetime: the latest value, as written.')
   latest?: string;
 
-  @Field(() => [ValueCount], { nullable: true, description: 'Non-numeric columns: the 20 most frequent values (top categories).' })
+  @Nullable([ValueCount], 'Non-numeric columns: the 20 most frequent values (top categories).')
   topValues?: ValueCount[];
 }
 
+/** How strongly one column moves with a target column (Dataset.correlations). */
 @ObjectType({ description: "A column's correlation with a target column." })
 export class Correlation {
   @Field()
   column!: string;
 
-  @Field(() => Float, { nullable: true, description: "Pearson's r on rows where both are present; null for a constant column." })
+  @Nullable(Float, "Pearson's r on rows where both are present; null for a constant column.")
   pearson!: number | null;
 
   @Field(() => Int, { description: 'Rows where both values are present.' })
   rows!: number;
 }
 
+/** Codes that mean "missing" in a CSV, declared at upload or in a training spec's preprocessing. */
 @InputType({ description: 'Cell values that mean "missing": in one column, or in every column when `column` is left out.' })
 export class MissingValuesInput {
-  @Field(() => String, { nullable: true })
+  @Nullable(String)
   column?: string | null;
 
   @Field(() => [String], { description: "e.g. ['?'] or ['0']; a number also matches other spellings of it ('0.0')." })
   values!: string[];
 }
 
+/** An uploaded CSV of a tenant, parsed and profiled at upload; training runs and batch predictions read it. */
 @ObjectType({ description: 'An uploaded CSV, parsed and profiled.' })
-export class Dataset {
-  @Field(() => ID)
-  id!: string;
-
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
+export class Dataset extends NamedEntity {
+  @Nullable(String, 'Name of the uploaded file; null for inline csv text.')
   filename!: string | null;
 
   @Field(() => Int, { description: 'Size of the uploaded file, bytes.' })
@@ -116,15 +120,12 @@ export class Dataset {
   @Field(() => Int, { description: 'Data rows (header excluded).' })
   rowCount!: number;
 
-  @Field()
+  @Field({ description: 'Whether the first row is a header (detected, or as given at upload).' })
   hasHeader!: boolean;
 
-  @Field()
+  @Field({ description: 'The detected field delimiter, e.g. "," or ";".' })
   delimiter!: string;
 
-  @Field(() => [ColumnSummary])
+  @Field(() => [ColumnSummary], { description: 'One per column, in file order.' })
   columns!: ColumnSummary[];
-
-  @Field()
-  createdAt!: Date;
 }

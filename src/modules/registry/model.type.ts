@@ -1,6 +1,14 @@
+/**
+ * GraphQL types of the model registry. Glossary: a *model* is a name under which versions
+ * accumulate; a *model version* is one immutable trained artifact with its pipeline and test
+ * metrics, produced by one training run; an alias points at one version.
+ */
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, NamedEntity } from '../common/entity.type';
+import { Nullable } from '../common/fields';
 
+/** Test precision, recall and F1 of one class. */
 @ObjectType({ description: 'Test metrics of one class.' })
 export class ClassMetrics {
   @Field() label!: string;
@@ -10,6 +18,7 @@ export class ClassMetrics {
   @Field(() => Int, { description: 'Test rows of this class.' }) support!: number;
 }
 
+/** How many rows each split of a run received. */
 @ObjectType({ description: 'Rows in each split.' })
 export class SplitRows {
   @Field(() => Int) train!: number;
@@ -17,6 +26,7 @@ export class SplitRows {
   @Field(() => Int) test!: number;
 }
 
+/** Metrics of a version on its held-out test split; classification and regression fill different fields. */
 @ObjectType({ description: 'Held-out test metrics of a version (classification or regression ones).' })
 export class VersionMetrics {
   @Field({ description: 'binary, multiclass or regression' })
@@ -25,27 +35,27 @@ export class VersionMetrics {
   @Field(() => Int, { description: 'Rows in the test split.' })
   testRows!: number;
 
-  @Field(() => Float, { nullable: true }) accuracy?: number;
-  @Field(() => Float, { nullable: true, description: 'Binary: of the positive class; multiclass: macro.' }) precision?: number;
-  @Field(() => Float, { nullable: true }) recall?: number;
-  @Field(() => Float, { nullable: true }) f1?: number;
-  @Field(() => Float, { nullable: true, description: 'Binary only.' }) rocAuc?: number;
-  @Field(() => Float, { nullable: true }) logLoss?: number;
-  @Field(() => [[Int]], { nullable: true, description: 'confusionMatrix[actual][predicted], in class order.' })
-  confusionMatrix?: number[][];
-  @Field(() => Float, { nullable: true, description: 'Mean over classes (macro average).' }) macroPrecision?: number;
-  @Field(() => Float, { nullable: true }) macroRecall?: number;
-  @Field(() => Float, { nullable: true }) macroF1?: number;
-  @Field(() => [ClassMetrics], { nullable: true, description: 'Classification: per class, in class order.' }) perClass?: ClassMetrics[];
-  @Field(() => Float, { nullable: true }) mse?: number;
-  @Field(() => Float, { nullable: true }) rmse?: number;
-  @Field(() => Float, { nullable: true }) mae?: number;
-  @Field(() => Float, { nullable: true }) r2?: number;
-  @Field(() => SplitRows, { nullable: true }) rows?: SplitRows;
-  @Field(() => Int, { nullable: true, description: 'Early stopping: the epoch whose weights the version keeps (or the best seen).' }) bestEpoch?: number;
-  @Field({ nullable: true, description: 'Early stopping: whether it ended training before spec.epochs.' }) stoppedEarly?: boolean;
+  @Nullable(Float, 'Classification: share of test rows predicted right.') accuracy?: number;
+  @Nullable(Float, 'Binary: of the positive class; multiclass: macro.') precision?: number;
+  @Nullable(Float) recall?: number;
+  @Nullable(Float) f1?: number;
+  @Nullable(Float, 'Binary only.') rocAuc?: number;
+  @Nullable(Float, 'Classification: mean cross-entropy of the predicted probabilities.') logLoss?: number;
+  @Nullable([[Int]], 'confusionMatrix[actual][predicted], in class order.') confusionMatrix?: number[][];
+  @Nullable(Float, 'Mean over classes (macro average).') macroPrecision?: number;
+  @Nullable(Float) macroRecall?: number;
+  @Nullable(Float) macroF1?: number;
+  @Nullable([ClassMetrics], 'Classification: per class, in class order.') perClass?: ClassMetrics[];
+  @Nullable(Float, 'Regression: mean squared error.') mse?: number;
+  @Nullable(Float, 'Regression: root mean squared error.') rmse?: number;
+  @Nullable(Float, 'Regression: mean absolute error.') mae?: number;
+  @Nullable(Float, 'Regression: coefficient of determination R².') r2?: number;
+  @Nullable(SplitRows) rows?: SplitRows;
+  @Nullable(Int, 'Early stopping: the epoch whose weights the version keeps (or the best seen).') bestEpoch?: number;
+  @Nullable(Boolean, 'Early stopping: whether it ended training before spec.epochs.') stoppedEarly?: boolean;
 }
 
+/** How much a tree model relies on one of its inputs. */
 @ObjectType({ description: 'Mean decrease in impurity of one model input (trees), summing to 1 over the inputs.' })
 export class FeatureImportance {
   @Field({ description: "Model input, e.g. 'Glucose' or 'workclass=Private'." }) input!: string;
@@ -53,24 +63,25 @@ export class FeatureImportance {
   @Field(() => Float) importance!: number;
 }
 
+/** A feature column a version takes, and what its preprocessing learned about it. */
 @ObjectType({ description: 'A feature column the version takes, with what its pipeline learned on the training split.' })
 export class FeatureInfo {
-  @Field()
+  @Field({ description: 'Column name, as in the training CSV.' })
   name!: string;
 
   @Field({ description: 'numeric, categorical, boolean, text or datetime' })
   type!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Numeric: the training mean used to standardise (or to impute) it.' })
+  @Nullable(Float, 'Numeric: the training mean used to standardise (or to impute) it.')
   mean?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Numeric: the training standard deviation used to standardise it.' })
+  @Nullable(Float, 'Numeric: the training standard deviation used to standardise it.')
   std?: number;
 
-  @Field(() => String, { nullable: true, description: 'The value a missing input is replaced with, if imputed.' })
+  @Nullable(String, 'The value a missing input is replaced with, if imputed.')
   imputeValue?: string;
 
-  @Field(() => [String], { nullable: true, description: 'One-hot: the known categories (others encode as all zeros).' })
+  @Nullable([String], 'One-hot: the known categories (others encode as all zeros).')
   categories?: string[];
 
   @Field(() => [String], { description: 'Cell values read as missing.' })
@@ -83,39 +94,38 @@ export class FeatureInfo {
   inputs!: string[];
 }
 
+/** The target column a version predicts, and its classes. */
 @ObjectType()
 export class TargetInfo {
-  @Field()
+  @Field({ description: 'The target column, as in the training CSV.' })
   name!: string;
 
-  @Field()
+  @Field({ description: 'binary, multiclass or regression' })
   task!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Classification: labels in output order.' })
+  @Nullable([String], 'Classification: labels in output order.')
   classes?: string[];
 
-  @Field(() => String, { nullable: true, description: 'Suffix stripped from labels before training.' })
+  @Nullable(String, 'Suffix stripped from labels before training.')
   labelSuffix?: string;
 }
 
+/** One immutable trained model in the registry: its artifact format, pipeline, target and test metrics. */
 @ObjectType({ description: 'An immutable trained model in the registry.' })
-export class ModelVersion {
-  @Field(() => ID)
-  id!: string;
-
-  @Field()
+export class ModelVersion extends Entity {
+  @Field({ description: 'The model it is a version of.' })
   modelName!: string;
 
   @Field(() => Int, { description: '1, 2, 3 … per model.' })
   version!: number;
 
-  @Field()
+  @Field({ description: 'binary, multiclass or regression' })
   task!: string;
 
   @Field({ description: "Artifact format: 'tfjs-layers', 'decision-tree' or 'random-forest'." })
   framework!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Nullable(ID, 'The training run that produced it.')
   trainingRunId!: string | null;
 
   @Field(() => [FeatureInfo], { description: 'Feature columns, in order. predict takes rows keyed by these names (other CSV columns are ignored).' })
@@ -127,7 +137,7 @@ export class ModelVersion {
   @Field(() => GraphQLJSONObject, { description: 'The fitted preprocessing pipeline, as stored (applied again at predict time).' })
   preprocessing!: Record<string, unknown>;
 
-  @Field(() => [FeatureImportance], { nullable: true, description: 'Decision trees and random forests: importance of each model input.' })
+  @Nullable([FeatureImportance], 'Decision trees and random forests: importance of each model input.')
   featureImportances?: FeatureImportance[];
 
   @Field(() => TargetInfo)
@@ -138,25 +148,14 @@ export class ModelVersion {
 
   @Field(() => VersionMetrics)
   metrics!: VersionMetrics;
-
-  @Field()
-  createdAt!: Date;
 }
 
+/** A named model of a tenant: the series of versions its training runs produced. */
 @ObjectType({ description: 'A named model: a series of versions.' })
-export class Model {
-  @Field(() => ID)
-  id!: string;
-
-  @Field()
-  name!: string;
-
-  @Field()
-  createdAt!: Date;
-
+export class Model extends NamedEntity {
   @Field(() => [ModelVersion], { description: 'Newest first.' })
   versions!: ModelVersion[];
 
-  @Field(() => ModelVersion, { nullable: true })
+  @Nullable(ModelVersion, 'The newest version; null while the model has none.')
   latestVersion!: ModelVersion | null;
 }

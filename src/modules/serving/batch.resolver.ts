@@ -1,27 +1,34 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+/**
+ * Batch prediction: predict every row of a dataset as a job, poll it or follow its progress, then
+ * download the CSV (GET downloadPath). All fields need the `predict` scope (UNAUTHENTICATED
+ * without a credential, FORBIDDEN without the scope).
+ */
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { BatchPrediction, BatchPredictionProgress } from './batch.type';
+import { VersionArgs, versionSelector } from './version.args';
 
+/** Starts, reads and streams batch predictions. */
 @Resolver()
 export class BatchPredictionResolver {
+  /**
+   * Queues a batch prediction of `datasetId` with the chosen version; returns it QUEUED. Scope: `predict`.
+   * @throws NOT_FOUND (model, version, alias or dataset), MODEL_NOT_READY (no version yet).
+   */
   @Authorized('predict')
   @Mutation(() => BatchPrediction, { description: 'Predicts every row of a dataset with a model version (as predict picks it), as a job.' })
-  startBatchPrediction(
-    @Arg('model') model: string,
-    @Arg('datasetId', () => ID) datasetId: string,
-    @Arg('version', () => Int, { nullable: true }) version: number | null,
-    @Arg('alias', () => String, { nullable: true }) alias: string | null,
-    @Ctx() ctx: Context,
-  ) {
-    return ctx.services.batch.start(ctx.actor!, model, { version: version ?? undefined, alias: alias ?? undefined }, datasetId);
+  startBatchPrediction(@Args(() => VersionArgs) which: VersionArgs, @Arg('datasetId', () => ID) datasetId: string, @Ctx() ctx: Context) {
+    return ctx.services.batch.start(ctx.actor!, which.model, versionSelector(which), datasetId);
   }
 
+  /** One batch prediction of the tenant. Scope: `predict`. @throws NOT_FOUND (unknown, or another tenant's). */
   @Authorized('predict')
-  @Query(() => BatchPrediction)
+  @Query(() => BatchPrediction, { description: 'One batch prediction of your tenant.' })
   batchPrediction(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.batch.get(ctx.actor!, id);
   }
 
+  /** Progress events of one batch prediction until it ends. Scope: `predict`. @throws NOT_FOUND (before the stream starts). */
   @Authorized('predict')
   @Subscription(() => BatchPredictionProgress, {
     description: 'The current state at once, then one event per processed chunk, ending with SUCCEEDED or FAILED.',

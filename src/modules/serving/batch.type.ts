@@ -1,45 +1,31 @@
+/** GraphQL types of batch predictions: the job and its progress events. */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { RunStatus } from '../training/training-run.type'; // the GraphQL enum, registered there
+import { Nullable } from '../common/fields';
+import { Job, RunStatus } from '../common/job.type';
 
+/** A job that predicts every row of a dataset with one model version and writes a CSV. */
 @ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.' })
-export class BatchPrediction {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => RunStatus)
-  status!: RunStatus;
-
-  @Field(() => ID, { nullable: true })
+export class BatchPrediction extends Job {
+  @Nullable(ID, 'The version that predicts (null once deleted).')
   modelVersionId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Nullable(ID, 'The dataset predicted (null once deleted).')
   datasetId!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows to predict.' })
   rowCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows predicted so far.' })
   processedRows!: number;
 
-  @Field(() => String, { nullable: true })
-  failureCode!: string | null;
-
-  @Field(() => String, { nullable: true })
-  failureMessage!: string | null;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  finishedAt!: Date | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: "When SUCCEEDED: GET this path with the same Authorization header for the CSV (the dataset's columns plus the predictions).",
-  })
+  @Nullable(
+    String,
+    "When SUCCEEDED: GET this path with the same Authorization header for the CSV (the dataset's columns plus the predictions).",
+  )
   downloadPath!: string | null;
 }
 
+/** An event of the batchPredictionProgress subscription. */
 @ObjectType()
 export class BatchPredictionProgress {
   @Field(() => ID)
@@ -48,12 +34,12 @@ export class BatchPredictionProgress {
   @Field(() => RunStatus)
   status!: RunStatus;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows predicted so far.' })
   processedRows!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows to predict.' })
   rowCount!: number;
 
-  @Field(() => String, { nullable: true })
+  @Nullable(String, 'FAILED: what went wrong.')
   failureMessage?: string | null;
 }

@@ -1,25 +1,30 @@
+/** GraphQL types of explain's answer: baseline Shapley values per row and feature column. */
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Nullable } from '../common/fields';
 import { Prediction } from './prediction.type';
+import { ServedVersion } from './served-version.type';
 
+/** How much one feature column moved one row's output away from the baseline's. */
 @ObjectType({ description: "One feature column's share of a prediction's distance from the baseline." })
 export class FeatureAttribution {
   @Field({ description: 'Feature column.' })
   feature!: string;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "The column's value in the explained row (dates as days since 1970; null = missing)." })
+  @Nullable(GraphQLJSON, "The column's value in the explained row (dates as days since 1970; null = missing).")
   featureValue!: number | string | null;
 
   @Field(() => Float, { description: 'Its Shapley value, in the explained output\'s units (probability, or the target\'s units).' })
   attribution!: number;
 }
 
+/** The explanation of one row: its prediction, the explained output and each column's attribution. */
 @ObjectType({ description: 'The explanation of one row.' })
 export class RowExplanation {
-  @Field(() => Prediction)
+  @Field(() => Prediction, { description: 'The prediction for the row, as predict gives it.' })
   prediction!: Prediction;
 
-  @Field(() => String, { nullable: true, description: 'Classification: the class whose probability is explained (binary: the positive class; multiclass: the predicted one).' })
+  @Nullable(String, 'Classification: the class whose probability is explained (binary: the positive class; multiclass: the predicted one).')
   explainedClass?: string;
 
   @Field(() => Float, { description: 'The explained output for the row: that probability, or the regression value.' })
@@ -32,17 +37,9 @@ export class RowExplanation {
   attributions!: FeatureAttribution[];
 }
 
+/** What explain returns: the version that answered, the method and baseline used, one explanation per row. */
 @ObjectType({ description: 'Baseline Shapley explanations of rows, by one model version.' })
-export class ExplanationResult {
-  @Field()
-  modelName!: string;
-
-  @Field(() => Int)
-  version!: number;
-
-  @Field()
-  modelVersionId!: string;
-
+export class ExplanationResult extends ServedVersion {
   @Field({ description: "'exact' (every coalition of feature columns, up to 10 columns) or 'sampled' (random feature orders and their reverses)." })
   method!: string;
 

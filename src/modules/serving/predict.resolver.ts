@@ -1,12 +1,25 @@
+/**
+ * Online serving: predict and explain with a model version chosen by `model` and `version` or
+ * `alias`. Both need the `predict` scope (UNAUTHENTICATED without a credential, FORBIDDEN without
+ * the scope) and count against the tenant's prediction rate limit.
+ */
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix.scalar';
 import { ExplanationResult } from './explain.type';
 import { PredictionResult } from './prediction.type';
+import { VersionArgs, versionSelector } from './version.args';
 
+/** The `predict` query. */
 @Resolver()
 export class PredictResolver {
+  /**
+   * Predicts rows (or a feature matrix) with the chosen version. Scope: `predict`.
+   * @throws BAD_USER_INPUT (neither or both of rows and matrix, no rows, too many, a bad row, both
+   *   version and alias), NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet),
+   *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   */
   @Authorized('predict')
   @Query(() => PredictionResult, {
     description:
@@ -16,19 +29,24 @@ export class PredictResolver {
       "(handled by the version's preprocessing pipeline).",
   })
   predict(
-    @Arg('model') model: string,
-    @Arg('version', () => Int, { nullable: true }) version: number | null,
-    @Arg('alias', () => String, { nullable: true }) alias: string | null,
+    @Args(() => VersionArgs) which: VersionArgs,
     @Arg('rows', () => [GraphQLJSONObject], { nullable: true }) rows: Record<string, unknown>[] | null,
     @Arg('matrix', () => FeatureMatrixScalar, { nullable: true }) matrix: FeatureMatrix | null,
     @Ctx() ctx: Context,
   ): Promise<PredictionResult> {
-    return ctx.services.predict.predict(ctx.actor!, model, { version: version ?? undefined, alias: alias ?? undefined }, { rows, matrix });
+    return ctx.services.predict.predict(ctx.actor!, which.model, versionSelector(which), { rows, matrix });
   }
 }
 
+/** The `explain` query. */
 @Resolver()
 export class ExplainResolver {
+  /**
+   * Baseline Shapley values of rows under the chosen version. Scope: `predict`.
+   * @throws BAD_USER_INPUT (no rows, too many, a bad row or baseline value, samples outside [1, 256],
+   *   both version and alias, too much work for one call), NOT_FOUND, MODEL_NOT_READY,
+   *   QUOTA_EXCEEDED (each row counts as the model evaluations its explanation takes).
+   */
   @Authorized('predict')
   @Query(() => ExplanationResult, {
     description:
@@ -39,20 +57,20 @@ export class ExplainResolver {
       'median or most frequent training value).',
   })
   explain(
-    @Arg('model') model: string,
-    @Arg('version', () => Int, { nullable: true }) version: number | null,
-    @Arg('alias', () => String, { nullable: true }) alias: string | null,
+    @Args(() => VersionArgs) which: VersionArgs,
     @Arg('rows', () => [GraphQLJSONObject]) rows: Record<string, unknown>[],
     @Arg('baseline', () => GraphQLJSONObject, { nullable: true }) baseline: Record<string, unknown> | null,
     @Arg('samples', () => Int, { nullable: true }) samples: number | null,
     @Ctx() ctx: Context,
   ): Promise<ExplanationResult> {
-    return ctx.services.explain.explain(ctx.actor!, model, { version: version ?? undefined, alias: alias ?? undefined }, { rows, baseline, samples });
+    return ctx.services.explain.explain(ctx.actor!, which.model, versionSelector(which), { rows, baseline, samples });
   }
 }
 
+/** `PredictionResult.columns`: the same predictions, column-wise. */
 @Resolver(() => PredictionResult)
 export class PredictionColumnsResolver {
+  /** The predictions as one list per field (only the fields of the task). Needs no scope beyond predict's own. */
   @FieldResolver(() => GraphQLJSONObject, {
     description:
       'The predictions as columns, one list per field: { label: [...], probability: [...], probabilities: [[...]], value: [...] }. ' +

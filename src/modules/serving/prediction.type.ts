@@ -1,31 +1,27 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+/** GraphQL types of predict's answer. */
+import { Field, Float, ObjectType } from 'type-graphql';
+import { Nullable } from '../common/fields';
+import { ServedVersion } from './served-version.type';
 
+/** The prediction for one row: label and probabilities (classification) or value (regression). */
 @ObjectType({ description: 'The prediction for one row.' })
 export class Prediction {
-  @Field(() => String, { nullable: true, description: 'Classification: the predicted label.' })
+  @Nullable(String, 'Classification: the predicted label.')
   label?: string;
 
-  @Field(() => Float, { nullable: true, description: 'Classification: probability of the predicted label.' })
+  @Nullable(Float, 'Classification: probability of the predicted label.')
   probability?: number;
 
-  @Field(() => [Float], { nullable: true, description: "Classification: probability of each class, in the target's class order." })
+  @Nullable([Float], "Classification: probability of each class, in the target's class order.")
   probabilities?: number[];
 
-  @Field(() => Float, { nullable: true, description: 'Regression: the predicted value.' })
+  @Nullable(Float, 'Regression: the predicted value.')
   value?: number;
 }
 
+/** What predict returns: which version answered, and one prediction per input row. */
 @ObjectType()
-export class PredictionResult {
-  @Field()
-  modelName!: string;
-
-  @Field(() => Int, { description: 'The version that answered.' })
-  version!: number;
-
-  @Field()
-  modelVersionId!: string;
-
+export class PredictionResult extends ServedVersion {
   @Field(() => [Prediction], { description: 'One per input row, in input order.' })
   predictions!: Prediction[];
 }

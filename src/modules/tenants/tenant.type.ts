@@ -1,17 +1,12 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+/** GraphQL types of tenants. */
+import { Field, ObjectType } from 'type-graphql';
+import { NamedEntity } from '../common/entity.type';
 
+/** An organisation: every dataset, run, model and key belongs to exactly one tenant. */
 @ObjectType({ description: 'An organisation: owns datasets, training runs and models.' })
-export class Tenant {
-  @Field(() => ID)
-  id!: string;
+export class Tenant extends NamedEntity {}
 
-  @Field()
-  name!: string;
-
-  @Field()
-  createdAt!: Date;
-}
-
+/** What createTenant returns: the tenant and, this once, its first API key. */
 @ObjectType()
 export class CreatedTenant {
   @Field(() => Tenant)

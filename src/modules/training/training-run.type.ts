@@ -1,85 +1,79 @@
+/**
+ * GraphQL types of training runs. Glossary: a *training run* is one job that fits a spec on a
+ * dataset; when it SUCCEEDS it adds one *model version* to the registry (registry/model.type.ts).
+ */
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { Nullable } from '../common/fields';
+import { Job, RunStatus } from '../common/job.type';
 import { ModelVersion } from '../registry/model.type';
-import { RunStatus } from '../status';
 
 export { RunStatus };
-registerEnumType(RunStatus, { name: 'RunStatus' });
 
+/** The kind of a training progress event. */
 export enum ProgressKind {
   EPOCH = 'EPOCH',
   FINAL = 'FINAL',
 }
 registerEnumType(ProgressKind, { name: 'ProgressKind', description: 'EPOCH: one finished epoch. FINAL: the run ended.' });
 
+/** Metrics an epoch may report besides its loss (null when the spec does not track them). */
+@ObjectType()
+abstract class EpochScores {
+  @Nullable(Float, 'Training accuracy (classification with the ACCURACY metric).')
+  accuracy?: number | null;
+
+  @Nullable(Float, 'Loss on the validation split (validationSplit > 0).')
+  valLoss?: number | null;
+
+  @Nullable(Float, 'Accuracy on the validation split.')
+  valAccuracy?: number | null;
+}
+
+/** The stored metrics of one finished epoch. */
 @ObjectType({ description: 'Metrics of one epoch. Losses include regularisation penalties, as in Keras.' })
-export class EpochMetric {
+export class EpochMetric extends EpochScores {
   @Field(() => Int, { description: '1-based.' })
   epoch!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Training loss.' })
   loss!: number;
-
-  @Field(() => Float, { nullable: true })
-  accuracy!: number | null;
-
-  @Field(() => Float, { nullable: true })
-  valLoss!: number | null;
-
-  @Field(() => Float, { nullable: true })
-  valAccuracy!: number | null;
 
   @Field(() => Float, { description: 'Wall time of the epoch, milliseconds.' })
   elapsedMs!: number;
 }
 
+/** One training job of a tenant: what it fits on which dataset, its status, and the version it produces. */
 @ObjectType({ description: 'One training job: queued, run by a worker, producing a model version.' })
-export class TrainingRun {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => RunStatus)
-  status!: RunStatus;
-
-  @Field(() => ID)
+export class TrainingRun extends Job {
+  @Field(() => ID, { description: 'The dataset it trains on.' })
   datasetId!: string;
 
-  @Field()
+  @Field({ description: 'Registry model the new version is added to.' })
   modelName!: string;
 
-  @Field()
+  @Field({ description: 'The label column.' })
   targetColumn!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Feature columns, in order.' })
   featureColumns!: string[];
 
   @Field(() => GraphQLJSONObject, { description: 'The validated spec, with defaults filled in.' })
   spec!: object;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Times a worker has started it (retries after a lost worker count again).' })
   attempts!: number;
 
-  @Field(() => String, { nullable: true })
-  failureCode!: string | null;
-
-  @Field(() => String, { nullable: true })
-  failureMessage!: string | null;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
+  @Nullable(Date, 'When a worker started it.')
   startedAt!: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  finishedAt!: Date | null;
 
   /** The worker that holds (or last held) the run; exposed as `workerId`. */
   leaseOwner?: string | null;
 }
 
+/** An event of the trainingProgress subscription: one per finished epoch, then a FINAL one. */
 @ObjectType({ description: 'A training progress event.' })
-export class TrainingProgress {
+export class TrainingProgress extends EpochScores {
   @Field(() => ID)
   runId!: string;
 
@@ -89,42 +83,33 @@ export class TrainingProgress {
   @Field(() => RunStatus)
   status!: RunStatus;
 
-  @Field(() => Int, { nullable: true, description: 'EPOCH events: 1-based epoch.' })
+  @Nullable(Int, 'EPOCH events: 1-based epoch.')
   epoch?: number;
 
-  @Field(() => Int, { nullable: true, description: 'Epochs the spec asks for.' })
+  @Nullable(Int, 'Epochs the spec asks for.')
   epochs?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Nullable(Float, 'EPOCH events: training loss.')
   loss?: number;
 
-  @Field(() => Float, { nullable: true })
-  accuracy?: number | null;
-
-  @Field(() => Float, { nullable: true })
-  valLoss?: number | null;
-
-  @Field(() => Float, { nullable: true })
-  valAccuracy?: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Wall time of the epoch, milliseconds.' })
+  @Nullable(Float, 'Wall time of the epoch, milliseconds.')
   elapsedMs?: number;
 
-  @Field(() => String, { nullable: true })
+  @Nullable(String, 'FINAL events of a FAILED run: an error code.')
   failureCode?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Nullable(String, 'FINAL events of a FAILED run: what went wrong.')
   failureMessage?: string | null;
 
   /** Id of the version a SUCCEEDED run created; resolved to `modelVersion`. */
   modelVersionId?: string | null;
 
-  @Field(() => ModelVersion, { nullable: true, description: 'FINAL events of a SUCCEEDED run: the new version.' })
+  @Nullable(ModelVersion, 'FINAL events of a SUCCEEDED run: the new version.')
   modelVersion?: ModelVersion | null;
 
-  @Field(() => Float, { nullable: true, description: 'When the worker published the event, ms since 1970 (UTC).' })
+  @Nullable(Float, 'When the worker published the event, ms since 1970 (UTC).')
   emittedAt?: number;
 
-  @Field(() => Boolean, { nullable: true, description: 'True for epochs that had finished before this subscription and are replayed from storage.' })
+  @Nullable(Boolean, 'True for epochs that had finished before this subscription and are replayed from storage.')
   replayed?: boolean;
 }

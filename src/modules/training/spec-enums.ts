@@ -1,0 +1,74 @@
+/**
+ * The enums of a training spec. Each value carries the Keras / scikit-learn name (`BINARY_CROSSENTROPY`
+ * arrives as 'binary_crossentropy'), so src/ml/spec.ts sees those terms and the TypeScript types
+ * below are unions of them.
+ */
+import { lowerCaseEnum, type EnumValue } from '../common/enum';
+
+/** Which model family a run trains. */
+export const ModelKind = lowerCaseEnum('ModelKind', ['NEURAL_NETWORK', 'DECISION_TREE', 'RANDOM_FOREST', 'GRADIENT_BOOSTING'], {
+  valuesConfig: {
+    NEURAL_NETWORK: { description: 'A Keras-like sequential network of dense, dropout and batch-normalisation layers.' },
+    DECISION_TREE: { description: 'A single decision tree.' },
+    RANDOM_FOREST: { description: 'Many decision trees, each fit on a random sample; their predictions are combined (as scikit-learn RandomForest).' },
+    GRADIENT_BOOSTING: { description: 'Histogram gradient-boosted trees, as LightGBM / scikit-learn HistGradientBoosting.' },
+  },
+});
+export type ModelKind = EnumValue<typeof ModelKind>;
+
+/** What the target is. */
+export const TaskKind = lowerCaseEnum('Task', ['BINARY', 'MULTICLASS', 'REGRESSION'], {
+  description: 'What the target is: two classes, several classes, or a number.',
+});
+export type TaskKind = EnumValue<typeof TaskKind>;
+
+/** A network layer, as the Keras layer of that name. */
+export const LayerType = lowerCaseEnum('LayerType', ['DENSE', 'DROPOUT', 'BATCH_NORMALIZATION']);
+export type LayerType = EnumValue<typeof LayerType>;
+
+/** A dense layer's activation (Keras names). */
+export const Activation = lowerCaseEnum('Activation', ['RELU', 'SIGMOID', 'TANH', 'SOFTMAX', 'LINEAR']);
+export type Activation = EnumValue<typeof Activation>;
+
+/** A network's loss (Keras names). */
+export const Loss = lowerCaseEnum(
+  'Loss',
+  ['BINARY_CROSSENTROPY', 'CATEGORICAL_CROSSENTROPY', 'SPARSE_CATEGORICAL_CROSSENTROPY', 'MEAN_SQUARED_ERROR', 'MEAN_ABSOLUTE_ERROR', 'HUBER'],
+  { description: 'Keras loss names.' },
+);
+export type Loss = EnumValue<typeof Loss>;
+
+/** A network's optimiser (Keras names). */
+export const OptimizerName = lowerCaseEnum('OptimizerName', ['ADAM', 'SGD', 'RMSPROP']);
+export type OptimizerName = EnumValue<typeof OptimizerName>;
+
+/** A metric reported per epoch (Keras names). */
+export const MetricName = lowerCaseEnum('MetricName', ['ACCURACY', 'MSE', 'MAE']);
+export type MetricName = EnumValue<typeof MetricName>;
+
+/** The metric early stopping watches. */
+export const Monitor = lowerCaseEnum('Monitor', ['VAL_LOSS', 'VAL_ACCURACY', 'LOSS', 'ACCURACY'], {
+  description: 'Metric watched by early stopping (VAL_* need validationSplit > 0).',
+});
+export type Monitor = EnumValue<typeof Monitor>;
+
+/** A preprocessing step (scikit-learn transformer names, snake case). */
+export const PreprocessOp = lowerCaseEnum('PreprocessOp', [
+  'IMPUTE',
+  'CLIP',
+  'STANDARDIZE',
+  'MIN_MAX_SCALE',
+  'ONE_HOT',
+  'BUCKETIZE',
+  'TOKEN_COUNTS',
+  'TF_IDF',
+]);
+export type PreprocessOp = EnumValue<typeof PreprocessOp>;
+
+/** How IMPUTE fills a missing value (scikit-learn SimpleImputer strategies). */
+export const ImputeStrategy = lowerCaseEnum('ImputeStrategy', ['MEAN', 'MEDIAN', 'MOST_FREQUENT', 'CONSTANT']);
+export type ImputeStrategy = EnumValue<typeof ImputeStrategy>;
+
+/** How CLIP finds its bounds. */
+export const ClipMethod = lowerCaseEnum('ClipMethod', ['QUANTILE', 'Z_SCORE']);
+export type ClipMethod = EnumValue<typeof ClipMethod>;
