@@ -3,8 +3,8 @@
  * the value, writes nothing, and the server keeps serving.
  */
 import type { App } from '../src/app';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, START_RUN, startRun, uploadCsv, waitForRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, START_RUN, startRun, uploadCsv, waitForRun, type TenantBundle } from './support/factories';
 import { codeOf, gql, gqlOk, uploadFile } from '../src/client/graphql-client';
 
 let app: App;

@@ -14,9 +14,9 @@ import { baselineValues } from '../src/ml/preprocess/baseline';
 import { readRows } from '../src/ml/preprocess/read-rows';
 import { normalizeSpec } from '../src/ml/spec';
 import { initBackend, tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, type TenantBundle } from './helpers/factories';
-import { trainVersion, uploadOk } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, type TenantBundle } from './support/factories';
+import { trainVersion, uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

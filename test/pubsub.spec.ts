@@ -5,7 +5,7 @@
  */
 import { createLogger } from '../src/lib/logger';
 import { createPgPubSub, type PubSub } from '../src/lib/pubsub';
-import { workerDatabaseUrl } from './helpers/database';
+import { workerDatabaseUrl } from './support/database';
 
 let a: PubSub;
 let b: PubSub;

@@ -10,8 +10,8 @@ import { trainFromTable } from '../src/ml/pipeline';
 import type { TrainingSpec } from '../src/ml/spec';
 import type { EpochResult } from '../src/ml/train';
 import { initBackend, tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './support/factories';
 
 const RUN = `query($id: ID!) { trainingRun(id: $id) { spec metrics { epoch loss accuracy } } }`;
 

@@ -4,10 +4,10 @@
  */
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { migrate } from '../../src/lib/migrate';
-import { ADMIN_SECRET, truncateAll } from '../helpers/app';
-import { workerDatabaseUrl } from '../helpers/database';
-import { KERAS_SPEC, PIMA_CSV, PROGRESS, START_RUN } from '../helpers/factories';
-import { buildDist, startApi, startWorker, type Proc } from '../helpers/processes';
+import { ADMIN_SECRET, truncateAll } from '../support/app';
+import { workerDatabaseUrl } from '../support/database';
+import { KERAS_SPEC, PIMA_CSV, PROGRESS, START_RUN } from '../support/factories';
+import { buildDist, startApi, startWorker, type Proc } from '../support/processes';
 
 const url = workerDatabaseUrl();
 const procs: Proc[] = [];

@@ -14,8 +14,8 @@ import { trainFromTable } from '../../src/ml/pipeline';
 import { rng } from '../../src/ml/random';
 import { normalizeSpec } from '../../src/ml/spec';
 import { initBackend } from '../../src/ml/tf';
-import { startTestApp } from '../helpers/app';
-import { createTenant, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { createTenant, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../support/factories';
 
 let app: App;
 let t: TenantBundle;

@@ -6,8 +6,8 @@
 import type { App } from '../../src/app';
 import { gql } from '../../src/client/graphql-client';
 import { tf } from '../../src/ml/tf';
-import { startTestApp } from '../helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../support/factories';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 let app: App;

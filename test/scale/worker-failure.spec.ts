@@ -5,10 +5,10 @@
  */
 import type { App } from '../../src/app';
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
-import { startTestApp } from '../helpers/app';
-import { workerDatabaseUrl } from '../helpers/database';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, type TenantBundle } from '../helpers/factories';
-import { buildDist, startWorker, waitForLog, type Proc } from '../helpers/processes';
+import { startTestApp } from '../support/app';
+import { workerDatabaseUrl } from '../support/database';
+import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, type TenantBundle } from '../support/factories';
+import { buildDist, startWorker, waitForLog, type Proc } from '../support/processes';
 
 let app: App;
 let t: TenantBundle;

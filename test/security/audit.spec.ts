@@ -1,8 +1,8 @@
 /** The audit log records security-relevant actions, is readable by the tenant's admin only, and is append-only. */
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk } from '../../src/client/graphql-client';
-import { startTestApp } from '../helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../support/factories';
 
 let app: App;
 let t: TenantBundle;

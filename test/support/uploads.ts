@@ -1,6 +1,6 @@
 /** Helpers for the data and model specs: upload with options, train through the API and read the version. */
 import { gql, gqlOk, type Caller, type GqlResult } from '../../src/client/graphql-client';
-import { START_RUN, waitForRun, type TenantBundle } from '../helpers/factories';
+import { START_RUN, waitForRun, type TenantBundle } from './factories';
 
 export const COLUMN_FIELDS = `name type missing missingCodes distinct integer min max mean std
   quantiles { q value } histogram { lower upper count } earliest latest topValues { value count }`;
