@@ -4,7 +4,9 @@
  */
 import type { App } from '../src/app';
 import { startTestApp } from './support/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, waitForRun, type TenantBundle } from './support/factories';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { PROGRESS, startRun, waitForRun } from './support/training';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 
 let app: App;

@@ -8,7 +8,9 @@ import { loadArtifact } from '../src/ml/artifact';
 import type { FittedPipeline } from '../src/ml/preprocess/types';
 import { tf } from '../src/ml/tf';
 import { startTestApp } from './support/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, type TenantBundle } from './support/factories';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PROGRESS, startRun } from './support/training';
 import { collect, gqlOk, uploadFile, wsClient } from '../src/client/graphql-client';
 
 let app: App;

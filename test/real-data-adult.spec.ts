@@ -16,7 +16,9 @@ import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { PREDICT, trainVersion, uploadOk } from './support/uploads';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 const HEADER = 'age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income';
 const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', 'data', f), 'utf8').trim();

@@ -13,7 +13,9 @@ import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { PREDICT, trainVersion, uploadOk } from './support/uploads';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

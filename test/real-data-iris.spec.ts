@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { App } from '../src/app';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { trainVersion, uploadOk } from './support/uploads';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

@@ -11,8 +11,11 @@
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { createTenant, PIMA_CSV, type TenantBundle } from './support/factories';
-import { PREDICT, trainVersion, uploadOk } from './support/uploads';
+import { PIMA_CSV } from './support/data';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

@@ -7,15 +7,16 @@
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from './support/factories';
+import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { startRun, waitForRun } from './support/training';
 
 let app: App;
 let t: TenantBundle;
 let datasetId: string;
 
-const [header, ...lines] = PIMA_CSV.trim().split('\n');
-const names = header.split(',');
-const ROWS = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+const names = PIMA_COLUMNS;
+const ROWS = PIMA_ROWS;
 const PREDICT = `query($model: String!, $version: Int, $alias: String, $rows: [JSONObject!], $matrix: FeatureMatrix) {
   predict(model: $model, version: $version, alias: $alias, rows: $rows, matrix: $matrix) { version modelVersionId predictions { label probability probabilities } } }`;
 

@@ -11,7 +11,9 @@ import type { TrainingSpec } from '../src/ml/spec';
 import type { EpochResult } from '../src/ml/train';
 import { initBackend, tf } from '../src/ml/tf';
 import { startTestApp } from './support/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './support/factories';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv } from './support/factories';
+import { startRun, waitForRun } from './support/training';
 
 const RUN = `query($id: ID!) { trainingRun(id: $id) { spec metrics { epoch loss accuracy } } }`;
 

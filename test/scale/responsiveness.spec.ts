@@ -15,7 +15,9 @@ import { rng } from '../../src/ml/random';
 import { normalizeSpec } from '../../src/ml/spec';
 import { initBackend } from '../../src/ml/tf';
 import { startTestApp } from '../support/app';
-import { createTenant, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../support/factories';
+import { PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

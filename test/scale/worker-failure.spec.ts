@@ -6,9 +6,11 @@
 import type { App } from '../../src/app';
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { workerDatabaseUrl } from '../support/database';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { buildDist, startWorker, waitForLog, type Proc } from '../support/processes';
+import { PROGRESS, startRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

@@ -2,7 +2,9 @@
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../support/factories';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

@@ -5,7 +5,8 @@
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk, uploadFile } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { createTenant, START_RUN, type TenantBundle } from '../support/factories';
+import { createTenant, type TenantBundle } from '../support/factories';
+import { START_RUN } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

@@ -5,8 +5,8 @@
 import pg from 'pg';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
-import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { workerDatabaseUrl } from '../support/database';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 
 let app: App;
 let a: TenantBundle;

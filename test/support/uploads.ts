@@ -1,6 +1,5 @@
-/** Helpers for the data and model specs: upload with options, train through the API and read the version. */
-import { gql, gqlOk, type Caller, type GqlResult } from '../../src/client/graphql-client';
-import { START_RUN, waitForRun, type TenantBundle } from './factories';
+/** Dataset uploads through the GraphQL multipart request, with upload options, and the profile fields to read back. */
+import type { Caller, GqlResult } from '../../src/client/graphql-client';
 
 export const COLUMN_FIELDS = `name type missing missingCodes distinct integer min max mean std
   quantiles { q value } histogram { lower upper count } earliest latest topValues { value count }`;
@@ -34,36 +33,3 @@ export async function uploadOk(t: Caller, filename: string, content: Buffer | st
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.uploadDataset as { id: string; rowCount: number; columns: ({ name: string } & Record<string, any>)[] };
 }
-
-export const VERSION_FIELDS = `id version task framework inputs standardize preprocessing
-  features { name type mean std imputeValue categories missingCodes steps inputs }
-  target { name task classes labelSuffix }
-  featureImportances { input column importance }
-  metrics { task testRows accuracy precision recall f1 rocAuc logLoss confusionMatrix macroPrecision macroRecall macroF1
-    perClass { label precision recall f1 support } mse rmse mae r2 rows { train validation test } bestEpoch stoppedEarly }`;
-
-export interface RunInput {
-  datasetId: string;
-  targetColumn: string;
-  modelName: string;
-  spec: Record<string, unknown>;
-  featureColumns?: string[];
-}
-
-/** Starts a run through the API, waits for its FINAL event, and returns the version it produced. */
-export async function trainVersion(t: TenantBundle, input: RunInput): Promise<Record<string, any>> {
-  const started = await gqlOk<{ startTrainingRun: { id: string } }>(t, START_RUN, { input });
-  const final = await waitForRun(t, started.startTrainingRun.id);
-  if (final.status !== 'SUCCEEDED') throw new Error(`run ${final.status}: ${final.failureCode} ${final.failureMessage}`);
-  const data = await gqlOk(t, `query($id: ID!) { modelVersion(id: $id) { ${VERSION_FIELDS} } }`, { id: final.modelVersion.id });
-  return data.modelVersion;
-}
-
-/** startTrainingRun's error (BAD_USER_INPUT expected), or undefined when it was queued. */
-export async function startError(t: TenantBundle, input: RunInput) {
-  const r = await gql(t, START_RUN, { input });
-  return r.errors?.[0] ? { code: r.errors[0].extensions?.code, message: r.errors[0].message } : undefined;
-}
-
-export const PREDICT = `query($model: String!, $rows: [JSONObject!]!) {
-  predict(model: $model, rows: $rows) { version predictions { label probability probabilities value } } }`;
