@@ -1,4 +1,11 @@
-/** Jest: TypeScript through SWC (legacy decorators + metadata for type-graphql), real PostgreSQL. */
+/**
+ * Jest: TypeScript through SWC (legacy decorators + metadata for type-graphql), in two tiers.
+ * - unit: test/unit/ and specs beside the source (src/**\/*.spec.ts): pure functions, no database,
+ *   no server. `npm run test:unit` runs it in seconds.
+ * - integration: every other spec under test/, against real PostgreSQL (one fresh database per Jest
+ *   worker, made by global-setup) and the real HTTP/websocket server. `npm run test:integration`.
+ * `npm test` runs both.
+ */
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -8,17 +15,34 @@ const swc = {
   module: { type: 'commonjs' },
 };
 
-/** @type {import('jest').Config} */
-module.exports = {
+/** What both tiers share. */
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   // These packages ship ES modules only; Jest runs CommonJS, so SWC converts them.
   transformIgnorePatterns: ['/node_modules/(?!(graphql-upload|fs-capacitor)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  setupFiles: ['<rootDir>/test/setup/env.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 120_000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit', '<rootDir>/src'],
+      setupFiles: ['<rootDir>/test/setup/env.ts', '<rootDir>/test/setup/unit-env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+    },
+  ],
 };

@@ -1,8 +1,9 @@
 /** Credentials: API keys, JWTs issued for them, and what happens with missing or forged ones. */
 import jwt from 'jsonwebtoken';
 import type { App } from '../src/app';
-import { ADMIN_SECRET, JWT_SECRET, startTestApp } from './helpers/app';
-import { createTenant, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { ADMIN_SECRET, JWT_SECRET } from './support/secrets';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
 
 let app: App;

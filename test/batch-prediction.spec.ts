@@ -4,8 +4,10 @@
  */
 import type { App } from '../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { startRun, waitForRun } from './support/training';
 
 let app: App;
 let t: TenantBundle;

@@ -11,9 +11,9 @@ import { parseCsv } from '../src/ml/data/csv';
 import { profileTable } from '../src/ml/data/profile';
 import { decodeText } from '../src/ml/data/decode';
 import { rng } from '../src/ml/random';
-import { startTestApp } from './helpers/app';
-import { createTenant, type TenantBundle } from './helpers/factories';
-import { uploadOk, uploadWith } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { uploadOk, uploadWith } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

@@ -3,8 +3,10 @@
  * the value, writes nothing, and the server keeps serving.
  */
 import type { App } from '../src/app';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, START_RUN, startRun, uploadCsv, waitForRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { START_RUN, startRun, waitForRun } from './support/training';
 import { codeOf, gql, gqlOk, uploadFile } from '../src/client/graphql-client';
 
 let app: App;

@@ -1,30 +1,24 @@
 /**
  * Explanations through the API (Baseline Shapley, src/ml/explain.ts): attributions add up to the
  * prediction's distance from the baseline, a feature the model ignores gets exactly 0, Glucose
- * carries most of the Pima network's decisions, sampling agrees with the exact values, and bad
- * input gets coded errors.
+ * carries most of the Pima network's decisions, and bad input gets coded errors. (Sampling against
+ * the exact values, without the API: test/unit/explain.spec.ts.)
  */
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
-import { parseCsv } from '../src/ml/data/csv';
-import { explainValues } from '../src/ml/explain';
-import { trainFromTable } from '../src/ml/pipeline';
-import { loadScorer } from '../src/ml/predictor';
-import { baselineValues } from '../src/ml/preprocess/baseline';
-import { readRows } from '../src/ml/preprocess/read-rows';
-import { normalizeSpec } from '../src/ml/spec';
-import { initBackend, tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, type TenantBundle } from './helpers/factories';
-import { trainVersion, uploadOk } from './ml/api';
+import { tf } from '../src/ml/tf';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
+import { createTenant, type TenantBundle } from './support/factories';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;
 let datasetId: string;
 
-const [header, ...lines] = PIMA_CSV.trim().split('\n');
-const names = header.split(',');
-const ROWS = lines.slice(0, 40).map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+const names = PIMA_COLUMNS;
+const ROWS = PIMA_ROWS.slice(0, 40);
 
 const EXPLAIN = `query($model: String!, $rows: [JSONObject!]!, $baseline: JSONObject, $samples: Int) {
   explain(model: $model, rows: $rows, baseline: $baseline, samples: $samples) {
@@ -82,36 +76,6 @@ it('gives every feature 0 when the row is the baseline, and a stump all to its o
     expect(sum(e)).toBeCloseTo(e.value - e.baseValue, 9);
   }
   expect(stump.some((e) => e.attributions[0].attribution !== 0)).toBe(true);
-});
-
-it('samples feature orders when asked, agreeing with the exact values and adding up exactly', async () => {
-  await initBackend();
-  const spec = normalizeSpec({
-    layers: [
-      { type: 'dense', units: 10, activation: 'relu' },
-      { type: 'dense', units: 1, activation: 'sigmoid' },
-    ],
-    loss: 'binary_crossentropy',
-    optimizer: { name: 'adam' },
-    epochs: 10,
-  });
-  const trained = await trainFromTable(parseCsv(PIMA_CSV), { target: 'Outcome' }, spec, async () => undefined);
-  const scorer = await loadScorer({ framework: trained.framework, topology: trained.artifact.topology, weights: trained.artifact.weights, preprocessing: trained.pipeline });
-  try {
-    const values = readRows(ROWS.slice(0, 5), trained.pipeline);
-    const base = baselineValues(trained.pipeline, null).values;
-    const exact = explainValues(scorer, trained.pipeline, values, 5, base);
-    const sampled = explainValues(scorer, trained.pipeline, values, 5, base, { exactUpTo: 0, pairs: 128 });
-    expect([exact.method, sampled.method]).toEqual(['exact', 'sampled']);
-    expect(sampled.evaluations).toBe(2 * 128 * 9);
-    exact.explanations.forEach((e, i) => {
-      const s = sampled.explanations[i];
-      expect(s.attributions.reduce((a, b) => a + b.attribution, 0)).toBeCloseTo(e.value - e.baseValue, 6);
-      e.attributions.forEach((a, j) => expect(Math.abs(s.attributions[j].attribution - a.attribution)).toBeLessThan(0.02));
-    });
-  } finally {
-    scorer.dispose();
-  }
 });
 
 it('refuses bad input with coded errors naming the field', async () => {

@@ -3,8 +3,10 @@
  * versions, predictions and progress streams, and empty lists; nothing of A is changed.
  */
 import type { App } from '../src/app';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, waitForRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { PROGRESS, startRun, waitForRun } from './support/training';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 
 let app: App;

@@ -7,8 +7,10 @@ import type { App } from '../src/app';
 import { loadArtifact } from '../src/ml/families/network/artifact';
 import type { FittedPipeline } from '../src/ml/preprocess/types';
 import { tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PROGRESS, startRun } from './support/training';
 import { collect, gqlOk, uploadFile, wsClient } from '../src/client/graphql-client';
 
 let app: App;

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { Prisma } from '../src/generated/prisma/client';
 import { migrate } from '../src/lib/migrate';
-import { workerDatabaseUrl } from './helpers/database';
+import { workerDatabaseUrl } from './support/database';
 
 it('creates every model and scalar field of schema.prisma, and applying again is a no-op', async () => {
   const url = workerDatabaseUrl();

@@ -16,9 +16,11 @@ import { tableValues } from '../src/ml/preprocess/frame';
 import type { TrainingSpec } from '../src/ml/spec';
 import { rng } from '../src/ml/random';
 import { tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, START_RUN, type TenantBundle } from './helpers/factories';
-import { PREDICT, startError, trainVersion, uploadOk, type RunInput } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PREDICT } from './support/predict';
+import { START_RUN, startError, trainVersion, type RunInput } from './support/training';
+import { uploadOk } from './support/uploads';
 
 /** 400 synthetic customers; `churn` depends on age, plan, the review's words and membership. */
 function mixedCsv(): string {

@@ -5,7 +5,7 @@
  */
 import { createLogger } from '../src/lib/logger';
 import { createPgPubSub, type PubSub } from '../src/lib/pubsub';
-import { workerDatabaseUrl } from './helpers/database';
+import { workerDatabaseUrl } from './support/database';
 
 let a: PubSub;
 let b: PubSub;
@@ -18,21 +18,19 @@ afterAll(async () => {
   await Promise.all([a.close(), b.close()]);
 });
 
-/** Resolves after `check` holds (the notification has reached the listener), polling every 10 ms. */
-async function eventually(check: () => boolean) {
-  while (!check()) await new Promise((r) => setTimeout(r, 10));
-}
-
 it('keeps events published between subscribing and the first read, in order, across processes', async () => {
   const sub = b.subscribe<{ n: number }>('topic-1');
   const other = b.subscribe<{ n: number }>('topic-2');
-  let arrived = 0;
+  // A second subscriber in this process says when the third notification has reached it.
   const probe = b.subscribe<{ n: number }>('topic-1');
+  let arrived = 0;
+  let third!: () => void;
+  const threeArrived = new Promise<void>((resolve) => (third = resolve));
   void (async () => {
-    for await (const _ of probe) arrived++;
+    for await (const _ of probe) if (++arrived === 3) third();
   })();
   for (let n = 1; n <= 3; n++) await a.publish('topic-1', { n });
-  await eventually(() => arrived === 3); // delivered to this process before `sub` is read at all
+  await threeArrived; // delivered to this process before `sub` is read at all
   expect([(await sub.next()).value, (await sub.next()).value, (await sub.next()).value]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
 
   // A pending read is answered by the next event, and return() ends the stream for pending readers.

@@ -14,9 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
-import { startTestApp } from './helpers/app';
-import { createTenant, type TenantBundle } from './helpers/factories';
-import { PREDICT, trainVersion, uploadOk } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 const HEADER = 'age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income';
 const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', 'data', f), 'utf8').trim();

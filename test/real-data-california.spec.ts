@@ -11,9 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
-import { startTestApp } from './helpers/app';
-import { createTenant, type TenantBundle } from './helpers/factories';
-import { PREDICT, trainVersion, uploadOk } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
-import { startTestApp } from './helpers/app';
-import { createTenant, type TenantBundle } from './helpers/factories';
-import { trainVersion, uploadOk } from './ml/api';
+import { startTestApp } from './support/app';
+import { createTenant, type TenantBundle } from './support/factories';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

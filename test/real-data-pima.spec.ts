@@ -10,9 +10,12 @@
  */
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
-import { startTestApp } from './helpers/app';
-import { createTenant, PIMA_CSV, type TenantBundle } from './helpers/factories';
-import { PREDICT, trainVersion, uploadOk } from './ml/api';
+import { startTestApp } from './support/app';
+import { PIMA_CSV } from './support/data';
+import { createTenant, type TenantBundle } from './support/factories';
+import { PREDICT } from './support/predict';
+import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;

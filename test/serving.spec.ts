@@ -6,16 +6,18 @@
  */
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
+import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { startTraffic } from './support/traffic';
+import { startRun, waitForRun } from './support/training';
 
 let app: App;
 let t: TenantBundle;
 let datasetId: string;
 
-const [header, ...lines] = PIMA_CSV.trim().split('\n');
-const names = header.split(',');
-const ROWS = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+const names = PIMA_COLUMNS;
+const ROWS = PIMA_ROWS;
 const PREDICT = `query($model: String!, $version: Int, $alias: String, $rows: [JSONObject!], $matrix: FeatureMatrix) {
   predict(model: $model, version: $version, alias: $alias, rows: $rows, matrix: $matrix) { version modelVersionId predictions { label probability probabilities } } }`;
 
@@ -74,26 +76,22 @@ it('moves an alias under traffic: no request fails, none mixes versions', async 
   const v1 = (await gqlOk(t, PREDICT, { model: 'served', version: 1, rows: ROWS.slice(0, 5) })).predict.predictions;
   const v2 = (await gqlOk(t, PREDICT, { model: 'served', version: 2, rows: ROWS.slice(0, 5) })).predict.predictions;
   expect(v1).not.toEqual(v2);
-  let moving = true;
-  const traffic = (async () => {
+  const traffic = startTraffic(async () => {
     const seen: number[] = [];
-    while (moving) {
-      const batch = await Promise.all(Array.from({ length: 10 }, () => gql(t, PREDICT, { model: 'served', alias: 'production', rows: ROWS.slice(0, 5) })));
-      for (const r of batch) {
-        expect(r.errors).toBeUndefined();
-        const { version, predictions } = r.data!.predict;
-        expect(predictions).toEqual(version === 1 ? v1 : v2); // one version per call, never a mix
-        seen.push(version);
-      }
+    const batch = await Promise.all(Array.from({ length: 10 }, () => gql(t, PREDICT, { model: 'served', alias: 'production', rows: ROWS.slice(0, 5) })));
+    for (const r of batch) {
+      expect(r.errors).toBeUndefined();
+      const { version, predictions } = r.data!.predict;
+      expect(predictions).toEqual(version === 1 ? v1 : v2); // one version per call, never a mix
+      seen.push(version);
     }
     return seen;
-  })();
+  });
   for (const version of [2, 1, 2]) {
     await gqlOk(t, 'mutation($v: Int!) { setModelAlias(model: "served", alias: "production", version: $v) { version } }', { v: version });
-    await new Promise((r) => setTimeout(r, 150)); // let traffic run against each target
+    await traffic.round((seen) => seen.includes(version)); // traffic has been answered by each target
   }
-  moving = false;
-  const seen = await traffic;
+  const seen = (await traffic.stop()).flat();
   expect(new Set(seen)).toEqual(new Set([1, 2]));
   const after = await gqlOk(t, PREDICT, { model: 'served', alias: 'production', rows: ROWS.slice(0, 1) });
   expect(after.predict.version).toBe(2);
@@ -107,21 +105,16 @@ it('refuses to delete an aliased version, and deletes another under traffic with
   expect(codeOf(aliased)).toBe('CONFLICT');
   expect(aliased.errors![0].message).toBe("Version 2 of model 'served' is the target of alias 'production'; move or delete the alias first");
 
-  let running = true;
-  const traffic = (async () => {
-    let n = 0;
-    while (running) {
-      const batch = await Promise.all(Array.from({ length: 10 }, () => gql(t, PREDICT, { model: 'served', rows: ROWS.slice(0, 2) })));
-      for (const r of batch) expect(r.errors).toBeUndefined();
-      n += batch.length;
-    }
-    return n;
-  })();
-  await new Promise((r) => setTimeout(r, 100));
+  const traffic = startTraffic(async () => {
+    const batch = await Promise.all(Array.from({ length: 10 }, () => gql(t, PREDICT, { model: 'served', rows: ROWS.slice(0, 2) })));
+    for (const r of batch) expect(r.errors).toBeUndefined();
+    return batch.length;
+  });
+  await traffic.round(); // traffic is flowing before the delete
   expect((await gqlOk(t, 'mutation { deleteModelVersion(model: "served", version: 1) }')).deleteModelVersion).toBe(true);
-  await new Promise((r) => setTimeout(r, 100));
-  running = false;
-  expect(await traffic).toBeGreaterThan(10);
+  await traffic.round(); // and a round started after it has been answered
+  const n = (await traffic.stop()).reduce((a, b) => a + b, 0);
+  expect(n).toBeGreaterThan(10);
   const gone = await gql(t, PREDICT, { model: 'served', version: 1, rows: ROWS.slice(0, 1) });
   expect(codeOf(gone)).toBe('NOT_FOUND');
 });

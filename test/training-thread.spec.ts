@@ -10,8 +10,10 @@ import { trainFromTable } from '../src/ml/pipeline';
 import type { TrainingSpec } from '../src/ml/spec';
 import type { EpochResult } from '../src/ml/families/model-family';
 import { initBackend, tf } from '../src/ml/tf';
-import { startTestApp } from './helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun } from './helpers/factories';
+import { startTestApp } from './support/app';
+import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { createTenant, uploadCsv } from './support/factories';
+import { startRun, waitForRun } from './support/training';
 
 const RUN = `query($id: ID!) { trainingRun(id: $id) { spec metrics { epoch loss accuracy } } }`;
 
@@ -56,10 +58,22 @@ it('ends a cancelled run’s training thread at once, even mid-way through a lon
     const before = await app.threads.training.run('threadInfo', undefined);
     // About 30 s when fitted to the end (one fit, no epochs to stop at).
     const spec = { model: 'RANDOM_FOREST', tree: { nEstimators: 500, maxDepth: 20, minSamplesSplit: 2, maxFeatures: 1 }, seed: 1 };
+    // The event: the run's training task is handed to the training thread (after the run is RUNNING).
+    const pool = app.threads.training;
+    const run = pool.run.bind(pool);
+    const handedOver = new Promise<void>((resolve) => {
+      jest.spyOn(pool, 'run').mockImplementation((name, ...rest) => {
+        if (name === 'train') resolve();
+        return run(name, ...rest);
+      });
+    });
     const { id } = await startRun(t, datasetId, 'forest', spec);
     const status = async () => (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status } }', { id })).trainingRun.status;
-    while ((await status()) !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 300)); // well into the fit
+    await handedOver;
+    expect(await status()).toBe('RUNNING');
+    // Inside one forest fit nothing is announced (no epochs, no progress), so "well into the fit"
+    // can only be reached by time: 300 ms past the hand-over, against a ~30 s fit.
+    await new Promise((r) => setTimeout(r, 300));
     // The pool has one training thread: a task queued behind the forest answers only once the
     // forest's thread is gone and a new one has started (queued before the cancel on purpose).
     const queued = app.threads.training.run('threadInfo', undefined);

@@ -4,10 +4,11 @@
  */
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { migrate } from '../../src/lib/migrate';
-import { ADMIN_SECRET, truncateAll } from '../helpers/app';
-import { workerDatabaseUrl } from '../helpers/database';
-import { KERAS_SPEC, PIMA_CSV, PROGRESS, START_RUN } from '../helpers/factories';
-import { buildDist, startApi, startWorker, type Proc } from '../helpers/processes';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { truncateAll, workerDatabaseUrl } from '../support/database';
+import { buildDist, startApi, startWorker, type Proc } from '../support/processes';
+import { ADMIN_SECRET } from '../support/secrets';
+import { PROGRESS, START_RUN } from '../support/training';
 
 const url = workerDatabaseUrl();
 const procs: Proc[] = [];

@@ -14,8 +14,10 @@ import { trainFromTable } from '../../src/ml/pipeline';
 import { rng } from '../../src/ml/random';
 import { normalizeSpec } from '../../src/ml/spec';
 import { initBackend } from '../../src/ml/tf';
-import { startTestApp } from '../helpers/app';
-import { createTenant, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

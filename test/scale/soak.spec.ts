@@ -6,17 +6,17 @@
 import type { App } from '../../src/app';
 import { gql } from '../../src/client/graphql-client';
 import { tf } from '../../src/ml/tf';
-import { startTestApp } from '../helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 let app: App;
 let t: TenantBundle;
 let datasetId: string;
 
-const [header, ...lines] = PIMA_CSV.trim().split('\n');
-const names = header.split(',');
-const ROWS = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+const ROWS = PIMA_ROWS;
 const PREDICT = 'query($rows: [JSONObject!]!) { predict(model: "soak", rows: $rows) { version predictions { probability } } }';
 
 beforeAll(async () => {

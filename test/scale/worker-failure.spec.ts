@@ -5,10 +5,12 @@
  */
 import type { App } from '../../src/app';
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
-import { startTestApp } from '../helpers/app';
-import { workerDatabaseUrl } from '../helpers/database';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, type TenantBundle } from '../helpers/factories';
-import { buildDist, startWorker, waitForLog, type Proc } from '../helpers/processes';
+import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { workerDatabaseUrl } from '../support/database';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { buildDist, startWorker, waitForLog, type Proc } from '../support/processes';
+import { firstProgressEvent, PROGRESS, startRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;
@@ -30,28 +32,13 @@ afterAll(async () => {
 
 /** Resolves when the run's first epoch event arrives. */
 async function firstEpoch(runId: string): Promise<void> {
-  const client = wsClient(t.wsUrl, t.token);
-  await new Promise<void>((resolve) => {
-    const stream = collect(client, PROGRESS, { runId });
-    const timer = setInterval(() => {
-      if (stream.events.length > 0) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 20);
-  });
-  await client.dispose();
+  await firstProgressEvent(t, runId);
 }
 
-/** Re-reads the run until `done` holds, failing after `ms`. */
-async function until(runId: string, done: (r: Record<string, any>) => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const r = (await gqlOk(t, RUN, { id: runId })).trainingRun;
-    if (done(r)) return r;
-    if (Date.now() > deadline) throw new Error(`run still ${JSON.stringify(r)} after ${ms} ms`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
+/** Resolves when worker `w` has claimed a run and started training it (its log says so), failing after `ms`. */
+async function claimedBy(w: Proc, runId: string, ms: number) {
+  await waitForLog(w, /training run started/, ms);
+  return (await gqlOk(t, RUN, { id: runId })).trainingRun;
 }
 
 it('hands a killed worker’s run to another worker within the lease', async () => {
@@ -66,7 +53,8 @@ it('hands a killed worker’s run to another worker within the lease', async () 
   const killedAt = Date.now();
   const w2 = await startWorker(url, { TRAINING_LEASE_SECONDS: '2' });
   procs.push(w2);
-  const taken = await until(run.id, (r) => r.attempts === 2 && r.status === 'RUNNING', 15_000);
+  const taken = await claimedBy(w2, run.id, 15_000);
+  expect(taken).toMatchObject({ attempts: 2, status: 'RUNNING' });
   expect(taken.workerId).toContain(`:${w2.child.pid}:`);
   // Lease 2 s, reaper every 2/3 s, worker poll 0.5 s (+ the new worker's start-up): well within 10 s.
   expect(Date.now() - killedAt).toBeLessThan(10_000);
@@ -88,7 +76,8 @@ it('drains on SIGTERM: the epoch ends, the run goes back to the queue, the worke
 
   const next = await startWorker(url);
   procs.push(next);
-  const taken = await until(run.id, (r) => r.attempts === 2, 15_000);
+  const taken = await claimedBy(next, run.id, 15_000);
+  expect(taken.attempts).toBe(2);
   expect(taken.workerId).toContain(`:${next.child.pid}:`);
   await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id: run.id });
   await next.stop();

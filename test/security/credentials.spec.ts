@@ -1,8 +1,10 @@
 /** API key lifecycle: scopes, listing without secrets, expiry, revocation (HTTP and open websockets). */
 import type { App } from '../../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../../src/client/graphql-client';
-import { startTestApp } from '../helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, PROGRESS, startRun, uploadCsv, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { PROGRESS, startRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

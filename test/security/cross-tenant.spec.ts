@@ -9,9 +9,12 @@ import jwt from 'jsonwebtoken';
 import type { App } from '../../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
-import { JWT_SECRET, startTestApp } from '../helpers/app';
-import { createTenant, KERAS_SPEC, PIMA_CSV, startRun, uploadCsv, waitForRun, type TenantBundle } from '../helpers/factories';
-import { probeCalls, requiredScopes, type ProbeCall, type Victim } from './probe';
+import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { probeCalls, requiredScopes, type ProbeCall, type Victim } from '../support/schema-probe';
+import { JWT_SECRET } from '../support/secrets';
+import { startRun, waitForRun } from '../support/training';
 
 let app: App;
 let a: TenantBundle;

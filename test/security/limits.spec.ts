@@ -4,8 +4,9 @@
  */
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk, uploadFile } from '../../src/client/graphql-client';
-import { startTestApp } from '../helpers/app';
-import { createTenant, START_RUN, type TenantBundle } from '../helpers/factories';
+import { startTestApp } from '../support/app';
+import { createTenant, type TenantBundle } from '../support/factories';
+import { START_RUN } from '../support/training';
 
 let app: App;
 let t: TenantBundle;

@@ -4,9 +4,9 @@
  */
 import pg from 'pg';
 import type { App } from '../../src/app';
-import { startTestApp } from '../helpers/app';
-import { createTenant, uploadCsv, type TenantBundle } from '../helpers/factories';
-import { workerDatabaseUrl } from '../helpers/database';
+import { startTestApp } from '../support/app';
+import { workerDatabaseUrl } from '../support/database';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 
 let app: App;
 let a: TenantBundle;

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/lib/net';
-import { ADMIN_SECRET, JWT_SECRET } from './app';
+import { ADMIN_SECRET, JWT_SECRET } from './secrets';
 
 const ROOT = path.join(__dirname, '..', '..');
 

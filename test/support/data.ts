@@ -1,0 +1,20 @@
+/**
+ * Data shared by the specs, free of servers and databases (the unit tier uses it too): the Pima
+ * diabetes CSV, its rows as feature objects, and the Keras reference program as a spec.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { KERAS_SPEC } from '../../src/client/reference-job';
+
+export const PIMA_CSV = fs.readFileSync(path.join(__dirname, '../../data/pima-diabetes.csv'), 'utf8');
+
+/** The Keras reference program, as a spec. */
+export { KERAS_SPEC };
+
+const [header, ...lines] = PIMA_CSV.trim().split('\n');
+
+/** Pima's column names, the 8 features then Outcome. */
+export const PIMA_COLUMNS = header.split(',');
+
+/** Every Pima row as `{ feature: number }` over the 8 features (without Outcome). */
+export const PIMA_ROWS: Record<string, number>[] = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [PIMA_COLUMNS[j], Number(v)])));

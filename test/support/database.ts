@@ -1,0 +1,25 @@
+/** This Jest worker's database (created fresh by global-setup), and emptying it between files. */
+import pg from 'pg';
+
+/** The database of this Jest worker (created fresh by global-setup). */
+export function workerDatabaseUrl(): string {
+  const base = process.env.TEST_DATABASE_BASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_BASE_URL is not set: run the tests through jest (global-setup)');
+  const url = new URL(base);
+  url.pathname = `/${process.env.TEST_DATABASE_PREFIX ?? 'maas_test_'}${process.env.JEST_WORKER_ID ?? '1'}`;
+  return url.toString();
+}
+
+/** Empties every application table (not the migration record, not the queue's schema). */
+export async function truncateAll(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+    );
+    if (rows.length) await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
