@@ -4,8 +4,7 @@
  */
 import type pg from 'pg';
 import type { Config } from './config';
-import type { JobQueue } from './jobs/queue';
-import type { TaskHandlers } from './jobs/queue';
+import type { JobQueue, TaskHandlers } from './jobs/queue';
 import { batchPredictionHandler } from './jobs/batch-prediction.job';
 import { trainingRunHandler } from './jobs/training-run.job';
 import type { WorkerState } from './jobs/worker-state';
