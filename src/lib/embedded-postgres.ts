@@ -57,7 +57,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
     await pg.start();
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err ?? 'no details');
-    throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start on port ${actualPort} (${detail}). Is the port taken? Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL to use another server.`);
+    throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start on port ${actualPort} (${detail}). Is the port taken? Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL to use another server.`, { cause: err });
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();

@@ -65,7 +65,7 @@ export async function migrate(databaseUrl: string, dir = path.join(projectRoot()
         applied.push(name);
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} failed: ${(err as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(err as Error).message}`, { cause: err });
       }
     }
   } finally {

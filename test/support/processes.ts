@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 /** Compiles src/ to dist/ (tsc), so child processes run the current code. */
 export function buildDist(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript-native', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface Proc {
