@@ -84,15 +84,23 @@ async function main() {
 
     say(`# Benchmarks`);
     say();
-    say(`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, TF.js backend '${info.serverInfo.tfBackend}', ${SECONDS} s per load point, client and servers on one machine (loopback).`);
+    say(
+      `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, TF.js backend '${info.serverInfo.tfBackend}', ${SECONDS} s per load point, client and servers on one machine (loopback).`,
+    );
     say('Ratios compare figures from this same run; absolute numbers move ±30 % between runs on these machines.');
     say();
     say('## Single-row predict over GraphQL');
     say();
     say('| concurrency | predict | (a) no-op resolver, same server | (b) bare Node HTTP | predict / (a) | predict / (b) |');
     say('|---|---|---|---|---|---|');
-    const predictBody = JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }', variables: { rows: [ROW] } });
-    const noopBody = JSON.stringify({ query: 'query($rows: [JSONObject!]!) { benchNoopPredict(model: "bench", rows: $rows) { version predictions { label probability } } }', variables: { rows: [ROW] } });
+    const predictBody = JSON.stringify({
+      query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+      variables: { rows: [ROW] },
+    });
+    const noopBody = JSON.stringify({
+      query: 'query($rows: [JSONObject!]!) { benchNoopPredict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+      variables: { rows: [ROW] },
+    });
     const auth = { authorization: `Bearer ${me.token}` };
     await load(url, predictBody, auth, 8, 2); // warm-up
     const single: Record<number, LoadResult> = {};
@@ -107,7 +115,9 @@ async function main() {
     phase('in-process baselines');
     const inproc = await inProcessFigures(csv, KERAS_SPEC);
     say();
-    say(`(c) The same model's \`predict\` called in-process, one row per call: ${Math.round(inproc.singleRowPerSec)} calls/s; predict over GraphQL at concurrency 64 is ${(single[64].rps / inproc.singleRowPerSec).toFixed(2)}× of that.`);
+    say(
+      `(c) The same model's \`predict\` called in-process, one row per call: ${Math.round(inproc.singleRowPerSec)} calls/s; predict over GraphQL at concurrency 64 is ${(single[64].rps / inproc.singleRowPerSec).toFixed(2)}× of that.`,
+    );
     say();
     say('## Bulk predict: 1,000 rows per request, concurrency 8');
     say();
@@ -115,15 +125,35 @@ async function main() {
     const bulkRows = Array.from({ length: 1000 }, (_, i) => ({ ...ROW, Glucose: 80 + (i % 120) }));
     const columns = Object.keys(ROW);
     const matrix = { columns, rows: bulkRows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
-    const asObjects = await load(url, JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { probability } } }', variables: { rows: bulkRows } }), auth, 8, SECONDS);
-    const asMatrix = await load(url, JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version predictions { probability } } }', variables: { m: matrix } }), auth, 8, SECONDS);
-    const columnar = await load(url, JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version columns } }', variables: { m: matrix } }), auth, 8, SECONDS);
+    const asObjects = await load(
+      url,
+      JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { probability } } }', variables: { rows: bulkRows } }),
+      auth,
+      8,
+      SECONDS,
+    );
+    const asMatrix = await load(
+      url,
+      JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version predictions { probability } } }', variables: { m: matrix } }),
+      auth,
+      8,
+      SECONDS,
+    );
+    const columnar = await load(
+      url,
+      JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version columns } }', variables: { m: matrix } }),
+      auth,
+      8,
+      SECONDS,
+    );
     say('| input → output shape | requests/s | rows/s | p99 |');
     say('|---|---|---|---|');
     say(`| \`rows: [JSONObject!]\` → \`predictions { probability }\` | ${Math.round(asObjects.rps)} | ${Math.round(asObjects.rps * 1000)} | ${asObjects.p99ms} ms |`);
     say(`| \`matrix: FeatureMatrix\` → \`predictions { probability }\` | ${Math.round(asMatrix.rps)} | ${Math.round(asMatrix.rps * 1000)} | ${asMatrix.p99ms} ms |`);
     say(`| \`matrix: FeatureMatrix\` → \`columns\` | ${Math.round(columnar.rps)} | **${Math.round(columnar.rps * 1000)}** | ${columnar.p99ms} ms |`);
-    say(`In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`);
+    say(
+      `In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`,
+    );
     say();
     say('## Training through the queue vs a bare fit');
     say();
@@ -142,7 +172,9 @@ async function main() {
       queuedLongs.push(await queuedTraining(100));
     }
     const [bareLong, queuedLong] = [median(bareLongs), median(queuedLongs)];
-    say('The Keras reference job (768 rows, batch 32). Queued: through the API, the job queue, per-epoch metric writes and events, from `startTrainingRun` to the FINAL event. Bare: the same CSV parse, preparation and `model.fit` in-process.');
+    say(
+      'The Keras reference job (768 rows, batch 32). Queued: through the API, the job queue, per-epoch metric writes and events, from `startTrainingRun` to the FINAL event. Bare: the same CSV parse, preparation and `model.fit` in-process.',
+    );
     say();
     say('| run | queued | bare | bare / queued |');
     say('|---|---|---|---|');
@@ -156,7 +188,9 @@ async function main() {
     for (const n of [1, 100, 1000]) {
       phase(`progress latency, ${n} subscribers`);
       const lat = (latency[n] = await progressLatency(me, datasetId, n));
-      say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL within 60 s.`);
+      say(
+        `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL within 60 s.`,
+      );
     }
     say();
     say('## Cold load of a stored version');
@@ -171,10 +205,18 @@ async function main() {
     say('| goal | measured in this run | status |');
     say('|---|---|---|');
     say(`| single-row predict ≥ 0.85× of the no-op resolver at concurrency 64 | ${(predict64.rps / noop64.rps).toFixed(2)}× | ${goal(predict64.rps / noop64.rps >= 0.85)} |`);
-    say(`| p99 < 20 ms at concurrency 64 | predict ${predict64.p99ms} ms (the no-op resolver's own: ${noop64.p99ms} ms, with the load generator on the same cores) | ${goal(predict64.p99ms < 20)} |`);
-    say(`| bulk predict ≥ 500k rows/s (1,000-row requests, concurrency 8) | ${Math.round(columnar.rps * 1000)} rows/s; the pipeline + network alone do ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s in-process | ${goal(columnar.rps * 1000 >= 500_000)} |`);
-    say(`| training through the queue ≥ 0.95× of a bare fit | ${trainingWarm.toFixed(2)}× warm (10 epochs), ${(bareLong / queuedLong).toFixed(2)}× at 100 epochs, ${(bareColdMs / queuedColdMs).toFixed(2)}× for a cold first run | ${goal(trainingWarm >= 0.95)} |`);
-    say(`| progress p99 < 50 ms with 1 and 1,000 subscribers | ${latency[1].p99.toFixed(0)} ms and ${latency[1000].p99.toFixed(0)} ms | ${goal(latency[1].p99 < 50 && latency[1000].p99 < 50)} |`);
+    say(
+      `| p99 < 20 ms at concurrency 64 | predict ${predict64.p99ms} ms (the no-op resolver's own: ${noop64.p99ms} ms, with the load generator on the same cores) | ${goal(predict64.p99ms < 20)} |`,
+    );
+    say(
+      `| bulk predict ≥ 500k rows/s (1,000-row requests, concurrency 8) | ${Math.round(columnar.rps * 1000)} rows/s; the pipeline + network alone do ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s in-process | ${goal(columnar.rps * 1000 >= 500_000)} |`,
+    );
+    say(
+      `| training through the queue ≥ 0.95× of a bare fit | ${trainingWarm.toFixed(2)}× warm (10 epochs), ${(bareLong / queuedLong).toFixed(2)}× at 100 epochs, ${(bareColdMs / queuedColdMs).toFixed(2)}× for a cold first run | ${goal(trainingWarm >= 0.95)} |`,
+    );
+    say(
+      `| progress p99 < 50 ms with 1 and 1,000 subscribers | ${latency[1].p99.toFixed(0)} ms and ${latency[1000].p99.toFixed(0)} ms | ${goal(latency[1].p99 < 50 && latency[1000].p99 < 50)} |`,
+    );
     say(`| cold load of the seed model < 100 ms | ${inproc.coldLoadMs.toFixed(1)} ms | ${goal(inproc.coldLoadMs < 100)} |`);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');

@@ -18,7 +18,8 @@ import { projectRoot } from '../src/lib/paths';
 import { normalizeSpec, type TrainingSpec } from '../src/ml/spec';
 import { readTarget } from '../src/ml/target';
 
-export const ADULT_HEADER = 'age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income';
+export const ADULT_HEADER =
+  'age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income';
 
 export interface TreeDataset {
   name: string;
@@ -36,7 +37,10 @@ function fixedSplit(table: Table, target: string, spec: TrainingSpec, trainRows:
   const t = readTarget(table, target, spec);
   const names = table.columns.filter((c) => c !== target);
   const columns = names.map((name) => ({ name, data: table.data[table.columns.indexOf(name)] }));
-  const planned = planPipeline(columns.map((c) => ({ name: c.name, type: inferType(c.data) })), defaultSteps(false));
+  const planned = planPipeline(
+    columns.map((c) => ({ name: c.name, type: inferType(c.data) })),
+    defaultSteps(false),
+  );
   const trainIdx = t.rows.filter((r) => r < trainRows);
   const fitted = planned.map((p, j) => fitColumn(p, tableValues(columns[j].data, p.type, trainIdx), codesFor(table.missing, p.name)));
   const take = (pick: (r: number) => boolean): SplitData => {
@@ -63,7 +67,14 @@ function split(file: string, target: string, task: TreeDataset['task'], stratify
   const table = parseCsv(dataFile(file));
   const spec = normalizeSpec({ model: 'decision_tree', task, testFraction: 0.2, stratify, seed: 42 });
   const d = prepareData(table, { target }, spec);
-  return { name: file.replace('.csv', ''), task, ...(task !== 'regression' ? { classCount: d.pipeline.target.classes!.length } : {}), inputs: d.inputNames.length, train: d.train, test: d.test };
+  return {
+    name: file.replace('.csv', ''),
+    task,
+    ...(task !== 'regression' ? { classCount: d.pipeline.target.classes!.length } : {}),
+    inputs: d.inputNames.length,
+    train: d.train,
+    test: d.test,
+  };
 }
 
 /** California housing, 80/20 (seed 42); target median_house_value in dollars. */

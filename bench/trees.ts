@@ -121,11 +121,17 @@ function cases(): Case[] {
     { label: 'Adult RF 100 trees', data: a, params: rf(a), sklearn: forest('RandomForestClassifier') },
     { label: 'California GBT 100 rounds', data: cal, params: gbt(cal), sklearn: hgb('HistGradientBoostingRegressor') },
     { label: 'California RF 100 trees', data: cal, params: rf(cal), sklearn: forest('RandomForestRegressor') },
-    { label: 'Iris decision tree', data: ir, params: histDefaults('decision_tree', ir.task, ir.inputs, ir.classCount), sklearn: 'DecisionTreeClassifier(max_depth=10, random_state=42)' },
+    {
+      label: 'Iris decision tree',
+      data: ir,
+      params: histDefaults('decision_tree', ir.task, ir.inputs, ir.classCount),
+      sklearn: 'DecisionTreeClassifier(max_depth=10, random_state=42)',
+    },
   ];
 }
 
-const metric = (d: TreeDataset, r: Result) => (d.task === 'regression' ? `R² ${r.score.toFixed(4)}` : `acc ${r.score.toFixed(4)}${r.auc !== undefined ? ` AUC ${r.auc.toFixed(4)}` : ''}`);
+const metric = (d: TreeDataset, r: Result) =>
+  d.task === 'regression' ? `R² ${r.score.toFixed(4)}` : `acc ${r.score.toFixed(4)}${r.auc !== undefined ? ` AUC ${r.auc.toFixed(4)}` : ''}`;
 
 /**
  * Runs every case with our learner and, when available, scikit-learn.
@@ -145,7 +151,9 @@ export async function runTreeBench(): Promise<string[]> {
       const o = ours(c);
       const s = withSklearn ? sklearn(c, dir) : undefined;
       const ratio = s ? `${(o.seconds / s.seconds).toFixed(2)}×` : '–';
-      lines.push(`| ${c.label} | ${o.seconds.toFixed(2)} s | ${s ? `${s.seconds.toFixed(2)} s` : 'n/a'} | ${ratio} | ${metric(c.data, o)} | ${s ? metric(c.data, s) : 'sklearn not installed'} |`);
+      lines.push(
+        `| ${c.label} | ${o.seconds.toFixed(2)} s | ${s ? `${s.seconds.toFixed(2)} s` : 'n/a'} | ${ratio} | ${metric(c.data, o)} | ${s ? metric(c.data, s) : 'sklearn not installed'} |`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

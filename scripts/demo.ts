@@ -78,7 +78,11 @@ async function main(): Promise<number> {
     console.log(`Server ${server.url}: version ${info.serverInfo.version}, TF.js backend '${info.serverInfo.tfBackend}'`);
 
     const tenantName = `demo-${crypto.randomBytes(3).toString('hex')}`;
-    const created = await gqlOk({ url: server.url, headers: { 'x-admin-secret': server.adminSecret } }, 'mutation($n: String!) { createTenant(name: $n) { tenant { id name } apiKey } }', { n: tenantName });
+    const created = await gqlOk(
+      { url: server.url, headers: { 'x-admin-secret': server.adminSecret } },
+      'mutation($n: String!) { createTenant(name: $n) { tenant { id name } apiKey } }',
+      { n: tenantName },
+    );
     const me: Caller = { url: server.url, token: created.createTenant.apiKey };
     console.log(`Tenant '${tenantName}' created; API key ${created.createTenant.apiKey.slice(0, 11)}… (shown once)`);
 
@@ -139,7 +143,11 @@ async function main(): Promise<number> {
       const r = rows[k];
       console.log(`  patient #${heldOut[k] + 1}: Glucose ${r.Glucose}, BMI ${r.BMI}, Age ${r.Age} -> Outcome ${p.label} (p=${fmt(p.probability, 3)}), actual ${patients[k][8]}`);
     });
-    const explained = await gqlOk(me, 'query($rows: [JSONObject!]!) { explain(model: "diabetes", rows: $rows) { explanations { value baseValue attributions { feature attribution } } } }', { rows: rows.slice(0, 1) });
+    const explained = await gqlOk(
+      me,
+      'query($rows: [JSONObject!]!) { explain(model: "diabetes", rows: $rows) { explanations { value baseValue attributions { feature attribution } } } }',
+      { rows: rows.slice(0, 1) },
+    );
     const why = explained.explain.explanations[0];
     const top = why.attributions.slice(0, 3).map((a: { feature: string; attribution: number }) => `${a.feature} ${a.attribution >= 0 ? '+' : ''}${fmt(a.attribution, 3)}`);
     console.log(`Why patient #${heldOut[0] + 1}: P(Outcome 1) ${fmt(why.value, 3)} vs ${fmt(why.baseValue, 3)} for a typical patient; largest contributions ${top.join(', ')}`);

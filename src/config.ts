@@ -5,9 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -48,11 +46,19 @@ const schema = z.object({
   /** Work per `explain` call: rows × model evaluations × model inputs. (Default: 50,000,000, about a second) */
   MAX_EXPLAIN_CELLS: z.coerce.number().int().min(1).default(50_000_000),
   /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */
-  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50 * 1024 * 1024),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
   /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */
-  QUOTA_DATASET_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
+  QUOTA_DATASET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 ** 3),
   /**
    * Per-tenant rate limit: rows predicted per minute, across all API processes. At most 2e9: the
    * shared counter is a PostgreSQL integer (rate-limiter-flexible's table). (Default: 1,000,000)
@@ -62,7 +68,12 @@ const schema = z.object({
    * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
    * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
    */
-  DATA_THREADS: z.coerce.number().int().min(1).max(64).default(Math.min(4, Math.max(1, availableParallelism() - 1))),
+  DATA_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.min(4, Math.max(1, availableParallelism() - 1))),
   /**
    * Where training runs: `thread` (a worker thread: the event loop stays free), `main` (the
    * process' main thread), or `auto` (a thread, except with the native tfjs-node backend, which
@@ -70,7 +81,11 @@ const schema = z.object({
    */
   TRAINING_THREAD: z.enum(['auto', 'thread', 'main']).default('auto'),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
-  MODEL_CACHE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  MODEL_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */
   MODEL_CACHE_WARM: bool.default(false),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */
@@ -86,7 +101,11 @@ const schema = z.object({
   /** Most aliases in one operation. (Default: 15) */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
   /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
-  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;

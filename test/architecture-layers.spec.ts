@@ -36,7 +36,13 @@ function edges(): Edge[] {
       const target = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
       if (!target || target.includes(`${path.sep}generated${path.sep}`)) continue;
       const named = m[3] ?? '';
-      const typeOnly = Boolean(m[2]) || (/^\{[^}]*\}\s*from\s*$/.test(named.trim()) && named.replace(/[{}]|from/g, '').split(',').every((n) => /^\s*type\s/.test(n) || !n.trim()));
+      const typeOnly =
+        Boolean(m[2]) ||
+        (/^\{[^}]*\}\s*from\s*$/.test(named.trim()) &&
+          named
+            .replace(/[{}]|from/g, '')
+            .split(',')
+            .every((n) => /^\s*type\s/.test(n) || !n.trim()));
       out.push({ from: path.relative(SRC, file).split(path.sep).join('/'), to: path.relative(SRC, target).split(path.sep).join('/'), typeOnly });
     }
   }

@@ -50,7 +50,8 @@ it('scores every row, streams progress, and serves the CSV to its tenant only', 
   const [header, ...rows] = PIMA_CSV.trim().split('\n');
   const names = header.split(',');
   const sample = rows.slice(0, 5).map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j], Number(v)])));
-  const direct = (await gqlOk(t, 'query($rows: [JSONObject!]!) { predict(model: "diabetes", rows: $rows) { predictions { label probability } } }', { rows: sample })).predict.predictions;
+  const direct = (await gqlOk(t, 'query($rows: [JSONObject!]!) { predict(model: "diabetes", rows: $rows) { predictions { label probability } } }', { rows: sample })).predict
+    .predictions;
   lines.slice(1, 6).forEach((line, i) => {
     const cells = line.split(',');
     expect(cells[9]).toBe(direct[i].label);

@@ -92,7 +92,9 @@ it('parses and profiles a 4 MB upload in a few times its size, and stores it thr
   const arrays = table.data.reduce((s, d) => s + (d.kind === 'numeric' ? d.values.buffer.byteLength : d.codes.buffer.byteLength), 0);
   const tableBytes = process.memoryUsage().heapUsed - before + arrays;
   const peak = bytes.length + text.length + tableBytes;
-  console.log(`4 MB upload (${(bytes.length / 1e6).toFixed(2)} MB): table + profile ${(tableBytes / 1e6).toFixed(1)} MB; bytes + text + table ${(peak / 1e6).toFixed(1)} MB = ${(peak / bytes.length).toFixed(1)}x the file`);
+  console.log(
+    `4 MB upload (${(bytes.length / 1e6).toFixed(2)} MB): table + profile ${(tableBytes / 1e6).toFixed(1)} MB; bytes + text + table ${(peak / 1e6).toFixed(1)} MB = ${(peak / bytes.length).toFixed(1)}x the file`,
+  );
   expect(table.rowCount).toBe(120_000);
   expect(profile.map((c) => c.type)).toEqual(['numeric', 'numeric', 'numeric', 'categorical', 'boolean', 'categorical']);
   expect(peak).toBeLessThan(4 * bytes.length);

@@ -97,15 +97,41 @@ describe('starting a training run', () => {
   });
 
   it.each([
-    ['inputDim that does not match the features', { layers: [{ units: 10, inputDim: 7, activation: 'RELU' }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[0\].inputDim is 7 but 8 feature columns/],
-    ['an output layer of the wrong size', { layers: [{ units: 10, activation: 'RELU' }, { units: 3, activation: 'SIGMOID' }] }, /spec.layers\[1\].units is 3 but the target needs 1 output unit/],
-    ['a wrong output activation for the loss', { layers: [{ units: 1, activation: 'RELU' }] }, /spec.layers\[0\].activation must be SIGMOID for loss binary_crossentropy, got RELU/],
+    [
+      'inputDim that does not match the features',
+      {
+        layers: [
+          { units: 10, inputDim: 7, activation: 'RELU' },
+          { units: 1, activation: 'SIGMOID' },
+        ],
+      },
+      /spec.layers\[0\].inputDim is 7 but 8 feature columns/,
+    ],
+    [
+      'an output layer of the wrong size',
+      {
+        layers: [
+          { units: 10, activation: 'RELU' },
+          { units: 3, activation: 'SIGMOID' },
+        ],
+      },
+      /spec.layers\[1\].units is 3 but the target needs 1 output unit/,
+    ],
+    [
+      'a wrong output activation for the loss',
+      { layers: [{ units: 1, activation: 'RELU' }] },
+      /spec.layers\[0\].activation must be SIGMOID for loss binary_crossentropy, got RELU/,
+    ],
     ['a dense layer without units', { layers: [{ activation: 'RELU' }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[0\].units is required/],
     ['no layers', { layers: [] }, /spec.layers must have at least one layer/],
     ['zero epochs', { epochs: 0 }, /spec.epochs must be an integer in \[1, 1000\], got 0/],
     ['a negative learning rate', { optimizer: { name: 'SGD', learningRate: -1 } }, /spec.optimizer.learningRate must be a number .* got -1/],
     ['a test fraction of 1', { testFraction: 1 }, /spec.testFraction must be a number in \[0, 0.9\], got 1/],
-    ['a categorical loss with a sigmoid output', { loss: 'CATEGORICAL_CROSSENTROPY', layers: [{ units: 2, activation: 'SIGMOID' }] }, /activation must be SOFTMAX for loss categorical_crossentropy/],
+    [
+      'a categorical loss with a sigmoid output',
+      { loss: 'CATEGORICAL_CROSSENTROPY', layers: [{ units: 2, activation: 'SIGMOID' }] },
+      /activation must be SOFTMAX for loss categorical_crossentropy/,
+    ],
   ])('refuses a spec with %s, before queueing', async (_what, spec, message) => {
     const before = await app.db.prisma.trainingRun.count();
     const r = await run({}, spec);

@@ -26,7 +26,13 @@ const EXPLAIN = `query($model: String!, $rows: [JSONObject!]!, $baseline: JSONOb
     explanations { prediction { label probabilities } explainedClass value baseValue attributions { feature featureValue attribution } }
   } }`;
 
-type Explained = { value: number; baseValue: number; explainedClass: string; prediction: { probabilities: number[] }; attributions: { feature: string; featureValue: unknown; attribution: number }[] };
+type Explained = {
+  value: number;
+  baseValue: number;
+  explainedClass: string;
+  prediction: { probabilities: number[] };
+  attributions: { feature: string; featureValue: unknown; attribution: number }[];
+};
 const sum = (e: Explained) => e.attributions.reduce((s, a) => s + a.attribution, 0);
 
 beforeAll(async () => {

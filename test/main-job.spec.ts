@@ -26,7 +26,14 @@ const PREDICT = `query($rows: [JSONObject!]!, $version: Int) {
 const rowsOf = (csv: string, n: number) => {
   const [header, ...lines] = csv.trim().split('\n');
   const names = header.split(',');
-  return lines.slice(0, n).map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [names[j], Number(v)])));
+  return lines.slice(0, n).map((l) =>
+    Object.fromEntries(
+      l
+        .split(',')
+        .slice(0, 8)
+        .map((v, j) => [names[j], Number(v)]),
+    ),
+  );
 };
 
 beforeAll(async () => {
@@ -42,7 +49,15 @@ it('uploads the Pima CSV as a multipart file and profiles it', async () => {
   datasetId = ds.id;
   expect(ds).toMatchObject({ name: 'pima', filename: 'pima-diabetes.csv', rowCount: 768, hasHeader: true, sizeBytes: Buffer.byteLength(PIMA_CSV) });
   expect(ds.columns.map((c: { name: string }) => c.name)).toEqual([
-    'Pregnancies', 'Glucose', 'BloodPressure', 'SkinThickness', 'Insulin', 'BMI', 'DiabetesPedigreeFunction', 'Age', 'Outcome',
+    'Pregnancies',
+    'Glucose',
+    'BloodPressure',
+    'SkinThickness',
+    'Insulin',
+    'BMI',
+    'DiabetesPedigreeFunction',
+    'Age',
+    'Outcome',
   ]);
   const glucose = ds.columns.find((c: { name: string }) => c.name === 'Glucose');
   // Reference: pima-indians-diabetes.names §10 gives mean 120.9, std 32.0, max 199.
@@ -77,19 +92,21 @@ it('starts the Keras reference run in QUEUED and streams every epoch, then the n
 });
 
 it('stores the run with its metric history and the version with its test metrics', async () => {
-  const data = await gqlOk(alice, `query($id: ID!) { trainingRun(id: $id) {
+  const data = await gqlOk(
+    alice,
+    `query($id: ID!) { trainingRun(id: $id) {
       status attempts startedAt finishedAt featureColumns spec
       metrics { epoch loss accuracy elapsedMs }
       modelVersion { version task framework features { name mean std } target { name classes }
-        metrics { accuracy precision recall f1 rocAuc logLoss confusionMatrix } } } }`, { id: runId });
+        metrics { accuracy precision recall f1 rocAuc logLoss confusionMatrix } } } }`,
+    { id: runId },
+  );
   const run = data.trainingRun;
   expect(run.status).toBe('SUCCEEDED');
   expect(run.attempts).toBe(1);
   expect(run.featureColumns).toHaveLength(8);
   expect(run.spec).toMatchObject({ epochs: 10, batchSize: 32, loss: 'binary_crossentropy', testFraction: 0.2, seed: 42 });
-  expect(run.metrics.map((m: { epoch: number; loss: number }) => [m.epoch, m.loss])).toEqual(
-    events.slice(0, 10).map((e) => [e.epoch, e.loss]),
-  );
+  expect(run.metrics.map((m: { epoch: number; loss: number }) => [m.epoch, m.loss])).toEqual(events.slice(0, 10).map((e) => [e.epoch, e.loss]));
   const v = run.modelVersion;
   expect(v).toMatchObject({ version: 1, task: 'binary', framework: 'tfjs-layers', target: { name: 'Outcome', classes: ['0', '1'] } });
   const cm: number[][] = v.metrics.confusionMatrix;

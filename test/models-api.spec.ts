@@ -55,7 +55,13 @@ beforeAll(async () => {
   const ds = await uploadOk(t, 'customers.csv', CSV, { missingValues: MISSING });
   datasetId = ds.id;
   expect(ds.columns.map((c) => [c.name, c.type])).toEqual([
-    ['age', 'numeric'], ['plan', 'categorical'], ['member', 'boolean'], ['review', 'text'], ['joined', 'datetime'], ['spend', 'numeric'], ['churn', 'categorical'],
+    ['age', 'numeric'],
+    ['plan', 'categorical'],
+    ['member', 'boolean'],
+    ['review', 'text'],
+    ['joined', 'datetime'],
+    ['spend', 'numeric'],
+    ['churn', 'categorical'],
   ]);
   expect(ds.columns[0].missing).toBe(18 + 12); // '?' in every 23rd row (18), blank in the other 31st rows (12)
 });
@@ -92,20 +98,84 @@ const run = (spec: Record<string, unknown>, extra: Partial<RunInput> = {}): RunI
 
 describe('spec validation, before anything is queued', () => {
   it.each([
-    ['a dense field on a batch-normalisation layer', { layers: [{ units: 8, activation: 'RELU' }, { type: 'BATCH_NORMALIZATION', units: 3 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].units is for dense layers; layer 1 is BATCH_NORMALIZATION/],
-    ['a dropout rate on a dense layer', { layers: [{ units: 8, activation: 'RELU', rate: 0.5 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[0\].rate is for dropout layers; layer 0 is DENSE/],
-    ['a momentum on a dropout layer', { layers: [{ units: 8, activation: 'RELU' }, { type: 'DROPOUT', rate: 0.2, momentum: 0.9 }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].momentum is for batch normalization layers; layer 1 is DROPOUT/],
-    ['a dropout layer without a rate', { layers: [{ units: 8 }, { type: 'DROPOUT' }, { units: 1, activation: 'SIGMOID' }] }, /spec.layers\[1\].rate is required for a dropout layer/],
+    [
+      'a dense field on a batch-normalisation layer',
+      {
+        layers: [
+          { units: 8, activation: 'RELU' },
+          { type: 'BATCH_NORMALIZATION', units: 3 },
+          { units: 1, activation: 'SIGMOID' },
+        ],
+      },
+      /spec.layers\[1\].units is for dense layers; layer 1 is BATCH_NORMALIZATION/,
+    ],
+    [
+      'a dropout rate on a dense layer',
+      {
+        layers: [
+          { units: 8, activation: 'RELU', rate: 0.5 },
+          { units: 1, activation: 'SIGMOID' },
+        ],
+      },
+      /spec.layers\[0\].rate is for dropout layers; layer 0 is DENSE/,
+    ],
+    [
+      'a momentum on a dropout layer',
+      {
+        layers: [
+          { units: 8, activation: 'RELU' },
+          { type: 'DROPOUT', rate: 0.2, momentum: 0.9 },
+          { units: 1, activation: 'SIGMOID' },
+        ],
+      },
+      /spec.layers\[1\].momentum is for batch normalization layers; layer 1 is DROPOUT/,
+    ],
+    [
+      'a dropout layer without a rate',
+      { layers: [{ units: 8 }, { type: 'DROPOUT' }, { units: 1, activation: 'SIGMOID' }] },
+      /spec.layers\[1\].rate is required for a dropout layer/,
+    ],
     ['a negative L2 factor', { layers: [{ units: 1, activation: 'SIGMOID', l2: -1 }] }, /spec.layers\[0\].l2 must be a number in \[0, 10\], got -1/],
-    ['a softmax output for a binary loss', { layers: [{ units: 1, activation: 'SOFTMAX' }] }, /spec.layers\[0\].activation must be SIGMOID for loss binary_crossentropy, got SOFTMAX/],
+    [
+      'a softmax output for a binary loss',
+      { layers: [{ units: 1, activation: 'SOFTMAX' }] },
+      /spec.layers\[0\].activation must be SIGMOID for loss binary_crossentropy, got SOFTMAX/,
+    ],
     ['early stopping on validation loss without validation rows', { validationSplit: 0 }, /spec.earlyStopping.monitor VAL_ACCURACY needs validation rows/],
-    ['a class weight for an unknown class', { balanceClasses: null, classWeights: [{ label: 'maybe', weight: 2 }] }, /spec.classWeights\[0\].label 'maybe' is not a class of 'churn'; classes are stayed, left/],
+    [
+      'a class weight for an unknown class',
+      { balanceClasses: null, classWeights: [{ label: 'maybe', weight: 2 }] },
+      /spec.classWeights\[0\].label 'maybe' is not a class of 'churn'; classes are stayed, left/,
+    ],
     ['a task that contradicts the loss', { task: 'MULTICLASS' }, /spec.task is MULTICLASS but loss binary_crossentropy is for BINARY targets/],
-    ['a numeric step on a categorical column', { preprocessing: { steps: [{ op: 'STANDARDIZE', columns: ['plan'] }] } }, /spec.preprocessing.steps\[0\] \(STANDARDIZE\) cannot apply to column 'plan', which is categorical/],
-    ['a text column left unencoded', { preprocessing: { steps: [{ op: 'ONE_HOT' }] } }, /feature column 'review' is text and no step encodes it; add a TF_IDF or TOKEN_COUNTS step/],
-    ['an input size that does not match the encoded columns', { layers: [{ units: 4, inputDim: 6 }, { units: 1, activation: 'SIGMOID' }], preprocessing: { steps: [{ op: 'BUCKETIZE', boundaries: [30, 50], columns: ['age'] }, { op: 'ONE_HOT' }, { op: 'TF_IDF' }] }, featureColumns: ['age', 'spend'] }, /spec.layers\[0\].inputDim is 6 but the 2 feature columns encode to 4 model inputs/],
+    [
+      'a numeric step on a categorical column',
+      { preprocessing: { steps: [{ op: 'STANDARDIZE', columns: ['plan'] }] } },
+      /spec.preprocessing.steps\[0\] \(STANDARDIZE\) cannot apply to column 'plan', which is categorical/,
+    ],
+    [
+      'a text column left unencoded',
+      { preprocessing: { steps: [{ op: 'ONE_HOT' }] } },
+      /feature column 'review' is text and no step encodes it; add a TF_IDF or TOKEN_COUNTS step/,
+    ],
+    [
+      'an input size that does not match the encoded columns',
+      {
+        layers: [
+          { units: 4, inputDim: 6 },
+          { units: 1, activation: 'SIGMOID' },
+        ],
+        preprocessing: { steps: [{ op: 'BUCKETIZE', boundaries: [30, 50], columns: ['age'] }, { op: 'ONE_HOT' }, { op: 'TF_IDF' }] },
+        featureColumns: ['age', 'spend'],
+      },
+      /spec.layers\[0\].inputDim is 6 but the 2 feature columns encode to 4 model inputs/,
+    ],
     ['layers on a decision tree', { model: 'DECISION_TREE', balanceClasses: null }, /spec.layers must be empty for DECISION_TREE/],
-    ['a tree depth of 0', { model: 'DECISION_TREE', layers: [], loss: null, earlyStopping: null, balanceClasses: null, tree: { maxDepth: 0 } }, /spec.tree.maxDepth must be an integer in \[1, 30\], got 0/],
+    [
+      'a tree depth of 0',
+      { model: 'DECISION_TREE', layers: [], loss: null, earlyStopping: null, balanceClasses: null, tree: { maxDepth: 0 } },
+      /spec.tree.maxDepth must be an integer in \[1, 30\], got 0/,
+    ],
     ['class weights on a forest', { model: 'RANDOM_FOREST', layers: [], loss: null, earlyStopping: null }, /spec.classWeights and spec.balanceClasses are for neural networks/],
   ])('refuses %s', async (_what, change, message) => {
     const { featureColumns, ...spec } = change as Record<string, unknown>;
@@ -116,9 +186,19 @@ describe('spec validation, before anything is queued', () => {
   });
 
   it.each([
-    ['a regression loss on a categorical target', 'plan', { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR' }, /Target column 'plan' is categorical; Loss mean_squared_error needs a numeric target/],
+    [
+      'a regression loss on a categorical target',
+      'plan',
+      { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR' },
+      /Target column 'plan' is categorical; Loss mean_squared_error needs a numeric target/,
+    ],
     ['a binary loss on a 4-class target', 'plan', {}, /Loss binary_crossentropy needs a target with 2 classes; column 'plan' has 4/],
-    ['multiclass on a continuous target', 'spend', { layers: [{ units: 3, activation: 'SOFTMAX' }], loss: 'SPARSE_CATEGORICAL_CROSSENTROPY' }, /Target column 'spend' holds non-integer numbers/],
+    [
+      'multiclass on a continuous target',
+      'spend',
+      { layers: [{ units: 3, activation: 'SOFTMAX' }], loss: 'SPARSE_CATEGORICAL_CROSSENTROPY' },
+      /Target column 'spend' holds non-integer numbers/,
+    ],
   ])('checks the task against the target: %s', async (_what, targetColumn, spec, message) => {
     const err = await startError(t, run({ ...NET, earlyStopping: null, balanceClasses: null, preprocessing: null, ...spec }, { targetColumn }));
     expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) });
@@ -133,9 +213,18 @@ describe('spec validation, before anything is queued', () => {
 /** Raw rows exactly as the CSV has them (strings; '' for an empty cell). */
 function csvRows(indices: number[]) {
   const table = parseCsv(CSV);
-  return indices.map((i) => Object.fromEntries(table.columns.map((name, j) => [name, table.data[j].kind === 'numeric'
-    ? (Number.isNaN((table.data[j] as { values: Float64Array }).values[i]) ? '' : String((table.data[j] as { values: Float64Array }).values[i]))
-    : ((table.data[j] as { codes: Int32Array; dictionary: string[] }).dictionary[(table.data[j] as { codes: Int32Array }).codes[i]] ?? '')])));
+  return indices.map((i) =>
+    Object.fromEntries(
+      table.columns.map((name, j) => [
+        name,
+        table.data[j].kind === 'numeric'
+          ? Number.isNaN((table.data[j] as { values: Float64Array }).values[i])
+            ? ''
+            : String((table.data[j] as { values: Float64Array }).values[i])
+          : ((table.data[j] as { codes: Int32Array; dictionary: string[] }).dictionary[(table.data[j] as { codes: Int32Array }).codes[i]] ?? ''),
+      ]),
+    ),
+  );
 }
 
 /**
@@ -176,8 +265,12 @@ it('trains a network with a declared pipeline, batch norm, class weights and ear
   expect(v.metrics.accuracy).toBeGreaterThan(0.8);
   expect(v.metrics.bestEpoch).toBeGreaterThan(0);
   expect(v.features.map((f: { name: string; steps: string[] }) => [f.name, f.steps])).toEqual([
-    ['age', ['impute', 'clip', 'standardize']], ['plan', ['one_hot']], ['member', ['one_hot']], ['review', ['tf_idf']],
-    ['joined', ['impute', 'standardize']], ['spend', ['impute', 'min_max_scale']],
+    ['age', ['impute', 'clip', 'standardize']],
+    ['plan', ['one_hot']],
+    ['member', ['one_hot']],
+    ['review', ['tf_idf']],
+    ['joined', ['impute', 'standardize']],
+    ['spend', ['impute', 'min_max_scale']],
   ]);
   expect(v.inputs).toContain('review:support');
   await expectServingEqualsTraining(v.id, 'churn', SAMPLE);

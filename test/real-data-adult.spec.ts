@@ -42,7 +42,11 @@ it('profiles and learns Adult income: accuracy >= 0.82', async () => {
   expect(col('workclass')).toMatchObject({ type: 'categorical', distinct: 8 });
   expect(col('workclass').topValues[0]).toEqual({ value: 'Private', count: 33_906 });
   expect(col('age')).toMatchObject({ type: 'numeric', min: 17, max: 90 });
-  expect(col('income').topValues.map((v: { value: string }) => v.value).sort()).toEqual(['<=50K', '<=50K.', '>50K', '>50K.']);
+  expect(
+    col('income')
+      .topValues.map((v: { value: string }) => v.value)
+      .sort(),
+  ).toEqual(['<=50K', '<=50K.', '>50K', '>50K.']);
 
   const v = await trainVersion(t, {
     datasetId: ds.id,
@@ -69,14 +73,31 @@ it('profiles and learns Adult income: accuracy >= 0.82', async () => {
   expect(m.testRows).toBe(9768);
   expect(m.accuracy).toBeGreaterThanOrEqual(0.82);
   // Stratified: 20 % of each class (37,155 and 11,687 rows).
-  expect(m.perClass.map((c: { label: string; support: number }) => [c.label, c.support])).toEqual([['<=50K', 7431], ['>50K', 2337]]);
+  expect(m.perClass.map((c: { label: string; support: number }) => [c.label, c.support])).toEqual([
+    ['<=50K', 7431],
+    ['>50K', 2337],
+  ]);
   const workclass = v.features.find((f: { name: string }) => f.name === 'workclass');
   expect(workclass.steps).toEqual(['impute', 'one_hot']);
   expect(workclass.categories).toContain('Private');
 
   // An unseen category and a '?' predict without error (all-zero one-hot / imputed).
-  const row = { age: 40, workclass: 'Space-agency', fnlwgt: 200000, education: 'Masters', 'education-num': 14, 'marital-status': 'Married-civ-spouse',
-    occupation: '?', relationship: 'Husband', race: 'White', sex: 'Male', 'capital-gain': 0, 'capital-loss': 0, 'hours-per-week': 50, 'native-country': 'United-States' };
+  const row = {
+    age: 40,
+    workclass: 'Space-agency',
+    fnlwgt: 200000,
+    education: 'Masters',
+    'education-num': 14,
+    'marital-status': 'Married-civ-spouse',
+    occupation: '?',
+    relationship: 'Husband',
+    race: 'White',
+    sex: 'Male',
+    'capital-gain': 0,
+    'capital-loss': 0,
+    'hours-per-week': 50,
+    'native-country': 'United-States',
+  };
   const p = await gqlOk(t, PREDICT, { model: 'adult', rows: [row] });
   expect(['<=50K', '>50K']).toContain(p.predict.predictions[0].label);
 });

@@ -32,8 +32,11 @@ it('predicts California house values with MSE and L2: R² >= 0.60', async () => 
   expect(ds.rowCount).toBe(20_640);
   expect(col('total_bedrooms')).toMatchObject({ type: 'numeric', missing: 207 });
   expect(col('ocean_proximity').topValues).toEqual([
-    { value: '<1H OCEAN', count: 9136 }, { value: 'INLAND', count: 6551 }, { value: 'NEAR OCEAN', count: 2658 },
-    { value: 'NEAR BAY', count: 2290 }, { value: 'ISLAND', count: 5 },
+    { value: '<1H OCEAN', count: 9136 },
+    { value: 'INLAND', count: 6551 },
+    { value: 'NEAR OCEAN', count: 2658 },
+    { value: 'NEAR BAY', count: 2290 },
+    { value: 'ISLAND', count: 5 },
   ]);
   const l2 = 0.0001;
   const v = await trainVersion(t, {
@@ -64,8 +67,17 @@ it('predicts California house values with MSE and L2: R² >= 0.60', async () => 
   expect(v.features.find((f: { name: string }) => f.name === 'ocean_proximity').steps).toEqual(['impute', 'one_hot']);
 
   // Predictions come back in dollars (the target scale is undone), with a missing total_bedrooms.
-  const row = { longitude: -122.23, latitude: 37.88, housing_median_age: 41, total_rooms: 880, total_bedrooms: null, population: 322,
-    households: 126, median_income: 8.3252, ocean_proximity: 'NEAR BAY' };
+  const row = {
+    longitude: -122.23,
+    latitude: 37.88,
+    housing_median_age: 41,
+    total_rooms: 880,
+    total_bedrooms: null,
+    population: 322,
+    households: 126,
+    median_income: 8.3252,
+    ocean_proximity: 'NEAR BAY',
+  };
   const p = await gqlOk(t, PREDICT, { model: 'housing', rows: [row] });
   expect(p.predict.predictions[0].value).toBeGreaterThan(200_000); // actual: 452,600
 });

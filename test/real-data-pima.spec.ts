@@ -46,7 +46,7 @@ it('profiles Pima with zeros declared missing in five columns', async () => {
   const r = Object.fromEntries(corr.dataset.correlations.map((c: { column: string; pearson: number }) => [c.column, c.pearson]));
   // Glucose is the strongest single predictor (r ≈ 0.49 on recorded values); all correlations are positive.
   expect(r.Glucose).toBeGreaterThan(0.45);
-  expect(Math.max(...Object.values(r) as number[])).toBe(r.Glucose);
+  expect(Math.max(...(Object.values(r) as number[]))).toBe(r.Glucose);
   expect(corr.dataset.correlations.find((c: { column: string }) => c.column === 'Insulin').rows).toBe(768 - 374);
 });
 

@@ -47,9 +47,7 @@ it('gives each concurrent caller exactly its own rows, equal to unbatched answer
 });
 
 it('fails only the request with the bad row', async () => {
-  const calls = Array.from({ length: 20 }, (_, i) =>
-    gql(t, PREDICT, { model: 'served', rows: i === 7 ? [{ ...ROWS[i], BMI: 'heavy' }] : [ROWS[i]] }),
-  );
+  const calls = Array.from({ length: 20 }, (_, i) => gql(t, PREDICT, { model: 'served', rows: i === 7 ? [{ ...ROWS[i], BMI: 'heavy' }] : [ROWS[i]] }));
   const results = await Promise.all(calls);
   results.forEach((r, i) => {
     if (i === 7) {
@@ -97,7 +95,10 @@ it('moves an alias under traffic: no request fails, none mixes versions', async 
   expect(after.predict.version).toBe(2);
   const aliases = await gqlOk(t, '{ model(name: "served") { aliases { name version } versions { version aliases } } }');
   expect(aliases.model.aliases).toEqual([{ name: 'production', version: 2 }]);
-  expect(aliases.model.versions).toEqual([{ version: 2, aliases: ['production'] }, { version: 1, aliases: [] }]);
+  expect(aliases.model.versions).toEqual([
+    { version: 2, aliases: ['production'] },
+    { version: 1, aliases: [] },
+  ]);
 });
 
 it('refuses to delete an aliased version, and deletes another under traffic without a failed request', async () => {

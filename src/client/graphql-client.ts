@@ -45,7 +45,8 @@ export async function uploadFile(caller: Caller, name: string, filename: string,
   form.append(
     'operations',
     JSON.stringify({
-      query: 'mutation($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file) { id name filename rowCount sizeBytes hasHeader columns { name type min max mean std missing } } }',
+      query:
+        'mutation($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file) { id name filename rowCount sizeBytes hasHeader columns { name type min max mean std missing } } }',
       variables: { name, file: null },
     }),
   );
@@ -71,7 +72,11 @@ export function wsClient(wsUrl: string, token?: string): Client {
 }
 
 /** Collects every result of a subscription until the server completes it (or it errors). */
-export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown>): {
+export function collect<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): {
   done: Promise<GqlResult<T>[]>;
   events: GqlResult<T>[];
 } {

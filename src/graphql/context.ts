@@ -26,12 +26,7 @@ export interface BaseContext {
 }
 
 /** Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). */
-export async function buildContext(
-  base: BaseContext,
-  authorization: string | undefined,
-  adminSecret: string | undefined,
-  requestId: string,
-): Promise<Context> {
+export async function buildContext(base: BaseContext, authorization: string | undefined, adminSecret: string | undefined, requestId: string): Promise<Context> {
   try {
     const actor = await base.services.auth.authenticate(authorization);
     return { ...base, actor, adminSecret, requestId };

@@ -36,7 +36,12 @@ export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServer
           for (const error of errors) {
             if (isExpected(error)) continue;
             log.error(
-              { requestId: contextValue.requestId, tenantId: contextValue.actor?.tenantId, operation, err: { message: error.message, stack: (error.originalError ?? error).stack } },
+              {
+                requestId: contextValue.requestId,
+                tenantId: contextValue.actor?.tenantId,
+                operation,
+                err: { message: error.message, stack: (error.originalError ?? error).stack },
+              },
               'unexpected error',
             );
           }

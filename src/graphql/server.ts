@@ -58,7 +58,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const formatError = makeFormatError();
   const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
     for (const e of errors) {
-      if (!isExpected(e)) log.error({ requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: e.message, stack: (e.originalError ?? e).stack } }, 'unexpected error');
+      if (!isExpected(e))
+        log.error({ requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: e.message, stack: (e.originalError ?? e).stack } }, 'unexpected error');
     }
   };
   const armor = createArmor(config);
@@ -111,7 +112,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       ...armor.plugins,
       observabilityPlugin(opts.metrics, log),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       config.GRAPHQL_SANDBOX ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -142,7 +151,9 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     } catch (err) {
       const e = err as AppError;
       const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 500;
-      res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
+      res
+        .status(status)
+        .json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
     }
   });
   app.use(

@@ -25,16 +25,19 @@ export interface Lease {
  */
 export function holdLease(renew: () => Promise<boolean>, leaseMs: number, onLost?: () => void): Lease {
   let lost = false;
-  const timer = setInterval(async () => {
-    try {
-      if (!(await renew()) && !lost) {
-        lost = true;
-        onLost?.();
+  const timer = setInterval(
+    async () => {
+      try {
+        if (!(await renew()) && !lost) {
+          lost = true;
+          onLost?.();
+        }
+      } catch {
+        // A failed renewal is retried at the next tick; the lease only lapses after leaseMs.
       }
-    } catch {
-      // A failed renewal is retried at the next tick; the lease only lapses after leaseMs.
-    }
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return {
     get lost() {

@@ -26,9 +26,12 @@ export async function reapOnce(o: ReaperOptions): Promise<{ requeued: string[]; 
 
 /** Starts periodic passes. @returns stop(). */
 export function startReaper(o: ReaperOptions): () => void {
-  const timer = setInterval(() => {
-    reapOnce(o).catch((err) => o.log.warn({ err: (err as Error).message }, 'reaper pass failed'));
-  }, Math.max(100, Math.floor(o.leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      reapOnce(o).catch((err) => o.log.warn({ err: (err as Error).message }, 'reaper pass failed'));
+    },
+    Math.max(100, Math.floor(o.leaseMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

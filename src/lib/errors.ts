@@ -30,8 +30,7 @@ export class AppError extends Error {
   }
 }
 
-export const badInput = (message: string, details?: Record<string, unknown>) =>
-  new AppError('BAD_USER_INPUT', message, details);
+export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 
 /** NOT_FOUND with the same shape whether the id does not exist or belongs to another tenant. */
 export const notFound = (kind: string, id: string) => new AppError('NOT_FOUND', `${kind} '${id}' not found`);

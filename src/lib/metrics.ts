@@ -53,7 +53,7 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const { labels, value } of await read()) (labels ? this.set(labels, value) : this.set(value));
+        for (const { labels, value } of await read()) labels ? this.set(labels, value) : this.set(value);
       },
     });
   }

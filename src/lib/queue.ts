@@ -59,7 +59,7 @@ const ENQUEUED_TOPIC = topic<{ queue: string }>('jobs:enqueued');
 export async function startQueue<L extends TaskList>(databaseUrl: string, log: Logger, pubsub: PubSub, tasks: L): Promise<JobQueue<L>> {
   type TaskName = keyof L & string;
   const queueName = (task: TaskName) => `${task}.v${tasks[task].version}`;
-  let wakeups: AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> } | undefined;
+  let wakeups: (AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> }) | undefined;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   async function setUp() {
     await boss.start();
@@ -73,9 +73,7 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
       }
     }
   }
-  boss.on('error', (err) =>
-    isAdminShutdown(err) ? log.warn('job queue: database is shutting down') : log.error({ err: err.message }, 'job queue error'),
-  );
+  boss.on('error', (err) => (isAdminShutdown(err) ? log.warn('job queue: database is shutting down') : log.error({ err: err.message }, 'job queue error')));
   // pg-boss creates its schema and our queues on start; processes starting together on a fresh
   // database deadlock there, so they take turns (the same idea as src/lib/migrate.ts).
   const lock = new pg.Client({ connectionString: databaseUrl });

@@ -13,11 +13,14 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
  * Runs `fn` in a transaction bound to `tenantId`. Commits when `fn` resolves, rolls back when it throws.
  */
 export function withTenant<T>(prisma: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
-  return prisma.$transaction(async (tx) => {
-    // Row-level security: as role maas_tenant (cannot bypass RLS), seeing only this tenant's rows.
-    await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'maas_tenant', true)`;
-    return fn(tx);
-  }, { ...DEFAULT_TX, ...options });
+  return prisma.$transaction(
+    async (tx) => {
+      // Row-level security: as role maas_tenant (cannot bypass RLS), seeing only this tenant's rows.
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'maas_tenant', true)`;
+      return fn(tx);
+    },
+    { ...DEFAULT_TX, ...options },
+  );
 }
 
 /**

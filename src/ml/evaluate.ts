@@ -116,7 +116,7 @@ export function rocAuc(scores: ArrayLike<number>, actual: ArrayLike<number>): nu
   const n = actual.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   const ranks = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     for (let t = i; t <= j; t++) ranks[order[t]] = (i + j) / 2 + 1;

@@ -58,7 +58,7 @@ function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
  */
 export async function trainFromTable(table: Table, choice: ColumnChoice, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainedModel> {
   const family = familyOf(spec.model);
-  const data = prepareData(table, choice, spec);
+  const data = prepareData(table, choice, spec, family.scalesTarget);
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows });
   const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {

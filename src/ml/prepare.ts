@@ -13,7 +13,6 @@ import { tableValues } from './preprocess/frame';
 import { defaultSteps, planPipeline } from './preprocess/plan';
 import { inputNames, type FittedPipeline } from './preprocess/types';
 import { splitRows, stratifiedSplit } from './random';
-import { familyOf } from './families/registry';
 import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
@@ -47,8 +46,7 @@ export interface ColumnChoice {
  *   listed as a feature, an empty or repeated feature list.
  */
 export function resolveColumns(columns: string[], choice: ColumnChoice): { target: string; features: string[] } {
-  const unknown = (field: string, name: string) =>
-    badInput(`${field} '${name}' is not a column of the dataset${didYouMean(name, columns)}; columns are ${columns.join(', ')}`);
+  const unknown = (field: string, name: string) => badInput(`${field} '${name}' is not a column of the dataset${didYouMean(name, columns)}; columns are ${columns.join(', ')}`);
   if (!columns.includes(choice.target)) throw unknown('targetColumn', choice.target);
   const features = choice.features ?? columns.filter((c) => c !== choice.target);
   if (features.length === 0) throw badInput('featureColumns is empty: the model needs at least one feature');
@@ -63,10 +61,11 @@ export function resolveColumns(columns: string[], choice: ColumnChoice): { targe
 }
 
 /**
+ * @param scaleTarget standardise a regression target when the spec asks (the family's `scalesTarget`).
  * @throws AppError BAD_USER_INPUT when the target does not fit the task, the preprocessing steps
  *   do not fit the columns (see planPipeline), or no rows are left for training.
  */
-export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSpec): PreparedData {
+export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSpec, scaleTarget = false): PreparedData {
   const { target, features } = resolveColumns(table.columns, choice);
   const targetData = readTarget(table, target, spec);
   const info = { ...targetData.info };
@@ -79,7 +78,7 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
 
   const columns = features.map((name) => ({ name, data: table.data[table.columns.indexOf(name)] }));
   const typed = columns.map((c) => ({ name: c.name, type: inferType(c.data) }));
-  if (info.task === 'regression' && spec.preprocessing.standardizeTarget && familyOf(spec.model).scalesTarget) {
+  if (info.task === 'regression' && spec.preprocessing.standardizeTarget && scaleTarget) {
     const { mean, std } = moments(targetData.y, split.train);
     info.scale = { mean, std: std > 0 ? std : 1 };
   }

@@ -34,4 +34,3 @@ export function normalizeEarlyStopping(e: Partial<EarlyStoppingSpec>, spec: Trai
   }
   return out;
 }
-

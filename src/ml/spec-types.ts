@@ -21,13 +21,7 @@ export type { Task };
  */
 export type ModelKind = 'neural_network' | 'decision_tree' | 'random_forest' | 'gradient_boosting';
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
-export type Loss =
-  | 'binary_crossentropy'
-  | 'categorical_crossentropy'
-  | 'sparse_categorical_crossentropy'
-  | 'mean_squared_error'
-  | 'mean_absolute_error'
-  | 'huber';
+export type Loss = 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'mean_squared_error' | 'mean_absolute_error' | 'huber';
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 export type MetricName = 'accuracy' | 'mse' | 'mae';
 export type Monitor = 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy';
@@ -140,7 +134,6 @@ export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 0.00
 
 /** Limits that keep one run from taking a worker for hours. */
 export const LIMITS = { maxEpochs: 1000, maxBatchSize: 65_536, maxLayers: 50, maxUnits: 4096, maxTrees: 500, maxDepth: 30 };
-
 
 /** A spec as it arrives (GraphQL input or plain object): any field may be absent. */
 export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping'>> & {

@@ -14,7 +14,19 @@ import { plain, range } from './spec-checks';
 import { LIMITS, LOSS_TASK, type SpecInput, type TrainingSpec } from './spec-types';
 
 export type {
-  Activation, EarlyStoppingSpec, LayerSpec, Loss, MetricName, ModelKind, Monitor, OptimizerName, OptimizerSpec, SpecInput, Task, TrainingSpec, TreeSpec,
+  Activation,
+  EarlyStoppingSpec,
+  LayerSpec,
+  Loss,
+  MetricName,
+  ModelKind,
+  Monitor,
+  OptimizerName,
+  OptimizerSpec,
+  SpecInput,
+  Task,
+  TrainingSpec,
+  TreeSpec,
 } from './spec-types';
 export { DEFAULT_LEARNING_RATE, LIMITS, LOSS_TASK } from './spec-types';
 

@@ -63,8 +63,7 @@ const byValue = (a: string, b: string) => {
 };
 
 /** Normalises a label: trimmed, without `suffix` at its end. */
-export const normalizeLabel = (label: string, suffix?: string | null) =>
-  (suffix && label.endsWith(suffix) ? label.slice(0, -suffix.length) : label).trim();
+export const normalizeLabel = (label: string, suffix?: string | null) => (suffix && label.endsWith(suffix) ? label.slice(0, -suffix.length) : label).trim();
 
 export interface TargetData {
   info: TargetInfo;

@@ -47,11 +47,21 @@ export function train(input: TrainInput) {
       const stop = new Int32Array(input.stop);
       const table = parseCsv(decodeText(input.bytes), input.options);
       // Read live, so a fit that never yields (trees) still sees the main thread's request.
-      const signal = { get aborted() { return Atomics.load(stop, 0) === 1; } };
-      const model = await trainFromTable(table, input.choice, input.spec, async (epoch) => {
-        input.port.postMessage(epoch);
-        return signal.aborted ? 'stop' : undefined;
-      }, signal);
+      const signal = {
+        get aborted() {
+          return Atomics.load(stop, 0) === 1;
+        },
+      };
+      const model = await trainFromTable(
+        table,
+        input.choice,
+        input.spec,
+        async (epoch) => {
+          input.port.postMessage(epoch);
+          return signal.aborted ? 'stop' : undefined;
+        },
+        signal,
+      );
       return { model, backend, tensors: tf.memory().numTensors };
     } finally {
       input.port.postMessage({ done: true });

@@ -27,44 +27,48 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-it(`serves mixed traffic for ${SECONDS} s without a failed request or a leak`, async () => {
-  // Warm up, then take the baseline.
-  for (let i = 0; i < 50; i++) await gql(t, PREDICT, { rows: [ROWS[i]] });
-  global.gc?.();
-  const tensorsBefore = tf.memory().numTensors;
-  const heapBefore = process.memoryUsage().heapUsed;
+it(
+  `serves mixed traffic for ${SECONDS} s without a failed request or a leak`,
+  async () => {
+    // Warm up, then take the baseline.
+    for (let i = 0; i < 50; i++) await gql(t, PREDICT, { rows: [ROWS[i]] });
+    global.gc?.();
+    const tensorsBefore = tf.memory().numTensors;
+    const heapBefore = process.memoryUsage().heapUsed;
 
-  const end = Date.now() + SECONDS * 1000;
-  const failures: string[] = [];
-  let requests = 0;
-  let runs = 0;
-  const client = async (bulk: boolean) => {
-    let i = 0;
-    while (Date.now() < end) {
-      const rows = bulk ? ROWS.slice(0, 500) : [ROWS[i++ % ROWS.length]];
-      const r = await gql(t, PREDICT, { rows });
-      requests++;
-      if (r.errors) failures.push(JSON.stringify(r.errors));
-    }
-  };
-  const trainer = async () => {
-    while (Date.now() < end - 5000) {
-      const final = await waitForRun(t, (await startRun(t, datasetId, 'soak', { ...KERAS_SPEC, epochs: 3 })).id);
-      runs++;
-      if (final.status !== 'SUCCEEDED') failures.push(`run ${final.status}: ${final.failureMessage}`);
-    }
-  };
-  await Promise.all([client(false), client(false), client(false), client(true), trainer()]);
+    const end = Date.now() + SECONDS * 1000;
+    const failures: string[] = [];
+    let requests = 0;
+    let runs = 0;
+    const client = async (bulk: boolean) => {
+      let i = 0;
+      while (Date.now() < end) {
+        const rows = bulk ? ROWS.slice(0, 500) : [ROWS[i++ % ROWS.length]];
+        const r = await gql(t, PREDICT, { rows });
+        requests++;
+        if (r.errors) failures.push(JSON.stringify(r.errors));
+      }
+    };
+    const trainer = async () => {
+      while (Date.now() < end - 5000) {
+        const final = await waitForRun(t, (await startRun(t, datasetId, 'soak', { ...KERAS_SPEC, epochs: 3 })).id);
+        runs++;
+        if (final.status !== 'SUCCEEDED') failures.push(`run ${final.status}: ${final.failureMessage}`);
+      }
+    };
+    await Promise.all([client(false), client(false), client(false), client(true), trainer()]);
 
-  expect(failures).toEqual([]);
-  expect(requests).toBeGreaterThan(SECONDS * 10);
-  expect(runs).toBeGreaterThan(0);
-  await app.services.modelCache.clear(); // versions trained during the soak stay loaded otherwise
-  await gql(t, PREDICT, { rows: [ROWS[0]] }); // and the latest is loaded again, as at the baseline
-  global.gc?.();
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-  // Heap: flat within noise (JIT, caches of a few entries); a leak of the request path over
-  // thousands of requests would show as tens of MB.
-  expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(40 * 1024 * 1024);
-  console.log(`soak: ${requests} requests, ${runs} training runs in ${SECONDS} s; heap ${((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20).toFixed(1)} MiB vs start`);
-}, (SECONDS + 120) * 1000);
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(SECONDS * 10);
+    expect(runs).toBeGreaterThan(0);
+    await app.services.modelCache.clear(); // versions trained during the soak stay loaded otherwise
+    await gql(t, PREDICT, { rows: [ROWS[0]] }); // and the latest is loaded again, as at the baseline
+    global.gc?.();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    // Heap: flat within noise (JIT, caches of a few entries); a leak of the request path over
+    // thousands of requests would show as tens of MB.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(40 * 1024 * 1024);
+    console.log(`soak: ${requests} requests, ${runs} training runs in ${SECONDS} s; heap ${((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20).toFixed(1)} MiB vs start`);
+  },
+  (SECONDS + 120) * 1000,
+);

@@ -72,8 +72,12 @@ it("returns none of A's data to B, and NOT_FOUND for each of A's resources", asy
 });
 
 it("leaves A's data untouched", async () => {
-  const data = await gqlOk(a, `query($d: ID!, $r: ID!) { dataset(id: $d) { name } trainingRun(id: $r) { status }
-    model(name: "model-of-a") { versions { version } } apiKeys { name revokedAt } }`, { d: victim.datasetId, r: victim.ids[1] });
+  const data = await gqlOk(
+    a,
+    `query($d: ID!, $r: ID!) { dataset(id: $d) { name } trainingRun(id: $r) { status }
+    model(name: "model-of-a") { versions { version } } apiKeys { name revokedAt } }`,
+    { d: victim.datasetId, r: victim.ids[1] },
+  );
   expect(data.dataset.name).toBe('dataset-of-a');
   expect(data.trainingRun.status).toBe('SUCCEEDED');
   expect(data.model.versions).toEqual([{ version: 1 }]);

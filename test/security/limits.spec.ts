@@ -104,6 +104,8 @@ it('rate-limits predictions per tenant with a retry-after hint', async () => {
   // A call larger than a whole minute's budget can never succeed: no retry hint.
   const huge = await gql(t, 'query($rows: [JSONObject!]!) { predict(model: "none", rows: $rows) { version } }', { rows: Array.from({ length: 6 }, (_, x) => ({ x })) });
   expect(codeOf(huge)).toBe('QUOTA_EXCEEDED');
-  expect(huge.errors![0].message).toBe('This call needs 6 predictions (rows, or model evaluations for explain), more than the rate limit of 5 per minute allows at all: send fewer rows');
+  expect(huge.errors![0].message).toBe(
+    'This call needs 6 predictions (rows, or model evaluations for explain), more than the rate limit of 5 per minute allows at all: send fewer rows',
+  );
   expect(huge.errors![0].extensions!.retryAfterSeconds).toBeUndefined();
 });

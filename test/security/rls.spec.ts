@@ -52,10 +52,8 @@ it('sees nothing when no tenant is set', async () => {
   expect((await asTenant(null, 'SELECT count(*)::int AS n FROM "Dataset"')).rows).toEqual([{ n: 0 }]);
 });
 
-it("cannot write rows into another tenant or move its rows", async () => {
-  await expect(
-    asTenant(a.tenantId, `INSERT INTO "Model" (id, "tenantId", name) VALUES ('m1', '${b.tenantId}', 'planted')`),
-  ).rejects.toThrow(/row-level security/);
+it('cannot write rows into another tenant or move its rows', async () => {
+  await expect(asTenant(a.tenantId, `INSERT INTO "Model" (id, "tenantId", name) VALUES ('m1', '${b.tenantId}', 'planted')`)).rejects.toThrow(/row-level security/);
   const moved = await asTenant(a.tenantId, `UPDATE "Dataset" SET name = 'hijacked' WHERE "tenantId" = '${b.tenantId}'`);
   expect(moved.rowCount).toBe(0);
 });

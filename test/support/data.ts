@@ -17,4 +17,11 @@ const [header, ...lines] = PIMA_CSV.trim().split('\n');
 export const PIMA_COLUMNS = header.split(',');
 
 /** Every Pima row as `{ feature: number }` over the 8 features (without Outcome). */
-export const PIMA_ROWS: Record<string, number>[] = lines.map((l) => Object.fromEntries(l.split(',').slice(0, 8).map((v, j) => [PIMA_COLUMNS[j], Number(v)])));
+export const PIMA_ROWS: Record<string, number>[] = lines.map((l) =>
+  Object.fromEntries(
+    l
+      .split(',')
+      .slice(0, 8)
+      .map((v, j) => [PIMA_COLUMNS[j], Number(v)]),
+  ),
+);

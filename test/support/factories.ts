@@ -23,10 +23,6 @@ export async function createTenant(app: App, prefix = 'tenant'): Promise<TenantB
 }
 
 export async function uploadCsv(t: Caller, csv: string, name = 'data'): Promise<string> {
-  const data = await gqlOk<{ uploadDataset: { id: string } }>(
-    t,
-    'mutation($name: String!, $csv: String!) { uploadDataset(name: $name, csv: $csv) { id } }',
-    { name, csv },
-  );
+  const data = await gqlOk<{ uploadDataset: { id: string } }>(t, 'mutation($name: String!, $csv: String!) { uploadDataset(name: $name, csv: $csv) { id } }', { name, csv });
   return data.uploadDataset.id;
 }

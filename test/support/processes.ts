@@ -48,7 +48,12 @@ export function waitForLog(p: Proc, msg: RegExp, timeoutMs = 30_000): Promise<vo
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${msg}; output:\n${p.output.join('')}`)), timeoutMs);
     const check = () => {
-      if (p.output.join('').split('\n').some((l) => msg.test(l))) {
+      if (
+        p.output
+          .join('')
+          .split('\n')
+          .some((l) => msg.test(l))
+      ) {
         clearTimeout(timer);
         p.child.stdout!.off('data', check);
         resolve();

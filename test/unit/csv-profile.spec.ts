@@ -96,7 +96,10 @@ describe('profileTable', () => {
     const when = col(csv, 'when');
     expect(when).toMatchObject({ earliest: '2024-01-01', latest: '2024-01-03', missing: 1 });
     expect(when.max! - when.min!).toBe(2); // days
-    expect(col(csv, 'cat').topValues).toEqual([{ value: 'red', count: 3 }, { value: 'blue', count: 1 }]);
+    expect(col(csv, 'cat').topValues).toEqual([
+      { value: 'red', count: 3 },
+      { value: 'blue', count: 1 },
+    ]);
   });
 
   it('gives quantiles (linear interpolation, as numpy) and an equal-width histogram', () => {

@@ -125,13 +125,20 @@ describe('histogram trees', () => {
     expect(rounds).toEqual([1, 2, 3, 4]);
     expect(m.trees).toHaveLength(4);
     const ctrl = new AbortController();
-    const rf = fitHist(train.x, train.y, train.rows, 4, { ...histDefaults('random_forest', 'binary', 4, 2), nEstimators: 50 }, {
-      signal: ctrl.signal,
-      onRound: (p) => {
-        expect(Number.isFinite(p.loss)).toBe(true);
-        if (p.round === 2) ctrl.abort();
+    const rf = fitHist(
+      train.x,
+      train.y,
+      train.rows,
+      4,
+      { ...histDefaults('random_forest', 'binary', 4, 2), nEstimators: 50 },
+      {
+        signal: ctrl.signal,
+        onRound: (p) => {
+          expect(Number.isFinite(p.loss)).toBe(true);
+          if (p.round === 2) ctrl.abort();
+        },
       },
-    });
+    );
     expect(rf.trees).toHaveLength(2);
   });
 
@@ -183,6 +190,8 @@ describe('histogram trees', () => {
     expect(fit({ subsample: 1.5 })).toThrow(/spec\.tree\.subsample/);
     expect(fit({ classCount: 3 })).toThrow(/spec\.tree\.classCount/);
     expect(() => fitHist(train.x, train.y, train.rows, 5, gbt())).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
-    expect(() => fitHist(train.x, train.y, train.rows, 4, { ...histDefaults('random_forest', 'binary', 4, 2), earlyStopping: { validation: train, nIterNoChange: 3, tol: 0 } })).toThrow(/earlyStopping/);
+    expect(() =>
+      fitHist(train.x, train.y, train.rows, 4, { ...histDefaults('random_forest', 'binary', 4, 2), earlyStopping: { validation: train, nIterNoChange: 3, tol: 0 } }),
+    ).toThrow(/earlyStopping/);
   });
 });

@@ -18,7 +18,11 @@ it('trains the Keras reference model on Pima', async () => {
   });
   const before = tf.memory().numTensors;
   const trained = await trainFromTable(parseCsv(pima), { target: 'Outcome' }, spec, async () => undefined);
-  console.log(tf.getBackend(), trained.metrics, trained.epochs.map((e) => e.loss));
+  console.log(
+    tf.getBackend(),
+    trained.metrics,
+    trained.epochs.map((e) => e.loss),
+  );
   expect(tf.memory().numTensors).toBe(before);
   expect(trained.metrics.accuracy).toBeGreaterThan(0.7);
 });

@@ -48,7 +48,13 @@ describe('numeric steps', () => {
   it('bucketizes by explicit boundaries or training quantiles, one-hot per bucket', () => {
     const b = run('numeric', [{ op: 'bucketize', boundaries: [0, 10] }], nums(1), nums(-1, 0, 5, 10, 99));
     expect(b.fitted.outputs).toEqual(['c<0', 'c[0,10)', 'c>=10']);
-    expect(b.rows).toEqual([[1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]]);
+    expect(b.rows).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
     const q = run('numeric', [{ op: 'bucketize', bins: 4 }], nums(1, 2, 3, 4, 5, 6, 7, 8, 9));
     expect((q.fitted.steps[1] as { boundaries: number[] }).boundaries).toEqual([3, 5, 7]);
   });
@@ -58,11 +64,23 @@ describe('categorical and text steps', () => {
   it('one-hot encodes by frequency; an unknown or missing category is all zeros', () => {
     const { fitted, rows } = run('categorical', [{ op: 'one_hot' }], ['b', 'a', 'b', null], ['a', 'b', 'zebra', null]);
     expect(fitted.outputs).toEqual(['c=b', 'c=a']);
-    expect(rows).toEqual([[0, 1], [1, 0], [0, 0], [0, 0]]);
+    expect(rows).toEqual([
+      [0, 1],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it('imputes the most frequent category, keeps maxCategories, one-hot encodes numbers as categories', () => {
-    const { rows } = run('categorical', [{ op: 'impute', strategy: 'most_frequent' }, { op: 'one_hot', maxCategories: 1 }], ['x', 'x', 'y', null]);
+    const { rows } = run(
+      'categorical',
+      [
+        { op: 'impute', strategy: 'most_frequent' },
+        { op: 'one_hot', maxCategories: 1 },
+      ],
+      ['x', 'x', 'y', null],
+    );
     expect(rows).toEqual([[1], [1], [0], [1]]);
     expect(run('numeric', [{ op: 'one_hot', columns: ['c'] }], nums(3, 5, 3)).fitted.outputs).toEqual(['c=3', 'c=5']);
   });
@@ -71,7 +89,10 @@ describe('categorical and text steps', () => {
     const docs = ['The cat sat', 'the dog sat', 'the cat ran'];
     const counts = run('text', [{ op: 'token_counts', maxTokens: 3 }], docs, ['cat cat a dog', null]);
     expect(counts.fitted.outputs).toEqual(['c:the', 'c:cat', 'c:sat']); // by corpus count, ties by token
-    expect(counts.rows).toEqual([[0, 2, 0], [0, 0, 0]]);
+    expect(counts.rows).toEqual([
+      [0, 2, 0],
+      [0, 0, 0],
+    ]);
     const tfidf = run('text', [{ op: 'tf_idf' }], docs);
     // idf = ln((1 + 3) / (1 + df)) + 1: the 1, cat 1.28768, sat 1.28768; row 0 scaled to unit length.
     const norm = Math.sqrt(1 + 2 * (Math.log(4 / 3) + 1) ** 2);
@@ -125,6 +146,9 @@ describe('prepareData', () => {
 it('reads a version stored before pipelines as the equivalent pipeline', () => {
   const legacy = { features: [{ name: 'a', mean: 2, std: 4 }], standardize: true, target: { name: 't', task: 'binary', classes: ['0', '1'] } };
   const p = readPipeline(legacy);
-  expect(p.columns[0].steps).toEqual([{ op: 'impute', value: 2 }, { op: 'standardize', mean: 2, std: 4 }]);
+  expect(p.columns[0].steps).toEqual([
+    { op: 'impute', value: 2 },
+    { op: 'standardize', mean: 2, std: 4 },
+  ]);
   expect(Array.from(transformValues(p.columns, readRows([{ a: 10 }, { a: null }], p), 2))).toEqual([2, 0]);
 });

@@ -62,9 +62,15 @@ it('boosting stops early on the validation loss and keeps the best round', async
 });
 
 it('refuses options of another kind, and monitors boosting cannot use', () => {
-  expect(message(() => normalizeSpec({ model: 'random_forest', tree: { learningRate: 0.1 } }))).toBe('BAD_USER_INPUT: spec.tree.learningRate is for GRADIENT_BOOSTING; RANDOM_FOREST does not take it');
-  expect(message(() => normalizeSpec({ model: 'decision_tree', tree: { nEstimators: 10 } }))).toMatch(/^BAD_USER_INPUT: spec.tree.nEstimators is for RANDOM_FOREST and GRADIENT_BOOSTING/);
-  expect(message(() => normalizeSpec({ model: 'gradient_boosting', validationSplit: 0.2, earlyStopping: { monitor: 'val_accuracy' } }))).toMatch(/^BAD_USER_INPUT: spec.earlyStopping.monitor/);
+  expect(message(() => normalizeSpec({ model: 'random_forest', tree: { learningRate: 0.1 } }))).toBe(
+    'BAD_USER_INPUT: spec.tree.learningRate is for GRADIENT_BOOSTING; RANDOM_FOREST does not take it',
+  );
+  expect(message(() => normalizeSpec({ model: 'decision_tree', tree: { nEstimators: 10 } }))).toMatch(
+    /^BAD_USER_INPUT: spec.tree.nEstimators is for RANDOM_FOREST and GRADIENT_BOOSTING/,
+  );
+  expect(message(() => normalizeSpec({ model: 'gradient_boosting', validationSplit: 0.2, earlyStopping: { monitor: 'val_accuracy' } }))).toMatch(
+    /^BAD_USER_INPUT: spec.earlyStopping.monitor/,
+  );
   expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { maxBins: 256 } }))).toBe('BAD_USER_INPUT: spec.tree.maxBins must be an integer in [2, 255], got 256');
   expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { subsample: 0 } }))).toBe('BAD_USER_INPUT: spec.tree.subsample must be a number in [0.01, 1], got 0');
 });

@@ -18,9 +18,7 @@ export function movable(bytes: Uint8Array): { bytes: Uint8Array; transfer: Array
   return { bytes: own, transfer: [own.buffer as ArrayBuffer] };
 }
 
-export type TaskResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code?: ErrorCode; message: string; details?: Record<string, unknown> } };
+export type TaskResult<T> = { ok: true; value: T } | { ok: false; error: { code?: ErrorCode; message: string; details?: Record<string, unknown> } };
 
 /**
  * Runs `fn` and wraps its outcome as a {@link TaskResult}.

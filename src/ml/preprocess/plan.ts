@@ -113,13 +113,12 @@ export function planPipeline(features: { name: string; type: ColumnType }[], ste
       ? [...new Set(step.columns)].map((name) => {
           const col = byName.get(name);
           if (!col) throw badInput(`${at}.columns names '${name}', which is not a feature column; features are ${features.map((f) => f.name).join(', ')}`);
-          if (!named.includes(col.type)) throw badInput(`${at} (${OP_NAME(step.op)}${step.strategy ? ` ${step.strategy.toUpperCase()}` : ''}) cannot apply to column '${name}', which is ${col.type}`);
+          if (!named.includes(col.type))
+            throw badInput(`${at} (${OP_NAME(step.op)}${step.strategy ? ` ${step.strategy.toUpperCase()}` : ''}) cannot apply to column '${name}', which is ${col.type}`);
           if (col.encodedBy >= 0) throw badInput(`${at} (${OP_NAME(step.op)}) comes after column '${name}' was encoded by spec.preprocessing.steps[${col.encodedBy}]`);
           return col;
         })
-      : [...byName.values()].filter(
-          (c) => implicit.includes(c.type) && c.encodedBy < 0 && !(step.op === 'impute' && c.steps.some((s) => s.op === 'impute')),
-        );
+      : [...byName.values()].filter((c) => implicit.includes(c.type) && c.encodedBy < 0 && !(step.op === 'impute' && c.steps.some((s) => s.op === 'impute')));
     for (const col of targets) {
       if (step.op === 'impute' && step.strategy === 'constant' && NUMERIC.includes(col.type) && step.fillValue != null && !Number.isFinite(Number(step.fillValue))) {
         throw badInput(`${at}.fillValue must be a number for ${col.type} column '${col.name}', got '${step.fillValue}'`);

@@ -24,10 +24,7 @@ export function readPipeline(stored: unknown): FittedPipeline {
       name: f.name,
       type: 'numeric',
       missingCodes: [],
-      steps: [
-        { op: 'impute', value: f.mean },
-        ...(legacy.standardize ? [{ op: 'standardize', mean: f.mean, std: f.std } as FittedStep] : []),
-      ],
+      steps: [{ op: 'impute', value: f.mean }, ...(legacy.standardize ? [{ op: 'standardize', mean: f.mean, std: f.std } as FittedStep] : [])],
       outputs: [f.name],
     })),
   };

@@ -19,9 +19,7 @@ export function fitVocabulary(docs: (string | null)[], maxTokens: number): { voc
     for (const t of tokens) total.set(t, (total.get(t) ?? 0) + 1);
     for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);
   }
-  const vocabulary = [...total.keys()]
-    .sort((a, b) => total.get(b)! - total.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, maxTokens);
+  const vocabulary = [...total.keys()].sort((a, b) => total.get(b)! - total.get(a)! || (a < b ? -1 : a > b ? 1 : 0)).slice(0, maxTokens);
   const n = docs.length;
   return { vocabulary, idf: vocabulary.map((t) => Math.log((1 + n) / (1 + df.get(t)!)) + 1) };
 }

@@ -84,8 +84,14 @@ async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, 
   const model = fitHist(data.train.x, data.train.y, data.train.rows, data.inputNames.length, params(kind, data, spec), {
     onRound: (p) => {
       if (boosting) {
-        const e: EpochResult = { epoch: p.round, loss: p.loss, elapsedMs: p.elapsedMs, ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),
-          ...(p.valLoss !== undefined ? { valLoss: p.valLoss } : {}), ...(p.valAccuracy !== undefined ? { valAccuracy: p.valAccuracy } : {}) };
+        const e: EpochResult = {
+          epoch: p.round,
+          loss: p.loss,
+          elapsedMs: p.elapsedMs,
+          ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),
+          ...(p.valLoss !== undefined ? { valLoss: p.valLoss } : {}),
+          ...(p.valAccuracy !== undefined ? { valAccuracy: p.valAccuracy } : {}),
+        };
         epochs.push(e);
         void onEpoch(e).catch(() => undefined); // the learner never yields: stopping goes through `signal`
       }

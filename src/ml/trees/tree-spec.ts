@@ -18,7 +18,15 @@ export const TREE_DEFAULTS: Record<TreeKind, TreeSpec> = {
   decision_tree: { maxDepth: 10, minSamplesSplit: 5, minSamplesLeaf: 1, nEstimators: 1, maxFeatures: 1, maxBins: 255 },
   random_forest: { maxDepth: 10, minSamplesSplit: 5, minSamplesLeaf: 1, nEstimators: 50, maxFeatures: 0.7, maxBins: 255 },
   gradient_boosting: {
-    minSamplesSplit: 2, minSamplesLeaf: 20, nEstimators: 100, maxFeatures: 1, maxLeafNodes: 31, learningRate: 0.1, l2Regularization: 0, subsample: 1, maxBins: 255,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 20,
+    nEstimators: 100,
+    maxFeatures: 1,
+    maxLeafNodes: 31,
+    learningRate: 0.1,
+    l2Regularization: 0,
+    subsample: 1,
+    maxBins: 255,
   },
 };
 
@@ -54,12 +62,14 @@ export function normalizeTreeSpec(kind: TreeKind, input: SpecInput, spec: Traini
   if (tree.l2Regularization != null) range('tree.l2Regularization', tree.l2Regularization, 0, 1e6, false);
   if (tree.subsample != null) range('tree.subsample', tree.subsample, 0.01, 1, false);
   spec.tree = tree;
-  if (kind === 'decision_tree' && tree.nEstimators !== 1) throw badInput(`spec.tree.nEstimators is for RANDOM_FOREST and GRADIENT_BOOSTING; a DECISION_TREE is one tree, got ${tree.nEstimators}`);
+  if (kind === 'decision_tree' && tree.nEstimators !== 1)
+    throw badInput(`spec.tree.nEstimators is for RANDOM_FOREST and GRADIENT_BOOSTING; a DECISION_TREE is one tree, got ${tree.nEstimators}`);
   // Trees and forests report one epoch; boosting one per round.
   spec.epochs = kind === 'gradient_boosting' ? tree.nEstimators : 1;
   if (kind === 'gradient_boosting' && input.earlyStopping) {
     const es = normalizeEarlyStopping(input.earlyStopping, spec);
-    if (es.monitor !== 'val_loss') throw badInput(`spec.earlyStopping.monitor for GRADIENT_BOOSTING must be VAL_LOSS (the validation loss after each round), got ${es.monitor.toUpperCase()}`);
+    if (es.monitor !== 'val_loss')
+      throw badInput(`spec.earlyStopping.monitor for GRADIENT_BOOSTING must be VAL_LOSS (the validation loss after each round), got ${es.monitor.toUpperCase()}`);
     if (!es.restoreBestWeights) throw badInput('spec.earlyStopping.restoreBestWeights must be true for GRADIENT_BOOSTING: the model keeps the rounds up to the best one');
     spec.earlyStopping = es;
   }

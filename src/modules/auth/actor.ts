@@ -2,16 +2,7 @@
  * Who is calling. Resolved once per HTTP request and once per websocket connection
  * (src/graphql/context.ts), then passed explicitly to every service call.
  */
-export const SCOPES = [
-  'datasets:read',
-  'datasets:write',
-  'training:read',
-  'training:run',
-  'models:read',
-  'models:write',
-  'predict',
-  'admin',
-] as const;
+export const SCOPES = ['datasets:read', 'datasets:write', 'training:read', 'training:run', 'models:read', 'models:write', 'predict', 'admin'] as const;
 
 export type Scope = (typeof SCOPES)[number];
 

@@ -18,11 +18,7 @@ export interface LowerCaseEnumConfig<K extends string> {
  * Use with `export type X = EnumValue<typeof X>` for the matching TypeScript type.
  * @example const OptimizerName = lowerCaseEnum('OptimizerName', ['ADAM', 'SGD']); // { ADAM: 'adam', SGD: 'sgd' }
  */
-export function lowerCaseEnum<const K extends string>(
-  name: string,
-  keys: readonly K[],
-  config: LowerCaseEnumConfig<K> = {},
-): { readonly [P in K]: Lowercase<P> } {
+export function lowerCaseEnum<const K extends string>(name: string, keys: readonly K[], config: LowerCaseEnumConfig<K> = {}): { readonly [P in K]: Lowercase<P> } {
   const values = Object.fromEntries(keys.map((key) => [key, key.toLowerCase()])) as { [P in K]: Lowercase<P> };
   registerEnumType(values, { name, ...config });
   return Object.freeze(values);

@@ -49,27 +49,36 @@ export class DatasetService {
     await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, size));
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
     const { bytes, transfer } = movable(input.content);
-    const table = await this.threads.run('profileCsv', { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } }, transfer);
+    const table = await this.threads.run(
+      'profileCsv',
+      { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } },
+      transfer,
+    );
     const content = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
-    return withTenant(this.prisma, actor.tenantId, async (tx) => {
-      await this.quotas.checkDatasetBytes(tx, actor.tenantId, size);
-      const created = await this.repo.create(tx, actor.tenantId, {
-        name,
-        filename: input.filename,
-        content,
-        rowCount: table.rowCount,
-        hasHeader: table.hasHeader,
-        delimiter: table.delimiter,
-        columns: table.columns,
-      });
-      await this.audit.record(tx, actor, {
-        action: 'dataset.uploaded',
-        targetType: 'Dataset',
-        targetId: created.id,
-        details: { name, sizeBytes: size, rows: table.rowCount },
-      });
-      return created;
-    }, LARGE_WRITE).then(toView);
+    return withTenant(
+      this.prisma,
+      actor.tenantId,
+      async (tx) => {
+        await this.quotas.checkDatasetBytes(tx, actor.tenantId, size);
+        const created = await this.repo.create(tx, actor.tenantId, {
+          name,
+          filename: input.filename,
+          content,
+          rowCount: table.rowCount,
+          hasHeader: table.hasHeader,
+          delimiter: table.delimiter,
+          columns: table.columns,
+        });
+        await this.audit.record(tx, actor, {
+          action: 'dataset.uploaded',
+          targetType: 'Dataset',
+          targetId: created.id,
+          details: { name, sizeBytes: size, rows: table.rowCount },
+        });
+        return created;
+      },
+      LARGE_WRITE,
+    ).then(toView);
   }
 
   /** One of the tenant's datasets (`datasets:read`). @throws AppError FORBIDDEN, NOT_FOUND (also another tenant's). */

@@ -21,8 +21,7 @@ export interface QuotaLimits {
   predictionsPerMinute: number;
 }
 
-const exceeded = (message: string, retryAfterSeconds?: number) =>
-  new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
+const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
 
 /**
  * Predictions are counted in PostgreSQL in blocks: a process reserves `block` rows of the tenant's
@@ -88,7 +87,9 @@ export class QuotaService {
    */
   async consumePredictions(tenantId: string, rows: number): Promise<void> {
     if (rows > this.limits.predictionsPerMinute) {
-      throw exceeded(`This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${this.limits.predictionsPerMinute} per minute allows at all: send fewer rows`);
+      throw exceeded(
+        `This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${this.limits.predictionsPerMinute} per minute allows at all: send fewer rows`,
+      );
     }
     const now = Date.now();
     const local = this.budgets.get(tenantId);

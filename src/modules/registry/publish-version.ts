@@ -53,13 +53,18 @@ export class VersionPublisher {
    */
   async publish(run: HeldRun, modelName: string, trained: TrainedModel) {
     const { tenantId, runId, owner } = run;
-    const version = await withTenant(this.prisma, tenantId, async (t) => {
-      const current = await this.runs.find(t, tenantId, runId);
-      if (current?.status !== RunStatus.RUNNING || current.leaseOwner !== owner) return undefined;
-      const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained));
-      await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt: new Date() }, owner);
-      return created;
-    }, LARGE_WRITE);
+    const version = await withTenant(
+      this.prisma,
+      tenantId,
+      async (t) => {
+        const current = await this.runs.find(t, tenantId, runId);
+        if (current?.status !== RunStatus.RUNNING || current.leaseOwner !== owner) return undefined;
+        const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained));
+        await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt: new Date() }, owner);
+        return created;
+      },
+      LARGE_WRITE,
+    );
     if (version) await this.pubsub.publish(Topics.modelChanged, { tenantId, modelName });
     return version;
   }

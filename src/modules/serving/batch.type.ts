@@ -18,10 +18,7 @@ export class BatchPrediction extends Job {
   @Field(() => Int, { description: 'Rows predicted so far.' })
   processedRows!: number;
 
-  @Nullable(
-    String,
-    "When SUCCEEDED: GET this path with the same Authorization header for the CSV (the dataset's columns plus the predictions).",
-  )
+  @Nullable(String, "When SUCCEEDED: GET this path with the same Authorization header for the CSV (the dataset's columns plus the predictions).")
   downloadPath!: string | null;
 }
 

@@ -14,7 +14,7 @@ export class FeatureAttribution {
   @Nullable(GraphQLJSON, "The column's value in the explained row (dates as days since 1970; null = missing).")
   featureValue!: number | string | null;
 
-  @Field(() => Float, { description: 'Its Shapley value, in the explained output\'s units (probability, or the target\'s units).' })
+  @Field(() => Float, { description: "Its Shapley value, in the explained output's units (probability, or the target's units)." })
   attribution!: number;
 }
 
@@ -46,7 +46,7 @@ export class ExplanationResult extends ServedVersion {
   @Field(() => Int, { description: 'Model evaluations per explained row (they count against the prediction rate limit).' })
   evaluations!: number;
 
-  @Field(() => GraphQLJSONObject, { description: 'The baseline row used: the given values, others each feature\'s typical training value (median or most frequent).' })
+  @Field(() => GraphQLJSONObject, { description: "The baseline row used: the given values, others each feature's typical training value (median or most frequent)." })
   baseline!: Record<string, unknown>;
 
   @Field(() => [RowExplanation], { description: 'One per input row, in input order.' })

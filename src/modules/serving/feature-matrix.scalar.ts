@@ -33,4 +33,3 @@ export const FeatureMatrixScalar = new GraphQLScalarType<FeatureMatrix, FeatureM
   parseLiteral: (node) => checkFeatureMatrix(literal(node)),
   serialize: (v) => v as FeatureMatrix,
 });
-

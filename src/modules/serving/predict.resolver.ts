@@ -52,7 +52,7 @@ export class ExplainResolver {
     description:
       'Explains predictions of a model version (as for predict: `version`, `alias` or the latest): how much each feature column ' +
       "moved each row's output (binary: P(positive class); multiclass: P(predicted class); regression: the value) away from its " +
-      "output on a baseline row. Baseline Shapley values: exact up to 10 feature columns, else sampled over `samples` pairs of " +
+      'output on a baseline row. Baseline Shapley values: exact up to 10 feature columns, else sampled over `samples` pairs of ' +
       "feature orders (ignored by the exact method); they sum to value - baseValue. `baseline` sets some or all baseline values (default: each feature's " +
       'median or most frequent training value).',
   })

@@ -26,7 +26,15 @@ export class TenantRepo {
         const tenant = await tx.tenant.create({ data: { name } });
         const created = await tx.apiKey.create({ data: { ...key, scopes: [...key.scopes], tenantId: tenant.id } });
         await tx.auditLog.create({
-          data: { tenantId: tenant.id, actorKind: 'system', actorId: 'admin-secret', action: 'apiKey.created', targetType: 'ApiKey', targetId: created.id, details: { name: key.name, scopes: [...key.scopes] } },
+          data: {
+            tenantId: tenant.id,
+            actorKind: 'system',
+            actorId: 'admin-secret',
+            action: 'apiKey.created',
+            targetType: 'ApiKey',
+            targetId: created.id,
+            details: { name: key.name, scopes: [...key.scopes] },
+          },
         });
         return tenant;
       });

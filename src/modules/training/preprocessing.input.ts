@@ -50,10 +50,7 @@ export class PreprocessStepInput {
 /** The whole preprocessing of a spec: steps, extra missing-value codes and target handling. */
 @InputType({ description: 'Preprocessing, fitted on the training split and stored with the version.' })
 export class PreprocessingInput {
-  @Nullable(
-    [PreprocessStepInput],
-    'Steps in order. Default: impute (mean / most frequent), one-hot categoricals, TF-IDF text, standardise numerics (if standardize).',
-  )
+  @Nullable([PreprocessStepInput], 'Steps in order. Default: impute (mean / most frequent), one-hot categoricals, TF-IDF text, standardise numerics (if standardize).')
   steps?: PreprocessStepInput[];
 
   @Nullable([MissingValuesInput], 'Missing-value codes, added to those declared at upload.')
@@ -65,9 +62,6 @@ export class PreprocessingInput {
   @Nullable(String, "Stripped from the end of target labels, e.g. '.' for UCI Adult's test file.")
   labelSuffix?: string;
 
-  @Nullable(
-    Boolean,
-    "Regression networks: train on the target standardised with the training split's mean and std (epoch losses in those units); outputs are mapped back.",
-  )
+  @Nullable(Boolean, "Regression networks: train on the target standardised with the training split's mean and std (epoch losses in those units); outputs are mapped back.")
   standardizeTarget?: boolean;
 }

@@ -25,12 +25,7 @@ interface MetricRow {
  * the live subscription is opened first (by the caller), the stored epochs replayed, then live
  * epochs after the last replayed one are passed on, and the stream ends after a FINAL event.
  */
-export function progressStream(
-  run: RunRow,
-  stored: MetricRow[],
-  versionId: string | null,
-  live: Subscription<ProgressEvent>,
-): Repeater<ProgressEvent> {
+export function progressStream(run: RunRow, stored: MetricRow[], versionId: string | null, live: Subscription<ProgressEvent>): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
   return new Repeater<ProgressEvent>(async (push, stop) => {
     let last = 0;

@@ -3,7 +3,7 @@
  * `Topics.trainingProgress(runId)` (src/modules/events.ts), delivered by the API process holding
  * the subscriber's websocket.
  */
-import type { FailureCode, RunStatus } from '../status';
+import type { RunStatus } from '../status';
 
 /** One progress event of a training run: an epoch, or its one FINAL event. */
 export interface ProgressEvent {

@@ -13,8 +13,7 @@ import { TreeInput } from './tree.input';
 
 /** When to stop fitting early: after `patience` epochs (or boosting rounds) without improvement. */
 @InputType({
-  description:
-    "Early stopping, as Keras' EarlyStopping callback: NEURAL_NETWORK (per epoch) and GRADIENT_BOOSTING (per boosting round, on VAL_LOSS).",
+  description: "Early stopping, as Keras' EarlyStopping callback: NEURAL_NETWORK (per epoch) and GRADIENT_BOOSTING (per boosting round, on VAL_LOSS).",
 })
 export class EarlyStoppingInput {
   @Field(() => Monitor, { defaultValue: Monitor.VAL_LOSS })
@@ -86,10 +85,7 @@ export class ModelSpecInput {
   @Field(() => Int, { defaultValue: 42, description: 'Seeds the split, shuffling and weight initialisation.' })
   seed!: number;
 
-  @Nullable(
-    Boolean,
-    "Default pipeline: standardise numeric features with the training split's mean and std. (Default: true for networks, false for trees)",
-  )
+  @Nullable(Boolean, "Default pipeline: standardise numeric features with the training split's mean and std. (Default: true for networks, false for trees)")
   standardize?: boolean;
 }
 

@@ -27,7 +27,7 @@ export class TreeInput {
   @Nullable(Float, 'Fraction of the model inputs considered at each split, drawn per split. (Default: 0.7 for RANDOM_FOREST, 1 otherwise)')
   maxFeatures?: number;
 
-  @Nullable(Float, 'GRADIENT_BOOSTING only: shrinkage of each round\'s tree, in (0, 1]. (Default: 0.1)')
+  @Nullable(Float, "GRADIENT_BOOSTING only: shrinkage of each round's tree, in (0, 1]. (Default: 0.1)")
   learningRate?: number;
 
   @Nullable(Float, 'GRADIENT_BOOSTING only: L2 regularisation of leaf values. (Default: 0)')

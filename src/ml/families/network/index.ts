@@ -41,7 +41,12 @@ export const networkFamily: ModelFamily = {
     const scorer = networkScorer(model, data.pipeline, true);
     try {
       const outcome = await trainNetwork(model, data, spec, onEpoch, signal);
-      return { artifact: await saveArtifact(model), scorer, epochs: outcome.epochs, ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}) };
+      return {
+        artifact: await saveArtifact(model),
+        scorer,
+        epochs: outcome.epochs,
+        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
+      };
     } catch (err) {
       scorer.dispose();
       throw err;

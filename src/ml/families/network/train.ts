@@ -21,7 +21,11 @@ export interface TrainingOutcome {
 
 /** Labels [rows] -> y tensor: one-hot [rows, classes] for categorical_crossentropy, else [rows, 1]. */
 function labelTensor(y: Float32Array, rows: number, spec: TrainingSpec, classes: number, scale?: { mean: number; std: number }): tf.Tensor2D {
-  if (scale) return tf.tensor2d(y.map((v) => (v - scale.mean) / scale.std), [rows, 1]);
+  if (scale)
+    return tf.tensor2d(
+      y.map((v) => (v - scale.mean) / scale.std),
+      [rows, 1],
+    );
   if (spec.loss !== 'categorical_crossentropy') return tf.tensor2d(y, [rows, 1]);
   return tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), classes).toFloat() as tf.Tensor2D);
 }

@@ -96,7 +96,10 @@ export function binOf(upper: Float64Array, v: number): number {
  */
 export function binData(x: Float32Array, rows: number, inputs: number, maxBins: number, seed: number): BinnedData {
   let sample: Int32Array | undefined;
-  if (rows > BIN_SUBSAMPLE) sample = permutation(rows, rng(seed ^ 0x5bd1e995)).subarray(0, BIN_SUBSAMPLE).sort();
+  if (rows > BIN_SUBSAMPLE)
+    sample = permutation(rows, rng(seed ^ 0x5bd1e995))
+      .subarray(0, BIN_SUBSAMPLE)
+      .sort();
   const n = sample ? sample.length : rows;
   const values = new Float64Array(n);
   const codes = new Uint8Array(inputs * rows);

@@ -91,8 +91,7 @@ export function fitBoosting(d: BinnedData, x: Float32Array, y: Float32Array, p: 
       if (valStats.loss < bestLoss - es!.tol) {
         [bestLoss, bestRound] = [valStats.loss, round];
         bestGains = grower.importances.slice();
-      }
-      else if (round - bestRound >= es!.nIterNoChange) stop = true;
+      } else if (round - bestRound >= es!.nIterNoChange) stop = true;
     }
     const answer = opts.onRound?.({
       round,

@@ -33,7 +33,17 @@ export function fitHist(x: Float32Array, y: Float32Array, rows: number, inputs: 
  * - decision_tree: depth 10, 1 row per leaf, all inputs.
  */
 export function histDefaults(kind: HistKind, task: HistTask, inputs: number, classCount?: number): HistParams {
-  const common = { kind, task, ...(task !== 'regression' ? { classCount: classCount ?? 2 } : {}), minSamplesSplit: 2, learningRate: 0.1, l2Regularization: 0, subsample: 1, maxBins: 255, seed: 42 };
+  const common = {
+    kind,
+    task,
+    ...(task !== 'regression' ? { classCount: classCount ?? 2 } : {}),
+    minSamplesSplit: 2,
+    learningRate: 0.1,
+    l2Regularization: 0,
+    subsample: 1,
+    maxBins: 255,
+    seed: 42,
+  };
   if (kind === 'gradient_boosting') return { ...common, maxLeafNodes: 31, minSamplesLeaf: 20, nEstimators: task === 'regression' ? 200 : 100, maxFeatures: 1 };
   if (kind === 'random_forest') {
     const perSplit = task === 'regression' ? Math.max(1, Math.floor(inputs / 3)) : Math.max(1, Math.floor(Math.sqrt(inputs)));

@@ -8,7 +8,17 @@
  * With few inputs per split (random forests) only the drawn inputs are built, from the node's rows.
  */
 import type { BinnedData } from './bin';
-import { buildClassHistogram, buildGradHistogram, GRAD_STRIDE, HistogramPool, isConstantIn, sparseClassFeature, subtractHistogram, touchClassFeature, touchGradFeature } from './histogram';
+import {
+  buildClassHistogram,
+  buildGradHistogram,
+  GRAD_STRIDE,
+  HistogramPool,
+  isConstantIn,
+  sparseClassFeature,
+  subtractHistogram,
+  touchClassFeature,
+  touchGradFeature,
+} from './histogram';
 import { emptyCandidate, MIN_GAIN, occupiedBins, scanClass, scanGrad, type GradRule, type SplitCandidate } from './split';
 import { TreeBuilder, type HistTree } from './tree';
 
@@ -150,8 +160,24 @@ export class Grower {
       const mid = this.partitionRows(rows.idx, node.start, node.end, feature, bin, missingLeft);
       const upper = this.d.upper[feature];
       const threshold = bin < upper.length ? upper[bin] : Infinity;
-      const left: Pending = { id: b.add(this.leafValue(node.best.left)), depth: node.depth + 1, start: node.start, end: mid, total: node.best.left, best: emptyCandidate(this.stride), constants: node.childConstants ?? NONE };
-      const right: Pending = { id: b.add(this.leafValue(node.best.right)), depth: node.depth + 1, start: mid, end: node.end, total: node.best.right, best: emptyCandidate(this.stride), constants: node.childConstants ?? NONE };
+      const left: Pending = {
+        id: b.add(this.leafValue(node.best.left)),
+        depth: node.depth + 1,
+        start: node.start,
+        end: mid,
+        total: node.best.left,
+        best: emptyCandidate(this.stride),
+        constants: node.childConstants ?? NONE,
+      };
+      const right: Pending = {
+        id: b.add(this.leafValue(node.best.right)),
+        depth: node.depth + 1,
+        start: mid,
+        end: node.end,
+        total: node.best.right,
+        best: emptyCandidate(this.stride),
+        constants: node.childConstants ?? NONE,
+      };
       b.split(node.id, feature, bin, threshold, missingLeft, left.id, right.id);
       if (this.sparse) {
         for (let i = left.start; i < left.end; i++) this.rowNode[rows.idx[i]] = left.id;
@@ -168,7 +194,10 @@ export class Grower {
         large.hist = node.hist!;
         subtractHistogram(node.hist!, small.hist, large.hist);
       } else this.pool.give(node.hist);
-      for (const [child, ok] of [[left, splitL], [right, splitR]] as const) {
+      for (const [child, ok] of [
+        [left, splitL],
+        [right, splitR],
+      ] as const) {
         if (ok) this.findBest(child, rows);
         if (child.best.feature >= 0) pending.push(child);
         else {

@@ -90,7 +90,17 @@ export function addClassFeature(d: BinnedData, f: number, idx: Int32Array, start
  * @param y, w class and weight per training row.
  * @param total the node's class totals [K].
  */
-export function sparseClassFeature(d: BinnedData, f: number, rowNode: Int32Array, node: number, y: Uint16Array, w: Float64Array, k: number, total: Float64Array, hist: Float64Array): void {
+export function sparseClassFeature(
+  d: BinnedData,
+  f: number,
+  rowNode: Int32Array,
+  node: number,
+  y: Uint16Array,
+  w: Float64Array,
+  k: number,
+  total: Float64Array,
+  hist: Float64Array,
+): void {
   const codes = d.codes;
   const col = f * d.rows;
   const base = d.offsets[f] * k;
@@ -129,7 +139,19 @@ export function isConstantIn(d: BinnedData, f: number, idx: Int32Array, start: n
  * @param g, h ordered gradients (see addGradFeature).
  * @returns the number of occupied non-missing bins.
  */
-export function touchGradFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array, hist: Float64Array, mark: Int32Array, stamp: number, occ: Int32Array): number {
+export function touchGradFeature(
+  d: BinnedData,
+  f: number,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+  hist: Float64Array,
+  mark: Int32Array,
+  stamp: number,
+  occ: Int32Array,
+): number {
   const codes = d.codes;
   const col = f * d.rows;
   const base = d.offsets[f] * GRAD_STRIDE;
@@ -159,7 +181,20 @@ export function touchGradFeature(d: BinnedData, f: number, idx: Int32Array, star
  * Class-count version of touchGradFeature.
  * @param yOrd, wOrd class and weight of each node row in node order: yOrd[i - start] belongs to row idx[i].
  */
-export function touchClassFeature(d: BinnedData, f: number, idx: Int32Array, start: number, end: number, yOrd: Uint16Array, wOrd: Float64Array, k: number, hist: Float64Array, mark: Int32Array, stamp: number, occ: Int32Array): number {
+export function touchClassFeature(
+  d: BinnedData,
+  f: number,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  yOrd: Uint16Array,
+  wOrd: Float64Array,
+  k: number,
+  hist: Float64Array,
+  mark: Int32Array,
+  stamp: number,
+  occ: Int32Array,
+): number {
   const codes = d.codes;
   const col = f * d.rows;
   const base = d.offsets[f] * k;

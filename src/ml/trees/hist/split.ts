@@ -125,7 +125,18 @@ export function scanGrad(d: BinnedData, f: number, hist: Float64Array, occ: Int3
  * @param total the node's class counts [K].
  * @param scratch K values, overwritten.
  */
-export function scanClass(d: BinnedData, f: number, hist: Float64Array, occ: Int32Array, nOcc: number, total: Float64Array, k: number, minLeaf: number, best: SplitCandidate, scratch: Float64Array): void {
+export function scanClass(
+  d: BinnedData,
+  f: number,
+  hist: Float64Array,
+  occ: Int32Array,
+  nOcc: number,
+  total: Float64Array,
+  k: number,
+  minLeaf: number,
+  best: SplitCandidate,
+  scratch: Float64Array,
+): void {
   const base = d.offsets[f] * k;
   const m = base + d.nonMissing[f] * k;
   let n = 0;
