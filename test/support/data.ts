@@ -25,3 +25,12 @@ export const PIMA_ROWS: Record<string, number>[] = lines.map((l) =>
       .map((v, j) => [PIMA_COLUMNS[j], Number(v)]),
   ),
 );
+
+/**
+ * Pima's rows repeated `times` times (one header): a forest on it takes long enough to observe
+ * mid-fit now that the histogram learner fits Pima itself in a fraction of a second.
+ */
+export function pimaTimes(times: number): string {
+  const [header, ...rows] = PIMA_CSV.trim().split('\n');
+  return [header, ...Array.from({ length: times }, () => rows).flat()].join('\n');
+}

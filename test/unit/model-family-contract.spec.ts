@@ -92,7 +92,6 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
     const aborted = await family.fit(data, spec, { onEpoch: async () => undefined, signal: { aborted: true } });
     expect(aborted.epochs.length).toBeLessThanOrEqual(1);
     const size = (f: typeof full) => JSON.stringify(f.artifact.topology).length + f.artifact.weights.length;
-    expect(size(aborted)).toBeLessThanOrEqual(size(full));
     // Less was trained: fewer epochs (networks, boosting rounds) or fewer trees (forests).
     if (full.epochs.length > 1 || (spec.tree?.nEstimators ?? 1) > 1) expect(aborted.epochs.length < full.epochs.length || size(aborted) < size(full)).toBe(true);
     expect(aborted.scorer.score(data.test.x, data.test.rows)).toHaveLength(data.test.rows);

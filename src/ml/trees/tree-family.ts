@@ -21,10 +21,10 @@ import { normalizeTreeSpec, type TreeKind } from './tree-spec';
 /**
  * Bound on rows · inputs · trees (· classes, for multiclass boosting) per run, refused by
  * `startTrainingRun` before anything is queued. The learner's cost is about linear in it: full
- * Adult (32,561 rows × 105 inputs × 100 rounds = 3.4e8) fits in a few seconds here, so 2e10 is
- * a few minutes of one core.
+ * Adult (32,561 rows × 105 inputs × 100 rounds = 3.4e8) fits in a few seconds here, so 1e10 is
+ * a couple of minutes of one core.
  */
-export const MAX_TREE_WORK = 2e10;
+export const MAX_TREE_WORK = 1e10;
 
 /** Small, fast settings for {@link ModelFamily.exampleSpec}. */
 const EXAMPLE_TREES: Record<TreeKind, Partial<TreeSpec>> = {
