@@ -86,3 +86,11 @@ it('bounds a run by rows · inputs · trees, naming the sizes', () => {
   const gbt = normalizeSpec({ model: 'gradient_boosting', tree: { nEstimators: 1000 } });
   expect(message(() => familyOf('gradient_boosting').checkData(gbt, { inputs: 100, outputs: 10, featureColumns: 10, rows: 50_000 }))).toMatch(/× 10000 tree\(s\) is too large/);
 });
+
+it('refuses to store a model that found no split (every tree one leaf), naming the options', async () => {
+  const spec = normalizeSpec({ model: 'gradient_boosting', tree: { minSamplesLeaf: 100_000 } });
+  await expect(trainFromTable(data(), { target: 'cls', features: ['a', 'b', 'noise'] }, spec, async () => undefined)).rejects.toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringMatching(/^GRADIENT_BOOSTING found no split: 240 training rows with spec.tree.minSamplesLeaf 100000/),
+  });
+});

@@ -98,6 +98,13 @@ async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, 
       return signal?.aborted ? 'stop' : undefined;
     },
   });
+  if (!model.trees.some((tree) => tree.feature.length > 1 && tree.feature[0] >= 0)) {
+    // Every tree is one leaf: the model would answer the prior for every row. Say why instead of storing it.
+    throw badInput(
+      `${kind.toUpperCase()} found no split: ${data.train.rows} training rows with spec.tree.minSamplesLeaf ${spec.tree!.minSamplesLeaf} and spec.tree.minSamplesSplit ${spec.tree!.minSamplesSplit}` +
+        `${model.bestRound === 0 ? ' (early stopping kept no round)' : ''}; lower them, or keep more rows for training (spec.testFraction, spec.validationSplit)`,
+    );
+  }
   const scorer = histScorer(model, data.pipeline);
   if (!boosting) {
     // Trees and forests train in one pass, reported as one epoch with the training-split loss and accuracy.
