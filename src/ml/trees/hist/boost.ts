@@ -9,7 +9,8 @@
  */
 import { permutation, rng } from '../../random';
 import type { BinnedData } from './bin';
-import { featuresPerSplit, Grower, leafOfBinned } from './grow';
+import { Grower } from './grow';
+import { featuresPerSplit, leafOfBinned } from './grow-types';
 import { baseline, lossAndGradients, type LossStats } from './loss';
 import { normalizeImportances, outputsOf, type HistModel } from './model';
 import { MIN_HESSIAN, type FitOptions, type HistParams } from './params';

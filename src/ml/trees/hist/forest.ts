@@ -8,7 +8,8 @@
  */
 import { rng } from '../../random';
 import type { BinnedData } from './bin';
-import { featuresPerSplit, Grower, leafOfBinned } from './grow';
+import { Grower } from './grow';
+import { featuresPerSplit, leafOfBinned } from './grow-types';
 import { normalizeImportances, type HistModel } from './model';
 import type { FitOptions, HistParams } from './params';
 import type { HistTree } from './tree';
