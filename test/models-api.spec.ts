@@ -173,7 +173,7 @@ describe('spec validation, before anything is queued', () => {
     ['layers on a decision tree', { model: 'DECISION_TREE', balanceClasses: null }, /spec.layers must be empty for DECISION_TREE/],
     [
       'a tree depth of 0',
-      { model: 'DECISION_TREE', layers: [], loss: null, earlyStopping: null, balanceClasses: null, tree: { maxDepth: 0 } },
+      { model: 'DECISION_TREE', layers: [], loss: null, optimizer: null, epochs: null, batchSize: null, earlyStopping: null, balanceClasses: null, tree: { maxDepth: 0 } },
       /spec.tree.maxDepth must be an integer in \[1, 30\], got 0/,
     ],
     ['class weights on a forest', { model: 'RANDOM_FOREST', layers: [], loss: null, earlyStopping: null }, /spec.classWeights and spec.balanceClasses are for neural networks/],

@@ -52,3 +52,22 @@ it('classifies Iris with softmax and sparse categorical cross-entropy: accuracy 
   expect(m.accuracy).toBeGreaterThanOrEqual(0.9);
   expect(m.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(30);
 });
+
+/**
+ * A single decision tree on the same split (issue 9): accuracy >= 0.93. scikit-learn's
+ * DecisionTreeClassifier(random_state=0) on this split: 0.9667; measured here: 0.9333 (bench:trees).
+ */
+it('classifies Iris with one decision tree: accuracy >= 0.93', async () => {
+  const ds = await uploadOk(t, 'iris.csv', fs.readFileSync(path.join(__dirname, '..', 'data', 'iris.csv')));
+  const v = await trainVersion(t, {
+    datasetId: ds.id,
+    targetColumn: 'species',
+    modelName: 'iris-tree',
+    spec: { model: 'DECISION_TREE', stratify: true, seed: 42 },
+  });
+  const m = v.metrics;
+  console.log(`Iris decision tree: accuracy ${m.accuracy.toFixed(4)}, macro F1 ${m.macroF1.toFixed(3)}`);
+  expect(v.framework).toBe('decision-tree');
+  expect(m.perClass.map((c: { support: number }) => c.support)).toEqual([10, 10, 10]);
+  expect(m.accuracy).toBeGreaterThanOrEqual(0.93);
+});

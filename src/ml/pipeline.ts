@@ -3,6 +3,7 @@
  * Pure of the database and the API: the job handler (src/jobs/training-run.job.ts) supplies the
  * table and persists and publishes what this returns.
  */
+import { AppError } from '../lib/errors';
 import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { declaredMissing, type ColumnProfile } from './data/profile';
@@ -59,6 +60,11 @@ function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
 export async function trainFromTable(table: Table, choice: ColumnChoice, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainedModel> {
   const family = familyOf(spec.model);
   const data = prepareData(table, choice, spec, family.scalesTarget);
+  if (!family.inputFormats.includes(data.format))
+    throw new AppError('NOT_SUPPORTED', `${family.kind.toUpperCase()} models take ${family.inputFormats.join(' or ')} data, not ${data.format}`, {
+      family: family.kind,
+      format: data.format,
+    });
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows });
   const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {

@@ -16,16 +16,31 @@ import { splitRows, stratifiedSplit } from './random';
 import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
-/** One split: model inputs `[rows, inputs]` row-major; labels `[rows]` (class index or value). */
+/**
+ * How a family's examples arrive: `tabular` rows of feature columns (one example `[inputs]`), and,
+ * as their families land, `image` (`[h, w, c]`), `tokens` (`[seqLen]`) and `interactions`
+ * (user–item pairs).
+ */
+export type InputFormat = 'tabular' | 'image' | 'tokens' | 'interactions';
+
+/** One split: model inputs `[rows, ...inputShape]` row-major; labels `[rows]` (class index or value). */
 export interface SplitData {
   x: Float32Array;
   y: Float32Array;
   rows: number;
 }
 
+/** The data a family's `fit` takes: the three splits, their example shape, and the fitted pipeline. */
 export interface PreparedData {
+  /** How the examples were prepared; a family that does not list it in `inputFormats` is refused. */
+  format: InputFormat;
+  /**
+   * One example's shape, without the batch dimension: `[inputs]` for tabular data, `[h, w, c]`
+   * for images, `[seqLen]` for token sequences. Each split's `x` is `[rows, ...inputShape]`.
+   */
+  inputShape: readonly number[];
   pipeline: FittedPipeline;
-  /** Model input names, in order (see FittedColumn.outputs). */
+  /** Model input names, in order (see FittedColumn.outputs); for tabular data, inputShape[0] of them. */
   inputNames: string[];
   /** Units the output layer must have: 1 for binary and regression, #classes for multiclass. */
   outputUnits: number;
@@ -97,9 +112,12 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
     const values = pipeline.columns.map((c, j) => tableValues(columns[j].data, c.type, rows));
     return { x: transformValues(pipeline.columns, values, idx.length), y: Float32Array.from(idx, (k) => targetData.y[k]), rows: idx.length };
   };
+  const names = inputNames(pipeline);
   return {
+    format: 'tabular',
+    inputShape: [names.length],
     pipeline,
-    inputNames: inputNames(pipeline),
+    inputNames: names,
     outputUnits: info.task === 'multiclass' ? info.classes!.length : 1,
     train: take(split.train),
     validation: take(split.validation),

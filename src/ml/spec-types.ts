@@ -16,10 +16,11 @@ import type { Task } from './task';
 export type { Task };
 
 /**
- * The model families (src/ml/families/registry.ts maps each to its implementation; the compiler
- * checks the two lists agree).
+ * The name of a registered model family ('neural_network', 'decision_tree', …): the registry
+ * (src/ml/families/registry.ts) is the one list of them; normalizeSpec refuses any other name.
+ * Code that needs the literal union imports `ModelKind` from the registry.
  */
-export type ModelKind = 'neural_network' | 'decision_tree' | 'random_forest' | 'gradient_boosting';
+export type ModelKind = string;
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
 export type Loss = 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'mean_squared_error' | 'mean_absolute_error' | 'huber';
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';

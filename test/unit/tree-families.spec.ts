@@ -75,6 +75,19 @@ it('refuses options of another kind, and monitors boosting cannot use', () => {
   expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { subsample: 0 } }))).toBe('BAD_USER_INPUT: spec.tree.subsample must be a number in [0.01, 1], got 0');
 });
 
+it.each([
+  [{ epochs: 200 }, 'spec.epochs is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (GRADIENT_BOOSTING rounds are spec.tree.nEstimators)'],
+  [{ batchSize: 64 }, 'spec.batchSize is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (trees see every training row at once)'],
+  [
+    { optimizer: { name: 'sgd' as const } },
+    'spec.optimizer is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (trees are not fit by an optimiser; GRADIENT_BOOSTING takes spec.tree.learningRate)',
+  ],
+  [{ loss: 'mean_squared_error' as const }, 'spec.loss is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (the loss follows the task)'],
+])('refuses the network fit option %j on a tree model rather than ignoring it', (extra, expected) => {
+  expect(message(() => normalizeSpec({ model: 'gradient_boosting', ...extra }))).toBe(`BAD_USER_INPUT: ${expected}`);
+  expect(message(() => normalizeSpec({ model: 'random_forest', ...extra }))).toMatch(/^BAD_USER_INPUT: spec\.\w+ is for NEURAL_NETWORK; RANDOM_FOREST does not take it/);
+});
+
 it('bounds a run by rows · inputs · trees, naming the sizes', () => {
   const spec = normalizeSpec({ model: 'random_forest', tree: { nEstimators: 500 } });
   const family = familyOf('random_forest');

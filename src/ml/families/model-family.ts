@@ -13,12 +13,11 @@
  * - *scorer*: a loaded model. Serving, batch prediction, explanations, evaluation and benchmarks
  *   all score through this one type.
  */
-import type { PreparedData } from '../prepare';
+import type { InputFormat, PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
 
-/** How a family's examples arrive. Only `tabular` (rows of feature columns) exists today. */
-export type InputFormat = 'tabular' | 'image' | 'tokens' | 'interactions';
+export type { InputFormat };
 
 /** Metrics of one finished epoch (a boosting round or a forest's tree counts as one). Losses include regularisation penalties, as in Keras. */
 export interface EpochResult {
@@ -118,9 +117,12 @@ export interface DataShape {
 /**
  * One kind of model. A new family is a folder under src/ml/families/ exporting one of these, and
  * one line in ./registry.ts; test/unit/model-family-contract.spec.ts then checks it like every other.
+ * @typeParam K its kind, as a literal ('neural_network'): the registry's ModelKind union and the
+ *   GraphQL ModelKind enum are made from these.
  */
-export interface ModelFamily {
-  readonly kind: ModelKind;
+export interface ModelFamily<K extends ModelKind = ModelKind> {
+  /** The name specs use (`spec.model`), snake case; the GraphQL enum value is its upper case. */
+  readonly kind: K;
   /** Stored as the version's `framework`; `load` accepts it and any of `readsFrameworks`. */
   readonly framework: string;
   /** Older formats this family still loads (e.g. artifacts of a previous library). */
@@ -153,7 +155,8 @@ export interface ModelFamily {
    */
   checkData(spec: TrainingSpec, shape: DataShape): void;
   /**
-   * Trains on prepared data (tabular: `x` `[rows, inputs]`). Disposes everything it creates
+   * Trains on prepared data: each split's `x` is `[rows, ...data.inputShape]` (tabular:
+   * `[rows, inputs]`), in one of the family's `inputFormats`. Disposes everything it creates
    * except the returned scorer.
    * @throws AppError BAD_USER_INPUT for data/spec problems found while training (e.g. divergence).
    */

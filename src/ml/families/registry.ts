@@ -1,34 +1,39 @@
 /**
  * Every model family the service can train and serve. Everything that depends on the kind of
- * model (spec checks, training, loading a stored version, what a version supports) asks this
- * registry; nothing else switches on `spec.model` or a version's `framework`.
+ * model (spec checks, training, loading a stored version, what a version supports, the GraphQL
+ * ModelKind enum) asks this registry; nothing else switches on `spec.model` or a version's
+ * `framework`.
  */
 import { AppError, badInput } from '../../lib/errors';
-import type { ModelKind } from '../spec-types';
 import { decisionTreeFamily } from './decision-tree';
 import { gradientBoostingFamily } from './gradient-boosting';
 import type { ModelFamily } from './model-family';
 import { networkFamily } from './network';
 import { randomForestFamily } from './random-forest';
 
-/** The registry: one line a family. `satisfies` makes the compiler check it against ModelKind. */
-export const FAMILIES = {
-  neural_network: networkFamily,
-  decision_tree: decisionTreeFamily,
-  random_forest: randomForestFamily,
-  gradient_boosting: gradientBoostingFamily,
-} as const satisfies Record<ModelKind, ModelFamily>;
+/** The registry: one line a family, in the order people see them (the GraphQL enum's order). */
+const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily] as const;
+
+/** A registered family's kind: 'neural_network' | 'decision_tree' | … (made from {@link REGISTERED}). */
+export type ModelKind = (typeof REGISTERED)[number]['kind'];
+
+/** The families by kind. */
+export const FAMILIES = Object.freeze(Object.fromEntries(REGISTERED.map((f) => [f.kind, f]))) as { readonly [K in ModelKind]: ModelFamily };
 
 /** The model kinds, in registry order. */
-export const MODEL_KINDS = Object.keys(FAMILIES) as ModelKind[];
+export const MODEL_KINDS: readonly ModelKind[] = REGISTERED.map((f) => f.kind);
+
+/** Whether `kind` names a registered family. */
+export function isModelKind(kind: string): kind is ModelKind {
+  return Object.hasOwn(FAMILIES, kind);
+}
 
 /**
  * @throws AppError BAD_USER_INPUT for a kind no family is registered for.
  */
 export function familyOf(kind: string): ModelFamily {
-  const family = (FAMILIES as Record<string, ModelFamily>)[kind];
-  if (!family) throw badInput(`spec.model '${kind}' is not a model family; families are ${MODEL_KINDS.map((k) => k.toUpperCase()).join(', ')}`);
-  return family;
+  if (!isModelKind(kind)) throw badInput(`spec.model '${kind}' is not a model family; families are ${MODEL_KINDS.map((k) => k.toUpperCase()).join(', ')}`);
+  return FAMILIES[kind];
 }
 
 /**
@@ -36,7 +41,7 @@ export function familyOf(kind: string): ModelFamily {
  * @throws AppError BAD_USER_INPUT for a framework no family reads.
  */
 export function familyForFramework(framework: string): ModelFamily {
-  const family = Object.values(FAMILIES as Record<string, ModelFamily>).find((f) => f.framework === framework || f.readsFrameworks?.includes(framework));
+  const family = REGISTERED.find((f) => f.framework === framework || f.readsFrameworks?.includes(framework));
   if (!family) throw badInput(`Model framework '${framework}' cannot be served`);
   return family;
 }

@@ -141,8 +141,8 @@ async function loadTrees(family: ModelFamily, stored: { framework: string; topol
  * A family on the histogram learner.
  * @param readsFrameworks earlier frameworks of the same kind whose versions it loads.
  */
-export function treeFamily(kind: TreeKind, framework: string, description: string, readsFrameworks: readonly string[] = []): ModelFamily {
-  const family: ModelFamily = {
+export function treeFamily<K extends TreeKind>(kind: K, framework: string, description: string, readsFrameworks: readonly string[] = []): ModelFamily<K> {
+  const family: ModelFamily<K> = {
     kind,
     framework,
     readsFrameworks,

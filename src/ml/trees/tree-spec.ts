@@ -5,9 +5,10 @@
  */
 import { badInput } from '../../lib/errors';
 import { normalizeEarlyStopping, range } from '../spec-checks';
-import { LIMITS, type ModelKind, type SpecInput, type TrainingSpec, type TreeSpec } from '../spec-types';
+import { LIMITS, type SpecInput, type TrainingSpec, type TreeSpec } from '../spec-types';
 
-export type TreeKind = Extract<ModelKind, 'decision_tree' | 'random_forest' | 'gradient_boosting'>;
+/** The model kinds the histogram tree learner serves (src/ml/trees/hist). */
+export type TreeKind = 'decision_tree' | 'random_forest' | 'gradient_boosting';
 
 /**
  * Defaults per kind. Trees and forests keep the service's earlier defaults (depth 10, at least 5
@@ -33,18 +34,28 @@ export const TREE_DEFAULTS: Record<TreeKind, TreeSpec> = {
 /** Options only gradient boosting takes. */
 const BOOSTING_ONLY = ['learningRate', 'l2Regularization', 'subsample'] as const;
 
+/** Network fit options a tree model refuses rather than ignores, with where the tree equivalent lives. */
+const NETWORK_ONLY = {
+  loss: 'the loss follows the task',
+  optimizer: 'trees are not fit by an optimiser; GRADIENT_BOOSTING takes spec.tree.learningRate',
+  epochs: 'GRADIENT_BOOSTING rounds are spec.tree.nEstimators',
+  batchSize: 'trees see every training row at once',
+} as const;
+
 /** Most boosting rounds in one run (trees per class per round). */
 export const MAX_ROUNDS = LIMITS.maxEpochs;
 
 /**
- * @throws AppError BAD_USER_INPUT naming the field: class weights, layers or a loss on a tree
- *   model, early stopping on a tree or forest, a boosting-only option on another kind, or a value
+ * @throws AppError BAD_USER_INPUT naming the field: class weights, layers or a network fit option
+ *   (loss, optimizer, epochs, batchSize) on a tree model, early stopping on a tree or forest, a boosting-only option on another kind, or a value
  *   out of range.
  */
 export function normalizeTreeSpec(kind: TreeKind, input: SpecInput, spec: TrainingSpec): void {
   const name = kind.toUpperCase();
   if (input.classWeights?.length || input.balanceClasses) throw badInput(`spec.classWeights and spec.balanceClasses are for neural networks; ${name} does not take them`);
   if (spec.layers.length > 0) throw badInput(`spec.layers must be empty for ${name}; tree options go in spec.tree`);
+  for (const [field, instead] of Object.entries(NETWORK_ONLY))
+    if (input[field as keyof typeof NETWORK_ONLY] != null) throw badInput(`spec.${field} is for NEURAL_NETWORK; ${name} does not take it (${instead})`);
   const given = Object.fromEntries(Object.entries(input.tree ?? {}).filter(([, v]) => v != null)) as Partial<TreeSpec>;
   if (kind !== 'gradient_boosting') {
     if (input.earlyStopping) throw badInput(`spec.earlyStopping is for neural networks and GRADIENT_BOOSTING; ${name} trains in one pass`);

@@ -50,9 +50,10 @@ export class PredictService {
     requireScope(actor, 'predict');
     if ((input.rows == null) === (input.matrix == null)) throw badInput('predict takes exactly one of `rows` and `matrix`');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predict takes `version` or `alias`, not both');
+    const field = input.matrix ? 'matrix.rows' : 'rows';
     const count = input.matrix ? input.matrix.rows.length : input.rows!.length;
-    if (count === 0) throw badInput('rows is empty: send at least one row');
-    if (count > this.options.maxRows) throw badInput(`rows has ${count} rows; at most ${this.options.maxRows} per call`);
+    if (count === 0) throw badInput(`${field} is empty: send at least one row`);
+    if (count > this.options.maxRows) throw badInput(`${field} has ${count} rows; at most ${this.options.maxRows} per call`);
     await this.quotas.consumePredictions(actor.tenantId, count);
     const { ref, served } = await this.load(actor.tenantId, modelName, selector);
     // A matrix goes to the pipeline as columns: no row objects on the way.

@@ -3,17 +3,18 @@
  * arrives as 'binary_crossentropy'), so src/ml/spec.ts sees those terms and the TypeScript types
  * below are unions of them.
  */
+import { FAMILIES, MODEL_KINDS, type ModelKind as Kind } from '../../ml/families/registry';
 import { lowerCaseEnum, type EnumValue } from '../common/enum';
 
-/** Which model family a run trains. */
-export const ModelKind = lowerCaseEnum('ModelKind', ['NEURAL_NETWORK', 'DECISION_TREE', 'RANDOM_FOREST', 'GRADIENT_BOOSTING'], {
-  valuesConfig: {
-    NEURAL_NETWORK: { description: 'A Keras-like sequential network of dense, dropout and batch-normalisation layers.' },
-    DECISION_TREE: { description: 'A single decision tree.' },
-    RANDOM_FOREST: { description: 'Many decision trees, each fit on a random sample; their predictions are combined (as scikit-learn RandomForest).' },
-    GRADIENT_BOOSTING: { description: 'Histogram gradient-boosted trees, as LightGBM / scikit-learn HistGradientBoosting.' },
+/** Which model family a run trains: one value per registered family, described by the family. */
+export const ModelKind = lowerCaseEnum(
+  'ModelKind',
+  MODEL_KINDS.map((kind) => kind.toUpperCase() as Uppercase<Kind>),
+  {
+    description: 'The model family a training run trains (one per registered family).',
+    valuesConfig: Object.fromEntries(MODEL_KINDS.map((kind) => [kind.toUpperCase(), { description: FAMILIES[kind].description }])),
   },
-});
+);
 export type ModelKind = EnumValue<typeof ModelKind>;
 
 /** What the target is. */

@@ -64,17 +64,17 @@ export class ModelSpecInput {
   @Field({ defaultValue: false, description: 'Classification: keep class proportions in every split.' })
   stratify!: boolean;
 
-  @Nullable(OptimizerInput, 'Default: ADAM.')
+  @Nullable(OptimizerInput, 'Networks only. Default: ADAM.')
   optimizer?: OptimizerInput;
 
   @Nullable([MetricName], 'Default: [ACCURACY].')
   metrics?: MetricName[];
 
-  @Field(() => Int, { defaultValue: 10, description: 'Networks. (Trees train in one pass; GRADIENT_BOOSTING rounds are tree.nEstimators.)' })
-  epochs!: number;
+  @Nullable(Int, 'Networks only. Default: 10. (Trees train in one pass; GRADIENT_BOOSTING rounds are tree.nEstimators.)')
+  epochs?: number;
 
-  @Field(() => Int, { defaultValue: 32 })
-  batchSize!: number;
+  @Nullable(Int, 'Networks only. Default: 32.')
+  batchSize?: number;
 
   @Field(() => Float, { defaultValue: 0, description: 'Fraction of training rows used for validation (from their end, as Keras).' })
   validationSplit!: number;

@@ -11,7 +11,7 @@ import { networkScorer } from './scorer';
 import { normalizeNetworkSpec } from './spec';
 import { trainNetwork } from './train';
 
-export const networkFamily: ModelFamily = {
+export const networkFamily: ModelFamily<'neural_network'> = {
   kind: 'neural_network',
   framework: 'tfjs-layers',
   inputFormats: ['tabular'],

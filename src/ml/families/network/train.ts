@@ -30,17 +30,19 @@ function labelTensor(y: Float32Array, rows: number, spec: TrainingSpec, classes:
   return tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), classes).toFloat() as tf.Tensor2D);
 }
 
-function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, order?: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
-  const features = split.x.length / Math.max(split.rows, 1);
+/** A split as tensors: inputs `[rows, ...data.inputShape]`, labels `[rows, 1]` or `[rows, classes]`; rows reordered by `order` when given. */
+function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, order?: Int32Array): [tf.Tensor, tf.Tensor2D] {
+  const shape = [split.rows, ...data.inputShape];
+  const size = data.inputShape.reduce((a, b) => a * b, 1);
   const labels = (y: Float32Array) => labelTensor(y, split.rows, spec, data.outputUnits, data.pipeline.target.scale);
-  if (!order) return [tf.tensor2d(split.x, [split.rows, features]), labels(split.y)];
+  if (!order) return [tf.tensor(split.x, shape), labels(split.y)];
   const x = new Float32Array(split.x.length);
   const y = new Float32Array(split.rows);
   order.forEach((src, dst) => {
-    x.set(split.x.subarray(src * features, (src + 1) * features), dst * features);
+    x.set(split.x.subarray(src * size, (src + 1) * size), dst * size);
     y[dst] = split.y[src];
   });
-  return [tf.tensor2d(x, [split.rows, features]), labels(y)];
+  return [tf.tensor(x, shape), labels(y)];
 }
 
 const pick = (logs: Record<string, number[]>, ...keys: string[]) => {
