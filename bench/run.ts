@@ -17,6 +17,7 @@ import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
+import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -218,6 +219,15 @@ async function main() {
       `| progress p99 < 50 ms with 1 and 1,000 subscribers | ${latency[1].p99.toFixed(0)} ms and ${latency[1000].p99.toFixed(0)} ms | ${goal(latency[1].p99 < 50 && latency[1000].p99 < 50)} |`,
     );
     say(`| cold load of the seed model < 100 ms | ${inproc.coldLoadMs.toFixed(1)} ms | ${goal(inproc.coldLoadMs < 100)} |`);
+    say();
+    phase('trees: ours and scikit-learn on the same matrices');
+    say('## Trees: the histogram learner against scikit-learn (issue 9)');
+    say();
+    say(
+      "Fit + scoring of the test split on the same matrices (the project's pipeline), one thread each, early stopping off (bench/trees.ts; `npm run bench:trees` runs it alone). Goals: within 3× of HistGradientBoosting and of RandomForest.",
+    );
+    say();
+    for (const line of await runTreeBench()) say(line);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');
   } finally {

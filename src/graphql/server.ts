@@ -65,6 +65,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const armor = createArmor(config);
   const app = express();
   const httpServer = http.createServer(app);
+  // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
+  // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
+  // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   // Websockets: authenticated once per connection, closed at once when their key is revoked.
   const sockets = new SocketRegistry();
