@@ -26,6 +26,10 @@ const schema = z.object({
   JWT_PUBLIC_KEY: z.string().optional(),
   /** JWT lifetime, seconds. (Default: 900 = 15 min) */
   JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Longest lifetime (`exp - iat`) an accepted JWT may have, seconds; longer ones are refused. (Default: 86,400 = 1 day) */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(31_536_000).default(86_400),
+  /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   JWT_ISSUER: z.string().default('maas'),
   JWT_AUDIENCE: z.string().default('maas-api'),
   /** Run a training worker inside the API process. (Default: true) */
@@ -127,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = parsed.data;
   if (Boolean(d.JWT_PRIVATE_KEY) !== Boolean(d.JWT_PUBLIC_KEY)) {
     throw new Error('Invalid configuration: set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (RS256), or neither (HS256 with JWT_SECRET)');
+  }
+  if (d.JWT_TTL_SECONDS > d.JWT_MAX_LIFETIME_SECONDS) {
+    throw new Error(`Invalid configuration: JWT_TTL_SECONDS=${d.JWT_TTL_SECONDS} is above JWT_MAX_LIFETIME_SECONDS=${d.JWT_MAX_LIFETIME_SECONDS}: issued tokens would be refused`);
   }
   if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
     throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');

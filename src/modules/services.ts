@@ -87,6 +87,8 @@ export function createServices(deps: Deps): Services {
         ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
         : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
       ttlSeconds: config.JWT_TTL_SECONDS,
+      maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     },
