@@ -96,6 +96,33 @@ const schema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
   /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(0),
+  /**
+   * Bearer token for /metrics (`Authorization: Bearer <token>`). When set, /metrics answers 401
+   * without it. (Default: unset: /metrics is open outside production and absent from the public
+   * listener in production)
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serve /metrics on this separate port (and not on the public one). 0 picks a free one. (Default: unset) */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the METRICS_PORT listener. (Default: 127.0.0.1, this machine only) */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Label per-tenant metrics with tenant ids and model names. (Default: false) */
+  METRICS_TENANT_LABELS: bool.default(false),
+  /**
+   * Origins allowed to call /graphql from a browser (CORS): `*`, or a comma-separated list of
+   * origins such as `https://app.example.com,https://admin.example.com`. (Default: `*` outside
+   * production; none in production, so browsers on other origins are refused)
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
+    .optional(),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
   /** Deepest selection nesting a query may have. (Default: 10) */

@@ -24,6 +24,8 @@ import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
+import { corsOptions } from './cors';
+import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
 
@@ -31,6 +33,8 @@ export interface HttpServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** The separate /metrics listener's URL when METRICS_PORT is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -127,9 +131,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   await apollo.start();
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/metrics', async (_req, res) => {
-    res.set('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
-  });
+  if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics));
   app.get('/readyz', async (_req, res) => {
     try {
       await opts.ready();
@@ -158,7 +160,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   app.use(
     '/graphql',
-    cors(),
+    cors(corsOptions(config)),
     graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 1, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
@@ -193,12 +195,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener({ ...config, METRICS_PORT: config.METRICS_PORT }, opts.metrics) : undefined;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {
     url: `http://${shownHost}:${port}/graphql`,
     wsUrl: `ws://${shownHost}:${port}/graphql`,
     port,
+    metricsUrl: metricsListener?.url,
     async close() {
+      await metricsListener?.close();
       await revocations.return();
       await apollo.stop();
       wsServer.close();
