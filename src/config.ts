@@ -19,6 +19,12 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   /** Secret for `createTenant` (header `X-Admin-Secret`). Generated into .data/ when unset outside production. */
   ADMIN_SECRET: z.string().min(16).optional(),
+  /** Wrong X-Admin-Secret values accepted per client address per hour; then createTenant is refused from it until the hour ends. (Default: 10) */
+  ADMIN_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Tenants created per hour, across all API processes. (Default: 100) */
+  TENANTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address. (Default: 0) */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
   JWT_SECRET: z.string().min(32).optional(),
   /** PEM key pair for RS256 JWTs; when both are set they replace JWT_SECRET (HS256). */

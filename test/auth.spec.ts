@@ -23,7 +23,11 @@ it('creates a tenant only with the admin secret, and names must be unique', asyn
   expect(codeOf(wrong)).toBe('FORBIDDEN');
   const dup = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation($n: String!) { createTenant(name: $n) { apiKey } }', { n: t.name });
   expect(codeOf(dup)).toBe('CONFLICT');
-  expect(dup.errors![0].message).toBe(`A tenant named '${t.name}' already exists`);
+  expect(dup.errors![0].message).toBe(`A tenant named '${t.name}' already exists (names are compared without regard to case)`);
+  for (const variant of [t.name.toUpperCase(), t.name.toLowerCase(), t.name[0].toUpperCase() + t.name.slice(1)]) {
+    const r = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation($n: String!) { createTenant(name: $n) { apiKey } }', { n: variant });
+    expect([variant, codeOf(r), r.errors?.[0].message]).toEqual([variant, 'CONFLICT', `A tenant named '${variant}' already exists (names are compared without regard to case)`]);
+  }
   const bad = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation { createTenant(name: "") { apiKey } }');
   expect(codeOf(bad)).toBe('BAD_USER_INPUT');
 });

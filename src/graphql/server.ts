@@ -68,6 +68,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   };
   const armor = createArmor(config);
   const app = express();
+  // Behind N reverse proxies, req.ip is the address the Nth proxy saw (X-Forwarded-For).
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   const httpServer = http.createServer(app);
 
   // Websockets: authenticated once per connection, closed at once when their key is revoked.
@@ -166,7 +168,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId);
+        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
       },
     }),
   );
