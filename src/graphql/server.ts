@@ -24,7 +24,7 @@ import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
-import { corsOptions } from './cors';
+import { corsOptions, websocketOriginAllowed } from './cors';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
@@ -81,7 +81,14 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       sockets.revoke(apiKeyId);
     }
   })();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.MAX_REQUEST_BYTES,
+    // A browser page of a foreign origin gets 403 (see cors.ts).
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+      websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
+  });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,

@@ -1,4 +1,5 @@
 /** /metrics access (token, separate port, closed in production), metric labels, and CORS headers. */
+import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { Metrics } from '../../src/lib/metrics';
 import { startTestApp } from '../support/app';
@@ -90,6 +91,25 @@ describe('CORS_ORIGINS', () => {
         expect([origin, (await preflight(app, origin)).headers.get('access-control-allow-origin')]).toEqual([origin, null]);
         expect([origin, (await post(app, origin)).headers.get('access-control-allow-origin')]).toEqual([origin, null]);
       }
+    }));
+
+  it('applies the same list to the websocket upgrade: a foreign browser origin is refused, no Origin or the own origin is not', () =>
+    withApp({ NODE_ENV: 'production', CORS_ORIGINS: 'https://app.example.com' }, async (app) => {
+      const upgrade = (headers: Record<string, string>) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(app.server.wsUrl, 'graphql-transport-ws', { headers });
+          ws.on('open', () => {
+            ws.close();
+            resolve('open');
+          });
+          ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+          ws.on('error', (err) => resolve(`error ${err.message}`));
+        });
+      const own = new URL(app.server.url).origin;
+      expect(await upgrade({ origin: 'https://evil.example' })).toBe('refused 403');
+      expect(await upgrade({ origin: 'https://app.example.com' })).toBe('open');
+      expect(await upgrade({ origin: own })).toBe('open');
+      expect(await upgrade({})).toBe('open');
     }));
 
   it('refuses a malformed origin list at start, naming the variable', async () => {
