@@ -1,5 +1,7 @@
 /** Credentials: API keys, JWTs issued for them, and what happens with missing or forged ones. */
+import { createClient } from 'graphql-ws';
 import jwt from 'jsonwebtoken';
+import WebSocket from 'ws';
 import type { App } from '../src/app';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -91,6 +93,14 @@ it('refuses a JWT without exp, living longer than the maximum, or issued in the 
     await client.dispose();
     expect([what, codeOf(overWs), overWs.errors![0].message]).toEqual([what, 'UNAUTHENTICATED', message]);
   }
+  // An over-long credential is refused before it is decoded, over both transports.
+  const huge = 'Bearer ' + 'e'.repeat(1_000_000);
+  const hugeWs = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: huge }, retryAttempts: 0, lazy: true });
+  const [overWs] = await collect(hugeWs, VIEWER, {}).done;
+  await hugeWs.dispose();
+  expect([codeOf(overWs), overWs.errors![0].message]).toEqual(['UNAUTHENTICATED', 'Authentication failed: the Authorization value is 1000007 characters long; at most 8192']);
+  const overHttp = await gql({ url: t.url, token: 'e'.repeat(9000) }, VIEWER);
+  expect([codeOf(overHttp), overHttp.errors![0].message]).toEqual(['UNAUTHENTICATED', 'Authentication failed: the Authorization value is 9007 characters long; at most 8192']);
   // Within the default clock skew of 30 s, and at exactly the maximum lifetime: accepted.
   for (const token of [sign({ iat: now + 10, exp: now + 600 }), sign({ iat: now, exp: now + 86_400 }), sign({ iat: now - 100, exp: now - 10 })]) {
     expect((await gqlOk({ url: t.url, token }, VIEWER)).viewer.tenantId).toBe(t.tenantId);
