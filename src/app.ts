@@ -37,8 +37,8 @@ export interface App {
 export const VERSION: string = require(path.join(projectRoot(), 'package.json')).version;
 
 /** Metrics with the gauges read from shared state at scrape time. */
-function createMetrics(db: Database, queue: Queue): Metrics {
-  const metrics = new Metrics();
+function createMetrics(db: Database, queue: Queue, config: Config): Metrics {
+  const metrics = new Metrics({ tenantLabels: config.METRICS_TENANT_LABELS });
   const runs = new TrainingRunRepo();
   metrics.gauge('maas_queue_depth', 'Jobs waiting to be claimed, per task', ['task'], async () =>
     Object.entries(await queue.depth()).map(([task, value]) => ({ labels: { task }, value })),
@@ -66,7 +66,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
   const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
   if (admin.file) log.info({ file: admin.file }, 'ADMIN_SECRET not set: using the generated secret in this file');
-  const metrics = createMetrics(db, queue);
+  const metrics = createMetrics(db, queue, config);
   const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, threads, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
   metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);

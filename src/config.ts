@@ -19,6 +19,12 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   /** Secret for `createTenant` (header `X-Admin-Secret`). Generated into .data/ when unset outside production. */
   ADMIN_SECRET: z.string().min(16).optional(),
+  /** Wrong X-Admin-Secret values accepted per client address per hour; then createTenant is refused from it until the hour ends. (Default: 10) */
+  ADMIN_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Tenants created per hour, across all API processes. (Default: 100) */
+  TENANTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address. (Default: 0) */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
   JWT_SECRET: z.string().min(32).optional(),
   /** PEM key pair for RS256 JWTs; when both are set they replace JWT_SECRET (HS256). */
@@ -26,6 +32,10 @@ const schema = z.object({
   JWT_PUBLIC_KEY: z.string().optional(),
   /** JWT lifetime, seconds. (Default: 900 = 15 min) */
   JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Longest lifetime (`exp - iat`) an accepted JWT may have, seconds; longer ones are refused. (Default: 86,400 = 1 day) */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(31_536_000).default(86_400),
+  /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   JWT_ISSUER: z.string().default('maas'),
   JWT_AUDIENCE: z.string().default('maas-api'),
   /** Run a training worker inside the API process. (Default: true) */
@@ -92,6 +102,33 @@ const schema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
   /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(0),
+  /**
+   * Bearer token for /metrics (`Authorization: Bearer <token>`). When set, /metrics answers 401
+   * without it. (Default: unset: /metrics is open outside production and absent from the public
+   * listener in production)
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serve /metrics on this separate port (and not on the public one). 0 picks a free one. (Default: unset) */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the METRICS_PORT listener. (Default: 127.0.0.1, this machine only) */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Label per-tenant metrics with tenant ids and model names. (Default: false) */
+  METRICS_TENANT_LABELS: bool.default(false),
+  /**
+   * Origins allowed to call /graphql from a browser (CORS): `*`, or a comma-separated list of
+   * origins such as `https://app.example.com,https://admin.example.com`. (Default: `*` outside
+   * production; none in production, so browsers on other origins are refused)
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
+    .optional(),
   /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
   GRAPHQL_SANDBOX: bool.default(true),
   /** Deepest selection nesting a query may have. (Default: 10) */
@@ -127,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = parsed.data;
   if (Boolean(d.JWT_PRIVATE_KEY) !== Boolean(d.JWT_PUBLIC_KEY)) {
     throw new Error('Invalid configuration: set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (RS256), or neither (HS256 with JWT_SECRET)');
+  }
+  if (d.JWT_TTL_SECONDS > d.JWT_MAX_LIFETIME_SECONDS) {
+    throw new Error(`Invalid configuration: JWT_TTL_SECONDS=${d.JWT_TTL_SECONDS} is above JWT_MAX_LIFETIME_SECONDS=${d.JWT_MAX_LIFETIME_SECONDS}: issued tokens would be refused`);
   }
   if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
     throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');

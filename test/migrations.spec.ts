@@ -2,9 +2,13 @@
  * The committed SQL migrations and prisma/schema.prisma describe the same tables and columns
  * (the migrations are hand-written for machines without Prisma's schema engine).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { Prisma } from '../src/generated/prisma/client';
 import { migrate } from '../src/lib/migrate';
+import { projectRoot } from '../src/lib/paths';
 import { workerDatabaseUrl } from './support/database';
 
 it('creates every model and scalar field of schema.prisma, and applying again is a no-op', async () => {
@@ -30,5 +34,43 @@ it('creates every model and scalar field of schema.prisma, and applying again is
     expect(tables).toEqual([...Object.values(Prisma.ModelName)].sort());
   } finally {
     await client.end();
+  }
+});
+
+it('makes tenant names unique without regard to case, renaming existing case-duplicates but the oldest', async () => {
+  const base = workerDatabaseUrl();
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1)}_case`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  url.pathname = `/${dbName}`;
+  // The migrations before this one, then tenants that differ only in case, then the rest.
+  const all = path.join(projectRoot(), 'prisma', 'migrations');
+  const before = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  for (const name of fs.readdirSync(all).filter((n) => n < '20261205000000_tenant_name_case' && fs.existsSync(path.join(all, n, 'migration.sql')))) {
+    fs.cpSync(path.join(all, name), path.join(before, name), { recursive: true });
+  }
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await migrate(url.toString(), before);
+    await client.query(`INSERT INTO "Tenant" (id, name, "createdAt") VALUES
+      ('aaaaaaaa-1', 'Acme', '2026-01-01'), ('bbbbbbbb-2', 'acme', '2026-01-02'), ('cccccccc-3', 'ACME', '2026-01-03'), ('dddddddd-4', 'Other', '2026-01-01')`);
+    await migrate(url.toString());
+    const { rows } = await client.query<{ id: string; name: string }>(`SELECT id, name FROM "Tenant" ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 'aaaaaaaa-1', name: 'Acme' },
+      { id: 'bbbbbbbb-2', name: 'acme (bbbbbbbb)' },
+      { id: 'cccccccc-3', name: 'ACME (cccccccc)' },
+      { id: 'dddddddd-4', name: 'Other' },
+    ]);
+    await expect(client.query(`INSERT INTO "Tenant" (id, name) VALUES ('e', 'oTHER')`)).rejects.toMatchObject({ code: '23505', constraint: 'Tenant_name_lower_key' });
+  } finally {
+    await client.end();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+    await admin.end();
+    fs.rmSync(before, { recursive: true, force: true });
   }
 });

@@ -128,7 +128,7 @@ it('exposes health, readiness and Prometheus metrics', async () => {
   for (const name of [
     'maas_graphql_requests_total{operation="predict",outcome="ok"}',
     'maas_graphql_request_duration_seconds_bucket',
-    'maas_predictions_total{tenant=',
+    'maas_predictions_total ',
     'maas_predict_batch_rows_bucket',
     'maas_queue_depth{task="training-run"}',
     'maas_training_runs{status="SUCCEEDED"}',
@@ -138,6 +138,10 @@ it('exposes health, readiness and Prometheus metrics', async () => {
     'maas_process_resident_memory_bytes',
   ]) {
     expect([name, text.includes(name)]).toEqual([name, true]);
+  }
+  // No label names a tenant (or its models) unless METRICS_TENANT_LABELS=true.
+  for (const secret of [t.tenantId, 'tenant=']) {
+    expect([secret, text.includes(secret)]).toEqual([secret, false]);
   }
 });
 

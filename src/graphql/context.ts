@@ -13,6 +13,8 @@ export interface Context {
   authError?: AppError;
   /** The `X-Admin-Secret` header, for createTenant only. */
   adminSecret?: string;
+  /** The caller's address (HTTP: `req.ip`, which honours TRUST_PROXY_HOPS). */
+  clientAddress?: string;
   services: Services;
   config: Config;
   version: string;
@@ -26,12 +28,18 @@ export interface BaseContext {
 }
 
 /** Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). */
-export async function buildContext(base: BaseContext, authorization: string | undefined, adminSecret: string | undefined, requestId: string): Promise<Context> {
+export async function buildContext(
+  base: BaseContext,
+  authorization: string | undefined,
+  adminSecret: string | undefined,
+  requestId: string,
+  clientAddress?: string,
+): Promise<Context> {
   try {
     const actor = await base.services.auth.authenticate(authorization);
-    return { ...base, actor, adminSecret, requestId };
+    return { ...base, actor, adminSecret, clientAddress, requestId };
   } catch (err) {
-    if (err instanceof AppError) return { ...base, authError: err, adminSecret, requestId };
+    if (err instanceof AppError) return { ...base, authError: err, adminSecret, clientAddress, requestId };
     throw err;
   }
 }

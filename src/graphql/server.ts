@@ -24,6 +24,8 @@ import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
+import { corsOptions, websocketOriginAllowed } from './cors';
+import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
 
@@ -31,6 +33,8 @@ export interface HttpServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** The separate /metrics listener's URL when METRICS_PORT is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   };
   const armor = createArmor(config);
   const app = express();
+  // Behind N reverse proxies, req.ip is the address the Nth proxy saw (X-Forwarded-For).
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   const httpServer = http.createServer(app);
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
@@ -80,7 +86,14 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       sockets.revoke(apiKeyId);
     }
   })();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.MAX_REQUEST_BYTES,
+    // A browser page of a foreign origin gets 403 (see cors.ts).
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+      websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
+  });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
@@ -132,9 +145,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   await apollo.start();
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/metrics', async (_req, res) => {
-    res.set('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
-  });
+  if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics));
   app.get('/readyz', async (_req, res) => {
     try {
       await opts.ready();
@@ -163,13 +174,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   app.use(
     '/graphql',
-    cors(),
+    cors(corsOptions(config)),
     graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 1, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId);
+        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
       },
     }),
   );
@@ -198,12 +209,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener({ ...config, METRICS_PORT: config.METRICS_PORT }, opts.metrics) : undefined;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {
     url: `http://${shownHost}:${port}/graphql`,
     wsUrl: `ws://${shownHost}:${port}/graphql`,
     port,
+    metricsUrl: metricsListener?.url,
     async close() {
+      await metricsListener?.close();
       await revocations.return();
       await apollo.stop();
       wsServer.close();

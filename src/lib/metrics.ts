@@ -2,6 +2,9 @@
  * Prometheus metrics (prom-client), served at /metrics by each API process. Counters and
  * histograms are updated where things happen; gauges of shared state (queue depth, runs by status)
  * are read from PostgreSQL when scraped.
+ *
+ * No label names a tenant or a model unless `tenantLabels` is set (METRICS_TENANT_LABELS): a
+ * scrape is then readable by whoever operates the monitoring, not only by the tenants themselves.
  */
 import client from 'prom-client';
 
@@ -23,12 +26,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly predictions = new client.Counter({
-    name: 'maas_predictions_total',
-    help: 'Rows predicted, by tenant and model',
-    labelNames: ['tenant', 'model'] as const,
-    registers: [this.registry],
-  });
+  /** Rows predicted; labelled by tenant id and model name only with `tenantLabels`. */
+  private readonly predictions: client.Counter<'tenant' | 'model'>;
 
   readonly batchSize = new client.Histogram({
     name: 'maas_predict_batch_rows',
@@ -40,8 +39,21 @@ export class Metrics {
   readonly cacheHits = new client.Counter({ name: 'maas_model_cache_hits_total', help: 'Model cache hits', registers: [this.registry] });
   readonly cacheMisses = new client.Counter({ name: 'maas_model_cache_misses_total', help: 'Model cache misses (loads)', registers: [this.registry] });
 
-  constructor() {
+  /** @param options.tenantLabels label per-tenant series with tenant ids and model names. (Default: false) */
+  constructor(private readonly options: { tenantLabels?: boolean } = {}) {
+    this.predictions = new client.Counter({
+      name: 'maas_predictions_total',
+      help: options.tenantLabels ? 'Rows predicted, by tenant and model' : 'Rows predicted (all tenants; METRICS_TENANT_LABELS=true splits by tenant and model)',
+      labelNames: options.tenantLabels ? ['tenant', 'model'] : [],
+      registers: [this.registry],
+    });
     client.collectDefaultMetrics({ register: this.registry, prefix: 'maas_' });
+  }
+
+  /** Counts `rows` predicted for a tenant's model (labelled only with `tenantLabels`). */
+  countPredictions(tenantId: string, modelName: string, rows: number): void {
+    if (this.options.tenantLabels) this.predictions.inc({ tenant: tenantId, model: modelName }, rows);
+    else this.predictions.inc(rows);
   }
 
   /** Adds a gauge whose value is computed at scrape time (one series per returned label set). */

@@ -11,6 +11,7 @@
 import { familyOf } from './families/registry';
 import { checkStepFields } from './preprocess/plan';
 import { plain, range } from './spec-checks';
+import { checkSpecSizes } from './spec-sizes';
 import { LIMITS, LOSS_TASK, type SpecInput, type TrainingSpec } from './spec-types';
 
 export type {
@@ -34,9 +35,11 @@ export { DEFAULT_LEARNING_RATE, LIMITS, LOSS_TASK } from './spec-types';
  * Fills defaults and checks everything that does not depend on the data. Returns a plain object
  * (no GraphQL input class instances), safe to store as JSON.
  * @throws AppError BAD_USER_INPUT naming the field (e.g. `spec.layers[1].units`) and its value,
- *   including a model kind no family is registered for.
+ *   including a model kind no family is registered for, and a list or text longer than its
+ *   SIZE_LIMITS cap (src/ml/spec-sizes.ts).
  */
 export function normalizeSpec(input: SpecInput): TrainingSpec {
+  checkSpecSizes(input);
   const model = input.model ?? 'neural_network';
   const family = familyOf(model);
   const spec: TrainingSpec = {

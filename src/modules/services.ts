@@ -25,6 +25,7 @@ import { PredictService } from './serving/predict.service';
 import type { ServedModel } from './serving/served-model';
 import { VersionResolver } from './serving/version-resolver';
 import type { Queue } from './tasks';
+import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 
@@ -87,6 +88,8 @@ export function createServices(deps: Deps): Services {
         ? { algorithm: 'RS256' as const, signingKey: config.JWT_PRIVATE_KEY, verifyKey: config.JWT_PUBLIC_KEY }
         : { algorithm: 'HS256' as const, signingKey: deps.jwtSecret, verifyKey: deps.jwtSecret }),
       ttlSeconds: config.JWT_TTL_SECONDS,
+      maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     },
@@ -105,7 +108,11 @@ export function createServices(deps: Deps): Services {
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),
-    tenants: new TenantService(r.tenants, deps.adminSecret),
+    tenants: new TenantService(
+      r.tenants,
+      deps.adminSecret,
+      new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool),
+    ),
     datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS }),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),

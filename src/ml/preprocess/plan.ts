@@ -89,7 +89,8 @@ export function checkStepFields(steps: StepSpec[]): void {
     range('maxTokens', 1, 10_000, true);
     if (s.boundaries) {
       if (s.boundaries.length === 0 || s.boundaries.some((b, k) => !Number.isFinite(b) || (k > 0 && b <= s.boundaries![k - 1]))) {
-        throw badInput(`${at}.boundaries must be finite and strictly ascending, got [${s.boundaries.join(', ')}]`);
+        const shown = s.boundaries.length > 10 ? `${s.boundaries.slice(0, 10).join(', ')}, ... (${s.boundaries.length} values)` : s.boundaries.join(', ');
+        throw badInput(`${at}.boundaries must be finite and strictly ascending, got [${shown}]`);
       }
     }
     if (s.columns && s.columns.length === 0) throw badInput(`${at}.columns is empty; leave it out to apply ${OP_NAME(s.op)} to every column it takes`);

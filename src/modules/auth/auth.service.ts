@@ -29,6 +29,8 @@ interface KeyRow {
  */
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
+/** Longest Authorization value read: API keys are ~60 characters and our JWTs well under 2,000. */
+const MAX_AUTHORIZATION_CHARS = 8192;
 
 /**
  * Resolves credentials to actors, with a short per-process cache. Key lookups are by prefix or id
@@ -51,6 +53,9 @@ export class AuthService {
    */
   async authenticate(authorization: string | undefined): Promise<Actor | undefined> {
     if (!authorization) return undefined;
+    // Checked before the regular expression and the JWT decoder see it (websocket connectionParams are not bounded by HTTP's header limit).
+    if (authorization.length > MAX_AUTHORIZATION_CHARS)
+      throw unauthenticated(`the Authorization value is ${authorization.length} characters long; at most ${MAX_AUTHORIZATION_CHARS}`);
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw unauthenticated("use 'Authorization: Bearer <API key or token>'");
     const credential = m[1];

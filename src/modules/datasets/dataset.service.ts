@@ -9,6 +9,7 @@ import type { ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from '../audit/audit.repo';
+import { checkMissingValuesSizes } from '../../ml/spec-sizes';
 import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import type { DatasetRepo } from './dataset.repo';
@@ -44,6 +45,7 @@ export class DatasetService {
     requireScope(actor, 'datasets:write');
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
+    checkMissingValuesSizes('missingValues', input.missingValues);
     // Refuse early when the bytes cannot fit (checked again when storing, against concurrent uploads).
     const size = input.content.length; // input.content is moved to the parsing thread below
     await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, size));

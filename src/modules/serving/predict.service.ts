@@ -58,7 +58,7 @@ export class PredictService {
     const { ref, served } = await this.load(actor.tenantId, modelName, selector);
     // A matrix goes to the pipeline as columns: no row objects on the way.
     const predictions = await (input.matrix ? served.predictMatrix(input.matrix) : served.predict(input.rows!));
-    this.metrics.predictions.inc({ tenant: actor.tenantId, model: modelName }, count);
+    this.metrics.countPredictions(actor.tenantId, modelName, count);
     return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
   }
 

@@ -1,7 +1,7 @@
 /** Tenants and their keys. Creating a tenant is the one write that has no tenant yet. */
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
-import { AppError } from '../../lib/errors';
+import { AppError, quote } from '../../lib/errors';
 import type { Scope } from '../auth/actor';
 
 /** A tenant's first API key, hashed. */
@@ -18,7 +18,7 @@ export class TenantRepo {
 
   /**
    * Creates the tenant and its first key in one transaction.
-   * @throws AppError CONFLICT when the name is taken.
+   * @throws AppError CONFLICT when the name is taken, in any case (unique index on lower(name)).
    */
   async createWithKey(name: string, key: KeyInput) {
     try {
@@ -40,7 +40,7 @@ export class TenantRepo {
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        throw new AppError('CONFLICT', `A tenant named '${name}' already exists`);
+        throw new AppError('CONFLICT', `A tenant named ${quote(name)} already exists (names are compared without regard to case)`);
       }
       throw err;
     }

@@ -8,13 +8,13 @@ import { CreatedTenant } from './tenant.type';
 export class TenantResolver {
   /**
    * Creates a tenant and its first API key, with every scope.
-   * @throws UNAUTHENTICATED (no X-Admin-Secret), FORBIDDEN (wrong secret), BAD_USER_INPUT (name),
-   *   CONFLICT (name taken).
+   * @throws UNAUTHENTICATED (no X-Admin-Secret), FORBIDDEN (wrong secret), QUOTA_EXCEEDED (throttled),
+   *   BAD_USER_INPUT (name), CONFLICT (name taken, in any case).
    */
   @Mutation(() => CreatedTenant, {
     description: 'Creates a tenant. Needs the X-Admin-Secret header (ADMIN_SECRET). Returns its first API key once.',
   })
   createTenant(@Arg('name') name: string, @Ctx() ctx: Context): Promise<CreatedTenant> {
-    return ctx.services.tenants.createTenant(ctx.adminSecret, name);
+    return ctx.services.tenants.createTenant(ctx.adminSecret, name, ctx.clientAddress ?? 'unknown');
   }
 }

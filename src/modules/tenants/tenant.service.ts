@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { AppError, badInput, notFound, quote } from '../../lib/errors';
 import { type Actor, SCOPES } from '../auth/actor';
 import { generateApiKey } from '../auth/api-key';
+import type { AdminThrottle } from './admin-throttle';
 import type { TenantRepo } from './tenant.repo';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/;
@@ -10,24 +11,39 @@ export class TenantService {
   constructor(
     private readonly repo: TenantRepo,
     private readonly adminSecret: string,
+    private readonly throttle: AdminThrottle,
   ) {}
 
   /**
    * Creates a tenant and returns its first API key (all scopes) once.
+   * Names are unique without regard to case ("Acme" and "acme" are the same tenant).
    * @param presentedSecret the `X-Admin-Secret` header.
-   * @throws AppError UNAUTHENTICATED (no secret), FORBIDDEN (wrong secret), BAD_USER_INPUT (name), CONFLICT (name taken).
+   * @param clientAddress the caller's address, the key of the wrong-guess throttle.
+   * @throws AppError UNAUTHENTICATED (no secret), FORBIDDEN (wrong secret), QUOTA_EXCEEDED with
+   *   `retryAfterSeconds` (too many wrong secrets from the address, or too many tenants this hour),
+   *   BAD_USER_INPUT (name), CONFLICT (name taken, in any case).
    */
-  async createTenant(presentedSecret: string | undefined, name: string) {
+  async createTenant(presentedSecret: string | undefined, name: string, clientAddress: string) {
     if (!presentedSecret) throw new AppError('UNAUTHENTICATED', 'createTenant needs the X-Admin-Secret header');
+    await this.throttle.checkGuesses(clientAddress);
     const a = crypto.createHash('sha256').update(presentedSecret).digest();
     const b = crypto.createHash('sha256').update(this.adminSecret).digest();
-    if (!crypto.timingSafeEqual(a, b)) throw new AppError('FORBIDDEN', 'The X-Admin-Secret header is not valid');
+    if (!crypto.timingSafeEqual(a, b)) {
+      await this.throttle.recordFailure(clientAddress);
+      throw new AppError('FORBIDDEN', 'The X-Admin-Secret header is not valid');
+    }
     if (!NAME.test(name)) {
       throw badInput(`name ${quote(name)} must be 1-63 letters, digits, spaces, '_', '.' or '-', starting with a letter or digit`);
     }
+    await this.throttle.consumeCreation();
     const key = generateApiKey();
-    const tenant = await this.repo.createWithKey(name, { name: 'initial admin key', prefix: key.prefix, hash: key.hash, scopes: SCOPES });
-    return { tenant, apiKey: key.key };
+    try {
+      const tenant = await this.repo.createWithKey(name, { name: 'initial admin key', prefix: key.prefix, hash: key.hash, scopes: SCOPES });
+      return { tenant, apiKey: key.key };
+    } catch (err) {
+      await this.throttle.refundCreation();
+      throw err;
+    }
   }
 
   async viewer(actor: Actor) {

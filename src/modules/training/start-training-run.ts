@@ -9,6 +9,7 @@ import { badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
+import { checkCount, SIZE_LIMITS } from '../../ml/spec-sizes';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
@@ -46,6 +47,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
   if (!MODEL_NAME.test(input.modelName)) {
     throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   }
+  checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
   const spec = normalizeSpec({
     ...input.spec,
     layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
