@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { Config } from '../config';
+import { trainingLimits } from './quotas/training-limits';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -75,6 +76,7 @@ export function createServices(deps: Deps): Services {
       maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
       maxDatasetBytes: config.QUOTA_DATASET_BYTES,
       predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,
+      training: trainingLimits(config),
     },
     deps.pool,
     r,

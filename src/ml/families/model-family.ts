@@ -13,6 +13,7 @@
  * - *scorer*: a loaded model. Serving, batch prediction, explanations, evaluation and benchmarks
  *   all score through this one type.
  */
+import type { CostLimits } from '../cost-limits';
 import type { PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
@@ -149,9 +150,10 @@ export interface ModelFamily {
   /**
    * Checks the spec against the data's shape and its cost, before anything is built — at request
    * time (so `startTrainingRun` refuses what the run would) and again at training time.
+   * @param limits the tenant's cost limits (networks; Default: DEFAULT_COST_LIMITS).
    * @throws AppError BAD_USER_INPUT naming the field, or QUOTA_EXCEEDED stating the limit.
    */
-  checkData(spec: TrainingSpec, shape: DataShape): void;
+  checkData(spec: TrainingSpec, shape: DataShape, limits?: CostLimits): void;
   /**
    * Trains on prepared data (tabular: `x` `[rows, inputs]`). Disposes everything it creates
    * except the returned scorer.
