@@ -26,6 +26,7 @@ import { makeFormatError } from './format-error';
 import { createArmor, wsValidate } from './limits';
 import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
+import { runtimeFault } from '../ml/runtime-fault';
 
 export interface HttpServer {
   url: string;
@@ -126,7 +127,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // Liveness: an aborted TF.js WASM runtime cannot be reloaded in-process (src/ml/runtime-fault.ts).
+  app.get('/healthz', (_req, res) => {
+    const fault = runtimeFault();
+    if (fault) res.status(503).json({ status: 'runtime aborted', reason: fault });
+    else res.json({ status: 'ok' });
+  });
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });

@@ -94,10 +94,19 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
-  const predict = new PredictService(prisma, r.models, versions, modelCache, quotas, deps.metrics, {
-    maxRows: config.MAX_PREDICT_ROWS,
-    batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
-  });
+  const predict = new PredictService(
+    prisma,
+    r.models,
+    versions,
+    modelCache,
+    quotas,
+    deps.metrics,
+    {
+      maxRows: config.MAX_PREDICT_ROWS,
+      batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+    },
+    deps.log,
+  );
   return {
     auth,
     deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, (e) => {
