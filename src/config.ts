@@ -84,7 +84,7 @@ const schema = z.object({
    * past it ends its thread alone, FAILED with RUNTIME_FAULT. TF.js WASM memory is not V8 heap and is
    * bounded by the TRAINING_MAX_* checks instead. (Default: 2048)
    */
-  TRAINING_THREAD_HEAP_MB: z.coerce.number().int().min(64).default(2048),
+  TRAINING_THREAD_HEAP_MB: z.coerce.number().int().min(256).default(2048), // below ~256 a thread may not even load TF.js, and Piscina stops starting threads that fail at bootstrap
   /**
    * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
    * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
