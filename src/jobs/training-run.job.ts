@@ -18,6 +18,7 @@ import type { CostLimits } from '../ml/cost-limits';
 import type { ColumnProfile } from '../ml/data/profile';
 import { trainingCsvOptions } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
+import { isRuntimeAbort, markRuntimeFault } from '../ml/runtime-fault';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads, TrainOutput } from '../ml/train-task';
 import type { VersionPublisher } from '../modules/registry/publish-version';
@@ -120,6 +121,13 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
           FailureCode.RUNTIME_FAULT,
           `${err.message}. The run's spec is probably too large for the server (see the TRAINING_MAX_* limits); nothing else was affected`,
         );
+      }
+      if (isRuntimeAbort(err)) {
+        // Trained on this process' main thread (TRAINING_THREAD=main): its runtime stays aborted, so /healthz fails from now on.
+        const reason = ((err as Error).message ?? String(err)).slice(0, 500);
+        markRuntimeFault(reason);
+        runLog.error({ reason }, 'the TF.js runtime of this process aborted while training; /healthz now fails');
+        return lifecycle.fail(held, FailureCode.RUNTIME_FAULT, new RuntimeFault(reason).message);
       }
       if (err instanceof AppError) {
         runLog.info({ code: err.code, message: err.message }, 'training run failed');
