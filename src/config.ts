@@ -75,6 +75,27 @@ const schema = z.object({
    */
   QUOTA_PREDICTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(2_000_000_000).default(1_000_000),
   /**
+   * Per-tenant limit: weights of one training run's network. The TRAINING_MAX_* defaults are
+   * DEFAULT_COST_LIMITS (derived in src/ml/cost-limits.ts; a test keeps them equal). (Default: 5,000,000)
+   */
+  TRAINING_MAX_PARAMETERS: z.coerce.number().int().min(1).default(5_000_000),
+  /** Per-tenant limit: activations per batch, batchSize × (inputs + Σ layer widths). (Default: 4,194,304) */
+  TRAINING_MAX_ACTIVATIONS: z.coerce.number().int().min(1).default(4_194_304),
+  /** Per-tenant limit: estimated memory of one training run, bytes. (Default: 512 MiB) */
+  TRAINING_MAX_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 1024 ** 2),
+  /** Per-tenant limit: weights · training rows · epochs of one run (about 1e9 a second on WASM). (Default: 1e12) */
+  TRAINING_MAX_WORK: z.coerce.number().min(1).max(Number.MAX_SAFE_INTEGER).default(1e12),
+  /**
+   * V8 heap limit of each training thread, MiB (worker resourceLimits.maxOldGenerationSizeMb): a run
+   * past it ends its thread alone, FAILED with RUNTIME_FAULT. TF.js WASM memory is not V8 heap and is
+   * bounded by the TRAINING_MAX_* checks instead. (Default: 2048)
+   */
+  TRAINING_THREAD_HEAP_MB: z.coerce.number().int().min(256).default(2048), // below ~256 a thread may not even load TF.js, and Piscina stops starting threads that fail at bootstrap
+  /**
    * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
    * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
    */

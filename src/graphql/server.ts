@@ -28,6 +28,7 @@ import { corsOptions, websocketOriginAllowed } from './cors';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { isExpected, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
+import { runtimeFault } from '../ml/runtime-fault';
 
 export interface HttpServer {
   url: string;
@@ -144,7 +145,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // Liveness: an aborted TF.js WASM runtime cannot be reloaded in-process (src/ml/runtime-fault.ts).
+  app.get('/healthz', (_req, res) => {
+    const fault = runtimeFault();
+    if (fault) res.status(503).json({ status: 'runtime aborted', reason: fault });
+    else res.json({ status: 'ok' });
+  });
   if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics));
   app.get('/readyz', async (_req, res) => {
     try {

@@ -5,6 +5,7 @@
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
+import type { CostLimits } from '../ml/cost-limits';
 import type { MlThreads } from '../ml/threads';
 import type { TrainingThreads } from '../ml/train-task';
 import { VersionPublisher } from '../modules/registry/publish-version';
@@ -32,7 +33,7 @@ export function createLifecycle(deps: WorkerDeps): TrainingRunLifecycle {
 
 /** The worker's task handlers. */
 export function createTaskHandlers(
-  deps: WorkerDeps & { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number; trainer: TrainingThreads | 'main-thread' },
+  deps: WorkerDeps & { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number; trainer: TrainingThreads | 'main-thread'; limits?: CostLimits },
 ): TaskHandlers {
   const r = createRepos(deps.prisma);
   const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);

@@ -10,7 +10,20 @@ import { MessageChannel } from 'node:worker_threads';
 import { movable } from '../lib/threads/task-result';
 import { unwrap } from '../lib/threads/thread-pool';
 import type { EpochResult } from '../ml/families/model-family';
-import { train, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
+import { train, type ThreadFault, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
+import { AppError } from '../lib/errors';
+
+/**
+ * The training thread failed outside the run's data and spec (a WASM abort, running out of memory,
+ * a crash): that thread is gone and the pool starts a fresh one, so only this run fails. Not
+ * retried: the same run would most likely fail the same way and hold the queue meanwhile.
+ */
+export class RuntimeFault extends Error {
+  constructor(readonly reason: string) {
+    super(`The training runtime failed: ${reason.replace(/\.+$/, '')}`);
+    this.name = 'RuntimeFault';
+  }
+}
 
 export interface ThreadTraining {
   /** Asks the thread to stop after its current epoch (the model trained so far is still returned). */
@@ -24,7 +37,8 @@ export interface ThreadTraining {
   readonly aborted: boolean;
   /**
    * Resolves once the model is back and every epoch was handed to `onEpoch`.
-   * @throws AppError as thrown in the thread (data or spec problems); Error when the thread failed.
+   * @throws AppError as thrown in the thread (data or spec problems); RuntimeFault when the thread
+   *   failed otherwise (it was ended, see train-task.ts); Error when aborted or on the main thread.
    */
   done: Promise<TrainOutput>;
 }
@@ -45,15 +59,24 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
   const flag = new Int32Array(stop);
   // The thread posts `{ done: true }` on the same port after its last epoch, so once it arrives
   // every epoch has been handed over (the task's result travels on another port, in no fixed order).
+  let fault: string | undefined;
   const relayed = new Promise<void>((resolve) => {
-    port1.on('message', (m: EpochResult | { done: true }) => {
+    port1.on('message', (m: EpochResult | { done: true } | ThreadFault) => {
       if ('done' in m) resolve();
+      else if ('fault' in m) fault = m.fault;
       else onEpoch(m);
     });
   });
   const full = { ...input, port: port2, stop };
   const abort = new AbortController();
-  const result = pool === 'main-thread' ? train(full).then((r) => unwrap('train', r)) : moveAndRun(pool, full, abort.signal);
+  const result =
+    pool === 'main-thread'
+      ? train(full).then((r) => unwrap('train', r))
+      : moveAndRun(pool, full, abort.signal).catch((err: unknown) => {
+          if (err instanceof AppError || abort.signal.aborted) throw err;
+          // The thread ended: by itself after a fault (its reason came first on the port), or by V8 (heap limit).
+          throw new RuntimeFault(fault ?? (err instanceof Error ? err.message : String(err)).slice(0, 500));
+        });
   const done = result
     .then(async (output) => {
       await relayed;

@@ -8,14 +8,17 @@
  *
  * Failure policy: problems with the data or spec (AppError) are permanent: the run is FAILED with
  * the error's code and message. Anything else is thrown so the queue retries it; on the last
- * attempt the run is FAILED with INTERNAL_SERVER_ERROR. A worker that is draining (SIGTERM) stops
+ * attempt the run is FAILED with INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
+ * abort, out of memory: RuntimeFault) fails the run at once with RUNTIME_FAULT; the thread is replaced. A worker that is draining (SIGTERM) stops
  * after the current epoch and hands the run back to the queue. Every end publishes one FINAL event.
  */
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
+import type { CostLimits } from '../ml/cost-limits';
 import type { ColumnProfile } from '../ml/data/profile';
 import { trainingCsvOptions } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
+import { isRuntimeAbort, markRuntimeFault } from '../ml/runtime-fault';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads, TrainOutput } from '../ml/train-task';
 import type { VersionPublisher } from '../modules/registry/publish-version';
@@ -24,7 +27,7 @@ import { TASKS, type TaskPayload } from '../modules/tasks';
 import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 import { WORKER_ID } from './lease';
 import { superviseRun, type RunSupervision } from './run-supervisor';
-import { trainInThread } from './train-in-thread';
+import { RuntimeFault, trainInThread } from './train-in-thread';
 import type { WorkerState } from './worker-state';
 
 /** What the training job is built from (src/jobs/handlers.ts). */
@@ -37,6 +40,8 @@ export interface TrainingJobDeps {
   state: WorkerState;
   /** Lease length, ms (TRAINING_LEASE_SECONDS). */
   leaseMs: number;
+  /** The tenant's training cost limits, checked again on the thread. (Default: DEFAULT_COST_LIMITS) */
+  limits?: CostLimits;
 }
 
 type Loaded = Awaited<ReturnType<TrainingRunLifecycle['load']>>;
@@ -56,7 +61,14 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
     if (status !== RunStatus.RUNNING) watch.stopFor(status); // cancelled on a process that missed the event, or the run is gone
     await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, ...e });
   };
-  const input = { bytes: dataset.content, options, choice: { target: run.targetColumn, features: run.featureColumns }, spec, backend: activeBackend() as BackendName };
+  const input = {
+    bytes: dataset.content,
+    options,
+    choice: { target: run.targetColumn, features: run.featureColumns },
+    spec,
+    backend: activeBackend() as BackendName,
+    limits: deps.limits,
+  };
   const thread = trainInThread(trainer, input, (e) => {
     writes = writes.then(() => record(e));
     writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
@@ -102,6 +114,21 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
       await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
     } catch (err) {
+      if (err instanceof RuntimeFault) {
+        runLog.warn({ reason: err.reason }, 'training runtime failed; the thread was replaced and the run fails alone');
+        return lifecycle.fail(
+          held,
+          FailureCode.RUNTIME_FAULT,
+          `${err.message}. The run's spec is probably too large for the server (see the TRAINING_MAX_* limits); nothing else was affected`,
+        );
+      }
+      if (isRuntimeAbort(err)) {
+        // Trained on this process' main thread (TRAINING_THREAD=main): its runtime stays aborted, so /healthz fails from now on.
+        const reason = ((err as Error).message ?? String(err)).slice(0, 500);
+        markRuntimeFault(reason);
+        runLog.error({ reason }, 'the TF.js runtime of this process aborted while training; /healthz now fails');
+        return lifecycle.fail(held, FailureCode.RUNTIME_FAULT, new RuntimeFault(reason).message);
+      }
       if (err instanceof AppError) {
         runLog.info({ code: err.code, message: err.message }, 'training run failed');
         return lifecycle.fail(held, err.code, err.message);

@@ -4,6 +4,7 @@
  * table and persists and publishes what this returns.
  */
 import { AppError } from '../lib/errors';
+import type { CostLimits } from './cost-limits';
 import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { declaredMissing, type ColumnProfile } from './data/profile';
@@ -54,10 +55,18 @@ function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
  * Prepares the data, fits the family the spec names, evaluates it on the test split and
  * serialises it. Every tensor the fit creates is disposed before it returns.
  * @param signal once aborted, the fit ends at its next epoch (round, tree) boundary.
+ * @param limits the tenant's cost limits, checked against the prepared data. (Default: DEFAULT_COST_LIMITS)
  * @throws AppError BAD_USER_INPUT for data or spec problems found on the way (see prepareData and
- *   the family's checkData and fit).
+ *   the family's checkData and fit); QUOTA_EXCEEDED when the run passes `limits`.
  */
-export async function trainFromTable(table: Table, choice: ColumnChoice, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainedModel> {
+export async function trainFromTable(
+  table: Table,
+  choice: ColumnChoice,
+  spec: TrainingSpec,
+  onEpoch: EpochCallback,
+  signal?: StopSignal,
+  limits?: CostLimits,
+): Promise<TrainedModel> {
   const family = familyOf(spec.model);
   const data = prepareData(table, choice, spec, family.scalesTarget);
   if (!family.inputFormats.includes(data.format))
@@ -65,7 +74,7 @@ export async function trainFromTable(table: Table, choice: ColumnChoice, spec: T
       family: family.kind,
       format: data.format,
     });
-  family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows });
+  family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows }, limits);
   const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {
     const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));

@@ -12,9 +12,9 @@ export interface MlThreads {
 }
 
 /** Threads start on first use and exit after a minute idle. */
-export function createMlThreads(config: { DATA_THREADS: number }): MlThreads {
+export function createMlThreads(config: { DATA_THREADS: number; TRAINING_THREAD_HEAP_MB?: number }): MlThreads {
   const csv = createCsvThreads(config.DATA_THREADS);
-  const training = createTrainingThreads(1); // the queue hands this process one training run at a time
+  const training = createTrainingThreads(1, config.TRAINING_THREAD_HEAP_MB); // the queue hands this process one training run at a time
   return {
     csv,
     training,

@@ -6,13 +6,15 @@
  * draining). Each thread initialises its own TF.js backend, preferring the main thread's.
  */
 import path from 'node:path';
-import { threadId, type MessagePort } from 'node:worker_threads';
+import { isMainThread, threadId, type MessagePort } from 'node:worker_threads';
+import { AppError } from '../lib/errors';
 import { runTask, runTaskAsync } from '../lib/threads/task-result';
 import { ThreadPool } from '../lib/threads/thread-pool';
 import type { CsvOptions } from './data/csv';
 import { parseCsv } from './data/csv';
 import { decodeText } from './data/decode';
 import { trainFromTable, type TrainedModel } from './pipeline';
+import type { CostLimits } from './cost-limits';
 import type { ColumnChoice } from './prepare';
 import type { TrainingSpec } from './spec-types';
 import { initBackend, tf, type BackendName } from './tf';
@@ -29,6 +31,13 @@ export interface TrainInput {
   port: MessagePort;
   /** Int32Array(1) over this buffer: 1 = stop after the current epoch. */
   stop: SharedArrayBuffer;
+  /** The tenant's cost limits, checked again against the prepared data. (Default: DEFAULT_COST_LIMITS) */
+  limits?: CostLimits;
+}
+
+/** Posted on the port, instead of `{ done: true }`, just before a thread ends itself after a fault. */
+export interface ThreadFault {
+  fault: string;
 }
 
 /** What the thread sends back: the trained model, its backend, and the tensors left alive in the thread. */
@@ -39,35 +48,60 @@ export interface TrainOutput {
   tensors: number;
 }
 
-/** @throws (as a TaskResult) AppError BAD_USER_INPUT for data or spec problems, as trainFromTable. */
+/**
+ * A fault that is not an AppError (a WASM abort, an allocation failure, a bug) may leave this
+ * thread's TF.js runtime unusable (an aborted WASM module stays aborted), so on a training thread
+ * it is reported on the port and the thread exits: Piscina rejects the task and starts a fresh
+ * thread, with a fresh runtime, for the next run. On the main thread ('main-thread') it is thrown.
+ */
+function endThreadAfterFault(port: MessagePort, err: unknown): void {
+  if (isMainThread || err instanceof AppError) return;
+  const fault: ThreadFault = { fault: (err instanceof Error ? err.message : String(err)).slice(0, 500) };
+  port.postMessage(fault);
+  port.close();
+  process.exit(1); // in a worker thread, ends this thread only
+}
+
+/**
+ * @throws (as a TaskResult) AppError BAD_USER_INPUT for data or spec problems, as trainFromTable;
+ *   QUOTA_EXCEEDED when the run passes `limits`. Any other fault ends the thread (see endThreadAfterFault).
+ */
 export function train(input: TrainInput) {
   return runTaskAsync(async (): Promise<TrainOutput> => {
     try {
-      const backend = await initBackend(input.backend);
-      const stop = new Int32Array(input.stop);
-      const table = parseCsv(decodeText(input.bytes), input.options);
-      // Read live, so a fit that never yields (trees) still sees the main thread's request.
-      const signal = {
-        get aborted() {
-          return Atomics.load(stop, 0) === 1;
-        },
-      };
-      const model = await trainFromTable(
-        table,
-        input.choice,
-        input.spec,
-        async (epoch) => {
-          input.port.postMessage(epoch);
-          return signal.aborted ? 'stop' : undefined;
-        },
-        signal,
-      );
-      return { model, backend, tensors: tf.memory().numTensors };
+      return await trainOnce(input);
+    } catch (err) {
+      endThreadAfterFault(input.port, err);
+      throw err;
     } finally {
       input.port.postMessage({ done: true });
       input.port.close();
     }
   });
+}
+
+async function trainOnce(input: TrainInput): Promise<TrainOutput> {
+  const backend = await initBackend(input.backend);
+  const stop = new Int32Array(input.stop);
+  const table = parseCsv(decodeText(input.bytes), input.options);
+  // Read live, so a fit that never yields (trees) still sees the main thread's request.
+  const signal = {
+    get aborted() {
+      return Atomics.load(stop, 0) === 1;
+    },
+  };
+  const model = await trainFromTable(
+    table,
+    input.choice,
+    input.spec,
+    async (epoch) => {
+      input.port.postMessage(epoch);
+      return signal.aborted ? 'stop' : undefined;
+    },
+    signal,
+    input.limits,
+  );
+  return { model, backend, tensors: tf.memory().numTensors };
 }
 
 /**
@@ -89,7 +123,12 @@ export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof w
  * Training threads stay up once started (see warmUp), so no run pays for a thread's start, and a
  * thread ended by a cancellation is replaced at once.
  * @param threads training runs at once in this process (one per claimed job).
+ * @param heapMb V8 heap limit of each thread, MiB: a run past it ends its own thread only. (Default: 2048)
  */
-export function createTrainingThreads(threads: number): TrainingThreads {
-  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, { idleTimeoutMs: Infinity, minThreads: 1 });
+export function createTrainingThreads(threads: number, heapMb = 2048): TrainingThreads {
+  return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, {
+    idleTimeoutMs: Infinity,
+    minThreads: 1,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
 }

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { Config } from '../config';
+import { trainingLimits } from './quotas/training-limits';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -76,6 +77,7 @@ export function createServices(deps: Deps): Services {
       maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
       maxDatasetBytes: config.QUOTA_DATASET_BYTES,
       predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,
+      training: trainingLimits(config),
     },
     deps.pool,
     r,
@@ -95,10 +97,19 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
-  const predict = new PredictService(prisma, r.models, versions, modelCache, quotas, deps.metrics, {
-    maxRows: config.MAX_PREDICT_ROWS,
-    batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
-  });
+  const predict = new PredictService(
+    prisma,
+    r.models,
+    versions,
+    modelCache,
+    quotas,
+    deps.metrics,
+    {
+      maxRows: config.MAX_PREDICT_ROWS,
+      batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+    },
+    deps.log,
+  );
   return {
     auth,
     deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, (e) => {

@@ -40,10 +40,12 @@ export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.incl
  * spec problem), INTERNAL_SERVER_ERROR for an unexpected crash on the last attempt, or WORKER_LOST
  * when the worker stopped renewing its lease on the last attempt (src/jobs/reaper.ts).
  */
-export type FailureCode = ErrorCode | 'WORKER_LOST';
+export type FailureCode = ErrorCode | 'WORKER_LOST' | 'RUNTIME_FAULT';
 
 /** The failure codes that do not come from an AppError. */
 export const FailureCode = {
   WORKER_LOST: 'WORKER_LOST',
+  /** The training thread's runtime failed (WASM abort, out of memory); the thread was replaced. */
+  RUNTIME_FAULT: 'RUNTIME_FAULT',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, FailureCode>;

@@ -3,6 +3,7 @@
  * rules per kind, importances, the cost bound, early stopping and per-round progress.
  */
 import { AppError } from '../../src/lib/errors';
+import { DEFAULT_COST_LIMITS } from '../../src/ml/cost-limits';
 import { parseCsv } from '../../src/ml/data/csv';
 import { familyOf } from '../../src/ml/families/registry';
 import { trainFromTable } from '../../src/ml/pipeline';
@@ -98,6 +99,22 @@ it('bounds a run by rows · inputs · trees, naming the sizes', () => {
   // Multiclass boosting grows one tree per class and round.
   const gbt = normalizeSpec({ model: 'gradient_boosting', tree: { nEstimators: 1000 } });
   expect(message(() => familyOf('gradient_boosting').checkData(gbt, { inputs: 100, outputs: 10, featureColumns: 10, rows: 50_000 }))).toMatch(/× 10000 tree\(s\) is too large/);
+});
+
+it('bounds the memory of fully grown trees (QUOTA_EXCEEDED stating the limit), not only their work', () => {
+  const shape = { inputs: 5, outputs: 1, featureColumns: 5, rows: 1_000_000 };
+  // 500 trees, 30 levels, 1 row a leaf: each tree can reach 1,000,000 leaves; 2e9 rows · inputs · trees is within the work bound.
+  const deep = normalizeSpec({ model: 'random_forest', tree: { nEstimators: 400, maxDepth: 30, minSamplesLeaf: 1 } });
+  const memory = 400 * (2 * 1_000_000 - 1) * (33 + 16) + 1_000_000 * (5 + 32);
+  expect(message(() => familyOf('random_forest').checkData(deep, shape))).toBe(
+    `QUOTA_EXCEEDED: RANDOM_FOREST with 400 tree(s) on 1000000 rows needs up to an estimated ${Math.ceil(memory / 1024 ** 2)} MiB (${memory} bytes: the trees at their largest and the binned rows); the limit is 512 MiB (536870912 bytes): set spec.tree.maxDepth or spec.tree.maxLeafNodes, raise spec.tree.minSamplesLeaf, or use fewer trees`,
+  );
+  // The same forest with its leaves bounded fits; a tenant with a lower limit is refused it.
+  const bounded = normalizeSpec({ model: 'random_forest', tree: { nEstimators: 400, maxDepth: 30, maxLeafNodes: 1024 } });
+  expect(message(() => familyOf('random_forest').checkData(bounded, shape))).toBe('no error');
+  expect(message(() => familyOf('random_forest').checkData(bounded, shape, { ...DEFAULT_COST_LIMITS, maxMemoryBytes: 1e6 }))).toMatch(
+    /^QUOTA_EXCEEDED: RANDOM_FOREST with 400 tree\(s\) .* the limit is 0 MiB \(1000000 bytes\)/,
+  );
 });
 
 it('refuses to store a model that found no split (every tree one leaf), naming the options', async () => {

@@ -41,6 +41,12 @@ export interface ThreadPoolOptions {
    * burst (say, many large uploads) cannot pile up their inputs in memory. (Default: 16 per thread)
    */
   maxQueue?: number;
+  /**
+   * V8 limits of each thread (worker_threads resourceLimits): a thread past them is ended alone and
+   * its task rejects (ERR_WORKER_OUT_OF_MEMORY); the pool starts another. WebAssembly memory is not
+   * counted. (Default: none, the process' limits)
+   */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
 }
 
 export class ThreadPool<M extends TaskModule> {
@@ -69,6 +75,7 @@ export class ThreadPool<M extends TaskModule> {
       maxThreads: max,
       idleTimeout: Number.isFinite(idle) ? idle : 2 ** 31 - 1,
       maxQueue: this.options.maxQueue ?? 16 * max,
+      ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     return this.pool;
   }

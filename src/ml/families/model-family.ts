@@ -13,6 +13,7 @@
  * - *scorer*: a loaded model. Serving, batch prediction, explanations, evaluation and benchmarks
  *   all score through this one type.
  */
+import type { CostLimits } from '../cost-limits';
 import type { InputFormat, PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
@@ -151,9 +152,10 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   /**
    * Checks the spec against the data's shape and its cost, before anything is built — at request
    * time (so `startTrainingRun` refuses what the run would) and again at training time.
+   * @param limits the tenant's cost limits (networks; Default: DEFAULT_COST_LIMITS).
    * @throws AppError BAD_USER_INPUT naming the field, or QUOTA_EXCEEDED stating the limit.
    */
-  checkData(spec: TrainingSpec, shape: DataShape): void;
+  checkData(spec: TrainingSpec, shape: DataShape, limits?: CostLimits): void;
   /**
    * Trains on prepared data: each split's `x` is `[rows, ...data.inputShape]` (tabular:
    * `[rows, inputs]`), in one of the family's `inputFormats`. Disposes everything it creates

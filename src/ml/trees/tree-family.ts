@@ -8,6 +8,7 @@
  * (./legacy.ts, no `format`) still load.
  */
 import { AppError, badInput } from '../../lib/errors';
+import { DEFAULT_COST_LIMITS, type CostLimits } from '../cost-limits';
 import { evaluate } from '../evaluate';
 import type { DataShape, EpochResult, FitContext, FitResult, ModelFamily, Scorer } from '../families/model-family';
 import { outputUnits, shapedScorer } from '../families/scorer';
@@ -39,8 +40,26 @@ const taskOf = (pipeline: FittedPipeline) => {
   return { task, ...(task === 'regression' ? {} : { classCount: classes!.length }) };
 };
 
-/** @throws AppError BAD_USER_INPUT when the run's size passes {@link MAX_TREE_WORK}. */
-function checkTreeCost(kind: TreeKind, spec: TrainingSpec, shape: DataShape): void {
+/**
+ * Upper bound on the memory of a tree run, bytes: every tree at its largest (leaves ≤ training rows /
+ * minSamplesLeaf, maxLeafNodes and 2^maxDepth; nodes = 2 · leaves − 1) at about 33 bytes of node
+ * arrays plus 8 per output value (./hist/tree.ts: feature, threshold, missingLeft, left, right,
+ * nodeBin; values are float64, one per output and one spare), plus the binned rows (one byte per
+ * row and input) and 32 bytes of per-row state (gradients, hessians, partition, scores).
+ */
+export function estimateTreeMemory(spec: TrainingSpec, shape: DataShape, trees: number): number {
+  const t = spec.tree!;
+  const inputs = shape.inputs ?? shape.featureColumns;
+  const leaves = Math.min(Math.ceil(shape.rows / t.minSamplesLeaf), t.maxLeafNodes ?? Infinity, t.maxDepth != null ? 2 ** t.maxDepth : Infinity);
+  const nodeBytes = 33 + 8 * ((shape.outputs ?? 1) + 1);
+  return trees * Math.max(1, 2 * leaves - 1) * nodeBytes + shape.rows * (inputs + 32);
+}
+
+/**
+ * @throws AppError BAD_USER_INPUT when the run's size passes {@link MAX_TREE_WORK}; QUOTA_EXCEEDED
+ *   stating the limit and the value when {@link estimateTreeMemory} passes `limits.maxMemoryBytes`.
+ */
+function checkTreeCost(kind: TreeKind, spec: TrainingSpec, shape: DataShape, limits: CostLimits = DEFAULT_COST_LIMITS): void {
   const inputs = shape.inputs ?? shape.featureColumns;
   const trees = spec.tree!.nEstimators * (kind === 'gradient_boosting' && (shape.outputs ?? 1) > 2 ? shape.outputs! : 1);
   const work = shape.rows * inputs * trees;
@@ -48,6 +67,14 @@ function checkTreeCost(kind: TreeKind, spec: TrainingSpec, shape: DataShape): vo
     throw badInput(
       `${kind.toUpperCase()} on ${shape.rows} rows × ${inputs} inputs × ${trees} tree(s) is too large: rows · inputs · trees must stay under ${MAX_TREE_WORK.toExponential(0)}, got ${work.toExponential(1)}; use fewer trees (spec.tree.nEstimators), fewer feature columns or fewer rows`,
       { limit: MAX_TREE_WORK, work },
+    );
+  }
+  const memory = estimateTreeMemory(spec, shape, trees);
+  if (memory > limits.maxMemoryBytes) {
+    throw new AppError(
+      'QUOTA_EXCEEDED',
+      `${kind.toUpperCase()} with ${trees} tree(s) on ${shape.rows} rows needs up to an estimated ${Math.ceil(memory / 1024 ** 2)} MiB (${memory} bytes: the trees at their largest and the binned rows); the limit is ${Math.floor(limits.maxMemoryBytes / 1024 ** 2)} MiB (${limits.maxMemoryBytes} bytes): set spec.tree.maxDepth or spec.tree.maxLeafNodes, raise spec.tree.minSamplesLeaf, or use fewer trees`,
+      { quota: 'maxMemoryBytes', limit: limits.maxMemoryBytes, value: memory },
     );
   }
 }
@@ -153,7 +180,7 @@ export function treeFamily<K extends TreeKind>(kind: K, framework: string, descr
     supports: { explain: true, batchPredict: true, importances: true },
     exampleSpec: (task) => ({ model: kind, task, tree: EXAMPLE_TREES[kind] }),
     normalize: (input, spec) => normalizeTreeSpec(kind, input, spec),
-    checkData: (spec, shape) => checkTreeCost(kind, spec, shape),
+    checkData: (spec, shape, limits) => checkTreeCost(kind, spec, shape, limits),
     fit: (data, spec, context) => fitTrees(kind, data, spec, context),
     load: (stored, pipeline) => loadTrees(family, stored, pipeline),
   };

@@ -1,5 +1,6 @@
 /**
- * Per-tenant quotas: concurrent training runs, stored dataset bytes, and predicted rows per minute.
+ * Per-tenant quotas: concurrent training runs, stored dataset bytes, predicted rows per minute, and
+ * the cost of one training run (checked by the model family, src/ml/families/network/cost.ts).
  * The first two are checked inside the writing transaction under a per-tenant advisory lock, so
  * concurrent requests cannot both slip under the limit. The rate limit is shared by every API
  * process through PostgreSQL (rate-limiter-flexible, table "RateLimit", fixed 60 s windows).
@@ -7,6 +8,7 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../lib/errors';
+import type { CostLimits } from '../../ml/cost-limits';
 import { advisoryXactLock, type Tx } from '../../lib/tenant-tx';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
@@ -19,6 +21,8 @@ export interface QuotaLimits {
   maxDatasetBytes: number;
   /** Rows sent to `predict` per tenant per minute. */
   predictionsPerMinute: number;
+  /** Cost limits of one training run (TRAINING_MAX_* in config; see src/ml/cost-limits.ts). */
+  training: CostLimits;
 }
 
 const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../lib/db';
 import { AppError, badInput } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
 import type { Metrics } from '../../lib/metrics';
 import { withTenant } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
@@ -36,6 +37,7 @@ export class PredictService {
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
     private readonly options: { maxRows: number; batching: BatcherOptions },
+    private readonly log?: Logger,
   ) {}
 
   /**
@@ -43,8 +45,8 @@ export class PredictService {
    * tenant's per-minute rate limit.
    * @param selector `version` or `alias`; neither = the latest version.
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (no rows, too many rows, a bad row, both version and alias),
-   *   NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet), QUOTA_EXCEEDED (rate
-   *   limit, with retryAfterSeconds).
+   *   NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet, or its scoring failed and
+   *   it is reloaded: see scoring-guard.ts), QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   async predict(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
     requireScope(actor, 'predict');
@@ -93,12 +95,25 @@ export class PredictService {
     return rows.length;
   }
 
+  /** A version's scoring failed (see scoring-guard.ts): unload it, so the next request loads it afresh. */
+  private onScoringFault(tenantId: string, versionId: string, reason: string, runtimeAborted: boolean): void {
+    this.cache.evict(versionId);
+    this.log?.error(
+      { tenantId, modelVersionId: versionId, reason, runtimeAborted },
+      runtimeAborted ? 'the TF.js runtime aborted while scoring; /healthz now fails' : 'scoring failed; version unloaded',
+    );
+  }
+
   /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
     return this.cache.get(versionId, async () => {
       const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, versionId));
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
-      return loadServedModel(row, { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) });
+      return loadServedModel(
+        row,
+        { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) },
+        { versionId, onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted) },
+      );
     });
   }
 }

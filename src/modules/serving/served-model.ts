@@ -13,6 +13,7 @@ import { readMatrix, readRows, type ValueMatrix } from '../../ml/preprocess/read
 import { readPipeline } from '../../ml/preprocess/stored';
 import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
 import { MicroBatcher, type BatcherOptions } from './batcher';
+import { guardScorer, type OnScoringFault } from './scoring-guard';
 
 export interface ServedModel {
   pipeline: FittedPipeline;
@@ -36,11 +37,16 @@ export interface ServedModel {
   dispose(): void;
 }
 
-/** @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact. */
-export async function loadServedModel(stored: StoredModel, batching: BatcherOptions): Promise<ServedModel> {
+/**
+ * @param fault when given, scoring is guarded (scoring-guard.ts): a fault fails only its call, with
+ *   MODEL_NOT_READY, and `fault.onFault` is told (the caller unloads the version).
+ * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact.
+ */
+export async function loadServedModel(stored: StoredModel, batching: BatcherOptions, fault?: { versionId: string; onFault: OnScoringFault }): Promise<ServedModel> {
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
-  const scorer = await family.load(stored, pipeline);
+  const loaded = await family.load(stored, pipeline);
+  const scorer = fault ? guardScorer(loaded, fault.versionId, fault.onFault) : loaded;
   const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), inputNames(pipeline).length, batching);
   const score = async (values: ReturnType<typeof readRows>, count: number) => {
     const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);

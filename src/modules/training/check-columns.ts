@@ -5,6 +5,7 @@
  * run again at training time against the data itself.
  */
 import { badInput } from '../../lib/errors';
+import type { CostLimits } from '../../ml/cost-limits';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { resolveMissing } from '../../ml/data/missing';
 import { familyOf } from '../../ml/families/registry';
@@ -28,10 +29,12 @@ function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined)
 
 /**
  * @param rows the dataset's row count (a bound on the training rows, for the family's cost check).
+ * @param limits the tenant's cost limits (quotas). (Default: DEFAULT_COST_LIMITS)
  * @returns the resolved target and feature columns.
- * @throws AppError BAD_USER_INPUT naming the field, for any check that fails.
+ * @throws AppError BAD_USER_INPUT naming the field, for any check that fails; QUOTA_EXCEEDED stating
+ *   the limit when the run passes a cost limit.
  */
-export function checkColumns(columns: ColumnProfile[], rows: number, input: StartTrainingRunInput, spec: TrainingSpec) {
+export function checkColumns(columns: ColumnProfile[], rows: number, input: StartTrainingRunInput, spec: TrainingSpec, limits?: CostLimits) {
   const names = columns.map((c) => c.name);
   const { target, features } = resolveColumns(names, { target: input.targetColumn, features: input.featureColumns ?? undefined });
   resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
@@ -49,6 +52,6 @@ export function checkColumns(columns: ColumnProfile[], rows: number, input: Star
   );
   const widths = planned.map(plannedWidth);
   const inputs = widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
-  familyOf(spec.model).checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) });
+  familyOf(spec.model).checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) }, limits);
   return { target, features };
 }

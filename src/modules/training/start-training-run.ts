@@ -39,7 +39,8 @@ export interface StartDeps {
  * Needs the `training:run` scope.
  * @returns the stored run (status QUEUED).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
- *   columns, model name), QUOTA_EXCEEDED (concurrent runs).
+ *   columns, model name), QUOTA_EXCEEDED (concurrent runs, or
+ *   the run's cost passes the tenant's training limits: weights, activations, memory, work).
  */
 export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput) {
   const { prisma, runs, datasets, queue, quotas, audit } = deps;
@@ -57,7 +58,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
-    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec);
+    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, quotas.limits.training);
     await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,

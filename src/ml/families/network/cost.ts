@@ -1,14 +1,14 @@
-/** A bound on a network run's work, checked before it is queued (and again before it trains). */
-import { badInput } from '../../../lib/errors';
+/**
+ * Bounds on a network run's size, checked before it is queued (and again before it trains): weights,
+ * activations per batch, estimated memory and work, against {@link CostLimits} (per-tenant quotas).
+ */
+import { AppError } from '../../../lib/errors';
+import { DEFAULT_COST_LIMITS, type CostLimits } from '../../cost-limits';
 import type { TrainingSpec } from '../../spec-types';
 import type { DataShape } from '../model-family';
 
-/**
- * Bound on weights · training rows · epochs: one forward and backward pass per weight, row and
- * epoch. WASM trains about 1e9 of these a second here (notes/tfjs.md: a 3×256 MLP, 50k rows × 64
- * inputs at 2.5k rows/s), so 1e12 is about a quarter of an hour.
- */
-export const MAX_NETWORK_WORK = 1e12;
+/** Bytes per float32 value. */
+const F32 = 4;
 
 /** Weights of the dense layers (kernel + bias; batch normalisation adds 4 per unit, counted too). */
 export function countWeights(spec: TrainingSpec, inputs: number): number {
@@ -25,14 +25,73 @@ export function countWeights(spec: TrainingSpec, inputs: number): number {
   return weights;
 }
 
-/** @throws AppError BAD_USER_INPUT stating the limit when weights · rows · epochs passes {@link MAX_NETWORK_WORK}. */
-export function checkNetworkCost(spec: TrainingSpec, shape: DataShape): void {
-  const weights = countWeights(spec, shape.inputs ?? shape.featureColumns);
-  const work = weights * shape.rows * spec.epochs;
-  if (work > MAX_NETWORK_WORK) {
-    throw badInput(
-      `NEURAL_NETWORK with ${weights} weights on ${shape.rows} rows for ${spec.epochs} epochs is too large: weights · rows · epochs must stay under ${MAX_NETWORK_WORK.toExponential(0)}, got ${work.toExponential(1)}; use fewer epochs, smaller layers or fewer rows`,
-      { limit: MAX_NETWORK_WORK, work },
+/** Activations of one batch: batchSize × (inputs + the width after every layer; dropout and batch normalisation keep the width). */
+export function countActivations(spec: TrainingSpec, inputs: number): number {
+  let width = inputs;
+  let sum = inputs;
+  for (const layer of spec.layers) {
+    if (layer.type === 'dense') width = layer.units!;
+    sum += width;
+  }
+  return spec.batchSize * sum;
+}
+
+/**
+ * Peak memory of a run, bytes, all float32: weights × 4 copies (weights, gradients, Adam's two
+ * moments; SGD needs fewer, so this bounds every optimizer) + activations × 3 (output,
+ * pre-activation, gradient) + the data tensors, rows × (inputs + outputs).
+ */
+export function estimateNetworkMemory(weights: number, activations: number, rows: number, inputs: number, outputs: number): number {
+  return F32 * (4 * weights + 3 * activations + rows * (inputs + outputs));
+}
+
+/** What a network run would cost, for the check and for messages. */
+export function networkCost(spec: TrainingSpec, shape: DataShape) {
+  const inputs = shape.inputs ?? shape.featureColumns;
+  const weights = countWeights(spec, inputs);
+  const activations = countActivations(spec, inputs);
+  return { weights, activations, memoryBytes: estimateNetworkMemory(weights, activations, shape.rows, inputs, shape.outputs ?? 1), work: weights * shape.rows * spec.epochs };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+
+/**
+ * @param limits the tenant's limits. (Default: {@link DEFAULT_COST_LIMITS})
+ * @throws AppError QUOTA_EXCEEDED stating the limit and the value (details: `limit`, `value`,
+ *   `quota`) when the weights, activations per batch, estimated memory or weights · rows · epochs
+ *   pass the limit. QUOTA_EXCEEDED rather than BAD_USER_INPUT: the spec is valid, and another
+ *   tenant (or this one, with a raised quota) may run it; no retryAfterSeconds, waiting won't help.
+ */
+export function checkNetworkCost(spec: TrainingSpec, shape: DataShape, limits: CostLimits = DEFAULT_COST_LIMITS): void {
+  const cost = networkCost(spec, shape);
+  const what = `NEURAL_NETWORK with ${cost.weights} weights`;
+  const refuse = (quota: keyof CostLimits, value: number, message: string) => new AppError('QUOTA_EXCEEDED', message, { quota, limit: limits[quota], value });
+  if (cost.weights > limits.maxParameters) {
+    throw refuse(
+      'maxParameters',
+      cost.weights,
+      `${what} is too large: the limit is ${limits.maxParameters} weights (parameters) per network; use fewer or smaller layers (spec.layers[].units)`,
+    );
+  }
+  if (cost.activations > limits.maxActivations) {
+    throw refuse(
+      'maxActivations',
+      cost.activations,
+      `${what} has ${cost.activations} activations per batch (spec.batchSize ${spec.batchSize} × the widths of the inputs and layers); the limit is ${limits.maxActivations}: use a smaller spec.batchSize or narrower layers`,
+    );
+  }
+  if (cost.memoryBytes > limits.maxMemoryBytes) {
+    throw refuse(
+      'maxMemoryBytes',
+      cost.memoryBytes,
+      `${what} on ${shape.rows} rows needs an estimated ${mib(cost.memoryBytes)} (${cost.memoryBytes} bytes: weights, gradients, optimizer state, activations and data); the limit is ${mib(limits.maxMemoryBytes)} (${limits.maxMemoryBytes} bytes): use smaller layers, a smaller batch or fewer rows`,
+    );
+  }
+  if (cost.work > limits.maxWork) {
+    throw refuse(
+      'maxWork',
+      cost.work,
+      `${what} on ${shape.rows} rows for ${spec.epochs} epochs is too large: weights · rows · epochs must stay under ${limits.maxWork.toExponential(0)}, got ${cost.work.toExponential(1)}; use fewer epochs, smaller layers or fewer rows`,
     );
   }
 }

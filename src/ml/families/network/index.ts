@@ -31,9 +31,9 @@ export const networkFamily: ModelFamily<'neural_network'> = {
     batchSize: 16,
   }),
   normalize: normalizeNetworkSpec,
-  checkData(spec, shape) {
+  checkData(spec, shape, limits) {
     checkNetworkShape(spec, shape.inputs, shape.outputs, shape.featureColumns);
-    checkNetworkCost(spec, shape);
+    checkNetworkCost(spec, shape, limits);
   },
 
   async fit(data, spec, { onEpoch, signal }) {
