@@ -78,6 +78,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       const task = predictor.pipeline.target.task;
       const predicted = task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'];
       const text = table.text!;
+      // Only the columns the version knows: an id or note column of the dataset is carried to the output, not read.
+      const known = new Set([...predictor.pipeline.datasetColumns, predictor.pipeline.target.name]);
+      const read = table.columns.flatMap((name, j) => (known.has(name) ? [j] : []));
       const full: ExportCell[][] = [[...table.columns, ...predicted]];
       const only: ExportCell[][] = [['row', ...predicted]];
       try {
@@ -85,8 +88,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
           const end = Math.min(start + CHUNK, table.rowCount);
           const rows: Record<string, string | null>[] = [];
           for (let i = start; i < end; i++) {
-            const texts = table.data.map((c) => cellText(c, i));
-            rows.push(Object.fromEntries(table.columns.map((name, j) => [name, texts[j] === '' ? null : texts[j]])));
+            const row: Record<string, string | null> = {};
+            for (const j of read) row[table.columns[j]] = cellText(table.data[j], i) || null;
+            rows.push(row);
           }
           let predictions;
           try {
