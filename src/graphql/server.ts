@@ -31,6 +31,8 @@ export interface HttpServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** Every REST route mounted (method and path), for tests that must cover each one. */
+  routes: { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -194,7 +196,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  const routes = (app.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap((l) =>
+    l.route ? Object.keys(l.route.methods).map((method) => ({ method: method.toUpperCase(), path: l.route!.path })) : [],
+  );
   return {
+    routes,
     url: `http://${shownHost}:${port}/graphql`,
     wsUrl: `ws://${shownHost}:${port}/graphql`,
     port,
