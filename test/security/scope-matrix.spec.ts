@@ -66,10 +66,11 @@ beforeAll(async () => {
   await ws.dispose();
   batchPath = `/batch-predictions/${batch.id}.csv`;
   const schema = await createSchema();
-  // Reads before writes, so a permitted delete does not turn later reads into NOT_FOUND only.
-  calls = probeCalls(schema, { ids: [datasetId, run.id, final.modelVersion.id], modelName: 'scoped', datasetId }).sort(
-    (a, b) => Number(a.root === 'Mutation') - Number(b.root === 'Mutation'),
-  );
+  // Reads name the real resources; mutations name none (the scope is checked before the lookup:
+  // FORBIDDEN, else NOT_FOUND), so a permitted delete cannot empty the tenant for later reads.
+  const reads = probeCalls(schema, { ids: [datasetId, run.id, final.modelVersion.id], modelName: 'scoped', datasetId }).filter((c) => c.root !== 'Mutation');
+  const writes = probeCalls(schema, { ids: ['no-such-id'], modelName: 'no-such-model', datasetId: 'no-such-id' }).filter((c) => c.root === 'Mutation');
+  calls = [...reads, ...writes];
   owner = new Map();
   const query = schema.getQueryType()!;
   for (const f of Object.values(query.getFields())) {
