@@ -143,3 +143,15 @@ describe('what a reader gets back, by scope', () => {
     expect(batch.failureMessage).toBe("Dataset row 2, column 'Glucose': the value is not a number (read the dataset with the datasets:read scope to see it)");
   });
 });
+
+it('answers hostile download ids with a coded 4xx, never a 500', async () => {
+  const base = t.url.replace('/graphql', '');
+  const problems: string[] = [];
+  for (const id of ['%00', 'a%00b', '%E2%80%AE', 'x'.repeat(5000), '..%2F..%2Fetc%2Fpasswd', '%22%0D%0ASet-Cookie:x=1', "'%20OR%201=1--"]) {
+    const res = await fetch(`${base}/batch-predictions/${id}.csv`, { headers: { authorization: `Bearer ${t.token}` } });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    if (res.status >= 500 || !['NOT_FOUND', 'BAD_USER_INPUT'].includes(body.errors[0].extensions.code))
+      problems.push(`${id.slice(0, 40)} -> ${res.status} ${JSON.stringify(body)}`);
+  }
+  expect(problems).toEqual([]);
+});

@@ -16,7 +16,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { AppError } from '../lib/errors';
+import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
@@ -47,6 +47,9 @@ export interface ServerOptions {
   host: string;
   port: number;
 }
+
+/** HTTP status of a coded error on the REST routes (other codes: 400). */
+const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, QUOTA_EXCEEDED: 429, INTERNAL_SERVER_ERROR: 500 };
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
@@ -151,11 +154,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       const csv = await base.services.batch.result(context.actor, req.params.id);
       res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="predictions-${req.params.id}.csv"` }).send(csv);
     } catch (err) {
-      const e = err as AppError;
-      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 500;
-      res
-        .status(status)
-        .json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
+      // The same codes as over GraphQL: an AppError, or a database refusal of the caller's id (a NUL character).
+      const e = err instanceof AppError ? err : fromDatabaseError(err);
+      const status = e ? (HTTP_STATUS[e.code] ?? 400) : 500;
+      if (!e) log.error({ requestId: context.requestId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unexpected error');
+      res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
   app.use(
