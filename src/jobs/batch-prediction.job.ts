@@ -81,8 +81,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       // Only the columns the version knows: an id or note column of the dataset is carried to the output, not read.
       const known = new Set([...predictor.pipeline.datasetColumns, predictor.pipeline.target.name]);
       const read = table.columns.flatMap((name, j) => (known.has(name) ? [j] : []));
-      const full: ExportCell[][] = [[...table.columns, ...predicted]];
-      const only: ExportCell[][] = [['row', ...predicted]];
+      // Written chunk by chunk (rows are independent in CSV), so no single step holds the event loop long.
+      const full: string[] = [toSafeCsv([[...table.columns, ...predicted]])];
+      const only: string[] = [toSafeCsv([['row', ...predicted]])];
       try {
         for (let start = 0; start < table.rowCount; start += CHUNK) {
           const end = Math.min(start + CHUNK, table.rowCount);
@@ -99,11 +100,15 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
             if (err instanceof AppError) throw rowError(err, start, end);
             throw err;
           }
+          const fullRows: ExportCell[][] = [];
+          const onlyRows: ExportCell[][] = [];
           predictions.forEach((p, k) => {
             const values: ExportCell[] = task === 'regression' ? [p.value ?? null] : [p.label ?? null, p.probability ?? null];
-            full.push([...text.map((c) => written(c, start + k)), ...values]);
-            only.push([start + k + 1, ...values]);
+            fullRows.push([...text.map((c) => written(c, start + k)), ...values]);
+            onlyRows.push([start + k + 1, ...values]);
           });
+          full.push(toSafeCsv(fullRows));
+          only.push(toSafeCsv(onlyRows));
           await tx((t) => batches.setProgress(t, tenantId, batchId, end));
           await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
           await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks
@@ -111,7 +116,7 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       } finally {
         predictor.dispose();
       }
-      const result = { full: Buffer.from(toSafeCsv(full)), predictionsOnly: Buffer.from(toSafeCsv(only)) };
+      const result = { full: Buffer.from(full.join('')), predictionsOnly: Buffer.from(only.join('')) };
       await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, table.rowCount), LARGE_WRITE);
       await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
     } catch (err) {
