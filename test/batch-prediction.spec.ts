@@ -44,7 +44,9 @@ it('scores every row, streams progress, and serves the CSV to its tenant only', 
   expect(res.headers.get('content-type')).toMatch(/text\/csv/);
   const lines = (await res.text()).trim().split('\n');
   expect(lines).toHaveLength(769);
-  expect(lines[0]).toBe('Pregnancies,Glucose,BloodPressure,SkinThickness,Insulin,BMI,DiabetesPedigreeFunction,Age,Outcome,predicted_label,predicted_probability');
+  expect(lines[0]).toBe(
+    '"Pregnancies","Glucose","BloodPressure","SkinThickness","Insulin","BMI","DiabetesPedigreeFunction","Age","Outcome","predicted_label","predicted_probability"',
+  );
 
   // Equal to predict on the same raw rows.
   const [header, ...rows] = PIMA_CSV.trim().split('\n');
@@ -53,7 +55,7 @@ it('scores every row, streams progress, and serves the CSV to its tenant only', 
   const direct = (await gqlOk(t, 'query($rows: [JSONObject!]!) { predict(model: "diabetes", rows: $rows) { predictions { label probability } } }', { rows: sample })).predict
     .predictions;
   lines.slice(1, 6).forEach((line, i) => {
-    const cells = line.split(',');
+    const cells = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
     expect(cells[9]).toBe(direct[i].label);
     expect(Number(cells[10])).toBeCloseTo(direct[i].probability, 6);
   });
@@ -71,4 +73,85 @@ it('refuses an unknown dataset or model with NOT_FOUND', async () => {
   expect(noDataset.errors![0].message).toBe("Dataset 'nope' not found");
   const noModel = await gql(t, 'mutation($d: ID!) { startBatchPrediction(model: "nope", datasetId: $d) { id } }', { d: datasetId });
   expect(codeOf(noModel)).toBe('NOT_FOUND');
+});
+
+describe('what a reader gets back, by scope', () => {
+  const base = () => t.url.replace('/graphql', '');
+  const keyWith = async (scopes: string) =>
+    (await gqlOk(t, `mutation { createApiKey(input: { name: "k-${scopes.replace(/\W/g, '')}", scopes: [${scopes}] }) { key } }`)).createApiKey.key as string;
+  /** Runs a batch of `csv` with `token` and returns the finished batch. */
+  async function batchOf(csv: string, token = t.token) {
+    const d = await uploadCsv(t, csv, 'hostile');
+    const started = (await gqlOk({ ...t, token }, 'mutation($d: ID!) { startBatchPrediction(model: "diabetes", datasetId: $d) { id } }', { d })).startBatchPrediction;
+    const client = wsClient(t.wsUrl, token);
+    await collect(client, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: started.id }).done;
+    await client.dispose();
+    return (await gqlOk({ ...t, token }, 'query($id: ID!) { batchPrediction(id: $id) { id status downloadPath failureMessage } }', { id: started.id })).batchPrediction;
+  }
+  const download = async (path: string, token: string) => {
+    const res = await fetch(base() + path, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, text: await res.text() };
+  };
+  const [pimaHeader, ...pimaRows] = PIMA_CSV.trim().split('\n');
+  const HOSTILE = [
+    `id,note,${pimaHeader}`,
+    `9007199254740993,"=HYPERLINK(""http://evil"",""x"")",${pimaRows[0]}`,
+    `9007199254740992,@SUM(A1),${pimaRows[1]}`,
+    `0007,-1+2,${pimaRows[2]}`,
+  ].join('\n');
+
+  it('escapes formulas, keeps ids as uploaded, and gives the dataset cells only with datasets:read', async () => {
+    const predictOnly = await keyWith('PREDICT');
+    const reader = await keyWith('PREDICT, DATASETS_READ');
+    const batch = await batchOf(HOSTILE, predictOnly); // started by a predict-only key: the data is still the tenant's
+    expect(batch.status).toBe('SUCCEEDED');
+    const quoted = (line: string) =>
+      line
+        .split(',')
+        .map((c) => `"${c}"`)
+        .join(',');
+    const full = await download(batch.downloadPath, reader);
+    expect(full.status).toBe(200);
+    const lines = full.text.split('\n');
+    expect(lines[0]).toBe(`"id","note",${quoted(pimaHeader)},"predicted_label","predicted_probability"`);
+    expect(lines[1].startsWith(`"9007199254740993","'=HYPERLINK(""http://evil"",""x"")",${quoted(pimaRows[0])},`)).toBe(true);
+    expect(lines[2].startsWith(`"9007199254740992","'@SUM(A1)",${quoted(pimaRows[1])},`)).toBe(true);
+    expect(lines[3].startsWith(`"0007","'-1+2",${quoted(pimaRows[2])},`)).toBe(true);
+    expect(lines[4]).toBe('');
+    const predictions = lines.slice(1, 4).map((l) => l.split(',').slice(-2).join(','));
+    predictions.forEach((p) => expect(p).toMatch(/^"(tested_positive|tested_negative|0|1)",(0|1|0\.\d+)$/));
+
+    // The same batch read by a predict-only key (or any key without datasets:read): row numbers and predictions.
+    const only = await download(batch.downloadPath, predictOnly);
+    expect(only).toEqual({ status: 200, text: `"row","predicted_label","predicted_probability"\n${predictions.map((p, i) => `${i + 1},${p}`).join('\n')}\n` });
+    for (const secret of ['9007199254740993', 'HYPERLINK', 'SUM(A1)', pimaRows[0]]) expect(only.text).not.toContain(secret);
+
+    // Without predict: FORBIDDEN, even with datasets:read.
+    const readOnly = await keyWith('DATASETS_READ');
+    expect(await download(batch.downloadPath, readOnly)).toEqual({
+      status: 403,
+      text: JSON.stringify({ errors: [{ message: "This credential lacks the 'predict' scope", extensions: { code: 'FORBIDDEN' } }] }),
+    });
+  });
+
+  it('names the row and column of an unreadable cell, never its value', async () => {
+    const [first, second] = pimaRows;
+    const cells = second.split(',');
+    cells[1] = 'secret-value-42';
+    const batch = await batchOf([pimaHeader, first, cells.join(',')].join('\n'), await keyWith('PREDICT'));
+    expect(batch.status).toBe('FAILED');
+    expect(batch.failureMessage).toBe("Dataset row 2, column 'Glucose': the value is not a number (read the dataset with the datasets:read scope to see it)");
+  });
+});
+
+it('answers hostile download ids with a coded 4xx, never a 500', async () => {
+  const base = t.url.replace('/graphql', '');
+  const problems: string[] = [];
+  for (const id of ['%00', 'a%00b', '%E2%80%AE', 'x'.repeat(5000), '..%2F..%2Fetc%2Fpasswd', '%22%0D%0ASet-Cookie:x=1', "'%20OR%201=1--"]) {
+    const res = await fetch(`${base}/batch-predictions/${id}.csv`, { headers: { authorization: `Bearer ${t.token}` } });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    if (res.status >= 500 || !['NOT_FOUND', 'BAD_USER_INPUT'].includes(body.errors[0].extensions.code))
+      problems.push(`${id.slice(0, 40)} -> ${res.status} ${JSON.stringify(body)}`);
+  }
+  expect(problems).toEqual([]);
 });

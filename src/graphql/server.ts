@@ -16,7 +16,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { AppError } from '../lib/errors';
+import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
@@ -36,6 +36,8 @@ export interface HttpServer {
   port: number;
   /** The separate /metrics listener's URL when METRICS_PORT is set. */
   metricsUrl?: string;
+  /** Every REST route mounted (method and path), for tests that must cover each one. */
+  routes: { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -50,6 +52,9 @@ export interface ServerOptions {
   host: string;
   port: number;
 }
+
+/** HTTP status of a coded error on the REST routes (other codes: 400). */
+const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, QUOTA_EXCEEDED: 429, INTERNAL_SERVER_ERROR: 500 };
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
@@ -171,11 +176,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       const csv = await base.services.batch.result(context.actor, req.params.id);
       res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="predictions-${req.params.id}.csv"` }).send(csv);
     } catch (err) {
-      const e = err as AppError;
-      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 500;
-      res
-        .status(status)
-        .json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
+      // The same codes as over GraphQL: an AppError, or a database refusal of the caller's id (a NUL character).
+      const e = err instanceof AppError ? err : fromDatabaseError(err);
+      const status = e ? (HTTP_STATUS[e.code] ?? 400) : 500;
+      if (!e) log.error({ requestId: context.requestId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unexpected error');
+      res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
   app.use(
@@ -217,7 +222,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const { port } = httpServer.address() as AddressInfo;
   const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener({ ...config, METRICS_PORT: config.METRICS_PORT }, opts.metrics) : undefined;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  const routes = (app.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap((l) =>
+    l.route ? Object.keys(l.route.methods).map((method) => ({ method: method.toUpperCase(), path: l.route!.path })) : [],
+  );
   return {
+    routes,
     url: `http://${shownHost}:${port}/graphql`,
     wsUrl: `ws://${shownHost}:${port}/graphql`,
     port,

@@ -1,16 +1,19 @@
 /**
  * Runs a batch prediction: the dataset's rows (as uploaded, with its missing codes) through the
- * version's pipeline and model in chunks, publishing progress after each chunk, then stores a CSV
- * of the dataset's columns plus the prediction columns. A row the pipeline cannot read fails the
- * whole job with that row named (nothing is stored).
+ * version's pipeline and model in chunks, publishing progress after each chunk, then stores two
+ * CSVs (escaped against formula injection, src/ml/data/csv-export.ts): the dataset's columns with
+ * every cell as written in the file (ids above 2^53 keep their digits) plus the prediction
+ * columns, for readers with `datasets:read`; and `row` plus the prediction columns for the others.
+ * A row the pipeline cannot read fails the whole job with that row and column named, never the
+ * cell's value (a predict-only key reads the failure message).
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../lib/db';
 import type { PubSub } from '../lib/pubsub';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { LARGE_WRITE, withTenant } from '../lib/tenant-tx';
-import { cellText } from '../ml/data/csv';
+import { cellText, type ColumnData } from '../ml/data/csv';
+import { toSafeCsv, type ExportCell } from '../ml/data/csv-export';
 import { movable } from '../lib/threads/task-result';
 import type { CsvThreads } from '../ml/data/csv-tasks';
 import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
@@ -22,6 +25,36 @@ import type { TaskPayload } from '../modules/tasks';
 
 /** Rows per chunk: one progress event and one scorer call each. */
 const CHUNK = 2000;
+
+/** What went wrong reading a row, in words that never quote the cell (read-rows.ts messages). */
+const REASONS: [RegExp, string][] = [
+  [/must be a number or a string/, 'the value is neither a number nor a string'],
+  [/must be a number/, 'the value is not a number'],
+  [/ISO 8601/, 'the value is not an ISO 8601 date'],
+  [/is missing feature/, 'the dataset has no such column'],
+  [/unknown feature/, 'the version was not trained with this column'],
+];
+
+/**
+ * A row-reading error of the chunk starting at `start`, restated without the cell's value: the
+ * dataset row (1-based, header excluded) and the column. Other errors pass unchanged.
+ */
+function rowError(err: AppError, start: number, end: number): AppError {
+  const { row, feature } = err.details ?? {};
+  if (typeof row !== 'number' || typeof feature !== 'string') return new AppError(err.code, `In dataset rows ${start + 1}-${end}: ${err.message}`);
+  const reason = REASONS.find(([re]) => re.test(err.message))?.[1] ?? 'the value cannot be read';
+  return new AppError(err.code, `Dataset row ${start + row + 1}, column '${feature.slice(0, 100)}': ${reason} (read the dataset with the datasets:read scope to see it)`, {
+    row: start + row + 1,
+    feature,
+  });
+}
+
+/** A cell as the file writes it (null when empty). */
+function written(column: ColumnData, row: number): string | null {
+  if (column.kind !== 'string') throw new Error('the table was parsed without keepText'); // a bug
+  const code = column.codes[row];
+  return code < 0 ? null : column.dictionary[code];
+}
 
 /**
  * The `batch-prediction` task handler, acting as the batch's tenant. Idempotent: a batch already
@@ -39,30 +72,43 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const columns = job.dataset.columns as unknown as ColumnProfile[];
       const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
-      const options = { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns) };
+      const options = { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns), keepText: true };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
       const predictor = await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;
-      const header = [...table.columns, ...(task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'])];
-      const out: unknown[][] = [];
+      const predicted = task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'];
+      const text = table.text!;
+      // Only the columns the version knows: an id or note column of the dataset is carried to the output, not read.
+      const known = new Set([...predictor.pipeline.datasetColumns, predictor.pipeline.target.name]);
+      const read = table.columns.flatMap((name, j) => (known.has(name) ? [j] : []));
+      // Written chunk by chunk (rows are independent in CSV), so no single step holds the event loop long.
+      const full: string[] = [toSafeCsv([[...table.columns, ...predicted]])];
+      const only: string[] = [toSafeCsv([['row', ...predicted]])];
       try {
         for (let start = 0; start < table.rowCount; start += CHUNK) {
           const end = Math.min(start + CHUNK, table.rowCount);
           const rows: Record<string, string | null>[] = [];
-          const cells: string[][] = [];
           for (let i = start; i < end; i++) {
-            const texts = table.data.map((c) => cellText(c, i));
-            cells.push(texts);
-            rows.push(Object.fromEntries(table.columns.map((name, j) => [name, texts[j] === '' ? null : texts[j]])));
+            const row: Record<string, string | null> = {};
+            for (const j of read) row[table.columns[j]] = cellText(table.data[j], i) || null;
+            rows.push(row);
           }
           let predictions;
           try {
             predictions = predictor.predict(rows);
           } catch (err) {
-            if (err instanceof AppError) throw new AppError(err.code, `In dataset rows ${start + 1}-${end}: ${err.message}`);
+            if (err instanceof AppError) throw rowError(err, start, end);
             throw err;
           }
-          predictions.forEach((p, k) => out.push([...cells[k], ...(task === 'regression' ? [p.value] : [p.label, p.probability])]));
+          const fullRows: ExportCell[][] = [];
+          const onlyRows: ExportCell[][] = [];
+          predictions.forEach((p, k) => {
+            const values: ExportCell[] = task === 'regression' ? [p.value ?? null] : [p.label ?? null, p.probability ?? null];
+            fullRows.push([...text.map((c) => written(c, start + k)), ...values]);
+            onlyRows.push([start + k + 1, ...values]);
+          });
+          full.push(toSafeCsv(fullRows));
+          only.push(toSafeCsv(onlyRows));
           await tx((t) => batches.setProgress(t, tenantId, batchId, end));
           await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
           await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks
@@ -70,8 +116,8 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       } finally {
         predictor.dispose();
       }
-      const csv = Buffer.from(stringify([header, ...out]));
-      await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, csv, table.rowCount), LARGE_WRITE);
+      const result = { full: Buffer.from(full.join('')), predictionsOnly: Buffer.from(only.join('')) };
+      await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, table.rowCount), LARGE_WRITE);
       await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';

@@ -41,7 +41,7 @@ export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
 export function parseCsvTable(input: { bytes: Uint8Array; options: CsvOptions }) {
   return runTask(
     () => parseBytes(input.bytes, input.options),
-    (table: Table) => table.data.map((c) => (c.kind === 'numeric' ? c.values.buffer : c.codes.buffer)),
+    (table: Table) => [...table.data, ...(table.text ?? [])].map((c) => (c.kind === 'numeric' ? c.values.buffer : c.codes.buffer)),
   );
 }
 

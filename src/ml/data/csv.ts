@@ -37,6 +37,11 @@ export interface Table {
   delimiter: string;
   /** The missing codes the table was parsed with. */
   missing: MissingCodes;
+  /**
+   * With `keepText`: every cell as the file writes it (unquoted and trimmed, missing codes kept,
+   * numbers not re-printed: `007`, `1.50` and ids above 2^53 stay as they are), one per column.
+   */
+  text?: StringColumn[];
 }
 
 export interface CsvOptions {
@@ -50,6 +55,8 @@ export interface CsvOptions {
   missingValues?: MissingValuesSpec[] | null;
   /** Refuse files with more columns (uploads: MAX_DATASET_COLUMNS). (Default: no limit) */
   maxColumns?: number;
+  /** Also keep each cell's text as written ({@link Table.text}), for outputs that echo the file. (Default: false) */
+  keepText?: boolean;
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
@@ -168,12 +175,14 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   // by a second, shorter pass over just those rows (rare: most string columns switch at row 0).
   const capacity = countLines(body);
   const builders = columns.map(() => new ColumnBuilder(capacity));
+  const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
   scan(body, { delimiter }, (record) => {
     if (first) return void (first = false);
     if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
     for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
+    if (texts) for (let j = 0; j < width; j++) texts[j].add(rowCount, record[j], isEmpty);
     rowCount++;
   });
   if (rowCount === 0) throw badInput('The CSV has a header but no data rows');
@@ -188,8 +197,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     });
   }
   const data = builders.map((b) => b.finish(rowCount));
-  return { columns, data: delimiter === ',' ? data : data.map(decimalComma), rowCount, hasHeader, delimiter, missing };
+  const written = texts?.map((b) => b.finish(rowCount) as StringColumn);
+  return { columns, data: delimiter === ',' ? data : data.map(decimalComma), rowCount, hasHeader, delimiter, missing, ...(written && { text: written }) };
 }
+
+const isEmpty = (cell: string) => cell === '';
 
 /** `3,5` or `-0,25`: a number written with a decimal comma (no thousands separators). */
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
@@ -228,8 +240,15 @@ class ColumnBuilder {
   /** Row at which the column became a string column (0 = from the start); -1 while numeric. */
   switchedAt = -1;
 
-  constructor(private readonly capacity: number) {
-    this.values = new Float64Array(capacity);
+  /** @param textOnly a column of text from the first row (for {@link Table.text}). */
+  constructor(
+    private readonly capacity: number,
+    textOnly = false,
+  ) {
+    if (textOnly) {
+      this.codes = new Int32Array(capacity);
+      this.switchedAt = 0;
+    } else this.values = new Float64Array(capacity);
   }
 
   private code(cell: string): number {
@@ -276,7 +295,7 @@ function checkNames(columns: string[]): void {
   }
 }
 
-/** One cell as text ('' when missing): numbers as JavaScript prints them. */
+/** One cell as text ('' when missing): numbers as JavaScript prints them (see {@link Table.text} for the text as written). */
 export function cellText(column: ColumnData, row: number): string {
   if (column.kind === 'numeric') {
     const v = column.values[row];

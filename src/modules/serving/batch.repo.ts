@@ -31,9 +31,16 @@ export class BatchRepo {
     return tx.batchPrediction.findFirst({ where: { id, tenantId }, select: summary });
   }
 
-  /** The result CSV of a SUCCEEDED batch (null otherwise). */
-  findResult(tx: Tx, tenantId: string, id: string) {
-    return tx.batchPrediction.findFirst({ where: { id, tenantId, status: BatchStatus.SUCCEEDED }, select: { result: true } });
+  /**
+   * A result CSV of a SUCCEEDED batch (null otherwise): with the dataset's cells (`full`) or only row
+   * numbers and predictions.
+   */
+  async findResult(tx: Tx, tenantId: string, id: string, full: boolean): Promise<Uint8Array | null> {
+    const row = await tx.batchPrediction.findFirst({
+      where: { id, tenantId, status: BatchStatus.SUCCEEDED },
+      select: full ? { result: true } : { predictionsOnly: true },
+    });
+    return (full ? row?.result : row?.predictionsOnly) ?? null;
   }
 
   /** The batch with its dataset (bytes included) and model version (artifact included), for the job. */
@@ -55,11 +62,18 @@ export class BatchRepo {
     return tx.batchPrediction.updateMany({ where: { id, tenantId }, data: { processedRows } });
   }
 
-  /** Stores the result CSV and marks the batch SUCCEEDED. */
-  succeed(tx: Tx, tenantId: string, id: string, result: Buffer, rowCount: number) {
+  /** Stores both result CSVs (with the dataset's cells, and predictions only) and marks the batch SUCCEEDED. */
+  succeed(tx: Tx, tenantId: string, id: string, result: { full: Buffer; predictionsOnly: Buffer }, rowCount: number) {
     return tx.batchPrediction.updateMany({
       where: { id, tenantId },
-      data: { status: BatchStatus.SUCCEEDED, result: new Uint8Array(result), rowCount, processedRows: rowCount, finishedAt: new Date() },
+      data: {
+        status: BatchStatus.SUCCEEDED,
+        result: new Uint8Array(result.full),
+        predictionsOnly: new Uint8Array(result.predictionsOnly),
+        rowCount,
+        processedRows: rowCount,
+        finishedAt: new Date(),
+      },
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Batch prediction: predict every row of a dataset as a job, poll it or follow its progress, then
  * download the CSV (GET downloadPath). All fields need the `predict` scope (UNAUTHENTICATED
- * without a credential, FORBIDDEN without the scope).
+ * without a credential, FORBIDDEN without the scope); the CSV holds the dataset's cells only for
+ * readers that also hold `datasets:read` (see BatchPredictionService.result).
  */
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../graphql/context';

@@ -8,7 +8,7 @@ import type { Db } from '../../lib/db';
 import { notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
-import type { Actor } from '../auth/actor';
+import { hasScope, type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 import { Topics, type BatchProgressEvent } from '../events';
@@ -22,7 +22,10 @@ type Row = Omit<BatchPrediction, 'downloadPath'>;
 
 const view = (r: Row): BatchPrediction => ({ ...r, downloadPath: r.status === BatchStatus.SUCCEEDED ? `/batch-predictions/${r.id}.csv` : null });
 
-/** Batch predictions of a tenant (`predict` scope). */
+/**
+ * Batch predictions of a tenant (`predict` scope). A predict-only key may score a stored dataset,
+ * but reads back only row numbers and predictions (see {@link BatchPredictionService.result}).
+ */
 export class BatchPredictionService {
   constructor(
     private readonly prisma: Db,
@@ -58,12 +61,19 @@ export class BatchPredictionService {
     return view(row);
   }
 
-  /** The result CSV. @throws AppError FORBIDDEN, NOT_FOUND (also while it is not finished). */
+  /**
+   * The result CSV (`predict`). What it holds depends on the reader, not on who started the batch:
+   * with `datasets:read` the dataset's columns as uploaded plus the predictions; without it only
+   * `row` (the 1-based data row of the dataset, header excluded) and the predictions, since reading
+   * stored rows needs `datasets:read`.
+   * @throws AppError FORBIDDEN, NOT_FOUND (also while it is not finished).
+   */
   async result(actor: Actor, id: string): Promise<Buffer> {
     requireScope(actor, 'predict');
-    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.findResult(tx, actor.tenantId, id));
-    if (!row?.result) throw notFound('Batch prediction result', id);
-    return Buffer.from(row.result);
+    const full = hasScope(actor, 'datasets:read');
+    const bytes = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.findResult(tx, actor.tenantId, id, full));
+    if (!bytes) throw notFound('Batch prediction result', id);
+    return Buffer.from(bytes);
   }
 
   /**

@@ -18,7 +18,10 @@ export class BatchPrediction extends Job {
   @Field(() => Int, { description: 'Rows predicted so far.' })
   processedRows!: number;
 
-  @Nullable(String, "When SUCCEEDED: GET this path with the same Authorization header for the CSV (the dataset's columns plus the predictions).")
+  @Nullable(
+    String,
+    "When SUCCEEDED: GET this path with the same Authorization header for the CSV. With the datasets:read scope: the dataset's columns as uploaded plus the predictions; without it: `row` (the dataset's 1-based data row) plus the predictions. Cells starting with = + - @ tab or CR (other than plain numbers) are prefixed with ' (OWASP CSV injection).",
+  )
   downloadPath!: string | null;
 }
 

@@ -1,0 +1,152 @@
+/**
+ * The scope matrix, generated from the schema (as the cross-tenant probe is): every root query,
+ * mutation and subscription, and every REST route, called by a key holding exactly one scope.
+ * A field whose @Authorized scopes the key lacks answers FORBIDDEN naming the first missing scope;
+ * any other field answers without FORBIDDEN or UNAUTHENTICATED. Nested objects obey their own
+ * type's read scope: an object whose type a root query guards with scope S (ModelVersion:
+ * models:read, Dataset: datasets:read, ...) never reaches a key without S, nested in another
+ * answer. The README's Security model table states the same matrix.
+ */
+import { getNamedType, isObjectType } from 'graphql';
+import type { App } from '../../src/app';
+import { codeOf, collect, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
+import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
+import { SCOPES, type Scope } from '../../src/modules/auth/actor';
+import { startTestApp } from '../support/app';
+import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { probeCalls, requiredScopes, type ProbeCall } from '../support/schema-probe';
+import { startRun, waitForRun } from '../support/training';
+
+let app: App;
+let t: TenantBundle;
+let calls: ProbeCall[];
+/** Object type -> the scope a root query needs to return it. */
+let owner: Map<string, string>;
+let batchPath: string;
+const keys = new Map<Scope, string>();
+
+const holds = (scope: Scope, needed: string) => scope === 'admin' || scope === needed;
+
+async function call(c: ProbeCall, token: string): Promise<GqlResult> {
+  if (c.root !== 'Subscription') return gql({ url: app.server.url, token }, c.query, c.variables);
+  const client = wsClient(app.server.wsUrl, token);
+  try {
+    const events = await collect(client, c.query, c.variables).done;
+    return events.find((e) => e.errors) ?? events[0] ?? {};
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** Typenames of the objects nested (depth >= 1) in a root field's answer. */
+function nestedTypes(value: unknown, depth = 0, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => nestedTypes(v, depth, out));
+  else if (value && typeof value === 'object') {
+    const typename = (value as { __typename?: string }).__typename;
+    if (typename && depth > 0) out.add(typename);
+    for (const [k, v] of Object.entries(value)) if (k !== '__typename') nestedTypes(v, depth + 1, out);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app, 'scopes');
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+  const run = await startRun(t, datasetId, 'scoped', { ...KERAS_SPEC, epochs: 1 });
+  const final = await waitForRun(t, run.id);
+  for (const scope of SCOPES) {
+    const gqlName = scope.replace(':', '_').toUpperCase();
+    keys.set(scope, (await gqlOk(t, `mutation { createApiKey(input: { name: "only-${scope}", scopes: [${gqlName}] }) { key } }`)).createApiKey.key);
+  }
+  const batch = (await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "scoped", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction;
+  const ws = wsClient(app.server.wsUrl, t.token);
+  await collect(ws, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: batch.id }).done;
+  await ws.dispose();
+  batchPath = `/batch-predictions/${batch.id}.csv`;
+  const schema = await createSchema();
+  // Reads name the real resources; mutations name none (the scope is checked before the lookup:
+  // FORBIDDEN, else NOT_FOUND), so a permitted delete cannot empty the tenant for later reads.
+  const reads = probeCalls(schema, { ids: [datasetId, run.id, final.modelVersion.id], modelName: 'scoped', datasetId }).filter((c) => c.root !== 'Mutation');
+  const writes = probeCalls(schema, { ids: ['no-such-id'], modelName: 'no-such-model', datasetId: 'no-such-id' }).filter((c) => c.root === 'Mutation');
+  calls = [...reads, ...writes];
+  owner = new Map();
+  const query = schema.getQueryType()!;
+  for (const f of Object.values(query.getFields())) {
+    const scopes = requiredScopes('Query', f.name);
+    const named = getNamedType(f.type);
+    if (scopes?.length && isObjectType(named)) owner.set(named.name, scopes[0]);
+  }
+});
+afterAll(() => app.stop());
+
+it('knows the owner of every guarded type it checks', () => {
+  expect(Object.fromEntries(owner)).toMatchObject({
+    Dataset: 'datasets:read',
+    ModelVersion: 'models:read',
+    Model: 'models:read',
+    TrainingRun: 'training:read',
+    BatchPrediction: 'predict',
+  });
+});
+
+describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
+  it('gets exactly the root fields its scope allows, FORBIDDEN (naming the scope) elsewhere, and no nested object of another scope', async () => {
+    const token = keys.get(scope)!;
+    const problems: string[] = [];
+    for (const c of calls) {
+      const name = `${c.root}.${c.field}`;
+      if (PUBLIC_FIELDS.includes(name)) continue;
+      const needed = requiredScopes(c.root, c.field);
+      if (needed === undefined) {
+        problems.push(`${name} has no @Authorized`);
+        continue;
+      }
+      const missing = needed.find((s) => !holds(scope, s));
+      const r = await call(c, token);
+      const rootErrors = (r.errors ?? []) as { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+      if (missing) {
+        if (codeOf(r) !== 'FORBIDDEN' || r.errors![0].message !== `This credential lacks the '${missing}' scope` || r.data?.[c.field])
+          problems.push(`${name}: expected FORBIDDEN for '${missing}', got ${codeOf(r) ?? 'data'} ${r.errors?.[0]?.message ?? ''}`);
+        continue;
+      }
+      for (const e of rootErrors) {
+        const code = e.extensions?.code;
+        const nested = (e.path?.length ?? 0) > 1;
+        if (code === 'UNAUTHENTICATED' || code === 'INTERNAL_SERVER_ERROR' || (code === 'FORBIDDEN' && !nested)) problems.push(`${name}: ${code} ${e.message}`);
+        if (code === 'FORBIDDEN' && nested && holds(scope, /'(.*)'/.exec(e.message)?.[1] ?? '')) problems.push(`${name}: nested FORBIDDEN for a held scope: ${e.message}`);
+      }
+      for (const type of nestedTypes(r.data?.[c.field])) {
+        const needs = owner.get(type);
+        if (needs && !holds(scope, needs)) problems.push(`${name}: returned a nested ${type}, which needs '${needs}'`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gets the REST routes its scope allows', async () => {
+    const base = app.server.url.replace('/graphql', '');
+    const res = await fetch(base + batchPath, { headers: { authorization: `Bearer ${keys.get(scope)}` } });
+    const text = await res.text();
+    if (!holds(scope, 'predict')) {
+      expect([res.status, text]).toEqual([403, JSON.stringify({ errors: [{ message: "This credential lacks the 'predict' scope", extensions: { code: 'FORBIDDEN' } }] })]);
+    } else if (holds(scope, 'datasets:read')) {
+      expect([res.status, text.split('\n')[0]]).toEqual([
+        200,
+        '"Pregnancies","Glucose","BloodPressure","SkinThickness","Insulin","BMI","DiabetesPedigreeFunction","Age","Outcome","predicted_label","predicted_probability"',
+      ]);
+    } else {
+      expect([res.status, text.split('\n')[0]]).toEqual([200, '"row","predicted_label","predicted_probability"']);
+      expect(text.split('\n')[1]).toMatch(/^1,"[^"]+",[\d.e-]+$/);
+    }
+  });
+});
+
+it('covers every REST route: each is public or listed here with its scope', () => {
+  const guarded = ['GET /batch-predictions/:id.csv']; // predict; the dataset's cells only with datasets:read
+  const open = ['GET /healthz', 'GET /readyz', 'GET /metrics']; // no tenant data (see README: /metrics)
+  const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`);
+  expect(mounted.filter((r) => !guarded.includes(r) && !open.includes(r))).toEqual([]);
+  expect(mounted).toEqual(expect.arrayContaining(guarded));
+});
