@@ -5,7 +5,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { AppError, fromDatabaseError } from '../lib/errors';
+import { AppError, MAX_ERROR_MESSAGE, fromDatabaseError, truncate } from '../lib/errors';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -24,7 +24,9 @@ function originalOf(error: unknown): unknown {
 }
 
 export function makeFormatError() {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  return (raw: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // graphql-js' own messages quote the input (e.g. a 400-digit Int literal): cut them too.
+    const formatted = { ...raw, message: truncate(raw.message, MAX_ERROR_MESSAGE) };
     const original = originalOf(error);
     const translated = fromDatabaseError(original);
     if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
@@ -32,6 +34,9 @@ export function makeFormatError() {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }
     const code = formatted.extensions?.code;
+    // Apollo's refusals of a malformed request (e.g. bad persisted-query extensions) carry an HTTP 4xx.
+    const status = error instanceof GraphQLError ? (error.extensions?.http as { status?: number } | undefined)?.status : undefined;
+    if (status && status >= 400 && status < 500) return { ...formatted, extensions: { code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_REQUEST' } };
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return { ...formatted, extensions: { code } };
     if (!(original instanceof Error) && error instanceof GraphQLError && !error.originalError && !code) {
       // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was wrong.

@@ -23,8 +23,8 @@ import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
-import { createArmor, wsValidate } from './limits';
-import { isExpected, observabilityPlugin } from './observability';
+import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
+import { logError, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
 
 export interface HttpServer {
@@ -57,12 +57,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const { config } = base;
   const formatError = makeFormatError();
   const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
-    for (const e of errors) {
-      if (!isExpected(e))
-        log.error({ requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: e.message, stack: (e.originalError ?? e).stack } }, 'unexpected error');
-    }
+    for (const e of errors) logError(log, { requestId: context?.requestId, tenantId: context?.actor?.tenantId, transport: 'websocket' }, e);
   };
   const armor = createArmor(config);
+  const rules = extraRules(armor.validationRules);
   const app = express();
   const httpServer = http.createServer(app);
 
@@ -79,7 +77,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
-      validate: wsValidate(armor.validationRules),
+      // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
+      // own id, and the socket with its other subscriptions stays open.
+      onSubscribe: (ctx, _id, payload) => {
+        const document = parseAndValidate(config, schema, rules, payload.query);
+        if (Array.isArray(document)) return document;
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: ctx.extra.context! };
+      },
       onConnect: async (ctx) => {
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID());
         ctx.extra.context = context;
@@ -103,8 +107,9 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
-    introspection: config.GRAPHQL_SANDBOX,
-    validationRules: armor.validationRules,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    validationRules: rules,
+    parseOptions: parseOptions(config),
     allowBatchedHttpRequests: false,
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
