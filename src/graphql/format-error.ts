@@ -38,8 +38,13 @@ export function makeFormatError() {
     const status = error instanceof GraphQLError ? (error.extensions?.http as { status?: number } | undefined)?.status : undefined;
     if (status && status >= 400 && status < 500) return { ...formatted, extensions: { code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_REQUEST' } };
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return { ...formatted, extensions: { code } };
-    if (!(original instanceof Error) && error instanceof GraphQLError && !error.originalError && !code) {
-      // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was wrong.
+    // graphql-js' own request-level refusals (no path: not raised by a resolver), e.g. "Too many
+    // errors processing variables", which Apollo labels INTERNAL_SERVER_ERROR before this runs.
+    const graphqlOwn = original instanceof GraphQLError && !original.originalError && !formatted.path;
+    if (error instanceof GraphQLError && graphqlOwn && code === 'INTERNAL_SERVER_ERROR') return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+    if (error instanceof GraphQLError && (original instanceof GraphQLError || !(original instanceof Error)) && !code) {
+      // A GraphQLError raised by graphql-js itself (variable coercion, a built-in scalar refusing a
+      // value, over the websocket where Apollo does not label them): the input was wrong.
       return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
     }
     // Logged with the request id by the observability plugin (HTTP) or the websocket hooks.

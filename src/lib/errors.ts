@@ -111,5 +111,9 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   if (/0x00|\\u0000|22021|22P05|unsupported Unicode escape/.test(message)) {
     return badInput('A text value contains a NUL character (\\u0000), which cannot be stored or looked up');
   }
+  // A lone UTF-16 surrogate (e.g. "\ud800") in a value stored as JSON (audit details, metadata).
+  if (/invalid input syntax for type json|Unicode low surrogate|Unicode high surrogate/i.test(message)) {
+    return badInput('A text value contains an unpaired UTF-16 surrogate (e.g. \\ud800), which is not valid Unicode');
+  }
   return undefined;
 }

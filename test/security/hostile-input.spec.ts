@@ -157,6 +157,28 @@ describe('documents', () => {
   });
 });
 
+describe('found by the property tier', () => {
+  it('refuses an unpaired surrogate in a stored name', async () => {
+    const r = await gql(t, 'mutation($n: String!) { uploadDataset(name: $n, csv: "a,b\\n1,2\\n") { id } }', { n: '\ud800' });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/unpaired UTF-16 surrogate/);
+  });
+
+  it('answers more than 50 variable errors with BAD_USER_INPUT on both transports', async () => {
+    const query = 'query($r: [JSONObject!]!) { predict(model: "m", rows: $r) { version } }';
+    const r = await both(query, { r: Array.from({ length: 60 }, () => 'x') });
+    expect(r.errors!.map((e) => e.extensions?.code)).toEqual(Array(r.errors!.length).fill('BAD_USER_INPUT'));
+    expect(r.errors!.at(-1)!.message).toMatch(/Too many errors processing variables/);
+  });
+});
+
+describe('subscriptions', () => {
+  it.each(['=1+1', 'not-a-uuid', '00000000-0000-0000-0000-000000000000'])('refuses trainingProgress of %s without closing the socket', async (id) => {
+    const r = await wsRun('subscription($id: ID!) { trainingProgress(runId: $id) { kind } }', { id });
+    expect(codeOf(r)).toBe('NOT_FOUND');
+  });
+});
+
 describe('messages', () => {
   it('cut a 9 MB name to a bounded length', async () => {
     const name = 'n'.repeat(9 * 1024 * 1024);
