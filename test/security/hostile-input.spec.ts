@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { createTenant, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { trainVersion } from '../support/training';
 
 let app: App;
 let t: TenantBundle;
@@ -176,6 +177,59 @@ describe('subscriptions', () => {
   it.each(['=1+1', 'not-a-uuid', '00000000-0000-0000-0000-000000000000'])('refuses trainingProgress of %s without closing the socket', async (id) => {
     const r = await wsRun('subscription($id: ID!) { trainingProgress(runId: $id) { kind } }', { id });
     expect(codeOf(r)).toBe('NOT_FOUND');
+  });
+});
+
+describe('non-finite model outputs', () => {
+  let versionId: string;
+  beforeAll(async () => {
+    const csv = 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${2 * i + 1}`).join('\n') + '\n';
+    const datasetId = await uploadCsv(t, csv, 'line');
+    const spec = { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR', epochs: 2 };
+    versionId = (await trainVersion(t, { datasetId, targetColumn: 'y', modelName: 'line', spec })).id;
+  });
+
+  // x = 1e308 is a finite double; standardized and cast to float32 it overflows, and so does the output.
+  const NOTE = (id: string) => new RegExp(`^The model's output for rows\\[1\\] is (NaN|-?Infinity), not a finite number; no prediction is given \\(model version ${id}\\)$`);
+
+  it('refuses predict on rows with NON_FINITE_OUTPUT naming the row and the version, on both transports', async () => {
+    const r = await both('query($rows: [JSONObject!]!) { predict(model: "line", rows: $rows) { predictions { value } } }', { rows: [{ x: 1 }, { x: 1e308 }] });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.errors![0].message).toMatch(NOTE(versionId));
+  });
+
+  it('refuses predict on a matrix the same way', async () => {
+    const r = await gql(t, 'query($m: FeatureMatrix!) { predict(model: "line", matrix: $m) { predictions { value } } }', { m: { columns: ['x'], rows: [[1], [1e308]] } });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.errors![0].message).toMatch(NOTE(versionId));
+  });
+
+  it('refuses explain the same way (not a null)', async () => {
+    const r = await gql(t, 'query($rows: [JSONObject!]!) { explain(model: "line", rows: $rows) { explanations { attributions { attribution } } } }', {
+      rows: [{ x: 1 }, { x: 1e308 }],
+    });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.data).toBeNull();
+  });
+
+  it('fails a batch prediction with NON_FINITE_OUTPUT naming the dataset rows', async () => {
+    const datasetId = await uploadCsv(t, 'x,y\n1,3\n1e308,0\n', 'overflow');
+    const started = await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "line", datasetId: $d) { id } }', { d: datasetId });
+    const id = started.startBatchPrediction.id;
+    const last = await new Promise<Record<string, any>>((resolve, reject) => {
+      let latest: Record<string, any> = {};
+      ws.subscribe(
+        { query: 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status failureMessage } }', variables: { id } },
+        { next: (v) => void (latest = v.data!.batchPredictionProgress as Record<string, any>), error: reject, complete: () => resolve(latest) },
+      );
+    });
+    expect(last.status).toBe('FAILED');
+    expect(last.failureMessage).toMatch(/^In dataset rows 1-2: The model's output for rows\[1\] is (NaN|-?Infinity), not a finite number/);
+  });
+
+  it('still predicts finite rows', async () => {
+    const r = await gqlOk(t, 'query { predict(model: "line", rows: [{x: 3}]) { predictions { value } } }');
+    expect(Number.isFinite(r.predict.predictions[0].value)).toBe(true);
   });
 });
 
