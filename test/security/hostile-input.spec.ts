@@ -132,8 +132,23 @@ describe('documents', () => {
   });
 
   it('refuses an over-deep query on both transports', async () => {
-    const r = await both(`{ models { versions { trainingRun { dataset { id } } } } }`.replace('id', 'id '.repeat(1)));
-    expect(['GRAPHQL_VALIDATION_FAILED', undefined]).toContain(codeOf(r));
+    const deepType = `{ __type(name: "Query") { ${'fields { type { '.repeat(6)}name${' } }'.repeat(6)} } }`;
+    const r = await both(deepType);
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.errors![0].message).toMatch(/depth/i);
+  });
+
+  it('refuses a Float option that parses to Infinity (learning rate 1e400) with BAD_USER_INPUT', async () => {
+    const query = 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }';
+    const body = `{"query":${JSON.stringify(query)},"variables":{"input":{"datasetId":"d","targetColumn":"y","modelName":"m","spec":{"optimizer":{"name":"ADAM","learningRate":1e400}}}}}`;
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+    const r = (await res.json()) as GqlResult;
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/at "input.spec.optimizer.learningRate"; Float cannot represent non numeric value: Infinity/);
+    const literal = await both(
+      'mutation { startTrainingRun(input: {datasetId: "d", targetColumn: "y", modelName: "m", spec: {optimizer: {name: ADAM, learningRate: 1e400}}}) { id } }',
+    );
+    expect(literal.errors![0].message).toMatch(/The number 1e400 is not finite in double precision/);
   });
 
   it('refuses 34 KB of repeated fields while parsing, quickly', async () => {
