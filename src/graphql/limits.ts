@@ -8,7 +8,18 @@
  *   (`1e400`) is refused, for every Int, Float or JSON argument at once.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { Config } from '../config';
 
 export function createArmor(config: Config) {
@@ -45,8 +56,16 @@ export function finiteNumberLiterals(context: ValidationContext) {
   return { [Kind.FLOAT]: check, [Kind.INT]: check };
 }
 
-/** The validation rules of both transports beyond graphql-js' standard ones. */
-export const extraRules = (armorRules: ValidationRule[]): ValidationRule[] => [finiteNumberLiterals, ...armorRules];
+/**
+ * The validation rules of both transports beyond graphql-js' standard ones. Without
+ * GRAPHQL_INTROSPECTION, introspection is refused here too: Apollo's `introspection: false` covers
+ * HTTP only, not graphql-ws.
+ */
+export const extraRules = (config: Config, armorRules: ValidationRule[]): ValidationRule[] => [
+  finiteNumberLiterals,
+  ...(config.GRAPHQL_INTROSPECTION ? [] : [NoSchemaIntrospectionCustomRule]),
+  ...armorRules,
+];
 
 /**
  * Parses and validates an operation for the websocket the way Apollo does over HTTP, returning coded

@@ -60,7 +60,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     for (const e of errors) logError(log, { requestId: context?.requestId, tenantId: context?.actor?.tenantId, transport: 'websocket' }, e);
   };
   const armor = createArmor(config);
-  const rules = extraRules(armor.validationRules);
+  const rules = extraRules(config, armor.validationRules);
   const app = express();
   const httpServer = http.createServer(app);
 
