@@ -23,10 +23,16 @@ function originalOf(error: unknown): unknown {
   return e;
 }
 
-export function makeFormatError() {
+/**
+ * @param options.suggestions keep graphql-js' "Did you mean …?" hints (GRAPHQL_FIELD_SUGGESTIONS);
+ *   when false they are cut from every message, validation and variable coercion alike, on both
+ *   transports (they name schema fields and enum values).
+ */
+export function makeFormatError(options: { suggestions: boolean } = { suggestions: true }) {
   return (raw: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // graphql-js' own messages quote the input (e.g. a 400-digit Int literal): cut them too.
-    const formatted = { ...raw, message: truncate(raw.message, MAX_ERROR_MESSAGE) };
+    const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '');
+    const formatted = { ...raw, message: truncate(message, MAX_ERROR_MESSAGE) };
     const original = originalOf(error);
     const translated = fromDatabaseError(original);
     if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };

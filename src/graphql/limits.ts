@@ -82,7 +82,7 @@ export function parseAndValidate(config: Config, schema: GraphQLSchema, rules: V
     return [coded(err, 'GRAPHQL_PARSE_FAILED')];
   }
   try {
-    const errors = validate(schema, document, [...specifiedRules, ...rules]);
+    const errors = validate(schema, document, [...specifiedRules, ...rules], { hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS });
     return errors.length ? errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
   } catch (err) {
     // A rule that throws its rejection (graphql-armor can) is a refusal like a reported one.

@@ -55,7 +55,7 @@ const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
 export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> {
   const { schema, base, log } = opts;
   const { config } = base;
-  const formatError = makeFormatError();
+  const formatError = makeFormatError({ suggestions: config.GRAPHQL_FIELD_SUGGESTIONS });
   const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
     for (const e of errors) logError(log, { requestId: context?.requestId, tenantId: context?.actor?.tenantId, transport: 'websocket' }, e);
   };
@@ -82,7 +82,14 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       onSubscribe: (ctx, _id, payload) => {
         const document = parseAndValidate(config, schema, rules, payload.query);
         if (Array.isArray(document)) return document;
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: ctx.extra.context! };
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: ctx.extra.context!,
+          hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
+        };
       },
       onConnect: async (ctx) => {
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID());
@@ -110,6 +117,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     introspection: config.GRAPHQL_INTROSPECTION,
     validationRules: rules,
     parseOptions: parseOptions(config),
+    // "Did you mean" in variable coercion errors too (graphql-armor covers validation errors).
+    hideSchemaDetailsFromClientErrors: !config.GRAPHQL_FIELD_SUGGESTIONS,
     allowBatchedHttpRequests: false,
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,

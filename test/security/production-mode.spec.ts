@@ -42,10 +42,16 @@ describe.each([
     }
   });
 
-  it(`${open ? 'gives' : 'hides'} "did you mean" suggestions`, async () => {
-    const r = await gql(t, '{ viewer { tenantNam } }');
-    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(/Did you mean/.test(r.errors![0].message)).toBe(open);
+  it(`${open ? 'gives' : 'hides'} "did you mean" suggestions over HTTP and websocket, in validation and in variables`, async () => {
+    for (const r of [await gql(t, '{ viewer { tenantNam } }'), await wsRun(t, '{ viewer { tenantNam } }')]) {
+      expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect([/Did you mean/.test(r.errors![0].message), r.errors![0].message]).toEqual([open, expect.any(String)]);
+    }
+    const q = 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename } }';
+    const variables = { i: { name: 'k', scopes: ['PREDIC'] } };
+    const http = await gql(t, q, variables);
+    expect(codeOf(http)).toBe('BAD_USER_INPUT');
+    expect([/Did you mean/.test(http.errors![0].message), http.errors![0].message]).toEqual([open, expect.any(String)]);
   });
 
   it(`${open ? 'serves' : 'does not serve'} the Sandbox landing page`, async () => {
