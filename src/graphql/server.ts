@@ -16,7 +16,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { AppError } from '../lib/errors';
+import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
@@ -163,8 +163,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       const csv = await base.services.batch.result(context.actor, req.params.id);
       res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="predictions-${req.params.id}.csv"` }).send(csv);
     } catch (err) {
-      const e = err as AppError;
-      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 500;
+      // The same translation as GraphQL's: a NUL in the id is the caller's input, not a fault.
+      const e = (fromDatabaseError(err) ?? err) as AppError;
+      if (!(e instanceof AppError)) log.error({ err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unexpected error (batch download)');
+      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : e.code === 'BAD_USER_INPUT' ? 400 : 500;
       res
         .status(status)
         .json({ errors: [{ message: status === 500 ? 'Internal server error' : e.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : e.code } }] });
