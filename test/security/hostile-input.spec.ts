@@ -161,6 +161,22 @@ describe('documents', () => {
     expect(ms).toBeLessThan(1000); // both transports together; unbounded it took 0.6 s each
   });
 
+  it.each(['{"persistedQuery":1}', '{"persistedQuery":null}', '{"persistedQuery":{"version":1}}', '{"persistedQuery":{"version":1,"sha256Hash":[]}}', '[]', '1'])(
+    'answers POSTed extensions %s without INTERNAL_SERVER_ERROR',
+    async (extensions) => {
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: `{"query":"{ viewer { tenantName } }","extensions":${extensions}}`,
+      });
+      const r = (await res.json()) as GqlResult;
+      if (r.errors) {
+        expect(codeOf(r)).not.toBe('INTERNAL_SERVER_ERROR');
+        expect(res.status).toBeLessThan(500);
+      }
+    },
+  );
+
   it('answers malformed persisted-query extensions with a coded 400', async () => {
     for (const extensions of ['{"persistedQuery":1}', '{"persistedQuery":{"version":1,"sha256Hash":7}}', '{"persistedQuery":{"version":2,"sha256Hash":"x"}}', '"x"']) {
       const res = await fetch(`${t.url}?extensions=${encodeURIComponent(extensions)}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
