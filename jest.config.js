@@ -4,7 +4,9 @@
  *   no server. `npm run test:unit` runs it in seconds.
  * - integration: every other spec under test/, against real PostgreSQL (one fresh database per Jest
  *   worker, made by global-setup) and the real HTTP/websocket server. `npm run test:integration`.
- * `npm test` runs both.
+ * - property: test/property/, hostile values generated from the schema (fast-check, seeded, fixed run
+ *   counts) against the real server over HTTP and websocket. `npm run test:property`.
+ * `npm test` runs all three.
  */
 const swc = {
   jsc: {
@@ -39,7 +41,15 @@ module.exports = {
       ...common,
       displayName: 'integration',
       roots: ['<rootDir>/test'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/property/'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'property',
+      roots: ['<rootDir>/test/property'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFiles: ['<rootDir>/test/setup/env.ts'],

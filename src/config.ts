@@ -150,8 +150,17 @@ const schema = z.object({
     )
     .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
     .optional(),
-  /** Serve the Apollo Sandbox landing page and allow introspection. (Default: true) */
-  GRAPHQL_SANDBOX: bool.default(true),
+  /** Serve the Apollo Sandbox landing page (implies introspection). (Default: true, false when NODE_ENV=production) */
+  GRAPHQL_SANDBOX: bool.optional(),
+  /** Answer introspection queries. (Default: GRAPHQL_SANDBOX) */
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */
+  GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
+  /**
+   * Most tokens in one GraphQL document; longer ones are refused while parsing (GRAPHQL_PARSE_FAILED),
+   * before validation work that grows with the square of the field count. (Default: 3000)
+   */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
   /** Deepest selection nesting a query may have. (Default: 10) */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */
@@ -166,7 +175,14 @@ const schema = z.object({
     .default(10 * 1024 * 1024),
 });
 
-export type Config = z.infer<typeof schema>;
+/** Production closes what helps explore the API unless asked: Sandbox, introspection, suggestions. */
+const withDefaults = schema.transform((d) => {
+  const open = d.NODE_ENV !== 'production';
+  const sandbox = d.GRAPHQL_SANDBOX ?? open;
+  return { ...d, GRAPHQL_SANDBOX: sandbox, GRAPHQL_INTROSPECTION: d.GRAPHQL_INTROSPECTION ?? sandbox, GRAPHQL_FIELD_SUGGESTIONS: d.GRAPHQL_FIELD_SUGGESTIONS ?? open };
+});
+
+export type Config = z.infer<typeof withDefaults>;
 
 /**
  * Parses `env` into a typed {@link Config}.
@@ -174,7 +190,7 @@ export type Config = z.infer<typeof schema>;
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDefaults.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);

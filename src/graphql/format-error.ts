@@ -5,7 +5,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { AppError, fromDatabaseError } from '../lib/errors';
+import { AppError, MAX_ERROR_MESSAGE, fromDatabaseError, truncate } from '../lib/errors';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -23,8 +23,16 @@ function originalOf(error: unknown): unknown {
   return e;
 }
 
-export function makeFormatError() {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+/**
+ * @param options.suggestions keep graphql-js' "Did you mean …?" hints (GRAPHQL_FIELD_SUGGESTIONS);
+ *   when false they are cut from every message, validation and variable coercion alike, on both
+ *   transports (they name schema fields and enum values).
+ */
+export function makeFormatError(options: { suggestions: boolean } = { suggestions: true }) {
+  return (raw: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // graphql-js' own messages quote the input (e.g. a 400-digit Int literal): cut them too.
+    const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '');
+    const formatted = { ...raw, message: truncate(message, MAX_ERROR_MESSAGE) };
     const original = originalOf(error);
     const translated = fromDatabaseError(original);
     if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
@@ -32,9 +40,17 @@ export function makeFormatError() {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }
     const code = formatted.extensions?.code;
+    // Apollo's refusals of a malformed request (e.g. bad persisted-query extensions) carry an HTTP 4xx.
+    const status = error instanceof GraphQLError ? (error.extensions?.http as { status?: number } | undefined)?.status : undefined;
+    if (status && status >= 400 && status < 500) return { ...formatted, extensions: { code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_REQUEST' } };
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return { ...formatted, extensions: { code } };
-    if (!(original instanceof Error) && error instanceof GraphQLError && !error.originalError && !code) {
-      // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was wrong.
+    // graphql-js' own request-level refusals (no path: not raised by a resolver), e.g. "Too many
+    // errors processing variables", which Apollo labels INTERNAL_SERVER_ERROR before this runs.
+    const graphqlOwn = original instanceof GraphQLError && !original.originalError && !formatted.path;
+    if (error instanceof GraphQLError && graphqlOwn && code === 'INTERNAL_SERVER_ERROR') return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+    if (error instanceof GraphQLError && (original instanceof GraphQLError || !(original instanceof Error)) && !code) {
+      // A GraphQLError raised by graphql-js itself (variable coercion, a built-in scalar refusing a
+      // value, over the websocket where Apollo does not label them): the input was wrong.
       return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
     }
     // Logged with the request id by the observability plugin (HTTP) or the websocket hooks.

@@ -1,10 +1,25 @@
 /**
- * Abuse limits applied before execution, on HTTP and websocket alike (graphql-armor): query depth,
- * cost, aliases and directives. Introspection (Apollo Sandbox) is exempt from depth and
- * cost. Field suggestions ("did you mean …") are hidden when the Sandbox is off.
+ * Abuse limits applied before execution, on HTTP and websocket alike:
+ * - the parser's token cap (GRAPHQL_MAX_TOKENS): a document of thousands of repeated fields is
+ *   refused while parsing, before validation (whose overlapping-fields rule is quadratic) runs;
+ * - graphql-armor: query depth, cost, aliases and directives. Introspection is exempt from depth
+ *   and cost. Field suggestions ("did you mean …") are hidden unless GRAPHQL_FIELD_SUGGESTIONS;
+ * - {@link finiteNumberLiterals}: a number literal that is not finite in double precision
+ *   (`1e400`) is refused, for every Int, Float or JSON argument at once.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { Config } from '../config';
 
 export function createArmor(config: Config) {
@@ -13,14 +28,72 @@ export function createArmor(config: Config) {
     costLimit: { maxCost: config.GRAPHQL_MAX_COST, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: 20 },
-    // Token counting replaces the parser and turns syntax errors into HTTP 500s; the body size cap
-    // (MAX_REQUEST_BYTES) bounds parsing work instead.
+    // The armor's token counting replaces the parser and turns syntax errors into HTTP 500s; the
+    // parser's own `maxTokens` (parseOptions) bounds the document instead.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: !config.GRAPHQL_SANDBOX },
+    blockFieldSuggestion: { enabled: !config.GRAPHQL_FIELD_SUGGESTIONS },
   }).protect();
 }
 
-/** graphql-ws' `validate` option: the standard rules plus the armor's. */
-export function wsValidate(rules: ValidationRule[]) {
-  return (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...rules]);
+/** Options for graphql-js `parse`, shared by Apollo (`parseOptions`) and the websocket. */
+export const parseOptions = (config: Config) => ({ maxTokens: config.GRAPHQL_MAX_TOKENS });
+
+/**
+ * Refuses Int and Float literals whose value is not a finite double (e.g. `1e400` or a 400-digit
+ * integer): graphql-js' Float would take them as Infinity. Variables are checked by the scalars
+ * (Float refuses non-finite values; JSON scalars check theirs).
+ */
+export function finiteNumberLiterals(context: ValidationContext) {
+  const check = (node: { value: string; loc?: unknown }) => {
+    if (!Number.isFinite(Number(node.value))) {
+      context.reportError(
+        new GraphQLError(`The number ${node.value.length > 40 ? `${node.value.slice(0, 37)}...` : node.value} is not finite in double precision; numbers must be finite`, {
+          nodes: node as never,
+        }),
+      );
+    }
+  };
+  return { [Kind.FLOAT]: check, [Kind.INT]: check };
+}
+
+/**
+ * The validation rules of both transports beyond graphql-js' standard ones. Without
+ * GRAPHQL_INTROSPECTION, introspection is refused here too: Apollo's `introspection: false` covers
+ * HTTP only, not graphql-ws.
+ */
+export const extraRules = (config: Config, armorRules: ValidationRule[]): ValidationRule[] => [
+  finiteNumberLiterals,
+  ...(config.GRAPHQL_INTROSPECTION ? [] : [NoSchemaIntrospectionCustomRule]),
+  ...armorRules,
+];
+
+/**
+ * Parses and validates an operation for the websocket the way Apollo does over HTTP, returning coded
+ * errors instead of throwing (a throw in graphql-ws would close the whole socket).
+ * @returns the document, or GraphQL errors with `extensions.code` GRAPHQL_PARSE_FAILED or
+ * GRAPHQL_VALIDATION_FAILED (the codes Apollo gives the same request over HTTP).
+ */
+export function parseAndValidate(config: Config, schema: GraphQLSchema, rules: ValidationRule[], query: unknown): DocumentNode | GraphQLError[] {
+  if (typeof query !== 'string') return [new GraphQLError('The subscribe payload needs a `query` string', { extensions: { code: 'BAD_REQUEST' } })];
+  let document: DocumentNode;
+  try {
+    document = parse(query, parseOptions(config));
+  } catch (err) {
+    return [coded(err, 'GRAPHQL_PARSE_FAILED')];
+  }
+  try {
+    const errors = validate(schema, document, [...specifiedRules, ...rules], { hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS });
+    return errors.length ? errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
+  } catch (err) {
+    // A rule that throws its rejection (graphql-armor can) is a refusal like a reported one.
+    return [coded(err, 'GRAPHQL_VALIDATION_FAILED')];
+  }
+}
+
+function coded(err: unknown, code: string): GraphQLError {
+  // A scalar's own coded refusal (AppError inside): the formatter gives it its code, as over HTTP.
+  if (err instanceof GraphQLError && err.originalError) return err;
+  if (err instanceof GraphQLError)
+    return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { ...err.extensions, code } });
+  throw err; // not a refusal of the input: a real fault, reported as such
 }

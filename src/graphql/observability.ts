@@ -16,11 +16,39 @@ export function operationLabel(op: OperationDefinitionNode | undefined | null): 
   return first && first.kind === 'Field' ? first.name.value : 'unknown';
 }
 
+/** Codes Apollo and the websocket give refusals of the request itself. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
 /** True for errors the API raised on purpose or GraphQL validation: not worth an error log. */
 export function isExpected(error: unknown): boolean {
   let e = error;
   while (e instanceof GraphQLError && e.originalError) e = e.originalError;
+  if (error instanceof GraphQLError && CLIENT_CODES.has(String(error.extensions?.code))) return true;
   return e instanceof AppError || fromDatabaseError(e) !== undefined || (e instanceof GraphQLError && !(e as GraphQLError).originalError);
+}
+
+/**
+ * Logs one GraphQL error: a client error (coded on purpose, a parse or validation refusal) at
+ * `info` with its code and a message cut to 200 characters and no stack; a real fault at `error`
+ * with its stack.
+ */
+export function logError(log: Logger, context: Record<string, unknown>, error: GraphQLError): void {
+  if (isExpected(error)) {
+    let original: unknown = error;
+    while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+    const code = original instanceof AppError ? original.code : (error.extensions?.code ?? 'BAD_USER_INPUT');
+    log.info({ ...context, code, message: error.message.slice(0, 200) }, 'client error');
+    return;
+  }
+  log.error({ ...context, err: { message: error.message, stack: (error.originalError ?? error).stack } }, 'unexpected error');
 }
 
 export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServerPlugin<Context> {
@@ -33,18 +61,7 @@ export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServer
           operation = operationLabel(op);
         },
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            if (isExpected(error)) continue;
-            log.error(
-              {
-                requestId: contextValue.requestId,
-                tenantId: contextValue.actor?.tenantId,
-                operation,
-                err: { message: error.message, stack: (error.originalError ?? error).stack },
-              },
-              'unexpected error',
-            );
-          }
+          for (const error of errors) logError(log, { requestId: contextValue.requestId, tenantId: contextValue.actor?.tenantId, operation }, error);
         },
         async willSendResponse({ response }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;

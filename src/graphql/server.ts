@@ -23,10 +23,10 @@ import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
-import { createArmor, wsValidate } from './limits';
 import { corsOptions, websocketOriginAllowed } from './cors';
+import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
-import { isExpected, observabilityPlugin } from './observability';
+import { logError, observabilityPlugin } from './observability';
 import { SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 
@@ -65,14 +65,12 @@ const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
 export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> {
   const { schema, base, log } = opts;
   const { config } = base;
-  const formatError = makeFormatError();
+  const formatError = makeFormatError({ suggestions: config.GRAPHQL_FIELD_SUGGESTIONS });
   const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
-    for (const e of errors) {
-      if (!isExpected(e))
-        log.error({ requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: e.message, stack: (e.originalError ?? e).stack } }, 'unexpected error');
-    }
+    for (const e of errors) logError(log, { requestId: context?.requestId, tenantId: context?.actor?.tenantId, transport: 'websocket' }, e);
   };
   const armor = createArmor(config);
+  const rules = extraRules(config, armor.validationRules);
   const app = express();
   // Behind N reverse proxies, req.ip is the address the Nth proxy saw (X-Forwarded-For).
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
@@ -103,7 +101,20 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
-      validate: wsValidate(armor.validationRules),
+      // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
+      // own id, and the socket with its other subscriptions stays open.
+      onSubscribe: (ctx, _id, payload) => {
+        const document = parseAndValidate(config, schema, rules, payload.query);
+        if (Array.isArray(document)) return document;
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: ctx.extra.context!,
+          hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
+        };
+      },
       onConnect: async (ctx) => {
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID());
         ctx.extra.context = context;
@@ -127,8 +138,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
-    introspection: config.GRAPHQL_SANDBOX,
-    validationRules: armor.validationRules,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    validationRules: rules,
+    parseOptions: parseOptions(config),
+    // "Did you mean" in variable coercion errors too (graphql-armor covers validation errors).
+    hideSchemaDetailsFromClientErrors: !config.GRAPHQL_FIELD_SUGGESTIONS,
     allowBatchedHttpRequests: false,
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,

@@ -121,6 +121,7 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';
+      if (err instanceof AppError && err.code === 'NON_FINITE_OUTPUT') log.warn({ batchId, modelVersionId: job.modelVersion?.id, message }, 'model output not finite');
       if (!(err instanceof AppError)) log.error({ batchId, err: (err as Error).message }, 'batch prediction crashed');
       await tx((t) => batches.fail(t, tenantId, batchId, err instanceof AppError ? err.code : FailureCode.INTERNAL, message));
       await publish({ id: batchId, status: BatchStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });

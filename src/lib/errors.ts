@@ -14,18 +14,37 @@ export const ERROR_CODES = [
   'MODEL_NOT_READY',
   /** The model family cannot do what was asked (e.g. explain); see src/ml/families. */
   'NOT_SUPPORTED',
+  /** A model's output (or a metric computed from it) is NaN or ±Infinity; logged with the version id. */
+  'NON_FINITE_OUTPUT',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Longest message an error carries, characters. Messages quote user values through {@link quote},
+ * but a message built any other way is cut here too, so no input is ever echoed unbounded.
+ */
+export const MAX_ERROR_MESSAGE = 1000;
+/** Longest string value in an error's `details` (e.g. the feature name in `extensions.feature`). */
+const MAX_DETAIL = 200;
+
+/** Cuts `text` to `max` characters, marking the cut with "..." and the original length. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 30))}... (${text.length} characters)`;
+}
+
+/** An error the API reports on purpose: `code` goes to `extensions.code`; the message is at most {@link MAX_ERROR_MESSAGE} characters. */
 export class AppError extends Error {
+  /** Extra fields for `extensions`, string values cut to 200 characters. */
+  readonly details?: Record<string, unknown>;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(truncate(message, MAX_ERROR_MESSAGE));
+    if (details) this.details = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? truncate(v, MAX_DETAIL) : v]));
     this.name = 'AppError';
   }
 }
@@ -33,19 +52,29 @@ export class AppError extends Error {
 export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 
 /** NOT_FOUND with the same shape whether the id does not exist or belongs to another tenant. */
-export const notFound = (kind: string, id: string) => new AppError('NOT_FOUND', `${kind} '${id}' not found`);
+export const notFound = (kind: string, id: string) => new AppError('NOT_FOUND', `${kind} ${quote(id)} not found`);
 
 /** Quotes a user-supplied value for an error message, shortened to stay readable. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : String(JSON.stringify(value));
+  } catch {
+    text = String(value); // a cycle or a BigInt: never let the message builder itself fail
+  }
   return `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}'`;
 }
+
+/** Longest input that gets a "did you mean" hint, characters. */
+const MAX_HINT_INPUT = 200;
 
 /**
  * Suggests the closest candidate by edit distance, for "did you mean" hints.
  * @returns the best candidate within distance max(2, length/3), or undefined.
  */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
+  // Edit distance costs length x length: a hint for a name this long would not help anyway.
+  if (input.length > MAX_HINT_INPUT) return undefined;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
   for (const candidate of candidates) {
@@ -81,6 +110,10 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   const message = err instanceof Error ? err.message : '';
   if (/0x00|\\u0000|22021|22P05|unsupported Unicode escape/.test(message)) {
     return badInput('A text value contains a NUL character (\\u0000), which cannot be stored or looked up');
+  }
+  // A lone UTF-16 surrogate (e.g. "\ud800") in a value stored as JSON (audit details, metadata).
+  if (/invalid input syntax for type json|Unicode low surrogate|Unicode high surrogate/i.test(message)) {
+    return badInput('A text value contains an unpaired UTF-16 surrogate (e.g. \\ud800), which is not valid Unicode');
   }
   return undefined;
 }

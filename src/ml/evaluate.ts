@@ -5,6 +5,7 @@
  * (rank statistic, ties averaged), log_loss (probabilities clipped to [1e-7, 1 - 1e-7], as Keras'
  * epsilon), mean_squared_error, mean_absolute_error, r2_score.
  */
+import { requireFiniteOutputs } from './predict';
 import type { Task } from './spec-types';
 
 export interface EvaluationMetrics {
@@ -51,6 +52,22 @@ const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
  */
 export function evaluate(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classes: string[] = ['0', '1']): EvaluationMetrics {
   if (rows === 0) return { task, testRows: 0 };
+  // A diverged model (NaN/Infinity outputs) fails its run with NON_FINITE_OUTPUT, not NaN metrics.
+  requireFiniteOutputs(outputs, rows);
+  return finiteOnly(metricsOf(task, outputs, y, rows, classes));
+}
+
+/**
+ * Drops a top-level metric that is not finite (none should be once outputs are finite; a stored NaN
+ * would break every later read of the version), so the field reads as null.
+ */
+function finiteOnly(m: EvaluationMetrics): EvaluationMetrics {
+  const out = { ...m } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'number' && !Number.isFinite(v)) delete out[k];
+  return out as unknown as EvaluationMetrics;
+}
+
+function metricsOf(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classes: string[]): EvaluationMetrics {
   if (task === 'regression') return regression(outputs, y, rows);
   const classCount = classes.length;
   const units = outputs.length / rows;

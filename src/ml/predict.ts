@@ -1,7 +1,25 @@
 /**
  * Model outputs -> predictions in the target's own terms (labels, probabilities, values).
  */
+import { AppError } from '../lib/errors';
 import type { TargetInfo } from './preprocess/types';
+
+/**
+ * A model whose output holds NaN or ±Infinity (diverged weights, or inputs far outside the training
+ * range overflowing float32) cannot answer: the caller gets NON_FINITE_OUTPUT naming the first row,
+ * never a silently wrong or null prediction.
+ * @throws AppError NON_FINITE_OUTPUT.
+ */
+export function requireFiniteOutputs(outputs: ArrayLike<number>, rows: number): void {
+  const units = rows > 0 ? outputs.length / rows : 1;
+  for (let k = 0; k < outputs.length; k++) {
+    if (!Number.isFinite(outputs[k])) {
+      throw new AppError('NON_FINITE_OUTPUT', `The model's output for rows[${Math.floor(k / units)}] is ${outputs[k]}, not a finite number; no prediction is given`, {
+        row: Math.floor(k / units),
+      });
+    }
+  }
+}
 
 export interface Prediction {
   /** Classification: the predicted class label. */
@@ -19,6 +37,7 @@ export interface Prediction {
  * P >= 0.5 (Keras' `predict` + threshold 0.5). Multiclass: argmax of the softmax.
  */
 export function decodeOutputs(outputs: Float32Array, rows: number, target: TargetInfo): Prediction[] {
+  requireFiniteOutputs(outputs, rows);
   const { task, classes } = target;
   const units = rows > 0 ? outputs.length / rows : 1;
   const out: Prediction[] = new Array(rows);

@@ -1,5 +1,5 @@
 /** GraphQL type of the audit log. */
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, ObjectType } from 'type-graphql';
 import { Entity } from '../common/entity.type';
 import { Nullable } from '../common/fields';

@@ -3,7 +3,7 @@
  * accumulate; a *model version* is one immutable trained artifact with its pipeline and test
  * metrics, produced by one training run; an alias points at one version.
  */
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';

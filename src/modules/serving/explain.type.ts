@@ -1,5 +1,5 @@
 /** GraphQL types of explain's answer: baseline Shapley values per row and feature column. */
-import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSON as GraphQLJSON, BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { Prediction } from './prediction.type';

@@ -3,7 +3,7 @@
  * `alias`. Both need the `predict` scope (UNAUTHENTICATED without a credential, FORBIDDEN without
  * the scope) and count against the tenant's prediction rate limit.
  */
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix.scalar';

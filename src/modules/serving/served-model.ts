@@ -13,7 +13,19 @@ import { readMatrix, readRows, type ValueMatrix } from '../../ml/preprocess/read
 import { readPipeline } from '../../ml/preprocess/stored';
 import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
 import { MicroBatcher, type BatcherOptions } from './batcher';
+import { AppError } from '../../lib/errors';
 import { guardScorer, type OnScoringFault } from './scoring-guard';
+
+/** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
+function requireFiniteExplanation(result: unknown): void {
+  const stack = [result];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'number' && !Number.isFinite(v))
+      throw new AppError('NON_FINITE_OUTPUT', `The explanation holds ${v}, not a finite number; the model's outputs overflow for these rows`);
+    if (v && typeof v === 'object') for (const child of Object.values(v as object)) stack.push(child);
+  }
+}
 
 export interface ServedModel {
   pipeline: FittedPipeline;
@@ -42,7 +54,16 @@ export interface ServedModel {
  *   MODEL_NOT_READY, and `fault.onFault` is told (the caller unloads the version).
  * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact.
  */
-export async function loadServedModel(stored: StoredModel, batching: BatcherOptions, fault?: { versionId: string; onFault: OnScoringFault }): Promise<ServedModel> {
+export async function loadServedModel(stored: StoredModel & { id?: string }, batching: BatcherOptions, fault?: { versionId: string; onFault: OnScoringFault }): Promise<ServedModel> {
+  /** Names the version in a NON_FINITE_OUTPUT message, so the log line identifies the model. */
+  const withVersion = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NON_FINITE_OUTPUT') throw new AppError(err.code, `${err.message} (model version ${stored.id ?? 'unknown'})`, err.details);
+      throw err;
+    }
+  };
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
   const loaded = await family.load(stored, pipeline);
@@ -50,7 +71,7 @@ export async function loadServedModel(stored: StoredModel, batching: BatcherOpti
   const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), inputNames(pipeline).length, batching);
   const score = async (values: ReturnType<typeof readRows>, count: number) => {
     const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);
-    return decodeOutputs(out, count, pipeline.target);
+    return withVersion(() => decodeOutputs(out, count, pipeline.target));
   };
   return {
     pipeline,
@@ -61,7 +82,12 @@ export async function loadServedModel(stored: StoredModel, batching: BatcherOpti
       requireSupport(family, 'explain');
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);
-      return (options) => ({ ...explainValues(scorer, pipeline, values, rows.length, base.values, options), baseline: base.row });
+      return (options) =>
+        withVersion(() => {
+          const result = explainValues(scorer, pipeline, values, rows.length, base.values, options);
+          requireFiniteExplanation(result);
+          return { ...result, baseline: base.row };
+        });
     },
     dispose: () => scorer.dispose(),
   };

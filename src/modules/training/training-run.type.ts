@@ -3,7 +3,7 @@
  * dataset; when it SUCCEEDS it adds one *model version* to the registry (registry/model.type.ts).
  */
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Nullable } from '../common/fields';
 import { Job, RunStatus } from '../common/job.type';
 import { ModelVersion } from '../registry/model.type';

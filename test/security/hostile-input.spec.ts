@@ -1,0 +1,274 @@
+/**
+ * Hostile values (issue 10, items 4-6): deep JSON, non-finite numbers, oversized documents, long
+ * names, malformed operations. Each gets the same coded error over HTTP and websocket, never
+ * INTERNAL_SERVER_ERROR, and a bad operation on a socket leaves that socket open.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { trainVersion } from '../support/training';
+
+let app: App;
+let t: TenantBundle;
+let ws: Client;
+let closes = 0;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app, 'hostile');
+  ws = createClient({
+    url: t.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${t.token}` },
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: () => closes++ },
+  });
+  await wsRun('{ viewer { tenantName } }');
+});
+afterAll(async () => {
+  await ws.dispose();
+  await app.stop();
+});
+
+/** One operation over the shared socket; its result or its errors. */
+function wsRun(query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+  return new Promise((resolve, reject) => {
+    let result: GqlResult = {};
+    ws.subscribe(
+      { query, variables },
+      {
+        next: (v) => void (result = v as GqlResult),
+        error: (err) => (Array.isArray(err) ? resolve({ errors: err as GqlResult['errors'] }) : reject(err)),
+        complete: () => resolve(result),
+      },
+    );
+  });
+}
+
+/** After each case: HTTP and the same socket still answer, and the socket never closed. */
+afterEach(async () => {
+  expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
+  expect((await wsRun('{ viewer { tenantName } }')).data?.viewer.tenantName).toBe(t.name);
+  expect(closes).toBe(0);
+});
+
+const PREDICT = 'query($rows: [JSONObject!]!) { predict(model: "m", rows: $rows) { version } }';
+const nested = (depth: number) => {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+};
+
+/** Both transports, same code and same message. */
+async function both(query: string, variables?: Record<string, unknown>) {
+  const [http, socket] = [await gql(t, query, variables), await wsRun(query, variables)];
+  expect(codeOf(socket)).toBe(codeOf(http));
+  expect(socket.errors![0].message).toBe(http.errors![0].message);
+  return http;
+}
+
+describe('JSON arguments', () => {
+  it.each([40, 1000])('refuses a value nested %i deep as a variable', async (depth) => {
+    const r = await both(PREDICT, { rows: [{ x: nested(depth) }] });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/JSONObject value is nested deeper than 32 levels \(limit\)/);
+  });
+
+  it('refuses a value nested 100,000 deep (a body no JSON.stringify could build)', async () => {
+    const body = `{"query":${JSON.stringify(PREDICT)},"variables":{"rows":[{"x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]}}`;
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+    const r = (await res.json()) as GqlResult;
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+  });
+
+  it('refuses a value nested deep as a literal', async () => {
+    const r = await both(`{ predict(model: "m", rows: [{x: ${'{a:'.repeat(40)}1${'}'.repeat(40)}}]) { version } }`);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+  });
+
+  it('refuses a non-finite number inside a JSON literal', async () => {
+    const r = await both('{ predict(model: "m", rows: [{x: 1e400}]) { version } }');
+    expect(codeOf(r)).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
+    expect(r.errors![0].message).toMatch(/not finite in double precision \('1e400'\)/);
+  });
+});
+
+describe('numbers', () => {
+  it.each(['1e400', '-1e400', '1' + '0'.repeat(400), '1.5e309'])('refuses the Float literal %s', async (n) => {
+    const r = await both(`mutation { deleteModelVersion(model: "m", version: ${n}) }`);
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.errors![0].message).toMatch(/is not finite in double precision|Int cannot represent/);
+    expect(r.errors![0].message.length).toBeLessThan(1000);
+  });
+
+  it('refuses Infinity in a JSON variable (JSON 1e400 parses to Infinity)', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+      body: `{"query":${JSON.stringify(PREDICT)},"variables":{"rows":[{"x":1e400}]}}`,
+    });
+    const r = (await res.json()) as GqlResult;
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/non-finite number \(Infinity\)/);
+  });
+});
+
+describe('documents', () => {
+  it('refuses a syntax error with GRAPHQL_PARSE_FAILED on both transports', async () => {
+    const r = await both('{ viewer { ');
+    expect(codeOf(r)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('answers a validation error with its message on both transports', async () => {
+    const r = await both('{ viewer { nope } }');
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.errors![0].message).toMatch(/Cannot query field "nope" on type "Viewer"/);
+  });
+
+  it('refuses an over-deep query on both transports', async () => {
+    const deepType = `{ __type(name: "Query") { ${'fields { type { '.repeat(6)}name${' } }'.repeat(6)} } }`;
+    const r = await both(deepType);
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.errors![0].message).toMatch(/depth/i);
+  });
+
+  it('refuses a Float option that parses to Infinity (learning rate 1e400) with BAD_USER_INPUT', async () => {
+    const query = 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }';
+    const body = `{"query":${JSON.stringify(query)},"variables":{"input":{"datasetId":"d","targetColumn":"y","modelName":"m","spec":{"optimizer":{"name":"ADAM","learningRate":1e400}}}}}`;
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+    const r = (await res.json()) as GqlResult;
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/at "input.spec.optimizer.learningRate"; Float cannot represent non numeric value: Infinity/);
+    const literal = await both(
+      'mutation { startTrainingRun(input: {datasetId: "d", targetColumn: "y", modelName: "m", spec: {optimizer: {name: ADAM, learningRate: 1e400}}}) { id } }',
+    );
+    expect(literal.errors![0].message).toMatch(/The number 1e400 is not finite in double precision/);
+  });
+
+  it('refuses 34 KB of repeated fields while parsing, quickly', async () => {
+    const query = `{ viewer { ${'tenantName '.repeat(3100)} } }`;
+    const started = process.hrtime.bigint();
+    const r = await both(query);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(codeOf(r)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(r.errors![0].message).toMatch(/Document contains more tha[nt] 3000 tokens/);
+    expect(ms).toBeLessThan(1000); // both transports together; unbounded it took 0.6 s each
+  });
+
+  it.each(['{"persistedQuery":1}', '{"persistedQuery":null}', '{"persistedQuery":{"version":1}}', '{"persistedQuery":{"version":1,"sha256Hash":[]}}', '[]', '1'])(
+    'answers POSTed extensions %s without INTERNAL_SERVER_ERROR',
+    async (extensions) => {
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: `{"query":"{ viewer { tenantName } }","extensions":${extensions}}`,
+      });
+      const r = (await res.json()) as GqlResult;
+      if (r.errors) {
+        expect(codeOf(r)).not.toBe('INTERNAL_SERVER_ERROR');
+        expect(res.status).toBeLessThan(500);
+      }
+    },
+  );
+
+  it('answers malformed persisted-query extensions with a coded 400', async () => {
+    for (const extensions of ['{"persistedQuery":1}', '{"persistedQuery":{"version":1,"sha256Hash":7}}', '{"persistedQuery":{"version":2,"sha256Hash":"x"}}', '"x"']) {
+      const res = await fetch(`${t.url}?extensions=${encodeURIComponent(extensions)}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+      const r = (await res.json()) as GqlResult;
+      // A hash that is not a string is looked up and not found (Apollo's 200 + PERSISTED_QUERY_NOT_FOUND).
+      if (codeOf(r) !== 'PERSISTED_QUERY_NOT_FOUND') expect([res.status, extensions]).toEqual([400, extensions]);
+      expect([codeOf(r), r.errors?.[0]?.message, extensions]).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(codeOf(r)).toBeDefined();
+    }
+  });
+});
+
+describe('found by the property tier', () => {
+  it('refuses an unpaired surrogate in a stored name', async () => {
+    const r = await gql(t, 'mutation($n: String!) { uploadDataset(name: $n, csv: "a,b\\n1,2\\n") { id } }', { n: '\ud800' });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/unpaired UTF-16 surrogate/);
+  });
+
+  it('answers more than 50 variable errors with BAD_USER_INPUT on both transports', async () => {
+    const query = 'query($r: [JSONObject!]!) { predict(model: "m", rows: $r) { version } }';
+    const r = await both(query, { r: Array.from({ length: 60 }, () => 'x') });
+    expect(r.errors!.map((e) => e.extensions?.code)).toEqual(Array(r.errors!.length).fill('BAD_USER_INPUT'));
+    expect(r.errors!.at(-1)!.message).toMatch(/Too many errors processing variables/);
+  });
+});
+
+describe('subscriptions', () => {
+  it.each(['=1+1', 'not-a-uuid', '00000000-0000-0000-0000-000000000000'])('refuses trainingProgress of %s without closing the socket', async (id) => {
+    const r = await wsRun('subscription($id: ID!) { trainingProgress(runId: $id) { kind } }', { id });
+    expect(codeOf(r)).toBe('NOT_FOUND');
+  });
+});
+
+describe('non-finite model outputs', () => {
+  let versionId: string;
+  beforeAll(async () => {
+    const csv = 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${2 * i + 1}`).join('\n') + '\n';
+    const datasetId = await uploadCsv(t, csv, 'line');
+    const spec = { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR', epochs: 2 };
+    versionId = (await trainVersion(t, { datasetId, targetColumn: 'y', modelName: 'line', spec })).id;
+  });
+
+  // x = 1e308 is a finite double; standardized and cast to float32 it overflows, and so does the output.
+  const NOTE = (id: string) => new RegExp(`^The model's output for rows\\[1\\] is (NaN|-?Infinity), not a finite number; no prediction is given \\(model version ${id}\\)$`);
+
+  it('refuses predict on rows with NON_FINITE_OUTPUT naming the row and the version, on both transports', async () => {
+    const r = await both('query($rows: [JSONObject!]!) { predict(model: "line", rows: $rows) { predictions { value } } }', { rows: [{ x: 1 }, { x: 1e308 }] });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.errors![0].message).toMatch(NOTE(versionId));
+  });
+
+  it('refuses predict on a matrix the same way', async () => {
+    const r = await gql(t, 'query($m: FeatureMatrix!) { predict(model: "line", matrix: $m) { predictions { value } } }', { m: { columns: ['x'], rows: [[1], [1e308]] } });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.errors![0].message).toMatch(NOTE(versionId));
+  });
+
+  it('refuses explain the same way (not a null)', async () => {
+    const r = await gql(t, 'query($rows: [JSONObject!]!) { explain(model: "line", rows: $rows) { explanations { attributions { attribution } } } }', {
+      rows: [{ x: 1 }, { x: 1e308 }],
+    });
+    expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
+    expect(r.data).toBeNull();
+  });
+
+  it('fails a batch prediction with NON_FINITE_OUTPUT naming the dataset rows', async () => {
+    const datasetId = await uploadCsv(t, 'x,y\n1,3\n1e308,0\n', 'overflow');
+    const started = await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "line", datasetId: $d) { id } }', { d: datasetId });
+    const id = started.startBatchPrediction.id;
+    const last = await new Promise<Record<string, any>>((resolve, reject) => {
+      let latest: Record<string, any> = {};
+      ws.subscribe(
+        { query: 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status failureMessage } }', variables: { id } },
+        { next: (v) => void (latest = v.data!.batchPredictionProgress as Record<string, any>), error: reject, complete: () => resolve(latest) },
+      );
+    });
+    expect(last.status).toBe('FAILED');
+    expect(last.failureMessage).toMatch(/^In dataset rows 1-2: The model's output for rows\[1\] is (NaN|-?Infinity), not a finite number/);
+  });
+
+  it('still predicts finite rows', async () => {
+    const r = await gqlOk(t, 'query { predict(model: "line", rows: [{x: 3}]) { predictions { value } } }');
+    expect(Number.isFinite(r.predict.predictions[0].value)).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  it('cut a 9 MB name to a bounded length', async () => {
+    const name = 'n'.repeat(9 * 1024 * 1024);
+    const r = await gql(t, 'query($m: String!) { model(name: $m) { id } }', { m: name });
+    expect(codeOf(r)).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(JSON.stringify(r).length).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * NODE_ENV=production closes what helps explore the API (Sandbox landing page, introspection, "did
+ * you mean" suggestions) unless a flag opens it; the same over HTTP and websocket.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { codeOf, gql, type GqlResult } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { createTenant, type TenantBundle } from '../support/factories';
+
+const wsRun = (t: TenantBundle, query: string) =>
+  new Promise<GqlResult>((resolve, reject) => {
+    const client = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.token}` }, retryAttempts: 0 });
+    let result: GqlResult = {};
+    client.subscribe(
+      { query },
+      {
+        next: (v) => void (result = v as GqlResult),
+        error: (e) => void Promise.resolve(client.dispose()).then(() => (Array.isArray(e) ? resolve({ errors: e as GqlResult['errors'] }) : reject(e))),
+        complete: () => void Promise.resolve(client.dispose()).then(() => resolve(result)),
+      },
+    );
+  });
+
+describe.each([
+  ['production defaults', { NODE_ENV: 'production' }, false],
+  ['production with the flags set', { NODE_ENV: 'production', GRAPHQL_SANDBOX: 'true', GRAPHQL_FIELD_SUGGESTIONS: 'true' }, true],
+])('%s', (_name, env, open) => {
+  let app: App;
+  let t: TenantBundle;
+  beforeAll(async () => {
+    app = await startTestApp(env);
+    t = await createTenant(app, 'prod');
+  });
+  afterAll(() => app.stop());
+
+  it(`${open ? 'answers' : 'refuses'} introspection over HTTP and websocket`, async () => {
+    for (const r of [await gql(t, '{ __schema { queryType { name } } }'), await wsRun(t, '{ __schema { queryType { name } } }')]) {
+      if (open) expect(r.data?.__schema.queryType.name).toBe('Query');
+      else expect([codeOf(r), r.errors![0].message]).toEqual(['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/introspection/i)]);
+    }
+  });
+
+  it(`${open ? 'gives' : 'hides'} "did you mean" suggestions over HTTP and websocket, in validation and in variables`, async () => {
+    for (const r of [await gql(t, '{ viewer { tenantNam } }'), await wsRun(t, '{ viewer { tenantNam } }')]) {
+      expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect([/Did you mean/.test(r.errors![0].message), r.errors![0].message]).toEqual([open, expect.any(String)]);
+    }
+    const q = 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename } }';
+    const variables = { i: { name: 'k', scopes: ['PREDIC'] } };
+    const http = await gql(t, q, variables);
+    expect(codeOf(http)).toBe('BAD_USER_INPUT');
+    expect([/Did you mean/.test(http.errors![0].message), http.errors![0].message]).toEqual([open, expect.any(String)]);
+  });
+
+  it(`${open ? 'serves' : 'does not serve'} the Sandbox landing page`, async () => {
+    const res = await fetch(t.url, { headers: { accept: 'text/html' } });
+    const body = await res.text();
+    expect([res.status, /text\/html/.test(res.headers.get('content-type') ?? ''), body.includes('embeddable-sandbox')]).toEqual(open ? [200, true, true] : [400, false, false]);
+  });
+});

@@ -1,0 +1,74 @@
+/** Pure checks behind issue 10's hardening: production defaults, bounded messages, bounded JSON. */
+import { loadConfig } from '../../src/config';
+import { AppError, MAX_ERROR_MESSAGE, closest, notFound, quote } from '../../src/lib/errors';
+import { requireFiniteOutputs } from '../../src/ml/predict';
+import { MAX_JSON_DEPTH, checkJsonValue } from '../../src/modules/common/json.scalar';
+
+const SECRETS = { ADMIN_SECRET: 'a'.repeat(16), JWT_SECRET: 'j'.repeat(32) };
+
+describe('production defaults', () => {
+  it('close Sandbox, introspection and suggestions in production', () => {
+    const c = loadConfig({ NODE_ENV: 'production', ...SECRETS });
+    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([false, false, false]);
+  });
+  it('open them in development', () => {
+    const c = loadConfig({ NODE_ENV: 'development' });
+    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([true, true, true]);
+  });
+  it('open each on purpose in production', () => {
+    const c = loadConfig({ NODE_ENV: 'production', ...SECRETS, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_FIELD_SUGGESTIONS: '1' });
+    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([false, true, true]);
+    expect(loadConfig({ NODE_ENV: 'production', ...SECRETS, GRAPHQL_SANDBOX: 'yes' }).GRAPHQL_INTROSPECTION).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  const huge = 'n'.repeat(9 * 1024 * 1024);
+  it('cut every AppError message and string detail', () => {
+    const e = new AppError('BAD_USER_INPUT', `name '${huge}' is bad`, { feature: huge, row: 3 });
+    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE);
+    expect(e.message).toMatch(/\.\.\. \(9437198 characters\)$/);
+    expect((e.details!.feature as string).length).toBeLessThanOrEqual(200);
+    expect(e.details!.row).toBe(3);
+  });
+  it('quote ids in NOT_FOUND and survive cycles and BigInts', () => {
+    expect(notFound('Dataset', huge).message).toBe(`Dataset '${'n'.repeat(57)}...' not found`);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(quote(cyclic)).toBe("'[object Object]'");
+    expect(quote(10n)).toBe("'10'");
+  });
+  it('give no "did you mean" for names too long to compare cheaply', () => {
+    expect(closest('a'.repeat(201), ['a'])).toBeUndefined();
+    expect(closest('Glucoze', ['Glucose', 'Age'])).toBe('Glucose');
+  });
+});
+
+describe('JSON values', () => {
+  const nested = (depth: number) => {
+    let v: unknown = 1;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+  it(`accept ${MAX_JSON_DEPTH} levels and refuse one more, even 1,000,000 deep, without recursion`, () => {
+    expect(() => checkJsonValue(nested(MAX_JSON_DEPTH), 'x')).not.toThrow();
+    expect(() => checkJsonValue(nested(MAX_JSON_DEPTH + 1), 'x')).toThrow('x is nested deeper than 32 levels (limit)');
+    expect(() => checkJsonValue(nested(1_000_000), 'x')).toThrow('x is nested deeper than 32 levels (limit)');
+  });
+  it.each([Infinity, -Infinity, NaN])('refuse %s anywhere', (n) => {
+    expect(() => checkJsonValue({ a: [1, { b: n }] }, 'rows')).toThrow(`rows holds a non-finite number (${n})`);
+  });
+});
+
+describe('model outputs', () => {
+  it.each([NaN, Infinity, -Infinity])('refuse %s with NON_FINITE_OUTPUT naming the row', (v) => {
+    const error = (() => {
+      try {
+        requireFiniteOutputs(Float32Array.from([0.1, 0.9, 0.2, v]), 2);
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
+    expect([error?.code, error?.message]).toEqual(['NON_FINITE_OUTPUT', `The model's output for rows[1] is ${v}, not a finite number; no prediction is given`]);
+  });
+});
