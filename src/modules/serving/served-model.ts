@@ -54,7 +54,11 @@ export interface ServedModel {
  *   MODEL_NOT_READY, and `fault.onFault` is told (the caller unloads the version).
  * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact.
  */
-export async function loadServedModel(stored: StoredModel & { id?: string }, batching: BatcherOptions, fault?: { versionId: string; onFault: OnScoringFault }): Promise<ServedModel> {
+export async function loadServedModel(
+  stored: StoredModel & { id?: string },
+  batching: BatcherOptions,
+  fault?: { versionId: string; onFault: OnScoringFault },
+): Promise<ServedModel> {
   /** Names the version in a NON_FINITE_OUTPUT message, so the log line identifies the model. */
   const withVersion = <T>(work: () => T): T => {
     try {
