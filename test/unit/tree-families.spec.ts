@@ -76,6 +76,13 @@ it('refuses options of another kind, and monitors boosting cannot use', () => {
   expect(message(() => normalizeSpec({ model: 'gradient_boosting', tree: { subsample: 0 } }))).toBe('BAD_USER_INPUT: spec.tree.subsample must be a number in [0.01, 1], got 0');
 });
 
+it('refuses a validation split on a tree or forest (nothing watches it)', () => {
+  expect(message(() => normalizeSpec({ model: 'random_forest', validationSplit: 0.2 }))).toBe(
+    'BAD_USER_INPUT: spec.validationSplit is for neural networks and GRADIENT_BOOSTING (early stopping); RANDOM_FOREST would only lose those training rows, got 0.2',
+  );
+  expect(() => normalizeSpec({ model: 'gradient_boosting', validationSplit: 0.2 })).not.toThrow();
+});
+
 it.each([
   [{ epochs: 200 }, 'spec.epochs is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (GRADIENT_BOOSTING rounds are spec.tree.nEstimators)'],
   [{ batchSize: 64 }, 'spec.batchSize is for NEURAL_NETWORK; GRADIENT_BOOSTING does not take it (trees see every training row at once)'],

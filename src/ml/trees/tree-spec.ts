@@ -59,6 +59,11 @@ export function normalizeTreeSpec(kind: TreeKind, input: SpecInput, spec: Traini
   const given = Object.fromEntries(Object.entries(input.tree ?? {}).filter(([, v]) => v != null)) as Partial<TreeSpec>;
   if (kind !== 'gradient_boosting') {
     if (input.earlyStopping) throw badInput(`spec.earlyStopping is for neural networks and GRADIENT_BOOSTING; ${name} trains in one pass`);
+    // Nothing watches a validation split here: its rows would only be taken from training.
+    if (spec.validationSplit > 0)
+      throw badInput(
+        `spec.validationSplit is for neural networks and GRADIENT_BOOSTING (early stopping); ${name} would only lose those training rows, got ${spec.validationSplit}`,
+      );
     for (const f of BOOSTING_ONLY) if (given[f] != null) throw badInput(`spec.tree.${f} is for GRADIENT_BOOSTING; ${name} does not take it`);
   }
   const tree: TreeSpec = { ...TREE_DEFAULTS[kind], ...given };
