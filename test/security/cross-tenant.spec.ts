@@ -7,12 +7,12 @@
  */
 import jwt from 'jsonwebtoken';
 import type { App } from '../../src/app';
-import { codeOf, collect, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
+import { codeOf, gqlOk } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { probeCalls, requiredScopes, type ProbeCall, type Victim } from '../support/schema-probe';
+import { callProbe, probeCalls, requiredScopes, type ProbeCall, type Victim } from '../support/schema-probe';
 import { JWT_SECRET } from '../support/secrets';
 import { startRun, waitForRun } from '../support/training';
 
@@ -23,16 +23,7 @@ let victim: Victim;
 let secrets: string[];
 let calls: ProbeCall[];
 
-async function call(c: ProbeCall, token: string | undefined): Promise<GqlResult> {
-  if (c.root !== 'Subscription') return gql({ url: app.server.url, token }, c.query, c.variables);
-  const client = wsClient(app.server.wsUrl, token);
-  try {
-    const events = await collect(client, c.query, c.variables).done;
-    return events.find((e) => e.errors) ?? events[0] ?? {};
-  } finally {
-    await client.dispose();
-  }
-}
+const call = (c: ProbeCall, token: string | undefined) => callProbe(app.server, c, token);
 
 beforeAll(async () => {
   app = await startTestApp();

@@ -9,13 +9,13 @@
  */
 import { getNamedType, isObjectType } from 'graphql';
 import type { App } from '../../src/app';
-import { codeOf, collect, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
+import { codeOf, collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
 import { SCOPES, type Scope } from '../../src/modules/auth/actor';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { probeCalls, requiredScopes, type ProbeCall } from '../support/schema-probe';
+import { callProbe, probeCalls, requiredScopes, type ProbeCall } from '../support/schema-probe';
 import { startRun, waitForRun } from '../support/training';
 
 let app: App;
@@ -28,16 +28,7 @@ const keys = new Map<Scope, string>();
 
 const holds = (scope: Scope, needed: string) => scope === 'admin' || scope === needed;
 
-async function call(c: ProbeCall, token: string): Promise<GqlResult> {
-  if (c.root !== 'Subscription') return gql({ url: app.server.url, token }, c.query, c.variables);
-  const client = wsClient(app.server.wsUrl, token);
-  try {
-    const events = await collect(client, c.query, c.variables).done;
-    return events.find((e) => e.errors) ?? events[0] ?? {};
-  } finally {
-    await client.dispose();
-  }
-}
+const call = (c: ProbeCall, token: string) => callProbe(app.server, c, token);
 
 /** Typenames of the objects nested (depth >= 1) in a root field's answer. */
 function nestedTypes(value: unknown, depth = 0, out = new Set<string>()): Set<string> {

@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
+import { collect, gql, wsClient, type GqlResult } from '../../src/client/graphql-client';
 
 export interface Victim {
   /** Ids of the victim's resources of every kind (dataset, run, version, key, ...). */
@@ -116,4 +117,19 @@ export function requiredScopes(root: string, field: string): string[] | undefine
   const handler = handlers.find((h) => h.schemaName === field);
   const auth = storage.authorizedFields.find((a) => a.target === handler?.target && a.fieldName === handler?.methodName);
   return auth ? (auth.roles as string[]) : undefined;
+}
+
+/**
+ * Makes one probe call as `token`: queries and mutations over HTTP, subscriptions over a websocket
+ * of their own (the first event with errors, else the first event).
+ */
+export async function callProbe(server: { url: string; wsUrl: string }, c: ProbeCall, token: string | undefined): Promise<GqlResult> {
+  if (c.root !== 'Subscription') return gql({ url: server.url, token }, c.query, c.variables);
+  const client = wsClient(server.wsUrl, token);
+  try {
+    const events = await collect(client, c.query, c.variables).done;
+    return events.find((e) => e.errors) ?? events[0] ?? {};
+  } finally {
+    await client.dispose();
+  }
 }
