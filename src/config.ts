@@ -194,7 +194,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      return `  ${key}=${JSON.stringify(env[key])}: ${issue.message}`;
+      // Secrets and keys are named, never printed: a near-miss value is usually the real one.
+      const shown = /SECRET|KEY|TOKEN|PASSWORD/i.test(key) ? '(hidden)' : JSON.stringify(env[key]);
+      return `  ${key}=${shown}: ${issue.message}`;
     });
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -8,7 +8,10 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, log);
-  log.info({ url: app.server.url, ws: app.server.wsUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED }, 'MaaS API ready (open the URL for Apollo Sandbox)');
+  log.info(
+    { url: app.server.url, ws: app.server.wsUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED },
+    config.GRAPHQL_SANDBOX ? 'MaaS API ready (open the URL for Apollo Sandbox)' : 'MaaS API ready',
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -32,6 +32,11 @@ it('creates a tenant only with the admin secret, and names must be unique', asyn
   }
   const bad = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation { createTenant(name: "") { apiKey } }');
   expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+  // A trailing or leading space would make a second tenant that looks like the first.
+  for (const lookalike of [`${t.name} `, ` ${t.name}`, `${t.name}.`]) {
+    const r = await gql({ url: t.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, 'mutation($n: String!) { createTenant(name: $n) { apiKey } }', { n: lookalike });
+    expect([lookalike, codeOf(r)]).toEqual([lookalike, 'BAD_USER_INPUT']);
+  }
 });
 
 it('stores only a hash of the API key', async () => {

@@ -31,7 +31,9 @@ function originalOf(error: unknown): unknown {
 export function makeFormatError(options: { suggestions: boolean } = { suggestions: true }) {
   return (raw: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // graphql-js' own messages quote the input (e.g. a 400-digit Int literal): cut them too.
-    const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '');
+    // Apollo's hideSchemaDetailsFromClientErrors leaves "[Suggestion hidden]" where a hint was: cut
+    // it too, or its presence tells whether a field of a similar name exists.
+    const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '').replace(/ ?\[Suggestion hidden\]\??/g, '');
     const formatted = { ...raw, message: truncate(message, MAX_ERROR_MESSAGE) };
     const original = originalOf(error);
     const translated = fromDatabaseError(original);

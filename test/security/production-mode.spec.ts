@@ -52,6 +52,12 @@ describe.each([
     const http = await gql(t, q, variables);
     expect(codeOf(http)).toBe('BAD_USER_INPUT');
     expect([/Did you mean/.test(http.errors![0].message), http.errors![0].message]).toEqual([open, expect.any(String)]);
+    // Nor a trace of a hidden hint: a near-miss field and a far one read the same (no field-name oracle).
+    const field = async (name: string) =>
+      (await gql(t, 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename } }', { i: { name: 'k', scopes: ['PREDICT'], [name]: 1 } })).errors![0].message;
+    const [near, far] = [await field('scope'), await field('zzzzqqq')];
+    expect(near.includes('Suggestion hidden')).toBe(false);
+    if (!open) expect(near.split('; ')[1].replace('"scope"', '"zzzzqqq"')).toBe(far.split('; ')[1]);
   });
 
   it(`${open ? 'serves' : 'does not serve'} the Sandbox landing page`, async () => {

@@ -72,3 +72,14 @@ describe('model outputs', () => {
     expect([error?.code, error?.message]).toEqual(['NON_FINITE_OUTPUT', `The model's output for rows[1] is ${v}, not a finite number; no prediction is given`]);
   });
 });
+
+it('names a bad secret in the configuration error without printing it (a near miss is usually the real one)', () => {
+  let message = '';
+  try {
+    loadConfig({ NODE_ENV: 'production', ADMIN_SECRET: 'RealSecret12345', JWT_SECRET: 'AlsoReal' });
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toMatch(/ADMIN_SECRET=\(hidden\)/);
+  expect(message).not.toMatch(/RealSecret12345|AlsoReal/);
+});

@@ -5,7 +5,8 @@ import { generateApiKey } from '../auth/api-key';
 import type { AdminThrottle } from './admin-throttle';
 import type { TenantRepo } from './tenant.repo';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/;
+/** Starts and ends with a letter or digit (no trailing space: 'alpha ' would look like 'alpha'). */
+const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9 _.-]{0,61}[A-Za-z0-9])?$/;
 
 export class TenantService {
   constructor(
@@ -33,7 +34,7 @@ export class TenantService {
       throw new AppError('FORBIDDEN', 'The X-Admin-Secret header is not valid');
     }
     if (!NAME.test(name)) {
-      throw badInput(`name ${quote(name)} must be 1-63 letters, digits, spaces, '_', '.' or '-', starting with a letter or digit`);
+      throw badInput(`name ${quote(name)} must be 1-63 letters, digits, spaces, '_', '.' or '-', starting and ending with a letter or digit`);
     }
     await this.throttle.consumeCreation();
     const key = generateApiKey();
