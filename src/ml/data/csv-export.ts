@@ -8,6 +8,10 @@
  * nor a locale's `;` separator inside a cell can start a new cell that begins a formula. The
  * escaping is csv-stringify's `escape_formulas` (adaltas/node-csv#387) plus `quoted_string`.
  *
+ * Leading whitespace does not hide a formula: spreadsheets may trim it on import, so a cell that
+ * begins with spaces or line breaks (a line feed, too) before one of those characters is prefixed
+ * as well.
+ *
  * One exception, so numbers stay numbers: a cell that is a plain decimal number (`-1.5`, `+3`,
  * `-2e-7`; see {@link isNumber}) is never prefixed. A spreadsheet reads it as that number, and a
  * number cannot call a function. Cells that merely start like one (`-1+2`, `-Infinity`, `-0x10`)
@@ -16,6 +20,9 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { isNumber } from './csv';
+
+/** Whitespace (spaces, tabs, line breaks) before a character that starts a formula. */
+const HIDDEN_FORMULA = /^\s+[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** A cell: text as uploaded, a computed number, or missing (`null`, written as an empty cell). */
 export type ExportCell = string | number | null;
@@ -30,6 +37,12 @@ export function toSafeCsv(rows: readonly (readonly ExportCell[])[]): string {
     escape_formulas: true,
     quoted_string: true,
     quoted_empty: false,
-    cast: { string: (value) => (isNumber(value) ? { value, escape_formulas: false } : value) },
+    cast: {
+      string: (value) => {
+        if (isNumber(value)) return { value, escape_formulas: false };
+        if (HIDDEN_FORMULA.test(value)) return { value: `'${value}`, escape_formulas: false };
+        return value;
+      },
+    },
   });
 }
