@@ -6,6 +6,7 @@
  * (SIMD, single-threaded in Node), then the pure-JS "cpu" backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerMissingWasmKernels } from './tfjs-kernels';
 
 export { tf };
 
@@ -43,6 +44,7 @@ async function tryBackend(name: BackendName): Promise<boolean> {
       require('@tensorflow/tfjs-node');
     } else if (name === 'wasm') {
       require('@tensorflow/tfjs-backend-wasm');
+      registerMissingWasmKernels();
     }
     // setBackend resolves false (rather than throwing) when initialisation fails; check it.
     const ok = await tf.setBackend(name);
