@@ -25,6 +25,14 @@ const schema = z.object({
   TENANTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address. (Default: 0) */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Failed authentications (bad API key or JWT, wrong METRICS_TOKEN) per client address within
+   * AUTH_FAILURE_WINDOW_SECONDS; past it, further failures from the address get QUOTA_EXCEEDED with
+   * retryAfterSeconds, while valid credentials keep working. (Default: 50)
+   */
+  AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(50),
+  /** Window of AUTH_FAILURES_PER_ADDRESS, seconds. (Default: 600) */
+  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
   JWT_SECRET: z.string().min(32).optional(),
   /** PEM key pair for RS256 JWTs; when both are set they replace JWT_SECRET (HS256). */
@@ -63,6 +71,8 @@ const schema = z.object({
     .default(50 * 1024 * 1024),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
+  /** Per-tenant quota: QUEUED + RUNNING batch predictions at once. (Default: 4) */
+  QUOTA_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(10_000).default(4),
   /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */
   QUOTA_DATASET_BYTES: z.coerce
     .number()

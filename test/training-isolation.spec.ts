@@ -1,17 +1,21 @@
 /**
  * One tenant's training run cannot break training for another (issue #10, item 1): a network spec
  * whose layers are each within the per-field caps but whose total is huge is refused at
- * startTrainingRun with QUOTA_EXCEEDED stating the limit; with the limits raised on purpose, the
+ * startTrainingRun with QUOTA_EXCEEDED stating the limit; with one tenant's limits raised on purpose
+ * by the operator (setTenantLimits), the
  * run that exhausts its training thread's runtime fails alone (RUNTIME_FAULT, with a reason), the
  * thread is replaced, and the next run of another tenant succeeds on a fresh runtime.
  */
 import type { App } from '../src/app';
-import { gql } from '../src/client/graphql-client';
+import { gql, gqlOk } from '../src/client/graphql-client';
 import { DEFAULT_COST_LIMITS } from '../src/ml/cost-limits';
 import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv } from './support/factories';
+import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
+
+const SET_LIMITS = 'mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { defaults } }';
 
 /** Each layer is within the caps (4,096 units, 50 layers); 24 × 4096² ≈ 400M weights in all. */
 const HUGE = {
@@ -61,22 +65,19 @@ describe('with the default limits', () => {
   });
 });
 
-describe('with the limits set high on purpose', () => {
+describe("with one tenant's limits set high on purpose (setTenantLimits)", () => {
   let app: App;
-  beforeAll(
-    async () =>
-      (app = await startTestApp({
-        TRAINING_THREAD: 'thread',
-        TRAINING_MAX_PARAMETERS: '1000000000000',
-        TRAINING_MAX_MEMORY_BYTES: '1000000000000000',
-        TRAINING_MAX_WORK: '1000000000000000',
-      })),
-  );
+  beforeAll(async () => (app = await startTestApp({ TRAINING_THREAD: 'thread' })));
   afterAll(() => app.stop());
 
   it('fails the oversized run alone (RUNTIME_FAULT with a reason) and the next run of another tenant succeeds on a fresh thread', async () => {
     const before = await app.threads.training.run('threadInfo', undefined);
     const big = await createTenant(app, 'big');
+    // Only this tenant's limits are raised; the worker reads them when the run starts.
+    await gqlOk({ url: app.server.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, SET_LIMITS, {
+      t: big.tenantId,
+      l: { trainingMaxParameters: 1e12, trainingMaxMemoryBytes: 1e15, trainingMaxWork: 1e15 },
+    });
     const bigData = await uploadCsv(big, PIMA_CSV, 'pima');
     const { id } = await startRun(big, bigData, 'huge', HUGE);
     const failed = await waitForRun(big, id);
@@ -88,6 +89,9 @@ describe('with the limits set high on purpose', () => {
 
     const other = await createTenant(app, 'other');
     const otherData = await uploadCsv(other, PIMA_CSV, 'pima');
+    // The other tenant keeps the defaults: the same spec is refused for it.
+    const refused = await gql(other, START_RUN, { input: { datasetId: otherData, targetColumn: 'Outcome', modelName: 'big', spec: HUGE } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('QUOTA_EXCEEDED');
     const ok = await waitForRun(other, (await startRun(other, otherData, 'diabetes')).id);
     expect(ok.status).toBe('SUCCEEDED');
     expect(ok.modelVersion.metrics.accuracy).toBeGreaterThan(0.6);

@@ -12,6 +12,7 @@ import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
+import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { authChecker } from './auth-checker';
@@ -31,15 +32,17 @@ export const RESOLVERS = [
   PredictionColumnsResolver,
   SystemResolver,
   TenantResolver,
+  TenantLimitsResolver,
   TrainingRunResolver,
   TrainingProgressResolver,
 ] as const;
 
 /**
  * Root fields callable without a credential. Everything else must carry `@Authorized`
- * (test/schema-guard.spec.ts fails otherwise).
+ * (test/schema-guard.spec.ts fails otherwise). The operator's fields (createTenant,
+ * setTenantLimits, tenantLimits) are guarded by the X-Admin-Secret header instead (AdminGuard).
  */
-export const PUBLIC_FIELDS = ['Query.serverInfo', 'Mutation.createTenant'];
+export const PUBLIC_FIELDS = ['Query.serverInfo', 'Mutation.createTenant', 'Mutation.setTenantLimits', 'Query.tenantLimits'];
 
 /** @param extraResolvers more resolver classes (e.g. the benchmark's no-op baseline). */
 export function createSchema(extraResolvers: Function[] = []): Promise<GraphQLSchema> {

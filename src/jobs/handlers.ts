@@ -33,7 +33,13 @@ export function createLifecycle(deps: WorkerDeps): TrainingRunLifecycle {
 
 /** The worker's task handlers. */
 export function createTaskHandlers(
-  deps: WorkerDeps & { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number; trainer: TrainingThreads | 'main-thread'; limits?: CostLimits },
+  deps: WorkerDeps & {
+    lifecycle: TrainingRunLifecycle;
+    state: WorkerState;
+    leaseMs: number;
+    trainer: TrainingThreads | 'main-thread';
+    limitsFor?: (tenantId: string) => Promise<CostLimits>;
+  },
 ): TaskHandlers {
   const r = createRepos(deps.prisma);
   const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);

@@ -4,7 +4,8 @@
  */
 import type { Config } from '../config';
 import { activeBackend, type BackendName } from '../ml/tf';
-import { trainingLimits } from '../modules/quotas/training-limits';
+import { defaultLimits } from '../modules/quotas/tenant-limits';
+import { tenantTrainingLimits } from '../modules/quotas/training-limits';
 import { createLifecycle, createTaskHandlers, type WorkerDeps } from './handlers';
 import { startReaper } from './reaper';
 import { WorkerState } from './worker-state';
@@ -30,7 +31,16 @@ export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<
     );
   }
   const lifecycle = createLifecycle(deps);
-  await deps.queue.work(createTaskHandlers({ ...deps, lifecycle, state, leaseMs, limits: trainingLimits(deps.config), trainer: onThread ? deps.threads.training : 'main-thread' }));
+  await deps.queue.work(
+    createTaskHandlers({
+      ...deps,
+      lifecycle,
+      state,
+      leaseMs,
+      limitsFor: tenantTrainingLimits(deps.prisma, defaultLimits(deps.config)),
+      trainer: onThread ? deps.threads.training : 'main-thread',
+    }),
+  );
   const stopReaper = startReaper({ lifecycle, log: deps.log, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
   return {
     state,

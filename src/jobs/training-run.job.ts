@@ -40,8 +40,11 @@ export interface TrainingJobDeps {
   state: WorkerState;
   /** Lease length, ms (TRAINING_LEASE_SECONDS). */
   leaseMs: number;
-  /** The tenant's training cost limits, checked again on the thread. (Default: DEFAULT_COST_LIMITS) */
-  limits?: CostLimits;
+  /**
+   * Reads the run's tenant's training cost limits (its TenantLimits over TRAINING_MAX_*), checked
+   * again on the thread. (Default: DEFAULT_COST_LIMITS for every tenant)
+   */
+  limitsFor?: (tenantId: string) => Promise<CostLimits>;
 }
 
 type Loaded = Awaited<ReturnType<TrainingRunLifecycle['load']>>;
@@ -67,7 +70,7 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
     choice: { target: run.targetColumn, features: run.featureColumns },
     spec,
     backend: activeBackend() as BackendName,
-    limits: deps.limits,
+    limits: deps.limitsFor ? await deps.limitsFor(run.tenantId) : undefined,
   };
   const thread = trainInThread(trainer, input, (e) => {
     writes = writes.then(() => record(e));

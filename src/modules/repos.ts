@@ -6,6 +6,7 @@ import type { Db } from '../lib/db';
 import { AuditRepo } from './audit/audit.repo';
 import { ApiKeyRepo } from './auth/api-key.repo';
 import { DatasetRepo } from './datasets/dataset.repo';
+import { TenantLimitsRepo } from './quotas/tenant-limits.repo';
 import { AliasRepo } from './registry/alias.repo';
 import { ModelRepo } from './registry/model.repo';
 import { BatchRepo } from './serving/batch.repo';
@@ -23,6 +24,7 @@ export function createRepos(prisma: Db) {
     batches: new BatchRepo(),
     tenants: new TenantRepo(prisma),
     runs: new TrainingRunRepo(),
+    limits: new TenantLimitsRepo(),
   };
 }
 

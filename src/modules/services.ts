@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { Config } from '../config';
-import { trainingLimits } from './quotas/training-limits';
+import { defaultLimits } from './quotas/tenant-limits';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -26,7 +26,9 @@ import { PredictService } from './serving/predict.service';
 import type { ServedModel } from './serving/served-model';
 import { VersionResolver } from './serving/version-resolver';
 import type { Queue } from './tasks';
+import { AdminGuard } from './tenants/admin-guard';
 import { AdminThrottle } from './tenants/admin-throttle';
+import { TenantLimitsService } from './quotas/tenant-limits.service';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 
@@ -61,6 +63,7 @@ export interface Services {
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
   batch: BatchPredictionService;
+  limits: TenantLimitsService;
 }
 
 /** Builds the repos and the services on them. */
@@ -72,16 +75,9 @@ export function createServices(deps: Deps): Services {
     onMiss: () => deps.metrics.cacheMisses.inc(),
   });
   const versions = new VersionResolver(prisma, r);
-  const quotas = new QuotaService(
-    {
-      maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
-      maxDatasetBytes: config.QUOTA_DATASET_BYTES,
-      predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,
-      training: trainingLimits(config),
-    },
-    deps.pool,
-    r,
-  );
+  const quotas = new QuotaService(defaultLimits(config), deps.pool, prisma, r);
+  const adminThrottle = new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool);
+  const adminGuard = new AdminGuard(deps.adminSecret, adminThrottle);
   const auth = new AuthService(
     prisma,
     r.apiKeys,
@@ -119,18 +115,15 @@ export function createServices(deps: Deps): Services {
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),
-    tenants: new TenantService(
-      r.tenants,
-      deps.adminSecret,
-      new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool),
-    ),
+    tenants: new TenantService(r.tenants, adminGuard, adminThrottle),
+    limits: new TenantLimitsService(prisma, adminGuard, r, quotas),
     datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS }),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     versions,
-    batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub),
+    batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
   };
 }

@@ -13,7 +13,8 @@ export type AuditAction =
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
   | 'modelAlias.set'
-  | 'modelAlias.deleted';
+  | 'modelAlias.deleted'
+  | 'tenantLimits.set';
 
 /** One audited action; the actor and tenant come from the caller. */
 export interface AuditEntry {

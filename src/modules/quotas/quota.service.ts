@@ -1,29 +1,31 @@
 /**
- * Per-tenant quotas: concurrent training runs, stored dataset bytes, predicted rows per minute, and
- * the cost of one training run (checked by the model family, src/ml/families/network/cost.ts).
- * The first two are checked inside the writing transaction under a per-tenant advisory lock, so
- * concurrent requests cannot both slip under the limit. The rate limit is shared by every API
- * process through PostgreSQL (rate-limiter-flexible, table "RateLimit", fixed 60 s windows).
+ * Per-tenant quotas: concurrent training runs and batch predictions, stored dataset bytes,
+ * predicted rows per minute, and the cost of one training run (checked by the model family,
+ * src/ml/families/network/cost.ts). Each tenant's limits are the config's defaults overridden by
+ * its TenantLimits row (tenant-limits.ts; set by the operator with setTenantLimits).
+ * The counted ones are checked inside the writing transaction under a per-tenant advisory lock, so
+ * concurrent requests cannot both slip under the limit, and read the tenant's row in that same
+ * transaction (a change applies to the next request). The rate limit is shared by every API
+ * process through PostgreSQL (rate-limiter-flexible, table "RateLimit", fixed 60 s windows); its
+ * per-tenant value is cached for {@link RATE_LIMIT_CACHE_MS} per process.
  */
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
 import type { CostLimits } from '../../ml/cost-limits';
-import { advisoryXactLock, type Tx } from '../../lib/tenant-tx';
+import { advisoryXactLock, withTenant, type Tx } from '../../lib/tenant-tx';
 import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
+import type { TenantLimitsRepo } from './tenant-limits.repo';
 
-/** Per-tenant limits (from config). */
-export interface QuotaLimits {
-  /** QUEUED + RUNNING runs per tenant. */
-  maxConcurrentRuns: number;
-  /** Sum of uploaded dataset sizes per tenant, bytes. */
-  maxDatasetBytes: number;
-  /** Rows sent to `predict` per tenant per minute. */
-  predictionsPerMinute: number;
-  /** Cost limits of one training run (TRAINING_MAX_* in config; see src/ml/cost-limits.ts). */
-  training: CostLimits;
-}
+/**
+ * How long a process reuses a tenant's prediction rate limit, ms. setTenantLimits drops it at once
+ * in the process that set it; other API processes see the change within this time.
+ */
+export const RATE_LIMIT_CACHE_MS = 2_000;
 
 const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
 
@@ -31,7 +33,7 @@ const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('
  * Predictions are counted in PostgreSQL in blocks: a process reserves `block` rows of the tenant's
  * budget at once and spends them locally, so single-row predicts do not pay a database round trip
  * each. A process can hold at most one unspent block per tenant and window, so the limit is
- * exact to within `block` rows per API process (block = limit / 1000, at least 1).
+ * exact to within `block` rows per API process (block = the tenant's limit / 1000, at least 1).
  */
 interface LocalBudget {
   remaining: number;
@@ -41,24 +43,68 @@ interface LocalBudget {
 
 /** Checks and counts the tenant quotas; the checks run inside the caller's transaction. */
 export class QuotaService {
-  private readonly limiter: RateLimiterPostgres;
+  /** One limiter per distinct per-minute limit; all share the key prefix, so a tenant's count survives a change of its limit. */
+  private readonly limiters = new Map<number, RateLimiterPostgres>();
   private readonly budgets = new Map<string, LocalBudget>();
-  private readonly block: number;
+  private readonly rates = new Map<string, { perMinute: number; until: number }>();
 
+  /**
+   * @param defaults the global limits (config), used where a tenant has no override.
+   */
   constructor(
-    readonly limits: QuotaLimits,
-    pool: pg.Pool,
-    private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo },
-  ) {
-    this.limiter = new RateLimiterPostgres({
-      storeClient: pool,
-      tableName: 'RateLimit',
-      tableCreated: true, // created by the migrations
-      keyPrefix: 'predict',
-      points: limits.predictionsPerMinute,
-      duration: 60,
-    });
-    this.block = Math.max(1, Math.floor(limits.predictionsPerMinute / 1000));
+    readonly defaults: Limits,
+    private readonly pool: pg.Pool,
+    private readonly prisma: Db,
+    private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo; batches: BatchRepo; limits: TenantLimitsRepo },
+  ) {}
+
+  /** The tenant's effective limits, read in `tx`. */
+  async limitsOf(tx: Tx, tenantId: string): Promise<Limits> {
+    return effectiveLimits(this.defaults, await this.repos.limits.find(tx, tenantId)).limits;
+  }
+
+  /** The tenant's training cost limits, read in `tx`. */
+  async trainingLimits(tx: Tx, tenantId: string): Promise<CostLimits> {
+    return costLimitsOf(await this.limitsOf(tx, tenantId));
+  }
+
+  /**
+   * Drops what this process cached of the tenant's limits (after setTenantLimits), and gives back
+   * the unspent rows of its reserved block, so a lowered limit is not already spent by them.
+   */
+  async forget(tenantId: string): Promise<void> {
+    this.rates.delete(tenantId);
+    const local = this.budgets.get(tenantId);
+    this.budgets.delete(tenantId);
+    if (local && local.remaining > 0 && local.until > Date.now()) await this.limiter(this.defaults.predictionsPerMinute).reward(tenantId, local.remaining);
+  }
+
+  private limiter(points: number): RateLimiterPostgres {
+    let limiter = this.limiters.get(points);
+    if (!limiter) {
+      limiter = new RateLimiterPostgres({
+        storeClient: this.pool,
+        tableName: 'RateLimit',
+        tableCreated: true, // created by the migrations
+        keyPrefix: 'predict',
+        points,
+        duration: 60,
+        clearExpiredByTimeout: this.limiters.size === 0, // one sweeper is enough
+      });
+      this.limiters.set(points, limiter);
+    }
+    return limiter;
+  }
+
+  /** The tenant's rows per minute, cached for {@link RATE_LIMIT_CACHE_MS}. */
+  private async perMinute(tenantId: string): Promise<number> {
+    const now = Date.now();
+    const hit = this.rates.get(tenantId);
+    if (hit && hit.until > now) return hit.perMinute;
+    const limits = await withTenant(this.prisma, tenantId, (tx) => this.limitsOf(tx, tenantId));
+    if (this.rates.size >= 10_000) this.rates.clear();
+    this.rates.set(tenantId, { perMinute: limits.predictionsPerMinute, until: now + RATE_LIMIT_CACHE_MS });
+    return limits.predictionsPerMinute;
   }
 
   /** Serialises quota checks of one tenant until the transaction ends. */
@@ -69,18 +115,30 @@ export class QuotaService {
   /** @throws AppError QUOTA_EXCEEDED when `addBytes` more would pass the tenant's storage quota. */
   async checkDatasetBytes(tx: Tx, tenantId: string, addBytes: number): Promise<void> {
     await this.lock(tx, tenantId);
+    const { maxDatasetBytes } = await this.limitsOf(tx, tenantId);
     const used = await this.repos.datasets.totalBytes(tx, tenantId);
-    if (used + addBytes > this.limits.maxDatasetBytes) {
-      throw exceeded(`Storing ${addBytes} more bytes would exceed the dataset quota of ${this.limits.maxDatasetBytes} bytes (${used} used); delete a dataset first`);
+    if (used + addBytes > maxDatasetBytes) {
+      throw exceeded(`Storing ${addBytes} more bytes would exceed the dataset quota of ${maxDatasetBytes} bytes (${used} used); delete a dataset first`);
     }
   }
 
   /** @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING runs. */
   async checkConcurrentRuns(tx: Tx, tenantId: string): Promise<void> {
     await this.lock(tx, tenantId);
+    const { maxConcurrentRuns } = await this.limitsOf(tx, tenantId);
     const active = await this.repos.runs.countActive(tx, tenantId);
-    if (active >= this.limits.maxConcurrentRuns) {
-      throw exceeded(`${active} training runs are already queued or running; the quota is ${this.limits.maxConcurrentRuns} at once`);
+    if (active >= maxConcurrentRuns) {
+      throw exceeded(`${active} training runs are already queued or running; the quota is ${maxConcurrentRuns} at once`);
+    }
+  }
+
+  /** @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING batch predictions. */
+  async checkConcurrentBatches(tx: Tx, tenantId: string): Promise<void> {
+    await this.lock(tx, tenantId);
+    const { maxConcurrentBatches } = await this.limitsOf(tx, tenantId);
+    const active = await this.repos.batches.countActive(tx, tenantId);
+    if (active >= maxConcurrentBatches) {
+      throw exceeded(`${active} batch predictions are already queued or running; the quota is ${maxConcurrentBatches} at once`);
     }
   }
 
@@ -90,9 +148,10 @@ export class QuotaService {
    *   when `rows` alone exceed a whole minute's budget (waiting would not help).
    */
   async consumePredictions(tenantId: string, rows: number): Promise<void> {
-    if (rows > this.limits.predictionsPerMinute) {
+    const perMinute = await this.perMinute(tenantId);
+    if (rows > perMinute) {
       throw exceeded(
-        `This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${this.limits.predictionsPerMinute} per minute allows at all: send fewer rows`,
+        `This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${perMinute} per minute allows at all: send fewer rows`,
       );
     }
     const now = Date.now();
@@ -101,26 +160,27 @@ export class QuotaService {
       local.remaining -= rows;
       return;
     }
-    const reserve = Math.max(rows, this.block);
-    let outcome = await this.take(tenantId, reserve);
+    const limiter = this.limiter(perMinute);
+    const reserve = Math.max(rows, Math.max(1, Math.floor(perMinute / 1000)));
+    let outcome = await this.take(limiter, tenantId, reserve);
     // Near the limit a whole block may not fit while the rows alone do.
-    if (!outcome.ok && reserve > rows) outcome = await this.take(tenantId, rows);
+    if (!outcome.ok && reserve > rows) outcome = await this.take(limiter, tenantId, rows);
     if (outcome.ok) {
       const spare = outcome.taken - rows;
       this.budgets.set(tenantId, { remaining: spare, until: now + outcome.res.msBeforeNext });
       return;
     }
     const retryAfterSeconds = Math.max(1, Math.ceil(outcome.res.msBeforeNext / 1000));
-    throw exceeded(`The prediction rate limit of ${this.limits.predictionsPerMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+    throw exceeded(`The prediction rate limit of ${perMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
 
   /** Consumes `n` points; a refused consumption is given back, so refused requests do not count. */
-  private async take(tenantId: string, n: number): Promise<{ ok: boolean; taken: number; res: RateLimiterRes }> {
+  private async take(limiter: RateLimiterPostgres, tenantId: string, n: number): Promise<{ ok: boolean; taken: number; res: RateLimiterRes }> {
     try {
-      return { ok: true, taken: n, res: await this.limiter.consume(tenantId, n) };
+      return { ok: true, taken: n, res: await limiter.consume(tenantId, n) };
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
-      await this.limiter.reward(tenantId, n);
+      await limiter.reward(tenantId, n);
       return { ok: false, taken: 0, res };
     }
   }

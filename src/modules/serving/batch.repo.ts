@@ -26,6 +26,11 @@ export class BatchRepo {
     return tx.batchPrediction.create({ data: { ...b, tenantId }, select: summary });
   }
 
+  /** The tenant's QUEUED + RUNNING batches. */
+  countActive(tx: Tx, tenantId: string) {
+    return tx.batchPrediction.count({ where: { tenantId, status: { in: [BatchStatus.QUEUED, BatchStatus.RUNNING] } } });
+  }
+
   /** One of the tenant's batches without its result, or null. */
   find(tx: Tx, tenantId: string, id: string) {
     return tx.batchPrediction.findFirst({ where: { id, tenantId }, select: summary });

@@ -14,6 +14,7 @@ import type { DatasetRepo } from '../datasets/dataset.repo';
 import { Topics, type BatchProgressEvent } from '../events';
 import { BatchStatus, isTerminal } from '../status';
 import type { Queue } from '../tasks';
+import type { QuotaService } from '../quotas/quota.service';
 import type { BatchRepo } from './batch.repo';
 import type { BatchPrediction } from './batch.type';
 import type { VersionResolver, VersionSelector } from './version-resolver';
@@ -34,12 +35,14 @@ export class BatchPredictionService {
     private readonly resolver: VersionResolver,
     private readonly queue: Queue,
     private readonly pubsub: PubSub,
+    private readonly quotas: QuotaService,
   ) {}
 
   /**
    * Stores a QUEUED batch of the tenant's dataset for the version the selector names, and
    * enqueues it after commit. Needs the `predict` scope.
-   * @throws AppError FORBIDDEN, NOT_FOUND (model, version, alias, dataset), MODEL_NOT_READY.
+   * @throws AppError FORBIDDEN, NOT_FOUND (model, version, alias, dataset), MODEL_NOT_READY,
+   *   QUOTA_EXCEEDED (the tenant's QUEUED + RUNNING batches are at its maxConcurrentBatches).
    */
   async start(actor: Actor, modelName: string, selector: VersionSelector, datasetId: string): Promise<BatchPrediction> {
     requireScope(actor, 'predict');
@@ -47,6 +50,7 @@ export class BatchPredictionService {
     const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const dataset = await this.datasets.find(tx, actor.tenantId, datasetId);
       if (!dataset) throw notFound('Dataset', datasetId);
+      await this.quotas.checkConcurrentBatches(tx, actor.tenantId);
       return this.batches.create(tx, actor.tenantId, { modelVersionId: ref.id, datasetId, rowCount: dataset.rowCount });
     });
     await this.queue.enqueue('batch-prediction', { tenantId: actor.tenantId, batchId: row.id });

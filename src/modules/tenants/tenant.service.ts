@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
-import { AppError, badInput, notFound, quote } from '../../lib/errors';
+import { badInput, notFound, quote } from '../../lib/errors';
 import { type Actor, SCOPES } from '../auth/actor';
 import { generateApiKey } from '../auth/api-key';
+import type { AdminGuard } from './admin-guard';
 import type { AdminThrottle } from './admin-throttle';
 import type { TenantRepo } from './tenant.repo';
 
@@ -11,7 +11,7 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9 _.-]{0,61}[A-Za-z0-9])?$/;
 export class TenantService {
   constructor(
     private readonly repo: TenantRepo,
-    private readonly adminSecret: string,
+    private readonly guard: AdminGuard,
     private readonly throttle: AdminThrottle,
   ) {}
 
@@ -25,14 +25,7 @@ export class TenantService {
    *   BAD_USER_INPUT (name), CONFLICT (name taken, in any case).
    */
   async createTenant(presentedSecret: string | undefined, name: string, clientAddress: string) {
-    if (!presentedSecret) throw new AppError('UNAUTHENTICATED', 'createTenant needs the X-Admin-Secret header');
-    await this.throttle.checkGuesses(clientAddress);
-    const a = crypto.createHash('sha256').update(presentedSecret).digest();
-    const b = crypto.createHash('sha256').update(this.adminSecret).digest();
-    if (!crypto.timingSafeEqual(a, b)) {
-      await this.throttle.recordFailure(clientAddress);
-      throw new AppError('FORBIDDEN', 'The X-Admin-Secret header is not valid');
-    }
+    await this.guard.check(presentedSecret, clientAddress, 'createTenant');
     if (!NAME.test(name)) {
       throw badInput(`name ${quote(name)} must be 1-63 letters, digits, spaces, '_', '.' or '-', starting and ending with a letter or digit`);
     }

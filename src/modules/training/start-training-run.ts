@@ -58,7 +58,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
-    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, quotas.limits.training);
+    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, await quotas.trainingLimits(tx, actor.tenantId));
     await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,

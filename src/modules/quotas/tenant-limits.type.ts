@@ -1,0 +1,69 @@
+/** GraphQL types of per-tenant limits: the operator's input, and the effective values. */
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Nullable } from '../common/fields';
+
+/**
+ * The operator's overrides of one tenant's limits. setTenantLimits replaces them all: a field left
+ * out or null is the global default from the configuration. Sizes are Float (GraphQL Int is 32-bit)
+ * but must be whole numbers.
+ */
+@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*).' })
+export class TenantLimitsInput {
+  @Nullable(Int, 'QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000.')
+  maxConcurrentRuns?: number | null;
+
+  @Nullable(Int, 'QUEUED + RUNNING batch predictions at once (QUOTA_CONCURRENT_BATCHES). 1 to 10,000.')
+  maxConcurrentBatches?: number | null;
+
+  @Nullable(Float, 'Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1.')
+  maxDatasetBytes?: number | null;
+
+  @Nullable(Int, 'Rows predicted per minute (QUOTA_PREDICTIONS_PER_MINUTE). 1 to 2,000,000,000.')
+  predictionsPerMinute?: number | null;
+
+  @Nullable(Float, "Weights of one training run's network (TRAINING_MAX_PARAMETERS).")
+  trainingMaxParameters?: number | null;
+
+  @Nullable(Float, 'Activations of one training batch (TRAINING_MAX_ACTIVATIONS).')
+  trainingMaxActivations?: number | null;
+
+  @Nullable(Float, 'Estimated memory of one training run, bytes (TRAINING_MAX_MEMORY_BYTES).')
+  trainingMaxMemoryBytes?: number | null;
+
+  @Nullable(Float, 'Weights × rows × epochs of one training run (TRAINING_MAX_WORK).')
+  trainingMaxWork?: number | null;
+}
+
+/** A tenant's effective limits, and which of them are the global defaults. */
+@ObjectType({ description: "A tenant's effective limits." })
+export class TenantLimits {
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field(() => Int)
+  maxConcurrentRuns!: number;
+
+  @Field(() => Int)
+  maxConcurrentBatches!: number;
+
+  @Field(() => Float, { description: 'Bytes.' })
+  maxDatasetBytes!: number;
+
+  @Field(() => Int, { description: 'Rows (or model evaluations, for explain) per minute.' })
+  predictionsPerMinute!: number;
+
+  @Field(() => Float)
+  trainingMaxParameters!: number;
+
+  @Field(() => Float)
+  trainingMaxActivations!: number;
+
+  @Field(() => Float, { description: 'Bytes.' })
+  trainingMaxMemoryBytes!: number;
+
+  @Field(() => Float)
+  trainingMaxWork!: number;
+
+  @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
+  defaults!: string[];
+}
