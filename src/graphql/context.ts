@@ -13,7 +13,7 @@ export interface Context {
   authError?: AppError;
   /** The `X-Admin-Secret` header, for createTenant only. */
   adminSecret?: string;
-  /** The caller's address (HTTP: `req.ip`, which honours TRUST_PROXY_HOPS). */
+  /** The caller's address (`req.ip` or the websocket upgrade's, honouring TRUST_PROXY_HOPS). */
   clientAddress?: string;
   services: Services;
   config: Config;
@@ -27,7 +27,11 @@ export interface BaseContext {
   version: string;
 }
 
-/** Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). */
+/**
+ * Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). A
+ * failed credential is counted against `clientAddress` (AuthThrottle).
+ * @param clientAddress the caller's address (HTTP: `req.ip`; websocket: the upgrade request's, by the same TRUST_PROXY_HOPS).
+ */
 export async function buildContext(
   base: BaseContext,
   authorization: string | undefined,
@@ -39,7 +43,9 @@ export async function buildContext(
     const actor = await base.services.auth.authenticate(authorization);
     return { ...base, actor, adminSecret, clientAddress, requestId };
   } catch (err) {
-    if (err instanceof AppError) return { ...base, authError: err, adminSecret, clientAddress, requestId };
-    throw err;
+    if (!(err instanceof AppError)) throw err;
+    // Past AUTH_FAILURES_PER_ADDRESS failures, a failure is answered QUOTA_EXCEEDED (see AuthThrottle).
+    const limited = await base.services.authThrottle.failed(clientAddress ?? 'unknown');
+    return { ...base, authError: limited ?? err, adminSecret, clientAddress, requestId };
   }
 }

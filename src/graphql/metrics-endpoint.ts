@@ -4,6 +4,8 @@
  * - METRICS_TOKEN set: `Authorization: Bearer <token>` is required (401 without it, compared in
  *   constant time), on whichever listener serves it.
  * - Neither set: open on the public listener outside production; absent (404) in production.
+ * A wrong token counts as a failed authentication of the client address (AuthThrottle): past
+ * AUTH_FAILURES_PER_ADDRESS, wrong tokens get 429 QUOTA_EXCEEDED with Retry-After.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -11,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
 import type { Metrics } from '../lib/metrics';
+import type { AuthThrottle } from '../modules/auth/auth-throttle';
 
-type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PORT' | 'METRICS_HOST'>;
+type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PORT' | 'METRICS_HOST' | 'TRUST_PROXY_HOPS'>;
 
 /** Whether the public listener serves /metrics at all. */
 export function metricsOnPublicListener(config: MetricsConfig): boolean {
@@ -23,12 +26,22 @@ export function metricsOnPublicListener(config: MetricsConfig): boolean {
 const sameSecret = (presented: string, expected: string) =>
   crypto.timingSafeEqual(crypto.createHash('sha256').update(presented).digest(), crypto.createHash('sha256').update(expected).digest());
 
-/** The /metrics handler: checks the bearer token when METRICS_TOKEN is set. */
-export function metricsHandler(config: MetricsConfig, metrics: Metrics): express.RequestHandler {
+/** The /metrics handler: checks the bearer token when METRICS_TOKEN is set; wrong ones count in `throttle`. */
+export function metricsHandler(config: MetricsConfig, metrics: Metrics, throttle: AuthThrottle): express.RequestHandler {
   return async (req, res) => {
     if (config.METRICS_TOKEN !== undefined) {
       const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!presented || !sameSecret(presented, config.METRICS_TOKEN)) {
+        // A missing header is not a guess.
+        const limited = presented ? await throttle.failed(req.ip ?? req.socket.remoteAddress ?? 'unknown') : undefined;
+        if (limited) {
+          const retryAfterSeconds = limited.details!.retryAfterSeconds as number;
+          res
+            .status(429)
+            .set('retry-after', String(retryAfterSeconds))
+            .json({ errors: [{ message: limited.message, extensions: { code: limited.code, retryAfterSeconds } }] });
+          return;
+        }
         res
           .status(401)
           .set('www-authenticate', 'Bearer realm="metrics"')
@@ -47,9 +60,10 @@ export interface MetricsListener {
 }
 
 /** @throws Error when METRICS_HOST:METRICS_PORT cannot be listened on. */
-export async function startMetricsListener(config: MetricsConfig & { METRICS_PORT: number }, metrics: Metrics): Promise<MetricsListener> {
+export async function startMetricsListener(config: MetricsConfig & { METRICS_PORT: number }, metrics: Metrics, throttle: AuthThrottle): Promise<MetricsListener> {
   const app = express();
-  app.get('/metrics', metricsHandler(config, metrics));
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.get('/metrics', metricsHandler(config, metrics, throttle));
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new Error(`Cannot listen on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_PORT): ${err.message}`)));

@@ -12,6 +12,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
+import proxyaddr from 'proxy-addr';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
@@ -74,6 +75,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const app = express();
   // Behind N reverse proxies, req.ip is the address the Nth proxy saw (X-Forwarded-For).
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // The same for websocket upgrades, which express does not see: the client address is the Nth from the right of X-Forwarded-For.
+  const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
   const httpServer = http.createServer(app);
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
@@ -116,7 +119,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         };
       },
       onConnect: async (ctx) => {
-        const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID());
+        const address = proxyaddr(ctx.extra.request, trustHops);
+        const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         ctx.extra.context = context;
         if (context.actor) sockets.add(context.actor.id, ctx.extra.socket, context.actor.expiresAt);
         return true;
@@ -170,7 +174,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     if (fault) res.status(503).json({ status: 'runtime aborted', reason: fault });
     else res.json({ status: 'ok' });
   });
-  if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics));
+  if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics, base.services.authThrottle));
   app.get('/readyz', async (_req, res) => {
     try {
       await opts.ready();
@@ -181,9 +185,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   // Batch prediction results: the same credential as the API; another tenant's id is a 404.
   app.get('/batch-predictions/:id.csv', async (req, res) => {
-    const context = await buildContext(base, header(req.headers.authorization), undefined, crypto.randomUUID());
+    const context = await buildContext(base, header(req.headers.authorization), undefined, crypto.randomUUID(), req.ip ?? req.socket.remoteAddress);
     if (!context.actor) {
-      res.status(401).json({ errors: [{ message: context.authError?.message ?? 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      const e = context.authError;
+      const code = e?.code ?? 'UNAUTHENTICATED';
+      if (e?.details?.retryAfterSeconds !== undefined) res.set('retry-after', String(e.details.retryAfterSeconds));
+      res.status(HTTP_STATUS[code] ?? 401).json({ errors: [{ message: e?.message ?? 'Authentication required', extensions: { ...e?.details, code } }] });
       return;
     }
     try {
@@ -234,7 +241,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     });
   });
   const { port } = httpServer.address() as AddressInfo;
-  const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener({ ...config, METRICS_PORT: config.METRICS_PORT }, opts.metrics) : undefined;
+  const metricsListener =
+    config.METRICS_PORT !== undefined ? await startMetricsListener({ ...config, METRICS_PORT: config.METRICS_PORT }, opts.metrics, base.services.authThrottle) : undefined;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   const routes = (app.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap((l) =>
     l.route ? Object.keys(l.route.methods).map((method) => ({ method: method.toUpperCase(), path: l.route!.path })) : [],

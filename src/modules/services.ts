@@ -12,6 +12,7 @@ import type { PubSub } from '../lib/pubsub';
 import type { MlThreads } from '../ml/threads';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
+import { AuthThrottle } from './auth/auth-throttle';
 import { AuthService } from './auth/auth.service';
 import { DatasetService } from './datasets/dataset.service';
 import { QuotaService } from './quotas/quota.service';
@@ -64,6 +65,7 @@ export interface Services {
   versions: VersionResolver;
   batch: BatchPredictionService;
   limits: TenantLimitsService;
+  authThrottle: AuthThrottle;
 }
 
 /** Builds the repos and the services on them. */
@@ -125,5 +127,6 @@ export function createServices(deps: Deps): Services {
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
+    authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
   };
 }

@@ -26,7 +26,7 @@ let calls: ProbeCall[];
 const call = (c: ProbeCall, token: string | undefined) => callProbe(app.server, c, token);
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ AUTH_FAILURES_PER_ADDRESS: '100000' }); // the probes below send hundreds of bad credentials from one address
   a = await createTenant(app, 'victim');
   b = await createTenant(app, 'attacker');
   const datasetId = await uploadCsv(a, PIMA_CSV, 'dataset-of-a');
