@@ -122,7 +122,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         const address = proxyaddr(ctx.extra.request, trustHops);
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         ctx.extra.context = context;
-        if (context.actor) sockets.add(context.actor.id, ctx.extra.socket, context.actor.expiresAt);
+        if (context.actor) sockets.add(context.actor.id, ctx.extra.socket, context.actor.acceptedUntil);
         return true;
       },
       context: (ctx) => ctx.extra.context!,

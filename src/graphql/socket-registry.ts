@@ -1,7 +1,9 @@
 /**
  * Open websockets by the API key they authenticated with, so a revoked key's subscriptions end at
  * once (the revocation arrives by pub/sub from whichever process revoked it) and an expiring
- * credential's socket closes when it expires.
+ * credential's socket closes when the server stops accepting it over HTTP too: an API key at its
+ * expiry, a JWT at `exp` + JWT_CLOCK_SKEW_SECONDS (Actor.acceptedUntil). Both close with 4401
+ * ("Credential expired" / "API key revoked"); the client reconnects with a fresh credential.
  */
 import type { WebSocket } from 'ws';
 
@@ -11,18 +13,20 @@ const CLOSE_UNAUTHORIZED = 4401;
 export class SocketRegistry {
   private readonly byKey = new Map<string, Set<WebSocket>>();
 
-  /** Tracks `socket` under `apiKeyId`; closes it at `expiresAt` if that comes first. */
-  add(apiKeyId: string, socket: WebSocket, expiresAt?: Date): void {
+  /** Tracks `socket` under `apiKeyId`; closes it at `acceptedUntil` (when the credential stops being accepted) if that comes first. */
+  add(apiKeyId: string, socket: WebSocket, acceptedUntil?: Date): void {
     let set = this.byKey.get(apiKeyId);
     if (!set) this.byKey.set(apiKeyId, (set = new Set()));
     set.add(socket);
     let timer: NodeJS.Timeout | undefined;
-    if (expiresAt) {
+    const schedule = (until: Date) => {
       // setTimeout's limit is 2^31-1 ms (~24.8 days); longer-lived sockets are checked again then.
-      const ms = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), 2 ** 31 - 1);
-      timer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Credential expired'), ms);
+      const left = until.getTime() - Date.now();
+      const ms = Math.min(Math.max(left, 0), 2 ** 31 - 1);
+      timer = setTimeout(() => (until.getTime() > Date.now() ? schedule(until) : socket.close(CLOSE_UNAUTHORIZED, 'Credential expired')), ms);
       timer.unref();
-    }
+    };
+    if (acceptedUntil) schedule(acceptedUntil);
     socket.once('close', () => {
       if (timer) clearTimeout(timer);
       set!.delete(socket);

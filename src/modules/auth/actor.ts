@@ -14,6 +14,11 @@ export interface Actor {
   scopes: readonly Scope[];
   /** When the credential stops being valid (key expiry or token expiry), if ever. */
   expiresAt?: Date;
+  /**
+   * When this server stops accepting the credential, if ever: `expiresAt`, except that a JWT's `exp`
+   * is accepted for JWT_CLOCK_SKEW_SECONDS more (src/modules/auth/jwt.ts). A websocket is closed then.
+   */
+  acceptedUntil?: Date;
 }
 
 /** True when the actor holds `scope` or `admin`. */

@@ -61,7 +61,7 @@ export class AuthService {
     const credential = m[1];
     const now = Date.now();
     const hit = this.cache.get(credential);
-    if (hit && hit.until > now && (!hit.actor.expiresAt || hit.actor.expiresAt.getTime() > now)) return hit.actor;
+    if (hit && hit.until > now && (!hit.actor.acceptedUntil || hit.actor.acceptedUntil.getTime() > now)) return hit.actor;
     const actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(credential, { actor, until: now + CACHE_MS });
@@ -79,8 +79,14 @@ export class AuthService {
     if (!key || key.tenantId !== claims.tid) throw unauthenticated('the token is invalid');
     this.checkUsable(key);
     const scopes = claims.scopes.filter((s) => key.scopes.includes(s));
-    const expiries = [key.expiresAt?.getTime(), claims.exp ? claims.exp * 1000 : undefined].filter((t): t is number => t !== undefined);
-    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: expiries.length ? new Date(Math.min(...expiries)) : undefined };
+    const earliest = (...times: (number | undefined)[]) => {
+      const set = times.filter((t): t is number => t !== undefined);
+      return set.length ? new Date(Math.min(...set)) : undefined;
+    };
+    const exp = claims.exp !== undefined ? claims.exp * 1000 : undefined;
+    // verifyToken accepts the token until exp + clock skew; the key's own expiry is this server's clock (no skew).
+    const acceptedUntil = earliest(key.expiresAt?.getTime(), exp !== undefined ? exp + this.jwt.clockSkewSeconds * 1000 : undefined);
+    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: earliest(key.expiresAt?.getTime(), exp), acceptedUntil };
   }
 
   /**
@@ -103,7 +109,8 @@ export class AuthService {
     const row = await this.keys.findByPrefix(this.prisma, parsed.prefix);
     if (!row || !sameHash(row.hash, hashKey(key))) throw unauthenticated('the API key is not valid');
     this.checkUsable(row);
-    return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? undefined };
+    const expiresAt = row.expiresAt ?? undefined;
+    return { kind: 'apiKey', id: row.id, tenantId: row.tenantId, scopes: row.scopes as Scope[], expiresAt, acceptedUntil: expiresAt };
   }
 
   private checkUsable(key: KeyRow): void {
