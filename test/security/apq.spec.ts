@@ -1,0 +1,108 @@
+/**
+ * Malformed automatic-persisted-query extensions over GET and the websocket (issue #10; POST is in
+ * hostile-input.spec.ts): every one gets a coded answer below 500, never INTERNAL_SERVER_ERROR.
+ */
+import crypto from 'node:crypto';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { codeOf, type GqlResult } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { createTenant, type TenantBundle } from '../support/factories';
+
+let app: App;
+let t: TenantBundle;
+const QUERY = '{ viewer { tenantName } }';
+const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+beforeAll(async () => {
+  app = await startTestApp({ WORKER_ENABLED: 'false' });
+  t = await createTenant(app, 'apq');
+});
+afterAll(() => app.stop());
+
+const get = async (params: Record<string, string>) => {
+  const res = await fetch(`${t.url}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+  const text = await res.text();
+  let body: GqlResult;
+  try {
+    body = JSON.parse(text) as GqlResult;
+  } catch {
+    throw new Error(`status ${res.status}: not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, body };
+};
+
+describe('over GET', () => {
+  const cases: [string, string, number, string][] = [
+    ['malformed JSON', '{"persistedQuery":', 400, 'BAD_REQUEST'],
+    ['a JSON string', '"x"', 400, 'BAD_REQUEST'],
+    ['persistedQuery a number', '{"persistedQuery":1}', 400, 'BAD_REQUEST'],
+    ['version 2', `{"persistedQuery":{"version":2,"sha256Hash":"${sha(QUERY)}"}}`, 400, 'BAD_REQUEST'],
+    ['version a string', `{"persistedQuery":{"version":"1","sha256Hash":"${sha(QUERY)}"}}`, 400, 'BAD_REQUEST'],
+    ['a hash of the wrong length, with the query', '{"persistedQuery":{"version":1,"sha256Hash":"abc"}}', 400, 'BAD_REQUEST'],
+  ];
+  it.each(cases)('%s: a coded 4xx', async (_what, extensions, status, code) => {
+    const r = await get({ query: QUERY, extensions });
+    expect([r.status, codeOf(r.body)]).toEqual([status, code]);
+    expect(r.body.errors?.[0]?.message).toBeTruthy();
+  });
+
+  it.each([
+    ['a hash of the wrong length', '{"persistedQuery":{"version":1,"sha256Hash":"abc"}}'],
+    ['a hash that is a number', '{"persistedQuery":{"version":1,"sha256Hash":7}}'],
+    ['an unknown well-formed hash', `{"persistedQuery":{"version":1,"sha256Hash":"${sha('nothing')}"}}`],
+    ['no version', `{"persistedQuery":{"sha256Hash":"${sha('nothing')}"}}`],
+  ])('%s without a query: a coded answer below 500', async (_what, extensions) => {
+    const r = await get({ extensions });
+    expect(r.status).toBeLessThan(500);
+    expect(codeOf(r.body)).toBeDefined();
+    expect(codeOf(r.body)).not.toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('registers a persisted query with its right hash and runs it by hash afterwards', async () => {
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(QUERY) } });
+    expect((await get({ query: QUERY, extensions })).body.data?.viewer.tenantName).toBe(t.name);
+    expect((await get({ extensions })).body.data?.viewer.tenantName).toBe(t.name);
+  });
+});
+
+describe('over the websocket', () => {
+  /** Sends raw graphql-ws messages; returns what the server sent back for id 1, and the close code if it closed. */
+  async function raw(payload: unknown): Promise<{ messages: any[]; closed?: number }> {
+    const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+    const messages: any[] = [];
+    return new Promise((resolve) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.token}` } })));
+      socket.on('message', (data) => {
+        const m = JSON.parse(String(data));
+        if (m.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload }));
+        else if (m.id === '1') {
+          messages.push(m);
+          if (m.type === 'complete' || m.type === 'error') {
+            socket.close();
+            resolve({ messages });
+          }
+        }
+      });
+      socket.on('close', (code) => resolve({ messages, closed: code }));
+    });
+  }
+
+  it.each([
+    ['malformed extensions beside a query', { query: QUERY, extensions: { persistedQuery: 1 } }],
+    ['version 2 beside a query', { query: QUERY, extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }],
+  ])('%s: extensions are ignored (no persisted queries over the websocket), the query runs', async (_what, payload) => {
+    const r = await raw(payload);
+    expect(r.messages[0]).toMatchObject({ type: 'next', payload: { data: { viewer: { tenantName: t.name } } } });
+  });
+
+  it.each([
+    ['a hash without a query', { extensions: { persistedQuery: { version: 1, sha256Hash: sha(QUERY) } } }],
+    ['a query that is not a string', { query: 7 }],
+    ['extensions that are not an object', { query: QUERY, extensions: 'x' }],
+  ])('%s: the protocol refusal (close 4400 Bad Request), no INTERNAL_SERVER_ERROR', async (_what, payload) => {
+    const r = await raw(payload);
+    expect(r.closed).toBe(4400);
+    expect(JSON.stringify(r.messages)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+});
