@@ -33,8 +33,12 @@ export type TaskHandlersOf<L extends TaskList> = { [K in keyof L]: TaskHandler<T
 
 /** The job queue of a task list. */
 export interface JobQueue<L extends TaskList = TaskList> {
-  /** Validates the payload and enqueues it. @returns the job id. */
-  enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>): Promise<string>;
+  /**
+   * Validates the payload and enqueues it. @returns the job id.
+   * @param options.priority higher is claimed first; equal priorities in enqueue order (pg-boss
+   *   claims by `priority desc, created_on`). (Default: 0)
+   */
+  enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>, options?: { priority?: number }): Promise<string>;
   /** Starts claiming jobs for every task, one at a time per task (training is CPU-bound). */
   work(handlers: TaskHandlersOf<L>): Promise<void>;
   /** Jobs waiting to be claimed, per task. */
@@ -86,9 +90,9 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
     await lock.end();
   }
   return {
-    async enqueue(task, payload) {
+    async enqueue(task, payload, options) {
       const data = tasks[task].payload.parse(payload);
-      const id = await boss.send(queueName(task), data as object);
+      const id = await boss.send(queueName(task), data as object, { priority: options?.priority ?? 0 });
       if (!id) throw new Error(`Job queue refused a '${task}' job`);
       await pubsub.publish(ENQUEUED_TOPIC, { queue: queueName(task) });
       return id;

@@ -27,6 +27,14 @@ import type { TenantLimitsRepo } from './tenant-limits.repo';
  */
 export const RATE_LIMIT_CACHE_MS = 2_000;
 
+/**
+ * The queue priority of a tenant's next job, given how many of its jobs of that kind are already
+ * queued or running: its first job is claimed before any tenant's second, its second before any
+ * tenant's third, and so on (workers claim by priority, then age), so a tenant that queues up to its
+ * quota delays another tenant's job by at most one of its own per worker.
+ */
+export const fairPriority = (activeBefore: number): number => -activeBefore;
+
 const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
 
 /**
@@ -122,24 +130,32 @@ export class QuotaService {
     }
   }
 
-  /** @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING runs. */
-  async checkConcurrentRuns(tx: Tx, tenantId: string): Promise<void> {
+  /**
+   * @returns how many runs the tenant already has QUEUED/RUNNING (for {@link fairPriority}).
+   * @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING runs.
+   */
+  async checkConcurrentRuns(tx: Tx, tenantId: string): Promise<number> {
     await this.lock(tx, tenantId);
     const { maxConcurrentRuns } = await this.limitsOf(tx, tenantId);
     const active = await this.repos.runs.countActive(tx, tenantId);
     if (active >= maxConcurrentRuns) {
       throw exceeded(`${active} training runs are already queued or running; the quota is ${maxConcurrentRuns} at once`);
     }
+    return active;
   }
 
-  /** @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING batch predictions. */
-  async checkConcurrentBatches(tx: Tx, tenantId: string): Promise<void> {
+  /**
+   * @returns how many batches the tenant already has QUEUED/RUNNING (for {@link fairPriority}).
+   * @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING batch predictions.
+   */
+  async checkConcurrentBatches(tx: Tx, tenantId: string): Promise<number> {
     await this.lock(tx, tenantId);
     const { maxConcurrentBatches } = await this.limitsOf(tx, tenantId);
     const active = await this.repos.batches.countActive(tx, tenantId);
     if (active >= maxConcurrentBatches) {
       throw exceeded(`${active} batch predictions are already queued or running; the quota is ${maxConcurrentBatches} at once`);
     }
+    return active;
   }
 
   /**

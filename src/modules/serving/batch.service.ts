@@ -14,7 +14,7 @@ import type { DatasetRepo } from '../datasets/dataset.repo';
 import { Topics, type BatchProgressEvent } from '../events';
 import { BatchStatus, isTerminal } from '../status';
 import type { Queue } from '../tasks';
-import type { QuotaService } from '../quotas/quota.service';
+import { fairPriority, type QuotaService } from '../quotas/quota.service';
 import type { BatchRepo } from './batch.repo';
 import type { BatchPrediction } from './batch.type';
 import type { VersionResolver, VersionSelector } from './version-resolver';
@@ -47,13 +47,13 @@ export class BatchPredictionService {
   async start(actor: Actor, modelName: string, selector: VersionSelector, datasetId: string): Promise<BatchPrediction> {
     requireScope(actor, 'predict');
     const ref = await this.resolver.resolve(actor.tenantId, modelName, selector);
-    const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+    const { activeBefore, ...row } = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const dataset = await this.datasets.find(tx, actor.tenantId, datasetId);
       if (!dataset) throw notFound('Dataset', datasetId);
-      await this.quotas.checkConcurrentBatches(tx, actor.tenantId);
-      return this.batches.create(tx, actor.tenantId, { modelVersionId: ref.id, datasetId, rowCount: dataset.rowCount });
+      const activeBefore = await this.quotas.checkConcurrentBatches(tx, actor.tenantId);
+      return { ...(await this.batches.create(tx, actor.tenantId, { modelVersionId: ref.id, datasetId, rowCount: dataset.rowCount })), activeBefore };
     });
-    await this.queue.enqueue('batch-prediction', { tenantId: actor.tenantId, batchId: row.id });
+    await this.queue.enqueue('batch-prediction', { tenantId: actor.tenantId, batchId: row.id }, { priority: fairPriority(activeBefore) });
     return view(row);
   }
 

@@ -14,7 +14,7 @@ import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { DatasetRepo } from '../datasets/dataset.repo';
-import type { QuotaService } from '../quotas/quota.service';
+import { fairPriority, type QuotaService } from '../quotas/quota.service';
 import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
@@ -54,12 +54,12 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
     optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
   } as Partial<TrainingSpec> & { layers: LayerSpec[] });
-  const run = await withTenant(prisma, actor.tenantId, async (tx) => {
+  const { activeBefore, ...run } = await withTenant(prisma, actor.tenantId, async (tx) => {
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
     const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, await quotas.trainingLimits(tx, actor.tenantId));
-    await quotas.checkConcurrentRuns(tx, actor.tenantId);
+    const activeBefore = await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,
       modelName: input.modelName,
@@ -73,10 +73,10 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
       targetId: created.id,
       details: { datasetId: dataset.id, modelName: input.modelName },
     });
-    return created;
+    return { ...created, activeBefore };
   });
   try {
-    await queue.enqueue('training-run', { tenantId: actor.tenantId, runId: run.id });
+    await queue.enqueue('training-run', { tenantId: actor.tenantId, runId: run.id }, { priority: fairPriority(activeBefore) });
   } catch (err) {
     await withTenant(prisma, actor.tenantId, (tx) =>
       runs.transition(tx, actor.tenantId, run.id, [RunStatus.QUEUED], {
