@@ -116,6 +116,12 @@ const schema = z.object({
     .max(64)
     .default(Math.min(4, Math.max(1, availableParallelism() - 1))),
   /**
+   * CSV tasks (uploads, correlations) one tenant may have on this process' CSV threads at once,
+   * running or waiting; past it QUOTA_EXCEEDED with retryAfterSeconds, so one tenant cannot fill the
+   * shared queue (16 × DATA_THREADS) and make every other tenant's upload wait or fail. (Default: 2)
+   */
+  DATA_TASKS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(2),
+  /**
    * Where training runs: `thread` (a worker thread: the event loop stays free), `main` (the
    * process' main thread), or `auto` (a thread, except with the native tfjs-node backend, which
    * cannot load in a second thread). (Default: auto)

@@ -3,6 +3,7 @@ import { AppError, badInput, notFound } from '../../lib/errors';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
 import type { Correlation } from '../../ml/data/correlate';
 import { movable } from '../../lib/threads/task-result';
+import { KeyedGate } from '../../lib/threads/keyed-gate';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
 import type { MissingValuesSpec } from '../../ml/data/missing';
 import type { ColumnProfile } from '../../ml/data/profile';
@@ -33,8 +34,25 @@ export class DatasetService {
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
-    private readonly limits: { maxColumns: number },
-  ) {}
+    private readonly limits: { maxColumns: number; tasksPerTenant: number },
+  ) {
+    this.gate = new KeyedGate(limits.tasksPerTenant);
+  }
+
+  /** The tenant's share of the CSV threads (DATA_TASKS_PER_TENANT). */
+  private readonly gate: KeyedGate;
+
+  /** Runs a CSV task for the tenant. @throws AppError QUOTA_EXCEEDED (retryAfterSeconds) when the tenant has its share in flight. */
+  private onThread<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+    return this.gate.run(
+      tenantId,
+      fn,
+      (n) =>
+        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} CSV uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
+          retryAfterSeconds: 2,
+        }),
+    );
+  }
 
   /**
    * Parses, profiles (on a CSV thread) and stores a CSV for the actor's tenant (`datasets:write`); audited.
@@ -51,10 +69,8 @@ export class DatasetService {
     await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, size));
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
     const { bytes, transfer } = movable(input.content);
-    const table = await this.threads.run(
-      'profileCsv',
-      { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } },
-      transfer,
+    const table = await this.onThread(actor.tenantId, () =>
+      this.threads.run('profileCsv', { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } }, transfer),
     );
     const content = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
     return withTenant(
@@ -109,7 +125,7 @@ export class DatasetService {
     if (!row) throw notFound('Dataset', id);
     const columns = row.columns as unknown as ColumnProfile[];
     const { bytes, transfer } = movable(row.content);
-    return this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer);
+    return this.onThread(actor.tenantId, () => this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer));
   }
 
   /**
