@@ -58,6 +58,8 @@ async function main() {
       EMBEDDED_PG_PORT: '0',
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      // The progress-latency bench opens 1,000 sockets of one tenant.
+      WS_MAX_SOCKETS_PER_TENANT: '2000',
     },
     /MaaS API ready/,
   );

@@ -42,6 +42,13 @@ const schema = z.object({
   JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** Longest lifetime (`exp - iat`) an accepted JWT may have, seconds; longer ones are refused. (Default: 86,400 = 1 day) */
   JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(31_536_000).default(86_400),
+  /**
+   * Websocket connections one tenant may hold open on one API process; the next is closed with 4429.
+   * Bounds what one tenant's sockets cost a process shared with others. (Default: 100)
+   */
+  WS_MAX_SOCKETS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
+  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   JWT_ISSUER: z.string().default('maas'),

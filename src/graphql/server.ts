@@ -13,7 +13,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import proxyaddr from 'proxy-addr';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -28,7 +28,7 @@ import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
-import { SocketRegistry } from './socket-registry';
+import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 
 export interface HttpServer {
@@ -107,6 +107,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
       onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has registered this operation already, hence `>`.
+        const running = Object.keys(ctx.subscriptions).length;
+        if (running > config.WS_MAX_OPERATIONS_PER_SOCKET) {
+          const refusal = new AppError(
+            'QUOTA_EXCEEDED',
+            `This websocket already runs ${running - 1} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
+          );
+          return [new GraphQLError(refusal.message, { originalError: refusal })];
+        }
         const document = parseAndValidate(config, schema, rules, payload.query);
         if (Array.isArray(document)) return document;
         return {
@@ -122,7 +131,14 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         const address = proxyaddr(ctx.extra.request, trustHops);
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         ctx.extra.context = context;
-        if (context.actor) sockets.add(context.actor.id, ctx.extra.socket, context.actor.acceptedUntil);
+        if (context.actor) {
+          const { tenantId } = context.actor;
+          if (sockets.countOf(tenantId) >= config.WS_MAX_SOCKETS_PER_TENANT) {
+            ctx.extra.socket.close(CLOSE_TOO_MANY, `Too many websocket connections for this tenant (limit ${config.WS_MAX_SOCKETS_PER_TENANT} per server)`);
+            return false;
+          }
+          sockets.add(context.actor.id, tenantId, ctx.extra.socket, context.actor.acceptedUntil);
+        }
         return true;
       },
       context: (ctx) => ctx.extra.context!,

@@ -9,12 +9,21 @@ import type { WebSocket } from 'ws';
 
 /** graphql-ws close codes: 4401 Unauthorized, 4403 Forbidden. */
 const CLOSE_UNAUTHORIZED = 4401;
+/** graphql-ws' "too many" close code (its clients do not retry it). */
+export const CLOSE_TOO_MANY = 4429;
 
 export class SocketRegistry {
   private readonly byKey = new Map<string, Set<WebSocket>>();
+  private readonly perTenant = new Map<string, number>();
+
+  /** Open sockets of the tenant on this process. */
+  countOf(tenantId: string): number {
+    return this.perTenant.get(tenantId) ?? 0;
+  }
 
   /** Tracks `socket` under `apiKeyId`; closes it at `acceptedUntil` (when the credential stops being accepted) if that comes first. */
-  add(apiKeyId: string, socket: WebSocket, acceptedUntil?: Date): void {
+  add(apiKeyId: string, tenantId: string, socket: WebSocket, acceptedUntil?: Date): void {
+    this.perTenant.set(tenantId, this.countOf(tenantId) + 1);
     let set = this.byKey.get(apiKeyId);
     if (!set) this.byKey.set(apiKeyId, (set = new Set()));
     set.add(socket);
@@ -29,6 +38,9 @@ export class SocketRegistry {
     if (acceptedUntil) schedule(acceptedUntil);
     socket.once('close', () => {
       if (timer) clearTimeout(timer);
+      const left = this.countOf(tenantId) - 1;
+      if (left > 0) this.perTenant.set(tenantId, left);
+      else this.perTenant.delete(tenantId);
       set!.delete(socket);
       if (set!.size === 0) this.byKey.delete(apiKeyId);
     });
