@@ -93,6 +93,13 @@ describe('defaults and access', () => {
       const res = await setLimits(t.tenantId, limits);
       expect(res.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
     }
+    // 1e400 in the JSON body is Infinity once parsed: refused while coercing the variable.
+    const res = await fetch(app.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-secret': ADMIN_SECRET },
+      body: `{"query":${JSON.stringify(SET)},"variables":{"t":"${t.tenantId}","l":{"trainingMaxWork":1e400}}}`,
+    });
+    expect(codeOf((await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] })).toBe('BAD_USER_INPUT');
     const missing = await setLimits('00000000-0000-0000-0000-000000000000', { maxConcurrentRuns: 2 });
     expect(missing.errors?.[0]).toMatchObject({ message: "Tenant '00000000-0000-0000-0000-000000000000' not found", extensions: { code: 'NOT_FOUND' } });
     expect(codeOf(await setLimits('x\u0000y', { maxConcurrentRuns: 2 }))).toBe('NOT_FOUND');
