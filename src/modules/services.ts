@@ -119,7 +119,10 @@ export function createServices(deps: Deps): Services {
     audit: new AuditService(prisma, r.audit),
     tenants: new TenantService(r.tenants, adminGuard, adminThrottle),
     limits: new TenantLimitsService(prisma, adminGuard, r, quotas),
-    datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS, tasksPerTenant: config.DATA_TASKS_PER_TENANT }),
+    datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, {
+      maxColumns: config.MAX_DATASET_COLUMNS,
+      tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+    }),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     predict,
