@@ -1,7 +1,21 @@
 /** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { TextEncoding } from '../../ml/data/decode';
 import { NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
+
+/** Text encodings an upload may declare: GraphQL names, valued by the standard names stored and taken by src/ml/data/decode.ts. */
+export enum TextEncodingEnum {
+  UTF_8 = 'UTF-8',
+  ISO_8859_1 = 'ISO-8859-1',
+}
+registerEnumType(TextEncodingEnum, {
+  name: 'TextEncoding',
+  description: 'A text encoding: UTF_8, or ISO_8859_1 (Latin-1: one byte a character, as MovieLens u.item).',
+});
+
+/** Each enum value is one of decode.ts' encodings (checked by the compiler). */
+export const asTextEncoding = (e: TextEncodingEnum): TextEncoding => e;
 
 /** A value of a non-numeric column and how often it occurs. */
 @ObjectType()
@@ -125,6 +139,12 @@ export class Dataset extends NamedEntity {
 
   @Field({ description: 'The detected field delimiter, e.g. "," or ";".' })
   delimiter!: string;
+
+  @Field({ description: 'Whether `"` quotes fields (false: quotes are read as text).' })
+  quoting!: boolean;
+
+  @Nullable(TextEncodingEnum, 'The encoding the text was read with (declared, or detected at upload); null for datasets uploaded before it was recorded.')
+  encoding!: TextEncodingEnum | null;
 
   @Field(() => [ColumnSummary], { description: 'One per column, in file order.' })
   columns!: ColumnSummary[];
