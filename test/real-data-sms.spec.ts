@@ -86,6 +86,27 @@ it('trains a text classifier: accuracy >= 0.98 and spam F1 >= 0.92 on a stratifi
   expect(p[1].probability).toBeGreaterThan(0.9);
 });
 
+it('explains a message token by token (leave-one-out, in log-odds)', async () => {
+  const q = `query($rows: [JSONObject!]!) { explain(model: "sms", rows: $rows) { evaluations explanations {
+    prediction { label } explainedClass attributions { feature attribution } tokens { column unit truncated tokens { token position known attribution } } } } }`;
+  const text = 'URGENT! You have won a FREE prize, call 09061701461 now. Zyxwv see you later';
+  const r = (await gqlOk(t, q, { rows: [{ message: text }] })).explain;
+  expect(r.evaluations).toBe(2 + 65); // exact Shapley over 1 column, plus sequenceLength + 1
+  const e = r.explanations[0];
+  expect(e).toMatchObject({ prediction: { label: 'spam' }, explainedClass: 'spam', tokens: { column: 'message', unit: 'log-odds', truncated: 0 } });
+  const tokens = e.tokens.tokens as { token: string; position: number; known: boolean; attribution: number }[];
+  expect(tokens.map((x) => x.token)).toEqual(['urgent', 'you', 'have', 'won', 'a', 'free', 'prize', 'call', '09061701461', 'now', 'zyxwv', 'see', 'you', 'later']);
+  expect(tokens.find((x) => x.token === 'zyxwv')!.known).toBe(false);
+  const top = [...tokens]
+    .sort((a, b) => b.attribution - a.attribution)
+    .slice(0, 4)
+    .map((x) => x.token);
+  console.log('SMS spam tokens by attribution:', tokens.map((x) => `${x.token} ${x.attribution.toFixed(2)}`).join(', '));
+  // Spam words push towards spam; the friendly ending pulls away from it.
+  expect(top.some((w) => ['urgent', 'won', 'free', 'prize', 'call'].includes(w))).toBe(true);
+  expect(tokens.find((x) => x.token === 'later')!.attribution).toBeLessThan(tokens.find((x) => x.token === 'prize')!.attribution);
+});
+
 it('scores the whole dataset in a batch prediction', async () => {
   const started = (await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "sms", datasetId: $d) { id rowCount } }', { d: datasetId })).startBatchPrediction;
   expect(started.rowCount).toBe(5574);
