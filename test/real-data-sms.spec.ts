@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
 import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
+import { SMS_SPEC } from '../scripts/demo/text';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
@@ -24,21 +25,6 @@ let t: TenantBundle;
 let datasetId: string;
 
 const SMS = fs.readFileSync(path.join(__dirname, '..', 'data', 'sms-spam', 'SMSSpamCollection'));
-
-/** The spec the demo and the bench use too (see scripts/demo/text.ts). */
-export const SMS_SPEC = {
-  model: 'TEXT_CLASSIFIER',
-  text: { embeddingDim: 16 },
-  layers: [{ type: 'DENSE', units: 1, activation: 'SIGMOID' }],
-  loss: 'BINARY_CROSSENTROPY',
-  optimizer: { name: 'ADAM', learningRate: 0.01 },
-  epochs: 10,
-  batchSize: 32,
-  stratify: true,
-  testFraction: 0.2,
-  seed: 42,
-  preprocessing: { steps: [{ op: 'TOKEN_SEQUENCE', maxTokens: 5000, sequenceLength: 64 }] },
-};
 
 beforeAll(async () => {
   app = await startTestApp();
