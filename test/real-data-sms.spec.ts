@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
-import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
+import { collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { SMS_SPEC } from '../scripts/demo/text';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -42,6 +42,32 @@ it('uploads the headerless TSV with column names and profiles the message as tex
     { value: 'spam', count: 747 },
   ]);
   expect(ds.columns[1]).toMatchObject({ name: 'message', type: 'text' });
+
+  const q = `query($id: ID!) { dataset(id: $id) {
+    columns { name text { minTokens medianTokens p95Tokens maxTokens meanTokens vocabularySize lengthHistogram { lower upper count } topTokens { token count } } }
+    tokensByClass(column: "message", target: "label") { label rows vocabularySize topTokens { token count } } } }`;
+  const profile = (await gqlOk(t, q, { id: datasetId })).dataset;
+  const text = profile.columns[1].text;
+  console.log('SMS message profile:', JSON.stringify({ ...text, lengthHistogram: undefined, topTokens: text.topTokens.slice(0, 5) }));
+  expect(profile.columns[0].text).toBeNull();
+  expect(text).toMatchObject({ minTokens: expect.any(Number), maxTokens: expect.any(Number) });
+  expect(text.medianTokens).toBeGreaterThan(8);
+  expect(text.medianTokens).toBeLessThan(20);
+  expect(text.p95Tokens).toBeLessThan(64); // the tokenizer's sequence length keeps 95 % of the messages whole
+  expect(text.vocabularySize).toBeGreaterThan(8000);
+  expect(text.lengthHistogram.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(5574);
+  expect(text.topTokens).toHaveLength(20);
+  const [ham, spam] = profile.tokensByClass;
+  expect([ham.label, ham.rows, spam.label, spam.rows]).toEqual(['ham', 4827, 'spam', 747]);
+  // Spam's frequent words are calls to action (the data's readme; Almeida et al. 2011).
+  const spamWords = spam.topTokens.map((x: { token: string }) => x.token);
+  expect(spamWords).toEqual(expect.arrayContaining(['call', 'free', 'txt']));
+  expect(ham.topTokens.map((x: { token: string }) => x.token)).not.toContain('txt');
+  const bad = await gql(t, 'query($id: ID!) { dataset(id: $id) { tokensByClass(column: "mesage", target: "label") { label } } }', { id: datasetId });
+  expect(bad.errors![0]).toMatchObject({
+    extensions: { code: 'BAD_USER_INPUT' },
+    message: expect.stringMatching(/column 'mesage' is not a column of the dataset \(did you mean 'message'\?\)/),
+  });
 });
 
 it('trains a text classifier: accuracy >= 0.98 and spam F1 >= 0.92 on a stratified 20 % test split; predicts strings', async () => {

@@ -12,6 +12,7 @@ import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeBytes, type TextEncoding } from './decode';
 import { profileTable, type ColumnProfile } from './profile';
 import { storedCsvOptions, type StoredCsvFormat } from './stored-format';
+import { tokensByClass } from './text-profile';
 
 /** CSV bytes -> table, decoded in `options.encoding` (see decodeBytes, parseCsv). */
 export function parseBytes(bytes: Uint8Array, options: CsvOptions): Table & { encoding: TextEncoding } {
@@ -58,8 +59,18 @@ export function correlateCsv(input: { bytes: Uint8Array; dataset: StoredCsvForma
   return runTask(() => correlationsWithTarget(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.target));
 }
 
+/** The most frequent tokens of a stored CSV's text column per class of `target` (see tokensByClass). */
+export function textByClassCsv(input: { bytes: Uint8Array; dataset: StoredCsvFormat; column: string; target: string }) {
+  return runTask(() => tokensByClass(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.column, input.target));
+}
+
 /** The pool running this module's tasks. */
-export type CsvThreads = ThreadPool<{ profileCsv: typeof profileCsv; parseCsvTable: typeof parseCsvTable; correlateCsv: typeof correlateCsv }>;
+export type CsvThreads = ThreadPool<{
+  profileCsv: typeof profileCsv;
+  parseCsvTable: typeof parseCsvTable;
+  correlateCsv: typeof correlateCsv;
+  textByClassCsv: typeof textByClassCsv;
+}>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */
 export function createCsvThreads(threads: number): CsvThreads {

@@ -10,6 +10,7 @@
  * exactly as training did.
  */
 
+import { wordTokens } from '../data/tokens';
 import type { FittedColumn, FittedPipeline, FittedStep } from './types';
 
 /** Id of the padding after a text's last token. */
@@ -23,16 +24,12 @@ export const FIRST_TOKEN_ID = 2;
 export const SEQUENCE_DEFAULTS = {
   /** Vocabulary size cap, tokens. */
   maxTokens: 5000,
-  /** Tokens per text, after padding or truncation. The SMS Spam Collection's 95th percentile is ~50 tokens. */
+  /** Tokens per text, after padding or truncation. SMS Spam Collection: median 13, 95th percentile 33, max 190 tokens. */
   sequenceLength: 64,
 };
 
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** Lower-cased tokens of `text`, in order (none for null). */
-export function sequenceTokens(text: string | null): string[] {
-  return text ? (text.toLowerCase().match(WORD) ?? []) : [];
-}
+/** Lower-cased tokens of `text`, in order (none for null); see ../data/tokens.ts. */
+export const sequenceTokens = wordTokens;
 
 /** The `maxTokens` most frequent tokens of `docs` (the training split), most frequent first, ties by token. */
 export function fitSequenceVocabulary(docs: (string | null)[], maxTokens: number): string[] {

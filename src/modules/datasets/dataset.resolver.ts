@@ -9,7 +9,7 @@ import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../lib/errors';
 import { Take } from '../common/take';
-import { asTextEncoding, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
+import { asTextEncoding, ClassTokens, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
 async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
@@ -102,6 +102,23 @@ export class DatasetResolver {
   })
   correlations(@Root() dataset: Dataset, @Arg('target', { description: 'The target column.' }) target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
     return ctx.services.datasets.correlations(ctx.actor!, dataset.id, target);
+  }
+
+  /**
+   * The most frequent tokens of a text column per class of a target (reached through dataset /
+   * datasets, so datasets:read). @throws BAD_USER_INPUT (unknown column or target, a numeric column).
+   */
+  @FieldResolver(() => [ClassTokens], {
+    description:
+      "The most frequent tokens of text column `column` in each class of `target` (classes by size, at most 50); tokens as text models read them. The column's overall token profile is columns { text }.",
+  })
+  tokensByClass(
+    @Root() dataset: Dataset,
+    @Arg('column', { description: 'The text column.' }) column: string,
+    @Arg('target', { description: 'The class column.' }) target: string,
+    @Ctx() ctx: Context,
+  ): Promise<ClassTokens[]> {
+    return ctx.services.datasets.textByClass(ctx.actor!, dataset.id, column, target);
   }
 
   /** Deletes a dataset and its runs; versions stay. Scope: `datasets:write`. @throws NOT_FOUND. */

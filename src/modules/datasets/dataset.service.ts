@@ -6,6 +6,7 @@ import { movable } from '../../lib/threads/task-result';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
 import type { TextEncoding } from '../../ml/data/decode';
 import type { MissingValuesSpec } from '../../ml/data/missing';
+import type { ClassTokens } from '../../ml/data/text-profile';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
@@ -138,6 +139,22 @@ export class DatasetService {
       { bytes, dataset: { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns }, target },
       transfer,
     );
+  }
+
+  /**
+   * The most frequent tokens of text column `column` in each class of `target`, computed from the
+   * stored CSV as uploaded (see src/ml/data/text-profile.ts).
+   * @throws AppError FORBIDDEN, NOT_FOUND (dataset), BAD_USER_INPUT (unknown column or target, a
+   *   numeric column, a numeric target with too many values).
+   */
+  async textByClass(actor: Actor, id: string, column: string, target: string): Promise<ClassTokens[]> {
+    requireScope(actor, 'datasets:read');
+    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
+    if (!row) throw notFound('Dataset', id);
+    const columns = row.columns as unknown as ColumnProfile[];
+    const { bytes, transfer } = movable(row.content);
+    const dataset = { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns };
+    return this.threads.run('textByClassCsv', { bytes, dataset, column, target }, transfer);
   }
 
   /**

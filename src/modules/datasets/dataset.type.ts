@@ -50,6 +50,60 @@ export class HistogramBin {
   count!: number;
 }
 
+/** A token and how often it occurs. */
+@ObjectType({ description: 'A token (lower-cased word) and its occurrences.' })
+export class TokenCount {
+  @Field()
+  token!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+/** Tokens per row, vocabulary and frequent tokens of a text column. */
+@ObjectType({ description: 'Text columns: tokens (lower-cased runs of letters and digits, as text models read them) per row, vocabulary size, most frequent tokens.' })
+export class TextSummary {
+  @Field(() => Int, { description: 'Fewest tokens in a present row.' })
+  minTokens!: number;
+
+  @Field(() => Float, { description: 'Median tokens per row.' })
+  medianTokens!: number;
+
+  @Field(() => Float, { description: '95th percentile of tokens per row (a sequence length that truncates 5 % of the rows).' })
+  p95Tokens!: number;
+
+  @Field(() => Int, { description: 'Most tokens in a row.' })
+  maxTokens!: number;
+
+  @Field(() => Float)
+  meanTokens!: number;
+
+  @Field(() => [HistogramBin], { description: 'Tokens per row, 10 equal-width bins.' })
+  lengthHistogram!: HistogramBin[];
+
+  @Field(() => Int, { description: 'Distinct tokens.' })
+  vocabularySize!: number;
+
+  @Field(() => [TokenCount], { description: 'The 20 most frequent tokens.' })
+  topTokens!: TokenCount[];
+}
+
+/** The most frequent tokens of one class's texts. */
+@ObjectType({ description: "One class of a target and the most frequent tokens of its rows' texts." })
+export class ClassTokens {
+  @Field({ description: 'The class label, as written.' })
+  label!: string;
+
+  @Field(() => Int, { description: 'Rows of the class with a present text.' })
+  rows!: number;
+
+  @Field(() => Int, { description: "Distinct tokens in the class's texts." })
+  vocabularySize!: number;
+
+  @Field(() => [TokenCount], { description: 'The 20 most frequent tokens.' })
+  topTokens!: TokenCount[];
+}
+
 /** The profile of one column, computed at upload: type, missing cells and the summary its type allows. */
 @ObjectType({ description: 'Inferred type and summary of one column.' })
 export class ColumnSummary {
@@ -97,6 +151,9 @@ export class ColumnSummary {
 
   @Nullable([ValueCount], 'Non-numeric columns: the 20 most frequent values (top categories).')
   topValues?: ValueCount[];
+
+  @Nullable(TextSummary, "Text columns (type 'text'): tokens per row, vocabulary size and most frequent tokens.")
+  text?: TextSummary;
 }
 
 /** How strongly one column moves with a target column (Dataset.correlations). */
