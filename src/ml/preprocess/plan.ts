@@ -7,7 +7,8 @@
  *   IMPUTE MEAN/MEDIAN, CLIP, STANDARDIZE, MIN_MAX_SCALE, BUCKETIZE -> numeric and datetime;
  *   IMPUTE MOST_FREQUENT -> all but text; IMPUTE CONSTANT -> every type (string columns only when
  *   the constant is not a number);
- *   ONE_HOT -> categorical and boolean; TOKEN_COUNTS, TF_IDF, TOKEN_SEQUENCE -> text. An IMPUTE without columns
+ *   ONE_HOT -> categorical and boolean; TOKEN_COUNTS, TF_IDF -> text; TOKEN_SEQUENCE -> text and
+ *   categorical. An IMPUTE without columns
  *   skips columns an earlier IMPUTE already covers.
  * - Named columns may be of any type the op can take: ONE_HOT also takes numeric columns (values
  *   as categories), TOKEN_COUNTS/TF_IDF/TOKEN_SEQUENCE also categorical ones.
@@ -48,8 +49,13 @@ function accepts(step: StepSpec): [ColumnType[], ColumnType[]] {
       return [[...STRINGS, 'numeric'], STRINGS];
     case 'token_counts':
     case 'tf_idf':
-    case 'token_sequence':
       return [['text', 'categorical'], ['text']];
+    case 'token_sequence':
+      // A text model's one column may hold short texts, typed categorical (< 3 words a cell).
+      return [
+        ['text', 'categorical'],
+        ['text', 'categorical'],
+      ];
     default:
       return [NUMERIC, NUMERIC];
   }
