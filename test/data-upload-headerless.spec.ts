@@ -2,8 +2,11 @@
  * Upload options for files without a header or not in UTF-8: `columnNames`, `encoding` and
  * `quoting`, kept with the dataset so that correlations and training read the file the same way.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
+import { sharedDataDir } from '../src/lib/paths';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { trainVersion } from './support/training';
@@ -75,4 +78,54 @@ it('trains and correlates a headerless file by the names given at upload', async
   const version = await trainVersion(t, { datasetId: ds.id, targetColumn: 'label', modelName: 'headerless', spec: { model: 'DECISION_TREE' } });
   expect(version.features.map((f: { name: string }) => f.name)).toEqual(['signal', 'noise']);
   expect(version.metrics.accuracy).toBe(1);
+});
+
+/** MovieLens 100k is read from the shared data folder (its licence forbids committing it); skipped without it. */
+const movielens = sharedDataDir() && path.join(sharedDataDir()!, 'movielens-100k');
+const withMovieLens = movielens && fs.existsSync(path.join(movielens, 'u.item')) ? it : it.skip;
+
+withMovieLens('reads MovieLens u.item (ISO-8859-1, pipe-separated, headerless) and u.data (tab-separated, headerless)', async () => {
+  const genres = [
+    'unknown',
+    'Action',
+    'Adventure',
+    'Animation',
+    'Children',
+    'Comedy',
+    'Crime',
+    'Documentary',
+    'Drama',
+    'Fantasy',
+    'Film-Noir',
+    'Horror',
+    'Musical',
+    'Mystery',
+    'Romance',
+    'Sci-Fi',
+    'Thriller',
+    'War',
+    'Western',
+  ];
+  const names = ['movie_id', 'title', 'release_date', 'video_release_date', 'imdb_url', ...genres];
+  const item = await uploadOk(t, 'u.item', fs.readFileSync(path.join(movielens!, 'u.item')), { columnNames: names, encoding: 'ISO_8859_1' });
+  expect(item).toMatchObject({ rowCount: 1682, hasHeader: false, delimiter: '|', encoding: 'ISO_8859_1' });
+  const titles = await gqlOk(t, 'query($id: ID!) { dataset(id: $id) { columns { name distinct topValues { value } } } }', { id: item.id });
+  expect(titles.dataset.columns[0]).toMatchObject({ name: 'movie_id', distinct: 1682 });
+  // The 9 lines with accented titles (the shared data's README), uploaded alone: every title read as written.
+  const raw = fs.readFileSync(path.join(movielens!, 'u.item'));
+  const accented = raw
+    .toString('latin1')
+    .split('\n')
+    .filter((l) => /[\x80-\xff]/.test(l));
+  expect(accented).toHaveLength(9);
+  const few = await uploadOk(t, 'u.item', Buffer.from(accented.join('\n') + '\n', 'latin1'), { columnNames: names, encoding: 'ISO_8859_1' });
+  expect(few.columns[1].topValues.map((v: { value: string }) => v.value)).toEqual(expect.arrayContaining(['Misérables, Les (1995)', 'Á köldum klaka (Cold Fever) (1994)']));
+  const data = await uploadOk(t, 'u.data', fs.readFileSync(path.join(movielens!, 'u.data')), { columnNames: ['user_id', 'item_id', 'rating', 'timestamp'] });
+  expect(data).toMatchObject({ rowCount: 100_000, hasHeader: false, delimiter: '\t' });
+  expect(data.columns.map((c) => [c.name, c.type, c.distinct])).toEqual([
+    ['user_id', 'numeric', 943],
+    ['item_id', 'numeric', 1682],
+    ['rating', 'numeric', 5],
+    ['timestamp', 'numeric', expect.any(Number)],
+  ]);
 });
