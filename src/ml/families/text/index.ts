@@ -8,6 +8,8 @@
 import { AppError, badInput } from '../../../lib/errors';
 import { sequenceColumn } from '../../preprocess/token-sequence';
 import type { FittedPipeline } from '../../preprocess/types';
+import type { TrainingSpec } from '../../spec-types';
+import { tf } from '../../tf';
 import type { ModelFamily } from '../model-family';
 import { loadArtifact, saveArtifact } from '../network/artifact';
 import { networkScorer } from '../network/scorer';
@@ -21,6 +23,21 @@ function tokenizerOf(pipeline: FittedPipeline) {
   const found = sequenceColumn(pipeline);
   if (!found) throw badInput('A TEXT_CLASSIFIER needs exactly one feature column, encoded by a TOKEN_SEQUENCE step');
   return found;
+}
+
+/**
+ * Conv1D trains through Conv2DBackpropFilter, missing on stock WASM (tfjs#8474) until a kernel for
+ * it is registered (src/ml/tfjs-kernels/): refuse before building rather than fault mid-epoch.
+ * @throws AppError NOT_SUPPORTED.
+ */
+function requireConvGradient(spec: TrainingSpec): void {
+  const backend = tf.getBackend();
+  if (spec.text?.architecture === 'conv1d' && !tf.getKernel('Conv2DBackpropFilter', backend)) {
+    throw new AppError(
+      'NOT_SUPPORTED',
+      `TEXT_CLASSIFIER architecture CONV1D cannot train on the '${backend}' backend of this server (no Conv2DBackpropFilter kernel); use AVERAGE_POOLING`,
+    );
+  }
 }
 
 export const textFamily: ModelFamily<'text_classifier'> = {
@@ -46,6 +63,7 @@ export const textFamily: ModelFamily<'text_classifier'> = {
 
   async fit(data, spec, { onEpoch, signal }) {
     const { step } = tokenizerOf(data.pipeline);
+    requireConvGradient(spec);
     const model = buildTextNetwork(spec, step.vocabulary.length + 2, step.sequenceLength, data.outputUnits);
     const scorer = networkScorer(model, data.pipeline, true);
     try {
