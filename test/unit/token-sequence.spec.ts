@@ -10,6 +10,7 @@ import { transformValues } from '../../src/ml/preprocess/fit';
 import { readRows } from '../../src/ml/preprocess/read-rows';
 import { fitSequenceVocabulary, OOV_ID, PAD_ID, sequenceTokens } from '../../src/ml/preprocess/token-sequence';
 import { prepareData } from '../../src/ml/prepare';
+import { checkTextData, textCost } from '../../src/ml/families/text/cost';
 import { normalizeSpec, type SpecInput } from '../../src/ml/spec';
 
 const codeAndMessage = (fn: () => unknown) => {
@@ -126,4 +127,17 @@ it('profiles a text column: tokens per row, vocabulary, top tokens overall and p
     ['spam', 2, 5, { token: 'free', count: 3 }],
   ]);
   expect(codeAndMessage(() => tokensByClass(table, 'txt', 'label'))).toBe("BAD_USER_INPUT: column 'txt' is not a column of the dataset (did you mean 'text'?)");
+});
+
+it('counts the embedding table as parameters in the cost limits, and takes one text column', () => {
+  const spec = normalizeSpec({ ...TEXT_SPEC, preprocessing: { steps: [{ op: 'token_sequence', maxTokens: 5000, sequenceLength: 64 }] } });
+  const shape = { inputs: 64, outputs: 1, featureColumns: 1, rows: 5574 };
+  // (5,000 tokens + padding + OOV) × 16 + the sigmoid unit's 16 weights and bias.
+  expect(textCost(spec, shape).weights).toBe(5002 * 16 + 17);
+  expect(codeAndMessage(() => checkTextData(spec, shape))).toBe('no error');
+  const wide = normalizeSpec({ ...TEXT_SPEC, text: { embeddingDim: 512 }, preprocessing: { steps: [{ op: 'token_sequence', maxTokens: 10_000 }] } });
+  expect(codeAndMessage(() => checkTextData(wide, shape))).toMatch(/^QUOTA_EXCEEDED: TEXT_CLASSIFIER with 5121537 weights is too large: the limit is 5000000 weights/);
+  expect(codeAndMessage(() => checkTextData(spec, { ...shape, featureColumns: 2 }))).toBe(
+    'BAD_USER_INPUT: A TEXT_CLASSIFIER reads one text column; 2 feature columns are selected: set featureColumns to the text column',
+  );
 });
