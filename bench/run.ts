@@ -17,6 +17,7 @@ import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
+import { runTextBench } from './text';
 import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
@@ -230,6 +231,11 @@ async function main() {
     );
     say();
     for (const line of await runTreeBench()) say(line);
+    say();
+    phase('text: the text classifier, the TF-IDF route and scikit-learn on SMS spam');
+    say('## Text classification: SMS spam (issue 11)');
+    say();
+    for (const line of await runTextBench()) say(line);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');
   } finally {

@@ -39,15 +39,32 @@ export async function gqlOk<T = Record<string, any>>(caller: Caller, query: stri
 /** The first error's extensions.code. */
 export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
 
-/** Uploads a file through the GraphQL multipart request spec (as Apollo Client's upload link does). */
-export async function uploadFile(caller: Caller, name: string, filename: string, content: Buffer | string): Promise<GqlResult> {
+/** uploadDataset's options (see its description in the schema). */
+export interface UploadFileOptions {
+  hasHeader?: boolean;
+  columnNames?: string[];
+  encoding?: 'UTF_8' | 'ISO_8859_1';
+  quoting?: boolean;
+}
+
+const UPLOAD_OPTIONS: [keyof UploadFileOptions, string][] = [
+  ['hasHeader', 'Boolean'],
+  ['columnNames', '[String!]'],
+  ['encoding', 'TextEncoding'],
+  ['quoting', 'Boolean'],
+];
+
+/** Uploads a file through the GraphQL multipart request spec (as Apollo Client's upload link does), with uploadDataset's options. */
+export async function uploadFile(caller: Caller, name: string, filename: string, content: Buffer | string, options: UploadFileOptions = {}): Promise<GqlResult> {
   const form = new FormData();
+  const given = UPLOAD_OPTIONS.filter(([key]) => options[key] !== undefined);
+  const declared = given.map(([key, type]) => `, $${key}: ${type}`).join('');
+  const passed = given.map(([key]) => `, ${key}: $${key}`).join('');
   form.append(
     'operations',
     JSON.stringify({
-      query:
-        'mutation($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file) { id name filename rowCount sizeBytes hasHeader columns { name type min max mean std missing } } }',
-      variables: { name, file: null },
+      query: `mutation($name: String!, $file: Upload!${declared}) { uploadDataset(name: $name, file: $file${passed}) { id name filename rowCount sizeBytes hasHeader delimiter encoding columns { name type min max mean std missing distinct } } }`,
+      variables: { name, file: null, ...options },
     }),
   );
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));

@@ -16,7 +16,8 @@ import { cellText, type ColumnData } from '../ml/data/csv';
 import { toSafeCsv, type ExportCell } from '../ml/data/csv-export';
 import { movable } from '../lib/threads/task-result';
 import type { CsvThreads } from '../ml/data/csv-tasks';
-import { declaredMissing, type ColumnProfile } from '../ml/data/profile';
+import type { ColumnProfile } from '../ml/data/profile';
+import { storedCsvOptions } from '../ml/data/stored-format';
 import { loadPredictor } from '../ml/predictor';
 import { Topics, type BatchProgressEvent } from '../modules/events';
 import type { BatchRepo } from '../modules/serving/batch.repo';
@@ -72,7 +73,7 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const columns = job.dataset.columns as unknown as ColumnProfile[];
       const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
-      const options = { hasHeader: job.dataset.hasHeader, delimiter: job.dataset.delimiter, missing: declaredMissing(columns), keepText: true };
+      const options = { ...storedCsvOptions({ ...job.dataset, columns }), keepText: true };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
       const predictor = await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;

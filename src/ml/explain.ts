@@ -15,6 +15,7 @@
  */
 import { badInput } from '../lib/errors';
 import { decodeOutputs, type Prediction } from './predict';
+import { explainTokens, tokenEvaluationsPerRow, type TokenExplanation } from './explain-tokens';
 import type { Scorer } from './predictor';
 import { transformValues } from './preprocess/fit';
 import type { Values } from './preprocess/steps';
@@ -40,6 +41,8 @@ export interface RowExplanation {
   baseValue: number;
   /** One per feature column, in pipeline order; they sum to value − baseValue. */
   attributions: FeatureAttribution[];
+  /** Text models: each token's leave-one-out attribution (see explain-tokens.ts). */
+  tokens?: TokenExplanation;
 }
 
 export interface ExplainOptions {
@@ -105,7 +108,14 @@ export function explainValues(scorer: Scorer, pipeline: FittedPipeline, rows: Va
       attributions: pipeline.columns.map((c, j) => ({ feature: c.name, featureValue: readForm(rows[j][r]), attribution: phi.values[j] })),
     };
   });
-  return { method: exact ? 'exact' : 'sampled', evaluations, explanations };
+  const texts = explainTokens(
+    scorer,
+    pipeline,
+    Array.from({ length: rowCount }, (_, r) => rows[0][r] as string | null),
+    explanations.map((e) => (task === 'multiclass' ? classes!.indexOf(e.prediction.label!) : 0)),
+  );
+  if (texts) explanations.forEach((e, r) => (e.tokens = texts[r]));
+  return { method: exact ? 'exact' : 'sampled', evaluations: evaluations + (texts ? tokenEvaluationsPerRow(pipeline) : 0), explanations };
 }
 
 const readForm = (v: number | string | null) => (typeof v === 'number' && Number.isNaN(v) ? null : v);

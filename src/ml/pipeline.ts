@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors';
 import type { CostLimits } from './cost-limits';
 import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
-import { declaredMissing, type ColumnProfile } from './data/profile';
+import { storedCsvOptions, type StoredCsvFormat } from './data/stored-format';
 import { evaluate, type EvaluationMetrics } from './evaluate';
 import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StopSignal } from './families/model-family';
 import { familyOf } from './families/registry';
@@ -96,13 +96,13 @@ export async function trainFromTable(
 }
 
 /**
- * How to parse a dataset's CSV for training: as uploaded, with the missing codes declared at
- * upload (kept in its profile) and those the spec adds.
+ * How to parse a dataset's CSV for training: as uploaded (see storedCsvOptions), with the missing
+ * codes declared at upload (kept in its profile) and those the spec adds.
  * @throws AppError BAD_USER_INPUT for a spec missing-value declaration naming an unknown column.
  */
-export function trainingCsvOptions(dataset: { hasHeader: boolean; delimiter: string; columns: ColumnProfile[] }, spec: TrainingSpec): CsvOptions {
+export function trainingCsvOptions(dataset: StoredCsvFormat, spec: TrainingSpec): CsvOptions {
   const names = dataset.columns.map((c) => c.name);
-  const declared = declaredMissing(dataset.columns);
+  const stored = storedCsvOptions(dataset);
   const added = resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
-  return { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter, missing: mergeMissing(declared, added) };
+  return { ...stored, missing: mergeMissing(stored.missing ?? {}, added) };
 }

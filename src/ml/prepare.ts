@@ -11,6 +11,7 @@ import { moments } from './data/stats';
 import { fitColumn, transformValues } from './preprocess/fit';
 import { tableValues } from './preprocess/frame';
 import { defaultSteps, planPipeline } from './preprocess/plan';
+import { sequenceColumn } from './preprocess/token-sequence';
 import { inputNames, type FittedPipeline } from './preprocess/types';
 import { splitRows, stratifiedSplit } from './random';
 import type { TrainingSpec } from './spec-types';
@@ -114,7 +115,8 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
   };
   const names = inputNames(pipeline);
   return {
-    format: 'tabular',
+    // One text column read as token ids is a token sequence; anything else is a table.
+    format: sequenceColumn(pipeline) ? 'tokens' : 'tabular',
     inputShape: [names.length],
     pipeline,
     inputNames: names,

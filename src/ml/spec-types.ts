@@ -89,6 +89,22 @@ export interface TreeSpec {
   maxBins: number;
 }
 
+/**
+ * TEXT_CLASSIFIER options: what sits between the token ids and the dense head `spec.layers`
+ * (Keras: `Embedding(vocab, embeddingDim)` → `GlobalAveragePooling1D()`, or → `Conv1D(filters,
+ * kernelSize, 'relu')` → `GlobalMaxPooling1D()`). The tokenizer is the TOKEN_SEQUENCE step.
+ */
+export interface TextSpec {
+  /** Floats per token embedding. (Default: 16) */
+  embeddingDim: number;
+  /** (Default: 'average_pooling') */
+  architecture: 'average_pooling' | 'conv1d';
+  /** conv1d: filters. (Default: 64) */
+  filters?: number;
+  /** conv1d: window, tokens. (Default: 3) */
+  kernelSize?: number;
+}
+
 export interface TrainingSpec {
   /** (Default: 'neural_network') */
   model: ModelKind;
@@ -114,6 +130,8 @@ export interface TrainingSpec {
   /** Split each class in the same proportions (classification only). (Default: false) */
   stratify: boolean;
   tree?: TreeSpec;
+  /** TEXT_CLASSIFIER only. */
+  text?: TextSpec;
   earlyStopping?: EarlyStoppingSpec;
   /** Per-class loss weights (networks, classification), as Keras `class_weight`. */
   classWeights?: { label: string; weight: number }[];
@@ -137,8 +155,9 @@ export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 0.00
 export const LIMITS = { maxEpochs: 1000, maxBatchSize: 65_536, maxLayers: 50, maxUnits: 4096, maxTrees: 500, maxDepth: 30 };
 
 /** A spec as it arrives (GraphQL input or plain object): any field may be absent. */
-export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping'>> & {
+export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping' | 'text'>> & {
   layers?: LayerSpec[];
   tree?: Partial<TreeSpec> | null;
+  text?: Partial<TextSpec> | null;
   earlyStopping?: Partial<EarlyStoppingSpec> | null;
 };

@@ -8,6 +8,7 @@
  *   compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
  *   fit(epochs=10, batch_size=32)
  */
+import { badInput } from '../lib/errors';
 import { familyOf } from './families/registry';
 import { checkStepFields } from './preprocess/plan';
 import { plain, range } from './spec-checks';
@@ -64,5 +65,11 @@ export function normalizeSpec(input: SpecInput): TrainingSpec {
   range('seed', spec.seed, 0, 2 ** 31 - 1);
   checkStepFields(spec.preprocessing.steps ?? []);
   family.normalize(input, spec);
+  const sequence = spec.preprocessing.steps?.findIndex((s) => s.op === 'token_sequence') ?? -1;
+  if (sequence >= 0 && !family.inputFormats.includes('tokens')) {
+    throw badInput(
+      `spec.preprocessing.steps[${sequence}] TOKEN_SEQUENCE makes token ids for text models; ${model.toUpperCase()} does not read them (use TF_IDF or TOKEN_COUNTS, or model TEXT_CLASSIFIER)`,
+    );
+  }
   return spec;
 }

@@ -83,7 +83,7 @@ export function train(input: TrainInput) {
 async function trainOnce(input: TrainInput): Promise<TrainOutput> {
   const backend = await initBackend(input.backend);
   const stop = new Int32Array(input.stop);
-  const table = parseCsv(decodeText(input.bytes), input.options);
+  const table = parseCsv(decodeText(input.bytes, input.options.encoding), input.options);
   // Read live, so a fit that never yields (trees) still sees the main thread's request.
   const signal = {
     get aborted() {

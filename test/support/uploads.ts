@@ -7,6 +7,9 @@ export const COLUMN_FIELDS = `name type missing missingCodes distinct integer mi
 export interface UploadOptions {
   hasHeader?: boolean;
   missingValues?: { column?: string; values: string[] }[];
+  columnNames?: string[];
+  encoding?: 'UTF_8' | 'ISO_8859_1';
+  quoting?: boolean;
 }
 
 /** Uploads a file through the GraphQL multipart request, with upload options. */
@@ -15,9 +18,9 @@ export async function uploadWith(t: Caller, filename: string, content: Buffer | 
   form.append(
     'operations',
     JSON.stringify({
-      query: `mutation($file: Upload!, $hasHeader: Boolean, $missingValues: [MissingValuesInput!]) {
-        uploadDataset(name: "${filename}", file: $file, hasHeader: $hasHeader, missingValues: $missingValues) {
-          id rowCount hasHeader delimiter columns { ${COLUMN_FIELDS} } } }`,
+      query: `mutation($file: Upload!, $hasHeader: Boolean, $missingValues: [MissingValuesInput!], $columnNames: [String!], $encoding: TextEncoding, $quoting: Boolean) {
+        uploadDataset(name: "${filename}", file: $file, hasHeader: $hasHeader, missingValues: $missingValues, columnNames: $columnNames, encoding: $encoding, quoting: $quoting) {
+          id rowCount hasHeader delimiter quoting encoding columns { ${COLUMN_FIELDS} } } }`,
       variables: { file: null, ...options },
     }),
   );

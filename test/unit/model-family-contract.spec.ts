@@ -28,6 +28,23 @@ function table() {
   return parseCsv(lines.join('\n'));
 }
 
+/**
+ * The same rows for families that read token sequences (inputFormats 'tokens'): one text column
+ * whose words carry a and b in five buckets each, plus a noise word.
+ */
+function textTable() {
+  const r = rng(11);
+  const lines = ['text,bin,multi,value'];
+  for (let i = 0; i < 240; i++) {
+    const [a, b, n] = [r(), r(), r()];
+    const words = `a${Math.floor(a * 5)} b${Math.floor(b * 5)} n${Math.floor(n * 5)}`;
+    lines.push(`${words},${a + b > 1 ? 'yes' : 'no'},${a > 0.66 ? 'hi' : a > 0.33 ? 'mid' : 'lo'},${3 * a - b + 0.1 * n}`);
+  }
+  return parseCsv(lines.join('\n'));
+}
+
+const readsTokens = (family: ModelFamily) => !family.inputFormats.includes('tabular') && family.inputFormats.includes('tokens');
+
 const TARGET: Record<Task, string> = { binary: 'bin', multiclass: 'multi', regression: 'value' };
 const OUTPUTS: Record<Task, number> = { binary: 1, multiclass: 3, regression: 1 };
 const TASKS: Task[] = ['binary', 'multiclass', 'regression'];
@@ -43,7 +60,10 @@ const codeOf = (fn: () => unknown) => {
 
 function prepared(family: ModelFamily, task: Task, extra: object = {}): { data: PreparedData; spec: ReturnType<typeof normalizeSpec> } {
   const spec = normalizeSpec({ ...family.exampleSpec(task, OUTPUTS[task]), seed: 3, ...extra });
-  return { data: prepareData(table(), { target: TARGET[task], features: ['a', 'b', 'noise'] }, spec), spec };
+  const data = readsTokens(family)
+    ? prepareData(textTable(), { target: TARGET[task], features: ['text'] }, spec)
+    : prepareData(table(), { target: TARGET[task], features: ['a', 'b', 'noise'] }, spec);
+  return { data, spec };
 }
 
 const never: StopSignal = { aborted: false };
@@ -58,9 +78,10 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
     // Each family takes either layers or tree options: the other one is refused, not ignored.
     const foreign = example.layers?.length ? { tree: { maxDepth: 3 } } : { layers: [{ type: 'dense' as const, units: 1 }] };
     expect(codeOf(() => normalizeSpec({ ...example, ...foreign }))).toBe('BAD_USER_INPUT');
-    // A run too large for the server: networks pass the tenant's cost limits (QUOTA_EXCEEDED), trees their fixed work bound.
-    expect(codeOf(() => family.checkData(normalizeSpec(example), { inputs: 3, outputs: 1, featureColumns: 3, rows: 1e12 }))).toBe(
-      family.kind === 'neural_network' ? 'QUOTA_EXCEEDED' : 'BAD_USER_INPUT',
+    // A run too large for the server: TF.js families pass the tenant's cost limits (QUOTA_EXCEEDED), trees their fixed work bound.
+    const columns = readsTokens(family) ? 1 : 3;
+    expect(codeOf(() => family.checkData(normalizeSpec(example), { inputs: 3, outputs: 1, featureColumns: columns, rows: 1e12 }))).toBe(
+      family.framework.startsWith('tfjs') ? 'QUOTA_EXCEEDED' : 'BAD_USER_INPUT',
     );
   });
 

@@ -9,17 +9,25 @@ import { ThreadPool } from '../../lib/threads/thread-pool';
 import { runTask } from '../../lib/threads/task-result';
 import { correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
-import { decodeText } from './decode';
-import { declaredMissing, profileTable, type ColumnProfile } from './profile';
+import { decodeBytes, type TextEncoding } from './decode';
+import { profileTable, type ColumnProfile } from './profile';
+import { storedCsvOptions, type StoredCsvFormat } from './stored-format';
+import { tokensByClass } from './text-profile';
 
-/** CSV bytes -> table (see decodeText, parseCsv). */
-const parseBytes = (bytes: Uint8Array, options: CsvOptions) => parseCsv(decodeText(bytes), options);
+/** CSV bytes -> table, decoded in `options.encoding` (see decodeBytes, parseCsv). */
+export function parseBytes(bytes: Uint8Array, options: CsvOptions): Table & { encoding: TextEncoding } {
+  const { text, encoding } = decodeBytes(bytes, options.encoding);
+  return { ...parseCsv(text, options), encoding };
+}
 
 /** What an upload stores besides the bytes. */
 export interface CsvSummary {
   rowCount: number;
   hasHeader: boolean;
   delimiter: string;
+  quoting: boolean;
+  /** Declared, or detected (UTF-8 when valid, else ISO-8859-1). */
+  encoding: TextEncoding;
   columns: ColumnProfile[];
 }
 
@@ -31,7 +39,8 @@ export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
   return runTask(
     (): CsvSummary & { bytes: Uint8Array } => {
       const table = parseBytes(input.bytes, input.options);
-      return { rowCount: table.rowCount, hasHeader: table.hasHeader, delimiter: table.delimiter, columns: profileTable(table), bytes: input.bytes };
+      const { rowCount, hasHeader, delimiter, quoting, encoding } = table;
+      return { rowCount, hasHeader, delimiter, quoting, encoding, columns: profileTable(table), bytes: input.bytes };
     },
     (summary) => [summary.bytes.buffer],
   );
@@ -45,16 +54,23 @@ export function parseCsvTable(input: { bytes: Uint8Array; options: CsvOptions })
   );
 }
 
-/** Pearson correlations of a stored CSV's columns with `target`, with its declared missing codes. */
-export function correlateCsv(input: { bytes: Uint8Array; hasHeader: boolean; delimiter: string; columns: ColumnProfile[]; target: string }) {
-  return runTask(() => {
-    const options = { hasHeader: input.hasHeader, delimiter: input.delimiter, missing: declaredMissing(input.columns) };
-    return correlationsWithTarget(parseBytes(input.bytes, options), input.target);
-  });
+/** Pearson correlations of a stored CSV's columns with `target`, read as uploaded (see storedCsvOptions). */
+export function correlateCsv(input: { bytes: Uint8Array; dataset: StoredCsvFormat; target: string }) {
+  return runTask(() => correlationsWithTarget(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.target));
+}
+
+/** The most frequent tokens of a stored CSV's text column per class of `target` (see tokensByClass). */
+export function textByClassCsv(input: { bytes: Uint8Array; dataset: StoredCsvFormat; column: string; target: string }) {
+  return runTask(() => tokensByClass(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.column, input.target));
 }
 
 /** The pool running this module's tasks. */
-export type CsvThreads = ThreadPool<{ profileCsv: typeof profileCsv; parseCsvTable: typeof parseCsvTable; correlateCsv: typeof correlateCsv }>;
+export type CsvThreads = ThreadPool<{
+  profileCsv: typeof profileCsv;
+  parseCsvTable: typeof parseCsvTable;
+  correlateCsv: typeof correlateCsv;
+  textByClassCsv: typeof textByClassCsv;
+}>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */
 export function createCsvThreads(threads: number): CsvThreads {

@@ -9,6 +9,7 @@
  */
 import { parse, type Options } from 'csv-parse/sync';
 import { AppError, badInput } from '../../lib/errors';
+import type { TextEncoding } from './decode';
 import { codesFor, mergeMissing, missingTest, resolveMissing, type MissingCodes, type MissingValuesSpec } from './missing';
 
 /** A column of numbers; NaN = missing (empty or a declared code). */
@@ -35,6 +36,8 @@ export interface Table {
   rowCount: number;
   hasHeader: boolean;
   delimiter: string;
+  /** Whether `"` quotes fields (see {@link CsvOptions.quoting}). */
+  quoting: boolean;
   /** The missing codes the table was parsed with. */
   missing: MissingCodes;
   /**
@@ -49,6 +52,19 @@ export interface CsvOptions {
   hasHeader?: boolean;
   /** Force the delimiter. (Default: detected among , ; tab |) */
   delimiter?: string;
+  /**
+   * Names for the columns, one per field: a headerless file's names (the SMS Spam Collection's
+   * `label`, `message`), or replacements for a header's when `hasHeader` is true. When given,
+   * `hasHeader` defaults to false instead of being detected. (Default: the header, or `column_<n>`)
+   */
+  columnNames?: string[];
+  /**
+   * Whether `"` quotes fields (RFC 4180). False reads quotes as ordinary text, as tab-separated
+   * files without quoting need (a message such as `"Hi" he said` in the SMS Spam Collection). (Default: true)
+   */
+  quoting?: boolean;
+  /** The text encoding the bytes are decoded with (see decode.ts); parseCsv takes text and ignores it. (Default: detected) */
+  encoding?: TextEncoding | null;
   /** Missing codes, already resolved (see missing.ts); keyed by final column names. */
   missing?: MissingCodes;
   /** Missing-code declarations as the user sent them, checked against the columns found. */
@@ -97,17 +113,28 @@ function looksLikeHeader(first: string[], rest: string[][]): boolean {
   return first.some((c, j) => c !== '' && rest.some((r) => isNumber(r[j] ?? '')));
 }
 
-/** Header names, with empty or missing ones named `column_<position>` (made unique if taken). */
-function columnNames(first: string[], hasHeader: boolean): string[] {
-  const given = new Set(hasHeader ? first.filter((c) => c !== '') : []);
+/**
+ * The table's column names: the given ones (their count checked), else the header's, with empty
+ * or missing ones named `column_<position>` (made unique if taken).
+ * @throws AppError BAD_USER_INPUT when `given` does not have one name per field.
+ */
+function columnNames(first: string[], hasHeader: boolean, given?: string[]): string[] {
+  if (given) {
+    if (given.length !== first.length) throw badInput(`columnNames has ${given.length} names, but the file has ${first.length} fields per row`, { names: given.length, fields: first.length });
+    return given;
+  }
+  const taken = new Set(hasHeader ? first.filter((c) => c !== '') : []);
   return first.map((name, j) => {
     if (hasHeader && name !== '') return name;
     let generated = `column_${j + 1}`;
-    for (let k = 2; given.has(generated); k++) generated = `column_${j + 1}_${k}`;
-    given.add(generated);
+    for (let k = 2; taken.has(generated); k++) generated = `column_${j + 1}_${k}`;
+    taken.add(generated);
     return generated;
   });
 }
+
+/** csv-parse's codes for a quote in the middle of a field or text after a closing quote. */
+const QUOTE_ERRORS = new Set(['INVALID_OPENING_QUOTE', 'CSV_INVALID_CLOSING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE']);
 
 /** csv-parse over the whole text, calling `each` per record without keeping them. */
 function scan(body: string, options: Options, each: (record: string[], line: number) => void): void {
@@ -133,7 +160,9 @@ function scan(body: string, options: Options, each: (record: string[], line: num
       // csv-parse reports the end of the text; the open quote is in the record after the last good one.
       throw badInput(`The CSV has a quoted field that is never closed, in the record starting at line ${lastLine + 1}`, { line: lastLine + 1 });
     }
-    throw badInput(`The CSV could not be parsed (line ${e.lines ?? '?'}): ${e.message}`, { line: e.lines });
+    // e.g. `"Hi" he said` in a tab-separated file whose quotes are text, not quoting.
+    const hint = QUOTE_ERRORS.has(e.code ?? '') ? ' (if quotes are ordinary text in this file, upload it with quoting: false)' : '';
+    throw badInput(`The CSV could not be parsed (line ${e.lines ?? '?'}): ${e.message}${hint}`, { line: e.lines });
   }
 }
 
@@ -150,23 +179,25 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (/\r(?!\n)/.test(body) && body.includes('\n')) body = body.replace(/\r(?!\n)/g, '\n');
   if (body.trim() === '') throw badInput('The CSV is empty');
   const delimiter = options.delimiter ?? detectDelimiter(body);
+  const quoting = options.quoting ?? true;
+  const quote = quoting ? '"' : false;
   let head: string[][];
   try {
-    head = parse(body, { delimiter, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
+    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
   } catch {
     // e.g. a quoted field running past line 60: take the first records from a full pass, which
     // also reports a real problem with its line.
     head = [];
-    scan(body, { delimiter }, (record) => void (head.length < 60 && head.push(record)));
+    scan(body, { delimiter, quote }, (record) => void (head.length < 60 && head.push(record)));
   }
   if (head.length === 0) throw badInput('The CSV is empty');
-  const hasHeader = options.hasHeader ?? looksLikeHeader(head[0], head.slice(1, 51));
+  const hasHeader = options.hasHeader ?? (options.columnNames ? false : looksLikeHeader(head[0], head.slice(1, 51)));
   const width = head[0].length;
   if (options.maxColumns !== undefined && width > options.maxColumns) {
     throw badInput(`The CSV has ${width} columns; at most ${options.maxColumns} are accepted (MAX_DATASET_COLUMNS)`, { columns: width });
   }
-  const columns = columnNames(head[0], hasHeader);
-  checkNames(columns);
+  const columns = columnNames(head[0], hasHeader, options.columnNames);
+  checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header');
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
 
@@ -178,7 +209,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
-  scan(body, { delimiter }, (record) => {
+  scan(body, { delimiter, quote }, (record) => {
     if (first) return void (first = false);
     if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
     for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
@@ -190,7 +221,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (backfill > 0) {
     let i = -1;
     first = hasHeader;
-    scan(body, { delimiter, to: backfill + (hasHeader ? 1 : 0) }, (record) => {
+    scan(body, { delimiter, quote, to: backfill + (hasHeader ? 1 : 0) }, (record) => {
       if (first) return void (first = false);
       i++;
       for (let j = 0; j < width; j++) if (i < builders[j].switchedAt) builders[j].backfill(i, record[j], tests[j]);
@@ -198,7 +229,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   }
   const data = builders.map((b) => b.finish(rowCount));
   const written = texts?.map((b) => b.finish(rowCount) as StringColumn);
-  return { columns, data: delimiter === ',' ? data : data.map(decimalComma), rowCount, hasHeader, delimiter, missing, ...(written && { text: written }) };
+  return { columns, data: delimiter === ',' ? data : data.map(decimalComma), rowCount, hasHeader, delimiter, quoting, missing, ...(written && { text: written }) };
 }
 
 const isEmpty = (cell: string) => cell === '';
@@ -287,10 +318,10 @@ class ColumnBuilder {
   }
 }
 
-function checkNames(columns: string[]): void {
+function checkNames(columns: string[], source: string): void {
   const seen = new Set<string>();
   for (const name of columns) {
-    if (seen.has(name)) throw badInput(`The CSV header names column '${name}' twice`);
+    if (seen.has(name)) throw badInput(`${source} names column '${name}' twice`);
     seen.add(name);
   }
 }

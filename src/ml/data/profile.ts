@@ -5,6 +5,7 @@
 import type { ColumnData, StringColumn, Table } from './csv';
 import { dateToDays, inferType, type ColumnType } from './infer-type';
 import { codesFor, type MissingCodes } from './missing';
+import { summarizeText, type TextSummary } from './text-profile';
 import { histogramSorted, moments, quantileSorted, sortedPresent, type HistogramBin } from './stats';
 
 export type { ColumnType } from './infer-type';
@@ -40,6 +41,8 @@ export interface ColumnProfile {
   latest?: string;
   /** Non-numeric columns: the 20 most frequent values with their counts (ties by value). */
   topValues?: { value: string; count: number }[];
+  /** Text columns: tokens per row, vocabulary size and most frequent tokens (see text-profile.ts). */
+  text?: TextSummary;
 }
 
 /** Profiles every column of `table`. */
@@ -67,6 +70,10 @@ function profileColumn(name: string, column: ColumnData, missingCodes: string[])
     .slice(0, TOP_VALUES)
     .map((k) => ({ value: column.dictionary[k], count: counts[k] }));
   const profile: ColumnProfile = { ...base, missing: column.codes.length - present, distinct: column.dictionary.length, topValues: top };
+  if (type === 'text') {
+    const text = summarizeText(column);
+    if (text) profile.text = text;
+  }
   if (type === 'datetime') {
     const days = Float64Array.from(column.codes, (c) => (c < 0 ? NaN : dateToDays(column.dictionary[c])));
     const { min, max, mean, std } = numericSummary(sortedPresent(days));

@@ -7,11 +7,12 @@
  *   IMPUTE MEAN/MEDIAN, CLIP, STANDARDIZE, MIN_MAX_SCALE, BUCKETIZE -> numeric and datetime;
  *   IMPUTE MOST_FREQUENT -> all but text; IMPUTE CONSTANT -> every type (string columns only when
  *   the constant is not a number);
- *   ONE_HOT -> categorical and boolean; TOKEN_COUNTS, TF_IDF -> text. An IMPUTE without columns
+ *   ONE_HOT -> categorical and boolean; TOKEN_COUNTS, TF_IDF -> text; TOKEN_SEQUENCE -> text and
+ *   categorical. An IMPUTE without columns
  *   skips columns an earlier IMPUTE already covers.
  * - Named columns may be of any type the op can take: ONE_HOT also takes numeric columns (values
- *   as categories), TOKEN_COUNTS/TF_IDF also categorical ones.
- * - ONE_HOT, BUCKETIZE, TOKEN_COUNTS and TF_IDF encode a column: nothing may follow them on it.
+ *   as categories), TOKEN_COUNTS/TF_IDF/TOKEN_SEQUENCE also categorical ones.
+ * - ONE_HOT, BUCKETIZE, TOKEN_COUNTS, TF_IDF and TOKEN_SEQUENCE encode a column: nothing may follow them on it.
  * - Every categorical, boolean and text column must end encoded. A numeric or datetime column with
  *   no IMPUTE step is imputed with its training mean first, so a missing value never reaches a model.
  *
@@ -20,6 +21,7 @@
  */
 import { badInput } from '../../lib/errors';
 import type { ColumnType } from '../data/infer-type';
+import { SEQUENCE_DEFAULTS } from './token-sequence';
 import type { StepOp, StepSpec } from './types';
 
 export interface PlannedColumn {
@@ -30,7 +32,7 @@ export interface PlannedColumn {
 
 const NUMERIC: ColumnType[] = ['numeric', 'datetime'];
 const STRINGS: ColumnType[] = ['categorical', 'boolean'];
-const ENCODERS: StepOp[] = ['one_hot', 'bucketize', 'token_counts', 'tf_idf'];
+const ENCODERS: StepOp[] = ['one_hot', 'bucketize', 'token_counts', 'tf_idf', 'token_sequence'];
 
 /** Types an op takes when columns are named, and (second) those it picks when they are not. */
 function accepts(step: StepSpec): [ColumnType[], ColumnType[]] {
@@ -48,6 +50,12 @@ function accepts(step: StepSpec): [ColumnType[], ColumnType[]] {
     case 'token_counts':
     case 'tf_idf':
       return [['text', 'categorical'], ['text']];
+    case 'token_sequence':
+      // A text model's one column may hold short texts, typed categorical (< 3 words a cell).
+      return [
+        ['text', 'categorical'],
+        ['text', 'categorical'],
+      ];
     default:
       return [NUMERIC, NUMERIC];
   }
@@ -87,6 +95,8 @@ export function checkStepFields(steps: StepSpec[]): void {
     range('bins', 2, 100, true);
     range('maxCategories', 1, 1000, true);
     range('maxTokens', 1, 10_000, true);
+    range('sequenceLength', 1, 1000, true);
+    if (s.sequenceLength != null && s.op !== 'token_sequence') throw badInput(`${at}.sequenceLength is for TOKEN_SEQUENCE steps; step ${i} is ${OP_NAME(s.op)}`);
     if (s.boundaries) {
       if (s.boundaries.length === 0 || s.boundaries.some((b, k) => !Number.isFinite(b) || (k > 0 && b <= s.boundaries![k - 1]))) {
         const shown = s.boundaries.length > 10 ? `${s.boundaries.slice(0, 10).join(', ')}, ... (${s.boundaries.length} values)` : s.boundaries.join(', ');
@@ -146,5 +156,6 @@ export function plannedWidth(col: PlannedColumn): number | undefined {
   const encoder = col.steps.find((s) => ENCODERS.includes(s.op));
   if (!encoder) return 1;
   if (encoder.op === 'bucketize' && encoder.boundaries) return encoder.boundaries.length + 1;
+  if (encoder.op === 'token_sequence') return encoder.sequenceLength ?? SEQUENCE_DEFAULTS.sequenceLength;
   return undefined;
 }

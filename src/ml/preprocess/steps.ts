@@ -5,6 +5,7 @@
  */
 import { moments, quantileSorted, sortedPresent } from '../data/stats';
 import { fitVocabulary, writeTextBlock } from './text';
+import { fitSequenceVocabulary, SEQUENCE_DEFAULTS, writeSequenceBlock } from './token-sequence';
 import type { FittedStep, StepSpec } from './types';
 
 /** One column's values on some rows: numbers (NaN = missing) or strings (null = missing). */
@@ -79,6 +80,12 @@ export function fitStep(step: StepSpec, v: Values): FittedStep {
       return { op: 'token_counts', vocabulary: fitVocabulary(asStrings(v), step.maxTokens ?? 100).vocabulary };
     case 'tf_idf':
       return { op: 'tf_idf', ...fitVocabulary(asStrings(v), step.maxTokens ?? 100) };
+    case 'token_sequence':
+      return {
+        op: 'token_sequence',
+        vocabulary: fitSequenceVocabulary(asStrings(v), step.maxTokens ?? SEQUENCE_DEFAULTS.maxTokens),
+        sequenceLength: step.sequenceLength ?? SEQUENCE_DEFAULTS.sequenceLength,
+      };
   }
 }
 
@@ -106,6 +113,8 @@ export function encodedNames(step: FittedStep, column: string): string[] {
     case 'token_counts':
     case 'tf_idf':
       return step.vocabulary.map((t) => `${column}:${t}`);
+    case 'token_sequence':
+      return Array.from({ length: step.sequenceLength }, (_, k) => `${column}[${k}]`);
     default:
       return [column];
   }
@@ -139,7 +148,9 @@ export function writeBlock(v: Values, encoder: FittedStep | undefined, out: Floa
     }
   } else if (encoder.op === 'token_counts' || encoder.op === 'tf_idf') {
     writeTextBlock(asStrings(v), encoder.vocabulary, encoder.op === 'tf_idf' ? encoder.idf : undefined, out, width, offset);
+  } else if (encoder.op === 'token_sequence') {
+    writeSequenceBlock(asStrings(v), encoder.vocabulary, encoder.sequenceLength, out, width, offset);
   }
 }
 
-export const isEncoder = (s: FittedStep) => s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf';
+export const isEncoder = (s: FittedStep) => s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf' || s.op === 'token_sequence';

@@ -5,13 +5,13 @@
  *
  * Glossary: a *feature column* is a column of the uploaded CSV the model takes (predict rows are
  * keyed by these names); a *model input* is one number the model sees. A numeric column gives one
- * input; an encoded column (one-hot, buckets, token counts, TF-IDF) gives several.
+ * input; an encoded column (one-hot, buckets, token counts, TF-IDF, a token sequence) gives several.
  */
 import type { ColumnType } from '../data/infer-type';
 import type { MissingValuesSpec } from '../data/missing';
 import type { Task } from '../task';
 
-export type StepOp = 'impute' | 'clip' | 'standardize' | 'min_max_scale' | 'one_hot' | 'bucketize' | 'token_counts' | 'tf_idf';
+export type StepOp = 'impute' | 'clip' | 'standardize' | 'min_max_scale' | 'one_hot' | 'bucketize' | 'token_counts' | 'tf_idf' | 'token_sequence';
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 export type ClipMethod = 'quantile' | 'z_score';
 
@@ -37,8 +37,10 @@ export interface StepSpec {
   boundaries?: number[] | null;
   /** one_hot: keep the most frequent categories only; others encode as all zeros. (Default: 50) */
   maxCategories?: number | null;
-  /** token_counts, tf_idf: vocabulary cap, the most frequent tokens. (Default: 100) */
+  /** token_counts, tf_idf: vocabulary cap, the most frequent tokens. (Default: 100; token_sequence: 5000) */
   maxTokens?: number | null;
+  /** token_sequence: tokens per text after padding or truncation (see token-sequence.ts). (Default: 64) */
+  sequenceLength?: number | null;
 }
 
 export interface PreprocessingSpec {
@@ -67,7 +69,9 @@ export type FittedStep =
   | { op: 'one_hot'; categories: string[] }
   | { op: 'bucketize'; boundaries: number[] }
   | { op: 'token_counts'; vocabulary: string[] }
-  | { op: 'tf_idf'; vocabulary: string[]; idf: number[] };
+  | { op: 'tf_idf'; vocabulary: string[]; idf: number[] }
+  /** Token ids: 0 padding, 1 out of vocabulary, 2 + k vocabulary[k] (see token-sequence.ts). */
+  | { op: 'token_sequence'; vocabulary: string[]; sequenceLength: number };
 
 export interface FittedColumn {
   name: string;

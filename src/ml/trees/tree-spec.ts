@@ -54,6 +54,7 @@ export function normalizeTreeSpec(kind: TreeKind, input: SpecInput, spec: Traini
   const name = kind.toUpperCase();
   if (input.classWeights?.length || input.balanceClasses) throw badInput(`spec.classWeights and spec.balanceClasses are for neural networks; ${name} does not take them`);
   if (spec.layers.length > 0) throw badInput(`spec.layers must be empty for ${name}; tree options go in spec.tree`);
+  if (input.text) throw badInput(`spec.text is for TEXT_CLASSIFIER models, not ${name}`);
   for (const [field, instead] of Object.entries(NETWORK_ONLY))
     if (input[field as keyof typeof NETWORK_ONLY] != null) throw badInput(`spec.${field} is for NEURAL_NETWORK; ${name} does not take it (${instead})`);
   const given = Object.fromEntries(Object.entries(input.tree ?? {}).filter(([, v]) => v != null)) as Partial<TreeSpec>;

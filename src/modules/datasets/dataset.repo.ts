@@ -11,6 +11,8 @@ const summary = {
   rowCount: true,
   hasHeader: true,
   delimiter: true,
+  quoting: true,
+  encoding: true,
   columns: true,
   createdAt: true,
 } as const;
@@ -23,6 +25,8 @@ export interface NewDataset {
   rowCount: number;
   hasHeader: boolean;
   delimiter: string;
+  quoting: boolean;
+  encoding: string;
   columns: ColumnProfile[];
 }
 

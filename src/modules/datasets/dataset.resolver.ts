@@ -9,7 +9,7 @@ import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../lib/errors';
 import { Take } from '../common/take';
-import { Correlation, Dataset, MissingValuesInput } from './dataset.type';
+import { asTextEncoding, ClassTokens, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
 async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
@@ -40,7 +40,8 @@ export class DatasetResolver {
   @Mutation(() => Dataset, {
     description:
       'Uploads a CSV, as a multipart file (`file`) or inline text (`csv`, for small files): exactly one of the two. ' +
-      'Header and delimiter are detected; `hasHeader` overrides the detection. Text is read as UTF-8, or Latin-1 when it is not valid UTF-8. ' +
+      'Header and delimiter are detected; `hasHeader` overrides the detection. `columnNames` names the columns of a headerless file (then `hasHeader` defaults to false; with `hasHeader: true` they replace the header). ' +
+      'Text is read in the declared `encoding`, else as UTF-8, or ISO-8859-1 (Latin-1) when it is not valid UTF-8. `quoting: false` reads `"` as ordinary text (tab-separated files without quoting). ' +
       '`missingValues` declares codes that mean missing (e.g. `?` everywhere, `0` in Glucose): they count as missing in the profile and in training.',
   })
   async uploadDataset(
@@ -49,6 +50,9 @@ export class DatasetResolver {
     @Arg('csv', () => String, { nullable: true }) csv: string | null,
     @Arg('hasHeader', () => Boolean, { nullable: true }) hasHeader: boolean | null,
     @Arg('missingValues', () => [MissingValuesInput], { nullable: true }) missingValues: MissingValuesInput[] | null,
+    @Arg('columnNames', () => [String], { nullable: true }) columnNames: string[] | null,
+    @Arg('encoding', () => TextEncodingEnum, { nullable: true }) encoding: TextEncodingEnum | null,
+    @Arg('quoting', () => Boolean, { nullable: true }) quoting: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<Dataset> {
     if ((file == null) === (csv == null)) throw badInput('uploadDataset takes exactly one of `file` and `csv`');
@@ -69,6 +73,9 @@ export class DatasetResolver {
       content,
       hasHeader: hasHeader ?? undefined,
       missingValues: missingValues?.map((m) => ({ column: m.column ?? undefined, values: m.values })),
+      columnNames: columnNames ?? undefined,
+      encoding: encoding ? asTextEncoding(encoding) : undefined,
+      quoting: quoting ?? undefined,
     });
   }
 
@@ -95,6 +102,23 @@ export class DatasetResolver {
   })
   correlations(@Root() dataset: Dataset, @Arg('target', { description: 'The target column.' }) target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
     return ctx.services.datasets.correlations(ctx.actor!, dataset.id, target);
+  }
+
+  /**
+   * The most frequent tokens of a text column per class of a target (reached through dataset /
+   * datasets, so datasets:read). @throws BAD_USER_INPUT (unknown column or target, a numeric column).
+   */
+  @FieldResolver(() => [ClassTokens], {
+    description:
+      "The most frequent tokens of text column `column` in each class of `target` (classes by size, at most 50); tokens as text models read them. The column's overall token profile is columns { text }.",
+  })
+  tokensByClass(
+    @Root() dataset: Dataset,
+    @Arg('column', { description: 'The text column.' }) column: string,
+    @Arg('target', { description: 'The class column.' }) target: string,
+    @Ctx() ctx: Context,
+  ): Promise<ClassTokens[]> {
+    return ctx.services.datasets.textByClass(ctx.actor!, dataset.id, column, target);
   }
 
   /** Deletes a dataset and its runs; versions stay. Scope: `datasets:write`. @throws NOT_FOUND. */

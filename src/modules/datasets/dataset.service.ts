@@ -5,7 +5,9 @@ import type { Correlation } from '../../ml/data/correlate';
 import { movable } from '../../lib/threads/task-result';
 import { KeyedGate } from '../../lib/threads/keyed-gate';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
+import type { TextEncoding } from '../../ml/data/decode';
 import type { MissingValuesSpec } from '../../ml/data/missing';
+import type { ClassTokens } from '../../ml/data/text-profile';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
@@ -14,6 +16,7 @@ import { checkMissingValuesSizes } from '../../ml/spec-sizes';
 import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import type { DatasetRepo } from './dataset.repo';
+import type { TextEncodingEnum } from './dataset.type';
 
 /** A CSV upload as the resolver hands it over. */
 export interface UploadInput {
@@ -23,7 +26,16 @@ export interface UploadInput {
   hasHeader?: boolean;
   /** Codes that mean missing, everywhere or in named columns (e.g. `?`, or `0` in Glucose). */
   missingValues?: MissingValuesSpec[];
+  /** Names for a headerless file's columns (or replacing the header's); see CsvOptions.columnNames. */
+  columnNames?: string[];
+  /** Declared text encoding. (Default: UTF-8 when valid, else ISO-8859-1) */
+  encoding?: TextEncoding;
+  /** Whether `"` quotes fields. (Default: true) */
+  quoting?: boolean;
 }
+
+/** Longest column name accepted in `columnNames`, characters (as dataset names). */
+export const MAX_COLUMN_NAME_LENGTH = 200;
 
 /** Datasets of a tenant: upload (profiled on a CSV thread), read, correlate, delete. */
 export class DatasetService {
@@ -64,13 +76,28 @@ export class DatasetService {
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw badInput(`name must be 1-200 characters, got ${name.length}`);
     checkMissingValuesSizes('missingValues', input.missingValues);
+    checkColumnNames(input.columnNames, this.limits.maxColumns);
     // Refuse early when the bytes cannot fit (checked again when storing, against concurrent uploads).
     const size = input.content.length; // input.content is moved to the parsing thread below
     await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, size));
     // On a worker thread: a file of tens of MB takes seconds to parse and profile.
     const { bytes, transfer } = movable(input.content);
     const table = await this.onThread(actor.tenantId, () =>
-      this.threads.run('profileCsv', { bytes, options: { hasHeader: input.hasHeader, missingValues: input.missingValues, maxColumns: this.limits.maxColumns } }, transfer),
+      this.threads.run(
+        'profileCsv',
+        {
+          bytes,
+          options: {
+            hasHeader: input.hasHeader,
+            missingValues: input.missingValues,
+            maxColumns: this.limits.maxColumns,
+            columnNames: input.columnNames,
+            encoding: input.encoding,
+            quoting: input.quoting,
+          },
+        },
+        transfer,
+      ),
     );
     const content = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
     return withTenant(
@@ -85,6 +112,8 @@ export class DatasetService {
           rowCount: table.rowCount,
           hasHeader: table.hasHeader,
           delimiter: table.delimiter,
+          quoting: table.quoting,
+          encoding: table.encoding,
           columns: table.columns,
         });
         await this.audit.record(tx, actor, {
@@ -125,7 +154,29 @@ export class DatasetService {
     if (!row) throw notFound('Dataset', id);
     const columns = row.columns as unknown as ColumnProfile[];
     const { bytes, transfer } = movable(row.content);
-    return this.onThread(actor.tenantId, () => this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer));
+    return this.onThread(actor.tenantId, () =>
+      this.threads.run(
+        'correlateCsv',
+        { bytes, dataset: { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns }, target },
+        transfer,
+      ),
+    );
+  }
+
+  /**
+   * The most frequent tokens of text column `column` in each class of `target`, computed from the
+   * stored CSV as uploaded (see src/ml/data/text-profile.ts).
+   * @throws AppError FORBIDDEN, NOT_FOUND (dataset), BAD_USER_INPUT (unknown column or target, a
+   *   numeric column, a numeric target with too many values).
+   */
+  async textByClass(actor: Actor, id: string, column: string, target: string): Promise<ClassTokens[]> {
+    requireScope(actor, 'datasets:read');
+    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
+    if (!row) throw notFound('Dataset', id);
+    const columns = row.columns as unknown as ColumnProfile[];
+    const { bytes, transfer } = movable(row.content);
+    const dataset = { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns };
+    return this.onThread(actor.tenantId, () => this.threads.run('textByClassCsv', { bytes, dataset, column, target }, transfer));
   }
 
   /**
@@ -147,6 +198,27 @@ export class DatasetService {
   }
 }
 
-function toView<T extends { columns: unknown }>(row: T) {
-  return { ...row, columns: row.columns as ColumnProfile[] };
+/**
+ * Checks `columnNames` before the file is read: at most `maxColumns` names, each 1 to
+ * MAX_COLUMN_NAME_LENGTH characters with no leading or trailing whitespace, all different.
+ * (Whether there is one per field is checked while parsing.)
+ * @throws AppError BAD_USER_INPUT naming the entry and its value.
+ */
+export function checkColumnNames(names: string[] | undefined, maxColumns: number): void {
+  if (!names) return;
+  if (names.length === 0) throw badInput('columnNames is empty; leave it out to use the header or column_<n> names');
+  if (names.length > maxColumns) throw badInput(`columnNames has ${names.length} names; at most ${maxColumns} columns are accepted (MAX_DATASET_COLUMNS)`);
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (name.length === 0 || name.length > MAX_COLUMN_NAME_LENGTH) {
+      throw badInput(`columnNames[${i}] must be 1-${MAX_COLUMN_NAME_LENGTH} characters, got ${name.length}`);
+    }
+    if (name.trim() !== name) throw badInput(`columnNames[${i}] '${name.slice(0, 60)}' starts or ends with whitespace`);
+    if (seen.has(name)) throw badInput(`columnNames names column '${name.slice(0, 60)}' twice`);
+    seen.add(name);
+  });
+}
+
+function toView<T extends { columns: unknown; encoding: string | null }>(row: T) {
+  return { ...row, columns: row.columns as ColumnProfile[], encoding: row.encoding as TextEncodingEnum | null };
 }

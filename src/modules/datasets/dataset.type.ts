@@ -1,7 +1,21 @@
 /** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { TextEncoding } from '../../ml/data/decode';
 import { NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
+
+/** Text encodings an upload may declare: GraphQL names, valued by the standard names stored and taken by src/ml/data/decode.ts. */
+export enum TextEncodingEnum {
+  UTF_8 = 'UTF-8',
+  ISO_8859_1 = 'ISO-8859-1',
+}
+registerEnumType(TextEncodingEnum, {
+  name: 'TextEncoding',
+  description: 'A text encoding: UTF_8, or ISO_8859_1 (Latin-1: one byte a character, as MovieLens u.item).',
+});
+
+/** Each enum value is one of decode.ts' encodings (checked by the compiler). */
+export const asTextEncoding = (e: TextEncodingEnum): TextEncoding => e;
 
 /** A value of a non-numeric column and how often it occurs. */
 @ObjectType()
@@ -34,6 +48,60 @@ export class HistogramBin {
 
   @Field(() => Int, { description: 'Present values in the bin.' })
   count!: number;
+}
+
+/** A token and how often it occurs. */
+@ObjectType({ description: 'A token (lower-cased word) and its occurrences.' })
+export class TokenCount {
+  @Field()
+  token!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+/** Tokens per row, vocabulary and frequent tokens of a text column. */
+@ObjectType({ description: 'Text columns: tokens (lower-cased runs of letters and digits, as text models read them) per row, vocabulary size, most frequent tokens.' })
+export class TextSummary {
+  @Field(() => Int, { description: 'Fewest tokens in a present row.' })
+  minTokens!: number;
+
+  @Field(() => Float, { description: 'Median tokens per row.' })
+  medianTokens!: number;
+
+  @Field(() => Float, { description: '95th percentile of tokens per row (a sequence length that truncates 5 % of the rows).' })
+  p95Tokens!: number;
+
+  @Field(() => Int, { description: 'Most tokens in a row.' })
+  maxTokens!: number;
+
+  @Field(() => Float)
+  meanTokens!: number;
+
+  @Field(() => [HistogramBin], { description: 'Tokens per row, 10 equal-width bins.' })
+  lengthHistogram!: HistogramBin[];
+
+  @Field(() => Int, { description: 'Distinct tokens.' })
+  vocabularySize!: number;
+
+  @Field(() => [TokenCount], { description: 'The 20 most frequent tokens.' })
+  topTokens!: TokenCount[];
+}
+
+/** The most frequent tokens of one class's texts. */
+@ObjectType({ description: "One class of a target and the most frequent tokens of its rows' texts." })
+export class ClassTokens {
+  @Field({ description: 'The class label, as written.' })
+  label!: string;
+
+  @Field(() => Int, { description: 'Rows of the class with a present text.' })
+  rows!: number;
+
+  @Field(() => Int, { description: "Distinct tokens in the class's texts." })
+  vocabularySize!: number;
+
+  @Field(() => [TokenCount], { description: 'The 20 most frequent tokens.' })
+  topTokens!: TokenCount[];
 }
 
 /** The profile of one column, computed at upload: type, missing cells and the summary its type allows. */
@@ -83,6 +151,9 @@ export class ColumnSummary {
 
   @Nullable([ValueCount], 'Non-numeric columns: the 20 most frequent values (top categories).')
   topValues?: ValueCount[];
+
+  @Nullable(TextSummary, "Text columns (type 'text'): tokens per row, vocabulary size and most frequent tokens.")
+  text?: TextSummary;
 }
 
 /** How strongly one column moves with a target column (Dataset.correlations). */
@@ -125,6 +196,12 @@ export class Dataset extends NamedEntity {
 
   @Field({ description: 'The detected field delimiter, e.g. "," or ";".' })
   delimiter!: string;
+
+  @Field({ description: 'Whether `"` quotes fields (false: quotes are read as text).' })
+  quoting!: boolean;
+
+  @Nullable(TextEncodingEnum, 'The encoding the text was read with (declared, or detected at upload); null for datasets uploaded before it was recorded.')
+  encoding!: TextEncodingEnum | null;
 
   @Field(() => [ColumnSummary], { description: 'One per column, in file order.' })
   columns!: ColumnSummary[];

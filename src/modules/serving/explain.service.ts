@@ -4,6 +4,7 @@
  */
 import { badInput } from '../../lib/errors';
 import { evaluationsPerRow } from '../../ml/explain';
+import { tokenEvaluationsPerRow } from '../../ml/explain-tokens';
 import { inputNames } from '../../ml/preprocess/types';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
@@ -44,7 +45,7 @@ export class ExplainService {
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const explain = served.prepareExplanation(input.rows, input.baseline ?? null); // bad rows fail here, uncharged
     const options = { pairs };
-    const evaluations = input.rows.length * evaluationsPerRow(served.pipeline.columns.length, options);
+    const evaluations = input.rows.length * (evaluationsPerRow(served.pipeline.columns.length, options) + tokenEvaluationsPerRow(served.pipeline));
     const cells = evaluations * inputNames(served.pipeline).length;
     if (cells > this.options.maxCells) {
       throw badInput(

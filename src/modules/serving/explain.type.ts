@@ -18,6 +18,38 @@ export class FeatureAttribution {
   attribution!: number;
 }
 
+/** One token's leave-one-out attribution (text models). */
+@ObjectType({ description: 'One token of an explained text and how much it moved the prediction (leave-one-out).' })
+export class TokenAttribution {
+  @Field({ description: 'The token, lower-cased as the tokenizer reads it.' })
+  token!: string;
+
+  @Field(() => Int, { description: "0-based position among the text's tokens." })
+  position!: number;
+
+  @Field({ description: "Whether the model's vocabulary holds it (else it is read as out-of-vocabulary)." })
+  known!: boolean;
+
+  @Field(() => Float, { description: 'Explained output of the whole text minus that of the text without this token: log-odds for classification, target units for regression.' })
+  attribution!: number;
+}
+
+/** Token attributions of one text (text models). */
+@ObjectType({ description: 'Per-token attributions of the text a text model read (leave-one-out over tokens).' })
+export class TokenExplanation {
+  @Field({ description: 'The text column.' })
+  column!: string;
+
+  @Field({ description: "'log-odds' (classification: ln p / (1 - p) of the explained class) or 'value' (regression)." })
+  unit!: string;
+
+  @Field(() => [TokenAttribution], { description: 'The tokens the model reads (the first sequenceLength), in text order.' })
+  tokens!: TokenAttribution[];
+
+  @Field(() => Int, { description: 'Tokens past the sequence length, which the model does not read.' })
+  truncated!: number;
+}
+
 /** The explanation of one row: its prediction, the explained output and each column's attribution. */
 @ObjectType({ description: 'The explanation of one row.' })
 export class RowExplanation {
@@ -35,6 +67,9 @@ export class RowExplanation {
 
   @Field(() => [FeatureAttribution], { description: 'One per feature column, largest |attribution| first; they sum to value - baseValue.' })
   attributions!: FeatureAttribution[];
+
+  @Nullable(TokenExplanation, 'Text models (TEXT_CLASSIFIER): each token of the text and its leave-one-out attribution; null for other models.')
+  tokens?: TokenExplanation | null;
 }
 
 /** What explain returns: the version that answered, the method and baseline used, one explanation per row. */

@@ -43,8 +43,11 @@ export class PreprocessStepInput {
   @Nullable(Int, 'ONE_HOT: most frequent categories kept; others encode as all zeros. (Default: 50)')
   maxCategories?: number;
 
-  @Nullable(Int, 'TOKEN_COUNTS, TF_IDF: vocabulary size. (Default: 100)')
+  @Nullable(Int, 'TOKEN_COUNTS, TF_IDF: vocabulary size. (Default: 100) TOKEN_SEQUENCE: vocabulary size, the most frequent tokens of the training split. (Default: 5000)')
   maxTokens?: number;
+
+  @Nullable(Int, 'TOKEN_SEQUENCE: tokens per text, padded or truncated (keeps the first ones). (Default: 64)')
+  sequenceLength?: number;
 }
 
 /** The whole preprocessing of a spec: steps, extra missing-value codes and target handling. */

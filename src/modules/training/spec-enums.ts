@@ -54,7 +54,7 @@ export const Monitor = lowerCaseEnum('Monitor', ['VAL_LOSS', 'VAL_ACCURACY', 'LO
 export type Monitor = EnumValue<typeof Monitor>;
 
 /** A preprocessing step (scikit-learn transformer names, snake case). */
-export const PreprocessOp = lowerCaseEnum('PreprocessOp', ['IMPUTE', 'CLIP', 'STANDARDIZE', 'MIN_MAX_SCALE', 'ONE_HOT', 'BUCKETIZE', 'TOKEN_COUNTS', 'TF_IDF']);
+export const PreprocessOp = lowerCaseEnum('PreprocessOp', ['IMPUTE', 'CLIP', 'STANDARDIZE', 'MIN_MAX_SCALE', 'ONE_HOT', 'BUCKETIZE', 'TOKEN_COUNTS', 'TF_IDF', 'TOKEN_SEQUENCE']);
 export type PreprocessOp = EnumValue<typeof PreprocessOp>;
 
 /** How IMPUTE fills a missing value (scikit-learn SimpleImputer strategies). */

@@ -9,6 +9,7 @@ import { Nullable } from '../common/fields';
 import { ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
 import { PreprocessingInput } from './preprocessing.input';
 import { Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
+import { TextModelInput } from './text.input';
 import { TreeInput } from './tree.input';
 
 /** When to stop fitting early: after `patience` epochs (or boosting rounds) without improvement. */
@@ -48,6 +49,9 @@ export class ModelSpecInput {
 
   @Nullable(TreeInput, 'DECISION_TREE, RANDOM_FOREST and GRADIENT_BOOSTING options.')
   tree?: TreeInput;
+
+  @Nullable(TextModelInput, 'TEXT_CLASSIFIER options (embedding size, pooling or conv1d).')
+  text?: TextModelInput;
 
   @Nullable(EarlyStoppingInput, 'NEURAL_NETWORK and GRADIENT_BOOSTING: stop when the monitored metric stops improving.')
   earlyStopping?: EarlyStoppingInput;

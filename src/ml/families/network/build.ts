@@ -58,30 +58,46 @@ export function checkNetworkShape(spec: TrainingSpec, inputDim: number | undefin
 export function buildNetwork(spec: TrainingSpec, inputDim: number, outputUnits: number, featureColumns?: number): tf.LayersModel {
   checkNetworkShape(spec, inputDim, outputUnits, featureColumns ?? inputDim);
   const model = tf.sequential();
+  addDenseLayers(model, spec, [inputDim]);
+  compileNetwork(model, spec);
+  return model;
+}
+
+/**
+ * Appends `spec.layers` (dense, dropout, batch normalisation) to `model`, initialisers seeded with
+ * spec.seed + layer index. Also the dense head of other TF.js families (text classifiers).
+ * @param inputShape the first layer's input shape when it is the model's first layer; undefined
+ *   when layers already precede them.
+ */
+export function addDenseLayers(model: tf.Sequential, spec: TrainingSpec, inputShape?: number[], seedOffset = 0): void {
   spec.layers.forEach((layer, i) => {
-    const inputShape = i === 0 ? [inputDim] : undefined;
+    const shape = i === 0 ? inputShape : undefined;
+    const seed = spec.seed + seedOffset + i;
     if (layer.type === 'dropout') {
-      model.add(tf.layers.dropout({ rate: layer.rate!, inputShape, seed: spec.seed + i }));
+      model.add(tf.layers.dropout({ rate: layer.rate!, inputShape: shape, seed }));
     } else if (layer.type === 'batch_normalization') {
-      model.add(tf.layers.batchNormalization({ inputShape, momentum: layer.momentum ?? 0.99, epsilon: layer.epsilon ?? 0.001 }));
+      model.add(tf.layers.batchNormalization({ inputShape: shape, momentum: layer.momentum ?? 0.99, epsilon: layer.epsilon ?? 0.001 }));
     } else {
       model.add(
         tf.layers.dense({
           units: layer.units!,
           activation: layer.activation ?? 'linear',
-          inputShape,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + i }),
+          inputShape: shape,
+          kernelInitializer: tf.initializers.glorotUniform({ seed }),
           kernelRegularizer: regularizer(layer),
         }),
       );
     }
   });
+}
+
+/** Compiles with the spec's loss, optimizer and metrics (Keras `compile`). */
+export function compileNetwork(model: tf.LayersModel, spec: TrainingSpec): void {
   model.compile({
     loss: TF_LOSS[spec.loss!],
     optimizer: makeOptimizer(spec),
     metrics: spec.metrics.map((m) => TF_METRIC[m]),
   });
-  return model;
 }
 
 /** Keras' kernel_regularizer: L1, L2, or L1L2 when both factors are set. */

@@ -63,8 +63,25 @@ const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
  *   tenant (or this one, with a raised quota) may run it; no retryAfterSeconds, waiting won't help.
  */
 export function checkNetworkCost(spec: TrainingSpec, shape: DataShape, limits: CostLimits = DEFAULT_COST_LIMITS): void {
-  const cost = networkCost(spec, shape);
-  const what = `NEURAL_NETWORK with ${cost.weights} weights`;
+  checkCost('NEURAL_NETWORK', networkCost(spec, shape), spec, shape, limits);
+}
+
+/** A TF.js model's size and work, as {@link networkCost} gives them. */
+export interface NetworkCost {
+  weights: number;
+  activations: number;
+  memoryBytes: number;
+  work: number;
+}
+
+/**
+ * Refuses a TF.js model whose cost passes `limits` (see checkNetworkCost): shared by the families
+ * built on TF.js layers, each computing its own cost.
+ * @param kind the family's name in messages, e.g. 'TEXT_CLASSIFIER'.
+ * @throws AppError QUOTA_EXCEEDED, see checkNetworkCost.
+ */
+export function checkCost(kind: string, cost: NetworkCost, spec: TrainingSpec, shape: DataShape, limits: CostLimits = DEFAULT_COST_LIMITS): void {
+  const what = `${kind} with ${cost.weights} weights`;
   const refuse = (quota: keyof CostLimits, value: number, message: string) => new AppError('QUOTA_EXCEEDED', message, { quota, limit: limits[quota], value });
   if (cost.weights > limits.maxParameters) {
     throw refuse(

@@ -15,6 +15,7 @@ export function normalizeNetworkSpec(input: SpecInput, spec: TrainingSpec): void
   spec.loss = input.loss ?? undefined;
   normalizeClassWeights(input, spec);
   if (input.tree) throw badInput('spec.tree is for tree models (DECISION_TREE, RANDOM_FOREST, GRADIENT_BOOSTING); set spec.model');
+  if (input.text && spec.model !== 'text_classifier') throw badInput('spec.text is for TEXT_CLASSIFIER models; set spec.model');
   if (!spec.loss) throw badInput('spec.loss is required for a neural network');
   if (spec.task && spec.task !== LOSS_TASK[spec.loss]) {
     throw badInput(`spec.task is ${spec.task.toUpperCase()} but loss ${spec.loss} is for ${LOSS_TASK[spec.loss].toUpperCase()} targets`);
