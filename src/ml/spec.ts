@@ -8,6 +8,7 @@
  *   compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
  *   fit(epochs=10, batch_size=32)
  */
+import { badInput } from '../lib/errors';
 import { familyOf } from './families/registry';
 import { checkStepFields } from './preprocess/plan';
 import { plain, range } from './spec-checks';
@@ -19,6 +20,7 @@ export type {
   EarlyStoppingSpec,
   LayerSpec,
   Loss,
+  MatrixFactorizationSpec,
   MetricName,
   ModelKind,
   Monitor,
@@ -63,6 +65,8 @@ export function normalizeSpec(input: SpecInput): TrainingSpec {
   range('testFraction', spec.testFraction, 0, 0.9, false);
   range('seed', spec.seed, 0, 2 ** 31 - 1);
   checkStepFields(spec.preprocessing.steps ?? []);
+  if (input.matrixFactorization && !family.inputFormats.includes('interactions'))
+    throw badInput(`spec.matrixFactorization is for MATRIX_FACTORIZATION; ${model.toUpperCase()} does not take it`);
   family.normalize(input, spec);
   return spec;
 }

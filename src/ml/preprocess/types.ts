@@ -67,7 +67,9 @@ export type FittedStep =
   | { op: 'one_hot'; categories: string[] }
   | { op: 'bucketize'; boundaries: number[] }
   | { op: 'token_counts'; vocabulary: string[] }
-  | { op: 'tf_idf'; vocabulary: string[]; idf: number[] };
+  | { op: 'tf_idf'; vocabulary: string[]; idf: number[] }
+  /** Interactions (src/ml/prepare-interactions.ts): an id's index in `ids` (the training ids), -1 when unknown or missing. Not declarable in a spec. */
+  | { op: 'id_index'; ids: string[] };
 
 export interface FittedColumn {
   name: string;
@@ -104,6 +106,17 @@ export interface FittedPipeline {
   target: TargetInfo;
   /** Every column of the training CSV: predict accepts (and ignores) the ones that are not features. */
   datasetColumns: string[];
+  /** Interactions data (recommenders): which columns hold the user, the item and the rating, and where item metadata lives. */
+  interactions?: InteractionColumns;
+}
+
+/** The columns of interactions data, as a recommender's pipeline stores them. */
+export interface InteractionColumns {
+  userColumn: string;
+  itemColumn: string;
+  ratingColumn: string;
+  /** A second dataset of the tenant with one row per item, joined by id at serving time (titles). */
+  itemMetadata?: { datasetId: string; idColumn: string; titleColumn?: string };
 }
 
 /** Model input names of a pipeline, in order. */

@@ -10,6 +10,7 @@ import { ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
 import { PreprocessingInput } from './preprocessing.input';
 import { Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
 import { TreeInput } from './tree.input';
+import { MatrixFactorizationInput } from './matrix-factorization.input';
 
 /** When to stop fitting early: after `patience` epochs (or boosting rounds) without improvement. */
 @InputType({
@@ -49,7 +50,10 @@ export class ModelSpecInput {
   @Nullable(TreeInput, 'DECISION_TREE, RANDOM_FOREST and GRADIENT_BOOSTING options.')
   tree?: TreeInput;
 
-  @Nullable(EarlyStoppingInput, 'NEURAL_NETWORK and GRADIENT_BOOSTING: stop when the monitored metric stops improving.')
+  @Nullable(MatrixFactorizationInput, 'MATRIX_FACTORIZATION options (required there).')
+  matrixFactorization?: MatrixFactorizationInput;
+
+  @Nullable(EarlyStoppingInput, 'NEURAL_NETWORK, GRADIENT_BOOSTING and MATRIX_FACTORIZATION: stop when the monitored metric stops improving.')
   earlyStopping?: EarlyStoppingInput;
 
   @Nullable([ClassWeightInput], 'Networks, classification: per-class loss weights (others 1).')
