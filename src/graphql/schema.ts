@@ -11,6 +11,7 @@ import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
+import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   DatasetResolver,
   ModelResolver,
   PredictResolver,
+  RecommendResolver,
   ExplainResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
