@@ -24,7 +24,7 @@ export interface Recommendations {
 /** An item close to another in the embedding space. */
 export interface SimilarItem {
   itemId: string;
-  /** Cosine similarity of the two items' factor vectors, in [-1, 1]. */
+  /** Cosine similarity of the two items' factor vectors, in [-1, 1], shrunk by the item's support: × n / (n + 25), n its training ratings. */
   similarity: number;
 }
 

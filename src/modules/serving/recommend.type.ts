@@ -47,12 +47,14 @@ export class RecommendationResult extends ServedVersion {
 /** An item close to another. */
 @ObjectType({ description: 'An item close to the given one in the embedding space.' })
 export class SimilarItem extends ShownItem {
-  @Field(() => Float, { description: "Cosine similarity of the two items' factor vectors, in [-1, 1]." })
+  @Field(() => Float, {
+    description: "Cosine similarity of the two items' factor vectors, shrunk by this item's support: × n / (n + 25), n its training ratings (Koren 2008), in [-1, 1].",
+  })
   similarity!: number;
 }
 
 /** The items most similar to one item. */
-@ObjectType({ description: 'Items most similar to an item, by the cosine similarity of their embeddings.' })
+@ObjectType({ description: 'Items most similar to an item, by the cosine similarity of their embeddings (shrunk for rarely rated items).' })
 export class SimilarItemsResult extends ServedVersion {
   @Field()
   itemId!: string;

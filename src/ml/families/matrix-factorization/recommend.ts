@@ -8,6 +8,14 @@ import type { RatedItemContribution, Recommender } from '../recommender';
 import { predictRating, type MfModel } from './model';
 import { itemScores, popularityScores, ratedBy } from './scores';
 
+/**
+ * Shrinkage of an item similarity by the candidate's support, n / (n + SIMILARITY_SHRINKAGE), n its
+ * training ratings: the form of Koren, "Factorization meets the neighborhood", KDD 2008, eq. 2
+ * (there λ2 = 100 on co-rating counts). The factors of a rarely rated item are mostly its random
+ * start, so their cosine is noise; with 25, an item needs 25 ratings to keep half of it.
+ */
+export const SIMILARITY_SHRINKAGE = 25;
+
 const notKnown = (kind: 'User' | 'Item', id: string) =>
   new AppError('NOT_FOUND', `${kind} ${quote(id)} is not known to this model version (it has no training ratings)`, { [kind === 'User' ? 'userId' : 'itemId']: id.slice(0, 100) });
 
@@ -51,7 +59,7 @@ export function mfRecommender(m: MfModel, userIds: string[], itemIds: string[]):
       const i = itemIndex.get(itemId);
       if (i === undefined) throw notKnown('Item', itemId);
       const sims = new Float64Array(m.items);
-      for (let j = 0; j < m.items; j++) sims[j] = cosine(m.itemFactors, K, i, j);
+      for (let j = 0; j < m.items; j++) sims[j] = (cosine(m.itemFactors, K, i, j) * m.itemCounts[j]) / (m.itemCounts[j] + SIMILARITY_SHRINKAGE);
       return Array.from(
         topK(sims, k, (j) => j === i),
         (j) => ({ itemId: itemIds[j], similarity: sims[j] }),
