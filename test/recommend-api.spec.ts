@@ -142,6 +142,9 @@ it('refuses with coded errors: k bounds, unknown items and users, non-recommende
   expect([codeOf(unknownItem), unknownItem.errors?.[0].message]).toEqual(['NOT_FOUND', "Item 'm999' is not known to this model version (it has no training ratings)"]);
   expect(codeOf(await gql(t, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'newcomer', itemId: 'm2' }))).toBe('NOT_FOUND');
 
+  const shapley = await gql(t, 'query { explain(model: "films", rows: [{ user: "u0", item: "m2" }]) { modelVersionId } }');
+  expect([codeOf(shapley), shapley.errors?.[0].message]).toEqual(['NOT_SUPPORTED', 'MATRIX_FACTORIZATION models do not support explanations']);
+
   await trainVersion(t, { datasetId: ratingsId, targetColumn: 'rating', modelName: 'tree', spec: { model: 'DECISION_TREE', task: 'REGRESSION' } });
   const notRecommender = await gql(t, RECOMMENDATIONS, { model: 'tree', userId: 'u0' });
   expect(codeOf(notRecommender)).toBe('NOT_SUPPORTED');
