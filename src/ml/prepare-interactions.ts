@@ -19,6 +19,9 @@ import { splitRows } from './random';
 import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
+/** Most distinct users (or items) a run may have: indices are float32 model inputs, exact up to 2^24. */
+export const MAX_IDS = 2 ** 24;
+
 /**
  * The feature columns of an interactions run: [user column, item column] from the spec.
  * @throws AppError BAD_USER_INPUT when featureColumns is given and names other columns.
@@ -61,6 +64,11 @@ export function prepareInteractions(table: Table, choice: ColumnChoice, spec: Tr
       outputs: [name],
       reference: mode(training.map((k) => ids[j][k])) ?? null,
     };
+  });
+  columns.forEach((c, j) => {
+    const count = (c.steps[0] as { ids: string[] }).ids.length;
+    // Indices travel as float32 model inputs, exact up to 2^24.
+    if (count > MAX_IDS) throw badInput(`Column '${c.name}' has ${count} distinct ${j === 0 ? 'users' : 'items'} in the training split; at most ${MAX_IDS} are supported`);
   });
   const indexes = columns.map((c) => new Map((c.steps[0] as { ids: string[] }).ids.map((id, k) => [id, k])));
   const mf = spec.matrixFactorization!;

@@ -3,12 +3,13 @@
  * and NDCG@10 of the model's recommendations and of the popularity baseline, both excluding the
  * items each user rated in training. Users not seen in training are not counted (the model has
  * nothing of theirs to rank by); a relevant test item the model does not know still counts as
- * relevant (it can never be recommended).
+ * relevant (it can never be recommended). At most MAX_RANKING_USERS users are counted (the first
+ * met in the test split).
  */
 import type { Recommender } from './families/recommender';
 import type { PreparedData } from './prepare';
 import type { RankingMetrics } from './ranking';
-import { rankingScore } from './ranking';
+import { MAX_RANKING_USERS, rankingScore } from './ranking';
 
 /** The ranking metrics' cut-off. */
 export const RANKING_K = 10;
@@ -30,7 +31,10 @@ export function evaluateRanking(recommender: Recommender, data: PreparedData): R
     const i = x[2 * r + 1];
     const user = userIds[u];
     let set = relevant.get(user);
-    if (!set) relevant.set(user, (set = new Set()));
+    if (!set) {
+      if (relevant.size >= MAX_RANKING_USERS) continue;
+      relevant.set(user, (set = new Set()));
+    }
     set.add(i >= 0 ? itemIds[i] : `\u0000unknown item ${r}`);
   }
   const top = (strategy: 'model' | 'popularity') => (user: string) => recommender.recommend(user, RANKING_K, true, strategy).items.map((it) => it.itemId);

@@ -20,6 +20,12 @@ export interface RankingScore {
   ndcg: number;
 }
 
+/**
+ * Most users a ranking evaluation counts: each costs a score of every item (items × factors), so
+ * larger data sets are evaluated on the first users (in the order of their ids' first appearance).
+ */
+export const MAX_RANKING_USERS = 5000;
+
 /** What a version stores next to its rating metrics. */
 export interface RankingMetrics extends RankingScore {
   /** The cut-off (10). */
@@ -40,22 +46,27 @@ export function rankingScore<U, I>(relevant: Map<U, Set<I>>, ranking: (user: U) 
   let precision = 0;
   let ndcg = 0;
   for (const [user, items] of relevant) {
-    const top = ranking(user);
-    let hits = 0;
-    let dcg = 0;
-    for (let r = 0; r < Math.min(k, top.length); r++) {
-      if (items.has(top[r])) {
-        hits++;
-        dcg += 1 / Math.log2(r + 2);
-      }
-    }
-    let idcg = 0;
-    for (let r = 0; r < Math.min(k, items.size); r++) idcg += 1 / Math.log2(r + 2);
-    precision += hits / k;
-    ndcg += dcg / idcg;
+    const one = userRankingScore(ranking(user), items, k);
+    precision += one.precision;
+    ndcg += one.ndcg;
   }
   const n = relevant.size;
   return { precision: n ? precision / n : 0, ndcg: n ? ndcg / n : 0 };
+}
+
+/** Precision@k and NDCG@k of one user's ranking `top` (best first; at most k are read) against a non-empty `relevant`. */
+export function userRankingScore<I>(top: ArrayLike<I>, relevant: Set<I>, k: number): RankingScore {
+  let hits = 0;
+  let dcg = 0;
+  for (let r = 0; r < Math.min(k, top.length); r++) {
+    if (relevant.has(top[r])) {
+      hits++;
+      dcg += 1 / Math.log2(r + 2);
+    }
+  }
+  let idcg = 0;
+  for (let r = 0; r < Math.min(k, relevant.size); r++) idcg += 1 / Math.log2(r + 2);
+  return { precision: hits / k, ndcg: idcg > 0 ? dcg / idcg : 0 };
 }
 
 /**

@@ -58,6 +58,21 @@ describe('MATRIX_FACTORIZATION', () => {
     expect(Math.max(...out)).toBeLessThanOrEqual(5);
   });
 
+  it('stops early as Keras does: after `patience` epochs without improvement, keeping the best epoch', async () => {
+    const spec = normalizeSpec({
+      ...SPEC,
+      epochs: 500,
+      earlyStopping: { patience: 2 },
+      matrixFactorization: { ...SPEC.matrixFactorization, learningRate: 0.05, regularization: 0 },
+    });
+    const data = prepareInteractions(ratings(), { target: 'rating' }, spec);
+    const fitted = await family.fit(data, spec, { onEpoch: async () => undefined });
+    expect(fitted.stoppedEarly).toBe(true);
+    expect(fitted.epochs).toHaveLength(fitted.bestEpoch! + 2);
+    const best = Math.min(...fitted.epochs.map((e) => e.valLoss!));
+    expect(fitted.epochs[fitted.bestEpoch! - 1].valLoss).toBe(best);
+  });
+
   it('loads from an unaligned Uint8Array copy and scores the same; refuses a damaged artifact', async () => {
     const { data, fitted } = await trained();
     const bytes = new Uint8Array(fitted.artifact.weights.length + 1);

@@ -95,7 +95,8 @@ async function fitMf(data: PreparedData, spec: TrainingSpec, { onEpoch, signal }
     if (valLoss !== undefined && valLoss < best.valLoss - (es?.minDelta ?? 0)) best = { epoch, valLoss, weights: es?.restoreBestWeights ? snapshot(m) : best.weights };
     const answer = await onEpoch(result);
     if (answer === 'stop' || signal?.aborted) break;
-    if (es && epoch - best.epoch > es.patience) break;
+    // Keras' EarlyStopping: stop once `patience` epochs in a row have not improved on the best.
+    if (es && best.epoch !== epoch && epoch - best.epoch >= Math.max(1, es.patience)) break;
   }
   if (es?.restoreBestWeights && best.epoch > 0) Object.assign(m, best.weights);
   // The ranking weight is chosen with only the fitting part excluded, then every training rating is stored.

@@ -6,7 +6,7 @@
  * validation NDCG@10 (relevant = validation ratings ≥ 4, see src/ml/ranking.ts), ranking every item
  * the user did not rate in the fitting part.
  */
-import { rankingScore, topK } from '../../ranking';
+import { MAX_RANKING_USERS, topK, userRankingScore } from '../../ranking';
 import type { MfModel } from './model';
 import { itemScores, ratedBy } from './scores';
 import type { Ratings } from './sgd';
@@ -32,28 +32,24 @@ export function relevantItems(ratings: Ratings, threshold: number): Map<number, 
 /**
  * @param m a model whose stored ratings (ratedOffsets…) are the fitting part only.
  * @returns the grid value with the best validation NDCG@10 (ties: the smaller), or the default when
- *   no validation user has a relevant item.
+ *   no validation user has a relevant item. At most MAX_RANKING_USERS users are counted.
  */
 export function choosePopularityWeight(m: MfModel, validation: Ratings, threshold = 4, k = 10): number {
-  const relevant = relevantItems(validation, threshold);
-  if (relevant.size === 0) return DEFAULT_POPULARITY_WEIGHT;
-  const buffer = new Float64Array(m.items);
-  const excluded = new Map<number, (i: number) => boolean>();
-  let best: number = DEFAULT_POPULARITY_WEIGHT;
-  let bestNdcg = -1;
-  for (const weight of POPULARITY_WEIGHT_GRID) {
-    const { ndcg } = rankingScore(
-      relevant,
-      (u) => {
-        if (!excluded.has(u)) excluded.set(u, ratedBy(m, u));
-        return topK(itemScores(m, u, weight, buffer), k, excluded.get(u));
-      },
-      k,
-    );
-    if (ndcg > bestNdcg + 1e-12) {
-      bestNdcg = ndcg;
-      best = weight;
-    }
+  const relevant = [...relevantItems(validation, threshold)].slice(0, MAX_RANKING_USERS);
+  if (relevant.length === 0) return DEFAULT_POPULARITY_WEIGHT;
+  const base = new Float64Array(m.items);
+  const scores = new Float64Array(m.items);
+  const popularity = Float64Array.from(m.itemCounts, (n) => Math.log1p(n));
+  const ndcg = new Float64Array(POPULARITY_WEIGHT_GRID.length);
+  for (const [u, items] of relevant) {
+    itemScores(m, u, 0, base); // once per user; each weight only adds its popularity term
+    const skip = ratedBy(m, u);
+    POPULARITY_WEIGHT_GRID.forEach((weight, w) => {
+      for (let i = 0; i < m.items; i++) scores[i] = base[i] + weight * popularity[i];
+      ndcg[w] += userRankingScore(topK(scores, k, skip), items, k).ndcg;
+    });
   }
-  return best;
+  let best = 0;
+  for (let w = 1; w < ndcg.length; w++) if (ndcg[w] > ndcg[best] + 1e-9) best = w;
+  return POPULARITY_WEIGHT_GRID[best];
 }

@@ -21,6 +21,7 @@ const FOREIGN = {
   tree: 'tree options are for DECISION_TREE, RANDOM_FOREST and GRADIENT_BOOSTING',
   classWeights: 'ratings are values, not classes',
   balanceClasses: 'ratings are values, not classes',
+  batchSize: 'SGD updates after every rating',
 } as const;
 
 /**
