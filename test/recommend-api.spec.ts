@@ -5,7 +5,7 @@
  * items, explanations, plain predict on (user, item) rows, and the coded errors.
  */
 import type { App } from '../src/app';
-import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
+import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { rng, splitRows } from '../src/ml/random';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -133,6 +133,24 @@ it('predicts ratings for (user, item) rows, unknown ids included', async () => {
   expect(unknown).toBeLessThan(4);
 });
 
+it('batch-predicts every rating of a dataset, as predict does', async () => {
+  const started = (await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "films", datasetId: $d) { id } }', { d: ratingsId })).startBatchPrediction;
+  const client = wsClient(t.wsUrl, t.token);
+  const events = await collect<{ batchPredictionProgress: Record<string, any> }>(client, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status processedRows } }', {
+    id: started.id,
+  }).done;
+  await client.dispose();
+  expect(events[events.length - 1].data!.batchPredictionProgress).toEqual({ status: 'SUCCEEDED', processedRows: rows.length });
+  const res = await fetch(`${t.url.replace('/graphql', '')}/batch-predictions/${started.id}.csv`, { headers: { authorization: `Bearer ${t.token}` } });
+  const lines = (await res.text()).trim().split('\n');
+  expect(lines[0]).toBe('"user","item","rating","predicted_value"');
+  expect(lines).toHaveLength(rows.length + 1);
+  const direct = (
+    await gqlOk(t, 'query($rows: [JSONObject!]!) { predict(model: "films", rows: $rows) { predictions { value } } }', { rows: [{ user: rows[0][0], item: rows[0][1] }] })
+  ).predict.predictions[0].value;
+  expect(Number(lines[1].split(',')[3])).toBeCloseTo(direct, 5);
+});
+
 it('refuses with coded errors: k bounds, unknown items and users, non-recommenders, bad specs', async () => {
   expect(codeOf(await gql(t, RECOMMENDATIONS, { model: 'films', userId: 'u0', k: 0 }))).toBe('BAD_USER_INPUT');
   expect((await gql(t, RECOMMENDATIONS, { model: 'films', userId: 'u0', k: 101 })).errors?.[0].message).toBe('k must be an integer in [1, 100], got 101');
@@ -165,4 +183,12 @@ it('refuses with coded errors: k bounds, unknown items and users, non-recommende
     message: expect.stringContaining("spec.matrixFactorization.itemMetadata.titleColumn 'nam' is not a column of dataset"),
   });
   expect(await bad({ matrixFactorization: MF, layers: [{ type: 'DENSE', units: 1 }] })).toMatchObject({ code: 'BAD_USER_INPUT' });
+});
+
+it('keeps tenants apart: another tenant can neither serve this model nor join this item metadata', async () => {
+  const other = await createTenant(app, 'recommend-other');
+  expect(codeOf(await gql(other, RECOMMENDATIONS, { model: 'films', userId: 'u0' }))).toBe('NOT_FOUND');
+  const own = (await uploadOk(other, 'ratings.csv', RATINGS_CSV)).id;
+  const spec = { model: 'MATRIX_FACTORIZATION', matrixFactorization: { ...MF, itemMetadata: { datasetId: itemsId, idColumn: 'movie' } } };
+  expect(await startError(other, { datasetId: own, targetColumn: 'rating', modelName: 'films', spec })).toMatchObject({ code: 'NOT_FOUND' });
 });
