@@ -24,7 +24,7 @@ import { uploadOk } from './support/uploads';
 
 const dir = sharedDataDir();
 const folder = dir && path.join(dir, 'movielens-100k');
-const present = !!folder && fs.existsSync(path.join(folder, 'u.data')) && fs.existsSync(path.join(folder, 'u.item'));
+const present = !!folder && ['u.data', 'u.item', 'u.user'].every((f) => fs.existsSync(path.join(folder, f)));
 if (!present) console.log(`MovieLens 100k not found (${folder ?? 'no shared data folder'}): set MAAS_DATA_DIR to the folder holding movielens-100k/; skipping`);
 const maybe = present ? describe : describe.skip;
 
@@ -44,11 +44,13 @@ maybe('MovieLens 100k', () => {
     expect(ratings).toMatchObject({ rowCount: 100_000, delimiter: '\t' });
     const items = await uploadOk(t, 'u.item', fs.readFileSync(path.join(folder!, 'u.item')), { hasHeader: false });
     expect(items).toMatchObject({ rowCount: 1682, delimiter: '|' });
+    const users = await uploadOk(t, 'u.user', fs.readFileSync(path.join(folder!, 'u.user')), { hasHeader: false });
+    expect(users).toMatchObject({ rowCount: 943, delimiter: '|' });
     const run = {
       datasetId: ratings.id,
       targetColumn: MOVIELENS_COLUMNS.ratings.rating,
       modelName: 'movielens',
-      spec: { ...MOVIELENS_SPEC, matrixFactorization: movielensOptions(items.id) },
+      spec: { ...MOVIELENS_SPEC, matrixFactorization: movielensOptions(items.id, users.id) },
     };
     version = await trainVersion(t, run);
     const m = { ...version.metrics, ...(await gqlOk(t, `query($id: ID!) { modelVersion(id: $id) { metrics { ${RANKING_FIELDS} } } }`, { id: version.id })).modelVersion.metrics };
@@ -71,6 +73,8 @@ maybe('MovieLens 100k', () => {
   it('serves recommendations with titles (Latin-1 decoded), similar films and explanations', async () => {
     const recs = (await gqlOk(t, RECOMMENDATIONS, { model: 'movielens', userId: '196', k: 10 })).recommendations;
     expect(recs.strategy).toBe('MODEL');
+    const u = MOVIELENS_COLUMNS.users;
+    expect(recs.userMetadata).toMatchObject({ [u.id]: 196, [u.age]: 49, [u.gender]: 'M', [u.occupation]: 'writer' }); // u.user line 196
     expect(recs.items).toHaveLength(10);
     expect(recs.items.every((i: { title: string | null }) => typeof i.title === 'string' && i.title.length > 0)).toBe(true);
     const toy = (await gqlOk(t, SIMILAR_ITEMS, { model: 'movielens', itemId: '1', k: 5 })).similarItems;

@@ -17,6 +17,7 @@ let app: App;
 let t: TenantBundle;
 let ratingsId: string;
 let itemsId: string;
+let usersId: string;
 
 /** 40 users × 30 items, each pair rated with probability 0.6: same parity 4-5, other parity 1-2. */
 const rows: [string, string, number][] = [];
@@ -25,6 +26,7 @@ const rows: [string, string, number][] = [];
   for (let u = 0; u < 40; u++) for (let i = 0; i < 30; i++) if (r() < 0.6) rows.push([`u${u}`, `m${i}`, u % 2 === i % 2 ? 4 + Math.round(r()) : 1 + Math.round(r())]);
 }
 const RATINGS_CSV = ['user,item,rating', ...rows.map((x) => x.join(','))].join('\n');
+const USERS_CSV = ['person,age', ...Array.from({ length: 40 }, (_, u) => `u${u},${20 + u}`)].join('\n');
 const ITEMS_CSV = ['movie,name,genre', ...Array.from({ length: 30 }, (_, i) => `m${i},Film ${i},${i % 2 ? 'odd' : 'even'}`)].join('\n');
 
 const SPEC = { testFraction: 0.2, validationSplit: 0.1, seed: 7, epochs: 60, earlyStopping: { monitor: 'VAL_LOSS', patience: 5 } };
@@ -41,6 +43,7 @@ beforeAll(async () => {
   t = await createTenant(app, 'recommend');
   ratingsId = (await uploadOk(t, 'ratings.csv', RATINGS_CSV)).id;
   itemsId = (await uploadOk(t, 'items.csv', ITEMS_CSV, { hasHeader: true })).id;
+  usersId = (await uploadOk(t, 'users.csv', USERS_CSV, { hasHeader: true })).id;
 });
 afterAll(() => app.stop());
 
@@ -51,7 +54,11 @@ it('trains MATRIX_FACTORIZATION with early stopping; stores RMSE and P@10 / NDCG
     datasetId: ratingsId,
     targetColumn: 'rating',
     modelName: 'films',
-    spec: { model: 'MATRIX_FACTORIZATION', ...SPEC, matrixFactorization: { ...MF, itemMetadata: { datasetId: itemsId, idColumn: 'movie', titleColumn: 'name' } } },
+    spec: {
+      model: 'MATRIX_FACTORIZATION',
+      ...SPEC,
+      matrixFactorization: { ...MF, itemMetadata: { datasetId: itemsId, idColumn: 'movie', titleColumn: 'name' }, userMetadata: { datasetId: usersId, idColumn: 'person' } },
+    },
   });
   const data = await gqlOk(t, `query($id: ID!) { modelVersion(id: $id) { metrics { ${RANKING_FIELDS} } } }`, { id: version.id });
   const m = { ...version.metrics, ...data.modelVersion.metrics };
@@ -73,7 +80,7 @@ it('trains MATRIX_FACTORIZATION with early stopping; stores RMSE and P@10 / NDCG
 
 it('recommends unrated items of the user’s group with titles; excludeRated: false brings rated ones back', async () => {
   const got = (await gqlOk(t, RECOMMENDATIONS, { model: 'films', userId: 'u0', k: 5 })).recommendations;
-  expect(got).toMatchObject({ modelName: 'films', version: 1, userId: 'u0', strategy: 'MODEL' });
+  expect(got).toMatchObject({ modelName: 'films', version: 1, userId: 'u0', userMetadata: { person: 'u0', age: 20 }, strategy: 'MODEL' });
   expect(got.items).toHaveLength(5);
   const rated = trainingRated('u0');
   for (const item of got.items) {
@@ -93,6 +100,7 @@ it('recommends unrated items of the user’s group with titles; excludeRated: fa
 it('answers an unknown user with the most-rated items and says so (strategy POPULARITY)', async () => {
   const got = (await gqlOk(t, RECOMMENDATIONS, { model: 'films', userId: 'newcomer', k: 4 })).recommendations;
   expect(got.strategy).toBe('POPULARITY');
+  expect(got.userMetadata).toBeNull();
   expect(got.items).toHaveLength(4);
   const scores = got.items.map((i: { score: number }) => i.score);
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -181,6 +189,10 @@ it('refuses with coded errors: k bounds, unknown items and users, non-recommende
   expect(await bad({ matrixFactorization: { ...MF, itemMetadata: { datasetId: itemsId, idColumn: 'movie', titleColumn: 'nam' } } })).toMatchObject({
     code: 'BAD_USER_INPUT',
     message: expect.stringContaining("spec.matrixFactorization.itemMetadata.titleColumn 'nam' is not a column of dataset"),
+  });
+  expect(await bad({ matrixFactorization: { ...MF, userMetadata: { datasetId: usersId, idColumn: 'id' } } })).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringContaining("spec.matrixFactorization.userMetadata.idColumn 'id' is not a column of dataset 'users.csv'"),
   });
   expect(await bad({ matrixFactorization: MF, layers: [{ type: 'DENSE', units: 1 }] })).toMatchObject({ code: 'BAD_USER_INPUT' });
 });

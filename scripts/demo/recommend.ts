@@ -6,7 +6,7 @@
  * Toy Story and the popularity fallback for a new user. Its last line is `RESULT rmse=… mae=…
  * precision@10=… ndcg@10=…` (and the popularity baseline's); exits 0 when the test RMSE is at most 0.92.
  *
- * The data is read from a path, never committed (its licence forbids redistribution):
+ * Also uploads u.user, joined by id to show who the user is. The data is read from a path, never committed (its licence forbids redistribution):
  * MAAS_DATA_DIR/movielens-100k, or ../shared/data/movielens-100k beside the checkout.
  */
 import fs from 'node:fs';
@@ -40,11 +40,13 @@ const epochLine = (e: Record<string, any>) =>
 export async function runRecommendDemo(server: DemoServer): Promise<number> {
   const ratingsFile = sharedDataFile('movielens-100k', 'u.data');
   const itemsFile = sharedDataFile('movielens-100k', 'u.item');
+  const usersFile = sharedDataFile('movielens-100k', 'u.user');
   const me = await demoTenant(server, 'recommend');
   const ratings = await uploadHeaderless(me, 'u.data', ratingsFile);
   const items = await uploadHeaderless(me, 'u.item', itemsFile);
+  const users = await uploadHeaderless(me, 'u.user', usersFile);
   console.log(
-    `Datasets uploaded from ${ratingsFile}: ${ratings.rowCount} ratings, ${items.rowCount} films (delimiters '${ratings.delimiter === '\t' ? '\\t' : ratings.delimiter}' and '${items.delimiter}')`,
+    `Datasets uploaded from ${ratingsFile}: ${ratings.rowCount} ratings, ${items.rowCount} films, ${users.rowCount} users (delimiters '${ratings.delimiter === '\t' ? '\\t' : ratings.delimiter}', '${items.delimiter}', '${users.delimiter}')`,
   );
 
   const started = await gqlOk(me, 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }', {
@@ -52,7 +54,7 @@ export async function runRecommendDemo(server: DemoServer): Promise<number> {
       datasetId: ratings.id,
       targetColumn: MOVIELENS_COLUMNS.ratings.rating,
       modelName: 'movielens',
-      spec: { ...MOVIELENS_SPEC, matrixFactorization: movielensOptions(items.id) },
+      spec: { ...MOVIELENS_SPEC, matrixFactorization: movielensOptions(items.id, users.id) },
     },
   });
   const runId = started.startTrainingRun.id;
@@ -92,10 +94,16 @@ export async function runRecommendDemo(server: DemoServer): Promise<number> {
   );
 
   const user = '196';
-  const recs = await gqlOk(me, 'query($u: String!) { recommendations(model: "movielens", userId: $u, k: 5) { strategy items { itemId title score predictedRating } } }', {
-    u: user,
-  });
-  console.log(`Recommendations for user ${user} (${recs.recommendations.strategy}; films they rated are left out):`);
+  const recs = await gqlOk(
+    me,
+    'query($u: String!) { recommendations(model: "movielens", userId: $u, k: 5) { strategy userMetadata items { itemId title score predictedRating } } }',
+    {
+      u: user,
+    },
+  );
+  const who = recs.recommendations.userMetadata ?? {};
+  const c = MOVIELENS_COLUMNS.users;
+  console.log(`Recommendations for user ${user} (${who[c.age]}, ${who[c.gender]}, ${who[c.occupation]}; ${recs.recommendations.strategy}; films they rated are left out):`);
   for (const it of recs.recommendations.items) console.log(`  ${it.title}  (film ${it.itemId}, predicted rating ${fmt(it.predictedRating, 2)})`);
   const first = recs.recommendations.items[0];
   const why = await gqlOk(

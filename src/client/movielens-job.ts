@@ -3,7 +3,8 @@
  * (scripts/demo/recommend.ts) and test/real-data-movielens.spec.ts. The data is read from a path
  * (sharedDataDir(): MAAS_DATA_DIR or ../shared/data), never committed: its licence forbids
  * redistribution. `u.data` is tab-separated `user item rating timestamp` with no header; `u.item` is
- * pipe-separated, ISO-8859-1, no header (id, title, release date, video date, IMDb URL, 19 genre flags).
+ * pipe-separated, ISO-8859-1, no header (id, title, release date, video date, IMDb URL, 19 genre flags);
+ * `u.user` is pipe-separated, no header (id, age, gender, occupation, zip code).
  */
 
 /**
@@ -14,6 +15,7 @@
 export const MOVIELENS_COLUMNS = {
   ratings: { user: 'column_1', item: 'column_2', rating: 'column_3', timestamp: 'column_4' },
   items: { id: 'column_1', title: 'column_2' },
+  users: { id: 'column_1', age: 'column_2', gender: 'column_3', occupation: 'column_4' },
 } as const;
 
 /**
@@ -30,14 +32,15 @@ export const MOVIELENS_SPEC = {
   earlyStopping: { monitor: 'VAL_LOSS', patience: 3 },
 };
 
-/** The spec's matrixFactorization part, given the item metadata dataset's id. */
-export const movielensOptions = (itemsDatasetId: string) => ({
+/** The spec's matrixFactorization part, given the ids of the item (u.item) and user (u.user) metadata datasets. */
+export const movielensOptions = (itemsDatasetId: string, usersDatasetId?: string) => ({
   userColumn: MOVIELENS_COLUMNS.ratings.user,
   itemColumn: MOVIELENS_COLUMNS.ratings.item,
   factors: 50,
   learningRate: 0.01,
   regularization: 0.08,
   itemMetadata: { datasetId: itemsDatasetId, idColumn: MOVIELENS_COLUMNS.items.id, titleColumn: MOVIELENS_COLUMNS.items.title },
+  ...(usersDatasetId ? { userMetadata: { datasetId: usersDatasetId, idColumn: MOVIELENS_COLUMNS.users.id } } : {}),
 });
 
 /** The quality bar: test RMSE at most this (issue 11; SVD++ scores 0.920 in 5-fold CV). */

@@ -77,7 +77,13 @@ export function prepareInteractions(table: Table, choice: ColumnChoice, spec: Tr
     columns,
     target: rating.info,
     datasetColumns: table.columns,
-    interactions: { userColumn, itemColumn, ratingColumn: choice.target, ...(mf.itemMetadata ? { itemMetadata: mf.itemMetadata } : {}) },
+    interactions: {
+      userColumn,
+      itemColumn,
+      ratingColumn: choice.target,
+      ...(mf.itemMetadata ? { itemMetadata: mf.itemMetadata } : {}),
+      ...(mf.userMetadata ? { userMetadata: mf.userMetadata } : {}),
+    },
   };
   const take = (rows: number[]): SplitData => {
     const x = new Float32Array(rows.length * 2);

@@ -108,6 +108,8 @@ export interface MatrixFactorizationSpec {
   popularityWeight?: number;
   /** Item metadata: another dataset of the tenant, one row per item, joined by id when serving (titles). */
   itemMetadata?: { datasetId: string; idColumn: string; titleColumn?: string };
+  /** User metadata: another dataset of the tenant, one row per user, joined by id when serving. */
+  userMetadata?: { datasetId: string; idColumn: string };
 }
 
 export interface TrainingSpec {

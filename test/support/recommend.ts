@@ -4,7 +4,7 @@ export const RANKING_FIELDS = 'ranking { k relevantThreshold users precision ndc
 
 export const RECOMMENDATIONS = `query($model: String!, $userId: String!, $k: Int, $excludeRated: Boolean, $version: Int) {
   recommendations(model: $model, userId: $userId, k: $k, excludeRated: $excludeRated, version: $version) {
-    modelName version modelVersionId userId strategy items { itemId title metadata score predictedRating } } }`;
+    modelName version modelVersionId userId userMetadata strategy items { itemId title metadata score predictedRating } } }`;
 
 export const SIMILAR_ITEMS = `query($model: String!, $itemId: String!, $k: Int) {
   similarItems(model: $model, itemId: $itemId, k: $k) { itemId title items { itemId title similarity } } }`;

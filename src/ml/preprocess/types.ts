@@ -116,7 +116,18 @@ export interface InteractionColumns {
   itemColumn: string;
   ratingColumn: string;
   /** A second dataset of the tenant with one row per item, joined by id at serving time (titles). */
-  itemMetadata?: { datasetId: string; idColumn: string; titleColumn?: string };
+  itemMetadata?: MetadataRef;
+  /** A dataset of the tenant with one row per user, joined by id at serving time. */
+  userMetadata?: MetadataRef;
+}
+
+/** A dataset of per-id metadata (items or users) joined by id when serving. */
+export interface MetadataRef {
+  datasetId: string;
+  /** The column holding the ids, as in the interactions dataset. */
+  idColumn: string;
+  /** The column shown as a title (items). */
+  titleColumn?: string;
 }
 
 /** Model input names of a pipeline, in order. */

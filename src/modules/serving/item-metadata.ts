@@ -1,7 +1,7 @@
 /**
- * Item metadata for recommenders, joined by id on the API side: a recommender's pipeline names a
- * dataset of the tenant with one row per item (`interactions.itemMetadata`: dataset, id column,
- * title column), e.g. MovieLens' u.item. The dataset is parsed once per process and kept (small,
+ * Item (and user) metadata for recommenders, joined by id on the API side: a recommender's pipeline
+ * names a dataset of the tenant with one row per item (`interactions.itemMetadata`: dataset, id
+ * column, title column), e.g. MovieLens' u.item, and optionally one per user (`userMetadata`). The dataset is parsed once per process and kept (small,
  * bounded cache, entries expire after {@link TTL_MS} so a deleted or replaced dataset is dropped);
  * a dataset that no longer exists yields no metadata rather than an error.
  */
@@ -9,7 +9,7 @@ import type { Db } from '../../lib/db';
 import { withTenant } from '../../lib/tenant-tx';
 import { parseCsv } from '../../ml/data/csv';
 import { decodeText } from '../../ml/data/decode';
-import type { InteractionColumns } from '../../ml/preprocess/types';
+import type { MetadataRef } from '../../ml/preprocess/types';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 
 /** What is shown of an item. */
@@ -35,9 +35,8 @@ export class ItemMetadataCatalog {
     private readonly datasets: DatasetRepo,
   ) {}
 
-  /** The lookup for a version's item metadata (one that finds nothing when it has none). */
-  lookup(tenantId: string, interactions: InteractionColumns | undefined): Promise<ItemLookup> {
-    const ref = interactions?.itemMetadata;
+  /** The lookup for a version's item (or user) metadata (one that finds nothing when it has none). */
+  lookup(tenantId: string, ref: MetadataRef | undefined): Promise<ItemLookup> {
     if (!ref) return Promise.resolve(none);
     const key = `${tenantId}\u0000${ref.datasetId}\u0000${ref.idColumn}\u0000${ref.titleColumn ?? ''}`;
     const hit = this.cache.get(key);
@@ -48,7 +47,7 @@ export class ItemMetadataCatalog {
     return lookup;
   }
 
-  private async load(tenantId: string, ref: NonNullable<InteractionColumns['itemMetadata']>): Promise<ItemLookup> {
+  private async load(tenantId: string, ref: MetadataRef): Promise<ItemLookup> {
     const dataset = await withTenant(this.prisma, tenantId, (tx) => this.datasets.findWithContent(tx, tenantId, ref.datasetId));
     if (!dataset) return none;
     const table = parseCsv(decodeText(dataset.content), { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter });

@@ -43,8 +43,10 @@ export class RecommendService {
     await this.quotas.consumePredictions(actor.tenantId, 1);
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const recommender = served.recommender(); // NOT_SUPPORTED for a version that is no recommender
-    const lookup = await this.catalog.lookup(actor.tenantId, served.pipeline.interactions);
-    return { served: { modelName, version: ref.version, modelVersionId: ref.id }, recommender, lookup };
+    const interactions = served.pipeline.interactions;
+    const lookup = await this.catalog.lookup(actor.tenantId, interactions?.itemMetadata);
+    const users = () => this.catalog.lookup(actor.tenantId, interactions?.userMetadata);
+    return { served: { modelName, version: ref.version, modelVersionId: ref.id }, recommender, lookup, users };
   }
 
   /**
@@ -56,11 +58,12 @@ export class RecommendService {
   async recommendations(actor: Actor, modelName: string, selector: VersionSelector, userId: string, k: number, excludeRated: boolean): Promise<RecommendationResult> {
     checkId('userId', userId);
     checkK('k', k);
-    const { served, recommender, lookup } = await this.open(actor, modelName, selector);
+    const { served, recommender, lookup, users } = await this.open(actor, modelName, selector);
     const { strategy, items } = recommender.recommend(userId, k, excludeRated);
     return {
       ...served,
       userId,
+      userMetadata: (await users())(userId)?.metadata ?? null,
       strategy: strategy.toUpperCase(),
       items: items.map((it) => ({ itemId: it.itemId, score: it.score, predictedRating: it.predictedRating ?? null, ...shown(lookup, it.itemId) })),
     };

@@ -35,6 +35,9 @@ export class RecommendationResult extends ServedVersion {
   @Field()
   userId!: string;
 
+  @Nullable(GraphQLJSONObject, "The user's row in the version's user metadata dataset, keyed by column (null when it has none or the user is not in it).")
+  userMetadata!: Record<string, unknown> | null;
+
   @Field({
     description: 'MODEL for a user the version was trained with; POPULARITY (the most-rated items) for a user it does not know: the fallback, said so here.',
   })

@@ -19,6 +19,16 @@ export class ItemMetadataInput {
   titleColumn?: string;
 }
 
+/** User metadata: another dataset of the tenant, one row per user. */
+@InputType({ description: 'A dataset with one row per user (e.g. MovieLens u.user), joined by id to recommendations.' })
+export class UserMetadataInput {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field({ description: 'The column holding user ids (as in the ratings dataset).' })
+  idColumn!: string;
+}
+
 /** MATRIX_FACTORIZATION options. */
 @InputType({ description: 'MATRIX_FACTORIZATION options: the user and item columns (targetColumn is the rating) and the SGD settings.' })
 export class MatrixFactorizationInput {
@@ -42,4 +52,7 @@ export class MatrixFactorizationInput {
 
   @Nullable(ItemMetadataInput, 'Item metadata joined by id when serving (titles).')
   itemMetadata?: ItemMetadataInput;
+
+  @Nullable(UserMetadataInput, "User metadata joined by id when serving (shown with a user's recommendations).")
+  userMetadata?: UserMetadataInput;
 }

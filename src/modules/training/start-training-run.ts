@@ -5,7 +5,7 @@
  * src/modules/registry/publish-version.ts publishes its model version.
  */
 import type { Db } from '../../lib/db';
-import { badInput, didYouMean, notFound } from '../../lib/errors';
+import { badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
@@ -18,6 +18,7 @@ import type { QuotaService } from '../quotas/quota.service';
 import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
+import { checkMetadataDatasets } from './check-metadata';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
@@ -39,7 +40,7 @@ export interface StartDeps {
  * Needs the `training:run` scope.
  * @returns the stored run (status QUEUED).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
- *   columns, model name), QUOTA_EXCEEDED (concurrent runs, or
+ *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
  *   the run's cost passes the tenant's training limits: weights, activations, memory, work).
  */
 export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput) {
@@ -59,21 +60,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
     const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, quotas.limits.training);
-    const metadata = spec.matrixFactorization?.itemMetadata;
-    if (metadata) {
-      const items = await datasets.find(tx, actor.tenantId, metadata.datasetId);
-      if (!items) throw notFound('Dataset (spec.matrixFactorization.itemMetadata.datasetId)', metadata.datasetId);
-      const itemColumns = (items.columns as unknown as ColumnProfile[]).map((c) => c.name);
-      for (const [field, name] of [
-        ['idColumn', metadata.idColumn],
-        ['titleColumn', metadata.titleColumn],
-      ] as const) {
-        if (name != null && !itemColumns.includes(name))
-          throw badInput(
-            `spec.matrixFactorization.itemMetadata.${field} '${name}' is not a column of dataset '${items.name}'${didYouMean(name, itemColumns)}; columns are ${itemColumns.slice(0, 30).join(', ')}`,
-          );
-      }
-    }
+    await checkMetadataDatasets(tx, datasets, actor.tenantId, spec);
     await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,

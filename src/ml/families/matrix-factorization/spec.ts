@@ -51,6 +51,7 @@ export function normalizeMfSpec(input: SpecInput, spec: TrainingSpec): void {
     regularization: given.regularization ?? MF_DEFAULTS.regularization,
     ...(given.popularityWeight != null ? { popularityWeight: given.popularityWeight } : {}),
     ...(given.itemMetadata ? { itemMetadata: plain(given.itemMetadata) } : {}),
+    ...(given.userMetadata ? { userMetadata: plain(given.userMetadata) } : {}),
   };
   range('matrixFactorization.factors', mf.factors, 1, MAX_FACTORS);
   range('matrixFactorization.learningRate', mf.learningRate, 1e-6, 1, false);
@@ -58,6 +59,8 @@ export function normalizeMfSpec(input: SpecInput, spec: TrainingSpec): void {
   if (mf.popularityWeight !== undefined) range('matrixFactorization.popularityWeight', mf.popularityWeight, 0, 100, false);
   if (mf.itemMetadata && (!mf.itemMetadata.datasetId || !mf.itemMetadata.idColumn))
     throw badInput('spec.matrixFactorization.itemMetadata needs datasetId and idColumn (the column holding item ids)');
+  if (mf.userMetadata && (!mf.userMetadata.datasetId || !mf.userMetadata.idColumn))
+    throw badInput('spec.matrixFactorization.userMetadata needs datasetId and idColumn (the column holding user ids)');
   spec.task = 'regression';
   if (input.metrics == null) spec.metrics = ['mse'];
   spec.epochs = input.epochs ?? MF_DEFAULTS.epochs;
