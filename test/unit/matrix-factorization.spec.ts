@@ -112,6 +112,8 @@ describe('MATRIX_FACTORIZATION', () => {
     expect(why.contributions).toHaveLength(3);
     expect(why.contributions[0].rating).toBeGreaterThanOrEqual(4); // liked items of the same group speak for it
     expect(codeOf(() => rec.explainRecommendation('nobody', 'm2', 3))).toBe('NOT_FOUND');
+    // Plain data both ways, so a model served on a worker thread answers the same (structured clone).
+    for (const answer of [rec.recommend('u0', 5, true), unknown, similar, why]) expect(structuredClone(answer)).toEqual(answer);
   });
 
   it('refuses bad specs with BAD_USER_INPUT naming the field', () => {
