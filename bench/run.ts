@@ -18,6 +18,7 @@ import { load, type LoadResult } from './load';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
 import { runTextBench } from './text';
+import { runMfBench } from './matrix-factorization';
 import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
@@ -236,6 +237,13 @@ async function main() {
     say('## Text classification: SMS spam (issue 11)');
     say();
     for (const line of await runTextBench()) say(line);
+    phase('matrix factorisation: ours and a numpy SGD loop on MovieLens 100k');
+    say();
+    say('## Matrix factorisation: SGD epochs on MovieLens 100k (issue 11)');
+    say();
+    say('Training speed of the MATRIX_FACTORIZATION family per epoch (bench/matrix-factorization.ts; `npm run bench:mf` runs it alone).');
+    say();
+    for (const line of await runMfBench()) say(line);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');
   } finally {

@@ -1,16 +1,19 @@
 /**
  * `npm run demo [-- <scenario>]`: one scenario's whole path through the API against a live server,
  * as a user would run it (see scripts/demo/server.ts for which server). Scenarios: `tabular` (the
- * default: Pima, the Keras reference job), `text` (SMS spam, a text classifier).
+ * default: Pima, the Keras reference job), `text` (SMS spam, a text classifier), `recommend`
+ * (MovieLens 100k, matrix factorisation).
  * Exits 0 when the scenario reaches its quality bar.
  */
 import { demoServer, type DemoServer } from './demo/server';
+import { runRecommendDemo } from './demo/recommend';
 import { runTabularDemo } from './demo/tabular';
 import { runTextDemo } from './demo/text';
 
 const SCENARIOS: Record<string, (server: DemoServer) => Promise<number>> = {
   tabular: runTabularDemo,
   text: runTextDemo,
+  recommend: runRecommendDemo,
 };
 
 async function main(): Promise<number> {

@@ -11,6 +11,7 @@ import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
+import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   DatasetResolver,
   ModelResolver,
   PredictResolver,
+  RecommendResolver,
   ExplainResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,

@@ -6,6 +6,7 @@
  * epsilon), mean_squared_error, mean_absolute_error, r2_score.
  */
 import { requireFiniteOutputs } from './predict';
+import type { RankingMetrics } from './ranking';
 import type { Task } from './spec-types';
 
 export interface EvaluationMetrics {
@@ -30,6 +31,8 @@ export interface EvaluationMetrics {
   rmse?: number;
   mae?: number;
   r2?: number;
+  /** Recommenders: top-10 ranking metrics next to the popularity baseline's (src/ml/ranking.ts). */
+  ranking?: RankingMetrics;
 }
 
 export interface ClassMetrics {

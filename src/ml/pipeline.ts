@@ -12,6 +12,8 @@ import { evaluate, type EvaluationMetrics } from './evaluate';
 import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StopSignal } from './families/model-family';
 import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
+import { prepareInteractions } from './prepare-interactions';
+import { evaluateRanking } from './ranking-evaluation';
 import type { FittedPipeline } from './preprocess/types';
 import type { TrainingSpec } from './spec-types';
 
@@ -48,7 +50,9 @@ export interface TrainedModel {
 
 function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
   const { task, classes } = data.pipeline.target;
-  return evaluate(task, scorer.score(data.test.x, data.test.rows), data.test.y, data.test.rows, classes);
+  const metrics = evaluate(task, scorer.score(data.test.x, data.test.rows), data.test.y, data.test.rows, classes);
+  // Recommenders: precision@10 and NDCG@10 next to the popularity baseline's (src/ml/ranking.ts).
+  return scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function trainFromTable(
   limits?: CostLimits,
 ): Promise<TrainedModel> {
   const family = familyOf(spec.model);
-  const data = prepareData(table, choice, spec, family.scalesTarget);
+  const data = family.inputFormats.includes('interactions') ? prepareInteractions(table, choice, spec) : prepareData(table, choice, spec, family.scalesTarget);
   if (!family.inputFormats.includes(data.format))
     throw new AppError('NOT_SUPPORTED', `${family.kind.toUpperCase()} models take ${family.inputFormats.join(' or ')} data, not ${data.format}`, {
       family: family.kind,

@@ -105,6 +105,29 @@ export interface TextSpec {
   kernelSize?: number;
 }
 
+/**
+ * MATRIX_FACTORIZATION options (src/ml/families/matrix-factorization/spec.ts): which columns hold
+ * the user and the item (the target column holds the rating), and the SGD settings with Surprise's
+ * `SVD` names in camelCase (`n_factors` → `factors`, `lr_all` → `learningRate`, `reg_all` →
+ * `regularization`).
+ */
+export interface MatrixFactorizationSpec {
+  userColumn: string;
+  itemColumn: string;
+  /** K, latent factors per user and item. (Default: 50) */
+  factors: number;
+  /** SGD step size γ. (Default: 0.01) */
+  learningRate: number;
+  /** L2 penalty λ on biases and factors. (Default: 0.08) */
+  regularization: number;
+  /** Ranking score = predicted rating + popularityWeight · ln(1 + item's training ratings). Absent: chosen on the validation split. */
+  popularityWeight?: number;
+  /** Item metadata: another dataset of the tenant, one row per item, joined by id when serving (titles). */
+  itemMetadata?: { datasetId: string; idColumn: string; titleColumn?: string };
+  /** User metadata: another dataset of the tenant, one row per user, joined by id when serving. */
+  userMetadata?: { datasetId: string; idColumn: string };
+}
+
 export interface TrainingSpec {
   /** (Default: 'neural_network') */
   model: ModelKind;
@@ -133,6 +156,8 @@ export interface TrainingSpec {
   /** TEXT_CLASSIFIER only. */
   text?: TextSpec;
   earlyStopping?: EarlyStoppingSpec;
+  /** MATRIX_FACTORIZATION only. */
+  matrixFactorization?: MatrixFactorizationSpec;
   /** Per-class loss weights (networks, classification), as Keras `class_weight`. */
   classWeights?: { label: string; weight: number }[];
   /** Weight classes by n / (classes · count), as scikit-learn's `class_weight='balanced'`. */
@@ -155,7 +180,8 @@ export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 0.00
 export const LIMITS = { maxEpochs: 1000, maxBatchSize: 65_536, maxLayers: 50, maxUnits: 4096, maxTrees: 500, maxDepth: 30 };
 
 /** A spec as it arrives (GraphQL input or plain object): any field may be absent. */
-export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping' | 'text'>> & {
+export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping' | 'text' | 'matrixFactorization'>> & {
+  matrixFactorization?: Partial<MatrixFactorizationSpec> | null;
   layers?: LayerSpec[];
   tree?: Partial<TreeSpec> | null;
   text?: Partial<TextSpec> | null;

@@ -20,6 +20,7 @@ export type {
   EarlyStoppingSpec,
   LayerSpec,
   Loss,
+  MatrixFactorizationSpec,
   MetricName,
   ModelKind,
   Monitor,
@@ -64,6 +65,8 @@ export function normalizeSpec(input: SpecInput): TrainingSpec {
   range('testFraction', spec.testFraction, 0, 0.9, false);
   range('seed', spec.seed, 0, 2 ** 31 - 1);
   checkStepFields(spec.preprocessing.steps ?? []);
+  if (input.matrixFactorization && !family.inputFormats.includes('interactions'))
+    throw badInput(`spec.matrixFactorization is for MATRIX_FACTORIZATION; ${model.toUpperCase()} does not take it`);
   family.normalize(input, spec);
   const sequence = spec.preprocessing.steps?.findIndex((s) => s.op === 'token_sequence') ?? -1;
   if (sequence >= 0 && !family.inputFormats.includes('tokens')) {

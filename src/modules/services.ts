@@ -23,7 +23,9 @@ import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
 import { ModelCache } from './serving/model-cache';
+import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
+import { RecommendService } from './serving/recommend.service';
 import type { ServedModel } from './serving/served-model';
 import { VersionResolver } from './serving/version-resolver';
 import type { Queue } from './tasks';
@@ -61,6 +63,7 @@ export interface Services {
   models: ModelService;
   predict: PredictService;
   explain: ExplainService;
+  recommend: RecommendService;
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
   batch: BatchPredictionService;
@@ -127,6 +130,7 @@ export function createServices(deps: Deps): Services {
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
+    recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,

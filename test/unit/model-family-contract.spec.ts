@@ -13,6 +13,7 @@ import { parseCsv } from '../../src/ml/data/csv';
 import type { ModelFamily, StopSignal } from '../../src/ml/families/model-family';
 import { FAMILIES } from '../../src/ml/families/registry';
 import { prepareData, type PreparedData } from '../../src/ml/prepare';
+import { prepareInteractions } from '../../src/ml/prepare-interactions';
 import { rng } from '../../src/ml/random';
 import { normalizeSpec, type Task } from '../../src/ml/spec';
 import { initBackend, tf } from '../../src/ml/tf';
@@ -58,8 +59,27 @@ const codeOf = (fn: () => unknown) => {
   return 'no error';
 };
 
+// --- Interactions families (recommenders): ratings of 30 users × 20 items from two taste groups. ---
+const interactions = (family: ModelFamily) => family.inputFormats.includes('interactions');
+
+/** 400 (user, item, rating) rows: users and items in two groups; same group rates 4-5, the other 1-2. */
+function ratingsTable() {
+  const r = rng(12);
+  const lines = ['user,item,rating'];
+  for (let n = 0; n < 400; n++) {
+    const [u, i] = [Math.floor(r() * 30), Math.floor(r() * 20)];
+    lines.push(`u${u},i${i},${(u % 2 === i % 2 ? 4 : 1) + Math.round(r())}`);
+  }
+  return parseCsv(lines.join('\n'));
+}
+
+/** The tasks a family trains: recommenders predict ratings only. */
+const tasksOf = (family: ModelFamily): Task[] => (interactions(family) ? ['regression'] : TASKS);
+// --- end of interactions families ---
+
 function prepared(family: ModelFamily, task: Task, extra: object = {}): { data: PreparedData; spec: ReturnType<typeof normalizeSpec> } {
   const spec = normalizeSpec({ ...family.exampleSpec(task, OUTPUTS[task]), seed: 3, ...extra });
+  if (interactions(family)) return { data: prepareInteractions(ratingsTable(), { target: 'rating' }, spec), spec };
   const data = readsTokens(family)
     ? prepareData(textTable(), { target: TARGET[task], features: ['text'] }, spec)
     : prepareData(table(), { target: TARGET[task], features: ['a', 'b', 'noise'] }, spec);
@@ -72,7 +92,7 @@ beforeAll(() => initBackend());
 
 describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_kind, family: ModelFamily) => {
   it('refuses bad specs with BAD_USER_INPUT, fields of other families included', () => {
-    const example = family.exampleSpec('binary', 1);
+    const example = family.exampleSpec(tasksOf(family)[0], 1);
     expect(codeOf(() => normalizeSpec(example))).toBe('no error');
     expect(codeOf(() => normalizeSpec({ ...example, seed: -1 }))).toBe('BAD_USER_INPUT');
     // Each family takes either layers or tree options: the other one is refused, not ignored.
@@ -86,6 +106,7 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
   });
 
   it.each(TASKS)('%s: the stored artifact scores as the fitted model, and no tensor is left', async (task) => {
+    if (!tasksOf(family).includes(task)) return; // recommenders: regression (ratings) only
     const { data, spec } = prepared(family, task);
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
@@ -111,7 +132,7 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
   });
 
   it('stops a fit when its signal is aborted, returning a usable model', async () => {
-    const { data, spec } = prepared(family, 'binary');
+    const { data, spec } = prepared(family, tasksOf(family)[0]);
     const full = await family.fit(data, spec, { onEpoch: async () => undefined, signal: never });
     const aborted = await family.fit(data, spec, { onEpoch: async () => undefined, signal: { aborted: true } });
     expect(aborted.epochs.length).toBeLessThanOrEqual(1);
@@ -124,7 +145,7 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
   });
 
   it('refuses inputs of the wrong shape with BAD_USER_INPUT', async () => {
-    const { data, spec } = prepared(family, 'binary');
+    const { data, spec } = prepared(family, tasksOf(family)[0]);
     const fitted = await family.fit(data, spec, { onEpoch: async () => undefined });
     const width = data.inputNames.length;
     expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * width + 1), 2))).toBe('BAD_USER_INPUT');

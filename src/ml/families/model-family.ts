@@ -17,6 +17,7 @@ import type { CostLimits } from '../cost-limits';
 import type { InputFormat, PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
+import type { Recommender } from './recommender';
 
 export type { InputFormat };
 
@@ -51,6 +52,8 @@ export interface Scorer {
    * @throws AppError BAD_USER_INPUT when `x.length` is not `rows · prod(inputShape)`.
    */
   score(x: Float32Array, rows: number): Float32Array;
+  /** Recommenders (families taking `interactions`): recommendations, similar items, explanations. */
+  readonly recommender?: Recommender;
   /** Frees what the scorer owns (tensors, sessions). Scoring afterwards is an error. */
   dispose(): void;
 }
@@ -136,7 +139,7 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   /** Whether regression targets are standardised for training (networks: yes; trees need not). */
   readonly scalesTarget: boolean;
   /** Which uses of a loaded model make sense for this family. */
-  readonly supports: { explain: boolean; batchPredict: boolean; importances: boolean };
+  readonly supports: { explain: boolean; batchPredict: boolean; importances: boolean; recommend?: boolean };
   /**
    * A small valid spec for `task` that fits a few hundred rows in well under a second: the family
    * contract test trains every family with it; docs and demos can start from it.

@@ -7,13 +7,14 @@
 import { AppError, badInput } from '../../lib/errors';
 import { decisionTreeFamily } from './decision-tree';
 import { gradientBoostingFamily } from './gradient-boosting';
+import { matrixFactorizationFamily } from './matrix-factorization';
 import type { ModelFamily } from './model-family';
 import { networkFamily } from './network';
 import { randomForestFamily } from './random-forest';
 import { textFamily } from './text';
 
 /** The registry: one line a family, in the order people see them (the GraphQL enum's order). */
-const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily] as const;
+const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily, matrixFactorizationFamily] as const;
 
 /** A registered family's kind: 'neural_network' | 'decision_tree' | … (made from {@link REGISTERED}). */
 export type ModelKind = (typeof REGISTERED)[number]['kind'];
@@ -47,7 +48,12 @@ export function familyForFramework(framework: string): ModelFamily {
   return family;
 }
 
-const USE_NAMES: Record<keyof ModelFamily['supports'], string> = { explain: 'explanations', batchPredict: 'batch prediction', importances: 'feature importances' };
+const USE_NAMES: Record<keyof ModelFamily['supports'], string> = {
+  explain: 'explanations',
+  batchPredict: 'batch prediction',
+  importances: 'feature importances',
+  recommend: 'recommendations (train a recommender such as MATRIX_FACTORIZATION on interactions data)',
+};
 
 /**
  * Says, before any work, when a family cannot do what was asked.

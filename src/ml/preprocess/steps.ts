@@ -150,7 +150,22 @@ export function writeBlock(v: Values, encoder: FittedStep | undefined, out: Floa
     writeTextBlock(asStrings(v), encoder.vocabulary, encoder.op === 'tf_idf' ? encoder.idf : undefined, out, width, offset);
   } else if (encoder.op === 'token_sequence') {
     writeSequenceBlock(asStrings(v), encoder.vocabulary, encoder.sequenceLength, out, width, offset);
+  } else if (encoder.op === 'id_index') {
+    const index = idIndex(encoder);
+    asStrings(v).forEach((s, i) => (out[i * width + offset] = s === null ? -1 : (index.get(s) ?? -1)));
   }
 }
 
-export const isEncoder = (s: FittedStep) => s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf' || s.op === 'token_sequence';
+const ID_INDEXES = new WeakMap<object, Map<string, number>>();
+
+/** An `id_index` step's id -> index map, built once per fitted step. */
+export function idIndex(step: { ids: string[] }): Map<string, number> {
+  let index = ID_INDEXES.get(step);
+  if (!index) {
+    index = new Map(step.ids.map((id, k) => [id, k]));
+    ID_INDEXES.set(step, index);
+  }
+  return index;
+}
+
+export const isEncoder = (s: FittedStep) => s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf' || s.op === 'token_sequence' || s.op === 'id_index';

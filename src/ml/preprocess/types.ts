@@ -71,7 +71,9 @@ export type FittedStep =
   | { op: 'token_counts'; vocabulary: string[] }
   | { op: 'tf_idf'; vocabulary: string[]; idf: number[] }
   /** Token ids: 0 padding, 1 out of vocabulary, 2 + k vocabulary[k] (see token-sequence.ts). */
-  | { op: 'token_sequence'; vocabulary: string[]; sequenceLength: number };
+  | { op: 'token_sequence'; vocabulary: string[]; sequenceLength: number }
+  /** Interactions (src/ml/prepare-interactions.ts): an id's index in `ids` (the training ids), -1 when unknown or missing. Not declarable in a spec. */
+  | { op: 'id_index'; ids: string[] };
 
 export interface FittedColumn {
   name: string;
@@ -108,6 +110,28 @@ export interface FittedPipeline {
   target: TargetInfo;
   /** Every column of the training CSV: predict accepts (and ignores) the ones that are not features. */
   datasetColumns: string[];
+  /** Interactions data (recommenders): which columns hold the user, the item and the rating, and where item metadata lives. */
+  interactions?: InteractionColumns;
+}
+
+/** The columns of interactions data, as a recommender's pipeline stores them. */
+export interface InteractionColumns {
+  userColumn: string;
+  itemColumn: string;
+  ratingColumn: string;
+  /** A second dataset of the tenant with one row per item, joined by id at serving time (titles). */
+  itemMetadata?: MetadataRef;
+  /** A dataset of the tenant with one row per user, joined by id at serving time. */
+  userMetadata?: MetadataRef;
+}
+
+/** A dataset of per-id metadata (items or users) joined by id when serving. */
+export interface MetadataRef {
+  datasetId: string;
+  /** The column holding the ids, as in the interactions dataset. */
+  idColumn: string;
+  /** The column shown as a title (items). */
+  titleColumn?: string;
 }
 
 /** Model input names of a pipeline, in order. */

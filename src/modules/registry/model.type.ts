@@ -26,6 +26,28 @@ export class SplitRows {
   @Field(() => Int) test!: number;
 }
 
+/** The baseline ranking's metrics. */
+@ObjectType({ description: 'A baseline ranking (popularity) and its precision@k and NDCG@k.' })
+export class RankingBaseline {
+  @Field({ description: "'popularity'" }) name!: string;
+  @Field(() => Float) precision!: number;
+  @Field(() => Float) ndcg!: number;
+}
+
+/** A recommender's top-k ranking metrics on the test split, and the popularity baseline's. */
+@ObjectType({
+  description:
+    "Recommenders: top-k ranking metrics on the test split. Relevant = the user's test items rated ≥ relevantThreshold; candidates = every item the model knows except those the user rated in training; users with no relevant test item are not counted.",
+})
+export class RankingMetrics {
+  @Field(() => Int, { description: 'The cut-off k (10).' }) k!: number;
+  @Field(() => Float) relevantThreshold!: number;
+  @Field(() => Int, { description: 'Test users counted.' }) users!: number;
+  @Field(() => Float, { description: "The model's precision@k." }) precision!: number;
+  @Field(() => Float, { description: "The model's NDCG@k." }) ndcg!: number;
+  @Field(() => RankingBaseline, { description: 'Items ranked by their training ratings, scored the same way.' }) baseline!: RankingBaseline;
+}
+
 /** Metrics of a version on its held-out test split; classification and regression fill different fields. */
 @ObjectType({ description: 'Held-out test metrics of a version (classification or regression ones).' })
 export class VersionMetrics {
@@ -50,6 +72,7 @@ export class VersionMetrics {
   @Nullable(Float, 'Regression: root mean squared error.') rmse?: number;
   @Nullable(Float, 'Regression: mean absolute error.') mae?: number;
   @Nullable(Float, 'Regression: coefficient of determination R².') r2?: number;
+  @Nullable(RankingMetrics, 'Recommenders: precision@10 and NDCG@10, next to the popularity baseline.') ranking?: RankingMetrics;
   @Nullable(SplitRows) rows?: SplitRows;
   @Nullable(Int, 'Early stopping: the epoch whose weights the version keeps (or the best seen).') bestEpoch?: number;
   @Nullable(Boolean, 'Early stopping: whether it ended training before spec.epochs.') stoppedEarly?: boolean;

@@ -4,6 +4,7 @@
  * Held by the ModelCache.
  */
 import { familyForFramework, requireSupport } from '../../ml/families/registry';
+import type { Recommender } from '../../ml/families/recommender';
 import { storedBytes, type StoredModel } from '../../ml/predictor';
 import { explainValues, type ExplainOptions, type Explanations } from '../../ml/explain';
 import { decodeOutputs, type Prediction } from '../../ml/predict';
@@ -46,6 +47,11 @@ export interface ServedModel {
    *   NOT_SUPPORTED when the version's family cannot be explained.
    */
   prepareExplanation(rows: unknown[], baseline: Record<string, unknown> | null): (options: ExplainOptions) => Explanations & { baseline: Record<string, number | string | null> };
+  /**
+   * The version's recommender (plain data in and out: src/ml/families/recommender.ts).
+   * @throws AppError NOT_SUPPORTED when the version's family is no recommender.
+   */
+  recommender(): Recommender;
   dispose(): void;
 }
 
@@ -92,6 +98,11 @@ export async function loadServedModel(
           requireFiniteExplanation(result);
           return { ...result, baseline: base.row };
         });
+    },
+    recommender() {
+      requireSupport(family, 'recommend');
+      if (!loaded.recommender) throw new AppError('NOT_SUPPORTED', `This ${family.kind.toUpperCase()} version has no recommender`);
+      return loaded.recommender;
     },
     dispose: () => scorer.dispose(),
   };

@@ -10,6 +10,7 @@ import type { ColumnProfile } from '../../ml/data/profile';
 import { resolveMissing } from '../../ml/data/missing';
 import { familyOf } from '../../ml/families/registry';
 import { resolveColumns } from '../../ml/prepare';
+import { interactionFeatures } from '../../ml/prepare-interactions';
 import { defaultSteps, planPipeline, plannedWidth } from '../../ml/preprocess/plan';
 import type { TrainingSpec } from '../../ml/spec';
 import { decideTask, normalizeLabel, type TargetFacts } from '../../ml/target';
@@ -36,7 +37,11 @@ function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined)
  */
 export function checkColumns(columns: ColumnProfile[], rows: number, input: StartTrainingRunInput, spec: TrainingSpec, limits?: CostLimits) {
   const names = columns.map((c) => c.name);
-  const { target, features } = resolveColumns(names, { target: input.targetColumn, features: input.featureColumns ?? undefined });
+  const family = familyOf(spec.model);
+  // Recommenders name their user and item columns in the spec (src/ml/prepare-interactions.ts).
+  const interactions = family.inputFormats.includes('interactions');
+  const chosen = interactions ? interactionFeatures(spec, input.featureColumns) : (input.featureColumns ?? undefined);
+  const { target, features } = resolveColumns(names, { target: input.targetColumn, features: chosen });
   resolveMissing(spec.preprocessing.missingValues, names, 'spec.preprocessing.missingValues');
   const byName = new Map(columns.map((c) => [c.name, c]));
   const facts = targetFacts(byName.get(target)!, spec.preprocessing.labelSuffix);
@@ -51,7 +56,7 @@ export function checkColumns(columns: ColumnProfile[], rows: number, input: Star
     spec.preprocessing.steps ?? defaultSteps(spec.standardize),
   );
   const widths = planned.map(plannedWidth);
-  const inputs = widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
-  familyOf(spec.model).checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) }, limits);
+  const inputs = interactions ? 2 : widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
+  family.checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) }, limits);
   return { target, features };
 }

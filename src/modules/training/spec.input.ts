@@ -11,6 +11,7 @@ import { PreprocessingInput } from './preprocessing.input';
 import { Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
 import { TextModelInput } from './text.input';
 import { TreeInput } from './tree.input';
+import { MatrixFactorizationInput } from './matrix-factorization.input';
 
 /** When to stop fitting early: after `patience` epochs (or boosting rounds) without improvement. */
 @InputType({
@@ -53,7 +54,10 @@ export class ModelSpecInput {
   @Nullable(TextModelInput, 'TEXT_CLASSIFIER options (embedding size, pooling or conv1d).')
   text?: TextModelInput;
 
-  @Nullable(EarlyStoppingInput, 'NEURAL_NETWORK and GRADIENT_BOOSTING: stop when the monitored metric stops improving.')
+  @Nullable(MatrixFactorizationInput, 'MATRIX_FACTORIZATION options (required there).')
+  matrixFactorization?: MatrixFactorizationInput;
+
+  @Nullable(EarlyStoppingInput, 'NEURAL_NETWORK, GRADIENT_BOOSTING and MATRIX_FACTORIZATION: stop when the monitored metric stops improving.')
   earlyStopping?: EarlyStoppingInput;
 
   @Nullable([ClassWeightInput], 'Networks, classification: per-class loss weights (others 1).')

@@ -18,6 +18,7 @@ import { fairPriority, type QuotaService } from '../quotas/quota.service';
 import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
+import { checkMetadataDatasets } from './check-metadata';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
@@ -39,7 +40,7 @@ export interface StartDeps {
  * Needs the `training:run` scope.
  * @returns the stored run (status QUEUED).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
- *   columns, model name), QUOTA_EXCEEDED (concurrent runs, or
+ *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
  *   the run's cost passes the tenant's training limits: weights, activations, memory, work).
  */
 export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput) {
@@ -59,6 +60,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
     const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, await quotas.trainingLimits(tx, actor.tenantId));
+    await checkMetadataDatasets(tx, datasets, actor.tenantId, spec);
     const activeBefore = await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,
