@@ -168,4 +168,5 @@ export function idIndex(step: { ids: string[] }): Map<string, number> {
   return index;
 }
 
-export const isEncoder = (s: FittedStep) => s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf' || s.op === 'token_sequence' || s.op === 'id_index';
+export const isEncoder = (s: FittedStep) =>
+  s.op === 'one_hot' || s.op === 'bucketize' || s.op === 'token_counts' || s.op === 'tf_idf' || s.op === 'token_sequence' || s.op === 'id_index';
