@@ -12,7 +12,7 @@ import { fitColumn, transformValues } from './preprocess/fit';
 import { tableValues } from './preprocess/frame';
 import { defaultSteps, planPipeline } from './preprocess/plan';
 import { inputNames, type FittedPipeline } from './preprocess/types';
-import { splitRows, stratifiedSplit } from './random';
+import { orderedSplit, splitRows, stratifiedSplit } from './random';
 import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
@@ -85,8 +85,9 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
   const targetData = readTarget(table, target, spec);
   const info = { ...targetData.info };
   const n = targetData.rows.length;
-  const split =
-    spec.stratify && info.task !== 'regression'
+  const split = spec.orderedSplit
+    ? orderedSplit(n, spec.testFraction, spec.validationSplit)
+    : spec.stratify && info.task !== 'regression'
       ? stratifiedSplit(targetData.y, spec.testFraction, spec.validationSplit, spec.seed)
       : splitRows(n, spec.testFraction, spec.validationSplit, spec.seed);
   if (split.train.length === 0) throw badInput('No rows are left for training after the test and validation splits');

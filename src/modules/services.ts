@@ -14,6 +14,7 @@ import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
 import { AuthService } from './auth/auth.service';
 import { DatasetService } from './datasets/dataset.service';
+import { ImageDatasetService } from './datasets/image-dataset.service';
 import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
 import { DeleteVersionService } from './registry/delete-version.service';
@@ -21,6 +22,7 @@ import { ModelService } from './registry/model.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
+import { ImagePredictService } from './serving/image-predict.service';
 import { ModelCache } from './serving/model-cache';
 import { PredictService } from './serving/predict.service';
 import type { ServedModel } from './serving/served-model';
@@ -54,10 +56,12 @@ export interface Services {
   audit: AuditService;
   tenants: TenantService;
   datasets: DatasetService;
+  imageDatasets: ImageDatasetService;
   training: TrainingRunService;
   models: ModelService;
   predict: PredictService;
   explain: ExplainService;
+  imagePredict: ImagePredictService;
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
   batch: BatchPredictionService;
@@ -125,10 +129,15 @@ export function createServices(deps: Deps): Services {
       new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool),
     ),
     datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, { maxColumns: config.MAX_DATASET_COLUMNS }),
+    imageDatasets: new ImageDatasetService(prisma, r.datasets, quotas, r.audit, deps.threads.csv, {
+      maxImages: config.MAX_DATASET_IMAGES,
+      maxPixelsPerImage: config.MAX_IMAGE_PIXELS,
+    }),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
+    imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub),
     modelCache,

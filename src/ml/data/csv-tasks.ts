@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { ThreadPool } from '../../lib/threads/thread-pool';
 import { runTask } from '../../lib/threads/task-result';
+import { readImageUpload, type ImageUpload } from '../images/read-upload';
 import { correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeText } from './decode';
@@ -54,7 +55,15 @@ export function correlateCsv(input: { bytes: Uint8Array; hasHeader: boolean; del
 }
 
 /** The pool running this module's tasks. */
-export type CsvThreads = ThreadPool<{ profileCsv: typeof profileCsv; parseCsvTable: typeof parseCsvTable; correlateCsv: typeof correlateCsv }>;
+/** Decodes an image upload (MNIST IDX, a ZIP of class folders, a pixel CSV) to the stored container and its profile. */
+export function readImages(input: ImageUpload) {
+  return runTask(
+    () => readImageUpload(input),
+    (out) => [out.content.buffer],
+  );
+}
+
+export type CsvThreads = ThreadPool<{ profileCsv: typeof profileCsv; parseCsvTable: typeof parseCsvTable; correlateCsv: typeof correlateCsv; readImages: typeof readImages }>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */
 export function createCsvThreads(threads: number): CsvThreads {

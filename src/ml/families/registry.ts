@@ -5,6 +5,7 @@
  * `framework`.
  */
 import { AppError, badInput } from '../../lib/errors';
+import { cnnFamily } from './cnn';
 import { decisionTreeFamily } from './decision-tree';
 import { gradientBoostingFamily } from './gradient-boosting';
 import type { ModelFamily } from './model-family';
@@ -12,7 +13,7 @@ import { networkFamily } from './network';
 import { randomForestFamily } from './random-forest';
 
 /** The registry: one line a family, in the order people see them (the GraphQL enum's order). */
-const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily] as const;
+const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, cnnFamily] as const;
 
 /** A registered family's kind: 'neural_network' | 'decision_tree' | … (made from {@link REGISTERED}). */
 export type ModelKind = (typeof REGISTERED)[number]['kind'];

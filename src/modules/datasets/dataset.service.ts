@@ -6,6 +6,7 @@ import { movable } from '../../lib/threads/task-result';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
 import type { MissingValuesSpec } from '../../ml/data/missing';
 import type { ColumnProfile } from '../../ml/data/profile';
+import type { ImageProfile } from '../../ml/images/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -107,6 +108,7 @@ export class DatasetService {
     requireScope(actor, 'datasets:read');
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
+    if (row.format === 'image') throw badInput(`Dataset '${row.name}' is an image dataset: correlations are for CSV columns`);
     const columns = row.columns as unknown as ColumnProfile[];
     const { bytes, transfer } = movable(row.content);
     return this.threads.run('correlateCsv', { bytes, hasHeader: row.hasHeader, delimiter: row.delimiter, columns, target }, transfer);
@@ -131,6 +133,6 @@ export class DatasetService {
   }
 }
 
-function toView<T extends { columns: unknown }>(row: T) {
-  return { ...row, columns: row.columns as ColumnProfile[] };
+function toView<T extends { columns: unknown; imageProfile?: unknown }>(row: T) {
+  return { ...row, columns: row.columns as ColumnProfile[], imageProfile: (row.imageProfile ?? null) as ImageProfile | null };
 }

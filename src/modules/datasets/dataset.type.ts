@@ -1,5 +1,6 @@
 /** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { ImageProfile } from './image-dataset.type';
 import { NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
 
@@ -126,6 +127,12 @@ export class Dataset extends NamedEntity {
   @Field({ description: 'The detected field delimiter, e.g. "," or ";".' })
   delimiter!: string;
 
-  @Field(() => [ColumnSummary], { description: 'One per column, in file order.' })
+  @Field(() => [ColumnSummary], { description: 'One per column, in file order (empty for image datasets).' })
   columns!: ColumnSummary[];
+
+  @Field({ description: "'csv', or 'image' for an image dataset (uploadImageDataset)." })
+  format!: string;
+
+  @Field(() => ImageProfile, { nullable: true, description: 'Image datasets: size, classes and pixel statistics.' })
+  imageProfile?: ImageProfile | null;
 }

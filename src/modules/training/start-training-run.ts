@@ -8,6 +8,8 @@ import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
+import { familyOf } from '../../ml/families/registry';
+import type { ImageProfile } from '../../ml/images/profile';
 import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
 import { checkCount, SIZE_LIMITS } from '../../ml/spec-sizes';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -18,6 +20,7 @@ import type { QuotaService } from '../quotas/quota.service';
 import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
+import { checkImageRun } from './check-images';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
@@ -58,7 +61,13 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
-    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, quotas.limits.training);
+    const family = familyOf(spec.model);
+    if (dataset.format !== 'image' && !family.inputFormats.includes('tabular'))
+      throw badInput(`spec.model ${family.kind.toUpperCase()} takes ${family.inputFormats.join(' or ')} datasets; dataset '${dataset.name}' is a CSV`);
+    const { target, features } =
+      dataset.format === 'image'
+        ? checkImageRun(dataset.imageProfile as unknown as ImageProfile, input, spec, quotas.limits.training)
+        : checkColumns(columns, dataset.rowCount, input, spec, quotas.limits.training);
     await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,

@@ -76,6 +76,11 @@ export function buildNetwork(spec: TrainingSpec, inputDim: number, outputUnits: 
       );
     }
   });
+  return compileNetwork(model, spec);
+}
+
+/** Compiles `model` with the spec's loss, optimizer and metrics (also used by the convolutional family). */
+export function compileNetwork(model: tf.LayersModel, spec: TrainingSpec): tf.LayersModel {
   model.compile({
     loss: TF_LOSS[spec.loss!],
     optimizer: makeOptimizer(spec),
@@ -85,7 +90,7 @@ export function buildNetwork(spec: TrainingSpec, inputDim: number, outputUnits: 
 }
 
 /** Keras' kernel_regularizer: L1, L2, or L1L2 when both factors are set. */
-function regularizer(layer: LayerSpec) {
+export function regularizer(layer: LayerSpec) {
   const l1 = layer.l1 ?? 0;
   const l2 = layer.l2 ?? 0;
   if (l1 > 0 && l2 > 0) return tf.regularizers.l1l2({ l1, l2 });
