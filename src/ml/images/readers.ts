@@ -50,12 +50,12 @@ function maybeGunzip(bytes: Uint8Array, field: string): Uint8Array {
 export function readMnistIdx(imagesFile: Uint8Array, labelsFile: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): ImageSet {
   const images = maybeGunzip(imagesFile, 'images');
   const labels = maybeGunzip(labelsFile, 'labels');
-  if (images.length < 16) throw badInput(`images is ${images.length} bytes: too short for an IDX image file`);
-  if (labels.length < 8) throw badInput(`labels is ${labels.length} bytes: too short for an IDX label file`);
   const iv = new DataView(images.buffer, images.byteOffset, images.byteLength);
   const lv = new DataView(labels.buffer, labels.byteOffset, labels.byteLength);
-  if (iv.getUint32(0) !== 2051) throw badInput(`images has magic number ${iv.getUint32(0)}; an IDX image file has 2051`);
-  if (lv.getUint32(0) !== 2049) throw badInput(`labels has magic number ${lv.getUint32(0)}; an IDX label file has 2049`);
+  if (images.length >= 4 && iv.getUint32(0) !== 2051) throw badInput(`images has magic number ${iv.getUint32(0)}; an IDX image file has 2051`);
+  if (labels.length >= 4 && lv.getUint32(0) !== 2049) throw badInput(`labels has magic number ${lv.getUint32(0)}; an IDX label file has 2049`);
+  if (images.length < 16) throw badInput(`images is ${images.length} bytes: too short for an IDX image file`);
+  if (labels.length < 8) throw badInput(`labels is ${labels.length} bytes: too short for an IDX label file`);
   const [count, height, width] = [iv.getUint32(4), iv.getUint32(8), iv.getUint32(12)];
   checkSize(count, height, width, limits, 'images');
   if (lv.getUint32(4) !== count) throw badInput(`labels holds ${lv.getUint32(4)} labels but images holds ${count} images`);
