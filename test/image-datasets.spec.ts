@@ -5,7 +5,7 @@
  * top-k), explainImage (occlusion grid) and their coded errors.
  */
 import type { App } from '../src/app';
-import { gql, gqlOk } from '../src/client/graphql-client';
+import { collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PIMA_CSV } from './support/data';
@@ -266,6 +266,29 @@ describe('a CNN trained on 600 MNIST images', () => {
     expect(Math.max(...flat)).toBeGreaterThan(0);
     expect(e.attributions[0][0]).toBeCloseTo(0, 6);
     expect(flat.filter((v) => v !== 0).length).toBeGreaterThan(5);
+  });
+
+  it('batch-predicts every image of an image dataset into a CSV', async () => {
+    const started = await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "mnist-small", datasetId: $d) { id rowCount } }', { d: mnistId });
+    expect(started.startBatchPrediction.rowCount).toBe(600);
+    const client = wsClient(t.wsUrl, t.token);
+    const events = await collect<{ batchPredictionProgress: Record<string, any> }>(
+      client,
+      'subscription($id: ID!) { batchPredictionProgress(id: $id) { status processedRows rowCount failureMessage } }',
+      { id: started.startBatchPrediction.id },
+    ).done;
+    await client.dispose();
+    expect(events[events.length - 1]!.data!.batchPredictionProgress).toEqual({ status: 'SUCCEEDED', processedRows: 600, rowCount: 600, failureMessage: null });
+    const res = await fetch(`${t.url.replace('/graphql', '')}/batch-predictions/${started.startBatchPrediction.id}.csv`, { headers: { authorization: `Bearer ${t.token}` } });
+    const lines = (await res.text()).trim().replace(/"/g, '').split('\n');
+    expect(lines[0]).toBe('row,label,predicted_label,predicted_probability');
+    expect(lines).toHaveLength(601);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows[0]!.slice(0, 2)).toEqual(['1', '7']); // MNIST test image 0 is a 7
+    // The training images (first 480) and the test images together: most predictions are right.
+    const right = rows.filter((r) => r[1] === r[2]).length;
+    expect(right / 600).toBeGreaterThan(0.8);
+    rows.forEach((r) => expect(Number(r[3])).toBeGreaterThan(0));
   });
 
   it('refuses predictImage on a tabular model and predict on an image model', async () => {
