@@ -7,6 +7,8 @@
  * too: FLATTEN then DENSE layers.
  */
 import { badInput } from '../../../lib/errors';
+import { augmentImages } from '../../images/augment';
+import { rng } from '../../random';
 import type { ModelFamily } from '../model-family';
 import { loadArtifact, saveArtifact } from '../network/artifact';
 import { trainNetwork } from '../network/train';
@@ -50,7 +52,9 @@ export const cnnFamily: ModelFamily<'convolutional_network'> = {
     const model = buildCnn(spec, data.inputShape);
     const scorer = cnnScorer(model, data.inputShape, data.outputUnits, true);
     try {
-      const outcome = await trainNetwork(model, data, spec, onEpoch, signal);
+      const random = rng(spec.seed ^ 0x2545f491);
+      const augmentation = spec.augmentation;
+      const outcome = await trainNetwork(model, data, spec, onEpoch, signal, augmentation ? (x) => augmentImages(x, augmentation, random) : undefined);
       return {
         artifact: await saveArtifact(model),
         scorer,
