@@ -1,14 +1,16 @@
 /**
  * `npm run demo [-- <scenario>]`: one scenario's whole path through the API against a live server,
  * as a user would run it (see scripts/demo/server.ts for which server). Scenarios: `tabular` (the
- * default: Pima, the Keras reference job).
+ * default: Pima, the Keras reference job), `image` (MNIST, a convolutional network).
  * Exits 0 when the scenario reaches its quality bar.
  */
 import { demoServer, type DemoServer } from './demo/server';
+import { runImageDemo } from './demo/image';
 import { runTabularDemo } from './demo/tabular';
 
 const SCENARIOS: Record<string, (server: DemoServer) => Promise<number>> = {
   tabular: runTabularDemo,
+  image: runImageDemo,
 };
 
 async function main(): Promise<number> {
