@@ -17,6 +17,7 @@ import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
+import { runImageBench } from './image';
 import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
@@ -228,6 +229,9 @@ async function main() {
     );
     say();
     for (const line of await runTreeBench()) say(line);
+    say();
+    phase('images: CNN training samples/s and image predict');
+    for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');
   } finally {
