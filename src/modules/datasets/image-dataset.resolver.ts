@@ -33,11 +33,12 @@ export class ImageDatasetResolver {
   async uploadImageDataset(
     @Arg('name') name: string,
     @Arg('format', () => ImageDatasetFormat) format: ImageDatasetFormat,
-    @Arg('images', () => GraphQLUpload) images: Promise<FileUpload>,
+    @Arg('images', () => GraphQLUpload, { nullable: true, description: 'The images file (see ImageDatasetFormat); required.' }) images: Promise<FileUpload> | null,
     @Arg('labels', () => GraphQLUpload, { nullable: true, description: 'MNIST_IDX only: the idx1 labels file.' }) labels: Promise<FileUpload> | null,
     @Arg('imageShape', () => [Int], { nullable: true, description: 'PIXEL_CSV only: [height, width, channels].' }) imageShape: number[] | null,
     @Ctx() ctx: Context,
   ): Promise<Dataset> {
+    if (images == null) throw badInput('images is required: the file holding the images');
     if (imageShape && imageShape.length !== 3) throw badInput(`imageShape must be [height, width, channels], got ${imageShape.length} numbers`);
     const limit = ctx.config.MAX_UPLOAD_BYTES;
     const file = await images;

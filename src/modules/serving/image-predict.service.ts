@@ -56,9 +56,10 @@ export class ImagePredictService {
   async predictImage(actor: Actor, modelName: string, selector: VersionSelector, input: ImagesInput, topK: number): Promise<ImagePredictionResult> {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predictImage takes `version` or `alias`, not both');
+    // The version first: another tenant's model answers NOT_FOUND whatever else is wrong.
+    const { ref, served, image, classes } = await this.image(actor, modelName, selector);
     const count = this.count(input);
     await this.quotas.consumePredictions(actor.tenantId, count);
-    const { ref, served, image, classes } = await this.image(actor, modelName, selector);
     if (!Number.isInteger(topK) || topK < 1 || topK > classes.length) throw badInput(`topK must be an integer in [1, ${classes.length}], got ${topK}`);
     const { pixels } = requestPixels(input, image);
     const out = await served.scoreImages(pixels, count);
@@ -81,10 +82,10 @@ export class ImagePredictService {
   async explainImage(actor: Actor, modelName: string, selector: VersionSelector, input: ImagesInput, grid: number, label: string | null): Promise<ImageExplanation> {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('explainImage takes `version` or `alias`, not both');
+    const { ref, served, image, classes } = await this.image(actor, modelName, selector);
     if (this.count(input) !== 1) throw badInput('explainImage explains one image: send exactly one');
     if (!Number.isInteger(grid) || grid < 2 || grid > MAX_OCCLUSION_GRID) throw badInput(`grid must be an integer in [2, ${MAX_OCCLUSION_GRID}], got ${grid}`);
     await this.quotas.consumePredictions(actor.tenantId, grid * grid + 1);
-    const { ref, served, image, classes } = await this.image(actor, modelName, selector);
     const classIndex = label == null ? undefined : classes.indexOf(label);
     if (classIndex === -1) throw badInput(`label '${String(label).slice(0, 100)}' is not a class of the model; classes are ${classes.slice(0, 50).join(', ')}`);
     const { pixels } = requestPixels(input, image);
