@@ -38,18 +38,45 @@ function fromRgba(rgba: Uint8Array, width: number, height: number): DecodedImage
 }
 
 /**
- * @param field names the input in messages (e.g. `images[2]`, `train/cat/01.png`).
- * @throws AppError BAD_USER_INPUT when the bytes are neither PNG nor JPEG, cannot be decoded, or
- *   have more than {@link MAX_IMAGE_PIXELS} pixels.
+ * Width and height from the file's header, without decoding: PNG's IHDR chunk, JPEG's first
+ * start-of-frame marker (SOF0-SOF15 except DHT C4, JPG C8 and DAC CC). Lets a caller refuse a
+ * decompression bomb (a few KB that inflate to gigapixels) or a wrong size before any work.
+ * @returns undefined when the header cannot be read (the decoder then reports the error).
  */
-export function decodeImage(bytes: Uint8Array, field: string): DecodedImage {
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isPng(bytes)) return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
+  if (!isJpeg(bytes)) return undefined;
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
+    at += 2 + view.getUint16(at + 2);
+  }
+  return undefined;
+}
+
+/**
+ * @param field names the input in messages (e.g. `images[2]`, `train/cat/01.png`).
+ * @param maxPixels largest width × height accepted, checked on the header before decoding. (Default: {@link MAX_IMAGE_PIXELS})
+ * @throws AppError BAD_USER_INPUT when the bytes are neither PNG nor JPEG, cannot be decoded, or
+ *   have more than `maxPixels` pixels.
+ */
+export function decodeImage(bytes: Uint8Array, field: string, maxPixels = MAX_IMAGE_PIXELS): DecodedImage {
+  const size = imageSize(bytes);
+  if (size && size.width * size.height > maxPixels) throw badInput(`${field} has ${size.width}×${size.height} pixels; at most ${maxPixels}`);
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       rgba = { width: png.width, height: png.height, data: png.data };
     } else if (isJpeg(bytes)) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 256 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 256 });
       rgba = { width: img.width, height: img.height, data: img.data };
     } else {
       throw badInput(`${field} is neither a PNG nor a JPEG image`);
@@ -58,7 +85,7 @@ export function decodeImage(bytes: Uint8Array, field: string): DecodedImage {
     if (err instanceof AppError) throw err;
     throw badInput(`${field} could not be decoded: ${String((err as Error).message ?? err).slice(0, 100)}`);
   }
-  if (rgba.width * rgba.height > MAX_IMAGE_PIXELS) throw badInput(`${field} has ${rgba.width}×${rgba.height} pixels; at most ${MAX_IMAGE_PIXELS}`);
+  if (rgba.width * rgba.height > maxPixels) throw badInput(`${field} has ${rgba.width}×${rgba.height} pixels; at most ${maxPixels}`);
   return fromRgba(rgba.data, rgba.width, rgba.height);
 }
 

@@ -107,7 +107,7 @@ export function readImageFolderZip(zip: Uint8Array, limits: ImageLimits = DEFAUL
   const classes = [...new Set(paths.map(classOf))].sort();
   if (classes.length < 2)
     throw badInput(`images has ${classes.length} class folder${classes.length === 1 ? ` ('${classes[0]}')` : 's'}; put each class's images in its own folder, at least two`);
-  const decoded = paths.map((p) => decodeImage(files[p]!, `images '${p.slice(0, 200)}'`));
+  const decoded = paths.map((p) => decodeImage(files[p]!, `images '${p.slice(0, 200)}'`, limits.maxPixelsPerImage));
   const first = decoded[0]!;
   checkSize(paths.length, first.height, first.width, limits, 'images');
   const channels = decoded.some((d) => d.channels === 3) ? 3 : 1;

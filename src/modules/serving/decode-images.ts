@@ -4,7 +4,7 @@
  * to the model's channels, or a tensor of 0-255 numbers checked against the shape.
  */
 import { badInput } from '../../lib/errors';
-import { decodeImage, toChannels } from '../../ml/images/decode';
+import { decodeImage, imageSize, toChannels } from '../../ml/images/decode';
 import { checkImageShape, type ImageInput } from '../../ml/images/normalize';
 
 /** A tensor of pixels as a caller sends it: shape `[count, h, w, c]` and row-major values 0-255. */
@@ -33,7 +33,11 @@ export function requestPixels(input: { images?: string[] | null; tensor?: PixelT
     const pixels = new Uint8Array(input.images.length * size);
     input.images.forEach((text, i) => {
       const field = `images[${i}]`;
-      const decoded = decodeImage(base64Bytes(text, field), field);
+      const bytes = base64Bytes(text, field);
+      // The header's size first: a wrong size (or a decompression bomb) is refused before decoding.
+      const header = imageSize(bytes);
+      if (header) checkImageShape(field, header.height, header.width, image.channels, image);
+      const decoded = decodeImage(bytes, field, image.height * image.width);
       checkImageShape(field, decoded.height, decoded.width, image.channels, image);
       pixels.set(toChannels(decoded, image.channels as 1 | 3).data, i * size);
     });
