@@ -93,6 +93,10 @@ it('refuses fields of other layer types and non-classification losses', () => {
   expect(refusal(() => spec([{ type: 'max_pooling2d', filters: 3 }, { type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }])).message).toMatch(
     /spec.layers\[0\].filters does not apply to a MAX_POOLING2D layer/,
   );
+  expect(refusal(() => normalizeSpec({ model: 'convolutional_network', layers: MNIST, preprocessing: { steps: [{ op: 'standardize' }] } })).message).toMatch(
+    /spec.preprocessing.steps is for tabular data/,
+  );
+  expect(refusal(() => normalizeSpec({ model: 'convolutional_network', layers: MNIST, standardize: true })).message).toMatch(/spec.standardize is for tabular data/);
   expect(refusal(() => normalizeSpec({ model: 'convolutional_network', layers: MNIST, loss: 'mean_squared_error' })).message).toMatch(
     /MEAN_SQUARED_ERROR is not for image classification/,
   );

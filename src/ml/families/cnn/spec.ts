@@ -73,6 +73,20 @@ function checkLayer(layer: LayerSpec, i: number): void {
 export function normalizeCnnSpec(input: SpecInput, spec: TrainingSpec): void {
   range('epochs', spec.epochs, 1, LIMITS.maxEpochs);
   if (input.tree) throw badInput('spec.tree is for tree models (DECISION_TREE, RANDOM_FOREST, GRADIENT_BOOSTING); set spec.model');
+  // Column preprocessing is for tables: refused, not ignored (images have spec.imageNormalization).
+  const pre = input.preprocessing;
+  const tabular = pre?.steps?.length
+    ? 'preprocessing.steps'
+    : pre?.missingValues?.length
+      ? 'preprocessing.missingValues'
+      : pre?.labelSuffix
+        ? 'preprocessing.labelSuffix'
+        : pre?.standardizeTarget
+          ? 'preprocessing.standardizeTarget'
+          : input.standardize
+            ? 'standardize'
+            : undefined;
+  if (tabular) throw badInput(`spec.${tabular} is for tabular data; CONVOLUTIONAL_NETWORK scales pixels with spec.imageNormalization`);
   spec.loss = input.loss ?? 'sparse_categorical_crossentropy';
   if (spec.loss !== 'sparse_categorical_crossentropy' && spec.loss !== 'categorical_crossentropy')
     throw badInput(`spec.loss ${String(spec.loss).toUpperCase()} is not for image classification; use SPARSE_CATEGORICAL_CROSSENTROPY or CATEGORICAL_CROSSENTROPY`);
