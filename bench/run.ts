@@ -19,6 +19,7 @@ import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
 import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
+import { runImageBench } from './image';
 import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
@@ -244,6 +245,8 @@ async function main() {
     say('Training speed of the MATRIX_FACTORIZATION family per epoch (bench/matrix-factorization.ts; `npm run bench:mf` runs it alone).');
     say();
     for (const line of await runMfBench()) say(line);
+    phase('images: CNN training samples/s and image predict');
+    for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
     console.log('\nwrote BENCHMARKS.md');
   } finally {

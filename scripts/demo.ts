@@ -2,11 +2,12 @@
  * `npm run demo [-- <scenario>]`: one scenario's whole path through the API against a live server,
  * as a user would run it (see scripts/demo/server.ts for which server). Scenarios: `tabular` (the
  * default: Pima, the Keras reference job), `text` (SMS spam, a text classifier), `recommend`
- * (MovieLens 100k, matrix factorisation).
+ * (MovieLens 100k, matrix factorisation), `image` (MNIST, a convolutional network).
  * Exits 0 when the scenario reaches its quality bar.
  */
 import { demoServer, type DemoServer } from './demo/server';
 import { runRecommendDemo } from './demo/recommend';
+import { runImageDemo } from './demo/image';
 import { runTabularDemo } from './demo/tabular';
 import { runTextDemo } from './demo/text';
 
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, (server: DemoServer) => Promise<number>> = {
   tabular: runTabularDemo,
   text: runTextDemo,
   recommend: runRecommendDemo,
+  image: runImageDemo,
 };
 
 async function main(): Promise<number> {

@@ -66,6 +66,16 @@ const schema = z.object({
   MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   /** Columns of an uploaded CSV (each gets a stored profile). (Default: 5,000) */
   MAX_DATASET_COLUMNS: z.coerce.number().int().min(1).default(5_000),
+  /** Images per image dataset. (Default: 100,000) */
+  MAX_DATASET_IMAGES: z.coerce.number().int().min(1).default(100_000),
+  /** Pixels (height × width) per image of an image dataset. (Default: 262,144 = 512 × 512) */
+  MAX_IMAGE_PIXELS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 512),
+  /** Images per predictImage / explainImage call. (Default: 64) */
+  MAX_PREDICT_IMAGES: z.coerce.number().int().min(1).default(64),
   /** Rows per `explain` call (each takes up to 1,024 model evaluations). (Default: 100) */
   MAX_EXPLAIN_ROWS: z.coerce.number().int().min(1).default(100),
   /** Work per `explain` call: rows × model evaluations × model inputs. (Default: 50,000,000, about a second) */

@@ -7,11 +7,13 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
+import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
+import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -26,10 +28,12 @@ export const RESOLVERS = [
   AuditResolver,
   AuthResolver,
   DatasetResolver,
+  ImageDatasetResolver,
   ModelResolver,
   PredictResolver,
   RecommendResolver,
   ExplainResolver,
+  ImagePredictResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

@@ -223,7 +223,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(corsOptions(config)),
-    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 1, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

@@ -19,6 +19,7 @@ import type { CsvThreads } from '../ml/data/csv-tasks';
 import type { ColumnProfile } from '../ml/data/profile';
 import { storedCsvOptions } from '../ml/data/stored-format';
 import { loadPredictor } from '../ml/predictor';
+import { batchImages } from './batch-images';
 import { Topics, type BatchProgressEvent } from '../modules/events';
 import type { BatchRepo } from '../modules/serving/batch.repo';
 import { BatchStatus, FailureCode } from '../modules/status';
@@ -71,6 +72,15 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
     const job = await tx((t) => batches.findForJob(t, tenantId, batchId));
     try {
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
+      if (job.dataset.format === 'image') {
+        const result = await batchImages(job.dataset.content, job.modelVersion, async (end, total) => {
+          await tx((t) => batches.setProgress(t, tenantId, batchId, end));
+          await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: total });
+        });
+        await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, result.rows), LARGE_WRITE);
+        await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: result.rows, rowCount: result.rows });
+        return;
+      }
       const columns = job.dataset.columns as unknown as ColumnProfile[];
       const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
       const options = { ...storedCsvOptions({ ...job.dataset, columns }), keepText: true };

@@ -66,6 +66,7 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
   };
   const input = {
     bytes: dataset.content,
+    format: dataset.format === 'image' ? ('image' as const) : ('csv' as const),
     options,
     choice: { target: run.targetColumn, features: run.featureColumns },
     spec,

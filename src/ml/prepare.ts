@@ -13,7 +13,7 @@ import { tableValues } from './preprocess/frame';
 import { defaultSteps, planPipeline } from './preprocess/plan';
 import { sequenceColumn } from './preprocess/token-sequence';
 import { inputNames, type FittedPipeline } from './preprocess/types';
-import { splitRows, stratifiedSplit } from './random';
+import { orderedSplit, splitRows, stratifiedSplit } from './random';
 import type { TrainingSpec } from './spec-types';
 import { readTarget } from './target';
 
@@ -86,8 +86,9 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
   const targetData = readTarget(table, target, spec);
   const info = { ...targetData.info };
   const n = targetData.rows.length;
-  const split =
-    spec.stratify && info.task !== 'regression'
+  const split = spec.orderedSplit
+    ? orderedSplit(n, spec.testFraction, spec.validationSplit)
+    : spec.stratify && info.task !== 'regression'
       ? stratifiedSplit(targetData.y, spec.testFraction, spec.validationSplit, spec.seed)
       : splitRows(n, spec.testFraction, spec.validationSplit, spec.seed);
   if (split.train.length === 0) throw badInput('No rows are left for training after the test and validation splits');

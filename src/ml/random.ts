@@ -51,6 +51,20 @@ export function splitRows(n: number, testFraction: number, validationSplit: numb
 }
 
 /**
+ * Keeps the rows' order: the last round(n * testFraction) rows are the test split, and the
+ * validation rows the end of the rest (a published fixed split, e.g. MNIST's first 8,000 test
+ * images for training and the other 2,000 for testing). The training rows are shuffled per epoch
+ * by the trainer, not here.
+ */
+export function orderedSplit(n: number, testFraction: number, validationSplit: number): Split {
+  const nTest = Math.round(n * testFraction);
+  const rest = n - nTest;
+  const nVal = Math.round(rest * validationSplit);
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  return { train: range(0, rest - nVal), validation: range(rest - nVal, rest), test: range(rest, n) };
+}
+
+/**
  * Like {@link splitRows}, but within each class (labels = class indices), so every split keeps the
  * class proportions (scikit-learn's `train_test_split(stratify=y)`). Each split is then shuffled.
  */

@@ -27,8 +27,11 @@ export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 export type MetricName = 'accuracy' | 'mse' | 'mae';
 export type Monitor = 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy';
 
+/** Layer types: dense networks use the first three; convolutional networks all of them. */
+export type LayerType = 'dense' | 'dropout' | 'batch_normalization' | 'conv2d' | 'max_pooling2d' | 'average_pooling2d' | 'flatten' | 'global_average_pooling2d';
+
 export interface LayerSpec {
-  type: 'dense' | 'dropout' | 'batch_normalization';
+  type: LayerType;
   /** dense: number of units. */
   units?: number;
   activation?: Activation;
@@ -42,6 +45,24 @@ export interface LayerSpec {
   /** batch_normalization: moving-average momentum (Default: 0.99) and epsilon (Default: 0.001), as Keras. */
   momentum?: number;
   epsilon?: number;
+  /** conv2d: output channels. */
+  filters?: number;
+  /** conv2d: square kernel side; pooling: see poolSize. (Default: 3) */
+  kernelSize?: number;
+  /** conv2d and pooling: step in both directions. (Default: 1 for conv2d, poolSize for pooling) */
+  strides?: number;
+  /** conv2d and pooling: 'valid' (no padding) or 'same' (output size = ceil(input / strides)). (Default: 'valid') */
+  padding?: 'valid' | 'same';
+  /** max_pooling2d, average_pooling2d: square window side. (Default: 2) */
+  poolSize?: number;
+}
+
+/** Random shifts and small rotations of the training images, drawn per image and epoch (seeded). */
+export interface AugmentationSpec {
+  /** Largest shift, as a fraction of the height and width (Keras RandomTranslation's factor). (Default: 0) */
+  shift: number;
+  /** Largest rotation, degrees, either way. (Default: 0) */
+  rotationDegrees: number;
 }
 
 export interface OptimizerSpec {
@@ -163,6 +184,12 @@ export interface TrainingSpec {
   /** Weight classes by n / (classes · count), as scikit-learn's `class_weight='balanced'`. */
   balanceClasses?: boolean;
   preprocessing: PreprocessingSpec;
+  /** Keep the dataset's row order: the test rows are its last testFraction (a fixed published split). (Default: false) */
+  orderedSplit?: boolean;
+  /** Image models: 'scale' (pixels / 255) or 'standardize' (per-channel mean and std of the training split). (Default: 'scale') */
+  imageNormalization?: 'scale' | 'standardize';
+  /** Image models: training-time augmentation. (Default: none) */
+  augmentation?: AugmentationSpec;
 }
 
 export const LOSS_TASK: Record<Loss, Task> = {
@@ -180,8 +207,9 @@ export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 0.00
 export const LIMITS = { maxEpochs: 1000, maxBatchSize: 65_536, maxLayers: 50, maxUnits: 4096, maxTrees: 500, maxDepth: 30 };
 
 /** A spec as it arrives (GraphQL input or plain object): any field may be absent. */
-export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping' | 'text' | 'matrixFactorization'>> & {
+export type SpecInput = Partial<Omit<TrainingSpec, 'tree' | 'earlyStopping' | 'text' | 'matrixFactorization' | 'augmentation'>> & {
   matrixFactorization?: Partial<MatrixFactorizationSpec> | null;
+  augmentation?: Partial<AugmentationSpec> | null;
   layers?: LayerSpec[];
   tree?: Partial<TreeSpec> | null;
   text?: Partial<TextSpec> | null;

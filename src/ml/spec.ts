@@ -59,6 +59,7 @@ export function normalizeSpec(input: SpecInput): TrainingSpec {
     standardize: input.standardize ?? family.defaults.standardize,
     stratify: input.stratify ?? false,
     preprocessing: plain(input.preprocessing ?? {}),
+    ...(input.orderedSplit ? { orderedSplit: true } : {}),
   };
   range('batchSize', spec.batchSize, 1, LIMITS.maxBatchSize);
   range('validationSplit', spec.validationSplit, 0, 0.9, false);

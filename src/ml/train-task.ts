@@ -13,6 +13,7 @@ import { ThreadPool } from '../lib/threads/thread-pool';
 import type { CsvOptions } from './data/csv';
 import { parseCsv } from './data/csv';
 import { decodeText } from './data/decode';
+import { trainFromImages } from './images/train';
 import { trainFromTable, type TrainedModel } from './pipeline';
 import type { CostLimits } from './cost-limits';
 import type { ColumnChoice } from './prepare';
@@ -20,8 +21,10 @@ import type { TrainingSpec } from './spec-types';
 import { initBackend, tf, type BackendName } from './tf';
 
 export interface TrainInput {
-  /** The dataset's stored CSV bytes. */
+  /** The dataset's stored bytes: a CSV, or an image container (src/ml/images/image-set.ts). */
   bytes: Uint8Array;
+  /** What `bytes` hold. (Default: 'csv') */
+  format?: 'csv' | 'image';
   options: CsvOptions;
   choice: ColumnChoice;
   spec: TrainingSpec;
@@ -83,24 +86,20 @@ export function train(input: TrainInput) {
 async function trainOnce(input: TrainInput): Promise<TrainOutput> {
   const backend = await initBackend(input.backend);
   const stop = new Int32Array(input.stop);
-  const table = parseCsv(decodeText(input.bytes, input.options.encoding), input.options);
   // Read live, so a fit that never yields (trees) still sees the main thread's request.
   const signal = {
     get aborted() {
       return Atomics.load(stop, 0) === 1;
     },
   };
-  const model = await trainFromTable(
-    table,
-    input.choice,
-    input.spec,
-    async (epoch) => {
-      input.port.postMessage(epoch);
-      return signal.aborted ? 'stop' : undefined;
-    },
-    signal,
-    input.limits,
-  );
+  const onEpoch = async (epoch: Parameters<Parameters<typeof trainFromTable>[3]>[0]) => {
+    input.port.postMessage(epoch);
+    return signal.aborted ? ('stop' as const) : undefined;
+  };
+  const model =
+    input.format === 'image'
+      ? await trainFromImages(input.bytes, input.spec, onEpoch, signal, input.limits)
+      : await trainFromTable(parseCsv(decodeText(input.bytes, input.options.encoding), input.options), input.choice, input.spec, onEpoch, signal, input.limits);
   return { model, backend, tensors: tf.memory().numTensors };
 }
 

@@ -15,6 +15,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { AuthThrottle } from './auth/auth-throttle';
 import { AuthService } from './auth/auth.service';
 import { DatasetService } from './datasets/dataset.service';
+import { ImageDatasetService } from './datasets/image-dataset.service';
 import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
 import { DeleteVersionService } from './registry/delete-version.service';
@@ -22,6 +23,7 @@ import { ModelService } from './registry/model.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
+import { ImagePredictService } from './serving/image-predict.service';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -59,11 +61,13 @@ export interface Services {
   audit: AuditService;
   tenants: TenantService;
   datasets: DatasetService;
+  imageDatasets: ImageDatasetService;
   training: TrainingRunService;
   models: ModelService;
   predict: PredictService;
   explain: ExplainService;
   recommend: RecommendService;
+  imagePredict: ImagePredictService;
   modelCache: ModelCache<ServedModel>;
   versions: VersionResolver;
   batch: BatchPredictionService;
@@ -126,11 +130,16 @@ export function createServices(deps: Deps): Services {
       maxColumns: config.MAX_DATASET_COLUMNS,
       tasksPerTenant: config.DATA_TASKS_PER_TENANT,
     }),
+    imageDatasets: new ImageDatasetService(prisma, r.datasets, quotas, r.audit, deps.threads.csv, {
+      maxImages: config.MAX_DATASET_IMAGES,
+      maxPixelsPerImage: config.MAX_IMAGE_PIXELS,
+    }),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
+    imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,

@@ -12,6 +12,7 @@ import { AppError } from '../../src/lib/errors';
 import { parseCsv } from '../../src/ml/data/csv';
 import type { ModelFamily, StopSignal } from '../../src/ml/families/model-family';
 import { FAMILIES } from '../../src/ml/families/registry';
+import { prepareImages } from '../../src/ml/images/prepare';
 import { prepareData, type PreparedData } from '../../src/ml/prepare';
 import { prepareInteractions } from '../../src/ml/prepare-interactions';
 import { rng } from '../../src/ml/random';
@@ -73,18 +74,39 @@ function ratingsTable() {
   return parseCsv(lines.join('\n'));
 }
 
-/** The tasks a family trains: recommenders predict ratings only. */
-const tasksOf = (family: ModelFamily): Task[] => (interactions(family) ? ['regression'] : TASKS);
-// --- end of interactions families ---
+/** 240 8×8 grayscale images of 3 classes: a bright bar at the top, the middle or the bottom, with noise. */
+function images() {
+  const r = rng(12);
+  const [count, side] = [240, 8];
+  const pixels = new Uint8Array(count * side * side);
+  const labels = new Uint16Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 3;
+    for (let p = 0; p < side * side; p++) {
+      const row = Math.floor(p / side);
+      pixels[i * side * side + p] = Math.floor(r() * 60) + (Math.floor(row / 3) === labels[i] ? 180 : 0);
+    }
+  }
+  return { count, height: side, width: side, channels: 1, pixels, labels, classes: ['bottom', 'middle', 'top'] };
+}
+
+const takesImages = (family: ModelFamily) => !family.inputFormats.includes('tabular') && family.inputFormats.includes('image');
+/** The tasks a family is checked on: recommenders predict ratings only, image families classify (several classes). */
+const tasksOf = (family: ModelFamily): Task[] => (interactions(family) ? ['regression'] : takesImages(family) ? ['multiclass'] : TASKS);
+/** The task the single-task checks use. */
+const mainTask = (family: ModelFamily): Task => tasksOf(family)[0]!;
 
 function prepared(family: ModelFamily, task: Task, extra: object = {}): { data: PreparedData; spec: ReturnType<typeof normalizeSpec> } {
   const spec = normalizeSpec({ ...family.exampleSpec(task, OUTPUTS[task]), seed: 3, ...extra });
   if (interactions(family)) return { data: prepareInteractions(ratingsTable(), { target: 'rating' }, spec), spec };
+  if (takesImages(family)) return { data: prepareImages(images(), spec), spec };
   const data = readsTokens(family)
     ? prepareData(textTable(), { target: TARGET[task], features: ['text'] }, spec)
     : prepareData(table(), { target: TARGET[task], features: ['a', 'b', 'noise'] }, spec);
   return { data, spec };
 }
+
+const width = (data: PreparedData) => data.inputShape.reduce((a, b) => a * b, 1);
 
 const never: StopSignal = { aborted: false };
 
@@ -92,21 +114,22 @@ beforeAll(() => initBackend());
 
 describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_kind, family: ModelFamily) => {
   it('refuses bad specs with BAD_USER_INPUT, fields of other families included', () => {
-    const example = family.exampleSpec(tasksOf(family)[0], 1);
+    const task = mainTask(family);
+    const example = family.exampleSpec(task, OUTPUTS[task]);
     expect(codeOf(() => normalizeSpec(example))).toBe('no error');
     expect(codeOf(() => normalizeSpec({ ...example, seed: -1 }))).toBe('BAD_USER_INPUT');
     // Each family takes either layers or tree options: the other one is refused, not ignored.
     const foreign = example.layers?.length ? { tree: { maxDepth: 3 } } : { layers: [{ type: 'dense' as const, units: 1 }] };
     expect(codeOf(() => normalizeSpec({ ...example, ...foreign }))).toBe('BAD_USER_INPUT');
     // A run too large for the server: TF.js families pass the tenant's cost limits (QUOTA_EXCEEDED), trees their fixed work bound.
+    const shape = takesImages(family) ? { inputShape: [8, 8, 1], inputs: 64, outputs: 3 } : { inputs: 3, outputs: 1 };
     const columns = readsTokens(family) ? 1 : 3;
-    expect(codeOf(() => family.checkData(normalizeSpec(example), { inputs: 3, outputs: 1, featureColumns: columns, rows: 1e12 }))).toBe(
-      family.framework.startsWith('tfjs') ? 'QUOTA_EXCEEDED' : 'BAD_USER_INPUT',
+    expect(codeOf(() => family.checkData(normalizeSpec(example), { ...shape, featureColumns: columns, rows: 1e12 }))).toBe(
+      family.framework.startsWith('tfjs') || family.kind === 'convolutional_network' ? 'QUOTA_EXCEEDED' : 'BAD_USER_INPUT',
     );
   });
 
-  it.each(TASKS)('%s: the stored artifact scores as the fitted model, and no tensor is left', async (task) => {
-    if (!tasksOf(family).includes(task)) return; // recommenders: regression (ratings) only
+  it.each(tasksOf(family))('%s: the stored artifact scores as the fitted model, and no tensor is left', async (task) => {
     const { data, spec } = prepared(family, task);
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
@@ -115,7 +138,7 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
     expect(epochs.length).toBeGreaterThanOrEqual(1);
     const live = fitted.scorer.score(data.test.x, data.test.rows);
     expect(live).toHaveLength(data.test.rows * OUTPUTS[task]);
-    expect(fitted.scorer.inputShape).toEqual([data.inputNames.length]);
+    expect(fitted.scorer.inputShape).toEqual(data.inputShape);
     expect(fitted.scorer.outputShape).toEqual([OUTPUTS[task]]);
     // Through storage: topology as JSON, weights as a copy of the bytes.
     const stored = { framework: family.framework, topology: JSON.parse(JSON.stringify(fitted.artifact.topology)), weights: new Uint8Array(fitted.artifact.weights) };
@@ -132,24 +155,24 @@ describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_
   });
 
   it('stops a fit when its signal is aborted, returning a usable model', async () => {
-    const { data, spec } = prepared(family, tasksOf(family)[0]);
+    const { data, spec } = prepared(family, mainTask(family));
     const full = await family.fit(data, spec, { onEpoch: async () => undefined, signal: never });
     const aborted = await family.fit(data, spec, { onEpoch: async () => undefined, signal: { aborted: true } });
     expect(aborted.epochs.length).toBeLessThanOrEqual(1);
     const size = (f: typeof full) => JSON.stringify(f.artifact.topology).length + f.artifact.weights.length;
     // Less was trained: fewer epochs (networks, boosting rounds) or fewer trees (forests).
     if (full.epochs.length > 1 || (spec.tree?.nEstimators ?? 1) > 1) expect(aborted.epochs.length < full.epochs.length || size(aborted) < size(full)).toBe(true);
-    expect(aborted.scorer.score(data.test.x, data.test.rows)).toHaveLength(data.test.rows);
+    expect(aborted.scorer.score(data.test.x, data.test.rows)).toHaveLength(data.test.rows * OUTPUTS[mainTask(family)]);
     full.scorer.dispose();
     aborted.scorer.dispose();
   });
 
   it('refuses inputs of the wrong shape with BAD_USER_INPUT', async () => {
-    const { data, spec } = prepared(family, tasksOf(family)[0]);
+    const { data, spec } = prepared(family, mainTask(family));
     const fitted = await family.fit(data, spec, { onEpoch: async () => undefined });
-    const width = data.inputNames.length;
-    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * width + 1), 2))).toBe('BAD_USER_INPUT');
-    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * width), 3))).toBe('BAD_USER_INPUT');
+    const w = width(data);
+    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * w + 1), 2))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => fitted.scorer.score(new Float32Array(2 * w), 3))).toBe('BAD_USER_INPUT');
     expect(fitted.scorer.score(new Float32Array(0), 0)).toHaveLength(0);
     fitted.scorer.dispose();
   });

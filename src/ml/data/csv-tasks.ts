@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { ThreadPool } from '../../lib/threads/thread-pool';
 import { runTask } from '../../lib/threads/task-result';
+import { readImageUpload, type ImageUpload } from '../images/read-upload';
 import { correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeBytes, type TextEncoding } from './decode';
@@ -65,11 +66,20 @@ export function textByClassCsv(input: { bytes: Uint8Array; dataset: StoredCsvFor
 }
 
 /** The pool running this module's tasks. */
+/** Decodes an image upload (MNIST IDX, a ZIP of class folders, a pixel CSV) to the stored container and its profile. */
+export function readImages(input: ImageUpload) {
+  return runTask(
+    () => readImageUpload(input),
+    (out) => [out.content.buffer],
+  );
+}
+
 export type CsvThreads = ThreadPool<{
   profileCsv: typeof profileCsv;
   parseCsvTable: typeof parseCsvTable;
   correlateCsv: typeof correlateCsv;
   textByClassCsv: typeof textByClassCsv;
+  readImages: typeof readImages;
 }>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */

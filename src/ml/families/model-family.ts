@@ -114,6 +114,8 @@ export interface DataShape {
   outputs?: number;
   /** Feature columns the inputs come from (for messages). */
   featureColumns: number;
+  /** One example's shape when it is not flat, e.g. `[h, w, c]` for images. */
+  inputShape?: readonly number[];
   /** Training rows (all rows of the dataset at request time). */
   rows: number;
 }

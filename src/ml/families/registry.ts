@@ -5,6 +5,7 @@
  * `framework`.
  */
 import { AppError, badInput } from '../../lib/errors';
+import { cnnFamily } from './cnn';
 import { decisionTreeFamily } from './decision-tree';
 import { gradientBoostingFamily } from './gradient-boosting';
 import { matrixFactorizationFamily } from './matrix-factorization';
@@ -14,7 +15,7 @@ import { randomForestFamily } from './random-forest';
 import { textFamily } from './text';
 
 /** The registry: one line a family, in the order people see them (the GraphQL enum's order). */
-const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily, matrixFactorizationFamily] as const;
+const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily, matrixFactorizationFamily, cnnFamily] as const;
 
 /** A registered family's kind: 'neural_network' | 'decision_tree' | … (made from {@link REGISTERED}). */
 export type ModelKind = (typeof REGISTERED)[number]['kind'];

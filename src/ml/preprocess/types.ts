@@ -9,6 +9,7 @@
  */
 import type { ColumnType } from '../data/infer-type';
 import type { MissingValuesSpec } from '../data/missing';
+import type { ImageInput } from '../images/normalize';
 import type { Task } from '../task';
 
 export type StepOp = 'impute' | 'clip' | 'standardize' | 'min_max_scale' | 'one_hot' | 'bucketize' | 'token_counts' | 'tf_idf' | 'token_sequence';
@@ -110,6 +111,8 @@ export interface FittedPipeline {
   target: TargetInfo;
   /** Every column of the training CSV: predict accepts (and ignores) the ones that are not features. */
   datasetColumns: string[];
+  /** Image models: the input shape and normalisation (src/ml/images/normalize.ts); `columns` is then empty. */
+  image?: ImageInput;
   /** Interactions data (recommenders): which columns hold the user, the item and the rating, and where item metadata lives. */
   interactions?: InteractionColumns;
 }

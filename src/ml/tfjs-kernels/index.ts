@@ -7,12 +7,13 @@
 // The package itself, not ../tf (which imports this module at start-up): the same tfjs-core instance.
 import * as tf from '@tensorflow/tfjs';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 
 /** A kernel config as `tf.registerKernel` takes it, for the 'wasm' backend. */
 export type WasmKernel = tf.KernelConfig;
 
 /** Every kernel this module adds; each file appends its config here (one line each). */
-export const KERNELS: readonly WasmKernel[] = [unsortedSegmentSumKernel];
+export const KERNELS: readonly WasmKernel[] = [conv2dBackpropFilterKernel, unsortedSegmentSumKernel];
 
 /**
  * Registers every kernel in KERNELS that the WASM backend does not already have. Idempotent.

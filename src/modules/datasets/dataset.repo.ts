@@ -1,6 +1,7 @@
 /** Datasets: the only place that touches the Dataset table; every method takes the tenant. */
 import type { Tx } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
+import type { ImageProfile } from '../../ml/images/profile';
 
 /** Everything but the bytes, for listings and GraphQL. */
 const summary = {
@@ -15,6 +16,8 @@ const summary = {
   encoding: true,
   columns: true,
   createdAt: true,
+  format: true,
+  imageProfile: true,
 } as const;
 
 /** A profiled upload, as stored. */
@@ -26,8 +29,13 @@ export interface NewDataset {
   hasHeader: boolean;
   delimiter: string;
   quoting: boolean;
-  encoding: string;
+  /** The text encoding of a CSV; null for image datasets (stored as tensors). */
+  encoding: string | null;
   columns: ColumnProfile[];
+  /** 'csv' (Default) or 'image'. */
+  format?: 'csv' | 'image';
+  /** Image datasets: their profile (src/ml/images/profile.ts). */
+  imageProfile?: ImageProfile;
 }
 
 /** Dataset rows; every method folds the tenant into its `where`. */
@@ -35,7 +43,14 @@ export class DatasetRepo {
   /** Stores the bytes as they are (no copy). */
   create(tx: Tx, tenantId: string, d: NewDataset) {
     return tx.dataset.create({
-      data: { ...d, tenantId, sizeBytes: d.content.length, content: d.content as Uint8Array<ArrayBuffer>, columns: d.columns as object[] },
+      data: {
+        ...d,
+        tenantId,
+        sizeBytes: d.content.length,
+        content: d.content as Uint8Array<ArrayBuffer>,
+        columns: d.columns as object[],
+        imageProfile: d.imageProfile ? (d.imageProfile as unknown as object) : undefined,
+      },
       select: summary,
     });
   }

@@ -12,7 +12,7 @@ import { Take } from '../common/take';
 import { asTextEncoding, ClassTokens, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
 
 /** Reads an upload stream into memory, refusing more than `limit` bytes. */
-async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
+export async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -9,6 +9,7 @@ import type { TextEncoding } from '../../ml/data/decode';
 import type { MissingValuesSpec } from '../../ml/data/missing';
 import type { ClassTokens } from '../../ml/data/text-profile';
 import type { ColumnProfile } from '../../ml/data/profile';
+import type { ImageProfile } from '../../ml/images/profile';
 import { type Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -152,6 +153,7 @@ export class DatasetService {
     requireScope(actor, 'datasets:read');
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
+    if (row.format === 'image') throw badInput(`Dataset '${row.name}' is an image dataset: correlations are for CSV columns`);
     const columns = row.columns as unknown as ColumnProfile[];
     const { bytes, transfer } = movable(row.content);
     return this.onThread(actor.tenantId, () =>
@@ -219,6 +221,11 @@ export function checkColumnNames(names: string[] | undefined, maxColumns: number
   });
 }
 
-function toView<T extends { columns: unknown; encoding: string | null }>(row: T) {
-  return { ...row, columns: row.columns as ColumnProfile[], encoding: row.encoding as TextEncodingEnum | null };
+function toView<T extends { columns: unknown; encoding: string | null; imageProfile?: unknown }>(row: T) {
+  return {
+    ...row,
+    columns: row.columns as ColumnProfile[],
+    encoding: row.encoding as TextEncodingEnum | null,
+    imageProfile: (row.imageProfile ?? null) as ImageProfile | null,
+  };
 }

@@ -1,6 +1,7 @@
 /** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { TextEncoding } from '../../ml/data/decode';
+import { ImageProfile } from './image-dataset.type';
 import { NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
 
@@ -203,6 +204,12 @@ export class Dataset extends NamedEntity {
   @Nullable(TextEncodingEnum, 'The encoding the text was read with (declared, or detected at upload); null for datasets uploaded before it was recorded.')
   encoding!: TextEncodingEnum | null;
 
-  @Field(() => [ColumnSummary], { description: 'One per column, in file order.' })
+  @Field(() => [ColumnSummary], { description: 'One per column, in file order (empty for image datasets).' })
   columns!: ColumnSummary[];
+
+  @Field({ description: "'csv', or 'image' for an image dataset (uploadImageDataset)." })
+  format!: string;
+
+  @Field(() => ImageProfile, { nullable: true, description: 'Image datasets: size, classes and pixel statistics.' })
+  imageProfile?: ImageProfile | null;
 }

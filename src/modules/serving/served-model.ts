@@ -7,14 +7,16 @@ import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { Recommender } from '../../ml/families/recommender';
 import { storedBytes, type StoredModel } from '../../ml/predictor';
 import { explainValues, type ExplainOptions, type Explanations } from '../../ml/explain';
-import { decodeOutputs, type Prediction } from '../../ml/predict';
+import { decodeOutputs, requireFiniteOutputs, type Prediction } from '../../ml/predict';
 import { baselineValues } from '../../ml/preprocess/baseline';
 import { transformValues } from '../../ml/preprocess/fit';
 import { readMatrix, readRows, type ValueMatrix } from '../../ml/preprocess/read-rows';
 import { readPipeline } from '../../ml/preprocess/stored';
 import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
 import { MicroBatcher, type BatcherOptions } from './batcher';
-import { AppError } from '../../lib/errors';
+import { AppError, badInput } from '../../lib/errors';
+import { toModelInputs, type ImageInput } from '../../ml/images/normalize';
+import { occlusionMap, type OcclusionMap } from '../../ml/images/occlusion';
 import { guardScorer, type OnScoringFault } from './scoring-guard';
 
 /** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
@@ -52,6 +54,20 @@ export interface ServedModel {
    * @throws AppError NOT_SUPPORTED when the version's family is no recommender.
    */
   recommender(): Recommender;
+  /** Image models: the input shape and normalisation (absent for tabular models). */
+  image?: ImageInput;
+  /**
+   * Image models: decoded pixels → class probabilities, through the micro-batcher.
+   * @param pixels `[count, h, w, c]` uint8 (or 0-255 numbers), already checked against `image`.
+   * @returns `[count, classes]` probabilities. @throws AppError BAD_USER_INPUT for a tabular model.
+   */
+  scoreImages(pixels: Uint8Array | Float32Array, count: number): Promise<Float32Array>;
+  /**
+   * Image models: an occlusion saliency map of one image (src/ml/images/occlusion.ts).
+   * @param pixels `[h, w, c]`. @param grid cells per side. @param classIndex (Default: the predicted class)
+   * @throws AppError BAD_USER_INPUT for a tabular model; NOT_SUPPORTED when the family cannot be explained.
+   */
+  explainImage(pixels: Uint8Array | Float32Array, grid: number, classIndex?: number): OcclusionMap;
   dispose(): void;
 }
 
@@ -78,7 +94,11 @@ export async function loadServedModel(
   const family = familyForFramework(stored.framework);
   const loaded = await family.load(stored, pipeline);
   const scorer = fault ? guardScorer(loaded, fault.versionId, fault.onFault) : loaded;
-  const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), inputNames(pipeline).length, batching);
+  const image = pipeline.image;
+  const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
+  const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), width, batching);
+  const notImage = () => badInput('This model version is not an image model: use predict with rows');
+  const isImage = () => badInput('This model version is an image model: use predictImage (or explainImage) with images');
   const score = async (values: ReturnType<typeof readRows>, count: number) => {
     const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);
     return withVersion(() => decodeOutputs(out, count, pipeline.target));
@@ -86,9 +106,32 @@ export async function loadServedModel(
   return {
     pipeline,
     bytes: storedBytes(stored, pipeline),
-    predict: (rows) => score(readRows(rows, pipeline), rows.length),
-    predictMatrix: (matrix) => score(readMatrix(matrix, pipeline), matrix.rows.length),
+    predict: async (rows) => {
+      if (image) throw isImage();
+      return score(readRows(rows, pipeline), rows.length);
+    },
+    predictMatrix: async (matrix) => {
+      if (image) throw isImage();
+      return score(readMatrix(matrix, pipeline), matrix.rows.length);
+    },
+    image,
+    async scoreImages(pixels, count) {
+      if (!image) throw notImage();
+      const out = await batcher.submit(toModelInputs(pixels, image), count);
+      return withVersion(() => (requireFiniteOutputs(out, count), out));
+    },
+    explainImage(pixels, grid, classIndex) {
+      if (!image) throw notImage();
+      requireSupport(family, 'explain');
+      const zero = toModelInputs(new Uint8Array(image.channels), image);
+      return withVersion(() => {
+        const map = occlusionMap(scorer, toModelInputs(pixels, image), [image.height, image.width, image.channels], grid, Array.from(zero), classIndex);
+        requireFiniteExplanation(map);
+        return map;
+      });
+    },
     prepareExplanation(rows, baseline) {
+      if (image) throw isImage();
       requireSupport(family, 'explain');
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);

@@ -1,7 +1,7 @@
 /** Spec inputs of NEURAL_NETWORK: layers, optimiser and class weights (Keras names and defaults). */
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { Nullable } from '../common/fields';
-import { Activation, LayerType, OptimizerName } from './spec-enums';
+import { Activation, LayerType, OptimizerName, Padding } from './spec-enums';
 
 /** One network layer; the fields of other layer types are refused. */
 @InputType({ description: "One layer, as Keras' Dense(units, activation, input_dim, kernel_regularizer), Dropout(rate) or BatchNormalization(momentum, epsilon)." })
@@ -32,6 +32,31 @@ export class LayerInput {
 
   @Nullable(Float, 'Batch normalisation: epsilon. (Default: 0.001)')
   epsilon?: number;
+
+  @Nullable(Int, 'CONV2D: output channels.')
+  filters?: number;
+
+  @Nullable(Int, 'CONV2D: square kernel side. (Default: 3)')
+  kernelSize?: number;
+
+  @Nullable(Int, 'CONV2D and pooling: step. (Default: 1 for CONV2D, poolSize for pooling)')
+  strides?: number;
+
+  @Nullable(Padding, 'CONV2D and pooling. (Default: VALID)')
+  padding?: Padding;
+
+  @Nullable(Int, 'MAX_POOLING2D, AVERAGE_POOLING2D: square window side. (Default: 2)')
+  poolSize?: number;
+}
+
+/** Random shifts and small rotations of training images (CONVOLUTIONAL_NETWORK). */
+@InputType({ description: 'Training-time image augmentation, drawn per image and epoch from the seed.' })
+export class AugmentationInput {
+  @Nullable(Float, 'Largest shift as a fraction of height and width, e.g. 0.1. (Default: 0)')
+  shift?: number;
+
+  @Nullable(Float, 'Largest rotation, degrees, either way, e.g. 10. (Default: 0)')
+  rotationDegrees?: number;
 }
 
 /** The network's optimiser and its step size. */

@@ -24,8 +24,27 @@ export const TaskKind = lowerCaseEnum('Task', ['BINARY', 'MULTICLASS', 'REGRESSI
 export type TaskKind = EnumValue<typeof TaskKind>;
 
 /** A network layer, as the Keras layer of that name. */
-export const LayerType = lowerCaseEnum('LayerType', ['DENSE', 'DROPOUT', 'BATCH_NORMALIZATION']);
+export const LayerType = lowerCaseEnum('LayerType', [
+  'DENSE',
+  'DROPOUT',
+  'BATCH_NORMALIZATION',
+  'CONV2D',
+  'MAX_POOLING2D',
+  'AVERAGE_POOLING2D',
+  'FLATTEN',
+  'GLOBAL_AVERAGE_POOLING2D',
+]);
 export type LayerType = EnumValue<typeof LayerType>;
+
+/** Padding of a convolution or pooling layer (Keras names). */
+export const Padding = lowerCaseEnum('Padding', ['VALID', 'SAME'], { description: 'VALID: no padding; SAME: output size = ceil(input / strides).' });
+export type Padding = EnumValue<typeof Padding>;
+
+/** How an image model scales its pixels. */
+export const ImageNormalization = lowerCaseEnum('ImageNormalization', ['SCALE', 'STANDARDIZE'], {
+  description: 'SCALE: pixels / 255. STANDARDIZE: (pixel - mean) / std per channel, from the training split. Stored with the version and applied at prediction.',
+});
+export type ImageNormalization = EnumValue<typeof ImageNormalization>;
 
 /** A dense layer's activation (Keras names). */
 export const Activation = lowerCaseEnum('Activation', ['RELU', 'SIGMOID', 'TANH', 'SOFTMAX', 'LINEAR']);

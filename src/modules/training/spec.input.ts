@@ -6,9 +6,9 @@
  */
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { Nullable } from '../common/fields';
-import { ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
+import { AugmentationInput, ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
 import { PreprocessingInput } from './preprocessing.input';
-import { Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
+import { ImageNormalization, Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
 import { TextModelInput } from './text.input';
 import { TreeInput } from './tree.input';
 import { MatrixFactorizationInput } from './matrix-factorization.input';
@@ -92,6 +92,15 @@ export class ModelSpecInput {
 
   @Field(() => Int, { defaultValue: 42, description: 'Seeds the split, shuffling and weight initialisation.' })
   seed!: number;
+
+  @Nullable(Boolean, "Keep the dataset's order: the test rows are its last testFraction (a fixed published split, e.g. MNIST). (Default: false)")
+  orderedSplit?: boolean;
+
+  @Nullable(ImageNormalization, 'CONVOLUTIONAL_NETWORK: how pixels are scaled. (Default: SCALE)')
+  imageNormalization?: ImageNormalization;
+
+  @Nullable(AugmentationInput, 'CONVOLUTIONAL_NETWORK: random shifts and rotations of the training images.')
+  augmentation?: AugmentationInput;
 
   @Nullable(Boolean, "Default pipeline: standardise numeric features with the training split's mean and std. (Default: true for networks, false for trees)")
   standardize?: boolean;

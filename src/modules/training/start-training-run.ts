@@ -8,6 +8,8 @@ import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
+import { familyOf } from '../../ml/families/registry';
+import type { ImageProfile } from '../../ml/images/profile';
 import { normalizeSpec, type LayerSpec, type TrainingSpec } from '../../ml/spec';
 import { checkCount, SIZE_LIMITS } from '../../ml/spec-sizes';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -19,6 +21,7 @@ import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
 import { checkMetadataDatasets } from './check-metadata';
+import { checkImageRun } from './check-images';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
@@ -59,7 +62,14 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
     const columns = dataset.columns as unknown as ColumnProfile[];
-    const { target, features } = checkColumns(columns, dataset.rowCount, input, spec, await quotas.trainingLimits(tx, actor.tenantId));
+    const family = familyOf(spec.model);
+    if (dataset.format !== 'image' && family.inputFormats.every((f) => f === 'image'))
+      throw badInput(`spec.model ${family.kind.toUpperCase()} takes ${family.inputFormats.join(' or ')} datasets; dataset '${dataset.name}' is a CSV`);
+    const trainingLimits = await quotas.trainingLimits(tx, actor.tenantId);
+    const { target, features } =
+      dataset.format === 'image'
+        ? checkImageRun(dataset.imageProfile as unknown as ImageProfile, input, spec, trainingLimits)
+        : checkColumns(columns, dataset.rowCount, input, spec, trainingLimits);
     await checkMetadataDatasets(tx, datasets, actor.tenantId, spec);
     const activeBefore = await quotas.checkConcurrentRuns(tx, actor.tenantId);
     const created = await runs.create(tx, actor.tenantId, {

@@ -91,17 +91,18 @@ export function addDenseLayers(model: tf.Sequential, spec: TrainingSpec, inputSh
   });
 }
 
-/** Compiles with the spec's loss, optimizer and metrics (Keras `compile`). */
-export function compileNetwork(model: tf.LayersModel, spec: TrainingSpec): void {
+/** Compiles `model` with the spec's loss, optimizer and metrics (also used by the convolutional family). */
+export function compileNetwork(model: tf.LayersModel, spec: TrainingSpec): tf.LayersModel {
   model.compile({
     loss: TF_LOSS[spec.loss!],
     optimizer: makeOptimizer(spec),
     metrics: spec.metrics.map((m) => TF_METRIC[m]),
   });
+  return model;
 }
 
 /** Keras' kernel_regularizer: L1, L2, or L1L2 when both factors are set. */
-function regularizer(layer: LayerSpec) {
+export function regularizer(layer: LayerSpec) {
   const l1 = layer.l1 ?? 0;
   const l2 = layer.l2 ?? 0;
   if (l1 > 0 && l2 > 0) return tf.regularizers.l1l2({ l1, l2 });

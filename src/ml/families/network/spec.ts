@@ -14,6 +14,8 @@ export function normalizeNetworkSpec(input: SpecInput, spec: TrainingSpec): void
   range('epochs', spec.epochs, 1, LIMITS.maxEpochs);
   spec.loss = input.loss ?? undefined;
   normalizeClassWeights(input, spec);
+  if (input.imageNormalization || input.augmentation)
+    throw badInput(`spec.${input.imageNormalization ? 'imageNormalization' : 'augmentation'} is for image models (CONVOLUTIONAL_NETWORK); set spec.model`);
   if (input.tree) throw badInput('spec.tree is for tree models (DECISION_TREE, RANDOM_FOREST, GRADIENT_BOOSTING); set spec.model');
   if (input.text && spec.model !== 'text_classifier') throw badInput('spec.text is for TEXT_CLASSIFIER models; set spec.model');
   if (!spec.loss) throw badInput('spec.loss is required for a neural network');
@@ -26,7 +28,8 @@ export function normalizeNetworkSpec(input: SpecInput, spec: TrainingSpec): void
   checkLayers(spec);
 }
 
-function normalizeClassWeights(input: SpecInput, spec: TrainingSpec): void {
+/** Class weights or balanced classes (Keras class_weight); shared with the convolutional family. */
+export function normalizeClassWeights(input: SpecInput, spec: TrainingSpec): void {
   if (!input.classWeights?.length && !input.balanceClasses) return;
   if (input.classWeights?.length && input.balanceClasses) throw badInput('spec.classWeights and spec.balanceClasses exclude each other; give one');
   input.classWeights?.forEach((w, i) => range(`classWeights[${i}].weight`, w.weight, 1e-6, 1e6, false));
@@ -46,6 +49,11 @@ function checkLayers(spec: TrainingSpec): void {
   if (spec.layers.length > LIMITS.maxLayers) throw badInput(`spec.layers has ${spec.layers.length} layers; at most ${LIMITS.maxLayers}`);
   spec.layers.forEach((layer, i) => {
     const at = `layers[${i}]`;
+    if (!LAYER_FIELDS.some(([type]) => type === layer.type))
+      throw badInput(`spec.${at}.type ${String(layer.type).toUpperCase()} is for image models (CONVOLUTIONAL_NETWORK); set spec.model`);
+    for (const f of ['filters', 'kernelSize', 'strides', 'padding', 'poolSize'] as const) {
+      if (layer[f] != null) throw badInput(`spec.${at}.${f} is for convolutional networks (CONVOLUTIONAL_NETWORK); set spec.model`);
+    }
     if (layer.type === 'dense') {
       if (layer.units == null) throw badInput(`spec.${at}.units is required for a dense layer`);
       range(`${at}.units`, layer.units, 1, LIMITS.maxUnits);

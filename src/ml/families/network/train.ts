@@ -119,10 +119,19 @@ class EarlyStopper {
  * Trains `model` in place for spec.epochs epochs (fewer if early stopping or `onEpoch` says stop,
  * or `signal` is aborted: checked at the end of every epoch).
  * Every tensor it creates is disposed before it returns.
+ * @param augment makes each epoch's training inputs from the shuffled ones (images: shifts and
+ *   rotations); returns a new tensor, the original is disposed.
  * @throws AppError BAD_USER_INPUT when the loss becomes NaN or infinite (training diverged), or a
  *   class weight names an unknown class.
  */
-export async function trainNetwork(model: tf.LayersModel, data: PreparedData, spec: TrainingSpec, onEpoch: EpochCallback, signal?: StopSignal): Promise<TrainingOutcome> {
+export async function trainNetwork(
+  model: tf.LayersModel,
+  data: PreparedData,
+  spec: TrainingSpec,
+  onEpoch: EpochCallback,
+  signal?: StopSignal,
+  augment?: (x: tf.Tensor) => tf.Tensor,
+): Promise<TrainingOutcome> {
   const classes = data.pipeline.target.classes;
   const classWeight = classWeights(spec, classes, data.train);
   const random = rng(spec.seed ^ 0x5bd1e995);
@@ -133,12 +142,15 @@ export async function trainNetwork(model: tf.LayersModel, data: PreparedData, sp
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now();
-      const [x, y] = toTensors(data.train, spec, data, permutation(data.train.rows, random));
+      const [raw, y] = toTensors(data.train, spec, data, permutation(data.train.rows, random));
+      let x: tf.Tensor | undefined;
       let history: tf.History;
       try {
+        x = augment ? augment(raw) : raw;
         history = await model.fit(x, y, { epochs: 1, batchSize: spec.batchSize, shuffle: false, validationData: validation, classWeight, verbose: 0 });
       } finally {
-        x.dispose();
+        raw.dispose();
+        if (x !== raw) x?.dispose();
         y.dispose();
       }
       const logs = history.history as Record<string, number[]>;

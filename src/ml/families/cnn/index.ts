@@ -1,0 +1,77 @@
+/**
+ * Convolutional networks on TensorFlow.js for image classification (Keras' Sequential of Conv2D,
+ * pooling, Flatten, GlobalAveragePooling2D, Dropout, BatchNormalization and Dense layers), trained
+ * epoch by epoch by the dense family's loop (../network/train.ts) and stored in the same
+ * model.json + weights format. On WASM the weight gradient of conv2d comes from
+ * src/ml/tfjs-kernels/conv2d-backprop-filter.ts. A dense network on raw pixels is this family
+ * too: FLATTEN then DENSE layers.
+ */
+import { badInput } from '../../../lib/errors';
+import { augmentImages } from '../../images/augment';
+import { rng } from '../../random';
+import type { ModelFamily } from '../model-family';
+import { loadArtifact, saveArtifact } from '../network/artifact';
+import { trainNetwork } from '../network/train';
+import { outputUnits } from '../scorer';
+import { buildCnn } from './build';
+import { checkCnnCost } from './cost';
+import { cnnScorer } from './scorer';
+import { normalizeCnnSpec } from './spec';
+
+export const cnnFamily: ModelFamily<'convolutional_network'> = {
+  kind: 'convolutional_network',
+  framework: 'tfjs-layers-image',
+  inputFormats: ['image'],
+  description: 'A Keras-like convolutional network for image classification: conv2d, pooling, flatten, dropout, batch normalisation and dense layers (TensorFlow.js)',
+  defaults: { standardize: false },
+  scalesTarget: false,
+  supports: { explain: true, batchPredict: true, importances: false },
+  exampleSpec: (_task, outputs) => ({
+    model: 'convolutional_network',
+    layers: [
+      { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+      { type: 'max_pooling2d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: outputs, activation: 'softmax' },
+    ],
+    loss: 'sparse_categorical_crossentropy',
+    optimizer: { name: 'adam', learningRate: 0.01 },
+    epochs: 3,
+    batchSize: 16,
+  }),
+  normalize: normalizeCnnSpec,
+  checkData(spec, shape, limits) {
+    const inputShape = shape.inputShape ?? [1, 1, shape.inputs ?? shape.featureColumns];
+    const last = spec.layers.length - 1;
+    if (shape.outputs !== undefined && spec.layers[last]!.units !== shape.outputs)
+      throw badInput(`spec.layers[${last}].units is ${spec.layers[last]!.units} but the dataset has ${shape.outputs} classes`);
+    checkCnnCost(spec, { ...shape, inputShape }, limits);
+  },
+
+  async fit(data, spec, { onEpoch, signal }) {
+    const model = buildCnn(spec, data.inputShape);
+    const scorer = cnnScorer(model, data.inputShape, data.outputUnits, true);
+    try {
+      const random = rng(spec.seed ^ 0x2545f491);
+      const augmentation = spec.augmentation;
+      const outcome = await trainNetwork(model, data, spec, onEpoch, signal, augmentation ? (x) => augmentImages(x, augmentation, random) : undefined);
+      return {
+        artifact: await saveArtifact(model),
+        scorer,
+        epochs: outcome.epochs,
+        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
+      };
+    } catch (err) {
+      scorer.dispose();
+      throw err;
+    }
+  },
+
+  async load(stored, pipeline) {
+    const topology = stored.topology as Record<string, unknown> | null;
+    if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
+    const model = await loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
+    const inputShape = model.inputs[0]!.shape.slice(1) as number[];
+    return cnnScorer(model, inputShape, outputUnits(pipeline.target), true);
+  },
+};
