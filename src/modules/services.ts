@@ -10,6 +10,8 @@ import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import type { MlThreads } from '../ml/threads';
+import { parseFaultInjection } from '../ml/serving/fault-injection';
+import type { ScoringStats } from '../ml/serving/scoring-threads';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
 import { AuthService } from './auth/auth.service';
@@ -59,6 +61,8 @@ export interface Services {
   predict: PredictService;
   explain: ExplainService;
   modelCache: ModelCache<ServedModel>;
+  /** Where predictions score, for /healthz: the scoring threads' figures, or inline. */
+  scoring(): ScoringStats | { isolation: 'inline' };
   versions: VersionResolver;
   batch: BatchPredictionService;
 }
@@ -107,6 +111,8 @@ export function createServices(deps: Deps): Services {
     {
       maxRows: config.MAX_PREDICT_ROWS,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+      threads: deps.threads.scoring,
+      injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
     },
     deps.log,
   );
@@ -132,5 +138,13 @@ export function createServices(deps: Deps): Services {
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub),
     modelCache,
+    scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const },
   };
+}
+
+/** The version whose inline scoring aborts (SCORING_FAULT_INJECTION with mode abort; tests only). */
+function inlineAbortInjection(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const injection = parseFaultInjection(value);
+  return injection.mode === 'abort' ? injection.versionId : undefined;
 }

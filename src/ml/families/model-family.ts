@@ -51,6 +51,13 @@ export interface Scorer {
    * @throws AppError BAD_USER_INPUT when `x.length` is not `rows · prod(inputShape)`.
    */
   score(x: Float32Array, rows: number): Float32Array;
+  /**
+   * Extra queries a family answers besides `score` (e.g. a recommender's `recommendations`,
+   * `similarItems`), called by name: serving dispatches them generically, on a scoring thread or
+   * inline (src/ml/serving/). Their arguments and results must survive structured clone (numbers,
+   * strings, plain objects and arrays, typed arrays). (Default: none)
+   */
+  readonly methods?: Readonly<Record<string, (...args: never[]) => unknown>>;
   /** Frees what the scorer owns (tensors, sessions). Scoring afterwards is an error. */
   dispose(): void;
 }
