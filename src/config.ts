@@ -125,13 +125,13 @@ const schema = z.object({
   /** How long a model version that crashed its scoring thread is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
   SERVING_QUARANTINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
-   * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` makes the scoring
+   * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
    * runtime fail for real whenever that version scores (src/ml/serving/fault-injection.ts).
    */
   SCORING_FAULT_INJECTION: z
     .string()
     .max(200)
-    .regex(/^[^:\s]+(:(abort|oom|exit))?$/, 'expected <versionId> or <versionId>:<abort|oom|exit>')
+    .regex(/^[^:\s,]+(:(abort|oom|exit))?(,[^:\s,]+(:(abort|oom|exit))?)*$/, 'expected <versionId>[:<abort|oom|exit>], several separated by commas')
     .optional(),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
   MODEL_CACHE_BYTES: z.coerce

@@ -142,9 +142,8 @@ export function createServices(deps: Deps): Services {
   };
 }
 
-/** The version whose inline scoring aborts (SCORING_FAULT_INJECTION with mode abort; tests only). */
-function inlineAbortInjection(value: string | undefined): string | undefined {
+/** The versions whose inline scoring aborts (SCORING_FAULT_INJECTION with mode abort; tests only). */
+function inlineAbortInjection(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
-  const injection = parseFaultInjection(value);
-  return injection.mode === 'abort' ? injection.versionId : undefined;
+  return parseFaultInjection(value).flatMap((f) => (f.mode === 'abort' ? [f.versionId] : []));
 }

@@ -22,15 +22,17 @@ export interface FaultInjection {
 const MODES: readonly FaultMode[] = ['abort', 'oom', 'exit'];
 
 /**
- * @param value `<versionId>` (abort) or `<versionId>:<abort|oom|exit>`.
- * @throws AppError BAD_USER_INPUT naming the value when the mode is unknown or the id empty.
+ * @param value `<versionId>[:<abort|oom|exit>]`, several separated by commas (mode: abort by default).
+ * @throws AppError BAD_USER_INPUT naming the value when a mode is unknown or an id empty.
  */
-export function parseFaultInjection(value: string): FaultInjection {
-  const [versionId, mode = 'abort', ...rest] = value.split(':');
-  if (!versionId || rest.length > 0 || !MODES.includes(mode as FaultMode)) {
-    throw badInput(`SCORING_FAULT_INJECTION=${JSON.stringify(value.slice(0, 100))} is not <versionId> or <versionId>:<${MODES.join('|')}>`);
-  }
-  return { versionId, mode: mode as FaultMode };
+export function parseFaultInjection(value: string): FaultInjection[] {
+  return value.split(',').map((item) => {
+    const [versionId, mode = 'abort', ...rest] = item.split(':');
+    if (!versionId || rest.length > 0 || !MODES.includes(mode as FaultMode)) {
+      throw badInput(`SCORING_FAULT_INJECTION=${JSON.stringify(value.slice(0, 100))} is not <versionId>[:<${MODES.join('|')}>][,...]`);
+    }
+    return { versionId, mode: mode as FaultMode };
+  });
 }
 
 /** Fails the runtime as `mode` says. Never returns normally. */

@@ -49,7 +49,7 @@ export interface ScoringThreadsOptions {
   /** The process' backend; threads use WASM when it is the native one (it cannot load twice). */
   backend: BackendName;
   /** Test only (SCORING_FAULT_INJECTION). */
-  faultInjection?: FaultInjection;
+  faultInjection?: FaultInjection[];
   log?: Logger;
 }
 
@@ -153,7 +153,7 @@ export class ScoringThreads {
 
   /** A new handle for a version's stored artifact; nothing is loaded until its first call (or `ready()`). */
   register(versionId: string, stored: StoredModel): ThreadModelHandle {
-    const inject = this.options.faultInjection?.versionId === versionId ? this.options.faultInjection.mode : undefined;
+    const inject = this.options.faultInjection?.find((f) => f.versionId === versionId)?.mode;
     return new ThreadModelHandle(this, versionId, `${versionId}#${++this.keys}`, stored, inject);
   }
 

@@ -42,8 +42,8 @@ export class PredictService {
       batching: BatcherOptions;
       /** Score on these threads (SERVING_ISOLATION=thread); inline when undefined. */
       threads?: ScoringThreads;
-      /** Test only (SCORING_FAULT_INJECTION): the version whose inline scoring aborts the runtime. */
-      injectAbortInline?: string;
+      /** Test only (SCORING_FAULT_INJECTION): the versions whose inline scoring aborts the runtime. */
+      injectAbortInline?: string[];
     },
     private readonly log?: Logger,
   ) {}
@@ -126,7 +126,7 @@ export class PredictService {
           versionId,
           onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
           threads: this.options.threads,
-          injectAbort: this.options.injectAbortInline === versionId,
+          injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
         },
       );
     });
