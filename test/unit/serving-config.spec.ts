@@ -20,7 +20,9 @@ it('refuses bad values, naming the variable and the value', () => {
 it('refuses fault injection in production', () => {
   const prod = { ...base, NODE_ENV: 'production', ADMIN_SECRET: 'a'.repeat(16), JWT_SECRET: 'j'.repeat(32) };
   expect(loadConfig(prod).SERVING_ISOLATION).toBe('thread');
-  expect(() => loadConfig({ ...prod, SCORING_FAULT_INJECTION: 'abc' })).toThrow('Invalid configuration: SCORING_FAULT_INJECTION makes models crash on purpose and is refused when NODE_ENV=production');
+  expect(() => loadConfig({ ...prod, SCORING_FAULT_INJECTION: 'abc' })).toThrow(
+    'Invalid configuration: SCORING_FAULT_INJECTION makes models crash on purpose and is refused when NODE_ENV=production',
+  );
 });
 
 it('parses one or several versions, abort by default', () => {
