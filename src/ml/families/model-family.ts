@@ -172,6 +172,9 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   fit(data: PreparedData, spec: TrainingSpec, context: FitContext): Promise<FitResult>;
   /**
    * Rebuilds a stored model. The caller disposes the scorer.
+   * Serving calls it on a scoring thread (src/ml/serving/serve-task.ts): it must depend only on
+   * `stored` and `pipeline` (no state of the API thread), accept `weights` as a plain Uint8Array
+   * (a Buffer does not survive the thread hop), and leave no tensors behind but the scorer's.
    * @throws AppError BAD_USER_INPUT for an artifact this family cannot read.
    */
   load(stored: StoredArtifact, pipeline: FittedPipeline): Promise<Scorer>;

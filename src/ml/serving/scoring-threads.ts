@@ -61,7 +61,7 @@ export interface ScoringStats {
   running: number;
   /** Threads lost to a runtime fault since the process started. */
   faults: number;
-  /** Calls run again on a fresh thread after theirs died under another version. */
+  /** Calls run again on a fresh thread because theirs was replaced (their model loaded there again first). */
   retries: number;
   /** Versions refused now after crashing their thread. */
   quarantined: number;
