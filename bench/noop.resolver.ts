@@ -3,7 +3,7 @@
  * nothing (no auth, no lookup, no model), mounted on the same Apollo server. The ratio of
  * predict to this is what our own work costs.
  */
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { BoundedJSONObject as GraphQLJSONObject } from '../src/modules/common/json.scalar';
 import { Arg, Int, Query, Resolver } from 'type-graphql';
 import { PredictionResult } from '../src/modules/serving/prediction.type';
 

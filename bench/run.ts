@@ -24,6 +24,8 @@ import { runTreeBench } from './trees';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** `predict`: only the single-row predict figures, scoring threads against inline, then exit (BENCHMARKS.md untouched). */
+const ONLY = process.env.BENCH_ONLY;
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
 function child(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
@@ -51,6 +53,7 @@ async function main() {
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
   const barePort = await freePort();
+  const pgPort = await freePort(); // known, so a second API process (BENCH_ONLY=predict) can share the embedded database
   const api = await child(
     'bench/api-server.js',
     {
@@ -58,7 +61,7 @@ async function main() {
       HOST: '127.0.0.1',
       ADMIN_SECRET: ADMIN,
       EMBEDDED_PG_DIR: path.join(pgDir, 'data'),
-      EMBEDDED_PG_PORT: '0',
+      EMBEDDED_PG_PORT: String(pgPort),
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
       // The progress-latency bench opens 1,000 sockets of one tenant.
@@ -87,6 +90,7 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
+    if (ONLY === 'predict') return await predictOnly(me, url, barePort, pgPort, say);
 
     say(`# Benchmarks`);
     say();
@@ -254,6 +258,65 @@ async function main() {
     bare.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
     fs.rmSync(pgDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * BENCH_ONLY=predict: single-row predict on the API scoring on a thread (SERVING_ISOLATION=thread,
+ * the default) and on a second API process scoring inline, same database and model, side by side
+ * at concurrency 1 and 64, with the no-op resolver and bare HTTP anchors.
+ */
+async function predictOnly(me: Caller, url: string, barePort: number, pgPort: number, say: (s?: string) => void) {
+  const inlinePort = await freePort();
+  const inline = await child(
+    'bench/api-server.js',
+    {
+      PORT: String(inlinePort),
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: ADMIN,
+      DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
+      WORKER_ENABLED: 'false',
+      SERVING_ISOLATION: 'inline',
+      LOG_LEVEL: 'warn',
+      QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+    },
+    /MaaS API ready/,
+  );
+  try {
+    const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
+    const predictBody = JSON.stringify({
+      query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+      variables: { rows: [ROW] },
+    });
+    const noopBody = JSON.stringify({
+      query: 'query($rows: [JSONObject!]!) { benchNoopPredict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+      variables: { rows: [ROW] },
+    });
+    const auth = { authorization: `Bearer ${me.token}` };
+    await load(url, predictBody, auth, 8, 2); // warm-up: loads the model in the scoring thread
+    await load(inlineUrl, predictBody, auth, 8, 2);
+    say(`# Predict: scoring threads vs inline (BENCH_ONLY=predict, ${SECONDS} s per point, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`);
+    say();
+    say('| concurrency | thread (SERVING_ISOLATION=thread) | inline | **thread / inline** | (a) no-op resolver | (b) bare Node HTTP | thread / (a) | inline / (a) |');
+    say('|---|---|---|---|---|---|---|---|');
+    for (const c of [1, 64]) {
+      console.error(`[bench] single-row predict, concurrency ${c}: thread, inline, no-op, bare`);
+      // Interleaved twice and summed, so load from other processes on the machine hits both sides alike.
+      const [t1, i1] = [await load(url, predictBody, auth, c, SECONDS / 2), await load(inlineUrl, predictBody, auth, c, SECONDS / 2)];
+      const [i2, t2] = [await load(inlineUrl, predictBody, auth, c, SECONDS / 2), await load(url, predictBody, auth, c, SECONDS / 2)];
+      const thread = { ...t2, rps: (t1.rps + t2.rps) / 2, p50ms: Math.max(t1.p50ms, t2.p50ms), p99ms: Math.max(t1.p99ms, t2.p99ms) };
+      const inl = { ...i2, rps: (i1.rps + i2.rps) / 2, p50ms: Math.max(i1.p50ms, i2.p50ms), p99ms: Math.max(i1.p99ms, i2.p99ms) };
+      const n = await load(url, noopBody, {}, c, SECONDS);
+      const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
+      say(
+        `| ${c} | ${fmt(thread)} | ${fmt(inl)} | **${(thread.rps / inl.rps).toFixed(2)}×** | ${fmt(n)} | ${fmt(b)} | ${(thread.rps / n.rps).toFixed(2)}× | ${(inl.rps / n.rps).toFixed(2)}× |`,
+      );
+    }
+    say();
+    say('p50/p99 of the thread and inline columns: the worse of the two interleaved halves.');
+  } finally {
+    inline.kill('SIGTERM');
+    await new Promise((r) => inline.once('exit', r));
   }
 }
 

@@ -70,6 +70,14 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const services = createServices({ prisma: db.prisma, pool: db.pool, metrics, pubsub, queue, threads, config, log, adminSecret: admin.value, jwtSecret: jwt.value });
   metrics.gauge('maas_model_cache_bytes', 'Bytes of models loaded in this process', [], async () => [{ value: services.modelCache.snapshot().bytes }]);
   metrics.gauge('maas_model_cache_entries', 'Model versions loaded in this process', [], async () => [{ value: services.modelCache.snapshot().entries }]);
+  const scoring = threads.scoring;
+  if (scoring) {
+    const faults = metrics.counter('maas_scoring_runtime_faults_total', 'Scoring threads lost to a model that crashed its runtime (the model version is quarantined)');
+    scoring.onFault(() => faults.inc());
+    metrics.gauge('maas_scoring_threads', 'Scoring threads running in this process', [], async () => [{ value: scoring.stats().running }]);
+    metrics.gauge('maas_scoring_quarantined_versions', 'Model versions refused now after crashing their scoring thread', [], async () => [{ value: scoring.stats().quarantined }]);
+    metrics.gauge('maas_scoring_retried_calls', 'Calls run again on a fresh scoring thread since the process started', [], async () => [{ value: scoring.stats().retries }]);
+  }
   const deletions = pubsub.subscribe(Topics.versionDeleted);
   void (async () => {
     for await (const { modelVersionId, tenantId, modelName } of deletions) {

@@ -144,6 +144,28 @@ const schema = z.object({
    * cannot load in a second thread). (Default: auto)
    */
   TRAINING_THREAD: z.enum(['auto', 'thread', 'main']).default('auto'),
+  /**
+   * Where predictions are scored: `thread` (isolated worker threads, each with its own TF.js/WASM
+   * runtime and its own loaded models: a model that crashes its runtime fails only its own calls
+   * and is quarantined) or `inline` (the API process' main thread: a little faster, but such a
+   * crash fails /healthz and the whole process must restart). (Default: thread)
+   */
+  SERVING_ISOLATION: z.enum(['thread', 'inline']).default('thread'),
+  /** Scoring threads per process (SERVING_ISOLATION=thread); a version always scores on the same one. (Default: 1) */
+  SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */
+  SERVING_THREAD_HEAP_MB: z.coerce.number().int().min(256).max(65_536).default(1024), // below ~256 a thread may not load TF.js
+  /** How long a model version that crashed its scoring thread is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
+  SERVING_QUARANTINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
+   * runtime fail for real whenever that version scores (src/ml/serving/fault-injection.ts).
+   */
+  SCORING_FAULT_INJECTION: z
+    .string()
+    .max(200)
+    .regex(/^[^:\s,]+(:(abort|oom|exit))?(,[^:\s,]+(:(abort|oom|exit))?)*$/, 'expected <versionId>[:<abort|oom|exit>], several separated by commas')
+    .optional(),
   /** Memory budget of each API process' model cache, bytes (LRU beyond it). (Default: 512 MiB) */
   MODEL_CACHE_BYTES: z.coerce
     .number()
@@ -242,6 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
     throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');
+  }
+  if (d.SCORING_FAULT_INJECTION !== undefined && d.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration: SCORING_FAULT_INJECTION makes models crash on purpose and is refused when NODE_ENV=production');
   }
   return parsed.data;
 }

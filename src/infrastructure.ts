@@ -28,5 +28,5 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const pubsub = await createPgPubSub(db.url, log);
   const queue = await startQueue(db.url, log, pubsub, TASKS);
-  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config) };
+  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config, { backend: tfBackend, log }) };
 }

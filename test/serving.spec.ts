@@ -122,7 +122,10 @@ it('refuses to delete an aliased version, and deletes another under traffic with
 
 it('exposes health, readiness and Prometheus metrics', async () => {
   const base = t.url.replace('/graphql', '');
-  expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+  expect(await (await fetch(`${base}/healthz`)).json()).toEqual({
+    status: 'ok',
+    scoring: { isolation: 'thread', threads: 1, running: expect.any(Number), faults: 0, retries: expect.any(Number), quarantined: 0 },
+  });
   expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
   const text = await (await fetch(`${base}/metrics`)).text();
   for (const name of [

@@ -185,10 +185,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   await apollo.start();
 
   // Liveness: an aborted TF.js WASM runtime cannot be reloaded in-process (src/ml/runtime-fault.ts).
+  // A scoring thread's fault is not one: that thread is replaced (src/ml/serving/scoring-threads.ts).
   app.get('/healthz', (_req, res) => {
     const fault = runtimeFault();
-    if (fault) res.status(503).json({ status: 'runtime aborted', reason: fault });
-    else res.json({ status: 'ok' });
+    const scoring = opts.base.services.scoring();
+    if (fault) res.status(503).json({ status: 'runtime aborted', reason: fault, scoring });
+    else res.json({ status: 'ok', scoring });
   });
   if (metricsOnPublicListener(config)) app.get('/metrics', metricsHandler(config, opts.metrics, base.services.authThrottle));
   app.get('/readyz', async (_req, res) => {

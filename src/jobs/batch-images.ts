@@ -10,26 +10,34 @@ import { checkBatchImages, scoreImageChunk } from '../ml/images/batch-score';
 import { decodeImageSet } from '../ml/images/image-set';
 import { loadScorer, type StoredModel } from '../ml/predictor';
 import { readPipeline } from '../ml/preprocess/stored';
+import type { ScoringThreads } from '../ml/serving/scoring-threads';
 
 /** Images per chunk: one scorer call and one progress event each. */
 const CHUNK = 256;
 
 /**
  * @param onChunk called after each chunk with the images done and the total.
- * @throws AppError BAD_USER_INPUT (not an image model, other image shape), NOT_SUPPORTED, NON_FINITE_OUTPUT.
+ * @param scoring score on these threads (SERVING_ISOLATION=thread), under the version's own handle; on this thread when undefined.
+ * @throws AppError BAD_USER_INPUT (not an image model, other image shape), NOT_SUPPORTED, NON_FINITE_OUTPUT;
+ *   MODEL_NOT_READY (RuntimeFaultError) when the version crashes its scoring thread or is quarantined.
  */
-export async function batchImages(content: Uint8Array, version: StoredModel & { framework: string }, onChunk: (done: number, total: number) => Promise<void>) {
+export async function batchImages(
+  content: Uint8Array,
+  version: StoredModel & { id: string; framework: string },
+  onChunk: (done: number, total: number) => Promise<void>,
+  scoring?: ScoringThreads,
+) {
   const set = decodeImageSet(content);
   const pipeline = readPipeline(version.preprocessing);
   requireSupport(familyForFramework(version.framework), 'batchPredict');
   checkBatchImages(set, pipeline);
-  const scorer = await loadScorer(version);
+  const scorer = scoring ? await threadScorer(scoring, version) : await loadScorer(version);
   const full: string[] = [toSafeCsv([['row', 'label', 'predicted_label', 'predicted_probability']])];
   const only: string[] = [toSafeCsv([['row', 'predicted_label', 'predicted_probability']])];
   try {
     for (let start = 0; start < set.count; start += CHUNK) {
       const end = Math.min(start + CHUNK, set.count);
-      const rows = scoreImageChunk(scorer, pipeline, set, start, end);
+      const rows = await scoreImageChunk((x, rows) => scorer.score(x, rows), pipeline, set, start, end);
       full.push(toSafeCsv(rows.map((r) => [r.row, r.label, r.predictedLabel, r.predictedProbability])));
       only.push(toSafeCsv(rows.map((r) => [r.row, r.predictedLabel, r.predictedProbability])));
       await onChunk(end, set.count);
@@ -39,4 +47,19 @@ export async function batchImages(content: Uint8Array, version: StoredModel & { 
     scorer.dispose();
   }
   return { full: Buffer.from(full.join('')), predictionsOnly: Buffer.from(only.join('')), rows: set.count };
+}
+
+/** The version loaded on a scoring thread: `score` moves each chunk's features there and back. */
+async function threadScorer(scoring: ScoringThreads, version: StoredModel & { id: string }) {
+  const handle = scoring.register(version.id, version);
+  try {
+    await handle.ready();
+  } catch (err) {
+    handle.dispose();
+    throw err;
+  }
+  return {
+    score: (x: Float32Array, rows: number) => handle.call<Float32Array>('score', [x, rows], [x.buffer as ArrayBuffer]),
+    dispose: () => handle.dispose(),
+  };
 }

@@ -5,7 +5,9 @@
  * every cell as written in the file (ids above 2^53 keep their digits) plus the prediction
  * columns, for readers with `datasets:read`; and `row` plus the prediction columns for the others.
  * A row the pipeline cannot read fails the whole job with that row and column named, never the
- * cell's value (a predict-only key reads the failure message).
+ * cell's value (a predict-only key reads the failure message). Scored on a scoring thread
+ * (SERVING_ISOLATION=thread): a version that crashes its runtime fails this batch only, with
+ * RUNTIME_FAULT and the reason (src/ml/serving/scoring-threads.ts).
  */
 import type { Db } from '../lib/db';
 import type { PubSub } from '../lib/pubsub';
@@ -20,6 +22,9 @@ import type { ColumnProfile } from '../ml/data/profile';
 import { storedCsvOptions } from '../ml/data/stored-format';
 import { loadPredictor } from '../ml/predictor';
 import { batchImages } from './batch-images';
+import { RuntimeFaultError } from '../ml/serving/runtime-fault-error';
+import type { ScoringThreads } from '../ml/serving/scoring-threads';
+import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type BatchProgressEvent } from '../modules/events';
 import type { BatchRepo } from '../modules/serving/batch.repo';
 import { BatchStatus, FailureCode } from '../modules/status';
@@ -63,8 +68,8 @@ function written(column: ColumnData, row: number): string | null {
  * taken or finished is left alone. An AppError (a row the pipeline cannot read, a deleted dataset
  * or version) FAILS the batch with its code; anything else with INTERNAL_SERVER_ERROR.
  */
-export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; pubsub: PubSub; threads: CsvThreads; log: Logger }) {
-  const { prisma, batches, pubsub, threads, log } = deps;
+export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; pubsub: PubSub; threads: CsvThreads; scoring?: ScoringThreads; log: Logger }) {
+  const { prisma, batches, pubsub, threads, scoring, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: BatchProgressEvent) => pubsub.publish(Topics.batchProgress(batchId), e);
@@ -73,10 +78,15 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
     try {
       if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       if (job.dataset.format === 'image') {
-        const result = await batchImages(job.dataset.content, job.modelVersion, async (end, total) => {
-          await tx((t) => batches.setProgress(t, tenantId, batchId, end));
-          await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: total });
-        });
+        const result = await batchImages(
+          job.dataset.content,
+          job.modelVersion,
+          async (end, total) => {
+            await tx((t) => batches.setProgress(t, tenantId, batchId, end));
+            await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: total });
+          },
+          scoring,
+        );
         await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, result.rows), LARGE_WRITE);
         await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: result.rows, rowCount: result.rows });
         return;
@@ -85,7 +95,8 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       const { bytes, transfer } = movable(job.dataset.content); // moved to the thread: not needed here again
       const options = { ...storedCsvOptions({ ...job.dataset, columns }), keepText: true };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
-      const predictor = await loadPredictor(job.modelVersion, 'batchPredict');
+      // On a scoring thread (SERVING_ISOLATION=thread): a version that crashes its runtime fails this batch only.
+      const predictor = scoring ? await loadThreadPredictor(scoring, job.modelVersion.id, job.modelVersion, 'batchPredict') : await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;
       const predicted = task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'];
       const text = table.text!;
@@ -106,9 +117,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
           }
           let predictions;
           try {
-            predictions = predictor.predict(rows);
+            predictions = await predictor.predict(rows);
           } catch (err) {
-            if (err instanceof AppError) throw rowError(err, start, end);
+            if (err instanceof AppError && !(err instanceof RuntimeFaultError)) throw rowError(err, start, end);
             throw err;
           }
           const fullRows: ExportCell[][] = [];
@@ -134,7 +145,10 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';
       if (err instanceof AppError && err.code === 'NON_FINITE_OUTPUT') log.warn({ batchId, modelVersionId: job.modelVersion?.id, message }, 'model output not finite');
       if (!(err instanceof AppError)) log.error({ batchId, err: (err as Error).message }, 'batch prediction crashed');
-      await tx((t) => batches.fail(t, tenantId, batchId, err instanceof AppError ? err.code : FailureCode.INTERNAL, message));
+      if (err instanceof RuntimeFaultError)
+        log.error({ batchId, modelVersionId: err.versionId, reason: err.reason }, 'the model version crashed its scoring runtime; this batch failed');
+      const code = err instanceof RuntimeFaultError ? FailureCode.RUNTIME_FAULT : err instanceof AppError ? err.code : FailureCode.INTERNAL;
+      await tx((t) => batches.fail(t, tenantId, batchId, code, message));
       await publish({ id: batchId, status: BatchStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });
     }
   };

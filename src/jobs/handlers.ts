@@ -45,6 +45,6 @@ export function createTaskHandlers(
   const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);
   return {
     'training-run': trainingRunHandler({ ...deps, publisher }),
-    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv }),
+    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv, scoring: deps.threads.scoring }),
   };
 }

@@ -56,6 +56,11 @@ export class Metrics {
     else this.predictions.inc(rows);
   }
 
+  /** Adds a counter without labels (no tenant or model: see the module comment). */
+  counter(name: string, help: string) {
+    return new client.Counter({ name, help, registers: [this.registry] });
+  }
+
   /** Adds a gauge whose value is computed at scrape time (one series per returned label set). */
   gauge(name: string, help: string, labelNames: string[], read: () => Promise<{ labels?: Record<string, string>; value: number }[]>) {
     return new client.Gauge({

@@ -1,5 +1,9 @@
 /** The worker threads a process keeps for ML work off its event loop. */
+import type { Logger } from '../lib/logger';
 import { createCsvThreads, type CsvThreads } from './data/csv-tasks';
+import { parseFaultInjection } from './serving/fault-injection';
+import { ScoringThreads } from './serving/scoring-threads';
+import type { BackendName } from './tf';
 import { createTrainingThreads, type TrainingThreads } from './train-task';
 
 export interface MlThreads {
@@ -7,19 +11,48 @@ export interface MlThreads {
   csv: CsvThreads;
   /** Training runs (one thread per run this process trains at once). */
   training: TrainingThreads;
+  /** Predictions, explanations and batch predictions (SERVING_ISOLATION=thread); undefined when they score inline. */
+  scoring?: ScoringThreads;
   /** Waits for running tasks, then stops every thread. */
   close(): Promise<void>;
 }
 
-/** Threads start on first use and exit after a minute idle. */
-export function createMlThreads(config: { DATA_THREADS: number; TRAINING_THREAD_HEAP_MB?: number }): MlThreads {
+/** The configuration the threads read (a subset of Config). */
+export interface MlThreadsConfig {
+  DATA_THREADS: number;
+  TRAINING_THREAD_HEAP_MB?: number;
+  SERVING_ISOLATION?: 'thread' | 'inline';
+  SERVING_THREADS?: number;
+  SERVING_THREAD_HEAP_MB?: number;
+  SERVING_QUARANTINE_SECONDS?: number;
+  SCORING_FAULT_INJECTION?: string;
+}
+
+/**
+ * CSV threads start on first use and exit after a minute idle; training and scoring threads stay up
+ * once started.
+ * @param runtime the process' TF.js backend (scoring threads use WASM instead of the native one) and its log.
+ */
+export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: string; log?: Logger } = {}): MlThreads {
   const csv = createCsvThreads(config.DATA_THREADS);
   const training = createTrainingThreads(1, config.TRAINING_THREAD_HEAP_MB); // the queue hands this process one training run at a time
+  const scoring =
+    (config.SERVING_ISOLATION ?? 'thread') === 'thread'
+      ? new ScoringThreads({
+          threads: config.SERVING_THREADS ?? 1,
+          heapMb: config.SERVING_THREAD_HEAP_MB ?? 1024,
+          quarantineSeconds: config.SERVING_QUARANTINE_SECONDS ?? 300,
+          backend: (runtime.backend ?? 'wasm') as BackendName,
+          faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
+          log: runtime.log,
+        })
+      : undefined;
   return {
     csv,
     training,
+    scoring,
     close: async () => {
-      await Promise.all([csv.close(), training.close()]);
+      await Promise.all([csv.close(), training.close(), scoring?.close()]);
     },
   };
 }

@@ -10,6 +10,8 @@ import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import type { MlThreads } from '../ml/threads';
+import { parseFaultInjection } from '../ml/serving/fault-injection';
+import type { ScoringStats } from '../ml/serving/scoring-threads';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
 import { AuthThrottle } from './auth/auth-throttle';
@@ -69,6 +71,8 @@ export interface Services {
   recommend: RecommendService;
   imagePredict: ImagePredictService;
   modelCache: ModelCache<ServedModel>;
+  /** Where predictions score, for /healthz: the scoring threads' figures, or inline. */
+  scoring(): ScoringStats | { isolation: 'inline' };
   versions: VersionResolver;
   batch: BatchPredictionService;
   limits: TenantLimitsService;
@@ -112,6 +116,8 @@ export function createServices(deps: Deps): Services {
     {
       maxRows: config.MAX_PREDICT_ROWS,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+      threads: deps.threads.scoring,
+      injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
     },
     deps.log,
   );
@@ -144,5 +150,12 @@ export function createServices(deps: Deps): Services {
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
+    scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const },
   };
+}
+
+/** The versions whose inline scoring aborts (SCORING_FAULT_INJECTION with mode abort; tests only). */
+function inlineAbortInjection(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  return parseFaultInjection(value).flatMap((f) => (f.mode === 'abort' ? [f.versionId] : []));
 }

@@ -47,6 +47,13 @@ export interface ThreadPoolOptions {
    * counted. (Default: none, the process' limits)
    */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
+  /** Receives what a thread posts on its `parentPort` (e.g. the reason it is about to end itself). */
+  onMessage?: (message: unknown) => void;
+  /**
+   * Receives a thread's failure when no task was running on it (Piscina emits it as an 'error'
+   * event, which would otherwise end the process). (Default: ignored)
+   */
+  onError?: (err: Error) => void;
 }
 
 export class ThreadPool<M extends TaskModule> {
@@ -77,6 +84,9 @@ export class ThreadPool<M extends TaskModule> {
       maxQueue: this.options.maxQueue ?? 16 * max,
       ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
+    const { onMessage, onError } = this.options;
+    if (onMessage) this.pool.on('message', onMessage);
+    if (onError) this.pool.on('error', onError);
     return this.pool;
   }
 

@@ -52,8 +52,19 @@ export interface Scorer {
    * @throws AppError BAD_USER_INPUT when `x.length` is not `rows · prod(inputShape)`.
    */
   score(x: Float32Array, rows: number): Float32Array;
-  /** Recommenders (families taking `interactions`): recommendations, similar items, explanations. */
+  /**
+   * Recommenders (families taking `interactions`): recommendations, similar items, explanations,
+   * for training's ranking metrics. Served, they are the scorer's `methods` `recommendations`,
+   * `similarItems` and `explainRecommendation` (same arguments as the Recommender's).
+   */
   readonly recommender?: Recommender;
+  /**
+   * Extra queries a family answers besides `score` (e.g. a recommender's `recommendations`,
+   * `similarItems`), called by name: serving dispatches them generically, on a scoring thread or
+   * inline (src/ml/serving/). Their arguments and results must survive structured clone (numbers,
+   * strings, plain objects and arrays, typed arrays). (Default: none)
+   */
+  readonly methods?: Readonly<Record<string, (...args: never[]) => unknown>>;
   /** Frees what the scorer owns (tensors, sessions). Scoring afterwards is an error. */
   dispose(): void;
 }
@@ -170,6 +181,9 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   fit(data: PreparedData, spec: TrainingSpec, context: FitContext): Promise<FitResult>;
   /**
    * Rebuilds a stored model. The caller disposes the scorer.
+   * Serving calls it on a scoring thread (src/ml/serving/serve-task.ts): it must depend only on
+   * `stored` and `pipeline` (no state of the API thread), accept `weights` as a plain Uint8Array
+   * (a Buffer does not survive the thread hop), and leave no tensors behind but the scorer's.
    * @throws AppError BAD_USER_INPUT for an artifact this family cannot read.
    */
   load(stored: StoredArtifact, pipeline: FittedPipeline): Promise<Scorer>;

@@ -3,7 +3,6 @@
  * scorer in chunks, as CSV rows (the stored class beside the prediction).
  */
 import { badInput } from '../../lib/errors';
-import type { Scorer } from '../families/model-family';
 import type { FittedPipeline } from '../preprocess/types';
 import { requireFiniteOutputs } from '../predict';
 import type { ImageSet } from './image-set';
@@ -34,12 +33,18 @@ export function checkBatchImages(set: ImageSet, pipeline: FittedPipeline): void 
  * Scores images [start, end) of `set`.
  * @throws AppError NON_FINITE_OUTPUT for a non-finite probability.
  */
-export function scoreImageChunk(scorer: Scorer, pipeline: FittedPipeline, set: ImageSet, start: number, end: number): ImageBatchRow[] {
+export async function scoreImageChunk(
+  score: (x: Float32Array, rows: number) => Float32Array | Promise<Float32Array>,
+  pipeline: FittedPipeline,
+  set: ImageSet,
+  start: number,
+  end: number,
+): Promise<ImageBatchRow[]> {
   const image = pipeline.image!;
   const size = image.height * image.width * image.channels;
   const classes = pipeline.target.classes ?? [];
   const count = end - start;
-  const out = scorer.score(toModelInputs(set.pixels.subarray(start * size, end * size), image), count);
+  const out = await score(toModelInputs(set.pixels.subarray(start * size, end * size), image), count);
   requireFiniteOutputs(out, count);
   const k = classes.length;
   return Array.from({ length: count }, (_, i) => {

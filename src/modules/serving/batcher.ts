@@ -6,8 +6,12 @@
  * batch, so a bad row fails only its own request.
  */
 
-/** Scores row-major [rows, inputs] features to row-major [rows, outputs]. */
-export type ScoreFn = (x: Float32Array, rows: number) => Float32Array;
+/**
+ * Scores row-major [rows, inputs] features to row-major [rows, outputs]: at once (inline), or as a
+ * promise (a scoring thread, which receives the whole micro-batch as one message; `x` may be moved
+ * to it, so the batcher never reads `x` after the call).
+ */
+export type ScoreFn = (x: Float32Array, rows: number) => Float32Array | Promise<Float32Array>;
 
 interface Pending {
   x: Float32Array;
@@ -80,14 +84,29 @@ export class MicroBatcher {
       }
       this.options.onBatch?.(total);
       const out = this.score(x, total);
-      const width = total > 0 ? out.length / total : 0;
-      let row = 0;
-      for (const p of batch) {
-        p.resolve(out.slice(row * width, (row + p.rows) * width));
-        row += p.rows;
-      }
+      if (out instanceof Promise)
+        out.then(
+          (o) => deliver(batch, total, o),
+          (err: unknown) => fail(batch, err),
+        );
+      else deliver(batch, total, out);
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      fail(batch, err);
     }
   }
+}
+
+/** Hands each caller exactly its own rows of `out` ([total, outputs]), in order. */
+function deliver(batch: Pending[], total: number, out: Float32Array): void {
+  if (batch.length === 1) return batch[0].resolve(out);
+  const width = total > 0 ? out.length / total : 0;
+  let row = 0;
+  for (const p of batch) {
+    p.resolve(out.slice(row * width, (row + p.rows) * width));
+    row += p.rows;
+  }
+}
+
+function fail(batch: Pending[], err: unknown): void {
+  for (const p of batch) p.reject(err);
 }

@@ -54,7 +54,7 @@ export class ExplainService {
       );
     }
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
-    const result = explain(options);
+    const result = await explain(options);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
     return {
       modelName,

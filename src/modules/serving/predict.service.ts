@@ -18,6 +18,7 @@ import type { ModelCache } from './model-cache';
 import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
+import type { ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Rows to score: exactly one of the two shapes. */
 export interface PredictInput {
@@ -36,7 +37,14 @@ export class PredictService {
     private readonly cache: ModelCache<ServedModel>,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
-    private readonly options: { maxRows: number; batching: BatcherOptions },
+    private readonly options: {
+      maxRows: number;
+      batching: BatcherOptions;
+      /** Score on these threads (SERVING_ISOLATION=thread); inline when undefined. */
+      threads?: ScoringThreads;
+      /** Test only (SCORING_FAULT_INJECTION): the versions whose inline scoring aborts the runtime. */
+      injectAbortInline?: string[];
+    },
     private readonly log?: Logger,
   ) {}
 
@@ -46,7 +54,9 @@ export class PredictService {
    * @param selector `version` or `alias`; neither = the latest version.
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (no rows, too many rows, a bad row, both version and alias),
    *   NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet, or its scoring failed and
-   *   it is reloaded: see scoring-guard.ts), QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   *   it is reloaded: see scoring-guard.ts; with `fault: 'RUNTIME_FAULT'` when it crashed its
+   *   scoring thread or is quarantined for that: see src/ml/serving/scoring-threads.ts),
+   *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   async predict(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
     requireScope(actor, 'predict');
@@ -112,7 +122,12 @@ export class PredictService {
       return loadServedModel(
         row,
         { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) },
-        { versionId, onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted) },
+        {
+          versionId,
+          onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
+          threads: this.options.threads,
+          injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
+        },
       );
     });
   }

@@ -59,7 +59,7 @@ export class RecommendService {
     checkId('userId', userId);
     checkK('k', k);
     const { served, recommender, lookup, users } = await this.open(actor, modelName, selector);
-    const { strategy, items } = recommender.recommend(userId, k, excludeRated);
+    const { strategy, items } = await recommender.recommend(userId, k, excludeRated);
     return {
       ...served,
       userId,
@@ -77,7 +77,7 @@ export class RecommendService {
     checkId('itemId', itemId);
     checkK('k', k);
     const { served, recommender, lookup } = await this.open(actor, modelName, selector);
-    const items = recommender.similarItems(itemId, k);
+    const items = await recommender.similarItems(itemId, k);
     return { ...served, itemId, title: shown(lookup, itemId).title, items: items.map((it) => ({ ...it, ...shown(lookup, it.itemId) })) };
   }
 
@@ -90,7 +90,7 @@ export class RecommendService {
     checkId('itemId', itemId);
     checkK('k', k);
     const { served, recommender, lookup } = await this.open(actor, modelName, selector);
-    const why = recommender.explainRecommendation(userId, itemId, k);
+    const why = await recommender.explainRecommendation(userId, itemId, k);
     return {
       ...served,
       userId,

@@ -1,9 +1,11 @@
 /**
  * Contains a fault of one model's scoring (issue #10): an error that is not an AppError, thrown
  * while a version scores, fails only the requests in that call with a coded error, and the version
- * is unloaded so the next request loads it afresh (a fresh scorer, fresh tensors). An abort of the
- * WASM runtime itself is recorded (src/ml/runtime-fault.ts): /healthz then fails so the process is
- * restarted, since TF.js cannot reload its WASM module in a running process.
+ * is unloaded so the next request loads it afresh (a fresh scorer, fresh tensors). Inline
+ * (SERVING_ISOLATION=inline), an abort of the WASM runtime itself is recorded
+ * (src/ml/runtime-fault.ts): /healthz then fails so the process is restarted, since TF.js cannot
+ * reload its WASM module in a running process. On scoring threads such an abort ends only that
+ * thread (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on).
  */
 import { AppError } from '../../lib/errors';
 import type { Scorer } from '../../ml/families/model-family';
@@ -26,17 +28,36 @@ export function guardScorer(scorer: Scorer, versionId: string, onFault: OnScorin
       try {
         return scorer.score(x, rows);
       } catch (err) {
-        if (err instanceof AppError) throw err;
-        const reason = (err instanceof Error ? err.message : String(err)).slice(0, 200);
-        const aborted = isRuntimeAbort(err);
-        if (aborted) markRuntimeFault(reason);
-        onFault(versionId, reason, aborted);
-        throw new AppError('MODEL_NOT_READY', `Model version '${versionId}' failed while scoring; it was unloaded and is loaded afresh on the next request`, {
-          modelVersionId: versionId,
-          retryAfterSeconds: 1,
-        });
+        throw scoringFault(err, versionId, onFault, true);
       }
     },
+    ...(scorer.methods ? { methods: scorer.methods } : {}),
     dispose: () => scorer.dispose(),
   };
+}
+
+/**
+ * The same guard for a call that may answer later (a scoring thread): `work`'s rejection becomes
+ * what guardScorer throws. A runtime abort does not reach here from a thread (the thread ends, see
+ * scoring-threads.ts), so nothing is marked on this thread's runtime.
+ */
+export async function guardCall<T>(work: () => Promise<T>, versionId: string, onFault: OnScoringFault): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw scoringFault(err, versionId, onFault, false);
+  }
+}
+
+/** AppErrors as they are; anything else → onFault, then MODEL_NOT_READY (details: modelVersionId, retryAfterSeconds). */
+function scoringFault(err: unknown, versionId: string, onFault: OnScoringFault, onThisThread: boolean): unknown {
+  if (err instanceof AppError) return err;
+  const reason = (err instanceof Error ? err.message : String(err)).slice(0, 200);
+  const aborted = onThisThread && isRuntimeAbort(err);
+  if (aborted) markRuntimeFault(reason);
+  onFault(versionId, reason, aborted);
+  return new AppError('MODEL_NOT_READY', `Model version '${versionId}' failed while scoring; it was unloaded and is loaded afresh on the next request`, {
+    modelVersionId: versionId,
+    retryAfterSeconds: 1,
+  });
 }

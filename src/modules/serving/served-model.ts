@@ -1,7 +1,8 @@
 /**
  * A model version ready to serve in this process: its fitted pipeline, its scorer (loaded by the
- * family that wrote it, src/ml/families/registry.ts) and the micro-batcher in front of the scorer.
- * Held by the ModelCache.
+ * family that wrote it, src/ml/families/registry.ts) — on a scoring thread
+ * (src/ml/serving/scoring-threads.ts) or on this thread — and the micro-batcher in front of it,
+ * which stays on this thread and sends each micro-batch to the scorer as one call. Held by the ModelCache.
  */
 import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { Recommender } from '../../ml/families/recommender';
@@ -16,8 +17,12 @@ import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
 import { MicroBatcher, type BatcherOptions } from './batcher';
 import { AppError, badInput } from '../../lib/errors';
 import { toModelInputs, type ImageInput } from '../../ml/images/normalize';
-import { occlusionMap, type OcclusionMap } from '../../ml/images/occlusion';
-import { guardScorer, type OnScoringFault } from './scoring-guard';
+import type { OcclusionMap } from '../../ml/images/occlusion';
+import { guardCall, guardScorer, type OnScoringFault } from './scoring-guard';
+import type { Scorer } from '../../ml/families/model-family';
+import type { Values } from '../../ml/preprocess/steps';
+import { injectFault } from '../../ml/serving/fault-injection';
+import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
 function requireFiniteExplanation(result: unknown): void {
@@ -48,12 +53,16 @@ export interface ServedModel {
    * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column (before any work);
    *   NOT_SUPPORTED when the version's family cannot be explained.
    */
-  prepareExplanation(rows: unknown[], baseline: Record<string, unknown> | null): (options: ExplainOptions) => Explanations & { baseline: Record<string, number | string | null> };
+  prepareExplanation(
+    rows: unknown[],
+    baseline: Record<string, unknown> | null,
+  ): (options: ExplainOptions) => Promise<Explanations & { baseline: Record<string, number | string | null> }>;
   /**
-   * The version's recommender (plain data in and out: src/ml/families/recommender.ts).
+   * The version's recommender, answered where the version scores (a scoring thread or inline;
+   * plain data in and out: src/ml/families/recommender.ts).
    * @throws AppError NOT_SUPPORTED when the version's family is no recommender.
    */
-  recommender(): Recommender;
+  recommender(): ServedRecommender;
   /** Image models: the input shape and normalisation (absent for tabular models). */
   image?: ImageInput;
   /**
@@ -63,24 +72,89 @@ export interface ServedModel {
    */
   scoreImages(pixels: Uint8Array | Float32Array, count: number): Promise<Float32Array>;
   /**
-   * Image models: an occlusion saliency map of one image (src/ml/images/occlusion.ts).
+   * Image models: an occlusion saliency map of one image (src/ml/images/occlusion.ts), computed
+   * where the version scores (the family's `explainImage` method).
    * @param pixels `[h, w, c]`. @param grid cells per side. @param classIndex (Default: the predicted class)
    * @throws AppError BAD_USER_INPUT for a tabular model; NOT_SUPPORTED when the family cannot be explained.
    */
-  explainImage(pixels: Uint8Array | Float32Array, grid: number, classIndex?: number): OcclusionMap;
+  explainImage(pixels: Uint8Array | Float32Array, grid: number, classIndex?: number): Promise<OcclusionMap>;
+  /**
+   * Calls one of the family's own queries (`Scorer.methods`, e.g. a recommender's
+   * `recommendations`) by name, where the version scores (a scoring thread or inline).
+   * @param args structured-cloneable arguments. @returns the method's structured-cloneable result.
+   * @throws AppError NOT_SUPPORTED for a method the version does not have; as scoring does.
+   */
+  query(method: string, args: unknown[]): Promise<unknown>;
   dispose(): void;
 }
 
+/** A served version's recommender: the Recommender's queries, answered where the version scores (`Scorer.methods`). */
+export type ServedRecommender = {
+  [K in 'recommend' | 'similarItems' | 'explainRecommendation']: (...args: Parameters<Recommender[K]>) => Promise<ReturnType<Recommender[K]>>;
+};
+
+/** Where and how a served version scores. */
+export interface ServeOptions {
+  versionId: string;
+  /** Told when a call fails outside the caller's input (the caller unloads the version; see scoring-guard.ts). */
+  onFault: OnScoringFault;
+  /** Score on these threads (SERVING_ISOLATION=thread); on this thread when undefined. */
+  threads?: ScoringThreads;
+  /** Test only: an inline version that aborts the runtime whenever it scores (SCORING_FAULT_INJECTION; threads do their own). */
+  injectAbort?: boolean;
+}
+
+/** What scores for a served version: the loaded scorer on this thread, or its handle on a scoring thread. */
+interface Scoring {
+  score(x: Float32Array, rows: number): Float32Array | Promise<Float32Array>;
+  explain(values: Values[], count: number, baseline: Values[], options: ExplainOptions): Explanations | Promise<Explanations>;
+  query(method: string, args: unknown[]): Promise<unknown>;
+  dispose(): void;
+}
+
+const notSupported = (method: string) => new AppError('NOT_SUPPORTED', `This model version does not answer '${method.slice(0, 50)}'`);
+
+/** Scoring on this thread, guarded (scoring-guard.ts). */
+async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, options?: ServeOptions): Promise<Scoring> {
+  const loaded = await familyForFramework(stored.framework).load(stored, pipeline);
+  const faulty: Scorer = options?.injectAbort ? { ...loaded, score: () => injectFault('abort') } : loaded;
+  const scorer = options ? guardScorer(faulty, options.versionId, options.onFault) : faulty;
+  return {
+    score: (x, rows) => scorer.score(x, rows),
+    explain: (values, count, baseline, opts) => explainValues(scorer, pipeline, values, count, baseline, opts),
+    async query(method, args) {
+      const fn = scorer.methods?.[method] as ((...a: unknown[]) => unknown) | undefined;
+      if (!fn) throw notSupported(method);
+      return fn(...args);
+    },
+    dispose: () => scorer.dispose(),
+  };
+}
+
+/** Scoring on a scoring thread: one message per call (a micro-batch's features moved, not copied). */
+function threadScoring(stored: StoredModel, options: ServeOptions & { threads: ScoringThreads }): Scoring & { ready(): Promise<unknown> } {
+  const handle = options.threads.register(options.versionId, stored);
+  const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
+  return {
+    ready: () => guarded(() => handle.ready()),
+    score: (x, rows) => {
+      const own = x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
+      return guarded(() => handle.call<Float32Array>('score', [own, rows], [own.buffer as ArrayBuffer]));
+    },
+    explain: (values, count, baseline, opts) => guarded(() => handle.call<Explanations>('explain', [values, count, baseline, opts])),
+    query: (method, args) => guarded(() => handle.call(method, args, argBuffers(args))),
+    dispose: () => handle.dispose(),
+  };
+}
+
 /**
- * @param fault when given, scoring is guarded (scoring-guard.ts): a fault fails only its call, with
- *   MODEL_NOT_READY, and `fault.onFault` is told (the caller unloads the version).
- * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact.
+ * @param options when given, scoring is guarded (scoring-guard.ts): a fault fails only its call, with
+ *   MODEL_NOT_READY, and `options.onFault` is told (the caller unloads the version); with
+ *   `options.threads` it scores on a scoring thread (loaded there before this resolves).
+ * @throws AppError BAD_USER_INPUT for a framework no family reads, or an unreadable artifact;
+ *   MODEL_NOT_READY (RUNTIME_FAULT) when the version is quarantined or crashes its thread as it loads.
  */
-export async function loadServedModel(
-  stored: StoredModel & { id?: string },
-  batching: BatcherOptions,
-  fault?: { versionId: string; onFault: OnScoringFault },
-): Promise<ServedModel> {
+export async function loadServedModel(stored: StoredModel & { id?: string }, batching: BatcherOptions, options?: ServeOptions): Promise<ServedModel> {
   /** Names the version in a NON_FINITE_OUTPUT message, so the log line identifies the model. */
   const withVersion = <T>(work: () => T): T => {
     try {
@@ -92,11 +166,20 @@ export async function loadServedModel(
   };
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
-  const loaded = await family.load(stored, pipeline);
-  const scorer = fault ? guardScorer(loaded, fault.versionId, fault.onFault) : loaded;
+  let scoring: Scoring;
+  if (options?.threads) {
+    const onThread = threadScoring(stored, { ...options, threads: options.threads });
+    try {
+      await onThread.ready();
+    } catch (err) {
+      onThread.dispose();
+      throw err;
+    }
+    scoring = onThread;
+  } else scoring = await inlineScoring(stored, pipeline, options);
   const image = pipeline.image;
   const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
-  const batcher = new MicroBatcher((x, rows) => scorer.score(x, rows), width, batching);
+  const batcher = new MicroBatcher((x, rows) => scoring.score(x, rows), width, batching);
   const notImage = () => badInput('This model version is not an image model: use predict with rows');
   const isImage = () => badInput('This model version is an image model: use predictImage (or explainImage) with images');
   const score = async (values: ReturnType<typeof readRows>, count: number) => {
@@ -120,33 +203,51 @@ export async function loadServedModel(
       const out = await batcher.submit(toModelInputs(pixels, image), count);
       return withVersion(() => (requireFiniteOutputs(out, count), out));
     },
-    explainImage(pixels, grid, classIndex) {
+    async explainImage(pixels, grid, classIndex) {
       if (!image) throw notImage();
       requireSupport(family, 'explain');
-      const zero = toModelInputs(new Uint8Array(image.channels), image);
-      return withVersion(() => {
-        const map = occlusionMap(scorer, toModelInputs(pixels, image), [image.height, image.width, image.channels], grid, Array.from(zero), classIndex);
-        requireFiniteExplanation(map);
-        return map;
-      });
+      const fill = Array.from(toModelInputs(new Uint8Array(image.channels), image));
+      const x = toModelInputs(pixels, image); // a fresh array: its buffer moves to the scoring thread
+      let map: OcclusionMap;
+      try {
+        map = (await scoring.query('explainImage', [x, grid, fill, classIndex])) as OcclusionMap;
+      } catch (err) {
+        return withVersion(() => {
+          throw err;
+        });
+      }
+      return withVersion(() => (requireFiniteExplanation(map), map));
     },
     prepareExplanation(rows, baseline) {
       if (image) throw isImage();
       requireSupport(family, 'explain');
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);
-      return (options) =>
-        withVersion(() => {
-          const result = explainValues(scorer, pipeline, values, rows.length, base.values, options);
+      return async (opts) => {
+        let result: Explanations;
+        try {
+          result = await scoring.explain(values, rows.length, base.values, opts);
+        } catch (err) {
+          return withVersion(() => {
+            throw err;
+          });
+        }
+        return withVersion(() => {
           requireFiniteExplanation(result);
           return { ...result, baseline: base.row };
         });
+      };
     },
     recommender() {
       requireSupport(family, 'recommend');
-      if (!loaded.recommender) throw new AppError('NOT_SUPPORTED', `This ${family.kind.toUpperCase()} version has no recommender`);
-      return loaded.recommender;
+      const call = <T>(method: string, args: unknown[]) => scoring.query(method, args) as Promise<T>;
+      return {
+        recommend: (userId, k, excludeRated, strategy) => call('recommendations', [userId, k, excludeRated, strategy]),
+        similarItems: (itemId, k) => call('similarItems', [itemId, k]),
+        explainRecommendation: (userId, itemId, k) => call('explainRecommendation', [userId, itemId, k]),
+      };
     },
-    dispose: () => scorer.dispose(),
+    query: (method, args) => scoring.query(method, args),
+    dispose: () => scoring.dispose(),
   };
 }

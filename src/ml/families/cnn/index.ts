@@ -13,6 +13,7 @@ import type { ModelFamily } from '../model-family';
 import { loadArtifact, saveArtifact } from '../network/artifact';
 import { trainNetwork } from '../network/train';
 import { outputUnits } from '../scorer';
+import { occlusionMap } from '../../images/occlusion';
 import { buildCnn } from './build';
 import { checkCnnCost } from './cost';
 import { cnnScorer } from './scorer';
@@ -72,6 +73,9 @@ export const cnnFamily: ModelFamily<'convolutional_network'> = {
     if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
     const model = await loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
     const inputShape = model.inputs[0]!.shape.slice(1) as number[];
-    return cnnScorer(model, inputShape, outputUnits(pipeline.target), true);
+    const scorer = cnnScorer(model, inputShape, outputUnits(pipeline.target), true);
+    // Served: explainImage answers where the version scores (a scoring thread or inline; src/ml/serving/).
+    const explainImage = (x: Float32Array, grid: number, fill: number[], classIndex?: number) => occlusionMap(scorer, x, inputShape, grid, fill, classIndex);
+    return { ...scorer, score: scorer.score, dispose: scorer.dispose, methods: { explainImage } };
   },
 };

@@ -54,7 +54,12 @@ const concat = (a: Ratings, b: Ratings): Ratings => ({
 function mfScorer(m: MfModel, pipeline: FittedPipeline): Scorer {
   const scorer = shapedScorer([2], [1], (x, rows) => scorePairs(m, x, rows));
   const recommender = mfRecommender(m, idsOf(pipeline, pipeline.interactions?.userColumn, 0), idsOf(pipeline, pipeline.interactions?.itemColumn, 1));
-  return { ...scorer, score: scorer.score, dispose: scorer.dispose, recommender };
+  const methods = {
+    recommendations: recommender.recommend,
+    similarItems: recommender.similarItems,
+    explainRecommendation: recommender.explainRecommendation,
+  };
+  return { ...scorer, score: scorer.score, dispose: scorer.dispose, recommender, methods };
 }
 
 /**

@@ -1,0 +1,47 @@
+/** A stored version's predictions scored on a scoring thread (batch predictions; see scoring-threads.ts). */
+import { familyForFramework, requireSupport } from '../families/registry';
+import { decodeOutputs, type Prediction } from '../predict';
+import type { StoredModel } from '../predictor';
+import { transformValues } from '../preprocess/fit';
+import { readRows } from '../preprocess/read-rows';
+import { readPipeline } from '../preprocess/stored';
+import type { FittedPipeline } from '../preprocess/types';
+import type { ScoringThreads } from './scoring-threads';
+
+/** As src/ml/predictor.ts' Predictor, scoring on a thread. */
+export interface ThreadPredictor {
+  pipeline: FittedPipeline;
+  /**
+   * Raw rows (keyed like the training CSV's columns) -> predictions: read here, scored there.
+   * @throws AppError BAD_USER_INPUT for unreadable rows; MODEL_NOT_READY (RuntimeFaultError) when
+   *   the version crashes its thread or is quarantined; Error when the model's call fails otherwise.
+   */
+  predict(rows: unknown[]): Promise<Prediction[]>;
+  dispose(): void;
+}
+
+/**
+ * Loads the version on its scoring thread (under its own handle: the API's cached copy is not shared).
+ * @param use a use to check the family supports first.
+ * @throws AppError BAD_USER_INPUT (framework, artifact), NOT_SUPPORTED (use), MODEL_NOT_READY (RUNTIME_FAULT).
+ */
+export async function loadThreadPredictor(threads: ScoringThreads, versionId: string, stored: StoredModel, use?: 'batchPredict'): Promise<ThreadPredictor> {
+  const pipeline = readPipeline(stored.preprocessing);
+  if (use) requireSupport(familyForFramework(stored.framework), use);
+  const handle = threads.register(versionId, stored);
+  try {
+    await handle.ready();
+  } catch (err) {
+    handle.dispose();
+    throw err;
+  }
+  return {
+    pipeline,
+    async predict(rows) {
+      const x = transformValues(pipeline.columns, readRows(rows, pipeline), rows.length);
+      const out = await handle.call<Float32Array>('score', [x, rows.length], [x.buffer as ArrayBuffer]);
+      return decodeOutputs(out, rows.length, pipeline.target);
+    },
+    dispose: () => handle.dispose(),
+  };
+}
