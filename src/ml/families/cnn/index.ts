@@ -10,7 +10,7 @@ import { badInput } from '../../../lib/errors';
 import { augmentImages } from '../../images/augment';
 import { rng } from '../../random';
 import type { ModelFamily } from '../model-family';
-import { loadArtifact, saveArtifact } from '../network/artifact';
+import { fitLayersModel, loadStoredLayersModel } from '../network/artifact';
 import { trainNetwork } from '../network/train';
 import { outputUnits } from '../scorer';
 import { occlusionMap } from '../../images/occlusion';
@@ -52,26 +52,13 @@ export const cnnFamily: ModelFamily<'convolutional_network'> = {
   async fit(data, spec, { onEpoch, signal }) {
     const model = buildCnn(spec, data.inputShape);
     const scorer = cnnScorer(model, data.inputShape, data.outputUnits, true);
-    try {
-      const random = rng(spec.seed ^ 0x2545f491);
-      const augmentation = spec.augmentation;
-      const outcome = await trainNetwork(model, data, spec, onEpoch, signal, augmentation ? (x) => augmentImages(x, augmentation, random) : undefined);
-      return {
-        artifact: await saveArtifact(model),
-        scorer,
-        epochs: outcome.epochs,
-        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
-      };
-    } catch (err) {
-      scorer.dispose();
-      throw err;
-    }
+    const random = rng(spec.seed ^ 0x2545f491);
+    const augmentation = spec.augmentation;
+    return fitLayersModel(model, scorer, () => trainNetwork(model, data, spec, onEpoch, signal, augmentation ? (x) => augmentImages(x, augmentation, random) : undefined));
   },
 
   async load(stored, pipeline) {
-    const topology = stored.topology as Record<string, unknown> | null;
-    if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
-    const model = await loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
+    const model = await loadStoredLayersModel(stored);
     const inputShape = model.inputs[0]!.shape.slice(1) as number[];
     const scorer = cnnScorer(model, inputShape, outputUnits(pipeline.target), true);
     // Served: explainImage answers where the version scores (a scoring thread or inline; src/ml/serving/).

@@ -3,7 +3,9 @@
  * the same model.json topology + one weights buffer that tfjs-node's `file://` handler writes.
  */
 import { tf } from '../../tf';
-import type { ModelArtifact } from '../model-family';
+import { badInput } from '../../../lib/errors';
+import type { FitResult, ModelArtifact, Scorer, StoredArtifact } from '../model-family';
+import type { TrainingOutcome } from './train';
 
 /** Serialises `model`. Exact: loading the artifact gives bit-identical predictions. */
 export async function saveArtifact(model: tf.LayersModel): Promise<ModelArtifact> {
@@ -38,4 +40,34 @@ export async function loadArtifact(artifact: ModelArtifact): Promise<tf.LayersMo
       weightData,
     }),
   );
+}
+
+/**
+ * Rebuilds a TF.js layers model from a stored artifact (weights as any Uint8Array view, e.g. after
+ * a thread hop). Shared by every TF.js family's `load`.
+ * @throws AppError BAD_USER_INPUT when the artifact has no model.json topology.
+ */
+export async function loadStoredLayersModel(stored: StoredArtifact): Promise<tf.LayersModel> {
+  const topology = stored.topology as Record<string, unknown> | null;
+  if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
+  return loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
+}
+
+/**
+ * Trains `model` with `train` and packs a TF.js family's FitResult: the artifact, the in-memory
+ * `scorer` (disposed here when training throws), the epochs and early stopping's outcome.
+ */
+export async function fitLayersModel(model: tf.LayersModel, scorer: Scorer, train: () => Promise<TrainingOutcome>): Promise<FitResult> {
+  try {
+    const outcome = await train();
+    return {
+      artifact: await saveArtifact(model),
+      scorer,
+      epochs: outcome.epochs,
+      ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
+    };
+  } catch (err) {
+    scorer.dispose();
+    throw err;
+  }
 }

@@ -2,9 +2,8 @@
  * Dense neural networks on TensorFlow.js (Keras' Sequential of dense, dropout and batch
  * normalisation layers), trained epoch by epoch, stored as model.json + weights ('tfjs-layers').
  */
-import { badInput } from '../../../lib/errors';
 import type { ModelFamily } from '../model-family';
-import { loadArtifact, saveArtifact } from './artifact';
+import { fitLayersModel, loadStoredLayersModel } from './artifact';
 import { buildNetwork, checkNetworkShape } from './build';
 import { checkNetworkCost } from './cost';
 import { networkScorer } from './scorer';
@@ -39,24 +38,11 @@ export const networkFamily: ModelFamily<'neural_network'> = {
   async fit(data, spec, { onEpoch, signal }) {
     const model = buildNetwork(spec, data.inputNames.length, data.outputUnits, data.pipeline.columns.length);
     const scorer = networkScorer(model, data.pipeline, true);
-    try {
-      const outcome = await trainNetwork(model, data, spec, onEpoch, signal);
-      return {
-        artifact: await saveArtifact(model),
-        scorer,
-        epochs: outcome.epochs,
-        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
-      };
-    } catch (err) {
-      scorer.dispose();
-      throw err;
-    }
+    return fitLayersModel(model, scorer, () => trainNetwork(model, data, spec, onEpoch, signal));
   },
 
   async load(stored, pipeline) {
-    const topology = stored.topology as Record<string, unknown> | null;
-    if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
-    const model = await loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
+    const model = await loadStoredLayersModel(stored);
     return networkScorer(model, pipeline, true);
   },
 };

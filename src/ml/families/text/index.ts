@@ -11,7 +11,7 @@ import type { FittedPipeline } from '../../preprocess/types';
 import type { TrainingSpec } from '../../spec-types';
 import { tf } from '../../tf';
 import type { ModelFamily } from '../model-family';
-import { loadArtifact, saveArtifact } from '../network/artifact';
+import { fitLayersModel, loadStoredLayersModel } from '../network/artifact';
 import { networkScorer } from '../network/scorer';
 import { trainNetwork } from '../network/train';
 import { buildTextNetwork } from './build';
@@ -66,26 +66,13 @@ export const textFamily: ModelFamily<'text_classifier'> = {
     requireConvGradient(spec);
     const model = buildTextNetwork(spec, step.vocabulary.length + 2, step.sequenceLength, data.outputUnits);
     const scorer = networkScorer(model, data.pipeline, true);
-    try {
-      const outcome = await trainNetwork(model, data, spec, onEpoch, signal);
-      return {
-        artifact: await saveArtifact(model),
-        scorer,
-        epochs: outcome.epochs,
-        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly } : {}),
-      };
-    } catch (err) {
-      scorer.dispose();
-      throw err;
-    }
+    return fitLayersModel(model, scorer, () => trainNetwork(model, data, spec, onEpoch, signal));
   },
 
   async load(stored, pipeline) {
     tokenizerOf(pipeline);
-    const topology = stored.topology as Record<string, unknown> | null;
-    if (!topology || typeof topology !== 'object' || !topology.modelTopology) throw badInput(`A '${stored.framework}' artifact needs a model.json topology`);
     try {
-      const model = await loadArtifact({ topology, weights: Buffer.from(stored.weights.buffer, stored.weights.byteOffset, stored.weights.byteLength) });
+      const model = await loadStoredLayersModel(stored);
       return networkScorer(model, pipeline, true);
     } catch (err) {
       if (err instanceof AppError) throw err;
