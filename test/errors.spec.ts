@@ -147,6 +147,16 @@ describe('starting a training run', () => {
   });
 });
 
+describe('arguments with defaults', () => {
+  it('refuses an explicit null in a variable for a non-null argument with a default with BAD_USER_INPUT', async () => {
+    const viaVariable = await gql(t, 'query($k: Int) { recommendations(model: "diabetes", userId: "u", k: $k) { strategy } }', { k: null });
+    expect(codeOf(viaVariable)).toBe('BAD_USER_INPUT');
+    expect(viaVariable.errors![0].message).toMatch(/Argument "k"/);
+    const topK = await gql(t, 'query($k: Int) { predictImage(model: "diabetes", images: [], topK: $k) { __typename } }', { k: null });
+    expect(codeOf(topK)).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('predict', () => {
   it.each([
     ['an unknown feature', [{ ...ROW, Glucoze: 1 }], /rows\[0\] has unknown feature 'Glucoze' \(did you mean 'Glucose'\?\)/],

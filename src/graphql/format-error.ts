@@ -48,7 +48,10 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return { ...formatted, extensions: { code } };
     // graphql-js' own request-level refusals (no path: not raised by a resolver), e.g. "Too many
     // errors processing variables", which Apollo labels INTERNAL_SERVER_ERROR before this runs.
-    const graphqlOwn = original instanceof GraphQLError && !original.originalError && !formatted.path;
+    // Argument coercion in execution (e.g. `null` in a variable for `k: Int! = 10`) is graphql-js'
+    // own refusal too, but located at the field, so it carries a path.
+    const argumentRefusal = /^Argument "[^"]+" /.test(raw.message);
+    const graphqlOwn = original instanceof GraphQLError && !original.originalError && (!formatted.path || argumentRefusal);
     if (error instanceof GraphQLError && graphqlOwn && code === 'INTERNAL_SERVER_ERROR') return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
     if (error instanceof GraphQLError && (original instanceof GraphQLError || !(original instanceof Error)) && !code) {
       // A GraphQLError raised by graphql-js itself (variable coercion, a built-in scalar refusing a
