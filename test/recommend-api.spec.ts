@@ -204,3 +204,25 @@ it('keeps tenants apart: another tenant can neither serve this model nor join th
   const spec = { model: 'MATRIX_FACTORIZATION', matrixFactorization: { ...MF, itemMetadata: { datasetId: itemsId, idColumn: 'movie' } } };
   expect(await startError(other, { datasetId: own, targetColumn: 'rating', modelName: 'films', spec })).toMatchObject({ code: 'NOT_FOUND' });
 });
+
+it('gives a PREDICT-only key titles and scores but no stored rows: no metadata rows, no training ratings', async () => {
+  const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "predict-only", scopes: [PREDICT] }) { key } }')).createApiKey.key as string;
+  const reader = { ...t, token: key };
+  const recs = (await gqlOk(reader, RECOMMENDATIONS, { model: 'films', userId: 'u0', k: 5 })).recommendations;
+  expect(recs.userMetadata).toBeNull();
+  expect(recs.items.length).toBe(5);
+  for (const item of recs.items) {
+    expect(item.title).toMatch(/^Film \d+$/);
+    expect(item.metadata).toBeNull();
+  }
+  const why = (await gqlOk(reader, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'u0', itemId: recs.items[0].itemId, k: 3 })).explainRecommendation;
+  expect(why.contributions.length).toBeGreaterThan(0);
+  for (const c of why.contributions) {
+    expect(c.rating).toBeNull();
+    expect(c.contribution).toBeNull();
+    expect(c.similarity).toEqual(expect.any(Number));
+  }
+  // The tenant's own key (every scope) still sees them.
+  const full = (await gqlOk(t, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'u0', itemId: recs.items[0].itemId, k: 3 })).explainRecommendation;
+  expect(full.contributions[0].rating).toEqual(expect.any(Number));
+});

@@ -5,6 +5,7 @@
  */
 import { badInput } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
+import { hasScope } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
 import type { ItemLookup, ItemMetadataCatalog } from './item-metadata';
@@ -25,9 +26,13 @@ function checkId(field: string, id: string): void {
   if (id.length === 0 || id.length > MAX_ID_LENGTH) throw badInput(`${field} must be 1 to ${MAX_ID_LENGTH} characters, got ${id.length}`);
 }
 
-const shown = (lookup: ItemLookup, itemId: string) => {
+/**
+ * An item as shown: its title always (what a recommendation displays), its whole metadata row only
+ * to a reader who may read datasets (`datasets:read`), as for batch outputs.
+ */
+const shown = (lookup: ItemLookup, itemId: string, readsData = false) => {
   const info = lookup(itemId);
-  return { title: info?.title ?? null, metadata: info?.metadata ?? null };
+  return { title: info?.title ?? null, metadata: readsData ? (info?.metadata ?? null) : null };
 };
 
 export class RecommendService {
@@ -60,12 +65,13 @@ export class RecommendService {
     checkK('k', k);
     const { served, recommender, lookup, users } = await this.open(actor, modelName, selector);
     const { strategy, items } = await recommender.recommend(userId, k, excludeRated);
+    const readsData = hasScope(actor, 'datasets:read');
     return {
       ...served,
       userId,
-      userMetadata: (await users())(userId)?.metadata ?? null,
+      userMetadata: readsData ? ((await users())(userId)?.metadata ?? null) : null,
       strategy: strategy.toUpperCase(),
-      items: items.map((it) => ({ itemId: it.itemId, score: it.score, predictedRating: it.predictedRating ?? null, ...shown(lookup, it.itemId) })),
+      items: items.map((it) => ({ itemId: it.itemId, score: it.score, predictedRating: it.predictedRating ?? null, ...shown(lookup, it.itemId, readsData) })),
     };
   }
 
@@ -91,13 +97,20 @@ export class RecommendService {
     checkK('k', k);
     const { served, recommender, lookup } = await this.open(actor, modelName, selector);
     const why = await recommender.explainRecommendation(userId, itemId, k);
+    // The user's training ratings are stored rows: shown only to a reader of datasets.
+    const readsData = hasScope(actor, 'datasets:read');
     return {
       ...served,
       userId,
       itemId,
       title: shown(lookup, itemId).title,
       predictedRating: why.predictedRating,
-      contributions: why.contributions.map((c) => ({ ...c, ...shown(lookup, c.itemId) })),
+      contributions: why.contributions.map((c) => ({
+        ...c,
+        rating: readsData ? c.rating : null,
+        contribution: readsData ? c.contribution : null,
+        ...shown(lookup, c.itemId, readsData),
+      })),
     };
   }
 }

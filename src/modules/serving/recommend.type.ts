@@ -13,7 +13,7 @@ abstract class ShownItem {
   @Nullable(String, "The item's title, from the version's item metadata dataset (null when it has none or the item is not in it).")
   title!: string | null;
 
-  @Nullable(GraphQLJSONObject, "The item's row in the item metadata dataset, keyed by column.")
+  @Nullable(GraphQLJSONObject, "The item's row in the item metadata dataset, keyed by column; null unless the caller's key has datasets:read.")
   metadata!: Record<string, unknown> | null;
 }
 
@@ -35,7 +35,10 @@ export class RecommendationResult extends ServedVersion {
   @Field()
   userId!: string;
 
-  @Nullable(GraphQLJSONObject, "The user's row in the version's user metadata dataset, keyed by column (null when it has none or the user is not in it).")
+  @Nullable(
+    GraphQLJSONObject,
+    "The user's row in the version's user metadata dataset, keyed by column (null when it has none, the user is not in it, or the caller's key lacks datasets:read).",
+  )
   userMetadata!: Record<string, unknown> | null;
 
   @Field({
@@ -72,14 +75,14 @@ export class SimilarItemsResult extends ServedVersion {
 /** One of the user's rated items and its share in a recommendation. */
 @ObjectType({ description: "One of the user's liked items (rated above their mean) and how much it speaks for the recommended item." })
 export class RatedItemContribution extends ShownItem {
-  @Field(() => Float, { description: "The user's training rating of it." })
-  rating!: number;
+  @Nullable(Float, "The user's training rating of it; null unless the caller's key has datasets:read (it is a stored row).")
+  rating!: number | null;
 
   @Field(() => Float, { description: "Cosine similarity of its embedding to the recommended item's." })
   similarity!: number;
 
-  @Field(() => Float, { description: "similarity × (rating − the user's mean rating)." })
-  contribution!: number;
+  @Nullable(Float, "similarity × (rating − the user's mean rating); null unless the caller's key has datasets:read (it reveals the rating).")
+  contribution!: number | null;
 }
 
 /** Why an item is recommended to a user. */
