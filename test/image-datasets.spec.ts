@@ -239,6 +239,12 @@ describe('a CNN trained on 600 MNIST images', () => {
     ['a tensor of another shape', { tensor: { shape: [1, 28, 28, 3], values: [] }, topK: 3 }, /tensor is 28×28 with 3 channels; the model takes 28×28 with 1/],
     ['a tensor value out of range', { tensor: { shape: [1, 28, 28, 1], values: Array(784).fill(300) }, topK: 3 }, /tensor.values\[0\] is 300; pixel values are 0-255/],
     ['topK past the classes', { images: [mnistPng().bytes.toString('base64')], topK: 11 }, /topK must be an integer in \[1, 10\], got 11/],
+    [
+      'a tensor shape that is not [images, h, w, c]',
+      { tensor: { shape: [-1, 28, 28, 1], values: [] }, topK: 1 },
+      /tensor.shape must be 4 positive integers \[images, height, width, channels\], got \[-1, 28, 28, 1\]/,
+    ],
+    ['an empty tensor shape', { tensor: { shape: [], values: [] }, topK: 1 }, /tensor.shape must be 4 positive integers/],
     ['both images and a tensor', { images: [], tensor: { shape: [1, 28, 28, 1], values: [] }, topK: 1 }, /exactly one of `images` and `tensor`/],
   ])('refuses %s with BAD_USER_INPUT', async (_what, variables, message) => {
     const r = await gql(t, PREDICT_IMAGE, variables);

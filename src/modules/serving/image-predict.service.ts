@@ -31,7 +31,11 @@ export class ImagePredictService {
   /** @throws AppError BAD_USER_INPUT for neither or both inputs, none, or too many images. */
   private count(input: ImagesInput): number {
     if ((input.images == null) === (input.tensor == null)) throw badInput('Send exactly one of `images` and `tensor`');
-    const count = input.images ? input.images.length : (input.tensor!.shape[0] ?? 0);
+    const shape = input.tensor?.shape;
+    if (shape && (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 1))) {
+      throw badInput(`tensor.shape must be 4 positive integers [images, height, width, channels], got [${shape.slice(0, 8).join(', ')}${shape.length > 8 ? ', …' : ''}]`);
+    }
+    const count = input.images ? input.images.length : shape![0]!;
     const field = input.images ? 'images' : 'tensor.shape[0]';
     if (count < 1) throw badInput(`${field} is empty: send at least one image`);
     if (count > this.options.maxImages) throw badInput(`${field} has ${count} images; at most ${this.options.maxImages} per call`);
