@@ -6,17 +6,13 @@
  * Versions are trained by a first API process; a second one, on the same database, is started with
  * the injection naming them (their ids are known only once trained).
  */
-import { startApp, type App } from '../src/app';
+import type { App } from '../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { PIMA_ROW } from '../src/client/reference-job';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/lib/logger';
-import { startTestApp } from './support/app';
+import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
-import { workerDatabaseUrl } from './support/database';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
-import { ADMIN_SECRET, JWT_SECRET } from './support/secrets';
 import { trainVersion } from './support/training';
 
 const EXPLAIN = `query($model: String!, $rows: [JSONObject!]!) {
@@ -28,21 +24,6 @@ let a: TenantBundle;
 let b: TenantBundle;
 const ids: Record<string, string> = {};
 const datasets: Record<string, string> = {};
-
-/** An API process on the trained database (no tables emptied), with `env`. */
-function startOnSameDatabase(env: Record<string, string>): Promise<App> {
-  const config = loadConfig({
-    DATABASE_URL: workerDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ADMIN_SECRET,
-    JWT_SECRET,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
-  });
-  return startApp(config, createLogger(config.LOG_LEVEL));
-}
 
 /** The same tenant, calling `app`. */
 const on = (app: App, t: TenantBundle): TenantBundle => ({ ...t, url: app.server.url, wsUrl: app.server.wsUrl });
@@ -67,7 +48,7 @@ describe('on scoring threads', () => {
   let ta: TenantBundle;
   let tb: TenantBundle;
   beforeAll(async () => {
-    app = await startOnSameDatabase({ SCORING_FAULT_INJECTION: `${ids.crasher}:abort,${ids.hog}:oom`, SERVING_THREAD_HEAP_MB: '256' });
+    app = await startAppOnWorkerDatabase({ SCORING_FAULT_INJECTION: `${ids.crasher}:abort,${ids.hog}:oom`, SERVING_THREAD_HEAP_MB: '256' });
     ta = on(app, a);
     tb = on(app, b);
   });
@@ -151,7 +132,7 @@ describe('on scoring threads', () => {
 
 describe('inline (SERVING_ISOLATION=inline), as before', () => {
   let app: App;
-  beforeAll(async () => (app = await startOnSameDatabase({ SERVING_ISOLATION: 'inline', SCORING_FAULT_INJECTION: ids.crasher, WORKER_ENABLED: 'false' })));
+  beforeAll(async () => (app = await startAppOnWorkerDatabase({ SERVING_ISOLATION: 'inline', SCORING_FAULT_INJECTION: ids.crasher, WORKER_ENABLED: 'false' })));
   afterAll(() => app.stop());
 
   it('fails the call with MODEL_NOT_READY, and the aborted runtime fails /healthz', async () => {

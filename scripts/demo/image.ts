@@ -5,22 +5,13 @@
  * labels, prints a 7×7 occlusion map of one, and ends with one machine-readable line
  * `RESULT accuracy=<test accuracy on the other 2,000>`. Exits 0 when it is at least 0.98.
  */
+import { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
 import fs from 'node:fs';
 import { collect, gqlOk, wsClient, type Caller } from '../../src/client/graphql-client';
 import { sharedDataFile } from '../../src/lib/paths';
 import { demoTenant, fmt, type DemoServer } from './server';
 
 const MIN_ACCURACY = 0.98;
-
-const LAYERS = [
-  { type: 'CONV2D', filters: 16, kernelSize: 3, padding: 'SAME', activation: 'RELU' },
-  { type: 'MAX_POOLING2D', poolSize: 2 },
-  { type: 'CONV2D', filters: 32, kernelSize: 3, padding: 'SAME', activation: 'RELU' },
-  { type: 'MAX_POOLING2D', poolSize: 2 },
-  { type: 'FLATTEN' },
-  { type: 'DENSE', units: 64, activation: 'RELU' },
-  { type: 'DENSE', units: 10, activation: 'SOFTMAX' },
-];
 
 /** uploadImageDataset with the two IDX files, as a GraphQL multipart request. */
 async function uploadMnist(me: Caller): Promise<Record<string, any>> {
@@ -51,7 +42,7 @@ export async function runImageDemo(server: DemoServer): Promise<number> {
   console.log(`  per class: ${p.classes.map((c: { label: string; count: number }) => `${c.label}:${c.count}`).join(' ')}`);
   console.log(`  pixel mean ${fmt(p.channelMean[0], 1)}, std ${fmt(p.channelStd[0], 1)} (0-255)`);
 
-  const spec = { model: 'CONVOLUTIONAL_NETWORK', layers: LAYERS, epochs: 5, batchSize: 32, orderedSplit: true, testFraction: 0.2, seed: 42 };
+  const spec = { model: 'CONVOLUTIONAL_NETWORK', layers: MNIST_CNN_LAYERS, epochs: 5, batchSize: 32, orderedSplit: true, testFraction: 0.2, seed: 42 };
   const started = await gqlOk(me, 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }', {
     input: { datasetId: dataset.id, targetColumn: 'label', modelName: 'digits', spec },
   });

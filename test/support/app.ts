@@ -13,8 +13,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ap
   const url = workerDatabaseUrl();
   await migrate(url);
   await truncateAll(url);
+  return startAppOnWorkerDatabase(env);
+}
+
+/** Another API process on this worker's database as it is (no tables emptied, no migration), with `env`. */
+export function startAppOnWorkerDatabase(env: Record<string, string> = {}): Promise<App> {
   const config = loadConfig({
-    DATABASE_URL: url,
+    DATABASE_URL: workerDatabaseUrl(),
     PORT: '0',
     HOST: '127.0.0.1',
     ADMIN_SECRET,

@@ -90,13 +90,4 @@ export async function uploadImagesOk(t: Caller, o: ImageUploadOptions): Promise<
   return r.data!.uploadImageDataset as Record<string, any>;
 }
 
-/** A CNN spec for 28×28 MNIST-like data: conv 3×3×16 → pool → conv 3×3×32 → pool → dense 64 → softmax. */
-export const MNIST_CNN_LAYERS = [
-  { type: 'CONV2D', filters: 16, kernelSize: 3, padding: 'SAME', activation: 'RELU' },
-  { type: 'MAX_POOLING2D', poolSize: 2 },
-  { type: 'CONV2D', filters: 32, kernelSize: 3, padding: 'SAME', activation: 'RELU' },
-  { type: 'MAX_POOLING2D', poolSize: 2 },
-  { type: 'FLATTEN' },
-  { type: 'DENSE', units: 64, activation: 'RELU' },
-  { type: 'DENSE', units: 10, activation: 'SOFTMAX' },
-];
+export { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
