@@ -9,6 +9,7 @@ import { KeyedGate } from '../src/lib/threads/keyed-gate';
 import { startTestApp } from './support/app';
 import { PIMA_CSV } from './support/data';
 import { createTenant } from './support/factories';
+import { mnistSubset, uploadImages } from './support/images';
 
 const UPLOAD = 'mutation($name: String!, $csv: String!) { uploadDataset(name: $name, csv: $csv) { id rowCount } }';
 // ~4.6 MB: long enough to parse that concurrent uploads overlap.
@@ -38,6 +39,19 @@ it("refuses a tenant's CSV tasks past its share at once, and serves another tena
   }
   // Its share is free again afterwards.
   expect((await gql(greedy, UPLOAD, { name: 'again', csv: PIMA_CSV })).errors).toBeUndefined();
+});
+
+it('counts image uploads in the same share as CSV tasks', async () => {
+  const greedy = await createTenant(app, 'images');
+  const mnist = mnistSubset(10_000);
+  const results = await Promise.all([
+    gql(greedy, UPLOAD, { name: 'big', csv: BIG }),
+    ...[0, 1, 2].map((i) => uploadImages(greedy, { format: 'MNIST_IDX', images: mnist.images, labels: mnist.labels, name: `mnist${i}` })),
+  ]);
+  const refused = results.filter((r) => r.errors);
+  expect(refused.length).toBeGreaterThanOrEqual(1);
+  for (const r of refused) expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', retryAfterSeconds: 2 });
+  expect(results.length - refused.length).toBeGreaterThanOrEqual(1);
 });
 
 it('KeyedGate counts per key and frees a slot when a task ends, also when it throws', async () => {

@@ -106,6 +106,10 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
+  const datasets = new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, {
+    maxColumns: config.MAX_DATASET_COLUMNS,
+    tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+  });
   const predict = new PredictService(
     prisma,
     r.models,
@@ -132,14 +136,16 @@ export function createServices(deps: Deps): Services {
     audit: new AuditService(prisma, r.audit),
     tenants: new TenantService(r.tenants, adminGuard, adminThrottle),
     limits: new TenantLimitsService(prisma, adminGuard, r, quotas),
-    datasets: new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, {
-      maxColumns: config.MAX_DATASET_COLUMNS,
-      tasksPerTenant: config.DATA_TASKS_PER_TENANT,
-    }),
-    imageDatasets: new ImageDatasetService(prisma, r.datasets, quotas, r.audit, deps.threads.csv, {
-      maxImages: config.MAX_DATASET_IMAGES,
-      maxPixelsPerImage: config.MAX_IMAGE_PIXELS,
-    }),
+    datasets,
+    imageDatasets: new ImageDatasetService(
+      prisma,
+      r.datasets,
+      quotas,
+      r.audit,
+      deps.threads.csv,
+      { maxImages: config.MAX_DATASET_IMAGES, maxPixelsPerImage: config.MAX_IMAGE_PIXELS },
+      (tenantId, fn) => datasets.onThread(tenantId, fn),
+    ),
     training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     predict,

@@ -55,8 +55,11 @@ export class DatasetService {
   /** The tenant's share of the CSV threads (DATA_TASKS_PER_TENANT). */
   private readonly gate: KeyedGate;
 
-  /** Runs a CSV task for the tenant. @throws AppError QUOTA_EXCEEDED (retryAfterSeconds) when the tenant has its share in flight. */
-  private onThread<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a task on the CSV threads for the tenant (also image uploads: ./image-dataset.service.ts).
+   * @throws AppError QUOTA_EXCEEDED (retryAfterSeconds) when the tenant has its share in flight.
+   */
+  onThread<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
     return this.gate.run(
       tenantId,
       fn,

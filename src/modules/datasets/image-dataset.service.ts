@@ -35,6 +35,8 @@ export class ImageDatasetService {
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
     private readonly limits: ImageLimits,
+    /** The tenant's share of the CSV threads (DatasetService.onThread, DATA_TASKS_PER_TENANT). */
+    private readonly onThread: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T>,
   ) {}
 
   /**
@@ -53,10 +55,12 @@ export class ImageDatasetService {
     await withTenant(this.prisma, actor.tenantId, (tx) => this.quotas.checkDatasetBytes(tx, actor.tenantId, uploaded));
     const images = movable(input.images);
     const labels = input.labels ? movable(input.labels) : undefined;
-    const read = await this.threads.run('readImages', { format: input.format, images: images.bytes, labels: labels?.bytes, imageShape: input.imageShape, limits: this.limits }, [
-      ...images.transfer,
-      ...(labels?.transfer ?? []),
-    ]);
+    const read = await this.onThread(actor.tenantId, () =>
+      this.threads.run('readImages', { format: input.format, images: images.bytes, labels: labels?.bytes, imageShape: input.imageShape, limits: this.limits }, [
+        ...images.transfer,
+        ...(labels?.transfer ?? []),
+      ]),
+    );
     const content = Buffer.from(read.content.buffer, read.content.byteOffset, read.content.byteLength);
     const created = await withTenant(
       this.prisma,
