@@ -214,6 +214,8 @@ describe('concurrent batch predictions (QUOTA_CONCURRENT_BATCHES)', () => {
     expect(two.filter((r) => r.errors).map((r) => r.errors?.[0]?.message)).toEqual(['1 batch predictions are already queued or running; the quota is 1 at once']);
     expect(await waitForBatch(t, two.find((r) => !r.errors)!.data!.startBatchPrediction.id)).toBe('SUCCEEDED');
     // Once it ended, the next one is accepted.
-    expect((await gql(t, START, { d: data })).errors).toBeUndefined();
+    const next = await gql(t, START, { d: data });
+    expect(next.errors).toBeUndefined();
+    expect(await waitForBatch(t, next.data!.startBatchPrediction.id)).toBe('SUCCEEDED');
   });
 });

@@ -64,6 +64,8 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
   type TaskName = keyof L & string;
   const queueName = (task: TaskName) => `${task}.v${tasks[task].version}`;
   let wakeups: (AsyncIterableIterator<{ queue: string }> & { return(): Promise<unknown> }) | undefined;
+  // Handlers running now: stop() waits for them, so pg-boss' worker loops have ended when it resolves.
+  const inFlight = new Set<Promise<unknown>>();
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   async function setUp() {
     await boss.start();
@@ -110,7 +112,13 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
         const workerId = await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
           // Each task's payload is validated by its own schema before its own handler sees it.
           const handler = handlers[task] as TaskHandler<unknown>;
-          await handler(tasks[task].payload.parse(job.data), { id: job.id, retryCount: job.retryCount });
+          const running = handler(tasks[task].payload.parse(job.data), { id: job.id, retryCount: job.retryCount });
+          inFlight.add(running);
+          try {
+            await running;
+          } finally {
+            inFlight.delete(running);
+          }
         });
         workerIds.set(queueName(task), workerId);
       }
@@ -122,7 +130,15 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
     },
     async stop(timeoutMs = 30_000) {
       await wakeups?.return();
+      const started = Date.now();
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+      // pg-boss resolves once no job is in progress, but a fetch already in flight can still hand a
+      // job to a handler; that worker loop (and pg-boss' 1 s poll for it) outlives stop() unless we
+      // wait here, within what is left of the timeout.
+      const left = Math.max(0, timeoutMs - (Date.now() - started));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
     },
   };
 }
