@@ -41,3 +41,10 @@ export interface TensorSpec {
  * = every output the model can serve.
  */
 export const INFER_TENSORS_METHOD = 'inferTensors';
+
+/**
+ * The name of the scorer method that lists a named-tensor model's inputs and outputs:
+ * `() => { inputs: TensorSpec[]; outputs: TensorSpec[] }` (outputs the model cannot serve, such as
+ * scikit-learn's ZipMap, are left out). Families without it are described from their pipeline.
+ */
+export const TENSOR_SPECS_METHOD = 'tensorSpecs';
