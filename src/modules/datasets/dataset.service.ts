@@ -64,7 +64,7 @@ export class DatasetService {
       tenantId,
       fn,
       (n) =>
-        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} CSV uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
+        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} dataset uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
           retryAfterSeconds: 2,
         }),
     );
