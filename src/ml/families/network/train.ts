@@ -45,6 +45,17 @@ function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, ord
   return [tf.tensor(x, shape), labels(y)];
 }
 
+/** Keys of `logs` that have their own EpochResult field. */
+const OWN_KEYS = new Set(['loss', 'acc', 'accuracy', 'val_loss', 'val_acc', 'val_accuracy']);
+
+/** Every other metric of the epoch's logs (tfjs names them as the spec does: `mae`, `val_mae`, `mse` …), or undefined. */
+function otherMetrics(logs: Record<string, number[]>): Record<string, number> | undefined {
+  const entries = Object.keys(logs)
+    .filter((k) => !OWN_KEYS.has(k))
+    .map((k) => [k, pick(logs, k)!] as const);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
 const pick = (logs: Record<string, number[]>, ...keys: string[]) => {
   for (const k of keys) {
     const v = logs[k];
@@ -162,6 +173,8 @@ export async function trainNetwork(
         valAccuracy: pick(logs, 'val_acc', 'val_accuracy'),
         elapsedMs: performance.now() - started,
       };
+      const metrics = otherMetrics(logs);
+      if (metrics) result.metrics = metrics;
       if (!Number.isFinite(result.loss)) {
         throw badInput(`Training diverged: the loss is ${result.loss} at epoch ${epoch}; try a lower spec.optimizer.learningRate or standardised features`);
       }
