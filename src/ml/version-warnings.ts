@@ -58,7 +58,8 @@ export function versionWarnings(metrics: EvaluationMetrics, outputs: OutputSumma
   if (outputs && outputs.rows > 1 && outputs.spread < CONSTANT_SPREAD) {
     out.push('CONSTANT_PREDICTIONS: the model gives every test row the same output; it has learned nothing from the features');
   }
-  if (metrics.rocAuc !== undefined && Math.abs(metrics.rocAuc - 0.5) <= CHANCE_AUC_MARGIN) {
+  // + 1e-12: 0.52 − 0.5 is 0.020000000000000018 in floating point, and 0.52 is meant to count.
+  if (metrics.rocAuc !== undefined && Math.abs(metrics.rocAuc - 0.5) <= CHANCE_AUC_MARGIN + 1e-12) {
     out.push(`CHANCE_AUC: test ROC AUC ${round(metrics.rocAuc)} is within ${CHANCE_AUC_MARGIN} of 0.5, no better than chance`);
   }
   if (metrics.r2 !== undefined && metrics.r2 < 0) {
