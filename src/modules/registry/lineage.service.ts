@@ -49,7 +49,7 @@ export class LineageService {
    * the same model (a new version), recording `reproducesVersionId`. With the same seed and
    * backend the new version has the same test metrics (training is seeded throughout).
    * @throws AppError FORBIDDEN, NOT_FOUND (version), INVALID_STATE (published before lineage was
-   *   recorded), DATASET_CHANGED (the dataset was deleted, archived, or its checksum differs);
+   *   recorded, or without a dataset checksum), DATASET_CHANGED (the dataset was deleted, archived, or its checksum differs);
    *   and whatever startTrainingRun throws (quota, cost limits).
    */
   async reproduce(actor: Actor, versionId: string) {
@@ -60,10 +60,10 @@ export class LineageService {
       const row = await this.models.findLineage(tx, tenantId, versionId);
       if (!row) throw notFound('Model version', versionId);
       const stored = row.lineage as unknown as StoredLineage | null;
-      if (!stored) {
+      if (!stored?.dataset.checksum) {
         throw new AppError(
           'INVALID_STATE',
-          `Version ${row.version} of model '${row.model.name}' was published before lineage was recorded; its dataset checksum is not known, so it cannot be reproduced`,
+          `Version ${row.version} of model '${row.model.name}' has no recorded dataset checksum (published before lineage was recorded), so it cannot be reproduced`,
           {
             field: 'versionId',
             versionId,
@@ -90,6 +90,6 @@ export class LineageService {
       spec: lineage.spec,
     } as unknown as StartTrainingRunInput;
     // The checksum is compared again in the run's own transaction (startTrainingRun).
-    return this.training.start(actor, input, { reproducesVersionId: versionId, expectChecksum: lineage.dataset.checksum ?? '' });
+    return this.training.start(actor, input, { reproducesVersionId: versionId, expectChecksum: lineage.dataset.checksum! });
   }
 }
