@@ -111,6 +111,26 @@ it('reproduce(versionId) trains a new version with the same test metrics on the 
   expect(v2.lineage.epochs.map((e: any) => e.loss)).toEqual(v1.lineage.epochs.map((e: any) => e.loss));
 }, 120_000);
 
+it.each([
+  ['RANDOM_FOREST', { nEstimators: 20, maxDepth: 8, maxFeatures: 0.7 }],
+  ['GRADIENT_BOOSTING', { nEstimators: 20, subsample: 0.8 }],
+])(
+  'reproduces a seeded %s (stratified split) to the same test metrics',
+  async (model, tree) => {
+    const spec = { model, tree, stratify: true, seed: 7 };
+    const first = await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: `trees-${model}`, spec });
+    const started = await gqlOk<{ reproduce: { id: string } }>(t, REPRODUCE, { id: first.id });
+    const final = await waitForRun(t, started.reproduce.id);
+    const [a, b] = await Promise.all([lineageOf(t, first.id), lineageOf(t, final.modelVersion.id)]);
+    const [la, lb] = [a.data!.modelVersion.lineage, b.data!.modelVersion.lineage];
+    expect(la.split).toMatchObject({ seed: 7, stratify: true });
+    expect(lb.split.testRowIndexes).toEqual(la.split.testRowIndexes);
+    expect(la.testMetrics.rocAuc).toBeGreaterThan(0.75);
+    expect(lb.testMetrics).toEqual(la.testMetrics);
+  },
+  120_000,
+);
+
 it('refuses to reproduce when the dataset content changed (checksum), naming both checksums', async () => {
   const id = await uploadCsv(t, PIMA_CSV, 'pima-copy');
   const trained = await trainVersion(t, { datasetId: id, targetColumn: 'Outcome', modelName: 'copy', spec: { ...SPEC, epochs: 1 } });

@@ -90,6 +90,6 @@ export class LineageService {
       spec: lineage.spec,
     } as unknown as StartTrainingRunInput;
     // The checksum is compared again in the run's own transaction (startTrainingRun).
-    return this.training.start(actor, input, { reproducesVersionId: versionId, expectChecksum: lineage.dataset.checksum! });
+    return this.training.start(actor, input, { reproducesVersionId: versionId, expectChecksum: lineage.dataset.checksum!, normalizedSpec: lineage.spec });
   }
 }

@@ -41,6 +41,11 @@ export interface StartDeps {
 export interface StartOptions {
   /** The version being reproduced, recorded on the run. */
   reproducesVersionId?: string;
+  /**
+   * A spec normalizeSpec already produced (a version's recorded one), used as it is: normalising
+   * again is not the identity (defaults it fills in, e.g. an optimizer, are refused for trees).
+   */
+  normalizedSpec?: TrainingSpec;
   /** Refuse (DATASET_CHANGED) unless the dataset's content checksum is this one, checked in the run's transaction. */
   expectChecksum?: string;
 }
@@ -62,11 +67,13 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
-  const spec = normalizeSpec({
-    ...input.spec,
-    layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
-    optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
-  } as Partial<TrainingSpec> & { layers: LayerSpec[] });
+  const spec =
+    options.normalizedSpec ??
+    normalizeSpec({
+      ...input.spec,
+      layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
+      optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
+    } as Partial<TrainingSpec> & { layers: LayerSpec[] });
   const { activeBefore, ...run } = await withTenant(prisma, actor.tenantId, async (tx) => {
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
