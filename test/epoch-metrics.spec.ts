@@ -6,11 +6,13 @@
  */
 import type { App } from '../src/app';
 import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
-import { rng } from '../src/ml/random';
+import { rocAuc } from '../src/ml/evaluate';
+import { rng, splitRows } from '../src/ml/random';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
-import { START_RUN, trainVersion } from './support/training';
+import { PREDICT } from './support/predict';
+import { START_RUN, startError, trainVersion } from './support/training';
 
 let app: App;
 let t: TenantBundle;
@@ -87,6 +89,48 @@ it('records and streams MAE and MSE per epoch, training and validation, on a reg
   await late.dispose();
   expect(replayed.filter((e) => e.kind === 'EPOCH').map((e) => [e.replayed, e.metrics])).toEqual(epochs.map((e) => [true, e.metrics]));
 }, 120_000);
+
+it('records ROC AUC per epoch for a binary network, training and validation; the last equals the served model on the validation rows', async () => {
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima-auc');
+  const spec = { ...KERAS_SPEC, metrics: ['ACCURACY', 'AUC'], epochs: 3, validationSplit: 0.2 };
+  const started = await gqlOk<{ startTrainingRun: { id: string } }>(t, START_RUN, { input: { datasetId, targetColumn: 'Outcome', modelName: 'auc', spec } });
+  const client = wsClient(t.wsUrl, t.token);
+  const events = (await collect<{ trainingProgress: Record<string, any> }>(client, PROGRESS_METRICS, { runId: started.startTrainingRun.id }).done).map(
+    (e) => e.data!.trainingProgress,
+  );
+  await client.dispose();
+  const epochs = events.filter((e) => e.kind === 'EPOCH');
+  expect(epochs.map((e) => Object.keys(e.metrics).sort())).toEqual([
+    ['auc', 'val_auc'],
+    ['auc', 'val_auc'],
+    ['auc', 'val_auc'],
+  ]);
+  // The validation rows are the seeded split's (Keras' validation_split: the end of the training rows).
+  const validation = splitRows(PIMA_ROWS.length, 0.2, 0.2, 42).validation;
+  const labels = PIMA_CSV.trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[8]));
+  const served = await gqlOk<any>(t, PREDICT, { model: 'auc', rows: validation.map((i) => PIMA_ROWS[i]) });
+  const p1 = served.predict.predictions.map((p: any) => (p.label === '1' ? p.probability : 1 - p.probability));
+  expect(epochs[2].metrics.val_auc).toBeCloseTo(
+    rocAuc(
+      p1,
+      validation.map((i) => labels[i]),
+    )!,
+    6,
+  );
+  expect(epochs[2].metrics.auc).toBeGreaterThan(0.6);
+}, 120_000);
+
+it('refuses AUC for a loss that does not train a binary classifier, naming the field', async () => {
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima-auc-mse');
+  const spec = { ...KERAS_SPEC, layers: [{ type: 'DENSE', units: 1, activation: 'LINEAR' }], loss: 'MEAN_SQUARED_ERROR', metrics: ['AUC'] };
+  expect(await startError(t, { datasetId, targetColumn: 'Outcome', modelName: 'no-auc', spec })).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: 'spec.metrics AUC is for binary classification (loss BINARY_CROSSENTROPY); loss MEAN_SQUARED_ERROR trains regression',
+  });
+});
 
 it('warns on a version trained with a regression loss on a 0/1 target', async () => {
   const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
