@@ -14,6 +14,7 @@ import { workerDatabaseUrl } from './support/database';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
 import { trainVersion } from './support/training';
+import { uploadOk } from './support/uploads';
 
 let app: App;
 let t: TenantBundle;
@@ -130,4 +131,26 @@ it('deletes a model without aliases without force; an unknown model is NOT_FOUND
   expect((await gqlOk<{ deleteModel: boolean }>(t, DELETE_MODEL, { name: 'plain' })).deleteModel).toBe(true);
   const r = await gql(t, DELETE_MODEL, { name: 'plain' });
   expect(r.errors?.[0]).toMatchObject({ message: "Model 'plain' not found", extensions: { code: 'NOT_FOUND' } });
+}, 120_000);
+
+it("refuses to delete a recommender's item-metadata dataset while the version reads titles from it", async () => {
+  const ratings = ['user,item,rating', ...Array.from({ length: 120 }, (_, k) => `u${k % 12},m${(k * 7) % 10},${1 + (k % 5)}`)].join('\n');
+  const items = ['movie,name', ...Array.from({ length: 10 }, (_, i) => `m${i},Film ${i}`)].join('\n');
+  const ratingsId = await uploadCsv(t, ratings, 'ratings');
+  const itemsId = (await uploadOk(t, 'items.csv', items, { hasHeader: true })).id;
+  await trainVersion(t, {
+    datasetId: ratingsId,
+    targetColumn: 'rating',
+    modelName: 'films',
+    spec: {
+      model: 'MATRIX_FACTORIZATION',
+      epochs: 3,
+      matrixFactorization: { userColumn: 'user', itemColumn: 'item', factors: 4, itemMetadata: { datasetId: itemsId, idColumn: 'movie', titleColumn: 'name' } },
+    },
+  });
+  const refused = await gql(t, DELETE_DATASET, { id: itemsId });
+  expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DATASET_IN_USE', datasetId: itemsId, totalVersions: 1, versions: [{ model: 'films', version: 1, aliases: [] }] });
+  expect(refused.errors?.[0].message).toContain('reading item or user metadata from it');
+  await gqlOk(t, 'mutation { deleteModelVersion(model: "films", version: 1) }');
+  expect((await gqlOk<{ deleteDataset: boolean }>(t, DELETE_DATASET, { id: itemsId })).deleteDataset).toBe(true);
 }, 120_000);

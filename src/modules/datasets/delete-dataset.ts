@@ -1,6 +1,7 @@
 /**
- * Deleting a dataset without losing history. A dataset no model version was trained on is deleted
- * with its training runs. One that trained versions still in the registry is refused
+ * Deleting a dataset without losing history. A dataset no model version uses is deleted with its
+ * training runs. One that versions still in the registry were trained on (or, for recommenders,
+ * read their item or user metadata from) is refused
  * (DATASET_IN_USE, listing them) unless `force`: then it is *archived* — its rows (the stored
  * bytes) go, its row stays with its name, profile, row count and checksum, so the versions keep
  * their lineage and its training runs and loss curves are not cascaded away. Audited either way.
@@ -47,7 +48,7 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
     if (active > 0) {
       throw new AppError('CONFLICT', `Dataset '${dataset.name}' has ${active} queued or running training run${active > 1 ? 's' : ''}; cancel them or let them finish first`);
     }
-    const { rows, total } = await models.versionsTrainedOn(tx, actor.tenantId, id, MAX_LISTED_VERSIONS);
+    const { rows, total } = await models.versionsUsing(tx, actor.tenantId, id, MAX_LISTED_VERSIONS);
     const versions = rows.map((v) => ({ model: v.model.name, version: v.version, aliases: v.aliases.map((a) => a.name) }));
     if (total === 0) {
       await datasets.delete(tx, actor.tenantId, id);
@@ -58,7 +59,7 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
       const listed = versions.map((v) => `${v.model}@${v.version}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`).join(', ');
       throw new AppError(
         'DATASET_IN_USE',
-        `Dataset '${dataset.name}' trained ${total} model version${total > 1 ? 's' : ''} still in the registry: ${listed}${total > rows.length ? ', …' : ''}; delete them first, or pass force: true to archive the dataset (its rows are deleted, the versions' lineage and training curves kept)`,
+        `Dataset '${dataset.name}' is used by ${total} model version${total > 1 ? 's' : ''} still in the registry (trained on it, or reading item or user metadata from it): ${listed}${total > rows.length ? ', …' : ''}; delete them first, or pass force: true to archive the dataset (its rows are deleted, the versions' lineage and training curves kept)`,
         { field: 'id', datasetId: id, versions, totalVersions: total },
       );
     }

@@ -117,11 +117,13 @@ export class ModelRepo {
   }
 
   /**
-   * The tenant's versions trained on a dataset, newest first, at most `take`, with their aliases;
-   * and how many there are in all.
+   * The tenant's versions that use a dataset — trained on it, or (recommenders with recorded
+   * lineage) reading their item or user metadata from it — newest first, at most `take`, with
+   * their aliases; and how many there are in all.
    */
-  async versionsTrainedOn(tx: Tx, tenantId: string, datasetId: string, take: number) {
-    const where = { tenantId, datasetId };
+  async versionsUsing(tx: Tx, tenantId: string, datasetId: string, take: number) {
+    const metadata = (kind: string) => ({ lineage: { path: ['spec', 'matrixFactorization', kind, 'datasetId'], equals: datasetId } });
+    const where = { tenantId, OR: [{ datasetId }, metadata('itemMetadata'), metadata('userMetadata')] };
     const [rows, total] = await Promise.all([
       tx.modelVersion.findMany({
         where,
