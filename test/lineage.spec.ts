@@ -13,6 +13,7 @@ import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { workerDatabaseUrl } from './support/database';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { mnistSubset, uploadImagesOk } from './support/images';
 import { trainVersion, waitForRun } from './support/training';
 
 export const LINEAGE_FIELDS = `lineage {
@@ -130,6 +131,33 @@ it.each([
   },
   120_000,
 );
+
+it('records the test images of a CNN and reproduces it to the same test metrics', async () => {
+  const { images, labels } = mnistSubset(120);
+  const ds = await uploadImagesOk(t, { format: 'MNIST_IDX', images, labels, name: 'mnist-120' });
+  const { dataset } = await gqlOk<{ dataset: { checksum: string } }>(t, 'query($id: ID!) { dataset(id: $id) { checksum } }', { id: ds.id });
+  const spec = {
+    model: 'CONVOLUTIONAL_NETWORK',
+    layers: [
+      { type: 'CONV2D', filters: 4, kernelSize: 3, activation: 'RELU' },
+      { type: 'MAX_POOLING2D' },
+      { type: 'FLATTEN' },
+      { type: 'DENSE', units: 10, activation: 'SOFTMAX' },
+    ],
+    epochs: 2,
+    batchSize: 16,
+  };
+  const first = await trainVersion(t, { datasetId: ds.id, targetColumn: 'label', modelName: 'digits', spec });
+  const started = await gqlOk<{ reproduce: { id: string } }>(t, REPRODUCE, { id: first.id });
+  const final = await waitForRun(t, started.reproduce.id);
+  const [a, b] = await Promise.all([lineageOf(t, first.id), lineageOf(t, final.modelVersion.id)]);
+  const [la, lb] = [a.data!.modelVersion.lineage, b.data!.modelVersion.lineage];
+  expect(la.dataset).toMatchObject({ id: ds.id, checksum: dataset.checksum, rowCount: 120 });
+  expect(dataset.checksum).toMatch(/^[0-9a-f]{64}$/);
+  expect(la.split.testRowIndexes).toEqual(splitRows(120, 0.2, 0, 42).test.sort((x, y) => x - y));
+  expect(lb.testMetrics).toEqual(la.testMetrics);
+  expect(lb.epochs.map((e: any) => e.loss)).toEqual(la.epochs.map((e: any) => e.loss));
+}, 180_000);
 
 it('refuses to reproduce when the dataset content changed (checksum), naming both checksums', async () => {
   const id = await uploadCsv(t, PIMA_CSV, 'pima-copy');

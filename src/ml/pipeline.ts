@@ -56,7 +56,7 @@ export interface TrainedModel {
 function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationMetrics; outputs: OutputSummary } {
   const { task, classes } = data.pipeline.target;
   const scores = scorer.score(data.test.x, data.test.rows);
-  const outputs = summarizeOutputs(scores, data.train.y);
+  const outputs = summarizeOutputs(scores, data.outputUnits, data.train.y);
   const metrics = evaluate(task, scores, data.test.y, data.test.rows, classes);
   // Recommenders: precision@10 and NDCG@10 next to the popularity baseline's (src/ml/ranking.ts).
   return { metrics: scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics, outputs };

@@ -19,7 +19,7 @@ const CONSTANT_SPREAD = 1e-6;
 
 /** What the warnings need from the test outputs and training labels (small, structured-cloneable). */
 export interface OutputSummary {
-  /** max − min of every output over the test split; 0 when every row got the same output. */
+  /** The largest, over output units, of max − min over the test rows; 0 when every row got the same outputs. */
   spread: number;
   /** Rows scored. */
   rows: number;
@@ -29,14 +29,21 @@ export interface OutputSummary {
 
 /**
  * @param outputs model outputs on the test split, row-major `[rows, units]`.
+ * @param units outputs per row (1 for binary and regression, #classes for multiclass).
  * @param trainY training labels `[rows]` in the target's own units.
  */
-export function summarizeOutputs(outputs: Float32Array, trainY: Float32Array): OutputSummary {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of outputs) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+export function summarizeOutputs(outputs: Float32Array, units: number, trainY: Float32Array): OutputSummary {
+  const rows = Math.floor(outputs.length / Math.max(1, units));
+  let spread = 0;
+  for (let u = 0; u < units; u++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = 0; r < rows; r++) {
+      const v = outputs[r * units + u];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (rows > 0) spread = Math.max(spread, hi - lo);
   }
   let zeros = 0;
   let ones = 0;
@@ -44,7 +51,7 @@ export function summarizeOutputs(outputs: Float32Array, trainY: Float32Array): O
     if (v === 0) zeros++;
     else if (v === 1) ones++;
   }
-  return { spread: outputs.length ? hi - lo : 0, rows: outputs.length, zeroOneTarget: zeros > 0 && ones > 0 && zeros + ones === trainY.length };
+  return { spread, rows, zeroOneTarget: zeros > 0 && ones > 0 && zeros + ones === trainY.length };
 }
 
 const round = (v: number) => Number(v.toFixed(4));

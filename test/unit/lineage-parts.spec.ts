@@ -37,12 +37,15 @@ it('checksums bytes as sha256 hex, as Postgres encode(sha256(content), hex)', ()
 
 describe('version warnings', () => {
   const binary = (rocAuc: number): EvaluationMetrics => ({ task: 'binary', testRows: 10, rocAuc });
-  const varied = summarizeOutputs(Float32Array.from([0.1, 0.9]), Float32Array.from([0, 1, 1]));
+  const varied = summarizeOutputs(Float32Array.from([0.1, 0.9]), 1, Float32Array.from([0, 1, 1]));
 
   it('summarises outputs and labels', () => {
     expect(varied).toEqual({ spread: Math.fround(0.9) - Math.fround(0.1), rows: 2, zeroOneTarget: true });
-    expect(summarizeOutputs(Float32Array.from([3, 3, 3]), Float32Array.from([0, 1, 2]))).toEqual({ spread: 0, rows: 3, zeroOneTarget: false });
-    expect(summarizeOutputs(Float32Array.from([1]), Float32Array.from([1, 1])).zeroOneTarget).toBe(false); // one class only
+    expect(summarizeOutputs(Float32Array.from([3, 3, 3]), 1, Float32Array.from([0, 1, 2]))).toEqual({ spread: 0, rows: 3, zeroOneTarget: false });
+    expect(summarizeOutputs(Float32Array.from([1]), 1, Float32Array.from([1, 1])).zeroOneTarget).toBe(false); // one class only
+    // Multiclass: the same probabilities for every row are constant, although they differ between classes.
+    expect(summarizeOutputs(Float32Array.from([0.2, 0.8, 0.2, 0.8]), 2, Float32Array.from([0, 1])).spread).toBe(0);
+    expect(summarizeOutputs(Float32Array.from([0.2, 0.8, 0.3, 0.7]), 2, Float32Array.from([0, 1])).spread).toBeCloseTo(0.1, 6);
   });
 
   it('flags an AUC within 0.02 of 0.5 (both sides), not 0.021 away', () => {
@@ -61,7 +64,7 @@ describe('version warnings', () => {
   });
 
   it('flags constant outputs over more than one test row', () => {
-    const constant = summarizeOutputs(Float32Array.from([0.3, 0.3, 0.3]), Float32Array.from([0, 1]));
+    const constant = summarizeOutputs(Float32Array.from([0.3, 0.3, 0.3]), 1, Float32Array.from([0, 1]));
     expect(versionWarnings({ task: 'binary', testRows: 3 }, constant, undefined)[0]).toMatch(/^CONSTANT_PREDICTIONS: /);
     expect(versionWarnings({ task: 'binary', testRows: 1 }, { ...constant, rows: 1 }, undefined)).toEqual([]);
   });

@@ -36,7 +36,7 @@ export interface LineageSplit {
   stratify: boolean;
   orderedSplit: boolean;
   rows: { train: number; validation: number; test: number };
-  /** Test rows as ranges (`0-3,7`), null when the data preparation does not report them (images, interactions). */
+  /** Test rows as ranges (`0-3,7`; images: their indexes), null when the data preparation does not report them (interactions). */
   testRows: string | null;
 }
 

@@ -51,7 +51,10 @@ export class LineageSplit {
   @Nullable(SplitRows, 'Rows in each split.')
   rows!: SplitRows | null;
 
-  @Nullable(String, "The test rows as ascending ranges of 0-based data rows, e.g. '0-3,7,9-12' (null when not recorded: older versions, image and interaction data).")
+  @Nullable(
+    String,
+    "The test rows as ascending ranges of 0-based data rows (image datasets: image indexes), e.g. '0-3,7,9-12' (null when not recorded: older versions, interaction data).",
+  )
   testRowRanges!: string | null;
 
   @Nullable([Int], 'The test rows, 0-based data rows of the dataset (the header not counted), ascending.')
