@@ -9,6 +9,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
+import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
@@ -30,6 +31,8 @@ export const RESOLVERS = [
   DatasetResolver,
   ImageDatasetResolver,
   ModelResolver,
+  VersionLineageResolver,
+  LifecycleResolver,
   PredictResolver,
   RecommendResolver,
   ExplainResolver,

@@ -31,6 +31,11 @@ export interface EpochResult {
   valAccuracy?: number;
   /** Wall time of the epoch, milliseconds. */
   elapsedMs: number;
+  /**
+   * Every other metric the spec asks for, by Keras name, training and validation (e.g.
+   * `{ mae: 0.41, val_mae: 0.44, mse: 0.3 }`); absent when there are none.
+   */
+  metrics?: Record<string, number>;
 }
 
 /** Called after every epoch; return 'stop' to end training after it (e.g. the run was cancelled). */

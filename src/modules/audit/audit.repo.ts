@@ -9,6 +9,8 @@ export type AuditAction =
   | 'token.issued'
   | 'dataset.uploaded'
   | 'dataset.deleted'
+  | 'dataset.archived'
+  | 'model.deleted'
   | 'trainingRun.started'
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'

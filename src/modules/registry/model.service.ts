@@ -18,6 +18,7 @@ interface VersionRow {
   trainingRunId: string | null;
   preprocessing: unknown;
   metrics: unknown;
+  warnings: string[];
   createdAt: Date;
   model: { name: string };
 }
@@ -58,6 +59,7 @@ export function toVersionView(row: VersionRow): ModelVersion {
     target: pipeline.target,
     standardize: pipeline.columns.some((c) => c.steps.some((s) => s.op === 'standardize')),
     metrics: metrics as VersionMetrics,
+    warnings: row.warnings,
     createdAt: row.createdAt,
   };
 }

@@ -171,6 +171,12 @@ export class ModelVersion extends Entity {
 
   @Field(() => VersionMetrics)
   metrics!: VersionMetrics;
+
+  @Field(() => [String], {
+    description:
+      "Warnings found when it was published, each 'CODE: message': CONSTANT_PREDICTIONS, CHANCE_AUC (test ROC AUC within 0.02 of 0.5), NEGATIVE_R2, LOSS_TARGET_MISMATCH (a regression loss on a 0/1 target). Empty for a healthy model.",
+  })
+  warnings!: string[];
 }
 
 /** A named model of a tenant: the series of versions its training runs produced. */

@@ -9,16 +9,26 @@ import type { Db } from '../../lib/db';
 import type { PubSub } from '../../lib/pubsub';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
 import type { TrainedModel } from '../../ml/pipeline';
+import type { TrainingSpec } from '../../ml/spec-types';
+import { versionWarnings } from '../../ml/version-warnings';
 import { Topics } from '../events';
 import { RunStatus } from '../status';
 import type { HeldRun } from '../training/run-lifecycle';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import { buildLineage, type RunProvenance, type StoredLineage } from './lineage';
 import type { ModelRepo, NewVersion } from './model.repo';
 
-/** The version row a trained model is stored as. */
-export function versionRow(runId: string, trained: TrainedModel): NewVersion {
+/**
+ * The version row a trained model is stored as, with its lineage (when known) and warnings
+ * (src/ml/version-warnings.ts).
+ */
+export function versionRow(runId: string, trained: TrainedModel, lineage?: StoredLineage): NewVersion {
+  const loss = lineage ? (lineage.spec as TrainingSpec).loss : undefined;
   return {
     trainingRunId: runId,
+    datasetId: lineage?.dataset.id ?? null,
+    lineage: lineage ?? null,
+    warnings: versionWarnings(trained.metrics, trained.testOutputs, loss),
     task: trained.pipeline.target.task,
     framework: trained.framework,
     topology: trained.artifact.topology,
@@ -48,10 +58,12 @@ export class VersionPublisher {
    * In one transaction of the run's tenant: checks the run is still RUNNING under `run.owner`,
    * adds the next version of `modelName` and marks the run SUCCEEDED. After commit, announces the
    * model change (so caches of "latest" hear of it before anyone hears the run finished).
+   * @param provenance what the run's lineage needs besides the model (absent: no lineage, as
+   *   versions from before it was recorded).
    * @returns the new version, or undefined when the run was cancelled or taken over meanwhile
    *   (then nothing is written).
    */
-  async publish(run: HeldRun, modelName: string, trained: TrainedModel) {
+  async publish(run: HeldRun, modelName: string, trained: TrainedModel, provenance?: RunProvenance) {
     const { tenantId, runId, owner } = run;
     const version = await withTenant(
       this.prisma,
@@ -59,8 +71,10 @@ export class VersionPublisher {
       async (t) => {
         const current = await this.runs.find(t, tenantId, runId);
         if (current?.status !== RunStatus.RUNNING || current.leaseOwner !== owner) return undefined;
-        const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained));
-        await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt: new Date() }, owner);
+        const finishedAt = new Date();
+        const lineage = provenance ? buildLineage(provenance, trained, finishedAt) : undefined;
+        const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained, lineage));
+        await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt }, owner);
         return created;
       },
       LARGE_WRITE,
