@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'NOT_SUPPORTED',
   /** A model's output (or a metric computed from it) is NaN or ±Infinity; logged with the version id. */
   'NON_FINITE_OUTPUT',
+  /** An uploaded model file is not a model this server can load (not ONNX, truncated, unsupported operator). */
+  'INVALID_MODEL',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
