@@ -22,6 +22,8 @@ import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
 import { DeleteVersionService } from './registry/delete-version.service';
 import { ModelService } from './registry/model.service';
+import { VersionPublisher } from './registry/publish-version';
+import { UploadVersionService } from './registry/upload-version.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
@@ -59,6 +61,7 @@ export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
   deleteVersion: DeleteVersionService;
+  uploadVersion: UploadVersionService;
   aliases: AliasService;
   audit: AuditService;
   tenants: TenantService;
@@ -131,6 +134,13 @@ export function createServices(deps: Deps): Services {
       versions.invalidate(e.tenantId, e.modelName);
       modelCache.evict(e.modelVersionId);
     }),
+    uploadVersion: new UploadVersionService(
+      new VersionPublisher(prisma, r.models, r.runs, deps.pubsub),
+      quotas,
+      r.audit,
+      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES },
+      (tenantId, modelName) => versions.invalidate(tenantId, modelName),
+    ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),

@@ -12,6 +12,7 @@ export type AuditAction =
   | 'trainingRun.started'
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
+  | 'modelVersion.uploaded'
   | 'modelAlias.set'
   | 'modelAlias.deleted'
   | 'tenantLimits.set';

@@ -9,7 +9,8 @@ import type { Tx } from '../../lib/tenant-tx';
 
 /** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
-  trainingRunId: string;
+  /** The run that trained it; null for an uploaded model. */
+  trainingRunId: string | null;
   task: string;
   framework: string;
   topology: object;
@@ -100,6 +101,13 @@ export class ModelRepo {
   /** The whole version row (artifact included), as serving loads it; null when not the tenant's. */
   findVersionRow(tx: Tx, tenantId: string, id: string) {
     return tx.modelVersion.findFirst({ where: { id, tenantId } });
+  }
+
+  /** Bytes of the tenant's uploaded model files (ONNX versions' weights), for the stored-bytes quota. */
+  async uploadedBytes(tx: Tx, tenantId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+      SELECT sum(octet_length(weights))::bigint AS bytes FROM "ModelVersion" WHERE "tenantId" = ${tenantId} AND framework = 'onnx'`;
+    return Number(row?.bytes ?? 0);
   }
 
   /** @returns whether a row was deleted. */
