@@ -31,7 +31,7 @@ async function upload(t: Caller, model: string, filename: string, bytes: Buffer,
   form.append(
     'operations',
     JSON.stringify({
-      query: `mutation($model: String!, $file: Upload!, $metadata: OnnxMetadataInput) { uploadModelVersion(model: $model, file: $file, metadata: $metadata) { ${VERSION_FIELDS} } }`,
+      query: `mutation($model: String!, $file: Upload, $metadata: OnnxMetadataInput) { uploadModelVersion(model: $model, file: $file, metadata: $metadata) { ${VERSION_FIELDS} } }`,
       variables: { model, file: null, metadata: metadata ?? null },
     }),
   );
@@ -206,6 +206,10 @@ it('bad uploads get their exact codes and write nothing', async () => {
   expect(errorOf(image)).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^metadata\.image\.input 'float_input' is FP32 \[-1,4\]/) });
   const name = await upload(a, 'bad name!', 'mnist-8.onnx', modelFile('mnist-8.onnx'));
   expect(errorOf(name).code).toBe('BAD_USER_INPUT');
+  expect(errorOf(await gql(a, 'mutation { uploadModelVersion(model: "bad") { id } }'))).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: 'uploadModelVersion needs `file`: the .onnx file as a multipart upload',
+  });
   expect(await versionsOf(a, 'bad')).toBe('NOT_FOUND');
   // Over the tenant's stored-bytes quota: QUOTA_EXCEEDED, nothing written.
   const admin = { url: app.server.url, headers: { 'x-admin-secret': ADMIN_SECRET } };

@@ -3,6 +3,7 @@
  */
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
+import { badInput } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 import { ModelVersion } from './model.type';
 import { OnnxMetadataInput } from './onnx.type';
@@ -27,10 +28,12 @@ export class UploadVersionResolver {
   })
   async uploadModelVersion(
     @Arg('model') model: string,
-    @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
+    // Nullable in the schema (as uploadDataset's) so the scope is checked before the file: a missing file is BAD_USER_INPUT.
+    @Arg('file', () => GraphQLUpload, { nullable: true, description: 'The .onnx file (multipart). Required.' }) file: Promise<FileUpload> | null,
     @Arg('metadata', () => OnnxMetadataInput, { nullable: true }) metadata: OnnxMetadataInput | null,
     @Ctx() ctx: Context,
   ): Promise<ModelVersion> {
+    if (file == null) throw badInput('uploadModelVersion needs `file`: the .onnx file as a multipart upload', { field: 'file' });
     const upload = await file;
     return ctx.services.uploadVersion.upload(ctx.actor!, model, { filename: upload.filename, open: () => upload.createReadStream() }, metadata);
   }
