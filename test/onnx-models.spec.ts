@@ -16,6 +16,7 @@ import { sharedDataFile } from '../src/lib/paths';
 import { INFER_TENSORS_METHOD, type NamedTensor } from '../src/ml/tensor-io';
 import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
+import { oneNodeModel } from './support/onnx-proto';
 import { ADMIN_SECRET } from './support/secrets';
 
 const VERSION_FIELDS = `id version task framework trainingRunId target { name task }
@@ -199,6 +200,11 @@ it('bad uploads get their exact codes and write nothing', async () => {
   const full = modelFile('shufflenet-v2-12-int8.onnx');
   const truncated = await upload(a, 'bad', 'half.onnx', full.subarray(0, full.length >> 1));
   expect(errorOf(truncated)).toEqual({ code: 'INVALID_MODEL', message: expect.stringContaining("File 'half.onnx' is not a complete ONNX model") });
+  const unsupported = await upload(a, 'bad', 'custom-op.onnx', oneNodeModel('NoSuchOp', 13));
+  expect(errorOf(unsupported)).toEqual({
+    code: 'INVALID_MODEL',
+    message: expect.stringContaining("File 'custom-op.onnx' uses an operator or opset this ONNX runtime does not support"),
+  });
   // Labels that fit no output, and image preprocessing of an input that is not an image: BAD_USER_INPUT naming the field.
   const labels = await upload(a, 'bad', 'mnist-8.onnx', modelFile('mnist-8.onnx'), { labels: ['a', 'b', 'c'] });
   expect(errorOf(labels)).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^metadata\.labels has 3 labels but no output has 3 scores/) });

@@ -17,6 +17,7 @@ import { servingInfo, type OnnxMetadata } from '../../src/ml/families/onnx/metad
 import { decodeImage } from '../../src/ml/images/decode';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../src/ml/tensor-io';
 import { createHash } from 'node:crypto';
+import { oneNodeModel } from '../support/onnx-proto';
 
 const model = (name: string) => fs.readFileSync(sharedDataFile('onnx-models', name));
 
@@ -149,4 +150,13 @@ it('refuses files that are not complete ONNX models with INVALID_MODEL', async (
   await expect(inspectOnnx(png, 'digit.onnx')).rejects.toMatchObject({ code: 'INVALID_MODEL', details: { reason: 'NOT_ONNX' }, message: expect.stringContaining('a PNG image') });
   await expect(inspectOnnx(shuffle.subarray(0, shuffle.length >> 1), 'half.onnx')).rejects.toMatchObject({ code: 'INVALID_MODEL', details: { reason: 'NOT_ONNX' } });
   await expect(inspectOnnx(new Uint8Array(0), 'empty.onnx')).rejects.toMatchObject({ code: 'INVALID_MODEL', details: { reason: 'EMPTY' } });
+  // Operators (and opsets) the runtime lacks: hand-written one-node models (test/support/onnx-proto.ts).
+  expect((await inspectOnnx(oneNodeModel('Relu', 13), 'relu.onnx')).inputs.map((i) => i.name)).toEqual(['x0']);
+  for (const [op, opset, inputs] of [
+    ['NoSuchOp', 13, 1],
+    ['Add', 1, 2], // "Could not find an implementation for Add(1)", as the 2018 opset-1 MNIST
+    ['Relu', 99, 1],
+  ] as const) {
+    await expect(inspectOnnx(oneNodeModel(op, opset, inputs), `${op}.onnx`)).rejects.toMatchObject({ code: 'INVALID_MODEL', details: { reason: 'UNSUPPORTED_OPERATOR' } });
+  }
 });

@@ -38,7 +38,7 @@ export async function inspectOnnx(bytes: Uint8Array, filename: string): Promise<
     if (err instanceof AppError) throw err;
     const message = String((err as Error)?.message ?? err).slice(0, 300);
     if (/protobuf parsing failed/i.test(message)) throw invalid(`File ${file} is ${whatItIs(bytes)}: onnxruntime could not parse it (${message})`, 'NOT_ONNX');
-    if (/Could not find an implementation|not implemented|Unsupported|opset/i.test(message))
+    if (/Could not find an implementation|No Op registered|not implemented|Unsupported|opset/i.test(message))
       throw invalid(`File ${file} uses an operator or opset this ONNX runtime does not support: ${message}`, 'UNSUPPORTED_OPERATOR');
     throw invalid(`File ${file} could not be loaded as an ONNX model: ${message}`, 'LOAD_FAILED');
   }
