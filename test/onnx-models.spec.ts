@@ -244,6 +244,20 @@ it('refuses an upload over ONNX_MAX_UPLOAD_BYTES with BAD_USER_INPUT, writing no
   }
 }, 60_000);
 
+it('serves inline too (SERVING_ISOLATION=inline): the same model and answers on the main thread', async () => {
+  const inline = await startAppOnWorkerDatabase({ SERVING_ISOLATION: 'inline', WORKER_ENABLED: 'false' });
+  try {
+    const { served } = await inline.services.predict.load(a.tenantId, 'titanic', {});
+    const col = (name: string, datatype: NamedTensor['datatype'], data: NamedTensor['data']): NamedTensor => ({ name, datatype, shape: [1, 1], data });
+    const [, probabilities] = (await served.query(INFER_TENSORS_METHOD, [
+      [col('pclass', 'INT64', [1]), col('sex', 'BYTES', ['female']), col('age', 'FP32', [29]), col('fare', 'FP32', [211.3]), col('embarked', 'BYTES', ['S'])],
+    ])) as NamedTensor[];
+    expect((probabilities!.data as Float32Array)[1]).toBeCloseTo(0.886, 3);
+  } finally {
+    await inline.stop();
+  }
+}, 60_000);
+
 it('another tenant can neither see nor use an uploaded model; versions, aliases and deletion work as for trained ones', async () => {
   await uploadOk(a, 'shared-name', 'mnist-8.onnx', { labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], image: { scale: 1 } });
   const png = fs.readFileSync(sharedDataFile('mnist', 'png-samples', 't10k-00000-label7.png')).toString('base64');
