@@ -15,6 +15,7 @@ import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
+import { UploadVersionResolver } from '../modules/registry/upload-version.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -37,6 +38,7 @@ export const RESOLVERS = [
   RecommendResolver,
   ExplainResolver,
   ImagePredictResolver,
+  UploadVersionResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'MODEL_IN_USE',
   /** reproduce: the version's dataset was deleted, archived, or its content checksum differs. */
   'DATASET_CHANGED',
+  /** An uploaded model file is not a model this server can load (not ONNX, truncated, unsupported operator). */
+  'INVALID_MODEL',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

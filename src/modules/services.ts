@@ -24,6 +24,8 @@ import { DeleteModelService } from './registry/delete-model.service';
 import { DeleteVersionService } from './registry/delete-version.service';
 import { LineageService } from './registry/lineage.service';
 import { ModelService } from './registry/model.service';
+import { VersionPublisher } from './registry/publish-version';
+import { UploadVersionService } from './registry/upload-version.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
@@ -64,6 +66,7 @@ export interface Services {
   deleteVersion: DeleteVersionService;
   deleteModel: DeleteModelService;
   lineage: LineageService;
+  uploadVersion: UploadVersionService;
   aliases: AliasService;
   audit: AuditService;
   tenants: TenantService;
@@ -149,6 +152,13 @@ export function createServices(deps: Deps): Services {
     deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
     deleteModel: new DeleteModelService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
     lineage: new LineageService(prisma, r.models, r.runs, r.datasets, training),
+    uploadVersion: new UploadVersionService(
+      new VersionPublisher(prisma, r.models, r.runs, deps.pubsub),
+      quotas,
+      r.audit,
+      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES },
+      (tenantId, modelName) => versions.invalidate(tenantId, modelName),
+    ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),

@@ -152,6 +152,11 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   readonly inputFormats: readonly InputFormat[];
   /** One line for people choosing a model. */
   readonly description: string;
+  /**
+   * Whether training runs can fit it. An upload-only family (uploaded ONNX models) refuses specs in
+   * `normalize` (BAD_USER_INPUT) and `fit` (NOT_SUPPORTED); the contract test checks only that. (Default: true)
+   */
+  readonly trainable?: boolean;
   /** Defaults the family gives the common spec fields. */
   readonly defaults: { standardize: boolean };
   /** Whether regression targets are standardised for training (networks: yes; trees need not). */

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'trainingRun.started'
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
+  | 'modelVersion.uploaded'
   | 'modelAlias.set'
   | 'modelAlias.deleted'
   | 'tenantLimits.set';

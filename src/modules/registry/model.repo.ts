@@ -10,7 +10,8 @@ import { Prisma } from '../../generated/prisma/client';
 
 /** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
-  trainingRunId: string;
+  /** The run that trained it; null for an uploaded model. */
+  trainingRunId: string | null;
   task: string;
   framework: string;
   topology: object;
@@ -158,6 +159,13 @@ export class ModelRepo {
   async deleteModel(tx: Tx, tenantId: string, modelId: string) {
     const { count } = await tx.model.deleteMany({ where: { tenantId, id: modelId } });
     return count > 0;
+  }
+
+  /** Bytes of the tenant's uploaded model files (ONNX versions' weights), for the stored-bytes quota. */
+  async uploadedBytes(tx: Tx, tenantId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+      SELECT sum(octet_length(weights))::bigint AS bytes FROM "ModelVersion" WHERE "tenantId" = ${tenantId} AND framework = 'onnx'`;
+    return Number(row?.bytes ?? 0);
   }
 
   /** @returns whether a row was deleted. */

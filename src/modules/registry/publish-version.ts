@@ -1,13 +1,14 @@
 /**
  * Publishing a trained model as a new model version: the only code that creates ModelVersion rows
- * (through ModelRepo.addVersion). Called by the training job when a run succeeds.
+ * (through ModelRepo.addVersion). Called by the training job when a run succeeds, and by
+ * upload-version.service.ts for an uploaded model file (no run).
  *
  * Glossary: a *training run* produces at most one *model version*; versions of one *model* (a
  * name per tenant) are numbered 1, 2, … in the order they are published.
  */
 import type { Db } from '../../lib/db';
 import type { PubSub } from '../../lib/pubsub';
-import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
+import { LARGE_WRITE, withTenant, type Tx } from '../../lib/tenant-tx';
 import type { TrainedModel } from '../../ml/pipeline';
 import type { TrainingSpec } from '../../ml/spec-types';
 import { versionWarnings } from '../../ml/version-warnings';
@@ -80,6 +81,28 @@ export class VersionPublisher {
       LARGE_WRITE,
     );
     if (version) await this.pubsub.publish(Topics.modelChanged, { tenantId, modelName });
+    return version;
+  }
+
+  /**
+   * Adds an uploaded model as the next version of `modelName` (created on first use), in one
+   * transaction of the tenant that first runs `inTx` (the caller's quota check and audit entry: a
+   * refusal there writes nothing); after commit, announces the model change.
+   * @returns the new version's summary (no weights).
+   */
+  async publishUpload(tenantId: string, modelName: string, row: NewVersion, inTx: (t: Tx, addVersion: () => Promise<{ id: string }>) => Promise<void>) {
+    const version = await withTenant(
+      this.prisma,
+      tenantId,
+      async (t) => {
+        let created: Awaited<ReturnType<ModelRepo['addVersion']>> | undefined;
+        await inTx(t, async () => (created = await this.models.addVersion(t, tenantId, modelName, row)));
+        if (!created) throw new Error('publishUpload: the version was not added');
+        return created;
+      },
+      LARGE_WRITE,
+    );
+    await this.pubsub.publish(Topics.modelChanged, { tenantId, modelName });
     return version;
   }
 }
