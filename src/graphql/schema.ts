@@ -14,6 +14,7 @@ import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
+import { InferResolver } from '../modules/serving/infer.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   RecommendResolver,
   ExplainResolver,
   ImagePredictResolver,
+  InferResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

@@ -30,6 +30,7 @@ import { metricsHandler, metricsOnPublicListener, startMetricsListener } from '.
 import { logError, observabilityPlugin } from './observability';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
+import { mountV2Routes } from '../rest/v2/routes';
 
 export interface HttpServer {
   url: string;
@@ -222,6 +223,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
+  // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
+  mountV2Routes(app, { base, ready: opts.ready, log });
   app.use(
     '/graphql',
     cors(corsOptions(config)),

@@ -1,0 +1,55 @@
+/**
+ * How the V2 routes answer an error: the Open Inference Protocol's `{ "error": "<message>" }` with
+ * the HTTP status of its code, plus `code` (the same as GraphQL's `extensions.code`) and, when the
+ * error has them, `details` (e.g. `retryAfterSeconds`, `field`). 429 and 503 carry `Retry-After`.
+ */
+import type { Response } from 'express';
+import { AppError, fromDatabaseError, type ErrorCode } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+
+/** HTTP status of each code on the V2 routes. */
+export const V2_HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  NOT_SUPPORTED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_STATE: 409,
+  NON_FINITE_OUTPUT: 422,
+  QUOTA_EXCEEDED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  MODEL_NOT_READY: 503,
+};
+
+/** The error body of the V2 routes. */
+export interface V2ErrorBody {
+  error: string;
+  code: ErrorCode;
+  details?: Record<string, unknown>;
+}
+
+/** Sends `e` in the protocol's shape, with its status (and Retry-After when it says when to retry). */
+export function sendAppError(res: Response, e: AppError): void {
+  const retry = e.details?.retryAfterSeconds;
+  if (typeof retry === 'number') res.set('retry-after', String(Math.max(1, Math.ceil(retry))));
+  if (e.code === 'UNAUTHENTICATED') res.set('www-authenticate', 'Bearer');
+  const body: V2ErrorBody = { error: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) };
+  res.status(V2_HTTP_STATUS[e.code]).json(body);
+}
+
+/**
+ * Sends any error thrown while answering: an AppError (or a database refusal of the caller's
+ * value, e.g. a NUL character) as it is, logged at info with its code; anything else as a generic
+ * 500, logged at error with its stack.
+ */
+export function sendError(res: Response, err: unknown, log: Logger, context: Record<string, unknown>): void {
+  const e = err instanceof AppError ? err : fromDatabaseError(err);
+  if (e) {
+    log.info({ ...context, code: e.code, message: e.message.slice(0, 200), transport: 'v2' }, 'client error');
+    sendAppError(res, e);
+    return;
+  }
+  log.error({ ...context, transport: 'v2', err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error');
+  sendAppError(res, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
+}
