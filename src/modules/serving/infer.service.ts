@@ -17,7 +17,7 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
 import type { ModelRepo } from '../registry/model.repo';
-import { checkInferInput, type InferInput } from './infer-request';
+import { checkInferInput, parseInferenceRequest, type InferInput } from './infer-request';
 import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
 import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
@@ -83,11 +83,28 @@ export class InferService {
    *   NOT_SUPPORTED (a family that takes no tensors, e.g. a recommender); NON_FINITE_OUTPUT;
    *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
-  async infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
+  infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
+    return this.run(actor, modelName, selector, () => input);
+  }
+
+  /**
+   * The same for a V2 REST request body, read (parseInferenceRequest) only once the version is
+   * resolved: another tenant's model answers NOT_FOUND whatever the body holds.
+   * @throws AppError as {@link infer}; BAD_USER_INPUT for a body that is no V2 inference request.
+   */
+  inferBody(actor: Actor, modelName: string, selector: VersionSelector, body: unknown): Promise<InferResult> {
+    return this.run(actor, modelName, selector, () => {
+      const request = parseInferenceRequest(body);
+      return { inputs: request.inputs, outputs: request.outputs?.map((o) => o.name), parameters: request.parameters, id: request.id };
+    });
+  }
+
+  private async run(actor: Actor, modelName: string, selector: VersionSelector, read: () => InferInput): Promise<InferResult> {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('infer takes `version` or `alias`, not both');
     // The version first: another tenant's model answers NOT_FOUND whatever else is wrong.
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+    const input = read();
     const { inputs, outputs: wanted } = checkInferInput(input);
     const specs = await this.tensorSpecsOf(served);
     const answer = (outputs: InferResult['outputs']): InferResult => ({

@@ -19,7 +19,6 @@ import { AppError, badInput } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { runtimeFault } from '../../ml/runtime-fault';
 import type { Actor } from '../../modules/auth/actor';
-import { parseInferenceRequest } from '../../modules/serving/infer-request';
 import type { VersionSelector } from '../../modules/serving/version-resolver';
 import { buildContext, type BaseContext } from '../../graphql/context';
 import { corsOptions } from '../../graphql/cors';
@@ -133,13 +132,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   };
   const infer = handle(async (req, res) => {
     const selector = selectorOf(version(req));
-    const body = parseInferenceRequest(req.body);
-    const r = await services.infer.infer(caller(res), name(req), selector, {
-      inputs: body.inputs,
-      outputs: body.outputs?.map((o) => o.name),
-      parameters: body.parameters,
-      id: body.id,
-    });
+    const r = await services.infer.inferBody(caller(res), name(req), selector, req.body);
     res.json({ model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
   });
   app.post('/v2/models/:name/infer', withCaller, binaryRefused, json, infer, bodyErrors);
