@@ -14,6 +14,20 @@ export interface V2BenchResult {
 }
 
 const CONCURRENCY = 64;
+/** Rounds of the three measurements, interleaved; each gets `seconds / ROUNDS` per round. */
+const ROUNDS = 3;
+
+/** The mean of several load results (rates and latencies averaged, errors summed). */
+function mean(results: LoadResult[]): LoadResult {
+  const avg = (f: (r: LoadResult) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
+  return {
+    rps: avg((r) => r.rps),
+    p50ms: Math.round(avg((r) => r.p50ms)),
+    p99ms: Math.round(avg((r) => r.p99ms)),
+    errors: results.reduce((a, r) => a + r.errors, 0),
+    non2xx: results.reduce((a, r) => a + r.non2xx, 0),
+  };
+}
 
 /**
  * @param apiUrl the API's /graphql URL (the V2 routes are on the same server).
@@ -29,9 +43,16 @@ export async function runV2Bench(apiUrl: string, token: string, bareUrl: string,
   });
   const auth = { authorization: `Bearer ${token}` };
   await load(v2Url, v2Body, auth, 8, 2); // warm-up
-  const v2 = await load(v2Url, v2Body, auth, CONCURRENCY, seconds);
-  const bare = await load(bareUrl, v2Body, {}, CONCURRENCY, seconds);
-  const graphql = await load(apiUrl, gqlBody, auth, CONCURRENCY, seconds);
+  // Interleaved rounds, so a burst of load from elsewhere on the machine falls on all three alike.
+  const rounds: V2BenchResult[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    rounds.push({
+      v2: await load(v2Url, v2Body, auth, CONCURRENCY, seconds / ROUNDS),
+      bare: await load(bareUrl, v2Body, {}, CONCURRENCY, seconds / ROUNDS),
+      graphql: await load(apiUrl, gqlBody, auth, CONCURRENCY, seconds / ROUNDS),
+    });
+  }
+  const [v2, bare, graphql] = (['v2', 'bare', 'graphql'] as const).map((k) => mean(rounds.map((r) => r[k])));
   const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
   say('## V2 REST (Open Inference Protocol) single-row predict, concurrency 64');
   say();

@@ -9,10 +9,10 @@
  * Scope `predict`; every row (the batch dimension) counts against the tenant's prediction rate limit.
  */
 import type { Db } from '../../lib/db';
-import { AppError, badInput, didYouMean, quote } from '../../lib/errors';
+import { AppError, badInput, quote } from '../../lib/errors';
 import type { Metrics } from '../../lib/metrics';
 import { withTenant } from '../../lib/tenant-tx';
-import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor, type TensorSpec } from '../../ml/tensor-io';
+import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../ml/tensor-io';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
@@ -20,14 +20,9 @@ import type { ModelRepo } from '../registry/model.repo';
 import { checkInferInput, parseInferenceRequest, type InferInput } from './infer-request';
 import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
+import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
 import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
-
-/** A model version's inputs and outputs as V2 tensor specs. */
-export interface TensorSpecs {
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
 
 /** The answer of `infer` (the protocol's `$inference_response`). */
 export interface InferResult {
@@ -41,7 +36,7 @@ export interface InferResult {
   /** The caller's request id, echoed. */
   id?: string;
   /** Plain arrays (JSON-ready), row-major. */
-  outputs: (NamedTensor & { data: number[] | boolean[] | string[] })[];
+  outputs: PlainTensor[];
 }
 
 /** The protocol's model metadata (`$metadata_model_response`). */
@@ -57,8 +52,6 @@ export interface ModelMetadata extends TensorSpecs {
   version: number;
   modelVersionId: string;
 }
-
-const FLOAT_TYPES = new Set(['FP16', 'FP32', 'FP64']);
 
 /** Named-tensor inference and metadata for a tenant. */
 export class InferService {
@@ -204,47 +197,6 @@ export class InferService {
     }
     return specs;
   }
-}
-
-/**
- * Checks named tensors against a model's declared inputs and outputs.
- * @returns the rows: the batch dimension (the first input's first dimension when the model's is
- *   dynamic, else 1).
- * @throws AppError BAD_USER_INPUT for an unknown or missing input, another datatype or rank, a fixed
- *   dimension of another size, an unknown output.
- */
-function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | undefined, specs: TensorSpecs): number {
-  const names = specs.inputs.map((s) => s.name);
-  let rows = 1;
-  inputs.forEach((t, i) => {
-    const spec = specs.inputs.find((s) => s.name === t.name);
-    if (!spec)
-      throw badInput(`inputs[${i}] names ${quote(t.name)}, which is no input of the model${didYouMean(t.name, names)}; its inputs are ${names.join(', ')}`, {
-        field: `inputs[${i}].name`,
-      });
-    if (spec.datatype !== t.datatype) throw badInput(`inputs[${i}] (${quote(t.name)}) is ${t.datatype}; the model takes ${spec.datatype}`, { field: `inputs[${i}].datatype` });
-    const wrongDim = spec.shape.findIndex((d, k) => d >= 0 && t.shape[k] !== d);
-    if (t.shape.length !== spec.shape.length || wrongDim >= 0) {
-      throw badInput(`inputs[${i}] (${quote(t.name)}) has shape [${t.shape.join(', ')}]; the model takes [${spec.shape.join(', ')}] (-1: any size)`, {
-        field: `inputs[${i}].shape`,
-      });
-    }
-    if (i === 0 && spec.shape[0] === -1) rows = t.shape[0]!;
-  });
-  const missing = names.find((n) => !inputs.some((t) => t.name === n));
-  if (missing) throw badInput(`inputs lacks the model's input ${quote(missing)}; its inputs are ${names.join(', ')}`, { field: 'inputs' });
-  checkOutputNames(specs.outputs, wanted);
-  return rows;
-}
-
-/** A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither). */
-function plainTensor(t: NamedTensor): InferResult['outputs'][number] {
-  const data = Array.from(t.data as ArrayLike<number | boolean | string>) as number[] | boolean[] | string[];
-  if (FLOAT_TYPES.has(t.datatype)) {
-    const at = (data as number[]).findIndex((v) => !Number.isFinite(v));
-    if (at >= 0) throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(data[at])} at index ${at}, not a finite number; no answer is given`);
-  }
-  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data };
 }
 
 /** A bad value the pipeline found (`matrix.rows[3].BMI must be a number…`), named by tensor and row. */
