@@ -147,6 +147,13 @@ describe('inference equals predict', () => {
     expect(g).toEqual({ modelName: 'pima-tree', version: 1, modelVersionId: expect.any(String), id: 'g1', outputs: rest.outputs });
   });
 
+  it('accepts a JWT issued for the key, like GraphQL', async () => {
+    const jwt = (await gqlOk(t, 'mutation { issueToken { token } }')).issueToken.token;
+    const r = await v2(t.url, '/v2/models/pima-tree/infer', { token: jwt, body: { inputs: [matrixTensor(ROWS, FEATURES)] } });
+    expect(r.status).toBe(200);
+    expect(r.body.outputs).toEqual((await call('/v2/models/pima-tree/infer', { inputs: [matrixTensor(ROWS, FEATURES)] })).body.outputs);
+  });
+
   it('reads a curl body sent without a JSON content type', async () => {
     const r = await v2(t.url, '/v2/models/pima-net/infer', {
       token: t.token,

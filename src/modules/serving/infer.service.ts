@@ -20,6 +20,7 @@ import type { ModelRepo } from '../registry/model.repo';
 import { checkInferInput, parseInferenceRequest, type InferInput } from './infer-request';
 import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
+import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tensors';
 import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
 import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
@@ -64,7 +65,8 @@ export class InferService {
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
-    private readonly options: { maxRows: number },
+    /** maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES). */
+    private readonly options: { maxRows: number; maxImages: number },
   ) {}
 
   /**
@@ -73,7 +75,7 @@ export class InferService {
    * @throws AppError FORBIDDEN; NOT_FOUND (model, version or alias; another tenant's too);
    *   MODEL_NOT_READY; BAD_USER_INPUT (a tensor's datatype, shape or data, an input or output the
    *   model does not have, a missing input, no rows or too many, both version and alias);
-   *   NOT_SUPPORTED (a family that takes no tensors, e.g. a recommender); NON_FINITE_OUTPUT;
+   *   NOT_SUPPORTED (a version with neither feature columns nor an image input); NON_FINITE_OUTPUT;
    *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
@@ -110,21 +112,26 @@ export class InferService {
     });
     if (specs) {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
-      await this.admit(actor, rows);
+      await this.admit(actor, rows, this.options.maxRows);
       const out = (await served.query(INFER_TENSORS_METHOD, [inputs, wanted])) as NamedTensor[];
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
       return answer(out.map(plainTensor));
     }
-    if (served.image || served.pipeline.columns.length === 0) {
-      throw new AppError(
-        'NOT_SUPPORTED',
-        `Model '${modelName}' version ${ref.version} takes no named tensors (only tabular models and uploaded tensor models do); use its own query`,
-      );
+    if (served.image) {
+      checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
+      const { pixels, count } = tensorsToPixels(inputs, served.image);
+      await this.admit(actor, count, this.options.maxImages);
+      const out = await served.scoreImages(pixels, count);
+      this.metrics.countPredictions(actor.tenantId, modelName, count);
+      return answer(predictionsToTensors(imagePredictions(out, count, served.pipeline.target.classes ?? []), served.pipeline, wanted) as PlainTensor[]);
+    }
+    if (served.pipeline.columns.length === 0) {
+      throw new AppError('NOT_SUPPORTED', `Model '${modelName}' version ${ref.version} takes no named tensors; use its own query`);
     }
     const { matrix, source } = tensorsToMatrix(inputs, served.pipeline);
     checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
     const rows = matrix.rows.length;
-    await this.admit(actor, rows);
+    await this.admit(actor, rows, this.options.maxRows);
     let predictions;
     try {
       predictions = await served.predictMatrix(matrix);
@@ -168,16 +175,17 @@ export class InferService {
     return { version: ref.version, modelVersionId: ref.id };
   }
 
-  /** @throws AppError BAD_USER_INPUT for no rows or more than the per-call maximum; QUOTA_EXCEEDED. */
-  private async admit(actor: Actor, rows: number): Promise<void> {
+  /** @throws AppError BAD_USER_INPUT for no rows or more than `max`; QUOTA_EXCEEDED. */
+  private async admit(actor: Actor, rows: number, max: number): Promise<void> {
     if (rows === 0) throw badInput('The input tensors hold no rows (the batch dimension is 0): send at least one', { field: 'inputs' });
-    if (rows > this.options.maxRows) throw badInput(`The input tensors hold ${rows} rows; at most ${this.options.maxRows} per call`, { field: 'inputs' });
+    if (rows > max) throw badInput(`The input tensors hold ${rows} rows; at most ${max} per call`, { field: 'inputs' });
     await this.quotas.consumePredictions(actor.tenantId, rows);
   }
 
   /** The specs a tabular model is described by (its pipeline). */
   private pipelineSpecs(served: ServedModel): TensorSpecs {
-    if (served.image || served.pipeline.columns.length === 0) return { inputs: [], outputs: [] };
+    if (served.image) return { inputs: imageInputSpecs(served.image), outputs: tabularOutputSpecs(served.pipeline) };
+    if (served.pipeline.columns.length === 0) return { inputs: [], outputs: [] };
     return { inputs: tabularInputSpecs(served.pipeline), outputs: tabularOutputSpecs(served.pipeline) };
   }
 
