@@ -279,6 +279,16 @@ describe('refusals: status, code and a message naming the field', () => {
     expect((await call('/v2/models/nothing-here')).status).toBe(404);
   });
 
+  it('answers an unknown V2 path 404 and a NUL in the model name 400, both in the protocol shape', async () => {
+    const unknown = await call('/v2/models/pima-net/explain', { inputs: [one] });
+    expect([unknown.status, unknown.body]).toEqual([
+      404,
+      { error: 'No V2 route POST /v2/models/pima-net/explain; see GET /v2/models/{name}, POST /v2/models/{name}/infer', code: 'NOT_FOUND' },
+    ]);
+    const nul = await call('/v2/models/a%00b/infer', { inputs: [one] });
+    expect([nul.status, nul.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
   it('refuses malformed JSON, an oversized body and the binary extension', async () => {
     const bad = await call('/v2/models/pima-net/infer', '{"inputs": [');
     expect([bad.status, bad.body.code]).toEqual([400, 'BAD_USER_INPUT']);

@@ -137,4 +137,8 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   });
   app.post('/v2/models/:name/infer', withCaller, binaryRefused, json, infer, bodyErrors);
   app.post('/v2/models/:name/versions/:version/infer', withCaller, binaryRefused, json, infer, bodyErrors);
+  // Any other path or method under /v2: the protocol's error shape, not express' HTML page.
+  app.use('/v2', (req, res) => {
+    sendAppError(res, new AppError('NOT_FOUND', `No V2 route ${req.method} ${req.originalUrl.slice(0, 200)}; see GET /v2/models/{name}, POST /v2/models/{name}/infer`));
+  });
 }
