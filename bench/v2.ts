@@ -11,6 +11,10 @@ export interface V2BenchResult {
   v2: LoadResult;
   graphql: LoadResult;
   bare: LoadResult;
+  /** GET /v2/models/{name}: the same server, credential and version lookup, no scoring. */
+  metadata: LoadResult;
+  /** GET /v2 (server metadata): the same server, nothing else. */
+  server: LoadResult;
 }
 
 const CONCURRENCY = 64;
@@ -36,6 +40,8 @@ function mean(results: LoadResult[]): LoadResult {
 export async function runV2Bench(apiUrl: string, token: string, bareUrl: string, model: string, seconds: number, say: (s?: string) => void): Promise<V2BenchResult> {
   const features = Object.keys(ROW);
   const v2Url = apiUrl.replace(/\/graphql$/, `/v2/models/${model}/infer`);
+  const metadataUrl = apiUrl.replace(/\/graphql$/, `/v2/models/${model}`);
+  const serverUrl = apiUrl.replace(/\/graphql$/, '/v2');
   const v2Body = JSON.stringify({ inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, features.length], data: features.map((f) => (ROW as Record<string, number>)[f]) }] });
   const gqlBody = JSON.stringify({
     query: 'query($rows: [JSONObject!]!, $m: String!) { predict(model: $m, rows: $rows) { version predictions { label probability } } }',
@@ -50,9 +56,11 @@ export async function runV2Bench(apiUrl: string, token: string, bareUrl: string,
       v2: await load(v2Url, v2Body, auth, CONCURRENCY, seconds / ROUNDS),
       bare: await load(bareUrl, v2Body, {}, CONCURRENCY, seconds / ROUNDS),
       graphql: await load(apiUrl, gqlBody, auth, CONCURRENCY, seconds / ROUNDS),
+      metadata: await load(metadataUrl, undefined, auth, CONCURRENCY, seconds / ROUNDS),
+      server: await load(serverUrl, undefined, {}, CONCURRENCY, seconds / ROUNDS),
     });
   }
-  const [v2, bare, graphql] = (['v2', 'bare', 'graphql'] as const).map((k) => mean(rounds.map((r) => r[k])));
+  const [v2, bare, graphql, metadata, server] = (['v2', 'bare', 'graphql', 'metadata', 'server'] as const).map((k) => mean(rounds.map((r) => r[k])));
   const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
   say('## V2 REST (Open Inference Protocol) single-row predict, concurrency 64');
   say();
@@ -60,6 +68,10 @@ export async function runV2Bench(apiUrl: string, token: string, bareUrl: string,
   say('|---|---|---|---|---|');
   say(`| ${fmt(v2)} | ${fmt(bare)} | ${fmt(graphql)} | **${(v2.rps / bare.rps).toFixed(2)}×** | ${(v2.rps / graphql.rps).toFixed(2)}× |`);
   say();
+  say(
+    `Same server, no scoring: \`GET /v2/models/{name}\` (credential + version lookup) ${fmt(metadata)}; \`GET /v2\` (express only) ${fmt(server)}, ${(server.rps / bare.rps).toFixed(2)}× (b).`,
+  );
+  say();
   say(`Goal (issue 12): V2 ≥ 0.5× the bare server: ${v2.rps / bare.rps >= 0.5 ? 'met' : 'not met'}.`);
-  return { v2, graphql, bare };
+  return { v2, graphql, bare, metadata, server };
 }
