@@ -69,7 +69,8 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
       try {
         await fn(req, res);
       } catch (err) {
-        sendError(res, err, log, { path: req.path });
+        const known = res.locals.caller as { actor: Actor; requestId: string } | undefined;
+        sendError(res, err, log, { path: req.path, requestId: known?.requestId, tenantId: known?.actor.tenantId });
       }
     };
   /** A body the JSON reader refused (too large, malformed): BAD_USER_INPUT with its status. */
