@@ -154,6 +154,16 @@ describe('inference equals predict', () => {
     expect(r.body.outputs).toEqual((await call('/v2/models/pima-tree/infer', { inputs: [matrixTensor(ROWS, FEATURES)] })).body.outputs);
   });
 
+  it('answers a browser (Origin: CORS, through express) exactly like any other caller', async () => {
+    const body = { inputs: [matrixTensor(ROWS, FEATURES)] };
+    const browser = await call('/v2/models/pima-net/infer', body, { origin: 'http://app.example' });
+    expect(browser.status).toBe(200);
+    expect(browser.headers.get('access-control-allow-origin')).toBe('*');
+    expect(browser.body).toEqual((await call('/v2/models/pima-net/infer', body)).body);
+    const bad = { inputs: [{ ...body.inputs[0], shape: [2, 4] }] };
+    expect((await call('/v2/models/pima-net/infer', bad, { origin: 'http://app.example' })).body).toEqual((await call('/v2/models/pima-net/infer', bad)).body);
+  });
+
   it('reads a curl body sent without a JSON content type', async () => {
     const r = await v2(t.url, '/v2/models/pima-net/infer', {
       token: t.token,

@@ -3,7 +3,7 @@
  * the HTTP status of its code, plus `code` (the same as GraphQL's `extensions.code`) and, when the
  * error has them, `details` (e.g. `retryAfterSeconds`, `field`). 429 and 503 carry `Retry-After`.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { AppError, fromDatabaseError, type ErrorCode } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 
@@ -29,13 +29,21 @@ export interface V2ErrorBody {
   details?: Record<string, unknown>;
 }
 
+/** Sends `body` as JSON with `status` (plain Node: the express routes and the fast path alike). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** Sends `e` in the protocol's shape, with its status (and Retry-After when it says when to retry). */
-export function sendAppError(res: Response, e: AppError): void {
+export function sendAppError(res: ServerResponse, e: AppError): void {
+  const headers: Record<string, string> = {};
   const retry = e.details?.retryAfterSeconds;
-  if (typeof retry === 'number') res.set('retry-after', String(Math.max(1, Math.ceil(retry))));
-  if (e.code === 'UNAUTHENTICATED') res.set('www-authenticate', 'Bearer');
+  if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
+  if (e.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
   const body: V2ErrorBody = { error: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) };
-  res.status(V2_HTTP_STATUS[e.code]).json(body);
+  sendJson(res, V2_HTTP_STATUS[e.code], body, headers);
 }
 
 /**
@@ -43,7 +51,7 @@ export function sendAppError(res: Response, e: AppError): void {
  * value, e.g. a NUL character) as it is, logged at info with its code; anything else as a generic
  * 500, logged at error with its stack.
  */
-export function sendError(res: Response, err: unknown, log: Logger, context: Record<string, unknown>): void {
+export function sendError(res: ServerResponse, err: unknown, log: Logger, context: Record<string, unknown>): void {
   const e = err instanceof AppError ? err : fromDatabaseError(err);
   if (e) {
     log.info({ ...context, code: e.code, message: e.message.slice(0, 200), transport: 'v2' }, 'client error');

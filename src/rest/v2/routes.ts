@@ -15,14 +15,14 @@
 import crypto from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { AppError, badInput } from '../../lib/errors';
+import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { runtimeFault } from '../../ml/runtime-fault';
 import type { Actor } from '../../modules/auth/actor';
-import type { VersionSelector } from '../../modules/serving/version-resolver';
 import { buildContext, type BaseContext } from '../../graphql/context';
 import { corsOptions } from '../../graphql/cors';
 import { sendAppError, sendError } from './respond';
+import { selectorOf } from './selector';
 
 /** What the V2 routes need from the server. */
 export interface V2Options {
@@ -32,18 +32,7 @@ export interface V2Options {
   log: Logger;
 }
 
-/** Longest alias read from a path, characters. */
-const MAX_ALIAS = 200;
-
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
-/** `{v}` of a path: digits are a version number, anything else an alias. */
-function selectorOf(version: string | undefined): VersionSelector {
-  if (version === undefined) return {};
-  if (/^\d{1,9}$/.test(version)) return { version: Number(version) };
-  if (version.length > MAX_ALIAS) throw badInput(`The version in the path is ${version.length} characters long; a version number or an alias of at most ${MAX_ALIAS}`);
-  return { alias: version };
-}
 
 /** Mounts the V2 routes on `app` (each one a route of its own, so HttpServer.routes lists it). */
 export function mountV2Routes(app: Express, opts: V2Options): void {
