@@ -118,9 +118,11 @@ it('mnist-8: uploaded, described, >= 98 % on the first 1,000 real MNIST test ima
     code: 'BAD_USER_INPUT',
     message: "Input 'Input3' has datatype INT64; the model expects FP32",
   });
-  // Rows are not what it takes.
+  // Rows are not what it takes; occlusion maps are not available.
   const rows = await gql(a, 'query { predict(model: "mnist", rows: [{ a: 1 }]) { predictions { label } } }');
   expect(errorOf(rows).code).toBe('NOT_SUPPORTED');
+  const explained = await gql(a, `query($image: String) { explainImage(model: "mnist", image: $image) { label } }`, { image: png });
+  expect(errorOf(explained).code).toBe('NOT_SUPPORTED');
 }, 300_000);
 
 it('shufflenet-v2-12-int8 with ImageNet labels: the sample photos through predictImage', async () => {

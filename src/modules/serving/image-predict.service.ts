@@ -48,6 +48,7 @@ export class ImagePredictService {
   /** The version, which must be an image model. @throws AppError BAD_USER_INPUT for a tabular model. */
   private async image(actor: Actor, modelName: string, selector: VersionSelector, loaded?: Awaited<ReturnType<PredictService['load']>>) {
     const { ref, served } = loaded ?? (await this.predict.load(actor.tenantId, modelName, selector));
+    if (served.pipeline.onnx) throw new AppError('NOT_SUPPORTED', `Model '${modelName}' version ${ref.version} is an uploaded ONNX model: explainImage is not available for it`);
     if (!served.image) throw badInput(`Model '${modelName}' version ${ref.version} is not an image model: use predict with rows`);
     return { ref, served, image: served.image, classes: served.pipeline.target.classes ?? [] };
   }

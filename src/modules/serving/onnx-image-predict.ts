@@ -5,7 +5,7 @@
  * version scores (a scoring thread); the labelled output (softmax when the metadata says it holds
  * logits) gives each image's top-k labels.
  */
-import { badInput } from '../../lib/errors';
+import { AppError, badInput } from '../../lib/errors';
 import { imageTensor } from '../../ml/families/onnx/image-input';
 import type { OnnxServing } from '../../ml/families/onnx/serving-info';
 import { decodeImage } from '../../ml/images/decode';
@@ -28,7 +28,8 @@ export function softmax(x: number[]): number[] {
  * @param maxPixels largest width × height decoded.
  * @returns the classes (the version's labels, else output indices) and one prediction per image.
  * @throws AppError BAD_USER_INPUT for a version without image preprocessing or labelled output,
- *   an image that is not base64 PNG/JPEG, topK out of range; as the model's inference.
+ *   an image that is not base64 PNG/JPEG, topK out of range; NON_FINITE_OUTPUT when a score is NaN
+ *   or infinite; as the model's inference.
  */
 export async function predictOnnxImages(
   served: ServedModel,
@@ -51,6 +52,8 @@ export async function predictOnnxImages(
     const input: NamedTensor = { name: recipe.input, datatype: 'FP32', shape: x.shape, data: x.data };
     const [out] = (await served.query(INFER_TENSORS_METHOD, [[input], [outputName]])) as NamedTensor[];
     const scores = Array.from(out!.data as ArrayLike<number>, Number);
+    const bad = scores.find((v) => !Number.isFinite(v));
+    if (bad !== undefined) throw new AppError('NON_FINITE_OUTPUT', `The model's output '${outputName}' for ${field} holds ${bad}, not a finite number; no prediction is given`);
     const probabilities = info.softmax ? softmax(scores) : scores;
     if (!info.labels) classes = probabilities.map((_, c) => String(c));
     if (classes.length !== probabilities.length)
