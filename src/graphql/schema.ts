@@ -7,6 +7,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
+import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
@@ -18,6 +19,7 @@ import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
+import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
@@ -28,6 +30,8 @@ export const RESOLVERS = [
   AuditResolver,
   AuthResolver,
   DatasetResolver,
+  RunPagesResolver,
+  DatasetPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
   PredictResolver,

@@ -40,7 +40,10 @@ export class TrainingRunResolver {
 
   /** The tenant's runs, newest first, optionally in one status. Scope: `training:read`. */
   @Authorized('training:read')
-  @Query(() => [TrainingRun], { description: 'Newest first.' })
+  @Query(() => [TrainingRun], {
+    description: 'Newest first.',
+    deprecationReason: 'Use trainingRunsConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   trainingRuns(
     @Arg('status', () => RunStatus, { nullable: true, description: 'Only runs in this status.' }) status: RunStatus | null,
     @Take(50, 500) take: number,
@@ -58,7 +61,8 @@ export class TrainingRunResolver {
   /** `TrainingRun.metrics`: the stored epochs. */
   @FieldResolver(() => [EpochMetric], { description: 'Per-epoch metrics, in epoch order.' })
   metrics(@Root() run: TrainingRun, @Ctx() ctx: Context) {
-    return ctx.services.training.metrics(ctx.actor!, run.id);
+    // Batched per request: a page of runs reads all their epochs in one statement (graphql/loaders.ts).
+    return ctx.loaders.runMetrics.load(run.id);
   }
 
   /** `TrainingRun.modelVersion`: null until the run SUCCEEDS (or when the version was deleted). */
