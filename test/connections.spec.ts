@@ -139,3 +139,25 @@ it('metricHistory down-samples a long run, keeping the ends and a spike; bad key
   expect([codeOf(few), few.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'samples']);
   expect(codeOf(await gql(b, q, { id: runId, keys: ['loss'], samples: 50 }))).toBe('NOT_FOUND');
 });
+
+it('modelsConnection and auditLogConnection page with totalCount; their old lists are deprecated, not gone', async () => {
+  for (const name of ['first-model', 'second-model', 'other']) await app.db.prisma.model.create({ data: { tenantId: a.tenantId, name } });
+  const models = (await gqlOk(a, '{ modelsConnection(first: 2, name: "MODEL") { totalCount pageInfo { hasNextPage } edges { node { name versions { id } } } } }')).modelsConnection;
+  expect([models.totalCount, models.pageInfo.hasNextPage, models.edges.map((e: any) => e.node.name).sort()]).toEqual([2, false, ['first-model', 'second-model']]);
+  const audit = (await gqlOk(a, '{ auditLogConnection(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { action } } } }')).auditLogConnection;
+  expect(audit.totalCount).toBeGreaterThanOrEqual(2); // tenant created, datasets uploaded
+  expect(audit.pageInfo.hasNextPage).toBe(true);
+  const next = (await gqlOk(a, 'query($c: String) { auditLogConnection(first: 1, after: $c) { pageInfo { hasPreviousPage } } }', { c: audit.pageInfo.endCursor }))
+    .auditLogConnection;
+  expect(next.pageInfo.hasPreviousPage).toBe(true);
+  const schema = (await gqlOk(a, '{ __type(name: "Query") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }')).__type.fields;
+  const deprecated = Object.fromEntries(schema.filter((f: any) => f.isDeprecated).map((f: any) => [f.name, f.deprecationReason]));
+  for (const [old, replacement] of [
+    ['trainingRuns', 'trainingRunsConnection'],
+    ['datasets', 'datasetsConnection'],
+    ['models', 'modelsConnection'],
+    ['auditLog', 'auditLogConnection'],
+  ]) {
+    expect(deprecated[old]).toContain(replacement);
+  }
+});

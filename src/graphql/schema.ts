@@ -11,6 +11,8 @@ import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
+import { ModelPagesResolver } from '../modules/registry/model-pages.resolver';
+import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
@@ -32,6 +34,8 @@ export const RESOLVERS = [
   DatasetResolver,
   RunPagesResolver,
   DatasetPagesResolver,
+  ModelPagesResolver,
+  AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
   PredictResolver,
