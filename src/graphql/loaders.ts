@@ -14,6 +14,10 @@ export interface Loaders {
   runMetrics: DataLoader<string, Awaited<ReturnType<Services['training']['metricsOfRuns']>>[number]>;
   /** A dataset id → the dataset, or null (unknown, or another tenant's). */
   dataset: DataLoader<string, Awaited<ReturnType<Services['datasets']['getMany']>>[number]>;
+  /** A run id → the model version it produced, or null. */
+  runVersion: DataLoader<string, Awaited<ReturnType<Services['models']['versionsOfRuns']>>[number]>;
+  /** A model name → the model with its versions, or null. */
+  modelByName: DataLoader<string, Awaited<ReturnType<Services['models']['getManyByName']>>[number]>;
 }
 
 /**
@@ -29,5 +33,7 @@ export function createLoaders(services: Services, actor: () => Actor | undefined
   return {
     runMetrics: new DataLoader((ids) => services.training.metricsOfRuns(as(), ids), { cache: false }),
     dataset: new DataLoader((ids) => services.datasets.getMany(as(), ids), { cache: false }),
+    runVersion: new DataLoader((ids) => services.models.versionsOfRuns(as(), ids), { cache: false }),
+    modelByName: new DataLoader((names) => services.models.getManyByName(as(), names), { cache: false }),
   };
 }

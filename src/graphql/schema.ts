@@ -11,7 +11,7 @@ import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
-import { ModelPagesResolver } from '../modules/registry/model-pages.resolver';
+import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
 import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
@@ -35,6 +35,7 @@ export const RESOLVERS = [
   RunPagesResolver,
   DatasetPagesResolver,
   ModelPagesResolver,
+  VersionModelResolver,
   AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,

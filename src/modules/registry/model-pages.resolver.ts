@@ -1,18 +1,29 @@
 /** The paged, filtered models list (`modelsConnection`). Scope: `models:read`. */
-import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Actor } from '../auth/actor';
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { ModelService } from './model.service';
-import { Model } from './model.type';
+import { Model, ModelVersion } from './model.type';
 
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
   actor?: Actor | null;
   services: { models: ModelService };
+  loaders: { modelByName: { load(name: string): Promise<Model | null> } };
 }
 
 /** A page of models (Relay). */
 export const ModelConnection = connectionOf('Model', Model);
+
+/** `ModelVersion.model`, batched per request (a page of versions reads their models in one statement). */
+@Resolver(() => ModelVersion)
+export class VersionModelResolver {
+  /** The model a version belongs to. Scope: `models:read` (as the version itself). */
+  @FieldResolver(() => Model, { description: 'The model this version belongs to.' })
+  async model(@Root() version: ModelVersion, @Ctx() ctx: Context): Promise<Model> {
+    return (await ctx.loaders.modelByName.load(version.modelName))!;
+  }
+}
 
 /** modelsConnection. */
 @Resolver()

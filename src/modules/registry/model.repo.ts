@@ -79,6 +79,16 @@ export class ModelRepo {
     return readPage(table as unknown as PageableTable<Awaited<ReturnType<ModelRepo['listModels']>>[number]>, where, window);
   }
 
+  /** The versions several of the tenant's runs produced, without weights (one statement, for DataLoader). */
+  versionsOfRuns(tx: Tx, tenantId: string, runIds: readonly string[]) {
+    return tx.modelVersion.findMany({ where: { tenantId, trainingRunId: { in: [...runIds] } }, select: versionSummary });
+  }
+
+  /** The tenant's models among `names`, each with its version summaries (one statement, for DataLoader). */
+  modelsByName(tx: Tx, tenantId: string, names: readonly string[]) {
+    return tx.model.findMany({ where: { tenantId, name: { in: [...names] } }, include: { versions: { select: versionSummary, orderBy: { version: 'desc' } } } });
+  }
+
   /** One of the tenant's models with its version summaries, or null. */
   findModel(tx: Tx, tenantId: string, name: string) {
     return tx.model.findFirst({

@@ -88,6 +88,25 @@ export class ModelService {
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toModelView(e.node) })) };
   }
 
+  /**
+   * The version each of `runIds` produced, or null, in one statement (DataLoader's batch function).
+   * Scope: `models:read`.
+   */
+  async versionsOfRuns(actor: Actor, runIds: readonly string[]): Promise<(ModelVersion | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.versionsOfRuns(tx, actor.tenantId, runIds));
+    const byRun = new Map(rows.map((r) => [r.trainingRunId, toVersionView(r)]));
+    return runIds.map((id) => byRun.get(id) ?? null);
+  }
+
+  /** The tenant's models named in `names`, or null, in one statement (DataLoader's batch function). Scope: `models:read`. */
+  async getManyByName(actor: Actor, names: readonly string[]): Promise<(Model | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.modelsByName(tx, actor.tenantId, names));
+    const byName = new Map(rows.map((r) => [r.name, toModelView(r)]));
+    return names.map((n) => byName.get(n) ?? null);
+  }
+
   /** @throws AppError NOT_FOUND when the tenant has no model of that name. */
   async get(actor: Actor, name: string): Promise<Model> {
     requireScope(actor, 'models:read');

@@ -67,9 +67,9 @@ export class TrainingRunResolver {
 
   /** `TrainingRun.modelVersion`: null until the run SUCCEEDS (or when the version was deleted). */
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version this run produced, once SUCCEEDED.' })
-  async modelVersion(@Root() run: TrainingRun, @Ctx() ctx: Context) {
-    const id = await ctx.services.training.versionId(ctx.actor!, run.id);
-    return id ? ctx.services.models.getVersion(ctx.actor!, id) : null;
+  modelVersion(@Root() run: TrainingRun, @Ctx() ctx: Context) {
+    // Batched per request (graphql/loaders.ts): one statement for a page of runs.
+    return ctx.loaders.runVersion.load(run.id);
   }
 
   /**
