@@ -161,3 +161,20 @@ it('modelsConnection and auditLogConnection page with totalCount; their old list
     expect(deprecated[old]).toContain(replacement);
   }
 });
+
+it('apiKeysConnection and batchPredictionsConnection page newest first and filter', async () => {
+  await gqlOk(a, 'mutation { createApiKey(input: { name: "reader-key", scopes: [DATASETS_READ] }) { apiKey { id } } }');
+  const keys = (await gqlOk(a, '{ apiKeysConnection(first: 1) { totalCount pageInfo { hasNextPage } edges { node { name prefix } } } }')).apiKeysConnection;
+  expect([keys.totalCount, keys.pageInfo.hasNextPage, keys.edges[0].node.name]).toEqual([2, true, 'reader-key']);
+  expect((await gqlOk(a, '{ apiKeysConnection(name: "READER") { totalCount } }')).apiKeysConnection.totalCount).toBe(1);
+
+  for (const status of ['QUEUED', 'SUCCEEDED', 'FAILED'] as const) {
+    await app.db.prisma.batchPrediction.create({ data: { tenantId: a.tenantId, datasetId: datasetA, rowCount: 3, status } });
+  }
+  const batches = (await gqlOk(a, '{ batchPredictionsConnection(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }'))
+    .batchPredictionsConnection;
+  expect([batches.totalCount, batches.edges.length, batches.pageInfo.hasNextPage]).toEqual([3, 2, true]);
+  const failed = (await gqlOk(a, '{ batchPredictionsConnection(status: FAILED) { totalCount edges { node { status } } } }')).batchPredictionsConnection;
+  expect([failed.totalCount, failed.edges[0].node.status]).toEqual([1, 'FAILED']);
+  expect((await gqlOk(b, '{ batchPredictionsConnection { totalCount } }')).batchPredictionsConnection.totalCount).toBe(0);
+});

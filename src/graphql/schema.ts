@@ -12,6 +12,8 @@ import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
+import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
+import { ApiKeyPagesResolver } from '../modules/auth/api-key-pages.resolver';
 import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
@@ -36,6 +38,8 @@ export const RESOLVERS = [
   DatasetPagesResolver,
   ModelPagesResolver,
   VersionModelResolver,
+  BatchPagesResolver,
+  ApiKeyPagesResolver,
   AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
