@@ -26,7 +26,11 @@ const DEFAULT_QUERY = `# Put your API key in the Headers tab below ("Bearer <you
 # Subscriptions (e.g. trainingProgress) run over a websocket with the same header.
 query Datasets {
   serverInfo { version }
-  datasets(take: 5) { id name createdAt }
+  datasetsConnection(first: 5) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name createdAt } }
+  }
 }
 `;
 
