@@ -58,5 +58,5 @@ export function explorerLandingPage(explorer: GraphqlExplorer): ApolloServerPlug
  */
 export function mountExplorerAssets(app: express.Express, explorer: GraphqlExplorer): void {
   if (explorer !== 'graphiql') return;
-  app.use(EXPLORER_ASSETS_PATH, express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h', fallthrough: false }));
+  app.use(EXPLORER_ASSETS_PATH, express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
 }
