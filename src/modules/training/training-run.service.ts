@@ -63,8 +63,11 @@ export class TrainingRunService {
    * @throws AppError NOT_FOUND (unknown or another tenant's run), BAD_USER_INPUT (keys, samples).
    */
   async metricHistory(actor: Actor, runId: string, keys: readonly string[], samples: number): Promise<MetricSeries[]> {
-    const run = await this.get(actor, runId);
-    const epochs = await withTenant(this.prisma, actor.tenantId, (tx) => this.runs.metrics(tx, actor.tenantId, run.id));
+    requireScope(actor, 'training:read');
+    const epochs = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      if (!(await this.runs.find(tx, actor.tenantId, runId))) throw notFound('Training run', runId);
+      return this.runs.metrics(tx, actor.tenantId, runId);
+    });
     return downsample(epochs, keys, samples);
   }
 
