@@ -10,6 +10,7 @@ import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
+import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
 import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
@@ -19,6 +20,7 @@ import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
+import { UploadVersionResolver } from '../modules/registry/upload-version.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -43,10 +45,13 @@ export const RESOLVERS = [
   AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
+  VersionLineageResolver,
+  LifecycleResolver,
   PredictResolver,
   RecommendResolver,
   ExplainResolver,
   ImagePredictResolver,
+  UploadVersionResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

@@ -58,7 +58,7 @@ export class RunPagesResolver {
 
   /** `TrainingRun.dataset`, one statement per page of runs (DataLoader). */
   @Authorized('datasets:read')
-  @FieldResolver(() => Dataset, { nullable: true, description: 'The dataset it trains on (null if deleted). Scope: datasets:read.' })
+  @FieldResolver(() => Dataset, { nullable: true, description: 'The dataset it trains on (null once deleted or archived). Scope: datasets:read.' })
   dataset(@Root() run: TrainingRun, @Ctx() ctx: Context) {
     return ctx.loaders.dataset.load(run.datasetId);
   }

@@ -16,7 +16,7 @@ import { downsample, type MetricSeries } from './metric-history';
 import type { ProgressEvent } from './progress';
 import { progressStream } from './progress-stream';
 import type { StartTrainingRunInput } from './spec.input';
-import { startTrainingRun, type StartDeps } from './start-training-run';
+import { startTrainingRun, type StartDeps, type StartOptions } from './start-training-run';
 
 /** Training runs of a tenant, for the API. */
 export class TrainingRunService {
@@ -32,8 +32,8 @@ export class TrainingRunService {
   }
 
   /** See {@link startTrainingRun}. */
-  start(actor: Actor, input: StartTrainingRunInput) {
-    return startTrainingRun(this.deps, actor, input);
+  start(actor: Actor, input: StartTrainingRunInput, options?: StartOptions) {
+    return startTrainingRun(this.deps, actor, input, options);
   }
 
   /**
