@@ -8,6 +8,6 @@ COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 GRAPHQL_SANDBOX=false
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 GRAPHQL_EXPLORER=off
 EXPOSE 4000
 CMD ["node", "dist/src/main.js"]

@@ -217,9 +217,18 @@ const schema = z.object({
     )
     .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
     .optional(),
-  /** Serve the Apollo Sandbox landing page (implies introspection). (Default: true, false when NODE_ENV=production) */
+  /**
+   * What a browser sees at GET /graphql: `graphiql` (the offline GraphQL explorer served from this
+   * process, dist/explorer/), `sandbox` (Apollo's hosted Sandbox, which needs the internet) or `off`
+   * (no page). Any but `off` implies introspection. (Default: graphiql, off when NODE_ENV=production)
+   */
+  GRAPHQL_EXPLORER: z.enum(['graphiql', 'sandbox', 'off']).optional(),
+  /**
+   * Deprecated alias kept for old deployments: `true` reads as GRAPHQL_EXPLORER=sandbox, `false` as
+   * `off`; ignored when GRAPHQL_EXPLORER is set.
+   */
   GRAPHQL_SANDBOX: bool.optional(),
-  /** Answer introspection queries. (Default: GRAPHQL_SANDBOX) */
+  /** Answer introspection queries. (Default: true unless GRAPHQL_EXPLORER is off) */
   GRAPHQL_INTROSPECTION: bool.optional(),
   /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */
   GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
@@ -242,11 +251,20 @@ const schema = z.object({
     .default(10 * 1024 * 1024),
 });
 
-/** Production closes what helps explore the API unless asked: Sandbox, introspection, suggestions. */
-const withDefaults = schema.transform((d) => {
+/** The GraphQL explorer served at GET /graphql (config GRAPHQL_EXPLORER). */
+export type GraphqlExplorer = 'graphiql' | 'sandbox' | 'off';
+
+/** Production closes what helps explore the API unless asked: the explorer, introspection, suggestions. */
+const withDefaults = schema.transform(({ GRAPHQL_SANDBOX, ...d }) => {
   const open = d.NODE_ENV !== 'production';
-  const sandbox = d.GRAPHQL_SANDBOX ?? open;
-  return { ...d, GRAPHQL_SANDBOX: sandbox, GRAPHQL_INTROSPECTION: d.GRAPHQL_INTROSPECTION ?? sandbox, GRAPHQL_FIELD_SUGGESTIONS: d.GRAPHQL_FIELD_SUGGESTIONS ?? open };
+  const legacy: GraphqlExplorer | undefined = GRAPHQL_SANDBOX === undefined ? undefined : GRAPHQL_SANDBOX ? 'sandbox' : 'off';
+  const explorer: GraphqlExplorer = d.GRAPHQL_EXPLORER ?? legacy ?? (open ? 'graphiql' : 'off');
+  return {
+    ...d,
+    GRAPHQL_EXPLORER: explorer,
+    GRAPHQL_INTROSPECTION: d.GRAPHQL_INTROSPECTION ?? explorer !== 'off',
+    GRAPHQL_FIELD_SUGGESTIONS: d.GRAPHQL_FIELD_SUGGESTIONS ?? open,
+  };
 });
 
 export type Config = z.infer<typeof withDefaults>;

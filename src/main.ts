@@ -10,7 +10,7 @@ async function main() {
   const app = await startApp(config, log);
   log.info(
     { url: app.server.url, ws: app.server.wsUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED },
-    config.GRAPHQL_SANDBOX ? 'MaaS API ready (open the URL for Apollo Sandbox)' : 'MaaS API ready',
+    config.GRAPHQL_EXPLORER === 'off' ? 'MaaS API ready' : `MaaS API ready (open the URL in a browser for the GraphQL explorer: ${config.GRAPHQL_EXPLORER})`,
   );
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { AppError } from '../lib/errors';
 import type { Actor } from '../modules/auth/actor';
 import type { Services } from '../modules/services';
+import { createLoaders, type Loaders } from './loaders';
 
 export interface Context {
   actor?: Actor;
@@ -19,6 +20,8 @@ export interface Context {
   config: Config;
   version: string;
   requestId: string;
+  /** Per-request batching of related rows (loaders.ts). */
+  loaders: Loaders;
 }
 
 export interface BaseContext {
@@ -41,11 +44,11 @@ export async function buildContext(
 ): Promise<Context> {
   try {
     const actor = await base.services.auth.authenticate(authorization);
-    return { ...base, actor, adminSecret, clientAddress, requestId };
+    return { ...base, actor, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => actor) };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     // Past AUTH_FAILURES_PER_ADDRESS failures, a failure is answered QUOTA_EXCEEDED (see AuthThrottle).
     const limited = await base.services.authThrottle.failed(clientAddress ?? 'unknown');
-    return { ...base, authError: limited ?? err, adminSecret, clientAddress, requestId };
+    return { ...base, authError: limited ?? err, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => undefined) };
   }
 }

@@ -7,10 +7,15 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
+import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
+import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
+import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
+import { ApiKeyPagesResolver } from '../modules/auth/api-key-pages.resolver';
+import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
@@ -21,6 +26,7 @@ import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
+import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
@@ -31,6 +37,13 @@ export const RESOLVERS = [
   AuditResolver,
   AuthResolver,
   DatasetResolver,
+  RunPagesResolver,
+  DatasetPagesResolver,
+  ModelPagesResolver,
+  VersionModelResolver,
+  BatchPagesResolver,
+  ApiKeyPagesResolver,
+  AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
   VersionLineageResolver,

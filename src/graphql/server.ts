@@ -1,14 +1,12 @@
 /**
  * HTTP (Apollo Server on express) and websocket (graphql-ws) on one port and one path, /graphql.
- * Also /healthz (liveness) and /readyz (database reachable).
+ * Also /healthz (liveness) and /readyz (database reachable), and the GraphQL explorer (explorer.ts).
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -23,6 +21,7 @@ import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
+import { explorerLandingPage, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
 import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
@@ -185,7 +184,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
           };
         },
       },
-      config.GRAPHQL_SANDBOX ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      explorerLandingPage(config.GRAPHQL_EXPLORER),
     ],
   });
   await apollo.start();
@@ -230,6 +229,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   });
   // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
   mountV2Routes(app, { base, ready: opts.ready, log });
+  mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
   app.use(
     '/graphql',
     cors(corsOptions(config)),

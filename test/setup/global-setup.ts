@@ -1,8 +1,9 @@
 /**
- * Once per `npm test`: a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
+ * Once per `npm test`: the explorer bundle built (scripts/build-explorer.mjs), a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
  * embedded one in a throwaway folder), and one fresh database per Jest worker, named after this
  * run's process id so concurrent runs against one server do not collide (dropped at teardown).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import { startEmbeddedPostgres } from '../../src/lib/embedded-postgres';
 export const MAX_WORKERS = 4;
 
 export default async function globalSetup(): Promise<void> {
+  // The GraphQL explorer's bundle (GRAPHQL_EXPLORER=graphiql is the default outside production);
+  // a no-op when dist/explorer/ is up to date.
+  execFileSync(process.execPath, [path.join(__dirname, '../../scripts/build-explorer.mjs')], { stdio: 'inherit' });
   let baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-test-pg-'));

@@ -7,18 +7,28 @@ import { MAX_JSON_DEPTH, checkJsonValue } from '../../src/modules/common/json.sc
 const SECRETS = { ADMIN_SECRET: 'a'.repeat(16), JWT_SECRET: 'j'.repeat(32) };
 
 describe('production defaults', () => {
-  it('close Sandbox, introspection and suggestions in production', () => {
+  it('close the explorer, introspection and suggestions in production', () => {
     const c = loadConfig({ NODE_ENV: 'production', ...SECRETS });
-    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([false, false, false]);
+    expect([c.GRAPHQL_EXPLORER, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual(['off', false, false]);
   });
   it('open them in development', () => {
     const c = loadConfig({ NODE_ENV: 'development' });
-    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([true, true, true]);
+    expect([c.GRAPHQL_EXPLORER, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual(['graphiql', true, true]);
   });
   it('open each on purpose in production', () => {
     const c = loadConfig({ NODE_ENV: 'production', ...SECRETS, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_FIELD_SUGGESTIONS: '1' });
-    expect([c.GRAPHQL_SANDBOX, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual([false, true, true]);
-    expect(loadConfig({ NODE_ENV: 'production', ...SECRETS, GRAPHQL_SANDBOX: 'yes' }).GRAPHQL_INTROSPECTION).toBe(true);
+    expect([c.GRAPHQL_EXPLORER, c.GRAPHQL_INTROSPECTION, c.GRAPHQL_FIELD_SUGGESTIONS]).toEqual(['off', true, true]);
+    expect(loadConfig({ NODE_ENV: 'production', ...SECRETS, GRAPHQL_EXPLORER: 'graphiql' }).GRAPHQL_INTROSPECTION).toBe(true);
+  });
+  it('read the deprecated GRAPHQL_SANDBOX as GRAPHQL_EXPLORER=sandbox|off, GRAPHQL_EXPLORER first', () => {
+    const explorer = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', ...SECRETS, ...env }).GRAPHQL_EXPLORER;
+    expect([explorer({ GRAPHQL_SANDBOX: 'yes' }), explorer({ GRAPHQL_SANDBOX: 'false' }), explorer({ GRAPHQL_SANDBOX: 'true', GRAPHQL_EXPLORER: 'graphiql' })]).toEqual([
+      'sandbox',
+      'off',
+      'graphiql',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'development', GRAPHQL_SANDBOX: 'false' }).GRAPHQL_EXPLORER).toBe('off');
+    expect(() => loadConfig({ GRAPHQL_EXPLORER: 'graphql' })).toThrow(/GRAPHQL_EXPLORER="graphql"/);
   });
 });
 

@@ -1,4 +1,6 @@
 /** The audit log: insert and read only (a trigger refuses UPDATE and DELETE). */
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 
@@ -43,6 +45,16 @@ export class AuditRepo {
         details: (entry.details ?? undefined) as object | undefined,
       },
     });
+  }
+
+  /** One keyset page of the tenant's entries, newest first, optionally of one action. */
+  page(tx: Tx, tenantId: string, filter: { action?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...(filter.action ? { action: filter.action } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    return readPage(tx.auditLog as unknown as PageableTable<Awaited<ReturnType<AuditRepo['list']>>[number]>, where, window);
   }
 
   /** The tenant's entries, newest first, optionally of one action. */

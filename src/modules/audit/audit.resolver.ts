@@ -9,7 +9,10 @@ import { AuditEvent } from './audit.type';
 export class AuditResolver {
   /** Audit events of the caller's tenant, newest first, optionally of one action. Scope: `admin`. */
   @Authorized('admin')
-  @Query(() => [AuditEvent], { description: "The tenant's audit log, newest first (admin scope)." })
+  @Query(() => [AuditEvent], {
+    description: "The tenant's audit log, newest first (admin scope).",
+    deprecationReason: 'Use auditLogConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   auditLog(
     @Arg('action', () => String, { nullable: true, description: "Only this action, e.g. 'apiKey.created'." }) action: string | null,
     @Take(100, 1000) take: number,

@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db';
+import { pageWindow, type PageRequest } from '../common/keyset';
 import { withTenant } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
@@ -10,6 +11,17 @@ export class AuditService {
     private readonly prisma: Db,
     readonly repo: AuditRepo,
   ) {}
+
+  /**
+   * A page of the tenant's audit log, newest first. Needs the `admin` scope.
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: { action?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+    requireScope(actor, 'admin');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, details: e.node.details as object | null } })) };
+  }
 
   /** The tenant's audit log, newest first. Needs the `admin` scope. */
   async list(actor: Actor, take: number, action?: string) {

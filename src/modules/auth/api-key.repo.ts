@@ -3,6 +3,8 @@
  * TenantRepo). Every method takes the tenant, except the two lookups authentication makes before
  * it knows the tenant ({@link ApiKeyRepo.findByPrefix}, {@link ApiKeyRepo.findById}).
  */
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Scope } from './actor';
@@ -19,6 +21,20 @@ export class ApiKeyRepo {
   /** The tenant's keys, oldest first, public fields only. */
   list(tx: Tx, tenantId: string) {
     return tx.apiKey.findMany({ where: { tenantId }, select: publicFields, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** One keyset page of the tenant's keys (newest first), public fields only; `name` matches part of the name, any case. */
+  page(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.apiKey.findMany({ ...args, select: publicFields }),
+      count: (args: { where: object; take?: number }) => tx.apiKey.count(args),
+    };
+    return readPage(table as unknown as PageableTable<NonNullable<Awaited<ReturnType<ApiKeyRepo['find']>>>>, where, window);
   }
 
   /** One of the tenant's keys, public fields only, or null. */

@@ -21,7 +21,10 @@ export class ApiKeyResolver {
 
   /** The tenant's keys, without secrets. Scope: `admin`. */
   @Authorized('admin')
-  @Query(() => [ApiKeyInfo], { description: "The tenant's API keys (prefix only, never the secret)." })
+  @Query(() => [ApiKeyInfo], {
+    description: "The tenant's API keys (prefix only, never the secret).",
+    deprecationReason: 'Use apiKeysConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   apiKeys(@Ctx() ctx: Context) {
     return ctx.services.apiKeys.list(ctx.actor!);
   }

@@ -2,6 +2,7 @@
  * Managing a tenant's API keys (admin scope): create (the key is returned once), list (prefix
  * only), revoke. A revocation is published so every API process closes that key's websockets.
  */
+import { pageWindow, type PageRequest } from '../common/keyset';
 import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
@@ -53,6 +54,16 @@ export class ApiKeyService {
       return row;
     });
     return { apiKey: created, key: key.key };
+  }
+
+  /**
+   * A page of the tenant's keys, newest first, prefix only (`admin`).
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+    requireScope(actor, 'admin');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    return withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
   }
 
   /** The tenant's keys, prefix only (`admin`). @throws AppError FORBIDDEN. */

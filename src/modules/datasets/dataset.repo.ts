@@ -1,5 +1,7 @@
 /** Datasets: the only place that touches the Dataset table; every method takes the tenant. */
 import type { Tx } from '../../lib/tenant-tx';
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import { contentChecksum } from '../../ml/data/checksum';
 import type { ColumnProfile } from '../../ml/data/profile';
 import type { ImageProfile } from '../../ml/images/profile';
@@ -77,6 +79,26 @@ export class DatasetRepo {
     return tx.dataset.findFirst({ where: { id, tenantId, ...live } });
   }
 
+  /** The tenant's live datasets among `ids` (one statement, for DataLoader); others' and archived ids find nothing. */
+  findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.dataset.findMany({ where: { tenantId, id: { in: [...ids] }, ...live }, select: summary });
+  }
+
+  /** One keyset page of the tenant's datasets, newest first (archived ones left out); `name` matches part of the name, any case. */
+  page(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...live,
+      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.dataset.findMany({ ...args, select: summary }),
+      count: (args: { where: object; take?: number }) => tx.dataset.count(args),
+    };
+    return readPage(table as unknown as PageableTable<DatasetSummary>, where, window);
+  }
+
   /** The tenant's datasets without bytes, newest first (archived ones left out). */
   list(tx: Tx, tenantId: string, take: number) {
     return tx.dataset.findMany({ where: { tenantId, ...live }, select: summary, orderBy: { createdAt: 'desc' }, take });
@@ -104,3 +126,6 @@ export class DatasetRepo {
     return count > 0;
   }
 }
+
+/** A dataset as listed (no content). */
+export type DatasetSummary = Awaited<ReturnType<DatasetRepo['find']>> & object;

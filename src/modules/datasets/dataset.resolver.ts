@@ -88,7 +88,10 @@ export class DatasetResolver {
 
   /** The tenant's datasets, newest first. Scope: `datasets:read`. */
   @Authorized('datasets:read')
-  @Query(() => [Dataset], { description: "Your tenant's datasets, newest first." })
+  @Query(() => [Dataset], {
+    description: "Your tenant's datasets, newest first.",
+    deprecationReason: 'Use datasetsConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   datasets(@Take(100, 1000) take: number, @Ctx() ctx: Context): Promise<Dataset[]> {
     return ctx.services.datasets.list(ctx.actor!, take);
   }

@@ -16,6 +16,7 @@ import type { AuditRepo } from '../audit/audit.repo';
 import { checkMissingValuesSizes } from '../../ml/spec-sizes';
 import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
 import type { DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
@@ -141,6 +142,28 @@ export class DatasetService {
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.find(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
     return toView(row);
+  }
+
+  /**
+   * Several of the tenant's datasets in one statement, in `ids` order, null where there is none
+   * (DataLoader's batch function). Scope: `datasets:read`.
+   */
+  async getMany(actor: Actor, ids: readonly string[]) {
+    requireScope(actor, 'datasets:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findMany(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, toView(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * A page of the tenant's datasets, newest first (`datasets:read`).
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+    requireScope(actor, 'datasets:read');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toView(e.node) })) };
   }
 
   /** The tenant's datasets, newest first (`datasets:read`). @throws AppError FORBIDDEN. */

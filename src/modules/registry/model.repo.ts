@@ -4,6 +4,8 @@
  * a start-up task across tenants). Versions are created by src/modules/registry/publish-version.ts
  * only.
  */
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import { Prisma } from '../../generated/prisma/client';
@@ -75,6 +77,31 @@ export class ModelRepo {
       orderBy: { name: 'asc' },
       include: { versions: { select: versionSummary, orderBy: { version: 'desc' } } },
     });
+  }
+
+  /** One keyset page of the tenant's models (newest first), each with its version summaries; `name` matches part of the name, any case. */
+  pageModels(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) =>
+        tx.model.findMany({ ...args, include: { versions: { select: versionSummary, orderBy: { version: 'desc' } } } }),
+      count: (args: { where: object; take?: number }) => tx.model.count(args),
+    };
+    return readPage(table as unknown as PageableTable<Awaited<ReturnType<ModelRepo['listModels']>>[number]>, where, window);
+  }
+
+  /** The versions several of the tenant's runs produced, without weights (one statement, for DataLoader). */
+  versionsOfRuns(tx: Tx, tenantId: string, runIds: readonly string[]) {
+    return tx.modelVersion.findMany({ where: { tenantId, trainingRunId: { in: [...runIds] } }, select: versionSummary });
+  }
+
+  /** The tenant's models among `names`, each with its version summaries (one statement, for DataLoader). */
+  modelsByName(tx: Tx, tenantId: string, names: readonly string[]) {
+    return tx.model.findMany({ where: { tenantId, name: { in: [...names] } }, include: { versions: { select: versionSummary, orderBy: { version: 'desc' } } } });
   }
 
   /** One of the tenant's models with its version summaries, or null. */

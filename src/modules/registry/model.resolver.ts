@@ -11,7 +11,10 @@ import { Model, ModelVersion } from './model.type';
 export class ModelResolver {
   /** The tenant's models, each with its versions (newest first). Scope: `models:read`. */
   @Authorized('models:read')
-  @Query(() => [Model], { description: "Your tenant's models with their versions." })
+  @Query(() => [Model], {
+    description: "Your tenant's models with their versions.",
+    deprecationReason: 'Use modelsConnection: cursor paging (first/after), totalCount and a name filter. This list stays until clients have moved.',
+  })
   models(@Ctx() ctx: Context): Promise<Model[]> {
     return ctx.services.models.list(ctx.actor!);
   }

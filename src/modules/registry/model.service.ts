@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db';
+import { pageWindow, type PageRequest } from '../common/keyset';
 import { notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { EvaluationMetrics } from '../../ml/evaluate';
@@ -82,6 +83,36 @@ export class ModelService {
     requireScope(actor, 'models:read');
     const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.listModels(tx, actor.tenantId));
     return rows.map(toModelView);
+  }
+
+  /**
+   * A page of the tenant's models, newest first, with their versions (`models:read`).
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+    requireScope(actor, 'models:read');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageModels(tx, actor.tenantId, filter, window));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toModelView(e.node) })) };
+  }
+
+  /**
+   * The version each of `runIds` produced, or null, in one statement (DataLoader's batch function).
+   * Scope: `models:read`.
+   */
+  async versionsOfRuns(actor: Actor, runIds: readonly string[]): Promise<(ModelVersion | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.versionsOfRuns(tx, actor.tenantId, runIds));
+    const byRun = new Map(rows.map((r) => [r.trainingRunId, toVersionView(r)]));
+    return runIds.map((id) => byRun.get(id) ?? null);
+  }
+
+  /** The tenant's models named in `names`, or null, in one statement (DataLoader's batch function). Scope: `models:read`. */
+  async getManyByName(actor: Actor, names: readonly string[]): Promise<(Model | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.modelsByName(tx, actor.tenantId, names));
+    const byName = new Map(rows.map((r) => [r.name, toModelView(r)]));
+    return names.map((n) => byName.get(n) ?? null);
   }
 
   /** @throws AppError NOT_FOUND when the tenant has no model of that name. */

@@ -2,6 +2,8 @@
  * Batch predictions: the only code that touches the BatchPrediction table. Every method takes the
  * tenant and folds it into its `where`.
  */
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import type { Tx } from '../../lib/tenant-tx';
 import { BatchStatus, type FailureCode } from '../status';
 
@@ -24,6 +26,20 @@ export class BatchRepo {
   /** A new QUEUED batch of `rowCount` rows. */
   create(tx: Tx, tenantId: string, b: { modelVersionId: string; datasetId: string; rowCount: number }) {
     return tx.batchPrediction.create({ data: { ...b, tenantId }, select: summary });
+  }
+
+  /** One keyset page of the tenant's batches (newest first), without results, optionally in one status. */
+  page(tx: Tx, tenantId: string, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.batchPrediction.findMany({ ...args, select: summary }),
+      count: (args: { where: object; take?: number }) => tx.batchPrediction.count(args),
+    };
+    return readPage(table as unknown as PageableTable<NonNullable<Awaited<ReturnType<BatchRepo['find']>>>>, where, window);
   }
 
   /** The tenant's QUEUED + RUNNING batches. */

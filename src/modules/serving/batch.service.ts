@@ -3,6 +3,7 @@
  * by subscription; the result CSV downloadable over HTTP by the same tenant. Executed by
  * src/jobs/batch-prediction.job.ts.
  */
+import { pageWindow, type PageRequest } from '../common/keyset';
 import { Repeater } from '@graphql-yoga/subscription';
 import type { Db } from '../../lib/db';
 import { notFound } from '../../lib/errors';
@@ -55,6 +56,17 @@ export class BatchPredictionService {
     });
     await this.queue.enqueue('batch-prediction', { tenantId: actor.tenantId, batchId: row.id }, { priority: fairPriority(activeBefore) });
     return view(row);
+  }
+
+  /**
+   * A page of the tenant's batches, newest first (`predict`).
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+    requireScope(actor, 'predict');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.page(tx, actor.tenantId, filter, window));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })) };
   }
 
   /** The tenant's batch. @throws AppError FORBIDDEN, NOT_FOUND (also for another tenant's id). */

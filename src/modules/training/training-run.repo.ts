@@ -7,7 +7,19 @@ import type { RunStatus as StoredRunStatus } from '../../generated/prisma/client
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { EpochResult } from '../../ml/families/model-family';
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import { ACTIVE_STATUSES, FailureCode, RunStatus } from '../status';
+
+/** Filters of the runs connection (all optional, ANDed). */
+export interface RunFilter {
+  status?: RunStatus;
+  /** Part of the model name, any case. */
+  modelName?: string;
+  datasetId?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
 
 /** A new run, stored QUEUED. */
 export interface NewRun {
@@ -45,6 +57,23 @@ export class TrainingRunRepo {
   /** The tenant's runs, newest first, optionally of one status. */
   list(tx: Tx, tenantId: string, take: number, status?: RunStatus) {
     return tx.trainingRun.findMany({ where: { tenantId, ...(status ? { status } : {}) }, orderBy: { createdAt: 'desc' }, take });
+  }
+
+  /** One keyset page of the tenant's runs, newest first (see common/keyset.ts). */
+  page(tx: Tx, tenantId: string, filter: RunFilter, window: PageWindow) {
+    const where = {
+      tenantId,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.datasetId ? { datasetId: filter.datasetId } : {}),
+      ...(filter.modelName ? { modelName: { contains: filter.modelName, mode: 'insensitive' as const } } : {}),
+      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+    };
+    return readPage(tx.trainingRun as unknown as PageableTable<Awaited<ReturnType<Tx['trainingRun']['findFirstOrThrow']>>>, where, window);
+  }
+
+  /** Stored epoch metrics of several runs of the tenant, in epoch order (one statement, for DataLoader). */
+  metricsOfRuns(tx: Tx, tenantId: string, runIds: readonly string[]) {
+    return tx.epochMetric.findMany({ where: { tenantId, trainingRunId: { in: [...runIds] } }, orderBy: [{ trainingRunId: 'asc' }, { epoch: 'asc' }] });
   }
 
   /** QUEUED + RUNNING runs of the tenant (of one dataset when given). */

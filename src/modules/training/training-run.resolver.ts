@@ -40,7 +40,10 @@ export class TrainingRunResolver {
 
   /** The tenant's runs, newest first, optionally in one status. Scope: `training:read`. */
   @Authorized('training:read')
-  @Query(() => [TrainingRun], { description: 'Newest first.' })
+  @Query(() => [TrainingRun], {
+    description: 'Newest first.',
+    deprecationReason: 'Use trainingRunsConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   trainingRuns(
     @Arg('status', () => RunStatus, { nullable: true, description: 'Only runs in this status.' }) status: RunStatus | null,
     @Take(50, 500) take: number,
@@ -58,14 +61,15 @@ export class TrainingRunResolver {
   /** `TrainingRun.metrics`: the stored epochs. */
   @FieldResolver(() => [EpochMetric], { description: 'Per-epoch metrics, in epoch order.' })
   metrics(@Root() run: TrainingRun, @Ctx() ctx: Context) {
-    return ctx.services.training.metrics(ctx.actor!, run.id);
+    // Batched per request: a page of runs reads all their epochs in one statement (graphql/loaders.ts).
+    return ctx.loaders.runMetrics.load(run.id);
   }
 
   /** `TrainingRun.modelVersion`: null until the run SUCCEEDS (or when the version was deleted). */
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version this run produced, once SUCCEEDED.' })
-  async modelVersion(@Root() run: TrainingRun, @Ctx() ctx: Context) {
-    const id = await ctx.services.training.versionId(ctx.actor!, run.id);
-    return id ? ctx.services.models.getVersion(ctx.actor!, id) : null;
+  modelVersion(@Root() run: TrainingRun, @Ctx() ctx: Context) {
+    // Batched per request (graphql/loaders.ts): one statement for a page of runs.
+    return ctx.loaders.runVersion.load(run.id);
   }
 
   /**

@@ -9,7 +9,10 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import { Topics } from '../events';
+import { pageWindow, type PageRequest } from '../common/keyset';
 import { ACTIVE_STATUSES, RunStatus } from '../status';
+import type { RunFilter } from './training-run.repo';
+import { downsample, type MetricSeries } from './metric-history';
 import type { ProgressEvent } from './progress';
 import { progressStream } from './progress-stream';
 import type { StartTrainingRunInput } from './spec.input';
@@ -31,6 +34,41 @@ export class TrainingRunService {
   /** See {@link startTrainingRun}. */
   start(actor: Actor, input: StartTrainingRunInput, options?: StartOptions) {
     return startTrainingRun(this.deps, actor, input, options);
+  }
+
+  /**
+   * A page of the tenant's runs, newest first (`training:read`).
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async page(actor: Actor, args: PageRequest, filter: RunFilter, sizes: { default: number; max: number }) {
+    requireScope(actor, 'training:read');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    return withTenant(this.prisma, actor.tenantId, (tx) => this.runs.page(tx, actor.tenantId, filter, window));
+  }
+
+  /**
+   * Epoch metrics of several runs in one statement, grouped per run in `runIds` order (DataLoader's
+   * batch function; runs of other tenants get none). Scope: `training:read`.
+   */
+  async metricsOfRuns(actor: Actor, runIds: readonly string[]) {
+    requireScope(actor, 'training:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.runs.metricsOfRuns(tx, actor.tenantId, runIds));
+    const byRun = new Map<string, typeof rows>(runIds.map((id) => [id, []]));
+    for (const r of rows) byRun.get(r.trainingRunId)?.push(r);
+    return runIds.map((id) => byRun.get(id)!);
+  }
+
+  /**
+   * A run's metric curves for charts, down-sampled to about `samples` points each (`training:read`).
+   * @throws AppError NOT_FOUND (unknown or another tenant's run), BAD_USER_INPUT (keys, samples).
+   */
+  async metricHistory(actor: Actor, runId: string, keys: readonly string[], samples: number): Promise<MetricSeries[]> {
+    requireScope(actor, 'training:read');
+    const epochs = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      if (!(await this.runs.find(tx, actor.tenantId, runId))) throw notFound('Training run', runId);
+      return this.runs.metrics(tx, actor.tenantId, runId);
+    });
+    return downsample(epochs, keys, samples);
   }
 
   /** One of the tenant's runs (`training:read`). @throws AppError FORBIDDEN, NOT_FOUND. */

@@ -1,0 +1,73 @@
+// Bundles the offline GraphQL explorer (web/explorer/: GraphiQL, React, Monaco and its three editor
+// workers, all from node_modules) into dist/explorer/ with esbuild, so the server can serve it with
+// no CDN. Skips the work when dist/explorer/.stamp matches the hash of the sources and the lock file.
+// Run by `npm run build` (so `npm start`), the Jest global setup, and by hand: `npm run build:explorer`.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const source = path.join(root, 'web', 'explorer');
+const out = path.join(root, 'dist', 'explorer');
+const stampFile = path.join(out, '.stamp');
+
+/** Monaco's workers, by output name (the same three as `@graphiql/react/setup-workers/webpack`). */
+const WORKERS = {
+  'editor.worker': 'monaco-editor/esm/vs/editor/editor.worker.js',
+  'json.worker': 'monaco-editor/esm/vs/language/json/json.worker.js',
+  'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
+};
+
+function inputsHash() {
+  const hash = crypto.createHash('sha256');
+  for (const file of [
+    fileURLToPath(import.meta.url),
+    path.join(root, 'package-lock.json'),
+    ...fs
+      .readdirSync(source)
+      .sort()
+      .map((f) => path.join(source, f)),
+  ]) {
+    hash.update(file).update(fs.readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Builds dist/explorer/ unless it is up to date.
+ * @param {{ force?: boolean, quiet?: boolean }} [options]
+ * @returns {Promise<{ built: boolean, dir: string }>}
+ */
+export async function buildExplorer(options = {}) {
+  const stamp = inputsHash();
+  if (!options.force && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return { built: false, dir: out };
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  fs.rmSync(out, { recursive: true, force: true });
+  const common = {
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    outdir: out,
+    logLevel: 'warning',
+    legalComments: 'linked',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Fonts and images referenced by the CSS are copied beside it, never fetched from elsewhere.
+    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
+  };
+  await build({ ...common, entryPoints: { explorer: path.join(source, 'main.ts') } });
+  await build({ ...common, entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, spec]) => [name, path.join(root, 'node_modules', spec)])) });
+  fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
+  fs.writeFileSync(stampFile, stamp);
+  if (!options.quiet) console.log(`explorer built into ${path.relative(root, out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { built: true, dir: out };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildExplorer({ force: process.argv.includes('--force') }).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

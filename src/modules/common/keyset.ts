@@ -1,0 +1,97 @@
+/**
+ * Keyset pagination of newest-first lists (Relay's connection arguments over (createdAt, id)):
+ * `first`/`after` page towards older rows, `last`/`before` towards newer ones. One more row than
+ * asked is read to tell whether another page follows.
+ * Reference: the GraphQL Cursor Connections Specification, https://relay.dev/graphql/connections.htm
+ */
+import { AppError } from '../../lib/errors';
+import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+
+/** Relay's arguments, as sent. */
+export interface PageRequest {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** One page of rows and what a Relay client needs to ask for the next. */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+/** The Prisma-shaped parts of one page query: extra `where`, `orderBy`, `take`. */
+export interface PageWindow {
+  /** The cursor condition (AND it with the list's own filter). */
+  where: object;
+  orderBy: [{ createdAt: 'asc' | 'desc' }, { id: 'asc' | 'desc' }];
+  take: number;
+  /** Rows read oldest first (a `last` page): reverse them before answering. */
+  backwards: boolean;
+  size: number;
+  /** The row where the page starts, to ask whether rows lie on its other side. */
+  cursor?: CursorKey;
+}
+
+/** Rows before (older than) `c` in newest-first order, or after it (newer). */
+export const olderThan = (c: CursorKey) => ({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+export const newerThan = (c: CursorKey) => ({ OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] });
+
+/**
+ * Checks Relay's arguments and turns them into a page query.
+ * @param defaultSize rows when neither `first` nor `last` is given.
+ * @param maxSize the most rows a page may have.
+ * @throws AppError BAD_USER_INPUT naming the argument: both `first` and `last`, a size outside
+ *   0..maxSize, `after` with `last` or `before` with `first`, a malformed cursor.
+ */
+export function pageWindow(args: PageRequest, defaultSize: number, maxSize: number): PageWindow {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) throw new AppError('BAD_USER_INPUT', 'Give `first` or `last`, not both', { field: 'last', value: last });
+  for (const [field, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
+    if (value != null && (!Number.isInteger(value) || value < 0 || value > maxSize)) {
+      throw new AppError('BAD_USER_INPUT', `\`${field}\` must be a whole number from 0 to ${maxSize}, not ${value}`, { field, value });
+    }
+  }
+  if (last != null && after != null)
+    throw new AppError('BAD_USER_INPUT', '`after` pages forwards: use it with `first`, or use `before` with `last`', { field: 'after', value: after });
+  if (first != null && before != null)
+    throw new AppError('BAD_USER_INPUT', '`before` pages backwards: use it with `last`, or use `after` with `first`', { field: 'before', value: before });
+  const backwards = last != null || (before != null && first == null);
+  const size = (backwards ? last : first) ?? defaultSize;
+  const cursor = backwards ? (before != null ? decodeCursor(before, 'before') : undefined) : after != null ? decodeCursor(after, 'after') : undefined;
+  const direction = backwards ? 'asc' : 'desc';
+  return {
+    where: cursor ? (backwards ? newerThan(cursor) : olderThan(cursor)) : {},
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take: size + 1,
+    backwards,
+    size,
+    cursor,
+  };
+}
+
+/**
+ * Builds the connection from the rows read with `window` (up to size + 1 of them), the list's
+ * total, and whether rows lie on the other side of the cursor.
+ */
+export function toPage<T extends CursorKey>(rows: T[], window: PageWindow, totalCount: number, beyondCursor: boolean): Page<T> {
+  const more = rows.length > window.size;
+  const kept = rows.slice(0, window.size);
+  if (window.backwards) kept.reverse();
+  const edges = kept.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: window.backwards ? beyondCursor : more,
+      hasPreviousPage: window.backwards ? more : beyondCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The offline explorer in a real browser (Chromium through playwright-core): every request the page
+ * makes stays on this server (any other host is blocked and recorded), the API key goes in the
+ * header editor (never in the URL or localStorage), a query shows its result, and a subscription
+ * over graphql-ws shows its events. Screenshots: test-artifacts/screenshots/explorer-*.png.
+ */
+import type { Browser, Page } from 'playwright-core';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
+
+let app: App;
+let t: TenantBundle;
+let browser: Browser;
+let datasetId: string;
+let runId: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app, 'explorer');
+  datasetId = await uploadCsv(t, PIMA_CSV, 'pima-for-explorer');
+  runId = (
+    await startRun(t, datasetId, 'explorer-model', {
+      layers: [{ type: 'DENSE', units: 1, inputDim: 8, activation: 'SIGMOID' }],
+      loss: 'BINARY_CROSSENTROPY',
+      optimizer: { name: 'ADAM' },
+      epochs: 3,
+      batchSize: 64,
+    })
+  ).id;
+  expect((await waitForRun(t, runId)).status).toBe('SUCCEEDED');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Replaces the text of the Monaco editor inside `container` (click, select all, insert as typed text). */
+async function setEditor(page: Page, container: string, text: string) {
+  const editor = page.locator(`${container} .monaco-editor`).first();
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** The header editor (the visible one of the two editor tools, Variables and Headers). */
+const HEADERS = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
+
+/** Waits until the text shown in `selector` contains every one of `parts` (Monaco shows spaces as U+00A0). */
+async function waitForText(page: Page, selector: string, parts: string[]) {
+  await page.waitForFunction(
+    ([sel, wanted]) => {
+      const text = (document.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return wanted.every((w) => text.includes(w));
+    },
+    [selector, parts] as const,
+    { polling: 100 },
+  );
+}
+
+it('runs a query and a subscription with the API key from the header editor, loading nothing from elsewhere', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const origin = new URL(app.server.url).origin;
+  const foreign: string[] = [];
+  const requested: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requested.push(url);
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const sockets: string[] = [];
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => frames.push(String(f.payload)));
+  });
+  page.on('worker', (w) => requested.push(w.url()));
+
+  await page.goto(app.server.url);
+  await page.locator('.graphiql-container').waitFor();
+  // The header editor opens prefilled with the placeholder.
+  await waitForText(page, HEADERS, ['"Authorization": "Bearer <your API key>"']);
+  await setEditor(page, HEADERS, JSON.stringify({ Authorization: `Bearer ${t.apiKey}` }));
+
+  await setEditor(page, '.graphiql-query-editor', 'query Mine { viewer { tenantName } dataset(id: "' + datasetId + '") { name rowCount } }');
+  await page.locator('.graphiql-execute-button').click();
+  await waitForText(page, '.graphiql-response', [t.name, 'pima-for-explorer']);
+  await page.screenshot({ path: screenshotPath('explorer-query') });
+
+  await setEditor(page, '.graphiql-query-editor', 'subscription Progress { trainingProgress(runId: "' + runId + '") { kind status epoch epochs } }');
+  await page.locator('.graphiql-execute-button').click();
+  await waitForText(page, '.graphiql-response', ['"FINAL"', '"SUCCEEDED"']);
+  await page.screenshot({ path: screenshotPath('explorer-subscription') });
+
+  expect(sockets).toEqual([app.server.wsUrl.replace('localhost', '127.0.0.1')]);
+  // The events came over graphql-ws: the replayed epochs, then FINAL.
+  expect(frames.filter((f) => f.includes('"EPOCH"')).length).toBe(3);
+  expect(frames.some((f) => f.includes('"FINAL"'))).toBe(true);
+  expect(foreign).toEqual([]);
+  expect(requested.length).toBeGreaterThan(3);
+  for (const url of [page.url(), ...requested, ...sockets]) expect(url).not.toContain(t.apiKey);
+  expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(t.apiKey);
+  await context.close();
+});

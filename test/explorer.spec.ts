@@ -1,0 +1,103 @@
+/**
+ * The offline GraphQL explorer at GET /graphql (GRAPHQL_EXPLORER): the page and every asset it loads
+ * come from this server, none names a CDN, POST /graphql is unchanged, and `off` / `sandbox` switch it.
+ * test/browser/explorer.spec.ts drives it in a real browser.
+ */
+import type { App } from '../src/app';
+import { gqlOk } from '../src/client/graphql-client';
+import { startTestApp } from './support/app';
+
+/** Hosts that serve browser packages or Apollo's hosted pages: none may appear in what we serve. */
+const CDN_HOSTS = /esm\.sh|unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|cdn\.apollographql\.com|skypack\.dev/;
+
+const origin = (app: App) => app.server.url.replace(/\/graphql$/, '');
+const getHtml = (app: App) => fetch(app.server.url, { headers: { accept: 'text/html' } });
+
+async function withApp(env: Record<string, string>, body: (app: App) => Promise<void>) {
+  const app = await startTestApp({ WORKER_ENABLED: 'false', ...env });
+  try {
+    await body(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+describe('GRAPHQL_EXPLORER=graphiql (the default outside production)', () => {
+  it('serves the explorer page and all its assets from this server, naming no other host', () =>
+    withApp({}, async (app) => {
+      const page = await getHtml(app);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await page.text();
+      expect(html).toContain('<div id="graphiql">');
+      expect(html).toContain('<meta name="graphql-endpoint" content="/graphql"');
+      // Every script and stylesheet is a path on this server.
+      const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(refs.sort()).toEqual(['/graphql-explorer/explorer.css', '/graphql-explorer/explorer.js']);
+      expect(html).not.toMatch(/https?:\/\//);
+
+      const assets = new Map<string, string>();
+      const load = async (file: string) => {
+        const r = await fetch(`${origin(app)}/graphql-explorer/${file}`);
+        expect([file, r.status]).toEqual([file, 200]);
+        assets.set(file, await r.text());
+      };
+      await load('explorer.js');
+      await load('explorer.css');
+      // Monaco's workers (named in explorer.js) and the CSS's fonts: relative files or data: URLs.
+      const workers = [...new Set(assets.get('explorer.js')!.match(/[\w-]+\.worker\.js/g))].sort();
+      expect(workers).toEqual(['editor.worker.js', 'graphql.worker.js', 'json.worker.js']);
+      for (const w of workers) await load(w);
+      const cssUrls = [...assets.get('explorer.css')!.matchAll(/url\(\s*["']?([^"')]+)/g)].map((m) => m[1]);
+      expect(cssUrls.length).toBeGreaterThan(0);
+      for (const u of cssUrls) expect(u).toMatch(/^(data:|\.\/[\w.-]+$)/);
+      for (const u of cssUrls.filter((x) => x.startsWith('./'))) await load(u.slice(2));
+
+      for (const [file, text] of assets) expect([file, text.match(CDN_HOSTS)?.[0]]).toEqual([file, undefined]);
+      // No stray files: a path outside the bundle is a 404, not the page.
+      expect((await fetch(`${origin(app)}/graphql-explorer/../package.json`)).status).toBe(404);
+      expect((await fetch(`${origin(app)}/graphql-explorer/.stamp`)).status).toBe(404);
+    }));
+
+  it('leaves POST /graphql (and GET for JSON clients) as it was', () =>
+    withApp({}, async (app) => {
+      expect((await gqlOk(app.server, '{ serverInfo { version } }')).serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
+      const r = await fetch(`${app.server.url}?query=${encodeURIComponent('{ serverInfo { version } }')}`, {
+        headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+      });
+      expect(r.status).toBe(200);
+      expect((await r.json()).data.serverInfo.version).toMatch(/^\d/);
+    }));
+});
+
+describe('GRAPHQL_EXPLORER=off', () => {
+  it('serves no page and no assets; POST still works', () =>
+    withApp({ GRAPHQL_EXPLORER: 'off' }, async (app) => {
+      const page = await getHtml(app);
+      expect(page.status).toBe(400);
+      expect(page.headers.get('content-type')).not.toMatch(/text\/html/);
+      expect(await page.text()).not.toContain('<html');
+      expect((await fetch(`${origin(app)}/graphql-explorer/explorer.js`)).status).toBe(404);
+      expect((await gqlOk(app.server, '{ serverInfo { version } }')).serverInfo.version).toMatch(/^\d/);
+    }));
+
+  it('is the production default', () =>
+    withApp({ NODE_ENV: 'production' }, async (app) => {
+      expect((await getHtml(app)).status).toBe(400);
+    }));
+
+  it('is what the deprecated GRAPHQL_SANDBOX=false still means', () =>
+    withApp({ NODE_ENV: 'development', GRAPHQL_SANDBOX: 'false' }, async (app) => {
+      expect((await getHtml(app)).status).toBe(400);
+    }));
+});
+
+describe('GRAPHQL_EXPLORER=sandbox', () => {
+  it("serves Apollo's hosted Sandbox page (which loads from Apollo's servers), and no local assets", () =>
+    withApp({ GRAPHQL_EXPLORER: 'sandbox' }, async (app) => {
+      const page = await getHtml(app);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/embeddable-sandbox|apollographql/);
+      expect((await fetch(`${origin(app)}/graphql-explorer/explorer.js`)).status).toBe(404);
+    }));
+});
