@@ -21,6 +21,7 @@ import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
 import { UploadVersionResolver } from '../modules/registry/upload-version.resolver';
+import { InferResolver } from '../modules/serving/infer.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
@@ -52,6 +53,7 @@ export const RESOLVERS = [
   ExplainResolver,
   ImagePredictResolver,
   UploadVersionResolver,
+  InferResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,
   SystemResolver,

@@ -29,6 +29,8 @@ import { metricsHandler, metricsOnPublicListener, startMetricsListener } from '.
 import { logError, observabilityPlugin } from './observability';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
+import { fastInfer } from '../rest/v2/fast-infer';
+import { mountV2Routes } from '../rest/v2/routes';
 
 export interface HttpServer {
   url: string;
@@ -76,7 +78,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   // The same for websocket upgrades, which express does not see: the client address is the Nth from the right of X-Forwarded-For.
   const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
-  const httpServer = http.createServer(app);
+  // V2 infer calls are answered before express (src/rest/v2/fast-infer.ts); everything else by express.
+  const v2Infer = fastInfer({ base, log, trust: trustHops });
+  const httpServer = http.createServer((req, res) => {
+    if (!v2Infer(req, res)) app(req, res);
+  });
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
   // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
@@ -221,6 +227,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
+  // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
+  mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
   app.use(
     '/graphql',

@@ -30,6 +30,7 @@ import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
 import { ImagePredictService } from './serving/image-predict.service';
+import { InferService } from './serving/infer.service';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -78,6 +79,8 @@ export interface Services {
   explain: ExplainService;
   recommend: RecommendService;
   imagePredict: ImagePredictService;
+  /** Named-tensor inference (V2 REST, GraphQL infer). */
+  infer: InferService;
   modelCache: ModelCache<ServedModel>;
   /** Where predictions score, for /healthz: the scoring threads' figures, or inline. */
   scoring(): ScoringStats | { isolation: 'inline' };
@@ -180,6 +183,7 @@ export function createServices(deps: Deps): Services {
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
+    infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, { maxRows: config.MAX_PREDICT_ROWS, maxImages: config.MAX_PREDICT_IMAGES }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,

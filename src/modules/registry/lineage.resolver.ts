@@ -33,7 +33,7 @@ export class LifecycleResolver {
    * Starts a run with the version's recorded spec on the same dataset. Scopes: `training:run` and
    * `models:read`. @throws NOT_FOUND, INVALID_STATE (no recorded lineage), DATASET_CHANGED.
    */
-  @Authorized('training:run')
+  @Authorized('training:run', 'models:read')
   @Mutation(() => TrainingRun, {
     description:
       "Starts a training run with the version's recorded spec and columns on the same dataset (a new version of the same model). Refused with DATASET_CHANGED when the dataset was deleted, archived or its checksum differs.",
