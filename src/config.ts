@@ -216,6 +216,12 @@ const schema = z.object({
    * before validation work that grows with the square of the field count. (Default: 3000)
    */
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+  /**
+   * Deepest bracket nesting (`{`, `[`, `(`: selections, list and object literals, arguments) of a
+   * GraphQL document, checked on the text before parsing: graphql-js' parser and value walkers
+   * recurse once per level and overflow the stack near 2,500 levels. (Default: 100)
+   */
+  GRAPHQL_MAX_NESTING: z.coerce.number().int().min(16).max(1000).default(100),
   /** Deepest selection nesting a query may have. (Default: 10) */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */

@@ -25,7 +25,7 @@ import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { makeFormatError } from './format-error';
 import { corsOptions, websocketOriginAllowed } from './cors';
-import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
+import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
@@ -222,11 +222,23 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
+  // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
+  // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
+  // hook before parsing whose error it answers as a client error; a persisted query is stored only
+  // after it parsed and validated, so one sent by hash alone passed this check when it was registered.
+  const refuseDeepDocuments: express.RequestHandler = (req, res, next) => {
+    const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const refusal = typeof query === 'string' ? nestingRefusal(config, query) : undefined;
+    if (!refusal) return next();
+    logError(log, { requestId: header(req.headers['x-request-id'])?.slice(0, 100), transport: 'http' }, refusal);
+    res.status(400).json({ errors: [formatError(refusal.toJSON(), refusal)] });
+  };
   app.use(
     '/graphql',
     cors(corsOptions(config)),
     graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
+    refuseDeepDocuments,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();

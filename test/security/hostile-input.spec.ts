@@ -1,8 +1,9 @@
 /**
- * Hostile values (issue 10, items 4-6): deep JSON, non-finite numbers, oversized documents, long
+ * Hostile values (issue 10, items 4-6): deep JSON, deeply nested documents, non-finite numbers, oversized documents, long
  * names, malformed operations. Each gets the same coded error over HTTP and websocket, never
  * INTERNAL_SERVER_ERROR, and a bad operation on a socket leaves that socket open.
  */
+import crypto from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
@@ -186,6 +187,64 @@ describe('documents', () => {
       expect([codeOf(r), r.errors?.[0]?.message, extensions]).not.toContain('INTERNAL_SERVER_ERROR');
       expect(codeOf(r)).toBeDefined();
     }
+  });
+});
+
+describe('nesting (GRAPHQL_MAX_NESTING, default 100)', () => {
+  const TOO_DEEP = /^Syntax Error: the query nests brackets \(\{, \[ or \(\) deeper than 100 levels \(GRAPHQL_MAX_NESTING\)$/;
+  const get = async (query: string) => {
+    const res = await fetch(`${t.url}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+    return { status: res.status, body: (await res.json()) as GqlResult };
+  };
+  const post = async (body: string) => {
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+    return { status: res.status, body: (await res.json()) as GqlResult };
+  };
+
+  // Each overflowed graphql-js' recursive parser ("Maximum call stack size exceeded"), and over the
+  // websocket closed the socket (4500).
+  it.each([
+    ['a list literal 5,000 deep', `{ predict(model: "m", rows: [{x: ${'['.repeat(5000)}1${']'.repeat(5000)}}]) { version } }`, 34 + 96],
+    ['an unclosed list literal 100,000 deep', `{ serverInfo(x: ${'['.repeat(100_000)}) { version } }`, 17 + 98],
+    ['an object literal 2,000 deep', `{ predict(model: "m", rows: [${'{a: '.repeat(2000)}1${'}'.repeat(2000)}]) { version } }`, 30 + 4 * 97],
+    ['selections 3,000 deep', `${'{ a '.repeat(3000)}${'}'.repeat(3000)}`, 1 + 4 * 100],
+    ['parentheses and brackets mixed', `{ a${'(b: [{c: '.repeat(1000)}`, 4 + 9 * 33],
+  ])('refuses %s with GRAPHQL_PARSE_FAILED at the bracket past the limit, over POST and the websocket', async (_what, query, column) => {
+    const r = await both(query);
+    expect(codeOf(r)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(r.errors![0].message).toMatch(TOO_DEEP);
+    expect((r.errors![0] as { locations?: unknown }).locations).toEqual([{ line: 1, column }]);
+    const overPost = await post(JSON.stringify({ query }));
+    expect([overPost.status, codeOf(overPost.body)]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+  });
+
+  it('refuses it over GET too (a URL holds about 16 KB: just past the limit)', async () => {
+    const overGet = await get(`{ serverInfo(x: ${'['.repeat(101)}) { version } }`);
+    expect([overGet.status, codeOf(overGet.body), overGet.body.errors![0].message]).toEqual([400, 'GRAPHQL_PARSE_FAILED', expect.stringMatching(TOO_DEEP)]);
+    expect((overGet.body.errors![0] as { locations?: unknown }).locations).toEqual([{ line: 1, column: 17 + 98 }]);
+  });
+
+  it('refuses it when registering a persisted query, storing nothing', async () => {
+    const query = `{ serverInfo(x: ${'['.repeat(3000)}) { version } }`;
+    const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
+    const registered = await post(JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash } } }));
+    expect([registered.status, codeOf(registered.body), registered.body.errors![0].message]).toEqual([400, 'GRAPHQL_PARSE_FAILED', expect.stringMatching(TOO_DEEP)]);
+    const byHash = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }));
+    expect(codeOf(byHash.body)).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('does not count brackets inside strings, block strings and comments', async () => {
+    const brackets = '[{('.repeat(2000);
+    const query = `# ${brackets}\n{ predict(model: "${brackets}\\"${brackets}", rows: [{x: """${brackets}\\"""${brackets}"""}]) { version } }`;
+    const r = await both(query);
+    // Past the scan: the parser's token cap (a string is one token) is not reached, and the model is looked up.
+    expect(codeOf(r)).toBe('NOT_FOUND');
+  });
+
+  it('accepts brackets nested up to the limit', async () => {
+    const r = await both(`{ predict(model: "m", rows: [{x: ${'['.repeat(96)}1${']'.repeat(96)}}]) { version } }`);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT'); // the JSONObject scalar's own depth limit (32), past parsing
+    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
   });
 });
 
