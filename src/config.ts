@@ -47,6 +47,15 @@ const schema = z.object({
    * Bounds what one tenant's sockets cost a process shared with others. (Default: 100)
    */
   WS_MAX_SOCKETS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Websockets one client address (TRUST_PROXY_HOPS) may hold open on one API process without an
+   * accepted credential: from the upgrade until connection_init authenticates, and for good when it
+   * sends none or a wrong one. The next is closed with 4429; authenticated sockets do not count.
+   * (Default: 50)
+   */
+  WS_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** How long a websocket may wait before sending connection_init, ms; then graphql-ws closes it with 4408. (Default: 3000) */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */

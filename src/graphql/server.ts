@@ -16,7 +16,7 @@ import proxyaddr from 'proxy-addr';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -101,9 +101,19 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
   });
+  const addressOf = (req: http.IncomingMessage) => proxyaddr(req, trustHops);
+  // Before authentication, sockets count against their client address (the address the
+  // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
+  // is closed before it is served.
+  wsServer.on('connection', (socket, req) => {
+    if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
+      socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
+    }
+  });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
+      connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
       onSubscribe: (ctx, _id, payload) => {
@@ -128,10 +138,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         };
       },
       onConnect: async (ctx) => {
-        const address = proxyaddr(ctx.extra.request, trustHops);
+        // Refused by the address cap above, or closed meanwhile: not served.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
+        const address = addressOf(ctx.extra.request);
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         ctx.extra.context = context;
         if (context.actor) {
+          sockets.authenticated(ctx.extra.socket);
           const { tenantId } = context.actor;
           if (sockets.countOf(tenantId) >= config.WS_MAX_SOCKETS_PER_TENANT) {
             ctx.extra.socket.close(CLOSE_TOO_MANY, `Too many websocket connections for this tenant (limit ${config.WS_MAX_SOCKETS_PER_TENANT} per server)`);
