@@ -164,7 +164,7 @@ const schema = z.object({
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */
   SERVING_THREAD_HEAP_MB: z.coerce.number().int().min(256).max(65_536).default(1024), // below ~256 a thread may not load TF.js
-  /** How long a model version that crashed its scoring thread is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
+  /** How long a model version that crashed its scoring thread (inline: aborted the runtime) is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
   SERVING_QUARANTINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
    * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
