@@ -181,6 +181,12 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(512 * 1024 * 1024),
+  /**
+   * Fraction of MODEL_CACHE_BYTES one tenant's loaded versions may hold: a load past it evicts that
+   * tenant's own least recently used versions first, so one tenant cycling through many versions
+   * cannot evict everyone else's. 1 = no per-tenant bound. (Default: 0.5)
+   */
+  MODEL_CACHE_TENANT_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */
   MODEL_CACHE_WARM: bool.default(false),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */

@@ -84,10 +84,11 @@ export interface Services {
 export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = createRepos(prisma);
-  const modelCache = new ModelCache<ServedModel>(config.MODEL_CACHE_BYTES, {
-    onHit: () => deps.metrics.cacheHits.inc(),
-    onMiss: () => deps.metrics.cacheMisses.inc(),
-  });
+  const modelCache = new ModelCache<ServedModel>(
+    config.MODEL_CACHE_BYTES,
+    { onHit: () => deps.metrics.cacheHits.inc(), onMiss: () => deps.metrics.cacheMisses.inc() },
+    config.MODEL_CACHE_TENANT_SHARE,
+  );
   const versions = new VersionResolver(prisma, r);
   // Inline scoring's quarantine (the scoring threads keep their own): see scoring-guard.ts.
   const inlineQuarantine = deps.threads.scoring ? undefined : new Quarantine(config.SERVING_QUARANTINE_SECONDS);

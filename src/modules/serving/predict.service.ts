@@ -119,7 +119,7 @@ export class PredictService {
 
   /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
-    return this.cache.get(versionId, async () => {
+    return this.cache.get(versionId, tenantId, async () => {
       const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, versionId));
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
       return loadServedModel(
