@@ -248,6 +248,32 @@ describe('nesting (GRAPHQL_MAX_NESTING, default 100)', () => {
   });
 });
 
+describe('multipart requests', () => {
+  /** A multipart request whose `map` names file fields `0` (and `1`) but which sends only `sent`. */
+  async function multipart(query: string, variables: Record<string, unknown>, map: Record<string, string[]>, sent: string[]) {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query, variables }));
+    form.append('map', JSON.stringify(map));
+    for (const k of sent) form.append(k, new Blob([new TextEncoder().encode('x,y\n1,2\n')]), 'f.csv');
+    const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' }, body: form });
+    return (await res.json()) as GqlResult;
+  }
+  const UPLOAD = 'mutation($f: Upload!) { uploadDataset(name: "u", file: $f) { id } }';
+  const IMAGES = 'mutation($i: Upload!, $l: Upload) { uploadImageDataset(name: "i", format: MNIST_IDX, images: $i, labels: $l) { id } }';
+
+  // graphql-upload rejects the upload's promise with its own 400, which reached the client as INTERNAL_SERVER_ERROR.
+  it.each([
+    ['uploadDataset file', UPLOAD, { f: null }, { 0: ['variables.f'] }, [], 'file'],
+    ['uploadImageDataset images', IMAGES, { i: null, l: null }, { 0: ['variables.i'] }, [], 'images'],
+    ['uploadImageDataset labels', IMAGES, { i: null, l: null }, { 0: ['variables.i'], 1: ['variables.l'] }, ['0'], 'labels'],
+  ])('refuses %s named in the map but missing from the request with BAD_USER_INPUT naming it', async (_what, query, variables, map, sent, field) => {
+    const r = await multipart(query, variables, map, sent);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe(`${field} could not be read from the request: File missing in the request.`);
+    expect((await gqlOk(t, '{ datasets { name } }')).datasets.map((d: { name: string }) => d.name)).not.toContain('u');
+  });
+});
+
 describe('found by the property tier', () => {
   it('refuses an unpaired surrogate in a stored name', async () => {
     const r = await gql(t, 'mutation($n: String!) { uploadDataset(name: $n, csv: "a,b\\n1,2\\n") { id } }', { n: '\ud800' });
