@@ -28,6 +28,7 @@ import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
+import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 
@@ -128,6 +129,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         }
         const document = parseAndValidate(config, schema, rules, payload.query);
         if (Array.isArray(document)) return document;
+        const noOperation = operationRefusal(document, payload.operationName);
+        if (noOperation) return [noOperation];
         return {
           schema,
           document,
@@ -180,6 +183,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
     plugins: [
+      httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
       observabilityPlugin(opts.metrics, log),
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -36,11 +36,11 @@ afterAll(async () => {
 });
 
 /** One operation over the shared socket; its result or its errors. */
-function wsRun(query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+function wsRun(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GqlResult> {
   return new Promise((resolve, reject) => {
     let result: GqlResult = {};
     ws.subscribe(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (v) => void (result = v as GqlResult),
         error: (err) => (Array.isArray(err) ? resolve({ errors: err as GqlResult['errors'] }) : reject(err)),
@@ -245,6 +245,43 @@ describe('nesting (GRAPHQL_MAX_NESTING, default 100)', () => {
     const r = await both(`{ predict(model: "m", rows: [{x: ${'['.repeat(96)}1${']'.repeat(96)}}]) { version } }`);
     expect(codeOf(r)).toBe('BAD_USER_INPUT'); // the JSONObject scalar's own depth limit (32), past parsing
     expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+  });
+});
+
+describe('operations', () => {
+  it.each([
+    [
+      'several operations and no name',
+      'query A { viewer { tenantName } } query B { viewer { tenantId } }',
+      undefined,
+      'Must provide operation name if query contains multiple operations.',
+    ],
+    ['an unknown operation name', 'query A { viewer { tenantName } }', 'Z', 'Unknown operation named "Z".'],
+  ])('refuses %s with OPERATION_RESOLUTION_FAILURE on both transports', async (_what, query, operationName, message) => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+      body: JSON.stringify({ query, operationName }),
+    });
+    const http = (await res.json()) as GqlResult;
+    const socket = await wsRun(query, undefined, operationName);
+    for (const r of [http, socket]) expect([codeOf(r), r.errors![0].message]).toEqual(['OPERATION_RESOLUTION_FAILURE', message]);
+  });
+
+  // Executed as a query over HTTP, a subscription's resolver got no event: INTERNAL_SERVER_ERROR.
+  it('refuses a subscription over HTTP (POST and GET) with BAD_REQUEST, pointing at the websocket', async () => {
+    const query = 'subscription { trainingProgress(runId: "00000000-0000-0000-0000-000000000000") { status } }';
+    const post = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body: JSON.stringify({ query }) });
+    const get = await fetch(`${t.url}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+    const [overPost, overGet] = [(await post.json()) as GqlResult, (await get.json()) as GqlResult];
+    expect([post.status, codeOf(overPost), overPost.errors![0].message]).toEqual([
+      400,
+      'BAD_REQUEST',
+      'Subscriptions are served over the websocket (graphql-ws, subprotocol graphql-transport-ws) on /graphql, not over HTTP',
+    ]);
+    // Over GET, Apollo's own refusal of anything but a query comes first.
+    expect([get.status, codeOf(overGet), overGet.errors![0].message]).toEqual([405, 'BAD_REQUEST', 'GET requests only support query operations, not subscription operations']);
+    expect(codeOf(await wsRun(query))).toBe('NOT_FOUND'); // served there
   });
 });
 
