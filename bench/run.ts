@@ -21,10 +21,11 @@ import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
 import { runTreeBench } from './trees';
+import { runV2Bench } from './v2';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** `predict`: only the single-row predict figures, scoring threads against inline, then exit (BENCHMARKS.md untouched). */
+/** `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST figures; then exit (BENCHMARKS.md untouched). */
 const ONLY = process.env.BENCH_ONLY;
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
@@ -91,6 +92,7 @@ async function main() {
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
     if (ONLY === 'predict') return await predictOnly(me, url, barePort, pgPort, say);
+    if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
     say();
@@ -122,6 +124,9 @@ async function main() {
       const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
       say(`| ${c} | ${fmt(p)} | ${fmt(n)} | ${fmt(b)} | **${(p.rps / n.rps).toFixed(2)}×** | ${(p.rps / b.rps).toFixed(3)}× |`);
     }
+    phase('V2 REST single-row predict, concurrency 64');
+    say();
+    await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say);
     phase('in-process baselines');
     const inproc = await inProcessFigures(csv, KERAS_SPEC);
     say();

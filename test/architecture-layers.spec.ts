@@ -1,5 +1,5 @@
 /**
- * Layering of src/ (see STYLE.md): lib <- ml <- modules <- graphql | jobs <- composition roots.
+ * Layering of src/ (see STYLE.md): lib <- ml <- modules <- graphql (with rest/, the V2 routes) | jobs <- composition roots.
  * A file may import its own layer or a lower one; graphql and jobs do not import each other.
  * Resolvers, GraphQL types, inputs and scalars live in modules/ but belong to the GraphQL layer:
  * other module code may name them as types (erased) but never load them.
@@ -58,7 +58,7 @@ function layer(f: string): number {
   if (f.startsWith('ml/')) return 1;
   if (isAdapter(f)) return 3;
   if (f.startsWith('modules/')) return 2;
-  if (f.startsWith('graphql/') || f.startsWith('jobs/')) return 3;
+  if (f.startsWith('graphql/') || f.startsWith('rest/') || f.startsWith('jobs/')) return 3;
   if (ROOTS.has(f)) return 4;
   return -1;
 }

@@ -72,6 +72,7 @@ function layerOf(file: string): Layer | undefined {
   if (file === 'config.ts') return 'config';
   const top = file.split('/')[0];
   if (top === 'generated') return 'prisma';
+  if (top === 'rest' && file.includes('/')) return 'graphql'; // the V2 REST routes: the transport layer, beside /graphql
   if (['lib', 'ml', 'modules', 'graphql', 'jobs', 'client'].includes(top) && file.includes('/')) return top as Layer;
   return undefined;
 }

@@ -12,6 +12,7 @@ import type { App } from '../src/app';
 import { codeOf, gql, type GqlResult } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
+import { v2 } from './support/v2';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 const VIEWER = '{ viewer { tenantId } }';
@@ -100,6 +101,19 @@ it('answers 429 QUOTA_EXCEEDED with Retry-After on the batch CSV route past the 
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(500);
   expectLimited((await res.json()) as GqlResult);
   expect((await get(t.apiKey)).status).toBe(404); // a valid key: the (missing) batch
+});
+
+it('answers 429 QUOTA_EXCEEDED with Retry-After on the V2 routes past the limit, counting with GraphQL in one budget', async () => {
+  const address = '203.0.113.35';
+  const infer = (token: string) => v2(app.server.url, '/v2/models/none/infer', { token, body: { inputs: [] }, headers: { 'x-forwarded-for': address } });
+  expect(codeOf(await gql(from(address, 'mk_wrong-graphql'), VIEWER))).toBe('UNAUTHENTICATED');
+  for (let i = 0; i < 2; i++) expect((await infer(`mk_wrong${i}`)).status).toBe(401);
+  const res = await infer('mk_wrong-again');
+  expect([res.status, res.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
+  expect(res.body.error).toMatch(LIMITED);
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(500);
+  expectLimited(await gql(from(address, 'mk_wrong-graphql-again'), VIEWER));
+  expect((await infer(t.apiKey)).status).toBe(404); // a valid key: the (missing) model
 });
 
 it('counts wrong METRICS_TOKEN guesses on /metrics the same way; a missing header is not a guess', async () => {

@@ -31,6 +31,8 @@ import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
+import { fastInfer } from '../rest/v2/fast-infer';
+import { mountV2Routes } from '../rest/v2/routes';
 
 export interface HttpServer {
   url: string;
@@ -78,7 +80,11 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   // The same for websocket upgrades, which express does not see: the client address is the Nth from the right of X-Forwarded-For.
   const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
-  const httpServer = http.createServer(app);
+  // V2 infer calls are answered before express (src/rest/v2/fast-infer.ts); everything else by express.
+  const v2Infer = fastInfer({ base, log, trust: trustHops });
+  const httpServer = http.createServer((req, res) => {
+    if (!v2Infer(req, res)) app(req, res);
+  });
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
   // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
@@ -239,6 +245,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
     }
   });
+  // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
+  mountV2Routes(app, { base, ready: opts.ready, log });
   // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
   // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
   // hook before parsing whose error it answers as a client error; a persisted query is stored only
@@ -253,7 +261,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(corsOptions(config)),
-    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     refuseDeepDocuments,
     expressMiddleware(apollo, {
@@ -271,7 +279,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       err.type === 'entity.too.large'
         ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes`
         : err.status === 413
-          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes)`
+          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes, an ONNX model ${config.ONNX_MAX_UPLOAD_BYTES})`
           : `The request could not be read: ${err.message}`;
     res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
   });

@@ -20,12 +20,17 @@ import { DatasetService } from './datasets/dataset.service';
 import { ImageDatasetService } from './datasets/image-dataset.service';
 import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
+import { DeleteModelService } from './registry/delete-model.service';
 import { DeleteVersionService } from './registry/delete-version.service';
+import { LineageService } from './registry/lineage.service';
 import { ModelService } from './registry/model.service';
+import { VersionPublisher } from './registry/publish-version';
+import { UploadVersionService } from './registry/upload-version.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
 import { ImagePredictService } from './serving/image-predict.service';
+import { InferService } from './serving/infer.service';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -33,6 +38,7 @@ import { RecommendService } from './serving/recommend.service';
 import type { ServedModel } from './serving/served-model';
 import { VersionResolver } from './serving/version-resolver';
 import type { Queue } from './tasks';
+import type { VersionDeletedEvent } from './events';
 import { AdminGuard } from './tenants/admin-guard';
 import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantLimitsService } from './quotas/tenant-limits.service';
@@ -60,6 +66,9 @@ export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
   deleteVersion: DeleteVersionService;
+  deleteModel: DeleteModelService;
+  lineage: LineageService;
+  uploadVersion: UploadVersionService;
   aliases: AliasService;
   audit: AuditService;
   tenants: TenantService;
@@ -71,6 +80,8 @@ export interface Services {
   explain: ExplainService;
   recommend: RecommendService;
   imagePredict: ImagePredictService;
+  /** Named-tensor inference (V2 REST, GraphQL infer). */
+  infer: InferService;
   modelCache: ModelCache<ServedModel>;
   /** Where predictions score, for /healthz: the scoring threads' figures, or inline. */
   scoring(): ScoringStats | { isolation: 'inline'; quarantined: number };
@@ -110,10 +121,19 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
-  const datasets = new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, {
-    maxColumns: config.MAX_DATASET_COLUMNS,
-    tasksPerTenant: config.DATA_TASKS_PER_TENANT,
-  });
+  const datasets = new DatasetService(
+    prisma,
+    r.datasets,
+    r.runs,
+    quotas,
+    r.audit,
+    deps.threads.csv,
+    {
+      maxColumns: config.MAX_DATASET_COLUMNS,
+      tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+    },
+    r.models,
+  );
   const predict = new PredictService(
     prisma,
     r.models,
@@ -130,12 +150,23 @@ export function createServices(deps: Deps): Services {
     },
     deps.log,
   );
+  const evictVersion = (e: VersionDeletedEvent) => {
+    versions.invalidate(e.tenantId, e.modelName);
+    modelCache.evict(e.modelVersionId);
+  };
+  const training = new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub);
   return {
     auth,
-    deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, (e) => {
-      versions.invalidate(e.tenantId, e.modelName);
-      modelCache.evict(e.modelVersionId);
-    }),
+    deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
+    deleteModel: new DeleteModelService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
+    lineage: new LineageService(prisma, r.models, r.runs, r.datasets, training),
+    uploadVersion: new UploadVersionService(
+      new VersionPublisher(prisma, r.models, r.runs, deps.pubsub),
+      quotas,
+      r.audit,
+      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES },
+      (tenantId, modelName) => versions.invalidate(tenantId, modelName),
+    ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),
@@ -151,12 +182,13 @@ export function createServices(deps: Deps): Services {
       { maxImages: config.MAX_DATASET_IMAGES, maxPixelsPerImage: config.MAX_IMAGE_PIXELS },
       (tenantId, fn) => datasets.onThread(tenantId, fn),
     ),
-    training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
+    training,
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
+    infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, { maxRows: config.MAX_PREDICT_ROWS, maxImages: config.MAX_PREDICT_IMAGES }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,

@@ -3,7 +3,8 @@
  * called with tenant B's credential and tenant A's ids. Nothing of A may come back and every call
  * naming A's resources answers NOT_FOUND. Then the same calls with no credential, a revoked key,
  * an expired JWT, a JWT signed with another secret, an unsigned (alg none) JWT (UNAUTHENTICATED),
- * and a key without the needed scope (FORBIDDEN).
+ * and a key without the needed scope (FORBIDDEN). The V2 (Open Inference Protocol) REST routes
+ * likewise: 404 for B on A's model (the body of a model that does not exist), 401 without a valid credential.
  */
 import jwt from 'jsonwebtoken';
 import type { App } from '../../src/app';
@@ -15,6 +16,7 @@ import { createTenant, uploadCsv, type TenantBundle } from '../support/factories
 import { callProbe, probeCalls, requiredScopes, type ProbeCall, type Victim } from '../support/schema-probe';
 import { JWT_SECRET } from '../support/secrets';
 import { startRun, waitForRun } from '../support/training';
+import { guardedV2Calls, v2 } from '../support/v2';
 
 let app: App;
 let a: TenantBundle;
@@ -64,6 +66,19 @@ it("returns none of A's data to B, and NOT_FOUND for each of A's resources", asy
   expect(problems).toEqual([]);
 });
 
+it("answers B 404 on every V2 route naming A's model, exactly as for a model that does not exist", async () => {
+  const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`).filter((r) => r.startsWith('GET /v2/models') || r.startsWith('POST /v2/models'));
+  expect(new Set(guardedV2Calls('model-of-a').map((c) => c.route))).toEqual(new Set(mounted));
+  for (const [c, none] of guardedV2Calls('model-of-a').map((c, i) => [c, guardedV2Calls('no-such-model')[i]] as const)) {
+    const r = await v2(app.server.url, c.path, { token: b.token, body: c.body });
+    const absent = await v2(app.server.url, none.path, { token: b.token, body: none.body });
+    expect([c.route, r.status, r.body]).toEqual([c.route, 404, { error: "Model 'model-of-a' not found", code: 'NOT_FOUND' }]);
+    expect(JSON.stringify(r.body).replace('model-of-a', 'no-such-model')).toBe(JSON.stringify(absent.body));
+    expect(secrets.filter((s) => s !== 'model-of-a' && JSON.stringify(r.body).includes(s))).toEqual([]);
+    expect((await v2(app.server.url, c.path, { token: a.token, body: c.body })).status).toBe(200);
+  }
+});
+
 it("leaves A's data untouched", async () => {
   const data = await gqlOk(
     a,
@@ -103,6 +118,14 @@ describe('without a valid credential', () => {
       if (codeOf(r) !== 'UNAUTHENTICATED' || r.data?.[c.field]) problems.push(`${c.root}.${c.field} -> ${codeOf(r) ?? JSON.stringify(r.data)}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it.each(cases)('%s gets 401 UNAUTHENTICATED on every guarded V2 route', async (_what, credential) => {
+    const token = await credential();
+    for (const c of guardedV2Calls('model-of-a')) {
+      const r = await v2(app.server.url, c.path, { token, body: c.body });
+      expect([c.route, r.status, r.body.code, r.headers.get('www-authenticate')]).toEqual([c.route, 401, 'UNAUTHENTICATED', 'Bearer']);
+    }
   });
 });
 

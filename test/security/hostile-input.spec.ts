@@ -303,6 +303,7 @@ describe('multipart requests', () => {
     ['uploadDataset file', UPLOAD, { f: null }, { 0: ['variables.f'] }, [], 'file'],
     ['uploadImageDataset images', IMAGES, { i: null, l: null }, { 0: ['variables.i'] }, [], 'images'],
     ['uploadImageDataset labels', IMAGES, { i: null, l: null }, { 0: ['variables.i'], 1: ['variables.l'] }, ['0'], 'labels'],
+    ['uploadModelVersion file', 'mutation($f: Upload) { uploadModelVersion(model: "onnx", file: $f) { id } }', { f: null }, { 0: ['variables.f'] }, [], 'file'],
   ])('refuses %s named in the map but missing from the request with BAD_USER_INPUT naming it', async (_what, query, variables, map, sent, field) => {
     const r = await multipart(query, variables, map, sent);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');

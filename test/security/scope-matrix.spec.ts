@@ -17,6 +17,7 @@ import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { callProbe, probeCalls, requiredScopes, type ProbeCall } from '../support/schema-probe';
 import { startRun, waitForRun } from '../support/training';
+import { guardedV2Calls, PUBLIC_V2_ROUTES, v2 } from '../support/v2';
 
 let app: App;
 let t: TenantBundle;
@@ -132,11 +133,20 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
       expect(text.split('\n')[1]).toMatch(/^1,"[^"]+",[\d.e-]+$/);
     }
   });
+
+  it('gets the V2 model routes only with predict (403 naming the scope otherwise)', async () => {
+    for (const c of guardedV2Calls('scoped')) {
+      const r = await v2(app.server.url, c.path, { token: keys.get(scope), body: c.body });
+      if (holds(scope, 'predict')) expect([c.route, r.status]).toEqual([c.route, 200]);
+      else expect([c.route, r.status, r.body]).toEqual([c.route, 403, { error: "This credential lacks the 'predict' scope", code: 'FORBIDDEN' }]);
+    }
+  });
 });
 
 it('covers every REST route: each is public or listed here with its scope', () => {
-  const guarded = ['GET /batch-predictions/:id.csv']; // predict; the dataset's cells only with datasets:read
-  const open = ['GET /healthz', 'GET /readyz', 'GET /metrics']; // no tenant data (see README: /metrics)
+  // predict; the dataset's cells only with datasets:read. The V2 model routes: predict.
+  const guarded = ['GET /batch-predictions/:id.csv', ...guardedV2Calls('scoped').map((c) => c.route)];
+  const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', ...PUBLIC_V2_ROUTES]; // no tenant data (see README: /metrics)
   const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`);
   expect(mounted.filter((r) => !guarded.includes(r) && !open.includes(r))).toEqual([]);
   expect(mounted).toEqual(expect.arrayContaining(guarded));

@@ -4,8 +4,8 @@ import type { Config } from '../../config';
 import type { Actor } from '../auth/actor';
 import type { ImageDatasetService } from './image-dataset.service';
 import { badInput } from '../../lib/errors';
-import { readUploadedFile, type PendingUpload } from './read-upload';
-import { UploadScalar } from './upload.scalar';
+import { readUploadedFile, type PendingUpload } from '../common/read-upload';
+import { UploadScalar } from '../common/upload.scalar';
 import { Dataset } from './dataset.type';
 import { ImageDatasetFormat } from './image-dataset.type';
 

@@ -1,5 +1,5 @@
 /**
- * Reading a multipart upload (graphql-upload) into memory for the dataset resolvers. Everything that
+ * Reading a multipart upload (graphql-upload) for the upload resolvers (datasets, image datasets, ONNX versions). Everything that
  * can go wrong with what the client sent is its error, coded BAD_USER_INPUT and naming the argument:
  * a file the `map` names but the request does not hold, a request cut off while its file streams in,
  * a file past MAX_UPLOAD_BYTES. graphql-upload reports those as http-errors with a 4xx `status`
@@ -34,6 +34,27 @@ function clientStatus(err: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+/** The BAD_USER_INPUT for graphql-upload's refusal `err` of `field`, or undefined when `err` is not a client error. */
+function refusal(err: unknown, field: string, limit?: number): AppError | undefined {
+  const status = clientStatus(err);
+  if (status === 413 && limit !== undefined) return badInput(`${field} is larger than the upload limit of ${limit} bytes`, { field });
+  if (status !== undefined) return badInput(`${field} could not be read from the request: ${String((err as Error).message).slice(0, 200)}`, { field });
+  return undefined;
+}
+
+/**
+ * Awaits the upload's file (for a caller that streams it itself, e.g. uploadModelVersion).
+ * @param field the argument's name, for messages.
+ * @throws AppError BAD_USER_INPUT naming `field` when the request does not hold the file or was cut off.
+ */
+export async function awaitUpload(upload: PendingUpload, field: string): Promise<FileUpload> {
+  try {
+    return await upload.file;
+  } catch (err) {
+    throw refusal(err, field) ?? err;
+  }
+}
+
 /**
  * Awaits the upload and reads its stream, at most `limit` bytes.
  * @param field the argument's name, for messages (`file`, `images`, `labels`).
@@ -41,8 +62,8 @@ function clientStatus(err: unknown): number | undefined {
  *   request cut off or malformed while it streamed. Other errors (the server's) as they are.
  */
 export async function readUploadedFile(upload: PendingUpload, field: string, limit: number): Promise<UploadedFile> {
+  const file = await awaitUpload(upload, field);
   try {
-    const file = await upload.file;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of file.createReadStream()) {
@@ -53,9 +74,6 @@ export async function readUploadedFile(upload: PendingUpload, field: string, lim
     return { filename: file.filename, content: Buffer.concat(chunks) };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const status = clientStatus(err);
-    if (status === 413) throw badInput(`${field} is larger than the upload limit of ${limit} bytes`, { field });
-    if (status !== undefined) throw badInput(`${field} could not be read from the request: ${String((err as Error).message).slice(0, 200)}`, { field });
-    throw err;
+    throw refusal(err, field, limit) ?? err;
   }
 }

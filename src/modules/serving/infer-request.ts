@@ -1,0 +1,155 @@
+/**
+ * The Open Inference Protocol (KServe V2) request, read and checked once for every transport (V2
+ * REST, GraphQL `infer`): the body's shape by a zod schema, then each input tensor's data against
+ * its datatype and shape. Nested `data` (`[[1, 2], [3, 4]]`, which KServe accepts too) is flattened
+ * row-major. Every refusal is BAD_USER_INPUT naming the field (`inputs[1].shape`) and the value.
+ */
+import { z } from 'zod';
+import { badInput, quote } from '../../lib/errors';
+import { TENSOR_DATATYPES, type NamedTensor, type TensorDatatype } from '../../ml/tensor-io';
+
+/** Most input tensors in one request. */
+export const MAX_INPUT_TENSORS = 256;
+/** Most dimensions of one tensor. */
+export const MAX_TENSOR_RANK = 8;
+/** Longest tensor or output name, characters. */
+const MAX_NAME = 256;
+
+const parameters = z.record(z.string().max(MAX_NAME), z.union([z.string().max(4096), z.number(), z.boolean()]));
+
+const inputTensor = z.object({
+  name: z.string().min(1).max(MAX_NAME),
+  datatype: z.enum(TENSOR_DATATYPES),
+  shape: z.array(z.number().int().min(0)).max(MAX_TENSOR_RANK),
+  parameters: parameters.optional(),
+  data: z.unknown(),
+});
+
+/** The body of `POST /v2/models/{name}[/versions/{v}]/infer` (the protocol's `$inference_request`). */
+export const inferenceRequestSchema = z.object({
+  id: z.string().max(MAX_NAME).optional(),
+  parameters: parameters.optional(),
+  inputs: z.array(inputTensor).min(1).max(MAX_INPUT_TENSORS),
+  outputs: z
+    .array(z.object({ name: z.string().min(1).max(MAX_NAME), parameters: parameters.optional() }))
+    .max(MAX_INPUT_TENSORS)
+    .optional(),
+});
+
+/** A request as read from the wire, before its tensors' data is checked. */
+export type InferenceRequestBody = z.infer<typeof inferenceRequestSchema>;
+
+/** What `infer` takes: input tensors (data not yet checked), output names, free-form parameters. */
+export interface InferInput {
+  inputs: { name: string; datatype: string; shape: number[]; data: unknown }[];
+  /** Which outputs to return. (Default: every output the model serves) */
+  outputs?: string[] | null;
+  parameters?: Record<string, unknown> | null;
+  /** The caller's request id, echoed in the answer. */
+  id?: string | null;
+}
+
+/** Formats a zod issue path as the caller wrote it: `inputs[0].shape[2]`. */
+function fieldOf(path: readonly PropertyKey[], root: string): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), root);
+}
+
+/**
+ * Reads a V2 inference request body.
+ * @throws AppError BAD_USER_INPUT naming the first wrong field (`inputs[0].datatype`) and its problem.
+ */
+export function parseInferenceRequest(body: unknown): InferenceRequestBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badInput(`The request body must be a JSON object { "inputs": [...] }, got ${body === undefined ? 'nothing' : quote(body)}`);
+  }
+  const parsed = inferenceRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = fieldOf(issue.path, '') || 'body';
+  const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), body);
+  throw badInput(`${field}: ${issue.message}${value === undefined ? '' : `, got ${quote(value)}`}`, { field });
+}
+
+const NUMERIC_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
+  UINT8: [0, 255],
+  UINT16: [0, 65_535],
+  UINT32: [0, 4_294_967_295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+  INT8: [-128, 127],
+  INT16: [-32_768, 32_767],
+  INT32: [-2_147_483_648, 2_147_483_647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/** Flattens nested arrays row-major, iteratively (depth bounded by MAX_TENSOR_RANK + 1). */
+function flatten(data: unknown, field: string): unknown[] {
+  if (!Array.isArray(data)) throw badInput(`${field} must be a list of values (row-major), got ${quote(data)}`, { field });
+  if (!data.some(Array.isArray)) return data;
+  const out: unknown[] = [];
+  const stack: { items: unknown[]; at: number }[] = [{ items: data, at: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.at >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const v = top.items[top.at++];
+    if (Array.isArray(v)) {
+      if (stack.length > MAX_TENSOR_RANK) throw badInput(`${field} is nested more than ${MAX_TENSOR_RANK} levels deep`, { field });
+      stack.push({ items: v, at: 0 });
+    } else out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Checks one input tensor: its data flattened, as many elements as its shape holds, each of its
+ * datatype (finite numbers, integers in range for INT/UINT types, booleans for BOOL, strings for BYTES).
+ * @param field how the caller named it, e.g. `inputs[0]`.
+ * @throws AppError BAD_USER_INPUT naming the tensor, the field and the first wrong value.
+ */
+export function checkTensor(t: InferInput['inputs'][number], field: string): NamedTensor {
+  const datatype = t.datatype as TensorDatatype;
+  if (!TENSOR_DATATYPES.includes(datatype)) throw badInput(`${field}.datatype ${quote(t.datatype)} is not a V2 datatype; use one of ${TENSOR_DATATYPES.join(', ')}`, { field });
+  if (!Array.isArray(t.shape) || t.shape.length > MAX_TENSOR_RANK || t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw badInput(`${field}.shape must be at most ${MAX_TENSOR_RANK} non-negative integers, got ${quote(t.shape)}`, { field });
+  }
+  const data = flatten(t.data, `${field}.data`);
+  const elements = t.shape.reduce((a, b) => a * b, 1);
+  if (data.length !== elements) {
+    throw badInput(`${field} (tensor ${quote(t.name)}) has shape [${t.shape.join(', ')}], which holds ${elements} elements, but its data has ${data.length}`, { field });
+  }
+  const range = NUMERIC_RANGE[datatype];
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    const ok =
+      datatype === 'BYTES'
+        ? typeof v === 'string'
+        : datatype === 'BOOL'
+          ? typeof v === 'boolean'
+          : typeof v === 'number' && Number.isFinite(v) && (!range || (Number.isInteger(v) && v >= range[0] && v <= range[1]));
+    if (!ok) {
+      const want = datatype === 'BYTES' ? 'a string' : datatype === 'BOOL' ? 'true or false' : range ? `an integer in [${range[0]}, ${range[1]}]` : 'a finite number';
+      throw badInput(`${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${quote(v)}`, { field: `${field}.data` });
+    }
+  }
+  return { name: t.name, datatype, shape: [...t.shape], data: data as NamedTensor['data'] };
+}
+
+/**
+ * Checks every input tensor (names unique) and the output names (unique).
+ * @throws AppError BAD_USER_INPUT as {@link checkTensor}; for no inputs, a repeated input or output name.
+ */
+export function checkInferInput(input: InferInput): { inputs: NamedTensor[]; outputs?: string[] } {
+  if (!Array.isArray(input.inputs) || input.inputs.length === 0) throw badInput('inputs is empty: send at least one input tensor', { field: 'inputs' });
+  if (input.inputs.length > MAX_INPUT_TENSORS) throw badInput(`inputs has ${input.inputs.length} tensors; at most ${MAX_INPUT_TENSORS}`, { field: 'inputs' });
+  const seen = new Set<string>();
+  const inputs = input.inputs.map((t, i) => {
+    if (seen.has(t.name)) throw badInput(`inputs[${i}] repeats the input name ${quote(t.name)}`, { field: `inputs[${i}].name` });
+    seen.add(t.name);
+    return checkTensor(t, `inputs[${i}]`);
+  });
+  const outputs = input.outputs ?? undefined;
+  if (outputs && new Set(outputs).size !== outputs.length) throw badInput('outputs names an output twice', { field: 'outputs' });
+  return { inputs, outputs };
+}

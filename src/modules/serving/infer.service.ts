@@ -1,0 +1,218 @@
+/**
+ * Inference with named tensors (the Open Inference Protocol, KServe V2), for the V2 REST routes
+ * (src/rest/v2/) and the GraphQL `infer` and `modelMetadata` queries. The version is resolved as
+ * predict resolves it (number, alias or latest: version-resolver.ts) and loaded from the same cache.
+ *
+ * A model whose family answers {@link TENSOR_SPECS_METHOD} and {@link INFER_TENSORS_METHOD}
+ * (uploaded ONNX models) is called with the tensors as they are; the platform's own tabular models
+ * read them as rows (tabular-tensors.ts) and score through the micro-batcher like predict.
+ * Scope `predict`; every row (the batch dimension) counts against the tenant's prediction rate limit.
+ */
+import type { Db } from '../../lib/db';
+import { AppError, badInput, quote } from '../../lib/errors';
+import type { Metrics } from '../../lib/metrics';
+import { withTenant } from '../../lib/tenant-tx';
+import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../ml/tensor-io';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { QuotaService } from '../quotas/quota.service';
+import type { ModelRepo } from '../registry/model.repo';
+import { checkInferInput, parseInferenceRequest, type InferInput } from './infer-request';
+import type { PredictService } from './predict.service';
+import type { ServedModel } from './served-model';
+import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tensors';
+import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
+import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
+import type { VersionSelector } from './version-resolver';
+
+/** The answer of `infer` (the protocol's `$inference_response`). */
+export interface InferResult {
+  modelName: string;
+  /** The version that answered, e.g. '3' (the protocol's `model_version`). */
+  modelVersion: string;
+  /** The version number. */
+  version: number;
+  /** ModelVersion.id of the version that answered. */
+  modelVersionId: string;
+  /** The caller's request id, echoed. */
+  id?: string;
+  /** Plain arrays (JSON-ready), row-major. */
+  outputs: PlainTensor[];
+}
+
+/** The protocol's model metadata (`$metadata_model_response`). */
+export interface ModelMetadata extends TensorSpecs {
+  name: string;
+  /** The same as `name` (GraphQL's ServedVersion field). */
+  modelName: string;
+  /** Every version of the model, newest first, as strings. */
+  versions: string[];
+  /** The stored framework of the resolved version, e.g. 'tfjs-layers', 'hist-trees', 'onnx'. */
+  platform: string;
+  /** The resolved version. */
+  version: number;
+  modelVersionId: string;
+}
+
+/** Named-tensor inference and metadata for a tenant. */
+export class InferService {
+  /** Tensor specs of a loaded model (null: a model of the platform's own, described by its pipeline). */
+  private readonly specs = new WeakMap<ServedModel, Promise<TensorSpecs | null>>();
+
+  constructor(
+    private readonly prisma: Db,
+    private readonly models: ModelRepo,
+    private readonly predict: PredictService,
+    private readonly quotas: QuotaService,
+    private readonly metrics: Metrics,
+    /** maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES). */
+    private readonly options: { maxRows: number; maxImages: number },
+  ) {}
+
+  /**
+   * Runs the model on named tensors (`predict` scope; counts `rows` = the batch dimension against
+   * the tenant's prediction rate limit).
+   * @throws AppError FORBIDDEN; NOT_FOUND (model, version or alias; another tenant's too);
+   *   MODEL_NOT_READY; BAD_USER_INPUT (a tensor's datatype, shape or data, an input or output the
+   *   model does not have, a missing input, no rows or too many, both version and alias);
+   *   NOT_SUPPORTED (a version with neither feature columns nor an image input); NON_FINITE_OUTPUT;
+   *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   */
+  infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
+    return this.run(actor, modelName, selector, () => input);
+  }
+
+  /**
+   * The same for a V2 REST request body, read (parseInferenceRequest) only once the version is
+   * resolved: another tenant's model answers NOT_FOUND whatever the body holds.
+   * @throws AppError as {@link infer}; BAD_USER_INPUT for a body that is no V2 inference request.
+   */
+  inferBody(actor: Actor, modelName: string, selector: VersionSelector, body: unknown): Promise<InferResult> {
+    return this.run(actor, modelName, selector, () => {
+      const request = parseInferenceRequest(body);
+      return { inputs: request.inputs, outputs: request.outputs?.map((o) => o.name), parameters: request.parameters, id: request.id };
+    });
+  }
+
+  private async run(actor: Actor, modelName: string, selector: VersionSelector, read: () => InferInput): Promise<InferResult> {
+    requireScope(actor, 'predict');
+    if (selector.version !== undefined && selector.alias !== undefined) throw badInput('infer takes `version` or `alias`, not both');
+    // The version first: another tenant's model answers NOT_FOUND whatever else is wrong.
+    const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+    const input = read();
+    const { inputs, outputs: wanted } = checkInferInput(input);
+    const specs = await this.tensorSpecsOf(served);
+    const answer = (outputs: InferResult['outputs']): InferResult => ({
+      modelName,
+      modelVersion: String(ref.version),
+      version: ref.version,
+      modelVersionId: ref.id,
+      ...(input.id != null ? { id: input.id } : {}),
+      outputs,
+    });
+    if (specs) {
+      const rows = checkAgainstSpecs(inputs, wanted, specs);
+      await this.admit(actor, rows, this.options.maxRows);
+      const out = (await served.query(INFER_TENSORS_METHOD, [inputs, wanted])) as NamedTensor[];
+      this.metrics.countPredictions(actor.tenantId, modelName, rows);
+      return answer(out.map(plainTensor));
+    }
+    if (served.image) {
+      checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
+      const { pixels, count } = tensorsToPixels(inputs, served.image);
+      await this.admit(actor, count, this.options.maxImages);
+      const out = await served.scoreImages(pixels, count);
+      this.metrics.countPredictions(actor.tenantId, modelName, count);
+      return answer(predictionsToTensors(imagePredictions(out, count, served.pipeline.target.classes ?? []), served.pipeline, wanted) as PlainTensor[]);
+    }
+    if (served.pipeline.columns.length === 0) {
+      throw new AppError('NOT_SUPPORTED', `Model '${modelName}' version ${ref.version} takes no named tensors; use its own query`);
+    }
+    const { matrix, source } = tensorsToMatrix(inputs, served.pipeline);
+    checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
+    const rows = matrix.rows.length;
+    await this.admit(actor, rows, this.options.maxRows);
+    let predictions;
+    try {
+      predictions = await served.predictMatrix(matrix);
+    } catch (err) {
+      throw inTensorTerms(err, source.tensorOf);
+    }
+    this.metrics.countPredictions(actor.tenantId, modelName, rows);
+    return answer(predictionsToTensors(predictions, served.pipeline, wanted) as InferResult['outputs']);
+  }
+
+  /**
+   * The version's inputs and outputs as V2 tensor specs, its model's versions and platform
+   * (`predict` scope: what a client needs to call infer).
+   * @throws AppError FORBIDDEN, NOT_FOUND, MODEL_NOT_READY, BAD_USER_INPUT (both version and alias).
+   */
+  async metadata(actor: Actor, modelName: string, selector: VersionSelector): Promise<ModelMetadata> {
+    requireScope(actor, 'predict');
+    if (selector.version !== undefined && selector.alias !== undefined) throw badInput('modelMetadata takes `version` or `alias`, not both');
+    const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+    const specs = (await this.tensorSpecsOf(served)) ?? this.pipelineSpecs(served);
+    const model = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.findModel(tx, actor.tenantId, modelName));
+    const versions = model?.versions ?? [];
+    return {
+      name: modelName,
+      modelName,
+      versions: versions.map((v) => String(v.version)),
+      platform: versions.find((v) => v.id === ref.id)?.framework ?? 'unknown',
+      version: ref.version,
+      modelVersionId: ref.id,
+      ...specs,
+    };
+  }
+
+  /**
+   * Whether the version can serve now: resolved and loaded (`predict` scope).
+   * @throws AppError as {@link metadata}; MODEL_NOT_READY when it cannot be loaded.
+   */
+  async ready(actor: Actor, modelName: string, selector: VersionSelector): Promise<{ version: number; modelVersionId: string }> {
+    requireScope(actor, 'predict');
+    const { ref } = await this.predict.load(actor.tenantId, modelName, selector);
+    return { version: ref.version, modelVersionId: ref.id };
+  }
+
+  /** @throws AppError BAD_USER_INPUT for no rows or more than `max`; QUOTA_EXCEEDED. */
+  private async admit(actor: Actor, rows: number, max: number): Promise<void> {
+    if (rows === 0) throw badInput('The input tensors hold no rows (the batch dimension is 0): send at least one', { field: 'inputs' });
+    if (rows > max) throw badInput(`The input tensors hold ${rows} rows; at most ${max} per call`, { field: 'inputs' });
+    await this.quotas.consumePredictions(actor.tenantId, rows);
+  }
+
+  /** The specs a tabular model is described by (its pipeline). */
+  private pipelineSpecs(served: ServedModel): TensorSpecs {
+    if (served.image) return { inputs: imageInputSpecs(served.image), outputs: tabularOutputSpecs(served.pipeline) };
+    if (served.pipeline.columns.length === 0) return { inputs: [], outputs: [] };
+    return { inputs: tabularInputSpecs(served.pipeline), outputs: tabularOutputSpecs(served.pipeline) };
+  }
+
+  /** The family's own tensor specs, asked once per loaded model; null when its family has none. */
+  private tensorSpecsOf(served: ServedModel): Promise<TensorSpecs | null> {
+    let specs = this.specs.get(served);
+    if (!specs) {
+      specs = served.query(TENSOR_SPECS_METHOD, []).then(
+        (s) => s as TensorSpecs,
+        (err: unknown) => {
+          if (err instanceof AppError && err.code === 'NOT_SUPPORTED') return null;
+          this.specs.delete(served);
+          throw err;
+        },
+      );
+      this.specs.set(served, specs);
+    }
+    return specs;
+  }
+}
+
+/** A bad value the pipeline found (`matrix.rows[3].BMI must be a number…`), named by tensor and row. */
+function inTensorTerms(err: unknown, tensorOf: (feature: string) => string): unknown {
+  if (!(err instanceof AppError) || err.code !== 'BAD_USER_INPUT') return err;
+  const feature = typeof err.details?.feature === 'string' ? err.details.feature : undefined;
+  const row = err.details?.row;
+  if (feature === undefined || typeof row !== 'number') return err;
+  const message = err.message.replace(/^matrix\.rows\[\d+\]\./, '');
+  return badInput(`Input tensor ${quote(tensorOf(feature))}, row ${row}: ${message}`, { ...err.details, field: 'inputs' });
+}

@@ -1,0 +1,60 @@
+/**
+ * Named tensors for a model that declares its own inputs and outputs (a family answering
+ * `tensorSpecs` and `inferTensors`, src/ml/tensor-io.ts: uploaded ONNX models): the request checked
+ * against the declaration before the model runs, and the answer made JSON-ready.
+ */
+import { AppError, badInput, didYouMean, quote } from '../../lib/errors';
+import type { NamedTensor, TensorSpec } from '../../ml/tensor-io';
+import { checkOutputNames } from './tabular-tensors';
+
+/** A model version's inputs and outputs as V2 tensor specs. */
+export interface TensorSpecs {
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+/** A tensor whose data is a plain array (JSON-ready), row-major. */
+export type PlainTensor = NamedTensor & { data: number[] | boolean[] | string[] };
+
+const FLOAT_TYPES = new Set(['FP16', 'FP32', 'FP64']);
+
+/**
+ * Checks named tensors against a model's declared inputs and outputs.
+ * @returns the rows: the batch dimension (the first input's first dimension when the model's is
+ *   dynamic, else 1).
+ * @throws AppError BAD_USER_INPUT for an unknown or missing input, another datatype or rank, a fixed
+ *   dimension of another size, an unknown output.
+ */
+export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | undefined, specs: TensorSpecs): number {
+  const names = specs.inputs.map((s) => s.name);
+  let rows = 1;
+  inputs.forEach((t, i) => {
+    const spec = specs.inputs.find((s) => s.name === t.name);
+    if (!spec)
+      throw badInput(`inputs[${i}] names ${quote(t.name)}, which is no input of the model${didYouMean(t.name, names)}; its inputs are ${names.join(', ')}`, {
+        field: `inputs[${i}].name`,
+      });
+    if (spec.datatype !== t.datatype) throw badInput(`inputs[${i}] (${quote(t.name)}) is ${t.datatype}; the model takes ${spec.datatype}`, { field: `inputs[${i}].datatype` });
+    const wrongDim = spec.shape.findIndex((d, k) => d >= 0 && t.shape[k] !== d);
+    if (t.shape.length !== spec.shape.length || wrongDim >= 0) {
+      throw badInput(`inputs[${i}] (${quote(t.name)}) has shape [${t.shape.join(', ')}]; the model takes [${spec.shape.join(', ')}] (-1: any size)`, {
+        field: `inputs[${i}].shape`,
+      });
+    }
+    if (i === 0 && spec.shape[0] === -1) rows = t.shape[0]!;
+  });
+  const missing = names.find((n) => !inputs.some((t) => t.name === n));
+  if (missing) throw badInput(`inputs lacks the model's input ${quote(missing)}; its inputs are ${names.join(', ')}`, { field: 'inputs' });
+  checkOutputNames(specs.outputs, wanted);
+  return rows;
+}
+
+/** A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither). */
+export function plainTensor(t: NamedTensor): PlainTensor {
+  const data = Array.from(t.data as ArrayLike<number | boolean | string>) as number[] | boolean[] | string[];
+  if (FLOAT_TYPES.has(t.datatype)) {
+    const at = (data as number[]).findIndex((v) => !Number.isFinite(v));
+    if (at >= 0) throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(data[at])} at index ${at}, not a finite number; no answer is given`);
+  }
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data };
+}

@@ -1,0 +1,134 @@
+/**
+ * The Open Inference Protocol (KServe V2, https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/)
+ * over REST, on the API's express app beside /graphql:
+ *
+ *   GET  /v2/health/live, /v2/health/ready, /v2            public (no tenant data)
+ *   GET  /v2/models/{name}[/versions/{v}]                  model metadata   (scope predict)
+ *   GET  /v2/models/{name}[/versions/{v}]/ready            model readiness  (scope predict)
+ *   POST /v2/models/{name}[/versions/{v}]/infer            inference        (scope predict)
+ *
+ * `{v}` is a version number or an alias (e.g. `production`); without it, the latest version.
+ * Credentials, scopes, tenant isolation (another tenant's model is 404), the failed-credential
+ * throttle and the prediction rate limit are GraphQL's: the same `buildContext` and services.
+ * Errors: `{ "error", "code", "details"? }` (respond.ts). The binary data extension is not supported.
+ */
+import crypto from 'node:crypto';
+import cors from 'cors';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { runtimeFault } from '../../ml/runtime-fault';
+import type { Actor } from '../../modules/auth/actor';
+import { buildContext, type BaseContext } from '../../graphql/context';
+import { corsOptions } from '../../graphql/cors';
+import { sendAppError, sendError } from './respond';
+import { selectorOf } from './selector';
+
+/** What the V2 routes need from the server. */
+export interface V2Options {
+  base: BaseContext;
+  /** Resolves when the database is reachable (server readiness). */
+  ready: () => Promise<void>;
+  log: Logger;
+}
+
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** Mounts the V2 routes on `app` (each one a route of its own, so HttpServer.routes lists it). */
+export function mountV2Routes(app: Express, opts: V2Options): void {
+  const { base, log } = opts;
+  const { config } = base;
+  const services = base.services;
+  // Any content type is read as JSON: `curl -d` sends form encoding by default.
+  const json = express.json({ limit: config.MAX_REQUEST_BYTES, type: () => true });
+  app.use('/v2', cors(corsOptions(config)));
+
+  /** The caller's actor, as for GraphQL; a failed credential is counted by the same throttle. */
+  const authenticate = async (req: Request): Promise<{ actor: Actor; requestId: string }> => {
+    const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
+    const context = await buildContext(base, header(req.headers.authorization), undefined, requestId, req.ip ?? req.socket.remoteAddress);
+    if (context.authError) throw context.authError;
+    if (!context.actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
+    return { actor: context.actor, requestId };
+  };
+  /** Wraps a handler: any error it throws is answered in the protocol's shape. */
+  const handle =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await fn(req, res);
+      } catch (err) {
+        const known = res.locals.caller as { actor: Actor; requestId: string } | undefined;
+        sendError(res, err, log, { path: req.path, requestId: known?.requestId, tenantId: known?.actor.tenantId });
+      }
+    };
+  /** A body the JSON reader refused (too large, malformed): BAD_USER_INPUT with its status. */
+  const bodyErrors = (err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (!err?.status || err.status >= 500) return next(err);
+    const message =
+      err.type === 'entity.too.large'
+        ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes (MAX_REQUEST_BYTES)`
+        : `The request body is not valid JSON: ${String(err.message).slice(0, 200)}`;
+    res.status(err.status).json({ error: message, code: 'BAD_USER_INPUT' });
+  };
+  const name = (req: Request) => String(req.params.name);
+  const version = (req: Request) => (req.params.version === undefined ? undefined : String(req.params.version));
+
+  app.get('/v2/health/live', (_req, res) => {
+    const fault = runtimeFault();
+    if (fault) res.status(503).json({ live: false, error: `The TF.js runtime aborted: ${fault}` });
+    else res.json({ live: true });
+  });
+  app.get('/v2/health/ready', async (_req, res) => {
+    try {
+      await opts.ready();
+      res.json({ ready: true });
+    } catch {
+      res.status(503).json({ ready: false, error: 'The database is unreachable' });
+    }
+  });
+  app.get('/v2', (_req, res) => {
+    res.json({ name: 'maas', version: base.version, extensions: [] });
+  });
+
+  /** The credential first: an unauthenticated caller never makes the server read a body. */
+  const authenticated = handle(async (req, res) => {
+    res.locals.caller = await authenticate(req);
+  });
+  const caller = (res: Response) => (res.locals.caller as { actor: Actor }).actor;
+  /** Runs `authenticated`, then `next` only when it answered nothing. */
+  const withCaller = async (req: Request, res: Response, next: NextFunction) => {
+    await authenticated(req, res);
+    if (!res.headersSent) next();
+  };
+
+  const metadata = handle(async (req, res) => {
+    const m = await services.infer.metadata(caller(res), name(req), selectorOf(version(req)));
+    res.json({ name: m.name, versions: m.versions, platform: m.platform, inputs: m.inputs, outputs: m.outputs });
+  });
+  app.get('/v2/models/:name', withCaller, metadata);
+  app.get('/v2/models/:name/versions/:version', withCaller, metadata);
+
+  const ready = handle(async (req, res) => {
+    await services.infer.ready(caller(res), name(req), selectorOf(version(req)));
+    res.json({ name: name(req), ready: true });
+  });
+  app.get('/v2/models/:name/ready', withCaller, ready);
+  app.get('/v2/models/:name/versions/:version/ready', withCaller, ready);
+
+  const binaryRefused = (req: Request, res: Response, next: NextFunction) => {
+    if (req.headers['inference-header-content-length'] === undefined) return next();
+    sendAppError(res, new AppError('NOT_SUPPORTED', 'The binary data extension (Inference-Header-Content-Length) is not supported: send the tensors as JSON'));
+  };
+  const infer = handle(async (req, res) => {
+    const selector = selectorOf(version(req));
+    const r = await services.infer.inferBody(caller(res), name(req), selector, req.body);
+    res.json({ model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
+  });
+  app.post('/v2/models/:name/infer', withCaller, binaryRefused, json, infer, bodyErrors);
+  app.post('/v2/models/:name/versions/:version/infer', withCaller, binaryRefused, json, infer, bodyErrors);
+  // Any other path or method under /v2: the protocol's error shape, not express' HTML page.
+  app.use('/v2', (req, res) => {
+    sendAppError(res, new AppError('NOT_FOUND', `No V2 route ${req.method} ${req.originalUrl.slice(0, 200)}; see GET /v2/models/{name}, POST /v2/models/{name}/infer`));
+  });
+}
