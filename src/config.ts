@@ -47,6 +47,15 @@ const schema = z.object({
    * Bounds what one tenant's sockets cost a process shared with others. (Default: 100)
    */
   WS_MAX_SOCKETS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Websockets one client address (TRUST_PROXY_HOPS) may hold open on one API process without an
+   * accepted credential: from the upgrade until connection_init authenticates, and for good when it
+   * sends none or a wrong one. The next is closed with 4429; authenticated sockets do not count.
+   * (Default: 50)
+   */
+  WS_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** How long a websocket may wait before sending connection_init, ms; then graphql-ws closes it with 4408. (Default: 3000) */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
@@ -167,7 +176,7 @@ const schema = z.object({
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */
   SERVING_THREAD_HEAP_MB: z.coerce.number().int().min(256).max(65_536).default(1024), // below ~256 a thread may not load TF.js
-  /** How long a model version that crashed its scoring thread is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
+  /** How long a model version that crashed its scoring thread (inline: aborted the runtime) is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
   SERVING_QUARANTINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
    * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
@@ -184,6 +193,12 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(512 * 1024 * 1024),
+  /**
+   * Fraction of MODEL_CACHE_BYTES one tenant's loaded versions may hold: a load past it evicts that
+   * tenant's own least recently used versions first, so one tenant cycling through many versions
+   * cannot evict everyone else's. 1 = no per-tenant bound. (Default: 0.5)
+   */
+  MODEL_CACHE_TENANT_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */
   MODEL_CACHE_WARM: bool.default(false),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */
@@ -237,6 +252,12 @@ const schema = z.object({
    * before validation work that grows with the square of the field count. (Default: 3000)
    */
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+  /**
+   * Deepest bracket nesting (`{`, `[`, `(`: selections, list and object literals, arguments) of a
+   * GraphQL document, checked on the text before parsing: graphql-js' parser and value walkers
+   * recurse once per level and overflow the stack near 2,500 levels. (Default: 100)
+   */
+  GRAPHQL_MAX_NESTING: z.coerce.number().int().min(16).max(1000).default(100),
   /** Deepest selection nesting a query may have. (Default: 10) */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */

@@ -9,7 +9,7 @@ import { collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PIMA_CSV } from './support/data';
-import { makeJpeg, makePng, makeZip, mnistPng, mnistSubset, MNIST_CNN_LAYERS, uploadImages, uploadImagesOk } from './support/images';
+import { makeJpeg, makePng, makeZip, mnistPng, mnistSubset, MNIST_CNN_LAYERS, pngDeclaring, uploadImages, uploadImagesOk } from './support/images';
 import { startError, trainVersion } from './support/training';
 
 let app: App;
@@ -112,7 +112,7 @@ it.each([
   [
     'an undecodable PNG',
     { format: 'IMAGE_FOLDER_ZIP', images: makeZip({ 'a/1.png': makePng(4, 4, () => 1), 'b/2.png': makePng(4, 4, () => 1).subarray(0, 30) }) },
-    /images 'b\/2\.png' could not be decoded/,
+    /^images 'b\/2\.png' is a truncated or corrupt PNG \(30 bytes\)$/,
   ],
   ['one class folder', { format: 'IMAGE_FOLDER_ZIP', images: makeZip({ 'a/1.png': makePng(4, 4, () => 1) }) }, /1 class folder \('a'\)/],
   ['IDX files swapped', { format: 'MNIST_IDX', images: mnistSubset(5).labels, labels: mnistSubset(5).images }, /images has magic number 2049; an IDX image file has 2051/],
@@ -236,6 +236,32 @@ describe('a CNN trained on 600 MNIST images', () => {
     ['text that is not base64', { images: ['not base64!'], topK: 3 }, /images\[0\] is not base64 text/],
     ['base64 that is not an image', { images: [Buffer.from('hello world').toString('base64')], topK: 3 }, /images\[0\] is neither a PNG nor a JPEG image/],
     ['an image of another size', { images: [makePng(10, 12, () => 0).toString('base64')], topK: 3 }, /images\[0\] is 10×12 with 1 channel; the model takes 28×28 with 1/],
+    // A file cut short or damaged: named, and the decoders' own messages not passed on.
+    ['a truncated PNG', { images: [mnistPng().bytes.subarray(0, 100).toString('base64')], topK: 3 }, /^images\[0\] is a truncated or corrupt PNG \(100 bytes\)$/],
+    [
+      'a PNG cut inside its header',
+      { images: [mnistPng().bytes.subarray(0, 20).toString('base64')], topK: 3 },
+      /^images\[0\] is a truncated or corrupt PNG \(20 bytes: no complete header\)$/,
+    ],
+    [
+      'a truncated JPEG',
+      {
+        images: [
+          makeJpeg(28, 28, () => 9)
+            .subarray(0, 400)
+            .toString('base64'),
+        ],
+        topK: 3,
+      },
+      /^images\[1\] is a truncated or corrupt JPEG \(400 bytes\)$/,
+      1,
+    ],
+    ['an empty file', { images: [''], topK: 3 }, /^images\[0\] is not base64 text/],
+    [
+      'a PNG declaring 100,000 × 100,000 pixels (a decompression bomb)',
+      { images: [pngDeclaring(100_000, 100_000).toString('base64')], topK: 3 },
+      /^images\[0\] is 100000×100000 with 1 channel; the model takes 28×28 with 1/,
+    ],
     ['a tensor of another shape', { tensor: { shape: [1, 28, 28, 3], values: [] }, topK: 3 }, /tensor is 28×28 with 3 channels; the model takes 28×28 with 1/],
     ['a tensor value out of range', { tensor: { shape: [1, 28, 28, 1], values: Array(784).fill(300) }, topK: 3 }, /tensor.values\[0\] is 300; pixel values are 0-255/],
     ['topK past the classes', { images: [mnistPng().bytes.toString('base64')], topK: 11 }, /topK must be an integer in \[1, 10\], got 11/],
@@ -246,8 +272,10 @@ describe('a CNN trained on 600 MNIST images', () => {
     ],
     ['an empty tensor shape', { tensor: { shape: [], values: [] }, topK: 1 }, /tensor.shape must be 4 positive integers/],
     ['both images and a tensor', { images: [], tensor: { shape: [1, 28, 28, 1], values: [] }, topK: 1 }, /exactly one of `images` and `tensor`/],
-  ])('refuses %s with BAD_USER_INPUT', async (_what, variables, message) => {
-    const r = await gql(t, PREDICT_IMAGE, variables);
+  ])('refuses %s with BAD_USER_INPUT', async (_what, variables, message, at = 0) => {
+    // `at`: the bad image's place after valid ones, so one bad image in a call is named by its index.
+    const images = (variables as { images?: string[] }).images;
+    const r = await gql(t, PREDICT_IMAGE, images && at > 0 ? { ...variables, images: [...Array<string>(at).fill(mnistPng().bytes.toString('base64')), ...images] } : variables);
     expect(errorOf(r).code).toBe('BAD_USER_INPUT');
     expect(errorOf(r).message).toMatch(message);
   });
@@ -272,6 +300,13 @@ describe('a CNN trained on 600 MNIST images', () => {
     expect(Math.max(...flat)).toBeGreaterThan(0);
     expect(e.attributions[0][0]).toBeCloseTo(0, 6);
     expect(flat.filter((v) => v !== 0).length).toBeGreaterThan(5);
+  });
+
+  it('refuses a truncated image in explainImage the same way', async () => {
+    const r = await gql(t, `query($image: String!) { explainImage(model: "mnist-small", image: $image, grid: 7) { label } }`, {
+      image: mnistPng().bytes.subarray(0, 150).toString('base64'),
+    });
+    expect(errorOf(r)).toEqual({ code: 'BAD_USER_INPUT', message: 'image is a truncated or corrupt PNG (150 bytes)' });
   });
 
   it('batch-predicts every image of an image dataset into a CSV', async () => {

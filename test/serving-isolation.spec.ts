@@ -35,9 +35,12 @@ it('fails only the faulty version’s call with MODEL_NOT_READY, reloads it, and
   const expectedB = (await gqlOk(b.t, PREDICT, { model: 'diabetes', rows: [PIMA_ROW] })).predict.predictions;
 
   // Break tenant A's loaded model in this process' cache.
-  const served = await app.services.modelCache.get(a.versionId, async (): Promise<ServedModel> => {
+  const served = await app.services.modelCache.get(a.versionId, a.t.tenantId, async (): Promise<ServedModel> => {
     throw new Error('expected the version to be cached');
   });
+  // Counted against its tenant's share of the cache (MODEL_CACHE_TENANT_SHARE), not the other's.
+  expect(app.services.modelCache.bytesOf(a.t.tenantId)).toBe(served.bytes);
+  expect(app.services.modelCache.tenantBudget).toBe(Math.floor(512 * 1024 * 1024 * 0.5)); // the defaults: MODEL_CACHE_BYTES × MODEL_CACHE_TENANT_SHARE
   served.dispose();
 
   const failed = await predict(a.t);

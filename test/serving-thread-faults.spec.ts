@@ -130,18 +130,37 @@ describe('on scoring threads', () => {
   });
 });
 
-describe('inline (SERVING_ISOLATION=inline), as before', () => {
+describe('inline (SERVING_ISOLATION=inline)', () => {
   let app: App;
   beforeAll(async () => (app = await startAppOnWorkerDatabase({ SERVING_ISOLATION: 'inline', SCORING_FAULT_INJECTION: ids.crasher, WORKER_ENABLED: 'false' })));
   afterAll(() => app.stop());
 
-  it('fails the call with MODEL_NOT_READY, and the aborted runtime fails /healthz', async () => {
+  it('fails the call with RUNTIME_FAULT, quarantines the version as the threads do, and the aborted runtime fails /healthz', async () => {
     const failed = await gql(on(app, a), PREDICT, { model: 'crasher', rows: [PIMA_ROW] });
     expect(codeOf(failed)).toBe('MODEL_NOT_READY');
-    expect(failed.errors![0].message).toBe(`Model version '${ids.crasher}' failed while scoring; it was unloaded and is loaded afresh on the next request`);
-    expect(failed.errors![0].extensions!.fault).toBeUndefined();
+    expect(failed.errors![0].extensions).toMatchObject({ fault: 'RUNTIME_FAULT', modelVersionId: ids.crasher, retryAfterSeconds: 300 });
+    expect(failed.errors![0].message).toMatch(
+      new RegExp(`^Model version '${ids.crasher}' crashed its scoring runtime \\(Aborted\\(injected scoring fault\\).*; it is quarantined for 300 seconds$`),
+    );
+
+    // Refused at once, before loading or scoring it again ("more seconds": the quarantine's answer, not a new fault's).
+    for (const query of [PREDICT, EXPLAIN]) {
+      const refused = await gql(on(app, a), query, { model: 'crasher', rows: [PIMA_ROW] });
+      expect(codeOf(refused)).toBe('MODEL_NOT_READY');
+      expect(refused.errors![0].extensions).toMatchObject({ fault: 'RUNTIME_FAULT', modelVersionId: ids.crasher });
+      expect(refused.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+      expect(refused.errors![0].extensions!.retryAfterSeconds).toBeLessThanOrEqual(300);
+      expect(refused.errors![0].message).toMatch(/it is quarantined for \d+ more seconds$/);
+    }
+    // The injected abort leaves the runtime usable (a real one would not: hence /healthz), so the other tenant still predicts.
+    expect((await gqlOk(on(app, b), PREDICT, { model: 'diabetes', rows: [PIMA_ROW] })).predict.predictions).toHaveLength(1);
+
     const res = await fetch(app.server.url.replace('/graphql', '/healthz'));
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'runtime aborted', reason: expect.stringMatching(/^Aborted\(injected scoring fault\)/), scoring: { isolation: 'inline' } });
+    expect(await res.json()).toEqual({
+      status: 'runtime aborted',
+      reason: expect.stringMatching(/^Aborted\(injected scoring fault\)/),
+      scoring: { isolation: 'inline', quarantined: 1 },
+    });
   });
 });

@@ -1,5 +1,9 @@
 /**
  * Abuse limits applied before execution, on HTTP and websocket alike:
+ * - {@link nestingRefusal} (GRAPHQL_MAX_NESTING): a document whose brackets nest deeper than the
+ *   limit (`[[[[…`, `{a:{a:…`) is refused from its text before graphql-js' parser, whose recursion
+ *   would overflow the stack ("Maximum call stack size exceeded"); every later walk of the document
+ *   (validation rules, `valueFromAST`, the JSON scalars' literals) is bounded by it too;
  * - the parser's token cap (GRAPHQL_MAX_TOKENS): a document of thousands of repeated fields is
  *   refused while parsing, before validation (whose overlapping-fields rule is quadratic) runs;
  * - graphql-armor: query depth, cost, aliases and directives. Introspection is exempt from depth
@@ -11,6 +15,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
   Kind,
+  Source,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
@@ -33,6 +38,57 @@ export function createArmor(config: Config) {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !config.GRAPHQL_FIELD_SUGGESTIONS },
   }).protect();
+}
+
+const OPEN = new Set(['{', '[', '(']);
+const CLOSE = new Set(['}', ']', ')']);
+const BLOCK_QUOTE = '"""';
+
+/**
+ * Finds the first bracket (`{`, `[` or `(`) of a GraphQL document nested deeper than `limit`, by one
+ * linear scan of the text (no recursion, no allocation): strings, block strings and comments are
+ * skipped, as the lexer would. An unterminated string ends the scan (the parser reports it).
+ * @returns the bracket's index in `query`, or -1 when the document stays within `limit`.
+ */
+export function bracketPastDepth(query: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (OPEN.has(c)) {
+      if (++depth > limit) return i;
+    } else if (CLOSE.has(c)) {
+      if (depth > 0) depth--;
+    } else if (c === '#') {
+      while (i < query.length && query[i] !== '\n' && query[i] !== '\r') i++;
+    } else if (c === '"') {
+      if (query.startsWith(BLOCK_QUOTE, i)) {
+        // A block string ends at the next """ that is not escaped (\""").
+        i += 3;
+        while (i < query.length && !(query.startsWith(BLOCK_QUOTE, i) && query[i - 1] !== '\\')) i++;
+        i += 2;
+      } else {
+        // A string ends at an unescaped " (or, unterminated, at the end of its line).
+        i++;
+        while (i < query.length && query[i] !== '"' && query[i] !== '\n' && query[i] !== '\r') i += query[i] === '\\' ? 2 : 1;
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * The refusal of a document nested deeper than GRAPHQL_MAX_NESTING, located at the first bracket
+ * past it: code GRAPHQL_PARSE_FAILED (HTTP 400), as for the parser's own refusals.
+ * @returns undefined when the document is within the limit.
+ */
+export function nestingRefusal(config: Pick<Config, 'GRAPHQL_MAX_NESTING'>, query: string): GraphQLError | undefined {
+  const at = bracketPastDepth(query, config.GRAPHQL_MAX_NESTING);
+  if (at < 0) return undefined;
+  return new GraphQLError(`Syntax Error: the query nests brackets ({, [ or () deeper than ${config.GRAPHQL_MAX_NESTING} levels (GRAPHQL_MAX_NESTING)`, {
+    source: new Source(query),
+    positions: [at],
+    extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } },
+  });
 }
 
 /** Options for graphql-js `parse`, shared by Apollo (`parseOptions`) and the websocket. */
@@ -75,6 +131,8 @@ export const extraRules = (config: Config, armorRules: ValidationRule[]): Valida
  */
 export function parseAndValidate(config: Config, schema: GraphQLSchema, rules: ValidationRule[], query: unknown): DocumentNode | GraphQLError[] {
   if (typeof query !== 'string') return [new GraphQLError('The subscribe payload needs a `query` string', { extensions: { code: 'BAD_REQUEST' } })];
+  const tooDeep = nestingRefusal(config, query);
+  if (tooDeep) return [tooDeep];
   let document: DocumentNode;
   try {
     document = parse(query, parseOptions(config));

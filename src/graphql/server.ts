@@ -14,7 +14,7 @@ import proxyaddr from 'proxy-addr';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -24,9 +24,10 @@ import { buildContext, type BaseContext, type Context } from './context';
 import { explorerLandingPage, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
 import { corsOptions, websocketOriginAllowed } from './cors';
-import { createArmor, extraRules, parseAndValidate, parseOptions } from './limits';
+import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
+import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 import { fastInfer } from '../rest/v2/fast-infer';
@@ -106,9 +107,19 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
   });
+  const addressOf = (req: http.IncomingMessage) => proxyaddr(req, trustHops);
+  // Before authentication, sockets count against their client address (the address the
+  // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
+  // is closed before it is served.
+  wsServer.on('connection', (socket, req) => {
+    if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
+      socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
+    }
+  });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
+      connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
       onSubscribe: (ctx, _id, payload) => {
@@ -123,6 +134,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         }
         const document = parseAndValidate(config, schema, rules, payload.query);
         if (Array.isArray(document)) return document;
+        const noOperation = operationRefusal(document, payload.operationName);
+        if (noOperation) return [noOperation];
         return {
           schema,
           document,
@@ -133,10 +146,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         };
       },
       onConnect: async (ctx) => {
-        const address = proxyaddr(ctx.extra.request, trustHops);
+        // Refused by the address cap above, or closed meanwhile: not served.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
+        const address = addressOf(ctx.extra.request);
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         ctx.extra.context = context;
         if (context.actor) {
+          sockets.authenticated(ctx.extra.socket);
           const { tenantId } = context.actor;
           if (sockets.countOf(tenantId) >= config.WS_MAX_SOCKETS_PER_TENANT) {
             ctx.extra.socket.close(CLOSE_TOO_MANY, `Too many websocket connections for this tenant (limit ${config.WS_MAX_SOCKETS_PER_TENANT} per server)`);
@@ -172,6 +188,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
     plugins: [
+      httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
       observabilityPlugin(opts.metrics, log),
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -230,11 +247,23 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
+  // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
+  // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
+  // hook before parsing whose error it answers as a client error; a persisted query is stored only
+  // after it parsed and validated, so one sent by hash alone passed this check when it was registered.
+  const refuseDeepDocuments: express.RequestHandler = (req, res, next) => {
+    const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const refusal = typeof query === 'string' ? nestingRefusal(config, query) : undefined;
+    if (!refusal) return next();
+    logError(log, { requestId: header(req.headers['x-request-id'])?.slice(0, 100), transport: 'http' }, refusal);
+    res.status(400).json({ errors: [formatError(refusal.toJSON(), refusal)] });
+  };
   app.use(
     '/graphql',
     cors(corsOptions(config)),
     graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
+    refuseDeepDocuments,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();

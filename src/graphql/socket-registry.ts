@@ -1,5 +1,8 @@
 /**
- * Open websockets by the API key they authenticated with, so a revoked key's subscriptions end at
+ * Open websockets by client address until they authenticate (at most
+ * WS_MAX_UNAUTHENTICATED_PER_ADDRESS: a client cannot hold many sockets that never send
+ * connection_init, or never a valid credential), then by tenant (WS_MAX_SOCKETS_PER_TENANT) and
+ * by the API key they authenticated with, so a revoked key's subscriptions end at
  * once (the revocation arrives by pub/sub from whichever process revoked it) and an expiring
  * credential's socket closes when the server stops accepting it over HTTP too: an API key at its
  * expiry, a JWT at `exp` + JWT_CLOCK_SKEW_SECONDS (Actor.acceptedUntil). Both close with 4401
@@ -15,6 +18,42 @@ export const CLOSE_TOO_MANY = 4429;
 export class SocketRegistry {
   private readonly byKey = new Map<string, Set<WebSocket>>();
   private readonly perTenant = new Map<string, number>();
+  /** Sockets without an accepted credential, by client address; and each such socket's address. */
+  private readonly perAddress = new Map<string, number>();
+  private readonly unauthenticated = new Map<WebSocket, string>();
+
+  /** Open sockets from `address` that have not authenticated, on this process. */
+  unauthenticatedFrom(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
+  /**
+   * Counts a socket just opened (before connection_init) against its client address until it
+   * authenticates ({@link authenticated}) or closes.
+   * @returns false, counting nothing, when `address` already holds `limit` such sockets: the caller closes it.
+   */
+  admit(address: string, socket: WebSocket, limit: number): boolean {
+    const held = this.unauthenticatedFrom(address);
+    if (held >= limit) return false;
+    this.perAddress.set(address, held + 1);
+    this.unauthenticated.set(socket, address);
+    socket.once('close', () => this.release(socket));
+    return true;
+  }
+
+  /** `socket` authenticated: it no longer counts against its address (its tenant's count applies). */
+  authenticated(socket: WebSocket): void {
+    this.release(socket);
+  }
+
+  private release(socket: WebSocket): void {
+    const address = this.unauthenticated.get(socket);
+    if (address === undefined) return;
+    this.unauthenticated.delete(socket);
+    const left = this.unauthenticatedFrom(address) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
+  }
 
   /** Open sockets of the tenant on this process. */
   countOf(tenantId: string): number {

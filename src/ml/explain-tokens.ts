@@ -8,6 +8,10 @@
  *
  * Reference: leave-one-out / occlusion explanations of text classifiers (e.g. Li, Monroe &
  * Jurafsky 2016, "Understanding Neural Networks through Representation Erasure").
+ *
+ * What is echoed is bounded (issue 10): each token is cut to {@link MAX_ECHOED_TOKEN_CHARS} code
+ * points (a 1 MB run of letters is one token), and a text yields at most `sequenceLength` (≤ 1,000,
+ * the spec's cap) tokens, the rest counted in `truncated`; rows per call are MAX_EXPLAIN_ROWS.
  */
 import type { Scorer } from './families/model-family';
 import { sequenceColumn, sequenceTokens, tokenId, tokenIndex, OOV_ID } from './preprocess/token-sequence';
@@ -15,7 +19,7 @@ import type { FittedPipeline } from './preprocess/types';
 
 /** One token of an explained text. */
 export interface TokenAttribution {
-  /** The token, lower-cased as the tokenizer reads it. */
+  /** The token, lower-cased as the tokenizer reads it; past {@link MAX_ECHOED_TOKEN_CHARS} code points, cut there and ended with `…` (never part of a token). */
   token: string;
   /** 0-based position among the text's tokens. */
   position: number;
@@ -41,6 +45,21 @@ export interface TokenExplanation {
 export function tokenEvaluationsPerRow(pipeline: FittedPipeline): number {
   const found = sequenceColumn(pipeline);
   return found ? found.step.sequenceLength + 1 : 0;
+}
+
+/** Code points of a token echoed in an explanation; longer ones are cut and end with `…`. Longer than any word of a natural language. */
+export const MAX_ECHOED_TOKEN_CHARS = 64;
+
+/** `token` as echoed: whole, or its first {@link MAX_ECHOED_TOKEN_CHARS} code points and `…` (a surrogate pair is never split). */
+export function echoedToken(token: string): string {
+  if (token.length <= MAX_ECHOED_TOKEN_CHARS) return token;
+  let out = '';
+  let n = 0;
+  for (const c of token) {
+    if (n++ === MAX_ECHOED_TOKEN_CHARS) return `${out}…`;
+    out += c;
+  }
+  return out;
 }
 
 const EPS = 1e-7;
@@ -84,7 +103,7 @@ export function explainTokens(scorer: Scorer, pipeline: FittedPipeline, texts: (
     return {
       column: column.name,
       unit: regression ? 'value' : 'log-odds',
-      tokens: tokens.slice(0, read).map((token, k) => ({ token, position: k, known: ids[k] !== OOV_ID, attribution: whole - value(k + 1) })),
+      tokens: tokens.slice(0, read).map((token, k) => ({ token: echoedToken(token), position: k, known: ids[k] !== OOV_ID, attribution: whole - value(k + 1) })),
       truncated: tokens.length - read,
     };
   });

@@ -44,6 +44,7 @@ import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantLimitsService } from './quotas/tenant-limits.service';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
+import { Quarantine } from '../ml/serving/quarantine';
 
 /** What the API's services are built from. */
 export interface Deps {
@@ -83,7 +84,7 @@ export interface Services {
   infer: InferService;
   modelCache: ModelCache<ServedModel>;
   /** Where predictions score, for /healthz: the scoring threads' figures, or inline. */
-  scoring(): ScoringStats | { isolation: 'inline' };
+  scoring(): ScoringStats | { isolation: 'inline'; quarantined: number };
   versions: VersionResolver;
   batch: BatchPredictionService;
   limits: TenantLimitsService;
@@ -94,11 +95,14 @@ export interface Services {
 export function createServices(deps: Deps): Services {
   const { prisma, config } = deps;
   const r = createRepos(prisma);
-  const modelCache = new ModelCache<ServedModel>(config.MODEL_CACHE_BYTES, {
-    onHit: () => deps.metrics.cacheHits.inc(),
-    onMiss: () => deps.metrics.cacheMisses.inc(),
-  });
+  const modelCache = new ModelCache<ServedModel>(
+    config.MODEL_CACHE_BYTES,
+    { onHit: () => deps.metrics.cacheHits.inc(), onMiss: () => deps.metrics.cacheMisses.inc() },
+    config.MODEL_CACHE_TENANT_SHARE,
+  );
   const versions = new VersionResolver(prisma, r);
+  // Inline scoring's quarantine (the scoring threads keep their own): see scoring-guard.ts.
+  const inlineQuarantine = deps.threads.scoring ? undefined : new Quarantine(config.SERVING_QUARANTINE_SECONDS);
   const quotas = new QuotaService(defaultLimits(config), deps.pool, prisma, r);
   const adminThrottle = new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool);
   const adminGuard = new AdminGuard(deps.adminSecret, adminThrottle);
@@ -142,6 +146,7 @@ export function createServices(deps: Deps): Services {
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
       threads: deps.threads.scoring,
       injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
+      quarantine: inlineQuarantine,
     },
     deps.log,
   );
@@ -188,7 +193,7 @@ export function createServices(deps: Deps): Services {
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
-    scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const },
+    scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const, quarantined: inlineQuarantine?.size() ?? 0 },
   };
 }
 

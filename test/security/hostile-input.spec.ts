@@ -1,8 +1,9 @@
 /**
- * Hostile values (issue 10, items 4-6): deep JSON, non-finite numbers, oversized documents, long
+ * Hostile values (issue 10, items 4-6): deep JSON, deeply nested documents, non-finite numbers, oversized documents, long
  * names, malformed operations. Each gets the same coded error over HTTP and websocket, never
  * INTERNAL_SERVER_ERROR, and a bad operation on a socket leaves that socket open.
  */
+import crypto from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
@@ -35,11 +36,11 @@ afterAll(async () => {
 });
 
 /** One operation over the shared socket; its result or its errors. */
-function wsRun(query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+function wsRun(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GqlResult> {
   return new Promise((resolve, reject) => {
     let result: GqlResult = {};
     ws.subscribe(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (v) => void (result = v as GqlResult),
         error: (err) => (Array.isArray(err) ? resolve({ errors: err as GqlResult['errors'] }) : reject(err)),
@@ -186,6 +187,128 @@ describe('documents', () => {
       expect([codeOf(r), r.errors?.[0]?.message, extensions]).not.toContain('INTERNAL_SERVER_ERROR');
       expect(codeOf(r)).toBeDefined();
     }
+  });
+});
+
+describe('nesting (GRAPHQL_MAX_NESTING, default 100)', () => {
+  const TOO_DEEP = /^Syntax Error: the query nests brackets \(\{, \[ or \(\) deeper than 100 levels \(GRAPHQL_MAX_NESTING\)$/;
+  const get = async (query: string) => {
+    const res = await fetch(`${t.url}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+    return { status: res.status, body: (await res.json()) as GqlResult };
+  };
+  const post = async (body: string) => {
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+    return { status: res.status, body: (await res.json()) as GqlResult };
+  };
+
+  // Each overflowed graphql-js' recursive parser ("Maximum call stack size exceeded"), and over the
+  // websocket closed the socket (4500).
+  it.each([
+    ['a list literal 5,000 deep', `{ predict(model: "m", rows: [{x: ${'['.repeat(5000)}1${']'.repeat(5000)}}]) { version } }`, 34 + 96],
+    ['an unclosed list literal 100,000 deep', `{ serverInfo(x: ${'['.repeat(100_000)}) { version } }`, 17 + 98],
+    ['an object literal 2,000 deep', `{ predict(model: "m", rows: [${'{a: '.repeat(2000)}1${'}'.repeat(2000)}]) { version } }`, 30 + 4 * 97],
+    ['selections 3,000 deep', `${'{ a '.repeat(3000)}${'}'.repeat(3000)}`, 1 + 4 * 100],
+    ['parentheses and brackets mixed', `{ a${'(b: [{c: '.repeat(1000)}`, 4 + 9 * 33],
+  ])('refuses %s with GRAPHQL_PARSE_FAILED at the bracket past the limit, over POST and the websocket', async (_what, query, column) => {
+    const r = await both(query);
+    expect(codeOf(r)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(r.errors![0].message).toMatch(TOO_DEEP);
+    expect((r.errors![0] as { locations?: unknown }).locations).toEqual([{ line: 1, column }]);
+    const overPost = await post(JSON.stringify({ query }));
+    expect([overPost.status, codeOf(overPost.body)]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+  });
+
+  it('refuses it over GET too (a URL holds about 16 KB: just past the limit)', async () => {
+    const overGet = await get(`{ serverInfo(x: ${'['.repeat(101)}) { version } }`);
+    expect([overGet.status, codeOf(overGet.body), overGet.body.errors![0].message]).toEqual([400, 'GRAPHQL_PARSE_FAILED', expect.stringMatching(TOO_DEEP)]);
+    expect((overGet.body.errors![0] as { locations?: unknown }).locations).toEqual([{ line: 1, column: 17 + 98 }]);
+  });
+
+  it('refuses it when registering a persisted query, storing nothing', async () => {
+    const query = `{ serverInfo(x: ${'['.repeat(3000)}) { version } }`;
+    const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
+    const registered = await post(JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash } } }));
+    expect([registered.status, codeOf(registered.body), registered.body.errors![0].message]).toEqual([400, 'GRAPHQL_PARSE_FAILED', expect.stringMatching(TOO_DEEP)]);
+    const byHash = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }));
+    expect(codeOf(byHash.body)).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('does not count brackets inside strings, block strings and comments', async () => {
+    const brackets = '[{('.repeat(2000);
+    const query = `# ${brackets}\n{ predict(model: "${brackets}\\"${brackets}", rows: [{x: """${brackets}\\"""${brackets}"""}]) { version } }`;
+    const r = await both(query);
+    // Past the scan: the parser's token cap (a string is one token) is not reached, and the model is looked up.
+    expect(codeOf(r)).toBe('NOT_FOUND');
+  });
+
+  it('accepts brackets nested up to the limit', async () => {
+    const r = await both(`{ predict(model: "m", rows: [{x: ${'['.repeat(96)}1${']'.repeat(96)}}]) { version } }`);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT'); // the JSONObject scalar's own depth limit (32), past parsing
+    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+  });
+});
+
+describe('operations', () => {
+  it.each([
+    [
+      'several operations and no name',
+      'query A { viewer { tenantName } } query B { viewer { tenantId } }',
+      undefined,
+      'Must provide operation name if query contains multiple operations.',
+    ],
+    ['an unknown operation name', 'query A { viewer { tenantName } }', 'Z', 'Unknown operation named "Z".'],
+  ])('refuses %s with OPERATION_RESOLUTION_FAILURE on both transports', async (_what, query, operationName, message) => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+      body: JSON.stringify({ query, operationName }),
+    });
+    const http = (await res.json()) as GqlResult;
+    const socket = await wsRun(query, undefined, operationName);
+    for (const r of [http, socket]) expect([codeOf(r), r.errors![0].message]).toEqual(['OPERATION_RESOLUTION_FAILURE', message]);
+  });
+
+  // Executed as a query over HTTP, a subscription's resolver got no event: INTERNAL_SERVER_ERROR.
+  it('refuses a subscription over HTTP (POST and GET) with BAD_REQUEST, pointing at the websocket', async () => {
+    const query = 'subscription { trainingProgress(runId: "00000000-0000-0000-0000-000000000000") { status } }';
+    const post = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body: JSON.stringify({ query }) });
+    const get = await fetch(`${t.url}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
+    const [overPost, overGet] = [(await post.json()) as GqlResult, (await get.json()) as GqlResult];
+    expect([post.status, codeOf(overPost), overPost.errors![0].message]).toEqual([
+      400,
+      'BAD_REQUEST',
+      'Subscriptions are served over the websocket (graphql-ws, subprotocol graphql-transport-ws) on /graphql, not over HTTP',
+    ]);
+    // Over GET, Apollo's own refusal of anything but a query comes first.
+    expect([get.status, codeOf(overGet), overGet.errors![0].message]).toEqual([405, 'BAD_REQUEST', 'GET requests only support query operations, not subscription operations']);
+    expect(codeOf(await wsRun(query))).toBe('NOT_FOUND'); // served there
+  });
+});
+
+describe('multipart requests', () => {
+  /** A multipart request whose `map` names file fields `0` (and `1`) but which sends only `sent`. */
+  async function multipart(query: string, variables: Record<string, unknown>, map: Record<string, string[]>, sent: string[]) {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query, variables }));
+    form.append('map', JSON.stringify(map));
+    for (const k of sent) form.append(k, new Blob([new TextEncoder().encode('x,y\n1,2\n')]), 'f.csv');
+    const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' }, body: form });
+    return (await res.json()) as GqlResult;
+  }
+  const UPLOAD = 'mutation($f: Upload!) { uploadDataset(name: "u", file: $f) { id } }';
+  const IMAGES = 'mutation($i: Upload!, $l: Upload) { uploadImageDataset(name: "i", format: MNIST_IDX, images: $i, labels: $l) { id } }';
+
+  // graphql-upload rejects the upload's promise with its own 400, which reached the client as INTERNAL_SERVER_ERROR.
+  it.each([
+    ['uploadDataset file', UPLOAD, { f: null }, { 0: ['variables.f'] }, [], 'file'],
+    ['uploadImageDataset images', IMAGES, { i: null, l: null }, { 0: ['variables.i'] }, [], 'images'],
+    ['uploadImageDataset labels', IMAGES, { i: null, l: null }, { 0: ['variables.i'], 1: ['variables.l'] }, ['0'], 'labels'],
+    ['uploadModelVersion file', 'mutation($f: Upload) { uploadModelVersion(model: "onnx", file: $f) { id } }', { f: null }, { 0: ['variables.f'] }, [], 'file'],
+  ])('refuses %s named in the map but missing from the request with BAD_USER_INPUT naming it', async (_what, query, variables, map, sent, field) => {
+    const r = await multipart(query, variables, map, sent);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe(`${field} could not be read from the request: File missing in the request.`);
+    expect((await gqlOk(t, '{ datasets { name } }')).datasets.map((d: { name: string }) => d.name)).not.toContain('u');
   });
 });
 

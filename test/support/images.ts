@@ -53,6 +53,14 @@ export function mnistPng(file = 't10k-00000-label7.png'): { bytes: Buffer; label
   return { bytes: fs.readFileSync(sharedDataFile('mnist', 'png-samples', file)), label: /label(\d)/.exec(file)![1]! };
 }
 
+/** A small PNG whose header declares `width × height` (a decompression bomb's header; its data is a 1×1 image's). */
+export function pngDeclaring(width: number, height: number): Buffer {
+  const png = Buffer.from(makePng(1, 1, () => 0));
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  return png;
+}
+
 export const IMAGE_PROFILE_FIELDS = `id name format rowCount sizeBytes imageProfile { count height width channels classes { label count } channelMean channelStd zeroFraction }`;
 
 export interface ImageUploadOptions {

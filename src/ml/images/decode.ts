@@ -4,7 +4,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { AppError, badInput } from '../../lib/errors';
+import { badInput } from '../../lib/errors';
 
 /** One decoded image: `[height, width, channels]` row-major uint8. */
 export interface DecodedImage {
@@ -17,8 +17,16 @@ export interface DecodedImage {
 /** Largest image accepted, pixels (width × height): a 4096 × 4096 image is 48 MiB as RGB. (Default: 16,777,216) */
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
 
-const isPng = (b: Uint8Array) => b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
-const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+/** PNG's 8-byte signature and JPEG's start-of-image marker (ISO/IEC 10918-1 B.1.1.3) with the next marker's 0xFF. */
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_START = [0xff, 0xd8, 0xff];
+/** True when `bytes` begin with `magic`, or are a non-empty beginning of it (a file cut inside its signature). */
+const startsWith = (bytes: Uint8Array, magic: number[]) => bytes.length > 0 && magic.every((m, i) => i >= bytes.length || bytes[i] === m);
+const isPng = (b: Uint8Array) => startsWith(b, PNG_SIGNATURE);
+const isJpeg = (b: Uint8Array) => startsWith(b, JPEG_START);
+
+/** The format's name, for messages. */
+const formatOf = (b: Uint8Array) => (isPng(b) ? 'PNG' : 'JPEG');
 
 /**
  * RGBA → grayscale when every pixel has R = G = B (PNGs written from grayscale arrive as RGBA from
@@ -45,6 +53,7 @@ function fromRgba(rgba: Uint8Array, width: number, height: number): DecodedImage
  */
 export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // IHDR is the first chunk: length (4), type (4), then width and height, big-endian (PNG spec 11.2.2).
   if (isPng(bytes)) return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
   if (!isJpeg(bytes)) return undefined;
   let at = 2;
@@ -61,31 +70,46 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   return undefined;
 }
 
+/** jpeg-js' own refusals of a file too large to decode (its limits, set from `maxPixels`), as opposed to corrupt data. */
+const JPEG_TOO_LARGE = /^max(ResolutionInMP|MemoryUsageInMB) limit exceeded/;
+
 /**
- * @param field names the input in messages (e.g. `images[2]`, `train/cat/01.png`).
+ * Decodes a PNG or JPEG file. Its size is read from the header first (IHDR, or the JPEG's frame
+ * header) and refused before anything is allocated when it is zero or past `maxPixels` (a
+ * decompression bomb declares gigapixels in a few bytes); a file whose header cannot be read, or that
+ * the decoder cannot finish, is refused as truncated or corrupt. The decoders' own messages (pngjs'
+ * stream internals, jpeg-js' markers) are not passed on: they name nothing the caller sent.
+ * @param field names the input in messages (e.g. `images[2]`, `images 'train/cat/01.png'`).
  * @param maxPixels largest width × height accepted, checked on the header before decoding. (Default: {@link MAX_IMAGE_PIXELS})
- * @throws AppError BAD_USER_INPUT when the bytes are neither PNG nor JPEG, cannot be decoded, or
- *   have more than `maxPixels` pixels.
+ * @throws AppError BAD_USER_INPUT naming `field`: empty, neither PNG nor JPEG, truncated or corrupt
+ *   (`… is a truncated or corrupt PNG (N bytes)`), or zero or more than `maxPixels` pixels.
  */
 export function decodeImage(bytes: Uint8Array, field: string, maxPixels = MAX_IMAGE_PIXELS): DecodedImage {
+  if (bytes.length === 0) throw badInput(`${field} is empty (0 bytes); expected a PNG or JPEG file`, { field });
+  if (!isPng(bytes) && !isJpeg(bytes)) throw badInput(`${field} is neither a PNG nor a JPEG image`, { field });
+  const format = formatOf(bytes);
+  const corrupt = (why = '') => badInput(`${field} is a truncated or corrupt ${format} (${bytes.length} bytes${why})`, { field });
   const size = imageSize(bytes);
-  if (size && size.width * size.height > maxPixels) throw badInput(`${field} has ${size.width}×${size.height} pixels; at most ${maxPixels}`);
+  if (!size) throw corrupt(format === 'PNG' ? ': no complete header' : ': no frame header');
+  const tooLarge = (width: number, height: number) => badInput(`${field} has ${width}×${height} pixels; at most ${maxPixels}`, { field });
+  if (size.width === 0 || size.height === 0) throw corrupt(`: its header declares ${size.width}×${size.height} pixels`);
+  if (size.width * size.height > maxPixels) throw tooLarge(size.width, size.height);
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
-    if (isPng(bytes)) {
+    if (format === 'PNG') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       rgba = { width: png.width, height: png.height, data: png.data };
-    } else if (isJpeg(bytes)) {
+    } else {
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 256 });
       rgba = { width: img.width, height: img.height, data: img.data };
-    } else {
-      throw badInput(`${field} is neither a PNG nor a JPEG image`);
     }
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw badInput(`${field} could not be decoded: ${String((err as Error).message ?? err).slice(0, 100)}`);
+    if (JPEG_TOO_LARGE.test(String((err as Error)?.message))) throw tooLarge(size.width, size.height);
+    throw corrupt();
   }
-  if (rgba.width * rgba.height > maxPixels) throw badInput(`${field} has ${rgba.width}×${rgba.height} pixels; at most ${maxPixels}`);
+  // What was decoded must be what the header declared (a JPEG may hold several frames).
+  if (rgba.width * rgba.height > maxPixels) throw tooLarge(rgba.width, rgba.height);
+  if (rgba.width === 0 || rgba.height === 0 || rgba.data.length < 4 * rgba.width * rgba.height) throw corrupt();
   return fromRgba(rgba.data, rgba.width, rgba.height);
 }
 

@@ -21,7 +21,8 @@ import type { StoredModel } from '../predictor';
 import type { BackendName } from '../tf';
 import type { FaultInjection } from './fault-injection';
 import type * as ServeTask from './serve-task';
-import { RuntimeFaultError } from './runtime-fault-error';
+import { Quarantine } from './quarantine';
+import type { RuntimeFaultError } from './runtime-fault-error';
 
 type ServePool = ThreadPool<{
   warmUp: typeof ServeTask.warmUp;
@@ -116,7 +117,7 @@ const MAX_QUEUE = 4096;
 
 export class ScoringThreads {
   private readonly shards: Shard[];
-  private readonly quarantine = new Map<string, { until: number; reason: string }>();
+  private readonly quarantine: Quarantine;
   private readonly listeners: FaultListener[] = [];
   private readonly backend: BackendName;
   private faults = 0;
@@ -125,6 +126,7 @@ export class ScoringThreads {
 
   constructor(private readonly options: ScoringThreadsOptions) {
     this.backend = options.backend === 'tensorflow' ? 'wasm' : options.backend;
+    this.quarantine = new Quarantine(options.quarantineSeconds);
     const modulePath = path.join(__dirname, `serve-task${path.extname(__filename)}`);
     this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
       const shard: Shard = {
@@ -163,10 +165,8 @@ export class ScoringThreads {
   }
 
   stats(): ScoringStats {
-    const now = Date.now();
-    for (const [id, q] of this.quarantine) if (q.until <= now) this.quarantine.delete(id);
     const running = this.shards.reduce((n, s) => n + s.pool.stats().threads, 0);
-    return { isolation: 'thread', threads: this.shards.length, running, faults: this.faults, retries: this.retries, quarantined: this.quarantine.size };
+    return { isolation: 'thread', threads: this.shards.length, running, faults: this.faults, retries: this.retries, quarantined: this.quarantine.size() };
   }
 
   /** Per thread: its id, live TF.js tensors and models loaded (tests check tensors stay flat). */
@@ -185,20 +185,11 @@ export class ScoringThreads {
     return this.shards[Math.abs(h) % this.shards.length];
   }
 
-  /** @throws RuntimeFaultError while the version is quarantined. */
-  private refuseIfQuarantined(versionId: string): void {
-    const q = this.quarantine.get(versionId);
-    if (!q) return;
-    const left = q.until - Date.now();
-    if (left <= 0) this.quarantine.delete(versionId);
-    else throw new RuntimeFaultError(versionId, q.reason, Math.ceil(left / 1000), true);
-  }
-
   /** @internal see ThreadModelHandle.ready */
   ensureLoaded(handle: ThreadModelHandle): Promise<ServeTask.LoadOutput> {
     if (handle.disposed) return Promise.reject(new Error('Scorer used after dispose()'));
     try {
-      this.refuseIfQuarantined(handle.versionId);
+      this.quarantine.refuse(handle.versionId);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -266,15 +257,14 @@ export class ScoringThreads {
       shard.generation++;
       shard.lastFault = undefined;
       this.faults++;
-      this.quarantine.set(versionId, { until: Date.now() + this.options.quarantineSeconds * 1000, reason });
+      this.quarantine.add(versionId, reason);
       this.options.log?.error(
         { modelVersionId: versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds },
         'a model version crashed its scoring thread: the thread is replaced and the version quarantined',
       );
       for (const l of this.listeners) l({ versionId, reason });
     }
-    const q = this.quarantine.get(versionId);
-    return new RuntimeFaultError(versionId, q?.reason ?? reason, this.options.quarantineSeconds, false);
+    return this.quarantine.errorFor(versionId, reason);
   }
 }
 

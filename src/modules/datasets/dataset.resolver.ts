@@ -3,30 +3,13 @@
  * Uploads and deletes need `datasets:write`, reads `datasets:read` (UNAUTHENTICATED without a
  * credential, FORBIDDEN without the scope).
  */
-import type { Readable } from 'node:stream';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../lib/errors';
 import { Take } from '../common/take';
+import { readUploadedFile, type PendingUpload } from '../common/read-upload';
+import { UploadScalar } from '../common/upload.scalar';
 import { asTextEncoding, ClassTokens, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
-
-/** Reads an upload stream into memory, refusing more than `limit` bytes. */
-export async function readUpload(open: () => Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of open()) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw badInput(`file is larger than the upload limit of ${limit} bytes`);
-      chunks.push(chunk as Buffer);
-    }
-  } catch (err) {
-    if ((err as { status?: number }).status === 413) throw badInput(`file is larger than the upload limit of ${limit} bytes`);
-    throw err;
-  }
-  return Buffer.concat(chunks);
-}
 
 /** uploadDataset, dataset, datasets, Dataset.correlations and deleteDataset. */
 @Resolver(() => Dataset)
@@ -46,7 +29,7 @@ export class DatasetResolver {
   })
   async uploadDataset(
     @Arg('name') name: string,
-    @Arg('file', () => GraphQLUpload, { nullable: true }) file: Promise<FileUpload> | null,
+    @Arg('file', () => UploadScalar, { nullable: true }) file: PendingUpload | null,
     @Arg('csv', () => String, { nullable: true }) csv: string | null,
     @Arg('hasHeader', () => Boolean, { nullable: true }) hasHeader: boolean | null,
     @Arg('missingValues', () => [MissingValuesInput], { nullable: true }) missingValues: MissingValuesInput[] | null,
@@ -60,9 +43,7 @@ export class DatasetResolver {
     let content: Buffer;
     let filename: string | null = null;
     if (file) {
-      const upload = await file;
-      filename = upload.filename;
-      content = await readUpload(() => upload.createReadStream(), limit);
+      ({ filename, content } = await readUploadedFile(file, 'file', limit));
     } else {
       content = Buffer.from(csv!, 'utf8');
       if (content.length > limit) throw badInput(`csv is larger than the upload limit of ${limit} bytes`);

@@ -1,11 +1,11 @@
 /** uploadImageDataset: an image dataset from MNIST IDX files, a ZIP of class folders or a pixel CSV. Scope `datasets:write`. */
 import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
-import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
 import type { Config } from '../../config';
 import type { Actor } from '../auth/actor';
 import type { ImageDatasetService } from './image-dataset.service';
 import { badInput } from '../../lib/errors';
-import { readUpload } from './dataset.resolver';
+import { readUploadedFile, type PendingUpload } from '../common/read-upload';
+import { UploadScalar } from '../common/upload.scalar';
 import { Dataset } from './dataset.type';
 import { ImageDatasetFormat } from './image-dataset.type';
 
@@ -33,23 +33,21 @@ export class ImageDatasetResolver {
   async uploadImageDataset(
     @Arg('name') name: string,
     @Arg('format', () => ImageDatasetFormat) format: ImageDatasetFormat,
-    @Arg('images', () => GraphQLUpload, { nullable: true, description: 'The images file (see ImageDatasetFormat); required.' }) images: Promise<FileUpload> | null,
-    @Arg('labels', () => GraphQLUpload, { nullable: true, description: 'MNIST_IDX only: the idx1 labels file.' }) labels: Promise<FileUpload> | null,
+    @Arg('images', () => UploadScalar, { nullable: true, description: 'The images file (see ImageDatasetFormat); required.' }) images: PendingUpload | null,
+    @Arg('labels', () => UploadScalar, { nullable: true, description: 'MNIST_IDX only: the idx1 labels file.' }) labels: PendingUpload | null,
     @Arg('imageShape', () => [Int], { nullable: true, description: 'PIXEL_CSV only: [height, width, channels].' }) imageShape: number[] | null,
     @Ctx() ctx: Context,
   ): Promise<Dataset> {
     if (images == null) throw badInput('images is required: the file holding the images');
     if (imageShape && imageShape.length !== 3) throw badInput(`imageShape must be [height, width, channels], got ${imageShape.length} numbers`);
     const limit = ctx.config.MAX_UPLOAD_BYTES;
-    const file = await images;
-    const content = await readUpload(() => file.createReadStream(), limit);
-    const labelFile = labels ? await labels : null;
-    const labelBytes = labelFile ? await readUpload(() => labelFile.createReadStream(), limit) : undefined;
+    const file = await readUploadedFile(images, 'images', limit);
+    const labelBytes = labels ? (await readUploadedFile(labels, 'labels', limit)).content : undefined;
     return ctx.services.imageDatasets.upload(ctx.actor!, {
       name,
       format,
       filename: file.filename,
-      images: content,
+      images: file.content,
       labels: labelBytes,
       imageShape: imageShape ? (imageShape as [number, number, number]) : undefined,
     }) as Promise<Dataset>;

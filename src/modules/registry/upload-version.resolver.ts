@@ -2,8 +2,9 @@
  * uploadModelVersion: an ONNX file (multipart) as a new version of a model. Scope `models:write`.
  */
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
 import { badInput } from '../../lib/errors';
+import { awaitUpload, type PendingUpload } from '../common/read-upload';
+import { UploadScalar } from '../common/upload.scalar';
 import type { Actor } from '../auth/actor';
 import { ModelVersion } from './model.type';
 import { OnnxMetadataInput } from './onnx.type';
@@ -29,12 +30,12 @@ export class UploadVersionResolver {
   async uploadModelVersion(
     @Arg('model') model: string,
     // Nullable in the schema (as uploadDataset's) so the scope is checked before the file: a missing file is BAD_USER_INPUT.
-    @Arg('file', () => GraphQLUpload, { nullable: true, description: 'The .onnx file (multipart). Required.' }) file: Promise<FileUpload> | null,
+    @Arg('file', () => UploadScalar, { nullable: true, description: 'The .onnx file (multipart). Required.' }) file: PendingUpload | null,
     @Arg('metadata', () => OnnxMetadataInput, { nullable: true }) metadata: OnnxMetadataInput | null,
     @Ctx() ctx: Context,
   ): Promise<ModelVersion> {
     if (file == null) throw badInput('uploadModelVersion needs `file`: the .onnx file as a multipart upload', { field: 'file' });
-    const upload = await file;
+    const upload = await awaitUpload(file, 'file');
     return ctx.services.uploadVersion.upload(ctx.actor!, model, { filename: upload.filename, open: () => upload.createReadStream() }, metadata);
   }
 }

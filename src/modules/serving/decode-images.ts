@@ -23,20 +23,26 @@ export function base64Bytes(text: string, field: string): Uint8Array {
 }
 
 /**
+ * @param fieldOf the argument's name for image `i` in messages. (Default: `images[i]`)
  * @returns `[count, h, w, c]` uint8 pixels in the model's shape.
  * @throws AppError BAD_USER_INPUT naming `images[i]` or `tensor`: not base64, not a PNG/JPEG,
- *   undecodable, another size than the model's; a tensor whose shape or values do not fit.
+ *   truncated or corrupt, another size than the model's; a tensor whose shape or values do not fit.
  */
-export function requestPixels(input: { images?: string[] | null; tensor?: PixelTensor | null }, image: ImageInput): { pixels: Uint8Array; count: number } {
+export function requestPixels(
+  input: { images?: string[] | null; tensor?: PixelTensor | null },
+  image: ImageInput,
+  fieldOf: (i: number) => string = (i) => `images[${i}]`,
+): { pixels: Uint8Array; count: number } {
   const size = image.height * image.width * image.channels;
   if (input.images) {
     const pixels = new Uint8Array(input.images.length * size);
     input.images.forEach((text, i) => {
-      const field = `images[${i}]`;
+      const field = fieldOf(i);
       const bytes = base64Bytes(text, field);
-      // The header's size first: a wrong size (or a decompression bomb) is refused before decoding.
+      // The header's size first: a wrong size (or a decompression bomb) is refused before decoding;
+      // a header without one (truncated) or with a zero side is decodeImage's to refuse as corrupt.
       const header = imageSize(bytes);
-      if (header) checkImageShape(field, header.height, header.width, image.channels, image);
+      if (header && header.width > 0 && header.height > 0) checkImageShape(field, header.height, header.width, image.channels, image);
       const decoded = decodeImage(bytes, field, image.height * image.width);
       checkImageShape(field, decoded.height, decoded.width, image.channels, image);
       pixels.set(toChannels(decoded, image.channels as 1 | 3).data, i * size);

@@ -21,7 +21,7 @@ export class FeatureAttribution {
 /** One token's leave-one-out attribution (text models). */
 @ObjectType({ description: 'One token of an explained text and how much it moved the prediction (leave-one-out).' })
 export class TokenAttribution {
-  @Field({ description: 'The token, lower-cased as the tokenizer reads it.' })
+  @Field({ description: 'The token, lower-cased as the tokenizer reads it; a token longer than 64 characters is cut there and ends with `…` (which no token contains).' })
   token!: string;
 
   @Field(() => Int, { description: "0-based position among the text's tokens." })

@@ -105,7 +105,7 @@ export class ImagePredictService {
     await this.quotas.consumePredictions(actor.tenantId, grid * grid + 1);
     const classIndex = label == null ? undefined : classes.indexOf(label);
     if (classIndex === -1) throw badInput(`label '${String(label).slice(0, 100)}' is not a class of the model; classes are ${classes.slice(0, 50).join(', ')}`);
-    const { pixels } = requestPixels(input, image);
+    const { pixels } = requestPixels(input, image, () => 'image'); // explainImage's argument is `image`;
     const map = await served.explainImage(pixels, grid, classIndex);
     if (!classes[map.classIndex]) throw new AppError('INTERNAL_SERVER_ERROR', 'The explained class is not a class of the model');
     return {

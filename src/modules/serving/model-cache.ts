@@ -2,6 +2,13 @@
  * Loaded model versions per API process, keyed by version id (versions are immutable, so an entry
  * never goes stale; a deleted version is evicted by its id). Bounded by bytes: least recently used
  * entries are disposed once the total passes the budget. Concurrent first uses share one load.
+ *
+ * Shared fairly (issue 10, one tenant degrading another): each tenant may hold at most its share of
+ * the budget (MODEL_CACHE_TENANT_SHARE). A load that takes a tenant past its share evicts that
+ * tenant's own least recently used versions first; only a load within the tenant's share evicts
+ * the least recently used versions of anyone when the whole cache is full. So a tenant cycling
+ * through many versions churns its own part of the cache, and the others' stay loaded while they
+ * hold no more than the rest of the budget.
  */
 
 export interface Loaded {
@@ -16,6 +23,7 @@ const DISPOSE_GRACE_MS = 5_000;
 interface Entry<T> {
   value: Promise<T>;
   bytes: number;
+  tenantId: string;
 }
 
 export interface CacheStats {
@@ -28,16 +36,40 @@ export interface CacheStats {
 export class ModelCache<T extends Loaded = Loaded> {
   private readonly entries = new Map<string, Entry<T>>();
   private totalBytes = 0;
+  private readonly tenantBytes = new Map<string, number>();
   readonly stats = { hits: 0, misses: 0 };
 
-  /** @param budgetBytes memory budget. (Default: 512 MiB) */
+  /**
+   * @param budgetBytes memory budget. (Default: 512 MiB)
+   * @param tenantShare fraction of the budget one tenant's versions may hold, in (0, 1]. (Default: 1: no per-tenant bound)
+   */
   constructor(
     private readonly budgetBytes = 512 * 1024 * 1024,
     private readonly hooks: { onHit?: () => void; onMiss?: () => void } = {},
-  ) {}
+    tenantShare = 1,
+  ) {
+    if (!(tenantShare > 0 && tenantShare <= 1)) throw new RangeError(`tenantShare must be in (0, 1], got ${tenantShare}`);
+    this.tenantBudget = Math.floor(budgetBytes * tenantShare);
+  }
 
-  /** @param load builds the value; called only on a miss. A failed load is not cached. */
-  async get(versionId: string, load: () => Promise<T>): Promise<T> {
+  /** Bytes one tenant's versions may hold: budget × share. */
+  readonly tenantBudget: number;
+
+  /** Whether `versionId` is cached (loaded or loading), without counting a use. */
+  has(versionId: string): boolean {
+    return this.entries.has(versionId);
+  }
+
+  /** Bytes held by `tenantId`'s loaded versions. */
+  bytesOf(tenantId: string): number {
+    return this.tenantBytes.get(tenantId) ?? 0;
+  }
+
+  /**
+   * @param tenantId the version's tenant, whose share of the budget the version counts against.
+   * @param load builds the value; called only on a miss. A failed load is not cached.
+   */
+  async get(versionId: string, tenantId: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(versionId);
     if (hit) {
       this.stats.hits++;
@@ -48,14 +80,14 @@ export class ModelCache<T extends Loaded = Loaded> {
     }
     this.stats.misses++;
     this.hooks.onMiss?.();
-    const entry: Entry<T> = { value: load(), bytes: 0 };
+    const entry: Entry<T> = { value: load(), bytes: 0, tenantId };
     this.entries.set(versionId, entry);
     try {
       const value = await entry.value;
       if (this.entries.get(versionId) === entry) {
         entry.bytes = value.bytes;
-        this.totalBytes += value.bytes;
-        this.evictOverBudget(versionId);
+        this.count(tenantId, value.bytes);
+        this.evictOverBudget(versionId, tenantId);
       }
       return value;
     } catch (err) {
@@ -69,7 +101,7 @@ export class ModelCache<T extends Loaded = Loaded> {
     const entry = this.entries.get(versionId);
     if (!entry) return;
     this.entries.delete(versionId);
-    this.totalBytes -= entry.bytes;
+    this.count(entry.tenantId, -entry.bytes);
     // Requests that took the entry just before may still be waiting in its micro-batch: dispose later.
     setTimeout(() => entry.value.then((m) => m.dispose()).catch(() => undefined), DISPOSE_GRACE_MS).unref();
   }
@@ -79,6 +111,7 @@ export class ModelCache<T extends Loaded = Loaded> {
     const all = [...this.entries.values()];
     this.entries.clear();
     this.totalBytes = 0;
+    this.tenantBytes.clear();
     for (const m of await Promise.allSettled(all.map((e) => e.value))) if (m.status === 'fulfilled') m.value.dispose();
   }
 
@@ -86,7 +119,19 @@ export class ModelCache<T extends Loaded = Loaded> {
     return { ...this.stats, bytes: this.totalBytes, entries: this.entries.size };
   }
 
-  private evictOverBudget(keep: string): void {
+  private count(tenantId: string, bytes: number): void {
+    this.totalBytes += bytes;
+    const held = this.bytesOf(tenantId) + bytes;
+    if (held > 0) this.tenantBytes.set(tenantId, held);
+    else this.tenantBytes.delete(tenantId);
+  }
+
+  /** After `keep` (of `tenantId`) loaded: that tenant's own LRU versions past its share, then anyone's past the budget. */
+  private evictOverBudget(keep: string, tenantId: string): void {
+    for (const [id, entry] of this.entries) {
+      if (this.bytesOf(tenantId) <= this.tenantBudget) break;
+      if (id !== keep && entry.tenantId === tenantId) this.evict(id);
+    }
     for (const [id] of this.entries) {
       if (this.totalBytes <= this.budgetBytes) return;
       if (id !== keep) this.evict(id);

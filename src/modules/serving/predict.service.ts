@@ -15,6 +15,7 @@ import type { ModelRepo } from '../registry/model.repo';
 import type { BatcherOptions } from './batcher';
 import type { FeatureMatrix } from './feature-matrix';
 import type { ModelCache } from './model-cache';
+import type { Quarantine } from '../../ml/serving/quarantine';
 import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
@@ -44,6 +45,8 @@ export class PredictService {
       threads?: ScoringThreads;
       /** Test only (SCORING_FAULT_INJECTION): the versions whose inline scoring aborts the runtime. */
       injectAbortInline?: string[];
+      /** Inline only: versions whose scoring aborted the runtime, refused for SERVING_QUARANTINE_SECONDS. */
+      quarantine?: Quarantine;
     },
     private readonly log?: Logger,
   ) {}
@@ -116,7 +119,7 @@ export class PredictService {
 
   /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
-    return this.cache.get(versionId, async () => {
+    return this.cache.get(versionId, tenantId, async () => {
       const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, versionId));
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
       return loadServedModel(
@@ -127,6 +130,7 @@ export class PredictService {
           onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
           threads: this.options.threads,
           injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
+          quarantine: this.options.quarantine,
         },
       );
     });

@@ -4,34 +4,50 @@
  * is unloaded so the next request loads it afresh (a fresh scorer, fresh tensors). Inline
  * (SERVING_ISOLATION=inline), an abort of the WASM runtime itself is recorded
  * (src/ml/runtime-fault.ts): /healthz then fails so the process is restarted, since TF.js cannot
- * reload its WASM module in a running process. On scoring threads such an abort ends only that
- * thread (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on).
+ * reload its WASM module in a running process; and, as on scoring threads, the version is
+ * quarantined (src/ml/serving/quarantine.ts): that call and every call of it for
+ * SERVING_QUARANTINE_SECONDS get MODEL_NOT_READY with `fault: 'RUNTIME_FAULT'`, at once, without
+ * running it again. On scoring threads such an abort ends only that thread
+ * (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on).
  */
 import { AppError } from '../../lib/errors';
 import type { Scorer } from '../../ml/families/model-family';
 import { isRuntimeAbort, markRuntimeFault } from '../../ml/runtime-fault';
+import type { Quarantine } from '../../ml/serving/quarantine';
 
 /** Told once per fault, with the version id and the reason (for the log and the cache). */
 export type OnScoringFault = (versionId: string, reason: string, runtimeAborted: boolean) => void;
 
 /**
- * @returns `scorer` whose `score` rethrows AppErrors as they are and turns any other error into
- *   AppError MODEL_NOT_READY (details: modelVersionId, retryAfterSeconds) after calling `onFault`.
- *   MODEL_NOT_READY rather than INTERNAL_SERVER_ERROR: the caller's input was valid and the version
- *   is being reloaded, so retrying is the right move.
+ * @param quarantine inline scoring's (SERVING_ISOLATION=inline): a version whose scoring aborts the
+ *   runtime is put there, and refused while it is.
+ * @returns `scorer` whose `score` and `methods` rethrow AppErrors as they are and turn any other
+ *   error into AppError MODEL_NOT_READY (details: modelVersionId, retryAfterSeconds) after calling
+ *   `onFault` — a RuntimeFaultError (`fault: 'RUNTIME_FAULT'`) when the runtime aborted and
+ *   `quarantine` is given. MODEL_NOT_READY rather than INTERNAL_SERVER_ERROR: the caller's input was
+ *   valid and the version is being reloaded, so retrying is the right move.
+ * @throws RuntimeFaultError from `score` and `methods` while the version is quarantined.
  */
-export function guardScorer(scorer: Scorer, versionId: string, onFault: OnScoringFault): Scorer {
+export function guardScorer(scorer: Scorer, versionId: string, onFault: OnScoringFault, quarantine?: Quarantine): Scorer {
+  const fault = (err: unknown) => scoringFault(err, versionId, onFault, true, quarantine);
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      quarantine?.refuse(versionId);
+      try {
+        const out = fn(...args);
+        // A method that answers later (a Promise) faults later.
+        return (out instanceof Promise ? out.catch((err: unknown) => Promise.reject(fault(err))) : out) as R;
+      } catch (err) {
+        throw fault(err);
+      }
+    };
+  const methods = scorer.methods && Object.fromEntries(Object.entries(scorer.methods).map(([name, fn]) => [name, guard(fn as (...a: unknown[]) => unknown)]));
   return {
     inputShape: scorer.inputShape,
     outputShape: scorer.outputShape,
-    score(x, rows) {
-      try {
-        return scorer.score(x, rows);
-      } catch (err) {
-        throw scoringFault(err, versionId, onFault, true);
-      }
-    },
-    ...(scorer.methods ? { methods: scorer.methods } : {}),
+    score: guard((x: Float32Array, rows: number) => scorer.score(x, rows)),
+    ...(methods ? { methods: methods as Scorer['methods'] } : {}),
     dispose: () => scorer.dispose(),
   };
 }
@@ -49,13 +65,17 @@ export async function guardCall<T>(work: () => Promise<T>, versionId: string, on
   }
 }
 
-/** AppErrors as they are; anything else → onFault, then MODEL_NOT_READY (details: modelVersionId, retryAfterSeconds). */
-function scoringFault(err: unknown, versionId: string, onFault: OnScoringFault, onThisThread: boolean): unknown {
+/**
+ * AppErrors as they are; anything else → onFault, then MODEL_NOT_READY (details: modelVersionId,
+ * retryAfterSeconds), or the quarantine's RuntimeFaultError for a runtime abort on this thread.
+ */
+function scoringFault(err: unknown, versionId: string, onFault: OnScoringFault, onThisThread: boolean, quarantine?: Quarantine): unknown {
   if (err instanceof AppError) return err;
   const reason = (err instanceof Error ? err.message : String(err)).slice(0, 200);
   const aborted = onThisThread && isRuntimeAbort(err);
   if (aborted) markRuntimeFault(reason);
   onFault(versionId, reason, aborted);
+  if (aborted && quarantine) return quarantine.add(versionId, reason);
   return new AppError('MODEL_NOT_READY', `Model version '${versionId}' failed while scoring; it was unloaded and is loaded afresh on the next request`, {
     modelVersionId: versionId,
     retryAfterSeconds: 1,

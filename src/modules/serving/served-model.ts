@@ -22,6 +22,7 @@ import { guardCall, guardScorer, type OnScoringFault } from './scoring-guard';
 import type { Scorer } from '../../ml/families/model-family';
 import type { Values } from '../../ml/preprocess/steps';
 import { injectFault } from '../../ml/serving/fault-injection';
+import type { Quarantine } from '../../ml/serving/quarantine';
 import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
@@ -102,6 +103,8 @@ export interface ServeOptions {
   threads?: ScoringThreads;
   /** Test only: an inline version that aborts the runtime whenever it scores (SCORING_FAULT_INJECTION; threads do their own). */
   injectAbort?: boolean;
+  /** Inline only: versions that aborted the runtime, refused while there (the threads keep their own). */
+  quarantine?: Quarantine;
 }
 
 /** What scores for a served version: the loaded scorer on this thread, or its handle on a scoring thread. */
@@ -118,7 +121,7 @@ const notSupported = (method: string) => new AppError('NOT_SUPPORTED', `This mod
 async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, options?: ServeOptions): Promise<Scoring> {
   const loaded = await familyForFramework(stored.framework).load(stored, pipeline);
   const faulty: Scorer = options?.injectAbort ? { ...loaded, score: () => injectFault('abort') } : loaded;
-  const scorer = options ? guardScorer(faulty, options.versionId, options.onFault) : faulty;
+  const scorer = options ? guardScorer(faulty, options.versionId, options.onFault, options.quarantine) : faulty;
   return {
     score: (x, rows) => scorer.score(x, rows),
     explain: (values, count, baseline, opts) => explainValues(scorer, pipeline, values, count, baseline, opts),
@@ -176,7 +179,11 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
       throw err;
     }
     scoring = onThread;
-  } else scoring = await inlineScoring(stored, pipeline, options);
+  } else {
+    // A quarantined version is refused before it is loaded again, as on the scoring threads.
+    if (options) options.quarantine?.refuse(options.versionId);
+    scoring = await inlineScoring(stored, pipeline, options);
+  }
   const image = pipeline.image;
   const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
   const batcher = new MicroBatcher((x, rows) => scoring.score(x, rows), width, batching);
