@@ -86,6 +86,18 @@ const schema = z.object({
     .int()
     .min(1)
     .default(50 * 1024 * 1024),
+  /**
+   * Largest uploaded ONNX model file, bytes. It is stored in the version's `weights` bytea column
+   * (read whole to open a session anyway): PostgreSQL caps a bytea value at 1 GB, and a row that
+   * large needs as much memory again on every read, so the default stays well below. Uploaded
+   * bytes also count against the tenant's stored-bytes quota (QUOTA_DATASET_BYTES). (Default: 256 MiB)
+   */
+  ONNX_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .default(256 * 1024 * 1024),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
   /** Per-tenant quota: QUEUED + RUNNING batch predictions at once. (Default: 4) */

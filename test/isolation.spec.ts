@@ -30,6 +30,9 @@ const ROW = { Pregnancies: 1, Glucose: 100, BloodPressure: 70, SkinThickness: 20
 it.each([
   ['dataset', 'query($id: ID!) { dataset(id: $id) { id } }', () => ({ id: ids.dataset }), () => `Dataset '${ids.dataset}' not found`],
   ['deleteDataset', 'mutation($id: ID!) { deleteDataset(id: $id) }', () => ({ id: ids.dataset }), () => `Dataset '${ids.dataset}' not found`],
+  ['deleteDataset with force', 'mutation($id: ID!) { deleteDataset(id: $id, force: true) }', () => ({ id: ids.dataset }), () => `Dataset '${ids.dataset}' not found`],
+  ['deleteModel with force', 'mutation { deleteModel(name: "secret-model", force: true) }', () => ({}), () => "Model 'secret-model' not found"],
+  ['reproduce', 'mutation($id: ID!) { reproduce(versionId: $id) { id } }', () => ({ id: ids.version }), () => `Model version '${ids.version}' not found`],
   ['trainingRun', 'query($id: ID!) { trainingRun(id: $id) { id } }', () => ({ id: ids.run }), () => `Training run '${ids.run}' not found`],
   ['cancelTrainingRun', 'mutation($id: ID!) { cancelTrainingRun(id: $id) { id } }', () => ({ id: ids.run }), () => `Training run '${ids.run}' not found`],
   ['model', 'query { model(name: "secret-model") { id } }', () => ({}), () => "Model 'secret-model' not found"],

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
-import { MAX_MOVIELENS_RMSE, MOVIELENS_COLUMNS, MOVIELENS_SPEC, movielensOptions } from '../src/client/movielens-job';
+import { MAX_MOVIELENS_RMSE, MOVIELENS_COLUMN_NAMES, MOVIELENS_COLUMNS, MOVIELENS_SPEC, movielensOptions } from '../src/client/movielens-job';
 import { sharedDataDir } from '../src/lib/paths';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -40,11 +40,11 @@ maybe('MovieLens 100k', () => {
   afterAll(() => app.stop());
 
   it(`trains MATRIX_FACTORIZATION: test RMSE ≤ ${MAX_MOVIELENS_RMSE}, ranking reported next to the popularity baseline`, async () => {
-    const ratings = await uploadOk(t, 'u.data', fs.readFileSync(path.join(folder!, 'u.data')), { hasHeader: false });
+    const ratings = await uploadOk(t, 'u.data', fs.readFileSync(path.join(folder!, 'u.data')), { columnNames: MOVIELENS_COLUMN_NAMES.ratings });
     expect(ratings).toMatchObject({ rowCount: 100_000, delimiter: '\t' });
-    const items = await uploadOk(t, 'u.item', fs.readFileSync(path.join(folder!, 'u.item')), { hasHeader: false });
+    const items = await uploadOk(t, 'u.item', fs.readFileSync(path.join(folder!, 'u.item')), { columnNames: MOVIELENS_COLUMN_NAMES.items });
     expect(items).toMatchObject({ rowCount: 1682, delimiter: '|' });
-    const users = await uploadOk(t, 'u.user', fs.readFileSync(path.join(folder!, 'u.user')), { hasHeader: false });
+    const users = await uploadOk(t, 'u.user', fs.readFileSync(path.join(folder!, 'u.user')), { columnNames: MOVIELENS_COLUMN_NAMES.users });
     expect(users).toMatchObject({ rowCount: 943, delimiter: '|' });
     const run = {
       datasetId: ratings.id,

@@ -140,7 +140,7 @@ describe('each limit applies to its tenant only, from the next request', () => {
     expect((await setLimits(limited.tenantId, { maxDatasetBytes: 1000 })).errors).toBeUndefined();
     const res = await gql(limited, 'mutation($csv: String!) { uploadDataset(name: "pima", csv: $csv) { id } }', { csv: PIMA_CSV });
     expect(res.errors?.[0]).toMatchObject({
-      message: `Storing ${Buffer.byteLength(PIMA_CSV)} more bytes would exceed the dataset quota of 1000 bytes (0 used); delete a dataset first`,
+      message: `Storing ${Buffer.byteLength(PIMA_CSV)} more bytes would exceed the dataset quota of 1000 bytes (0 used); delete a dataset or an uploaded model version first`,
       extensions: { code: 'QUOTA_EXCEEDED' },
     });
     await uploadCsv(other, PIMA_CSV, 'pima');

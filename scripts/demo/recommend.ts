@@ -11,18 +11,19 @@
  */
 import fs from 'node:fs';
 import { collect, gqlOk, wsClient, type Caller } from '../../src/client/graphql-client';
-import { MAX_MOVIELENS_RMSE, MOVIELENS_COLUMNS, MOVIELENS_SPEC, movielensOptions } from '../../src/client/movielens-job';
+import { MAX_MOVIELENS_RMSE, MOVIELENS_COLUMN_NAMES, MOVIELENS_COLUMNS, MOVIELENS_SPEC, movielensOptions } from '../../src/client/movielens-job';
 import { sharedDataFile } from '../../src/lib/paths';
 import { demoTenant, fmt, type DemoServer } from './server';
 
-/** Uploads a headerless file (the upload names its columns column_1 … column_n). */
-async function uploadHeaderless(me: Caller, name: string, file: string) {
+/** Uploads a headerless file, naming its columns. */
+async function uploadHeaderless(me: Caller, name: string, file: string, columnNames: string[]) {
   const form = new FormData();
   form.append(
     'operations',
     JSON.stringify({
-      query: 'mutation($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file, hasHeader: false) { id rowCount delimiter columns { name } } }',
-      variables: { name, file: null },
+      query:
+        'mutation($name: String!, $file: Upload!, $columnNames: [String!]) { uploadDataset(name: $name, file: $file, columnNames: $columnNames) { id rowCount delimiter columns { name } } }',
+      variables: { name, file: null, columnNames },
     }),
   );
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -42,9 +43,9 @@ export async function runRecommendDemo(server: DemoServer): Promise<number> {
   const itemsFile = sharedDataFile('movielens-100k', 'u.item');
   const usersFile = sharedDataFile('movielens-100k', 'u.user');
   const me = await demoTenant(server, 'recommend');
-  const ratings = await uploadHeaderless(me, 'u.data', ratingsFile);
-  const items = await uploadHeaderless(me, 'u.item', itemsFile);
-  const users = await uploadHeaderless(me, 'u.user', usersFile);
+  const ratings = await uploadHeaderless(me, 'u.data', ratingsFile, MOVIELENS_COLUMN_NAMES.ratings);
+  const items = await uploadHeaderless(me, 'u.item', itemsFile, MOVIELENS_COLUMN_NAMES.items);
+  const users = await uploadHeaderless(me, 'u.user', usersFile, MOVIELENS_COLUMN_NAMES.users);
   console.log(
     `Datasets uploaded from ${ratingsFile}: ${ratings.rowCount} ratings, ${items.rowCount} films, ${users.rowCount} users (delimiters '${ratings.delimiter === '\t' ? '\\t' : ratings.delimiter}', '${items.delimiter}', '${users.delimiter}')`,
   );

@@ -7,15 +7,44 @@
  * `u.user` is pipe-separated, no header (id, age, gender, occupation, zip code).
  */
 
+/** The 19 genre flags of u.item, in file order (the data set's README). */
+const GENRES = [
+  'unknown',
+  'action',
+  'adventure',
+  'animation',
+  'childrens',
+  'comedy',
+  'crime',
+  'documentary',
+  'drama',
+  'fantasy',
+  'film_noir',
+  'horror',
+  'musical',
+  'mystery',
+  'romance',
+  'sci_fi',
+  'thriller',
+  'war',
+  'western',
+];
+
 /**
- * Column names of the two uploads. The files have no header, so the upload names the columns
- * `column_1` … `column_n`; this is the one place to switch to named columns (an upload option
- * `columnNames`) once it exists.
+ * Column names of the three headerless files, passed as the upload's `columnNames` (the order of
+ * the data set's README): u.data, u.item, u.user.
  */
+export const MOVIELENS_COLUMN_NAMES = {
+  ratings: ['user_id', 'item_id', 'rating', 'timestamp'],
+  items: ['movie_id', 'title', 'release_date', 'video_release_date', 'imdb_url', ...GENRES.map((g) => `genre_${g}`)],
+  users: ['user_id', 'age', 'gender', 'occupation', 'zip_code'],
+};
+
+/** The columns the run and the demo name, from {@link MOVIELENS_COLUMN_NAMES}. */
 export const MOVIELENS_COLUMNS = {
-  ratings: { user: 'column_1', item: 'column_2', rating: 'column_3', timestamp: 'column_4' },
-  items: { id: 'column_1', title: 'column_2' },
-  users: { id: 'column_1', age: 'column_2', gender: 'column_3', occupation: 'column_4' },
+  ratings: { user: 'user_id', item: 'item_id', rating: 'rating', timestamp: 'timestamp' },
+  items: { id: 'movie_id', title: 'title' },
+  users: { id: 'user_id', age: 'age', gender: 'gender', occupation: 'occupation' },
 } as const;
 
 /**

@@ -9,11 +9,13 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
+import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { BatchPredictionResolver } from '../modules/serving/batch.resolver';
 import { ExplainResolver, PredictionColumnsResolver, PredictResolver } from '../modules/serving/predict.resolver';
 import { RecommendResolver } from '../modules/serving/recommend.resolver';
 import { ImagePredictResolver } from '../modules/serving/image-predict.resolver';
+import { UploadVersionResolver } from '../modules/registry/upload-version.resolver';
 import { InferResolver } from '../modules/serving/infer.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
@@ -31,10 +33,13 @@ export const RESOLVERS = [
   DatasetResolver,
   ImageDatasetResolver,
   ModelResolver,
+  VersionLineageResolver,
+  LifecycleResolver,
   PredictResolver,
   RecommendResolver,
   ExplainResolver,
   ImagePredictResolver,
+  UploadVersionResolver,
   InferResolver,
   BatchPredictionResolver,
   PredictionColumnsResolver,

@@ -233,7 +233,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(corsOptions(config)),
-    graphqlUploadExpress({ maxFileSize: config.MAX_UPLOAD_BYTES, maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -250,7 +250,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       err.type === 'entity.too.large'
         ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes`
         : err.status === 413
-          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes)`
+          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes, an ONNX model ${config.ONNX_MAX_UPLOAD_BYTES})`
           : `The request could not be read: ${err.message}`;
     res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
   });

@@ -21,6 +21,8 @@ import type { TrainingSpec } from '../ml/spec';
 import { isRuntimeAbort, markRuntimeFault } from '../ml/runtime-fault';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads, TrainOutput } from '../ml/train-task';
+import { PLATFORM_VERSION } from '../lib/platform-version';
+import type { RunProvenance } from '../modules/registry/lineage';
 import type { VersionPublisher } from '../modules/registry/publish-version';
 import { FailureCode, RunStatus } from '../modules/status';
 import { TASKS, type TaskPayload } from '../modules/tasks';
@@ -86,6 +88,13 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
   return outcome;
 }
 
+/** What the version's lineage records about the run and its dataset (src/modules/registry/lineage.ts). */
+function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance | undefined {
+  if (!dataset) return undefined;
+  const { id, name, checksum, rowCount, sizeBytes, format } = dataset;
+  return { run, dataset: { id, name, checksum, rowCount, sizeBytes, format }, backend, platformVersion: PLATFORM_VERSION };
+}
+
 /**
  * The `training-run` task handler: claim the run, train it on the trainer under supervision, then
  * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
@@ -113,7 +122,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       }
       const { model: trained, tensors } = outcome;
       runLog.debug({ threadTensors: tensors }, 'training thread finished');
-      const version = await publisher.publish(held, loaded.run.modelName, trained);
+      const version = await publisher.publish(held, loaded.run.modelName, trained, provenanceOf(loaded, outcome.backend));
       if (!version) return runLog.info('training run was cancelled');
       runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
       await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });

@@ -16,6 +16,14 @@ export const ERROR_CODES = [
   'NOT_SUPPORTED',
   /** A model's output (or a metric computed from it) is NaN or ±Infinity; logged with the version id. */
   'NON_FINITE_OUTPUT',
+  /** A dataset still has model versions trained on it; `details.versions` lists some (delete with `force` archives it). */
+  'DATASET_IN_USE',
+  /** A model has aliased versions; `details.aliases` lists them (delete with `force`). */
+  'MODEL_IN_USE',
+  /** reproduce: the version's dataset was deleted, archived, or its content checksum differs. */
+  'DATASET_CHANGED',
+  /** An uploaded model file is not a model this server can load (not ONNX, truncated, unsupported operator). */
+  'INVALID_MODEL',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

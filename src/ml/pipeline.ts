@@ -14,6 +14,7 @@ import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
 import { prepareInteractions } from './prepare-interactions';
 import { evaluateRanking } from './ranking-evaluation';
+import { summarizeOutputs, type OutputSummary } from './version-warnings';
 import type { FittedPipeline } from './preprocess/types';
 import type { TrainingSpec } from './spec-types';
 
@@ -46,13 +47,19 @@ export interface TrainedModel {
   stoppedEarly?: boolean;
   /** Row counts of the splits. */
   rows: { train: number; validation: number; test: number };
+  /** The test split's rows, 0-based data rows of the dataset, ascending; absent when the preparation does not say. */
+  testRowIndexes?: number[];
+  /** Test-split facts the version's warnings need (src/ml/version-warnings.ts). */
+  testOutputs?: OutputSummary;
 }
 
-function testMetrics(scorer: Scorer, data: PreparedData): EvaluationMetrics {
+function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationMetrics; outputs: OutputSummary } {
   const { task, classes } = data.pipeline.target;
-  const metrics = evaluate(task, scorer.score(data.test.x, data.test.rows), data.test.y, data.test.rows, classes);
+  const scores = scorer.score(data.test.x, data.test.rows);
+  const outputs = summarizeOutputs(scores, data.outputUnits, data.train.y);
+  const metrics = evaluate(task, scores, data.test.y, data.test.rows, classes);
   // Recommenders: precision@10 and NDCG@10 next to the popularity baseline's (src/ml/ranking.ts).
-  return scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics;
+  return { metrics: scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics, outputs };
 }
 
 /**
@@ -82,17 +89,20 @@ export async function trainFromTable(
   const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {
     const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
+    const tested = testMetrics(fitted.scorer, data);
     return {
       framework: family.framework,
       artifact: fitted.artifact,
       pipeline: data.pipeline,
-      metrics: testMetrics(fitted.scorer, data),
+      metrics: tested.metrics,
+      testOutputs: tested.outputs,
       epochs: fitted.epochs,
       featureNames: data.pipeline.columns.map((c) => c.name),
       inputNames: data.inputNames,
       ...(fitted.importances ? { featureImportances: data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: fitted.importances![j] })) } : {}),
       ...(fitted.bestEpoch !== undefined ? { bestEpoch: fitted.bestEpoch, stoppedEarly: fitted.stoppedEarly } : {}),
       rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
+      ...(data.testRowIndexes ? { testRowIndexes: Array.from(data.testRowIndexes).sort((a, b) => a - b) } : {}),
     };
   } finally {
     fitted.scorer.dispose();

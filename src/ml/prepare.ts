@@ -48,6 +48,8 @@ export interface PreparedData {
   train: SplitData;
   validation: SplitData;
   test: SplitData;
+  /** The test split's rows as 0-based data rows of the dataset (header not counted), for lineage; absent when not known. */
+  testRowIndexes?: Int32Array;
 }
 
 export interface ColumnChoice {
@@ -125,5 +127,6 @@ export function prepareData(table: Table, choice: ColumnChoice, spec: TrainingSp
     train: take(split.train),
     validation: take(split.validation),
     test: take(split.test),
+    testRowIndexes: tableRows(split.test),
   };
 }

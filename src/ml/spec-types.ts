@@ -24,7 +24,8 @@ export type ModelKind = string;
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
 export type Loss = 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'mean_squared_error' | 'mean_absolute_error' | 'huber';
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
-export type MetricName = 'accuracy' | 'mse' | 'mae';
+/** Per-epoch metrics; `auc` (binary only) is computed by src/ml/families/network/epoch-auc.ts, the others by tfjs. */
+export type MetricName = 'accuracy' | 'mse' | 'mae' | 'auc';
 export type Monitor = 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy';
 
 /** Layer types: dense networks use the first three; convolutional networks all of them. */

@@ -61,6 +61,12 @@ export function normalizeSpec(input: SpecInput): TrainingSpec {
     preprocessing: plain(input.preprocessing ?? {}),
     ...(input.orderedSplit ? { orderedSplit: true } : {}),
   };
+  if (spec.metrics.includes('auc') && input.loss && LOSS_TASK[input.loss] !== 'binary') {
+    throw badInput(`spec.metrics AUC is for binary classification (loss BINARY_CROSSENTROPY); loss ${input.loss.toUpperCase()} trains ${LOSS_TASK[input.loss]}`, {
+      field: 'spec.metrics',
+      value: 'AUC',
+    });
+  }
   range('batchSize', spec.batchSize, 1, LIMITS.maxBatchSize);
   range('validationSplit', spec.validationSplit, 0, 0.9, false);
   range('testFraction', spec.testFraction, 0, 0.9, false);

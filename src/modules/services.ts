@@ -20,8 +20,12 @@ import { DatasetService } from './datasets/dataset.service';
 import { ImageDatasetService } from './datasets/image-dataset.service';
 import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
+import { DeleteModelService } from './registry/delete-model.service';
 import { DeleteVersionService } from './registry/delete-version.service';
+import { LineageService } from './registry/lineage.service';
 import { ModelService } from './registry/model.service';
+import { VersionPublisher } from './registry/publish-version';
+import { UploadVersionService } from './registry/upload-version.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
@@ -34,6 +38,7 @@ import { RecommendService } from './serving/recommend.service';
 import type { ServedModel } from './serving/served-model';
 import { VersionResolver } from './serving/version-resolver';
 import type { Queue } from './tasks';
+import type { VersionDeletedEvent } from './events';
 import { AdminGuard } from './tenants/admin-guard';
 import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantLimitsService } from './quotas/tenant-limits.service';
@@ -60,6 +65,9 @@ export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
   deleteVersion: DeleteVersionService;
+  deleteModel: DeleteModelService;
+  lineage: LineageService;
+  uploadVersion: UploadVersionService;
   aliases: AliasService;
   audit: AuditService;
   tenants: TenantService;
@@ -109,10 +117,19 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
-  const datasets = new DatasetService(prisma, r.datasets, r.runs, quotas, r.audit, deps.threads.csv, {
-    maxColumns: config.MAX_DATASET_COLUMNS,
-    tasksPerTenant: config.DATA_TASKS_PER_TENANT,
-  });
+  const datasets = new DatasetService(
+    prisma,
+    r.datasets,
+    r.runs,
+    quotas,
+    r.audit,
+    deps.threads.csv,
+    {
+      maxColumns: config.MAX_DATASET_COLUMNS,
+      tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+    },
+    r.models,
+  );
   const predict = new PredictService(
     prisma,
     r.models,
@@ -128,12 +145,23 @@ export function createServices(deps: Deps): Services {
     },
     deps.log,
   );
+  const evictVersion = (e: VersionDeletedEvent) => {
+    versions.invalidate(e.tenantId, e.modelName);
+    modelCache.evict(e.modelVersionId);
+  };
+  const training = new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub);
   return {
     auth,
-    deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, (e) => {
-      versions.invalidate(e.tenantId, e.modelName);
-      modelCache.evict(e.modelVersionId);
-    }),
+    deleteVersion: new DeleteVersionService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
+    deleteModel: new DeleteModelService(prisma, r.models, r.aliases, r.audit, deps.pubsub, evictVersion),
+    lineage: new LineageService(prisma, r.models, r.runs, r.datasets, training),
+    uploadVersion: new UploadVersionService(
+      new VersionPublisher(prisma, r.models, r.runs, deps.pubsub),
+      quotas,
+      r.audit,
+      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES },
+      (tenantId, modelName) => versions.invalidate(tenantId, modelName),
+    ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),
@@ -149,7 +177,7 @@ export function createServices(deps: Deps): Services {
       { maxImages: config.MAX_DATASET_IMAGES, maxPixelsPerImage: config.MAX_IMAGE_PIXELS },
       (tenantId, fn) => datasets.onThread(tenantId, fn),
     ),
-    training: new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub),
+    training,
     models: new ModelService(prisma, r.models),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),

@@ -7,6 +7,8 @@
  * - stop a fit when its signal is aborted;
  * - refuse inputs of the wrong shape with a coded error.
  * A new family registered in src/ml/families/registry.ts is checked here with no new test code.
+ * An upload-only family (`trainable: false`, uploaded ONNX models) must refuse every spec with
+ * BAD_USER_INPUT and a fit with NOT_SUPPORTED; its serving is tested on real models elsewhere.
  */
 import { AppError } from '../../src/lib/errors';
 import { parseCsv } from '../../src/ml/data/csv';
@@ -112,7 +114,18 @@ const never: StopSignal = { aborted: false };
 
 beforeAll(() => initBackend());
 
-describe.each(Object.values(FAMILIES).map((f) => [f.kind, f] as const))('%s', (_kind, family: ModelFamily) => {
+const trainable = Object.values(FAMILIES).filter((f) => f.trainable !== false);
+const uploadOnly = Object.values(FAMILIES).filter((f) => f.trainable === false);
+
+describe.each(uploadOnly.map((f) => [f.kind, f] as const))('%s (upload only)', (_kind, family: ModelFamily) => {
+  it('refuses every spec with BAD_USER_INPUT and a fit with NOT_SUPPORTED', async () => {
+    expect(codeOf(() => normalizeSpec(family.exampleSpec('multiclass', 3)))).toBe('BAD_USER_INPUT');
+    const { data, spec } = prepared(trainable[0]!, 'binary');
+    await expect(family.fit(data, spec, { onEpoch: async () => undefined })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+});
+
+describe.each(trainable.map((f) => [f.kind, f] as const))('%s', (_kind, family: ModelFamily) => {
   it('refuses bad specs with BAD_USER_INPUT, fields of other families included', () => {
     const task = mainTask(family);
     const example = family.exampleSpec(task, OUTPUTS[task]);

@@ -31,6 +31,11 @@ export interface EpochResult {
   valAccuracy?: number;
   /** Wall time of the epoch, milliseconds. */
   elapsedMs: number;
+  /**
+   * Every other metric the spec asks for, by Keras name, training and validation (e.g.
+   * `{ mae: 0.41, val_mae: 0.44, mse: 0.3 }`); absent when there are none.
+   */
+  metrics?: Record<string, number>;
 }
 
 /** Called after every epoch; return 'stop' to end training after it (e.g. the run was cancelled). */
@@ -147,6 +152,11 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
   readonly inputFormats: readonly InputFormat[];
   /** One line for people choosing a model. */
   readonly description: string;
+  /**
+   * Whether training runs can fit it. An upload-only family (uploaded ONNX models) refuses specs in
+   * `normalize` (BAD_USER_INPUT) and `fit` (NOT_SUPPORTED); the contract test checks only that. (Default: true)
+   */
+  readonly trainable?: boolean;
   /** Defaults the family gives the common spec fields. */
   readonly defaults: { standardize: boolean };
   /** Whether regression targets are standardised for training (networks: yes; trees need not). */

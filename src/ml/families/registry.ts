@@ -11,11 +11,12 @@ import { gradientBoostingFamily } from './gradient-boosting';
 import { matrixFactorizationFamily } from './matrix-factorization';
 import type { ModelFamily } from './model-family';
 import { networkFamily } from './network';
+import { onnxFamily } from './onnx';
 import { randomForestFamily } from './random-forest';
 import { textFamily } from './text';
 
 /** The registry: one line a family, in the order people see them (the GraphQL enum's order). */
-const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily, matrixFactorizationFamily, cnnFamily] as const;
+const REGISTERED = [networkFamily, decisionTreeFamily, randomForestFamily, gradientBoostingFamily, textFamily, matrixFactorizationFamily, cnnFamily, onnxFamily] as const;
 
 /** A registered family's kind: 'neural_network' | 'decision_tree' | … (made from {@link REGISTERED}). */
 export type ModelKind = (typeof REGISTERED)[number]['kind'];

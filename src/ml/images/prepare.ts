@@ -57,5 +57,7 @@ export function prepareImages(set: ImageSet, spec: TrainingSpec): PreparedData {
     train: take(split.train),
     validation: take(split.validation),
     test: take(split.test),
+    // Image indexes in the stored set, for the version's lineage.
+    testRowIndexes: Int32Array.from(split.test),
   };
 }

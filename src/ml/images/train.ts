@@ -5,6 +5,7 @@
 import { AppError } from '../../lib/errors';
 import type { CostLimits } from '../cost-limits';
 import { evaluate } from '../evaluate';
+import { summarizeOutputs } from '../version-warnings';
 import type { EpochCallback, StopSignal } from '../families/model-family';
 import { familyOf } from '../families/registry';
 import type { TrainedModel } from '../pipeline';
@@ -35,16 +36,19 @@ export async function trainFromImages(bytes: Uint8Array, spec: TrainingSpec, onE
   const fitted = await family.fit(data, spec, { onEpoch, signal });
   try {
     const { task, classes } = data.pipeline.target;
+    const scores = fitted.scorer.score(data.test.x, data.test.rows);
     return {
       framework: family.framework,
       artifact: fitted.artifact,
       pipeline: data.pipeline,
-      metrics: evaluate(task, fitted.scorer.score(data.test.x, data.test.rows), data.test.y, data.test.rows, classes),
+      metrics: evaluate(task, scores, data.test.y, data.test.rows, classes),
+      testOutputs: summarizeOutputs(scores, data.outputUnits, data.train.y),
       epochs: fitted.epochs,
       featureNames: [],
       inputNames: [],
       ...(fitted.bestEpoch !== undefined ? { bestEpoch: fitted.bestEpoch, stoppedEarly: fitted.stoppedEarly } : {}),
       rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
+      testRowIndexes: Array.from(data.testRowIndexes!).sort((a, b) => a - b),
     };
   } finally {
     fitted.scorer.dispose();

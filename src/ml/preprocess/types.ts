@@ -9,6 +9,7 @@
  */
 import type { ColumnType } from '../data/infer-type';
 import type { MissingValuesSpec } from '../data/missing';
+import type { OnnxServing } from '../families/onnx/serving-info';
 import type { ImageInput } from '../images/normalize';
 import type { Task } from '../task';
 
@@ -113,6 +114,8 @@ export interface FittedPipeline {
   datasetColumns: string[];
   /** Image models: the input shape and normalisation (src/ml/images/normalize.ts); `columns` is then empty. */
   image?: ImageInput;
+  /** Uploaded ONNX models: checksum, declared tensors and the uploader's metadata; `columns` is then empty. */
+  onnx?: OnnxServing;
   /** Interactions data (recommenders): which columns hold the user, the item and the rating, and where item metadata lives. */
   interactions?: InteractionColumns;
 }

@@ -9,9 +9,12 @@ export type AuditAction =
   | 'token.issued'
   | 'dataset.uploaded'
   | 'dataset.deleted'
+  | 'dataset.archived'
+  | 'model.deleted'
   | 'trainingRun.started'
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
+  | 'modelVersion.uploaded'
   | 'modelAlias.set'
   | 'modelAlias.deleted'
   | 'tenantLimits.set';

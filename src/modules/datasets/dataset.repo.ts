@@ -1,5 +1,6 @@
 /** Datasets: the only place that touches the Dataset table; every method takes the tenant. */
 import type { Tx } from '../../lib/tenant-tx';
+import { contentChecksum } from '../../ml/data/checksum';
 import type { ColumnProfile } from '../../ml/data/profile';
 import type { ImageProfile } from '../../ml/images/profile';
 
@@ -18,7 +19,12 @@ const summary = {
   createdAt: true,
   format: true,
   imageProfile: true,
+  checksum: true,
+  archivedAt: true,
 } as const;
+
+/** Datasets that still hold their rows (an archived one is kept for lineage only). */
+const live = { archivedAt: null };
 
 /** A profiled upload, as stored. */
 export interface NewDataset {
@@ -40,12 +46,13 @@ export interface NewDataset {
 
 /** Dataset rows; every method folds the tenant into its `where`. */
 export class DatasetRepo {
-  /** Stores the bytes as they are (no copy). */
+  /** Stores the bytes as they are (no copy), with their checksum (sha256, hex). */
   create(tx: Tx, tenantId: string, d: NewDataset) {
     return tx.dataset.create({
       data: {
         ...d,
         tenantId,
+        checksum: contentChecksum(d.content),
         sizeBytes: d.content.length,
         content: d.content as Uint8Array<ArrayBuffer>,
         columns: d.columns as object[],
@@ -55,19 +62,34 @@ export class DatasetRepo {
     });
   }
 
-  /** One of the tenant's datasets without its bytes, or null. */
+  /** One of the tenant's datasets without its bytes, or null (also when archived). */
   find(tx: Tx, tenantId: string, id: string) {
-    return tx.dataset.findFirst({ where: { id, tenantId }, select: summary });
+    return tx.dataset.findFirst({ where: { id, tenantId, ...live }, select: summary });
   }
 
-  /** One of the tenant's datasets with its bytes, or null. */
+  /** One of the tenant's datasets without its bytes, archived or not, or null: for lineage. */
+  findForLineage(tx: Tx, tenantId: string, id: string) {
+    return tx.dataset.findFirst({ where: { id, tenantId }, select: { id: true, name: true, checksum: true, rowCount: true, archivedAt: true } });
+  }
+
+  /** One of the tenant's datasets with its bytes, or null (also when archived). */
   findWithContent(tx: Tx, tenantId: string, id: string) {
-    return tx.dataset.findFirst({ where: { id, tenantId } });
+    return tx.dataset.findFirst({ where: { id, tenantId, ...live } });
   }
 
-  /** The tenant's datasets without bytes, newest first. */
+  /** The tenant's datasets without bytes, newest first (archived ones left out). */
   list(tx: Tx, tenantId: string, take: number) {
-    return tx.dataset.findMany({ where: { tenantId }, select: summary, orderBy: { createdAt: 'desc' }, take });
+    return tx.dataset.findMany({ where: { tenantId, ...live }, select: summary, orderBy: { createdAt: 'desc' }, take });
+  }
+
+  /**
+   * Archives a dataset: its bytes go (content emptied, sizeBytes 0, so they leave the storage
+   * quota); its row, profile, row count and checksum stay for the lineage of the versions it trained.
+   * @returns whether a live row was archived.
+   */
+  async archive(tx: Tx, tenantId: string, id: string) {
+    const { count } = await tx.dataset.updateMany({ where: { id, tenantId, ...live }, data: { archivedAt: new Date(), content: new Uint8Array(0), sizeBytes: 0 } });
+    return count > 0;
   }
 
   /** Sum of the sizes of the tenant's datasets, bytes. */
@@ -76,9 +98,9 @@ export class DatasetRepo {
     return _sum.sizeBytes ?? 0;
   }
 
-  /** @returns whether a row was deleted. */
+  /** @returns whether a live row was deleted. */
   async delete(tx: Tx, tenantId: string, id: string) {
-    const { count } = await tx.dataset.deleteMany({ where: { id, tenantId } });
+    const { count } = await tx.dataset.deleteMany({ where: { id, tenantId, ...live } });
     return count > 0;
   }
 }

@@ -121,10 +121,20 @@ export class DatasetResolver {
     return ctx.services.datasets.textByClass(ctx.actor!, dataset.id, column, target);
   }
 
-  /** Deletes a dataset and its runs; versions stay. Scope: `datasets:write`. @throws NOT_FOUND. */
+  /**
+   * Deletes a dataset and its runs, or archives it (`force`) while versions it trained remain.
+   * Scope: `datasets:write`. @throws NOT_FOUND, CONFLICT (active runs), DATASET_IN_USE (versions, without force).
+   */
   @Authorized('datasets:write')
-  @Mutation(() => Boolean, { description: 'Deletes a dataset and its training runs. Model versions stay.' })
-  deleteDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.datasets.delete(ctx.actor!, id);
+  @Mutation(() => Boolean, {
+    description:
+      "Deletes a dataset and its training runs. Refused (DATASET_IN_USE, listing them) while model versions use it (trained on it, or a recommender reading its item or user metadata), unless force: true, which archives it: its rows are deleted, its name, profile, row count and checksum kept with the versions' lineage and training curves.",
+  })
+  deleteDataset(
+    @Arg('id', () => ID) id: string,
+    @Arg('force', () => Boolean, { defaultValue: false, description: 'Archive instead of refusing when model versions trained on it remain.' }) force: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    return ctx.services.datasets.delete(ctx.actor!, id, force);
   }
 }

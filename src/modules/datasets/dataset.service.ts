@@ -16,7 +16,9 @@ import type { AuditRepo } from '../audit/audit.repo';
 import { checkMissingValuesSizes } from '../../ml/spec-sizes';
 import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import type { ModelRepo } from '../registry/model.repo';
 import type { DatasetRepo } from './dataset.repo';
+import { deleteDataset } from './delete-dataset';
 import type { TextEncodingEnum } from './dataset.type';
 
 /** A CSV upload as the resolver hands it over. */
@@ -48,6 +50,7 @@ export class DatasetService {
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
     private readonly limits: { maxColumns: number; tasksPerTenant: number },
+    private readonly models: ModelRepo,
   ) {
     this.gate = new KeyedGate(limits.tasksPerTenant);
   }
@@ -64,7 +67,7 @@ export class DatasetService {
       tenantId,
       fn,
       (n) =>
-        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} CSV uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
+        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} dataset uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
           retryAfterSeconds: 2,
         }),
     );
@@ -184,21 +187,9 @@ export class DatasetService {
     return this.onThread(actor.tenantId, () => this.threads.run('textByClassCsv', { bytes, dataset, column, target }, transfer));
   }
 
-  /**
-   * Deletes the tenant's dataset (`datasets:write`); audited. Deletes its training runs too; model
-   * versions stay (their run becomes null).
-   * @throws AppError FORBIDDEN, NOT_FOUND, CONFLICT while a run of it is queued or running.
-   */
-  async delete(actor: Actor, id: string) {
-    requireScope(actor, 'datasets:write');
-    await withTenant(this.prisma, actor.tenantId, async (tx) => {
-      const active = await this.runs.countActive(tx, actor.tenantId, { datasetId: id });
-      if (active > 0) {
-        throw new AppError('CONFLICT', `Dataset '${id}' has ${active} queued or running training run${active > 1 ? 's' : ''}; cancel them or let them finish first`);
-      }
-      if (!(await this.repo.delete(tx, actor.tenantId, id))) throw notFound('Dataset', id);
-      await this.audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id });
-    });
+  /** See {@link deleteDataset}: deleted, or archived with `force` while versions it trained remain. */
+  async delete(actor: Actor, id: string, force = false) {
+    await deleteDataset({ prisma: this.prisma, datasets: this.repo, runs: this.runs, models: this.models, audit: this.audit }, actor, id, force);
     return true;
   }
 }

@@ -192,6 +192,9 @@ export class Dataset extends NamedEntity {
   @Field(() => Int, { description: 'Data rows (header excluded).' })
   rowCount!: number;
 
+  @Nullable(String, 'sha256 (hex) of the stored bytes (the CSV as uploaded; the decoded image container), recorded in the lineage of the versions it trains.')
+  checksum!: string | null;
+
   @Field({ description: 'Whether the first row is a header (detected, or as given at upload).' })
   hasHeader!: boolean;
 

@@ -16,6 +16,7 @@ import { AppError } from '../../lib/errors';
 import type { CostLimits } from '../../ml/cost-limits';
 import { advisoryXactLock, withTenant, type Tx } from '../../lib/tenant-tx';
 import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
@@ -63,7 +64,7 @@ export class QuotaService {
     readonly defaults: Limits,
     private readonly pool: pg.Pool,
     private readonly prisma: Db,
-    private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo; batches: BatchRepo; limits: TenantLimitsRepo },
+    private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo; batches: BatchRepo; limits: TenantLimitsRepo; models: ModelRepo },
   ) {}
 
   /** The tenant's effective limits, read in `tx`. */
@@ -120,13 +121,19 @@ export class QuotaService {
     return advisoryXactLock(tx, 'quota:' + tenantId);
   }
 
-  /** @throws AppError QUOTA_EXCEEDED when `addBytes` more would pass the tenant's storage quota. */
+  /**
+   * The tenant's stored bytes (datasets and uploaded model files) count against one quota
+   * (`maxDatasetBytes`, config QUOTA_DATASET_BYTES).
+   * @throws AppError QUOTA_EXCEEDED when `addBytes` more would pass the tenant's storage quota.
+   */
   async checkDatasetBytes(tx: Tx, tenantId: string, addBytes: number): Promise<void> {
     await this.lock(tx, tenantId);
     const { maxDatasetBytes } = await this.limitsOf(tx, tenantId);
-    const used = await this.repos.datasets.totalBytes(tx, tenantId);
+    const used = (await this.repos.datasets.totalBytes(tx, tenantId)) + (await this.repos.models.uploadedBytes(tx, tenantId));
     if (used + addBytes > maxDatasetBytes) {
-      throw exceeded(`Storing ${addBytes} more bytes would exceed the dataset quota of ${maxDatasetBytes} bytes (${used} used); delete a dataset first`);
+      throw exceeded(
+        `Storing ${addBytes} more bytes would exceed the dataset quota of ${maxDatasetBytes} bytes (${used} used); delete a dataset or an uploaded model version first`,
+      );
     }
   }
 

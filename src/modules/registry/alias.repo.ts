@@ -26,6 +26,12 @@ export class AliasRepo {
     return tx.modelAlias.findMany({ where: { tenantId, ...filter }, include: { version: { select: { version: true } } }, orderBy: { name: 'asc' } });
   }
 
+  /** Deletes every alias of a model. @returns how many there were. */
+  async deleteOfModel(tx: Tx, tenantId: string, modelId: string) {
+    const { count } = await tx.modelAlias.deleteMany({ where: { tenantId, modelId } });
+    return count;
+  }
+
   /** Names of the aliases pointing at a version. */
   async namesOf(tx: Tx, tenantId: string, versionId: string) {
     const rows = await tx.modelAlias.findMany({ where: { tenantId, versionId }, select: { name: true } });

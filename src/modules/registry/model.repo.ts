@@ -6,10 +6,12 @@
  */
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
+import { Prisma } from '../../generated/prisma/client';
 
 /** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
-  trainingRunId: string;
+  /** The run that trained it; null for an uploaded model. */
+  trainingRunId: string | null;
   task: string;
   framework: string;
   topology: object;
@@ -18,6 +20,11 @@ export interface NewVersion {
   outputSchema: object;
   preprocessing: object;
   metrics: object;
+  /** The dataset that trained it (null when not known). */
+  datasetId: string | null;
+  /** Its lineage (src/modules/registry/lineage.ts); null when not recorded. */
+  lineage: object | null;
+  warnings: string[];
 }
 
 /** Version columns without the weights. */
@@ -29,6 +36,7 @@ const versionSummary = {
   trainingRunId: true,
   preprocessing: true,
   metrics: true,
+  warnings: true,
   createdAt: true,
   model: { select: { name: true } },
 } as const;
@@ -48,7 +56,14 @@ export class ModelRepo {
     await tx.$queryRaw`SELECT id FROM "Model" WHERE id = ${model.id} FOR UPDATE`;
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id, tenantId }, orderBy: { version: 'desc' }, select: { version: true } });
     return tx.modelVersion.create({
-      data: { ...v, weights: new Uint8Array(v.weights), tenantId, modelId: model.id, version: (last?.version ?? 0) + 1 },
+      data: {
+        ...v,
+        lineage: v.lineage ?? Prisma.DbNull,
+        weights: new Uint8Array(v.weights),
+        tenantId,
+        modelId: model.id,
+        version: (last?.version ?? 0) + 1,
+      },
       select: versionSummary,
     });
   }
@@ -100,6 +115,57 @@ export class ModelRepo {
   /** The whole version row (artifact included), as serving loads it; null when not the tenant's. */
   findVersionRow(tx: Tx, tenantId: string, id: string) {
     return tx.modelVersion.findFirst({ where: { id, tenantId } });
+  }
+
+  /**
+   * The tenant's versions that use a dataset — trained on it, or (recommenders with recorded
+   * lineage) reading their item or user metadata from it — newest first, at most `take`, with
+   * their aliases; and how many there are in all.
+   */
+  async versionsUsing(tx: Tx, tenantId: string, datasetId: string, take: number) {
+    const metadata = (kind: string) => ({ lineage: { path: ['spec', 'matrixFactorization', kind, 'datasetId'], equals: datasetId } });
+    const where = { tenantId, OR: [{ datasetId }, metadata('itemMetadata'), metadata('userMetadata')] };
+    const [rows, total] = await Promise.all([
+      tx.modelVersion.findMany({
+        where,
+        orderBy: { createdAt: 'desc' },
+        take,
+        select: { id: true, version: true, model: { select: { name: true } }, aliases: { select: { name: true } } },
+      }),
+      tx.modelVersion.count({ where }),
+    ]);
+    return { rows, total };
+  }
+
+  /** A version's lineage and what an older version's lineage is rebuilt from, or null. */
+  findLineage(tx: Tx, tenantId: string, id: string) {
+    return tx.modelVersion.findFirst({
+      where: { id, tenantId },
+      select: {
+        id: true,
+        version: true,
+        lineage: true,
+        datasetId: true,
+        trainingRunId: true,
+        metrics: true,
+        preprocessing: true,
+        createdAt: true,
+        model: { select: { name: true } },
+      },
+    });
+  }
+
+  /** Deletes a model with its versions (the caller removes its aliases first). @returns whether it existed. */
+  async deleteModel(tx: Tx, tenantId: string, modelId: string) {
+    const { count } = await tx.model.deleteMany({ where: { tenantId, id: modelId } });
+    return count > 0;
+  }
+
+  /** Bytes of the tenant's uploaded model files (ONNX versions' weights), for the stored-bytes quota. */
+  async uploadedBytes(tx: Tx, tenantId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+      SELECT sum(octet_length(weights))::bigint AS bytes FROM "ModelVersion" WHERE "tenantId" = ${tenantId} AND framework = 'onnx'`;
+    return Number(row?.bytes ?? 0);
   }
 
   /** @returns whether a row was deleted. */

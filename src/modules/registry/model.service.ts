@@ -9,6 +9,8 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { ModelRepo } from './model.repo';
 import type { FeatureInfo, Model, ModelVersion, VersionMetrics } from './model.type';
+import type { ImageLayout, OnnxModelInfo } from './onnx.type';
+import type { OnnxServing } from '../../ml/families/onnx/serving-info';
 
 interface VersionRow {
   id: string;
@@ -18,6 +20,7 @@ interface VersionRow {
   trainingRunId: string | null;
   preprocessing: unknown;
   metrics: unknown;
+  warnings: string[];
   createdAt: Date;
   model: { name: string };
 }
@@ -40,6 +43,9 @@ function featureView(c: FittedColumn): FeatureInfo {
   };
 }
 
+/** An uploaded ONNX version's stored serving information -> its GraphQL view. */
+const onnxView = (info: OnnxServing): OnnxModelInfo => ({ ...info, image: info.image ? { ...info.image, layout: info.image.layout as ImageLayout } : null });
+
 /** A stored version row -> the GraphQL view. */
 export function toVersionView(row: VersionRow): ModelVersion {
   const pipeline = readPipeline(row.preprocessing);
@@ -58,6 +64,8 @@ export function toVersionView(row: VersionRow): ModelVersion {
     target: pipeline.target,
     standardize: pipeline.columns.some((c) => c.steps.some((s) => s.op === 'standardize')),
     metrics: metrics as VersionMetrics,
+    warnings: row.warnings,
+    ...(pipeline.onnx ? { onnx: onnxView(pipeline.onnx) } : {}),
     createdAt: row.createdAt,
   };
 }

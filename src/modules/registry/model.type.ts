@@ -7,6 +7,7 @@ import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
+import { OnnxModelInfo } from './onnx.type';
 
 /** Test precision, recall and F1 of one class. */
 @ObjectType({ description: 'Test metrics of one class.' })
@@ -142,11 +143,14 @@ export class ModelVersion extends Entity {
   @Field(() => Int, { description: '1, 2, 3 … per model.' })
   version!: number;
 
-  @Field({ description: 'binary, multiclass or regression' })
+  @Field({ description: 'binary, multiclass or regression; an uploaded ONNX model: multiclass with labels, else tensor' })
   task!: string;
 
-  @Field({ description: "Artifact format: 'tfjs-layers', 'decision-tree' or 'random-forest'." })
+  @Field({ description: "Artifact format: 'tfjs-layers', 'decision-tree', 'random-forest', … or 'onnx' (an uploaded model)." })
   framework!: string;
+
+  @Nullable(OnnxModelInfo, 'Uploaded ONNX models: the file, its declared inputs and outputs, and the uploaded metadata.')
+  onnx?: OnnxModelInfo;
 
   @Nullable(ID, 'The training run that produced it.')
   trainingRunId!: string | null;
@@ -171,6 +175,12 @@ export class ModelVersion extends Entity {
 
   @Field(() => VersionMetrics)
   metrics!: VersionMetrics;
+
+  @Field(() => [String], {
+    description:
+      "Warnings found when it was published, each 'CODE: message': CONSTANT_PREDICTIONS, CHANCE_AUC (test ROC AUC within 0.02 of 0.5), NEGATIVE_R2, LOSS_TARGET_MISMATCH (a regression loss on a 0/1 target). Empty for a healthy model.",
+  })
+  warnings!: string[];
 }
 
 /** A named model of a tenant: the series of versions its training runs produced. */

@@ -16,7 +16,7 @@ export interface PixelTensor {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Strips a `data:image/png;base64,` prefix and whitespace; checks the alphabet. */
-function base64Bytes(text: string, field: string): Uint8Array {
+export function base64Bytes(text: string, field: string): Uint8Array {
   const body = text.replace(/^data:image\/[a-z+.-]+;base64,/i, '').replace(/\s+/g, '');
   if (body.length === 0 || body.length % 4 === 1 || !BASE64.test(body)) throw badInput(`${field} is not base64 text (a PNG or JPEG file encoded as base64)`, { field });
   return new Uint8Array(Buffer.from(body, 'base64'));

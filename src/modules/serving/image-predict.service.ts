@@ -3,10 +3,12 @@
  * then scored by the served model (its normalisation, the micro-batcher) or explained by occlusion.
  */
 import { AppError, badInput } from '../../lib/errors';
+import { MAX_IMAGE_PIXELS } from '../../ml/images/decode';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
 import { requestPixels, type PixelTensor } from './decode-images';
+import { predictOnnxImages } from './onnx-image-predict';
 import type { ImageExplanation, ImagePrediction, ImagePredictionResult } from './image-predict.type';
 import type { PredictService } from './predict.service';
 import type { VersionSelector } from './version-resolver';
@@ -25,7 +27,8 @@ export class ImagePredictService {
   constructor(
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
-    private readonly options: { maxImages: number },
+    /** maxPixels: largest image decoded for ONNX image models (their recipe resizes it). */
+    private readonly options: { maxImages: number; maxPixels?: number },
   ) {}
 
   /** @throws AppError BAD_USER_INPUT for neither or both inputs, none, or too many images. */
@@ -43,8 +46,8 @@ export class ImagePredictService {
   }
 
   /** The version, which must be an image model. @throws AppError BAD_USER_INPUT for a tabular model. */
-  private async image(actor: Actor, modelName: string, selector: VersionSelector) {
-    const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
+  private async image(actor: Actor, modelName: string, selector: VersionSelector, loaded?: Awaited<ReturnType<PredictService['load']>>) {
+    const { ref, served } = loaded ?? (await this.predict.load(actor.tenantId, modelName, selector));
     if (!served.image) throw badInput(`Model '${modelName}' version ${ref.version} is not an image model: use predict with rows`);
     return { ref, served, image: served.image, classes: served.pipeline.target.classes ?? [] };
   }
@@ -61,7 +64,16 @@ export class ImagePredictService {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predictImage takes `version` or `alias`, not both');
     // The version first: another tenant's model answers NOT_FOUND whatever else is wrong.
-    const { ref, served, image, classes } = await this.image(actor, modelName, selector);
+    const loaded = await this.predict.load(actor.tenantId, modelName, selector);
+    const onnx = loaded.served.pipeline.onnx;
+    if (onnx) {
+      const n = this.count(input);
+      if (!input.images) throw badInput('ONNX image models take `images` (PNG/JPEG files), preprocessed by the version; send raw tensors with infer');
+      await this.quotas.consumePredictions(actor.tenantId, n);
+      const result = await predictOnnxImages(loaded.served, onnx, input.images, topK, this.options.maxPixels ?? MAX_IMAGE_PIXELS);
+      return { modelName, version: loaded.ref.version, modelVersionId: loaded.ref.id, ...result };
+    }
+    const { ref, served, image, classes } = await this.image(actor, modelName, selector, loaded);
     const count = this.count(input);
     await this.quotas.consumePredictions(actor.tenantId, count);
     if (!Number.isInteger(topK) || topK < 1 || topK > classes.length) throw badInput(`topK must be an integer in [1, ${classes.length}], got ${topK}`);

@@ -7,8 +7,9 @@
  */
 import type { Db } from '../../lib/db';
 import { withTenant } from '../../lib/tenant-tx';
-import { parseCsv } from '../../ml/data/csv';
-import { decodeText } from '../../ml/data/decode';
+import { parseBytes } from '../../ml/data/csv-tasks';
+import type { ColumnProfile } from '../../ml/data/profile';
+import { storedCsvOptions } from '../../ml/data/stored-format';
 import type { MetadataRef } from '../../ml/preprocess/types';
 import type { DatasetRepo } from '../datasets/dataset.repo';
 
@@ -50,7 +51,8 @@ export class ItemMetadataCatalog {
   private async load(tenantId: string, ref: MetadataRef): Promise<ItemLookup> {
     const dataset = await withTenant(this.prisma, tenantId, (tx) => this.datasets.findWithContent(tx, tenantId, ref.datasetId));
     if (!dataset) return none;
-    const table = parseCsv(decodeText(dataset.content), { hasHeader: dataset.hasHeader, delimiter: dataset.delimiter });
+    // Read as uploaded: column names given at upload, encoding, quoting (see storedCsvOptions).
+    const table = parseBytes(dataset.content, storedCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }));
     const at = table.columns.indexOf(ref.idColumn);
     if (at < 0) return none;
     const cell = (j: number, row: number): string | number | null => {

@@ -181,6 +181,11 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
   const batcher = new MicroBatcher((x, rows) => scoring.score(x, rows), width, batching);
   const notImage = () => badInput('This model version is not an image model: use predict with rows');
+  const onnxRows = () =>
+    new AppError(
+      'NOT_SUPPORTED',
+      'This model version is an uploaded ONNX model: it takes named tensors (the infer query or the V2 REST routes) or images (predictImage), not rows',
+    );
   const isImage = () => badInput('This model version is an image model: use predictImage (or explainImage) with images');
   const score = async (values: ReturnType<typeof readRows>, count: number) => {
     const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);
@@ -190,10 +195,12 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
     pipeline,
     bytes: storedBytes(stored, pipeline),
     predict: async (rows) => {
+      if (pipeline.onnx) throw onnxRows();
       if (image) throw isImage();
       return score(readRows(rows, pipeline), rows.length);
     },
     predictMatrix: async (matrix) => {
+      if (pipeline.onnx) throw onnxRows();
       if (image) throw isImage();
       return score(readMatrix(matrix, pipeline), matrix.rows.length);
     },

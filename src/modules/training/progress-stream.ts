@@ -18,6 +18,7 @@ interface MetricRow {
   valLoss: number | null;
   valAccuracy: number | null;
   elapsedMs: number;
+  metrics?: unknown;
 }
 
 /**
@@ -30,7 +31,7 @@ export function progressStream(run: RunRow, stored: MetricRow[], versionId: stri
   return new Repeater<ProgressEvent>(async (push, stop) => {
     let last = 0;
     for (const m of stored) {
-      await push({ runId: run.id, kind: 'EPOCH', status: RunStatus.RUNNING, epochs, ...m, replayed: true });
+      await push({ runId: run.id, kind: 'EPOCH', status: RunStatus.RUNNING, epochs, ...m, metrics: (m.metrics ?? null) as Record<string, number> | null, replayed: true });
       last = m.epoch;
     }
     if (isTerminal(run.status)) {

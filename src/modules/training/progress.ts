@@ -17,6 +17,8 @@ export interface ProgressEvent {
   valLoss?: number | null;
   valAccuracy?: number | null;
   elapsedMs?: number;
+  /** Every other metric the spec asks for, by Keras name (e.g. `{ mae, val_mae }`). */
+  metrics?: Record<string, number> | null;
   /** A {@link FailureCode}. */
   failureCode?: string | null;
   failureMessage?: string | null;

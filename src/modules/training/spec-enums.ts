@@ -63,7 +63,9 @@ export const OptimizerName = lowerCaseEnum('OptimizerName', ['ADAM', 'SGD', 'RMS
 export type OptimizerName = EnumValue<typeof OptimizerName>;
 
 /** A metric reported per epoch (Keras names). */
-export const MetricName = lowerCaseEnum('MetricName', ['ACCURACY', 'MSE', 'MAE']);
+export const MetricName = lowerCaseEnum('MetricName', ['ACCURACY', 'MSE', 'MAE', 'AUC'], {
+  description: 'Metrics recorded every epoch, on the training and validation splits. AUC: ROC AUC, binary classification only.',
+});
 export type MetricName = EnumValue<typeof MetricName>;
 
 /** The metric early stopping watches. */

@@ -5,7 +5,7 @@
  * src/modules/registry/publish-version.ts publishes its model version.
  */
 import type { Db } from '../../lib/db';
-import { badInput, notFound } from '../../lib/errors';
+import { AppError, badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { familyOf } from '../../ml/families/registry';
@@ -37,6 +37,19 @@ export interface StartDeps {
   audit: AuditRepo;
 }
 
+/** How reproduce(versionId) starts its run (src/modules/registry/reproduce-version.ts). */
+export interface StartOptions {
+  /** The version being reproduced, recorded on the run. */
+  reproducesVersionId?: string;
+  /**
+   * A spec normalizeSpec already produced (a version's recorded one), used as it is: normalising
+   * again is not the identity (defaults it fills in, e.g. an optimizer, are refused for trees).
+   */
+  normalizedSpec?: TrainingSpec;
+  /** Refuse (DATASET_CHANGED) unless the dataset's content checksum is this one, checked in the run's transaction. */
+  expectChecksum?: string;
+}
+
 /**
  * Validates the spec against the tenant's dataset, stores the run as QUEUED (audited) and enqueues
  * it after commit; a run that cannot be enqueued is marked FAILED and the error rethrown.
@@ -44,23 +57,38 @@ export interface StartDeps {
  * @returns the stored run (status QUEUED).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
  *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
- *   the run's cost passes the tenant's training limits: weights, activations, memory, work).
+ *   the run's cost passes the tenant's training limits: weights, activations, memory, work),
+ *   DATASET_CHANGED (options.expectChecksum differs).
  */
-export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput) {
+export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {
   const { prisma, runs, datasets, queue, quotas, audit } = deps;
   requireScope(actor, 'training:run');
   if (!MODEL_NAME.test(input.modelName)) {
     throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
-  const spec = normalizeSpec({
-    ...input.spec,
-    layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
-    optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
-  } as Partial<TrainingSpec> & { layers: LayerSpec[] });
+  const spec =
+    options.normalizedSpec ??
+    normalizeSpec({
+      ...input.spec,
+      layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
+      optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
+    } as Partial<TrainingSpec> & { layers: LayerSpec[] });
   const { activeBefore, ...run } = await withTenant(prisma, actor.tenantId, async (tx) => {
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
+    if (options.expectChecksum !== undefined && dataset.checksum !== options.expectChecksum) {
+      throw new AppError(
+        'DATASET_CHANGED',
+        `Dataset '${dataset.name}' changed since the version was trained: its content checksum is ${dataset.checksum ?? 'unknown'}, not ${options.expectChecksum}`,
+        {
+          field: 'datasetId',
+          datasetId: dataset.id,
+          expectedChecksum: options.expectChecksum,
+          actualChecksum: dataset.checksum,
+        },
+      );
+    }
     const columns = dataset.columns as unknown as ColumnProfile[];
     const family = familyOf(spec.model);
     if (dataset.format !== 'image' && family.inputFormats.every((f) => f === 'image'))
@@ -78,12 +106,15 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
       targetColumn: target,
       featureColumns: features,
       spec: spec as unknown as object,
+      startedByKind: actor.kind,
+      startedById: actor.id,
+      ...(options.reproducesVersionId ? { reproducesVersionId: options.reproducesVersionId } : {}),
     });
     await audit.record(tx, actor, {
       action: 'trainingRun.started',
       targetType: 'TrainingRun',
       targetId: created.id,
-      details: { datasetId: dataset.id, modelName: input.modelName },
+      details: { datasetId: dataset.id, modelName: input.modelName, ...(options.reproducesVersionId ? { reproducesVersionId: options.reproducesVersionId } : {}) },
     });
     return { ...created, activeBefore };
   });

@@ -16,6 +16,11 @@ export interface NewRun {
   targetColumn: string;
   featureColumns: string[];
   spec: object;
+  /** Who started it (Actor kind and id). */
+  startedByKind?: string;
+  startedById?: string;
+  /** reproduce(versionId): the version it reproduces. */
+  reproducesVersionId?: string;
 }
 
 /** Compile-time check: src/modules/status.ts lists exactly the database's RunStatus values. */
@@ -86,6 +91,7 @@ export class TrainingRunRepo {
         valLoss: e.valLoss ?? null,
         valAccuracy: e.valAccuracy ?? null,
         elapsedMs: e.elapsedMs,
+        metrics: e.metrics ?? undefined,
       },
     });
   }

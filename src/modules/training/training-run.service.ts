@@ -13,7 +13,7 @@ import { ACTIVE_STATUSES, RunStatus } from '../status';
 import type { ProgressEvent } from './progress';
 import { progressStream } from './progress-stream';
 import type { StartTrainingRunInput } from './spec.input';
-import { startTrainingRun, type StartDeps } from './start-training-run';
+import { startTrainingRun, type StartDeps, type StartOptions } from './start-training-run';
 
 /** Training runs of a tenant, for the API. */
 export class TrainingRunService {
@@ -29,8 +29,8 @@ export class TrainingRunService {
   }
 
   /** See {@link startTrainingRun}. */
-  start(actor: Actor, input: StartTrainingRunInput) {
-    return startTrainingRun(this.deps, actor, input);
+  start(actor: Actor, input: StartTrainingRunInput, options?: StartOptions) {
+    return startTrainingRun(this.deps, actor, input, options);
   }
 
   /** One of the tenant's runs (`training:read`). @throws AppError FORBIDDEN, NOT_FOUND. */

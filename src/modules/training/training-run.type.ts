@@ -28,6 +28,9 @@ abstract class EpochScores {
 
   @Nullable(Float, 'Accuracy on the validation split.')
   valAccuracy?: number | null;
+
+  @Nullable(GraphQLJSONObject, "Every other metric the spec's `metrics` asks for, by Keras name, training and validation (e.g. { mae: 0.41, val_mae: 0.44 }).")
+  metrics?: Record<string, number> | null;
 }
 
 /** The stored metrics of one finished epoch. */

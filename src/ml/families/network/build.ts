@@ -96,7 +96,8 @@ export function compileNetwork(model: tf.LayersModel, spec: TrainingSpec): tf.La
   model.compile({
     loss: TF_LOSS[spec.loss!],
     optimizer: makeOptimizer(spec),
-    metrics: spec.metrics.map((m) => TF_METRIC[m]),
+    // AUC is not a tfjs metric: trainNetwork computes it after each epoch (epoch-auc.ts).
+    metrics: spec.metrics.flatMap((m) => (m === 'auc' ? [] : [TF_METRIC[m]])),
   });
   return model;
 }

@@ -10,6 +10,7 @@ import { permutation, rng } from '../../random';
 import type { EarlyStoppingSpec, TrainingSpec } from '../../spec-types';
 import { tf } from '../../tf';
 import type { EpochCallback, EpochResult, StopSignal } from '../model-family';
+import { epochAuc } from './epoch-auc';
 
 export interface TrainingOutcome {
   epochs: EpochResult[];
@@ -43,6 +44,17 @@ function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, ord
     y[dst] = split.y[src];
   });
   return [tf.tensor(x, shape), labels(y)];
+}
+
+/** Keys of `logs` that have their own EpochResult field. */
+const OWN_KEYS = new Set(['loss', 'acc', 'accuracy', 'val_loss', 'val_acc', 'val_accuracy']);
+
+/** Every other metric of the epoch's logs (tfjs names them as the spec does: `mae`, `val_mae`, `mse` …), or undefined. */
+function otherMetrics(logs: Record<string, number[]>): Record<string, number> | undefined {
+  const entries = Object.keys(logs)
+    .filter((k) => !OWN_KEYS.has(k))
+    .map((k) => [k, pick(logs, k)!] as const);
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 const pick = (logs: Record<string, number[]>, ...keys: string[]) => {
@@ -137,6 +149,7 @@ export async function trainNetwork(
   const random = rng(spec.seed ^ 0x5bd1e995);
   const validation = data.validation.rows > 0 ? toTensors(data.validation, spec, data) : undefined;
   const stopper = spec.earlyStopping ? new EarlyStopper(spec.earlyStopping) : undefined;
+  const withAuc = spec.metrics.includes('auc') && data.pipeline.target.task === 'binary';
   const epochs: EpochResult[] = [];
   let stoppedEarly = false;
   try {
@@ -162,6 +175,8 @@ export async function trainNetwork(
         valAccuracy: pick(logs, 'val_acc', 'val_accuracy'),
         elapsedMs: performance.now() - started,
       };
+      const metrics = { ...otherMetrics(logs), ...(withAuc ? epochAuc(model, data) : {}) };
+      if (Object.keys(metrics).length) result.metrics = metrics;
       if (!Number.isFinite(result.loss)) {
         throw badInput(`Training diverged: the loss is ${result.loss} at epoch ${epoch}; try a lower spec.optimizer.learningRate or standardised features`);
       }

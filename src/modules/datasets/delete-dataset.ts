@@ -1,0 +1,75 @@
+/**
+ * Deleting a dataset without losing history. A dataset no model version uses is deleted with its
+ * training runs. One that versions still in the registry were trained on (or, for recommenders,
+ * read their item or user metadata from) is refused
+ * (DATASET_IN_USE, listing them) unless `force`: then it is *archived* — its rows (the stored
+ * bytes) go, its row stays with its name, profile, row count and checksum, so the versions keep
+ * their lineage and its training runs and loss curves are not cascaded away. Audited either way.
+ */
+import type { Db } from '../../lib/db';
+import { AppError, notFound } from '../../lib/errors';
+import { withTenant } from '../../lib/tenant-tx';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { Actor } from '../auth/actor';
+import { requireScope } from '../auth/require-scope';
+import type { ModelRepo } from '../registry/model.repo';
+import type { TrainingRunRepo } from '../training/training-run.repo';
+import type { DatasetRepo } from './dataset.repo';
+
+/** Versions listed in a DATASET_IN_USE error, at most. */
+export const MAX_LISTED_VERSIONS = 20;
+
+/** What deleting a dataset needs. */
+export interface DeleteDatasetDeps {
+  prisma: Db;
+  datasets: DatasetRepo;
+  runs: TrainingRunRepo;
+  models: ModelRepo;
+  audit: AuditRepo;
+}
+
+/** How a deletion ended. */
+export type DatasetDeletion = 'DELETED' | 'ARCHIVED';
+
+/**
+ * Deletes (or, with `force` while versions remain, archives) the tenant's dataset (`datasets:write`),
+ * in one transaction; audited as `dataset.deleted` or `dataset.archived` (with the versions).
+ * @throws AppError FORBIDDEN, NOT_FOUND (also archived or another tenant's), CONFLICT while a run of
+ *   it is queued or running, DATASET_IN_USE (details: `versions` as `model@version` with their
+ *   aliases, at most {@link MAX_LISTED_VERSIONS}, and `totalVersions`) without `force`.
+ */
+export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: string, force = false): Promise<DatasetDeletion> {
+  requireScope(actor, 'datasets:write');
+  const { prisma, datasets, runs, models, audit } = deps;
+  return withTenant(prisma, actor.tenantId, async (tx) => {
+    const dataset = await datasets.find(tx, actor.tenantId, id);
+    if (!dataset) throw notFound('Dataset', id);
+    const active = await runs.countActive(tx, actor.tenantId, { datasetId: id });
+    if (active > 0) {
+      throw new AppError('CONFLICT', `Dataset '${dataset.name}' has ${active} queued or running training run${active > 1 ? 's' : ''}; cancel them or let them finish first`);
+    }
+    const { rows, total } = await models.versionsUsing(tx, actor.tenantId, id, MAX_LISTED_VERSIONS);
+    const versions = rows.map((v) => ({ model: v.model.name, version: v.version, aliases: v.aliases.map((a) => a.name) }));
+    if (total === 0) {
+      await datasets.delete(tx, actor.tenantId, id);
+      await audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id, details: { name: dataset.name } });
+      return 'DELETED';
+    }
+    if (!force) {
+      const listed = versions.map((v) => `${v.model}@${v.version}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`).join(', ');
+      throw new AppError(
+        'DATASET_IN_USE',
+        `Dataset '${dataset.name}' is used by ${total} model version${total > 1 ? 's' : ''} still in the registry (trained on it, or reading item or user metadata from it): ${listed}${total > rows.length ? ', …' : ''}; delete them first, or pass force: true to archive the dataset (its rows are deleted, the versions' lineage and training curves kept)`,
+        { field: 'id', datasetId: id, versions, totalVersions: total },
+      );
+    }
+    await datasets.archive(tx, actor.tenantId, id);
+    await audit.record(tx, actor, {
+      action: 'dataset.archived',
+      targetType: 'Dataset',
+      targetId: id,
+      details: { name: dataset.name, checksum: dataset.checksum, totalVersions: total, versions },
+    });
+    return 'ARCHIVED';
+  });
+}

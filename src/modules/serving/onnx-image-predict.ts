@@ -1,0 +1,67 @@
+/**
+ * predictImage for uploaded ONNX image models: each base64 PNG/JPEG decoded here (API side), brought
+ * to the model's input by the version's recipe (resize, centre crop, scale, mean/std, layout:
+ * src/ml/families/onnx/image-input.ts) and scored through the family's named-tensor method where the
+ * version scores (a scoring thread); the labelled output (softmax when the metadata says it holds
+ * logits) gives each image's top-k labels.
+ */
+import { badInput } from '../../lib/errors';
+import { imageTensor } from '../../ml/families/onnx/image-input';
+import type { OnnxServing } from '../../ml/families/onnx/serving-info';
+import { decodeImage } from '../../ml/images/decode';
+import { INFER_TENSORS_METHOD, type NamedTensor } from '../../ml/tensor-io';
+import { base64Bytes } from './decode-images';
+import type { ImagePrediction } from './image-predict.type';
+import type { ServedModel } from './served-model';
+
+/** Softmax of `x` (max subtracted first, so large logits do not overflow). */
+export function softmax(x: number[]): number[] {
+  const max = Math.max(...x);
+  const e = x.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/**
+ * @param images base64 PNG/JPEG files (a data: URL prefix accepted).
+ * @param topK labels per image (1 to the number of classes).
+ * @param maxPixels largest width × height decoded.
+ * @returns the classes (the version's labels, else output indices) and one prediction per image.
+ * @throws AppError BAD_USER_INPUT for a version without image preprocessing or labelled output,
+ *   an image that is not base64 PNG/JPEG, topK out of range; as the model's inference.
+ */
+export async function predictOnnxImages(
+  served: ServedModel,
+  info: OnnxServing,
+  images: string[],
+  topK: number,
+  maxPixels: number,
+): Promise<{ classes: string[]; predictions: ImagePrediction[] }> {
+  const recipe = info.image;
+  if (!recipe) throw badInput('This ONNX model version has no image preprocessing: upload it with metadata.image, or send tensors (infer)');
+  if (info.inputs.length !== 1) throw badInput(`This ONNX model takes ${info.inputs.length} inputs; predictImage feeds one image input: send tensors (infer)`);
+  const outputName = info.labelsOutput ?? (info.outputs.length === 1 ? info.outputs[0]!.name : undefined);
+  if (!outputName)
+    throw badInput(`This ONNX model has ${info.outputs.length} outputs and no labelled one: upload it with metadata.labels (and labelsOutput), or send tensors (infer)`);
+  const predictions: ImagePrediction[] = [];
+  let classes: string[] = info.labels ?? [];
+  for (let i = 0; i < images.length; i++) {
+    const field = `images[${i}]`;
+    const x = imageTensor(decodeImage(base64Bytes(images[i]!, field), field, maxPixels), recipe);
+    const input: NamedTensor = { name: recipe.input, datatype: 'FP32', shape: x.shape, data: x.data };
+    const [out] = (await served.query(INFER_TENSORS_METHOD, [[input], [outputName]])) as NamedTensor[];
+    const scores = Array.from(out!.data as ArrayLike<number>, Number);
+    const probabilities = info.softmax ? softmax(scores) : scores;
+    if (!info.labels) classes = probabilities.map((_, c) => String(c));
+    if (classes.length !== probabilities.length)
+      throw badInput(`Output '${outputName}' gave ${probabilities.length} scores for one image; the version has ${classes.length} labels`);
+    if (!Number.isInteger(topK) || topK < 1 || topK > classes.length) throw badInput(`topK must be an integer in [1, ${classes.length}], got ${topK}`);
+    const top = probabilities
+      .map((p, c) => [p, c] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, topK)
+      .map(([probability, c]) => ({ label: classes[c]!, probability }));
+    predictions.push({ label: top[0]!.label, probability: top[0]!.probability, top, probabilities });
+  }
+  return { classes, predictions };
+}
