@@ -11,6 +11,8 @@ export interface V2BenchResult {
   v2: LoadResult;
   graphql: LoadResult;
   bare: LoadResult;
+  /** The same infer call with an Origin header, so express answers it (the fast path's baseline). */
+  viaExpress: LoadResult;
   /** GET /v2/models/{name}: the same server, credential and version lookup, no scoring. */
   metadata: LoadResult;
   /** GET /v2 (server metadata): the same server, nothing else. */
@@ -54,13 +56,14 @@ export async function runV2Bench(apiUrl: string, token: string, bareUrl: string,
   for (let i = 0; i < ROUNDS; i++) {
     rounds.push({
       v2: await load(v2Url, v2Body, auth, CONCURRENCY, seconds / ROUNDS),
+      viaExpress: await load(v2Url, v2Body, { ...auth, origin: 'http://bench.example' }, CONCURRENCY, seconds / ROUNDS),
       bare: await load(bareUrl, v2Body, {}, CONCURRENCY, seconds / ROUNDS),
       graphql: await load(apiUrl, gqlBody, auth, CONCURRENCY, seconds / ROUNDS),
       metadata: await load(metadataUrl, undefined, auth, CONCURRENCY, seconds / ROUNDS),
       server: await load(serverUrl, undefined, {}, CONCURRENCY, seconds / ROUNDS),
     });
   }
-  const [v2, bare, graphql, metadata, server] = (['v2', 'bare', 'graphql', 'metadata', 'server'] as const).map((k) => mean(rounds.map((r) => r[k])));
+  const [v2, viaExpress, bare, graphql, metadata, server] = (['v2', 'viaExpress', 'bare', 'graphql', 'metadata', 'server'] as const).map((k) => mean(rounds.map((r) => r[k])));
   const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
   say('## V2 REST (Open Inference Protocol) single-row predict, concurrency 64');
   say();
@@ -68,10 +71,12 @@ export async function runV2Bench(apiUrl: string, token: string, bareUrl: string,
   say('|---|---|---|---|---|');
   say(`| ${fmt(v2)} | ${fmt(bare)} | ${fmt(graphql)} | **${(v2.rps / bare.rps).toFixed(2)}×** | ${(v2.rps / graphql.rps).toFixed(2)}× |`);
   say();
+  say(`The same V2 call answered by express (an Origin header, as a browser sends): ${fmt(viaExpress)}, ${(viaExpress.rps / bare.rps).toFixed(2)}× (b).`);
+  say();
   say(
     `Same server, no scoring: \`GET /v2/models/{name}\` (credential + version lookup) ${fmt(metadata)}; \`GET /v2\` (express only) ${fmt(server)}, ${(server.rps / bare.rps).toFixed(2)}× (b).`,
   );
   say();
   say(`Goal (issue 12): V2 ≥ 0.5× the bare server: ${v2.rps / bare.rps >= 0.5 ? 'met' : 'not met'}.`);
-  return { v2, graphql, bare, metadata, server };
+  return { v2, viaExpress, graphql, bare, metadata, server };
 }

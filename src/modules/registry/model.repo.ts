@@ -112,6 +112,15 @@ export class ModelRepo {
     });
   }
 
+  /** A model's versions as `{ id, version, framework }`, newest first (V2 model metadata); [] when not the tenant's. */
+  listVersionNumbers(tx: Tx, tenantId: string, name: string) {
+    return tx.modelVersion.findMany({
+      where: { tenantId, model: { tenantId, name } },
+      orderBy: { version: 'desc' },
+      select: { id: true, version: true, framework: true },
+    });
+  }
+
   /** One of the tenant's versions without its weights, or null. */
   findVersionById(tx: Tx, tenantId: string, id: string) {
     return tx.modelVersion.findFirst({ where: { id, tenantId }, select: versionSummary });

@@ -152,8 +152,7 @@ export class InferService {
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('modelMetadata takes `version` or `alias`, not both');
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const specs = (await this.tensorSpecsOf(served)) ?? this.pipelineSpecs(served);
-    const model = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.findModel(tx, actor.tenantId, modelName));
-    const versions = model?.versions ?? [];
+    const versions = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.listVersionNumbers(tx, actor.tenantId, modelName));
     return {
       name: modelName,
       modelName,
