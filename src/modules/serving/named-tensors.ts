@@ -4,13 +4,15 @@
  * against the declaration before the model runs, and the answer made JSON-ready.
  */
 import { AppError, badInput, didYouMean, quote } from '../../lib/errors';
-import type { NamedTensor, TensorSpec } from '../../ml/tensor-io';
+import type { NamedTensor, NotServedSpec, TensorSpec } from '../../ml/tensor-io';
 import { checkOutputNames } from './tabular-tensors';
 
 /** A model version's inputs and outputs as V2 tensor specs. */
 export interface TensorSpecs {
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** Declared outputs that cannot be returned (e.g. ZipMap), with the reason (the export fix). */
+  notServed?: NotServedSpec[];
 }
 
 /** A tensor whose data is a plain array (JSON-ready), row-major. */
@@ -23,7 +25,7 @@ const FLOAT_TYPES = new Set(['FP16', 'FP32', 'FP64']);
  * @returns the rows: the batch dimension (the first input's first dimension when the model's is
  *   dynamic, else 1).
  * @throws AppError BAD_USER_INPUT for an unknown or missing input, another datatype or rank, a fixed
- *   dimension of another size, an unknown output.
+ *   dimension of another size, an unknown output, an output the model cannot serve (with the reason).
  */
 export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | undefined, specs: TensorSpecs): number {
   const names = specs.inputs.map((s) => s.name);
@@ -45,6 +47,10 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
   });
   const missing = names.find((n) => !inputs.some((t) => t.name === n));
   if (missing) throw badInput(`inputs lacks the model's input ${quote(missing)}; its inputs are ${names.join(', ')}`, { field: 'inputs' });
+  for (const [i, name] of (wanted ?? []).entries()) {
+    const unserved = specs.notServed?.find((o) => o.name === name);
+    if (unserved) throw badInput(`outputs[${i}]: output ${quote(name)} is not served: ${unserved.reason}`, { field: `outputs[${i}].name` });
+  }
   checkOutputNames(specs.outputs, wanted);
   return rows;
 }
