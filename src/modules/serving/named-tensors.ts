@@ -55,12 +55,22 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
   return rows;
 }
 
-/** A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither). */
+/**
+ * A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither).
+ * One indexed loop (not `Array.from`, whose iterator protocol on a typed array of super-resolution's
+ * 451,584 floats held the event loop for hundreds of milliseconds).
+ */
 export function plainTensor(t: NamedTensor): PlainTensor {
-  const data = Array.from(t.data as ArrayLike<number | boolean | string>) as number[] | boolean[] | string[];
-  if (FLOAT_TYPES.has(t.datatype)) {
-    const at = (data as number[]).findIndex((v) => !Number.isFinite(v));
-    if (at >= 0) throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(data[at])} at index ${at}, not a finite number; no answer is given`);
+  const source = t.data as ArrayLike<number | boolean | string>;
+  const n = source.length;
+  const data = new Array<number | boolean | string>(n);
+  const float = FLOAT_TYPES.has(t.datatype);
+  for (let i = 0; i < n; i++) {
+    const v = source[i]!;
+    if (float && !Number.isFinite(v)) {
+      throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(v)} at index ${i}, not a finite number; no answer is given`);
+    }
+    data[i] = v;
   }
-  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data };
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: data as number[] | boolean[] | string[] };
 }
