@@ -231,6 +231,10 @@ it('super-resolution-10: the [1,1,672,672] output, and the longest event-loop st
   const [out] = answer.outputs;
   expect([out!.name, out!.datatype, out!.shape, (out!.data as number[]).length]).toEqual(['output', 'FP32', [1, 1, 672, 672], 451_584]);
   expect(g.data!.infer.outputs[0].data).toEqual(out!.data);
+  // The express route (a browser's request, with an Origin header) streams the same answer.
+  const viaExpress = await v2(a.url, '/v2/models/superres/infer', { token: a.token, body, headers: { origin: 'http://example.test' } });
+  expect(viaExpress.status).toBe(200);
+  expect(viaExpress.body.outputs[0].data).toEqual(out!.data);
   // The output is the input upscaled 3x: the pixel at (3y+1, 3x+1) is close to input (y, x).
   const o = out!.data as number[];
   for (const [y, x] of [
