@@ -22,10 +22,11 @@ import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
 import { runTreeBench } from './trees';
 import { runV2Bench } from './v2';
+import { runOnnxMnistBench } from './onnx-mnist';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST figures; then exit (BENCHMARKS.md untouched). */
+/** `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST figures; `onnx`: only the uploaded mnist-8 figures; then exit (BENCHMARKS.md untouched). */
 const ONLY = process.env.BENCH_ONLY;
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
@@ -77,6 +78,7 @@ async function main() {
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
     const me: Caller = { url, token: created.createTenant.apiKey };
+    if (ONLY === 'onnx') return void (await runOnnxMnistBench(url, me.token!, SECONDS, say));
     const csv = fs.readFileSync(path.join(ROOT, 'data', 'pima-diabetes.csv'), 'utf8');
     const datasetId = (await gqlOk(me, 'mutation($csv: String!) { uploadDataset(name: "pima", csv: $csv) { id } }', { csv })).uploadDataset.id;
     /** ms from startTrainingRun to the FINAL event. */
@@ -127,6 +129,8 @@ async function main() {
     phase('V2 REST single-row predict, concurrency 64');
     say();
     await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say);
+    phase('uploaded ONNX mnist-8: GraphQL infer and V2 against onnxruntime-node in-process');
+    await runOnnxMnistBench(url, me.token!, SECONDS, say);
     phase('in-process baselines');
     const inproc = await inProcessFigures(csv, KERAS_SPEC);
     say();

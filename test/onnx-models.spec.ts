@@ -9,7 +9,6 @@
  * elsewhere. Bad uploads get their exact codes and write nothing; another tenant sees nothing.
  */
 import fs from 'node:fs';
-import { gunzipSync } from 'fflate';
 import type { App } from '../src/app';
 import { gql, gqlOk, type Caller, type GqlResult } from '../src/client/graphql-client';
 import { sharedDataFile } from '../src/lib/paths';
@@ -17,36 +16,12 @@ import { INFER_TENSORS_METHOD, type NamedTensor } from '../src/ml/tensor-io';
 import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { oneNodeModel } from './support/onnx-proto';
+import { mnistTestImages, modelFile, uploadModel, uploadModelOk } from './support/onnx-uploads';
 import { ADMIN_SECRET } from './support/secrets';
 
-const VERSION_FIELDS = `id version task framework trainingRunId target { name task }
-  onnx { sha256 sizeBytes description inputs { name datatype shape dimNames batchDimension } outputs { name datatype shape batchDimension }
-         notServed { name reason } labelsOutput softmax image { input layout height width channels resizeShortSide scale mean std } }`;
-
-const modelFile = (name: string) => fs.readFileSync(sharedDataFile('onnx-models', name));
 const synset = () => fs.readFileSync(sharedDataFile('onnx-models', 'imagenet-synset.txt'), 'utf8').trim().split('\n');
-
-/** uploadModelVersion through the GraphQL multipart request. */
-async function upload(t: Caller, model: string, filename: string, bytes: Buffer, metadata?: object): Promise<GqlResult> {
-  const form = new FormData();
-  form.append(
-    'operations',
-    JSON.stringify({
-      query: `mutation($model: String!, $file: Upload, $metadata: OnnxMetadataInput) { uploadModelVersion(model: $model, file: $file, metadata: $metadata) { ${VERSION_FIELDS} } }`,
-      variables: { model, file: null, metadata: metadata ?? null },
-    }),
-  );
-  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.append('0', new Blob([new Uint8Array(bytes)]), filename);
-  const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' }, body: form });
-  return (await res.json()) as GqlResult;
-}
-
-async function uploadOk(t: Caller, model: string, filename: string, metadata?: object): Promise<Record<string, any>> {
-  const r = await upload(t, model, filename, modelFile(filename), metadata);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.uploadModelVersion;
-}
+const upload = uploadModel;
+const uploadOk = uploadModelOk;
 
 const errorOf = (r: GqlResult) => ({ code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message ?? '' });
 
@@ -90,14 +65,13 @@ it('mnist-8: uploaded, described, >= 98 % on the first 1,000 real MNIST test ima
     labelsOutput: 'Plus214_Output_0',
     image: { input: 'Input3', layout: 'NCHW', height: 28, width: 28, channels: 1, resizeShortSide: null, scale: 1, mean: [0], std: [1] },
   });
-  const images = gunzipSync(fs.readFileSync(sharedDataFile('mnist', 't10k-images-idx3-ubyte.gz')));
-  const labels = gunzipSync(fs.readFileSync(sharedDataFile('mnist', 't10k-labels-idx1-ubyte.gz')));
+  const mnist = mnistTestImages(1000);
   let right = 0;
   for (let i = 0; i < 1000; i++) {
-    const data = Float32Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784));
+    const data = Float32Array.from(mnist.pixels(i));
     const [out] = await infer(a, 'mnist', [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data }]);
     const scores = Array.from(out!.data as Float32Array);
-    if (scores.indexOf(Math.max(...scores)) === labels[8 + i]) right++;
+    if (scores.indexOf(Math.max(...scores)) === mnist.label(i)) right++;
   }
   console.log(`mnist-8 uploaded, on a scoring thread: ${right} / 1000 right`);
   expect(right).toBeGreaterThanOrEqual(980);

@@ -42,9 +42,16 @@ export interface TensorSpec {
  */
 export const INFER_TENSORS_METHOD = 'inferTensors';
 
+/** An output a model declares but cannot return (scikit-learn's ZipMap), and why / how to fix the export. */
+export interface NotServedSpec {
+  name: string;
+  reason: string;
+}
+
 /**
  * The name of the scorer method that lists a named-tensor model's inputs and outputs:
- * `() => { inputs: TensorSpec[]; outputs: TensorSpec[] }` (outputs the model cannot serve, such as
- * scikit-learn's ZipMap, are left out). Families without it are described from their pipeline.
+ * `() => { inputs: TensorSpec[]; outputs: TensorSpec[]; notServed?: NotServedSpec[] }` (outputs the
+ * model cannot serve, such as scikit-learn's ZipMap, are left out of `outputs` and listed in
+ * `notServed`). Families without it are described from their pipeline.
  */
 export const TENSOR_SPECS_METHOD = 'tensorSpecs';

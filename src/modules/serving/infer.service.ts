@@ -4,7 +4,8 @@
  * predict resolves it (number, alias or latest: version-resolver.ts) and loaded from the same cache.
  *
  * A model whose family answers {@link TENSOR_SPECS_METHOD} and {@link INFER_TENSORS_METHOD}
- * (uploaded ONNX models) is called with the tensors as they are; the platform's own tabular models
+ * (uploaded ONNX models) is called with the tensors as they are (concurrent calls joined into one
+ * run when the batch dimension is dynamic: tensor-batcher.ts); the platform's own tabular models
  * read them as rows (tabular-tensors.ts) and score through the micro-batcher like predict.
  * Scope `predict`; every row (the batch dimension) counts against the tenant's prediction rate limit.
  */
@@ -24,6 +25,7 @@ import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tens
 import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
 import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
+import { batchable, TensorBatcher } from './tensor-batcher';
 
 /** The answer of `infer` (the protocol's `$inference_response`). */
 export interface InferResult {
@@ -58,6 +60,8 @@ export interface ModelMetadata extends TensorSpecs {
 export class InferService {
   /** Tensor specs of a loaded model (null: a model of the platform's own, described by its pipeline). */
   private readonly specs = new WeakMap<ServedModel, Promise<TensorSpecs | null>>();
+  /** The micro-batcher of a loaded model whose batch dimension is dynamic (tensor-batcher.ts). */
+  private readonly batchers = new WeakMap<ServedModel, TensorBatcher>();
 
   constructor(
     private readonly prisma: Db,
@@ -65,8 +69,11 @@ export class InferService {
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
-    /** maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES). */
-    private readonly options: { maxRows: number; maxImages: number },
+    /**
+     * maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES);
+     * batching: micro-batching of declared models (BATCH_MAX_ROWS, BATCH_MAX_WAIT_MS; default 64 rows, this turn).
+     */
+    private readonly options: { maxRows: number; maxImages: number; batching?: { maxRows: number; maxWaitMs: number } },
   ) {}
 
   /**
@@ -113,7 +120,7 @@ export class InferService {
     if (specs) {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
       await this.admit(actor, rows, this.options.maxRows);
-      const out = (await served.query(INFER_TENSORS_METHOD, [inputs, wanted])) as NamedTensor[];
+      const out = await this.runTensors(served, specs, inputs, wanted, rows);
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
       return answer(out.map(plainTensor));
     }
@@ -172,6 +179,19 @@ export class InferService {
     requireScope(actor, 'predict');
     const { ref } = await this.predict.load(actor.tenantId, modelName, selector);
     return { version: ref.version, modelVersionId: ref.id };
+  }
+
+  /** Runs a declared model: through its micro-batcher when its batch dimension is dynamic, else alone. */
+  private runTensors(served: ServedModel, specs: TensorSpecs, inputs: NamedTensor[], wanted: string[] | undefined, rows: number): Promise<NamedTensor[]> {
+    const run = (i: NamedTensor[], o: string[] | undefined) => served.query(INFER_TENSORS_METHOD, [i, o]) as Promise<NamedTensor[]>;
+    if (!batchable(specs)) return run(inputs, wanted);
+    let batcher = this.batchers.get(served);
+    if (!batcher) {
+      const batching = this.options.batching ?? { maxRows: 64, maxWaitMs: 0 };
+      batcher = new TensorBatcher(run, specs, { ...batching, onBatch: (n) => this.metrics.batchSize.observe(n) });
+      this.batchers.set(served, batcher);
+    }
+    return batcher.submit(inputs, wanted, rows);
   }
 
   /** @throws AppError BAD_USER_INPUT for no rows or more than `max`; QUOTA_EXCEEDED. */

@@ -4,13 +4,15 @@
  * against the declaration before the model runs, and the answer made JSON-ready.
  */
 import { AppError, badInput, didYouMean, quote } from '../../lib/errors';
-import type { NamedTensor, TensorSpec } from '../../ml/tensor-io';
+import type { NamedTensor, NotServedSpec, TensorSpec } from '../../ml/tensor-io';
 import { checkOutputNames } from './tabular-tensors';
 
 /** A model version's inputs and outputs as V2 tensor specs. */
 export interface TensorSpecs {
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** Declared outputs that cannot be returned (e.g. ZipMap), with the reason (the export fix). */
+  notServed?: NotServedSpec[];
 }
 
 /** A tensor whose data is a plain array (JSON-ready), row-major. */
@@ -23,7 +25,7 @@ const FLOAT_TYPES = new Set(['FP16', 'FP32', 'FP64']);
  * @returns the rows: the batch dimension (the first input's first dimension when the model's is
  *   dynamic, else 1).
  * @throws AppError BAD_USER_INPUT for an unknown or missing input, another datatype or rank, a fixed
- *   dimension of another size, an unknown output.
+ *   dimension of another size, an unknown output, an output the model cannot serve (with the reason).
  */
 export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | undefined, specs: TensorSpecs): number {
   const names = specs.inputs.map((s) => s.name);
@@ -45,16 +47,30 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
   });
   const missing = names.find((n) => !inputs.some((t) => t.name === n));
   if (missing) throw badInput(`inputs lacks the model's input ${quote(missing)}; its inputs are ${names.join(', ')}`, { field: 'inputs' });
+  for (const [i, name] of (wanted ?? []).entries()) {
+    const unserved = specs.notServed?.find((o) => o.name === name);
+    if (unserved) throw badInput(`outputs[${i}]: output ${quote(name)} is not served: ${unserved.reason}`, { field: `outputs[${i}].name` });
+  }
   checkOutputNames(specs.outputs, wanted);
   return rows;
 }
 
-/** A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither). */
+/**
+ * A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither).
+ * One indexed loop (not `Array.from`, whose iterator protocol on a typed array of super-resolution's
+ * 451,584 floats held the event loop for hundreds of milliseconds).
+ */
 export function plainTensor(t: NamedTensor): PlainTensor {
-  const data = Array.from(t.data as ArrayLike<number | boolean | string>) as number[] | boolean[] | string[];
-  if (FLOAT_TYPES.has(t.datatype)) {
-    const at = (data as number[]).findIndex((v) => !Number.isFinite(v));
-    if (at >= 0) throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(data[at])} at index ${at}, not a finite number; no answer is given`);
+  const source = t.data as ArrayLike<number | boolean | string>;
+  const n = source.length;
+  const data = new Array<number | boolean | string>(n);
+  const float = FLOAT_TYPES.has(t.datatype);
+  for (let i = 0; i < n; i++) {
+    const v = source[i]!;
+    if (float && !Number.isFinite(v)) {
+      throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(v)} at index ${i}, not a finite number; no answer is given`);
+    }
+    data[i] = v;
   }
-  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data };
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: data as number[] | boolean[] | string[] };
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../../lib/logger';
 import { buildContext, type BaseContext } from '../../graphql/context';
 import { sendError, sendJson } from './respond';
 import { selectorOf } from './selector';
+import { sendInferResponse } from './stream-response';
 
 /** `/v2/models/{name}/infer` or `/v2/models/{name}/versions/{v}/infer` (no query string). */
 const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer$/;
@@ -59,7 +60,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
         return;
       }
       const r = await base.services.infer.inferBody(context.actor, name, selector, body.value);
-      sendJson(res, 200, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
+      await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
     } catch (err) {
       req.resume(); // an unread body must not hold the connection
       sendError(res, err, log, where);

@@ -23,6 +23,7 @@ import { buildContext, type BaseContext } from '../../graphql/context';
 import { corsOptions } from '../../graphql/cors';
 import { sendAppError, sendError } from './respond';
 import { selectorOf } from './selector';
+import { sendInferResponse } from './stream-response';
 
 /** What the V2 routes need from the server. */
 export interface V2Options {
@@ -123,7 +124,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const infer = handle(async (req, res) => {
     const selector = selectorOf(version(req));
     const r = await services.infer.inferBody(caller(res), name(req), selector, req.body);
-    res.json({ model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
+    await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
   });
   app.post('/v2/models/:name/infer', withCaller, binaryRefused, json, infer, bodyErrors);
   app.post('/v2/models/:name/versions/:version/infer', withCaller, binaryRefused, json, infer, bodyErrors);

@@ -9,7 +9,7 @@ import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor, type Tenso
 import type { Scorer } from '../model-family';
 import { ort, type OrtSession, type OrtTensor } from './runtime';
 import type { OnnxServing } from './serving-info';
-import { v2Spec } from './specs';
+import { v2Spec, type NotServedOutput } from './specs';
 import { checkInputs, fromOrtTensor, outputsToFetch, toOrtTensor } from './tensors';
 
 const dispose = (t: OrtTensor) => (t as { dispose?: () => void }).dispose?.();
@@ -52,7 +52,11 @@ export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
       Object.values(results).forEach(dispose);
     }
   }
-  const tensorSpecs = (): { inputs: TensorSpec[]; outputs: TensorSpec[] } => ({ inputs: info.inputs.map(v2Spec), outputs: info.outputs.map(v2Spec) });
+  const tensorSpecs = (): { inputs: TensorSpec[]; outputs: TensorSpec[]; notServed: NotServedOutput[] } => ({
+    inputs: info.inputs.map(v2Spec),
+    outputs: info.outputs.map(v2Spec),
+    notServed: info.notServed.map((o) => ({ ...o })),
+  });
   return {
     inputShape: first ? first.shape.slice(first.batchDimension === 0 ? 1 : 0) : [],
     outputShape: info.outputs[0] ? info.outputs[0].shape.slice(info.outputs[0].batchDimension === 0 ? 1 : 0) : [],

@@ -1,0 +1,55 @@
+/**
+ * ONNX model uploads through the GraphQL multipart request (`uploadModelVersion`), the real models
+ * of the shared data (onnx-models/, read from there, not copied) and the first MNIST test images,
+ * for the specs that upload and serve them (onnx-models.spec.ts, onnx-v2.spec.ts).
+ */
+import fs from 'node:fs';
+import { gunzipSync } from 'fflate';
+import type { Caller, GqlResult } from '../../src/client/graphql-client';
+import { sharedDataFile } from '../../src/lib/paths';
+
+/** The ModelVersion fields an upload answers with. */
+export const VERSION_FIELDS = `id version task framework trainingRunId target { name task }
+  onnx { sha256 sizeBytes description inputs { name datatype shape dimNames batchDimension } outputs { name datatype shape batchDimension }
+         notServed { name reason } labelsOutput softmax image { input layout height width channels resizeShortSide scale mean std } }`;
+
+/** The bytes of a model file of the shared data's onnx-models/. */
+export const modelFile = (name: string) => fs.readFileSync(sharedDataFile('onnx-models', name));
+
+/** uploadModelVersion through the GraphQL multipart request. */
+export async function uploadModel(t: Caller, model: string, filename: string, bytes: Buffer, metadata?: object): Promise<GqlResult> {
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({
+      query: `mutation($model: String!, $file: Upload, $metadata: OnnxMetadataInput) { uploadModelVersion(model: $model, file: $file, metadata: $metadata) { ${VERSION_FIELDS} } }`,
+      variables: { model, file: null, metadata: metadata ?? null },
+    }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([new Uint8Array(bytes)]), filename);
+  const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' }, body: form });
+  return (await res.json()) as GqlResult;
+}
+
+/** Uploads the shared data's `filename` as a new version of `model`; throws on errors. */
+export async function uploadModelOk(t: Caller, model: string, filename: string, metadata?: object): Promise<Record<string, any>> {
+  const r = await uploadModel(t, model, filename, modelFile(filename), metadata);
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.uploadModelVersion;
+}
+
+/** The first `count` MNIST test images (784 raw 0-255 pixels each) and their labels, from the idx files. */
+export function mnistTestImages(count: number): { pixels: (i: number) => Uint8Array; label: (i: number) => number } {
+  const images = gunzipSync(fs.readFileSync(sharedDataFile('mnist', 't10k-images-idx3-ubyte.gz')));
+  const labels = gunzipSync(fs.readFileSync(sharedDataFile('mnist', 't10k-labels-idx1-ubyte.gz')));
+  if (count > 10_000) throw new Error('The MNIST test split has 10,000 images');
+  return { pixels: (i) => images.subarray(16 + i * 784, 16 + (i + 1) * 784), label: (i) => labels[8 + i]! };
+}
+
+/** Index of the largest score. */
+export const argmax = (scores: ArrayLike<number>): number => {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+  return best;
+};
