@@ -11,7 +11,7 @@ import { INFER_TENSORS_METHOD, type NamedTensor } from '../src/ml/tensor-io';
 import { batchable, TensorBatcher } from '../src/modules/serving/tensor-batcher';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { uploadModelOk } from './support/onnx-uploads';
+import { titanicTensors as columns, uploadModelOk } from './support/onnx-uploads';
 import { v2 } from './support/v2';
 
 let app: App;
@@ -25,37 +25,6 @@ const PASSENGERS = Array.from({ length: 20 }, (_, i) => ({
   fare: [211.3, 7.9, 26, 71.3, 13, 8.05, 260][i % 7]!,
   embarked: ['S', 'C', 'Q'][i % 3]!,
 }));
-type Passenger = (typeof PASSENGERS)[number];
-const columns = (rows: Passenger[]): NamedTensor[] => {
-  const col = (name: string, datatype: NamedTensor['datatype'], data: NamedTensor['data']) => ({ name, datatype, shape: [rows.length, 1], data });
-  return [
-    col(
-      'pclass',
-      'INT64',
-      rows.map((r) => r.pclass),
-    ),
-    col(
-      'sex',
-      'BYTES',
-      rows.map((r) => r.sex),
-    ),
-    col(
-      'age',
-      'FP32',
-      rows.map((r) => r.age),
-    ),
-    col(
-      'fare',
-      'FP32',
-      rows.map((r) => r.fare),
-    ),
-    col(
-      'embarked',
-      'BYTES',
-      rows.map((r) => r.embarked),
-    ),
-  ];
-};
 const IRIS = [
   [5.1, 3.5, 1.4, 0.2],
   [5.9, 3.0, 4.2, 1.5],

@@ -11,7 +11,7 @@ import type { App } from '../src/app';
 import { gql, gqlOk, type Caller, type GqlResult } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, uploadModelOk } from './support/onnx-uploads';
+import { argmax, mnistTestImages, titanicTensors, uploadModelOk } from './support/onnx-uploads';
 import { v2 } from './support/v2';
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!, $outputs: [String!]) {
@@ -44,37 +44,6 @@ async function refusedBoth(model: string, inputs: Tensor[], outputs: string[] | 
   expect(r.body).toMatchObject({ code, error: errorOf(g).message });
   return errorOf(g).message;
 }
-
-const titanicRows = (rows: { pclass: number; sex: string; age: number; fare: number; embarked: string }[]): Tensor[] => {
-  const col = (name: string, datatype: string, data: unknown[]) => ({ name, datatype, shape: [rows.length, 1], data });
-  return [
-    col(
-      'pclass',
-      'INT64',
-      rows.map((r) => r.pclass),
-    ),
-    col(
-      'sex',
-      'BYTES',
-      rows.map((r) => r.sex),
-    ),
-    col(
-      'age',
-      'FP32',
-      rows.map((r) => r.age),
-    ),
-    col(
-      'fare',
-      'FP32',
-      rows.map((r) => r.fare),
-    ),
-    col(
-      'embarked',
-      'BYTES',
-      rows.map((r) => r.embarked),
-    ),
-  ];
-};
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -138,7 +107,7 @@ it('mnist-8: >= 98 % on the first 1,000 real MNIST test images through GraphQL i
 it('the Titanic pipeline: BYTES, INT64 and FP32 [N,1] inputs give the data README probabilities', async () => {
   const [label, probabilities] = await inferBoth(
     'titanic',
-    titanicRows([
+    titanicTensors([
       { pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' },
       { pclass: 3, sex: 'male', age: 25, fare: 7.9, embarked: 'S' },
     ]),
@@ -183,11 +152,13 @@ it('a wrong input name, datatype or shape: BAD_USER_INPUT (HTTP 400) naming the 
   expect(shape).toBe("inputs[0] ('Input3') has shape [1, 784]; the model takes [1, 1, 28, 28] (-1: any size)");
   const rows = await refusedBoth('mnist', [{ name: 'Input3', datatype: 'FP32', shape: [2, 1, 28, 28], data: [...pixels, ...pixels] }], undefined, 'BAD_USER_INPUT', 400);
   expect(rows).toBe("inputs[0] ('Input3') has shape [2, 1, 28, 28]; the model takes [1, 1, 28, 28] (-1: any size)");
-  const missing = titanicRows([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]).slice(0, 4);
+  const missing = titanicTensors([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]).slice(0, 4);
   expect(await refusedBoth('titanic', missing, undefined, 'BAD_USER_INPUT', 400)).toBe(
     "inputs lacks the model's input 'embarked'; its inputs are pclass, sex, age, fare, embarked",
   );
-  const sexAsNumber = titanicRows([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]).map((t) => (t.name === 'sex' ? { ...t, datatype: 'INT64', data: [0] } : t));
+  const sexAsNumber = titanicTensors([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]).map((t) =>
+    t.name === 'sex' ? { ...t, datatype: 'INT64', data: [0] } : t,
+  );
   expect(await refusedBoth('titanic', sexAsNumber, undefined, 'BAD_USER_INPUT', 400)).toBe("inputs[1] ('sex') is INT64; the model takes BYTES");
 });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { gunzipSync } from 'fflate';
 import type { Caller, GqlResult } from '../../src/client/graphql-client';
 import { sharedDataFile } from '../../src/lib/paths';
+import type { NamedTensor } from '../../src/ml/tensor-io';
 
 /** The ModelVersion fields an upload answers with. */
 export const VERSION_FIELDS = `id version task framework trainingRunId target { name task }
@@ -53,3 +54,44 @@ export const argmax = (scores: ArrayLike<number>): number => {
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
   return best;
 };
+
+/** A Titanic passenger, as the scikit-learn pipeline's five inputs take it. */
+export interface Passenger {
+  pclass: number;
+  sex: string;
+  age: number;
+  fare: number;
+  embarked: string;
+}
+
+/** The Titanic pipeline's inputs for `rows`: one `[rows, 1]` tensor per column (INT64, BYTES, FP32). */
+export function titanicTensors(rows: Passenger[]): NamedTensor[] {
+  const col = (name: string, datatype: NamedTensor['datatype'], data: NamedTensor['data']) => ({ name, datatype, shape: [rows.length, 1], data });
+  return [
+    col(
+      'pclass',
+      'INT64',
+      rows.map((r) => r.pclass),
+    ),
+    col(
+      'sex',
+      'BYTES',
+      rows.map((r) => r.sex),
+    ),
+    col(
+      'age',
+      'FP32',
+      rows.map((r) => r.age),
+    ),
+    col(
+      'fare',
+      'FP32',
+      rows.map((r) => r.fare),
+    ),
+    col(
+      'embarked',
+      'BYTES',
+      rows.map((r) => r.embarked),
+    ),
+  ];
+}
