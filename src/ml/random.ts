@@ -83,9 +83,12 @@ export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number,
     const nTest = Math.round(rows.length * testFraction);
     const rest = order.slice(nTest);
     const nVal = Math.round(rest.length * validationSplit);
-    out.test.push(...order.slice(0, nTest));
-    out.train.push(...rest.slice(0, rest.length - nVal));
-    out.validation.push(...rest.slice(rest.length - nVal));
+    // Appended one by one: `push(...xs)` passes every row as an argument and overflows the stack
+    // past a few hundred thousand rows.
+    for (let k = 0; k < order.length; k++) {
+      const part = k < nTest ? out.test : k < order.length - nVal ? out.train : out.validation;
+      part.push(order[k]!);
+    }
   }
   const shuffle = (xs: number[]) => Array.from(permutation(xs.length, random), (k) => xs[k]);
   return { train: shuffle(out.train), validation: shuffle(out.validation), test: shuffle(out.test) };

@@ -14,12 +14,21 @@ import { base64Bytes } from './decode-images';
 import type { ImagePrediction } from './image-predict.type';
 import type { ServedModel } from './served-model';
 
-/** Softmax of `x` (max subtracted first, so large logits do not overflow). */
+/**
+ * Softmax of `x` (max subtracted first, so large logits do not overflow). Loops, not
+ * `Math.max(...x)`: spreading a 2,000,000-wide output as arguments overflows the call stack.
+ */
 export function softmax(x: number[]): number[] {
-  const max = Math.max(...x);
-  const e = x.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
+  let max = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i]! > max) max = x[i]!;
+  const out = new Array<number>(x.length);
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    out[i] = Math.exp(x[i]! - max);
+    sum += out[i]!;
+  }
+  for (let i = 0; i < x.length; i++) out[i] = out[i]! / sum;
+  return out;
 }
 
 /**
