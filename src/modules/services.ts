@@ -164,7 +164,7 @@ export function createServices(deps: Deps): Services {
       new VersionPublisher(prisma, r.models, r.runs, deps.pubsub),
       quotas,
       r.audit,
-      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES },
+      { maxBytes: config.ONNX_MAX_UPLOAD_BYTES, maxImagePixels: config.MAX_IMAGE_PIXELS },
       (tenantId, modelName) => versions.invalidate(tenantId, modelName),
     ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
@@ -191,6 +191,7 @@ export function createServices(deps: Deps): Services {
     infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,
+      maxOutputValues: config.INFER_MAX_OUTPUT_VALUES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
     }),
     versions,

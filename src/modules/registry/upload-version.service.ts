@@ -42,7 +42,8 @@ export class UploadVersionService {
     private readonly publisher: VersionPublisher,
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
-    private readonly options: { maxBytes: number },
+    /** maxBytes: ONNX_MAX_UPLOAD_BYTES; maxImagePixels: MAX_IMAGE_PIXELS, the largest image input (height × width). */
+    private readonly options: { maxBytes: number; maxImagePixels?: number },
     /** Called in this process after commit (others hear Topics.modelChanged). */
     private readonly onPublished: (tenantId: string, modelName: string) => void = () => undefined,
   ) {}
@@ -60,7 +61,7 @@ export class UploadVersionService {
       throw badInput(`model '${modelName.slice(0, 100)}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`, { field: 'model' });
     const { bytes, sha256, sizeBytes } = await readModelFile(() => file.open(), this.options.maxBytes, file.filename);
     const specs = await inspectOnnx(bytes, file.filename);
-    const info = servingInfo(specs, { sha256, sizeBytes }, metadata);
+    const info = servingInfo(specs, { sha256, sizeBytes }, metadata, this.options.maxImagePixels);
     const task = (info.labels ? 'multiclass' : 'tensor') as Task;
     const pipeline: FittedPipeline = {
       format: 'maas-pipeline/1',

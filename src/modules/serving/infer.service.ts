@@ -71,9 +71,10 @@ export class InferService {
     private readonly metrics: Metrics,
     /**
      * maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES);
+     * maxOutputValues: values answered per call, summed over outputs (INFER_MAX_OUTPUT_VALUES; default 4,194,304);
      * batching: micro-batching of declared models (BATCH_MAX_ROWS, BATCH_MAX_WAIT_MS; default 64 rows, this turn).
      */
-    private readonly options: { maxRows: number; maxImages: number; batching?: { maxRows: number; maxWaitMs: number } },
+    private readonly options: { maxRows: number; maxImages: number; maxOutputValues?: number; batching?: { maxRows: number; maxWaitMs: number } },
   ) {}
 
   /**
@@ -83,7 +84,7 @@ export class InferService {
    *   MODEL_NOT_READY; BAD_USER_INPUT (a tensor's datatype, shape or data, an input or output the
    *   model does not have, a missing input, no rows or too many, both version and alias);
    *   NOT_SUPPORTED (a version with neither feature columns nor an image input); NON_FINITE_OUTPUT;
-   *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   *   BAD_USER_INPUT as well when the outputs hold more than INFER_MAX_OUTPUT_VALUES values); QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
     return this.run(actor, modelName, selector, () => input);
@@ -121,6 +122,7 @@ export class InferService {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
       await this.admit(actor, rows, this.options.maxRows);
       const out = await this.runTensors(served, specs, inputs, wanted, rows);
+      checkOutputSize(out, this.options.maxOutputValues ?? DEFAULT_MAX_OUTPUT_VALUES);
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
       return answer(out.map(plainTensor));
     }
@@ -224,6 +226,30 @@ export class InferService {
     }
     return specs;
   }
+}
+
+/** INFER_MAX_OUTPUT_VALUES's default (config.ts). */
+const DEFAULT_MAX_OUTPUT_VALUES = 4 * 1024 * 1024;
+
+/**
+ * Refuses an answer too large to send: more than `max` values summed over the output tensors.
+ * BAD_USER_INPUT, not QUOTA_EXCEEDED: no wait makes it fit; fewer rows or `outputs` do.
+ * @throws AppError BAD_USER_INPUT naming the largest output, its shape and the total, with
+ *   details `{ field: 'outputs', output, values, max }`.
+ */
+export function checkOutputSize(outputs: NamedTensor[], max: number): void {
+  let total = 0;
+  let largest: NamedTensor | undefined;
+  for (const t of outputs) {
+    total += t.data.length;
+    if (!largest || t.data.length > largest.data.length) largest = t;
+  }
+  if (total <= max || !largest) return;
+  throw badInput(
+    `The model's outputs hold ${total} values (output ${quote(largest.name)} has shape [${largest.shape.join(', ')}], ${largest.data.length} values); ` +
+      `at most ${max} per call: send fewer rows or name fewer \`outputs\``,
+    { field: 'outputs', output: largest.name, values: total, max },
+  );
 }
 
 /** A bad value the pipeline found (`matrix.rows[3].BMI must be a number…`), named by tensor and row. */

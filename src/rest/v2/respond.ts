@@ -4,7 +4,7 @@
  * error has them, `details` (e.g. `retryAfterSeconds`, `field`). 429 and 503 carry `Retry-After`.
  */
 import type { ServerResponse } from 'node:http';
-import { AppError, fromDatabaseError, type ErrorCode } from '../../lib/errors';
+import { AppError, badInput, fromDatabaseError, type ErrorCode } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 
 /** HTTP status of each code on the V2 routes. */
@@ -33,9 +33,19 @@ export interface V2ErrorBody {
   details?: Record<string, unknown>;
 }
 
-/** Sends `body` as JSON with `status` (plain Node: the express routes and the fast path alike). */
+/**
+ * Sends `body` as JSON with `status` (plain Node: the express routes and the fast path alike).
+ * @throws AppError BAD_USER_INPUT when the body is too large to serialise (V8's longest string,
+ *   about 2^29 characters), before anything is written: the callers' catch answers it coded.
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw badInput('The answer is too large to send as JSON: send fewer rows, or name fewer `outputs`', { field: 'outputs' });
+  }
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../../lib/errors';
 import { openSession } from './runtime';
+import { checkServableInputs, clientMessage, saysNoOutput } from './servable';
 import { readSpecs, type OnnxSpecs, type ValueMetadata } from './specs';
 
 const invalid = (message: string, reason: string) => new AppError('INVALID_MODEL', message, { reason });
@@ -25,7 +26,8 @@ function whatItIs(bytes: Uint8Array): string {
  * @param filename for messages.
  * @returns the model's inputs, outputs served and outputs not served (ZipMap, with the fix).
  * @throws AppError INVALID_MODEL (`details.reason`: EMPTY, NOT_ONNX — not ONNX or truncated —,
- *   UNSUPPORTED_OPERATOR, UNSUPPORTED_INPUT, NO_OUTPUT, LOAD_FAILED); NOT_SUPPORTED when the runtime
+ *   UNSUPPORTED_OPERATOR, UNSUPPORTED_INPUT, NO_INPUT, TOO_MANY_INPUTS, NO_OUTPUT, LOAD_FAILED; runtime
+ *   messages without their source paths: ./servable.ts); NOT_SUPPORTED when the runtime
  *   cannot load on this server.
  */
 export async function inspectOnnx(bytes: Uint8Array, filename: string): Promise<OnnxSpecs> {
@@ -36,7 +38,8 @@ export async function inspectOnnx(bytes: Uint8Array, filename: string): Promise<
     session = await openSession(bytes);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const message = String((err as Error)?.message ?? err).slice(0, 300);
+    const message = clientMessage(String((err as Error)?.message ?? err).slice(0, 2000)).slice(0, 300);
+    if (saysNoOutput(message)) throw invalid(`File ${file} declares no output: a model must compute at least one tensor`, 'NO_OUTPUT');
     if (/protobuf parsing failed/i.test(message)) throw invalid(`File ${file} is ${whatItIs(bytes)}: onnxruntime could not parse it (${message})`, 'NOT_ONNX');
     if (/Could not find an implementation|No Op registered|not implemented|Unsupported|opset/i.test(message))
       throw invalid(`File ${file} uses an operator or opset this ONNX runtime does not support: ${message}`, 'UNSUPPORTED_OPERATOR');
@@ -46,6 +49,7 @@ export async function inspectOnnx(bytes: Uint8Array, filename: string): Promise<
     const specs = readSpecs(session as unknown as { inputMetadata: ValueMetadata[]; outputMetadata: ValueMetadata[] });
     const bad = specs.badInputs[0];
     if (bad) throw invalid(`File ${file}: input '${bad.name}' cannot be fed by this server: ${bad.reason}`, 'UNSUPPORTED_INPUT');
+    checkServableInputs(specs.inputs, file, bytes);
     if (specs.outputs.length === 0)
       throw invalid(`File ${file} has no tensor output this server can return: ${specs.notServed.map((o) => `'${o.name}': ${o.reason}`).join('; ')}`, 'NO_OUTPUT');
     return { inputs: specs.inputs, outputs: specs.outputs, notServed: specs.notServed };

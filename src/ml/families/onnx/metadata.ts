@@ -38,6 +38,9 @@ export interface OnnxMetadata {
   image?: ImagePreprocessingInput | null;
 }
 
+/** MAX_IMAGE_PIXELS's default (src/config.ts): 512 × 512. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 512 * 512;
+
 const field = (name: string, message: string) => badInput(`metadata.${name} ${message}`, { field: `metadata.${name}` });
 const q = (v: unknown) => `'${String(v).slice(0, 100)}'`;
 
@@ -48,8 +51,12 @@ function perChannel(name: string, values: number[] | null | undefined, channels:
   return values.length === 1 ? Array<number>(channels).fill(values[0]!) : [...values];
 }
 
-/** @throws AppError BAD_USER_INPUT naming the metadata.image field. */
-function imageRecipe(specs: OnnxSpecs, input: ImagePreprocessingInput): OnnxImagePreprocessing {
+/**
+ * @param maxPixels largest input height × width (MAX_IMAGE_PIXELS): predictImage resizes every
+ *   image to it on the API thread, so an [1,1,8000,8000] input would stall everyone's requests.
+ * @throws AppError BAD_USER_INPUT naming the metadata.image field.
+ */
+function imageRecipe(specs: OnnxSpecs, input: ImagePreprocessingInput, maxPixels: number): OnnxImagePreprocessing {
   let spec: OnnxTensorSpec | undefined;
   if (input.input != null) {
     spec = specs.inputs.find((s) => s.name === input.input);
@@ -63,6 +70,11 @@ function imageRecipe(specs: OnnxSpecs, input: ImagePreprocessingInput): OnnxImag
   const [c, h, w] = layout === 'NCHW' ? [s.shape[1]!, s.shape[2]!, s.shape[3]!] : [s.shape[3]!, s.shape[1]!, s.shape[2]!];
   if (c !== 1 && c !== 3) throw field('image.layout', `${layout} reads ${c} channels from ${q(s.name)} ${JSON.stringify(s.shape)}; images have 1 or 3`);
   if (h < 1 || w < 1) throw field('image.input', `${q(s.name)} has a dynamic height or width ${JSON.stringify(s.shape)}; image preprocessing needs a fixed size`);
+  if (h * w > maxPixels)
+    throw field(
+      'image.input',
+      `${q(s.name)} takes ${h} × ${w} = ${h * w} pixels per image; image preprocessing serves at most ${maxPixels} (MAX_IMAGE_PIXELS): send tensors (infer)`,
+    );
   const resize = input.resizeShortSide ?? null;
   if (resize !== null && (!Number.isInteger(resize) || resize < Math.max(h, w) || resize > 8192))
     throw field('image.resizeShortSide', `is ${resize}; it must be an integer from the crop size ${Math.max(h, w)} to 8192`);
@@ -84,10 +96,17 @@ function imageRecipe(specs: OnnxSpecs, input: ImagePreprocessingInput): OnnxImag
 /**
  * @param specs the model's declared tensors (./inspect.ts).
  * @param file the upload's hex SHA-256 and size in bytes.
+ * @param maxImagePixels largest image input height × width (MAX_IMAGE_PIXELS). (Default: 262,144)
  * @throws AppError BAD_USER_INPUT naming the metadata field: a description or label too long, labels
- *   that match no output, an image input that is not FP32 rank 4, mean/std of the wrong length.
+ *   that match no output, an image input that is not FP32 rank 4 or holds more than maxImagePixels
+ *   pixels, mean/std of the wrong length.
  */
-export function servingInfo(specs: OnnxSpecs, file: { sha256: string; sizeBytes: number }, metadata: OnnxMetadata | null | undefined): OnnxServing {
+export function servingInfo(
+  specs: OnnxSpecs,
+  file: { sha256: string; sizeBytes: number },
+  metadata: OnnxMetadata | null | undefined,
+  maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS,
+): OnnxServing {
   const m = metadata ?? {};
   const description = m.description ?? null;
   if (description !== null && description.length > MAX_DESCRIPTION) throw field('description', `has ${description.length} characters; at most ${MAX_DESCRIPTION}`);
@@ -119,6 +138,6 @@ export function servingInfo(specs: OnnxSpecs, file: { sha256: string; sizeBytes:
     labels,
     labelsOutput,
     softmax: m.softmax ?? false,
-    image: m.image ? imageRecipe(specs, m.image) : null,
+    image: m.image ? imageRecipe(specs, m.image, maxImagePixels) : null,
   };
 }

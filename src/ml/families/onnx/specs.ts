@@ -4,7 +4,8 @@
  * non-tensor outputs (scikit-learn's ZipMap) listed as not served.
  *
  * Dynamic dimensions: onnxruntime-node reports them as strings (`""`, `"batch_size"`),
- * onnxruntime-web as 4294967295 (2^32 − 1); both are dynamic here.
+ * onnxruntime-web as 4294967295 (2^32 − 1); both are dynamic here. A larger number is a (huge) fixed
+ * dimension, refused at upload (./servable.ts).
  */
 import type { TensorDatatype, TensorSpec } from '../../tensor-io';
 
@@ -53,7 +54,7 @@ export const ZIPMAP_FIX =
 export type ValueMetadata = { name: string; isTensor: false } | { name: string; isTensor: true; type: string; shape: readonly (number | string)[] };
 
 /** Whether a dimension reported by either runtime is dynamic. */
-export const isDynamic = (d: number | string): boolean => typeof d === 'string' || d < 0 || d >= 4294967295;
+export const isDynamic = (d: number | string): boolean => typeof d === 'string' || d < 0 || d === 4294967295;
 
 /**
  * @returns the spec of a tensor value, or the reason it cannot be served (non-tensor, or an element
