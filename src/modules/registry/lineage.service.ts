@@ -48,8 +48,8 @@ export class LineageService {
    * Starts a training run with the version's recorded spec and columns on the same dataset, into
    * the same model (a new version), recording `reproducesVersionId`. With the same seed and
    * backend the new version has the same test metrics (training is seeded throughout).
-   * @throws AppError FORBIDDEN, NOT_FOUND (version), INVALID_STATE (published before lineage was
-   *   recorded, or without a dataset checksum), DATASET_CHANGED (the dataset was deleted, archived, or its checksum differs);
+   * @throws AppError FORBIDDEN, NOT_FOUND (version), NOT_SUPPORTED (an uploaded version: not trained
+   *   here), INVALID_STATE (published before lineage was recorded, or without a dataset checksum), DATASET_CHANGED (the dataset was deleted, archived, or its checksum differs);
    *   and whatever startTrainingRun throws (quota, cost limits).
    */
   async reproduce(actor: Actor, versionId: string) {
@@ -59,6 +59,12 @@ export class LineageService {
     const { lineage, modelName } = await withTenant(this.prisma, tenantId, async (tx) => {
       const row = await this.models.findLineage(tx, tenantId, versionId);
       if (!row) throw notFound('Model version', versionId);
+      if (row.framework === 'onnx') {
+        throw new AppError('NOT_SUPPORTED', `Version ${row.version} of model '${row.model.name}' was uploaded, not trained here: there is no training run to reproduce`, {
+          field: 'versionId',
+          versionId,
+        });
+      }
       const stored = row.lineage as unknown as StoredLineage | null;
       if (!stored?.dataset.checksum) {
         throw new AppError(

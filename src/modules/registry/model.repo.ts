@@ -183,6 +183,7 @@ export class ModelRepo {
         lineage: true,
         datasetId: true,
         trainingRunId: true,
+        framework: true,
         metrics: true,
         preprocessing: true,
         createdAt: true,

@@ -28,6 +28,12 @@ export class BatchRepo {
     return tx.batchPrediction.create({ data: { ...b, tenantId }, select: summary });
   }
 
+  /** The stored framework of one of the tenant's versions (which family would score the batch), or null. */
+  async versionFramework(tx: Tx, tenantId: string, modelVersionId: string): Promise<string | null> {
+    const v = await tx.modelVersion.findFirst({ where: { id: modelVersionId, tenantId }, select: { framework: true } });
+    return v?.framework ?? null;
+  }
+
   /** One keyset page of the tenant's batches (newest first), without results, optionally in one status. */
   page(tx: Tx, tenantId: string, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
     const where = {

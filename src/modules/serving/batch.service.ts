@@ -18,6 +18,7 @@ import type { Queue } from '../tasks';
 import { fairPriority, type QuotaService } from '../quotas/quota.service';
 import type { BatchRepo } from './batch.repo';
 import type { BatchPrediction } from './batch.type';
+import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { VersionResolver, VersionSelector } from './version-resolver';
 
 type Row = Omit<BatchPrediction, 'downloadPath'>;
@@ -43,6 +44,7 @@ export class BatchPredictionService {
    * Stores a QUEUED batch of the tenant's dataset for the version the selector names, and
    * enqueues it after commit. Needs the `predict` scope.
    * @throws AppError FORBIDDEN, NOT_FOUND (model, version, alias, dataset), MODEL_NOT_READY,
+   *   NOT_SUPPORTED (a family without batch prediction, e.g. uploaded ONNX: before anything is stored),
    *   QUOTA_EXCEEDED (the tenant's QUEUED + RUNNING batches are at its maxConcurrentBatches).
    */
   async start(actor: Actor, modelName: string, selector: VersionSelector, datasetId: string): Promise<BatchPrediction> {
@@ -51,6 +53,8 @@ export class BatchPredictionService {
     const { activeBefore, ...row } = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const dataset = await this.datasets.find(tx, actor.tenantId, datasetId);
       if (!dataset) throw notFound('Dataset', datasetId);
+      const framework = await this.batches.versionFramework(tx, actor.tenantId, ref.id);
+      if (framework !== null) requireSupport(familyForFramework(framework), 'batchPredict');
       const activeBefore = await this.quotas.checkConcurrentBatches(tx, actor.tenantId);
       return { ...(await this.batches.create(tx, actor.tenantId, { modelVersionId: ref.id, datasetId, rowCount: dataset.rowCount })), activeBefore };
     });
