@@ -81,12 +81,21 @@ const NUMERIC_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
   INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
-/** Flattens nested arrays row-major, iteratively (depth bounded by MAX_TENSOR_RANK + 1). */
-function flatten(data: unknown, field: string): unknown[] {
+/**
+ * Flattens nested arrays row-major, iteratively (depth bounded by MAX_TENSOR_RANK + 1). Flat data
+ * is taken as it is; nested data must match `shape` at every level (`[[1,2,3],[4]]` is no [2, 2]).
+ * @throws AppError BAD_USER_INPUT naming the tensor and the first list of the wrong length, or a
+ *   value where a list belongs (and the reverse).
+ */
+function flatten(data: unknown, field: string, shape: number[], name: string): unknown[] {
   if (!Array.isArray(data)) throw badInput(`${field} must be a list of values (row-major), got ${quote(data)}`, { field });
   if (!data.some(Array.isArray)) return data;
+  const ragged = (path: string, what: string) =>
+    badInput(`${path} (tensor ${quote(name)}) ${what}: nested data must match the shape [${shape.join(', ')}] at every level (or send it flat)`, { field });
+  if (data.length !== shape[0]) throw ragged(field, `holds ${data.length} lists or values, not ${shape[0] ?? 'a single value'}`);
   const out: unknown[] = [];
   const stack: { items: unknown[]; at: number }[] = [{ items: data, at: 0 }];
+  const path = () => field + stack.map((s) => `[${s.at - 1}]`).join('');
   while (stack.length) {
     const top = stack[stack.length - 1]!;
     if (top.at >= top.items.length) {
@@ -94,10 +103,16 @@ function flatten(data: unknown, field: string): unknown[] {
       continue;
     }
     const v = top.items[top.at++];
+    const depth = stack.length; // the level v sits at (0: the outer list)
     if (Array.isArray(v)) {
       if (stack.length > MAX_TENSOR_RANK) throw badInput(`${field} is nested more than ${MAX_TENSOR_RANK} levels deep`, { field });
+      if (depth >= shape.length) throw ragged(path(), `is a list where the shape has a value`);
+      if (v.length !== shape[depth]) throw ragged(path(), `holds ${v.length} values, not ${shape[depth]}`);
       stack.push({ items: v, at: 0 });
-    } else out.push(v);
+    } else {
+      if (depth !== shape.length) throw ragged(path(), `is a value where the shape has a list of ${shape[depth]}`);
+      out.push(v);
+    }
   }
   return out;
 }
@@ -114,7 +129,7 @@ export function checkTensor(t: InferInput['inputs'][number], field: string): Nam
   if (!Array.isArray(t.shape) || t.shape.length > MAX_TENSOR_RANK || t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw badInput(`${field}.shape must be at most ${MAX_TENSOR_RANK} non-negative integers, got ${quote(t.shape)}`, { field });
   }
-  const data = flatten(t.data, `${field}.data`);
+  const data = flatten(t.data, `${field}.data`, t.shape, t.name);
   const elements = t.shape.reduce((a, b) => a * b, 1);
   if (data.length !== elements) {
     throw badInput(`${field} (tensor ${quote(t.name)}) has shape [${t.shape.join(', ')}], which holds ${elements} elements, but its data has ${data.length}`, { field });

@@ -1,0 +1,48 @@
+/** Nested tensor data must match the shape at every level (src/modules/serving/infer-request.ts). */
+import { AppError } from '../../src/lib/errors';
+import { checkTensor } from '../../src/modules/serving/infer-request';
+
+const refusal = (data: unknown, shape: number[]) => {
+  try {
+    checkTensor({ name: 'x', datatype: 'FP32', shape, data }, 'inputs[0]');
+  } catch (err) {
+    return err instanceof AppError ? { code: err.code, message: err.message, field: err.details?.field } : err;
+  }
+  return 'accepted';
+};
+
+it('refuses ragged nested data naming the input and the list', () => {
+  expect(refusal([[1, 2, 3], [4]], [2, 2])).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: "inputs[0].data[0] (tensor 'x') holds 3 values, not 2: nested data must match the shape [2, 2] at every level (or send it flat)",
+    field: 'inputs[0].data',
+  });
+  expect(refusal([[1, 2], 3, 4], [2, 2])).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining("inputs[0].data (tensor 'x') holds 3 lists or values, not 2") });
+  expect(refusal([[1, 2], 3], [2, 2])).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringContaining("inputs[0].data[1] (tensor 'x') is a value where the shape has a list of 2"),
+  });
+  expect(refusal([[[1], [2]], [[3], [4]]], [2, 2])).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringContaining("inputs[0].data[0][0] (tensor 'x') is a list where the shape has a value"),
+  });
+});
+
+it('accepts flat data and data nested exactly as the shape', () => {
+  expect(checkTensor({ name: 'x', datatype: 'FP32', shape: [2, 2], data: [1, 2, 3, 4] }, 'inputs[0]').data).toEqual([1, 2, 3, 4]);
+  expect(
+    checkTensor(
+      {
+        name: 'x',
+        datatype: 'FP32',
+        shape: [2, 2],
+        data: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      'inputs[0]',
+    ).data,
+  ).toEqual([1, 2, 3, 4]);
+  expect(checkTensor({ name: 'x', datatype: 'FP32', shape: [1, 2, 1], data: [[[1], [2]]] }, 'inputs[0]').data).toEqual([1, 2]);
+});
