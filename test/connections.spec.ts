@@ -121,6 +121,13 @@ it('datasetsConnection pages and filters by name; the deprecated lists still ans
   expect(next.edges.map((e: any) => e.node.name)).toEqual(['alpha-set']);
   const named = (await gqlOk(a, '{ datasetsConnection(name: "second") { totalCount } }')).datasetsConnection;
   expect(named.totalCount).toBe(1);
+  // LIKE's wildcards are plain characters in a name filter: `_` and `%` match only themselves.
+  for (const wild of ['s_cond', '%', 'alpha_set', '\\']) {
+    expect([wild, (await gqlOk(a, '{ datasetsConnection(name: $n) { totalCount } }'.replace('$n', JSON.stringify(wild)))).datasetsConnection.totalCount]).toEqual([wild, 0]);
+  }
+  expect((await gqlOk(a, '{ datasetsConnection(name: "a-s") { totalCount } }')).datasetsConnection.totalCount).toBe(1);
+  await uploadCsv(a, CSV, 'odd_%\\name');
+  expect((await gqlOk(a, '{ datasetsConnection(name: "D_%\\\\N") { totalCount } }')).datasetsConnection.totalCount).toBe(1);
   expect((await gqlOk(a, '{ datasets(take: 5) { name } trainingRuns(take: 3) { id } }')).trainingRuns).toHaveLength(3);
 });
 

@@ -8,6 +8,7 @@ import { readPage, type PageableTable } from '../common/page.repo';
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Scope } from './actor';
+import { nameContains } from '../common/name-filter';
 
 const publicFields = { id: true, name: true, prefix: true, scopes: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
 
@@ -27,7 +28,7 @@ export class ApiKeyRepo {
   page(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
     const where = {
       tenantId,
-      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.name ? { name: nameContains(filter.name) } : {}),
       ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
     };
     const table = {

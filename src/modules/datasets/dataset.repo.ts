@@ -5,6 +5,7 @@ import { readPage, type PageableTable } from '../common/page.repo';
 import { contentChecksum } from '../../ml/data/checksum';
 import type { ColumnProfile } from '../../ml/data/profile';
 import type { ImageProfile } from '../../ml/images/profile';
+import { nameContains } from '../common/name-filter';
 
 /** Everything but the bytes, for listings and GraphQL. */
 const summary = {
@@ -89,7 +90,7 @@ export class DatasetRepo {
     const where = {
       tenantId,
       ...live,
-      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.name ? { name: nameContains(filter.name) } : {}),
       ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
     };
     const table = {

@@ -9,6 +9,7 @@ import { readPage, type PageableTable } from '../common/page.repo';
 import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import { Prisma } from '../../generated/prisma/client';
+import { nameContains } from '../common/name-filter';
 
 /** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
@@ -83,7 +84,7 @@ export class ModelRepo {
   pageModels(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
     const where = {
       tenantId,
-      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.name ? { name: nameContains(filter.name) } : {}),
       ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
     };
     const table = {

@@ -10,6 +10,7 @@ import type { EpochResult } from '../../ml/families/model-family';
 import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import { ACTIVE_STATUSES, FailureCode, RunStatus } from '../status';
+import { nameContains } from '../common/name-filter';
 
 /** Filters of the runs connection (all optional, ANDed). */
 export interface RunFilter {
@@ -65,7 +66,7 @@ export class TrainingRunRepo {
       tenantId,
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.datasetId ? { datasetId: filter.datasetId } : {}),
-      ...(filter.modelName ? { modelName: { contains: filter.modelName, mode: 'insensitive' as const } } : {}),
+      ...(filter.modelName ? { modelName: nameContains(filter.modelName) } : {}),
       ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
     };
     return readPage(tx.trainingRun as unknown as PageableTable<Awaited<ReturnType<Tx['trainingRun']['findFirstOrThrow']>>>, where, window);
