@@ -129,3 +129,9 @@ describe('models that can never be served are refused at upload (INVALID_MODEL w
     expect((await uploadModel(a, 'plain', 'plain.onnx', identity('input/0:x', [1, 4]))).errors).toBeUndefined();
   });
 });
+
+it('a V2 path that is not valid percent-encoding answers in the protocol shape', async () => {
+  const r = await v2(a.url, '/v2/models/%E0%A4%A', { token: a.token });
+  expect(r.status).toBe(400);
+  expect(r.body).toMatchObject({ code: 'BAD_USER_INPUT', error: expect.stringContaining('The request path could not be read') });
+});

@@ -22,7 +22,15 @@ it('refuses ragged nested data naming the input and the list', () => {
     code: 'BAD_USER_INPUT',
     message: expect.stringContaining("inputs[0].data[1] (tensor 'x') is a value where the shape has a list of 2"),
   });
-  expect(refusal([[[1], [2]], [[3], [4]]], [2, 2])).toMatchObject({
+  expect(
+    refusal(
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+      [2, 2],
+    ),
+  ).toMatchObject({
     code: 'BAD_USER_INPUT',
     message: expect.stringContaining("inputs[0].data[0][0] (tensor 'x') is a list where the shape has a value"),
   });
@@ -45,4 +53,13 @@ it('accepts flat data and data nested exactly as the shape', () => {
     ).data,
   ).toEqual([1, 2, 3, 4]);
   expect(checkTensor({ name: 'x', datatype: 'FP32', shape: [1, 2, 1], data: [[[1], [2]]] }, 'inputs[0]').data).toEqual([1, 2]);
+});
+
+it('names a number JSON reads as Infinity (1e400) as such, not as null', () => {
+  expect(refusal([Infinity], [1])).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: "inputs[0].data[0] (tensor 'x', FP32) must be a finite number, got Infinity (beyond the range of a double)",
+    field: 'inputs[0].data',
+  });
+  expect(refusal([1.5], [1])).toBe('accepted');
 });

@@ -145,7 +145,10 @@ export function checkTensor(t: InferInput['inputs'][number], field: string): Nam
           : typeof v === 'number' && Number.isFinite(v) && (!range || (Number.isInteger(v) && v >= range[0] && v <= range[1]));
     if (!ok) {
       const want = datatype === 'BYTES' ? 'a string' : datatype === 'BOOL' ? 'true or false' : range ? `an integer in [${range[0]}, ${range[1]}]` : 'a finite number';
-      throw badInput(`${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${quote(v)}`, { field: `${field}.data` });
+      throw badInput(
+        `${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${typeof v === 'number' && !Number.isFinite(v) ? `${v} (beyond the range of a double)` : quote(v)}`,
+        { field: `${field}.data` },
+      );
     }
   }
   return { name: t.name, datatype, shape: [...t.shape], data: data as NamedTensor['data'] };

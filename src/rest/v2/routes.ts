@@ -132,4 +132,14 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   app.use('/v2', (req, res) => {
     sendAppError(res, new AppError('NOT_FOUND', `No V2 route ${req.method} ${req.originalUrl.slice(0, 200)}; see GET /v2/models/{name}, POST /v2/models/{name}/infer`));
   });
+  // An error express raised itself under /v2 (a path parameter that is not valid percent-encoding,
+  // `/v2/models/%E0%A4%A`): the protocol's shape too, not GraphQL's.
+  app.use('/v2', (err: { status?: number; message?: string }, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err?.status === 400) {
+      sendAppError(res, new AppError('BAD_USER_INPUT', `The request path could not be read: ${String(err.message).slice(0, 200)}`, { field: 'path' }));
+      return;
+    }
+    sendError(res, err, log, { path: req.path });
+  });
 }
