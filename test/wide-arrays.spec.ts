@@ -1,9 +1,11 @@
 /**
  * Functions over data-sized arrays must not spread them as call arguments (`Math.max(...x)`,
- * `push(...xs)`): past a few hundred thousand values the call stack overflows (review finding F4).
+ * `push(...xs)`): past a few hundred thousand values the call stack overflows (review finding F4);
+ * nor resize an image input larger than predictImage decodes (F2, versions stored before the bound).
  */
 import { stratifiedSplit } from '../src/ml/random';
-import { softmax } from '../src/modules/serving/onnx-image-predict';
+import { predictOnnxImages, softmax } from '../src/modules/serving/onnx-image-predict';
+import type { ServedModel } from '../src/modules/serving/served-model';
 
 it('softmax of a 2,000,000-wide output', () => {
   const x = Array.from({ length: 2_000_000 }, (_, i) => (i === 7 ? 10 : 0));
@@ -26,4 +28,25 @@ it('stratifiedSplit of 1,000,000 rows of one class', () => {
   expect(split.validation).toHaveLength(200_000);
   expect(split.train).toHaveLength(600_000);
   expect(new Set([...split.train, ...split.validation, ...split.test]).size).toBe(1_000_000);
+});
+
+it('predictImage refuses a stored version whose image input takes more pixels than it decodes, before any work', async () => {
+  const image = { input: 'x', layout: 'NCHW' as const, height: 8000, width: 8000, channels: 1 as const, resizeShortSide: null, scale: 1, mean: [0], std: [1] };
+  const info = {
+    format: 'onnx/1' as const,
+    sha256: '',
+    sizeBytes: 0,
+    inputs: [],
+    outputs: [],
+    notServed: [],
+    description: null,
+    labels: null,
+    labelsOutput: null,
+    softmax: false,
+    image,
+  };
+  await expect(predictOnnxImages({} as ServedModel, info, ['x'], 1, 262_144)).rejects.toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: "This ONNX model's image input takes 8000 × 8000 pixels; predictImage serves at most 262144: send tensors (infer)",
+  });
 });

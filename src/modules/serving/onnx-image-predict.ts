@@ -36,7 +36,8 @@ export function softmax(x: number[]): number[] {
  * @param topK labels per image (1 to the number of classes).
  * @param maxPixels largest width × height decoded.
  * @returns the classes (the version's labels, else output indices) and one prediction per image.
- * @throws AppError BAD_USER_INPUT for a version without image preprocessing or labelled output,
+ * @throws AppError BAD_USER_INPUT for a version without image preprocessing or labelled output, an
+ *   image input of more than maxPixels pixels,
  *   an image that is not base64 PNG/JPEG, topK out of range; NON_FINITE_OUTPUT when a score is NaN
  *   or infinite; as the model's inference.
  */
@@ -49,6 +50,9 @@ export async function predictOnnxImages(
 ): Promise<{ classes: string[]; predictions: ImagePrediction[] }> {
   const recipe = info.image;
   if (!recipe) throw badInput('This ONNX model version has no image preprocessing: upload it with metadata.image, or send tensors (infer)');
+  // Versions stored before uploads were bounded (metadata.ts) may take more pixels than any image decoded here.
+  if (recipe.height * recipe.width > maxPixels)
+    throw badInput(`This ONNX model's image input takes ${recipe.height} × ${recipe.width} pixels; predictImage serves at most ${maxPixels}: send tensors (infer)`);
   if (info.inputs.length !== 1) throw badInput(`This ONNX model takes ${info.inputs.length} inputs; predictImage feeds one image input: send tensors (infer)`);
   const outputName = info.labelsOutput ?? (info.outputs.length === 1 ? info.outputs[0]!.name : undefined);
   if (!outputName)
