@@ -61,6 +61,7 @@ it('mnist-8: >= 98 % on the first 1,000 real MNIST test images (raw 0-255 pixels
   expect((scorer.methods![TENSOR_SPECS_METHOD] as () => unknown)()).toEqual({
     inputs: [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28] }],
     outputs: [{ name: 'Plus214_Output_0', datatype: 'FP32', shape: [1, 10] }],
+    notServed: [],
   });
 });
 
