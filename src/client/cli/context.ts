@@ -1,5 +1,5 @@
 /** What every command's action starts from: the connection to the API and the global `--json` flag. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { Api } from './api';
 import { loadCredentials } from './credentials';
 
@@ -21,7 +21,7 @@ export function contextOf(cmd: Command): CommandContext {
 /** `--first` as a whole number in 0..100 (the connections' bounds), for commander's argParser. */
 export function pageSize(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`--first must be a whole number from 0 to 100, not '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError(`--first must be a whole number from 0 to 100, not '${value}'`);
   return n;
 }
 

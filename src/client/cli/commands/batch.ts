@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { contextOf } from '../context';
 import { CliError } from '../errors';
 import { printJson, say } from '../output';
+import { versionNumber } from './predict';
 
 /** The `batch` command group. */
 export function batchCommand(): Command {
@@ -15,7 +16,7 @@ export function batchCommand(): Command {
     .description('predict every row of a dataset with a model version, as a job')
     .requiredOption('--dataset <id>', 'the dataset')
     .requiredOption('--model <name>', 'the model name')
-    .option('--version <n>', 'a version number (Default: the latest)', (v) => Number(v))
+    .option('--version <n>', 'a version number (Default: the latest)', versionNumber)
     .option('--alias <alias>', 'an alias instead of a version')
     .action(async (opts: { dataset: string; model: string; version?: number; alias?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);

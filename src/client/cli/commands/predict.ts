@@ -1,5 +1,5 @@
 /** `maas predict`: predictions for rows from a file or the command line, with a version, an alias or the latest. */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { contextOf } from '../context';
 import { usageError } from '../errors';
 import { printJson, say, table } from '../output';
@@ -11,10 +11,10 @@ interface Prediction {
   value: number | null;
 }
 
-/** A version number as commander's argParser reads it. */
-function versionNumber(value: string): number {
+/** A version number as commander's argParser reads it (also for `batch start`). */
+export function versionNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--version must be a whole number from 1, not '${value}'`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--version must be a whole number from 1, not '${value}'`);
   return n;
 }
 
