@@ -92,7 +92,18 @@ describe('the Pima reference flow', () => {
     const lines = r.stdout.trim().split('\n');
     runId = /^Started run (\S+) \(QUEUED\)$/.exec(lines[0])![1];
     const epochs = lines.filter((l) => l.startsWith('epoch '));
-    expect(epochs.map((l) => /^epoch (\d+)\/10 {2}loss \d+\.?\d* {2}val loss (-|\d+\.?\d*) {2}ETA \d+s$/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(epochs.map((l) => /^epoch (\d+)\/10 {2}loss \d+\.?\d* {2}val loss (-|\d+\.?\d*) {2}ETA \d+s$/.exec(l)?.[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+    ]);
 
     const run = (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status modelVersion { id version metrics { accuracy rocAuc testRows } } } }', { id: runId })).trainingRun;
     expect(run.status).toBe('SUCCEEDED');
@@ -101,6 +112,17 @@ describe('the Pima reference flow', () => {
     expect(metric('accuracy')).toBeCloseTo(run.modelVersion.metrics.accuracy, 4);
     expect(metric('rocAuc')).toBeCloseTo(run.modelVersion.metrics.rocAuc, 4);
     expect(metric('testRows')).toBe(154);
+  });
+
+  it('runs watch --json replays a finished run: one JSON line per epoch, then the final event', async () => {
+    const r = await maas('runs', 'watch', runId, '--json');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.kind, e.epoch])).toEqual([...Array.from({ length: 10 }, (_, i) => ['EPOCH', i + 1]), ['FINAL', null]]);
+    expect(events[10]).toMatchObject({ status: 'SUCCEEDED', modelVersion: { version: 1, metrics: { testRows: 154 } } });
   });
 
   it('lists the run and the model', async () => {
