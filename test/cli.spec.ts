@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { App } from '../src/app';
 import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { runCli, startCli, type CliResult } from './support/cli';
+import { runCli, runCliInTerminal, startCli, type CliResult } from './support/cli';
 import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS, pimaTimes } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 
@@ -123,6 +123,17 @@ describe('the Pima reference flow', () => {
       .map((l) => JSON.parse(l));
     expect(events.map((e) => [e.kind, e.epoch])).toEqual([...Array.from({ length: 10 }, (_, i) => ['EPOCH', i + 1]), ['FINAL', null]]);
     expect(events[10]).toMatchObject({ status: 'SUCCEEDED', modelVersion: { version: 1, metrics: { testRows: 154 } } });
+  });
+
+  it('on a terminal, draws the progress bar (cli-progress) and still ends with the version and metrics', async () => {
+    const r = await runCliInTerminal(['runs', 'watch', runId], env);
+    printed.push(r.stdout, r.stderr);
+    expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    const screen = r.stdout.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '');
+    expect(screen).toMatch(/epoch 10\/10 \|=+\| loss \d+\.\d+ {2}val loss - {2}ETA 0s/);
+    expect(screen).not.toMatch(/^epoch \d+\/10 {2}loss/m);
+    expect(screen).toMatch(new RegExp(`Run ${runId} SUCCEEDED: version 1`));
   });
 
   it('lists the run and the model', async () => {

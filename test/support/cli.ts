@@ -3,7 +3,7 @@
  * test/support/ts-register.cjs src/client/cli/main.ts …`, with its own config directory and no
  * MAAS_URL / MAAS_API_KEY unless given.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -67,4 +67,18 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
 /** Runs `maas <args>` to its end. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return startCli(args, env).done;
+}
+
+/**
+ * Runs `maas <args>` on a pseudo-terminal (util-linux `script`), as a person at a terminal would:
+ * stdout and stderr are one TTY stream, so the live progress bar is drawn. Arguments must not need
+ * shell quoting.
+ */
+export function runCliInTerminal(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const command = [process.execPath, '-r', REGISTER, MAIN, ...args].join(' ');
+  return new Promise((resolve) => {
+    execFile('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, MAAS_URL: '', MAAS_API_KEY: '', ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
