@@ -243,6 +243,12 @@ describe('errors', () => {
     }
   });
 
+  it('a command group without its subcommand prints its help to stderr and exits 2', async () => {
+    const r = await maas('datasets');
+    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([2, '', 'Usage: maas datasets [options] [command]']);
+    expect(r.stderr).toMatch(/upload \[options\] <file>/);
+  });
+
   it('a bad stored key answers UNAUTHENTICATED with exit 1', async () => {
     const r = await runCli(['runs', 'list'], { XDG_CONFIG_HOME: path.join(dir, 'empty'), MAAS_URL: t.url, MAAS_API_KEY: 'maas_wrong' });
     expect(r.code).toBe(1);

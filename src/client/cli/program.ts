@@ -17,11 +17,11 @@ export function buildProgram(): Command {
   const program = new Command('maas')
     .description('Model-as-a-Service from the command line: datasets, training runs, models, predictions')
     .option('--json', 'print JSON (one document, or one line per event) for scripts')
-    .showHelpAfterError(false)
-    .configureOutput({ writeErr: () => undefined });
+    .showHelpAfterError(false);
   for (const cmd of [loginCommand(), datasetsCommand(), trainCommand(), runsCommand(), modelsCommand(), predictCommand(), batchCommand()]) program.addCommand(cmd);
   const quiet = (cmd: Command) => {
-    cmd.exitOverride().configureOutput({ writeErr: () => undefined });
+    // Commander's own error line is replaced by `error USAGE: …` (runCli); its help still prints.
+    cmd.exitOverride().configureOutput({ outputError: () => undefined });
     cmd.commands.forEach(quiet);
   };
   quiet(program);
@@ -36,11 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-      if (err.code === 'commander.help') {
-        // No command given: the help, as a usage error.
-        process.stderr.write(buildProgram().helpInformation());
-        return EXIT_USAGE;
-      }
+      if (err.code === 'commander.help') return EXIT_USAGE; // no (sub)command given: commander printed the help to stderr
       if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
       process.stderr.write(`error USAGE: ${err.message.replace(/^error: /, '')}\n`);
       return EXIT_USAGE;
