@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../src/app';
 import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
+import { freePort } from '../src/lib/net';
 import { startTestApp } from './support/app';
 import { runCli, runCliInTerminal, startCli, type CliResult } from './support/cli';
 import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS, pimaTimes } from './support/data';
@@ -241,6 +242,15 @@ describe('errors', () => {
       const r = await maas(...args);
       expect([args, r.code, r.stderr.split(':')[0]]).toEqual([args, 2, 'error USAGE']);
     }
+  });
+
+  it('an unreachable server is NETWORK_ERROR with exit 1; a URL without /graphql gets it added', async () => {
+    const port = await freePort();
+    const r = await runCli(['models', 'list'], { XDG_CONFIG_HOME: path.join(dir, 'empty'), MAAS_URL: `http://127.0.0.1:${port}`, MAAS_API_KEY: 'maas_wrong' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error NETWORK_ERROR: Cannot reach http://127\\.0\\.0\\.1:${port}/graphql `));
+    const bad = await runCli(['models', 'list'], { XDG_CONFIG_HOME: path.join(dir, 'empty'), MAAS_URL: 'localhost:4000', MAAS_API_KEY: 'maas_wrong' });
+    expect([bad.code, bad.stderr.split(':')[0]]).toEqual([2, 'error USAGE']);
   });
 
   it('a command group without its subcommand prints its help to stderr and exits 2', async () => {
