@@ -1,0 +1,140 @@
+/**
+ * Watching a training run: the trainingProgress subscription over graphql-ws, shown as a live
+ * progress bar (cli-progress) when stderr is a terminal, else as one line per epoch on stdout
+ * (`--json`: one JSON object per event). Ctrl-C stops watching, not the run.
+ */
+import { SingleBar } from 'cli-progress';
+import { CliError } from './errors';
+import type { Api } from './api';
+import { cell, say, table } from './output';
+
+/** One trainingProgress event, as the CLI asks for it. */
+export interface ProgressEvent {
+  kind: 'EPOCH' | 'FINAL';
+  status: string;
+  epoch: number | null;
+  epochs: number | null;
+  loss: number | null;
+  valLoss: number | null;
+  elapsedMs: number | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  modelVersion: { id: string; version: number; metrics: Record<string, number | null> } | null;
+}
+
+/** The test metrics printed at the end (those the version has). */
+const METRICS = ['accuracy', 'rocAuc', 'f1', 'precision', 'recall', 'logLoss', 'mae', 'mse', 'r2', 'testRows'];
+
+const SUBSCRIPTION = `subscription($runId: ID!) { trainingProgress(runId: $runId) {
+  kind status epoch epochs loss valLoss elapsedMs failureCode failureMessage
+  modelVersion { id version metrics { ${METRICS.join(' ')} } } } }`;
+
+/** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Seconds left, from the mean epoch time so far. */
+function etaSeconds(e: ProgressEvent): number | null {
+  if (!e.epoch || !e.epochs || e.elapsedMs === null) return null;
+  return Math.round(((e.elapsedMs / e.epoch) * (e.epochs - e.epoch)) / 1000);
+}
+
+/** One epoch as a line: `epoch 3/10  loss 0.6123  val loss 0.6001  ETA 2s`. */
+export function epochLine(e: ProgressEvent): string {
+  const eta = etaSeconds(e);
+  return `epoch ${e.epoch}/${e.epochs}  loss ${cell(e.loss)}  val loss ${cell(e.valLoss)}  ETA ${eta === null ? '-' : `${eta}s`}`;
+}
+
+/** Shows epochs as they arrive: a bar on a terminal, lines otherwise. */
+function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; stop(): void } {
+  if (json) return { epoch: (e) => say(JSON.stringify(e)), stop: () => undefined };
+  if (!process.stderr.isTTY) return { epoch: (e) => say(epochLine(e)), stop: () => undefined };
+  const bar = new SingleBar({ format: 'epoch {value}/{total} |{bar}| loss {loss}  val loss {valLoss}  ETA {eta_formatted}', hideCursor: true });
+  let started = false;
+  return {
+    epoch(e) {
+      const payload = { loss: cell(e.loss), valLoss: cell(e.valLoss) };
+      if (!started) bar.start(e.epochs ?? 0, e.epoch ?? 0, payload);
+      else bar.update(e.epoch ?? 0, payload);
+      started = true;
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/**
+ * Watches a run until its FINAL event and prints the version and its test metrics.
+ * Resolves to the exit status: 0 when the run SUCCEEDED, 130 after Ctrl-C.
+ * @throws CliError with the run's failureCode when it FAILED, CANCELLED when it was cancelled.
+ */
+export async function watchRun(api: Api, runId: string, json: boolean): Promise<number> {
+  const client = api.subscriptions();
+  const printer = epochPrinter(json);
+  let final: ProgressEvent | undefined;
+  let onInterrupt: () => void = () => undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    onInterrupt = () => resolve('interrupted');
+    process.once('SIGINT', onInterrupt);
+  });
+  const finished = new Promise<'done'>((resolve, reject) => {
+    client.subscribe<{ trainingProgress: ProgressEvent }>(
+      { query: SUBSCRIPTION, variables: { runId } },
+      {
+        next: (value) => {
+          if (value.errors?.length) {
+            const first = value.errors[0] as { message: string; extensions?: { code?: string } };
+            return reject(new CliError(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.message));
+          }
+          const e = value.data!.trainingProgress;
+          if (e.kind === 'EPOCH') printer.epoch(e);
+          else final = e;
+        },
+        error: (err) => {
+          const first = (Array.isArray(err) ? err[0] : undefined) as { message: string; extensions?: { code?: string } } | undefined;
+          reject(
+            first ? new CliError(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.message) : new CliError('NETWORK_ERROR', `The progress stream broke: ${describe(err)}`),
+          );
+        },
+        complete: () => resolve('done'),
+      },
+    );
+  });
+  try {
+    const how = await Promise.race([finished, interrupted]);
+    printer.stop();
+    if (how === 'interrupted') {
+      process.stderr.write(`Stopped watching; run ${runId} goes on ('maas runs cancel ${runId}' cancels it)\n`);
+      return EXIT_INTERRUPTED;
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    void client.dispose();
+  }
+  return reportFinal(runId, final, json);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && 'code' in err) return `websocket closed (${String((err as { code: unknown }).code)})`;
+  return String(err);
+}
+
+/** Prints the end of a run; throws when it did not succeed. */
+function reportFinal(runId: string, final: ProgressEvent | undefined, json: boolean): number {
+  if (!final) throw new CliError('NETWORK_ERROR', `The progress stream of run ${runId} ended without a final event`);
+  if (final.status === 'CANCELLED') throw new CliError('CANCELLED', `Run ${runId} was cancelled`);
+  if (final.status !== 'SUCCEEDED') throw new CliError(final.failureCode ?? 'FAILED', `Run ${runId} ${final.status}: ${final.failureMessage ?? 'no reason given'}`);
+  if (json) {
+    say(JSON.stringify(final));
+    return 0;
+  }
+  const v = final.modelVersion!;
+  say(`Run ${runId} SUCCEEDED: version ${v.version} (${v.id})`);
+  const metrics = METRICS.filter((m) => v.metrics[m] !== null && v.metrics[m] !== undefined);
+  say(
+    table(
+      ['METRIC', 'VALUE'],
+      metrics.map((m) => [m, v.metrics[m]]),
+    ),
+  );
+  return 0;
+}
