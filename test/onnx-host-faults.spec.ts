@@ -4,7 +4,7 @@
  * the server. The faults are real (ONNX_HOST_FAULT_INJECTION: `process.abort()` in the host, or
  * memory allocated outside the V8 heap until the RSS watchdog kills it), on the shared data's real
  * models: tenant A's Titanic pipeline aborts its host when it runs, A's rf_iris eats memory, A's
- * ultraface crashes the host that validates its upload; tenant B's mnist-8 answers right throughout.
+ * ultraface crashes the host that validates its upload, A's shufflenet the host that opens it; tenant B's mnist-8 answers right throughout.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,7 +16,7 @@ import { argmax, mnistTestImages, modelFile, uploadModel, uploadModelOk } from '
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!) { infer(model: $model, inputs: $inputs) { outputs { name datatype shape data } } }`;
 const sha = (file: string) => createHash('sha256').update(modelFile(file)).digest('hex').slice(0, 16);
-const FAULTS = `${sha('pipeline_titanic_nozipmap.onnx')}:infer:abort,${sha('rf_iris.onnx')}:infer:oom,${sha('ultraface-version-RFB-320.onnx')}:inspect:abort`;
+const FAULTS = `${sha('pipeline_titanic_nozipmap.onnx')}:infer:abort,${sha('rf_iris.onnx')}:infer:oom,${sha('ultraface-version-RFB-320.onnx')}:inspect:abort,${sha('shufflenet-v2-12-int8.onnx')}:load:abort`;
 const RSS_MB = '400'; // the hog's host is killed past this (a resting host with its model: ~100-200 MiB)
 
 const on = (app: App, t: TenantBundle): TenantBundle => ({ ...t, url: app.server.url, wsUrl: app.server.wsUrl });
@@ -60,6 +60,7 @@ describe('on scoring threads (one ONNX host per scoring shard)', () => {
       crasher: (await uploadModelOk(a, 'crasher', 'pipeline_titanic_nozipmap.onnx')).id,
       hog: (await uploadModelOk(a, 'hog', 'rf_iris.onnx')).id,
       digits: (await uploadModelOk(b, 'digits', 'mnist-8.onnx')).id,
+      badLoad: (await uploadModelOk(a, 'badload', 'shufflenet-v2-12-int8.onnx')).id,
     };
   }, 120_000);
   afterAll(async () => {
@@ -91,6 +92,17 @@ describe('on scoring threads (one ONNX host per scoring shard)', () => {
     const after = hostProcesses();
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(before);
+    expect(await health()).toBe(200);
+  });
+
+  it('a host that crashes while opening a version fails that version (RUNTIME_FAULT, quarantined) and B still answers', async () => {
+    const { ta, inferB, health } = await serveAll(app);
+    const image = [{ name: 'input', datatype: 'FP32', shape: [1, 3, 224, 224], data: new Array(3 * 224 * 224).fill(0.5) }];
+    const err = errorOf(await gql(ta, INFER, { model: 'badload', inputs: image }))!;
+    expect(err.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: versions.badLoad });
+    expect(err.message).toMatch(/\(ONNX host: the process was killed by SIGABRT\)/);
+    expect(errorOf(await gql(ta, INFER, { model: 'badload', inputs: image }))!.message).toMatch(/it is quarantined for \d+ more seconds/);
+    expect(argmax(await inferB(2))).toBe(mnist.label(2));
     expect(await health()).toBe(200);
   });
 
