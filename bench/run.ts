@@ -22,6 +22,7 @@ import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
 import { runTreeBench } from './trees';
 import { runV2Bench } from './v2';
+import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 
 const ROOT = projectRoot();
@@ -78,7 +79,10 @@ async function main() {
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
     const me: Caller = { url, token: created.createTenant.apiKey };
-    if (ONLY === 'onnx') return void (await runOnnxMnistBench(url, me.token!, SECONDS, say));
+    if (ONLY === 'onnx') {
+      await runOnnxMnistBench(url, me.token!, SECONDS, say);
+      return void (await runOnnxHostBench(SECONDS, say));
+    }
     const csv = fs.readFileSync(path.join(ROOT, 'data', 'pima-diabetes.csv'), 'utf8');
     const datasetId = (await gqlOk(me, 'mutation($csv: String!) { uploadDataset(name: "pima", csv: $csv) { id } }', { csv })).uploadDataset.id;
     /** ms from startTrainingRun to the FINAL event. */
@@ -131,6 +135,8 @@ async function main() {
     await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say);
     phase('uploaded ONNX mnist-8: GraphQL infer and V2 against onnxruntime-node in-process');
     await runOnnxMnistBench(url, me.token!, SECONDS, say);
+    phase('ONNX host process: added latency per call');
+    await runOnnxHostBench(SECONDS, say);
     phase('in-process baselines');
     const inproc = await inProcessFigures(csv, KERAS_SPEC);
     say();

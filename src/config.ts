@@ -117,6 +117,31 @@ const schema = z.object({
     .min(1)
     .max(1_000_000_000)
     .default(256 * 1024 * 1024),
+  /**
+   * Resident memory past which an ONNX host process (onnxruntime runs in child processes,
+   * src/ml/families/onnx/host/) is killed, MiB: its calls fail with RUNTIME_FAULT (an upload:
+   * INVALID_MODEL RUNTIME_CRASH). onnxruntime allocates outside the V8 heap, so the heap limit alone
+   * does not bound it. (Default: 2048)
+   */
+  ONNX_HOST_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(2048),
+  /** V8 heap limit of each ONNX host process, MiB (`--max-old-space-size`). (Default: 512) */
+  ONNX_HOST_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
+  /** Longest an uploaded ONNX file's validation may take before the upload is refused (INVALID_MODEL, TIMEOUT), ms. (Default: 30,000) */
+  ONNX_INSPECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * Tests only, refused when NODE_ENV=production: `<sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>`
+   * (several: comma-separated) makes the ONNX host process crash for real on that file at that step
+   * (src/ml/families/onnx/host/host-faults.ts).
+   */
+  ONNX_HOST_FAULT_INJECTION: z
+    .string()
+    .max(400)
+    // the same pattern as HOST_FAULT_PATTERN in host-faults.ts (test/unit/onnx-host.spec.ts keeps them equal)
+    .regex(
+      /^[0-9a-f]{8,64}:(inspect|load|infer):(abort|oom|hang)(,[0-9a-f]{8,64}:(inspect|load|infer):(abort|oom|hang))*$/,
+      'expected <sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>, several separated by commas',
+    )
+    .optional(),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
   /** Per-tenant quota: QUEUED + RUNNING batch predictions at once. (Default: 4) */
@@ -325,6 +350,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
     throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');
+  }
+  if (d.ONNX_HOST_FAULT_INJECTION !== undefined && d.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration: ONNX_HOST_FAULT_INJECTION makes ONNX hosts crash on purpose and is refused when NODE_ENV=production');
   }
   if (d.SCORING_FAULT_INJECTION !== undefined && d.NODE_ENV === 'production') {
     throw new Error('Invalid configuration: SCORING_FAULT_INJECTION makes models crash on purpose and is refused when NODE_ENV=production');

@@ -1,6 +1,8 @@
 /** The worker threads a process keeps for ML work off its event loop. */
 import type { Logger } from '../lib/logger';
 import { createCsvThreads, type CsvThreads } from './data/csv-tasks';
+import type { OnnxHostSettings } from './families/onnx/host/host-process';
+import { closeOnnxHosts, configureOnnxHosts } from './families/onnx/host/hosts';
 import { parseFaultInjection } from './serving/fault-injection';
 import { ScoringThreads } from './serving/scoring-threads';
 import type { BackendName } from './tf';
@@ -26,14 +28,31 @@ export interface MlThreadsConfig {
   SERVING_THREAD_HEAP_MB?: number;
   SERVING_QUARANTINE_SECONDS?: number;
   SCORING_FAULT_INJECTION?: string;
+  ONNX_HOST_MAX_RSS_MB?: number;
+  ONNX_HOST_HEAP_MB?: number;
+  ONNX_INSPECT_TIMEOUT_MS?: number;
+  ONNX_HOST_FAULT_INJECTION?: string;
+}
+
+/** The ONNX host settings in `config` (src/ml/families/onnx/host/hosts.ts). */
+function onnxHostSettings(config: MlThreadsConfig): Partial<OnnxHostSettings> {
+  return {
+    ...(config.ONNX_HOST_MAX_RSS_MB ? { maxRssMb: config.ONNX_HOST_MAX_RSS_MB } : {}),
+    ...(config.ONNX_HOST_HEAP_MB ? { heapMb: config.ONNX_HOST_HEAP_MB } : {}),
+    ...(config.ONNX_INSPECT_TIMEOUT_MS ? { inspectTimeoutMs: config.ONNX_INSPECT_TIMEOUT_MS } : {}),
+    ...(config.ONNX_HOST_FAULT_INJECTION ? { faultInjection: config.ONNX_HOST_FAULT_INJECTION } : {}),
+  };
 }
 
 /**
  * CSV threads start on first use and exit after a minute idle; training and scoring threads stay up
- * once started.
+ * once started. ONNX host processes (uploads validated here, inline serving) start on first use and
+ * are ended by `close`; scoring threads end theirs.
  * @param runtime the process' TF.js backend (scoring threads use WASM instead of the native one) and its log.
  */
 export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: string; log?: Logger } = {}): MlThreads {
+  const onnxHost = onnxHostSettings(config);
+  configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
   const training = createTrainingThreads(1, config.TRAINING_THREAD_HEAP_MB); // the queue hands this process one training run at a time
   const scoring =
@@ -44,6 +63,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           quarantineSeconds: config.SERVING_QUARANTINE_SECONDS ?? 300,
           backend: (runtime.backend ?? 'wasm') as BackendName,
           faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
+          onnxHost,
           log: runtime.log,
         })
       : undefined;
@@ -52,7 +72,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
     training,
     scoring,
     close: async () => {
-      await Promise.all([csv.close(), training.close(), scoring?.close()]);
+      await Promise.all([csv.close(), training.close(), scoring?.close(), closeOnnxHosts()]);
     },
   };
 }

@@ -12,6 +12,7 @@ import { sharedDataFile } from '../../src/lib/paths';
 import type { Scorer } from '../../src/ml/families/model-family';
 import { onnxFamily } from '../../src/ml/families/onnx';
 import { imageTensor } from '../../src/ml/families/onnx/image-input';
+import { closeOnnxHosts } from '../../src/ml/families/onnx/host/hosts';
 import { inspectOnnx } from '../../src/ml/families/onnx/inspect';
 import { servingInfo, type OnnxMetadata } from '../../src/ml/families/onnx/metadata';
 import { decodeImage } from '../../src/ml/images/decode';
@@ -41,7 +42,10 @@ const codeOf = async (p: Promise<unknown>) =>
   );
 
 const scorers: Scorer[] = [];
-afterAll(() => scorers.forEach((s) => s.dispose()));
+afterAll(async () => {
+  scorers.forEach((s) => s.dispose());
+  await closeOnnxHosts(); // load() opened the sessions in this thread's ONNX host process
+});
 
 it('mnist-8: >= 98 % on the first 1,000 real MNIST test images (raw 0-255 pixels)', async () => {
   const { scorer, infer, info } = await load('mnist-8.onnx');

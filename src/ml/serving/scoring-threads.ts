@@ -17,6 +17,8 @@ import path from 'node:path';
 import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { ThreadPool } from '../../lib/threads/thread-pool';
+import type { OnnxHostSettings } from '../families/onnx/host/host-process';
+import { isOnnxHostCrash } from '../families/onnx/host/host-process';
 import type { StoredModel } from '../predictor';
 import type { BackendName } from '../tf';
 import type { FaultInjection } from './fault-injection';
@@ -30,6 +32,7 @@ type ServePool = ThreadPool<{
   call: typeof ServeTask.call;
   unload: typeof ServeTask.unload;
   info: typeof ServeTask.info;
+  closeHosts: typeof ServeTask.closeHosts;
 }>;
 
 interface Shard {
@@ -51,6 +54,8 @@ export interface ScoringThreadsOptions {
   backend: BackendName;
   /** Test only (SCORING_FAULT_INJECTION). */
   faultInjection?: FaultInjection[];
+  /** How each thread starts its ONNX host process (one per shard, src/ml/families/onnx/host/hosts.ts). */
+  onnxHost?: Partial<OnnxHostSettings>;
   log?: Logger;
 }
 
@@ -174,8 +179,9 @@ export class ScoringThreads {
     return Promise.all(this.shards.map((s) => s.pool.run('info', undefined)));
   }
 
-  /** Waits for running calls, then stops the threads. */
+  /** Waits for running calls, ends the threads' ONNX host processes, then stops the threads. */
   async close(): Promise<void> {
+    await Promise.all(this.shards.map((s) => (s.pool.stats().threads > 0 ? s.pool.run('closeHosts', undefined).catch(() => undefined) : undefined)));
     await Promise.all(this.shards.map((s) => s.pool.close()));
   }
 
@@ -196,11 +202,14 @@ export class ScoringThreads {
     const shard = this.shardOf(handle.versionId);
     if (handle.loadedIn?.generation === shard.generation) return handle.loadedIn.info;
     const generation = shard.generation;
-    const info = shard.pool.run('load', { key: handle.key, stored: handle.stored, backend: this.backend, inject: handle.inject }).catch((err: unknown) => {
-      if (handle.loadedIn?.info === info) handle.loadedIn = undefined; // a failed load is not kept
-      if (err instanceof AppError) throw err;
-      throw this.threadDied(shard, generation, handle, err);
-    });
+    const info = shard.pool
+      .run('load', { key: handle.key, stored: handle.stored, backend: this.backend, inject: handle.inject, onnxHost: this.options.onnxHost })
+      .catch((err: unknown) => {
+        if (handle.loadedIn?.info === info) handle.loadedIn = undefined; // a failed load is not kept
+        if (isOnnxHostCrash(err)) throw this.hostDied(shard, handle, err);
+        if (err instanceof AppError) throw err;
+        throw this.threadDied(shard, generation, handle, err);
+      });
     handle.loadedIn = { generation, info };
     return info;
   }
@@ -215,6 +224,7 @@ export class ScoringThreads {
       try {
         out = await shard.pool.run('call', { key: handle.key, method, args }, transfer);
       } catch (err) {
+        if (isOnnxHostCrash(err)) throw this.hostDied(shard, handle, err);
         if (err instanceof AppError) throw err;
         const fault = this.threadDied(shard, generation, handle, err);
         // Another version crashed the thread this call was on: run it once more on the fresh one.
@@ -242,6 +252,23 @@ export class ScoringThreads {
     if (handle.loadedIn?.generation !== shard.generation) return;
     handle.loadedIn = undefined;
     shard.pool.run('unload', handle.key).catch(() => undefined); // a thread gone meanwhile took the model with it
+  }
+
+  /**
+   * The ONNX host process of `shard`'s thread ended under `handle`'s call (a native crash, memory
+   * past ONNX_HOST_MAX_RSS_MB): the thread lives on, the version is quarantined as if it had crashed
+   * the thread, and the thread starts a fresh host for the next ONNX load or call.
+   */
+  private hostDied(shard: Shard, handle: ThreadModelHandle, err: AppError): RuntimeFaultError {
+    const reason = `ONNX host: ${String(err.details?.reason ?? err.message)}`.slice(0, 300);
+    this.faults++;
+    const fault = this.quarantine.add(handle.versionId, reason);
+    this.options.log?.error(
+      { modelVersionId: handle.versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds },
+      'a model version crashed its ONNX host process: the version is quarantined and a fresh host starts on the next load',
+    );
+    for (const l of this.listeners) l({ versionId: handle.versionId, reason });
+    return fault;
   }
 
   /**

@@ -19,6 +19,8 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { AppError } from '../../lib/errors';
 import { runTask, runTaskAsync } from '../../lib/threads/task-result';
 import { explainValues, type ExplainOptions } from '../explain';
+import type { OnnxHostSettings } from '../families/onnx/host/host-process';
+import { closeOnnxHosts, configureOnnxHosts } from '../families/onnx/host/hosts';
 import { familyForFramework } from '../families/registry';
 import type { Scorer } from '../families/model-family';
 import type { StoredModel } from '../predictor';
@@ -51,6 +53,8 @@ export interface LoadInput {
   backend: BackendName;
   /** Test-only: fail the runtime this way whenever this model is called (src/ml/serving/fault-injection.ts). */
   inject?: FaultMode;
+  /** How this thread starts its ONNX host process (src/ml/families/onnx/host/hosts.ts). */
+  onnxHost?: Partial<OnnxHostSettings>;
 }
 
 /** What a loaded model tells the API side. */
@@ -87,6 +91,7 @@ export function load(input: LoadInput) {
     let model = models.get(input.key);
     if (!model) {
       await initBackend(input.backend);
+      configureOnnxHosts(input.onnxHost);
       const pipeline = readPipeline(input.stored.preprocessing);
       let scorer: Scorer;
       try {
@@ -140,6 +145,14 @@ export function unload(key: string) {
     models.delete(key);
     model?.scorer.dispose();
     return model !== undefined;
+  });
+}
+
+/** Ends this thread's ONNX host processes (before the pool stops the thread). */
+export function closeHosts(_input?: undefined) {
+  return runTaskAsync(async () => {
+    await closeOnnxHosts();
+    return true;
   });
 }
 

@@ -12,7 +12,7 @@
  */
 import type { Readable } from 'node:stream';
 import { badInput } from '../../lib/errors';
-import { inspectOnnx } from '../../ml/families/onnx/inspect';
+import { inspectOnnxIsolated } from '../../ml/families/onnx/host/inspect-isolated';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { servingInfo, type OnnxMetadata } from '../../ml/families/onnx/metadata';
 import type { FittedPipeline } from '../../ml/preprocess/types';
@@ -52,7 +52,7 @@ export class UploadVersionService {
    * Stores `file` as the next version of the tenant's `modelName` (created on first use).
    * @throws AppError FORBIDDEN (no `models:write`); BAD_USER_INPUT (a bad model name, a file over
    *   the limit, metadata that does not fit the model, naming the field); INVALID_MODEL (not ONNX,
-   *   truncated, an unsupported operator, no servable output: `details.reason`); QUOTA_EXCEEDED
+   *   truncated, an unsupported operator, no servable output, RUNTIME_CRASH, TIMEOUT: `details.reason`); QUOTA_EXCEEDED
    *   (the tenant's stored-bytes quota); NOT_SUPPORTED (no ONNX runtime on this server).
    */
   async upload(actor: Actor, modelName: string, file: UploadedFile, metadata: OnnxMetadata | null): Promise<ModelVersion> {
@@ -60,7 +60,7 @@ export class UploadVersionService {
     if (!MODEL_NAME.test(modelName))
       throw badInput(`model '${modelName.slice(0, 100)}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`, { field: 'model' });
     const { bytes, sha256, sizeBytes } = await readModelFile(() => file.open(), this.options.maxBytes, file.filename);
-    const specs = await inspectOnnx(bytes, file.filename);
+    const specs = await inspectOnnxIsolated(bytes, file.filename); // in a child process: a crafted file crashes that, not the server
     const info = servingInfo(specs, { sha256, sizeBytes }, metadata, this.options.maxImagePixels);
     const task = (info.labels ? 'multiclass' : 'tensor') as Task;
     const pipeline: FittedPipeline = {

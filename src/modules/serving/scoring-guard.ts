@@ -8,10 +8,13 @@
  * quarantined (src/ml/serving/quarantine.ts): that call and every call of it for
  * SERVING_QUARANTINE_SECONDS get MODEL_NOT_READY with `fault: 'RUNTIME_FAULT'`, at once, without
  * running it again. On scoring threads such an abort ends only that thread
- * (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on).
+ * (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on). An
+ * ONNX model whose host process ended under its call (src/ml/families/onnx/host/) is quarantined
+ * the same way inline, without failing /healthz: the process' runtimes are intact.
  */
 import { AppError } from '../../lib/errors';
 import type { Scorer } from '../../ml/families/model-family';
+import { isOnnxHostCrash } from '../../ml/families/onnx/host/host-process';
 import { isRuntimeAbort, markRuntimeFault } from '../../ml/runtime-fault';
 import type { Quarantine } from '../../ml/serving/quarantine';
 
@@ -70,6 +73,12 @@ export async function guardCall<T>(work: () => Promise<T>, versionId: string, on
  * retryAfterSeconds), or the quarantine's RuntimeFaultError for a runtime abort on this thread.
  */
 function scoringFault(err: unknown, versionId: string, onFault: OnScoringFault, onThisThread: boolean, quarantine?: Quarantine): unknown {
+  if (isOnnxHostCrash(err) && quarantine) {
+    // An ONNX host process ended under this call: only it died (not this thread's runtime), so /healthz stays up.
+    const reason = `ONNX host: ${String(err.details?.reason ?? err.message)}`.slice(0, 200);
+    onFault(versionId, reason, false);
+    return quarantine.add(versionId, reason);
+  }
   if (err instanceof AppError) return err;
   const reason = (err instanceof Error ? err.message : String(err)).slice(0, 200);
   const aborted = onThisThread && isRuntimeAbort(err);

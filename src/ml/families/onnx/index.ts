@@ -2,14 +2,15 @@
  * Uploaded ONNX models (issue 12): a family that is served, never trained here (`trainable: false`).
  * A version stores the model file as its weights and, in its pipeline's `onnx`, the checksum, the
  * declared tensors and the uploader's metadata (./serving-info.ts); `load` opens an
- * onnxruntime-node session on the bytes (on a scoring thread like every family, so a crashing model
- * fails alone). Upload and validation: ./inspect.ts and src/modules/registry/upload-version.service.ts.
+ * onnxruntime-node session on the bytes in an ONNX host process (./host/: onnxruntime is native
+ * code, so a crash or runaway memory ends that process, not the server). Upload and validation:
+ * ./inspect.ts (run in a throwaway host by ./host/inspect-isolated.ts) and
+ * src/modules/registry/upload-version.service.ts.
  */
 import { createHash } from 'node:crypto';
 import { AppError, badInput } from '../../../lib/errors';
 import type { ModelFamily } from '../model-family';
-import { openSession } from './runtime';
-import { onnxScorer } from './scorer';
+import { hostedOnnxScorer } from './host/hosted-scorer';
 
 /** The `framework` of uploaded ONNX versions. */
 export const ONNX_FRAMEWORK = 'onnx';
@@ -38,13 +39,14 @@ export const onnxFamily: ModelFamily<'onnx'> = {
   /**
    * Opens the stored model after checking its bytes against the checksum taken at upload.
    * @throws AppError BAD_USER_INPUT for a version without ONNX serving information or whose bytes
-   *   do not match their checksum; NOT_SUPPORTED when onnxruntime-node cannot load here.
+   *   do not match their checksum; NOT_SUPPORTED when onnxruntime-node cannot load here;
+   *   MODEL_NOT_READY (`fault: 'RUNTIME_FAULT'`) when opening it ended its host process.
    */
   async load(stored, pipeline) {
     const info = pipeline.onnx;
     if (!info) throw badInput('This ONNX model version has no serving information (inputs and outputs)');
     const sha256 = createHash('sha256').update(stored.weights).digest('hex');
     if (sha256 !== info.sha256) throw badInput(`This ONNX model version's stored bytes do not match their checksum (sha256 ${sha256} ≠ ${info.sha256})`);
-    return onnxScorer(await openSession(stored.weights), info);
+    return hostedOnnxScorer(stored.weights, info);
   },
 };

@@ -29,9 +29,10 @@ export function ort(): OrtModule {
 
 /**
  * Opens a session on a model's bytes, CPU only, warnings off (old PyTorch exports print one per
- * initializer listed among the graph inputs).
+ * initializer listed among the graph inputs), one thread per session (intra- and inter-op), so one
+ * call cannot take every core of the machine from the other tenants.
  * @throws whatever onnxruntime throws for unreadable bytes (see ./inspect.ts for the coded errors).
  */
 export async function openSession(bytes: Uint8Array): Promise<OrtSession> {
-  return ort().InferenceSession.create(bytes, { logSeverityLevel: 3, executionProviders: ['cpu'] });
+  return ort().InferenceSession.create(bytes, { logSeverityLevel: 3, executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
 }

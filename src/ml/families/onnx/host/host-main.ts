@@ -1,0 +1,78 @@
+/**
+ * The ONNX host process (forked by ./host-process.ts): onnxruntime-node runs here, outside the
+ * server process, so a native crash (a segfault, an abort in onnxruntime's C++) or native memory
+ * past its limit ends this process and the models loaded in it, never the server. Requests
+ * (./protocol.ts) are answered one at a time, in order. The host ends when its parent goes away
+ * (the IPC channel disconnects).
+ */
+import { createHash } from 'node:crypto';
+import type { Scorer } from '../../model-family';
+import { INFER_TENSORS_METHOD, type NamedTensor } from '../../../tensor-io';
+import { inspectOnnx } from '../inspect';
+import { openSession, ort } from '../runtime';
+import { onnxScorer } from '../scorer';
+import { failHost, parseHostFaults, type HostFaultStep } from './host-faults';
+import { toWire, type HostRequest, type HostResponse } from './protocol';
+
+const faults = process.env.ONNX_HOST_FAULT_INJECTION ? parseHostFaults(process.env.ONNX_HOST_FAULT_INJECTION) : [];
+const models = new Map<string, { scorer: Scorer; sha256: string }>();
+
+const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Test only: fails this process when `sha256` and `step` match ONNX_HOST_FAULT_INJECTION. */
+async function maybeFail(sha256: string, step: HostFaultStep): Promise<void> {
+  const fault = faults.find((f) => f.step === step && sha256.startsWith(f.sha256));
+  if (fault) await failHost(fault.mode);
+}
+
+async function run(req: HostRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'inspect': {
+      if (faults.length) await maybeFail(sha256Of(req.bytes), 'inspect');
+      return inspectOnnx(req.bytes, req.filename);
+    }
+    case 'load': {
+      const sha256 = faults.length ? sha256Of(req.bytes) : '';
+      if (faults.length) await maybeFail(sha256, 'load');
+      if (!models.has(req.model)) models.set(req.model, { scorer: onnxScorer(await openSession(req.bytes), req.info), sha256 });
+      return true;
+    }
+    case 'infer': {
+      const model = models.get(req.model);
+      if (!model) throw new Error(`model '${req.model}' is not loaded in this ONNX host`);
+      if (faults.length) await maybeFail(model.sha256, 'infer');
+      const infer = model.scorer.methods![INFER_TENSORS_METHOD] as (inputs: NamedTensor[], outputNames?: string[]) => Promise<NamedTensor[]>;
+      return infer(req.inputs, req.outputNames);
+    }
+    case 'unload': {
+      const model = models.get(req.model);
+      models.delete(req.model);
+      model?.scorer.dispose();
+      return model !== undefined;
+    }
+  }
+}
+
+async function answer(req: HostRequest): Promise<void> {
+  let res: HostResponse;
+  try {
+    res = { id: req.id, ok: true, value: await run(req) };
+  } catch (err) {
+    res = { id: req.id, ok: false, error: toWire(err) };
+  }
+  if (process.connected) process.send!(res);
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (req: HostRequest) => {
+  queue = queue.then(() => answer(req));
+});
+process.on('disconnect', () => process.exit(0));
+
+// Started: the runtime loads now, and the parent's timeouts count from here (start-up is not the file's fault).
+try {
+  ort();
+} catch {
+  // no runtime here: each request answers NOT_SUPPORTED (../runtime.ts)
+}
+if (process.connected) process.send!({ ready: true });

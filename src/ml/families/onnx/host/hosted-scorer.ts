@@ -1,0 +1,78 @@
+/**
+ * A loaded ONNX model whose session lives in this thread's ONNX host process (./hosts.ts), as a
+ * {@link Scorer}: the same methods as ../scorer.ts (which runs inside the host), forwarded. The
+ * model's bytes are kept here, so when the host ended under another model the next call loads it
+ * into the fresh host and runs; a call waiting behind the crashing one is sent once more.
+ */
+import { AppError } from '../../../../lib/errors';
+import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../../tensor-io';
+import type { Scorer } from '../../model-family';
+import { v2Spec } from '../specs';
+import type { OnnxServing } from '../serving-info';
+import { OnnxHostLost, type OnnxHost } from './host-process';
+import { servingHost } from './hosts';
+
+let models = 0;
+
+/**
+ * Loads the model into this thread's host.
+ * @param bytes the model file (kept to load it again into a fresh host).
+ * @throws AppError as opening the session throws it; OnnxHostCrash (MODEL_NOT_READY, `fault:
+ *   'RUNTIME_FAULT'`) when the host ended while opening it.
+ */
+export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Promise<Scorer> {
+  const model = `${info.sha256.slice(0, 12)}#${++models}`;
+  let disposed = false;
+  let loaded: { host: OnnxHost; done: Promise<unknown> } | undefined;
+
+  /** The host holding the model now (loading it there first when it is a fresh one). */
+  async function ready(): Promise<OnnxHost> {
+    const host = servingHost();
+    if (loaded?.host !== host) {
+      const done = host.request({ op: 'load', model, bytes, info });
+      loaded = { host, done };
+      done.catch(() => {
+        if (loaded?.done === done) loaded = undefined; // a failed load is not kept
+      });
+    }
+    await loaded.done;
+    return host;
+  }
+
+  /**
+   * @returns the outputs asked (Default: every served output), in that order.
+   * @throws AppError BAD_USER_INPUT naming the input or output (checked in the host, ../tensors.ts);
+   *   OnnxHostCrash when this call ended the host.
+   */
+  async function inferTensors(inputs: NamedTensor[], outputNames?: string[]): Promise<NamedTensor[]> {
+    if (disposed) throw new Error('ONNX scorer used after dispose()');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const host = await ready();
+        return await host.request({ op: 'infer', model, inputs, ...(outputNames ? { outputNames } : {}) });
+      } catch (err) {
+        if (err instanceof OnnxHostLost && attempt === 0) continue; // another model crashed the host: once more on a fresh one
+        throw err;
+      }
+    }
+  }
+
+  const tensorSpecs = () => ({ inputs: info.inputs.map(v2Spec), outputs: info.outputs.map(v2Spec), notServed: info.notServed.map((o) => ({ ...o })) });
+  await ready();
+  const first = info.inputs[0];
+  return {
+    inputShape: first ? first.shape.slice(first.batchDimension === 0 ? 1 : 0) : [],
+    outputShape: info.outputs[0] ? info.outputs[0].shape.slice(info.outputs[0].batchDimension === 0 ? 1 : 0) : [],
+    score() {
+      throw new AppError('NOT_SUPPORTED', 'Uploaded ONNX models take named tensors (the infer query or the V2 REST routes) or images (predictImage), not feature rows');
+    },
+    methods: { [INFER_TENSORS_METHOD]: inferTensors, [TENSOR_SPECS_METHOD]: tensorSpecs },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      const host = loaded?.host;
+      loaded = undefined;
+      if (host && !host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
+    },
+  };
+}
