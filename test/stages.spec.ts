@@ -19,7 +19,7 @@ const MOVE = `mutation($id: ID!, $stage: ModelStage!, $comment: String) {
   }
 }`;
 const T_FIELDS = 'id version fromStage toStage actorKind actorId comment';
-const STREAM = `subscription($model: String!) { modelStageChanged(model: $model) { ${T_FIELDS} } }`;
+const STREAM = `subscription($model: String!) { modelStageChanged(model: $model) { modelName transition { ${T_FIELDS} } stages { version stage } } }`;
 
 let app: App;
 let t: TenantBundle;
@@ -81,7 +81,7 @@ it('moves versions between stages, archives the previous PRODUCTION version, rec
   expect(first.moves).toMatchObject([
     { version: 1, fromStage: 'NONE', toStage: 'STAGING', actorKind: 'apiKey', comment: 'candidate', modelName: 'stages', modelVersionId: ids[0] },
   ]);
-  // Subscribed after the first move: it replays that move, then streams the next three live.
+  // Subscribed after the first move: the stages now, then the next three moves live.
   const stream = firstEvents(t, 'stages', 4);
   await stream.firstArrived;
   await gqlOk(t, MOVE, { id: ids[0], stage: 'PRODUCTION' });
@@ -96,8 +96,15 @@ it('moves versions between stages, archives the previous PRODUCTION version, rec
     [1, 'PRODUCTION', 'ARCHIVED'],
     [2, 'NONE', 'PRODUCTION'],
   ];
-  const streamed = await stream.done;
-  expect(streamed.map((e) => [e.version, e.fromStage, e.toStage])).toEqual(expected);
+  const events = await stream.done;
+  expect(events[0]).toEqual({ modelName: 'stages', transition: null, stages: [{ version: 1, stage: 'STAGING' }] });
+  const streamed = events.slice(1).map((e) => e.transition);
+  expect(streamed.map((e) => [e.version, e.fromStage, e.toStage])).toEqual(expected.slice(1));
+  // Stages are read when an event is delivered (at or after its move): the last shows the end state.
+  expect(events[3].stages).toEqual([
+    { version: 2, stage: 'PRODUCTION' },
+    { version: 1, stage: 'ARCHIVED' },
+  ]);
   expect(await stages()).toEqual([
     [1, 'ARCHIVED'],
     [2, 'PRODUCTION'],
@@ -105,7 +112,7 @@ it('moves versions between stages, archives the previous PRODUCTION version, rec
   ]);
   const history = (await gqlOk(t, `{ model(name: "stages") { stageHistory { ${T_FIELDS} createdAt } } }`)).model.stageHistory;
   expect(history.map((e: any) => [e.version, e.fromStage, e.toStage])).toEqual(expected);
-  expect(history.map((e: any) => e.id)).toEqual(streamed.map((e) => e.id));
+  expect(history.slice(1).map((e: any) => e.id)).toEqual(streamed.map((e) => e.id));
   const v1 = (await gqlOk(t, `query($id: ID!) { modelVersion(id: $id) { stage stageHistory { ${T_FIELDS} } } }`, { id: ids[0] })).modelVersion;
   expect(v1.stage).toBe('ARCHIVED');
   expect(v1.stageHistory.map((e: any) => e.toStage)).toEqual(['STAGING', 'PRODUCTION', 'ARCHIVED']);

@@ -48,6 +48,11 @@ export class StageRepo {
     });
   }
 
+  /** The model's versions not in NONE, newest first, as `{ id, version, stage }`. */
+  staged(tx: Tx, tenantId: string, modelId: string) {
+    return tx.modelVersion.findMany({ where: { tenantId, modelId, stage: { not: 'NONE' } }, select: { id: true, version: true, stage: true }, orderBy: { version: 'desc' } });
+  }
+
   /** Stage moves of a model or of one version, oldest first. */
   history(tx: Tx, tenantId: string, filter: { modelId?: string; versionId?: string }) {
     return tx.modelStageTransition.findMany({ where: { tenantId, ...filter }, select: transitionSelect, orderBy: { seq: 'asc' } });

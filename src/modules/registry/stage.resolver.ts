@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { Model, ModelVersion } from './model.type';
 import { ModelStage } from './stage';
 import type { StageService } from './stage.service';
-import { StageTransition, StageTransitionResult } from './stage.type';
+import { ModelStageEvent, StageTransition, StageTransitionResult } from './stage.type';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts), named here so src/modules does not import the server. */
 interface Context {
@@ -38,13 +38,13 @@ export class StageResolver {
     return ctx.services.stages.transition(ctx.actor!, versionId, stage, comment);
   }
 
-  /** The model's last 50 stage moves, then every new one. Scope: `models:read`. @throws NOT_FOUND (model, before the stream starts). */
+  /** The model's stages now, then each move with the stages after it. Scope: `models:read`. @throws NOT_FOUND (model, before the stream starts). */
   @Authorized('models:read')
-  @Subscription(() => StageTransition, {
-    description: "The model's last 50 stage moves (oldest first), then each new move as it commits, on any API process.",
+  @Subscription(() => ModelStageEvent, {
+    description: "The model's stages at once (transition null), then each stage move as it commits, on any API process, with the stages after it. Does not end by itself.",
     subscribe: ({ args, context }) => (context as Context).services.stages.stream((context as Context).actor!, String(args.model)),
   })
-  modelStageChanged(@Arg('model') _model: string, @Root() event: StageTransition): StageTransition {
+  modelStageChanged(@Arg('model') _model: string, @Root() event: ModelStageEvent): ModelStageEvent {
     return event;
   }
 }

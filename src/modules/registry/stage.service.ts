@@ -14,11 +14,8 @@ import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import { Topics, type ModelStageChangedEvent } from '../events';
 import type { ModelRepo } from './model.repo';
-import { MAX_STAGE_COMMENT, ModelStage, type StageTransitionView } from './stage';
+import { MAX_STAGE_COMMENT, ModelStage, type ModelStageEventView, type StageTransitionView, type VersionStageView } from './stage';
 import type { StageRepo } from './stage.repo';
-
-/** How many past moves a new subscriber receives first. */
-const REPLAY = 50;
 
 type TransitionRow = Awaited<ReturnType<StageRepo['history']>>[number];
 
@@ -99,33 +96,38 @@ export class StageService {
   }
 
   /**
-   * The model's last stage moves (at most {@link REPLAY}, oldest first), then every move from now
-   * on, until the client stops (models:read). A client that subscribes before moving sees its own
-   * move; one that missed moves while disconnected sees them again on reconnecting.
+   * The model's stages now, then, after each move, the move and the stages after it, until the
+   * client stops (models:read). A client that subscribes, waits for the first event, then moves a
+   * version, sees its own move.
    * @throws AppError FORBIDDEN, NOT_FOUND (model, also another tenant's; before the stream starts).
    */
-  async stream(actor: Actor, modelName: string): Promise<AsyncIterable<StageTransitionView>> {
+  async stream(actor: Actor, modelName: string): Promise<AsyncIterable<ModelStageEventView>> {
     requireScope(actor, 'models:read');
     const model = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.findModelId(tx, actor.tenantId, modelName));
     if (!model) throw notFound('Model', modelName);
-    // Subscribe before reading the history, so no move falls between the two (duplicates are skipped).
+    // Subscribed before the first read, so no move falls between the two.
     const live = this.pubsub.subscribe(Topics.modelStageChanged(actor.tenantId, model.id));
-    let past: StageTransitionView[];
+    const stagesNow = async () =>
+      (await withTenant(this.prisma, actor.tenantId, (tx) => this.stages.staged(tx, actor.tenantId, model.id))).map((v) => ({
+        modelVersionId: v.id,
+        version: v.version,
+        stage: v.stage as ModelStage,
+      }));
+    let first: VersionStageView[];
     try {
-      past = (await this.history(actor, { modelId: model.id })).slice(-REPLAY);
+      first = await stagesNow();
     } catch (err) {
       await live.return();
       throw err;
     }
-    return new Repeater<StageTransitionView>(async (push, stop) => {
-      const seen = new Set(past.map((t) => t.id));
-      for (const t of past) await push(t);
+    return new Repeater<ModelStageEventView>(async (push, stop) => {
+      await push({ modelName, transition: null, stages: first });
       const stopped = stop.then(() => ({ done: true as const, value: undefined }));
       for (;;) {
         const next: IteratorResult<ModelStageChangedEvent, undefined> = await Promise.race([live.next(), stopped]);
         if (next.done) break;
         const t = next.value.transition;
-        if (!seen.has(t.id)) await push({ ...t, createdAt: new Date(t.createdAt) });
+        await push({ modelName, transition: { ...t, createdAt: new Date(t.createdAt) }, stages: await stagesNow() });
       }
       stop();
       await live.return();

@@ -17,6 +17,20 @@ export type ModelStage = (typeof ModelStage)[keyof typeof ModelStage];
 /** Longest comment a stage move keeps, in characters. */
 export const MAX_STAGE_COMMENT = 500;
 
+/** A version and its stage now. */
+export interface VersionStageView {
+  modelVersionId: string;
+  version: number;
+  stage: ModelStage;
+}
+
+/** One event of modelStageChanged: the stages after `transition` (null in the first event). */
+export interface ModelStageEventView {
+  modelName: string;
+  transition: StageTransitionView | null;
+  stages: VersionStageView[];
+}
+
 /** One stage move as the API shows it and the subscription streams it. */
 export interface StageTransitionView {
   id: string;

@@ -23,6 +23,22 @@ export class StageTransition {
   @Field({ description: 'When.' }) createdAt!: Date;
 }
 
+/** A version and its stage now. */
+@ObjectType({ description: 'A version and its stage now.' })
+export class VersionStage {
+  @Field(() => ID) modelVersionId!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => ModelStage) stage!: ModelStage;
+}
+
+/** One event of modelStageChanged. */
+@ObjectType({ description: "An event of modelStageChanged: the model's stages now and, except in the first event, the move that led there." })
+export class ModelStageEvent {
+  @Field() modelName!: string;
+  @Nullable(StageTransition, 'The move; null in the first event (the state when the subscription started).') transition!: StageTransition | null;
+  @Field(() => [VersionStage], { description: 'Versions not in NONE, newest first, as read when the event is sent (at or after the move).' }) stages!: VersionStage[];
+}
+
 /** What transitionModelVersionStage did. */
 @ObjectType({
   description:
