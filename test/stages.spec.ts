@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS } from './support/data';
 import { workerDatabaseUrl } from './support/database';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { trainVersion } from './support/training';
@@ -160,4 +160,20 @@ it('needs models:write to move and models:read to follow', async () => {
   const reader = (await gqlOk(t, 'mutation { createApiKey(input: { name: "reader", scopes: [MODELS_READ] }) { key } }')).createApiKey.key;
   const r = await gql({ url: t.url, token: reader }, MOVE, { id: ids[2], stage: 'ARCHIVED' });
   expect([codeOf(r), r.errors![0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'models:write' scope"]);
+});
+
+it('predict picks the PRODUCTION version with stage: PRODUCTION, follows a promotion, and refuses a stage with an alias', async () => {
+  const PREDICT_STAGE = `query($stage: ModelStage, $alias: String, $rows: [JSONObject!]) { predict(model: "stages", stage: $stage, alias: $alias, rows: $rows) { version } }`;
+  const prod = (await stages()).find(([, s]) => s === 'PRODUCTION')![0];
+  expect((await gqlOk(t, PREDICT_STAGE, { stage: 'PRODUCTION', rows: [PIMA_ROWS[0]] })).predict.version).toBe(prod);
+  const next = prod === 3 ? 1 : 3;
+  await gqlOk(t, MOVE, { id: ids[next - 1], stage: 'PRODUCTION' });
+  expect((await gqlOk(t, PREDICT_STAGE, { stage: 'PRODUCTION', rows: [PIMA_ROWS[0]] })).predict.version).toBe(next);
+  const none = await gql(t, PREDICT_STAGE, { stage: 'STAGING', rows: [PIMA_ROWS[0]] });
+  expect((await stages()).filter(([, s]) => s === 'STAGING')).toEqual([]);
+  expect([codeOf(none), none.errors![0].message]).toEqual(['NOT_FOUND', "Model stage 'stages@STAGING' not found"]);
+  const both = await gql(t, PREDICT_STAGE, { stage: 'PRODUCTION', alias: 'prod', rows: [PIMA_ROWS[0]] });
+  expect([codeOf(both), both.errors![0].message]).toEqual(['BAD_USER_INPUT', 'Give one of `version`, `alias` or `stage`, not several']);
+  const theirs = await gql(other, PREDICT_STAGE, { stage: 'PRODUCTION', rows: [PIMA_ROWS[0]] });
+  expect([codeOf(theirs), theirs.errors![0].message]).toEqual(['NOT_FOUND', "Model 'stages' not found"]);
 });

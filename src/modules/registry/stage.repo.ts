@@ -48,6 +48,11 @@ export class StageRepo {
     });
   }
 
+  /** The model's newest version in `stage`, as `{ id, version }`, or null. */
+  newestIn(tx: Tx, tenantId: string, modelId: string, stage: ModelStage) {
+    return tx.modelVersion.findFirst({ where: { tenantId, modelId, stage }, orderBy: { version: 'desc' }, select: { id: true, version: true } });
+  }
+
   /** The model's versions not in NONE, newest first, as `{ id, version, stage }`. */
   staged(tx: Tx, tenantId: string, modelId: string) {
     return tx.modelVersion.findMany({ where: { tenantId, modelId, stage: { not: 'NONE' } }, select: { id: true, version: true, stage: true }, orderBy: { version: 'desc' } });
