@@ -26,7 +26,7 @@ import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type EvaluationProgressEvent } from '../modules/events';
 import type { EvaluationRepo } from '../modules/registry/evaluation.repo';
 import { FailureCode, RunStatus } from '../modules/status';
-import type { TaskPayload } from '../modules/tasks';
+import { TASKS, type TaskPayload } from '../modules/tasks';
 
 /** Rows per scorer call. */
 const CHUNK = 2000;
@@ -36,7 +36,8 @@ const outputOf = (p: Prediction, task: string): number[] => (task === 'regressio
 
 /**
  * The `model-evaluation` task handler, acting as the evaluation's tenant. Idempotent: an evaluation
- * already taken or finished is left alone. An AppError FAILS it with its code; anything else with
+ * finished, or taken by a live worker, is left alone; one left RUNNING past the task's expiry (its
+ * worker vanished and the queue retried the job) is taken again. An AppError FAILS it with its code; anything else with
  * INTERNAL_SERVER_ERROR (logged).
  */
 export function modelEvaluationHandler(deps: { prisma: Db; evaluations: EvaluationRepo; pubsub: PubSub; threads: CsvThreads; scoring?: ScoringThreads; log: Logger }) {
@@ -44,7 +45,8 @@ export function modelEvaluationHandler(deps: { prisma: Db; evaluations: Evaluati
   return async ({ tenantId, evaluationId }: TaskPayload<'model-evaluation'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: EvaluationProgressEvent) => pubsub.publish(Topics.evaluationProgress(evaluationId), e);
-    if (!(await tx((t) => evaluations.claim(t, tenantId, evaluationId)))) return log.info({ evaluationId }, 'evaluation already taken or finished; skipping');
+    if (!(await tx((t) => evaluations.claim(t, tenantId, evaluationId, TASKS['model-evaluation'].expireInSeconds * 1000))))
+      return log.info({ evaluationId }, 'evaluation already taken or finished; skipping');
     await publish({ id: evaluationId, status: RunStatus.RUNNING });
     const job = await tx((t) => evaluations.findForJob(t, tenantId, evaluationId));
     try {

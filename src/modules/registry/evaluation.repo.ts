@@ -45,9 +45,16 @@ export class EvaluationRepo {
     return tx.modelEvaluation.findFirstOrThrow({ where: { id, tenantId }, include: { dataset: true, modelVersion: true } });
   }
 
-  /** QUEUED -> RUNNING (compare-and-set). @returns false when already taken or finished. */
-  async claim(tx: Tx, tenantId: string, id: string): Promise<boolean> {
-    const { count } = await tx.modelEvaluation.updateMany({ where: { id, tenantId, status: RunStatus.QUEUED }, data: { status: RunStatus.RUNNING, startedAt: new Date() } });
+  /**
+   * QUEUED -> RUNNING (compare-and-set); also takes one RUNNING for longer than `staleMs` (its worker
+   * vanished: the queue hands a job to another worker only after its expiry).
+   * @returns false when taken by a live worker or finished.
+   */
+  async claim(tx: Tx, tenantId: string, id: string, staleMs: number): Promise<boolean> {
+    const { count } = await tx.modelEvaluation.updateMany({
+      where: { id, tenantId, OR: [{ status: RunStatus.QUEUED }, { status: RunStatus.RUNNING, startedAt: { lt: new Date(Date.now() - staleMs) } }] },
+      data: { status: RunStatus.RUNNING, startedAt: new Date() },
+    });
     return count > 0;
   }
 

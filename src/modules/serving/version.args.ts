@@ -2,7 +2,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { ModelStage } from '../registry/stage';
-import '../registry/stage.type';
 import type { VersionSelector } from './version-resolver';
 
 /** `model`, and `version`, `alias` or `stage` (none: the latest version). */
