@@ -12,6 +12,8 @@ import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
 import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
+import { EvaluationResolver, VersionEvaluationsResolver } from '../modules/registry/evaluation.resolver';
+import { ModelStageHistoryResolver, StageResolver, VersionStageHistoryResolver } from '../modules/registry/stage.resolver';
 import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
 import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
 import { ApiKeyPagesResolver } from '../modules/auth/api-key-pages.resolver';
@@ -46,6 +48,11 @@ export const RESOLVERS = [
   AuditPagesResolver,
   ImageDatasetResolver,
   ModelResolver,
+  StageResolver,
+  EvaluationResolver,
+  VersionEvaluationsResolver,
+  ModelStageHistoryResolver,
+  VersionStageHistoryResolver,
   VersionLineageResolver,
   LifecycleResolver,
   PredictResolver,

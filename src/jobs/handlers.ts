@@ -13,6 +13,7 @@ import { createRepos } from '../modules/repos';
 import type { Queue, TaskHandlers } from '../modules/tasks';
 import { TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 import { batchPredictionHandler } from './batch-prediction.job';
+import { modelEvaluationHandler } from './model-evaluation.job';
 import { trainingRunHandler } from './training-run.job';
 import type { WorkerState } from './worker-state';
 
@@ -46,5 +47,6 @@ export function createTaskHandlers(
   return {
     'training-run': trainingRunHandler({ ...deps, publisher }),
     'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, threads: deps.threads.csv, scoring: deps.threads.scoring }),
   };
 }

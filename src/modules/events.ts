@@ -7,7 +7,8 @@
  * (The job queue's wake-up signal is infrastructure, declared privately in src/lib/queue.ts.)
  */
 import { topic, type Topic } from '../lib/pubsub';
-import type { BatchStatus } from './status';
+import type { StageTransitionView } from './registry/stage';
+import type { BatchStatus, RunStatus } from './status';
 import type { ProgressEvent } from './training/progress';
 
 export type { ProgressEvent };
@@ -34,6 +35,20 @@ export interface VersionDeletedEvent {
   modelName: string;
 }
 
+/** An evaluation's state: RUNNING when taken, then SUCCEEDED or FAILED. */
+export interface EvaluationProgressEvent {
+  id: string;
+  status: RunStatus;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+}
+
+/** A version of a model changed stage (one event per move; a promotion may archive another first). */
+export interface ModelStageChangedEvent {
+  tenantId: string;
+  transition: StageTransitionView;
+}
+
 /** An API key was revoked: its cached credentials are dropped and its websockets closed. */
 export interface KeyRevokedEvent {
   apiKeyId: string;
@@ -45,7 +60,11 @@ export const Topics = {
   trainingProgress: (runId: string): Topic<ProgressEvent> => topic(`training-run:${runId}`),
   /** A batch prediction's progress; keyed by batch id. */
   batchProgress: (batchId: string): Topic<BatchProgressEvent> => topic(`batch-prediction:${batchId}`),
+  /** An evaluation's state changes; keyed by evaluation id. */
+  evaluationProgress: (evaluationId: string): Topic<EvaluationProgressEvent> => topic(`model-evaluation:${evaluationId}`),
   modelChanged: topic<ModelChangedEvent>('registry:model-changed'),
+  /** Stage moves of one model; keyed by tenant and model id (a name may be reused after deleteModel). */
+  modelStageChanged: (tenantId: string, modelId: string): Topic<ModelStageChangedEvent> => topic(`registry:stage:${tenantId}:${modelId}`),
   versionDeleted: topic<VersionDeletedEvent>('registry:version-deleted'),
   keyRevoked: topic<KeyRevokedEvent>('auth:key-revoked'),
 } as const;

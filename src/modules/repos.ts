@@ -8,6 +8,8 @@ import { ApiKeyRepo } from './auth/api-key.repo';
 import { DatasetRepo } from './datasets/dataset.repo';
 import { TenantLimitsRepo } from './quotas/tenant-limits.repo';
 import { AliasRepo } from './registry/alias.repo';
+import { StageRepo } from './registry/stage.repo';
+import { EvaluationRepo } from './registry/evaluation.repo';
 import { ModelRepo } from './registry/model.repo';
 import { BatchRepo } from './serving/batch.repo';
 import { TenantRepo } from './tenants/tenant.repo';
@@ -20,6 +22,8 @@ export function createRepos(prisma: Db) {
     apiKeys: new ApiKeyRepo(),
     datasets: new DatasetRepo(),
     aliases: new AliasRepo(),
+    stages: new StageRepo(),
+    evaluations: new EvaluationRepo(),
     models: new ModelRepo(),
     batches: new BatchRepo(),
     tenants: new TenantRepo(prisma),

@@ -20,6 +20,8 @@ import { DatasetService } from './datasets/dataset.service';
 import { ImageDatasetService } from './datasets/image-dataset.service';
 import { QuotaService } from './quotas/quota.service';
 import { AliasService } from './registry/alias.service';
+import { StageService } from './registry/stage.service';
+import { EvaluationService } from './registry/evaluation.service';
 import { DeleteModelService } from './registry/delete-model.service';
 import { DeleteVersionService } from './registry/delete-version.service';
 import { LineageService } from './registry/lineage.service';
@@ -70,6 +72,8 @@ export interface Services {
   lineage: LineageService;
   uploadVersion: UploadVersionService;
   aliases: AliasService;
+  stages: StageService;
+  evaluations: EvaluationService;
   audit: AuditService;
   tenants: TenantService;
   datasets: DatasetService;
@@ -168,6 +172,8 @@ export function createServices(deps: Deps): Services {
       (tenantId, modelName) => versions.invalidate(tenantId, modelName),
     ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
+    stages: new StageService(prisma, r.stages, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
+    evaluations: new EvaluationService(prisma, r.evaluations, r.models, r.datasets, r.audit, deps.queue, deps.pubsub),
     apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
     audit: new AuditService(prisma, r.audit),
     tenants: new TenantService(r.tenants, adminGuard, adminThrottle),

@@ -23,6 +23,13 @@ export const TASKS = {
     retryLimit: 2,
     expireInSeconds: 3600,
   },
+  /** evaluateModelVersion: a version scored on another labelled dataset (src/jobs/model-evaluation.job.ts). */
+  'model-evaluation': {
+    version: 1,
+    payload: z.object({ tenantId: z.string().min(1), evaluationId: z.string().min(1) }),
+    retryLimit: 2,
+    expireInSeconds: 3600,
+  },
 } as const;
 
 /** A task's name. */

@@ -64,5 +64,19 @@ it('the tenant role cannot bypass RLS and is not the tables owner', async () => 
   const owners = (await client.query(`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.tableowner);
   expect(owners).not.toContain('maas_tenant');
   const rls = (await client.query(`SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace ORDER BY relname`)).rows.map((r) => r.relname);
-  expect(rls).toEqual(['ApiKey', 'AuditLog', 'BatchPrediction', 'Dataset', 'EpochMetric', 'Model', 'ModelAlias', 'ModelVersion', 'Tenant', 'TenantLimits', 'TrainingRun']);
+  expect(rls).toEqual([
+    'ApiKey',
+    'AuditLog',
+    'BatchPrediction',
+    'Dataset',
+    'EpochMetric',
+    'Model',
+    'ModelAlias',
+    'ModelEvaluation',
+    'ModelStageTransition',
+    'ModelVersion',
+    'Tenant',
+    'TenantLimits',
+    'TrainingRun',
+  ]);
 });

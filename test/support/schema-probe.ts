@@ -17,7 +17,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
-import { collect, gql, wsClient, type GqlResult } from '../../src/client/graphql-client';
+import { gql, wsClient, type GqlResult } from '../../src/client/graphql-client';
 
 export interface Victim {
   /** Ids of the victim's resources of every kind (dataset, run, version, key, ...). */
@@ -128,14 +128,23 @@ export function requiredScopes(root: string, field: string): string[] | undefine
 
 /**
  * Makes one probe call as `token`: queries and mutations over HTTP, subscriptions over a websocket
- * of their own (the first event with errors, else the first event).
+ * of their own: its first event (or its error); a live feed that never ends (modelStageChanged)
+ * is left after that event.
  */
 export async function callProbe(server: { url: string; wsUrl: string }, c: ProbeCall, token: string | undefined): Promise<GqlResult> {
   if (c.root !== 'Subscription') return gql({ url: server.url, token }, c.query, c.variables);
   const client = wsClient(server.wsUrl, token);
   try {
-    const events = await collect(client, c.query, c.variables).done;
-    return events.find((e) => e.errors) ?? events[0] ?? {};
+    return await new Promise<GqlResult>((resolve, reject) => {
+      client.subscribe(
+        { query: c.query, variables: c.variables },
+        {
+          next: (value) => resolve(value as GqlResult),
+          error: (err) => (Array.isArray(err) ? resolve({ errors: err as GqlResult['errors'] }) : reject(err)),
+          complete: () => resolve({}),
+        },
+      );
+    });
   } finally {
     await client.dispose();
   }

@@ -17,6 +17,8 @@ export type AuditAction =
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
   | 'modelVersion.uploaded'
+  | 'modelVersion.stage'
+  | 'modelEvaluation.started'
   | 'modelAlias.set'
   | 'modelAlias.deleted'
   | 'tenantLimits.set';

@@ -40,6 +40,7 @@ const versionSummary = {
   preprocessing: true,
   metrics: true,
   warnings: true,
+  stage: true,
   createdAt: true,
   model: { select: { name: true } },
 } as const;

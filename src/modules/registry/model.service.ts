@@ -13,6 +13,8 @@ import type { FeatureInfo, Model, ModelVersion, VersionMetrics } from './model.t
 import type { ImageLayout, OnnxModelInfo } from './onnx.type';
 import type { OnnxServing } from '../../ml/families/onnx/serving-info';
 
+import type { ModelStage } from './stage';
+
 interface VersionRow {
   id: string;
   version: number;
@@ -22,6 +24,7 @@ interface VersionRow {
   preprocessing: unknown;
   metrics: unknown;
   warnings: string[];
+  stage: string;
   createdAt: Date;
   model: { name: string };
 }
@@ -66,6 +69,7 @@ export function toVersionView(row: VersionRow): ModelVersion {
     standardize: pipeline.columns.some((c) => c.steps.some((s) => s.op === 'standardize')),
     metrics: metrics as VersionMetrics,
     warnings: row.warnings,
+    stage: row.stage as ModelStage,
     ...(pipeline.onnx ? { onnx: onnxView(pipeline.onnx) } : {}),
     createdAt: row.createdAt,
   };

@@ -8,6 +8,8 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, NamedEntity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
 import { OnnxModelInfo } from './onnx.type';
+import { ModelStage } from './stage';
+import './stage.type';
 
 /** Test precision, recall and F1 of one class. */
 @ObjectType({ description: 'Test metrics of one class.' })
@@ -181,6 +183,9 @@ export class ModelVersion extends Entity {
       "Warnings found when it was published, each 'CODE: message': CONSTANT_PREDICTIONS, CHANCE_AUC (test ROC AUC within 0.02 of 0.5), NEGATIVE_R2, LOSS_TARGET_MISMATCH (a regression loss on a 0/1 target). Empty for a healthy model.",
   })
   warnings!: string[];
+
+  @Field(() => ModelStage, { description: 'NONE, STAGING, PRODUCTION or ARCHIVED (transitionModelVersionStage); at most one PRODUCTION version per model.' })
+  stage!: ModelStage;
 }
 
 /** A named model of a tenant: the series of versions its training runs produced. */

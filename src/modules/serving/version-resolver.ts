@@ -1,20 +1,23 @@
 /**
- * Which version a predict call means: `model` + (`version` | `alias` | latest) -> version id.
+ * Which version a predict call means: `model` + (`version` | `alias` | `stage` | latest) -> version id.
  * Resolutions are cached per process and dropped when the registry says the model changed (new
  * version, alias moved, version deleted: Topics.modelChanged / Topics.versionDeleted), with a short
  * expiry as a safety net for a lost notification.
  */
 import type { Db } from '../../lib/db';
-import { AppError, notFound } from '../../lib/errors';
+import { AppError, badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AliasRepo } from '../registry/alias.repo';
 import type { ModelRepo } from '../registry/model.repo';
+import type { ModelStage } from '../registry/stage';
+import type { StageRepo } from '../registry/stage.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 
-/** Which version: a number, an alias, or neither (the latest). */
+/** Which version: a number, an alias, a stage (its newest version there), or none (the latest). */
 export interface VersionSelector {
   version?: number;
   alias?: string;
+  stage?: ModelStage;
 }
 
 /** A resolved version. */
@@ -34,19 +37,22 @@ export class VersionResolver {
 
   constructor(
     private readonly prisma: Db,
-    private readonly repos: { models: ModelRepo; aliases: AliasRepo; runs: TrainingRunRepo },
+    private readonly repos: { models: ModelRepo; aliases: AliasRepo; runs: TrainingRunRepo; stages: StageRepo },
   ) {}
 
   /**
    * Resolves within the tenant (a name of another tenant is NOT_FOUND).
-   * @throws AppError NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet).
+   * @throws AppError BAD_USER_INPUT (a stage with a version or an alias), NOT_FOUND (model, version,
+   *   alias, or no version in the stage), MODEL_NOT_READY (no version yet).
    */
   async resolve(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
-    const key = `${tenantId}\u0000${modelName}\u0000${selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest')}`;
+    if (selector.stage !== undefined && (selector.version !== undefined || selector.alias !== undefined)) throw badInput('Give one of `version`, `alias` or `stage`, not several');
+    const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
+    const key = `${tenantId}\u0000${modelName}\u0000${which}`;
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.ref;
     const ref = await withTenant(this.prisma, tenantId, async (tx) => {
-      const { models, aliases, runs } = this.repos;
+      const { models, aliases, runs, stages } = this.repos;
       const model = await models.findModelId(tx, tenantId, modelName);
       if (!model) {
         if (await runs.namesModel(tx, tenantId, modelName)) throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
@@ -56,6 +62,11 @@ export class VersionResolver {
         const target = await aliases.target(tx, tenantId, model.id, selector.alias);
         if (!target) throw notFound('Model alias', `${modelName}@${selector.alias}`);
         return { id: target.id, version: target.version, modelName };
+      }
+      if (selector.stage !== undefined) {
+        const staged = await stages.newestIn(tx, tenantId, model.id, selector.stage);
+        if (!staged) throw notFound('Model stage', `${modelName}@${selector.stage}`);
+        return { id: staged.id, version: staged.version, modelName };
       }
       const found = await models.findVersionRef(tx, tenantId, model.id, selector.version);
       if (found) return { id: found.id, version: found.version, modelName };
