@@ -129,6 +129,12 @@ const schema = z.object({
   /** Longest an uploaded ONNX file's validation may take before the upload is refused (INVALID_MODEL, TIMEOUT), ms. (Default: 30,000) */
   ONNX_INSPECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
+   * Longest one ONNX session load or inference may take, ms: past it the host process is killed, the
+   * call fails with MODEL_NOT_READY (`fault: 'RUNTIME_FAULT'`) and the version is quarantined, so a
+   * model that never returns (e.g. an unbounded Loop) holds its scoring shard this long at most. (Default: 10,000)
+   */
+  ONNX_INFER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
    * Tests only, refused when NODE_ENV=production: `<sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>`
    * (several: comma-separated) makes the ONNX host process crash for real on that file at that step
    * (src/ml/families/onnx/host/host-faults.ts).

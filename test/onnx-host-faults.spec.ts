@@ -16,7 +16,8 @@ import { argmax, mnistTestImages, modelFile, uploadModel, uploadModelOk } from '
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!) { infer(model: $model, inputs: $inputs) { outputs { name datatype shape data } } }`;
 const sha = (file: string) => createHash('sha256').update(modelFile(file)).digest('hex').slice(0, 16);
-const FAULTS = `${sha('pipeline_titanic_nozipmap.onnx')}:infer:abort,${sha('rf_iris.onnx')}:infer:oom,${sha('ultraface-version-RFB-320.onnx')}:inspect:abort,${sha('shufflenet-v2-12-int8.onnx')}:load:abort`;
+const FAULTS = `${sha('pipeline_titanic_nozipmap.onnx')}:infer:abort,${sha('rf_iris.onnx')}:infer:oom,${sha('ultraface-version-RFB-320.onnx')}:inspect:abort,${sha('shufflenet-v2-12-int8.onnx')}:load:abort,${sha('super-resolution-10.onnx')}:infer:hang`;
+const INFER_TIMEOUT_MS = '5000'; // a hung inference kills its host after this
 const RSS_MB = '400'; // the hog's host is killed past this (a resting host with its model: ~100-200 MiB)
 
 const on = (app: App, t: TenantBundle): TenantBundle => ({ ...t, url: app.server.url, wsUrl: app.server.wsUrl });
@@ -53,7 +54,7 @@ async function serveAll(app: App) {
 describe('on scoring threads (one ONNX host per scoring shard)', () => {
   let app: App;
   beforeAll(async () => {
-    app = await startTestApp({ ONNX_HOST_FAULT_INJECTION: FAULTS, ONNX_HOST_MAX_RSS_MB: RSS_MB });
+    app = await startTestApp({ ONNX_HOST_FAULT_INJECTION: FAULTS, ONNX_HOST_MAX_RSS_MB: RSS_MB, ONNX_INFER_TIMEOUT_MS: INFER_TIMEOUT_MS });
     a = await createTenant(app, 'onnxhost-a');
     b = await createTenant(app, 'onnxhost-b');
     versions = {
@@ -61,6 +62,7 @@ describe('on scoring threads (one ONNX host per scoring shard)', () => {
       hog: (await uploadModelOk(a, 'hog', 'rf_iris.onnx')).id,
       digits: (await uploadModelOk(b, 'digits', 'mnist-8.onnx')).id,
       badLoad: (await uploadModelOk(a, 'badload', 'shufflenet-v2-12-int8.onnx')).id,
+      stuck: (await uploadModelOk(a, 'stuck', 'super-resolution-10.onnx')).id,
     };
   }, 120_000);
   afterAll(async () => {
@@ -112,6 +114,17 @@ describe('on scoring threads (one ONNX host per scoring shard)', () => {
     expect(err.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: versions.hog });
     expect(err.message).toMatch(new RegExp(`ONNX host: it used \\d+ MiB of memory, over ONNX_HOST_MAX_RSS_MB=${RSS_MB}`));
     expect(argmax(await inferB(0))).toBe(mnist.label(0));
+    expect(await health()).toBe(200);
+  });
+
+  it('an inference that never returns (a model stuck in a loop) is ended at ONNX_INFER_TIMEOUT_MS: RUNTIME_FAULT for that version, the shard serves B again', async () => {
+    const { ta, inferB, health } = await serveAll(app);
+    const image = [{ name: 'input', datatype: 'FP32', shape: [1, 1, 224, 224], data: new Array(224 * 224).fill(0.5) }];
+    const err = errorOf(await gql(ta, INFER, { model: 'stuck', inputs: image }))!;
+    expect(err.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: versions.stuck });
+    expect(err.message).toMatch(new RegExp(`\\(ONNX host: it took longer than ${INFER_TIMEOUT_MS} ms\\)`));
+    expect(errorOf(await gql(ta, INFER, { model: 'stuck', inputs: image }))!.message).toMatch(/it is quarantined for \d+ more seconds/);
+    expect(argmax(await inferB(3))).toBe(mnist.label(3));
     expect(await health()).toBe(200);
   });
 

@@ -31,6 +31,7 @@ export interface MlThreadsConfig {
   ONNX_HOST_MAX_RSS_MB?: number;
   ONNX_HOST_HEAP_MB?: number;
   ONNX_INSPECT_TIMEOUT_MS?: number;
+  ONNX_INFER_TIMEOUT_MS?: number;
   ONNX_HOST_FAULT_INJECTION?: string;
 }
 
@@ -40,6 +41,7 @@ function onnxHostSettings(config: MlThreadsConfig): Partial<OnnxHostSettings> {
     ...(config.ONNX_HOST_MAX_RSS_MB ? { maxRssMb: config.ONNX_HOST_MAX_RSS_MB } : {}),
     ...(config.ONNX_HOST_HEAP_MB ? { heapMb: config.ONNX_HOST_HEAP_MB } : {}),
     ...(config.ONNX_INSPECT_TIMEOUT_MS ? { inspectTimeoutMs: config.ONNX_INSPECT_TIMEOUT_MS } : {}),
+    ...(config.ONNX_INFER_TIMEOUT_MS ? { inferTimeoutMs: config.ONNX_INFER_TIMEOUT_MS } : {}),
     ...(config.ONNX_HOST_FAULT_INJECTION ? { faultInjection: config.ONNX_HOST_FAULT_INJECTION } : {}),
   };
 }

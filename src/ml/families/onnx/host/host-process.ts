@@ -24,11 +24,13 @@ export interface OnnxHostSettings {
   maxRssMb: number;
   /** Longest an upload's validation may take, ms (ONNX_INSPECT_TIMEOUT_MS). (Default: 30,000) */
   inspectTimeoutMs: number;
+  /** Longest a session load or an inference may take, ms (ONNX_INFER_TIMEOUT_MS): past it the host is killed. (Default: 10,000) */
+  inferTimeoutMs: number;
   /** Test only: ONNX_HOST_FAULT_INJECTION (./host-faults.ts). */
   faultInjection?: string;
 }
 
-export const DEFAULT_HOST_SETTINGS: OnnxHostSettings = { heapMb: 512, maxRssMb: 2048, inspectTimeoutMs: 30_000 };
+export const DEFAULT_HOST_SETTINGS: OnnxHostSettings = { heapMb: 512, maxRssMb: 2048, inspectTimeoutMs: 30_000, inferTimeoutMs: 10_000 };
 
 /** How a host ended under a request: it crashed (signal or exit), was killed for memory, or for time. */
 export type HostEnd = 'CRASH' | 'MEMORY' | 'TIMEOUT';

@@ -10,7 +10,7 @@ import type { Scorer } from '../../model-family';
 import { v2Spec } from '../specs';
 import type { OnnxServing } from '../serving-info';
 import { OnnxHostLost, type OnnxHost } from './host-process';
-import { servingHost } from './hosts';
+import { onnxHostSettings, servingHost } from './hosts';
 
 let models = 0;
 
@@ -29,7 +29,7 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
   async function ready(): Promise<OnnxHost> {
     const host = servingHost();
     if (loaded?.host !== host) {
-      const done = host.request({ op: 'load', model, bytes, info });
+      const done = host.request({ op: 'load', model, bytes, info }, onnxHostSettings().inferTimeoutMs);
       loaded = { host, done };
       done.catch(() => {
         if (loaded?.done === done) loaded = undefined; // a failed load is not kept
@@ -49,7 +49,7 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
     for (let attempt = 0; ; attempt++) {
       try {
         const host = await ready();
-        return await host.request({ op: 'infer', model, inputs, ...(outputNames ? { outputNames } : {}) });
+        return await host.request({ op: 'infer', model, inputs, ...(outputNames ? { outputNames } : {}) }, onnxHostSettings().inferTimeoutMs);
       } catch (err) {
         if (err instanceof OnnxHostLost && attempt === 0) continue; // another model crashed the host: once more on a fresh one
         throw err;
