@@ -54,6 +54,25 @@ function fieldOf(path: readonly PropertyKey[], root: string): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), root);
 }
 
+/** Nesting a V2 body may have: a tensor's nested `data` adds one level per dimension (its rank). */
+const MAX_BODY_DEPTH = 64;
+
+/**
+ * Refuses a value nested deeper than `limit`, walking it iteratively (no recursion): the schema's
+ * checks and its error messages (which quote the value) recurse, and a body of 5,000 nested arrays
+ * in `id`, `parameters` or `shape` overflowed the stack there (HTTP 500).
+ * @throws AppError BAD_USER_INPUT naming the limit.
+ */
+function requireDepthAtMost(value: unknown, limit: number): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (depth > limit) throw badInput(`The request body is nested deeper than ${limit} levels (limit)`, { field: 'body' });
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+}
+
 /**
  * Reads a V2 inference request body.
  * @throws AppError BAD_USER_INPUT naming the first wrong field (`inputs[0].datatype`) and its problem.
@@ -62,6 +81,7 @@ export function parseInferenceRequest(body: unknown): InferenceRequestBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badInput(`The request body must be a JSON object { "inputs": [...] }, got ${body === undefined ? 'nothing' : quote(body)}`);
   }
+  requireDepthAtMost(body, MAX_BODY_DEPTH);
   const parsed = inferenceRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
