@@ -20,7 +20,6 @@ const dispose = (t: OrtTensor) => (t as { dispose?: () => void }).dispose?.();
  */
 export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
   let disposed = false;
-  const first = info.inputs[0];
   /**
    * @param inputs every model input once, checked against its declared datatype and shape.
    * @param outputNames served outputs to return (Default: every served output).
@@ -52,6 +51,24 @@ export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
       Object.values(results).forEach(dispose);
     }
   }
+  return namedTensorScorer(info, inferTensors, () => {
+    if (disposed) return;
+    disposed = true;
+    void session.release().catch(() => undefined);
+  });
+}
+
+/**
+ * The Scorer of an uploaded model, wherever its session lives (here, or an ONNX host:
+ * ./host/hosted-scorer.ts): named tensors through `inferTensors`, its declared tensors through
+ * `tensorSpecs`; `score` (feature rows) is NOT_SUPPORTED.
+ */
+export function namedTensorScorer(
+  info: OnnxServing,
+  inferTensors: (inputs: NamedTensor[], outputNames?: string[]) => NamedTensor[] | Promise<NamedTensor[]>,
+  dispose: () => void,
+): Scorer {
+  const first = info.inputs[0];
   const tensorSpecs = (): { inputs: TensorSpec[]; outputs: TensorSpec[]; notServed: NotServedOutput[] } => ({
     inputs: info.inputs.map(v2Spec),
     outputs: info.outputs.map(v2Spec),
@@ -64,10 +81,6 @@ export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
       throw new AppError('NOT_SUPPORTED', 'Uploaded ONNX models take named tensors (the infer query or the V2 REST routes) or images (predictImage), not feature rows');
     },
     methods: { [INFER_TENSORS_METHOD]: inferTensors, [TENSOR_SPECS_METHOD]: tensorSpecs },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      void session.release().catch(() => undefined);
-    },
+    dispose,
   };
 }

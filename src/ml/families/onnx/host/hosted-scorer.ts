@@ -4,10 +4,9 @@
  * model's bytes are kept here, so when the host ended under another model the next call loads it
  * into the fresh host and runs; a call waiting behind the crashing one is sent once more.
  */
-import { AppError } from '../../../../lib/errors';
-import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../../tensor-io';
+import type { NamedTensor } from '../../../tensor-io';
 import type { Scorer } from '../../model-family';
-import { v2Spec } from '../specs';
+import { namedTensorScorer } from '../scorer';
 import type { OnnxServing } from '../serving-info';
 import { OnnxHostLost, type OnnxHost } from './host-process';
 import { onnxHostSettings, servingHost } from './hosts';
@@ -57,22 +56,12 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
     }
   }
 
-  const tensorSpecs = () => ({ inputs: info.inputs.map(v2Spec), outputs: info.outputs.map(v2Spec), notServed: info.notServed.map((o) => ({ ...o })) });
   await ready();
-  const first = info.inputs[0];
-  return {
-    inputShape: first ? first.shape.slice(first.batchDimension === 0 ? 1 : 0) : [],
-    outputShape: info.outputs[0] ? info.outputs[0].shape.slice(info.outputs[0].batchDimension === 0 ? 1 : 0) : [],
-    score() {
-      throw new AppError('NOT_SUPPORTED', 'Uploaded ONNX models take named tensors (the infer query or the V2 REST routes) or images (predictImage), not feature rows');
-    },
-    methods: { [INFER_TENSORS_METHOD]: inferTensors, [TENSOR_SPECS_METHOD]: tensorSpecs },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      const host = loaded?.host;
-      loaded = undefined;
-      if (host && !host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
-    },
-  };
+  return namedTensorScorer(info, inferTensors, () => {
+    if (disposed) return;
+    disposed = true;
+    const host = loaded?.host;
+    loaded = undefined;
+    if (host && !host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
+  });
 }
