@@ -40,14 +40,30 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Replaces the text of the Monaco editor inside `container` (click, select all, insert as typed text). */
+/**
+ * Replaces the text of the Monaco editor inside `container` (click, select all, insert as typed text),
+ * then waits until the editor shows exactly that text; on a loaded machine the click can land before
+ * the editor takes focus (select-all then misses and the old text stays), so it tries up to 3 times.
+ */
 async function setEditor(page: Page, container: string, text: string) {
   const editor = page.locator(`${container} .monaco-editor`).first();
   await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  for (let attempt = 1; ; attempt++) {
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(text);
+    const shown = await page
+      .waitForFunction(
+        ([sel, wanted]) => (document.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ') === wanted,
+        [`${container} .monaco-editor .view-lines`, text] as const,
+        { polling: 100, timeout: 5_000 },
+      )
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return;
+    if (attempt === 3) throw new Error(`the editor in ${container} never showed ${JSON.stringify(text)}`);
+  }
 }
 
 /** The header editor (the visible one of the two editor tools, Variables and Headers). */
@@ -55,14 +71,19 @@ const HEADERS = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
 
 /** Waits until the text shown in `selector` contains every one of `parts` (Monaco shows spaces as U+00A0). */
 async function waitForText(page: Page, selector: string, parts: string[]) {
-  await page.waitForFunction(
-    ([sel, wanted]) => {
-      const text = (document.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ');
-      return wanted.every((w) => text.includes(w));
-    },
-    [selector, parts] as const,
-    { polling: 100 },
-  );
+  try {
+    await page.waitForFunction(
+      ([sel, wanted]) => {
+        const text = (document.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ');
+        return wanted.every((w) => text.includes(w));
+      },
+      [selector, parts] as const,
+      { polling: 100 },
+    );
+  } catch (error) {
+    const shown = await page.evaluate((sel) => document.querySelector(sel)?.textContent ?? '(nothing)', selector);
+    throw new Error(`${selector} never showed ${JSON.stringify(parts)}; it shows: ${shown.slice(0, 2000)}`, { cause: error });
+  }
 }
 
 it('runs a query and a subscription with the API key from the header editor, loading nothing from elsewhere', async () => {
