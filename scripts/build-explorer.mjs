@@ -2,10 +2,10 @@
 // workers, all from node_modules) into dist/explorer/ with esbuild, so the server can serve it with
 // no CDN. Skips the work when dist/explorer/.stamp matches the hash of the sources and the lock file.
 // Run by `npm run build` (so `npm start`), the Jest global setup, and by hand: `npm run build:explorer`.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputsHash as hashFiles, listFiles, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'explorer');
@@ -19,20 +19,7 @@ const WORKERS = {
   'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
 };
 
-function inputsHash() {
-  const hash = crypto.createHash('sha256');
-  for (const file of [
-    fileURLToPath(import.meta.url),
-    path.join(root, 'package-lock.json'),
-    ...fs
-      .readdirSync(source)
-      .sort()
-      .map((f) => path.join(source, f)),
-  ]) {
-    hash.update(file).update(fs.readFileSync(file));
-  }
-  return hash.digest('hex');
-}
+const inputsHash = () => hashFiles([fileURLToPath(import.meta.url), path.join(root, 'package-lock.json'), ...listFiles(source)]);
 
 /**
  * Builds dist/explorer/ unless it is up to date.
@@ -41,7 +28,7 @@ function inputsHash() {
  */
 export async function buildExplorer(options = {}) {
   const stamp = inputsHash();
-  if (!options.force && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return { built: false, dir: out };
+  if (!options.force && upToDate(out, stamp)) return { built: false, dir: out };
   const { build } = await import('esbuild');
   const started = Date.now();
   fs.rmSync(out, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /**
  * HTTP (Apollo Server on express) and websocket (graphql-ws) on one port and one path, /graphql.
- * Also /healthz (liveness) and /readyz (database reachable), and the GraphQL explorer (explorer.ts).
+ * Also /healthz (liveness) and /readyz (database reachable), the GraphQL explorer (explorer.ts) and
+ * the web console at /console (console.ts).
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -21,6 +22,7 @@ import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
+import { mountConsole } from './console';
 import { explorerLandingPage, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
 import { corsOptions, websocketOriginAllowed } from './cors';
@@ -247,6 +249,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
+  mountConsole(app);
   // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
   // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
   // hook before parsing whose error it answers as a client error; a persisted query is stored only

@@ -1,5 +1,6 @@
 /**
- * Once per `npm test`: the explorer bundle built (scripts/build-explorer.mjs), a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
+ * Once per `npm test`: the explorer and console bundles built (scripts/build-explorer.mjs,
+ * scripts/build-console.mjs), a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
  * embedded one in a throwaway folder), and one fresh database per Jest worker, named after this
  * run's process id so concurrent runs against one server do not collide (dropped at teardown).
  */
@@ -16,6 +17,8 @@ export default async function globalSetup(): Promise<void> {
   // The GraphQL explorer's bundle (GRAPHQL_EXPLORER=graphiql is the default outside production);
   // a no-op when dist/explorer/ is up to date.
   execFileSync(process.execPath, [path.join(__dirname, '../../scripts/build-explorer.mjs')], { stdio: 'inherit' });
+  // The web console's bundle (served at /console); a no-op when dist/console/ is up to date.
+  execFileSync(process.execPath, [path.join(__dirname, '../../scripts/build-console.mjs')], { stdio: 'inherit' });
   let baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-test-pg-'));

@@ -1,0 +1,54 @@
+// Bundles the web console (web/console/: Preact pages, uPlot charts, graphql-ws, all from
+// node_modules) into dist/console/ with esbuild, plus a gzip copy of each script and style sheet
+// that src/graphql/console.ts serves to browsers that accept it. Skips the work when
+// dist/console/.stamp matches the hash of the sources and the lock file.
+// Run by `npm run build` (so `npm start`), the Jest global setup, and by hand: `npm run build:console`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { inputsHash, listFiles, upToDate } from './build-stamp.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const source = path.join(root, 'web', 'console');
+const out = path.join(root, 'dist', 'console');
+
+/**
+ * Builds dist/console/ unless it is up to date.
+ * @param {{ force?: boolean, quiet?: boolean }} [options]
+ * @returns {Promise<{ built: boolean, dir: string }>}
+ */
+export async function buildConsole(options = {}) {
+  const stamp = inputsHash([fileURLToPath(import.meta.url), path.join(root, 'package-lock.json'), ...listFiles(source)]);
+  if (!options.force && upToDate(out, stamp)) return { built: false, dir: out };
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  fs.rmSync(out, { recursive: true, force: true });
+  await build({
+    entryPoints: { console: path.join(source, 'main.tsx') },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    outdir: out,
+    logLevel: 'warning',
+    legalComments: 'linked',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
+  for (const file of fs.readdirSync(out).filter((f) => /\.(js|css)$/.test(f))) {
+    fs.writeFileSync(path.join(out, `${file}.gz`), zlib.gzipSync(fs.readFileSync(path.join(out, file)), { level: 9 }));
+  }
+  fs.writeFileSync(path.join(out, '.stamp'), stamp);
+  if (!options.quiet) console.log(`console built into ${path.relative(root, out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { built: true, dir: out };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildConsole({ force: process.argv.includes('--force') }).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Curves by epoch (uPlot: a few kB, canvas, redraws thousands of points cheaply, so a live run's
+ * curve can grow an epoch at a time with `setData`). The numbers are one click away in a table
+ * under the chart (<details>), and the canvas is labelled with the last values.
+ */
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { num } from '../ui';
+
+/** One curve: its label and a value (or null) per x. */
+export interface Curve {
+  label: string;
+  values: (number | null)[];
+}
+
+const COLOURS = ['#1f6feb', '#d9480f', '#2b8a3e', '#9c36b5'];
+
+/** A line chart of `curves` against `x` (epochs), `title` naming it for screen readers. */
+export function LineChart({ title, x, curves }: { title: string; x: number[]; curves: Curve[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shape = curves.map((c) => c.label).join('|');
+
+  useEffect(() => {
+    const el = box.current!;
+    const width = () => Math.max(260, Math.min(el.clientWidth || 600, 900));
+    plot.current = new uPlot(
+      {
+        width: width(),
+        height: 260,
+        scales: { x: { time: false } },
+        axes: [{ label: 'epoch' }, {}],
+        series: [{ label: 'epoch' }, ...curves.map((c, i) => ({ label: c.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
+      },
+      [x, ...curves.map((c) => c.values)] as uPlot.AlignedData,
+      el,
+    );
+    const resize = () => plot.current?.setSize({ width: width(), height: 260 });
+    addEventListener('resize', resize);
+    return () => {
+      removeEventListener('resize', resize);
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the set of curves changes; new points go through setData below.
+  }, [shape]);
+
+  useEffect(() => {
+    plot.current?.setData([x, ...curves.map((c) => c.values)] as uPlot.AlignedData);
+  }, [x, curves]);
+
+  const last = curves.map((c) => `${c.label} ${num(c.values[c.values.length - 1])}`).join(', ');
+  return (
+    <figure class="chart" data-points={x.length}>
+      <figcaption>{title}</figcaption>
+      <div ref={box} role="img" aria-label={`${title}: ${x.length} epochs${x.length ? `; last epoch ${last}` : ''}`} />
+      <details>
+        <summary>Show the numbers ({x.length} epochs)</summary>
+        <table>
+          <caption class="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Epoch</th>
+              {curves.map((c) => (
+                <th scope="col" key={c.label}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {x.map((epoch, i) => (
+              <tr key={epoch}>
+                <th scope="row">{epoch}</th>
+                {curves.map((c) => (
+                  <td key={c.label}>{num(c.values[i])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

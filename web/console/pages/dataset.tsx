@@ -1,0 +1,90 @@
+/** One dataset: its profile, a row per column (type, missing values, range, a small histogram). */
+import { Histogram, type Bin } from '../charts/histogram';
+import { href } from '../router';
+import { Loaded, num } from '../ui';
+import { useQuery } from '../use-query';
+
+interface Column {
+  name: string;
+  type: string;
+  missing: number;
+  distinct: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+  histogram: { lower: number; upper: number; count: number }[] | null;
+  topValues: { value: string; count: number }[] | null;
+}
+
+interface DatasetProfile {
+  id: string;
+  name: string;
+  rowCount: number;
+  filename: string | null;
+  columns: Column[];
+}
+
+const QUERY = `query ConsoleDataset($id: ID!) { dataset(id: $id) { id name rowCount filename columns { name type missing distinct min max mean std histogram { lower upper count } topValues { value count } } } }`;
+
+/** The bins of a column's chart: its histogram when numeric, else its most frequent values. */
+export function binsOf(c: Column): Bin[] {
+  if (c.histogram?.length) return c.histogram.map((b) => ({ label: `${num(b.lower, 3)} to ${num(b.upper, 3)}`, count: b.count }));
+  return (c.topValues ?? []).map((v) => ({ label: v.value, count: v.count }));
+}
+
+/** The dataset page. */
+export function DatasetPage({ id }: { id: string }) {
+  const q = useQuery<{ dataset: DatasetProfile }>(QUERY, { id });
+  return (
+    <Loaded {...q}>
+      {() => {
+        const d = q.data!.dataset;
+        return (
+          <>
+            <h1>Dataset {d.name}</h1>
+            <p>
+              {d.rowCount} rows, {d.columns.length} columns{d.filename ? ` (from ${d.filename})` : ''}. <a href={href('train', d.id)}>Train a model on it</a>
+            </p>
+            <div class="scroll">
+              <table class="profile">
+                <caption>Profile by column</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Column</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Missing</th>
+                    <th scope="col">Distinct</th>
+                    <th scope="col">Min</th>
+                    <th scope="col">Mean</th>
+                    <th scope="col">Max</th>
+                    <th scope="col">Distribution</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.columns.map((c) => (
+                    <tr key={c.name}>
+                      <th scope="row">{c.name}</th>
+                      <td>{c.type}</td>
+                      <td>
+                        {c.missing}
+                        {c.missing ? ` (${((100 * c.missing) / Math.max(1, d.rowCount)).toFixed(1)}%)` : ''}
+                      </td>
+                      <td>{c.distinct}</td>
+                      <td>{num(c.min)}</td>
+                      <td>{num(c.mean)}</td>
+                      <td>{num(c.max)}</td>
+                      <td>
+                        <Histogram name={c.name} bins={binsOf(c)} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}

@@ -1,0 +1,117 @@
+/** Datasets: the list (newest first) and an upload by file input or drag and drop (`uploadDataset`). */
+import { useState } from 'preact/hooks';
+import { ApiError, gqlUpload } from '../api';
+import { go, href } from '../router';
+import { ErrorBox, Loaded } from '../ui';
+import { useQuery } from '../use-query';
+
+interface DatasetRow {
+  id: string;
+  name: string;
+  rowCount: number;
+  sizeBytes: number;
+  createdAt: string;
+}
+
+const LIST = `query ConsoleDatasets { datasetsConnection(first: 50) { totalCount edges { node { id name rowCount sizeBytes createdAt } } } }`;
+const UPLOAD = `mutation ConsoleUpload($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file) { id name rowCount } }`;
+
+/** A dataset name from a file name: `pima-diabetes.csv` → `pima-diabetes`. */
+const nameOf = (file: File) => file.name.replace(/\.[^.]+$/, '').slice(0, 100) || 'dataset';
+
+function Upload() {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState('');
+  const [over, setOver] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const choose = (f: File | undefined) => {
+    if (!f) return;
+    setFile(f);
+    setName(nameOf(f));
+  };
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { uploadDataset } = await gqlUpload<{ uploadDataset: { id: string } }>(UPLOAD, { name }, file);
+      go('datasets', uploadDataset.id);
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form
+      class={over ? 'upload over' : 'upload'}
+      onSubmit={submit}
+      onDragOver={(e) => (e.preventDefault(), setOver(true))}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        choose(e.dataTransfer?.files[0]);
+      }}
+    >
+      <h2>Upload a CSV</h2>
+      <p class="muted">Drop a file here or choose one.</p>
+      <label for="upload-file">CSV file</label>
+      <input id="upload-file" type="file" accept=".csv,.tsv,.txt,text/csv" onChange={(e) => choose(e.currentTarget.files?.[0])} />
+      <label for="upload-name">Dataset name</label>
+      <input id="upload-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <button type="submit" disabled={!file || busy}>
+        {busy ? 'Uploading…' : 'Upload'}
+      </button>
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+/** The datasets page. */
+export function Datasets() {
+  const q = useQuery<{ datasetsConnection: { totalCount: number; edges: { node: DatasetRow }[] } }>(LIST);
+  return (
+    <>
+      <h1>Datasets</h1>
+      <div class="columns">
+        <section aria-labelledby="datasets-list">
+          <h2 id="datasets-list">Your datasets</h2>
+          <Loaded {...q}>
+            {() =>
+              q.data!.datasetsConnection.totalCount === 0 ? (
+                <p>No datasets yet: upload one.</p>
+              ) : (
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Rows</th>
+                      <th scope="col">Size</th>
+                      <th scope="col">Uploaded</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {q.data!.datasetsConnection.edges.map(({ node: d }) => (
+                      <tr key={d.id}>
+                        <td>
+                          <a href={href('datasets', d.id)}>{d.name}</a>
+                        </td>
+                        <td>{d.rowCount}</td>
+                        <td>{(d.sizeBytes / 1024).toFixed(1)} KiB</td>
+                        <td>{new Date(d.createdAt).toLocaleString()}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }
+          </Loaded>
+        </section>
+        <Upload />
+      </div>
+    </>
+  );
+}

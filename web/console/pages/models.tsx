@@ -1,0 +1,72 @@
+/** Models with their versions (stage, aliases, a headline test metric). */
+import { href } from '../router';
+import { Loaded, num } from '../ui';
+import { useQuery } from '../use-query';
+
+interface VersionRow {
+  id: string;
+  version: number;
+  stage: string;
+  aliases: string[];
+  createdAt: string;
+  metrics: { task: string; accuracy: number | null; rmse: number | null };
+}
+
+interface ModelRow {
+  id: string;
+  name: string;
+  versions: VersionRow[];
+}
+
+const QUERY = `query ConsoleModels { modelsConnection(first: 50) { totalCount edges { node { id name versions { id version stage aliases createdAt metrics { task accuracy rmse } } } } } }`;
+
+/** The models page. */
+export function Models() {
+  const q = useQuery<{ modelsConnection: { totalCount: number; edges: { node: ModelRow }[] } }>(QUERY);
+  return (
+    <>
+      <h1>Models</h1>
+      <Loaded {...q}>
+        {() =>
+          q.data!.modelsConnection.totalCount === 0 ? (
+            <p>
+              No models yet: <a href={href('train')}>train one</a>.
+            </p>
+          ) : (
+            q.data!.modelsConnection.edges.map(({ node: m }) => (
+              <section key={m.id} aria-labelledby={`model-${m.id}`}>
+                <h2 id={`model-${m.id}`}>{m.name}</h2>
+                <div class="scroll">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Version</th>
+                        <th scope="col">Stage</th>
+                        <th scope="col">Aliases</th>
+                        <th scope="col">Test metric</th>
+                        <th scope="col">Created</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {m.versions.map((v) => (
+                        <tr key={v.id}>
+                          <td>
+                            <a href={href('versions', v.id)}>{`${m.name} v${v.version}`}</a>
+                          </td>
+                          <td>{v.stage}</td>
+                          <td>{v.aliases.join(', ') || '–'}</td>
+                          <td>{v.metrics.accuracy != null ? `accuracy ${num(v.metrics.accuracy, 3)}` : v.metrics.rmse != null ? `RMSE ${num(v.metrics.rmse)}` : '–'}</td>
+                          <td>{new Date(v.createdAt).toLocaleString()}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+            ))
+          )
+        }
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The predict playground: a form generated from the version's input columns (a number field per
+ * numeric column, prefilled with its training mean; a list for categorical ones; text otherwise),
+ * then `predict` and `explain` for that row: the prediction and a bar chart of attributions.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, gql } from '../api';
+import { Bars } from '../charts/bars';
+import { ErrorBox, num } from '../ui';
+
+/** An input column of a version (`ModelVersion.features`). */
+export interface Feature {
+  name: string;
+  type: string;
+  categories: string[] | null;
+  mean: number | null;
+}
+
+interface Prediction {
+  label: string | null;
+  probability: number | null;
+  value: number | null;
+}
+
+interface Explained {
+  baseValue: number;
+  value: number;
+  explainedClass: string | null;
+  attributions: { feature: string; attribution: number; featureValue: unknown }[];
+}
+
+const PREDICT = `query ConsolePredict($model: String!, $version: Int!, $rows: [JSONObject!]!) {
+  predict(model: $model, version: $version, rows: $rows) { predictions { label probability value } }
+  explain(model: $model, version: $version, rows: $rows) { method explanations { baseValue value explainedClass attributions { feature attribution featureValue } } } }`;
+
+const initial = (f: Feature): string => (f.categories?.length ? f.categories[0] : f.mean != null ? String(Number(f.mean.toPrecision(4))) : '');
+
+/** The playground for `version`. */
+export function Playground({ version }: { version: { modelName: string; version: number; features: Feature[] } }) {
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(version.features.map((f) => [f.name, initial(f)])));
+  const [result, setResult] = useState<{ prediction: Prediction; explanation: Explained; method: string } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const row = Object.fromEntries(version.features.map((f) => [f.name, f.type === 'numeric' && values[f.name].trim() !== '' ? Number(values[f.name]) : values[f.name]]));
+    try {
+      const d = await gql<{ predict: { predictions: Prediction[] }; explain: { method: string; explanations: Explained[] } }>(PREDICT, { model: version.modelName, version: version.version, rows: [row] });
+      setResult({ prediction: d.predict.predictions[0], explanation: d.explain.explanations[0], method: d.explain.method });
+    } catch (err) {
+      setError(err as ApiError);
+      setResult(null);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const p = result?.prediction;
+  return (
+    <section aria-labelledby="playground">
+      <h2 id="playground">Predict</h2>
+      <form class="grid" onSubmit={submit}>
+        {version.features.map((f) => (
+          <div class="field" key={f.name}>
+            <label for={`in-${f.name}`}>{f.name}</label>
+            {f.categories?.length ? (
+              <select id={`in-${f.name}`} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}>
+                {f.categories.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            ) : (
+              <input id={`in-${f.name}`} inputMode={f.type === 'numeric' ? 'decimal' : 'text'} value={values[f.name]} onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })} />
+            )}
+          </div>
+        ))}
+        <div class="field">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Predicting…' : 'Predict and explain'}
+          </button>
+        </div>
+      </form>
+      <ErrorBox error={error} />
+      {result && p ? (
+        <div class="result" aria-live="polite">
+          <p class="prediction">
+            Prediction: <strong>{p.label ?? num(p.value)}</strong>
+            {p.probability != null ? ` (probability ${num(p.probability, 3)})` : ''}
+          </p>
+          <p class="muted">
+            Explanation ({result.method}): from a baseline output of {num(result.explanation.baseValue, 3)} to {num(result.explanation.value, 3)}
+            {result.explanation.explainedClass ? ` for class ${result.explanation.explainedClass}` : ''}; each bar is how much a column moved it.
+          </p>
+          <Bars title="Attributions" bars={result.explanation.attributions.map((a) => ({ label: a.feature, value: a.attribution, note: a.featureValue == null ? undefined : String(a.featureValue) }))} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * One training run: status, and loss and accuracy curves (train and validation) that grow an epoch at
+ * a time from the `trainingProgress` subscription (which first replays the epochs already done, then
+ * sends each new one, then FINAL); cancel while queued or running; a link to the model version.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, gql, subscribe } from '../api';
+import { LineChart } from '../charts/line-chart';
+import { href } from '../router';
+import { ErrorBox, Loaded } from '../ui';
+import { useQuery } from '../use-query';
+
+interface Point {
+  epoch: number;
+  loss: number | null;
+  valLoss: number | null;
+  accuracy: number | null;
+  valAccuracy: number | null;
+}
+
+interface Run {
+  id: string;
+  modelName: string;
+  status: string;
+  targetColumn: string;
+  failureCode: string | null;
+  failureMessage: string | null;
+  spec: { epochs?: number };
+  dataset: { id: string; name: string } | null;
+  metrics: Point[];
+  modelVersion: { id: string; version: number } | null;
+}
+
+interface Progress extends Point {
+  kind: 'EPOCH' | 'FINAL';
+  status: string;
+  epochs: number | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  modelVersion: { id: string; version: number } | null;
+}
+
+const QUERY = `query ConsoleRun($id: ID!) { trainingRun(id: $id) { id modelName status targetColumn failureCode failureMessage spec dataset { id name } metrics { epoch loss valLoss accuracy valAccuracy } modelVersion { id version } } }`;
+const PROGRESS = `subscription ConsoleProgress($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch epochs loss valLoss accuracy valAccuracy failureCode failureMessage modelVersion { id version } } }`;
+const CANCEL = `mutation ConsoleCancel($id: ID!) { cancelTrainingRun(id: $id) { id status } }`;
+
+const DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+function Live({ run }: { run: Run }) {
+  const [points, setPoints] = useState<Map<number, Point>>(() => new Map(run.metrics.map((m) => [m.epoch, m])));
+  const [status, setStatus] = useState(run.status);
+  const [failure, setFailure] = useState(run.failureMessage ? `${run.failureCode}: ${run.failureMessage}` : '');
+  const [version, setVersion] = useState(run.modelVersion);
+  const [epochs, setEpochs] = useState<number | null>(run.spec.epochs ?? null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(
+    () =>
+      subscribe<{ trainingProgress: Progress }>(
+        PROGRESS,
+        { runId: run.id },
+        {
+          next: ({ trainingProgress: p }) => {
+            setStatus(p.status);
+            if (p.epochs) setEpochs(p.epochs);
+            if (p.kind === 'EPOCH' && p.epoch != null) setPoints((old) => new Map(old).set(p.epoch, p));
+            if (p.modelVersion) setVersion(p.modelVersion);
+            if (p.failureMessage) setFailure(`${p.failureCode}: ${p.failureMessage}`);
+          },
+          error: setError,
+        },
+      ),
+    [run.id],
+  );
+
+  const sorted = useMemo(() => [...points.values()].sort((a, b) => a.epoch - b.epoch), [points]);
+  const x = useMemo(() => sorted.map((p) => p.epoch), [sorted]);
+  const losses = useMemo(() => {
+    const curves = [{ label: 'train loss', values: sorted.map((p) => p.loss) }];
+    if (sorted.some((p) => p.valLoss != null)) curves.push({ label: 'validation loss', values: sorted.map((p) => p.valLoss) });
+    return curves;
+  }, [sorted]);
+  const accuracies = useMemo(() => {
+    const curves = [];
+    if (sorted.some((p) => p.accuracy != null)) curves.push({ label: 'train accuracy', values: sorted.map((p) => p.accuracy) });
+    if (sorted.some((p) => p.valAccuracy != null)) curves.push({ label: 'validation accuracy', values: sorted.map((p) => p.valAccuracy) });
+    return curves;
+  }, [sorted]);
+
+  async function cancel() {
+    try {
+      const { cancelTrainingRun } = await gql<{ cancelTrainingRun: { status: string } }>(CANCEL, { id: run.id });
+      setStatus(cancelTrainingRun.status);
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  }
+
+  return (
+    <>
+      <p aria-live="polite">
+        Status: <span class={`status ${status.toLowerCase()}`}>{status}</span> · <span class="epochs">{`${sorted.length} of ${epochs ?? '?'} epochs`}</span>
+      </p>
+      {failure ? <p class="error">{failure}</p> : null}
+      {!DONE.has(status) ? (
+        <button type="button" class="danger" onClick={cancel}>
+          Cancel run
+        </button>
+      ) : null}
+      {version ? (
+        <p>
+          Trained model: <a href={href('versions', version.id)}>{`${run.modelName} v${version.version}`}</a>
+        </p>
+      ) : null}
+      <ErrorBox error={error} />
+      <div class="charts">
+        <LineChart title="Loss by epoch" x={x} curves={losses} />
+        {accuracies.length ? <LineChart title="Accuracy by epoch" x={x} curves={accuracies} /> : null}
+      </div>
+    </>
+  );
+}
+
+/** The run page. */
+export function RunPage({ id }: { id: string }) {
+  const q = useQuery<{ trainingRun: Run }>(QUERY, { id });
+  return (
+    <Loaded {...q}>
+      {() => {
+        const run = q.data!.trainingRun;
+        return (
+          <>
+            <h1>Run of {run.modelName}</h1>
+            <p>
+              Target <code>{run.targetColumn}</code> on {run.dataset ? <a href={href('datasets', run.dataset.id)}>{run.dataset.name}</a> : 'a deleted dataset'}.
+            </p>
+            <Live run={run} />
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}

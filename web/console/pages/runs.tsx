@@ -1,0 +1,65 @@
+/** Training runs, newest first, with their status. */
+import { href } from '../router';
+import { Loaded } from '../ui';
+import { useQuery } from '../use-query';
+
+interface RunRow {
+  id: string;
+  modelName: string;
+  status: string;
+  createdAt: string;
+  dataset: { name: string } | null;
+  modelVersion: { id: string; version: number } | null;
+}
+
+const QUERY = `query ConsoleRuns { trainingRunsConnection(first: 50) { totalCount edges { node { id modelName status createdAt dataset { name } modelVersion { id version } } } } }`;
+
+/** The runs page. */
+export function Runs() {
+  const q = useQuery<{ trainingRunsConnection: { totalCount: number; edges: { node: RunRow }[] } }>(QUERY);
+  return (
+    <>
+      <h1>Training runs</h1>
+      <p>
+        <a href={href('train')}>Start a run</a> ·{' '}
+        <button type="button" class="secondary" onClick={q.reload}>
+          Refresh
+        </button>
+      </p>
+      <Loaded {...q}>
+        {() => (
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Dataset</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Started</th>
+                </tr>
+              </thead>
+              <tbody>
+                {q.data!.trainingRunsConnection.edges.map(({ node: r }) => (
+                  <tr key={r.id}>
+                    <td>
+                      <a href={href('runs', r.id)}>{r.id.slice(0, 8)}</a>
+                    </td>
+                    <td>{r.modelName}</td>
+                    <td>{r.dataset?.name ?? '–'}</td>
+                    <td>
+                      <span class={`status ${r.status.toLowerCase()}`}>{r.status}</span>
+                    </td>
+                    <td>{r.modelVersion ? <a href={href('versions', r.modelVersion.id)}>v{r.modelVersion.version}</a> : '–'}</td>
+                    <td>{new Date(r.createdAt).toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * A dense network's training run: dataset, target, layers, loss, optimiser, epochs, batch size and
+ * validation split become `startTrainingRun`'s input; the server's validation errors appear next to
+ * the field they name (field-errors.ts). On success the run page opens.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, gql } from '../api';
+import { fieldErrors, type FieldErrors } from '../field-errors';
+import { go } from '../router';
+import { Loaded } from '../ui';
+import { useQuery } from '../use-query';
+import { Field, LayersEditor, type LayerRow } from './train-fields';
+
+const DATASETS = `query ConsoleTrainDatasets { datasetsConnection(first: 100) { edges { node { id name columns { name } } } } }`;
+const START = `mutation ConsoleStartRun($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }`;
+
+const LOSSES = ['BINARY_CROSSENTROPY', 'CATEGORICAL_CROSSENTROPY', 'SPARSE_CATEGORICAL_CROSSENTROPY', 'MEAN_SQUARED_ERROR', 'MEAN_ABSOLUTE_ERROR', 'HUBER'];
+const OPTIMIZERS = ['ADAM', 'SGD', 'RMSPROP'];
+
+interface DatasetOption {
+  id: string;
+  name: string;
+  columns: { name: string }[];
+}
+
+/** A number from an input's text, or undefined when empty (so the server's default applies). */
+const numberOr = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
+/** The training form; `datasetId` preselects a dataset. */
+export function Train({ datasetId }: { datasetId?: string }) {
+  const q = useQuery<{ datasetsConnection: { edges: { node: DatasetOption }[] } }>(DATASETS);
+  const datasets = q.data?.datasetsConnection.edges.map((e) => e.node) ?? [];
+  const [dataset, setDataset] = useState(datasetId ?? '');
+  const [target, setTarget] = useState('');
+  const [modelName, setModelName] = useState('');
+  const [layers, setLayers] = useState<LayerRow[]>([
+    { units: '10', activation: 'RELU', inputDim: '' },
+    { units: '1', activation: 'SIGMOID', inputDim: '' },
+  ]);
+  const [loss, setLoss] = useState('BINARY_CROSSENTROPY');
+  const [optimizer, setOptimizer] = useState('ADAM');
+  const [learningRate, setLearningRate] = useState('');
+  const [epochs, setEpochs] = useState('10');
+  const [batchSize, setBatchSize] = useState('32');
+  const [validationSplit, setValidationSplit] = useState('0.2');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const chosen = datasets.find((d) => d.id === dataset) ?? datasets[0];
+  useEffect(() => {
+    if (!chosen) return;
+    if (!dataset) setDataset(chosen.id);
+    const names = chosen.columns.map((c) => c.name);
+    if (!names.includes(target)) setTarget(names.includes('Outcome') ? 'Outcome' : (names[names.length - 1] ?? ''));
+    if (!modelName) setModelName(`${chosen.name}-dense`.replace(/[^\w.-]/g, '-').slice(0, 100));
+  }, [chosen?.id]);
+
+  const fields = ['datasetId', 'targetColumn', 'modelName', 'spec.loss', 'spec.optimizer', 'spec.optimizer.learningRate', 'spec.epochs', 'spec.batchSize', 'spec.validationSplit', 'spec.layers'];
+  layers.forEach((_, i) => fields.push(`spec.layers[${i}]`, `spec.layers[${i}].units`, `spec.layers[${i}].activation`, `spec.layers[${i}].inputDim`));
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    const input = {
+      datasetId: chosen?.id ?? dataset,
+      targetColumn: target,
+      modelName,
+      spec: {
+        layers: layers.map((l) => ({ type: 'DENSE', units: numberOr(l.units), activation: l.activation, ...(l.inputDim.trim() ? { inputDim: numberOr(l.inputDim) } : {}) })),
+        loss,
+        optimizer: { name: optimizer, ...(learningRate.trim() ? { learningRate: numberOr(learningRate) } : {}) },
+        metrics: ['ACCURACY'].filter(() => loss.includes('CROSSENTROPY')),
+        epochs: numberOr(epochs),
+        batchSize: numberOr(batchSize),
+        validationSplit: numberOr(validationSplit) ?? 0,
+      },
+    };
+    try {
+      const { startTrainingRun } = await gql<{ startTrainingRun: { id: string } }>(START, { input });
+      go('runs', startTrainingRun.id);
+    } catch (err) {
+      setErrors(fieldErrors(err as ApiError, fields));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <h1>Train a dense network</h1>
+      <Loaded {...q}>
+        {() =>
+          datasets.length === 0 ? (
+            <p>Upload a dataset first.</p>
+          ) : (
+            <form class="train" onSubmit={submit} noValidate>
+              <Field id="datasetId" label="Dataset" error={errors.datasetId}>
+                {(a) => (
+                  <select {...a} value={chosen?.id} onChange={(e) => setDataset(e.currentTarget.value)}>
+                    {datasets.map((d) => (
+                      <option key={d.id} value={d.id}>
+                        {d.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field id="targetColumn" label="Target column" error={errors.targetColumn}>
+                {(a) => (
+                  <select {...a} value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+                    {chosen?.columns.map((c) => (
+                      <option key={c.name}>{c.name}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field id="modelName" label="Model name" error={errors.modelName}>
+                {(a) => <input {...a} value={modelName} onInput={(e) => setModelName(e.currentTarget.value)} />}
+              </Field>
+              <LayersEditor layers={layers} setLayers={setLayers} errors={errors} />
+              <div class="grid">
+                <Field id="spec.loss" label="Loss" error={errors['spec.loss']}>
+                  {(a) => (
+                    <select {...a} value={loss} onChange={(e) => setLoss(e.currentTarget.value)}>
+                      {LOSSES.map((l) => (
+                        <option key={l}>{l}</option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field id="spec.optimizer" label="Optimizer" error={errors['spec.optimizer']}>
+                  {(a) => (
+                    <select {...a} value={optimizer} onChange={(e) => setOptimizer(e.currentTarget.value)}>
+                      {OPTIMIZERS.map((o) => (
+                        <option key={o}>{o}</option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field id="spec.optimizer.learningRate" label="Learning rate (optional)" error={errors['spec.optimizer.learningRate']}>
+                  {(a) => <input {...a} inputMode="decimal" value={learningRate} onInput={(e) => setLearningRate(e.currentTarget.value)} />}
+                </Field>
+                <Field id="spec.epochs" label="Epochs" error={errors['spec.epochs']}>
+                  {(a) => <input {...a} inputMode="numeric" value={epochs} onInput={(e) => setEpochs(e.currentTarget.value)} />}
+                </Field>
+                <Field id="spec.batchSize" label="Batch size" error={errors['spec.batchSize']}>
+                  {(a) => <input {...a} inputMode="numeric" value={batchSize} onInput={(e) => setBatchSize(e.currentTarget.value)} />}
+                </Field>
+                <Field id="spec.validationSplit" label="Validation split (0 to 0.9)" error={errors['spec.validationSplit']}>
+                  {(a) => <input {...a} inputMode="decimal" value={validationSplit} onInput={(e) => setValidationSplit(e.currentTarget.value)} />}
+                </Field>
+              </div>
+              {errors.form ? (
+                <p role="alert" class="error">
+                  {errors.form}
+                </p>
+              ) : null}
+              <button type="submit" disabled={busy}>
+                {busy ? 'Starting…' : 'Start training'}
+              </button>
+            </form>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}

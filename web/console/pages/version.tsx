@@ -1,0 +1,124 @@
+/**
+ * One model version: test metrics, the confusion matrix as a heat map (classifiers), feature
+ * importances, aliases and stage (set an alias, move the stage), and the predict playground.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, gql } from '../api';
+import { Bars } from '../charts/bars';
+import { ConfusionMatrix } from '../charts/heatmap';
+import { ErrorBox, Loaded, num } from '../ui';
+import { useQuery } from '../use-query';
+import { Playground, type Feature } from './predict';
+
+const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss', 'macroF1', 'mse', 'rmse', 'mae', 'r2'] as const;
+
+interface Version {
+  id: string;
+  version: number;
+  modelName: string;
+  stage: string;
+  aliases: string[];
+  task: string;
+  trainingRunId: string | null;
+  features: Feature[];
+  target: { name: string; classes: string[] | null };
+  featureImportances: { column: string; importance: number }[] | null;
+  metrics: Record<(typeof METRICS)[number], number | null> & { testRows: number; confusionMatrix: number[][] | null };
+}
+
+const QUERY = `query ConsoleVersion($id: ID!) { modelVersion(id: $id) { id version modelName stage aliases task trainingRunId
+  features { name type categories mean } target { name classes }
+  featureImportances { column importance }
+  metrics { testRows confusionMatrix ${METRICS.join(' ')} } } }`;
+const SET_ALIAS = `mutation ConsoleSetAlias($model: String!, $alias: String!, $version: Int!) { setModelAlias(model: $model, alias: $alias, version: $version) { name } }`;
+const STAGE = `mutation ConsoleStage($versionId: ID!, $stage: ModelStage!) { transitionModelVersionStage(versionId: $versionId, stage: $stage) { modelName } }`;
+
+function Registry({ v, reload }: { v: Version; reload: () => void }) {
+  const [alias, setAlias] = useState('production');
+  const [stage, setStage] = useState(v.stage);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = (p: Promise<unknown>) =>
+    p.then(() => (setError(null), reload())).catch((e: ApiError) => setError(e));
+  return (
+    <section aria-labelledby="registry">
+      <h2 id="registry">Aliases and stage</h2>
+      <p>
+        Stage <strong>{v.stage}</strong>; aliases: {v.aliases.length ? v.aliases.join(', ') : 'none'}.
+      </p>
+      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(gql(SET_ALIAS, { model: v.modelName, alias, version: v.version })))}>
+        <label for="alias">Alias</label>
+        <input id="alias" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
+        <button type="submit">Point alias here</button>
+      </form>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (stage === 'PRODUCTION' && !confirm(`Move ${v.modelName} v${v.version} to PRODUCTION?`)) return;
+          run(gql(STAGE, { versionId: v.id, stage }));
+        }}
+      >
+        <label for="stage">Stage</label>
+        <select id="stage" value={stage} onChange={(e) => setStage(e.currentTarget.value)}>
+          {['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'].map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <button type="submit">Move stage</button>
+      </form>
+      <ErrorBox error={error} />
+    </section>
+  );
+}
+
+/** The version page. */
+export function VersionPage({ id }: { id: string }) {
+  const q = useQuery<{ modelVersion: Version }>(QUERY, { id });
+  return (
+    <Loaded {...q}>
+      {() => {
+        const v = q.data!.modelVersion;
+        const shown = METRICS.filter((k) => v.metrics[k] != null);
+        return (
+          <>
+            <h1>{`${v.modelName} v${v.version}`}</h1>
+            <p>
+              {v.task} of <code>{v.target.name}</code> from {v.features.length} columns
+              {v.trainingRunId ? (
+                <>
+                  {' '}
+                  (<a href={`#/runs/${v.trainingRunId}`}>training run</a>)
+                </>
+              ) : null}
+              .
+            </p>
+            <div class="columns">
+              <section aria-labelledby="metrics">
+                <h2 id="metrics">Test metrics</h2>
+                <table>
+                  <caption class="visually-hidden">Test metrics on {v.metrics.testRows} held-out rows</caption>
+                  <tbody>
+                    <tr>
+                      <th scope="row">test rows</th>
+                      <td>{v.metrics.testRows}</td>
+                    </tr>
+                    {shown.map((k) => (
+                      <tr key={k}>
+                        <th scope="row">{k}</th>
+                        <td>{num(v.metrics[k])}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+              {v.metrics.confusionMatrix ? <ConfusionMatrix matrix={v.metrics.confusionMatrix} classes={v.target.classes ?? []} /> : null}
+            </div>
+            {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.column, value: f.importance }))} /> : null}
+            <Registry v={v} reload={q.reload} />
+            <Playground version={v} />
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}

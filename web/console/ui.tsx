@@ -1,0 +1,23 @@
+/** Small shared pieces: an error box, a loading line, a number formatter. */
+import type { ComponentChildren } from 'preact';
+import type { ApiError } from './api';
+
+/** A server error with its code, announced to screen readers. */
+export function ErrorBox({ error }: { error?: ApiError | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" class="error">
+      <strong>{error.code}</strong>: {error.message}
+    </p>
+  );
+}
+
+/** The state of a query: its error, "Loading…", or the children. */
+export function Loaded({ loading, error, children }: { loading: boolean; error?: ApiError; children: () => ComponentChildren }) {
+  if (error) return <ErrorBox error={error} />;
+  if (loading) return <p aria-busy="true">Loading…</p>;
+  return <>{children()}</>;
+}
+
+/** A number with at most `digits` significant digits ("–" for null). */
+export const num = (v: number | null | undefined, digits = 4): string => (v == null ? '–' : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits))));
