@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { launchBrowser, screenshotPath, waitForText } from '../support/browser';
 import { PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { startRun, waitForRun } from '../support/training';
@@ -68,23 +68,6 @@ async function setEditor(page: Page, container: string, text: string) {
 
 /** The header editor (the visible one of the two editor tools, Variables and Headers). */
 const HEADERS = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
-
-/** Waits until the text shown in `selector` contains every one of `parts` (Monaco shows spaces as U+00A0). */
-async function waitForText(page: Page, selector: string, parts: string[]) {
-  try {
-    await page.waitForFunction(
-      ([sel, wanted]) => {
-        const text = (document.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ');
-        return wanted.every((w) => text.includes(w));
-      },
-      [selector, parts] as const,
-      { polling: 100 },
-    );
-  } catch (error) {
-    const shown = await page.evaluate((sel) => document.querySelector(sel)?.textContent ?? '(nothing)', selector);
-    throw new Error(`${selector} never showed ${JSON.stringify(parts)}; it shows: ${shown.slice(0, 2000)}`, { cause: error });
-  }
-}
 
 it('runs a query and a subscription with the API key from the header editor, loading nothing from elsewhere', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -22,7 +22,8 @@ subscriptionUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
 
 const fetcher = createGraphiQLFetcher({ url: endpoint.href, subscriptionUrl: subscriptionUrl.href, enableIncrementalDelivery: false });
 
-const DEFAULT_QUERY = `# Put your API key in the Headers tab below ("Bearer <your API key>"), then run this.
+const DEFAULT_QUERY = `# No GraphQL needed for the main job: the web console is at /console.
+# Put your API key in the Headers tab below ("Bearer <your API key>"), then run this.
 # Subscriptions (e.g. trainingProgress) run over a websocket with the same header.
 query Datasets {
   serverInfo { version }
@@ -44,5 +45,7 @@ createRoot(document.getElementById('graphiql')!).render(
     shouldPersistHeaders: false,
     storage: headerFreeStorage(),
     defaultEditorToolsVisibility: 'headers',
+    // The logo corner links to the web console (src/graphql/console.ts), which needs no GraphQL.
+    children: createElement(GraphiQL.Logo, null, 'GraphiQL · ', createElement('a', { href: '/console', title: 'Datasets, training runs, models and predictions without writing GraphQL' }, 'Open the console')),
   }),
 );

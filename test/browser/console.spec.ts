@@ -1,0 +1,149 @@
+/**
+ * The web console in a real browser (Chromium through playwright-core), the main job end to end:
+ * from the explorer's link, sign in with an API key, upload the Pima CSV through the file input,
+ * see its profile, get the server's validation error next to the epochs field, start the reference
+ * run (Dense(10, relu, inputDim 8) → Dense(1, sigmoid), binary cross-entropy, adam, 10 epochs,
+ * batch 32), watch its curve grow to 10 points from the subscription, open the version, see the
+ * confusion matrix, and predict a row with its explanation; then the same version page at phone
+ * width. Every request stays on this server (any other host is blocked and recorded), the key
+ * appears in no URL and not in localStorage, and axe-core finds no serious violation on each page.
+ * Screenshots: test-artifacts/screenshots/console-*.png.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { PIMA_CSV } from '../support/data';
+import { createTenant, type TenantBundle } from '../support/factories';
+
+let app: App;
+let t: TenantBundle;
+let browser: Browser;
+let csvFile: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app, 'console');
+  csvFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'console-spec-')), 'pima.csv');
+  fs.writeFileSync(csvFile, PIMA_CSV);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (csvFile) fs.rmSync(path.dirname(csvFile), { recursive: true, force: true });
+});
+
+/** Expects axe-core to find no serious or critical violation on `page` (named `where` in the failure). */
+async function expectAccessible(page: Page, where: string) {
+  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
+}
+
+it('does the main job without GraphQL: upload, train live, inspect the version, predict and explain', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Generous: a loaded 2-core machine trains and renders slowly; waits are for visible text.
+  context.setDefaultTimeout(90_000);
+  const origin = new URL(app.server.url).origin;
+  const foreign: string[] = [];
+  const requested: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requested.push(url);
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const sockets: string[] = [];
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => frames.push(String(f.payload)));
+  });
+
+  // The explorer links to the console.
+  await page.goto(app.server.url);
+  await page.getByRole('link', { name: 'Open the console' }).click();
+  await page.locator('#api-key').fill(t.apiKey);
+  await expectAccessible(page, 'sign-in');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitForText(page, 'header', [t.name, 'Datasets', 'Sign out']);
+
+  // Upload through the file input; the profile opens.
+  await page.locator('#upload-file').setInputFiles(csvFile);
+  expect(await page.locator('#upload-name').inputValue()).toBe('pima');
+  await expectAccessible(page, 'datasets');
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await waitForText(page, 'h1', ['Dataset pima']);
+  await waitForText(page, 'main', ['768 rows, 9 columns']);
+  await waitForText(page, 'table.profile', ['Glucose', 'BMI', 'Outcome']);
+  expect(await page.locator('table.profile svg.histogram').count()).toBe(9);
+  await expectAccessible(page, 'dataset profile');
+
+  // The training form: the server's validation error appears next to its field.
+  await page.getByRole('link', { name: 'Train a model on it' }).click();
+  const field = (id: string) => page.locator(`[id="${id}"]`);
+  await field('targetColumn').waitFor();
+  expect(await field('targetColumn').inputValue()).toBe('Outcome');
+  await field('spec.layers[0].inputDim').fill('8');
+  await field('spec.epochs').fill('0');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, '[id="spec.epochs-error"]', ['spec.epochs must be an integer in [1,', 'got 0']);
+  expect(await field('spec.epochs').getAttribute('aria-invalid')).toBe('true');
+  expect(await field('spec.epochs').getAttribute('aria-describedby')).toBe('spec.epochs-error');
+  await expectAccessible(page, 'training form with an error');
+
+  // The reference run; its curve grows from the subscription.
+  await field('spec.epochs').fill('10');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, 'h1', ['Run of pima-dense']);
+  await waitForText(page, '.epochs', ['10 of 10 epochs'], 180_000);
+  await page.locator('figure.chart[data-points="10"]').first().waitFor();
+  const versionLink = page.getByRole('link', { name: 'pima-dense v1' });
+  await versionLink.waitFor();
+  await waitForText(page, '.status', ['SUCCEEDED']);
+  // Train and validation loss: 10 rows of numbers one click away.
+  await page.getByText('Show the numbers (10 epochs)').first().click();
+  expect(await page.locator('figure.chart details').first().locator('tbody tr').count()).toBe(10);
+  await waitForText(page, 'figure.chart details thead', ['train loss', 'validation loss']);
+  await page.screenshot({ path: screenshotPath('console-run'), fullPage: true });
+  await expectAccessible(page, 'run');
+  // The points came over graphql-ws: the epochs, then FINAL.
+  expect(new Set(sockets)).toEqual(new Set([app.server.wsUrl.replace('localhost', '127.0.0.1')]));
+  expect(frames.filter((f) => f.includes('"EPOCH"')).length).toBe(10);
+  expect(frames.some((f) => f.includes('"FINAL"'))).toBe(true);
+
+  // The version: test metrics and the confusion matrix, whose counts add up to the test rows.
+  await versionLink.click();
+  await waitForText(page, 'h1', ['pima-dense v1']);
+  await waitForText(page, 'figure.heatmap', ['Confusion matrix', 'actual \\ predicted']);
+  const testRows = Number(await page.locator('th:text-is("test rows") + td').textContent());
+  expect(testRows).toBeGreaterThan(100);
+  const cells = (await page.locator('figure.heatmap tbody td').allTextContents()).map(Number);
+  expect(cells).toHaveLength(4);
+  expect(cells.reduce((a, b) => a + b, 0)).toBe(testRows);
+
+  // Predict a row (prefilled with the training means) and see its explanation.
+  await page.getByRole('button', { name: 'Predict and explain' }).click();
+  await waitForText(page, '.prediction', ['Prediction:', 'probability']);
+  await waitForText(page, '.bars', ['Attributions', 'Glucose']);
+  expect(await page.locator('.bars li').count()).toBe(8);
+  await page.screenshot({ path: screenshotPath('console-version'), fullPage: true });
+  await expectAccessible(page, 'version');
+
+  // Phone width: nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await waitForText(page, '.prediction', ['Prediction:']);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: screenshotPath('console-version-phone'), fullPage: true });
+
+  expect(foreign).toEqual([]);
+  for (const url of [page.url(), ...requested, ...sockets]) expect(url).not.toContain(t.apiKey);
+  expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(t.apiKey);
+  expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(t.apiKey);
+  await context.close();
+}, 600_000);
