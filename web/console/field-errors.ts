@@ -22,7 +22,9 @@ export function fieldErrors(error: ApiError, fields: readonly string[]): FieldEr
   for (const e of error.errors.length ? error.errors : [{ message: error.message }]) {
     const extField = typeof e.extensions?.field === 'string' ? e.extensions.field : undefined;
     const named = extField ?? NAMED.exec(e.message)?.[1];
-    const target = named ? fields.filter((f) => named === f || named.startsWith(`${f}.`) || named.startsWith(`${f}[`) || `spec.${named}` === f).sort((a, b) => b.length - a.length)[0] : undefined;
+    const target = named
+      ? fields.filter((f) => named === f || named.startsWith(`${f}.`) || named.startsWith(`${f}[`) || `spec.${named}` === f).sort((a, b) => b.length - a.length)[0]
+      : undefined;
     const key = target ?? 'form';
     out[key] = out[key] ? `${out[key]}; ${e.message}` : e.message;
   }

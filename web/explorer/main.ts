@@ -46,6 +46,11 @@ createRoot(document.getElementById('graphiql')!).render(
     storage: headerFreeStorage(),
     defaultEditorToolsVisibility: 'headers',
     // The logo corner links to the web console (src/graphql/console.ts), which needs no GraphQL.
-    children: createElement(GraphiQL.Logo, null, 'GraphiQL · ', createElement('a', { href: '/console', title: 'Datasets, training runs, models and predictions without writing GraphQL' }, 'Open the console')),
+    children: createElement(
+      GraphiQL.Logo,
+      null,
+      'GraphiQL · ',
+      createElement('a', { href: '/console', title: 'Datasets, training runs, models and predictions without writing GraphQL' }, 'Open the console'),
+    ),
   }),
 );

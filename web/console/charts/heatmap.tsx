@@ -26,7 +26,12 @@ export function ConfusionMatrix({ matrix, classes }: { matrix: number[][]; class
               {row.map((count, j) => {
                 const share = count / max;
                 return (
-                  <td key={j} class={share > 0.55 ? 'dark' : ''} style={{ background: `rgba(31, 111, 235, ${(0.08 + 0.92 * share).toFixed(3)})` }} title={`actual ${label(i)}, predicted ${label(j)}: ${count}`}>
+                  <td
+                    key={j}
+                    class={share > 0.55 ? 'dark' : ''}
+                    style={{ background: `rgba(31, 111, 235, ${(0.08 + 0.92 * share).toFixed(3)})` }}
+                    title={`actual ${label(i)}, predicted ${label(j)}: ${count}`}
+                  >
                     {count}
                   </td>
                 );

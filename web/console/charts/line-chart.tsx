@@ -30,6 +30,7 @@ export function LineChart({ title, x, curves }: { title: string; x: number[]; cu
         width: width(),
         height: 260,
         scales: { x: { time: false } },
+        legend: { live: false },
         axes: [{ label: 'epoch' }, {}],
         series: [{ label: 'epoch' }, ...curves.map((c, i) => ({ label: c.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
       },

@@ -48,7 +48,11 @@ export function Playground({ version }: { version: { modelName: string; version:
     setError(null);
     const row = Object.fromEntries(version.features.map((f) => [f.name, f.type === 'numeric' && values[f.name].trim() !== '' ? Number(values[f.name]) : values[f.name]]));
     try {
-      const d = await gql<{ predict: { predictions: Prediction[] }; explain: { method: string; explanations: Explained[] } }>(PREDICT, { model: version.modelName, version: version.version, rows: [row] });
+      const d = await gql<{ predict: { predictions: Prediction[] }; explain: { method: string; explanations: Explained[] } }>(PREDICT, {
+        model: version.modelName,
+        version: version.version,
+        rows: [row],
+      });
       setResult({ prediction: d.predict.predictions[0], explanation: d.explain.explanations[0], method: d.explain.method });
     } catch (err) {
       setError(err as ApiError);
@@ -73,7 +77,12 @@ export function Playground({ version }: { version: { modelName: string; version:
                 ))}
               </select>
             ) : (
-              <input id={`in-${f.name}`} inputMode={f.type === 'numeric' ? 'decimal' : 'text'} value={values[f.name]} onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })} />
+              <input
+                id={`in-${f.name}`}
+                inputMode={f.type === 'numeric' ? 'decimal' : 'text'}
+                value={values[f.name]}
+                onInput={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}
+              />
             )}
           </div>
         ))}
@@ -94,7 +103,10 @@ export function Playground({ version }: { version: { modelName: string; version:
             Explanation ({result.method}): from a baseline output of {num(result.explanation.baseValue, 3)} to {num(result.explanation.value, 3)}
             {result.explanation.explainedClass ? ` for class ${result.explanation.explainedClass}` : ''}; each bar is how much a column moved it.
           </p>
-          <Bars title="Attributions" bars={result.explanation.attributions.map((a) => ({ label: a.feature, value: a.attribution, note: a.featureValue == null ? undefined : String(a.featureValue) }))} />
+          <Bars
+            title="Attributions"
+            bars={result.explanation.attributions.map((a) => ({ label: a.feature, value: a.attribution, note: a.featureValue == null ? undefined : String(a.featureValue) }))}
+          />
         </div>
       ) : null}
     </section>

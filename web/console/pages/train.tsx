@@ -55,7 +55,18 @@ export function Train({ datasetId }: { datasetId?: string }) {
     if (!modelName) setModelName(`${chosen.name}-dense`.replace(/[^\w.-]/g, '-').slice(0, 100));
   }, [chosen?.id]);
 
-  const fields = ['datasetId', 'targetColumn', 'modelName', 'spec.loss', 'spec.optimizer', 'spec.optimizer.learningRate', 'spec.epochs', 'spec.batchSize', 'spec.validationSplit', 'spec.layers'];
+  const fields = [
+    'datasetId',
+    'targetColumn',
+    'modelName',
+    'spec.loss',
+    'spec.optimizer',
+    'spec.optimizer.learningRate',
+    'spec.epochs',
+    'spec.batchSize',
+    'spec.validationSplit',
+    'spec.layers',
+  ];
   layers.forEach((_, i) => fields.push(`spec.layers[${i}]`, `spec.layers[${i}].units`, `spec.layers[${i}].activation`, `spec.layers[${i}].inputDim`));
 
   async function submit(e: Event) {

@@ -37,8 +37,7 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
   const [alias, setAlias] = useState('production');
   const [stage, setStage] = useState(v.stage);
   const [error, setError] = useState<ApiError | null>(null);
-  const run = (p: Promise<unknown>) =>
-    p.then(() => (setError(null), reload())).catch((e: ApiError) => setError(e));
+  const run = (p: Promise<unknown>) => p.then(() => (setError(null), reload())).catch((e: ApiError) => setError(e));
   return (
     <section aria-labelledby="registry">
       <h2 id="registry">Aliases and stage</h2>
