@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { inputsHash, listFiles, upToDate } from './build-stamp.mjs';
+import { finish, inputsHash, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'console');
@@ -41,14 +41,7 @@ export async function buildConsole(options = {}) {
   for (const file of fs.readdirSync(out).filter((f) => /\.(js|css)$/.test(f))) {
     fs.writeFileSync(path.join(out, `${file}.gz`), zlib.gzipSync(fs.readFileSync(path.join(out, file)), { level: 9 }));
   }
-  fs.writeFileSync(path.join(out, '.stamp'), stamp);
-  if (!options.quiet) console.log(`console built into ${path.relative(root, out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { built: true, dir: out };
+  return finish('console', root, out, stamp, started, options.quiet);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildConsole({ force: process.argv.includes('--force') }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, buildConsole);

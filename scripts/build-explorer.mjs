@@ -5,12 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inputsHash as hashFiles, listFiles, upToDate } from './build-stamp.mjs';
+import { finish, inputsHash as hashFiles, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'explorer');
 const out = path.join(root, 'dist', 'explorer');
-const stampFile = path.join(out, '.stamp');
 
 /** Monaco's workers, by output name (the same three as `@graphiql/react/setup-workers/webpack`). */
 const WORKERS = {
@@ -47,14 +46,7 @@ export async function buildExplorer(options = {}) {
   await build({ ...common, entryPoints: { explorer: path.join(source, 'main.ts') } });
   await build({ ...common, entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, spec]) => [name, path.join(root, 'node_modules', spec)])) });
   fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
-  fs.writeFileSync(stampFile, stamp);
-  if (!options.quiet) console.log(`explorer built into ${path.relative(root, out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { built: true, dir: out };
+  return finish('explorer', root, out, stamp, started, options.quiet);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildExplorer({ force: process.argv.includes('--force') }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, buildExplorer);

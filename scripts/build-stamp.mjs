@@ -1,9 +1,10 @@
-// The "is this bundle up to date?" check shared by scripts/build-explorer.mjs and
-// scripts/build-console.mjs: a SHA-256 over the build script, the lock file and every source file,
-// kept in <out>/.stamp.
+// What scripts/build-explorer.mjs and scripts/build-console.mjs share: the "is this bundle up to
+// date?" check (a SHA-256 over the build script, the lock file and every source file, kept in
+// <out>/.stamp), the end of a build, and running a build script from the command line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Every file under `dir` (recursively), sorted. */
 export function listFiles(dir) {
@@ -22,3 +23,22 @@ export function inputsHash(files) {
 
 /** True when `<out>/.stamp` holds `stamp` (the bundle need not be rebuilt). */
 export const upToDate = (out, stamp) => fs.existsSync(path.join(out, '.stamp')) && fs.readFileSync(path.join(out, '.stamp'), 'utf8') === stamp;
+
+/**
+ * Finishes a build: writes the stamp, logs `<what> built into <out> in N s` unless quiet.
+ * @returns {{ built: true, dir: string }}
+ */
+export function finish(what, root, out, stamp, started, quiet) {
+  fs.writeFileSync(path.join(out, '.stamp'), stamp);
+  if (!quiet) console.log(`${what} built into ${path.relative(root, out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { built: true, dir: out };
+}
+
+/** Runs `build({ force })` when the module at `moduleUrl` is the script node was started with (`--force` rebuilds). */
+export function runIfMain(moduleUrl, build) {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  build({ force: process.argv.includes('--force') }).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

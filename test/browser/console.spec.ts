@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { launchBrowser, onlyOrigin, recordSockets, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
 import { PIMA_CSV } from '../support/data';
 import { createTenant, type TenantBundle } from '../support/factories';
 
@@ -48,22 +48,9 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   // Generous: a loaded 2-core machine trains and renders slowly; waits are for visible text.
   context.setDefaultTimeout(90_000);
   const origin = new URL(app.server.url).origin;
-  const foreign: string[] = [];
-  const requested: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    requested.push(url);
-    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
+  const { foreign, requested } = await onlyOrigin(context, origin);
   const page = await context.newPage();
-  const sockets: string[] = [];
-  const frames: string[] = [];
-  page.on('websocket', (ws) => {
-    sockets.push(ws.url());
-    ws.on('framereceived', (f) => frames.push(String(f.payload)));
-  });
+  const { sockets, frames } = recordSockets(page);
 
   // The explorer links to the console.
   await page.goto(app.server.url);

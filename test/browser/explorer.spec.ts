@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, waitForText } from '../support/browser';
+import { launchBrowser, onlyOrigin, recordSockets, screenshotPath, waitForText } from '../support/browser';
 import { PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { startRun, waitForRun } from '../support/training';
@@ -72,22 +72,9 @@ const HEADERS = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
 it('runs a query and a subscription with the API key from the header editor, loading nothing from elsewhere', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const origin = new URL(app.server.url).origin;
-  const foreign: string[] = [];
-  const requested: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    requested.push(url);
-    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
+  const { foreign, requested } = await onlyOrigin(context, origin);
   const page = await context.newPage();
-  const sockets: string[] = [];
-  const frames: string[] = [];
-  page.on('websocket', (ws) => {
-    sockets.push(ws.url());
-    ws.on('framereceived', (f) => frames.push(String(f.payload)));
-  });
+  const { sockets, frames } = recordSockets(page);
   page.on('worker', (w) => requested.push(w.url()));
 
   await page.goto(app.server.url);

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = path.join(__dirname, '../../test-artifacts/screenshots');
 
@@ -76,4 +76,37 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
+}
+
+/** What a browser context asked for: every URL, and those outside `origin` (blocked). */
+export interface RequestLog {
+  requested: string[];
+  foreign: string[];
+}
+
+/**
+ * Lets `context` load only from `origin` (and data:/blob: URLs): any other request is aborted and
+ * recorded in `foreign`; every URL is recorded in `requested`.
+ */
+export async function onlyOrigin(context: BrowserContext, origin: string): Promise<RequestLog> {
+  const log: RequestLog = { requested: [], foreign: [] };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    log.requested.push(url);
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    log.foreign.push(url);
+    return route.abort();
+  });
+  return log;
+}
+
+/** The websockets `page` opens (URLs) and every frame it receives on them (payloads as text). */
+export function recordSockets(page: Page): { sockets: string[]; frames: string[] } {
+  const sockets: string[] = [];
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => frames.push(String(f.payload)));
+  });
+  return { sockets, frames };
 }

@@ -12,7 +12,7 @@ import { Datasets } from './pages/datasets';
 import { Models } from './pages/models';
 import { RunPage } from './pages/run';
 import { Runs } from './pages/runs';
-import { SignIn, type Viewer } from './pages/sign-in';
+import { SignIn, VIEWER, type Viewer } from './pages/sign-in';
 import { Train } from './pages/train';
 import { VersionPage } from './pages/version';
 import { href, useRoute } from './router';
@@ -42,7 +42,7 @@ function App() {
   const [checking, setChecking] = useState(!!apiKey());
   useEffect(() => {
     if (!apiKey()) return;
-    gql<{ viewer: Viewer }>('query ConsoleViewer { viewer { tenantName scopes } }')
+    gql<{ viewer: Viewer }>(VIEWER)
       .then((d) => setViewer(d.viewer))
       .catch(() => signOut())
       .finally(() => setChecking(false));

@@ -1,8 +1,9 @@
 /** Datasets: the list (newest first) and an upload by file input or drag and drop (`uploadDataset`). */
 import { useState } from 'preact/hooks';
-import { ApiError, gqlUpload } from '../api';
+import { gqlUpload } from '../api';
 import { go, href } from '../router';
 import { ErrorBox, Loaded } from '../ui';
+import { useAction } from '../use-action';
 import { useQuery } from '../use-query';
 
 interface DatasetRow {
@@ -23,27 +24,17 @@ function Upload() {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [over, setOver] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   const choose = (f: File | undefined) => {
     if (!f) return;
     setFile(f);
     setName(nameOf(f));
   };
-  async function submit(e: Event) {
+  const submit = (e: Event) => {
     e.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { uploadDataset } = await gqlUpload<{ uploadDataset: { id: string } }>(UPLOAD, { name }, file);
-      go('datasets', uploadDataset.id);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  }
+    return run(async () => go('datasets', (await gqlUpload<{ uploadDataset: { id: string } }>(UPLOAD, { name }, file)).uploadDataset.id));
+  };
   return (
     <form
       class={over ? 'upload over' : 'upload'}

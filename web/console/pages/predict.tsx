@@ -4,9 +4,10 @@
  * then `predict` and `explain` for that row: the prediction and a bar chart of attributions.
  */
 import { useState } from 'preact/hooks';
-import { ApiError, gql } from '../api';
+import { gql } from '../api';
 import { Bars } from '../charts/bars';
 import { ErrorBox, num } from '../ui';
+import { useAction } from '../use-action';
 
 /** An input column of a version (`ModelVersion.features`). */
 export interface Feature {
@@ -39,28 +40,21 @@ const initial = (f: Feature): string => (f.categories?.length ? f.categories[0] 
 export function Playground({ version }: { version: { modelName: string; version: number; features: Feature[] } }) {
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(version.features.map((f) => [f.name, initial(f)])));
   const [result, setResult] = useState<{ prediction: Prediction; explanation: Explained; method: string } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
+    setResult(null);
     const row = Object.fromEntries(version.features.map((f) => [f.name, f.type === 'numeric' && values[f.name].trim() !== '' ? Number(values[f.name]) : values[f.name]]));
-    try {
+    return run(async () => {
       const d = await gql<{ predict: { predictions: Prediction[] }; explain: { method: string; explanations: Explained[] } }>(PREDICT, {
         model: version.modelName,
         version: version.version,
         rows: [row],
       });
       setResult({ prediction: d.predict.predictions[0], explanation: d.explain.explanations[0], method: d.explain.method });
-    } catch (err) {
-      setError(err as ApiError);
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   const p = result?.prediction;
   return (

@@ -1,8 +1,12 @@
 /** Sign in with an API key: checked with `viewer`, then kept in sessionStorage (session.ts). */
 import { useState } from 'preact/hooks';
-import { ApiError, closeSocket, gql } from '../api';
+import { closeSocket, gql } from '../api';
 import { signIn, signOut } from '../session';
 import { ErrorBox } from '../ui';
+import { useAction } from '../use-action';
+
+/** Who the key belongs to. */
+export const VIEWER = 'query ConsoleViewer { viewer { tenantName scopes } }';
 
 /** The signed-in tenant (from `viewer`). */
 export interface Viewer {
@@ -13,24 +17,20 @@ export interface Viewer {
 /** The sign-in form; calls `onSignedIn` once the server accepted the key. */
 export function SignIn({ onSignedIn }: { onSignedIn: (viewer: Viewer) => void }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
+  const { busy, error, run } = useAction();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     signIn(key.trim());
     closeSocket();
-    try {
-      const { viewer } = await gql<{ viewer: Viewer }>('query ConsoleViewer { viewer { tenantName scopes } }');
-      onSignedIn(viewer);
-    } catch (err) {
-      signOut();
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  }
+    return run(async () => {
+      try {
+        onSignedIn((await gql<{ viewer: Viewer }>(VIEWER)).viewer);
+      } catch (err) {
+        signOut();
+        throw err;
+      }
+    });
+  };
   return (
     <main id="main" class="narrow">
       <h1>Sign in</h1>

@@ -3,10 +3,11 @@
  * importances, aliases and stage (set an alias, move the stage), and the predict playground.
  */
 import { useState } from 'preact/hooks';
-import { ApiError, gql } from '../api';
+import { gql } from '../api';
 import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
 import { ErrorBox, Loaded, num } from '../ui';
+import { useAction } from '../use-action';
 import { useQuery } from '../use-query';
 import { Playground, type Feature } from './predict';
 
@@ -36,15 +37,15 @@ const STAGE = `mutation ConsoleStage($versionId: ID!, $stage: ModelStage!) { tra
 function Registry({ v, reload }: { v: Version; reload: () => void }) {
   const [alias, setAlias] = useState('production');
   const [stage, setStage] = useState(v.stage);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = (p: Promise<unknown>) => p.then(() => (setError(null), reload())).catch((e: ApiError) => setError(e));
+  const { error, run: act } = useAction();
+  const run = (p: () => Promise<unknown>) => act(async () => (await p(), reload()));
   return (
     <section aria-labelledby="registry">
       <h2 id="registry">Aliases and stage</h2>
       <p>
         Stage <strong>{v.stage}</strong>; aliases: {v.aliases.length ? v.aliases.join(', ') : 'none'}.
       </p>
-      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(gql(SET_ALIAS, { model: v.modelName, alias, version: v.version })))}>
+      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(() => gql(SET_ALIAS, { model: v.modelName, alias, version: v.version })))}>
         <label for="alias">Alias</label>
         <input id="alias" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
         <button type="submit">Point alias here</button>
@@ -54,7 +55,7 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (stage === 'PRODUCTION' && !confirm(`Move ${v.modelName} v${v.version} to PRODUCTION?`)) return;
-          run(gql(STAGE, { versionId: v.id, stage }));
+          void run(() => gql(STAGE, { versionId: v.id, stage }));
         }}
       >
         <label for="stage">Stage</label>
