@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { finish, inputsHash, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
+import { browserBundle, finish, inputsHash, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'console');
@@ -25,17 +25,10 @@ export async function buildConsole(options = {}) {
   const started = Date.now();
   fs.rmSync(out, { recursive: true, force: true });
   await build({
+    ...browserBundle(out),
     entryPoints: { console: path.join(source, 'main.tsx') },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2020',
-    outdir: out,
-    logLevel: 'warning',
-    legalComments: 'linked',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': '"production"' },
   });
   fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
   for (const file of fs.readdirSync(out).filter((f) => /\.(js|css)$/.test(f))) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { finish, inputsHash as hashFiles, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
+import { browserBundle, finish, inputsHash as hashFiles, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'explorer');
@@ -32,14 +32,7 @@ export async function buildExplorer(options = {}) {
   const started = Date.now();
   fs.rmSync(out, { recursive: true, force: true });
   const common = {
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2020',
-    outdir: out,
-    logLevel: 'warning',
-    legalComments: 'linked',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    ...browserBundle(out),
     // Fonts and images referenced by the CSS are copied beside it, never fetched from elsewhere.
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
   };

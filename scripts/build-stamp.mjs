@@ -42,3 +42,15 @@ export function runIfMain(moduleUrl, build) {
     process.exit(1);
   });
 }
+
+/** esbuild options both browser bundles use: one minified ES2020 script (and style sheet) per entry in `out`. */
+export const browserBundle = (out) => ({
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2020',
+  outdir: out,
+  logLevel: 'warning',
+  legalComments: 'linked',
+  define: { 'process.env.NODE_ENV': '"production"' },
+});

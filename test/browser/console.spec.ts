@@ -77,9 +77,16 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   await field('targetColumn').waitFor();
   expect(await field('targetColumn').inputValue()).toBe('Outcome');
   await field('spec.layers[0].inputDim').fill('8');
+  // A value GraphQL cannot coerce, then one the spec's check refuses: each error beside its field.
+  await field('spec.batchSize').fill('thirty');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, '[id="spec.batchSize-error"]', ['thirty']);
+  expect(await field('spec.batchSize').getAttribute('aria-invalid')).toBe('true');
+  await field('spec.batchSize').fill('32');
   await field('spec.epochs').fill('0');
   await page.getByRole('button', { name: 'Start training' }).click();
   await waitForText(page, '[id="spec.epochs-error"]', ['spec.epochs must be an integer in [1,', 'got 0']);
+  expect(await page.locator('[id="spec.batchSize-error"]').count()).toBe(0);
   expect(await field('spec.epochs').getAttribute('aria-invalid')).toBe('true');
   expect(await field('spec.epochs').getAttribute('aria-describedby')).toBe('spec.epochs-error');
   await expectAccessible(page, 'training form with an error');

@@ -23,8 +23,11 @@ interface DatasetOption {
   columns: { name: string }[];
 }
 
-/** A number from an input's text, or undefined when empty (so the server's default applies). */
-const numberOr = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+/**
+ * A number from an input's text, undefined when empty (so the server's default applies), or the text
+ * itself when it is not a number, so the server's coercion error names the field.
+ */
+const numberOr = (text: string): number | string | undefined => (text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text);
 
 /** The training form; `datasetId` preselects a dataset. */
 export function Train({ datasetId }: { datasetId?: string }) {
