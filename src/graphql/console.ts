@@ -30,13 +30,15 @@ export const consoleDir = (): string => path.join(projectRoot(), 'dist', 'consol
 export function mountConsole(app: express.Express, endpoint = '/graphql'): void {
   const file = path.join(consoleDir(), 'index.html');
   const html = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replaceAll('__ENDPOINT__', endpoint).replaceAll('__ASSETS__', CONSOLE_ASSETS_PATH) : undefined;
-  app.get([CONSOLE_PATH, `${CONSOLE_PATH}/`], (_req, res) => {
+  const page: express.RequestHandler = (_req, res) => {
     if (!html) {
       res.status(503).type('text/plain').send(`The console is not built (${file} is missing): run \`npm run build:console\` (or \`npm run build\`).`);
       return;
     }
     res.set({ 'content-security-policy': CSP, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }).type('html').send(html);
-  });
+  };
+  app.get(CONSOLE_PATH, page);
+  app.get(`${CONSOLE_PATH}/`, page);
   app.use(CONSOLE_ASSETS_PATH, gzipped(consoleDir()), express.static(consoleDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
 }
 
