@@ -3,7 +3,8 @@
  * from the explorer's link, sign in with an API key, upload the Pima CSV through the file input,
  * see its profile, get the server's validation error next to the epochs field, start the reference
  * run (Dense(10, relu, inputDim 8) → Dense(1, sigmoid), binary cross-entropy, adam, 10 epochs,
- * batch 32), watch its curve grow to 10 points from the subscription, open the version, see the
+ * batch 32), watch its curve grow to 10 points from the subscription, see it in the runs and models
+ * lists, open the version, see the
  * confusion matrix, and predict a row with its explanation; then the same version page at phone
  * width. Every request stays on this server (any other host is blocked and recorded), the key
  * appears in no URL and not in localStorage, and axe-core finds no serious violation on each page.
@@ -110,6 +111,14 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   expect(new Set(sockets)).toEqual(new Set([app.server.wsUrl.replace('localhost', '127.0.0.1')]));
   expect(frames.filter((f) => f.includes('"EPOCH"')).length).toBe(10);
   expect(frames.some((f) => f.includes('"FINAL"'))).toBe(true);
+
+  // The runs list and the models list (through the navigation), then the version from the models list.
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).click();
+  await waitForText(page, 'main table', ['pima-dense', 'pima', 'SUCCEEDED', 'v1']);
+  await expectAccessible(page, 'runs');
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Models' }).click();
+  await waitForText(page, 'main', ['pima-dense', 'pima-dense v1', 'NONE', 'accuracy']);
+  await expectAccessible(page, 'models');
 
   // The version: test metrics and the confusion matrix, whose counts add up to the test rows.
   await versionLink.click();

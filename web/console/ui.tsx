@@ -21,3 +21,18 @@ export function Loaded({ loading, error, children }: { loading: boolean; error?:
 
 /** A number with at most `digits` significant digits ("–" for null). */
 export const num = (v: number | null | undefined, digits = 4): string => (v == null ? '–' : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits))));
+
+/** A table's header row: one column header per name. */
+export function Head({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th scope="col" key={c}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

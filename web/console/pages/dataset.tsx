@@ -1,7 +1,7 @@
 /** One dataset: its profile, a row per column (type, missing values, range, a small histogram). */
 import { Histogram, type Bin } from '../charts/histogram';
 import { href } from '../router';
-import { Loaded, num } from '../ui';
+import { Head, Loaded, num } from '../ui';
 import { useQuery } from '../use-query';
 
 interface Column {
@@ -49,18 +49,7 @@ export function DatasetPage({ id }: { id: string }) {
             <div class="scroll">
               <table class="profile">
                 <caption>Profile by column</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Column</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Missing</th>
-                    <th scope="col">Distinct</th>
-                    <th scope="col">Min</th>
-                    <th scope="col">Mean</th>
-                    <th scope="col">Max</th>
-                    <th scope="col">Distribution</th>
-                  </tr>
-                </thead>
+                <Head columns={['Column', 'Type', 'Missing', 'Distinct', 'Min', 'Mean', 'Max', 'Distribution']} />
                 <tbody>
                   {d.columns.map((c) => (
                     <tr key={c.name}>

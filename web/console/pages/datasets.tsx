@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api';
 import { go, href } from '../router';
-import { ErrorBox, Loaded } from '../ui';
+import { ErrorBox, Head, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { useQuery } from '../use-query';
 
@@ -76,14 +76,7 @@ export function Datasets() {
                 <p>No datasets yet: upload one.</p>
               ) : (
                 <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Rows</th>
-                      <th scope="col">Size</th>
-                      <th scope="col">Uploaded</th>
-                    </tr>
-                  </thead>
+                  <Head columns={['Name', 'Rows', 'Size', 'Uploaded']} />
                   <tbody>
                     {q.data!.datasetsConnection.edges.map(({ node: d }) => (
                       <tr key={d.id}>

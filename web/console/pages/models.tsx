@@ -1,6 +1,6 @@
 /** Models with their versions (stage, aliases, a headline test metric). */
 import { href } from '../router';
-import { Loaded, num } from '../ui';
+import { Head, Loaded, num } from '../ui';
 import { useQuery } from '../use-query';
 
 interface VersionRow {
@@ -38,15 +38,7 @@ export function Models() {
                 <h2 id={`model-${m.id}`}>{m.name}</h2>
                 <div class="scroll">
                   <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Version</th>
-                        <th scope="col">Stage</th>
-                        <th scope="col">Aliases</th>
-                        <th scope="col">Test metric</th>
-                        <th scope="col">Created</th>
-                      </tr>
-                    </thead>
+                    <Head columns={['Version', 'Stage', 'Aliases', 'Test metric', 'Created']} />
                     <tbody>
                       {m.versions.map((v) => (
                         <tr key={v.id}>

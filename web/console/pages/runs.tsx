@@ -1,6 +1,6 @@
 /** Training runs, newest first, with their status. */
 import { href } from '../router';
-import { Loaded } from '../ui';
+import { Head, Loaded } from '../ui';
 import { useQuery } from '../use-query';
 
 interface RunRow {
@@ -30,16 +30,7 @@ export function Runs() {
         {() => (
           <div class="scroll">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Dataset</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Started</th>
-                </tr>
-              </thead>
+              <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Started']} />
               <tbody>
                 {q.data!.trainingRunsConnection.edges.map(({ node: r }) => (
                   <tr key={r.id}>
