@@ -1,12 +1,11 @@
 /**
  * The web console in a real browser (Chromium through playwright-core), the main job end to end:
  * from the explorer's link, sign in with an API key, upload the Pima CSV through the file input,
- * see its profile, get the server's validation error next to the epochs field, start the reference
+ * see its profile, get the server's validation errors next to their fields, start the reference
  * run (Dense(10, relu, inputDim 8) → Dense(1, sigmoid), binary cross-entropy, adam, 10 epochs,
  * batch 32), watch its curve grow to 10 points from the subscription, see it in the runs and models
- * lists, open the version, see the
- * confusion matrix, and predict a row with its explanation; then the same version page at phone
- * width. Every request stays on this server (any other host is blocked and recorded), the key
+ * lists, open the version, see the confusion matrix, and predict a row with its explanation; then
+ * the same version page at phone width. Every request stays on this server (any other host is blocked and recorded), the key
  * appears in no URL and not in localStorage, and axe-core finds no serious violation on each page.
  * Screenshots: test-artifacts/screenshots/console-*.png.
  */
