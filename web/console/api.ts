@@ -4,26 +4,13 @@
  * Authorization header (HTTP) or the connection parameters (websocket).
  */
 import { createClient, type Client } from 'graphql-ws';
+import { ApiError, type ApiErrorEntry } from './api-error';
 import { apiKey } from './session';
+
+export { ApiError, type ApiErrorEntry };
 
 /** The endpoint the server wrote into `<meta name="graphql-endpoint">`. */
 const endpoint = new URL(document.querySelector<HTMLMetaElement>('meta[name="graphql-endpoint"]')?.content ?? '/graphql', location.href);
-
-/** A GraphQL error as the server sends it: a message and `extensions.code` (and maybe `field`). */
-export interface ApiErrorEntry {
-  message: string;
-  extensions?: { code?: string; field?: string; [k: string]: unknown };
-}
-
-/** Thrown for a response with errors (the first one's message and code) or a failed request. */
-export class ApiError extends Error {
-  constructor(
-    readonly errors: ApiErrorEntry[],
-    readonly code = errors[0]?.extensions?.code ?? 'NETWORK_ERROR',
-  ) {
-    super(errors.map((e) => e.message).join('; '));
-  }
-}
 
 function headers(): Record<string, string> {
   const key = apiKey();

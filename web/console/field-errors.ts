@@ -4,7 +4,7 @@
  * must be…`, GraphQL's `…at "input.spec.epochs"`); the most specific field of the form that the
  * named path starts with gets the message, and anything else goes to `form` (shown above the button).
  */
-import type { ApiError } from './api';
+import type { ApiError } from './api-error';
 
 /** Where a field is named: `spec.x.y[2].z`, or one of the run input's own fields. */
 const NAMED = /(spec\.[A-Za-z]+(?:\[\d+\])?(?:\.[A-Za-z]+)*|targetColumn|featureColumns|modelName|datasetId)/;
