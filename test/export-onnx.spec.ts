@@ -9,6 +9,8 @@
  * - California housing (regression, first 3,000 rows): a network with impute + standardise in the
  *   graph and a standardised target; gradient boosting with ocean_proximity one-hot encoded, so
  *   the ONNX model takes the preprocessed vector, built here from the exported pipeline.json.
+ * - Iris (3 classes): network with softmax, gradient boosting (one tree per class and round),
+ *   decision tree.
  * Bounds: probabilities within 1e-5; regression values (dollars, ~1e5) within 1e-5 relative.
  * The max abs differences are printed.
  */
@@ -33,6 +35,7 @@ let app: App;
 let t: TenantBundle;
 let pima: string;
 let housing: string;
+let iris: string;
 
 const [pimaHeader, ...pimaLines] = PIMA_CSV.trim().split('\n');
 const PIMA_FEATURES = pimaHeader.split(',').slice(0, 8);
@@ -44,6 +47,10 @@ const HOUSING_CSV = fs
   .slice(0, 3001);
 const HOUSING_COLUMNS = HOUSING_CSV[0].split(',');
 const HOUSING_ROWS = HOUSING_CSV.slice(1, 501).map((l) => l.split(',').map((c, j) => (HOUSING_COLUMNS[j] === 'ocean_proximity' ? c : c === '' ? null : Number(c))));
+const IRIS_CSV = fs.readFileSync(path.join(__dirname, '..', 'data', 'iris.csv'), 'utf8').trim();
+const IRIS_ROWS = IRIS_CSV.split('\n')
+  .slice(1)
+  .map((l) => l.split(',').slice(0, 4).map(Number));
 const NUMERIC_HOUSING = HOUSING_COLUMNS.filter((c) => c !== 'ocean_proximity' && c !== 'median_house_value');
 
 beforeAll(async () => {
@@ -51,6 +58,7 @@ beforeAll(async () => {
   t = await createTenant(app, 'export');
   pima = await uploadCsv(t, PIMA_CSV, 'pima');
   housing = await uploadCsv(t, HOUSING_CSV.join('\n'), 'housing');
+  iris = await uploadCsv(t, IRIS_CSV, 'iris');
 });
 afterAll(() => app.stop());
 
@@ -170,4 +178,35 @@ it.each([
   const rel = result.value.data.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]) / Math.max(1, Math.abs(expected[i]))), 0);
   console.log(`California ${kind}: ONNX vs ours on ${rows.length} rows, max abs difference ${diff.toExponential(2)} dollars (max relative ${rel.toExponential(2)})`);
   expect(rel).toBeLessThan(1e-5);
+});
+
+it.each([
+  [
+    'NEURAL_NETWORK',
+    {
+      layers: [
+        { type: 'DENSE', units: 8, activation: 'RELU' },
+        { type: 'DENSE', units: 3, activation: 'SOFTMAX' },
+      ],
+      loss: 'SPARSE_CATEGORICAL_CROSSENTROPY',
+      optimizer: { name: 'ADAM', learningRate: 0.05 },
+      epochs: 5,
+      seed: 42,
+    },
+  ],
+  ['GRADIENT_BOOSTING', { model: 'GRADIENT_BOOSTING', tree: { nEstimators: 10, maxLeafNodes: 8, minSamplesLeaf: 5 }, seed: 42 }],
+  ['DECISION_TREE', { model: 'DECISION_TREE', tree: { maxDepth: 4 }, seed: 42 }],
+] as const)('Iris %s (3 classes): the ONNX export gives our class probabilities (max abs difference < 1e-5)', async (kind, spec) => {
+  const model = `iris-${kind.toLowerCase()}`;
+  await trainVersion(t, { datasetId: iris, targetColumn: 'species', modelName: model, spec });
+  const got = await download(t, model, 'onnx');
+  expect(got.status).toBe(200);
+  const { manifest, result } = await runOnnx(got.files!, Float32Array.from(IRIS_ROWS.flat()), IRIS_ROWS.length);
+  expect(manifest.target).toEqual({ name: 'species', task: 'multiclass', classes: ['Iris-setosa', 'Iris-versicolor', 'Iris-virginica'] });
+  const columns = IRIS_CSV.split('\n')[0].split(',').slice(0, 4);
+  const expected = (await ours(model, columns, IRIS_ROWS)).flatMap((p) => p.probabilities!);
+  expect(result.probabilities.dims).toEqual([150, 3]);
+  const diff = maxAbs(result.probabilities.data, expected);
+  console.log(`Iris ${kind}: ONNX vs ours on 150 rows, max abs difference of probabilities ${diff.toExponential(2)}`);
+  expect(diff).toBeLessThan(1e-5);
 });
