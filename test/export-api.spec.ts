@@ -141,6 +141,9 @@ it('refuses with coded errors: predict-only key, another tenant, no credential, 
     extensions: { family: 'NEURAL_NETWORK', format: 'json' },
   });
   expect(code(await download(t, 'net', 'onnx', '7'))).toEqual([404, 'NOT_FOUND']);
+  const audited = (await gqlOk(t, '{ auditLog { action targetType details } }')).auditLog.filter((e: { action: string }) => e.action === 'modelVersion.exported');
+  expect(audited[0]).toEqual({ action: 'modelVersion.exported', targetType: 'ModelVersion', details: { model: 'net', version: 1, format: 'onnx', bytes: expect.any(Number) } });
+  expect(audited).toHaveLength(3); // the tfjs download of the first test, and the two onnx downloads above; refusals are not exports
   const listed = await gqlOk(t, '{ models { name versions { exportFormats } } }');
   expect(Object.fromEntries(listed.models.map((m: any) => [m.name, m.versions[0].exportFormats]))).toEqual({ net: ['TFJS', 'ONNX'], forest: ['JSON', 'ONNX'] });
 });

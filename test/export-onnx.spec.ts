@@ -4,7 +4,8 @@
 /**
  * Model export through the REST route (issue 14, "Export"): versions trained here, exported as
  * ONNX and run in onnxruntime-node on real rows, agree with our own `predict`:
- * - Pima (classification, 768 rows): dense network, gradient boosting, random forest — the ONNX
+ * - Pima (classification, 768 rows): dense network (with batch normalisation and dropout),
+ *   gradient boosting, random forest — the ONNX
  *   model takes the raw feature columns (standardisation in the graph);
  * - California housing (regression, first 3,000 rows): a network with impute + standardise in the
  *   graph and a standardised target; gradient boosting with ocean_proximity one-hot encoded, so
@@ -93,6 +94,8 @@ const TREE_SPECS = {
 const NETWORK_SPEC = {
   layers: [
     { type: 'DENSE', units: 16, activation: 'RELU' },
+    { type: 'BATCH_NORMALIZATION' },
+    { type: 'DROPOUT', rate: 0.2 },
     { type: 'DENSE', units: 8, activation: 'TANH' },
     { type: 'DENSE', units: 1, activation: 'SIGMOID' },
   ],

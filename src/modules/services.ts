@@ -192,7 +192,7 @@ export function createServices(deps: Deps): Services {
     ),
     training,
     models: new ModelService(prisma, r.models),
-    exports: new ExportService(prisma, r.models, versions),
+    exports: new ExportService(prisma, r.models, versions, r.audit),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),

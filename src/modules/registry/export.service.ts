@@ -9,6 +9,7 @@ import { withTenant } from '../../lib/tenant-tx';
 import { EXPORT_FORMATS, exportVersion, type ExportArchive, type ExportFormat } from '../../ml/export/bundle';
 import { familyForFramework, type ModelKind } from '../../ml/families/registry';
 import { readPipeline } from '../../ml/preprocess/stored';
+import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { VersionResolver, VersionSelector } from '../serving/version-resolver';
@@ -38,6 +39,7 @@ export class ExportService {
     private readonly prisma: Db,
     private readonly models: ModelRepo,
     private readonly versions: VersionResolver,
+    private readonly audit: AuditRepo,
   ) {}
 
   /**
@@ -45,7 +47,7 @@ export class ExportService {
    * @param selector a version number or alias; none: the latest.
    * @throws AppError FORBIDDEN without `models:read`; NOT_FOUND (model or version unknown, or
    *   another tenant's); NOT_SUPPORTED naming the family when it has no such format;
-   *   BAD_USER_INPUT for an unknown format.
+   *   BAD_USER_INPUT for an unknown format. Audited as `modelVersion.exported` (model, version, format, bytes).
    */
   async export(actor: Actor, modelName: string, selector: VersionSelector, format: string): Promise<ExportArchive> {
     requireScope(actor, 'models:read');
@@ -54,6 +56,16 @@ export class ExportService {
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.findVersionRow(tx, actor.tenantId, ref.id));
     if (!row) throw notFound('Model version', `${modelName}@${ref.version}`);
     const stored = { framework: row.framework, topology: row.topology, weights: new Uint8Array(row.weights) };
-    return exportVersion(stored, readPipeline(row.preprocessing), { id: row.id, modelName, version: row.version }, wanted);
+    const archive = await exportVersion(stored, readPipeline(row.preprocessing), { id: row.id, modelName, version: row.version }, wanted);
+    // Recorded once the archive exists: a refused format is not an export.
+    await withTenant(this.prisma, actor.tenantId, (tx) =>
+      this.audit.record(tx, actor, {
+        action: 'modelVersion.exported',
+        targetType: 'ModelVersion',
+        targetId: row.id,
+        details: { model: modelName, version: row.version, format: wanted, bytes: archive.bytes.byteLength },
+      }),
+    );
+    return archive;
   }
 }
