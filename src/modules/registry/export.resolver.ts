@@ -3,19 +3,14 @@
  * `GET /models/{name}/versions/{v}/export?format=…`) offers for a version. The field needs no scope
  * beyond reading the version; downloading needs `models:read`.
  */
-import { FieldResolver, Resolver, Root, registerEnumType } from 'type-graphql';
+import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { lowerCaseEnum } from '../common/enum';
+import type { ExportFormat } from '../../ml/export/bundle';
 import { ModelVersion } from './model.type';
 import { exportFormatsOf } from './export.service';
 
 /** Download formats, as GraphQL enum values (the route's `format` is the lower case). */
-export enum ExportFormatEnum {
-  TFJS = 'tfjs',
-  JSON = 'json',
-  ONNX = 'onnx',
-}
-
-registerEnumType(ExportFormatEnum, {
-  name: 'ExportFormat',
+export const ExportFormatEnum = lowerCaseEnum('ExportFormat', ['TFJS', 'JSON', 'ONNX'], {
   description:
     'A download format of GET /models/{name}/versions/{v}/export?format=tfjs|json|onnx (a ZIP with the model files, pipeline.json and manifest.json): TFJS (TF.js Layers model.json + weights.bin, dense networks), JSON (maas-trees/1, tree families), ONNX (dense networks and tree ensembles; uploaded ONNX versions: the original file).',
 });
@@ -26,7 +21,7 @@ export class VersionExportResolver {
   @FieldResolver(() => [ExportFormatEnum], {
     description: 'Formats this version can be downloaded in from GET /models/{name}/versions/{v}/export?format=…; empty for families without export (CNN, text, recommenders).',
   })
-  exportFormats(@Root() version: ModelVersion): ExportFormatEnum[] {
-    return exportFormatsOf(version.framework) as ExportFormatEnum[];
+  exportFormats(@Root() version: ModelVersion): readonly ExportFormat[] {
+    return exportFormatsOf(version.framework);
   }
 }
