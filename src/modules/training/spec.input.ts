@@ -106,6 +106,9 @@ export class ModelSpecInput {
   standardize?: boolean;
 }
 
+/** The largest |priority| of a training run (startTrainingRun's input). */
+export const RUN_PRIORITY_MAX = 100;
+
 /** What startTrainingRun takes: the dataset, its target and feature columns, the model to add a version to, and the spec. */
 @InputType()
 export class StartTrainingRunInput {
@@ -123,4 +126,11 @@ export class StartTrainingRunInput {
 
   @Field(() => ModelSpecInput)
   spec!: ModelSpecInput;
+
+  @Nullable(
+    Int,
+    `Order among this tenant's own queued runs: higher is trained first (other tenants' runs are not affected; across tenants the fair share decides). ${-RUN_PRIORITY_MAX} to ${RUN_PRIORITY_MAX}. (Default: 0)`,
+  )
+  priority?: number | null;
 }
+
