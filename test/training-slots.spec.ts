@@ -15,7 +15,7 @@ import { ADMIN_SECRET } from './support/secrets';
 import { firstProgressEvent, START_RUN, startRun, waitForRun } from './support/training';
 
 /** Trains for minutes unless cancelled: every test cancels its long runs. */
-const LONG = { ...KERAS_SPEC, epochs: 1000, batchSize: 4 };
+const LONG = { ...KERAS_SPEC, epochs: 1000, batchSize: 16 };
 const SHORT = { ...KERAS_SPEC, epochs: 2 };
 const SET_LIMITS = 'mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { maxRunningRuns } }';
 const CANCEL = 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }';
