@@ -133,4 +133,3 @@ export class StartTrainingRunInput {
   )
   priority?: number | null;
 }
-
