@@ -2,9 +2,9 @@
  * Compute shared fairly (issue #14, "Compute that is shared fairly"; issue #10, "no way for one
  * tenant to degrade another's training"): a worker with TRAINING_SLOTS=2 trains two runs at once,
  * each on its own thread; a tenant never has more runs RUNNING than its maxRunningRuns; when a slot
- * frees, the tenant with the fewest running runs goes first (not the oldest queued run); and a run's
- * `priority` orders only its own tenant's queue. Orderings are read from the runs' statuses and
- * timestamps, never from wall-clock thresholds.
+ * frees, the tenant with the fewest running runs goes first (not the oldest queued run). The
+ * claim's full order (ties, priority, concurrent workers) is in test/fair-claim.spec.ts. Orderings
+ * are read from the runs' statuses and timestamps, never from wall-clock thresholds.
  */
 import type { App } from '../src/app';
 import { gql, gqlOk, type Caller } from '../src/client/graphql-client';
@@ -87,22 +87,11 @@ it("two slots train two runs at once; when one frees, the tenant with fewer runn
   await cancelAll(b, [bRun]);
 });
 
-it("a run's priority orders its own tenant's queued runs: the higher one is claimed first though queued later", async () => {
-  const [a, aData] = await tenantWithData('ordered');
-  await gqlOk(admin, SET_LIMITS, { t: a.tenantId, l: { maxRunningRuns: 1 } });
-  const first = (await startRun(a, aData, 'first', LONG)).id;
-  await firstProgressEvent(a, first);
-  const normal = (await startRun(a, aData, 'normal', LONG)).id;
-  const urgent = (await startRun(a, aData, 'urgent', SHORT, { priority: 5 })).id;
-  await gqlOk(a, CANCEL, { id: first });
-  expect((await waitForRun(a, urgent)).status).toBe('SUCCEEDED');
-  const r = await rows([normal, urgent]);
-  expect(r[normal].startedAt === null || r[normal].startedAt >= r[urgent].finishedAt!).toBe(true);
-  await cancelAll(a, [normal]);
-});
-
-it('refuses a priority outside -100 to 100, naming the value', async () => {
-  const [a, aData] = await tenantWithData('bad');
+it('stores a run’s priority (claimFairly orders by it: test/fair-claim.spec.ts) and refuses one outside -100 to 100, naming the value', async () => {
+  const [a, aData] = await tenantWithData('ranked');
+  const ranked = (await startRun(a, aData, 'ranked', SHORT, { priority: -3 })).id;
+  expect((await app.db.prisma.trainingRun.findUniqueOrThrow({ where: { id: ranked } })).priority).toBe(-3);
+  expect((await waitForRun(a, ranked)).status).toBe('SUCCEEDED');
   const res = await gql(a, START_RUN, { input: { datasetId: aData, targetColumn: 'Outcome', modelName: 'm', spec: SHORT, priority: 101 } });
   expect(res.errors?.[0]).toMatchObject({ message: 'priority must be a whole number from -100 to 100, not 101', extensions: { code: 'BAD_USER_INPUT' } });
 });

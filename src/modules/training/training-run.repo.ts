@@ -142,8 +142,9 @@ export class TrainingRunRepo {
    * of every worker process see each other's counts:
    * - candidates are QUEUED runs (and RUNNING ones whose lease lapsed) of tenants with fewer runs
    *   RUNNING (lease held) than their limit (TenantLimits.maxRunningRuns, else `defaultMaxRunning`);
-   * - the tenant with the fewest running runs goes first, ties to the one waiting longest (its
-   *   oldest candidate); within the tenant, the highest `priority`, then the oldest.
+   * - the tenant with the fewest running runs goes first; ties to the one served least recently
+   *   (its last run start; never served first: round robin when slots are scarce), then to the one
+   *   waiting longest; within the tenant, the highest `priority`, then the oldest.
    * The chosen run is set RUNNING for `owner` with a lease and an attempt counted.
    * @returns the claimed run; or none, and whether runs wait behind their tenants' running limits.
    */
@@ -155,16 +156,21 @@ export class TrainingRunRepo {
           SELECT "tenantId", count(*)::int AS n FROM "TrainingRun"
            WHERE status = 'RUNNING' AND "leaseExpiresAt" >= now() GROUP BY "tenantId"),
         waiting AS (
-          SELECT r.id, r."tenantId", r.priority, r."createdAt",
-                 coalesce(running.n, 0) AS n,
-                 coalesce(running.n, 0) < coalesce(l."maxRunningRuns", ${defaultMaxRunning}) AS open,
-                 min(r."createdAt") OVER (PARTITION BY r."tenantId") AS "waitingSince"
-            FROM "TrainingRun" r
-            LEFT JOIN running ON running."tenantId" = r."tenantId"
-            LEFT JOIN "TenantLimits" l ON l."tenantId" = r."tenantId"
-           WHERE r.status = 'QUEUED' OR (r.status = 'RUNNING' AND r."leaseExpiresAt" < now()))
-        SELECT id, "tenantId", open FROM waiting
-         ORDER BY open DESC, n, "waitingSince", "tenantId", priority DESC, "createdAt", id
+          SELECT id, "tenantId", priority, "createdAt",
+                 min("createdAt") OVER (PARTITION BY "tenantId") AS "waitingSince"
+            FROM "TrainingRun"
+           WHERE status = 'QUEUED' OR (status = 'RUNNING' AND "leaseExpiresAt" < now())),
+        served AS (
+          SELECT "tenantId", max("startedAt") AS "lastStarted" FROM "TrainingRun"
+           WHERE "tenantId" IN (SELECT "tenantId" FROM waiting) GROUP BY "tenantId")
+        SELECT w.id, w."tenantId",
+               coalesce(running.n, 0) < coalesce(l."maxRunningRuns", ${defaultMaxRunning}) AS open
+          FROM waiting w
+          LEFT JOIN running ON running."tenantId" = w."tenantId"
+          LEFT JOIN served ON served."tenantId" = w."tenantId"
+          LEFT JOIN "TenantLimits" l ON l."tenantId" = w."tenantId"
+         ORDER BY open DESC, coalesce(running.n, 0), served."lastStarted" ASC NULLS FIRST, w."waitingSince",
+                  w."tenantId", w.priority DESC, w."createdAt", w.id
          LIMIT 1`;
       const next = rows[0];
       if (!next?.open) return { waiting: next !== undefined };
