@@ -8,6 +8,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { AugmentationInput, ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
 import { PreprocessingInput } from './preprocessing.input';
+import { RUN_PRIORITY_MAX } from './run-priority';
 import { ImageNormalization, Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
 import { TextModelInput } from './text.input';
 import { TreeInput } from './tree.input';
@@ -105,9 +106,6 @@ export class ModelSpecInput {
   @Nullable(Boolean, "Default pipeline: standardise numeric features with the training split's mean and std. (Default: true for networks, false for trees)")
   standardize?: boolean;
 }
-
-/** The largest |priority| of a training run (startTrainingRun's input). */
-export const RUN_PRIORITY_MAX = 100;
 
 /** What startTrainingRun takes: the dataset, its target and feature columns, the model to add a version to, and the spec. */
 @InputType()

@@ -22,7 +22,8 @@ import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
 import { checkMetadataDatasets } from './check-metadata';
 import { checkImageRun } from './check-images';
-import { RUN_PRIORITY_MAX, type StartTrainingRunInput } from './spec.input';
+import { runPriority } from './run-priority';
+import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -67,10 +68,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
-  const priority = input.priority ?? 0;
-  if (!Number.isInteger(priority) || Math.abs(priority) > RUN_PRIORITY_MAX) {
-    throw badInput(`priority must be a whole number from ${-RUN_PRIORITY_MAX} to ${RUN_PRIORITY_MAX}, not ${String(input.priority).slice(0, 40)}`);
-  }
+  const priority = runPriority(input.priority);
   const spec =
     options.normalizedSpec ??
     normalizeSpec({
