@@ -7,8 +7,9 @@
  * (src/jobs/lease.ts), is never claimed.
  *
  * Failure policy: problems with the data or spec (AppError) are permanent: the run is FAILED with
- * the error's code and message. Anything else puts the run back to QUEUED with a new ticket;
- * once it used retryLimit + 1 attempts it is FAILED with INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
+ * the error's code and message. Anything else puts the run back to QUEUED with a new ticket (see
+ * the handler); once it used retryLimit + 1 attempts (counted on the run) it is FAILED with
+ * INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
  * abort, out of memory: RuntimeFault) fails the run at once with RUNTIME_FAULT; the thread is replaced. A worker that is draining (SIGTERM) stops
  * after the current epoch and hands the run back to the queue. Every end publishes one FINAL event.
  */
@@ -108,7 +109,8 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
  * queued run waits behind its tenant's running limit, the ticket is queued again for a second later.
  * Then: train the claimed run on the trainer under supervision, then
  * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
- * back the run. Throws (so the queue retries) only for unexpected errors before the last attempt.
+ * back the run. Throws (so the queue retries the ticket) only when draining, or when claiming or
+ * loading a run fails (a claimed run whose lease then lapses is handed back by the reaper).
  */
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
