@@ -66,6 +66,16 @@ const schema = z.object({
   WORKER_ENABLED: bool.default(true),
   /** A training run's lease, seconds: a worker silent this long is presumed dead and its run handed back. (Default: 30) */
   TRAINING_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * Training runs one worker process trains at once, each on its own training thread (with
+   * TRAINING_THREAD=main, or the native backend, always 1). (Default: CPU cores - 1, at least 1)
+   */
+  TRAINING_SLOTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, availableParallelism() - 1)),
   /** Attempts of a training run (counting runs whose worker died) before it is FAILED. (Default: 3) */
   TRAINING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Force a TF.js backend: tensorflow (tfjs-node), wasm or cpu. (Default: best available) */
@@ -150,6 +160,11 @@ const schema = z.object({
     .optional(),
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
+  /**
+   * Per-tenant default: training runs RUNNING at once across every worker; a tenant's further
+   * queued runs wait while other tenants' runs take the free slots (src/jobs/fair-claim.ts). (Default: 2)
+   */
+  QUOTA_RUNNING_RUNS: z.coerce.number().int().min(1).max(10_000).default(2),
   /** Per-tenant quota: QUEUED + RUNNING batch predictions at once. (Default: 4) */
   QUOTA_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(10_000).default(4),
   /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */

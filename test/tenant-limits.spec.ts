@@ -14,12 +14,13 @@ import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
 
 const FIELDS =
-  'tenantId maxConcurrentRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork defaults';
+  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork defaults';
 const SET = `mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { ${FIELDS} } }`;
 const GET = `query($t: ID!) { tenantLimits(tenantId: $t) { ${FIELDS} } }`;
 const MINE = `{ myLimits { ${FIELDS} } }`;
 const ALL = [
   'maxConcurrentRuns',
+  'maxRunningRuns',
   'maxConcurrentBatches',
   'maxDatasetBytes',
   'predictionsPerMinute',
@@ -46,6 +47,7 @@ describe('defaults and access', () => {
     expect(mine).toEqual({
       tenantId: t.tenantId,
       maxConcurrentRuns: 4,
+      maxRunningRuns: 2,
       maxConcurrentBatches: 3,
       maxDatasetBytes: 1024 ** 3,
       predictionsPerMinute: 1_000_000,
@@ -85,6 +87,7 @@ describe('defaults and access', () => {
     const cases: [object, string][] = [
       [{ maxConcurrentRuns: 0 }, 'limits.maxConcurrentRuns must be a whole number from 1 to 10000, not 0'],
       [{ maxConcurrentBatches: 10_001 }, 'limits.maxConcurrentBatches must be a whole number from 1 to 10000, not 10001'],
+      [{ maxRunningRuns: 0 }, 'limits.maxRunningRuns must be a whole number from 1 to 10000, not 0'],
       [{ maxDatasetBytes: 1.5 }, 'limits.maxDatasetBytes must be a whole number from 1 to 9007199254740991, not 1.5'],
       [{ trainingMaxWork: 1e300 }, 'limits.trainingMaxWork must be a whole number from 1 to 9007199254740991, not 1e+300'],
       [{ predictionsPerMinute: -5 }, 'limits.predictionsPerMinute must be a whole number from 1 to 2000000000, not -5'],

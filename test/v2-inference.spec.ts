@@ -230,7 +230,7 @@ describe('refusals: status, code and a message naming the field', () => {
       { inputs: [{ ...one, data: [...one.data.slice(0, 7), 'x'] }] },
       400,
       'BAD_USER_INPUT',
-      /inputs\[0\]\.data\[7\] \(tensor 'input-0', FP32\) must be a finite number, got 'x'/,
+      /inputs\[0\]\.data\[7\] \(tensor 'input-0', FP32\) must be a finite number within ±3\.4028234663852886e\+38 \(the range of FP32\), got 'x'/,
     ],
     [
       'an INT8 out of range',
@@ -238,7 +238,7 @@ describe('refusals: status, code and a message naming the field', () => {
       { inputs: [{ ...one, datatype: 'INT8', data: one.data.map(() => 300) }] },
       400,
       'BAD_USER_INPUT',
-      /must be an integer in \[-128, 127\], got '300'/,
+      /must be an integer in \[-128, 127\], got 300/,
     ],
     [
       'the wrong width',

@@ -10,6 +10,7 @@ import { DatasetResolver } from '../modules/datasets/dataset.resolver';
 import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
+import { VersionExportResolver } from '../modules/registry/export.resolver';
 import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { EvaluationResolver, VersionEvaluationsResolver } from '../modules/registry/evaluation.resolver';
@@ -35,6 +36,7 @@ export const RESOLVERS = [
   AliasResolver,
   ModelAliasesResolver,
   VersionAliasesResolver,
+  VersionExportResolver,
   ApiKeyResolver,
   AuditResolver,
   AuthResolver,

@@ -16,7 +16,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AppError, fromDatabaseError } from '../lib/errors';
+import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
@@ -34,6 +34,8 @@ import { CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 import { fastInfer } from '../rest/v2/fast-infer';
 import { mountV2Routes } from '../rest/v2/routes';
+import { mountDownload } from '../rest/download';
+import { mountExportRoutes } from '../rest/export-routes';
 
 export interface HttpServer {
   url: string;
@@ -57,9 +59,6 @@ export interface ServerOptions {
   host: string;
   port: number;
 }
-
-/** HTTP status of a coded error on the REST routes (other codes: 400). */
-const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, QUOTA_EXCEEDED: 429, INTERNAL_SERVER_ERROR: 500 };
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
@@ -226,26 +225,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     }
   });
   // Batch prediction results: the same credential as the API; another tenant's id is a 404.
-  app.get('/batch-predictions/:id.csv', async (req, res) => {
-    const context = await buildContext(base, header(req.headers.authorization), undefined, crypto.randomUUID(), req.ip ?? req.socket.remoteAddress);
-    if (!context.actor) {
-      const e = context.authError;
-      const code = e?.code ?? 'UNAUTHENTICATED';
-      if (e?.details?.retryAfterSeconds !== undefined) res.set('retry-after', String(e.details.retryAfterSeconds));
-      res.status(HTTP_STATUS[code] ?? 401).json({ errors: [{ message: e?.message ?? 'Authentication required', extensions: { ...e?.details, code } }] });
-      return;
-    }
-    try {
-      const csv = await base.services.batch.result(context.actor, req.params.id);
-      res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="predictions-${req.params.id}.csv"` }).send(csv);
-    } catch (err) {
-      // The same codes as over GraphQL: an AppError, or a database refusal of the caller's id (a NUL character).
-      const e = err instanceof AppError ? err : fromDatabaseError(err);
-      const status = e ? (HTTP_STATUS[e.code] ?? 400) : 500;
-      if (!e) log.error({ requestId: context.requestId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unexpected error');
-      res.status(status).json({ errors: [{ message: e ? e.message : 'Internal server error', extensions: { code: e ? e.code : 'INTERNAL_SERVER_ERROR' } }] });
-    }
-  });
+  mountDownload(app, base, log, '/batch-predictions/:id.csv', async (actor, req) => ({
+    body: await base.services.batch.result(actor, String(req.params.id)),
+    contentType: 'text/csv; charset=utf-8',
+    filename: `predictions-${String(req.params.id)}.csv`,
+  }));
+  // Model exports (src/ml/export/bundle.ts): `format` = tfjs | json | onnx; scope models:read.
+  mountExportRoutes(app, base, log);
   // The Open Inference Protocol (KServe V2): /v2/... (src/rest/v2/routes.ts).
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);

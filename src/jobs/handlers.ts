@@ -40,6 +40,7 @@ export function createTaskHandlers(
     leaseMs: number;
     trainer: TrainingThreads | 'main-thread';
     limitsFor?: (tenantId: string) => Promise<CostLimits>;
+    defaultMaxRunning?: number;
   },
 ): TaskHandlers {
   const r = createRepos(deps.prisma);

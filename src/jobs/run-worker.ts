@@ -17,7 +17,12 @@ export interface RunningWorker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Starts claiming jobs with this process' task handlers, and the reaper. */
+/** Training runs this process trains at once: TRAINING_SLOTS on training threads, 1 on the main thread. */
+export function trainingSlots(config: Pick<Config, 'TRAINING_SLOTS'>, onThread: boolean): number {
+  return onThread ? config.TRAINING_SLOTS : 1;
+}
+
+/** Starts claiming jobs with this process' task handlers (TRAINING_SLOTS training runs at once), and the reaper. */
 export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
@@ -31,15 +36,19 @@ export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<
     );
   }
   const lifecycle = createLifecycle(deps);
+  const defaults = defaultLimits(deps.config);
   await deps.queue.work(
     createTaskHandlers({
       ...deps,
       lifecycle,
       state,
       leaseMs,
-      limitsFor: tenantTrainingLimits(deps.prisma, defaultLimits(deps.config)),
+      limitsFor: tenantTrainingLimits(deps.prisma, defaults),
+      defaultMaxRunning: defaults.maxRunningRuns,
       trainer: onThread ? deps.threads.training : 'main-thread',
     }),
+    // One run per training thread; on the main thread runs would share one TF.js runtime: one at a time.
+    { 'training-run': trainingSlots(deps.config, onThread) },
   );
   const stopReaper = startReaper({ lifecycle, log: deps.log, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
   return {

@@ -4,11 +4,12 @@
  * executed: here; published as a model version: src/modules/registry/publish-version.ts.
  *
  * Idempotent: a run that already finished, or that another worker holds the lease of
- * (src/jobs/lease.ts), is left alone.
+ * (src/jobs/lease.ts), is never claimed.
  *
  * Failure policy: problems with the data or spec (AppError) are permanent: the run is FAILED with
- * the error's code and message. Anything else is thrown so the queue retries it; on the last
- * attempt the run is FAILED with INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
+ * the error's code and message. Anything else puts the run back to QUEUED with a new ticket (see
+ * the handler); once it used retryLimit + 1 attempts (counted on the run) it is FAILED with
+ * INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
  * abort, out of memory: RuntimeFault) fails the run at once with RUNTIME_FAULT; the thread is replaced. A worker that is draining (SIGTERM) stops
  * after the current epoch and hands the run back to the queue. Every end publishes one FINAL event.
  */
@@ -22,6 +23,7 @@ import { isRuntimeAbort, markRuntimeFault } from '../ml/runtime-fault';
 import { activeBackend, type BackendName } from '../ml/tf';
 import type { TrainingThreads, TrainOutput } from '../ml/train-task';
 import { PLATFORM_VERSION } from '../lib/platform-version';
+import { LIMIT_CAPS } from '../modules/quotas/tenant-limits';
 import type { RunProvenance } from '../modules/registry/lineage';
 import type { VersionPublisher } from '../modules/registry/publish-version';
 import { FailureCode, RunStatus } from '../modules/status';
@@ -47,7 +49,12 @@ export interface TrainingJobDeps {
    * again on the thread. (Default: DEFAULT_COST_LIMITS for every tenant)
    */
   limitsFor?: (tenantId: string) => Promise<CostLimits>;
+  /** Runs RUNNING at once per tenant without an override (QUOTA_RUNNING_RUNS). (Default: unlimited) */
+  defaultMaxRunning?: number;
 }
+
+/** Seconds before a ticket whose queued runs all wait behind running limits is tried again. */
+const CLAIM_RETRY_SECONDS = 1;
 
 type Loaded = Awaited<ReturnType<TrainingRunLifecycle['load']>>;
 
@@ -96,17 +103,27 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
 }
 
 /**
- * The `training-run` task handler: claim the run, train it on the trainer under supervision, then
+ * The `training-run` task handler. A job is a ticket: "a run is queued". Its handler claims the
+ * run the cluster should train next (fair share over tenants, lifecycle.claimNext), which may be
+ * another run than the ticket's: that run's own ticket then serves the one left QUEUED. When every
+ * queued run waits behind its tenant's running limit, the ticket is queued again for a second later.
+ * Then: train the claimed run on the trainer under supervision, then
  * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
- * back the run. Throws (so the queue retries) only for unexpected errors before the last attempt.
+ * back the run. Throws (so the queue retries the ticket) only when draining, or when claiming or
+ * loading a run fails (a claimed run whose lease then lapses is handed back by the reaper).
  */
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
 
-  return async ({ tenantId, runId }: TaskPayload<'training-run'>, job: { retryCount: number }): Promise<void> => {
-    const held: HeldRun = { tenantId, runId, owner: WORKER_ID };
+  return async (ticket: TaskPayload<'training-run'>): Promise<void> => {
     if (state.draining) throw new Error('worker is draining; the job goes back to the queue');
-    if (!(await lifecycle.claim(held, leaseMs))) return log.info({ runId }, 'training run finished, gone or held by another worker; skipping');
+    const { held, waiting } = await lifecycle.claimNext(WORKER_ID, leaseMs, deps.defaultMaxRunning ?? LIMIT_CAPS.maxRunningRuns);
+    if (!held) {
+      if (!waiting) return log.debug({ runId: ticket.runId }, 'no training run to claim (finished, cancelled or held elsewhere); ticket dropped');
+      log.debug({ runId: ticket.runId }, 'queued training runs wait behind their tenants’ running limits; ticket kept for later');
+      return lifecycle.retryClaimLater(ticket, CLAIM_RETRY_SECONDS);
+    }
+    const { tenantId, runId } = held;
     const loaded = await lifecycle.load(held);
     const runLog = log.child({ runId, tenantId, worker: held.owner });
     runLog.info({ attempt: loaded.run.attempts }, 'training run started');
@@ -146,10 +163,10 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         runLog.info({ code: err.code, message: err.message }, 'training run failed');
         return lifecycle.fail(held, err.code, err.message);
       }
-      runLog.error({ err: (err as Error).message, retryCount: job.retryCount }, 'training run crashed');
-      if (job.retryCount >= TASKS['training-run'].retryLimit) return lifecycle.fail(held, FailureCode.INTERNAL, 'Training failed unexpectedly');
-      await lifecycle.release(held, { enqueue: false });
-      throw err;
+      runLog.error({ err: (err as Error).message, attempt: loaded.run.attempts }, 'training run crashed');
+      if (loaded.run.attempts > TASKS['training-run'].retryLimit) return lifecycle.fail(held, FailureCode.INTERNAL, 'Training failed unexpectedly');
+      // Back to the queue with a new ticket (the attempt was counted on the run, not on this job).
+      await lifecycle.release(held, { enqueue: true });
     } finally {
       await watch.close();
     }

@@ -37,10 +37,14 @@ export interface JobQueue<L extends TaskList = TaskList> {
    * Validates the payload and enqueues it. @returns the job id.
    * @param options.priority higher is claimed first; equal priorities in enqueue order (pg-boss
    *   claims by `priority desc, created_on`). (Default: 0)
+   * @param options.startAfterSeconds the job is not claimed before this many seconds. (Default: 0)
    */
-  enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>, options?: { priority?: number }): Promise<string>;
-  /** Starts claiming jobs for every task, one at a time per task (training is CPU-bound). */
-  work(handlers: TaskHandlersOf<L>): Promise<void>;
+  enqueue<K extends keyof L & string>(task: K, payload: TaskPayloadOf<L, K>, options?: { priority?: number; startAfterSeconds?: number }): Promise<string>;
+  /**
+   * Starts claiming jobs for every task: `concurrency[task]` at once in this process (each its own
+   * claim loop), the others one at a time (training and batch scoring are CPU-bound).
+   */
+  work(handlers: TaskHandlersOf<L>, concurrency?: Partial<Record<keyof L & string, number>>): Promise<void>;
   /** Jobs waiting to be claimed, per task. */
   depth(): Promise<Record<keyof L & string, number>>;
   /** Stops claiming, waits up to `timeoutMs` for running jobs, then closes. */
@@ -94,33 +98,37 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
   return {
     async enqueue(task, payload, options) {
       const data = tasks[task].payload.parse(payload);
-      const id = await boss.send(queueName(task), data as object, { priority: options?.priority ?? 0 });
+      const startAfter = options?.startAfterSeconds;
+      const id = await boss.send(queueName(task), data as object, { priority: options?.priority ?? 0, ...(startAfter ? { startAfter } : {}) });
       if (!id) throw new Error(`Job queue refused a '${task}' job`);
       await pubsub.publish(ENQUEUED_TOPIC, { queue: queueName(task) });
       return id;
     },
-    async work(handlers) {
-      const workerIds = new Map<string, string>();
+    async work(handlers, concurrency = {}) {
+      const workerIds = new Map<string, string[]>();
       wakeups ??= pubsub.subscribe(ENQUEUED_TOPIC);
       void (async () => {
-        for await (const { queue } of wakeups!) {
-          const id = workerIds.get(queue);
-          if (id) boss.notifyWorker(id);
-        }
+        for await (const { queue } of wakeups!) for (const id of workerIds.get(queue) ?? []) boss.notifyWorker(id);
       })();
       for (const task of Object.keys(tasks) as TaskName[]) {
-        const workerId = await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
-          // Each task's payload is validated by its own schema before its own handler sees it.
-          const handler = handlers[task] as TaskHandler<unknown>;
-          const running = handler(tasks[task].payload.parse(job.data), { id: job.id, retryCount: job.retryCount });
-          inFlight.add(running);
-          try {
-            await running;
-          } finally {
-            inFlight.delete(running);
-          }
-        });
-        workerIds.set(queueName(task), workerId);
+        const ids: string[] = [];
+        // pg-boss 10 runs one batch at a time per work() call: n calls, n jobs of this task at once.
+        for (let i = 0; i < (concurrency[task] ?? 1); i++) {
+          ids.push(
+            await boss.work(queueName(task), { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
+              // Each task's payload is validated by its own schema before its own handler sees it.
+              const handler = handlers[task] as TaskHandler<unknown>;
+              const running = handler(tasks[task].payload.parse(job.data), { id: job.id, retryCount: job.retryCount });
+              inFlight.add(running);
+              try {
+                await running;
+              } finally {
+                inFlight.delete(running);
+              }
+            }),
+          );
+        }
+        workerIds.set(queueName(task), ids);
       }
     },
     async depth() {

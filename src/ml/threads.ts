@@ -22,6 +22,8 @@ export interface MlThreads {
 /** The configuration the threads read (a subset of Config). */
 export interface MlThreadsConfig {
   DATA_THREADS: number;
+  /** Training threads (one per training run this process trains at once). (Default: 1) */
+  TRAINING_SLOTS?: number;
   TRAINING_THREAD_HEAP_MB?: number;
   SERVING_ISOLATION?: 'thread' | 'inline';
   SERVING_THREADS?: number;
@@ -56,7 +58,8 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
   const onnxHost = onnxHostSettings(config);
   configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
-  const training = createTrainingThreads(1, config.TRAINING_THREAD_HEAP_MB); // the queue hands this process one training run at a time
+  // The queue hands this process up to TRAINING_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.
+  const training = createTrainingThreads(config.TRAINING_SLOTS ?? 1, config.TRAINING_THREAD_HEAP_MB);
   const scoring =
     (config.SERVING_ISOLATION ?? 'thread') === 'thread'
       ? new ScoringThreads({

@@ -120,14 +120,16 @@ export type TrainingThreads = ThreadPool<{ train: typeof train; warmUp: typeof w
 
 /**
  * Training threads stay up once started (see warmUp), so no run pays for a thread's start, and a
- * thread ended by a cancellation is replaced at once.
+ * thread ended by a cancellation is replaced at once: all `threads` of them are kept (minThreads),
+ * since Piscina adds a thread for a waiting task only when a task is submitted, so with fewer a run
+ * submitted while an aborted thread was exiting would wait for another slot's whole run.
  * @param threads training runs at once in this process (one per claimed job).
  * @param heapMb V8 heap limit of each thread, MiB: a run past it ends its own thread only. (Default: 2048)
  */
 export function createTrainingThreads(threads: number, heapMb = 2048): TrainingThreads {
   return new ThreadPool(path.join(__dirname, `train-task${path.extname(__filename)}`), threads, {
     idleTimeoutMs: Infinity,
-    minThreads: 1,
+    minThreads: threads,
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
 }

@@ -24,6 +24,7 @@ import { StageService } from './registry/stage.service';
 import { EvaluationService } from './registry/evaluation.service';
 import { DeleteModelService } from './registry/delete-model.service';
 import { DeleteVersionService } from './registry/delete-version.service';
+import { ExportService } from './registry/export.service';
 import { LineageService } from './registry/lineage.service';
 import { ModelService } from './registry/model.service';
 import { VersionPublisher } from './registry/publish-version';
@@ -80,6 +81,7 @@ export interface Services {
   imageDatasets: ImageDatasetService;
   training: TrainingRunService;
   models: ModelService;
+  exports: ExportService;
   predict: PredictService;
   explain: ExplainService;
   recommend: RecommendService;
@@ -190,6 +192,7 @@ export function createServices(deps: Deps): Services {
     ),
     training,
     models: new ModelService(prisma, r.models),
+    exports: new ExportService(prisma, r.models, versions, r.audit),
     predict,
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),

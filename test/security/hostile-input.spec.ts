@@ -339,35 +339,37 @@ describe('non-finite model outputs', () => {
   beforeAll(async () => {
     const csv = 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${2 * i + 1}`).join('\n') + '\n';
     const datasetId = await uploadCsv(t, csv, 'line');
-    const spec = { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR', epochs: 2 };
+    // Trained to y ≈ 23·x_s + 40 (x standardised: std ≈ 11.5), so a finite float32 input of x_s ≈ 1e38
+    // (x ≈ 1.2e39) overflows the output, while x = 1e308 already overflows the input.
+    const spec = { layers: [{ units: 1 }], loss: 'MEAN_SQUARED_ERROR', epochs: 100, optimizer: { name: 'ADAM', learningRate: 0.1 } };
     versionId = (await trainVersion(t, { datasetId, targetColumn: 'y', modelName: 'line', spec })).id;
   });
 
-  // x = 1e308 is a finite double; standardized and cast to float32 it overflows, and so does the output.
+  const HUGE = 1.2e39;
   const NOTE = (id: string) => new RegExp(`^The model's output for rows\\[1\\] is (NaN|-?Infinity), not a finite number; no prediction is given \\(model version ${id}\\)$`);
 
   it('refuses predict on rows with NON_FINITE_OUTPUT naming the row and the version, on both transports', async () => {
-    const r = await both('query($rows: [JSONObject!]!) { predict(model: "line", rows: $rows) { predictions { value } } }', { rows: [{ x: 1 }, { x: 1e308 }] });
+    const r = await both('query($rows: [JSONObject!]!) { predict(model: "line", rows: $rows) { predictions { value } } }', { rows: [{ x: 1 }, { x: HUGE }] });
     expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
     expect(r.errors![0].message).toMatch(NOTE(versionId));
   });
 
   it('refuses predict on a matrix the same way', async () => {
-    const r = await gql(t, 'query($m: FeatureMatrix!) { predict(model: "line", matrix: $m) { predictions { value } } }', { m: { columns: ['x'], rows: [[1], [1e308]] } });
+    const r = await gql(t, 'query($m: FeatureMatrix!) { predict(model: "line", matrix: $m) { predictions { value } } }', { m: { columns: ['x'], rows: [[1], [HUGE]] } });
     expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
     expect(r.errors![0].message).toMatch(NOTE(versionId));
   });
 
   it('refuses explain the same way (not a null)', async () => {
     const r = await gql(t, 'query($rows: [JSONObject!]!) { explain(model: "line", rows: $rows) { explanations { attributions { attribution } } } }', {
-      rows: [{ x: 1 }, { x: 1e308 }],
+      rows: [{ x: 1 }, { x: HUGE }],
     });
     expect(codeOf(r)).toBe('NON_FINITE_OUTPUT');
     expect(r.data).toBeNull();
   });
 
   it('fails a batch prediction with NON_FINITE_OUTPUT naming the dataset rows', async () => {
-    const datasetId = await uploadCsv(t, 'x,y\n1,3\n1e308,0\n', 'overflow');
+    const datasetId = await uploadCsv(t, `x,y\n1,3\n${HUGE},0\n`, 'overflow');
     const started = await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "line", datasetId: $d) { id } }', { d: datasetId });
     const id = started.startBatchPrediction.id;
     const last = await new Promise<Record<string, any>>((resolve, reject) => {
@@ -379,6 +381,22 @@ describe('non-finite model outputs', () => {
     });
     expect(last.status).toBe('FAILED');
     expect(last.failureMessage).toMatch(/^In dataset rows 1-2: The model's output for rows\[1\] is (NaN|-?Infinity), not a finite number/);
+  });
+
+  // A finite double past float32 once standardised would enter the model as Infinity: refused before it.
+  const OVERFLOW = /^Column 'x' in rows\[1\] is 1e\+308: preprocessed \(\d\.\d\de\+30\d\) it lies beyond the float32 range/;
+
+  it('refuses an input beyond float32 after preprocessing with BAD_USER_INPUT naming the column: rows on both transports, a matrix, explain', async () => {
+    const r = await both('query($rows: [JSONObject!]!) { predict(model: "line", rows: $rows) { predictions { value } } }', { rows: [{ x: 1 }, { x: 1e308 }] });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(OVERFLOW);
+    const m = await gql(t, 'query($m: FeatureMatrix!) { predict(model: "line", matrix: $m) { predictions { value } } }', { m: { columns: ['x'], rows: [[1], [1e308]] } });
+    expect(codeOf(m)).toBe('BAD_USER_INPUT');
+    expect(m.errors![0].message).toMatch(OVERFLOW);
+    const e = await gql(t, 'query($rows: [JSONObject!]!) { explain(model: "line", rows: $rows) { explanations { attributions { attribution } } } }', {
+      rows: [{ x: 1 }, { x: 1e308 }],
+    });
+    expect(codeOf(e)).toBe('BAD_USER_INPUT');
   });
 
   it('still predicts finite rows', async () => {

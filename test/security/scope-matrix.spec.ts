@@ -27,6 +27,8 @@ let owner: Map<string, string>;
 let batchPath: string;
 const keys = new Map<Scope, string>();
 
+/** The model export routes (latest version, and a version by number). */
+const EXPORT_PATHS = ['/models/scoped/export?format=onnx', '/models/scoped/versions/1/export?format=tfjs'];
 const holds = (scope: Scope, needed: string) => scope === 'admin' || scope === needed;
 
 const call = (c: ProbeCall, token: string) => callProbe(app.server, c, token);
@@ -134,6 +136,20 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     }
   });
 
+  it('downloads a model export only with models:read (403 naming the scope otherwise)', async () => {
+    const base = app.server.url.replace('/graphql', '');
+    for (const path of EXPORT_PATHS) {
+      const res = await fetch(base + path, { headers: { authorization: `Bearer ${keys.get(scope)}` } });
+      if (holds(scope, 'models:read')) expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'application/zip']);
+      else
+        expect([path, res.status, await res.json()]).toEqual([
+          path,
+          403,
+          { errors: [{ message: "This credential lacks the 'models:read' scope", extensions: { code: 'FORBIDDEN' } }] },
+        ]);
+    }
+  });
+
   it('gets the V2 model routes only with predict (403 naming the scope otherwise)', async () => {
     for (const c of guardedV2Calls('scoped')) {
       const r = await v2(app.server.url, c.path, { token: keys.get(scope), body: c.body });
@@ -144,8 +160,8 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
 });
 
 it('covers every REST route: each is public or listed here with its scope', () => {
-  // predict; the dataset's cells only with datasets:read. The V2 model routes: predict.
-  const guarded = ['GET /batch-predictions/:id.csv', ...guardedV2Calls('scoped').map((c) => c.route)];
+  // predict; the dataset's cells only with datasets:read. The V2 model routes: predict. Exports: models:read.
+  const guarded = ['GET /batch-predictions/:id.csv', 'GET /models/:name/export', 'GET /models/:name/versions/:version/export', ...guardedV2Calls('scoped').map((c) => c.route)];
   // No tenant data (see README: /metrics); the console's page is static HTML (its data comes over /graphql).
   const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /console', 'GET /console/', ...PUBLIC_V2_ROUTES];
   const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`);

@@ -26,6 +26,8 @@ export function startAppOnWorkerDatabase(env: Record<string, string> = {}): Prom
     JWT_SECRET,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // One training run at a time unless a spec asks for more (the default, cores − 1, differs per machine).
+    TRAINING_SLOTS: '1',
     ...env,
   });
   return startApp(config, createLogger(config.LOG_LEVEL));

@@ -72,7 +72,7 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
 }
 
 export async function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<Proc> {
-  const p = start('worker.js', { DATABASE_URL: databaseUrl, ...env });
+  const p = start('worker.js', { DATABASE_URL: databaseUrl, TRAINING_SLOTS: '1', ...env }); // as many slots on every machine
   await waitForLog(p, /worker ready/);
   return p;
 }

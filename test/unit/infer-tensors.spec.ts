@@ -46,10 +46,10 @@ describe('checkInferInput', () => {
 
   it.each([
     [{ name: 'x', datatype: 'FP32', shape: [3], data: [1, 2] }, "inputs[0] (tensor 'x') has shape [3], which holds 3 elements, but its data has 2"],
-    [{ name: 'x', datatype: 'UINT8', shape: [1], data: [256] }, "inputs[0].data[0] (tensor 'x', UINT8) must be an integer in [0, 255], got '256'"],
-    [{ name: 'x', datatype: 'INT32', shape: [1], data: [1.5] }, "inputs[0].data[0] (tensor 'x', INT32) must be an integer in [-2147483648, 2147483647], got '1.5'"],
-    [{ name: 'x', datatype: 'BOOL', shape: [1], data: [1] }, "inputs[0].data[0] (tensor 'x', BOOL) must be true or false, got '1'"],
-    [{ name: 'x', datatype: 'BYTES', shape: [1], data: [1] }, "inputs[0].data[0] (tensor 'x', BYTES) must be a string, got '1'"],
+    [{ name: 'x', datatype: 'UINT8', shape: [1], data: [256] }, "inputs[0].data[0] (tensor 'x', UINT8) must be an integer in [0, 255], got 256"],
+    [{ name: 'x', datatype: 'INT32', shape: [1], data: [1.5] }, "inputs[0].data[0] (tensor 'x', INT32) must be an integer in [-2147483648, 2147483647], got 1.5"],
+    [{ name: 'x', datatype: 'BOOL', shape: [1], data: [1] }, "inputs[0].data[0] (tensor 'x', BOOL) must be true or false, got 1"],
+    [{ name: 'x', datatype: 'BYTES', shape: [1], data: [1] }, "inputs[0].data[0] (tensor 'x', BYTES) must be a string, got 1"],
     [{ name: 'x', datatype: 'FP64', shape: [1], data: 'abc' }, "inputs[0].data must be a list of values (row-major), got 'abc'"],
     [
       { name: 'x', datatype: 'FP9', shape: [1], data: [1] },

@@ -38,7 +38,8 @@ function typicalValue(v: Values, type: ColumnType): number | string | null {
  * Applies fitted columns to raw values.
  * @param values one entry per fitted column, in the same order, each `rows` long.
  * @returns model inputs, row-major [rows, inputs] (inputs = total of the columns' outputs).
- * @throws AppError BAD_USER_INPUT when the pipeline yields no model input at all.
+ * @throws AppError BAD_USER_INPUT when the pipeline yields no model input at all, or when a value,
+ *   once preprocessed, lies beyond float32 (see {@link requireFloat32Range}).
  */
 export function transformValues(columns: FittedColumn[], values: Values[], rows: number): Float32Array {
   const width = columns.reduce((s, c) => s + c.outputs.length, 0);
@@ -52,8 +53,31 @@ export function transformValues(columns: FittedColumn[], values: Values[], rows:
       if (isEncoder(step)) encoder = step;
       else v = applyValueStep(step, v);
     }
+    if (!encoder) requireFloat32Range(col.name, values[j], v as Float64Array);
     writeBlock(v, encoder, out, width, offset);
     offset += col.outputs.length;
   });
   return out;
+}
+
+/** The largest finite float32, 2^128 − 2^104 (IEEE 754 binary32). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Models compute in float32: a preprocessed value past ±{@link FLOAT32_MAX} (a finite double such
+ * as 1e308, even after standardising) would become ±Infinity in the model's input and give an
+ * answer that looks plausible (a saturated sigmoid) or none at all. Refused instead.
+ * @param raw the column's values as given, `[rows]` (named in the message).
+ * @param values the same after its value steps (standardise, log, impute…), `[rows]`.
+ * @throws AppError BAD_USER_INPUT naming the column, the row (of this input) and the value.
+ */
+function requireFloat32Range(column: string, raw: Values, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Math.abs(values[i]) > FLOAT32_MAX) {
+      throw badInput(
+        `Column '${column}' in rows[${i}] is ${String(raw[i])}: preprocessed (${values[i].toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`,
+        { column, row: i },
+      );
+    }
+  }
 }

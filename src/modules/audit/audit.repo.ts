@@ -17,6 +17,7 @@ export type AuditAction =
   | 'trainingRun.cancelled'
   | 'modelVersion.deleted'
   | 'modelVersion.uploaded'
+  | 'modelVersion.exported'
   | 'modelVersion.stage'
   | 'modelEvaluation.started'
   | 'modelAlias.set'

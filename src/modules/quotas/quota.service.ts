@@ -32,7 +32,9 @@ export const RATE_LIMIT_CACHE_MS = 2_000;
  * The queue priority of a tenant's next job, given how many of its jobs of that kind are already
  * queued or running: its first job is claimed before any tenant's second, its second before any
  * tenant's third, and so on (workers claim by priority, then age), so a tenant that queues up to its
- * quota delays another tenant's job by at most one of its own per worker.
+ * quota delays another tenant's job by at most one of its own per worker. For training runs this
+ * orders only the jobs (tickets); which run a ticket trains is the fair claim's choice
+ * (TrainingRunRepo.claimFairly).
  */
 export const fairPriority = (activeBefore: number): number => -activeBefore;
 

@@ -11,6 +11,8 @@ import type { CostLimits } from '../../ml/cost-limits';
 export interface Limits {
   /** QUEUED + RUNNING training runs at once. */
   maxConcurrentRuns: number;
+  /** Training runs RUNNING at once across the cluster (the rest wait QUEUED). */
+  maxRunningRuns: number;
   /** QUEUED + RUNNING batch predictions at once. */
   maxConcurrentBatches: number;
   /** Sum of stored dataset sizes, bytes. */
@@ -40,6 +42,7 @@ export type LimitOverrides = { [K in LimitName]?: number | null };
  */
 export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   maxConcurrentRuns: 10_000,
+  maxRunningRuns: 10_000,
   maxConcurrentBatches: 10_000,
   maxDatasetBytes: Number.MAX_SAFE_INTEGER,
   predictionsPerMinute: 2_000_000_000,
@@ -57,6 +60,7 @@ export function defaultLimits(
   config: Pick<
     Config,
     | 'QUOTA_CONCURRENT_RUNS'
+    | 'QUOTA_RUNNING_RUNS'
     | 'QUOTA_CONCURRENT_BATCHES'
     | 'QUOTA_DATASET_BYTES'
     | 'QUOTA_PREDICTIONS_PER_MINUTE'
@@ -68,6 +72,7 @@ export function defaultLimits(
 ): Limits {
   return {
     maxConcurrentRuns: config.QUOTA_CONCURRENT_RUNS,
+    maxRunningRuns: config.QUOTA_RUNNING_RUNS,
     maxConcurrentBatches: config.QUOTA_CONCURRENT_BATCHES,
     maxDatasetBytes: config.QUOTA_DATASET_BYTES,
     predictionsPerMinute: config.QUOTA_PREDICTIONS_PER_MINUTE,

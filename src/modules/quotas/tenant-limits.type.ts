@@ -12,6 +12,9 @@ export class TenantLimitsInput {
   @Nullable(Int, 'QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000.')
   maxConcurrentRuns?: number | null;
 
+  @Nullable(Int, 'Training runs RUNNING at once across every worker; the rest wait QUEUED while other tenants use the free slots (QUOTA_RUNNING_RUNS). 1 to 10,000.')
+  maxRunningRuns?: number | null;
+
   @Nullable(Int, 'QUEUED + RUNNING batch predictions at once (QUOTA_CONCURRENT_BATCHES). 1 to 10,000.')
   maxConcurrentBatches?: number | null;
 
@@ -42,6 +45,9 @@ export class TenantLimits {
 
   @Field(() => Int)
   maxConcurrentRuns!: number;
+
+  @Field(() => Int, { description: 'Training runs RUNNING at once across every worker.' })
+  maxRunningRuns!: number;
 
   @Field(() => Int)
   maxConcurrentBatches!: number;

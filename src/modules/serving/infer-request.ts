@@ -90,6 +90,9 @@ export function parseInferenceRequest(body: unknown): InferenceRequestBody {
   throw badInput(`${field}: ${issue.message}${value === undefined ? '' : `, got ${quote(value)}`}`, { field });
 }
 
+/** Largest finite magnitude of the float datatypes narrower than a double (IEEE 754 binary32 and binary16). */
+const FLOAT_MAX: Partial<Record<TensorDatatype, number>> = { FP32: 3.4028234663852886e38, FP16: 65_504 };
+
 const NUMERIC_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
   UINT8: [0, 255],
   UINT16: [0, 65_535],
@@ -155,6 +158,7 @@ export function checkTensor(t: InferInput['inputs'][number], field: string): Nam
     throw badInput(`${field} (tensor ${quote(t.name)}) has shape [${t.shape.join(', ')}], which holds ${elements} elements, but its data has ${data.length}`, { field });
   }
   const range = NUMERIC_RANGE[datatype];
+  const floatMax = FLOAT_MAX[datatype] ?? Number.MAX_VALUE;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     const ok =
@@ -162,11 +166,20 @@ export function checkTensor(t: InferInput['inputs'][number], field: string): Nam
         ? typeof v === 'string'
         : datatype === 'BOOL'
           ? typeof v === 'boolean'
-          : typeof v === 'number' && Number.isFinite(v) && (!range || (Number.isInteger(v) && v >= range[0] && v <= range[1]));
+          : typeof v === 'number' && Math.abs(v) <= floatMax && (!range || (Number.isInteger(v) && v >= range[0] && v <= range[1]));
     if (!ok) {
-      const want = datatype === 'BYTES' ? 'a string' : datatype === 'BOOL' ? 'true or false' : range ? `an integer in [${range[0]}, ${range[1]}]` : 'a finite number';
+      const want =
+        datatype === 'BYTES'
+          ? 'a string'
+          : datatype === 'BOOL'
+            ? 'true or false'
+            : range
+              ? `an integer in [${range[0]}, ${range[1]}]`
+              : floatMax < Number.MAX_VALUE
+                ? `a finite number within ±${floatMax} (the range of ${datatype})`
+                : 'a finite number';
       throw badInput(
-        `${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${typeof v === 'number' && !Number.isFinite(v) ? `${v} (beyond the range of a double)` : quote(v)}`,
+        `${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${typeof v !== 'number' ? quote(v) : Number.isFinite(v) ? v : `${v} (beyond the range of a double)`}`,
         { field: `${field}.data` },
       );
     }

@@ -45,11 +45,24 @@ export class TrainingRunLifecycle {
   }
 
   /**
-   * Claims the run for `run.owner` (QUEUED, or RUNNING with a lapsed lease) and counts an attempt.
-   * @returns false when it is finished, gone, or held by another worker.
+   * Claims for `owner` the run a free training slot should train next, over every tenant (see
+   * TrainingRunRepo.claimFairly): the job that asked is a ticket for "one run is queued", not
+   * necessarily for that run. Counts an attempt.
+   * @param defaultMaxRunning the running limit of tenants without an override (QUOTA_RUNNING_RUNS).
+   * @returns the held run; or none, with `waiting` true when queued runs wait behind their
+   *   tenants' running limits (the caller keeps its ticket for later).
    */
-  claim(run: HeldRun, leaseMs: number): Promise<boolean> {
-    return this.runs.claim(this.prisma, run.tenantId, run.runId, run.owner, leaseMs);
+  async claimNext(owner: string, leaseMs: number, defaultMaxRunning: number): Promise<{ held?: HeldRun; waiting: boolean }> {
+    const { run, waiting } = await this.runs.claimFairly(this.prisma, owner, leaseMs, defaultMaxRunning);
+    return { held: run ? { tenantId: run.tenantId, runId: run.id, owner } : undefined, waiting };
+  }
+
+  /**
+   * Queues the ticket of `run` again to be claimed after `delaySeconds`: its run (or another)
+   * waits behind a running limit, and a new ticket counts no attempt.
+   */
+  async retryClaimLater(run: { tenantId: string; runId: string }, delaySeconds: number): Promise<void> {
+    await this.queue.enqueue('training-run', { tenantId: run.tenantId, runId: run.runId }, { startAfterSeconds: delaySeconds });
   }
 
   /** Extends the lease by `leaseMs`. @returns false when the run is no longer held by `run.owner`. */

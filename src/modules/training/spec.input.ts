@@ -8,6 +8,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { AugmentationInput, ClassWeightInput, LayerInput, OptimizerInput } from './network.input';
 import { PreprocessingInput } from './preprocessing.input';
+import { RUN_PRIORITY_MAX } from './run-priority';
 import { ImageNormalization, Loss, MetricName, ModelKind, Monitor, TaskKind } from './spec-enums';
 import { TextModelInput } from './text.input';
 import { TreeInput } from './tree.input';
@@ -123,4 +124,10 @@ export class StartTrainingRunInput {
 
   @Field(() => ModelSpecInput)
   spec!: ModelSpecInput;
+
+  @Nullable(
+    Int,
+    `Order among this tenant's own queued runs: higher is trained first (other tenants' runs are not affected; across tenants the fair share decides). ${-RUN_PRIORITY_MAX} to ${RUN_PRIORITY_MAX}. (Default: 0)`,
+  )
+  priority?: number | null;
 }

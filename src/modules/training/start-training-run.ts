@@ -22,6 +22,7 @@ import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
 import { checkMetadataDatasets } from './check-metadata';
 import { checkImageRun } from './check-images';
+import { runPriority } from './run-priority';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
 
@@ -67,6 +68,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     throw badInput(`modelName '${input.modelName}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
+  const priority = runPriority(input.priority);
   const spec =
     options.normalizedSpec ??
     normalizeSpec({
@@ -106,6 +108,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
       targetColumn: target,
       featureColumns: features,
       spec: spec as unknown as object,
+      priority,
       startedByKind: actor.kind,
       startedById: actor.id,
       ...(options.reproducesVersionId ? { reproducesVersionId: options.reproducesVersionId } : {}),

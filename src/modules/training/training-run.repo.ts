@@ -29,6 +29,8 @@ export interface NewRun {
   targetColumn: string;
   featureColumns: string[];
   spec: object;
+  /** Order within the tenant's own queued runs, higher first (-100 to 100). (Default: 0) */
+  priority?: number;
   /** Who started it (Actor kind and id). */
   startedByKind?: string;
   startedById?: string;
@@ -42,6 +44,9 @@ export const STATUSES_MATCH_DATABASE: Same<RunStatus, StoredRunStatus> = true;
 
 /** The message stored on a run the reaper fails. */
 const WORKER_LOST_MESSAGE = 'The worker running this training run stopped responding (no lease renewal) on its last attempt';
+
+/** Arbitrary constant key of the cluster-wide advisory lock fair claims take turns under. */
+const FAIR_CLAIM_LOCK_KEY = 72_707_371;
 
 /** TrainingRun and EpochMetric rows. */
 export class TrainingRunRepo {
@@ -132,20 +137,51 @@ export class TrainingRunRepo {
   }
 
   /**
-   * Claims a run for `owner`: QUEUED, or RUNNING with a lapsed lease; counts an attempt.
-   * Runs as the owner connection (system work), filtered by tenant and id: a compare-and-set, so
-   * two workers can never both hold a run.
-   * @returns whether the claim succeeded.
+   * Claims the next run a free training slot should train, across all tenants (system work on the
+   * owner connection), in one transaction under a cluster-wide advisory lock, so concurrent claims
+   * of every worker process see each other's counts:
+   * - candidates are QUEUED runs (and RUNNING ones whose lease lapsed) of tenants with fewer runs
+   *   RUNNING (lease held) than their limit (TenantLimits.maxRunningRuns, else `defaultMaxRunning`);
+   * - the tenant with the fewest running runs goes first; ties to the one served least recently
+   *   (its last run start; never served first: round robin when slots are scarce), then to the one
+   *   waiting longest; within the tenant, the highest `priority`, then the oldest.
+   * The chosen run is set RUNNING for `owner` with a lease and an attempt counted.
+   * @returns the claimed run; or none, and whether runs wait behind their tenants' running limits.
    */
-  async claim(db: Db, tenantId: string, runId: string, owner: string, leaseMs: number): Promise<boolean> {
-    const n = await db.$executeRaw`
-      UPDATE "TrainingRun"
-         SET status = 'RUNNING', "leaseOwner" = ${owner},
-             "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000}),
-             attempts = attempts + 1, "startedAt" = now()
-       WHERE id = ${runId} AND "tenantId" = ${tenantId}
-         AND (status = 'QUEUED' OR (status = 'RUNNING' AND "leaseExpiresAt" < now()))`;
-    return n === 1;
+  async claimFairly(db: Db, owner: string, leaseMs: number, defaultMaxRunning: number): Promise<{ run?: { id: string; tenantId: string }; waiting: boolean }> {
+    return db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FAIR_CLAIM_LOCK_KEY})`;
+      const rows = await tx.$queryRaw<{ id: string; tenantId: string; open: boolean }[]>`
+        WITH running AS (
+          SELECT "tenantId", count(*)::int AS n FROM "TrainingRun"
+           WHERE status = 'RUNNING' AND "leaseExpiresAt" >= now() GROUP BY "tenantId"),
+        waiting AS (
+          SELECT id, "tenantId", priority, "createdAt",
+                 min("createdAt") OVER (PARTITION BY "tenantId") AS "waitingSince"
+            FROM "TrainingRun"
+           WHERE status = 'QUEUED' OR (status = 'RUNNING' AND "leaseExpiresAt" < now())),
+        served AS (
+          SELECT "tenantId", max("startedAt") AS "lastStarted" FROM "TrainingRun"
+           WHERE "tenantId" IN (SELECT "tenantId" FROM waiting) GROUP BY "tenantId")
+        SELECT w.id, w."tenantId",
+               coalesce(running.n, 0) < coalesce(l."maxRunningRuns", ${defaultMaxRunning}) AS open
+          FROM waiting w
+          LEFT JOIN running ON running."tenantId" = w."tenantId"
+          LEFT JOIN served ON served."tenantId" = w."tenantId"
+          LEFT JOIN "TenantLimits" l ON l."tenantId" = w."tenantId"
+         ORDER BY open DESC, coalesce(running.n, 0), served."lastStarted" ASC NULLS FIRST, w."waitingSince",
+                  w."tenantId", w.priority DESC, w."createdAt", w.id
+         LIMIT 1`;
+      const next = rows[0];
+      if (!next?.open) return { waiting: next !== undefined };
+      await tx.$executeRaw`
+        UPDATE "TrainingRun"
+           SET status = 'RUNNING', "leaseOwner" = ${owner},
+               "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000}),
+               attempts = attempts + 1, "startedAt" = now()
+         WHERE id = ${next.id}`;
+      return { run: { id: next.id, tenantId: next.tenantId }, waiting: false };
+    });
   }
 
   /**
