@@ -174,6 +174,18 @@ export class ScoringThreads {
     return { isolation: 'thread', threads: this.shards.length, running, faults: this.faults, retries: this.retries, quarantined: this.quarantine.size() };
   }
 
+  /** Calls running and waiting now in the shards' fair queues, by lane, all shards (tests, diagnostics). */
+  queueStats(): Record<Lane, { running: number; waiting: number }> {
+    const out = { thread: { running: 0, waiting: 0 }, host: { running: 0, waiting: 0 } };
+    for (const s of this.shards)
+      for (const lane of ['thread', 'host'] as const) {
+        const q = s.lanes[lane].stats();
+        out[lane].running += q.running;
+        out[lane].waiting += q.waiting;
+      }
+    return out;
+  }
+
   /** Per thread: its id, live TF.js tensors and models loaded (tests check tensors stay flat). */
   threadInfo(): Promise<{ threadId: number; tensors: number; models: number }[]> {
     return Promise.all(this.shards.map((s) => s.pool.run('info', undefined)));
