@@ -96,7 +96,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       const options = { ...storedCsvOptions({ ...job.dataset, columns }), keepText: true };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
       // On a scoring thread (SERVING_ISOLATION=thread): a version that crashes its runtime fails this batch only.
-      const predictor = scoring ? await loadThreadPredictor(scoring, job.modelVersion.id, job.modelVersion, tenantId, 'batchPredict') : await loadPredictor(job.modelVersion, 'batchPredict');
+      const predictor = scoring
+        ? await loadThreadPredictor(scoring, job.modelVersion.id, job.modelVersion, tenantId, 'batchPredict')
+        : await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;
       const predicted = task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'];
       const text = table.text!;

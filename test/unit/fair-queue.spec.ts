@@ -15,7 +15,11 @@ function gate(started: string[], name: string) {
   return { run: () => (started.push(name), done), release: () => release(name) };
 }
 
-const settled = <T>(p: Promise<T>) => p.then((v) => ({ ok: v }), (e: unknown) => ({ err: e }));
+const settled = <T>(p: Promise<T>) =>
+  p.then(
+    (v) => ({ ok: v }),
+    (e: unknown) => ({ err: e }),
+  );
 
 it('takes calls round-robin across tenants: B’s call goes before A’s backlog, and A’s again before its next', async () => {
   const q = new FairQueue('lane', 1, 100);
@@ -64,7 +68,10 @@ it('drops the waiting calls of a version or file at once (they never run), keepi
   const running = q.submit(tag('A', 'bad'), first.run);
   const waiting = [q.submit(tag('A', 'bad'), async () => 'bad2'), q.submit(tag('A', 'copy', 'A-sha'), async () => 'copy'), q.submit(tag('A', 'good', 'other'), async () => 'good')];
   const other = q.submit(tag('B', 'b', 'A-sha'), async () => 'b'); // same bytes, another tenant: not dropped
-  const dropped = q.drop((t) => t.versionId === 'bad' || (t.tenantId === 'A' && t.artifact === 'A-sha'), (t) => new Error(`dropped ${t.versionId}`));
+  const dropped = q.drop(
+    (t) => t.versionId === 'bad' || (t.tenantId === 'A' && t.artifact === 'A-sha'),
+    (t) => new Error(`dropped ${t.versionId}`),
+  );
   expect(dropped).toBe(2);
   expect(await settled(waiting[0]!)).toEqual({ err: new Error('dropped bad') });
   expect(await settled(waiting[1]!)).toEqual({ err: new Error('dropped copy') });
