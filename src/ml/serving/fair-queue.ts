@@ -18,7 +18,7 @@ import { AppError } from '../../lib/errors';
 export interface CallTag {
   tenantId: string;
   versionId: string;
-  /** The artifact's checksum (hex sha256 of the model file or weights). */
+  /** The uploaded file's checksum (hex sha256; '' for a version trained here). */
   artifact: string;
 }
 

@@ -5,7 +5,7 @@
  * (scoring-threads.ts: a thread died) and inline (src/modules/serving/scoring-guard.ts: the WASM
  * runtime aborted on the main thread). Per process, like the runtimes it protects.
  *
- * A version is quarantined with its *file* too (the sha256 of its artifact, scoped to the tenant
+ * An uploaded version (ONNX) is quarantined with its *file* too (the file's sha256, scoped to the tenant
  * that owns it): another version or model of that tenant with the same bytes — the same bad .onnx
  * uploaded again under a new name — is refused as well until the quarantine ends. Scoped to the
  * tenant so one tenant's crash cannot quarantine another tenant's identical, working copy (a model
@@ -17,7 +17,7 @@ import { RuntimeFaultError } from './runtime-fault-error';
 /** A version's artifact, as the quarantine keys it. */
 export interface QuarantineFile {
   tenantId: string;
-  /** Hex sha256 of the artifact (the ONNX file, or the weights). */
+  /** Hex sha256 of the uploaded file. */
   sha256: string;
 }
 

@@ -349,7 +349,8 @@ export class ScoringThreads {
    */
   private dropQuarantined(tag: CallTag): number {
     const match = (t: CallTag) => t.versionId === tag.versionId || (tag.artifact !== '' && t.tenantId === tag.tenantId && t.artifact === tag.artifact);
-    const error = (t: CallTag) => this.quarantine.check(t.versionId, { tenantId: t.tenantId, sha256: t.artifact }) ?? this.quarantine.errorFor(t.versionId, 'quarantined');
+    const error = (t: CallTag) =>
+      this.quarantine.check(t.versionId, t.artifact ? { tenantId: t.tenantId, sha256: t.artifact } : undefined) ?? this.quarantine.errorFor(t.versionId, 'quarantined');
     let dropped = 0;
     for (const s of this.shards) for (const lane of Object.values(s.lanes)) dropped += lane.drop(match, error);
     return dropped;

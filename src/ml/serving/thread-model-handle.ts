@@ -2,7 +2,6 @@
  * One load of a model version into its scoring shard's thread (see ./scoring-threads.ts): what the
  * served model (src/modules/serving/served-model.ts) or a batch job holds and calls through.
  */
-import { createHash } from 'node:crypto';
 import { ONNX_FRAMEWORK } from '../families/onnx';
 import type { StoredModel } from '../predictor';
 import type { CallTag } from './fair-queue';
@@ -21,11 +20,14 @@ export type Transfer = ArrayBuffer[];
  */
 export type Lane = 'thread' | 'host';
 
-/** The artifact's checksum: an ONNX version's file sha256 (kept in its pipeline), else the sha256 of its weights. */
+/**
+ * The uploaded file's checksum: an ONNX version's file sha256 (kept in its pipeline); '' for a
+ * version trained here (not quarantined by file: two runs of the same spec on the same data write
+ * the same weights, and a fault injected into one of them must not refuse the other).
+ */
 function artifactSha256(stored: StoredModel): string {
   const onnx = (stored.preprocessing as { onnx?: { sha256?: unknown } } | null)?.onnx;
-  if (typeof onnx?.sha256 === 'string') return onnx.sha256;
-  return createHash('sha256').update(stored.weights).digest('hex');
+  return typeof onnx?.sha256 === 'string' ? onnx.sha256 : '';
 }
 
 /** One load of a version into its shard's thread. Calls are generic: a method name and structured-cloneable arguments. */
@@ -49,9 +51,9 @@ export class ThreadModelHandle {
     this.lane = stored.framework === ONNX_FRAMEWORK ? 'host' : 'thread';
   }
 
-  /** Its file, as the quarantine keys it (per tenant). */
-  get file(): QuarantineFile {
-    return { tenantId: this.tag.tenantId, sha256: this.tag.artifact };
+  /** Its uploaded file, as the quarantine keys it (per tenant); undefined for a version trained here. */
+  get file(): QuarantineFile | undefined {
+    return this.tag.artifact ? { tenantId: this.tag.tenantId, sha256: this.tag.artifact } : undefined;
   }
 
   /** Loads it in its thread now (and again after that thread is replaced). @returns its shapes and methods. */
