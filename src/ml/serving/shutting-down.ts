@@ -8,3 +8,8 @@ import { AppError } from '../../lib/errors';
 export function shuttingDown(): AppError {
   return new AppError('MODEL_NOT_READY', 'The server is shutting down: this scoring call was not run; retry it', { reason: 'SHUTTING_DOWN', retryAfterSeconds: 1 });
 }
+
+/** Whether `err` is {@link shuttingDown}'s error. */
+export function isShuttingDown(err: unknown): boolean {
+  return err instanceof AppError && err.code === 'MODEL_NOT_READY' && err.details?.reason === 'SHUTTING_DOWN';
+}
