@@ -59,6 +59,8 @@ interface Shard {
   lanes: Record<Lane, FairQueue>;
   /** The thread-lane call running now, if any: the culprit when the thread dies without naming one. */
   inThread?: ThreadModelHandle;
+  /** In-thread (not ONNX) loads running now: the next suspects (loads are not queued: they run beside calls). */
+  loading: Set<ThreadModelHandle>;
   /** The last thread lost, and the version that crashed it. */
   died?: { generation: number; versionId: string; reason: string };
   /** The reason the thread posted before it ended itself (see serve-task.ts). */
@@ -130,6 +132,7 @@ export class ScoringThreads {
         index,
         generation: 0,
         lanes: { thread: lane('in-thread models'), host: lane('ONNX host') },
+        loading: new Set(),
         pool: new ThreadPool(modulePath, 1, {
           idleTimeoutMs: Infinity, // its models live in it
           minThreads: 1, // a thread that died is replaced at once
@@ -225,8 +228,10 @@ export class ScoringThreads {
     const shard = this.shardOf(handle.versionId);
     if (handle.loadedIn?.generation === shard.generation) return handle.loadedIn.info;
     const generation = shard.generation;
+    if (handle.lane === 'thread') shard.loading.add(handle); // computes in the thread: a suspect if it dies meanwhile
     const info = shard.pool
       .run('load', { key: handle.key, stored: handle.stored, backend: this.backend, inject: handle.inject, onnxHost: this.options.onnxHost })
+      .finally(() => shard.loading.delete(handle))
       .catch((err: unknown) => {
         if (handle.loadedIn?.info === info) handle.loadedIn = undefined; // a failed load is not kept
         if (this.closing) throw shuttingDown();
@@ -318,13 +323,13 @@ export class ScoringThreads {
    * A call or load on `shard` was rejected without a result: its thread ended (Piscina replaces it).
    * The culprit is the version the thread named as it ended itself, or else the one whose call was
    * computing in the thread (its `thread` lane; ONNX calls only await their host there), or else
-   * `handle`'s. Counted and quarantined (with its file) once per thread.
+   * one whose in-thread load was running, or else `handle`'s. Counted and quarantined (with its file) once per thread.
    */
   private threadDied(shard: Shard, generation: number, handle: ThreadModelHandle, err: unknown): RuntimeFaultError {
     // A second call of the same dead thread: the culprit was found by the first.
     if (shard.generation !== generation && shard.died?.generation === generation) return this.quarantine.errorFor(shard.died.versionId, shard.died.reason);
     const named = shard.lastFault;
-    const culprit = named ? this.handles.get(named.key) : (shard.inThread ?? handle);
+    const culprit = named ? this.handles.get(named.key) : (shard.inThread ?? [...shard.loading][0] ?? handle);
     const versionId = named ? named.key.slice(0, named.key.lastIndexOf('#')) : culprit!.versionId;
     const reason = (named?.reason ?? (err instanceof Error ? err.message : String(err))).slice(0, 300);
     if (shard.generation === generation) {
