@@ -14,7 +14,7 @@ import { PIMA_ROW } from '../src/client/reference-job';
 import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, modelFile, uploadModelOk } from './support/onnx-uploads';
+import { argmax, mnistTestImages, modelFile, uploadModel, uploadModelOk } from './support/onnx-uploads';
 import { PREDICT } from './support/predict';
 import { trainVersion } from './support/training';
 
@@ -36,6 +36,7 @@ let stopped = false;
 let a: TenantBundle;
 let b: TenantBundle;
 let stuck: string;
+let copy: string;
 
 /** Waits until the scoring shards' ONNX lane has `running` calls running and `waiting` waiting (polling, 5 s at most). */
 async function hostLane(running: number, waiting: number): Promise<void> {
@@ -57,6 +58,7 @@ beforeAll(async () => {
   a = await createTenant(app, 'fair-a');
   b = await createTenant(app, 'fair-b');
   stuck = (await uploadModelOk(a, 'stuck', HANGS)).id;
+  copy = (await uploadModelOk(a, 'stuck-again', HANGS)).id; // the same file under another name, uploaded before it hangs
   await uploadModelOk(b, 'digits', 'mnist-8.onnx');
   const datasetId = await uploadCsv(b, PIMA_CSV, 'pima');
   await trainVersion(b, { datasetId, targetColumn: 'Outcome', modelName: 'diabetes', spec: { ...KERAS_SPEC, epochs: 1 } });
@@ -103,9 +105,8 @@ it("A floods a hanging ONNX model: B's TF.js predict answers while A's first cal
   expect(app.threads.scoring!.queueStats()).toEqual({ thread: { running: 0, waiting: 0 }, host: { running: 0, waiting: 0 } });
 }, 30_000);
 
-it('the same hanging file uploaded again by A under a new name is refused at once (quarantined by checksum); B’s copy is not', async () => {
+it('the same hanging file under another name of A is refused at once (quarantined by checksum), and uploading it again too; B’s copy is not', async () => {
   const faults = app.threads.scoring!.stats().faults;
-  const copy = (await uploadModelOk(a, 'stuck-again', HANGS)).id;
   const err = errorOf(await gql(a, INFER, { model: 'stuck-again', inputs: image }))!;
   expect(err.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: copy, quarantinedVersionId: stuck, sha256: sha });
   expect(err.message).toMatch(
@@ -114,6 +115,15 @@ it('the same hanging file uploaded again by A under a new name is refused at onc
     ),
   );
   expect(app.threads.scoring!.stats().faults).toBe(faults); // refused without running
+
+  const upload = errorOf(await uploadModel(a, 'stuck-3', 'sr.onnx', modelFile(HANGS)))!;
+  expect(upload.extensions).toMatchObject({ code: 'INVALID_MODEL', reason: 'QUARANTINED', filename: 'sr.onnx', sha256: sha, quarantinedVersionId: stuck });
+  expect(upload.message).toMatch(
+    new RegExp(
+      `^File 'sr.onnx' is the file of model version '${stuck}', which crashed its scoring runtime \\(ONNX host: it took longer than 1000 ms\\); it is quarantined for \\d+ more seconds$`,
+    ),
+  );
+  expect(errorOf(await gql(a, '{ model(name: "stuck-3") { name } }'))!.extensions!.code).toBe('NOT_FOUND'); // nothing stored
 
   // Another tenant's identical file is not quarantined by A's fault: it runs (and here hangs on its own).
   const theirs = (await uploadModelOk(b, 'sr', HANGS)).id;

@@ -76,6 +76,16 @@ export class Quarantine {
     if (err) throw err;
   }
 
+  /**
+   * @returns the version whose fault quarantined `file` (for its tenant), the reason and the
+   *   seconds left, or undefined when the file is not quarantined now.
+   */
+  fileQuarantine(file: QuarantineFile): { versionId: string; reason: string; secondsLeft: number } | undefined {
+    const now = Date.now();
+    const q = this.live(this.files, fileKey(file), now);
+    return q && { versionId: q.versionId, reason: q.reason, secondsLeft: Math.ceil((q.until - now) / 1000) };
+  }
+
   /** Versions refused now. */
   size(): number {
     const now = Date.now();

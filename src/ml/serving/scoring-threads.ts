@@ -177,6 +177,11 @@ export class ScoringThreads {
     return { isolation: 'thread', threads: this.shards.length, running, faults: this.faults, retries: this.retries, quarantined: this.quarantine.size() };
   }
 
+  /** Whether `tenantId`'s file `sha256` is quarantined now, by which version's fault (uploads refuse it: src/modules/registry/upload-version.service.ts). */
+  quarantinedFile(tenantId: string, sha256: string): ReturnType<Quarantine['fileQuarantine']> {
+    return this.quarantine.fileQuarantine({ tenantId, sha256 });
+  }
+
   /** Calls running and waiting now in the shards' fair queues, by lane, all shards (tests, diagnostics). */
   queueStats(): Record<Lane, { running: number; waiting: number }> {
     const out = { thread: { running: 0, waiting: 0 }, host: { running: 0, waiting: 0 } };
