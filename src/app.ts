@@ -115,6 +115,9 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     tfBackend,
     threads,
     async stop() {
+      // First: scoring calls waiting fail at once and calls stuck in an ONNX host end with it, so the
+      // requests waiting on them answer and closing the listener is not held by a hung model.
+      await threads.scoring?.shutdown();
       await server.close();
       await deletions.return();
       await changes.return();

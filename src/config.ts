@@ -235,6 +235,12 @@ const schema = z.object({
   /** How long a model version that crashed its scoring thread (inline: aborted the runtime) is refused (MODEL_NOT_READY, RUNTIME_FAULT), seconds. (Default: 300) */
   SERVING_QUARANTINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
+   * Scoring calls one tenant may have waiting or running on one scoring thread's lane (SERVING_ISOLATION=thread;
+   * src/ml/serving/fair-queue.ts): past it a call is refused with QUOTA_EXCEEDED (`retryAfterSeconds`), so one
+   * tenant's backlog stays bounded; calls of different tenants are taken round-robin. (Default: 256)
+   */
+  SCORING_MAX_QUEUED_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(256),
+  /**
    * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
    * runtime fail for real whenever that version scores (src/ml/serving/fault-injection.ts).
    */

@@ -23,7 +23,7 @@ const CHUNK = 256;
  */
 export async function batchImages(
   content: Uint8Array,
-  version: StoredModel & { id: string; framework: string },
+  version: StoredModel & { id: string; framework: string; tenantId: string },
   onChunk: (done: number, total: number) => Promise<void>,
   scoring?: ScoringThreads,
 ) {
@@ -50,8 +50,8 @@ export async function batchImages(
 }
 
 /** The version loaded on a scoring thread: `score` moves each chunk's features there and back. */
-async function threadScorer(scoring: ScoringThreads, version: StoredModel & { id: string }) {
-  const handle = scoring.register(version.id, version);
+async function threadScorer(scoring: ScoringThreads, version: StoredModel & { id: string; tenantId: string }) {
+  const handle = scoring.register(version.id, version, version.tenantId);
   try {
     await handle.ready();
   } catch (err) {

@@ -24,6 +24,7 @@ import { loadPredictor } from '../ml/predictor';
 import { batchImages } from './batch-images';
 import { RuntimeFaultError } from '../ml/serving/runtime-fault-error';
 import type { ScoringThreads } from '../ml/serving/scoring-threads';
+import { isShuttingDown } from '../ml/serving/shutting-down';
 import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type BatchProgressEvent } from '../modules/events';
 import type { BatchRepo } from '../modules/serving/batch.repo';
@@ -96,7 +97,9 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
       const options = { ...storedCsvOptions({ ...job.dataset, columns }), keepText: true };
       const table = await threads.run('parseCsvTable', { bytes, options }, transfer);
       // On a scoring thread (SERVING_ISOLATION=thread): a version that crashes its runtime fails this batch only.
-      const predictor = scoring ? await loadThreadPredictor(scoring, job.modelVersion.id, job.modelVersion, 'batchPredict') : await loadPredictor(job.modelVersion, 'batchPredict');
+      const predictor = scoring
+        ? await loadThreadPredictor(scoring, job.modelVersion.id, job.modelVersion, tenantId, 'batchPredict')
+        : await loadPredictor(job.modelVersion, 'batchPredict');
       const task = predictor.pipeline.target.task;
       const predicted = task === 'regression' ? ['predicted_value'] : ['predicted_label', 'predicted_probability'];
       const text = table.text!;
@@ -119,7 +122,8 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
           try {
             predictions = await predictor.predict(rows);
           } catch (err) {
-            if (err instanceof AppError && !(err instanceof RuntimeFaultError)) throw rowError(err, start, end);
+            // A runtime fault or a shutdown is no fault of these rows: passed on as it is.
+            if (err instanceof AppError && !(err instanceof RuntimeFaultError) && !isShuttingDown(err)) throw rowError(err, start, end);
             throw err;
           }
           const fullRows: ExportCell[][] = [];

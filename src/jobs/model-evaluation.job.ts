@@ -56,7 +56,7 @@ export function modelEvaluationHandler(deps: { prisma: Db; evaluations: Evaluati
       const columns = job.dataset.columns as unknown as ColumnProfile[];
       const { bytes, transfer } = movable(job.dataset.content);
       const table = await threads.run('parseCsvTable', { bytes, options: storedCsvOptions({ ...job.dataset, columns }) }, transfer);
-      const predictor = scoring ? await loadThreadPredictor(scoring, version.id, version, 'batchPredict') : await loadPredictor(version, 'batchPredict');
+      const predictor = scoring ? await loadThreadPredictor(scoring, version.id, version, tenantId, 'batchPredict') : await loadPredictor(version, 'batchPredict');
       try {
         const { pipeline } = predictor;
         const task = pipeline.target.task;

@@ -29,6 +29,7 @@ export interface MlThreadsConfig {
   SERVING_THREADS?: number;
   SERVING_THREAD_HEAP_MB?: number;
   SERVING_QUARANTINE_SECONDS?: number;
+  SCORING_MAX_QUEUED_PER_TENANT?: number;
   SCORING_FAULT_INJECTION?: string;
   ONNX_HOST_MAX_RSS_MB?: number;
   ONNX_HOST_HEAP_MB?: number;
@@ -66,6 +67,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           threads: config.SERVING_THREADS ?? 1,
           heapMb: config.SERVING_THREAD_HEAP_MB ?? 1024,
           quarantineSeconds: config.SERVING_QUARANTINE_SECONDS ?? 300,
+          maxQueuedPerTenant: config.SCORING_MAX_QUEUED_PER_TENANT ?? 256,
           backend: (runtime.backend ?? 'wasm') as BackendName,
           faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
           onnxHost,

@@ -172,6 +172,7 @@ export function createServices(deps: Deps): Services {
       r.audit,
       { maxBytes: config.ONNX_MAX_UPLOAD_BYTES, maxImagePixels: config.MAX_IMAGE_PIXELS },
       (tenantId, modelName) => versions.invalidate(tenantId, modelName),
+      (tenantId, sha256) => deps.threads.scoring?.quarantinedFile(tenantId, sha256),
     ),
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     stages: new StageService(prisma, r.stages, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),

@@ -54,6 +54,11 @@ export interface ThreadPoolOptions {
    * event, which would otherwise end the process). (Default: ignored)
    */
   onError?: (err: Error) => void;
+  /**
+   * Tasks one thread runs at once: an async task that awaits (say, another process) lets the next
+   * one start meanwhile. (Default: 1)
+   */
+  concurrentTasksPerThread?: number;
 }
 
 export class ThreadPool<M extends TaskModule> {
@@ -82,6 +87,7 @@ export class ThreadPool<M extends TaskModule> {
       maxThreads: max,
       idleTimeout: Number.isFinite(idle) ? idle : 2 ** 31 - 1,
       maxQueue: this.options.maxQueue ?? 16 * max,
+      concurrentTasksPerWorker: this.options.concurrentTasksPerThread ?? 1,
       ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     const { onMessage, onError } = this.options;

@@ -12,6 +12,17 @@
  * *handle* is one load of a version (src/modules/serving/served-model.ts holds one per cached
  * version; a batch prediction holds its own); its *key* names the model inside the thread.
  * A shard's *generation* counts its threads: a handle loaded in an older one loads again.
+ *
+ * Fairness across tenants (issue 10): each shard has two *lanes*, each a {@link FairQueue} with
+ * one slot: `thread` for calls that compute in the thread (TF.js and the other in-thread families)
+ * and `host` for uploaded ONNX models' calls, which the thread only forwards to its ONNX host
+ * process and awaits (the host answers one request at a time anyway). The thread runs several tasks
+ * at once (Piscina's concurrentTasksPerWorker), so a TF.js call never waits behind an ONNX call
+ * that is stuck in the host, and in each lane calls are taken round-robin across tenants, at most
+ * SCORING_MAX_QUEUED_PER_TENANT per tenant. A version quarantined while its calls wait fails them
+ * at once (they never reach the thread or the host); so does another version of the same tenant
+ * with the same file (./quarantine.ts). `shutdown` fails every waiting call and kills the hosts
+ * (and with them the calls stuck there), so stopping is never held by a hung model.
  */
 import path from 'node:path';
 import { AppError } from '../../lib/errors';
@@ -25,6 +36,11 @@ import type { FaultInjection } from './fault-injection';
 import type * as ServeTask from './serve-task';
 import { Quarantine } from './quarantine';
 import type { RuntimeFaultError } from './runtime-fault-error';
+import { FairQueue, type CallTag } from './fair-queue';
+import { shuttingDown } from './shutting-down';
+import { argBuffers, ThreadModelHandle, type Lane, type Transfer } from './thread-model-handle';
+
+export { argBuffers, ThreadModelHandle, type Transfer } from './thread-model-handle';
 
 type ServePool = ThreadPool<{
   warmUp: typeof ServeTask.warmUp;
@@ -39,6 +55,14 @@ interface Shard {
   index: number;
   pool: ServePool;
   generation: number;
+  /** Where its calls wait, by lane (see the file's comment). */
+  lanes: Record<Lane, FairQueue>;
+  /** The thread-lane call running now, if any: the culprit when the thread dies without naming one. */
+  inThread?: ThreadModelHandle;
+  /** In-thread (not ONNX) loads running now: the next suspects (loads are not queued: they run beside calls). */
+  loading: Set<ThreadModelHandle>;
+  /** The last thread lost, and the version that crashed it. */
+  died?: { generation: number; versionId: string; reason: string };
   /** The reason the thread posted before it ended itself (see serve-task.ts). */
   lastFault?: { key: string; reason: string };
 }
@@ -50,6 +74,8 @@ export interface ScoringThreadsOptions {
   heapMb: number;
   /** How long a version that crashed its thread is refused, seconds. */
   quarantineSeconds: number;
+  /** Calls one tenant may have waiting or running in one lane of one shard (SCORING_MAX_QUEUED_PER_TENANT). (Default: 256) */
+  maxQueuedPerTenant?: number;
   /** The process' backend; threads use WASM when it is the native one (it cannot load twice). */
   backend: BackendName;
   /** Test only (SCORING_FAULT_INJECTION). */
@@ -76,49 +102,13 @@ export interface ScoringStats {
 /** Told of each runtime fault (for metrics). Carries no tenant. */
 export type FaultListener = (fault: { versionId: string; reason: string }) => void;
 
-/** Arguments whose ArrayBuffers move to the thread (e.g. a micro-batch's Float32Array). */
-export type Transfer = ArrayBuffer[];
-
-/** One load of a version into its shard's thread. Calls are generic: a method name and structured-cloneable arguments. */
-export class ThreadModelHandle {
-  disposed = false;
-  /** The shard generation this handle was loaded in, and what the thread said about it. */
-  loadedIn?: { generation: number; info: Promise<ServeTask.LoadOutput> };
-
-  constructor(
-    private readonly owner: ScoringThreads,
-    readonly versionId: string,
-    readonly key: string,
-    readonly stored: StoredModel,
-    readonly inject: FaultInjection['mode'] | undefined,
-  ) {}
-
-  /** Loads it in its thread now (and again after that thread is replaced). @returns its shapes and methods. */
-  ready(): Promise<ServeTask.LoadOutput> {
-    return this.owner.ensureLoaded(this);
-  }
-
-  /**
-   * Calls `method` in the thread.
-   * @param transfer buffers of `args` moved to the thread (the caller must not use them afterwards).
-   * @throws AppError as the method throws it; NOT_SUPPORTED; MODEL_NOT_READY with `fault:
-   *   'RUNTIME_FAULT'` when this version crashed its thread or is quarantined; QUOTA_EXCEEDED when
-   *   too many calls wait; Error (with the model's message) when the model's call failed otherwise.
-   */
-  call<T>(method: string, args: unknown[], transfer: Transfer = []): Promise<T> {
-    return this.owner.call(this, method, args, transfer) as Promise<T>;
-  }
-
-  /** Unloads it from its thread (later calls throw). */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.owner.unload(this);
-  }
-}
-
 /** Most calls waiting for one thread before the next is refused as busy (micro-batches, so calls are few). */
 const MAX_QUEUE = 4096;
+/**
+ * Tasks a scoring thread runs at once: one per lane, plus loads, unloads and `closeHosts` (which
+ * must start while a call is stuck in the host, to end it).
+ */
+const TASKS_PER_THREAD = 16;
 
 export class ScoringThreads {
   private readonly shards: Shard[];
@@ -128,19 +118,26 @@ export class ScoringThreads {
   private faults = 0;
   private retries = 0;
   private keys = 0;
+  /** Live handles by key (to find the tenant and file of the version a dying thread named). */
+  private readonly handles = new Map<string, ThreadModelHandle>();
+  private closing?: Promise<void>;
 
   constructor(private readonly options: ScoringThreadsOptions) {
     this.backend = options.backend === 'tensorflow' ? 'wasm' : options.backend;
     this.quarantine = new Quarantine(options.quarantineSeconds);
     const modulePath = path.join(__dirname, `serve-task${path.extname(__filename)}`);
     this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
+      const lane = (name: string) => new FairQueue(`scoring thread ${index} (${name})`, 1, options.maxQueuedPerTenant ?? 256);
       const shard: Shard = {
         index,
         generation: 0,
+        lanes: { thread: lane('in-thread models'), host: lane('ONNX host') },
+        loading: new Set(),
         pool: new ThreadPool(modulePath, 1, {
           idleTimeoutMs: Infinity, // its models live in it
           minThreads: 1, // a thread that died is replaced at once
           maxQueue: MAX_QUEUE,
+          concurrentTasksPerThread: TASKS_PER_THREAD,
           resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
           onMessage: (m) => {
             const fault = (m as Partial<ServeTask.ScoringThreadFault>)?.scoringFault;
@@ -158,10 +155,16 @@ export class ScoringThreads {
     await Promise.all(this.shards.map((s) => s.pool.run('warmUp', this.backend)));
   }
 
-  /** A new handle for a version's stored artifact; nothing is loaded until its first call (or `ready()`). */
-  register(versionId: string, stored: StoredModel): ThreadModelHandle {
+  /**
+   * A new handle for a version's stored artifact; nothing is loaded until its first call (or `ready()`).
+   * @param tenantId the version's tenant: its calls wait in that tenant's queue, and a fault
+   *   quarantines the file for that tenant.
+   */
+  register(versionId: string, stored: StoredModel, tenantId: string): ThreadModelHandle {
     const inject = this.options.faultInjection?.find((f) => f.versionId === versionId)?.mode;
-    return new ThreadModelHandle(this, versionId, `${versionId}#${++this.keys}`, stored, inject);
+    const handle = new ThreadModelHandle(this, versionId, `${versionId}#${++this.keys}`, stored, inject, tenantId);
+    this.handles.set(handle.key, handle);
+    return handle;
   }
 
   /** Tells `listener` of every runtime fault. */
@@ -174,14 +177,44 @@ export class ScoringThreads {
     return { isolation: 'thread', threads: this.shards.length, running, faults: this.faults, retries: this.retries, quarantined: this.quarantine.size() };
   }
 
+  /** Whether `tenantId`'s file `sha256` is quarantined now, by which version's fault (uploads refuse it: src/modules/registry/upload-version.service.ts). */
+  quarantinedFile(tenantId: string, sha256: string): ReturnType<Quarantine['fileQuarantine']> {
+    return this.quarantine.fileQuarantine({ tenantId, sha256 });
+  }
+
+  /** Calls running and waiting now in the shards' fair queues, by lane, all shards (tests, diagnostics). */
+  queueStats(): Record<Lane, { running: number; waiting: number }> {
+    const out = { thread: { running: 0, waiting: 0 }, host: { running: 0, waiting: 0 } };
+    for (const s of this.shards)
+      for (const lane of ['thread', 'host'] as const) {
+        const q = s.lanes[lane].stats();
+        out[lane].running += q.running;
+        out[lane].waiting += q.waiting;
+      }
+    return out;
+  }
+
   /** Per thread: its id, live TF.js tensors and models loaded (tests check tensors stay flat). */
   threadInfo(): Promise<{ threadId: number; tensors: number; models: number }[]> {
     return Promise.all(this.shards.map((s) => s.pool.run('info', undefined)));
   }
 
-  /** Waits for running calls, ends the threads' ONNX host processes, then stops the threads. */
+  /**
+   * Stops serving (app.stop, first thing): calls waiting and every later call fail at once with
+   * MODEL_NOT_READY (`reason: 'SHUTTING_DOWN'`), and the threads' ONNX hosts are killed, so calls
+   * stuck there fail too (with the same error). Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const s of this.shards) for (const lane of Object.values(s.lanes)) lane.close(shuttingDown);
+      await Promise.all(this.shards.map((s) => (s.pool.stats().threads > 0 ? s.pool.run('closeHosts', undefined).catch(() => undefined) : undefined)));
+    })();
+    return this.closing;
+  }
+
+  /** {@link shutdown}, then waits for the calls still running in the threads and stops them. */
   async close(): Promise<void> {
-    await Promise.all(this.shards.map((s) => (s.pool.stats().threads > 0 ? s.pool.run('closeHosts', undefined).catch(() => undefined) : undefined)));
+    await this.shutdown();
     await Promise.all(this.shards.map((s) => s.pool.close()));
   }
 
@@ -194,18 +227,19 @@ export class ScoringThreads {
   /** @internal see ThreadModelHandle.ready */
   ensureLoaded(handle: ThreadModelHandle): Promise<ServeTask.LoadOutput> {
     if (handle.disposed) return Promise.reject(new Error('Scorer used after dispose()'));
-    try {
-      this.quarantine.refuse(handle.versionId);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    if (this.closing) return Promise.reject(shuttingDown());
+    const refused = this.quarantine.check(handle.versionId, handle.file);
+    if (refused) return Promise.reject(refused);
     const shard = this.shardOf(handle.versionId);
     if (handle.loadedIn?.generation === shard.generation) return handle.loadedIn.info;
     const generation = shard.generation;
+    if (handle.lane === 'thread') shard.loading.add(handle); // computes in the thread: a suspect if it dies meanwhile
     const info = shard.pool
       .run('load', { key: handle.key, stored: handle.stored, backend: this.backend, inject: handle.inject, onnxHost: this.options.onnxHost })
+      .finally(() => shard.loading.delete(handle))
       .catch((err: unknown) => {
         if (handle.loadedIn?.info === info) handle.loadedIn = undefined; // a failed load is not kept
+        if (this.closing) throw shuttingDown();
         if (isOnnxHostCrash(err)) throw this.hostDied(shard, handle, err);
         if (err instanceof AppError) throw err;
         throw this.threadDied(shard, generation, handle, err);
@@ -214,9 +248,25 @@ export class ScoringThreads {
     return info;
   }
 
-  /** @internal see ThreadModelHandle.call */
-  async call(handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown> {
+  /** @internal see ThreadModelHandle.call: waits for its turn in its tenant's queue of its lane. */
+  call(handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown> {
+    if (this.closing) return Promise.reject(shuttingDown());
+    const refused = this.quarantine.check(handle.versionId, handle.file);
+    if (refused) return Promise.reject(refused);
     const shard = this.shardOf(handle.versionId);
+    return shard.lanes[handle.lane].submit(handle.tag, async () => {
+      if (handle.lane === 'host') return this.callNow(shard, handle, method, args, transfer);
+      shard.inThread = handle;
+      try {
+        return await this.callNow(shard, handle, method, args, transfer);
+      } finally {
+        if (shard.inThread === handle) shard.inThread = undefined;
+      }
+    });
+  }
+
+  /** Runs the call in the thread now (its turn came): loads the handle first when needed, runs it once more on a fresh thread when another version crashed this one. */
+  private async callNow(shard: Shard, handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       await this.ensureLoaded(handle);
       const generation = shard.generation;
@@ -224,6 +274,7 @@ export class ScoringThreads {
       try {
         out = await shard.pool.run('call', { key: handle.key, method, args }, transfer);
       } catch (err) {
+        if (this.closing) throw shuttingDown();
         if (isOnnxHostCrash(err)) throw this.hostDied(shard, handle, err);
         if (err instanceof AppError) throw err;
         const fault = this.threadDied(shard, generation, handle, err);
@@ -248,6 +299,7 @@ export class ScoringThreads {
 
   /** @internal see ThreadModelHandle.dispose */
   unload(handle: ThreadModelHandle): void {
+    this.handles.delete(handle.key);
     const shard = this.shardOf(handle.versionId);
     if (handle.loadedIn?.generation !== shard.generation) return;
     handle.loadedIn = undefined;
@@ -262,10 +314,11 @@ export class ScoringThreads {
   private hostDied(shard: Shard, handle: ThreadModelHandle, err: AppError): RuntimeFaultError {
     const reason = `ONNX host: ${String(err.details?.reason ?? err.message)}`.slice(0, 300);
     this.faults++;
-    const fault = this.quarantine.add(handle.versionId, reason);
+    const fault = this.quarantine.add(handle.versionId, reason, handle.file);
+    const dropped = this.dropQuarantined(handle.tag);
     this.options.log?.error(
-      { modelVersionId: handle.versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds },
-      'a model version crashed its ONNX host process: the version is quarantined and a fresh host starts on the next load',
+      { modelVersionId: handle.versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds, droppedCalls: dropped },
+      'a model version crashed its ONNX host process: the version (and its file) is quarantined, its waiting calls fail, and a fresh host starts on the next load',
     );
     for (const l of this.listeners) l({ versionId: handle.versionId, reason });
     return fault;
@@ -273,32 +326,43 @@ export class ScoringThreads {
 
   /**
    * A call or load on `shard` was rejected without a result: its thread ended (Piscina replaces it).
-   * The version whose call was running is the culprit (a thread runs one call at a time): the one
-   * the thread named as it ended itself, or else `handle`'s. Counted and quarantined once per thread.
+   * The culprit is the version the thread named as it ended itself, or else the one whose call was
+   * computing in the thread (its `thread` lane; ONNX calls only await their host there), or else
+   * one whose in-thread load was running, or else `handle`'s. Counted and quarantined (with its file) once per thread.
    */
   private threadDied(shard: Shard, generation: number, handle: ThreadModelHandle, err: unknown): RuntimeFaultError {
+    // A second call of the same dead thread: the culprit was found by the first.
+    if (shard.generation !== generation && shard.died?.generation === generation) return this.quarantine.errorFor(shard.died.versionId, shard.died.reason);
     const named = shard.lastFault;
-    const versionId = named ? named.key.slice(0, named.key.lastIndexOf('#')) : handle.versionId;
+    const culprit = named ? this.handles.get(named.key) : (shard.inThread ?? [...shard.loading][0] ?? handle);
+    const versionId = named ? named.key.slice(0, named.key.lastIndexOf('#')) : culprit!.versionId;
     const reason = (named?.reason ?? (err instanceof Error ? err.message : String(err))).slice(0, 300);
     if (shard.generation === generation) {
+      shard.died = { generation, versionId, reason };
       shard.generation++;
       shard.lastFault = undefined;
       this.faults++;
-      this.quarantine.add(versionId, reason);
+      this.quarantine.add(versionId, reason, culprit?.file);
+      const dropped = this.dropQuarantined(culprit?.tag ?? { tenantId: '', versionId, artifact: '' });
       this.options.log?.error(
-        { modelVersionId: versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds },
-        'a model version crashed its scoring thread: the thread is replaced and the version quarantined',
+        { modelVersionId: versionId, reason, thread: shard.index, quarantineSeconds: this.options.quarantineSeconds, droppedCalls: dropped },
+        'a model version crashed its scoring thread: the thread is replaced, the version (and its file) quarantined and its waiting calls fail',
       );
       for (const l of this.listeners) l({ versionId, reason });
     }
     return this.quarantine.errorFor(versionId, reason);
   }
-}
 
-/** The ArrayBuffers of typed-array arguments (moved to the thread). */
-export function argBuffers(args: unknown[]): Transfer {
-  const out: Transfer = [];
-  for (const a of args)
-    if (ArrayBuffer.isView(a) && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
-  return out;
+  /**
+   * Fails at once the waiting calls, on every shard, of the version `tag` names and of the other
+   * versions of its tenant with the same file, with the quarantine's error. @returns how many.
+   */
+  private dropQuarantined(tag: CallTag): number {
+    const match = (t: CallTag) => t.versionId === tag.versionId || (tag.artifact !== '' && t.tenantId === tag.tenantId && t.artifact === tag.artifact);
+    const error = (t: CallTag) =>
+      this.quarantine.check(t.versionId, t.artifact ? { tenantId: t.tenantId, sha256: t.artifact } : undefined) ?? this.quarantine.errorFor(t.versionId, 'quarantined');
+    let dropped = 0;
+    for (const s of this.shards) for (const lane of Object.values(s.lanes)) dropped += lane.drop(match, error);
+    return dropped;
+  }
 }

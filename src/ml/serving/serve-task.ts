@@ -148,10 +148,10 @@ export function unload(key: string) {
   });
 }
 
-/** Ends this thread's ONNX host processes (before the pool stops the thread). */
+/** Ends this thread's ONNX host processes for good, failing their calls in progress (before the pool stops the thread). */
 export function closeHosts(_input?: undefined) {
   return runTaskAsync(async () => {
-    await closeOnnxHosts();
+    await closeOnnxHosts(true);
     return true;
   });
 }

@@ -22,13 +22,14 @@ export interface ThreadPredictor {
 
 /**
  * Loads the version on its scoring thread (under its own handle: the API's cached copy is not shared).
+ * @param tenantId the version's tenant (its calls wait in that tenant's queue, src/ml/serving/fair-queue.ts).
  * @param use a use to check the family supports first.
  * @throws AppError BAD_USER_INPUT (framework, artifact), NOT_SUPPORTED (use), MODEL_NOT_READY (RUNTIME_FAULT).
  */
-export async function loadThreadPredictor(threads: ScoringThreads, versionId: string, stored: StoredModel, use?: 'batchPredict'): Promise<ThreadPredictor> {
+export async function loadThreadPredictor(threads: ScoringThreads, versionId: string, stored: StoredModel, tenantId: string, use?: 'batchPredict'): Promise<ThreadPredictor> {
   const pipeline = readPipeline(stored.preprocessing);
   if (use) requireSupport(familyForFramework(stored.framework), use);
-  const handle = threads.register(versionId, stored);
+  const handle = threads.register(versionId, stored, tenantId);
   try {
     await handle.ready();
   } catch (err) {

@@ -11,7 +11,7 @@
  * scoring threads do not prevent either (they share the process).
  */
 import type { Readable } from 'node:stream';
-import { badInput } from '../../lib/errors';
+import { AppError, badInput } from '../../lib/errors';
 import { inspectOnnxIsolated } from '../../ml/families/onnx/host/inspect-isolated';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { servingInfo, type OnnxMetadata } from '../../ml/families/onnx/metadata';
@@ -46,13 +46,17 @@ export class UploadVersionService {
     private readonly options: { maxBytes: number; maxImagePixels?: number },
     /** Called in this process after commit (others hear Topics.modelChanged). */
     private readonly onPublished: (tenantId: string, modelName: string) => void = () => undefined,
+    /** The version whose fault quarantined this tenant's file in this process (src/ml/serving/quarantine.ts), if any. */
+    private readonly quarantinedFile: (tenantId: string, sha256: string) => { versionId: string; reason: string; secondsLeft: number } | undefined = () => undefined,
   ) {}
 
   /**
    * Stores `file` as the next version of the tenant's `modelName` (created on first use).
    * @throws AppError FORBIDDEN (no `models:write`); BAD_USER_INPUT (a bad model name, a file over
    *   the limit, metadata that does not fit the model, naming the field); INVALID_MODEL (not ONNX,
-   *   truncated, an unsupported operator, no servable output, RUNTIME_CRASH, TIMEOUT: `details.reason`); QUOTA_EXCEEDED
+   *   truncated, an unsupported operator, no servable output, RUNTIME_CRASH, TIMEOUT, QUARANTINED — the
+   *   same file crashed this tenant's scoring runtime lately, with `quarantinedVersionId` and
+   *   `retryAfterSeconds`: `details.reason`); QUOTA_EXCEEDED
    *   (the tenant's stored-bytes quota); NOT_SUPPORTED (no ONNX runtime on this server).
    */
   async upload(actor: Actor, modelName: string, file: UploadedFile, metadata: OnnxMetadata | null): Promise<ModelVersion> {
@@ -60,6 +64,13 @@ export class UploadVersionService {
     if (!MODEL_NAME.test(modelName))
       throw badInput(`model '${modelName.slice(0, 100)}' must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`, { field: 'model' });
     const { bytes, sha256, sizeBytes } = await readModelFile(() => file.open(), this.options.maxBytes, file.filename);
+    const quarantined = this.quarantinedFile(actor.tenantId, sha256);
+    if (quarantined)
+      throw new AppError(
+        'INVALID_MODEL',
+        `File '${file.filename.slice(0, 100)}' is the file of model version '${quarantined.versionId}', which crashed its scoring runtime (${quarantined.reason.slice(0, 200)}); it is quarantined for ${quarantined.secondsLeft} more seconds`,
+        { reason: 'QUARANTINED', filename: file.filename.slice(0, 100), sha256, quarantinedVersionId: quarantined.versionId, retryAfterSeconds: quarantined.secondsLeft },
+      );
     const specs = await inspectOnnxIsolated(bytes, file.filename); // in a child process: a crafted file crashes that, not the server
     const info = servingInfo(specs, { sha256, sizeBytes }, metadata, this.options.maxImagePixels);
     const task = (info.labels ? 'multiclass' : 'tensor') as Task;

@@ -127,6 +127,7 @@ export class PredictService {
         { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) },
         {
           versionId,
+          tenantId,
           onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
           threads: this.options.threads,
           injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,

@@ -97,6 +97,8 @@ export type ServedRecommender = {
 /** Where and how a served version scores. */
 export interface ServeOptions {
   versionId: string;
+  /** The version's tenant: on scoring threads its calls wait in that tenant's queue (src/ml/serving/fair-queue.ts). */
+  tenantId: string;
   /** Told when a call fails outside the caller's input (the caller unloads the version; see scoring-guard.ts). */
   onFault: OnScoringFault;
   /** Score on these threads (SERVING_ISOLATION=thread); on this thread when undefined. */
@@ -136,7 +138,7 @@ async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, opti
 
 /** Scoring on a scoring thread: one message per call (a micro-batch's features moved, not copied). */
 function threadScoring(stored: StoredModel, options: ServeOptions & { threads: ScoringThreads }): Scoring & { ready(): Promise<unknown> } {
-  const handle = options.threads.register(options.versionId, stored);
+  const handle = options.threads.register(options.versionId, stored, options.tenantId);
   const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
   return {
     ready: () => guarded(() => handle.ready()),

@@ -5,10 +5,13 @@
  * src/ml/serving/scoring-threads.ts), and inline one host for the process. When it ends, the next
  * call starts a fresh one. Upload validation: a throwaway host per file (./inspect-isolated.ts).
  */
+import { shuttingDown } from '../../../serving/shutting-down';
 import { DEFAULT_HOST_SETTINGS, OnnxHost, type OnnxHostSettings } from './host-process';
 
 let settings: OnnxHostSettings = DEFAULT_HOST_SETTINGS;
 let serving: OnnxHost | undefined;
+/** Set by a final {@link closeOnnxHosts} (a scoring thread about to stop): no host starts again. */
+let closedForGood = false;
 const live = new Set<OnnxHost>();
 
 /** Sets how this thread's hosts are started (from config; a scoring thread gets them with each load). */
@@ -21,9 +24,13 @@ export function onnxHostSettings(): OnnxHostSettings {
   return settings;
 }
 
-/** This thread's serving host: the running one, or a fresh one after it ended. */
+/**
+ * This thread's serving host: the running one, or a fresh one after it ended.
+ * @throws AppError MODEL_NOT_READY (`reason: 'SHUTTING_DOWN'`) after a final {@link closeOnnxHosts}.
+ */
 export function servingHost(): OnnxHost {
   if (serving && !serving.ended) return serving;
+  if (closedForGood) throw shuttingDown();
   serving = track(new OnnxHost(settings));
   return serving;
 }
@@ -33,8 +40,14 @@ export function throwawayHost(): OnnxHost {
   return track(new OnnxHost(settings));
 }
 
-/** Ends every host this thread started and waits for their processes to go (app.stop, tests). */
-export async function closeOnnxHosts(): Promise<void> {
+/**
+ * Ends every host this thread started (their pending requests fail at once) and waits for their
+ * processes to go (app.stop, tests).
+ * @param final no serving host starts again in this thread (a scoring thread about to stop: a call
+ *   that was waiting behind a killed one must not start a fresh host). (Default: false)
+ */
+export async function closeOnnxHosts(final = false): Promise<void> {
+  if (final) closedForGood = true;
   const hosts = [...live];
   serving = undefined;
   await Promise.all(hosts.map((h) => h.close()));

@@ -1,0 +1,157 @@
+/**
+ * Fair dispatch of scoring calls across tenants (issue 10: one tenant can never degrade another's
+ * serving). One FairQueue sits in front of one *lane* of a scoring shard (src/ml/serving/scoring-threads.ts):
+ * calls wait in one queue per tenant, and a free slot takes the next call round-robin across the
+ * tenants that have calls waiting — the tenant served longest ago first, a tenant with nothing
+ * waiting or running counting as never served — so one tenant's backlog never sits ahead of another
+ * tenant's call: a call waits behind at most one call of each other tenant (plus those running). Each tenant may have at
+ * most `maxPerTenant` calls waiting or running in the lane; past it the call is refused at once
+ * with QUOTA_EXCEEDED (`retryAfterSeconds`).
+ *
+ * Waiting calls carry tags (their version id and artifact checksum) so a version quarantined while
+ * its calls wait fails them at once ({@link FairQueue.drop}), and {@link FairQueue.close} fails
+ * every waiting call (shutdown).
+ */
+import { AppError } from '../../lib/errors';
+
+/** What a waiting call is of (to drop the calls of a quarantined version or file). */
+export interface CallTag {
+  tenantId: string;
+  versionId: string;
+  /** The uploaded file's checksum (hex sha256; '' for a version trained here). */
+  artifact: string;
+}
+
+interface Waiting {
+  tag: CallTag;
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface FairQueueStats {
+  /** Calls running now. */
+  running: number;
+  /** Calls waiting now, all tenants. */
+  waiting: number;
+  /** Tenants with calls waiting. */
+  tenants: number;
+}
+
+export class FairQueue {
+  /** Per tenant, its waiting calls. */
+  private readonly queues = new Map<string, Waiting[]>();
+  /** Per tenant with calls held, when a call of it last started (a dispatch count): the smallest goes next. */
+  private readonly lastServed = new Map<string, number>();
+  private dispatched = 0;
+  /** Per tenant, calls waiting or running (what `maxPerTenant` bounds). */
+  private readonly held = new Map<string, number>();
+  private running = 0;
+  private closed?: () => AppError;
+
+  /**
+   * @param name the lane, for messages (e.g. 'scoring thread 0').
+   * @param slots calls run at once (1: one after another).
+   * @param maxPerTenant calls one tenant may have waiting or running here (SCORING_MAX_QUEUED_PER_TENANT).
+   */
+  constructor(
+    readonly name: string,
+    private readonly slots: number,
+    private readonly maxPerTenant: number,
+  ) {}
+
+  /**
+   * Runs `run` when its turn comes.
+   * @throws AppError QUOTA_EXCEEDED (`retryAfterSeconds`, `limit`) when the tenant already has
+   *   `maxPerTenant` calls here; the error given to {@link drop} or {@link close} when dropped; as `run` throws.
+   */
+  submit<T>(tag: CallTag, run: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(this.closed());
+    const held = this.held.get(tag.tenantId) ?? 0;
+    if (held >= this.maxPerTenant)
+      return Promise.reject(
+        new AppError(
+          'QUOTA_EXCEEDED',
+          `Too many scoring calls of this tenant are waiting on ${this.name}: ${held}, the most is SCORING_MAX_QUEUED_PER_TENANT=${this.maxPerTenant}; retry in a second`,
+          { limit: this.maxPerTenant, retryAfterSeconds: 1 },
+        ),
+      );
+    this.held.set(tag.tenantId, held + 1);
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = { tag, run, resolve: resolve as (v: unknown) => void, reject };
+      const queue = this.queues.get(tag.tenantId);
+      if (queue) queue.push(waiting);
+      else this.queues.set(tag.tenantId, [waiting]);
+      this.pump();
+    });
+  }
+
+  /**
+   * Fails the waiting calls `match` selects with `error(tag)` at once (they never run).
+   * @returns how many were dropped.
+   */
+  drop(match: (tag: CallTag) => boolean, error: (tag: CallTag) => Error): number {
+    let dropped = 0;
+    for (const [tenantId, queue] of [...this.queues]) {
+      const keep = queue.filter((w) => !match(w.tag));
+      for (const w of queue) {
+        if (keep.includes(w)) continue;
+        dropped++;
+        this.release(tenantId);
+        w.reject(error(w.tag));
+      }
+      if (keep.length) this.queues.set(tenantId, keep);
+      else this.queues.delete(tenantId);
+    }
+    return dropped;
+  }
+
+  /** Fails every waiting call, and every later one, with `error()`; running calls finish (or are ended by their owner). */
+  close(error: () => AppError): void {
+    this.closed = error;
+    this.drop(() => true, error);
+  }
+
+  stats(): FairQueueStats {
+    let waiting = 0;
+    for (const q of this.queues.values()) waiting += q.length;
+    return { running: this.running, waiting, tenants: this.queues.size };
+  }
+
+  private pump(): void {
+    while (this.running < this.slots) {
+      let tenantId: string | undefined;
+      let oldest = Infinity;
+      for (const id of this.queues.keys()) {
+        const served = this.lastServed.get(id) ?? -1;
+        if (served < oldest) [tenantId, oldest] = [id, served];
+      }
+      if (tenantId === undefined) return;
+      const queue = this.queues.get(tenantId)!;
+      const call = queue.shift()!;
+      if (!queue.length) this.queues.delete(tenantId);
+      this.lastServed.set(tenantId, ++this.dispatched);
+      this.running++;
+      void (async () => {
+        try {
+          call.resolve(await call.run());
+        } catch (err) {
+          call.reject(err);
+        } finally {
+          this.running--;
+          this.release(tenantId);
+          this.pump();
+        }
+      })();
+    }
+  }
+
+  private release(tenantId: string): void {
+    const left = (this.held.get(tenantId) ?? 1) - 1;
+    if (left > 0) this.held.set(tenantId, left);
+    else {
+      this.held.delete(tenantId);
+      this.lastServed.delete(tenantId); // nothing held: first again when it comes back
+    }
+  }
+}
