@@ -115,13 +115,16 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     tfBackend,
     threads,
     async stop() {
-      // First: scoring calls waiting fail at once and calls stuck in an ONNX host end with it, so the
-      // requests waiting on them answer and closing the listener is not held by a hung model.
+      // The listener stops taking requests while the worker drains (a batch prediction in progress
+      // finishes its chunks, a training run its epoch); then scoring calls still waiting fail at once
+      // and calls stuck in an ONNX host end with it, so the requests waiting on them answer and
+      // closing is not held by a hung model.
+      const closing = server.close();
+      await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
       await threads.scoring?.shutdown();
-      await server.close();
+      await closing;
       await deletions.return();
       await changes.return();
-      await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
       await pubsub.close();
       await threads.close();
       await services.modelCache.clear();

@@ -38,7 +38,7 @@ import { Quarantine } from './quarantine';
 import type { RuntimeFaultError } from './runtime-fault-error';
 import { FairQueue, type CallTag } from './fair-queue';
 import { shuttingDown } from './shutting-down';
-import { argBuffers, ThreadModelHandle, type Lane, type Transfer } from './thread-model-handle';
+import { argBuffers, ThreadModelHandle, type HandleOwner, type Lane, type Transfer } from './thread-model-handle';
 
 export { argBuffers, ThreadModelHandle, type Transfer } from './thread-model-handle';
 
@@ -110,7 +110,7 @@ const MAX_QUEUE = 4096;
  */
 const TASKS_PER_THREAD = 16;
 
-export class ScoringThreads {
+export class ScoringThreads implements HandleOwner {
   private readonly shards: Shard[];
   private readonly quarantine: Quarantine;
   private readonly listeners: FaultListener[] = [];

@@ -7,7 +7,6 @@ import type { StoredModel } from '../predictor';
 import type { CallTag } from './fair-queue';
 import type { FaultInjection } from './fault-injection';
 import type { QuarantineFile } from './quarantine';
-import type { ScoringThreads } from './scoring-threads';
 import type * as ServeTask from './serve-task';
 
 /** Arguments whose ArrayBuffers move to the thread (e.g. a micro-batch's Float32Array). */
@@ -30,6 +29,13 @@ function artifactSha256(stored: StoredModel): string {
   return typeof onnx?.sha256 === 'string' ? onnx.sha256 : '';
 }
 
+/** What a handle asks of the scoring threads that made it (src/ml/serving/scoring-threads.ts). */
+export interface HandleOwner {
+  ensureLoaded(handle: ThreadModelHandle): Promise<ServeTask.LoadOutput>;
+  call(handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown>;
+  unload(handle: ThreadModelHandle): void;
+}
+
 /** One load of a version into its shard's thread. Calls are generic: a method name and structured-cloneable arguments. */
 export class ThreadModelHandle {
   disposed = false;
@@ -40,7 +46,7 @@ export class ThreadModelHandle {
   readonly lane: Lane;
 
   constructor(
-    private readonly owner: ScoringThreads,
+    private readonly owner: HandleOwner,
     readonly versionId: string,
     readonly key: string,
     readonly stored: StoredModel,
