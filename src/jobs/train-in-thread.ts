@@ -9,7 +9,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { movable } from '../lib/threads/task-result';
 import { unwrap } from '../lib/threads/thread-pool';
-import type { EpochResult } from '../ml/families/model-family';
+import type { EpochResult, StepProgress } from '../ml/families/model-family';
 import { train, type ThreadFault, type TrainInput, type TrainingThreads, type TrainOutput } from '../ml/train-task';
 import { AppError } from '../lib/errors';
 
@@ -53,7 +53,12 @@ function moveAndRun(pool: TrainingThreads, input: TrainInput, signal: AbortSigna
  * @param pool the training threads, or 'main-thread' to train on this thread.
  * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
  */
-export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit<TrainInput, 'port' | 'stop'>, onEpoch: (epoch: EpochResult) => void): ThreadTraining {
+export function trainInThread(
+  pool: TrainingThreads | 'main-thread',
+  input: Omit<TrainInput, 'port' | 'stop'>,
+  onEpoch: (epoch: EpochResult) => void,
+  onStep: (progress: StepProgress) => void = () => undefined,
+): ThreadTraining {
   const { port1, port2 } = new MessageChannel();
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
@@ -61,9 +66,10 @@ export function trainInThread(pool: TrainingThreads | 'main-thread', input: Omit
   // every epoch has been handed over (the task's result travels on another port, in no fixed order).
   let fault: string | undefined;
   const relayed = new Promise<void>((resolve) => {
-    port1.on('message', (m: EpochResult | { done: true } | ThreadFault) => {
+    port1.on('message', (m: EpochResult | { step: StepProgress } | { done: true } | ThreadFault) => {
       if ('done' in m) resolve();
       else if ('fault' in m) fault = m.fault;
+      else if ('step' in m) onStep(m.step);
       else onEpoch(m);
     });
   });

@@ -17,6 +17,7 @@ import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { CostLimits } from '../ml/cost-limits';
 import type { ColumnProfile } from '../ml/data/profile';
+import type { StepProgress } from '../ml/families/model-family';
 import { trainingCsvOptions } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
 import { isRuntimeAbort, markRuntimeFault } from '../ml/runtime-fault';
@@ -30,6 +31,7 @@ import { FailureCode, RunStatus } from '../modules/status';
 import { TASKS, type TaskPayload } from '../modules/tasks';
 import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 import { WORKER_ID } from './lease';
+import { ProgressClock } from './progress-clock';
 import { superviseRun, type RunSupervision } from './run-supervisor';
 import { RuntimeFault, trainInThread } from './train-in-thread';
 import type { WorkerState } from './worker-state';
@@ -68,10 +70,17 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
   const spec = run.spec as unknown as TrainingSpec;
   const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
   let writes: Promise<void> = Promise.resolve();
+  const clock = new ProgressClock();
   const record = async (e: Parameters<TrainingRunLifecycle['recordEpoch']>[1]) => {
     const status = await lifecycle.recordEpoch(held, e);
     if (status !== RunStatus.RUNNING) watch.stopFor(status); // cancelled on a process that missed the event, or the run is gone
-    await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, ...e });
+    await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, etaSeconds: clock.etaSeconds(e.epoch, spec.epochs), ...e });
+  };
+  // Steps inside a fit (a forest's trees): published, throttled, never stored.
+  const step = (p: StepProgress) => {
+    if (!clock.stepDue(p.step, p.steps)) return;
+    const event = { kind: 'PROGRESS' as const, status: RunStatus.RUNNING, step: p.step, steps: p.steps, stepUnit: p.unit, etaSeconds: clock.etaSeconds(p.step, p.steps) };
+    writes = writes.then(() => lifecycle.publish(held, event));
   };
   const input = {
     bytes: dataset.content,
@@ -82,10 +91,15 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
     backend: activeBackend() as BackendName,
     limits: deps.limitsFor ? await deps.limitsFor(run.tenantId) : undefined,
   };
-  const thread = trainInThread(trainer, input, (e) => {
-    writes = writes.then(() => record(e));
-    writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
-  });
+  const thread = trainInThread(
+    trainer,
+    input,
+    (e) => {
+      writes = writes.then(() => record(e));
+      writes.catch(() => undefined); // awaited (and thrown) after training; not an unhandled rejection meanwhile
+    },
+    step,
+  );
   watch.attach(thread);
   const outcome = await thread.done.catch((err: unknown) => {
     if (thread.aborted) return undefined; // ended on purpose; what to do next is decided by the caller

@@ -9,7 +9,7 @@ import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { storedCsvOptions, type StoredCsvFormat } from './data/stored-format';
 import { evaluate, type EvaluationMetrics } from './evaluate';
-import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StopSignal } from './families/model-family';
+import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StepCallback, StopSignal } from './families/model-family';
 import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
 import { prepareInteractions } from './prepare-interactions';
@@ -67,6 +67,7 @@ function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationM
  * serialises it. Every tensor the fit creates is disposed before it returns.
  * @param signal once aborted, the fit ends at its next epoch (round, tree) boundary.
  * @param limits the tenant's cost limits, checked against the prepared data. (Default: DEFAULT_COST_LIMITS)
+ * @param onStep progress inside the fit (a forest's trees), see StepProgress.
  * @throws AppError BAD_USER_INPUT for data or spec problems found on the way (see prepareData and
  *   the family's checkData and fit); QUOTA_EXCEEDED when the run passes `limits`.
  */
@@ -77,6 +78,7 @@ export async function trainFromTable(
   onEpoch: EpochCallback,
   signal?: StopSignal,
   limits?: CostLimits,
+  onStep?: StepCallback,
 ): Promise<TrainedModel> {
   const family = familyOf(spec.model);
   const data = family.inputFormats.includes('interactions') ? prepareInteractions(table, choice, spec) : prepareData(table, choice, spec, family.scalesTarget);
@@ -86,7 +88,7 @@ export async function trainFromTable(
       format: data.format,
     });
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows }, limits);
-  const fitted = await family.fit(data, spec, { onEpoch, signal });
+  const fitted = await family.fit(data, spec, { onEpoch, onStep, signal });
   try {
     const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
     const tested = testMetrics(fitted.scorer, data);

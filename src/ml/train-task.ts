@@ -13,6 +13,7 @@ import { ThreadPool } from '../lib/threads/thread-pool';
 import type { CsvOptions } from './data/csv';
 import { parseCsv } from './data/csv';
 import { decodeText } from './data/decode';
+import type { StepProgress } from './families/model-family';
 import { trainFromImages } from './images/train';
 import { trainFromTable, type TrainedModel } from './pipeline';
 import type { CostLimits } from './cost-limits';
@@ -30,7 +31,7 @@ export interface TrainInput {
   spec: TrainingSpec;
   /** The backend to prefer (the main thread's). */
   backend: BackendName;
-  /** Receives one EpochResult per epoch, then `{ done: true }`. Transferred. */
+  /** Receives one EpochResult per epoch and `{ step: StepProgress }` within a fit, then `{ done: true }`. Transferred. */
   port: MessagePort;
   /** Int32Array(1) over this buffer: 1 = stop after the current epoch. */
   stop: SharedArrayBuffer;
@@ -96,10 +97,11 @@ async function trainOnce(input: TrainInput): Promise<TrainOutput> {
     input.port.postMessage(epoch);
     return signal.aborted ? ('stop' as const) : undefined;
   };
+  const onStep = (step: StepProgress) => input.port.postMessage({ step });
   const model =
     input.format === 'image'
       ? await trainFromImages(input.bytes, input.spec, onEpoch, signal, input.limits)
-      : await trainFromTable(parseCsv(decodeText(input.bytes, input.options.encoding), input.options), input.choice, input.spec, onEpoch, signal, input.limits);
+      : await trainFromTable(parseCsv(decodeText(input.bytes, input.options.encoding), input.options), input.choice, input.spec, onEpoch, signal, input.limits, onStep);
   return { model, backend, tensors: tf.memory().numTensors };
 }
 

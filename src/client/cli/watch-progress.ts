@@ -10,10 +10,16 @@ import { cell, say, table } from './output';
 
 /** One trainingProgress event, as the CLI asks for it. */
 export interface ProgressEvent {
-  kind: 'EPOCH' | 'FINAL';
+  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
   status: string;
   epoch: number | null;
   epochs: number | null;
+  /** PROGRESS events: steps (a forest's trees) done of `steps`, each a `stepUnit`. */
+  step?: number | null;
+  steps?: number | null;
+  stepUnit?: string | null;
+  /** Seconds left, as the worker estimates them. */
+  etaSeconds?: number | null;
   loss: number | null;
   valLoss: number | null;
   elapsedMs: number | null;
@@ -26,28 +32,38 @@ export interface ProgressEvent {
 const METRICS = ['accuracy', 'rocAuc', 'f1', 'precision', 'recall', 'logLoss', 'mae', 'mse', 'r2', 'testRows'];
 
 const SUBSCRIPTION = `subscription($runId: ID!) { trainingProgress(runId: $runId) {
-  kind status epoch epochs loss valLoss elapsedMs failureCode failureMessage
+  kind status epoch epochs step steps stepUnit etaSeconds loss valLoss elapsedMs failureCode failureMessage
   modelVersion { id version metrics { ${METRICS.join(' ')} } } } }`;
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 
-/** Seconds left, from the mean epoch time so far. */
+/** Seconds left, whole: the worker's estimate, else the mean epoch time so far. */
 function etaSeconds(e: ProgressEvent): number | null {
+  if (typeof e.etaSeconds === 'number') return Math.round(e.etaSeconds);
   if (!e.epoch || !e.epochs || e.elapsedMs === null) return null;
   return Math.round(((e.elapsedMs / e.epoch) * (e.epochs - e.epoch)) / 1000);
 }
 
+const etaText = (e: ProgressEvent) => {
+  const eta = etaSeconds(e);
+  return eta === null ? '-' : `${eta}s`;
+};
+
 /** One epoch as a line: `epoch 3/10  loss 0.6123  val loss 0.6001  ETA 2s`. */
 export function epochLine(e: ProgressEvent): string {
-  const eta = etaSeconds(e);
-  return `epoch ${e.epoch}/${e.epochs}  loss ${cell(e.loss)}  val loss ${cell(e.valLoss)}  ETA ${eta === null ? '-' : `${eta}s`}`;
+  return `epoch ${e.epoch}/${e.epochs}  loss ${cell(e.loss)}  val loss ${cell(e.valLoss)}  ETA ${etaText(e)}`;
+}
+
+/** One step inside a fit as a line: `tree 20/50  ETA 3s`. */
+export function stepLine(e: ProgressEvent): string {
+  return `${e.stepUnit ?? 'step'} ${e.step}/${e.steps}  ETA ${etaText(e)}`;
 }
 
 /** Shows epochs as they arrive: a bar on a terminal, lines otherwise. */
-function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; stop(): void } {
-  if (json) return { epoch: (e) => say(JSON.stringify(e)), stop: () => undefined };
-  if (!process.stderr.isTTY) return { epoch: (e) => say(epochLine(e)), stop: () => undefined };
+function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; step(e: ProgressEvent): void; stop(): void } {
+  if (json) return { epoch: (e) => say(JSON.stringify(e)), step: (e) => say(JSON.stringify(e)), stop: () => undefined };
+  if (!process.stderr.isTTY) return { epoch: (e) => say(epochLine(e)), step: (e) => say(stepLine(e)), stop: () => undefined };
   const bar = new SingleBar({ format: 'epoch {value}/{total} |{bar}| loss {loss}  val loss {valLoss}  ETA {eta_formatted}', hideCursor: true });
   let started = false;
   return {
@@ -56,6 +72,9 @@ function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; stop(): v
       if (!started) bar.start(e.epochs ?? 0, e.epoch ?? 0, payload);
       else bar.update(e.epoch ?? 0, payload);
       started = true;
+    },
+    step(e) {
+      if (!started) process.stderr.write(`\r${stepLine(e)}`);
     },
     stop: () => started && bar.stop(),
   };
@@ -86,6 +105,7 @@ export async function watchRun(api: Api, runId: string, json: boolean): Promise<
           }
           const e = value.data!.trainingProgress;
           if (e.kind === 'EPOCH') printer.epoch(e);
+          else if (e.kind === 'PROGRESS') printer.step(e);
           else final = e;
         },
         error: (err) => {

@@ -42,6 +42,22 @@ export interface EpochResult {
 export type EpochCallback = (result: EpochResult) => Promise<void | 'stop'>;
 
 /**
+ * Progress inside a fit that has no epochs to report yet: a random forest's trees (its one epoch
+ * comes at the end). Not stored; streamed as PROGRESS events with an ETA.
+ */
+export interface StepProgress {
+  /** Steps done, 1-based. */
+  step: number;
+  /** Steps the fit will take at most. */
+  steps: number;
+  /** What a step is. */
+  unit: 'tree';
+}
+
+/** Receives {@link StepProgress}; must not block (the fit may not yield between steps). */
+export type StepCallback = (progress: StepProgress) => void;
+
+/**
  * A loaded model: model inputs in, model outputs out, both row-major over a batch.
  * Output layout for every family: binary classification `[batch, 1]` = P(classes[1]); multiclass
  * `[batch, classes]` probabilities; regression `[batch, 1]` in the target's own units.
@@ -105,6 +121,8 @@ export interface FitContext {
    * (networks) await it and stop when it returns 'stop'; every family also checks `signal`.
    */
   onEpoch: EpochCallback;
+  /** Receives steps inside a fit whose epochs come late or once (forest trees); optional. */
+  onStep?: StepCallback;
   /** Once aborted, the fit ends at the next epoch (round, tree) boundary; the model so far is returned. */
   signal?: StopSignal;
 }

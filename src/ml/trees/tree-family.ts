@@ -104,7 +104,7 @@ function params(kind: TreeKind, data: PreparedData, spec: TrainingSpec): HistPar
   };
 }
 
-async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, { onEpoch, signal }: FitContext): Promise<FitResult> {
+async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, { onEpoch, onStep, signal }: FitContext): Promise<FitResult> {
   const started = performance.now();
   const epochs: EpochResult[] = [];
   const boosting = kind === 'gradient_boosting';
@@ -121,7 +121,7 @@ async function fitTrees(kind: TreeKind, data: PreparedData, spec: TrainingSpec, 
         };
         epochs.push(e);
         void onEpoch(e).catch(() => undefined); // the learner never yields: stopping goes through `signal`
-      }
+      } else onStep?.({ step: p.round, steps: p.rounds, unit: 'tree' });
       return signal?.aborted ? 'stop' : undefined;
     },
   });

@@ -5,10 +5,10 @@
  */
 import type { RunStatus } from '../status';
 
-/** One progress event of a training run: an epoch, or its one FINAL event. */
+/** One progress event of a training run: an epoch, a step inside a fit (PROGRESS), or its one FINAL event. */
 export interface ProgressEvent {
   runId: string;
-  kind: 'EPOCH' | 'FINAL';
+  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
   status: RunStatus;
   epoch?: number;
   epochs?: number;
@@ -17,6 +17,12 @@ export interface ProgressEvent {
   valLoss?: number | null;
   valAccuracy?: number | null;
   elapsedMs?: number;
+  /** PROGRESS events: steps done (1-based), of `steps`, each a `stepUnit` (e.g. 'tree'). */
+  step?: number;
+  steps?: number;
+  stepUnit?: string;
+  /** EPOCH and PROGRESS events: seconds left at the pace so far (src/jobs/progress-clock.ts). */
+  etaSeconds?: number | null;
   /** Every other metric the spec asks for, by Keras name (e.g. `{ mae, val_mae }`). */
   metrics?: Record<string, number> | null;
   /** A {@link FailureCode}. */

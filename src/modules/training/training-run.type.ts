@@ -13,9 +13,14 @@ export { RunStatus };
 /** The kind of a training progress event. */
 export enum ProgressKind {
   EPOCH = 'EPOCH',
+  PROGRESS = 'PROGRESS',
   FINAL = 'FINAL',
 }
-registerEnumType(ProgressKind, { name: 'ProgressKind', description: 'EPOCH: one finished epoch. FINAL: the run ended.' });
+registerEnumType(ProgressKind, {
+  name: 'ProgressKind',
+  description:
+    "EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). FINAL: the run ended.",
+});
 
 /** Metrics an epoch may report besides its loss (null when the spec does not track them). */
 @ObjectType()
@@ -97,6 +102,18 @@ export class TrainingProgress extends EpochScores {
 
   @Nullable(Float, 'Wall time of the epoch, milliseconds.')
   elapsedMs?: number;
+
+  @Nullable(Int, 'PROGRESS events: steps done, 1-based (e.g. trees built).')
+  step?: number;
+
+  @Nullable(Int, 'PROGRESS events: steps the fit takes at most.')
+  steps?: number;
+
+  @Nullable(String, "PROGRESS events: what a step is ('tree').")
+  stepUnit?: string;
+
+  @Nullable(Float, 'EPOCH and PROGRESS events of a live run: seconds left at the pace so far (elapsed on the worker ÷ done × left).')
+  etaSeconds?: number | null;
 
   @Nullable(String, 'FINAL events of a FAILED run: an error code.')
   failureCode?: string | null;

@@ -32,16 +32,21 @@ interface Run {
 }
 
 interface Progress extends Point {
-  kind: 'EPOCH' | 'FINAL';
+  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
   status: string;
   epochs: number | null;
+  step: number | null;
+  steps: number | null;
+  stepUnit: string | null;
+  etaSeconds: number | null;
+  replayed: boolean | null;
   failureCode: string | null;
   failureMessage: string | null;
   modelVersion: { id: string; version: number } | null;
 }
 
 const QUERY = `query ConsoleRun($id: ID!) { trainingRun(id: $id) { id modelName status targetColumn failureCode failureMessage spec dataset { id name } metrics { epoch loss valLoss accuracy valAccuracy } modelVersion { id version } } }`;
-const PROGRESS = `subscription ConsoleProgress($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch epochs loss valLoss accuracy valAccuracy failureCode failureMessage modelVersion { id version } } }`;
+const PROGRESS = `subscription ConsoleProgress($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch epochs step steps stepUnit etaSeconds replayed loss valLoss accuracy valAccuracy failureCode failureMessage modelVersion { id version } } }`;
 const CANCEL = `mutation ConsoleCancel($id: ID!) { cancelTrainingRun(id: $id) { id status } }`;
 
 const DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -53,6 +58,8 @@ function Live({ run }: { run: Run }) {
   const [version, setVersion] = useState(run.modelVersion);
   const [epochs, setEpochs] = useState<number | null>(run.spec.epochs ?? null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [eta, setEta] = useState<number | null>(null);
+  const [step, setStep] = useState<string>('');
 
   useEffect(
     () =>
@@ -63,6 +70,9 @@ function Live({ run }: { run: Run }) {
           next: ({ trainingProgress: p }) => {
             setStatus(p.status);
             if (p.epochs) setEpochs(p.epochs);
+            if (p.kind !== 'FINAL' && !p.replayed) setEta(p.etaSeconds);
+            if (p.kind === 'PROGRESS') setStep(`${p.step} of ${p.steps} ${p.stepUnit ?? 'step'}s`);
+            if (p.kind === 'FINAL') setEta(null);
             if (p.kind === 'EPOCH' && p.epoch != null) setPoints((old) => new Map(old).set(p.epoch, p));
             if (p.modelVersion) setVersion(p.modelVersion);
             if (p.failureMessage) setFailure(`${p.failureCode}: ${p.failureMessage}`);
@@ -100,6 +110,8 @@ function Live({ run }: { run: Run }) {
     <>
       <p aria-live="polite">
         Status: <span class={`status ${status.toLowerCase()}`}>{status}</span> · <span class="epochs">{`${sorted.length} of ${epochs ?? '?'} epochs`}</span>
+        {step && !DONE.has(status) ? <span class="steps">{` · ${step}`}</span> : null}
+        {eta != null && !DONE.has(status) ? <span class="eta">{` · about ${Math.round(eta)} s left`}</span> : null}
       </p>
       {failure ? <p class="error">{failure}</p> : null}
       {!DONE.has(status) ? (
