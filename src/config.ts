@@ -167,6 +167,12 @@ const schema = z.object({
   QUOTA_RUNNING_RUNS: z.coerce.number().int().min(1).max(10_000).default(2),
   /** Per-tenant quota: QUEUED + RUNNING batch predictions at once. (Default: 4) */
   QUOTA_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(10_000).default(4),
+  /**
+   * Days an archived dataset (deleteDataset with force) keeps its rows, restorable with
+   * restoreDataset, before the worker's purge empties them for good; its bytes count against the
+   * tenant's quota until then. 0 purges at once. (Default: 30)
+   */
+  DATASET_ARCHIVE_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   /** Per-tenant quota: total bytes of stored datasets. (Default: 1 GiB) */
   QUOTA_DATASET_BYTES: z.coerce
     .number()

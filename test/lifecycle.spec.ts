@@ -61,9 +61,10 @@ it('refuses to delete a dataset that trained a live version, listing it; force a
   expect(before.sizeBytes).toBe(Buffer.byteLength(PIMA_CSV));
 
   expect((await gqlOk<{ deleteDataset: boolean }>(t, DELETE_DATASET, { id: datasetId, force: true })).deleteDataset).toBe(true);
-  // The rows are gone; the row stays, archived, with its checksum and profile.
-  const row = (await db.query(`SELECT length(content) AS bytes, "sizeBytes", "rowCount", checksum, "archivedAt" FROM "Dataset" WHERE id = $1`, [datasetId])).rows[0];
-  expect(row).toMatchObject({ bytes: 0, sizeBytes: 0, rowCount: 768, checksum: before.checksum });
+  // Hidden; the row stays, archived, with its checksum and profile, and its rows until the purge
+  // (DATASET_ARCHIVE_RETENTION_DAYS: test/dataset-archive.spec.ts).
+  const row = (await db.query(`SELECT length(content)::int AS bytes, "sizeBytes", "rowCount", checksum, "archivedAt" FROM "Dataset" WHERE id = $1`, [datasetId])).rows[0];
+  expect(row).toMatchObject({ bytes: before.sizeBytes, sizeBytes: before.sizeBytes, rowCount: 768, checksum: before.checksum });
   expect(row.archivedAt).toBeInstanceOf(Date);
   expect((await gql(t, 'query($id: ID!) { dataset(id: $id) { id } }', { id: datasetId })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   expect((await gqlOk<{ datasets: { id: string }[] }>(t, '{ datasets { id } }')).datasets.map((d) => d.id)).not.toContain(datasetId);

@@ -7,6 +7,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver } from '../modules/auth/api-key.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { DatasetResolver } from '../modules/datasets/dataset.resolver';
+import { ArchivedDatasetResolver } from '../modules/datasets/archived-dataset.resolver';
 import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
@@ -43,6 +44,7 @@ export const RESOLVERS = [
   DatasetResolver,
   RunPagesResolver,
   DatasetPagesResolver,
+  ArchivedDatasetResolver,
   ModelPagesResolver,
   VersionModelResolver,
   BatchPagesResolver,

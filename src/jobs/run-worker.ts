@@ -7,6 +7,8 @@ import { activeBackend, type BackendName } from '../ml/tf';
 import { defaultLimits } from '../modules/quotas/tenant-limits';
 import { tenantTrainingLimits } from '../modules/quotas/training-limits';
 import { createLifecycle, createTaskHandlers, type WorkerDeps } from './handlers';
+import { createRepos } from '../modules/repos';
+import { startDatasetPurge } from './dataset-purge';
 import { startReaper } from './reaper';
 import { WorkerState } from './worker-state';
 
@@ -51,11 +53,20 @@ export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<
     { 'training-run': trainingSlots(deps.config, onThread) },
   );
   const stopReaper = startReaper({ lifecycle, log: deps.log, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
+  const repos = createRepos(deps.prisma);
+  const stopPurge = startDatasetPurge({
+    prisma: deps.prisma,
+    datasets: repos.datasets,
+    audit: repos.audit,
+    log: deps.log,
+    retentionDays: deps.config.DATASET_ARCHIVE_RETENTION_DAYS,
+  });
   return {
     state,
     async stop(timeoutMs = 30_000) {
       state.drain();
       stopReaper();
+      stopPurge();
       await deps.queue.stop(timeoutMs);
     },
   };

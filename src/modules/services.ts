@@ -137,6 +137,7 @@ export function createServices(deps: Deps): Services {
     {
       maxColumns: config.MAX_DATASET_COLUMNS,
       tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+      retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
   );

@@ -12,6 +12,8 @@ export type AuditAction =
   | 'dataset.uploaded'
   | 'dataset.deleted'
   | 'dataset.archived'
+  | 'dataset.restored'
+  | 'dataset.purged'
   | 'model.deleted'
   | 'trainingRun.started'
   | 'trainingRun.cancelled'

@@ -1,5 +1,6 @@
 /** Datasets: the only place that touches the Dataset table; every method takes the tenant. */
 import type { Tx } from '../../lib/tenant-tx';
+import type { Db } from '../../lib/db';
 import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import { contentChecksum } from '../../ml/data/checksum';
@@ -26,8 +27,11 @@ const summary = {
   archivedAt: true,
 } as const;
 
-/** Datasets that still hold their rows (an archived one is kept for lineage only). */
+/** Datasets that are not archived (an archived one is kept for lineage, and for restore until purged). */
 const live = { archivedAt: null };
+
+/** What purging an archived dataset writes: no rows, no stored bytes. */
+const purged = (at: Date) => ({ purgedAt: at, content: new Uint8Array(0), sizeBytes: 0 });
 
 /** A profiled upload, as stored. */
 export interface NewDataset {
@@ -110,8 +114,35 @@ export class DatasetRepo {
    * quota); its row, profile, row count and checksum stay for the lineage of the versions it trained.
    * @returns whether a live row was archived.
    */
-  async archive(tx: Tx, tenantId: string, id: string) {
-    const { count } = await tx.dataset.updateMany({ where: { id, tenantId, ...live }, data: { archivedAt: new Date(), content: new Uint8Array(0), sizeBytes: 0 } });
+  async archive(tx: Tx, tenantId: string, id: string, purgeNow: boolean) {
+    const now = new Date();
+    const data = purgeNow ? { archivedAt: now, ...purged(now) } : { archivedAt: now };
+    const { count } = await tx.dataset.updateMany({ where: { id, tenantId, ...live }, data });
+    return count > 0;
+  }
+
+  /** The tenant's archived datasets, newest archive first, with when each was (or will be) purged. */
+  archived(tx: Tx, tenantId: string, take: number) {
+    return tx.dataset.findMany({ where: { tenantId, archivedAt: { not: null } }, select: { ...summary, purgedAt: true }, orderBy: [{ archivedAt: 'desc' }, { id: 'asc' }], take });
+  }
+
+  /** Brings back an archived dataset whose rows were not purged. @returns whether a row was restored. */
+  async restore(tx: Tx, tenantId: string, id: string) {
+    const { count } = await tx.dataset.updateMany({ where: { id, tenantId, archivedAt: { not: null }, purgedAt: null }, data: { archivedAt: null } });
+    return count > 0;
+  }
+
+  /**
+   * Every tenant's archived datasets whose retention ended before `before`, not yet purged (the
+   * worker's purge; no tenant filter on purpose), at most `take`.
+   */
+  expiredArchives(db: Db, before: Date, take: number) {
+    return db.dataset.findMany({ where: { archivedAt: { lt: before }, purgedAt: null }, select: { id: true, tenantId: true, name: true, sizeBytes: true }, take });
+  }
+
+  /** Empties an archived dataset's rows for good. @returns whether it was still unpurged. */
+  async purge(tx: Tx, tenantId: string, id: string) {
+    const { count } = await tx.dataset.updateMany({ where: { id, tenantId, archivedAt: { not: null }, purgedAt: null }, data: purged(new Date()) });
     return count > 0;
   }
 

@@ -20,6 +20,7 @@ import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
 import type { DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
+import { archivedDatasets, restoreDataset } from './restore-dataset';
 import type { TextEncodingEnum } from './dataset.type';
 
 /** A CSV upload as the resolver hands it over. */
@@ -50,7 +51,7 @@ export class DatasetService {
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
-    private readonly limits: { maxColumns: number; tasksPerTenant: number },
+    private readonly limits: { maxColumns: number; tasksPerTenant: number; retentionDays: number },
     private readonly models: ModelRepo,
   ) {
     this.gate = new KeyedGate(limits.tasksPerTenant);
@@ -212,8 +213,20 @@ export class DatasetService {
 
   /** See {@link deleteDataset}: deleted, or archived with `force` while versions it trained remain. */
   async delete(actor: Actor, id: string, force = false) {
-    await deleteDataset({ prisma: this.prisma, datasets: this.repo, runs: this.runs, models: this.models, audit: this.audit }, actor, id, force);
+    const deps = { prisma: this.prisma, datasets: this.repo, runs: this.runs, models: this.models, audit: this.audit, retentionDays: this.limits.retentionDays };
+    await deleteDataset(deps, actor, id, force);
     return true;
+  }
+
+  /** See {@link restoreDataset}. @returns the restored dataset. */
+  async restore(actor: Actor, id: string) {
+    return toView(await restoreDataset({ prisma: this.prisma, datasets: this.repo, audit: this.audit, retentionDays: this.limits.retentionDays }, actor, id));
+  }
+
+  /** See {@link archivedDatasets}. */
+  async archived(actor: Actor, take: number) {
+    const rows = await archivedDatasets({ prisma: this.prisma, datasets: this.repo, retentionDays: this.limits.retentionDays }, actor, take);
+    return rows.map((r) => ({ ...r, dataset: toView(r.dataset) }));
   }
 }
 

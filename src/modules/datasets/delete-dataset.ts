@@ -2,9 +2,11 @@
  * Deleting a dataset without losing history. A dataset no model version uses is deleted with its
  * training runs. One that versions still in the registry were trained on (or, for recommenders,
  * read their item or user metadata from) is refused
- * (DATASET_IN_USE, listing them) unless `force`: then it is *archived* — its rows (the stored
- * bytes) go, its row stays with its name, profile, row count and checksum, so the versions keep
- * their lineage and its training runs and loss curves are not cascaded away. Audited either way.
+ * (DATASET_IN_USE, listing them) unless `force`: then it is *archived* — hidden from lists and
+ * training, its row kept with its name, profile, row count and checksum, so the versions keep
+ * their lineage and its training runs and loss curves are not cascaded away; its rows stay for
+ * DATASET_ARCHIVE_RETENTION_DAYS (restoreDataset, ./restore-dataset.ts), then the worker's purge
+ * (src/jobs/dataset-purge.ts) empties them. Audited either way.
  */
 import type { Db } from '../../lib/db';
 import { AppError, notFound } from '../../lib/errors';
@@ -26,6 +28,8 @@ export interface DeleteDatasetDeps {
   runs: TrainingRunRepo;
   models: ModelRepo;
   audit: AuditRepo;
+  /** DATASET_ARCHIVE_RETENTION_DAYS: 0 empties an archived dataset's rows at once. */
+  retentionDays: number;
 }
 
 /** How a deletion ended. */
@@ -63,12 +67,12 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
         { field: 'id', datasetId: id, versions, totalVersions: total },
       );
     }
-    await datasets.archive(tx, actor.tenantId, id);
+    await datasets.archive(tx, actor.tenantId, id, deps.retentionDays === 0);
     await audit.record(tx, actor, {
       action: 'dataset.archived',
       targetType: 'Dataset',
       targetId: id,
-      details: { name: dataset.name, checksum: dataset.checksum, totalVersions: total, versions },
+      details: { name: dataset.name, checksum: dataset.checksum, totalVersions: total, versions, retentionDays: deps.retentionDays },
     });
     return 'ARCHIVED';
   });
