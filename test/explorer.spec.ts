@@ -33,7 +33,7 @@ describe('GRAPHQL_EXPLORER=graphiql (the default outside production)', () => {
       expect(html).toContain('<meta name="graphql-endpoint" content="/graphql"');
       // Every script and stylesheet is a path on this server.
       const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-      expect(refs.sort()).toEqual(['/graphql-explorer/explorer.css', '/graphql-explorer/explorer.js']);
+      expect(refs.sort()).toEqual(['/graphql-explorer/explorer.css', '/graphql-explorer/explorer.js', 'data:,']); // data:, — an empty favicon (no /favicon.ico request)
       expect(html).not.toMatch(/https?:\/\//);
 
       const assets = new Map<string, string>();

@@ -127,6 +127,7 @@ it('refuses with coded errors: predict-only key, another tenant, no credential, 
   const code = (a: Awaited<ReturnType<typeof download>>) => [a.status, a.error?.errors[0].extensions.code];
   expect(code(await download({ url: t.url, token: predictKey }, 'net', 'onnx'))).toEqual([403, 'FORBIDDEN']);
   expect((await download({ url: t.url, token: readKey }, 'net', 'onnx')).status).toBe(200);
+  expect((await download({ url: t.url, token: readKey }, 'net', 'ONNX')).status).toBe(200); // as exportFormats lists it
   const foreign = await download(other, 'net', 'onnx');
   expect(code(foreign)).toEqual([404, 'NOT_FOUND']);
   expect(foreign.error!.errors[0].message).toBe("Model 'net' not found");
@@ -143,7 +144,7 @@ it('refuses with coded errors: predict-only key, another tenant, no credential, 
   expect(code(await download(t, 'net', 'onnx', '7'))).toEqual([404, 'NOT_FOUND']);
   const audited = (await gqlOk(t, '{ auditLog { action targetType details } }')).auditLog.filter((e: { action: string }) => e.action === 'modelVersion.exported');
   expect(audited[0]).toEqual({ action: 'modelVersion.exported', targetType: 'ModelVersion', details: { model: 'net', version: 1, format: 'onnx', bytes: expect.any(Number) } });
-  expect(audited).toHaveLength(3); // the tfjs download of the first test, and the two onnx downloads above; refusals are not exports
+  expect(audited).toHaveLength(4); // the tfjs download of the first test, and the three onnx downloads above; refusals are not exports
   const listed = await gqlOk(t, '{ models { name versions { exportFormats } } }');
   expect(Object.fromEntries(listed.models.map((m: any) => [m.name, m.versions[0].exportFormats]))).toEqual({ net: ['TFJS', 'ONNX'], forest: ['JSON', 'ONNX'] });
 });

@@ -18,10 +18,12 @@ import type { ModelRepo } from './model.repo';
 const FORMATS: readonly ExportFormat[] = ['tfjs', 'json', 'onnx'];
 
 /**
+ * Any case: GraphQL's `exportFormats` lists them as enum values (`ONNX`).
  * @throws AppError BAD_USER_INPUT when `format` is not one of tfjs, json, onnx.
  */
 export function parseExportFormat(format: unknown): ExportFormat {
-  if (typeof format === 'string' && (FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
+  const lower = typeof format === 'string' ? format.toLowerCase() : undefined;
+  if (lower && (FORMATS as readonly string[]).includes(lower)) return lower as ExportFormat;
   throw badInput(`format '${String(format).slice(0, 50)}' is not an export format; use one of ${FORMATS.join(', ')}`, { field: 'format' });
 }
 

@@ -151,7 +151,10 @@ export class TrainingRunRepo {
   async claimFairly(db: Db, owner: string, leaseMs: number, defaultMaxRunning: number): Promise<{ run?: { id: string; tenantId: string }; waiting: boolean }> {
     return db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FAIR_CLAIM_LOCK_KEY})`;
-      const rows = await tx.$queryRaw<{ id: string; tenantId: string; open: boolean }[]>`
+      // A run cancelled between the choice and the UPDATE (cancel does not take the lock) is not
+      // claimed: the UPDATE re-checks its state, and the next choice is made.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const rows = await tx.$queryRaw<{ id: string; tenantId: string; open: boolean }[]>`
         WITH running AS (
           SELECT "tenantId", count(*)::int AS n FROM "TrainingRun"
            WHERE status = 'RUNNING' AND "leaseExpiresAt" >= now() GROUP BY "tenantId"),
@@ -172,15 +175,17 @@ export class TrainingRunRepo {
          ORDER BY open DESC, coalesce(running.n, 0), served."lastStarted" ASC NULLS FIRST, w."waitingSince",
                   w."tenantId", w.priority DESC, w."createdAt", w.id
          LIMIT 1`;
-      const next = rows[0];
-      if (!next?.open) return { waiting: next !== undefined };
-      await tx.$executeRaw`
+        const next = rows[0];
+        if (!next?.open) return { waiting: next !== undefined };
+        const claimed = await tx.$executeRaw`
         UPDATE "TrainingRun"
            SET status = 'RUNNING', "leaseOwner" = ${owner},
                "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000}),
                attempts = attempts + 1, "startedAt" = now()
-         WHERE id = ${next.id}`;
-      return { run: { id: next.id, tenantId: next.tenantId }, waiting: false };
+         WHERE id = ${next.id} AND (status = 'QUEUED' OR (status = 'RUNNING' AND "leaseExpiresAt" < now()))`;
+        if (claimed === 1) return { run: { id: next.id, tenantId: next.tenantId }, waiting: false };
+      }
+      return { waiting: true }; // every choice was taken from under us: the ticket tries again shortly
     });
   }
 

@@ -31,7 +31,7 @@ export function LineChart({ title, x, curves }: { title: string; x: number[]; cu
         height: 260,
         scales: { x: { time: false } },
         legend: { live: false },
-        axes: [{ label: 'epoch' }, {}],
+        axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, {}], // whole epochs only
         series: [{ label: 'epoch' }, ...curves.map((c, i) => ({ label: c.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
       },
       [x, ...curves.map((c) => c.values)] as uPlot.AlignedData,

@@ -30,7 +30,7 @@ export function Runs() {
         {() => (
           <div class="scroll">
             <table>
-              <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Started']} />
+              <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} />
               <tbody>
                 {q.data!.trainingRunsConnection.edges.map(({ node: r }) => (
                   <tr key={r.id}>
