@@ -182,19 +182,19 @@ describe('refusals: status, code and a message naming the field', () => {
   const one = matrixTensor(ROWS.slice(0, 1), FEATURES);
   const cases: [string, string, unknown, number, string, RegExp][] = [
     ['no inputs', 'pima-net', { inputs: [] }, 400, 'BAD_USER_INPUT', /^inputs: /],
-    ['an id nested 5,000 deep', 'pima-net', `{"id":${deep(5000)},"inputs":[]}`, 400, 'BAD_USER_INPUT', /^The request body is nested deeper than 64 levels \(limit\)$/],
+    ['an id nested 1,000 deep', 'pima-net', `{"id":${deep(1000)},"inputs":[]}`, 400, 'BAD_USER_INPUT', /^The request body is nested deeper than 64 levels \(limit\)$/],
     [
-      'a shape nested 5,000 deep',
+      'a shape nested 1,000 deep',
       'pima-net',
-      `{"inputs":[{"name":"x","datatype":"FP64","shape":${deep(5000)},"data":[1]}]}`,
+      `{"inputs":[{"name":"x","datatype":"FP64","shape":${deep(1000)},"data":[1]}]}`,
       400,
       'BAD_USER_INPUT',
       /^The request body is nested deeper than 64 levels \(limit\)$/,
     ],
     [
-      'parameters nested 5,000 deep',
+      'parameters nested 1,000 deep',
       'pima-net',
-      `{"inputs":${JSON.stringify([one])},"parameters":{"a":${deep(5000)}}}`,
+      `{"inputs":${JSON.stringify([one])},"parameters":{"a":${deep(1000)}}}`,
       400,
       'BAD_USER_INPUT',
       /^The request body is nested deeper than 64 levels \(limit\)$/,

@@ -14,6 +14,8 @@ import type { WebSocket } from 'ws';
 const CLOSE_UNAUTHORIZED = 4401;
 /** graphql-ws' "too many" close code (its clients do not retry it). */
 export const CLOSE_TOO_MANY = 4429;
+/** graphql-ws' close code for a message it cannot read; also used for a message nested too deep to parse. */
+export const CLOSE_INVALID_MESSAGE = 4400;
 
 export class SocketRegistry {
   private readonly byKey = new Map<string, Set<WebSocket>>();

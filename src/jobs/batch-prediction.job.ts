@@ -41,6 +41,7 @@ const REASONS: [RegExp, string][] = [
   [/ISO 8601/, 'the value is not an ISO 8601 date'],
   [/is missing feature/, 'the dataset has no such column'],
   [/unknown feature/, 'the version was not trained with this column'],
+  [/beyond the float32 range/, 'the value lies beyond the float32 range (±3.4e38) models compute in, once preprocessed'],
 ];
 
 /**

@@ -84,7 +84,7 @@ describe('JSON arguments', () => {
     const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
     const r = (await res.json()) as GqlResult;
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+    expect(r.errors![0].message).toMatch(/the JSON body is nested deeper than 2048 levels \(at byte \d+\)/); // before JSON.parse
   });
 
   it('refuses a value nested deep as a literal', async () => {
@@ -403,6 +403,58 @@ describe('non-finite model outputs', () => {
     const r = await gqlOk(t, 'query { predict(model: "line", rows: [{x: 3}]) { predictions { value } } }');
     expect(Number.isFinite(r.predict.predictions[0].value)).toBe(true);
   });
+});
+
+describe('non-finite inputs in stored rows', () => {
+  it('fails a batch over a cell beyond float32 without quoting the cell to a predict-only key', async () => {
+    const datasetId = await uploadCsv(t, 'x,y\n1,3\n1.2345e300,0\n', 'overflow-cell');
+    const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "predict-only-batch", scopes: [PREDICT] }) { key } }')).createApiKey.key as string;
+    const narrow = { url: t.url, token: key };
+    const id = (await gqlOk(narrow, 'mutation($d: ID!) { startBatchPrediction(model: "line", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction.id;
+    let batch: Record<string, any> = {};
+    for (let i = 0; i < 200 && !['SUCCEEDED', 'FAILED'].includes(batch.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      batch = (await gqlOk(narrow, 'query($id: ID!) { batchPrediction(id: $id) { status failureCode failureMessage } }', { id })).batchPrediction;
+    }
+    expect(batch).toMatchObject({ status: 'FAILED', failureCode: 'BAD_USER_INPUT' });
+    expect(batch.failureMessage).toBe(
+      "Dataset row 2, column 'x': the value lies beyond the float32 range (±3.4e38) models compute in, once preprocessed (read the dataset with the datasets:read scope to see it)",
+    );
+  });
+});
+
+describe('deeply nested JSON bodies, refused before JSON.parse', () => {
+  // V8's JSON.parse takes seconds on millions of nested brackets, holding every tenant's requests.
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  it.each([
+    ['/graphql', (d: string) => `{"query":"{ viewer { tenantName } }","variables":{"x":${d}}}`],
+    ['/v2/models/line/infer', (d: string) => `{"inputs":${d}}`],
+  ])('answers %s with 400 BAD_USER_INPUT naming the depth, for 2,000,000 levels', async (path, body) => {
+    const res = await fetch(new URL(path, t.url).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` },
+      body: body(deep(2_000_000)),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/nested deeper than 2048 levels \(at byte \d+\)/);
+    // A body just within the bound still reaches the API (and gets its own answer).
+    const ok = await fetch(new URL('/graphql', t.url).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` },
+      body: '{"query":"{ viewer { tenantName } }","variables":{"x":' + deep(2000) + '}}',
+    });
+    expect(ok.status).toBe(200);
+  });
+});
+
+it('closes a websocket whose message is nested 2,000,000 deep (4400) before parsing it, and keeps serving', async () => {
+  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, String(reason)])));
+  socket.send(`{"type":"connection_init","payload":{"x":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}}`);
+  expect(await closed).toEqual([4400, 'Invalid message received: nested deeper than 2048 levels']);
+  expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
 });
 
 describe('messages', () => {

@@ -76,7 +76,7 @@ function requireFloat32Range(column: string, raw: Values, values: Float64Array):
     if (Math.abs(values[i]) > FLOAT32_MAX) {
       throw badInput(
         `Column '${column}' in rows[${i}] is ${String(raw[i])}: preprocessed (${values[i].toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`,
-        { column, row: i },
+        { feature: column, row: i },
       );
     }
   }

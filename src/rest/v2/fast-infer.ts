@@ -7,6 +7,7 @@
  * service call and error bodies — and leaves to express what it does not handle: any other path or
  * method, a browser request (an `Origin` header: CORS), and the binary data extension.
  */
+import { depthExceededAt, MAX_BODY_DEPTH } from '../../lib/json-depth';
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
@@ -103,7 +104,10 @@ function readJson(req: IncomingMessage, limit: number): Promise<{ value?: unknow
     req.on('error', () => resolve({ refusal: { status: 400, message: 'The request body could not be read' } }));
     req.on('end', () => {
       if (over) return resolve({ refusal: tooLarge });
-      const text = Buffer.concat(chunks).toString('utf8');
+      const body = Buffer.concat(chunks);
+      const deep = depthExceededAt(body, MAX_BODY_DEPTH);
+      if (deep >= 0) return resolve({ refusal: { status: 400, message: `The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${deep})` } });
+      const text = body.toString('utf8');
       if (text.trim() === '') return resolve({ value: undefined });
       try {
         resolve({ value: JSON.parse(text) });

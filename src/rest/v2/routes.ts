@@ -12,6 +12,7 @@
  * throttle and the prediction rate limit are GraphQL's: the same `buildContext` and services.
  * Errors: `{ "error", "code", "details"? }` (respond.ts). The binary data extension is not supported.
  */
+import { refuseDeepJson } from '../../lib/json-depth';
 import crypto from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -41,7 +42,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const { config } = base;
   const services = base.services;
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
-  const json = express.json({ limit: config.MAX_REQUEST_BYTES, type: () => true });
+  const json = express.json({ limit: config.MAX_REQUEST_BYTES, type: () => true, verify: refuseDeepJson });
   app.use('/v2', cors(corsOptions(config)));
 
   /** The caller's actor, as for GraphQL; a failed credential is counted by the same throttle. */
