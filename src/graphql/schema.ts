@@ -30,6 +30,7 @@ import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
+import { NodeResolver } from '../modules/nodes/node.resolver';
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
@@ -41,6 +42,7 @@ export const RESOLVERS = [
   AuditResolver,
   AuthResolver,
   DatasetResolver,
+  NodeResolver,
   RunPagesResolver,
   DatasetPagesResolver,
   ModelPagesResolver,
