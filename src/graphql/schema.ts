@@ -15,7 +15,7 @@ import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/l
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { EvaluationResolver, VersionEvaluationsResolver } from '../modules/registry/evaluation.resolver';
 import { ModelStageHistoryResolver, StageResolver, VersionStageHistoryResolver } from '../modules/registry/stage.resolver';
-import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
+import { ModelPagesResolver, ModelVersionPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
 import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
 import { ApiKeyPagesResolver } from '../modules/auth/api-key-pages.resolver';
 import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
@@ -46,6 +46,7 @@ export const RESOLVERS = [
   RunPagesResolver,
   DatasetPagesResolver,
   ModelPagesResolver,
+  ModelVersionPagesResolver,
   VersionModelResolver,
   BatchPagesResolver,
   ApiKeyPagesResolver,
