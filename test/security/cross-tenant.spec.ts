@@ -64,7 +64,8 @@ it("returns none of A's data to B, and NOT_FOUND for each of A's resources", asy
     // The operator's fields (X-Admin-Secret) refuse a tenant's key before looking at the id.
     // node/nodes (Relay) answer null for A's ids, exactly as for ids that do not exist.
     if (c.targetsVictim && NULL_FOR_OTHERS.includes(`${c.root}.${c.field}`)) {
-      if (JSON.stringify(r) !== JSON.stringify({ data: { [c.field]: c.field === 'nodes' ? [null] : null } })) problems.push(`${c.field}(${JSON.stringify(c.variables)}) answered ${JSON.stringify(r)} instead of null`);
+      if (JSON.stringify(r) !== JSON.stringify({ data: { [c.field]: c.field === 'nodes' ? [null] : null } }))
+        problems.push(`${c.field}(${JSON.stringify(c.variables)}) answered ${JSON.stringify(r)} instead of null`);
       continue;
     }
     const expected = PUBLIC_FIELDS.includes(`${c.root}.${c.field}`) ? 'UNAUTHENTICATED' : 'NOT_FOUND';

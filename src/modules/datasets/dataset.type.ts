@@ -182,7 +182,7 @@ export class MissingValuesInput {
 }
 
 /** An uploaded CSV of a tenant, parsed and profiled at upload; training runs and batch predictions read it. */
-@ObjectType({ description: 'An uploaded CSV, parsed and profiled.' , implements: Node })
+@ObjectType({ description: 'An uploaded CSV, parsed and profiled.', implements: Node })
 export class Dataset extends NamedEntity {
   @Nullable(String, 'Name of the uploaded file; null for inline csv text.')
   filename!: string | null;

@@ -39,7 +39,7 @@ export class EvaluationMetrics extends VersionMetrics {
 }
 
 /** A version scored on another dataset, as a job. */
-@ObjectType({ description: 'A model version evaluated on a labelled dataset with its columns (evaluateModelVersion), as a job.' , implements: Node })
+@ObjectType({ description: 'A model version evaluated on a labelled dataset with its columns (evaluateModelVersion), as a job.', implements: Node })
 export class ModelEvaluation {
   @Field(() => ID) id!: string;
   @Field(() => ID) modelVersionId!: string;

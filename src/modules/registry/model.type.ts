@@ -138,7 +138,7 @@ export class TargetInfo {
 }
 
 /** One immutable trained model in the registry: its artifact format, pipeline, target and test metrics. */
-@ObjectType({ description: 'An immutable trained model in the registry.' , implements: Node })
+@ObjectType({ description: 'An immutable trained model in the registry.', implements: Node })
 export class ModelVersion extends Entity {
   @Field({ description: 'The model it is a version of.' })
   modelName!: string;
@@ -190,7 +190,7 @@ export class ModelVersion extends Entity {
 }
 
 /** A named model of a tenant: the series of versions its training runs produced. */
-@ObjectType({ description: 'A named model: a series of versions.' , implements: Node })
+@ObjectType({ description: 'A named model: a series of versions.', implements: Node })
 export class Model extends NamedEntity {
   @Field(() => [ModelVersion], { description: 'Newest first.' })
   versions!: ModelVersion[];

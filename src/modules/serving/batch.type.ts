@@ -5,7 +5,7 @@ import { Nullable } from '../common/fields';
 import { Job, RunStatus } from '../common/job.type';
 
 /** A job that predicts every row of a dataset with one model version and writes a CSV. */
-@ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.' , implements: Node })
+@ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.', implements: Node })
 export class BatchPrediction extends Job {
   @Nullable(ID, 'The version that predicts (null once deleted).')
   modelVersionId!: string | null;

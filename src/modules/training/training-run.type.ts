@@ -53,7 +53,7 @@ export class EpochMetric extends EpochScores {
 }
 
 /** One training job of a tenant: what it fits on which dataset, its status, and the version it produces. */
-@ObjectType({ description: 'One training job: queued, run by a worker, producing a model version.' , implements: Node })
+@ObjectType({ description: 'One training job: queued, run by a worker, producing a model version.', implements: Node })
 export class TrainingRun extends Job {
   @Field(() => ID, { description: 'The dataset it trains on.' })
   datasetId!: string;
