@@ -16,7 +16,7 @@ import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/l
 import { ModelResolver } from '../modules/registry/model.resolver';
 import { EvaluationResolver, VersionEvaluationsResolver } from '../modules/registry/evaluation.resolver';
 import { ModelStageHistoryResolver, StageResolver, VersionStageHistoryResolver } from '../modules/registry/stage.resolver';
-import { ModelPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
+import { ModelPagesResolver, ModelVersionPagesResolver, VersionModelResolver } from '../modules/registry/model-pages.resolver';
 import { BatchPagesResolver } from '../modules/serving/batch-pages.resolver';
 import { ApiKeyPagesResolver } from '../modules/auth/api-key-pages.resolver';
 import { AuditPagesResolver } from '../modules/audit/audit-pages.resolver';
@@ -31,6 +31,7 @@ import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
+import { NodeResolver } from '../modules/nodes/node.resolver';
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
@@ -42,10 +43,12 @@ export const RESOLVERS = [
   AuditResolver,
   AuthResolver,
   DatasetResolver,
+  NodeResolver,
   RunPagesResolver,
   DatasetPagesResolver,
   ArchivedDatasetResolver,
   ModelPagesResolver,
+  ModelVersionPagesResolver,
   VersionModelResolver,
   BatchPagesResolver,
   ApiKeyPagesResolver,

@@ -14,6 +14,7 @@ import { ModelRepo } from './registry/model.repo';
 import { BatchRepo } from './serving/batch.repo';
 import { TenantRepo } from './tenants/tenant.repo';
 import { TrainingRunRepo } from './training/training-run.repo';
+import { NodeRepo } from './nodes/node.repo';
 
 /** One instance of each repository (the tenant repo holds the client: it opens its own transaction). */
 export function createRepos(prisma: Db) {
@@ -29,6 +30,7 @@ export function createRepos(prisma: Db) {
     tenants: new TenantRepo(prisma),
     runs: new TrainingRunRepo(),
     limits: new TenantLimitsRepo(),
+    nodes: new NodeRepo(),
   };
 }
 

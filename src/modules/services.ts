@@ -47,6 +47,7 @@ import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantLimitsService } from './quotas/tenant-limits.service';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
+import { NodeService } from './nodes/node.service';
 import { Quarantine } from '../ml/serving/quarantine';
 
 /** What the API's services are built from. */
@@ -93,6 +94,8 @@ export interface Services {
   scoring(): ScoringStats | { isolation: 'inline'; quarantined: number };
   versions: VersionResolver;
   batch: BatchPredictionService;
+  /** Objects by id alone (node, nodes). */
+  nodes: NodeService;
   limits: TenantLimitsService;
   authThrottle: AuthThrottle;
 }
@@ -182,6 +185,7 @@ export function createServices(deps: Deps): Services {
     audit: new AuditService(prisma, r.audit),
     tenants: new TenantService(r.tenants, adminGuard, adminThrottle),
     limits: new TenantLimitsService(prisma, adminGuard, r, quotas),
+    nodes: new NodeService(prisma, r.nodes),
     datasets,
     imageDatasets: new ImageDatasetService(
       prisma,

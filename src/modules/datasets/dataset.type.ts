@@ -1,4 +1,5 @@
 /** GraphQL types of datasets: an uploaded CSV, its column profile, correlations, and missing-value codes. */
+import { Node } from '../nodes/node.type';
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { TextEncoding } from '../../ml/data/decode';
 import { ImageProfile } from './image-dataset.type';
@@ -181,7 +182,7 @@ export class MissingValuesInput {
 }
 
 /** An uploaded CSV of a tenant, parsed and profiled at upload; training runs and batch predictions read it. */
-@ObjectType({ description: 'An uploaded CSV, parsed and profiled.' })
+@ObjectType({ description: 'An uploaded CSV, parsed and profiled.', implements: Node })
 export class Dataset extends NamedEntity {
   @Nullable(String, 'Name of the uploaded file; null for inline csv text.')
   filename!: string | null;

@@ -1,4 +1,5 @@
 /** GraphQL types of evaluations (evaluateModelVersion): their state and metrics. */
+import { Node } from '../nodes/node.type';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { RunStatus } from '../common/job.type';
 import { Nullable } from '../common/fields';
@@ -38,7 +39,7 @@ export class EvaluationMetrics extends VersionMetrics {
 }
 
 /** A version scored on another dataset, as a job. */
-@ObjectType({ description: 'A model version evaluated on a labelled dataset with its columns (evaluateModelVersion), as a job.' })
+@ObjectType({ description: 'A model version evaluated on a labelled dataset with its columns (evaluateModelVersion), as a job.', implements: Node })
 export class ModelEvaluation {
   @Field(() => ID) id!: string;
   @Field(() => ID) modelVersionId!: string;

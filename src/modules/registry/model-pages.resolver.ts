@@ -1,4 +1,4 @@
-/** The paged, filtered models list (`modelsConnection`). Scope: `models:read`. */
+/** The paged, filtered models list (`modelsConnection`) and a model's versions a page at a time (`Model.versionsConnection`). Scope: `models:read`. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Actor } from '../auth/actor';
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
@@ -15,6 +15,9 @@ interface Context {
 /** A page of models (Relay). */
 export const ModelConnection = connectionOf('Model', Model);
 
+/** A page of one model's versions (Relay). */
+export const ModelVersionConnection = connectionOf('ModelVersion', ModelVersion);
+
 /** `ModelVersion.model`, batched per request (a page of versions reads their models in one statement). */
 @Resolver(() => ModelVersion)
 export class VersionModelResolver {
@@ -22,6 +25,16 @@ export class VersionModelResolver {
   @FieldResolver(() => Model, { description: 'The model this version belongs to.' })
   async model(@Root() version: ModelVersion, @Ctx() ctx: Context): Promise<Model> {
     return (await ctx.loaders.modelByName.load(version.modelName))!;
+  }
+}
+
+/** `Model.versionsConnection`: a model's versions a page at a time. */
+@Resolver(() => Model)
+export class ModelVersionPagesResolver {
+  /** A page of the model's versions, newest first. Scope: `models:read` (as the model itself). @throws BAD_USER_INPUT (paging arguments, cursor). */
+  @FieldResolver(() => ModelVersionConnection, { description: "This model's versions, newest first, a page at a time (Relay connection)." })
+  versionsConnection(@Root() model: Model, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<ConnectionShape<ModelVersion>> {
+    return ctx.services.models.pageVersions(ctx.actor!, model.id, page, { default: DEFAULT_PAGE, max: MAX_PAGE });
   }
 }
 

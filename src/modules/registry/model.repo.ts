@@ -81,6 +81,15 @@ export class ModelRepo {
     });
   }
 
+  /** One keyset page of one of the tenant's models' versions (newest first), by the model's id. */
+  pageVersions(tx: Tx, tenantId: string, modelId: string, window: PageWindow) {
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.modelVersion.findMany({ ...args, select: versionSummary }),
+      count: (args: { where: object; take?: number }) => tx.modelVersion.count(args),
+    };
+    return readPage(table as unknown as PageableTable<NonNullable<Awaited<ReturnType<ModelRepo['findVersionById']>>>>, { tenantId, modelId }, window);
+  }
+
   /** One keyset page of the tenant's models (newest first), each with its version summaries; `name` matches part of the name, any case. */
   pageModels(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
     const where = {

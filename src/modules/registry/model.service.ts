@@ -101,6 +101,17 @@ export class ModelService {
   }
 
   /**
+   * A page of one model's versions, newest first (`models:read`); empty for another tenant's model id.
+   * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async pageVersions(actor: Actor, modelId: string, args: PageRequest, sizes: { default: number; max: number }) {
+    requireScope(actor, 'models:read');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageVersions(tx, actor.tenantId, modelId, window));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toVersionView(e.node) })) };
+  }
+
+  /**
    * The version each of `runIds` produced, or null, in one statement (DataLoader's batch function).
    * Scope: `models:read`.
    */

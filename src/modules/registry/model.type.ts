@@ -3,6 +3,7 @@
  * accumulate; a *model version* is one immutable trained artifact with its pipeline and test
  * metrics, produced by one training run; an alias points at one version.
  */
+import { Node } from '../nodes/node.type';
 import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, NamedEntity } from '../common/entity.type';
@@ -137,7 +138,7 @@ export class TargetInfo {
 }
 
 /** One immutable trained model in the registry: its artifact format, pipeline, target and test metrics. */
-@ObjectType({ description: 'An immutable trained model in the registry.' })
+@ObjectType({ description: 'An immutable trained model in the registry.', implements: Node })
 export class ModelVersion extends Entity {
   @Field({ description: 'The model it is a version of.' })
   modelName!: string;
@@ -189,7 +190,7 @@ export class ModelVersion extends Entity {
 }
 
 /** A named model of a tenant: the series of versions its training runs produced. */
-@ObjectType({ description: 'A named model: a series of versions.' })
+@ObjectType({ description: 'A named model: a series of versions.', implements: Node })
 export class Model extends NamedEntity {
   @Field(() => [ModelVersion], { description: 'Newest first.' })
   versions!: ModelVersion[];

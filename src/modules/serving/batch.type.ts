@@ -1,10 +1,11 @@
 /** GraphQL types of batch predictions: the job and its progress events. */
+import { Node } from '../nodes/node.type';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { Job, RunStatus } from '../common/job.type';
 
 /** A job that predicts every row of a dataset with one model version and writes a CSV. */
-@ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.' })
+@ObjectType({ description: 'Predictions over a whole dataset, run as a job. The result is a CSV.', implements: Node })
 export class BatchPrediction extends Job {
   @Nullable(ID, 'The version that predicts (null once deleted).')
   modelVersionId!: string | null;

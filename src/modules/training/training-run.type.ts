@@ -2,6 +2,7 @@
  * GraphQL types of training runs. Glossary: a *training run* is one job that fits a spec on a
  * dataset; when it SUCCEEDS it adds one *model version* to the registry (registry/model.type.ts).
  */
+import { Node } from '../nodes/node.type';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Nullable } from '../common/fields';
@@ -52,7 +53,7 @@ export class EpochMetric extends EpochScores {
 }
 
 /** One training job of a tenant: what it fits on which dataset, its status, and the version it produces. */
-@ObjectType({ description: 'One training job: queued, run by a worker, producing a model version.' })
+@ObjectType({ description: 'One training job: queued, run by a worker, producing a model version.', implements: Node })
 export class TrainingRun extends Job {
   @Field(() => ID, { description: 'The dataset it trains on.' })
   datasetId!: string;
