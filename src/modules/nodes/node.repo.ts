@@ -1,7 +1,7 @@
 /** Which Node type each of a tenant's ids belongs to: one statement over the Node types' tables. */
 import { Prisma } from '../../generated/prisma/client';
 import type { Tx } from '../../lib/tenant-tx';
-import type { NodeKind } from './node.type';
+import type { NodeKind } from './node-kinds';
 
 /** The table of each Node type (the Prisma models are not @@map'ped, so each is named as its model). */
 const TABLES: Record<NodeKind, string> = {

@@ -7,7 +7,7 @@ import type { Db } from '../../lib/db';
 import { withTenant } from '../../lib/tenant-tx';
 import { hasScope, type Actor } from '../auth/actor';
 import type { NodeRepo, NodeRow } from './node.repo';
-import { NODE_KINDS, type NodeKind } from './node.type';
+import { NODE_KINDS, type NodeKind } from './node-kinds';
 
 /** At most this many ids per `nodes` call. */
 export const MAX_NODE_IDS = 100;

@@ -4,19 +4,9 @@
  * object with `node(id:)`. Ids are the stored UUIDs, unchanged (not re-encoded).
  */
 import { Field, ID, InterfaceType } from 'type-graphql';
+import type { NodeKind } from './node-kinds';
 
-/** The object types that implement Node, with the scope a key needs to read each. */
-export const NODE_KINDS = {
-  Dataset: 'datasets:read',
-  TrainingRun: 'training:read',
-  Model: 'models:read',
-  ModelVersion: 'models:read',
-  BatchPrediction: 'predict',
-  ModelEvaluation: 'models:read',
-} as const;
-
-/** One of the Node object types' names. */
-export type NodeKind = keyof typeof NODE_KINDS;
+export { NODE_KINDS, type NodeKind } from './node-kinds';
 
 /** Which Node type each object the node resolver returns is (views are plain objects, not class instances). */
 const kindOf = new WeakMap<object, NodeKind>();
