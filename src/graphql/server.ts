@@ -3,7 +3,7 @@
  * Also /healthz (liveness) and /readyz (database reachable), the GraphQL explorer (explorer.ts) and
  * the web console at /console (console.ts).
  */
-import { depthExceededAt, MAX_BODY_DEPTH, refuseDeepJson } from '../lib/json-depth';
+import { refuseDeepJson } from '../lib/json-depth';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,7 @@ import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
+import { judgeMessage } from './ws-message-guard';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 import { fastInfer } from '../rest/v2/fast-infer';
@@ -117,14 +118,18 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
       socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
     }
-    // A message nested past MAX_BODY_DEPTH never reaches graphql-ws' JSON.parse (seconds of event
-    // loop for millions of brackets): the socket is closed as for any unreadable message (4400).
+    // Every message is judged before graphql-ws reads it (ws-message-guard.ts): too deep to parse
+    // closes the socket (4400); a malformed subscribe gets a coded error on its id, the socket stays.
     const emit = socket.emit.bind(socket);
     socket.emit = (event: string | symbol, ...args: unknown[]) => {
       if (event === 'message' && (args[0] instanceof Buffer || typeof args[0] === 'string')) {
-        const at = depthExceededAt(args[0], MAX_BODY_DEPTH);
-        if (at >= 0) {
-          socket.close(CLOSE_INVALID_MESSAGE, `Invalid message received: nested deeper than ${MAX_BODY_DEPTH} levels`);
+        const verdict = judgeMessage(args[0]);
+        if ('close' in verdict) {
+          socket.close(CLOSE_INVALID_MESSAGE, verdict.close);
+          return false;
+        }
+        if ('reply' in verdict) {
+          socket.send(verdict.reply);
           return false;
         }
       }

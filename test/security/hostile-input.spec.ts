@@ -457,6 +457,33 @@ it('closes a websocket whose message is nested 2,000,000 deep (4400) before pars
   expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
 });
 
+it.each([
+  ['an empty payload', {}, 'BAD_REQUEST', 'payload.query must be a string'],
+  ['a numeric query', { query: 5 }, 'BAD_REQUEST', 'payload.query must be a string'],
+  ['variables as a list', { query: '{ viewer { tenantName } }', variables: [1] }, 'BAD_REQUEST', 'payload.variables must be an object'],
+  ['a numeric operationName', { query: '{ viewer { tenantName } }', operationName: 5 }, 'BAD_REQUEST', 'payload.operationName must be a string'],
+  ['a persisted-query hash alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],
+])('answers a subscribe with %s by a coded error on its id, and the socket keeps serving', async (_what, payload, code, message) => {
+  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+  const received: Record<string, any>[] = [];
+  socket.on('message', (m) => received.push(JSON.parse(String(m))));
+  let closedWith: number | undefined;
+  socket.on('close', (c) => (closedWith = c));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const until = async (pred: () => boolean) => {
+    for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.apiKey}` } }));
+  await until(() => received.some((m) => m.type === 'connection_ack'));
+  socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload }));
+  socket.send(JSON.stringify({ id: 'good', type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
+  await until(() => received.some((m) => m.id === 'good' && m.type === 'complete'));
+  expect(received.find((m) => m.id === 'bad')).toEqual({ id: 'bad', type: 'error', payload: [{ message, extensions: { code } }] });
+  expect(received.find((m) => m.id === 'good' && m.type === 'next')?.payload.data.viewer.tenantName).toBe(t.name);
+  expect(closedWith).toBeUndefined();
+  socket.close();
+});
+
 describe('messages', () => {
   it('cut a 9 MB name to a bounded length', async () => {
     const name = 'n'.repeat(9 * 1024 * 1024);

@@ -1,0 +1,46 @@
+/**
+ * What the API checks in a websocket message before graphql-ws reads it:
+ * - bracket depth, from the raw bytes (src/lib/json-depth.ts): a message nested past
+ *   MAX_BODY_DEPTH closes the socket (4400) before JSON.parse spends seconds on it;
+ * - a `subscribe` whose id is usable but whose payload is malformed (`{}`, `query: 5`,
+ *   `variables: [1]`, a persisted-query hash without the query) gets an `error` on that id, coded as
+ *   HTTP codes the same body (BAD_REQUEST; PERSISTED_QUERY_NOT_FOUND, so an APQ client sends the full
+ *   query next), instead of graphql-ws closing the whole socket and every subscription on it.
+ */
+import { depthExceededAt, MAX_BODY_DEPTH } from '../lib/json-depth';
+
+/** What to do with one message: pass it to graphql-ws, close the socket, or answer an error on its id. */
+export type MessageVerdict = { pass: true } | { close: string } | { reply: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || v === null || check(v);
+
+/** The coded problem of a subscribe payload graphql-ws would refuse by closing, or undefined when it is well formed. */
+function payloadProblem(p: unknown): { code: string; message: string } | undefined {
+  if (!isObject(p)) return { code: 'BAD_REQUEST', message: 'payload must be an object with a query' };
+  if (typeof p.query !== 'string') {
+    if (isObject(p.extensions) && isObject(p.extensions.persistedQuery)) return { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'PersistedQueryNotFound' };
+    return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
+  }
+  if (!optional(p.variables, isObject)) return { code: 'BAD_REQUEST', message: 'payload.variables must be an object' };
+  if (!optional(p.operationName, (x) => typeof x === 'string')) return { code: 'BAD_REQUEST', message: 'payload.operationName must be a string' };
+  if (!optional(p.extensions, isObject)) return { code: 'BAD_REQUEST', message: 'payload.extensions must be an object' };
+  return undefined;
+}
+
+/** Judges one raw websocket message (text or bytes). */
+export function judgeMessage(raw: Buffer | string): MessageVerdict {
+  if (depthExceededAt(raw, MAX_BODY_DEPTH) >= 0) return { close: `Invalid message received: nested deeper than ${MAX_BODY_DEPTH} levels` };
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  if (!text.includes('"subscribe"')) return { pass: true };
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return { pass: true }; // graphql-ws answers unreadable messages itself
+  }
+  if (!isObject(message) || message.type !== 'subscribe' || typeof message.id !== 'string' || message.id === '') return { pass: true };
+  const problem = payloadProblem(message.payload);
+  if (!problem) return { pass: true };
+  return { reply: JSON.stringify({ id: message.id, type: 'error', payload: [{ message: problem.message, extensions: { code: problem.code } }] }) };
+}
