@@ -60,3 +60,13 @@ it('answers 404 for stray paths and the build stamp', async () => {
     expect([path, (await fetch(`${origin}${path}`)).status]).toEqual([path, 404]);
   }
 });
+
+it('serves the built HTML only through its page route (with its CSP), never as an asset; assets carry nosniff', async () => {
+  for (const path of ['/console/assets/index.html', '/console/assets/INDEX.HTM', '/graphql-explorer/index.html']) {
+    expect([path, (await fetch(`${origin}${path}`)).status]).toEqual([path, 404]);
+  }
+  for (const path of ['/console/assets/console.js', '/graphql-explorer/explorer.js']) {
+    const res = await fetch(`${origin}${path}`);
+    expect([path, res.status, res.headers.get('x-content-type-options')]).toEqual([path, 200, 'nosniff']);
+  }
+});

@@ -39,8 +39,21 @@ export function mountConsole(app: express.Express, endpoint = '/graphql'): void 
   };
   app.get(CONSOLE_PATH, page);
   app.get(`${CONSOLE_PATH}/`, page);
-  app.use(CONSOLE_ASSETS_PATH, gzipped(consoleDir()), express.static(consoleDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
+  app.use(CONSOLE_ASSETS_PATH, assetsOnly, gzipped(consoleDir()), express.static(consoleDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
 }
+
+/**
+ * Assets only: the built HTML is served by its page route alone (with its CSP), never as a static
+ * file that a foreign page could frame; every asset carries `nosniff`.
+ */
+export const assetsOnly: express.RequestHandler = (req, res, next) => {
+  if (/\.html?$/i.test(req.path)) {
+    res.status(404).type('text/plain').send('Not found');
+    return;
+  }
+  res.set('x-content-type-options', 'nosniff');
+  next();
+};
 
 /** Serves `<file>.gz` for a .js or .css request when the browser accepts gzip and the copy exists. */
 function gzipped(dir: string): express.RequestHandler {

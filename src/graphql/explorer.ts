@@ -7,6 +7,7 @@
  * - `sandbox`: Apollo's Sandbox, embedded from Apollo's servers (needs the internet).
  * - `off`: no page (a browser's GET gets Apollo's 400 "GET query missing").
  */
+import { assetsOnly } from './console';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -58,5 +59,5 @@ export function explorerLandingPage(explorer: GraphqlExplorer): ApolloServerPlug
  */
 export function mountExplorerAssets(app: express.Express, explorer: GraphqlExplorer): void {
   if (explorer !== 'graphiql') return;
-  app.use(EXPLORER_ASSETS_PATH, express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
+  app.use(EXPLORER_ASSETS_PATH, assetsOnly, express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
 }
