@@ -3,14 +3,18 @@ import 'reflect-metadata';
 import { startApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './lib/logger';
+import { CONSOLE_PATH } from './graphql/console';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, log);
+  const consoleUrl = new URL(CONSOLE_PATH, app.server.url).href;
   log.info(
-    { url: app.server.url, ws: app.server.wsUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED },
-    config.GRAPHQL_EXPLORER === 'off' ? 'MaaS API ready' : `MaaS API ready (open the URL in a browser for the GraphQL explorer: ${config.GRAPHQL_EXPLORER})`,
+    { url: app.server.url, ws: app.server.wsUrl, console: consoleUrl, tfBackend: app.tfBackend, worker: config.WORKER_ENABLED },
+    config.GRAPHQL_EXPLORER === 'off'
+      ? `MaaS API ready; web console at ${consoleUrl}`
+      : `MaaS API ready; web console at ${consoleUrl}, GraphQL explorer (${config.GRAPHQL_EXPLORER}) at ${app.server.url}`,
   );
   let stopping = false;
   const shutdown = async (signal: string) => {
