@@ -17,7 +17,11 @@ const ROOTS = ['./src/main.ts', './src/app.ts', './src/worker.ts', './src/servic
 /** `import-x/no-restricted-paths` zones: files under `target` may not import from `from`. */
 const LAYER_ZONES = [
   { target: './src/lib', from: ['./src/ml', './src/modules', './src/graphql', './src/jobs'], message: 'src/lib is the lowest layer: no domain, ML, GraphQL or job code.' },
-  { target: './src/config.ts', from: ['./src/lib', './src/ml', './src/modules', './src/graphql', './src/jobs'], message: 'src/config.ts only parses the environment.' },
+  {
+    target: ['./src/config.ts', './src/config'],
+    from: ['./src/lib', './src/ml', './src/modules', './src/graphql', './src/jobs'],
+    message: 'src/config.ts and src/config/ only parse the environment.',
+  },
   {
     target: './src/ml',
     from: ['./src/modules', './src/graphql', './src/jobs', './src/generated'],
@@ -27,7 +31,7 @@ const LAYER_ZONES = [
   { target: './src/graphql', from: ['./src/jobs'], message: 'src/graphql must not depend on the job runner.' },
   { target: './src/jobs', from: ['./src/graphql'], message: 'src/jobs must not depend on the GraphQL server (the worker never loads it).' },
   {
-    target: ['./src/lib', './src/config.ts', './src/ml', './src/modules', './src/graphql', './src/jobs', './src/client'],
+    target: ['./src/lib', './src/config.ts', './src/config', './src/ml', './src/modules', './src/graphql', './src/jobs', './src/client'],
     from: ROOTS,
     message: 'Only tests, scripts and bench import the composition roots (main, app, worker, services).',
   },

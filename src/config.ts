@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+import { authEnv } from './config/auth';
+import { bool } from './config/bool';
+import { httpEnv } from './config/http';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -17,51 +18,7 @@ const schema = z.object({
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
   /** Port of the embedded PostgreSQL. 0 picks a free one. (Default: 54329) */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
-  /** Secret for `createTenant` (header `X-Admin-Secret`). Generated into .data/ when unset outside production. */
-  ADMIN_SECRET: z.string().min(16).optional(),
-  /** Wrong X-Admin-Secret values accepted per client address per hour; then createTenant is refused from it until the hour ends. (Default: 10) */
-  ADMIN_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
-  /** Tenants created per hour, across all API processes. (Default: 100) */
-  TENANTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
-  /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address. (Default: 0) */
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /**
-   * Failed authentications (bad API key or JWT, wrong METRICS_TOKEN) per client address within
-   * AUTH_FAILURE_WINDOW_SECONDS; past it, further failures from the address get QUOTA_EXCEEDED with
-   * retryAfterSeconds, while valid credentials keep working. (Default: 50)
-   */
-  AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(50),
-  /** Window of AUTH_FAILURES_PER_ADDRESS, seconds. (Default: 600) */
-  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
-  /** HMAC secret for JWTs (HS256). Generated into .data/ when unset outside production. */
-  JWT_SECRET: z.string().min(32).optional(),
-  /** PEM key pair for RS256 JWTs; when both are set they replace JWT_SECRET (HS256). */
-  JWT_PRIVATE_KEY: z.string().optional(),
-  JWT_PUBLIC_KEY: z.string().optional(),
-  /** JWT lifetime, seconds. (Default: 900 = 15 min) */
-  JWT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  /** Longest lifetime (`exp - iat`) an accepted JWT may have, seconds; longer ones are refused. (Default: 86,400 = 1 day) */
-  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(31_536_000).default(86_400),
-  /**
-   * Websocket connections one tenant may hold open on one API process; the next is closed with 4429.
-   * Bounds what one tenant's sockets cost a process shared with others. (Default: 100)
-   */
-  WS_MAX_SOCKETS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(100),
-  /**
-   * Websockets one client address (TRUST_PROXY_HOPS) may hold open on one API process without an
-   * accepted credential: from the upgrade until connection_init authenticates, and for good when it
-   * sends none or a wrong one. The next is closed with 4429; authenticated sockets do not count.
-   * (Default: 50)
-   */
-  WS_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
-  /** How long a websocket may wait before sending connection_init, ms; then graphql-ws closes it with 4408. (Default: 3000) */
-  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
-  /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
-  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
-  /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
-  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  JWT_ISSUER: z.string().default('maas'),
-  JWT_AUDIENCE: z.string().default('maas-api'),
+  ...authEnv,
   /** Run a training worker inside the API process. (Default: true) */
   WORKER_ENABLED: bool.default(true),
   /** A training run's lease, seconds: a worker silent this long is presumed dead and its run handed back. (Default: 30) */
@@ -273,71 +230,7 @@ const schema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(64),
   /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(0),
-  /**
-   * Bearer token for /metrics (`Authorization: Bearer <token>`). When set, /metrics answers 401
-   * without it. (Default: unset: /metrics is open outside production and absent from the public
-   * listener in production)
-   */
-  METRICS_TOKEN: z.string().min(16).optional(),
-  /** Serve /metrics on this separate port (and not on the public one). 0 picks a free one. (Default: unset) */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** Interface of the METRICS_PORT listener. (Default: 127.0.0.1, this machine only) */
-  METRICS_HOST: z.string().default('127.0.0.1'),
-  /** Label per-tenant metrics with tenant ids and model names. (Default: false) */
-  METRICS_TENANT_LABELS: bool.default(false),
-  /**
-   * Origins allowed to call /graphql from a browser (CORS): `*`, or a comma-separated list of
-   * origins such as `https://app.example.com,https://admin.example.com`. (Default: `*` outside
-   * production; none in production, so browsers on other origins are refused)
-   */
-  CORS_ORIGINS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
-    .optional(),
-  /**
-   * What a browser sees at GET /graphql: `graphiql` (the offline GraphQL explorer served from this
-   * process, dist/explorer/), `sandbox` (Apollo's hosted Sandbox, which needs the internet) or `off`
-   * (no page). Any but `off` implies introspection. (Default: graphiql, off when NODE_ENV=production)
-   */
-  GRAPHQL_EXPLORER: z.enum(['graphiql', 'sandbox', 'off']).optional(),
-  /**
-   * Deprecated alias kept for old deployments: `true` reads as GRAPHQL_EXPLORER=sandbox, `false` as
-   * `off`; ignored when GRAPHQL_EXPLORER is set.
-   */
-  GRAPHQL_SANDBOX: bool.optional(),
-  /** Answer introspection queries. (Default: true unless GRAPHQL_EXPLORER is off) */
-  GRAPHQL_INTROSPECTION: bool.optional(),
-  /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */
-  GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
-  /**
-   * Most tokens in one GraphQL document; longer ones are refused while parsing (GRAPHQL_PARSE_FAILED),
-   * before validation work that grows with the square of the field count. (Default: 3000)
-   */
-  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
-  /**
-   * Deepest bracket nesting (`{`, `[`, `(`: selections, list and object literals, arguments) of a
-   * GraphQL document, checked on the text before parsing: graphql-js' parser and value walkers
-   * recurse once per level and overflow the stack near 2,500 levels. (Default: 100)
-   */
-  GRAPHQL_MAX_NESTING: z.coerce.number().int().min(16).max(1000).default(100),
-  /** Deepest selection nesting a query may have. (Default: 10) */
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-  /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
-  /** Most aliases in one operation. (Default: 15) */
-  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
-  /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
-  MAX_REQUEST_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(10 * 1024 * 1024),
+  ...httpEnv,
 });
 
 /** The GraphQL explorer served at GET /graphql (config GRAPHQL_EXPLORER). */

@@ -54,7 +54,7 @@ const isAdapter = (f: string) => f.startsWith('modules/') && /\.(resolver|type|i
 
 /** 0 lib, 1 ml, 2 modules, 3 graphql (with the adapters in modules/) / jobs, 4 composition roots; client code is separate. */
 function layer(f: string): number {
-  if (f.startsWith('lib/') || f === 'config.ts') return 0;
+  if (f.startsWith('lib/') || f === 'config.ts' || f.startsWith('config/')) return 0;
   if (f.startsWith('ml/')) return 1;
   if (isAdapter(f)) return 3;
   if (f.startsWith('modules/')) return 2;

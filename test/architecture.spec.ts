@@ -69,7 +69,7 @@ interface Edge {
 
 function layerOf(file: string): Layer | undefined {
   if (ROOT_FILES.has(file)) return 'root';
-  if (file === 'config.ts') return 'config';
+  if (file === 'config.ts' || file.startsWith('config/')) return 'config';
   const top = file.split('/')[0];
   if (top === 'generated') return 'prisma';
   if (top === 'rest' && file.includes('/')) return 'graphql'; // the V2 REST routes: the transport layer, beside /graphql

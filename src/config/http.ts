@@ -1,0 +1,75 @@
+/**
+ * Environment variables of the public HTTP surface: /metrics, CORS, the GraphQL explorer and request limits.
+ * Part of the configuration schema (src/config.ts spreads it in); only parses the environment.
+ */
+import { z } from 'zod';
+import { bool } from './bool';
+
+/** httpEnv: zod parsers keyed by environment variable, each documented with its default. */
+export const httpEnv = {
+  /**
+   * Bearer token for /metrics (`Authorization: Bearer <token>`). When set, /metrics answers 401
+   * without it. (Default: unset: /metrics is open outside production and absent from the public
+   * listener in production)
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serve /metrics on this separate port (and not on the public one). 0 picks a free one. (Default: unset) */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the METRICS_PORT listener. (Default: 127.0.0.1, this machine only) */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Label per-tenant metrics with tenant ids and model names. (Default: false) */
+  METRICS_TENANT_LABELS: bool.default(false),
+  /**
+   * Origins allowed to call /graphql from a browser (CORS): `*`, or a comma-separated list of
+   * origins such as `https://app.example.com,https://admin.example.com`. (Default: `*` outside
+   * production; none in production, so browsers on other origins are refused)
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'each origin is `*` or scheme://host[:port], without a path')
+    .optional(),
+  /**
+   * What a browser sees at GET /graphql: `graphiql` (the offline GraphQL explorer served from this
+   * process, dist/explorer/), `sandbox` (Apollo's hosted Sandbox, which needs the internet) or `off`
+   * (no page). Any but `off` implies introspection. (Default: graphiql, off when NODE_ENV=production)
+   */
+  GRAPHQL_EXPLORER: z.enum(['graphiql', 'sandbox', 'off']).optional(),
+  /**
+   * Deprecated alias kept for old deployments: `true` reads as GRAPHQL_EXPLORER=sandbox, `false` as
+   * `off`; ignored when GRAPHQL_EXPLORER is set.
+   */
+  GRAPHQL_SANDBOX: bool.optional(),
+  /** Answer introspection queries. (Default: true unless GRAPHQL_EXPLORER is off) */
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */
+  GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
+  /**
+   * Most tokens in one GraphQL document; longer ones are refused while parsing (GRAPHQL_PARSE_FAILED),
+   * before validation work that grows with the square of the field count. (Default: 3000)
+   */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+  /**
+   * Deepest bracket nesting (`{`, `[`, `(`: selections, list and object literals, arguments) of a
+   * GraphQL document, checked on the text before parsing: graphql-js' parser and value walkers
+   * recurse once per level and overflow the stack near 2,500 levels. (Default: 100)
+   */
+  GRAPHQL_MAX_NESTING: z.coerce.number().int().min(16).max(1000).default(100),
+  /** Deepest selection nesting a query may have. (Default: 10) */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /** Most aliases in one operation. (Default: 15) */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+  /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+} satisfies z.ZodRawShape;
