@@ -187,6 +187,27 @@ it("answers another tenant's version, dataset or evaluation exactly like an unkn
   );
 });
 
+it("pages a version's evaluations (Relay): newest first, cursors, totalCount, a status filter; another tenant sees no version", async () => {
+  await evaluate(t, version.id, evalDatasetId, 0.7); // a third evaluation: one SUCCEEDED before, one FAILED, this one
+  const all = (await gqlOk(t, `query($id: ID!) { modelVersion(id: $id) { evaluations { id status } } }`, { id: version.id })).modelVersion.evaluations;
+  expect(all.length).toBeGreaterThanOrEqual(3);
+  const PAGE = `query($id: ID!, $first: Int, $after: String, $status: RunStatus) { modelVersion(id: $id) {
+    evaluationsConnection(first: $first, after: $after, status: $status) { totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } } }`;
+  const page = async (v: Record<string, unknown>) => (await gqlOk(t, PAGE, { id: version.id, ...v })).modelVersion.evaluationsConnection;
+  const first = await page({ first: 2 });
+  expect(first.totalCount).toBe(all.length);
+  expect(first.edges.map((e: any) => e.node)).toEqual(all.slice(0, 2));
+  expect(first.pageInfo.hasNextPage).toBe(true);
+  const rest = await page({ first: 100, after: first.pageInfo.endCursor });
+  expect(rest.edges.map((e: any) => e.node)).toEqual(all.slice(2));
+  expect(rest.pageInfo.hasNextPage).toBe(false);
+  const failed = await page({ status: 'FAILED' });
+  expect(failed.edges.map((e: any) => e.node)).toEqual(all.filter((e: any) => e.status === 'FAILED'));
+  expect(failed.totalCount).toBe(failed.edges.length);
+  expect(codeOf(await gql(t, PAGE, { id: version.id, first: 2, after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');
+  expect(codeOf(await gql(other, PAGE, { id: version.id, first: 2 }))).toBe('NOT_FOUND');
+});
+
 it('needs datasets:read besides models:read to start one', async () => {
   const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "models-only", scopes: [MODELS_READ] }) { key } }')).createApiKey.key;
   const r = await gql({ url: t.url, token: key }, EVALUATE, { v: version.id, d: evalDatasetId });

@@ -22,6 +22,8 @@ const INFER = `query($model: String!, $inputs: [InferTensorInput!]!) { infer(mod
 const HANGS = 'super-resolution-10.onnx';
 const sha = createHash('sha256').update(modelFile(HANGS)).digest('hex');
 const CAP = 8; // SCORING_MAX_QUEUED_PER_TENANT
+/** ONNX_INFER_TIMEOUT_MS: long enough that B's calls finish inside A's hang on a loaded CI machine (1 s was not). */
+const HANG_MS = 5000;
 const image = [{ name: 'input', datatype: 'FP32', shape: [1, 1, 224, 224], data: new Array(224 * 224).fill(0.5) }];
 const mnist = mnistTestImages(2);
 const digit = (i: number) => [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: [...mnist.pixels(i)] }];
@@ -51,7 +53,7 @@ async function hostLane(running: number, waiting: number): Promise<void> {
 beforeAll(async () => {
   app = await startTestApp({
     ONNX_HOST_FAULT_INJECTION: `${sha.slice(0, 16)}:infer:hang`,
-    ONNX_INFER_TIMEOUT_MS: '1000',
+    ONNX_INFER_TIMEOUT_MS: String(HANG_MS),
     SCORING_MAX_QUEUED_PER_TENANT: String(CAP),
     BATCH_MAX_ROWS: '1',
   });
@@ -96,7 +98,7 @@ it("A floods a hanging ONNX model: B's TF.js predict answers while A's first cal
   for (const e of faulted) expect(e.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: stuck });
   // One call hung and was killed; the 7 waiting behind it were failed with the quarantine's error, never run.
   expect(faulted.filter((e) => e.message.endsWith('it is quarantined for 300 seconds')).map((e) => e.message)).toEqual([
-    `Model version '${stuck}' crashed its scoring runtime (ONNX host: it took longer than 1000 ms); it is quarantined for 300 seconds`,
+    `Model version '${stuck}' crashed its scoring runtime (ONNX host: it took longer than ${HANG_MS} ms); it is quarantined for 300 seconds`,
   ]);
   expect(faulted.filter((e) => /it is quarantined for \d+ more seconds$/.test(e.message))).toHaveLength(CAP - 1);
   expect(app.threads.scoring!.stats().faults).toBe(faults + 1); // one host killed, not one per call
@@ -111,7 +113,7 @@ it('the same hanging file under another name of A is refused at once (quarantine
   expect(err.extensions).toMatchObject({ code: 'MODEL_NOT_READY', fault: 'RUNTIME_FAULT', modelVersionId: copy, quarantinedVersionId: stuck, sha256: sha });
   expect(err.message).toMatch(
     new RegExp(
-      `^Model version '${copy}' has the same file \\(sha256 ${sha.slice(0, 16)}\\.\\.\\.\\) as version '${stuck}', which crashed its scoring runtime \\(ONNX host: it took longer than 1000 ms\\); it is quarantined for \\d+ more seconds$`,
+      `^Model version '${copy}' has the same file \\(sha256 ${sha.slice(0, 16)}\\.\\.\\.\\) as version '${stuck}', which crashed its scoring runtime \\(ONNX host: it took longer than ${HANG_MS} ms\\); it is quarantined for \\d+ more seconds$`,
     ),
   );
   expect(app.threads.scoring!.stats().faults).toBe(faults); // refused without running
@@ -120,7 +122,7 @@ it('the same hanging file under another name of A is refused at once (quarantine
   expect(upload.extensions).toMatchObject({ code: 'INVALID_MODEL', reason: 'QUARANTINED', filename: 'sr.onnx', sha256: sha, quarantinedVersionId: stuck });
   expect(upload.message).toMatch(
     new RegExp(
-      `^File 'sr.onnx' is the file of model version '${stuck}', which crashed its scoring runtime \\(ONNX host: it took longer than 1000 ms\\); it is quarantined for \\d+ more seconds$`,
+      `^File 'sr.onnx' is the file of model version '${stuck}', which crashed its scoring runtime \\(ONNX host: it took longer than ${HANG_MS} ms\\); it is quarantined for \\d+ more seconds$`,
     ),
   );
   expect(errorOf(await gql(a, '{ model(name: "stuck-3") { name } }'))!.extensions!.code).toBe('NOT_FOUND'); // nothing stored
@@ -128,7 +130,7 @@ it('the same hanging file under another name of A is refused at once (quarantine
   // Another tenant's identical file is not quarantined by A's fault: it runs (and here hangs on its own).
   const theirs = (await uploadModelOk(b, 'sr', HANGS)).id;
   const own = errorOf(await gql(b, INFER, { model: 'sr', inputs: image }))!;
-  expect(own.message).toBe(`Model version '${theirs}' crashed its scoring runtime (ONNX host: it took longer than 1000 ms); it is quarantined for 300 seconds`);
+  expect(own.message).toBe(`Model version '${theirs}' crashed its scoring runtime (ONNX host: it took longer than ${HANG_MS} ms); it is quarantined for 300 seconds`);
   expect(app.threads.scoring!.stats().faults).toBe(faults + 1);
 }, 30_000);
 
@@ -141,7 +143,7 @@ it('stop() with a call stuck in the host and more waiting returns at once: every
   await app.stop();
   stopped = true;
   const errors = (await Promise.all(calls)).map((r) => errorOf(r)!);
-  // Ended by the shutdown, not by the 1 s timeout: no fault counted, nothing quarantined.
+  // Ended by the shutdown, not by the 5 s timeout: no fault counted, nothing quarantined.
   for (const e of errors) expect(e.extensions).toMatchObject({ code: 'MODEL_NOT_READY', reason: 'SHUTTING_DOWN', retryAfterSeconds: 1 });
   expect(errors[0]!.message).toBe('The server is shutting down: this scoring call was not run; retry it');
   expect(app.threads.scoring!.stats().faults).toBe(faults);

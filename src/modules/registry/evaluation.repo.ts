@@ -4,6 +4,8 @@
  */
 import type { Prisma } from '../../generated/prisma/client';
 import type { Tx } from '../../lib/tenant-tx';
+import type { PageWindow } from '../common/keyset';
+import { readPage, type PageableTable } from '../common/page.repo';
 import { RunStatus, type FailureCode } from '../status';
 
 /** Columns an evaluation shows (everything: it holds no large value). */
@@ -38,6 +40,15 @@ export class EvaluationRepo {
   /** The evaluations of a version, newest first. */
   listOfVersion(tx: Tx, tenantId: string, modelVersionId: string) {
     return tx.modelEvaluation.findMany({ where: { tenantId, modelVersionId }, select: evaluationView, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  }
+
+  /** One keyset page (newest first) of a version's evaluations, optionally of one status: three statements at most. */
+  pageOfVersion(tx: Tx, tenantId: string, modelVersionId: string, window: PageWindow, status?: RunStatus) {
+    const table: PageableTable<Awaited<ReturnType<EvaluationRepo['listOfVersion']>>[number]> = {
+      findMany: (args) => tx.modelEvaluation.findMany({ ...args, select: evaluationView }),
+      count: (args) => tx.modelEvaluation.count(args),
+    };
+    return readPage(table, { tenantId, modelVersionId, ...(status ? { status } : {}) }, window);
   }
 
   /** The evaluation with the whole version row and dataset (bytes included), as the job reads them. */

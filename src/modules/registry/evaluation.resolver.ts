@@ -2,8 +2,10 @@
  * Evaluations: start one (`models:read` + `datasets:read`: it reads stored rows), read and follow
  * it, list a version's (`models:read`). UNAUTHENTICATED without a credential, FORBIDDEN without a scope.
  */
-import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Actor } from '../auth/actor';
+import { RunStatus } from '../common/job.type';
+import { connectionOf, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { EvaluationService } from './evaluation.service';
 import { ModelEvaluation } from './evaluation.type';
 import { ModelVersion } from './model.type';
@@ -13,6 +15,9 @@ interface Context {
   actor?: Actor;
   services: { evaluations: EvaluationService };
 }
+
+/** A page of one version's evaluations (Relay). */
+export const ModelEvaluationConnection = connectionOf('ModelEvaluation', ModelEvaluation);
 
 /** evaluateModelVersion, modelEvaluation and modelEvaluationProgress. */
 @Resolver()
@@ -56,6 +61,17 @@ export class EvaluationResolver {
 /** `ModelVersion.evaluations`. */
 @Resolver(() => ModelVersion)
 export class VersionEvaluationsResolver {
+  /** A page of the version's evaluations, newest first. Scope: `models:read`. @throws BAD_USER_INPUT (paging arguments, cursor). */
+  @FieldResolver(() => ModelEvaluationConnection, { description: "This version's evaluations on other datasets, newest first, a page at a time (Relay connection)." })
+  evaluationsConnection(
+    @Root() version: ModelVersion,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('status', () => RunStatus, { nullable: true, description: 'Only evaluations in this status.' }) status: RunStatus | null,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<ModelEvaluation>> {
+    return ctx.services.evaluations.pageOfVersion(ctx.actor!, version.id, page, { default: DEFAULT_PAGE, max: MAX_PAGE }, status ?? undefined);
+  }
+
   /** The version's evaluations, newest first. */
   @FieldResolver(() => [ModelEvaluation], { description: 'Evaluations of this version on other datasets, newest first.' })
   evaluations(@Root() version: ModelVersion, @Ctx() ctx: Context) {

@@ -12,6 +12,7 @@ import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
+import { pageWindow, type PageRequest } from '../common/keyset';
 import type { EvaluationReport } from '../../ml/evaluation-report';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
@@ -106,6 +107,17 @@ export class EvaluationService {
     requireScope(actor, 'models:read');
     const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.evaluations.listOfVersion(tx, actor.tenantId, versionId));
     return rows.map(view);
+  }
+
+  /**
+   * A page of the version's evaluations, newest first, optionally of one status (models:read).
+   * @throws AppError FORBIDDEN; BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async pageOfVersion(actor: Actor, versionId: string, args: PageRequest, sizes: { default: number; max: number }, status?: RunStatus) {
+    requireScope(actor, 'models:read');
+    const window = pageWindow(args, sizes.default, sizes.max);
+    const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.evaluations.pageOfVersion(tx, actor.tenantId, versionId, window, status));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })) };
   }
 
   /**
