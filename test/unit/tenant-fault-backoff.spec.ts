@@ -6,14 +6,18 @@
  */
 import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/lib/errors';
+import type { Logger } from '../../src/lib/logger';
 import { MAX_BACKOFF_SECONDS, TenantFaultBackoff } from '../../src/ml/serving/tenant-fault-backoff';
 
 const S = 1000;
 let now = 0;
-const backoff = (maxFaults = 3, windowSeconds = 600, backoffSeconds = 600) => new TenantFaultBackoff({ maxFaults, windowSeconds, backoffSeconds }, { now: () => now });
+let warned: unknown[][] = [];
+const log = { warn: (...args: unknown[]) => warned.push(args) } as unknown as Logger;
+const backoff = (maxFaults = 3, windowSeconds = 600, backoffSeconds = 600) => new TenantFaultBackoff({ maxFaults, windowSeconds, backoffSeconds }, { now: () => now, log });
 
 beforeEach(() => {
   now = 1_000_000 * S;
+  warned = [];
 });
 
 it('counts faults in a sliding window: the third within 600 s starts a 600 s back-off of that tenant only', () => {
@@ -27,7 +31,9 @@ it('counts faults in a sliding window: the third within 600 s starts a 600 s bac
   expect(b.record('b')).toBeUndefined(); // another tenant's fault counts for it alone
   expect(b.check('a')).toBeUndefined();
   now = t0 + 650 * S;
+  expect(warned).toEqual([]);
   expect(b.record('a')).toEqual({ tenantId: 'a', faults: 3, seconds: 600, repeat: 1 });
+  expect(warned).toEqual([[{ tenantId: 'a', faults: 3, seconds: 600, repeat: 1, windowSeconds: 600 }, expect.stringContaining('SERVING_TENANT_MAX_FAULTS')]]);
   expect(b.check('b')).toBeUndefined();
   expect(b.size()).toBe(1);
 
