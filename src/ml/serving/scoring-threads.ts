@@ -22,8 +22,9 @@
  * SCORING_MAX_QUEUED_PER_TENANT per tenant. A version quarantined while its calls wait fails them
  * at once (they never reach the thread or the host); so does another version of the same tenant
  * with the same file (./quarantine.ts). A tenant whose ONNX models crashed the host too often is
- * refused in the host lane for a while (./tenant-fault-backoff.ts). `shutdown` fails every waiting call and kills the hosts
- * (and with them the calls stuck there), so stopping is never held by a hung model.
+ * refused in the host lane for a while (./tenant-fault-backoff.ts). `shutdown` fails every waiting
+ * call and kills the hosts (and with them the calls stuck there), so stopping is never held by a
+ * hung model.
  */
 import path from 'node:path';
 import { AppError } from '../../lib/errors';
@@ -282,7 +283,8 @@ export class ScoringThreads implements HandleOwner {
   /**
    * The ONNX host process of `shard`'s thread ended under `handle`'s call (a native crash, memory
    * past ONNX_HOST_MAX_RSS_MB): the thread lives on, the version is quarantined as if it had crashed
-   * the thread, and the thread starts a fresh host for the next ONNX load or call.
+   * the thread, and the thread starts a fresh host for the next ONNX load or call. The fault counts
+   * against the version's tenant, which may start its back-off (./tenant-fault-backoff.ts).
    */
   private hostDied(shard: Shard, handle: ThreadModelHandle, err: AppError): RuntimeFaultError {
     const reason = `ONNX host: ${String(err.details?.reason ?? err.message)}`.slice(0, 300);
