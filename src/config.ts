@@ -204,6 +204,17 @@ const schema = z.object({
    */
   SCORING_MAX_QUEUED_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(256),
   /**
+   * Per-tenant back-off after ONNX host faults (src/ml/serving/tenant-fault-backoff.ts; SERVING_ISOLATION=thread): a
+   * tenant whose ONNX models crashed, hung or overran the shared ONNX host this many times within
+   * SERVING_TENANT_FAULT_WINDOW_SECONDS has its ONNX scoring calls refused (QUOTA_EXCEEDED, `reason: 'HOST_FAULT_BACKOFF'`)
+   * for SERVING_TENANT_BACKOFF_SECONDS, doubled on each repeat up to a day. (Default: 3)
+   */
+  SERVING_TENANT_MAX_FAULTS: z.coerce.number().int().min(1).max(1_000_000).default(3),
+  /** The sliding window SERVING_TENANT_MAX_FAULTS counts a tenant's ONNX host faults in, seconds. (Default: 600) */
+  SERVING_TENANT_FAULT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** A tenant's first back-off after SERVING_TENANT_MAX_FAULTS host faults, seconds; doubled on each repeat, at most a day. (Default: 600) */
+  SERVING_TENANT_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /**
    * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
    * runtime fail for real whenever that version scores (src/ml/serving/fault-injection.ts).
    */
