@@ -3,7 +3,7 @@
  * (numbers or strings; null, '' or a declared missing code = missing). Keys that were CSV columns
  * but not features (the target, excluded columns) are ignored.
  */
-import { badInput, didYouMean, quote } from '../../lib/errors';
+import { badInput, didYouMean, nameList, quote } from '../../lib/errors';
 import { booleanText, dateToDays } from '../data/infer-type';
 import { isNumber } from '../data/csv';
 import { missingTest } from '../data/missing';
@@ -54,7 +54,7 @@ export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
     const record = row as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       if (!accepted.has(key)) {
-        throw badInput(`rows[${i}] has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { row: i, feature: key });
+        throw badInput(`rows[${i}] has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { row: i, feature: key });
       }
     }
     pipeline.columns.forEach((col, j) => {
@@ -82,7 +82,7 @@ export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Value
   const names = pipeline.columns.map((c) => c.name);
   const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
   for (const key of matrix.columns) {
-    if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
+    if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { feature: key });
   }
   const count = matrix.rows.length;
   return pipeline.columns.map((col) => {
