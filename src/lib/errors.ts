@@ -57,6 +57,32 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * BAD_USER_INPUT whose message reads "`field``subPath` `rest`", where the field is known only to
+ * the caller: a scalar refusing a variable's value (`Variable "$after" …`) does not know which
+ * argument or variable it is coercing. The formatter (src/graphql/format-error.ts) puts the
+ * variable's path in front ({@link FieldError.at}); elsewhere `fallback` stands in for it.
+ */
+export class FieldError extends AppError {
+  /**
+   * @param rest the message after the field, e.g. "Infinity is not a finite number".
+   * @param subPath where inside the value, e.g. `.x` or `[2].weight` ('' for the value itself).
+   * @param fallback what names the value when the field is not known, e.g. "DateTimeISO value".
+   */
+  constructor(
+    readonly rest: string,
+    readonly subPath = '',
+    fallback = 'value',
+  ) {
+    super('BAD_USER_INPUT', `${fallback}${subPath} ${rest}`, { field: `${fallback}${subPath}` });
+  }
+
+  /** The message with `field` (e.g. `input.expiresAt`, `rows[0]`) in front. */
+  at(field: string): string {
+    return truncate(`${field}${this.subPath} ${this.rest}`, MAX_ERROR_MESSAGE);
+  }
+}
+
 export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 
 /** NOT_FOUND with the same shape whether the id does not exist or belongs to another tenant. */
