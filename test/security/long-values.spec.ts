@@ -77,6 +77,13 @@ describe('uploads', () => {
       `The CSV's cell in row 1 (line 1), column 1 ('column_1'), is 1005 characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
     );
     expect(await app.db.prisma.dataset.count()).toBe(before);
+    // Past the first 60 rows (read by the full pass rather than the header detection).
+    const rows = Array.from({ length: 69 }, (_, i) => `${i + 1},fine`).join('\n');
+    const late = await gql(t, UPLOAD, { csv: `id,text\n${rows}\n70,${'z'.repeat(CELL_LIMIT + 2)}\n71,x\n` });
+    expect(late.errors![0].message).toBe(
+      `The CSV's cell in row 70 (line 71), column 2 ('text'), is ${CELL_LIMIT + 2} characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
+    );
+    expect(await app.db.prisma.dataset.count()).toBe(before);
     // A cell of exactly the limit is accepted.
     await uploadCsv(t, `id,text\n1,${'w'.repeat(CELL_LIMIT)}\n`, 'at-limit');
     await stillServes();

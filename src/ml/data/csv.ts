@@ -188,13 +188,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const quoting = options.quoting ?? true;
   const quote = quoting ? '"' : false;
   let head: string[][];
+  const headLines: number[] = []; // the line each head record ends on
+  const onHead = (record: string[], context: { lines: number }) => (headLines.push(context.lines), record);
   try {
-    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
+    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true, on_record: onHead });
   } catch {
     // e.g. a quoted field running past line 60: take the first records from a full pass, which
     // also reports a real problem with its line.
-    head = [];
-    scan(body, { delimiter, quote }, (record) => void (head.length < 60 && head.push(record)));
+    [head, headLines.length] = [[], 0];
+    scan(body, { delimiter, quote }, (record, line) => void (head.length < 60 && head.push(record) && headLines.push(line)));
   }
   if (head.length === 0) throw badInput('The CSV is empty');
   const hasHeader = options.hasHeader ?? (options.columnNames ? false : looksLikeHeader(head[0], head.slice(1, 51)));
@@ -204,6 +206,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   }
   const columns = columnNames(head[0], hasHeader, options.columnNames);
   checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header', options.maxNameChars);
+  // A long cell near the top is refused before the full pass reads the file again.
+  const maxCell = options.maxCellChars;
+  if (maxCell !== undefined) head.forEach((record, i) => checkCells(record, maxCell, columns, hasHeader ? i : i + 1, headLines[i]));
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
 
@@ -215,7 +220,6 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
-  const maxCell = options.maxCellChars;
   scan(body, { delimiter, quote }, (record, line) => {
     if (maxCell !== undefined) checkCells(record, maxCell, columns, first ? 0 : rowCount + 1, line);
     if (first) return void (first = false);
