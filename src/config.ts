@@ -42,6 +42,11 @@ const schema = z.object({
   MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   /** Columns of an uploaded CSV (each gets a stored profile). (Default: 5,000) */
   MAX_DATASET_COLUMNS: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Longest cell of an uploaded CSV, characters: one huge cell would be copied into the stored
+   * profile (its most frequent values) and every answer that shows it. (Default: 65,536)
+   */
+  DATASET_MAX_CELL_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(65_536),
   /** Images per image dataset. (Default: 100,000) */
   MAX_DATASET_IMAGES: z.coerce.number().int().min(1).default(100_000),
   /** Pixels (height × width) per image of an image dataset. (Default: 262,144 = 512 × 512) */

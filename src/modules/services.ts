@@ -146,6 +146,7 @@ export function createServices(deps: Deps): Services {
     deps.threads.csv,
     {
       maxColumns: config.MAX_DATASET_COLUMNS,
+      maxCellChars: config.DATASET_MAX_CELL_CHARS,
       tasksPerTenant: config.DATA_TASKS_PER_TENANT,
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },

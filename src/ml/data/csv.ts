@@ -10,6 +10,7 @@
 import { parse, type Options } from 'csv-parse/sync';
 import { AppError, badInput } from '../../lib/errors';
 import type { TextEncoding } from './decode';
+import { checkCells, checkNames } from './csv-limits';
 import { codesFor, mergeMissing, missingTest, resolveMissing, type MissingCodes, type MissingValuesSpec } from './missing';
 
 /** A column of numbers; NaN = missing (empty or a declared code). */
@@ -71,6 +72,10 @@ export interface CsvOptions {
   missingValues?: MissingValuesSpec[] | null;
   /** Refuse files with more columns (uploads: MAX_DATASET_COLUMNS). (Default: no limit) */
   maxColumns?: number;
+  /** Refuse a cell longer than this, characters (uploads: DATASET_MAX_CELL_CHARS). (Default: no limit) */
+  maxCellChars?: number;
+  /** Refuse a header's column name longer than this, characters (uploads: MAX_COLUMN_NAME_LENGTH). (Default: no limit) */
+  maxNameChars?: number;
   /** Also keep each cell's text as written ({@link Table.text}), for outputs that echo the file. (Default: false) */
   keepText?: boolean;
 }
@@ -170,7 +175,8 @@ function scan(body: string, options: Options, each: (record: string[], line: num
  * Parses CSV text into a columnar {@link Table}.
  * @throws AppError BAD_USER_INPUT when the text is empty, has no data rows, has rows with a
  *   different number of fields or an unclosed quote (naming the line), has duplicate column names
- *   or more than `maxColumns` columns.
+ *   or more than `maxColumns` columns, a cell longer than `maxCellChars` (naming row, line, column
+ *   and length) or a header name longer than `maxNameChars` (see ./csv-limits.ts).
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
   let body = text.replace(/^\uFEFF/, '');
@@ -182,13 +188,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const quoting = options.quoting ?? true;
   const quote = quoting ? '"' : false;
   let head: string[][];
+  const headLines: number[] = []; // the line each head record ends on
+  const onHead = (record: string[], context: { lines: number }) => (headLines.push(context.lines), record);
   try {
-    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
+    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true, on_record: onHead });
   } catch {
     // e.g. a quoted field running past line 60: take the first records from a full pass, which
     // also reports a real problem with its line.
-    head = [];
-    scan(body, { delimiter, quote }, (record) => void (head.length < 60 && head.push(record)));
+    [head, headLines.length] = [[], 0];
+    scan(body, { delimiter, quote }, (record, line) => void (head.length < 60 && head.push(record) && headLines.push(line)));
   }
   if (head.length === 0) throw badInput('The CSV is empty');
   const hasHeader = options.hasHeader ?? (options.columnNames ? false : looksLikeHeader(head[0], head.slice(1, 51)));
@@ -197,7 +205,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     throw badInput(`The CSV has ${width} columns; at most ${options.maxColumns} are accepted (MAX_DATASET_COLUMNS)`, { columns: width });
   }
   const columns = columnNames(head[0], hasHeader, options.columnNames);
-  checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header');
+  checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header', options.maxNameChars);
+  // A long cell near the top is refused before the full pass reads the file again.
+  const maxCell = options.maxCellChars;
+  if (maxCell !== undefined) head.forEach((record, i) => checkCells(record, maxCell, columns, hasHeader ? i : i + 1, headLines[i]));
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
 
@@ -209,7 +220,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
-  scan(body, { delimiter, quote }, (record) => {
+  scan(body, { delimiter, quote }, (record, line) => {
+    if (maxCell !== undefined) checkCells(record, maxCell, columns, first ? 0 : rowCount + 1, line);
     if (first) return void (first = false);
     if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
     for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
@@ -315,14 +327,6 @@ class ColumnBuilder {
   finish(rows: number): ColumnData {
     if (this.values) return { kind: 'numeric', values: this.values.subarray(0, rows) };
     return { kind: 'string', codes: this.codes!.subarray(0, rows), dictionary: this.dictionary };
-  }
-}
-
-function checkNames(columns: string[], source: string): void {
-  const seen = new Set<string>();
-  for (const name of columns) {
-    if (seen.has(name)) throw badInput(`${source} names column '${name}' twice`);
-    seen.add(name);
   }
 }
 
