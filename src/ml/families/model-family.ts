@@ -14,6 +14,7 @@
  *   all score through this one type.
  */
 import type { CostLimits } from '../cost-limits';
+import type { RunTimeEstimate } from '../run-time';
 import type { InputFormat, PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
@@ -200,6 +201,12 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
    * @throws AppError BAD_USER_INPUT naming the field, or QUOTA_EXCEEDED stating the limit.
    */
   checkData(spec: TrainingSpec, shape: DataShape, limits?: CostLimits): void;
+  /**
+   * How long training would take on one training thread (src/ml/run-time.ts), from the same shape
+   * as checkData; startTrainingRun refuses runs estimated past twice the tenant's time limit.
+   * Call after checkData. (Default: no estimate, never refused for time)
+   */
+  estimateRunTime?(spec: TrainingSpec, shape: DataShape): RunTimeEstimate;
   /**
    * Trains on prepared data: each split's `x` is `[rows, ...data.inputShape]` (tabular:
    * `[rows, inputs]`), in one of the family's `inputFormats`. Disposes everything it creates

@@ -1,0 +1,126 @@
+/**
+ * How long a training run will take, estimated before it is queued, so startTrainingRun refuses a
+ * run that could never finish within its wall-clock limit (TRAINING_MAX_RUN_SECONDS, per tenant
+ * `trainingMaxRunSeconds`) instead of letting it hold a training slot until the supervisor ends it
+ * (src/jobs/run-supervisor.ts). Each trainable family gives its estimate (ModelFamily.estimateRunTime)
+ * from the formulas here: work ÷ a throughput measured on this machine + fixed costs per batch and
+ * per run. The estimate is rough (within a few times either way: the machine's load moves it as
+ * much), which is why only runs estimated past twice the limit are refused.
+ *
+ * Calibration: `node -r ./test/support/ts-register.cjs bench/run-time-calibration.ts` trains
+ * synthetic CSVs end to end (parse, preprocessing, fit, test metrics) on one thread with the WASM
+ * backend and prints measured against estimated seconds. Measured 2026-12-06 on this project's
+ * 2-core machine while other jobs ran (load average 13, so the bench had roughly a fifth of a core):
+ * - dense networks: 16-256-256-1 (batch 64, 3 epochs, 2.0e9 multiply-adds) 5.2 s, 16-512-512-1
+ *   (batch 256, 2 epochs, 5.2e9) 16.5 s: 3.2e8–4e8 multiply-adds a second once the batch cost
+ *   below is taken off, hence 3e8 (3 multiply-adds per weight and training row: the forward pass,
+ *   and the backward pass for the inputs and for the weights);
+ * - a batch costs ≈ 11 ms besides its arithmetic under that load (kernel dispatch, the optimizer
+ *   step, callbacks: a 16-10-1 network trained 1,600 batches of 1 row in 17.7 s, and 2,000 of 32
+ *   rows in 24.7 s), ≈ 2 ms on a core of its own, the figure used;
+ * - trees: 30 forest trees of depth 10 on 16,000 rows × 16 inputs in 14 s, 100 boosting rounds in
+ *   9.9 s under that load (≈ 1e7 row·input visits a second); alone, BENCHMARKS.md's California
+ *   forest (100 trees, 16,512 rows × 8 inputs) takes 3.4 s (≈ 8e7) and Adult's (105 inputs) 6 s
+ *   (≈ 5e8, many of its trees stop early), hence 1e8;
+ * - matrix factorisation: BENCHMARKS.md's 2.2–4.1 M ratings a second at 50 factors, ≈ 1e8–2e8
+ *   rating·factor updates a second, hence 1e8.
+ * A loaded machine is several times slower, which the 2× refusal margin and the supervisor's
+ * wall-clock limit absorb; tfjs-node is faster than WASM, so there the estimate errs long.
+ */
+import { AppError } from '../lib/errors';
+import type { DataShape, ModelFamily } from './families/model-family';
+import type { TrainingSpec } from './spec-types';
+
+/** A run's estimated duration, and how it was reached (for messages). */
+export interface RunTimeEstimate {
+  /** Wall-clock seconds on one training thread, including {@link RUN_TIME_RATES}.runSeconds. */
+  seconds: number;
+  /** The terms, e.g. `2.3e6 multiply-adds at 3e8/s + 200 batches at 1 ms + 0.5 s`. */
+  basis: string;
+}
+
+/** The measured throughputs (see the module comment). */
+export const RUN_TIME_RATES = Object.freeze({
+  /** TF.js (WASM) multiply-adds a second while training a network. */
+  tfjsMultiplyAddsPerSecond: 3e8,
+  /** Fixed seconds per training batch, besides its arithmetic. */
+  batchSeconds: 2e-3,
+  /** Histogram tree learner: row · (inputs + {@link TREE_ROW_OVERHEAD}) visits a second, per tree level. */
+  treeVisitsPerSecond: 1e8,
+  /** Matrix factorisation: rating · factor SGD updates a second. */
+  mfUpdatesPerSecond: 1e8,
+  /** Fixed seconds per run: the thread hop, parsing a small CSV, test metrics, storing the version. */
+  runSeconds: 0.5,
+});
+
+/** Per-row cost of a tree level besides its inputs' histograms (partitioning, gradients), in input visits. */
+const TREE_ROW_OVERHEAD = 8;
+
+/** Runs estimated past this many times their limit are refused at start. */
+export const RUN_TIME_REFUSAL_FACTOR = 2;
+
+const sci = (n: number) => (n < 1000 ? String(Math.round(n)) : n.toExponential(1));
+
+/**
+ * A TF.js network's estimate.
+ * @param work multiply-adds of one forward pass over the training rows for all epochs (dense:
+ *   weights · rows · epochs, as the families' cost functions give it); training costs 3× that.
+ * @param shape rows are the training rows. spec.epochs and spec.batchSize give the batches.
+ */
+export function networkRunTime(work: number, spec: TrainingSpec, shape: DataShape): RunTimeEstimate {
+  const r = RUN_TIME_RATES;
+  const multiplyAdds = 3 * work;
+  const batches = Math.ceil(shape.rows / spec.batchSize) * spec.epochs;
+  const seconds = multiplyAdds / r.tfjsMultiplyAddsPerSecond + batches * r.batchSeconds + r.runSeconds;
+  return { seconds, basis: `${sci(multiplyAdds)} multiply-adds at ${sci(r.tfjsMultiplyAddsPerSecond)}/s + ${batches} batches at ${r.batchSeconds * 1000} ms + ${r.runSeconds} s` };
+}
+
+/**
+ * A tree run's estimate: every tree visits each training row once per level for each input (the
+ * histograms) plus a fixed per-row cost; levels are bounded by spec.tree.maxDepth,
+ * log2(maxLeafNodes) and log2(rows / minSamplesLeaf).
+ * @param trees the trees the fit grows (boosting rounds × classes for multiclass boosting).
+ */
+export function treeRunTime(spec: TrainingSpec, shape: DataShape, trees: number): RunTimeEstimate {
+  const r = RUN_TIME_RATES;
+  const t = spec.tree!;
+  const inputs = shape.inputs ?? shape.featureColumns;
+  const levels = Math.max(
+    1,
+    Math.min(t.maxDepth ?? Infinity, t.maxLeafNodes != null ? Math.ceil(Math.log2(t.maxLeafNodes)) : Infinity, Math.ceil(Math.log2(Math.max(2, shape.rows / t.minSamplesLeaf)))),
+  );
+  const visits = trees * levels * shape.rows * (inputs + TREE_ROW_OVERHEAD);
+  const seconds = visits / r.treeVisitsPerSecond + r.runSeconds;
+  return {
+    seconds,
+    basis: `${trees} tree(s) × ${levels} levels × ${shape.rows} rows × (${inputs} inputs + ${TREE_ROW_OVERHEAD}) = ${sci(visits)} visits at ${sci(r.treeVisitsPerSecond)}/s + ${r.runSeconds} s`,
+  };
+}
+
+/** A matrix factorisation's estimate: ratings × factors × epochs SGD updates. */
+export function mfRunTime(spec: TrainingSpec, shape: DataShape): RunTimeEstimate {
+  const r = RUN_TIME_RATES;
+  const updates = shape.rows * spec.matrixFactorization!.factors * spec.epochs;
+  return { seconds: updates / r.mfUpdatesPerSecond + r.runSeconds, basis: `${sci(updates)} rating·factor updates at ${sci(r.mfUpdatesPerSecond)}/s + ${r.runSeconds} s` };
+}
+
+/** The family's estimate of the run, or undefined for a family that gives none. */
+export function estimateRunTime(family: ModelFamily, spec: TrainingSpec, shape: DataShape): RunTimeEstimate | undefined {
+  return family.estimateRunTime?.(spec, shape);
+}
+
+/**
+ * Refuses a run estimated past {@link RUN_TIME_REFUSAL_FACTOR} × its time limit.
+ * @param maxRunSeconds the tenant's wall-clock limit per run, seconds.
+ * @throws AppError QUOTA_EXCEEDED stating the estimate and the limit (details: reason
+ *   'RUN_TIME_LIMIT', quota 'maxRunSeconds', estimateSeconds, limit). Not retryable by waiting.
+ */
+export function checkRunTime(kind: string, estimate: RunTimeEstimate | undefined, maxRunSeconds: number): void {
+  if (!estimate || estimate.seconds <= RUN_TIME_REFUSAL_FACTOR * maxRunSeconds) return;
+  const estimateSeconds = Math.ceil(estimate.seconds);
+  throw new AppError(
+    'QUOTA_EXCEEDED',
+    `This ${kind.toUpperCase()} run is estimated to take about ${estimateSeconds} s (${estimate.basis}); the time limit is ${maxRunSeconds} s per run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds), and runs estimated past ${RUN_TIME_REFUSAL_FACTOR}× the limit are refused: use fewer epochs, a larger spec.batchSize, a smaller model or fewer rows`,
+    { reason: 'RUN_TIME_LIMIT', quota: 'maxRunSeconds', estimateSeconds, limit: maxRunSeconds },
+  );
+}
