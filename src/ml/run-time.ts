@@ -9,23 +9,25 @@
  *
  * Calibration: `node -r ./test/support/ts-register.cjs bench/run-time-calibration.ts` trains
  * synthetic CSVs end to end (parse, preprocessing, fit, test metrics) on one thread with the WASM
- * backend and prints measured against estimated seconds. Measured 2026-12-06 on this project's
- * 2-core machine while other jobs ran (load average 13, so the bench had roughly a fifth of a core):
- * - dense networks: 16-256-256-1 (batch 64, 3 epochs, 2.0e9 multiply-adds) 5.2 s, 16-512-512-1
- *   (batch 256, 2 epochs, 5.2e9) 16.5 s: 3.2e8–4e8 multiply-adds a second once the batch cost
- *   below is taken off, hence 3e8 (3 multiply-adds per weight and training row: the forward pass,
- *   and the backward pass for the inputs and for the weights);
- * - a batch costs ≈ 11 ms besides its arithmetic under that load (kernel dispatch, the optimizer
- *   step, callbacks: a 16-10-1 network trained 1,600 batches of 1 row in 17.7 s, and 2,000 of 32
- *   rows in 24.7 s), ≈ 2 ms on a core of its own, the figure used;
- * - trees: 30 forest trees of depth 10 on 16,000 rows × 16 inputs in 14 s, 100 boosting rounds in
- *   9.9 s under that load (≈ 1e7 row·input visits a second); alone, BENCHMARKS.md's California
- *   forest (100 trees, 16,512 rows × 8 inputs) takes 3.4 s (≈ 8e7) and Adult's (105 inputs) 6 s
- *   (≈ 5e8, many of its trees stop early), hence 1e8;
- * - matrix factorisation: BENCHMARKS.md's 2.2–4.1 M ratings a second at 50 factors, ≈ 1e8–2e8
- *   rating·factor updates a second, hence 1e8.
- * A loaded machine is several times slower, which the 2× refusal margin and the supervisor's
- * wall-clock limit absorb; tfjs-node is faster than WASM, so there the estimate errs long.
+ * backend and prints wall-clock and CPU seconds beside the estimate. The rates are per CPU second,
+ * i.e. what a run gets on a core of its own, so the estimate is about right on a quiet machine and
+ * a lower bound on a busy one: a refused run would not finish in time even alone. Measured
+ * 2026-12-06 on this project's 2-core machine (load average 13 from other jobs: wall clock was
+ * 3.3× the CPU time):
+ * - dense networks: 16-256-256-1 (batch 64, 3 epochs, 2.0e9 multiply-adds) 2.5 CPU s, 16-512-512-1
+ *   (batch 256, 2 epochs, 5.2e9) 5.3 CPU s: 0.8e9–1e9 multiply-adds a second, hence 1e9 (3
+ *   multiply-adds per weight and training row: the forward pass, and the backward pass for the
+ *   inputs and for the weights);
+ * - a batch costs ≈ 1.2–1.5 ms besides its arithmetic (kernel dispatch, the optimizer step,
+ *   callbacks): a 16-10-1 network trained 1,600 batches of 1 row, or 2,000 of 32 rows, in 2.5 CPU s;
+ *   hence 1 ms;
+ * - trees: 30 forest trees of depth 10, or 100 boosting rounds (5 levels), on 16,000 rows × 16
+ *   inputs in 1.3 CPU s each: 1e8–1.4e8 visits a second as counted in {@link treeRunTime}, hence 1e8;
+ * - matrix factorisation: BENCHMARKS.md's 4.1 M ratings a second at 50 factors, 2e8 rating·factor
+ *   updates a second.
+ * A busy machine is several times slower (the supervisor's wall-clock limit still ends such a run),
+ * tfjs-node faster than WASM (there the estimate errs long). Parsing the CSV is not counted: it is
+ * seconds for the largest uploads, small beside runs near an hour.
  */
 import { AppError } from '../lib/errors';
 import type { DataShape, ModelFamily } from './families/model-family';
@@ -35,20 +37,20 @@ import type { TrainingSpec } from './spec-types';
 export interface RunTimeEstimate {
   /** Wall-clock seconds on one training thread, including {@link RUN_TIME_RATES}.runSeconds. */
   seconds: number;
-  /** The terms, e.g. `2.3e6 multiply-adds at 3e8/s + 200 batches at 1 ms + 0.5 s`. */
+  /** The terms, e.g. `2.3e6 multiply-adds at 1e9/s + 200 batches at 1 ms + 0.5 s`. */
   basis: string;
 }
 
 /** The measured throughputs (see the module comment). */
 export const RUN_TIME_RATES = Object.freeze({
   /** TF.js (WASM) multiply-adds a second while training a network. */
-  tfjsMultiplyAddsPerSecond: 3e8,
+  tfjsMultiplyAddsPerSecond: 1e9,
   /** Fixed seconds per training batch, besides its arithmetic. */
-  batchSeconds: 2e-3,
+  batchSeconds: 1e-3,
   /** Histogram tree learner: row · (inputs + {@link TREE_ROW_OVERHEAD}) visits a second, per tree level. */
   treeVisitsPerSecond: 1e8,
   /** Matrix factorisation: rating · factor SGD updates a second. */
-  mfUpdatesPerSecond: 1e8,
+  mfUpdatesPerSecond: 2e8,
   /** Fixed seconds per run: the thread hop, parsing a small CSV, test metrics, storing the version. */
   runSeconds: 0.5,
 });
