@@ -103,7 +103,7 @@ it('refuses at start a run estimated past twice the time limit: QUOTA_EXCEEDED, 
   const estimateSeconds = Math.ceil(multiplyAdds / 1e9 + batches * 1e-3 + 0.5);
   expect(estimateSeconds).toBe(31058);
   expect(res.errors?.[0]).toEqual({
-    message: `This NEURAL_NETWORK run is estimated to take about 31058 s (3.1e+13 multiply-adds at 1.0e+9/s + 20000 batches at 1 ms + 0.5 s); the time limit is 3600 s per run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds), and runs estimated past 2× the limit are refused: use fewer epochs, a larger spec.batchSize, a smaller model or fewer rows`,
+    message: `This NEURAL_NETWORK run is estimated to take about 31058 s (3.1e+13 multiply-adds at 1.0e+9/s + 20000 batches at 1 ms + 0.5 s); the time limit is 3600 s per run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds), and runs estimated past 2× the limit are refused: use fewer epochs or trees, a larger spec.batchSize, a smaller model or fewer rows`,
     locations: expect.any(Array),
     path: ['startTrainingRun'],
     extensions: { code: 'QUOTA_EXCEEDED', reason: 'RUN_TIME_LIMIT', quota: 'maxRunSeconds', estimateSeconds, limit: 3600 },

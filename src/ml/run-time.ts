@@ -122,7 +122,7 @@ export function checkRunTime(kind: string, estimate: RunTimeEstimate | undefined
   const estimateSeconds = Math.ceil(estimate.seconds);
   throw new AppError(
     'QUOTA_EXCEEDED',
-    `This ${kind.toUpperCase()} run is estimated to take about ${estimateSeconds} s (${estimate.basis}); the time limit is ${maxRunSeconds} s per run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds), and runs estimated past ${RUN_TIME_REFUSAL_FACTOR}× the limit are refused: use fewer epochs, a larger spec.batchSize, a smaller model or fewer rows`,
+    `This ${kind.toUpperCase()} run is estimated to take about ${estimateSeconds} s (${estimate.basis}); the time limit is ${maxRunSeconds} s per run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds), and runs estimated past ${RUN_TIME_REFUSAL_FACTOR}× the limit are refused: use fewer epochs or trees, a larger spec.batchSize, a smaller model or fewer rows`,
     { reason: 'RUN_TIME_LIMIT', quota: 'maxRunSeconds', estimateSeconds, limit: maxRunSeconds },
   );
 }
