@@ -30,16 +30,10 @@
  * seconds for the largest uploads, small beside runs near an hour.
  */
 import { AppError } from '../lib/errors';
-import type { DataShape, ModelFamily } from './families/model-family';
+import type { DataShape, ModelFamily, RunTimeEstimate } from './families/model-family';
 import type { TrainingSpec } from './spec-types';
 
-/** A run's estimated duration, and how it was reached (for messages). */
-export interface RunTimeEstimate {
-  /** Wall-clock seconds on one training thread, including {@link RUN_TIME_RATES}.runSeconds. */
-  seconds: number;
-  /** The terms, e.g. `2.3e6 multiply-adds at 1e9/s + 200 batches at 1 ms + 0.5 s`. */
-  basis: string;
-}
+export type { RunTimeEstimate };
 
 /** The measured throughputs (see the module comment). */
 export const RUN_TIME_RATES = Object.freeze({

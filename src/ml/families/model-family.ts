@@ -14,7 +14,6 @@
  *   all score through this one type.
  */
 import type { CostLimits } from '../cost-limits';
-import type { RunTimeEstimate } from '../run-time';
 import type { InputFormat, PreparedData } from '../prepare';
 import type { FittedPipeline } from '../preprocess/types';
 import type { ModelKind, SpecInput, Task, TrainingSpec } from '../spec-types';
@@ -139,6 +138,14 @@ export interface FitResult {
   stoppedEarly?: boolean;
   /** Per model input, summing to 1 (trees: mean decrease in impurity or gain). */
   importances?: number[];
+}
+
+/** A run's estimated duration (src/ml/run-time.ts), and how it was reached (for messages). */
+export interface RunTimeEstimate {
+  /** Wall-clock seconds on one training thread, including the fixed cost per run. */
+  seconds: number;
+  /** The terms, e.g. `2.3e6 multiply-adds at 1e9/s + 200 batches at 1 ms + 0.5 s`. */
+  basis: string;
 }
 
 /** Sizes known about a run's data: at request time from the dataset profile, at training time exactly. */
