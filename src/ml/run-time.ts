@@ -21,6 +21,9 @@
  * - a batch costs ≈ 1.2–1.5 ms besides its arithmetic (kernel dispatch, the optimizer step,
  *   callbacks): a 16-10-1 network trained 1,600 batches of 1 row, or 2,000 of 32 rows, in 2.5 CPU s;
  *   hence 1 ms;
+ * - convolutions run faster per multiply-add than dense layers: BENCHMARKS.md's MNIST CNN trains
+ *   470 images a second (1.2e6 forward multiply-adds each: 1.6e9 a second), so the estimate errs
+ *   long for CNNs by about 1.6× (8,000 images × 5 epochs: estimated 138 s, ≈ 85 s measured);
  * - trees: 30 forest trees of depth 10, or 100 boosting rounds (5 levels), on 16,000 rows × 16
  *   inputs in 1.3 CPU s each: 1e8–1.4e8 visits a second as counted in {@link treeRunTime}, hence 1e8;
  * - matrix factorisation: BENCHMARKS.md's 4.1 M ratings a second at 50 factors, 2e8 rating·factor
