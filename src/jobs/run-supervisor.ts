@@ -27,8 +27,6 @@ export interface RunSupervision {
   readonly leaseLost: boolean;
   /** The run passed its time limit: the training was ended (the caller fails the run, publishes nothing). */
   readonly timedOut: boolean;
-  /** The time limit, seconds (for messages). */
-  readonly maxRunSeconds: number;
   /** Stops renewing the lease and listening; call once the run is settled. */
   close(): Promise<void>;
 }
@@ -86,7 +84,6 @@ export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: Wor
     get timedOut() {
       return timedOut;
     },
-    maxRunSeconds,
     async close() {
       lease.release();
       clearTimeout(graceTimer);

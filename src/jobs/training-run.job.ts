@@ -133,7 +133,7 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
  * Then: train the claimed run on the trainer under supervision, then
  * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
  * back the run. Throws (so the queue retries the ticket) only when draining, or when claiming or
- * loading a run fails (a claimed run whose lease then lapses is handed back by the reaper).
+ * loading a run (or its tenant's limits) fails (a claimed run whose lease then lapses is handed back by the reaper).
  */
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
@@ -160,7 +160,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       return lifecycle.fail(
         held,
         FailureCode.TIME_LIMIT_EXCEEDED,
-        `The run was ended after ${elapsed} s: it passed its time limit of ${maxRunSeconds} s per training run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds set with setTenantLimits); no model version was stored. Use fewer epochs or rows, a larger spec.batchSize or a smaller model`,
+        `The run was ended after ${elapsed} s: it passed its time limit of ${maxRunSeconds} s per training run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds set with setTenantLimits); no model version was stored. Use fewer epochs or trees, fewer rows, a larger spec.batchSize or a smaller model`,
       );
     };
     try {
