@@ -162,6 +162,13 @@ const schema = z.object({
   /** Per-tenant limit: weights · training rows · epochs of one run (about 1e9 a second on WASM). (Default: 1e12) */
   TRAINING_MAX_WORK: z.coerce.number().min(1).max(Number.MAX_SAFE_INTEGER).default(1e12),
   /**
+   * Per-tenant limit: wall-clock seconds one training run may take, from its claim by a worker; past
+   * it the run's thread is ended and the run FAILED with TIME_LIMIT_EXCEEDED (with TRAINING_THREAD=main:
+   * at the end of its current epoch). startTrainingRun refuses runs estimated past twice it
+   * (src/ml/run-time.ts). At most 604,800 (7 days). (Default: 3600)
+   */
+  TRAINING_MAX_RUN_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
+  /**
    * V8 heap limit of each training thread, MiB (worker resourceLimits.maxOldGenerationSizeMb): a run
    * past it ends its thread alone, FAILED with RUNTIME_FAULT. TF.js WASM memory is not V8 heap and is
    * bounded by the TRAINING_MAX_* checks instead. (Default: 2048)

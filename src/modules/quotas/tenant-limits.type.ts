@@ -35,6 +35,12 @@ export class TenantLimitsInput {
 
   @Nullable(Float, 'Weights × rows × epochs of one training run (TRAINING_MAX_WORK).')
   trainingMaxWork?: number | null;
+
+  @Nullable(
+    Int,
+    'Wall-clock seconds one training run may take; past it the run is ended, FAILED with TIME_LIMIT_EXCEEDED, and runs estimated past twice it are refused at start (TRAINING_MAX_RUN_SECONDS). 1 to 604,800.',
+  )
+  trainingMaxRunSeconds?: number | null;
 }
 
 /** A tenant's effective limits, and which of them are the global defaults. */
@@ -69,6 +75,9 @@ export class TenantLimits {
 
   @Field(() => Float)
   trainingMaxWork!: number;
+
+  @Field(() => Int, { description: 'Seconds of wall-clock time per training run.' })
+  trainingMaxRunSeconds!: number;
 
   @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
   defaults!: string[];
