@@ -32,6 +32,7 @@ import { metricsHandler, metricsOnPublicListener, startMetricsListener } from '.
 import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { judgeMessage } from './ws-message-guard';
+import { boundedProcessRequest } from './multipart-guard';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 import { fastInfer } from '../rest/v2/fast-infer';
@@ -255,6 +256,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
   mountConsole(app);
+  // Multipart requests: `operations` and `map` are bounded in depth before graphql-upload parses
+  // them (multipart-guard.ts), in size by maxFieldSize.
   // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
   // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
   // hook before parsing whose error it answers as a client error; a persisted query is stored only
@@ -269,7 +272,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(corsOptions(config)),
-    graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    graphqlUploadExpress({
+      processRequest: boundedProcessRequest,
+      maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES),
+      maxFiles: 2,
+      maxFieldSize: config.MAX_REQUEST_BYTES,
+    }),
     express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }),
     refuseDeepDocuments,
     expressMiddleware(apollo, {
