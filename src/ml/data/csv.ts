@@ -1,7 +1,8 @@
 /**
  * CSV text -> a columnar table: delimiter and header detected, quoted fields (RFC 4180, by
  * csv-parse), ragged and malformed input refused with the line number. Numbers are plain decimals;
- * in files not separated by commas, a decimal comma (`3,5`) is read too.
+ * in files not separated by commas, a decimal comma (`3,5`) is read too. A column holding an
+ * integer beyond 2^53 − 1 (an id a double would round) is a string column, as uploaded.
  *
  * Memory: records are never held all at once. They stream into one Float64Array per numeric column
  * (8 bytes a cell) and one Int32Array of dictionary codes per other column (4 bytes a cell plus each
@@ -105,6 +106,17 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Whether a cell is a plain decimal number (see DECIMAL); hex, binary and octal literals are text. */
 export const isNumber = (s: string) => DECIMAL.test(s) && Number.isFinite(Number(s));
+
+/** An integer literal (`42`, `-7`, `007`): no point, no exponent. */
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * Whether a cell is an integer literal that a double cannot hold exactly (|n| > 2^53 − 1, e.g. the
+ * id `9007199254740993`, read as 9007199254740992): such a column stays text, so distinct ids stay
+ * distinct and are handed back with every digit. Decimal fractions and exponents (`1e20`) are
+ * measurements, approximate by nature, and stay numbers.
+ */
+export const isInexactInteger = (s: string) => INTEGER.test(s) && !Number.isSafeInteger(Number(s));
 
 /**
  * A first row is a header when none of its cells is a number, and some non-empty cell of it stands
@@ -256,7 +268,7 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 function decimalComma(column: ColumnData): ColumnData {
   if (column.kind !== 'string') return column;
   const { dictionary, codes } = column;
-  if (!dictionary.some((v) => DECIMAL_COMMA.test(v)) || !dictionary.every((v) => DECIMAL_COMMA.test(v) || isNumber(v))) return column;
+  if (!dictionary.some((v) => DECIMAL_COMMA.test(v)) || !dictionary.every((v) => DECIMAL_COMMA.test(v) || (isNumber(v) && !isInexactInteger(v)))) return column;
   const numbers = dictionary.map((v) => Number(v.replace(',', '.')));
   const values = new Float64Array(codes.length);
   for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? NaN : numbers[codes[i]];
@@ -307,7 +319,7 @@ class ColumnBuilder {
   add(row: number, cell: string, isMissing: (s: string) => boolean): void {
     const missing = isMissing(cell);
     if (this.values) {
-      if (missing || isNumber(cell)) {
+      if (missing || (isNumber(cell) && !isInexactInteger(cell))) {
         this.values[row] = missing ? NaN : Number(cell);
         return;
       }
