@@ -48,7 +48,7 @@ const ML_FORBIDDEN_PACKAGES = {
 
 export default defineConfig(
   {
-    ignores: ['src/generated/**', 'dist/**', '.data/**', 'data/**', 'coverage/**', 'node_modules/**'],
+    ignores: ['src/generated/**', 'src/client/generated/**', 'web/console/generated/**', 'dist/**', '.data/**', 'data/**', 'coverage/**', 'node_modules/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -1,9 +1,21 @@
 /**
  * A small client for this API over HTTP (fetch) and websocket (graphql-ws): used by the demo,
  * the benchmarks and the tests, and a template for users' own scripts.
+ *
+ * Give it a generated typed document (`src/client/generated/graphql.ts`, from the `.graphql`
+ * operation files by `npm run codegen`) and the variables and the answer are typed from the
+ * schema; a plain query string (tests, benchmarks) answers `Record<string, any>`.
  */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { UploadDatasetDocument, type UploadDatasetMutation } from './generated/graphql';
+
+/** A generated document: the operation's text (a `String` object: its toString) typed with its result R and variables V. */
+export type TypedDocument<R, V> = DocumentTypeDecoration<R, V> & { toString(): string };
+
+/** The variables argument of a typed document: optional when the operation has no required variable. */
+export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T | null;
@@ -16,7 +28,10 @@ export interface Caller {
   headers?: Record<string, string>;
 }
 
-export async function gql<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> {
+/** Runs a query or mutation over HTTP and returns the whole answer (data and errors). */
+export async function gql<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+export async function gql<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<GqlResult<R>>;
+export async function gql(caller: Caller, query: string | { toString(): string }, variables?: unknown): Promise<GqlResult> {
   const res = await fetch(caller.url, {
     method: 'POST',
     headers: {
@@ -24,16 +39,18 @@ export async function gql<T = Record<string, any>>(caller: Caller, query: string
       ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}),
       ...caller.headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: String(query), variables }),
   });
-  return (await res.json()) as GqlResult<T>;
+  return (await res.json()) as GqlResult;
 }
 
 /** Like gql, but throws on errors and returns data. */
-export async function gqlOk<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const result = await gql<T>(caller, query, variables);
+export async function gqlOk<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<T>;
+export async function gqlOk<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<R>;
+export async function gqlOk(caller: Caller, query: string | { toString(): string }, variables?: Record<string, unknown>): Promise<unknown> {
+  const result = await gql(caller, String(query), variables);
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
+  return result.data;
 }
 
 /** The first error's extensions.code. */
@@ -47,26 +64,16 @@ export interface UploadFileOptions {
   quoting?: boolean;
 }
 
-const UPLOAD_OPTIONS: [keyof UploadFileOptions, string][] = [
-  ['hasHeader', 'Boolean'],
-  ['columnNames', '[String!]'],
-  ['encoding', 'TextEncoding'],
-  ['quoting', 'Boolean'],
-];
-
 /** Uploads a file through the GraphQL multipart request spec (as Apollo Client's upload link does), with uploadDataset's options. */
-export async function uploadFile(caller: Caller, name: string, filename: string, content: Buffer | string, options: UploadFileOptions = {}): Promise<GqlResult> {
+export async function uploadFile(
+  caller: Caller,
+  name: string,
+  filename: string,
+  content: Buffer | string,
+  options: UploadFileOptions = {},
+): Promise<GqlResult<UploadDatasetMutation>> {
   const form = new FormData();
-  const given = UPLOAD_OPTIONS.filter(([key]) => options[key] !== undefined);
-  const declared = given.map(([key, type]) => `, $${key}: ${type}`).join('');
-  const passed = given.map(([key]) => `, ${key}: $${key}`).join('');
-  form.append(
-    'operations',
-    JSON.stringify({
-      query: `mutation($name: String!, $file: Upload!${declared}) { uploadDataset(name: $name, file: $file${passed}) { id name filename rowCount sizeBytes hasHeader delimiter encoding columns { name type min max mean std missing distinct } } }`,
-      variables: { name, file: null, ...options },
-    }),
-  );
+  form.append('operations', JSON.stringify({ query: String(UploadDatasetDocument), variables: { name, file: null, ...options } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), filename);
   const res = await fetch(caller.url, {
@@ -75,7 +82,7 @@ export async function uploadFile(caller: Caller, name: string, filename: string,
     headers: { authorization: `Bearer ${caller.token}`, 'apollo-require-preflight': 'true' },
     body: form,
   });
-  return (await res.json()) as GqlResult;
+  return (await res.json()) as GqlResult<UploadDatasetMutation>;
 }
 
 export function wsClient(wsUrl: string, token?: string): Client {
@@ -88,19 +95,20 @@ export function wsClient(wsUrl: string, token?: string): Client {
   });
 }
 
-/** Collects every result of a subscription until the server completes it (or it errors). */
-export function collect<T = Record<string, any>>(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown>,
-): {
+/** A subscription being collected: every result so far, and all of them once it ends. */
+export interface Collected<T> {
   done: Promise<GqlResult<T>[]>;
   events: GqlResult<T>[];
-} {
+}
+
+/** Collects every result of a subscription until the server completes it (or it errors). */
+export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown>): Collected<T>;
+export function collect<R, V>(client: Client, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Collected<R>;
+export function collect<T>(client: Client, query: string | { toString(): string }, variables?: Record<string, unknown>): Collected<T> {
   const events: GqlResult<T>[] = [];
   const done = new Promise<GqlResult<T>[]>((resolve, reject) => {
     client.subscribe<T>(
-      { query, variables },
+      { query: String(query), variables },
       {
         next: (value) => void events.push(value as GqlResult<T>),
         error: (err) => (Array.isArray(err) ? resolve([...events, { errors: err as GqlResult['errors'] }]) : reject(err)),
