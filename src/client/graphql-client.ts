@@ -64,7 +64,32 @@ export interface UploadFileOptions {
   quoting?: boolean;
 }
 
-/** Uploads a file through the GraphQL multipart request spec (as Apollo Client's upload link does), with uploadDataset's options. */
+/** A file part of a multipart request: its name and bytes. */
+export interface FilePart {
+  filename: string;
+  content: Buffer | string;
+}
+
+/**
+ * Runs a mutation with files through the GraphQL multipart request spec (as Apollo Client's upload
+ * link does): each key of `files` names an `Upload` variable, which `variables` gives as null.
+ */
+export async function gqlUpload<R, V>(caller: Caller, document: TypedDocument<R, V>, variables: V, files: Partial<Record<keyof V & string, FilePart>>): Promise<GqlResult<R>> {
+  const form = new FormData();
+  const parts = Object.entries(files) as [string, FilePart][];
+  form.append('operations', JSON.stringify({ query: String(document), variables }));
+  form.append('map', JSON.stringify(Object.fromEntries(parts.map(([name], i) => [i, [`variables.${name}`]]))));
+  parts.forEach(([, part], i) => form.append(String(i), new Blob([typeof part.content === 'string' ? part.content : new Uint8Array(part.content)]), part.filename));
+  const res = await fetch(caller.url, {
+    method: 'POST',
+    // Apollo's CSRF prevention lets multipart requests through only with a preflight-forcing header.
+    headers: { authorization: `Bearer ${caller.token}`, 'apollo-require-preflight': 'true' },
+    body: form,
+  });
+  return (await res.json()) as GqlResult<R>;
+}
+
+/** Uploads a CSV file as a dataset (uploadDataset, src/client/upload-dataset.graphql) with uploadDataset's options. */
 export async function uploadFile(
   caller: Caller,
   name: string,
@@ -72,17 +97,7 @@ export async function uploadFile(
   content: Buffer | string,
   options: UploadFileOptions = {},
 ): Promise<GqlResult<UploadDatasetMutation>> {
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query: String(UploadDatasetDocument), variables: { name, file: null, ...options } }));
-  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.append('0', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), filename);
-  const res = await fetch(caller.url, {
-    method: 'POST',
-    // Apollo's CSRF prevention lets multipart requests through only with a preflight-forcing header.
-    headers: { authorization: `Bearer ${caller.token}`, 'apollo-require-preflight': 'true' },
-    body: form,
-  });
-  return (await res.json()) as GqlResult<UploadDatasetMutation>;
+  return gqlUpload(caller, UploadDatasetDocument, { name, file: null, ...options }, { file: { filename, content } });
 }
 
 export function wsClient(wsUrl: string, token?: string): Client {

@@ -378,6 +378,138 @@ export type UserMetadataInput = {
   idColumn: string;
 };
 
+export type DemoUploadMnistMutationVariables = Exact<{
+  images: null;
+  labels?: null | null | undefined;
+}>;
+
+
+export type DemoUploadMnistMutation = { uploadImageDataset: { id: string, rowCount: number, sizeBytes: number, imageProfile: { count: number, height: number, width: number, channels: number, channelMean: Array<number>, channelStd: Array<number>, classes: Array<{ label: string, count: number }> } | null } };
+
+export type DemoImageProgressSubscriptionVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type DemoImageProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, loss: number | null, accuracy: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { version: number, metrics: { accuracy: number | null, macroF1: number | null, testRows: number } } | null } };
+
+export type DemoImagePredictQueryVariables = Exact<{
+  images?: Array<string> | null | undefined;
+}>;
+
+
+export type DemoImagePredictQuery = { predictImage: { predictions: Array<{ label: string, probability: number, top: Array<{ label: string, probability: number }> }> } };
+
+export type DemoImageExplainQueryVariables = Exact<{
+  image: string;
+}>;
+
+
+export type DemoImageExplainQuery = { explainImage: { label: string, probability: number, attributions: Array<Array<number>> } };
+
+export type DemoRecommendProgressSubscriptionVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type DemoRecommendProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, loss: number | null, valLoss: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { id: string, version: number, metrics: { rmse: number | null, mae: number | null, testRows: number, bestEpoch: number | null, stoppedEarly: boolean | null, ranking: { k: number, users: number, precision: number, ndcg: number, baseline: { name: string, precision: number, ndcg: number } } | null } } | null } };
+
+export type DemoRecommendationsQueryVariables = Exact<{
+  userId: string;
+  k?: number | null | undefined;
+}>;
+
+
+export type DemoRecommendationsQuery = { recommendations: { strategy: string, userMetadata: Record<string, unknown> | null, items: Array<{ itemId: string, title: string | null, score: number, predictedRating: number | null }> } };
+
+export type DemoExplainRecommendationQueryVariables = Exact<{
+  userId: string;
+  itemId: string;
+}>;
+
+
+export type DemoExplainRecommendationQuery = { explainRecommendation: { contributions: Array<{ title: string | null, rating: number | null, similarity: number }> } };
+
+export type DemoSimilarItemsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DemoSimilarItemsQuery = { similarItems: { title: string | null, items: Array<{ title: string | null, similarity: number }> } };
+
+export type DemoServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DemoServerInfoQuery = { serverInfo: { version: string, tfBackend: string } };
+
+export type DemoCreateTenantMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DemoCreateTenantMutation = { createTenant: { apiKey: string, tenant: { id: string, name: string } } };
+
+export type DemoStartTrainingRunMutationVariables = Exact<{
+  input: StartTrainingRunInput;
+}>;
+
+
+export type DemoStartTrainingRunMutation = { startTrainingRun: { id: string, status: RunStatus } };
+
+export type DemoTabularProgressSubscriptionVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type DemoTabularProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, loss: number | null, accuracy: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { version: number, metrics: { accuracy: number | null, rocAuc: number | null, f1: number | null, logLoss: number | null, testRows: number, confusionMatrix: Array<Array<number>> | null } } | null } };
+
+export type DemoTabularPredictQueryVariables = Exact<{
+  rows: Array<Record<string, unknown>>;
+}>;
+
+
+export type DemoTabularPredictQuery = { predict: { version: number, predictions: Array<{ label: string | null, probability: number | null }> } };
+
+export type DemoTabularExplainQueryVariables = Exact<{
+  rows: Array<Record<string, unknown>>;
+}>;
+
+
+export type DemoTabularExplainQuery = { explain: { explanations: Array<{ value: number, baseValue: number, attributions: Array<{ feature: string, attribution: number }> }> } };
+
+export type DemoTextProgressSubscriptionVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type DemoTextProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, loss: number | null, accuracy: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { version: number, metrics: { accuracy: number | null, testRows: number, confusionMatrix: Array<Array<number>> | null, perClass: Array<{ label: string, precision: number, recall: number, f1: number, support: number }> | null } } | null } };
+
+export type DemoTextPredictQueryVariables = Exact<{
+  rows: Array<Record<string, unknown>>;
+}>;
+
+
+export type DemoTextPredictQuery = { predict: { predictions: Array<{ label: string | null, probability: number | null }> } };
+
+export type DemoTextExplainQueryVariables = Exact<{
+  rows: Array<Record<string, unknown>>;
+}>;
+
+
+export type DemoTextExplainQuery = { explain: { explanations: Array<{ tokens: { unit: string, tokens: Array<{ token: string, known: boolean, attribution: number }> } | null }> } };
+
+export type DemoTextBatchMutationVariables = Exact<{
+  datasetId: string | number;
+}>;
+
+
+export type DemoTextBatchMutation = { startBatchPrediction: { id: string } };
+
+export type DemoTextBatchProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DemoTextBatchProgressSubscription = { batchPredictionProgress: { status: RunStatus, processedRows: number } };
+
 export type CliStartBatchPredictionMutationVariables = Exact<{
   datasetId: string | number;
   model: string;
@@ -490,6 +622,305 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const DemoUploadMnistDocument = new TypedDocumentString(`
+    mutation DemoUploadMnist($images: Upload!, $labels: Upload) {
+  uploadImageDataset(
+    name: "mnist-t10k"
+    format: MNIST_IDX
+    images: $images
+    labels: $labels
+  ) {
+    id
+    rowCount
+    sizeBytes
+    imageProfile {
+      count
+      height
+      width
+      channels
+      classes {
+        label
+        count
+      }
+      channelMean
+      channelStd
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoUploadMnistMutation, DemoUploadMnistMutationVariables>;
+export const DemoImageProgressDocument = new TypedDocumentString(`
+    subscription DemoImageProgress($runId: ID!) {
+  trainingProgress(runId: $runId) {
+    kind
+    status
+    epoch
+    epochs
+    loss
+    accuracy
+    elapsedMs
+    failureCode
+    failureMessage
+    modelVersion {
+      version
+      metrics {
+        accuracy
+        macroF1
+        testRows
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoImageProgressSubscription, DemoImageProgressSubscriptionVariables>;
+export const DemoImagePredictDocument = new TypedDocumentString(`
+    query DemoImagePredict($images: [String!]) {
+  predictImage(model: "digits", images: $images, topK: 3) {
+    predictions {
+      label
+      probability
+      top {
+        label
+        probability
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoImagePredictQuery, DemoImagePredictQueryVariables>;
+export const DemoImageExplainDocument = new TypedDocumentString(`
+    query DemoImageExplain($image: String!) {
+  explainImage(model: "digits", image: $image, grid: 7) {
+    label
+    probability
+    attributions
+  }
+}
+    `) as unknown as TypedDocumentString<DemoImageExplainQuery, DemoImageExplainQueryVariables>;
+export const DemoRecommendProgressDocument = new TypedDocumentString(`
+    subscription DemoRecommendProgress($runId: ID!) {
+  trainingProgress(runId: $runId) {
+    kind
+    status
+    epoch
+    epochs
+    loss
+    valLoss
+    elapsedMs
+    failureCode
+    failureMessage
+    modelVersion {
+      id
+      version
+      metrics {
+        rmse
+        mae
+        testRows
+        bestEpoch
+        stoppedEarly
+        ranking {
+          k
+          users
+          precision
+          ndcg
+          baseline {
+            name
+            precision
+            ndcg
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoRecommendProgressSubscription, DemoRecommendProgressSubscriptionVariables>;
+export const DemoRecommendationsDocument = new TypedDocumentString(`
+    query DemoRecommendations($userId: String!, $k: Int) {
+  recommendations(model: "movielens", userId: $userId, k: $k) {
+    strategy
+    userMetadata
+    items {
+      itemId
+      title
+      score
+      predictedRating
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoRecommendationsQuery, DemoRecommendationsQueryVariables>;
+export const DemoExplainRecommendationDocument = new TypedDocumentString(`
+    query DemoExplainRecommendation($userId: String!, $itemId: String!) {
+  explainRecommendation(
+    model: "movielens"
+    userId: $userId
+    itemId: $itemId
+    k: 3
+  ) {
+    contributions {
+      title
+      rating
+      similarity
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoExplainRecommendationQuery, DemoExplainRecommendationQueryVariables>;
+export const DemoSimilarItemsDocument = new TypedDocumentString(`
+    query DemoSimilarItems {
+  similarItems(model: "movielens", itemId: "1", k: 5) {
+    title
+    items {
+      title
+      similarity
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoSimilarItemsQuery, DemoSimilarItemsQueryVariables>;
+export const DemoServerInfoDocument = new TypedDocumentString(`
+    query DemoServerInfo {
+  serverInfo {
+    version
+    tfBackend
+  }
+}
+    `) as unknown as TypedDocumentString<DemoServerInfoQuery, DemoServerInfoQueryVariables>;
+export const DemoCreateTenantDocument = new TypedDocumentString(`
+    mutation DemoCreateTenant($name: String!) {
+  createTenant(name: $name) {
+    tenant {
+      id
+      name
+    }
+    apiKey
+  }
+}
+    `) as unknown as TypedDocumentString<DemoCreateTenantMutation, DemoCreateTenantMutationVariables>;
+export const DemoStartTrainingRunDocument = new TypedDocumentString(`
+    mutation DemoStartTrainingRun($input: StartTrainingRunInput!) {
+  startTrainingRun(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DemoStartTrainingRunMutation, DemoStartTrainingRunMutationVariables>;
+export const DemoTabularProgressDocument = new TypedDocumentString(`
+    subscription DemoTabularProgress($runId: ID!) {
+  trainingProgress(runId: $runId) {
+    kind
+    status
+    epoch
+    epochs
+    loss
+    accuracy
+    elapsedMs
+    failureCode
+    failureMessage
+    modelVersion {
+      version
+      metrics {
+        accuracy
+        rocAuc
+        f1
+        logLoss
+        testRows
+        confusionMatrix
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTabularProgressSubscription, DemoTabularProgressSubscriptionVariables>;
+export const DemoTabularPredictDocument = new TypedDocumentString(`
+    query DemoTabularPredict($rows: [JSONObject!]!) {
+  predict(model: "diabetes", rows: $rows) {
+    version
+    predictions {
+      label
+      probability
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTabularPredictQuery, DemoTabularPredictQueryVariables>;
+export const DemoTabularExplainDocument = new TypedDocumentString(`
+    query DemoTabularExplain($rows: [JSONObject!]!) {
+  explain(model: "diabetes", rows: $rows) {
+    explanations {
+      value
+      baseValue
+      attributions {
+        feature
+        attribution
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTabularExplainQuery, DemoTabularExplainQueryVariables>;
+export const DemoTextProgressDocument = new TypedDocumentString(`
+    subscription DemoTextProgress($runId: ID!) {
+  trainingProgress(runId: $runId) {
+    kind
+    status
+    epoch
+    epochs
+    loss
+    accuracy
+    elapsedMs
+    failureCode
+    failureMessage
+    modelVersion {
+      version
+      metrics {
+        accuracy
+        testRows
+        confusionMatrix
+        perClass {
+          label
+          precision
+          recall
+          f1
+          support
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTextProgressSubscription, DemoTextProgressSubscriptionVariables>;
+export const DemoTextPredictDocument = new TypedDocumentString(`
+    query DemoTextPredict($rows: [JSONObject!]!) {
+  predict(model: "sms-spam", rows: $rows) {
+    predictions {
+      label
+      probability
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTextPredictQuery, DemoTextPredictQueryVariables>;
+export const DemoTextExplainDocument = new TypedDocumentString(`
+    query DemoTextExplain($rows: [JSONObject!]!) {
+  explain(model: "sms-spam", rows: $rows) {
+    explanations {
+      tokens {
+        unit
+        tokens {
+          token
+          known
+          attribution
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTextExplainQuery, DemoTextExplainQueryVariables>;
+export const DemoTextBatchDocument = new TypedDocumentString(`
+    mutation DemoTextBatch($datasetId: ID!) {
+  startBatchPrediction(model: "sms-spam", datasetId: $datasetId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTextBatchMutation, DemoTextBatchMutationVariables>;
+export const DemoTextBatchProgressDocument = new TypedDocumentString(`
+    subscription DemoTextBatchProgress($id: ID!) {
+  batchPredictionProgress(id: $id) {
+    status
+    processedRows
+  }
+}
+    `) as unknown as TypedDocumentString<DemoTextBatchProgressSubscription, DemoTextBatchProgressSubscriptionVariables>;
 export const CliStartBatchPredictionDocument = new TypedDocumentString(`
     mutation CliStartBatchPrediction($datasetId: ID!, $model: String!, $version: Int, $alias: String) {
   startBatchPrediction(
