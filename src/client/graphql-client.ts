@@ -4,7 +4,7 @@
  *
  * Give it a generated typed document (`src/client/generated/graphql.ts`, from the `.graphql`
  * operation files by `npm run codegen`) and the variables and the answer are typed from the
- * schema; a plain query string (tests, benchmarks) answers `Record<string, any>`.
+ * schema; a plain query string (tests, benchmarks) answers `Untyped` (`Record<string, any>`).
  */
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
@@ -17,7 +17,14 @@ export type TypedDocument<R, V> = DocumentTypeDecoration<R, V> & { toString(): s
 /** The variables argument of a typed document: optional when the operation has no required variable. */
 export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
-export interface GqlResult<T = Record<string, any>> {
+/**
+ * The answer of a plain query string (tests, benchmarks): untyped on purpose, so a test can read any
+ * field it asked for. Typed documents answer their generated result type instead.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Untyped = Record<string, any>;
+
+export interface GqlResult<T = Untyped> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
 }
@@ -29,7 +36,7 @@ export interface Caller {
 }
 
 /** Runs a query or mutation over HTTP and returns the whole answer (data and errors). */
-export async function gql<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+export async function gql<T = Untyped>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
 export async function gql<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<GqlResult<R>>;
 export async function gql(caller: Caller, query: string | { toString(): string }, variables?: unknown): Promise<GqlResult> {
   const res = await fetch(caller.url, {
@@ -45,7 +52,7 @@ export async function gql(caller: Caller, query: string | { toString(): string }
 }
 
 /** Like gql, but throws on errors and returns data. */
-export async function gqlOk<T = Record<string, any>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<T>;
+export async function gqlOk<T = Untyped>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<T>;
 export async function gqlOk<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<R>;
 export async function gqlOk(caller: Caller, query: string | { toString(): string }, variables?: Record<string, unknown>): Promise<unknown> {
   const result = await gql(caller, String(query), variables);
@@ -117,7 +124,7 @@ export interface Collected<T> {
 }
 
 /** Collects every result of a subscription until the server completes it (or it errors). */
-export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown>): Collected<T>;
+export function collect<T = Untyped>(client: Client, query: string, variables: Record<string, unknown>): Collected<T>;
 export function collect<R, V>(client: Client, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Collected<R>;
 export function collect<T>(client: Client, query: string | { toString(): string }, variables?: Record<string, unknown>): Collected<T> {
   const events: GqlResult<T>[] = [];
