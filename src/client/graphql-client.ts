@@ -37,7 +37,7 @@ export interface Caller {
 
 /** Runs a query or mutation over HTTP and returns the whole answer (data and errors). */
 export async function gql<T = Untyped>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
-export async function gql<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<GqlResult<R>>;
+export async function gql<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<NoInfer<V>>): Promise<GqlResult<R>>;
 export async function gql(caller: Caller, query: string | { toString(): string }, variables?: unknown): Promise<GqlResult> {
   const res = await fetch(caller.url, {
     method: 'POST',
@@ -53,7 +53,7 @@ export async function gql(caller: Caller, query: string | { toString(): string }
 
 /** Like gql, but throws on errors and returns data. */
 export async function gqlOk<T = Untyped>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<T>;
-export async function gqlOk<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<R>;
+export async function gqlOk<R, V>(caller: Caller, document: TypedDocument<R, V>, ...variables: VariablesArg<NoInfer<V>>): Promise<R>;
 export async function gqlOk(caller: Caller, query: string | { toString(): string }, variables?: Record<string, unknown>): Promise<unknown> {
   const result = await gql(caller, String(query), variables);
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
@@ -81,7 +81,12 @@ export interface FilePart {
  * Runs a mutation with files through the GraphQL multipart request spec (as Apollo Client's upload
  * link does): each key of `files` names an `Upload` variable, which `variables` gives as null.
  */
-export async function gqlUpload<R, V>(caller: Caller, document: TypedDocument<R, V>, variables: V, files: Partial<Record<keyof V & string, FilePart>>): Promise<GqlResult<R>> {
+export async function gqlUpload<R, V>(
+  caller: Caller,
+  document: TypedDocument<R, V>,
+  variables: NoInfer<V>,
+  files: Partial<Record<keyof V & string, FilePart>>,
+): Promise<GqlResult<R>> {
   const form = new FormData();
   const parts = Object.entries(files) as [string, FilePart][];
   form.append('operations', JSON.stringify({ query: String(document), variables }));
@@ -125,7 +130,7 @@ export interface Collected<T> {
 
 /** Collects every result of a subscription until the server completes it (or it errors). */
 export function collect<T = Untyped>(client: Client, query: string, variables: Record<string, unknown>): Collected<T>;
-export function collect<R, V>(client: Client, document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Collected<R>;
+export function collect<R, V>(client: Client, document: TypedDocument<R, V>, ...variables: VariablesArg<NoInfer<V>>): Collected<R>;
 export function collect<T>(client: Client, query: string | { toString(): string }, variables?: Record<string, unknown>): Collected<T> {
   const events: GqlResult<T>[] = [];
   const done = new Promise<GqlResult<T>[]>((resolve, reject) => {

@@ -41,7 +41,7 @@ async function answer<T>(res: Response): Promise<T> {
  * Runs a query or mutation.
  * @throws ApiError with the server's errors.
  */
-export async function gql<R, V>(document: TypedDocument<R, V>, ...[variables = {} as V]: VariablesArg<V>): Promise<R> {
+export async function gql<R, V>(document: TypedDocument<R, V>, ...[variables = {} as V]: VariablesArg<NoInfer<V>>): Promise<R> {
   const body = JSON.stringify({ query: String(document), variables });
   const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body });
   return answer<R>(res);
@@ -51,7 +51,7 @@ export async function gql<R, V>(document: TypedDocument<R, V>, ...[variables = {
  * Runs a mutation with one file in `variables.file` (GraphQL multipart request spec).
  * @throws ApiError with the server's errors.
  */
-export async function gqlUpload<R, V extends { file: null }>(document: TypedDocument<R, V>, variables: Omit<V, 'file'>, file: File): Promise<R> {
+export async function gqlUpload<R, V extends { file: null }>(document: TypedDocument<R, V>, variables: Omit<NoInfer<V>, 'file'>, file: File): Promise<R> {
   const form = new FormData();
   form.append('operations', JSON.stringify({ query: String(document), variables: { ...variables, file: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -82,7 +82,11 @@ export function closeSocket(): void {
  * Subscribes over graphql-ws; returns the function that stops it.
  * `onError` gets an ApiError for GraphQL errors or a closed socket.
  */
-export function subscribe<R, V>(document: TypedDocument<R, V>, variables: V, on: { next: (data: R) => void; error: (e: ApiError) => void; complete?: () => void }): () => void {
+export function subscribe<R, V>(
+  document: TypedDocument<R, V>,
+  variables: NoInfer<V>,
+  on: { next: (data: R) => void; error: (e: ApiError) => void; complete?: () => void },
+): () => void {
   return wsClient().subscribe<R>(
     { query: String(document), variables: variables as Record<string, unknown> },
     {

@@ -10,7 +10,7 @@ export interface QueryState<T> {
 }
 
 /** Runs `document` (generated/graphql.ts) with `variables` now and whenever the variables (as JSON) change. */
-export function useQuery<T, V>(document: TypedDocument<T, V>, ...[variables]: VariablesArg<V>): QueryState<T> {
+export function useQuery<T, V>(document: TypedDocument<T, V>, ...[variables]: VariablesArg<NoInfer<V>>): QueryState<T> {
   const key = JSON.stringify(variables ?? {});
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);

@@ -21,7 +21,7 @@ export class Api {
    * returns its data, typed by the document.
    * @throws CliError with the API's code, or NETWORK_ERROR when the server cannot be reached.
    */
-  async request<R, V>(document: TypedDocument<R, V>, ...variables: VariablesArg<V>): Promise<R> {
+  async request<R, V>(document: TypedDocument<R, V>, ...variables: VariablesArg<NoInfer<V>>): Promise<R> {
     return unwrap(await this.reach(() => gql(this.caller, document, ...variables)));
   }
 
