@@ -62,8 +62,8 @@ it('uploads the Pima CSV as a multipart file and profiles it', async () => {
   const glucose = ds.columns.find((c: { name: string }) => c.name === 'Glucose');
   // Reference: pima-indians-diabetes.names §10 gives mean 120.9, std 32.0, max 199.
   expect(glucose).toMatchObject({ type: 'numeric', min: 0, max: 199, missing: 0 });
-  expect(glucose.mean).toBeCloseTo(120.89, 2);
-  expect(glucose.std).toBeCloseTo(31.95, 1);
+  expect(glucose!.mean).toBeCloseTo(120.89, 2);
+  expect(glucose!.std).toBeCloseTo(31.95, 1);
 });
 
 it('starts the Keras reference run in QUEUED and streams every epoch, then the new version', async () => {

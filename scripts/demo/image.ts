@@ -5,30 +5,31 @@
  * labels, prints a 7×7 occlusion map of one, and ends with one machine-readable line
  * `RESULT accuracy=<test accuracy on the other 2,000>`. Exits 0 when it is at least 0.98.
  */
-import { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
 import fs from 'node:fs';
-import { collect, gqlOk, wsClient, type Caller } from '../../src/client/graphql-client';
+import {
+  DemoImageExplainDocument,
+  DemoImagePredictDocument,
+  DemoImageProgressDocument,
+  DemoStartTrainingRunDocument,
+  DemoUploadMnistDocument,
+  type ModelSpecInput,
+} from '../../src/client/generated/graphql';
+import { collect, gqlOk, gqlUpload, wsClient, type Caller } from '../../src/client/graphql-client';
+import { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
 import { sharedDataFile } from '../../src/lib/paths';
 import { demoTenant, fmt, type DemoServer } from './server';
 
 const MIN_ACCURACY = 0.98;
 
 /** uploadImageDataset with the two IDX files, as a GraphQL multipart request. */
-async function uploadMnist(me: Caller): Promise<Record<string, any>> {
-  const form = new FormData();
-  form.append(
-    'operations',
-    JSON.stringify({
-      query: `mutation($images: Upload!, $labels: Upload) { uploadImageDataset(name: "mnist-t10k", format: MNIST_IDX, images: $images, labels: $labels) {
-        id rowCount sizeBytes imageProfile { count height width channels classes { label count } channelMean channelStd } } }`,
-      variables: { images: null, labels: null },
-    }),
+async function uploadMnist(me: Caller) {
+  const file = (name: string) => ({ filename: name, content: fs.readFileSync(sharedDataFile('mnist', name)) });
+  const body = await gqlUpload(
+    me,
+    DemoUploadMnistDocument,
+    { images: null, labels: null },
+    { images: file('t10k-images-idx3-ubyte.gz'), labels: file('t10k-labels-idx1-ubyte.gz') },
   );
-  form.append('map', JSON.stringify({ 0: ['variables.images'], 1: ['variables.labels'] }));
-  form.append('0', new Blob([fs.readFileSync(sharedDataFile('mnist', 't10k-images-idx3-ubyte.gz'))]), 't10k-images-idx3-ubyte.gz');
-  form.append('1', new Blob([fs.readFileSync(sharedDataFile('mnist', 't10k-labels-idx1-ubyte.gz'))]), 't10k-labels-idx1-ubyte.gz');
-  const res = await fetch(me.url, { method: 'POST', headers: { authorization: `Bearer ${me.token}`, 'apollo-require-preflight': 'true' }, body: form });
-  const body = (await res.json()) as { data?: { uploadImageDataset: Record<string, any> }; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!.uploadImageDataset;
 }
@@ -37,31 +38,25 @@ async function uploadMnist(me: Caller): Promise<Record<string, any>> {
 export async function runImageDemo(server: DemoServer): Promise<number> {
   const me = await demoTenant(server);
   const dataset = await uploadMnist(me);
-  const p = dataset.imageProfile;
+  const p = dataset.imageProfile!;
   console.log(`Dataset uploaded: ${p.count} images of ${p.height}×${p.width}×${p.channels}, stored as one tensor (${dataset.sizeBytes} bytes)`);
-  console.log(`  per class: ${p.classes.map((c: { label: string; count: number }) => `${c.label}:${c.count}`).join(' ')}`);
+  console.log(`  per class: ${p.classes.map((c) => `${c.label}:${c.count}`).join(' ')}`);
   console.log(`  pixel mean ${fmt(p.channelMean[0], 1)}, std ${fmt(p.channelStd[0], 1)} (0-255)`);
 
-  const spec = { model: 'CONVOLUTIONAL_NETWORK', layers: MNIST_CNN_LAYERS, epochs: 5, batchSize: 32, orderedSplit: true, testFraction: 0.2, seed: 42 };
-  const started = await gqlOk(me, 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }', {
+  const spec: ModelSpecInput = { model: 'CONVOLUTIONAL_NETWORK', layers: MNIST_CNN_LAYERS, epochs: 5, batchSize: 32, orderedSplit: true, testFraction: 0.2, seed: 42 };
+  const started = await gqlOk(me, DemoStartTrainingRunDocument, {
     input: { datasetId: dataset.id, targetColumn: 'label', modelName: 'digits', spec },
   });
   console.log(`Training run ${started.startTrainingRun.id} is ${started.startTrainingRun.status} (train on images 1-8,000, test on 8,001-10,000); progress:`);
   const client = wsClient(server.wsUrl, me.token);
-  const stream = collect<{ trainingProgress: Record<string, any> }>(
-    client,
-    `subscription($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch epochs loss accuracy elapsedMs failureCode failureMessage
-        modelVersion { version metrics { accuracy macroF1 testRows } } } }`,
-    { runId: started.startTrainingRun.id },
-  );
+  const stream = collect(client, DemoImageProgressDocument, { runId: started.startTrainingRun.id });
   let printed = 0;
   const print = () => {
     for (; printed < stream.events.length; printed++) {
       const e = stream.events[printed]!.data?.trainingProgress;
-      if (e?.kind === 'EPOCH')
-        console.log(
-          `  epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.loss)}  accuracy ${fmt(e.accuracy)}  (${Math.round(e.elapsedMs)} ms, ${Math.round(8000 / (e.elapsedMs / 1000))} images/s)`,
-        );
+      if (e?.kind !== 'EPOCH') continue;
+      const ms = e.elapsedMs ?? 0;
+      console.log(`  epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.loss)}  accuracy ${fmt(e.accuracy)}  (${Math.round(ms)} ms, ${Math.round(8000 / (ms / 1000))} images/s)`);
     }
   };
   const timer = setInterval(print, 50);
@@ -71,25 +66,19 @@ export async function runImageDemo(server: DemoServer): Promise<number> {
   await client.dispose();
   const end = events[events.length - 1]!.data!.trainingProgress;
   if (end.status !== 'SUCCEEDED') throw new Error(`run ended ${end.status}: ${end.failureCode} ${end.failureMessage}`);
-  const m = end.modelVersion.metrics;
-  console.log(`Run SUCCEEDED -> model 'digits' version ${end.modelVersion.version}; test set (${m.testRows} images): accuracy ${fmt(m.accuracy)}, macro F1 ${fmt(m.macroF1)}`);
+  const m = end.modelVersion!.metrics;
+  console.log(`Run SUCCEEDED -> model 'digits' version ${end.modelVersion!.version}; test set (${m.testRows} images): accuracy ${fmt(m.accuracy)}, macro F1 ${fmt(m.macroF1)}`);
 
   const files = ['t10k-00000-label7.png', 't10k-00001-label2.png', 't10k-00002-label1.png'];
   const images = files.map((f) => fs.readFileSync(sharedDataFile('mnist', 'png-samples', f)).toString('base64'));
-  const predicted = await gqlOk(
-    me,
-    'query($images: [String!]) { predictImage(model: "digits", images: $images, topK: 3) { predictions { label probability top { label probability } } } }',
-    { images },
-  );
+  const predicted = await gqlOk(me, DemoImagePredictDocument, { images });
   console.log('predictImage on three PNG files:');
-  predicted.predictImage.predictions.forEach((pr: { top: { label: string; probability: number }[] }, i: number) =>
-    console.log(`  ${files[i]}: ${pr.top.map((t) => `${t.label} (${fmt(t.probability, 3)})`).join(', ')}`),
-  );
-  const why = await gqlOk(me, 'query($image: String!) { explainImage(model: "digits", image: $image, grid: 7) { label probability attributions } }', { image: images[0] });
+  predicted.predictImage.predictions.forEach((pr, i) => console.log(`  ${files[i]}: ${pr.top.map((t) => `${t.label} (${fmt(t.probability, 3)})`).join(', ')}`));
+  const why = await gqlOk(me, DemoImageExplainDocument, { image: images[0] });
   console.log(`explainImage of ${files[0]}: P(${why.explainImage.label}) ${fmt(why.explainImage.probability, 3)}; drop when each 4×4 cell is covered:`);
-  for (const row of why.explainImage.attributions as number[][]) console.log(`  ${row.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(3)).join(' ')}`);
+  for (const row of why.explainImage.attributions) console.log(`  ${row.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(3)).join(' ')}`);
   console.log(`RESULT accuracy=${m.accuracy}`);
-  if (m.accuracy < MIN_ACCURACY) {
+  if ((m.accuracy ?? 0) < MIN_ACCURACY) {
     console.error(`Test accuracy ${fmt(m.accuracy)} is below ${MIN_ACCURACY}`);
     return 1;
   }

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DemoCreateTenantDocument, DemoServerInfoDocument } from '../../src/client/generated/graphql';
 import { gqlOk, type Caller } from '../../src/client/graphql-client';
 import { freePort } from '../../src/lib/net';
 import { projectRoot } from '../../src/lib/paths';
@@ -31,14 +32,10 @@ export async function demoServer(): Promise<DemoServer> {
 
 /** Creates a tenant named `<prefix>-<random>` and returns a caller holding its API key. */
 export async function demoTenant(server: DemoServer, prefix = 'demo'): Promise<Caller> {
-  const info = await gqlOk({ url: server.url }, '{ serverInfo { version tfBackend } }');
+  const info = await gqlOk({ url: server.url }, DemoServerInfoDocument);
   console.log(`Server ${server.url}: version ${info.serverInfo.version}, TF.js backend '${info.serverInfo.tfBackend}'`);
   const tenantName = `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
-  const created = await gqlOk(
-    { url: server.url, headers: { 'x-admin-secret': server.adminSecret } },
-    'mutation($n: String!) { createTenant(name: $n) { tenant { id name } apiKey } }',
-    { n: tenantName },
-  );
+  const created = await gqlOk({ url: server.url, headers: { 'x-admin-secret': server.adminSecret } }, DemoCreateTenantDocument, { name: tenantName });
   console.log(`Tenant '${tenantName}' created; API key ${created.createTenant.apiKey.slice(0, 11)}… (shown once)`);
   return { url: server.url, token: created.createTenant.apiKey };
 }

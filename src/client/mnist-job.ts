@@ -2,6 +2,7 @@
  * The MNIST image job in the API's terms, shared by the demo (scripts/demo/image.ts) and the tests
  * (test/support/images.ts): the small CNN of the Keras MNIST example family, as GraphQL enum values.
  */
+import type { LayerInput } from './generated/graphql';
 
 /** conv 3×3×16 → pool 2 → conv 3×3×32 → pool 2 → flatten → dense 64 → softmax over 10 digits (105,866 weights, as Keras counts). */
 export const MNIST_CNN_LAYERS = [
@@ -12,4 +13,4 @@ export const MNIST_CNN_LAYERS = [
   { type: 'FLATTEN' },
   { type: 'DENSE', units: 64, activation: 'RELU' },
   { type: 'DENSE', units: 10, activation: 'SOFTMAX' },
-];
+] satisfies LayerInput[];

@@ -6,6 +6,7 @@
  * pipe-separated, ISO-8859-1, no header (id, title, release date, video date, IMDb URL, 19 genre flags);
  * `u.user` is pipe-separated, no header (id, age, gender, occupation, zip code).
  */
+import type { MatrixFactorizationInput, ModelSpecInput } from './generated/graphql';
 
 /** The 19 genre flags of u.item, in file order (the data set's README). */
 const GENRES = [
@@ -59,10 +60,10 @@ export const MOVIELENS_SPEC = {
   seed: 42,
   epochs: 60,
   earlyStopping: { monitor: 'VAL_LOSS', patience: 3 },
-};
+} satisfies ModelSpecInput;
 
 /** The spec's matrixFactorization part, given the ids of the item (u.item) and user (u.user) metadata datasets. */
-export const movielensOptions = (itemsDatasetId: string, usersDatasetId?: string) => ({
+export const movielensOptions = (itemsDatasetId: string, usersDatasetId?: string): MatrixFactorizationInput => ({
   userColumn: MOVIELENS_COLUMNS.ratings.user,
   itemColumn: MOVIELENS_COLUMNS.ratings.item,
   factors: 50,

@@ -1,13 +1,22 @@
 /**
  * The console's only way to the server: the public GraphQL endpoint over HTTP (fetch, JSON or the
  * multipart upload spec) and graphql-ws for subscriptions, with the API key from session.ts in the
- * Authorization header (HTTP) or the connection parameters (websocket).
+ * Authorization header (HTTP) or the connection parameters (websocket). Every operation is a typed
+ * document of generated/graphql.ts (from the pages' `.graphql` files, `npm run codegen`): its text
+ * is sent, its types give the variables and the answer.
  */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
 import { ApiError, type ApiErrorEntry } from './api-error';
 import { apiKey } from './session';
 
 export { ApiError, type ApiErrorEntry };
+
+/** A generated document: the operation's text (its toString) typed with its result R and variables V. */
+export type TypedDocument<R, V> = DocumentTypeDecoration<R, V> & { toString(): string };
+
+/** The variables argument of a document: optional when the operation has no required variable. */
+export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
 /** The endpoint the server wrote into `<meta name="graphql-endpoint">`. */
 const endpoint = new URL(document.querySelector<HTMLMetaElement>('meta[name="graphql-endpoint"]')?.content ?? '/graphql', location.href);
@@ -32,23 +41,24 @@ async function answer<T>(res: Response): Promise<T> {
  * Runs a query or mutation.
  * @throws ApiError with the server's errors.
  */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body: JSON.stringify({ query, variables }) });
-  return answer<T>(res);
+export async function gql<R, V>(document: TypedDocument<R, V>, ...[variables = {} as V]: VariablesArg<NoInfer<V>>): Promise<R> {
+  const body = JSON.stringify({ query: String(document), variables });
+  const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body });
+  return answer<R>(res);
 }
 
 /**
  * Runs a mutation with one file in `variables.file` (GraphQL multipart request spec).
  * @throws ApiError with the server's errors.
  */
-export async function gqlUpload<T>(query: string, variables: Record<string, unknown>, file: File): Promise<T> {
+export async function gqlUpload<R, V extends { file: null }>(document: TypedDocument<R, V>, variables: Omit<NoInfer<V>, 'file'>, file: File): Promise<R> {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
+  form.append('operations', JSON.stringify({ query: String(document), variables: { ...variables, file: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', file, file.name);
   // Apollo's CSRF prevention accepts multipart requests only with a preflight-forcing header.
   const res = await fetch(endpoint, { method: 'POST', headers: { 'apollo-require-preflight': 'true', ...headers() }, body: form });
-  return answer<T>(res);
+  return answer<R>(res);
 }
 
 let client: Client | undefined;
@@ -72,11 +82,15 @@ export function closeSocket(): void {
  * Subscribes over graphql-ws; returns the function that stops it.
  * `onError` gets an ApiError for GraphQL errors or a closed socket.
  */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, on: { next: (data: T) => void; error: (e: ApiError) => void; complete?: () => void }): () => void {
-  return wsClient().subscribe<T>(
-    { query, variables },
+export function subscribe<R, V>(
+  document: TypedDocument<R, V>,
+  variables: NoInfer<V>,
+  on: { next: (data: R) => void; error: (e: ApiError) => void; complete?: () => void },
+): () => void {
+  return wsClient().subscribe<R>(
+    { query: String(document), variables: variables as Record<string, unknown> },
     {
-      next: (r) => (r.errors?.length ? on.error(new ApiError(r.errors as ApiErrorEntry[])) : on.next(r.data as T)),
+      next: (r) => (r.errors?.length ? on.error(new ApiError(r.errors as ApiErrorEntry[])) : on.next(r.data as R)),
       error: (e) => on.error(Array.isArray(e) ? new ApiError(e as ApiErrorEntry[]) : new ApiError([{ message: e instanceof Error ? e.message : 'The websocket closed' }])),
       complete: () => on.complete?.(),
     },

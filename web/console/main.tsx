@@ -42,7 +42,7 @@ function App() {
   const [checking, setChecking] = useState(!!apiKey());
   useEffect(() => {
     if (!apiKey()) return;
-    gql<{ viewer: Viewer }>(VIEWER)
+    gql(VIEWER)
       .then((d) => setViewer(d.viewer))
       .catch(() => signOut())
       .finally(() => setChecking(false));

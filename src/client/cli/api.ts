@@ -2,7 +2,8 @@
  * The CLI's calls to the API: GraphQL over HTTP with the key as a bearer credential, answers with
  * errors turned into CliError (the first error's `extensions.code`), and the websocket URL.
  */
-import { gql, uploadFile, wsClient, type GqlResult } from '../graphql-client';
+import { gql, uploadFile, wsClient, type TypedDocument, type VariablesArg } from '../graphql-client';
+import type { UploadDatasetMutation } from '../generated/graphql';
 import type { Client } from 'graphql-ws';
 import type { Credentials } from './credentials';
 import { CliError } from './errors';
@@ -16,18 +17,17 @@ export class Api {
   }
 
   /**
-   * Runs a query or mutation and returns its data.
+   * Runs a query or mutation (a generated document of `src/client/generated/graphql.ts`) and
+   * returns its data, typed by the document.
    * @throws CliError with the API's code, or NETWORK_ERROR when the server cannot be reached.
    */
-  async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    return unwrap<T>(await this.reach(() => gql<T>(this.caller, query, variables)));
+  async request<R, V>(document: TypedDocument<R, V>, ...variables: VariablesArg<NoInfer<V>>): Promise<R> {
+    return unwrap(await this.reach(() => gql(this.caller, document, ...variables)));
   }
 
   /** Uploads a CSV file as a dataset and returns uploadDataset's answer. */
-  async upload(name: string, filename: string, content: Buffer): Promise<Record<string, any>> {
-    const result = await this.reach(() => uploadFile(this.caller, name, filename, content));
-    const data = unwrap(result as GqlResult<{ uploadDataset: Record<string, any> }>);
-    return data.uploadDataset;
+  async upload(name: string, filename: string, content: Buffer): Promise<UploadDatasetMutation['uploadDataset']> {
+    return unwrap(await this.reach(() => uploadFile(this.caller, name, filename, content))).uploadDataset;
   }
 
   /** GETs a path of the same server (e.g. a batch result's downloadPath) with the key. */

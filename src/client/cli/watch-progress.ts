@@ -4,36 +4,21 @@
  * (`--json`: one JSON object per event). Ctrl-C stops watching, not the run.
  */
 import { SingleBar } from 'cli-progress';
+import { CliTrainingProgressDocument, type CliTrainingProgressSubscription } from '../generated/graphql';
 import { CliError } from './errors';
 import type { Api } from './api';
 import { cell, say, table } from './output';
 
-/** One trainingProgress event, as the CLI asks for it. */
-export interface ProgressEvent {
-  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
-  status: string;
-  epoch: number | null;
-  epochs: number | null;
-  /** PROGRESS events: steps (a forest's trees) done of `steps`, each a `stepUnit`. */
-  step?: number | null;
-  steps?: number | null;
-  stepUnit?: string | null;
-  /** Seconds left, as the worker estimates them. */
-  etaSeconds?: number | null;
-  loss: number | null;
-  valLoss: number | null;
-  elapsedMs: number | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  modelVersion: { id: string; version: number; metrics: Record<string, number | null> } | null;
-}
+/**
+ * One trainingProgress event, as the CLI asks for it (watch-progress.graphql). PROGRESS events
+ * carry `step` of `steps` (a forest's trees, each a `stepUnit`); `etaSeconds` is the worker's estimate.
+ */
+export type ProgressEvent = CliTrainingProgressSubscription['trainingProgress'];
 
-/** The test metrics printed at the end (those the version has). */
-const METRICS = ['accuracy', 'rocAuc', 'f1', 'precision', 'recall', 'logLoss', 'mae', 'mse', 'r2', 'testRows'];
+type TestMetrics = NonNullable<ProgressEvent['modelVersion']>['metrics'];
 
-const SUBSCRIPTION = `subscription($runId: ID!) { trainingProgress(runId: $runId) {
-  kind status epoch epochs step steps stepUnit etaSeconds loss valLoss elapsedMs failureCode failureMessage
-  modelVersion { id version metrics { ${METRICS.join(' ')} } } } }`;
+/** The test metrics printed at the end (those the version has), in the order of the selection. */
+const METRICS: (keyof TestMetrics)[] = ['accuracy', 'rocAuc', 'f1', 'precision', 'recall', 'logLoss', 'mae', 'mse', 'r2', 'testRows'];
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -95,8 +80,8 @@ export async function watchRun(api: Api, runId: string, json: boolean): Promise<
     process.once('SIGINT', onInterrupt);
   });
   const finished = new Promise<'done'>((resolve, reject) => {
-    client.subscribe<{ trainingProgress: ProgressEvent }>(
-      { query: SUBSCRIPTION, variables: { runId } },
+    client.subscribe<CliTrainingProgressSubscription>(
+      { query: String(CliTrainingProgressDocument), variables: { runId } },
       {
         next: (value) => {
           if (value.errors?.length) {

@@ -2,30 +2,11 @@
 import { Histogram, type Bin } from '../charts/histogram';
 import { href } from '../router';
 import { Head, Loaded, num } from '../ui';
+import { ConsoleDatasetDocument, type ConsoleDatasetQuery } from '../generated/graphql';
 import { useQuery } from '../use-query';
 
-interface Column {
-  name: string;
-  type: string;
-  missing: number;
-  distinct: number;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  std: number | null;
-  histogram: { lower: number; upper: number; count: number }[] | null;
-  topValues: { value: string; count: number }[] | null;
-}
-
-interface DatasetProfile {
-  id: string;
-  name: string;
-  rowCount: number;
-  filename: string | null;
-  columns: Column[];
-}
-
-const QUERY = `query ConsoleDataset($id: ID!) { dataset(id: $id) { id name rowCount filename columns { name type missing distinct min max mean std histogram { lower upper count } topValues { value count } } } }`;
+type DatasetProfile = ConsoleDatasetQuery['dataset'];
+type Column = DatasetProfile['columns'][number];
 
 /** The bins of a column's chart: its histogram when numeric, else its most frequent values. */
 export function binsOf(c: Column): Bin[] {
@@ -35,7 +16,7 @@ export function binsOf(c: Column): Bin[] {
 
 /** The dataset page. */
 export function DatasetPage({ id }: { id: string }) {
-  const q = useQuery<{ dataset: DatasetProfile }>(QUERY, { id });
+  const q = useQuery(ConsoleDatasetDocument, { id });
   return (
     <Loaded {...q}>
       {() => {

@@ -1,21 +1,11 @@
 /** Datasets: the list (newest first) and an upload by file input or drag and drop (`uploadDataset`). */
 import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api';
+import { ConsoleDatasetsDocument, ConsoleUploadDocument } from '../generated/graphql';
 import { go, href } from '../router';
 import { ErrorBox, Head, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { useQuery } from '../use-query';
-
-interface DatasetRow {
-  id: string;
-  name: string;
-  rowCount: number;
-  sizeBytes: number;
-  createdAt: string;
-}
-
-const LIST = `query ConsoleDatasets { datasetsConnection(first: 50) { totalCount edges { node { id name rowCount sizeBytes createdAt } } } }`;
-const UPLOAD = `mutation ConsoleUpload($name: String!, $file: Upload!) { uploadDataset(name: $name, file: $file) { id name rowCount } }`;
 
 /** A dataset name from a file name: `pima-diabetes.csv` → `pima-diabetes`. */
 const nameOf = (file: File) => file.name.replace(/\.[^.]+$/, '').slice(0, 100) || 'dataset';
@@ -33,7 +23,7 @@ function Upload() {
   const submit = (e: Event) => {
     e.preventDefault();
     if (!file) return;
-    return run(async () => go('datasets', (await gqlUpload<{ uploadDataset: { id: string } }>(UPLOAD, { name }, file)).uploadDataset.id));
+    return run(async () => go('datasets', (await gqlUpload(ConsoleUploadDocument, { name }, file)).uploadDataset.id));
   };
   return (
     <form
@@ -63,7 +53,7 @@ function Upload() {
 
 /** The datasets page. */
 export function Datasets() {
-  const q = useQuery<{ datasetsConnection: { totalCount: number; edges: { node: DatasetRow }[] } }>(LIST);
+  const q = useQuery(ConsoleDatasetsDocument);
   return (
     <>
       <h1>Datasets</h1>

@@ -1,28 +1,12 @@
 /** Models with their versions (stage, aliases, a headline test metric). */
 import { href } from '../router';
 import { Head, Loaded, num } from '../ui';
+import { ConsoleModelsDocument } from '../generated/graphql';
 import { useQuery } from '../use-query';
-
-interface VersionRow {
-  id: string;
-  version: number;
-  stage: string;
-  aliases: string[];
-  createdAt: string;
-  metrics: { task: string; accuracy: number | null; rmse: number | null };
-}
-
-interface ModelRow {
-  id: string;
-  name: string;
-  versions: VersionRow[];
-}
-
-const QUERY = `query ConsoleModels { modelsConnection(first: 50) { totalCount edges { node { id name versions { id version stage aliases createdAt metrics { task accuracy rmse } } } } } }`;
 
 /** The models page. */
 export function Models() {
-  const q = useQuery<{ modelsConnection: { totalCount: number; edges: { node: ModelRow }[] } }>(QUERY);
+  const q = useQuery(ConsoleModelsDocument);
   return (
     <>
       <h1>Models</h1>

@@ -6,33 +6,15 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../api';
 import { Bars } from '../charts/bars';
+import { ConsolePredictDocument, type ConsolePredictQuery, type ConsoleVersionQuery } from '../generated/graphql';
 import { ErrorBox, num } from '../ui';
 import { useAction } from '../use-action';
 
-/** An input column of a version (`ModelVersion.features`). */
-export interface Feature {
-  name: string;
-  type: string;
-  categories: string[] | null;
-  mean: number | null;
-}
+/** An input column of a version (`ModelVersion.features`, version.graphql). */
+export type Feature = ConsoleVersionQuery['modelVersion']['features'][number];
 
-interface Prediction {
-  label: string | null;
-  probability: number | null;
-  value: number | null;
-}
-
-interface Explained {
-  baseValue: number;
-  value: number;
-  explainedClass: string | null;
-  attributions: { feature: string; attribution: number; featureValue: unknown }[];
-}
-
-const PREDICT = `query ConsolePredict($model: String!, $version: Int!, $rows: [JSONObject!]!) {
-  predict(model: $model, version: $version, rows: $rows) { predictions { label probability value } }
-  explain(model: $model, version: $version, rows: $rows) { method explanations { baseValue value explainedClass attributions { feature attribution featureValue } } } }`;
+type Prediction = ConsolePredictQuery['predict']['predictions'][number];
+type Explained = ConsolePredictQuery['explain']['explanations'][number];
 
 const initial = (f: Feature): string => (f.categories?.length ? f.categories[0] : f.mean != null ? String(Number(f.mean.toPrecision(4))) : '');
 
@@ -47,7 +29,7 @@ export function Playground({ version }: { version: { modelName: string; version:
     setResult(null);
     const row = Object.fromEntries(version.features.map((f) => [f.name, f.type === 'numeric' && values[f.name].trim() !== '' ? Number(values[f.name]) : values[f.name]]));
     return run(async () => {
-      const d = await gql<{ predict: { predictions: Prediction[] }; explain: { method: string; explanations: Explained[] } }>(PREDICT, {
+      const d = await gql(ConsolePredictDocument, {
         model: version.modelName,
         version: version.version,
         rows: [row],

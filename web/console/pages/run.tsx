@@ -8,8 +8,11 @@ import { ApiError, gql, subscribe } from '../api';
 import { LineChart } from '../charts/line-chart';
 import { href } from '../router';
 import { ErrorBox, Loaded } from '../ui';
+import { ConsoleCancelDocument, ConsoleProgressDocument, ConsoleRunDocument, type ConsoleRunQuery } from '../generated/graphql';
 import { useQuery } from '../use-query';
 
+type Run = ConsoleRunQuery['trainingRun'];
+/** One epoch's point on the curves, from the run's stored epochs or a live EPOCH event (whose loss may be null). */
 interface Point {
   epoch: number;
   loss: number | null;
@@ -18,37 +21,6 @@ interface Point {
   valAccuracy: number | null;
 }
 
-interface Run {
-  id: string;
-  modelName: string;
-  status: string;
-  targetColumn: string;
-  failureCode: string | null;
-  failureMessage: string | null;
-  spec: { epochs?: number };
-  dataset: { id: string; name: string } | null;
-  metrics: Point[];
-  modelVersion: { id: string; version: number } | null;
-}
-
-interface Progress extends Point {
-  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
-  status: string;
-  epochs: number | null;
-  step: number | null;
-  steps: number | null;
-  stepUnit: string | null;
-  etaSeconds: number | null;
-  replayed: boolean | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  modelVersion: { id: string; version: number } | null;
-}
-
-const QUERY = `query ConsoleRun($id: ID!) { trainingRun(id: $id) { id modelName status targetColumn failureCode failureMessage spec dataset { id name } metrics { epoch loss valLoss accuracy valAccuracy } modelVersion { id version } } }`;
-const PROGRESS = `subscription ConsoleProgress($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch epochs step steps stepUnit etaSeconds replayed loss valLoss accuracy valAccuracy failureCode failureMessage modelVersion { id version } } }`;
-const CANCEL = `mutation ConsoleCancel($id: ID!) { cancelTrainingRun(id: $id) { id status } }`;
-
 const DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 function Live({ run }: { run: Run }) {
@@ -56,15 +28,15 @@ function Live({ run }: { run: Run }) {
   const [status, setStatus] = useState(run.status);
   const [failure, setFailure] = useState(run.failureMessage ? `${run.failureCode}: ${run.failureMessage}` : '');
   const [version, setVersion] = useState(run.modelVersion);
-  const [epochs, setEpochs] = useState<number | null>(run.spec.epochs ?? null);
+  const [epochs, setEpochs] = useState<number | null>(typeof run.spec.epochs === 'number' ? run.spec.epochs : null);
   const [error, setError] = useState<ApiError | null>(null);
   const [eta, setEta] = useState<number | null>(null);
   const [step, setStep] = useState<string>('');
 
   useEffect(
     () =>
-      subscribe<{ trainingProgress: Progress }>(
-        PROGRESS,
+      subscribe(
+        ConsoleProgressDocument,
         { runId: run.id },
         {
           next: ({ trainingProgress: p }) => {
@@ -73,7 +45,8 @@ function Live({ run }: { run: Run }) {
             if (p.kind !== 'FINAL' && !p.replayed) setEta(p.etaSeconds);
             if (p.kind === 'PROGRESS') setStep(`${p.step} of ${p.steps} ${p.stepUnit ?? 'step'}s`);
             if (p.kind === 'FINAL') setEta(null);
-            if (p.kind === 'EPOCH' && p.epoch != null) setPoints((old) => new Map(old).set(p.epoch, p));
+            const { epoch, loss, valLoss, accuracy, valAccuracy } = p;
+            if (p.kind === 'EPOCH' && epoch != null) setPoints((old) => new Map(old).set(epoch, { epoch, loss, valLoss, accuracy, valAccuracy }));
             if (p.modelVersion) setVersion(p.modelVersion);
             if (p.failureMessage) setFailure(`${p.failureCode}: ${p.failureMessage}`);
           },
@@ -99,7 +72,7 @@ function Live({ run }: { run: Run }) {
 
   async function cancel() {
     try {
-      const { cancelTrainingRun } = await gql<{ cancelTrainingRun: { status: string } }>(CANCEL, { id: run.id });
+      const { cancelTrainingRun } = await gql(ConsoleCancelDocument, { id: run.id });
       setStatus(cancelTrainingRun.status);
     } catch (err) {
       setError(err as ApiError);
@@ -135,7 +108,7 @@ function Live({ run }: { run: Run }) {
 
 /** The run page. */
 export function RunPage({ id }: { id: string }) {
-  const q = useQuery<{ trainingRun: Run }>(QUERY, { id });
+  const q = useQuery(ConsoleRunDocument, { id });
   return (
     <Loaded {...q}>
       {() => {

@@ -1,22 +1,12 @@
 /** Training runs, newest first, with their status. */
 import { href } from '../router';
 import { Head, Loaded } from '../ui';
+import { ConsoleRunsDocument } from '../generated/graphql';
 import { useQuery } from '../use-query';
-
-interface RunRow {
-  id: string;
-  modelName: string;
-  status: string;
-  createdAt: string;
-  dataset: { name: string } | null;
-  modelVersion: { id: string; version: number } | null;
-}
-
-const QUERY = `query ConsoleRuns { trainingRunsConnection(first: 50) { totalCount edges { node { id modelName status createdAt dataset { name } modelVersion { id version } } } } }`;
 
 /** The runs page. */
 export function Runs() {
-  const q = useQuery<{ trainingRunsConnection: { totalCount: number; edges: { node: RunRow }[] } }>(QUERY);
+  const q = useQuery(ConsoleRunsDocument);
   return (
     <>
       <h1>Training runs</h1>

@@ -1,18 +1,16 @@
 /** Sign in with an API key: checked with `viewer`, then kept in sessionStorage (session.ts). */
 import { useState } from 'preact/hooks';
 import { closeSocket, gql } from '../api';
+import { ConsoleViewerDocument, type ConsoleViewerQuery } from '../generated/graphql';
 import { signIn, signOut } from '../session';
 import { ErrorBox } from '../ui';
 import { useAction } from '../use-action';
 
-/** Who the key belongs to. */
-export const VIEWER = 'query ConsoleViewer { viewer { tenantName scopes } }';
+/** Who the key belongs to (sign-in.graphql). */
+export const VIEWER = ConsoleViewerDocument;
 
 /** The signed-in tenant (from `viewer`). */
-export interface Viewer {
-  tenantName: string;
-  scopes: string[];
-}
+export type Viewer = ConsoleViewerQuery['viewer'];
 
 /** The sign-in form; calls `onSignedIn` once the server accepted the key. */
 export function SignIn({ onSignedIn }: { onSignedIn: (viewer: Viewer) => void }) {
@@ -24,7 +22,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (viewer: Viewer) => void })
     closeSocket();
     return run(async () => {
       try {
-        onSignedIn((await gql<{ viewer: Viewer }>(VIEWER)).viewer);
+        onSignedIn((await gql(VIEWER)).viewer);
       } catch (err) {
         signOut();
         throw err;

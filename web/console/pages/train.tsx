@@ -8,20 +8,12 @@ import { ApiError, gql } from '../api';
 import { fieldErrors, type FieldErrors } from '../field-errors';
 import { go } from '../router';
 import { Loaded } from '../ui';
+import { ConsoleStartRunDocument, ConsoleTrainDatasetsDocument, type StartTrainingRunInput } from '../generated/graphql';
 import { useQuery } from '../use-query';
 import { Field, LayersEditor, type LayerRow } from './train-fields';
 
-const DATASETS = `query ConsoleTrainDatasets { datasetsConnection(first: 100) { edges { node { id name columns { name } } } } }`;
-const START = `mutation ConsoleStartRun($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }`;
-
 const LOSSES = ['BINARY_CROSSENTROPY', 'CATEGORICAL_CROSSENTROPY', 'SPARSE_CATEGORICAL_CROSSENTROPY', 'MEAN_SQUARED_ERROR', 'MEAN_ABSOLUTE_ERROR', 'HUBER'];
 const OPTIMIZERS = ['ADAM', 'SGD', 'RMSPROP'];
-
-interface DatasetOption {
-  id: string;
-  name: string;
-  columns: { name: string }[];
-}
 
 /**
  * A number from an input's text, undefined when empty (so the server's default applies), or the text
@@ -31,7 +23,7 @@ const numberOr = (text: string): number | string | undefined => (text.trim() ===
 
 /** The training form; `datasetId` preselects a dataset. */
 export function Train({ datasetId }: { datasetId?: string }) {
-  const q = useQuery<{ datasetsConnection: { edges: { node: DatasetOption }[] } }>(DATASETS);
+  const q = useQuery(ConsoleTrainDatasetsDocument);
   const datasets = q.data?.datasetsConnection.edges.map((e) => e.node) ?? [];
   const [dataset, setDataset] = useState(datasetId ?? '');
   const [target, setTarget] = useState('');
@@ -91,7 +83,7 @@ export function Train({ datasetId }: { datasetId?: string }) {
       },
     };
     try {
-      const { startTrainingRun } = await gql<{ startTrainingRun: { id: string } }>(START, { input });
+      const { startTrainingRun } = await gql(ConsoleStartRunDocument, { input: input as StartTrainingRunInput });
       go('runs', startTrainingRun.id);
     } catch (err) {
       setErrors(fieldErrors(err as ApiError, fields));

@@ -8,31 +8,13 @@ import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
 import { ErrorBox, Loaded, num } from '../ui';
 import { useAction } from '../use-action';
+import { ConsoleSetAliasDocument, ConsoleStageDocument, ConsoleVersionDocument, type ConsoleVersionQuery, type ModelStage } from '../generated/graphql';
 import { useQuery } from '../use-query';
-import { Playground, type Feature } from './predict';
+import { Playground } from './predict';
 
 const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss', 'macroF1', 'mse', 'rmse', 'mae', 'r2'] as const;
 
-interface Version {
-  id: string;
-  version: number;
-  modelName: string;
-  stage: string;
-  aliases: string[];
-  task: string;
-  trainingRunId: string | null;
-  features: Feature[];
-  target: { name: string; classes: string[] | null };
-  featureImportances: { column: string; importance: number }[] | null;
-  metrics: Record<(typeof METRICS)[number], number | null> & { testRows: number; confusionMatrix: number[][] | null };
-}
-
-const QUERY = `query ConsoleVersion($id: ID!) { modelVersion(id: $id) { id version modelName stage aliases task trainingRunId
-  features { name type categories mean } target { name classes }
-  featureImportances { column importance }
-  metrics { testRows confusionMatrix ${METRICS.join(' ')} } } }`;
-const SET_ALIAS = `mutation ConsoleSetAlias($model: String!, $alias: String!, $version: Int!) { setModelAlias(model: $model, alias: $alias, version: $version) { name } }`;
-const STAGE = `mutation ConsoleStage($versionId: ID!, $stage: ModelStage!) { transitionModelVersionStage(versionId: $versionId, stage: $stage) { modelName } }`;
+type Version = ConsoleVersionQuery['modelVersion'];
 
 function Registry({ v, reload }: { v: Version; reload: () => void }) {
   const [alias, setAlias] = useState('production');
@@ -45,7 +27,7 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
       <p>
         Stage <strong>{v.stage}</strong>; aliases: {v.aliases.length ? v.aliases.join(', ') : 'none'}.
       </p>
-      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(() => gql(SET_ALIAS, { model: v.modelName, alias, version: v.version })))}>
+      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(() => gql(ConsoleSetAliasDocument, { model: v.modelName, alias, version: v.version })))}>
         <label for="alias">Alias</label>
         <input id="alias" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
         <button type="submit">Point alias here</button>
@@ -55,11 +37,11 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (stage === 'PRODUCTION' && !confirm(`Move ${v.modelName} v${v.version} to PRODUCTION?`)) return;
-          void run(() => gql(STAGE, { versionId: v.id, stage }));
+          void run(() => gql(ConsoleStageDocument, { versionId: v.id, stage }));
         }}
       >
         <label for="stage">Stage</label>
-        <select id="stage" value={stage} onChange={(e) => setStage(e.currentTarget.value)}>
+        <select id="stage" value={stage} onChange={(e) => setStage(e.currentTarget.value as ModelStage)}>
           {['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'].map((s) => (
             <option key={s}>{s}</option>
           ))}
@@ -73,7 +55,7 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
 
 /** The version page. */
 export function VersionPage({ id }: { id: string }) {
-  const q = useQuery<{ modelVersion: Version }>(QUERY, { id });
+  const q = useQuery(ConsoleVersionDocument, { id });
   return (
     <Loaded {...q}>
       {() => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
+import { CliBatchPredictionDocument, CliStartBatchPredictionDocument } from '../../generated/graphql';
 import { contextOf } from '../context';
 import { CliError } from '../errors';
 import { printJson, say } from '../output';
@@ -20,10 +21,7 @@ export function batchCommand(): Command {
     .option('--alias <alias>', 'an alias instead of a version')
     .action(async (opts: { dataset: string; model: string; version?: number; alias?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ startBatchPrediction: { id: string; status: string; rowCount: number } }>(
-        'mutation($datasetId: ID!, $model: String!, $version: Int, $alias: String) { startBatchPrediction(datasetId: $datasetId, model: $model, version: $version, alias: $alias) { id status rowCount } }',
-        { datasetId: opts.dataset, model: opts.model, version: opts.version, alias: opts.alias },
-      );
+      const data = await ctx.api.request(CliStartBatchPredictionDocument, { datasetId: opts.dataset, model: opts.model, version: opts.version, alias: opts.alias });
       const b = data.startBatchPrediction;
       if (ctx.json) return printJson(b);
       say(`Started batch prediction ${b.id} (${b.status}, ${b.rowCount} rows); 'maas batch download ${b.id}' fetches the result once it SUCCEEDED`);
@@ -35,10 +33,7 @@ export function batchCommand(): Command {
     .option('-o, --output <file>', 'write to this file (Default: stdout)')
     .action(async (id: string, opts: { output?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ batchPrediction: { status: string; downloadPath: string | null } }>(
-        'query($id: ID!) { batchPrediction(id: $id) { status downloadPath } }',
-        { id },
-      );
+      const data = await ctx.api.request(CliBatchPredictionDocument, { id });
       const { status, downloadPath } = data.batchPrediction;
       if (!downloadPath) throw new CliError('INVALID_STATE', `Batch prediction ${id} is ${status}; its result can be downloaded once it SUCCEEDED`);
       const res = await ctx.api.download(downloadPath);

@@ -2,17 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { CliDatasetsDocument } from '../../generated/graphql';
 import { contextOf, withPaging } from '../context';
 import { CliError } from '../errors';
-import { printJson, printPage, say, type Page } from '../output';
-
-interface DatasetRow {
-  id: string;
-  name: string;
-  rowCount: number;
-  columns: { name: string }[];
-  createdAt: string;
-}
+import { printJson, printPage, say } from '../output';
 
 /** The `datasets` command group. */
 export function datasetsCommand(): Command {
@@ -33,17 +26,13 @@ export function datasetsCommand(): Command {
       const name = opts.name ?? path.basename(file, path.extname(file));
       const d = await ctx.api.upload(name, path.basename(file), content);
       if (ctx.json) return printJson(d);
-      say(`Uploaded dataset ${d.id} '${d.name}': ${d.rowCount} rows, columns ${d.columns.map((c: { name: string }) => c.name).join(', ')}`);
+      say(`Uploaded dataset ${d.id} '${d.name}': ${d.rowCount} rows, columns ${d.columns.map((c) => c.name).join(', ')}`);
     });
   withPaging(datasets.command('list').description("list your tenant's datasets, newest first"))
     .option('--name <part>', 'only names containing this')
     .action(async (opts: { first?: number; after?: string; name?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ datasetsConnection: Page<DatasetRow> }>(
-        `query($first: Int, $after: String, $name: String) { datasetsConnection(first: $first, after: $after, name: $name) {
-          totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name rowCount columns { name } createdAt } } } }`,
-        opts,
-      );
+      const data = await ctx.api.request(CliDatasetsDocument, opts);
       printPage(data.datasetsConnection, ctx.json, ['ID', 'NAME', 'ROWS', 'COLUMNS', 'CREATED'], (d) => [d.id, d.name, d.rowCount, d.columns.length, d.createdAt]);
     });
   return datasets;

@@ -1,5 +1,6 @@
 /** `maas login`: checks a URL and key against the API (viewer) and stores them for later commands. */
 import { Command } from 'commander';
+import { CliViewerDocument } from '../../generated/graphql';
 import { Api } from '../api';
 import { graphqlUrl, saveCredentials } from '../credentials';
 import { usageError } from '../errors';
@@ -16,7 +17,7 @@ export function loginCommand(): Command {
       const apiKey = opts.key ?? process.env.MAAS_API_KEY;
       if (!given || !apiKey) throw usageError('login needs --url and --key (or MAAS_URL and MAAS_API_KEY)');
       const url = graphqlUrl(given);
-      const data = await new Api({ url, apiKey }).request<{ viewer: { tenantName: string; kind: string; scopes: string[] } }>('{ viewer { tenantName kind scopes } }');
+      const data = await new Api({ url, apiKey }).request(CliViewerDocument);
       const file = saveCredentials({ url, apiKey });
       const { viewer } = data;
       if (cmd.optsWithGlobals<{ json?: boolean }>().json) return printJson({ url, tenantName: viewer.tenantName, scopes: viewer.scopes, credentialsFile: file });

@@ -1,15 +1,8 @@
 /** `maas models list`. */
 import { Command } from 'commander';
+import { CliModelsDocument } from '../../generated/graphql';
 import { contextOf, withPaging } from '../context';
-import { printPage, type Page } from '../output';
-
-interface ModelRow {
-  id: string;
-  name: string;
-  createdAt: string;
-  latestVersion: { version: number } | null;
-  aliases: { name: string; version: number }[];
-}
+import { printPage } from '../output';
 
 /** The `models` command group. */
 export function modelsCommand(): Command {
@@ -18,12 +11,7 @@ export function modelsCommand(): Command {
     .option('--name <part>', 'only names containing this')
     .action(async (opts: { first?: number; after?: string; name?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ modelsConnection: Page<ModelRow> }>(
-        `query($first: Int, $after: String, $name: String) { modelsConnection(first: $first, after: $after, name: $name) {
-          totalCount pageInfo { hasNextPage endCursor }
-          edges { cursor node { id name createdAt latestVersion { version } aliases { name version } } } } }`,
-        opts,
-      );
+      const data = await ctx.api.request(CliModelsDocument, opts);
       printPage(data.modelsConnection, ctx.json, ['ID', 'NAME', 'LATEST', 'ALIASES', 'CREATED'], (m) => [
         m.id,
         m.name,

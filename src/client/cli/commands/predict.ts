@@ -1,15 +1,10 @@
 /** `maas predict`: predictions for rows from a file or the command line, with a version, an alias or the latest. */
 import { Command, InvalidArgumentError } from 'commander';
+import { CliPredictDocument } from '../../generated/graphql';
 import { contextOf } from '../context';
 import { usageError } from '../errors';
 import { printJson, say, table } from '../output';
 import { readRows } from '../read-rows';
-
-interface Prediction {
-  label: string | null;
-  probability: number | null;
-  value: number | null;
-}
 
 /** A version number as commander's argParser reads it (also for `batch start`). */
 export function versionNumber(value: string): number {
@@ -31,11 +26,7 @@ export function predictCommand(): Command {
       if (opts.version !== undefined && opts.alias) throw usageError('give --version or --alias, not both');
       const rows = readRows(opts);
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ predict: { modelName: string; version: number; predictions: Prediction[] } }>(
-        `query($model: String!, $version: Int, $alias: String, $rows: [JSONObject!]!) {
-          predict(model: $model, version: $version, alias: $alias, rows: $rows) { modelName version predictions { label probability value } } }`,
-        { model: opts.model, version: opts.version, alias: opts.alias, rows },
-      );
+      const data = await ctx.api.request(CliPredictDocument, { model: opts.model, version: opts.version, alias: opts.alias, rows });
       const result = data.predict;
       if (ctx.json) return printJson(result);
       const fields = (['label', 'probability', 'value'] as const).filter((f) => result.predictions.some((p) => p[f] !== null));

@@ -1,18 +1,9 @@
 /** `maas runs list|watch|cancel`. */
 import { Command } from 'commander';
+import { CliCancelRunDocument, CliRunsDocument, type RunStatus } from '../../generated/graphql';
 import { contextOf, withPaging } from '../context';
-import { printJson, printPage, say, type Page } from '../output';
+import { printJson, printPage, say } from '../output';
 import { watchRun } from '../watch-progress';
-
-interface RunRow {
-  id: string;
-  status: string;
-  modelName: string;
-  datasetId: string;
-  createdAt: string;
-  modelVersion: { version: number } | null;
-  failureCode: string | null;
-}
 
 /** The `runs` command group. */
 export function runsCommand(): Command {
@@ -22,13 +13,9 @@ export function runsCommand(): Command {
     .option('--model <part>', 'only runs whose model name contains this')
     .action(async (opts: { first?: number; after?: string; status?: string; model?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ trainingRunsConnection: Page<RunRow> }>(
-        `query($first: Int, $after: String, $status: RunStatus, $modelName: String) {
-          trainingRunsConnection(first: $first, after: $after, status: $status, modelName: $modelName) {
-            totalCount pageInfo { hasNextPage endCursor }
-            edges { cursor node { id status modelName datasetId createdAt failureCode modelVersion { version } } } } }`,
-        { first: opts.first, after: opts.after, status: opts.status?.toUpperCase(), modelName: opts.model },
-      );
+      // An unknown status goes to the server as given, which refuses it with BAD_USER_INPUT naming it.
+      const status = opts.status?.toUpperCase() as RunStatus | undefined;
+      const data = await ctx.api.request(CliRunsDocument, { first: opts.first, after: opts.after, status, modelName: opts.model });
       printPage(data.trainingRunsConnection, ctx.json, ['ID', 'STATUS', 'MODEL', 'VERSION', 'DATASET', 'CREATED'], (r) => [
         r.id,
         r.failureCode ? `${r.status} (${r.failureCode})` : r.status,
@@ -52,7 +39,7 @@ export function runsCommand(): Command {
     .argument('<id>', 'the training run id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const data = await ctx.api.request<{ cancelTrainingRun: { id: string; status: string } }>('mutation($id: ID!) { cancelTrainingRun(id: $id) { id status } }', { id });
+      const data = await ctx.api.request(CliCancelRunDocument, { id });
       if (ctx.json) return printJson(data.cancelTrainingRun);
       say(`Run ${id} is ${data.cancelTrainingRun.status}`);
     });

@@ -1,5 +1,6 @@
 /** `maas train`: starts a training run, and with `--watch` follows it to the end. */
 import { Command } from 'commander';
+import { CliStartTrainingRunDocument, type ModelSpecInput } from '../../generated/graphql';
 import { contextOf } from '../context';
 import { CliError } from '../errors';
 import { say } from '../output';
@@ -19,10 +20,9 @@ export function trainCommand(): Command {
       const ctx = contextOf(cmd);
       const spec = opts.spec ? parseJson(readText(opts.spec), `The spec file '${opts.spec}'`) : {};
       if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new CliError('BAD_FILE', `The spec file '${opts.spec}' must hold one JSON object`);
-      const data = await ctx.api.request<{ startTrainingRun: { id: string; status: string } }>(
-        'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }',
-        { input: { datasetId: opts.dataset, targetColumn: opts.target, modelName: opts.model, spec } },
-      );
+      // The file's JSON goes to the server unchecked here: the server validates it, naming the field.
+      const input = { datasetId: opts.dataset, targetColumn: opts.target, modelName: opts.model, spec: spec as ModelSpecInput };
+      const data = await ctx.api.request(CliStartTrainingRunDocument, { input });
       const run = data.startTrainingRun;
       if (ctx.json) say(JSON.stringify(run));
       else say(`Started run ${run.id} (${run.status})${opts.watch ? '' : `; 'maas runs watch ${run.id}' follows it`}`);
