@@ -6,13 +6,12 @@
  * models: tenant A's Titanic pipeline aborts its host when it runs, A's rf_iris eats memory, A's
  * ultraface crashes the host that validates its upload, A's shufflenet the host that opens it; tenant B's mnist-8 answers right throughout.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { App } from '../src/app';
 import { gql, gqlOk, type GqlResult } from '../src/client/graphql-client';
 import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, modelFile, uploadModel, uploadModelOk } from './support/onnx-uploads';
+import { argmax, mnistDigitInput, mnistTestImages, modelFile, onnxHostProcesses, uploadModel, uploadModelOk } from './support/onnx-uploads';
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!) { infer(model: $model, inputs: $inputs) { outputs { name datatype shape data } } }`;
 const sha = (file: string) => createHash('sha256').update(modelFile(file)).digest('hex').slice(0, 16);
@@ -23,7 +22,7 @@ const RSS_MB = '400'; // the hog's host is killed past this (a resting host with
 const on = (app: App, t: TenantBundle): TenantBundle => ({ ...t, url: app.server.url, wsUrl: app.server.wsUrl });
 const errorOf = (r: GqlResult) => r.errors?.[0];
 const mnist = mnistTestImages(8);
-const digit = (i: number) => [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: [...mnist.pixels(i)] }];
+const digit = (i: number) => mnistDigitInput(mnist, i);
 const titanic = [
   { name: 'pclass', datatype: 'INT64', shape: [1, 1], data: [1] },
   { name: 'sex', datatype: 'BYTES', shape: [1, 1], data: ['female'] },
@@ -34,10 +33,7 @@ const titanic = [
 const iris = [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: [5.1, 3.5, 1.4, 0.2] }];
 
 /** This process' child processes running an ONNX host. */
-const hostProcesses = () =>
-  execFileSync('ps', ['-ww', '-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => /host-main/.test(l));
+const hostProcesses = onnxHostProcesses;
 
 let a: TenantBundle;
 let b: TenantBundle;

@@ -10,7 +10,6 @@
  * A's TF.js predict answer right throughout; after the back-off A's healthy model answers again.
  * The same inline (SERVING_ISOLATION=inline: one ONNX host for the process).
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { App } from '../src/app';
 import { gql, gqlOk, type GqlResult } from '../src/client/graphql-client';
@@ -18,7 +17,7 @@ import { PIMA_ROW } from '../src/client/reference-job';
 import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, modelFile, uploadModel } from './support/onnx-uploads';
+import { argmax, mnistDigitInput, mnistTestImages, modelFile, onnxHostProcesses, uploadModel } from './support/onnx-uploads';
 import { PREDICT } from './support/predict';
 import { trainVersion } from './support/training';
 
@@ -36,12 +35,9 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const FAULTS = `${sha(BAD[0]!).slice(0, 16)}:infer:abort,${sha(BAD[1]!).slice(0, 16)}:infer:abort,${sha(BAD[2]!).slice(0, 16)}:infer:hang`;
 
 const mnist = mnistTestImages(4);
-const digit = (i: number) => [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: [...mnist.pixels(i)] }];
+const digit = (i: number) => mnistDigitInput(mnist, i);
 const errorOf = (r: GqlResult) => r.errors?.[0];
-const hostProcesses = () =>
-  execFileSync('ps', ['-ww', '-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => /host-main/.test(l));
+const hostProcesses = onnxHostProcesses;
 
 let app: App;
 let a: TenantBundle;

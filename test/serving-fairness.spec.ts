@@ -6,7 +6,6 @@
  * kills it), on one scoring shard (the default), with micro-batching off (BATCH_MAX_ROWS=1) so each
  * of tenant A's parallel calls is one call of its own. Orderings and counts are asserted, not times.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { App } from '../src/app';
 import { gql, gqlOk, type GqlResult } from '../src/client/graphql-client';
@@ -14,7 +13,7 @@ import { PIMA_ROW } from '../src/client/reference-job';
 import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, modelFile, uploadModel, uploadModelOk } from './support/onnx-uploads';
+import { argmax, mnistDigitInput, mnistTestImages, modelFile, onnxHostProcesses, uploadModel, uploadModelOk } from './support/onnx-uploads';
 import { PREDICT } from './support/predict';
 import { trainVersion } from './support/training';
 
@@ -26,12 +25,9 @@ const CAP = 8; // SCORING_MAX_QUEUED_PER_TENANT
 const HANG_MS = 5000;
 const image = [{ name: 'input', datatype: 'FP32', shape: [1, 1, 224, 224], data: new Array(224 * 224).fill(0.5) }];
 const mnist = mnistTestImages(2);
-const digit = (i: number) => [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: [...mnist.pixels(i)] }];
+const digit = (i: number) => mnistDigitInput(mnist, i);
 const errorOf = (r: GqlResult) => r.errors?.[0];
-const hostProcesses = () =>
-  execFileSync('ps', ['-ww', '-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => /host-main/.test(l));
+const hostProcesses = onnxHostProcesses;
 
 let app: App;
 let stopped = false;

@@ -3,6 +3,7 @@
  * of the shared data (onnx-models/, read from there, not copied) and the first MNIST test images,
  * for the specs that upload and serve them (onnx-models.spec.ts, onnx-v2.spec.ts).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { gunzipSync } from 'fflate';
 import type { Caller, GqlResult } from '../../src/client/graphql-client';
@@ -47,6 +48,17 @@ export function mnistTestImages(count: number): { pixels: (i: number) => Uint8Ar
   if (count > 10_000) throw new Error('The MNIST test split has 10,000 images');
   return { pixels: (i) => images.subarray(16 + i * 784, 16 + (i + 1) * 784), label: (i) => labels[8 + i]! };
 }
+
+/** MNIST test image `i` (of `images`) as mnist-8's one input, `Input3` of shape [1, 1, 28, 28], raw 0–255 pixels. */
+export const mnistDigitInput = (images: ReturnType<typeof mnistTestImages>, i: number) => [
+  { name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: [...images.pixels(i)] },
+];
+
+/** The ONNX host child processes of this test process (their command line names `host-main`), one `pid args` line each. */
+export const onnxHostProcesses = (): string[] =>
+  execFileSync('ps', ['-ww', '-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => /host-main/.test(l));
 
 /** Index of the largest score. */
 export const argmax = (scores: ArrayLike<number>): number => {
