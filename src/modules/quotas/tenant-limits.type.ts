@@ -7,7 +7,7 @@ import { Nullable } from '../common/fields';
  * out or null is the global default from the configuration. Sizes are Float (GraphQL Int is 32-bit)
  * but must be whole numbers.
  */
-@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*).' })
+@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES).' })
 export class TenantLimitsInput {
   @Nullable(Int, 'QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000.')
   maxConcurrentRuns?: number | null;
@@ -35,6 +35,9 @@ export class TenantLimitsInput {
 
   @Nullable(Float, 'Weights × rows × epochs of one training run (TRAINING_MAX_WORK).')
   trainingMaxWork?: number | null;
+
+  @Nullable(Int, 'Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864.')
+  inferMaxOutputValues?: number | null;
 }
 
 /** A tenant's effective limits, and which of them are the global defaults. */
@@ -69,6 +72,9 @@ export class TenantLimits {
 
   @Field(() => Float)
   trainingMaxWork!: number;
+
+  @Field(() => Int, { description: 'Values one infer call may answer, summed over its outputs.' })
+  inferMaxOutputValues!: number;
 
   @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
   defaults!: string[];
