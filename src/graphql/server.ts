@@ -23,6 +23,7 @@ import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
+import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { mountConsole } from './console';
 import { explorerLandingPage, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
@@ -272,10 +273,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
     express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }),
     refuseDeepDocuments,
+    deferredAnswers(log),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
+        const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
+        return { ...context, deferredArrays: deferredArraysOf(res) };
       },
     }),
   );
