@@ -8,8 +8,10 @@
  * `inferMaxOutputValues` raised to the old default (4,194,304: eight images, ~72 MB of JSON).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gqlOk } from '../src/client/graphql-client';
+import { SLICE } from '../src/lib/json-stream';
 import { sharedDataFile } from '../src/lib/paths';
 
 const MODEL = 'bench-superres';
@@ -85,6 +87,32 @@ async function stall(apiUrl: string, tokenB: string, seconds: number, a?: () => 
   };
 }
 
+/** CPU ms (this process, user + system) of `fn`. */
+function cpuMs(fn: () => unknown): number {
+  const t0 = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * The longest synchronous piece of serialising an answer of `values` floats, CPU ms (so the
+ * machine's load does not inflate it): one `JSON.stringify` of the whole answer (GraphQL before
+ * streaming, Apollo's), and the largest of the slices the streamed writers encode per event-loop turn.
+ */
+function serialisationPieces(values: number): { wholeMs: number; sliceMs: number; bytes: number } {
+  const data = Array.from({ length: values }, (_, i) => Math.fround(Math.sin(i) * 0.5 + 0.5));
+  let bytes = 0;
+  const wholeMs = cpuMs(() => (bytes = JSON.stringify({ data: { infer: { outputs: [{ shape: [values], data }] } } }).length));
+  let sliceMs = 0;
+  for (let at = 0; at < values; at += SLICE)
+    sliceMs = Math.max(
+      sliceMs,
+      cpuMs(() => JSON.stringify(data.slice(at, at + SLICE))),
+    );
+  return { wholeMs, sliceMs, bytes };
+}
+
 /**
  * @param apiUrl the API's /graphql URL (V2 on the same server).
  * @param adminSecret the API's ADMIN_SECRET (raises A's limit for the eight-image rows).
@@ -129,5 +157,24 @@ export async function runOutputsBench(apiUrl: string, adminSecret: string, secon
   await gqlOk(admin, 'mutation($t: ID!) { setTenantLimits(tenantId: $t, limits: { inferMaxOutputValues: 4194304 }) { inferMaxOutputValues } }', { t: a.id });
   row('8 images (3,612,672 values: the old 4,194,304 default) over V2 REST', await stall(apiUrl, b.token, seconds, rest(8)));
   row('8 images over GraphQL', await stall(apiUrl, b.token, seconds, graphql(8)));
+  say();
+  say(
+    `Load average during the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${os.cpus().length} CPUs (wall-clock figures above grow with it).`,
+  );
+  say();
+  say(`The longest synchronous piece of serialising the answer, CPU ms of this process (load-independent; ${SLICE} values per slice):`);
+  say();
+  say('| answer | JSON bytes | one JSON.stringify of the whole answer (GraphQL before streaming) | longest slice (V2 REST and GraphQL, streamed) |');
+  say('|---|---|---|---|');
+  for (const [label, values] of [
+    ['1 image (451,584 values)', 451_584],
+    ['8 images (3,612,672 values)', 8 * 451_584],
+  ] as const) {
+    const p = serialisationPieces(values);
+    say(`| ${label} | ${(p.bytes / 1e6).toFixed(1)} MB | ${p.wholeMs.toFixed(0)} | ${p.sliceMs.toFixed(1)} |`);
+  }
   say();
 }

@@ -128,7 +128,9 @@ export class InferService {
       const out = await this.runTensors(served, specs, inputs, wanted, rows);
       checkOutputSize(out, limit); // what dynamic dimensions hid, before anything is serialised
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
-      return answer(out.map(plainTensor));
+      const plain: PlainTensor[] = [];
+      for (const t of out) plain.push(await plainTensor(t));
+      return answer(plain);
     }
     if (served.image) {
       checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
