@@ -42,6 +42,11 @@ const schema = z.object({
   MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   /** Columns of an uploaded CSV (each gets a stored profile). (Default: 5,000) */
   MAX_DATASET_COLUMNS: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Longest cell of an uploaded CSV, characters: one huge cell would be copied into the stored
+   * profile (its most frequent values) and every answer that shows it. (Default: 65,536)
+   */
+  DATASET_MAX_CELL_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(65_536),
   /** Images per image dataset. (Default: 100,000) */
   MAX_DATASET_IMAGES: z.coerce.number().int().min(1).default(100_000),
   /** Pixels (height × width) per image of an image dataset. (Default: 262,144 = 512 × 512) */
@@ -161,6 +166,13 @@ const schema = z.object({
   /** Per-tenant limit: weights · training rows · epochs of one run (about 1e9 a second on WASM). (Default: 1e12) */
   TRAINING_MAX_WORK: z.coerce.number().min(1).max(Number.MAX_SAFE_INTEGER).default(1e12),
   /**
+   * Per-tenant limit: wall-clock seconds one training run may take, from its claim by a worker; past
+   * it the run's thread is ended and the run FAILED with TIME_LIMIT_EXCEEDED (with TRAINING_THREAD=main:
+   * at the end of its current epoch). startTrainingRun refuses runs estimated past twice it
+   * (src/ml/run-time.ts). At most 604,800 (7 days). (Default: 3600)
+   */
+  TRAINING_MAX_RUN_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
+  /**
    * V8 heap limit of each training thread, MiB (worker resourceLimits.maxOldGenerationSizeMb): a run
    * past it ends its thread alone, FAILED with RUNTIME_FAULT. TF.js WASM memory is not V8 heap and is
    * bounded by the TRAINING_MAX_* checks instead. (Default: 2048)
@@ -207,6 +219,17 @@ const schema = z.object({
    * tenant's backlog stays bounded; calls of different tenants are taken round-robin. (Default: 256)
    */
   SCORING_MAX_QUEUED_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(256),
+  /**
+   * Per-tenant back-off after ONNX host faults (src/ml/serving/tenant-fault-backoff.ts; SERVING_ISOLATION=thread): a
+   * tenant whose ONNX models crashed, hung or overran the shared ONNX host this many times within
+   * SERVING_TENANT_FAULT_WINDOW_SECONDS has its ONNX scoring calls refused (QUOTA_EXCEEDED, `reason: 'HOST_FAULT_BACKOFF'`)
+   * for SERVING_TENANT_BACKOFF_SECONDS, doubled on each repeat up to a day. (Default: 3)
+   */
+  SERVING_TENANT_MAX_FAULTS: z.coerce.number().int().min(1).max(1_000_000).default(3),
+  /** The sliding window SERVING_TENANT_MAX_FAULTS counts a tenant's ONNX host faults in, seconds. (Default: 600) */
+  SERVING_TENANT_FAULT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** A tenant's first back-off after SERVING_TENANT_MAX_FAULTS host faults, seconds; doubled on each repeat, at most a day. (Default: 600) */
+  SERVING_TENANT_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /**
    * Tests only, refused when NODE_ENV=production: `<versionId>[:abort|oom|exit]` (several: comma-separated) makes the scoring
    * runtime fail for real whenever that version scores (src/ml/serving/fault-injection.ts).

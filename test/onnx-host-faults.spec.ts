@@ -54,7 +54,12 @@ async function serveAll(app: App) {
 describe('on scoring threads (one ONNX host per scoring shard)', () => {
   let app: App;
   beforeAll(async () => {
-    app = await startTestApp({ ONNX_HOST_FAULT_INJECTION: FAULTS, ONNX_HOST_MAX_RSS_MB: RSS_MB, ONNX_INFER_TIMEOUT_MS: INFER_TIMEOUT_MS });
+    app = await startTestApp({
+      ONNX_HOST_FAULT_INJECTION: FAULTS,
+      ONNX_HOST_MAX_RSS_MB: RSS_MB,
+      ONNX_INFER_TIMEOUT_MS: INFER_TIMEOUT_MS,
+      SERVING_TENANT_MAX_FAULTS: '100', // A's four faulty models fault in turn here; the per-tenant back-off is onnx-tenant-backoff.spec.ts
+    });
     a = await createTenant(app, 'onnxhost-a');
     b = await createTenant(app, 'onnxhost-b');
     versions = {

@@ -14,7 +14,7 @@ import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
 
 const FIELDS =
-  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork inferMaxOutputValues defaults';
+  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork trainingMaxRunSeconds inferMaxOutputValues defaults';
 const SET = `mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { ${FIELDS} } }`;
 const GET = `query($t: ID!) { tenantLimits(tenantId: $t) { ${FIELDS} } }`;
 const MINE = `{ myLimits { ${FIELDS} } }`;
@@ -28,6 +28,7 @@ const ALL = [
   'trainingMaxActivations',
   'trainingMaxMemoryBytes',
   'trainingMaxWork',
+  'trainingMaxRunSeconds',
   'inferMaxOutputValues',
 ];
 
@@ -56,6 +57,7 @@ describe('defaults and access', () => {
       trainingMaxActivations: DEFAULT_COST_LIMITS.maxActivations,
       trainingMaxMemoryBytes: DEFAULT_COST_LIMITS.maxMemoryBytes,
       trainingMaxWork: DEFAULT_COST_LIMITS.maxWork,
+      trainingMaxRunSeconds: DEFAULT_COST_LIMITS.maxRunSeconds,
       inferMaxOutputValues: 524_288,
       defaults: ALL,
     });

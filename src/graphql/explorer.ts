@@ -37,6 +37,33 @@ export function explorerHtml(endpoint = '/graphql'): string {
   return fs.readFileSync(file, 'utf8').replaceAll('__ENDPOINT__', endpoint).replaceAll('__ASSETS__', EXPLORER_ASSETS_PATH);
 }
 
+/**
+ * The explorer page's Content-Security-Policy. GraphiQL: everything from this origin (scripts,
+ * Monaco's workers, fonts, the fetch and websocket to /graphql), inline styles (GraphiQL and Monaco
+ * set them), never framed by another page. Sandbox: its script and frame come from Apollo's hosts,
+ * so only framing, `<base>` and plugins are restricted.
+ */
+export function explorerCsp(explorer: GraphqlExplorer): string {
+  const always = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+  if (explorer === 'sandbox') return always;
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self'; connect-src 'self'; ${always}`;
+}
+
+/**
+ * Before Apollo on /graphql: a GET that accepts HTML (the request Apollo answers with the landing
+ * page) gets {@link explorerCsp} and `Referrer-Policy: no-referrer`, as the console page does. Other
+ * requests are untouched; with GRAPHQL_EXPLORER=off there is no page and nothing is added.
+ */
+export function explorerPageHeaders(explorer: GraphqlExplorer): express.RequestHandler {
+  const csp = explorerCsp(explorer);
+  return (req, res, next) => {
+    if (explorer !== 'off' && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+      res.set({ 'content-security-policy': csp, 'referrer-policy': 'no-referrer' });
+    }
+    next();
+  };
+}
+
 /** The Apollo plugin that renders (or disables) the landing page chosen by GRAPHQL_EXPLORER. */
 export function explorerLandingPage(explorer: GraphqlExplorer): ApolloServerPlugin {
   if (explorer === 'sandbox') return ApolloServerPluginLandingPageLocalDefault({ embed: true });

@@ -5,7 +5,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { AppError, MAX_ERROR_MESSAGE, fromDatabaseError, truncate } from '../lib/errors';
+import { AppError, FieldError, MAX_ERROR_MESSAGE, fromDatabaseError, notFiniteMessage, truncate } from '../lib/errors';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -16,6 +16,26 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
 ]);
+
+/**
+ * The variable path graphql-js names when a scalar refuses a variable's value: `after` for
+ * `Variable "$after" got invalid value …; <reason>`, `input.expiresAt` for `… at "input.expiresAt"; <reason>`.
+ * @param reason the scalar's message, which graphql-js appends after "; " (or `; Expected type "X". `).
+ */
+export function variablePath(message: string, reason: string): string | undefined {
+  const end = message.lastIndexOf(reason);
+  // Inside a list or input object graphql-js writes `; Expected type "X". <reason>`.
+  const head = (end < 0 ? message : message.slice(0, end)).replace(/; (?:Expected type "[_A-Za-z][_0-9A-Za-z]*"\. ?)?$/, '');
+  const variable = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value /.exec(head);
+  if (!variable) return undefined;
+  return / at "([_A-Za-z][_0-9A-Za-z]*(?:\.[_A-Za-z][_0-9A-Za-z]*|\[\d+\])*)"$/.exec(head)?.[1] ?? variable[1];
+}
+
+/** A FieldError's message with the variable's path in front, when graphql-js named one. */
+function fieldMessage(raw: GraphQLFormattedError, original: FieldError): { message: string; field?: string } {
+  const path = variablePath(raw.message, original.message);
+  return path ? { message: original.at(path), field: `${path}${original.subPath}` } : { message: original.message };
+}
 
 function originalOf(error: unknown): unknown {
   let e = error;
@@ -35,9 +55,19 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
     // it too, or its presence tells whether a field of a similar name exists.
     const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '').replace(/ ?\[Suggestion hidden\]\??/g, '');
     const formatted = { ...raw, message: truncate(message, MAX_ERROR_MESSAGE) };
+    // graphql-js' Int and Float refusing a variable's Infinity (JSON's 1e400): the one message for it.
+    const nonFinite = /; (?:Float|Int) cannot represent non[- ](?:numeric|integer) value: (-?Infinity|NaN)$/.exec(raw.message);
+    const nonFinitePath = nonFinite && variablePath(raw.message, raw.message.slice(nonFinite.index + 2));
+    if (nonFinite && nonFinitePath) {
+      return { ...formatted, message: notFiniteMessage(nonFinitePath, Number(nonFinite[1])), extensions: { code: 'BAD_USER_INPUT', field: nonFinitePath } };
+    }
     const original = originalOf(error);
     const translated = fromDatabaseError(original);
     if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
+    if (original instanceof FieldError) {
+      const { message, field } = fieldMessage(raw, original);
+      return { ...formatted, message, extensions: { ...original.details, ...(field && { field }), code: original.code } };
+    }
     if (original instanceof AppError) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }

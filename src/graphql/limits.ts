@@ -8,24 +8,13 @@
  *   refused while parsing, before validation (whose overlapping-fields rule is quadratic) runs;
  * - graphql-armor: query depth, cost, aliases and directives. Introspection is exempt from depth
  *   and cost. Field suggestions ("did you mean …") are hidden unless GRAPHQL_FIELD_SUGGESTIONS;
- * - {@link finiteNumberLiterals}: a number literal that is not finite in double precision
- *   (`1e400`) is refused, for every Int, Float or JSON argument at once.
+ * - `literalValues` (./literal-values.ts): a number literal that is not finite in double precision
+ *   (`1e400`), or a date PostgreSQL cannot store, is refused naming the argument's path.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import {
-  GraphQLError,
-  Kind,
-  Source,
-  NoSchemaIntrospectionCustomRule,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type GraphQLSchema,
-  type ValidationContext,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, Source, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
+import { literalValues } from './literal-values';
 
 export function createArmor(config: Config) {
   return new ApolloArmor({
@@ -95,30 +84,12 @@ export function nestingRefusal(config: Pick<Config, 'GRAPHQL_MAX_NESTING'>, quer
 export const parseOptions = (config: Config) => ({ maxTokens: config.GRAPHQL_MAX_TOKENS });
 
 /**
- * Refuses Int and Float literals whose value is not a finite double (e.g. `1e400` or a 400-digit
- * integer): graphql-js' Float would take them as Infinity. Variables are checked by the scalars
- * (Float refuses non-finite values; JSON scalars check theirs).
- */
-export function finiteNumberLiterals(context: ValidationContext) {
-  const check = (node: { value: string; loc?: unknown }) => {
-    if (!Number.isFinite(Number(node.value))) {
-      context.reportError(
-        new GraphQLError(`The number ${node.value.length > 40 ? `${node.value.slice(0, 37)}...` : node.value} is not finite in double precision; numbers must be finite`, {
-          nodes: node as never,
-        }),
-      );
-    }
-  };
-  return { [Kind.FLOAT]: check, [Kind.INT]: check };
-}
-
-/**
  * The validation rules of both transports beyond graphql-js' standard ones. Without
  * GRAPHQL_INTROSPECTION, introspection is refused here too: Apollo's `introspection: false` covers
  * HTTP only, not graphql-ws.
  */
 export const extraRules = (config: Config, armorRules: ValidationRule[]): ValidationRule[] => [
-  finiteNumberLiterals,
+  literalValues,
   ...(config.GRAPHQL_INTROSPECTION ? [] : [NoSchemaIntrospectionCustomRule]),
   ...armorRules,
 ];

@@ -14,6 +14,7 @@ import express from 'express';
 import type { Config } from '../config';
 import type { Metrics } from '../lib/metrics';
 import type { AuthThrottle } from '../modules/auth/auth-throttle';
+import { withBaselineHeaders } from './response-headers';
 
 type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PORT' | 'METRICS_HOST' | 'TRUST_PROXY_HOPS'>;
 
@@ -62,9 +63,10 @@ export interface MetricsListener {
 /** @throws Error when METRICS_HOST:METRICS_PORT cannot be listened on. */
 export async function startMetricsListener(config: MetricsConfig & { METRICS_PORT: number }, metrics: Metrics, throttle: AuthThrottle): Promise<MetricsListener> {
   const app = express();
+  app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.get('/metrics', metricsHandler(config, metrics, throttle));
-  const server = http.createServer(app);
+  const server = http.createServer(withBaselineHeaders(app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new Error(`Cannot listen on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_PORT): ${err.message}`)));
     server.listen(config.METRICS_PORT, config.METRICS_HOST, () => resolve());

@@ -33,6 +33,7 @@ import { TrainingProgressResolver, TrainingRunResolver } from '../modules/traini
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { NodeResolver } from '../modules/nodes/node.resolver';
 import { authChecker } from './auth-checker';
+import { BoundedDateTimeISO } from '../modules/common/date.scalar';
 
 export const RESOLVERS = [
   AliasResolver,
@@ -88,7 +89,9 @@ export const PUBLIC_FIELDS = ['Query.serverInfo', 'Mutation.createTenant', 'Muta
 export function createSchema(extraResolvers: Function[] = []): Promise<GraphQLSchema> {
   // Subscriptions bring their own `subscribe` (cross-process, src/lib/pubsub.ts); type-graphql
   // still insists on a pubSub option, which stays unused.
-  return buildSchema({ resolvers: [...RESOLVERS, ...extraResolvers] as [Function, ...Function[]], authChecker, validate: false, pubSub: createPubSub() });
+  // Date arguments are bounded to what PostgreSQL stores (src/modules/common/date.scalar.ts).
+  const scalarsMap = [{ type: Date, scalar: BoundedDateTimeISO }];
+  return buildSchema({ resolvers: [...RESOLVERS, ...extraResolvers] as [Function, ...Function[]], authChecker, validate: false, pubSub: createPubSub(), scalarsMap });
 }
 
 /** The SDL checked in as schema.graphql: sorted, so it only changes when the API does. */

@@ -25,7 +25,7 @@ import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
 import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { mountConsole } from './console';
-import { explorerLandingPage, mountExplorerAssets } from './explorer';
+import { explorerLandingPage, explorerPageHeaders, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
 import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
@@ -33,6 +33,8 @@ import { metricsHandler, metricsOnPublicListener, startMetricsListener } from '.
 import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { judgeMessage } from './ws-message-guard';
+import { boundedProcessRequest } from './multipart-guard';
+import { withBaselineHeaders } from './response-headers';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
 import { fastInfer } from '../rest/v2/fast-infer';
@@ -79,15 +81,19 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const armor = createArmor(config);
   const rules = extraRules(config, armor.validationRules);
   const app = express();
+  app.disable('x-powered-by');
   // Behind N reverse proxies, req.ip is the address the Nth proxy saw (X-Forwarded-For).
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   // The same for websocket upgrades, which express does not see: the client address is the Nth from the right of X-Forwarded-For.
   const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
   // V2 infer calls are answered before express (src/rest/v2/fast-infer.ts); everything else by express.
   const v2Infer = fastInfer({ base, log, trust: trustHops });
-  const httpServer = http.createServer((req, res) => {
-    if (!v2Infer(req, res)) app(req, res);
-  });
+  // Every response, express' or the fast path's, carries the baseline headers (response-headers.ts).
+  const httpServer = http.createServer(
+    withBaselineHeaders((req, res) => {
+      if (!v2Infer(req, res)) app(req, res);
+    }),
+  );
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
   // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
@@ -256,6 +262,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
   mountConsole(app);
+  // Multipart requests: `operations` and `map` are bounded in depth before graphql-upload parses
+  // them (multipart-guard.ts), in size by maxFieldSize.
   // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it
   // (limits.ts): POST, multipart and GET (the websocket checks in parseAndValidate). Apollo offers no
   // hook before parsing whose error it answers as a client error; a persisted query is stored only
@@ -270,7 +278,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.use(
     '/graphql',
     cors(corsOptions(config)),
-    graphqlUploadExpress({ maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES), maxFiles: 2, maxFieldSize: config.MAX_REQUEST_BYTES }),
+    explorerPageHeaders(config.GRAPHQL_EXPLORER),
+    graphqlUploadExpress({
+      processRequest: boundedProcessRequest,
+      maxFileSize: Math.max(config.MAX_UPLOAD_BYTES, config.ONNX_MAX_UPLOAD_BYTES),
+      maxFiles: 2,
+      maxFieldSize: config.MAX_REQUEST_BYTES,
+    }),
     express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }),
     refuseDeepDocuments,
     deferredAnswers(log),

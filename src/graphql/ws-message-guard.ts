@@ -5,9 +5,12 @@
  * - a `subscribe` whose id is usable but whose payload is malformed (`{}`, `query: 5`,
  *   `variables: [1]`, a persisted-query hash without the query) gets an `error` on that id, coded as
  *   HTTP codes the same body (BAD_REQUEST; PERSISTED_QUERY_NOT_FOUND, so an APQ client sends the full
- *   query next), instead of graphql-ws closing the whole socket and every subscription on it.
+ *   query next), instead of graphql-ws closing the whole socket and every subscription on it;
+ * - a `subscribe` whose persisted-query extension HTTP refuses (a hash that does not match the
+ *   query, an unsupported version, a malformed extension) gets the same code and message on its id.
  */
 import { depthExceededAt, MAX_BODY_DEPTH } from '../lib/json-depth';
+import { persistedQueryProblem } from './persisted-query';
 
 /** What to do with one message: pass it to graphql-ws, close the socket, or answer an error on its id. */
 export type MessageVerdict = { pass: true } | { close: string } | { reply: string };
@@ -15,16 +18,20 @@ export type MessageVerdict = { pass: true } | { close: string } | { reply: strin
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || v === null || check(v);
 
-/** The coded problem of a subscribe payload graphql-ws would refuse by closing, or undefined when it is well formed. */
+/**
+ * The coded problem of a subscribe payload graphql-ws would refuse by closing, or that HTTP refuses
+ * (a persisted-query extension, persisted-query.ts), or undefined when it is well formed. Checked in
+ * the order Apollo checks a POST body: the body's shape, then the persisted query.
+ */
 function payloadProblem(p: unknown): { code: string; message: string } | undefined {
   if (!isObject(p)) return { code: 'BAD_REQUEST', message: 'payload must be an object with a query' };
-  if (typeof p.query !== 'string') {
-    if (isObject(p.extensions) && isObject(p.extensions.persistedQuery)) return { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'PersistedQueryNotFound' };
-    return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
-  }
+  if (!optional(p.query, (x) => typeof x === 'string')) return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
   if (!optional(p.variables, isObject)) return { code: 'BAD_REQUEST', message: 'payload.variables must be an object' };
   if (!optional(p.operationName, (x) => typeof x === 'string')) return { code: 'BAD_REQUEST', message: 'payload.operationName must be a string' };
   if (!optional(p.extensions, isObject)) return { code: 'BAD_REQUEST', message: 'payload.extensions must be an object' };
+  const persisted = persistedQueryProblem(p.query, p.extensions as Record<string, unknown> | undefined);
+  if (persisted) return persisted;
+  if (typeof p.query !== 'string') return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
   return undefined;
 }
 

@@ -2,7 +2,11 @@
  * Watches a held training run while its thread trains, and ends or stops the thread when it must:
  * - the lease is lost (reaped or taken over) or the run is cancelled (from any process): at once;
  * - the worker drains (SIGTERM): at the end of the epoch, or after DRAIN_GRACE_MS (a forest is
- *   one long fit), so the run can be handed back while the process is still allowed to.
+ *   one long fit), so the run can be handed back while the process is still allowed to;
+ * - the run passes its wall-clock limit (`maxRunSeconds`, from the run's claim): at once, the
+ *   thread is terminated mid-epoch or mid-fit, so the slot is free for the next run. On the main
+ *   thread (TRAINING_THREAD=main) nothing can end the fit from outside: it stops at the end of its
+ *   current epoch (boosting round, forest tree), which may be long past the limit.
  */
 import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 import { RunStatus } from '../modules/status';
@@ -21,16 +25,27 @@ export interface RunSupervision {
   stopFor(status: RunStatus | undefined): void;
   readonly cancelled: boolean;
   readonly leaseLost: boolean;
+  /** The run passed its time limit: the training was ended (the caller fails the run, publishes nothing). */
+  readonly timedOut: boolean;
   /** Stops renewing the lease and listening; call once the run is settled. */
   close(): Promise<void>;
 }
 
-/** Starts renewing the run's lease, listening for its cancellation and for the worker's drain. */
-export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number }, run: HeldRun): RunSupervision {
+/**
+ * Starts renewing the run's lease, listening for its cancellation and for the worker's drain, and
+ * the run's clock.
+ * @param maxRunSeconds the run's wall-clock limit, seconds (the tenant's trainingMaxRunSeconds).
+ */
+export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: WorkerState; leaseMs: number }, run: HeldRun, maxRunSeconds: number): RunSupervision {
   const { lifecycle, state, leaseMs } = deps;
   let training: ThreadTraining | undefined;
   let cancelled = false;
+  let timedOut = false;
   let graceTimer: NodeJS.Timeout | undefined;
+  const limitTimer = setTimeout(() => {
+    timedOut = true;
+    training?.abort();
+  }, maxRunSeconds * 1000);
   const lease = holdLease(
     () => lifecycle.renewLease(run, leaseMs),
     leaseMs,
@@ -53,7 +68,7 @@ export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: Wor
   return {
     attach(thread) {
       training = thread;
-      if (lease.lost || cancelled) thread.abort();
+      if (lease.lost || cancelled || timedOut) thread.abort();
       else if (state.draining) onDrain();
     },
     stopFor(status) {
@@ -66,9 +81,13 @@ export function superviseRun(deps: { lifecycle: TrainingRunLifecycle; state: Wor
     get leaseLost() {
       return lease.lost;
     },
+    get timedOut() {
+      return timedOut;
+    },
     async close() {
       lease.release();
       clearTimeout(graceTimer);
+      clearTimeout(limitTimer);
       stopOnDrain();
       await events.return();
     },

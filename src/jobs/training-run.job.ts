@@ -11,11 +11,14 @@
  * the handler); once it used retryLimit + 1 attempts (counted on the run) it is FAILED with
  * INTERNAL_SERVER_ERROR. A fault of the training thread itself (WASM
  * abort, out of memory: RuntimeFault) fails the run at once with RUNTIME_FAULT; the thread is replaced. A worker that is draining (SIGTERM) stops
- * after the current epoch and hands the run back to the queue. Every end publishes one FINAL event.
+ * after the current epoch and hands the run back to the queue. A run that passes its wall-clock
+ * limit (the tenant's trainingMaxRunSeconds, TRAINING_MAX_RUN_SECONDS) has its thread ended by the
+ * supervisor and is FAILED with TIME_LIMIT_EXCEEDED, no version written; the limit counts from the
+ * claim, per attempt. Every end publishes one FINAL event.
  */
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { CostLimits } from '../ml/cost-limits';
+import { DEFAULT_COST_LIMITS, type CostLimits } from '../ml/cost-limits';
 import type { ColumnProfile } from '../ml/data/profile';
 import type { StepProgress } from '../ml/families/model-family';
 import { trainingCsvOptions } from '../ml/pipeline';
@@ -64,7 +67,13 @@ type Loaded = Awaited<ReturnType<TrainingRunLifecycle['load']>>;
  * Parses and trains on the trainer; each epoch's write and event run here, in order, while the
  * next epoch trains. @returns undefined when the thread was ended on purpose (see RunSupervision).
  */
-async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset }: Loaded, watch: RunSupervision): Promise<TrainOutput | undefined> {
+async function runTraining(
+  deps: TrainingJobDeps,
+  held: HeldRun,
+  { run, dataset }: Loaded,
+  limits: CostLimits | undefined,
+  watch: RunSupervision,
+): Promise<TrainOutput | undefined> {
   const { lifecycle, trainer } = deps;
   if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
   const spec = run.spec as unknown as TrainingSpec;
@@ -89,7 +98,7 @@ async function runTraining(deps: TrainingJobDeps, held: HeldRun, { run, dataset 
     choice: { target: run.targetColumn, features: run.featureColumns },
     spec,
     backend: activeBackend() as BackendName,
-    limits: deps.limitsFor ? await deps.limitsFor(run.tenantId) : undefined,
+    limits,
   };
   const thread = trainInThread(
     trainer,
@@ -124,7 +133,7 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
  * Then: train the claimed run on the trainer under supervision, then
  * hand the result on: a VersionPublisher publishes the version, or the lifecycle fails or hands
  * back the run. Throws (so the queue retries the ticket) only when draining, or when claiming or
- * loading a run fails (a claimed run whose lease then lapses is handed back by the reaper).
+ * loading a run (or its tenant's limits) fails (a claimed run whose lease then lapses is handed back by the reaper).
  */
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
@@ -140,12 +149,26 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     const { tenantId, runId } = held;
     const loaded = await lifecycle.load(held);
     const runLog = log.child({ runId, tenantId, worker: held.owner });
-    runLog.info({ attempt: loaded.run.attempts }, 'training run started');
-    const watch = superviseRun(deps, held);
+    const limits = deps.limitsFor ? await deps.limitsFor(tenantId) : undefined;
+    const maxRunSeconds = limits?.maxRunSeconds ?? DEFAULT_COST_LIMITS.maxRunSeconds;
+    runLog.info({ attempt: loaded.run.attempts, maxRunSeconds }, 'training run started');
+    const started = Date.now();
+    const watch = superviseRun(deps, held, maxRunSeconds);
+    const failLate = () => {
+      const elapsed = Math.round((Date.now() - started) / 1000);
+      runLog.info({ maxRunSeconds, elapsed }, 'training run passed its time limit; its thread was ended');
+      return lifecycle.fail(
+        held,
+        FailureCode.TIME_LIMIT_EXCEEDED,
+        `The run was ended after ${elapsed} s: it passed its time limit of ${maxRunSeconds} s per training run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds set with setTenantLimits); no model version was stored. Use fewer epochs or trees, fewer rows, a larger spec.batchSize or a smaller model`,
+      );
+    };
     try {
-      const outcome = await runTraining(deps, held, loaded, watch);
+      const outcome = await runTraining(deps, held, loaded, limits, watch);
       if (watch.cancelled) return runLog.info('training run was cancelled');
       if (watch.leaseLost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
+      // Ended by the clock; on the main thread the fit stopped early and returned a model, which is dropped.
+      if (watch.timedOut) return await failLate();
       if (state.draining || !outcome) {
         // Hand back: the next worker starts the run over.
         if (await lifecycle.release(held, { enqueue: true })) runLog.info('worker draining: training run handed back to the queue');
@@ -158,6 +181,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
       await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
     } catch (err) {
+      if (watch.timedOut && !watch.cancelled && !watch.leaseLost) return await failLate(); // whatever the stopped fit threw
       if (err instanceof RuntimeFault) {
         runLog.warn({ reason: err.reason }, 'training runtime failed; the thread was replaced and the run fails alone');
         return lifecycle.fail(

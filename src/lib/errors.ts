@@ -57,6 +57,32 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * BAD_USER_INPUT whose message reads "`field``subPath` `rest`", where the field is known only to
+ * the caller: a scalar refusing a variable's value (`Variable "$after" …`) does not know which
+ * argument or variable it is coercing. The formatter (src/graphql/format-error.ts) puts the
+ * variable's path in front ({@link FieldError.at}); elsewhere `fallback` stands in for it.
+ */
+export class FieldError extends AppError {
+  /**
+   * @param rest the message after the field, e.g. "Infinity is not a finite number".
+   * @param subPath where inside the value, e.g. `.x` or `[2].weight` ('' for the value itself).
+   * @param fallback what names the value when the field is not known, e.g. "DateTimeISO value".
+   */
+  constructor(
+    readonly rest: string,
+    readonly subPath = '',
+    fallback = 'value',
+  ) {
+    super('BAD_USER_INPUT', `${fallback}${subPath} ${rest}`, { field: `${fallback}${subPath}` });
+  }
+
+  /** The message with `field` (e.g. `input.expiresAt`, `rows[0]`) in front. */
+  at(field: string): string {
+    return truncate(`${field}${this.subPath} ${this.rest}`, MAX_ERROR_MESSAGE);
+  }
+}
+
 export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 
 /** NOT_FOUND with the same shape whether the id does not exist or belongs to another tenant. */
@@ -73,35 +99,69 @@ export function quote(value: unknown): string {
   return `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}'`;
 }
 
-/** Longest input that gets a "did you mean" hint, characters. */
+/** Longest input, and longest candidate, that take part in a "did you mean" hint, characters. */
 const MAX_HINT_INPUT = 200;
+/** Most candidates compared for one hint (the first ones): a hint is a courtesy, never unbounded work. */
+const MAX_HINT_CANDIDATES = 1000;
 
 /**
- * Suggests the closest candidate by edit distance, for "did you mean" hints.
- * @returns the best candidate within distance max(2, length/3), or undefined.
+ * Suggests the closest candidate by edit distance (Levenshtein, case-insensitive), for "did you
+ * mean" hints. Bounded work whatever the caller holds: an input or candidate longer than 200
+ * characters takes no part, only the first 1,000 candidates are compared, and each comparison
+ * stops once the distance exceeds the best so far (at most about 200 × 133 steps a candidate).
+ * @returns the best candidate within distance max(2, length/3) (the first one on a tie), or undefined.
  */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
-  // Edit distance costs length x length: a hint for a name this long would not help anyway.
   if (input.length > MAX_HINT_INPUT) return undefined;
+  const needle = input.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  let limit = Math.max(2, Math.floor(input.length / 3)); // largest distance still worth a hint
+  const n = Math.min(candidates.length, MAX_HINT_CANDIDATES);
+  for (let k = 0; k < n && limit >= 0; k++) {
+    const candidate = candidates[k];
+    // Lengths further apart than the limit are too far already; read nothing of such a candidate.
+    if (typeof candidate !== 'string' || candidate.length > MAX_HINT_INPUT || Math.abs(candidate.length - needle.length) > limit) continue;
+    const d = boundedEditDistance(needle, candidate.toLowerCase(), limit);
+    if (d <= limit) [best, limit] = [candidate, d - 1];
   }
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Levenshtein distance between `a` and `b` when it is at most `max`, else `max + 1`: only the band
+ * |i − j| ≤ max of the table is filled, and the scan stops at the first row whose cells all
+ * exceed `max` (Ukkonen, "Algorithms for approximate string matching", 1985).
+ * Cost: O(a.length × (2·max + 1)).
+ */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  let prev = new Int32Array(b.length + 1);
+  let cur = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = Math.min(j, over);
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    cur.fill(over);
+    cur[0] = Math.min(i, over);
+    let rowMin = cur[0];
+    const hi = Math.min(b.length, i + max);
+    for (let j = Math.max(1, i - max); j <= hi; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v < over ? v : over;
+      if (cur[j] < rowMin) rowMin = cur[j];
     }
-    prev = cur;
+    if (rowMin > max) return over;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length];
+}
+
+/**
+ * Names for a message ("columns are a, b, c"): at most `max` of them, each cut to 60 characters,
+ * then "… (N more)", so a list of thousands of long names never makes a message of megabytes.
+ */
+export function nameList(names: readonly string[], max = 30): string {
+  const shown = names.slice(0, max).map((n) => (n.length > 60 ? `${n.slice(0, 57)}...` : n));
+  return names.length > max ? `${shown.join(', ')}, … (${names.length - max} more)` : shown.join(', ');
 }
 
 /** " (did you mean 'X'?)" or "". */
@@ -109,6 +169,20 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   const hint = closest(input, candidates);
   return hint ? ` (did you mean '${hint}'?)` : '';
 }
+
+/**
+ * The one message for a number that is not finite (a literal like `1e400`, which reads as Infinity,
+ * or NaN): "`field` Infinity is not a finite number".
+ * @param field where the number sits, as the caller wrote it (e.g. `input.spec.optimizer.learningRate`, `rows[0].Age`).
+ * @param value the number, or the text it was read from.
+ */
+export function notFiniteMessage(field: string, value: number | string): string {
+  const shown = typeof value === 'number' ? String(value) : value.length > 40 ? `${value.slice(0, 37)}...` : value;
+  return `${field.length > 200 ? `${field.slice(0, 197)}...` : field} ${shown} is not a finite number`;
+}
+
+/** BAD_USER_INPUT with {@link notFiniteMessage}; `extensions.field` names the field. */
+export const notFinite = (field: string, value: number | string) => badInput(notFiniteMessage(field, value), { field });
 
 /**
  * PostgreSQL cannot store or compare text containing U+0000 (SQLSTATE 22021 / 22P05); such input

@@ -16,6 +16,12 @@ export interface CostLimits {
   maxMemoryBytes: number;
   /** Weights · training rows · epochs: one forward and backward pass per weight, row and epoch. */
   maxWork: number;
+  /**
+   * Wall-clock seconds one run may train (every family): a run estimated past twice this is
+   * refused at start (src/ml/run-time.ts), and a running one is ended when it passes it
+   * (src/jobs/run-supervisor.ts, failureCode TIME_LIMIT_EXCEEDED).
+   */
+  maxRunSeconds: number;
 }
 
 /**
@@ -28,10 +34,16 @@ export interface CostLimits {
  * - maxMemoryBytes 512 MiB: what the two above and a 50 MiB upload's tensors need, with room; well
  *   under the 2–4 GiB a wasm32 memory can reach, where the module aborts.
  * - maxWork 1e12: about a quarter of an hour at 1e9 a second.
+ * - maxRunSeconds 3600: an hour of one training slot; a run of the reference job takes about a
+ *   second, and the longest runs the work limits allow take minutes.
  */
 export const DEFAULT_COST_LIMITS: Readonly<CostLimits> = Object.freeze({
   maxParameters: 5_000_000,
   maxActivations: 2 ** 22,
   maxMemoryBytes: 512 * 1024 ** 2,
   maxWork: 1e12,
+  maxRunSeconds: 3600,
 });
+
+/** The largest time limit per run, seconds (7 days): also well inside a Node.js timer's range (2^31 − 1 ms, ~24.8 days). */
+export const MAX_RUN_SECONDS_CAP = 604_800;

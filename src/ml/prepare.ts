@@ -3,7 +3,7 @@
  * checked, rows split (seeded, optionally stratified), the preprocessing pipeline fitted on the
  * training split only and applied to all three splits.
  */
-import { badInput, didYouMean } from '../lib/errors';
+import { badInput, didYouMean, nameList, quote } from '../lib/errors';
 import type { Table } from './data/csv';
 import { inferType } from './data/infer-type';
 import { codesFor } from './data/missing';
@@ -64,7 +64,7 @@ export interface ColumnChoice {
  *   listed as a feature, an empty or repeated feature list.
  */
 export function resolveColumns(columns: string[], choice: ColumnChoice): { target: string; features: string[] } {
-  const unknown = (field: string, name: string) => badInput(`${field} '${name}' is not a column of the dataset${didYouMean(name, columns)}; columns are ${columns.join(', ')}`);
+  const unknown = (field: string, name: string) => badInput(`${field} ${quote(name)} is not a column of the dataset${didYouMean(name, columns)}; columns are ${nameList(columns)}`);
   if (!columns.includes(choice.target)) throw unknown('targetColumn', choice.target);
   const features = choice.features ?? columns.filter((c) => c !== choice.target);
   if (features.length === 0) throw badInput('featureColumns is empty: the model needs at least one feature');

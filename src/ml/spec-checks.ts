@@ -1,5 +1,5 @@
 /** Small checks shared by the spec's normalisation (src/ml/spec.ts) and each family's. */
-import { badInput } from '../lib/errors';
+import { badInput, notFinite } from '../lib/errors';
 import { LIMITS, type EarlyStoppingSpec, type TrainingSpec } from './spec-types';
 
 /**
@@ -8,6 +8,7 @@ import { LIMITS, type EarlyStoppingSpec, type TrainingSpec } from './spec-types'
  * @throws AppError BAD_USER_INPUT `spec.<field> must be an integer in [lo, hi], got <v>`.
  */
 export function range(field: string, v: number, lo: number, hi: number, integer = true): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw notFinite(`spec.${field}`, v);
   if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
     throw badInput(`spec.${field} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${v}`);
   }

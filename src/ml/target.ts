@@ -62,8 +62,15 @@ const byValue = (a: string, b: string) => {
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a < b ? -1 : a > b ? 1 : 0;
 };
 
-/** Normalises a label: trimmed, without `suffix` at its end. */
-export const normalizeLabel = (label: string, suffix?: string | null) => (suffix && label.endsWith(suffix) ? label.slice(0, -suffix.length) : label).trim();
+/**
+ * Normalises a label: without `suffix` at its end (e.g. Adult's test file writes `<=50K.`), and
+ * otherwise exactly as the CSV parser gave it — which already trims unquoted cells. Whitespace a
+ * file quoted is kept, so `"\t=1"` and `=1` stay two classes (a label of only whitespace is missing).
+ */
+export const normalizeLabel = (label: string, suffix?: string | null) => {
+  const kept = suffix && label.endsWith(suffix) ? label.slice(0, -suffix.length) : label;
+  return kept.trim() === '' ? '' : kept;
+};
 
 export interface TargetData {
   info: TargetInfo;

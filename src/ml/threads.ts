@@ -5,6 +5,7 @@ import type { OnnxHostSettings } from './families/onnx/host/host-process';
 import { closeOnnxHosts, configureOnnxHosts } from './families/onnx/host/hosts';
 import { parseFaultInjection } from './serving/fault-injection';
 import { ScoringThreads } from './serving/scoring-threads';
+import { DEFAULT_TENANT_BACKOFF } from './serving/tenant-fault-backoff';
 import type { BackendName } from './tf';
 import { createTrainingThreads, type TrainingThreads } from './train-task';
 
@@ -30,6 +31,9 @@ export interface MlThreadsConfig {
   SERVING_THREAD_HEAP_MB?: number;
   SERVING_QUARANTINE_SECONDS?: number;
   SCORING_MAX_QUEUED_PER_TENANT?: number;
+  SERVING_TENANT_MAX_FAULTS?: number;
+  SERVING_TENANT_FAULT_WINDOW_SECONDS?: number;
+  SERVING_TENANT_BACKOFF_SECONDS?: number;
   SCORING_FAULT_INJECTION?: string;
   ONNX_HOST_MAX_RSS_MB?: number;
   ONNX_HOST_HEAP_MB?: number;
@@ -68,6 +72,11 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           heapMb: config.SERVING_THREAD_HEAP_MB ?? 1024,
           quarantineSeconds: config.SERVING_QUARANTINE_SECONDS ?? 300,
           maxQueuedPerTenant: config.SCORING_MAX_QUEUED_PER_TENANT ?? 256,
+          tenantBackoff: {
+            maxFaults: config.SERVING_TENANT_MAX_FAULTS ?? DEFAULT_TENANT_BACKOFF.maxFaults,
+            windowSeconds: config.SERVING_TENANT_FAULT_WINDOW_SECONDS ?? DEFAULT_TENANT_BACKOFF.windowSeconds,
+            backoffSeconds: config.SERVING_TENANT_BACKOFF_SECONDS ?? DEFAULT_TENANT_BACKOFF.backoffSeconds,
+          },
           backend: (runtime.backend ?? 'wasm') as BackendName,
           faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
           onnxHost,

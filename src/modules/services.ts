@@ -49,6 +49,7 @@ import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 import { NodeService } from './nodes/node.service';
 import { Quarantine } from '../ml/serving/quarantine';
+import { TenantFaultBackoff } from '../ml/serving/tenant-fault-backoff';
 
 /** What the API's services are built from. */
 export interface Deps {
@@ -112,6 +113,12 @@ export function createServices(deps: Deps): Services {
   const versions = new VersionResolver(prisma, r);
   // Inline scoring's quarantine (the scoring threads keep their own): see scoring-guard.ts.
   const inlineQuarantine = deps.threads.scoring ? undefined : new Quarantine(config.SERVING_QUARANTINE_SECONDS);
+  const inlineBackoff = deps.threads.scoring
+    ? undefined
+    : new TenantFaultBackoff(
+        { maxFaults: config.SERVING_TENANT_MAX_FAULTS, windowSeconds: config.SERVING_TENANT_FAULT_WINDOW_SECONDS, backoffSeconds: config.SERVING_TENANT_BACKOFF_SECONDS },
+        { log: deps.log },
+      );
   const quotas = new QuotaService(defaultLimits(config), deps.pool, prisma, r);
   const adminThrottle = new AdminThrottle({ failuresPerHour: config.ADMIN_FAILURES_PER_HOUR, tenantsPerHour: config.TENANTS_PER_HOUR }, deps.pool);
   const adminGuard = new AdminGuard(deps.adminSecret, adminThrottle);
@@ -139,6 +146,7 @@ export function createServices(deps: Deps): Services {
     deps.threads.csv,
     {
       maxColumns: config.MAX_DATASET_COLUMNS,
+      maxCellChars: config.DATASET_MAX_CELL_CHARS,
       tasksPerTenant: config.DATA_TASKS_PER_TENANT,
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
@@ -157,6 +165,7 @@ export function createServices(deps: Deps): Services {
       threads: deps.threads.scoring,
       injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
       quarantine: inlineQuarantine,
+      backoff: inlineBackoff,
     },
     deps.log,
   );

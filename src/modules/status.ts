@@ -38,14 +38,18 @@ export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.incl
 /**
  * `failureCode` of a FAILED run or batch: the code of the {@link AppError} that ended it (a data or
  * spec problem), INTERNAL_SERVER_ERROR for an unexpected crash on the last attempt, or WORKER_LOST
- * when the worker stopped renewing its lease on the last attempt (src/jobs/reaper.ts).
+ * when the worker stopped renewing its lease on the last attempt (src/jobs/reaper.ts), RUNTIME_FAULT
+ * when the training thread's runtime failed, TIME_LIMIT_EXCEEDED when the run passed its wall-clock
+ * limit (src/jobs/run-supervisor.ts).
  */
-export type FailureCode = ErrorCode | 'WORKER_LOST' | 'RUNTIME_FAULT';
+export type FailureCode = ErrorCode | 'WORKER_LOST' | 'RUNTIME_FAULT' | 'TIME_LIMIT_EXCEEDED';
 
 /** The failure codes that do not come from an AppError. */
 export const FailureCode = {
   WORKER_LOST: 'WORKER_LOST',
   /** The training thread's runtime failed (WASM abort, out of memory); the thread was replaced. */
   RUNTIME_FAULT: 'RUNTIME_FAULT',
+  /** The run trained past its time limit (TRAINING_MAX_RUN_SECONDS, per tenant trainingMaxRunSeconds); its thread was ended. */
+  TIME_LIMIT_EXCEEDED: 'TIME_LIMIT_EXCEEDED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, FailureCode>;

@@ -2,7 +2,8 @@
  * File downloads beside /graphql (batch prediction results, model exports): the caller's
  * credential is resolved by GraphQL's `buildContext` (same keys, tokens, throttle), and errors are
  * answered as GraphQL answers them: `{ errors: [{ message, extensions: { code } }] }`, with an HTTP
- * status per code (NOT_FOUND 404, FORBIDDEN 403, …; other codes 400).
+ * status per code (NOT_FOUND 404, FORBIDDEN 403, …; other codes 400). Every answer, file or error,
+ * carries `Cache-Control: no-store`: the files are a tenant's private data.
  */
 import crypto from 'node:crypto';
 import type { Express, Request } from 'express';
@@ -30,6 +31,8 @@ export interface Download {
  */
 export function mountDownload(app: Express, base: BaseContext, log: Logger, path: string, produce: (actor: Actor, req: Request) => Promise<Download>): void {
   app.get(path, async (req, res) => {
+    // A tenant's data (predictions, model weights): never kept by a browser or a shared cache.
+    res.set('cache-control', 'no-store');
     const context = await buildContext(base, header(req.headers.authorization), undefined, crypto.randomUUID(), req.ip ?? req.socket.remoteAddress);
     if (!context.actor) {
       const e = context.authError;

@@ -1,6 +1,7 @@
 /**
- * Malformed automatic-persisted-query extensions over GET and the websocket (issue #10; POST is in
- * hostile-input.spec.ts): every one gets a coded answer below 500, never INTERNAL_SERVER_ERROR.
+ * Malformed automatic-persisted-query extensions over GET, POST and the websocket (issue #10; more
+ * POST cases in hostile-input.spec.ts): every one gets a coded answer below 500, never
+ * INTERNAL_SERVER_ERROR, and the websocket answers a payload with the code and message HTTP does.
  */
 import crypto from 'node:crypto';
 import WebSocket from 'ws';
@@ -88,12 +89,53 @@ describe('over the websocket', () => {
     });
   }
 
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as GqlResult };
+  };
+
+  // The same payload over HTTP POST and over the websocket: the same code and the same message
+  // (src/graphql/persisted-query.ts mirrors Apollo's checks for the websocket, which has no store).
   it.each([
-    ['malformed extensions beside a query', { query: QUERY, extensions: { persistedQuery: 1 } }],
-    ['version 2 beside a query', { query: QUERY, extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }],
-  ])('%s: extensions are ignored (no persisted queries over the websocket), the query runs', async (_what, payload) => {
-    const r = await raw(payload);
-    expect(r.messages[0]).toMatchObject({ type: 'next', payload: { data: { viewer: { tenantName: t.name } } } });
+    ['a hash that does not match the query', { version: 1, sha256Hash: sha('{ __typename }') }, 'BAD_REQUEST', 'provided sha does not match query'],
+    ['the right hash in upper case', { version: 1, sha256Hash: sha(QUERY).toUpperCase() }, 'BAD_REQUEST', 'provided sha does not match query'],
+    ['a hash that is a number', { version: 1, sha256Hash: 7 }, 'BAD_REQUEST', 'provided sha does not match query'],
+    ['no hash', { version: 1 }, 'BAD_REQUEST', 'provided sha does not match query'],
+    ['version 2', { version: 2, sha256Hash: sha(QUERY) }, 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['version "1"', { version: '1', sha256Hash: sha(QUERY) }, 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['no version', { sha256Hash: sha(QUERY) }, 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['persistedQuery a number', 1, 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['persistedQuery a string', 'x', 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['persistedQuery an array', [], 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['persistedQuery {}', {}, 'BAD_REQUEST', 'Unsupported persisted query version'],
+  ])('beside a query, %s: HTTP 400 and the websocket answer the same code and message', async (_what, persistedQuery, code, message) => {
+    const payload = { query: QUERY, extensions: { persistedQuery } };
+    const [http, socket] = [await post(payload), await raw(payload)];
+    expect([http.status, codeOf(http.body), http.body.errors?.[0]?.message]).toEqual([400, code, message]);
+    expect(socket.closed).toBeUndefined();
+    expect(socket.messages).toEqual([{ id: '1', type: 'error', payload: [{ message, extensions: { code } }] }]);
+  });
+
+  it.each([
+    ['version 2', { version: 2, sha256Hash: sha(QUERY) }, 'BAD_REQUEST', 'Unsupported persisted query version'],
+    ['a well-formed hash', { version: 1, sha256Hash: sha('{ nothing }') }, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],
+  ])('without a query, %s: the same code and message on both transports', async (_what, persistedQuery, code, message) => {
+    const payload = { extensions: { persistedQuery } };
+    const [http, socket] = [await post(payload), await raw(payload)];
+    expect([codeOf(http.body), http.body.errors?.[0]?.message]).toEqual([code, message]);
+    expect(socket.messages).toEqual([{ id: '1', type: 'error', payload: [{ message, extensions: { code } }] }]);
+  });
+
+  it.each([
+    ['the right hash', { persistedQuery: { version: 1, sha256Hash: sha(QUERY) } }],
+    ['persistedQuery null', { persistedQuery: null }],
+    ['persistedQuery false', { persistedQuery: false }],
+    ['other extensions only', { tracing: true }],
+  ])('beside a query, %s: the query runs on both transports', async (_what, extensions) => {
+    const payload = { query: QUERY, extensions };
+    const [http, socket] = [await post(payload), await raw(payload)];
+    expect(http.body.data?.viewer.tenantName).toBe(t.name);
+    expect(socket.messages[0]).toMatchObject({ type: 'next', payload: { data: { viewer: { tenantName: t.name } } } });
   });
 
   // graphql-ws would close the whole socket (4400); the API answers an error on that id instead

@@ -96,15 +96,15 @@ describe('JSON arguments', () => {
   it('refuses a non-finite number inside a JSON literal', async () => {
     const r = await both('{ predict(model: "m", rows: [{x: 1e400}]) { version } }');
     expect(codeOf(r)).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
-    expect(r.errors![0].message).toMatch(/not finite in double precision \('1e400'\)/);
+    expect(r.errors![0].message).toBe('rows[0].x Infinity is not a finite number');
   });
 });
 
 describe('numbers', () => {
   it.each(['1e400', '-1e400', '1' + '0'.repeat(400), '1.5e309'])('refuses the Float literal %s', async (n) => {
     const r = await both(`mutation { deleteModelVersion(model: "m", version: ${n}) }`);
-    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(r.errors![0].message).toMatch(/is not finite in double precision|Int cannot represent/);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/^version -?Infinity is not a finite number$/);
     expect(r.errors![0].message.length).toBeLessThan(1000);
   });
 
@@ -116,7 +116,7 @@ describe('numbers', () => {
     });
     const r = (await res.json()) as GqlResult;
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/non-finite number \(Infinity\)/);
+    expect(r.errors![0].message).toBe('rows[0].x Infinity is not a finite number');
   });
 });
 
@@ -145,11 +145,11 @@ describe('documents', () => {
     const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
     const r = (await res.json()) as GqlResult;
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/at "input.spec.optimizer.learningRate"; Float cannot represent non numeric value: Infinity/);
+    expect(r.errors![0].message).toBe('input.spec.optimizer.learningRate Infinity is not a finite number');
     const literal = await both(
       'mutation { startTrainingRun(input: {datasetId: "d", targetColumn: "y", modelName: "m", spec: {optimizer: {name: ADAM, learningRate: 1e400}}}) { id } }',
     );
-    expect(literal.errors![0].message).toMatch(/The number 1e400 is not finite in double precision/);
+    expect(literal.errors![0].message).toBe('input.spec.optimizer.learningRate Infinity is not a finite number');
   });
 
   it('refuses 34 KB of repeated fields while parsing, quickly', async () => {

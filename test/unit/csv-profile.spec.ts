@@ -26,6 +26,30 @@ describe('parseCsv', () => {
     expect(t.data[2]).toMatchObject({ kind: 'numeric', values: Float64Array.of(-0.5, 7, 8) });
   });
 
+  it('keeps a column of integers beyond 2^53 - 1 as text, as written, even when the big ones come late', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},${i}`);
+    const t = parseCsv(['id,x', ...rows, '9007199254740993,1', '9007199254740995,2', '-9007199254740993,3', '9007199254740992,4', ''].join('\n'));
+    expect(t.data[0].kind).toBe('string');
+    const ids = Array.from({ length: t.rowCount }, (_, i) => cellText(t.data[0], i));
+    expect(ids.slice(0, 2)).toEqual(['1', '2']); // the rows before the switch, filled in as written
+    expect(ids.slice(30)).toEqual(['9007199254740993', '9007199254740995', '-9007199254740993', '9007199254740992']);
+    expect(new Set(ids).size).toBe(34);
+    expect(t.data[1].kind).toBe('numeric');
+    const profile = profileTable(t).find((c) => c.name === 'id')!;
+    expect([profile.type, profile.distinct]).toEqual(['categorical', 34]);
+  });
+
+  it('keeps numbers that a double holds as they are: 2^53 - 1, decimals and exponents beyond 2^53', () => {
+    const t = parseCsv('a,b,c,d\n9007199254740991,9007199254740993.5,1e20,-9007199254740991\n1,2,3,4\n');
+    expect(t.data.map((c) => c.kind)).toEqual(['numeric', 'numeric', 'numeric', 'numeric']);
+    expect(t.data[0]).toMatchObject({ values: Float64Array.of(9007199254740991, 1) });
+  });
+
+  it('keeps a semicolon-separated column of decimal commas and an integer beyond 2^53 as text', () => {
+    const t = parseCsv('id;v\n3,5;1\n9007199254740993;2\n');
+    expect(t.data[0]).toMatchObject({ kind: 'string', dictionary: ['3,5', '9007199254740993'] });
+  });
+
   it('reads decimal commas in semicolon-separated files, and leaves other text alone', () => {
     const t = parseCsv('price;qty;code\n3,5;1;1,2,3\n-0,25;2;x\n;3;y\n10;4;z\n');
     expect(t.data[0]).toMatchObject({ kind: 'numeric', values: Float64Array.of(3.5, -0.25, NaN, 10) });

@@ -66,7 +66,7 @@ describe('JSON values', () => {
     expect(() => checkJsonValue(nested(1_000_000), 'x')).toThrow('x is nested deeper than 32 levels (limit)');
   });
   it.each([Infinity, -Infinity, NaN])('refuse %s anywhere', (n) => {
-    expect(() => checkJsonValue({ a: [1, { b: n }] }, 'rows')).toThrow(`rows holds a non-finite number (${n})`);
+    expect(() => checkJsonValue({ a: [1, { b: n }] }, 'rows')).toThrow(`rows.a[1].b ${n} is not a finite number`);
   });
 });
 

@@ -58,7 +58,7 @@ it('accepts flat data and data nested exactly as the shape', () => {
 it('names a number JSON reads as Infinity (1e400) as such, not as null', () => {
   expect(refusal([Infinity], [1])).toEqual({
     code: 'BAD_USER_INPUT',
-    message: "inputs[0].data[0] (tensor 'x', FP32) must be a finite number within ±3.4028234663852886e+38 (the range of FP32), got Infinity (beyond the range of a double)",
+    message: "inputs[0].data[0] Infinity is not a finite number; tensor 'x' (FP32) takes a finite number within ±3.4028234663852886e+38 (the range of FP32)",
     field: 'inputs[0].data',
   });
   expect(refusal([1.5], [1])).toBe('accepted');

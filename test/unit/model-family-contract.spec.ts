@@ -5,7 +5,8 @@
  * - fit, then give the same outputs from its stored artifact as from the in-memory model;
  * - leave no tensor behind;
  * - stop a fit when its signal is aborted;
- * - refuse inputs of the wrong shape with a coded error.
+ * - refuse inputs of the wrong shape with a coded error;
+ * - estimate its run time (src/ml/run-time.ts), growing with the rows.
  * A new family registered in src/ml/families/registry.ts is checked here with no new test code.
  * An upload-only family (`trainable: false`, uploaded ONNX models) must refuse every spec with
  * BAD_USER_INPUT and a fit with NOT_SUPPORTED; its serving is tested on real models elsewhere.
@@ -140,6 +141,16 @@ describe.each(trainable.map((f) => [f.kind, f] as const))('%s', (_kind, family: 
     expect(codeOf(() => family.checkData(normalizeSpec(example), { ...shape, featureColumns: columns, rows: 1e12 }))).toBe(
       family.framework.startsWith('tfjs') || family.kind === 'convolutional_network' ? 'QUOTA_EXCEEDED' : 'BAD_USER_INPUT',
     );
+  });
+
+  it('estimates its run time (startTrainingRun refuses past twice the time limit), more for more rows', () => {
+    const task = mainTask(family);
+    const spec = normalizeSpec(family.exampleSpec(task, OUTPUTS[task]));
+    const shape = takesImages(family) ? { inputShape: [8, 8, 1], inputs: 64, outputs: 3 } : { inputs: 3, outputs: 1 };
+    const at = (rows: number) => family.estimateRunTime!(spec, { ...shape, featureColumns: readsTokens(family) ? 1 : 3, rows }).seconds;
+    expect(at(240)).toBeGreaterThan(0);
+    expect(at(240)).toBeLessThan(5); // the example spec trains in well under a second
+    expect(at(1e7)).toBeGreaterThan(at(240));
   });
 
   it.each(tasksOf(family))('%s: the stored artifact scores as the fitted model, and no tensor is left', async (task) => {

@@ -95,6 +95,20 @@ it('titanic pipeline: string, int64 and float inputs give the probabilities of t
     col('embarked', 'BYTES', ['S', 'S']),
   ]).catch((e: AppError) => e);
   expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: "Input 'pclass' has datatype FP32; the model expects INT64" });
+  // Inputs that disagree on the batch size are refused naming them, not with onnxruntime's message.
+  const rows = (n: number, name: string, datatype: NamedTensor['datatype'], v: unknown): NamedTensor => ({ name, datatype, shape: [n, 1], data: Array(n).fill(v) });
+  const mixed = await infer([
+    rows(2, 'pclass', 'INT64', 1),
+    rows(3, 'sex', 'BYTES', 'male'),
+    rows(2, 'age', 'FP32', 3),
+    rows(2, 'fare', 'FP32', 7),
+    rows(2, 'embarked', 'BYTES', 'S'),
+  ]).catch((e: AppError) => e);
+  expect(mixed).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message:
+      "The inputs disagree on the batch size (the first dimension): 'pclass' has 2, 'sex' has 3, 'age' has 2, 'fare' has 2, 'embarked' has 2; every batched input takes the same number of examples",
+  });
 });
 
 it('rf_iris: the ZipMap output is listed as not served with the export fix; the label tensor is served', async () => {

@@ -3,7 +3,7 @@
  * A two-class target is coded 0/1 (its classes in sorted order), so r is then the point-biserial
  * correlation. Boolean columns count as 0/1, datetime columns as days since 1970.
  */
-import { badInput, didYouMean } from '../../lib/errors';
+import { badInput, didYouMean, quote } from '../../lib/errors';
 import type { ColumnData, Table } from './csv';
 import { booleanText, dateToDays, inferType } from './infer-type';
 import { pearson } from './stats';
@@ -36,7 +36,7 @@ function asNumbers(column: ColumnData): Float64Array | undefined {
  */
 export function correlationsWithTarget(table: Table, target: string): Correlation[] {
   const t = table.columns.indexOf(target);
-  if (t < 0) throw badInput(`target '${target}' is not a column of the dataset${didYouMean(target, table.columns)}`);
+  if (t < 0) throw badInput(`target ${quote(target)} is not a column of the dataset${didYouMean(target, table.columns)}`);
   const col = table.data[t];
   let y = asNumbers(col);
   if (!y && col.kind === 'string' && col.dictionary.length === 2) {

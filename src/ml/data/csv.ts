@@ -1,7 +1,8 @@
 /**
  * CSV text -> a columnar table: delimiter and header detected, quoted fields (RFC 4180, by
  * csv-parse), ragged and malformed input refused with the line number. Numbers are plain decimals;
- * in files not separated by commas, a decimal comma (`3,5`) is read too.
+ * in files not separated by commas, a decimal comma (`3,5`) is read too. A column holding an
+ * integer beyond 2^53 − 1 (an id a double would round) is a string column, as uploaded.
  *
  * Memory: records are never held all at once. They stream into one Float64Array per numeric column
  * (8 bytes a cell) and one Int32Array of dictionary codes per other column (4 bytes a cell plus each
@@ -10,6 +11,7 @@
 import { parse, type Options } from 'csv-parse/sync';
 import { AppError, badInput } from '../../lib/errors';
 import type { TextEncoding } from './decode';
+import { checkCells, checkNames } from './csv-limits';
 import { codesFor, mergeMissing, missingTest, resolveMissing, type MissingCodes, type MissingValuesSpec } from './missing';
 
 /** A column of numbers; NaN = missing (empty or a declared code). */
@@ -71,6 +73,10 @@ export interface CsvOptions {
   missingValues?: MissingValuesSpec[] | null;
   /** Refuse files with more columns (uploads: MAX_DATASET_COLUMNS). (Default: no limit) */
   maxColumns?: number;
+  /** Refuse a cell longer than this, characters (uploads: DATASET_MAX_CELL_CHARS). (Default: no limit) */
+  maxCellChars?: number;
+  /** Refuse a header's column name longer than this, characters (uploads: MAX_COLUMN_NAME_LENGTH). (Default: no limit) */
+  maxNameChars?: number;
   /** Also keep each cell's text as written ({@link Table.text}), for outputs that echo the file. (Default: false) */
   keepText?: boolean;
 }
@@ -100,6 +106,17 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Whether a cell is a plain decimal number (see DECIMAL); hex, binary and octal literals are text. */
 export const isNumber = (s: string) => DECIMAL.test(s) && Number.isFinite(Number(s));
+
+/** An integer literal (`42`, `-7`, `007`): no point, no exponent. */
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * Whether a cell is an integer literal that a double cannot hold exactly (|n| > 2^53 − 1, e.g. the
+ * id `9007199254740993`, read as 9007199254740992): such a column stays text, so distinct ids stay
+ * distinct and are handed back with every digit. Decimal fractions and exponents (`1e20`) are
+ * measurements, approximate by nature, and stay numbers.
+ */
+export const isInexactInteger = (s: string) => INTEGER.test(s) && !Number.isSafeInteger(Number(s));
 
 /**
  * A first row is a header when none of its cells is a number, and some non-empty cell of it stands
@@ -170,7 +187,8 @@ function scan(body: string, options: Options, each: (record: string[], line: num
  * Parses CSV text into a columnar {@link Table}.
  * @throws AppError BAD_USER_INPUT when the text is empty, has no data rows, has rows with a
  *   different number of fields or an unclosed quote (naming the line), has duplicate column names
- *   or more than `maxColumns` columns.
+ *   or more than `maxColumns` columns, a cell longer than `maxCellChars` (naming row, line, column
+ *   and length) or a header name longer than `maxNameChars` (see ./csv-limits.ts).
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
   let body = text.replace(/^\uFEFF/, '');
@@ -182,13 +200,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const quoting = options.quoting ?? true;
   const quote = quoting ? '"' : false;
   let head: string[][];
+  const headLines: number[] = []; // the line each head record ends on
+  const onHead = (record: string[], context: { lines: number }) => (headLines.push(context.lines), record);
   try {
-    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true });
+    head = parse(body, { delimiter, quote, skip_empty_lines: true, trim: true, to_line: 60, relax_column_count: true, on_record: onHead });
   } catch {
     // e.g. a quoted field running past line 60: take the first records from a full pass, which
     // also reports a real problem with its line.
-    head = [];
-    scan(body, { delimiter, quote }, (record) => void (head.length < 60 && head.push(record)));
+    [head, headLines.length] = [[], 0];
+    scan(body, { delimiter, quote }, (record, line) => void (head.length < 60 && head.push(record) && headLines.push(line)));
   }
   if (head.length === 0) throw badInput('The CSV is empty');
   const hasHeader = options.hasHeader ?? (options.columnNames ? false : looksLikeHeader(head[0], head.slice(1, 51)));
@@ -197,7 +217,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     throw badInput(`The CSV has ${width} columns; at most ${options.maxColumns} are accepted (MAX_DATASET_COLUMNS)`, { columns: width });
   }
   const columns = columnNames(head[0], hasHeader, options.columnNames);
-  checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header');
+  checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header', options.maxNameChars);
+  // A long cell near the top is refused before the full pass reads the file again.
+  const maxCell = options.maxCellChars;
+  if (maxCell !== undefined) head.forEach((record, i) => checkCells(record, maxCell, columns, hasHeader ? i : i + 1, headLines[i]));
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
   const tests = columns.map((c) => missingTest(codesFor(missing, c)));
 
@@ -209,7 +232,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
-  scan(body, { delimiter, quote }, (record) => {
+  scan(body, { delimiter, quote }, (record, line) => {
+    if (maxCell !== undefined) checkCells(record, maxCell, columns, first ? 0 : rowCount + 1, line);
     if (first) return void (first = false);
     if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
     for (let j = 0; j < width; j++) builders[j].add(rowCount, record[j], tests[j]);
@@ -244,7 +268,7 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 function decimalComma(column: ColumnData): ColumnData {
   if (column.kind !== 'string') return column;
   const { dictionary, codes } = column;
-  if (!dictionary.some((v) => DECIMAL_COMMA.test(v)) || !dictionary.every((v) => DECIMAL_COMMA.test(v) || isNumber(v))) return column;
+  if (!dictionary.some((v) => DECIMAL_COMMA.test(v)) || !dictionary.every((v) => DECIMAL_COMMA.test(v) || (isNumber(v) && !isInexactInteger(v)))) return column;
   const numbers = dictionary.map((v) => Number(v.replace(',', '.')));
   const values = new Float64Array(codes.length);
   for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? NaN : numbers[codes[i]];
@@ -295,7 +319,7 @@ class ColumnBuilder {
   add(row: number, cell: string, isMissing: (s: string) => boolean): void {
     const missing = isMissing(cell);
     if (this.values) {
-      if (missing || isNumber(cell)) {
+      if (missing || (isNumber(cell) && !isInexactInteger(cell))) {
         this.values[row] = missing ? NaN : Number(cell);
         return;
       }
@@ -315,14 +339,6 @@ class ColumnBuilder {
   finish(rows: number): ColumnData {
     if (this.values) return { kind: 'numeric', values: this.values.subarray(0, rows) };
     return { kind: 'string', codes: this.codes!.subarray(0, rows), dictionary: this.dictionary };
-  }
-}
-
-function checkNames(columns: string[], source: string): void {
-  const seen = new Set<string>();
-  for (const name of columns) {
-    if (seen.has(name)) throw badInput(`${source} names column '${name}' twice`);
-    seen.add(name);
   }
 }
 

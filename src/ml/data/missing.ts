@@ -3,7 +3,7 @@
  * "no value", besides the empty cell. Applied the same way when a CSV is parsed and profiled, when
  * a pipeline is fitted, and to prediction rows.
  */
-import { badInput, didYouMean } from '../../lib/errors';
+import { badInput, didYouMean, quote } from '../../lib/errors';
 
 /** One declaration: `values` are missing in `column`, or in every column when `column` is absent. */
 export interface MissingValuesSpec {
@@ -33,7 +33,7 @@ export function resolveMissing(specs: MissingValuesSpec[] | null | undefined, co
     if (!spec.values?.length) throw badInput(`${field}[${i}].values is empty: list the codes that mean missing, e.g. ["?"]`);
     const column = spec.column ?? ALL;
     if (column !== ALL && !columns.includes(column)) {
-      throw badInput(`${field}[${i}].column '${column}' is not a column of the dataset${didYouMean(column, columns)}`);
+      throw badInput(`${field}[${i}].column ${quote(column)} is not a column of the dataset${didYouMean(column, columns)}`);
     }
     put(out, column, [...new Set([...get(out, column), ...spec.values.map((v) => v.trim())])]);
   });

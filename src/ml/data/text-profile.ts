@@ -4,7 +4,7 @@
  * size, the most frequent tokens; and, given a target column, the most frequent tokens of each
  * class. Computed per distinct cell value weighted by its count, so repeated messages cost once.
  */
-import { badInput, didYouMean } from '../../lib/errors';
+import { badInput, didYouMean, quote } from '../../lib/errors';
 import type { StringColumn, Table } from './csv';
 import { histogramSorted, quantileSorted, type HistogramBin } from './stats';
 import { wordTokens } from './tokens';
@@ -101,7 +101,7 @@ export function summarizeText(column: StringColumn): TextSummary | undefined {
 export function tokensByClass(table: Table, column: string, target: string): ClassTokens[] {
   const find = (field: string, name: string) => {
     const j = table.columns.indexOf(name);
-    if (j < 0) throw badInput(`${field} '${name}' is not a column of the dataset${didYouMean(name, table.columns)}`);
+    if (j < 0) throw badInput(`${field} ${quote(name)} is not a column of the dataset${didYouMean(name, table.columns)}`);
     return table.data[j];
   };
   const text = find('column', column);

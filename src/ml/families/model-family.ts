@@ -140,6 +140,14 @@ export interface FitResult {
   importances?: number[];
 }
 
+/** A run's estimated duration (src/ml/run-time.ts), and how it was reached (for messages). */
+export interface RunTimeEstimate {
+  /** Wall-clock seconds on one training thread, including the fixed cost per run. */
+  seconds: number;
+  /** The terms, e.g. `2.3e6 multiply-adds at 1e9/s + 200 batches at 1 ms + 0.5 s`. */
+  basis: string;
+}
+
 /** Sizes known about a run's data: at request time from the dataset profile, at training time exactly. */
 export interface DataShape {
   /** Model inputs per example; undefined while an encoder's width is not known yet. */
@@ -200,6 +208,12 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
    * @throws AppError BAD_USER_INPUT naming the field, or QUOTA_EXCEEDED stating the limit.
    */
   checkData(spec: TrainingSpec, shape: DataShape, limits?: CostLimits): void;
+  /**
+   * How long training would take on one training thread (src/ml/run-time.ts), from the same shape
+   * as checkData; startTrainingRun refuses runs estimated past twice the tenant's time limit.
+   * Call after checkData. (Default: no estimate, never refused for time)
+   */
+  estimateRunTime?(spec: TrainingSpec, shape: DataShape): RunTimeEstimate;
   /**
    * Trains on prepared data: each split's `x` is `[rows, ...data.inputShape]` (tabular:
    * `[rows, inputs]`), in one of the family's `inputFormats`. Disposes everything it creates

@@ -3,7 +3,7 @@
  * each feature column's typical training value (FittedColumn.reference), or for versions trained
  * before references were stored, the value its fitted steps imply.
  */
-import { badInput, didYouMean } from '../../lib/errors';
+import { badInput, didYouMean, nameList, quote } from '../../lib/errors';
 import { readsNumbers } from './frame';
 import { readValue } from './read-rows';
 import { missingTest } from '../data/missing';
@@ -34,7 +34,7 @@ export function baselineValues(pipeline: FittedPipeline, given: Record<string, u
   // As in prediction rows: other columns of the training CSV are accepted and ignored.
   const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
   for (const key of Object.keys(given ?? {})) {
-    if (!accepted.has(key)) throw badInput(`baseline has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
+    if (!accepted.has(key)) throw badInput(`baseline has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { feature: key });
   }
   const row: Record<string, number | string | null> = {};
   const values = pipeline.columns.map((col): Values => {

@@ -19,7 +19,7 @@
  * The default pipeline (no `steps`): impute mean (numeric) and most frequent (categorical),
  * one-hot categoricals, TF-IDF for text, then standardise numerics when `standardize` is set.
  */
-import { badInput } from '../../lib/errors';
+import { badInput, notFinite } from '../../lib/errors';
 import type { ColumnType } from '../data/infer-type';
 import { SEQUENCE_DEFAULTS } from './token-sequence';
 import type { StepOp, StepSpec } from './types';
@@ -84,7 +84,8 @@ export function checkStepFields(steps: StepSpec[]): void {
     const range = (field: keyof StepSpec, lo: number, hi: number, integer = false) => {
       const v = s[field] as number | null | undefined;
       if (v == null) return;
-      if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+      if (!Number.isFinite(v)) throw notFinite(`${at}.${field}`, v);
+      if (v < lo || v > hi || (integer && !Number.isInteger(v))) {
         throw badInput(`${at}.${field} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${v}`);
       }
     };

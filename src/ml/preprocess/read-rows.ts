@@ -3,7 +3,7 @@
  * (numbers or strings; null, '' or a declared missing code = missing). Keys that were CSV columns
  * but not features (the target, excluded columns) are ignored.
  */
-import { badInput, didYouMean, quote } from '../../lib/errors';
+import { badInput, didYouMean, nameList, notFiniteMessage, quote } from '../../lib/errors';
 import { booleanText, dateToDays } from '../data/infer-type';
 import { isNumber } from '../data/csv';
 import { missingTest } from '../data/missing';
@@ -12,6 +12,9 @@ import type { Values } from './steps';
 import type { FittedColumn, FittedPipeline } from './types';
 
 const BOOLEAN = /^(true|false|yes|no|t|f|y|n)$/i;
+
+/** A decimal as CSVs write them (see csv.ts' isNumber); one that fails isNumber reads as ±Infinity. */
+const OVERFLOWING_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Reads one raw value of a prediction row (`where` names it in errors: `rows[3]`, `baseline`).
@@ -25,7 +28,12 @@ export function readValue(value: unknown, col: FittedColumn, rowIndex: number, i
   if (isMissing(text)) return readsNumbers(col.type) ? NaN : null;
   if (col.type === 'numeric') {
     const n = typeof value === 'number' ? value : isNumber(text) ? Number(text) : NaN;
-    if (!Number.isFinite(n)) throw badInput(`${where}.${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    if (!Number.isFinite(n)) {
+      // A number, or a decimal written too large for a double (`1e400`), that reads as ±Infinity.
+      const overflow = typeof value === 'number' ? value : OVERFLOWING_DECIMAL.test(text) ? Number(text) : undefined;
+      if (overflow !== undefined) throw badInput(notFiniteMessage(`${where}.${col.name}`, overflow), { row: rowIndex, feature: col.name });
+      throw badInput(`${where}.${col.name} must be a number, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+    }
     return n;
   }
   if (col.type === 'datetime') {
@@ -54,7 +62,7 @@ export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
     const record = row as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       if (!accepted.has(key)) {
-        throw badInput(`rows[${i}] has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { row: i, feature: key });
+        throw badInput(`rows[${i}] has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { row: i, feature: key });
       }
     }
     pipeline.columns.forEach((col, j) => {
@@ -82,7 +90,7 @@ export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Value
   const names = pipeline.columns.map((c) => c.name);
   const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
   for (const key of matrix.columns) {
-    if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature '${key}'${didYouMean(key, names)}; the model takes ${names.join(', ')}`, { feature: key });
+    if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { feature: key });
   }
   const count = matrix.rows.length;
   return pipeline.columns.map((col) => {

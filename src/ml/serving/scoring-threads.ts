@@ -21,26 +21,28 @@
  * that is stuck in the host, and in each lane calls are taken round-robin across tenants, at most
  * SCORING_MAX_QUEUED_PER_TENANT per tenant. A version quarantined while its calls wait fails them
  * at once (they never reach the thread or the host); so does another version of the same tenant
- * with the same file (./quarantine.ts). `shutdown` fails every waiting call and kills the hosts
- * (and with them the calls stuck there), so stopping is never held by a hung model.
+ * with the same file (./quarantine.ts). A tenant whose ONNX models crashed the host too often is
+ * refused in the host lane for a while (./tenant-fault-backoff.ts). `shutdown` fails every waiting
+ * call and kills the hosts (and with them the calls stuck there), so stopping is never held by a
+ * hung model.
  */
 import path from 'node:path';
 import { AppError } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
 import { ThreadPool } from '../../lib/threads/thread-pool';
-import type { OnnxHostSettings } from '../families/onnx/host/host-process';
 import { isOnnxHostCrash } from '../families/onnx/host/host-process';
 import type { StoredModel } from '../predictor';
 import type { BackendName } from '../tf';
-import type { FaultInjection } from './fault-injection';
 import type * as ServeTask from './serve-task';
 import { Quarantine } from './quarantine';
+import { TenantFaultBackoff } from './tenant-fault-backoff';
+import type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
 import type { RuntimeFaultError } from './runtime-fault-error';
 import { FairQueue, type CallTag } from './fair-queue';
 import { shuttingDown } from './shutting-down';
 import { argBuffers, ThreadModelHandle, type HandleOwner, type Lane, type Transfer } from './thread-model-handle';
 
 export { argBuffers, ThreadModelHandle, type Transfer } from './thread-model-handle';
+export type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
 
 type ServePool = ThreadPool<{
   warmUp: typeof ServeTask.warmUp;
@@ -67,41 +69,6 @@ interface Shard {
   lastFault?: { key: string; reason: string };
 }
 
-export interface ScoringThreadsOptions {
-  /** Scoring threads (shards). (Default: 1) */
-  threads: number;
-  /** V8 heap limit of each thread, MiB: a model past it ends its thread alone. */
-  heapMb: number;
-  /** How long a version that crashed its thread is refused, seconds. */
-  quarantineSeconds: number;
-  /** Calls one tenant may have waiting or running in one lane of one shard (SCORING_MAX_QUEUED_PER_TENANT). (Default: 256) */
-  maxQueuedPerTenant?: number;
-  /** The process' backend; threads use WASM when it is the native one (it cannot load twice). */
-  backend: BackendName;
-  /** Test only (SCORING_FAULT_INJECTION). */
-  faultInjection?: FaultInjection[];
-  /** How each thread starts its ONNX host process (one per shard, src/ml/families/onnx/host/hosts.ts). */
-  onnxHost?: Partial<OnnxHostSettings>;
-  log?: Logger;
-}
-
-/** What /healthz and /metrics report. */
-export interface ScoringStats {
-  isolation: 'thread';
-  /** Configured threads, and those running now. */
-  threads: number;
-  running: number;
-  /** Threads lost to a runtime fault since the process started. */
-  faults: number;
-  /** Calls run again on a fresh thread because theirs was replaced (their model loaded there again first). */
-  retries: number;
-  /** Versions refused now after crashing their thread. */
-  quarantined: number;
-}
-
-/** Told of each runtime fault (for metrics). Carries no tenant. */
-export type FaultListener = (fault: { versionId: string; reason: string }) => void;
-
 /** Most calls waiting for one thread before the next is refused as busy (micro-batches, so calls are few). */
 const MAX_QUEUE = 4096;
 /**
@@ -113,6 +80,7 @@ const TASKS_PER_THREAD = 16;
 export class ScoringThreads implements HandleOwner {
   private readonly shards: Shard[];
   private readonly quarantine: Quarantine;
+  private readonly backoff: TenantFaultBackoff;
   private readonly listeners: FaultListener[] = [];
   private readonly backend: BackendName;
   private faults = 0;
@@ -125,6 +93,7 @@ export class ScoringThreads implements HandleOwner {
   constructor(private readonly options: ScoringThreadsOptions) {
     this.backend = options.backend === 'tensorflow' ? 'wasm' : options.backend;
     this.quarantine = new Quarantine(options.quarantineSeconds);
+    this.backoff = new TenantFaultBackoff(options.tenantBackoff, { log: options.log });
     const modulePath = path.join(__dirname, `serve-task${path.extname(__filename)}`);
     this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
       const lane = (name: string) => new FairQueue(`scoring thread ${index} (${name})`, 1, options.maxQueuedPerTenant ?? 256);
@@ -228,7 +197,7 @@ export class ScoringThreads implements HandleOwner {
   ensureLoaded(handle: ThreadModelHandle): Promise<ServeTask.LoadOutput> {
     if (handle.disposed) return Promise.reject(new Error('Scorer used after dispose()'));
     if (this.closing) return Promise.reject(shuttingDown());
-    const refused = this.quarantine.check(handle.versionId, handle.file);
+    const refused = this.refusal(handle);
     if (refused) return Promise.reject(refused);
     const shard = this.shardOf(handle.versionId);
     if (handle.loadedIn?.generation === shard.generation) return handle.loadedIn.info;
@@ -251,7 +220,7 @@ export class ScoringThreads implements HandleOwner {
   /** @internal see ThreadModelHandle.call: waits for its turn in its tenant's queue of its lane. */
   call(handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown> {
     if (this.closing) return Promise.reject(shuttingDown());
-    const refused = this.quarantine.check(handle.versionId, handle.file);
+    const refused = this.refusal(handle);
     if (refused) return Promise.reject(refused);
     const shard = this.shardOf(handle.versionId);
     return shard.lanes[handle.lane].submit(handle.tag, async () => {
@@ -263,6 +232,11 @@ export class ScoringThreads implements HandleOwner {
         if (shard.inThread === handle) shard.inThread = undefined;
       }
     });
+  }
+
+  /** Why `handle` may not load or score now: its version (or file) is quarantined, or (an ONNX one) its tenant backed off. */
+  private refusal(handle: ThreadModelHandle): AppError | undefined {
+    return this.quarantine.check(handle.versionId, handle.file) ?? (handle.lane === 'host' ? this.backoff.check(handle.tag.tenantId) : undefined);
   }
 
   /** Runs the call in the thread now (its turn came): loads the handle first when needed, runs it once more on a fresh thread when another version crashed this one. */
@@ -309,7 +283,8 @@ export class ScoringThreads implements HandleOwner {
   /**
    * The ONNX host process of `shard`'s thread ended under `handle`'s call (a native crash, memory
    * past ONNX_HOST_MAX_RSS_MB): the thread lives on, the version is quarantined as if it had crashed
-   * the thread, and the thread starts a fresh host for the next ONNX load or call.
+   * the thread, and the thread starts a fresh host for the next ONNX load or call. The fault counts
+   * against the version's tenant, which may start its back-off (./tenant-fault-backoff.ts).
    */
   private hostDied(shard: Shard, handle: ThreadModelHandle, err: AppError): RuntimeFaultError {
     const reason = `ONNX host: ${String(err.details?.reason ?? err.message)}`.slice(0, 300);
@@ -321,6 +296,14 @@ export class ScoringThreads implements HandleOwner {
       'a model version crashed its ONNX host process: the version (and its file) is quarantined, its waiting calls fail, and a fresh host starts on the next load',
     );
     for (const l of this.listeners) l({ versionId: handle.versionId, reason });
+    // Too many faults of this tenant: back off, and its ONNX calls waiting now fail at once.
+    const backoff = this.backoff.record(handle.tag.tenantId);
+    if (backoff)
+      this.drop(
+        (t) => t.tenantId === backoff.tenantId,
+        () => this.backoff.check(backoff.tenantId)!,
+        'host',
+      );
     return fault;
   }
 
@@ -361,8 +344,13 @@ export class ScoringThreads implements HandleOwner {
     const match = (t: CallTag) => t.versionId === tag.versionId || (tag.artifact !== '' && t.tenantId === tag.tenantId && t.artifact === tag.artifact);
     const error = (t: CallTag) =>
       this.quarantine.check(t.versionId, t.artifact ? { tenantId: t.tenantId, sha256: t.artifact } : undefined) ?? this.quarantine.errorFor(t.versionId, 'quarantined');
+    return this.drop(match, error);
+  }
+
+  /** Fails at once the waiting calls `match` selects, on every shard (in `lane` only, when given). @returns how many. */
+  private drop(match: (tag: CallTag) => boolean, error: (tag: CallTag) => Error, lane?: Lane): number {
     let dropped = 0;
-    for (const s of this.shards) for (const lane of Object.values(s.lanes)) dropped += lane.drop(match, error);
+    for (const s of this.shards) for (const [name, q] of Object.entries(s.lanes)) if (!lane || name === lane) dropped += q.drop(match, error);
     return dropped;
   }
 }

@@ -73,7 +73,9 @@ export class ThreadModelHandle {
    * @throws AppError as the method throws it; NOT_SUPPORTED; MODEL_NOT_READY with `fault:
    *   'RUNTIME_FAULT'` when this version (or its file) crashed its runtime or is quarantined, also
    *   while the call waited; MODEL_NOT_READY (`reason: 'SHUTTING_DOWN'`) when the server stops;
-   *   QUOTA_EXCEEDED when its tenant has SCORING_MAX_QUEUED_PER_TENANT calls waiting on the shard;
+   *   QUOTA_EXCEEDED when its tenant has SCORING_MAX_QUEUED_PER_TENANT calls waiting on the shard, or
+   *   (`reason: 'HOST_FAULT_BACKOFF'`, an ONNX version) while its tenant is backed off after
+   *   crashing the ONNX host too often (./tenant-fault-backoff.ts), also while the call waited;
    *   Error (with the model's message) when the model's call failed otherwise.
    */
   call<T>(method: string, args: unknown[], transfer: Transfer = []): Promise<T> {

@@ -10,6 +10,7 @@
 import { AppError, badInput } from '../../lib/errors';
 import { DEFAULT_COST_LIMITS, type CostLimits } from '../cost-limits';
 import { evaluate } from '../evaluate';
+import { treeRunTime } from '../run-time';
 import type { DataShape, EpochResult, FitContext, FitResult, ModelFamily, Scorer } from '../families/model-family';
 import { outputUnits, shapedScorer } from '../families/scorer';
 import type { PreparedData } from '../prepare';
@@ -59,9 +60,13 @@ export function estimateTreeMemory(spec: TrainingSpec, shape: DataShape, trees: 
  * @throws AppError BAD_USER_INPUT when the run's size passes {@link MAX_TREE_WORK}; QUOTA_EXCEEDED
  *   stating the limit and the value when {@link estimateTreeMemory} passes `limits.maxMemoryBytes`.
  */
+/** Trees a fit grows: boosting grows one per class and round for multiclass targets. */
+const treeCount = (kind: TreeKind, spec: TrainingSpec, shape: DataShape) =>
+  spec.tree!.nEstimators * (kind === 'gradient_boosting' && (shape.outputs ?? 1) > 2 ? shape.outputs! : 1);
+
 function checkTreeCost(kind: TreeKind, spec: TrainingSpec, shape: DataShape, limits: CostLimits = DEFAULT_COST_LIMITS): void {
   const inputs = shape.inputs ?? shape.featureColumns;
-  const trees = spec.tree!.nEstimators * (kind === 'gradient_boosting' && (shape.outputs ?? 1) > 2 ? shape.outputs! : 1);
+  const trees = treeCount(kind, spec, shape);
   const work = shape.rows * inputs * trees;
   if (work > MAX_TREE_WORK) {
     throw badInput(
@@ -181,6 +186,7 @@ export function treeFamily<K extends TreeKind>(kind: K, framework: string, descr
     exampleSpec: (task) => ({ model: kind, task, tree: EXAMPLE_TREES[kind] }),
     normalize: (input, spec) => normalizeTreeSpec(kind, input, spec),
     checkData: (spec, shape, limits) => checkTreeCost(kind, spec, shape, limits),
+    estimateRunTime: (spec, shape) => treeRunTime(spec, shape, treeCount(kind, spec, shape)),
     fit: (data, spec, context) => fitTrees(kind, data, spec, context),
     load: (stored, pipeline) => loadTrees(family, stored, pipeline),
   };

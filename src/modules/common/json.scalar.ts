@@ -6,7 +6,7 @@
  * schema does not change.
  */
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { badInput } from '../../lib/errors';
+import { FieldError, badInput } from '../../lib/errors';
 
 /**
  * Deepest nesting of objects/arrays inside one JSON value (a predict row is depth 1). Generous for
@@ -23,18 +23,35 @@ export const MAX_JSON_NODES = 5_000_000;
  * {@link MAX_JSON_DEPTH}, has more than {@link MAX_JSON_NODES} nodes, or holds a non-finite number.
  */
 export function checkJsonValue(value: unknown, what = 'JSON value'): void {
-  const stack: [unknown, number][] = [[value, 0]];
+  interface Entry {
+    v: unknown;
+    depth: number;
+    parent?: Entry;
+    key?: string | number;
+  }
+  const stack: Entry[] = [{ v: value, depth: 0 }];
   let nodes = 0;
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const entry = stack.pop()!;
+    const { v, depth } = entry;
     if (++nodes > MAX_JSON_NODES) throw badInput(`${what} has more than ${MAX_JSON_NODES} values (limit)`);
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw badInput(`${what} holds a non-finite number (${String(v)}); numbers must be finite`);
+      if (!Number.isFinite(v)) throw new FieldError(`${String(v)} is not a finite number`, pathOf(entry), what);
     } else if (v !== null && typeof v === 'object') {
       if (depth >= MAX_JSON_DEPTH) throw badInput(`${what} is nested deeper than ${MAX_JSON_DEPTH} levels (limit)`);
-      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+      if (Array.isArray(v)) v.forEach((child, i) => stack.push({ v: child, depth: depth + 1, parent: entry, key: i }));
+      else for (const [k, child] of Object.entries(v)) stack.push({ v: child, depth: depth + 1, parent: entry, key: k });
     }
   }
+}
+
+/** `[0].x`-style path of an entry inside the checked value (built only for a refusal). */
+function pathOf(entry: { parent?: unknown; key?: string | number }): string {
+  const parts: string[] = [];
+  for (let e = entry as { parent?: unknown; key?: string | number } | undefined; e?.parent; e = e.parent as typeof e) {
+    parts.push(typeof e.key === 'number' ? `[${e.key}]` : `.${String(e.key)}`);
+  }
+  return parts.reverse().join('');
 }
 
 /**
@@ -42,17 +59,17 @@ export function checkJsonValue(value: unknown, what = 'JSON value'): void {
  * by the parser's token cap too). Variables inside a literal are looked up in `variables`.
  * @throws AppError BAD_USER_INPUT beyond {@link MAX_JSON_DEPTH} or for a non-finite number.
  */
-export function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined, what: string, depth = 0): unknown {
+export function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined, what: string, depth = 0, path = ''): unknown {
   if (depth > MAX_JSON_DEPTH) throw badInput(`${what} is nested deeper than ${MAX_JSON_DEPTH} levels (limit)`);
   switch (node.kind) {
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, jsonLiteral(f.value, variables, what, depth + 1)]));
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, jsonLiteral(f.value, variables, what, depth + 1, `${path}.${f.name.value}`)]));
     case Kind.LIST:
-      return node.values.map((v) => jsonLiteral(v, variables, what, depth + 1));
+      return node.values.map((v, i) => jsonLiteral(v, variables, what, depth + 1, `${path}[${i}]`));
     case Kind.INT:
     case Kind.FLOAT: {
       const n = Number(node.value);
-      if (!Number.isFinite(n)) throw badInput(`${what} holds a number that is not finite in double precision ('${node.value.slice(0, 40)}')`);
+      if (!Number.isFinite(n)) throw new FieldError(`${String(n)} is not a finite number`, path, what);
       return n;
     }
     case Kind.STRING:

@@ -5,6 +5,7 @@ import type { Correlation } from '../../ml/data/correlate';
 import { movable } from '../../lib/threads/task-result';
 import { KeyedGate } from '../../lib/threads/keyed-gate';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
+import { MAX_COLUMN_NAME_LENGTH } from '../../ml/data/csv-limits';
 import type { TextEncoding } from '../../ml/data/decode';
 import type { MissingValuesSpec } from '../../ml/data/missing';
 import type { ClassTokens } from '../../ml/data/text-profile';
@@ -39,9 +40,6 @@ export interface UploadInput {
   quoting?: boolean;
 }
 
-/** Longest column name accepted in `columnNames`, characters (as dataset names). */
-export const MAX_COLUMN_NAME_LENGTH = 200;
-
 /** Datasets of a tenant: upload (profiled on a CSV thread), read, correlate, delete. */
 export class DatasetService {
   constructor(
@@ -51,7 +49,7 @@ export class DatasetService {
     private readonly quotas: QuotaService,
     private readonly audit: AuditRepo,
     private readonly threads: CsvThreads,
-    private readonly limits: { maxColumns: number; tasksPerTenant: number; retentionDays: number },
+    private readonly limits: { maxColumns: number; maxCellChars: number; tasksPerTenant: number; retentionDays: number },
     private readonly models: ModelRepo,
   ) {
     this.gate = new KeyedGate(limits.tasksPerTenant);
@@ -78,7 +76,8 @@ export class DatasetService {
   /**
    * Parses, profiles (on a CSV thread) and stores a CSV for the actor's tenant (`datasets:write`); audited.
    * @throws AppError FORBIDDEN, BAD_USER_INPUT for an empty name, empty or malformed CSV (with the line), a
-   *   missing-value declaration naming an unknown column; QUOTA_EXCEEDED past the tenant's storage quota.
+   *   missing-value declaration naming an unknown column, a cell longer than DATASET_MAX_CELL_CHARS or a
+   *   header name longer than 200 characters (nothing stored); QUOTA_EXCEEDED past the tenant's storage quota.
    */
   async upload(actor: Actor, input: UploadInput) {
     requireScope(actor, 'datasets:write');
@@ -100,6 +99,8 @@ export class DatasetService {
             hasHeader: input.hasHeader,
             missingValues: input.missingValues,
             maxColumns: this.limits.maxColumns,
+            maxCellChars: this.limits.maxCellChars,
+            maxNameChars: MAX_COLUMN_NAME_LENGTH,
             columnNames: input.columnNames,
             encoding: input.encoding,
             quoting: input.quoting,

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config';
 import { badInput } from '../../lib/errors';
-import type { CostLimits } from '../../ml/cost-limits';
+import { MAX_RUN_SECONDS_CAP, type CostLimits } from '../../ml/cost-limits';
 
 /** The effective limits of one tenant. */
 export interface Limits {
@@ -27,6 +27,8 @@ export interface Limits {
   trainingMaxMemoryBytes: number;
   /** Weights · rows · epochs of one training run. */
   trainingMaxWork: number;
+  /** Wall-clock seconds of one training run (the supervisor ends it past this). */
+  trainingMaxRunSeconds: number;
   /** Values one `infer` call may answer, summed over its outputs (serving/output-size.ts). */
   inferMaxOutputValues: number;
 }
@@ -60,6 +62,7 @@ export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   trainingMaxActivations: Number.MAX_SAFE_INTEGER,
   trainingMaxMemoryBytes: Number.MAX_SAFE_INTEGER,
   trainingMaxWork: Number.MAX_SAFE_INTEGER,
+  trainingMaxRunSeconds: MAX_RUN_SECONDS_CAP,
   inferMaxOutputValues: MAX_INFER_OUTPUT_VALUES,
 });
 
@@ -79,6 +82,7 @@ export function defaultLimits(
     | 'TRAINING_MAX_ACTIVATIONS'
     | 'TRAINING_MAX_MEMORY_BYTES'
     | 'TRAINING_MAX_WORK'
+    | 'TRAINING_MAX_RUN_SECONDS'
     | 'INFER_MAX_OUTPUT_VALUES'
   >,
 ): Limits {
@@ -92,6 +96,7 @@ export function defaultLimits(
     trainingMaxActivations: config.TRAINING_MAX_ACTIVATIONS,
     trainingMaxMemoryBytes: config.TRAINING_MAX_MEMORY_BYTES,
     trainingMaxWork: config.TRAINING_MAX_WORK,
+    trainingMaxRunSeconds: config.TRAINING_MAX_RUN_SECONDS,
     inferMaxOutputValues: config.INFER_MAX_OUTPUT_VALUES,
   };
 }
@@ -141,5 +146,6 @@ export function costLimitsOf(limits: Limits): CostLimits {
     maxActivations: limits.trainingMaxActivations,
     maxMemoryBytes: limits.trainingMaxMemoryBytes,
     maxWork: limits.trainingMaxWork,
+    maxRunSeconds: limits.trainingMaxRunSeconds,
   };
 }

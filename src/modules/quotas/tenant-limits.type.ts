@@ -36,6 +36,11 @@ export class TenantLimitsInput {
   @Nullable(Float, 'Weights × rows × epochs of one training run (TRAINING_MAX_WORK).')
   trainingMaxWork?: number | null;
 
+  @Nullable(
+    Int,
+    'Wall-clock seconds one training run may take; past it the run is ended, FAILED with TIME_LIMIT_EXCEEDED, and runs estimated past twice it are refused at start (TRAINING_MAX_RUN_SECONDS). 1 to 604,800.',
+  )
+  trainingMaxRunSeconds?: number | null;
   @Nullable(Int, 'Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864.')
   inferMaxOutputValues?: number | null;
 }
@@ -73,6 +78,8 @@ export class TenantLimits {
   @Field(() => Float)
   trainingMaxWork!: number;
 
+  @Field(() => Int, { description: 'Seconds of wall-clock time per training run.' })
+  trainingMaxRunSeconds!: number;
   @Field(() => Int, { description: 'Values one infer call may answer, summed over its outputs.' })
   inferMaxOutputValues!: number;
 

@@ -7,12 +7,15 @@ import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
 import { TenantLimitsRepo } from './tenant-limits.repo';
 
 /** TRAINING_MAX_* of the config, as the model families check them (the global defaults). */
-export function trainingLimits(config: Pick<Config, 'TRAINING_MAX_PARAMETERS' | 'TRAINING_MAX_ACTIVATIONS' | 'TRAINING_MAX_MEMORY_BYTES' | 'TRAINING_MAX_WORK'>): CostLimits {
+export function trainingLimits(
+  config: Pick<Config, 'TRAINING_MAX_PARAMETERS' | 'TRAINING_MAX_ACTIVATIONS' | 'TRAINING_MAX_MEMORY_BYTES' | 'TRAINING_MAX_WORK' | 'TRAINING_MAX_RUN_SECONDS'>,
+): CostLimits {
   return {
     maxParameters: config.TRAINING_MAX_PARAMETERS,
     maxActivations: config.TRAINING_MAX_ACTIVATIONS,
     maxMemoryBytes: config.TRAINING_MAX_MEMORY_BYTES,
     maxWork: config.TRAINING_MAX_WORK,
+    maxRunSeconds: config.TRAINING_MAX_RUN_SECONDS,
   };
 }
 

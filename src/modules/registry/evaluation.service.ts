@@ -9,7 +9,7 @@
  */
 import { Repeater } from '@graphql-yoga/subscription';
 import type { Db } from '../../lib/db';
-import { badInput, notFound } from '../../lib/errors';
+import { badInput, notFinite, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import { pageWindow, type PageRequest } from '../common/keyset';
@@ -69,7 +69,8 @@ export class EvaluationService {
   async start(actor: Actor, versionId: string, datasetId: string, threshold = 0.5): Promise<EvaluationView> {
     requireScope(actor, 'models:read');
     requireScope(actor, 'datasets:read');
-    if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) throw badInput(`threshold ${threshold} must be between 0 and 1`);
+    if (!Number.isFinite(threshold)) throw notFinite('threshold', threshold);
+    if (threshold < 0 || threshold > 1) throw badInput(`threshold ${threshold} must be between 0 and 1`);
     const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const version = await this.models.findVersionById(tx, actor.tenantId, versionId);
       if (!version) throw notFound('Model version', versionId);

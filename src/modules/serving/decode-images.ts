@@ -3,7 +3,7 @@
  * on this thread or a serving thread, is a plain Uint8Array): base64 PNG/JPEG decoded and brought
  * to the model's channels, or a tensor of 0-255 numbers checked against the shape.
  */
-import { badInput } from '../../lib/errors';
+import { badInput, notFiniteMessage } from '../../lib/errors';
 import { decodeImage, imageSize, toChannels } from '../../ml/images/decode';
 import { checkImageShape, type ImageInput } from '../../ml/images/normalize';
 
@@ -58,7 +58,8 @@ export function requestPixels(
   const pixels = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v) || v < 0 || v > 255) throw badInput(`tensor.values[${i}] is ${v}; pixel values are 0-255`, { field: 'tensor.values' });
+    if (!Number.isFinite(v)) throw badInput(`${notFiniteMessage(`tensor.values[${i}]`, v)}; pixel values are 0-255`, { field: 'tensor.values' });
+    if (v < 0 || v > 255) throw badInput(`tensor.values[${i}] is ${v}; pixel values are 0-255`, { field: 'tensor.values' });
     pixels[i] = Math.round(v);
   }
   return { pixels, count };

@@ -5,7 +5,7 @@
  * row-major. Every refusal is BAD_USER_INPUT naming the field (`inputs[1].shape`) and the value.
  */
 import { z } from 'zod';
-import { badInput, quote } from '../../lib/errors';
+import { badInput, notFiniteMessage, quote } from '../../lib/errors';
 import { TENSOR_DATATYPES, type NamedTensor, type TensorDatatype } from '../../ml/tensor-io';
 
 /** Most input tensors in one request. */
@@ -178,10 +178,11 @@ export function checkTensor(t: InferInput['inputs'][number], field: string): Nam
               : floatMax < Number.MAX_VALUE
                 ? `a finite number within ±${floatMax} (the range of ${datatype})`
                 : 'a finite number';
-      throw badInput(
-        `${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${typeof v !== 'number' ? quote(v) : Number.isFinite(v) ? v : `${v} (beyond the range of a double)`}`,
-        { field: `${field}.data` },
-      );
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        // JSON reads 1e400 as Infinity.
+        throw badInput(`${notFiniteMessage(`${field}.data[${i}]`, v)}; tensor ${quote(t.name)} (${datatype}) takes ${want}`, { field: `${field}.data` });
+      }
+      throw badInput(`${field}.data[${i}] (tensor ${quote(t.name)}, ${datatype}) must be ${want}, got ${typeof v !== 'number' ? quote(v) : v}`, { field: `${field}.data` });
     }
   }
   return { name: t.name, datatype, shape: [...t.shape], data: data as NamedTensor['data'] };

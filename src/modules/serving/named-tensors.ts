@@ -4,7 +4,7 @@
  * against the declaration before the model runs, and the answer made JSON-ready.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { AppError, badInput, didYouMean, quote } from '../../lib/errors';
+import { AppError, badInput, didYouMean, nameList, quote } from '../../lib/errors';
 import { SLICE } from '../../lib/json-stream';
 import type { NamedTensor, NotServedSpec, TensorSpec } from '../../ml/tensor-io';
 import { checkOutputNames } from './tabular-tensors';
@@ -35,7 +35,7 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
   inputs.forEach((t, i) => {
     const spec = specs.inputs.find((s) => s.name === t.name);
     if (!spec)
-      throw badInput(`inputs[${i}] names ${quote(t.name)}, which is no input of the model${didYouMean(t.name, names)}; its inputs are ${names.join(', ')}`, {
+      throw badInput(`inputs[${i}] names ${quote(t.name)}, which is no input of the model${didYouMean(t.name, names)}; its inputs are ${nameList(names)}`, {
         field: `inputs[${i}].name`,
       });
     if (spec.datatype !== t.datatype) throw badInput(`inputs[${i}] (${quote(t.name)}) is ${t.datatype}; the model takes ${spec.datatype}`, { field: `inputs[${i}].datatype` });

@@ -16,6 +16,7 @@ import type { BatcherOptions } from './batcher';
 import type { FeatureMatrix } from './feature-matrix';
 import type { ModelCache } from './model-cache';
 import type { Quarantine } from '../../ml/serving/quarantine';
+import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
 import type { PredictionResult } from './prediction.type';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
@@ -47,6 +48,8 @@ export class PredictService {
       injectAbortInline?: string[];
       /** Inline only: versions whose scoring aborted the runtime, refused for SERVING_QUARANTINE_SECONDS. */
       quarantine?: Quarantine;
+      /** Inline only: tenants whose ONNX models crashed the host too often (SERVING_TENANT_MAX_FAULTS), refused for a while. */
+      backoff?: TenantFaultBackoff;
     },
     private readonly log?: Logger,
   ) {}
@@ -132,6 +135,7 @@ export class PredictService {
           threads: this.options.threads,
           injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
           quarantine: this.options.quarantine,
+          backoff: this.options.backoff,
         },
       );
     });

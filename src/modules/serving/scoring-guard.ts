@@ -10,13 +10,22 @@
  * running it again. On scoring threads such an abort ends only that thread
  * (src/ml/serving/scoring-threads.ts: an AppError with `fault: 'RUNTIME_FAULT'`, passed on). An
  * ONNX model whose host process ended under its call (src/ml/families/onnx/host/) is quarantined
- * the same way inline, without failing /healthz: the process' runtimes are intact.
+ * the same way inline, without failing /healthz: the process' runtimes are intact; and counted
+ * against its tenant (src/ml/serving/tenant-fault-backoff.ts): past SERVING_TENANT_MAX_FAULTS, the
+ * tenant's ONNX versions are refused for a while (QUOTA_EXCEEDED, `reason: 'HOST_FAULT_BACKOFF'`).
  */
 import { AppError } from '../../lib/errors';
 import type { Scorer } from '../../ml/families/model-family';
 import { isOnnxHostCrash } from '../../ml/families/onnx/host/host-process';
 import { isRuntimeAbort, markRuntimeFault } from '../../ml/runtime-fault';
 import type { Quarantine } from '../../ml/serving/quarantine';
+import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
+
+/** An inline ONNX version's tenant, and the back-off its host faults count in. */
+export interface HostBackoff {
+  backoff: TenantFaultBackoff;
+  tenantId: string;
+}
 
 /** Told once per fault, with the version id and the reason (for the log and the cache). */
 export type OnScoringFault = (versionId: string, reason: string, runtimeAborted: boolean) => void;
@@ -24,19 +33,26 @@ export type OnScoringFault = (versionId: string, reason: string, runtimeAborted:
 /**
  * @param quarantine inline scoring's (SERVING_ISOLATION=inline): a version whose scoring aborts the
  *   runtime is put there, and refused while it is.
+ * @param hostBackoff an uploaded ONNX version's (inline): its host faults count against its tenant,
+ *   and its calls are refused while the tenant is backed off.
  * @returns `scorer` whose `score` and `methods` rethrow AppErrors as they are and turn any other
  *   error into AppError MODEL_NOT_READY (details: modelVersionId, retryAfterSeconds) after calling
  *   `onFault` — a RuntimeFaultError (`fault: 'RUNTIME_FAULT'`) when the runtime aborted and
  *   `quarantine` is given. MODEL_NOT_READY rather than INTERNAL_SERVER_ERROR: the caller's input was
  *   valid and the version is being reloaded, so retrying is the right move.
- * @throws RuntimeFaultError from `score` and `methods` while the version is quarantined.
+ * @throws RuntimeFaultError from `score` and `methods` while the version is quarantined; AppError
+ *   QUOTA_EXCEEDED (`reason: 'HOST_FAULT_BACKOFF'`) while `hostBackoff`'s tenant is backed off.
  */
-export function guardScorer(scorer: Scorer, versionId: string, onFault: OnScoringFault, quarantine?: Quarantine): Scorer {
-  const fault = (err: unknown) => scoringFault(err, versionId, onFault, true, quarantine);
+export function guardScorer(scorer: Scorer, versionId: string, onFault: OnScoringFault, quarantine?: Quarantine, hostBackoff?: HostBackoff): Scorer {
+  const fault = (err: unknown) => {
+    if (isOnnxHostCrash(err) && quarantine) hostBackoff?.backoff.record(hostBackoff.tenantId);
+    return scoringFault(err, versionId, onFault, true, quarantine);
+  };
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => R) =>
     (...args: A): R => {
       quarantine?.refuse(versionId);
+      hostBackoff?.backoff.refuse(hostBackoff.tenantId);
       try {
         const out = fn(...args);
         // A method that answers later (a Promise) faults later.

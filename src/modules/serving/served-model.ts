@@ -23,6 +23,8 @@ import type { Scorer } from '../../ml/families/model-family';
 import type { Values } from '../../ml/preprocess/steps';
 import { injectFault } from '../../ml/serving/fault-injection';
 import type { Quarantine } from '../../ml/serving/quarantine';
+import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
+import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
@@ -107,6 +109,8 @@ export interface ServeOptions {
   injectAbort?: boolean;
   /** Inline only: versions that aborted the runtime, refused while there (the threads keep their own). */
   quarantine?: Quarantine;
+  /** Inline only: tenants whose ONNX models crashed the host too often, refused for a while (the threads keep their own). */
+  backoff?: TenantFaultBackoff;
 }
 
 /** What scores for a served version: the loaded scorer on this thread, or its handle on a scoring thread. */
@@ -123,7 +127,8 @@ const notSupported = (method: string) => new AppError('NOT_SUPPORTED', `This mod
 async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, options?: ServeOptions): Promise<Scoring> {
   const loaded = await familyForFramework(stored.framework).load(stored, pipeline);
   const faulty: Scorer = options?.injectAbort ? { ...loaded, score: () => injectFault('abort') } : loaded;
-  const scorer = options ? guardScorer(faulty, options.versionId, options.onFault, options.quarantine) : faulty;
+  const hostBackoff = options?.backoff && stored.framework === ONNX_FRAMEWORK ? { backoff: options.backoff, tenantId: options.tenantId } : undefined;
+  const scorer = options ? guardScorer(faulty, options.versionId, options.onFault, options.quarantine, hostBackoff) : faulty;
   return {
     score: (x, rows) => scorer.score(x, rows),
     explain: (values, count, baseline, opts) => explainValues(scorer, pipeline, values, count, baseline, opts),
@@ -184,6 +189,7 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   } else {
     // A quarantined version is refused before it is loaded again, as on the scoring threads.
     if (options) options.quarantine?.refuse(options.versionId);
+    if (options && stored.framework === ONNX_FRAMEWORK) options.backoff?.refuse(options.tenantId);
     scoring = await inlineScoring(stored, pipeline, options);
   }
   const image = pipeline.image;

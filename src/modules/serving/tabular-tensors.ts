@@ -10,7 +10,7 @@
  * Outputs: `predict` (`[rows]`: BYTES labels for classifiers, FP64 values for regression) and, for
  * classifiers, `probabilities` (`[rows, classes]` FP64, in the target's class order).
  */
-import { badInput, didYouMean, quote } from '../../lib/errors';
+import { badInput, didYouMean, nameList, quote } from '../../lib/errors';
 import type { Prediction } from '../../ml/predict';
 import type { ValueMatrix } from '../../ml/preprocess/read-rows';
 import type { FittedPipeline } from '../../ml/preprocess/types';
@@ -71,12 +71,9 @@ export function tensorsToMatrix(inputs: NamedTensor[], pipeline: FittedPipeline)
   inputs.forEach((t, i) => {
     if (!names.includes(t.name)) {
       const hint = inputs.length === 1 ? ` (or send one [rows, ${width}] tensor)` : '';
-      throw badInput(
-        `inputs[${i}] names ${quote(t.name)}, which is no feature of the model${didYouMean(t.name, names)}; send one tensor per feature (${names.join(', ')})${hint}`,
-        {
-          field: `inputs[${i}].name`,
-        },
-      );
+      throw badInput(`inputs[${i}] names ${quote(t.name)}, which is no feature of the model${didYouMean(t.name, names)}; send one tensor per feature (${nameList(names)})${hint}`, {
+        field: `inputs[${i}].name`,
+      });
     }
     if (!(t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))) {
       throw badInput(`inputs[${i}] (feature ${quote(t.name)}) has shape [${t.shape.join(', ')}]; a feature tensor is [rows] or [rows, 1]`, { field: `inputs[${i}].shape` });
@@ -105,7 +102,7 @@ export function checkOutputNames(specs: TensorSpec[], wanted: string[] | undefin
   const served = specs.map((s) => s.name);
   for (const [i, name] of (wanted ?? []).entries()) {
     if (!served.includes(name))
-      throw badInput(`outputs[${i}] names ${quote(name)}, which the model does not serve${didYouMean(name, served)}; it serves ${served.join(', ')}`, {
+      throw badInput(`outputs[${i}] names ${quote(name)}, which the model does not serve${didYouMean(name, served)}; it serves ${nameList(served)}`, {
         field: `outputs[${i}].name`,
       });
   }

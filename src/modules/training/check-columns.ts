@@ -5,12 +5,13 @@
  * run again at training time against the data itself.
  */
 import { badInput } from '../../lib/errors';
-import type { CostLimits } from '../../ml/cost-limits';
+import { DEFAULT_COST_LIMITS, type CostLimits } from '../../ml/cost-limits';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { resolveMissing } from '../../ml/data/missing';
 import { familyOf } from '../../ml/families/registry';
 import { resolveColumns } from '../../ml/prepare';
 import { interactionFeatures } from '../../ml/prepare-interactions';
+import { checkRunTime, estimateRunTime } from '../../ml/run-time';
 import { defaultSteps, planPipeline, plannedWidth } from '../../ml/preprocess/plan';
 import type { TrainingSpec } from '../../ml/spec';
 import { decideTask, normalizeLabel, type TargetFacts } from '../../ml/target';
@@ -33,7 +34,8 @@ function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined)
  * @param limits the tenant's cost limits (quotas). (Default: DEFAULT_COST_LIMITS)
  * @returns the resolved target and feature columns.
  * @throws AppError BAD_USER_INPUT naming the field, for any check that fails; QUOTA_EXCEEDED stating
- *   the limit when the run passes a cost limit.
+ *   the limit when the run passes a cost limit, or its estimated time passes twice its time limit
+ *   (src/ml/run-time.ts, details.reason 'RUN_TIME_LIMIT').
  */
 export function checkColumns(columns: ColumnProfile[], rows: number, input: StartTrainingRunInput, spec: TrainingSpec, limits?: CostLimits) {
   const names = columns.map((c) => c.name);
@@ -57,6 +59,8 @@ export function checkColumns(columns: ColumnProfile[], rows: number, input: Star
   );
   const widths = planned.map(plannedWidth);
   const inputs = interactions ? 2 : widths.every((w) => w !== undefined) ? widths.reduce((s, w) => s! + w!, 0) : undefined;
-  family.checkData(spec, { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) }, limits);
+  const shape = { inputs, outputs: task === 'multiclass' ? facts.classes : 1, featureColumns: features.length, rows: trainingRows(rows, spec) };
+  family.checkData(spec, shape, limits);
+  checkRunTime(family.kind, estimateRunTime(family, spec, shape), (limits ?? DEFAULT_COST_LIMITS).maxRunSeconds);
   return { target, features };
 }

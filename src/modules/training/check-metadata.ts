@@ -2,7 +2,7 @@
  * Request-time check of a recommender's metadata datasets (spec.matrixFactorization.itemMetadata
  * and userMetadata): each must be a dataset of the tenant holding the named columns.
  */
-import { badInput, didYouMean, notFound } from '../../lib/errors';
+import { badInput, didYouMean, nameList, notFound, quote } from '../../lib/errors';
 import type { Tx } from '../../lib/tenant-tx';
 import type { ColumnProfile } from '../../ml/data/profile';
 import type { TrainingSpec } from '../../ml/spec';
@@ -25,7 +25,7 @@ export async function checkMetadataDatasets(tx: Tx, datasets: DatasetRepo, tenan
     ] as const) {
       if (name != null && !names.includes(name)) {
         throw badInput(
-          `spec.matrixFactorization.${part}.${field} '${name}' is not a column of dataset '${found.name}'${didYouMean(name, names)}; columns are ${names.slice(0, 30).join(', ')}`,
+          `spec.matrixFactorization.${part}.${field} ${quote(name)} is not a column of dataset '${found.name}'${didYouMean(name, names)}; columns are ${nameList(names)}`,
         );
       }
     }

@@ -58,7 +58,8 @@ export interface StartOptions {
  * @returns the stored run (status QUEUED).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
  *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
- *   the run's cost passes the tenant's training limits: weights, activations, memory, work),
+ *   the run's cost passes the tenant's training limits: weights, activations, memory, work, or its
+ *   estimated time passes twice the tenant's time limit: details.reason 'RUN_TIME_LIMIT'),
  *   DATASET_CHANGED (options.expectChecksum differs).
  */
 export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {

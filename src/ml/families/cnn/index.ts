@@ -15,7 +15,8 @@ import { trainNetwork } from '../network/train';
 import { outputUnits } from '../scorer';
 import { occlusionMap } from '../../images/occlusion';
 import { buildCnn } from './build';
-import { checkCnnCost } from './cost';
+import { checkCnnCost, cnnCost } from './cost';
+import { networkRunTime } from '../../run-time';
 import { cnnScorer } from './scorer';
 import { normalizeCnnSpec } from './spec';
 
@@ -48,6 +49,7 @@ export const cnnFamily: ModelFamily<'convolutional_network'> = {
       throw badInput(`spec.layers[${last}].units is ${spec.layers[last]!.units} but the dataset has ${shape.outputs} classes`);
     checkCnnCost(spec, { ...shape, inputShape }, limits);
   },
+  estimateRunTime: (spec, shape) => networkRunTime(cnnCost(spec, { ...shape, inputShape: shape.inputShape ?? [1, 1, shape.inputs ?? shape.featureColumns] }).work, spec, shape),
 
   async fit(data, spec, { onEpoch, signal }) {
     const model = buildCnn(spec, data.inputShape);

@@ -9,6 +9,7 @@ import { AppError, badInput } from '../../../lib/errors';
 import type { FittedPipeline } from '../../preprocess/types';
 import type { TrainingSpec } from '../../spec-types';
 import { rng } from '../../random';
+import { mfRunTime } from '../../run-time';
 import type { DataShape, EpochResult, FitContext, FitResult, ModelFamily, Scorer } from '../model-family';
 import type { PreparedData, SplitData } from '../../prepare';
 import { shapedScorer } from '../scorer';
@@ -133,6 +134,7 @@ export const matrixFactorizationFamily: ModelFamily<'matrix_factorization'> = {
   }),
   normalize: normalizeMfSpec,
   checkData: (spec, shape) => checkMfCost(spec, shape),
+  estimateRunTime: mfRunTime,
   fit: fitMf,
   async load(stored, pipeline) {
     try {

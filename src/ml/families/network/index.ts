@@ -5,7 +5,8 @@
 import type { ModelFamily } from '../model-family';
 import { fitLayersModel, loadStoredLayersModel } from './artifact';
 import { buildNetwork, checkNetworkShape } from './build';
-import { checkNetworkCost } from './cost';
+import { checkNetworkCost, networkCost } from './cost';
+import { networkRunTime } from '../../run-time';
 import { networkScorer } from './scorer';
 import { normalizeNetworkSpec } from './spec';
 import { trainNetwork } from './train';
@@ -34,6 +35,7 @@ export const networkFamily: ModelFamily<'neural_network'> = {
     checkNetworkShape(spec, shape.inputs, shape.outputs, shape.featureColumns);
     checkNetworkCost(spec, shape, limits);
   },
+  estimateRunTime: (spec, shape) => networkRunTime(networkCost(spec, shape).work, spec, shape),
 
   async fit(data, spec, { onEpoch, signal }) {
     const model = buildNetwork(spec, data.inputNames.length, data.outputUnits, data.pipeline.columns.length);

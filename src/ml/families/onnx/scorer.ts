@@ -8,6 +8,7 @@ import { AppError, badInput } from '../../../lib/errors';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor, type TensorSpec } from '../../tensor-io';
 import type { Scorer } from '../model-family';
 import { ort, type OrtSession, type OrtTensor } from './runtime';
+import { clientMessage } from './servable';
 import type { OnnxServing } from './serving-info';
 import { v2Spec, type NotServedOutput } from './specs';
 import { checkInputs, fromOrtTensor, outputsToFetch, toOrtTensor } from './tensors';
@@ -43,7 +44,7 @@ export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
           fetch.map((s) => s.name),
         )) as Record<string, OrtTensor>;
       } catch (err) {
-        throw badInput(`The model could not run on these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`);
+        throw badInput(`The model could not run on these inputs: ${clientMessage(String((err as Error)?.message ?? err)).slice(0, 300)}`);
       }
       return fetch.map((spec) => fromOrtTensor(spec.name, spec, results[spec.name]!));
     } finally {

@@ -110,7 +110,23 @@ export function checkInputs(inputs: NamedTensor[], specs: OnnxTensorSpec[]): Map
   }
   const missing = specs.find((s) => !checked.has(s.name));
   if (missing) throw badInput(`Input ${quoteName(missing.name)} is missing: the model takes ${names}`, { input: missing.name });
+  checkBatchSizes([...checked.values()]);
   return checked;
+}
+
+/**
+ * Inputs whose first dimension is the dynamic batch (`-1` in the model) must agree on it: one
+ * example per row of every input. Checked here so the client gets the names and sizes, not
+ * onnxruntime's message from deep inside a kernel.
+ * @throws AppError BAD_USER_INPUT naming each batched input and its size (first 10).
+ */
+function checkBatchSizes(checked: { input: NamedTensor; spec: OnnxTensorSpec }[]): void {
+  const batched = checked.filter(({ spec }) => spec.batchDimension === 0 && spec.shape[0] === -1);
+  if (new Set(batched.map(({ input }) => input.shape[0])).size <= 1) return;
+  const sizes = batched.slice(0, 10).map(({ input, spec }) => `${quoteName(spec.name)} has ${input.shape[0]}`);
+  throw badInput(`The inputs disagree on the batch size (the first dimension): ${sizes.join(', ')}; every batched input takes the same number of examples`, {
+    field: 'inputs',
+  });
 }
 
 /**

@@ -15,7 +15,8 @@ import { fitLayersModel, loadStoredLayersModel } from '../network/artifact';
 import { networkScorer } from '../network/scorer';
 import { trainNetwork } from '../network/train';
 import { buildTextNetwork } from './build';
-import { checkTextData } from './cost';
+import { checkTextData, textCost } from './cost';
+import { networkRunTime } from '../../run-time';
 import { normalizeTextSpec } from './spec';
 
 /** The token-sequence column of a version's pipeline. @throws AppError BAD_USER_INPUT when it has none. */
@@ -60,6 +61,7 @@ export const textFamily: ModelFamily<'text_classifier'> = {
   }),
   normalize: normalizeTextSpec,
   checkData: checkTextData,
+  estimateRunTime: (spec, shape) => networkRunTime(textCost(spec, shape).work, spec, shape),
 
   async fit(data, spec, { onEpoch, signal }) {
     const { step } = tokenizerOf(data.pipeline);

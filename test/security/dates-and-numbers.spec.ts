@@ -1,0 +1,105 @@
+/**
+ * Issue 10, items 3-4: a date PostgreSQL cannot store, or a number that is not finite, is
+ * BAD_USER_INPUT naming the argument (or variable) and the value, on every field that takes one,
+ * literal or variable alike; never an internal error. The next valid request still works.
+ */
+import { readFileSync } from 'node:fs';
+import { buildSchema, getNamedType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import type { App } from '../../src/app';
+import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { createTenant, type TenantBundle } from '../support/factories';
+
+let app: App;
+let t: TenantBundle;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  t = await createTenant(app);
+});
+afterAll(() => app.stop());
+
+afterEach(async () => {
+  const r = await gqlOk(t, '{ datasetsConnection(createdAfter: "0001-01-01T00:00:00Z", createdBefore: "9999-12-31T23:59:59.999Z") { totalCount } }');
+  expect(r.datasetsConnection.totalCount).toBe(0);
+});
+
+/** A POST with a raw JSON body (JSON's 1e400 reads as Infinity, which JSON.stringify cannot write). */
+async function raw(query: string, variables: string): Promise<GqlResult> {
+  const body = `{"query":${JSON.stringify(query)},"variables":${variables}}`;
+  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+  return (await res.json()) as GqlResult;
+}
+
+const RANGE = 'is outside the dates this server can store: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z';
+
+describe('dates outside what PostgreSQL stores', () => {
+  const CONNECTIONS = ['apiKeysConnection', 'auditLogConnection', 'batchPredictionsConnection', 'datasetsConnection', 'modelsConnection', 'trainingRunsConnection'];
+
+  it.each(CONNECTIONS)('%s refuses year 0000 and year 10000 (by offset), literal and variable', async (field) => {
+    const literal = await gql(t, `{ ${field}(createdAfter: "0000-01-01T00:00:00Z") { totalCount } }`);
+    expect(codeOf(literal)).toBe('BAD_USER_INPUT');
+    expect(literal.errors![0].message).toBe(`createdAfter '0000-01-01T00:00:00Z' ${RANGE}`);
+    const variable = await gql(t, `query($d: DateTimeISO) { ${field}(createdBefore: $d) { totalCount } }`, { d: '9999-12-31T23:59:59-01:00' });
+    expect(codeOf(variable)).toBe('BAD_USER_INPUT');
+    expect(variable.errors![0].message).toBe(`d '9999-12-31T23:59:59-01:00' ${RANGE}`);
+    expect(variable.errors![0].extensions?.field).toBe('d');
+  });
+
+  it('createApiKey refuses an expiry in year 0000, literal and variable (input.expiresAt)', async () => {
+    const literal = await gql(t, 'mutation { createApiKey(input: {name: "k", scopes: [PREDICT], expiresAt: "0000-06-01T00:00:00Z"}) { apiKey { id } } }');
+    expect(codeOf(literal)).toBe('BAD_USER_INPUT');
+    expect(literal.errors![0].message).toBe(`input.expiresAt '0000-06-01T00:00:00Z' ${RANGE}`);
+    const variable = await gql(t, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }', {
+      input: { name: 'k', scopes: ['PREDICT'], expiresAt: '0000-06-01T00:00:00+00:00' },
+    });
+    expect(codeOf(variable)).toBe('BAD_USER_INPUT');
+    expect(variable.errors![0].message).toBe(`input.expiresAt '0000-06-01T00:00:00+00:00' ${RANGE}`);
+    expect(await app.db.prisma.apiKey.count({ where: { tenantId: t.tenantId, name: 'k' } })).toBe(0);
+  });
+
+  it('every DateTimeISO argument and input field of the schema is one of those tested here', () => {
+    const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
+    const sent: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const f of Object.values(type.getFields())) for (const a of f.args) if (getNamedType(a.type).name === 'DateTimeISO') sent.push(`${type.name}.${f.name}(${a.name})`);
+      }
+      if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) if (getNamedType(f.type).name === 'DateTimeISO') sent.push(`${type.name}.${f.name}`);
+    }
+    expect(sent.sort()).toEqual(['CreateApiKeyInput.expiresAt', ...CONNECTIONS.flatMap((c) => [`Query.${c}(createdAfter)`, `Query.${c}(createdBefore)`])].sort());
+  });
+});
+
+describe('numbers that are not finite: "<field> Infinity is not a finite number"', () => {
+  const START = 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }';
+  const PREDICT = 'query($rows: [JSONObject!]!) { predict(model: "m", rows: $rows) { version } }';
+
+  it.each([
+    [
+      'a Float variable (learningRate 1e400)',
+      () => raw(START, '{"input":{"datasetId":"d","targetColumn":"y","modelName":"m","spec":{"optimizer":{"name":"ADAM","learningRate":1e400}}}}'),
+      'input.spec.optimizer.learningRate Infinity',
+    ],
+    [
+      'a Float literal',
+      () => gql(t, 'mutation { startTrainingRun(input: {datasetId: "d", targetColumn: "y", modelName: "m", spec: {optimizer: {name: ADAM, learningRate: 1e400}}}) { id } }'),
+      'input.spec.optimizer.learningRate Infinity',
+    ],
+    [
+      'a negative Float variable (validationSplit)',
+      () => raw(START, '{"input":{"datasetId":"d","targetColumn":"y","modelName":"m","spec":{"validationSplit":-1e400}}}'),
+      'input.spec.validationSplit -Infinity',
+    ],
+    ['an Int literal', () => gql(t, 'mutation { deleteModelVersion(model: "m", version: 1e400) }'), 'version Infinity'],
+    ['an Int variable', () => raw('mutation($v: Int!) { deleteModelVersion(model: "m", version: $v) }', '{"v":1e400}'), 'v Infinity'],
+    ['a predict row (JSON variable)', () => raw(PREDICT, '{"rows":[{"a":1},{"x":1e400}]}'), 'rows[1].x Infinity'],
+    ['a predict row (JSON literal)', () => gql(t, '{ predict(model: "m", rows: [{a: 1}, {x: [2, -1e400]}]) { version } }'), 'rows[1].x[1] -Infinity'],
+    ['a variable default', () => gql(t, 'query($v: Float = 1e999) { serverInfo { version } }'), '$v Infinity'],
+  ])('%s', async (_what, send, expected) => {
+    const r = await send();
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe(`${expected} is not a finite number`);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Issue 10, items 1-2: no column name or cell makes the server do unbounded work. "Did you mean"
+ * compares bounded names only (a dataset stored with 5,000-character column names still answers an
+ * unknown column at once), and an upload is refused, nothing stored, when a header name is longer
+ * than 200 characters or a cell longer than DATASET_MAX_CELL_CHARS.
+ */
+import type { App } from '../../src/app';
+import { codeOf, gql, gqlOk, uploadFile } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+
+let app: App;
+let t: TenantBundle;
+
+const UPLOAD = 'mutation($csv: String!) { uploadDataset(name: "long", csv: $csv) { id } }';
+const CORRELATIONS = 'query($id: ID!, $target: String!) { dataset(id: $id) { correlations(target: $target) { column } } }';
+const CELL_LIMIT = 1000; // DATASET_MAX_CELL_CHARS for this app, so the refused cells stay small
+
+beforeAll(async () => {
+  app = await startTestApp({ DATASET_MAX_CELL_CHARS: String(CELL_LIMIT) });
+  t = await createTenant(app);
+});
+afterAll(() => app.stop());
+
+/** The next valid request of the same tenant still works. */
+async function stillServes(): Promise<void> {
+  const id = await uploadCsv(t, 'a,b\n1,2\n3,5\n', 'fine');
+  const r = await gqlOk(t, CORRELATIONS, { id, target: 'a' });
+  expect(r.dataset.correlations).toEqual([{ column: 'b' }]);
+}
+
+describe('"did you mean" over long column names', () => {
+  it('answers an unknown column of a dataset stored with 50 names of 5,000 characters, with a hint among short ones', async () => {
+    const long = Array.from({ length: 50 }, (_, j) => `${String(j).padStart(2, '0')}${'x'.repeat(4998)}`);
+    const id = await uploadCsv(t, 'Outcome,Glucose\n1,2\n0,3\n', 'stored-before');
+    // As a dataset stored before the 200-character limit: its bytes carry the long header.
+    const csv = `${[...long, 'Outcome', 'Glucose'].join(',')}\n${[...long.map(() => '1'), '1', '2'].join(',')}\n${[...long.map(() => '2'), '0', '3'].join(',')}\n`;
+    const row = await app.db.prisma.dataset.findUniqueOrThrow({ where: { id } });
+    const [outcome, glucose] = row.columns as { name: string }[];
+    const columns = [...long.map((name) => ({ ...glucose, name })), outcome, glucose];
+    await app.db.prisma.dataset.update({ where: { id }, data: { content: Buffer.from(csv), columns } });
+    const r = await gql(t, CORRELATIONS, { id, target: 'Outcom' });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe("target 'Outcom' is not a column of the dataset (did you mean 'Outcome'?)");
+    const far = await gql(t, CORRELATIONS, { id, target: 'y'.repeat(150) });
+    expect(codeOf(far)).toBe('BAD_USER_INPUT');
+    expect(far.errors![0].message).toBe(`target '${'y'.repeat(57)}...' is not a column of the dataset`);
+    await stillServes();
+  });
+});
+
+describe('uploads', () => {
+  it('refuses a header name longer than 200 characters, naming the column and the length; nothing stored', async () => {
+    const before = await app.db.prisma.dataset.count();
+    const r = await gql(t, UPLOAD, { csv: `a,${'n'.repeat(201)},c\n1,2,3\n` });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe('The CSV header names column 2 with 201 characters; a column name is at most 200 characters');
+    expect(r.errors![0].extensions).toMatchObject({ column: 2, length: 201 });
+    expect(await app.db.prisma.dataset.count()).toBe(before);
+    await uploadCsv(t, `a,${'n'.repeat(200)},c\n1,2,3\n`, 'exactly-200');
+    await stillServes();
+  });
+
+  it('refuses a cell longer than DATASET_MAX_CELL_CHARS, naming row, line, column and length; nothing stored', async () => {
+    const before = await app.db.prisma.dataset.count();
+    const csv = `id,text\n1,short\n2,${'w'.repeat(CELL_LIMIT + 1)}\n`;
+    const r = await gql(t, UPLOAD, { csv });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe(
+      `The CSV's cell in row 2 (line 3), column 2 ('text'), is ${CELL_LIMIT + 1} characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
+    );
+    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', row: 2, line: 3, column: 2, length: CELL_LIMIT + 1 });
+    // The same through a multipart file, and a long cell in a headerless file's first row.
+    const file = await uploadFile(t, 'cells', 'cells.csv', `${'q'.repeat(CELL_LIMIT + 5)},1\nb,2\n`, { hasHeader: false });
+    expect(codeOf(file)).toBe('BAD_USER_INPUT');
+    expect(file.errors![0].message).toBe(
+      `The CSV's cell in row 1 (line 1), column 1 ('column_1'), is 1005 characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
+    );
+    expect(await app.db.prisma.dataset.count()).toBe(before);
+    // Past the first 60 rows (read by the full pass rather than the header detection).
+    const rows = Array.from({ length: 69 }, (_, i) => `${i + 1},fine`).join('\n');
+    const late = await gql(t, UPLOAD, { csv: `id,text\n${rows}\n70,${'z'.repeat(CELL_LIMIT + 2)}\n71,x\n` });
+    expect(late.errors![0].message).toBe(
+      `The CSV's cell in row 70 (line 71), column 2 ('text'), is ${CELL_LIMIT + 2} characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
+    );
+    expect(await app.db.prisma.dataset.count()).toBe(before);
+    // A cell of exactly the limit is accepted.
+    await uploadCsv(t, `id,text\n1,${'w'.repeat(CELL_LIMIT)}\n`, 'at-limit');
+    await stillServes();
+  });
+});

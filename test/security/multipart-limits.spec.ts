@@ -1,0 +1,111 @@
+/**
+ * The GraphQL multipart request (upload spec): its `operations` and `map` fields are bounded in
+ * depth and size before they are parsed and walked (src/graphql/multipart-guard.ts), with the same
+ * status, code and wording as a JSON body (issue 10).
+ */
+import type { App } from '../../src/app';
+import { codeOf, gqlOk, type GqlResult } from '../../src/client/graphql-client';
+import { MAX_BODY_DEPTH } from '../../src/lib/json-depth';
+import { startTestApp } from '../support/app';
+import { createTenant, type TenantBundle } from '../support/factories';
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+let app: App;
+let t: TenantBundle;
+
+beforeAll(async () => {
+  app = await startTestApp({ WORKER_ENABLED: 'false', MAX_REQUEST_BYTES: String(MAX_REQUEST_BYTES) });
+  t = await createTenant(app, 'multipart');
+});
+afterAll(() => app.stop());
+
+const UPLOAD = 'mutation($file: Upload!) { uploadDataset(name: "m", file: $file) { id rowCount } }';
+const PREDICT = 'query($rows: [JSONObject!]!) { predict(model: "m", rows: $rows) { version } }';
+/** `{"a":{"a":…1…}}`, `levels` objects deep, as text. */
+const deep = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+
+/** A multipart request with these raw fields and, when `file`, one CSV file under the name "0". */
+async function multipart(operations: string, map: string, file = true): Promise<{ status: number; body: GqlResult; ms: number }> {
+  const form = new FormData();
+  form.append('operations', operations);
+  form.append('map', map);
+  if (file) form.append('0', new Blob(['x,y\n1,2\n3,4\n']), 'm.csv');
+  const started = Date.now();
+  const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' }, body: form });
+  return { status: res.status, body: (await res.json()) as GqlResult, ms: Date.now() - started };
+}
+
+async function json(body: string): Promise<{ status: number; body: GqlResult }> {
+  const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }, body });
+  return { status: res.status, body: (await res.json()) as GqlResult };
+}
+
+const operationsWith = (variables: string, query = UPLOAD) => `{"query":${JSON.stringify(query)},"variables":${variables}}`;
+const FILE_MAP = '{"0":["variables.file"]}';
+
+/** After each case the multipart path still serves a real upload. */
+afterEach(async () => {
+  const r = await multipart(operationsWith('{"file":null}'), FILE_MAP);
+  expect(r.body.data?.uploadDataset.rowCount).toBe(2);
+});
+
+describe('depth', () => {
+  it('refuses `operations` nested 100,000 levels deep with 400 BAD_USER_INPUT, as the same JSON body is refused', async () => {
+    const operations = operationsWith(`{"file":null,"x":${deep(100_000)}}`);
+    const r = await multipart(operations, FILE_MAP);
+    expect([r.status, codeOf(r.body), r.body.errors![0].message]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      expect.stringMatching(new RegExp(`^The request could not be read: the ‘operations’ multipart field is nested deeper than ${MAX_BODY_DEPTH} levels \\(at byte \\d+\\)$`)),
+    ]);
+    const body = await json(operations);
+    expect([body.status, codeOf(body.body), body.body.errors![0].message]).toEqual([400, 'BAD_USER_INPUT', expect.stringMatching(/nested deeper than 2048 levels/)]);
+    expect(r.ms).toBeLessThan(1000); // refused from the bytes, not parsed
+  });
+
+  it.each([MAX_BODY_DEPTH + 1, 100_000])('refuses `map` nested %i levels deep with 400 BAD_USER_INPUT', async (levels) => {
+    const r = await multipart(operationsWith('{"file":null}'), `{"0":["variables.file"],"1":${deep(levels)}}`);
+    expect([r.status, codeOf(r.body), r.body.errors![0].message]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      expect.stringMatching(`the ‘map’ multipart field is nested deeper than ${MAX_BODY_DEPTH} levels`),
+    ]);
+  });
+
+  it('refuses a `map` path of more segments than the depth limit, before it builds objects that deep', async () => {
+    const path = `variables.x${'.a'.repeat(MAX_BODY_DEPTH)}`;
+    const r = await multipart(operationsWith('{"file":null}'), `{"0":["variables.file",${JSON.stringify(path)}]}`);
+    expect([r.status, codeOf(r.body), r.body.errors![0].message]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      `The request could not be read: a path in the ‘map’ multipart field has ${MAX_BODY_DEPTH + 2} segments, more than ${MAX_BODY_DEPTH}`,
+    ]);
+  });
+
+  it('passes a value under the byte bound to the JSON scalar, which refuses it as over a JSON body', async () => {
+    const operations = operationsWith(`{"rows":[{"x":${deep(MAX_BODY_DEPTH - 10)}}]}`, PREDICT);
+    const [viaMultipart, viaJson] = [await multipart(operations, '{}', false), await json(operations)];
+    expect(codeOf(viaMultipart.body)).toBe('BAD_USER_INPUT');
+    expect(viaMultipart.body.errors![0].message).toMatch(/JSONObject value is nested deeper than 32 levels \(limit\)/);
+    expect([codeOf(viaMultipart.body), viaMultipart.body.errors![0].message]).toEqual([codeOf(viaJson.body), viaJson.body.errors![0].message]);
+  });
+});
+
+describe('size', () => {
+  it.each(['operations', 'map'])('refuses a `%s` field larger than MAX_REQUEST_BYTES with 413 BAD_USER_INPUT', async (field) => {
+    const big = `{"pad":"${'x'.repeat(MAX_REQUEST_BYTES)}"}`;
+    const r = field === 'operations' ? await multipart(big, FILE_MAP) : await multipart(operationsWith('{"file":null}'), big);
+    expect([r.status, codeOf(r.body), r.body.errors![0].message]).toEqual([
+      413,
+      'BAD_USER_INPUT',
+      expect.stringContaining(`The ‘${field}’ multipart field value exceeds the ${MAX_REQUEST_BYTES} byte size limit`),
+    ]);
+  });
+});
+
+it('still reads a well-formed upload, and the caller sees it', async () => {
+  const r = await multipart(operationsWith('{"file":null}'), FILE_MAP);
+  const id = r.body.data?.uploadDataset.id as string;
+  const read = await gqlOk<{ dataset: { rowCount: number } }>(t, 'query($id: ID!) { dataset(id: $id) { rowCount } }', { id });
+  expect(read.dataset.rowCount).toBe(2);
+});
