@@ -30,7 +30,8 @@ export class InferResolver {
    * Runs a model version on named tensors. Scope: `predict`; each row (batch entry) counts
    * against the prediction rate limit.
    * @throws BAD_USER_INPUT (a tensor's datatype, shape or data; an unknown or missing input or
-   *   output), NOT_FOUND, MODEL_NOT_READY, NOT_SUPPORTED, QUOTA_EXCEEDED.
+   *   output; reason OUTPUT_TOO_LARGE past the tenant's INFER_MAX_OUTPUT_VALUES), NOT_FOUND,
+   *   MODEL_NOT_READY, NOT_SUPPORTED, QUOTA_EXCEEDED.
    */
   @Authorized('predict')
   @Query(() => InferResult, {
