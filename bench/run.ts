@@ -24,10 +24,15 @@ import { runTreeBench } from './trees';
 import { runV2Bench } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
+import { runOutputsBench } from './outputs';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST figures; `onnx`: only the uploaded mnist-8 figures; then exit (BENCHMARKS.md untouched). */
+/**
+ * `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST
+ * figures; `onnx`: only the uploaded mnist-8 figures; `outputs`: only the serving stalls a large infer
+ * answer causes another tenant (bench/outputs.ts); then exit (BENCHMARKS.md untouched).
+ */
 const ONLY = process.env.BENCH_ONLY;
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
@@ -79,6 +84,7 @@ async function main() {
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
     const me: Caller = { url, token: created.createTenant.apiKey };
+    if (ONLY === 'outputs') return void (await runOutputsBench(url, ADMIN, SECONDS, say));
     if (ONLY === 'onnx') {
       await runOnnxMnistBench(url, me.token!, SECONDS, say);
       return void (await runOnnxHostBench(SECONDS, say));

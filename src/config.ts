@@ -56,15 +56,19 @@ const schema = z.object({
     .min(1)
     .default(512 * 512),
   /**
-   * Values (elements, summed over the output tensors) one `infer` call may answer with: a model can
-   * answer far more than JSON can carry (ConstantOfShape of 30,000,000 overflows V8's string).
-   * Super-resolution's [1,1,672,672] (451,584 values) fits. (Default: 4,194,304 = 2^22)
+   * Values (elements, summed over the output tensors) one `infer` call may answer with, unless the
+   * tenant's limits say otherwise (setTenantLimits `inferMaxOutputValues`): a model can answer far
+   * more than JSON can carry (ConstantOfShape of 30,000,000 overflows V8's string), and a large
+   * answer costs the API process event-loop time every tenant shares. Checked before scoring from
+   * the declared output shapes × the batch, and after. One super-resolution image, [1,1,672,672]
+   * (451,584 values), fits; two do not. At most 2^26. (Default: 524,288 = 2^19, ≈ 2 MB of float32)
    */
   INFER_MAX_OUTPUT_VALUES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(4 * 1024 * 1024),
+    .max(2 ** 26)
+    .default(512 * 1024),
   /** Images per predictImage / explainImage call. (Default: 64) */
   MAX_PREDICT_IMAGES: z.coerce.number().int().min(1).default(64),
   /** Rows per `explain` call (each takes up to 1,024 model evaluations). (Default: 100) */

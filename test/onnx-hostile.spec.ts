@@ -44,15 +44,19 @@ describe('outputs larger than INFER_MAX_OUTPUT_VALUES', () => {
     expect(r.status).toBe(200);
   });
 
-  it('refuses past it with BAD_USER_INPUT naming the output and its size, the same over GraphQL and V2', async () => {
+  it('refuses past it (after scoring: the size is dynamic) with BAD_USER_INPUT naming the output and its size, the same over GraphQL and V2', async () => {
     const g = await gql(a, INFER, { model: 'fill', inputs: ask(1001) });
     expect(errorOf(g).code).toBe('BAD_USER_INPUT');
     expect(errorOf(g).message).toBe(
-      "The model's outputs hold 1001 values (output 'y' has shape [1001], 1001 values); at most 1000 per call: send fewer rows or name fewer `outputs`",
+      "The model's outputs hold 1001 values (output 'y' has shape [1001]); INFER_MAX_OUTPUT_VALUES allows at most 1000 per call: send fewer rows (images) or name fewer `outputs`",
     );
     const r = await v2(a.url, '/v2/models/fill/infer', { token: a.token, body: { inputs: ask(1001) } });
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ code: 'BAD_USER_INPUT', error: errorOf(g).message, details: { field: 'outputs', output: 'y', values: 1001, max: 1000 } });
+    expect(r.body).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      error: errorOf(g).message,
+      details: { field: 'outputs', reason: 'OUTPUT_TOO_LARGE', output: 'y', values: 1001, limit: 1000, estimated: false },
+    });
   });
 });
 

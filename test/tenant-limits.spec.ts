@@ -14,7 +14,7 @@ import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
 
 const FIELDS =
-  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork trainingMaxRunSeconds defaults';
+  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork trainingMaxRunSeconds inferMaxOutputValues defaults';
 const SET = `mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { ${FIELDS} } }`;
 const GET = `query($t: ID!) { tenantLimits(tenantId: $t) { ${FIELDS} } }`;
 const MINE = `{ myLimits { ${FIELDS} } }`;
@@ -29,6 +29,7 @@ const ALL = [
   'trainingMaxMemoryBytes',
   'trainingMaxWork',
   'trainingMaxRunSeconds',
+  'inferMaxOutputValues',
 ];
 
 let app: App;
@@ -57,6 +58,7 @@ describe('defaults and access', () => {
       trainingMaxMemoryBytes: DEFAULT_COST_LIMITS.maxMemoryBytes,
       trainingMaxWork: DEFAULT_COST_LIMITS.maxWork,
       trainingMaxRunSeconds: DEFAULT_COST_LIMITS.maxRunSeconds,
+      inferMaxOutputValues: 524_288,
       defaults: ALL,
     });
     expect((await gqlOk(admin, GET, { t: t.tenantId })).tenantLimits).toEqual(mine);

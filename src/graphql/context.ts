@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config';
 import { AppError } from '../lib/errors';
+import type { DeferredArrays } from '../lib/json-stream';
 import type { Actor } from '../modules/auth/actor';
 import type { Services } from '../modules/services';
 import { createLoaders, type Loaders } from './loaders';
@@ -22,6 +23,8 @@ export interface Context {
   requestId: string;
   /** Per-request batching of related rows (loaders.ts). */
   loaders: Loaders;
+  /** HTTP only: placeholders for big arrays, written streamed after Apollo serialises the answer (deferred-answer.ts). */
+  deferredArrays?: DeferredArrays;
 }
 
 export interface BaseContext {

@@ -23,6 +23,7 @@ import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
 import { buildContext, type BaseContext, type Context } from './context';
+import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { mountConsole } from './console';
 import { explorerLandingPage, explorerPageHeaders, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
@@ -286,10 +287,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     }),
     express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }),
     refuseDeepDocuments,
+    deferredAnswers(log),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-        return buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
+        const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
+        return { ...context, deferredArrays: deferredArraysOf(res) };
       },
     }),
   );

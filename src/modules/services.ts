@@ -215,7 +215,6 @@ export function createServices(deps: Deps): Services {
     infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,
-      maxOutputValues: config.INFER_MAX_OUTPUT_VALUES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
     }),
     versions,

@@ -93,11 +93,27 @@ describe('checkAgainstSpecs (models that declare their tensors)', () => {
     expect(refusal(() => checkAgainstSpecs(inputs, outputs, specs))).toEqual({ code: 'BAD_USER_INPUT', message });
   });
 
-  it('makes outputs JSON-ready and refuses a non-finite float', () => {
-    expect(plainTensor({ name: 'y', datatype: 'FP32', shape: [2], data: new Float32Array([0.5, 2]) })).toEqual({ name: 'y', datatype: 'FP32', shape: [2], data: [0.5, 2] });
-    expect(refusal(() => plainTensor({ name: 'y', datatype: 'FP32', shape: [2], data: new Float32Array([0.5, NaN]) }))).toEqual({
+  it('makes outputs JSON-ready and refuses a non-finite float', async () => {
+    expect(await plainTensor({ name: 'y', datatype: 'FP32', shape: [2], data: new Float32Array([0.5, 2]) })).toEqual({ name: 'y', datatype: 'FP32', shape: [2], data: [0.5, 2] });
+    await expect(plainTensor({ name: 'y', datatype: 'FP32', shape: [2], data: new Float32Array([0.5, NaN]) })).rejects.toMatchObject({
       code: 'NON_FINITE_OUTPUT',
       message: "The model's output 'y' holds NaN at index 1, not a finite number; no answer is given",
+    });
+  });
+
+  it('copies a large output a slice per event-loop turn, the same values, and finds a non-finite value in a later slice', async () => {
+    const big = Float32Array.from({ length: 451_584 }, (_, i) => i / 7);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const plain = await plainTensor({ name: 'output', datatype: 'FP32', shape: [1, 1, 672, 672], data: big });
+    clearInterval(ticker);
+    expect(plain.data).toHaveLength(451_584);
+    expect([plain.data[0], plain.data[100_000], plain.data[451_583]]).toEqual([big[0], big[100_000], big[451_583]]);
+    expect(turns).toBeGreaterThan(0); // timers ran while it was copied
+    big[400_000] = Infinity;
+    await expect(plainTensor({ name: 'output', datatype: 'FP32', shape: [451_584], data: big })).rejects.toMatchObject({
+      code: 'NON_FINITE_OUTPUT',
+      message: "The model's output 'output' holds Infinity at index 400000, not a finite number; no answer is given",
     });
   });
 });

@@ -57,7 +57,8 @@ export class QuotaService {
   /** One limiter per distinct per-minute limit; all share the key prefix, so a tenant's count survives a change of its limit. */
   private readonly limiters = new Map<number, RateLimiterPostgres>();
   private readonly budgets = new Map<string, LocalBudget>();
-  private readonly rates = new Map<string, { perMinute: number; until: number }>();
+  /** Each tenant's effective limits as last read, until `until` (ms since the epoch): the per-call ones (rate, output size). */
+  private readonly cached = new Map<string, { limits: Limits; until: number }>();
 
   /**
    * @param defaults the global limits (config), used where a tenant has no override.
@@ -84,7 +85,7 @@ export class QuotaService {
    * the unspent rows of its reserved block, so a lowered limit is not already spent by them.
    */
   async forget(tenantId: string): Promise<void> {
-    this.rates.delete(tenantId);
+    this.cached.delete(tenantId);
     const local = this.budgets.get(tenantId);
     this.budgets.delete(tenantId);
     if (local && local.remaining > 0 && local.until > Date.now()) await this.limiter(this.defaults.predictionsPerMinute).reward(tenantId, local.remaining);
@@ -107,15 +108,32 @@ export class QuotaService {
     return limiter;
   }
 
+  /**
+   * The tenant's effective limits for checks made on every prediction call (the rate, the size of
+   * an `infer` answer), cached for {@link RATE_LIMIT_CACHE_MS} so such a call costs no database read.
+   */
+  async cachedLimits(tenantId: string): Promise<Limits> {
+    const now = Date.now();
+    const hit = this.cached.get(tenantId);
+    if (hit && hit.until > now) return hit.limits;
+    const limits = await withTenant(this.prisma, tenantId, (tx) => this.limitsOf(tx, tenantId));
+    if (this.cached.size >= 10_000) this.cached.clear();
+    this.cached.set(tenantId, { limits, until: now + RATE_LIMIT_CACHE_MS });
+    return limits;
+  }
+
+  /**
+   * The values one `infer` call of the tenant may answer (its `inferMaxOutputValues`, else
+   * INFER_MAX_OUTPUT_VALUES), and whether the tenant's own limit sets it; cached as {@link cachedLimits}.
+   */
+  async outputLimit(tenantId: string): Promise<{ max: number; perTenant: boolean }> {
+    const max = (await this.cachedLimits(tenantId)).inferMaxOutputValues;
+    return { max, perTenant: max !== this.defaults.inferMaxOutputValues };
+  }
+
   /** The tenant's rows per minute, cached for {@link RATE_LIMIT_CACHE_MS}. */
   private async perMinute(tenantId: string): Promise<number> {
-    const now = Date.now();
-    const hit = this.rates.get(tenantId);
-    if (hit && hit.until > now) return hit.perMinute;
-    const limits = await withTenant(this.prisma, tenantId, (tx) => this.limitsOf(tx, tenantId));
-    if (this.rates.size >= 10_000) this.rates.clear();
-    this.rates.set(tenantId, { perMinute: limits.predictionsPerMinute, until: now + RATE_LIMIT_CACHE_MS });
-    return limits.predictionsPerMinute;
+    return (await this.cachedLimits(tenantId)).predictionsPerMinute;
   }
 
   /** Serialises quota checks of one tenant until the transaction ends. */

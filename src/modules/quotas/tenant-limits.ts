@@ -1,5 +1,5 @@
 /**
- * Per-tenant limits: the global defaults (QUOTA_*, TRAINING_MAX_* of the config) overridden, field
+ * Per-tenant limits: the global defaults (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES of the config) overridden, field
  * by field, by the tenant's optional TenantLimits row (set by the operator with setTenantLimits).
  * Pure: no Prisma, no GraphQL.
  */
@@ -29,6 +29,8 @@ export interface Limits {
   trainingMaxWork: number;
   /** Wall-clock seconds of one training run (the supervisor ends it past this). */
   trainingMaxRunSeconds: number;
+  /** Values one `infer` call may answer, summed over its outputs (serving/output-size.ts). */
+  inferMaxOutputValues: number;
 }
 
 /** A limit's name. */
@@ -38,9 +40,17 @@ export type LimitName = keyof Limits;
 export type LimitOverrides = { [K in LimitName]?: number | null };
 
 /**
+ * The most output values any tenant may be allowed per `infer` call (and INFER_MAX_OUTPUT_VALUES'
+ * ceiling): 2^26 = 67,108,864 float32 values are ~1.3 GB of JSON at ~20 characters each, past
+ * V8's longest string (2^29 characters) for a GraphQL answer, which is serialised whole.
+ */
+export const MAX_INFER_OUTPUT_VALUES = 2 ** 26;
+
+/**
  * The largest value an admin may set per limit. Counts: 10,000 at once is far beyond what one
  * worker pool runs; the rate: the shared counter is a PostgreSQL integer (as QUOTA_PREDICTIONS_PER_MINUTE);
- * sizes: Number.MAX_SAFE_INTEGER, the largest integer a JavaScript number holds exactly.
+ * sizes: Number.MAX_SAFE_INTEGER, the largest integer a JavaScript number holds exactly; output
+ * values: {@link MAX_INFER_OUTPUT_VALUES}.
  */
 export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   maxConcurrentRuns: 10_000,
@@ -53,6 +63,7 @@ export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   trainingMaxMemoryBytes: Number.MAX_SAFE_INTEGER,
   trainingMaxWork: Number.MAX_SAFE_INTEGER,
   trainingMaxRunSeconds: MAX_RUN_SECONDS_CAP,
+  inferMaxOutputValues: MAX_INFER_OUTPUT_VALUES,
 });
 
 /** Every limit's name, in a fixed order. */
@@ -72,6 +83,7 @@ export function defaultLimits(
     | 'TRAINING_MAX_MEMORY_BYTES'
     | 'TRAINING_MAX_WORK'
     | 'TRAINING_MAX_RUN_SECONDS'
+    | 'INFER_MAX_OUTPUT_VALUES'
   >,
 ): Limits {
   return {
@@ -85,6 +97,7 @@ export function defaultLimits(
     trainingMaxMemoryBytes: config.TRAINING_MAX_MEMORY_BYTES,
     trainingMaxWork: config.TRAINING_MAX_WORK,
     trainingMaxRunSeconds: config.TRAINING_MAX_RUN_SECONDS,
+    inferMaxOutputValues: config.INFER_MAX_OUTPUT_VALUES,
   };
 }
 

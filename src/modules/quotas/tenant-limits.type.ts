@@ -7,7 +7,7 @@ import { Nullable } from '../common/fields';
  * out or null is the global default from the configuration. Sizes are Float (GraphQL Int is 32-bit)
  * but must be whole numbers.
  */
-@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*).' })
+@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES).' })
 export class TenantLimitsInput {
   @Nullable(Int, 'QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000.')
   maxConcurrentRuns?: number | null;
@@ -41,6 +41,8 @@ export class TenantLimitsInput {
     'Wall-clock seconds one training run may take; past it the run is ended, FAILED with TIME_LIMIT_EXCEEDED, and runs estimated past twice it are refused at start (TRAINING_MAX_RUN_SECONDS). 1 to 604,800.',
   )
   trainingMaxRunSeconds?: number | null;
+  @Nullable(Int, 'Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864.')
+  inferMaxOutputValues?: number | null;
 }
 
 /** A tenant's effective limits, and which of them are the global defaults. */
@@ -78,6 +80,8 @@ export class TenantLimits {
 
   @Field(() => Int, { description: 'Seconds of wall-clock time per training run.' })
   trainingMaxRunSeconds!: number;
+  @Field(() => Int, { description: 'Values one infer call may answer, summed over its outputs.' })
+  inferMaxOutputValues!: number;
 
   @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
   defaults!: string[];

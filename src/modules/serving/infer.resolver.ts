@@ -5,7 +5,9 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { Actor } from '../auth/actor';
 import { BoundedJSONObject } from '../common/json.scalar';
+import { SLICE } from '../../lib/json-stream';
 import type { InferService } from './infer.service';
+import type { PlainTensor } from './named-tensors';
 import { InferTensorInput } from './infer.input';
 import { InferResult, ModelTensorMetadata } from './infer.type';
 import { VersionArgs, versionSelector } from './version.args';
@@ -14,7 +16,12 @@ import { VersionArgs, versionSelector } from './version.args';
 interface Context {
   actor?: Actor;
   services: { infer: InferService };
+  /** HTTP only: where a big `data` array is written streamed after the answer is serialised (src/graphql/deferred-answer.ts). */
+  deferredArrays?: { defer(data: PlainTensor['data']): string };
 }
+
+/** Outputs of more values than this are written streamed over HTTP (src/lib/json-stream.ts SLICE). */
+const STREAMED_FROM = SLICE;
 
 /** The `infer` and `modelMetadata` queries. */
 @Resolver()
@@ -23,7 +30,8 @@ export class InferResolver {
    * Runs a model version on named tensors. Scope: `predict`; each row (batch entry) counts
    * against the prediction rate limit.
    * @throws BAD_USER_INPUT (a tensor's datatype, shape or data; an unknown or missing input or
-   *   output), NOT_FOUND, MODEL_NOT_READY, NOT_SUPPORTED, QUOTA_EXCEEDED.
+   *   output; reason OUTPUT_TOO_LARGE past the tenant's INFER_MAX_OUTPUT_VALUES), NOT_FOUND,
+   *   MODEL_NOT_READY, NOT_SUPPORTED, QUOTA_EXCEEDED.
    */
   @Authorized('predict')
   @Query(() => InferResult, {
@@ -33,7 +41,7 @@ export class InferResolver {
       'modelMetadata lists the features, or one [rows] tensor per feature, and return `predict` (labels or values) and, for ' +
       'classifiers, `probabilities` [rows, classes].',
   })
-  infer(
+  async infer(
     @Args(() => VersionArgs) which: VersionArgs,
     @Arg('inputs', () => [InferTensorInput]) inputs: InferTensorInput[],
     @Arg('outputs', () => [String], { nullable: true, description: 'The outputs to return (default: all).' }) outputs: string[] | null,
@@ -42,7 +50,12 @@ export class InferResolver {
     @Arg('id', () => String, { nullable: true, description: 'A request id, echoed in the answer.' }) id: string | null,
     @Ctx() ctx: Context,
   ): Promise<InferResult> {
-    return ctx.services.infer.infer(ctx.actor!, which.model, versionSelector(which), { inputs, outputs, parameters, id });
+    const result = await ctx.services.infer.infer(ctx.actor!, which.model, versionSelector(which), { inputs, outputs, parameters, id });
+    const deferred = ctx.deferredArrays;
+    if (!deferred) return result;
+    // A placeholder string where a big array goes: the answer is serialised without it, then streamed with it.
+    const streamed = (data: PlainTensor['data']) => (data.length > STREAMED_FROM ? (deferred.defer(data) as unknown as PlainTensor['data']) : data);
+    return { ...result, outputs: result.outputs.map((t) => ({ ...t, data: streamed(t.data) })) };
   }
 
   /**

@@ -11,6 +11,7 @@
  */
 import type { Db } from '../../lib/db';
 import { AppError, badInput, quote } from '../../lib/errors';
+import { checkOutputEstimate, checkOutputSize, estimateOutputValues } from './output-size';
 import type { Metrics } from '../../lib/metrics';
 import { withTenant } from '../../lib/tenant-tx';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../ml/tensor-io';
@@ -71,10 +72,9 @@ export class InferService {
     private readonly metrics: Metrics,
     /**
      * maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES);
-     * maxOutputValues: values answered per call, summed over outputs (INFER_MAX_OUTPUT_VALUES; default 4,194,304);
      * batching: micro-batching of declared models (BATCH_MAX_ROWS, BATCH_MAX_WAIT_MS; default 64 rows, this turn).
      */
-    private readonly options: { maxRows: number; maxImages: number; maxOutputValues?: number; batching?: { maxRows: number; maxWaitMs: number } },
+    private readonly options: { maxRows: number; maxImages: number; batching?: { maxRows: number; maxWaitMs: number } },
   ) {}
 
   /**
@@ -84,7 +84,8 @@ export class InferService {
    *   MODEL_NOT_READY; BAD_USER_INPUT (a tensor's datatype, shape or data, an input or output the
    *   model does not have, a missing input, no rows or too many, both version and alias);
    *   NOT_SUPPORTED (a version with neither feature columns nor an image input); NON_FINITE_OUTPUT;
-   *   BAD_USER_INPUT as well when the outputs hold more than INFER_MAX_OUTPUT_VALUES values); QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
+   *   BAD_USER_INPUT (reason OUTPUT_TOO_LARGE) when the outputs would hold, or hold, more values than
+   *   the tenant's INFER_MAX_OUTPUT_VALUES (output-size.ts); QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
   infer(actor: Actor, modelName: string, selector: VersionSelector, input: InferInput): Promise<InferResult> {
     return this.run(actor, modelName, selector, () => input);
@@ -120,11 +121,16 @@ export class InferService {
     });
     if (specs) {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
+      // Before the rate limit is spent and the model runs: the declared shapes × the batch.
+      const limit = await this.quotas.outputLimit(actor.tenantId);
+      checkOutputEstimate(estimateOutputValues(specs.outputs, wanted, rows), limit);
       await this.admit(actor, rows, this.options.maxRows);
       const out = await this.runTensors(served, specs, inputs, wanted, rows);
-      checkOutputSize(out, this.options.maxOutputValues ?? DEFAULT_MAX_OUTPUT_VALUES);
+      checkOutputSize(out, limit); // what dynamic dimensions hid, before anything is serialised
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
-      return answer(out.map(plainTensor));
+      const plain: PlainTensor[] = [];
+      for (const t of out) plain.push(await plainTensor(t));
+      return answer(plain);
     }
     if (served.image) {
       checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
@@ -226,30 +232,6 @@ export class InferService {
     }
     return specs;
   }
-}
-
-/** INFER_MAX_OUTPUT_VALUES's default (config.ts). */
-const DEFAULT_MAX_OUTPUT_VALUES = 4 * 1024 * 1024;
-
-/**
- * Refuses an answer too large to send: more than `max` values summed over the output tensors.
- * BAD_USER_INPUT, not QUOTA_EXCEEDED: no wait makes it fit; fewer rows or `outputs` do.
- * @throws AppError BAD_USER_INPUT naming the largest output, its shape and the total, with
- *   details `{ field: 'outputs', output, values, max }`.
- */
-export function checkOutputSize(outputs: NamedTensor[], max: number): void {
-  let total = 0;
-  let largest: NamedTensor | undefined;
-  for (const t of outputs) {
-    total += t.data.length;
-    if (!largest || t.data.length > largest.data.length) largest = t;
-  }
-  if (total <= max || !largest) return;
-  throw badInput(
-    `The model's outputs hold ${total} values (output ${quote(largest.name)} has shape [${largest.shape.join(', ')}], ${largest.data.length} values); ` +
-      `at most ${max} per call: send fewer rows or name fewer \`outputs\``,
-    { field: 'outputs', output: largest.name, values: total, max },
-  );
 }
 
 /** A bad value the pipeline found (`matrix.rows[3].BMI must be a number…`), named by tensor and row. */

@@ -3,7 +3,9 @@
  * `tensorSpecs` and `inferTensors`, src/ml/tensor-io.ts: uploaded ONNX models): the request checked
  * against the declaration before the model runs, and the answer made JSON-ready.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, badInput, didYouMean, nameList, quote } from '../../lib/errors';
+import { SLICE } from '../../lib/json-stream';
 import type { NamedTensor, NotServedSpec, TensorSpec } from '../../ml/tensor-io';
 import { checkOutputNames } from './tabular-tensors';
 
@@ -58,19 +60,25 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
 /**
  * A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither).
  * One indexed loop (not `Array.from`, whose iterator protocol on a typed array of super-resolution's
- * 451,584 floats held the event loop for hundreds of milliseconds).
+ * 451,584 floats held the event loop for hundreds of milliseconds), {@link SLICE} elements per
+ * event-loop turn, so a large output does not hold other tenants' requests while it is copied.
+ * @throws AppError NON_FINITE_OUTPUT naming the output and the index.
  */
-export function plainTensor(t: NamedTensor): PlainTensor {
+export async function plainTensor(t: NamedTensor): Promise<PlainTensor> {
   const source = t.data as ArrayLike<number | boolean | string>;
   const n = source.length;
   const data = new Array<number | boolean | string>(n);
   const float = FLOAT_TYPES.has(t.datatype);
-  for (let i = 0; i < n; i++) {
-    const v = source[i]!;
-    if (float && !Number.isFinite(v)) {
-      throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(v)} at index ${i}, not a finite number; no answer is given`);
+  for (let from = 0; from < n; from += SLICE) {
+    if (from > 0) await nextTurn();
+    const to = Math.min(n, from + SLICE);
+    for (let i = from; i < to; i++) {
+      const v = source[i]!;
+      if (float && !Number.isFinite(v)) {
+        throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(v)} at index ${i}, not a finite number; no answer is given`);
+      }
+      data[i] = v;
     }
-    data[i] = v;
   }
   return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: data as number[] | boolean[] | string[] };
 }
