@@ -32,6 +32,7 @@ import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { NodeResolver } from '../modules/nodes/node.resolver';
+import { SweepResolver, SweepTrialResolver } from '../modules/sweeps/sweep.resolver';
 import { authChecker } from './auth-checker';
 
 export const RESOLVERS = [
@@ -75,6 +76,8 @@ export const RESOLVERS = [
   TenantLimitsResolver,
   TrainingRunResolver,
   TrainingProgressResolver,
+  SweepResolver,
+  SweepTrialResolver,
 ] as const;
 
 /**
