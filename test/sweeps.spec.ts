@@ -182,3 +182,54 @@ it("another tenant's sweep is NOT_FOUND everywhere", async () => {
   expect(codeOf(await gql(other, START, { input: input({ space: [{ path: 'batchSize', values: [16] }] }) }))).toBe('NOT_FOUND');
   expect((await gqlOk(other, '{ sweeps { totalCount } }')).sweeps.totalCount).toBe(0);
 });
+
+it('RANDOM draws the same trials from the same seed, other trials from another, inside the ranges', async () => {
+  const space = [
+    { path: 'optimizer.learningRate', min: 0.0001, max: 0.1, log: true },
+    { path: 'batchSize', min: 16, max: 128, integer: true },
+    { path: 'optimizer.name', values: ['ADAM', 'SGD', 'RMSPROP'] },
+  ];
+  const paramsOf = async (seed: number) => {
+    const sweep = await start({ modelName: `sweep-random-${seed}`, strategy: 'RANDOM', seed, space, budget: { maxTrials: 5, maxConcurrent: 1 } });
+    const trials = (await gqlOk(t, SWEEP, { id: sweep.id })).sweep.leaderboard.sort((a: any, b: any) => a.index - b.index);
+    await gqlOk(t, CANCEL, { id: sweep.id });
+    return trials.map((x: any) => x.params);
+  };
+  const first = await paramsOf(7);
+  expect(first).toHaveLength(5);
+  expect(await paramsOf(7)).toEqual(first);
+  expect(await paramsOf(8)).not.toEqual(first);
+  for (const p of first) {
+    expect(p['optimizer.learningRate']).toBeGreaterThanOrEqual(0.0001);
+    expect(p['optimizer.learningRate']).toBeLessThanOrEqual(0.1);
+    expect(Number.isInteger(p.batchSize) && p.batchSize >= 16 && p.batchSize <= 128).toBe(true);
+    expect(['ADAM', 'SGD', 'RMSPROP']).toContain(p['optimizer.name']);
+  }
+});
+
+it('SUCCESSIVE_HALVING trains 4 configurations 1 epoch, then the best 2 again with 2 epochs', async () => {
+  const sweep = await start({
+    modelName: 'sweep-halving',
+    strategy: 'SUCCESSIVE_HALVING',
+    baseSpec: { ...SPEC, epochs: 2 },
+    space: [{ path: 'optimizer.learningRate', values: [0.0005, 0.005, 0.05, 0.2] }],
+    halving: { eta: 2, minEpochs: 1 },
+  });
+  const streamed = boards(await follow(t, sweep.id));
+  expect(streamed[streamed.length - 1].sweep.status).toBe('SUCCEEDED');
+  const got = (await gqlOk(t, SWEEP, { id: sweep.id })).sweep;
+  const trials: Record<string, any>[] = got.leaderboard;
+  const rung0 = trials.filter((x) => x.rung === 0);
+  const rung1 = trials.filter((x) => x.rung === 1);
+  expect([rung0.length, rung1.length]).toEqual([4, 2]);
+  expect(rung0.every((x) => x.epochs === 1 && x.epochsDone === 1 && x.status === 'SUCCEEDED')).toBe(true);
+  expect(rung1.every((x) => x.epochs === 2 && x.epochsDone === 2 && x.status === 'SUCCEEDED')).toBe(true);
+  // The configurations carried on are rung 0's best two (ranked within the rung), as new runs.
+  expect(new Set(rung1.map((x) => x.config))).toEqual(new Set(rung0.slice(0, 2).map((x) => x.config)));
+  expect(new Set(rung1.map((x) => x.trainingRunId)).size).toBe(2);
+  expect(rung1.some((x) => rung0.some((y) => y.trainingRunId === x.trainingRunId))).toBe(false);
+  // Later rungs rank first; the best is rung 1's best.
+  expect(trials.slice(0, 2).map((x) => x.rung)).toEqual([1, 1]);
+  expect(got.bestTrialId).toBe(trials[0].id);
+  expect(got.bestVersion.metrics.accuracy).toBe(trials[0].objective);
+}, 30_000);
