@@ -74,6 +74,9 @@ it('a grid of 4 trials trains as runs, streams a ranked leaderboard and points a
   expect(last.sweep.status).toBe('SUCCEEDED');
   // Trials were streamed while they trained: some board shows a trial QUEUED or RUNNING.
   expect(streamed.some((b) => b.trials.some((x) => x.status === 'RUNNING' || x.status === 'QUEUED'))).toBe(true);
+  // ... and boards in between rank the trials that finished so far among those still going.
+  expect(streamed.some((b) => b.trials.some((x) => x.status === 'SUCCEEDED') && b.trials.some((x) => x.status !== 'SUCCEEDED'))).toBe(true);
+  expect(streamed.every((b) => b.trials.map((x) => x.rank).join() === '1,2,3,4')).toBe(true);
 
   const got = (await gqlOk(t, SWEEP, { id: sweep.id })).sweep;
   const trials: Record<string, any>[] = got.leaderboard;

@@ -134,7 +134,7 @@ export function withValue(spec: Record<string, unknown>, path: string, value: un
     const next: unknown = Array.isArray(node) ? node[Number(key)] : node[key];
     if (next == null || typeof next !== 'object') {
       if (Array.isArray(node) || /^\d+$/.test(parts[i + 1]))
-        throw badInput(`space path '${path}': the base spec has no '${parts.slice(0, i + 2).join('.')}'`, { field: 'space', path });
+        throw badInput(`space path '${path}': the base spec has no '${parts.slice(0, i + 1).join('.')}'`, { field: 'space', path });
       node[key] = {};
     }
     node = (Array.isArray(node) ? node[Number(key)] : node[key]) as Record<string, unknown> | unknown[];
