@@ -236,3 +236,25 @@ it('SUCCESSIVE_HALVING trains 4 configurations 1 epoch, then the best 2 again wi
   expect(got.bestTrialId).toBe(trials[0].id);
   expect(got.bestVersion.metrics.accuracy).toBe(trials[0].objective);
 }, 30_000);
+
+it('stops a trial clearly behind the finished ones early (median stopping rule) and cancels its run', async () => {
+  const good = (learningRate: number) => ({ name: 'ADAM', learningRate });
+  const sweep = await start({
+    modelName: 'sweep-early',
+    baseSpec: { ...SPEC, epochs: 6, batchSize: 256 },
+    space: [{ path: 'optimizer', values: [good(0.05), good(0.04), good(0.06), { name: 'SGD', learningRate: 1e-7 }] }],
+    objective: { metric: 'LOG_LOSS', direction: 'MINIMIZE' },
+    budget: { maxTrials: 4, maxConcurrent: 1 },
+    earlyStop: true,
+  });
+  const streamed = boards(await follow(t, sweep.id));
+  expect(streamed[streamed.length - 1].sweep.status).toBe('SUCCEEDED');
+  const trials: Record<string, any>[] = (await gqlOk(t, SWEEP, { id: sweep.id })).sweep.leaderboard;
+  const byIndex = [...trials].sort((a, b) => a.index - b.index);
+  expect(byIndex.map((x) => x.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'STOPPED_EARLY']);
+  const stopped = byIndex[3];
+  expect(stopped.epochsDone).toBeLessThan(6);
+  expect(stopped.rank).toBe(4);
+  const run = (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status } }', { id: stopped.trainingRunId })).trainingRun;
+  expect(run.status).toBe('CANCELLED');
+}, 30_000);
