@@ -47,6 +47,7 @@ CREATE TABLE "SweepTrial" (
     "spec" JSONB NOT NULL,
     "epochs" INTEGER,
     "status" TEXT NOT NULL DEFAULT 'PENDING',
+    "claimedAt" TIMESTAMP(3),
     "runId" TEXT,
     "objective" DOUBLE PRECISION,
     "modelVersionId" TEXT,

@@ -3,7 +3,7 @@
  * base spec and its configuration and goes through the checks startTrainingRun makes (GraphQL
  * input coercion, spec normalisation, the dataset's columns and the tenant's cost limits) before
  * anything is stored; then the sweep and its trials are stored (audited) and its driver's poll
- * chain is queued. Trials become training runs in src/modules/sweeps/sweep-driver.ts.
+ * chain is queued (a sweep that cannot be queued is marked FAILED and the error rethrown). Trials become training runs in src/modules/sweeps/sweep-driver.ts.
  */
 import { AppError, badInput, notFound, quote } from '../../lib/errors';
 import { withTenant, type Tx } from '../../lib/tenant-tx';
@@ -197,6 +197,13 @@ export async function startSweep(deps: StartSweepDeps, actor: Actor, req: StartS
     });
     return { sweep: created };
   });
-  await deps.queue.enqueue('sweep-advance', { tenantId: actor.tenantId, sweepId: sweep.id, poll: true });
+  try {
+    await deps.queue.enqueue('sweep-advance', { tenantId: actor.tenantId, sweepId: sweep.id, poll: true });
+  } catch (err) {
+    await withTenant(deps.prisma, actor.tenantId, (tx) =>
+      deps.sweeps.updateSweep(tx, actor.tenantId, sweep.id, ['RUNNING'], { status: 'FAILED', failureMessage: 'The sweep could not be queued', finishedAt: new Date() }),
+    );
+    throw err;
+  }
   return sweep;
 }

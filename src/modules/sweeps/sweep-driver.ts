@@ -13,7 +13,9 @@
  *
  * Passes may run concurrently (the lock serialises step 1; a claimed trial is started by the pass
  * that claimed it). A cancelled sweep's trial claimed before the cancel has its new run cancelled.
- * Not handled: a pass that dies between claiming and starting leaves its trials STARTING.
+ * A pass that dies between claiming and starting leaves its trials STARTING: a later pass takes
+ * claims older than {@link STALE_CLAIM_MS} back to PENDING (if the first pass then still creates
+ * its run, it keeps the trial only while STARTING, else cancels that run).
  */
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
@@ -32,6 +34,9 @@ import { compareObjective, nextRung, shouldStopEarly, type Direction, type Objec
 import { OPEN_TRIAL_STATUSES, TrialStatus, type SweepRepo } from './sweep.repo';
 
 type SweepRow = NonNullable<Awaited<ReturnType<SweepRepo['find']>>>;
+
+/** A STARTING claim older than this (ms) is taken back: its pass died before starting the run. */
+const STALE_CLAIM_MS = 60_000;
 
 /** What the driver needs: the start-run dependencies and the sweep table. */
 export interface DriverDeps extends StartDeps {
@@ -86,8 +91,12 @@ export class SweepDriver {
     const plan: Plan = { sweep, claimed: [], stoppedRuns: [], changed: false };
     const now = new Date();
 
-    // 1. Trials whose run ended take its outcome.
+    // 1. Trials whose run ended take its outcome; stale claims go back to PENDING.
     for (const t of trials) {
+      if (t.status === TrialStatus.STARTING && (t.claimedAt?.getTime() ?? 0) < now.getTime() - STALE_CLAIM_MS) {
+        if (await sweeps.updateTrial(tx, tenantId, t.id, [TrialStatus.STARTING], { status: TrialStatus.PENDING, claimedAt: null })) t.status = TrialStatus.PENDING;
+        continue;
+      }
       if (t.status !== TrialStatus.STARTED) continue;
       const ended = t.runStatus === null || isTerminal(t.runStatus);
       if (!ended) continue;
@@ -171,7 +180,7 @@ export class SweepDriver {
     const running = trials.filter((t) => t.status === TrialStatus.STARTING || t.status === TrialStatus.STARTED).length;
     const pending = trials.filter((t) => t.status === TrialStatus.PENDING).sort((a, b) => a.index - b.index);
     const claimed = pending.slice(0, Math.max(0, sweep.maxConcurrent - running));
-    for (const t of claimed) await this.deps.sweeps.updateTrial(tx, sweep.tenantId, t.id, [TrialStatus.PENDING], { status: TrialStatus.STARTING });
+    for (const t of claimed) await this.deps.sweeps.updateTrial(tx, sweep.tenantId, t.id, [TrialStatus.PENDING], { status: TrialStatus.STARTING, claimedAt: new Date() });
     return { claimed: [...plan.claimed, ...claimed] };
   }
 
