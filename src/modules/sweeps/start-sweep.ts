@@ -141,6 +141,8 @@ type DatasetRow = NonNullable<Awaited<ReturnType<StartDeps['datasets']['find']>>
  */
 export async function startSweep(deps: StartSweepDeps, actor: Actor, req: StartSweepRequest, parser: SpecParser) {
   requireScope(actor, 'training:run');
+  // Another tenant's dataset is NOT_FOUND whatever else is wrong with the request.
+  if (!(await withTenant(deps.prisma, actor.tenantId, (tx) => deps.datasets.find(tx, actor.tenantId, req.datasetId)))) throw notFound('Dataset', req.datasetId);
   if (!MODEL_NAME.test(req.modelName)) throw badInput(`modelName ${quote(req.modelName)} must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
   checkBudget(req.budget);
   checkSpace(req.space, req.strategy);
