@@ -99,6 +99,8 @@ it('a grid of 4 trials trains as runs, streams a ranked leaderboard and points a
   const runs = (await gqlOk(t, `{ trainingRunsConnection(modelName: "sweep") { totalCount edges { node { id status } } } }`)).trainingRunsConnection;
   expect(runs.totalCount).toBe(4);
   expect(new Set(runs.edges.map((e: any) => e.node.id))).toEqual(new Set(trials.map((x) => x.trainingRunId)));
+  const node = (await gqlOk(t, 'query($id: ID!) { node(id: $id) { __typename ... on Sweep { status } } }', { id: sweep.id })).node;
+  expect(node).toEqual({ __typename: 'Sweep', status: 'SUCCEEDED' });
   const listed = (await gqlOk(t, '{ sweeps(first: 10) { totalCount edges { node { id status strategy objective { metric direction } } } } }')).sweeps;
   expect(listed.edges[0].node).toEqual({ id: sweep.id, status: 'SUCCEEDED', strategy: 'GRID', objective: { metric: 'ACCURACY', direction: 'MAXIMIZE' } });
 }, 60_000);
@@ -108,7 +110,7 @@ it('cancelSweep cancels every queued and running trial run, and no trial starts 
   // Cancel once a board shows a trial run (the stream goes on to the CANCELLED board, then ends).
   const client = wsClient(t.wsUrl, t.token);
   const seen: Board[] = [];
-  let cancelled: Record<string, any> | undefined;
+  let cancelling: Promise<Record<string, any>> | undefined;
   await new Promise<void>((resolve, reject) => {
     client.subscribe<{ sweepLeaderboard: Board }>(
       { query: FOLLOW, variables: { id: sweep.id } },
@@ -116,16 +118,16 @@ it('cancelSweep cancels every queued and running trial run, and no trial starts 
         next: (v) => {
           const b = v.data!.sweepLeaderboard;
           seen.push(b);
-          if (cancelled || !b.trials.some((x) => x.trainingRunId)) return;
-          cancelled = {}; // asked once
-          gqlOk(t, CANCEL, { id: sweep.id }).then((r) => (cancelled = r.cancelSweep), reject);
+          if (cancelling || !b.trials.some((x) => x.trainingRunId)) return;
+          cancelling = gqlOk(t, CANCEL, { id: sweep.id }); // asked once
+          cancelling.catch(reject);
         },
         error: reject,
         complete: resolve,
       },
     );
   }).finally(() => client.dispose());
-  expect(cancelled).toMatchObject({ id: sweep.id, status: 'CANCELLED' });
+  expect((await cancelling!).cancelSweep).toMatchObject({ id: sweep.id, status: 'CANCELLED' });
   expect(seen[seen.length - 1].sweep.status).toBe('CANCELLED');
   const got = (await gqlOk(t, SWEEP, { id: sweep.id })).sweep;
   expect(got.status).toBe('CANCELLED');
@@ -183,6 +185,7 @@ it("another tenant's sweep is NOT_FOUND everywhere", async () => {
     budget: { maxTrials: 1, maxConcurrent: 1 },
   });
   expect(codeOf(await gql(other, SWEEP, { id }))).toBe('NOT_FOUND');
+  expect((await gqlOk(other, 'query($id: ID!) { node(id: $id) { id } }', { id })).node).toBeNull();
   expect(codeOf(await gql(other, CANCEL, { id }))).toBe('NOT_FOUND');
   const streamed = await follow(other, id);
   expect(streamed[0].errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -9,6 +9,7 @@ import { Entity } from '../common/entity.type';
 import { Nullable } from '../common/fields';
 import { connectionOf } from '../common/connection.type';
 import { RunStatus } from '../common/job.type';
+import { Node } from '../nodes/node.type';
 import { OBJECTIVE_METRICS } from './objective';
 
 /** How a sweep picks its trials. */
@@ -83,7 +84,7 @@ export class SweepTrial {
 }
 
 /** A hyperparameter sweep. */
-@ObjectType({ description: 'A hyperparameter sweep: trials of one base spec over a search space, each an ordinary training run.' })
+@ObjectType({ description: 'A hyperparameter sweep: trials of one base spec over a search space, each an ordinary training run.', implements: Node })
 export class Sweep extends Entity {
   @Field(() => RunStatus, { description: 'RUNNING until every trial ended, then SUCCEEDED (bestVersion set) or FAILED (no trial succeeded); CANCELLED by cancelSweep.' })
   status!: RunStatus;
