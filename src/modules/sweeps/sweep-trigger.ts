@@ -9,21 +9,24 @@ import type { Queue } from '../tasks';
 import type { ProgressEvent } from '../training/progress';
 import type { SweepRepo } from './sweep.repo';
 
-/** Trial runs remembered with their sweep (a run's sweep never changes), oldest first. */
-const REMEMBERED_RUNS = 2_000;
+/** Runs remembered with their sweep, or null for a run in no sweep (a run's sweep never changes), oldest first. */
+const REMEMBERED_RUNS = 5_000;
 
 /** @returns the hook for TrainingRunLifecycle: (tenant, run, event) → a `sweep-advance` job when the run is a trial. */
 export function sweepTrigger(prisma: Db, sweeps: SweepRepo, queue: Queue) {
-  const sweepOf = new Map<string, string>();
-  return async (tenantId: string, runId: string, e: Pick<ProgressEvent, 'kind'>): Promise<void> => {
+  const sweepOf = new Map<string, string | null>();
+  const remember = (runId: string, sweepId: string | null) => {
+    if (sweepOf.size >= REMEMBERED_RUNS) sweepOf.delete(sweepOf.keys().next().value!);
+    sweepOf.set(runId, sweepId);
+  };
+  return async (tenantId: string, runId: string, e: Pick<ProgressEvent, 'kind' | 'epoch'>): Promise<void> => {
     if (e.kind === 'PROGRESS') return;
     let sweepId = sweepOf.get(runId);
     if (sweepId === undefined) {
-      // Not remembered when absent: a trial's run may report before the trial records its id.
-      sweepId = (await withTenant(prisma, tenantId, (tx) => sweeps.trialOfRun(tx, tenantId, runId)))?.sweepId;
-      if (!sweepId) return;
-      if (sweepOf.size >= REMEMBERED_RUNS) sweepOf.delete(sweepOf.keys().next().value!);
-      sweepOf.set(runId, sweepId);
+      sweepId = (await withTenant(prisma, tenantId, (tx) => sweeps.trialOfRun(tx, tenantId, runId)))?.sweepId ?? null;
+      // "In no sweep" is remembered from the second epoch on: a trial records its run's id as soon
+      // as the run is created, so by then it has, but its first epoch might come first.
+      if (sweepId || (e.epoch ?? 0) >= 2) remember(runId, sweepId);
     }
     if (sweepId) await queue.enqueue('sweep-advance', { tenantId, sweepId });
   };
