@@ -249,7 +249,7 @@ it('stops a trial clearly behind the finished ones early (median stopping rule) 
   const good = (learningRate: number) => ({ name: 'ADAM', learningRate });
   const sweep = await start({
     modelName: 'sweep-early',
-    baseSpec: { ...SPEC, epochs: 8, batchSize: 256 },
+    baseSpec: { ...SPEC, epochs: 6, batchSize: 32 },
     space: [{ path: 'optimizer', values: [good(0.05), good(0.04), good(0.06), { name: 'SGD', learningRate: 1e-7 }] }],
     objective: { metric: 'LOG_LOSS', direction: 'MINIMIZE' },
     budget: { maxTrials: 4, maxConcurrent: 1 },
@@ -261,7 +261,7 @@ it('stops a trial clearly behind the finished ones early (median stopping rule) 
   const byIndex = [...trials].sort((a, b) => a.index - b.index);
   expect(byIndex.map((x) => x.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'STOPPED_EARLY']);
   const stopped = byIndex[3];
-  expect(stopped.epochsDone).toBeLessThan(8);
+  expect(stopped.epochsDone).toBeLessThan(6);
   expect(stopped.rank).toBe(4);
   const run = (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status } }', { id: stopped.trainingRunId })).trainingRun;
   expect(run.status).toBe('CANCELLED');
