@@ -106,7 +106,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     port: config.PORT,
   });
   // After the listener: a process that cannot serve (say, the port is taken) exits before it claims work.
-  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config }) : undefined;
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config }) : undefined;
   return {
     server,
     services,

@@ -14,7 +14,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL, 'maas-worker');
   if (!config.DATABASE_URL) log.warn('DATABASE_URL is not set: this worker uses its own embedded PostgreSQL, shared with no API process');
   const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
-  const worker = await runWorker({ prisma: db.prisma, pubsub, queue, threads, log, config });
+  const worker = await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config });
   log.info({ tfBackend, workerId: WORKER_ID }, 'worker ready');
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -32,6 +32,7 @@ import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { NodeResolver } from '../modules/nodes/node.resolver';
+import { SweepResolver, SweepTrialResolver } from '../modules/sweeps/sweep.resolver';
 import { authChecker } from './auth-checker';
 import { BoundedDateTimeISO } from '../modules/common/date.scalar';
 
@@ -76,6 +77,8 @@ export const RESOLVERS = [
   TenantLimitsResolver,
   TrainingRunResolver,
   TrainingProgressResolver,
+  SweepResolver,
+  SweepTrialResolver,
 ] as const;
 
 /**

@@ -2,6 +2,8 @@
  * The worker's composition: repos -> the training-run lifecycle and version publisher -> one
  * handler per task of src/modules/tasks.ts. Loads nothing of the API (no GraphQL).
  */
+import type pg from 'pg';
+import type { Config } from '../config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
@@ -12,8 +14,13 @@ import { VersionPublisher } from '../modules/registry/publish-version';
 import { createRepos } from '../modules/repos';
 import type { Queue, TaskHandlers } from '../modules/tasks';
 import { TrainingRunLifecycle } from '../modules/training/run-lifecycle';
+import { SweepDriver } from '../modules/sweeps/sweep-driver';
+import { sweepTrigger } from '../modules/sweeps/sweep-trigger';
+import { QuotaService } from '../modules/quotas/quota.service';
+import { defaultLimits } from '../modules/quotas/tenant-limits';
 import { batchPredictionHandler } from './batch-prediction.job';
 import { modelEvaluationHandler } from './model-evaluation.job';
+import { sweepAdvanceHandler } from './sweep-advance.job';
 import { trainingRunHandler } from './training-run.job';
 import type { WorkerState } from './worker-state';
 
@@ -24,12 +31,15 @@ export interface WorkerDeps {
   queue: Queue;
   threads: MlThreads;
   log: Logger;
+  /** The database pool (the quota service's store; sweeps start their trials' runs under the quotas). */
+  pool: pg.Pool;
+  config: Config;
 }
 
 /** The lifecycle of training runs as a worker drives it (also used by the reaper). */
 export function createLifecycle(deps: WorkerDeps): TrainingRunLifecycle {
   const r = createRepos(deps.prisma);
-  return new TrainingRunLifecycle(deps.prisma, r.runs, r.datasets, deps.pubsub, deps.queue);
+  return new TrainingRunLifecycle(deps.prisma, r.runs, r.datasets, deps.pubsub, deps.queue, sweepTrigger(deps.prisma, r.sweeps, deps.queue));
 }
 
 /** The worker's task handlers. */
@@ -49,5 +59,23 @@ export function createTaskHandlers(
     'training-run': trainingRunHandler({ ...deps, publisher }),
     'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv, scoring: deps.threads.scoring }),
     'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'sweep-advance': sweepAdvanceHandler({ ...deps, driver: sweepDriver(deps) }),
   };
+}
+
+/** The sweep driver of the worker: trials start as runs under the same quotas as the API's. */
+function sweepDriver(deps: WorkerDeps): SweepDriver {
+  const r = createRepos(deps.prisma);
+  const quotas = new QuotaService(defaultLimits(deps.config), deps.pool, deps.prisma, r);
+  return new SweepDriver({
+    prisma: deps.prisma,
+    runs: r.runs,
+    datasets: r.datasets,
+    queue: deps.queue,
+    quotas,
+    audit: r.audit,
+    sweeps: r.sweeps,
+    pubsub: deps.pubsub,
+    log: deps.log,
+  });
 }

@@ -25,7 +25,7 @@ export function trainingSlots(config: Pick<Config, 'TRAINING_SLOTS'>, onThread: 
 }
 
 /** Starts claiming jobs with this process' task handlers (TRAINING_SLOTS training runs at once), and the reaper. */
-export async function runWorker(deps: WorkerDeps & { config: Config }): Promise<RunningWorker> {
+export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
   const where = deps.config.TRAINING_THREAD;

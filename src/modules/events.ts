@@ -49,6 +49,12 @@ export interface ModelStageChangedEvent {
   transition: StageTransitionView;
 }
 
+/** A sweep changed: trials started, finished or stopped, or the sweep itself ended. */
+export interface SweepChangedEvent {
+  sweepId: string;
+  status: RunStatus;
+}
+
 /** An API key was revoked: its cached credentials are dropped and its websockets closed. */
 export interface KeyRevokedEvent {
   apiKeyId: string;
@@ -67,4 +73,6 @@ export const Topics = {
   modelStageChanged: (tenantId: string, modelId: string): Topic<ModelStageChangedEvent> => topic(`registry:stage:${tenantId}:${modelId}`),
   versionDeleted: topic<VersionDeletedEvent>('registry:version-deleted'),
   keyRevoked: topic<KeyRevokedEvent>('auth:key-revoked'),
+  /** A sweep's changes (src/modules/sweeps); keyed by sweep id. */
+  sweepChanged: (sweepId: string): Topic<SweepChangedEvent> => topic(`sweep:${sweepId}`),
 } as const;

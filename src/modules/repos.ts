@@ -15,6 +15,7 @@ import { BatchRepo } from './serving/batch.repo';
 import { TenantRepo } from './tenants/tenant.repo';
 import { TrainingRunRepo } from './training/training-run.repo';
 import { NodeRepo } from './nodes/node.repo';
+import { SweepRepo } from './sweeps/sweep.repo';
 
 /** One instance of each repository (the tenant repo holds the client: it opens its own transaction). */
 export function createRepos(prisma: Db) {
@@ -31,6 +32,7 @@ export function createRepos(prisma: Db) {
     runs: new TrainingRunRepo(),
     limits: new TenantLimitsRepo(),
     nodes: new NodeRepo(),
+    sweeps: new SweepRepo(),
   };
 }
 

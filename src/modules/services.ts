@@ -48,6 +48,7 @@ import { TenantLimitsService } from './quotas/tenant-limits.service';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 import { NodeService } from './nodes/node.service';
+import { SweepService } from './sweeps/sweep.service';
 import { Quarantine } from '../ml/serving/quarantine';
 import { TenantFaultBackoff } from '../ml/serving/tenant-fault-backoff';
 
@@ -82,6 +83,7 @@ export interface Services {
   datasets: DatasetService;
   imageDatasets: ImageDatasetService;
   training: TrainingRunService;
+  sweeps: SweepService;
   models: ModelService;
   exports: ExportService;
   predict: PredictService;
@@ -206,6 +208,7 @@ export function createServices(deps: Deps): Services {
       (tenantId, fn) => datasets.onThread(tenantId, fn),
     ),
     training,
+    sweeps: new SweepService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit, sweeps: r.sweeps }, deps.pubsub),
     models: new ModelService(prisma, r.models),
     exports: new ExportService(prisma, r.models, versions, r.audit),
     predict,

@@ -30,6 +30,18 @@ export const TASKS = {
     retryLimit: 2,
     expireInSeconds: 3600,
   },
+  /**
+   * startSweep: one pass of a sweep's driver (src/modules/sweeps/sweep-driver.ts): sync its trials
+   * with their runs, stop losers, start the next trials, finish. `poll` marks the one chain per
+   * sweep that queues itself again every few seconds while the sweep runs (other passes are
+   * queued when a trial's run reports an epoch or ends).
+   */
+  'sweep-advance': {
+    version: 1,
+    payload: z.object({ tenantId: z.string().min(1), sweepId: z.string().min(1), poll: z.boolean().optional() }),
+    retryLimit: 2,
+    expireInSeconds: 300,
+  },
 } as const;
 
 /** A task's name. */

@@ -75,6 +75,8 @@ it('the tenant role cannot bypass RLS and is not the tables owner', async () => 
     'ModelEvaluation',
     'ModelStageTransition',
     'ModelVersion',
+    'Sweep',
+    'SweepTrial',
     'Tenant',
     'TenantLimits',
     'TrainingRun',

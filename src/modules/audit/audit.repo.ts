@@ -24,7 +24,11 @@ export type AuditAction =
   | 'modelEvaluation.started'
   | 'modelAlias.set'
   | 'modelAlias.deleted'
-  | 'tenantLimits.set';
+  | 'tenantLimits.set'
+  | 'sweep.started'
+  | 'sweep.cancelled'
+  | 'sweep.finished'
+  | 'sweep.trialStopped';
 
 /** One audited action; the actor and tenant come from the caller. */
 export interface AuditEntry {

@@ -6,6 +6,7 @@ export const NODE_KINDS = {
   ModelVersion: 'models:read',
   BatchPrediction: 'predict',
   ModelEvaluation: 'models:read',
+  Sweep: 'training:read',
 } as const;
 
 /** One of the Node object types' names. */

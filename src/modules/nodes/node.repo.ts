@@ -11,6 +11,7 @@ const TABLES: Record<NodeKind, string> = {
   ModelVersion: 'ModelVersion',
   BatchPrediction: 'BatchPrediction',
   ModelEvaluation: 'ModelEvaluation',
+  Sweep: 'Sweep',
 };
 
 /** One found id: its type, and for a Model its name (models are read by name). */

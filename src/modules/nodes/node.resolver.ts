@@ -9,6 +9,7 @@ import { AppError, badInput } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 import type { DatasetService } from '../datasets/dataset.service';
 import type { EvaluationService } from '../registry/evaluation.service';
+import type { SweepService } from '../sweeps/sweep.service';
 import type { ModelService } from '../registry/model.service';
 import type { BatchPredictionService } from '../serving/batch.service';
 import type { TrainingRunService } from '../training/training-run.service';
@@ -19,7 +20,15 @@ import { asNode, Node } from './node.type';
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
   actor?: Actor | null;
-  services: { nodes: NodeService; datasets: DatasetService; training: TrainingRunService; models: ModelService; batch: BatchPredictionService; evaluations: EvaluationService };
+  services: {
+    nodes: NodeService;
+    datasets: DatasetService;
+    training: TrainingRunService;
+    models: ModelService;
+    batch: BatchPredictionService;
+    evaluations: EvaluationService;
+    sweeps: SweepService;
+  };
   loaders: { dataset: { load(id: string): Promise<object | null> }; modelByName: { load(name: string): Promise<object | null> } };
 }
 
@@ -40,6 +49,8 @@ async function load(ctx: Context, row: NodeRow): Promise<object | null> {
         return ctx.services.batch.get(actor, row.id);
       case 'ModelEvaluation':
         return ctx.services.evaluations.get(actor, row.id);
+      case 'Sweep':
+        return ctx.services.sweeps.get(actor, row.id);
     }
   };
   try {

@@ -32,11 +32,17 @@ export class TrainingRunLifecycle {
     private readonly datasets: DatasetRepo,
     private readonly pubsub: PubSub,
     private readonly queue: Queue,
+    /**
+     * Told of every event published (src/modules/sweeps/sweep-trigger.ts: a sweep trial's epoch or
+     * end queues a pass of its sweep). Its failures are ignored: the sweep's poll catches up.
+     */
+    private readonly onEvent?: (tenantId: string, runId: string, e: Omit<ProgressEvent, 'runId'>) => Promise<void>,
   ) {}
 
   /** Publishes a progress event of a held run (stamped with `emittedAt`). */
-  publish(run: HeldRun, e: Omit<ProgressEvent, 'runId'>): Promise<void> {
-    return this.pubsub.publish(Topics.trainingProgress(run.runId), { runId: run.runId, emittedAt: Date.now(), ...e });
+  async publish(run: HeldRun, e: Omit<ProgressEvent, 'runId'>): Promise<void> {
+    await this.pubsub.publish(Topics.trainingProgress(run.runId), { runId: run.runId, emittedAt: Date.now(), ...e });
+    await this.onEvent?.(run.tenantId, run.runId, e).catch(() => undefined);
   }
 
   /** The run's progress events (the job listens for a CANCELLED from another process). */
