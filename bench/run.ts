@@ -15,6 +15,7 @@ import { KERAS_SPEC, PIMA_ROW as ROW } from '../src/client/reference-job';
 import { freePort } from '../src/lib/net';
 import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
+import { anchorTables, type Target } from './anchors';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
 import { runTextBench } from './text';
@@ -72,7 +73,7 @@ async function main() {
     },
     /MaaS API ready/,
   );
-  const bare = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
+  const bareHttp = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
   try {
     phase('setup: tenant, upload, reference training run');
@@ -97,7 +98,7 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
-    if (ONLY === 'predict') return await predictOnly(me, url, barePort, pgPort, say);
+    if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
@@ -270,19 +271,21 @@ async function main() {
     console.log('\nwrote BENCHMARKS.md');
   } finally {
     api.kill('SIGTERM');
-    bare.kill('SIGTERM');
+    bareHttp.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
     fs.rmSync(pgDir, { recursive: true, force: true });
   }
 }
 
 /**
- * BENCH_ONLY=predict: single-row predict on the API scoring on a thread (SERVING_ISOLATION=thread,
- * the default) and on a second API process scoring inline, same database and model, side by side
- * at concurrency 1 and 64, with the no-op resolver and bare HTTP anchors.
+ * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
+ * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict scoring
+ * on a thread (SERVING_ISOLATION=thread, the default) and on a second API process scoring inline,
+ * same database and model; requests/s, p99 and server CPU µs per request.
  */
-async function predictOnly(me: Caller, url: string, barePort: number, pgPort: number, say: (s?: string) => void) {
+async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
   const inlinePort = await freePort();
+  const apolloPort = await freePort();
   const inline = await child(
     'bench/api-server.js',
     {
@@ -297,6 +300,7 @@ async function predictOnly(me: Caller, url: string, barePort: number, pgPort: nu
     },
     /MaaS API ready/,
   );
+  const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
     const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
     const predictBody = JSON.stringify({
@@ -308,29 +312,20 @@ async function predictOnly(me: Caller, url: string, barePort: number, pgPort: nu
       variables: { rows: [ROW] },
     });
     const auth = { authorization: `Bearer ${me.token}` };
-    await load(url, predictBody, auth, 8, 2); // warm-up: loads the model in the scoring thread
-    await load(inlineUrl, predictBody, auth, 8, 2);
-    say(`# Predict: scoring threads vs inline (BENCH_ONLY=predict, ${SECONDS} s per point, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`);
+    say(`# Predict against its anchors (BENCH_ONLY=predict, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`);
     say();
-    say('| concurrency | thread (SERVING_ISOLATION=thread) | inline | **thread / inline** | (a) no-op resolver | (b) bare Node HTTP | thread / (a) | inline / (a) |');
-    say('|---|---|---|---|---|---|---|---|');
-    for (const c of [1, 64]) {
-      console.error(`[bench] single-row predict, concurrency ${c}: thread, inline, no-op, bare`);
-      // Interleaved twice and summed, so load from other processes on the machine hits both sides alike.
-      const [t1, i1] = [await load(url, predictBody, auth, c, SECONDS / 2), await load(inlineUrl, predictBody, auth, c, SECONDS / 2)];
-      const [i2, t2] = [await load(inlineUrl, predictBody, auth, c, SECONDS / 2), await load(url, predictBody, auth, c, SECONDS / 2)];
-      const thread = { ...t2, rps: (t1.rps + t2.rps) / 2, p50ms: Math.max(t1.p50ms, t2.p50ms), p99ms: Math.max(t1.p99ms, t2.p99ms) };
-      const inl = { ...i2, rps: (i1.rps + i2.rps) / 2, p50ms: Math.max(i1.p50ms, i2.p50ms), p99ms: Math.max(i1.p99ms, i2.p99ms) };
-      const n = await load(url, noopBody, {}, c, SECONDS);
-      const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
-      say(
-        `| ${c} | ${fmt(thread)} | ${fmt(inl)} | **${(thread.rps / inl.rps).toFixed(2)}×** | ${fmt(n)} | ${fmt(b)} | ${(thread.rps / n.rps).toFixed(2)}× | ${(inl.rps / n.rps).toFixed(2)}× |`,
-      );
-    }
-    say();
-    say('p50/p99 of the thread and inline columns: the worse of the two interleaved halves.');
+    const targets: Target[] = [
+      { name: 'bare Node HTTP', url: `http://127.0.0.1:${barePort}/`, body: predictBody, headers: {}, pid: bare.pid! },
+      { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
+      { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
+      { name: 'our predict (thread)', url, body: predictBody, headers: auth, pid: api.pid! },
+      { name: 'our predict (inline)', url: inlineUrl, body: predictBody, headers: auth, pid: inline.pid! },
+    ];
+    await anchorTables(targets, [1, 64], SECONDS, say);
+    say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
     inline.kill('SIGTERM');
+    apollo.kill('SIGTERM');
     await new Promise((r) => inline.once('exit', r));
   }
 }
