@@ -28,12 +28,21 @@ import { runOnnxMnistBench } from './onnx-mnist';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST figures; `onnx`: only the uploaded mnist-8 figures; then exit (BENCHMARKS.md untouched). */
+/** `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded mnist-8 figures; then exit (BENCHMARKS.md untouched). */
 const ONLY = process.env.BENCH_ONLY;
+/** BENCH_ONLY=profile: the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
+const PROFILE_DIR = ONLY === 'profile' ? (process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'maas-profile')) : undefined;
+const singleRowBody = () =>
+  JSON.stringify({
+    query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+    variables: { rows: [ROW] },
+  });
+/** BENCHMARKS.md from this heading on is written by hand and kept when the full run rewrites the file. */
+const HAND_WRITTEN = '## Serving fast path (issue 15)';
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
-function child(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = []): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [...execArgv, path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -72,6 +81,7 @@ async function main() {
       WS_MAX_SOCKETS_PER_TENANT: '2000',
     },
     /MaaS API ready/,
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
   const bareHttp = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
@@ -98,6 +108,7 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
+    if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, 64, SECONDS));
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
@@ -267,7 +278,10 @@ async function main() {
     for (const line of await runMfBench()) say(line);
     phase('images: CNN training samples/s and image predict');
     for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
+    // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
+    const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
+    const kept = previous.indexOf(HAND_WRITTEN);
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n' + (kept >= 0 ? '\n' + previous.slice(kept) : ''));
     console.log('\nwrote BENCHMARKS.md');
   } finally {
     api.kill('SIGTERM');
