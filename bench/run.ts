@@ -88,7 +88,7 @@ async function main() {
   try {
     phase('setup: tenant, upload, reference training run');
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
-    const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
+    const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, `mutation { createTenant(name: "bench-${ADMIN.slice(0, 8)}") { apiKey } }`);
     const me: Caller = { url, token: created.createTenant.apiKey };
     if (ONLY === 'onnx') {
       await runOnnxMnistBench(url, me.token!, SECONDS, say);
@@ -293,22 +293,22 @@ async function main() {
 
 /**
  * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
- * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict scoring
- * on a thread (SERVING_ISOLATION=thread, the default) and on a second API process scoring inline,
- * same database and model; requests/s, p99 and server CPU µs per request.
+ * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op and our predict, and
+ * the same two on a second API process with GRAPHQL_FAST_PATH=false (/graphql through express), same
+ * database and model; requests/s, p99 and server CPU µs per request.
  */
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
-  const inlinePort = await freePort();
+  const expressPort = await freePort();
   const apolloPort = await freePort();
-  const inline = await child(
+  const viaExpress = await child(
     'bench/api-server.js',
     {
-      PORT: String(inlinePort),
+      PORT: String(expressPort),
       HOST: '127.0.0.1',
       ADMIN_SECRET: ADMIN,
       DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
       WORKER_ENABLED: 'false',
-      SERVING_ISOLATION: 'inline',
+      GRAPHQL_FAST_PATH: 'false',
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
     },
@@ -316,7 +316,7 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
   );
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
-    const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
+    const expressUrl = `http://127.0.0.1:${expressPort}/graphql`;
     const predictBody = JSON.stringify({
       query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
       variables: { rows: [ROW] },
@@ -332,15 +332,16 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'bare Node HTTP', url: `http://127.0.0.1:${barePort}/`, body: predictBody, headers: {}, pid: bare.pid! },
       { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
       { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
-      { name: 'our predict (thread)', url, body: predictBody, headers: auth, pid: api.pid! },
-      { name: 'our predict (inline)', url: inlineUrl, body: predictBody, headers: auth, pid: inline.pid! },
+      { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
+      { name: 'our no-op, GRAPHQL_FAST_PATH=false', url: expressUrl, body: noopBody, headers: {}, pid: viaExpress.pid! },
+      { name: 'our predict, GRAPHQL_FAST_PATH=false', url: expressUrl, body: predictBody, headers: auth, pid: viaExpress.pid! },
     ];
     await anchorTables(targets, [1, 64], SECONDS, say);
     say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
-    inline.kill('SIGTERM');
+    viaExpress.kill('SIGTERM');
     apollo.kill('SIGTERM');
-    await new Promise((r) => inline.once('exit', r));
+    await new Promise((r) => viaExpress.once('exit', r));
   }
 }
 
