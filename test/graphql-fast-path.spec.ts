@@ -5,6 +5,8 @@
  * headers must match — for successes, credentials, body limits, malformed and deep bodies, charsets,
  * deep documents, CSRF prevention, GET, batching and CORS.
  */
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import type { App } from '../src/app';
 import { startAppOnWorkerDatabase, startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -122,4 +124,20 @@ it('really answers on the fast path (no express header) unless GRAPHQL_FAST_PATH
   const multipart = await fetch(fast.server.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
   expect(multipart.headers.get('x-powered-by')).toBe('Express');
   expect(await multipart.json()).toEqual({ data: { __typename: 'Query' } });
+});
+
+it('reads bodies the way express.json does: leading whitespace, a BOM, gzip, a chunked body', async () => {
+  const query = JSON.stringify({ query: '{ __typename }' });
+  const typename = { data: { __typename: 'Query' } };
+  expect((await same({ headers: json(), body: '  \n' + query })).body).toEqual(typename);
+  expect((await same({ headers: json(), body: '\ufeff' + query })).body).toEqual(typename);
+  const gzipped = { method: 'POST', headers: json({ 'content-encoding': 'gzip' }), body: zlib.gzipSync(query) };
+  const [a, b] = [await fetch(fast.server.url, gzipped), await fetch(viaExpress.server.url, gzipped)];
+  expect([a.status, await a.json()]).toEqual([b.status, await b.json()]);
+  const chunked = () =>
+    ({ method: 'POST', headers: json(), duplex: 'half', body: Readable.toWeb(Readable.from([Buffer.from(query.slice(0, 5)), Buffer.from(query.slice(5))])) }) as RequestInit;
+  const [c, d] = [await fetch(fast.server.url, chunked()), await fetch(viaExpress.server.url, chunked())];
+  expect([c.status, await c.json()]).toEqual([200, typename]);
+  expect(d.status).toBe(200);
+  expect((await same({ headers: json(), body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(4096 - 49) } }) })).status).toBe(200);
 });

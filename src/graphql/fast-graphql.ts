@@ -3,8 +3,8 @@
  * the way Apollo's standalone server does it: express' per-request machinery (router, request and
  * response prototypes, `res.send`) cost more than the rest of a single-row predict (BENCHMARKS.md,
  * "Serving fast path"). It runs what the express route runs (server.ts) with the same functions:
- * the same `cors` handler, the same `express.json` parser (MAX_REQUEST_BYTES, the raw-bytes depth
- * check, charset handling) and its errors' answers (body-errors.ts), the nesting check before
+ * the same `cors` handler, the body read with `express.json`'s semantics (json-body.ts:
+ * MAX_REQUEST_BYTES, the raw-bytes depth check, charsets) and its errors' answers (body-errors.ts), the nesting check before
  * parsing, the client address by TRUST_PROXY_HOPS, `buildContext`, and Apollo's own request handling
  * (`executeHTTPGraphQLRequest`: CSRF prevention, plugins — limits, metrics, logging).
  *
@@ -17,14 +17,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import cors from 'cors';
-import express from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import proxyaddr from 'proxy-addr';
 import type { Logger } from '../lib/logger';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { buildContext, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
-import { refuseDeepJson } from '../lib/json-depth';
+import { jsonBodyReader } from './json-body';
 import { nestingRefusal } from './limits';
 import { logError } from './observability';
 
@@ -58,7 +57,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
   const { apollo, base, log, formatError } = opts;
   const { config } = base;
   const corsHandler = cors(corsOptions(config)) as unknown as Middleware;
-  const jsonParser = express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }) as unknown as Middleware;
+  const jsonParser = jsonBodyReader(config.MAX_REQUEST_BYTES);
 
   const takes = (req: IncomingMessage): boolean => {
     const url = req.url ?? '';
