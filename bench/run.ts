@@ -30,7 +30,7 @@ const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded mnist-8 figures; then exit (BENCHMARKS.md untouched). */
 const ONLY = process.env.BENCH_ONLY;
-/** BENCH_ONLY=profile: the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
+/** BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64): the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
 const PROFILE_DIR = ONLY === 'profile' ? (process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'maas-profile')) : undefined;
 const singleRowBody = () =>
   JSON.stringify({
@@ -108,7 +108,7 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
-    if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, 64, SECONDS));
+    if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
