@@ -8,6 +8,8 @@ export interface LoadResult {
   p99ms: number;
   errors: number;
   non2xx: number;
+  /** Responses received (any status). */
+  total: number;
 }
 
 export async function load(url: string, body: string | undefined, headers: Record<string, string>, connections: number, seconds: number): Promise<LoadResult> {
@@ -26,5 +28,6 @@ export async function load(url: string, body: string | undefined, headers: Recor
     p99ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    total: result.requests.total,
   };
 }

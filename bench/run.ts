@@ -15,6 +15,7 @@ import { KERAS_SPEC, PIMA_ROW as ROW } from '../src/client/reference-job';
 import { freePort } from '../src/lib/net';
 import { projectRoot } from '../src/lib/paths';
 import { load, type LoadResult } from './load';
+import { anchorTables, type Target } from './anchors';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
 import { runTextBench } from './text';
@@ -29,15 +30,25 @@ import { runOutputsBench } from './outputs';
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /**
- * `predict`: only the single-row predict figures, scoring threads against inline; `v2`: only the V2 REST
- * figures; `onnx`: only the uploaded mnist-8 figures; `outputs`: only the serving stalls a large infer
- * answer causes another tenant (bench/outputs.ts); then exit (BENCHMARKS.md untouched).
+ * `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict
+ * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
+ * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
+ * (bench/outputs.ts); then exit (BENCHMARKS.md untouched).
  */
 const ONLY = process.env.BENCH_ONLY;
+/** BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64): the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
+const PROFILE_DIR = ONLY === 'profile' ? (process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'maas-profile')) : undefined;
+const singleRowBody = () =>
+  JSON.stringify({
+    query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
+    variables: { rows: [ROW] },
+  });
+/** BENCHMARKS.md from this heading on is written by hand and kept when the full run rewrites the file. */
+const HAND_WRITTEN = '## Serving fast path (issue 15)';
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
-function child(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = []): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [...execArgv, path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -76,13 +87,14 @@ async function main() {
       WS_MAX_SOCKETS_PER_TENANT: '2000',
     },
     /MaaS API ready/,
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
-  const bare = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
+  const bareHttp = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
   try {
     phase('setup: tenant, upload, reference training run');
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
-    const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, 'mutation { createTenant(name: "bench") { apiKey } }');
+    const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, `mutation { createTenant(name: "bench-${ADMIN.slice(0, 8)}") { apiKey } }`);
     const me: Caller = { url, token: created.createTenant.apiKey };
     if (ONLY === 'outputs') return void (await runOutputsBench(url, ADMIN, SECONDS, say));
     if (ONLY === 'onnx') {
@@ -103,7 +115,8 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
-    if (ONLY === 'predict') return await predictOnly(me, url, barePort, pgPort, say);
+    if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
+    if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
@@ -272,39 +285,45 @@ async function main() {
     for (const line of await runMfBench()) say(line);
     phase('images: CNN training samples/s and image predict');
     for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n');
+    // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
+    const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
+    const kept = previous.indexOf(HAND_WRITTEN);
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n') + '\n' + (kept >= 0 ? '\n' + previous.slice(kept) : ''));
     console.log('\nwrote BENCHMARKS.md');
   } finally {
     api.kill('SIGTERM');
-    bare.kill('SIGTERM');
+    bareHttp.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
     fs.rmSync(pgDir, { recursive: true, force: true });
   }
 }
 
 /**
- * BENCH_ONLY=predict: single-row predict on the API scoring on a thread (SERVING_ISOLATION=thread,
- * the default) and on a second API process scoring inline, same database and model, side by side
- * at concurrency 1 and 64, with the no-op resolver and bare HTTP anchors.
+ * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
+ * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op and our predict, and
+ * the same two on a second API process with GRAPHQL_FAST_PATH=false (/graphql through express), same
+ * database and model; requests/s, p99 and server CPU µs per request.
  */
-async function predictOnly(me: Caller, url: string, barePort: number, pgPort: number, say: (s?: string) => void) {
-  const inlinePort = await freePort();
-  const inline = await child(
+async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
+  const expressPort = await freePort();
+  const apolloPort = await freePort();
+  const viaExpress = await child(
     'bench/api-server.js',
     {
-      PORT: String(inlinePort),
+      PORT: String(expressPort),
       HOST: '127.0.0.1',
       ADMIN_SECRET: ADMIN,
       DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
       WORKER_ENABLED: 'false',
-      SERVING_ISOLATION: 'inline',
+      GRAPHQL_FAST_PATH: 'false',
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
     },
     /MaaS API ready/,
   );
+  const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
-    const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
+    const expressUrl = `http://127.0.0.1:${expressPort}/graphql`;
     const predictBody = JSON.stringify({
       query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
       variables: { rows: [ROW] },
@@ -314,30 +333,22 @@ async function predictOnly(me: Caller, url: string, barePort: number, pgPort: nu
       variables: { rows: [ROW] },
     });
     const auth = { authorization: `Bearer ${me.token}` };
-    await load(url, predictBody, auth, 8, 2); // warm-up: loads the model in the scoring thread
-    await load(inlineUrl, predictBody, auth, 8, 2);
-    say(`# Predict: scoring threads vs inline (BENCH_ONLY=predict, ${SECONDS} s per point, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`);
+    say(`# Predict against its anchors (BENCH_ONLY=predict, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`);
     say();
-    say('| concurrency | thread (SERVING_ISOLATION=thread) | inline | **thread / inline** | (a) no-op resolver | (b) bare Node HTTP | thread / (a) | inline / (a) |');
-    say('|---|---|---|---|---|---|---|---|');
-    for (const c of [1, 64]) {
-      console.error(`[bench] single-row predict, concurrency ${c}: thread, inline, no-op, bare`);
-      // Interleaved twice and summed, so load from other processes on the machine hits both sides alike.
-      const [t1, i1] = [await load(url, predictBody, auth, c, SECONDS / 2), await load(inlineUrl, predictBody, auth, c, SECONDS / 2)];
-      const [i2, t2] = [await load(inlineUrl, predictBody, auth, c, SECONDS / 2), await load(url, predictBody, auth, c, SECONDS / 2)];
-      const thread = { ...t2, rps: (t1.rps + t2.rps) / 2, p50ms: Math.max(t1.p50ms, t2.p50ms), p99ms: Math.max(t1.p99ms, t2.p99ms) };
-      const inl = { ...i2, rps: (i1.rps + i2.rps) / 2, p50ms: Math.max(i1.p50ms, i2.p50ms), p99ms: Math.max(i1.p99ms, i2.p99ms) };
-      const n = await load(url, noopBody, {}, c, SECONDS);
-      const b = await load(`http://127.0.0.1:${barePort}/`, predictBody, {}, c, SECONDS);
-      say(
-        `| ${c} | ${fmt(thread)} | ${fmt(inl)} | **${(thread.rps / inl.rps).toFixed(2)}×** | ${fmt(n)} | ${fmt(b)} | ${(thread.rps / n.rps).toFixed(2)}× | ${(inl.rps / n.rps).toFixed(2)}× |`,
-      );
-    }
-    say();
-    say('p50/p99 of the thread and inline columns: the worse of the two interleaved halves.');
+    const targets: Target[] = [
+      { name: 'bare Node HTTP', url: `http://127.0.0.1:${barePort}/`, body: predictBody, headers: {}, pid: bare.pid! },
+      { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
+      { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
+      { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
+      { name: 'our no-op, GRAPHQL_FAST_PATH=false', url: expressUrl, body: noopBody, headers: {}, pid: viaExpress.pid! },
+      { name: 'our predict, GRAPHQL_FAST_PATH=false', url: expressUrl, body: predictBody, headers: auth, pid: viaExpress.pid! },
+    ];
+    await anchorTables(targets, [1, 64], SECONDS, say);
+    say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
-    inline.kill('SIGTERM');
-    await new Promise((r) => inline.once('exit', r));
+    viaExpress.kill('SIGTERM');
+    apollo.kill('SIGTERM');
+    await new Promise((r) => viaExpress.once('exit', r));
   }
 }
 

@@ -32,6 +32,7 @@ function mean(results: LoadResult[]): LoadResult {
     p99ms: Math.round(avg((r) => r.p99ms)),
     errors: results.reduce((a, r) => a + r.errors, 0),
     non2xx: results.reduce((a, r) => a + r.non2xx, 0),
+    total: results.reduce((a, r) => a + r.total, 0),
   };
 }
 

@@ -45,6 +45,12 @@ export const httpEnv = {
    * `off`; ignored when GRAPHQL_EXPLORER is set.
    */
   GRAPHQL_SANDBOX: bool.optional(),
+  /**
+   * Answer POST and GET /graphql on Node's HTTP server with Apollo's own request handling, without
+   * express in front (src/graphql/fast-graphql.ts; the same checks, errors and context). `false`
+   * sends them through express like the other routes, as before. (Default: true)
+   */
+  GRAPHQL_FAST_PATH: bool.default(true),
   /** Answer introspection queries. (Default: true unless GRAPHQL_EXPLORER is off) */
   GRAPHQL_INTROSPECTION: bool.optional(),
   /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */

@@ -27,6 +27,8 @@ import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { mountConsole } from './console';
 import { explorerLandingPage, explorerPageHeaders, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
+import { bodyErrorAnswer, type BodyError } from './body-errors';
+import { fastGraphql } from './fast-graphql';
 import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
@@ -88,10 +90,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
   // V2 infer calls are answered before express (src/rest/v2/fast-infer.ts); everything else by express.
   const v2Infer = fastInfer({ base, log, trust: trustHops });
-  // Every response, express' or the fast path's, carries the baseline headers (response-headers.ts).
+  // Every response, express' or a fast path's, carries the baseline headers (response-headers.ts).
+  // POST/GET /graphql too (fast-graphql.ts), once Apollo has started; multipart uploads and the rest go to express.
+  let graphqlFast: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   const httpServer = http.createServer(
     withBaselineHeaders((req, res) => {
-      if (!v2Infer(req, res)) app(req, res);
+      if (!v2Infer(req, res) && !graphqlFast?.(req, res)) app(req, res);
     }),
   );
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of
@@ -232,6 +236,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     ],
   });
   await apollo.start();
+  if (config.GRAPHQL_FAST_PATH) graphqlFast = fastGraphql({ apollo, base, log, trust: trustHops, formatError });
 
   // Liveness: an aborted TF.js WASM runtime cannot be reloaded in-process (src/ml/runtime-fault.ts).
   // A scoring thread's fault is not one: that thread is replaced (src/ml/serving/scoring-threads.ts).
@@ -298,15 +303,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   );
 
   // Oversized or malformed bodies are refused before parsing, with a GraphQL-shaped, coded error.
-  app.use((err: { type?: string; status?: number; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err.status || err.status >= 500) return next(err);
-    const message =
-      err.type === 'entity.too.large'
-        ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes`
-        : err.status === 413
-          ? `The upload is too large: ${err.message} (limits: one file of at most ${config.MAX_UPLOAD_BYTES} bytes, an ONNX model ${config.ONNX_MAX_UPLOAD_BYTES})`
-          : `The request could not be read: ${err.message}`;
-    res.status(err.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  app.use((err: BodyError, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const answer = bodyErrorAnswer(config, err);
+    if (!answer) return next(err);
+    res.status(answer.status).json(answer.body);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,10 @@
 /**
  * Micro-batching (as Triton's dynamic batcher and Ray Serve's @batch do): concurrent predict calls
  * for the same model version are gathered into one scorer call. A batch is flushed when it holds
- * `maxRows` rows or `maxWaitMs` after its first request, whichever comes first. Each caller gets
+ * `maxRows` rows or `maxWaitMs` after its first request, whichever comes first — and while a call
+ * to an asynchronous scorer (a scoring thread) is in flight, requests wait for it to return and then
+ * go as one batch (Triton's "batch while busy"): under load batches grow by themselves instead of
+ * queueing many small calls on the thread, each paying the per-call cost. Each caller gets
  * exactly its own rows back, in order. Rows are validated and transformed before they join a
  * batch, so a bad row fails only its own request.
  */
@@ -33,6 +36,8 @@ export class MicroBatcher {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Scorer calls not yet returned (asynchronous scorers only). */
+  private inFlight = 0;
 
   constructor(
     private readonly score: ScoreFn,
@@ -55,9 +60,18 @@ export class MicroBatcher {
       this.queue.push({ x, rows, resolve, reject });
       this.queuedRows += rows;
       if (this.queuedRows >= this.options.maxRows) this.flush();
+      // A call in flight: flushed when it returns (scored).
+      else if (this.inFlight > 0) return;
       // 0 ms: flush once the event loop has taken in the requests that arrived with this one.
       else this.timer ??= this.options.maxWaitMs > 0 ? setTimeout(() => this.flush(), this.options.maxWaitMs) : setImmediate(() => this.flush());
     });
+  }
+
+  /** A call returned: its callers answered, then the requests that waited for it sent as one batch. */
+  private scored(answer: () => void): void {
+    this.inFlight--;
+    answer();
+    if (this.queue.length > 0 && this.inFlight === 0) this.flush();
   }
 
   private flush(): void {
@@ -84,12 +98,13 @@ export class MicroBatcher {
       }
       this.options.onBatch?.(total);
       const out = this.score(x, total);
-      if (out instanceof Promise)
+      if (out instanceof Promise) {
+        this.inFlight++;
         out.then(
-          (o) => deliver(batch, total, o),
-          (err: unknown) => fail(batch, err),
+          (o) => this.scored(() => deliver(batch, total, o)),
+          (err: unknown) => this.scored(() => fail(batch, err)),
         );
-      else deliver(batch, total, out);
+      } else deliver(batch, total, out);
     } catch (err) {
       fail(batch, err);
     }
