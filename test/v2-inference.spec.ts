@@ -7,6 +7,7 @@
  * (No V2 client library installs from npm: the registry lists none for KServe, Triton or the
  * Open Inference Protocol, so the calls are plain fetch, checked against the spec's shapes.)
  */
+import zlib from 'node:zlib';
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
@@ -172,6 +173,38 @@ describe('inference equals predict', () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.outputs[0].shape).toEqual([1]);
+  });
+
+  it('reads a body alike on the fast path and through express (a browser Origin): a BOM, gzip, a charset; 415 for what neither reads', async () => {
+    const json = JSON.stringify({ inputs: [matrixTensor(ROWS.slice(0, 1), FEATURES)] });
+    const base = t.url.replace(/\/graphql$/, '');
+    const send = async (body: string | Uint8Array, headers: Record<string, string>, browser: boolean) => {
+      const res = await fetch(`${base}/v2/models/pima-net/infer`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', ...headers, ...(browser ? { origin: 'http://app.example' } : {}) },
+        body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]),
+      });
+      return [res.status, await res.json()];
+    };
+    const readable: [string | Uint8Array, Record<string, string>][] = [
+      ['\ufeff' + json, {}],
+      [zlib.gzipSync(json), { 'content-encoding': 'gzip' }],
+      [json, { 'content-type': 'application/json; charset=UTF-8' }],
+    ];
+    for (const [body, headers] of readable) {
+      const [fast, viaExpress] = [await send(body, headers, false), await send(body, headers, true)];
+      expect(fast[0]).toBe(200);
+      expect(fast).toEqual(viaExpress);
+    }
+    for (const headers of [{ 'content-type': 'application/json; charset=latin1' }, { 'content-encoding': 'compress' }] as Record<string, string>[]) {
+      const [fast, viaExpress] = [await send(json, headers, false), await send(json, headers, true)];
+      expect(fast).toEqual(viaExpress);
+      expect(fast[0]).toBe(415);
+      expect(fast[1]).toEqual({
+        error: expect.stringMatching(/^The request body could not be read: unsupported (charset "LATIN1"|content encoding "compress") \(send UTF-8 JSON/),
+        code: 'BAD_USER_INPUT',
+      });
+    }
   });
 });
 

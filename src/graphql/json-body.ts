@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import express from 'express';
+import { namesUtf8OrNoCharset } from '../lib/charset';
 import { refuseDeepJson } from '../lib/json-depth';
 
 type Next = (err?: unknown) => void;
@@ -21,19 +22,6 @@ export type WithBody = IncomingMessage & { body?: unknown };
 const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
 
-/** Whether the content-type names no charset or UTF-8. */
-function utf8(contentType: string | undefined): boolean {
-  const at = contentType?.toLowerCase().indexOf('charset=') ?? -1;
-  if (at < 0) return true;
-  const charset = contentType!
-    .slice(at + 8)
-    .split(';', 1)[0]!
-    .trim()
-    .replace(/^"|"$/g, '')
-    .toLowerCase();
-  return charset === 'utf-8' || charset === 'utf8';
-}
-
 /**
  * @returns a reader `(req, res, next)`: sets `req.body` and calls `next()`, or calls `next(err)`
  *   with body-parser's error (status, type, message).
@@ -44,7 +32,12 @@ export function jsonBodyReader(limit: number): Middleware {
   return (req: WithBody, res, next) => {
     const declared = req.headers['content-length'];
     const length = declared === undefined ? NaN : Number(declared);
-    if (!(length > 0 && length <= limit) || req.headers['transfer-encoding'] !== undefined || req.headers['content-encoding'] !== undefined || !utf8(req.headers['content-type'])) {
+    if (
+      !(length > 0 && length <= limit) ||
+      req.headers['transfer-encoding'] !== undefined ||
+      req.headers['content-encoding'] !== undefined ||
+      !namesUtf8OrNoCharset(req.headers['content-type'])
+    ) {
       return parser(req, res, next);
     }
     const chunks: Buffer[] = [];

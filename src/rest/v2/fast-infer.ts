@@ -5,12 +5,15 @@
  * (routes.ts) with the same functions — `buildContext` (credential, failed-credential throttle),
  * the client address by the same TRUST_PROXY_HOPS, the body bounded by MAX_REQUEST_BYTES, the same
  * service call and error bodies — and leaves to express what it does not handle: any other path or
- * method, a browser request (an `Origin` header: CORS), and the binary data extension.
+ * method, a browser request (an `Origin` header: CORS), the binary data extension, a compressed
+ * body (`Content-Encoding`) and a charset other than UTF-8 — so both paths answer every body alike
+ * (a BOM is skipped by both; gzip, deflate and br are inflated by express; another charset is 415).
  */
 import { depthExceededAt, MAX_BODY_DEPTH } from '../../lib/json-depth';
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
+import { namesUtf8OrNoCharset } from '../../lib/charset';
 import { AppError, badInput } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { buildContext, type BaseContext } from '../../graphql/context';
@@ -38,6 +41,8 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
   const limit = base.config.MAX_REQUEST_BYTES;
   return (req, res) => {
     if (req.method !== 'POST' || req.headers.origin !== undefined || req.headers['inference-header-content-length'] !== undefined) return false;
+    const encoding = req.headers['content-encoding'];
+    if ((encoding !== undefined && encoding.toLowerCase() !== 'identity') || !namesUtf8OrNoCharset(req.headers['content-type'])) return false;
     const m = INFER_PATH.exec(req.url ?? '');
     if (!m) return false;
     void answer(req, res, m[1]!, m[2]).catch((err: unknown) => {
@@ -107,7 +112,7 @@ function readJson(req: IncomingMessage, limit: number): Promise<{ value?: unknow
       const body = Buffer.concat(chunks);
       const deep = depthExceededAt(body, MAX_BODY_DEPTH);
       if (deep >= 0) return resolve({ refusal: { status: 400, message: `The request body is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${deep})` } });
-      const text = body.toString('utf8');
+      const text = body.toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark, skipped as body-parser does
       if (text.trim() === '') return resolve({ value: undefined });
       try {
         resolve({ value: JSON.parse(text) });

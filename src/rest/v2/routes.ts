@@ -70,7 +70,9 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
     const message =
       err.type === 'entity.too.large'
         ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes (MAX_REQUEST_BYTES)`
-        : `The request body is not valid JSON: ${String(err.message).slice(0, 200)}`;
+        : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
+          ? `The request body could not be read: ${String(err.message).slice(0, 200)} (send UTF-8 JSON, optionally with Content-Encoding gzip, deflate or br)`
+          : `The request body is not valid JSON: ${String(err.message).slice(0, 200)}`;
     res.status(err.status).json({ error: message, code: 'BAD_USER_INPUT' });
   };
   const name = (req: Request) => String(req.params.name);
