@@ -9,6 +9,7 @@ import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-cli
 import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+import { withStatements } from './support/sql-count';
 import { startRun, waitForRun } from './support/training';
 
 const NODE = `query($id: ID!) { node(id: $id) { __typename id
@@ -98,6 +99,16 @@ it('keeps the order of ids in nodes(), null where not found', async () => {
   // Ids that are not UUIDs are null without a database round trip (hostile review: 100 ids of 100k characters were slow).
   const long = Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(20_000, 'x'));
   expect((await gqlOk(a, NODES, { ids: [...long, ids.Dataset] })).nodes).toEqual([...long.map(() => null), { __typename: 'Dataset', id: ids.Dataset }]);
+});
+
+it('reads nodes() in as many SQL statements for 96 ids as for 6: one batch per type (DataLoader), no N+1', async () => {
+  const six = Object.values(ids);
+  await gqlOk(a, NODES, { ids: six }); // warm: the API key is cached after its first use
+  const few = await withStatements(app, () => gqlOk(a, NODES, { ids: six }));
+  const many = await withStatements(app, () => gqlOk(a, NODES, { ids: Array.from({ length: 16 }, () => six).flat() }));
+  expect(many.result.nodes).toHaveLength(96);
+  expect(many.result.nodes.slice(90)).toEqual(few.result.nodes);
+  expect(many.statements.length).toBe(few.statements.length);
 });
 
 it('refuses more than 100 ids with BAD_USER_INPUT naming the field', async () => {

@@ -18,6 +18,14 @@ export interface Loaders {
   runVersion: DataLoader<string, Awaited<ReturnType<Services['models']['versionsOfRuns']>>[number]>;
   /** A model name → the model with its versions, or null. */
   modelByName: DataLoader<string, Awaited<ReturnType<Services['models']['getManyByName']>>[number]>;
+  /** A run id → the run, or null (`node`/`nodes`). */
+  run: DataLoader<string, Awaited<ReturnType<Services['training']['getMany']>>[number]>;
+  /** A version id → the version, or null. */
+  version: DataLoader<string, Awaited<ReturnType<Services['models']['getVersions']>>[number]>;
+  /** A batch prediction id → the batch, or null. */
+  batch: DataLoader<string, Awaited<ReturnType<Services['batch']['getMany']>>[number]>;
+  /** An evaluation id → the evaluation, or null. */
+  evaluation: DataLoader<string, Awaited<ReturnType<Services['evaluations']['getMany']>>[number]>;
 }
 
 /**
@@ -35,5 +43,9 @@ export function createLoaders(services: Services, actor: () => Actor | undefined
     dataset: new DataLoader((ids) => services.datasets.getMany(as(), ids), { cache: false }),
     runVersion: new DataLoader((ids) => services.models.versionsOfRuns(as(), ids), { cache: false }),
     modelByName: new DataLoader((names) => services.models.getManyByName(as(), names), { cache: false }),
+    run: new DataLoader((ids) => services.training.getMany(as(), ids), { cache: false }),
+    version: new DataLoader((ids) => services.models.getVersions(as(), ids), { cache: false }),
+    batch: new DataLoader((ids) => services.batch.getMany(as(), ids), { cache: false }),
+    evaluation: new DataLoader((ids) => services.evaluations.getMany(as(), ids), { cache: false }),
   };
 }

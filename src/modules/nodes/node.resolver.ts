@@ -29,7 +29,7 @@ interface Context {
     evaluations: EvaluationService;
     sweeps: SweepService;
   };
-  loaders: { dataset: { load(id: string): Promise<object | null> }; modelByName: { load(name: string): Promise<object | null> } };
+  loaders: Record<'dataset' | 'modelByName' | 'run' | 'version' | 'batch' | 'evaluation', { load(key: string): Promise<object | null> }>;
 }
 
 /** Reads one found row's object through its type's service; null when it went away meanwhile. */
@@ -42,13 +42,13 @@ async function load(ctx: Context, row: NodeRow): Promise<object | null> {
       case 'Model':
         return ctx.loaders.modelByName.load(row.name!);
       case 'TrainingRun':
-        return ctx.services.training.get(actor, row.id);
+        return ctx.loaders.run.load(row.id);
       case 'ModelVersion':
-        return ctx.services.models.getVersion(actor, row.id);
+        return ctx.loaders.version.load(row.id);
       case 'BatchPrediction':
-        return ctx.services.batch.get(actor, row.id);
+        return ctx.loaders.batch.load(row.id);
       case 'ModelEvaluation':
-        return ctx.services.evaluations.get(actor, row.id);
+        return ctx.loaders.evaluation.load(row.id);
       case 'Sweep':
         return ctx.services.sweeps.get(actor, row.id);
     }

@@ -37,6 +37,11 @@ export class EvaluationRepo {
     return tx.modelEvaluation.findFirst({ where: { id, tenantId }, select: evaluationView });
   }
 
+  /** The tenant's evaluations among `ids` (any order; unknown and other tenants' ids absent). */
+  findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.modelEvaluation.findMany({ where: { tenantId, id: { in: [...ids] } }, select: evaluationView });
+  }
+
   /** The evaluations of a version, newest first. */
   listOfVersion(tx: Tx, tenantId: string, modelVersionId: string) {
     return tx.modelEvaluation.findMany({ where: { tenantId, modelVersionId }, select: evaluationView, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });

@@ -103,6 +103,14 @@ export class EvaluationService {
     return view(row);
   }
 
+  /** Evaluations by id, in `ids` order, null for each unknown or another tenant's (models:read): one statement. @throws AppError FORBIDDEN. */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<(EvaluationView | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.evaluations.findMany(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, view(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** The evaluations of the tenant's version, newest first (models:read). @throws AppError FORBIDDEN. */
   async ofVersion(actor: Actor, versionId: string): Promise<EvaluationView[]> {
     requireScope(actor, 'models:read');

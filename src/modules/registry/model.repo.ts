@@ -137,6 +137,11 @@ export class ModelRepo {
     return tx.modelVersion.findFirst({ where: { id, tenantId }, select: versionSummary });
   }
 
+  /** The tenant's versions among `ids` (any order; unknown and other tenants' ids absent). */
+  findVersionsByIds(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.modelVersion.findMany({ where: { tenantId, id: { in: [...ids] } }, select: versionSummary });
+  }
+
   /** The id of the tenant's model called `name`, or null. */
   findModelId(tx: Tx, tenantId: string, name: string) {
     return tx.model.findFirst({ where: { tenantId, name }, select: { id: true } });

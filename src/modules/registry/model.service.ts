@@ -138,6 +138,14 @@ export class ModelService {
     return toModelView(row);
   }
 
+  /** Versions by id, in `ids` order, null for each unknown or another tenant's (models:read): one statement. @throws AppError FORBIDDEN. */
+  async getVersions(actor: Actor, ids: readonly string[]): Promise<(ModelVersion | null)[]> {
+    requireScope(actor, 'models:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findVersionsByIds(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, toVersionView(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** @throws AppError NOT_FOUND. */
   async getVersion(actor: Actor, id: string): Promise<ModelVersion> {
     requireScope(actor, 'models:read');

@@ -58,6 +58,11 @@ export class BatchRepo {
     return tx.batchPrediction.findFirst({ where: { id, tenantId }, select: summary });
   }
 
+  /** The tenant's batch predictions among `ids` (any order; unknown and other tenants' ids absent). */
+  findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.batchPrediction.findMany({ where: { tenantId, id: { in: [...ids] } }, select: summary });
+  }
+
   /**
    * A result CSV of a SUCCEEDED batch (null otherwise): with the dataset's cells (`full`) or only row
    * numbers and predictions.

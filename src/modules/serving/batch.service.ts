@@ -81,6 +81,14 @@ export class BatchPredictionService {
     return view(row);
   }
 
+  /** Batch predictions by id, in `ids` order, null for each unknown or another tenant's (`predict`): one statement. @throws AppError FORBIDDEN. */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<(BatchPrediction | null)[]> {
+    requireScope(actor, 'predict');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.findMany(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, view(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /**
    * The result CSV (`predict`). What it holds depends on the reader, not on who started the batch:
    * with `datasets:read` the dataset's columns as uploaded plus the predictions; without it only

@@ -60,6 +60,11 @@ export class TrainingRunRepo {
     return tx.trainingRun.findFirst({ where: { id, tenantId } });
   }
 
+  /** The tenant's runs among `ids` (any order; unknown and other tenants' ids absent). */
+  findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.trainingRun.findMany({ where: { tenantId, id: { in: [...ids] } } });
+  }
+
   /** The tenant's runs, newest first, optionally of one status. */
   list(tx: Tx, tenantId: string, take: number, status?: RunStatus) {
     return tx.trainingRun.findMany({ where: { tenantId, ...(status ? { status } : {}) }, orderBy: { createdAt: 'desc' }, take });

@@ -79,6 +79,14 @@ export class TrainingRunService {
     return run;
   }
 
+  /** Runs by id, in `ids` order, null for each unknown or another tenant's (`training:read`): one statement. @throws AppError FORBIDDEN. */
+  async getMany(actor: Actor, ids: readonly string[]) {
+    requireScope(actor, 'training:read');
+    const rows = await withTenant(this.prisma, actor.tenantId, (tx) => this.runs.findMany(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** The tenant's runs, newest first (`training:read`). @throws AppError FORBIDDEN. */
   async list(actor: Actor, take: number, status?: RunStatus) {
     requireScope(actor, 'training:read');
