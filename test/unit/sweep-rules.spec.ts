@@ -47,6 +47,10 @@ it('stops a trial whose best epoch is worse than the median of 3 finished trials
   expect(shouldStopEarly('MAXIMIZE', [0.1, 0.1], finished.slice(0, 2))).toBe(false); // fewer than 3 finished
   expect(shouldStopEarly('MINIMIZE', [0.9], [[0.5], [0.6], [0.7]])).toBe(true);
   expect(shouldStopEarly('MINIMIZE', [0.55], [[0.5], [0.6], [0.7]])).toBe(false);
+  // A trial that reported all its epochs is writing its version: kept, however far behind.
+  expect(shouldStopEarly('MINIMIZE', [0.9], [[0.5], [0.6], [0.7]], 1)).toBe(false);
+  expect(shouldStopEarly('MAXIMIZE', [0.55, 0.6], finished, 2)).toBe(false);
+  expect(shouldStopEarly('MAXIMIZE', [0.55, 0.6], finished, 5)).toBe(true);
 });
 
 it('plans successive halving rungs and reads the objective of an epoch', () => {

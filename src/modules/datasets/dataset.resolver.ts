@@ -112,7 +112,7 @@ export class DatasetResolver {
   @Authorized('datasets:write')
   @Mutation(() => Boolean, {
     description:
-      "Deletes a dataset and its training runs. Refused (DATASET_IN_USE, listing them) while model versions use it (trained on it, or a recommender reading its item or user metadata), unless force: true, which archives it: its rows are deleted, its name, profile, row count and checksum kept with the versions' lineage and training curves.",
+      "Deletes a dataset and its training runs. Refused (DATASET_IN_USE, listing them) while model versions use it (trained on it, or a recommender reading its item or user metadata), unless force: true, which archives it: its rows are kept for DATASET_ARCHIVE_RETENTION_DAYS (restoreDataset brings it back), then purged; its name, profile, row count and checksum stay with the versions' lineage and training curves.",
   })
   deleteDataset(
     @Arg('id', () => ID) id: string,

@@ -63,7 +63,7 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
       const listed = versions.map((v) => `${v.model}@${v.version}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`).join(', ');
       throw new AppError(
         'DATASET_IN_USE',
-        `Dataset '${dataset.name}' is used by ${total} model version${total > 1 ? 's' : ''} still in the registry (trained on it, or reading item or user metadata from it): ${listed}${total > rows.length ? ', …' : ''}; delete them first, or pass force: true to archive the dataset (its rows are deleted, the versions' lineage and training curves kept)`,
+        `Dataset '${dataset.name}' is used by ${total} model version${total > 1 ? 's' : ''} still in the registry (trained on it, or reading item or user metadata from it): ${listed}${total > rows.length ? ', …' : ''}; delete them first, or pass force: true to archive the dataset (restorable until its retention ends, then its rows are purged; the versions' lineage and training curves kept)`,
         { field: 'id', datasetId: id, versions, totalVersions: total },
       );
     }

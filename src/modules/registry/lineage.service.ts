@@ -78,7 +78,7 @@ export class LineageService {
       }
       const now = await this.datasets.findForLineage(tx, tenantId, stored.dataset.id);
       if (!now || now.archivedAt) {
-        const what = now ? 'archived (its rows were deleted)' : 'deleted';
+        const what = now ? 'archived (restore it with restoreDataset while its retention lasts)' : 'deleted';
         throw new AppError('DATASET_CHANGED', `Dataset '${stored.dataset.name}' that trained version ${row.version} of model '${row.model.name}' was ${what}`, {
           field: 'versionId',
           versionId,

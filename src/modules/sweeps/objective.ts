@@ -99,13 +99,15 @@ export const EARLY_STOP_MIN_FINISHED = 3;
  * objective so far is strictly worse than the median, over at least {@link EARLY_STOP_MIN_FINISHED}
  * finished trials of the same rung, of their running averages over epochs 1..e. Finished trials
  * that did not reach epoch e average what they reported.
+ * A trial that has reported all its epochs is never stopped: its run is writing its version.
  * @param curve the running trial's per-epoch objective values, epoch 1 first.
  * @param finished the finished trials' curves.
+ * @param epochs the trial's epochs in all (null: unknown).
  */
-export function shouldStopEarly(direction: Direction, curve: readonly (number | null)[], finished: readonly (readonly (number | null)[])[]): boolean {
+export function shouldStopEarly(direction: Direction, curve: readonly (number | null)[], finished: readonly (readonly (number | null)[])[], epochs: number | null = null): boolean {
   const e = curve.length;
   const own = curve.filter((v): v is number => v !== null);
-  if (e === 0 || own.length === 0) return false;
+  if (e === 0 || own.length === 0 || (epochs !== null && e >= epochs)) return false;
   const averages = finished
     .map((c) => c.slice(0, e).filter((v): v is number => v !== null))
     .filter((c) => c.length > 0)

@@ -113,7 +113,7 @@ export class SweepDriver {
       for (const t of trials) {
         if (t.status !== TrialStatus.STARTED || t.runStatus !== RunStatus.RUNNING || !t.runId) continue;
         const finished = trials.filter((o) => o.rung === t.rung && o.status === TrialStatus.SUCCEEDED).map((o) => o.curve);
-        if (!shouldStopEarly(direction, t.curve, finished)) continue;
+        if (!shouldStopEarly(direction, t.curve, finished, t.epochs)) continue;
         const moved = await runs.transition(tx, tenantId, t.runId, ACTIVE_STATUSES, { status: RunStatus.CANCELLED, finishedAt: now });
         if (!moved) continue;
         await sweeps.updateTrial(tx, tenantId, t.id, [TrialStatus.STARTED], { status: TrialStatus.STOPPED_EARLY, objective: t.objective, finishedAt: now });
