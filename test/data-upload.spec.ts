@@ -1,8 +1,7 @@
 /**
  * Uploading and profiling through the API: encodings, delimiters, quotes, headerless files,
  * declared missing codes, malformed input (with its line), correlations (with a target, and the
- * matrix), and the memory a 4 MB
- * upload takes to parse and profile.
+ * matrix), and the memory a 4 MB upload takes to parse and profile.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
