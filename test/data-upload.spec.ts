@@ -1,7 +1,7 @@
 /**
  * Uploading and profiling through the API: encodings, delimiters, quotes, headerless files,
- * declared missing codes, malformed input (with its line), correlations, and the memory a 4 MB
- * upload takes to parse and profile.
+ * declared missing codes, malformed input (with its line), correlations (with a target, and the
+ * matrix), and the memory a 4 MB upload takes to parse and profile.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -61,6 +61,25 @@ it('answers correlations with a target, and refuses a target they cannot use', a
   expect(bad.errors![0].message).toMatch(/target 'kind' has 3 categories; correlations need a numeric or two-class target/);
   const unknown = await gql(t, q, { id: ds.id, target: 'yy' });
   expect(unknown.errors![0].message).toMatch(/target 'yy' is not a column of the dataset \(did you mean 'y'\?\)/);
+});
+
+it('answers the correlation matrix of the numeric columns: symmetric, 1 on the diagonal, null for a constant column', async () => {
+  const ds = await uploadOk(t, 'm.csv', 'x,kind,y,c,z\n1,a,2,5,9\n2,b,4,5,7\n3,c,6,5,5\n4,a,8,5,1\n');
+  const q = 'query($id: ID!) { dataset(id: $id) { correlationMatrix { columns rows { column pearson } omitted } } }';
+  const { correlationMatrix: m } = (await gqlOk(t, q, { id: ds.id })).dataset;
+  const r = -0.9827076298239908; // numpy.corrcoef(y, z)
+  expect(m).toEqual({
+    columns: ['x', 'y', 'c', 'z'],
+    rows: [
+      { column: 'x', pearson: [1, expect.closeTo(1, 12), null, expect.closeTo(r, 12)] },
+      { column: 'y', pearson: [expect.closeTo(1, 12), 1, null, expect.closeTo(r, 12)] },
+      { column: 'c', pearson: [null, null, null, null] },
+      { column: 'z', pearson: [expect.closeTo(r, 12), expect.closeTo(r, 12), null, 1] },
+    ],
+    omitted: 0,
+  });
+  const missing = await gql(t, q, { id: 'no-such-dataset' });
+  expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
 });
 
 /** ~4 MB: 120,000 rows of numbers, categories and short text. */

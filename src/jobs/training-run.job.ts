@@ -178,7 +178,8 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       runLog.debug({ threadTensors: tensors }, 'training thread finished');
       const version = await publisher.publish(held, loaded.run.modelName, trained, provenanceOf(loaded, outcome.backend));
       if (!version) return runLog.info('training run was cancelled');
-      runLog.info({ version: version.version, metrics: trained.metrics, rows: trained.rows }, 'training run succeeded');
+      const { rocCurve: _roc, testPredictions: _sample, ...metrics } = trained.metrics; // the curves are too long for a log line
+      runLog.info({ version: version.version, metrics, rows: trained.rows }, 'training run succeeded');
       await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
     } catch (err) {
       if (watch.timedOut && !watch.cancelled && !watch.leaseLost) return await failLate(); // whatever the stopped fit threw

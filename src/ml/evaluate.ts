@@ -8,8 +8,10 @@
 import { requireFiniteOutputs } from './predict';
 import type { RankingMetrics } from './ranking';
 import type { Task } from './spec-types';
+import type { TestCurves } from './test-curves';
 
-export interface EvaluationMetrics {
+/** Test metrics; the training pipeline adds the {@link TestCurves} (src/ml/test-curves.ts), evaluate() does not. */
+export interface EvaluationMetrics extends TestCurves {
   task: Task;
   /** Rows in the test split. */
   testRows: number;

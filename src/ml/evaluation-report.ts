@@ -12,10 +12,13 @@
  * - `calibration`: a reliability table of 10 equal-width bins of the predicted probability
  *   ([0, 0.1), …, [0.9, 1]): binary: P(positive) against the observed positive rate; multiclass:
  *   the top class's probability against how often it is right. Empty bins are kept (count 0).
+ * - `rocCurve` (binary) and `testPredictions` (regression), as the training pipeline stores with a
+ *   version's test metrics (src/ml/test-curves.ts), here over the rows evaluated.
  * - `atThreshold` (binary): a row is predicted positive when P(positive) ≥ threshold; precision,
  *   recall, F1 of the positive class, accuracy and the confusion matrix there.
  */
 import { evaluate, rocAuc, type EvaluationMetrics } from './evaluate';
+import { testCurves } from './test-curves';
 import type { Task } from './spec-types';
 
 /** One bin of the reliability table. */
@@ -60,7 +63,8 @@ const BINS = 10;
  * @throws AppError NON_FINITE_OUTPUT (see evaluate).
  */
 export function evaluationReport(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classes: string[], threshold = 0.5): EvaluationReport {
-  const base = evaluate(task, outputs, y, rows, classes);
+  // The ROC curve (binary) or (actual, predicted) pairs (regression), as a version's test metrics have.
+  const base = { ...evaluate(task, outputs, y, rows, classes), ...testCurves(task, outputs, y, rows) };
   if (task === 'regression' || rows === 0) return base;
   if (task === 'binary') {
     const p = Array.from(outputs.subarray(0, rows));

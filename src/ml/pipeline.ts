@@ -14,6 +14,7 @@ import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
 import { prepareInteractions } from './prepare-interactions';
 import { evaluateRanking } from './ranking-evaluation';
+import { testCurves } from './test-curves';
 import { summarizeOutputs, type OutputSummary } from './version-warnings';
 import type { FittedPipeline } from './preprocess/types';
 import type { TrainingSpec } from './spec-types';
@@ -57,7 +58,8 @@ function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationM
   const { task, classes } = data.pipeline.target;
   const scores = scorer.score(data.test.x, data.test.rows);
   const outputs = summarizeOutputs(scores, data.outputUnits, data.train.y);
-  const metrics = evaluate(task, scores, data.test.y, data.test.rows, classes);
+  // The ROC curve (binary) or (actual, predicted) pairs (regression) the console draws.
+  const metrics = { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows) };
   // Recommenders: precision@10 and NDCG@10 next to the popularity baseline's (src/ml/ranking.ts).
   return { metrics: scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics, outputs };
 }

@@ -1,13 +1,14 @@
 /**
  * The web console in a real browser (Chromium through playwright-core), the main job end to end:
  * from the explorer's link, sign in with an API key, upload the Pima CSV through the file input,
- * see its profile, get the server's validation errors next to their fields, start the reference
- * run (Dense(10, relu, inputDim 8) → Dense(1, sigmoid), binary cross-entropy, adam, 10 epochs,
- * batch 32), watch its curve grow to 10 points from the subscription, see it in the runs and models
- * lists, open the version, see the confusion matrix, and predict a row with its explanation; then
- * the same version page at phone width. Every request stays on this server (any other host is blocked and recorded), the key
- * appears in no URL and not in localStorage, and axe-core finds no serious violation on each page.
- * Screenshots: test-artifacts/screenshots/console-*.png.
+ * see its profile and correlation heat map, get the server's validation errors next to their
+ * fields, start the reference run (Dense(10, relu, inputDim 8) → Dense(1, sigmoid), binary
+ * cross-entropy, adam, 10 epochs, batch 32), watch its curve grow to 10 points from the
+ * subscription, see it in the runs and models lists, open the version, see the confusion matrix and
+ * the ROC curve with its numbers, and predict a row with its explanation; then the same version
+ * page at phone width. Every request stays on this server (any other host is blocked and recorded),
+ * the key appears in no URL and not in localStorage, and axe-core finds no serious violation on
+ * each page. Screenshots: test-artifacts/screenshots/console-*.png.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { startTestApp } from '../support/app';
 import { launchBrowser, onlyOrigin, recordSockets, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
 import { PIMA_CSV } from '../support/data';
 import { createTenant, type TenantBundle } from '../support/factories';
+import { gqlOk } from '../../src/client/graphql-client';
 
 let app: App;
 let t: TenantBundle;
@@ -69,6 +71,19 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   await waitForText(page, 'main', ['768 rows, 9 columns']);
   await waitForText(page, 'table.profile', ['Glucose', 'BMI', 'Outcome']);
   expect(await page.locator('table.profile svg.histogram').count()).toBe(9);
+  // The correlations as a heat map, r printed in each cell: 9 numeric columns, 1 on the diagonal,
+  // Glucose with Outcome as the API's Dataset.correlations answers it.
+  const heat = page.locator('figure.correlations');
+  await waitForText(page, 'figure.correlations', ["Correlations (Pearson's r)", 'Glucose', 'Outcome']);
+  expect(await heat.locator('tbody tr').count()).toBe(9);
+  expect(await heat.locator('tbody td').count()).toBe(81);
+  const cell = (row: string, col: number) => heat.locator(`tbody tr:has(th:text-is("${row}")) td`).nth(col);
+  expect(await cell('Glucose', 1).textContent()).toBe('1.00');
+  const datasetId = decodeURIComponent(page.url().split('/').pop()!);
+  const { dataset } = await gqlOk(t, 'query($id: ID!) { dataset(id: $id) { correlations(target: "Outcome") { column pearson } } }', { id: datasetId });
+  const glucose = dataset.correlations.find((c: { column: string }) => c.column === 'Glucose').pearson;
+  expect(glucose).toBeCloseTo(0.4666, 3); // Pima: pandas' df.corr()
+  expect(await cell('Glucose', 8).textContent()).toBe(glucose.toFixed(2));
   await expectAccessible(page, 'dataset profile');
 
   // The training form: the server's validation error appears next to its field.
@@ -128,6 +143,20 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   const cells = (await page.locator('figure.heatmap tbody td').allTextContents()).map(Number);
   expect(cells).toHaveLength(4);
   expect(cells.reduce((a, b) => a + b, 0)).toBe(testRows);
+  // The ROC curve, its numbers one click away: from (0, 0) to (1, 1), enclosing the test ROC AUC.
+  const roc = page.locator('figure.chart', { hasText: 'ROC curve (test split)' });
+  await roc.locator('canvas').first().waitFor();
+  expect(await roc.locator('[role="img"]').getAttribute('aria-label')).toMatch(/^ROC curve \(test split\): \d+ points from \(0, 0\) to \(1, 1\), area 0\.\d+$/);
+  await roc.getByText(/^Show the numbers \(\d+ points\)$/).click();
+  await waitForText(page, 'figure.chart.xy thead', ['Threshold', 'False positive rate', 'True positive rate']);
+  const rocRows = await roc.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+  expect(rocRows.length).toBeGreaterThan(10);
+  expect(rocRows.length).toBeLessThanOrEqual(101);
+  expect(rocRows[0]).toEqual([1, 0, 0]);
+  expect(rocRows[rocRows.length - 1].slice(1)).toEqual([1, 1]);
+  const rocArea = rocRows.slice(1).reduce((a, [, fpr, tpr], i) => a + ((fpr - rocRows[i][1]) * (tpr + rocRows[i][2])) / 2, 0);
+  const rocAuc = Number(await page.locator('th:text-is("rocAuc") + td').textContent());
+  expect(Math.abs(rocArea - rocAuc)).toBeLessThan(0.02); // thinned to ≤ 101 points, 4 significant digits
 
   // Predict a row (prefilled with the training means) and see its explanation.
   await page.getByRole('button', { name: 'Predict and explain' }).click();

@@ -1,4 +1,4 @@
-/** Small shared pieces: an error box, a loading line, a number formatter. */
+/** Small shared pieces: an error box, a loading line, a number formatter, a table head, a "More" button. */
 import type { ComponentChildren } from 'preact';
 import type { ApiError } from './api';
 
@@ -34,5 +34,36 @@ export function Head({ columns }: { columns: string[] }) {
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** Under a paged list: how many are shown, a "More" button while pages remain, and its error. */
+export function More({
+  shown,
+  totalCount,
+  hasMore,
+  more,
+  moreBusy,
+  moreError,
+}: {
+  shown: number;
+  totalCount: number;
+  hasMore: boolean;
+  more: () => void;
+  moreBusy: boolean;
+  moreError: ApiError | null;
+}) {
+  return (
+    <div class="more">
+      <p class="muted">
+        Showing {shown} of {totalCount}.
+      </p>
+      {hasMore ? (
+        <button type="button" onClick={more} disabled={moreBusy}>
+          {moreBusy ? 'Loading…' : 'More'}
+        </button>
+      ) : null}
+      <ErrorBox error={moreError} />
+    </div>
   );
 }

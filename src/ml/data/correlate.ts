@@ -1,7 +1,8 @@
 /**
  * Correlation of each numeric column with a target column: Pearson's r on pairwise complete rows.
  * A two-class target is coded 0/1 (its classes in sorted order), so r is then the point-biserial
- * correlation. Boolean columns count as 0/1, datetime columns as days since 1970.
+ * correlation. Boolean columns count as 0/1, datetime columns as days since 1970. The matrix
+ * (`correlationMatrix`) pairs every such column with every other, as pandas' `DataFrame.corr()`.
  */
 import { badInput, didYouMean, quote } from '../../lib/errors';
 import type { ColumnData, Table } from './csv';
@@ -55,4 +56,34 @@ export function correlationsWithTarget(table: Table, target: string): Correlatio
     out.push({ column: name, pearson: r ?? null, rows });
   });
   return out;
+}
+
+/** Pearson's r between every pair of a table's numeric (boolean, datetime) columns. */
+export interface CorrelationMatrix {
+  /** The columns, in file order (at most the `maxColumns` first). */
+  columns: string[];
+  /** One per column, in the same order: its r with each column (null when undefined); 1 on the diagonal unless the column is constant. */
+  rows: { column: string; pearson: (number | null)[] }[];
+  /** Numeric columns past `maxColumns`, left out. */
+  omitted: number;
+}
+
+/** Most columns a correlation matrix pairs (their pairs grow as the square). */
+export const MAX_MATRIX_COLUMNS = 40;
+
+/** The correlation matrix of the first `maxColumns` numeric (boolean, datetime) columns of `table`. */
+export function correlationMatrix(table: Table, maxColumns = MAX_MATRIX_COLUMNS): CorrelationMatrix {
+  const numeric = table.columns.flatMap((name, j) => {
+    const values = asNumbers(table.data[j]);
+    return values ? [{ name, values }] : [];
+  });
+  const kept = numeric.slice(0, maxColumns);
+  const pearsonMatrix = kept.map(() => new Array<number | null>(kept.length).fill(null));
+  for (let i = 0; i < kept.length; i++) {
+    for (let j = i; j < kept.length; j++) {
+      const r = pearson(kept[i].values, kept[j].values).r ?? null;
+      pearsonMatrix[i][j] = pearsonMatrix[j][i] = i === j && r != null ? 1 : r;
+    }
+  }
+  return { columns: kept.map((c) => c.name), rows: kept.map((c, i) => ({ column: c.name, pearson: pearsonMatrix[i] })), omitted: numeric.length - kept.length };
 }

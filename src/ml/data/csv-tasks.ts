@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ThreadPool } from '../../lib/threads/thread-pool';
 import { runTask } from '../../lib/threads/task-result';
 import { readImageUpload, type ImageUpload } from '../images/read-upload';
-import { correlationsWithTarget } from './correlate';
+import { correlationMatrix, correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeBytes, type TextEncoding } from './decode';
 import { profileTable, type ColumnProfile } from './profile';
@@ -60,6 +60,11 @@ export function correlateCsv(input: { bytes: Uint8Array; dataset: StoredCsvForma
   return runTask(() => correlationsWithTarget(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.target));
 }
 
+/** The correlation matrix of a stored CSV's numeric columns, read as uploaded (see correlationMatrix). */
+export function correlationMatrixCsv(input: { bytes: Uint8Array; dataset: StoredCsvFormat }) {
+  return runTask(() => correlationMatrix(parseBytes(input.bytes, storedCsvOptions(input.dataset))));
+}
+
 /** The most frequent tokens of a stored CSV's text column per class of `target` (see tokensByClass). */
 export function textByClassCsv(input: { bytes: Uint8Array; dataset: StoredCsvFormat; column: string; target: string }) {
   return runTask(() => tokensByClass(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.column, input.target));
@@ -78,6 +83,7 @@ export type CsvThreads = ThreadPool<{
   profileCsv: typeof profileCsv;
   parseCsvTable: typeof parseCsvTable;
   correlateCsv: typeof correlateCsv;
+  correlationMatrixCsv: typeof correlationMatrixCsv;
   textByClassCsv: typeof textByClassCsv;
   readImages: typeof readImages;
 }>;

@@ -5,6 +5,7 @@
 import { AppError } from '../../lib/errors';
 import type { CostLimits } from '../cost-limits';
 import { evaluate } from '../evaluate';
+import { testCurves } from '../test-curves';
 import { summarizeOutputs } from '../version-warnings';
 import type { EpochCallback, StopSignal } from '../families/model-family';
 import { familyOf } from '../families/registry';
@@ -41,7 +42,7 @@ export async function trainFromImages(bytes: Uint8Array, spec: TrainingSpec, onE
       framework: family.framework,
       artifact: fitted.artifact,
       pipeline: data.pipeline,
-      metrics: evaluate(task, scores, data.test.y, data.test.rows, classes),
+      metrics: { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows) },
       testOutputs: summarizeOutputs(scores, data.outputUnits, data.train.y),
       epochs: fitted.epochs,
       featureNames: [],

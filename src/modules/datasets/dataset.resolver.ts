@@ -9,9 +9,9 @@ import { badInput } from '../../lib/errors';
 import { Take } from '../common/take';
 import { readUploadedFile, type PendingUpload } from '../common/read-upload';
 import { UploadScalar } from '../common/upload.scalar';
-import { asTextEncoding, ClassTokens, Correlation, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
+import { asTextEncoding, ClassTokens, Correlation, CorrelationMatrix, Dataset, MissingValuesInput, TextEncodingEnum } from './dataset.type';
 
-/** uploadDataset, dataset, datasets, Dataset.correlations and deleteDataset. */
+/** uploadDataset, dataset, datasets, Dataset.correlations, Dataset.correlationMatrix and deleteDataset. */
 @Resolver(() => Dataset)
 export class DatasetResolver {
   /**
@@ -86,6 +86,18 @@ export class DatasetResolver {
   })
   correlations(@Root() dataset: Dataset, @Arg('target', { description: 'The target column.' }) target: string, @Ctx() ctx: Context): Promise<Correlation[]> {
     return ctx.services.datasets.correlations(ctx.actor!, dataset.id, target);
+  }
+
+  /**
+   * Pearson correlations between every pair of numeric columns (through dataset / datasets, so datasets:read).
+   * @throws BAD_USER_INPUT (an image dataset).
+   */
+  @FieldResolver(() => CorrelationMatrix, {
+    description:
+      "Pearson correlation of every pair of numeric, boolean and datetime columns (the first 40; `omitted` counts the rest), as pandas' DataFrame.corr(): the heat map of the console's dataset page.",
+  })
+  correlationMatrix(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<CorrelationMatrix> {
+    return ctx.services.datasets.correlationMatrix(ctx.actor!, dataset.id);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
-import type { Correlation } from '../../ml/data/correlate';
+import type { Correlation, CorrelationMatrix } from '../../ml/data/correlate';
 import { movable } from '../../lib/threads/task-result';
 import { KeyedGate } from '../../lib/threads/keyed-gate';
 import type { CsvThreads } from '../../ml/data/csv-tasks';
@@ -181,19 +181,29 @@ export class DatasetService {
    * @throws AppError FORBIDDEN, NOT_FOUND (dataset), BAD_USER_INPUT (unknown target, or neither numeric nor two-class).
    */
   async correlations(actor: Actor, id: string, target: string): Promise<Correlation[]> {
+    const { bytes, transfer, dataset } = await this.storedCsv(actor, id);
+    return this.onThread(actor.tenantId, () => this.threads.run('correlateCsv', { bytes, dataset, target }, transfer));
+  }
+
+  /**
+   * Pearson correlation of every pair of numeric (boolean, datetime) columns, the first
+   * MAX_MATRIX_COLUMNS of them, computed from the stored CSV as {@link correlations}.
+   * @throws AppError FORBIDDEN, NOT_FOUND (dataset), BAD_USER_INPUT (an image dataset).
+   */
+  async correlationMatrix(actor: Actor, id: string): Promise<CorrelationMatrix> {
+    const { bytes, transfer, dataset } = await this.storedCsv(actor, id);
+    return this.onThread(actor.tenantId, () => this.threads.run('correlationMatrixCsv', { bytes, dataset }, transfer));
+  }
+
+  /** A CSV dataset's stored bytes (movable to a thread) and how to read them. */
+  private async storedCsv(actor: Actor, id: string) {
     requireScope(actor, 'datasets:read');
     const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findWithContent(tx, actor.tenantId, id));
     if (!row) throw notFound('Dataset', id);
     if (row.format === 'image') throw badInput(`Dataset '${row.name}' is an image dataset: correlations are for CSV columns`);
     const columns = row.columns as unknown as ColumnProfile[];
     const { bytes, transfer } = movable(row.content);
-    return this.onThread(actor.tenantId, () =>
-      this.threads.run(
-        'correlateCsv',
-        { bytes, dataset: { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns }, target },
-        transfer,
-      ),
-    );
+    return { bytes, transfer, dataset: { hasHeader: row.hasHeader, delimiter: row.delimiter, quoting: row.quoting, encoding: row.encoding, columns } };
   }
 
   /**

@@ -171,6 +171,29 @@ export class Correlation {
   rows!: number;
 }
 
+/** One column's row of a correlation matrix. */
+@ObjectType({ description: "A column's row of the correlation matrix: its r with each of the matrix's columns, in order." })
+export class CorrelationRow {
+  @Field()
+  column!: string;
+
+  @Field(() => [Float], { nullable: 'items', description: "Pearson's r with each column on the rows where both are present (1 with itself); null when a column is constant." })
+  pearson!: (number | null)[];
+}
+
+/** Pearson's r between every pair of numeric columns (Dataset.correlationMatrix). */
+@ObjectType({ description: "Pearson's r between every pair of a dataset's numeric, boolean and datetime columns (as pandas' DataFrame.corr()); symmetric." })
+export class CorrelationMatrix {
+  @Field(() => [String], { description: 'The columns, in file order (at most the first 40).' })
+  columns!: string[];
+
+  @Field(() => [CorrelationRow], { description: 'One per column, in the same order.' })
+  rows!: CorrelationRow[];
+
+  @Field(() => Int, { description: 'Numeric columns past the first 40, left out.' })
+  omitted!: number;
+}
+
 /** Codes that mean "missing" in a CSV, declared at upload or in a training spec's preprocessing. */
 @InputType({ description: 'Cell values that mean "missing": in one column, or in every column when `column` is left out.' })
 export class MissingValuesInput {

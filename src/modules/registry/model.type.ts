@@ -52,6 +52,22 @@ export class RankingMetrics {
   @Field(() => RankingBaseline, { description: 'Items ranked by their training ratings, scored the same way.' }) baseline!: RankingBaseline;
 }
 
+/** One point of a binary classifier's test ROC curve. */
+@ObjectType({ description: "A point of a binary classifier's ROC curve on its test split." })
+export class RocPoint {
+  @Field(() => Float, { description: 'False positive rate, in [0, 1].' }) fpr!: number;
+  @Field(() => Float, { description: 'True positive rate (recall), in [0, 1].' }) tpr!: number;
+  @Field(() => Float, { description: 'The lowest P(positive class) called positive; the first point, (0, 0), calls no row positive (threshold 1).' })
+  threshold!: number;
+}
+
+/** A regressor's test row: true and predicted value. */
+@ObjectType({ description: "A regressor's test row: its true value and the predicted one, in the target's units." })
+export class ActualPredicted {
+  @Field(() => Float) actual!: number;
+  @Field(() => Float) predicted!: number;
+}
+
 /** Metrics of a version on its held-out test split; classification and regression fill different fields. */
 @ObjectType({ description: 'Held-out test metrics of a version (classification or regression ones).' })
 export class VersionMetrics {
@@ -78,6 +94,16 @@ export class VersionMetrics {
   @Nullable(Float, 'Regression: coefficient of determination R².') r2?: number;
   @Nullable(RankingMetrics, 'Recommenders: precision@10 and NDCG@10, next to the popularity baseline.') ranking?: RankingMetrics;
   @Nullable(SplitRows) rows?: SplitRows;
+  @Nullable(
+    [RocPoint],
+    'Binary: the ROC curve on the test split (an evaluation: on the rows evaluated), one point per distinct score thinned to at most 101, from (0, 0) to (1, 1). Absent for versions trained before it was recorded.',
+  )
+  rocCurve?: RocPoint[];
+  @Nullable(
+    [ActualPredicted],
+    'Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Absent for versions trained before it was recorded.',
+  )
+  testPredictions?: ActualPredicted[];
   @Nullable(Int, 'Early stopping: the epoch whose weights the version keeps (or the best seen).') bestEpoch?: number;
   @Nullable(Boolean, 'Early stopping: whether it ended training before spec.epochs.') stoppedEarly?: boolean;
 }

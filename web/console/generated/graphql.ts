@@ -387,10 +387,26 @@ export type ConsoleDatasetQueryVariables = Exact<{
 
 export type ConsoleDatasetQuery = { dataset: { id: string, name: string, rowCount: number, filename: string | null, columns: Array<{ name: string, type: string, missing: number, distinct: number, min: number | null, max: number | null, mean: number | null, std: number | null, histogram: Array<{ lower: number, upper: number, count: number }> | null, topValues: Array<{ value: string, count: number }> | null }> } };
 
-export type ConsoleDatasetsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleCorrelationsQueryVariables = Exact<{
+  id: string | number;
+}>;
 
 
-export type ConsoleDatasetsQuery = { datasetsConnection: { totalCount: number, edges: Array<{ node: { id: string, name: string, rowCount: number, sizeBytes: number, createdAt: string } }> } };
+export type ConsoleCorrelationsQuery = { dataset: { id: string, correlationMatrix: { columns: Array<string>, omitted: number, rows: Array<{ column: string, pearson: Array<number | null> }> } } };
+
+export type ConsoleDeleteDatasetMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleDeleteDatasetMutation = { deleteDataset: boolean };
+
+export type ConsoleDatasetsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleDatasetsQuery = { datasetsConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, rowCount: number, sizeBytes: number, createdAt: string } }> } };
 
 export type ConsoleUploadMutationVariables = Exact<{
   name: string;
@@ -400,10 +416,19 @@ export type ConsoleUploadMutationVariables = Exact<{
 
 export type ConsoleUploadMutation = { uploadDataset: { id: string, name: string, rowCount: number } };
 
-export type ConsoleModelsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleModelsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleModelsQuery = { modelsConnection: { totalCount: number, edges: Array<{ node: { id: string, name: string, versions: Array<{ id: string, version: number, stage: ModelStage, aliases: Array<string>, createdAt: string, metrics: { task: string, accuracy: number | null, rmse: number | null } }> } }> } };
+export type ConsoleModelsQuery = { modelsConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, versions: Array<{ id: string, version: number, stage: ModelStage, aliases: Array<string>, createdAt: string, metrics: { task: string, accuracy: number | null, rmse: number | null } }> } }> } };
+
+export type ConsoleDeleteModelMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ConsoleDeleteModelMutation = { deleteModel: boolean };
 
 export type ConsolePredictQueryVariables = Exact<{
   model: string;
@@ -435,10 +460,12 @@ export type ConsoleCancelMutationVariables = Exact<{
 
 export type ConsoleCancelMutation = { cancelTrainingRun: { id: string, status: RunStatus } };
 
-export type ConsoleRunsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleRunsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleRunsQuery = { trainingRunsConnection: { totalCount: number, edges: Array<{ node: { id: string, modelName: string, status: RunStatus, createdAt: string, dataset: { name: string } | null, modelVersion: { id: string, version: number } | null } }> } };
+export type ConsoleRunsQuery = { trainingRunsConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, modelName: string, status: RunStatus, createdAt: string, dataset: { name: string } | null, modelVersion: { id: string, version: number } | null } }> } };
 
 export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -462,7 +489,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ column: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ column: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -529,10 +556,34 @@ export const ConsoleDatasetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDatasetQuery, ConsoleDatasetQueryVariables>;
+export const ConsoleCorrelationsDocument = new TypedDocumentString(`
+    query ConsoleCorrelations($id: ID!) {
+  dataset(id: $id) {
+    id
+    correlationMatrix {
+      columns
+      rows {
+        column
+        pearson
+      }
+      omitted
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCorrelationsQuery, ConsoleCorrelationsQueryVariables>;
+export const ConsoleDeleteDatasetDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteDataset($id: ID!) {
+  deleteDataset(id: $id)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteDatasetMutation, ConsoleDeleteDatasetMutationVariables>;
 export const ConsoleDatasetsDocument = new TypedDocumentString(`
-    query ConsoleDatasets {
-  datasetsConnection(first: 50) {
+    query ConsoleDatasets($after: String) {
+  datasetsConnection(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -555,9 +606,13 @@ export const ConsoleUploadDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleUploadMutation, ConsoleUploadMutationVariables>;
 export const ConsoleModelsDocument = new TypedDocumentString(`
-    query ConsoleModels {
-  modelsConnection(first: 50) {
+    query ConsoleModels($after: String) {
+  modelsConnection(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -579,6 +634,11 @@ export const ConsoleModelsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleModelsQuery, ConsoleModelsQueryVariables>;
+export const ConsoleDeleteModelDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteModel($name: String!) {
+  deleteModel(name: $name)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteModelMutation, ConsoleDeleteModelMutationVariables>;
 export const ConsolePredictDocument = new TypedDocumentString(`
     query ConsolePredict($model: String!, $version: Int!, $rows: [JSONObject!]!) {
   predict(model: $model, version: $version, rows: $rows) {
@@ -665,9 +725,13 @@ export const ConsoleCancelDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCancelMutation, ConsoleCancelMutationVariables>;
 export const ConsoleRunsDocument = new TypedDocumentString(`
-    query ConsoleRuns {
-  trainingRunsConnection(first: 50) {
+    query ConsoleRuns($after: String) {
+  trainingRunsConnection(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -754,6 +818,15 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
       rmse
       mae
       r2
+      rocCurve {
+        fpr
+        tpr
+        threshold
+      }
+      testPredictions {
+        actual
+        predicted
+      }
     }
   }
 }

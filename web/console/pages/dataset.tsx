@@ -1,8 +1,14 @@
-/** One dataset: its profile, a row per column (type, missing values, range, a small histogram). */
+/**
+ * One dataset: its profile, a row per column (type, missing values, range, a small histogram), the
+ * correlations between its numeric columns as a heat map, and its deletion.
+ */
+import { gql } from '../api';
+import { CorrelationHeatmap } from '../charts/heatmap';
 import { Histogram, type Bin } from '../charts/histogram';
-import { href } from '../router';
+import { DeleteButton } from '../delete-button';
+import { go, href } from '../router';
 import { Head, Loaded, num } from '../ui';
-import { ConsoleDatasetDocument, type ConsoleDatasetQuery } from '../generated/graphql';
+import { ConsoleCorrelationsDocument, ConsoleDatasetDocument, ConsoleDeleteDatasetDocument, type ConsoleDatasetQuery } from '../generated/graphql';
 import { useQuery } from '../use-query';
 
 type DatasetProfile = ConsoleDatasetQuery['dataset'];
@@ -12,6 +18,22 @@ type Column = DatasetProfile['columns'][number];
 export function binsOf(c: Column): Bin[] {
   if (c.histogram?.length) return c.histogram.map((b) => ({ label: `${num(b.lower, 3)} to ${num(b.upper, 3)}`, count: b.count }));
   return (c.topValues ?? []).map((v) => ({ label: v.value, count: v.count }));
+}
+
+/** The correlation heat map, loaded after the profile (the server reads the stored CSV again). */
+function Correlations({ id }: { id: string }) {
+  const q = useQuery(ConsoleCorrelationsDocument, { id });
+  return (
+    <section aria-labelledby="correlations">
+      <h2 id="correlations">Correlations</h2>
+      <Loaded {...q}>
+        {() => {
+          const m = q.data!.dataset.correlationMatrix;
+          return m.columns.length < 2 ? <p>Fewer than two numeric columns: nothing to correlate.</p> : <CorrelationHeatmap {...m} />;
+        }}
+      </Loaded>
+    </section>
+  );
 }
 
 /** The dataset page. */
@@ -52,6 +74,14 @@ export function DatasetPage({ id }: { id: string }) {
                 </tbody>
               </table>
             </div>
+            <Correlations id={d.id} />
+            <DeleteButton
+              id="delete-dataset"
+              what={`dataset ${d.name}`}
+              consequence="Its rows and its training runs are deleted."
+              remove={() => gql(ConsoleDeleteDatasetDocument, { id: d.id })}
+              done={() => go('datasets')}
+            />
           </>
         );
       }}

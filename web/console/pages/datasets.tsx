@@ -1,11 +1,11 @@
-/** Datasets: the list (newest first) and an upload by file input or drag and drop (`uploadDataset`). */
+/** Datasets: the list (newest first, 50 at a time) and an upload by file input or drag and drop (`uploadDataset`). */
 import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api';
 import { ConsoleDatasetsDocument, ConsoleUploadDocument } from '../generated/graphql';
 import { go, href } from '../router';
-import { ErrorBox, Head, Loaded } from '../ui';
+import { ErrorBox, Head, Loaded, More } from '../ui';
 import { useAction } from '../use-action';
-import { useQuery } from '../use-query';
+import { usePages } from '../use-pages';
 
 /** A dataset name from a file name: `pima-diabetes.csv` → `pima-diabetes`. */
 const nameOf = (file: File) => file.name.replace(/\.[^.]+$/, '').slice(0, 100) || 'dataset';
@@ -53,7 +53,7 @@ function Upload() {
 
 /** The datasets page. */
 export function Datasets() {
-  const q = useQuery(ConsoleDatasetsDocument);
+  const q = usePages(ConsoleDatasetsDocument, (d) => d.datasetsConnection);
   return (
     <>
       <h1>Datasets</h1>
@@ -62,24 +62,27 @@ export function Datasets() {
           <h2 id="datasets-list">Your datasets</h2>
           <Loaded {...q}>
             {() =>
-              q.data!.datasetsConnection.totalCount === 0 ? (
+              q.totalCount === 0 ? (
                 <p>No datasets yet: upload one.</p>
               ) : (
-                <table>
-                  <Head columns={['Name', 'Rows', 'Size', 'Uploaded']} />
-                  <tbody>
-                    {q.data!.datasetsConnection.edges.map(({ node: d }) => (
-                      <tr key={d.id}>
-                        <td>
-                          <a href={href('datasets', d.id)}>{d.name}</a>
-                        </td>
-                        <td>{d.rowCount}</td>
-                        <td>{(d.sizeBytes / 1024).toFixed(1)} KiB</td>
-                        <td>{new Date(d.createdAt).toLocaleString()}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <>
+                  <table>
+                    <Head columns={['Name', 'Rows', 'Size', 'Uploaded']} />
+                    <tbody>
+                      {q.nodes.map((d) => (
+                        <tr key={d.id}>
+                          <td>
+                            <a href={href('datasets', d.id)}>{d.name}</a>
+                          </td>
+                          <td>{d.rowCount}</td>
+                          <td>{(d.sizeBytes / 1024).toFixed(1)} KiB</td>
+                          <td>{new Date(d.createdAt).toLocaleString()}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <More shown={q.nodes.length} {...q} />
+                </>
               )
             }
           </Loaded>

@@ -1,12 +1,12 @@
-/** Training runs, newest first, with their status. */
+/** Training runs, newest first, with their status, 50 at a time. */
 import { href } from '../router';
-import { Head, Loaded } from '../ui';
+import { Head, Loaded, More } from '../ui';
 import { ConsoleRunsDocument } from '../generated/graphql';
-import { useQuery } from '../use-query';
+import { usePages } from '../use-pages';
 
 /** The runs page. */
 export function Runs() {
-  const q = useQuery(ConsoleRunsDocument);
+  const q = usePages(ConsoleRunsDocument, (d) => d.trainingRunsConnection);
   return (
     <>
       <h1>Training runs</h1>
@@ -18,27 +18,30 @@ export function Runs() {
       </p>
       <Loaded {...q}>
         {() => (
-          <div class="scroll">
-            <table>
-              <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} />
-              <tbody>
-                {q.data!.trainingRunsConnection.edges.map(({ node: r }) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={href('runs', r.id)}>{r.id.slice(0, 8)}</a>
-                    </td>
-                    <td>{r.modelName}</td>
-                    <td>{r.dataset?.name ?? '–'}</td>
-                    <td>
-                      <span class={`status ${r.status.toLowerCase()}`}>{r.status}</span>
-                    </td>
-                    <td>{r.modelVersion ? <a href={href('versions', r.modelVersion.id)}>v{r.modelVersion.version}</a> : '–'}</td>
-                    <td>{new Date(r.createdAt).toLocaleString()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <>
+            <div class="scroll">
+              <table>
+                <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} />
+                <tbody>
+                  {q.nodes.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <a href={href('runs', r.id)}>{r.id.slice(0, 8)}</a>
+                      </td>
+                      <td>{r.modelName}</td>
+                      <td>{r.dataset?.name ?? '–'}</td>
+                      <td>
+                        <span class={`status ${r.status.toLowerCase()}`}>{r.status}</span>
+                      </td>
+                      <td>{r.modelVersion ? <a href={href('versions', r.modelVersion.id)}>v{r.modelVersion.version}</a> : '–'}</td>
+                      <td>{new Date(r.createdAt).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <More shown={q.nodes.length} {...q} />
+          </>
         )}
       </Loaded>
     </>

@@ -1,11 +1,13 @@
 /**
- * One model version: test metrics, the confusion matrix as a heat map (classifiers), feature
+ * One model version: test metrics, the confusion matrix as a heat map (classifiers), the ROC curve
+ * (binary) or predicted-against-actual and residual plots (regression), feature
  * importances, aliases and stage (set an alias, move the stage), and the predict playground.
  */
 import { useState } from 'preact/hooks';
 import { gql } from '../api';
 import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
+import { RegressionCharts, RocChart } from '../charts/test-curves';
 import { ErrorBox, Loaded, num } from '../ui';
 import { useAction } from '../use-action';
 import { ConsoleSetAliasDocument, ConsoleStageDocument, ConsoleVersionDocument, type ConsoleVersionQuery, type ModelStage } from '../generated/graphql';
@@ -95,6 +97,8 @@ export function VersionPage({ id }: { id: string }) {
               </section>
               {v.metrics.confusionMatrix ? <ConfusionMatrix matrix={v.metrics.confusionMatrix} classes={v.target.classes ?? []} /> : null}
             </div>
+            {v.metrics.rocCurve?.length ? <RocChart points={v.metrics.rocCurve} auc={v.metrics.rocAuc} /> : null}
+            {v.metrics.testPredictions?.length ? <RegressionCharts rows={v.metrics.testPredictions} target={v.target.name} /> : null}
             {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.column, value: f.importance }))} /> : null}
             <Registry v={v} reload={q.reload} />
             <Playground version={v} />

@@ -1,0 +1,139 @@
+/**
+ * The web console in a real browser (Chromium through playwright-core), beyond the main job
+ * (test/browser/console.spec.ts): a regressor's predicted-against-actual and residual plots with
+ * their numbers, deleting a dataset and a model behind a confirmation dialog (the server's coded
+ * refusal shown next to the button), and paging past the first 50 datasets with "More". Versions
+ * are trained through the API (a decision tree: instant). axe-core finds no serious violation,
+ * the open dialog included. Screenshots: test-artifacts/screenshots/console-manage-*.png.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { App } from '../../src/app';
+import { gqlOk } from '../../src/client/graphql-client';
+import { startTestApp } from '../support/app';
+import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { PIMA_CSV } from '../support/data';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { trainVersion } from '../support/training';
+
+let app: App;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+});
+
+afterEach(() => context?.close());
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Expects axe-core to find no serious or critical violation on `page` (named `where` in the failure). */
+async function expectAccessible(page: Page, where: string) {
+  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
+}
+
+/** A page signed in to the console as `t`, at `route` (e.g. `#/models`). */
+async function signedIn(t: TenantBundle, route: string): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  await page.goto(new URL('/console', app.server.url).href);
+  await page.locator('#api-key').fill(t.apiKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitForText(page, 'header', [t.name, 'Sign out']);
+  await page.goto(new URL(`/console${route}`, app.server.url).href);
+  return page;
+}
+
+/** The numbers of table rows, cell by cell. */
+const numbers = (rows: Locator) => rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+
+it("plots a regressor's predictions against the actual values and its residuals, with the numbers", async () => {
+  const t = await createTenant(app, 'console-regression');
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+  const v = await trainVersion(t, { datasetId, targetColumn: 'BMI', modelName: 'pima-bmi', spec: { model: 'DECISION_TREE', tree: { maxDepth: 4 }, seed: 42 } });
+  expect(v.task).toBe('regression');
+  const { modelVersion } = await gqlOk(t, 'query($id: ID!) { modelVersion(id: $id) { metrics { testRows testPredictions { actual predicted } } } }', { id: v.id });
+  const sample: { actual: number; predicted: number }[] = modelVersion.metrics.testPredictions;
+  expect(sample).toHaveLength(Math.min(200, modelVersion.metrics.testRows));
+
+  const page = await signedIn(t, `#/versions/${v.id}`);
+  await waitForText(page, 'h1', ['pima-bmi v1']);
+  const fit = page.locator('figure.chart', { hasText: 'Predicted against actual BMI' });
+  const residuals = page.locator('figure.chart', { hasText: 'Residuals (actual − predicted)' });
+  await fit.locator('canvas').first().waitFor();
+  await residuals.locator('canvas').first().waitFor();
+  expect(await fit.locator('[role="img"]').getAttribute('aria-label')).toBe(`Predicted against actual BMI: ${sample.length} test rows; on the dashed line when exact`);
+  await fit.getByText(`Show the numbers (${sample.length} points)`).click();
+  const rows = await numbers(fit.locator('details tbody tr'));
+  expect(rows).toHaveLength(sample.length);
+  // Sorted by the actual value; each residual is actual − predicted (4 significant digits shown).
+  const sorted = [...sample].sort((a, b) => a.actual - b.actual);
+  rows.forEach(([actual, predicted, residual], i) => {
+    expect(actual).toBeCloseTo(sorted[i].actual, 1);
+    expect(predicted).toBeCloseTo(sorted[i].predicted, 1);
+    expect(residual).toBeCloseTo(sorted[i].actual - sorted[i].predicted, 1);
+  });
+  await page.screenshot({ path: screenshotPath('console-manage-regression'), fullPage: true });
+  await expectAccessible(page, 'regression version');
+}, 180_000);
+
+it('deletes a model and a dataset after confirming, showing the refusal while a version uses the dataset', async () => {
+  const t = await createTenant(app, 'console-delete');
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'pima-tree', spec: { model: 'DECISION_TREE', tree: { maxDepth: 3 }, seed: 42 } });
+
+  // The dataset trained a version: the server refuses, and says so next to the button.
+  const page = await signedIn(t, `#/datasets/${datasetId}`);
+  await waitForText(page, 'h1', ['Dataset pima']);
+  await page.getByRole('button', { name: 'Delete dataset pima' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete dataset pima?' });
+  await dialog.waitFor();
+  await waitForText(page, 'dialog[open]', ['Its rows and its training runs are deleted. This cannot be undone.']);
+  await expectAccessible(page, 'delete dialog');
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, '.delete [role="alert"]', ['DATASET_IN_USE', 'pima-tree']);
+  expect(await dialog.isVisible()).toBe(false);
+  await page.screenshot({ path: screenshotPath('console-manage-refused'), fullPage: true });
+
+  // The model: Cancel keeps it, Delete removes it.
+  await page.goto(new URL('/console#/models', app.server.url).href);
+  await waitForText(page, 'main', ['pima-tree v1']);
+  await page.getByRole('button', { name: 'Delete model pima-tree' }).click();
+  await page.getByRole('dialog', { name: 'Delete model pima-tree?' }).getByRole('button', { name: 'Cancel' }).click();
+  expect(await page.getByRole('dialog').count()).toBe(0);
+  expect((await gqlOk(t, '{ modelsConnection(first: 5) { totalCount } }')).modelsConnection.totalCount).toBe(1);
+  await page.getByRole('button', { name: 'Delete model pima-tree' }).click();
+  await waitForText(page, 'dialog[open]', ['Its 1 version and their artifacts are deleted (training runs stay). This cannot be undone.']);
+  await page.getByRole('dialog', { name: 'Delete model pima-tree?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, 'main', ['No models yet']);
+  expect((await gqlOk(t, '{ modelsConnection(first: 5) { totalCount } }')).modelsConnection.totalCount).toBe(0);
+
+  // Now nothing uses the dataset: it goes, and the list opens without it.
+  await page.goto(new URL(`/console#/datasets/${datasetId}`, app.server.url).href);
+  await page.getByRole('button', { name: 'Delete dataset pima' }).click();
+  await page.getByRole('dialog', { name: 'Delete dataset pima?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, 'main', ['Your datasets', 'No datasets yet']);
+  expect(page.url()).toMatch(/#\/datasets$/);
+  expect((await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } }')).datasetsConnection.totalCount).toBe(0);
+}, 180_000);
+
+it('pages past the first 50 datasets with "More"', async () => {
+  const t = await createTenant(app, 'console-pages');
+  for (let i = 1; i <= 52; i++) await uploadCsv(t, 'x,y\n1,2\n3,4\n', `d${String(i).padStart(2, '0')}`);
+  const page = await signedIn(t, '#/datasets');
+  await waitForText(page, '.more', ['Showing 50 of 52.']);
+  const names = () => page.locator('main table tbody tr td:first-child').allTextContents();
+  expect((await names())[0]).toBe('d52'); // newest first
+  expect(await names()).toHaveLength(50);
+  await expectAccessible(page, 'datasets, first page');
+  await page.getByRole('button', { name: 'More' }).click();
+  await waitForText(page, '.more', ['Showing 52 of 52.']);
+  expect((await names()).slice(-3)).toEqual(['d03', 'd02', 'd01']);
+  expect(new Set(await names()).size).toBe(52);
+  expect(await page.getByRole('button', { name: 'More' }).count()).toBe(0);
+}, 180_000);

@@ -1,0 +1,81 @@
+/**
+ * A version's test-split charts: a binary classifier's ROC curve (against the chance diagonal),
+ * and a regressor's predicted against actual (against y = x) and residuals against predicted.
+ */
+import { useMemo } from 'preact/hooks';
+import { num } from '../ui';
+import { XyChart } from './xy-chart';
+
+/** A point of the ROC curve, as `VersionMetrics.rocCurve` answers it. */
+export interface RocPoint {
+  fpr: number;
+  tpr: number;
+  threshold: number;
+}
+
+/** A regressor's test row, as `VersionMetrics.testPredictions` answers it. */
+export interface ActualPredicted {
+  actual: number;
+  predicted: number;
+}
+
+/** The ROC curve, its area in the summary (`auc`, the stored test ROC AUC). */
+export function RocChart({ points, auc }: { points: RocPoint[]; auc?: number | null }) {
+  const data = useMemo(() => {
+    const x = points.map((p) => p.fpr);
+    return {
+      x,
+      series: [
+        { label: 'ROC curve (TPR)', values: points.map((p) => p.tpr) },
+        { label: 'chance', values: x, dash: true },
+      ],
+      rows: points.map((p) => [p.threshold, p.fpr, p.tpr]),
+    };
+  }, [points]);
+  return (
+    <XyChart
+      title="ROC curve (test split)"
+      xLabel="false positive rate"
+      yLabel="true positive rate"
+      x={data.x}
+      series={data.series}
+      summary={`${points.length} points from (0, 0) to (1, 1)${auc != null ? `, area ${num(auc)}` : ''}`}
+      table={{ columns: ['Threshold', 'False positive rate', 'True positive rate'], rows: data.rows }}
+    />
+  );
+}
+
+/** Predicted against actual, and residuals (actual − predicted) against predicted. */
+export function RegressionCharts({ rows, target }: { rows: ActualPredicted[]; target: string }) {
+  const data = useMemo(() => {
+    const byActual = [...rows].sort((a, b) => a.actual - b.actual);
+    const byPredicted = [...rows].sort((a, b) => a.predicted - b.predicted);
+    const x = byActual.map((r) => r.actual);
+    const px = byPredicted.map((r) => r.predicted);
+    return {
+      fit: {
+        x,
+        series: [
+          { label: 'predicted', values: byActual.map((r) => r.predicted), dots: true },
+          { label: 'y = x', values: x, dash: true },
+        ],
+      },
+      residuals: {
+        x: px,
+        series: [
+          { label: 'residual', values: byPredicted.map((r) => r.actual - r.predicted), dots: true },
+          { label: 'zero', values: px.map(() => 0), dash: true },
+        ],
+      },
+      table: byActual.map((r) => [r.actual, r.predicted, r.actual - r.predicted]),
+    };
+  }, [rows]);
+  const table = { columns: ['Actual', 'Predicted', 'Residual'], rows: data.table };
+  const n = `${rows.length} test rows`;
+  return (
+    <div class="charts">
+      <XyChart title={`Predicted against actual ${target}`} xLabel="actual" yLabel="predicted" {...data.fit} summary={`${n}; on the dashed line when exact`} table={table} />
+      <XyChart title="Residuals (actual − predicted)" xLabel="predicted" yLabel="residual" {...data.residuals} summary={`${n}; zero when exact`} table={table} />
+    </div>
+  );
+}
