@@ -10,7 +10,8 @@ import type { App } from '../src/app';
 import { gql, gqlOk, type Caller, type GqlResult } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { uploadModelOk } from './support/onnx-uploads';
+import { uploadModel, uploadModelOk } from './support/onnx-uploads';
+import { graphModel, ONNX_INT64 } from './support/onnx-proto';
 import { ADMIN_SECRET } from './support/secrets';
 import { v2 } from './support/v2';
 
@@ -88,4 +89,19 @@ it("a tenant's own inferMaxOutputValues lets two images through for it alone, an
   );
   // Tenant A keeps the global bound.
   expect((await refused(a, 2)).extensions.limit).toBe(524_288);
+}, 120_000);
+
+it('counts an output found too large only after the host computed it (a dynamic shape) toward the tenant’s host back-off', async () => {
+  // y = ConstantOfShape(n): the caller picks the output's size, which the declared shape ['d'] cannot bound in advance.
+  const c = await createTenant(app, 'outputs-c');
+  const bigOut = graphModel([{ op: 'ConstantOfShape', inputs: ['n'], outputs: ['y'] }], [{ name: 'n', elemType: ONNX_INT64, dims: [1] }], [{ name: 'y', dims: ['d'] }]);
+  expect(errorOf(await uploadModel(c, 'bigout', 'bigout.onnx', bigOut))).toBeUndefined();
+  const call = (n: number) => gql(c, INFER, { model: 'bigout', inputs: [{ name: 'n', datatype: 'INT64', shape: [1], data: [n] }] });
+  expect((await gqlOk(c, INFER, { model: 'bigout', inputs: [{ name: 'n', datatype: 'INT64', shape: [1], data: [3] }] })).infer.outputs[0].data).toEqual([0, 0, 0]);
+  for (let i = 0; i < 3; i++) {
+    expect(errorOf(await call(1_000_000))!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'OUTPUT_TOO_LARGE', values: 1_000_000, estimated: false });
+  }
+  // SERVING_TENANT_MAX_FAULTS (3) reached: C's ONNX calls are refused at once, even a small one; A's are not.
+  expect(errorOf(await call(3))!.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', reason: 'HOST_FAULT_BACKOFF', limit: 3 });
+  expect((await inferGql(a, 1)).errors).toBeUndefined();
 }, 120_000);

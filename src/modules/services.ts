@@ -219,6 +219,7 @@ export function createServices(deps: Deps): Services {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
+      onOversizedOutput: (tenantId) => (deps.threads.scoring ? deps.threads.scoring.countTenantFault(tenantId) : inlineBackoff?.record(tenantId)),
     }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),

@@ -281,6 +281,21 @@ export class ScoringThreads implements HandleOwner {
   }
 
   /**
+   * Counts a host-costly misuse by `tenantId` (an ONNX call whose real output was refused as too
+   * large after the host computed it) like a host fault: it may start the tenant's back-off, and
+   * then its waiting ONNX calls fail at once.
+   */
+  countTenantFault(tenantId: string): void {
+    const backoff = this.backoff.record(tenantId);
+    if (backoff)
+      this.drop(
+        (t) => t.tenantId === backoff.tenantId,
+        () => this.backoff.check(backoff.tenantId)!,
+        'host',
+      );
+  }
+
+  /**
    * The ONNX host process of `shard`'s thread ended under `handle`'s call (a native crash, memory
    * past ONNX_HOST_MAX_RSS_MB): the thread lives on, the version is quarantined as if it had crashed
    * the thread, and the thread starts a fresh host for the next ONNX load or call. The fault counts
@@ -297,13 +312,7 @@ export class ScoringThreads implements HandleOwner {
     );
     for (const l of this.listeners) l({ versionId: handle.versionId, reason });
     // Too many faults of this tenant: back off, and its ONNX calls waiting now fail at once.
-    const backoff = this.backoff.record(handle.tag.tenantId);
-    if (backoff)
-      this.drop(
-        (t) => t.tenantId === backoff.tenantId,
-        () => this.backoff.check(backoff.tenantId)!,
-        'host',
-      );
+    this.countTenantFault(handle.tag.tenantId);
     return fault;
   }
 

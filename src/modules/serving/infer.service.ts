@@ -74,7 +74,13 @@ export class InferService {
      * maxRows: rows per call (MAX_PREDICT_ROWS); maxImages: images per call (MAX_PREDICT_IMAGES);
      * batching: micro-batching of declared models (BATCH_MAX_ROWS, BATCH_MAX_WAIT_MS; default 64 rows, this turn).
      */
-    private readonly options: { maxRows: number; maxImages: number; batching?: { maxRows: number; maxWaitMs: number } },
+    private readonly options: {
+      maxRows: number;
+      maxImages: number;
+      batching?: { maxRows: number; maxWaitMs: number };
+      /** Told of a tenant whose ONNX call computed an output past its limit (dynamic dimensions hid it): counts toward its host back-off. */
+      onOversizedOutput?: (tenantId: string) => void;
+    },
   ) {}
 
   /**
@@ -126,7 +132,13 @@ export class InferService {
       checkOutputEstimate(estimateOutputValues(specs.outputs, wanted, rows), limit);
       await this.admit(actor, rows, this.options.maxRows);
       const out = await this.runTensors(served, specs, inputs, wanted, rows);
-      checkOutputSize(out, limit); // what dynamic dimensions hid, before anything is serialised
+      try {
+        checkOutputSize(out, limit); // what dynamic dimensions hid, before anything is serialised
+      } catch (err) {
+        // The host computed it all (seconds, other tenants' ONNX calls waiting): counted like a host fault, so repeating it backs the tenant off.
+        this.options.onOversizedOutput?.(actor.tenantId);
+        throw err;
+      }
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
       const plain: PlainTensor[] = [];
       for (const t of out) plain.push(await plainTensor(t));
