@@ -70,7 +70,7 @@ export class SweepService {
   async cancel(actor: Actor, id: string) {
     requireScope(actor, 'training:run');
     const { sweeps, runs, audit } = this.deps;
-    const { cancelledRuns } = await withTenant(this.deps.prisma, actor.tenantId, async (tx) => {
+    const { cancelledRuns, sweep } = await withTenant(this.deps.prisma, actor.tenantId, async (tx) => {
       await sweeps.lock(tx, id);
       const found = await sweeps.find(tx, actor.tenantId, id);
       if (!found) throw notFound('Sweep', id);
@@ -84,11 +84,12 @@ export class SweepService {
         await sweeps.updateTrial(tx, actor.tenantId, t.id, OPEN_TRIAL_STATUSES, { status: TrialStatus.CANCELLED, finishedAt: now });
       }
       await audit.record(tx, actor, { action: 'sweep.cancelled', targetType: 'Sweep', targetId: id, details: { runsCancelled: cancelledRuns.length } });
-      return { cancelledRuns };
+      // Read back here, not through get(): a training:run key may cancel what it may not read elsewhere (as cancelTrainingRun).
+      return { cancelledRuns, sweep: (await sweeps.find(tx, actor.tenantId, id))! };
     });
     for (const runId of cancelledRuns) await this.pubsub.publish(Topics.trainingProgress(runId), { runId, kind: 'FINAL', status: RunStatus.CANCELLED });
     await this.pubsub.publish(Topics.sweepChanged(id), { sweepId: id, status: RunStatus.CANCELLED });
-    return this.get(actor, id);
+    return sweep;
   }
 
   /**
