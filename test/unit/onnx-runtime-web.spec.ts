@@ -12,6 +12,7 @@
  * and every host is closed.
  */
 import { createHash } from 'node:crypto';
+import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/lib/errors';
 import { DEFAULT_HOST_SETTINGS, OnnxHost } from '../../src/ml/families/onnx/host/host-process';
 import { servingInfo } from '../../src/ml/families/onnx/metadata';
@@ -38,6 +39,18 @@ function hostWith(runtime?: OnnxRuntimeOptions): OnnxHost {
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.close()));
   configureOnnxRuntime({ choice: 'auto' });
+});
+
+it('reads ONNX_RUNTIME (default auto), naming a bad value, and refuses the ONNX_RUNTIME_NODE_MODULE test hook in production', () => {
+  const base = { DATABASE_URL: 'postgresql://x@127.0.0.1/db', NODE_ENV: 'test' };
+  expect([loadConfig(base).ONNX_RUNTIME, loadConfig(base).ONNX_RUNTIME_NODE_MODULE]).toEqual(['auto', undefined]);
+  expect(loadConfig({ ...base, ONNX_RUNTIME: 'web', ONNX_RUNTIME_NODE_MODULE: MISSING })).toMatchObject({ ONNX_RUNTIME: 'web', ONNX_RUNTIME_NODE_MODULE: MISSING });
+  expect(() => loadConfig({ ...base, ONNX_RUNTIME: 'wasm' })).toThrow(/ONNX_RUNTIME="wasm"/);
+  const prod = { ...base, NODE_ENV: 'production', ADMIN_SECRET: 'a'.repeat(16), JWT_SECRET: 'j'.repeat(32) };
+  expect(loadConfig({ ...prod, ONNX_RUNTIME: 'node' }).ONNX_RUNTIME).toBe('node');
+  expect(() => loadConfig({ ...prod, ONNX_RUNTIME_NODE_MODULE: MISSING })).toThrow(
+    'Invalid configuration: ONNX_RUNTIME_NODE_MODULE is a test hook (it replaces onnxruntime-node) and is refused when NODE_ENV=production',
+  );
 });
 
 it('web gives the outputs of node on 100 real MNIST images (same top-1; max abs difference stated), timed side by side', async () => {
