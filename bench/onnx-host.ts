@@ -2,7 +2,7 @@
  * What running onnxruntime in an ONNX host process (src/ml/families/onnx/host/) costs per call:
  * mnist-8 on one real MNIST test image per call, the family's scorer in this process (the session
  * here, as before the hosts) against the hosted scorer (the same session in a child process, one
- * IPC round trip per call). `npm run bench` prints it; `node dist/bench/onnx-host.js` alone too.
+ * IPC round trip per call), and the in-process scorer on onnxruntime-web (ONNX_RUNTIME=web). `npm run bench` prints it; `node dist/bench/onnx-host.js` alone too.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { closeOnnxHosts } from '../src/ml/families/onnx/host/hosts';
 import { hostedOnnxScorer } from '../src/ml/families/onnx/host/hosted-scorer';
 import { inspectOnnx } from '../src/ml/families/onnx/inspect';
 import { servingInfo } from '../src/ml/families/onnx/metadata';
-import { openSession } from '../src/ml/families/onnx/runtime';
+import { configureOnnxRuntime, onnxRuntimeOptions, openSession } from '../src/ml/families/onnx/runtime';
 import { onnxScorer } from '../src/ml/families/onnx/scorer';
 import type { Scorer } from '../src/ml/families/model-family';
 import { INFER_TENSORS_METHOD, type NamedTensor } from '../src/ml/tensor-io';
@@ -39,23 +39,33 @@ export async function runOnnxHostBench(seconds: number, say: (s?: string) => voi
   const images = gunzipSync(fs.readFileSync(sharedDataFile('mnist', 't10k-images-idx3-ubyte.gz')));
   const input: NamedTensor[] = [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: Float32Array.from(images.subarray(16, 16 + 784)) }];
   const info = servingInfo(await inspectOnnx(bytes, 'mnist-8.onnx'), { sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length }, null);
+  // The same model on each runtime in this process (ONNX_RUNTIME: a scorer keeps the runtime that opened its session).
+  const previous = onnxRuntimeOptions();
+  configureOnnxRuntime({ choice: 'node' });
   const local = onnxScorer(await openSession(bytes), info);
+  configureOnnxRuntime({ choice: 'web' });
+  const localWeb = onnxScorer(await openSession(bytes), info);
+  configureOnnxRuntime(previous);
   const hosted = await hostedOnnxScorer(bytes, info);
   try {
     const inProcess = await perCall(local, input, seconds);
+    const web = await perCall(localWeb, input, seconds);
     const viaHost = await perCall(hosted, input, seconds);
     say('## ONNX host process: added latency per call (mnist-8, one image, 1 caller)');
     say();
     say('| | p50 ms | mean ms | calls |');
     say('|---|---|---|---|');
-    say(`| in-process session | ${inProcess.p50ms.toFixed(3)} | ${inProcess.meanMs.toFixed(3)} | ${inProcess.calls} |`);
+    say(`| in-process session (onnxruntime-node) | ${inProcess.p50ms.toFixed(3)} | ${inProcess.meanMs.toFixed(3)} | ${inProcess.calls} |`);
+    say(`| in-process session, onnxruntime-web (WASM, 1 thread: ONNX_RUNTIME=web) | ${web.p50ms.toFixed(3)} | ${web.meanMs.toFixed(3)} | ${web.calls} |`);
     say(`| via the ONNX host (IPC) | ${viaHost.p50ms.toFixed(3)} | ${viaHost.meanMs.toFixed(3)} | ${viaHost.calls} |`);
     say();
     say(`Added per call (p50): **${(viaHost.p50ms - inProcess.p50ms).toFixed(3)} ms**; via host / in-process: ${(viaHost.p50ms / inProcess.p50ms).toFixed(1)}×`);
+    say(`onnxruntime-web / onnxruntime-node in-process (p50): **${(web.p50ms / inProcess.p50ms).toFixed(2)}×**`);
     say();
-    return { inProcess, viaHost };
+    return { inProcess, web, viaHost };
   } finally {
     local.dispose();
+    localWeb.dispose();
     hosted.dispose();
     await closeOnnxHosts();
   }

@@ -102,6 +102,18 @@ const schema = z.object({
   ONNX_HOST_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(2048),
   /** V8 heap limit of each ONNX host process, MiB (`--max-old-space-size`). (Default: 512) */
   ONNX_HOST_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
+  /**
+   * Which package runs ONNX models (src/ml/families/onnx/runtime.ts): `node` (onnxruntime-node, native
+   * CPU), `web` (onnxruntime-web's WASM backend in Node, one thread, files from node_modules), or
+   * `auto`: node, and web only where the native package cannot load (said in the start-up log).
+   * The server decides at start-up and its ONNX host processes use the same. (Default: auto)
+   */
+  ONNX_RUNTIME: z.enum(['auto', 'node', 'web']).default('auto'),
+  /**
+   * Tests only, refused when NODE_ENV=production: the module required in place of `onnxruntime-node`
+   * (e.g. a missing one, to see ONNX_RUNTIME=auto fall back to onnxruntime-web where the native package loads).
+   */
+  ONNX_RUNTIME_NODE_MODULE: z.string().min(1).max(200).optional(),
   /** Longest an uploaded ONNX file's validation may take before the upload is refused (INVALID_MODEL, TIMEOUT), ms. (Default: 30,000) */
   ONNX_INSPECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
@@ -306,6 +318,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (d.ONNX_HOST_FAULT_INJECTION !== undefined && d.NODE_ENV === 'production') {
     throw new Error('Invalid configuration: ONNX_HOST_FAULT_INJECTION makes ONNX hosts crash on purpose and is refused when NODE_ENV=production');
+  }
+  if (d.ONNX_RUNTIME_NODE_MODULE !== undefined && d.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration: ONNX_RUNTIME_NODE_MODULE is a test hook (it replaces onnxruntime-node) and is refused when NODE_ENV=production');
   }
   if (d.SCORING_FAULT_INJECTION !== undefined && d.NODE_ENV === 'production') {
     throw new Error('Invalid configuration: SCORING_FAULT_INJECTION makes models crash on purpose and is refused when NODE_ENV=production');

@@ -9,6 +9,7 @@ import type { Logger } from './lib/logger';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { startQueue } from './lib/queue';
 import { createMlThreads, type MlThreads } from './ml/threads';
+import { configureOnnxRuntime, resolveOnnxRuntime, type OnnxRuntimeOptions } from './ml/families/onnx/runtime';
 import { initBackend } from './ml/tf';
 import { TASKS, type Queue } from './modules/tasks';
 
@@ -26,7 +27,24 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
   const db = await openDatabase(config, log);
   const tfBackend = await initBackend(config.TF_BACKEND);
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
+  const onnxRuntime = startOnnxRuntime(config, log);
   const pubsub = await createPgPubSub(db.url, log);
   const queue = await startQueue(db.url, log, pubsub, TASKS);
-  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config, { backend: tfBackend, log }) };
+  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config, { backend: tfBackend, log, onnxRuntime }) };
+}
+
+/**
+ * Decides the ONNX runtime once (ONNX_RUNTIME; src/ml/families/onnx/runtime.ts) by loading it, and
+ * says which one at start-up — and why, when `auto` fell back to onnxruntime-web.
+ * @returns the decided runtime, for the ONNX host processes (the setting itself when none loads:
+ *   ONNX work then answers NOT_SUPPORTED).
+ */
+function startOnnxRuntime(config: Config, log: Logger): OnnxRuntimeOptions {
+  const nodeModule = config.ONNX_RUNTIME_NODE_MODULE ? { nodeModule: config.ONNX_RUNTIME_NODE_MODULE } : {};
+  configureOnnxRuntime({ choice: config.ONNX_RUNTIME, ...nodeModule });
+  const onnxRuntime = resolveOnnxRuntime();
+  if (onnxRuntime.error) log.warn({ onnxRuntime }, 'No ONNX runtime loads on this server: uploaded ONNX models answer NOT_SUPPORTED');
+  else if (onnxRuntime.fallbackReason) log.warn({ onnxRuntime }, 'ONNX runtime: onnxruntime-web (WASM), since onnxruntime-node cannot load here');
+  else log.info({ onnxRuntime }, `ONNX runtime: onnxruntime-${onnxRuntime.runtime}`);
+  return { choice: onnxRuntime.runtime ?? config.ONNX_RUNTIME, ...nodeModule };
 }

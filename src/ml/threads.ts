@@ -2,6 +2,7 @@
 import type { Logger } from '../lib/logger';
 import { createCsvThreads, type CsvThreads } from './data/csv-tasks';
 import type { OnnxHostSettings } from './families/onnx/host/host-process';
+import type { OnnxRuntimeOptions } from './families/onnx/runtime';
 import { closeOnnxHosts, configureOnnxHosts } from './families/onnx/host/hosts';
 import { parseFaultInjection } from './serving/fault-injection';
 import { ScoringThreads } from './serving/scoring-threads';
@@ -43,8 +44,9 @@ export interface MlThreadsConfig {
 }
 
 /** The ONNX host settings in `config` (src/ml/families/onnx/host/hosts.ts). */
-function onnxHostSettings(config: MlThreadsConfig): Partial<OnnxHostSettings> {
+function onnxHostSettings(config: MlThreadsConfig, runtime?: OnnxRuntimeOptions): Partial<OnnxHostSettings> {
   return {
+    ...(runtime ? { runtime } : {}),
     ...(config.ONNX_HOST_MAX_RSS_MB ? { maxRssMb: config.ONNX_HOST_MAX_RSS_MB } : {}),
     ...(config.ONNX_HOST_HEAP_MB ? { heapMb: config.ONNX_HOST_HEAP_MB } : {}),
     ...(config.ONNX_INSPECT_TIMEOUT_MS ? { inspectTimeoutMs: config.ONNX_INSPECT_TIMEOUT_MS } : {}),
@@ -57,10 +59,11 @@ function onnxHostSettings(config: MlThreadsConfig): Partial<OnnxHostSettings> {
  * CSV threads start on first use and exit after a minute idle; training and scoring threads stay up
  * once started. ONNX host processes (uploads validated here, inline serving) start on first use and
  * are ended by `close`; scoring threads end theirs.
- * @param runtime the process' TF.js backend (scoring threads use WASM instead of the native one) and its log.
+ * @param runtime the process' TF.js backend (scoring threads use WASM instead of the native one), its
+ *   log, and the ONNX runtime it decided (src/infrastructure.ts), which every ONNX host loads (Default: auto).
  */
-export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: string; log?: Logger } = {}): MlThreads {
-  const onnxHost = onnxHostSettings(config);
+export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: string; log?: Logger; onnxRuntime?: OnnxRuntimeOptions } = {}): MlThreads {
+  const onnxHost = onnxHostSettings(config, runtime.onnxRuntime);
   configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
   // The queue hands this process up to TRAINING_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.

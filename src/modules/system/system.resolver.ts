@@ -1,9 +1,10 @@
 /** Facts about the server, public (on the schema's allow-list): no credential needed. */
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { resolveOnnxRuntime } from '../../ml/families/onnx/runtime';
 import { activeBackend } from '../../ml/tf';
 
-/** The server's version and the TensorFlow.js backend that trains and serves networks. */
+/** The server's version, the TensorFlow.js backend that trains and serves networks and the ONNX runtime. */
 @ObjectType({ description: 'Facts about this server. Public.' })
 export class ServerInfo {
   @Field({ description: 'The server version (package.json).' })
@@ -11,14 +12,20 @@ export class ServerInfo {
 
   @Field({ description: "Active TensorFlow.js backend: 'tensorflow' (native tfjs-node), 'wasm' or 'cpu'." })
   tfBackend!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The ONNX runtime that serves uploaded models: 'node' (onnxruntime-node) or 'web' (onnxruntime-web, WASM); null when none loads here (ONNX_RUNTIME).",
+  })
+  onnxRuntime!: string | null;
 }
 
 /** The public `serverInfo` query. */
 @Resolver()
 export class SystemResolver {
-  /** Version and backend; answers without a credential. */
-  @Query(() => ServerInfo, { description: 'Version and TensorFlow.js backend of this server. Public.' })
+  /** Version, TF.js backend and ONNX runtime; answers without a credential. */
+  @Query(() => ServerInfo, { description: 'Version, TensorFlow.js backend and ONNX runtime of this server. Public.' })
   serverInfo(@Ctx() ctx: Context): ServerInfo {
-    return { version: ctx.version, tfBackend: activeBackend() };
+    return { version: ctx.version, tfBackend: activeBackend(), onnxRuntime: resolveOnnxRuntime().runtime ?? null };
   }
 }

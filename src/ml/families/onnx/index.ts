@@ -2,8 +2,9 @@
  * Uploaded ONNX models (issue 12): a family that is served, never trained here (`trainable: false`).
  * A version stores the model file as its weights and, in its pipeline's `onnx`, the checksum, the
  * declared tensors and the uploader's metadata (./serving-info.ts); `load` opens an
- * onnxruntime-node session on the bytes in an ONNX host process (./host/: onnxruntime is native
- * code, so a crash or runaway memory ends that process, not the server). Upload and validation:
+ * onnxruntime session (node, or web where the native package cannot load: ./runtime.ts) on the
+ * bytes in an ONNX host process (./host/: onnxruntime is native code, so a crash or runaway
+ * memory ends that process, not the server). Upload and validation:
  * ./inspect.ts (run in a throwaway host by ./host/inspect-isolated.ts) and
  * src/modules/registry/upload-version.service.ts.
  */
@@ -39,7 +40,7 @@ export const onnxFamily: ModelFamily<'onnx'> = {
   /**
    * Opens the stored model after checking its bytes against the checksum taken at upload.
    * @throws AppError BAD_USER_INPUT for a version without ONNX serving information or whose bytes
-   *   do not match their checksum; NOT_SUPPORTED when onnxruntime-node cannot load here;
+   *   do not match their checksum; NOT_SUPPORTED when no ONNX runtime loads here;
    *   MODEL_NOT_READY (`fault: 'RUNTIME_FAULT'`) when opening it ended its host process.
    */
   async load(stored, pipeline) {

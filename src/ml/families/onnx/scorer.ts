@@ -16,11 +16,13 @@ import { checkInputs, fromOrtTensor, outputsToFetch, toOrtTensor } from './tenso
 const dispose = (t: OrtTensor) => (t as { dispose?: () => void }).dispose?.();
 
 /**
- * @param session an open session of the model; released by the scorer's `dispose`.
+ * @param session an open session of the model, opened by the runtime this process has now (../runtime.ts;
+ *   the scorer builds its tensors with that one); released by the scorer's `dispose`.
  * @param info the version's declared tensors (./serving-info.ts).
  */
 export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
   let disposed = false;
+  const o = ort(); // the runtime that opened the session builds its tensors
   /**
    * @param inputs every model input once, checked against its declared datatype and shape.
    * @param outputNames served outputs to return (Default: every served output).
@@ -33,7 +35,6 @@ export function onnxScorer(session: OrtSession, info: OnnxServing): Scorer {
     if (disposed) throw new Error('ONNX scorer used after dispose()');
     const checked = checkInputs(inputs, info.inputs);
     const fetch = outputsToFetch(outputNames ?? undefined, info.outputs, info.notServed);
-    const o = ort();
     const feeds: Record<string, OrtTensor> = {};
     let results: Record<string, OrtTensor> = {};
     try {

@@ -1,5 +1,5 @@
 /**
- * The ONNX host process (forked by ./host-process.ts): onnxruntime-node runs here, outside the
+ * The ONNX host process (forked by ./host-process.ts): onnxruntime (node or web: ../runtime.ts) runs here, outside the
  * server process, so a native crash (a segfault, an abort in onnxruntime's C++) or native memory
  * past its limit ends this process and the models loaded in it, never the server. Requests
  * (./protocol.ts) are answered one at a time, in order. The host ends when its parent goes away
@@ -9,11 +9,17 @@ import { createHash } from 'node:crypto';
 import type { Scorer } from '../../model-family';
 import { INFER_TENSORS_METHOD, type NamedTensor } from '../../../tensor-io';
 import { inspectOnnx } from '../inspect';
-import { openSession, ort } from '../runtime';
+import { configureOnnxRuntime, openSession, ort, resolveOnnxRuntime } from '../runtime';
 import { onnxScorer } from '../scorer';
 import { failHost, parseHostFaults, type HostFaultStep } from './host-faults';
 import { toWire, type HostRequest, type HostResponse } from './protocol';
 
+// The runtime the parent decided (./host-process.ts): 'node' or 'web' from a server, 'auto' otherwise.
+const choice = process.env.ONNX_RUNTIME;
+configureOnnxRuntime({
+  choice: choice === 'node' || choice === 'web' ? choice : 'auto',
+  ...(process.env.ONNX_RUNTIME_NODE_MODULE ? { nodeModule: process.env.ONNX_RUNTIME_NODE_MODULE } : {}),
+});
 const faults = process.env.ONNX_HOST_FAULT_INJECTION ? parseHostFaults(process.env.ONNX_HOST_FAULT_INJECTION) : [];
 const models = new Map<string, { scorer: Scorer; sha256: string }>();
 
@@ -50,6 +56,8 @@ async function run(req: HostRequest): Promise<unknown> {
       model?.scorer.dispose();
       return model !== undefined;
     }
+    case 'runtime':
+      return resolveOnnxRuntime();
   }
 }
 

@@ -14,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../../lib/errors';
+import type { OnnxRuntimeOptions } from '../runtime';
 import { fromWire, type HostOp, type HostRequest, type HostResponse, type HostResults } from './protocol';
 
 /** How hosts are started; set once per thread by ./hosted-scorer.ts `configureOnnxHosts`. */
@@ -28,6 +29,11 @@ export interface OnnxHostSettings {
   inferTimeoutMs: number;
   /** Test only: ONNX_HOST_FAULT_INJECTION (./host-faults.ts). */
   faultInjection?: string;
+  /**
+   * The runtime the host loads (../runtime.ts), passed as env ONNX_RUNTIME (and the test hook
+   * ONNX_RUNTIME_NODE_MODULE): the server's decided one, so every host runs the same. (Default: auto)
+   */
+  runtime?: OnnxRuntimeOptions;
 }
 
 export const DEFAULT_HOST_SETTINGS: OnnxHostSettings = { heapMb: 512, maxRssMb: 2048, inspectTimeoutMs: 30_000, inferTimeoutMs: 10_000 };
@@ -94,6 +100,9 @@ export class OnnxHost {
     const env = { ...process.env };
     if (settings.faultInjection) env.ONNX_HOST_FAULT_INJECTION = settings.faultInjection;
     else delete env.ONNX_HOST_FAULT_INJECTION;
+    env.ONNX_RUNTIME = settings.runtime?.choice ?? 'auto';
+    if (settings.runtime?.nodeModule) env.ONNX_RUNTIME_NODE_MODULE = settings.runtime.nodeModule;
+    else delete env.ONNX_RUNTIME_NODE_MODULE;
     this.child = fork(typescript ? path.join(__dirname, '../../../../lib/threads/ts-process.cjs') : entry, typescript ? [entry] : [], {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${settings.heapMb}`],

@@ -3,11 +3,12 @@
  * 'advanced'`, so typed arrays and BigInt64Arrays cross by structured clone). The host answers
  * requests one at a time, in the order sent: the oldest unanswered request is the one running.
  *
- * Glossary: the *host* is one child process running onnxruntime-node (./host-main.ts); a *model id*
+ * Glossary: the *host* is one child process running onnxruntime (./host-main.ts); a *model id*
  * names one loaded session inside it (one per hosted scorer, ./hosted-scorer.ts).
  */
 import { AppError, type ErrorCode } from '../../../../lib/errors';
 import type { NamedTensor } from '../../../tensor-io';
+import type { OnnxRuntimeInfo } from '../runtime';
 import type { OnnxServing } from '../serving-info';
 import type { OnnxSpecs } from '../specs';
 
@@ -16,7 +17,8 @@ export type HostRequest =
   | { id: number; op: 'inspect'; bytes: Uint8Array; filename: string }
   | { id: number; op: 'load'; model: string; bytes: Uint8Array; info: OnnxServing }
   | { id: number; op: 'infer'; model: string; inputs: NamedTensor[]; outputNames?: string[] }
-  | { id: number; op: 'unload'; model: string };
+  | { id: number; op: 'unload'; model: string }
+  | { id: number; op: 'runtime' };
 
 export type HostOp = HostRequest['op'];
 
@@ -26,6 +28,8 @@ export interface HostResults {
   load: true;
   infer: NamedTensor[];
   unload: boolean;
+  /** Which ONNX runtime the host loaded (../runtime.ts), and why when it fell back. */
+  runtime: OnnxRuntimeInfo;
 }
 
 /** An error as it crosses the channel: an AppError keeps its code and details. */
