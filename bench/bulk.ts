@@ -24,26 +24,41 @@ export function bulkBodies(): { name: string; body: string }[] {
   ];
 }
 
+/** An API process under the bulk bench. */
+export interface BulkServer {
+  /** Shown in the table (e.g. `this branch`, `base f636505`). */
+  label: string;
+  url: string;
+  pid: number;
+}
+
 /**
- * Loads each shape for `seconds` (after a 1 s warm-up each) and prints one table through `say`.
- * @param pid the API's process id (for its CPU time).
- * @returns the figures by shape name; the last is the columnar shape.
+ * Loads each shape on each server for `seconds` (after a 1 s warm-up each; servers taking turns
+ * shape by shape, so they see the same machine) and prints one table through `say`.
+ * @returns the figures by shape (outer) and server (inner); the last shape is the columnar one.
  */
-export async function runBulkBench(url: string, token: string, pid: number, seconds: number, say: (s?: string) => void): Promise<Measured[]> {
-  const target = (body: string) => ({ name: 'api', url, body, headers: { authorization: `Bearer ${token}` }, pid });
+export async function runBulkBench(servers: BulkServer[], token: string, seconds: number, say: (s?: string) => void): Promise<Measured[][]> {
+  const target = (server: BulkServer, body: string) => ({ name: server.label, url: server.url, body, headers: { authorization: `Bearer ${token}` }, pid: server.pid });
   const shapes = bulkBodies();
-  for (const s of shapes) await measure(target(s.body), BULK_CONNECTIONS, 1);
-  const out: Measured[] = [];
-  for (const s of shapes) out.push(await measure(target(s.body), BULK_CONNECTIONS, seconds));
-  const first = out[0]!;
-  say('| input → output shape | requests/s | rows/s | p99 | server CPU µs/row | CPU ratio (rows shape ÷ this) |');
-  say('|---|---|---|---|---|---|');
-  shapes.forEach((s, i) => {
-    const m = out[i]!;
-    const errs = m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : '';
-    say(
-      `| ${s.name} | ${Math.round(m.rps)} | **${Math.round(m.rps * BULK_ROWS)}** | ${m.p99ms} ms | ${(m.cpuUsPerReq / BULK_ROWS).toFixed(2)} | ${(first.cpuUsPerReq / m.cpuUsPerReq).toFixed(2)}× |${errs}`,
-    );
-  });
+  for (const s of shapes) for (const server of servers) await measure(target(server, s.body), BULK_CONNECTIONS, 1);
+  const out: Measured[][] = [];
+  for (const s of shapes) {
+    const row: Measured[] = [];
+    for (const server of servers) row.push(await measure(target(server, s.body), BULK_CONNECTIONS, seconds));
+    out.push(row);
+  }
+  const first = out[0]![0]!;
+  const many = servers.length > 1;
+  say(`| input → output shape |${many ? ' server |' : ''} requests/s | rows/s | p99 | server CPU µs/row | CPU ratio (first row ÷ this) |`);
+  say(`|---|${many ? '---|' : ''}---|---|---|---|---|`);
+  shapes.forEach((s, i) =>
+    servers.forEach((server, j) => {
+      const m = out[i]![j]!;
+      const errs = m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : '';
+      say(
+        `| ${s.name} |${many ? ` ${server.label} |` : ''} ${Math.round(m.rps)} | **${Math.round(m.rps * BULK_ROWS)}** | ${m.p99ms} ms | ${(m.cpuUsPerReq / BULK_ROWS).toFixed(2)} | ${(first.cpuUsPerReq / m.cpuUsPerReq).toFixed(2)}× |${errs}`,
+      );
+    }),
+  );
   return out;
 }

@@ -26,7 +26,7 @@ import { runV2Bench } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
-import { bulkBodies, BULK_CONNECTIONS, runBulkBench } from './bulk';
+import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,8 +50,8 @@ const singleRowBody = () =>
 const HAND_WRITTEN = '## Serving fast path (issue 15)';
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
-function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = []): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [...execArgv, path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = [], root = ROOT): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [...execArgv, path.join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -121,16 +121,7 @@ async function main() {
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'bulk')
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
-    if (ONLY === 'bulk') {
-      say(`# Bulk predict (BENCH_ONLY=bulk): ${BULK_CONNECTIONS} connections, 1,000 rows per request, ${SECONDS} s per shape`);
-      say();
-      await runBulkBench(url, me.token!, api.pid!, SECONDS, say);
-      const inproc = await inProcessFigures(csv, KERAS_SPEC);
-      say();
-      return void say(
-        `In-process: the network alone ${Math.round(inproc.bulkRowsPerSec)} rows/s, pipeline + network ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s (1,000-row calls).`,
-      );
-    }
+    if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
@@ -181,7 +172,7 @@ async function main() {
     say('## Bulk predict: 1,000 rows per request, concurrency 8');
     say();
     phase('bulk predict');
-    const columnar = (await runBulkBench(url, me.token!, api.pid!, SECONDS, say)).at(-1)!;
+    const columnar = (await runBulkBench([{ label: 'api', url, pid: api.pid! }], me.token!, SECONDS, say)).at(-1)![0]!;
     say(
       `In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`,
     );
@@ -336,6 +327,50 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
     viaExpress.kill('SIGTERM');
     apollo.kill('SIGTERM');
     await new Promise((r) => viaExpress.once('exit', r));
+  }
+}
+
+/**
+ * BENCH_ONLY=bulk: the bulk predict table alone and the in-process ceiling. With BENCH_BASE_ROOT (a
+ * built checkout of another commit, e.g. the base branch), a second API process from it, on the same
+ * database and model, takes turns with this one shape by shape: before and after in one run.
+ */
+async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: number, csv: string, say: (s?: string) => void) {
+  const baseRoot = process.env.BENCH_BASE_ROOT;
+  const servers: BulkServer[] = [];
+  let base: ChildProcess | undefined;
+  if (baseRoot) {
+    const basePort = await freePort();
+    base = await child(
+      'bench/api-server.js',
+      {
+        PORT: String(basePort),
+        HOST: '127.0.0.1',
+        ADMIN_SECRET: ADMIN,
+        DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
+        WORKER_ENABLED: 'false',
+        LOG_LEVEL: 'warn',
+        QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      },
+      /MaaS API ready/,
+      [],
+      baseRoot,
+    );
+    servers.push({ label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid! });
+  }
+  servers.push({ label: baseRoot ? 'this branch' : 'api', url, pid: api.pid! });
+  try {
+    say(`# Bulk predict (BENCH_ONLY=bulk): ${BULK_CONNECTIONS} connections, 1,000 rows per request, ${SECONDS} s per shape and server`);
+    say();
+    await runBulkBench(servers, me.token!, SECONDS, say);
+    const inproc = await inProcessFigures(csv, KERAS_SPEC);
+    say();
+    say(`In-process: the network alone ${Math.round(inproc.bulkRowsPerSec)} rows/s, pipeline + network ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s (1,000-row calls).`);
+  } finally {
+    if (base) {
+      base.kill('SIGTERM');
+      await new Promise((r) => base.once('exit', r));
+    }
   }
 }
 

@@ -57,3 +57,49 @@ export function decodeOutputs(outputs: Float32Array, rows: number, target: Targe
   }
   return out;
 }
+
+/** Checked model outputs of scored rows ([rows, units] row-major): decoded on demand, as rows or as columns. */
+export interface ScoredRows {
+  outputs: Float32Array;
+  rows: number;
+  target: TargetInfo;
+}
+
+/** The predictions of many rows as one list per field (classification: label, probability, probabilities; regression: value). */
+export interface PredictionColumns {
+  label?: string[];
+  probability?: number[];
+  probabilities?: number[][];
+  value?: number[];
+}
+
+/**
+ * Decodes model outputs straight into columns, with no object per row: the same values, in the
+ * same order, as {@link decodeOutputs} gives row by row.
+ */
+export function decodeColumns(outputs: Float32Array, rows: number, target: TargetInfo): PredictionColumns {
+  requireFiniteOutputs(outputs, rows);
+  const { task, classes } = target;
+  if (task === 'regression') return { value: Array.from(outputs.subarray(0, rows)) };
+  const units = rows > 0 ? outputs.length / rows : 1;
+  const label = new Array<string>(rows);
+  const probability = new Array<number>(rows);
+  const probabilities = new Array<number[]>(rows);
+  for (let i = 0; i < rows; i++) {
+    if (task === 'binary') {
+      const p1 = outputs[i];
+      const positive = p1 >= 0.5;
+      label[i] = classes![positive ? 1 : 0];
+      probability[i] = positive ? p1 : 1 - p1;
+      probabilities[i] = [1 - p1, p1];
+    } else {
+      const probs = Array.from(outputs.subarray(i * units, (i + 1) * units));
+      let k = 0;
+      for (let j = 1; j < units; j++) if (probs[j] > probs[k]) k = j;
+      label[i] = classes![k];
+      probability[i] = probs[k];
+      probabilities[i] = probs;
+    }
+  }
+  return { label, probability, probabilities };
+}

@@ -98,7 +98,12 @@ export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Value
     if (at < 0) throw badInput(`matrix.columns is missing feature '${col.name}'`, { feature: col.name });
     const test = missingTest(col.missingCodes);
     const out: (number | string | null)[] | Float64Array = readsNumbers(col.type) ? new Float64Array(count) : new Array<string | null>(count);
-    for (let i = 0; i < count; i++) (out as (number | string | null)[])[i] = readValue(matrix.rows[i][at], col, i, test, `matrix.rows[${i}]`);
+    // A finite number in a numeric column without missing codes reads as itself (readValue's result).
+    const plain = col.type === 'numeric' && col.missingCodes.length === 0;
+    for (let i = 0; i < count; i++) {
+      const v = matrix.rows[i][at];
+      (out as (number | string | null)[])[i] = plain && typeof v === 'number' && Number.isFinite(v) ? v : readValue(v, col, i, test, `matrix.rows[${i}]`);
+    }
     return out as Values;
   });
 }

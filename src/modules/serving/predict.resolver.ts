@@ -9,6 +9,8 @@ import type { Context } from '../../graphql/context';
 import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix.scalar';
 import { ExplanationResult } from './explain.type';
 import { PredictionResult } from './prediction.type';
+import { predictionColumns } from './prediction-result';
+import type { PredictionColumns } from '../../ml/predict';
 import { VersionArgs, versionSelector } from './version.args';
 
 /** The `predict` query. */
@@ -76,9 +78,7 @@ export class PredictionColumnsResolver {
       'The predictions as columns, one list per field: { label: [...], probability: [...], probabilities: [[...]], value: [...] }. ' +
       'One JSON value instead of one object per row: much cheaper to serialise for bulk requests.',
   })
-  columns(@Root() result: PredictionResult): Record<string, unknown[]> {
-    const p = result.predictions;
-    if (p.length > 0 && p[0].value !== undefined) return { value: p.map((x) => x.value) };
-    return { label: p.map((x) => x.label), probability: p.map((x) => x.probability), probabilities: p.map((x) => x.probabilities) };
+  columns(@Root() result: PredictionResult): PredictionColumns {
+    return predictionColumns(result);
   }
 }

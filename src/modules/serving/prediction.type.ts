@@ -1,6 +1,7 @@
 /** GraphQL types of predict's answer. */
 import { Field, Float, ObjectType } from 'type-graphql';
 import { Nullable } from '../common/fields';
+import type { ScoredRows } from '../../ml/predict';
 import { ServedVersion } from './served-version.type';
 
 /** The prediction for one row: label and probabilities (classification) or value (regression). */
@@ -24,4 +25,7 @@ export class Prediction {
 export class PredictionResult extends ServedVersion {
   @Field(() => [Prediction], { description: 'One per input row, in input order.' })
   predictions!: Prediction[];
+
+  /** Not in the schema: the scored outputs `columns` decodes directly (see prediction-result.ts). */
+  scored?: ScoredRows;
 }
