@@ -2,7 +2,8 @@
  * The columnar predict path: a FeatureMatrix read column by column and a `columns` answer decoded
  * straight from the model's outputs give exactly the values of row objects in and
  * `predictions { … }` out — for the same 1,000 Pima rows — and bad matrix values are still refused
- * with the row and feature named. decodeColumns equals decodeOutputs for every task.
+ * with the row and feature named; `columns(fields)` builds only the columns asked for. decodeColumns
+ * equals decodeOutputs for every task.
  */
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
@@ -54,6 +55,17 @@ it('gives the same 1,000 rows identical values through rows → predictions and 
   expect(new Set(expected.label)).toEqual(new Set(['0', '1']));
 });
 
+it('builds only the columns `fields` names, and refuses one the task does not give', async () => {
+  const [all, some] = await Promise.all([
+    gqlOk(t, QUERY('matrix: $matrix', 'columns'), { matrix: MATRIX }),
+    gqlOk(t, QUERY('matrix: $matrix', 'columns(fields: [PROBABILITY, LABEL])'), { matrix: MATRIX }),
+  ]);
+  expect(some.predict.columns).toEqual({ label: all.predict.columns.label, probability: all.predict.columns.probability });
+  const bad = await gql(t, QUERY('matrix: $matrix', 'columns(fields: [LABEL, VALUE])'), { matrix: MATRIX });
+  expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+  expect(bad.errors![0].message).toBe("columns(fields)[1] is 'value', which this model does not give; it gives label, probability, probabilities");
+});
+
 it('still refuses a bad matrix value naming its row and feature', async () => {
   const rows = MATRIX.rows.slice(0, 5).map((r) => [...r]);
   rows[3][5] = 'heavy' as unknown as number;
@@ -82,5 +94,6 @@ it('decodes columns exactly as rows, for binary, multiclass and regression outpu
   expect(decodeColumns(values, 3, { name: 'y', task: 'regression' } as never)).toEqual({
     value: decodeOutputs(values, 3, { name: 'y', task: 'regression' } as never).map((x) => x.value),
   });
+  expect(decodeColumns(multi, 2, target, new Set(['probability'] as const))).toEqual({ probability: m.map((x) => x.probability) });
   expect(() => decodeColumns(new Float32Array([0.2, NaN]), 2, { name: 'y', task: 'binary', classes: ['a', 'b'] } as never)).toThrow(/rows\[1\]/);
 });

@@ -73,33 +73,38 @@ export interface PredictionColumns {
   value?: number[];
 }
 
+/** The fields {@link decodeColumns} can give, by task. */
+export const COLUMN_FIELDS = { classification: ['label', 'probability', 'probabilities'], regression: ['value'] } as const;
+
 /**
  * Decodes model outputs straight into columns, with no object per row: the same values, in the
  * same order, as {@link decodeOutputs} gives row by row.
+ * @param fields the columns to build (Default: every column of the task); others are not built.
  */
-export function decodeColumns(outputs: Float32Array, rows: number, target: TargetInfo): PredictionColumns {
+export function decodeColumns(outputs: Float32Array, rows: number, target: TargetInfo, fields?: ReadonlySet<keyof PredictionColumns>): PredictionColumns {
   requireFiniteOutputs(outputs, rows);
   const { task, classes } = target;
-  if (task === 'regression') return { value: Array.from(outputs.subarray(0, rows)) };
+  const want = (f: keyof PredictionColumns) => !fields || fields.has(f);
+  if (task === 'regression') return want('value') ? { value: Array.from(outputs.subarray(0, rows)) } : {};
   const units = rows > 0 ? outputs.length / rows : 1;
-  const label = new Array<string>(rows);
-  const probability = new Array<number>(rows);
-  const probabilities = new Array<number[]>(rows);
+  const label = want('label') ? new Array<string>(rows) : undefined;
+  const probability = want('probability') ? new Array<number>(rows) : undefined;
+  const probabilities = want('probabilities') ? new Array<number[]>(rows) : undefined;
   for (let i = 0; i < rows; i++) {
     if (task === 'binary') {
       const p1 = outputs[i];
       const positive = p1 >= 0.5;
-      label[i] = classes![positive ? 1 : 0];
-      probability[i] = positive ? p1 : 1 - p1;
-      probabilities[i] = [1 - p1, p1];
+      if (label) label[i] = classes![positive ? 1 : 0];
+      if (probability) probability[i] = positive ? p1 : 1 - p1;
+      if (probabilities) probabilities[i] = [1 - p1, p1];
     } else {
       const probs = Array.from(outputs.subarray(i * units, (i + 1) * units));
       let k = 0;
       for (let j = 1; j < units; j++) if (probs[j] > probs[k]) k = j;
-      label[i] = classes![k];
-      probability[i] = probs[k];
-      probabilities[i] = probs;
+      if (label) label[i] = classes![k];
+      if (probability) probability[i] = probs[k];
+      if (probabilities) probabilities[i] = probs;
     }
   }
-  return { label, probability, probabilities };
+  return { ...(label ? { label } : {}), ...(probability ? { probability } : {}), ...(probabilities ? { probabilities } : {}) };
 }

@@ -3,7 +3,8 @@
  * only if the query selects it, and `columns` straight from the outputs, so a bulk request that
  * asks for columns never builds a per-row object.
  */
-import { decodeColumns, decodeOutputs, type Prediction, type PredictionColumns, type ScoredRows } from '../../ml/predict';
+import { badInput, nameList, quote } from '../../lib/errors';
+import { COLUMN_FIELDS, decodeColumns, decodeOutputs, type Prediction, type PredictionColumns, type ScoredRows } from '../../ml/predict';
 import type { PredictionResult } from './prediction.type';
 
 /** The answer for `scored` rows of the version `served`; `predictions` is decoded on first read. */
@@ -22,10 +23,19 @@ export function scoredResult(served: { modelName: string; version: number; model
  * The predictions as columns: from the scored outputs when the result holds them, else from its
  * `predictions` (same values either way). Classification: { label, probability, probabilities };
  * regression: { value }.
+ * @param fields the columns wanted (Default: all of the task's); only these are built.
+ * @throws AppError BAD_USER_INPUT for a field the model's task does not give (naming those it does).
  */
-export function predictionColumns(result: PredictionResult): PredictionColumns {
-  if (result.scored) return decodeColumns(result.scored.outputs, result.scored.rows, result.scored.target);
+export function predictionColumns(result: PredictionResult, fields?: readonly (keyof PredictionColumns)[] | null): PredictionColumns {
+  const regression = result.scored ? result.scored.target.task === 'regression' : result.predictions[0]?.value !== undefined;
+  const given: readonly string[] = regression ? COLUMN_FIELDS.regression : COLUMN_FIELDS.classification;
+  fields?.forEach((f, i) => {
+    if (!given.includes(f)) throw badInput(`columns(fields)[${i}] is ${quote(f)}, which this model does not give; it gives ${nameList(given)}`, { field: `fields[${i}]` });
+  });
+  const wanted = fields ? new Set(fields) : undefined;
+  if (result.scored) return decodeColumns(result.scored.outputs, result.scored.rows, result.scored.target, wanted);
   const p = result.predictions;
-  if (p.length > 0 && p[0].value !== undefined) return { value: p.map((x) => x.value!) };
-  return { label: p.map((x) => x.label!), probability: p.map((x) => x.probability!), probabilities: p.map((x) => x.probabilities!) };
+  const out: PredictionColumns = {};
+  for (const f of given as (keyof PredictionColumns)[]) if (!wanted || wanted.has(f)) (out as Record<string, unknown[]>)[f] = p.map((x) => x[f]);
+  return out;
 }

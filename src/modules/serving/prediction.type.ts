@@ -1,5 +1,5 @@
 /** GraphQL types of predict's answer. */
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import type { ScoredRows } from '../../ml/predict';
 import { ServedVersion } from './served-version.type';
@@ -29,3 +29,15 @@ export class PredictionResult extends ServedVersion {
   /** Not in the schema: the scored outputs `columns` decodes directly (see prediction-result.ts). */
   scored?: ScoredRows;
 }
+
+/** A column of `PredictionResult.columns` (the keys of its JSON value). */
+export enum PredictionColumn {
+  LABEL = 'label',
+  PROBABILITY = 'probability',
+  PROBABILITIES = 'probabilities',
+  VALUE = 'value',
+}
+registerEnumType(PredictionColumn, {
+  name: 'PredictionColumn',
+  description: "A column of predict's `columns` answer: label, probability, probabilities (classification) or value (regression).",
+});
