@@ -11,7 +11,7 @@ export const BULK_ROWS = 1000;
 export const BULK_CONNECTIONS = 8;
 
 /** The request bodies of the bulk bench, by shape. */
-export function bulkBodies(): { name: string; body: string }[] {
+export function bulkBodies(): { name: string; body: string; /** Not served before `columns(fields)` existed. */ since?: 'fields' }[] {
   const rows = Array.from({ length: BULK_ROWS }, (_, i) => ({ ...ROW, Glucose: 80 + (i % 120) }));
   const columns = Object.keys(ROW);
   const matrix = { columns, rows: rows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
@@ -20,6 +20,11 @@ export function bulkBodies(): { name: string; body: string }[] {
   return [
     { name: '`rows: [JSONObject!]` → `predictions { probability }`', body: JSON.stringify({ query: rowsQuery, variables: { rows } }) },
     { name: '`matrix: FeatureMatrix` → `predictions { probability }`', body: JSON.stringify({ query: matrixQuery('predictions { probability }'), variables: { m: matrix } }) },
+    {
+      name: '`matrix: FeatureMatrix` → `columns(fields: [PROBABILITY])`',
+      body: JSON.stringify({ query: matrixQuery('columns(fields: [PROBABILITY])'), variables: { m: matrix } }),
+      since: 'fields',
+    },
     { name: '`matrix: FeatureMatrix` → `columns`', body: JSON.stringify({ query: matrixQuery('columns'), variables: { m: matrix } }) },
   ];
 }
@@ -30,21 +35,25 @@ export interface BulkServer {
   label: string;
   url: string;
   pid: number;
+  /** A build from before `columns(fields)`: the shapes that need it are skipped. */
+  before?: 'fields';
 }
 
 /**
  * Loads each shape on each server for `seconds` (after a 1 s warm-up each; servers taking turns
  * shape by shape, so they see the same machine) and prints one table through `say`.
- * @returns the figures by shape (outer) and server (inner); the last shape is the columnar one.
+ * @returns the figures by shape (outer) and server (inner; undefined where the server does not serve
+ *   the shape); the last shape is the full columnar one.
  */
-export async function runBulkBench(servers: BulkServer[], token: string, seconds: number, say: (s?: string) => void): Promise<Measured[][]> {
+export async function runBulkBench(servers: BulkServer[], token: string, seconds: number, say: (s?: string) => void): Promise<(Measured | undefined)[][]> {
   const target = (server: BulkServer, body: string) => ({ name: server.label, url: server.url, body, headers: { authorization: `Bearer ${token}` }, pid: server.pid });
   const shapes = bulkBodies();
-  for (const s of shapes) for (const server of servers) await measure(target(server, s.body), BULK_CONNECTIONS, 1);
-  const out: Measured[][] = [];
+  const serves = (server: BulkServer, s: (typeof shapes)[number]) => !(s.since && server.before === s.since);
+  for (const s of shapes) for (const server of servers) if (serves(server, s)) await measure(target(server, s.body), BULK_CONNECTIONS, 1);
+  const out: (Measured | undefined)[][] = [];
   for (const s of shapes) {
-    const row: Measured[] = [];
-    for (const server of servers) row.push(await measure(target(server, s.body), BULK_CONNECTIONS, seconds));
+    const row: (Measured | undefined)[] = [];
+    for (const server of servers) row.push(serves(server, s) ? await measure(target(server, s.body), BULK_CONNECTIONS, seconds) : undefined);
     out.push(row);
   }
   const first = out[0]![0]!;
@@ -53,7 +62,8 @@ export async function runBulkBench(servers: BulkServer[], token: string, seconds
   say(`|---|${many ? '---|' : ''}---|---|---|---|---|`);
   shapes.forEach((s, i) =>
     servers.forEach((server, j) => {
-      const m = out[i]![j]!;
+      const m = out[i]![j];
+      if (!m) return;
       const errs = m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : '';
       say(
         `| ${s.name} |${many ? ` ${server.label} |` : ''} ${Math.round(m.rps)} | **${Math.round(m.rps * BULK_ROWS)}** | ${m.p99ms} ms | ${(m.cpuUsPerReq / BULK_ROWS).toFixed(2)} | ${(first.cpuUsPerReq / m.cpuUsPerReq).toFixed(2)}× |${errs}`,

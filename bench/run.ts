@@ -332,7 +332,7 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
 
 /**
  * BENCH_ONLY=bulk: the bulk predict table alone and the in-process ceiling. With BENCH_BASE_ROOT (a
- * built checkout of another commit, e.g. the base branch), a second API process from it, on the same
+ * built checkout of a commit from before `columns(fields)`, e.g. the base branch), a second API process from it, on the same
  * database and model, takes turns with this one shape by shape: before and after in one run.
  */
 async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: number, csv: string, say: (s?: string) => void) {
@@ -356,7 +356,7 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
       [],
       baseRoot,
     );
-    servers.push({ label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid! });
+    servers.push({ label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid!, before: 'fields' });
   }
   servers.push({ label: baseRoot ? 'this branch' : 'api', url, pid: api.pid! });
   try {

@@ -7,16 +7,19 @@ import { badInput, nameList, quote } from '../../lib/errors';
 import { COLUMN_FIELDS, decodeColumns, decodeOutputs, type Prediction, type PredictionColumns, type ScoredRows } from '../../ml/predict';
 import type { PredictionResult } from './prediction.type';
 
-/** The answer for `scored` rows of the version `served`; `predictions` is decoded on first read. */
+/**
+ * The answer for `scored` rows of the version `served`; `predictions` is decoded on first read. It
+ * is a non-enumerable getter: type-graphql copies a field resolver's root with Object.assign, which
+ * would otherwise decode every row for a query that only asks for `columns`.
+ */
 export function scoredResult(served: { modelName: string; version: number; modelVersionId: string }, scored: ScoredRows): PredictionResult {
   let decoded: Prediction[] | undefined;
-  return {
-    ...served,
-    scored,
-    get predictions() {
-      return (decoded ??= decodeOutputs(scored.outputs, scored.rows, scored.target));
-    },
-  };
+  const result = { ...served, scored } as PredictionResult;
+  Object.defineProperty(result, 'predictions', {
+    get: () => (decoded ??= decodeOutputs(scored.outputs, scored.rows, scored.target)),
+    enumerable: false,
+  });
+  return result;
 }
 
 /**
