@@ -26,6 +26,7 @@ import { runV2Bench } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
+import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -33,7 +34,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
- * (bench/outputs.ts); then exit (BENCHMARKS.md untouched).
+ * (bench/outputs.ts); `bulk`: only the bulk predict table (bench/bulk.ts); then exit (BENCHMARKS.md
+ * untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
+ * concurrency 8 instead.
  */
 const ONLY = process.env.BENCH_ONLY;
 /** BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64): the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
@@ -47,8 +50,8 @@ const singleRowBody = () =>
 const HAND_WRITTEN = '## Serving fast path (issue 15)';
 const ADMIN = crypto.randomBytes(16).toString('hex');
 
-function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = []): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [...execArgv, path.join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = [], root = ROOT): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [...execArgv, path.join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -115,7 +118,10 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
+    if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'bulk')
+      return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
+    if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
@@ -166,35 +172,7 @@ async function main() {
     say('## Bulk predict: 1,000 rows per request, concurrency 8');
     say();
     phase('bulk predict');
-    const bulkRows = Array.from({ length: 1000 }, (_, i) => ({ ...ROW, Glucose: 80 + (i % 120) }));
-    const columns = Object.keys(ROW);
-    const matrix = { columns, rows: bulkRows.map((r) => columns.map((c) => (r as Record<string, number>)[c])) };
-    const asObjects = await load(
-      url,
-      JSON.stringify({ query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { probability } } }', variables: { rows: bulkRows } }),
-      auth,
-      8,
-      SECONDS,
-    );
-    const asMatrix = await load(
-      url,
-      JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version predictions { probability } } }', variables: { m: matrix } }),
-      auth,
-      8,
-      SECONDS,
-    );
-    const columnar = await load(
-      url,
-      JSON.stringify({ query: 'query($m: FeatureMatrix!) { predict(model: "bench", matrix: $m) { version columns } }', variables: { m: matrix } }),
-      auth,
-      8,
-      SECONDS,
-    );
-    say('| input → output shape | requests/s | rows/s | p99 |');
-    say('|---|---|---|---|');
-    say(`| \`rows: [JSONObject!]\` → \`predictions { probability }\` | ${Math.round(asObjects.rps)} | ${Math.round(asObjects.rps * 1000)} | ${asObjects.p99ms} ms |`);
-    say(`| \`matrix: FeatureMatrix\` → \`predictions { probability }\` | ${Math.round(asMatrix.rps)} | ${Math.round(asMatrix.rps * 1000)} | ${asMatrix.p99ms} ms |`);
-    say(`| \`matrix: FeatureMatrix\` → \`columns\` | ${Math.round(columnar.rps)} | **${Math.round(columnar.rps * 1000)}** | ${columnar.p99ms} ms |`);
+    const columnar = (await runBulkBench([{ label: 'api', url, pid: api.pid! }], me.token!, SECONDS, say)).at(-1)![0]!;
     say(
       `In-process, the network alone scores ${Math.round(inproc.bulkRowsPerSec)} rows/s in 1,000-row calls (pipeline + network: ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s).`,
     );
@@ -349,6 +327,50 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
     viaExpress.kill('SIGTERM');
     apollo.kill('SIGTERM');
     await new Promise((r) => viaExpress.once('exit', r));
+  }
+}
+
+/**
+ * BENCH_ONLY=bulk: the bulk predict table alone and the in-process ceiling. With BENCH_BASE_ROOT (a
+ * built checkout of a commit from before `columns(fields)`, e.g. the base branch), a second API process from it, on the same
+ * database and model, takes turns with this one shape by shape: before and after in one run.
+ */
+async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: number, csv: string, say: (s?: string) => void) {
+  const baseRoot = process.env.BENCH_BASE_ROOT;
+  const servers: BulkServer[] = [];
+  let base: ChildProcess | undefined;
+  if (baseRoot) {
+    const basePort = await freePort();
+    base = await child(
+      'bench/api-server.js',
+      {
+        PORT: String(basePort),
+        HOST: '127.0.0.1',
+        ADMIN_SECRET: ADMIN,
+        DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
+        WORKER_ENABLED: 'false',
+        LOG_LEVEL: 'warn',
+        QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      },
+      /MaaS API ready/,
+      [],
+      baseRoot,
+    );
+    servers.push({ label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid!, before: 'fields' });
+  }
+  servers.push({ label: baseRoot ? 'this branch' : 'api', url, pid: api.pid! });
+  try {
+    say(`# Bulk predict (BENCH_ONLY=bulk): ${BULK_CONNECTIONS} connections, 1,000 rows per request, ${SECONDS} s per shape and server`);
+    say();
+    await runBulkBench(servers, me.token!, SECONDS, say);
+    const inproc = await inProcessFigures(csv, KERAS_SPEC);
+    say();
+    say(`In-process: the network alone ${Math.round(inproc.bulkRowsPerSec)} rows/s, pipeline + network ${Math.round(inproc.bulkPipelineRowsPerSec)} rows/s (1,000-row calls).`);
+  } finally {
+    if (base) {
+      base.kill('SIGTERM');
+      await new Promise((r) => base.once('exit', r));
+    }
   }
 }
 

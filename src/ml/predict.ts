@@ -57,3 +57,54 @@ export function decodeOutputs(outputs: Float32Array, rows: number, target: Targe
   }
   return out;
 }
+
+/** Checked model outputs of scored rows ([rows, units] row-major): decoded on demand, as rows or as columns. */
+export interface ScoredRows {
+  outputs: Float32Array;
+  rows: number;
+  target: TargetInfo;
+}
+
+/** The predictions of many rows as one list per field (classification: label, probability, probabilities; regression: value). */
+export interface PredictionColumns {
+  label?: string[];
+  probability?: number[];
+  probabilities?: number[][];
+  value?: number[];
+}
+
+/** The fields {@link decodeColumns} can give, by task. */
+export const COLUMN_FIELDS = { classification: ['label', 'probability', 'probabilities'], regression: ['value'] } as const;
+
+/**
+ * Decodes model outputs straight into columns, with no object per row: the same values, in the
+ * same order, as {@link decodeOutputs} gives row by row.
+ * @param fields the columns to build (Default: every column of the task); others are not built.
+ */
+export function decodeColumns(outputs: Float32Array, rows: number, target: TargetInfo, fields?: ReadonlySet<keyof PredictionColumns>): PredictionColumns {
+  requireFiniteOutputs(outputs, rows);
+  const { task, classes } = target;
+  const want = (f: keyof PredictionColumns) => !fields || fields.has(f);
+  if (task === 'regression') return want('value') ? { value: Array.from(outputs.subarray(0, rows)) } : {};
+  const units = rows > 0 ? outputs.length / rows : 1;
+  const label = want('label') ? new Array<string>(rows) : undefined;
+  const probability = want('probability') ? new Array<number>(rows) : undefined;
+  const probabilities = want('probabilities') ? new Array<number[]>(rows) : undefined;
+  for (let i = 0; i < rows; i++) {
+    if (task === 'binary') {
+      const p1 = outputs[i];
+      const positive = p1 >= 0.5;
+      if (label) label[i] = classes![positive ? 1 : 0];
+      if (probability) probability[i] = positive ? p1 : 1 - p1;
+      if (probabilities) probabilities[i] = [1 - p1, p1];
+    } else {
+      const probs = Array.from(outputs.subarray(i * units, (i + 1) * units));
+      let k = 0;
+      for (let j = 1; j < units; j++) if (probs[j] > probs[k]) k = j;
+      if (label) label[i] = classes![k];
+      if (probability) probability[i] = probs[k];
+      if (probabilities) probabilities[i] = probs;
+    }
+  }
+  return { ...(label ? { label } : {}), ...(probability ? { probability } : {}), ...(probabilities ? { probabilities } : {}) };
+}

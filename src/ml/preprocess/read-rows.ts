@@ -93,12 +93,20 @@ export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Value
     if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { feature: key });
   }
   const count = matrix.rows.length;
-  return pipeline.columns.map((col) => {
+  const cols = pipeline.columns.map((col) => {
     const at = matrix.columns.indexOf(col.name);
     if (at < 0) throw badInput(`matrix.columns is missing feature '${col.name}'`, { feature: col.name });
-    const test = missingTest(col.missingCodes);
     const out: (number | string | null)[] | Float64Array = readsNumbers(col.type) ? new Float64Array(count) : new Array<string | null>(count);
-    for (let i = 0; i < count; i++) (out as (number | string | null)[])[i] = readValue(matrix.rows[i][at], col, i, test, `matrix.rows[${i}]`);
-    return out as Values;
+    // A finite number in a numeric column without missing codes reads as itself (readValue's result).
+    return { col, at, out: out as (number | string | null)[], plain: col.type === 'numeric' && col.missingCodes.length === 0, test: missingTest(col.missingCodes) };
   });
+  // Row by row (each row's values are adjacent in memory), into one array per feature column.
+  for (let i = 0; i < count; i++) {
+    const row = matrix.rows[i];
+    for (const c of cols) {
+      const v = row[c.at];
+      c.out[i] = c.plain && typeof v === 'number' && Number.isFinite(v) ? v : readValue(v, c.col, i, c.test, `matrix.rows[${i}]`);
+    }
+  }
+  return cols.map((c) => c.out as Values);
 }

@@ -8,7 +8,9 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root }
 import type { Context } from '../../graphql/context';
 import { FeatureMatrixScalar, type FeatureMatrix } from './feature-matrix.scalar';
 import { ExplanationResult } from './explain.type';
-import { PredictionResult } from './prediction.type';
+import { PredictionColumn, PredictionResult } from './prediction.type';
+import { predictionColumns } from './prediction-result';
+import type { PredictionColumns } from '../../ml/predict';
 import { VersionArgs, versionSelector } from './version.args';
 
 /** The `predict` query. */
@@ -70,15 +72,18 @@ export class ExplainResolver {
 /** `PredictionResult.columns`: the same predictions, column-wise. */
 @Resolver(() => PredictionResult)
 export class PredictionColumnsResolver {
-  /** The predictions as one list per field (only the fields of the task). Needs no scope beyond predict's own. */
+  /**
+   * The predictions as one list per field (only the fields of the task, or those `fields` names).
+   * Needs no scope beyond predict's own.
+   * @throws BAD_USER_INPUT for a field the model's task does not give.
+   */
   @FieldResolver(() => GraphQLJSONObject, {
     description:
       'The predictions as columns, one list per field: { label: [...], probability: [...], probabilities: [[...]], value: [...] }. ' +
-      'One JSON value instead of one object per row: much cheaper to serialise for bulk requests.',
+      'One JSON value instead of one object per row: much cheaper to serialise for bulk requests. `fields` keeps only those columns ' +
+      '(e.g. [LABEL, PROBABILITY]: a smaller answer); a field the task does not give is refused (BAD_USER_INPUT).',
   })
-  columns(@Root() result: PredictionResult): Record<string, unknown[]> {
-    const p = result.predictions;
-    if (p.length > 0 && p[0].value !== undefined) return { value: p.map((x) => x.value) };
-    return { label: p.map((x) => x.label), probability: p.map((x) => x.probability), probabilities: p.map((x) => x.probabilities) };
+  columns(@Root() result: PredictionResult, @Arg('fields', () => [PredictionColumn], { nullable: true }) fields: PredictionColumn[] | null): PredictionColumns {
+    return predictionColumns(result, fields);
   }
 }

@@ -18,6 +18,7 @@ import type { ModelCache } from './model-cache';
 import type { Quarantine } from '../../ml/serving/quarantine';
 import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
 import type { PredictionResult } from './prediction.type';
+import { scoredResult } from './prediction-result';
 import { loadServedModel, type ServedModel } from './served-model';
 import type { VersionResolver, VersionSelector } from './version-resolver';
 import type { ScoringThreads } from '../../ml/serving/scoring-threads';
@@ -74,10 +75,11 @@ export class PredictService {
     if (count > this.options.maxRows) throw badInput(`${field} has ${count} rows; at most ${this.options.maxRows} per call`);
     await this.quotas.consumePredictions(actor.tenantId, count);
     const { ref, served } = await this.load(actor.tenantId, modelName, selector);
-    // A matrix goes to the pipeline as columns: no row objects on the way.
-    const predictions = await (input.matrix ? served.predictMatrix(input.matrix) : served.predict(input.rows!));
+    // A matrix goes to the pipeline as columns: no row objects on the way; outputs are decoded as
+    // rows or as columns only when the query asks for them.
+    const scored = await (input.matrix ? served.scoreMatrix(input.matrix) : served.scoreRows(input.rows!));
     this.metrics.countPredictions(actor.tenantId, modelName, count);
-    return { modelName, version: ref.version, modelVersionId: ref.id, predictions };
+    return scoredResult({ modelName, version: ref.version, modelVersionId: ref.id }, scored);
   }
 
   /**

@@ -8,7 +8,7 @@ import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { Recommender } from '../../ml/families/recommender';
 import { storedBytes, type StoredModel } from '../../ml/predictor';
 import { explainValues, type ExplainOptions, type Explanations } from '../../ml/explain';
-import { decodeOutputs, requireFiniteOutputs, type Prediction } from '../../ml/predict';
+import { decodeOutputs, requireFiniteOutputs, type Prediction, type ScoredRows } from '../../ml/predict';
 import { baselineValues } from '../../ml/preprocess/baseline';
 import { transformValues } from '../../ml/preprocess/fit';
 import { readMatrix, readRows, type ValueMatrix } from '../../ml/preprocess/read-rows';
@@ -49,6 +49,12 @@ export interface ServedModel {
   predict(rows: unknown[]): Promise<Prediction[]>;
   /** The same for bulk rows given as columns + value lists, read without building row objects. */
   predictMatrix(matrix: ValueMatrix): Promise<Prediction[]>;
+  /**
+   * Like {@link predict} and {@link predictMatrix}, but the checked outputs, undecoded (decode them
+   * as rows or as columns, src/ml/predict.ts). @throws as predict, and NON_FINITE_OUTPUT.
+   */
+  scoreRows(rows: unknown[]): Promise<ScoredRows>;
+  scoreMatrix(matrix: ValueMatrix): Promise<ScoredRows>;
   /**
    * Reads rows and a baseline for an explanation (see src/ml/explain.ts), and returns the function
    * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
@@ -202,23 +208,24 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
       'This model version is an uploaded ONNX model: it takes named tensors (the infer query or the V2 REST routes) or images (predictImage), not rows',
     );
   const isImage = () => badInput('This model version is an image model: use predictImage (or explainImage) with images');
-  const score = async (values: ReturnType<typeof readRows>, count: number) => {
+  const score = async (values: ReturnType<typeof readRows>, count: number): Promise<ScoredRows> => {
     const out = await batcher.submit(transformValues(pipeline.columns, values, count), count);
-    return withVersion(() => decodeOutputs(out, count, pipeline.target));
+    return withVersion(() => (requireFiniteOutputs(out, count), { outputs: out, rows: count, target: pipeline.target }));
   };
+  const tabular = () => {
+    if (pipeline.onnx) throw onnxRows();
+    if (image) throw isImage();
+  };
+  const scoreRows = async (rows: unknown[]) => (tabular(), score(readRows(rows, pipeline), rows.length));
+  const scoreMatrix = async (matrix: ValueMatrix) => (tabular(), score(readMatrix(matrix, pipeline), matrix.rows.length));
+  const decode = (s: ScoredRows) => decodeOutputs(s.outputs, s.rows, s.target);
   return {
     pipeline,
     bytes: storedBytes(stored, pipeline),
-    predict: async (rows) => {
-      if (pipeline.onnx) throw onnxRows();
-      if (image) throw isImage();
-      return score(readRows(rows, pipeline), rows.length);
-    },
-    predictMatrix: async (matrix) => {
-      if (pipeline.onnx) throw onnxRows();
-      if (image) throw isImage();
-      return score(readMatrix(matrix, pipeline), matrix.rows.length);
-    },
+    predict: async (rows) => decode(await scoreRows(rows)),
+    predictMatrix: async (matrix) => decode(await scoreMatrix(matrix)),
+    scoreRows,
+    scoreMatrix,
     image,
     async scoreImages(pixels, count) {
       if (!image) throw notImage();
