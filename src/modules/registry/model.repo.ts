@@ -4,6 +4,7 @@
  * a start-up task across tenants). Versions are created by src/modules/registry/publish-version.ts
  * only.
  */
+import { randomUUID } from 'node:crypto';
 import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import type { Db } from '../../lib/db';
@@ -50,14 +51,14 @@ export class ModelRepo {
   /**
    * Adds the next version (max + 1) of `modelName`, creating the model on first use. The model row
    * is locked (FOR UPDATE) so concurrent runs get distinct numbers. Only VersionPublisher calls this.
+   * Two runs publishing a new model's first version at once both succeed: the row is created with
+   * `ON CONFLICT DO NOTHING` (Prisma's upsert is a read then a write, and the loser's unique
+   * violation aborted its transaction, failing a finished run).
    */
   async addVersion(tx: Tx, tenantId: string, modelName: string, v: NewVersion) {
-    const model = await tx.model.upsert({
-      where: { tenantId_name: { tenantId, name: modelName } },
-      create: { tenantId, name: modelName },
-      update: {},
-    });
-    await tx.$queryRaw`SELECT id FROM "Model" WHERE id = ${model.id} FOR UPDATE`;
+    await tx.$executeRaw`INSERT INTO "Model" (id, "tenantId", name) VALUES (${randomUUID()}, ${tenantId}, ${modelName}) ON CONFLICT ("tenantId", name) DO NOTHING`;
+    const [model] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Model" WHERE "tenantId" = ${tenantId} AND name = ${modelName} FOR UPDATE`;
+    if (!model) throw new Error(`model '${modelName}' vanished while its version was written`);
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id, tenantId }, orderBy: { version: 'desc' }, select: { version: true } });
     return tx.modelVersion.create({
       data: {
