@@ -1,7 +1,9 @@
 /**
  * What the API checks in a websocket message before graphql-ws reads it:
- * - bracket depth, from the raw bytes (src/lib/json-depth.ts): a message nested past
- *   MAX_BODY_DEPTH closes the socket (4400) before JSON.parse spends seconds on it;
+ * - bracket depth, from the raw bytes (src/lib/json-depth.ts), before JSON.parse spends seconds on
+ *   it: a `subscribe` nested past MAX_BODY_DEPTH gets an `error` on its id (BAD_USER_INPUT, as HTTP
+ *   answers the same body; its id and type read from the top level alone), any other such message
+ *   closes the socket (4400);
  * - a `subscribe` whose id is usable but whose payload is malformed (`{}`, `query: 5`,
  *   `variables: [1]`, a persisted-query hash without the query) gets an `error` on that id, coded as
  *   HTTP codes the same body (BAD_REQUEST; PERSISTED_QUERY_NOT_FOUND, so an APQ client sends the full
@@ -9,7 +11,7 @@
  * - a `subscribe` whose persisted-query extension HTTP refuses (a hash that does not match the
  *   query, an unsupported version, a malformed extension) gets the same code and message on its id.
  */
-import { depthExceededAt, MAX_BODY_DEPTH } from '../lib/json-depth';
+import { depthExceededAt, MAX_BODY_DEPTH, topLevelStrings } from '../lib/json-depth';
 import { persistedQueryProblem } from './persisted-query';
 
 /** What to do with one message: pass it to graphql-ws, close the socket, or answer an error on its id. */
@@ -37,7 +39,13 @@ function payloadProblem(p: unknown): { code: string; message: string } | undefin
 
 /** Judges one raw websocket message (text or bytes). */
 export function judgeMessage(raw: Buffer | string): MessageVerdict {
-  if (depthExceededAt(raw, MAX_BODY_DEPTH) >= 0) return { close: `Invalid message received: nested deeper than ${MAX_BODY_DEPTH} levels` };
+  const deep = depthExceededAt(raw, MAX_BODY_DEPTH);
+  if (deep >= 0) {
+    const { id, type } = topLevelStrings(raw, ['id', 'type']);
+    if (type !== 'subscribe' || !id) return { close: `Invalid message received: nested deeper than ${MAX_BODY_DEPTH} levels` };
+    const message = `The request could not be read: the JSON body is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${deep})`;
+    return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
+  }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   if (!text.includes('"subscribe"')) return { pass: true };
   let message: unknown;

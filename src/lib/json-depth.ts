@@ -48,3 +48,61 @@ export function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer): void 
   const at = depthExceededAt(buf, MAX_BODY_DEPTH);
   if (at >= 0) throw Object.assign(new Error(`the JSON body is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${at})`), { status: 400, type: 'entity.too.deep' });
 }
+
+const COLON = 0x3a;
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/**
+ * The string values of the top-level keys `names` of a JSON object text, read in one linear pass
+ * without parsing the rest (for a message too deep to parse: its `id` and `type`). Keys whose
+ * value is not a string, and keys inside nested values, are ignored; the first occurrence wins.
+ * @returns the values found (decoded; at most 200 characters each, longer ones left out).
+ */
+export function topLevelStrings(text: Uint8Array | string, names: readonly string[]): Record<string, string> {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const found: Record<string, string> = {};
+  /** The end (index of the closing quote) of the string opening at `start`. */
+  const endOf = (start: number) => {
+    let i = start + 1;
+    while (i < bytes.length && bytes[i] !== QUOTE) i += bytes[i] === BACKSLASH ? 2 : 1;
+    return i;
+  };
+  const decode = (start: number, end: number): string | undefined => {
+    if (end - start > 800) return undefined;
+    try {
+      return JSON.parse(Buffer.from(bytes.subarray(start, end + 1)).toString('utf8')) as string;
+    } catch {
+      return undefined;
+    }
+  };
+  const skipSpace = (i: number) => {
+    while (isSpace(bytes[i])) i++;
+    return i;
+  };
+  let depth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === QUOTE) {
+      const end = endOf(i);
+      if (depth === 1) {
+        const colon = skipSpace(end + 1);
+        if (bytes[colon] === COLON) {
+          const key = decode(i, end);
+          const value = skipSpace(colon + 1);
+          if (bytes[value] === QUOTE) {
+            const valueEnd = endOf(value);
+            const decoded = key !== undefined && names.includes(key) && !(key in found) ? decode(value, valueEnd) : undefined;
+            if (decoded !== undefined && decoded.length <= 200) found[key!] = decoded;
+            i = valueEnd;
+            continue;
+          }
+          i = colon;
+          continue;
+        }
+      }
+      i = end;
+    } else if (b === OPEN_ARRAY || b === OPEN_OBJECT) depth++;
+    else if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) depth--;
+  }
+  return found;
+}

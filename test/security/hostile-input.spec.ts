@@ -457,6 +457,30 @@ it('closes a websocket whose message is nested 2,000,000 deep (4400) before pars
   expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
 });
 
+it('answers a subscribe nested 2,000,000 deep with BAD_USER_INPUT on its id, as HTTP answers the body; the socket and its other operations stay', async () => {
+  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+  const received: Record<string, any>[] = [];
+  socket.on('message', (m) => received.push(JSON.parse(String(m))));
+  let closedWith: number | undefined;
+  socket.on('close', (c) => (closedWith = c));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const until = async (pred: () => boolean) => {
+    for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.apiKey}` } }));
+  await until(() => received.some((m) => m.type === 'connection_ack'));
+  const levels = 2_000_000;
+  socket.send(`{"id":"deep","type":"subscribe","payload":{"query":"{ viewer { tenantName } }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}}`);
+  socket.send(JSON.stringify({ id: 'good', type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
+  await until(() => received.some((m) => m.id === 'good' && m.type === 'complete'));
+  const error = received.find((m) => m.id === 'deep');
+  expect(error).toMatchObject({ id: 'deep', type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+  expect(error!.payload[0].message).toMatch(/^The request could not be read: the JSON body is nested deeper than 2048 levels \(at byte \d+\)$/);
+  expect(received.find((m) => m.id === 'good' && m.type === 'next')?.payload.data.viewer.tenantName).toBe(t.name);
+  expect(closedWith).toBeUndefined();
+  socket.close();
+});
+
 it.each([
   ['an empty payload', {}, 'BAD_REQUEST', 'payload.query must be a string'],
   ['a numeric query', { query: 5 }, 'BAD_REQUEST', 'payload.query must be a string'],
