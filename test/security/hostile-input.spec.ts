@@ -457,18 +457,27 @@ it('closes a websocket whose message is nested 2,000,000 deep (4400) before pars
   expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
 });
 
-it('answers a subscribe nested 2,000,000 deep with BAD_USER_INPUT on its id, as HTTP answers the body; the socket and its other operations stay', async () => {
+/**
+ * A graphql-ws socket of tenant `t`, initialised and acknowledged: the messages it received (parsed),
+ * the close code once closed, and `until(pred)` polling (20 ms, 4 s at most).
+ */
+async function acknowledgedSocket() {
   const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
   const received: Record<string, any>[] = [];
+  const state: { closedWith?: number } = {};
   socket.on('message', (m) => received.push(JSON.parse(String(m))));
-  let closedWith: number | undefined;
-  socket.on('close', (c) => (closedWith = c));
+  socket.on('close', (c) => (state.closedWith = c));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const until = async (pred: () => boolean) => {
     for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
   };
   socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.apiKey}` } }));
   await until(() => received.some((m) => m.type === 'connection_ack'));
+  return { socket, received, state, until };
+}
+
+it('answers a subscribe nested 2,000,000 deep with BAD_USER_INPUT on its id, as HTTP answers the body; the socket and its other operations stay', async () => {
+  const { socket, received, state, until } = await acknowledgedSocket();
   const levels = 2_000_000;
   socket.send(`{"id":"deep","type":"subscribe","payload":{"query":"{ viewer { tenantName } }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}}`);
   socket.send(JSON.stringify({ id: 'good', type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
@@ -477,7 +486,7 @@ it('answers a subscribe nested 2,000,000 deep with BAD_USER_INPUT on its id, as 
   expect(error).toMatchObject({ id: 'deep', type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
   expect(error!.payload[0].message).toMatch(/^The request could not be read: the JSON body is nested deeper than 2048 levels \(at byte \d+\)$/);
   expect(received.find((m) => m.id === 'good' && m.type === 'next')?.payload.data.viewer.tenantName).toBe(t.name);
-  expect(closedWith).toBeUndefined();
+  expect(state.closedWith).toBeUndefined();
   socket.close();
 });
 
@@ -488,23 +497,13 @@ it.each([
   ['a numeric operationName', { query: '{ viewer { tenantName } }', operationName: 5 }, 'BAD_REQUEST', 'payload.operationName must be a string'],
   ['a persisted-query hash alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],
 ])('answers a subscribe with %s by a coded error on its id, and the socket keeps serving', async (_what, payload, code, message) => {
-  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
-  const received: Record<string, any>[] = [];
-  socket.on('message', (m) => received.push(JSON.parse(String(m))));
-  let closedWith: number | undefined;
-  socket.on('close', (c) => (closedWith = c));
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const until = async (pred: () => boolean) => {
-    for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
-  };
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.apiKey}` } }));
-  await until(() => received.some((m) => m.type === 'connection_ack'));
+  const { socket, received, state, until } = await acknowledgedSocket();
   socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload }));
   socket.send(JSON.stringify({ id: 'good', type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
   await until(() => received.some((m) => m.id === 'good' && m.type === 'complete'));
   expect(received.find((m) => m.id === 'bad')).toEqual({ id: 'bad', type: 'error', payload: [{ message, extensions: { code } }] });
   expect(received.find((m) => m.id === 'good' && m.type === 'next')?.payload.data.viewer.tenantName).toBe(t.name);
-  expect(closedWith).toBeUndefined();
+  expect(state.closedWith).toBeUndefined();
   socket.close();
 });
 
