@@ -25,6 +25,9 @@ it('draws random configurations reproducibly, log-uniform and integer ranges ins
   expect(below).toBeGreaterThan(70);
   expect(below).toBeLessThan(130);
   expect(() => checkSpace([{ path: 'lr', min: 0, max: 1, log: true }], 'RANDOM')).toThrow("space[0] ('lr'): a log range needs min > 0, not 0");
+  // A range whose width overflows a double (±1.7e308) still draws finite values inside it.
+  const wide = randomConfigurations([{ path: 'x', min: -1.7e308, max: 1.7e308 }], 50, 1).map((p) => p.x as number);
+  expect(wide.every((x) => Number.isFinite(x) && x >= -1.7e308 && x <= 1.7e308)).toBe(true);
 });
 
 it('sets a value at a dotted path without touching the base', () => {

@@ -95,7 +95,10 @@ function draw(d: Dimension, random: () => number): unknown {
     if (d.log) return Math.min(hi, Math.max(lo, Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))))));
     return lo + Math.min(hi - lo, Math.floor(random() * (hi - lo + 1)));
   }
-  return d.log ? Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min))) : min + random() * (max - min);
+  if (d.log) return Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min)));
+  const u = random();
+  const span = max - min; // Infinity for a range as wide as ±1.7e308: then drawn as a weighted mean, which stays finite
+  return Number.isFinite(span) ? min + u * span : min * (1 - u) + max * u;
 }
 
 /** `n` configurations drawn from `seed`: the same seed and space always give the same list. */
