@@ -154,12 +154,13 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
       onSubscribe: (ctx, _id, payload) => {
-        // graphql-ws has registered this operation already, hence `>`.
+        // graphql-ws has registered this operation already, hence `>`; refused ones still registered
+        // are counted too, so the message states the limit, not the count.
         const running = Object.keys(ctx.subscriptions).length;
         if (running > config.WS_MAX_OPERATIONS_PER_SOCKET) {
           const refusal = new AppError(
             'QUOTA_EXCEEDED',
-            `This websocket already runs ${running - 1} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
+            `This websocket already runs ${config.WS_MAX_OPERATIONS_PER_SOCKET} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
           );
           return [new GraphQLError(refusal.message, { originalError: refusal })];
         }
