@@ -169,6 +169,8 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   // Phone width: nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
   await waitForText(page, '.prediction', ['Prediction:']);
+  // The charts redraw at the new width on the resize event (a frame or more later on a loaded machine).
+  await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, null, { polling: 100, timeout: 5_000 }).catch(() => undefined);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: screenshotPath('console-version-phone'), fullPage: true });
 
