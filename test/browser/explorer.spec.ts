@@ -72,8 +72,17 @@ async function setEditor(page: Page, container: string, text: string) {
  * previous operation's name ("Unknown operation named …"); then it clicks again (5 times at most).
  */
 async function runUntil(page: Page, parts: string[]): Promise<void> {
+  const response = () => page.evaluate(() => (document.querySelector('.graphiql-response')?.textContent ?? '').replace(/\u00a0/g, ' '));
   for (let attempt = 1; ; attempt++) {
+    const before = await response();
     await page.locator('.graphiql-execute-button').click();
+    // A new answer replaces the pane (an identical one may not: then the checks below still decide).
+    await page
+      .waitForFunction(([b]) => (document.querySelector('.graphiql-response')?.textContent ?? '').replace(/\u00a0/g, ' ') !== b, [before] as const, {
+        polling: 100,
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
     const stale = await page
       .waitForFunction(
         ([wanted]) => {
@@ -85,7 +94,7 @@ async function runUntil(page: Page, parts: string[]): Promise<void> {
       )
       .then(async (h) => (await h.jsonValue()) === 'stale');
     if (!stale) return;
-    if (attempt === 5) throw new Error('GraphiQL kept sending a stale operation name');
+    if (attempt === 5) throw new Error(`GraphiQL kept sending a stale operation name: ${(await response()).slice(0, 300)}`);
     await page.waitForTimeout(500);
   }
 }
@@ -108,8 +117,7 @@ it('runs a query and a subscription with the API key from the header editor, loa
   await setEditor(page, HEADERS, JSON.stringify({ Authorization: `Bearer ${t.apiKey}` }));
 
   await setEditor(page, '.graphiql-query-editor', 'query Mine { viewer { tenantName } dataset(id: "' + datasetId + '") { name rowCount } }');
-  await page.locator('.graphiql-execute-button').click();
-  await waitForText(page, '.graphiql-response', [t.name, 'pima-for-explorer']);
+  await runUntil(page, [t.name, 'pima-for-explorer']);
   await page.screenshot({ path: screenshotPath('explorer-query') });
 
   await setEditor(page, '.graphiql-query-editor', 'subscription Progress { trainingProgress(runId: "' + runId + '") { kind status epoch epochs } }');
