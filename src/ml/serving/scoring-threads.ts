@@ -38,44 +38,12 @@ import { TenantFaultBackoff } from './tenant-fault-backoff';
 import type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
 import type { RuntimeFaultError } from './runtime-fault-error';
 import { FairQueue, type CallTag } from './fair-queue';
+import { MAX_QUEUE, TASKS_PER_THREAD, type Shard } from './scoring-shard';
 import { shuttingDown } from './shutting-down';
 import { argBuffers, ThreadModelHandle, type HandleOwner, type Lane, type Transfer } from './thread-model-handle';
 
 export { argBuffers, ThreadModelHandle, type Transfer } from './thread-model-handle';
 export type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
-
-type ServePool = ThreadPool<{
-  warmUp: typeof ServeTask.warmUp;
-  load: typeof ServeTask.load;
-  call: typeof ServeTask.call;
-  unload: typeof ServeTask.unload;
-  info: typeof ServeTask.info;
-  closeHosts: typeof ServeTask.closeHosts;
-}>;
-
-interface Shard {
-  index: number;
-  pool: ServePool;
-  generation: number;
-  /** Where its calls wait, by lane (see the file's comment). */
-  lanes: Record<Lane, FairQueue>;
-  /** The thread-lane call running now, if any: the culprit when the thread dies without naming one. */
-  inThread?: ThreadModelHandle;
-  /** In-thread (not ONNX) loads running now: the next suspects (loads are not queued: they run beside calls). */
-  loading: Set<ThreadModelHandle>;
-  /** The last thread lost, and the version that crashed it. */
-  died?: { generation: number; versionId: string; reason: string };
-  /** The reason the thread posted before it ended itself (see serve-task.ts). */
-  lastFault?: { key: string; reason: string };
-}
-
-/** Most calls waiting for one thread before the next is refused as busy (micro-batches, so calls are few). */
-const MAX_QUEUE = 4096;
-/**
- * Tasks a scoring thread runs at once: one per lane, plus loads, unloads and `closeHosts` (which
- * must start while a call is stuck in the host, to end it).
- */
-const TASKS_PER_THREAD = 16;
 
 export class ScoringThreads implements HandleOwner {
   private readonly shards: Shard[];
