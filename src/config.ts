@@ -185,6 +185,14 @@ const schema = z.object({
    */
   TRAINING_MAX_RUN_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   /**
+   * Fair share of training slots: when a tenant's run has waited QUEUED this many seconds with
+   * nothing of that tenant running (every slot is taken), a tenant holding two or more running
+   * runs gives up its most recently started one, which goes back to the queue (REQUEUED event) and
+   * starts over later; a tenant never loses its last running run. 0 turns pre-emption off.
+   * (Default: 10)
+   */
+  TRAINING_PREEMPT_AFTER_SECONDS: z.coerce.number().min(0).max(86_400).default(10),
+  /**
    * V8 heap limit of each training thread, MiB (worker resourceLimits.maxOldGenerationSizeMb): a run
    * past it ends its thread alone, FAILED with RUNTIME_FAULT. TF.js WASM memory is not V8 heap and is
    * bounded by the TRAINING_MAX_* checks instead. (Default: 2048)

@@ -4,7 +4,8 @@
  * each on its own thread; a tenant never has more runs RUNNING than its maxRunningRuns; when a slot
  * frees, the tenant with the fewest running runs goes first (not the oldest queued run). The
  * claim's full order (ties, priority, concurrent workers) is in test/fair-claim.spec.ts. Orderings
- * are read from the runs' statuses and timestamps, never from wall-clock thresholds.
+ * are read from the runs' statuses and timestamps, never from wall-clock thresholds. Pre-emption is
+ * off here (TRAINING_PREEMPT_AFTER_SECONDS=0): it has its own spec, test/training-preempt.spec.ts.
  */
 import type { App } from '../src/app';
 import { gql, gqlOk, type Caller } from '../src/client/graphql-client';
@@ -23,7 +24,7 @@ const CANCEL = 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }';
 let app: App;
 let admin: Caller;
 beforeAll(async () => {
-  app = await startTestApp({ TRAINING_SLOTS: '2', QUOTA_RUNNING_RUNS: '2', QUOTA_CONCURRENT_RUNS: '6' });
+  app = await startTestApp({ TRAINING_SLOTS: '2', QUOTA_RUNNING_RUNS: '2', QUOTA_CONCURRENT_RUNS: '6', TRAINING_PREEMPT_AFTER_SECONDS: '0' });
   admin = { url: app.server.url, headers: { 'x-admin-secret': ADMIN_SECRET } };
 });
 afterAll(() => app.stop());

@@ -51,6 +51,7 @@ export function createTaskHandlers(
     trainer: TrainingThreads | 'main-thread';
     limitsFor?: (tenantId: string) => Promise<CostLimits>;
     defaultMaxRunning?: number;
+    preemptAfterSeconds?: number;
   },
 ): TaskHandlers {
   const r = createRepos(deps.prisma);

@@ -47,6 +47,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
       leaseMs,
       limitsFor: tenantTrainingLimits(deps.prisma, defaults),
       defaultMaxRunning: defaults.maxRunningRuns,
+      preemptAfterSeconds: deps.config.TRAINING_PREEMPT_AFTER_SECONDS,
       trainer: onThread ? deps.threads.training : 'main-thread',
     }),
     // One run per training thread; on the main thread runs would share one TF.js runtime: one at a time.

@@ -56,7 +56,17 @@ export interface TrainingJobDeps {
   limitsFor?: (tenantId: string) => Promise<CostLimits>;
   /** Runs RUNNING at once per tenant without an override (QUOTA_RUNNING_RUNS). (Default: unlimited) */
   defaultMaxRunning?: number;
+  /**
+   * Seconds another tenant's run waits, with nothing of its tenant running, before a tenant holding
+   * two or more slots gives one back (TRAINING_PREEMPT_AFTER_SECONDS; see run-supervisor.ts).
+   * 0 or unset: never.
+   */
+  preemptAfterSeconds?: number;
 }
+
+/** The REQUEUED event's reason when a run gives its slot to another tenant. */
+const YIELD_REASON =
+  "Another tenant's run was waiting for a training slot with nothing running, and this was the most recently started of your tenant's running runs: it went back to the queue and starts over from epoch 1 when a slot is free (TRAINING_PREEMPT_AFTER_SECONDS)";
 
 /** Seconds before a ticket whose queued runs all wait behind running limits is tried again. */
 const CLAIM_RETRY_SECONDS = 1;
@@ -163,15 +173,20 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
         `The run was ended after ${elapsed} s: it passed its time limit of ${maxRunSeconds} s per training run (TRAINING_MAX_RUN_SECONDS, or the tenant's trainingMaxRunSeconds set with setTenantLimits); no model version was stored. Use fewer epochs or trees, fewer rows, a larger spec.batchSize or a smaller model`,
       );
     };
+    const yieldSlot = async () => {
+      if (await lifecycle.yieldSlot(held, YIELD_REASON)) runLog.info('training run gave its slot to a waiting tenant; back in the queue');
+    };
     try {
       const outcome = await runTraining(deps, held, loaded, limits, watch);
       if (watch.cancelled) return runLog.info('training run was cancelled');
       if (watch.leaseLost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
       // Ended by the clock; on the main thread the fit stopped early and returned a model, which is dropped.
       if (watch.timedOut) return await failLate();
+      if (watch.yielded) return await yieldSlot();
       if (state.draining || !outcome) {
         // Hand back: the next worker starts the run over.
-        if (await lifecycle.release(held, { enqueue: true })) runLog.info('worker draining: training run handed back to the queue');
+        if (await lifecycle.release(held, { enqueue: true, reason: 'Its worker is shutting down: the run starts over from epoch 1 on the next free slot' }))
+          runLog.info('worker draining: training run handed back to the queue');
         return;
       }
       const { model: trained, tensors } = outcome;
@@ -183,6 +198,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
     } catch (err) {
       if (watch.timedOut && !watch.cancelled && !watch.leaseLost) return await failLate(); // whatever the stopped fit threw
+      if (watch.yielded && !watch.cancelled && !watch.leaseLost) return await yieldSlot();
       if (err instanceof RuntimeFault) {
         runLog.warn({ reason: err.reason }, 'training runtime failed; the thread was replaced and the run fails alone');
         return lifecycle.fail(
@@ -205,7 +221,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       runLog.error({ err: (err as Error).message, attempt: loaded.run.attempts }, 'training run crashed');
       if (loaded.run.attempts > TASKS['training-run'].retryLimit) return lifecycle.fail(held, FailureCode.INTERNAL, 'Training failed unexpectedly');
       // Back to the queue with a new ticket (the attempt was counted on the run, not on this job).
-      await lifecycle.release(held, { enqueue: true });
+      await lifecycle.release(held, { enqueue: true, reason: 'The attempt failed unexpectedly on the worker: the run is tried again from epoch 1' });
     } finally {
       await watch.close();
     }

@@ -45,10 +45,16 @@ export function stepLine(e: ProgressEvent): string {
   return `${e.stepUnit ?? 'step'} ${e.step}/${e.steps}  ETA ${etaText(e)}`;
 }
 
+/** A hand-back to the queue as a line: `back in the queue, starts over: <reason>`. */
+export function requeuedLine(e: ProgressEvent): string {
+  return `back in the queue, starts over: ${e.reason ?? 'no reason given'}`;
+}
+
 /** Shows epochs as they arrive: a bar on a terminal, lines otherwise. */
-function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; step(e: ProgressEvent): void; stop(): void } {
-  if (json) return { epoch: (e) => say(JSON.stringify(e)), step: (e) => say(JSON.stringify(e)), stop: () => undefined };
-  if (!process.stderr.isTTY) return { epoch: (e) => say(epochLine(e)), step: (e) => say(stepLine(e)), stop: () => undefined };
+function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; step(e: ProgressEvent): void; requeued(e: ProgressEvent): void; stop(): void } {
+  const asJson = (e: ProgressEvent) => say(JSON.stringify(e));
+  if (json) return { epoch: asJson, step: asJson, requeued: asJson, stop: () => undefined };
+  if (!process.stderr.isTTY) return { epoch: (e) => say(epochLine(e)), step: (e) => say(stepLine(e)), requeued: (e) => say(requeuedLine(e)), stop: () => undefined };
   const bar = new SingleBar({ format: 'epoch {value}/{total} |{bar}| loss {loss}  val loss {valLoss}  ETA {eta_formatted}', hideCursor: true });
   let started = false;
   return {
@@ -60,6 +66,11 @@ function epochPrinter(json: boolean): { epoch(e: ProgressEvent): void; step(e: P
     },
     step(e) {
       if (!started) process.stderr.write(`\r${stepLine(e)}`);
+    },
+    requeued(e) {
+      if (started) bar.stop();
+      started = false; // the run starts over: a new bar from its next first epoch
+      process.stderr.write(`\n${requeuedLine(e)}\n`);
     },
     stop: () => started && bar.stop(),
   };
@@ -91,6 +102,7 @@ export async function watchRun(api: Api, runId: string, json: boolean): Promise<
           const e = value.data!.trainingProgress;
           if (e.kind === 'EPOCH') printer.epoch(e);
           else if (e.kind === 'PROGRESS') printer.step(e);
+          else if (e.kind === 'REQUEUED') printer.requeued(e);
           else final = e;
         },
         error: (err) => {

@@ -292,11 +292,12 @@ export type PreprocessingInput = {
   steps?: Array<PreprocessStepInput> | null | undefined;
 };
 
-/** EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). FINAL: the run ended. */
+/** EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). REQUEUED: the run went back to the queue (it gave its training slot to another tenant that was waiting with nothing running, or its worker shut down); its epochs so far are dropped and it starts over from epoch 1 when a slot is free, with a new EPOCH stream. FINAL: the run ended. */
 export type ProgressKind =
   | 'EPOCH'
   | 'FINAL'
-  | 'PROGRESS';
+  | 'PROGRESS'
+  | 'REQUEUED';
 
 /** Where a job is: QUEUED, RUNNING, then SUCCEEDED, FAILED or CANCELLED (final). */
 export type RunStatus =
@@ -589,7 +590,7 @@ export type CliTrainingProgressSubscriptionVariables = Exact<{
 }>;
 
 
-export type CliTrainingProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, loss: number | null, valLoss: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { id: string, version: number, metrics: { accuracy: number | null, rocAuc: number | null, f1: number | null, precision: number | null, recall: number | null, logLoss: number | null, mae: number | null, mse: number | null, r2: number | null, testRows: number } } | null } };
+export type CliTrainingProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, loss: number | null, valLoss: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, reason: string | null, modelVersion: { id: string, version: number, metrics: { accuracy: number | null, rocAuc: number | null, f1: number | null, precision: number | null, recall: number | null, logLoss: number | null, mae: number | null, mse: number | null, r2: number | null, testRows: number } } | null } };
 
 export type UploadDatasetMutationVariables = Exact<{
   name: string;
@@ -1076,6 +1077,7 @@ export const CliTrainingProgressDocument = new TypedDocumentString(`
     elapsedMs
     failureCode
     failureMessage
+    reason
     modelVersion {
       id
       version

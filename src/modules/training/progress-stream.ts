@@ -24,7 +24,8 @@ interface MetricRow {
 /**
  * Joins stored history and live events into one ordered stream without gaps or repeats:
  * the live subscription is opened first (by the caller), the stored epochs replayed, then live
- * epochs after the last replayed one are passed on, and the stream ends after a FINAL event.
+ * epochs after the last replayed one are passed on (from epoch 1 again after a REQUEUED event), and
+ * the stream ends after a FINAL event.
  */
 export function progressStream(run: RunRow, stored: MetricRow[], versionId: string | null, live: Subscription<ProgressEvent>): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
@@ -54,6 +55,7 @@ export function progressStream(run: RunRow, stored: MetricRow[], versionId: stri
       const event = next.value;
       if (event.kind === 'EPOCH' && (event.epoch ?? 0) <= last) continue;
       if (event.kind === 'EPOCH') last = event.epoch ?? last;
+      if (event.kind === 'REQUEUED') last = 0; // the run starts over from epoch 1
       await push(event);
       if (event.kind === 'FINAL') break;
     }

@@ -5,10 +5,13 @@
  */
 import type { RunStatus } from '../status';
 
-/** One progress event of a training run: an epoch, a step inside a fit (PROGRESS), or its one FINAL event. */
+/**
+ * One progress event of a training run: an epoch, a step inside a fit (PROGRESS), a hand-back to the
+ * queue (REQUEUED: it starts over from epoch 1 when claimed again), or its one FINAL event.
+ */
 export interface ProgressEvent {
   runId: string;
-  kind: 'EPOCH' | 'PROGRESS' | 'FINAL';
+  kind: 'EPOCH' | 'PROGRESS' | 'REQUEUED' | 'FINAL';
   status: RunStatus;
   epoch?: number;
   epochs?: number;
@@ -29,6 +32,8 @@ export interface ProgressEvent {
   failureCode?: string | null;
   failureMessage?: string | null;
   modelVersionId?: string | null;
+  /** REQUEUED events: why the run went back to the queue. */
+  reason?: string | null;
   /** When the worker published it, ms since the epoch (for latency measurements). */
   emittedAt?: number;
   /** True for stored epochs replayed to a late subscriber. */

@@ -116,16 +116,42 @@ export class TrainingRunLifecycle {
 
   /**
    * Puts a held RUNNING run back to QUEUED. With `enqueue`, also queues a new job (a draining
-   * worker hands the run on); without, the queue's own retry brings it back.
+   * worker hands the run on); without, the queue's own retry brings it back. With `reason`, a
+   * REQUEUED event tells the subscribers why.
    * @returns whether the run was still held.
    */
-  async release(run: HeldRun, options: { enqueue: boolean }): Promise<boolean> {
+  async release(run: HeldRun, options: { enqueue: boolean; reason?: string }): Promise<boolean> {
     const { tenantId, runId, owner } = run;
     const moved = await withTenant(this.prisma, tenantId, (t) =>
       this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.QUEUED, leaseOwner: null }, owner),
     );
     if (moved && options.enqueue) await this.queue.enqueue('training-run', { tenantId, runId });
+    if (moved && options.reason) await this.publish(run, { kind: 'REQUEUED', status: RunStatus.QUEUED, reason: options.reason });
     return moved;
+  }
+
+  /**
+   * Whether a held run should give its slot to another tenant that waits with nothing running
+   * (see TrainingRunRepo.shouldYield).
+   * @param afterSeconds how long the other tenant's run must have waited (TRAINING_PREEMPT_AFTER_SECONDS).
+   */
+  shouldYield(run: HeldRun, afterSeconds: number): Promise<boolean> {
+    return this.runs.shouldYield(this.prisma, run.runId, run.owner, afterSeconds);
+  }
+
+  /**
+   * Hands a held run back to the queue after it gave its slot to another tenant: QUEUED, its
+   * attempt not counted and its epochs removed, a new ticket queued, and a REQUEUED event
+   * published (the run starts over from epoch 1 when claimed again).
+   * @returns whether the run was still held.
+   */
+  async yieldSlot(run: HeldRun, reason: string): Promise<boolean> {
+    const { tenantId, runId, owner } = run;
+    const moved = await withTenant(this.prisma, tenantId, (t) => this.runs.yieldSlot(t, tenantId, runId, owner));
+    if (!moved) return false;
+    await this.queue.enqueue('training-run', { tenantId, runId });
+    await this.publish(run, { kind: 'REQUEUED', status: RunStatus.QUEUED, reason });
+    return true;
   }
 
   /**

@@ -195,6 +195,52 @@ export class TrainingRunRepo {
   }
 
   /**
+   * Whether the RUNNING run `runId` held by `owner` should give its slot back to another tenant
+   * (system work on the owner connection, over every tenant). True when all of:
+   * - its tenant holds two or more live RUNNING runs and this is the one started last (ties: the
+   *   greatest id), so a tenant never loses its last running run and loses the least work;
+   * - another tenant has no live RUNNING run and a QUEUED run that has waited more than
+   *   `afterSeconds` since it was created (a free slot anywhere would have claimed it within
+   *   about a second: the wait says every slot is taken).
+   * The freed slot then goes to that tenant: the fair claim serves the fewest running first.
+   */
+  async shouldYield(db: Db, runId: string, owner: string, afterSeconds: number): Promise<boolean> {
+    const rows = await db.$queryRaw<{ yield: boolean }[]>`
+      WITH mine AS (
+        SELECT id, "tenantId", "startedAt" FROM "TrainingRun"
+         WHERE id = ${runId} AND status = 'RUNNING' AND "leaseOwner" = ${owner}),
+      peers AS (
+        SELECT r.id, r."startedAt" FROM "TrainingRun" r JOIN mine ON r."tenantId" = mine."tenantId"
+         WHERE r.status = 'RUNNING' AND r."leaseExpiresAt" >= now())
+      SELECT (SELECT count(*) FROM peers) >= 2
+         AND NOT EXISTS (SELECT 1 FROM peers, mine
+                          WHERE (peers."startedAt", peers.id) > (mine."startedAt", mine.id))
+         AND EXISTS (
+           SELECT 1 FROM "TrainingRun" q, mine
+            WHERE q.status = 'QUEUED' AND q."tenantId" <> mine."tenantId"
+              AND q."createdAt" < now() - make_interval(secs => ${afterSeconds})
+              AND NOT EXISTS (SELECT 1 FROM "TrainingRun" o
+                               WHERE o."tenantId" = q."tenantId" AND o.status = 'RUNNING' AND o."leaseExpiresAt" >= now()))
+         AS yield`;
+    return rows[0]?.yield === true;
+  }
+
+  /**
+   * Puts a RUNNING run `owner` holds back to QUEUED because it gave its slot to another tenant:
+   * the attempt is not counted (it was no fault), and the epochs of the attempt are removed (the
+   * run starts over when claimed again). Tenant transaction.
+   * @returns whether the run was still held by `owner`.
+   */
+  async yieldSlot(tx: Tx, tenantId: string, runId: string, owner: string): Promise<boolean> {
+    const moved = await tx.trainingRun.updateMany({
+      where: { id: runId, tenantId, status: RunStatus.RUNNING, leaseOwner: owner },
+      data: { status: RunStatus.QUEUED, leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } },
+    });
+    if (moved.count === 1) await this.clearEpochs(tx, tenantId, runId);
+    return moved.count === 1;
+  }
+
+  /**
    * Extends `owner`'s lease on a RUNNING run by `leaseMs` (owner connection, filtered by tenant).
    * @returns false when the run is no longer RUNNING under that owner (reaped, cancelled, taken over).
    */

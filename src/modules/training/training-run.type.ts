@@ -15,12 +15,13 @@ export { RunStatus };
 export enum ProgressKind {
   EPOCH = 'EPOCH',
   PROGRESS = 'PROGRESS',
+  REQUEUED = 'REQUEUED',
   FINAL = 'FINAL',
 }
 registerEnumType(ProgressKind, {
   name: 'ProgressKind',
   description:
-    "EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). FINAL: the run ended.",
+    "EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). REQUEUED: the run went back to the queue (it gave its training slot to another tenant that was waiting with nothing running, or its worker shut down); its epochs so far are dropped and it starts over from epoch 1 when a slot is free, with a new EPOCH stream. FINAL: the run ended.",
 });
 
 /** Metrics an epoch may report besides its loss (null when the spec does not track them). */
@@ -121,6 +122,9 @@ export class TrainingProgress extends EpochScores {
 
   @Nullable(String, 'FINAL events of a FAILED run: what went wrong.')
   failureMessage?: string | null;
+
+  @Nullable(String, 'REQUEUED events: why the run went back to the queue.')
+  reason?: string | null;
 
   /** Id of the version a SUCCEEDED run created; resolved to `modelVersion`. */
   modelVersionId?: string | null;

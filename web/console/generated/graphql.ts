@@ -299,11 +299,12 @@ export type PreprocessingInput = {
   steps?: Array<PreprocessStepInput> | null | undefined;
 };
 
-/** EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). FINAL: the run ended. */
+/** EPOCH: one finished epoch (a boosting round). PROGRESS: a step inside a fit that has no epoch yet (a random forest's trees; not stored, not replayed). REQUEUED: the run went back to the queue (it gave its training slot to another tenant that was waiting with nothing running, or its worker shut down); its epochs so far are dropped and it starts over from epoch 1 when a slot is free, with a new EPOCH stream. FINAL: the run ended. */
 export type ProgressKind =
   | 'EPOCH'
   | 'FINAL'
-  | 'PROGRESS';
+  | 'PROGRESS'
+  | 'REQUEUED';
 
 /** Where a job is: QUEUED, RUNNING, then SUCCEEDED, FAILED or CANCELLED (final). */
 export type RunStatus =
@@ -451,7 +452,7 @@ export type ConsoleProgressSubscriptionVariables = Exact<{
 }>;
 
 
-export type ConsoleProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, replayed: boolean | null, loss: number | null, valLoss: number | null, accuracy: number | null, valAccuracy: number | null, failureCode: string | null, failureMessage: string | null, modelVersion: { id: string, version: number } | null } };
+export type ConsoleProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, replayed: boolean | null, loss: number | null, valLoss: number | null, accuracy: number | null, valAccuracy: number | null, failureCode: string | null, failureMessage: string | null, reason: string | null, modelVersion: { id: string, version: number } | null } };
 
 export type ConsoleCancelMutationVariables = Exact<{
   id: string | number;
@@ -709,6 +710,7 @@ export const ConsoleProgressDocument = new TypedDocumentString(`
     valAccuracy
     failureCode
     failureMessage
+    reason
     modelVersion {
       id
       version

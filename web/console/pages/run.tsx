@@ -32,6 +32,7 @@ function Live({ run }: { run: Run }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [eta, setEta] = useState<number | null>(null);
   const [step, setStep] = useState<string>('');
+  const [notice, setNotice] = useState<string>('');
 
   useEffect(
     () =>
@@ -45,6 +46,14 @@ function Live({ run }: { run: Run }) {
             if (p.kind !== 'FINAL' && !p.replayed) setEta(p.etaSeconds);
             if (p.kind === 'PROGRESS') setStep(`${p.step} of ${p.steps} ${p.stepUnit ?? 'step'}s`);
             if (p.kind === 'FINAL') setEta(null);
+            if (p.kind === 'REQUEUED') {
+              // Back in the queue: the run starts over from epoch 1, so the curves start over too.
+              setPoints(new Map());
+              setStep('');
+              setEta(null);
+              setNotice(p.reason ?? 'The run went back to the queue');
+            }
+            if (p.kind === 'EPOCH') setNotice('');
             const { epoch, loss, valLoss, accuracy, valAccuracy } = p;
             if (p.kind === 'EPOCH' && epoch != null) setPoints((old) => new Map(old).set(epoch, { epoch, loss, valLoss, accuracy, valAccuracy }));
             if (p.modelVersion) setVersion(p.modelVersion);
@@ -87,6 +96,7 @@ function Live({ run }: { run: Run }) {
         {eta != null && !DONE.has(status) ? <span class="eta">{` · about ${Math.round(eta)} s left`}</span> : null}
       </p>
       {failure ? <p class="error">{failure}</p> : null}
+      {notice && !DONE.has(status) ? <p class="notice">{notice}</p> : null}
       {!DONE.has(status) ? (
         <button type="button" class="danger" onClick={cancel}>
           Cancel run
