@@ -109,7 +109,7 @@ describe('defaults and access', () => {
     expect(codeOf((await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] })).toBe('BAD_USER_INPUT');
     const missing = await setLimits('00000000-0000-0000-0000-000000000000', { maxConcurrentRuns: 2 });
     expect(missing.errors?.[0]).toMatchObject({ message: "Tenant '00000000-0000-0000-0000-000000000000' not found", extensions: { code: 'NOT_FOUND' } });
-    expect(codeOf(await setLimits('x\u0000y', { maxConcurrentRuns: 2 }))).toBe('NOT_FOUND');
+    expect(codeOf(await setLimits('x\u0000y', { maxConcurrentRuns: 2 }))).toBe('BAD_USER_INPUT'); // an id never holds a NUL (common/id.scalar.ts)
     expect((await gqlOk(t, MINE)).myLimits.defaults).toEqual(ALL);
   });
 

@@ -62,7 +62,7 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
       return { ...formatted, message: notFiniteMessage(nonFinitePath, Number(nonFinite[1])), extensions: { code: 'BAD_USER_INPUT', field: nonFinitePath } };
     }
     const original = originalOf(error);
-    const translated = fromDatabaseError(original);
+    const translated = original instanceof AppError ? undefined : fromDatabaseError(original);
     if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
     if (original instanceof FieldError) {
       const { message, field } = fieldMessage(raw, original);

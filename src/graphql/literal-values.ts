@@ -2,8 +2,8 @@
  * Literal values refused during validation with the argument they sit in named, on both
  * transports (issue 10): a number literal that is not finite in double precision (`1e400`, a
  * 400-digit integer: graphql-js' Float would take it as Infinity), anywhere in an argument (Int,
- * Float, JSON) or a variable's default, and a `DateTimeISO` outside what PostgreSQL stores (see
- * src/modules/common/date.scalar.ts). Variables' values are checked by the scalars, the formatter
+ * Float, JSON) or a variable's default, a `DateTimeISO` outside what PostgreSQL stores (see
+ * src/modules/common/date.scalar.ts), and an `ID` holding a NUL character (id.scalar.ts). Variables' values are checked by the scalars, the formatter
  * naming the variable (src/graphql/format-error.ts).
  *
  * An argument is walked when it is entered, before graphql-js' own rule reaches its leaves, so this
@@ -23,7 +23,8 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { badInput, notFiniteMessage } from '../lib/errors';
-import { dateRangeRefusal } from '../modules/common/date.scalar';
+import { dateRangeRefusal, refusedDateLiterals } from '../modules/common/date.scalar';
+import { idRefusal, refusedIdLiterals } from '../modules/common/id.scalar';
 
 /** The first refusal inside `value` at `path` (of input type `type`, when known), or undefined. */
 function refusal(value: ValueNode, type: GraphQLInputType | undefined, path: string): string | undefined {
@@ -35,10 +36,17 @@ function refusal(value: ValueNode, type: GraphQLInputType | undefined, path: str
       return Number.isFinite(n) ? undefined : notFiniteMessage(path, n);
     }
     case Kind.STRING: {
+      if (t && isScalarType(t) && t.name === 'ID') {
+        const found = prefixed(path, idRefusal(value.value));
+        if (found) refusedIdLiterals.add(value); // reported here, naming the path: not again by the scalar
+        return found;
+      }
       if (!t || !isScalarType(t) || t.name !== 'DateTimeISO') return undefined;
       const date = new Date(value.value);
       // An unparsable string is the scalar's to refuse (graphql-js' own rule).
-      return Number.isNaN(date.getTime()) ? undefined : prefixed(path, dateRangeRefusal(date, value.value));
+      const found = Number.isNaN(date.getTime()) ? undefined : prefixed(path, dateRangeRefusal(date, value.value));
+      if (found) refusedDateLiterals.add(value); // reported here, naming the path: not again by the scalar
+      return found;
     }
     case Kind.LIST: {
       const item = t && isListType(t) ? t.ofType : undefined;

@@ -34,6 +34,7 @@ import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { NodeResolver } from '../modules/nodes/node.resolver';
 import { SweepResolver, SweepTrialResolver } from '../modules/sweeps/sweep.resolver';
 import { authChecker } from './auth-checker';
+import { hardenIdScalar } from '../modules/common/id.scalar';
 import { BoundedDateTimeISO } from '../modules/common/date.scalar';
 
 export const RESOLVERS = [
@@ -94,6 +95,7 @@ export function createSchema(extraResolvers: Function[] = []): Promise<GraphQLSc
   // still insists on a pubSub option, which stays unused.
   // Date arguments are bounded to what PostgreSQL stores (src/modules/common/date.scalar.ts).
   const scalarsMap = [{ type: Date, scalar: BoundedDateTimeISO }];
+  hardenIdScalar(); // ids holding a NUL character are refused (src/modules/common/id.scalar.ts)
   return buildSchema({ resolvers: [...RESOLVERS, ...extraResolvers] as [Function, ...Function[]], authChecker, validate: false, pubSub: createPubSub(), scalarsMap });
 }
 

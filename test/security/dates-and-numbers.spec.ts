@@ -1,12 +1,13 @@
 /**
- * Issue 10, items 3-4: a date PostgreSQL cannot store, or a number that is not finite, is
- * BAD_USER_INPUT naming the argument (or variable) and the value, on every field that takes one,
- * literal or variable alike; never an internal error. The next valid request still works.
+ * Issue 10, items 3-4: a date PostgreSQL cannot store, a number that is not finite, or an id
+ * holding a NUL character is BAD_USER_INPUT naming the argument (or variable) and the value, on
+ * every field that takes one, literal or variable alike, over HTTP and the websocket, before any
+ * statement; never an internal error. The next valid request still works.
  */
 import { readFileSync } from 'node:fs';
 import { buildSchema, getNamedType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import type { App } from '../../src/app';
-import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-client';
+import { collect, codeOf, gql, gqlOk, wsClient, type GqlResult } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
 import { createTenant, type TenantBundle } from '../support/factories';
 
@@ -40,6 +41,7 @@ describe('dates outside what PostgreSQL stores', () => {
     const literal = await gql(t, `{ ${field}(createdAfter: "0000-01-01T00:00:00Z") { totalCount } }`);
     expect(codeOf(literal)).toBe('BAD_USER_INPUT');
     expect(literal.errors![0].message).toBe(`createdAfter '0000-01-01T00:00:00Z' ${RANGE}`);
+    expect(literal.errors).toHaveLength(1); // not again by graphql-js' own rule, without the argument's name
     const variable = await gql(t, `query($d: DateTimeISO) { ${field}(createdBefore: $d) { totalCount } }`, { d: '9999-12-31T23:59:59-01:00' });
     expect(codeOf(variable)).toBe('BAD_USER_INPUT');
     expect(variable.errors![0].message).toBe(`d '9999-12-31T23:59:59-01:00' ${RANGE}`);
@@ -101,5 +103,47 @@ describe('numbers that are not finite: "<field> Infinity is not a finite number"
     const r = await send();
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].message).toBe(`${expected} is not a finite number`);
+  });
+});
+
+describe('ids holding a NUL character: "<field> \'a\\u0000b\' holds a NUL character"', () => {
+  const NUL = "'a\\u0000b' holds a NUL character (\\u0000), which no id holds";
+  const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
+  /** Every root field with an ID argument (or list of IDs), as [operation, field, argument, is list]. */
+  const fields: [string, string, string, boolean][] = [];
+  for (const [op, type] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ] as const) {
+    for (const f of Object.values(type!.getFields())) {
+      for (const a of f.args) if (getNamedType(a.type).name === 'ID') fields.push([op, f.name, a.name, String(a.type).replace(/!/g, '').startsWith('[')]);
+    }
+  }
+
+  it('the schema has such arguments to try (generated from schema.graphql)', () => {
+    expect(fields.length).toBeGreaterThan(20);
+  });
+
+  it.each(fields)('%s %s(%s: ...) refuses it as a literal, naming the argument, before any resolver runs', async (op, field, arg, list) => {
+    const value = list ? '["ok", "a\\u0000b"]' : '"a\\u0000b"';
+    const r = await gql(t, `${op} { ${field}(${arg}: ${value}) { __typename } }`);
+    const ours = r.errors!.filter((e) => e.message.includes('NUL'));
+    expect(ours).toEqual([expect.objectContaining({ message: `${arg}${list ? '[1]' : ''} ${NUL}`, extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(r.errors!.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+
+  it('a variable, also inside an input object, over HTTP and the websocket, names its path', async () => {
+    const query = 'mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }';
+    const variables = { input: { datasetId: 'a\u0000b', targetColumn: 'y', modelName: 'm', spec: {} } };
+    const expected = { message: `input.datasetId ${NUL}`, extensions: { field: 'input.datasetId', code: 'BAD_USER_INPUT' } };
+    expect((await gql(t, query, variables)).errors).toEqual([expect.objectContaining(expected)]);
+    const client = wsClient(t.wsUrl, t.token);
+    try {
+      const [answer] = await collect(client, query, variables).done;
+      expect(answer.errors).toEqual([expect.objectContaining(expected)]);
+    } finally {
+      await client.dispose();
+    }
+    expect(await app.db.prisma.trainingRun.count({ where: { tenantId: t.tenantId } })).toBe(0);
   });
 });

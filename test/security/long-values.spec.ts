@@ -84,6 +84,14 @@ describe('uploads', () => {
       `The CSV's cell in row 70 (line 71), column 2 ('text'), is ${CELL_LIMIT + 2} characters; a cell is at most ${CELL_LIMIT} characters (DATASET_MAX_CELL_CHARS)`,
     );
     expect(await app.db.prisma.dataset.count()).toBe(before);
+    // A cell far past the limit there is refused while it is read: once its record outgrows what
+    // 2 cells of 1,000 characters can take (3 bytes each at most, plus delimiters), not at its end.
+    const huge = await gql(t, UPLOAD, { csv: `id,text\n${rows}\n70,${'z'.repeat(2_000_000)}\n71,x\n` });
+    expect(huge.errors![0]).toMatchObject({
+      message: `The CSV's record at line 71 runs past 6002 bytes before it ends: it holds a cell longer than ${CELL_LIMIT} characters, the most a cell may have (DATASET_MAX_CELL_CHARS)`,
+      extensions: { code: 'BAD_USER_INPUT', line: 71 },
+    });
+    expect(await app.db.prisma.dataset.count()).toBe(before);
     // A cell of exactly the limit is accepted.
     await uploadCsv(t, `id,text\n1,${'w'.repeat(CELL_LIMIT)}\n`, 'at-limit');
     await stillServes();

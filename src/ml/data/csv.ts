@@ -139,12 +139,27 @@ function columnNames(first: string[], hasHeader: boolean, given?: string[]): str
 /** csv-parse's codes for a quote in the middle of a field or text after a closing quote. */
 const QUOTE_ERRORS = new Set(['INVALID_OPENING_QUOTE', 'CSV_INVALID_CLOSING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE']);
 
-/** csv-parse over the whole text, calling `each` per record without keeping them. */
-function scan(body: string, options: Options, each: (record: string[], line: number) => void): void {
+/**
+ * A bound on a record's size that stops csv-parse while it reads a cell too long to accept, instead
+ * of after: `maxChars` (DATASET_MAX_CELL_CHARS) in every one of `width` fields, at 3 UTF-8 bytes per
+ * UTF-16 code unit at most (csv-parse counts bytes), plus the delimiters. A record under it may
+ * still hold one long cell; checkCells finds that one exactly.
+ */
+interface CellLimit {
+  maxChars: number;
+  bytes: number;
+}
+
+const cellLimitOf = (maxChars: number, width: number): CellLimit => ({ maxChars, bytes: Math.min(2 ** 31 - 1, 3 * maxChars * width + width) });
+
+/** csv-parse over the whole text, calling `each` per record without keeping them (with `cellLimit`, see {@link CellLimit}). */
+function scan(body: string, options: Options & { cellLimit?: CellLimit }, each: (record: string[], line: number) => void): void {
   let lastLine = 0; // where the last good record ended
+  const { cellLimit, ...parseOptions } = options;
   try {
     parse(body, {
-      ...options,
+      ...parseOptions,
+      ...(cellLimit && { max_record_size: cellLimit.bytes }),
       skip_empty_lines: true,
       trim: true,
       on_record: (record: string[], context: { lines: number }) => {
@@ -158,6 +173,14 @@ function scan(body: string, options: Options, each: (record: string[], line: num
     const e = err as { code?: string; lines?: number; record?: unknown[]; message: string };
     if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || e.code === 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH') {
       throw badInput(`The CSV is ragged: line ${e.lines} has ${e.record?.length} fields, expected the same number as line 1`, { line: e.lines });
+    }
+    if (e.code === 'CSV_MAX_RECORD_SIZE' && options.cellLimit) {
+      // Refused while the long cell is still being read: the rest of it never is.
+      const { maxChars, bytes } = options.cellLimit;
+      throw badInput(
+        `The CSV's record at line ${e.lines} runs past ${bytes} bytes before it ends: it holds a cell longer than ${maxChars} characters, the most a cell may have (DATASET_MAX_CELL_CHARS)`,
+        { line: e.lines },
+      );
     }
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
       // csv-parse reports the end of the text; the open quote is in the record after the last good one.
@@ -204,7 +227,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   }
   const columns = columnNames(head[0], hasHeader, options.columnNames);
   checkNames(columns, options.columnNames ? 'columnNames' : 'The CSV header', options.maxNameChars);
-  // A long cell near the top is refused before the full pass reads the file again.
+  // A long cell near the top is refused before the full pass reads the file again; past the top,
+  // the full pass stops inside a record that outgrows what `width` cells may hold (CellLimit).
   const maxCell = options.maxCellChars;
   if (maxCell !== undefined) head.forEach((record, i) => checkCells(record, maxCell, columns, hasHeader ? i : i + 1, headLines[i]));
   const missing = mergeMissing(options.missing ?? {}, resolveMissing(options.missingValues, columns, 'missingValues'));
@@ -218,7 +242,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const texts = options.keepText ? columns.map(() => new ColumnBuilder(capacity, true)) : undefined;
   let rowCount = 0;
   let first = hasHeader;
-  scan(body, { delimiter, quote }, (record, line) => {
+  const cellLimit = maxCell === undefined ? undefined : cellLimitOf(maxCell, width);
+  scan(body, { delimiter, quote, cellLimit }, (record, line) => {
     if (maxCell !== undefined) checkCells(record, maxCell, columns, first ? 0 : rowCount + 1, line);
     if (first) return void (first = false);
     if (rowCount >= capacity) throw new Error(`CSV records outnumber the estimated ${capacity}`); // a bug, never silently dropped rows
