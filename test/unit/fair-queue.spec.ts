@@ -1,6 +1,7 @@
 /**
  * The scoring shards' per-tenant fair queue (src/ml/serving/fair-queue.ts): calls of different
- * tenants are taken round-robin (a tenant's backlog never sits ahead of another tenant's call), each
+ * tenants are taken by start-time fair queueing over the lane's time (round robin for calls of equal
+ * length; a tenant's backlog never sits ahead of another tenant's call), each
  * tenant's calls are capped (QUOTA_EXCEEDED), and dropped or closed calls fail at once without running.
  */
 import { AppError } from '../../src/lib/errors';
@@ -93,4 +94,55 @@ it('close() fails every waiting call and every later one with its error; the run
   first.release();
   expect(await running).toBe('a1');
   expect(q.stats()).toEqual({ running: 0, waiting: 0, tenants: 0 });
+});
+
+it('shares the lane by time, not by calls: after a tenant’s long call, another tenant’s short calls all go before its next one', async () => {
+  let clock = 0;
+  const q = new FairQueue('scoring thread 0 (ONNX host)', 1, 100, () => clock);
+  const started: string[] = [];
+  const a = ['a1', 'a2', 'a3'].map((n) => gate(started, n));
+  const b = ['b1', 'b2', 'b3', 'b4'].map((n) => gate(started, n));
+  const outA = a.map((g) => q.submit(tag('A'), g.run));
+  // A's first call takes 9 s (an ONNX model just under ONNX_INFER_TIMEOUT_MS); B's calls come meanwhile.
+  const outB = b.map((g) => q.submit(tag('B'), g.run));
+  const step = async (g: { release(): void }, ms: number) => {
+    clock += ms;
+    g.release();
+    await new Promise((r) => setImmediate(r));
+  };
+  await step(a[0]!, 9_000); // a1 ends: B's first call is next (round robin would say so too)
+  await step(b[0]!, 5); // b1 ends: A has used 9 s, B 5 ms: B again, not A (round robin would take a2)
+  await step(b[1]!, 5);
+  await step(b[2]!, 5);
+  await step(b[3]!, 5);
+  await step(a[1]!, 9_000);
+  await step(a[2]!, 9_000);
+  expect(await Promise.all([...outA, ...outB])).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3', 'b4']);
+  expect(started).toEqual(['a1', 'b1', 'b2', 'b3', 'b4', 'a2', 'a3']);
+});
+
+it('with calls of equal length it is round robin, and a tenant that held nothing starts level with the rest', async () => {
+  let clock = 0;
+  const q = new FairQueue('lane', 1, 100, () => clock);
+  const started: string[] = [];
+  const a = ['a1', 'a2', 'a3'].map((n) => gate(started, n));
+  const b = ['b1', 'b2'].map((n) => gate(started, n));
+  const outA = a.map((g) => q.submit(tag('A'), g.run));
+  const outB = b.map((g) => q.submit(tag('B'), g.run));
+  for (const g of [a[0], b[0], a[1], b[1], a[2]]) {
+    clock += 10;
+    g!.release();
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all([...outA, ...outB]);
+  expect(started).toEqual(['a1', 'b1', 'a2', 'b2', 'a3']);
+  // A and B hold nothing now: their history is gone, and C, D start level (served in arrival order).
+  const c = gate(started, 'c1');
+  const d = gate(started, 'd1');
+  const outs = [q.submit(tag('C'), c.run), q.submit(tag('D'), d.run)];
+  c.release();
+  await new Promise((r) => setImmediate(r));
+  d.release();
+  await Promise.all(outs);
+  expect(started.slice(-2)).toEqual(['c1', 'd1']);
 });

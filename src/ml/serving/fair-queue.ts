@@ -1,12 +1,19 @@
 /**
  * Fair dispatch of scoring calls across tenants (issue 10: one tenant can never degrade another's
  * serving). One FairQueue sits in front of one *lane* of a scoring shard (src/ml/serving/scoring-threads.ts):
- * calls wait in one queue per tenant, and a free slot takes the next call round-robin across the
- * tenants that have calls waiting — the tenant served longest ago first, a tenant with nothing
- * waiting or running counting as never served — so one tenant's backlog never sits ahead of another
- * tenant's call: a call waits behind at most one call of each other tenant (plus those running). Each tenant may have at
- * most `maxPerTenant` calls waiting or running in the lane; past it the call is refused at once
- * with QUOTA_EXCEEDED (`retryAfterSeconds`).
+ * calls wait in one queue per tenant, and a free slot takes the next call of the tenant that has
+ * used the lane least: start-time fair queueing (Goyal, Vin and Cheng, "Start-time Fair Queueing",
+ * SIGCOMM 1996) over the lane's *time*, not its calls. Each tenant holding calls has a virtual finish
+ * time that grows by the duration of each of its calls (estimated when the call starts from the
+ * tenant's recent calls, corrected when it ends); the next call is the one whose tenant's start tag
+ * max(finish, V) is smallest, V being the start tag of the last call dispatched, ties to the tenant
+ * served longest ago (a tenant with nothing waiting or running starts again at V, as if never served).
+ * So with calls of equal length this is round robin, and one tenant's backlog never sits ahead of
+ * another tenant's call; and a tenant whose calls take seconds (an ONNX model near
+ * ONNX_INFER_TIMEOUT_MS) gets the lane for as long as each other tenant with calls waiting, not for
+ * as many calls: another tenant's short calls wait for the one long call running at most, then all
+ * go before its next. Each tenant may have at most `maxPerTenant` calls waiting or running in the
+ * lane; past it the call is refused at once with QUOTA_EXCEEDED (`retryAfterSeconds`).
  *
  * Waiting calls carry tags (their version id and artifact checksum) so a version quarantined while
  * its calls wait fails them at once ({@link FairQueue.drop}), and {@link FairQueue.close} fails
@@ -38,9 +45,24 @@ export interface FairQueueStats {
   tenants: number;
 }
 
+/** Weight of the newest call's duration in a tenant's estimate (exponential moving average). */
+const ESTIMATE_WEIGHT = 0.5;
+
+/** A tenant's standing in the lane while it holds calls: virtual ms. */
+interface Account {
+  /** Virtual time its calls so far end at. */
+  finish: number;
+  /** Expected duration of its next call, ms (moving average of its calls; 0 before the first ends). */
+  estimate: number;
+}
+
 export class FairQueue {
   /** Per tenant, its waiting calls. */
   private readonly queues = new Map<string, Waiting[]>();
+  /** Per tenant holding calls, its standing (see the file's comment). */
+  private readonly accounts = new Map<string, Account>();
+  /** Virtual time: the start tag of the last call dispatched. */
+  private virtual = 0;
   /** Per tenant with calls held, when a call of it last started (a dispatch count): the smallest goes next. */
   private readonly lastServed = new Map<string, number>();
   private dispatched = 0;
@@ -53,11 +75,13 @@ export class FairQueue {
    * @param name the lane, for messages (e.g. 'scoring thread 0').
    * @param slots calls run at once (1: one after another).
    * @param maxPerTenant calls one tenant may have waiting or running here (SCORING_MAX_QUEUED_PER_TENANT).
+   * @param now the clock calls are timed with, ms (tests). (Default: performance.now)
    */
   constructor(
     readonly name: string,
     private readonly slots: number,
     private readonly maxPerTenant: number,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -121,23 +145,34 @@ export class FairQueue {
   private pump(): void {
     while (this.running < this.slots) {
       let tenantId: string | undefined;
+      let best = Infinity;
       let oldest = Infinity;
       for (const id of this.queues.keys()) {
+        const start = Math.max(this.accounts.get(id)?.finish ?? this.virtual, this.virtual);
         const served = this.lastServed.get(id) ?? -1;
-        if (served < oldest) [tenantId, oldest] = [id, served];
+        if (start < best || (start === best && served < oldest)) [tenantId, best, oldest] = [id, start, served];
       }
       if (tenantId === undefined) return;
       const queue = this.queues.get(tenantId)!;
       const call = queue.shift()!;
       if (!queue.length) this.queues.delete(tenantId);
       this.lastServed.set(tenantId, ++this.dispatched);
+      const account = this.accounts.get(tenantId) ?? { finish: best, estimate: 0 };
+      const charged = account.estimate;
+      account.finish = best + charged;
+      this.accounts.set(tenantId, account);
+      this.virtual = best;
       this.running++;
+      const startedAt = this.now();
       void (async () => {
         try {
           call.resolve(await call.run());
         } catch (err) {
           call.reject(err);
         } finally {
+          const took = Math.max(0, this.now() - startedAt);
+          account.finish += took - charged; // what the call really took
+          account.estimate = account.estimate === 0 ? took : (1 - ESTIMATE_WEIGHT) * account.estimate + ESTIMATE_WEIGHT * took;
           this.running--;
           this.release(tenantId);
           this.pump();
@@ -151,7 +186,8 @@ export class FairQueue {
     if (left > 0) this.held.set(tenantId, left);
     else {
       this.held.delete(tenantId);
-      this.lastServed.delete(tenantId); // nothing held: first again when it comes back
+      this.lastServed.delete(tenantId); // nothing held: first again when it comes back, at V
+      this.accounts.delete(tenantId);
     }
   }
 }
