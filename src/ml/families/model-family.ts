@@ -86,6 +86,13 @@ export interface Scorer {
    * strings, plain objects and arrays, typed arrays). (Default: none)
    */
   readonly methods?: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /**
+   * Memory the loaded model holds outside the JS heap of the thread that loaded it, measured when it
+   * was loaded, bytes: an uploaded ONNX model's growth of its ONNX host's RSS while the session
+   * opened (onnx/host/protocol.ts `LoadedInHost`: how, and its error). Absent: not measured (the
+   * model cache then weighs the stored artifact, src/ml/predictor.ts `storedBytes`).
+   */
+  readonly measuredBytes?: number;
   /** Frees what the scorer owns (tensors, sessions). Scoring afterwards is an error. */
   dispose(): void;
 }

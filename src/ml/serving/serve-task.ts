@@ -21,7 +21,6 @@ import { runTask, runTaskAsync } from '../../lib/threads/task-result';
 import { explainValues, type ExplainOptions } from '../explain';
 import type { OnnxHostSettings } from '../families/onnx/host/host-process';
 import { closeOnnxHosts, configureOnnxHosts } from '../families/onnx/host/hosts';
-import { familyForFramework } from '../families/registry';
 import type { Scorer } from '../families/model-family';
 import type { StoredModel } from '../predictor';
 import type { Values } from '../preprocess/steps';
@@ -29,6 +28,7 @@ import { readPipeline } from '../preprocess/stored';
 import { isRuntimeAbort } from '../runtime-fault';
 import { initBackend, tf, type BackendName } from '../tf';
 import { injectFault, type FaultMode } from './fault-injection';
+import { loadMeasured } from './measured-load';
 
 type Method = (...args: never[]) => unknown;
 
@@ -36,6 +36,7 @@ interface ThreadModel {
   scorer: Scorer;
   methods: Record<string, Method>;
   inject?: FaultMode;
+  measuredBytes?: number;
 }
 
 const models = new Map<string, ThreadModel>();
@@ -63,6 +64,8 @@ export interface LoadOutput {
   outputShape: number[];
   /** Methods `call` accepts for it. */
   methods: string[];
+  /** What loading it measured, bytes (./measured-load.ts); absent when not measured. */
+  measuredBytes?: number;
 }
 
 export interface CallInput {
@@ -94,8 +97,9 @@ export function load(input: LoadInput) {
       configureOnnxHosts(input.onnxHost);
       const pipeline = readPipeline(input.stored.preprocessing);
       let scorer: Scorer;
+      let measuredBytes: number | undefined;
       try {
-        scorer = await familyForFramework(input.stored.framework).load(input.stored, pipeline);
+        ({ scorer, measuredBytes } = await loadMeasured(input.stored, pipeline));
       } catch (err) {
         endThreadIfAborted(input.key, err);
         throw err;
@@ -106,10 +110,15 @@ export function load(input: LoadInput) {
         explain: ((values: Values[], rowCount: number, baseline: Values[], options: ExplainOptions) =>
           explainValues(scorer, pipeline, values, rowCount, baseline, options)) as Method,
       };
-      model = { scorer, methods, inject: input.inject };
+      model = { scorer, methods, inject: input.inject, measuredBytes };
       models.set(input.key, model);
     }
-    return { inputShape: [...model.scorer.inputShape], outputShape: [...model.scorer.outputShape], methods: Object.keys(model.methods) };
+    return {
+      inputShape: [...model.scorer.inputShape],
+      outputShape: [...model.scorer.outputShape],
+      methods: Object.keys(model.methods),
+      ...(model.measuredBytes !== undefined ? { measuredBytes: model.measuredBytes } : {}),
+    };
   });
 }
 

@@ -22,7 +22,8 @@ const inputTensor = z.object({
   datatype: z.enum(TENSOR_DATATYPES),
   shape: z.array(z.number().int().min(0)).max(MAX_TENSOR_RANK),
   parameters: parameters.optional(),
-  data: z.unknown(),
+  /** Absent when the bytes come after the JSON header (binary_data_size, binary-tensors.ts); checkTensor requires it otherwise. */
+  data: z.unknown().optional(),
 });
 
 /** The body of `POST /v2/models/{name}[/versions/{v}]/infer` (the protocol's `$inference_request`). */
@@ -41,9 +42,13 @@ export type InferenceRequestBody = z.infer<typeof inferenceRequestSchema>;
 
 /** What `infer` takes: input tensors (data not yet checked), output names, free-form parameters. */
 export interface InferInput {
-  inputs: { name: string; datatype: string; shape: number[]; data: unknown }[];
+  inputs: { name: string; datatype: string; shape: number[]; data: unknown; parameters?: Record<string, unknown> | null }[];
   /** Which outputs to return. (Default: every output the model serves) */
   outputs?: string[] | null;
+  /** The outputs as the V2 request names them, with their `parameters` (infer-parameters.ts). (Default: `outputs` without parameters) */
+  outputRequests?: { name: string; parameters?: Record<string, unknown> }[];
+  /** Whether the request came with the binary data extension (its inputs' bytes already read into `data`). */
+  binaryBody?: boolean;
   parameters?: Record<string, unknown> | null;
   /** The caller's request id, echoed in the answer. */
   id?: string | null;
@@ -111,6 +116,7 @@ const NUMERIC_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
  *   value where a list belongs (and the reverse).
  */
 function flatten(data: unknown, field: string, shape: number[], name: string): unknown[] {
+  if (data === undefined) throw badInput(`${field} is missing: send the tensor's values (row-major), or its bytes after the JSON header (the binary data extension)`, { field });
   if (!Array.isArray(data)) throw badInput(`${field} must be a list of values (row-major), got ${quote(data)}`, { field });
   if (!data.some(Array.isArray)) return data;
   const ragged = (path: string, what: string) =>

@@ -24,7 +24,9 @@ import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
 import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tensors';
 import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
-import { checkOutputNames, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
+import { classify, readInferParameters, wantsBinary } from './infer-parameters';
+import { readBinaryInputs } from './binary-tensors';
+import { checkOutputNames, TABULAR_OUTPUTS, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
 import { batchable, TensorBatcher } from './tensor-batcher';
 
@@ -39,8 +41,10 @@ export interface InferResult {
   modelVersionId: string;
   /** The caller's request id, echoed. */
   id?: string;
-  /** Plain arrays (JSON-ready), row-major. */
+  /** Plain arrays (JSON-ready), row-major; an output asked with `classification` is its top-k BYTES tensor. */
   outputs: PlainTensor[];
+  /** Per output (same order): whether the caller asked for it in binary (V2 REST only; GraphQL answers JSON). */
+  binary: boolean[];
 }
 
 /** The protocol's model metadata (`$metadata_model_response`). */
@@ -55,6 +59,10 @@ export interface ModelMetadata extends TensorSpecs {
   /** The resolved version. */
   version: number;
   modelVersionId: string;
+  /** Bytes the loaded version weighs in this process' model cache (ServedModel.bytes). */
+  loadedBytes: number;
+  /** What loading it measured, bytes (ServedModel.measuredBytes); null when not measured. */
+  measuredBytes: number | null;
 }
 
 /** Named-tensor inference and metadata for a tenant. */
@@ -102,10 +110,17 @@ export class InferService {
    * resolved: another tenant's model answers NOT_FOUND whatever the body holds.
    * @throws AppError as {@link infer}; BAD_USER_INPUT for a body that is no V2 inference request.
    */
-  inferBody(actor: Actor, modelName: string, selector: VersionSelector, body: unknown): Promise<InferResult> {
+  inferBody(actor: Actor, modelName: string, selector: VersionSelector, body: unknown, binaryTail?: Uint8Array): Promise<InferResult> {
     return this.run(actor, modelName, selector, () => {
       const request = parseInferenceRequest(body);
-      return { inputs: request.inputs, outputs: request.outputs?.map((o) => o.name), parameters: request.parameters, id: request.id };
+      return {
+        inputs: binaryTail ? readBinaryInputs(request.inputs, binaryTail) : request.inputs,
+        outputs: request.outputs?.map((o) => o.name),
+        outputRequests: request.outputs,
+        binaryBody: binaryTail !== undefined,
+        parameters: request.parameters,
+        id: request.id,
+      };
     });
   }
 
@@ -116,15 +131,26 @@ export class InferService {
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const input = read();
     const { inputs, outputs: wanted } = checkInferInput(input);
+    const requests = input.outputRequests ?? (wanted ?? []).map((name) => ({ name }));
+    const params = readInferParameters(input.parameters, requests, input.inputs, input.binaryBody ?? false);
     const specs = await this.tensorSpecsOf(served);
-    const answer = (outputs: InferResult['outputs']): InferResult => ({
-      modelName,
-      modelVersion: String(ref.version),
-      version: ref.version,
-      modelVersionId: ref.id,
-      ...(input.id != null ? { id: input.id } : {}),
-      outputs,
-    });
+    const answer = (plain: PlainTensor[]): InferResult => {
+      const outputs = plain.map((t) => {
+        const k = params.outputs.get(t.name)?.classification;
+        if (k === undefined) return t;
+        const field = `outputs[${requests.findIndex((o) => o.name === t.name)}].parameters.classification`;
+        return classify(t, k, labelsOf(served, t.name), field);
+      });
+      return {
+        modelName,
+        modelVersion: String(ref.version),
+        version: ref.version,
+        modelVersionId: ref.id,
+        ...(input.id != null ? { id: input.id } : {}),
+        outputs,
+        binary: outputs.map((t) => wantsBinary(params, t.name)),
+      };
+    };
     if (specs) {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
       // Before the rate limit is spent and the model runs: the declared shapes × the batch.
@@ -166,7 +192,7 @@ export class InferService {
       throw inTensorTerms(err, source.tensorOf);
     }
     this.metrics.countPredictions(actor.tenantId, modelName, rows);
-    return answer(predictionsToTensors(predictions, served.pipeline, wanted) as InferResult['outputs']);
+    return answer(predictionsToTensors(predictions, served.pipeline, wanted) as PlainTensor[]);
   }
 
   /**
@@ -187,6 +213,8 @@ export class InferService {
       platform: versions.find((v) => v.id === ref.id)?.framework ?? 'unknown',
       version: ref.version,
       modelVersionId: ref.id,
+      loadedBytes: served.bytes,
+      measuredBytes: served.measuredBytes,
       ...specs,
     };
   }
@@ -244,6 +272,13 @@ export class InferService {
     }
     return specs;
   }
+}
+
+/** Class labels of output `name`: an uploaded model's labelled output, a classifier's `probabilities`. */
+function labelsOf(served: ServedModel, name: string): readonly string[] | null {
+  const onnx = served.pipeline.onnx;
+  if (onnx) return onnx.labelsOutput === name ? onnx.labels : null;
+  return name === TABULAR_OUTPUTS.probabilities ? (served.pipeline.target.classes ?? null) : null;
 }
 
 /** A bad value the pipeline found (`matrix.rows[3].BMI must be a number…`), named by tensor and row. */

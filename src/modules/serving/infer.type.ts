@@ -1,5 +1,5 @@
 /** GraphQL answers of `infer` and `modelMetadata` (the Open Inference Protocol's, as GraphQL types). */
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
 import { Nullable } from '../common/fields';
 import { ServedVersion } from './served-version.type';
 import { InferTensor, TensorSpec } from './tensor.type';
@@ -28,4 +28,17 @@ export class ModelTensorMetadata extends ServedVersion {
 
   @Field(() => [TensorSpec], { description: 'The outputs infer can return.' })
   outputs!: TensorSpec[];
+
+  @Field(() => Float, {
+    description:
+      "Bytes this version weighs in the answering API process' model cache (MODEL_CACHE_BYTES): its stored artifact plus `measuredBytes`.",
+  })
+  loadedBytes!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Memory measured when the version was loaded, bytes: for an uploaded ONNX model the growth of its ONNX host process\' resident set while the session opened (± a few 4 KiB pages; memory reused from earlier frees is missed, later inference buffers are not counted); for a TF.js model the bytes of its weight tensors; null when not measured (trees).',
+  })
+  measuredBytes!: number | null;
 }

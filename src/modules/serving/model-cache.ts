@@ -12,7 +12,11 @@
  */
 
 export interface Loaded {
-  /** Approximate memory held, bytes (weights + topology). */
+  /**
+   * Memory held, bytes: what the entry is weighed by against the budget. A served model gives its
+   * stored artifact plus what loading it measured (served-model.ts `ServedModel.bytes`: an ONNX
+   * host's RSS growth, TF.js tensor bytes), not its file size alone.
+   */
   bytes: number;
   dispose(): void;
 }

@@ -25,6 +25,7 @@ import { injectFault } from '../../ml/serving/fault-injection';
 import type { Quarantine } from '../../ml/serving/quarantine';
 import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
+import { loadMeasured } from '../../ml/serving/measured-load';
 import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Every number in an explanation must be finite (contributions of a model near overflow may not be). */
@@ -40,8 +41,17 @@ function requireFiniteExplanation(result: unknown): void {
 
 export interface ServedModel {
   pipeline: FittedPipeline;
-  /** Approximate memory held, bytes (weights + topology + pipeline). */
+  /**
+   * What the model cache weighs it by, bytes: the stored artifact (weights + topology + pipeline,
+   * kept on this side to load the version again into a fresh scoring thread or host) plus
+   * {@link measuredBytes}.
+   */
   bytes: number;
+  /**
+   * What loading it measured where it runs, bytes (src/ml/serving/measured-load.ts): an uploaded ONNX
+   * model's ONNX host RSS growth, a TF.js model's tensor bytes; null when not measured (trees).
+   */
+  measuredBytes: number | null;
   /**
    * Raw rows (keyed like the training CSV) -> predictions; rows are validated before they join a
    * batch. @throws AppError BAD_USER_INPUT naming the bad row and column.
@@ -130,8 +140,8 @@ interface Scoring {
 const notSupported = (method: string) => new AppError('NOT_SUPPORTED', `This model version does not answer '${method.slice(0, 50)}'`);
 
 /** Scoring on this thread, guarded (scoring-guard.ts). */
-async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, options?: ServeOptions): Promise<Scoring> {
-  const loaded = await familyForFramework(stored.framework).load(stored, pipeline);
+async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, options?: ServeOptions): Promise<Scoring & { measuredBytes?: number }> {
+  const { scorer: loaded, measuredBytes } = await loadMeasured(stored, pipeline);
   const faulty: Scorer = options?.injectAbort ? { ...loaded, score: () => injectFault('abort') } : loaded;
   const hostBackoff = options?.backoff && stored.framework === ONNX_FRAMEWORK ? { backoff: options.backoff, tenantId: options.tenantId } : undefined;
   const scorer = options ? guardScorer(faulty, options.versionId, options.onFault, options.quarantine, hostBackoff) : faulty;
@@ -144,11 +154,12 @@ async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, opti
       return fn(...args);
     },
     dispose: () => scorer.dispose(),
+    measuredBytes,
   };
 }
 
 /** Scoring on a scoring thread: one message per call (a micro-batch's features moved, not copied). */
-function threadScoring(stored: StoredModel, options: ServeOptions & { threads: ScoringThreads }): Scoring & { ready(): Promise<unknown> } {
+function threadScoring(stored: StoredModel, options: ServeOptions & { threads: ScoringThreads }): Scoring & { ready(): Promise<{ measuredBytes?: number }> } {
   const handle = options.threads.register(options.versionId, stored, options.tenantId);
   const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
   return {
@@ -183,10 +194,11 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
   let scoring: Scoring;
+  let measuredBytes: number | undefined;
   if (options?.threads) {
     const onThread = threadScoring(stored, { ...options, threads: options.threads });
     try {
-      await onThread.ready();
+      ({ measuredBytes } = await onThread.ready());
     } catch (err) {
       onThread.dispose();
       throw err;
@@ -196,7 +208,9 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
     // A quarantined version is refused before it is loaded again, as on the scoring threads.
     if (options) options.quarantine?.refuse(options.versionId);
     if (options && stored.framework === ONNX_FRAMEWORK) options.backoff?.refuse(options.tenantId);
-    scoring = await inlineScoring(stored, pipeline, options);
+    const inline = await inlineScoring(stored, pipeline, options);
+    measuredBytes = inline.measuredBytes;
+    scoring = inline;
   }
   const image = pipeline.image;
   const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
@@ -221,7 +235,8 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const decode = (s: ScoredRows) => decodeOutputs(s.outputs, s.rows, s.target);
   return {
     pipeline,
-    bytes: storedBytes(stored, pipeline),
+    bytes: storedBytes(stored, pipeline) + (measuredBytes ?? 0),
+    measuredBytes: measuredBytes ?? null,
     predict: async (rows) => decode(await scoreRows(rows)),
     predictMatrix: async (matrix) => decode(await scoreMatrix(matrix)),
     scoreRows,

@@ -17,6 +17,7 @@ import { namesUtf8OrNoCharset } from '../../lib/charset';
 import { AppError, badInput } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { buildContext, type BaseContext } from '../../graphql/context';
+import { BINARY_HEADER } from './binary-body';
 import { sendError, sendJson } from './respond';
 import { selectorOf } from './selector';
 import { sendInferResponse } from './stream-response';
@@ -40,7 +41,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
   const { base, log } = opts;
   const limit = base.config.MAX_REQUEST_BYTES;
   return (req, res) => {
-    if (req.method !== 'POST' || req.headers.origin !== undefined || req.headers['inference-header-content-length'] !== undefined) return false;
+    if (req.method !== 'POST' || req.headers.origin !== undefined || req.headers[BINARY_HEADER] !== undefined) return false;
     const encoding = req.headers['content-encoding'];
     if ((encoding !== undefined && encoding.toLowerCase() !== 'identity') || !namesUtf8OrNoCharset(req.headers['content-type'])) return false;
     const m = INFER_PATH.exec(req.url ?? '');
@@ -66,7 +67,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
         return;
       }
       const r = await base.services.infer.inferBody(context.actor, name, selector, body.value);
-      await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
+      await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs }, r.binary);
     } catch (err) {
       req.resume(); // an unread body must not hold the connection
       sendError(res, err, log, where);

@@ -10,7 +10,9 @@
  * `{v}` is a version number or an alias (e.g. `production`); without it, the latest version.
  * Credentials, scopes, tenant isolation (another tenant's model is 404), the failed-credential
  * throttle and the prediction rate limit are GraphQL's: the same `buildContext` and services.
- * Errors: `{ "error", "code", "details"? }` (respond.ts). The binary data extension is not supported.
+ * Errors: `{ "error", "code", "details"? }` (respond.ts). Triton's binary data extension
+ * (`Inference-Header-Content-Length`, binary-body.ts) and classification extension are served
+ * (modules/serving/infer-parameters.ts); a binary request takes this express route, not fast-infer.ts.
  */
 import { refuseDeepJson } from '../../lib/json-depth';
 import crypto from 'node:crypto';
@@ -23,6 +25,7 @@ import type { Actor } from '../../modules/auth/actor';
 import { buildContext, type BaseContext } from '../../graphql/context';
 import { corsOptions } from '../../graphql/cors';
 import { sendAppError, sendError } from './respond';
+import { BINARY_HEADER, splitBinaryBody } from './binary-body';
 import { selectorOf } from './selector';
 import { sendInferResponse } from './stream-response';
 
@@ -34,6 +37,9 @@ export interface V2Options {
   log: Logger;
 }
 
+/** The protocol extensions served (GET /v2 `extensions`), by Triton's names. */
+export const V2_EXTENSIONS = ['binary_tensor_data', 'classification'];
+
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** Mounts the V2 routes on `app` (each one a route of its own, so HttpServer.routes lists it). */
@@ -43,6 +49,9 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const services = base.services;
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   const json = express.json({ limit: config.MAX_REQUEST_BYTES, type: () => true, verify: refuseDeepJson });
+  // A binary request (the binary data extension): the whole body as bytes, within the same limit, inflated as JSON bodies are.
+  const raw = express.raw({ limit: config.MAX_REQUEST_BYTES, type: () => true });
+  const body = (req: Request, res: Response, next: NextFunction) => (req.headers[BINARY_HEADER] === undefined ? json(req, res, next) : raw(req, res, next));
   app.use('/v2', cors(corsOptions(config)));
 
   /** The caller's actor, as for GraphQL; a failed credential is counted by the same throttle. */
@@ -92,7 +101,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
     }
   });
   app.get('/v2', (_req, res) => {
-    res.json({ name: 'maas', version: base.version, extensions: [] });
+    res.json({ name: 'maas', version: base.version, extensions: V2_EXTENSIONS });
   });
 
   /** The credential first: an unauthenticated caller never makes the server read a body. */
@@ -120,17 +129,14 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   app.get('/v2/models/:name/ready', withCaller, ready);
   app.get('/v2/models/:name/versions/:version/ready', withCaller, ready);
 
-  const binaryRefused = (req: Request, res: Response, next: NextFunction) => {
-    if (req.headers['inference-header-content-length'] === undefined) return next();
-    sendAppError(res, new AppError('NOT_SUPPORTED', 'The binary data extension (Inference-Header-Content-Length) is not supported: send the tensors as JSON'));
-  };
   const infer = handle(async (req, res) => {
     const selector = selectorOf(version(req));
-    const r = await services.infer.inferBody(caller(res), name(req), selector, req.body);
-    await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs });
+    const binary = req.headers[BINARY_HEADER] === undefined ? undefined : splitBinaryBody(req.headers[BINARY_HEADER], Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    const r = await services.infer.inferBody(caller(res), name(req), selector, binary ? binary.header : req.body, binary?.tail);
+    await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs }, r.binary);
   });
-  app.post('/v2/models/:name/infer', withCaller, binaryRefused, json, infer, bodyErrors);
-  app.post('/v2/models/:name/versions/:version/infer', withCaller, binaryRefused, json, infer, bodyErrors);
+  app.post('/v2/models/:name/infer', withCaller, body, infer, bodyErrors);
+  app.post('/v2/models/:name/versions/:version/infer', withCaller, body, infer, bodyErrors);
   // Any other path or method under /v2: the protocol's error shape, not express' HTML page.
   app.use('/v2', (req, res) => {
     sendAppError(res, new AppError('NOT_FOUND', `No V2 route ${req.method} ${req.originalUrl.slice(0, 200)}; see GET /v2/models/{name}, POST /v2/models/{name}/infer`));

@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { SLICE, writeAndYield, writeJsonArray } from '../../lib/json-stream';
 import type { PlainTensor } from '../../modules/serving/named-tensors';
 import { sendJson } from './respond';
+import { encodeBinaryOutput } from '../../modules/serving/binary-tensors';
 
 /** Tensor elements encoded per event-loop turn; an answer of at most this many goes out in one piece. */
 export const CHUNK = SLICE;
@@ -21,8 +22,13 @@ export interface InferResponseBody {
   outputs: PlainTensor[];
 }
 
-/** Sends `body` with status 200: in one piece when small, else streamed (chunked transfer encoding). */
-export async function sendInferResponse(res: ServerResponse, body: InferResponseBody): Promise<void> {
+/**
+ * Sends `body` with status 200: in one piece when small, else streamed (chunked transfer encoding);
+ * in the binary data extension's form when any output is asked in binary.
+ * @param binary per output (same order): send it in binary. (Default: none)
+ */
+export async function sendInferResponse(res: ServerResponse, body: InferResponseBody, binary?: readonly boolean[]): Promise<void> {
+  if (binary?.some(Boolean)) return sendBinaryInferResponse(res, body, binary);
   const elements = body.outputs.reduce((n, t) => n + t.data.length, 0);
   if (elements <= CHUNK) return sendJson(res, 200, body);
   const { outputs, ...head } = body;
@@ -35,4 +41,26 @@ export async function sendInferResponse(res: ServerResponse, body: InferResponse
     if (open) open = await writeAndYield(res, '}');
   }
   if (open) res.end(']}');
+}
+
+/**
+ * The binary data extension's answer: a JSON header (binary outputs without `data`, with
+ * `parameters.binary_data_size`) of `Inference-Header-Content-Length` bytes, then each binary
+ * output's bytes in the order of `outputs`, as Triton answers (Content-Type application/octet-stream).
+ * @throws AppError BAD_USER_INPUT for an output with no binary form (FP16), before anything is written.
+ */
+function sendBinaryInferResponse(res: ServerResponse, body: InferResponseBody, binary: readonly boolean[]): void {
+  const parts: Uint8Array[] = [];
+  const outputs = body.outputs.map((t, i) => {
+    if (!binary[i]) return t;
+    const bytes = encodeBinaryOutput(t);
+    parts.push(bytes);
+    return { name: t.name, datatype: t.datatype, shape: t.shape, parameters: { binary_data_size: bytes.byteLength } };
+  });
+  const header = Buffer.from(JSON.stringify({ ...body, outputs }), 'utf8');
+  const length = parts.reduce((n, p) => n + p.byteLength, header.length);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length), 'content-length': String(length) });
+  res.write(header);
+  for (const p of parts) res.write(p);
+  res.end();
 }

@@ -12,7 +12,7 @@ import { inspectOnnx } from '../inspect';
 import { configureOnnxRuntime, openSession, ort, resolveOnnxRuntime } from '../runtime';
 import { onnxScorer } from '../scorer';
 import { failHost, parseHostFaults, type HostFaultStep } from './host-faults';
-import { toWire, type HostRequest, type HostResponse } from './protocol';
+import { toWire, type HostRequest, type HostResponse, type LoadedInHost } from './protocol';
 
 // The runtime the parent decided (./host-process.ts): 'node' or 'web' from a server, 'auto' otherwise.
 const choice = process.env.ONNX_RUNTIME;
@@ -21,7 +21,7 @@ configureOnnxRuntime({
   ...(process.env.ONNX_RUNTIME_NODE_MODULE ? { nodeModule: process.env.ONNX_RUNTIME_NODE_MODULE } : {}),
 });
 const faults = process.env.ONNX_HOST_FAULT_INJECTION ? parseHostFaults(process.env.ONNX_HOST_FAULT_INJECTION) : [];
-const models = new Map<string, { scorer: Scorer; sha256: string }>();
+const models = new Map<string, { scorer: Scorer; sha256: string; measuredBytes: number }>();
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -40,8 +40,16 @@ async function run(req: HostRequest): Promise<unknown> {
     case 'load': {
       const sha256 = faults.length ? sha256Of(req.bytes) : '';
       if (faults.length) await maybeFail(sha256, 'load');
-      if (!models.has(req.model)) models.set(req.model, { scorer: onnxScorer(await openSession(req.bytes), req.info), sha256 });
-      return true;
+      let model = models.get(req.model);
+      if (!model) {
+        // Requests are answered one at a time, so the growth of this process' RSS while the session
+        // opens is this model's (see LoadedInHost for what it misses).
+        const before = process.memoryUsage.rss();
+        const session = await openSession(req.bytes);
+        model = { scorer: onnxScorer(session, req.info), sha256, measuredBytes: Math.max(0, process.memoryUsage.rss() - before) };
+        models.set(req.model, model);
+      }
+      return { measuredBytes: model.measuredBytes } satisfies LoadedInHost;
     }
     case 'infer': {
       const model = models.get(req.model);

@@ -9,6 +9,7 @@ import type { Scorer } from '../../model-family';
 import { namedTensorScorer } from '../scorer';
 import type { OnnxServing } from '../serving-info';
 import { OnnxHostLost, type OnnxHost } from './host-process';
+import type { LoadedInHost } from './protocol';
 import { onnxHostSettings, servingHost } from './hosts';
 
 let models = 0;
@@ -22,7 +23,7 @@ let models = 0;
 export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Promise<Scorer> {
   const model = `${info.sha256.slice(0, 12)}#${++models}`;
   let disposed = false;
-  let loaded: { host: OnnxHost; done: Promise<unknown> } | undefined;
+  let loaded: { host: OnnxHost; done: Promise<LoadedInHost> } | undefined;
 
   /** The host holding the model now (loading it there first when it is a fresh one). */
   async function ready(): Promise<OnnxHost> {
@@ -57,11 +58,13 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
   }
 
   await ready();
-  return namedTensorScorer(info, inferTensors, () => {
+  const { measuredBytes } = await loaded!.done; // the first host's figure (a reload into a fresh host is not re-weighed)
+  const scorer = namedTensorScorer(info, inferTensors, () => {
     if (disposed) return;
     disposed = true;
     const host = loaded?.host;
     loaded = undefined;
     if (host && !host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
   });
+  return { ...scorer, measuredBytes };
 }

@@ -25,11 +25,24 @@ export type HostOp = HostRequest['op'];
 /** What each op answers. */
 export interface HostResults {
   inspect: OnnxSpecs;
-  load: true;
+  load: LoadedInHost;
   infer: NamedTensor[];
   unload: boolean;
   /** Which ONNX runtime the host loaded (../runtime.ts), and why when it fell back. */
   runtime: OnnxRuntimeInfo;
+}
+
+/**
+ * What loading a model cost its host: `measuredBytes`, the growth of the host process' resident set
+ * (RSS, /proc via process.memoryUsage.rss) from before the session is opened to after, in bytes.
+ * It counts what onnxruntime allocated for the session (the initializers' copy, the graph,
+ * pre-packed weights, arena blocks taken while optimising) and V8's heap growth meanwhile. Error:
+ * ± a few 4 KiB pages, plus what it cannot see: pages the allocator reused from earlier frees (an
+ * undercount, most likely after a model was unloaded from the same host: never below 0), and memory
+ * the first inferences allocate later (activations, arena growth: not counted).
+ */
+export interface LoadedInHost {
+  measuredBytes: number;
 }
 
 /** An error as it crosses the channel: an AppError keeps its code and details. */
