@@ -16,6 +16,7 @@ import { createTenant, uploadCsv, type TenantBundle } from './support/factories'
 import { PREDICT } from './support/predict';
 import { startRun, trainVersion } from './support/training';
 import { matrixTensor, v2 } from './support/v2';
+import { binaryRequest, postBinary, type BinaryTensor } from './support/v2-binary';
 
 let app: App;
 let t: TenantBundle;
@@ -52,7 +53,7 @@ describe('health and server metadata (public)', () => {
     expect(await v2(t.url, '/v2/health/ready')).toMatchObject({ status: 200, body: { ready: true } });
     const server = await v2(t.url, '/v2');
     expect(server.status).toBe(200);
-    expect(server.body).toEqual({ name: 'maas', version: expect.any(String), extensions: [] });
+    expect(server.body).toEqual({ name: 'maas', version: expect.any(String), extensions: ['binary_tensor_data', 'classification'] });
   });
 });
 
@@ -127,6 +128,41 @@ describe('inference equals predict', () => {
       inputs: [{ name: 'x', datatype: 'FP64', shape: [ROWS.length, 8], data: ROWS.map((row) => FEATURES.map((f) => row[f])) }],
     });
     expect(nested.body.outputs[1]).toEqual(r.body.outputs[0]);
+  });
+
+  it.each(['pima-net', 'pima-tree'])('%s in binary (FP64 in; BYTES and FP64 out) answers as JSON does; classification names the classes', async (model) => {
+    const json = await call(`/v2/models/${model}/infer`, { inputs: [matrixTensor(ROWS, FEATURES)] });
+    const tensor = { ...matrixTensor(ROWS, FEATURES), datatype: 'FP64' } as BinaryTensor; // doubles: the JSON numbers exactly
+    const bin = await postBinary(t.url, `/v2/models/${model}/infer`, binaryRequest([tensor], { parameters: { binary_data_output: true } }), t.token);
+    expect(bin.status).toBe(200);
+    expect(bin.json.outputs).toEqual([
+      { name: 'predict', datatype: 'BYTES', shape: [20], parameters: { binary_data_size: 20 * 5 } },
+      { name: 'probabilities', datatype: 'FP64', shape: [20, 2], parameters: { binary_data_size: 20 * 2 * 8 } },
+    ]);
+    expect(bin.tensors.predict).toEqual(json.body.outputs[0].data);
+    expect(bin.tensors.probabilities).toEqual(json.body.outputs[1].data);
+    // Top class of each row by probability, labelled with the target's classes ('0', '1').
+    const top = await call(`/v2/models/${model}/infer`, { inputs: [matrixTensor(ROWS, FEATURES)], outputs: [{ name: 'probabilities', parameters: { classification: 1 } }] });
+    const probabilities = json.body.outputs[1].data as number[];
+    expect(top.body.outputs).toEqual([
+      {
+        name: 'probabilities',
+        datatype: 'BYTES',
+        shape: [20, 1],
+        data: ROWS.map((_, r) => {
+          const c = probabilities[2 * r + 1]! > probabilities[2 * r]! ? 1 : 0;
+          return `${probabilities[2 * r + c]}:${c}:${c}`;
+        }),
+      },
+    ]);
+    expect(top.body.outputs[0].data.map((s: string) => s.split(':')[2])).toEqual(json.body.outputs[0].data);
+    // The labels output holds no scores.
+    const labels = await call(`/v2/models/${model}/infer`, { inputs: [matrixTensor(ROWS, FEATURES)], outputs: [{ name: 'predict', parameters: { classification: 1 } }] });
+    expect([labels.status, labels.body.details.field, labels.body.error]).toEqual([
+      400,
+      'outputs[0].parameters.classification',
+      "outputs[0].parameters.classification: output 'predict' is BYTES; classification takes an output of numbers (scores)",
+    ]);
   });
 
   it('returns regression values as FP64 predict', async () => {
@@ -352,14 +388,15 @@ describe('refusals: status, code and a message naming the field', () => {
     expect([nul.status, nul.body.code]).toEqual([400, 'BAD_USER_INPUT']);
   });
 
-  it('refuses malformed JSON, an oversized body and the binary extension', async () => {
+  it('refuses malformed JSON, an oversized body and a binary body whose JSON part is cut', async () => {
     const bad = await call('/v2/models/pima-net/infer', '{"inputs": [');
     expect([bad.status, bad.body.code]).toEqual([400, 'BAD_USER_INPUT']);
     expect(bad.body.error).toMatch(/^The request body is not valid JSON/);
     const big = await call('/v2/models/pima-net/infer', { inputs: [{ ...one, data: new Array(MAX_BYTES / 2).fill(1) }] });
     expect([big.status, big.body]).toEqual([413, { error: `The request body is larger than the limit of ${MAX_BYTES} bytes (MAX_REQUEST_BYTES)`, code: 'BAD_USER_INPUT' }]);
     const binary = await call('/v2/models/pima-net/infer', { inputs: [one] }, { 'inference-header-content-length': '10' });
-    expect([binary.status, binary.body.code]).toEqual([400, 'NOT_SUPPORTED']);
+    expect([binary.status, binary.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+    expect(binary.body.error).toMatch(/^The request's JSON header \(the first 10 bytes, Inference-Header-Content-Length\) is not valid JSON/);
   });
 
   it('gives GraphQL infer the same codes and messages', async () => {

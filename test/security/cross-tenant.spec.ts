@@ -17,6 +17,7 @@ import { callProbe, probeCalls, requiredScopes, type ProbeCall, type Victim } fr
 import { JWT_SECRET } from '../support/secrets';
 import { startRun, waitForRun } from '../support/training';
 import { guardedV2Calls, v2 } from '../support/v2';
+import { binaryRequest, postBinary, type BinaryTensor } from '../support/v2-binary';
 
 let app: App;
 let a: TenantBundle;
@@ -84,6 +85,14 @@ it("answers B 404 on every V2 route naming A's model, exactly as for a model tha
     expect(JSON.stringify(r.body).replace('model-of-a', 'no-such-model')).toBe(JSON.stringify(absent.body));
     expect(secrets.filter((s) => s !== 'model-of-a' && JSON.stringify(r.body).includes(s))).toEqual([]);
     expect((await v2(app.server.url, c.path, { token: a.token, body: c.body })).status).toBe(200);
+    if (c.body === undefined) continue;
+    // The same infer call in the binary data extension: 404 alike, and A's own call answers.
+    const tensor = (c.body as { inputs: BinaryTensor[] }).inputs[0]!;
+    const bin = await postBinary(app.server.url, c.path, binaryRequest([tensor]), b.token);
+    const binAbsent = await postBinary(app.server.url, none.path, binaryRequest([tensor]), b.token);
+    expect([c.route, bin.status, bin.json]).toEqual([c.route, 404, { error: "Model 'model-of-a' not found", code: 'NOT_FOUND' }]);
+    expect(JSON.stringify(bin.json).replace('model-of-a', 'no-such-model')).toBe(JSON.stringify(binAbsent.json));
+    expect((await postBinary(app.server.url, c.path, binaryRequest([tensor]), a.token)).status).toBe(200);
   }
 });
 

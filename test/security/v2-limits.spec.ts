@@ -1,7 +1,7 @@
 /**
  * The V2 routes count against the same per-tenant prediction rate limit as GraphQL predict (one
- * budget per tenant, whichever transport spends it): 429 QUOTA_EXCEEDED with Retry-After past it,
- * and another tenant unaffected.
+ * budget per tenant, whichever transport spends it, JSON or the binary data extension): 429
+ * QUOTA_EXCEEDED with Retry-After past it, and another tenant unaffected.
  */
 import type { App } from '../../src/app';
 import { codeOf, gql } from '../../src/client/graphql-client';
@@ -10,6 +10,7 @@ import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { trainVersion } from '../support/training';
 import { matrixTensor, v2 } from '../support/v2';
+import { binaryRequest, postBinary, type BinaryTensor } from '../support/v2-binary';
 
 let app: App;
 let a: TenantBundle;
@@ -49,5 +50,12 @@ it('shares one budget with GraphQL predict, answers 429 with Retry-After past it
   expect(retry).toBeLessThanOrEqual(60);
   expect(r.body.details.retryAfterSeconds).toBeGreaterThan(0);
   expect(codeOf(await gql(a, PREDICT, { rows: PIMA_ROWS.slice(0, 1) }))).toBe('QUOTA_EXCEEDED');
+  // The binary data extension spends the same budget.
+  const binary = await postBinary(a.url, '/v2/models/limited/infer', binaryRequest([matrixTensor(PIMA_ROWS.slice(0, 1), FEATURES) as BinaryTensor]), a.token);
+  expect([binary.status, binary.json.code]).toEqual([429, 'QUOTA_EXCEEDED']);
+  expect(Number(binary.headers.get('retry-after'))).toBeGreaterThan(0);
   expect((await infer(b, 20)).status).toBe(200);
+  expect((await postBinary(b.url, '/v2/models/limited/infer', binaryRequest([matrixTensor(PIMA_ROWS.slice(0, 10), FEATURES) as BinaryTensor]), b.token)).status).toBe(200);
+  const spent = await postBinary(b.url, '/v2/models/limited/infer', binaryRequest([matrixTensor(PIMA_ROWS.slice(0, 1), FEATURES) as BinaryTensor]), b.token);
+  expect([spent.status, spent.json.code]).toEqual([429, 'QUOTA_EXCEEDED']);
 });
