@@ -42,7 +42,7 @@ export type InferenceRequestBody = z.infer<typeof inferenceRequestSchema>;
 
 /** What `infer` takes: input tensors (data not yet checked), output names, free-form parameters. */
 export interface InferInput {
-  inputs: { name: string; datatype: string; shape: number[]; data: unknown; parameters?: Record<string, unknown> | null }[];
+  inputs: { name: string; datatype: string; shape: number[]; data?: unknown; parameters?: Record<string, unknown> | null }[];
   /** Which outputs to return. (Default: every output the model serves) */
   outputs?: string[] | null;
   /** The outputs as the V2 request names them, with their `parameters` (infer-parameters.ts). (Default: `outputs` without parameters) */

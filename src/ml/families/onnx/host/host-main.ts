@@ -12,6 +12,7 @@ import { inspectOnnx } from '../inspect';
 import { configureOnnxRuntime, openSession, ort, resolveOnnxRuntime } from '../runtime';
 import { onnxScorer } from '../scorer';
 import { failHost, parseHostFaults, type HostFaultStep } from './host-faults';
+import { warmUpRuntime } from './warm-up';
 import { toWire, type HostRequest, type HostResponse, type LoadedInHost } from './protocol';
 
 // The runtime the parent decided (./host-process.ts): 'node' or 'web' from a server, 'auto' otherwise.
@@ -79,16 +80,18 @@ async function answer(req: HostRequest): Promise<void> {
   if (process.connected) process.send!(res);
 }
 
-let queue: Promise<void> = Promise.resolve();
+// Started: the runtime loads now (and its one-time set-up is paid: ./warm-up.ts, before any request
+// runs, so no load's measured bytes include it), and the parent's timeouts count from here (start-up is not the file's fault).
+let queue: Promise<void> = (async () => {
+  try {
+    ort();
+    await warmUpRuntime();
+  } catch {
+    // no runtime here: each request answers NOT_SUPPORTED (../runtime.ts)
+  }
+  if (process.connected) process.send!({ ready: true });
+})();
 process.on('message', (req: HostRequest) => {
   queue = queue.then(() => answer(req));
 });
 process.on('disconnect', () => process.exit(0));
-
-// Started: the runtime loads now, and the parent's timeouts count from here (start-up is not the file's fault).
-try {
-  ort();
-} catch {
-  // no runtime here: each request answers NOT_SUPPORTED (../runtime.ts)
-}
-if (process.connected) process.send!({ ready: true });
