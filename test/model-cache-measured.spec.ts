@@ -44,7 +44,10 @@ it('measures what each model costs its ONNX host; the budget evicts by that, whe
   }
   console.log(
     `measured ONNX host memory at load vs file size:\n${Object.entries(figures)
-      .map(([n, f]) => `${n}: measured ${(f.measured / 1024).toFixed(0)} KiB, file ${(f.file / 1024).toFixed(0)} KiB (${(f.measured / f.file).toFixed(2)}×), weighed ${(f.loaded / 1024).toFixed(0)} KiB`)
+      .map(
+        ([n, f]) =>
+          `${n}: measured ${(f.measured / 1024).toFixed(0)} KiB, file ${(f.file / 1024).toFixed(0)} KiB (${(f.measured / f.file).toFixed(2)}×), weighed ${(f.loaded / 1024).toFixed(0)} KiB`,
+      )
       .join('\n')}`,
   );
   const { mnist, superres, shufflenet } = figures as Record<string, (typeof figures)[string]>;

@@ -63,7 +63,9 @@ it('mnist-8: 300 real MNIST images in binary give the JSON route’s scores; the
   }
   // Raw 0–255 pixels are short in JSON (mostly "0,"): binary's 4 bytes a float are larger here;
   // scaled floats (x / 255, as many clients send) are not.
-  const scaledJson = Buffer.byteLength(JSON.stringify({ inputs: [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(pixels(0), (v) => Math.fround(v / 255)) }] }));
+  const scaledJson = Buffer.byteLength(
+    JSON.stringify({ inputs: [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(pixels(0), (v) => Math.fround(v / 255)) }] }),
+  );
   console.log(
     `mnist-8 request bodies, mean of 300: binary ${(binaryBytes / 300).toFixed(0)} bytes, JSON ${(jsonBytes / 300).toFixed(0)} bytes (raw 0-255 pixels); image 0 scaled to [0, 1] as float32 would be ${scaledJson} bytes of JSON; ${right} / 300 right`,
   );
@@ -123,7 +125,10 @@ it('binary answers: binary_data_output, per-output binary_data, from a binary or
   expect(JSON.parse(body.subarray(0, n).toString()).outputs[0].parameters).toEqual({ binary_data_size: 40 });
   expect(Array.from(new Float32Array(body.buffer.slice(body.byteOffset + n, body.byteOffset + n + 40)))).toEqual(scores);
   // binary_data false on the output overrides binary_data_output true.
-  const off = await postA('/v2/models/mnist/infer', binaryRequest([digit(0)], { parameters: { binary_data_output: true }, outputs: [{ name: OUT, parameters: { binary_data: false } }] }));
+  const off = await postA(
+    '/v2/models/mnist/infer',
+    binaryRequest([digit(0)], { parameters: { binary_data_output: true }, outputs: [{ name: OUT, parameters: { binary_data: false } }] }),
+  );
   expect(off.headers.get('inference-header-content-length')).toBeNull();
   expect(off.json.outputs[0].data).toEqual(scores);
 });
@@ -180,7 +185,10 @@ it('refuses malformed binary bodies with 400 BAD_USER_INPUT naming the problem',
     return r.json;
   };
   // Truncated: the last 100 bytes of the pixels missing.
-  const cut = await refused({ body: good.body.subarray(0, good.body.length - 100), headerLength: good.headerLength }, 'inputs[0].parameters.binary_data_size is 3136 bytes, but the body holds only 3036 more after the JSON header: the body is truncated');
+  const cut = await refused(
+    { body: good.body.subarray(0, good.body.length - 100), headerLength: good.headerLength },
+    'inputs[0].parameters.binary_data_size is 3136 bytes, but the body holds only 3036 more after the JSON header: the body is truncated',
+  );
   expect(cut.details.field).toBe('inputs[0].parameters.binary_data_size');
   // Bytes left over after the declared inputs.
   await refused({ body: Buffer.concat([good.body, Buffer.alloc(8)]), headerLength: good.headerLength }, 'The body holds 8 bytes after the inputs');
@@ -195,9 +203,12 @@ it('refuses malformed binary bodies with 400 BAD_USER_INPUT naming the problem',
   const both = JSON.parse(good.body.subarray(0, good.headerLength).toString());
   both.inputs[0].data = Array.from(pixels(0));
   const bothHeader = Buffer.from(JSON.stringify(both));
-  await refused({ body: Buffer.concat([bothHeader, good.body.subarray(good.headerLength)]), headerLength: bothHeader.length }, "inputs[0] (tensor 'Input3') has both data and parameters.binary_data_size: send one");
+  await refused(
+    { body: Buffer.concat([bothHeader, good.body.subarray(good.headerLength)]), headerLength: bothHeader.length },
+    "inputs[0] (tensor 'Input3') has both data and parameters.binary_data_size: send one",
+  );
   const negative = Buffer.from(JSON.stringify({ inputs: [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], parameters: { binary_data_size: -4 } }] }));
-  await refused({ body: negative, headerLength: negative.length }, 'inputs[0].parameters.binary_data_size must be a byte count (a non-negative integer), got \'-4\' (number)');
+  await refused({ body: negative, headerLength: negative.length }, "inputs[0].parameters.binary_data_size must be a byte count (a non-negative integer), got '-4' (number)");
   // Larger than MAX_REQUEST_BYTES: 413, as the JSON route.
   const big = binaryRequest([{ ...digit(0), shape: [100, 1, 28, 28], data: new Float32Array(78_400) }]);
   const r = await postA('/v2/models/mnist/infer', big);
@@ -211,7 +222,11 @@ it('known parameters of the wrong type: 400 naming the parameter; unknown ones a
     expect([r.status, r.body.code, r.body.details?.field, r.body.error]).toEqual([400, 'BAD_USER_INPUT', field, message]);
   };
   await refused({ parameters: { binary_data_output: 'yes' } }, 'parameters.binary_data_output', "parameters.binary_data_output must be true or false, got 'yes' (string)");
-  await refused({ outputs: [{ name: OUT, parameters: { binary_data: 1 } }] }, 'outputs[0].parameters.binary_data', 'outputs[0].parameters.binary_data must be true or false, got \'1\' (number)');
+  await refused(
+    { outputs: [{ name: OUT, parameters: { binary_data: 1 } }] },
+    'outputs[0].parameters.binary_data',
+    "outputs[0].parameters.binary_data must be true or false, got '1' (number)",
+  );
   await refused(
     { outputs: [{ name: OUT, parameters: { classification: '3' } }] },
     'outputs[0].parameters.classification',
@@ -220,7 +235,7 @@ it('known parameters of the wrong type: 400 naming the parameter; unknown ones a
   await refused(
     { outputs: [{ name: OUT, parameters: { classification: 0 } }] },
     'outputs[0].parameters.classification',
-    'outputs[0].parameters.classification must be the number of classes to return (an integer ≥ 1), got \'0\' (number)',
+    "outputs[0].parameters.classification must be the number of classes to return (an integer ≥ 1), got '0' (number)",
   );
   const sized = body({});
   (sized.inputs[0] as Record<string, unknown>).parameters = { binary_data_size: 3136 };
@@ -233,7 +248,10 @@ it('known parameters of the wrong type: 400 naming the parameter; unknown ones a
     body: { inputs: titanicTensors([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]), outputs: [{ name: 'label', parameters: { classification: 1 } }] },
   });
   expect(titanic.status).toBe(200); // INT64 labels are numbers: ranked like scores
-  const unknown = await v2(a.url, '/v2/models/mnist/infer', { token: a.token, body: body({ parameters: { priority: 1, sequence_id: 'x', custom: true }, outputs: [{ name: OUT, parameters: { foo: 'bar' } }] }) });
+  const unknown = await v2(a.url, '/v2/models/mnist/infer', {
+    token: a.token,
+    body: body({ parameters: { priority: 1, sequence_id: 'x', custom: true }, outputs: [{ name: OUT, parameters: { foo: 'bar' } }] }),
+  });
   expect(unknown.status).toBe(200);
   expect(unknown.body.outputs[0].shape).toEqual([1, 10]);
 });

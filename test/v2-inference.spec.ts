@@ -89,6 +89,16 @@ describe('model metadata and readiness', () => {
     expect(m).toEqual({ modelName: 'pima-net', version: 1, versions: rest.versions, platform: rest.platform, inputs: rest.inputs, outputs: rest.outputs });
   });
 
+  it("weighs a loaded TF.js network by its weight tensors' bytes (measured), a tree by its stored artifact", async () => {
+    const net = (await gqlOk(t, '{ modelMetadata(model: "pima-net") { loadedBytes measuredBytes } }')).modelMetadata;
+    // KERAS_SPEC: Dense 8→10 and 10→1, (8·10 + 10 + 10·1 + 1) = 101 float32 weights.
+    expect(net.measuredBytes).toBe(101 * 4);
+    expect(net.loadedBytes).toBeGreaterThan(net.measuredBytes);
+    const tree = (await gqlOk(t, '{ modelMetadata(model: "pima-tree") { loadedBytes measuredBytes } }')).modelMetadata;
+    expect(tree.measuredBytes).toBeNull();
+    expect(tree.loadedBytes).toBeGreaterThan(0);
+  });
+
   it('says a model is ready, by latest, number and alias', async () => {
     for (const path of ['/v2/models/pima-net/ready', '/v2/models/pima-net/versions/2/ready', '/v2/models/pima-net/versions/production/ready']) {
       expect(await call(path)).toMatchObject({ status: 200, body: { name: 'pima-net', ready: true } });

@@ -59,7 +59,10 @@ export function tensorBytes(t: BinaryTensor): Buffer {
  * `parameters.binary_data_size`), `json` tensors inline.
  * @returns the body and the value of its Inference-Header-Content-Length header.
  */
-export function binaryRequest(binary: BinaryTensor[], extra: { json?: object[]; outputs?: object[]; parameters?: object; id?: string } = {}): { body: Buffer; headerLength: number } {
+export function binaryRequest(
+  binary: BinaryTensor[],
+  extra: { json?: object[]; outputs?: object[]; parameters?: object; id?: string } = {},
+): { body: Buffer; headerLength: number } {
   const parts = binary.map(tensorBytes);
   const header = Buffer.from(
     JSON.stringify({
@@ -102,7 +105,7 @@ export function readBinaryAnswer(status: number, headers: Headers, body: Buffer)
     else if (o.datatype === 'BOOL') tensors[o.name] = Array.from(b, (v) => v === 1);
     else if (o.datatype === 'BYTES') {
       const out: string[] = [];
-      for (let p = 0; p < b.length; ) {
+      for (let p = 0; p < b.length;) {
         const len = b.readUInt32LE(p);
         out.push(b.subarray(p + 4, p + 4 + len).toString('utf8'));
         p += 4 + len;
@@ -115,7 +118,13 @@ export function readBinaryAnswer(status: number, headers: Headers, body: Buffer)
 }
 
 /** POSTs a binary body to `path` (on the server of `graphqlUrl`). */
-export async function postBinary(graphqlUrl: string, path: string, req: { body: Buffer; headerLength: number | string }, token?: string, headers: Record<string, string> = {}): Promise<BinaryAnswer> {
+export async function postBinary(
+  graphqlUrl: string,
+  path: string,
+  req: { body: Buffer; headerLength: number | string },
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<BinaryAnswer> {
   const res = await fetch(graphqlUrl.replace(/\/graphql$/, '') + path, {
     method: 'POST',
     headers: {

@@ -47,7 +47,9 @@ export function binaryDataSize(t: BinaryInputHeader, field: string): number | un
   const size = t.parameters?.binary_data_size;
   if (size === undefined) return undefined;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw badInput(`${field}.parameters.binary_data_size must be a byte count (a non-negative integer), got ${quote(size)} (${typeof size})`, { field: `${field}.parameters.binary_data_size` });
+    throw badInput(`${field}.parameters.binary_data_size must be a byte count (a non-negative integer), got ${quote(size)} (${typeof size})`, {
+      field: `${field}.parameters.binary_data_size`,
+    });
   }
   return size;
 }

@@ -57,9 +57,12 @@ export function readInferParameters(
   if (!binaryBody) {
     const i = inputs.findIndex((t) => t.parameters?.binary_data_size !== undefined);
     if (i >= 0) {
-      throw badInput(`inputs[${i}].parameters.binary_data_size is only read in a binary request (header Inference-Header-Content-Length); send data as JSON, or the bytes after the JSON header`, {
-        field: `inputs[${i}].parameters.binary_data_size`,
-      });
+      throw badInput(
+        `inputs[${i}].parameters.binary_data_size is only read in a binary request (header Inference-Header-Content-Length); send data as JSON, or the bytes after the JSON header`,
+        {
+          field: `inputs[${i}].parameters.binary_data_size`,
+        },
+      );
     }
   }
   const options = new Map<string, OutputOptions>();

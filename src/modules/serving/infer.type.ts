@@ -30,15 +30,14 @@ export class ModelTensorMetadata extends ServedVersion {
   outputs!: TensorSpec[];
 
   @Field(() => Float, {
-    description:
-      "Bytes this version weighs in the answering API process' model cache (MODEL_CACHE_BYTES): its stored artifact plus `measuredBytes`.",
+    description: "Bytes this version weighs in the answering API process' model cache (MODEL_CACHE_BYTES): its stored artifact plus `measuredBytes`.",
   })
   loadedBytes!: number;
 
   @Field(() => Float, {
     nullable: true,
     description:
-      'Memory measured when the version was loaded, bytes: for an uploaded ONNX model the growth of its ONNX host process\' resident set while the session opened (± a few 4 KiB pages; memory reused from earlier frees is missed, later inference buffers are not counted); for a TF.js model the bytes of its weight tensors; null when not measured (trees).',
+      "Memory measured when the version was loaded, bytes: for an uploaded ONNX model the growth of its ONNX host process' resident set while the session opened (± a few 4 KiB pages; memory reused from earlier frees is missed, later inference buffers are not counted); for a TF.js model the bytes of its weight tensors; null when not measured (trees).",
   })
   measuredBytes!: number | null;
 }

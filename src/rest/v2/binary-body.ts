@@ -34,7 +34,11 @@ export function splitBinaryBody(headerLength: string | string[] | undefined, bod
   if (deep >= 0) throw badInput(`The request's JSON header is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${deep})`, { field: 'body' });
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8').replace(/^\uFEFF/, ''));
+    header = JSON.parse(
+      Buffer.from(json.buffer, json.byteOffset, json.byteLength)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (err) {
     throw badInput(`The request's JSON header (the first ${n} bytes, ${field}) is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, { field: 'body' });
   }
