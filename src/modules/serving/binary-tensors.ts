@@ -10,6 +10,7 @@
  * Every refusal is BAD_USER_INPUT naming the input and `parameters.binary_data_size`.
  */
 import { badInput, quote } from '../../lib/errors';
+import { fromHalf } from '../../ml/families/onnx/tensors';
 import type { TensorDatatype } from '../../ml/tensor-io';
 import type { PlainTensor } from './named-tensors';
 
@@ -54,16 +55,6 @@ export function binaryDataSize(t: BinaryInputHeader, field: string): number | un
   return size;
 }
 
-/** An FP16 (IEEE 754 binary16) bit pattern as a number. */
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
-
 /**
  * Reads one input's bytes as V2 JSON data would hold them (numbers, booleans, strings), to be
  * checked by checkTensor like JSON data (INT64 beyond ±2^53 is refused there: not exact as a number).
@@ -105,7 +96,7 @@ export function decodeBinaryInput(t: BinaryInputHeader, bytes: Uint8Array, field
     case 'INT16':
       return Array.from(new Int16Array(buf));
     case 'FP16':
-      return Array.from(new Uint16Array(buf), halfToNumber);
+      return Array.from(new Uint16Array(buf), fromHalf);
     case 'UINT32':
       return Array.from(new Uint32Array(buf));
     case 'INT32':

@@ -163,8 +163,8 @@ export function fromOrtTensor(name: string, spec: OnnxTensorSpec, t: OrtTensor):
   return { name, datatype: spec.datatype, shape, data };
 }
 
-/** IEEE 754 half → number. */
-function fromHalf(h: number): number {
+/** IEEE 754 half (a binary16 bit pattern) → number. */
+export function fromHalf(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;
