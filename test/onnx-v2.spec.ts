@@ -13,6 +13,7 @@ import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { argmax, mnistTestImages, titanicTensors, uploadModelOk } from './support/onnx-uploads';
 import { v2 } from './support/v2';
+import { binaryRequest, postBinary } from './support/v2-binary';
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!, $outputs: [String!]) {
   infer(model: $model, inputs: $inputs, outputs: $outputs) { modelName version outputs { name datatype shape data } } }`;
@@ -206,6 +207,15 @@ it('super-resolution-10: the [1,1,672,672] output, and the longest event-loop st
   const viaExpress = await v2(a.url, '/v2/models/superres/infer', { token: a.token, body, headers: { origin: 'http://example.test' } });
   expect(viaExpress.status).toBe(200);
   expect(viaExpress.body.outputs[0].data).toEqual(out!.data);
+  // In binary (binary_data_output): 451,584 float32 = 1,806,336 bytes after the JSON header, the same values.
+  const bin = await postBinary(
+    a.url,
+    '/v2/models/superres/infer',
+    binaryRequest([{ ...body.inputs[0]!, datatype: 'FP32' }], { parameters: { binary_data_output: true } }),
+    a.token,
+  );
+  expect(bin.json.outputs).toEqual([{ name: 'output', datatype: 'FP32', shape: [1, 1, 672, 672], parameters: { binary_data_size: 1_806_336 } }]);
+  expect(bin.tensors.output).toEqual(out!.data);
   // The output is the input upscaled 3x: the pixel at (3y+1, 3x+1) is close to input (y, x).
   const o = out!.data as number[];
   for (const [y, x] of [
