@@ -27,6 +27,7 @@ import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
+import { runTracingBench } from './tracing';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -34,8 +35,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
- * (bench/outputs.ts); `bulk`: only the bulk predict table (bench/bulk.ts); then exit (BENCHMARKS.md
- * untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
+ * (bench/outputs.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
+ * predict with tracing off and on (bench/tracing.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
  * concurrency 8 instead.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -123,6 +124,7 @@ async function main() {
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
+    if (ONLY === 'tracing') return await tracingOnly(me, url, api, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
@@ -328,6 +330,39 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
     apollo.kill('SIGTERM');
     await new Promise((r) => viaExpress.once('exit', r));
   }
+}
+
+/** BENCH_ONLY=tracing (bench/tracing.ts): single-row predict with tracing off and on, from API processes on the same database and model. */
+async function tracingOnly(me: Caller, url: string, api: ChildProcess, pgPort: number, say: (s?: string) => void) {
+  await runTracingBench({
+    off: { url, pid: api.pid! },
+    body: singleRowBody(),
+    headers: { authorization: `Bearer ${me.token}` },
+    sinkPort: await freePort(),
+    seconds: SECONDS,
+    say,
+    startSink: (port) => child('bench/otlp-sink.js', { PORT: String(port) }, /ready/),
+    startApi: async (env, root) => {
+      const port = await freePort();
+      const p = await child(
+        'bench/api-server.js',
+        {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ADMIN_SECRET: ADMIN,
+          DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
+          WORKER_ENABLED: 'false',
+          LOG_LEVEL: 'warn',
+          QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+          ...env,
+        },
+        /MaaS API ready/,
+        [],
+        root,
+      );
+      return { url: `http://127.0.0.1:${port}/graphql`, process: p };
+    },
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Logger } from './lib/logger';
 import { Metrics } from './lib/metrics';
 import { projectRoot } from './lib/paths';
 import { devSecret } from './lib/secrets';
+import type { Tracing } from './lib/tracing/sdk';
 import type { MlThreads } from './ml/threads';
 import { tf } from './ml/tf';
 import { Topics } from './modules/events';
@@ -29,6 +30,8 @@ export interface App {
   adminSecret: string;
   tfBackend: string;
   threads: MlThreads;
+  /** OpenTelemetry tracing of this process (src/lib/tracing/sdk.ts): `flush()` sends the spans ended so far. */
+  tracing: Tracing;
   /** Stops the server, the worker (draining), pub/sub, threads, caches and the database, in that order. */
   stop(): Promise<void>;
 }
@@ -61,7 +64,7 @@ export interface AppOptions {
  * server, then (WORKER_ENABLED) the worker. Subscribes this process' caches to registry changes.
  */
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
-  const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
+  const { db, pubsub, queue, tfBackend, threads, tracing } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');
   const jwt = devSecret(config.JWT_SECRET, dataDir, 'jwt-secret');
@@ -114,6 +117,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     adminSecret: admin.value,
     tfBackend,
     threads,
+    tracing,
     async stop() {
       // The listener stops taking requests while the worker drains (a batch prediction in progress
       // finishes its chunks, a training run its epoch); then scoring calls still waiting fail at once
@@ -129,6 +133,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       await threads.close();
       await services.modelCache.clear();
       await db.close();
+      await tracing.shutdown();
     },
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { authEnv } from './config/auth';
 import { bool } from './config/bool';
 import { httpEnv } from './config/http';
+import { tracingEnv } from './config/tracing';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -278,6 +279,7 @@ const schema = z.object({
   /** Micro-batching: longest a request waits for company, ms; 0 = what arrives in the same event-loop turn. (Default: 0) */
   BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(0),
   ...httpEnv,
+  ...tracingEnv,
 });
 
 /** The GraphQL explorer served at GET /graphql (config GRAPHQL_EXPLORER). */

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './lib/db';
 import type { Logger } from './lib/logger';
 import { createPgPubSub, type PubSub } from './lib/pubsub';
 import { startQueue } from './lib/queue';
+import { startTracing, type Tracing } from './lib/tracing/sdk';
 import { createMlThreads, type MlThreads } from './ml/threads';
 import { configureOnnxRuntime, resolveOnnxRuntime, type OnnxRuntimeOptions } from './ml/families/onnx/runtime';
 import { initBackend } from './ml/tf';
@@ -20,17 +21,24 @@ export interface Infrastructure {
   queue: Queue;
   tfBackend: string;
   threads: MlThreads;
+  /** OpenTelemetry tracing (on when an OTLP endpoint is configured); shut down last. */
+  tracing: Tracing;
 }
 
-/** Opens the database, pub/sub and queue shared by API and worker processes, and the ML threads. */
-export async function openInfrastructure(config: Config, log: Logger): Promise<Infrastructure> {
+/**
+ * Opens the database, pub/sub and queue shared by API and worker processes, and the ML threads;
+ * starts tracing first when configured (src/lib/tracing/sdk.ts).
+ * @param serviceName the spans' `service.name` unless OTEL_SERVICE_NAME is set. (Default: maas-api)
+ */
+export async function openInfrastructure(config: Config, log: Logger, serviceName = 'maas-api'): Promise<Infrastructure> {
+  const tracing = await startTracing(config, serviceName, log);
   const db = await openDatabase(config, log);
   const tfBackend = await initBackend(config.TF_BACKEND);
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const onnxRuntime = startOnnxRuntime(config, log);
   const pubsub = await createPgPubSub(db.url, log);
   const queue = await startQueue(db.url, log, pubsub, TASKS);
-  return { db, pubsub, queue, tfBackend, threads: createMlThreads(config, { backend: tfBackend, log, onnxRuntime }) };
+  return { db, pubsub, queue, tfBackend, tracing, threads: createMlThreads(config, { backend: tfBackend, log, onnxRuntime }) };
 }
 
 /**

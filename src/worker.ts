@@ -13,7 +13,7 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'maas-worker');
   if (!config.DATABASE_URL) log.warn('DATABASE_URL is not set: this worker uses its own embedded PostgreSQL, shared with no API process');
-  const { db, pubsub, queue, tfBackend, threads } = await openInfrastructure(config, log);
+  const { db, pubsub, queue, tfBackend, threads, tracing } = await openInfrastructure(config, log, 'maas-worker');
   const worker = await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config });
   log.info({ tfBackend, workerId: WORKER_ID }, 'worker ready');
   let stopping = false;
@@ -25,6 +25,7 @@ async function main() {
     await pubsub.close();
     await threads.close();
     await db.close();
+    await tracing.shutdown();
     log.info('worker stopped');
     process.exit(0);
   };

@@ -21,6 +21,8 @@ import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import proxyaddr from 'proxy-addr';
 import { DeferredArrays } from '../lib/json-stream';
 import type { Logger } from '../lib/logger';
+import { startHttpSpan } from '../lib/tracing/http-span';
+import { withSpan } from '../lib/tracing/tracer';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { buildContext, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
@@ -125,15 +127,18 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
     const url = req.url!;
     const q = url.indexOf('?');
     const search = q < 0 ? '' : url.slice(q);
+    // Tracing (src/lib/tracing/): the request's span, active while Apollo handles it; undefined when off.
+    const span = startHttpSpan(req, res, '/graphql');
+    const run = () => void execute(req, res, search).catch((err: unknown) => failed(req, res, err));
     corsHandler(req, res, (corsErr) => {
       if (corsErr) return failed(req, res, corsErr);
-      if (req.method === 'GET') return void execute(req, res, search).catch((err: unknown) => failed(req, res, err));
+      if (req.method === 'GET') return withSpan(span, run);
       jsonParser(req, res, (bodyErr) => {
         if (bodyErr) {
           const answer = bodyErrorAnswer(config, bodyErr as BodyError);
           return answer ? sendJson(res, answer.status, answer.body) : failed(req, res, bodyErr);
         }
-        void execute(req, res, search).catch((err: unknown) => failed(req, res, err));
+        withSpan(span, run);
       });
     });
     return true;

@@ -35,6 +35,8 @@ import { metricsHandler, metricsOnPublicListener, startMetricsListener } from '.
 import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
 import { judgeMessage } from './ws-message-guard';
+import { activateGraphqlSpan, startGraphqlSpan, tracingPlugin } from './tracing';
+import { tracingOn } from '../lib/tracing/tracer';
 import { boundedProcessRequest } from './multipart-guard';
 import { withBaselineHeaders } from './response-headers';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
@@ -223,6 +225,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
       observabilityPlugin(opts.metrics, log),
+      // Spans only when tracing is configured (src/lib/tracing/sdk.ts): nothing added otherwise.
+      ...(tracingOn() ? [tracingPlugin()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -281,8 +285,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     logError(log, { requestId: header(req.headers['x-request-id'])?.slice(0, 100), transport: 'http' }, refusal);
     res.status(400).json({ errors: [formatError(refusal.toJSON(), refusal)] });
   };
+  const traced = tracingOn();
   app.use(
     '/graphql',
+    ...(traced ? [startGraphqlSpan] : []),
     cors(corsOptions(config)),
     explorerPageHeaders(config.GRAPHQL_EXPLORER),
     graphqlUploadExpress({
@@ -294,6 +300,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     express.json({ limit: config.MAX_REQUEST_BYTES, verify: refuseDeepJson }),
     refuseDeepDocuments,
     deferredAnswers(log),
+    ...(traced ? [activateGraphqlSpan] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();

@@ -35,6 +35,7 @@ import { TASKS, type TaskPayload } from '../modules/tasks';
 import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
 import { WORKER_ID } from './lease';
 import { ProgressClock } from './progress-clock';
+import { traceTicket, type RunTrace } from './run-tracing';
 import { superviseRun, type RunSupervision } from './run-supervisor';
 import { RuntimeFault, trainInThread } from './train-in-thread';
 import type { WorkerState } from './worker-state';
@@ -83,6 +84,7 @@ async function runTraining(
   { run, dataset }: Loaded,
   limits: CostLimits | undefined,
   watch: RunSupervision,
+  trace: RunTrace,
 ): Promise<TrainOutput | undefined> {
   const { lifecycle, trainer } = deps;
   if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
@@ -91,6 +93,7 @@ async function runTraining(
   let writes: Promise<void> = Promise.resolve();
   const clock = new ProgressClock();
   const record = async (e: Parameters<TrainingRunLifecycle['recordEpoch']>[1]) => {
+    trace.epoch(e);
     const status = await lifecycle.recordEpoch(held, e);
     if (status !== RunStatus.RUNNING) watch.stopFor(status); // cancelled on a process that missed the event, or the run is gone
     await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, etaSeconds: clock.etaSeconds(e.epoch, spec.epochs), ...e });
@@ -148,9 +151,12 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
 
-  return async (ticket: TaskPayload<'training-run'>): Promise<void> => {
+  return (ticket: TaskPayload<'training-run'>): Promise<void> => traceTicket(ticket.runId, (trace) => handle(ticket, trace));
+
+  async function handle(ticket: TaskPayload<'training-run'>, trace: RunTrace): Promise<void> {
     if (state.draining) throw new Error('worker is draining; the job goes back to the queue');
     const { held, waiting } = await lifecycle.claimNext(WORKER_ID, leaseMs, deps.defaultMaxRunning ?? LIMIT_CAPS.maxRunningRuns);
+    if (!held) trace.claimed(null);
     if (!held) {
       if (!waiting) return log.debug({ runId: ticket.runId }, 'no training run to claim (finished, cancelled or held elsewhere); ticket dropped');
       log.debug({ runId: ticket.runId }, 'queued training runs wait behind their tenants’ running limits; ticket kept for later');
@@ -158,6 +164,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     }
     const { tenantId, runId } = held;
     const loaded = await lifecycle.load(held);
+    trace.claimed(loaded.run);
     const runLog = log.child({ runId, tenantId, worker: held.owner });
     const limits = deps.limitsFor ? await deps.limitsFor(tenantId) : undefined;
     const maxRunSeconds = limits?.maxRunSeconds ?? DEFAULT_COST_LIMITS.maxRunSeconds;
@@ -177,7 +184,8 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       if (await lifecycle.yieldSlot(held, YIELD_REASON)) runLog.info('training run gave its slot to a waiting tenant; back in the queue');
     };
     try {
-      const outcome = await runTraining(deps, held, loaded, limits, watch);
+      const outcome = await runTraining(deps, held, loaded, limits, watch, trace);
+      trace.phases(outcome?.model.phases);
       if (watch.cancelled) return runLog.info('training run was cancelled');
       if (watch.leaseLost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
       // Ended by the clock; on the main thread the fit stopped early and returned a model, which is dropped.
@@ -191,7 +199,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       }
       const { model: trained, tensors } = outcome;
       runLog.debug({ threadTensors: tensors }, 'training thread finished');
-      const version = await publisher.publish(held, loaded.run.modelName, trained, provenanceOf(loaded, outcome.backend));
+      const version = await trace.step('publish-version', () => publisher.publish(held, loaded.run.modelName, trained, provenanceOf(loaded, outcome.backend)));
       if (!version) return runLog.info('training run was cancelled');
       const { rocCurve: _roc, testPredictions: _sample, ...metrics } = trained.metrics; // the curves are too long for a log line
       runLog.info({ version: version.version, metrics, rows: trained.rows }, 'training run succeeded');
@@ -225,5 +233,5 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     } finally {
       await watch.close();
     }
-  };
+  }
 }

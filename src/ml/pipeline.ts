@@ -52,6 +52,18 @@ export interface TrainedModel {
   testRowIndexes?: number[];
   /** Test-split facts the version's warnings need (src/ml/version-warnings.ts). */
   testOutputs?: OutputSummary;
+  /** When each phase ran, [start, end] in ms since the epoch (Date.now(), the same clock on every thread): for the run's trace. */
+  phases?: TrainPhases;
+}
+
+/** The phases of trainFromTable, each [start, end] in ms since the epoch. */
+export interface TrainPhases {
+  /** Splitting, preprocessing and the family's data checks. */
+  prepare: [number, number];
+  /** The family's fit (every epoch). */
+  fit: [number, number];
+  /** Scoring the test split and computing its metrics and curves. */
+  evaluate: [number, number];
 }
 
 function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationMetrics; outputs: OutputSummary } {
@@ -83,6 +95,7 @@ export async function trainFromTable(
   onStep?: StepCallback,
 ): Promise<TrainedModel> {
   const family = familyOf(spec.model);
+  const started = Date.now();
   const data = family.inputFormats.includes('interactions') ? prepareInteractions(table, choice, spec) : prepareData(table, choice, spec, family.scalesTarget);
   if (!family.inputFormats.includes(data.format))
     throw new AppError('NOT_SUPPORTED', `${family.kind.toUpperCase()} models take ${family.inputFormats.join(' or ')} data, not ${data.format}`, {
@@ -90,10 +103,13 @@ export async function trainFromTable(
       format: data.format,
     });
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows }, limits);
+  const prepared = Date.now();
   const fitted = await family.fit(data, spec, { onEpoch, onStep, signal });
   try {
     const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
+    const fitEnded = Date.now();
     const tested = testMetrics(fitted.scorer, data);
+    const phases: TrainPhases = { prepare: [started, prepared], fit: [prepared, fitEnded], evaluate: [fitEnded, Date.now()] };
     return {
       framework: family.framework,
       artifact: fitted.artifact,
@@ -107,6 +123,7 @@ export async function trainFromTable(
       ...(fitted.bestEpoch !== undefined ? { bestEpoch: fitted.bestEpoch, stoppedEarly: fitted.stoppedEarly } : {}),
       rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
       ...(data.testRowIndexes ? { testRowIndexes: Array.from(data.testRowIndexes).sort((a, b) => a - b) } : {}),
+      phases,
     };
   } finally {
     fitted.scorer.dispose();

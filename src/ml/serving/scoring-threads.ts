@@ -41,6 +41,7 @@ import { FairQueue, type CallTag } from './fair-queue';
 import { MAX_QUEUE, TASKS_PER_THREAD, type Shard } from './scoring-shard';
 import { shuttingDown } from './shutting-down';
 import { argBuffers, ThreadModelHandle, type HandleOwner, type Lane, type Transfer } from './thread-model-handle';
+import { inSpan, tracingOn, type Span } from '../../lib/tracing/tracer';
 
 export { argBuffers, ThreadModelHandle, type Transfer } from './thread-model-handle';
 export type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
@@ -191,7 +192,17 @@ export class ScoringThreads implements HandleOwner {
     const refused = this.refusal(handle);
     if (refused) return Promise.reject(refused);
     const shard = this.shardOf(handle.versionId);
+    if (!tracingOn()) return this.inLane(shard, handle, method, args, transfer);
+    // Traced: a span on this side of the thread boundary, from the fair queue to the answer; its
+    // `dispatched` event marks when the call left the queue for the thread.
+    const attributes = () => ({ 'maas.scoring.method': method, 'maas.scoring.shard': shard.index, 'maas.scoring.lane': handle.lane, 'maas.model.version_id': handle.versionId });
+    return inSpan('scoring-thread.call', attributes, (span) => this.inLane(shard, handle, method, args, transfer, span));
+  }
+
+  /** Waits for the call's turn in its tenant's queue of its lane, then runs it. */
+  private inLane(shard: Shard, handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer, span?: Span): Promise<unknown> {
     return shard.lanes[handle.lane].submit(handle.tag, async () => {
+      span?.addEvent('dispatched');
       if (handle.lane === 'host') return this.callNow(shard, handle, method, args, transfer);
       shard.inThread = handle;
       try {

@@ -9,6 +9,8 @@
  * batch, so a bad row fails only its own request.
  */
 
+import { activeContext, inSpan, inSpanOf, tracingOn, type Context } from '../../lib/tracing/tracer';
+
 /**
  * Scores row-major [rows, inputs] features to row-major [rows, outputs]: at once (inline), or as a
  * promise (a scoring thread, which receives the whole micro-batch as one message; `x` may be moved
@@ -19,6 +21,8 @@ export type ScoreFn = (x: Float32Array, rows: number) => Float32Array | Promise<
 interface Pending {
   x: Float32Array;
   rows: number;
+  /** Traced: the request's `micro-batch` span context (the batch's span is parented by the first, links the rest). */
+  ctx: Context | undefined;
   resolve: (out: Float32Array) => void;
   reject: (err: unknown) => void;
 }
@@ -51,13 +55,20 @@ export class MicroBatcher {
    * @returns its row-major [rows, outputs] scores.
    */
   submit(x: Float32Array, rows: number): Promise<Float32Array> {
+    // Traced (src/lib/tracing/): the request's stay in the batcher is a `micro-batch` span, its
+    // batch's scorer call a `micro-batch.score` span under the first caller's (the others linked).
+    if (tracingOn()) return inSpan('micro-batch', () => ({ 'maas.rows': rows }), () => this.enqueue(x, rows));
+    return this.enqueue(x, rows);
+  }
+
+  private enqueue(x: Float32Array, rows: number): Promise<Float32Array> {
     // A request at least as large as a batch gains nothing from waiting.
     if (rows >= this.options.maxRows) {
       this.options.onBatch?.(rows);
-      return Promise.resolve(this.score(x, rows));
+      return Promise.resolve(this.scoreBatch([], rows, x));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ x, rows, resolve, reject });
+      this.queue.push({ x, rows, resolve, reject, ctx: activeContext() });
       this.queuedRows += rows;
       if (this.queuedRows >= this.options.maxRows) this.flush();
       // A call in flight: flushed when it returns (scored).
@@ -72,6 +83,13 @@ export class MicroBatcher {
     this.inFlight--;
     answer();
     if (this.queue.length > 0 && this.inFlight === 0) this.flush();
+  }
+
+  /** Calls the scorer; traced, in a `micro-batch.score` span (a batch of one request: under the active span). */
+  private scoreBatch(batch: Pending[], total: number, x: Float32Array): Float32Array | Promise<Float32Array> {
+    if (!tracingOn()) return this.score(x, total);
+    const parent = batch.length > 0 ? batch[0]!.ctx : activeContext();
+    return inSpanOf('micro-batch.score', parent, batch.slice(1).map((p) => p.ctx), { 'maas.batch.rows': total, 'maas.batch.requests': Math.max(1, batch.length) }, () => this.score(x, total));
   }
 
   private flush(): void {
@@ -97,7 +115,7 @@ export class MicroBatcher {
         }
       }
       this.options.onBatch?.(total);
-      const out = this.score(x, total);
+      const out = this.scoreBatch(batch, total, x);
       if (out instanceof Promise) {
         this.inFlight++;
         out.then(

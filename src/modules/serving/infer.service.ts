@@ -29,6 +29,7 @@ import { readBinaryInputs } from './binary-tensors';
 import { checkOutputNames, TABULAR_OUTPUTS, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
 import { batchable, TensorBatcher } from './tensor-batcher';
+import { inSpan } from '../../lib/tracing/tracer';
 
 /** The answer of `infer` (the protocol's `$inference_response`). */
 export interface InferResult {
@@ -124,7 +125,16 @@ export class InferService {
     });
   }
 
-  private async run(actor: Actor, modelName: string, selector: VersionSelector, read: () => InferInput): Promise<InferResult> {
+  /** The call in an `infer` span (src/lib/tracing/: the model and tenant named, never the tensors). */
+  private run(actor: Actor, modelName: string, selector: VersionSelector, read: () => InferInput): Promise<InferResult> {
+    return inSpan(
+      'infer',
+      () => ({ 'maas.tenant.id': actor.tenantId, 'maas.model.name': modelName }),
+      () => this.runNow(actor, modelName, selector, read),
+    );
+  }
+
+  private async runNow(actor: Actor, modelName: string, selector: VersionSelector, read: () => InferInput): Promise<InferResult> {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('infer takes `version` or `alias`, not both');
     // The version first: another tenant's model answers NOT_FOUND whatever else is wrong.

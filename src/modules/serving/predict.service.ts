@@ -8,6 +8,7 @@ import { AppError, badInput } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { Metrics } from '../../lib/metrics';
 import { withTenant } from '../../lib/tenant-tx';
+import { annotate, inSpan, tracingOn } from '../../lib/tracing/tracer';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
@@ -65,7 +66,14 @@ export class PredictService {
    *   scoring thread or is quarantined for that: see src/ml/serving/scoring-threads.ts),
    *   QUOTA_EXCEEDED (rate limit, with retryAfterSeconds).
    */
-  async predict(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
+  predict(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
+    if (!tracingOn()) return this.predictNow(actor, modelName, selector, input);
+    const rows = input.matrix ? input.matrix.rows?.length : input.rows?.length;
+    const attributes = { 'maas.tenant.id': actor.tenantId, 'maas.model.name': modelName, ...(rows !== undefined ? { 'maas.rows': rows } : {}) };
+    return inSpan('predict', () => attributes, () => this.predictNow(actor, modelName, selector, input));
+  }
+
+  private async predictNow(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {
     requireScope(actor, 'predict');
     if ((input.rows == null) === (input.matrix == null)) throw badInput('predict takes exactly one of `rows` and `matrix`');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('predict takes `version` or `alias`, not both');
@@ -75,6 +83,7 @@ export class PredictService {
     if (count > this.options.maxRows) throw badInput(`${field} has ${count} rows; at most ${this.options.maxRows} per call`);
     await this.quotas.consumePredictions(actor.tenantId, count);
     const { ref, served } = await this.load(actor.tenantId, modelName, selector);
+    annotate({ 'maas.model.version': ref.version });
     // A matrix goes to the pipeline as columns: no row objects on the way; outputs are decoded as
     // rows or as columns only when the query asks for them.
     const scored = await (input.matrix ? served.scoreMatrix(input.matrix) : served.scoreRows(input.rows!));
@@ -122,8 +131,18 @@ export class PredictService {
     );
   }
 
-  /** The version ready to serve: from the cache, or loaded once for every concurrent caller. */
+  /** The version ready to serve: from the cache, or loaded once for every concurrent caller (traced: `model-cache.get`, hit or miss). */
   private serve(tenantId: string, versionId: string): Promise<ServedModel> {
+    if (!tracingOn()) return this.cacheGet(tenantId, versionId);
+    const hit = this.cache.has(versionId);
+    return inSpan(
+      'model-cache.get',
+      () => ({ 'maas.cache.hit': hit, 'maas.model.version_id': versionId }),
+      () => this.cacheGet(tenantId, versionId),
+    );
+  }
+
+  private cacheGet(tenantId: string, versionId: string): Promise<ServedModel> {
     return this.cache.get(versionId, tenantId, async () => {
       const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, versionId));
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);

@@ -7,6 +7,7 @@
 import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
+import { annotate, currentTraceparent, inSpan, SpanKind } from '../../lib/tracing/tracer';
 import type { ColumnProfile } from '../../ml/data/profile';
 import { familyOf } from '../../ml/families/registry';
 import type { ImageProfile } from '../../ml/images/profile';
@@ -62,7 +63,12 @@ export interface StartOptions {
  *   estimated time passes twice the tenant's time limit: details.reason 'RUN_TIME_LIMIT'),
  *   DATASET_CHANGED (options.expectChecksum differs).
  */
-export async function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {
+export function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {
+  // Traced (src/lib/tracing/): the run stores this span's traceparent; the worker's span links to it.
+  return inSpan('training-run.start', () => ({ 'maas.tenant.id': actor.tenantId, 'maas.model.name': input.modelName }), () => startNow(deps, actor, input, options));
+}
+
+async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions) {
   const { prisma, runs, datasets, queue, quotas, audit } = deps;
   requireScope(actor, 'training:run');
   if (!MODEL_NAME.test(input.modelName)) {
@@ -112,6 +118,7 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
       priority,
       startedByKind: actor.kind,
       startedById: actor.id,
+      traceParent: currentTraceparent(),
       ...(options.reproducesVersionId ? { reproducesVersionId: options.reproducesVersionId } : {}),
     });
     await audit.record(tx, actor, {
@@ -123,7 +130,9 @@ export async function startTrainingRun(deps: StartDeps, actor: Actor, input: Sta
     return { ...created, activeBefore };
   });
   try {
-    await queue.enqueue('training-run', { tenantId: actor.tenantId, runId: run.id }, { priority: fairPriority(activeBefore) });
+    annotate({ 'maas.run.id': run.id });
+    const ticket = { tenantId: actor.tenantId, runId: run.id };
+    await inSpan('training-run.enqueue', () => ({ 'messaging.operation.type': 'send', 'messaging.destination.name': 'training-run' }), () => queue.enqueue('training-run', ticket, { priority: fairPriority(activeBefore) }), SpanKind.PRODUCER);
   } catch (err) {
     await withTenant(prisma, actor.tenantId, (tx) =>
       runs.transition(tx, actor.tenantId, run.id, [RunStatus.QUEUED], {

@@ -36,6 +36,8 @@ export interface NewRun {
   startedById?: string;
   /** reproduce(versionId): the version it reproduces. */
   reproducesVersionId?: string;
+  /** Tracing: the W3C traceparent of the request that starts it (src/lib/tracing/tracer.ts currentTraceparent). */
+  traceParent?: string;
 }
 
 /** Compile-time check: src/modules/status.ts lists exactly the database's RunStatus values. */

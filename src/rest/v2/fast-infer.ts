@@ -16,6 +16,8 @@ import proxyaddr from 'proxy-addr';
 import { namesUtf8OrNoCharset } from '../../lib/charset';
 import { AppError, badInput } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { startHttpSpan } from '../../lib/tracing/http-span';
+import { withSpan } from '../../lib/tracing/tracer';
 import { buildContext, type BaseContext } from '../../graphql/context';
 import { BINARY_HEADER } from './binary-body';
 import { sendError, sendJson } from './respond';
@@ -46,7 +48,9 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
     if ((encoding !== undefined && encoding.toLowerCase() !== 'identity') || !namesUtf8OrNoCharset(req.headers['content-type'])) return false;
     const m = INFER_PATH.exec(req.url ?? '');
     if (!m) return false;
-    void answer(req, res, m[1]!, m[2]).catch((err: unknown) => {
+    // Tracing (src/lib/tracing/): the request's span, active while it is answered; undefined when off.
+    const span = startHttpSpan(req, res, m[2] === undefined ? '/v2/models/{name}/infer' : '/v2/models/{name}/versions/{version}/infer');
+    void withSpan(span, () => answer(req, res, m[1]!, m[2])).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, err, log, { path: req.url?.slice(0, 200) });
     });
     return true;

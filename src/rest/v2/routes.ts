@@ -27,6 +27,8 @@ import { corsOptions } from '../../graphql/cors';
 import { sendAppError, sendError } from './respond';
 import { BINARY_HEADER, splitBinaryBody } from './binary-body';
 import { selectorOf } from './selector';
+import { startHttpSpan } from '../../lib/tracing/http-span';
+import { withSpan } from '../../lib/tracing/tracer';
 import { sendInferResponse } from './stream-response';
 
 /** What the V2 routes need from the server. */
@@ -132,7 +134,9 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const infer = handle(async (req, res) => {
     const selector = selectorOf(version(req));
     const binary = req.headers[BINARY_HEADER] === undefined ? undefined : splitBinaryBody(req.headers[BINARY_HEADER], Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    const r = await services.infer.inferBody(caller(res), name(req), selector, binary ? binary.header : req.body, binary?.tail);
+    // Tracing (src/lib/tracing/): the request's span from here (the body is read); undefined when off.
+    const span = startHttpSpan(req, res, version(req) === undefined ? '/v2/models/{name}/infer' : '/v2/models/{name}/versions/{version}/infer');
+    const r = await withSpan(span, () => services.infer.inferBody(caller(res), name(req), selector, binary ? binary.header : req.body, binary?.tail));
     await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs }, r.binary);
   });
   app.post('/v2/models/:name/infer', withCaller, body, infer, bodyErrors);
