@@ -22,8 +22,10 @@ const common = {
   testEnvironment: 'node',
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  // These packages ship ES modules only; Jest runs CommonJS, so SWC converts them.
-  transformIgnorePatterns: ['/node_modules/(?!(graphql-upload|fs-capacitor)/)'],
+  // These packages ship ES modules only; Jest runs CommonJS, so SWC converts them. The OTLP
+  // exporter's CommonJS build loads node:http with import(), which Jest's VM refuses without
+  // --experimental-vm-modules; SWC turns it into require.
+  transformIgnorePatterns: ['/node_modules/(?!(graphql-upload|fs-capacitor|@opentelemetry/otlp-exporter-base)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 

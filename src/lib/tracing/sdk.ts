@@ -47,13 +47,13 @@ export async function startTracing(config: TracingConfig, defaultServiceName: st
   const endpoint = tracesEndpoint(config);
   if (!endpoint) return OFF;
   if (tracingOn()) throw new Error('Tracing is already started in this process');
-  const [{ NodeTracerProvider }, base, { OTLPTraceExporter }, { resourceFromAttributes }, semconv] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/semantic-conventions'),
-  ]);
+  // required, not import()ed: under `module: nodenext` import() would load the packages' ES module
+  // builds beside the CommonJS @opentelemetry/api the rest of the code holds.
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const semconv = require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions');
   const ratio = new base.TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG);
   const sampler = {
     always_on: () => new base.AlwaysOnSampler(),
