@@ -148,9 +148,18 @@ describe('tracing on', () => {
       'the request',
     );
     expect(request).toMatchObject({ kind: 2, traceId, parentSpanId: callerSpan });
-    expect(request.attributes).toMatchObject({ 'http.route': '/graphql', 'http.response.status_code': 200, 'graphql.operation.name': 'ScoreViaExpress', 'maas.tenant.id': t.tenantId });
+    expect(request.attributes).toMatchObject({
+      'http.route': '/graphql',
+      'http.response.status_code': 200,
+      'graphql.operation.name': 'ScoreViaExpress',
+      'maas.tenant.id': t.tenantId,
+    });
     const predict = one(childrenOf(spans, request, 'predict'), 'predict under the request');
-    expect(childrenOf(spans, predict).map((s) => s.name).sort()).toEqual(['micro-batch', 'model-cache.get']);
+    expect(
+      childrenOf(spans, predict)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['micro-batch', 'model-cache.get']);
   });
 
   it('traces a V2 REST infer: request → infer → model cache → micro-batch → scoring thread', async () => {

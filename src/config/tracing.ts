@@ -26,7 +26,11 @@ export const tracingEnv = {
 };
 
 /** Where spans are exported, or undefined when tracing is off. */
-export function tracesEndpoint(config: { OTEL_TRACES_EXPORTER: 'otlp' | 'none'; OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string }): string | undefined {
+export function tracesEndpoint(config: {
+  OTEL_TRACES_EXPORTER: 'otlp' | 'none';
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+}): string | undefined {
   if (config.OTEL_TRACES_EXPORTER === 'none') return undefined;
   if (config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;

@@ -35,7 +35,12 @@ const NONE: RunTrace = { claimed: () => undefined, epoch: () => undefined, phase
  * @param ticketRunId the run the ticket was queued for (the claim may take another).
  */
 export function traceTicket<T>(ticketRunId: string, fn: (trace: RunTrace) => Promise<T>): Promise<T> {
-  const span = startSpan('training-run', SpanKind.CONSUMER, { 'messaging.operation.type': 'process', 'messaging.destination.name': 'training-run', 'maas.ticket.run_id': ticketRunId }, ROOT_CONTEXT);
+  const span = startSpan(
+    'training-run',
+    SpanKind.CONSUMER,
+    { 'messaging.operation.type': 'process', 'messaging.destination.name': 'training-run', 'maas.ticket.run_id': ticketRunId },
+    ROOT_CONTEXT,
+  );
   if (!span) return fn(NONE);
   return withSpan(span, () => fn(runTrace(span))).then(
     (value) => {
@@ -67,7 +72,8 @@ function runTrace(span: Span): RunTrace {
     },
     phases(p) {
       if (!p) return;
-      for (const [name, [start, end]] of Object.entries(p)) startSpan(`training.${name}`, SpanKind.INTERNAL, undefined, trace.setSpan(ROOT_CONTEXT, span), undefined, start)?.end(end);
+      for (const [name, [start, end]] of Object.entries(p))
+        startSpan(`training.${name}`, SpanKind.INTERNAL, undefined, trace.setSpan(ROOT_CONTEXT, span), undefined, start)?.end(end);
     },
     step: (name, fn) => withSpan(span, () => inSpan(name, undefined, fn)),
   };

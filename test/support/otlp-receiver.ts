@@ -75,7 +75,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               endMs: ms(s.endTimeUnixNano),
               attributes: attributesOf(s.attributes),
               events: (s.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
-              links: (s.links ?? []).map((l: { traceId: string; spanId: string; attributes?: KeyValue[] }) => ({ traceId: l.traceId, spanId: l.spanId, attributes: attributesOf(l.attributes) })),
+              links: (s.links ?? []).map((l: { traceId: string; spanId: string; attributes?: KeyValue[] }) => ({
+                traceId: l.traceId,
+                spanId: l.spanId,
+                attributes: attributesOf(l.attributes),
+              })),
               status: s.status?.code ?? 0,
               service,
             });

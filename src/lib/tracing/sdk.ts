@@ -33,7 +33,10 @@ type TracingConfig = Pick<
 
 /** The SDK's own complaints (an unreachable collector) go to our log at `warn`, cut short. */
 function diagLogger(log: Logger): DiagLogger {
-  const say = (level: 'warn' | 'debug') => (message: string, ...args: unknown[]) => log[level]({ otel: args.map((a) => String(a instanceof Error ? a.message : a).slice(0, 300)) }, `tracing: ${message.slice(0, 300)}`);
+  const say =
+    (level: 'warn' | 'debug') =>
+    (message: string, ...args: unknown[]) =>
+      log[level]({ otel: args.map((a) => String(a instanceof Error ? a.message : a).slice(0, 300)) }, `tracing: ${message.slice(0, 300)}`);
   return { error: say('warn'), warn: say('warn'), info: say('debug'), debug: say('debug'), verbose: say('debug') };
 }
 

@@ -8,7 +8,20 @@
  * or tokens. Tenant ids, model names, row counts and operation names are fine (they identify, they
  * do not authorise). Our own attribute names start with `maas.`.
  */
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
 
 export { SpanKind, type Attributes, type Context, type Span };
 

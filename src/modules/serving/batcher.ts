@@ -57,7 +57,12 @@ export class MicroBatcher {
   submit(x: Float32Array, rows: number): Promise<Float32Array> {
     // Traced (src/lib/tracing/): the request's stay in the batcher is a `micro-batch` span, its
     // batch's scorer call a `micro-batch.score` span under the first caller's (the others linked).
-    if (tracingOn()) return inSpan('micro-batch', () => ({ 'maas.rows': rows }), () => this.enqueue(x, rows));
+    if (tracingOn())
+      return inSpan(
+        'micro-batch',
+        () => ({ 'maas.rows': rows }),
+        () => this.enqueue(x, rows),
+      );
     return this.enqueue(x, rows);
   }
 
@@ -89,7 +94,13 @@ export class MicroBatcher {
   private scoreBatch(batch: Pending[], total: number, x: Float32Array): Float32Array | Promise<Float32Array> {
     if (!tracingOn()) return this.score(x, total);
     const parent = batch.length > 0 ? batch[0]!.ctx : activeContext();
-    return inSpanOf('micro-batch.score', parent, batch.slice(1).map((p) => p.ctx), { 'maas.batch.rows': total, 'maas.batch.requests': Math.max(1, batch.length) }, () => this.score(x, total));
+    return inSpanOf(
+      'micro-batch.score',
+      parent,
+      batch.slice(1).map((p) => p.ctx),
+      { 'maas.batch.rows': total, 'maas.batch.requests': Math.max(1, batch.length) },
+      () => this.score(x, total),
+    );
   }
 
   private flush(): void {

@@ -70,7 +70,11 @@ export class PredictService {
     if (!tracingOn()) return this.predictNow(actor, modelName, selector, input);
     const rows = input.matrix ? input.matrix.rows?.length : input.rows?.length;
     const attributes = { 'maas.tenant.id': actor.tenantId, 'maas.model.name': modelName, ...(rows !== undefined ? { 'maas.rows': rows } : {}) };
-    return inSpan('predict', () => attributes, () => this.predictNow(actor, modelName, selector, input));
+    return inSpan(
+      'predict',
+      () => attributes,
+      () => this.predictNow(actor, modelName, selector, input),
+    );
   }
 
   private async predictNow(actor: Actor, modelName: string, selector: VersionSelector, input: PredictInput): Promise<PredictionResult> {

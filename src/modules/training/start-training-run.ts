@@ -65,7 +65,11 @@ export interface StartOptions {
  */
 export function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {
   // Traced (src/lib/tracing/): the run stores this span's traceparent; the worker's span links to it.
-  return inSpan('training-run.start', () => ({ 'maas.tenant.id': actor.tenantId, 'maas.model.name': input.modelName }), () => startNow(deps, actor, input, options));
+  return inSpan(
+    'training-run.start',
+    () => ({ 'maas.tenant.id': actor.tenantId, 'maas.model.name': input.modelName }),
+    () => startNow(deps, actor, input, options),
+  );
 }
 
 async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions) {
@@ -132,7 +136,12 @@ async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunIn
   try {
     annotate({ 'maas.run.id': run.id });
     const ticket = { tenantId: actor.tenantId, runId: run.id };
-    await inSpan('training-run.enqueue', () => ({ 'messaging.operation.type': 'send', 'messaging.destination.name': 'training-run' }), () => queue.enqueue('training-run', ticket, { priority: fairPriority(activeBefore) }), SpanKind.PRODUCER);
+    await inSpan(
+      'training-run.enqueue',
+      () => ({ 'messaging.operation.type': 'send', 'messaging.destination.name': 'training-run' }),
+      () => queue.enqueue('training-run', ticket, { priority: fairPriority(activeBefore) }),
+      SpanKind.PRODUCER,
+    );
   } catch (err) {
     await withTenant(prisma, actor.tenantId, (tx) =>
       runs.transition(tx, actor.tenantId, run.id, [RunStatus.QUEUED], {
