@@ -124,7 +124,7 @@ async function main() {
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
-    if (ONLY === 'tracing') return await tracingOnly(me, url, api, pgPort, say);
+    if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
@@ -333,9 +333,8 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
 }
 
 /** BENCH_ONLY=tracing (bench/tracing.ts): single-row predict with tracing off and on, from API processes on the same database and model. */
-async function tracingOnly(me: Caller, url: string, api: ChildProcess, pgPort: number, say: (s?: string) => void) {
+async function tracingOnly(me: Caller, pgPort: number, say: (s?: string) => void) {
   await runTracingBench({
-    off: { url, pid: api.pid! },
     body: singleRowBody(),
     headers: { authorization: `Bearer ${me.token}` },
     sinkPort: await freePort(),

@@ -1,8 +1,8 @@
 /**
  * BENCH_ONLY=tracing: what OpenTelemetry tracing costs single-row predict (src/lib/tracing/). The
- * same request against two API processes on one database and model, measured in turn: tracing off
- * (no endpoint configured: the SDK is not loaded), and tracing on with every trace sampled and
- * exported over OTLP/HTTP to a local sink (bench/otlp-sink.ts). With BENCH_BASE_ROOT (a built
+ * same request against two API processes started alike (no in-process worker) on one database and
+ * model, measured in turn: tracing off (no endpoint configured: the SDK is not loaded), and tracing
+ * on with every trace sampled and exported over OTLP/HTTP to a local sink (bench/otlp-sink.ts). With BENCH_BASE_ROOT (a built
  * checkout from before tracing, e.g. main), a third process from it gives the "before" of the
  * tracing-off path. Requests/s, p99 and server CPU µs per request (the steadiest figure), as ratios
  * against the tracing-off process from the same run.
@@ -17,8 +17,6 @@ export type StartApi = (env: Record<string, string>, root?: string) => Promise<{
 export type StartSink = (port: number) => Promise<ChildProcess>;
 
 export interface TracingBenchOptions {
-  /** The tracing-off API (the bench's main process). */
-  off: { url: string; pid: number };
   /** The single-row predict body and its headers. */
   body: string;
   headers: Record<string, string>;
@@ -29,6 +27,17 @@ export interface TracingBenchOptions {
   say: (s?: string) => void;
 }
 
+/** Rounds per concurrency: the servers take turns, so drift on a shared machine hits each alike; the median is shown. */
+const ROUNDS = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The median round of `runs` by CPU µs per request. */
+const medianRun = (runs: Measured[]) => {
+  const cpu = median(runs.map((r) => r.cpuUsPerReq));
+  return runs.find((r) => r.cpuUsPerReq === cpu)!;
+};
+
 const row = (name: string, m: Measured, off: Measured) =>
   `| ${name} | ${Math.round(m.rps)} | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} | ${(m.rps / off.rps).toFixed(2)}× | **${(m.cpuUsPerReq / off.cpuUsPerReq).toFixed(2)}×** |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`;
 
@@ -37,30 +46,32 @@ export async function runTracingBench(o: TracingBenchOptions): Promise<void> {
   const sinkUrl = `http://127.0.0.1:${o.sinkPort}`;
   const started: ChildProcess[] = [sink];
   try {
+    // Every server alike (no in-process worker), differing only in tracing.
+    const off = await o.startApi({});
+    started.push(off.process);
     const on = await o.startApi({ OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'maas-bench' });
     started.push(on.process);
-    const targets: Target[] = [
-      { name: 'tracing off (no endpoint)', url: o.off.url, body: o.body, headers: o.headers, pid: o.off.pid },
-      { name: 'tracing on, every trace exported (OTLP/HTTP to a local sink)', url: on.url, body: o.body, headers: o.headers, pid: on.process.pid! },
-    ];
+    const target = (name: string, api: { url: string; process: ChildProcess }): Target => ({ name, url: api.url, body: o.body, headers: o.headers, pid: api.process.pid! });
+    const targets: Target[] = [target('tracing off (no endpoint)', off), target('tracing on, every trace exported (OTLP/HTTP to a local sink)', on)];
     const baseRoot = process.env.BENCH_BASE_ROOT;
     if (baseRoot) {
       const base = await o.startApi({}, baseRoot);
       started.push(base.process);
-      targets.push({ name: `before tracing (BENCH_BASE_ROOT ${baseRoot.split('/').pop()})`, url: base.url, body: o.body, headers: o.headers, pid: base.process.pid! });
+      targets.push(target(`before tracing (BENCH_BASE_ROOT ${baseRoot.split('/').pop()})`, base));
     }
-    o.say(`# Tracing overhead on single-row predict (BENCH_ONLY=tracing, ${o.seconds} s per server and concurrency)`);
+    o.say(`# Tracing overhead on single-row predict (BENCH_ONLY=tracing; ${o.seconds} s per server, concurrency and round; median of ${ROUNDS} rounds taken in turn)`);
     o.say();
     for (const c of [1, 64]) {
       for (const t of targets) await measure(t, c, 1); // warm-up (JIT, model load)
-      const figures = new Map<string, Measured>();
-      for (const t of targets) figures.set(t.name, await measure(t, c, o.seconds));
-      const off = figures.get(targets[0]!.name)!;
+      const runs = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
+      for (let round = 0; round < ROUNDS; round++) for (const t of targets) runs.get(t.name)!.push(await measure(t, c, o.seconds));
+      const figures = new Map([...runs].map(([name, r]) => [name, medianRun(r)]));
+      const offFigures = figures.get(targets[0]!.name)!;
       o.say(`Concurrency ${c}:`);
       o.say();
       o.say('| server | req/s | p99 | server CPU µs/req | req/s ÷ off | CPU µs ÷ off |');
       o.say('|---|---|---|---|---|---|');
-      for (const t of targets) o.say(row(t.name, figures.get(t.name)!, off));
+      for (const t of targets) o.say(row(t.name, figures.get(t.name)!, offFigures));
       o.say();
     }
     const stats = (await (await fetch(`${sinkUrl}/stats`)).json()) as { requests: number; spans: number };
