@@ -63,6 +63,28 @@ function child(script: string, env: Record<string, string>, ready: RegExp, execA
   });
 }
 
+/**
+ * Another API process (bench/api-server.js, no in-process worker) on the bench's database, from
+ * `root` (Default: this checkout), with `env` on top.
+ */
+const secondApi = (port: number, pgPort: number, env: Record<string, string> = {}, root = ROOT) =>
+  child(
+    'bench/api-server.js',
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: ADMIN,
+      DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
+      WORKER_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      ...env,
+    },
+    /MaaS API ready/,
+    [],
+    root,
+  );
+
 const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
 
 async function main() {
@@ -287,20 +309,7 @@ async function main() {
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
   const expressPort = await freePort();
   const apolloPort = await freePort();
-  const viaExpress = await child(
-    'bench/api-server.js',
-    {
-      PORT: String(expressPort),
-      HOST: '127.0.0.1',
-      ADMIN_SECRET: ADMIN,
-      DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
-      WORKER_ENABLED: 'false',
-      GRAPHQL_FAST_PATH: 'false',
-      LOG_LEVEL: 'warn',
-      QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
-    },
-    /MaaS API ready/,
-  );
+  const viaExpress = await secondApi(expressPort, pgPort, { GRAPHQL_FAST_PATH: 'false' });
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
     const expressUrl = `http://127.0.0.1:${expressPort}/graphql`;
@@ -343,23 +352,7 @@ async function tracingOnly(me: Caller, pgPort: number, say: (s?: string) => void
     startSink: (port) => child('bench/otlp-sink.js', { PORT: String(port) }, /ready/),
     startApi: async (env, root) => {
       const port = await freePort();
-      const p = await child(
-        'bench/api-server.js',
-        {
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          ADMIN_SECRET: ADMIN,
-          DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
-          WORKER_ENABLED: 'false',
-          LOG_LEVEL: 'warn',
-          QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
-          ...env,
-        },
-        /MaaS API ready/,
-        [],
-        root,
-      );
-      return { url: `http://127.0.0.1:${port}/graphql`, process: p };
+      return { url: `http://127.0.0.1:${port}/graphql`, process: await secondApi(port, pgPort, env, root) };
     },
   });
 }
@@ -375,21 +368,7 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
   let base: ChildProcess | undefined;
   if (baseRoot) {
     const basePort = await freePort();
-    base = await child(
-      'bench/api-server.js',
-      {
-        PORT: String(basePort),
-        HOST: '127.0.0.1',
-        ADMIN_SECRET: ADMIN,
-        DATABASE_URL: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`,
-        WORKER_ENABLED: 'false',
-        LOG_LEVEL: 'warn',
-        QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
-      },
-      /MaaS API ready/,
-      [],
-      baseRoot,
-    );
+    base = await secondApi(basePort, pgPort, {}, baseRoot);
     servers.push({ label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid!, before: 'fields' });
   }
   servers.push({ label: baseRoot ? 'this branch' : 'api', url, pid: api.pid! });

@@ -78,6 +78,7 @@ export async function runTracingBench(o: TracingBenchOptions): Promise<void> {
     o.say(`The sink received ${stats.spans} spans in ${stats.requests} export requests (the exporter's batches).`);
     o.say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
-    for (const p of started) p.kill('SIGTERM');
+    // Each gone before the bench's own API (and its embedded database) stops.
+    await Promise.all(started.reverse().map((p) => new Promise((resolve) => (p.exitCode !== null ? resolve(null) : (p.once('exit', resolve), p.kill('SIGTERM'))))));
   }
 }
