@@ -34,8 +34,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** The median round of `runs` by CPU µs per request. */
 const medianRun = (runs: Measured[]) => {
-  const cpu = median(runs.map((r) => r.cpuUsPerReq));
-  return runs.find((r) => r.cpuUsPerReq === cpu)!;
+  const answered = runs.filter((r) => Number.isFinite(r.cpuUsPerReq));
+  if (answered.length === 0) return runs[0]!; // the server answered nothing: its row says so
+  const cpu = median(answered.map((r) => r.cpuUsPerReq));
+  return answered.find((r) => r.cpuUsPerReq === cpu)!;
 };
 
 const row = (name: string, m: Measured, off: Measured) =>

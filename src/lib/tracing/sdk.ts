@@ -18,9 +18,9 @@ export interface Tracing {
   on: boolean;
   /** The URL spans are sent to, when on. */
   endpoint?: string;
-  /** Sends the spans ended so far (the batch processor otherwise sends every few seconds). */
+  /** Sends the spans ended so far (the batch processor otherwise sends every few seconds). Never rejects: a failed export is logged. */
   flush(): Promise<void>;
-  /** Sends what is left and stops tracing (the helpers create no span afterwards). */
+  /** Sends what is left and stops tracing (the helpers create no span afterwards). Never rejects. */
   shutdown(): Promise<void>;
 }
 
@@ -79,16 +79,18 @@ export async function startTracing(config: TracingConfig, defaultServiceName: st
   setTracingOn(true);
   log.info({ endpoint, sampler: config.OTEL_TRACES_SAMPLER }, 'tracing: spans exported over OTLP/HTTP');
   let stopped = false;
+  // An unreachable collector loses spans, never a request or the process: a failed export is logged.
+  const exported = (what: string) => (err: unknown) => log.warn({ endpoint, err: String((err as Error)?.message ?? err).slice(0, 300) }, `tracing: ${what} failed; spans lost`);
   return {
     on: true,
     endpoint,
-    flush: () => provider.forceFlush(),
+    flush: () => provider.forceFlush().catch(exported('flushing spans')),
     async shutdown() {
       if (stopped) return;
       stopped = true;
       setTracingOn(false);
       try {
-        await provider.shutdown();
+        await provider.shutdown().catch(exported('sending the last spans'));
       } finally {
         trace.disable();
         context.disable();
