@@ -61,6 +61,7 @@ export async function runTracingBench(o: TracingBenchOptions): Promise<void> {
       started.push(base.process);
       targets.push(target(`before tracing (BENCH_BASE_ROOT ${baseRoot.split('/').pop()})`, base));
     }
+    console.error(`[bench] tracing: sink ${sinkUrl}; ${targets.map((t) => `${t.name}: ${t.url} (pid ${t.pid})`).join('; ')}`);
     o.say(`# Tracing overhead on single-row predict (BENCH_ONLY=tracing; ${o.seconds} s per server, concurrency and round; median of ${ROUNDS} rounds taken in turn)`);
     o.say();
     for (const c of [1, 64]) {

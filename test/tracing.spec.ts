@@ -128,9 +128,29 @@ describe('tracing on', () => {
       expect(thread.events.map((e) => e.name)).toEqual(['dispatched']);
       // No credential, document or row value in any span of the request's trace.
       const text = JSON.stringify(spans.filter((s) => s.traceId === request.traceId));
-      for (const secret of [t.apiKey, 'JSONObject', 'Glucose', String(ROW.Glucose)]) expect(text).not.toContain(secret);
+      for (const secret of [t.apiKey, 'JSONObject', 'Glucose']) expect(text).not.toContain(secret);
+      const values = spans.filter((s) => s.traceId === request.traceId).flatMap((s) => Object.values(s.attributes));
+      expect(values).not.toContain(ROW.Glucose);
+      expect(values).not.toContain(String(ROW.Glucose));
     }
     expect(hits).toEqual([false, true]);
+  });
+
+  it('traces concurrent predicts: each batch’s scorer call is under its first request and links every other request in it', async () => {
+    const answers = await Promise.all(Array.from({ length: 16 }, () => gqlOk(t, SCORE.replace('Score', 'Concurrent'), { rows: [ROW] })));
+    expect(answers.map((a) => a.predict.version)).toEqual(Array(16).fill(1));
+    const spans = await spansWhen((all) => all.filter((s) => s.name === 'query Concurrent').length === 16);
+    const requests = new Set(spans.filter((s) => s.name === 'query Concurrent').map((s) => s.traceId));
+    const waits = spans.filter((s) => s.name === 'micro-batch' && requests.has(s.traceId));
+    expect(waits).toHaveLength(16);
+    const batches = spans.filter((s) => s.name === 'micro-batch.score' && requests.has(s.traceId));
+    expect(batches.reduce((n, b) => n + Number(b.attributes['maas.batch.requests']), 0)).toBe(16);
+    const waitIds = new Set(waits.map((w) => w.spanId));
+    for (const b of batches) {
+      expect(waitIds.has(b.parentSpanId!)).toBe(true);
+      expect(b.links).toHaveLength(Number(b.attributes['maas.batch.requests']) - 1);
+      for (const l of b.links) expect(waitIds.has(l.spanId)).toBe(true);
+    }
   });
 
   it('traces the express path (a gzip body) the same way, and continues a caller’s traceparent', async () => {
