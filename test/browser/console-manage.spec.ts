@@ -2,7 +2,8 @@
  * The web console in a real browser (Chromium through playwright-core), beyond the main job
  * (test/browser/console.spec.ts): a regressor's predicted-against-actual and residual plots with
  * their numbers, deleting a dataset and a model behind a confirmation dialog (the server's coded
- * refusal shown next to the button), and paging past the first 50 datasets with "More". Versions
+ * refusal shown next to the button; then the forced delete — archive, or with the aliases — behind
+ * a second dialog that says what else goes and waits for a tick), and paging past the first 50 datasets with "More". Versions
  * are trained through the API (a decision tree: instant). axe-core finds no serious violation,
  * the open dialog included. Screenshots: test-artifacts/screenshots/console-manage-*.png.
  */
@@ -43,7 +44,7 @@ async function signedIn(t: TenantBundle, route: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(new URL('/console', app.server.url).href);
   await page.locator('#api-key').fill(t.apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForText(page, 'header', [t.name, 'Sign out']);
   await page.goto(new URL(`/console${route}`, app.server.url).href);
   return page;
@@ -136,4 +137,52 @@ it('pages past the first 50 datasets with "More"', async () => {
   expect((await names()).slice(-3)).toEqual(['d03', 'd02', 'd01']);
   expect(new Set(await names()).size).toBe(52);
   expect(await page.getByRole('button', { name: 'More' }).count()).toBe(0);
+}, 180_000);
+
+it('offers the forced delete after a coded refusal, behind a second dialog that says what else goes and a tick', async () => {
+  const t = await createTenant(app, 'console-force');
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'pima-forced', spec: { model: 'DECISION_TREE', tree: { maxDepth: 3 }, seed: 42 } });
+  await gqlOk(t, 'mutation { setModelAlias(model: "pima-forced", alias: "production", version: 1) { name } }');
+
+  // The model: refused (MODEL_IN_USE), then deleted with its alias after the second confirmation.
+  const page = await signedIn(t, '#/models');
+  await waitForText(page, 'main', ['pima-forced v1']);
+  expect(await page.getByRole('button', { name: 'Delete model pima-forced and its aliases anyway…' }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Delete model pima-forced' }).click();
+  await page.getByRole('dialog', { name: 'Delete model pima-forced?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, '.delete [role="alert"]', ['MODEL_IN_USE', 'production → 1']);
+  await page.getByRole('button', { name: 'Delete model pima-forced and its aliases anyway…' }).click();
+  const forced = page.getByRole('dialog', { name: 'Delete model pima-forced and its aliases anyway?' });
+  await forced.waitFor();
+  await waitForText(page, 'dialog[open]', ['The aliases production → v1 are deleted too']);
+  const confirm = forced.getByRole('button', { name: 'Delete with aliases', exact: true });
+  expect(await confirm.isDisabled()).toBe(true); // not before the explicit tick
+  await expectAccessible(page, 'forced delete dialog');
+  await page.screenshot({ path: screenshotPath('console-manage-force'), fullPage: true });
+  await forced.getByRole('checkbox', { name: 'Yes, delete the model and the aliases pointing at it' }).check();
+  await confirm.click();
+  await waitForText(page, 'main', ['No models yet']);
+  expect((await gqlOk(t, '{ modelsConnection(first: 5) { totalCount } }')).modelsConnection.totalCount).toBe(0);
+
+  // The dataset: a version of another model trained on it, so it is refused (DATASET_IN_USE), then archived.
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'pima-kept', spec: { model: 'DECISION_TREE', tree: { maxDepth: 2 }, seed: 42 } });
+  await page.goto(new URL(`/console#/datasets/${datasetId}`, app.server.url).href);
+  await waitForText(page, 'h1', ['Dataset pima']);
+  await page.getByRole('button', { name: 'Delete dataset pima' }).click();
+  await page.getByRole('dialog', { name: 'Delete dataset pima?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, '.delete [role="alert"]', ['DATASET_IN_USE', 'pima-kept']);
+  await page.getByRole('button', { name: 'Archive dataset pima anyway…' }).click();
+  const archive = page.getByRole('dialog', { name: 'Archive dataset pima anyway?' });
+  await waitForText(page, 'dialog[open]', ['1 model version trained on it stay (pima-kept v1)', 'restoreDataset brings it back']);
+  // Cancel first: nothing happens.
+  await archive.getByRole('button', { name: 'Cancel' }).click();
+  expect((await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } }')).datasetsConnection.totalCount).toBe(1);
+  await page.getByRole('button', { name: 'Archive dataset pima anyway…' }).click();
+  await archive.getByRole('checkbox', { name: 'Yes, archive it although model versions use it' }).check();
+  await archive.getByRole('button', { name: 'Archive', exact: true }).click();
+  await waitForText(page, 'main', ['Your datasets', 'No datasets yet']);
+  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasets { dataset { id name } } }');
+  expect(after.datasetsConnection.totalCount).toBe(0);
+  expect(after.archivedDatasets).toEqual([{ dataset: { id: datasetId, name: 'pima' } }]);
 }, 180_000);
