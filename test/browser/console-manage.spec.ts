@@ -1,12 +1,14 @@
 /**
  * The web console in a real browser (Chromium through playwright-core), beyond the main job
  * (test/browser/console.spec.ts): a regressor's predicted-against-actual and residual plots with
- * their numbers, deleting a dataset and a model behind a confirmation dialog (the server's coded
+ * their numbers, a multiclass classifier's one-vs-rest ROC curves with their AUCs, deleting a dataset and a model behind a confirmation dialog (the server's coded
  * refusal shown next to the button; then the forced delete — archive, or with the aliases — behind
  * a second dialog that says what else goes and waits for a tick), and paging past the first 50 datasets with "More". Versions
  * are trained through the API (a decision tree: instant). axe-core finds no serious violation,
  * the open dialog included. Screenshots: test-artifacts/screenshots/console-manage-*.png.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
@@ -81,6 +83,45 @@ it("plots a regressor's predictions against the actual values and its residuals,
   });
   await page.screenshot({ path: screenshotPath('console-manage-regression'), fullPage: true });
   await expectAccessible(page, 'regression version');
+}, 180_000);
+
+it("draws a multiclass classifier's one-vs-rest ROC curves, each class's AUC and the macro average, with the numbers", async () => {
+  const t = await createTenant(app, 'console-multiclass');
+  const datasetId = await uploadCsv(t, fs.readFileSync(path.join(__dirname, '../../data/iris.csv'), 'utf8'), 'iris');
+  const v = await trainVersion(t, { datasetId, targetColumn: 'species', modelName: 'iris-tree', spec: { model: 'DECISION_TREE', tree: { maxDepth: 2 }, seed: 42 } });
+  expect(v.task).toBe('multiclass');
+  const { modelVersion } = await gqlOk(
+    t,
+    'query($id: ID!) { modelVersion(id: $id) { target { classes } metrics { rocAuc ovrMacroAuc classRocCurves { class auc points { fpr tpr threshold } } } } }',
+    { id: v.id },
+  );
+  const m = modelVersion.metrics;
+  const curves: { class: string; auc: number; points: { fpr: number; tpr: number; threshold: number }[] }[] = m.classRocCurves;
+  expect(m.rocAuc).toBeNull();
+  expect(curves.map((c) => c.class)).toEqual(modelVersion.target.classes);
+  expect(m.ovrMacroAuc).toBeCloseTo(curves.reduce((s, c) => s + c.auc, 0) / curves.length, 12);
+  for (const c of curves) {
+    expect(c.points[0]).toEqual({ fpr: 0, tpr: 0, threshold: 1 });
+    expect(c.points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+  }
+
+  const page = await signedIn(t, `#/versions/${v.id}`);
+  await waitForText(page, 'h1', ['iris-tree v1']);
+  const chart = page.locator('figure.chart', { hasText: 'ROC curves, one class against the rest' });
+  await chart.locator('canvas').first().waitFor();
+  const aucs = curves.map((c) => `${c.class} ${Number(c.auc.toPrecision(3))}`).join(', ');
+  expect(await chart.locator('[role="img"]').getAttribute('aria-label')).toBe(
+    `ROC curves, one class against the rest (test split): 3 classes, macro-average area ${Number(m.ovrMacroAuc.toPrecision(4))}; area per class: ${aucs}`,
+  );
+  await waitForText(page, 'main table', ['ovrMacroAuc', String(Number(m.ovrMacroAuc.toPrecision(4)))]);
+  const total = curves.reduce((s, c) => s + c.points.length, 0);
+  await chart.getByText(`Show the numbers (${total} points)`).click();
+  const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  expect(rows).toEqual(
+    curves.flatMap((c) => c.points.map((p) => [c.class, ...[p.threshold, p.fpr, p.tpr].map((n) => String(Number.isInteger(n) ? n : Number(n.toPrecision(4))))])),
+  );
+  await page.screenshot({ path: screenshotPath('console-manage-multiclass-roc'), fullPage: true });
+  await expectAccessible(page, 'multiclass version');
 }, 180_000);
 
 it('deletes a model and a dataset after confirming, showing the refusal while a version uses the dataset', async () => {
