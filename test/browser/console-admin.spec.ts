@@ -6,45 +6,22 @@
  * (CONSOLE_ADMIN_SIGN_IN=false), the sign-in page has no admin form. axe-core finds no serious
  * violation. Screenshots: test-artifacts/screenshots/console-admin-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk } from '../../src/client/graphql-client';
-import { startAppOnWorkerDatabase, startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { startAppOnWorkerDatabase } from '../support/app';
+import { screenshotPath, waitForText } from '../support/browser';
+import { consoleBrowser, expectAccessible } from '../support/console-browser';
 import { createTenant } from '../support/factories';
 import { ADMIN_SECRET } from '../support/secrets';
 
+const harness = consoleBrowser();
+const { openConsole } = harness;
 let app: App;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-
-afterEach(() => context?.close());
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function expectAccessible(page: Page, where: string) {
-  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
-}
-
-async function openConsole(url: string): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(60_000);
-  const page = await context.newPage();
-  await page.goto(new URL('/console', url).href);
-  return page;
-}
+beforeAll(() => (app = harness.app()));
 
 it('signs in as admin, creates a tenant, creates and revokes its key and sets its limits', async () => {
   const existing = await createTenant(app, 'admin-existing');
-  const page = await openConsole(app.server.url);
+  const page = await openConsole();
   await page.getByRole('button', { name: 'Sign in as admin' }).waitFor();
   await expectAccessible(page, 'sign-in with the admin form');
 
@@ -123,8 +100,7 @@ it('offers no admin sign-in where the server has it off (CONSOLE_ADMIN_SIGN_IN=f
     expect(await page.getByRole('button', { name: 'Sign in as admin' }).count()).toBe(0);
     await expectAccessible(page, 'sign-in without the admin form');
   } finally {
-    await context?.close();
-    context = undefined;
+    await harness.closeContext();
     await closed.stop();
   }
 }, 120_000);

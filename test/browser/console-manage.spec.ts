@@ -9,48 +9,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
-import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { screenshotPath, waitForText } from '../support/browser';
+import { consoleBrowser, expectAccessible } from '../support/console-browser';
 import { PIMA_CSV } from '../support/data';
-import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv } from '../support/factories';
 import { trainVersion } from '../support/training';
 
+const harness = consoleBrowser();
+const { signedIn } = harness;
 let app: App;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-
-afterEach(() => context?.close());
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-/** Expects axe-core to find no serious or critical violation on `page` (named `where` in the failure). */
-async function expectAccessible(page: Page, where: string) {
-  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
-}
-
-/** A page signed in to the console as `t`, at `route` (e.g. `#/models`). */
-async function signedIn(t: TenantBundle, route: string): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(60_000);
-  const page = await context.newPage();
-  await page.goto(new URL('/console', app.server.url).href);
-  await page.locator('#api-key').fill(t.apiKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await waitForText(page, 'header', [t.name, 'Sign out']);
-  await page.goto(new URL(`/console${route}`, app.server.url).href);
-  return page;
-}
+beforeAll(() => (app = harness.app()));
 
 /** The numbers of table rows, cell by cell. */
 const numbers = (rows: Locator) => rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));

@@ -6,45 +6,17 @@
  * box, and a running sweep cancelled. axe-core finds no serious violation. Screenshots:
  * test-artifacts/screenshots/console-sweep-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
-import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { screenshotPath, waitForText } from '../support/browser';
+import { consoleBrowser, expectAccessible } from '../support/console-browser';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
-import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv } from '../support/factories';
 
+const harness = consoleBrowser();
+const { signedIn } = harness;
 let app: App;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-
-afterEach(() => context?.close());
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function expectAccessible(page: Page, where: string) {
-  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
-}
-
-async function signedIn(t: TenantBundle, route: string): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(60_000);
-  const page = await context.newPage();
-  await page.goto(new URL('/console', app.server.url).href);
-  await page.locator('#api-key').fill(t.apiKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await waitForText(page, 'header', [t.name, 'Sign out']);
-  await page.goto(new URL(`/console${route}`, app.server.url).href);
-  return page;
-}
+beforeAll(() => (app = harness.app()));
 
 const LEADERBOARD = `query($id: ID!) { sweep(id: $id) { status bestVersion { id version } leaderboard { rank objective params status } } }`;
 

@@ -4,14 +4,14 @@
  * JSON that does not parse is named next to its box; the server's refusal is shown with its code.
  * On success the sweep page opens.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { gql } from '../api';
-import { ConsoleStartSweepDocument, ConsoleTrainDatasetsDocument, type StartSweepInput } from '../generated/graphql';
+import { ConsoleStartSweepDocument, type StartSweepInput } from '../generated/graphql';
 import { go } from '../router';
 import { ErrorBox, Loaded } from '../ui';
 import { useAction } from '../use-action';
-import { useQuery } from '../use-query';
 import { Field } from './train-fields';
+import { useDatasetChoice } from './use-dataset-choice';
 
 const STRATEGIES = ['GRID', 'RANDOM', 'SUCCESSIVE_HALVING'];
 const METRICS = ['ACCURACY', 'F1', 'PRECISION', 'RECALL', 'ROC_AUC', 'LOG_LOSS', 'MAE', 'MSE', 'RMSE', 'R2'];
@@ -30,11 +30,7 @@ function parse(text: string): { value?: unknown; error?: string } {
 
 /** The start-sweep page. */
 export function SweepForm() {
-  const q = useQuery(ConsoleTrainDatasetsDocument);
-  const datasets = q.data?.datasetsConnection.edges.map((e) => e.node) ?? [];
-  const [dataset, setDataset] = useState('');
-  const [target, setTarget] = useState('');
-  const [modelName, setModelName] = useState('');
+  const { query: q, datasets, chosen, dataset, setDataset, target, setTarget, modelName, setModelName } = useDatasetChoice(undefined, 'sweep');
   const [strategy, setStrategy] = useState('GRID');
   const [metric, setMetric] = useState('ACCURACY');
   const [direction, setDirection] = useState('MAXIMIZE');
@@ -45,15 +41,6 @@ export function SweepForm() {
   const [space, setSpace] = useState(JSON.stringify(SPACE, null, 2));
   const [jsonErrors, setJsonErrors] = useState<{ baseSpec?: string; space?: string }>({});
   const { busy, error, run } = useAction();
-
-  const chosen = datasets.find((d) => d.id === dataset) ?? datasets[0];
-  useEffect(() => {
-    if (!chosen) return;
-    if (!dataset) setDataset(chosen.id);
-    const names = chosen.columns.map((c) => c.name);
-    if (!names.includes(target)) setTarget(names.includes('Outcome') ? 'Outcome' : (names[names.length - 1] ?? ''));
-    if (!modelName) setModelName(`${chosen.name}-sweep`.replace(/[^\w.-]/g, '-').slice(0, 100));
-  }, [chosen?.id]);
 
   const submit = (e: Event) => {
     e.preventDefault();
