@@ -57,6 +57,7 @@ beforeAll(async () => {
     { d: datasetId },
   );
   await gqlOk(a, 'mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id: sweep.startSweep.id });
+  await queueSettled(a.tenantId);
   ids = {
     Dataset: datasetId,
     TrainingRun: run.id,
@@ -68,6 +69,26 @@ beforeAll(async () => {
   };
 });
 afterAll(() => app?.stop());
+
+/**
+ * Waits (polling the queue's table, 30 s at most) until the tenant has no sweep pass or training
+ * ticket left to run: the cancelled sweep's last poll and its trials' tickets would otherwise send
+ * statements while the statement-count test below measures.
+ */
+async function queueSettled(tenantId: string): Promise<void> {
+  const pending = async () =>
+    (
+      await app.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE (name LIKE 'sweep-advance.v%' OR name LIKE 'training-run.v%') AND state IN ('created', 'retry', 'active') AND data->>'tenantId' = $1`,
+        [tenantId],
+      )
+    ).rows[0].n;
+  const deadline = Date.now() + 30_000;
+  while ((await pending()) > 0) {
+    if (Date.now() > deadline) throw new Error('the queue still has jobs of the tenant after 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 const nodeOf = async (t: TenantBundle | { url: string; token: string }, id: string) => (await gqlOk(t, NODE, { id })).node;
 
