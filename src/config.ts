@@ -285,7 +285,7 @@ const schema = z.object({
 /** The GraphQL explorer served at GET /graphql (config GRAPHQL_EXPLORER). */
 export type GraphqlExplorer = 'graphiql' | 'sandbox' | 'off';
 
-/** Production closes what helps explore the API unless asked: the explorer, introspection, suggestions. */
+/** Production closes what helps explore the API unless asked: the explorer, introspection, suggestions, the console's admin sign-in. */
 const withDefaults = schema.transform(({ GRAPHQL_SANDBOX, ...d }) => {
   const open = d.NODE_ENV !== 'production';
   const legacy: GraphqlExplorer | undefined = GRAPHQL_SANDBOX === undefined ? undefined : GRAPHQL_SANDBOX ? 'sandbox' : 'off';
@@ -295,6 +295,7 @@ const withDefaults = schema.transform(({ GRAPHQL_SANDBOX, ...d }) => {
     GRAPHQL_EXPLORER: explorer,
     GRAPHQL_INTROSPECTION: d.GRAPHQL_INTROSPECTION ?? explorer !== 'off',
     GRAPHQL_FIELD_SUGGESTIONS: d.GRAPHQL_FIELD_SUGGESTIONS ?? open,
+    CONSOLE_ADMIN_SIGN_IN: d.CONSOLE_ADMIN_SIGN_IN ?? open,
   };
 });
 

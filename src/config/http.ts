@@ -51,6 +51,13 @@ export const httpEnv = {
    * sends them through express like the other routes, as before. (Default: true)
    */
   GRAPHQL_FAST_PATH: bool.default(true),
+  /**
+   * The web console (/console) offers "Sign in as admin" with the admin secret (ADMIN_SECRET): the
+   * tenants, their API keys and limits. Only what the console offers: the admin fields answer the
+   * X-Admin-Secret header either way (the CLI, scripts). Read by browsers from
+   * `serverInfo.consoleAdminSignIn`. (Default: true, false when NODE_ENV=production)
+   */
+  CONSOLE_ADMIN_SIGN_IN: bool.optional(),
   /** Answer introspection queries. (Default: true unless GRAPHQL_EXPLORER is off) */
   GRAPHQL_INTROSPECTION: bool.optional(),
   /** Suggest field names ("did you mean …") in validation errors. (Default: true, false when NODE_ENV=production) */

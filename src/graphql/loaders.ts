@@ -26,6 +26,8 @@ export interface Loaders {
   batch: DataLoader<string, Awaited<ReturnType<Services['batch']['getMany']>>[number]>;
   /** An evaluation id → the evaluation, or null. */
   evaluation: DataLoader<string, Awaited<ReturnType<Services['evaluations']['getMany']>>[number]>;
+  /** A sweep id → the sweep, or null. */
+  sweep: DataLoader<string, Awaited<ReturnType<Services['sweeps']['getMany']>>[number]>;
 }
 
 /**
@@ -47,5 +49,6 @@ export function createLoaders(services: Services, actor: () => Actor | undefined
     version: new DataLoader((ids) => services.models.getVersions(as(), ids), { cache: false }),
     batch: new DataLoader((ids) => services.batch.getMany(as(), ids), { cache: false }),
     evaluation: new DataLoader((ids) => services.evaluations.getMany(as(), ids), { cache: false }),
+    sweep: new DataLoader((ids) => services.sweeps.getMany(as(), ids), { cache: false }),
   };
 }

@@ -29,6 +29,7 @@ import { InferResolver } from '../modules/serving/infer.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
 import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
+import { TenantAdminResolver } from '../modules/tenants/tenant-admin.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
 import { RunPagesResolver } from '../modules/training/run-pages.resolver';
 import { NodeResolver } from '../modules/nodes/node.resolver';
@@ -75,6 +76,7 @@ export const RESOLVERS = [
   PredictionColumnsResolver,
   SystemResolver,
   TenantResolver,
+  TenantAdminResolver,
   TenantLimitsResolver,
   TrainingRunResolver,
   TrainingProgressResolver,
@@ -85,9 +87,18 @@ export const RESOLVERS = [
 /**
  * Root fields callable without a credential. Everything else must carry `@Authorized`
  * (test/schema-guard.spec.ts fails otherwise). The operator's fields (createTenant,
- * setTenantLimits, tenantLimits) are guarded by the X-Admin-Secret header instead (AdminGuard).
+ * setTenantLimits, tenantLimits, tenants and a tenant's keys) are guarded by the X-Admin-Secret header instead (AdminGuard).
  */
-export const PUBLIC_FIELDS = ['Query.serverInfo', 'Mutation.createTenant', 'Mutation.setTenantLimits', 'Query.tenantLimits'];
+export const PUBLIC_FIELDS = [
+  'Query.serverInfo',
+  'Mutation.createTenant',
+  'Mutation.setTenantLimits',
+  'Query.tenantLimits',
+  'Query.tenants',
+  'Query.tenantApiKeys',
+  'Mutation.createTenantApiKey',
+  'Mutation.revokeTenantApiKey',
+];
 
 /** @param extraResolvers more resolver classes (e.g. the benchmark's no-op baseline). */
 export function createSchema(extraResolvers: Function[] = []): Promise<GraphQLSchema> {

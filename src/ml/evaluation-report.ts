@@ -17,7 +17,7 @@
  * - `atThreshold` (binary): a row is predicted positive when P(positive) ≥ threshold; precision,
  *   recall, F1 of the positive class, accuracy and the confusion matrix there.
  */
-import { evaluate, rocAuc, type EvaluationMetrics } from './evaluate';
+import { evaluate, type EvaluationMetrics } from './evaluate';
 import { testCurves } from './test-curves';
 import type { Task } from './spec-types';
 
@@ -63,8 +63,8 @@ const BINS = 10;
  * @throws AppError NON_FINITE_OUTPUT (see evaluate).
  */
 export function evaluationReport(task: Task, outputs: Float32Array, y: Float32Array, rows: number, classes: string[], threshold = 0.5): EvaluationReport {
-  // The ROC curve (binary) or (actual, predicted) pairs (regression), as a version's test metrics have.
-  const base = { ...evaluate(task, outputs, y, rows, classes), ...testCurves(task, outputs, y, rows) };
+  // The ROC curve (binary), one-vs-rest curves and their macro AUC (multiclass) or (actual, predicted) pairs (regression), as a version's test metrics have.
+  const base = { ...evaluate(task, outputs, y, rows, classes), ...testCurves(task, outputs, y, rows, classes) };
   if (task === 'regression' || rows === 0) return base;
   if (task === 'binary') {
     const p = Array.from(outputs.subarray(0, rows));
@@ -94,21 +94,18 @@ export function evaluationReport(task: Task, outputs: Float32Array, y: Float32Ar
     top.push(pi[best]);
     right.push(best === y[i] ? 1 : 0);
   }
-  const aucs: number[] = [];
   const aps: number[] = [];
   for (let c = 0; c < k; c++) {
     const scores = Array.from({ length: rows }, (_, i) => outputs[i * k + c]);
     const isC = Array.from({ length: rows }, (_, i) => (y[i] === c ? 1 : 0));
-    const auc = rocAuc(scores, isC);
     const ap = averagePrecision(scores, isC);
-    if (auc !== undefined) aucs.push(auc);
     if (ap !== undefined) aps.push(ap);
   }
+  // ovrMacroAuc comes with the one-vs-rest curves (base, src/ml/test-curves.ts).
   return {
     ...base,
     ...defined('prAuc', aps.length ? mean(aps) : undefined),
     brier: brier / rows,
-    ...defined('ovrMacroAuc', aucs.length ? mean(aucs) : undefined),
     calibration: reliability(top, right),
   };
 }

@@ -70,8 +70,8 @@ function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationM
   const { task, classes } = data.pipeline.target;
   const scores = scorer.score(data.test.x, data.test.rows);
   const outputs = summarizeOutputs(scores, data.outputUnits, data.train.y);
-  // The ROC curve (binary) or (actual, predicted) pairs (regression) the console draws.
-  const metrics = { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows) };
+  // The ROC curve (binary), one-vs-rest ROC curves (multiclass) or (actual, predicted) pairs (regression) the console draws.
+  const metrics = { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows, classes) };
   // Recommenders: precision@10 and NDCG@10 next to the popularity baseline's (src/ml/ranking.ts).
   return { metrics: scorer.recommender && data.test.rows > 0 ? { ...metrics, ranking: evaluateRanking(scorer.recommender, data) } : metrics, outputs };
 }

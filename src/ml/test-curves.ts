@@ -1,10 +1,14 @@
 /**
  * What a version's page draws from its test split, stored with the test metrics at training time
  * (the test predictions themselves are not kept): binary classifiers' ROC curve (scikit-learn's
- * `roc_curve` with `drop_intermediate=False`, thinned to at most {@link MAX_ROC_POINTS}), and
- * regressors' (actual, predicted) pairs for a predicted-vs-actual and a residuals plot (an even
- * sample of at most {@link MAX_SAMPLE_POINTS} test rows, in test-split order).
+ * `roc_curve` with `drop_intermediate=False`, thinned to at most {@link MAX_ROC_POINTS}),
+ * multiclass classifiers' one-vs-rest ROC curves, one per class (class k's probability against
+ * "is k"), with each class's AUC and their macro mean (scikit-learn's
+ * `roc_auc_score(multi_class='ovr', average='macro')`), and regressors' (actual, predicted) pairs
+ * for a predicted-vs-actual and a residuals plot (an even sample of at most
+ * {@link MAX_SAMPLE_POINTS} test rows, in test-split order).
  */
+import { rocAuc } from './evaluate';
 import type { Task } from './spec-types';
 
 /** One point of the ROC curve: rows with P(positive) ≥ threshold are called positive. */
@@ -23,14 +27,32 @@ export interface ActualPredicted {
   predicted: number;
 }
 
+/** One class's one-vs-rest ROC curve: P(class) as the score, "is the class" as the positive label. */
+export interface ClassRocCurve {
+  /** The class, as in the version's classes. */
+  class: string;
+  /** The area under the full curve (before thinning); scikit-learn's roc_auc_score of this class against the rest. */
+  auc: number;
+  points: RocPoint[];
+}
+
 /** The curves stored next to the test metrics (each absent when it does not apply). */
 export interface TestCurves {
   rocCurve?: RocPoint[];
+  /** Multiclass: one per class that has test rows of it and of others, in class order (at most {@link MAX_ROC_CLASSES} classes). */
+  classRocCurves?: ClassRocCurve[];
+  /** Multiclass: the mean of the classes' one-vs-rest AUCs (classes without rows of both kinds left out). */
+  ovrMacroAuc?: number;
   testPredictions?: ActualPredicted[];
 }
 
 /** Most points kept on a ROC curve (its first and last always kept). */
 export const MAX_ROC_POINTS = 101;
+/**
+ * Most classes whose one-vs-rest curves are stored (101 points each); with more, only
+ * `ovrMacroAuc` is (a 1,000-class text classifier would otherwise store 100k points per version).
+ */
+export const MAX_ROC_CLASSES = 50;
 /** Most (actual, predicted) pairs kept for a regressor. */
 export const MAX_SAMPLE_POINTS = 200;
 
@@ -71,17 +93,44 @@ export function predictionSample(outputs: ArrayLike<number>, y: ArrayLike<number
 }
 
 /**
- * The curves for a task's test outputs: binary → `rocCurve`, regression → `testPredictions`,
- * others (multiclass, no test rows) → none.
- * @param outputs model outputs [rows, units] row-major (binary: P(positive); regression: values).
- * @param y true labels [rows]: 0/1 (binary) or values.
+ * One-vs-rest ROC curves of a multiclass classifier, and their macro-mean AUC.
+ * @param probs class probabilities [rows, k] row-major.
+ * @param y true class indexes [rows].
+ * @param classes the k class names, in output order.
+ * @returns the curves (omitted past {@link MAX_ROC_CLASSES} classes) and the mean AUC; empty when no
+ *   class has rows of both kinds.
  */
-export function testCurves(task: Task, outputs: ArrayLike<number>, y: ArrayLike<number>, rows: number): TestCurves {
+export function oneVsRestCurves(probs: ArrayLike<number>, y: ArrayLike<number>, rows: number, classes: readonly string[]): Pick<TestCurves, 'classRocCurves' | 'ovrMacroAuc'> {
+  const k = classes.length;
+  const curves: ClassRocCurve[] = [];
+  const aucs: number[] = [];
+  for (let c = 0; c < k; c++) {
+    const scores = Float64Array.from({ length: rows }, (_, i) => probs[i * k + c]);
+    const isC = Uint8Array.from({ length: rows }, (_, i) => (y[i] === c ? 1 : 0));
+    const auc = rocAuc(scores, isC);
+    if (auc === undefined) continue; // no test row of the class, or only rows of it
+    aucs.push(auc);
+    if (k <= MAX_ROC_CLASSES) curves.push({ class: classes[c], auc, points: rocCurve(scores, isC, rows)! });
+  }
+  if (!aucs.length) return {};
+  return { ...(curves.length ? { classRocCurves: curves } : {}), ovrMacroAuc: aucs.reduce((s, a) => s + a, 0) / aucs.length };
+}
+
+/**
+ * The curves for a task's test outputs: binary → `rocCurve`, multiclass → `classRocCurves` and
+ * `ovrMacroAuc` (when `classes` are given), regression → `testPredictions`; no test rows → none.
+ * @param outputs model outputs [rows, units] row-major (binary: P(positive); multiclass: class
+ *   probabilities; regression: values).
+ * @param y true labels [rows]: 0/1 (binary), class indexes (multiclass) or values.
+ * @param classes multiclass: the class names in output order.
+ */
+export function testCurves(task: Task, outputs: ArrayLike<number>, y: ArrayLike<number>, rows: number, classes?: readonly string[]): TestCurves {
   if (rows === 0) return {};
   if (task === 'binary') {
     const roc = rocCurve(outputs, y, rows);
     return roc ? { rocCurve: roc } : {};
   }
   if (task === 'regression') return { testPredictions: predictionSample(outputs, y, rows) };
+  if (task === 'multiclass' && classes && classes.length > 1 && outputs.length === rows * classes.length) return oneVsRestCurves(outputs, y, rows, classes);
   return {};
 }

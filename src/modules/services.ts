@@ -45,6 +45,7 @@ import type { VersionDeletedEvent } from './events';
 import { AdminGuard } from './tenants/admin-guard';
 import { AdminThrottle } from './tenants/admin-throttle';
 import { TenantLimitsService } from './quotas/tenant-limits.service';
+import { TenantAdminService } from './tenants/tenant-admin.service';
 import { TenantService } from './tenants/tenant.service';
 import { TrainingRunService } from './training/training-run.service';
 import { NodeService } from './nodes/node.service';
@@ -100,6 +101,7 @@ export interface Services {
   /** Objects by id alone (node, nodes). */
   nodes: NodeService;
   limits: TenantLimitsService;
+  tenantAdmin: TenantAdminService;
   authThrottle: AuthThrottle;
 }
 
@@ -139,6 +141,7 @@ export function createServices(deps: Deps): Services {
     },
     r.audit,
   );
+  const apiKeys = new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id));
   const datasets = new DatasetService(
     prisma,
     r.datasets,
@@ -192,10 +195,11 @@ export function createServices(deps: Deps): Services {
     aliases: new AliasService(prisma, r.aliases, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     stages: new StageService(prisma, r.stages, r.models, r.audit, deps.pubsub, (tenantId, modelName) => versions.invalidate(tenantId, modelName)),
     evaluations: new EvaluationService(prisma, r.evaluations, r.models, r.datasets, r.audit, deps.queue, deps.pubsub),
-    apiKeys: new ApiKeyService(prisma, r.apiKeys, r.audit, deps.pubsub, (id) => auth.forgetKey(id)),
+    apiKeys,
     audit: new AuditService(prisma, r.audit),
     tenants: new TenantService(r.tenants, adminGuard, adminThrottle),
     limits: new TenantLimitsService(prisma, adminGuard, r, quotas),
+    tenantAdmin: new TenantAdminService(r.tenants, adminGuard, apiKeys),
     nodes: new NodeService(prisma, r.nodes),
     datasets,
     imageDatasets: new ImageDatasetService(

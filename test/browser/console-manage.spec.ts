@@ -1,53 +1,27 @@
 /**
  * The web console in a real browser (Chromium through playwright-core), beyond the main job
  * (test/browser/console.spec.ts): a regressor's predicted-against-actual and residual plots with
- * their numbers, deleting a dataset and a model behind a confirmation dialog (the server's coded
- * refusal shown next to the button), and paging past the first 50 datasets with "More". Versions
+ * their numbers, a multiclass classifier's one-vs-rest ROC curves with their AUCs, deleting a dataset and a model behind a confirmation dialog (the server's coded
+ * refusal shown next to the button; then the forced delete — archive, or with the aliases — behind
+ * a second dialog that says what else goes and waits for a tick), and paging past the first 50 datasets with "More". Versions
  * are trained through the API (a decision tree: instant). axe-core finds no serious violation,
  * the open dialog included. Screenshots: test-artifacts/screenshots/console-manage-*.png.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
-import { startTestApp } from '../support/app';
-import { launchBrowser, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
+import { screenshotPath, waitForText } from '../support/browser';
+import { consoleBrowser, expectAccessible } from '../support/console-browser';
 import { PIMA_CSV } from '../support/data';
-import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv } from '../support/factories';
 import { trainVersion } from '../support/training';
 
+const harness = consoleBrowser();
+const { signedIn } = harness;
 let app: App;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-
-afterEach(() => context?.close());
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-/** Expects axe-core to find no serious or critical violation on `page` (named `where` in the failure). */
-async function expectAccessible(page: Page, where: string) {
-  expect({ where, violations: await seriousAxeViolations(page) }).toEqual({ where, violations: [] });
-}
-
-/** A page signed in to the console as `t`, at `route` (e.g. `#/models`). */
-async function signedIn(t: TenantBundle, route: string): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(60_000);
-  const page = await context.newPage();
-  await page.goto(new URL('/console', app.server.url).href);
-  await page.locator('#api-key').fill(t.apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await waitForText(page, 'header', [t.name, 'Sign out']);
-  await page.goto(new URL(`/console${route}`, app.server.url).href);
-  return page;
-}
+beforeAll(() => (app = harness.app()));
 
 /** The numbers of table rows, cell by cell. */
 const numbers = (rows: Locator) => rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
@@ -80,6 +54,45 @@ it("plots a regressor's predictions against the actual values and its residuals,
   });
   await page.screenshot({ path: screenshotPath('console-manage-regression'), fullPage: true });
   await expectAccessible(page, 'regression version');
+}, 180_000);
+
+it("draws a multiclass classifier's one-vs-rest ROC curves, each class's AUC and the macro average, with the numbers", async () => {
+  const t = await createTenant(app, 'console-multiclass');
+  const datasetId = await uploadCsv(t, fs.readFileSync(path.join(__dirname, '../../data/iris.csv'), 'utf8'), 'iris');
+  const v = await trainVersion(t, { datasetId, targetColumn: 'species', modelName: 'iris-tree', spec: { model: 'DECISION_TREE', tree: { maxDepth: 2 }, seed: 42 } });
+  expect(v.task).toBe('multiclass');
+  const { modelVersion } = await gqlOk(
+    t,
+    'query($id: ID!) { modelVersion(id: $id) { target { classes } metrics { rocAuc ovrMacroAuc classRocCurves { class auc points { fpr tpr threshold } } } } }',
+    { id: v.id },
+  );
+  const m = modelVersion.metrics;
+  const curves: { class: string; auc: number; points: { fpr: number; tpr: number; threshold: number }[] }[] = m.classRocCurves;
+  expect(m.rocAuc).toBeNull();
+  expect(curves.map((c) => c.class)).toEqual(modelVersion.target.classes);
+  expect(m.ovrMacroAuc).toBeCloseTo(curves.reduce((s, c) => s + c.auc, 0) / curves.length, 12);
+  for (const c of curves) {
+    expect(c.points[0]).toEqual({ fpr: 0, tpr: 0, threshold: 1 });
+    expect(c.points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+  }
+
+  const page = await signedIn(t, `#/versions/${v.id}`);
+  await waitForText(page, 'h1', ['iris-tree v1']);
+  const chart = page.locator('figure.chart', { hasText: 'ROC curves, one class against the rest' });
+  await chart.locator('canvas').first().waitFor();
+  const aucs = curves.map((c) => `${c.class} ${Number(c.auc.toPrecision(3))}`).join(', ');
+  expect(await chart.locator('[role="img"]').getAttribute('aria-label')).toBe(
+    `ROC curves, one class against the rest (test split): 3 classes, macro-average area ${Number(m.ovrMacroAuc.toPrecision(4))}; area per class: ${aucs}`,
+  );
+  await waitForText(page, 'main table', ['ovrMacroAuc', String(Number(m.ovrMacroAuc.toPrecision(4)))]);
+  const total = curves.reduce((s, c) => s + c.points.length, 0);
+  await chart.getByText(`Show the numbers (${total} points)`).click();
+  const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  expect(rows).toEqual(
+    curves.flatMap((c) => c.points.map((p) => [c.class, ...[p.threshold, p.fpr, p.tpr].map((n) => String(Number.isInteger(n) ? n : Number(n.toPrecision(4))))])),
+  );
+  await page.screenshot({ path: screenshotPath('console-manage-multiclass-roc'), fullPage: true });
+  await expectAccessible(page, 'multiclass version');
 }, 180_000);
 
 it('deletes a model and a dataset after confirming, showing the refusal while a version uses the dataset', async () => {
@@ -136,4 +149,52 @@ it('pages past the first 50 datasets with "More"', async () => {
   expect((await names()).slice(-3)).toEqual(['d03', 'd02', 'd01']);
   expect(new Set(await names()).size).toBe(52);
   expect(await page.getByRole('button', { name: 'More' }).count()).toBe(0);
+}, 180_000);
+
+it('offers the forced delete after a coded refusal, behind a second dialog that says what else goes and a tick', async () => {
+  const t = await createTenant(app, 'console-force');
+  const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'pima-forced', spec: { model: 'DECISION_TREE', tree: { maxDepth: 3 }, seed: 42 } });
+  await gqlOk(t, 'mutation { setModelAlias(model: "pima-forced", alias: "production", version: 1) { name } }');
+
+  // The model: refused (MODEL_IN_USE), then deleted with its alias after the second confirmation.
+  const page = await signedIn(t, '#/models');
+  await waitForText(page, 'main', ['pima-forced v1']);
+  expect(await page.getByRole('button', { name: 'Delete model pima-forced and its aliases anyway…' }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Delete model pima-forced' }).click();
+  await page.getByRole('dialog', { name: 'Delete model pima-forced?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, '.delete [role="alert"]', ['MODEL_IN_USE', 'production → 1']);
+  await page.getByRole('button', { name: 'Delete model pima-forced and its aliases anyway…' }).click();
+  const forced = page.getByRole('dialog', { name: 'Delete model pima-forced and its aliases anyway?' });
+  await forced.waitFor();
+  await waitForText(page, 'dialog[open]', ['The aliases production → v1 are deleted too']);
+  const confirm = forced.getByRole('button', { name: 'Delete with aliases', exact: true });
+  expect(await confirm.isDisabled()).toBe(true); // not before the explicit tick
+  await expectAccessible(page, 'forced delete dialog');
+  await page.screenshot({ path: screenshotPath('console-manage-force'), fullPage: true });
+  await forced.getByRole('checkbox', { name: 'Yes, delete the model and the aliases pointing at it' }).check();
+  await confirm.click();
+  await waitForText(page, 'main', ['No models yet']);
+  expect((await gqlOk(t, '{ modelsConnection(first: 5) { totalCount } }')).modelsConnection.totalCount).toBe(0);
+
+  // The dataset: a version of another model trained on it, so it is refused (DATASET_IN_USE), then archived.
+  await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'pima-kept', spec: { model: 'DECISION_TREE', tree: { maxDepth: 2 }, seed: 42 } });
+  await page.goto(new URL(`/console#/datasets/${datasetId}`, app.server.url).href);
+  await waitForText(page, 'h1', ['Dataset pima']);
+  await page.getByRole('button', { name: 'Delete dataset pima' }).click();
+  await page.getByRole('dialog', { name: 'Delete dataset pima?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await waitForText(page, '.delete [role="alert"]', ['DATASET_IN_USE', 'pima-kept']);
+  await page.getByRole('button', { name: 'Archive dataset pima anyway…' }).click();
+  const archive = page.getByRole('dialog', { name: 'Archive dataset pima anyway?' });
+  await waitForText(page, 'dialog[open]', ['1 model version trained on it stay (pima-kept v1)', 'restoreDataset brings it back']);
+  // Cancel first: nothing happens.
+  await archive.getByRole('button', { name: 'Cancel' }).click();
+  expect((await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } }')).datasetsConnection.totalCount).toBe(1);
+  await page.getByRole('button', { name: 'Archive dataset pima anyway…' }).click();
+  await archive.getByRole('checkbox', { name: 'Yes, archive it although model versions use it' }).check();
+  await archive.getByRole('button', { name: 'Archive', exact: true }).click();
+  await waitForText(page, 'main', ['Your datasets', 'No datasets yet']);
+  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasets { dataset { id name } } }');
+  expect(after.datasetsConnection.totalCount).toBe(0);
+  expect(after.archivedDatasets).toEqual([{ dataset: { id: datasetId, name: 'pima' } }]);
 }, 180_000);

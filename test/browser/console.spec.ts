@@ -59,7 +59,7 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   await page.getByRole('link', { name: 'Open the console' }).click();
   await page.locator('#api-key').fill(t.apiKey);
   await expectAccessible(page, 'sign-in');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForText(page, 'header', [t.name, 'Datasets', 'Sign out']);
 
   // Upload through the file input; the profile opens.

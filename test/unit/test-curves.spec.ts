@@ -4,7 +4,7 @@
  * and regressors' (actual, predicted) sample.
  */
 import { rocAuc } from '../../src/ml/evaluate';
-import { predictionSample, rocCurve, testCurves } from '../../src/ml/test-curves';
+import { MAX_ROC_CLASSES, oneVsRestCurves, predictionSample, rocCurve, testCurves } from '../../src/ml/test-curves';
 
 /** Trapezoidal area under a curve of points in ascending fpr. */
 const area = (points: { fpr: number; tpr: number }[]) => points.slice(1).reduce((s, p, i) => s + ((p.fpr - points[i].fpr) * (p.tpr + points[i].tpr)) / 2, 0);
@@ -49,6 +49,62 @@ it('samples a regressor evenly, first and last rows included; nothing for multic
   expect(sample[199]).toEqual({ actual: 999, predicted: 999.5 });
   expect(testCurves('regression', out, y, 3)).toEqual({ testPredictions: [0, 1, 2].map((v) => ({ actual: v, predicted: v + 0.5 })) });
   expect(testCurves('binary', [0.7, 0.2], [1, 0], 2).rocCurve).toHaveLength(3);
-  expect(testCurves('multiclass', [0.7, 0.3], [0], 1)).toEqual({});
+  expect(testCurves('multiclass', [0.7, 0.3], [0], 1)).toEqual({}); // no classes given
+  expect(testCurves('multiclass', [0.7, 0.3], [0], 1, ['a', 'b'])).toEqual({}); // one class in the rows: no rate
   expect(testCurves('binary', [], [], 0)).toEqual({});
+});
+
+/**
+ * Reference figures from scikit-learn 1.2.1 (Debian python3-sklearn), for these 8 rows:
+ *   for c in range(3): roc_curve(y == c, p[:, c], drop_intermediate=False); roc_auc_score(y == c, p[:, c])
+ *   roc_auc_score(y, p, multi_class='ovr', average='macro')  # 0.8444444444444444
+ * scikit-learn's first threshold is max(score) + 1; ours is 1 (a probability: no row called positive).
+ */
+const P = [
+  [0.7, 0.2, 0.1],
+  [0.2, 0.5, 0.3],
+  [0.1, 0.3, 0.6],
+  [0.4, 0.4, 0.2],
+  [0.3, 0.3, 0.4],
+  [0.6, 0.1, 0.3],
+  [0.2, 0.6, 0.2],
+  [0.1, 0.2, 0.7],
+];
+const Y = [0, 1, 2, 1, 0, 0, 2, 2];
+const SKLEARN = [
+  { fpr: [0, 0, 0, 0.2, 0.2, 0.6, 1], tpr: [0, 1 / 3, 2 / 3, 2 / 3, 1, 1, 1], thresholds: [1, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1], auc: 0.9333333333333333 },
+  { fpr: [0, 1 / 6, 1 / 6, 1 / 6, 0.5, 5 / 6, 1], tpr: [0, 0, 0.5, 1, 1, 1, 1], thresholds: [1, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1], auc: 0.8333333333333334 },
+  { fpr: [0, 0, 0, 0.2, 0.6, 0.8, 1], tpr: [0, 1 / 3, 2 / 3, 2 / 3, 2 / 3, 1, 1], thresholds: [1, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1], auc: 0.7666666666666666 },
+];
+
+it("multiclass: one-vs-rest curves and AUCs per class and their macro mean, as scikit-learn's roc_curve and roc_auc_score(multi_class='ovr')", () => {
+  const curves = testCurves('multiclass', Float32Array.from(P.flat()), Float32Array.from(Y), 8, ['a', 'b', 'c']);
+  expect(curves.classRocCurves!.map((c) => c.class)).toEqual(['a', 'b', 'c']);
+  curves.classRocCurves!.forEach((c, k) => {
+    const want = SKLEARN[k];
+    expect(c.points.map((p) => p.fpr)).toEqual(want.fpr.map((v) => expect.closeTo(v, 12)));
+    expect(c.points.map((p) => p.tpr)).toEqual(want.tpr.map((v) => expect.closeTo(v, 12)));
+    expect(c.points.map((p) => p.threshold)).toEqual(want.thresholds.map((v) => expect.closeTo(v, 6))); // float32 probabilities
+    expect(c.auc).toBeCloseTo(want.auc, 12);
+    expect(area(c.points)).toBeCloseTo(want.auc, 12);
+  });
+  expect(curves.ovrMacroAuc).toBeCloseTo(0.8444444444444444, 12);
+});
+
+it('multiclass: a class without test rows is left out of the curves and the mean; past 50 classes only the mean is kept', () => {
+  // Class 'd' (index 3) never occurs: 3 curves, the mean of the same three AUCs.
+  const four = P.map((row) => [...row.map((v) => v * 0.9), 0.1]);
+  const some = oneVsRestCurves(four.flat(), Y, 8, ['a', 'b', 'c', 'd']);
+  expect(some.classRocCurves!.map((c) => c.class)).toEqual(['a', 'b', 'c']);
+  expect(some.ovrMacroAuc).toBeCloseTo(0.8444444444444444, 12);
+  const k = MAX_ROC_CLASSES + 1;
+  const rows = 2 * k;
+  const probs = Array.from({ length: rows * k }, (_, j) => (Math.floor(j / k) % k === j % k ? 0.9 : 0.1 / (k - 1)));
+  const many = oneVsRestCurves(
+    probs,
+    Array.from({ length: rows }, (_, i) => i % k),
+    rows,
+    Array.from({ length: k }, (_, c) => `c${c}`),
+  );
+  expect(many).toEqual({ ovrMacroAuc: 1 });
 });

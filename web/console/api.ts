@@ -1,14 +1,15 @@
 /**
  * The console's only way to the server: the public GraphQL endpoint over HTTP (fetch, JSON or the
  * multipart upload spec) and graphql-ws for subscriptions, with the API key from session.ts in the
- * Authorization header (HTTP) or the connection parameters (websocket). Every operation is a typed
+ * Authorization header (HTTP) or the connection parameters (websocket), or the admin secret in the
+ * X-Admin-Secret header (the operator's pages). Every operation is a typed
  * document of generated/graphql.ts (from the pages' `.graphql` files, `npm run codegen`): its text
  * is sent, its types give the variables and the answer.
  */
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
 import { ApiError, type ApiErrorEntry } from './api-error';
-import { apiKey } from './session';
+import { adminSecret, apiKey } from './session';
 
 export { ApiError, type ApiErrorEntry };
 
@@ -21,9 +22,12 @@ export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] 
 /** The endpoint the server wrote into `<meta name="graphql-endpoint">`. */
 const endpoint = new URL(document.querySelector<HTMLMetaElement>('meta[name="graphql-endpoint"]')?.content ?? '/graphql', location.href);
 
+/** The signed-in credential as headers: the API key (Authorization) or the admin secret (X-Admin-Secret). */
 function headers(): Record<string, string> {
   const key = apiKey();
-  return key ? { authorization: `Bearer ${key}` } : {};
+  if (key) return { authorization: `Bearer ${key}` };
+  const secret = adminSecret();
+  return secret ? { 'x-admin-secret': secret } : {};
 }
 
 async function answer<T>(res: Response): Promise<T> {

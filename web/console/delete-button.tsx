@@ -1,46 +1,115 @@
 /**
  * A delete button with a confirmation dialog (a modal <dialog>: focus moves into it, Escape
  * cancels). The server's refusal (its code and message, e.g. DATASET_IN_USE) is shown next to the
- * button.
+ * button. Where the API's delete takes `force`, a refusal with one of the `force.codes` also offers
+ * the forced delete, behind a second dialog that says what else goes and asks for an explicit tick.
  */
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import type { ApiError } from './api';
 import { ErrorBox } from './ui';
 import { useAction } from './use-action';
 
+/** The forced delete a refusal may lead to. */
+export interface ForceOption {
+  /** The refusal codes that offer it, e.g. ['DATASET_IN_USE']. */
+  codes: string[];
+  /** What the forced delete does, for its button and dialog heading, e.g. 'Archive dataset pima'. */
+  label: string;
+  /** The confirming button's text, e.g. 'Archive'. */
+  verb: string;
+  /** What else goes, from the refusal (its extensions name the versions or aliases). */
+  consequence: (refusal: ApiError) => string;
+  /** The confirmation box's label, e.g. 'Yes, archive it although versions use it'. */
+  confirm: string;
+  remove: () => Promise<unknown>;
+}
+
+/** A modal dialog's ref and its open/close. */
+function useDialog() {
+  const ref = useRef<HTMLDialogElement>(null);
+  return { ref, open: () => ref.current?.showModal(), close: () => ref.current?.close() };
+}
+
 /**
  * "Delete `what`": asks first; on Delete runs `remove`, then `done` (navigate, reload). `id` names
- * the dialog's heading.
+ * the dialog's heading. With `force`, a refusal coded in `force.codes` offers the forced delete.
  */
-export function DeleteButton({ id, what, consequence, remove, done }: { id: string; what: string; consequence: string; remove: () => Promise<unknown>; done: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+export function DeleteButton({
+  id,
+  what,
+  consequence,
+  remove,
+  done,
+  force,
+}: {
+  id: string;
+  what: string;
+  consequence: string;
+  remove: () => Promise<unknown>;
+  done: () => void;
+  force?: ForceOption;
+}) {
+  const first = useDialog();
+  const second = useDialog();
+  const [ticked, setTicked] = useState(false);
   const { busy, error, run } = useAction();
-  const confirm = () =>
+  const attempt = (dialog: ReturnType<typeof useDialog>, work: () => Promise<unknown>) =>
     run(async () => {
       try {
-        await remove();
+        await work();
       } finally {
-        dialog.current?.close();
+        dialog.close();
       }
       done();
     });
+  const refusal = force && error && force.codes.includes(error.code) ? error : null;
   return (
     <div class="delete">
-      <button type="button" class="danger" onClick={() => dialog.current?.showModal()} disabled={busy}>
+      <button type="button" class="danger" onClick={first.open} disabled={busy}>
         Delete {what}
       </button>
-      <dialog ref={dialog} aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
+      <dialog ref={first.ref} aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
         <h2 id={`${id}-title`}>Delete {what}?</h2>
         <p id={`${id}-text`}>{consequence} This cannot be undone.</p>
         <div class="actions">
-          <button type="button" class="danger" onClick={confirm} disabled={busy}>
+          <button type="button" class="danger" onClick={() => attempt(first, remove)} disabled={busy}>
             {busy ? 'Deleting…' : 'Delete'}
           </button>
-          <button type="button" class="secondary" onClick={() => dialog.current?.close()} autofocus>
+          <button type="button" class="secondary" onClick={first.close} autofocus>
             Cancel
           </button>
         </div>
       </dialog>
       <ErrorBox error={error} />
+      {refusal && force ? (
+        <button
+          type="button"
+          class="danger"
+          onClick={() => {
+            setTicked(false);
+            second.open();
+          }}
+        >
+          {force.label} anyway…
+        </button>
+      ) : null}
+      {force ? (
+        <dialog ref={second.ref} aria-labelledby={`${id}-force-title`} aria-describedby={`${id}-force-text`}>
+          <h2 id={`${id}-force-title`}>{force.label} anyway?</h2>
+          <p id={`${id}-force-text`}>{refusal ? force.consequence(refusal) : ''}</p>
+          <label class="check">
+            <input type="checkbox" checked={ticked} onChange={(e) => setTicked(e.currentTarget.checked)} /> {force.confirm}
+          </label>
+          <div class="actions">
+            <button type="button" class="danger" onClick={() => attempt(second, force.remove)} disabled={busy || !ticked}>
+              {busy ? 'Working…' : force.verb}
+            </button>
+            <button type="button" class="secondary" onClick={second.close} autofocus>
+              Cancel
+            </button>
+          </div>
+        </dialog>
+      ) : null}
     </div>
   );
 }

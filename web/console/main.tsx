@@ -1,6 +1,7 @@
 /**
  * The web console: sign in with an API key, then datasets, training runs, models and a prediction
- * playground, all through the public GraphQL API (api.ts). Bundled by scripts/build-console.mjs and
+ * playground; or, where the server offers it, with the admin secret, then the tenants, their keys
+ * and limits. All through the public GraphQL API (api.ts). Bundled by scripts/build-console.mjs and
  * served at /console by src/graphql/console.ts.
  */
 import { render } from 'preact';
@@ -12,16 +13,24 @@ import { Datasets } from './pages/datasets';
 import { Models } from './pages/models';
 import { RunPage } from './pages/run';
 import { Runs } from './pages/runs';
-import { SignIn, VIEWER, type Viewer } from './pages/sign-in';
+import { ADMIN_CHECK, SignIn, VIEWER, type Viewer } from './pages/sign-in';
+import { SweepPage } from './pages/sweep';
+import { SweepForm } from './pages/sweep-form';
+import { Sweeps } from './pages/sweeps';
+import { TenantPage } from './pages/tenant';
+import { Tenants } from './pages/tenants';
 import { Train } from './pages/train';
 import { VersionPage } from './pages/version';
 import { href, useRoute } from './router';
-import { apiKey, signOut } from './session';
+import { adminSecret, apiKey, signOut } from './session';
+
+const ADMIN_NAV: [string, string][] = [['tenants', 'Tenants']];
 
 const NAV: [string, string][] = [
   ['datasets', 'Datasets'],
   ['train', 'Train'],
   ['runs', 'Runs'],
+  ['sweeps', 'Sweeps'],
   ['models', 'Models'],
 ];
 
@@ -31,19 +40,33 @@ function Page({ route }: { route: string[] }) {
   if (section === 'train') return <Train datasetId={id} />;
   if (section === 'runs' && id) return <RunPage id={id} />;
   if (section === 'runs') return <Runs />;
+  if (section === 'sweeps' && id === 'new') return <SweepForm />;
+  if (section === 'sweeps' && id) return <SweepPage id={id} />;
+  if (section === 'sweeps') return <Sweeps />;
   if (section === 'models') return <Models />;
   if (section === 'versions' && id) return <VersionPage id={id} />;
   return <Datasets />;
 }
 
+/** The operator's pages (admin secret). */
+function AdminPage({ route }: { route: string[] }) {
+  const [section, id, name] = route;
+  if (section === 'tenants' && id) return <TenantPage id={id} name={name} />;
+  return <Tenants />;
+}
+
+/** Who signed in: a tenant (API key) or the operator (admin secret). */
+type SignedIn = { kind: 'tenant'; viewer: Viewer } | { kind: 'admin' };
+
 function App() {
   const route = useRoute();
-  const [viewer, setViewer] = useState<Viewer | null>(null);
-  const [checking, setChecking] = useState(!!apiKey());
+  const [who, setWho] = useState<SignedIn | null>(null);
+  const [checking, setChecking] = useState(!!(apiKey() || adminSecret()));
   useEffect(() => {
-    if (!apiKey()) return;
-    gql(VIEWER)
-      .then((d) => setViewer(d.viewer))
+    if (!apiKey() && !adminSecret()) return;
+    const check = apiKey() ? gql(VIEWER).then((d): SignedIn => ({ kind: 'tenant', viewer: d.viewer })) : gql(ADMIN_CHECK).then((): SignedIn => ({ kind: 'admin' }));
+    check
+      .then(setWho)
       .catch(() => signOut())
       .finally(() => setChecking(false));
   }, []);
@@ -51,8 +74,9 @@ function App() {
     document.getElementById('main')?.focus();
   }, [route.join('/')]);
   if (checking) return <p aria-busy="true">Loading…</p>;
-  if (!viewer) return <SignIn onSignedIn={setViewer} />;
-  const section = route[0] ?? 'datasets';
+  if (!who) return <SignIn onSignedIn={(viewer) => setWho({ kind: 'tenant', viewer })} onAdmin={() => setWho({ kind: 'admin' })} />;
+  const admin = who.kind === 'admin';
+  const section = route[0] ?? (admin ? 'tenants' : 'datasets');
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
@@ -61,7 +85,7 @@ function App() {
       <header>
         <span class="brand">MaaS console</span>
         <nav aria-label="Sections">
-          {NAV.map(([path, label]) => (
+          {(admin ? ADMIN_NAV : NAV).map(([path, label]) => (
             <a key={path} href={href(path)} aria-current={section === path || (section === 'versions' && path === 'models') ? 'page' : undefined}>
               {label}
             </a>
@@ -69,13 +93,13 @@ function App() {
           <a href="/graphql">GraphQL explorer</a>
         </nav>
         <span class="who">
-          {viewer.tenantName}{' '}
+          {admin ? 'Operator (admin secret)' : who.viewer.tenantName}{' '}
           <button
             type="button"
             onClick={() => {
               signOut();
               closeSocket();
-              setViewer(null);
+              setWho(null);
             }}
           >
             Sign out
@@ -83,7 +107,7 @@ function App() {
         </span>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} />
+        {admin ? <AdminPage route={route} /> : <Page route={route} />}
       </main>
     </>
   );

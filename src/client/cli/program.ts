@@ -9,16 +9,17 @@ import { loginCommand } from './commands/login';
 import { modelsCommand } from './commands/models';
 import { predictCommand } from './commands/predict';
 import { runsCommand } from './commands/runs';
+import { sweepsCommand } from './commands/sweeps';
 import { trainCommand } from './commands/train';
 import { EXIT_USAGE, reportError } from './errors';
 
 /** The program with every command; errors throw instead of exiting (see runCli). */
 export function buildProgram(): Command {
   const program = new Command('maas')
-    .description('Model-as-a-Service from the command line: datasets, training runs, models, predictions')
+    .description('Model-as-a-Service from the command line: datasets, training runs, sweeps, models, predictions')
     .option('--json', 'print JSON (one document, or one line per event) for scripts')
     .showHelpAfterError(false);
-  for (const cmd of [loginCommand(), datasetsCommand(), trainCommand(), runsCommand(), modelsCommand(), predictCommand(), batchCommand()]) program.addCommand(cmd);
+  for (const cmd of [loginCommand(), datasetsCommand(), trainCommand(), runsCommand(), sweepsCommand(), modelsCommand(), predictCommand(), batchCommand()]) program.addCommand(cmd);
   const quiet = (cmd: Command) => {
     // Commander's own error line is replaced by `error USAGE: …` (runCli); its help still prints.
     cmd.exitOverride().configureOutput({ outputError: () => undefined });

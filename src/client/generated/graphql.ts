@@ -42,6 +42,13 @@ export type EarlyStoppingInput = {
   restoreBestWeights?: boolean;
 };
 
+export type HalvingInput = {
+  /** Keep the best 1/eta of each rung; the next rung trains eta times the epochs. 2 to 10. (Default: 3) */
+  eta?: number;
+  /** Epochs of the first rung; less than the base spec's epochs. (Default: 1) */
+  minEpochs?: number;
+};
+
 /** SCALE: pixels / 255. STANDARDIZE: (pixel - mean) / std per channel, from the training split. Stored with the version and applied at prediction. */
 export type ImageNormalization =
   | 'SCALE'
@@ -220,6 +227,10 @@ export type Monitor =
   | 'VAL_ACCURACY'
   | 'VAL_LOSS';
 
+export type ObjectiveDirection =
+  | 'MAXIMIZE'
+  | 'MINIMIZE';
+
 export type OptimizerInput = {
   /** Default: 0.001 (ADAM, RMSPROP), 0.01 (SGD), as Keras. */
   learningRate?: number | null | undefined;
@@ -307,6 +318,28 @@ export type RunStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+export type StartSweepInput = {
+  /** The spec every trial starts from, written as startTrainingRun's `spec` (e.g. { "layers": [...], "loss": "BINARY_CROSSENTROPY", "epochs": 3 }). */
+  baseSpec: Record<string, unknown>;
+  budget: SweepBudgetInput;
+  datasetId: string | number;
+  /** Stop trials clearly behind (the median stopping rule; see SweepTrialStatus.STOPPED_EARLY). (Default: true) */
+  earlyStop?: boolean | null | undefined;
+  /** Default: every column except the target. */
+  featureColumns?: Array<string> | null | undefined;
+  /** SUCCESSIVE_HALVING options. */
+  halving?: HalvingInput | null | undefined;
+  /** Registry model every trial adds a version to (created on first use). */
+  modelName: string;
+  objective: SweepObjectiveInput;
+  /** RANDOM, SUCCESSIVE_HALVING: seeds the draws (one seed, one list of trials). (Default: 0) */
+  seed?: number | null | undefined;
+  space: Array<SweepDimensionInput>;
+  strategy: SweepStrategy;
+  /** The label column. */
+  targetColumn: string;
+};
+
 export type StartTrainingRunInput = {
   datasetId: string | number;
   /** Default: every column except the target. */
@@ -319,6 +352,63 @@ export type StartTrainingRunInput = {
   /** The label column. */
   targetColumn: string;
 };
+
+export type SweepBudgetInput = {
+  /** Trials training (or queued) at once, 1 to 10; they also count against the tenant's run quotas. (Default: 2) */
+  maxConcurrent?: number;
+  /** Configurations tried, 1 to 100 (SUCCESSIVE_HALVING: in its first rung). A GRID larger than this is refused. */
+  maxTrials: number;
+};
+
+/** One spec path and the values it takes: `values` (any strategy) or a numeric range min..max (RANDOM, SUCCESSIVE_HALVING). */
+export type SweepDimensionInput = {
+  /** Range: whole numbers only. (Default: false) */
+  integer?: boolean | null | undefined;
+  /** Range: draw log-uniformly (min > 0). (Default: false) */
+  log?: boolean | null | undefined;
+  /** Range: highest value. */
+  max?: number | null | undefined;
+  /** Range: lowest value. */
+  min?: number | null | undefined;
+  /** A dotted path in the spec as startTrainingRun takes it, e.g. 'optimizer.learningRate', 'layers.0.units', 'batchSize', 'tree.maxDepth'. */
+  path: string;
+  /** The values to try, as they would be written in the spec (enum names such as "SGD", numbers, objects). */
+  values?: Array<unknown> | null | undefined;
+};
+
+/** A test metric of the trial's version (ModelVersion.metrics). While a trial trains, its last epoch stands in: ACCURACY → valAccuracy (else accuracy), LOG_LOSS → valLoss (else loss), MSE/RMSE/MAE/ROC_AUC → the spec's MSE/MAE/AUC epoch metrics; F1, PRECISION, RECALL and R2 have none. */
+export type SweepMetric =
+  | 'ACCURACY'
+  | 'F1'
+  | 'LOG_LOSS'
+  | 'MAE'
+  | 'MSE'
+  | 'PRECISION'
+  | 'R2'
+  | 'RECALL'
+  | 'RMSE'
+  | 'ROC_AUC';
+
+export type SweepObjectiveInput = {
+  direction: ObjectiveDirection;
+  metric: SweepMetric;
+};
+
+/** GRID: every combination of the listed values. RANDOM: budget.maxTrials configurations drawn from the seed (values picked uniformly, ranges uniform or log-uniform). SUCCESSIVE_HALVING: those configurations (the grid when every dimension lists values) trained for halving.minEpochs epochs, then the best 1/eta of each rung trained again from scratch with eta times the epochs, up to the base spec's epochs. */
+export type SweepStrategy =
+  | 'GRID'
+  | 'RANDOM'
+  | 'SUCCESSIVE_HALVING';
+
+/** PENDING: no run yet. QUEUED, RUNNING: its run is. SUCCEEDED, FAILED, CANCELLED: how its run ended. STOPPED_EARLY: its run was cancelled by the median stopping rule (its best epoch so far was worse than the median of the finished trials of its rung at the same epoch, once 3 had finished). */
+export type SweepTrialStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'STOPPED_EARLY'
+  | 'SUCCEEDED';
 
 /** What the target is: two classes, several classes, or a number. */
 export type Task =
@@ -578,6 +668,29 @@ export type CliCancelRunMutationVariables = Exact<{
 
 export type CliCancelRunMutation = { cancelTrainingRun: { id: string, status: RunStatus } };
 
+export type CliStartSweepMutationVariables = Exact<{
+  input: StartSweepInput;
+}>;
+
+
+export type CliStartSweepMutation = { startSweep: { id: string, status: RunStatus, strategy: SweepStrategy, maxTrials: number } };
+
+export type CliSweepsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: RunStatus | null | undefined;
+}>;
+
+
+export type CliSweepsQuery = { sweeps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: RunStatus, strategy: SweepStrategy, modelName: string, maxTrials: number, createdAt: string, objective: { metric: SweepMetric, direction: ObjectiveDirection }, bestVersion: { version: number } | null } }> } };
+
+export type CliCancelSweepMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CliCancelSweepMutation = { cancelSweep: { id: string, status: RunStatus } };
+
 export type CliStartTrainingRunMutationVariables = Exact<{
   input: StartTrainingRunInput;
 }>;
@@ -591,6 +704,13 @@ export type CliTrainingProgressSubscriptionVariables = Exact<{
 
 
 export type CliTrainingProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, loss: number | null, valLoss: number | null, elapsedMs: number | null, failureCode: string | null, failureMessage: string | null, reason: string | null, modelVersion: { id: string, version: number, metrics: { accuracy: number | null, rocAuc: number | null, f1: number | null, precision: number | null, recall: number | null, logLoss: number | null, mae: number | null, mse: number | null, r2: number | null, testRows: number } } | null } };
+
+export type CliSweepLeaderboardSubscriptionVariables = Exact<{
+  sweepId: string | number;
+}>;
+
+
+export type CliSweepLeaderboardSubscription = { sweepLeaderboard: { sweep: { id: string, status: RunStatus, failureMessage: string | null, objective: { metric: SweepMetric, direction: ObjectiveDirection }, bestVersion: { id: string, version: number } | null }, trials: Array<{ rank: number, index: number, rung: number, params: Record<string, unknown>, epochs: number | null, epochsDone: number, status: SweepTrialStatus, objective: number | null, final: boolean, trainingRunId: string | null, failureMessage: string | null }> } };
 
 export type UploadDatasetMutationVariables = Exact<{
   name: string;
@@ -1053,6 +1173,53 @@ export const CliCancelRunDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CliCancelRunMutation, CliCancelRunMutationVariables>;
+export const CliStartSweepDocument = new TypedDocumentString(`
+    mutation CliStartSweep($input: StartSweepInput!) {
+  startSweep(input: $input) {
+    id
+    status
+    strategy
+    maxTrials
+  }
+}
+    `) as unknown as TypedDocumentString<CliStartSweepMutation, CliStartSweepMutationVariables>;
+export const CliSweepsDocument = new TypedDocumentString(`
+    query CliSweeps($first: Int, $after: String, $status: RunStatus) {
+  sweeps(first: $first, after: $after, status: $status) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        status
+        strategy
+        modelName
+        maxTrials
+        createdAt
+        objective {
+          metric
+          direction
+        }
+        bestVersion {
+          version
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CliSweepsQuery, CliSweepsQueryVariables>;
+export const CliCancelSweepDocument = new TypedDocumentString(`
+    mutation CliCancelSweep($id: ID!) {
+  cancelSweep(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CliCancelSweepMutation, CliCancelSweepMutationVariables>;
 export const CliStartTrainingRunDocument = new TypedDocumentString(`
     mutation CliStartTrainingRun($input: StartTrainingRunInput!) {
   startTrainingRun(input: $input) {
@@ -1097,6 +1264,38 @@ export const CliTrainingProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CliTrainingProgressSubscription, CliTrainingProgressSubscriptionVariables>;
+export const CliSweepLeaderboardDocument = new TypedDocumentString(`
+    subscription CliSweepLeaderboard($sweepId: ID!) {
+  sweepLeaderboard(sweepId: $sweepId) {
+    sweep {
+      id
+      status
+      failureMessage
+      objective {
+        metric
+        direction
+      }
+      bestVersion {
+        id
+        version
+      }
+    }
+    trials {
+      rank
+      index
+      rung
+      params
+      epochs
+      epochsDone
+      status
+      objective
+      final
+      trainingRunId
+      failureMessage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CliSweepLeaderboardSubscription, CliSweepLeaderboardSubscriptionVariables>;
 export const UploadDatasetDocument = new TypedDocumentString(`
     mutation UploadDataset($name: String!, $file: Upload!, $hasHeader: Boolean, $columnNames: [String!], $encoding: TextEncoding, $quoting: Boolean) {
   uploadDataset(

@@ -42,7 +42,7 @@ export async function trainFromImages(bytes: Uint8Array, spec: TrainingSpec, onE
       framework: family.framework,
       artifact: fitted.artifact,
       pipeline: data.pipeline,
-      metrics: { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows) },
+      metrics: { ...evaluate(task, scores, data.test.y, data.test.rows, classes), ...testCurves(task, scores, data.test.y, data.test.rows, classes) },
       testOutputs: summarizeOutputs(scores, data.outputUnits, data.train.y),
       epochs: fitted.epochs,
       featureNames: [],

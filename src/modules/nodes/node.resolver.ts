@@ -9,7 +9,6 @@ import { AppError, badInput } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 import type { DatasetService } from '../datasets/dataset.service';
 import type { EvaluationService } from '../registry/evaluation.service';
-import type { SweepService } from '../sweeps/sweep.service';
 import type { ModelService } from '../registry/model.service';
 import type { BatchPredictionService } from '../serving/batch.service';
 import type { TrainingRunService } from '../training/training-run.service';
@@ -27,14 +26,12 @@ interface Context {
     models: ModelService;
     batch: BatchPredictionService;
     evaluations: EvaluationService;
-    sweeps: SweepService;
   };
-  loaders: Record<'dataset' | 'modelByName' | 'run' | 'version' | 'batch' | 'evaluation', { load(key: string): Promise<object | null> }>;
+  loaders: Record<'dataset' | 'modelByName' | 'run' | 'version' | 'batch' | 'evaluation' | 'sweep', { load(key: string): Promise<object | null> }>;
 }
 
 /** Reads one found row's object through its type's service; null when it went away meanwhile. */
 async function load(ctx: Context, row: NodeRow): Promise<object | null> {
-  const actor = ctx.actor!;
   const read = (): Promise<object | null> => {
     switch (row.kind) {
       case 'Dataset':
@@ -50,7 +47,7 @@ async function load(ctx: Context, row: NodeRow): Promise<object | null> {
       case 'ModelEvaluation':
         return ctx.loaders.evaluation.load(row.id);
       case 'Sweep':
-        return ctx.services.sweeps.get(actor, row.id);
+        return ctx.loaders.sweep.load(row.id);
     }
   };
   try {

@@ -3,19 +3,15 @@
  * own. Where they are applied: quota.service.ts (API) and training-limits.ts (worker).
  */
 import type { Db } from '../../lib/db';
-import { notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
-import type { AdminGuard } from '../tenants/admin-guard';
+import { operatorActor, type AdminGuard } from '../tenants/admin-guard';
 import type { TenantRepo } from '../tenants/tenant.repo';
 import type { QuotaService } from './quota.service';
 import { effectiveLimits, LIMIT_NAMES, validateOverrides, type LimitOverrides } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
 import type { TenantLimits } from './tenant-limits.type';
-
-/** The actor the operator's changes are audited as (the same as a tenant's creation). */
-const operator = (tenantId: string): Actor => ({ kind: 'system', id: 'admin-secret', tenantId, scopes: ['admin'] });
 
 export class TenantLimitsService {
   constructor(
@@ -39,7 +35,7 @@ export class TenantLimitsService {
     for (const name of LIMIT_NAMES) overrides[name] = input[name] ?? null;
     await withTenant(this.prisma, tenantId, async (tx) => {
       await this.repos.limits.replace(tx, tenantId, overrides);
-      await this.repos.audit.record(tx, operator(tenantId), { action: 'tenantLimits.set', targetType: 'Tenant', targetId: tenantId, details: { ...overrides } });
+      await this.repos.audit.record(tx, operatorActor(tenantId), { action: 'tenantLimits.set', targetType: 'Tenant', targetId: tenantId, details: { ...overrides } });
     });
     await this.quotas.forget(tenantId);
     return this.view(tenantId, overrides);
@@ -67,7 +63,6 @@ export class TenantLimitsService {
   }
 
   private async requireTenant(tenantId: string): Promise<void> {
-    // Tenant ids are UUIDs; anything else (a NUL, a huge string) is simply not found.
-    if (!/^[0-9a-f-]{36}$/i.test(tenantId) || !(await this.repos.tenants.findById(tenantId))) throw notFound('Tenant', tenantId);
+    await this.repos.tenants.require(tenantId);
   }
 }

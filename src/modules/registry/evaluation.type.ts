@@ -31,7 +31,6 @@ export class ThresholdMetrics {
 export class EvaluationMetrics extends VersionMetrics {
   @Nullable(Float, 'Classifiers: average precision (PR AUC; multiclass: one-vs-rest macro mean).') prAuc?: number;
   @Nullable(Float, 'Classifiers: Brier score (binary: mean (p - y)², in [0, 1]; multiclass: mean Σ_k (p_k - y_k)², in [0, 2]).') brier?: number;
-  @Nullable(Float, 'Multiclass: one-vs-rest macro ROC AUC.') ovrMacroAuc?: number;
   @Nullable([CalibrationBin], 'Classifiers: 10 equal-width bins of the predicted probability (binary: of the positive class; multiclass: of the top class).')
   calibration?: CalibrationBin[];
   @Nullable(ThresholdMetrics, 'Binary: metrics at the chosen threshold.') atThreshold?: ThresholdMetrics;

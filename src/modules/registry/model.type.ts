@@ -61,6 +61,14 @@ export class RocPoint {
   threshold!: number;
 }
 
+/** One class's one-vs-rest ROC curve (multiclass). */
+@ObjectType({ description: "A multiclass classifier's one-vs-rest ROC curve for one class: P(class) as the score, 'is the class' as the positive label." })
+export class ClassRocCurve {
+  @Field({ description: 'The class, as in the version’s classes.' }) class!: string;
+  @Field(() => Float, { description: "Area under this class's full curve (scikit-learn's roc_auc_score of the class against the rest)." }) auc!: number;
+  @Field(() => [RocPoint], { description: 'One point per distinct score thinned to at most 101, from (0, 0) to (1, 1); threshold is P(class).' }) points!: RocPoint[];
+}
+
 /** A regressor's test row: true and predicted value. */
 @ObjectType({ description: "A regressor's test row: its true value and the predicted one, in the target's units." })
 export class ActualPredicted {
@@ -99,6 +107,16 @@ export class VersionMetrics {
     'Binary: the ROC curve on the test split (an evaluation: on the rows evaluated), one point per distinct score thinned to at most 101, from (0, 0) to (1, 1). Absent for versions trained before it was recorded.',
   )
   rocCurve?: RocPoint[];
+  @Nullable(
+    [ClassRocCurve],
+    'Multiclass: one-vs-rest ROC curves, one per class with test rows of it and of others, in class order (an evaluation: on the rows evaluated); absent past 50 classes and for versions trained before they were recorded.',
+  )
+  classRocCurves?: ClassRocCurve[];
+  @Nullable(
+    Float,
+    "Multiclass: one-vs-rest macro ROC AUC, the mean of classRocCurves' AUCs (scikit-learn's roc_auc_score(multi_class='ovr', average='macro'); classes without rows of both kinds left out).",
+  )
+  ovrMacroAuc?: number;
   @Nullable(
     [ActualPredicted],
     'Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Absent for versions trained before it was recorded.',

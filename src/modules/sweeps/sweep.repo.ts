@@ -74,6 +74,11 @@ export class SweepRepo {
     return tx.sweep.findFirst({ where: { id, tenantId } });
   }
 
+  /** The tenant's sweeps among `ids` (one statement; any order, unknown ids left out). */
+  findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
+    return tx.sweep.findMany({ where: { tenantId, id: { in: [...ids] } } });
+  }
+
   /** Serialises the transactions that change one sweep (start of trials, cancel, finish). */
   async lock(tx: Tx, sweepId: string) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'sweep:' + sweepId}))`;

@@ -51,6 +51,14 @@ export class SweepService {
     return sweep;
   }
 
+  /** Several sweeps of the tenant by id, in `ids` order, null for each unknown or another tenant's (`training:read`; one statement: the `nodes` DataLoader). @throws AppError FORBIDDEN. */
+  async getMany(actor: Actor, ids: readonly string[]) {
+    requireScope(actor, 'training:read');
+    const rows = await withTenant(this.deps.prisma, actor.tenantId, (tx) => this.deps.sweeps.findMany(tx, actor.tenantId, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /**
    * A page of the tenant's sweeps, newest first (`training:read`).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).

@@ -18,14 +18,20 @@ export class ServerInfo {
     description: "The ONNX runtime that serves uploaded models: 'node' (onnxruntime-node) or 'web' (onnxruntime-web, WASM); null when none loads here (ONNX_RUNTIME).",
   })
   onnxRuntime!: string | null;
+
+  @Field({
+    description:
+      'Whether the web console offers sign-in with the admin secret (CONSOLE_ADMIN_SIGN_IN; off by default in production). The admin fields answer the X-Admin-Secret header either way.',
+  })
+  consoleAdminSignIn!: boolean;
 }
 
 /** The public `serverInfo` query. */
 @Resolver()
 export class SystemResolver {
-  /** Version, TF.js backend and ONNX runtime; answers without a credential. */
+  /** Version, TF.js backend, ONNX runtime and whether the console offers admin sign-in; answers without a credential. */
   @Query(() => ServerInfo, { description: 'Version, TensorFlow.js backend and ONNX runtime of this server. Public.' })
   serverInfo(@Ctx() ctx: Context): ServerInfo {
-    return { version: ctx.version, tfBackend: activeBackend(), onnxRuntime: resolveOnnxRuntime().runtime ?? null };
+    return { version: ctx.version, tfBackend: activeBackend(), onnxRuntime: resolveOnnxRuntime().runtime ?? null, consoleAdminSignIn: ctx.config.CONSOLE_ADMIN_SIGN_IN };
   }
 }

@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { AppError } from '../../lib/errors';
+import type { Actor } from '../auth/actor';
 import type { AdminThrottle } from './admin-throttle';
 
 /** Checks a presented admin secret. */
@@ -32,3 +33,9 @@ export class AdminGuard {
     }
   }
 }
+
+/**
+ * The actor the operator (holder of the admin secret) acts as inside a tenant: its changes are
+ * audited as `system` / `admin-secret`, like a tenant's creation.
+ */
+export const operatorActor = (tenantId: string): Actor => ({ kind: 'system', id: 'admin-secret', tenantId, scopes: ['admin'] });

@@ -1,6 +1,7 @@
 /**
- * A version's test-split charts: a binary classifier's ROC curve (against the chance diagonal),
- * and a regressor's predicted against actual (against y = x) and residuals against predicted.
+ * A version's test-split charts: a binary classifier's ROC curve (against the chance diagonal), a
+ * multiclass classifier's one-vs-rest ROC curves (one line per class), and a regressor's predicted
+ * against actual (against y = x) and residuals against predicted.
  */
 import { useMemo } from 'preact/hooks';
 import { num } from '../ui';
@@ -11,6 +12,46 @@ export interface RocPoint {
   fpr: number;
   tpr: number;
   threshold: number;
+}
+
+/** One class's one-vs-rest curve, as `VersionMetrics.classRocCurves` answers it. */
+export interface ClassRocCurve {
+  class: string;
+  auc: number;
+  points: RocPoint[];
+}
+
+/**
+ * The one-vs-rest ROC curves on one chart. uPlot shares one x array among series, so x holds every
+ * class's points (by fpr; a class's own points keep their order at equal fpr, so vertical steps
+ * stay) and each class's series has its values at its own points only, joined across the others.
+ */
+export function MulticlassRocChart({ curves, macroAuc }: { curves: ClassRocCurve[]; macroAuc?: number | null }) {
+  const data = useMemo(() => {
+    const all = curves.flatMap((c, k) => c.points.map((p, i) => ({ k, i, p })));
+    all.sort((a, b) => a.p.fpr - b.p.fpr || a.k - b.k || a.i - b.i);
+    const x = all.map((e) => e.p.fpr);
+    return {
+      x,
+      series: [
+        ...curves.map((c, k) => ({ label: `${c.class} (AUC ${num(c.auc, 3)})`, values: all.map((e) => (e.k === k ? e.p.tpr : null)), spanGaps: true })),
+        { label: 'chance', values: x, dash: true },
+      ],
+      rows: curves.flatMap((c) => c.points.map((p) => [c.class, p.threshold, p.fpr, p.tpr])),
+    };
+  }, [curves]);
+  const aucs = curves.map((c) => `${c.class} ${num(c.auc, 3)}`).join(', ');
+  return (
+    <XyChart
+      title="ROC curves, one class against the rest (test split)"
+      xLabel="false positive rate"
+      yLabel="true positive rate"
+      x={data.x}
+      series={data.series}
+      summary={`${curves.length} classes${macroAuc != null ? `, macro-average area ${num(macroAuc)}` : ''}; area per class: ${aucs}`}
+      table={{ columns: ['Class', 'Threshold', 'False positive rate', 'True positive rate'], rows: data.rows }}
+    />
+  );
 }
 
 /** A regressor's test row, as `VersionMetrics.testPredictions` answers it. */

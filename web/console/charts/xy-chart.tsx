@@ -1,6 +1,6 @@
 /**
- * A chart of y against a numeric x (uPlot, as the epoch curves): the ROC curve, predicted against
- * actual, residuals. Series are lines or dots (a scatter: uPlot draws points over an ascending x
+ * A chart of y against a numeric x (uPlot, as the epoch curves): the ROC curve (one, or one per
+ * class), predicted against actual, residuals. Series are lines or dots (a scatter: uPlot draws points over an ascending x
  * with no path). The numbers are one click away in a table under the chart (<details>).
  */
 import { useEffect, useRef } from 'preact/hooks';
@@ -8,21 +8,26 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { num } from '../ui';
 
-/** One series: a value (or null) per x; `dots` draws points only, `dash` a dashed reference line. */
+/**
+ * One series: a value (or null) per x; `dots` draws points only, `dash` a dashed reference line;
+ * `spanGaps` joins its points across the nulls (a curve given only at some of the x values).
+ */
 export interface XySeries {
   label: string;
   values: (number | null)[];
   dots?: boolean;
   dash?: boolean;
+  spanGaps?: boolean;
 }
 
-/** The text alternative: a table of rows of numbers under named columns. */
+/** The text alternative: a table of rows of numbers (or labels) under named columns. */
 export interface XyTable {
   columns: string[];
-  rows: number[][];
+  rows: (number | string)[][];
 }
 
-const COLOURS = ['#1f6feb', '#d9480f', '#2b8a3e'];
+/** Line colours in order (Tableau 10, which stays distinguishable for the common colour-vision deficiencies better than a rainbow). */
+const COLOURS = ['#1f6feb', '#d9480f', '#2b8a3e', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5c940d', '#862e9c', '#495057'];
 
 /**
  * A chart of `series` against `x` (ascending), with axis labels, `summary` for screen readers and
@@ -65,6 +70,7 @@ export function XyChart({
             stroke: s.dash ? '#868e96' : COLOURS[i % COLOURS.length],
             width: s.dash ? 1 : 2,
             dash: s.dash ? [6, 4] : undefined,
+            spanGaps: s.spanGaps,
             ...(s.dots ? { paths: () => null, points: { show: true, size: 5, fill: COLOURS[i % COLOURS.length] } } : { points: { show: false } }),
           })),
         ],
@@ -101,7 +107,7 @@ export function XyChart({
             {table.rows.map((row, i) => (
               <tr key={i}>
                 {row.map((v, j) => (
-                  <td key={j}>{num(v)}</td>
+                  <td key={j}>{typeof v === 'number' ? num(v) : v}</td>
                 ))}
               </tr>
             ))}

@@ -31,6 +31,14 @@ export type ClipMethod =
   | 'QUANTILE'
   | 'Z_SCORE';
 
+export type CreateApiKeyInput = {
+  /** After this instant the key fails (default: never). */
+  expiresAt?: string | null | undefined;
+  /** A label for people, e.g. "ci-deploy". */
+  name: string;
+  scopes: Array<Scope>;
+};
+
 /** Early stopping, as Keras' EarlyStopping callback: NEURAL_NETWORK (per epoch) and GRADIENT_BOOSTING (per boosting round, on VAL_LOSS). */
 export type EarlyStoppingInput = {
   /** Smallest change that counts as an improvement. */
@@ -40,6 +48,13 @@ export type EarlyStoppingInput = {
   patience?: number;
   /** Keep the weights of the best epoch. */
   restoreBestWeights?: boolean;
+};
+
+export type HalvingInput = {
+  /** Keep the best 1/eta of each rung; the next rung trains eta times the epochs. 2 to 10. (Default: 3) */
+  eta?: number;
+  /** Epochs of the first rung; less than the base spec's epochs. (Default: 1) */
+  minEpochs?: number;
 };
 
 /** SCALE: pixels / 255. STANDARDIZE: (pixel - mean) / std per channel, from the training split. Stored with the version and applied at prediction. */
@@ -227,6 +242,10 @@ export type Monitor =
   | 'VAL_ACCURACY'
   | 'VAL_LOSS';
 
+export type ObjectiveDirection =
+  | 'MAXIMIZE'
+  | 'MINIMIZE';
+
 export type OptimizerInput = {
   /** Default: 0.001 (ADAM, RMSPROP), 0.01 (SGD), as Keras. */
   learningRate?: number | null | undefined;
@@ -314,6 +333,39 @@ export type RunStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** What a key may do. ADMIN implies every other scope. */
+export type Scope =
+  | 'ADMIN'
+  | 'DATASETS_READ'
+  | 'DATASETS_WRITE'
+  | 'MODELS_READ'
+  | 'MODELS_WRITE'
+  | 'PREDICT'
+  | 'TRAINING_READ'
+  | 'TRAINING_RUN';
+
+export type StartSweepInput = {
+  /** The spec every trial starts from, written as startTrainingRun's `spec` (e.g. { "layers": [...], "loss": "BINARY_CROSSENTROPY", "epochs": 3 }). */
+  baseSpec: Record<string, unknown>;
+  budget: SweepBudgetInput;
+  datasetId: string | number;
+  /** Stop trials clearly behind (the median stopping rule; see SweepTrialStatus.STOPPED_EARLY). (Default: true) */
+  earlyStop?: boolean | null | undefined;
+  /** Default: every column except the target. */
+  featureColumns?: Array<string> | null | undefined;
+  /** SUCCESSIVE_HALVING options. */
+  halving?: HalvingInput | null | undefined;
+  /** Registry model every trial adds a version to (created on first use). */
+  modelName: string;
+  objective: SweepObjectiveInput;
+  /** RANDOM, SUCCESSIVE_HALVING: seeds the draws (one seed, one list of trials). (Default: 0) */
+  seed?: number | null | undefined;
+  space: Array<SweepDimensionInput>;
+  strategy: SweepStrategy;
+  /** The label column. */
+  targetColumn: string;
+};
+
 export type StartTrainingRunInput = {
   datasetId: string | number;
   /** Default: every column except the target. */
@@ -327,11 +379,94 @@ export type StartTrainingRunInput = {
   targetColumn: string;
 };
 
+export type SweepBudgetInput = {
+  /** Trials training (or queued) at once, 1 to 10; they also count against the tenant's run quotas. (Default: 2) */
+  maxConcurrent?: number;
+  /** Configurations tried, 1 to 100 (SUCCESSIVE_HALVING: in its first rung). A GRID larger than this is refused. */
+  maxTrials: number;
+};
+
+/** One spec path and the values it takes: `values` (any strategy) or a numeric range min..max (RANDOM, SUCCESSIVE_HALVING). */
+export type SweepDimensionInput = {
+  /** Range: whole numbers only. (Default: false) */
+  integer?: boolean | null | undefined;
+  /** Range: draw log-uniformly (min > 0). (Default: false) */
+  log?: boolean | null | undefined;
+  /** Range: highest value. */
+  max?: number | null | undefined;
+  /** Range: lowest value. */
+  min?: number | null | undefined;
+  /** A dotted path in the spec as startTrainingRun takes it, e.g. 'optimizer.learningRate', 'layers.0.units', 'batchSize', 'tree.maxDepth'. */
+  path: string;
+  /** The values to try, as they would be written in the spec (enum names such as "SGD", numbers, objects). */
+  values?: Array<unknown> | null | undefined;
+};
+
+/** A test metric of the trial's version (ModelVersion.metrics). While a trial trains, its last epoch stands in: ACCURACY → valAccuracy (else accuracy), LOG_LOSS → valLoss (else loss), MSE/RMSE/MAE/ROC_AUC → the spec's MSE/MAE/AUC epoch metrics; F1, PRECISION, RECALL and R2 have none. */
+export type SweepMetric =
+  | 'ACCURACY'
+  | 'F1'
+  | 'LOG_LOSS'
+  | 'MAE'
+  | 'MSE'
+  | 'PRECISION'
+  | 'R2'
+  | 'RECALL'
+  | 'RMSE'
+  | 'ROC_AUC';
+
+export type SweepObjectiveInput = {
+  direction: ObjectiveDirection;
+  metric: SweepMetric;
+};
+
+/** GRID: every combination of the listed values. RANDOM: budget.maxTrials configurations drawn from the seed (values picked uniformly, ranges uniform or log-uniform). SUCCESSIVE_HALVING: those configurations (the grid when every dimension lists values) trained for halving.minEpochs epochs, then the best 1/eta of each rung trained again from scratch with eta times the epochs, up to the base spec's epochs. */
+export type SweepStrategy =
+  | 'GRID'
+  | 'RANDOM'
+  | 'SUCCESSIVE_HALVING';
+
+/** PENDING: no run yet. QUEUED, RUNNING: its run is. SUCCEEDED, FAILED, CANCELLED: how its run ended. STOPPED_EARLY: its run was cancelled by the median stopping rule (its best epoch so far was worse than the median of the finished trials of its rung at the same epoch, once 3 had finished). */
+export type SweepTrialStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'STOPPED_EARLY'
+  | 'SUCCEEDED';
+
 /** What the target is: two classes, several classes, or a number. */
 export type Task =
   | 'BINARY'
   | 'MULTICLASS'
   | 'REGRESSION';
+
+/** Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES). */
+export type TenantLimitsInput = {
+  /** Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864. */
+  inferMaxOutputValues?: number | null | undefined;
+  /** QUEUED + RUNNING batch predictions at once (QUOTA_CONCURRENT_BATCHES). 1 to 10,000. */
+  maxConcurrentBatches?: number | null | undefined;
+  /** QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000. */
+  maxConcurrentRuns?: number | null | undefined;
+  /** Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1. */
+  maxDatasetBytes?: number | null | undefined;
+  /** Training runs RUNNING at once across every worker; the rest wait QUEUED while other tenants use the free slots (QUOTA_RUNNING_RUNS). 1 to 10,000. */
+  maxRunningRuns?: number | null | undefined;
+  /** Rows predicted per minute (QUOTA_PREDICTIONS_PER_MINUTE). 1 to 2,000,000,000. */
+  predictionsPerMinute?: number | null | undefined;
+  /** Activations of one training batch (TRAINING_MAX_ACTIVATIONS). */
+  trainingMaxActivations?: number | null | undefined;
+  /** Estimated memory of one training run, bytes (TRAINING_MAX_MEMORY_BYTES). */
+  trainingMaxMemoryBytes?: number | null | undefined;
+  /** Weights of one training run's network (TRAINING_MAX_PARAMETERS). */
+  trainingMaxParameters?: number | null | undefined;
+  /** Wall-clock seconds one training run may take; past it the run is ended, FAILED with TIME_LIMIT_EXCEEDED, and runs estimated past twice it are refused at start (TRAINING_MAX_RUN_SECONDS). 1 to 604,800. */
+  trainingMaxRunSeconds?: number | null | undefined;
+  /** Weights × rows × epochs of one training run (TRAINING_MAX_WORK). */
+  trainingMaxWork?: number | null | undefined;
+};
 
 /** AVERAGE_POOLING: GlobalAveragePooling1D over the token embeddings. CONV1D: Conv1D(filters, kernelSize, relu) then GlobalMaxPooling1D. */
 export type TextArchitecture =
@@ -397,6 +532,7 @@ export type ConsoleCorrelationsQuery = { dataset: { id: string, correlationMatri
 
 export type ConsoleDeleteDatasetMutationVariables = Exact<{
   id: string | number;
+  force?: boolean;
 }>;
 
 
@@ -426,6 +562,7 @@ export type ConsoleModelsQuery = { modelsConnection: { totalCount: number, pageI
 
 export type ConsoleDeleteModelMutationVariables = Exact<{
   name: string;
+  force?: boolean;
 }>;
 
 
@@ -473,6 +610,91 @@ export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleViewerQuery = { viewer: { tenantName: string, scopes: Array<string> } };
 
+export type ConsoleSignInOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSignInOptionsQuery = { serverInfo: { consoleAdminSignIn: boolean } };
+
+export type ConsoleAdminCheckQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleAdminCheckQuery = { tenants: { totalCount: number } };
+
+export type ConsoleSweepLeaderboardSubscriptionVariables = Exact<{
+  sweepId: string | number;
+}>;
+
+
+export type ConsoleSweepLeaderboardSubscription = { sweepLeaderboard: { sweep: { id: string, modelName: string, status: RunStatus, strategy: SweepStrategy, maxTrials: number, maxConcurrent: number, failureMessage: string | null, objective: { metric: SweepMetric, direction: ObjectiveDirection }, bestVersion: { id: string, version: number } | null }, trials: Array<{ id: string, rank: number, index: number, rung: number, params: Record<string, unknown>, epochs: number | null, epochsDone: number, status: SweepTrialStatus, objective: number | null, final: boolean, trainingRunId: string | null, failureMessage: string | null, modelVersion: { id: string, version: number } | null }> } };
+
+export type ConsoleCancelSweepMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleCancelSweepMutation = { cancelSweep: { id: string, status: RunStatus } };
+
+export type ConsoleSweepsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleSweepsQuery = { sweeps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, modelName: string, status: RunStatus, strategy: SweepStrategy, maxTrials: number, createdAt: string, objective: { metric: SweepMetric, direction: ObjectiveDirection }, bestVersion: { id: string, version: number } | null } }> } };
+
+export type ConsoleStartSweepMutationVariables = Exact<{
+  input: StartSweepInput;
+}>;
+
+
+export type ConsoleStartSweepMutation = { startSweep: { id: string } };
+
+export type ConsoleTenantQueryVariables = Exact<{
+  tenantId: string | number;
+}>;
+
+
+export type ConsoleTenantQuery = { tenantApiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string }>, tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+
+export type ConsoleLimitsFragment = { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> };
+
+export type ConsoleCreateTenantKeyMutationVariables = Exact<{
+  tenantId: string | number;
+  input: CreateApiKeyInput;
+}>;
+
+
+export type ConsoleCreateTenantKeyMutation = { createTenantApiKey: { key: string, apiKey: { id: string, name: string } } };
+
+export type ConsoleRevokeTenantKeyMutationVariables = Exact<{
+  tenantId: string | number;
+  id: string | number;
+}>;
+
+
+export type ConsoleRevokeTenantKeyMutation = { revokeTenantApiKey: { id: string, revokedAt: string | null } };
+
+export type ConsoleSetTenantLimitsMutationVariables = Exact<{
+  tenantId: string | number;
+  limits: TenantLimitsInput;
+}>;
+
+
+export type ConsoleSetTenantLimitsMutation = { setTenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+
+export type ConsoleTenantsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleTenantsQuery = { tenants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, createdAt: string } }> } };
+
+export type ConsoleCreateTenantMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ConsoleCreateTenantMutation = { createTenant: { apiKey: string, tenant: { id: string, name: string } } };
+
 export type ConsoleTrainDatasetsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -490,7 +712,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ column: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ column: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -527,7 +749,22 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const ConsoleLimitsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleLimits on TenantLimits {
+  maxConcurrentRuns
+  maxRunningRuns
+  maxConcurrentBatches
+  maxDatasetBytes
+  predictionsPerMinute
+  trainingMaxParameters
+  trainingMaxActivations
+  trainingMaxMemoryBytes
+  trainingMaxWork
+  trainingMaxRunSeconds
+  inferMaxOutputValues
+  defaults
+}
+    `, {"fragmentName":"ConsoleLimits"}) as unknown as TypedDocumentString<ConsoleLimitsFragment, unknown>;
 export const ConsoleDatasetDocument = new TypedDocumentString(`
     query ConsoleDataset($id: ID!) {
   dataset(id: $id) {
@@ -573,8 +810,8 @@ export const ConsoleCorrelationsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCorrelationsQuery, ConsoleCorrelationsQueryVariables>;
 export const ConsoleDeleteDatasetDocument = new TypedDocumentString(`
-    mutation ConsoleDeleteDataset($id: ID!) {
-  deleteDataset(id: $id)
+    mutation ConsoleDeleteDataset($id: ID!, $force: Boolean! = false) {
+  deleteDataset(id: $id, force: $force)
 }
     `) as unknown as TypedDocumentString<ConsoleDeleteDatasetMutation, ConsoleDeleteDatasetMutationVariables>;
 export const ConsoleDatasetsDocument = new TypedDocumentString(`
@@ -636,8 +873,8 @@ export const ConsoleModelsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleModelsQuery, ConsoleModelsQueryVariables>;
 export const ConsoleDeleteModelDocument = new TypedDocumentString(`
-    mutation ConsoleDeleteModel($name: String!) {
-  deleteModel(name: $name)
+    mutation ConsoleDeleteModel($name: String!, $force: Boolean! = false) {
+  deleteModel(name: $name, force: $force)
 }
     `) as unknown as TypedDocumentString<ConsoleDeleteModelMutation, ConsoleDeleteModelMutationVariables>;
 export const ConsolePredictDocument = new TypedDocumentString(`
@@ -760,6 +997,202 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsoleSignInOptionsDocument = new TypedDocumentString(`
+    query ConsoleSignInOptions {
+  serverInfo {
+    consoleAdminSignIn
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSignInOptionsQuery, ConsoleSignInOptionsQueryVariables>;
+export const ConsoleAdminCheckDocument = new TypedDocumentString(`
+    query ConsoleAdminCheck {
+  tenants(first: 1) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAdminCheckQuery, ConsoleAdminCheckQueryVariables>;
+export const ConsoleSweepLeaderboardDocument = new TypedDocumentString(`
+    subscription ConsoleSweepLeaderboard($sweepId: ID!) {
+  sweepLeaderboard(sweepId: $sweepId) {
+    sweep {
+      id
+      modelName
+      status
+      strategy
+      maxTrials
+      maxConcurrent
+      failureMessage
+      objective {
+        metric
+        direction
+      }
+      bestVersion {
+        id
+        version
+      }
+    }
+    trials {
+      id
+      rank
+      index
+      rung
+      params
+      epochs
+      epochsDone
+      status
+      objective
+      final
+      trainingRunId
+      failureMessage
+      modelVersion {
+        id
+        version
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSweepLeaderboardSubscription, ConsoleSweepLeaderboardSubscriptionVariables>;
+export const ConsoleCancelSweepDocument = new TypedDocumentString(`
+    mutation ConsoleCancelSweep($id: ID!) {
+  cancelSweep(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCancelSweepMutation, ConsoleCancelSweepMutationVariables>;
+export const ConsoleSweepsDocument = new TypedDocumentString(`
+    query ConsoleSweeps($after: String) {
+  sweeps(first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        modelName
+        status
+        strategy
+        maxTrials
+        createdAt
+        objective {
+          metric
+          direction
+        }
+        bestVersion {
+          id
+          version
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSweepsQuery, ConsoleSweepsQueryVariables>;
+export const ConsoleStartSweepDocument = new TypedDocumentString(`
+    mutation ConsoleStartSweep($input: StartSweepInput!) {
+  startSweep(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleStartSweepMutation, ConsoleStartSweepMutationVariables>;
+export const ConsoleTenantDocument = new TypedDocumentString(`
+    query ConsoleTenant($tenantId: ID!) {
+  tenantApiKeys(tenantId: $tenantId) {
+    id
+    name
+    prefix
+    scopes
+    expiresAt
+    revokedAt
+    createdAt
+  }
+  tenantLimits(tenantId: $tenantId) {
+    ...ConsoleLimits
+  }
+}
+    fragment ConsoleLimits on TenantLimits {
+  maxConcurrentRuns
+  maxRunningRuns
+  maxConcurrentBatches
+  maxDatasetBytes
+  predictionsPerMinute
+  trainingMaxParameters
+  trainingMaxActivations
+  trainingMaxMemoryBytes
+  trainingMaxWork
+  trainingMaxRunSeconds
+  inferMaxOutputValues
+  defaults
+}`) as unknown as TypedDocumentString<ConsoleTenantQuery, ConsoleTenantQueryVariables>;
+export const ConsoleCreateTenantKeyDocument = new TypedDocumentString(`
+    mutation ConsoleCreateTenantKey($tenantId: ID!, $input: CreateApiKeyInput!) {
+  createTenantApiKey(tenantId: $tenantId, input: $input) {
+    key
+    apiKey {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateTenantKeyMutation, ConsoleCreateTenantKeyMutationVariables>;
+export const ConsoleRevokeTenantKeyDocument = new TypedDocumentString(`
+    mutation ConsoleRevokeTenantKey($tenantId: ID!, $id: ID!) {
+  revokeTenantApiKey(tenantId: $tenantId, id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRevokeTenantKeyMutation, ConsoleRevokeTenantKeyMutationVariables>;
+export const ConsoleSetTenantLimitsDocument = new TypedDocumentString(`
+    mutation ConsoleSetTenantLimits($tenantId: ID!, $limits: TenantLimitsInput!) {
+  setTenantLimits(tenantId: $tenantId, limits: $limits) {
+    ...ConsoleLimits
+  }
+}
+    fragment ConsoleLimits on TenantLimits {
+  maxConcurrentRuns
+  maxRunningRuns
+  maxConcurrentBatches
+  maxDatasetBytes
+  predictionsPerMinute
+  trainingMaxParameters
+  trainingMaxActivations
+  trainingMaxMemoryBytes
+  trainingMaxWork
+  trainingMaxRunSeconds
+  inferMaxOutputValues
+  defaults
+}`) as unknown as TypedDocumentString<ConsoleSetTenantLimitsMutation, ConsoleSetTenantLimitsMutationVariables>;
+export const ConsoleTenantsDocument = new TypedDocumentString(`
+    query ConsoleTenants($after: String) {
+  tenants(first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTenantsQuery, ConsoleTenantsQueryVariables>;
+export const ConsoleCreateTenantDocument = new TypedDocumentString(`
+    mutation ConsoleCreateTenant($name: String!) {
+  createTenant(name: $name) {
+    tenant {
+      id
+      name
+    }
+    apiKey
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateTenantMutation, ConsoleCreateTenantMutationVariables>;
 export const ConsoleTrainDatasetsDocument = new TypedDocumentString(`
     query ConsoleTrainDatasets {
   datasetsConnection(first: 100) {
@@ -824,6 +1257,16 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
         fpr
         tpr
         threshold
+      }
+      ovrMacroAuc
+      classRocCurves {
+        class
+        auc
+        points {
+          fpr
+          tpr
+          threshold
+        }
       }
       testPredictions {
         actual

@@ -81,6 +81,19 @@ export function DatasetPage({ id }: { id: string }) {
               consequence="Its rows and its training runs are deleted."
               remove={() => gql(ConsoleDeleteDatasetDocument, { id: d.id })}
               done={() => go('datasets')}
+              force={{
+                codes: ['DATASET_IN_USE'],
+                label: `Archive dataset ${d.name}`,
+                verb: 'Archive',
+                consequence: (refusal) => {
+                  const x = refusal.errors[0]?.extensions ?? {};
+                  const versions = ((x.versions as { model: string; version: number }[] | undefined) ?? []).map((v) => `${v.model} v${v.version}`);
+                  const total = Number(x.totalVersions ?? versions.length);
+                  return `${total} model version${total === 1 ? '' : 's'} trained on it stay (${versions.join(', ')}${total > versions.length ? ', …' : ''}) with their lineage and curves. The dataset is hidden from lists and can no longer train or score; its training runs are deleted and its rows are purged when the archive's retention ends (restoreDataset brings it back until then).`;
+                },
+                confirm: 'Yes, archive it although model versions use it',
+                remove: () => gql(ConsoleDeleteDatasetDocument, { id: d.id, force: true }),
+              }}
             />
           </>
         );

@@ -47,6 +47,17 @@ export function Models() {
                     consequence={`Its ${m.versions.length} version${m.versions.length === 1 ? '' : 's'} and their artifacts are deleted (training runs stay).`}
                     remove={() => gql(ConsoleDeleteModelDocument, { name: m.name })}
                     done={q.reload}
+                    force={{
+                      codes: ['MODEL_IN_USE'],
+                      label: `Delete model ${m.name} and its aliases`,
+                      verb: 'Delete with aliases',
+                      consequence: (refusal) => {
+                        const aliases = (refusal.errors[0]?.extensions?.aliases as { alias: string; version: number }[] | undefined) ?? [];
+                        return `The aliases ${aliases.map((a) => `${a.alias} → v${a.version}`).join(', ')} are deleted too: callers that predict through them get NOT_FOUND. Its versions and their artifacts go; training runs stay. This cannot be undone.`;
+                      },
+                      confirm: 'Yes, delete the model and the aliases pointing at it',
+                      remove: () => gql(ConsoleDeleteModelDocument, { name: m.name, force: true }),
+                    }}
                   />
                 </section>
               ))}

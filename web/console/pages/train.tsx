@@ -3,14 +3,14 @@
  * validation split become `startTrainingRun`'s input; the server's validation errors appear next to
  * the field they name (field-errors.ts). On success the run page opens.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, gql } from '../api';
 import { fieldErrors, type FieldErrors } from '../field-errors';
 import { go } from '../router';
 import { Loaded } from '../ui';
-import { ConsoleStartRunDocument, ConsoleTrainDatasetsDocument, type StartTrainingRunInput } from '../generated/graphql';
-import { useQuery } from '../use-query';
+import { ConsoleStartRunDocument, type StartTrainingRunInput } from '../generated/graphql';
 import { Field, LayersEditor, type LayerRow } from './train-fields';
+import { useDatasetChoice } from './use-dataset-choice';
 
 const LOSSES = ['BINARY_CROSSENTROPY', 'CATEGORICAL_CROSSENTROPY', 'SPARSE_CATEGORICAL_CROSSENTROPY', 'MEAN_SQUARED_ERROR', 'MEAN_ABSOLUTE_ERROR', 'HUBER'];
 const OPTIMIZERS = ['ADAM', 'SGD', 'RMSPROP'];
@@ -23,11 +23,7 @@ const numberOr = (text: string): number | string | undefined => (text.trim() ===
 
 /** The training form; `datasetId` preselects a dataset. */
 export function Train({ datasetId }: { datasetId?: string }) {
-  const q = useQuery(ConsoleTrainDatasetsDocument);
-  const datasets = q.data?.datasetsConnection.edges.map((e) => e.node) ?? [];
-  const [dataset, setDataset] = useState(datasetId ?? '');
-  const [target, setTarget] = useState('');
-  const [modelName, setModelName] = useState('');
+  const { query: q, datasets, chosen, dataset, setDataset, target, setTarget, modelName, setModelName } = useDatasetChoice(datasetId, 'dense');
   const [layers, setLayers] = useState<LayerRow[]>([
     { units: '10', activation: 'RELU', inputDim: '' },
     { units: '1', activation: 'SIGMOID', inputDim: '' },
@@ -40,15 +36,6 @@ export function Train({ datasetId }: { datasetId?: string }) {
   const [validationSplit, setValidationSplit] = useState('0.2');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-
-  const chosen = datasets.find((d) => d.id === dataset) ?? datasets[0];
-  useEffect(() => {
-    if (!chosen) return;
-    if (!dataset) setDataset(chosen.id);
-    const names = chosen.columns.map((c) => c.name);
-    if (!names.includes(target)) setTarget(names.includes('Outcome') ? 'Outcome' : (names[names.length - 1] ?? ''));
-    if (!modelName) setModelName(`${chosen.name}-dense`.replace(/[^\w.-]/g, '-').slice(0, 100));
-  }, [chosen?.id]);
 
   const fields = [
     'datasetId',

@@ -7,14 +7,14 @@ import { useState } from 'preact/hooks';
 import { gql } from '../api';
 import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
-import { RegressionCharts, RocChart } from '../charts/test-curves';
+import { MulticlassRocChart, RegressionCharts, RocChart } from '../charts/test-curves';
 import { ErrorBox, Loaded, num } from '../ui';
 import { useAction } from '../use-action';
 import { ConsoleSetAliasDocument, ConsoleStageDocument, ConsoleVersionDocument, type ConsoleVersionQuery, type ModelStage } from '../generated/graphql';
 import { useQuery } from '../use-query';
 import { Playground } from './predict';
 
-const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss', 'macroF1', 'mse', 'rmse', 'mae', 'r2'] as const;
+const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'ovrMacroAuc', 'logLoss', 'macroF1', 'mse', 'rmse', 'mae', 'r2'] as const;
 
 type Version = ConsoleVersionQuery['modelVersion'];
 
@@ -98,6 +98,7 @@ export function VersionPage({ id }: { id: string }) {
               {v.metrics.confusionMatrix ? <ConfusionMatrix matrix={v.metrics.confusionMatrix} classes={v.target.classes ?? []} /> : null}
             </div>
             {v.metrics.rocCurve?.length ? <RocChart points={v.metrics.rocCurve} auc={v.metrics.rocAuc} /> : null}
+            {v.metrics.classRocCurves?.length ? <MulticlassRocChart curves={v.metrics.classRocCurves} macroAuc={v.metrics.ovrMacroAuc} /> : null}
             {v.metrics.testPredictions?.length ? <RegressionCharts rows={v.metrics.testPredictions} target={v.target.name} /> : null}
             {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.column, value: f.importance }))} /> : null}
             <Registry v={v} reload={q.reload} />

@@ -1,0 +1,185 @@
+/**
+ * One tenant in the operator's console (admin secret): its API keys (create with chosen scopes,
+ * the key shown once; revoke) and its limits (`setTenantLimits`: a blank field is the global
+ * default).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { gql } from '../api';
+import {
+  ConsoleCreateTenantKeyDocument,
+  ConsoleRevokeTenantKeyDocument,
+  ConsoleSetTenantLimitsDocument,
+  ConsoleTenantDocument,
+  type ConsoleLimitsFragment,
+  type CreateApiKeyInput,
+  type TenantLimitsInput,
+} from '../generated/graphql';
+import { href } from '../router';
+import { ErrorBox, Head, Loaded, num } from '../ui';
+import { useAction } from '../use-action';
+import { useQuery } from '../use-query';
+import { ShownOnce } from './tenants';
+
+type Scope = CreateApiKeyInput['scopes'][number];
+const SCOPES: Scope[] = ['DATASETS_READ', 'DATASETS_WRITE', 'TRAINING_READ', 'TRAINING_RUN', 'MODELS_READ', 'MODELS_WRITE', 'PREDICT', 'ADMIN'] as Scope[];
+
+/** The limits the form edits, with their labels. */
+const LIMITS: [keyof TenantLimitsInput, string][] = [
+  ['maxConcurrentRuns', 'Queued or running runs'],
+  ['maxRunningRuns', 'Running runs'],
+  ['maxConcurrentBatches', 'Batch predictions at once'],
+  ['maxDatasetBytes', 'Stored bytes'],
+  ['predictionsPerMinute', 'Predictions per minute'],
+  ['trainingMaxParameters', 'Parameters per model'],
+  ['trainingMaxActivations', 'Activations per example'],
+  ['trainingMaxMemoryBytes', 'Training memory, bytes'],
+  ['trainingMaxWork', 'Training work'],
+  ['trainingMaxRunSeconds', 'Seconds per run'],
+  ['inferMaxOutputValues', 'Values per infer answer'],
+];
+
+function CreateKey({ tenantId, created }: { tenantId: string; created: () => void }) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<Scope[]>([]);
+  const [key, setKey] = useState<{ name: string; key: string } | null>(null);
+  const { busy, error, run } = useAction();
+  const toggle = (s: Scope, on: boolean) => setScopes((all) => (on ? [...all, s] : all.filter((x) => x !== s)));
+  const submit = (e: Event) => {
+    e.preventDefault();
+    return run(async () => {
+      const r = (await gql(ConsoleCreateTenantKeyDocument, { tenantId, input: { name, scopes } })).createTenantApiKey;
+      setKey({ name: r.apiKey.name, key: r.key });
+      setName('');
+      created();
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="create-key">
+      <h2 id="create-key">Create an API key</h2>
+      <label for="key-name">Key name</label>
+      <input id="key-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <fieldset>
+        <legend>Scopes</legend>
+        {SCOPES.map((s) => (
+          <label key={s} class="check">
+            <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} /> {s.toLowerCase().replace('_', ':')}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" disabled={busy}>
+        {busy ? 'Creating…' : 'Create key'}
+      </button>
+      <ErrorBox error={error} />
+      {key ? <ShownOnce id="new-key" label={`API key ${key.name}`} value={key.key} /> : null}
+    </form>
+  );
+}
+
+function Revoke({ tenantId, id, name, done }: { tenantId: string; id: string; name: string; done: () => void }) {
+  const { busy, error, run } = useAction();
+  return (
+    <>
+      <button type="button" class="danger" disabled={busy} onClick={() => run(async () => (await gql(ConsoleRevokeTenantKeyDocument, { tenantId, id }), done()))}>
+        Revoke<span class="visually-hidden"> {name}</span>
+      </button>
+      <ErrorBox error={error} />
+    </>
+  );
+}
+
+/** The overrides as typed: the value for a set limit, blank for a default one. */
+const typed = (l: ConsoleLimitsFragment): Record<string, string> => Object.fromEntries(LIMITS.map(([k]) => [k, l.defaults.includes(k) ? '' : String(l[k])]));
+
+function Limits({ tenantId, limits }: { tenantId: string; limits: ConsoleLimitsFragment }) {
+  const [current, setCurrent] = useState(limits);
+  const [values, setValues] = useState(() => typed(limits));
+  useEffect(() => (setCurrent(limits), setValues(typed(limits))), [limits]);
+  const { busy, error, run } = useAction();
+  const [saved, setSaved] = useState(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    const input = Object.fromEntries(LIMITS.map(([k]) => [k, values[k].trim() === '' ? null : Number(values[k])])) as TenantLimitsInput;
+    return run(async () => {
+      const next = (await gql(ConsoleSetTenantLimitsDocument, { tenantId, limits: input })).setTenantLimits;
+      setCurrent(next);
+      setValues(typed(next));
+      setSaved(true);
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="limits-title">
+      <h2 id="limits-title">Limits</h2>
+      <p class="muted">A blank field uses the global default (shown as the effective value).</p>
+      <div class="scroll">
+        <table>
+          <Head columns={['Limit', 'Effective', 'Override']} />
+          <tbody>
+            {LIMITS.map(([k, label]) => (
+              <tr key={k}>
+                <th scope="row">
+                  <label for={`limit-${k}`}>{label}</label>
+                </th>
+                <td>
+                  {num(current[k])}
+                  {current.defaults.includes(k) ? <span class="muted"> (default)</span> : null}
+                </td>
+                <td>
+                  <input id={`limit-${k}`} inputMode="numeric" value={values[k]} onInput={(e) => setValues({ ...values, [k]: e.currentTarget.value })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Save limits'}
+      </button>
+      {saved ? <p role="status">Saved.</p> : null}
+      <ErrorBox error={error} />
+    </form>
+  );
+}
+
+/** The tenant page. */
+export function TenantPage({ id, name }: { id: string; name?: string }) {
+  const q = useQuery(ConsoleTenantDocument, { tenantId: id });
+  return (
+    <>
+      <p>
+        <a href={href('tenants')}>← Tenants</a>
+      </p>
+      <h1>Tenant {name ?? id}</h1>
+      <div class="columns">
+        <section aria-labelledby="keys-title">
+          <h2 id="keys-title">API keys</h2>
+          <Loaded {...q}>
+            {() => (
+              <div class="scroll">
+                <table>
+                  <Head columns={['Name', 'Prefix', 'Scopes', 'Created', 'State']} />
+                  <tbody>
+                    {q.data!.tenantApiKeys.map((k) => (
+                      <tr key={k.id}>
+                        <td>{k.name}</td>
+                        <td>
+                          <code>{k.prefix}</code>
+                        </td>
+                        <td>{k.scopes.map((s) => s.toLowerCase().replace('_', ':')).join(', ')}</td>
+                        <td>{new Date(k.createdAt).toLocaleString()}</td>
+                        <td>{k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : <Revoke tenantId={id} id={k.id} name={k.name} done={q.reload} />}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Loaded>
+        </section>
+        {/* Outside <Loaded>: the reload after a creation must not unmount the key shown once. */}
+        <CreateKey tenantId={id} created={q.reload} />
+      </div>
+      {q.data ? <Limits tenantId={id} limits={q.data.tenantLimits} /> : null}
+    </>
+  );
+}
