@@ -18,6 +18,7 @@ import { load, type LoadResult } from './load';
 import { anchorTables, type Target } from './anchors';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
+import { runTrainingBench } from './training';
 import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
@@ -123,6 +124,7 @@ async function main() {
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
+    if (ONLY === 'training') return void (await runTrainingBench(me, datasetId, csv, say, Number(process.env.BENCH_RUNS ?? 5)));
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);

@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { createSchema } from './graphql/schema';
 import { startHttpServer, type HttpServer } from './graphql/server';
 import { openInfrastructure } from './infrastructure';
-import { runWorker } from './jobs/run-worker';
+import { runWorker, type RunningWorker } from './jobs/run-worker';
 import { ping, type Database } from './lib/db';
 import type { Logger } from './lib/logger';
 import { Metrics } from './lib/metrics';
@@ -29,6 +29,8 @@ export interface App {
   adminSecret: string;
   tfBackend: string;
   threads: MlThreads;
+  /** The in-process worker (WORKER_ENABLED). */
+  worker?: RunningWorker;
   /** Stops the server, the worker (draining), pub/sub, threads, caches and the database, in that order. */
   stop(): Promise<void>;
 }
@@ -106,7 +108,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     port: config.PORT,
   });
   // After the listener: a process that cannot serve (say, the port is taken) exits before it claims work.
-  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config }) : undefined;
+  const observePhase = (phase: string, ms: number) => metrics.trainingPhases.observe({ phase }, ms / 1000);
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config, observePhase }) : undefined;
   return {
     server,
     services,
@@ -114,6 +117,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     adminSecret: admin.value,
     tfBackend,
     threads,
+    worker,
     async stop() {
       // The listener stops taking requests while the worker drains (a batch prediction in progress
       // finishes its chunks, a training run its epoch); then scoring calls still waiting fail at once

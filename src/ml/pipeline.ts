@@ -70,6 +70,7 @@ function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationM
  * @param signal once aborted, the fit ends at its next epoch (round, tree) boundary.
  * @param limits the tenant's cost limits, checked against the prepared data. (Default: DEFAULT_COST_LIMITS)
  * @param onStep progress inside the fit (a forest's trees), see StepProgress.
+ * @param onPhase receives how long preparing, fitting and evaluating took, ms (src/jobs/run-phases.ts).
  * @throws AppError BAD_USER_INPUT for data or spec problems found on the way (see prepareData and
  *   the family's checkData and fit); QUOTA_EXCEEDED when the run passes `limits`.
  */
@@ -81,7 +82,14 @@ export async function trainFromTable(
   signal?: StopSignal,
   limits?: CostLimits,
   onStep?: StepCallback,
+  onPhase?: (phase: 'prepare' | 'fit' | 'evaluate', ms: number) => void,
 ): Promise<TrainedModel> {
+  let lap = performance.now();
+  const timed = (phase: 'prepare' | 'fit' | 'evaluate') => {
+    const now = performance.now();
+    onPhase?.(phase, now - lap);
+    lap = now;
+  };
   const family = familyOf(spec.model);
   const data = family.inputFormats.includes('interactions') ? prepareInteractions(table, choice, spec) : prepareData(table, choice, spec, family.scalesTarget);
   if (!family.inputFormats.includes(data.format))
@@ -90,10 +98,13 @@ export async function trainFromTable(
       format: data.format,
     });
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows }, limits);
+  timed('prepare');
   const fitted = await family.fit(data, spec, { onEpoch, onStep, signal });
+  timed('fit');
   try {
     const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
     const tested = testMetrics(fitted.scorer, data);
+    timed('evaluate');
     return {
       framework: family.framework,
       artifact: fitted.artifact,

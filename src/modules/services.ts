@@ -153,6 +153,7 @@ export function createServices(deps: Deps): Services {
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
+    deps.pubsub,
   );
   const predict = new PredictService(
     prisma,
