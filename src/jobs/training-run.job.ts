@@ -196,13 +196,16 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
     const { tenantId, runId } = held;
     // The dataset's bytes are read only when this process has no parsed copy of them.
     let table: Table | undefined;
-    const loaded = await lifecycle.load(held, (dataset, run) => {
-      const key = deps.tables && tableKey(held, dataset, run);
-      table = key && deps.tables!.get(key);
-      return !table;
-    });
+    // Two reads at once: the run with its dataset, and the tenant's limits.
+    const [loaded, limits] = await Promise.all([
+      lifecycle.load(held, (dataset, run) => {
+        const key = deps.tables && tableKey(held, dataset, run);
+        table = key && deps.tables!.get(key);
+        return !table;
+      }),
+      deps.limitsFor?.(tenantId),
+    ]);
     const runLog = log.child({ runId, tenantId, worker: held.owner });
-    const limits = deps.limitsFor ? await deps.limitsFor(tenantId) : undefined;
     clock.lap('load');
     const maxRunSeconds = limits?.maxRunSeconds ?? DEFAULT_COST_LIMITS.maxRunSeconds;
     runLog.info({ attempt: loaded.run.attempts, maxRunSeconds }, 'training run started');

@@ -11,6 +11,7 @@
  * called on `Topics.datasetRemoved`). Tables are handed out as they are stored: callers must not
  * change them (a training thread receives a structured clone).
  */
+import { EventEmitter } from 'node:events';
 import type { CsvOptions, Table } from './csv';
 
 /** What identifies a parsed table. */
@@ -43,15 +44,17 @@ export function tableBuffers(table: Table): ArrayBuffer[] {
   return [...table.data, ...(table.text ?? [])].map((c) => (c.kind === 'numeric' ? c.values.buffer : c.codes.buffer) as ArrayBuffer);
 }
 
-/** Parsed tables under a byte budget (see the module comment). */
-export class TableCache {
+/** Parsed tables under a byte budget (see the module comment); emits `dropped` (tenantId, datasetId, count) after dropDataset. */
+export class TableCache extends EventEmitter<{ dropped: [tenantId: string, datasetId: string, count: number] }> {
   private readonly entries = new Map<string, Entry>(); // insertion order = least recently used first
   private bytes = 0;
   private hits = 0;
   private misses = 0;
 
   /** @param maxBytes the budget; 0 keeps nothing. */
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
 
   private static keyOf(k: TableKey): string {
     return JSON.stringify([k.tenantId, k.datasetId, k.checksum, k.options]);
@@ -94,6 +97,7 @@ export class TableCache {
         dropped++;
       }
     }
+    this.emit('dropped', tenantId, datasetId, dropped);
     return dropped;
   }
 
