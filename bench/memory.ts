@@ -24,7 +24,8 @@ export async function runMemoryBench(me: Caller, pid: number, datasetId: string,
   // One predict to load the scoring thread's runtime, so the deltas count models only.
   await gqlOk(me, 'query($rows: [JSONObject!]!) { predict(model: "memory", version: 1, rows: $rows) { version } }', { rows: [PIMA_ROW] });
   const beforeModels = rssMiB(pid);
-  for (let v = 2; v <= models; v++) await gqlOk(me, 'query($rows: [JSONObject!]!, $v: Int) { predict(model: "memory", version: $v, rows: $rows) { version } }', { rows: [PIMA_ROW], v });
+  for (let v = 2; v <= models; v++)
+    await gqlOk(me, 'query($rows: [JSONObject!]!, $v: Int) { predict(model: "memory", version: $v, rows: $rows) { version } }', { rows: [PIMA_ROW], v });
   const perModel = ((rssMiB(pid) - beforeModels) * 1024) / (models - 1);
   say(`- per loaded small model (the seed model, ${KERAS_SPEC.layers.length} dense layers): ${perModel.toFixed(0)} KiB (${models - 1} versions loaded, one predict each)`);
 
@@ -35,10 +36,7 @@ export async function runMemoryBench(me: Caller, pid: number, datasetId: string,
     clients.map(
       (client) =>
         new Promise<void>((resolve, reject) =>
-          client.subscribe(
-            { query: 'subscription { modelStageChanged(model: "memory") { __typename } }' },
-            { next: () => resolve(), error: reject, complete: () => resolve() },
-          ),
+          client.subscribe({ query: 'subscription { modelStageChanged(model: "memory") { __typename } }' }, { next: () => resolve(), error: reject, complete: () => resolve() }),
         ),
     ),
   );

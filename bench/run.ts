@@ -94,6 +94,8 @@ async function main() {
       // The progress-latency bench opens 1,000 sockets of one tenant.
       WS_MAX_SOCKETS_PER_TENANT: '2000',
       WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '2000',
+      // 1,000 sockets connecting at once on a loaded machine take longer than the default 3 s to say hello.
+      WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
     },
     /MaaS API ready/,
     PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
@@ -387,11 +389,15 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
 
 /** BENCH_ONLY=training: the reference job queued vs bare with its phases, then queue pick-up. */
 async function trainingSection(me: Caller, datasetId: string, csv: string, databaseUrl: string, say: (s?: string) => void) {
-  say(`# Training through the queue (BENCH_ONLY=training, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)})`);
+  say(
+    `# Training through the queue (BENCH_ONLY=training, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)})`,
+  );
   say();
   await runTrainingBench(me, datasetId, csv, say, Number(process.env.BENCH_RUNS ?? 5));
   const pickup = await pickupLatency(databaseUrl);
-  say(`Queue pick-up, \`enqueue\` called → handler called (NOTIFY in the enqueue transaction, polling every 5 s as the fallback): p50 ${pickup.p50.toFixed(1)} ms, p99 ${pickup.p99.toFixed(1)} ms over ${pickup.samples} jobs.`);
+  say(
+    `Queue pick-up, \`enqueue\` called → handler called (NOTIFY in the enqueue transaction, polling every 5 s as the fallback): p50 ${pickup.p50.toFixed(1)} ms, p99 ${pickup.p99.toFixed(1)} ms over ${pickup.samples} jobs.`,
+  );
 }
 
 /** BENCH_ONLY=progress: epoch end → subscriber with 1 and 1,000 subscribers on one run. */
@@ -400,7 +406,9 @@ async function progressSection(me: Caller, datasetId: string, say: (s?: string) 
   say();
   for (const n of [1, 1000]) {
     const lat = await progressLatency(me, datasetId, n);
-    say(`- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL.`);
+    say(
+      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL.`,
+    );
   }
 }
 
