@@ -18,6 +18,9 @@ import { load, type LoadResult } from './load';
 import { anchorTables, type Target } from './anchors';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
+import { runTrainingBench } from './training';
+import { pickupLatency } from './pickup';
+import { rssMiB, runMemoryBench } from './memory';
 import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
@@ -36,7 +39,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
  * (bench/outputs.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
- * predict with tracing off and on (bench/tracing.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
+ * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
+ * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
+ * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
+ * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
  * concurrency 8 instead.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -111,10 +117,14 @@ async function main() {
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
       // The progress-latency bench opens 1,000 sockets of one tenant.
       WS_MAX_SOCKETS_PER_TENANT: '2000',
+      WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '2000',
+      // 1,000 sockets connecting at once on a loaded machine take longer than the default 3 s to say hello.
+      WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
     },
     /MaaS API ready/,
     PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
+  const idleMiB = rssMiB(api.pid!);
   const bareHttp = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
   try {
@@ -146,6 +156,10 @@ async function main() {
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
+    const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`;
+    if (ONLY === 'training') return void (await trainingSection(me, datasetId, csv, databaseUrl, say));
+    if (ONLY === 'progress') return void (await progressSection(me, datasetId, say));
+    if (ONLY === 'memory') return void (await runMemoryBench(me, api.pid!, datasetId, idleMiB, say));
     if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
     if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
 
@@ -384,6 +398,31 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
       base.kill('SIGTERM');
       await new Promise((r) => base.once('exit', r));
     }
+  }
+}
+
+/** BENCH_ONLY=training: the reference job queued vs bare with its phases, then queue pick-up. */
+async function trainingSection(me: Caller, datasetId: string, csv: string, databaseUrl: string, say: (s?: string) => void) {
+  say(
+    `# Training through the queue (BENCH_ONLY=training, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)})`,
+  );
+  say();
+  await runTrainingBench(me, datasetId, csv, say, Number(process.env.BENCH_RUNS ?? 5));
+  const pickup = await pickupLatency(databaseUrl);
+  say(
+    `Queue pick-up, \`enqueue\` called → handler called (NOTIFY in the enqueue transaction, polling every 5 s as the fallback): p50 ${pickup.p50.toFixed(1)} ms, p99 ${pickup.p99.toFixed(1)} ms over ${pickup.samples} jobs.`,
+  );
+}
+
+/** BENCH_ONLY=progress: epoch end → subscriber with 1 and 1,000 subscribers on one run. */
+async function progressSection(me: Caller, datasetId: string, say: (s?: string) => void) {
+  say(`# Progress latency (BENCH_ONLY=progress, load average ${os.loadavg()[0].toFixed(1)})`);
+  say();
+  for (const n of [1, 1000]) {
+    const lat = await progressLatency(me, datasetId, n);
+    say(
+      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL.`,
+    );
   }
 }
 

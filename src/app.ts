@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { createSchema } from './graphql/schema';
 import { startHttpServer, type HttpServer } from './graphql/server';
 import { openInfrastructure } from './infrastructure';
-import { runWorker } from './jobs/run-worker';
+import { runWorker, type RunningWorker } from './jobs/run-worker';
 import { ping, type Database } from './lib/db';
 import type { Logger } from './lib/logger';
 import { Metrics } from './lib/metrics';
@@ -30,6 +30,8 @@ export interface App {
   adminSecret: string;
   tfBackend: string;
   threads: MlThreads;
+  /** The in-process worker (WORKER_ENABLED). */
+  worker?: RunningWorker;
   /** OpenTelemetry tracing of this process (src/lib/tracing/sdk.ts): `flush()` sends the spans ended so far. */
   tracing: Tracing;
   /** Stops the server, the worker (draining), pub/sub, threads, caches and the database, in that order. */
@@ -109,7 +111,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     port: config.PORT,
   });
   // After the listener: a process that cannot serve (say, the port is taken) exits before it claims work.
-  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config }) : undefined;
+  const observePhase = (phase: string, ms: number) => metrics.trainingPhases.observe({ phase }, ms / 1000);
+  const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config, observePhase }) : undefined;
   return {
     server,
     services,
@@ -117,6 +120,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     adminSecret: admin.value,
     tfBackend,
     threads,
+    worker,
     tracing,
     async stop() {
       // The listener stops taking requests while the worker drains (a batch prediction in progress

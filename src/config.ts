@@ -34,6 +34,20 @@ const schema = z.object({
     .min(1)
     .max(64)
     .default(Math.max(1, availableParallelism() - 1)),
+  /**
+   * Seconds between an idle worker's polls of the job queue. A new job wakes workers at once
+   * (LISTEN/NOTIFY, src/lib/queue.ts); polling is the fallback. (Default: 5)
+   */
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(3600).default(5),
+  /**
+   * Bytes of parsed datasets a worker process keeps between training runs (src/ml/data/table-cache.ts;
+   * least recently used first past it); 0 keeps none. (Default: 256 MiB)
+   */
+  TRAINING_DATASET_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024 * 1024),
   /** Attempts of a training run (counting runs whose worker died) before it is FAILED. (Default: 3) */
   TRAINING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Force a TF.js backend: tensorflow (tfjs-node), wasm or cpu. (Default: best available) */

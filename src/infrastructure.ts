@@ -37,7 +37,7 @@ export async function openInfrastructure(config: Config, log: Logger, serviceNam
   log.info({ tfBackend }, 'TensorFlow.js backend ready');
   const onnxRuntime = startOnnxRuntime(config, log);
   const pubsub = await createPgPubSub(db.url, log);
-  const queue = await startQueue(db.url, log, pubsub, TASKS);
+  const queue = await startQueue(db.url, log, TASKS, { pollSeconds: config.QUEUE_POLL_SECONDS });
   return { db, pubsub, queue, tfBackend, tracing, threads: createMlThreads(config, { backend: tfBackend, log, onnxRuntime }) };
 }
 

@@ -27,6 +27,7 @@ import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { mountConsole } from './console';
 import { explorerLandingPage, explorerPageHeaders, mountExplorerAssets } from './explorer';
 import { makeFormatError } from './format-error';
+import { sharedSubscribe } from './shared-subscribe';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { fastGraphql } from './fast-graphql';
 import { corsOptions, websocketOriginAllowed } from './cors';
@@ -152,6 +153,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
+      // Each event executed once per operation and actor, not once per subscriber (shared-subscribe.ts).
+      subscribe: sharedSubscribe(),
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.

@@ -22,6 +22,8 @@ import { batchPredictionHandler } from './batch-prediction.job';
 import { modelEvaluationHandler } from './model-evaluation.job';
 import { sweepAdvanceHandler } from './sweep-advance.job';
 import { trainingRunHandler } from './training-run.job';
+import type { TableCache } from '../ml/data/table-cache';
+import type { PhaseObserver } from './run-phases';
 import type { WorkerState } from './worker-state';
 
 /** What the worker's handlers are built from (opened by src/infrastructure.ts). */
@@ -34,6 +36,8 @@ export interface WorkerDeps {
   /** The database pool (the quota service's store; sweeps start their trials' runs under the quotas). */
   pool: pg.Pool;
   config: Config;
+  /** Told how long each phase of a training run took (an API process: its /metrics). (Default: nobody) */
+  observePhase?: PhaseObserver;
 }
 
 /** The lifecycle of training runs as a worker drives it (also used by the reaper). */
@@ -49,6 +53,7 @@ export function createTaskHandlers(
     state: WorkerState;
     leaseMs: number;
     trainer: TrainingThreads | 'main-thread';
+    tables?: TableCache;
     limitsFor?: (tenantId: string) => Promise<CostLimits>;
     defaultMaxRunning?: number;
     preemptAfterSeconds?: number;

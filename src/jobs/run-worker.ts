@@ -8,13 +8,17 @@ import { defaultLimits } from '../modules/quotas/tenant-limits';
 import { tenantTrainingLimits } from '../modules/quotas/training-limits';
 import { createLifecycle, createTaskHandlers, type WorkerDeps } from './handlers';
 import { createRepos } from '../modules/repos';
+import type { TableCache } from '../ml/data/table-cache';
 import { startDatasetPurge } from './dataset-purge';
+import { startDatasetTables } from './dataset-tables';
 import { startReaper } from './reaper';
 import { WorkerState } from './worker-state';
 
 /** A worker running inside a process. */
 export interface RunningWorker {
   state: WorkerState;
+  /** The parsed datasets this process keeps between runs (undefined with TRAINING_DATASET_CACHE_BYTES=0). */
+  tables?: TableCache;
   /** Stops claiming, lets running jobs reach the end of their epoch, hands them back, then resolves. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -39,6 +43,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
   }
   const lifecycle = createLifecycle(deps);
   const defaults = defaultLimits(deps.config);
+  const datasetTables = startDatasetTables(deps.config.TRAINING_DATASET_CACHE_BYTES, deps.pubsub, deps.log);
   await deps.queue.work(
     createTaskHandlers({
       ...deps,
@@ -49,6 +54,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
       defaultMaxRunning: defaults.maxRunningRuns,
       preemptAfterSeconds: deps.config.TRAINING_PREEMPT_AFTER_SECONDS,
       trainer: onThread ? deps.threads.training : 'main-thread',
+      tables: datasetTables.tables,
     }),
     // One run per training thread; on the main thread runs would share one TF.js runtime: one at a time.
     { 'training-run': trainingSlots(deps.config, onThread) },
@@ -64,11 +70,13 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
   });
   return {
     state,
+    tables: datasetTables.tables,
     async stop(timeoutMs = 30_000) {
       state.drain();
       stopReaper();
       stopPurge();
       await deps.queue.stop(timeoutMs);
+      await datasetTables.stop();
     },
   };
 }

@@ -43,15 +43,17 @@ export interface ThreadTraining {
   done: Promise<TrainOutput>;
 }
 
-/** Runs the task with the dataset's bytes moved to the thread, not copied. */
+/** Runs the task with the dataset's bytes moved to the thread, not copied (a cached table is copied: the cache keeps it). */
 function moveAndRun(pool: TrainingThreads, input: TrainInput, signal: AbortSignal) {
+  if (!input.bytes) return pool.run('train', input, [input.port], signal);
   const { bytes, transfer } = movable(input.bytes);
   return pool.run('train', { ...input, bytes }, [input.port, ...transfer], signal);
 }
 
 /**
  * @param pool the training threads, or 'main-thread' to train on this thread.
- * @param input its `bytes` are moved to the thread: the caller must not use them afterwards.
+ * @param input its `bytes` are moved to the thread: the caller must not use them afterwards; its
+ *   `table` is copied.
  */
 export function trainInThread(
   pool: TrainingThreads | 'main-thread',
@@ -77,7 +79,8 @@ export function trainInThread(
   const abort = new AbortController();
   const result =
     pool === 'main-thread'
-      ? train(full).then((r) => unwrap('train', r))
+      ? // The same copy a thread would get: the table may be a cached one, which training must not change.
+        train({ ...full, table: full.table && structuredClone(full.table) }).then((r) => unwrap('train', r))
       : moveAndRun(pool, full, abort.signal).catch((err: unknown) => {
           if (err instanceof AppError || abort.signal.aborted) throw err;
           // The thread ended: by itself after a fault (its reason came first on the port), or by V8 (heap limit).

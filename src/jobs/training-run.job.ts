@@ -19,7 +19,9 @@
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { DEFAULT_COST_LIMITS, type CostLimits } from '../ml/cost-limits';
+import type { Table } from '../ml/data/csv';
 import type { ColumnProfile } from '../ml/data/profile';
+import type { TableCache, TableKey } from '../ml/data/table-cache';
 import type { StepProgress } from '../ml/families/model-family';
 import { trainingCsvOptions } from '../ml/pipeline';
 import type { TrainingSpec } from '../ml/spec';
@@ -32,9 +34,11 @@ import type { RunProvenance } from '../modules/registry/lineage';
 import type { VersionPublisher } from '../modules/registry/publish-version';
 import { FailureCode, RunStatus } from '../modules/status';
 import { TASKS, type TaskPayload } from '../modules/tasks';
-import type { HeldRun, TrainingRunLifecycle } from '../modules/training/run-lifecycle';
+import type { DatasetSummary } from '../modules/datasets/dataset.repo';
+import type { HeldRun, TrainingRunLifecycle, TrainingRunRow } from '../modules/training/run-lifecycle';
 import { WORKER_ID } from './lease';
 import { ProgressClock } from './progress-clock';
+import { PhaseClock, type PhaseObserver, type RunPhase } from './run-phases';
 import { traceTicket, type RunTrace } from './run-tracing';
 import { superviseRun, type RunSupervision } from './run-supervisor';
 import { RuntimeFault, trainInThread } from './train-in-thread';
@@ -63,6 +67,10 @@ export interface TrainingJobDeps {
    * 0 or unset: never.
    */
   preemptAfterSeconds?: number;
+  /** Parsed datasets kept between runs (TRAINING_DATASET_CACHE_BYTES; src/jobs/dataset-tables.ts). (Default: none) */
+  tables?: TableCache;
+  /** Told how long each phase of a run took (src/jobs/run-phases.ts). (Default: nobody) */
+  observePhase?: PhaseObserver;
 }
 
 /** The REQUEUED event's reason when a run gives its slot to another tenant. */
@@ -85,29 +93,32 @@ async function runTraining(
   limits: CostLimits | undefined,
   watch: RunSupervision,
   trace: RunTrace,
+  clock: PhaseClock,
+  table: Table | undefined,
 ): Promise<TrainOutput | undefined> {
   const { lifecycle, trainer } = deps;
-  if (!dataset) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
+  const bytes = dataset?.content;
+  if (!dataset || (!table && !bytes)) throw new AppError('NOT_FOUND', `Dataset '${run.datasetId}' was deleted before the run started`);
   const spec = run.spec as unknown as TrainingSpec;
-  const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec);
+  const key = tableKey(held, dataset, run);
   let writes: Promise<void> = Promise.resolve();
-  const clock = new ProgressClock();
+  const progress = new ProgressClock();
   const record = async (e: Parameters<TrainingRunLifecycle['recordEpoch']>[1]) => {
     trace.epoch(e);
     const status = await lifecycle.recordEpoch(held, e);
     if (status !== RunStatus.RUNNING) watch.stopFor(status); // cancelled on a process that missed the event, or the run is gone
-    await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, etaSeconds: clock.etaSeconds(e.epoch, spec.epochs), ...e });
+    await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, etaSeconds: progress.etaSeconds(e.epoch, spec.epochs), ...e });
   };
   // Steps inside a fit (a forest's trees): published, throttled, never stored.
   const step = (p: StepProgress) => {
-    if (!clock.stepDue(p.step, p.steps)) return;
-    const event = { kind: 'PROGRESS' as const, status: RunStatus.RUNNING, step: p.step, steps: p.steps, stepUnit: p.unit, etaSeconds: clock.etaSeconds(p.step, p.steps) };
+    if (!progress.stepDue(p.step, p.steps)) return;
+    const event = { kind: 'PROGRESS' as const, status: RunStatus.RUNNING, step: p.step, steps: p.steps, stepUnit: p.unit, etaSeconds: progress.etaSeconds(p.step, p.steps) };
     writes = writes.then(() => lifecycle.publish(held, event));
   };
   const input = {
-    bytes: dataset.content,
+    ...(table ? { table } : { bytes: bytes!, keepTable: key !== undefined && deps.tables !== undefined }),
     format: dataset.format === 'image' ? ('image' as const) : ('csv' as const),
-    options,
+    options: trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, spec),
     choice: { target: run.targetColumn, features: run.featureColumns },
     spec,
     backend: activeBackend() as BackendName,
@@ -127,8 +138,31 @@ async function runTraining(
     if (thread.aborted) return undefined; // ended on purpose; what to do next is decided by the caller
     throw err;
   });
+  const handedOver = clock.split(); // the thread's work and the hand-over both ways
+  if (outcome) {
+    if (key && outcome.table) deps.tables?.set(key, outcome.table);
+    const phases = Object.entries(outcome.phases) as [RunPhase, number][];
+    for (const [phase, ms] of phases) clock.report(phase, ms);
+    clock.report('thread', Math.max(0, handedOver - phases.reduce((sum, [, ms]) => sum + ms, 0)));
+  }
   await writes;
+  clock.lap('epochs');
   return outcome;
+}
+
+/**
+ * The cache key of a CSV dataset's parsed table for this run (its spec's missing-value codes are
+ * part of the parse); undefined for image datasets, rows without a checksum, and specs the run
+ * itself will refuse (trainingCsvOptions throws there, inside the run's error handling).
+ */
+function tableKey(held: HeldRun, dataset: DatasetSummary, run: TrainingRunRow): TableKey | undefined {
+  if (dataset.format === 'image' || !dataset.checksum) return undefined;
+  try {
+    const options = trainingCsvOptions({ ...dataset, columns: dataset.columns as unknown as ColumnProfile[] }, run.spec as unknown as TrainingSpec);
+    return { tenantId: held.tenantId, datasetId: dataset.id, checksum: dataset.checksum, options };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the version's lineage records about the run and its dataset (src/modules/registry/lineage.ts). */
@@ -151,10 +185,12 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
 
-  return (ticket: TaskPayload<'training-run'>): Promise<void> => traceTicket(ticket.runId, (trace) => handle(ticket, trace));
+  return (ticket: TaskPayload<'training-run'>, job?: { waitedMs?: number }): Promise<void> => traceTicket(ticket.runId, (trace) => handle(ticket, trace, job));
 
-  async function handle(ticket: TaskPayload<'training-run'>, trace: RunTrace): Promise<void> {
+  async function handle(ticket: TaskPayload<'training-run'>, trace: RunTrace, job?: { waitedMs?: number }): Promise<void> {
     if (state.draining) throw new Error('worker is draining; the job goes back to the queue');
+    const clock = new PhaseClock(deps.observePhase);
+    if (job?.waitedMs !== undefined) clock.report('pickup', job.waitedMs);
     const { held, waiting } = await lifecycle.claimNext(WORKER_ID, leaseMs, deps.defaultMaxRunning ?? LIMIT_CAPS.maxRunningRuns);
     if (!held) trace.claimed(null);
     if (!held) {
@@ -162,11 +198,22 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       log.debug({ runId: ticket.runId }, 'queued training runs wait behind their tenants’ running limits; ticket kept for later');
       return lifecycle.retryClaimLater(ticket, CLAIM_RETRY_SECONDS);
     }
+    clock.lap('claim');
     const { tenantId, runId } = held;
-    const loaded = await lifecycle.load(held);
+    // The dataset's bytes are read only when this process has no parsed copy of them.
+    let table: Table | undefined;
+    // Two reads at once: the run with its dataset, and the tenant's limits.
+    const [loaded, limits] = await Promise.all([
+      lifecycle.load(held, (dataset, run) => {
+        const key = deps.tables && tableKey(held, dataset, run);
+        table = key && deps.tables!.get(key);
+        return !table;
+      }),
+      deps.limitsFor?.(tenantId),
+    ]);
     trace.claimed(loaded.run);
     const runLog = log.child({ runId, tenantId, worker: held.owner });
-    const limits = deps.limitsFor ? await deps.limitsFor(tenantId) : undefined;
+    clock.lap('load');
     const maxRunSeconds = limits?.maxRunSeconds ?? DEFAULT_COST_LIMITS.maxRunSeconds;
     runLog.info({ attempt: loaded.run.attempts, maxRunSeconds }, 'training run started');
     const started = Date.now();
@@ -184,7 +231,7 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       if (await lifecycle.yieldSlot(held, YIELD_REASON)) runLog.info('training run gave its slot to a waiting tenant; back in the queue');
     };
     try {
-      const outcome = await runTraining(deps, held, loaded, limits, watch, trace);
+      const outcome = await runTraining(deps, held, loaded, limits, watch, trace, clock, table);
       trace.phases(outcome?.model.phases);
       if (watch.cancelled) return runLog.info('training run was cancelled');
       if (watch.leaseLost) return runLog.warn('lost the lease of this training run (reaped or taken over); leaving it');
@@ -201,9 +248,11 @@ export function trainingRunHandler(deps: TrainingJobDeps) {
       runLog.debug({ threadTensors: tensors }, 'training thread finished');
       const version = await trace.step('publish-version', () => publisher.publish(held, loaded.run.modelName, trained, provenanceOf(loaded, outcome.backend)));
       if (!version) return runLog.info('training run was cancelled');
+      clock.lap('publish');
+      await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
+      clock.lap('final');
       const { rocCurve: _roc, testPredictions: _sample, ...metrics } = trained.metrics; // the curves are too long for a log line
       runLog.info({ version: version.version, metrics, rows: trained.rows }, 'training run succeeded');
-      await lifecycle.publish(held, { kind: 'FINAL', status: RunStatus.SUCCEEDED, modelVersionId: version.id });
     } catch (err) {
       if (watch.timedOut && !watch.cancelled && !watch.leaseLost) return await failLate(); // whatever the stopped fit threw
       if (watch.yielded && !watch.cancelled && !watch.leaseLost) return await yieldSlot();

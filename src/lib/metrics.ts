@@ -36,6 +36,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly trainingPhases = new client.Histogram({
+    name: 'maas_training_phase_seconds',
+    help: "Time a training run spends in each phase, from the queue to its FINAL event (src/jobs/run-phases.ts), in this process' worker",
+    labelNames: ['phase'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+    registers: [this.registry],
+  });
+
   readonly cacheHits = new client.Counter({ name: 'maas_model_cache_hits_total', help: 'Model cache hits', registers: [this.registry] });
   readonly cacheMisses = new client.Counter({ name: 'maas_model_cache_misses_total', help: 'Model cache misses (loads)', registers: [this.registry] });
 

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import type { Logger } from './logger';
+import { listen } from './pg-listen';
 
 const CHANNEL = 'maas_events';
 
@@ -93,27 +94,10 @@ export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<
   const publisher = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   publisher.on('error', (err) => log.warn({ err: err.message }, 'pubsub publisher lost a connection'));
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  let closed = false;
-  let listener: pg.Client;
-
-  const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    client.on('notification', (msg) => {
-      if (!msg.payload) return;
-      const { topic, payload } = JSON.parse(msg.payload) as { topic: string; payload: unknown };
-      for (const fn of listeners.get(topic) ?? []) fn(payload);
-    });
-    client.on('error', (err) => {
-      if (closed) return;
-      log.warn({ err: err.message }, 'pubsub listener lost its connection; reconnecting');
-      client.end().catch(() => undefined);
-      if (!closed) setTimeout(() => connect().catch((e) => log.error({ err: e.message }, 'pubsub reconnect failed')), 500);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    listener = client;
-  };
-  await connect();
+  const listener = await listen(databaseUrl, CHANNEL, log, (text) => {
+    const { topic, payload } = JSON.parse(text) as { topic: string; payload: unknown };
+    for (const fn of listeners.get(topic) ?? []) fn(payload);
+  });
 
   return {
     async publish(to: Topic<unknown> | string, payload: unknown) {
@@ -132,8 +116,7 @@ export async function createPgPubSub(databaseUrl: string, log: Logger): Promise<
       return subscription;
     },
     async close() {
-      closed = true;
-      await listener?.end().catch(() => undefined);
+      await listener.close();
       await publisher.end();
     },
   };

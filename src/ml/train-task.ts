@@ -10,8 +10,9 @@ import { isMainThread, threadId, type MessagePort } from 'node:worker_threads';
 import { AppError } from '../lib/errors';
 import { runTask, runTaskAsync } from '../lib/threads/task-result';
 import { ThreadPool } from '../lib/threads/thread-pool';
-import type { CsvOptions } from './data/csv';
+import type { CsvOptions, Table } from './data/csv';
 import { parseCsv } from './data/csv';
+import { tableBuffers } from './data/table-cache';
 import { decodeText } from './data/decode';
 import type { StepProgress } from './families/model-family';
 import { trainFromImages } from './images/train';
@@ -22,8 +23,12 @@ import type { TrainingSpec } from './spec-types';
 import { initBackend, tf, type BackendName } from './tf';
 
 export interface TrainInput {
-  /** The dataset's stored bytes: a CSV, or an image container (src/ml/images/image-set.ts). */
-  bytes: Uint8Array;
+  /** The dataset's stored bytes: a CSV, or an image container (src/ml/images/image-set.ts); absent when `table` is given. */
+  bytes?: Uint8Array;
+  /** The CSV already parsed with `options` (a cached table, src/ml/data/table-cache.ts): `bytes` are not read. */
+  table?: Table;
+  /** Send the table parsed from `bytes` back with the result (`TrainOutput.table`), for the caller's cache. (Default: false) */
+  keepTable?: boolean;
   /** What `bytes` hold. (Default: 'csv') */
   format?: 'csv' | 'image';
   options: CsvOptions;
@@ -44,12 +49,18 @@ export interface ThreadFault {
   fault: string;
 }
 
+/** Phases timed in the thread, ms: decoding and parsing the bytes (`data`), then trainFromTable's. */
+export type ThreadPhases = Partial<Record<'data' | 'prepare' | 'fit' | 'evaluate', number>>;
+
 /** What the thread sends back: the trained model, its backend, and the tensors left alive in the thread. */
 export interface TrainOutput {
   model: TrainedModel;
   backend: string;
   /** tf.memory().numTensors in the thread after the run: flat across runs when nothing leaks. */
   tensors: number;
+  phases: ThreadPhases;
+  /** With `keepTable`: the table parsed from the bytes, its arrays moved to the caller. */
+  table?: Table;
 }
 
 /**
@@ -71,17 +82,31 @@ function endThreadAfterFault(port: MessagePort, err: unknown): void {
  *   QUOTA_EXCEEDED when the run passes `limits`. Any other fault ends the thread (see endThreadAfterFault).
  */
 export function train(input: TrainInput) {
-  return runTaskAsync(async (): Promise<TrainOutput> => {
-    try {
-      return await trainOnce(input);
-    } catch (err) {
-      endThreadAfterFault(input.port, err);
-      throw err;
-    } finally {
-      input.port.postMessage({ done: true });
-      input.port.close();
-    }
-  });
+  return runTaskAsync(
+    async (): Promise<TrainOutput> => {
+      try {
+        return await trainOnce(input);
+      } catch (err) {
+        endThreadAfterFault(input.port, err);
+        throw err;
+      } finally {
+        input.port.postMessage({ done: true });
+        input.port.close();
+      }
+    },
+    // On the main thread ('main-thread') nothing crosses threads: the result is returned as it is.
+    isMainThread ? undefined : (output) => (output.table ? tableBuffers(output.table) : []),
+  );
+}
+
+/** The table to train on: the one given, or the bytes decoded and parsed (timed as `data`). */
+function tableOf(input: TrainInput, phases: ThreadPhases): Table {
+  if (input.table) return input.table;
+  if (!input.bytes) throw new Error('train: neither bytes nor a table');
+  const started = performance.now();
+  const table = parseCsv(decodeText(input.bytes, input.options.encoding), input.options);
+  phases.data = performance.now() - started;
+  return table;
 }
 
 async function trainOnce(input: TrainInput): Promise<TrainOutput> {
@@ -98,11 +123,16 @@ async function trainOnce(input: TrainInput): Promise<TrainOutput> {
     return signal.aborted ? ('stop' as const) : undefined;
   };
   const onStep = (step: StepProgress) => input.port.postMessage({ step });
-  const model =
-    input.format === 'image'
-      ? await trainFromImages(input.bytes, input.spec, onEpoch, signal, input.limits)
-      : await trainFromTable(parseCsv(decodeText(input.bytes, input.options.encoding), input.options), input.choice, input.spec, onEpoch, signal, input.limits, onStep);
-  return { model, backend, tensors: tf.memory().numTensors };
+  const phases: ThreadPhases = {};
+  if (input.format === 'image') {
+    if (!input.bytes) throw new Error('train: an image dataset needs its bytes');
+    const model = await trainFromImages(input.bytes, input.spec, onEpoch, signal, input.limits);
+    return { model, backend, tensors: tf.memory().numTensors, phases };
+  }
+  const table = tableOf(input, phases);
+  const model = await trainFromTable(table, input.choice, input.spec, onEpoch, signal, input.limits, onStep);
+  for (const [phase, [start, end]] of Object.entries(model.phases ?? {})) phases[phase as keyof ThreadPhases] = end - start;
+  return { model, backend, tensors: tf.memory().numTensors, phases, ...(input.keepTable && !input.table ? { table } : {}) };
 }
 
 /**

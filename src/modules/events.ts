@@ -60,6 +60,12 @@ export interface KeyRevokedEvent {
   apiKeyId: string;
 }
 
+/** A dataset was deleted or archived: workers drop their parsed copies of it (src/jobs/dataset-tables.ts). */
+export interface DatasetRemovedEvent {
+  tenantId: string;
+  datasetId: string;
+}
+
 /** The topics; publish and subscribe with these, never with strings. */
 export const Topics = {
   /** A training run's EPOCH events and its one FINAL event; keyed by run id. */
@@ -73,6 +79,7 @@ export const Topics = {
   modelStageChanged: (tenantId: string, modelId: string): Topic<ModelStageChangedEvent> => topic(`registry:stage:${tenantId}:${modelId}`),
   versionDeleted: topic<VersionDeletedEvent>('registry:version-deleted'),
   keyRevoked: topic<KeyRevokedEvent>('auth:key-revoked'),
+  datasetRemoved: topic<DatasetRemovedEvent>('datasets:removed'),
   /** A sweep's changes (src/modules/sweeps); keyed by sweep id. */
   sweepChanged: (sweepId: string): Topic<SweepChangedEvent> => topic(`sweep:${sweepId}`),
 } as const;

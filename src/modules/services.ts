@@ -156,6 +156,7 @@ export function createServices(deps: Deps): Services {
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
+    deps.pubsub,
   );
   const predict = new PredictService(
     prisma,

@@ -12,6 +12,7 @@ import { correlationMatrix, correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeBytes, type TextEncoding } from './decode';
 import { profileTable, type ColumnProfile } from './profile';
+import { tableBuffers } from './table-cache';
 import { storedCsvOptions, type StoredCsvFormat } from './stored-format';
 import { tokensByClass } from './text-profile';
 
@@ -51,7 +52,7 @@ export function profileCsv(input: { bytes: Uint8Array; options: CsvOptions }) {
 export function parseCsvTable(input: { bytes: Uint8Array; options: CsvOptions }) {
   return runTask(
     () => parseBytes(input.bytes, input.options),
-    (table: Table) => [...table.data, ...(table.text ?? [])].map((c) => (c.kind === 'numeric' ? c.values.buffer : c.codes.buffer)),
+    (table: Table) => tableBuffers(table),
   );
 }
 

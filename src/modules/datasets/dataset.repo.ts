@@ -84,6 +84,12 @@ export class DatasetRepo {
     return tx.dataset.findFirst({ where: { id, tenantId, ...live } });
   }
 
+  /** The bytes of one of the tenant's live datasets, or null (also when archived). */
+  async content(tx: Tx, tenantId: string, id: string): Promise<Uint8Array | null> {
+    const row = await tx.dataset.findFirst({ where: { id, tenantId, ...live }, select: { content: true } });
+    return row?.content ?? null;
+  }
+
   /** The tenant's live datasets among `ids` (one statement, for DataLoader); others' and archived ids find nothing. */
   findMany(tx: Tx, tenantId: string, ids: readonly string[]) {
     return tx.dataset.findMany({ where: { tenantId, id: { in: [...ids] }, ...live }, select: summary });

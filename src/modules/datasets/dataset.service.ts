@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db';
+import type { PubSub } from '../../lib/pubsub';
 import { AppError, badInput, notFound } from '../../lib/errors';
 import { LARGE_WRITE, withTenant } from '../../lib/tenant-tx';
 import type { Correlation, CorrelationMatrix } from '../../ml/data/correlate';
@@ -19,6 +20,7 @@ import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
+import { Topics } from '../events';
 import type { DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
 import { archivedDatasets, restoreDataset } from './restore-dataset';
@@ -51,6 +53,8 @@ export class DatasetService {
     private readonly threads: CsvThreads,
     private readonly limits: { maxColumns: number; maxCellChars: number; tasksPerTenant: number; retentionDays: number },
     private readonly models: ModelRepo,
+    /** Where a deletion is announced (Topics.datasetRemoved). (Default: nowhere) */
+    private readonly pubsub?: PubSub,
   ) {
     this.gate = new KeyedGate(limits.tasksPerTenant);
   }
@@ -226,6 +230,8 @@ export class DatasetService {
   async delete(actor: Actor, id: string, force = false) {
     const deps = { prisma: this.prisma, datasets: this.repo, runs: this.runs, models: this.models, audit: this.audit, retentionDays: this.limits.retentionDays };
     await deleteDataset(deps, actor, id, force);
+    // After commit: workers drop the parsed copies they keep for training (src/jobs/dataset-tables.ts).
+    await this.pubsub?.publish(Topics.datasetRemoved, { tenantId: actor.tenantId, datasetId: id });
     return true;
   }
 

@@ -56,8 +56,13 @@ export class ModelRepo {
    * violation aborted its transaction, failing a finished run).
    */
   async addVersion(tx: Tx, tenantId: string, modelName: string, v: NewVersion) {
-    await tx.$executeRaw`INSERT INTO "Model" (id, "tenantId", name) VALUES (${randomUUID()}, ${tenantId}, ${modelName}) ON CONFLICT ("tenantId", name) DO NOTHING`;
-    const [model] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Model" WHERE "tenantId" = ${tenantId} AND name = ${modelName} FOR UPDATE`;
+    // Created or found, and locked in one statement (DO UPDATE locks the existing row as FOR UPDATE
+    // would): concurrent publishers of one model take turns here. The version number is read in the
+    // next statement, whose snapshot sees the versions committed while this one waited for the lock.
+    const [model] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO "Model" (id, "tenantId", name) VALUES (${randomUUID()}, ${tenantId}, ${modelName})
+      ON CONFLICT ("tenantId", name) DO UPDATE SET name = EXCLUDED.name
+      RETURNING id`;
     if (!model) throw new Error(`model '${modelName}' vanished while its version was written`);
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id, tenantId }, orderBy: { version: 'desc' }, select: { version: true } });
     return tx.modelVersion.create({

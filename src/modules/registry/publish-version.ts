@@ -70,13 +70,11 @@ export class VersionPublisher {
       this.prisma,
       tenantId,
       async (t) => {
-        const current = await this.runs.find(t, tenantId, runId);
-        if (current?.status !== RunStatus.RUNNING || current.leaseOwner !== owner) return undefined;
+        // First, so a run cancelled or taken over meanwhile writes nothing (the transaction is empty).
         const finishedAt = new Date();
+        if (!(await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt }, owner))) return undefined;
         const lineage = provenance ? buildLineage(provenance, trained, finishedAt) : undefined;
-        const created = await this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained, lineage));
-        await this.runs.transition(t, tenantId, runId, [RunStatus.RUNNING], { status: RunStatus.SUCCEEDED, finishedAt }, owner);
-        return created;
+        return this.models.addVersion(t, tenantId, modelName, versionRow(runId, trained, lineage));
       },
       LARGE_WRITE,
     );

@@ -9,12 +9,15 @@ import type { Db } from '../../lib/db';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import type { EpochResult } from '../../ml/families/model-family';
-import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { DatasetRepo, DatasetSummary } from '../datasets/dataset.repo';
 import { Topics } from '../events';
 import { FailureCode, RunStatus } from '../status';
 import type { Queue } from '../tasks';
 import type { ProgressEvent } from './progress';
 import type { TrainingRunRepo } from './training-run.repo';
+
+/** A training run's row as the lifecycle reads it. */
+export type TrainingRunRow = NonNullable<Awaited<ReturnType<TrainingRunRepo['find']>>>;
 
 /** A run as one worker holds it. */
 export interface HeldRun {
@@ -77,16 +80,20 @@ export class TrainingRunLifecycle {
   }
 
   /**
-   * Clears the epochs of an earlier attempt and loads the run with its dataset (bytes included).
-   * @returns `dataset` null when the dataset was deleted; throws when the run is gone.
+   * Clears the epochs of an earlier attempt and loads the run with its dataset, in one transaction;
+   * the dataset's bytes only when `needsContent` says so (not when a parsed copy is at hand).
+   * @returns `dataset` null when the dataset was deleted or archived, its `content` null when not
+   *   read; throws when the run is gone.
    */
-  load(run: HeldRun) {
+  load(run: HeldRun, needsContent: (dataset: DatasetSummary, run: TrainingRunRow) => boolean = () => true) {
     const { tenantId, runId } = run;
     return withTenant(this.prisma, tenantId, async (t) => {
       await this.runs.clearEpochs(t, tenantId, runId);
       const row = await this.runs.find(t, tenantId, runId);
       if (!row) throw new Error(`Training run '${runId}' vanished after it was claimed`);
-      return { run: row, dataset: await this.datasets.findWithContent(t, tenantId, row.datasetId) };
+      const dataset = await this.datasets.find(t, tenantId, row.datasetId);
+      const content = dataset && needsContent(dataset, row) ? await this.datasets.content(t, tenantId, dataset.id) : null;
+      return { run: row, dataset: dataset && { ...dataset, content } };
     });
   }
 
