@@ -18,6 +18,12 @@ const PASS_THROUGH = new Set([
 ]);
 
 /**
+ * How graphql-js prints a multipart file (graphql-upload's `Upload`) where a variable of another type
+ * expects a value: its internals, named in messages as "a file upload" instead.
+ */
+const UPLOAD_INSPECTED = /\{ resolve: \[function\], reject: \[function\], promise: \{\}(?:, file: \{[^{}]*\})? \}/g;
+
+/**
  * The variable path graphql-js names when a scalar refuses a variable's value: `after` for
  * `Variable "$after" got invalid value …; <reason>`, `input.expiresAt` for `… at "input.expiresAt"; <reason>`.
  * @param reason the scalar's message, which graphql-js appends after "; " (or `; Expected type "X". `).
@@ -54,7 +60,7 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
     // Apollo's hideSchemaDetailsFromClientErrors leaves "[Suggestion hidden]" where a hint was: cut
     // it too, or its presence tells whether a field of a similar name exists.
     const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '').replace(/ ?\[Suggestion hidden\]\??/g, '');
-    const formatted = { ...raw, message: truncate(message, MAX_ERROR_MESSAGE) };
+    const formatted = { ...raw, message: truncate(message.replaceAll(UPLOAD_INSPECTED, 'a file upload'), MAX_ERROR_MESSAGE) };
     // graphql-js' Int and Float refusing a variable's Infinity (JSON's 1e400): the one message for it.
     const nonFinite = /; (?:Float|Int) cannot represent non[- ](?:numeric|integer) value: (-?Infinity|NaN)$/.exec(raw.message);
     const nonFinitePath = nonFinite && variablePath(raw.message, raw.message.slice(nonFinite.index + 2));

@@ -103,6 +103,37 @@ describe('size', () => {
   });
 });
 
+describe('malformed part headers (the multipart parser refuses the body)', () => {
+  const B = 'XBOUNDARYX';
+  it.each([
+    ['a NUL in the filename', 'Content-Disposition: form-data; name="0"; filename="a\u0000b.csv"'],
+    ['a header line without a colon', 'Content-Disposition: form-data; name="0"; filename="a.csv"\r\nGARBAGE'],
+    ['a control character in a header', 'Content-Disposition: form-data; name="0"; filename="a\u0001.csv"'],
+  ])('%s: BAD_USER_INPUT naming the argument, nothing stored', async (_what, fileHeader) => {
+    const before = await app.db.prisma.dataset.count({ where: { tenantId: t.tenantId } });
+    const body =
+      `--${B}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operationsWith('{"file":null}')}\r\n` +
+      `--${B}\r\nContent-Disposition: form-data; name="map"\r\n\r\n${FILE_MAP}\r\n` +
+      `--${B}\r\n${fileHeader}\r\nContent-Type: text/csv\r\n\r\nx,y\n1,2\n\r\n--${B}--\r\n`;
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${B}` },
+      body: Buffer.from(body, 'latin1'),
+    });
+    const answer = (await res.json()) as GqlResult;
+    expect(answer.errors?.[0]).toMatchObject({ message: 'file could not be read from the request: Malformed part header', extensions: { code: 'BAD_USER_INPUT', field: 'file' } });
+    expect(await app.db.prisma.dataset.count({ where: { tenantId: t.tenantId } })).toBe(before);
+  });
+});
+
+it('names a file mapped to a String variable "a file upload", not the upload object\'s internals', async () => {
+  const query = 'mutation($file: Upload!, $n: String!) { uploadDataset(name: $n, file: $file) { id } }';
+  const r = await multipart(operationsWith('{"file":null,"n":"x"}', query), '{"0":["variables.file","variables.n"]}');
+  expect(codeOf(r.body)).toBe('BAD_USER_INPUT');
+  expect(r.body.errors![0].message).toMatch(/^n a file upload|Variable "\$n" got invalid value a file upload/);
+  expect(JSON.stringify(r.body)).not.toContain('[function]');
+});
+
 it('still reads a well-formed upload, and the caller sees it', async () => {
   const r = await multipart(operationsWith('{"file":null}'), FILE_MAP);
   const id = r.body.data?.uploadDataset.id as string;

@@ -2,7 +2,7 @@
  * Reading a multipart upload (graphql-upload) for the upload resolvers (datasets, image datasets, ONNX versions). Everything that
  * can go wrong with what the client sent is its error, coded BAD_USER_INPUT and naming the argument:
  * a file the `map` names but the request does not hold, a request cut off while its file streams in,
- * a file past MAX_UPLOAD_BYTES. graphql-upload reports those as http-errors with a 4xx `status`
+ * a file past MAX_UPLOAD_BYTES, a body that is not well-formed multipart. graphql-upload reports those as http-errors with a 4xx `status`
  * (400 "File missing in the request.", 413, 499 "Request disconnected …") by rejecting the upload's
  * promise; type-graphql awaited that promise before the resolver ran, so the rejection reached the
  * client as INTERNAL_SERVER_ERROR (issue 10). The `Upload` scalar (upload.scalar.ts) therefore hands
@@ -28,10 +28,29 @@ export interface UploadedFile {
   content: Buffer;
 }
 
-/** graphql-upload's refusal of the request (an http-errors error with a client status), if `err` is one. */
+/**
+ * The multipart parser's own refusals (busboy's messages, as of busboy 1.6): the request body is not
+ * well-formed multipart (e.g. a part header with a NUL or no colon). graphql-upload passes them on
+ * without a status.
+ */
+const MALFORMED_MULTIPART = new Set([
+  'Malformed part header',
+  'Unexpected end of form',
+  'Unexpected end of file',
+  'Multipart: Boundary not found',
+  'Malformed urlencoded form',
+  'Missing Content-Type',
+  'Malformed content type',
+]);
+
+/**
+ * graphql-upload's refusal of the request (an http-errors error with a client status), or the
+ * multipart parser's (400), if `err` is one.
+ */
 function clientStatus(err: unknown): number | undefined {
   const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+  if (typeof status === 'number') return status >= 400 && status < 500 ? status : undefined;
+  return err instanceof Error && MALFORMED_MULTIPART.has(err.message) ? 400 : undefined;
 }
 
 /** The BAD_USER_INPUT for graphql-upload's refusal `err` of `field`, or undefined when `err` is not a client error. */
