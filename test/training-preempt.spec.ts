@@ -53,7 +53,8 @@ function watch(t: TenantBundle, runId: string, until: (events: Event[]) => boole
   return { events, done };
 }
 
-const runRow = (id: string) => app.db.prisma.trainingRun.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, attempts: true, startedAt: true } });
+const runRow = (id: string) =>
+  app.db.prisma.trainingRun.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, attempts: true, startedAt: true, preemptions: true } });
 const cancelAll = (t: TenantBundle, ids: string[]) => Promise.all(ids.map((id) => gqlOk(t, CANCEL, { id })));
 
 it("a tenant holding both slots gives its newest run back when another tenant waits; that tenant's run succeeds, and the run handed back starts over from epoch 1 uncharged", async () => {
@@ -80,9 +81,12 @@ it("a tenant holding both slots gives its newest run back when another tenant wa
   expect(after[0]).toMatchObject({ epoch: 1, status: 'RUNNING' });
   // A's oldest run was never handed back: a tenant keeps its first slot.
   expect(kept.events.filter((e) => e.kind !== 'EPOCH')).toEqual([]);
-  expect(await runRow(oldest)).toMatchObject({ status: 'RUNNING', attempts: 1 });
-  // The hand-back was not charged: claimed twice, one attempt counted.
-  expect(await runRow(newest)).toMatchObject({ status: 'RUNNING', attempts: 1 });
+  expect(await runRow(oldest)).toMatchObject({ status: 'RUNNING', attempts: 1, preemptions: 0 });
+  // The hand-back was not charged: claimed twice, one attempt counted; it is counted as a pre-emption
+  // (its next one needs twice the training time since its start: TrainingRunRepo.shouldYield).
+  expect(await runRow(newest)).toMatchObject({ status: 'RUNNING', attempts: 1, preemptions: 1 });
+  const shown = await gqlOk(a, 'query($id: ID!) { trainingRun(id: $id) { attempts preemptions } }', { id: newest });
+  expect(shown.trainingRun).toEqual({ attempts: 1, preemptions: 1 });
   await cancelAll(a, aRuns);
   await kept.done;
 });

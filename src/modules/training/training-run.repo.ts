@@ -201,6 +201,9 @@ export class TrainingRunRepo {
    * (system work on the owner connection, over every tenant). True when all of:
    * - its tenant holds two or more live RUNNING runs and this is the one started last (ties: the
    *   greatest id), so a tenant never loses its last running run and loses the least work;
+   * - it has trained `afterSeconds` × 2^k since its latest start, k being the times it gave its
+   *   slot back already (at most 2^10): a run is never handed back before it could show progress,
+   *   and a tenant that starts and cancels runs in a loop cannot make one run start over forever;
    * - another tenant has no live RUNNING run and a QUEUED run that has waited more than
    *   `afterSeconds` since it was created (a free slot anywhere would have claimed it within
    *   about a second: the wait says every slot is taken).
@@ -210,7 +213,8 @@ export class TrainingRunRepo {
     const rows = await db.$queryRaw<{ yield: boolean }[]>`
       WITH mine AS (
         SELECT id, "tenantId", "startedAt" FROM "TrainingRun"
-         WHERE id = ${runId} AND status = 'RUNNING' AND "leaseOwner" = ${owner}),
+         WHERE id = ${runId} AND status = 'RUNNING' AND "leaseOwner" = ${owner}
+           AND "startedAt" < now() - make_interval(secs => ${afterSeconds} * power(2, least(preemptions, 10)))),
       peers AS (
         SELECT r.id, r."startedAt" FROM "TrainingRun" r JOIN mine ON r."tenantId" = mine."tenantId"
          WHERE r.status = 'RUNNING' AND r."leaseExpiresAt" >= now())
@@ -236,7 +240,7 @@ export class TrainingRunRepo {
   async yieldSlot(tx: Tx, tenantId: string, runId: string, owner: string): Promise<boolean> {
     const moved = await tx.trainingRun.updateMany({
       where: { id: runId, tenantId, status: RunStatus.RUNNING, leaseOwner: owner },
-      data: { status: RunStatus.QUEUED, leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } },
+      data: { status: RunStatus.QUEUED, leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 }, preemptions: { increment: 1 } },
     });
     if (moved.count === 1) await this.clearEpochs(tx, tenantId, runId);
     return moved.count === 1;

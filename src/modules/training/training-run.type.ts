@@ -74,6 +74,11 @@ export class TrainingRun extends Job {
   @Field(() => Int, { description: 'Times a worker has started it (retries after a lost worker count again).' })
   attempts!: number;
 
+  @Field(() => Int, {
+    description: 'Times it gave its training slot back to another tenant that was waiting (REQUEUED events; TRAINING_PREEMPT_AFTER_SECONDS). Not counted in `attempts`.',
+  })
+  preemptions!: number;
+
   @Nullable(Date, 'When a worker started it.')
   startedAt!: Date | null;
 
