@@ -215,18 +215,22 @@ const schema = z.object({
   TRAINING_THREAD_HEAP_MB: z.coerce.number().int().min(256).default(2048), // below ~256 a thread may not even load TF.js, and Piscina stops starting threads that fail at bootstrap
   /**
    * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
-   * not stall other requests. (Default: CPU cores - 1, at least 1, at most 4)
+   * not stall other requests. At least 3, so one tenant's tasks (DATA_TASKS_PER_TENANT, 2) never
+   * take every thread: a tenant may hold at most DATA_THREADS - 1 of them at once. (Default: CPU
+   * cores - 1, at least 3, at most 4)
    */
   DATA_THREADS: z.coerce
     .number()
     .int()
     .min(1)
     .max(64)
-    .default(Math.min(4, Math.max(1, availableParallelism() - 1))),
+    .default(Math.min(4, Math.max(3, availableParallelism() - 1))),
   /**
    * CSV tasks (uploads, correlations) one tenant may have on this process' CSV threads at once,
    * running or waiting; past it QUOTA_EXCEEDED with retryAfterSeconds, so one tenant cannot fill the
-   * shared queue (16 × DATA_THREADS) and make every other tenant's upload wait or fail. (Default: 2)
+   * shared queue (16 × DATA_THREADS) and make every other tenant's upload wait or fail. Never more
+   * than DATA_THREADS - 1 (at least 1), so one tenant's long parse leaves a thread to the others.
+   * (Default: 2)
    */
   DATA_TASKS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(2),
   /**

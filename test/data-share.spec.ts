@@ -1,7 +1,8 @@
 /**
  * One tenant cannot fill the shared CSV thread queue (issue #10, one tenant degrading another): at
- * most DATA_TASKS_PER_TENANT of its uploads and correlations are in flight per process; the rest
- * are refused at once with QUOTA_EXCEEDED, while another tenant's upload goes through.
+ * most DATA_TASKS_PER_TENANT of its uploads and correlations are in flight per process, and never
+ * more than DATA_THREADS - 1 (so another tenant always has a thread); the rest are refused at once
+ * with QUOTA_EXCEEDED, while another tenant's upload goes through.
  */
 import type { App } from '../src/app';
 import { gql } from '../src/client/graphql-client';
@@ -16,7 +17,8 @@ const UPLOAD = 'mutation($name: String!, $csv: String!) { uploadDataset(name: $n
 const BIG = PIMA_CSV + PIMA_CSV.split('\n').slice(1).filter(Boolean).join('\n').concat('\n').repeat(200);
 
 let app: App;
-beforeAll(async () => (app = await startTestApp({ DATA_TASKS_PER_TENANT: '1', DATA_THREADS: '1', WORKER_ENABLED: 'false' })));
+// DATA_TASKS_PER_TENANT 2 is clamped to DATA_THREADS - 1 = 1: a tenant never holds both threads.
+beforeAll(async () => (app = await startTestApp({ DATA_TASKS_PER_TENANT: '2', DATA_THREADS: '2', WORKER_ENABLED: 'false' })));
 afterAll(() => app.stop());
 
 it("refuses a tenant's CSV tasks past its share at once, and serves another tenant meanwhile", async () => {

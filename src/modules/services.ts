@@ -152,7 +152,8 @@ export function createServices(deps: Deps): Services {
     {
       maxColumns: config.MAX_DATASET_COLUMNS,
       maxCellChars: config.DATASET_MAX_CELL_CHARS,
-      tasksPerTenant: config.DATA_TASKS_PER_TENANT,
+      // A tenant never holds every CSV thread: one long parse of it leaves a thread to the others.
+      tasksPerTenant: Math.min(config.DATA_TASKS_PER_TENANT, Math.max(1, config.DATA_THREADS - 1)),
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
