@@ -50,6 +50,11 @@ it('shares one budget with GraphQL predict, answers 429 with Retry-After past it
   expect(retry).toBeLessThanOrEqual(60);
   expect(r.body.details.retryAfterSeconds).toBeGreaterThan(0);
   expect(codeOf(await gql(a, PREDICT, { rows: PIMA_ROWS.slice(0, 1) }))).toBe('QUOTA_EXCEEDED');
+  // Once the budget is known spent, a JSON call is refused before its body is read: a body that is
+  // not even JSON gets the 429, not a 400 (a tenant past its limit costs little to refuse).
+  const unread = await v2(a.url, '/v2/models/limited/infer', { token: a.token, body: '{"inputs": [not json' });
+  expect([unread.status, unread.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
+  expect(Number(unread.headers.get('retry-after'))).toBeGreaterThan(0);
   // The binary data extension spends the same budget.
   const binary = await postBinary(a.url, '/v2/models/limited/infer', binaryRequest([matrixTensor(PIMA_ROWS.slice(0, 1), FEATURES) as BinaryTensor]), a.token);
   expect([binary.status, binary.json.code]).toEqual([429, 'QUOTA_EXCEEDED']);

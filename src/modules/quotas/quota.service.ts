@@ -57,6 +57,12 @@ export class QuotaService {
   /** One limiter per distinct per-minute limit; all share the key prefix, so a tenant's count survives a change of its limit. */
   private readonly limiters = new Map<number, RateLimiterPostgres>();
   private readonly budgets = new Map<string, LocalBudget>();
+  /**
+   * Per tenant whose prediction budget this process found spent: until when (ms since 1970) and the
+   * limit, so a route can refuse before it reads a request's body ({@link assertPredictionsLeft}).
+   * At most {@link MAX_SPENT_REMEMBERED} tenants, oldest forgotten first.
+   */
+  private readonly spent = new Map<string, { until: number; perMinute: number }>();
   /** Each tenant's effective limits as last read, until `until` (ms since the epoch): the per-call ones (rate, output size). */
   private readonly cached = new Map<string, { limits: Limits; until: number }>();
 
@@ -86,6 +92,7 @@ export class QuotaService {
    */
   async forget(tenantId: string): Promise<void> {
     this.cached.delete(tenantId);
+    this.spent.delete(tenantId);
     const local = this.budgets.get(tenantId);
     this.budgets.delete(tenantId);
     if (local && local.remaining > 0 && local.until > Date.now()) await this.limiter(this.defaults.predictionsPerMinute).reward(tenantId, local.remaining);
@@ -209,12 +216,28 @@ export class QuotaService {
     // Near the limit a whole block may not fit while the rows alone do.
     if (!outcome.ok && reserve > rows) outcome = await this.take(limiter, tenantId, rows);
     if (outcome.ok) {
+      this.spent.delete(tenantId);
       const spare = outcome.taken - rows;
       this.budgets.set(tenantId, { remaining: spare, until: now + outcome.res.msBeforeNext });
       return;
     }
-    const retryAfterSeconds = Math.max(1, Math.ceil(outcome.res.msBeforeNext / 1000));
-    throw exceeded(`The prediction rate limit of ${perMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+    if (this.spent.size >= MAX_SPENT_REMEMBERED) this.spent.delete(this.spent.keys().next().value!);
+    this.spent.set(tenantId, { until: now + outcome.res.msBeforeNext, perMinute });
+    throw spentError(perMinute, outcome.res.msBeforeNext);
+  }
+
+  /**
+   * Refuses at once, without a database round trip, when this process found the tenant's
+   * prediction budget spent within the current window: a route checks this before it reads and
+   * parses a request's body, so a tenant past its rate limit costs little to refuse.
+   * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds`, as {@link consumePredictions}.
+   */
+  assertPredictionsLeft(tenantId: string): void {
+    const known = this.spent.get(tenantId);
+    if (!known) return;
+    const left = known.until - Date.now();
+    if (left <= 0) return void this.spent.delete(tenantId);
+    throw spentError(known.perMinute, left);
   }
 
   /** Consumes `n` points; a refused consumption is given back, so refused requests do not count. */
@@ -227,4 +250,13 @@ export class QuotaService {
       return { ok: false, taken: 0, res };
     }
   }
+}
+
+/** Tenants whose spent prediction budget one process remembers (see QuotaService.assertPredictionsLeft). */
+const MAX_SPENT_REMEMBERED = 10_000;
+
+/** QUOTA_EXCEEDED for a spent prediction budget, `msLeft` before the window turns. */
+function spentError(perMinute: number, msLeft: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msLeft / 1000));
+  return exceeded(`The prediction rate limit of ${perMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
 }

@@ -107,6 +107,16 @@ export class InferService {
   }
 
   /**
+   * Refuses at once, before a route reads the request's body, when this process knows the caller's
+   * prediction budget is spent (QuotaService.assertPredictionsLeft): a tenant past its rate limit
+   * costs the server little to refuse (hostile review: 429s that parsed 1 MB bodies slowed others).
+   * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds`.
+   */
+  assertBudgetLeft(actor: Actor): void {
+    this.quotas.assertPredictionsLeft(actor.tenantId);
+  }
+
+  /**
    * The same for a V2 REST request body, read (parseInferenceRequest) only once the version is
    * resolved: another tenant's model answers NOT_FOUND whatever the body holds.
    * @throws AppError as {@link infer}; BAD_USER_INPUT for a body that is no V2 inference request.

@@ -65,6 +65,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
       if (!context.actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
       const name = decode(rawName);
       const selector = selectorOf(rawVersion === undefined ? undefined : decode(rawVersion));
+      base.services.infer.assertBudgetLeft(context.actor); // a spent budget is refused before the body is read
       const body = await readJson(req, limit);
       if (body.refusal) {
         sendJson(res, body.refusal.status, { error: body.refusal.message, code: 'BAD_USER_INPUT' });
