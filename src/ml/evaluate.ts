@@ -8,7 +8,10 @@
 import { requireFiniteOutputs } from './predict';
 import type { RankingMetrics } from './ranking';
 import type { Task } from './spec-types';
+import { rocAuc } from './roc-auc';
 import type { TestCurves } from './test-curves';
+
+export { rocAuc };
 
 /** Test metrics; the training pipeline adds the {@link TestCurves} (src/ml/test-curves.ts), evaluate() does not. */
 export interface EvaluationMetrics extends TestCurves {
@@ -131,30 +134,6 @@ function prf(cm: number[][], c: number) {
   const recall = actualC ? tp / actualC : 0;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
   return { precision, recall, f1 };
-}
-
-/** Mann-Whitney U / (n+ · n−), with tied scores given their average rank. Undefined with one class. */
-export function rocAuc(scores: ArrayLike<number>, actual: ArrayLike<number>): number | undefined {
-  const n = actual.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  const ranks = new Float64Array(n);
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    for (let t = i; t <= j; t++) ranks[order[t]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  let pos = 0;
-  let rankSum = 0;
-  for (let i = 0; i < n; i++) {
-    if (actual[i] === 1) {
-      pos++;
-      rankSum += ranks[i];
-    }
-  }
-  const neg = n - pos;
-  if (pos === 0 || neg === 0) return undefined;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
 function regression(outputs: Float32Array, y: Float32Array, rows: number): EvaluationMetrics {

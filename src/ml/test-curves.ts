@@ -8,7 +8,7 @@
  * for a predicted-vs-actual and a residuals plot (an even sample of at most
  * {@link MAX_SAMPLE_POINTS} test rows, in test-split order).
  */
-import { rocAuc } from './evaluate';
+import { rocAuc } from './roc-auc';
 import type { Task } from './spec-types';
 
 /** One point of the ROC curve: rows with P(positive) ≥ threshold are called positive. */

@@ -5,7 +5,7 @@
  * roc_auc_score). Costs one forward pass over both splits per epoch (about a third of an epoch).
  */
 import type { PreparedData, SplitData } from '../../prepare';
-import { rocAuc } from '../../evaluate';
+import { rocAuc } from '../../roc-auc';
 import { tf } from '../../tf';
 
 /** Rows scored per predict call, to bound the activations held at once. */
