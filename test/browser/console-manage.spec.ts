@@ -93,6 +93,17 @@ it("draws a multiclass classifier's one-vs-rest ROC curves, each class's AUC and
   );
   await page.screenshot({ path: screenshotPath('console-manage-multiclass-roc'), fullPage: true });
   await expectAccessible(page, 'multiclass version');
+
+  // Pointing the production alias here asks first: dismissed, nothing moves; accepted, it points here.
+  const aliases = async () => (await gqlOk(t, 'query($id: ID!) { modelVersion(id: $id) { aliases } }', { id: v.id })).modelVersion.aliases;
+  const asked = new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.dismiss())));
+  await page.getByRole('button', { name: 'Point alias here' }).click();
+  expect(await asked).toBe("Point alias 'production' of iris-tree at v1? Calls that use it are served by this version from now on.");
+  expect(await aliases()).toEqual([]);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Point alias here' }).click();
+  await waitForText(page, 'main', ['aliases: production']);
+  expect(await aliases()).toEqual(['production']);
 }, 180_000);
 
 it('deletes a model and a dataset after confirming, showing the refusal while a version uses the dataset', async () => {

@@ -29,7 +29,15 @@ function Registry({ v, reload }: { v: Version; reload: () => void }) {
       <p>
         Stage <strong>{v.stage}</strong>; aliases: {v.aliases.length ? v.aliases.join(', ') : 'none'}.
       </p>
-      <form class="inline" onSubmit={(e) => (e.preventDefault(), run(() => gql(ConsoleSetAliasDocument, { model: v.modelName, alias, version: v.version })))}>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          // Calls that name the alias are served by this version at once: confirm first.
+          if (!confirm(`Point alias '${alias}' of ${v.modelName} at v${v.version}? Calls that use it are served by this version from now on.`)) return;
+          void run(() => gql(ConsoleSetAliasDocument, { model: v.modelName, alias, version: v.version }));
+        }}
+      >
         <label for="alias">Alias</label>
         <input id="alias" value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
         <button type="submit">Point alias here</button>
