@@ -212,7 +212,7 @@ describe('spec validation, before anything is queued', () => {
     ],
   ])('checks the task against the target: %s', async (_what, targetColumn, spec, message) => {
     const err = await startError(t, run({ ...NET, earlyStopping: null, balanceClasses: null, preprocessing: null, ...spec }, { targetColumn }));
-    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) });
+    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message), field: 'spec.loss' }); // shown beside the loss in the console
   });
 
   it('refuses an unknown enum value through GraphQL validation', async () => {

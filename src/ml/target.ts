@@ -33,25 +33,30 @@ export function inferTask(f: TargetFacts): Task {
 /**
  * The task of a run: the loss's (networks), spec.task, or inferred; checked against the target.
  * @throws AppError BAD_USER_INPUT when the target does not fit: a non-numeric target for
- *   regression, not 2 classes for binary, non-integer numbers or more than 1000 classes for multiclass.
+ *   regression, not 2 classes for binary, non-integer numbers or more than 1000 classes for
+ *   multiclass; `extensions.field` names what asked for the task (`spec.loss`, `spec.task`) or
+ *   `targetColumn` when it was inferred.
  */
 export function decideTask(spec: Pick<TrainingSpec, 'loss' | 'task'>, target: string, f: TargetFacts): Task {
   const wanted = spec.loss ? LOSS_TASK[spec.loss] : spec.task;
   const task = wanted ?? inferTask(f);
   const subject = spec.loss ? `Loss ${spec.loss}` : `Task ${task.toUpperCase()}`;
+  // The field a form shows the refusal beside: what asked for the task (the loss or spec.task), or
+  // the target column when the task was inferred from it.
+  const field = { field: spec.loss ? 'spec.loss' : spec.task ? 'spec.task' : 'targetColumn' };
   const examples = f.examples?.length ? ` (${f.examples.slice(0, 5).join(', ')}${(f.classes ?? 0) > 5 ? ', …' : ''})` : '';
   if (task === 'regression' && f.type !== 'numeric') {
-    throw badInput(`Target column '${target}' is ${f.type}; ${subject} needs a numeric target`);
+    throw badInput(`Target column '${target}' is ${f.type}; ${subject} needs a numeric target`, field);
   }
   if (task === 'binary' && f.classes !== undefined && f.classes !== 2) {
-    throw badInput(`${subject} needs a target with 2 classes; column '${target}' has ${f.classes}${examples}`);
+    throw badInput(`${subject} needs a target with 2 classes; column '${target}' has ${f.classes}${examples}`, field);
   }
   if (task === 'multiclass') {
     if (f.type === 'numeric' && f.integer === false) {
-      throw badInput(`Target column '${target}' holds non-integer numbers; ${subject} needs class labels (use a regression loss or task)`);
+      throw badInput(`Target column '${target}' holds non-integer numbers; ${subject} needs class labels (use a regression loss or task)`, field);
     }
     if (f.classes !== undefined && (f.classes < 2 || f.classes > MAX_CLASSES)) {
-      throw badInput(`${subject} needs a target with 2 to ${MAX_CLASSES} classes; column '${target}' has ${f.classes}`);
+      throw badInput(`${subject} needs a target with 2 to ${MAX_CLASSES} classes; column '${target}' has ${f.classes}`, field);
     }
   }
   return task;
