@@ -62,6 +62,8 @@ describe('GRAPHQL_EXPLORER=graphiql (the default outside production)', () => {
   it('leaves POST /graphql (and GET for JSON clients) as it was', () =>
     withApp({}, async (app) => {
       expect((await gqlOk(app.server, '{ serverInfo { version } }')).serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
+      // The console links to the explorer only when the server serves one (serverInfo.graphqlExplorer).
+      expect((await gqlOk(app.server, '{ serverInfo { graphqlExplorer } }')).serverInfo.graphqlExplorer).toBe('graphiql');
       const r = await fetch(`${app.server.url}?query=${encodeURIComponent('{ serverInfo { version } }')}`, {
         headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
       });
@@ -78,7 +80,7 @@ describe('GRAPHQL_EXPLORER=off', () => {
       expect(page.headers.get('content-type')).not.toMatch(/text\/html/);
       expect(await page.text()).not.toContain('<html');
       expect((await fetch(`${origin(app)}/graphql-explorer/explorer.js`)).status).toBe(404);
-      expect((await gqlOk(app.server, '{ serverInfo { version } }')).serverInfo.version).toMatch(/^\d/);
+      expect((await gqlOk(app.server, '{ serverInfo { version graphqlExplorer } }')).serverInfo).toMatchObject({ version: expect.stringMatching(/^\d/), graphqlExplorer: 'off' });
     }));
 
   it('is the production default', () =>

@@ -85,6 +85,8 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   expect(glucose).toBeCloseTo(0.4666, 3); // Pima: pandas' df.corr()
   expect(await cell('Glucose', 8).textContent()).toBe(glucose.toFixed(2));
   await expectAccessible(page, 'dataset profile');
+  // The header links to the explorer this server serves (GRAPHQL_EXPLORER: graphiql here).
+  expect(await page.getByRole('link', { name: 'GraphQL explorer' }).getAttribute('href')).toBe('/graphql');
 
   // The training form: the server's validation error appears next to its field.
   await page.getByRole('link', { name: 'Train a model on it' }).click();

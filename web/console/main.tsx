@@ -21,8 +21,10 @@ import { TenantPage } from './pages/tenant';
 import { Tenants } from './pages/tenants';
 import { Train } from './pages/train';
 import { VersionPage } from './pages/version';
+import { ConsoleSignInOptionsDocument } from './generated/graphql';
 import { href, useRoute } from './router';
 import { adminSecret, apiKey, signOut } from './session';
+import { useQuery } from './use-query';
 
 const ADMIN_NAV: [string, string][] = [['tenants', 'Tenants']];
 
@@ -62,6 +64,8 @@ function App() {
   const route = useRoute();
   const [who, setWho] = useState<SignedIn | null>(null);
   const [checking, setChecking] = useState(!!(apiKey() || adminSecret()));
+  // Whether the server serves the GraphQL explorer: the header links to it only then.
+  const options = useQuery(ConsoleSignInOptionsDocument);
   useEffect(() => {
     if (!apiKey() && !adminSecret()) return;
     const check = apiKey() ? gql(VIEWER).then((d): SignedIn => ({ kind: 'tenant', viewer: d.viewer })) : gql(ADMIN_CHECK).then((): SignedIn => ({ kind: 'admin' }));
@@ -90,7 +94,7 @@ function App() {
               {label}
             </a>
           ))}
-          <a href="/graphql">GraphQL explorer</a>
+          {options.data && options.data.serverInfo.graphqlExplorer !== 'off' ? <a href="/graphql">GraphQL explorer</a> : null}
         </nav>
         <span class="who">
           {admin ? 'Operator (admin secret)' : who.viewer.tenantName}{' '}

@@ -24,6 +24,12 @@ export class ServerInfo {
       'Whether the web console offers sign-in with the admin secret (CONSOLE_ADMIN_SIGN_IN; off by default in production). The admin fields answer the X-Admin-Secret header either way.',
   })
   consoleAdminSignIn!: boolean;
+
+  @Field({
+    description:
+      "The GraphQL explorer at GET /graphql: 'graphiql' (served from this server, works offline), 'sandbox' (Apollo's hosted Sandbox) or 'off' (GRAPHQL_EXPLORER; off by default in production).",
+  })
+  graphqlExplorer!: string;
 }
 
 /** The public `serverInfo` query. */
@@ -32,6 +38,12 @@ export class SystemResolver {
   /** Version, TF.js backend, ONNX runtime and whether the console offers admin sign-in; answers without a credential. */
   @Query(() => ServerInfo, { description: 'Version, TensorFlow.js backend and ONNX runtime of this server. Public.' })
   serverInfo(@Ctx() ctx: Context): ServerInfo {
-    return { version: ctx.version, tfBackend: activeBackend(), onnxRuntime: resolveOnnxRuntime().runtime ?? null, consoleAdminSignIn: ctx.config.CONSOLE_ADMIN_SIGN_IN };
+    return {
+      version: ctx.version,
+      tfBackend: activeBackend(),
+      onnxRuntime: resolveOnnxRuntime().runtime ?? null,
+      consoleAdminSignIn: ctx.config.CONSOLE_ADMIN_SIGN_IN,
+      graphqlExplorer: ctx.config.GRAPHQL_EXPLORER,
+    };
   }
 }

@@ -613,7 +613,7 @@ export type ConsoleViewerQuery = { viewer: { tenantName: string, scopes: Array<s
 export type ConsoleSignInOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleSignInOptionsQuery = { serverInfo: { consoleAdminSignIn: boolean } };
+export type ConsoleSignInOptionsQuery = { serverInfo: { consoleAdminSignIn: boolean, graphqlExplorer: string } };
 
 export type ConsoleAdminCheckQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1001,6 +1001,7 @@ export const ConsoleSignInOptionsDocument = new TypedDocumentString(`
     query ConsoleSignInOptions {
   serverInfo {
     consoleAdminSignIn
+    graphqlExplorer
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSignInOptionsQuery, ConsoleSignInOptionsQueryVariables>;
