@@ -108,7 +108,7 @@ export function VersionPage({ id }: { id: string }) {
             {v.metrics.rocCurve?.length ? <RocChart points={v.metrics.rocCurve} auc={v.metrics.rocAuc} /> : null}
             {v.metrics.classRocCurves?.length ? <MulticlassRocChart curves={v.metrics.classRocCurves} macroAuc={v.metrics.ovrMacroAuc} /> : null}
             {v.metrics.testPredictions?.length ? <RegressionCharts rows={v.metrics.testPredictions} target={v.target.name} /> : null}
-            {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.column, value: f.importance }))} /> : null}
+            {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.input, value: f.importance }))} /> : null}
             <Registry v={v} reload={q.reload} />
             <Playground version={v} />
           </>
