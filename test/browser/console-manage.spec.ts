@@ -209,3 +209,25 @@ it('offers the forced delete after a coded refusal, behind a second dialog that 
   expect(after.datasetsConnection.totalCount).toBe(0);
   expect(after.archivedDatasets).toEqual([{ dataset: { id: datasetId, name: 'pima' } }]);
 }, 180_000);
+
+it("puts the training form's preprocessing into the run's spec: missing-value codes, standardising, the target's rows", async () => {
+  const t = await createTenant(app, 'console-preprocessing');
+  await uploadCsv(t, PIMA_CSV, 'pima');
+  const page = await signedIn(t, '#/train');
+  const field = (id: string) => page.locator(`[id="${id}"]`);
+  await field('targetColumn').waitFor();
+  expect(await field('spec.standardize').isChecked()).toBe(true);
+  expect(await field('spec.preprocessing.dropMissingTarget').isChecked()).toBe(true);
+  await field('spec.layers[0].inputDim').fill('8');
+  await field('spec.epochs').fill('1');
+  await field('spec.standardize').uncheck();
+  await field('spec.preprocessing.missingValues').fill(' ?, NA ,, 0 ');
+  await expectAccessible(page, 'training form with preprocessing');
+  await page.screenshot({ path: screenshotPath('console-train-preprocessing'), fullPage: true });
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await page.waitForURL(/#\/runs\//);
+  const runId = decodeURIComponent(page.url().split('/').pop()!);
+  const { trainingRun } = await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { spec } }', { id: runId });
+  expect(trainingRun.spec.standardize).toBe(false);
+  expect(trainingRun.spec.preprocessing).toMatchObject({ dropMissingTarget: true, standardizeTarget: false, missingValues: [{ values: ['?', 'NA', '0'] }] });
+});

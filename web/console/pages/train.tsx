@@ -1,6 +1,6 @@
 /**
- * A dense network's training run: dataset, target, layers, loss, optimiser, epochs, batch size and
- * validation split become `startTrainingRun`'s input; the server's validation errors appear next to
+ * A dense network's training run: dataset, target, layers, loss, optimiser, epochs, batch size,
+ * validation split and preprocessing (train-preprocessing.tsx) become `startTrainingRun`'s input; the server's validation errors appear next to
  * the field they name (field-errors.ts). On success the run page opens.
  */
 import { useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { go } from '../router';
 import { Loaded } from '../ui';
 import { ConsoleStartRunDocument, type StartTrainingRunInput } from '../generated/graphql';
 import { Field, LayersEditor, type LayerRow } from './train-fields';
+import { DEFAULT_PREPROCESSING, PREPROCESSING_FIELDS, PreprocessingFields, preprocessingSpec } from './train-preprocessing';
 import { useDatasetChoice } from './use-dataset-choice';
 
 const LOSSES = ['BINARY_CROSSENTROPY', 'CATEGORICAL_CROSSENTROPY', 'SPARSE_CATEGORICAL_CROSSENTROPY', 'MEAN_SQUARED_ERROR', 'MEAN_ABSOLUTE_ERROR', 'HUBER'];
@@ -34,6 +35,7 @@ export function Train({ datasetId }: { datasetId?: string }) {
   const [epochs, setEpochs] = useState('10');
   const [batchSize, setBatchSize] = useState('32');
   const [validationSplit, setValidationSplit] = useState('0.2');
+  const [preprocessing, setPreprocessing] = useState(DEFAULT_PREPROCESSING);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -48,6 +50,7 @@ export function Train({ datasetId }: { datasetId?: string }) {
     'spec.batchSize',
     'spec.validationSplit',
     'spec.layers',
+    ...PREPROCESSING_FIELDS,
   ];
   layers.forEach((_, i) => fields.push(`spec.layers[${i}]`, `spec.layers[${i}].units`, `spec.layers[${i}].activation`, `spec.layers[${i}].inputDim`));
 
@@ -67,6 +70,7 @@ export function Train({ datasetId }: { datasetId?: string }) {
         epochs: numberOr(epochs),
         batchSize: numberOr(batchSize),
         validationSplit: numberOr(validationSplit) ?? 0,
+        ...preprocessingSpec(preprocessing),
       },
     };
     try {
@@ -144,6 +148,7 @@ export function Train({ datasetId }: { datasetId?: string }) {
                   {(a) => <input {...a} inputMode="decimal" value={validationSplit} onInput={(e) => setValidationSplit(e.currentTarget.value)} />}
                 </Field>
               </div>
+              <PreprocessingFields value={preprocessing} onChange={setPreprocessing} errors={errors} />
               {errors.form ? (
                 <p role="alert" class="error">
                   {errors.form}
