@@ -212,7 +212,10 @@ describe('spec validation, before anything is queued', () => {
     ],
   ])('checks the task against the target: %s', async (_what, targetColumn, spec, message) => {
     const err = await startError(t, run({ ...NET, earlyStopping: null, balanceClasses: null, preprocessing: null, ...spec }, { targetColumn }));
-    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message), field: 'spec.loss' }); // shown beside the loss in the console
+    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) });
+    // Named as the loss's refusal, so the console shows it beside the Loss field.
+    const r = await gql(t, START_RUN, { input: run({ ...NET, earlyStopping: null, balanceClasses: null, preprocessing: null, ...spec }, { targetColumn }) });
+    expect(r.errors![0].extensions?.field).toBe('spec.loss');
   });
 
   it('refuses an unknown enum value through GraphQL validation', async () => {

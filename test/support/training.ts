@@ -87,5 +87,5 @@ export async function trainVersion(t: TenantBundle, input: RunInput): Promise<Re
 /** startTrainingRun's error (BAD_USER_INPUT expected), or undefined when it was queued. */
 export async function startError(t: TenantBundle, input: RunInput) {
   const r = await gql(t, START_RUN, { input });
-  return r.errors?.[0] ? { code: r.errors[0].extensions?.code, message: r.errors[0].message, field: r.errors[0].extensions?.field } : undefined;
+  return r.errors?.[0] ? { code: r.errors[0].extensions?.code, message: r.errors[0].message } : undefined;
 }
