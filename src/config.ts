@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { authEnv } from './config/auth';
 import { bool } from './config/bool';
 import { httpEnv } from './config/http';
+import { onnxEnv } from './config/onnx';
 import { tracingEnv } from './config/tracing';
 
 const schema = z.object({
@@ -96,61 +97,7 @@ const schema = z.object({
     .int()
     .min(1)
     .default(50 * 1024 * 1024),
-  /**
-   * Largest uploaded ONNX model file, bytes. It is stored in the version's `weights` bytea column
-   * (read whole to open a session anyway): PostgreSQL caps a bytea value at 1 GB, and a row that
-   * large needs as much memory again on every read, so the default stays well below. Uploaded
-   * bytes also count against the tenant's stored-bytes quota (QUOTA_DATASET_BYTES). (Default: 256 MiB)
-   */
-  ONNX_MAX_UPLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000_000)
-    .default(256 * 1024 * 1024),
-  /**
-   * Resident memory past which an ONNX host process (onnxruntime runs in child processes,
-   * src/ml/families/onnx/host/) is killed, MiB: its calls fail with RUNTIME_FAULT (an upload:
-   * INVALID_MODEL RUNTIME_CRASH). onnxruntime allocates outside the V8 heap, so the heap limit alone
-   * does not bound it. (Default: 2048)
-   */
-  ONNX_HOST_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(2048),
-  /** V8 heap limit of each ONNX host process, MiB (`--max-old-space-size`). (Default: 512) */
-  ONNX_HOST_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
-  /**
-   * Which package runs ONNX models (src/ml/families/onnx/runtime.ts): `node` (onnxruntime-node, native
-   * CPU), `web` (onnxruntime-web's WASM backend in Node, one thread, files from node_modules), or
-   * `auto`: node, and web only where the native package cannot load (said in the start-up log).
-   * The server decides at start-up and its ONNX host processes use the same. (Default: auto)
-   */
-  ONNX_RUNTIME: z.enum(['auto', 'node', 'web']).default('auto'),
-  /**
-   * Tests only, refused when NODE_ENV=production: the module required in place of `onnxruntime-node`
-   * (e.g. a missing one, to see ONNX_RUNTIME=auto fall back to onnxruntime-web where the native package loads).
-   */
-  ONNX_RUNTIME_NODE_MODULE: z.string().min(1).max(200).optional(),
-  /** Longest an uploaded ONNX file's validation may take before the upload is refused (INVALID_MODEL, TIMEOUT), ms. (Default: 30,000) */
-  ONNX_INSPECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  /**
-   * Longest one ONNX session load or inference may take, ms: past it the host process is killed, the
-   * call fails with MODEL_NOT_READY (`fault: 'RUNTIME_FAULT'`) and the version is quarantined, so a
-   * model that never returns (e.g. an unbounded Loop) holds its scoring shard this long at most. (Default: 10,000)
-   */
-  ONNX_INFER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  /**
-   * Tests only, refused when NODE_ENV=production: `<sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>`
-   * (several: comma-separated) makes the ONNX host process crash for real on that file at that step
-   * (src/ml/families/onnx/host/host-faults.ts).
-   */
-  ONNX_HOST_FAULT_INJECTION: z
-    .string()
-    .max(400)
-    // the same pattern as HOST_FAULT_PATTERN in host-faults.ts (test/unit/onnx-host.spec.ts keeps them equal)
-    .regex(
-      /^[0-9a-f]{8,64}:(inspect|load|infer):(abort|oom|hang)(,[0-9a-f]{8,64}:(inspect|load|infer):(abort|oom|hang))*$/,
-      'expected <sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>, several separated by commas',
-    )
-    .optional(),
+  ...onnxEnv,
   /** Per-tenant quota: QUEUED + RUNNING training runs at once. (Default: 4) */
   QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(4),
   /**

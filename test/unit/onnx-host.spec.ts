@@ -1,5 +1,5 @@
 /**
- * The ONNX host process on its own (src/ml/families/onnx/host/): its settings in src/config.ts, its
+ * The ONNX host process on its own (src/ml/families/onnx/host/): its settings in src/config/onnx.ts, its
  * fault injection's parse, an upload validated in a throwaway host (the real mnist-8 file), and a
  * validation that never answers refused with INVALID_MODEL TIMEOUT (the host hangs for real, on
  * ONNX_HOST_FAULT_INJECTION; the timeout kills it).
@@ -30,7 +30,7 @@ it('reads the ONNX host settings, naming a bad value, and refuses fault injectio
 });
 
 it('parses host faults with the same pattern as the config', () => {
-  const configPattern = /regex\((\/\^\[0-9a-f\].*?\$\/),/.exec(fs.readFileSync(require.resolve('../../src/config.ts'), 'utf8').replace(/\n\s*/g, ''))?.[1];
+  const configPattern = /regex\((\/\^\[0-9a-f\].*?\$\/),/.exec(fs.readFileSync(require.resolve('../../src/config/onnx.ts'), 'utf8').replace(/\n\s*/g, ''))?.[1];
   expect(configPattern).toBe(String(HOST_FAULT_PATTERN));
   expect(parseHostFaults('abcdef01:inspect:abort,0123456789:infer:oom')).toEqual([
     { sha256: 'abcdef01', step: 'inspect', mode: 'abort' },
