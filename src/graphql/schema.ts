@@ -96,6 +96,7 @@ export const PUBLIC_FIELDS = [
   'Query.tenantLimits',
   'Query.tenants',
   'Query.tenantApiKeys',
+  'Query.tenantApiKeysConnection',
   'Mutation.createTenantApiKey',
   'Mutation.revokeTenantApiKey',
 ];

@@ -205,9 +205,9 @@ it('offers the forced delete after a coded refusal, behind a second dialog that 
   await archive.getByRole('checkbox', { name: 'Yes, archive it although model versions use it' }).check();
   await archive.getByRole('button', { name: 'Archive', exact: true }).click();
   await waitForText(page, 'main', ['Your datasets', 'No datasets yet']);
-  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasets { dataset { id name } } }');
+  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasetsConnection(first: 5) { edges { node { dataset { id name } } } } }');
   expect(after.datasetsConnection.totalCount).toBe(0);
-  expect(after.archivedDatasets).toEqual([{ dataset: { id: datasetId, name: 'pima' } }]);
+  expect(after.archivedDatasetsConnection.edges).toEqual([{ node: { dataset: { id: datasetId, name: 'pima' } } }]);
 }, 180_000);
 
 it("puts the training form's preprocessing into the run's spec: missing-value codes, standardising, the target's rows", async () => {

@@ -653,7 +653,15 @@ export type ConsoleTenantQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleTenantQuery = { tenantApiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string }>, tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+export type ConsoleTenantQuery = { tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+
+export type ConsoleTenantKeysQueryVariables = Exact<{
+  tenantId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleTenantKeysQuery = { tenantApiKeysConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string } }> } };
 
 export type ConsoleLimitsFragment = { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> };
 
@@ -1099,15 +1107,6 @@ export const ConsoleStartSweepDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleStartSweepMutation, ConsoleStartSweepMutationVariables>;
 export const ConsoleTenantDocument = new TypedDocumentString(`
     query ConsoleTenant($tenantId: ID!) {
-  tenantApiKeys(tenantId: $tenantId) {
-    id
-    name
-    prefix
-    scopes
-    expiresAt
-    revokedAt
-    createdAt
-  }
   tenantLimits(tenantId: $tenantId) {
     ...ConsoleLimits
   }
@@ -1126,6 +1125,28 @@ export const ConsoleTenantDocument = new TypedDocumentString(`
   inferMaxOutputValues
   defaults
 }`) as unknown as TypedDocumentString<ConsoleTenantQuery, ConsoleTenantQueryVariables>;
+export const ConsoleTenantKeysDocument = new TypedDocumentString(`
+    query ConsoleTenantKeys($tenantId: ID!, $after: String) {
+  tenantApiKeysConnection(tenantId: $tenantId, first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        prefix
+        scopes
+        expiresAt
+        revokedAt
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTenantKeysQuery, ConsoleTenantKeysQueryVariables>;
 export const ConsoleCreateTenantKeyDocument = new TypedDocumentString(`
     mutation ConsoleCreateTenantKey($tenantId: ID!, $input: CreateApiKeyInput!) {
   createTenantApiKey(tenantId: $tenantId, input: $input) {
