@@ -739,6 +739,22 @@ export type ConsoleStageMutationVariables = Exact<{
 
 export type ConsoleStageMutation = { transitionModelVersionStage: { modelName: string } };
 
+export type ConsoleDeleteAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+}>;
+
+
+export type ConsoleDeleteAliasMutation = { deleteModelAlias: boolean };
+
+export type ConsoleDeleteVersionMutationVariables = Exact<{
+  model: string;
+  version: number;
+}>;
+
+
+export type ConsoleDeleteVersionMutation = { deleteModelVersion: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1312,3 +1328,13 @@ export const ConsoleStageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleStageMutation, ConsoleStageMutationVariables>;
+export const ConsoleDeleteAliasDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteAlias($model: String!, $alias: String!) {
+  deleteModelAlias(model: $model, alias: $alias)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteAliasMutation, ConsoleDeleteAliasMutationVariables>;
+export const ConsoleDeleteVersionDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteVersion($model: String!, $version: Int!) {
+  deleteModelVersion(model: $model, version: $version)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteVersionMutation, ConsoleDeleteVersionMutationVariables>;
