@@ -39,6 +39,17 @@ export type CreateApiKeyInput = {
   scopes: Array<Scope>;
 };
 
+/** Why a version's (or an evaluation's) test curve — rocCurve, classRocCurves or testPredictions, as its task has — is null. */
+export type CurvesUnavailableReason =
+  /** Trained (or evaluated) before the platform stored test curves: train the version again, or evaluate it again, to get them. */
+  | 'NOT_RECORDED'
+  /** Nothing was scored: an uploaded model, or a run without a test split. */
+  | 'NO_TEST_ROWS'
+  /** The test rows hold one class only: no ROC rate can be computed. */
+  | 'ONE_CLASS_IN_TEST'
+  /** More than 50 classes: only ovrMacroAuc is kept, not the per-class curves. */
+  | 'TOO_MANY_CLASSES';
+
 /** Early stopping, as Keras' EarlyStopping callback: NEURAL_NETWORK (per epoch) and GRADIENT_BOOSTING (per boosting round, on VAL_LOSS). */
 export type EarlyStoppingInput = {
   /** Smallest change that counts as an improvement. */
@@ -720,7 +731,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -1278,7 +1289,9 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
       importance
     }
     metrics {
+      task
       testRows
+      curvesUnavailableReason
       confusionMatrix
       accuracy
       precision

@@ -22,7 +22,7 @@ type Version = ConsoleVersionQuery['modelVersion'];
 
 /** The version's aliases, each with its delete button. */
 function Aliases({ v, reload }: { v: Version; reload: () => void }) {
-  if (!v.aliases.length) return <p>No alias points at this version.</p>;
+  if (!v.aliases.length) return null;
   return (
     <ul class="aliases" aria-label="Aliases of this version">
       {v.aliases.map((alias, i) => (

@@ -6,7 +6,7 @@
  */
 import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
-import { MulticlassRocChart, RegressionCharts, RocChart } from '../charts/test-curves';
+import { CurvesUnavailable, MulticlassRocChart, RegressionCharts, RocChart } from '../charts/test-curves';
 import { Loaded, num } from '../ui';
 import { ConsoleVersionDocument } from '../generated/graphql';
 import { useQuery } from '../use-query';
@@ -60,6 +60,7 @@ export function VersionPage({ id }: { id: string }) {
             {v.metrics.rocCurve?.length ? <RocChart points={v.metrics.rocCurve} auc={v.metrics.rocAuc} /> : null}
             {v.metrics.classRocCurves?.length ? <MulticlassRocChart curves={v.metrics.classRocCurves} macroAuc={v.metrics.ovrMacroAuc} /> : null}
             {v.metrics.testPredictions?.length ? <RegressionCharts rows={v.metrics.testPredictions} target={v.target.name} /> : null}
+            {v.metrics.curvesUnavailableReason ? <CurvesUnavailable task={v.metrics.task} reason={v.metrics.curvesUnavailableReason} /> : null}
             {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.input, value: f.importance }))} /> : null}
             <Registry v={v} reload={q.reload} />
             <Playground version={v} />
