@@ -11,6 +11,7 @@ import { ArchivedDatasetResolver } from '../modules/datasets/archived-dataset.re
 import { DatasetPagesResolver } from '../modules/datasets/dataset-pages.resolver';
 import { ImageDatasetResolver } from '../modules/datasets/image-dataset.resolver';
 import { AliasResolver, ModelAliasesResolver, VersionAliasesResolver } from '../modules/registry/alias.resolver';
+import { CurvesReasonResolver } from '../modules/registry/curves.resolver';
 import { VersionExportResolver } from '../modules/registry/export.resolver';
 import { LifecycleResolver, VersionLineageResolver } from '../modules/registry/lineage.resolver';
 import { ModelResolver } from '../modules/registry/model.resolver';
@@ -43,6 +44,7 @@ export const RESOLVERS = [
   ModelAliasesResolver,
   VersionAliasesResolver,
   VersionExportResolver,
+  CurvesReasonResolver,
   ApiKeyResolver,
   AuditResolver,
   AuthResolver,
@@ -96,6 +98,7 @@ export const PUBLIC_FIELDS = [
   'Query.tenantLimits',
   'Query.tenants',
   'Query.tenantApiKeys',
+  'Query.tenantApiKeysConnection',
   'Mutation.createTenantApiKey',
   'Mutation.revokeTenantApiKey',
 ];

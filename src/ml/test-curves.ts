@@ -134,3 +134,40 @@ export function testCurves(task: Task, outputs: ArrayLike<number>, y: ArrayLike<
   if (task === 'multiclass' && classes && classes.length > 1 && outputs.length === rows * classes.length) return oneVsRestCurves(outputs, y, rows, classes);
   return {};
 }
+
+/**
+ * Why a version's (or an evaluation's) test curves are absent:
+ * - `not_recorded`: stored before the platform kept curves (a binary ROC AUC or a regressor's
+ *   metrics without their curve; a multiclass classifier without `ovrMacroAuc`, added with them);
+ * - `one_class_in_test`: the test rows hold one class only, so no ROC rate can be computed;
+ * - `too_many_classes`: past {@link MAX_ROC_CLASSES} classes only `ovrMacroAuc` is kept;
+ * - `no_test_rows`: nothing was scored (an uploaded model, or no test split).
+ */
+export type CurvesUnavailable = 'not_recorded' | 'one_class_in_test' | 'too_many_classes' | 'no_test_rows';
+
+/** The stored metrics {@link curvesUnavailable} reads. */
+export interface StoredCurveMetrics extends TestCurves {
+  task: string;
+  testRows?: number;
+  rocAuc?: number;
+  /** [actual][predicted], in class order: its row sums are the test rows of each class. */
+  confusionMatrix?: number[][];
+}
+
+/**
+ * Why the curve of `metrics`' task (binary `rocCurve`, multiclass `classRocCurves`, regression
+ * `testPredictions`) is absent, from what else was stored with it; undefined when it is there or
+ * the task draws none.
+ */
+export function curvesUnavailable(metrics: StoredCurveMetrics): CurvesUnavailable | undefined {
+  const { task } = metrics;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') return undefined;
+  if (metrics.rocCurve || metrics.classRocCurves || metrics.testPredictions) return undefined;
+  if (!metrics.testRows) return 'no_test_rows';
+  if (task === 'regression') return 'not_recorded';
+  if (task === 'binary') return metrics.rocAuc === undefined ? 'one_class_in_test' : 'not_recorded';
+  const classes = metrics.confusionMatrix?.length ?? 0;
+  if (metrics.ovrMacroAuc !== undefined) return classes > MAX_ROC_CLASSES ? 'too_many_classes' : 'not_recorded';
+  const present = metrics.confusionMatrix?.filter((row) => row.some((n) => n > 0)).length ?? 0;
+  return present === 1 ? 'one_class_in_test' : 'not_recorded';
+}

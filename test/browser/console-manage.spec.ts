@@ -3,7 +3,8 @@
  * (test/browser/console.spec.ts): a regressor's predicted-against-actual and residual plots with
  * their numbers, a multiclass classifier's one-vs-rest ROC curves with their AUCs, deleting a dataset and a model behind a confirmation dialog (the server's coded
  * refusal shown next to the button; then the forced delete — archive, or with the aliases — behind
- * a second dialog that says what else goes and waits for a tick), and paging past the first 50 datasets with "More". Versions
+ * a second dialog that says what else goes and waits for a tick), paging past the first 50 datasets with "More", and the
+ * training form starting a tree model (its range errors beside the tree fields). Versions
  * are trained through the API (a decision tree: instant). axe-core finds no serious violation,
  * the open dialog included. Screenshots: test-artifacts/screenshots/console-manage-*.png.
  */
@@ -205,9 +206,9 @@ it('offers the forced delete after a coded refusal, behind a second dialog that 
   await archive.getByRole('checkbox', { name: 'Yes, archive it although model versions use it' }).check();
   await archive.getByRole('button', { name: 'Archive', exact: true }).click();
   await waitForText(page, 'main', ['Your datasets', 'No datasets yet']);
-  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasets { dataset { id name } } }');
+  const after = await gqlOk(t, '{ datasetsConnection(first: 5) { totalCount } archivedDatasetsConnection(first: 5) { edges { node { dataset { id name } } } } }');
   expect(after.datasetsConnection.totalCount).toBe(0);
-  expect(after.archivedDatasets).toEqual([{ dataset: { id: datasetId, name: 'pima' } }]);
+  expect(after.archivedDatasetsConnection.edges).toEqual([{ node: { dataset: { id: datasetId, name: 'pima' } } }]);
 }, 180_000);
 
 it("puts the training form's preprocessing into the run's spec: missing-value codes, standardising, the target's rows", async () => {
@@ -231,3 +232,45 @@ it("puts the training form's preprocessing into the run's spec: missing-value co
   expect(trainingRun.spec.standardize).toBe(false);
   expect(trainingRun.spec.preprocessing).toMatchObject({ dropMissingTarget: true, standardizeTarget: false, missingValues: [{ values: ['?', 'NA', '0'] }] });
 });
+
+it('starts a tree model from the training form, with the server’s range errors beside the tree fields', async () => {
+  const t = await createTenant(app, 'console-trees');
+  await uploadCsv(t, PIMA_CSV, 'pima');
+  const page = await signedIn(t, '#/train');
+  const field = (id: string) => page.locator(`[id="${id}"]`);
+  await field('targetColumn').waitFor();
+  expect(await field('spec.model').inputValue()).toBe('NEURAL_NETWORK');
+
+  // Boosting: its learning rate out of range is refused, beside that field; network fields are gone.
+  await field('spec.model').selectOption('GRADIENT_BOOSTING');
+  expect(await field('modelName').inputValue()).toBe('pima-boosting');
+  expect(await field('spec.layers[0].units').count()).toBe(0);
+  expect(await field('spec.epochs').count()).toBe(0);
+  expect(await field('spec.standardize').isChecked()).toBe(false); // the server's default for trees
+  await field('spec.tree.learningRate').fill('2');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, '[id="spec.tree.learningRate-error"]', ['spec.tree.learningRate must be a number in [', 'got 2']);
+  expect(await field('spec.tree.learningRate').getAttribute('aria-invalid')).toBe('true');
+
+  // A random forest: no learning rate or validation split; 0 trees refused, then 5 trees of depth 3 train.
+  await field('spec.model').selectOption('RANDOM_FOREST');
+  expect(await field('spec.tree.learningRate').count()).toBe(0);
+  expect(await field('spec.validationSplit').count()).toBe(0);
+  await field('spec.tree.maxDepth').fill('3');
+  await field('spec.tree.nEstimators').fill('0');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, '[id="spec.tree.nEstimators-error"]', ['spec.tree.nEstimators must be an integer in [1,', 'got 0']);
+  expect(await page.locator('[id="spec.tree.learningRate-error"]').count()).toBe(0);
+  await expectAccessible(page, 'training form, tree options with an error');
+  await page.screenshot({ path: screenshotPath('console-train-tree'), fullPage: true });
+  await field('spec.tree.nEstimators').fill('5');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitForText(page, 'h1', ['Run of pima-forest']);
+  await waitForText(page, '.status', ['SUCCEEDED'], 120_000);
+  await page.getByRole('link', { name: 'pima-forest v1' }).waitFor();
+  const runId = decodeURIComponent(page.url().split('/').pop()!);
+  const { trainingRun } = await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { spec modelVersion { framework metrics { task testRows } } } }', { id: runId });
+  expect(trainingRun.spec).toMatchObject({ model: 'random_forest', standardize: false, tree: { nEstimators: 5, maxDepth: 3 } });
+  expect(trainingRun.spec.layers).toEqual([]);
+  expect(trainingRun.modelVersion.metrics).toEqual({ task: 'binary', testRows: 154 });
+}, 180_000);

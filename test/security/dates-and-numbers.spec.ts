@@ -36,13 +36,19 @@ const RANGE = 'is outside the dates this server can store: 0001-01-01T00:00:00Z 
 
 describe('dates outside what PostgreSQL stores', () => {
   const CONNECTIONS = ['apiKeysConnection', 'auditLogConnection', 'batchPredictionsConnection', 'datasetsConnection', 'modelsConnection', 'trainingRunsConnection'];
+  /** Connections whose range has other names or that take other arguments: [field, its other arguments, the range's two arguments]. */
+  const OTHER_RANGES: [string, string, string, string][] = [
+    ['archivedDatasetsConnection', '', 'archivedAfter', 'archivedBefore'],
+    ['tenantApiKeysConnection', 'tenantId: "00000000-0000-0000-0000-000000000000", ', 'createdAfter', 'createdBefore'],
+  ];
+  const RANGES = [...CONNECTIONS.map((c): [string, string, string, string] => [c, '', 'createdAfter', 'createdBefore']), ...OTHER_RANGES];
 
-  it.each(CONNECTIONS)('%s refuses year 0000 and year 10000 (by offset), literal and variable', async (field) => {
-    const literal = await gql(t, `{ ${field}(createdAfter: "0000-01-01T00:00:00Z") { totalCount } }`);
+  it.each(RANGES)('%s refuses year 0000 and year 10000 (by offset), literal and variable', async (field, args, after, before) => {
+    const literal = await gql(t, `{ ${field}(${args}${after}: "0000-01-01T00:00:00Z") { totalCount } }`);
     expect(codeOf(literal)).toBe('BAD_USER_INPUT');
-    expect(literal.errors![0].message).toBe(`createdAfter '0000-01-01T00:00:00Z' ${RANGE}`);
+    expect(literal.errors![0].message).toBe(`${after} '0000-01-01T00:00:00Z' ${RANGE}`);
     expect(literal.errors).toHaveLength(1); // not again by graphql-js' own rule, without the argument's name
-    const variable = await gql(t, `query($d: DateTimeISO) { ${field}(createdBefore: $d) { totalCount } }`, { d: '9999-12-31T23:59:59-01:00' });
+    const variable = await gql(t, `query($d: DateTimeISO) { ${field}(${args}${before}: $d) { totalCount } }`, { d: '9999-12-31T23:59:59-01:00' });
     expect(codeOf(variable)).toBe('BAD_USER_INPUT');
     expect(variable.errors![0].message).toBe(`d '9999-12-31T23:59:59-01:00' ${RANGE}`);
     expect(variable.errors![0].extensions?.field).toBe('d');
@@ -70,7 +76,7 @@ describe('dates outside what PostgreSQL stores', () => {
       }
       if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) if (getNamedType(f.type).name === 'DateTimeISO') sent.push(`${type.name}.${f.name}`);
     }
-    expect(sent.sort()).toEqual(['CreateApiKeyInput.expiresAt', ...CONNECTIONS.flatMap((c) => [`Query.${c}(createdAfter)`, `Query.${c}(createdBefore)`])].sort());
+    expect(sent.sort()).toEqual(['CreateApiKeyInput.expiresAt', ...RANGES.flatMap(([c, , after, before]) => [`Query.${c}(${after})`, `Query.${c}(${before})`])].sort());
   });
 });
 

@@ -1,6 +1,6 @@
 /** Pure parts of paging and charts: cursors, Relay arguments, Largest-Triangle-Three-Buckets. */
 import { decodeCursor, encodeCursor } from '../../src/modules/common/cursor';
-import { pageWindow } from '../../src/modules/common/keyset';
+import { pageWindow, toPage } from '../../src/modules/common/keyset';
 import { lttb } from '../../src/ml/lttb';
 
 const id = '0b6f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -21,6 +21,15 @@ describe('pageWindow', () => {
     expect(pageWindow({}, 20, 100)).toMatchObject({ take: 21, size: 20, backwards: false });
     const c = encodeCursor({ createdAt: new Date(1000), id });
     expect(pageWindow({ last: 2, before: c }, 20, 100)).toMatchObject({ take: 3, backwards: true, cursor: { id } });
+  });
+  it("keys the window and its cursor condition on the list's sort column (archivedAt for the archive list)", () => {
+    const c = encodeCursor({ createdAt: new Date(1000), id });
+    const w = pageWindow({ first: 2, after: c }, 20, 100, 'archivedAt');
+    expect(w).toMatchObject({ key: 'archivedAt', orderBy: [{ archivedAt: 'desc' }, { id: 'desc' }] });
+    expect(w.where).toEqual({ OR: [{ archivedAt: { lt: new Date(1000) } }, { archivedAt: new Date(1000), id: { lt: id } }] });
+    const rows = [{ id, createdAt: new Date(5), archivedAt: new Date(1000) }];
+    expect(toPage(rows, w, 1, true).edges[0].cursor).toBe(c);
+    expect(() => toPage([{ id, archivedAt: null }], w, 1, false)).toThrow(`Row '${id}' has no archivedAt`);
   });
   it('refuses sizes out of range and mixed directions, naming the argument', () => {
     expect(() => pageWindow({ first: -1 }, 20, 100)).toThrow(expect.objectContaining({ details: { field: 'first', value: -1 } }));

@@ -1,10 +1,11 @@
 /**
  * The curves stored with a version's test metrics (src/ml/test-curves.ts): the ROC curve against
  * scikit-learn's roc_curve(drop_intermediate=False) values, its area against rocAuc, the thinning,
- * and regressors' (actual, predicted) sample.
+ * regressors' (actual, predicted) sample, and why a version's curve is absent.
  */
-import { rocAuc } from '../../src/ml/evaluate';
-import { MAX_ROC_CLASSES, oneVsRestCurves, predictionSample, rocCurve, testCurves } from '../../src/ml/test-curves';
+import { evaluate, rocAuc } from '../../src/ml/evaluate';
+import type { Task } from '../../src/ml/spec-types';
+import { curvesUnavailable, MAX_ROC_CLASSES, oneVsRestCurves, predictionSample, rocCurve, testCurves } from '../../src/ml/test-curves';
 
 /** Trapezoidal area under a curve of points in ascending fpr. */
 const area = (points: { fpr: number; tpr: number }[]) => points.slice(1).reduce((s, p, i) => s + ((p.fpr - points[i].fpr) * (p.tpr + points[i].tpr)) / 2, 0);
@@ -107,4 +108,53 @@ it('multiclass: a class without test rows is left out of the curves and the mean
     Array.from({ length: k }, (_, c) => `c${c}`),
   );
   expect(many).toEqual({ ovrMacroAuc: 1 });
+});
+
+describe('curvesUnavailable: why the stored metrics have no curve', () => {
+  /** The metrics the pipeline stores (src/ml/pipeline.ts), through JSON as the database keeps them. */
+  const stored = (task: Task, outputs: number[], y: number[], classes?: string[]) => {
+    const out = Float32Array.from(outputs);
+    const labels = Float32Array.from(y);
+    return JSON.parse(JSON.stringify({ ...evaluate(task, out, labels, y.length, classes), ...testCurves(task, out, labels, y.length, classes) }));
+  };
+  /** The same metrics as a version trained before curves were stored has them. */
+  const older = (metrics: Record<string, unknown>) => {
+    const { rocCurve: _r, classRocCurves: _c, ovrMacroAuc: _o, testPredictions: _t, ...rest } = metrics;
+    return rest as typeof metrics & { task: string };
+  };
+
+  it('answers nothing while the curve is there, and NOT_RECORDED for the same metrics without it (every task)', () => {
+    const binary = stored('binary', [0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]);
+    const multiclass = stored('multiclass', P.flat(), Y, ['a', 'b', 'c']);
+    const regression = stored('regression', [1.5, 2, 2.9], [1, 2, 3]);
+    for (const m of [binary, multiclass, regression]) {
+      expect(curvesUnavailable(m)).toBeUndefined();
+      expect(curvesUnavailable(older(m))).toBe('not_recorded');
+    }
+    expect(binary.rocAuc).toBe(0.75); // kept: what tells an old version from a one-class split
+  });
+
+  it('ONE_CLASS_IN_TEST when the test rows hold one class, binary or multiclass', () => {
+    const binary = stored('binary', [0.1, 0.4, 0.7], [0, 0, 0]);
+    expect([binary.rocAuc, binary.rocCurve, curvesUnavailable(binary)]).toEqual([undefined, undefined, 'one_class_in_test']);
+    const multiclass = stored('multiclass', [0.8, 0.1, 0.1, 0.6, 0.2, 0.2], [0, 0], ['a', 'b', 'c']);
+    expect([multiclass.ovrMacroAuc, curvesUnavailable(multiclass)]).toEqual([undefined, 'one_class_in_test']);
+  });
+
+  it('TOO_MANY_CLASSES past 50 classes, NO_TEST_ROWS with nothing scored, nothing for a task without curves', () => {
+    const k = MAX_ROC_CLASSES + 1;
+    const rows = 2 * k;
+    const probs = Array.from({ length: rows * k }, (_, j) => (Math.floor(j / k) % k === j % k ? 0.9 : 0.1 / (k - 1)));
+    const classes = Array.from({ length: k }, (_, c) => `c${c}`);
+    const many = stored(
+      'multiclass',
+      probs,
+      Array.from({ length: rows }, (_, i) => i % k),
+      classes,
+    );
+    expect([many.ovrMacroAuc, many.classRocCurves, curvesUnavailable(many)]).toEqual([1, undefined, 'too_many_classes']);
+    expect(curvesUnavailable({ task: 'binary', testRows: 0 })).toBe('no_test_rows'); // an uploaded ONNX version's metrics
+    expect(curvesUnavailable(stored('regression', [], []))).toBe('no_test_rows');
+    expect(curvesUnavailable({ task: 'ranking', testRows: 10 })).toBeUndefined();
+  });
 });

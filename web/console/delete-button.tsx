@@ -33,11 +33,13 @@ function useDialog() {
 /**
  * "Delete `what`": asks first; on Delete runs `remove`, then `done` (navigate, reload). `id` names
  * the dialog's heading. With `force`, a refusal coded in `force.codes` offers the forced delete.
+ * `undo` ends the dialog's text (Default: 'This cannot be undone.'), e.g. how to make an alias again.
  */
 export function DeleteButton({
   id,
   what,
   consequence,
+  undo = 'This cannot be undone.',
   remove,
   done,
   force,
@@ -45,6 +47,7 @@ export function DeleteButton({
   id: string;
   what: string;
   consequence: string;
+  undo?: string;
   remove: () => Promise<unknown>;
   done: () => void;
   force?: ForceOption;
@@ -70,7 +73,9 @@ export function DeleteButton({
       </button>
       <dialog ref={first.ref} aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
         <h2 id={`${id}-title`}>Delete {what}?</h2>
-        <p id={`${id}-text`}>{consequence} This cannot be undone.</p>
+        <p id={`${id}-text`}>
+          {consequence} {undo}
+        </p>
         <div class="actions">
           <button type="button" class="danger" onClick={() => attempt(first, remove)} disabled={busy}>
             {busy ? 'Deleting…' : 'Delete'}

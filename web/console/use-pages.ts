@@ -25,9 +25,16 @@ export interface Pages<R, N> extends QueryState<R> {
   moreError: ApiError | null;
 }
 
-/** Runs `document` (its first page), and its next pages on `more()`; `pick` finds the connection in an answer. */
-export function usePages<R, V extends { after?: string | null }, N>(document: TypedDocument<R, V>, pick: (data: R) => Connection<N>): Pages<R, N> {
-  const q = (useQuery as (d: TypedDocument<R, V>, v: V) => QueryState<R>)(document, {} as V);
+/**
+ * Runs `document` (its first page), and its next pages on `more()`; `pick` finds the connection in
+ * an answer; `variables` are the document's other variables (e.g. the tenant's id), sent with each page.
+ */
+export function usePages<R, V extends { after?: string | null }, N>(
+  document: TypedDocument<R, V>,
+  pick: (data: R) => Connection<N>,
+  variables: Omit<V, 'after'> = {} as Omit<V, 'after'>,
+): Pages<R, N> {
+  const q = (useQuery as (d: TypedDocument<R, V>, v: V) => QueryState<R>)(document, variables as V);
   const [next, setNext] = useState<{ nodes: N[]; pageInfo: Connection<N>['pageInfo'] } | null>(null);
   useEffect(() => setNext(null), [q.data]); // a reload starts again from the first page
   const action = useAction();
@@ -35,7 +42,7 @@ export function usePages<R, V extends { after?: string | null }, N>(document: Ty
   const pageInfo = next?.pageInfo ?? first?.pageInfo;
   const more = () =>
     action.run(async () => {
-      const page = pick(await gql(document, ...([{ after: pageInfo?.endCursor }] as unknown as [V])));
+      const page = pick(await gql(document, ...([{ ...variables, after: pageInfo?.endCursor }] as unknown as [V])));
       setNext((n) => ({ nodes: [...(n?.nodes ?? []), ...page.edges.map((e) => e.node)], pageInfo: page.pageInfo }));
     });
   return {

@@ -1,5 +1,6 @@
 /**
- * Opaque, stable list cursors: a row's place in a list sorted newest first, by (createdAt, id).
+ * Opaque, stable list cursors: a row's place in a list sorted newest first, by (createdAt, id) — or
+ * by (archivedAt, id) for the archive list, whose sort time the cursor then holds.
  * Encoded as base64url of `c1:<createdAt ms>:<id>`: a keyset position, not an offset, so pages stay
  * right while rows are added. A cursor only says where to start: lists still filter by the caller's
  * tenant, so a cursor taken from another tenant's list shows nothing of that tenant.
@@ -8,6 +9,7 @@ import { AppError, quote } from '../../lib/errors';
 
 /** Where a row sits in a newest-first list. */
 export interface CursorKey {
+  /** The row's sort time: createdAt, or the list's own sort column (keyset.ts `SortKey`). */
   createdAt: Date;
   id: string;
 }

@@ -1,7 +1,8 @@
 /**
- * Keyset pagination of newest-first lists (Relay's connection arguments over (createdAt, id)):
- * `first`/`after` page towards older rows, `last`/`before` towards newer ones. One more row than
- * asked is read to tell whether another page follows.
+ * Keyset pagination of newest-first lists (Relay's connection arguments over (time, id), the time
+ * column being `createdAt`, or `archivedAt` for the archive list): `first`/`after` page towards
+ * older rows, `last`/`before` towards newer ones. One more row than asked is read to tell whether
+ * another page follows.
  * Reference: the GraphQL Cursor Connections Specification, https://relay.dev/graphql/connections.htm
  */
 import { AppError } from '../../lib/errors';
@@ -22,11 +23,16 @@ export interface Page<T> {
   totalCount: number;
 }
 
+/** The time column a list is sorted on, newest first, ties broken by id. (Default: createdAt) */
+export type SortKey = 'createdAt' | 'archivedAt';
+
 /** The Prisma-shaped parts of one page query: extra `where`, `orderBy`, `take`. */
 export interface PageWindow {
+  /** The column the list is sorted on (and its cursors hold). */
+  key: SortKey;
   /** The cursor condition (AND it with the list's own filter). */
   where: object;
-  orderBy: [{ createdAt: 'asc' | 'desc' }, { id: 'asc' | 'desc' }];
+  orderBy: [Partial<Record<SortKey, 'asc' | 'desc'>>, { id: 'asc' | 'desc' }];
   take: number;
   /** Rows read oldest first (a `last` page): reverse them before answering. */
   backwards: boolean;
@@ -35,18 +41,19 @@ export interface PageWindow {
   cursor?: CursorKey;
 }
 
-/** Rows before (older than) `c` in newest-first order, or after it (newer). */
-export const olderThan = (c: CursorKey) => ({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
-export const newerThan = (c: CursorKey) => ({ OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] });
+/** Rows before (older than) `c` in newest-first order of `key`, or after it (newer). */
+export const olderThan = (c: CursorKey, key: SortKey = 'createdAt') => ({ OR: [{ [key]: { lt: c.createdAt } }, { [key]: c.createdAt, id: { lt: c.id } }] });
+export const newerThan = (c: CursorKey, key: SortKey = 'createdAt') => ({ OR: [{ [key]: { gt: c.createdAt } }, { [key]: c.createdAt, id: { gt: c.id } }] });
 
 /**
  * Checks Relay's arguments and turns them into a page query.
  * @param defaultSize rows when neither `first` nor `last` is given.
  * @param maxSize the most rows a page may have.
+ * @param key the time column the list is sorted on; its rows must all have it set.
  * @throws AppError BAD_USER_INPUT naming the argument: both `first` and `last`, a size outside
  *   0..maxSize, `after` with `last` or `before` with `first`, a malformed cursor.
  */
-export function pageWindow(args: PageRequest, defaultSize: number, maxSize: number): PageWindow {
+export function pageWindow(args: PageRequest, defaultSize: number, maxSize: number, key: SortKey = 'createdAt'): PageWindow {
   const { first, after, last, before } = args;
   if (first != null && last != null) throw new AppError('BAD_USER_INPUT', 'Give `first` or `last`, not both', { field: 'last', value: last });
   for (const [field, value] of [
@@ -66,8 +73,9 @@ export function pageWindow(args: PageRequest, defaultSize: number, maxSize: numb
   const cursor = backwards ? (before != null ? decodeCursor(before, 'before') : undefined) : after != null ? decodeCursor(after, 'after') : undefined;
   const direction = backwards ? 'asc' : 'desc';
   return {
-    where: cursor ? (backwards ? newerThan(cursor) : olderThan(cursor)) : {},
-    orderBy: [{ createdAt: direction }, { id: direction }],
+    key,
+    where: cursor ? (backwards ? newerThan(cursor, key) : olderThan(cursor, key)) : {},
+    orderBy: [{ [key]: direction }, { id: direction }],
     take: size + 1,
     backwards,
     size,
@@ -75,15 +83,25 @@ export function pageWindow(args: PageRequest, defaultSize: number, maxSize: numb
   };
 }
 
+/** A row a page can hold: its id and the list's sort column. */
+export type KeyedRow = { id: string } & Partial<Record<SortKey, Date | null>>;
+
+/** A row's value of the sort column. @throws Error when it is not set (the list's `where` must exclude such rows). */
+function sortTime(row: KeyedRow, key: SortKey): Date {
+  const at = row[key];
+  if (!at) throw new Error(`Row '${row.id}' has no ${key}: it cannot be placed in a list sorted on it`);
+  return at;
+}
+
 /**
  * Builds the connection from the rows read with `window` (up to size + 1 of them), the list's
  * total, and whether rows lie on the other side of the cursor.
  */
-export function toPage<T extends CursorKey>(rows: T[], window: PageWindow, totalCount: number, beyondCursor: boolean): Page<T> {
+export function toPage<T extends KeyedRow>(rows: T[], window: PageWindow, totalCount: number, beyondCursor: boolean): Page<T> {
   const more = rows.length > window.size;
   const kept = rows.slice(0, window.size);
   if (window.backwards) kept.reverse();
-  const edges = kept.map((node) => ({ cursor: encodeCursor(node), node }));
+  const edges = kept.map((node) => ({ cursor: encodeCursor({ createdAt: sortTime(node, window.key), id: node.id }), node }));
   return {
     edges,
     totalCount,

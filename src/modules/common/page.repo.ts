@@ -1,10 +1,10 @@
 /**
- * Reads one keyset page (keyset.ts) of any table with `createdAt` and `id`, inside the caller's
+ * Reads one keyset page (keyset.ts) of any table with `id` and the window's sort column (`createdAt`
+ * unless the window says otherwise), inside the caller's
  * tenant transaction: the page (size + 1 rows), the filtered total, and, when a cursor was given,
  * whether rows lie on its other side. Three statements at most, whatever the page size.
  */
-import { newerThan, olderThan, toPage, type Page, type PageWindow } from './keyset';
-import type { CursorKey } from './cursor';
+import { newerThan, olderThan, toPage, type KeyedRow, type Page, type PageWindow } from './keyset';
 
 /** The part of a Prisma model delegate a page needs. */
 export interface PageableTable<T> {
@@ -16,13 +16,13 @@ export interface PageableTable<T> {
  * One page of `table` under `where` (which must hold the tenant).
  * @returns the connection: edges newest first, pageInfo, totalCount (rows matching `where`).
  */
-export async function readPage<T extends CursorKey>(table: PageableTable<T>, where: object, window: PageWindow): Promise<Page<T>> {
+export async function readPage<T extends KeyedRow>(table: PageableTable<T>, where: object, window: PageWindow): Promise<Page<T>> {
   const rows = await table.findMany({ where: { AND: [where, window.where] }, orderBy: window.orderBy, take: window.take });
   const totalCount = await table.count({ where });
   let beyond = false;
   if (window.cursor) {
     // Rows on the cursor's own side (it, or newer for `after`; it, or older for `before`).
-    const side = window.backwards ? { NOT: newerThan(window.cursor) } : { NOT: olderThan(window.cursor) };
+    const side = window.backwards ? { NOT: newerThan(window.cursor, window.key) } : { NOT: olderThan(window.cursor, window.key) };
     beyond = (await table.count({ where: { AND: [where, side] }, take: 1 })) > 0;
   }
   return toPage(rows, window, totalCount, beyond);

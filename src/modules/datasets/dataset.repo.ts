@@ -33,6 +33,17 @@ const live = { archivedAt: null };
 /** What purging an archived dataset writes: no rows, no stored bytes. */
 const purged = (at: Date) => ({ purgedAt: at, content: new Uint8Array(0), sizeBytes: 0 });
 
+/** The filters of the archive list (all optional, ANDed). */
+export interface ArchivedFilter {
+  name?: string;
+  /** true: not purged yet; false: purged. */
+  restorable?: boolean;
+  /** Archived at or after this instant. */
+  archivedAfter?: Date;
+  /** Archived before this instant. */
+  archivedBefore?: Date;
+}
+
 /** A profiled upload, as stored. */
 export interface NewDataset {
   name: string;
@@ -130,6 +141,25 @@ export class DatasetRepo {
   /** The tenant's archived datasets, newest archive first, with when each was (or will be) purged. */
   archived(tx: Tx, tenantId: string, take: number) {
     return tx.dataset.findMany({ where: { tenantId, archivedAt: { not: null } }, select: { ...summary, purgedAt: true }, orderBy: [{ archivedAt: 'desc' }, { id: 'asc' }], take });
+  }
+
+  /**
+   * One keyset page (by archivedAt: pass a window made with the `archivedAt` key) of the tenant's
+   * archived datasets, newest archive first, with `purgedAt`. `name` matches part of the name, any
+   * case; `restorable` true keeps the unpurged ones, false the purged; the range bounds archivedAt.
+   */
+  archivedPage(tx: Tx, tenantId: string, filter: ArchivedFilter, window: PageWindow) {
+    const where = {
+      tenantId,
+      archivedAt: { not: null, gte: filter.archivedAfter, lt: filter.archivedBefore },
+      ...(filter.name ? { name: nameContains(filter.name) } : {}),
+      ...(filter.restorable === undefined ? {} : { purgedAt: filter.restorable ? null : { not: null } }),
+    };
+    const table = {
+      findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.dataset.findMany({ ...args, select: { ...summary, purgedAt: true } }),
+      count: (args: { where: object; take?: number }) => tx.dataset.count(args),
+    };
+    return readPage(table as unknown as PageableTable<DatasetSummary & { purgedAt: Date | null }>, where, window);
   }
 
   /** Brings back an archived dataset whose rows were not purged. @returns whether a row was restored. */

@@ -21,9 +21,9 @@ import type { TrainingRunRepo } from '../training/training-run.repo';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
 import { Topics } from '../events';
-import type { DatasetRepo } from './dataset.repo';
+import type { ArchivedFilter, DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
-import { archivedDatasets, restoreDataset } from './restore-dataset';
+import { archivedDatasets, archivedDatasetsPage, restoreDataset } from './restore-dataset';
 import type { TextEncodingEnum } from './dataset.type';
 
 /** A CSV upload as the resolver hands it over. */
@@ -244,6 +244,12 @@ export class DatasetService {
   async archived(actor: Actor, take: number) {
     const rows = await archivedDatasets({ prisma: this.prisma, datasets: this.repo, retentionDays: this.limits.retentionDays }, actor, take);
     return rows.map((r) => ({ ...r, dataset: toView(r.dataset) }));
+  }
+
+  /** See {@link archivedDatasetsPage}. */
+  async archivedPage(actor: Actor, args: PageRequest, filter: ArchivedFilter, sizes: { default: number; max: number }) {
+    const page = await archivedDatasetsPage({ prisma: this.prisma, datasets: this.repo, retentionDays: this.limits.retentionDays }, actor, args, filter, sizes);
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, dataset: toView(e.node.dataset) } })) };
   }
 }
 

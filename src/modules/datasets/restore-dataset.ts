@@ -10,7 +10,8 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
-import type { DatasetRepo } from './dataset.repo';
+import { pageWindow, type PageRequest } from '../common/keyset';
+import type { ArchivedFilter, DatasetRepo } from './dataset.repo';
 
 /** What listing and restoring archived datasets need. */
 export interface RestoreDatasetDeps {
@@ -33,13 +34,36 @@ export const purgeAfter = (archivedAt: Date, retentionDays: number) => new Date(
 export async function archivedDatasets(deps: Omit<RestoreDatasetDeps, 'audit'>, actor: Actor, take: number) {
   requireScope(actor, 'datasets:read');
   const rows = await withTenant(deps.prisma, actor.tenantId, (tx) => deps.datasets.archived(tx, actor.tenantId, take));
-  return rows.map(({ purgedAt, ...dataset }) => ({
+  return rows.map((row) => archivedView(row, deps.retentionDays));
+}
+
+/**
+ * A page of the tenant's archived datasets, newest archive first (`datasets:read`), keyed on
+ * (archivedAt, id), each with its purge date.
+ * @throws AppError FORBIDDEN; BAD_USER_INPUT (paging arguments, cursor).
+ */
+export async function archivedDatasetsPage(
+  deps: Omit<RestoreDatasetDeps, 'audit'>,
+  actor: Actor,
+  args: PageRequest,
+  filter: ArchivedFilter,
+  sizes: { default: number; max: number },
+) {
+  requireScope(actor, 'datasets:read');
+  const window = pageWindow(args, sizes.default, sizes.max, 'archivedAt');
+  const page = await withTenant(deps.prisma, actor.tenantId, (tx) => deps.datasets.archivedPage(tx, actor.tenantId, filter, window));
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: archivedView(e.node, deps.retentionDays) })) };
+}
+
+/** An archived row as the API shows it: the dataset, when it was archived and when it is (or was) purged. */
+function archivedView<R extends { archivedAt: Date | null; purgedAt: Date | null }>({ purgedAt, ...dataset }: R, retentionDays: number) {
+  return {
     dataset,
     archivedAt: dataset.archivedAt!,
     purgedAt,
-    purgeAfter: purgedAt ?? purgeAfter(dataset.archivedAt!, deps.retentionDays),
+    purgeAfter: purgedAt ?? purgeAfter(dataset.archivedAt!, retentionDays),
     restorable: purgedAt === null,
-  }));
+  };
 }
 
 /**

@@ -104,12 +104,12 @@ export class VersionMetrics {
   @Nullable(SplitRows) rows?: SplitRows;
   @Nullable(
     [RocPoint],
-    'Binary: the ROC curve on the test split (an evaluation: on the rows evaluated), one point per distinct score thinned to at most 101, from (0, 0) to (1, 1). Absent for versions trained before it was recorded.',
+    'Binary: the ROC curve on the test split (an evaluation: on the rows evaluated), one point per distinct score thinned to at most 101, from (0, 0) to (1, 1). Null when it cannot be drawn: curvesUnavailableReason says why.',
   )
   rocCurve?: RocPoint[];
   @Nullable(
     [ClassRocCurve],
-    'Multiclass: one-vs-rest ROC curves, one per class with test rows of it and of others, in class order (an evaluation: on the rows evaluated); absent past 50 classes and for versions trained before they were recorded.',
+    'Multiclass: one-vs-rest ROC curves, one per class with test rows of it and of others, in class order (an evaluation: on the rows evaluated); null past 50 classes and for versions trained before they were recorded: curvesUnavailableReason says which.',
   )
   classRocCurves?: ClassRocCurve[];
   @Nullable(
@@ -119,7 +119,7 @@ export class VersionMetrics {
   ovrMacroAuc?: number;
   @Nullable(
     [ActualPredicted],
-    'Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Absent for versions trained before it was recorded.',
+    'Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Null when not recorded: curvesUnavailableReason says why.',
   )
   testPredictions?: ActualPredicted[];
   @Nullable(Int, 'Early stopping: the epoch whose weights the version keeps (or the best seen).') bestEpoch?: number;

@@ -3,8 +3,9 @@
  * guards each, like createTenant): every tenant a page at a time, and a tenant's API keys.
  */
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ApiKeyConnection } from '../auth/api-key-pages.resolver';
 import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey } from '../auth/api-key.type';
-import { connectionOf, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
+import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { OperatorCall, TenantAdminService } from './tenant-admin.service';
 import { Tenant } from './tenant.type';
 
@@ -20,7 +21,7 @@ const operator = (ctx: Context): OperatorCall => ({ secret: ctx.adminSecret, cli
 /** A page of tenants (Relay). */
 export const TenantConnection = connectionOf('Tenant', Tenant);
 
-/** tenants, tenantApiKeys, createTenantApiKey, revokeTenantApiKey. */
+/** tenants, tenantApiKeysConnection (and the deprecated tenantApiKeys), createTenantApiKey, revokeTenantApiKey. */
 @Resolver()
 export class TenantAdminResolver {
   /** Every tenant, newest first. @throws UNAUTHENTICATED, FORBIDDEN, QUOTA_EXCEEDED (admin secret), BAD_USER_INPUT (paging). */
@@ -33,10 +34,31 @@ export class TenantAdminResolver {
     return ctx.services.tenantAdmin.page(operator(ctx), page, { name: name || undefined }, { default: DEFAULT_PAGE, max: MAX_PAGE });
   }
 
-  /** A tenant's keys, without secrets. @throws (admin secret), NOT_FOUND (tenant). */
-  @Query(() => [ApiKeyInfo], { description: "A tenant's API keys (prefix only, never the secret), oldest first. Needs the X-Admin-Secret header." })
+  /** A tenant's keys, without secrets. Deprecated for tenantApiKeysConnection. @throws (admin secret), NOT_FOUND (tenant). */
+  @Query(() => [ApiKeyInfo], {
+    description: "A tenant's API keys (prefix only, never the secret), oldest first. Needs the X-Admin-Secret header.",
+    deprecationReason: 'Use tenantApiKeysConnection: cursor paging (first/after), totalCount and filters. This list stays until clients have moved.',
+  })
   tenantApiKeys(@Arg('tenantId', () => ID) tenantId: string, @Ctx() ctx: Context) {
     return ctx.services.tenantAdmin.keys(operator(ctx), tenantId);
+  }
+
+  /**
+   * A page of a tenant's keys, newest first, without secrets (as apiKeysConnection, for the operator).
+   * @throws (admin secret), NOT_FOUND (tenant), BAD_USER_INPUT (paging arguments, cursor).
+   */
+  @Query(() => ApiKeyConnection, {
+    description: "A tenant's API keys (prefix only, never the secret), newest first, a page at a time (Relay connection). Needs the X-Admin-Secret header.",
+  })
+  tenantApiKeysConnection(
+    @Arg('tenantId', () => ID) tenantId: string,
+    @Args(() => PageArgs) page: PageArgs,
+    @Args(() => CreatedRangeArgs) range: CreatedRangeArgs,
+    @Arg('name', () => String, { nullable: true, description: 'Only keys whose name contains this, any case.' }) name: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<ApiKeyInfo>> {
+    const filter = { name: name || undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    return ctx.services.tenantAdmin.keysPage(operator(ctx), tenantId, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE }) as unknown as Promise<ConnectionShape<ApiKeyInfo>>;
   }
 
   /** Creates a key of the tenant. @throws (admin secret), NOT_FOUND (tenant), BAD_USER_INPUT (name, scopes, expiry). */

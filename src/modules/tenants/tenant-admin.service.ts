@@ -41,6 +41,21 @@ export class TenantAdminService {
   }
 
   /**
+   * A page of the tenant's API keys, newest first, prefix only: ApiKeyService.page as the operator.
+   * @throws AppError (admin secret), NOT_FOUND (tenant), BAD_USER_INPUT (paging arguments, cursor).
+   */
+  async keysPage(
+    call: OperatorCall,
+    tenantId: string,
+    args: PageRequest,
+    filter: { name?: string; createdAfter?: Date; createdBefore?: Date },
+    sizes: { default: number; max: number },
+  ) {
+    await this.enter(call, tenantId, 'tenantApiKeysConnection');
+    return this.apiKeys.page(operatorActor(tenantId), args, filter, sizes);
+  }
+
+  /**
    * Creates a key of the tenant; the key is in the answer only. Audited in the tenant's log.
    * @throws AppError (admin secret), NOT_FOUND (tenant), BAD_USER_INPUT (name, scopes, expiry).
    */

@@ -1,7 +1,7 @@
 /**
  * A version's test-split charts: a binary classifier's ROC curve (against the chance diagonal), a
  * multiclass classifier's one-vs-rest ROC curves (one line per class), and a regressor's predicted
- * against actual (against y = x) and residuals against predicted.
+ * against actual (against y = x) and residuals against predicted; where the API has none, why not.
  */
 import { useMemo } from 'preact/hooks';
 import { num } from '../ui';
@@ -118,5 +118,33 @@ export function RegressionCharts({ rows, target }: { rows: ActualPredicted[]; ta
       <XyChart title={`Predicted against actual ${target}`} xLabel="actual" yLabel="predicted" {...data.fit} summary={`${n}; on the dashed line when exact`} table={table} />
       <XyChart title="Residuals (actual − predicted)" xLabel="predicted" yLabel="residual" {...data.residuals} summary={`${n}; zero when exact`} table={table} />
     </div>
+  );
+}
+
+/** What the version page would draw for a task. */
+const CURVES_OF: Record<string, string> = {
+  binary: 'ROC curve',
+  multiclass: 'One-vs-rest ROC curves',
+  regression: 'Predicted-against-actual and residual plots',
+};
+
+/** Why, in words, for each `VersionMetrics.curvesUnavailableReason`. */
+const WHY: Record<string, string> = {
+  NOT_RECORDED: 'this version was trained before the platform stored test curves. Train it again to get them.',
+  ONE_CLASS_IN_TEST: 'its test rows hold one class only, so no true or false positive rate can be computed.',
+  TOO_MANY_CLASSES: 'it has more than 50 classes; only the macro-average AUC (ovrMacroAuc) is kept.',
+  NO_TEST_ROWS: 'nothing was scored on a test split (an uploaded model, or a run without one).',
+};
+
+/** In place of the test curves the server could not give: which they are and why (`reason`, as the API answers it). */
+export function CurvesUnavailable({ task, reason }: { task: string; reason: string }) {
+  const what = CURVES_OF[task] ?? 'Test curves';
+  return (
+    <section aria-labelledby="curves-unavailable">
+      <h2 id="curves-unavailable">{what}</h2>
+      <p>
+        Not available: {WHY[reason] ?? reason} <small>({reason})</small>
+      </p>
+    </section>
   );
 }

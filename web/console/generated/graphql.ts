@@ -39,6 +39,17 @@ export type CreateApiKeyInput = {
   scopes: Array<Scope>;
 };
 
+/** Why a version's (or an evaluation's) test curve — rocCurve, classRocCurves or testPredictions, as its task has — is null. */
+export type CurvesUnavailableReason =
+  /** Trained (or evaluated) before the platform stored test curves: train the version again, or evaluate it again, to get them. */
+  | 'NOT_RECORDED'
+  /** Nothing was scored: an uploaded model, or a run without a test split. */
+  | 'NO_TEST_ROWS'
+  /** The test rows hold one class only: no ROC rate can be computed. */
+  | 'ONE_CLASS_IN_TEST'
+  /** More than 50 classes: only ovrMacroAuc is kept, not the per-class curves. */
+  | 'TOO_MANY_CLASSES';
+
 /** Early stopping, as Keras' EarlyStopping callback: NEURAL_NETWORK (per epoch) and GRADIENT_BOOSTING (per boosting round, on VAL_LOSS). */
 export type EarlyStoppingInput = {
   /** Smallest change that counts as an improvement. */
@@ -653,7 +664,15 @@ export type ConsoleTenantQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleTenantQuery = { tenantApiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string }>, tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+export type ConsoleTenantQuery = { tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+
+export type ConsoleTenantKeysQueryVariables = Exact<{
+  tenantId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleTenantKeysQuery = { tenantApiKeysConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string } }> } };
 
 export type ConsoleLimitsFragment = { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> };
 
@@ -712,7 +731,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { testRows: number, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -730,6 +749,22 @@ export type ConsoleStageMutationVariables = Exact<{
 
 
 export type ConsoleStageMutation = { transitionModelVersionStage: { modelName: string } };
+
+export type ConsoleDeleteAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+}>;
+
+
+export type ConsoleDeleteAliasMutation = { deleteModelAlias: boolean };
+
+export type ConsoleDeleteVersionMutationVariables = Exact<{
+  model: string;
+  version: number;
+}>;
+
+
+export type ConsoleDeleteVersionMutation = { deleteModelVersion: boolean };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1099,15 +1134,6 @@ export const ConsoleStartSweepDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleStartSweepMutation, ConsoleStartSweepMutationVariables>;
 export const ConsoleTenantDocument = new TypedDocumentString(`
     query ConsoleTenant($tenantId: ID!) {
-  tenantApiKeys(tenantId: $tenantId) {
-    id
-    name
-    prefix
-    scopes
-    expiresAt
-    revokedAt
-    createdAt
-  }
   tenantLimits(tenantId: $tenantId) {
     ...ConsoleLimits
   }
@@ -1126,6 +1152,28 @@ export const ConsoleTenantDocument = new TypedDocumentString(`
   inferMaxOutputValues
   defaults
 }`) as unknown as TypedDocumentString<ConsoleTenantQuery, ConsoleTenantQueryVariables>;
+export const ConsoleTenantKeysDocument = new TypedDocumentString(`
+    query ConsoleTenantKeys($tenantId: ID!, $after: String) {
+  tenantApiKeysConnection(tenantId: $tenantId, first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        prefix
+        scopes
+        expiresAt
+        revokedAt
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTenantKeysQuery, ConsoleTenantKeysQueryVariables>;
 export const ConsoleCreateTenantKeyDocument = new TypedDocumentString(`
     mutation ConsoleCreateTenantKey($tenantId: ID!, $input: CreateApiKeyInput!) {
   createTenantApiKey(tenantId: $tenantId, input: $input) {
@@ -1241,7 +1289,9 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
       importance
     }
     metrics {
+      task
       testRows
+      curvesUnavailableReason
       confusionMatrix
       accuracy
       precision
@@ -1291,3 +1341,13 @@ export const ConsoleStageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleStageMutation, ConsoleStageMutationVariables>;
+export const ConsoleDeleteAliasDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteAlias($model: String!, $alias: String!) {
+  deleteModelAlias(model: $model, alias: $alias)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteAliasMutation, ConsoleDeleteAliasMutationVariables>;
+export const ConsoleDeleteVersionDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteVersion($model: String!, $version: Int!) {
+  deleteModelVersion(model: $model, version: $version)
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteVersionMutation, ConsoleDeleteVersionMutationVariables>;

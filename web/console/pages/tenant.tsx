@@ -1,6 +1,6 @@
 /**
- * One tenant in the operator's console (admin secret): its API keys (create with chosen scopes,
- * the key shown once; revoke) and its limits (`setTenantLimits`: a blank field is the global
+ * One tenant in the operator's console (admin secret): its API keys, newest first, 50 at a time
+ * (create with chosen scopes, the key shown once; revoke) and its limits (`setTenantLimits`: a blank field is the global
  * default).
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -10,13 +10,15 @@ import {
   ConsoleRevokeTenantKeyDocument,
   ConsoleSetTenantLimitsDocument,
   ConsoleTenantDocument,
+  ConsoleTenantKeysDocument,
   type ConsoleLimitsFragment,
   type CreateApiKeyInput,
   type TenantLimitsInput,
 } from '../generated/graphql';
 import { href } from '../router';
-import { ErrorBox, Head, Loaded, num } from '../ui';
+import { ErrorBox, Head, Loaded, More, num } from '../ui';
 import { useAction } from '../use-action';
+import { usePages } from '../use-pages';
 import { useQuery } from '../use-query';
 import { ShownOnce } from './tenants';
 
@@ -144,6 +146,7 @@ function Limits({ tenantId, limits }: { tenantId: string; limits: ConsoleLimitsF
 /** The tenant page. */
 export function TenantPage({ id, name }: { id: string; name?: string }) {
   const q = useQuery(ConsoleTenantDocument, { tenantId: id });
+  const keys = usePages(ConsoleTenantKeysDocument, (d) => d.tenantApiKeysConnection, { tenantId: id });
   return (
     <>
       <p>
@@ -153,13 +156,13 @@ export function TenantPage({ id, name }: { id: string; name?: string }) {
       <div class="columns">
         <section aria-labelledby="keys-title">
           <h2 id="keys-title">API keys</h2>
-          <Loaded {...q}>
+          <Loaded {...keys}>
             {() => (
               <div class="scroll">
                 <table>
                   <Head columns={['Name', 'Prefix', 'Scopes', 'Created', 'State']} />
                   <tbody>
-                    {q.data!.tenantApiKeys.map((k) => (
+                    {keys.nodes.map((k) => (
                       <tr key={k.id}>
                         <td>{k.name}</td>
                         <td>
@@ -167,17 +170,18 @@ export function TenantPage({ id, name }: { id: string; name?: string }) {
                         </td>
                         <td>{k.scopes.map((s) => s.toLowerCase().replace('_', ':')).join(', ')}</td>
                         <td>{new Date(k.createdAt).toLocaleString()}</td>
-                        <td>{k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : <Revoke tenantId={id} id={k.id} name={k.name} done={q.reload} />}</td>
+                        <td>{k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : <Revoke tenantId={id} id={k.id} name={k.name} done={keys.reload} />}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
+                <More shown={keys.nodes.length} {...keys} />
               </div>
             )}
           </Loaded>
         </section>
         {/* Outside <Loaded>: the reload after a creation must not unmount the key shown once. */}
-        <CreateKey tenantId={id} created={q.reload} />
+        <CreateKey tenantId={id} created={keys.reload} />
       </div>
       {q.data ? <Limits tenantId={id} limits={q.data.tenantLimits} /> : null}
     </>
