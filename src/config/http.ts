@@ -79,6 +79,12 @@ export const httpEnv = {
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
   /** Most aliases in one operation. (Default: 15) */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+  /**
+   * Threads per API process that encode the JSON of large model answers (an `infer` output of more
+   * than 16,384 numbers, e.g. super-resolution's ~9 MB), so the event loop that serves every tenant
+   * only writes finished bytes (src/modules/serving/answer-encoder.ts). (Default: 1)
+   */
+  ANSWER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
   MAX_REQUEST_BYTES: z.coerce
     .number()

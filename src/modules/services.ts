@@ -34,6 +34,7 @@ import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
 import { ImagePredictService } from './serving/image-predict.service';
 import { InferService } from './serving/infer.service';
+import { AnswerEncoder } from './serving/answer-encoder';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -226,6 +227,7 @@ export function createServices(deps: Deps): Services {
       maxImages: config.MAX_PREDICT_IMAGES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
       onOversizedOutput: (tenantId) => (deps.threads.scoring ? deps.threads.scoring.countTenantFault(tenantId) : inlineBackoff?.record(tenantId)),
+      encoder: new AnswerEncoder(deps.threads.answers, config.ANSWER_THREADS, config.SCORING_MAX_QUEUED_PER_TENANT),
     }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
