@@ -35,6 +35,7 @@ import { ExplainService } from './serving/explain.service';
 import { ImagePredictService } from './serving/image-predict.service';
 import { InferService } from './serving/infer.service';
 import { AnswerEncoder } from './serving/answer-encoder';
+import { RequestsInFlight } from './quotas/requests-in-flight';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -104,6 +105,8 @@ export interface Services {
   limits: TenantLimitsService;
   tenantAdmin: TenantAdminService;
   authThrottle: AuthThrottle;
+  /** Each tenant's HTTP requests in progress on this process (TENANT_MAX_IN_FLIGHT). */
+  inFlight: RequestsInFlight;
 }
 
 /** Builds the repos and the services on them. */
@@ -233,6 +236,7 @@ export function createServices(deps: Deps): Services {
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
+    inFlight: new RequestsInFlight(config.TENANT_MAX_IN_FLIGHT),
     scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const, quarantined: inlineQuarantine?.size() ?? 0 },
   };
 }
