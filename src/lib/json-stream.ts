@@ -51,21 +51,20 @@ function drained(res: ServerResponse): Promise<boolean> {
 /** What {@link writeJsonArray} writes: plain values, or an array encoded already. */
 export type JsonArrayData = (ArrayLike<unknown> & { slice(start: number, end: number): unknown }) | EncodedJsonArray;
 
-/** Bytes of an encoded array handed to the socket per event-loop turn (views, not copies). */
+/** Bytes of an encoded array handed to the socket per write (views, not copies). */
 export const BYTES_PER_TURN = 256 * 1024;
 
 /**
- * Writes the bytes {@link BYTES_PER_TURN} at a time, waiting for the next event-loop turn between
- * pieces, or for 'drain' when the socket's buffer is full: one write of 9 MB holds the event loop
- * while the kernel copies as much as the socket takes. @returns false when the connection has gone.
+ * Writes the bytes {@link BYTES_PER_TURN} at a time, waiting for 'drain' whenever the socket's
+ * buffer is full: one write of 9 MB would hold the event loop while the kernel copies as much as
+ * the socket takes, and a turn of the event loop after every piece (as for slices still to encode)
+ * would make every other request's I/O wait behind each piece. @returns false when the connection has gone.
  */
 async function writeBytes(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
   let open = !res.destroyed;
   for (let at = 0; open && at < bytes.length; at += BYTES_PER_TURN) {
-    if (res.write(bytes.subarray(at, at + BYTES_PER_TURN))) {
-      await nextTurn();
-      open = !res.destroyed;
-    } else open = await drained(res);
+    if (!res.write(bytes.subarray(at, at + BYTES_PER_TURN))) open = await drained(res);
+    else open = !res.destroyed;
   }
   return open;
 }
