@@ -45,6 +45,8 @@ export interface MlThreadsConfig {
   ONNX_HOST_HEAP_MB?: number;
   ONNX_INSPECT_TIMEOUT_MS?: number;
   ONNX_INFER_TIMEOUT_MS?: number;
+  /** ONNX host processes per scoring thread. (Default: 2) */
+  ONNX_HOSTS_PER_THREAD?: number;
   ONNX_HOST_FAULT_INJECTION?: string;
 }
 
@@ -89,6 +91,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           backend: (runtime.backend ?? 'wasm') as BackendName,
           faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
           onnxHost,
+          onnxHostsPerThread: config.ONNX_HOSTS_PER_THREAD ?? 2,
           log: runtime.log,
         })
       : undefined;
