@@ -3,14 +3,18 @@
  * alone and while tenant A hammers super-resolution-10 (~9 MB of JSON per answer, a ~1 MB request)
  * at concurrency 1 and 8, over V2 REST and over GraphQL (and 32 over GraphQL, the hostile review's). B runs two closed loops at once, one
  * request in flight each: a query that does no scoring (`myLimits`) and a tiny predict (an `infer`
- * of B's own mnist-8, one 28×28 image, in the ONNX lane A's calls use too). The figure that matters
- * is B's p50 and p99 with A against B alone, in the same run: the ratio.
+ * of B's own mnist-8, one 28×28 image, in the ONNX lane A's calls use too). A's loops run on a
+ * worker thread (bench/isolation-load.ts), so reading A's answers does not delay B's timing here.
+ * The figure that matters is B's p50 and p99 with A against B alone, in the same run: the ratio.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { gqlOk } from '../src/client/graphql-client';
 import { sharedDataFile } from '../src/lib/paths';
+import type { LoadOrder, LoadResult } from './isolation-load';
 
 /** A's model (super-resolution-10) and B's (mnist-8). */
 const A_MODEL = 'bench-iso-superres';
@@ -34,6 +38,8 @@ export interface IsolationPhase {
   /** A's answers other than 200 (e.g. 429 once an in-flight cap refuses them). */
   aRefused: number;
   aMeanMs: number;
+  /** The API's event-loop delay during the phase, ms. */
+  loop: { p99: number; max: number };
 }
 
 /** Uploads an ONNX file from ../shared/data/onnx-models as `model` for the caller's tenant (GraphQL multipart). */
@@ -57,6 +63,16 @@ async function post(url: string, token: string, body: string): Promise<boolean> 
   return res.status === 200 && !text.startsWith('{"errors"') && !text.includes('"errors":[');
 }
 
+/**
+ * The API process' event-loop delay since the last read of /metrics (prom-client's monitorEventLoopDelay,
+ * reset on each read): p99 and max, ms.
+ */
+async function loopDelay(apiUrl: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(apiUrl.replace(/\/graphql$/, '/metrics'))).text();
+  const read = (name: string) => Number(new RegExp(`^maas_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99: read('p99'), max: read('max') };
+}
+
 /** Runs `call` one after another until `stop()`. @returns each call's ms and how many failed. */
 async function closedLoop(call: () => Promise<boolean>, stop: () => boolean): Promise<{ times: number[]; failed: number }> {
   const times: number[] = [];
@@ -74,14 +90,20 @@ function figures({ times, failed }: { times: number[]; failed: number }): LoopFi
   return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0, calls: times.length, failed };
 }
 
+/** One of A's calls: where it goes and what it sends. */
+export interface ACall {
+  url: string;
+  body: string;
+}
+
 /** The tenants and request bodies of the bench, set up once. */
 export interface IsolationSetup {
   apiUrl: string;
   aToken: string;
   bToken: string;
   /** A's call over V2 REST and over GraphQL: one super-resolution image. */
-  aRest: () => Promise<boolean>;
-  aGraphql: () => Promise<boolean>;
+  aRest: ACall;
+  aGraphql: ACall;
   bQuery: () => Promise<boolean>;
   bPredict: () => Promise<boolean>;
 }
@@ -97,8 +119,6 @@ export async function setUpIsolation(apiUrl: string, adminSecret: string, tag: s
   const base = apiUrl.replace(/\/graphql$/, '');
   const image = Array.from({ length: 224 * 224 }, (_, i) => (i % 224) / 224);
   const aInputs = [{ name: 'input', datatype: 'FP32', shape: [1, 1, 224, 224], data: image }];
-  const restBody = JSON.stringify({ inputs: aInputs });
-  const graphqlBody = JSON.stringify({ query: `query($i: [InferTensorInput!]!) { infer(model: "${A_MODEL}", inputs: $i) { outputs { shape data } } }`, variables: { i: aInputs } });
   const digit = Array.from({ length: 28 * 28 }, (_, i) => ((i * 7) % 255) / 255);
   const bPredictBody = JSON.stringify({
     query: `query($i: [InferTensorInput!]!) { infer(model: "${B_MODEL}", inputs: $i) { outputs { data } } }`,
@@ -109,75 +129,92 @@ export async function setUpIsolation(apiUrl: string, adminSecret: string, tag: s
     apiUrl,
     aToken,
     bToken,
-    aRest: () => post(`${base}/v2/models/${A_MODEL}/infer`, aToken, restBody),
-    aGraphql: () => post(apiUrl, aToken, graphqlBody),
+    aRest: { url: `${base}/v2/models/${A_MODEL}/infer`, body: JSON.stringify({ inputs: aInputs }) },
+    aGraphql: {
+      url: apiUrl,
+      body: JSON.stringify({ query: `query($i: [InferTensorInput!]!) { infer(model: "${A_MODEL}", inputs: $i) { outputs { shape data } } }`, variables: { i: aInputs } }),
+    },
     bQuery: () => post(apiUrl, bToken, bQueryBody),
     bPredict: () => post(apiUrl, bToken, bPredictBody),
   };
-  for (const call of [setup.aRest, setup.aGraphql, setup.bQuery, setup.bPredict]) if (!(await call())) throw new Error('a warm-up call failed');
+  for (const call of [setup.aRest, setup.aGraphql]) if (!(await post(call.url, aToken, call.body))) throw new Error(`A's warm-up call to ${call.url} failed`);
+  for (const call of [setup.bQuery, setup.bPredict]) if (!(await call())) throw new Error("B's warm-up call failed");
   return setup;
 }
 
-/**
- * B's two loops for `seconds`, while `concurrency` loops of `a` (none: B alone) run.
- * @returns B's figures per loop and A's calls.
- */
-export async function isolationPhase(s: IsolationSetup, seconds: number, a?: () => Promise<boolean>, concurrency = 0): Promise<IsolationPhase> {
-  const end = performance.now() + seconds * 1000;
-  let over = false;
-  const stop = () => over || performance.now() >= end;
-  const aLoops = a ? Array.from({ length: concurrency }, () => closedLoop(a, () => over)) : [];
-  const [bQuery, bPredict] = await Promise.all([closedLoop(s.bQuery, stop), closedLoop(s.bPredict, stop)]);
-  over = true;
-  const aResults = await Promise.all(aLoops);
-  const aTimes = aResults.flatMap((r) => r.times);
-  return {
-    bQuery: figures(bQuery),
-    bPredict: figures(bPredict),
-    aCalls: aTimes.length,
-    aRefused: aResults.reduce((n, r) => n + r.failed, 0),
-    aMeanMs: aTimes.length ? aTimes.reduce((x, y) => x + y, 0) / aTimes.length : 0,
+/** Starts A's `concurrency` loops of `call` on a worker thread (bench/isolation-load.ts). @returns a function that stops them and gives their figures. */
+function startLoad(s: IsolationSetup, call: ACall, concurrency: number): () => Promise<LoadResult> {
+  const order: LoadOrder = { url: call.url, token: s.aToken, body: call.body, concurrency };
+  const worker = new Worker(path.join(__dirname, 'isolation-load.js'), { workerData: order });
+  const result = new Promise<LoadResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return async () => {
+    worker.postMessage('stop');
+    const r = await result;
+    await worker.terminate();
+    return r;
   };
 }
 
 /**
- * The section: B alone, then with A at concurrency 1 and 8 over V2 REST and GraphQL, each row
- * with B's p50 and p99 as multiples of B alone (same run).
+ * B's two loops for `seconds`, while `concurrency` loops of A's `call` (none: B alone) run.
+ * @returns B's figures per loop and A's calls.
+ */
+export async function isolationPhase(s: IsolationSetup, seconds: number, call?: ACall, concurrency = 0): Promise<IsolationPhase> {
+  const end = performance.now() + seconds * 1000;
+  const stop = () => performance.now() >= end;
+  await loopDelay(s.apiUrl); // starts a new window
+  const stopLoad = call ? startLoad(s, call, concurrency) : undefined;
+  const [bQuery, bPredict] = await Promise.all([closedLoop(s.bQuery, stop), closedLoop(s.bPredict, stop)]);
+  const loop = await loopDelay(s.apiUrl);
+  const a = (await stopLoad?.()) ?? { times: [], refused: 0 };
+  return {
+    loop,
+    bQuery: figures(bQuery),
+    bPredict: figures(bPredict),
+    aCalls: a.times.length,
+    aRefused: a.refused,
+    aMeanMs: a.times.length ? a.times.reduce((x, y) => x + y, 0) / a.times.length : 0,
+  };
+}
+
+/**
+ * The section: for each of A's loads (V2 REST at concurrency 1 and 8, GraphQL at 1, 8 and 32), B
+ * alone, then B with A, back to back, so each ratio compares figures taken seconds apart (the
+ * machine's other load drifts over a run).
  * @param apiUrl the API's /graphql URL (V2 on the same server).
  * @param adminSecret the API's ADMIN_SECRET (creates the two tenants).
  */
 export async function runIsolationBench(apiUrl: string, adminSecret: string, seconds: number, say: (s?: string) => void): Promise<void> {
   const s = await setUpIsolation(apiUrl, adminSecret, String(Date.now()));
-  const load = () =>
-    os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(', ');
-  say(`## Tenant isolation: tenant B's latency while tenant A hammers super-resolution (BENCH_ONLY=isolation, ${seconds} s per row)`);
+  const load = () => os.loadavg()[0]!.toFixed(1);
+  say(`## Tenant isolation: tenant B's latency while tenant A hammers super-resolution (BENCH_ONLY=isolation, ${seconds} s per phase)`);
   say();
   say(
-    "B runs two closed loops, one request in flight each: `myLimits` (no scoring) and an `infer` of its own mnist-8 (one image, the ONNX lane A uses too). A sends one super-resolution image per call (a ~1 MB request, a ~9 MB JSON answer) from 1 or 8 loops. × is B's figure over B alone's, from this run.",
+    "B runs two closed loops, one request in flight each: `myLimits` (no scoring) and an `infer` of its own mnist-8 (one image, in the ONNX host lane A's calls use too). A sends one super-resolution image per call (a ~1 MB request, a ~9 MB JSON answer) from 1 to 32 loops. Each row measures B alone, then B with A, back to back; × is B with A over B alone (p50 / p99).",
   );
   say();
   say(
-    '| tenant A | B query p50 ms | p99 ms | B predict p50 ms | p99 ms | B query p50 / p99 × alone | B predict p50 / p99 × alone | A calls (refused) | A ms per call | load average |',
+    '| tenant A | B query alone p50 / p99 ms | with A | × | B predict alone p50 / p99 ms | with A | × | B calls alone / with A (query + predict) | API event loop delay p99 / max ms, alone → with A | A calls (refused) | A ms per call | load average |',
   );
-  say('|---|---|---|---|---|---|---|---|---|---|');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
   await isolationPhase(s, Math.min(3, seconds)); // warm-up (connections, JIT), not reported
-  const alone = await isolationPhase(s, seconds);
-  const x = (v: number, base: number) => `${(v / Math.max(base, 0.1)).toFixed(1)}×`;
-  const row = (label: string, p: IsolationPhase) =>
-    say(
-      `| ${label} | ${p.bQuery.p50.toFixed(1)} | ${p.bQuery.p99.toFixed(1)} | ${p.bPredict.p50.toFixed(1)} | ${p.bPredict.p99.toFixed(1)} | ${x(p.bQuery.p50, alone.bQuery.p50)} / ${x(p.bQuery.p99, alone.bQuery.p99)} | ${x(p.bPredict.p50, alone.bPredict.p50)} / ${x(p.bPredict.p99, alone.bPredict.p99)} | ${p.aCalls} (${p.aRefused}) | ${p.aMeanMs.toFixed(0)} | ${load()} |`,
-    );
-  row('nothing (B alone)', alone);
+  const ms = (f: LoopFigures) => `${f.p50.toFixed(1)} / ${f.p99.toFixed(0)}`;
+  const x = (f: LoopFigures, base: LoopFigures) => `${(f.p50 / Math.max(base.p50, 0.1)).toFixed(1)}× / ${(f.p99 / Math.max(base.p99, 0.1)).toFixed(1)}×`;
   for (const [label, call, levels] of [
     ['V2 REST', s.aRest, [1, 8]],
     ['GraphQL', s.aGraphql, [1, 8, 32]],
   ] as const)
-    for (const c of levels) row(`${label}, ${c} at a time`, await isolationPhase(s, seconds, call, c));
-  row('nothing again (B alone)', await isolationPhase(s, seconds));
+    for (const c of levels) {
+      const alone = await isolationPhase(s, seconds);
+      const p = await isolationPhase(s, seconds, call, c);
+      say(
+        `| ${label}, ${c} at a time | ${ms(alone.bQuery)} | ${ms(p.bQuery)} | ${x(p.bQuery, alone.bQuery)} | ${ms(alone.bPredict)} | ${ms(p.bPredict)} | ${x(p.bPredict, alone.bPredict)} | ${alone.bQuery.calls} + ${alone.bPredict.calls} / ${p.bQuery.calls} + ${p.bPredict.calls} | ${alone.loop.p99.toFixed(0)} / ${alone.loop.max.toFixed(0)} → ${p.loop.p99.toFixed(0)} / ${p.loop.max.toFixed(0)} | ${p.aCalls} (${p.aRefused}) | ${p.aMeanMs.toFixed(0)} | ${load()} |`,
+      );
+    }
   say();
-  say(`${os.cpus().length} CPUs; client and server on one machine (the client's own work counts in the wall-clock figures).`);
+  say(`${os.cpus().length} CPUs; client and server on one machine; A's client loops on a worker thread of the bench process, B's on its main thread.`);
   say();
 }
