@@ -29,6 +29,7 @@ import { runV2Bench } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
+import { runIsolationBench } from './isolation';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
 
@@ -38,7 +39,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
- * (bench/outputs.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
+ * (bench/outputs.ts); `isolation`: another tenant's latency alone and while one tenant hammers
+ * super-resolution, as same-run ratios (bench/isolation.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
  * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
  * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
@@ -46,8 +48,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * concurrency 8 instead.
  */
 const ONLY = process.env.BENCH_ONLY;
-/** BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64): the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
-const PROFILE_DIR = ONLY === 'profile' ? (process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'maas-profile')) : undefined;
+/**
+ * BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64), or any section with BENCH_CPU_PROF=1: the API runs under
+ * `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts.
+ */
+const PROFILE_DIR = ONLY === 'profile' || process.env.BENCH_CPU_PROF === '1' ? (process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'maas-profile')) : undefined;
 const singleRowBody = () =>
   JSON.stringify({
     query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
@@ -56,6 +61,12 @@ const singleRowBody = () =>
 /** BENCHMARKS.md from this heading on is written by hand and kept when the full run rewrites the file. */
 const HAND_WRITTEN = '## Serving fast path (issue 15)';
 const ADMIN = crypto.randomBytes(16).toString('hex');
+/**
+ * One tenant's load at concurrency 64 and more (with warm-ups and second servers) is what the
+ * throughput sections measure: the per-tenant cap on requests in flight (TENANT_MAX_IN_FLIGHT, 64)
+ * is lifted there, and kept at its default for the isolation section, which is about tenants.
+ */
+const NO_IN_FLIGHT_CAP: Record<string, string> = ONLY === 'isolation' ? {} : { TENANT_MAX_IN_FLIGHT: '1000000' };
 
 function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = [], root = ROOT): Promise<ChildProcess> {
   const p = spawn(process.execPath, [...execArgv, path.join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -84,6 +95,7 @@ const secondApi = (port: number, pgPort: number, env: Record<string, string> = {
       WORKER_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      ...NO_IN_FLIGHT_CAP,
       ...env,
     },
     /MaaS API ready/,
@@ -115,6 +127,7 @@ async function main() {
       EMBEDDED_PG_PORT: String(pgPort),
       LOG_LEVEL: 'warn',
       QUOTA_PREDICTIONS_PER_MINUTE: String(2e9),
+      ...NO_IN_FLIGHT_CAP,
       // The progress-latency bench opens 1,000 sockets of one tenant.
       WS_MAX_SOCKETS_PER_TENANT: '2000',
       WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '2000',
@@ -133,6 +146,7 @@ async function main() {
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, `mutation { createTenant(name: "bench-${ADMIN.slice(0, 8)}") { apiKey } }`);
     const me: Caller = { url, token: created.createTenant.apiKey };
     if (ONLY === 'outputs') return void (await runOutputsBench(url, ADMIN, SECONDS, say));
+    if (ONLY === 'isolation') return void (await runIsolationBench(url, ADMIN, SECONDS, say));
     if (ONLY === 'onnx') {
       await runOnnxMnistBench(url, me.token!, SECONDS, say);
       return void (await runOnnxHostBench(SECONDS, say));

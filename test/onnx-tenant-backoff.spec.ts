@@ -53,7 +53,8 @@ const predictA = () => gqlOk(a, PREDICT, { model: 'diabetes', rows: [PIMA_ROW] }
 const on = (t: TenantBundle): TenantBundle => ({ ...t, url: app.server.url, wsUrl: app.server.wsUrl });
 const message = (left: number | string) =>
   `This tenant's ONNX models crashed the shared ONNX runtime 3 times within 600 seconds (SERVING_TENANT_MAX_FAULTS=3, SERVING_TENANT_FAULT_WINDOW_SECONDS=600): its ONNX scoring calls are refused for ${left} more seconds`;
-const settings = { ONNX_HOST_FAULT_INJECTION: FAULTS, ONNX_INFER_TIMEOUT_MS: String(HANG_MS), SERVING_TENANT_BACKOFF_SECONDS: String(BACKOFF_SECONDS) };
+// One ONNX host per scoring thread: B's call waits in the lane behind A's hang too, and the back-off must not fail it.
+const settings = { ONNX_HOST_FAULT_INJECTION: FAULTS, ONNX_INFER_TIMEOUT_MS: String(HANG_MS), SERVING_TENANT_BACKOFF_SECONDS: String(BACKOFF_SECONDS), ONNX_HOSTS_PER_THREAD: '1' };
 
 /** Waits until the scoring shards' ONNX lane has `running` calls running and `waiting` waiting (polling, 5 s at most). */
 async function hostLane(running: number, waiting: number): Promise<void> {

@@ -79,6 +79,21 @@ export const httpEnv = {
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
   /** Most aliases in one operation. (Default: 15) */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+  /**
+   * HTTP requests one tenant may have in progress at once on one API process, counted from the
+   * moment the credential is checked (before the body is read) until the answer is written; past
+   * it a request is refused at once with 429 QUOTA_EXCEEDED (`reason` IN_FLIGHT,
+   * `retryAfterSeconds`), so one tenant's many heavy calls cannot fill the event loop every
+   * tenant shares (src/modules/quotas/requests-in-flight.ts). The default leaves room for a client
+   * that keeps 64 small predictions in flight (the serving goals are measured so). (Default: 64)
+   */
+  TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(64),
+  /**
+   * Threads per API process that encode the JSON of large model answers (an `infer` output of more
+   * than 16,384 numbers, e.g. super-resolution's ~9 MB), so the event loop that serves every tenant
+   * only writes finished bytes (src/modules/serving/answer-encoder.ts). (Default: 1)
+   */
+  ANSWER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
   MAX_REQUEST_BYTES: z.coerce
     .number()

@@ -50,6 +50,15 @@ export const onnxEnv = {
    */
   ONNX_INFER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /**
+   * ONNX host processes per scoring thread (SERVING_ISOLATION=thread), each answering one call at a
+   * time: the shard's ONNX lane runs that many calls at once, and one tenant's calls hold at most
+   * all but one of them, so another tenant's ONNX call never waits behind one tenant's long call
+   * (src/ml/serving/fair-queue.ts). A host starts on first use and loads each model it runs (memory:
+   * up to this many copies of a busy model's session, each host bounded by ONNX_HOST_MAX_RSS_MB).
+   * 1 gives one lane per shard, as before. (Default: 2)
+   */
+  ONNX_HOSTS_PER_THREAD: z.coerce.number().int().min(1).max(16).default(2),
+  /**
    * Tests only, refused when NODE_ENV=production: `<sha256 prefix>:<inspect|load|infer>:<abort|oom|hang>`
    * (several: comma-separated) makes the ONNX host process crash for real on that file at that step
    * (src/ml/families/onnx/host/host-faults.ts).

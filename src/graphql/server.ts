@@ -39,6 +39,7 @@ import { judgeMessage } from './ws-message-guard';
 import { activateGraphqlSpan, startGraphqlSpan, tracingPlugin } from './tracing';
 import { tracingOn } from '../lib/tracing/tracer';
 import { boundedProcessRequest } from './multipart-guard';
+import { inFlightGuard } from './in-flight-guard';
 import { withBaselineHeaders } from './response-headers';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { runtimeFault } from '../ml/runtime-fault';
@@ -96,9 +97,22 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // Every response, express' or a fast path's, carries the baseline headers (response-headers.ts).
   // POST/GET /graphql too (fast-graphql.ts), once Apollo has started; multipart uploads and the rest go to express.
   let graphqlFast: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
+  // A tenant's requests in progress are capped before any route reads a body (in-flight-guard.ts).
+  const admit = inFlightGuard(base, log);
+  const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!v2Infer(req, res) && !graphqlFast?.(req, res)) app(req, res);
+  };
   const httpServer = http.createServer(
     withBaselineHeaders((req, res) => {
-      if (!v2Infer(req, res) && !graphqlFast?.(req, res)) app(req, res);
+      const admitted = admit(req, res);
+      if (admitted === true) return route(req, res);
+      admitted.then(
+        (ok) => ok && route(req, res),
+        (err: unknown) => {
+          log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'admitting a request failed');
+          res.destroy();
+        },
+      );
     }),
   );
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of

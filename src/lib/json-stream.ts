@@ -8,10 +8,14 @@
  *
  * {@link DeferredArrays} lets a body serialised by someone else (Apollo) carry a placeholder string
  * where a big array goes, and writes the body with the arrays spliced in, streamed.
+ *
+ * An array whose JSON was encoded already, on a thread ({@link EncodedJsonArray}, issue 10), is
+ * written as its bytes: the event loop then only hands finished bytes to the socket.
  */
 import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { EncodedJsonArray } from './json-array-bytes';
 
 /** Array elements encoded per event-loop turn (~160 kB of JSON for floats, a few ms). */
 export const SLICE = 16_384;
@@ -26,6 +30,11 @@ export async function writeAndYield(res: ServerResponse, text: string): Promise<
     await nextTurn();
     return !res.destroyed;
   }
+  return drained(res);
+}
+
+/** Resolves true on the socket's next 'drain', false when it closes first. */
+function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => () => {
       res.off('drain', onDrain);
@@ -39,12 +48,35 @@ export async function writeAndYield(res: ServerResponse, text: string): Promise<
   });
 }
 
+/** What {@link writeJsonArray} writes: plain values, or an array encoded already. */
+export type JsonArrayData = (ArrayLike<unknown> & { slice(start: number, end: number): unknown }) | EncodedJsonArray;
+
+/** Bytes of an encoded array handed to the socket per write (views, not copies). */
+export const BYTES_PER_TURN = 256 * 1024;
+
 /**
- * Writes `data` as a JSON array (`[1,2.5,…]`), {@link SLICE} elements per event-loop turn.
- * @param data numbers, booleans or strings (JSON.stringify's encoding of each).
+ * Writes the bytes {@link BYTES_PER_TURN} at a time, waiting for 'drain' whenever the socket's
+ * buffer is full: one write of 9 MB would hold the event loop while the kernel copies as much as
+ * the socket takes, and a turn of the event loop after every piece (as for slices still to encode)
+ * would make every other request's I/O wait behind each piece. @returns false when the connection has gone.
+ */
+async function writeBytes(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
+  let open = !res.destroyed;
+  for (let at = 0; open && at < bytes.length; at += BYTES_PER_TURN) {
+    if (!res.write(bytes.subarray(at, at + BYTES_PER_TURN))) open = await drained(res);
+    else open = !res.destroyed;
+  }
+  return open;
+}
+
+/**
+ * Writes `data` as a JSON array (`[1,2.5,…]`): an {@link EncodedJsonArray} as its bytes, else
+ * {@link SLICE} elements per event-loop turn.
+ * @param data numbers, booleans or strings (JSON.stringify's encoding of each), or encoded already.
  * @returns false when the connection has gone.
  */
-export async function writeJsonArray(res: ServerResponse, data: ArrayLike<unknown> & { slice(start: number, end: number): unknown }): Promise<boolean> {
+export async function writeJsonArray(res: ServerResponse, data: JsonArrayData): Promise<boolean> {
+  if (data instanceof EncodedJsonArray) return writeBytes(res, data.json);
   let open = await writeAndYield(res, '[');
   for (let at = 0; open && at < data.length; at += SLICE) {
     const piece = JSON.stringify(data.slice(at, at + SLICE)).slice(1, -1);
@@ -62,7 +94,7 @@ export async function writeJsonArray(res: ServerResponse, data: ArrayLike<unknow
  */
 export class DeferredArrays {
   private readonly key = crypto.randomBytes(12).toString('hex');
-  private readonly arrays: (ArrayLike<unknown> & { slice(start: number, end: number): unknown })[] = [];
+  private readonly arrays: JsonArrayData[] = [];
 
   /** How many arrays wait to be written. */
   get size(): number {
@@ -70,7 +102,7 @@ export class DeferredArrays {
   }
 
   /** @returns the placeholder string for `data` (written in its place by {@link stream}). */
-  defer(data: ArrayLike<unknown> & { slice(start: number, end: number): unknown }): string {
+  defer(data: JsonArrayData): string {
     this.arrays.push(data);
     return `@@deferred-array:${this.key}:${this.arrays.length - 1}@@`;
   }

@@ -1,5 +1,6 @@
 /** The worker threads a process keeps for ML work off its event loop. */
 import type { Logger } from '../lib/logger';
+import { createJsonArrayThreads, type JsonArrayThreads } from '../lib/threads/json-array-task';
 import { createCsvThreads, type CsvThreads } from './data/csv-tasks';
 import type { OnnxHostSettings } from './families/onnx/host/host-process';
 import type { OnnxRuntimeOptions } from './families/onnx/runtime';
@@ -17,6 +18,8 @@ export interface MlThreads {
   training: TrainingThreads;
   /** Predictions, explanations and batch predictions (SERVING_ISOLATION=thread); undefined when they score inline. */
   scoring?: ScoringThreads;
+  /** JSON encoding of large model answers (ANSWER_THREADS threads, src/modules/serving/answer-encoder.ts). */
+  answers: JsonArrayThreads;
   /** Waits for running tasks, then stops every thread. */
   close(): Promise<void>;
 }
@@ -24,6 +27,8 @@ export interface MlThreads {
 /** The configuration the threads read (a subset of Config). */
 export interface MlThreadsConfig {
   DATA_THREADS: number;
+  /** Threads encoding large answers' JSON. (Default: 1) */
+  ANSWER_THREADS?: number;
   /** Training threads (one per training run this process trains at once). (Default: 1) */
   TRAINING_SLOTS?: number;
   TRAINING_THREAD_HEAP_MB?: number;
@@ -40,6 +45,8 @@ export interface MlThreadsConfig {
   ONNX_HOST_HEAP_MB?: number;
   ONNX_INSPECT_TIMEOUT_MS?: number;
   ONNX_INFER_TIMEOUT_MS?: number;
+  /** ONNX host processes per scoring thread. (Default: 2) */
+  ONNX_HOSTS_PER_THREAD?: number;
   ONNX_HOST_FAULT_INJECTION?: string;
 }
 
@@ -56,7 +63,7 @@ function onnxHostSettings(config: MlThreadsConfig, runtime?: OnnxRuntimeOptions)
 }
 
 /**
- * CSV threads start on first use and exit after a minute idle; training and scoring threads stay up
+ * CSV and answer threads start on first use and exit after a minute idle; training and scoring threads stay up
  * once started. ONNX host processes (uploads validated here, inline serving) start on first use and
  * are ended by `close`; scoring threads end theirs.
  * @param runtime the process' TF.js backend (scoring threads use WASM instead of the native one), its
@@ -66,6 +73,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
   const onnxHost = onnxHostSettings(config, runtime.onnxRuntime);
   configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
+  const answers = createJsonArrayThreads(config.ANSWER_THREADS ?? 1);
   // The queue hands this process up to TRAINING_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.
   const training = createTrainingThreads(config.TRAINING_SLOTS ?? 1, config.TRAINING_THREAD_HEAP_MB);
   const scoring =
@@ -83,6 +91,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           backend: (runtime.backend ?? 'wasm') as BackendName,
           faultInjection: config.SCORING_FAULT_INJECTION ? parseFaultInjection(config.SCORING_FAULT_INJECTION) : undefined,
           onnxHost,
+          onnxHostsPerThread: config.ONNX_HOSTS_PER_THREAD ?? 2,
           log: runtime.log,
         })
       : undefined;
@@ -90,8 +99,9 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
     csv,
     training,
     scoring,
+    answers,
     close: async () => {
-      await Promise.all([csv.close(), training.close(), scoring?.close(), closeOnnxHosts()]);
+      await Promise.all([csv.close(), training.close(), scoring?.close(), answers.close(), closeOnnxHosts()]);
     },
   };
 }

@@ -34,6 +34,8 @@ import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
 import { ImagePredictService } from './serving/image-predict.service';
 import { InferService } from './serving/infer.service';
+import { AnswerEncoder } from './serving/answer-encoder';
+import { RequestsInFlight } from './quotas/requests-in-flight';
 import { ModelCache } from './serving/model-cache';
 import { ItemMetadataCatalog } from './serving/item-metadata';
 import { PredictService } from './serving/predict.service';
@@ -103,6 +105,8 @@ export interface Services {
   limits: TenantLimitsService;
   tenantAdmin: TenantAdminService;
   authThrottle: AuthThrottle;
+  /** Each tenant's HTTP requests in progress on this process (TENANT_MAX_IN_FLIGHT). */
+  inFlight: RequestsInFlight;
 }
 
 /** Builds the repos and the services on them. */
@@ -226,11 +230,13 @@ export function createServices(deps: Deps): Services {
       maxImages: config.MAX_PREDICT_IMAGES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
       onOversizedOutput: (tenantId) => (deps.threads.scoring ? deps.threads.scoring.countTenantFault(tenantId) : inlineBackoff?.record(tenantId)),
+      encoder: new AnswerEncoder(deps.threads.answers, config.ANSWER_THREADS, config.SCORING_MAX_QUEUED_PER_TENANT),
     }),
     versions,
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
+    inFlight: new RequestsInFlight(config.TENANT_MAX_IN_FLIGHT),
     scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const, quarantined: inlineQuarantine?.size() ?? 0 },
   };
 }

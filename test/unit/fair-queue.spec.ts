@@ -146,3 +146,42 @@ it('with calls of equal length it is round robin, and a tenant that held nothing
   await Promise.all(outs);
   expect(started.slice(-2)).toEqual(['c1', 'd1']);
 });
+
+it('numbers the slots of a lane of several, and a tenant holds at most runningPerTenant of them: another tenant’s call runs beside its long one', async () => {
+  const q = new FairQueue('scoring thread 0 (ONNX host)', 2, 100, undefined, 1);
+  const started: string[] = [];
+  const slots: Record<string, number> = {};
+  const call = (name: string) => {
+    const g = gate(started, name);
+    return { ...g, run: (slot: number) => ((slots[name] = slot), g.run()) };
+  };
+  const a = ['a1', 'a2', 'a3'].map(call);
+  const outA = a.map((g) => q.submit(tag('A'), g.run));
+  expect(started).toEqual(['a1']); // one slot stays free of A
+  expect(q.stats()).toEqual({ running: 1, waiting: 2, tenants: 1 });
+  const b1 = call('b1');
+  const outB = q.submit(tag('B'), b1.run);
+  expect(started).toEqual(['a1', 'b1']); // at once, beside A's call: no wait for it
+  expect(slots).toEqual({ a1: 0, b1: 1 });
+  b1.release();
+  expect(await outB).toBe('b1');
+  expect(started).toEqual(['a1', 'b1']); // A's next waits for A's own call, not for the free slot
+  a[0]!.release();
+  await new Promise((r) => setImmediate(r));
+  expect(started).toEqual(['a1', 'b1', 'a2']);
+  expect(slots.a2).toBe(0); // the lowest free slot
+  a[1]!.release();
+  a[2]!.release();
+  expect(await Promise.all(outA)).toEqual(['a1', 'a2', 'a3']);
+  expect(q.stats()).toEqual({ running: 0, waiting: 0, tenants: 0 });
+});
+
+it('lets one tenant use every slot when runningPerTenant is the slots (the default)', async () => {
+  const q = new FairQueue('lane', 2, 100);
+  const started: string[] = [];
+  const a = ['a1', 'a2', 'a3'].map((n) => gate(started, n));
+  const out = a.map((g) => q.submit(tag('A'), g.run));
+  expect(started).toEqual(['a1', 'a2']);
+  for (const g of a) g.release();
+  expect(await Promise.all(out)).toEqual(['a1', 'a2', 'a3']);
+});

@@ -15,6 +15,12 @@
  * go before its next. Each tenant may have at most `maxPerTenant` calls waiting or running in the
  * lane; past it the call is refused at once with QUOTA_EXCEEDED (`retryAfterSeconds`).
  *
+ * A lane of several slots (the ONNX host lane with ONNX_HOSTS_PER_THREAD hosts) numbers them: a
+ * call is told which slot it runs in (its host). `runningPerTenant` caps the slots one tenant's
+ * calls hold at once: with it below the slots, a slot stays free of every single tenant, so one
+ * tenant's long call never makes another tenant's call wait (issue 10: one ONNX call just under
+ * ONNX_INFER_TIMEOUT_MS used to hold the shard's only host lane for its whole duration).
+ *
  * Waiting calls carry tags (their version id and artifact checksum) so a version quarantined while
  * its calls wait fails them at once ({@link FairQueue.drop}), and {@link FairQueue.close} fails
  * every waiting call (shutdown).
@@ -31,7 +37,7 @@ export interface CallTag {
 
 interface Waiting {
   tag: CallTag;
-  run: () => Promise<unknown>;
+  run: (slot: number) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -68,6 +74,10 @@ export class FairQueue {
   private dispatched = 0;
   /** Per tenant, calls waiting or running (what `maxPerTenant` bounds). */
   private readonly held = new Map<string, number>();
+  /** Per tenant, calls running (what `runningPerTenant` bounds). */
+  private readonly runningOf = new Map<string, number>();
+  /** Slots no call runs in now, lowest first. */
+  private readonly free: number[];
   private running = 0;
   private closed?: () => AppError;
 
@@ -76,20 +86,24 @@ export class FairQueue {
    * @param slots calls run at once (1: one after another).
    * @param maxPerTenant calls one tenant may have waiting or running here (SCORING_MAX_QUEUED_PER_TENANT).
    * @param now the clock calls are timed with, ms (tests). (Default: performance.now)
+   * @param runningPerTenant slots one tenant's calls may hold at once. (Default: `slots`)
    */
   constructor(
     readonly name: string,
     private readonly slots: number,
     private readonly maxPerTenant: number,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+    private readonly runningPerTenant = slots,
+  ) {
+    this.free = Array.from({ length: slots }, (_, i) => i);
+  }
 
   /**
-   * Runs `run` when its turn comes.
+   * Runs `run` when its turn comes, with the number of the slot it runs in (0 … slots − 1).
    * @throws AppError QUOTA_EXCEEDED (`retryAfterSeconds`, `limit`) when the tenant already has
    *   `maxPerTenant` calls here; the error given to {@link drop} or {@link close} when dropped; as `run` throws.
    */
-  submit<T>(tag: CallTag, run: () => Promise<T>): Promise<T> {
+  submit<T>(tag: CallTag, run: (slot: number) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(this.closed());
     const held = this.held.get(tag.tenantId) ?? 0;
     if (held >= this.maxPerTenant)
@@ -148,6 +162,7 @@ export class FairQueue {
       let best = Infinity;
       let oldest = Infinity;
       for (const id of this.queues.keys()) {
+        if ((this.runningOf.get(id) ?? 0) >= this.runningPerTenant) continue; // holds its share of the slots: waits for one of its own
         const start = Math.max(this.accounts.get(id)?.finish ?? this.virtual, this.virtual);
         const served = this.lastServed.get(id) ?? -1;
         if (start < best || (start === best && served < oldest)) [tenantId, best, oldest] = [id, start, served];
@@ -163,10 +178,12 @@ export class FairQueue {
       this.accounts.set(tenantId, account);
       this.virtual = best;
       this.running++;
+      this.runningOf.set(tenantId, (this.runningOf.get(tenantId) ?? 0) + 1);
+      const slot = this.free.shift()!;
       const startedAt = this.now();
       void (async () => {
         try {
-          call.resolve(await call.run());
+          call.resolve(await call.run(slot));
         } catch (err) {
           call.reject(err);
         } finally {
@@ -174,6 +191,11 @@ export class FairQueue {
           account.finish += took - charged; // what the call really took
           account.estimate = account.estimate === 0 ? took : (1 - ESTIMATE_WEIGHT) * account.estimate + ESTIMATE_WEIGHT * took;
           this.running--;
+          const left = this.runningOf.get(tenantId)! - 1;
+          if (left > 0) this.runningOf.set(tenantId, left);
+          else this.runningOf.delete(tenantId);
+          this.free.push(slot);
+          this.free.sort((x, y) => x - y);
           this.release(tenantId);
           this.pump();
         }

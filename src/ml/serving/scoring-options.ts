@@ -20,8 +20,10 @@ export interface ScoringThreadsOptions {
   tenantBackoff?: TenantFaultBackoffOptions;
   /** Test only (SCORING_FAULT_INJECTION). */
   faultInjection?: FaultInjection[];
-  /** How each thread starts its ONNX host process (one per shard, src/ml/families/onnx/host/hosts.ts). */
+  /** How each thread starts its ONNX host processes (src/ml/families/onnx/host/hosts.ts). */
   onnxHost?: Partial<OnnxHostSettings>;
+  /** ONNX host processes per thread: the host lane's slots; one tenant holds all but one at most (ONNX_HOSTS_PER_THREAD). (Default: 2) */
+  onnxHostsPerThread?: number;
   log?: Logger;
 }
 

@@ -13,10 +13,13 @@
  * version; a batch prediction holds its own); its *key* names the model inside the thread.
  * A shard's *generation* counts its threads: a handle loaded in an older one loads again.
  *
- * Fairness across tenants (issue 10): each shard has two *lanes*, each a {@link FairQueue} with
- * one slot: `thread` for calls that compute in the thread (TF.js and the other in-thread families)
- * and `host` for uploaded ONNX models' calls, which the thread only forwards to its ONNX host
- * process and awaits (the host answers one request at a time anyway). The thread runs several tasks
+ * Fairness across tenants (issue 10): each shard has two *lanes*, each a {@link FairQueue}:
+ * `thread` (one slot) for calls that compute in the thread (TF.js and the other in-thread families)
+ * and `host` for uploaded ONNX models' calls, which the thread only forwards to an ONNX host process
+ * and awaits. A host answers one request at a time, so the host lane has one slot per host
+ * (ONNX_HOSTS_PER_THREAD, default 2) and a tenant's calls hold at most all but one of them at once:
+ * one tenant's long call (up to ONNX_INFER_TIMEOUT_MS) never makes another tenant's call wait; that
+ * takes the calls of as many other tenants as there are hosts. The thread runs several tasks
  * at once (Piscina's concurrentTasksPerWorker), so a TF.js call never waits behind an ONNX call
  * that is stuck in the host, and in each lane calls are taken round-robin across tenants, at most
  * SCORING_MAX_QUEUED_PER_TENANT per tenant. A version quarantined while its calls wait fails them
@@ -65,11 +68,11 @@ export class ScoringThreads implements HandleOwner {
     this.backoff = new TenantFaultBackoff(options.tenantBackoff, { log: options.log });
     const modulePath = path.join(__dirname, `serve-task${path.extname(__filename)}`);
     this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
-      const lane = (name: string) => new FairQueue(`scoring thread ${index} (${name})`, 1, options.maxQueuedPerTenant ?? 256);
+      const lane = (name: string, slots: number) => new FairQueue(`scoring thread ${index} (${name})`, slots, options.maxQueuedPerTenant ?? 256, undefined, Math.max(1, slots - 1));
       const shard: Shard = {
         index,
         generation: 0,
-        lanes: { thread: lane('in-thread models'), host: lane('ONNX host') },
+        lanes: { thread: lane('in-thread models', 1), host: lane('ONNX host', Math.max(1, options.onnxHostsPerThread ?? 2)) },
         loading: new Set(),
         pool: new ThreadPool(modulePath, 1, {
           idleTimeoutMs: Infinity, // its models live in it
@@ -201,9 +204,9 @@ export class ScoringThreads implements HandleOwner {
 
   /** Waits for the call's turn in its tenant's queue of its lane, then runs it. */
   private inLane(shard: Shard, handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer, span?: Span): Promise<unknown> {
-    return shard.lanes[handle.lane].submit(handle.tag, async () => {
+    return shard.lanes[handle.lane].submit(handle.tag, async (slot) => {
       span?.addEvent('dispatched');
-      if (handle.lane === 'host') return this.callNow(shard, handle, method, args, transfer);
+      if (handle.lane === 'host') return this.callNow(shard, handle, method, args, transfer, slot);
       shard.inThread = handle;
       try {
         return await this.callNow(shard, handle, method, args, transfer);
@@ -218,14 +221,18 @@ export class ScoringThreads implements HandleOwner {
     return this.quarantine.check(handle.versionId, handle.file) ?? (handle.lane === 'host' ? this.backoff.check(handle.tag.tenantId) : undefined);
   }
 
-  /** Runs the call in the thread now (its turn came): loads the handle first when needed, runs it once more on a fresh thread when another version crashed this one. */
-  private async callNow(shard: Shard, handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer): Promise<unknown> {
+  /**
+   * Runs the call in the thread now (its turn came): loads the handle first when needed, runs it once
+   * more on a fresh thread when another version crashed this one.
+   * @param host an ONNX call's host slot (the host lane's slot it was given).
+   */
+  private async callNow(shard: Shard, handle: ThreadModelHandle, method: string, args: unknown[], transfer: Transfer, host?: number): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       await this.ensureLoaded(handle);
       const generation = shard.generation;
       let out: ServeTask.CallOutput;
       try {
-        out = await shard.pool.run('call', { key: handle.key, method, args }, transfer);
+        out = await shard.pool.run('call', { key: handle.key, method, args, ...(host !== undefined ? { host } : {}) }, transfer);
       } catch (err) {
         if (this.closing) throw shuttingDown();
         if (isOnnxHostCrash(err)) throw this.hostDied(shard, handle, err);

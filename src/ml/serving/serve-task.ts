@@ -20,7 +20,7 @@ import { AppError } from '../../lib/errors';
 import { runTask, runTaskAsync } from '../../lib/threads/task-result';
 import { explainValues, type ExplainOptions } from '../explain';
 import type { OnnxHostSettings } from '../families/onnx/host/host-process';
-import { closeOnnxHosts, configureOnnxHosts } from '../families/onnx/host/hosts';
+import { closeOnnxHosts, configureOnnxHosts, withHostSlot } from '../families/onnx/host/hosts';
 import type { Scorer } from '../families/model-family';
 import type { StoredModel } from '../predictor';
 import type { Values } from '../preprocess/steps';
@@ -72,6 +72,8 @@ export interface CallInput {
   key: string;
   method: string;
   args: unknown[];
+  /** An ONNX model's call: which of this thread's ONNX hosts runs it (the host lane's slot, ../families/onnx/host/hosts.ts). (Default: 0) */
+  host?: number;
 }
 
 /**
@@ -136,7 +138,7 @@ export function call(input: CallInput) {
       if (!fn) throw new AppError('NOT_SUPPORTED', `This model version does not answer '${input.method.slice(0, 50)}'`);
       try {
         if (model.inject) injectFault(model.inject);
-        return { value: await (fn as (...args: unknown[]) => unknown)(...input.args) };
+        return { value: await withHostSlot(input.host ?? 0, () => (fn as (...args: unknown[]) => unknown)(...input.args)) };
       } catch (err) {
         if (err instanceof AppError) throw err;
         endThreadIfAborted(input.key, err);

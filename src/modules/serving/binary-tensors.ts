@@ -12,7 +12,7 @@
 import { badInput, quote } from '../../lib/errors';
 import { fromHalf } from '../../ml/families/onnx/tensors';
 import type { TensorDatatype } from '../../ml/tensor-io';
-import type { PlainTensor } from './named-tensors';
+import { valuesOf, type AnswerTensor } from './named-tensors';
 
 /** Bytes per element of each fixed-width datatype (BYTES is variable: 4 + the element's length). */
 export const ELEMENT_BYTES: Record<Exclude<TensorDatatype, 'BYTES'>, number> = {
@@ -169,11 +169,11 @@ export function readBinaryInputs<T extends BinaryInputHeader>(inputs: T[], tail:
 }
 
 /** An output's data as the extension's bytes. @throws AppError BAD_USER_INPUT for a datatype with no binary form here. */
-export function encodeBinaryOutput(t: PlainTensor): Uint8Array {
-  const d = t.data as ArrayLike<number>;
+export function encodeBinaryOutput(t: AnswerTensor): Uint8Array {
+  const d = valuesOf(t) as ArrayLike<number>;
   switch (t.datatype) {
     case 'BYTES': {
-      const parts = (t.data as string[]).map((s) => Buffer.from(String(s), 'utf8'));
+      const parts = Array.from(valuesOf(t) as string[], (s) => Buffer.from(String(s), 'utf8'));
       const out = Buffer.allocUnsafe(parts.reduce((n, p) => n + 4 + p.length, 0));
       let at = 0;
       for (const p of parts) {
@@ -184,7 +184,7 @@ export function encodeBinaryOutput(t: PlainTensor): Uint8Array {
       return out;
     }
     case 'BOOL':
-      return Uint8Array.from(t.data as boolean[], (b) => (b ? 1 : 0));
+      return Uint8Array.from(valuesOf(t) as boolean[], (b) => (b ? 1 : 0));
     case 'UINT8':
       return Uint8Array.from(d);
     case 'INT8':

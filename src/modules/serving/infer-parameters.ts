@@ -13,7 +13,7 @@
  * wrong type is BAD_USER_INPUT naming it (`outputs[0].parameters.classification`).
  */
 import { badInput, quote } from '../../lib/errors';
-import type { PlainTensor } from './named-tensors';
+import { valuesOf, type AnswerTensor, type PlainTensor } from './named-tensors';
 
 /** What a caller asked of one output. */
 export interface OutputOptions {
@@ -90,15 +90,15 @@ export function wantsBinary(p: InferParameters, name: string): boolean {
  * @param labels the class labels by index, when the output has them.
  * @throws AppError BAD_USER_INPUT naming `outputs[i].parameters.classification` for an output that holds no numbers.
  */
-export function classify(t: PlainTensor, k: number, labels: readonly string[] | null | undefined, field: string): PlainTensor {
+export function classify(t: AnswerTensor, k: number, labels: readonly string[] | null | undefined, field: string): PlainTensor {
   if (t.datatype === 'BYTES' || t.datatype === 'BOOL') {
     throw badInput(`${field}: output ${quote(t.name)} is ${t.datatype}; classification takes an output of numbers (scores)`, { field });
   }
   const batched = t.shape.length >= 2;
   const rows = batched ? t.shape[0]! : 1;
-  const classes = rows === 0 ? 0 : t.data.length / rows;
+  const data = valuesOf(t) as ArrayLike<number>;
+  const classes = rows === 0 ? 0 : data.length / rows;
   const top = Math.min(k, classes);
-  const data = t.data as number[];
   const out: string[] = [];
   for (let r = 0; r < rows; r++) {
     const order = Array.from({ length: classes }, (_, c) => c).sort((x, y) => data[r * classes + y]! - data[r * classes + x]! || x - y);

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { BoundedJSONObject } from '../common/json.scalar';
 import { SLICE } from '../../lib/json-stream';
 import type { InferService } from './infer.service';
-import type { PlainTensor } from './named-tensors';
+import type { AnswerTensor } from './named-tensors';
 import { InferTensorInput } from './infer.input';
 import { InferResult, ModelTensorMetadata } from './infer.type';
 import { VersionArgs, versionSelector } from './version.args';
@@ -17,7 +17,7 @@ interface Context {
   actor?: Actor;
   services: { infer: InferService };
   /** HTTP only: where a big `data` array is written streamed after the answer is serialised (src/graphql/deferred-answer.ts). */
-  deferredArrays?: { defer(data: PlainTensor['data']): string };
+  deferredArrays?: { defer(data: AnswerTensor['data']): string };
 }
 
 /** Outputs of more values than this are written streamed over HTTP (src/lib/json-stream.ts SLICE). */
@@ -54,7 +54,7 @@ export class InferResolver {
     const deferred = ctx.deferredArrays;
     if (!deferred) return result;
     // A placeholder string where a big array goes: the answer is serialised without it, then streamed with it.
-    const streamed = (data: PlainTensor['data']) => (data.length > STREAMED_FROM ? (deferred.defer(data) as unknown as PlainTensor['data']) : data);
+    const streamed = (data: AnswerTensor['data']) => (data.length > STREAMED_FROM ? (deferred.defer(data) as unknown as AnswerTensor['data']) : data);
     return { ...result, outputs: result.outputs.map((t) => ({ ...t, data: streamed(t.data) })) };
   }
 

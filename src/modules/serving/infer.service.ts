@@ -23,7 +23,8 @@ import { checkInferInput, parseInferenceRequest, type InferInput } from './infer
 import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
 import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tensors';
-import { checkAgainstSpecs, plainTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
+import { checkAgainstSpecs, packedInputs, plainTensor, type AnswerTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
+import { encodedOffThread, type AnswerEncoder } from './answer-encoder';
 import { classify, readInferParameters, wantsBinary } from './infer-parameters';
 import { readBinaryInputs } from './binary-tensors';
 import { checkOutputNames, TABULAR_OUTPUTS, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
@@ -42,8 +43,12 @@ export interface InferResult {
   modelVersionId: string;
   /** The caller's request id, echoed. */
   id?: string;
-  /** Plain arrays (JSON-ready), row-major; an output asked with `classification` is its top-k BYTES tensor. */
-  outputs: PlainTensor[];
+  /**
+   * Plain arrays (JSON-ready), row-major, or a large numeric output's JSON encoded on an answer
+   * thread (answer-encoder.ts; not for outputs asked in binary or with `classification`); an output
+   * asked with `classification` is its top-k BYTES tensor.
+   */
+  outputs: AnswerTensor[];
   /** Per output (same order): whether the caller asked for it in binary (V2 REST only; GraphQL answers JSON). */
   binary: boolean[];
 }
@@ -89,6 +94,8 @@ export class InferService {
       batching?: { maxRows: number; maxWaitMs: number };
       /** Told of a tenant whose ONNX call computed an output past its limit (dynamic dimensions hid it): counts toward its host back-off. */
       onOversizedOutput?: (tenantId: string) => void;
+      /** Encodes large numeric outputs' JSON off the event loop (answer-encoder.ts); without it they are copied to plain arrays here. */
+      encoder?: AnswerEncoder;
     },
   ) {}
 
@@ -154,7 +161,7 @@ export class InferService {
     const requests = input.outputRequests ?? (wanted ?? []).map((name) => ({ name }));
     const params = readInferParameters(input.parameters, requests, input.inputs, input.binaryBody ?? false);
     const specs = await this.tensorSpecsOf(served);
-    const answer = (plain: PlainTensor[]): InferResult => {
+    const answer = (plain: AnswerTensor[]): InferResult => {
       const outputs = plain.map((t) => {
         const k = params.outputs.get(t.name)?.classification;
         if (k === undefined) return t;
@@ -177,7 +184,9 @@ export class InferService {
       const limit = await this.quotas.outputLimit(actor.tenantId);
       checkOutputEstimate(estimateOutputValues(specs.outputs, wanted, rows), limit);
       await this.admit(actor, rows, this.options.maxRows);
-      const out = await this.runTensors(served, specs, inputs, wanted, rows);
+      // A joined run answers at most what one call may: it holds the host lane for all its calls (tensor-batcher.ts).
+      const runRows = Math.max(1, Math.floor(limit.max / Math.max(1, estimateOutputValues(specs.outputs, wanted, 1).values)));
+      const out = await this.runTensors(served, specs, packedInputs(inputs), wanted, rows, runRows);
       try {
         checkOutputSize(out, limit); // what dynamic dimensions hid, before anything is serialised
       } catch (err) {
@@ -186,9 +195,14 @@ export class InferService {
         throw err;
       }
       this.metrics.countPredictions(actor.tenantId, modelName, rows);
-      const plain: PlainTensor[] = [];
-      for (const t of out) plain.push(await plainTensor(t));
-      return answer(plain);
+      const ready: AnswerTensor[] = [];
+      for (const t of out) {
+        const json = !wantsBinary(params, t.name) && params.outputs.get(t.name)?.classification === undefined;
+        const { encoder } = this.options;
+        if (json && encoder && encodedOffThread(t.data)) ready.push({ ...t, data: await encoder.encode(actor.tenantId, t.name, t.data) });
+        else ready.push(await plainTensor(t));
+      }
+      return answer(ready);
     }
     if (served.image) {
       checkOutputNames(tabularOutputSpecs(served.pipeline), wanted);
@@ -249,8 +263,11 @@ export class InferService {
     return { version: ref.version, modelVersionId: ref.id };
   }
 
-  /** Runs a declared model: through its micro-batcher when its batch dimension is dynamic, else alone. */
-  private runTensors(served: ServedModel, specs: TensorSpecs, inputs: NamedTensor[], wanted: string[] | undefined, rows: number): Promise<NamedTensor[]> {
+  /**
+   * Runs a declared model: through its micro-batcher when its batch dimension is dynamic (joining at
+   * most `runRows` rows per run), else alone.
+   */
+  private runTensors(served: ServedModel, specs: TensorSpecs, inputs: NamedTensor[], wanted: string[] | undefined, rows: number, runRows: number): Promise<NamedTensor[]> {
     const run = (i: NamedTensor[], o: string[] | undefined) => served.query(INFER_TENSORS_METHOD, [i, o]) as Promise<NamedTensor[]>;
     if (!batchable(specs)) return run(inputs, wanted);
     let batcher = this.batchers.get(served);
@@ -259,7 +276,7 @@ export class InferService {
       batcher = new TensorBatcher(run, specs, { ...batching, onBatch: (n) => this.metrics.batchSize.observe(n) });
       this.batchers.set(served, batcher);
     }
-    return batcher.submit(inputs, wanted, rows);
+    return batcher.submit(inputs, wanted, rows, runRows);
   }
 
   /** @throws AppError BAD_USER_INPUT for no rows or more than `max`; QUOTA_EXCEEDED. */

@@ -6,6 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, badInput, didYouMean, nameList, quote } from '../../lib/errors';
 import { SLICE } from '../../lib/json-stream';
+import type { EncodedJsonArray } from '../../lib/json-array-bytes';
 import type { NamedTensor, NotServedSpec, TensorSpec } from '../../ml/tensor-io';
 import { checkOutputNames } from './tabular-tensors';
 
@@ -19,6 +20,15 @@ export interface TensorSpecs {
 
 /** A tensor whose data is a plain array (JSON-ready), row-major. */
 export type PlainTensor = NamedTensor & { data: number[] | boolean[] | string[] };
+
+/**
+ * An output ready for an answer: plain data, or — a large numeric output (answer-encoder.ts) — its
+ * JSON already encoded, with the values beside it (`data.values`).
+ */
+export type AnswerTensor = PlainTensor | (Omit<NamedTensor, 'data'> & { data: EncodedJsonArray });
+
+/** The output's values as an array (an encoded output's typed values). */
+export const valuesOf = (t: AnswerTensor): ArrayLike<number | boolean | string> => (Array.isArray(t.data) ? t.data : (t.data as EncodedJsonArray).values);
 
 const FLOAT_TYPES = new Set(['FP16', 'FP32', 'FP64']);
 
@@ -58,6 +68,20 @@ export function checkAgainstSpecs(inputs: NamedTensor[], wanted: string[] | unde
 }
 
 /**
+ * Numeric input tensors with their data as Float64Arrays (the same values; BYTES and BOOL as they
+ * are): a typed array crosses to the scoring thread and the ONNX host as one copy of its bytes,
+ * where a plain array (super-resolution's 50,176 numbers) is serialised value by value on the event
+ * loop that serves every tenant (issue 10). The host converts to the declared type either way.
+ */
+export function packedInputs(inputs: NamedTensor[]): NamedTensor[] {
+  return inputs.map((t) => (t.datatype === 'BYTES' || t.datatype === 'BOOL' || !Array.isArray(t.data) ? t : { ...t, data: Float64Array.from(t.data as number[]) }));
+}
+
+/** The refusal of a non-finite output value (JSON has neither NaN nor Infinity): NON_FINITE_OUTPUT naming the output and the index. */
+export const nonFiniteOutput = (name: string, value: string, index: number) =>
+  new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(name)} holds ${value} at index ${index}, not a finite number; no answer is given`);
+
+/**
  * A model's output tensor with plain-array data; NaN or ±Infinity is refused (JSON has neither).
  * One indexed loop (not `Array.from`, whose iterator protocol on a typed array of super-resolution's
  * 451,584 floats held the event loop for hundreds of milliseconds), {@link SLICE} elements per
@@ -74,9 +98,7 @@ export async function plainTensor(t: NamedTensor): Promise<PlainTensor> {
     const to = Math.min(n, from + SLICE);
     for (let i = from; i < to; i++) {
       const v = source[i]!;
-      if (float && !Number.isFinite(v)) {
-        throw new AppError('NON_FINITE_OUTPUT', `The model's output ${quote(t.name)} holds ${String(v)} at index ${i}, not a finite number; no answer is given`);
-      }
+      if (float && !Number.isFinite(v)) throw nonFiniteOutput(t.name, String(v), i);
       data[i] = v;
     }
   }

@@ -44,14 +44,19 @@ export class TensorBatcher {
 
   /**
    * @param inputs checked against the specs (checkAgainstSpecs), `rows` along dimension 0.
+   * @param runRows the most rows one run may join (Default: no bound beyond maxRows): a joined run
+   *   holds its scoring lane as long as all its calls together, and another tenant's call waits for
+   *   it (issue 10), so InferService bounds a run to what one call may answer (INFER_MAX_OUTPUT_VALUES).
    * @returns the outputs for exactly these rows.
    */
-  submit(inputs: NamedTensor[], outputs: string[] | undefined, rows: number): Promise<NamedTensor[]> {
-    if (rows >= this.options.maxRows) {
+  submit(inputs: NamedTensor[], outputs: string[] | undefined, rows: number, runRows = Infinity): Promise<NamedTensor[]> {
+    const most = Math.min(this.options.maxRows, runRows);
+    if (rows >= most) {
       this.options.onBatch?.(rows);
       return this.run(inputs, outputs);
     }
     const key = JSON.stringify(outputs ?? null);
+    if ((this.rowsQueued.get(key) ?? 0) + rows > most) this.flush(key, outputs); // this call would make the run too large: it starts the next one
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(key);
       if (!queue) {
@@ -64,7 +69,7 @@ export class TensorBatcher {
       queue.push({ inputs, rows, resolve, reject });
       const queued = (this.rowsQueued.get(key) ?? 0) + rows;
       this.rowsQueued.set(key, queued);
-      if (queued >= this.options.maxRows) this.flush(key, outputs);
+      if (queued >= most) this.flush(key, outputs);
     });
   }
 
@@ -90,13 +95,21 @@ export class TensorBatcher {
 /** The input `spec.name` of every request, one after the other along dimension 0. */
 function join(spec: TensorSpec, batch: Pending[], total: number): NamedTensor {
   const first = batch[0]!.inputs.find((t) => t.name === spec.name)!;
-  const data: unknown[] = [];
-  for (const p of batch) {
-    const t = p.inputs.find((i) => i.name === spec.name)!;
-    const d = t.data as ArrayLike<unknown>;
-    for (let i = 0; i < d.length; i++) data.push(d[i]);
+  const parts = batch.map((p) => p.inputs.find((i) => i.name === spec.name)!.data as ArrayLike<unknown>);
+  const shape = [total, ...first.shape.slice(1)];
+  if (parts.every((d) => Object.prototype.toString.call(d) === '[object Float64Array]')) {
+    // Packed numbers (named-tensors.ts packedInputs) stay packed: one copy of bytes per part.
+    const data = new Float64Array(parts.reduce((n, d) => n + d.length, 0));
+    let at = 0;
+    for (const d of parts as Float64Array[]) {
+      data.set(d, at);
+      at += d.length;
+    }
+    return { name: spec.name, datatype: first.datatype, shape, data };
   }
-  return { name: spec.name, datatype: first.datatype, shape: [total, ...first.shape.slice(1)], data: data as NamedTensor['data'] };
+  const data: unknown[] = [];
+  for (const d of parts) for (let i = 0; i < d.length; i++) data.push(d[i]);
+  return { name: spec.name, datatype: first.datatype, shape, data: data as NamedTensor['data'] };
 }
 
 /** Each request's rows of every output, in order. */

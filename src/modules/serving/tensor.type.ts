@@ -5,6 +5,7 @@
  */
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BoundedJSON } from '../common/json.scalar';
+import type { EncodedJsonArray } from '../../lib/json-array-bytes';
 import { TENSOR_DATATYPES, type TensorDatatype as Datatype } from '../../ml/tensor-io';
 
 /** The V2 datatypes as a GraphQL enum (`FP32`, `INT64`, `BYTES`, …): names and values alike. */
@@ -31,5 +32,6 @@ export class TensorSpec {
 @ObjectType({ description: 'A named tensor (Open Inference Protocol): `data` is the row-major flattening of `shape`.' })
 export class InferTensor extends TensorSpec {
   @Field(() => BoundedJSON, { description: 'prod(shape) values, row-major: numbers, booleans (BOOL) or strings (BYTES).' })
-  data!: number[] | boolean[] | string[];
+  /** An EncodedJsonArray (a large output's JSON encoded on an answer thread) serialises as its plain values. */
+  data!: number[] | boolean[] | string[] | EncodedJsonArray;
 }

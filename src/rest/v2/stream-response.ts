@@ -2,12 +2,13 @@
  * The V2 inference answer written in pieces: a large output (super-resolution's [1,1,672,672] is
  * 451,584 floats, ~9 MB of JSON) encoded by one `JSON.stringify` blocks the event loop for
  * hundreds of milliseconds, during which no other request is answered. Here each tensor's data is
- * encoded in slices yielding to the event loop (src/lib/json-stream.ts). Small answers go out in
+ * written as the bytes an answer thread encoded (src/modules/serving/answer-encoder.ts), or encoded
+ * in slices yielding to the event loop (src/lib/json-stream.ts). Small answers go out in
  * one piece with a content-length, as before. The bytes are the same as `JSON.stringify(body)`'s.
  */
 import type { ServerResponse } from 'node:http';
 import { SLICE, writeAndYield, writeJsonArray } from '../../lib/json-stream';
-import type { PlainTensor } from '../../modules/serving/named-tensors';
+import type { AnswerTensor } from '../../modules/serving/named-tensors';
 import { sendJson } from './respond';
 import { encodeBinaryOutput } from '../../modules/serving/binary-tensors';
 
@@ -19,7 +20,7 @@ export interface InferResponseBody {
   model_name: string;
   model_version: string;
   id?: string;
-  outputs: PlainTensor[];
+  outputs: AnswerTensor[];
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
- * A loaded ONNX model whose session lives in this thread's ONNX host process (./hosts.ts), as a
+ * A loaded ONNX model whose session lives in this thread's ONNX host processes (./hosts.ts), as a
  * {@link Scorer}: the same methods as ../scorer.ts (which runs inside the host), forwarded. The
  * model's bytes are kept here, so when the host ended under another model the next call loads it
- * into the fresh host and runs; a call waiting behind the crashing one is sent once more.
+ * into the fresh host and runs; a call waiting behind the crashing one is sent once more. A call
+ * runs in the host of its host slot (./hosts.ts withHostSlot), the model loaded there first when
+ * that host has not run it yet.
  */
 import type { NamedTensor } from '../../../tensor-io';
 import type { Scorer } from '../../model-family';
@@ -23,20 +25,24 @@ let models = 0;
 export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Promise<Scorer> {
   const model = `${info.sha256.slice(0, 12)}#${++models}`;
   let disposed = false;
-  let loaded: { host: OnnxHost; done: Promise<LoadedInHost> } | undefined;
+  /** The hosts the model is loaded (or loading) in; an ended host is dropped when next asked. */
+  const loaded = new Map<OnnxHost, Promise<LoadedInHost>>();
 
-  /** The host holding the model now (loading it there first when it is a fresh one). */
-  async function ready(): Promise<OnnxHost> {
+  /** The current slot's host, the model loaded in it (first, when it is a fresh one or has not run it). */
+  async function ready(): Promise<{ host: OnnxHost; done: Promise<LoadedInHost> }> {
     const host = servingHost();
-    if (loaded?.host !== host) {
-      const done = host.request({ op: 'load', model, bytes, info }, onnxHostSettings().inferTimeoutMs);
-      loaded = { host, done };
-      done.catch(() => {
-        if (loaded?.done === done) loaded = undefined; // a failed load is not kept
+    for (const h of loaded.keys()) if (h.ended) loaded.delete(h);
+    let done = loaded.get(host);
+    if (!done) {
+      const loading = host.request({ op: 'load', model, bytes, info }, onnxHostSettings().inferTimeoutMs);
+      loaded.set(host, loading);
+      loading.catch(() => {
+        if (loaded.get(host) === loading) loaded.delete(host); // a failed load is not kept
       });
+      done = loading;
     }
-    await loaded.done;
-    return host;
+    await done;
+    return { host, done };
   }
 
   /**
@@ -48,7 +54,7 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
     if (disposed) throw new Error('ONNX scorer used after dispose()');
     for (let attempt = 0; ; attempt++) {
       try {
-        const host = await ready();
+        const { host } = await ready();
         return await host.request({ op: 'infer', model, inputs, ...(outputNames ? { outputNames } : {}) }, onnxHostSettings().inferTimeoutMs);
       } catch (err) {
         if (err instanceof OnnxHostLost && attempt === 0) continue; // another model crashed the host: once more on a fresh one
@@ -57,14 +63,13 @@ export async function hostedOnnxScorer(bytes: Uint8Array, info: OnnxServing): Pr
     }
   }
 
-  await ready();
-  const { measuredBytes } = await loaded!.done; // the first host's figure (a reload into a fresh host is not re-weighed)
+  const { measuredBytes } = await (await ready()).done; // the first host's figure (a load into another or a fresh host is not re-weighed)
   const scorer = namedTensorScorer(info, inferTensors, () => {
     if (disposed) return;
     disposed = true;
-    const host = loaded?.host;
-    loaded = undefined;
-    if (host && !host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
+    const hosts = [...loaded.keys()];
+    loaded.clear();
+    for (const host of hosts) if (!host.ended) host.request({ op: 'unload', model }).catch(() => undefined); // a host gone meanwhile took the model with it
   });
   return { ...scorer, measuredBytes };
 }

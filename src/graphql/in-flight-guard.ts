@@ -1,0 +1,59 @@
+/**
+ * The per-tenant cap on HTTP requests in progress (TENANT_MAX_IN_FLIGHT,
+ * src/modules/quotas/requests-in-flight.ts), applied on the HTTP server's request listener before
+ * any route — the GraphQL and V2 fast paths, express — reads the body. A request with a credential
+ * that authenticates (the same cached check `buildContext` makes) counts for its tenant until its
+ * response is finished or its connection closes; past the cap it is answered at once with 429
+ * QUOTA_EXCEEDED (`extensions.reason` `IN_FLIGHT`, `limit`, `retryAfterSeconds`; `Retry-After`), in
+ * the V2 error shape under /v2, in the GraphQL shape elsewhere, its body never read. A request
+ * without a credential, or with one that fails, is not counted here: the route answers it as
+ * before (and the failed-credential throttle counts it). Websockets have their own caps
+ * (WS_MAX_SOCKETS_PER_TENANT, WS_MAX_OPERATIONS_PER_SOCKET).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import { sendAppError } from '../rest/v2/respond';
+import type { BaseContext } from './context';
+
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * @returns a function that admits a request: resolves true when the route may answer it (counted
+ *   out when its response closes), false when it was refused and answered here.
+ */
+export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | true {
+  const { auth, inFlight } = base.services;
+  return (req, res) => {
+    const authorization = header(req.headers.authorization);
+    if (!authorization) return true;
+    return auth.authenticate(authorization).then(
+      (actor) => {
+        if (!actor) return true;
+        try {
+          const release = inFlight.acquire(actor.tenantId);
+          res.once('close', release);
+          return true;
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          refuse(req, res, err, actor.tenantId, log);
+          return false;
+        }
+      },
+      () => true, // a credential that fails is the route's to answer (and the throttle's to count)
+    );
+  };
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId: string, log: Logger): void {
+  log.info({ tenantId, path: req.url?.slice(0, 200), code: e.code, reason: e.details?.reason, transport: 'http' }, 'client error');
+  req.resume(); // the body is not read: drained so the connection can serve the next request
+  if (req.url?.startsWith('/v2/')) return sendAppError(res, e);
+  const text = JSON.stringify({ errors: [{ message: e.message, extensions: { ...e.details, code: e.code } }] });
+  res.writeHead(429, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'retry-after': String(e.details?.retryAfterSeconds ?? 1),
+  });
+  res.end(text);
+}
