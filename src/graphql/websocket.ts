@@ -1,0 +1,174 @@
+/**
+ * GraphQL over websocket (graphql-ws) on the HTTP server's /graphql path: sockets authenticated once
+ * per connection (the `Authorization` connection parameter), counted per client address before that
+ * and per tenant after, every message judged before graphql-ws reads it, each operation parsed and
+ * validated as Apollo does over HTTP, and a socket closed at once when its key is revoked.
+ */
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import proxyaddr from 'proxy-addr';
+import { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { PubSub } from '../lib/pubsub';
+import { Topics } from '../modules/events';
+import { buildContext, type BaseContext, type Context } from './context';
+import { websocketOriginAllowed } from './cors';
+import type { makeFormatError } from './format-error';
+import { parseAndValidate } from './limits';
+import { logError } from './observability';
+import { operationRefusal } from './operations';
+import { sharedSubscribe } from './shared-subscribe';
+import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
+import { judgeMessage } from './ws-message-guard';
+
+export interface WebsocketOptions {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  base: BaseContext;
+  /** Validation rules beside graphql-js' own (limits.ts), the same as over HTTP. */
+  rules: ValidationRule[];
+  formatError: ReturnType<typeof makeFormatError>;
+  pubsub: PubSub;
+  log: Logger;
+  /** Whether the proxy at `hop` (0 = nearest) is trusted (TRUST_PROXY_HOPS). */
+  trust: (address: string, hop: number) => boolean;
+}
+
+/** The running websocket endpoint. */
+export interface GraphqlWebsocket {
+  /** Completes every operation and closes every socket (graphql-ws' dispose); Apollo's drain calls it. */
+  dispose(): Promise<void>;
+  /** Stops following key revocations and closes the websocket server. */
+  close(): Promise<void>;
+}
+
+const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
+  for (const k of keys) if (typeof p?.[k] === 'string') return p[k] as string;
+  return undefined;
+};
+
+/** Serves graphql-ws on `httpServer`'s upgrades to /graphql. */
+export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket {
+  const { schema, base, rules, formatError, log } = opts;
+  const { config } = base;
+  const logWsErrors = (context: Context | undefined, errors: readonly GraphQLError[]) => {
+    for (const e of errors) logError(log, { requestId: context?.requestId, tenantId: context?.actor?.tenantId, transport: 'websocket' }, e);
+  };
+  // Websockets: authenticated once per connection, closed at once when their key is revoked.
+  const sockets = new SocketRegistry();
+  const revocations = opts.pubsub.subscribe(Topics.keyRevoked);
+  void (async () => {
+    for await (const { apiKeyId } of revocations) {
+      base.services.auth.forgetKey(apiKeyId);
+      sockets.revoke(apiKeyId);
+    }
+  })();
+  const wsServer = new WebSocketServer({
+    server: opts.httpServer,
+    path: '/graphql',
+    maxPayload: config.MAX_REQUEST_BYTES,
+    // A browser page of a foreign origin gets 403 (see cors.ts).
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+      websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
+  });
+  const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
+  // Before authentication, sockets count against their client address (the address the
+  // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
+  // is closed before it is served.
+  wsServer.on('connection', (socket, req) => {
+    if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
+      socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
+    }
+    // Every message is judged before graphql-ws reads it (ws-message-guard.ts): too deep to parse
+    // closes the socket (4400); a malformed subscribe gets a coded error on its id, the socket stays.
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event: string | symbol, ...args: unknown[]) => {
+      if (event === 'message' && (args[0] instanceof Buffer || typeof args[0] === 'string')) {
+        const verdict = judgeMessage(args[0]);
+        if ('close' in verdict) {
+          socket.close(CLOSE_INVALID_MESSAGE, verdict.close);
+          return false;
+        }
+        if ('reply' in verdict) {
+          socket.send(verdict.reply);
+          return false;
+        }
+      }
+      return emit(event, ...args);
+    };
+  });
+  const cleanup = useServer<Record<string, unknown>, { context?: Context }>(
+    {
+      schema,
+      // Each event executed once per operation and actor, not once per subscriber (shared-subscribe.ts).
+      subscribe: sharedSubscribe(),
+      connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+      // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
+      // own id, and the socket with its other subscriptions stays open.
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has registered this operation already, hence `>`; refused ones still registered
+        // are counted too, so the message states the limit, not the count.
+        const running = Object.keys(ctx.subscriptions).length;
+        if (running > config.WS_MAX_OPERATIONS_PER_SOCKET) {
+          const refusal = new AppError(
+            'QUOTA_EXCEEDED',
+            `This websocket already runs ${config.WS_MAX_OPERATIONS_PER_SOCKET} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
+          );
+          return [new GraphQLError(refusal.message, { originalError: refusal })];
+        }
+        const document = parseAndValidate(config, schema, rules, payload.query);
+        if (Array.isArray(document)) return document;
+        const noOperation = operationRefusal(document, payload.operationName);
+        if (noOperation) return [noOperation];
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: ctx.extra.context!,
+          hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
+        };
+      },
+      onConnect: async (ctx) => {
+        // Refused by the address cap above, or closed meanwhile: not served.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
+        const address = addressOf(ctx.extra.request);
+        const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
+        ctx.extra.context = context;
+        if (context.actor) {
+          sockets.authenticated(ctx.extra.socket);
+          const { tenantId } = context.actor;
+          if (sockets.countOf(tenantId) >= config.WS_MAX_SOCKETS_PER_TENANT) {
+            ctx.extra.socket.close(CLOSE_TOO_MANY, `Too many websocket connections for this tenant (limit ${config.WS_MAX_SOCKETS_PER_TENANT} per server)`);
+            return false;
+          }
+          sockets.add(context.actor.id, tenantId, ctx.extra.socket, context.actor.acceptedUntil);
+        }
+        return true;
+      },
+      context: (ctx) => ctx.extra.context!,
+      onNext: (ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        logWsErrors(ctx.extra.context, result.errors);
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        logWsErrors(ctx.extra.context, errors);
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
+    },
+    wsServer,
+  );
+  return {
+    dispose: async () => {
+      await cleanup.dispose();
+    },
+    async close() {
+      await revocations.return();
+      wsServer.close();
+    },
+  };
+}
