@@ -115,6 +115,9 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
   };
   // Handlers running now: stop() waits for them, so pg-boss' worker loops have ended when it resolves.
   const inFlight = new Set<Promise<unknown>>();
+  // Set by stop(): a job that a claim already in flight hands over afterwards is not started (it
+  // stays claimed until pg-boss expires it, and another process retries it).
+  let stopping = false;
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   async function setUp() {
     await boss.start();
@@ -183,6 +186,7 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
         for (let i = 0; i < (concurrency[task] ?? 1); i++) {
           ids.push(
             await boss.work(name, { batchSize: 1, pollingIntervalSeconds: pollSeconds, includeMetadata: true }, async ([job]) => {
+              if (stopping) throw new Error(`job queue stopping: '${name}' job ${job.id} not started`);
               const claimable = Math.max(job.createdOn.getTime(), job.startAfter.getTime());
               // Each task's payload is validated by its own schema before its own handler sees it.
               const handler = handlers[task] as TaskHandler<unknown>;
@@ -208,6 +212,7 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
       return out;
     },
     async stop(timeoutMs = 30_000) {
+      stopping = true;
       await listening?.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
@@ -220,6 +225,9 @@ export async function startQueue<L extends TaskList>(databaseUrl: string, log: L
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, left)))]);
       clearTimeout(timer);
+      // One turn of the event loop lets pg-boss' worker loops see their handlers returned and end,
+      // so its stop watcher (which looks every second) finds them ended and schedules nothing more.
+      await new Promise((resolve) => setImmediate(resolve));
       await enqueuer.end();
     },
   };

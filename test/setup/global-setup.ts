@@ -2,7 +2,8 @@
  * Once per `npm test`: the explorer and console bundles built (scripts/build-explorer.mjs,
  * scripts/build-console.mjs), a PostgreSQL server for the whole run (DATABASE_URL's when set, otherwise an
  * embedded one in a throwaway folder), and one fresh database per Jest worker, named after this
- * run's process id so concurrent runs against one server do not collide (dropped at teardown).
+ * run's process id so concurrent runs against one server do not collide (dropped at teardown), each
+ * already migrated.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/lib/embedded-postgres';
+import { migrate } from '../../src/lib/migrate';
 
 export const MAX_WORKERS = 4;
 
@@ -32,10 +34,19 @@ export default async function globalSetup(): Promise<void> {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
+    // The first worker's database is migrated here, once, and the others are copies of it: Jest
+    // workers starting together would otherwise each migrate, and race to create the cluster-wide
+    // role `maas_tenant`.
+    const first = `${process.env.TEST_DATABASE_PREFIX}1`;
     for (let w = 1; w <= MAX_WORKERS; w++) {
       const name = `${process.env.TEST_DATABASE_PREFIX}${w}`;
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.query(w === 1 ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${first}`);
+      if (w === 1) {
+        const url = new URL(baseUrl);
+        url.pathname = `/${name}`;
+        await migrate(url.toString());
+      }
     }
   } finally {
     await admin.end();

@@ -3,15 +3,36 @@
  * (dist/, built once per test file) started with `node`, sharing one PostgreSQL database.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/lib/net';
 import { ADMIN_SECRET, JWT_SECRET } from './secrets';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Compiles src/ to dist/ (tsc), so child processes run the current code. */
+/**
+ * Compiles src/ to dist/ (tsc), so child processes run the current code. One Jest worker at a time
+ * (a lock directory beside dist/): two compilers writing one file leave it half-written.
+ */
 export function buildDist(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript-native', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const lock = path.join(ROOT, '.dist-build.lock');
+  const waitUntil = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock older than any build is left by a killed run.
+      if (Date.now() > waitUntil || Date.now() - fs.statSync(lock).mtimeMs > 180_000) fs.rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript-native', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Proc {
