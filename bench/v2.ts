@@ -1,31 +1,35 @@
 /**
  * V2 (Open Inference Protocol) REST single-row predict of the bench model, against the bare Node
  * HTTP server (the framework-free ceiling) and GraphQL predict, at concurrency 64, side by side in
- * one run. Issue 12's goal: V2 ≥ 0.5× the bare server.
+ * one run, with each server's CPU µs per response (/proc: every thread of its process) — the
+ * steadiest figure on a shared machine — and the load average. Issue 12's goal: V2 ≥ 0.5× the bare
+ * server.
  */
+import os from 'node:os';
 import { PIMA_ROW as ROW } from '../src/client/reference-job';
-import { load, type LoadResult } from './load';
+import { measure, type Measured } from './anchors';
+import { load } from './load';
 
 /** The figures of one V2 bench run. */
 export interface V2BenchResult {
-  v2: LoadResult;
-  graphql: LoadResult;
-  bare: LoadResult;
+  v2: Measured;
+  graphql: Measured;
+  bare: Measured;
   /** The same infer call with an Origin header, so express answers it (the fast path's baseline). */
-  viaExpress: LoadResult;
+  viaExpress: Measured;
   /** GET /v2/models/{name}: the same server, credential and version lookup, no scoring. */
-  metadata: LoadResult;
+  metadata: Measured;
   /** GET /v2 (server metadata): the same server, nothing else. */
-  server: LoadResult;
+  server: Measured;
 }
 
 const CONCURRENCY = 64;
-/** Rounds of the three measurements, interleaved; each gets `seconds / ROUNDS` per round. */
+/** Rounds of the measurements, interleaved; each gets `seconds / ROUNDS` per round. */
 const ROUNDS = 3;
 
-/** The mean of several load results (rates and latencies averaged, errors summed). */
-function mean(results: LoadResult[]): LoadResult {
-  const avg = (f: (r: LoadResult) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
+/** The mean of several load results (rates, latencies and CPU per response averaged, errors summed). */
+function mean(results: Measured[]): Measured {
+  const avg = (f: (r: Measured) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
   return {
     rps: avg((r) => r.rps),
     p50ms: Math.round(avg((r) => r.p50ms)),
@@ -33,40 +37,65 @@ function mean(results: LoadResult[]): LoadResult {
     errors: results.reduce((a, r) => a + r.errors, 0),
     non2xx: results.reduce((a, r) => a + r.non2xx, 0),
     total: results.reduce((a, r) => a + r.total, 0),
+    cpuUsPerReq: avg((r) => r.cpuUsPerReq),
   };
 }
 
+/** The single-row V2 inference body of the bench model (one FP32 `[1, features]` tensor). */
+export const v2Body = () => {
+  const features = Object.keys(ROW);
+  return JSON.stringify({ inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, features.length], data: features.map((f) => (ROW as Record<string, number>)[f]) }] });
+};
+
+/** The V2 infer URL of `model` on the API whose /graphql URL is `apiUrl`. */
+export const v2InferUrl = (apiUrl: string, model: string) => apiUrl.replace(/\/graphql$/, `/v2/models/${model}/infer`);
+
+/** Where the servers run: the API's /graphql URL and process id, the bare server's URL and process id. */
+export interface V2BenchServers {
+  apiUrl: string;
+  apiPid: number;
+  bareUrl: string;
+  barePid: number;
+}
+
 /**
- * @param apiUrl the API's /graphql URL (the V2 routes are on the same server).
  * @param model a trained Pima model of the caller's tenant.
  */
-export async function runV2Bench(apiUrl: string, token: string, bareUrl: string, model: string, seconds: number, say: (s?: string) => void): Promise<V2BenchResult> {
-  const features = Object.keys(ROW);
-  const v2Url = apiUrl.replace(/\/graphql$/, `/v2/models/${model}/infer`);
+export async function runV2Bench(servers: V2BenchServers, token: string, model: string, seconds: number, say: (s?: string) => void): Promise<V2BenchResult> {
+  const { apiUrl, apiPid, bareUrl, barePid } = servers;
+  const v2Url = v2InferUrl(apiUrl, model);
   const metadataUrl = apiUrl.replace(/\/graphql$/, `/v2/models/${model}`);
   const serverUrl = apiUrl.replace(/\/graphql$/, '/v2');
-  const v2Body = JSON.stringify({ inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, features.length], data: features.map((f) => (ROW as Record<string, number>)[f]) }] });
+  const body = v2Body();
   const gqlBody = JSON.stringify({
     query: 'query($rows: [JSONObject!]!, $m: String!) { predict(model: $m, rows: $rows) { version predictions { label probability } } }',
     variables: { rows: [ROW], m: model },
   });
   const auth = { authorization: `Bearer ${token}` };
-  await load(v2Url, v2Body, auth, 8, 2); // warm-up
-  // Interleaved rounds, so a burst of load from elsewhere on the machine falls on all three alike.
+  await load(v2Url, body, auth, 8, 2); // warm-up
+  const loadBefore = os.loadavg()[0];
+  // Interleaved rounds, so a burst of load from elsewhere on the machine falls on all of them alike.
   const rounds: V2BenchResult[] = [];
+  const t = (url: string, b: string | undefined, headers: Record<string, string>, pid: number) => ({ name: url, url, body: b as string, headers, pid });
   for (let i = 0; i < ROUNDS; i++) {
     rounds.push({
-      v2: await load(v2Url, v2Body, auth, CONCURRENCY, seconds / ROUNDS),
-      viaExpress: await load(v2Url, v2Body, { ...auth, origin: 'http://bench.example' }, CONCURRENCY, seconds / ROUNDS),
-      bare: await load(bareUrl, v2Body, {}, CONCURRENCY, seconds / ROUNDS),
-      graphql: await load(apiUrl, gqlBody, auth, CONCURRENCY, seconds / ROUNDS),
-      metadata: await load(metadataUrl, undefined, auth, CONCURRENCY, seconds / ROUNDS),
-      server: await load(serverUrl, undefined, {}, CONCURRENCY, seconds / ROUNDS),
+      v2: await measure(t(v2Url, body, auth, apiPid), CONCURRENCY, seconds / ROUNDS),
+      viaExpress: await measure(t(v2Url, body, { ...auth, origin: 'http://bench.example' }, apiPid), CONCURRENCY, seconds / ROUNDS),
+      bare: await measure(t(bareUrl, body, {}, barePid), CONCURRENCY, seconds / ROUNDS),
+      graphql: await measure(t(apiUrl, gqlBody, auth, apiPid), CONCURRENCY, seconds / ROUNDS),
+      metadata: await measure(t(metadataUrl, undefined, auth, apiPid), CONCURRENCY, seconds / ROUNDS),
+      server: await measure(t(serverUrl, undefined, {}, apiPid), CONCURRENCY, seconds / ROUNDS),
     });
   }
+  const loadAfter = os.loadavg()[0];
   const [v2, viaExpress, bare, graphql, metadata, server] = (['v2', 'viaExpress', 'bare', 'graphql', 'metadata', 'server'] as const).map((k) => mean(rounds.map((r) => r[k])));
-  const fmt = (r: LoadResult) => `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
+  const fmt = (r: Measured) =>
+    `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${Math.round(r.cpuUsPerReq)} µs CPU/req${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
   say('## V2 REST (Open Inference Protocol) single-row predict, concurrency 64');
+  say();
+  say(
+    `Load average (1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores; server CPU µs/req: user + system time of the whole server process (all threads) per response.`,
+  );
   say();
   say('| V2 `POST /v2/models/{name}/infer` | (b) bare Node HTTP | GraphQL predict | V2 / (b) | V2 / GraphQL |');
   say('|---|---|---|---|---|');
