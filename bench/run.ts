@@ -25,7 +25,7 @@ import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
 import { runTreeBench } from './trees';
-import { runV2Bench, v2Body, v2InferUrl } from './v2';
+import { runV2Bench, runV2Compare, v2Body, v2InferUrl } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
@@ -44,6 +44,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
  * concurrency 8 instead, and BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS.
+ * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
 const ONLY = process.env.BENCH_ONLY;
 /** BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64): the API runs under `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts. */
@@ -164,6 +165,7 @@ async function main() {
     if (ONLY === 'progress') return void (await progressSection(me, datasetId, say));
     if (ONLY === 'memory') return void (await runMemoryBench(me, api.pid!, datasetId, idleMiB, say));
     if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
+    if (ONLY === 'v2' && process.env.BENCH_BASE_ROOT) return await v2Compare(me, pgPort, bareHttp, barePort, process.env.BENCH_BASE_ROOT, say);
     if (ONLY === 'v2') return void (await runV2Bench(v2Servers(), me.token!, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
@@ -400,6 +402,29 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
     if (base) {
       base.kill('SIGTERM');
       await new Promise((r) => base.once('exit', r));
+    }
+  }
+}
+
+/**
+ * BENCH_ONLY=v2 with BENCH_BASE_ROOT (a built checkout of another commit, e.g. main): two more API
+ * processes without a worker, one of this build and one of that, on the same database and model,
+ * take turns on the V2 single-row call (bench/v2.ts runV2Compare): before and after in one run.
+ */
+async function v2Compare(me: Caller, pgPort: number, bare: ChildProcess, barePort: number, baseRoot: string, say: (s?: string) => void) {
+  const [basePort, headPort] = [await freePort(), await freePort()];
+  const base = await secondApi(basePort, pgPort, {}, baseRoot);
+  const head = await secondApi(headPort, pgPort);
+  try {
+    const servers = [
+      { label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid! },
+      { label: 'this build', url: `http://127.0.0.1:${headPort}/graphql`, pid: head.pid! },
+    ];
+    await runV2Compare(servers, { url: `http://127.0.0.1:${barePort}/`, pid: bare.pid! }, me.token!, 'bench', SECONDS, say);
+  } finally {
+    for (const p of [base, head]) {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
     }
   }
 }

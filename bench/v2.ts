@@ -23,6 +23,13 @@ export interface V2BenchResult {
   server: Measured;
 }
 
+/** Rows and calls of the micro-batcher so far (the API's /metrics, open outside production). */
+async function batchCounts(metricsUrl: string): Promise<{ rows: number; calls: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { rows: read('maas_predict_batch_rows_sum'), calls: read('maas_predict_batch_rows_count') };
+}
+
 const CONCURRENCY = 64;
 /** Rounds of the measurements, interleaved; each gets `seconds / ROUNDS` per round. */
 const ROUNDS = 3;
@@ -77,9 +84,20 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   // Interleaved rounds, so a burst of load from elsewhere on the machine falls on all of them alike.
   const rounds: V2BenchResult[] = [];
   const t = (url: string, b: string | undefined, headers: Record<string, string>, pid: number) => ({ name: url, url, body: b as string, headers, pid });
+  const metricsUrl = apiUrl.replace(/\/graphql$/, '/metrics');
+  const batches = { rows: 0, calls: 0 };
+  /** The V2 run, counting its micro-batches. */
+  const v2Run = async () => {
+    const before = await batchCounts(metricsUrl);
+    const m = await measure(t(v2Url, body, auth, apiPid), CONCURRENCY, seconds / ROUNDS);
+    const after = await batchCounts(metricsUrl);
+    batches.rows += after.rows - before.rows;
+    batches.calls += after.calls - before.calls;
+    return m;
+  };
   for (let i = 0; i < ROUNDS; i++) {
     rounds.push({
-      v2: await measure(t(v2Url, body, auth, apiPid), CONCURRENCY, seconds / ROUNDS),
+      v2: await v2Run(),
       viaExpress: await measure(t(v2Url, body, { ...auth, origin: 'http://bench.example' }, apiPid), CONCURRENCY, seconds / ROUNDS),
       bare: await measure(t(bareUrl, body, {}, barePid), CONCURRENCY, seconds / ROUNDS),
       graphql: await measure(t(apiUrl, gqlBody, auth, apiPid), CONCURRENCY, seconds / ROUNDS),
@@ -101,6 +119,8 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   say('|---|---|---|---|---|');
   say(`| ${fmt(v2)} | ${fmt(bare)} | ${fmt(graphql)} | **${(v2.rps / bare.rps).toFixed(2)}×** | ${(v2.rps / graphql.rps).toFixed(2)}× |`);
   say();
+  say(`V2 rows per scoring call (micro-batch): ${(batches.rows / batches.calls).toFixed(1)} (${batches.calls} calls).`);
+  say();
   say(`The same V2 call answered by express (an Origin header, as a browser sends): ${fmt(viaExpress)}, ${(viaExpress.rps / bare.rps).toFixed(2)}× (b).`);
   say();
   say(
@@ -109,4 +129,51 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   say();
   say(`Goal (issue 12): V2 ≥ 0.5× the bare server: ${v2.rps / bare.rps >= 0.5 ? 'met' : 'not met'}.`);
   return { v2, viaExpress, graphql, bare, metadata, server };
+}
+
+/** One API process under comparison (BENCH_BASE_ROOT): its label, /graphql URL and process id. */
+export interface V2Server {
+  label: string;
+  url: string;
+  pid: number;
+}
+
+/**
+ * Before and after in one run: the same V2 call on API processes of two builds (the same database
+ * and model), taking turns with the bare server round by round, in alternating order.
+ */
+export async function runV2Compare(
+  servers: V2Server[],
+  bare: { url: string; pid: number },
+  token: string,
+  model: string,
+  seconds: number,
+  say: (s?: string) => void,
+): Promise<void> {
+  const body = v2Body();
+  const auth = { authorization: `Bearer ${token}` };
+  for (const s of servers) await load(v2InferUrl(s.url, model), body, auth, 8, 2); // warm-up
+  const loadBefore = os.loadavg()[0];
+  const runs = new Map<string, Measured[]>([...servers.map((s) => [s.label, []] as [string, Measured[]]), ['bare', []]]);
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = i % 2 ? [...servers].reverse() : servers;
+    for (const s of order) runs.get(s.label)!.push(await measure({ name: s.label, url: v2InferUrl(s.url, model), body, headers: auth, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
+    runs.get('bare')!.push(await measure({ name: 'bare', url: bare.url, body, headers: {}, pid: bare.pid }, CONCURRENCY, seconds / ROUNDS));
+  }
+  const loadAfter = os.loadavg()[0];
+  const b = mean(runs.get('bare')!);
+  say(`## V2 REST single-row infer, concurrency ${CONCURRENCY}: builds side by side (BENCH_BASE_ROOT)`);
+  say();
+  say(
+    `Load average (1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores; ${ROUNDS} rounds of ${(seconds / ROUNDS).toFixed(1)} s per server.`,
+  );
+  say();
+  say('| server | req/s | p50 | p99 | server CPU µs/req | req/s ÷ bare |');
+  say('|---|---|---|---|---|---|');
+  for (const [label, rs] of runs) {
+    const m = mean(rs);
+    say(
+      `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} | ${(m.rps / b.rps).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
+    );
+  }
 }
