@@ -45,6 +45,7 @@ function mean(results: Measured[]): Measured {
     non2xx: results.reduce((a, r) => a + r.non2xx, 0),
     total: results.reduce((a, r) => a + r.total, 0),
     cpuUsPerReq: avg((r) => r.cpuUsPerReq),
+    mainCpuUsPerReq: avg((r) => r.mainCpuUsPerReq),
   };
 }
 
@@ -108,7 +109,7 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   const loadAfter = os.loadavg()[0];
   const [v2, viaExpress, bare, graphql, metadata, server] = (['v2', 'viaExpress', 'bare', 'graphql', 'metadata', 'server'] as const).map((k) => mean(rounds.map((r) => r[k])));
   const fmt = (r: Measured) =>
-    `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${Math.round(r.cpuUsPerReq)} µs CPU/req${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
+    `${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${Math.round(r.cpuUsPerReq)} µs CPU/req (main thread ${Math.round(r.mainCpuUsPerReq)})${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`;
   say('## V2 REST (Open Inference Protocol) single-row predict, concurrency 64');
   say();
   say(
@@ -155,9 +156,18 @@ export async function runV2Compare(
   for (const s of servers) await load(v2InferUrl(s.url, model), body, auth, 8, 2); // warm-up
   const loadBefore = os.loadavg()[0];
   const runs = new Map<string, Measured[]>([...servers.map((s) => [s.label, []] as [string, Measured[]]), ['bare', []]]);
+  const batches = new Map(servers.map((s) => [s.label, { rows: 0, calls: 0 }]));
   for (let i = 0; i < ROUNDS; i++) {
     const order = i % 2 ? [...servers].reverse() : servers;
-    for (const s of order) runs.get(s.label)!.push(await measure({ name: s.label, url: v2InferUrl(s.url, model), body, headers: auth, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
+    for (const s of order) {
+      const metricsUrl = s.url.replace(/\/graphql$/, '/metrics');
+      const before = await batchCounts(metricsUrl);
+      runs.get(s.label)!.push(await measure({ name: s.label, url: v2InferUrl(s.url, model), body, headers: auth, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
+      const after = await batchCounts(metricsUrl);
+      const b = batches.get(s.label)!;
+      b.rows += after.rows - before.rows;
+      b.calls += after.calls - before.calls;
+    }
     runs.get('bare')!.push(await measure({ name: 'bare', url: bare.url, body, headers: {}, pid: bare.pid }, CONCURRENCY, seconds / ROUNDS));
   }
   const loadAfter = os.loadavg()[0];
@@ -168,12 +178,13 @@ export async function runV2Compare(
     `Load average (1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores; ${ROUNDS} rounds of ${(seconds / ROUNDS).toFixed(1)} s per server.`,
   );
   say();
-  say('| server | req/s | p50 | p99 | server CPU µs/req | req/s ÷ bare |');
-  say('|---|---|---|---|---|---|');
+  say('| server | req/s | p50 | p99 | server CPU µs/req (main thread) | req/s ÷ bare | rows per scoring call |');
+  say('|---|---|---|---|---|---|---|');
   for (const [label, rs] of runs) {
     const m = mean(rs);
+    const batch = batches.get(label);
     say(
-      `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} | ${(m.rps / b.rps).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
+      `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} (${Math.round(m.mainCpuUsPerReq)}) | ${(m.rps / b.rps).toFixed(2)}× | ${batch ? (batch.rows / batch.calls).toFixed(1) : '—'} |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
     );
   }
 }

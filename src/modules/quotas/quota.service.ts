@@ -209,7 +209,14 @@ export class QuotaService {
    * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when the budget is spent; without it
    *   when `rows` alone exceed a whole minute's budget (waiting would not help).
    */
-  async consumePredictions(tenantId: string, rows: number): Promise<void> {
+  consumePredictions(tenantId: string, rows: number): Promise<void> {
+    // The common call (limits cached, rows left in this process' block) spends them without an async step.
+    const hit = this.cached.get(tenantId);
+    if (hit && hit.until > Date.now() && rows <= hit.limits.predictionsPerMinute && this.spendLocal(tenantId, rows)) return SPENT;
+    return this.consumeAfterReading(tenantId, rows);
+  }
+
+  private async consumeAfterReading(tenantId: string, rows: number): Promise<void> {
     const perMinute = await this.perMinute(tenantId);
     if (rows > perMinute) {
       throw exceeded(
@@ -283,6 +290,9 @@ export class QuotaService {
     }
   }
 }
+
+/** What a consumption answered from the local block returns (settled: nothing to wait for). */
+const SPENT: Promise<void> = Promise.resolve();
 
 /** Tenants whose spent prediction budget one process remembers (see QuotaService.assertPredictionsLeft). */
 const MAX_SPENT_REMEMBERED = 10_000;

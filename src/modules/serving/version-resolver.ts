@@ -29,6 +29,12 @@ export interface VersionRef {
   modelName: string;
 }
 
+/** The cache key of a resolution (tenant, model and selector; a stage with a version or alias never reaches the cache). */
+function keyOf(tenantId: string, modelName: string, selector: VersionSelector): string {
+  const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
+  return `${tenantId}\u0000${modelName}\u0000${which}`;
+}
+
 /** Longest a cached resolution is trusted without a change notification, ms. */
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
@@ -52,8 +58,7 @@ export class VersionResolver {
    */
   async resolve(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
     if (selector.stage !== undefined && (selector.version !== undefined || selector.alias !== undefined)) throw badInput('Give one of `version`, `alias` or `stage`, not several');
-    const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
-    const key = `${tenantId}\u0000${modelName}\u0000${which}`;
+    const key = keyOf(tenantId, modelName, selector);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.ref;
     return this.reads.run(key, async () => {
@@ -65,6 +70,12 @@ export class VersionResolver {
       }
       return ref;
     });
+  }
+
+  /** The resolution when this process holds a fresh one (no database read, no promise); else undefined. */
+  cached(tenantId: string, modelName: string, selector: VersionSelector): VersionRef | undefined {
+    const hit = this.cache.get(keyOf(tenantId, modelName, selector));
+    return hit && hit.until > Date.now() ? hit.ref : undefined;
   }
 
   /** The selector's version, read from the database. @throws as {@link resolve}. */
