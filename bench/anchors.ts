@@ -19,23 +19,25 @@ export interface Target {
 /** A load run with the server's CPU µs per response. */
 export interface Measured extends LoadResult {
   cpuUsPerReq: number;
+  /** The same for the server's main thread alone (the one that bounds a Node server's requests/s). */
+  mainCpuUsPerReq: number;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU time (user + system, all threads) the process `pid` has used, in µs. */
-export function cpuMicros(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU time (user + system, all threads) the process `pid` has used, in µs; with `mainThread`, its main thread's alone. */
+export function cpuMicros(pid: number, mainThread = false): number {
+  const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
 }
 
 /** Loads `t` at `connections` for `seconds`, measuring its server's CPU. */
 export async function measure(t: Target, connections: number, seconds: number): Promise<Measured> {
-  const before = cpuMicros(t.pid);
+  const [before, mainBefore] = [cpuMicros(t.pid), cpuMicros(t.pid, true)];
   const r = await load(t.url, t.body, t.headers, connections, seconds);
-  const used = cpuMicros(t.pid) - before;
-  return { ...r, cpuUsPerReq: r.total ? used / r.total : NaN };
+  const [used, mainUsed] = [cpuMicros(t.pid) - before, cpuMicros(t.pid, true) - mainBefore];
+  return { ...r, cpuUsPerReq: r.total ? used / r.total : NaN, mainCpuUsPerReq: r.total ? mainUsed / r.total : NaN };
 }
 
 const row = (name: string, m: Measured, anchor: Measured) =>

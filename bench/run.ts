@@ -25,7 +25,7 @@ import { runTextBench } from './text';
 import { runMfBench } from './matrix-factorization';
 import { runImageBench } from './image';
 import { runTreeBench } from './trees';
-import { runV2Bench } from './v2';
+import { runV2Bench, runV2Compare, v2Body, v2InferUrl } from './v2';
 import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
@@ -45,7 +45,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
  * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
- * concurrency 8 instead.
+ * concurrency 8 instead, and BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS.
+ * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
 const ONLY = process.env.BENCH_ONLY;
 /**
@@ -140,6 +141,7 @@ async function main() {
   const idleMiB = rssMiB(api.pid!);
   const bareHttp = await child('bench/bare-http.js', { PORT: String(barePort) }, /ready/);
   const url = `http://127.0.0.1:${apiPort}/graphql`;
+  const v2Servers = () => ({ apiUrl: url, apiPid: api.pid!, bareUrl: `http://127.0.0.1:${barePort}/`, barePid: bareHttp.pid! });
   try {
     phase('setup: tenant, upload, reference training run');
     const info = await gqlOk({ url }, '{ serverInfo { tfBackend version } }');
@@ -167,6 +169,8 @@ async function main() {
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'bulk')
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
+    if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2')
+      return void (await load(v2InferUrl(url, 'bench'), v2Body(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
@@ -175,7 +179,8 @@ async function main() {
     if (ONLY === 'progress') return void (await progressSection(me, datasetId, say));
     if (ONLY === 'memory') return void (await runMemoryBench(me, api.pid!, datasetId, idleMiB, say));
     if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
-    if (ONLY === 'v2') return void (await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say));
+    if (ONLY === 'v2' && process.env.BENCH_BASE_ROOT) return await v2Compare(me, pgPort, bareHttp, barePort, process.env.BENCH_BASE_ROOT, say);
+    if (ONLY === 'v2') return void (await runV2Bench(v2Servers(), me.token!, 'bench', SECONDS, say));
 
     say(`# Benchmarks`);
     say();
@@ -209,7 +214,7 @@ async function main() {
     }
     phase('V2 REST single-row predict, concurrency 64');
     say();
-    await runV2Bench(url, me.token!, `http://127.0.0.1:${barePort}/`, 'bench', SECONDS, say);
+    await runV2Bench(v2Servers(), me.token!, 'bench', SECONDS, say);
     phase('uploaded ONNX mnist-8: GraphQL infer and V2 against onnxruntime-node in-process');
     await runOnnxMnistBench(url, me.token!, SECONDS, say);
     phase('ONNX host process: added latency per call');
@@ -411,6 +416,29 @@ async function bulkOnly(me: Caller, url: string, api: ChildProcess, pgPort: numb
     if (base) {
       base.kill('SIGTERM');
       await new Promise((r) => base.once('exit', r));
+    }
+  }
+}
+
+/**
+ * BENCH_ONLY=v2 with BENCH_BASE_ROOT (a built checkout of another commit, e.g. main): two more API
+ * processes without a worker, one of this build and one of that, on the same database and model,
+ * take turns on the V2 single-row call (bench/v2.ts runV2Compare): before and after in one run.
+ */
+async function v2Compare(me: Caller, pgPort: number, bare: ChildProcess, barePort: number, baseRoot: string, say: (s?: string) => void) {
+  const [basePort, headPort] = [await freePort(), await freePort()];
+  const base = await secondApi(basePort, pgPort, {}, baseRoot);
+  const head = await secondApi(headPort, pgPort);
+  try {
+    const servers = [
+      { label: `base (${path.basename(baseRoot)})`, url: `http://127.0.0.1:${basePort}/graphql`, pid: base.pid! },
+      { label: 'this build', url: `http://127.0.0.1:${headPort}/graphql`, pid: head.pid! },
+    ];
+    await runV2Compare(servers, { url: `http://127.0.0.1:${barePort}/`, pid: bare.pid! }, me.token!, 'bench', SECONDS, say);
+  } finally {
+    for (const p of [base, head]) {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
     }
   }
 }

@@ -3,6 +3,7 @@
  * backend, pub/sub, job queue, schema, HTTP + websocket server, and (unless WORKER_ENABLED=false)
  * a training worker in the same process. Used by src/main.ts and by the tests.
  */
+import { applyGcThreads } from './lib/gc-threads';
 import path from 'node:path';
 import type { Config } from './config';
 import { createSchema } from './graphql/schema';
@@ -66,6 +67,7 @@ export interface AppOptions {
  * server, then (WORKER_ENABLED) the worker. Subscribes this process' caches to registry changes.
  */
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
+  applyGcThreads(config);
   const { db, pubsub, queue, tfBackend, threads, tracing } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');

@@ -193,6 +193,14 @@ const schema = z.object({
    * crash fails /healthz and the whole process must restart). (Default: thread)
    */
   SERVING_ISOLATION: z.enum(['thread', 'inline']).default('thread'),
+  /**
+   * Let V8 collect the young generation (its frequent "scavenges") on helper threads in the API
+   * process, as it does by default. `false` collects it on the thread that allocated: measured with
+   * bench/v2.ts on 2 shared cores (load average ~12), the helpers cost the API 20–40 µs of CPU per
+   * single-row V2 call, and V2 answered ~1.1–1.9× the calls per second without them
+   * (src/lib/gc-threads.ts). On many idle cores the helpers shorten GC pauses instead. (Default: false)
+   */
+  GC_PARALLEL_SCAVENGE: bool.default(false),
   /** Scoring threads per process (SERVING_ISOLATION=thread); a version always scores on the same one. (Default: 1) */
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */

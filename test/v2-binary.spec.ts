@@ -16,7 +16,8 @@ import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
-import { argmax, mnistTestImages, titanicTensors, uploadModelOk } from './support/onnx-uploads';
+import { graphModel } from './support/onnx-proto';
+import { argmax, mnistTestImages, titanicTensors, uploadModel, uploadModelOk } from './support/onnx-uploads';
 import { v2 } from './support/v2';
 import { binaryRequest, postBinary, type BinaryTensor } from './support/v2-binary';
 
@@ -174,6 +175,73 @@ it('the Titanic pipeline in binary: INT64, BYTES and FP32 inputs, INT64 and FP32
   const p = r.tensors.probabilities as number[];
   expect(p[1]).toBeCloseTo(0.886, 3);
   expect(p[3]).toBeCloseTo(0.09, 3);
+});
+
+describe('FP16 outputs in binary (IEEE 754 half, rounded to nearest even)', () => {
+  /** ONNX TensorProto.DataType FLOAT16. */
+  const ONNX_FLOAT16 = 10;
+
+  it('an FP16 output of a model goes out as half floats, bit for bit', async () => {
+    const identity = graphModel(
+      [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+      [{ name: 'x', elemType: ONNX_FLOAT16, dims: [5] }],
+      [{ name: 'y', elemType: ONNX_FLOAT16, dims: [5] }],
+    );
+    expect((await uploadModel(a, 'half', 'half.onnx', identity)).errors).toBeUndefined();
+    const data = [1, 65504, -2, 2 ** -24, 0.0999755859375]; // halves 0x3C00, 0x7BFF, 0xC000, 0x0001, 0x2E66
+    const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP16', shape: [5], data }], outputs: [{ name: 'y', parameters: { binary_data: true } }] });
+    const res = await fetch(a.url.replace(/\/graphql$/, '/v2/models/half/infer'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+      body,
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const n = Number(res.headers.get('inference-header-content-length'));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(bytes.subarray(0, n).toString()).outputs).toEqual([{ name: 'y', datatype: 'FP16', shape: [5], parameters: { binary_data_size: 10 } }]);
+    expect(bytes.subarray(n).toString('hex')).toBe('003cff7b00c00100662e');
+    // The same answer in JSON: the same values as numbers.
+    const json = await v2(a.url, '/v2/models/half/infer', { token: a.token, body: { inputs: [{ name: 'x', datatype: 'FP16', shape: [5], data }] } });
+    expect(json.body.outputs[0]).toEqual({ name: 'y', datatype: 'FP16', shape: [5], data });
+  });
+
+  it('a client asks a float output as FP16 (parameters.datatype): half the bytes, each value the nearest half', async () => {
+    const inputs = [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(pixels(3)) }];
+    const json = await v2(a.url, '/v2/models/mnist/infer', { token: a.token, body: { inputs } });
+    const scores = json.body.outputs[0].data as number[];
+    const half = await postA('/v2/models/mnist/infer', binaryRequest([digit(3)], { outputs: [{ name: OUT, parameters: { binary_data: true, datatype: 'FP16' } }] }));
+    expect(half.status).toBe(200);
+    expect(half.json.outputs).toEqual([{ name: OUT, datatype: 'FP16', shape: [1, 10], parameters: { binary_data_size: 20 } }]);
+    const halves = half.tensors[OUT] as number[];
+    expect(halves.map((h, i) => Math.abs(h - scores[i]!) <= Math.abs(scores[i]!) * 2 ** -11)).toEqual(Array(10).fill(true)); // within half a unit of the last place
+    expect(halves.indexOf(Math.max(...halves))).toBe(scores.indexOf(Math.max(...scores)));
+  });
+
+  it('refuses datatype other than FP16, FP16 on a JSON output, and FP16 of an integer output, naming the parameter', async () => {
+    const refused = async (model: string, inputs: object[], output: object, message: string) => {
+      const r = await v2(a.url, `/v2/models/${model}/infer`, { token: a.token, body: { inputs, outputs: [output] } });
+      expect([r.status, r.body.code, r.body.details?.field, r.body.error]).toEqual([400, 'BAD_USER_INPUT', 'outputs[0].parameters.datatype', message]);
+    };
+    const digitInputs = [{ name: 'Input3', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(pixels(0)) }];
+    await refused(
+      'mnist',
+      digitInputs,
+      { name: OUT, parameters: { binary_data: true, datatype: 'FP8' } },
+      "outputs[0].parameters.datatype must be 'FP16' (the one conversion offered: a float output sent as half floats), got 'FP8' (string)",
+    );
+    await refused(
+      'mnist',
+      digitInputs,
+      { name: OUT, parameters: { datatype: 'FP16' } },
+      'outputs[0].parameters.datatype \'FP16\' applies to a binary output: add "binary_data": true to outputs[0].parameters (JSON carries no FP16 form)',
+    );
+    await refused(
+      'titanic',
+      titanicTensors([{ pclass: 1, sex: 'female', age: 29, fare: 211.3, embarked: 'S' }]),
+      { name: 'label', parameters: { binary_data: true, datatype: 'FP16' } },
+      "outputs[0].parameters.datatype: output 'label' is INT64; FP16 is offered for float outputs (FP32, FP64)",
+    );
+  });
 });
 
 it('refuses malformed binary bodies with 400 BAD_USER_INPUT naming the problem', async () => {

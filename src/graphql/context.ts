@@ -34,8 +34,29 @@ export interface BaseContext {
 }
 
 /**
- * Resolves the actor from an Authorization value (HTTP header or websocket connectionParams). A
- * failed credential is counted against `clientAddress` (AuthThrottle).
+ * The actor of an Authorization value (HTTP header or websocket connectionParams), without the rest
+ * of a context (the V2 routes need nothing else). A failed credential is counted against the
+ * caller's address (AuthThrottle); past AUTH_FAILURES_PER_ADDRESS it is answered QUOTA_EXCEEDED.
+ * @param clientAddress the caller's address, asked only when the credential fails.
+ * @returns the actor (undefined: no credential was sent), or the error to answer.
+ */
+export async function resolveActor(
+  base: BaseContext,
+  authorization: string | undefined,
+  clientAddress: () => string | undefined,
+): Promise<{ actor?: Actor; authError?: AppError }> {
+  try {
+    return { actor: await base.services.auth.authenticate(authorization) };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const limited = await base.services.authThrottle.failed(clientAddress() ?? 'unknown');
+    return { authError: limited ?? err };
+  }
+}
+
+/**
+ * Resolves the actor from an Authorization value (HTTP header or websocket connectionParams) by
+ * {@link resolveActor}, with the per-request loaders.
  * @param clientAddress the caller's address (HTTP: `req.ip`; websocket: the upgrade request's, by the same TRUST_PROXY_HOPS).
  */
 export async function buildContext(
@@ -45,13 +66,7 @@ export async function buildContext(
   requestId: string,
   clientAddress?: string,
 ): Promise<Context> {
-  try {
-    const actor = await base.services.auth.authenticate(authorization);
-    return { ...base, actor, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => actor) };
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    // Past AUTH_FAILURES_PER_ADDRESS failures, a failure is answered QUOTA_EXCEEDED (see AuthThrottle).
-    const limited = await base.services.authThrottle.failed(clientAddress ?? 'unknown');
-    return { ...base, authError: limited ?? err, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => undefined) };
-  }
+  const { actor, authError } = await resolveActor(base, authorization, () => clientAddress);
+  if (authError) return { ...base, authError, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => undefined) };
+  return { ...base, actor, adminSecret, clientAddress, requestId, loaders: createLoaders(base.services, () => actor) };
 }

@@ -3,7 +3,7 @@
  * the way Apollo's standalone server does it: express' per-request machinery (router, request and
  * response prototypes, `res.send`) cost more than the rest of a single-row predict (BENCHMARKS.md,
  * "Serving fast path"). It runs what the express route runs (server.ts) with the same functions:
- * the same `cors` handler, the body read with `express.json`'s semantics (json-body.ts:
+ * the same `cors` handler, the body read with `express.json`'s semantics (src/lib/json-body.ts:
  * MAX_REQUEST_BYTES, the raw-bytes depth check, charsets) and its errors' answers (body-errors.ts), the nesting check before
  * parsing, the client address by TRUST_PROXY_HOPS, `buildContext`, and Apollo's own request handling
  * (`executeHTTPGraphQLRequest`: CSRF prevention, plugins — limits, metrics, logging).
@@ -26,7 +26,7 @@ import { withSpan } from '../lib/tracing/tracer';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { buildContext, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
-import { jsonBodyReader } from './json-body';
+import { jsonBodyReader } from '../lib/json-body';
 import { nestingRefusal } from './limits';
 import { logError } from './observability';
 

@@ -1,6 +1,6 @@
 /**
  * The charset a request's `Content-Type` names, for the readers that decode bodies themselves
- * (src/graphql/json-body.ts, src/rest/v2/fast-infer.ts) and hand anything else to body-parser.
+ * (src/lib/json-body.ts) and hand anything else to body-parser.
  */
 
 /** Whether the content-type names no charset, or UTF-8 (`charset=utf-8`, `utf8`, quoted or not, any case). */

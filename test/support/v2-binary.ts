@@ -100,6 +100,7 @@ export function readBinaryAnswer(status: number, headers: Headers, body: Buffer)
     const b = body.subarray(at, at + size);
     at += size;
     if (o.datatype === 'FP32') tensors[o.name] = Array.from({ length: size / 4 }, (_, i) => b.readFloatLE(4 * i));
+    else if (o.datatype === 'FP16') tensors[o.name] = Array.from({ length: size / 2 }, (_, i) => halfToNumber(b.readUInt16LE(2 * i)));
     else if (o.datatype === 'FP64') tensors[o.name] = Array.from({ length: size / 8 }, (_, i) => b.readDoubleLE(8 * i));
     else if (o.datatype === 'INT64') tensors[o.name] = Array.from({ length: size / 8 }, (_, i) => Number(b.readBigInt64LE(8 * i)));
     else if (o.datatype === 'BOOL') tensors[o.name] = Array.from(b, (v) => v === 1);
@@ -136,4 +137,16 @@ export async function postBinary(
     body: new Uint8Array(req.body),
   });
   return readBinaryAnswer(res.status, res.headers, Buffer.from(await res.arrayBuffer()));
+}
+
+/**
+ * An IEEE 754 binary16 bit pattern as a number, written here from the format (sign, 5 exponent bits
+ * biased by 15, 10 fraction bits), independently of the server's src/ml/half.ts.
+ */
+export function halfToNumber(bits: number): number {
+  const sign = bits >> 15 ? -1 : 1;
+  const exponent = (bits >> 10) & 31;
+  const fraction = bits & 1023;
+  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
+  return exponent === 0 ? sign * fraction * 2 ** -24 : sign * (1024 + fraction) * 2 ** (exponent - 25);
 }

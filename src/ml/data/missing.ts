@@ -68,3 +68,12 @@ export function missingTest(codes: string[]): (cell: string) => boolean {
     return Number.isFinite(n) && numbers.has(n);
   };
 }
+
+/**
+ * The same predicate for a finite number, without writing it as text: `missingTest(codes)(String(v))`
+ * for every finite `v` (a code that names `v` reads as `v`, and `String(v)` reads back as `v`).
+ */
+export function missingNumberTest(codes: string[]): (value: number) => boolean {
+  const numbers = new Set(codes.filter((c) => c !== '' && Number.isFinite(Number(c))).map(Number));
+  return numbers.size === 0 ? () => false : (value) => numbers.has(value);
+}

@@ -6,7 +6,7 @@ import { badInput } from '../../lib/errors';
 import type { PlannedColumn } from './plan';
 import type { ColumnType } from '../data/infer-type';
 import { quantileSorted, sortedPresent } from '../data/stats';
-import { applyValueStep, encodedNames, fitStep, isEncoder, mode, writeBlock, type Values } from './steps';
+import { applyNumericStep, applyValueStep, encodedNames, fitStep, isEncoder, mode, writeBlock, type Values } from './steps';
 import type { FittedColumn } from './types';
 
 /**
@@ -47,6 +47,18 @@ export function transformValues(columns: FittedColumn[], values: Values[], rows:
   const out = new Float32Array(rows * width);
   let offset = 0;
   columns.forEach((col, j) => {
+    const raw = values[j];
+    if (raw instanceof Float64Array && !col.steps.some(isEncoder)) {
+      // A numeric column of value steps only: each value through its steps straight into `out`, no array per step.
+      for (let i = 0; i < rows; i++) {
+        let a = raw[i];
+        for (const step of col.steps) a = applyNumericStep(step, a);
+        if (Math.abs(a) > FLOAT32_MAX) throw float32RangeError(col.name, raw, i, a);
+        out[i * width + offset] = a;
+      }
+      offset += col.outputs.length;
+      return;
+    }
     let v = values[j];
     let encoder;
     for (const step of col.steps) {
@@ -72,12 +84,13 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * @throws AppError BAD_USER_INPUT naming the column, the row (of this input) and the value.
  */
 function requireFloat32Range(column: string, raw: Values, values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) {
-    if (Math.abs(values[i]) > FLOAT32_MAX) {
-      throw badInput(
-        `Column '${column}' in rows[${i}] is ${String(raw[i])}: preprocessed (${values[i].toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`,
-        { feature: column, row: i },
-      );
-    }
-  }
+  for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > FLOAT32_MAX) throw float32RangeError(column, raw, i, values[i]);
+}
+
+/** The refusal of {@link requireFloat32Range} for row `i`, whose value preprocessed is `value`. */
+function float32RangeError(column: string, raw: Values, i: number, value: number) {
+  return badInput(
+    `Column '${column}' in rows[${i}] is ${String(raw[i])}: preprocessed (${value.toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`,
+    { feature: column, row: i },
+  );
 }

@@ -6,7 +6,7 @@
 import { badInput, didYouMean, nameList, notFiniteMessage, quote } from '../../lib/errors';
 import { booleanText, dateToDays } from '../data/infer-type';
 import { isNumber } from '../data/csv';
-import { missingTest } from '../data/missing';
+import { missingNumberTest, missingTest } from '../data/missing';
 import { readsNumbers } from './frame';
 import type { Values } from './steps';
 import type { FittedColumn, FittedPipeline } from './types';
@@ -87,26 +87,47 @@ export interface ValueMatrix {
  *   the matrix lacks, or an unreadable value (named `matrix.rows[i].<feature>`).
  */
 export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Values[] {
-  const names = pipeline.columns.map((c) => c.name);
-  const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
+  const { names, accepted, columns } = matrixReading(pipeline);
   for (const key of matrix.columns) {
     if (!accepted.has(key)) throw badInput(`matrix.columns has unknown feature ${quote(key)}${didYouMean(key, names)}; the model takes ${nameList(names)}`, { feature: key });
   }
   const count = matrix.rows.length;
-  const cols = pipeline.columns.map((col) => {
-    const at = matrix.columns.indexOf(col.name);
-    if (at < 0) throw badInput(`matrix.columns is missing feature '${col.name}'`, { feature: col.name });
-    const out: (number | string | null)[] | Float64Array = readsNumbers(col.type) ? new Float64Array(count) : new Array<string | null>(count);
-    // A finite number in a numeric column without missing codes reads as itself (readValue's result).
-    return { col, at, out: out as (number | string | null)[], plain: col.type === 'numeric' && col.missingCodes.length === 0, test: missingTest(col.missingCodes) };
+  const cols = columns.map((c) => {
+    const at = matrix.columns.indexOf(c.col.name);
+    if (at < 0) throw badInput(`matrix.columns is missing feature '${c.col.name}'`, { feature: c.col.name });
+    const out: (number | string | null)[] | Float64Array = readsNumbers(c.col.type) ? new Float64Array(count) : new Array<string | null>(count);
+    return { col: c.col, numeric: c.numeric, test: c.test, missingNumber: c.missingNumber, at, out: out as (number | string | null)[] };
   });
   // Row by row (each row's values are adjacent in memory), into one array per feature column.
   for (let i = 0; i < count; i++) {
     const row = matrix.rows[i];
     for (const c of cols) {
       const v = row[c.at];
-      c.out[i] = c.plain && typeof v === 'number' && Number.isFinite(v) ? v : readValue(v, c.col, i, c.test, `matrix.rows[${i}]`);
+      // A finite number in a numeric column reads as itself, or as missing when a code names it (readValue's result, without the text).
+      c.out[i] = c.numeric && typeof v === 'number' && Number.isFinite(v) ? (c.missingNumber(v) ? NaN : v) : readValue(v, c.col, i, c.test, `matrix.rows[${i}]`);
     }
   }
   return cols.map((c) => c.out as Values);
+}
+
+/** What reading a matrix needs of a pipeline, worked out once per loaded pipeline. */
+interface MatrixReading {
+  names: string[];
+  accepted: Set<string>;
+  columns: { col: FittedColumn; numeric: boolean; test: (cell: string) => boolean; missingNumber: (value: number) => boolean }[];
+}
+const MATRIX_READINGS = new WeakMap<FittedPipeline, MatrixReading>();
+
+function matrixReading(pipeline: FittedPipeline): MatrixReading {
+  let reading = MATRIX_READINGS.get(pipeline);
+  if (!reading) {
+    const names = pipeline.columns.map((c) => c.name);
+    reading = {
+      names,
+      accepted: new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]),
+      columns: pipeline.columns.map((col) => ({ col, numeric: col.type === 'numeric', test: missingTest(col.missingCodes), missingNumber: missingNumberTest(col.missingCodes) })),
+    };
+    MATRIX_READINGS.set(pipeline, reading);
+  }
+  return reading;
 }

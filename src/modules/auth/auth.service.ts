@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
+import { SingleFlight } from '../../lib/single-flight';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import { type Actor, type Scope } from './actor';
@@ -38,6 +39,10 @@ const MAX_AUTHORIZATION_CHARS = 8192;
  */
 export class AuthService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
+  /** Lookups in flight by credential: the requests that find it uncached at once share one (single-flight.ts). */
+  private readonly lookups = new SingleFlight<Actor>();
+  /** Counts revocations: a lookup that started before one is not cached (it may have read the key before it was revoked). */
+  private revocations = 0;
 
   constructor(
     private readonly prisma: Db,
@@ -62,14 +67,21 @@ export class AuthService {
     const now = Date.now();
     const hit = this.cache.get(credential);
     if (hit && hit.until > now && (!hit.actor.acceptedUntil || hit.actor.acceptedUntil.getTime() > now)) return hit.actor;
-    const actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(credential, { actor, until: now + CACHE_MS });
-    return actor;
+    return this.lookups.run(credential, async () => {
+      const revocations = this.revocations;
+      const actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
+      if (revocations === this.revocations) {
+        if (this.cache.size >= CACHE_MAX) this.cache.clear();
+        this.cache.set(credential, { actor, until: now + CACHE_MS });
+      }
+      return actor;
+    });
   }
 
   /** Drops cached credentials of a revoked key (called for every revocation, from any process). */
   forgetKey(apiKeyId: string): void {
+    this.revocations++;
+    this.lookups.forget(() => true);
     for (const [credential, { actor }] of this.cache) if (actor.id === apiKeyId) this.cache.delete(credential);
   }
 

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
+import { SingleFlight } from '../../lib/single-flight';
 import type { CostLimits } from '../../ml/cost-limits';
 import { advisoryXactLock, withTenant, type Tx } from '../../lib/tenant-tx';
 import type { DatasetRepo } from '../datasets/dataset.repo';
@@ -65,6 +66,14 @@ export class QuotaService {
   private readonly spent = new Map<string, { until: number; perMinute: number }>();
   /** Each tenant's effective limits as last read, until `until` (ms since the epoch): the per-call ones (rate, output size). */
   private readonly cached = new Map<string, { limits: Limits; until: number }>();
+  /** Reads of a tenant's limits in flight, shared by the calls that find the cache expired at once. */
+  private readonly limitReads = new SingleFlight<Limits>();
+  /**
+   * Block reservations in flight per tenant: a call that finds the local budget short waits for the
+   * one in flight instead of reserving a block of its own (64 concurrent calls used to reserve 64
+   * blocks at once, and all but one block's spare rows were lost: counted, never spent).
+   */
+  private readonly reservations = new Map<string, Promise<unknown>>();
 
   /**
    * @param defaults the global limits (config), used where a tenant has no override.
@@ -92,6 +101,7 @@ export class QuotaService {
    */
   async forget(tenantId: string): Promise<void> {
     this.cached.delete(tenantId);
+    this.limitReads.forget((key) => key === tenantId);
     this.spent.delete(tenantId);
     const local = this.budgets.get(tenantId);
     this.budgets.delete(tenantId);
@@ -123,10 +133,12 @@ export class QuotaService {
     const now = Date.now();
     const hit = this.cached.get(tenantId);
     if (hit && hit.until > now) return hit.limits;
-    const limits = await withTenant(this.prisma, tenantId, (tx) => this.limitsOf(tx, tenantId));
-    if (this.cached.size >= 10_000) this.cached.clear();
-    this.cached.set(tenantId, { limits, until: now + RATE_LIMIT_CACHE_MS });
-    return limits;
+    return this.limitReads.run(tenantId, async () => {
+      const limits = await withTenant(this.prisma, tenantId, (tx) => this.limitsOf(tx, tenantId));
+      if (this.cached.size >= 10_000) this.cached.clear();
+      this.cached.set(tenantId, { limits, until: Date.now() + RATE_LIMIT_CACHE_MS });
+      return limits;
+    });
   }
 
   /**
@@ -197,19 +209,46 @@ export class QuotaService {
    * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when the budget is spent; without it
    *   when `rows` alone exceed a whole minute's budget (waiting would not help).
    */
-  async consumePredictions(tenantId: string, rows: number): Promise<void> {
+  consumePredictions(tenantId: string, rows: number): Promise<void> {
+    // The common call (limits cached, rows left in this process' block) spends them without an async step.
+    const hit = this.cached.get(tenantId);
+    if (hit && hit.until > Date.now() && rows <= hit.limits.predictionsPerMinute && this.spendLocal(tenantId, rows)) return SPENT;
+    return this.consumeAfterReading(tenantId, rows);
+  }
+
+  private async consumeAfterReading(tenantId: string, rows: number): Promise<void> {
     const perMinute = await this.perMinute(tenantId);
     if (rows > perMinute) {
       throw exceeded(
         `This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${perMinute} per minute allows at all: send fewer rows`,
       );
     }
-    const now = Date.now();
-    const local = this.budgets.get(tenantId);
-    if (local && local.until > now && local.remaining >= rows) {
-      local.remaining -= rows;
-      return;
+    for (;;) {
+      if (this.spendLocal(tenantId, rows)) return;
+      const inFlight = this.reservations.get(tenantId);
+      if (!inFlight) break;
+      await inFlight.catch(() => undefined);
     }
+    const reservation = this.reserve(tenantId, rows, perMinute);
+    this.reservations.set(tenantId, reservation);
+    try {
+      await reservation;
+    } finally {
+      if (this.reservations.get(tenantId) === reservation) this.reservations.delete(tenantId);
+    }
+  }
+
+  /** Takes `rows` from the process' reserved block when it holds enough in the current window. */
+  private spendLocal(tenantId: string, rows: number): boolean {
+    const local = this.budgets.get(tenantId);
+    if (!local || local.until <= Date.now() || local.remaining < rows) return false;
+    local.remaining -= rows;
+    return true;
+  }
+
+  /** Reserves a block in PostgreSQL and spends `rows` of it. @throws AppError QUOTA_EXCEEDED as {@link consumePredictions}. */
+  private async reserve(tenantId: string, rows: number, perMinute: number): Promise<void> {
+    const now = Date.now();
     const limiter = this.limiter(perMinute);
     const reserve = Math.max(rows, Math.max(1, Math.floor(perMinute / 1000)));
     let outcome = await this.take(limiter, tenantId, reserve);
@@ -251,6 +290,9 @@ export class QuotaService {
     }
   }
 }
+
+/** What a consumption answered from the local block returns (settled: nothing to wait for). */
+const SPENT: Promise<void> = Promise.resolve();
 
 /** Tenants whose spent prediction budget one process remembers (see QuotaService.assertPredictionsLeft). */
 const MAX_SPENT_REMEMBERED = 10_000;

@@ -10,7 +10,7 @@
  * Every refusal is BAD_USER_INPUT naming the input and `parameters.binary_data_size`.
  */
 import { badInput, quote } from '../../lib/errors';
-import { fromHalf } from '../../ml/families/onnx/tensors';
+import { fromHalf, toHalf } from '../../ml/half';
 import type { TensorDatatype } from '../../ml/tensor-io';
 import { valuesOf, type AnswerTensor } from './named-tensors';
 
@@ -168,7 +168,7 @@ export function readBinaryInputs<T extends BinaryInputHeader>(inputs: T[], tail:
   return out;
 }
 
-/** An output's data as the extension's bytes. @throws AppError BAD_USER_INPUT for a datatype with no binary form here. */
+/** An output's data as the extension's bytes (FP16: each number rounded to the nearest half, ties to even; src/ml/half.ts). */
 export function encodeBinaryOutput(t: AnswerTensor): Uint8Array {
   const d = valuesOf(t) as ArrayLike<number>;
   switch (t.datatype) {
@@ -206,6 +206,6 @@ export function encodeBinaryOutput(t: AnswerTensor): Uint8Array {
     case 'UINT64':
       return new Uint8Array(BigUint64Array.from(d as number[], (v) => BigInt(v)).buffer);
     case 'FP16':
-      throw badInput(`Output ${quote(t.name)} is FP16, which this server sends as JSON only: ask for it without binary_data`, { field: 'outputs' });
+      return new Uint8Array(Uint16Array.from(d, toHalf).buffer);
   }
 }

@@ -6,6 +6,10 @@
  * - `outputs[i].parameters.binary_data` (boolean): this output in binary (overrides the request's);
  * - `outputs[i].parameters.classification` (integer ≥ 1): the output's top k classes instead of
  *   its scores, Triton's classification extension (below);
+ * - `outputs[i].parameters.datatype` (`"FP16"`, ours): a binary FP32 or FP64 output sent as FP16,
+ *   half the bytes of FP32 (each value rounded to the nearest half, ties to even: src/ml/half.ts;
+ *   past ±65504 it is ±Infinity). JSON has no FP16 form beyond plain numbers, so it is asked with
+ *   `binary_data` (or `binary_data_output`); an FP16 output of a model goes in binary as FP16 anyway;
  * - `inputs[i].parameters.binary_data_size` (byte count): the input's bytes follow the JSON header
  *   (a binary request only, read by binary-tensors.ts).
  *
@@ -21,6 +25,8 @@ export interface OutputOptions {
   classification?: number;
   /** Send it in binary (the binary data extension). */
   binary: boolean;
+  /** Send a float output as FP16 (binary only). */
+  datatype?: 'FP16';
 }
 
 /** The request's parameters this server acts on. */
@@ -45,7 +51,8 @@ function flag(parameters: Record<string, unknown> | null | undefined, name: stri
  * @param binaryBody whether the request came with the binary data extension (only then may inputs
  *   carry `binary_data_size`).
  * @throws AppError BAD_USER_INPUT naming the parameter: a non-boolean `binary_data_output` or
- *   `binary_data`, a `classification` that is not an integer ≥ 1, `binary_data_size` on an input of a JSON request.
+ *   `binary_data`, a `classification` that is not an integer ≥ 1, a `datatype` other than 'FP16'
+ *   or on an output not sent in binary, `binary_data_size` on an input of a JSON request.
  */
 export function readInferParameters(
   request: Record<string, unknown> | null | undefined,
@@ -72,7 +79,21 @@ export function readInferParameters(
     if (k !== undefined && !(typeof k === 'number' && Number.isSafeInteger(k) && k >= 1)) {
       throw badInput(`${field}.classification must be the number of classes to return (an integer ≥ 1), got ${quote(k)} (${typeof k})`, { field: `${field}.classification` });
     }
-    options.set(o.name, { binary: flag(o.parameters, 'binary_data', field) ?? binaryDefault, ...(k !== undefined ? { classification: k as number } : {}) });
+    const binary = flag(o.parameters, 'binary_data', field) ?? binaryDefault;
+    const datatype = o.parameters?.datatype;
+    if (datatype !== undefined) {
+      if (datatype !== 'FP16') {
+        throw badInput(`${field}.datatype must be 'FP16' (the one conversion offered: a float output sent as half floats), got ${quote(datatype)} (${typeof datatype})`, {
+          field: `${field}.datatype`,
+        });
+      }
+      if (!binary) {
+        throw badInput(`${field}.datatype 'FP16' applies to a binary output: add "binary_data": true to outputs[${i}].parameters (JSON carries no FP16 form)`, {
+          field: `${field}.datatype`,
+        });
+      }
+    }
+    options.set(o.name, { binary, ...(k !== undefined ? { classification: k as number } : {}), ...(datatype === 'FP16' ? { datatype } : {}) });
   });
   return { outputs: options, binaryDefault };
 }
@@ -108,4 +129,20 @@ export function classify(t: AnswerTensor, k: number, labels: readonly string[] |
     }
   }
   return { name: t.name, datatype: 'BYTES', shape: batched ? [rows, top] : [top], data: out };
+}
+
+/** Float outputs that may go out as FP16. */
+const FLOATS = new Set(['FP16', 'FP32', 'FP64']);
+
+/**
+ * An output asked with `parameters.datatype` 'FP16': the same values, declared FP16, so the binary
+ * answer carries them as half floats (binary-tensors.ts `encodeBinaryOutput` rounds them).
+ * @throws AppError BAD_USER_INPUT naming `field` for an output that is not FP16, FP32 or FP64
+ *   (integers, BOOL, BYTES, or a `classification` answer).
+ */
+export function asHalfFloats<T extends AnswerTensor>(t: T, field: string): T {
+  if (!FLOATS.has(t.datatype)) {
+    throw badInput(`${field}: output ${quote(t.name)} is ${t.datatype}; FP16 is offered for float outputs (FP32, FP64)`, { field });
+  }
+  return { ...t, datatype: 'FP16' };
 }

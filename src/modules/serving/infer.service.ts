@@ -25,7 +25,7 @@ import type { ServedModel } from './served-model';
 import { imageInputSpecs, imagePredictions, tensorsToPixels } from './image-tensors';
 import { checkAgainstSpecs, packedInputs, plainTensor, type AnswerTensor, type PlainTensor, type TensorSpecs } from './named-tensors';
 import { encodedOffThread, type AnswerEncoder } from './answer-encoder';
-import { classify, readInferParameters, wantsBinary } from './infer-parameters';
+import { asHalfFloats, classify, readInferParameters, wantsBinary } from './infer-parameters';
 import { readBinaryInputs } from './binary-tensors';
 import { checkOutputNames, TABULAR_OUTPUTS, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
 import type { VersionSelector } from './version-resolver';
@@ -163,10 +163,11 @@ export class InferService {
     const specs = await this.tensorSpecsOf(served);
     const answer = (plain: AnswerTensor[]): InferResult => {
       const outputs = plain.map((t) => {
-        const k = params.outputs.get(t.name)?.classification;
-        if (k === undefined) return t;
-        const field = `outputs[${requests.findIndex((o) => o.name === t.name)}].parameters.classification`;
-        return classify(t, k, labelsOf(served, t.name), field);
+        const asked = params.outputs.get(t.name);
+        if (!asked || (asked.classification === undefined && asked.datatype === undefined)) return t;
+        const field = `outputs[${requests.findIndex((o) => o.name === t.name)}].parameters`;
+        const out = asked.classification === undefined ? t : classify(t, asked.classification, labelsOf(served, t.name), `${field}.classification`);
+        return asked.datatype === 'FP16' ? asHalfFloats(out, `${field}.datatype`) : out;
       });
       return {
         modelName,

@@ -26,6 +26,8 @@ const DISPOSE_GRACE_MS = 5_000;
 
 interface Entry<T> {
   value: Promise<T>;
+  /** The value once loaded (for {@link ModelCache.getLoaded}). */
+  loaded?: T;
   bytes: number;
   tenantId: string;
 }
@@ -76,10 +78,7 @@ export class ModelCache<T extends Loaded = Loaded> {
   async get(versionId: string, tenantId: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(versionId);
     if (hit) {
-      this.stats.hits++;
-      this.hooks.onHit?.();
-      this.entries.delete(versionId);
-      this.entries.set(versionId, hit); // most recently used last
+      this.use(versionId, hit);
       return hit.value;
     }
     this.stats.misses++;
@@ -89,6 +88,7 @@ export class ModelCache<T extends Loaded = Loaded> {
     try {
       const value = await entry.value;
       if (this.entries.get(versionId) === entry) {
+        entry.loaded = value;
         entry.bytes = value.bytes;
         this.count(tenantId, value.bytes);
         this.evictOverBudget(versionId, tenantId);
@@ -98,6 +98,26 @@ export class ModelCache<T extends Loaded = Loaded> {
       if (this.entries.get(versionId) === entry) this.entries.delete(versionId);
       throw err;
     }
+  }
+
+  /**
+   * The version when it is loaded already, counted as a use as {@link get} counts it; undefined
+   * otherwise (not cached, or still loading: call {@link get}). No promise: the hot path of a
+   * request for a loaded version.
+   */
+  getLoaded(versionId: string): T | undefined {
+    const hit = this.entries.get(versionId);
+    if (!hit?.loaded) return undefined;
+    this.use(versionId, hit);
+    return hit.loaded;
+  }
+
+  /** Counts a hit and makes the entry the most recently used. */
+  private use(versionId: string, hit: Entry<T>): void {
+    this.stats.hits++;
+    this.hooks.onHit?.();
+    this.entries.delete(versionId);
+    this.entries.set(versionId, hit); // most recently used last
   }
 
   /** Drops one version (deleted) and disposes it once loaded. */

@@ -21,7 +21,7 @@ import type { TenantFaultBackoff } from '../../ml/serving/tenant-fault-backoff';
 import type { PredictionResult } from './prediction.type';
 import { scoredResult } from './prediction-result';
 import { loadServedModel, type ServedModel } from './served-model';
-import type { VersionResolver, VersionSelector } from './version-resolver';
+import type { VersionRef, VersionResolver, VersionSelector } from './version-resolver';
 import type { ScoringThreads } from '../../ml/serving/scoring-threads';
 
 /** Rows to score: exactly one of the two shapes. */
@@ -99,7 +99,17 @@ export class PredictService {
    * The version a selector names, ready to serve (cached).
    * @throws AppError NOT_FOUND (model, version or alias), MODEL_NOT_READY (no version yet).
    */
-  async load(tenantId: string, modelName: string, selector: VersionSelector) {
+  load(tenantId: string, modelName: string, selector: VersionSelector): Promise<{ ref: VersionRef; served: ServedModel }> {
+    // Resolved and loaded already (the common request): no database, no async steps. Traced calls take the spans' path.
+    if (!tracingOn() && (selector.stage === undefined || (selector.version === undefined && selector.alias === undefined))) {
+      const ref = this.resolver.cached(tenantId, modelName, selector);
+      const served = ref && this.cache.getLoaded(ref.id);
+      if (served) return Promise.resolve({ ref: ref!, served });
+    }
+    return this.loadNow(tenantId, modelName, selector);
+  }
+
+  private async loadNow(tenantId: string, modelName: string, selector: VersionSelector): Promise<{ ref: VersionRef; served: ServedModel }> {
     let ref = await this.resolver.resolve(tenantId, modelName, selector);
     let served: ServedModel;
     try {

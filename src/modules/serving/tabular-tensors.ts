@@ -53,7 +53,7 @@ export interface MatrixSource {
 export function tensorsToMatrix(inputs: NamedTensor[], pipeline: FittedPipeline): { matrix: ValueMatrix; source: MatrixSource } {
   const names = pipeline.columns.map((c) => c.name);
   const width = names.length;
-  const values = (t: NamedTensor) => Array.from(t.data as ArrayLike<unknown>);
+  const values = (t: NamedTensor): unknown[] => (Array.isArray(t.data) ? t.data : Array.from(t.data as ArrayLike<unknown>));
   if (inputs.length === 1 && inputs[0]!.shape.length === 2 && !(width === 1 && inputs[0]!.name === names[0])) {
     const t = inputs[0]!;
     const [rows, cols] = t.shape as [number, number];
@@ -63,7 +63,7 @@ export function tensorsToMatrix(inputs: NamedTensor[], pipeline: FittedPipeline)
       });
     }
     const data = values(t);
-    const matrixRows = Array.from({ length: rows }, (_, i) => data.slice(i * width, (i + 1) * width));
+    const matrixRows = rows === 1 ? [data] : Array.from({ length: rows }, (_, i) => data.slice(i * width, (i + 1) * width));
     return { matrix: { columns: names, rows: matrixRows }, source: { tensorOf: () => t.name } };
   }
   let rows: number | undefined;

@@ -2,10 +2,12 @@
  * Which version a predict call means: `model` + (`version` | `alias` | `stage` | latest) -> version id.
  * Resolutions are cached per process and dropped when the registry says the model changed (new
  * version, alias moved, version deleted: Topics.modelChanged / Topics.versionDeleted), with a short
- * expiry as a safety net for a lost notification.
+ * expiry as a safety net for a lost notification. Concurrent misses of one key share one database
+ * read (single-flight.ts): at expiry under load, every request in flight used to read it.
  */
 import type { Db } from '../../lib/db';
 import { AppError, badInput, notFound } from '../../lib/errors';
+import { SingleFlight } from '../../lib/single-flight';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AliasRepo } from '../registry/alias.repo';
 import type { ModelRepo } from '../registry/model.repo';
@@ -27,6 +29,12 @@ export interface VersionRef {
   modelName: string;
 }
 
+/** The cache key of a resolution (tenant, model and selector; a stage with a version or alias never reaches the cache). */
+function keyOf(tenantId: string, modelName: string, selector: VersionSelector): string {
+  const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
+  return `${tenantId}\u0000${modelName}\u0000${which}`;
+}
+
 /** Longest a cached resolution is trusted without a change notification, ms. */
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
@@ -34,6 +42,9 @@ const MAX_ENTRIES = 50_000;
 /** Resolves selectors to versions, cached per process (tenant in every key). */
 export class VersionResolver {
   private readonly cache = new Map<string, { ref: VersionRef; until: number }>();
+  private readonly reads = new SingleFlight<VersionRef>();
+  /** Counts invalidations: a read that started before one is not cached (it may be stale). */
+  private generation = 0;
 
   constructor(
     private readonly prisma: Db,
@@ -47,11 +58,29 @@ export class VersionResolver {
    */
   async resolve(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
     if (selector.stage !== undefined && (selector.version !== undefined || selector.alias !== undefined)) throw badInput('Give one of `version`, `alias` or `stage`, not several');
-    const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
-    const key = `${tenantId}\u0000${modelName}\u0000${which}`;
+    const key = keyOf(tenantId, modelName, selector);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.ref;
-    const ref = await withTenant(this.prisma, tenantId, async (tx) => {
+    return this.reads.run(key, async () => {
+      const generation = this.generation;
+      const ref = await this.read(tenantId, modelName, selector);
+      if (generation === this.generation) {
+        if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+        this.cache.set(key, { ref, until: Date.now() + TTL_MS });
+      }
+      return ref;
+    });
+  }
+
+  /** The resolution when this process holds a fresh one (no database read, no promise); else undefined. */
+  cached(tenantId: string, modelName: string, selector: VersionSelector): VersionRef | undefined {
+    const hit = this.cache.get(keyOf(tenantId, modelName, selector));
+    return hit && hit.until > Date.now() ? hit.ref : undefined;
+  }
+
+  /** The selector's version, read from the database. @throws as {@link resolve}. */
+  private read(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
+    return withTenant(this.prisma, tenantId, async (tx) => {
       const { models, aliases, runs, stages } = this.repos;
       const model = await models.findModelId(tx, tenantId, modelName);
       if (!model) {
@@ -73,14 +102,13 @@ export class VersionResolver {
       if (selector.version !== undefined) throw notFound('Model version', `${modelName}@${selector.version}`);
       throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
     });
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(key, { ref, until: Date.now() + TTL_MS });
-    return ref;
   }
 
   /** Forgets every resolution of a model (called for changes published by any process). */
   invalidate(tenantId: string, modelName: string): void {
     const prefix = `${tenantId}\u0000${modelName}\u0000`;
+    this.generation++;
+    this.reads.forget((key) => key.startsWith(prefix));
     for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
   }
 }

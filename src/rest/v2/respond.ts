@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { AppError, badInput, fromDatabaseError, type ErrorCode } from '../../lib/errors';
+import type { BodyParserError } from '../../lib/json-body';
 import type { Logger } from '../../lib/logger';
 
 /** HTTP status of each code on the V2 routes. */
@@ -74,4 +75,32 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger, contex
   }
   log.error({ ...context, transport: 'v2', err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error');
   sendAppError(res, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
+}
+
+/**
+ * The answer to a body the JSON reader refused (src/lib/json-body.ts: body-parser's errors), the
+ * same on the fast path and the express route: BAD_USER_INPUT with the reader's status.
+ * @param limit MAX_REQUEST_BYTES.
+ * @returns the status and message, or undefined for a server error (no status, or 5xx).
+ */
+export function bodyRefusal(err: BodyParserError, limit: number): { status: number; message: string } | undefined {
+  if (!err?.status || err.status >= 500) return undefined;
+  const detail = String(err.message).slice(0, 200);
+  const message =
+    err.type === 'entity.too.large'
+      ? `The request body is larger than the limit of ${limit} bytes (MAX_REQUEST_BYTES)`
+      : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
+        ? `The request body could not be read: ${detail} (send UTF-8 JSON, optionally with Content-Encoding gzip, deflate or br)`
+        : err.type === 'entity.parse.failed'
+          ? `The request body is not valid JSON: ${detail}`
+          : `The request body could not be read: ${detail}`;
+  return { status: err.status, message };
+}
+
+/** Sends {@link bodyRefusal}'s answer. @returns false (nothing sent) for a server error, which the caller answers as one. */
+export function sendBodyRefusal(res: ServerResponse, err: BodyParserError, limit: number): boolean {
+  const refusal = bodyRefusal(err, limit);
+  if (!refusal) return false;
+  sendJson(res, refusal.status, { error: refusal.message, code: 'BAD_USER_INPUT' } satisfies V2ErrorBody);
+  return true;
 }

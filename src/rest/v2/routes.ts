@@ -14,7 +14,6 @@
  * (`Inference-Header-Content-Length`, binary-body.ts) and classification extension are served
  * (modules/serving/infer-parameters.ts); a binary request takes this express route, not fast-infer.ts.
  */
-import { refuseDeepJson } from '../../lib/json-depth';
 import crypto from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -22,9 +21,10 @@ import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { runtimeFault } from '../../ml/runtime-fault';
 import type { Actor } from '../../modules/auth/actor';
-import { buildContext, type BaseContext } from '../../graphql/context';
+import { resolveActor, type BaseContext } from '../../graphql/context';
+import { jsonBodyReader, type BodyParserError } from '../../lib/json-body';
 import { corsOptions } from '../../graphql/cors';
-import { sendAppError, sendError } from './respond';
+import { sendAppError, sendBodyRefusal, sendError } from './respond';
 import { BINARY_HEADER, splitBinaryBody } from './binary-body';
 import { selectorOf } from './selector';
 import { startHttpSpan } from '../../lib/tracing/http-span';
@@ -49,8 +49,8 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const { base, log } = opts;
   const { config } = base;
   const services = base.services;
-  // Any content type is read as JSON: `curl -d` sends form encoding by default.
-  const json = express.json({ limit: config.MAX_REQUEST_BYTES, type: () => true, verify: refuseDeepJson });
+  // Any content type is read as JSON (`curl -d` sends form encoding by default), by the fast path's reader (fast-infer.ts).
+  const json = jsonBodyReader(config.MAX_REQUEST_BYTES, { anyContentType: true });
   // A binary request (the binary data extension): the whole body as bytes, within the same limit, inflated as JSON bodies are.
   const raw = express.raw({ limit: config.MAX_REQUEST_BYTES, type: () => true });
   const body = (req: Request, res: Response, next: NextFunction) => (req.headers[BINARY_HEADER] === undefined ? json(req, res, next) : raw(req, res, next));
@@ -59,7 +59,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   /** The caller's actor, as for GraphQL; a failed credential is counted by the same throttle. */
   const authenticate = async (req: Request): Promise<{ actor: Actor; requestId: string }> => {
     const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-    const context = await buildContext(base, header(req.headers.authorization), undefined, requestId, req.ip ?? req.socket.remoteAddress);
+    const context = await resolveActor(base, header(req.headers.authorization), () => req.ip ?? req.socket.remoteAddress);
     if (context.authError) throw context.authError;
     if (!context.actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
     return { actor: context.actor, requestId };
@@ -75,16 +75,9 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
         sendError(res, err, log, { path: req.path, requestId: known?.requestId, tenantId: known?.actor.tenantId });
       }
     };
-  /** A body the JSON reader refused (too large, malformed): BAD_USER_INPUT with its status. */
-  const bodyErrors = (err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (!err?.status || err.status >= 500) return next(err);
-    const message =
-      err.type === 'entity.too.large'
-        ? `The request body is larger than the limit of ${config.MAX_REQUEST_BYTES} bytes (MAX_REQUEST_BYTES)`
-        : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
-          ? `The request body could not be read: ${String(err.message).slice(0, 200)} (send UTF-8 JSON, optionally with Content-Encoding gzip, deflate or br)`
-          : `The request body is not valid JSON: ${String(err.message).slice(0, 200)}`;
-    res.status(err.status).json({ error: message, code: 'BAD_USER_INPUT' });
+  /** A body the JSON reader refused (too large, malformed): BAD_USER_INPUT with its status (respond.ts, as on the fast path). */
+  const bodyErrors = (err: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
+    if (!sendBodyRefusal(res, err, config.MAX_REQUEST_BYTES)) next(err);
   };
   const name = (req: Request) => String(req.params.name);
   const version = (req: Request) => (req.params.version === undefined ? undefined : String(req.params.version));

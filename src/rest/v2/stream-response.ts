@@ -48,7 +48,6 @@ export async function sendInferResponse(res: ServerResponse, body: InferResponse
  * The binary data extension's answer: a JSON header (binary outputs without `data`, with
  * `parameters.binary_data_size`) of `Inference-Header-Content-Length` bytes, then each binary
  * output's bytes in the order of `outputs`, as Triton answers (Content-Type application/octet-stream).
- * @throws AppError BAD_USER_INPUT for an output with no binary form (FP16), before anything is written.
  */
 function sendBinaryInferResponse(res: ServerResponse, body: InferResponseBody, binary: readonly boolean[]): void {
   const parts: Uint8Array[] = [];

@@ -3,6 +3,7 @@
  * declared inputs first so a wrong request gets a coded error naming the input, not a runtime message.
  */
 import { badInput } from '../../../lib/errors';
+import { fromHalf, toHalf } from '../../half';
 import type { NamedTensor, TensorDatatype } from '../../tensor-io';
 import type { OrtModule, OrtTensor } from './runtime';
 import { V2_TO_ORT, type NotServedOutput, type OnnxTensorSpec } from './specs';
@@ -161,27 +162,4 @@ export function fromOrtTensor(name: string, spec: OnnxTensorSpec, t: OrtTensor):
   else if (Array.isArray(raw)) data = (raw as unknown[]).map(String);
   else data = Array.from(raw as ArrayLike<number>);
   return { name, datatype: spec.datatype, shape, data };
-}
-
-/** IEEE 754 half (a binary16 bit pattern) → number. */
-export function fromHalf(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
-/** number → IEEE 754 half (round to nearest, overflow to infinity). */
-function toHalf(v: number): number {
-  const f32 = new Float32Array([v]);
-  const x = new Uint32Array(f32.buffer)[0]!;
-  const sign = (x >> 16) & 0x8000;
-  const exp = ((x >> 23) & 0xff) - 127 + 15;
-  const mant = x & 0x7fffff;
-  if (((x >> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 31) return sign | 0x7c00;
-  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (14 - exp));
-  return sign | (exp << 10) | (mant >> 13);
 }
