@@ -198,9 +198,10 @@ const schema = z.object({
    * process, as it does by default. `false` collects it on the thread that allocated: measured with
    * bench/v2.ts on 2 shared cores (load average ~12), the helpers cost the API 20–40 µs of CPU per
    * single-row V2 call, and V2 answered ~1.1–1.9× the calls per second without them
-   * (src/lib/gc-threads.ts). On many idle cores the helpers shorten GC pauses instead. (Default: false)
+   * (src/lib/gc-threads.ts). On many idle cores the helpers shorten GC pauses instead, so they stay on past 2 cores.
+   * (Default: true when the machine has more than 2 cores, else false)
    */
-  GC_PARALLEL_SCAVENGE: bool.default(false),
+  GC_PARALLEL_SCAVENGE: bool.default(availableParallelism() > 2),
   /** Scoring threads per process (SERVING_ISOLATION=thread); a version always scores on the same one. (Default: 1) */
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */
