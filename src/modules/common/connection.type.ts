@@ -23,11 +23,14 @@ export const DEFAULT_PAGE = 20;
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Rows from the start (newest), or after \`after\`. 0 to ${MAX_PAGE}. (Default: ${DEFAULT_PAGE})` })
   first?: number | null;
-  @Field(() => String, { nullable: true, description: "An opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): rows after it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "An opaque cursor of this list (an edge's `cursor` or `pageInfo.endCursor`): rows after it. With `before` too, the rows between the two.",
+  })
   after?: string | null;
   @Field(() => Int, { nullable: true, description: `Rows from the end (oldest), or before \`before\`. 0 to ${MAX_PAGE}.` })
   last?: number | null;
-  @Field(() => String, { nullable: true, description: 'An opaque cursor: rows before it.' })
+  @Field(() => String, { nullable: true, description: 'An opaque cursor of this list: rows before it. With `after` too, the rows between the two.' })
   before?: string | null;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db';
+import { nestedList } from '../common/cursor';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import { notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
@@ -95,7 +96,7 @@ export class ModelService {
    */
   async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'models:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'models');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageModels(tx, actor.tenantId, filter, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toModelView(e.node) })) };
   }
@@ -106,7 +107,7 @@ export class ModelService {
    */
   async pageVersions(actor: Actor, modelId: string, args: PageRequest, sizes: { default: number; max: number }) {
     requireScope(actor, 'models:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, nestedList('versions', modelId));
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageVersions(tx, actor.tenantId, modelId, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toVersionView(e.node) })) };
   }
