@@ -32,6 +32,7 @@ import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { fastGraphql } from './fast-graphql';
 import { corsOptions, websocketOriginAllowed } from './cors';
 import { createArmor, extraRules, nestingRefusal, parseAndValidate, parseOptions } from './limits';
+import { costLimitPlugin, costRefusal } from './query-cost';
 import { metricsHandler, metricsOnPublicListener, startMetricsListener } from './metrics-endpoint';
 import { logError, observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal, operationRefusal } from './operations';
@@ -173,6 +174,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
         if (Array.isArray(document)) return document;
         const noOperation = operationRefusal(document, payload.operationName);
         if (noOperation) return [noOperation];
+        const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
+        if (tooCostly) return [tooCostly];
         return {
           schema,
           document,
@@ -227,6 +230,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     plugins: [
       httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
+      costLimitPlugin<Context>(config.GRAPHQL_MAX_COST),
       observabilityPlugin(opts.metrics, log),
       // Spans only when tracing is configured (src/lib/tracing/sdk.ts): nothing added otherwise.
       ...(tracingOn() ? [tracingPlugin()] : []),

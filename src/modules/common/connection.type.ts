@@ -3,6 +3,7 @@
  * arguments, and `XConnection` / `XEdge` object types made per node type by {@link connectionOf}.
  */
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { DEFAULT_PAGE, MAX_PAGE } from './page-sizes';
 
 /** Where a page sits in its list. */
 @ObjectType({ description: 'Where this page sits in the list (Relay).' })
@@ -13,10 +14,7 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: "The last edge's cursor: pass it as `after` for the next page." }) endCursor!: string | null;
 }
 
-/** Most rows one page may have. */
-export const MAX_PAGE = 100;
-/** Rows in a page when neither `first` nor `last` is given. */
-export const DEFAULT_PAGE = 20;
+export { DEFAULT_PAGE, MAX_PAGE } from './page-sizes';
 
 /** Relay's paging arguments, shared by every `…Connection` field. */
 @ArgsType()
