@@ -10,7 +10,8 @@
  *   return — `first` or `last` (at most MAX_PAGE), DEFAULT_PAGE when neither is given, 0 for
  *   `first: 0` — the cost of what `edges` selects. `pageInfo` and `totalCount` are read once per
  *   page, inside the base: they add nothing, however many rows;
- * - a list field taking `ids` (`nodes`) or `take` costs what one element selects times their number;
+ * - a list field taking `ids` (`nodes`) or `take` costs what one element selects times their number
+ *   (at most MAX_PAGE: past it the resolver refuses the list, naming the argument);
  * - introspection (`__schema`, `__type`) costs nothing, as before.
  * So 100 models each with `versionsConnection(first: 0)` cost about 100 × (their fields + 4), and
  * 20 models × 5 versions about 20 × (5 × the version's fields + 6): both pass the default 5000;
@@ -35,7 +36,7 @@ const isConnection = (type: GraphQLOutputType) => {
   return isObjectType(named) && named.name.endsWith('Connection') && 'edges' in named.getFields() && 'pageInfo' in named.getFields();
 };
 const isList = (type: GraphQLOutputType) => isListType(isNonNullType(type) ? type.ofType : type);
-/** A whole number in [0, MAX_PAGE], or undefined when `v` is not a number. */
+/** A whole number in [0, MAX_PAGE], or undefined when `v` is not a number: sizes past MAX_PAGE are the resolvers' to refuse. */
 const rowsOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(MAX_PAGE, Math.max(0, Math.floor(v))) : undefined);
 
 /**
@@ -48,7 +49,7 @@ export const costEstimators: ComplexityEstimator[] = [
     if (isConnection(type) && (field.name === 'pageInfo' || field.name === 'totalCount')) return 0;
     if (getNamedType(type).name === 'PageInfo') return 0;
     if (isConnection(field.type)) return CONNECTION_BASE + (rowsOf(args.first) ?? rowsOf(args.last) ?? DEFAULT_PAGE) * childComplexity;
-    if (isList(field.type) && Array.isArray(args.ids)) return 1 + args.ids.length * childComplexity;
+    if (isList(field.type) && Array.isArray(args.ids)) return 1 + rowsOf(args.ids.length)! * childComplexity;
     if (isList(field.type) && rowsOf(args.take) !== undefined) return 1 + rowsOf(args.take)! * childComplexity;
     return undefined;
   },
