@@ -69,6 +69,33 @@ it('pages backwards with last/before', async () => {
   expect([ids(before), before.pageInfo.hasPreviousPage, before.pageInfo.hasNextPage]).toEqual([aRuns.slice(2, 5), true, true]);
 });
 
+it('takes `after` and `before` together, with `first` or `last`: the rows between the cursors, then the first or last of them', async () => {
+  const all = await page(a, { first: 7 });
+  const [after, before] = [all.edges[0].cursor, all.edges[5].cursor]; // rows 1..4 lie between them
+  const head = await page(a, { first: 2, after, before });
+  expect([ids(head), head.pageInfo.hasNextPage, head.pageInfo.hasPreviousPage]).toEqual([aRuns.slice(1, 3), true, true]);
+  const tail = await page(a, { last: 2, after, before });
+  expect([ids(tail), tail.pageInfo.hasNextPage, tail.pageInfo.hasPreviousPage]).toEqual([aRuns.slice(3, 5), true, true]);
+  const between = await page(a, { first: 10, after, before });
+  expect([ids(between), between.totalCount]).toEqual([aRuns.slice(1, 5), 7]);
+  // `before` the newest row and `after` nothing: no rows, and rows lie past `before`.
+  const none = await page(a, { first: 3, before: all.edges[0].cursor });
+  expect([ids(none), none.pageInfo.hasNextPage, none.pageInfo.hasPreviousPage]).toEqual([[], true, false]);
+});
+
+it("refuses another list's cursor with BAD_USER_INPUT naming the argument: a runs cursor is not a datasets cursor", async () => {
+  const runCursor = (await page(a, { first: 1 })).pageInfo.endCursor;
+  const q = 'query($after: String, $before: String) { datasetsConnection(first: 1, after: $after, before: $before) { totalCount } }';
+  const r = await gql(a, q, { after: runCursor });
+  expect([codeOf(r), r.errors?.[0].extensions?.field, r.errors?.[0].extensions?.list]).toEqual(['BAD_USER_INPUT', 'after', 'datasets']);
+  expect(r.errors![0].message).toBe(`\`after\` is a cursor of the runs list, not of this datasets list: '${runCursor.slice(0, 57)}...' (use a cursor this list returned)`);
+  const r2 = await gql(a, q, { before: runCursor });
+  expect([codeOf(r2), r2.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'before']);
+  // Its own list's cursor is taken.
+  const dsCursor = (await gqlOk(a, '{ datasetsConnection(first: 1) { pageInfo { endCursor } } }')).datasetsConnection.pageInfo.endCursor;
+  expect((await gqlOk(a, q, { after: dsCursor })).datasetsConnection.totalCount).toBeGreaterThanOrEqual(1);
+});
+
 it('keeps its place when a newer run is added between pages (keyset, not offsets)', async () => {
   const p1 = await page(a, { first: 2 });
   const [added] = await seedRuns(app, a.tenantId, datasetA, [{ modelName: 'late', createdAt: at(60) }]);
@@ -101,7 +128,7 @@ it("gives nothing of another tenant's for its cursor, and BAD_USER_INPUT naming 
   const aCursor = (await page(a, { first: 1 })).pageInfo.endCursor;
   expect(ids(await page(b, { last: 10, before: aCursor })).every((id: string) => bRuns.includes(id))).toBe(true);
 
-  for (const bad of ['not-a-cursor!', 'Zm9v', Buffer.from(`c1:1:${'x'.repeat(36)}`).toString('base64url'), '']) {
+  for (const bad of ['not-a-cursor!', 'Zm9v', Buffer.from(`c2:runs:1:${'x'.repeat(36)}`).toString('base64url'), '']) {
     const r = await gql(a, RUNS, { first: 2, after: bad });
     expect([bad, codeOf(r), r.errors?.[0].extensions?.field]).toEqual([bad, 'BAD_USER_INPUT', 'after']);
     expect(r.errors![0].message).toContain('`after`');

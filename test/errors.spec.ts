@@ -179,12 +179,17 @@ describe('predict', () => {
     expect(noVersion.errors![0].message).toBe("Model version 'diabetes@7' not found");
   });
 
-  it('answers MODEL_NOT_READY before the first version exists', async () => {
+  it('answers MODEL_NOT_READY while the first version is being trained, NOT_FOUND once its run ended without one', async () => {
     const queued = await startRun(t, datasetId, 'not-yet', { ...KERAS_SPEC, epochs: 1000 });
-    await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id: queued.id });
     const r = await gql(t, PREDICT, { model: 'not-yet', rows: [ROW] });
     expect(codeOf(r)).toBe('MODEL_NOT_READY');
-    expect(r.errors![0].message).toBe("Model 'not-yet' has no trained version yet");
+    expect(r.errors![0].message).toBe("Model 'not-yet' has no trained version yet: a training run for it is queued or running");
+    await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id: queued.id });
+    expect((await waitForRun(t, queued.id)).status).toBe('CANCELLED');
+    // Cancelled: no version is coming, and model(name:) knows no such model either.
+    const ended = await gql(t, PREDICT, { model: 'not-yet', rows: [ROW] });
+    expect([codeOf(ended), ended.errors![0].message]).toEqual(['NOT_FOUND', "Model 'not-yet' not found"]);
+    expect(codeOf(await gql(t, '{ model(name: "not-yet") { id } }'))).toBe('NOT_FOUND');
   });
 
   it('caps the rows per call', async () => {

@@ -113,11 +113,14 @@ it('refuses deleteModel while an alias points at a version; force deletes aliase
 
   expect((await gqlOk<{ deleteModel: boolean }>(t, DELETE_MODEL, { name: 'doomed', force: true })).deleteModel).toBe(true);
   expect((await gql(t, 'query { model(name: "doomed") { id } }')).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-  // Its runs still name the model, so predict answers as for a model whose runs have not published (version-resolver.ts).
-  expect((await gql(t, PREDICT, { model: 'doomed', rows: [PIMA_ROW] })).errors?.[0]).toMatchObject({
-    message: "Model 'doomed' has no trained version yet",
-    extensions: { code: 'MODEL_NOT_READY' },
-  });
+  // Its runs still name the model, but they ended: predict answers NOT_FOUND as model(name:) does,
+  // by name, alias and version alike (the resolutions cached before the delete are gone).
+  const SELECTED =
+    'query($model: String!, $version: Int, $alias: String, $rows: [JSONObject!]!) { predict(model: $model, version: $version, alias: $alias, rows: $rows) { version } }';
+  for (const selector of [{}, { alias: 'production' }, { version: 2 }]) {
+    const r = await gql(t, SELECTED, { model: 'doomed', ...selector, rows: [PIMA_ROW] });
+    expect([selector, r.errors?.[0].extensions?.code, r.errors?.[0].message]).toEqual([selector, 'NOT_FOUND', "Model 'doomed' not found"]);
+  }
   const [entry] = await audit('model.deleted');
   expect(entry.details).toEqual({ name: 'doomed', versions: [2, 1], aliases: ['production'], forced: true });
   // Its runs and their curves stay.

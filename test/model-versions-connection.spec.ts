@@ -74,3 +74,16 @@ it('refuses bad paging arguments with BAD_USER_INPUT naming the argument', async
   expect([codeOf(r), r.errors?.[0].message]).toEqual(['BAD_USER_INPUT', '`first` must be a whole number from 0 to 100, not 101']);
   expect(codeOf(await gql(t, VERSIONS, { first: 1, after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');
 });
+
+it("refuses another model's versions cursor, and a models-list cursor, naming the argument", async () => {
+  await app.db.prisma.model.create({ data: { tenantId: t.tenantId, name: 'paged-two' } });
+  const other = `query($after: String) { model(name: "paged-two") { versionsConnection(first: 1, after: $after) { totalCount } } }`;
+  const cursor = (await page({ first: 1 })).pageInfo.endCursor;
+  const r = await gql(t, other, { after: cursor });
+  expect([codeOf(r), r.errors?.[0].extensions?.field, r.errors?.[0].extensions?.list]).toEqual(['BAD_USER_INPUT', 'after', 'versions']);
+  expect(r.errors![0].message).toMatch(/^`after` is a cursor of another versions list \(of another object\), not of this versions list: '/);
+  const modelsCursor = (await gqlOk(t, '{ modelsConnection(first: 1) { pageInfo { endCursor } } }')).modelsConnection.pageInfo.endCursor;
+  const r2 = await gql(t, VERSIONS, { first: 1, before: modelsCursor });
+  expect([codeOf(r2), r2.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'before']);
+  expect(r2.errors![0].message).toMatch(/^`before` is a cursor of the models list, not of this versions list/);
+});

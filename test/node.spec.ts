@@ -104,6 +104,17 @@ it('finds each Node type by its unchanged id, with its typename and fields', asy
   expect([found.Sweep.modelName, found.Sweep.status]).toEqual(['node-sweep', 'CANCELLED']);
 });
 
+it("names every Node type it resolves, Sweep included, in node's description and the schema's implementations", async () => {
+  const schema = await gqlOk(a, '{ __schema { queryType { fields { name description } } } __type(name: "Node") { possibleTypes { name } } }');
+  const node = schema.__schema.queryType.fields.find((f: { name: string }) => f.name === 'node');
+  const types = schema.__type.possibleTypes.map((t: { name: string }) => t.name).sort();
+  expect(types).toEqual(Object.keys(ids).sort());
+  expect(node.description).toMatch(
+    /^Any of your tenant's objects by its id \(Relay Global Object Identification\): a Dataset, TrainingRun, Model, ModelVersion, BatchPrediction, ModelEvaluation or Sweep\. /,
+  );
+  expect(node.description).toContain('(datasets:read, training:read, models:read, predict)');
+});
+
 it('answers a Relay-style fragment query', async () => {
   const data = await gqlOk(a, 'query($id: ID!) { node(id: $id) { id ... on Dataset { name } } }', { id: ids.Dataset });
   expect(data).toEqual({ node: { id: ids.Dataset, name: 'node-set' } });

@@ -77,6 +77,13 @@ it('trains a regularised network with median imputation and early stopping: accu
   expect(m.accuracy).toBeGreaterThanOrEqual(0.72);
   expect(m.rocAuc).toBeGreaterThanOrEqual(0.78);
   expect(m.stoppedEarly).toBe(true);
+  // Permutation importance on the test split (issue 13): the mean drop of test accuracy over 5 shuffles, Glucose first.
+  expect(v.featureImportanceMethod).toBe('PERMUTATION');
+  const drops = v.featureImportances as { input: string; importance: number; std: number }[];
+  console.log(`Pima network permutation importance: ${drops.map((f) => `${f.input} ${f.importance.toFixed(3)}±${f.std.toFixed(3)}`).join(', ')}`);
+  expect(drops.map((f) => f.input)).toEqual(v.inputs);
+  expect(drops.reduce((a, b) => (b.importance > a.importance ? b : a)).input).toBe('Glucose');
+  expect(drops.every((f) => f.std >= 0 && Math.abs(f.importance * 154 * 5 - Math.round(f.importance * 154 * 5)) < 1e-6)).toBe(true);
   const glucose = v.features.find((f: { name: string }) => f.name === 'Glucose');
   expect(glucose).toMatchObject({ steps: ['impute', 'standardize'], missingCodes: ['0'] });
   expect(Number(glucose.imputeValue)).toBeGreaterThan(110); // the training median of recorded values
@@ -103,7 +110,9 @@ it('trains a random forest: ROC AUC >= 0.78, Glucose the most important input', 
   console.log(`Pima forest: accuracy ${v.metrics.accuracy.toFixed(3)}, ROC AUC ${v.metrics.rocAuc.toFixed(3)}`);
   expect(v.framework).toBe('random-forest');
   expect(v.metrics.rocAuc).toBeGreaterThanOrEqual(0.78);
-  const imp = v.featureImportances as { input: string; importance: number }[];
+  expect(v.featureImportanceMethod).toBe('IMPURITY');
+  const imp = v.featureImportances as { input: string; importance: number; std: number | null }[];
+  expect(imp.every((f) => f.std === null)).toBe(true);
   expect(imp.reduce((s, f) => s + f.importance, 0)).toBeCloseTo(1, 6);
   expect(imp.reduce((a, b) => (b.importance > a.importance ? b : a)).input).toBe('Glucose');
 });

@@ -75,7 +75,10 @@ export const httpEnv = {
   GRAPHQL_MAX_NESTING: z.coerce.number().int().min(16).max(1000).default(100),
   /** Deepest selection nesting a query may have. (Default: 10) */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-  /** Most a query may cost (graphql-armor cost limit: objects 2, scalars 1, x depth factor). (Default: 5000) */
+  /**
+   * Most an operation may cost (src/graphql/query-cost.ts: a field 1 plus what it selects; a
+   * connection 2 plus its first/last, default 20, times what its edges select). (Default: 5000)
+   */
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
   /** Most aliases in one operation. (Default: 15) */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),

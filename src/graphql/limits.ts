@@ -6,8 +6,10 @@
  *   (validation rules, `valueFromAST`, the JSON scalars' literals) is bounded by it too;
  * - the parser's token cap (GRAPHQL_MAX_TOKENS): a document of thousands of repeated fields is
  *   refused while parsing, before validation (whose overlapping-fields rule is quadratic) runs;
- * - graphql-armor: query depth, cost, aliases and directives. Introspection is exempt from depth
- *   and cost. Field suggestions ("did you mean …") are hidden unless GRAPHQL_FIELD_SUGGESTIONS;
+ * - graphql-armor: query depth, aliases and directives. Introspection is exempt from depth.
+ *   Field suggestions ("did you mean …") are hidden unless GRAPHQL_FIELD_SUGGESTIONS;
+ * - the operation's cost (./query-cost.ts, GRAPHQL_MAX_COST), once its variables are known: not a
+ *   validation rule (rules see no variables), but an Apollo plugin and a step of `onSubscribe`;
  * - `literalValues` (./literal-values.ts): a number literal that is not finite in double precision
  *   (`1e400`), or a date PostgreSQL cannot store, is refused naming the argument's path.
  */
@@ -19,7 +21,9 @@ import { literalValues } from './literal-values';
 export function createArmor(config: Config) {
   return new ApolloArmor({
     maxDepth: { n: config.GRAPHQL_MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
-    costLimit: { maxCost: config.GRAPHQL_MAX_COST, ignoreIntrospection: true, flattenFragments: true },
+    // graphql-armor's cost multiplies every child of a paged field, pageInfo included, by `first`, and
+    // compounds 1.5 a level: query-cost.ts costs what is fetched instead, with the variables.
+    costLimit: { enabled: false },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: 20 },
     // The armor's token counting replaces the parser and turns syntax errors into HTTP 500s; the

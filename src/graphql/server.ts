@@ -22,6 +22,7 @@ import { makeFormatError } from './format-error';
 import { mountHttpRoutes } from './http-routes';
 import { inFlightGuard } from './in-flight-guard';
 import { createArmor, extraRules, parseOptions } from './limits';
+import { costLimitPlugin } from './query-cost';
 import { startMetricsListener } from './metrics-endpoint';
 import { observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal } from './operations';
@@ -109,6 +110,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     plugins: [
       httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
+      costLimitPlugin<Context>(config.GRAPHQL_MAX_COST),
       observabilityPlugin(opts.metrics, log),
       // Spans only when tracing is configured (src/lib/tracing/sdk.ts): nothing added otherwise.
       ...(tracingOn() ? [tracingPlugin()] : []),

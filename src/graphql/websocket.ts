@@ -20,6 +20,7 @@ import type { makeFormatError } from './format-error';
 import { parseAndValidate } from './limits';
 import { logError } from './observability';
 import { operationRefusal } from './operations';
+import { costRefusal } from './query-cost';
 import { sharedSubscribe } from './shared-subscribe';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { judgeMessage } from './ws-message-guard';
@@ -123,6 +124,8 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         if (Array.isArray(document)) return document;
         const noOperation = operationRefusal(document, payload.operationName);
         if (noOperation) return [noOperation];
+        const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
+        if (tooCostly) return [tooCostly];
         return {
           schema,
           document,

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'DATASET_CHANGED',
   /** An uploaded model file is not a model this server can load (not ONNX, truncated, unsupported operator). */
   'INVALID_MODEL',
+  /** A GraphQL operation costs more than GRAPHQL_MAX_COST (src/graphql/query-cost.ts); `details.cost`, `details.limit`. */
+  'QUERY_COST_EXCEEDED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

@@ -9,10 +9,11 @@ import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
 import { storedCsvOptions, type StoredCsvFormat } from './data/stored-format';
 import { evaluate, type EvaluationMetrics } from './evaluate';
-import type { EpochCallback, EpochResult, ModelArtifact, Scorer, StepCallback, StopSignal } from './families/model-family';
+import type { EpochCallback, EpochResult, FitResult, ModelArtifact, Scorer, StepCallback, StopSignal } from './families/model-family';
 import { familyOf } from './families/registry';
 import { prepareData, type ColumnChoice, type PreparedData } from './prepare';
 import { prepareInteractions } from './prepare-interactions';
+import { permutationImportance, type PermutationImportance } from './permutation-importance';
 import { evaluateRanking } from './ranking-evaluation';
 import { testCurves } from './test-curves';
 import { summarizeOutputs, type OutputSummary } from './version-warnings';
@@ -24,9 +25,17 @@ export interface FeatureImportance {
   input: string;
   /** The feature column it comes from. */
   column: string;
-  /** Share of the total, in [0, 1]; all inputs sum to 1. */
+  /**
+   * 'impurity' (trees): share of the total split gain, in [0, 1], all inputs summing to 1.
+   * 'permutation' (networks): mean drop of the test metric when the input is shuffled (can be ≤ 0).
+   */
   importance: number;
+  /** 'permutation': standard deviation of the drop over the shuffles. */
+  std?: number;
 }
+
+/** How a version's importances were measured. */
+export type FeatureImportanceMethod = 'impurity' | 'permutation';
 
 export interface TrainedModel {
   /** The family's framework ('tfjs-layers', 'decision-tree', 'random-forest', 'gradient-boosting'). */
@@ -41,8 +50,14 @@ export interface TrainedModel {
   featureNames: string[];
   /** Model inputs after preprocessing, in order. */
   inputNames: string[];
-  /** Trees: each model input's share of the split gain (mean decrease in impurity). */
+  /**
+   * Each model input's importance: trees, its share of the split gain (mean decrease in impurity);
+   * other tabular models (networks), permutation importance on the test split (./permutation-importance.ts).
+   */
   featureImportances?: FeatureImportance[];
+  featureImportanceMethod?: FeatureImportanceMethod;
+  /** 'permutation': the metric whose drop is measured, its unshuffled value, and the rows and shuffles used. */
+  permutation?: Omit<PermutationImportance, 'mean' | 'std'>;
   /** Early stopping, when configured: the epoch whose weights were kept, and whether it stopped early. */
   bestEpoch?: number;
   stoppedEarly?: boolean;
@@ -62,8 +77,28 @@ export interface TrainPhases {
   prepare: [number, number];
   /** The family's fit (every epoch). */
   fit: [number, number];
-  /** Scoring the test split and computing its metrics and curves. */
+  /** Scoring the test split and computing its metrics and curves (and permutation importance). */
   evaluate: [number, number];
+}
+
+/**
+ * The inputs' importances: the family's own (trees: impurity), else permutation importance on the
+ * test split for tabular models (networks); none for other data (images, tokens, interactions).
+ */
+function importancesOf(fitted: FitResult, data: PreparedData, spec: TrainingSpec): Pick<TrainedModel, 'featureImportances' | 'featureImportanceMethod' | 'permutation'> {
+  const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
+  if (fitted.importances) {
+    const featureImportances = data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: fitted.importances![j] }));
+    return { featureImportances, featureImportanceMethod: 'impurity' };
+  }
+  if (data.format !== 'tabular') return {};
+  const { task, classes } = data.pipeline.target;
+  // A network's forward pass is about one multiply-add per weight and row (float32 weights).
+  const result = permutationImportance(fitted.scorer, data.test, data.inputNames.length, task, classes, { seed: spec.seed, weights: fitted.artifact.weights.length / 4 });
+  if (!result) return {};
+  const { mean, std, ...permutation } = result;
+  const featureImportances = data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: mean[j], std: std[j] }));
+  return { featureImportances, featureImportanceMethod: 'permutation', permutation };
 }
 
 function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationMetrics; outputs: OutputSummary } {
@@ -106,9 +141,9 @@ export async function trainFromTable(
   const prepared = Date.now();
   const fitted = await family.fit(data, spec, { onEpoch, onStep, signal });
   try {
-    const columnOf = data.pipeline.columns.flatMap((c) => c.outputs.map(() => c.name));
     const fitEnded = Date.now();
     const tested = testMetrics(fitted.scorer, data);
+    const importances = importancesOf(fitted, data, spec);
     const phases: TrainPhases = { prepare: [started, prepared], fit: [prepared, fitEnded], evaluate: [fitEnded, Date.now()] };
     return {
       framework: family.framework,
@@ -119,7 +154,7 @@ export async function trainFromTable(
       epochs: fitted.epochs,
       featureNames: data.pipeline.columns.map((c) => c.name),
       inputNames: data.inputNames,
-      ...(fitted.importances ? { featureImportances: data.inputNames.map((input, j) => ({ input, column: columnOf[j], importance: fitted.importances![j] })) } : {}),
+      ...importances,
       ...(fitted.bestEpoch !== undefined ? { bestEpoch: fitted.bestEpoch, stoppedEarly: fitted.stoppedEarly } : {}),
       rows: { train: data.train.rows, validation: data.validation.rows, test: data.test.rows },
       ...(data.testRowIndexes ? { testRowIndexes: Array.from(data.testRowIndexes).sort((a, b) => a - b) } : {}),

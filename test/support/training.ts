@@ -63,7 +63,7 @@ export async function firstProgressEvent(t: TenantBundle, runId: string): Promis
 export const VERSION_FIELDS = `id version task framework inputs standardize preprocessing
   features { name type mean std imputeValue categories missingCodes steps inputs }
   target { name task classes labelSuffix }
-  featureImportances { input column importance }
+  featureImportances { input column importance std } featureImportanceMethod
   metrics { task testRows accuracy precision recall f1 rocAuc logLoss confusionMatrix macroPrecision macroRecall macroF1
     perClass { label precision recall f1 support } mse rmse mae r2 rows { train validation test } bestEpoch stoppedEarly }`;
 

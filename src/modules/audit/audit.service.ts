@@ -18,7 +18,7 @@ export class AuditService {
    */
   async page(actor: Actor, args: PageRequest, filter: { action?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'admin');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'audit');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, details: e.node.details as object | null } })) };
   }

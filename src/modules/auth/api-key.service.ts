@@ -2,6 +2,7 @@
  * Managing a tenant's API keys (admin scope): create (the key is returned once), list (prefix
  * only), revoke. A revocation is published so every API process closes that key's websockets.
  */
+import { nestedList } from '../common/cursor';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
@@ -62,7 +63,7 @@ export class ApiKeyService {
    */
   async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'admin');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, nestedList('api-keys', actor.tenantId));
     return withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
   }
 

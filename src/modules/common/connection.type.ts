@@ -3,6 +3,7 @@
  * arguments, and `XConnection` / `XEdge` object types made per node type by {@link connectionOf}.
  */
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { DEFAULT_PAGE, MAX_PAGE } from './page-sizes';
 
 /** Where a page sits in its list. */
 @ObjectType({ description: 'Where this page sits in the list (Relay).' })
@@ -13,21 +14,21 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: "The last edge's cursor: pass it as `after` for the next page." }) endCursor!: string | null;
 }
 
-/** Most rows one page may have. */
-export const MAX_PAGE = 100;
-/** Rows in a page when neither `first` nor `last` is given. */
-export const DEFAULT_PAGE = 20;
+export { DEFAULT_PAGE, MAX_PAGE } from './page-sizes';
 
 /** Relay's paging arguments, shared by every `…Connection` field. */
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Rows from the start (newest), or after \`after\`. 0 to ${MAX_PAGE}. (Default: ${DEFAULT_PAGE})` })
   first?: number | null;
-  @Field(() => String, { nullable: true, description: "An opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): rows after it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "An opaque cursor of this list (an edge's `cursor` or `pageInfo.endCursor`): rows after it. With `before` too, the rows between the two.",
+  })
   after?: string | null;
   @Field(() => Int, { nullable: true, description: `Rows from the end (oldest), or before \`before\`. 0 to ${MAX_PAGE}.` })
   last?: number | null;
-  @Field(() => String, { nullable: true, description: 'An opaque cursor: rows before it.' })
+  @Field(() => String, { nullable: true, description: 'An opaque cursor of this list: rows before it. With `after` too, the rows between the two.' })
   before?: string | null;
 }
 

@@ -167,7 +167,7 @@ export class DatasetService {
    */
   async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'datasets:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'datasets');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toView(e.node) })) };
   }

@@ -50,7 +50,7 @@ export async function archivedDatasetsPage(
   sizes: { default: number; max: number },
 ) {
   requireScope(actor, 'datasets:read');
-  const window = pageWindow(args, sizes.default, sizes.max, 'archivedAt');
+  const window = pageWindow(args, sizes.default, sizes.max, 'archived-datasets', 'archivedAt');
   const page = await withTenant(deps.prisma, actor.tenantId, (tx) => deps.datasets.archivedPage(tx, actor.tenantId, filter, window));
   return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: archivedView(e.node, deps.retentionDays) })) };
 }

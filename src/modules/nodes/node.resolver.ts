@@ -13,6 +13,7 @@ import type { ModelService } from '../registry/model.service';
 import type { BatchPredictionService } from '../serving/batch.service';
 import type { TrainingRunService } from '../training/training-run.service';
 import type { NodeRow } from './node.repo';
+import { NODE_KINDS } from './node-kinds';
 import { MAX_NODE_IDS, type NodeService } from './node.service';
 import { asNode, Node } from './node.type';
 
@@ -59,6 +60,13 @@ async function load(ctx: Context, row: NodeRow): Promise<object | null> {
   }
 }
 
+const KINDS = Object.keys(NODE_KINDS);
+/** `node`'s description, naming every type NODE_KINDS lists (and their scopes), so it cannot leave one out. */
+export const NODE_DESCRIPTION =
+  `Any of your tenant's objects by its id (Relay Global Object Identification): a ${KINDS.slice(0, -1).join(', ')} or ${KINDS[KINDS.length - 1]}. ` +
+  "Ids are the stored UUIDs, unchanged (not re-encoded): the id every other field returns. Null for an unknown id, another tenant's id, a malformed id, and an object whose type's read scope the credential lacks " +
+  `(${[...new Set(Object.values(NODE_KINDS))].join(', ')}) — alike, so nothing tells them apart.`;
+
 /** node, nodes. */
 @Resolver()
 export class NodeResolver {
@@ -66,8 +74,7 @@ export class NodeResolver {
   @Authorized()
   @Query(() => Node, {
     nullable: true,
-    description:
-      "Any of your tenant's objects by its id (Relay Global Object Identification): a Dataset, TrainingRun, Model, ModelVersion, BatchPrediction or ModelEvaluation. Ids are the stored UUIDs, unchanged (not re-encoded): the id every other field returns. Null for an unknown id, another tenant's id, a malformed id, and an object whose type's read scope the credential lacks (datasets:read, training:read, models:read, predict) — alike, so nothing tells them apart.",
+    description: NODE_DESCRIPTION,
   })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
     const [row] = await ctx.services.nodes.kindsOf(ctx.actor!, [id]);

@@ -12,6 +12,7 @@ import type { Db } from '../../lib/db';
 import { badInput, notFinite, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
+import { nestedList } from '../common/cursor';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { EvaluationReport } from '../../ml/evaluation-report';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -124,7 +125,7 @@ export class EvaluationService {
    */
   async pageOfVersion(actor: Actor, versionId: string, args: PageRequest, sizes: { default: number; max: number }, status?: RunStatus) {
     requireScope(actor, 'models:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, nestedList('evaluations', versionId));
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.evaluations.pageOfVersion(tx, actor.tenantId, versionId, window, status));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })) };
   }

@@ -1,9 +1,10 @@
 import type { Db } from '../../lib/db';
+import { nestedList } from '../common/cursor';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import { notFound } from '../../lib/errors';
 import { withTenant } from '../../lib/tenant-tx';
 import type { EvaluationMetrics } from '../../ml/evaluate';
-import type { FeatureImportance as Importance } from '../../ml/pipeline';
+import type { FeatureImportance as Importance, FeatureImportanceMethod as ImportanceMethod } from '../../ml/pipeline';
 import { readPipeline } from '../../ml/preprocess/stored';
 import type { FittedColumn } from '../../ml/preprocess/types';
 import type { Actor } from '../auth/actor';
@@ -53,7 +54,7 @@ const onnxView = (info: OnnxServing): OnnxModelInfo => ({ ...info, image: info.i
 /** A stored version row -> the GraphQL view. */
 export function toVersionView(row: VersionRow): ModelVersion {
   const pipeline = readPipeline(row.preprocessing);
-  const metrics = row.metrics as EvaluationMetrics & { featureImportances?: Importance[] };
+  const metrics = row.metrics as EvaluationMetrics & { featureImportances?: Importance[]; featureImportanceMethod?: ImportanceMethod };
   return {
     id: row.id,
     modelName: row.model.name,
@@ -64,7 +65,8 @@ export function toVersionView(row: VersionRow): ModelVersion {
     features: pipeline.columns.map(featureView),
     inputs: pipeline.columns.flatMap((c) => c.outputs),
     preprocessing: pipeline as unknown as Record<string, unknown>,
-    ...(metrics.featureImportances ? { featureImportances: metrics.featureImportances } : {}),
+    // Versions stored before the method was recorded had importances from trees only.
+    ...(metrics.featureImportances ? { featureImportances: metrics.featureImportances, featureImportanceMethod: metrics.featureImportanceMethod ?? 'impurity' } : {}),
     target: pipeline.target,
     standardize: pipeline.columns.some((c) => c.steps.some((s) => s.op === 'standardize')),
     metrics: metrics as VersionMetrics,
@@ -95,7 +97,7 @@ export class ModelService {
    */
   async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'models:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'models');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageModels(tx, actor.tenantId, filter, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toModelView(e.node) })) };
   }
@@ -106,7 +108,7 @@ export class ModelService {
    */
   async pageVersions(actor: Actor, modelId: string, args: PageRequest, sizes: { default: number; max: number }) {
     requireScope(actor, 'models:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, nestedList('versions', modelId));
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageVersions(tx, actor.tenantId, modelId, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toVersionView(e.node) })) };
   }

@@ -7,7 +7,9 @@ import { Node } from '../nodes/node.type';
 import { BoundedJSONObject as GraphQLJSONObject } from '../common/json.scalar';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, NamedEntity } from '../common/entity.type';
+import { lowerCaseEnum, type EnumValue } from '../common/enum';
 import { Nullable } from '../common/fields';
+import { PERMUTATION_LIMITS } from '../../ml/permutation-importance';
 import { OnnxModelInfo } from './onnx.type';
 import { ModelStage } from './stage';
 import './stage.type';
@@ -126,12 +128,27 @@ export class VersionMetrics {
   @Nullable(Boolean, 'Early stopping: whether it ended training before spec.epochs.') stoppedEarly?: boolean;
 }
 
-/** How much a tree model relies on one of its inputs. */
-@ObjectType({ description: 'Mean decrease in impurity of one model input (trees), summing to 1 over the inputs.' })
+/** How a version's feature importances were measured (ModelVersion.featureImportanceMethod). */
+export const FeatureImportanceMethod = lowerCaseEnum('FeatureImportanceMethod', ['IMPURITY', 'PERMUTATION'], {
+  description: 'How ModelVersion.featureImportances were measured.',
+  valuesConfig: {
+    IMPURITY: { description: "Trees: each input's share of the split gain (mean decrease in impurity), summing to 1 over the inputs." },
+    PERMUTATION: {
+      description: `Networks: permutation importance (Breiman 2001; scikit-learn's permutation_importance) — the mean drop of the test accuracy (classification) or R² (regression) when the input's column of the held-out rows is shuffled, over ${PERMUTATION_LIMITS.repeats} seeded shuffles of at most ${PERMUTATION_LIMITS.maxRows} test rows. Near 0 or below: the model does not rely on it.`,
+    },
+  },
+});
+export type FeatureImportanceMethod = EnumValue<typeof FeatureImportanceMethod>;
+
+/** How much a model relies on one of its inputs. */
+@ObjectType({ description: "How much the model relies on one model input; what the number means is the version's featureImportanceMethod." })
 export class FeatureImportance {
   @Field({ description: "Model input, e.g. 'Glucose' or 'workclass=Private'." }) input!: string;
   @Field({ description: 'The feature column it comes from.' }) column!: string;
-  @Field(() => Float) importance!: number;
+  @Field(() => Float, { description: 'IMPURITY: share of the split gain, in [0, 1]. PERMUTATION: mean drop of the test metric when the input is shuffled (can be ≤ 0).' })
+  importance!: number;
+  @Nullable(Float, 'PERMUTATION: standard deviation of the drop over the shuffles; null for IMPURITY.')
+  std?: number | null;
 }
 
 /** A feature column a version takes, and what its preprocessing learned about it. */
@@ -211,8 +228,14 @@ export class ModelVersion extends Entity {
   @Field(() => GraphQLJSONObject, { description: 'The fitted preprocessing pipeline, as stored (applied again at predict time).' })
   preprocessing!: Record<string, unknown>;
 
-  @Nullable([FeatureImportance], 'Decision trees and random forests: importance of each model input.')
+  @Nullable(
+    [FeatureImportance],
+    'Importance of each model input: trees by impurity, networks on tabular data by permutation (featureImportanceMethod says which); null for other models.',
+  )
   featureImportances?: FeatureImportance[];
+
+  @Nullable(FeatureImportanceMethod, 'How featureImportances were measured: IMPURITY (trees) or PERMUTATION (networks); null when there are none.')
+  featureImportanceMethod?: FeatureImportanceMethod | null;
 
   @Field(() => TargetInfo)
   target!: TargetInfo;

@@ -40,7 +40,8 @@ export function versionRow(runId: string, trained: TrainedModel, lineage?: Store
     metrics: {
       ...trained.metrics,
       rows: trained.rows,
-      ...(trained.featureImportances ? { featureImportances: trained.featureImportances } : {}),
+      ...(trained.featureImportances ? { featureImportances: trained.featureImportances, featureImportanceMethod: trained.featureImportanceMethod } : {}),
+      ...(trained.permutation ? { permutationImportance: trained.permutation } : {}),
       ...(trained.bestEpoch !== undefined ? { bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly } : {}),
     },
   };

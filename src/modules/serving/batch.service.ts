@@ -68,7 +68,7 @@ export class BatchPredictionService {
    */
   async page(actor: Actor, args: PageRequest, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
     requireScope(actor, 'predict');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'batch-predictions');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.page(tx, actor.tenantId, filter, window));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })) };
   }

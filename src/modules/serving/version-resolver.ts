@@ -39,6 +39,15 @@ function keyOf(tenantId: string, modelName: string, selector: VersionSelector): 
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
 
+/** MODEL_NOT_READY for a model with no version to serve, saying whether one is being trained. */
+const notReady = (modelName: string, training: boolean) =>
+  new AppError(
+    'MODEL_NOT_READY',
+    training
+      ? `Model '${modelName}' has no trained version yet: a training run for it is queued or running`
+      : `Model '${modelName}' has no version to serve: none is left, and no training run for it is queued or running`,
+  );
+
 /** Resolves selectors to versions, cached per process (tenant in every key). */
 export class VersionResolver {
   private readonly cache = new Map<string, { ref: VersionRef; until: number }>();
@@ -53,8 +62,10 @@ export class VersionResolver {
 
   /**
    * Resolves within the tenant (a name of another tenant is NOT_FOUND).
-   * @throws AppError BAD_USER_INPUT (a stage with a version or an alias), NOT_FOUND (model, version,
-   *   alias, or no version in the stage), MODEL_NOT_READY (no version yet).
+   * @throws AppError BAD_USER_INPUT (a stage with a version or an alias), NOT_FOUND (model — also
+   *   one deleted, or whose runs all ended without a version —, version, alias, or no version in
+   *   the stage), MODEL_NOT_READY (the model has no version: its first is being trained, or none
+   *   is left).
    */
   async resolve(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
     if (selector.stage !== undefined && (selector.version !== undefined || selector.alias !== undefined)) throw badInput('Give one of `version`, `alias` or `stage`, not several');
@@ -83,8 +94,10 @@ export class VersionResolver {
     return withTenant(this.prisma, tenantId, async (tx) => {
       const { models, aliases, runs, stages } = this.repos;
       const model = await models.findModelId(tx, tenantId, modelName);
+      // No model in the registry: NOT_FOUND, as `model(name:)` answers — unless a run now queued or
+      // running will publish its first version (not a run that ended, nor one of a deleted model).
       if (!model) {
-        if (await runs.namesModel(tx, tenantId, modelName)) throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
+        if (await runs.trainsModel(tx, tenantId, modelName)) throw notReady(modelName, true);
         throw notFound('Model', modelName);
       }
       if (selector.alias !== undefined) {
@@ -100,7 +113,7 @@ export class VersionResolver {
       const found = await models.findVersionRef(tx, tenantId, model.id, selector.version);
       if (found) return { id: found.id, version: found.version, modelName };
       if (selector.version !== undefined) throw notFound('Model version', `${modelName}@${selector.version}`);
-      throw new AppError('MODEL_NOT_READY', `Model '${modelName}' has no trained version yet`);
+      throw notReady(modelName, await runs.trainsModel(tx, tenantId, modelName));
     });
   }
 

@@ -65,7 +65,7 @@ export class SweepService {
    */
   async page(actor: Actor, args: PageRequest, filter: { status?: RunStatus }, sizes: { default: number; max: number }) {
     requireScope(actor, 'training:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'sweeps');
     return withTenant(this.deps.prisma, actor.tenantId, (tx) => this.deps.sweeps.page(tx, actor.tenantId, filter, window));
   }
 

@@ -31,7 +31,7 @@ export class TenantAdminService {
    */
   async page(call: OperatorCall, args: PageRequest, filter: { name?: string }, sizes: { default: number; max: number }) {
     await this.guard.check(call.secret, call.clientAddress, 'tenants');
-    return this.repo.page(filter, pageWindow(args, sizes.default, sizes.max));
+    return this.repo.page(filter, pageWindow(args, sizes.default, sizes.max, 'tenants'));
   }
 
   /** The tenant's API keys, oldest first, prefix only. @throws AppError (admin secret), NOT_FOUND (tenant). */

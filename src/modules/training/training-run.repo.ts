@@ -94,9 +94,13 @@ export class TrainingRunRepo {
     return tx.trainingRun.count({ where: { tenantId, ...filter, status: { in: [...ACTIVE_STATUSES] } } });
   }
 
-  /** Whether the tenant has a run (in any state) that will create or created `modelName`. */
-  async namesModel(tx: Tx, tenantId: string, modelName: string) {
-    return (await tx.trainingRun.count({ where: { tenantId, modelName } })) > 0;
+  /**
+   * Whether a QUEUED or RUNNING run of the tenant may still publish a version of `modelName`. Ended
+   * runs do not count: a model whose runs all ended without a version (failed, cancelled, or their
+   * model deleted since) is not coming.
+   */
+  async trainsModel(tx: Tx, tenantId: string, modelName: string) {
+    return (await tx.trainingRun.count({ where: { tenantId, modelName, status: { in: [...ACTIVE_STATUSES] } }, take: 1 })) > 0;
   }
 
   /** Stored epoch metrics of a run, in epoch order. */

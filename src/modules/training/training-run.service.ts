@@ -42,7 +42,7 @@ export class TrainingRunService {
    */
   async page(actor: Actor, args: PageRequest, filter: RunFilter, sizes: { default: number; max: number }) {
     requireScope(actor, 'training:read');
-    const window = pageWindow(args, sizes.default, sizes.max);
+    const window = pageWindow(args, sizes.default, sizes.max, 'runs');
     return withTenant(this.prisma, actor.tenantId, (tx) => this.runs.page(tx, actor.tenantId, filter, window));
   }
 
