@@ -527,6 +527,20 @@ export type UserMetadataInput = {
   idColumn: string;
 };
 
+export type ConsoleArchivedDatasetsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleArchivedDatasetsQuery = { archivedDatasetsConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { archivedAt: string, purgeAfter: string, purgedAt: string | null, restorable: boolean, dataset: { id: string, name: string, rowCount: number } } }> } };
+
+export type ConsoleRestoreDatasetMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleRestoreDatasetMutation = { restoreDataset: { id: string, name: string } };
+
 export type ConsoleDatasetQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -745,7 +759,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -841,6 +855,38 @@ export const ConsoleLimitsFragmentDoc = new TypedDocumentString(`
   defaults
 }
     `, {"fragmentName":"ConsoleLimits"}) as unknown as TypedDocumentString<ConsoleLimitsFragment, unknown>;
+export const ConsoleArchivedDatasetsDocument = new TypedDocumentString(`
+    query ConsoleArchivedDatasets($after: String) {
+  archivedDatasetsConnection(first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        archivedAt
+        purgeAfter
+        purgedAt
+        restorable
+        dataset {
+          id
+          name
+          rowCount
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleArchivedDatasetsQuery, ConsoleArchivedDatasetsQueryVariables>;
+export const ConsoleRestoreDatasetDocument = new TypedDocumentString(`
+    mutation ConsoleRestoreDataset($id: ID!) {
+  restoreDataset(id: $id) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRestoreDatasetMutation, ConsoleRestoreDatasetMutationVariables>;
 export const ConsoleDatasetDocument = new TypedDocumentString(`
     query ConsoleDataset($id: ID!) {
   dataset(id: $id) {
@@ -1372,6 +1418,7 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
       type
       categories
       mean
+      imputeValue
     }
     target {
       name

@@ -57,6 +57,9 @@ export function Datasets() {
   return (
     <>
       <h1>Datasets</h1>
+      <p>
+        <a href={href('archived')}>Archived datasets</a> (deleted while model versions used them: restorable for a while)
+      </p>
       <div class="columns">
         <section aria-labelledby="datasets-list">
           <h2 id="datasets-list">Your datasets</h2>

@@ -3,6 +3,7 @@ import { href } from '../router';
 import { Head, Loaded, More } from '../ui';
 import { ConsoleRunsDocument } from '../generated/graphql';
 import { usePages } from '../use-pages';
+import { ScrollBox } from '../scroll-box';
 
 /** The runs page. */
 export function Runs() {
@@ -19,7 +20,7 @@ export function Runs() {
       <Loaded {...q}>
         {() => (
           <>
-            <div class="scroll">
+            <ScrollBox label="Training runs table">
               <table>
                 <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} />
                 <tbody>
@@ -39,7 +40,7 @@ export function Runs() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
             <More shown={q.nodes.length} {...q} />
           </>
         )}

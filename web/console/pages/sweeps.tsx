@@ -3,6 +3,7 @@ import { ConsoleSweepsDocument } from '../generated/graphql';
 import { href } from '../router';
 import { Head, Loaded, More } from '../ui';
 import { usePages } from '../use-pages';
+import { ScrollBox } from '../scroll-box';
 
 /** The sweeps page. */
 export function Sweeps() {
@@ -22,7 +23,7 @@ export function Sweeps() {
             <p>No sweeps yet.</p>
           ) : (
             <>
-              <div class="scroll">
+              <ScrollBox label="Sweeps table">
                 <table>
                   <Head columns={['Sweep', 'Model', 'Strategy', 'Objective', 'Trials', 'Status', 'Best version', 'Started']} />
                   <tbody>
@@ -44,7 +45,7 @@ export function Sweeps() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollBox>
               <More shown={q.nodes.length} {...q} />
             </>
           )
