@@ -17,6 +17,16 @@ export function useDialog() {
 
 export type Dialog = ReturnType<typeof useDialog>;
 
+/** The confirmed action: `work`, then `done`; the dialog closes either way (a refusal shows beside the button, not in the dialog). */
+export const closingAfter = (dialog: Dialog, work: () => Promise<unknown>, done: () => void) => async () => {
+  try {
+    await work();
+  } finally {
+    dialog.close();
+  }
+  done();
+};
+
 /**
  * The dialog: `title` (its heading, `${id}-title`), `text` (`${id}-text`), `children` under the text
  * (a confirmation box, say), and `verb` on the confirming button (disabled while `busy` or `blocked`).
@@ -88,21 +98,12 @@ export function ConfirmButton({
 }) {
   const dialog = useDialog();
   const { busy, error, run } = useAction();
-  const confirm = () =>
-    run(async () => {
-      try {
-        await act();
-      } finally {
-        dialog.close();
-      }
-      done();
-    });
   return (
     <>
       <button type="button" class="danger" onClick={dialog.open} disabled={busy}>
         {children}
       </button>
-      <ConfirmDialog dialog={dialog} id={id} title={title} text={text} verb={verb} busyVerb={busyVerb} busy={busy} onConfirm={confirm} />
+      <ConfirmDialog dialog={dialog} id={id} title={title} text={text} verb={verb} busyVerb={busyVerb} busy={busy} onConfirm={() => run(closingAfter(dialog, act, done))} />
       <ErrorBox error={error} />
     </>
   );

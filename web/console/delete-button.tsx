@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { ApiError } from './api';
-import { ConfirmDialog, useDialog, type Dialog } from './confirm-dialog';
+import { closingAfter, ConfirmDialog, useDialog, type Dialog } from './confirm-dialog';
 import { ErrorBox } from './ui';
 import { useAction } from './use-action';
 
@@ -51,15 +51,7 @@ export function DeleteButton({
   const second = useDialog();
   const [ticked, setTicked] = useState(false);
   const { busy, error, run } = useAction();
-  const attempt = (dialog: Dialog, work: () => Promise<unknown>) =>
-    run(async () => {
-      try {
-        await work();
-      } finally {
-        dialog.close();
-      }
-      done();
-    });
+  const attempt = (dialog: Dialog, work: () => Promise<unknown>) => run(closingAfter(dialog, work, done));
   const refusal = force && error && force.codes.includes(error.code) ? error : null;
   return (
     <div class="delete">

@@ -7,8 +7,8 @@
 import { gql } from '../api';
 import { ConsoleArchivedDatasetsDocument, ConsoleRestoreDatasetDocument } from '../generated/graphql';
 import { go, href } from '../router';
-import { ScrollBox } from '../scroll-box';
-import { ErrorBox, Head, Loaded, More } from '../ui';
+import { PagedTable } from '../paged-table';
+import { ErrorBox, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { usePages } from '../use-pages';
 
@@ -42,25 +42,17 @@ export function ArchivedDatasets() {
           q.totalCount === 0 ? (
             <p>No archived datasets.</p>
           ) : (
-            <>
-              <ScrollBox label="Archived datasets table">
-                <table>
-                  <Head columns={['Name', 'Rows', 'Archived', 'Rows purged', '']} />
-                  <tbody>
-                    {q.nodes.map((a) => (
-                      <tr key={a.dataset.id}>
-                        <td>{a.dataset.name}</td>
-                        <td>{a.dataset.rowCount}</td>
-                        <td>{when(a.archivedAt)}</td>
-                        <td>{a.purgedAt ? `purged ${when(a.purgedAt)}` : `after ${when(a.purgeAfter)}`}</td>
-                        <td>{a.restorable ? <Restore id={a.dataset.id} name={a.dataset.name} /> : <span class="muted">not restorable</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollBox>
-              <More shown={q.nodes.length} {...q} />
-            </>
+            <PagedTable label="Archived datasets table" columns={['Name', 'Rows', 'Archived', 'Rows purged', '']} pages={q}>
+              {q.nodes.map((a) => (
+                <tr key={a.dataset.id}>
+                  <td>{a.dataset.name}</td>
+                  <td>{a.dataset.rowCount}</td>
+                  <td>{when(a.archivedAt)}</td>
+                  <td>{a.purgedAt ? `purged ${when(a.purgedAt)}` : `after ${when(a.purgeAfter)}`}</td>
+                  <td>{a.restorable ? <Restore id={a.dataset.id} name={a.dataset.name} /> : <span class="muted">not restorable</span>}</td>
+                </tr>
+              ))}
+            </PagedTable>
           )
         }
       </Loaded>

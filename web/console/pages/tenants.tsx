@@ -6,10 +6,11 @@ import { useState } from 'preact/hooks';
 import { gql } from '../api';
 import { ConsoleCreateTenantDocument, ConsoleTenantsDocument } from '../generated/graphql';
 import { href } from '../router';
-import { ErrorBox, Head, Loaded, More } from '../ui';
+import { ErrorBox, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { usePages } from '../use-pages';
 import { Field } from './train-fields';
+import { PagedTable } from '../paged-table';
 
 /** A secret the server returns once (a new API key), in a read-only field to copy. */
 export function ShownOnce({ id, label, value }: { id: string; label: string; value: string }) {
@@ -71,25 +72,19 @@ export function Tenants() {
               q.totalCount === 0 ? (
                 <p>No tenants yet: create one.</p>
               ) : (
-                <>
-                  <table>
-                    <Head columns={['Name', 'Id', 'Created']} />
-                    <tbody>
-                      {q.nodes.map((t) => (
-                        <tr key={t.id}>
-                          <td>
-                            <a href={tenantHref(t)}>{t.name}</a>
-                          </td>
-                          <td>
-                            <code>{t.id.slice(0, 8)}</code>
-                          </td>
-                          <td>{new Date(t.createdAt).toLocaleString()}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <More shown={q.nodes.length} {...q} />
-                </>
+                <PagedTable label="Tenants table" columns={['Name', 'Id', 'Created']} pages={q}>
+                  {q.nodes.map((t) => (
+                    <tr key={t.id}>
+                      <td>
+                        <a href={tenantHref(t)}>{t.name}</a>
+                      </td>
+                      <td>
+                        <code>{t.id.slice(0, 8)}</code>
+                      </td>
+                      <td>{new Date(t.createdAt).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </PagedTable>
               )
             }
           </Loaded>

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { gql } from '../api';
-import { ConfirmDialog, useDialog } from '../confirm-dialog';
+import { closingAfter, ConfirmDialog, useDialog } from '../confirm-dialog';
 import { DeleteButton } from '../delete-button';
 import {
   ConsoleDeleteAliasDocument,
@@ -63,15 +63,7 @@ export function Registry({ v, reload }: { v: Version; reload: () => void }) {
     setMove(m);
     dialog.open();
   };
-  const confirm = () =>
-    run(async () => {
-      try {
-        await move!.send();
-      } finally {
-        dialog.close();
-      }
-      reload();
-    });
+  const confirm = () => run(closingAfter(dialog, move!.send, reload));
   return (
     <section aria-labelledby="registry">
       <h2 id="registry">Aliases and stage</h2>
