@@ -91,11 +91,19 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   expect(glucose).toBeCloseTo(0.4666, 3); // Pima: pandas' df.corr()
   expect(await cell('Glucose', 8).textContent()).toBe(glucose.toFixed(2));
   await expectAccessible(page, 'dataset profile');
+  // The correlations box says "scroll sideways" exactly when its table is wider than it, at any width.
+  const hintFollowsOverflow = async () => {
+    const overflows = await heat.locator('.scroll').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+    expect([overflows, await heat.locator('.scroll-hint').count()]).toEqual([overflows, overflows ? 1 : 0]);
+    return overflows;
+  };
+  await hintFollowsOverflow();
   // At phone width the profile scrolls in its own focusable, labelled box, and axe still finds nothing serious.
   await page.setViewportSize({ width: 390, height: 844 });
   const profile = page.locator('#main > .scroll', { has: page.locator('table.profile') });
   expect([await profile.getAttribute('tabindex'), await profile.getAttribute('role'), await profile.getAttribute('aria-label')]).toEqual(['0', 'region', 'Profile table']);
-  await waitForText(page, 'main', ['Scroll sideways for more columns']);
+  await waitForText(page, 'figure.correlations', ['Scroll sideways for more columns']);
+  expect(await hintFollowsOverflow()).toBe(true);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAccessible(page, 'dataset profile at 390 px');
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -172,6 +180,9 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   await waitForText(page, 'figure.heatmap', ['Confusion matrix', 'actual \\ predicted']);
   const testRows = Number(await page.locator('th:text-is("test rows") + td').textContent());
   expect(testRows).toBeGreaterThan(100);
+  // A 2×2 matrix fits: its box says nothing about scrolling.
+  expect(await page.locator('figure.heatmap .scroll').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  expect(await page.locator('figure.heatmap .scroll-hint').count()).toBe(0);
   const cells = (await page.locator('figure.heatmap tbody td').allTextContents()).map(Number);
   expect(cells).toHaveLength(4);
   expect(cells.reduce((a, b) => a + b, 0)).toBe(testRows);
