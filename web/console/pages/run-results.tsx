@@ -37,8 +37,8 @@ export function RunCurves({ curves, unit }: { curves: Curves; unit: 'epoch' | 'r
 type TestMetric = Exclude<keyof ConsoleRunVersionFragment['metrics'], 'task' | 'testRows'>;
 const TEST_METRICS: TestMetric[] = ['accuracy', 'f1', 'rocAuc', 'logLoss', 'rmse', 'mae', 'r2'];
 
-/** A finished one-pass run's numbers: the training split's from its one stored epoch, the test split's from its version. */
-export function FinalMetrics({ curves, version }: { curves: Curves; version: ConsoleRunVersionFragment | null }) {
+/** A one-pass run's numbers once fitted: the training split's from its one stored epoch, the test split's from its version (`done`: the run has ended). */
+export function FinalMetrics({ curves, version, done }: { curves: Curves; version: ConsoleRunVersionFragment | null; done: boolean }) {
   const at = (key: CurveKey) => curves.values[key].get(curves.last);
   const m = version?.metrics;
   const lossName = m ? (m.task === 'regression' ? 'mean squared error' : 'log loss') : 'loss';
@@ -64,7 +64,7 @@ export function FinalMetrics({ curves, version }: { curves: Curves; version: Con
           </tbody>
         </table>
       ) : (
-        <p class="muted">None yet: a tree or forest is fitted in one pass, and its metrics come at the end.</p>
+        <p class="muted">{done ? 'None: the run ended before its fit did.' : 'None yet: a tree or forest is fitted in one pass, and its metrics come at the end.'}</p>
       )}
     </section>
   );

@@ -103,7 +103,7 @@ function Live({ run, history, samples }: { run: Run; history: ConsoleRunQuery['m
         </p>
       ) : null}
       <ErrorBox error={error} />
-      {progress === 'one-pass' ? <FinalMetrics curves={curves} version={done ? version : null} /> : <RunCurves curves={curves} unit={unit} />}
+      {progress === 'one-pass' ? <FinalMetrics curves={curves} version={done ? version : null} done={done} /> : <RunCurves curves={curves} unit={unit} />}
     </>
   );
 }
