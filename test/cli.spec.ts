@@ -1,6 +1,7 @@
 /**
  * The `maas` CLI as a user runs it (a child process) against the real API on real Postgres: login
- * and its 0600 credentials file, the Pima reference flow (upload, train --watch with the progress
+ * and its 0600 credentials file, the Pima reference flow (upload, train --watch of the README's
+ * examples/reference-spec.json with the progress
  * lines and the final metrics, runs and models lists, predict equal to GraphQL predict, batch
  * download equal to the CSV route), paging cursors, error codes and exit statuses, Ctrl-C while
  * watching, and the key never printed.
@@ -15,6 +16,9 @@ import { startTestApp } from './support/app';
 import { runCli, runCliInTerminal, startCli, type CliResult } from './support/cli';
 import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS, pimaTimes } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
+
+/** The README's spec file: the Keras reference job with its test split and seed. */
+const SPEC = path.join(__dirname, '../examples/reference-spec.json');
 
 let app: App;
 let t: TenantBundle;
@@ -42,7 +46,6 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-cli-'));
   env = { XDG_CONFIG_HOME: path.join(dir, 'config') };
   fs.writeFileSync(path.join(dir, 'pima.csv'), PIMA_CSV);
-  fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ ...KERAS_SPEC, testFraction: 0.2, seed: 42 }));
 });
 afterAll(async () => {
   await app.stop();
@@ -88,7 +91,8 @@ describe('the Pima reference flow', () => {
   });
 
   it('trains the reference spec with --watch: ten epoch lines, then the version and its test metrics', async () => {
-    const r = await maas('train', '--dataset', datasetId, '--target', 'Outcome', '--model', 'diabetes', '--spec', path.join(dir, 'spec.json'), '--watch');
+    expect(JSON.parse(fs.readFileSync(SPEC, 'utf8'))).toEqual({ ...KERAS_SPEC, testFraction: 0.2, seed: 42 });
+    const r = await maas('train', '--dataset', datasetId, '--target', 'Outcome', '--model', 'diabetes', '--spec', SPEC, '--watch');
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = r.stdout.trim().split('\n');
     runId = /^Started run (\S+) \(QUEUED\)$/.exec(lines[0])![1];
@@ -231,7 +235,7 @@ describe('paging', () => {
 
 describe('errors', () => {
   it('prints the API code and exits 1: an unknown dataset is NOT_FOUND', async () => {
-    const r = await maas('train', '--dataset', 'no-such-dataset', '--target', 'Outcome', '--model', 'x', '--spec', path.join(dir, 'spec.json'));
+    const r = await maas('train', '--dataset', 'no-such-dataset', '--target', 'Outcome', '--model', 'x', '--spec', SPEC);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error NOT_FOUND: .*no-such-dataset/);
     expect(r.stdout).toBe('');

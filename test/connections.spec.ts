@@ -1,10 +1,11 @@
 /**
  * Relay connections (trainingRunsConnection, datasetsConnection): keyset paging both ways with
  * opaque cursors stable under inserts, totalCount, filters, tenant isolation of cursors, coded
- * errors for bad arguments, the deprecated lists still answering, and metricHistory.
+ * errors for bad arguments, the deprecated lists still answering, metricHistory, and the progress
+ * subscription's `afterEpoch` (replaying only what a chart has not read from metricHistory).
  */
 import type { App } from '../src/app';
-import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
+import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { seedRuns } from './support/seed-runs';
@@ -172,6 +173,35 @@ it('metricHistory down-samples a long run, keeping the ends and a spike; bad key
   const few = await gql(a, q, { id: runId, keys: ['loss'], samples: 2 });
   expect([codeOf(few), few.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'samples']);
   expect(codeOf(await gql(b, q, { id: runId, keys: ['loss'], samples: 50 }))).toBe('NOT_FOUND');
+});
+
+it('trainingProgress(afterEpoch) replays only the stored epochs after it (all of them when it is past the last); a negative one is BAD_USER_INPUT', async () => {
+  // What a chart does: metricHistory for the epochs so far, then the subscription for the rest.
+  const [runId] = await seedRuns(app, a.tenantId, datasetA, [{ modelName: 'replay', createdAt: at(200), losses: [0.9, 0.8, 0.7, 0.6, 0.5] }]);
+  const sub = 'subscription($id: ID!, $after: Int) { trainingProgress(runId: $id, afterEpoch: $after) { kind epoch loss replayed status } }';
+  const events = async (after?: number) => {
+    const client = wsClient(a.wsUrl, a.token);
+    try {
+      const results = await collect<{ trainingProgress: Record<string, unknown> }>(client, sub, { id: runId, after }).done;
+      return results.map((e) => (e.data?.trainingProgress ?? e.errors?.[0]) as Record<string, any> | undefined);
+    } finally {
+      await client.dispose();
+    }
+  };
+  expect(await events(3)).toEqual([
+    { kind: 'EPOCH', epoch: 4, loss: 0.6, replayed: true, status: 'RUNNING' },
+    { kind: 'EPOCH', epoch: 5, loss: 0.5, replayed: true, status: 'RUNNING' },
+    { kind: 'FINAL', epoch: null, loss: null, replayed: null, status: 'SUCCEEDED' },
+  ]);
+  expect((await events(5)).map((e) => e?.kind)).toEqual(['FINAL']);
+  expect((await events()).map((e) => e?.epoch ?? e?.kind)).toEqual([1, 2, 3, 4, 5, 'FINAL']);
+  expect((await events(9)).map((e) => e?.epoch ?? e?.kind)).toEqual([1, 2, 3, 4, 5, 'FINAL']); // the run has fewer: every one
+  const [refused] = await events(-1);
+  expect([refused?.message, refused?.extensions?.code, refused?.extensions?.field]).toEqual([
+    'afterEpoch must be a whole number of 0 or more, got -1',
+    'BAD_USER_INPUT',
+    'afterEpoch',
+  ]);
 });
 
 it('modelsConnection and auditLogConnection page with totalCount; their old lists are deprecated, not gone', async () => {

@@ -3,8 +3,8 @@
  * form (a grid over a decision tree's depth), its page's leaderboard filled live from the
  * sweepLeaderboard subscription until the sweep SUCCEEDED (ranks and objectives as the API ranks
  * them, the best version linked), the sweeps list (paged), a bad search space named next to its
- * box, and a running sweep cancelled. axe-core finds no serious violation. Screenshots:
- * test-artifacts/screenshots/console-sweep-*.png.
+ * box, the form's JSON boxes inside a 390 px screen, and a running sweep cancelled. axe-core finds
+ * no serious violation. Screenshots: test-artifacts/screenshots/console-sweep-*.png.
  */
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
@@ -29,6 +29,13 @@ it('starts a sweep from the form and follows its leaderboard live to the best ve
   await waitForText(page, 'h1', ['Start a sweep']);
   await waitForText(page, 'main', ['Search space']);
   expect(await page.locator('#sweep-target').inputValue()).toBe('Outcome');
+  // At phone width the JSON boxes (border and padding included) stay inside the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+  const rights = await page.locator('textarea').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().right));
+  expect(rights).toHaveLength(2);
+  for (const right of rights) expect(right).toBeLessThanOrEqual(390 - 12); // main's padding at phone width
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // JSON that does not parse is named next to its box, and nothing is sent.
   await page.locator('#sweep-space').fill('[{ path: ');

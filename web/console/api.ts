@@ -2,7 +2,8 @@
  * The console's only way to the server: the public GraphQL endpoint over HTTP (fetch, JSON or the
  * multipart upload spec) and graphql-ws for subscriptions, with the API key from session.ts in the
  * Authorization header (HTTP) or the connection parameters (websocket), or the admin secret in the
- * X-Admin-Secret header (the operator's pages). Every operation is a typed
+ * X-Admin-Secret header (the operator's pages). An UNAUTHENTICATED answer, or the socket closed
+ * because the key was revoked or expired, is told to `onUnauthenticated`'s listeners. Every operation is a typed
  * document of generated/graphql.ts (from the pages' `.graphql` files, `npm run codegen`): its text
  * is sent, its types give the variables and the answer.
  */
@@ -30,6 +31,24 @@ function headers(): Record<string, string> {
   return secret ? { 'x-admin-secret': secret } : {};
 }
 
+/** Who is told when the server stops accepting the credential (main.tsx: back to sign-in). */
+const unauthenticatedListeners = new Set<(error: ApiError) => void>();
+
+/**
+ * Calls `listener` with the error whenever an answer is UNAUTHENTICATED (a revoked or expired key)
+ * or the websocket is closed with the server's close code for one; returns the function that stops it.
+ */
+export function onUnauthenticated(listener: (error: ApiError) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+/** `error`, after telling the listeners when it says the credential is no longer accepted. */
+function checked(error: ApiError): ApiError {
+  if (error.code === 'UNAUTHENTICATED') for (const listener of unauthenticatedListeners) listener(error);
+  return error;
+}
+
 async function answer<T>(res: Response): Promise<T> {
   let body: { data?: T; errors?: ApiErrorEntry[] };
   try {
@@ -37,7 +56,7 @@ async function answer<T>(res: Response): Promise<T> {
   } catch {
     throw new ApiError([{ message: `The server answered ${res.status} ${res.statusText}` }]);
   }
-  if (body.errors?.length) throw new ApiError(body.errors);
+  if (body.errors?.length) throw checked(new ApiError(body.errors));
   return body.data as T;
 }
 
@@ -83,6 +102,26 @@ export function closeSocket(): void {
 }
 
 /**
+ * The close code the server closes a socket with when its credential stops being accepted: the API
+ * key revoked, or its expiry (or a JWT's) reached (src/graphql/socket-registry.ts; graphql-ws'
+ * 4401 Unauthorized, which its client does not retry).
+ */
+const CLOSE_UNAUTHORIZED = 4401;
+
+/** A subscription's failure as an ApiError: the GraphQL errors, or the closed socket (UNAUTHENTICATED for {@link CLOSE_UNAUTHORIZED}). */
+function socketError(e: unknown): ApiError {
+  if (Array.isArray(e)) return new ApiError(e as ApiErrorEntry[]);
+  const close = e as { code?: unknown; reason?: unknown } | null;
+  if (close && typeof close.code === 'number') {
+    const reason = typeof close.reason === 'string' && close.reason ? close.reason : '';
+    if (close.code === CLOSE_UNAUTHORIZED)
+      return new ApiError([{ message: `The server closed the live connection: ${reason || 'credential refused'}`, extensions: { code: 'UNAUTHENTICATED' } }]);
+    return new ApiError([{ message: `The websocket closed (${close.code}${reason ? `: ${reason}` : ''})` }]);
+  }
+  return new ApiError([{ message: e instanceof Error ? e.message : 'The websocket closed' }]);
+}
+
+/**
  * Subscribes over graphql-ws; returns the function that stops it.
  * `onError` gets an ApiError for GraphQL errors or a closed socket.
  */
@@ -94,8 +133,8 @@ export function subscribe<R, V>(
   return wsClient().subscribe<R>(
     { query: String(document), variables: variables as Record<string, unknown> },
     {
-      next: (r) => (r.errors?.length ? on.error(new ApiError(r.errors as ApiErrorEntry[])) : on.next(r.data as R)),
-      error: (e) => on.error(Array.isArray(e) ? new ApiError(e as ApiErrorEntry[]) : new ApiError([{ message: e instanceof Error ? e.message : 'The websocket closed' }])),
+      next: (r) => (r.errors?.length ? on.error(checked(new ApiError(r.errors as ApiErrorEntry[]))) : on.next(r.data as R)),
+      error: (e) => on.error(checked(socketError(e))),
       complete: () => on.complete?.(),
     },
   );

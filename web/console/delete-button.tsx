@@ -1,11 +1,12 @@
 /**
- * A delete button with a confirmation dialog (a modal <dialog>: focus moves into it, Escape
- * cancels). The server's refusal (its code and message, e.g. DATASET_IN_USE) is shown next to the
+ * A delete button with a confirmation dialog (confirm-dialog.tsx: a modal <dialog>, focus moves
+ * into it, Escape cancels). The server's refusal (its code and message, e.g. DATASET_IN_USE) is shown next to the
  * button. Where the API's delete takes `force`, a refusal with one of the `force.codes` also offers
  * the forced delete, behind a second dialog that says what else goes and asks for an explicit tick.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiError } from './api';
+import { closingAfter, ConfirmDialog, useDialog, type Dialog } from './confirm-dialog';
 import { ErrorBox } from './ui';
 import { useAction } from './use-action';
 
@@ -22,12 +23,6 @@ export interface ForceOption {
   /** The confirmation box's label, e.g. 'Yes, archive it although versions use it'. */
   confirm: string;
   remove: () => Promise<unknown>;
-}
-
-/** A modal dialog's ref and its open/close. */
-function useDialog() {
-  const ref = useRef<HTMLDialogElement>(null);
-  return { ref, open: () => ref.current?.showModal(), close: () => ref.current?.close() };
 }
 
 /**
@@ -56,35 +51,23 @@ export function DeleteButton({
   const second = useDialog();
   const [ticked, setTicked] = useState(false);
   const { busy, error, run } = useAction();
-  const attempt = (dialog: ReturnType<typeof useDialog>, work: () => Promise<unknown>) =>
-    run(async () => {
-      try {
-        await work();
-      } finally {
-        dialog.close();
-      }
-      done();
-    });
+  const attempt = (dialog: Dialog, work: () => Promise<unknown>) => run(closingAfter(dialog, work, done));
   const refusal = force && error && force.codes.includes(error.code) ? error : null;
   return (
     <div class="delete">
       <button type="button" class="danger" onClick={first.open} disabled={busy}>
         Delete {what}
       </button>
-      <dialog ref={first.ref} aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
-        <h2 id={`${id}-title`}>Delete {what}?</h2>
-        <p id={`${id}-text`}>
-          {consequence} {undo}
-        </p>
-        <div class="actions">
-          <button type="button" class="danger" onClick={() => attempt(first, remove)} disabled={busy}>
-            {busy ? 'Deleting…' : 'Delete'}
-          </button>
-          <button type="button" class="secondary" onClick={first.close} autofocus>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialog={first}
+        id={id}
+        title={`Delete ${what}?`}
+        text={`${consequence} ${undo}`}
+        verb="Delete"
+        busyVerb="Deleting…"
+        busy={busy}
+        onConfirm={() => attempt(first, remove)}
+      />
       <ErrorBox error={error} />
       {refusal && force ? (
         <button
@@ -99,21 +82,20 @@ export function DeleteButton({
         </button>
       ) : null}
       {force ? (
-        <dialog ref={second.ref} aria-labelledby={`${id}-force-title`} aria-describedby={`${id}-force-text`}>
-          <h2 id={`${id}-force-title`}>{force.label} anyway?</h2>
-          <p id={`${id}-force-text`}>{refusal ? force.consequence(refusal) : ''}</p>
+        <ConfirmDialog
+          dialog={second}
+          id={`${id}-force`}
+          title={`${force.label} anyway?`}
+          text={refusal ? force.consequence(refusal) : ''}
+          verb={force.verb}
+          busy={busy}
+          blocked={!ticked}
+          onConfirm={() => attempt(second, force.remove)}
+        >
           <label class="check">
             <input type="checkbox" checked={ticked} onChange={(e) => setTicked(e.currentTarget.checked)} /> {force.confirm}
           </label>
-          <div class="actions">
-            <button type="button" class="danger" onClick={() => attempt(second, force.remove)} disabled={busy || !ticked}>
-              {busy ? 'Working…' : force.verb}
-            </button>
-            <button type="button" class="secondary" onClick={second.close} autofocus>
-              Cancel
-            </button>
-          </div>
-        </dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

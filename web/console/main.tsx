@@ -6,8 +6,9 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { closeSocket, gql } from './api';
+import { closeSocket, gql, onUnauthenticated, type ApiError } from './api';
 import './console.css';
+import { ArchivedDatasets } from './pages/archived-datasets';
 import { DatasetPage } from './pages/dataset';
 import { Datasets } from './pages/datasets';
 import { Models } from './pages/models';
@@ -36,9 +37,13 @@ const NAV: [string, string][] = [
   ['models', 'Models'],
 ];
 
+/** Pages reached from a section's page, shown under that section in the navigation. */
+const SUB_SECTIONS: Record<string, string> = { versions: 'models', archived: 'datasets' };
+
 function Page({ route }: { route: string[] }) {
   const [section, id] = route;
   if (section === 'datasets' && id) return <DatasetPage id={id} />;
+  if (section === 'archived') return <ArchivedDatasets />;
   if (section === 'train') return <Train datasetId={id} />;
   if (section === 'runs' && id) return <RunPage id={id} />;
   if (section === 'runs') return <Runs />;
@@ -64,6 +69,8 @@ function App() {
   const route = useRoute();
   const [who, setWho] = useState<SignedIn | null>(null);
   const [checking, setChecking] = useState(!!(apiKey() || adminSecret()));
+  // Why the console went back to sign-in (the key was revoked or expired while a page was open).
+  const [signedOut, setSignedOut] = useState<ApiError | null>(null);
   // Whether the server serves the GraphQL explorer: the header links to it only then.
   const options = useQuery(ConsoleSignInOptionsDocument);
   useEffect(() => {
@@ -71,14 +78,31 @@ function App() {
     const check = apiKey() ? gql(VIEWER).then((d): SignedIn => ({ kind: 'tenant', viewer: d.viewer })) : gql(ADMIN_CHECK).then((): SignedIn => ({ kind: 'admin' }));
     check
       .then(setWho)
-      .catch(() => signOut())
+      .catch((error: ApiError) => {
+        signOut();
+        if (error.code === 'UNAUTHENTICATED') setSignedOut(error);
+      })
       .finally(() => setChecking(false));
   }, []);
+  // Signed in, any UNAUTHENTICATED answer or socket closed for the credential ends the session: the
+  // sign-in page says why, and the route stays, so signing in again returns to the same page.
+  useEffect(() => {
+    if (!who) return;
+    return onUnauthenticated((error) => {
+      signOut();
+      closeSocket();
+      setSignedOut(error);
+      setWho(null);
+    });
+  }, [who]);
   useEffect(() => {
     document.getElementById('main')?.focus();
   }, [route.join('/')]);
   if (checking) return <p aria-busy="true">Loading…</p>;
-  if (!who) return <SignIn onSignedIn={(viewer) => setWho({ kind: 'tenant', viewer })} onAdmin={() => setWho({ kind: 'admin' })} />;
+  if (!who) {
+    const signedIn = (w: SignedIn) => (setSignedOut(null), setWho(w));
+    return <SignIn signedOut={signedOut} onSignedIn={(viewer) => signedIn({ kind: 'tenant', viewer })} onAdmin={() => signedIn({ kind: 'admin' })} />;
+  }
   const admin = who.kind === 'admin';
   const section = route[0] ?? (admin ? 'tenants' : 'datasets');
   return (
@@ -90,7 +114,7 @@ function App() {
         <span class="brand">MaaS console</span>
         <nav aria-label="Sections">
           {(admin ? ADMIN_NAV : NAV).map(([path, label]) => (
-            <a key={path} href={href(path)} aria-current={section === path || (section === 'versions' && path === 'models') ? 'page' : undefined}>
+            <a key={path} href={href(path)} aria-current={section === path || SUB_SECTIONS[section] === path ? 'page' : undefined}>
               {label}
             </a>
           ))}

@@ -1,4 +1,4 @@
-/** Small shared pieces: an error box, a loading line, a number formatter, a table head, a "More" button. */
+/** Small shared pieces: an error box, a loading line, number and plural formatters, a table head, a "More" button. */
 import type { ComponentChildren } from 'preact';
 import type { ApiError } from './api';
 
@@ -21,6 +21,9 @@ export function Loaded({ loading, error, children }: { loading: boolean; error?:
 
 /** A number with at most `digits` significant digits ("–" for null). */
 export const num = (v: number | null | undefined, digits = 4): string => (v == null ? '–' : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits))));
+
+/** `n` and the word, plural unless n is 1: `plural(1, 'epoch')` → '1 epoch', `plural(3, 'epoch')` → '3 epochs'. */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 /** A table's header row: one column header per name. */
 export function Head({ columns }: { columns: string[] }) {

@@ -7,6 +7,8 @@ export interface Action {
   error: ApiError | null;
   /** Runs `work`, clearing the last error first; a thrown error is kept in `error`. */
   run: (work: () => Promise<unknown>) => Promise<void>;
+  /** Forgets the last error (the form's own check refused the input before anything was sent). */
+  clear: () => void;
 }
 
 /** The state of one action (a form's submit). */
@@ -24,5 +26,5 @@ export function useAction(): Action {
       setBusy(false);
     }
   }
-  return { busy, error, run };
+  return { busy, error, run, clear: () => setError(null) };
 }

@@ -23,15 +23,19 @@ interface MetricRow {
 
 /**
  * Joins stored history and live events into one ordered stream without gaps or repeats:
- * the live subscription is opened first (by the caller), the stored epochs replayed, then live
- * epochs after the last replayed one are passed on (from epoch 1 again after a REQUEUED event), and
- * the stream ends after a FINAL event.
+ * the live subscription is opened first (by the caller), the stored epochs after `afterEpoch`
+ * replayed (a client that read the earlier ones from metricHistory asks for the rest only; an
+ * `afterEpoch` past the last stored epoch, from before the run started over, replays them all),
+ * then live epochs after the last replayed one are passed on (from epoch 1 again after a REQUEUED
+ * event), and the stream ends after a FINAL event.
  */
-export function progressStream(run: RunRow, stored: MetricRow[], versionId: string | null, live: Subscription<ProgressEvent>): Repeater<ProgressEvent> {
+export function progressStream(run: RunRow, stored: MetricRow[], versionId: string | null, live: Subscription<ProgressEvent>, afterEpoch = 0): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
+  const from = afterEpoch > (stored.at(-1)?.epoch ?? 0) ? 0 : afterEpoch;
   return new Repeater<ProgressEvent>(async (push, stop) => {
-    let last = 0;
+    let last = from;
     for (const m of stored) {
+      if (m.epoch <= from) continue;
       await push({ runId: run.id, kind: 'EPOCH', status: RunStatus.RUNNING, epochs, ...m, metrics: (m.metrics ?? null) as Record<string, number> | null, replayed: true });
       last = m.epoch;
     }

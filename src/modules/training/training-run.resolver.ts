@@ -2,7 +2,7 @@
  * Training runs: start and cancel them (`training:run`), read them and follow their progress
  * (`training:read`). UNAUTHENTICATED without a credential, FORBIDDEN without the scope.
  */
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { Take } from '../common/take';
 import { ModelVersion } from '../registry/model.type';
@@ -73,15 +73,27 @@ export class TrainingRunResolver {
   }
 
   /**
-   * Streams a run's progress: stored epochs replayed, then live ones, then FINAL. Scope: `training:read`.
-   * @throws NOT_FOUND (before the stream starts) for another tenant's or an unknown run.
+   * Streams a run's progress: stored epochs replayed (those after `afterEpoch`), then live ones,
+   * then FINAL. Scope: `training:read`.
+   * @throws NOT_FOUND (before the stream starts) for another tenant's or an unknown run;
+   *   BAD_USER_INPUT for a negative `afterEpoch`.
    */
   @Authorized('training:read')
   @Subscription(() => TrainingProgress, {
-    description: 'One EPOCH event per finished epoch (epochs already done are replayed first), then one FINAL event; then the stream ends.',
-    subscribe: ({ args, context }) => (context as Context).services.training.progress((context as Context).actor!, String(args.runId)),
+    description: 'One EPOCH event per finished epoch (epochs already done are replayed first, those after `afterEpoch` only), then one FINAL event; then the stream ends.',
+    subscribe: ({ args, context }) =>
+      (context as Context).services.training.progress((context as Context).actor!, String(args.runId), (args.afterEpoch as number | null | undefined) ?? 0),
   })
-  trainingProgress(@Arg('runId', () => ID) _runId: string, @Root() event: ProgressEvent): TrainingProgress {
+  trainingProgress(
+    @Arg('runId', () => ID) _runId: string,
+    @Arg('afterEpoch', () => Int, {
+      nullable: true,
+      description:
+        'Replay only the stored epochs after this one, e.g. the last epoch a chart already has from metricHistory. Past the last stored epoch (the run started over since), every stored epoch is replayed. (Default: 0, every one)',
+    })
+    _afterEpoch: number | null,
+    @Root() event: ProgressEvent,
+  ): TrainingProgress {
     return event as TrainingProgress;
   }
 }

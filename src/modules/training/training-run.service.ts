@@ -125,11 +125,16 @@ export class TrainingRunService {
   }
 
   /**
-   * Progress of a run: first the epochs already stored, then live events, ending with FINAL.
-   * @throws AppError FORBIDDEN, NOT_FOUND (before the stream starts) for another tenant's or an unknown run.
+   * Progress of a run: first the epochs already stored (those after `afterEpoch`, see
+   * {@link progressStream}), then live events, ending with FINAL.
+   * @throws AppError FORBIDDEN, NOT_FOUND (before the stream starts) for another tenant's or an
+   *   unknown run; BAD_USER_INPUT naming `afterEpoch` when it is negative.
    */
-  async progress(actor: Actor, runId: string): Promise<AsyncIterable<ProgressEvent>> {
+  async progress(actor: Actor, runId: string, afterEpoch = 0): Promise<AsyncIterable<ProgressEvent>> {
     requireScope(actor, 'training:read');
+    if (!Number.isInteger(afterEpoch) || afterEpoch < 0) {
+      throw new AppError('BAD_USER_INPUT', `afterEpoch must be a whole number of 0 or more, got ${afterEpoch}`, { field: 'afterEpoch', value: afterEpoch });
+    }
     const live = this.pubsub.subscribe(Topics.trainingProgress(runId));
     try {
       const { run, stored, versionId } = await withTenant(this.prisma, actor.tenantId, async (tx) => {
@@ -141,7 +146,7 @@ export class TrainingRunService {
           versionId: (await this.runs.versionOf(tx, actor.tenantId, runId))?.id ?? null,
         };
       });
-      return progressStream(run, stored, versionId, live);
+      return progressStream(run, stored, versionId, live, afterEpoch);
     } catch (err) {
       await live.return();
       throw err;

@@ -1,6 +1,8 @@
 /**
  * Signed horizontal bars (attributions, importances) as plain HTML: each bar's number is printed
- * beside it, so the chart is its own text alternative.
+ * beside it, so the chart is its own text alternative. A label too long for its column (a
+ * 150-character column name) is cut with an ellipsis on screen; its full text stays in the page
+ * (what a screen reader reads) and is the label's title (shown on hover).
  */
 import { num } from '../ui';
 
@@ -21,9 +23,9 @@ export function Bars({ title, bars }: { title: string; bars: Bar[] }) {
       <ul aria-label={title}>
         {sorted.map((b) => (
           <li key={b.label}>
-            <span class="bar-label">
-              {b.label}
-              {b.note ? <span class="muted"> = {b.note}</span> : null}
+            <span class="bar-label" title={b.note ? `${b.label} = ${b.note}` : b.label}>
+              <span class="bar-name">{b.label}</span>
+              {b.note ? <span class="muted">&nbsp;= {b.note}</span> : null}
             </span>
             <span class="bar-track" aria-hidden="true">
               <span class={b.value >= 0 ? 'bar pos' : 'bar neg'} style={{ width: `${(50 * Math.abs(b.value)) / max}%`, [b.value >= 0 ? 'left' : 'right']: '50%' }} />

@@ -1,7 +1,9 @@
 /**
  * Heat maps as HTML tables whose cells are shaded by their number and print it: the confusion
- * matrix and the correlation matrix. No chart library: the table is its own text alternative.
+ * matrix and the correlation matrix. No chart library: the table is its own text alternative. Each
+ * sits in a ScrollBox, so a matrix of many classes or columns scrolls instead of widening the page.
  */
+import { ScrollBox } from '../scroll-box';
 
 /**
  * A cell's background, `rgb` at `alpha` over white, and its text colour: black or white, whichever
@@ -27,33 +29,35 @@ export function ConfusionMatrix({ matrix, classes }: { matrix: number[][]; class
   return (
     <figure class="heatmap">
       <figcaption>Confusion matrix (rows: actual, columns: predicted)</figcaption>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">actual \ predicted</th>
-            {matrix[0]?.map((_, j) => (
-              <th scope="col" key={j}>
-                {label(j)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {matrix.map((row, i) => (
-            <tr key={i}>
-              <th scope="row">{label(i)}</th>
-              {row.map((count, j) => {
-                const share = count / max;
-                return (
-                  <td key={j} style={shade(BLUE, 0.08 + 0.92 * share)} title={`actual ${label(i)}, predicted ${label(j)}: ${count}`}>
-                    {count}
-                  </td>
-                );
-              })}
+      <ScrollBox label="Confusion matrix table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">actual \ predicted</th>
+              {matrix[0]?.map((_, j) => (
+                <th scope="col" key={j}>
+                  {label(j)}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {matrix.map((row, i) => (
+              <tr key={i}>
+                <th scope="row">{label(i)}</th>
+                {row.map((count, j) => {
+                  const share = count / max;
+                  return (
+                    <td key={j} style={shade(BLUE, 0.08 + 0.92 * share)} title={`actual ${label(i)}, predicted ${label(j)}: ${count}`}>
+                      {count}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
     </figure>
   );
 }
@@ -66,7 +70,7 @@ export function CorrelationHeatmap({ columns, rows, omitted }: { columns: string
   return (
     <figure class="heatmap correlations">
       <figcaption>Correlations (Pearson's r) between numeric columns{omitted ? `; ${omitted} more columns left out` : ''}</figcaption>
-      <div class="scroll" tabIndex={0} role="region" aria-label="Correlations table">
+      <ScrollBox label="Correlations table">
         <table>
           <thead>
             <tr>
@@ -95,7 +99,7 @@ export function CorrelationHeatmap({ columns, rows, omitted }: { columns: string
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </figure>
   );
 }

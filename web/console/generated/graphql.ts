@@ -527,6 +527,20 @@ export type UserMetadataInput = {
   idColumn: string;
 };
 
+export type ConsoleArchivedDatasetsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleArchivedDatasetsQuery = { archivedDatasetsConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { archivedAt: string, purgeAfter: string, purgedAt: string | null, restorable: boolean, dataset: { id: string, name: string, rowCount: number } } }> } };
+
+export type ConsoleRestoreDatasetMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleRestoreDatasetMutation = { restoreDataset: { id: string, name: string } };
+
 export type ConsoleDatasetQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -590,17 +604,31 @@ export type ConsolePredictQuery = { predict: { predictions: Array<{ label: strin
 
 export type ConsoleRunQueryVariables = Exact<{
   id: string | number;
+  samples: number;
 }>;
 
 
-export type ConsoleRunQuery = { trainingRun: { id: string, modelName: string, status: RunStatus, targetColumn: string, failureCode: string | null, failureMessage: string | null, spec: Record<string, unknown>, dataset: { id: string, name: string } | null, metrics: Array<{ epoch: number, loss: number, valLoss: number | null, accuracy: number | null, valAccuracy: number | null }>, modelVersion: { id: string, version: number } | null } };
+export type ConsoleRunQuery = { trainingRun: { id: string, modelName: string, status: RunStatus, targetColumn: string, failureCode: string | null, failureMessage: string | null, spec: Record<string, unknown>, dataset: { id: string, name: string } | null, modelVersion: { id: string, version: number, metrics: { task: string, testRows: number, accuracy: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, rmse: number | null, mae: number | null, r2: number | null } } | null }, metricHistory: Array<{ key: string, totalPoints: number, points: Array<{ epoch: number, value: number }> }> };
+
+export type ConsoleRunHistoryQueryVariables = Exact<{
+  id: string | number;
+  samples: number;
+}>;
+
+
+export type ConsoleRunHistoryQuery = { metricHistory: Array<{ key: string, totalPoints: number, points: Array<{ epoch: number, value: number }> }> };
+
+export type ConsoleHistoryFragment = { key: string, totalPoints: number, points: Array<{ epoch: number, value: number }> };
+
+export type ConsoleRunVersionFragment = { id: string, version: number, metrics: { task: string, testRows: number, accuracy: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, rmse: number | null, mae: number | null, r2: number | null } };
 
 export type ConsoleProgressSubscriptionVariables = Exact<{
   runId: string | number;
+  afterEpoch?: number | null | undefined;
 }>;
 
 
-export type ConsoleProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, replayed: boolean | null, loss: number | null, valLoss: number | null, accuracy: number | null, valAccuracy: number | null, failureCode: string | null, failureMessage: string | null, reason: string | null, modelVersion: { id: string, version: number } | null } };
+export type ConsoleProgressSubscription = { trainingProgress: { kind: ProgressKind, status: RunStatus, epoch: number | null, epochs: number | null, step: number | null, steps: number | null, stepUnit: string | null, etaSeconds: number | null, replayed: boolean | null, loss: number | null, valLoss: number | null, accuracy: number | null, valAccuracy: number | null, failureCode: string | null, failureMessage: string | null, reason: string | null, modelVersion: { id: string, version: number, metrics: { task: string, testRows: number, accuracy: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, rmse: number | null, mae: number | null, r2: number | null } } | null } };
 
 export type ConsoleCancelMutationVariables = Exact<{
   id: string | number;
@@ -731,7 +759,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -784,6 +812,33 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ConsoleHistoryFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleHistory on MetricSeries {
+  key
+  totalPoints
+  points {
+    epoch
+    value
+  }
+}
+    `, {"fragmentName":"ConsoleHistory"}) as unknown as TypedDocumentString<ConsoleHistoryFragment, unknown>;
+export const ConsoleRunVersionFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRunVersion on ModelVersion {
+  id
+  version
+  metrics {
+    task
+    testRows
+    accuracy
+    f1
+    rocAuc
+    logLoss
+    rmse
+    mae
+    r2
+  }
+}
+    `, {"fragmentName":"ConsoleRunVersion"}) as unknown as TypedDocumentString<ConsoleRunVersionFragment, unknown>;
 export const ConsoleLimitsFragmentDoc = new TypedDocumentString(`
     fragment ConsoleLimits on TenantLimits {
   maxConcurrentRuns
@@ -800,6 +855,38 @@ export const ConsoleLimitsFragmentDoc = new TypedDocumentString(`
   defaults
 }
     `, {"fragmentName":"ConsoleLimits"}) as unknown as TypedDocumentString<ConsoleLimitsFragment, unknown>;
+export const ConsoleArchivedDatasetsDocument = new TypedDocumentString(`
+    query ConsoleArchivedDatasets($after: String) {
+  archivedDatasetsConnection(first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        archivedAt
+        purgeAfter
+        purgedAt
+        restorable
+        dataset {
+          id
+          name
+          rowCount
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleArchivedDatasetsQuery, ConsoleArchivedDatasetsQueryVariables>;
+export const ConsoleRestoreDatasetDocument = new TypedDocumentString(`
+    mutation ConsoleRestoreDataset($id: ID!) {
+  restoreDataset(id: $id) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRestoreDatasetMutation, ConsoleRestoreDatasetMutationVariables>;
 export const ConsoleDatasetDocument = new TypedDocumentString(`
     query ConsoleDataset($id: ID!) {
   dataset(id: $id) {
@@ -937,7 +1024,7 @@ export const ConsolePredictDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsolePredictQuery, ConsolePredictQueryVariables>;
 export const ConsoleRunDocument = new TypedDocumentString(`
-    query ConsoleRun($id: ID!) {
+    query ConsoleRun($id: ID!, $samples: Int!) {
   trainingRun(id: $id) {
     id
     modelName
@@ -950,23 +1037,62 @@ export const ConsoleRunDocument = new TypedDocumentString(`
       id
       name
     }
-    metrics {
-      epoch
-      loss
-      valLoss
-      accuracy
-      valAccuracy
-    }
     modelVersion {
-      id
-      version
+      ...ConsoleRunVersion
     }
   }
+  metricHistory(
+    runId: $id
+    keys: ["loss", "valLoss", "accuracy", "valAccuracy"]
+    samples: $samples
+  ) {
+    ...ConsoleHistory
+  }
 }
-    `) as unknown as TypedDocumentString<ConsoleRunQuery, ConsoleRunQueryVariables>;
+    fragment ConsoleHistory on MetricSeries {
+  key
+  totalPoints
+  points {
+    epoch
+    value
+  }
+}
+fragment ConsoleRunVersion on ModelVersion {
+  id
+  version
+  metrics {
+    task
+    testRows
+    accuracy
+    f1
+    rocAuc
+    logLoss
+    rmse
+    mae
+    r2
+  }
+}`) as unknown as TypedDocumentString<ConsoleRunQuery, ConsoleRunQueryVariables>;
+export const ConsoleRunHistoryDocument = new TypedDocumentString(`
+    query ConsoleRunHistory($id: ID!, $samples: Int!) {
+  metricHistory(
+    runId: $id
+    keys: ["loss", "valLoss", "accuracy", "valAccuracy"]
+    samples: $samples
+  ) {
+    ...ConsoleHistory
+  }
+}
+    fragment ConsoleHistory on MetricSeries {
+  key
+  totalPoints
+  points {
+    epoch
+    value
+  }
+}`) as unknown as TypedDocumentString<ConsoleRunHistoryQuery, ConsoleRunHistoryQueryVariables>;
 export const ConsoleProgressDocument = new TypedDocumentString(`
-    subscription ConsoleProgress($runId: ID!) {
-  trainingProgress(runId: $runId) {
+    subscription ConsoleProgress($runId: ID!, $afterEpoch: Int) {
+  trainingProgress(runId: $runId, afterEpoch: $afterEpoch) {
     kind
     status
     epoch
@@ -984,12 +1110,25 @@ export const ConsoleProgressDocument = new TypedDocumentString(`
     failureMessage
     reason
     modelVersion {
-      id
-      version
+      ...ConsoleRunVersion
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleProgressSubscription, ConsoleProgressSubscriptionVariables>;
+    fragment ConsoleRunVersion on ModelVersion {
+  id
+  version
+  metrics {
+    task
+    testRows
+    accuracy
+    f1
+    rocAuc
+    logLoss
+    rmse
+    mae
+    r2
+  }
+}`) as unknown as TypedDocumentString<ConsoleProgressSubscription, ConsoleProgressSubscriptionVariables>;
 export const ConsoleCancelDocument = new TypedDocumentString(`
     mutation ConsoleCancel($id: ID!) {
   cancelTrainingRun(id: $id) {
@@ -1279,6 +1418,7 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
       type
       categories
       mean
+      imputeValue
     }
     target {
       name

@@ -7,9 +7,10 @@ import { CorrelationHeatmap } from '../charts/heatmap';
 import { Histogram, type Bin } from '../charts/histogram';
 import { DeleteButton } from '../delete-button';
 import { go, href } from '../router';
-import { Head, Loaded, num } from '../ui';
+import { Head, Loaded, num, plural } from '../ui';
 import { ConsoleCorrelationsDocument, ConsoleDatasetDocument, ConsoleDeleteDatasetDocument, type ConsoleDatasetQuery } from '../generated/graphql';
 import { useQuery } from '../use-query';
+import { ScrollBox } from '../scroll-box';
 
 type DatasetProfile = ConsoleDatasetQuery['dataset'];
 type Column = DatasetProfile['columns'][number];
@@ -49,7 +50,7 @@ export function DatasetPage({ id }: { id: string }) {
             <p>
               {d.rowCount} rows, {d.columns.length} columns{d.filename ? ` (from ${d.filename})` : ''}. <a href={href('train', d.id)}>Train a model on it</a>
             </p>
-            <div class="scroll">
+            <ScrollBox label="Profile table">
               <table class="profile">
                 <caption>Profile by column</caption>
                 <Head columns={['Column', 'Type', 'Missing', 'Distinct', 'Min', 'Mean', 'Max', 'Distribution']} />
@@ -73,7 +74,7 @@ export function DatasetPage({ id }: { id: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
             <Correlations id={d.id} />
             <DeleteButton
               id="delete-dataset"
@@ -89,7 +90,7 @@ export function DatasetPage({ id }: { id: string }) {
                   const x = refusal.errors[0]?.extensions ?? {};
                   const versions = ((x.versions as { model: string; version: number }[] | undefined) ?? []).map((v) => `${v.model} v${v.version}`);
                   const total = Number(x.totalVersions ?? versions.length);
-                  return `${total} model version${total === 1 ? '' : 's'} trained on it stay (${versions.join(', ')}${total > versions.length ? ', …' : ''}) with their lineage and curves. The dataset is hidden from lists and can no longer train or score; its training runs are deleted and its rows are purged when the archive's retention ends (restoreDataset brings it back until then).`;
+                  return `${plural(total, 'model version')} trained on it ${total === 1 ? 'stays' : 'stay'} (${versions.join(', ')}${total > versions.length ? ', …' : ''}) with their lineage and curves. The dataset is hidden from lists and can no longer train or score; its training runs are deleted and its rows are purged when the archive's retention ends (Restore, on the archived datasets page, brings it back until then).`;
                 },
                 confirm: 'Yes, archive it although model versions use it',
                 remove: () => gql(ConsoleDeleteDatasetDocument, { id: d.id, force: true }),

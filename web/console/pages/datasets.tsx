@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api';
 import { ConsoleDatasetsDocument, ConsoleUploadDocument } from '../generated/graphql';
 import { go, href } from '../router';
-import { ErrorBox, Head, Loaded, More } from '../ui';
+import { ErrorBox, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { usePages } from '../use-pages';
+import { PagedTable } from '../paged-table';
 
 /** A dataset name from a file name: `pima-diabetes.csv` → `pima-diabetes`. */
 const nameOf = (file: File) => file.name.replace(/\.[^.]+$/, '').slice(0, 100) || 'dataset';
@@ -57,6 +58,9 @@ export function Datasets() {
   return (
     <>
       <h1>Datasets</h1>
+      <p>
+        <a href={href('archived')}>Archived datasets</a> (deleted while model versions used them: restorable for a while)
+      </p>
       <div class="columns">
         <section aria-labelledby="datasets-list">
           <h2 id="datasets-list">Your datasets</h2>
@@ -65,24 +69,18 @@ export function Datasets() {
               q.totalCount === 0 ? (
                 <p>No datasets yet: upload one.</p>
               ) : (
-                <>
-                  <table>
-                    <Head columns={['Name', 'Rows', 'Size', 'Uploaded']} />
-                    <tbody>
-                      {q.nodes.map((d) => (
-                        <tr key={d.id}>
-                          <td>
-                            <a href={href('datasets', d.id)}>{d.name}</a>
-                          </td>
-                          <td>{d.rowCount}</td>
-                          <td>{(d.sizeBytes / 1024).toFixed(1)} KiB</td>
-                          <td>{new Date(d.createdAt).toLocaleString()}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <More shown={q.nodes.length} {...q} />
-                </>
+                <PagedTable label="Datasets table" columns={['Name', 'Rows', 'Size', 'Uploaded']} pages={q}>
+                  {q.nodes.map((d) => (
+                    <tr key={d.id}>
+                      <td>
+                        <a href={href('datasets', d.id)}>{d.name}</a>
+                      </td>
+                      <td>{d.rowCount}</td>
+                      <td>{(d.sizeBytes / 1024).toFixed(1)} KiB</td>
+                      <td>{new Date(d.createdAt).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </PagedTable>
               )
             }
           </Loaded>

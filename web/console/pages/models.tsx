@@ -5,6 +5,7 @@ import { href } from '../router';
 import { Head, Loaded, More, num } from '../ui';
 import { ConsoleDeleteModelDocument, ConsoleModelsDocument } from '../generated/graphql';
 import { usePages } from '../use-pages';
+import { ScrollBox } from '../scroll-box';
 
 /** The models page. */
 export function Models() {
@@ -23,7 +24,7 @@ export function Models() {
               {q.nodes.map((m) => (
                 <section key={m.id} aria-labelledby={`model-${m.id}`}>
                   <h2 id={`model-${m.id}`}>{m.name}</h2>
-                  <div class="scroll">
+                  <ScrollBox label={`Versions of ${m.name}`}>
                     <table>
                       <Head columns={['Version', 'Stage', 'Aliases', 'Test metric', 'Created']} />
                       <tbody>
@@ -40,7 +41,7 @@ export function Models() {
                         ))}
                       </tbody>
                     </table>
-                  </div>
+                  </ScrollBox>
                   <DeleteButton
                     id={`delete-model-${m.id}`}
                     what={`model ${m.name}`}

@@ -1,8 +1,9 @@
 /** Training runs, newest first, with their status, 50 at a time. */
 import { href } from '../router';
-import { Head, Loaded, More } from '../ui';
+import { Loaded } from '../ui';
 import { ConsoleRunsDocument } from '../generated/graphql';
 import { usePages } from '../use-pages';
+import { PagedTable } from '../paged-table';
 
 /** The runs page. */
 export function Runs() {
@@ -18,30 +19,22 @@ export function Runs() {
       </p>
       <Loaded {...q}>
         {() => (
-          <>
-            <div class="scroll">
-              <table>
-                <Head columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} />
-                <tbody>
-                  {q.nodes.map((r) => (
-                    <tr key={r.id}>
-                      <td>
-                        <a href={href('runs', r.id)}>{r.id.slice(0, 8)}</a>
-                      </td>
-                      <td>{r.modelName}</td>
-                      <td>{r.dataset?.name ?? '–'}</td>
-                      <td>
-                        <span class={`status ${r.status.toLowerCase()}`}>{r.status}</span>
-                      </td>
-                      <td>{r.modelVersion ? <a href={href('versions', r.modelVersion.id)}>v{r.modelVersion.version}</a> : '–'}</td>
-                      <td>{new Date(r.createdAt).toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <More shown={q.nodes.length} {...q} />
-          </>
+          <PagedTable label="Training runs table" columns={['Run', 'Model', 'Dataset', 'Status', 'Version', 'Queued']} pages={q}>
+            {q.nodes.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <a href={href('runs', r.id)}>{r.id.slice(0, 8)}</a>
+                </td>
+                <td>{r.modelName}</td>
+                <td>{r.dataset?.name ?? '–'}</td>
+                <td>
+                  <span class={`status ${r.status.toLowerCase()}`}>{r.status}</span>
+                </td>
+                <td>{r.modelVersion ? <a href={href('versions', r.modelVersion.id)}>v{r.modelVersion.version}</a> : '–'}</td>
+                <td>{new Date(r.createdAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </PagedTable>
         )}
       </Loaded>
     </>

@@ -4,7 +4,7 @@
  * kept in sessionStorage (session.ts), never in a URL.
  */
 import { useState } from 'preact/hooks';
-import { closeSocket, gql } from '../api';
+import { closeSocket, gql, type ApiError } from '../api';
 import { ConsoleAdminCheckDocument, ConsoleSignInOptionsDocument, ConsoleViewerDocument, type ConsoleViewerQuery } from '../generated/graphql';
 import { signIn, signInAdmin, signOut } from '../session';
 import { ErrorBox } from '../ui';
@@ -51,12 +51,23 @@ function CredentialForm({ id, label, button, remember, check }: { id: string; la
   );
 }
 
-/** The sign-in page; calls `onSignedIn` once the server accepted the key, `onAdmin` once it accepted the admin secret. */
-export function SignIn({ onSignedIn, onAdmin }: { onSignedIn: (viewer: Viewer) => void; onAdmin: () => void }) {
+/**
+ * The sign-in page; calls `onSignedIn` once the server accepted the key, `onAdmin` once it accepted
+ * the admin secret. `signedOut` is why the last session ended (UNAUTHENTICATED: revoked, expired).
+ */
+export function SignIn({ signedOut, onSignedIn, onAdmin }: { signedOut?: ApiError | null; onSignedIn: (viewer: Viewer) => void; onAdmin: () => void }) {
   const options = useQuery(ConsoleSignInOptionsDocument);
   return (
     <main id="main" class="narrow">
       <h1>Sign in</h1>
+      {signedOut ? (
+        <div role="alert" class="signed-out">
+          <p class="error">
+            Signed out: <strong>{signedOut.code}</strong>: {signedOut.message}
+          </p>
+          <p>Sign in with a key that is still valid to go back to the page you were on.</p>
+        </div>
+      ) : null}
       <p>Paste an API key of your tenant. It stays in this browser tab only (session storage) and is sent in the Authorization header.</p>
       <CredentialForm id="api-key" label="API key" button="Sign in" remember={signIn} check={async () => onSignedIn((await gql(VIEWER)).viewer)} />
       {options.data?.serverInfo.consoleAdminSignIn ? (

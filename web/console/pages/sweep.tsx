@@ -8,6 +8,7 @@ import { ApiError, gql, subscribe } from '../api';
 import { ConsoleCancelSweepDocument, ConsoleSweepLeaderboardDocument, type ConsoleSweepLeaderboardSubscription } from '../generated/graphql';
 import { href } from '../router';
 import { ErrorBox, Head, num } from '../ui';
+import { ScrollBox } from '../scroll-box';
 
 type Board = ConsoleSweepLeaderboardSubscription['sweepLeaderboard'];
 
@@ -19,7 +20,7 @@ const params = (p: Record<string, unknown>) =>
 
 function Leaderboard({ board }: { board: Board }) {
   return (
-    <div class="scroll">
+    <ScrollBox label="Trials table">
       <table class="leaderboard">
         <caption>Trials, best first{board.sweep.status === 'RUNNING' ? ' (updates live)' : ''}</caption>
         <Head columns={['Rank', 'Trial', 'Rung', 'Parameters', 'Status', 'Objective', 'Epochs', 'Run', 'Version']} />
@@ -43,7 +44,7 @@ function Leaderboard({ board }: { board: Board }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * One tenant in the operator's console (admin secret): its API keys, newest first, 50 at a time
- * (create with chosen scopes, the key shown once; revoke) and its limits (`setTenantLimits`: a blank field is the global
+ * (create with chosen scopes, the key shown once; revoke after confirming; an expired key shows as
+ * expired) and its limits (`setTenantLimits`: a blank field is the global
  * default).
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -12,17 +13,21 @@ import {
   ConsoleTenantDocument,
   ConsoleTenantKeysDocument,
   type ConsoleLimitsFragment,
+  type ConsoleTenantKeysQuery,
   type CreateApiKeyInput,
   type TenantLimitsInput,
 } from '../generated/graphql';
+import { ConfirmButton } from '../confirm-dialog';
 import { href } from '../router';
 import { ErrorBox, Head, Loaded, More, num } from '../ui';
 import { useAction } from '../use-action';
 import { usePages } from '../use-pages';
 import { useQuery } from '../use-query';
+import { ScrollBox } from '../scroll-box';
 import { ShownOnce } from './tenants';
 
 type Scope = CreateApiKeyInput['scopes'][number];
+type TenantKey = ConsoleTenantKeysQuery['tenantApiKeysConnection']['edges'][number]['node'];
 const SCOPES: Scope[] = ['DATASETS_READ', 'DATASETS_WRITE', 'TRAINING_READ', 'TRAINING_RUN', 'MODELS_READ', 'MODELS_WRITE', 'PREDICT', 'ADMIN'] as Scope[];
 
 /** The limits the form edits, with their labels. */
@@ -77,14 +82,25 @@ function CreateKey({ tenantId, created }: { tenantId: string; created: () => voi
   );
 }
 
-function Revoke({ tenantId, id, name, done }: { tenantId: string; id: string; name: string; done: () => void }) {
-  const { busy, error, run } = useAction();
+/** A key's state: revoked or expired (when), or active (its expiry, if any) with its Revoke button behind a confirmation. */
+function KeyState({ tenantId, k, done }: { tenantId: string; k: TenantKey; done: () => void }) {
+  const when = (iso: string) => new Date(iso).toLocaleString();
+  if (k.revokedAt) return <>revoked {when(k.revokedAt)}</>;
+  if (k.expiresAt && new Date(k.expiresAt).getTime() <= Date.now()) return <>expired {when(k.expiresAt)}</>;
   return (
     <>
-      <button type="button" class="danger" disabled={busy} onClick={() => run(async () => (await gql(ConsoleRevokeTenantKeyDocument, { tenantId, id }), done()))}>
-        Revoke<span class="visually-hidden"> {name}</span>
-      </button>
-      <ErrorBox error={error} />
+      {k.expiresAt ? <span class="muted">expires {when(k.expiresAt)} </span> : null}
+      <ConfirmButton
+        id={`revoke-${k.id}`}
+        title={`Revoke API key ${k.name}?`}
+        text="Requests with it are refused (UNAUTHENTICATED) from now on and its open subscriptions end. This cannot be undone."
+        verb="Revoke"
+        busyVerb="Revoking…"
+        act={() => gql(ConsoleRevokeTenantKeyDocument, { tenantId, id: k.id })}
+        done={done}
+      >
+        Revoke<span class="visually-hidden"> {k.name}</span>
+      </ConfirmButton>
     </>
   );
 }
@@ -113,7 +129,7 @@ function Limits({ tenantId, limits }: { tenantId: string; limits: ConsoleLimitsF
     <form onSubmit={submit} aria-labelledby="limits-title">
       <h2 id="limits-title">Limits</h2>
       <p class="muted">A blank field uses the global default (shown as the effective value).</p>
-      <div class="scroll">
+      <ScrollBox label="Limits table">
         <table>
           <Head columns={['Limit', 'Effective', 'Override']} />
           <tbody>
@@ -133,7 +149,7 @@ function Limits({ tenantId, limits }: { tenantId: string; limits: ConsoleLimitsF
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       <button type="submit" disabled={busy}>
         {busy ? 'Saving…' : 'Save limits'}
       </button>
@@ -158,25 +174,29 @@ export function TenantPage({ id, name }: { id: string; name?: string }) {
           <h2 id="keys-title">API keys</h2>
           <Loaded {...keys}>
             {() => (
-              <div class="scroll">
-                <table>
-                  <Head columns={['Name', 'Prefix', 'Scopes', 'Created', 'State']} />
-                  <tbody>
-                    {keys.nodes.map((k) => (
-                      <tr key={k.id}>
-                        <td>{k.name}</td>
-                        <td>
-                          <code>{k.prefix}</code>
-                        </td>
-                        <td>{k.scopes.map((s) => s.toLowerCase().replace('_', ':')).join(', ')}</td>
-                        <td>{new Date(k.createdAt).toLocaleString()}</td>
-                        <td>{k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : <Revoke tenantId={id} id={k.id} name={k.name} done={keys.reload} />}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+              <>
+                <ScrollBox label="API keys table">
+                  <table>
+                    <Head columns={['Name', 'Prefix', 'Scopes', 'Created', 'State']} />
+                    <tbody>
+                      {keys.nodes.map((k) => (
+                        <tr key={k.id}>
+                          <td>{k.name}</td>
+                          <td>
+                            <code>{k.prefix}</code>
+                          </td>
+                          <td>{k.scopes.map((s) => s.toLowerCase().replace('_', ':')).join(', ')}</td>
+                          <td>{new Date(k.createdAt).toLocaleString()}</td>
+                          <td>
+                            <KeyState tenantId={id} k={k} done={keys.reload} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </ScrollBox>
                 <More shown={keys.nodes.length} {...keys} />
-              </div>
+              </>
             )}
           </Loaded>
         </section>

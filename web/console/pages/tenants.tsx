@@ -6,9 +6,11 @@ import { useState } from 'preact/hooks';
 import { gql } from '../api';
 import { ConsoleCreateTenantDocument, ConsoleTenantsDocument } from '../generated/graphql';
 import { href } from '../router';
-import { ErrorBox, Head, Loaded, More } from '../ui';
+import { ErrorBox, Loaded } from '../ui';
 import { useAction } from '../use-action';
 import { usePages } from '../use-pages';
+import { Field } from './train-fields';
+import { PagedTable } from '../paged-table';
 
 /** A secret the server returns once (a new API key), in a read-only field to copy. */
 export function ShownOnce({ id, label, value }: { id: string; label: string; value: string }) {
@@ -27,9 +29,13 @@ export const tenantHref = (t: { id: string; name: string }) => href('tenants', t
 function CreateTenant({ created }: { created: () => void }) {
   const [name, setName] = useState('');
   const [result, setResult] = useState<{ name: string; apiKey: string } | null>(null);
-  const { busy, error, run } = useAction();
+  const [nameError, setNameError] = useState('');
+  const { busy, error, run, clear } = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
+    // Checked here rather than by `required`, which would keep the last refusal (a CONFLICT) on screen.
+    setNameError(name.trim() ? '' : 'Enter a name for the tenant (spaces alone are not one).');
+    if (!name.trim()) return clear();
     return run(async () => {
       const { createTenant } = await gql(ConsoleCreateTenantDocument, { name: name.trim() });
       setResult({ name: createTenant.tenant.name, apiKey: createTenant.apiKey });
@@ -40,8 +46,9 @@ function CreateTenant({ created }: { created: () => void }) {
   return (
     <form onSubmit={submit} aria-labelledby="create-tenant">
       <h2 id="create-tenant">Create a tenant</h2>
-      <label for="tenant-name">Tenant name</label>
-      <input id="tenant-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <Field id="tenant-name" label="Tenant name" error={nameError}>
+        {(a) => <input {...a} aria-required="true" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+      </Field>
       <button type="submit" disabled={busy}>
         {busy ? 'Creating…' : 'Create tenant'}
       </button>
@@ -65,25 +72,19 @@ export function Tenants() {
               q.totalCount === 0 ? (
                 <p>No tenants yet: create one.</p>
               ) : (
-                <>
-                  <table>
-                    <Head columns={['Name', 'Id', 'Created']} />
-                    <tbody>
-                      {q.nodes.map((t) => (
-                        <tr key={t.id}>
-                          <td>
-                            <a href={tenantHref(t)}>{t.name}</a>
-                          </td>
-                          <td>
-                            <code>{t.id.slice(0, 8)}</code>
-                          </td>
-                          <td>{new Date(t.createdAt).toLocaleString()}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <More shown={q.nodes.length} {...q} />
-                </>
+                <PagedTable label="Tenants table" columns={['Name', 'Id', 'Created']} pages={q}>
+                  {q.nodes.map((t) => (
+                    <tr key={t.id}>
+                      <td>
+                        <a href={tenantHref(t)}>{t.name}</a>
+                      </td>
+                      <td>
+                        <code>{t.id.slice(0, 8)}</code>
+                      </td>
+                      <td>{new Date(t.createdAt).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </PagedTable>
               )
             }
           </Loaded>

@@ -1,4 +1,4 @@
-/** The training form's pieces: a labelled field with its error, and the list of dense layers. */
+/** The console's form pieces: a labelled field with its hint and error, and the training form's list of dense layers. */
 import type { ComponentChildren } from 'preact';
 import type { FieldErrors } from '../field-errors';
 
@@ -9,13 +9,20 @@ export interface ControlAttributes {
   'aria-describedby'?: string;
 }
 
-/** A label, the control (`children` given its attributes) and the server's error for it. */
-export function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: (a: ControlAttributes) => ComponentChildren }) {
+/** A label, the control (`children` given its attributes), a `hint` under it, and the error for it (the server's, or the form's own check). */
+export function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: (a: ControlAttributes) => ComponentChildren }) {
   const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
   return (
     <div class={error ? 'field invalid' : 'field'}>
       <label for={id}>{label}</label>
-      {children({ id, ...(error ? { 'aria-invalid': true, 'aria-describedby': errorId } : {}) })}
+      {children({ id, ...(error ? { 'aria-invalid': true } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
+      {hint ? (
+        <small id={hintId} class="hint muted">
+          {hint}
+        </small>
+      ) : null}
       {error ? (
         <span id={errorId} class="field-error" role="alert">
           {error}

@@ -1,10 +1,12 @@
 /**
  * A version's registry actions on its page: point an alias at it, move its stage, delete one of its
- * aliases, delete the version. Deletes ask first in a modal dialog (delete-button.tsx) and show the
- * server's refusal next to the button, e.g. CONFLICT for a version an alias still points at.
+ * aliases, delete the version. Pointing an alias, moving to PRODUCTION and the deletes ask first in
+ * the same modal dialog (confirm-dialog.tsx, delete-button.tsx) and show the server's refusal next
+ * to the button, e.g. CONFLICT for a version an alias still points at.
  */
 import { useState } from 'preact/hooks';
 import { gql } from '../api';
+import { closingAfter, ConfirmDialog, useDialog } from '../confirm-dialog';
 import { DeleteButton } from '../delete-button';
 import {
   ConsoleDeleteAliasDocument,
@@ -42,12 +44,26 @@ function Aliases({ v, reload }: { v: Version; reload: () => void }) {
   );
 }
 
+/** What a registry move does, asked in a dialog before it is sent. */
+interface Move {
+  title: string;
+  text: string;
+  verb: string;
+  send: () => Promise<unknown>;
+}
+
 /** Aliases and stage of a version, and its deletion. */
 export function Registry({ v, reload }: { v: Version; reload: () => void }) {
   const [alias, setAlias] = useState('production');
   const [stage, setStage] = useState(v.stage);
-  const { error, run: act } = useAction();
-  const run = (p: () => Promise<unknown>) => act(async () => (await p(), reload()));
+  const [move, setMove] = useState<Move | null>(null);
+  const dialog = useDialog();
+  const { busy, error, run } = useAction();
+  const ask = (m: Move) => {
+    setMove(m);
+    dialog.open();
+  };
+  const confirm = () => run(closingAfter(dialog, move!.send, reload));
   return (
     <section aria-labelledby="registry">
       <h2 id="registry">Aliases and stage</h2>
@@ -60,8 +76,12 @@ export function Registry({ v, reload }: { v: Version; reload: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           // Calls that name the alias are served by this version at once: confirm first.
-          if (!confirm(`Point alias '${alias}' of ${v.modelName} at v${v.version}? Calls that use it are served by this version from now on.`)) return;
-          void run(() => gql(ConsoleSetAliasDocument, { model: v.modelName, alias, version: v.version }));
+          ask({
+            title: `Point alias ${alias} of ${v.modelName} at v${v.version}?`,
+            text: `Calls that use alias '${alias}' are served by this version from now on.`,
+            verb: 'Point alias',
+            send: () => gql(ConsoleSetAliasDocument, { model: v.modelName, alias, version: v.version }),
+          });
         }}
       >
         <label for="alias">Alias</label>
@@ -72,8 +92,14 @@ export function Registry({ v, reload }: { v: Version; reload: () => void }) {
         class="inline"
         onSubmit={(e) => {
           e.preventDefault();
-          if (stage === 'PRODUCTION' && !confirm(`Move ${v.modelName} v${v.version} to PRODUCTION?`)) return;
-          void run(() => gql(ConsoleStageDocument, { versionId: v.id, stage }));
+          const send = () => gql(ConsoleStageDocument, { versionId: v.id, stage });
+          if (stage !== 'PRODUCTION') return void run(async () => (await send(), reload()));
+          ask({
+            title: `Move ${v.modelName} v${v.version} to PRODUCTION?`,
+            text: 'Calls that ask for the PRODUCTION stage are served by this version from now on.',
+            verb: 'Move to PRODUCTION',
+            send,
+          });
         }}
       >
         <label for="stage">Stage</label>
@@ -84,6 +110,16 @@ export function Registry({ v, reload }: { v: Version; reload: () => void }) {
         </select>
         <button type="submit">Move stage</button>
       </form>
+      <ConfirmDialog
+        dialog={dialog}
+        id="registry-move"
+        title={move?.title ?? ''}
+        text={move?.text ?? ''}
+        verb={move?.verb ?? 'OK'}
+        busy={busy}
+        danger={false}
+        onConfirm={confirm}
+      />
       <ErrorBox error={error} />
       <DeleteButton
         id="delete-version"
