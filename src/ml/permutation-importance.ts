@@ -140,7 +140,9 @@ export function permutationImportance(
     const outputs = scorer.score(tiled, repeats * rows);
     const drops = Array.from({ length: repeats }, (_, r) => baseline - score(outputs.subarray(r * rows * units, (r + 1) * rows * units)));
     const m = drops.reduce((s, d) => s + d, 0) / repeats;
-    mean.push(m);
+    // Accuracy drops are multiples of 1/rows: their float sum leaves residues like -2.2e-17 for an
+    // input that never changed a prediction, which read as a (tiny) importance. Rounded to 1e-12.
+    mean.push(Math.round(m * 1e12) / 1e12);
     std.push(Math.sqrt(drops.reduce((s, d) => s + (d - m) ** 2, 0) / repeats));
     for (let r = 0; r < repeats; r++) for (let i = 0; i < rows; i++) tiled[r * rows * inputs + i * inputs + j] = x[i * inputs + j];
   }

@@ -205,8 +205,12 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
   // Predict a row (prefilled with the training means) and see its explanation.
   await page.getByRole('button', { name: 'Predict and explain' }).click();
   await waitForText(page, '.prediction', ['Prediction:', 'probability']);
-  await waitForText(page, '.bars', ['Attributions', 'Glucose']);
-  expect(await page.locator('.bars li').count()).toBe(8);
+  const attributions = 'figure.bars:has(> ul[aria-label="Attributions"])';
+  await waitForText(page, attributions, ['Attributions', 'Glucose']);
+  expect(await page.locator(`${attributions} li`).count()).toBe(8);
+  // The network's importances, by permutation on the held-out rows: one bar per input.
+  const importances = page.locator('figure.bars', { has: page.locator('figcaption', { hasText: 'Feature importance (permutation' }) });
+  expect(await importances.locator('li').count()).toBe(8);
   await page.screenshot({ path: screenshotPath('console-version'), fullPage: true });
   await expectAccessible(page, 'version');
 

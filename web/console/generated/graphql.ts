@@ -61,6 +61,13 @@ export type EarlyStoppingInput = {
   restoreBestWeights?: boolean;
 };
 
+/** How ModelVersion.featureImportances were measured. */
+export type FeatureImportanceMethod =
+  /** Trees: each input's share of the split gain (mean decrease in impurity), summing to 1 over the inputs. */
+  | 'IMPURITY'
+  /** Networks: permutation importance (Breiman 2001; scikit-learn's permutation_importance) — the mean drop of the test accuracy (classification) or R² (regression) when the input's column of the held-out rows is shuffled, over 5 seeded shuffles of at most 1000 test rows. Near 0 or below: the model does not rely on it. */
+  | 'PERMUTATION';
+
 export type HalvingInput = {
   /** Keep the best 1/eta of each rung; the next rung trains eta times the epochs. 2 to 10. (Default: 3) */
   eta?: number;
@@ -759,7 +766,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, featureImportanceMethod: FeatureImportanceMethod | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number, std: number | null }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
@@ -1427,7 +1434,9 @@ export const ConsoleVersionDocument = new TypedDocumentString(`
     featureImportances {
       input
       importance
+      std
     }
+    featureImportanceMethod
     metrics {
       task
       testRows

@@ -8,7 +8,7 @@ import { Bars } from '../charts/bars';
 import { ConfusionMatrix } from '../charts/heatmap';
 import { CurvesUnavailable, MulticlassRocChart, RegressionCharts, RocChart } from '../charts/test-curves';
 import { Loaded, num } from '../ui';
-import { ConsoleVersionDocument } from '../generated/graphql';
+import { ConsoleVersionDocument, type ConsoleVersionQuery } from '../generated/graphql';
 import { useQuery } from '../use-query';
 import { Playground } from './predict';
 import { Registry } from './version-registry';
@@ -61,7 +61,7 @@ export function VersionPage({ id }: { id: string }) {
             {v.metrics.classRocCurves?.length ? <MulticlassRocChart curves={v.metrics.classRocCurves} macroAuc={v.metrics.ovrMacroAuc} /> : null}
             {v.metrics.testPredictions?.length ? <RegressionCharts rows={v.metrics.testPredictions} target={v.target.name} /> : null}
             {v.metrics.curvesUnavailableReason ? <CurvesUnavailable task={v.metrics.task} reason={v.metrics.curvesUnavailableReason} /> : null}
-            {v.featureImportances?.length ? <Bars title="Feature importance" bars={v.featureImportances.map((f) => ({ label: f.input, value: f.importance }))} /> : null}
+            {v.featureImportances?.length ? <Importances v={v} /> : null}
             <Registry v={v} reload={q.reload} />
             <Playground version={v} />
           </>
@@ -69,4 +69,17 @@ export function VersionPage({ id }: { id: string }) {
       }}
     </Loaded>
   );
+}
+
+/**
+ * Feature importance as bars, titled by how it was measured: trees by their share of the split gain
+ * (IMPURITY, in [0, 1]); networks by permutation (the mean drop of the test metric when one input is
+ * shuffled, ± its standard deviation over the shuffles; a drop ≤ 0 means the input did not help).
+ */
+function Importances({ v }: { v: NonNullable<ConsoleVersionQuery['modelVersion']> }) {
+  const permutation = v.featureImportanceMethod === 'PERMUTATION';
+  const metric = v.metrics.task === 'REGRESSION' ? 'R²' : 'accuracy';
+  const title = permutation ? `Feature importance (permutation: drop in test ${metric} when the input is shuffled)` : 'Feature importance (share of the split gain)';
+  const bars = (v.featureImportances ?? []).map((f) => ({ label: permutation && f.std != null ? `${f.input} (± ${num(f.std, 3)})` : f.input, value: f.importance }));
+  return <Bars title={title} bars={bars} />;
 }
