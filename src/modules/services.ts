@@ -105,7 +105,7 @@ export interface Services {
   limits: TenantLimitsService;
   tenantAdmin: TenantAdminService;
   authThrottle: AuthThrottle;
-  /** Each tenant's HTTP requests in progress on this process (TENANT_MAX_IN_FLIGHT). */
+  /** Each tenant's HTTP requests in progress on this process (its maxRequestsInFlight, else TENANT_MAX_IN_FLIGHT). */
   inFlight: RequestsInFlight;
 }
 
@@ -236,7 +236,7 @@ export function createServices(deps: Deps): Services {
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
-    inFlight: new RequestsInFlight(config.TENANT_MAX_IN_FLIGHT),
+    inFlight: new RequestsInFlight(quotas),
     scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const, quarantined: inlineQuarantine?.size() ?? 0 },
   };
 }
