@@ -225,7 +225,7 @@ export function createServices(deps: Deps): Services {
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
-    infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, {
+    infer: new InferService(versions, predict, quotas, deps.metrics, {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
