@@ -156,6 +156,8 @@ export async function runV2Compare(
   for (const s of servers) await load(v2InferUrl(s.url, model), body, auth, 8, 2); // warm-up
   const loadBefore = os.loadavg()[0];
   const runs = new Map<string, Measured[]>([...servers.map((s) => [s.label, []] as [string, Measured[]]), ['bare', []]]);
+  /** GET /v2/models/{name} on each build: the credential, the version resolution and the version list, no scoring. */
+  const metadata = new Map<string, Measured[]>(servers.map((s) => [s.label, []]));
   const batches = new Map(servers.map((s) => [s.label, { rows: 0, calls: 0 }]));
   for (let i = 0; i < ROUNDS; i++) {
     const order = i % 2 ? [...servers].reverse() : servers;
@@ -167,6 +169,10 @@ export async function runV2Compare(
       const b = batches.get(s.label)!;
       b.rows += after.rows - before.rows;
       b.calls += after.calls - before.calls;
+      const metadataUrl = s.url.replace(/\/graphql$/, `/v2/models/${model}`);
+      metadata
+        .get(s.label)!
+        .push(await measure({ name: `${s.label} metadata`, url: metadataUrl, body: undefined as unknown as string, headers: auth, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
     }
     runs.get('bare')!.push(await measure({ name: 'bare', url: bare.url, body, headers: {}, pid: bare.pid }, CONCURRENCY, seconds / ROUNDS));
   }
@@ -185,6 +191,18 @@ export async function runV2Compare(
     const batch = batches.get(label);
     say(
       `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} (${Math.round(m.mainCpuUsPerReq)}) | ${(m.rps / b.rps).toFixed(2)}× | ${batch ? (batch.rows / batch.calls).toFixed(1) : '—'} |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
+    );
+  }
+  say();
+  say(`\`GET /v2/models/{name}\` (model metadata, no scoring) on the same servers, same rounds:`);
+  say();
+  say("| server | req/s | p50 | p99 | server CPU µs/req (main thread) | CPU ÷ the same build's infer |");
+  say('|---|---|---|---|---|---|');
+  for (const [label, rs] of metadata) {
+    const m = mean(rs);
+    const infer = mean(runs.get(label)!);
+    say(
+      `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} (${Math.round(m.mainCpuUsPerReq)}) | ${(m.cpuUsPerReq / infer.cpuUsPerReq).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
     );
   }
 }

@@ -4,6 +4,7 @@
  * GraphQL (HTTP and websocket) and V2 REST, a non-finite value in a large output is still refused
  * with NON_FINITE_OUTPUT naming the output and the index, and the values are the model's.
  */
+import { gzipSync } from 'node:zlib';
 import type { App } from '../src/app';
 import { collect, gql, gqlOk, wsClient } from '../src/client/graphql-client';
 import { ENCODED_FROM } from '../src/modules/serving/answer-encoder';
@@ -50,6 +51,22 @@ it('answers the same super-resolution numbers over GraphQL on HTTP and the webso
   expect(http.data.every((v: number) => Math.fround(v) === v)).toBe(true);
   // Encoded on the answer thread: once per call (HTTP, V2 and the websocket alike).
   expect(app.threads.answers.stats().completed).toBeGreaterThanOrEqual(3);
+});
+
+it('streams the same answer bytes on the GraphQL fast path and the express route (deferred-answer.ts, used by both)', async () => {
+  const inputs = [{ name: 'input', datatype: 'FP32', shape: [1, 1, 224, 224], data: Array.from({ length: 224 * 224 }, (_, i) => ((i * 7) % 224) / 224) }];
+  const body = JSON.stringify({ query: INFER, variables: { model: 'superres', inputs } });
+  const headers = { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' };
+  const fast = await fetch(t.url, { method: 'POST', headers, body });
+  // A gzip body is left to express (fast-graphql.ts `takes`), which inflates it.
+  const viaExpress = await fetch(t.url, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(body) });
+  expect([fast.status, viaExpress.status]).toEqual([200, 200]);
+  expect([fast.headers.get('etag'), viaExpress.headers.get('etag')]).toEqual([null, null]); // streamed: express hashed nothing
+  const [a, b] = [await fast.text(), await viaExpress.text()];
+  expect(a.length).toBeGreaterThan(4_000_000);
+  expect(b).toBe(a);
+  expect(a).not.toContain('@@deferred-array');
+  expect(JSON.parse(a).data.infer.outputs[0].data).toHaveLength(451_584);
 });
 
 it("answers a large output's values, and refuses one holding -Infinity with NON_FINITE_OUTPUT naming the output and the index", async () => {

@@ -14,7 +14,7 @@ import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
 
 const FIELDS =
-  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork trainingMaxRunSeconds inferMaxOutputValues defaults';
+  'tenantId maxConcurrentRuns maxRunningRuns maxConcurrentBatches maxDatasetBytes predictionsPerMinute trainingMaxParameters trainingMaxActivations trainingMaxMemoryBytes trainingMaxWork trainingMaxRunSeconds inferMaxOutputValues maxRequestsInFlight defaults';
 const SET = `mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { ${FIELDS} } }`;
 const GET = `query($t: ID!) { tenantLimits(tenantId: $t) { ${FIELDS} } }`;
 const MINE = `{ myLimits { ${FIELDS} } }`;
@@ -30,6 +30,7 @@ const ALL = [
   'trainingMaxWork',
   'trainingMaxRunSeconds',
   'inferMaxOutputValues',
+  'maxRequestsInFlight',
 ];
 
 let app: App;
@@ -59,6 +60,7 @@ describe('defaults and access', () => {
       trainingMaxWork: DEFAULT_COST_LIMITS.maxWork,
       trainingMaxRunSeconds: DEFAULT_COST_LIMITS.maxRunSeconds,
       inferMaxOutputValues: 524_288,
+      maxRequestsInFlight: 64,
       defaults: ALL,
     });
     expect((await gqlOk(admin, GET, { t: t.tenantId })).tenantLimits).toEqual(mine);
@@ -95,6 +97,7 @@ describe('defaults and access', () => {
       [{ maxDatasetBytes: 1.5 }, 'limits.maxDatasetBytes must be a whole number from 1 to 9007199254740991, not 1.5'],
       [{ trainingMaxWork: 1e300 }, 'limits.trainingMaxWork must be a whole number from 1 to 9007199254740991, not 1e+300'],
       [{ predictionsPerMinute: -5 }, 'limits.predictionsPerMinute must be a whole number from 1 to 2000000000, not -5'],
+      [{ maxRequestsInFlight: 0 }, 'limits.maxRequestsInFlight must be a whole number from 1 to 1000000, not 0'],
     ];
     for (const [limits, message] of cases) {
       const res = await setLimits(t.tenantId, limits);

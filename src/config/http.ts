@@ -88,7 +88,8 @@ export const httpEnv = {
    * it a request is refused at once with 429 QUOTA_EXCEEDED (`reason` IN_FLIGHT,
    * `retryAfterSeconds`), so one tenant's many heavy calls cannot fill the event loop every
    * tenant shares (src/modules/quotas/requests-in-flight.ts). The default leaves room for a client
-   * that keeps 64 small predictions in flight (the serving goals are measured so). (Default: 64)
+   * that keeps 64 small predictions in flight (the serving goals are measured so). The operator sets
+   * it per tenant with setTenantLimits (`maxRequestsInFlight`). (Default: 64)
    */
   TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(64),
   /**

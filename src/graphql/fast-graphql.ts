@@ -26,6 +26,7 @@ import { withSpan } from '../lib/tracing/tracer';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { buildContext, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
+import { sendGraphqlAnswer } from './deferred-answer';
 import { jsonBodyReader } from '../lib/json-body';
 import { nestingRefusal } from './limits';
 import { logError } from './observability';
@@ -99,7 +100,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
       const value = req.headers[key];
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    // Big arrays (an ONNX infer's outputs) are written streamed in slices, as on the express path (deferred-answer.ts).
+    // Big arrays (an ONNX infer's outputs) are written streamed in slices (deferred-answer.ts, as on the express path).
     const deferred = new DeferredArrays();
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!, headers, search, body: req.body },
@@ -111,13 +112,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      if (deferred.size === 0) return void res.end(response.body.string);
-      return deferred.stream(res, response.body.string).catch((err: unknown) => {
-        log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'streaming a GraphQL answer failed');
-        res.destroy();
-      });
-    }
+    if (response.body.kind === 'complete') return sendGraphqlAnswer(res, deferred, response.body.string, log, (body) => void res.end(body));
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };

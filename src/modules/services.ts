@@ -105,7 +105,7 @@ export interface Services {
   limits: TenantLimitsService;
   tenantAdmin: TenantAdminService;
   authThrottle: AuthThrottle;
-  /** Each tenant's HTTP requests in progress on this process (TENANT_MAX_IN_FLIGHT). */
+  /** Each tenant's HTTP requests in progress on this process (its maxRequestsInFlight, else TENANT_MAX_IN_FLIGHT). */
   inFlight: RequestsInFlight;
 }
 
@@ -225,7 +225,7 @@ export function createServices(deps: Deps): Services {
     explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
-    infer: new InferService(prisma, r.models, predict, quotas, deps.metrics, {
+    infer: new InferService(versions, predict, quotas, deps.metrics, {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
@@ -236,7 +236,7 @@ export function createServices(deps: Deps): Services {
     batch: new BatchPredictionService(prisma, r.batches, r.datasets, versions, deps.queue, deps.pubsub, quotas),
     modelCache,
     authThrottle: new AuthThrottle({ failures: config.AUTH_FAILURES_PER_ADDRESS, windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS }, deps.pool),
-    inFlight: new RequestsInFlight(config.TENANT_MAX_IN_FLIGHT),
+    inFlight: new RequestsInFlight(quotas),
     scoring: () => deps.threads.scoring?.stats() ?? { isolation: 'inline' as const, quarantined: inlineQuarantine?.size() ?? 0 },
   };
 }

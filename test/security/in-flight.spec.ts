@@ -5,16 +5,21 @@
  * timed: past the cap a tenant's next request is refused at once with 429 QUOTA_EXCEEDED (reason
  * IN_FLIGHT) on every route — GraphQL, V2, multipart, downloads — while another tenant's requests,
  * the tenant's websocket and requests with a failing credential are untouched; a held request that
- * is answered or abandoned frees its place.
+ * is answered or abandoned frees its place. The operator sets the cap per tenant (setTenantLimits
+ * `maxRequestsInFlight`), applied at the tenant's next request; a refusal carries the CORS headers
+ * of /graphql and /v2, so a page of an allowed origin can read it.
  */
 import http from 'node:http';
 import type { App } from '../../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
 import { createTenant, type TenantBundle } from '../support/factories';
+import { ADMIN_SECRET } from '../support/secrets';
 import { v2 } from '../support/v2';
 
 const CAP = 2;
+/** The one browser origin CORS_ORIGINS allows. */
+const ORIGIN = 'https://console.example';
 const VIEWER = '{ viewer { tenantId } }';
 const MESSAGE = `This tenant already has ${CAP} requests in progress on this server, the most at once (TENANT_MAX_IN_FLIGHT=${CAP}); retry when one has been answered`;
 const DETAILS = { reason: 'IN_FLIGHT', limit: CAP, retryAfterSeconds: 1 };
@@ -24,7 +29,7 @@ let a: TenantBundle;
 let b: TenantBundle;
 
 beforeAll(async () => {
-  app = await startTestApp({ TENANT_MAX_IN_FLIGHT: String(CAP), WORKER_ENABLED: 'false' });
+  app = await startTestApp({ TENANT_MAX_IN_FLIGHT: String(CAP), WORKER_ENABLED: 'false', CORS_ORIGINS: ORIGIN });
   a = await createTenant(app, 'inflight-a');
   b = await createTenant(app, 'inflight-b');
 });
@@ -149,4 +154,88 @@ it('frees a place when a request is answered or its client goes away', async () 
   expect((await gqlOk(a, VIEWER)).viewer.tenantId).toBe(a.tenantId);
   third.abandon();
   await inFlight(a, 0);
+});
+
+describe("a tenant's own cap (setTenantLimits maxRequestsInFlight)", () => {
+  const SET = 'mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { maxRequestsInFlight defaults } }';
+  const setCap = async (t: TenantBundle, max: number | null) =>
+    (await gqlOk({ url: app.server.url, headers: { 'x-admin-secret': ADMIN_SECRET } }, SET, { t: t.tenantId, l: { maxRequestsInFlight: max } })).setTenantLimits;
+
+  /** Holds `n` of `t`'s requests in progress. */
+  async function hold(t: TenantBundle, n: number): Promise<ReturnType<typeof held>[]> {
+    const requests = Array.from({ length: n }, () => held(t));
+    await inFlight(t, n);
+    return requests;
+  }
+
+  it('replaces TENANT_MAX_IN_FLIGHT for that tenant alone, at its next request, and names itself in the refusal', async () => {
+    const c = await createTenant(app, 'inflight-c');
+    expect(await setCap(c, 3)).toEqual({ maxRequestsInFlight: 3, defaults: expect.not.arrayContaining(['maxRequestsInFlight']) });
+    expect((await gqlOk(c, '{ myLimits { maxRequestsInFlight } }')).myLimits.maxRequestsInFlight).toBe(3);
+    // C holds three (one past the global cap); its fourth is refused, naming its own limit.
+    const cRequests = await hold(c, 3);
+    const res = await gql(c, VIEWER);
+    expect(res.errors).toEqual([
+      {
+        message: "This tenant already has 3 requests in progress on this server, the most at once (this tenant's limit, maxRequestsInFlight=3); retry when one has been answered",
+        extensions: { reason: 'IN_FLIGHT', limit: 3, retryAfterSeconds: 1, code: 'QUOTA_EXCEEDED' },
+      },
+    ]);
+    const infer = await v2(c.url, '/v2/models/any/infer', { token: c.token, body: { inputs: [] } });
+    expect([infer.status, infer.body.details]).toEqual([429, { reason: 'IN_FLIGHT', limit: 3, retryAfterSeconds: 1 }]);
+    // A keeps the global cap meanwhile.
+    const aRequests = await fill(a);
+    expect(await gql(a, VIEWER)).toEqual({ errors: [{ message: MESSAGE, extensions: { ...DETAILS, code: 'QUOTA_EXCEEDED' } }] });
+    for (const r of [...cRequests, ...aRequests]) expect((await r.finish()).status).toBe(200);
+    await inFlight(c, 0);
+    await inFlight(a, 0);
+
+    // Lowered to 1: the next request sees it.
+    await setCap(c, 1);
+    const [one] = await hold(c, 1);
+    expect(codeOf(await gql(c, VIEWER))).toBe('QUOTA_EXCEEDED');
+    expect((await one!.finish()).status).toBe(200);
+    await inFlight(c, 0);
+    // Back to the default (null): TENANT_MAX_IN_FLIGHT again, named as such.
+    expect(await setCap(c, null)).toEqual({ maxRequestsInFlight: CAP, defaults: expect.arrayContaining(['maxRequestsInFlight']) });
+    const back = await hold(c, CAP);
+    expect((await gql(c, VIEWER)).errors?.[0]?.message).toBe(MESSAGE);
+    for (const r of back) await r.finish();
+    await inFlight(c, 0);
+  });
+});
+
+describe('CORS on the refusal', () => {
+  /** A request of `t` to `path` from a browser page of `origin`. */
+  const fromPage = (t: TenantBundle, path: string, origin: string, body?: string) =>
+    fetch(t.url.replace(/\/graphql$/, path), {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', origin },
+      body,
+    });
+  const corsOf = (res: Response) => [res.headers.get('access-control-allow-origin'), res.headers.get('vary')];
+
+  it('carries the headers /graphql and /v2 send for the same origin: a listed origin echoed (Vary: Origin), another none', async () => {
+    const gqlBody = JSON.stringify({ query: VIEWER });
+    // What the routes answer themselves, below the cap.
+    const routeGraphql = await fromPage(a, '/graphql', ORIGIN, gqlBody);
+    const routeV2 = await fromPage(a, '/v2/models/any', ORIGIN);
+    expect([routeGraphql.status, routeV2.status]).toEqual([200, 404]);
+    expect(corsOf(routeGraphql)).toEqual([ORIGIN, 'Origin']);
+    expect(corsOf(routeV2)).toEqual([ORIGIN, 'Origin']);
+
+    const requests = await fill(a);
+    const graphql = await fromPage(a, '/graphql', ORIGIN, gqlBody);
+    expect([graphql.status, corsOf(graphql), ((await graphql.json()) as any).errors[0].extensions.reason]).toEqual([429, corsOf(routeGraphql), 'IN_FLIGHT']);
+    const infer = await fromPage(a, '/v2/models/any/infer', ORIGIN, '{"inputs":[]}');
+    expect([infer.status, corsOf(infer), ((await infer.json()) as any).details.reason]).toEqual([429, corsOf(routeV2), 'IN_FLIGHT']);
+    // An origin not listed: no Access-Control-Allow-Origin, as the routes answer it (the browser keeps the body from the page).
+    const foreign = await fromPage(a, '/graphql', 'https://evil.example', gqlBody);
+    expect([foreign.status, foreign.headers.get('access-control-allow-origin')]).toEqual([429, null]);
+    // Routes without CORS (a download) get none on the refusal either.
+    const download = await fromPage(a, '/batch-predictions/nothing.csv', ORIGIN);
+    expect([download.status, download.headers.get('access-control-allow-origin')]).toEqual([429, null]);
+    for (const r of requests) await r.finish();
+    await inFlight(a, 0);
+  });
 });

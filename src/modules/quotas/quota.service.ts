@@ -24,8 +24,9 @@ import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
 
 /**
- * How long a process reuses a tenant's prediction rate limit, ms. setTenantLimits drops it at once
- * in the process that set it; other API processes see the change within this time.
+ * How long a process reuses a tenant's per-call limits (the prediction rate, an `infer` answer's
+ * size, requests in flight), ms. setTenantLimits drops them at once in the process that set them;
+ * other API processes see the change within this time.
  */
 export const RATE_LIMIT_CACHE_MS = 2_000;
 
@@ -148,6 +149,27 @@ export class QuotaService {
   async outputLimit(tenantId: string): Promise<{ max: number; perTenant: boolean }> {
     const max = (await this.cachedLimits(tenantId)).inferMaxOutputValues;
     return { max, perTenant: max !== this.defaults.inferMaxOutputValues };
+  }
+
+  /**
+   * The HTTP requests the tenant may have in progress at once on this process (its
+   * `maxRequestsInFlight`, else TENANT_MAX_IN_FLIGHT), and whether the tenant's own limit sets it;
+   * cached as {@link cachedLimits}: a known tenant's answer comes without an async step.
+   * @returns the limit, or a promise of it when the tenant's limits must be read (never rejected:
+   *   when they cannot be read, TENANT_MAX_IN_FLIGHT, so the cap never fails a request itself).
+   */
+  inFlightLimit(tenantId: string): InFlightLimit | Promise<InFlightLimit> {
+    const hit = this.cached.get(tenantId);
+    if (hit && hit.until > Date.now()) return this.inFlightOf(hit.limits);
+    return this.cachedLimits(tenantId).then(
+      (limits) => this.inFlightOf(limits),
+      () => this.inFlightOf(this.defaults),
+    );
+  }
+
+  private inFlightOf(limits: Limits): InFlightLimit {
+    const max = limits.maxRequestsInFlight;
+    return { max, perTenant: max !== this.defaults.maxRequestsInFlight };
   }
 
   /** The tenant's rows per minute, cached for {@link RATE_LIMIT_CACHE_MS}. */
@@ -289,6 +311,13 @@ export class QuotaService {
       return { ok: false, taken: 0, res };
     }
   }
+}
+
+/** How many HTTP requests a tenant may have in progress at once on one process. */
+export interface InFlightLimit {
+  max: number;
+  /** True when the tenant's own `maxRequestsInFlight` (setTenantLimits) sets it, false for TENANT_MAX_IN_FLIGHT. */
+  perTenant: boolean;
 }
 
 /** What a consumption answered from the local block returns (settled: nothing to wait for). */

@@ -1,5 +1,5 @@
 /**
- * Per-tenant limits: the global defaults (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES of the config) overridden, field
+ * Per-tenant limits: the global defaults (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES, TENANT_MAX_IN_FLIGHT of the config) overridden, field
  * by field, by the tenant's optional TenantLimits row (set by the operator with setTenantLimits).
  * Pure: no Prisma, no GraphQL.
  */
@@ -31,6 +31,8 @@ export interface Limits {
   trainingMaxRunSeconds: number;
   /** Values one `infer` call may answer, summed over its outputs (serving/output-size.ts). */
   inferMaxOutputValues: number;
+  /** HTTP requests in progress at once on one API process (requests-in-flight.ts, src/graphql/in-flight-guard.ts). */
+  maxRequestsInFlight: number;
 }
 
 /** A limit's name. */
@@ -46,11 +48,14 @@ export type LimitOverrides = { [K in LimitName]?: number | null };
  */
 export const MAX_INFER_OUTPUT_VALUES = 2 ** 26;
 
+/** The most requests in flight any tenant may be allowed per API process (and TENANT_MAX_IN_FLIGHT's ceiling). */
+export const MAX_REQUESTS_IN_FLIGHT = 1_000_000;
+
 /**
  * The largest value an admin may set per limit. Counts: 10,000 at once is far beyond what one
  * worker pool runs; the rate: the shared counter is a PostgreSQL integer (as QUOTA_PREDICTIONS_PER_MINUTE);
  * sizes: Number.MAX_SAFE_INTEGER, the largest integer a JavaScript number holds exactly; output
- * values: {@link MAX_INFER_OUTPUT_VALUES}.
+ * values: {@link MAX_INFER_OUTPUT_VALUES}; requests in flight: {@link MAX_REQUESTS_IN_FLIGHT}.
  */
 export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   maxConcurrentRuns: 10_000,
@@ -64,6 +69,7 @@ export const LIMIT_CAPS: Readonly<Record<LimitName, number>> = Object.freeze({
   trainingMaxWork: Number.MAX_SAFE_INTEGER,
   trainingMaxRunSeconds: MAX_RUN_SECONDS_CAP,
   inferMaxOutputValues: MAX_INFER_OUTPUT_VALUES,
+  maxRequestsInFlight: MAX_REQUESTS_IN_FLIGHT,
 });
 
 /** Every limit's name, in a fixed order. */
@@ -84,6 +90,7 @@ export function defaultLimits(
     | 'TRAINING_MAX_WORK'
     | 'TRAINING_MAX_RUN_SECONDS'
     | 'INFER_MAX_OUTPUT_VALUES'
+    | 'TENANT_MAX_IN_FLIGHT'
   >,
 ): Limits {
   return {
@@ -98,6 +105,7 @@ export function defaultLimits(
     trainingMaxWork: config.TRAINING_MAX_WORK,
     trainingMaxRunSeconds: config.TRAINING_MAX_RUN_SECONDS,
     inferMaxOutputValues: config.INFER_MAX_OUTPUT_VALUES,
+    maxRequestsInFlight: config.TENANT_MAX_IN_FLIGHT,
   };
 }
 

@@ -7,7 +7,7 @@ import { Nullable } from '../common/fields';
  * out or null is the global default from the configuration. Sizes are Float (GraphQL Int is 32-bit)
  * but must be whole numbers.
  */
-@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES).' })
+@InputType({ description: 'Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES, TENANT_MAX_IN_FLIGHT).' })
 export class TenantLimitsInput {
   @Nullable(Int, 'QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000.')
   maxConcurrentRuns?: number | null;
@@ -43,6 +43,12 @@ export class TenantLimitsInput {
   trainingMaxRunSeconds?: number | null;
   @Nullable(Int, 'Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864.')
   inferMaxOutputValues?: number | null;
+
+  @Nullable(
+    Int,
+    'HTTP requests this tenant may have in progress at once on one API process, counted before the body is read; past it 429 QUOTA_EXCEEDED, reason IN_FLIGHT (TENANT_MAX_IN_FLIGHT). 1 to 1,000,000.',
+  )
+  maxRequestsInFlight?: number | null;
 }
 
 /** A tenant's effective limits, and which of them are the global defaults. */
@@ -82,6 +88,9 @@ export class TenantLimits {
   trainingMaxRunSeconds!: number;
   @Field(() => Int, { description: 'Values one infer call may answer, summed over its outputs.' })
   inferMaxOutputValues!: number;
+
+  @Field(() => Int, { description: 'HTTP requests in progress at once on one API process.' })
+  maxRequestsInFlight!: number;
 
   @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
   defaults!: string[];

@@ -9,16 +9,13 @@
  * read them as rows (tabular-tensors.ts) and score through the micro-batcher like predict.
  * Scope `predict`; every row (the batch dimension) counts against the tenant's prediction rate limit.
  */
-import type { Db } from '../../lib/db';
 import { AppError, badInput, quote } from '../../lib/errors';
 import { checkOutputEstimate, checkOutputSize, estimateOutputValues } from './output-size';
 import type { Metrics } from '../../lib/metrics';
-import { withTenant } from '../../lib/tenant-tx';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../ml/tensor-io';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
-import type { ModelRepo } from '../registry/model.repo';
 import { checkInferInput, parseInferenceRequest, type InferInput } from './infer-request';
 import type { PredictService } from './predict.service';
 import type { ServedModel } from './served-model';
@@ -28,7 +25,7 @@ import { encodedOffThread, type AnswerEncoder } from './answer-encoder';
 import { asHalfFloats, classify, readInferParameters, wantsBinary } from './infer-parameters';
 import { readBinaryInputs } from './binary-tensors';
 import { checkOutputNames, TABULAR_OUTPUTS, predictionsToTensors, tabularInputSpecs, tabularOutputSpecs, tensorsToMatrix } from './tabular-tensors';
-import type { VersionSelector } from './version-resolver';
+import type { VersionResolver, VersionSelector } from './version-resolver';
 import { batchable, TensorBatcher } from './tensor-batcher';
 import { inSpan } from '../../lib/tracing/tracer';
 
@@ -79,8 +76,8 @@ export class InferService {
   private readonly batchers = new WeakMap<ServedModel, TensorBatcher>();
 
   constructor(
-    private readonly prisma: Db,
-    private readonly models: ModelRepo,
+    /** The version resolutions and version lists predict uses (cached, dropped on a model change). */
+    private readonly versions: VersionResolver,
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
@@ -232,7 +229,9 @@ export class InferService {
 
   /**
    * The version's inputs and outputs as V2 tensor specs, its model's versions and platform
-   * (`predict` scope: what a client needs to call infer).
+   * (`predict` scope: what a client needs to call infer). Costs what infer's resolution costs: the
+   * resolution, the loaded model and the version list come from this process' caches, dropped when
+   * the model changes (version-resolver.ts), so a version published or deleted is listed at once.
    * @throws AppError FORBIDDEN, NOT_FOUND, MODEL_NOT_READY, BAD_USER_INPUT (both version and alias).
    */
   async metadata(actor: Actor, modelName: string, selector: VersionSelector): Promise<ModelMetadata> {
@@ -240,7 +239,9 @@ export class InferService {
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('modelMetadata takes `version` or `alias`, not both');
     const { ref, served } = await this.predict.load(actor.tenantId, modelName, selector);
     const specs = (await this.tensorSpecsOf(served)) ?? this.pipelineSpecs(served);
-    const versions = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.listVersionNumbers(tx, actor.tenantId, modelName));
+    let versions = await this.versions.versions(actor.tenantId, modelName);
+    // A list cached before the resolution (a change notification lost on the way): read once more.
+    if (!versions.some((v) => v.id === ref.id)) versions = await this.versions.versions(actor.tenantId, modelName, true);
     return {
       name: modelName,
       modelName,

@@ -1,6 +1,7 @@
 /**
- * Which version a predict call means: `model` + (`version` | `alias` | `stage` | latest) -> version id.
- * Resolutions are cached per process and dropped when the registry says the model changed (new
+ * Which version a predict call means: `model` + (`version` | `alias` | `stage` | latest) -> version id;
+ * and a model's list of versions (V2 model metadata: `versions`, `platform`).
+ * Both are cached per process and dropped when the registry says the model changed (new
  * version, alias moved, version deleted: Topics.modelChanged / Topics.versionDeleted), with a short
  * expiry as a safety net for a lost notification. Concurrent misses of one key share one database
  * read (single-flight.ts): at expiry under load, every request in flight used to read it.
@@ -29,10 +30,21 @@ export interface VersionRef {
   modelName: string;
 }
 
+/** One version of a model as its metadata lists it. */
+export interface VersionListing {
+  id: string;
+  version: number;
+  /** The stored framework, e.g. 'tfjs-layers', 'hist-trees', 'onnx'. */
+  framework: string;
+}
+
+/** The key prefix of every cached read of one model (resolutions and its version list). */
+const modelKey = (tenantId: string, modelName: string) => `${tenantId}\u0000${modelName}\u0000`;
+
 /** The cache key of a resolution (tenant, model and selector; a stage with a version or alias never reaches the cache). */
 function keyOf(tenantId: string, modelName: string, selector: VersionSelector): string {
   const which = selector.stage !== undefined ? `#${selector.stage}` : selector.alias !== undefined ? `@${selector.alias}` : (selector.version ?? 'latest');
-  return `${tenantId}\u0000${modelName}\u0000${which}`;
+  return modelKey(tenantId, modelName) + which;
 }
 
 /** Longest a cached resolution is trusted without a change notification, ms. */
@@ -52,6 +64,9 @@ const notReady = (modelName: string, training: boolean) =>
 export class VersionResolver {
   private readonly cache = new Map<string, { ref: VersionRef; until: number }>();
   private readonly reads = new SingleFlight<VersionRef>();
+  /** Each model's versions, newest first, by {@link modelKey}. */
+  private readonly lists = new Map<string, { versions: readonly VersionListing[]; until: number }>();
+  private readonly listReads = new SingleFlight<readonly VersionListing[]>();
   /** Counts invalidations: a read that started before one is not cached (it may be stale). */
   private generation = 0;
 
@@ -89,6 +104,28 @@ export class VersionResolver {
     return hit && hit.until > Date.now() ? hit.ref : undefined;
   }
 
+  /**
+   * Every version of the tenant's model, newest first ([] for a model the tenant does not have),
+   * cached and dropped like the resolutions, so a new or deleted version is listed at once in the
+   * process that made the change and in the others when they hear of it.
+   * @param fresh read it from the database even when cached (a list found older than a resolution).
+   */
+  versions(tenantId: string, modelName: string, fresh = false): Promise<readonly VersionListing[]> {
+    const key = modelKey(tenantId, modelName);
+    if (fresh) this.lists.delete(key);
+    const hit = this.lists.get(key);
+    if (hit && hit.until > Date.now()) return Promise.resolve(hit.versions);
+    return this.listReads.run(key, async () => {
+      const generation = this.generation;
+      const versions = await withTenant(this.prisma, tenantId, (tx) => this.repos.models.listVersionNumbers(tx, tenantId, modelName));
+      if (generation === this.generation) {
+        if (this.lists.size >= MAX_ENTRIES) this.lists.clear();
+        this.lists.set(key, { versions, until: Date.now() + TTL_MS });
+      }
+      return versions;
+    });
+  }
+
   /** The selector's version, read from the database. @throws as {@link resolve}. */
   private read(tenantId: string, modelName: string, selector: VersionSelector): Promise<VersionRef> {
     return withTenant(this.prisma, tenantId, async (tx) => {
@@ -117,11 +154,13 @@ export class VersionResolver {
     });
   }
 
-  /** Forgets every resolution of a model (called for changes published by any process). */
+  /** Forgets every resolution and the version list of a model (called for changes published by any process). */
   invalidate(tenantId: string, modelName: string): void {
-    const prefix = `${tenantId}\u0000${modelName}\u0000`;
+    const prefix = modelKey(tenantId, modelName);
     this.generation++;
     this.reads.forget((key) => key.startsWith(prefix));
     for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
+    this.listReads.forget((key) => key === prefix);
+    this.lists.delete(prefix);
   }
 }

@@ -460,7 +460,7 @@ export type Task =
   | 'MULTICLASS'
   | 'REGRESSION';
 
-/** Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES). */
+/** Per-tenant limits; a field left out or null uses the global default (QUOTA_*, TRAINING_MAX_*, INFER_MAX_OUTPUT_VALUES, TENANT_MAX_IN_FLIGHT). */
 export type TenantLimitsInput = {
   /** Values one infer call (GraphQL or V2) may answer, summed over its outputs (INFER_MAX_OUTPUT_VALUES). 1 to 67,108,864. */
   inferMaxOutputValues?: number | null | undefined;
@@ -470,6 +470,8 @@ export type TenantLimitsInput = {
   maxConcurrentRuns?: number | null | undefined;
   /** Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1. */
   maxDatasetBytes?: number | null | undefined;
+  /** HTTP requests this tenant may have in progress at once on one API process, counted before the body is read; past it 429 QUOTA_EXCEEDED, reason IN_FLIGHT (TENANT_MAX_IN_FLIGHT). 1 to 1,000,000. */
+  maxRequestsInFlight?: number | null | undefined;
   /** Training runs RUNNING at once across every worker; the rest wait QUEUED while other tenants use the free slots (QUOTA_RUNNING_RUNS). 1 to 10,000. */
   maxRunningRuns?: number | null | undefined;
   /** Rows predicted per minute (QUOTA_PREDICTIONS_PER_MINUTE). 1 to 2,000,000,000. */
@@ -699,7 +701,7 @@ export type ConsoleTenantQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleTenantQuery = { tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+export type ConsoleTenantQuery = { tenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, maxRequestsInFlight: number, defaults: Array<string> } };
 
 export type ConsoleTenantKeysQueryVariables = Exact<{
   tenantId: string | number;
@@ -709,7 +711,7 @@ export type ConsoleTenantKeysQueryVariables = Exact<{
 
 export type ConsoleTenantKeysQuery = { tenantApiKeysConnection: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, prefix: string, scopes: Array<Scope>, expiresAt: string | null, revokedAt: string | null, createdAt: string } }> } };
 
-export type ConsoleLimitsFragment = { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> };
+export type ConsoleLimitsFragment = { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, maxRequestsInFlight: number, defaults: Array<string> };
 
 export type ConsoleCreateTenantKeyMutationVariables = Exact<{
   tenantId: string | number;
@@ -733,7 +735,7 @@ export type ConsoleSetTenantLimitsMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleSetTenantLimitsMutation = { setTenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, defaults: Array<string> } };
+export type ConsoleSetTenantLimitsMutation = { setTenantLimits: { maxConcurrentRuns: number, maxRunningRuns: number, maxConcurrentBatches: number, maxDatasetBytes: number, predictionsPerMinute: number, trainingMaxParameters: number, trainingMaxActivations: number, trainingMaxMemoryBytes: number, trainingMaxWork: number, trainingMaxRunSeconds: number, inferMaxOutputValues: number, maxRequestsInFlight: number, defaults: Array<string> } };
 
 export type ConsoleTenantsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -859,6 +861,7 @@ export const ConsoleLimitsFragmentDoc = new TypedDocumentString(`
   trainingMaxWork
   trainingMaxRunSeconds
   inferMaxOutputValues
+  maxRequestsInFlight
   defaults
 }
     `, {"fragmentName":"ConsoleLimits"}) as unknown as TypedDocumentString<ConsoleLimitsFragment, unknown>;
@@ -1296,6 +1299,7 @@ export const ConsoleTenantDocument = new TypedDocumentString(`
   trainingMaxWork
   trainingMaxRunSeconds
   inferMaxOutputValues
+  maxRequestsInFlight
   defaults
 }`) as unknown as TypedDocumentString<ConsoleTenantQuery, ConsoleTenantQueryVariables>;
 export const ConsoleTenantKeysDocument = new TypedDocumentString(`
@@ -1357,6 +1361,7 @@ export const ConsoleSetTenantLimitsDocument = new TypedDocumentString(`
   trainingMaxWork
   trainingMaxRunSeconds
   inferMaxOutputValues
+  maxRequestsInFlight
   defaults
 }`) as unknown as TypedDocumentString<ConsoleSetTenantLimitsMutation, ConsoleSetTenantLimitsMutationVariables>;
 export const ConsoleTenantsDocument = new TypedDocumentString(`

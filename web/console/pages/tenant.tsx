@@ -43,6 +43,7 @@ const LIMITS: [keyof TenantLimitsInput, string][] = [
   ['trainingMaxWork', 'Training work'],
   ['trainingMaxRunSeconds', 'Seconds per run'],
   ['inferMaxOutputValues', 'Values per infer answer'],
+  ['maxRequestsInFlight', 'HTTP requests in progress per server'],
 ];
 
 function CreateKey({ tenantId, created }: { tenantId: string; created: () => void }) {
