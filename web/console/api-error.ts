@@ -3,6 +3,8 @@
 /** A GraphQL error as the server sends it: a message and `extensions.code` (and maybe `field`). */
 export interface ApiErrorEntry {
   message: string;
+  /** Where in the answer the error happened (GraphQL's `path`): root field first. */
+  path?: (string | number)[];
   extensions?: { code?: string; field?: string; [k: string]: unknown };
 }
 
