@@ -49,6 +49,22 @@ function originalOf(error: unknown): unknown {
   return e;
 }
 
+/** graphql-armor's limit refusals, which it words as syntax errors, and the setting behind each. */
+const ARMOR_LIMITS: [RegExp, string][] = [
+  [/^Syntax Error: (Query depth limit of \d+ exceeded, found \d+\.?)/, 'GRAPHQL_MAX_DEPTH'],
+  [/^Syntax Error: (Aliases limit of \d+ exceeded, found \d+\.?)/, 'GRAPHQL_MAX_ALIASES'],
+  [/^Syntax Error: (Directives limit of \d+ exceeded, found \d+\.?)/, 'at most 20 directives'],
+];
+
+/** A limit's refusal without the "Syntax Error:" graphql-armor puts before it (the query parsed), naming its setting. */
+function limitMessage(message: string): string {
+  for (const [pattern, setting] of ARMOR_LIMITS) {
+    const m = pattern.exec(message);
+    if (m) return `The query is refused: ${m[1].replace(/\.$/, '')} (${setting}).${message.slice(m[0].length)}`;
+  }
+  return message;
+}
+
 /**
  * @param options.suggestions keep graphql-js' "Did you mean …?" hints (GRAPHQL_FIELD_SUGGESTIONS);
  *   when false they are cut from every message, validation and variable coercion alike, on both
@@ -60,7 +76,7 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
     // Apollo's hideSchemaDetailsFromClientErrors leaves "[Suggestion hidden]" where a hint was: cut
     // it too, or its presence tells whether a field of a similar name exists.
     const message = options.suggestions ? raw.message : raw.message.replace(/ ?Did you mean [^?]*\?/g, '').replace(/ ?\[Suggestion hidden\]\??/g, '');
-    const formatted = { ...raw, message: truncate(message.replaceAll(UPLOAD_INSPECTED, 'a file upload'), MAX_ERROR_MESSAGE) };
+    const formatted = { ...raw, message: truncate(limitMessage(message).replaceAll(UPLOAD_INSPECTED, 'a file upload'), MAX_ERROR_MESSAGE) };
     // graphql-js' Int and Float refusing a variable's Infinity (JSON's 1e400): the one message for it.
     const nonFinite = /; (?:Float|Int) cannot represent non[- ](?:numeric|integer) value: (-?Infinity|NaN)$/.exec(raw.message);
     const nonFinitePath = nonFinite && variablePath(raw.message, raw.message.slice(nonFinite.index + 2));

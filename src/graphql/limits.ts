@@ -77,7 +77,7 @@ export function bracketPastDepth(query: string, limit: number): number {
 export function nestingRefusal(config: Pick<Config, 'GRAPHQL_MAX_NESTING'>, query: string): GraphQLError | undefined {
   const at = bracketPastDepth(query, config.GRAPHQL_MAX_NESTING);
   if (at < 0) return undefined;
-  return new GraphQLError(`Syntax Error: the query nests brackets ({, [ or () deeper than ${config.GRAPHQL_MAX_NESTING} levels (GRAPHQL_MAX_NESTING)`, {
+  return new GraphQLError(`The query nests brackets ({, [ or () deeper than ${config.GRAPHQL_MAX_NESTING} levels (GRAPHQL_MAX_NESTING)`, {
     source: new Source(query),
     positions: [at],
     extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } },

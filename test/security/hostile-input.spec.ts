@@ -191,7 +191,7 @@ describe('documents', () => {
 });
 
 describe('nesting (GRAPHQL_MAX_NESTING, default 100)', () => {
-  const TOO_DEEP = /^Syntax Error: the query nests brackets \(\{, \[ or \(\) deeper than 100 levels \(GRAPHQL_MAX_NESTING\)$/;
+  const TOO_DEEP = /^The query nests brackets \(\{, \[ or \(\) deeper than 100 levels \(GRAPHQL_MAX_NESTING\)$/;
   const get = async (query: string) => {
     const res = await fetch(`${t.url}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': '1' } });
     return { status: res.status, body: (await res.json()) as GqlResult };
