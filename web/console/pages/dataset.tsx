@@ -90,7 +90,7 @@ export function DatasetPage({ id }: { id: string }) {
                   const x = refusal.errors[0]?.extensions ?? {};
                   const versions = ((x.versions as { model: string; version: number }[] | undefined) ?? []).map((v) => `${v.model} v${v.version}`);
                   const total = Number(x.totalVersions ?? versions.length);
-                  return `${plural(total, 'model version')} trained on it ${total === 1 ? 'stays' : 'stay'} (${versions.join(', ')}${total > versions.length ? ', …' : ''}) with their lineage and curves. The dataset is hidden from lists and can no longer train or score; its training runs are deleted and its rows are purged when the archive's retention ends (Restore, on the archived datasets page, brings it back until then).`;
+                  return `${plural(total, 'model version')} trained on it ${total === 1 ? 'stays' : 'stay'} (${versions.join(', ')}${total > versions.length ? ', …' : ''}) with their lineage and curves. The dataset is hidden from lists and can no longer train or score; its training runs stay (they hold the versions' lineage and curves) and its rows are purged when the archive's retention ends (Restore, on the archived datasets page, brings it back until then).`;
                 },
                 confirm: 'Yes, archive it although model versions use it',
                 remove: () => gql(ConsoleDeleteDatasetDocument, { id: d.id, force: true }),
