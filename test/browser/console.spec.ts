@@ -231,9 +231,9 @@ it('does the main job without GraphQL: upload, train live, inspect the version, 
 
 it("follows a long run from metricHistory, reads it again when cancelled, and returns to sign-in when the page's key is revoked", async () => {
   const datasetId = await uploadCsv(t, PIMA_CSV, 'pima-long');
-  const watcher = // Training scopes only: the run's dataset and version (datasets:read, models:read) come back
+  // Training scopes only: the run's dataset and version (datasets:read, models:read) come back
   // FORBIDDEN, and the page shows the rest.
-  (await gqlOk(t, 'mutation { createApiKey(input: { name: "console-watcher", scopes: [TRAINING_READ, TRAINING_RUN] }) { key apiKey { id } } }')).createApiKey;
+  const watcher = (await gqlOk(t, 'mutation { createApiKey(input: { name: "console-watcher", scopes: [TRAINING_READ, TRAINING_RUN] }) { key apiKey { id } } }')).createApiKey;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(90_000);
   const page = await context.newPage();
