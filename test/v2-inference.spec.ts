@@ -14,7 +14,7 @@ import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
-import { startRun, trainVersion } from './support/training';
+import { startRun, trainVersion, waitForRun } from './support/training';
 import { matrixTensor, v2 } from './support/v2';
 import { binaryRequest, postBinary, type BinaryTensor } from './support/v2-binary';
 
@@ -376,11 +376,17 @@ describe('refusals: status, code and a message naming the field', () => {
     expect(r.body.error).toMatch(message);
   });
 
-  it('404s an unknown version or alias, 503s a model with no version yet', async () => {
-    const run = await startRun(t, datasetId, 'never-trained', { ...KERAS_SPEC, epochs: 50 });
-    await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { id } }', { id: run.id });
+  it('404s an unknown version or alias; 503s a model whose first run is queued or running, 404 once it ended without a version', async () => {
+    const run = await startRun(t, datasetId, 'never-trained', { ...KERAS_SPEC, epochs: 500 });
     const pending = await call('/v2/models/never-trained/ready');
-    expect([pending.status, pending.body]).toEqual([503, { error: "Model 'never-trained' has no trained version yet", code: 'MODEL_NOT_READY' }]);
+    expect([pending.status, pending.body]).toEqual([
+      503,
+      { error: "Model 'never-trained' has no trained version yet: a training run for it is queued or running", code: 'MODEL_NOT_READY' },
+    ]);
+    await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { id } }', { id: run.id });
+    expect((await waitForRun(t, run.id)).kind).toBe('FINAL');
+    const gone = await call('/v2/models/never-trained/ready');
+    expect([gone.status, gone.body]).toEqual([404, { error: "Model 'never-trained' not found", code: 'NOT_FOUND' }]);
     const version = await call('/v2/models/pima-net/versions/9/infer', { inputs: [one] });
     expect([version.status, version.body]).toEqual([404, { error: "Model version 'pima-net@9' not found", code: 'NOT_FOUND' }]);
     const alias = await call('/v2/models/pima-net/versions/staging/ready');
