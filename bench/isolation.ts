@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { gqlOk } from '../src/client/graphql-client';
 import { sharedDataFile } from '../src/lib/paths';
+import { cpuMicros } from './anchors';
 import type { LoadOrder, LoadResult } from './isolation-load';
 
 /** A's model (super-resolution-10) and B's (mnist-8). */
@@ -40,10 +41,12 @@ export interface IsolationPhase {
   aMeanMs: number;
   /** The API's event-loop delay during the phase, ms. */
   loop: { p99: number; max: number };
+  /** CPU the API's main thread (its event loop) used during the phase, ms; NaN without the API's process id. */
+  mainCpuMs: number;
 }
 
 /** Uploads an ONNX file from ../shared/data/onnx-models as `model` for the caller's tenant (GraphQL multipart). */
-async function upload(apiUrl: string, token: string, model: string, file: string): Promise<void> {
+export async function upload(apiUrl: string, token: string, model: string, file: string): Promise<void> {
   const bytes = fs.readFileSync(sharedDataFile('onnx-models', file));
   const form = new FormData();
   form.append('operations', JSON.stringify({ query: `mutation($file: Upload) { uploadModelVersion(model: "${model}", file: $file) { version } }`, variables: { file: null } }));
@@ -162,16 +165,19 @@ function startLoad(s: IsolationSetup, call: ACall, concurrency: number): () => P
  * B's two loops for `seconds`, while `concurrency` loops of A's `call` (none: B alone) run.
  * @returns B's figures per loop and A's calls.
  */
-export async function isolationPhase(s: IsolationSetup, seconds: number, call?: ACall, concurrency = 0): Promise<IsolationPhase> {
+export async function isolationPhase(s: IsolationSetup, seconds: number, call?: ACall, concurrency = 0, apiPid?: number): Promise<IsolationPhase> {
+  const mainBefore = apiPid === undefined ? NaN : cpuMicros(apiPid, true);
   const end = performance.now() + seconds * 1000;
   const stop = () => performance.now() >= end;
   await loopDelay(s.apiUrl); // starts a new window
   const stopLoad = call ? startLoad(s, call, concurrency) : undefined;
   const [bQuery, bPredict] = await Promise.all([closedLoop(s.bQuery, stop), closedLoop(s.bPredict, stop)]);
   const loop = await loopDelay(s.apiUrl);
+  const mainCpuMs = apiPid === undefined ? NaN : (cpuMicros(apiPid, true) - mainBefore) / 1000;
   const a = (await stopLoad?.()) ?? { times: [], refused: 0 };
   return {
     loop,
+    mainCpuMs,
     bQuery: figures(bQuery),
     bPredict: figures(bPredict),
     aCalls: a.times.length,
@@ -186,8 +192,10 @@ export async function isolationPhase(s: IsolationSetup, seconds: number, call?: 
  * machine's other load drifts over a run).
  * @param apiUrl the API's /graphql URL (V2 on the same server).
  * @param adminSecret the API's ADMIN_SECRET (creates the two tenants).
+ * @param apiPid the API's process id: its main thread's CPU per A call is reported (its event loop's
+ *   share of A's calls: what A's requests take from every other tenant).
  */
-export async function runIsolationBench(apiUrl: string, adminSecret: string, seconds: number, say: (s?: string) => void): Promise<void> {
+export async function runIsolationBench(apiUrl: string, adminSecret: string, seconds: number, say: (s?: string) => void, apiPid?: number): Promise<void> {
   const s = await setUpIsolation(apiUrl, adminSecret, String(Date.now()));
   const load = () => os.loadavg()[0]!.toFixed(1);
   say(`## Tenant isolation: tenant B's latency while tenant A hammers super-resolution (BENCH_ONLY=isolation, ${seconds} s per phase)`);
@@ -197,9 +205,9 @@ export async function runIsolationBench(apiUrl: string, adminSecret: string, sec
   );
   say();
   say(
-    '| tenant A | B query alone p50 / p99 ms | with A | × | B predict alone p50 / p99 ms | with A | × | B calls alone / with A (query + predict) | API event loop delay p99 / max ms, alone → with A | A calls (refused) | A ms per call | load average |',
+    '| tenant A | B query alone p50 / p99 ms | with A | × | B predict alone p50 / p99 ms | with A | × | B calls alone / with A (query + predict) | API event loop delay p99 / max ms, alone → with A | A calls (refused) | A ms per call | API main-thread CPU ms per A call | load average |',
   );
-  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   await isolationPhase(s, Math.min(3, seconds)); // warm-up (connections, JIT), not reported
   const ms = (f: LoopFigures) => `${f.p50.toFixed(1)} / ${f.p99.toFixed(0)}`;
   const x = (f: LoopFigures, base: LoopFigures) => `${(f.p50 / Math.max(base.p50, 0.1)).toFixed(1)}× / ${(f.p99 / Math.max(base.p99, 0.1)).toFixed(1)}×`;
@@ -208,10 +216,13 @@ export async function runIsolationBench(apiUrl: string, adminSecret: string, sec
     ['GraphQL', s.aGraphql, [1, 8, 32]],
   ] as const)
     for (const c of levels) {
-      const alone = await isolationPhase(s, seconds);
-      const p = await isolationPhase(s, seconds, call, c);
+      const alone = await isolationPhase(s, seconds, undefined, 0, apiPid);
+      const p = await isolationPhase(s, seconds, call, c, apiPid);
+      // The event loop's CPU with A, less what B's calls in that phase cost (at B alone's CPU per call), per call of A.
+      const bCalls = (f: IsolationPhase) => f.bQuery.calls + f.bPredict.calls;
+      const perA = p.aCalls ? (p.mainCpuMs - (alone.mainCpuMs / bCalls(alone)) * bCalls(p)) / p.aCalls : NaN;
       say(
-        `| ${label}, ${c} at a time | ${ms(alone.bQuery)} | ${ms(p.bQuery)} | ${x(p.bQuery, alone.bQuery)} | ${ms(alone.bPredict)} | ${ms(p.bPredict)} | ${x(p.bPredict, alone.bPredict)} | ${alone.bQuery.calls} + ${alone.bPredict.calls} / ${p.bQuery.calls} + ${p.bPredict.calls} | ${alone.loop.p99.toFixed(0)} / ${alone.loop.max.toFixed(0)} → ${p.loop.p99.toFixed(0)} / ${p.loop.max.toFixed(0)} | ${p.aCalls} (${p.aRefused}) | ${p.aMeanMs.toFixed(0)} | ${load()} |`,
+        `| ${label}, ${c} at a time | ${ms(alone.bQuery)} | ${ms(p.bQuery)} | ${x(p.bQuery, alone.bQuery)} | ${ms(alone.bPredict)} | ${ms(p.bPredict)} | ${x(p.bPredict, alone.bPredict)} | ${alone.bQuery.calls} + ${alone.bPredict.calls} / ${p.bQuery.calls} + ${p.bPredict.calls} | ${alone.loop.p99.toFixed(0)} / ${alone.loop.max.toFixed(0)} → ${p.loop.p99.toFixed(0)} / ${p.loop.max.toFixed(0)} | ${p.aCalls} (${p.aRefused}) | ${p.aMeanMs.toFixed(0)} | ${Number.isNaN(perA) ? '—' : perA.toFixed(1)} | ${load()} |`,
       );
     }
   say();

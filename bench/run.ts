@@ -30,6 +30,7 @@ import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
 import { runIsolationBench } from './isolation';
+import { runBodiesBench } from './bodies';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
 
@@ -40,7 +41,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
  * (bench/outputs.ts); `isolation`: another tenant's latency alone and while one tenant hammers
- * super-resolution, as same-run ratios (bench/isolation.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
+ * super-resolution, as same-run ratios (bench/isolation.ts); `bodies`: a 1 MB request body's event-loop
+ * CPU parsed inline and on the answer threads, two API processes side by side (bench/bodies.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
  * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
  * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
@@ -83,7 +85,7 @@ function child(script: string, env: Record<string, string>, ready: RegExp, execA
 
 /**
  * Another API process (bench/api-server.js, no in-process worker) on the bench's database, from
- * `root` (Default: this checkout), with `env` on top.
+ * `root` (Default: this checkout), with `env` on top; profiled too under BENCH_CPU_PROF=1.
  */
 const secondApi = (port: number, pgPort: number, env: Record<string, string> = {}, root = ROOT) =>
   child(
@@ -100,7 +102,7 @@ const secondApi = (port: number, pgPort: number, env: Record<string, string> = {
       ...env,
     },
     /MaaS API ready/,
-    [],
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
     root,
   );
 
@@ -148,7 +150,8 @@ async function main() {
     const created = await gqlOk({ url, headers: { 'x-admin-secret': ADMIN } }, `mutation { createTenant(name: "bench-${ADMIN.slice(0, 8)}") { apiKey } }`);
     const me: Caller = { url, token: created.createTenant.apiKey };
     if (ONLY === 'outputs') return void (await runOutputsBench(url, ADMIN, SECONDS, say));
-    if (ONLY === 'isolation') return void (await runIsolationBench(url, ADMIN, SECONDS, say));
+    if (ONLY === 'isolation') return void (await runIsolationBench(url, ADMIN, SECONDS, say, api.pid!));
+    if (ONLY === 'bodies') return await bodiesOnly(me, pgPort, say);
     if (ONLY === 'onnx') {
       await runOnnxMnistBench(url, me.token!, SECONDS, say);
       return void (await runOnnxHostBench(SECONDS, say));
@@ -437,6 +440,29 @@ async function v2Compare(me: Caller, pgPort: number, bare: ChildProcess, barePor
     await runV2Compare(servers, { url: `http://127.0.0.1:${barePort}/`, pid: bare.pid! }, me.token!, 'bench', SECONDS, say);
   } finally {
     for (const p of [base, head]) {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
+    }
+  }
+}
+
+/** BENCH_ONLY=bodies: two API processes of this build, bodies parsed inline and on the answer threads (bench/bodies.ts). */
+async function bodiesOnly(me: Caller, pgPort: number, say: (s?: string) => void) {
+  const [inlinePort, threadPort] = [await freePort(), await freePort()];
+  const inline = await secondApi(inlinePort, pgPort, { JSON_BODY_THREAD_BYTES: '0' });
+  const threaded = await secondApi(threadPort, pgPort);
+  try {
+    await runBodiesBench(
+      [
+        { label: 'inline (JSON_BODY_THREAD_BYTES=0)', url: `http://127.0.0.1:${inlinePort}/graphql`, pid: inline.pid! },
+        { label: 'on an answer thread (default)', url: `http://127.0.0.1:${threadPort}/graphql`, pid: threaded.pid! },
+      ],
+      me.token!,
+      SECONDS,
+      say,
+    );
+  } finally {
+    for (const p of [inline, threaded]) {
       p.kill('SIGTERM');
       await new Promise((r) => p.once('exit', r));
     }

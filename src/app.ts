@@ -6,6 +6,7 @@
 import { applyGcThreads } from './lib/gc-threads';
 import path from 'node:path';
 import type { Config } from './config';
+import { jsonBodyThreads } from './graphql/json-body-threads';
 import { createSchema } from './graphql/schema';
 import { startHttpServer, type HttpServer } from './graphql/server';
 import { openInfrastructure } from './infrastructure';
@@ -104,7 +105,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const schema = await createSchema(options.extraResolvers);
   const server = await startHttpServer({
     schema,
-    base: { services, config, version: VERSION },
+    base: { services, config, version: VERSION, jsonBodies: jsonBodyThreads(threads.answers, config.JSON_BODY_THREAD_BYTES, config.ANSWER_THREADS) },
     ready: () => ping(db.prisma),
     pubsub,
     metrics,

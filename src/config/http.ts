@@ -98,6 +98,13 @@ export const httpEnv = {
    * only writes finished bytes (src/modules/serving/answer-encoder.ts). (Default: 1)
    */
   ANSWER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * JSON request bodies of at least this many bytes (GraphQL POST, V2 infer) are depth-checked and
+   * parsed on the answer threads, taken in turn per tenant, instead of on the event loop every
+   * tenant shares (src/graphql/json-body-threads.ts); smaller ones are parsed inline, where a
+   * thread hop would cost more than the parse. 0 parses every body inline. (Default: 65,536)
+   */
+  JSON_BODY_THREAD_BYTES: z.coerce.number().int().min(0).default(65_536),
   /** Largest JSON request body and websocket message, bytes (uploads have MAX_UPLOAD_BYTES). (Default: 10 MiB) */
   MAX_REQUEST_BYTES: z.coerce
     .number()

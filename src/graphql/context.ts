@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config';
 import { AppError } from '../lib/errors';
+import type { OffThreadJson } from '../lib/json-body';
 import type { DeferredArrays } from '../lib/json-stream';
 import type { Actor } from '../modules/auth/actor';
 import type { Services } from '../modules/services';
@@ -31,6 +32,8 @@ export interface BaseContext {
   services: Services;
   config: Config;
   version: string;
+  /** Where large JSON bodies are parsed off the event loop (json-body-threads.ts). (Default: every body inline) */
+  jsonBodies?: OffThreadJson;
 }
 
 /**

@@ -61,7 +61,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
   const { apollo, base, log, formatError } = opts;
   const { config } = base;
   const corsHandler = cors(corsOptions(config)) as unknown as Middleware;
-  const jsonParser = jsonBodyReader(config.MAX_REQUEST_BYTES);
+  const jsonParser = jsonBodyReader(config.MAX_REQUEST_BYTES, { offThread: base.jsonBodies });
 
   const takes = (req: IncomingMessage): boolean => {
     const url = req.url ?? '';

@@ -25,6 +25,12 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
+/** The tenant of each request this guard counted (its credential authenticated). */
+const tenants = new WeakMap<IncomingMessage, string>();
+
+/** The tenant whose credential `req` carries, when the guard counted it (undefined: no credential, or one that failed). */
+export const admittedTenant = (req: IncomingMessage): string | undefined => tenants.get(req);
+
 /** Whether the route answering `url` sends CORS headers: express' /graphql and /v2 mounts (matched without case, as express does) and the fast paths. */
 function hasCors(url: string): boolean {
   const path = url.split('?', 1)[0]!.toLowerCase();
@@ -44,7 +50,8 @@ export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMes
     refuse(req, res, err, tenantId, log, corsHeaders);
     return false;
   };
-  const admitted = (res: ServerResponse, release: Release): true => {
+  const admitted = (req: IncomingMessage, res: ServerResponse, tenantId: string, release: Release): true => {
+    tenants.set(req, tenantId);
     res.once('close', release);
     return true;
   };
@@ -60,9 +67,9 @@ export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMes
         } catch (err) {
           return refused(req, res, actor.tenantId, err);
         }
-        if (!(release instanceof Promise)) return admitted(res, release);
+        if (!(release instanceof Promise)) return admitted(req, res, actor.tenantId, release);
         return release.then(
-          (r) => admitted(res, r),
+          (r) => admitted(req, res, actor.tenantId, r),
           (err: unknown) => refused(req, res, actor.tenantId, err),
         );
       },

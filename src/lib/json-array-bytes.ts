@@ -1,7 +1,7 @@
 /**
  * A numeric typed array as the UTF-8 bytes of its JSON text (`[0.5,1,…]`), the same bytes as
  * `JSON.stringify(Array.from(values))`: each element read as a double (a float32 widened, so
- * 0.1f is `0.10000000149011612`, as before). Encoded on a thread (./threads/json-array-task.ts)
+ * 0.1f is `0.10000000149011612`, as before). Encoded on a thread (./threads/json-tasks.ts)
  * for large model outputs, so the API process' event loop only writes finished bytes (issue 10:
  * one JSON.stringify of super-resolution's 451,584 floats, ~9 MB, cost the shared event loop
  * ~50 ms of CPU per answer, and the UTF-8 conversion of the text when written as much again).

@@ -9,7 +9,8 @@
  * (the bytes already read replayed), so every refusal keeps body-parser's status, type and message.
  *
  * A body that has fully arrived by the time it is read (the V2 route reads it after the credential
- * check) is taken from the stream's buffer at once, without waiting for its events.
+ * check) is taken from the stream's buffer at once, without waiting for its events. A large body
+ * this reader takes may be parsed on another thread ({@link OffThreadJson}), with the same answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -31,12 +32,31 @@ export interface BodyParserError {
   message: string;
 }
 
+/**
+ * Parses large bodies off the event loop (src/graphql/json-body-threads.ts: the answer threads).
+ * Only bodies this reader parses itself go there; the answer is the same as inline.
+ */
+export interface OffThreadJson {
+  /** Bodies of at least this many bytes go to {@link OffThreadJson.parse}; smaller ones are parsed inline. */
+  from: number;
+  /**
+   * @param bytes the whole body (moved: the caller uses only what is handed back).
+   * @returns the parsed value (JSON.parse's, after the same depth check), or the bytes back for the
+   *   inline path: `refused` when the thread found them nested too deep or not JSON (body-parser
+   *   then words the refusal), else not tried (no thread to take them).
+   * @throws an Error when the bytes were lost (the thread ended while it held them).
+   */
+  parse(bytes: Buffer, req: IncomingMessage): Promise<{ value: unknown } | { bytes: Buffer; refused: boolean }>;
+}
+
 export interface JsonBodyOptions {
   /**
    * Read the body as JSON whatever its Content-Type (the V2 routes: `curl -d` sends form encoding).
    * (Default: false: only `application/json`, as `express.json`; other types are left unread, `req.body` unset)
    */
   anyContentType?: boolean;
+  /** Where large bodies are parsed. (Default: inline, every body) */
+  offThread?: OffThreadJson;
 }
 
 const OPEN_OBJECT = 0x7b;
@@ -52,10 +72,23 @@ const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').
  */
 export function jsonBodyReader(limit: number, options: JsonBodyOptions = {}): JsonBodyReader {
   const parser = express.json({ limit, verify: refuseDeepJson, ...(options.anyContentType ? { type: () => true } : {}) }) as unknown as JsonBodyReader;
+  const { offThread } = options;
   /** Parses what this reader takes; otherwise body-parser on the same bytes gives the answer (or the exact refusal). */
   const finish = (req: WithBody, res: ServerResponse, next: Next, body: Buffer, length: number) => {
     const first = body[0];
-    if (body.length === length && (first === OPEN_OBJECT || first === OPEN_ARRAY)) {
+    const takes = body.length === length && (first === OPEN_OBJECT || first === OPEN_ARRAY);
+    if (takes && offThread && length >= offThread.from) {
+      return void offThread.parse(body, req).then((out) => {
+        if (!('value' in out)) return inline(req, res, next, out.bytes, !out.refused);
+        req.body = out.value;
+        next();
+      }, next);
+    }
+    inline(req, res, next, body, takes);
+  };
+  /** `finish` on this thread: JSON.parse when `takes`, else (or when that fails) body-parser. */
+  const inline = (req: WithBody, res: ServerResponse, next: Next, body: Buffer, takes: boolean) => {
+    if (takes) {
       try {
         refuseDeepJson(req, res, body);
         req.body = JSON.parse(body.toString('utf8'));

@@ -1,6 +1,6 @@
 /** The worker threads a process keeps for ML work off its event loop. */
 import type { Logger } from '../lib/logger';
-import { createJsonArrayThreads, type JsonArrayThreads } from '../lib/threads/json-array-task';
+import { createJsonThreads, type JsonThreads } from '../lib/threads/json-tasks';
 import { createCsvThreads, type CsvThreads } from './data/csv-tasks';
 import type { OnnxHostSettings } from './families/onnx/host/host-process';
 import type { OnnxRuntimeOptions } from './families/onnx/runtime';
@@ -19,7 +19,7 @@ export interface MlThreads {
   /** Predictions, explanations and batch predictions (SERVING_ISOLATION=thread); undefined when they score inline. */
   scoring?: ScoringThreads;
   /** JSON encoding of large model answers (ANSWER_THREADS threads, src/modules/serving/answer-encoder.ts). */
-  answers: JsonArrayThreads;
+  answers: JsonThreads;
   /** Waits for running tasks, then stops every thread. */
   close(): Promise<void>;
 }
@@ -73,7 +73,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
   const onnxHost = onnxHostSettings(config, runtime.onnxRuntime);
   configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
-  const answers = createJsonArrayThreads(config.ANSWER_THREADS ?? 1);
+  const answers = createJsonThreads(config.ANSWER_THREADS ?? 1);
   // The queue hands this process up to TRAINING_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.
   const training = createTrainingThreads(config.TRAINING_SLOTS ?? 1, config.TRAINING_THREAD_HEAP_MB);
   const scoring =

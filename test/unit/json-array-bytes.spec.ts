@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { valueSymbol } from 'piscina';
 import { EncodedJsonArray, jsonArrayBytes } from '../../src/lib/json-array-bytes';
-import { encodeJsonArray } from '../../src/lib/threads/json-array-task';
+import { encodeJsonArray } from '../../src/lib/threads/json-tasks';
 import { BYTES_PER_TURN, DeferredArrays, writeJsonArray } from '../../src/lib/json-stream';
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

@@ -66,7 +66,7 @@ export class QuotaService {
    */
   private readonly spent = new Map<string, { until: number; perMinute: number }>();
   /** Each tenant's effective limits as last read, until `until` (ms since the epoch): the per-call ones (rate, output size). */
-  private readonly cached = new Map<string, { limits: Limits; until: number }>();
+  private readonly cached = new Map<string, { limits: Limits; until: number; inFlight?: InFlightLimit }>();
   /** Reads of a tenant's limits in flight, shared by the calls that find the cache expired at once. */
   private readonly limitReads = new SingleFlight<Limits>();
   /**
@@ -160,7 +160,7 @@ export class QuotaService {
    */
   inFlightLimit(tenantId: string): InFlightLimit | Promise<InFlightLimit> {
     const hit = this.cached.get(tenantId);
-    if (hit && hit.until > Date.now()) return this.inFlightOf(hit.limits);
+    if (hit && hit.until > Date.now()) return (hit.inFlight ??= this.inFlightOf(hit.limits)); // one object per cached entry, not per request
     return this.cachedLimits(tenantId).then(
       (limits) => this.inFlightOf(limits),
       () => this.inFlightOf(this.defaults),

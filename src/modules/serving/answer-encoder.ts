@@ -3,13 +3,13 @@
  * super-resolution answers, ~9 MB of JSON each, held every other tenant's requests while the API
  * process encoded them). An output of more than {@link ENCODED_FROM} numbers in a typed array is
  * checked for non-finite values and encoded to JSON bytes on an answer thread
- * (src/lib/threads/json-array-task.ts); the writers (src/lib/json-stream.ts) then send the bytes
+ * (src/lib/threads/json-tasks.ts); the writers (src/lib/json-stream.ts) then send the bytes
  * as they are. Encodings wait in per-tenant queues shared by time (the scoring lanes' FairQueue),
  * so one tenant's burst of large answers does not queue ahead of another tenant's one.
  */
 import { EncodedJsonArray, type NumericArray } from '../../lib/json-array-bytes';
 import { SLICE } from '../../lib/json-stream';
-import type { JsonArrayThreads } from '../../lib/threads/json-array-task';
+import type { JsonThreads } from '../../lib/threads/json-tasks';
 import { FairQueue } from '../../ml/serving/fair-queue';
 import { nonFiniteOutput } from './named-tensors';
 
@@ -31,7 +31,7 @@ export class AnswerEncoder {
    * @param maxPerTenant encodings one tenant may have waiting or running (past it QUOTA_EXCEEDED).
    */
   constructor(
-    private readonly threads: JsonArrayThreads,
+    private readonly threads: JsonThreads,
     threadCount: number,
     maxPerTenant: number,
   ) {

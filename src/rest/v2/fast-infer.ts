@@ -45,7 +45,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
   const { base, log } = opts;
   const limit = base.config.MAX_REQUEST_BYTES;
   // The express route's reader too (routes.ts): any content type is read as JSON (`curl -d` sends form encoding).
-  const readBody = jsonBodyReader(limit, { anyContentType: true });
+  const readBody = jsonBodyReader(limit, { anyContentType: true, offThread: base.jsonBodies });
   return (req, res) => {
     if (req.method !== 'POST' || req.headers.origin !== undefined || req.headers[BINARY_HEADER] !== undefined) return false;
     const encoding = req.headers['content-encoding'];

@@ -50,7 +50,7 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const { config } = base;
   const services = base.services;
   // Any content type is read as JSON (`curl -d` sends form encoding by default), by the fast path's reader (fast-infer.ts).
-  const json = jsonBodyReader(config.MAX_REQUEST_BYTES, { anyContentType: true });
+  const json = jsonBodyReader(config.MAX_REQUEST_BYTES, { anyContentType: true, offThread: base.jsonBodies });
   // A binary request (the binary data extension): the whole body as bytes, within the same limit, inflated as JSON bodies are.
   const raw = express.raw({ limit: config.MAX_REQUEST_BYTES, type: () => true });
   const body = (req: Request, res: Response, next: NextFunction) => (req.headers[BINARY_HEADER] === undefined ? json(req, res, next) : raw(req, res, next));
