@@ -1,6 +1,7 @@
 /** One scoring shard of ScoringThreads (./scoring-threads.ts): its thread pool, lanes and what it remembers of faults. */
-import type { ThreadPool } from '../../lib/threads/thread-pool';
-import type { FairQueue } from './fair-queue';
+import { ThreadPool } from '../../lib/threads/thread-pool';
+import { FairQueue } from './fair-queue';
+import type { ScoringThreadsOptions } from './scoring-options';
 import type * as ServeTask from './serve-task';
 import type { Lane, ThreadModelHandle } from './thread-model-handle';
 
@@ -36,3 +37,31 @@ export const MAX_QUEUE = 4096;
  * must start while a call is stuck in the host, to end it).
  */
 export const TASKS_PER_THREAD = 16;
+
+/**
+ * Shard `index`: a pool of one thread running `modulePath` (serve-task), kept alive and replaced at
+ * once when it dies, with its two lanes (`thread`: one slot; `host`: one per ONNX host, a tenant
+ * holding at most all but one) and the fault the thread posts before it ends itself.
+ */
+export function createShard(index: number, modulePath: string, options: ScoringThreadsOptions): Shard {
+  const lane = (name: string, slots: number) => new FairQueue(`scoring thread ${index} (${name})`, slots, options.maxQueuedPerTenant ?? 256, undefined, Math.max(1, slots - 1));
+  const shard: Shard = {
+    index,
+    generation: 0,
+    lanes: { thread: lane('in-thread models', 1), host: lane('ONNX host', Math.max(1, options.onnxHostsPerThread ?? 2)) },
+    loading: new Set(),
+    pool: new ThreadPool(modulePath, 1, {
+      idleTimeoutMs: Infinity, // its models live in it
+      minThreads: 1, // a thread that died is replaced at once
+      maxQueue: MAX_QUEUE,
+      concurrentTasksPerThread: TASKS_PER_THREAD,
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
+      onMessage: (m) => {
+        const fault = (m as Partial<ServeTask.ScoringThreadFault>)?.scoringFault;
+        if (fault) shard.lastFault = fault;
+      },
+      onError: () => undefined, // a thread lost with no call on it: the next call loads afresh
+    }),
+  };
+  return shard;
+}

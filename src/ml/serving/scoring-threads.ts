@@ -31,7 +31,6 @@
  */
 import path from 'node:path';
 import { AppError } from '../../lib/errors';
-import { ThreadPool } from '../../lib/threads/thread-pool';
 import { isOnnxHostCrash } from '../families/onnx/host/host-process';
 import type { StoredModel } from '../predictor';
 import type { BackendName } from '../tf';
@@ -40,8 +39,8 @@ import { Quarantine } from './quarantine';
 import { TenantFaultBackoff } from './tenant-fault-backoff';
 import type { FaultListener, ScoringStats, ScoringThreadsOptions } from './scoring-options';
 import type { RuntimeFaultError } from './runtime-fault-error';
-import { FairQueue, type CallTag } from './fair-queue';
-import { MAX_QUEUE, TASKS_PER_THREAD, type Shard } from './scoring-shard';
+import type { CallTag } from './fair-queue';
+import { createShard, type Shard } from './scoring-shard';
 import { shuttingDown } from './shutting-down';
 import { argBuffers, ThreadModelHandle, type HandleOwner, type Lane, type Transfer } from './thread-model-handle';
 import { inSpan, tracingOn, type Span } from '../../lib/tracing/tracer';
@@ -67,28 +66,7 @@ export class ScoringThreads implements HandleOwner {
     this.quarantine = new Quarantine(options.quarantineSeconds);
     this.backoff = new TenantFaultBackoff(options.tenantBackoff, { log: options.log });
     const modulePath = path.join(__dirname, `serve-task${path.extname(__filename)}`);
-    this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
-      const lane = (name: string, slots: number) => new FairQueue(`scoring thread ${index} (${name})`, slots, options.maxQueuedPerTenant ?? 256, undefined, Math.max(1, slots - 1));
-      const shard: Shard = {
-        index,
-        generation: 0,
-        lanes: { thread: lane('in-thread models', 1), host: lane('ONNX host', Math.max(1, options.onnxHostsPerThread ?? 2)) },
-        loading: new Set(),
-        pool: new ThreadPool(modulePath, 1, {
-          idleTimeoutMs: Infinity, // its models live in it
-          minThreads: 1, // a thread that died is replaced at once
-          maxQueue: MAX_QUEUE,
-          concurrentTasksPerThread: TASKS_PER_THREAD,
-          resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
-          onMessage: (m) => {
-            const fault = (m as Partial<ServeTask.ScoringThreadFault>)?.scoringFault;
-            if (fault) shard.lastFault = fault;
-          },
-          onError: () => undefined, // a thread lost with no call on it: the next call loads afresh
-        }),
-      };
-      return shard;
-    });
+    this.shards = Array.from({ length: Math.max(1, options.threads) }, (_, index) => createShard(index, modulePath, options));
   }
 
   /** Starts every thread and its TF.js backend ahead of the first call (a few hundred ms each). */
