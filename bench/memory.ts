@@ -18,7 +18,15 @@ export function rssMiB(pid: number): number {
  * @param models versions of the seed model trained (1 epoch each) and then loaded by one predict each.
  * @param subscriptions websockets opened, each with one `modelStageChanged` subscription that stays open.
  */
-export async function runMemoryBench(me: Caller, pid: number, datasetId: string, idleMiB: number, say: (s?: string) => void, models = 8, subscriptions = 500) {
+export async function runMemoryBench(
+  me: Caller,
+  pid: number,
+  datasetId: string,
+  idleMiB: number,
+  say: (s?: string) => void,
+  models = 8,
+  subscriptions = 500,
+): Promise<{ perModelKiB: number; perSubscriptionKiB: number }> {
   say(`- idle, right after start (database, threads, no request yet): ${idleMiB.toFixed(0)} MiB`);
   for (let i = 0; i < models; i++) await queuedTraining(me, datasetId, 1, 'memory');
   // One predict to load the scoring thread's runtime, so the deltas count models only.
@@ -43,4 +51,5 @@ export async function runMemoryBench(me: Caller, pid: number, datasetId: string,
   const perSubscription = ((rssMiB(pid) - beforeSockets) * 1024) / subscriptions;
   await Promise.all(clients.map((c) => c.dispose()));
   say(`- per open subscription (its own websocket, authenticated, one \`modelStageChanged\` each): ${perSubscription.toFixed(0)} KiB (${subscriptions} opened)`);
+  return { perModelKiB: perModel, perSubscriptionKiB: perSubscription };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor';
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { AuditService } from './audit.service';
 import { AuditEvent } from './audit.type';
+import { createdFilter } from '../common/created-filter';
 
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
@@ -26,7 +27,7 @@ export class AuditPagesResolver {
     @Arg('action', () => String, { nullable: true, description: "Only this action, e.g. 'apiKey.created'." }) action: string | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<AuditEvent>> {
-    const filter = { action: action || undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    const filter = { action: action || undefined, ...createdFilter(range) };
     return ctx.services.audit.page(ctx.actor!, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE }) as unknown as Promise<ConnectionShape<AuditEvent>>;
   }
 }

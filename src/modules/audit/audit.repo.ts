@@ -3,6 +3,7 @@ import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
+import { createdWhere, type CreatedFilter } from '../common/created-filter';
 
 /** Every action the audit log records. */
 export type AuditAction =
@@ -57,11 +58,11 @@ export class AuditRepo {
   }
 
   /** One keyset page of the tenant's entries, newest first, optionally of one action. */
-  page(tx: Tx, tenantId: string, filter: { action?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+  page(tx: Tx, tenantId: string, filter: CreatedFilter & { action?: string }, window: PageWindow) {
     const where = {
       tenantId,
       ...(filter.action ? { action: filter.action } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     return readPage(tx.auditLog as unknown as PageableTable<Awaited<ReturnType<AuditRepo['list']>>[number]>, where, window);
   }

@@ -4,6 +4,7 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { AuditRepo } from './audit.repo';
+import type { CreatedFilter } from '../common/created-filter';
 
 /** Reading the audit log (writing happens in the transaction of each audited action, AuditRepo.record). */
 export class AuditService {
@@ -16,7 +17,7 @@ export class AuditService {
    * A page of the tenant's audit log, newest first. Needs the `admin` scope.
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
    */
-  async page(actor: Actor, args: PageRequest, filter: { action?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+  async page(actor: Actor, args: PageRequest, filter: CreatedFilter & { action?: string }, sizes: { default: number; max: number }) {
     requireScope(actor, 'admin');
     const window = pageWindow(args, sizes.default, sizes.max, 'audit');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));

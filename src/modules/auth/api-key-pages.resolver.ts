@@ -4,6 +4,7 @@ import type { Actor } from './actor';
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { ApiKeyService } from './api-key.service';
 import { ApiKeyInfo } from './api-key.type';
+import { createdFilter } from '../common/created-filter';
 
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
@@ -26,7 +27,7 @@ export class ApiKeyPagesResolver {
     @Arg('name', () => String, { nullable: true, description: 'Only keys whose name contains this, any case.' }) name: string | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiKeyInfo>> {
-    const filter = { name: name || undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    const filter = { name: name || undefined, ...createdFilter(range) };
     return ctx.services.apiKeys.page(ctx.actor!, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE }) as unknown as Promise<ConnectionShape<ApiKeyInfo>>;
   }
 }

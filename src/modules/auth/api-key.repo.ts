@@ -9,6 +9,7 @@ import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import type { Scope } from './actor';
 import { nameContains } from '../common/name-filter';
+import { createdWhere, type CreatedFilter } from '../common/created-filter';
 
 const publicFields = { id: true, name: true, prefix: true, scopes: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
 
@@ -25,11 +26,11 @@ export class ApiKeyRepo {
   }
 
   /** One keyset page of the tenant's keys (newest first), public fields only; `name` matches part of the name, any case. */
-  page(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+  page(tx: Tx, tenantId: string, filter: CreatedFilter & { name?: string }, window: PageWindow) {
     const where = {
       tenantId,
       ...(filter.name ? { name: nameContains(filter.name) } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     const table = {
       findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.apiKey.findMany({ ...args, select: publicFields }),

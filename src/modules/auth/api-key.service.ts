@@ -14,6 +14,7 @@ import type { ApiKeyRepo } from './api-key.repo';
 import { generateApiKey } from './api-key';
 import { requireScope } from './require-scope';
 import { Topics } from '../events';
+import type { CreatedFilter } from '../common/created-filter';
 
 /** API key management for a tenant's admins; every change is audited. */
 export class ApiKeyService {
@@ -61,7 +62,7 @@ export class ApiKeyService {
    * A page of the tenant's keys, newest first, prefix only (`admin`).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
    */
-  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+  async page(actor: Actor, args: PageRequest, filter: CreatedFilter & { name?: string }, sizes: { default: number; max: number }) {
     requireScope(actor, 'admin');
     const window = pageWindow(args, sizes.default, sizes.max, nestedList('api-keys', actor.tenantId));
     return withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));

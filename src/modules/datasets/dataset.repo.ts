@@ -7,6 +7,7 @@ import { contentChecksum } from '../../ml/data/checksum';
 import type { ColumnProfile } from '../../ml/data/profile';
 import type { ImageProfile } from '../../ml/images/profile';
 import { nameContains } from '../common/name-filter';
+import { createdWhere, type CreatedFilter } from '../common/created-filter';
 
 /** Everything but the bytes, for listings and GraphQL. */
 const summary = {
@@ -107,12 +108,12 @@ export class DatasetRepo {
   }
 
   /** One keyset page of the tenant's datasets, newest first (archived ones left out); `name` matches part of the name, any case. */
-  page(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+  page(tx: Tx, tenantId: string, filter: CreatedFilter & { name?: string }, window: PageWindow) {
     const where = {
       tenantId,
       ...live,
       ...(filter.name ? { name: nameContains(filter.name) } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     const table = {
       findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.dataset.findMany({ ...args, select: summary }),

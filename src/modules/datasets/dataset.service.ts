@@ -25,6 +25,7 @@ import type { ArchivedFilter, DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
 import { archivedDatasets, archivedDatasetsPage, restoreDataset } from './restore-dataset';
 import type { TextEncodingEnum } from './dataset.type';
+import type { CreatedFilter } from '../common/created-filter';
 
 /** A CSV upload as the resolver hands it over. */
 export interface UploadInput {
@@ -165,7 +166,7 @@ export class DatasetService {
    * A page of the tenant's datasets, newest first (`datasets:read`).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
    */
-  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+  async page(actor: Actor, args: PageRequest, filter: CreatedFilter & { name?: string }, sizes: { default: number; max: number }) {
     requireScope(actor, 'datasets:read');
     const window = pageWindow(args, sizes.default, sizes.max, 'datasets');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.page(tx, actor.tenantId, filter, window));

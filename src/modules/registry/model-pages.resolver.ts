@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor';
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { ModelService } from './model.service';
 import { Model, ModelVersion } from './model.type';
+import { createdFilter } from '../common/created-filter';
 
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
@@ -50,7 +51,7 @@ export class ModelPagesResolver {
     @Arg('name', () => String, { nullable: true, description: 'Only models whose name contains this, any case.' }) name: string | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<Model>> {
-    const filter = { name: name || undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    const filter = { name: name || undefined, ...createdFilter(range) };
     return ctx.services.models.page(ctx.actor!, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE });
   }
 }

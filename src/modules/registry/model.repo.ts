@@ -11,6 +11,7 @@ import type { Db } from '../../lib/db';
 import type { Tx } from '../../lib/tenant-tx';
 import { Prisma } from '../../generated/prisma/client';
 import { nameContains } from '../common/name-filter';
+import { createdWhere, type CreatedFilter } from '../common/created-filter';
 
 /** A model version as stored (see publish-version.ts, versionRow). */
 export interface NewVersion {
@@ -97,11 +98,11 @@ export class ModelRepo {
   }
 
   /** One keyset page of the tenant's models (newest first), each with its version summaries; `name` matches part of the name, any case. */
-  pageModels(tx: Tx, tenantId: string, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+  pageModels(tx: Tx, tenantId: string, filter: CreatedFilter & { name?: string }, window: PageWindow) {
     const where = {
       tenantId,
       ...(filter.name ? { name: nameContains(filter.name) } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     const table = {
       findMany: (args: { where: object; orderBy: object[]; take: number }) =>

@@ -15,6 +15,7 @@ import type { ImageLayout, OnnxModelInfo } from './onnx.type';
 import type { OnnxServing } from '../../ml/families/onnx/serving-info';
 
 import type { ModelStage } from './stage';
+import type { CreatedFilter } from '../common/created-filter';
 
 interface VersionRow {
   id: string;
@@ -95,7 +96,7 @@ export class ModelService {
    * A page of the tenant's models, newest first, with their versions (`models:read`).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
    */
-  async page(actor: Actor, args: PageRequest, filter: { name?: string; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+  async page(actor: Actor, args: PageRequest, filter: CreatedFilter & { name?: string }, sizes: { default: number; max: number }) {
     requireScope(actor, 'models:read');
     const window = pageWindow(args, sizes.default, sizes.max, 'models');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.pageModels(tx, actor.tenantId, filter, window));

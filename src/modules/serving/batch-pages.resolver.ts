@@ -5,6 +5,7 @@ import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type 
 import { RunStatus } from '../common/job.type';
 import type { BatchPredictionService } from './batch.service';
 import { BatchPrediction } from './batch.type';
+import { createdFilter } from '../common/created-filter';
 
 /** What this resolver reads of the GraphQL context (src/graphql/context.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
@@ -27,7 +28,7 @@ export class BatchPagesResolver {
     @Arg('status', () => RunStatus, { nullable: true, description: 'Only batches in this status.' }) status: RunStatus | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<BatchPrediction>> {
-    const filter = { status: status ?? undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    const filter = { status: status ?? undefined, ...createdFilter(range) };
     return ctx.services.batch.page(ctx.actor!, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE });
   }
 }

@@ -6,6 +6,7 @@ import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import type { Tx } from '../../lib/tenant-tx';
 import { BatchStatus, type FailureCode } from '../status';
+import { createdWhere, type CreatedFilter } from '../common/created-filter';
 
 /** Everything but the result bytes, for the API. */
 const summary = {
@@ -35,11 +36,11 @@ export class BatchRepo {
   }
 
   /** One keyset page of the tenant's batches (newest first), without results, optionally in one status. */
-  page(tx: Tx, tenantId: string, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, window: PageWindow) {
+  page(tx: Tx, tenantId: string, filter: CreatedFilter & { status?: BatchStatus }, window: PageWindow) {
     const where = {
       tenantId,
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     const table = {
       findMany: (args: { where: object; orderBy: object[]; take: number }) => tx.batchPrediction.findMany({ ...args, select: summary }),

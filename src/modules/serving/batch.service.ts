@@ -20,6 +20,7 @@ import type { BatchRepo } from './batch.repo';
 import type { BatchPrediction } from './batch.type';
 import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { VersionResolver, VersionSelector } from './version-resolver';
+import type { CreatedFilter } from '../common/created-filter';
 
 type Row = Omit<BatchPrediction, 'downloadPath'>;
 
@@ -66,7 +67,7 @@ export class BatchPredictionService {
    * A page of the tenant's batches, newest first (`predict`).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (paging arguments, cursor).
    */
-  async page(actor: Actor, args: PageRequest, filter: { status?: BatchStatus; createdAfter?: Date; createdBefore?: Date }, sizes: { default: number; max: number }) {
+  async page(actor: Actor, args: PageRequest, filter: CreatedFilter & { status?: BatchStatus }, sizes: { default: number; max: number }) {
     requireScope(actor, 'predict');
     const window = pageWindow(args, sizes.default, sizes.max, 'batch-predictions');
     const page = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.page(tx, actor.tenantId, filter, window));

@@ -8,6 +8,7 @@ import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey } from '../auth/api-key.ty
 import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type ConnectionShape } from '../common/connection.type';
 import type { OperatorCall, TenantAdminService } from './tenant-admin.service';
 import { Tenant } from './tenant.type';
+import { createdFilter } from '../common/created-filter';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts), named here so src/modules does not import the server. */
 interface Context {
@@ -57,7 +58,7 @@ export class TenantAdminResolver {
     @Arg('name', () => String, { nullable: true, description: 'Only keys whose name contains this, any case.' }) name: string | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionShape<ApiKeyInfo>> {
-    const filter = { name: name || undefined, createdAfter: range.createdAfter ?? undefined, createdBefore: range.createdBefore ?? undefined };
+    const filter = { name: name || undefined, ...createdFilter(range) };
     return ctx.services.tenantAdmin.keysPage(operator(ctx), tenantId, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE }) as unknown as Promise<ConnectionShape<ApiKeyInfo>>;
   }
 

@@ -9,6 +9,7 @@ import type { ApiKeyService } from '../auth/api-key.service';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import { operatorActor, type AdminGuard } from './admin-guard';
 import type { TenantRepo } from './tenant.repo';
+import type { CreatedFilter } from '../common/created-filter';
 
 /** Who asks: the presented secret and the address its wrong guesses are counted against. */
 export interface OperatorCall {
@@ -44,13 +45,7 @@ export class TenantAdminService {
    * A page of the tenant's API keys, newest first, prefix only: ApiKeyService.page as the operator.
    * @throws AppError (admin secret), NOT_FOUND (tenant), BAD_USER_INPUT (paging arguments, cursor).
    */
-  async keysPage(
-    call: OperatorCall,
-    tenantId: string,
-    args: PageRequest,
-    filter: { name?: string; createdAfter?: Date; createdBefore?: Date },
-    sizes: { default: number; max: number },
-  ) {
+  async keysPage(call: OperatorCall, tenantId: string, args: PageRequest, filter: CreatedFilter & { name?: string }, sizes: { default: number; max: number }) {
     await this.enter(call, tenantId, 'tenantApiKeysConnection');
     return this.apiKeys.page(operatorActor(tenantId), args, filter, sizes);
   }

@@ -9,6 +9,7 @@ import { Dataset } from '../datasets/dataset.type';
 import { MetricSeries, TrainingRunConnection } from './run-pages.type';
 import { RunStatus, TrainingRun } from './training-run.type';
 import type { TrainingRunService } from './training-run.service';
+import { createdFilter } from '../common/created-filter';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts, loaders.ts), named here so the module does not import the GraphQL layer. */
 interface Context {
@@ -35,8 +36,7 @@ export class RunPagesResolver {
       status: status ?? undefined,
       modelName: modelName || undefined,
       datasetId: datasetId ?? undefined,
-      createdAfter: range.createdAfter ?? undefined,
-      createdBefore: range.createdBefore ?? undefined,
+      ...createdFilter(range),
     };
     return ctx.services.training.page(ctx.actor!, page, filter, { default: DEFAULT_PAGE, max: MAX_PAGE }) as Promise<ConnectionShape<TrainingRun>>;
   }

@@ -11,6 +11,7 @@ import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import { ACTIVE_STATUSES, FailureCode, RunStatus } from '../status';
 import { nameContains } from '../common/name-filter';
+import { createdWhere } from '../common/created-filter';
 
 /** Filters of the runs connection (all optional, ANDed). */
 export interface RunFilter {
@@ -79,7 +80,7 @@ export class TrainingRunRepo {
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.datasetId ? { datasetId: filter.datasetId } : {}),
       ...(filter.modelName ? { modelName: nameContains(filter.modelName) } : {}),
-      ...(filter.createdAfter || filter.createdBefore ? { createdAt: { gte: filter.createdAfter, lt: filter.createdBefore } } : {}),
+      ...createdWhere(filter),
     };
     return readPage(tx.trainingRun as unknown as PageableTable<Awaited<ReturnType<Tx['trainingRun']['findFirstOrThrow']>>>, where, window);
   }
