@@ -106,7 +106,8 @@ async function runTraining(
   const record = async (e: Parameters<TrainingRunLifecycle['recordEpoch']>[1]) => {
     trace.epoch(e);
     const status = await lifecycle.recordEpoch(held, e);
-    if (status !== RunStatus.RUNNING) watch.stopFor(status); // cancelled on a process that missed the event, or the run is gone
+    // Cancelled (on a process whose event this one missed) or gone: the epoch was not stored, nor is it announced.
+    if (status !== RunStatus.RUNNING) return watch.stopFor(status);
     await lifecycle.publish(held, { kind: 'EPOCH', status: RunStatus.RUNNING, epochs: spec.epochs, etaSeconds: progress.etaSeconds(e.epoch, spec.epochs), ...e });
   };
   // Steps inside a fit (a forest's trees): published, throttled, never stored.

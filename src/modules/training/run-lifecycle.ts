@@ -98,15 +98,13 @@ export class TrainingRunLifecycle {
   }
 
   /**
-   * Stores one epoch's metrics.
-   * @returns the run's status after the write (not RUNNING: cancelled, or gone when undefined).
+   * Stores one epoch's metrics while the run is RUNNING (an epoch that finishes after a cancel is not
+   * stored: the run's stored epochs never go past its FINAL event).
+   * @returns the run's status (not RUNNING: cancelled, or gone when undefined; then nothing was stored).
    */
   recordEpoch(run: HeldRun, e: EpochResult): Promise<RunStatus | undefined> {
     const { tenantId, runId } = run;
-    return withTenant(this.prisma, tenantId, async (t) => {
-      await this.runs.addEpoch(t, tenantId, runId, e);
-      return (await this.runs.find(t, tenantId, runId))?.status;
-    });
+    return withTenant(this.prisma, tenantId, (t) => this.runs.addEpochWhileRunning(t, tenantId, runId, e));
   }
 
   /**

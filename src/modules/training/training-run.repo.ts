@@ -126,6 +126,19 @@ export class TrainingRunRepo {
     return tx.epochMetric.deleteMany({ where: { tenantId, trainingRunId: runId } });
   }
 
+  /**
+   * Stores one epoch's metrics if the run is still RUNNING. The run's row is share-locked first, so
+   * a cancel (or any other move) that commits while this transaction is open waits for it: an epoch
+   * is either stored before the run ended, or not at all — never after its FINAL event.
+   * @returns the run's status as read (undefined when the run is gone); the epoch was stored only when RUNNING.
+   */
+  async addEpochWhileRunning(tx: Tx, tenantId: string, runId: string, e: EpochResult): Promise<RunStatus | undefined> {
+    const [row] = await tx.$queryRaw<{ status: RunStatus }[]>`
+      SELECT status FROM "TrainingRun" WHERE id = ${runId} AND "tenantId" = ${tenantId} FOR SHARE`;
+    if (row?.status === RunStatus.RUNNING) await this.addEpoch(tx, tenantId, runId, e);
+    return row?.status;
+  }
+
   /** Stores one epoch's metrics. */
   addEpoch(tx: Tx, tenantId: string, runId: string, e: EpochResult) {
     return tx.epochMetric.create({
