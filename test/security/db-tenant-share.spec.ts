@@ -7,13 +7,19 @@
  * the pool, its further transactions wait at the gate, and tenant B's query is answered while A's
  * are still running; A's waiting transactions run once A's first ones end. A wait past its bound
  * is refused with QUOTA_EXCEEDED, and a `withTenant` nested in one of the same tenant does not
- * wait on its own tenant's share.
+ * wait on its own tenant's share. In the API process (DATABASE_POOL_SIZE, TENANT_MAX_DB_CONNECTIONS)
+ * a GraphQL request of A waits while A's place is held, B's is answered, and /metrics counts the
+ * wait without naming a tenant.
  */
 import pg from 'pg';
+import type { App } from '../../src/app';
+import { gqlOk } from '../../src/client/graphql-client';
 import { createPrisma } from '../../src/lib/db';
 import { AppError } from '../../src/lib/errors';
 import { withTenant, type Tx } from '../../src/lib/tenant-tx';
+import { startTestApp } from '../support/app';
 import { workerDatabaseUrl } from '../support/database';
+import { createTenant, type TenantBundle } from '../support/factories';
 
 /** The advisory lock A's slow transactions wait on while the test holds it. */
 const LOCK = 10_042;
@@ -127,4 +133,39 @@ it("runs a withTenant nested in one of the same tenant on the place already held
   expect(inner).toEqual([A, A, SHARE]);
   await control.query('SELECT pg_advisory_unlock($1)', [LOCK]);
   expect(await blocked).toBe('a1');
+});
+
+describe('in the API process', () => {
+  let app: App;
+  let a: TenantBundle;
+  let b: TenantBundle;
+  const DATASETS = '{ datasetsConnection(first: 1) { totalCount } }';
+  const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(app.server.url.replace(/\/graphql$/, '/metrics'))).text())?.[1]);
+
+  beforeAll(async () => {
+    app = await startTestApp({ WORKER_ENABLED: 'false', DATABASE_POOL_SIZE: '4', TENANT_MAX_DB_CONNECTIONS: '1' });
+    a = await createTenant(app, 'db-share-a');
+    b = await createTenant(app, 'db-share-b');
+  });
+  afterAll(() => app.stop());
+
+  it("makes A's request wait while A's one place is held, answers B meanwhile, and counts the wait without naming a tenant", async () => {
+    expect([app.db.gate.capacity, app.db.gate.perTenant]).toEqual([4, 1]);
+    const waitsBefore = await metric('maas_db_gate_waits_total');
+    // A's one place, held by a transaction blocked in the database.
+    const holder = withTenant(app.db.prisma, a.tenantId, async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${LOCK})`;
+      return 'held';
+    });
+    await until("A's place is held in the database", async () => (await blockedInDatabase()) === 1);
+    let answered = false;
+    const waiting = gqlOk<any>(a, DATASETS).then((d) => ((answered = true), d));
+    await until("A's request waits at the gate", () => app.db.gate.waiting(a.tenantId) === 1);
+    expect((await gqlOk<any>(b, DATASETS)).datasetsConnection.totalCount).toBe(0);
+    const text = await (await fetch(app.server.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect([answered, /^maas_db_gate_waiting 1$/m.test(text), await metric('maas_db_gate_waits_total')]).toEqual([false, true, waitsBefore + 1]);
+    expect(text).not.toContain(a.tenantId);
+    await control.query('SELECT pg_advisory_unlock($1)', [LOCK]);
+    expect([await holder, (await waiting).datasetsConnection.totalCount]).toEqual(['held', 0]);
+  });
 });
