@@ -1,8 +1,10 @@
 /**
  * Each tenant's share of a process' database connections (src/lib/tenant-db-gate.ts), without a
  * database: the order in which waiting transactions are admitted (round-robin across tenants, in
- * arrival order within one), the bound on one tenant, and the refusal past a wait's bound.
+ * arrival order within one), the bound on one tenant, and the refusal past a wait's bound; and
+ * the two settings' defaults and checks (src/config/database.ts).
  */
+import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/lib/errors';
 import { TenantDbGate, type GateSlot } from '../../src/lib/tenant-db-gate';
 
@@ -91,4 +93,29 @@ it('refuses a wait past its bound with QUOTA_EXCEEDED (DB_CONNECTIONS), naming t
 it('refuses a share outside 1 to the capacity', () => {
   expect(() => new TenantDbGate(4, 5)).toThrow('perTenant=5 must be 1 to capacity=4');
   expect(() => new TenantDbGate(4, 0)).toThrow(RangeError);
+});
+
+describe('DATABASE_POOL_SIZE and TENANT_MAX_DB_CONNECTIONS', () => {
+  const base = { DATABASE_URL: 'postgresql://x@127.0.0.1/db', NODE_ENV: 'test' };
+  const of = (env: Record<string, string>) => {
+    const c = loadConfig({ ...base, ...env });
+    return [c.DATABASE_POOL_SIZE, c.TENANT_MAX_DB_CONNECTIONS];
+  };
+
+  it('default to a pool of 10 and half of the pool per tenant (at least 1)', () => {
+    expect([of({}), of({ DATABASE_POOL_SIZE: '25' }), of({ DATABASE_POOL_SIZE: '1' }), of({ DATABASE_POOL_SIZE: '3', TENANT_MAX_DB_CONNECTIONS: '3' })]).toEqual([
+      [10, 5],
+      [25, 12],
+      [1, 1],
+      [3, 3],
+    ]);
+  });
+
+  it('refuse a share above the pool, or a value that is not a whole number from 1, naming the variable', () => {
+    expect(() => of({ TENANT_MAX_DB_CONNECTIONS: '11' })).toThrow(
+      'Invalid configuration: TENANT_MAX_DB_CONNECTIONS=11 is above DATABASE_POOL_SIZE=10: a tenant cannot hold more connections than the pool has',
+    );
+    expect(() => of({ TENANT_MAX_DB_CONNECTIONS: '0' })).toThrow(/TENANT_MAX_DB_CONNECTIONS="0"/);
+    expect(() => of({ DATABASE_POOL_SIZE: '2.5' })).toThrow(/DATABASE_POOL_SIZE="2.5"/);
+  });
 });
