@@ -6,8 +6,8 @@
  * long pg_sleep would, but they end when the test says, not after a time): A holds its share of
  * the pool, its further transactions wait at the gate, and tenant B's query is answered while A's
  * are still running; A's waiting transactions run once A's first ones end. A wait past its bound
- * is refused with QUOTA_EXCEEDED, and a `withTenant` nested in one of the same tenant does not
- * wait on its own tenant's share. In the API process (DATABASE_POOL_SIZE, TENANT_MAX_DB_CONNECTIONS)
+ * is refused with QUOTA_EXCEEDED, and so is a `withTenant` nested in one of the same tenant when
+ * the share is full (bounded, never a hang; no code nests them). In the API process (DATABASE_POOL_SIZE, TENANT_MAX_DB_CONNECTIONS)
  * a GraphQL request of A waits while A's place is held, B's is answered, and /metrics counts the
  * wait without naming a tenant.
  */
@@ -121,16 +121,16 @@ it("refuses A's transaction that waited past its maxWait with QUOTA_EXCEEDED (DB
   expect(await withTenant(db.prisma, A, boundTenant)).toBe(A);
 });
 
-it("runs a withTenant nested in one of the same tenant on the place already held, even when the tenant's share is full", async () => {
+it("refuses a withTenant nested in one of the same tenant after its maxWait when the tenant's share is full: bounded, not a hang", async () => {
   const blocked = slow('a1');
   await until('one of A runs in the database', async () => (await blockedInDatabase()) === 1);
-  // The outer call takes A's second (last) place; the inner one would wait forever for a third.
+  // The outer call takes A's second (last) place; the inner one waits for a third, then is refused.
   const inner = await withTenant(db.prisma, A, async (tx) => {
     const outer = await boundTenant(tx);
-    const nested = await withTenant(db.prisma, A, boundTenant, { maxWait: 50 });
+    const nested = await withTenant(db.prisma, A, boundTenant, { maxWait: 50 }).catch((e: AppError) => e.code);
     return [outer, nested, db.gate.holding(A)];
   });
-  expect(inner).toEqual([A, A, SHARE]);
+  expect(inner).toEqual([A, 'QUOTA_EXCEEDED', SHARE]);
   await control.query('SELECT pg_advisory_unlock($1)', [LOCK]);
   expect(await blocked).toBe('a1');
 });
