@@ -55,6 +55,16 @@ function createMetrics(db: Database, queue: Queue, config: Config): Metrics {
   );
   metrics.gauge('maas_tf_tensors', 'Live TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numTensors }]);
   metrics.gauge('maas_tf_bytes', 'Bytes held by TensorFlow.js tensors in this process', [], async () => [{ value: tf.memory().numBytes }]);
+  const waits = metrics.counter(
+    'maas_db_gate_waits_total',
+    "Tenant transactions that waited for a database connection: their tenant's share (TENANT_MAX_DB_CONNECTIONS) or the whole pool was in use",
+  );
+  const refusals = metrics.counter(
+    'maas_db_gate_timeouts_total',
+    'Tenant transactions refused after waiting their whole maxWait for a database connection (QUOTA_EXCEEDED, reason DB_CONNECTIONS)',
+  );
+  db.gate.observe({ waited: () => waits.inc(), timedOut: () => refusals.inc() });
+  metrics.gauge('maas_db_gate_waiting', 'Tenant transactions waiting for a database connection now', [], async () => [{ value: db.gate.waiting() }]);
   return metrics;
 }
 

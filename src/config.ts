@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { authEnv } from './config/auth';
 import { bool } from './config/bool';
+import { databaseEnv, defaultTenantShare } from './config/database';
 import { httpEnv } from './config/http';
 import { onnxEnv } from './config/onnx';
 import { tracingEnv } from './config/tracing';
@@ -20,6 +21,7 @@ const schema = z.object({
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
   /** Port of the embedded PostgreSQL. 0 picks a free one. (Default: 54329) */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  ...databaseEnv,
   ...authEnv,
   /** Run a training worker inside the API process. (Default: true) */
   WORKER_ENABLED: bool.default(true),
@@ -270,6 +272,7 @@ const withDefaults = schema.transform(({ GRAPHQL_SANDBOX, ...d }) => {
     GRAPHQL_INTROSPECTION: d.GRAPHQL_INTROSPECTION ?? explorer !== 'off',
     GRAPHQL_FIELD_SUGGESTIONS: d.GRAPHQL_FIELD_SUGGESTIONS ?? open,
     CONSOLE_ADMIN_SIGN_IN: d.CONSOLE_ADMIN_SIGN_IN ?? open,
+    TENANT_MAX_DB_CONNECTIONS: d.TENANT_MAX_DB_CONNECTIONS ?? defaultTenantShare(d.DATABASE_POOL_SIZE),
   };
 });
 
@@ -297,6 +300,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (d.JWT_TTL_SECONDS > d.JWT_MAX_LIFETIME_SECONDS) {
     throw new Error(`Invalid configuration: JWT_TTL_SECONDS=${d.JWT_TTL_SECONDS} is above JWT_MAX_LIFETIME_SECONDS=${d.JWT_MAX_LIFETIME_SECONDS}: issued tokens would be refused`);
+  }
+  if (d.TENANT_MAX_DB_CONNECTIONS > d.DATABASE_POOL_SIZE) {
+    throw new Error(
+      `Invalid configuration: TENANT_MAX_DB_CONNECTIONS=${d.TENANT_MAX_DB_CONNECTIONS} is above DATABASE_POOL_SIZE=${d.DATABASE_POOL_SIZE}: a tenant cannot hold more connections than the pool has`,
+    );
   }
   if (d.NODE_ENV === 'production' && (!d.ADMIN_SECRET || !(d.JWT_SECRET || d.JWT_PUBLIC_KEY))) {
     throw new Error('Invalid configuration: ADMIN_SECRET and JWT_SECRET (or the JWT key pair) must be set when NODE_ENV=production');

@@ -105,13 +105,16 @@ it('answers 429 QUOTA_EXCEEDED with Retry-After on the batch CSV route past the 
 
 it('answers 429 QUOTA_EXCEEDED with Retry-After on the V2 routes past the limit, counting with GraphQL in one budget', async () => {
   const address = '203.0.113.35';
-  const infer = (token: string) => v2(app.server.url, '/v2/models/none/infer', { token, body: { inputs: [] }, headers: { 'x-forwarded-for': address } });
+  const infer = (token: string) =>
+    v2(app.server.url, '/v2/models/none/infer', { token, body: { inputs: [] }, headers: { 'x-forwarded-for': address, origin: 'https://page.example' } });
   expect(codeOf(await gql(from(address, 'mk_wrong-graphql'), VIEWER))).toBe('UNAUTHENTICATED');
   for (let i = 0; i < 2; i++) expect((await infer(`mk_wrong${i}`)).status).toBe(401);
   const res = await infer('mk_wrong-again');
   expect([res.status, res.body.code]).toEqual([429, 'QUOTA_EXCEEDED']);
   expect(res.body.error).toMatch(LIMITED);
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(500);
+  // A browser page may read that header (CORS_ORIGINS unset outside production: any origin).
+  expect([res.headers.get('access-control-allow-origin'), res.headers.get('access-control-expose-headers')]).toEqual(['*', 'Retry-After']);
   expectLimited(await gql(from(address, 'mk_wrong-graphql-again'), VIEWER));
   expect((await infer(t.apiKey)).status).toBe(404); // a valid key: the (missing) model
 });

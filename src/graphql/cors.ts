@@ -11,12 +11,21 @@ import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from 'cors';
 import type { Config } from '../config';
 
-/** The options for `cors()` from CORS_ORIGINS and NODE_ENV. */
+/**
+ * Response headers a page of an allowed origin may read besides the CORS-safelisted ones
+ * (Access-Control-Expose-Headers): `Retry-After`, which 429 and 503 answers carry, so a browser
+ * client can wait as told. Every route with CORS — /graphql (fast path and express), /v2, and the
+ * in-flight guard's refusals — sends this one list, through {@link corsOptions}.
+ */
+export const EXPOSED_HEADERS: readonly string[] = ['Retry-After'];
+
+/** The options for `cors()` from CORS_ORIGINS and NODE_ENV, exposing {@link EXPOSED_HEADERS}. */
 export function corsOptions(config: Pick<Config, 'NODE_ENV' | 'CORS_ORIGINS'>): CorsOptions {
   const origins = config.CORS_ORIGINS ?? (config.NODE_ENV === 'production' ? [] : ['*']);
-  if (origins.includes('*')) return { origin: '*' };
+  const exposedHeaders = [...EXPOSED_HEADERS];
+  if (origins.includes('*')) return { origin: '*', exposedHeaders };
   // A list: the request's Origin is echoed back only when listed (and `Vary: Origin` is set).
-  return { origin: origins.length ? origins : false };
+  return { origin: origins.length ? origins : false, exposedHeaders };
 }
 
 /**

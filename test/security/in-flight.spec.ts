@@ -213,7 +213,8 @@ describe('CORS on the refusal', () => {
       headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', origin },
       body,
     });
-  const corsOf = (res: Response) => [res.headers.get('access-control-allow-origin'), res.headers.get('vary')];
+  /** What a page of the origin may read: the allowed origin, Vary, and the headers exposed to it (Retry-After). */
+  const corsOf = (res: Response) => [res.headers.get('access-control-allow-origin'), res.headers.get('vary'), res.headers.get('access-control-expose-headers')];
 
   it('carries the headers /graphql and /v2 send for the same origin: a listed origin echoed (Vary: Origin), another none', async () => {
     const gqlBody = JSON.stringify({ query: VIEWER });
@@ -221,14 +222,22 @@ describe('CORS on the refusal', () => {
     const routeGraphql = await fromPage(a, '/graphql', ORIGIN, gqlBody);
     const routeV2 = await fromPage(a, '/v2/models/any', ORIGIN);
     expect([routeGraphql.status, routeV2.status]).toEqual([200, 404]);
-    expect(corsOf(routeGraphql)).toEqual([ORIGIN, 'Origin']);
-    expect(corsOf(routeV2)).toEqual([ORIGIN, 'Origin']);
+    expect(corsOf(routeGraphql)).toEqual([ORIGIN, 'Origin', 'Retry-After']);
+    expect(corsOf(routeV2)).toEqual([ORIGIN, 'Origin', 'Retry-After']);
+    // The express path of /graphql (a GET the fast path leaves to it: no query string) sends the same list.
+    const routeExpress = await fetch(a.url, { headers: { authorization: `Bearer ${a.token}`, origin: ORIGIN, 'apollo-require-preflight': 'true' } });
+    expect(corsOf(routeExpress)).toEqual([ORIGIN, 'Origin', 'Retry-After']);
 
     const requests = await fill(a);
     const graphql = await fromPage(a, '/graphql', ORIGIN, gqlBody);
-    expect([graphql.status, corsOf(graphql), ((await graphql.json()) as any).errors[0].extensions.reason]).toEqual([429, corsOf(routeGraphql), 'IN_FLIGHT']);
+    expect([graphql.status, corsOf(graphql), graphql.headers.get('retry-after'), ((await graphql.json()) as any).errors[0].extensions.reason]).toEqual([
+      429,
+      corsOf(routeGraphql),
+      '1',
+      'IN_FLIGHT',
+    ]);
     const infer = await fromPage(a, '/v2/models/any/infer', ORIGIN, '{"inputs":[]}');
-    expect([infer.status, corsOf(infer), ((await infer.json()) as any).details.reason]).toEqual([429, corsOf(routeV2), 'IN_FLIGHT']);
+    expect([infer.status, corsOf(infer), infer.headers.get('retry-after'), ((await infer.json()) as any).details.reason]).toEqual([429, corsOf(routeV2), '1', 'IN_FLIGHT']);
     // An origin not listed: no Access-Control-Allow-Origin, as the routes answer it (the browser keeps the body from the page).
     const foreign = await fromPage(a, '/graphql', 'https://evil.example', gqlBody);
     expect([foreign.status, foreign.headers.get('access-control-allow-origin')]).toEqual([429, null]);
