@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { codeOf, gql, type GqlResult } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { createTenant, type TenantBundle } from '../support/factories';
+import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 
 const wsRun = (t: TenantBundle, query: string) =>
   new Promise<GqlResult>((resolve, reject) => {
@@ -58,6 +58,32 @@ describe.each([
     const [near, far] = [await field('scope'), await field('zzzzqqq')];
     expect(near.includes('Suggestion hidden')).toBe(false);
     if (!open) expect(near.split('; ')[1].replace('"scope"', '"zzzzqqq"')).toBe(far.split('; ')[1]);
+  });
+
+  it(`${open ? 'gives' : 'hides'} "did you mean" in startSweep's baseSpec (coerced against ModelSpecInput) and space paths`, async () => {
+    const datasetId = await uploadCsv(t, 'a,b\n1,0\n2,1\n3,0\n4,1\n', 'sweep-hints');
+    const q = 'mutation($i: StartSweepInput!) { startSweep(input: $i) { id } }';
+    const input = (baseSpec: object, path: string) => ({
+      i: {
+        datasetId,
+        targetColumn: 'b',
+        modelName: 'm',
+        baseSpec,
+        space: [{ path, values: [1, 2] }],
+        strategy: 'GRID',
+        objective: { metric: 'ACCURACY', direction: 'MAXIMIZE' },
+        budget: { maxTrials: 2 },
+      },
+    });
+    const spec = await gql(t, q, input({ model: 'DECISION_TREE', los: 1 }, 'epochs'));
+    expect([codeOf(spec), spec.errors![0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'baseSpec']);
+    expect(spec.errors![0].message).toMatch(/^baseSpec: spec\. .*Field "los" is not defined by type "ModelSpecInput"/);
+    expect([/Did you mean/i.test(spec.errors![0].message), spec.errors![0].message]).toEqual([open, expect.any(String)]);
+    const path = await gql(t, q, input({ model: 'DECISION_TREE' }, 'epoch'));
+    expect([codeOf(path), path.errors![0].message]).toEqual([
+      'BAD_USER_INPUT',
+      open ? "space[0].path 'epoch' is not a spec field (did you mean 'epochs'?)" : "space[0].path 'epoch' is not a spec field",
+    ]);
   });
 
   it(`${open ? 'serves' : 'does not serve'} the Sandbox landing page`, async () => {

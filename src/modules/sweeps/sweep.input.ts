@@ -70,8 +70,13 @@ export class StartSweepInput {
   @Nullable(Boolean, 'Stop trials clearly behind (the median stopping rule; see SweepTrialStatus.STOPPED_EARLY). (Default: true)') earlyStop?: boolean | null;
 }
 
-/** The spec parser of a schema: paths checked and specs coerced against its `ModelSpecInput`. */
-export function specParser(schema: GraphQLSchema): SpecParser {
+/**
+ * The spec parser of a schema: paths checked and specs coerced against its `ModelSpecInput`.
+ * @param options.suggestions add "did you mean" hints (they name schema fields and enum values), as
+ *   GRAPHQL_FIELD_SUGGESTIONS does for the rest of the API (off in production unless set).
+ */
+export function specParser(schema: GraphQLSchema, options: { suggestions: boolean }): SpecParser {
+  const hint = (input: string, candidates: readonly string[]) => (options.suggestions ? didYouMean(input, candidates) : '');
   const specType = schema.getType('ModelSpecInput');
   if (!isInputObjectType(specType)) throw new Error('the schema has no ModelSpecInput');
   return {
@@ -88,7 +93,7 @@ export function specParser(schema: GraphQLSchema): SpecParser {
           const fields: GraphQLInputFieldMap = at.getFields();
           if (!fields[part]) {
             const prefix = where ? `${where}.` : '';
-            throw badInput(`${field} ${quote(path)} is not a spec field${didYouMean(part, Object.keys(fields)).replace(/'(.+)'/, `'${prefix}$1'`)}`, { field, path });
+            throw badInput(`${field} ${quote(path)} is not a spec field${hint(part, Object.keys(fields)).replace(/'(.+)'/, `'${prefix}$1'`)}`, { field, path });
           }
           type = fields[part].type;
         } else throw badInput(`${field} ${quote(path)} goes past '${where}', which holds a single value`, { field, path });
@@ -96,9 +101,14 @@ export function specParser(schema: GraphQLSchema): SpecParser {
     },
     parse(json, label) {
       const errors: string[] = [];
-      const value = coerceInputValue(json, new GraphQLNonNull(specType), (path, invalid, error) => {
-        errors.push(`spec.${path.join('.')}${invalid === undefined ? '' : ` ${quote(invalid)}`}: ${error.message}`);
-      }) as ModelSpecInput;
+      const value = coerceInputValue(
+        json,
+        new GraphQLNonNull(specType),
+        (path, invalid, error) => {
+          errors.push(`spec.${path.join('.')}${invalid === undefined ? '' : ` ${quote(invalid)}`}: ${error.message}`);
+        },
+        !options.suggestions,
+      ) as ModelSpecInput;
       if (errors.length) throw badInput(`${label}: ${errors[0]}`, { field: label === 'baseSpec' ? 'baseSpec' : 'space' });
       return value;
     },

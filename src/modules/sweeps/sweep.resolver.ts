@@ -21,6 +21,7 @@ type SweepRow = Leaderboard['sweep'];
 /** What these resolvers read of the GraphQL context, named here so the module does not import the GraphQL layer. */
 interface Context {
   actor?: Actor | null;
+  config: { GRAPHQL_FIELD_SUGGESTIONS?: boolean };
   services: {
     sweeps: SweepService;
     training: { get(actor: Actor, id: string): Promise<unknown> };
@@ -55,7 +56,7 @@ export class SweepResolver {
       "Starts a hyperparameter sweep: every trial's spec is checked as startTrainingRun would before anything is stored; trials then train as ordinary runs, at most budget.maxConcurrent at once. Returns at once, RUNNING.",
   })
   startSweep(@Arg('input', () => StartSweepInput) input: StartSweepInput, @Info() info: GraphQLResolveInfo, @Ctx() ctx: Context) {
-    return ctx.services.sweeps.start(ctx.actor!, input, specParser(info.schema));
+    return ctx.services.sweeps.start(ctx.actor!, input, specParser(info.schema, { suggestions: ctx.config.GRAPHQL_FIELD_SUGGESTIONS === true }));
   }
 
   /** Cancels a running sweep and every trial run not finished. Scope: `training:run`. @throws NOT_FOUND, INVALID_STATE. */
