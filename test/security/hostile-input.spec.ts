@@ -75,8 +75,8 @@ async function both(query: string, variables?: Record<string, unknown>) {
 describe('JSON arguments', () => {
   it.each([40, 1000])('refuses a value nested %i deep as a variable', async (depth) => {
     const r = await both(PREDICT, { rows: [{ x: nested(depth) }] });
-    expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/JSONObject value is nested deeper than 32 levels \(limit\)/);
+    const field = `rows[0].x${'.a'.repeat(31)}`;
+    expect([codeOf(r), r.errors![0].message, r.errors![0].extensions?.field]).toEqual(['BAD_USER_INPUT', `${field} is nested deeper than 32 levels (limit)`, field]);
   });
 
   it('refuses a value nested 100,000 deep (a body no JSON.stringify could build)', async () => {
@@ -89,8 +89,67 @@ describe('JSON arguments', () => {
 
   it('refuses a value nested deep as a literal', async () => {
     const r = await both(`{ predict(model: "m", rows: [{x: ${'{a:'.repeat(40)}1${'}'.repeat(40)}}]) { version } }`);
-    expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(r.errors![0].message).toMatch(/nested deeper than 32 levels/);
+    const field = `rows[0].x${'.a'.repeat(31)}`;
+    expect([codeOf(r), r.errors![0].message, r.errors![0].extensions?.field]).toEqual(['BAD_USER_INPUT', `${field} is nested deeper than 32 levels (limit)`, field]);
+  });
+
+  // F5/F10 of the review: every JSON argument's refusal names the argument (or variable) path, literal or variable.
+  const SWEEP = 'mutation($i: StartSweepInput!) { startSweep(input: $i) { id } }';
+  const sweepInput = (extra: object) => ({
+    datasetId: 'x',
+    targetColumn: 'b',
+    modelName: 'm',
+    baseSpec: {},
+    space: [],
+    strategy: 'GRID',
+    objective: { metric: 'ACCURACY', direction: 'MAXIMIZE' },
+    budget: { maxTrials: 1 },
+    ...extra,
+  });
+  const deep = `${'{a:'.repeat(40)}1${'}'.repeat(40)}`;
+  it.each([
+    ['a row that is an array, as a variable', PREDICT, { rows: [{ x: 1 }, [1]] }, 'rows[1]', 'rows[1] expects an object, got an array'],
+    ['a row that is an array, as a literal', '{ predict(model: "m", rows: [{x: 1}, [1]]) { version } }', undefined, 'rows[1]', 'rows[1] expects an object, got an array'],
+    ['a row that is a number, as a literal', '{ predict(model: "m", rows: [3]) { version } }', undefined, 'rows[0]', 'rows[0] expects an object, got a number'],
+    [
+      'a baseline that is a string, as a variable',
+      'query($b: JSONObject) { explain(model: "m", rows: [{x: 1}], baseline: $b) { method } }',
+      { b: 'x' },
+      'b',
+      'b expects an object, got a string',
+    ],
+    [
+      'a deep baseline, as a literal',
+      `{ explain(model: "m", rows: [{x: 1}], baseline: {x: ${deep}}) { method } }`,
+      undefined,
+      `baseline.x${'.a'.repeat(31)}`,
+      `baseline.x${'.a'.repeat(31)} is nested deeper than 32 levels (limit)`,
+    ],
+    [
+      'a deep baseSpec, as a variable',
+      SWEEP,
+      { i: sweepInput({ baseSpec: { x: nested(40) } }) },
+      `i.baseSpec.x${'.a'.repeat(31)}`,
+      `i.baseSpec.x${'.a'.repeat(31)} is nested deeper than 32 levels (limit)`,
+    ],
+    ['a baseSpec that is an array, as a variable', SWEEP, { i: sweepInput({ baseSpec: [] }) }, 'i.baseSpec', 'i.baseSpec expects an object, got an array'],
+    [
+      'a deep space value, as a literal',
+      `mutation { startSweep(input: {datasetId: "x", targetColumn: "b", modelName: "m", baseSpec: {}, space: [{path: "epochs", values: [1, ${deep}]}], strategy: GRID, objective: {metric: ACCURACY, direction: MAXIMIZE}, budget: {maxTrials: 1}}) { id } }`,
+      undefined,
+      `input.space[0].values[1]${'.a'.repeat(32)}`,
+      `input.space[0].values[1]${'.a'.repeat(32)} is nested deeper than 32 levels (limit)`,
+    ],
+    [
+      'a literal learning rate of 1e400',
+      'mutation { startTrainingRun(input: {datasetId: "x", targetColumn: "b", modelName: "m", spec: {model: DECISION_TREE, tree: {learningRate: 1e400}}}) { id } }',
+      undefined,
+      'input.spec.tree.learningRate',
+      'input.spec.tree.learningRate Infinity is not a finite number',
+    ],
+  ])('names the path of %s in the message and extensions.field', async (_name, query, variables, field, message) => {
+    const r = await both(query, variables);
+    expect([codeOf(r), r.errors![0].message, r.errors![0].extensions?.field]).toEqual(['BAD_USER_INPUT', message, field]);
   });
 
   it('refuses a non-finite number inside a JSON literal', async () => {

@@ -16,10 +16,14 @@ export const MAX_JSON_DEPTH = 32;
 /** Most nodes (values, keys included) in one JSON value; the request body cap bounds it too. */
 export const MAX_JSON_NODES = 5_000_000;
 
+/** The refusal of a value nested past {@link MAX_JSON_DEPTH}, after the field it names. */
+export const tooDeep = `is nested deeper than ${MAX_JSON_DEPTH} levels (limit)`;
+
 /**
  * Checks a JSON value iteratively (no recursion, so depth cannot overflow the stack here).
- * @param what the argument's name, for the message.
- * @throws AppError BAD_USER_INPUT naming `what` and the limit when the value is deeper than
+ * @param what names the value when the argument or variable is not known (the formatter puts the
+ *   variable's path in front, see FieldError), e.g. "JSONObject value".
+ * @throws FieldError (BAD_USER_INPUT, `extensions.field` the path) naming the limit when the value is deeper than
  * {@link MAX_JSON_DEPTH}, has more than {@link MAX_JSON_NODES} nodes, or holds a non-finite number.
  */
 export function checkJsonValue(value: unknown, what = 'JSON value'): void {
@@ -34,11 +38,11 @@ export function checkJsonValue(value: unknown, what = 'JSON value'): void {
   while (stack.length) {
     const entry = stack.pop()!;
     const { v, depth } = entry;
-    if (++nodes > MAX_JSON_NODES) throw badInput(`${what} has more than ${MAX_JSON_NODES} values (limit)`);
+    if (++nodes > MAX_JSON_NODES) throw new FieldError(`has more than ${MAX_JSON_NODES} values (limit)`, '', what);
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw new FieldError(`${String(v)} is not a finite number`, pathOf(entry), what);
     } else if (v !== null && typeof v === 'object') {
-      if (depth >= MAX_JSON_DEPTH) throw badInput(`${what} is nested deeper than ${MAX_JSON_DEPTH} levels (limit)`);
+      if (depth >= MAX_JSON_DEPTH) throw new FieldError(tooDeep, pathOf(entry), what);
       if (Array.isArray(v)) v.forEach((child, i) => stack.push({ v: child, depth: depth + 1, parent: entry, key: i }));
       else for (const [k, child] of Object.entries(v)) stack.push({ v: child, depth: depth + 1, parent: entry, key: k });
     }
@@ -60,7 +64,7 @@ function pathOf(entry: { parent?: unknown; key?: string | number }): string {
  * @throws AppError BAD_USER_INPUT beyond {@link MAX_JSON_DEPTH} or for a non-finite number.
  */
 export function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined, what: string, depth = 0, path = ''): unknown {
-  if (depth > MAX_JSON_DEPTH) throw badInput(`${what} is nested deeper than ${MAX_JSON_DEPTH} levels (limit)`);
+  if (depth > MAX_JSON_DEPTH) throw new FieldError(tooDeep, path, what);
   switch (node.kind) {
     case Kind.OBJECT:
       return Object.fromEntries(node.fields.map((f) => [f.name.value, jsonLiteral(f.value, variables, what, depth + 1, `${path}.${f.name.value}`)]));
@@ -101,8 +105,19 @@ export const BoundedJSON = new GraphQLScalarType({
   parseLiteral: (node, variables) => jsonLiteral(node, variables, 'JSON value'),
 });
 
+/** What a value is, for "expects an object, got …": `an array`, `a string`, `null`. */
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** The refusal of a value that is no JSON object, after the field it names. */
+export const notAnObject = (v: unknown) => `expects an object, got ${kindOf(v)}`;
+
+/** @throws FieldError BAD_USER_INPUT (named by the formatter, see checkJsonValue) when `v` is no JSON object. */
 function asObject(v: unknown): Record<string, unknown> {
-  if (!isObject(v)) throw badInput(`JSONObject expects an object, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+  if (!isObject(v)) throw new FieldError(notAnObject(v), '', 'JSONObject value');
   return v;
 }
 
