@@ -101,6 +101,10 @@ it('refuses bad input with coded errors naming the field', async () => {
     expect(r.errors![0].message).toMatch(message);
   }
   expect(codeOf(await gql(t, EXPLAIN, { model: 'diabetis', rows: [ROWS[0]] }))).toBe('NOT_FOUND');
+  // A baseline value beyond float32 once preprocessed is the baseline's, not rows[0]'s.
+  const huge = await gql(t, EXPLAIN, { model: 'diabetes', rows: [{ ...ROWS[0], Glucose: 100 }], baseline: { Glucose: 1e308 } });
+  expect([codeOf(huge), huge.errors![0].extensions?.field, huge.errors![0].extensions?.row]).toEqual(['BAD_USER_INPUT', 'baseline.Glucose', undefined]);
+  expect(huge.errors![0].message).toMatch(/^baseline\.Glucose is 1e\+308: preprocessed \(.*\) it lies beyond the float32 range/);
 });
 
 it('does not grow the tensor count across repeated explanations', async () => {

@@ -4,6 +4,7 @@
  * before references were stored, the value its fitted steps imply.
  */
 import { badInput, didYouMean, nameList, quote } from '../../lib/errors';
+import { transformValues } from './fit';
 import { readsNumbers } from './frame';
 import { readValue } from './read-rows';
 import { missingTest } from '../data/missing';
@@ -26,8 +27,9 @@ function impliedReference(col: FittedColumn): number | string | null | undefined
 /**
  * @param given the caller's baseline (keyed by feature column; others default), or null.
  * @returns one entry per feature column, each 1 long, and the baseline as a row (read form).
- * @throws AppError BAD_USER_INPUT for a key that was no column of the training CSV or an unreadable value (naming
- *   `baseline.<feature>`), or a feature with no default whose value the caller did not give.
+ * @throws AppError BAD_USER_INPUT for a key that was no column of the training CSV, an unreadable value or one
+ *   beyond float32 once preprocessed (naming `baseline.<feature>`), or a feature with no default whose value the
+ *   caller did not give.
  */
 export function baselineValues(pipeline: FittedPipeline, given: Record<string, unknown> | null | undefined): { values: Values[]; row: Record<string, number | string | null> } {
   const names = pipeline.columns.map((c) => c.name);
@@ -45,5 +47,8 @@ export function baselineValues(pipeline: FittedPipeline, given: Record<string, u
     row[col.name] = typeof v === 'number' && Number.isNaN(v) ? null : v;
     return readsNumbers(col.type) ? Float64Array.of(v === null ? NaN : Number(v)) : [v === null ? null : String(v)];
   });
+  // A value that preprocesses beyond float32 is refused here, naming `baseline.<column>`: the
+  // explanation would otherwise refuse it as one of the rows it mixes.
+  transformValues(pipeline.columns, values, 1, 'baseline');
   return { values, row };
 }

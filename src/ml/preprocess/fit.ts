@@ -37,11 +37,13 @@ function typicalValue(v: Values, type: ColumnType): number | string | null {
 /**
  * Applies fitted columns to raw values.
  * @param values one entry per fitted column, in the same order, each `rows` long.
+ * @param where what the values are, for a refusal: prediction `rows` (naming `rows[i]`) or an
+ *   explanation's one-row `baseline` (naming `baseline.<column>`). (Default: 'rows')
  * @returns model inputs, row-major [rows, inputs] (inputs = total of the columns' outputs).
  * @throws AppError BAD_USER_INPUT when the pipeline yields no model input at all, or when a value,
  *   once preprocessed, lies beyond float32 (see {@link requireFloat32Range}).
  */
-export function transformValues(columns: FittedColumn[], values: Values[], rows: number): Float32Array {
+export function transformValues(columns: FittedColumn[], values: Values[], rows: number, where: RowsName = 'rows'): Float32Array {
   const width = columns.reduce((s, c) => s + c.outputs.length, 0);
   if (width === 0) throw badInput('The preprocessing yields no model input (every encoded column is empty on the training split)');
   const out = new Float32Array(rows * width);
@@ -53,7 +55,7 @@ export function transformValues(columns: FittedColumn[], values: Values[], rows:
       for (let i = 0; i < rows; i++) {
         let a = raw[i];
         for (const step of col.steps) a = applyNumericStep(step, a);
-        if (Math.abs(a) > FLOAT32_MAX) throw float32RangeError(col.name, raw, i, a);
+        if (Math.abs(a) > FLOAT32_MAX) throw float32RangeError(col.name, raw, i, a, where);
         out[i * width + offset] = a;
       }
       offset += col.outputs.length;
@@ -65,7 +67,7 @@ export function transformValues(columns: FittedColumn[], values: Values[], rows:
       if (isEncoder(step)) encoder = step;
       else v = applyValueStep(step, v);
     }
-    if (!encoder) requireFloat32Range(col.name, values[j], v as Float64Array);
+    if (!encoder) requireFloat32Range(col.name, values[j], v as Float64Array, where);
     writeBlock(v, encoder, out, width, offset);
     offset += col.outputs.length;
   });
@@ -83,14 +85,16 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * @param values the same after its value steps (standardise, log, impute…), `[rows]`.
  * @throws AppError BAD_USER_INPUT naming the column, the row (of this input) and the value.
  */
-function requireFloat32Range(column: string, raw: Values, values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > FLOAT32_MAX) throw float32RangeError(column, raw, i, values[i]);
+function requireFloat32Range(column: string, raw: Values, values: Float64Array, where: RowsName): void {
+  for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > FLOAT32_MAX) throw float32RangeError(column, raw, i, values[i], where);
 }
 
+/** What {@link transformValues} reads: prediction rows, or an explanation's baseline row. */
+export type RowsName = 'rows' | 'baseline';
+
 /** The refusal of {@link requireFloat32Range} for row `i`, whose value preprocessed is `value`. */
-function float32RangeError(column: string, raw: Values, i: number, value: number) {
-  return badInput(
-    `Column '${column}' in rows[${i}] is ${String(raw[i])}: preprocessed (${value.toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`,
-    { feature: column, row: i },
-  );
+function float32RangeError(column: string, raw: Values, i: number, value: number, where: RowsName) {
+  const beyond = `preprocessed (${value.toPrecision(3)}) it lies beyond the float32 range (±3.4e38) that models compute in`;
+  if (where === 'baseline') return badInput(`baseline.${column} is ${String(raw[i])}: ${beyond}`, { feature: column, field: `baseline.${column}` });
+  return badInput(`Column '${column}' in rows[${i}] is ${String(raw[i])}: ${beyond}`, { feature: column, row: i });
 }
