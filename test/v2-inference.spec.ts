@@ -415,6 +415,23 @@ describe('refusals: status, code and a message naming the field', () => {
     expect(binary.body.error).toMatch(/^The request's JSON header \(the first 10 bytes, Inference-Header-Content-Length\) is not valid JSON/);
   });
 
+  it('says a body of JSON that is no object must be an object, and echoes a non-finite number as sent (not null)', async () => {
+    for (const [body, got] of [
+      ['null', "'null'"],
+      [' 3', "'3'"],
+      ['"x"', "'x'"],
+      ['[1]', "'[1]'"],
+    ]) {
+      const r = await call('/v2/models/pima-net/infer', body);
+      expect([r.status, r.body]).toEqual([400, { error: `The request body must be a JSON object { "inputs": [...] }, got ${got}`, code: 'BAD_USER_INPUT' }]);
+    }
+    const json = (tensor: string) => `{"inputs":[${tensor}]}`;
+    const shape = await call('/v2/models/pima-net/infer', json('{"name":"x","datatype":"FP64","shape":[1e400],"data":[1]}'));
+    expect([shape.status, shape.body.code, shape.body.error]).toEqual([400, 'BAD_USER_INPUT', expect.stringMatching(/^inputs\[0\]\.shape\[0\]: .*, got 'Infinity'$/)]);
+    const params = await call('/v2/models/pima-net/infer', `{"inputs":[${JSON.stringify(one)}],"parameters":{"classification":1e400}}`);
+    expect([params.status, params.body.code, params.body.error]).toEqual([400, 'BAD_USER_INPUT', expect.stringMatching(/^parameters\.classification: .*, got 'Infinity'$/)]);
+  });
+
   it('gives GraphQL infer the same codes and messages', async () => {
     const q = 'query($inputs: [InferTensorInput!]!, $model: String!) { infer(model: $model, inputs: $inputs) { version } }';
     const wrong = { ...one, shape: [2, 4] };

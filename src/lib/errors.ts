@@ -94,7 +94,8 @@ export const notFound = (kind: string, id: string) => new AppError('NOT_FOUND', 
 export function quote(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? value : String(JSON.stringify(value));
+    // JSON writes Infinity and NaN (a JSON 1e400 reads as Infinity) as null: say what was sent.
+    text = typeof value === 'string' ? value : typeof value === 'number' && !Number.isFinite(value) ? String(value) : String(JSON.stringify(value));
   } catch {
     text = String(value); // a cycle or a BigInt: never let the message builder itself fail
   }

@@ -30,6 +30,8 @@ export interface BodyParserError {
   status?: number;
   type?: string;
   message: string;
+  /** The body as read, on a parse failure (`entity.parse.failed`). */
+  body?: unknown;
 }
 
 /**

@@ -4,7 +4,7 @@
  * error has them, `details` (e.g. `retryAfterSeconds`, `field`). 429 and 503 carry `Retry-After`.
  */
 import type { ServerResponse } from 'node:http';
-import { AppError, badInput, fromDatabaseError, type ErrorCode } from '../../lib/errors';
+import { AppError, badInput, fromDatabaseError, quote, type ErrorCode } from '../../lib/errors';
 import type { BodyParserError } from '../../lib/json-body';
 import type { Logger } from '../../lib/logger';
 
@@ -78,6 +78,23 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger, contex
   sendAppError(res, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
 }
 
+/** Longest refused body read again to tell JSON that is no object from text that is not JSON, bytes. */
+const MAX_REREAD = 64 * 1024;
+
+/**
+ * body-parser's strict mode refuses JSON that is neither an object nor an array (`null`, `3`,
+ * `"x"`) in the words of a syntax error: say instead that the body must be an object.
+ * @returns the message, or undefined when `body` is not JSON (or too long to read again).
+ */
+function notAnObject(body: unknown): string | undefined {
+  if (typeof body !== 'string' || body.length > MAX_REREAD) return undefined;
+  try {
+    return `The request body must be a JSON object { "inputs": [...] }, got ${quote(JSON.parse(body))}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The answer to a body the JSON reader refused (src/lib/json-body.ts: body-parser's errors), the
  * same on the fast path and the express route: BAD_USER_INPUT with the reader's status.
@@ -93,7 +110,7 @@ export function bodyRefusal(err: BodyParserError, limit: number): { status: numb
       : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
         ? `The request body could not be read: ${detail} (send UTF-8 JSON, optionally with Content-Encoding gzip, deflate or br)`
         : err.type === 'entity.parse.failed'
-          ? `The request body is not valid JSON: ${detail}`
+          ? (notAnObject(err.body) ?? `The request body is not valid JSON: ${detail}`)
           : `The request body could not be read: ${detail}`;
   return { status: err.status, message };
 }
