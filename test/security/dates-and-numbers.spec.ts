@@ -134,7 +134,8 @@ describe('ids holding a NUL character: "<field> \'a\\u0000b\' holds a NUL charac
     const value = list ? '["ok", "a\\u0000b"]' : '"a\\u0000b"';
     const r = await gql(t, `${op} { ${field}(${arg}: ${value}) { __typename } }`);
     const ours = r.errors!.filter((e) => e.message.includes('NUL'));
-    expect(ours).toEqual([expect.objectContaining({ message: `${arg}${list ? '[1]' : ''} ${NUL}`, extensions: { code: 'BAD_USER_INPUT' } })]);
+    const path = `${arg}${list ? '[1]' : ''}`;
+    expect(ours).toEqual([expect.objectContaining({ message: `${path} ${NUL}`, extensions: { code: 'BAD_USER_INPUT', field: path } })]);
     expect(r.errors!.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
   });
 
