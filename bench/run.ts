@@ -30,6 +30,7 @@ import { runOnnxHostBench } from './onnx-host';
 import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
 import { runIsolationBench } from './isolation';
+import { runRowsIsolationBench } from './rows-isolation';
 import { runBodiesBench } from './bodies';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
@@ -41,7 +42,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
  * (bench/outputs.ts); `isolation`: another tenant's latency alone and while one tenant hammers
- * super-resolution, as same-run ratios (bench/isolation.ts); `bodies`: a 1 MB request body's event-loop
+ * super-resolution, as same-run ratios (bench/isolation.ts); `isolation-rows`: the same while one tenant sends 20 × 10,000-row
+ * GraphQL predicts, as `rows` objects and as `matrix` (bench/rows-isolation.ts); `bodies`: a 1 MB request body's event-loop
  * CPU parsed inline and on the answer threads, two API processes side by side (bench/bodies.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
  * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
@@ -168,6 +170,7 @@ async function main() {
       return performance.now() - started;
     };
     const queuedColdMs = await queuedTraining(); // the first run in a fresh API process
+    if (ONLY === 'isolation-rows') return void (await runRowsIsolationBench(url, ADMIN, me, 'bench', csv, SECONDS, say, api.pid!));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'bulk')
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2')

@@ -78,6 +78,12 @@ it('still refuses a bad matrix value naming its row and feature', async () => {
   expect(nested.errors![0].message).toMatch(/^matrix\.rows\[3\]\.BMI must be a number or a string/);
 });
 
+it('names a bad row past the first slice of a long rows list by its index in the whole list', async () => {
+  const rows = ROWS.map((r, i) => (i === 700 ? { ...r, Glucose: 'high' } : r));
+  const r = await gql(t, QUERY('rows: $rows', 'predictions { label }'), { rows });
+  expect([codeOf(r), r.errors![0].message]).toEqual(['BAD_USER_INPUT', "rows[700].Glucose must be a number, got 'high'"]);
+});
+
 it('decodes columns exactly as rows, for binary, multiclass and regression outputs', () => {
   const binary = new Float32Array([0.1, 0.5, 0.93, 0.4999]);
   const b = decodeOutputs(binary, 4, { name: 'y', task: 'binary', classes: ['no', 'yes'] } as never);

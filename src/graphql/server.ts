@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -26,6 +27,7 @@ import { costLimitPlugin } from './query-cost';
 import { startMetricsListener } from './metrics-endpoint';
 import { observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal } from './operations';
+import { noStorePlugin } from './no-store';
 import { withBaselineHeaders } from './response-headers';
 import { tracingPlugin } from './tracing';
 import { startGraphqlWebsocket } from './websocket';
@@ -108,6 +110,12 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     // main.ts / worker.ts own SIGINT and SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
     plugins: [
+      // Apollo's cache-control plugin hooks every resolved field (willResolveField, which also makes
+      // Apollo wrap every resolver): ~a fifth of the event loop's time on a 10,000-row predict
+      // (issue 10, BENCHMARKS.md "Tenant isolation"). No answer here is cacheable: `no-store` is set
+      // once per answer instead (noStorePlugin), as that plugin did.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin<Context>(),
       httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
       costLimitPlugin<Context>(config.GRAPHQL_MAX_COST),

@@ -85,7 +85,12 @@ describe.each(ROUTES)('%s', (what, method, path, headers, body, status) => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
-  if (what.includes('download') || what.startsWith('REST /v2 model metadata') || what.startsWith('REST /v2 infer')) {
+  if (
+    what.includes('download') ||
+    what.startsWith('REST /v2 model metadata') ||
+    what.startsWith('REST /v2 infer') ||
+    ['GraphQL POST', 'GraphQL GET', 'GraphQL unauthenticated'].includes(what)
+  ) {
     it('carries Cache-Control: no-store (a tenant’s data, never kept by a browser or a shared cache)', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
     });

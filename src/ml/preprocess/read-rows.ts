@@ -51,11 +51,22 @@ export function readValue(value: unknown, col: FittedColumn, rowIndex: number, i
  *   that was no column of the training CSV, or holds an unreadable value.
  */
 export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
+  const reader = rowReader(rows, pipeline);
+  reader.read(0, rows.length);
+  return reader.values;
+}
+
+/**
+ * {@link readRows} in parts, so a caller can read a long list a slice at a time: `read(from, to)`
+ * fills rows [from, to) of `values` (refusals name `rows[i]` of the whole list).
+ * @throws AppError from `read`, as {@link readRows}.
+ */
+export function rowReader(rows: unknown[], pipeline: FittedPipeline): { values: Values[]; read(from: number, to: number): void } {
   const names = pipeline.columns.map((c) => c.name);
   const accepted = new Set([...names, ...pipeline.datasetColumns, pipeline.target.name]);
   const out: Values[] = pipeline.columns.map((c) => (readsNumbers(c.type) ? new Float64Array(rows.length) : new Array<string | null>(rows.length)));
   const tests = pipeline.columns.map((c) => missingTest(c.missingCodes));
-  rows.forEach((row, i) => {
+  const readRow = (row: unknown, i: number) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       throw badInput(`rows[${i}] must be an object keyed by feature name, got ${quote(row)}`);
     }
@@ -69,8 +80,13 @@ export function readRows(rows: unknown[], pipeline: FittedPipeline): Values[] {
       if (!(col.name in record)) throw badInput(`rows[${i}] is missing feature '${col.name}'`, { row: i, feature: col.name });
       (out[j] as (number | string | null)[])[i] = readValue(record[col.name], col, i, tests[j]);
     });
-  });
-  return out;
+  };
+  return {
+    values: out,
+    read(from, to) {
+      for (let i = from; i < to; i++) readRow(rows[i], i);
+    },
+  };
 }
 
 /** Bulk rows as columns + value lists (the `FeatureMatrix` input of predict). */

@@ -23,6 +23,14 @@ export function scoredResult(served: { modelName: string; version: number; model
 }
 
 /**
+ * The predictions as row objects: decoded from the scored outputs when the result holds them (a
+ * field resolver's root is a copy without the non-enumerable getter), else its `predictions`.
+ */
+export function predictionsOf(result: PredictionResult): Prediction[] {
+  return result.scored ? decodeOutputs(result.scored.outputs, result.scored.rows, result.scored.target) : result.predictions;
+}
+
+/**
  * The predictions as columns: from the scored outputs when the result holds them, else from its
  * `predictions` (same values either way). Classification: { label, probability, probabilities };
  * regression: { value }.
