@@ -338,17 +338,18 @@ async function main() {
 
 /**
  * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
- * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op and our predict, and
- * the same two on a second API process with GRAPHQL_FAST_PATH=false (/graphql through express), same
- * database and model; requests/s, p99 and server CPU µs per request.
+ * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict and the V2
+ * REST infer call, and the last two on a second API process with INLINE_SCORING_MAX_MACS=0 (every
+ * call on the scoring thread, as before the inline JS scorer), same database and model; requests/s,
+ * p99 and server CPU µs per request.
  */
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
-  const expressPort = await freePort();
+  const threadPort = await freePort();
   const apolloPort = await freePort();
-  const viaExpress = await secondApi(expressPort, pgPort, { GRAPHQL_FAST_PATH: 'false' });
+  const viaThread = await secondApi(threadPort, pgPort, { INLINE_SCORING_MAX_MACS: '0' });
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
-    const expressUrl = `http://127.0.0.1:${expressPort}/graphql`;
+    const threadUrl = `http://127.0.0.1:${threadPort}/graphql`;
     const predictBody = JSON.stringify({
       query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
       variables: { rows: [ROW] },
@@ -365,15 +366,16 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
       { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
       { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
-      { name: 'our no-op, GRAPHQL_FAST_PATH=false', url: expressUrl, body: noopBody, headers: {}, pid: viaExpress.pid! },
-      { name: 'our predict, GRAPHQL_FAST_PATH=false', url: expressUrl, body: predictBody, headers: auth, pid: viaExpress.pid! },
+      { name: 'our V2 infer', url: v2InferUrl(url, 'bench'), body: v2Body(), headers: auth, pid: api.pid! },
+      { name: 'our predict, INLINE_SCORING_MAX_MACS=0', url: threadUrl, body: predictBody, headers: auth, pid: viaThread.pid! },
+      { name: 'our V2 infer, INLINE_SCORING_MAX_MACS=0', url: v2InferUrl(threadUrl, 'bench'), body: v2Body(), headers: auth, pid: viaThread.pid! },
     ];
     await anchorTables(targets, [1, 64], SECONDS, say);
     say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
-    viaExpress.kill('SIGTERM');
+    viaThread.kill('SIGTERM');
     apollo.kill('SIGTERM');
-    await new Promise((r) => viaExpress.once('exit', r));
+    await new Promise((r) => viaThread.once('exit', r));
   }
 }
 

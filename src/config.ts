@@ -202,6 +202,15 @@ const schema = z.object({
    * (Default: true when the machine has more than 2 cores, else false)
    */
   GC_PARALLEL_SCAVENGE: bool.default(availableParallelism() > 2),
+  /**
+   * SERVING_ISOLATION=thread: a predict call of at most this many multiply-adds (rows × the
+   * network's multiply-adds per row) scores on the API thread in plain JavaScript, without TF.js or
+   * WASM (src/ml/families/network/js-scorer.ts), instead of a round trip to its scoring thread; dense
+   * networks only, other families and larger calls go to the thread. The default costs ~20–40 µs of
+   * the API thread at most (measured in BENCHMARKS.md, "Serving fast path"). 0 = always the thread.
+   * (Default: 16384)
+   */
+  INLINE_SCORING_MAX_MACS: z.coerce.number().int().min(0).max(10_000_000).default(16_384),
   /** Scoring threads per process (SERVING_ISOLATION=thread); a version always scores on the same one. (Default: 1) */
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */
