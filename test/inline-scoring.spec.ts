@@ -15,7 +15,7 @@ import { readRows } from '../src/ml/preprocess/read-rows';
 import { readPipeline } from '../src/ml/preprocess/stored';
 import { tf } from '../src/ml/tf';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS } from './support/data';
+import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
 import { trainVersion } from './support/training';
@@ -43,11 +43,12 @@ const DEEP_LAYERS = [
   { type: 'DENSE', units: 5, activation: 'LINEAR' },
   { type: 'DENSE', units: 4, activation: 'SIGMOID' },
 ];
-const SPECS = {
+const SPECS: Record<string, { target: string; spec: object; featureColumns?: string[] }> = {
   seed: { target: 'Outcome', spec: { ...KERAS_SPEC, epochs: 2 } },
   deep: { target: 'Outcome', spec: { ...KERAS_SPEC, epochs: 2, layers: [...DEEP_LAYERS, { type: 'DENSE', units: 1, activation: 'SIGMOID' }] } },
   regression: {
     target: 'BMI',
+    featureColumns: PIMA_COLUMNS.slice(0, 8).filter((c) => c !== 'BMI'),
     spec: { ...KERAS_SPEC, epochs: 2, metrics: ['MAE'], loss: 'MEAN_SQUARED_ERROR', layers: [...DEEP_LAYERS.map((l) => ({ ...l, inputDim: l.inputDim && 7 })), { type: 'DENSE', units: 1, activation: 'LINEAR' }] },
   },
 };
@@ -60,9 +61,9 @@ async function observed(name: string): Promise<number> {
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
 
-describe.each(Object.entries(SPECS))('%s network', (name, { target, spec }) => {
+describe.each(Object.entries(SPECS))('%s network', (name, { target, spec, featureColumns }) => {
   it('scores like TF.js, in-process and through predict; a call past the bound goes to the thread', async () => {
-    const v = await trainVersion(t, { datasetId, targetColumn: target, modelName: name, spec });
+    const v = await trainVersion(t, { datasetId, targetColumn: target, modelName: name, spec, featureColumns });
     const stored = await app.db.prisma.modelVersion.findUniqueOrThrow({ where: { id: v.id } });
     const pipeline = readPipeline(stored.preprocessing);
     const rows = PIMA_ROWS.slice(0, 200).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== target)));
