@@ -43,13 +43,19 @@ const DEEP_LAYERS = [
   { type: 'DENSE', units: 5, activation: 'LINEAR' },
   { type: 'DENSE', units: 4, activation: 'SIGMOID' },
 ];
-const SPECS: Record<string, { target: string; spec: object; featureColumns?: string[] }> = {
+const SPECS: Record<string, { target: string; spec: Record<string, unknown>; featureColumns?: string[] }> = {
   seed: { target: 'Outcome', spec: { ...KERAS_SPEC, epochs: 2 } },
   deep: { target: 'Outcome', spec: { ...KERAS_SPEC, epochs: 2, layers: [...DEEP_LAYERS, { type: 'DENSE', units: 1, activation: 'SIGMOID' }] } },
   regression: {
     target: 'BMI',
     featureColumns: PIMA_COLUMNS.slice(0, 8).filter((c) => c !== 'BMI'),
-    spec: { ...KERAS_SPEC, epochs: 2, metrics: ['MAE'], loss: 'MEAN_SQUARED_ERROR', layers: [...DEEP_LAYERS.map((l) => ({ ...l, inputDim: l.inputDim && 7 })), { type: 'DENSE', units: 1, activation: 'LINEAR' }] },
+    spec: {
+      ...KERAS_SPEC,
+      epochs: 2,
+      metrics: ['MAE'],
+      loss: 'MEAN_SQUARED_ERROR',
+      layers: [...DEEP_LAYERS.map((l) => ({ ...l, inputDim: l.inputDim && 7 })), { type: 'DENSE', units: 1, activation: 'LINEAR' }],
+    },
   },
 };
 

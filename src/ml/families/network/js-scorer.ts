@@ -115,11 +115,7 @@ export function buildJsNetwork(stored: StoredArtifact, inputs: number): JsNetwor
 }
 
 /** Inference-time batch normalisation as `x × scale + shift` per unit: scale = γ / √(σ² + ε), shift = β − μ × scale. */
-function foldBatchNorm(
-  config: NonNullable<LayerJson['config']>,
-  width: number,
-  w: (name: string) => { shape: number[]; values: Float32Array } | undefined,
-): Step | undefined {
+function foldBatchNorm(config: NonNullable<LayerJson['config']>, width: number, w: (name: string) => { shape: number[]; values: Float32Array } | undefined): Step | undefined {
   const axis = Array.isArray(config.axis) ? config.axis : [config.axis ?? -1];
   if (axis.length !== 1 || (axis[0] !== -1 && axis[0] !== 1)) return undefined;
   const mean = w('moving_mean');
