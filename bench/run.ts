@@ -47,7 +47,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
  * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
- * concurrency 8 instead, and BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS.
+ * concurrency 8 instead, BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS, and
+ * BENCH_PROFILE_LOAD=noop the no-op resolver (bench/noop.resolver.ts) with predict's arguments and answer at BENCH_CONNECTIONS.
  * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -174,6 +175,8 @@ async function main() {
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2')
       return void (await load(v2InferUrl(url, 'bench'), v2Body(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
+    if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'noop')
+      return void (await load(url, singleRowBody().replace('predict(', 'benchNoopPredict('), {}, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
