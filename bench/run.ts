@@ -344,12 +344,16 @@ async function main() {
  * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict and the V2
  * REST infer call, and the last two on a second API process with INLINE_SCORING_MAX_MACS=0 (every
  * call on the scoring thread, as before the inline JS scorer), same database and model; requests/s,
- * p99 and server CPU µs per request.
+ * p99 and server CPU µs per request. With BENCH_BASE_ROOT (a built checkout of another commit), that
+ * build's no-op and predict too, on a third API process.
  */
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
   const threadPort = await freePort();
   const apolloPort = await freePort();
   const viaThread = await secondApi(threadPort, pgPort, { INLINE_SCORING_MAX_MACS: '0' });
+  const baseRoot = process.env.BENCH_BASE_ROOT;
+  const basePort = await freePort();
+  const base = baseRoot ? await secondApi(basePort, pgPort, {}, baseRoot) : undefined;
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
     const threadUrl = `http://127.0.0.1:${threadPort}/graphql`;
@@ -373,10 +377,17 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'our predict, INLINE_SCORING_MAX_MACS=0', url: threadUrl, body: predictBody, headers: auth, pid: viaThread.pid! },
       { name: 'our V2 infer, INLINE_SCORING_MAX_MACS=0', url: v2InferUrl(threadUrl, 'bench'), body: v2Body(), headers: auth, pid: viaThread.pid! },
     ];
+    const baseUrl = `http://127.0.0.1:${basePort}/graphql`;
+    if (base)
+      targets.push(
+        { name: 'BENCH_BASE_ROOT: our no-op', url: baseUrl, body: noopBody, headers: {}, pid: base.pid! },
+        { name: 'BENCH_BASE_ROOT: our predict', url: baseUrl, body: predictBody, headers: auth, pid: base.pid! },
+      );
     await anchorTables(targets, [1, 64], SECONDS, say);
     say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
     viaThread.kill('SIGTERM');
+    base?.kill('SIGTERM');
     apollo.kill('SIGTERM');
     await new Promise((r) => viaThread.once('exit', r));
   }
