@@ -178,10 +178,15 @@ function threadScoring(
   const handle = threads.register(options.versionId, stored, options.tenantId);
   const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
   // A version with fault injection (SCORING_FAULT_INJECTION) always scores on its thread, where the fault is.
-  const js = options.inlineMaxMacs && !handle.inject ? familyForFramework(stored.framework).loadInline?.(stored, pipeline) : undefined;
+  let js = options.inlineMaxMacs && !handle.inject ? familyForFramework(stored.framework).loadInline?.(stored, pipeline) : undefined;
   const maxRows = js ? Math.floor((options.inlineMaxMacs ?? 0) / Math.max(1, js.macsPerRow)) : 0;
+  // Not one row fits: the network is too large to score here, so its copy of the weights is not kept.
+  if (js && maxRows === 0) {
+    js.dispose();
+    js = undefined;
+  }
   let inline: InlineScoring | undefined;
-  if (js && maxRows > 0) {
+  if (js) {
     const guardedJs = guardScorer(js, options.versionId, options.onFault);
     inline = {
       maxRows,
