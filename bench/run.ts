@@ -342,21 +342,26 @@ async function main() {
 /**
  * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
  * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict and the V2
- * REST infer call, and the last two on a second API process with INLINE_SCORING_MAX_MACS=0 (every
- * call on the scoring thread, as before the inline JS scorer), same database and model; requests/s,
+ * REST infer call on a second API process (no in-process worker) with the defaults and on a third
+ * with INLINE_SCORING_MAX_MACS=0 (every call on the scoring thread, as before the inline JS scorer),
+ * same database and model; requests/s,
  * p99 and server CPU µs per request. With BENCH_BASE_ROOT (a built checkout of another commit), that
- * build's no-op and predict too, on a third API process.
+ * build's no-op, predict and V2 infer too, on another API process.
  */
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
   const threadPort = await freePort();
   const apolloPort = await freePort();
   const viaThread = await secondApi(threadPort, pgPort, { INLINE_SCORING_MAX_MACS: '0' });
+  // The same build with the defaults, also without the in-process worker: the like-for-like pair of `viaThread`.
+  const inlinePort = await freePort();
+  const viaInline = await secondApi(inlinePort, pgPort);
   const baseRoot = process.env.BENCH_BASE_ROOT;
   const basePort = await freePort();
   const base = baseRoot ? await secondApi(basePort, pgPort, {}, baseRoot) : undefined;
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
     const threadUrl = `http://127.0.0.1:${threadPort}/graphql`;
+    const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
     const predictBody = JSON.stringify({
       query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
       variables: { rows: [ROW] },
@@ -373,7 +378,9 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
       { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
       { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
-      { name: 'our V2 infer', url: v2InferUrl(url, 'bench'), body: v2Body(), headers: auth, pid: api.pid! },
+      { name: 'second process: our no-op', url: inlineUrl, body: noopBody, headers: {}, pid: viaInline.pid! },
+      { name: 'second process: our predict', url: inlineUrl, body: predictBody, headers: auth, pid: viaInline.pid! },
+      { name: 'second process: our V2 infer', url: v2InferUrl(inlineUrl, 'bench'), body: v2Body(), headers: auth, pid: viaInline.pid! },
       { name: 'our predict, INLINE_SCORING_MAX_MACS=0', url: threadUrl, body: predictBody, headers: auth, pid: viaThread.pid! },
       { name: 'our V2 infer, INLINE_SCORING_MAX_MACS=0', url: v2InferUrl(threadUrl, 'bench'), body: v2Body(), headers: auth, pid: viaThread.pid! },
     ];
@@ -382,11 +389,13 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       targets.push(
         { name: 'BENCH_BASE_ROOT: our no-op', url: baseUrl, body: noopBody, headers: {}, pid: base.pid! },
         { name: 'BENCH_BASE_ROOT: our predict', url: baseUrl, body: predictBody, headers: auth, pid: base.pid! },
+        { name: 'BENCH_BASE_ROOT: our V2 infer', url: v2InferUrl(baseUrl, 'bench'), body: v2Body(), headers: auth, pid: base.pid! },
       );
     await anchorTables(targets, [1, 64], SECONDS, say);
     say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
     viaThread.kill('SIGTERM');
+    viaInline.kill('SIGTERM');
     base?.kill('SIGTERM');
     apollo.kill('SIGTERM');
     await new Promise((r) => viaThread.once('exit', r));
