@@ -64,5 +64,6 @@ export class HostAdam {
 
 /** A HostAdam for `optimizer` when it is tfjs' Adam, else undefined (the optimizer applies its own steps). */
 export function hostAdamFor(optimizer: tf.Optimizer): HostAdam | undefined {
-  return optimizer instanceof tf.AdamOptimizer ? new HostAdam(optimizer.getConfig() as unknown as AdamConfig) : undefined;
+  // Not `instanceof tf.AdamOptimizer`: tfjs' Optimizer answers instanceof for any optimizer (duck-typed Symbol.hasInstance).
+  return optimizer.getClassName() === 'Adam' ? new HostAdam(optimizer.getConfig() as unknown as AdamConfig) : undefined;
 }
