@@ -10,7 +10,9 @@
  * `torch.set_num_threads(1)` (Debian python3-torch, a persistent child process), taking turns in
  * the same rounds so the ratios hold on a shared machine. Each figure is the median of the rounds;
  * each round trains a fresh network for one warm-up epoch plus the measured ones.
- * `BENCH_ONLY=tabular-train` runs it alone; BENCH_TABULAR_ROUNDS sets the rounds (Default: 3).
+ * `BENCH_ONLY=tabular-train` runs it alone; BENCH_TABULAR_ROUNDS sets the rounds (Default: 3);
+ * BENCH_TORCH_BLAS_DIR adds PyTorch on another BLAS (Debian's python3-torch calls the reference
+ * libblas3 unless an optimised one is installed; its row says which library it loaded).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
@@ -92,7 +94,7 @@ torch.set_num_threads(1)
 d = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1, dtype=np.float32)
 x = d[:, :8]
 X = torch.tensor((x - x.mean(0)) / x.std(0)); Y = torch.tensor(d[:, 8:9]); n = X.shape[0]
-blas = next((l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()), 'none')
+blas = next((f for f in (l.split()[-1] for l in open('/proc/self/maps')) if 'blas' in f.rsplit('/', 1)[-1].lower()), 'none')
 g = torch.Generator().manual_seed(7)
 print('ready', torch.__version__, blas, flush=True)
 for line in sys.stdin:
@@ -122,13 +124,18 @@ interface Torch {
   close(): void;
 }
 
-async function startTorch(): Promise<Torch | { missing: string }> {
+/**
+ * Starts the anchor's process; `blasDir` (a folder holding another libblas.so.3, e.g. OpenBLAS
+ * unpacked from Debian's libopenblas0-pthread) goes first on its LD_LIBRARY_PATH.
+ */
+async function startTorch(blasDir?: string): Promise<Torch | { missing: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-torch-'));
   const script = path.join(dir, 'tabular.py');
   fs.writeFileSync(script, PYTORCH);
   let child: ChildProcessWithoutNullStreams;
   try {
-    child = spawn('/usr/bin/python3', [script, CSV]);
+    const env = blasDir ? { ...process.env, LD_LIBRARY_PATH: [blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OPENBLAS_NUM_THREADS: '1' } : process.env;
+    child = spawn('/usr/bin/python3', [script, CSV], { env });
   } catch (err) {
     return { missing: (err as Error).message };
   }
@@ -146,7 +153,7 @@ async function startTorch(): Promise<Torch | { missing: string }> {
     const [, version, blas] = (await next()).split(' ');
     return {
       version: version!,
-      blas: path.basename(path.dirname(blas!)) === 'blas' ? 'reference BLAS (libblas3)' : path.basename(blas!),
+      blas: path.basename(path.dirname(blas!)) === 'blas' ? 'reference BLAS, libblas3' : path.basename(blas!),
       rate: async (name) => (child.stdin.write(`${name} ${MODELS[name].epochs}\n`), Number(await next())),
       close: () => (child.stdin.end(), fs.rmSync(dir, { recursive: true, force: true })),
     };
@@ -168,6 +175,8 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
   const backend = await initBackend();
   const torch = await startTorch();
   if ('missing' in torch) console.error(`[bench] anchor skipped: ${torch.missing}`);
+  // BENCH_TORCH_BLAS_DIR: a second PyTorch process on another BLAS (Debian's default libblas3 is the reference one).
+  const otherBlas = process.env.BENCH_TORCH_BLAS_DIR && !('missing' in torch) ? await startTorch(process.env.BENCH_TORCH_BLAS_DIR) : undefined;
   const trainers: Record<string, (name: ModelName) => Promise<number>> = {
     [`NEURAL_NETWORK family (trainNetwork), '${backend}'`]: familyRate,
     [`raw TF.js \`model.fit\`, '${backend}'`]: rawFitRate,
@@ -180,6 +189,7 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
       }
     },
   };
+  if (otherBlas && !('missing' in otherBlas)) trainers[`PyTorch ${otherBlas.version}, 1 thread (${otherBlas.blas})`] = otherBlas.rate;
   if (!('missing' in torch)) trainers[`PyTorch ${torch.version}, 1 thread (${torch.blas}), anchor`] = torch.rate;
   const figures: Record<string, Record<string, number[]>> = {};
   try {
@@ -190,7 +200,7 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
       }
     }
   } finally {
-    if (!('missing' in torch)) torch.close();
+    for (const t of [torch, otherBlas]) if (t && !('missing' in t)) t.close();
   }
   const lines = [
     `Pima (768 rows, 8 standardised inputs), batch 32, Adam, binary cross-entropy; samples/s of training, median of ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
@@ -205,7 +215,9 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
       lines.push(`| ${label} | ${label === Object.keys(trainers)[0] ? `**${Math.round(rate)}**` : Math.round(rate)} | ${anchor ? `${(rate / anchor).toFixed(2)}×` : '–'} |`);
     }
     if (!anchor) lines.push('| PyTorch | anchor skipped: python3-torch not installed | |');
-    lines.push('', `Ours ÷ PyTorch: ${anchor ? `**${(ours / anchor).toFixed(2)}×**` : 'anchor skipped: python3-torch not installed'}.`, '');
+    const other = otherBlas && !('missing' in otherBlas) ? median(figures[name]![Object.keys(trainers).at(-2)!]!) : undefined;
+    const onOther = other && otherBlas && !('missing' in otherBlas) ? `; ÷ PyTorch on ${otherBlas.blas}: **${(ours / other).toFixed(2)}×**` : '';
+    lines.push('', `Ours ÷ PyTorch: ${anchor ? `**${(ours / anchor).toFixed(2)}×**${onOther}` : 'anchor skipped: python3-torch not installed'}.`, '');
   }
   return lines;
 }

@@ -154,7 +154,10 @@ export async function trainNetwork(
   const stopper = spec.earlyStopping ? new EarlyStopper(spec.earlyStopping) : undefined;
   const withAuc = spec.metrics.includes('auc') && data.pipeline.target.task === 'binary';
   const epochs: EpochResult[] = [];
-  const adam = hostAdamFor(model.optimizer);
+  const adam = hostAdamFor(
+    model.optimizer,
+    model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0),
+  );
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
