@@ -1,5 +1,6 @@
 /**
- * Tabular training against PyTorch on one CPU thread (issue 15): samples/s of training on the Pima
+ * Tabular training against PyTorch on one CPU thread (issue 15): training samples per CPU-second
+ * (process CPU time, so a loaded shared machine skews the ratios less than wall time) on the Pima
  * data (data/pima-diabetes.csv, 768 rows, 8 standardised inputs), batch 32, Adam (lr 0.001), binary
  * cross-entropy, for
  * - the seed model: Dense(10, relu, input_dim=8) → Dense(1, sigmoid),
@@ -56,14 +57,20 @@ const specOf = (name: ModelName, epochs: number): TrainingSpec =>
 
 const prepared = (spec: TrainingSpec): PreparedData => prepareData(parseCsv(fs.readFileSync(CSV, 'utf8')), { target: 'Outcome' }, spec);
 
-/** The family's fit (trainNetwork): samples/s over the epochs after the first, from its own epoch timings. */
+/** CPU seconds this process has used (user + system, every thread). */
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** The family's fit (trainNetwork): samples per CPU-second over the epochs after the first, read at its epoch ends. */
 async function familyRate(name: ModelName): Promise<number> {
   const spec = specOf(name, MODELS[name].epochs + 1);
   const data = prepared(spec);
-  const fitted = await networkFamily.fit(data, spec, { onEpoch: async () => undefined });
+  const ends: number[] = [];
+  const fitted = await networkFamily.fit(data, spec, { onEpoch: async () => void ends.push(cpuSeconds()) });
   fitted.scorer.dispose();
-  const ms = fitted.epochs.slice(1).reduce((s, e) => s + e.elapsedMs, 0);
-  return (data.train.rows * MODELS[name].epochs) / (ms / 1000);
+  return (data.train.rows * MODELS[name].epochs) / (ends.at(-1)! - ends[0]!);
 }
 
 /** Raw `model.fit` on the family's compiled network and tensors: one warm-up epoch, then the measured ones in one call. */
@@ -75,9 +82,9 @@ async function rawFitRate(name: ModelName): Promise<number> {
   const y = tf.tensor2d(data.train.y, [data.train.rows, 1]);
   try {
     await model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: true, verbose: 0 });
-    const started = performance.now();
+    const started = cpuSeconds();
     await model.fit(x, y, { epochs: MODELS[name].epochs, batchSize: 32, shuffle: true, verbose: 0 });
-    return (data.train.rows * MODELS[name].epochs) / ((performance.now() - started) / 1000);
+    return (data.train.rows * MODELS[name].epochs) / (cpuSeconds() - started);
   } finally {
     x.dispose();
     y.dispose();
@@ -86,7 +93,7 @@ async function rawFitRate(name: ModelName): Promise<number> {
   }
 }
 
-/** PyTorch: reads `<seed|mlp> <epochs>` lines, answers samples/s of the epochs after one warm-up. */
+/** PyTorch: reads `<seed|mlp> <epochs>` lines, answers samples per CPU-second of the epochs after one warm-up. */
 const PYTORCH = `
 import sys, time
 import numpy as np, torch, torch.nn as nn
@@ -111,9 +118,9 @@ for line in sys.stdin:
             opt.zero_grad(); l = loss(m(xs[i:i+32]), ys[i:i+32]); l.backward(); opt.step(); total += l.item()
         return total
     epoch()
-    t = time.perf_counter()
+    t = time.process_time()
     for _ in range(epochs): epoch()
-    print(n * epochs / (time.perf_counter() - t), flush=True)
+    print(n * epochs / (time.process_time() - t), flush=True)
 `;
 
 /** The PyTorch anchor as a child process taking turns with TF.js, or why it is absent. */
@@ -168,7 +175,7 @@ async function startTorch(blasDir?: string): Promise<Torch | { missing: string }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Markdown lines: per model, samples/s of each trainer (median of the rounds) and the ratio to
+ * Markdown lines: per model, samples per CPU-second of each trainer (median of the rounds) and the ratio to
  * PyTorch; "anchor skipped: python3-torch not installed" when /usr/bin/python3 cannot import torch.
  */
 export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TABULAR_ROUNDS ?? 3)): Promise<string[]> {
@@ -203,13 +210,13 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
     for (const t of [torch, otherBlas]) if (t && !('missing' in t)) t.close();
   }
   const lines = [
-    `Pima (768 rows, 8 standardised inputs), batch 32, Adam, binary cross-entropy; samples/s of training, median of ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
+    `Pima (768 rows, 8 standardised inputs), batch 32, Adam, binary cross-entropy; training samples per CPU-second (the process' user + system time, every thread: steadier than wall time on a shared machine), median of ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
     '',
   ];
   for (const name of Object.keys(MODELS) as ModelName[]) {
     const ours = median(figures[name]![Object.keys(trainers)[0]!]!);
     const anchor = 'missing' in torch ? undefined : median(figures[name]![Object.keys(trainers).at(-1)!]!);
-    lines.push(`${MODELS[name].label}, ${MODELS[name].epochs} epochs per round:`, '', '| trainer | samples/s | ÷ PyTorch |', '|---|---|---|');
+    lines.push(`${MODELS[name].label}, ${MODELS[name].epochs} epochs per round:`, '', '| trainer | samples per CPU-s | ÷ PyTorch |', '|---|---|---|');
     for (const label of Object.keys(trainers)) {
       const rate = median(figures[name]![label]!);
       lines.push(`| ${label} | ${label === Object.keys(trainers)[0] ? `**${Math.round(rate)}**` : Math.round(rate)} | ${anchor ? `${(rate / anchor).toFixed(2)}×` : '–'} |`);
