@@ -33,6 +33,7 @@ import { runIsolationBench } from './isolation';
 import { runBodiesBench } from './bodies';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
+import { runTabularTrainBench } from './tabular-train';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -45,7 +46,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * CPU parsed inline and on the answer threads, two API processes side by side (bench/bodies.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
  * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
- * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
+ * `progress`: progress latency with 1 and 1,000 subscribers; `tabular-train`: dense networks' training
+ * samples/s against PyTorch on one thread (bench/tabular-train.ts), no server started; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
  * concurrency 8 instead, BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS, and
  * BENCH_PROFILE_LOAD=noop the no-op resolver (bench/noop.resolver.ts) with predict's arguments and answer at BENCH_CONNECTIONS.
@@ -114,6 +116,7 @@ async function main() {
     lines.push(s);
   };
   const phase = (name: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
+  if (ONLY === 'tabular-train') return void (await runTabularTrainBench()).forEach((l) => say(l));
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
@@ -320,6 +323,10 @@ async function main() {
     for (const line of await runMfBench()) say(line);
     phase('images: CNN training samples/s and image predict');
     for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
+    phase('tabular training: dense networks against PyTorch on one thread');
+    say('## Tabular training against PyTorch (issue 15)');
+    say();
+    for (const line of await runTabularTrainBench()) say(line);
     // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
     const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
     const kept = previous.indexOf(HAND_WRITTEN);
