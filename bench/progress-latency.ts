@@ -5,23 +5,40 @@
  * (the fan-out; the run's training counts too, the same for any build) and this process (the
  * graphql-ws clients, which share the machine's cores with the API and queue what they receive).
  */
-import { gqlOk, wsClient, type Caller } from '../src/client/graphql-client';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { gqlOk, type Caller } from '../src/client/graphql-client';
 import { cpuMicros } from './anchors';
 
 export async function progressLatency(me: Caller, datasetId: string, subscribers: number, apiPid?: number) {
-  // Connecting 1,000 sockets takes longer than 30 epochs of this model (a few ms each): that run
+  // Subscribing 1,000 sockets takes longer than 30 epochs of this model (a few ms each): that run
   // gets enough epochs to still be training once they are all subscribed.
   const epochs = subscribers >= 1000 ? 200 : 30;
   const spec = { layers: [{ units: 1, activation: 'SIGMOID' }], loss: 'BINARY_CROSSENTROPY', epochs, batchSize: 256 };
+  // Every socket open and acknowledged before the run starts (opening 1,000 sockets on a busy
+  // machine otherwise outlasts the run, and late subscribers only see replays); then the run is
+  // started and all subscribe at once: epochs that finished before a subscription are replayed,
+  // and left out of the figures.
   const wsUrl = me.url.replace('http', 'ws');
-  // Subscribe before the run exists in the queue's eyes: start it, then subscribe at once; the
-  // epochs that finished before a subscription are replayed, and left out of the figures.
+  const connected: Promise<void>[] = [];
+  const clients = Array.from({ length: subscribers }, () => {
+    let resolve!: () => void;
+    connected.push(new Promise<void>((r) => (resolve = r)));
+    return createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${me.token}` },
+      retryAttempts: 0,
+      lazy: false,
+      on: { connected: () => resolve() },
+    });
+  });
+  await Promise.race([Promise.all(connected), new Promise((r) => setTimeout(r, 60_000).unref())]);
   const run = await gqlOk(me, 'mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }', {
     i: { datasetId, targetColumn: 'Outcome', modelName: `latency-${subscribers}`, spec },
   });
   const apiBefore = apiPid === undefined ? 0 : cpuMicros(apiPid, true);
   const clientBefore = process.cpuUsage();
-  const clients = Array.from({ length: subscribers }, () => wsClient(wsUrl, me.token));
   const samples: number[] = [];
   let completed = 0;
   let delivered = 0;
