@@ -183,7 +183,7 @@ async function main() {
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`;
     if (ONLY === 'training') return void (await trainingSection(me, datasetId, csv, databaseUrl, say));
-    if (ONLY === 'progress') return void (await progressSection(me, datasetId, say));
+    if (ONLY === 'progress') return void (await progressSection(me, datasetId, say, api.pid!));
     if (ONLY === 'memory') return void (await runMemoryBench(me, api.pid!, datasetId, idleMiB, say));
     if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
     if (ONLY === 'v2' && process.env.BENCH_BASE_ROOT) return await v2Compare(me, pgPort, bareHttp, barePort, process.env.BENCH_BASE_ROOT, say);
@@ -509,15 +509,17 @@ async function trainingSection(me: Caller, datasetId: string, csv: string, datab
 }
 
 /** BENCH_ONLY=progress: epoch end → subscriber with 1 and 1,000 subscribers on one run. */
-async function progressSection(me: Caller, datasetId: string, say: (s?: string) => void) {
+async function progressSection(me: Caller, datasetId: string, say: (s?: string) => void, apiPid: number) {
   say(`# Progress latency (BENCH_ONLY=progress, load average ${os.loadavg()[0].toFixed(1)})`);
   say();
   for (const n of [1, 1000]) {
-    const lat = await progressLatency(me, datasetId, n);
+    const lat = await progressLatency(me, datasetId, n, apiPid);
     say(
-      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL.`,
+      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL; ${lat.delivered} messages, API main thread ${lat.apiUsPerMessage.toFixed(1)} µs CPU per message (training included), the clients (this process) ${lat.clientUsPerMessage.toFixed(1)} µs.`,
     );
   }
+  say();
+  say(`Load average after: ${os.loadavg()[0].toFixed(1)}.`);
 }
 
 main().then(
