@@ -1,7 +1,6 @@
 /**
  * Progress fan-out to many subscribers (issue 15; src/graphql/shared-subscribe.ts executes an
- * event once per operation and actor, src/graphql/shared-frames.ts writes each socket's `next`
- * message from one serialisation): every subscription on every socket gets each epoch exactly once,
+ * event once per operation and actor): every subscription on every socket gets each epoch exactly once,
  * in order, then FINAL — as `trainingProgress` promises ("one EPOCH event per finished epoch, then
  * one FINAL event") — for subscribers of the same operation (shared) and of other selections, two
  * per socket, and the messages on the wire are graphql-ws' own shape with each subscription's id.

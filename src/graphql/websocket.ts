@@ -21,7 +21,6 @@ import { parseAndValidate } from './limits';
 import { logError } from './observability';
 import { operationRefusal } from './operations';
 import { costRefusal } from './query-cost';
-import { SharedFrames } from './shared-frames';
 import { sharedSubscribe } from './shared-subscribe';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { judgeMessage } from './ws-message-guard';
@@ -77,8 +76,6 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
   });
   const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
-  // A result's `next` message serialised once for all its subscribers (shared-frames.ts).
-  const frames = new SharedFrames();
   // Before authentication, sockets count against their client address (the address the
   // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
   // is closed before it is served.
@@ -86,7 +83,6 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
     if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
       socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
     }
-    frames.attach(socket);
     // Every message is judged before graphql-ws reads it (ws-message-guard.ts): too deep to parse
     // closes the socket (4400); a malformed subscribe gets a coded error on its id, the socket stays.
     const emit = socket.emit.bind(socket);
@@ -157,8 +153,8 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         return true;
       },
       context: (ctx) => ctx.extra.context!,
-      onNext: (ctx, id, _payload, _args, result) => {
-        if (!result.errors) return frames.placeholder(ctx.extra.socket, id, result);
+      onNext: (ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
         logWsErrors(ctx.extra.context, result.errors);
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
       },
