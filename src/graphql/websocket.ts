@@ -6,7 +6,8 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { execute, GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { execute, GraphQLError, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -14,6 +15,7 @@ import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
+import type { Release } from '../modules/quotas/requests-in-flight';
 import { buildContext, type BaseContext, type Context } from './context';
 import { websocketOriginAllowed } from './cors';
 import type { makeFormatError } from './format-error';
@@ -105,6 +107,23 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       return emit(event, ...args);
     };
   });
+  /** One operation parsed, validated and costed as Apollo does over HTTP: its execution arguments, or its errors. */
+  const prepare = (payload: SubscribePayload, contextValue: Context): ExecutionArgs | readonly GraphQLError[] => {
+    const document = parseAndValidate(config, schema, rules, payload.query);
+    if (Array.isArray(document)) return document;
+    const noOperation = operationRefusal(document, payload.operationName);
+    if (noOperation) return [noOperation];
+    const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
+    if (tooCostly) return [tooCostly];
+    return {
+      schema,
+      document,
+      variableValues: payload.variables,
+      operationName: payload.operationName,
+      contextValue,
+      hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
+    };
+  };
   // Operations being set up count against the tenant's in-flight cap, as HTTP requests do (ws-in-flight.ts).
   const inFlight = new WsInFlight(base.services.inFlight);
   const cleanup = useServer<Record<string, unknown>, { context?: Context }>(
@@ -128,26 +147,21 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
             ),
           );
         }
-        const document = parseAndValidate(config, schema, rules, payload.query);
-        if (Array.isArray(document)) return document;
-        const noOperation = operationRefusal(document, payload.operationName);
-        if (noOperation) return [noOperation];
-        const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
-        if (tooCostly) return [tooCostly];
-        const args = {
-          schema,
-          document,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: ctx.extra.context!,
-          hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
-        };
         const tenantId = ctx.extra.context?.actor?.tenantId;
-        if (!tenantId) return args;
+        let release: Release | undefined;
         try {
-          return await inFlight.admit(tenantId, args);
+          release = tenantId ? await inFlight.acquire(tenantId) : undefined;
         } catch (err) {
           if (err instanceof AppError) return refusedWith(err);
+          throw err;
+        }
+        try {
+          const prepared = prepare(payload, ctx.extra.context!);
+          if (release && !Array.isArray(prepared)) inFlight.hold(prepared, release);
+          else release?.();
+          return prepared;
+        } catch (err) {
+          release?.();
           throw err;
         }
       },

@@ -21,15 +21,18 @@ export class WsInFlight {
   constructor(private readonly inFlight: RequestsInFlight) {}
 
   /**
-   * Counts one operation of `tenantId` in, to be counted out when `args` has been set up (see {@link WsInFlight.during}).
-   * @returns `args`, or a promise of it.
+   * Counts one operation of `tenantId` in (before it is parsed, so a tenant at its cap costs no
+   * parsing or validation); hand the release to {@link WsInFlight.hold} with the operation's
+   * arguments, or call it when the operation is refused.
    * @throws (or rejects with) AppError QUOTA_EXCEEDED (`reason` IN_FLIGHT) when the tenant is at its cap.
    */
-  admit<A extends object>(tenantId: string, args: A): A | Promise<A> {
-    const release = this.inFlight.acquire(tenantId);
-    if (release instanceof Promise) return release.then((r) => (this.releases.set(args, r), args));
+  acquire(tenantId: string): Release | Promise<Release> {
+    return this.inFlight.acquire(tenantId);
+  }
+
+  /** Counts the operation out when the `subscribe` or `execute` given `args` settles (see {@link WsInFlight.during}). */
+  hold(args: object, release: Release): void {
     this.releases.set(args, release);
-    return args;
   }
 
   /**
