@@ -29,6 +29,7 @@ import { httpSubscriptionRefusal } from './operations';
 import { withBaselineHeaders } from './response-headers';
 import { tracingPlugin } from './tracing';
 import { startGraphqlWebsocket } from './websocket';
+import { answerClientErrors } from './client-error';
 
 export interface HttpServer {
   url: string;
@@ -92,6 +93,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
   // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
   httpServer.keepAliveTimeout = 65_000;
+  // A request the HTTP parser refuses (headers over 16 KiB, malformed) gets a coded JSON body (client-error.ts).
+  answerClientErrors(httpServer, log);
   httpServer.headersTimeout = 66_000;
 
   const websocket = startGraphqlWebsocket({ httpServer, schema, base, rules, formatError, pubsub: opts.pubsub, log, trust: trustHops });

@@ -140,3 +140,22 @@ it('still reads a well-formed upload, and the caller sees it', async () => {
   const read = await gqlOk<{ dataset: { rowCount: number } }>(t, 'query($id: ID!) { dataset(id: $id) { rowCount } }', { id });
   expect(read.dataset.rowCount).toBe(2);
 });
+
+describe('bodies the multipart parser cannot read at all (review F2)', () => {
+  it.each([
+    ['no boundary', 'multipart/form-data', 'abc', 'Multipart: Boundary not found'],
+    ['a truncated form', 'multipart/form-data; boundary=x', 'abc', 'Unexpected end of form'],
+    ['a malformed content type', 'multipart/form-data; boundary="', 'abc', 'Malformed content type'],
+  ])('%s: 400 BAD_USER_INPUT in the GraphQL error shape, JSON not HTML', async (_what, contentType, body, busboyMessage) => {
+    for (const authorization of [`Bearer ${t.token}`, undefined]) {
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { ...(authorization && { authorization }), 'apollo-require-preflight': 'true', 'content-type': contentType },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual({ errors: [{ message: `The request could not be read: ${busboyMessage}`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+});
