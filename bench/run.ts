@@ -34,6 +34,7 @@ import { runRowsIsolationBench } from './rows-isolation';
 import { runBodiesBench } from './bodies';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
+import { runTabularTrainBench } from './tabular-train';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -47,9 +48,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * CPU parsed inline and on the answer threads, two API processes side by side (bench/bodies.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
  * predict with tracing off and on (bench/tracing.ts); `training`: the reference job
  * queued against a bare fit with its phases, and queue pick-up (bench/training.ts, bench/pickup.ts);
- * `progress`: progress latency with 1 and 1,000 subscribers; `memory`: RSS idle, per model, per
+ * `progress`: progress latency with 1 and 1,000 subscribers; `tabular-train`: dense networks' training
+ * samples/s against PyTorch on one thread (bench/tabular-train.ts), no server started; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
- * concurrency 8 instead, and BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS.
+ * concurrency 8 instead, BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS, and
+ * BENCH_PROFILE_LOAD=noop the no-op resolver (bench/noop.resolver.ts) with predict's arguments and answer at BENCH_CONNECTIONS.
  * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -115,6 +118,7 @@ async function main() {
     lines.push(s);
   };
   const phase = (name: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
+  if (ONLY === 'tabular-train') return void (await runTabularTrainBench()).forEach((l) => say(l));
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
@@ -175,12 +179,14 @@ async function main() {
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2')
       return void (await load(v2InferUrl(url, 'bench'), v2Body(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
+    if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'noop')
+      return void (await load(url, singleRowBody().replace('predict(', 'benchNoopPredict('), {}, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'bulk') return await bulkOnly(me, url, api, pgPort, csv, say);
     if (ONLY === 'predict') return await predictOnly(me, url, api, bareHttp, barePort, pgPort, say);
     const databaseUrl = process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`;
     if (ONLY === 'training') return void (await trainingSection(me, datasetId, csv, databaseUrl, say));
-    if (ONLY === 'progress') return void (await progressSection(me, datasetId, say));
+    if (ONLY === 'progress') return void (await progressSection(me, datasetId, say, api.pid!));
     if (ONLY === 'memory') return void (await runMemoryBench(me, api.pid!, datasetId, idleMiB, say));
     if (ONLY === 'tracing') return await tracingOnly(me, pgPort, say);
     if (ONLY === 'v2' && process.env.BENCH_BASE_ROOT) return await v2Compare(me, pgPort, bareHttp, barePort, process.env.BENCH_BASE_ROOT, say);
@@ -320,6 +326,10 @@ async function main() {
     for (const line of await runMfBench()) say(line);
     phase('images: CNN training samples/s and image predict');
     for (const line of await runImageBench(me, url.replace('http', 'ws'))) say(line);
+    phase('tabular training: dense networks against PyTorch on one thread');
+    say('## Tabular training against PyTorch (issue 15)');
+    say();
+    for (const line of await runTabularTrainBench()) say(line);
     // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
     const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
     const kept = previous.indexOf(HAND_WRITTEN);
@@ -335,17 +345,27 @@ async function main() {
 
 /**
  * BENCH_ONLY=predict: single-row predict side by side with its anchors at concurrency 1 and 64
- * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op and our predict, and
- * the same two on a second API process with GRAPHQL_FAST_PATH=false (/graphql through express), same
- * database and model; requests/s, p99 and server CPU µs per request.
+ * (bench/anchors.ts): bare Node HTTP, a bare Apollo Server 5 no-op, our no-op, our predict and the V2
+ * REST infer call on a second API process (no in-process worker) with the defaults and on a third
+ * with INLINE_SCORING_MAX_MACS=0 (every call on the scoring thread, as before the inline JS scorer),
+ * same database and model; requests/s,
+ * p99 and server CPU µs per request. With BENCH_BASE_ROOT (a built checkout of another commit), that
+ * build's no-op, predict and V2 infer too, on another API process.
  */
 async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: ChildProcess, barePort: number, pgPort: number, say: (s?: string) => void) {
-  const expressPort = await freePort();
+  const threadPort = await freePort();
   const apolloPort = await freePort();
-  const viaExpress = await secondApi(expressPort, pgPort, { GRAPHQL_FAST_PATH: 'false' });
+  const viaThread = await secondApi(threadPort, pgPort, { INLINE_SCORING_MAX_MACS: '0' });
+  // The same build with the defaults, also without the in-process worker: the like-for-like pair of `viaThread`.
+  const inlinePort = await freePort();
+  const viaInline = await secondApi(inlinePort, pgPort);
+  const baseRoot = process.env.BENCH_BASE_ROOT;
+  const basePort = await freePort();
+  const base = baseRoot ? await secondApi(basePort, pgPort, {}, baseRoot) : undefined;
   const apollo = await child('bench/bare-apollo.js', { PORT: String(apolloPort) }, /ready/);
   try {
-    const expressUrl = `http://127.0.0.1:${expressPort}/graphql`;
+    const threadUrl = `http://127.0.0.1:${threadPort}/graphql`;
+    const inlineUrl = `http://127.0.0.1:${inlinePort}/graphql`;
     const predictBody = JSON.stringify({
       query: 'query($rows: [JSONObject!]!) { predict(model: "bench", rows: $rows) { version predictions { label probability } } }',
       variables: { rows: [ROW] },
@@ -362,15 +382,27 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
       { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
       { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
-      { name: 'our no-op, GRAPHQL_FAST_PATH=false', url: expressUrl, body: noopBody, headers: {}, pid: viaExpress.pid! },
-      { name: 'our predict, GRAPHQL_FAST_PATH=false', url: expressUrl, body: predictBody, headers: auth, pid: viaExpress.pid! },
+      { name: 'second process: our no-op', url: inlineUrl, body: noopBody, headers: {}, pid: viaInline.pid! },
+      { name: 'second process: our predict', url: inlineUrl, body: predictBody, headers: auth, pid: viaInline.pid! },
+      { name: 'second process: our V2 infer', url: v2InferUrl(inlineUrl, 'bench'), body: v2Body(), headers: auth, pid: viaInline.pid! },
+      { name: 'our predict, INLINE_SCORING_MAX_MACS=0', url: threadUrl, body: predictBody, headers: auth, pid: viaThread.pid! },
+      { name: 'our V2 infer, INLINE_SCORING_MAX_MACS=0', url: v2InferUrl(threadUrl, 'bench'), body: v2Body(), headers: auth, pid: viaThread.pid! },
     ];
+    const baseUrl = `http://127.0.0.1:${basePort}/graphql`;
+    if (base)
+      targets.push(
+        { name: 'BENCH_BASE_ROOT: our no-op', url: baseUrl, body: noopBody, headers: {}, pid: base.pid! },
+        { name: 'BENCH_BASE_ROOT: our predict', url: baseUrl, body: predictBody, headers: auth, pid: base.pid! },
+        { name: 'BENCH_BASE_ROOT: our V2 infer', url: v2InferUrl(baseUrl, 'bench'), body: v2Body(), headers: auth, pid: base.pid! },
+      );
     await anchorTables(targets, [1, 64], SECONDS, say);
     say('CPU µs/req: user + system time of the whole server process (all threads) over the run, per response.');
   } finally {
-    viaExpress.kill('SIGTERM');
+    viaThread.kill('SIGTERM');
+    viaInline.kill('SIGTERM');
+    base?.kill('SIGTERM');
     apollo.kill('SIGTERM');
-    await new Promise((r) => viaExpress.once('exit', r));
+    await new Promise((r) => viaThread.once('exit', r));
   }
 }
 
@@ -480,15 +512,17 @@ async function trainingSection(me: Caller, datasetId: string, csv: string, datab
 }
 
 /** BENCH_ONLY=progress: epoch end → subscriber with 1 and 1,000 subscribers on one run. */
-async function progressSection(me: Caller, datasetId: string, say: (s?: string) => void) {
+async function progressSection(me: Caller, datasetId: string, say: (s?: string) => void, apiPid: number) {
   say(`# Progress latency (BENCH_ONLY=progress, load average ${os.loadavg()[0].toFixed(1)})`);
   say();
   for (const n of [1, 1000]) {
-    const lat = await progressLatency(me, datasetId, n);
+    const lat = await progressLatency(me, datasetId, n, apiPid);
     say(
-      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL.`,
+      `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL; ${lat.delivered} messages, API main thread ${lat.apiUsPerMessage.toFixed(1)} µs CPU per message (training included), the clients (this process) ${lat.clientUsPerMessage.toFixed(1)} µs.`,
     );
   }
+  say();
+  say(`Load average after: ${os.loadavg()[0].toFixed(1)}.`);
 }
 
 main().then(

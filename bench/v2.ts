@@ -125,7 +125,7 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   say(`The same V2 call answered by express (an Origin header, as a browser sends): ${fmt(viaExpress)}, ${(viaExpress.rps / bare.rps).toFixed(2)}× (b).`);
   say();
   say(
-    `Same server, no scoring: \`GET /v2/models/{name}\` (credential + version lookup) ${fmt(metadata)}; \`GET /v2\` (express only) ${fmt(server)}, ${(server.rps / bare.rps).toFixed(2)}× (b).`,
+    `Same server, no scoring: \`GET /v2/models/{name}\` (credential + version lookup) ${fmt(metadata)}, CPU ${(metadata.cpuUsPerReq / bare.cpuUsPerReq).toFixed(1)}× (b)'s; \`GET /v2\` (the route alone) ${fmt(server)}, CPU ${(server.cpuUsPerReq / bare.cpuUsPerReq).toFixed(1)}× (b)'s, ${(server.rps / bare.rps).toFixed(2)}× (b)'s req/s.`,
   );
   say();
   say(`Goal (issue 12): V2 ≥ 0.5× the bare server: ${v2.rps / bare.rps >= 0.5 ? 'met' : 'not met'}.`);
@@ -158,6 +158,8 @@ export async function runV2Compare(
   const runs = new Map<string, Measured[]>([...servers.map((s) => [s.label, []] as [string, Measured[]]), ['bare', []]]);
   /** GET /v2/models/{name} on each build: the credential, the version resolution and the version list, no scoring. */
   const metadata = new Map<string, Measured[]>(servers.map((s) => [s.label, []]));
+  /** GET /v2 (server metadata) on each build: the route alone, no credential. */
+  const server = new Map<string, Measured[]>(servers.map((s) => [s.label, []]));
   const batches = new Map(servers.map((s) => [s.label, { rows: 0, calls: 0 }]));
   for (let i = 0; i < ROUNDS; i++) {
     const order = i % 2 ? [...servers].reverse() : servers;
@@ -173,6 +175,10 @@ export async function runV2Compare(
       metadata
         .get(s.label)!
         .push(await measure({ name: `${s.label} metadata`, url: metadataUrl, body: undefined as unknown as string, headers: auth, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
+      const serverUrl = s.url.replace(/\/graphql$/, '/v2');
+      server
+        .get(s.label)!
+        .push(await measure({ name: `${s.label} GET /v2`, url: serverUrl, body: undefined as unknown as string, headers: {}, pid: s.pid }, CONCURRENCY, seconds / ROUNDS));
     }
     runs.get('bare')!.push(await measure({ name: 'bare', url: bare.url, body, headers: {}, pid: bare.pid }, CONCURRENCY, seconds / ROUNDS));
   }
@@ -194,15 +200,22 @@ export async function runV2Compare(
     );
   }
   say();
-  say(`\`GET /v2/models/{name}\` (model metadata, no scoring) on the same servers, same rounds:`);
+  say(
+    'The reads on the same servers, same rounds: `GET /v2/models/{name}` (model metadata: credential, version resolution and list, no scoring) and `GET /v2` (server metadata, no credential):',
+  );
   say();
-  say("| server | req/s | p50 | p99 | server CPU µs/req (main thread) | CPU ÷ the same build's infer |");
-  say('|---|---|---|---|---|---|');
-  for (const [label, rs] of metadata) {
-    const m = mean(rs);
-    const infer = mean(runs.get(label)!);
-    say(
-      `| ${label} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} (${Math.round(m.mainCpuUsPerReq)}) | ${(m.cpuUsPerReq / infer.cpuUsPerReq).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
-    );
+  say("| server | route | req/s | p50 | p99 | server CPU µs/req (main thread) | CPU ÷ bare | req/s ÷ bare | CPU ÷ the same build's infer |");
+  say('|---|---|---|---|---|---|---|---|---|');
+  for (const [route, byServer] of [
+    ['`GET /v2/models/{name}`', metadata],
+    ['`GET /v2`', server],
+  ] as const) {
+    for (const [label, rs] of byServer) {
+      const m = mean(rs);
+      const infer = mean(runs.get(label)!);
+      say(
+        `| ${label} | ${route} | ${Math.round(m.rps)} | ${m.p50ms} ms | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} (${Math.round(m.mainCpuUsPerReq)}) | ${(m.cpuUsPerReq / b.cpuUsPerReq).toFixed(1)}× | ${(m.rps / b.rps).toFixed(2)}× | ${(m.cpuUsPerReq / infer.cpuUsPerReq).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`,
+      );
+    }
   }
 }

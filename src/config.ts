@@ -204,6 +204,16 @@ const schema = z.object({
    * (Default: true when the machine has more than 2 cores, else false)
    */
   GC_PARALLEL_SCAVENGE: bool.default(availableParallelism() > 2),
+  /**
+   * SERVING_ISOLATION=thread: a predict call of at most this many multiply-adds (rows × the
+   * network's multiply-adds per row) scores on the API thread in plain JavaScript, without TF.js or
+   * WASM (src/ml/families/network/js-scorer.ts), instead of a round trip to its scoring thread; dense
+   * networks only, other families and larger calls go to the thread. Measured (BENCHMARKS.md, "Serving
+   * fast path"): 3.5–7 ns of CPU per multiply-add on 2 busy cores, so the default holds the API thread
+   * ~30–60 µs at most, against ~1–3 ms of CPU for a round trip to the thread. 0 = always the thread.
+   * (Default: 8192)
+   */
+  INLINE_SCORING_MAX_MACS: z.coerce.number().int().min(0).max(10_000_000).default(8192),
   /** Scoring threads per process (SERVING_ISOLATION=thread); a version always scores on the same one. (Default: 1) */
   SERVING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** V8 heap limit of each scoring thread, MiB: a model past it ends its thread alone. (Default: 1024) */

@@ -22,7 +22,9 @@ const PREDICT = `query($model: String!, $version: Int, $alias: String, $rows: [J
   predict(model: $model, version: $version, alias: $alias, rows: $rows, matrix: $matrix) { version modelVersionId predictions { label probability probabilities } } }`;
 
 beforeAll(async () => {
-  app = await startTestApp({ BATCH_MAX_ROWS: '64', BATCH_MAX_WAIT_MS: '5' });
+  // Micro-batching on the scoring thread is what this spec checks: small calls would otherwise score
+  // on the API thread unbatched (INLINE_SCORING_MAX_MACS; test/inline-scoring.spec.ts).
+  app = await startTestApp({ BATCH_MAX_ROWS: '64', BATCH_MAX_WAIT_MS: '5', INLINE_SCORING_MAX_MACS: '0' });
   t = await createTenant(app, 'serving');
   datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
   for (const epochs of [3, 4]) {

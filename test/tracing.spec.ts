@@ -82,7 +82,9 @@ describe('tracing on', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    app = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'maas-test' });
+    // The scoring thread's spans are what these traces check: small calls would otherwise score on the
+    // API thread (INLINE_SCORING_MAX_MACS: a `micro-batch.score` span with `maas.batch.inline`, no thread call).
+    app = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'maas-test', INLINE_SCORING_MAX_MACS: '0' });
     t = await createTenant(app, 'traced');
     const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
     runId = (await startRun(t, datasetId, 'traced', { ...KERAS_SPEC, epochs: 3 })).id;

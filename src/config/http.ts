@@ -52,6 +52,13 @@ export const httpEnv = {
    */
   GRAPHQL_FAST_PATH: bool.default(true),
   /**
+   * Answer the V2 routes on Node's HTTP server without express in front: infer (src/rest/v2/fast-infer.ts)
+   * and the reads — health, server and model metadata, readiness, CORS preflights (fast-reads.ts) —
+   * with the same checks, errors and headers. `false` sends every V2 request through express
+   * (src/rest/v2/routes.ts), as the binary data extension and browsers' infer calls always go. (Default: true)
+   */
+  V2_FAST_PATH: bool.default(true),
+  /**
    * The web console (/console) offers "Sign in as admin" with the admin secret (ADMIN_SECRET): the
    * tenants, their API keys and limits. Only what the console offers: the admin fields answer the
    * X-Admin-Secret header either way (the CLI, scripts). Read by browsers from

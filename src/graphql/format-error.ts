@@ -85,7 +85,7 @@ export function makeFormatError(options: { suggestions: boolean } = { suggestion
     }
     const original = originalOf(error);
     const translated = original instanceof AppError ? undefined : fromDatabaseError(original);
-    if (translated) return { ...formatted, message: translated.message, extensions: { code: translated.code } };
+    if (translated) return { ...formatted, message: translated.message, extensions: { ...translated.details, code: translated.code } };
     if (original instanceof FieldError) {
       const { message, field } = fieldMessage(raw, original);
       return { ...formatted, message, extensions: { ...original.details, ...(field && { field }), code: original.code } };

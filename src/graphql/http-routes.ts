@@ -114,9 +114,10 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
     }),
   );
   // Oversized or malformed bodies are refused before parsing, with a GraphQL-shaped, coded error.
-  app.use((err: BodyError, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  app.use((err: BodyError, req: express.Request, res: express.Response, next: express.NextFunction) => {
     const answer = bodyErrorAnswer(config, err);
     if (!answer) return next(err);
+    log.info({ path: req.path.slice(0, 200), status: answer.status, code: 'BAD_USER_INPUT', message: err.message.slice(0, 200), transport: 'http' }, 'client error');
     res.status(answer.status).json(answer.body);
   });
 }

@@ -9,6 +9,12 @@
  * Their size is bounded by graphql-upload's `maxFieldSize` (MAX_REQUEST_BYTES, 413 past it).
  * A refusal is a 400 with the message of the JSON-body path, answered as BAD_USER_INPUT by the
  * server's body-error handler ("The request could not be read: …").
+ *
+ * A body busboy cannot read at all — a content-type without a boundary or with a malformed one
+ * ("Multipart: Boundary not found", "Malformed content type"), a form cut short ("Unexpected end
+ * of form"), a malformed part header — is the client's too: graphql-upload passes busboy's errors
+ * on without a status (express answered them 500 with an HTML page and a stack, review F2), so they
+ * get status 400 here and the same BAD_USER_INPUT answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
@@ -17,6 +23,12 @@ import { depthExceededAt, MAX_BODY_DEPTH } from '../lib/json-depth';
 
 /** A 400 the way graphql-upload's own refusals look (`status`, `expose`), for graphqlUploadExpress. */
 const refusal = (message: string) => Object.assign(new Error(message), { status: 400, expose: true, type: 'entity.too.deep' });
+
+/** busboy's error (no `status`) as the client's: a 400 with busboy's message, e.g. "Unexpected end of form". */
+function asMalformed(error: unknown): unknown {
+  if (!(error instanceof Error) || 'status' in error) return error;
+  return Object.assign(error, { status: 400, expose: true, type: 'multipart.malformed' });
+}
 
 /** The longest path in a parsed `map` (`{ "0": ["variables.file"] }`), in segments; 0 when it has none. */
 function longestPath(map: unknown): number {
@@ -58,11 +70,14 @@ export function multipartFieldProblem(name: string, value: string): string | und
  */
 export function boundedProcessRequest(request: IncomingMessage, response: ServerResponse, options?: ProcessRequestOptions) {
   const pipe = request.pipe.bind(request);
+  let piped = false;
   request.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
     request.pipe = pipe; // graphql-upload pipes once, into its parser
+    piped = true;
     const parser = destination as unknown as Writable;
     const emit = parser.emit.bind(parser);
     parser.emit = (event: string | symbol, ...args: unknown[]) => {
+      if (event === 'error') return emit(event, asMalformed(args[0]));
       // A value cut at maxFieldSize is left to graphql-upload, which answers 413.
       const truncated = (args[2] as { valueTruncated?: boolean } | undefined)?.valueTruncated;
       if (event === 'field' && typeof args[0] === 'string' && typeof args[1] === 'string' && !truncated) {
@@ -73,5 +88,11 @@ export function boundedProcessRequest(request: IncomingMessage, response: Server
     };
     return pipe(destination, opts);
   };
-  return defaultProcessRequest(request, response, options);
+  // Before the pipe, only busboy's constructor can fail: the content-type was unusable. The body
+  // was never read then: drained, or graphql-upload (which sends only once the request finished) never answers.
+  return defaultProcessRequest(request, response, options).catch((error: unknown) => {
+    if (piped) throw error;
+    request.resume();
+    throw asMalformed(error);
+  });
 }

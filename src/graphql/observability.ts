@@ -44,7 +44,7 @@ export function logError(log: Logger, context: Record<string, unknown>, error: G
   if (isExpected(error)) {
     let original: unknown = error;
     while (original instanceof GraphQLError && original.originalError) original = original.originalError;
-    const code = original instanceof AppError ? original.code : (error.extensions?.code ?? 'BAD_USER_INPUT');
+    const code = original instanceof AppError ? original.code : (fromDatabaseError(original)?.code ?? error.extensions?.code ?? 'BAD_USER_INPUT');
     log.info({ ...context, code, message: error.message.slice(0, 200) }, 'client error');
     return;
   }

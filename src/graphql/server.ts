@@ -1,6 +1,6 @@
 /**
  * HTTP and websocket on one port: the request listener admits a tenant's request (in-flight-guard.ts),
- * then the V2 infer fast path (src/rest/v2/fast-infer.ts), the GraphQL fast path (fast-graphql.ts) or
+ * then the V2 fast paths (src/rest/v2/fast-v2.ts: infer, reads), the GraphQL fast path (fast-graphql.ts) or
  * express (http-routes.ts: /graphql, /healthz, /readyz, /v2, downloads, the explorer and the console);
  * graphql-ws on upgrades to /graphql (websocket.ts); Apollo Server for GraphQL on both HTTP paths.
  */
@@ -15,7 +15,7 @@ import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
 import { tracingOn } from '../lib/tracing/tracer';
-import { fastInfer } from '../rest/v2/fast-infer';
+import { fastV2 } from '../rest/v2/fast-v2';
 import type { BaseContext, Context } from './context';
 import { explorerLandingPage } from './explorer';
 import { fastGraphql } from './fast-graphql';
@@ -31,6 +31,7 @@ import { noStorePlugin } from './no-store';
 import { withBaselineHeaders } from './response-headers';
 import { tracingPlugin } from './tracing';
 import { startGraphqlWebsocket } from './websocket';
+import { answerClientErrors } from './client-error';
 
 export interface HttpServer {
   url: string;
@@ -67,15 +68,15 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   // The same for websocket upgrades, which express does not see: the client address is the Nth from the right of X-Forwarded-For.
   const trustHops = (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS;
-  // V2 infer calls are answered before express (src/rest/v2/fast-infer.ts); everything else by express.
-  const v2Infer = fastInfer({ base, log, trust: trustHops });
+  // V2 infer calls and reads are answered before express (src/rest/v2/fast-infer.ts, fast-reads.ts) unless V2_FAST_PATH=false; everything else by express.
+  const v2Fast = config.V2_FAST_PATH ? fastV2({ base, log, ready: opts.ready, trust: trustHops }) : undefined;
   // Every response, express' or a fast path's, carries the baseline headers (response-headers.ts).
   // POST/GET /graphql too (fast-graphql.ts), once Apollo has started; multipart uploads and the rest go to express.
   let graphqlFast: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   // A tenant's requests in progress are capped before any route reads a body (in-flight-guard.ts).
   const admit = inFlightGuard(base, log);
   const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!v2Infer(req, res) && !graphqlFast?.(req, res)) app(req, res);
+    if (!v2Fast?.(req, res) && !graphqlFast?.(req, res)) app(req, res);
   };
   const httpServer = http.createServer(
     withBaselineHeaders((req, res) => {
@@ -94,6 +95,8 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // common load balancers (60 s, AWS ALB), so the server never closes a socket a proxy or client is
   // about to reuse (which the client sees as ECONNRESET). Headers must arrive within that too.
   httpServer.keepAliveTimeout = 65_000;
+  // A request the HTTP parser refuses (headers over 16 KiB, malformed) gets a coded JSON body (client-error.ts).
+  answerClientErrors(httpServer, log);
   httpServer.headersTimeout = 66_000;
 
   const websocket = startGraphqlWebsocket({ httpServer, schema, base, rules, formatError, pubsub: opts.pubsub, log, trust: trustHops });

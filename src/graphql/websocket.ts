@@ -6,7 +6,8 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { execute, GraphQLError, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -14,6 +15,7 @@ import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { PubSub } from '../lib/pubsub';
 import { Topics } from '../modules/events';
+import type { Release } from '../modules/quotas/requests-in-flight';
 import { buildContext, type BaseContext, type Context } from './context';
 import { websocketOriginAllowed } from './cors';
 import type { makeFormatError } from './format-error';
@@ -23,6 +25,7 @@ import { operationRefusal } from './operations';
 import { costRefusal } from './query-cost';
 import { sharedSubscribe } from './shared-subscribe';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
+import { WsInFlight } from './ws-in-flight';
 import { judgeMessage } from './ws-message-guard';
 
 export interface WebsocketOptions {
@@ -45,6 +48,9 @@ export interface GraphqlWebsocket {
   /** Stops following key revocations and closes the websocket server. */
   close(): Promise<void>;
 }
+
+/** An AppError as the errors graphql-ws sends on the operation's id (formatted by `onError`). */
+const refusedWith = (refusal: AppError) => [new GraphQLError(refusal.message, { originalError: refusal })];
 
 const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
   for (const k of keys) if (typeof p?.[k] === 'string') return p[k] as string;
@@ -101,39 +107,63 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       return emit(event, ...args);
     };
   });
+  /** One operation parsed, validated and costed as Apollo does over HTTP: its execution arguments, or its errors. */
+  const prepare = (payload: SubscribePayload, contextValue: Context): ExecutionArgs | readonly GraphQLError[] => {
+    const document = parseAndValidate(config, schema, rules, payload.query);
+    if (Array.isArray(document)) return document;
+    const noOperation = operationRefusal(document, payload.operationName);
+    if (noOperation) return [noOperation];
+    const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
+    if (tooCostly) return [tooCostly];
+    return {
+      schema,
+      document,
+      variableValues: payload.variables,
+      operationName: payload.operationName,
+      contextValue,
+      hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
+    };
+  };
+  // Operations being set up count against the tenant's in-flight cap, as HTTP requests do (ws-in-flight.ts).
+  const inFlight = new WsInFlight(base.services.inFlight);
   const cleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
       // Each event executed once per operation and actor, not once per subscriber (shared-subscribe.ts).
-      subscribe: sharedSubscribe(),
+      subscribe: inFlight.during(sharedSubscribe()),
+      execute: inFlight.during(execute),
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has registered this operation already, hence `>`; refused ones still registered
         // are counted too, so the message states the limit, not the count.
         const running = Object.keys(ctx.subscriptions).length;
         if (running > config.WS_MAX_OPERATIONS_PER_SOCKET) {
-          const refusal = new AppError(
-            'QUOTA_EXCEEDED',
-            `This websocket already runs ${config.WS_MAX_OPERATIONS_PER_SOCKET} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
+          return refusedWith(
+            new AppError(
+              'QUOTA_EXCEEDED',
+              `This websocket already runs ${config.WS_MAX_OPERATIONS_PER_SOCKET} operations, the most at once (WS_MAX_OPERATIONS_PER_SOCKET); complete one first`,
+            ),
           );
-          return [new GraphQLError(refusal.message, { originalError: refusal })];
         }
-        const document = parseAndValidate(config, schema, rules, payload.query);
-        if (Array.isArray(document)) return document;
-        const noOperation = operationRefusal(document, payload.operationName);
-        if (noOperation) return [noOperation];
-        const tooCostly = costRefusal(schema, { document, operationName: payload.operationName, variables: payload.variables }, config.GRAPHQL_MAX_COST);
-        if (tooCostly) return [tooCostly];
-        return {
-          schema,
-          document,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: ctx.extra.context!,
-          hideSuggestions: !config.GRAPHQL_FIELD_SUGGESTIONS,
-        };
+        const tenantId = ctx.extra.context?.actor?.tenantId;
+        let release: Release | undefined;
+        try {
+          release = tenantId ? await inFlight.acquire(tenantId) : undefined;
+        } catch (err) {
+          if (err instanceof AppError) return refusedWith(err);
+          throw err;
+        }
+        try {
+          const prepared = prepare(payload, ctx.extra.context!);
+          if (release && !Array.isArray(prepared)) inFlight.hold(prepared, release);
+          else release?.();
+          return prepared;
+        } catch (err) {
+          release?.();
+          throw err;
+        }
       },
       onConnect: async (ctx) => {
         // Refused by the address cap above, or closed meanwhile: not served.

@@ -9,10 +9,19 @@
  *   HTTP codes the same body (BAD_REQUEST; PERSISTED_QUERY_NOT_FOUND, so an APQ client sends the full
  *   query next), instead of graphql-ws closing the whole socket and every subscription on it;
  * - a `subscribe` whose persisted-query extension HTTP refuses (a hash that does not match the
- *   query, an unsupported version, a malformed extension) gets the same code and message on its id.
+ *   query, an unsupported version, a malformed extension) gets the same code and message on its id;
+ * - a `subscribe` whose id is longer than {@link MAX_OPERATION_ID} characters closes the socket
+ *   (4400, as graphql-ws closes for any invalid message): an id is echoed in every `next`, `error`
+ *   and `complete` of its operation, so an unbounded one (review F9: 1,000,000 characters) would be
+ *   sent back with every event.
  */
 import { depthExceededAt, MAX_BODY_DEPTH, topLevelStrings } from '../lib/json-depth';
 import { persistedQueryProblem } from './persisted-query';
+
+/** Longest operation id of a `subscribe`, characters (as V2 ids). */
+export const MAX_OPERATION_ID = 256;
+
+const ID_TOO_LONG = `Invalid message received: the subscribe id is longer than ${MAX_OPERATION_ID} characters`;
 
 /** What to do with one message: pass it to graphql-ws, close the socket, or answer an error on its id. */
 export type MessageVerdict = { pass: true } | { close: string } | { reply: string };
@@ -43,6 +52,7 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
   if (deep >= 0) {
     const { id, type } = topLevelStrings(raw, ['id', 'type']);
     if (type !== 'subscribe' || !id) return { close: `Invalid message received: nested deeper than ${MAX_BODY_DEPTH} levels` };
+    if (id.length > MAX_OPERATION_ID) return { close: ID_TOO_LONG };
     const message = `The request could not be read: the JSON body is nested deeper than ${MAX_BODY_DEPTH} levels (at byte ${deep})`;
     return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
   }
@@ -55,6 +65,7 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
     return { pass: true }; // graphql-ws answers unreadable messages itself
   }
   if (!isObject(message) || message.type !== 'subscribe' || typeof message.id !== 'string' || message.id === '') return { pass: true };
+  if (message.id.length > MAX_OPERATION_ID) return { close: ID_TOO_LONG };
   const problem = payloadProblem(message.payload);
   if (!problem) return { pass: true };
   return { reply: JSON.stringify({ id: message.id, type: 'error', payload: [{ message: problem.message, extensions: { code: problem.code } }] }) };

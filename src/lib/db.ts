@@ -8,8 +8,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
 import type { Logger } from './logger';
 import { migrate } from './migrate';
-import { TenantDbGate } from './tenant-db-gate';
-import { gateTransactions } from './tenant-tx';
+import { gateTransactions, TenantDbGate } from './tenant-db-gate';
 
 export type Db = PrismaClient;
 export type { Prisma } from '../generated/prisma/client';

@@ -188,11 +188,24 @@ export function notFiniteMessage(field: string, value: number | string): string 
 export const notFinite = (field: string, value: number | string) => badInput(notFiniteMessage(field, value), { field });
 
 /**
- * PostgreSQL cannot store or compare text containing U+0000 (SQLSTATE 22021 / 22P05); such input
- * is the caller's, so it becomes BAD_USER_INPUT instead of a server error.
+ * A database error that is not a fault of the server, as the coded error it stands for:
+ * - text containing U+0000 (SQLSTATE 22021 / 22P05), which PostgreSQL cannot store or compare,
+ *   or an unpaired UTF-16 surrogate in a JSON value: the caller's input, BAD_USER_INPUT;
+ * - no connection in time — Prisma's "Unable to start a transaction in the given time" (P2028,
+ *   its `maxWait`) or pg's "timeout exceeded when trying to connect" (the pool's
+ *   `connectionTimeoutMillis`): the server is at its database connections for now, the same
+ *   QUOTA_EXCEEDED (`reason` DB_CONNECTIONS, `retryAfterSeconds` 1) the per-tenant gate answers
+ *   (tenant-db-gate.ts), not INTERNAL_SERVER_ERROR (issue 10, review F1).
+ * @returns the coded error, or undefined for any other error (a real fault).
  */
 export function fromDatabaseError(err: unknown): AppError | undefined {
   const message = err instanceof Error ? err.message : '';
+  if (/Unable to start a transaction in the given time|timeout exceeded when trying to connect/.test(message)) {
+    return new AppError('QUOTA_EXCEEDED', 'No database connection in time: all database connections of this server were in use; retry in a moment', {
+      reason: 'DB_CONNECTIONS',
+      retryAfterSeconds: 1,
+    });
+  }
   if (/0x00|\\u0000|22021|22P05|unsupported Unicode escape/.test(message)) {
     return badInput('A text value contains a NUL character (\\u0000), which cannot be stored or looked up');
   }

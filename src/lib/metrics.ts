@@ -36,6 +36,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly inlineScoringRows = new client.Histogram({
+    name: 'maas_predict_inline_rows',
+    help: 'Rows per predict call scored on the API thread in plain JavaScript (INLINE_SCORING_MAX_MACS), not sent to a scoring thread',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
+    registers: [this.registry],
+  });
+
   readonly trainingPhases = new client.Histogram({
     name: 'maas_training_phase_seconds',
     help: "Time a training run spends in each phase, from the queue to its FINAL event (src/jobs/run-phases.ts), in this process' worker",

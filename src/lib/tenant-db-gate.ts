@@ -163,3 +163,19 @@ export class TenantDbGate {
     });
   }
 }
+
+/**
+ * Each Prisma client's gate, keyed by the client (typed `object` here so this module does not import
+ * db.ts, which imports it): set where the client is made (db.ts createPrisma), read by `withTenant`.
+ */
+const gates = new WeakMap<object, TenantDbGate>();
+
+/** Puts every `withTenant` (tenant-tx.ts) on `prisma` behind `gate`: each tenant's share of its pool's connections. */
+export function gateTransactions(prisma: object, gate: TenantDbGate): void {
+  gates.set(prisma, gate);
+}
+
+/** The gate of `prisma`'s tenant transactions, if one was set. */
+export function gateOf(prisma: object): TenantDbGate | undefined {
+  return gates.get(prisma);
+}

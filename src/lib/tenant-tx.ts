@@ -5,18 +5,10 @@
  * 20261130000000_security migration).
  */
 import type { Db } from './db';
-import type { TenantDbGate } from './tenant-db-gate';
+import { gateOf } from './tenant-db-gate';
 
 /** The transaction client Prisma passes to interactive transactions. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/** Each Prisma client's gate (tenant-db-gate.ts), set where the client is made (db.ts createPrisma). */
-const gates = new WeakMap<Db, TenantDbGate>();
-
-/** Puts every {@link withTenant} on `prisma` behind `gate`: each tenant's share of its pool's connections. */
-export function gateTransactions(prisma: Db, gate: TenantDbGate): void {
-  gates.set(prisma, gate);
-}
 
 /**
  * Runs `fn` in a transaction bound to `tenantId`. Commits when `fn` resolves, rolls back when it throws.
@@ -30,7 +22,7 @@ export function gateTransactions(prisma: Db, gate: TenantDbGate): void {
  */
 export async function withTenant<T>(prisma: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
   const txOptions = { ...DEFAULT_TX, ...options };
-  const gate = gates.get(prisma);
+  const gate = gateOf(prisma);
   if (!gate) return transaction(prisma, tenantId, fn, txOptions);
   const slot = await gate.acquire(tenantId, txOptions.maxWait!);
   try {

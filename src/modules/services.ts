@@ -174,6 +174,7 @@ export function createServices(deps: Deps): Services {
       maxRows: config.MAX_PREDICT_ROWS,
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
       threads: deps.threads.scoring,
+      inlineMaxMacs: config.INLINE_SCORING_MAX_MACS,
       injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
       quarantine: inlineQuarantine,
       backoff: inlineBackoff,

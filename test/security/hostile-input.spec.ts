@@ -566,6 +566,29 @@ it.each([
   socket.close();
 });
 
+it('accepts a subscribe id of 256 characters and closes the socket (4400) for a longer one, never echoing it (review F9)', async () => {
+  const { socket, received, state, until } = await acknowledgedSocket();
+  const longest = 'i'.repeat(256);
+  socket.send(JSON.stringify({ id: longest, type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
+  await until(() => received.some((m) => m.id === longest && m.type === 'complete'));
+  expect(received.find((m) => m.id === longest && m.type === 'next')?.payload.data.viewer.tenantName).toBe(t.name);
+  const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, String(reason)])));
+  socket.send(JSON.stringify({ id: 'i'.repeat(1_000_000), type: 'subscribe', payload: { query: '{ viewer { tenantName } }' } }));
+  expect(await closed).toEqual([4400, 'Invalid message received: the subscribe id is longer than 256 characters']);
+  expect(received.filter((m) => m.id !== longest && m.type !== 'connection_ack')).toEqual([]);
+  expect(state.closedWith).toBe(4400);
+});
+
+it('closes the socket with 4409 for a subscribe whose id is still in use (graphql-ws protocol), as README says', async () => {
+  const { socket } = await acknowledgedSocket();
+  const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, String(reason)])));
+  // The first is still being set up (it reads the database) when the second arrives right behind it.
+  const subscribe = JSON.stringify({ id: 'same', type: 'subscribe', payload: { query: 'subscription { modelStageChanged(model: "no-such-model") { modelName } }' } });
+  socket.send(subscribe);
+  socket.send(subscribe);
+  expect(await closed).toEqual([4409, 'Subscriber for same already exists']);
+});
+
 describe('messages', () => {
   it('cut a 9 MB name to a bounded length', async () => {
     const name = 'n'.repeat(9 * 1024 * 1024);

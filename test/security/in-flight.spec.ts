@@ -3,8 +3,9 @@
  * heavy calls slowed every other tenant's requests on the shared event loop). Requests are held in
  * progress by sending their headers and only part of their body, so the counts are exact, not
  * timed: past the cap a tenant's next request is refused at once with 429 QUOTA_EXCEEDED (reason
- * IN_FLIGHT) on every route — GraphQL, V2, multipart, downloads — while another tenant's requests,
- * the tenant's websocket and requests with a failing credential are untouched; a held request that
+ * IN_FLIGHT) on every route — GraphQL, V2, multipart, downloads — and so is an operation on the
+ * tenant's websocket (on its id; the socket stays), while another tenant's requests and requests
+ * with a failing credential are untouched; a held request that
  * is answered or abandoned frees its place. The operator sets the cap per tenant (setTenantLimits
  * `maxRequestsInFlight`), applied at the tenant's next request; a refusal carries the CORS headers
  * of /graphql and /v2, so a page of an allowed origin can read it.
@@ -117,7 +118,7 @@ it('refuses a tenant past the cap on every route at once, with 429 QUOTA_EXCEEDE
   await inFlight(a, 0);
 });
 
-it("leaves another tenant, the tenant's websocket and failing credentials alone while the tenant is at the cap", async () => {
+it("leaves another tenant and failing credentials alone while the tenant is at the cap; the tenant's websocket operations count against it, the socket stays", async () => {
   const requests = await fill(a);
   // B: its own places, all of them.
   const bRequests = await fill(b);
@@ -125,20 +126,22 @@ it("leaves another tenant, the tenant's websocket and failing credentials alone 
   for (const r of bRequests) expect((await r.finish()).status).toBe(200);
   expect((await gqlOk(b, VIEWER)).viewer.tenantId).toBe(b.tenantId);
   expect((await v2(b.url, '/v2/models/none/infer', { token: b.token, body: { inputs: [] } })).body.code).toBe('NOT_FOUND');
-  // A's websocket: not an HTTP request in progress.
-  const client = wsClient(a.wsUrl, a.token);
-  try {
-    const [result] = await collect(client, VIEWER, {}).done;
-    expect(result!.data!.viewer.tenantId).toBe(a.tenantId);
-  } finally {
-    await client.dispose();
-  }
   // A failing credential is the route's to answer (UNAUTHENTICATED), not counted here.
   expect(codeOf(await gql({ url: a.url, token: 'mk_wrong_credential' }, VIEWER))).toBe('UNAUTHENTICATED');
   // No credential: public fields as before.
   expect((await gql({ url: a.url }, '{ serverInfo { version } }')).errors).toBeUndefined();
-  for (const r of requests) await r.finish();
-  await inFlight(a, 0);
+  // A's websocket operation is set up within the same cap (review F1): refused on its id, the socket stays.
+  const client = wsClient(a.wsUrl, a.token);
+  try {
+    const [refused] = await collect(client, VIEWER, {}).done;
+    expect(refused!.errors?.[0]).toEqual({ message: MESSAGE, extensions: { ...DETAILS, code: 'QUOTA_EXCEEDED' } });
+    for (const r of requests) await r.finish();
+    await inFlight(a, 0);
+    const [answered] = await collect(client, VIEWER, {}).done;
+    expect(answered!.data!.viewer.tenantId).toBe(a.tenantId);
+  } finally {
+    await client.dispose();
+  }
 });
 
 it('frees a place when a request is answered or its client goes away', async () => {

@@ -65,3 +65,17 @@ it('multiplies nodes(ids:) by the ids, and introspection costs nothing', () => {
   expect(cost('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['a', 'b', 'c'] })).toBe(1 + 3 * 1);
   expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
 });
+
+it('costs a document once when its variables cannot change the cost, and every time when they can', () => {
+  const costOf = (document: ReturnType<typeof parse>, variables: Record<string, unknown>) =>
+    (costRefusal(schema, { document, variables }, 100)?.originalError as { details?: { cost: number } } | undefined)?.details?.cost;
+  // The same parsed document each time (as Apollo's document store hands it to every request of one query text).
+  const sized = parse(`query($m: Int, $v: Int) ${models('first: $m', versions('first: $v'))}`);
+  expect([costOf(sized, { m: 20, v: 5 }), costOf(sized, { m: 100, v: 100 }), costOf(sized, { m: 20, v: 5 })]).toEqual([1042, 90702, 1042]);
+  // @skip(if: $s): 2 + 20 × (5 + 2 + 5 × 3) shown, 2 + 20 × 5 skipped.
+  const skipped = parse(`query($s: Boolean!) ${models('first: 20', 'versionsConnection(first: 5) @skip(if: $s) { edges { node { id } } }')}`);
+  expect([costOf(skipped, { s: false }), costOf(skipped, { s: true }), costOf(skipped, { s: false })]).toEqual([442, 102, 442]);
+  // A variable elsewhere (a name filter) cannot change the cost: answered from the cache, the same.
+  const named = parse(`query($n: String) ${models('first: 20, name: $n', versions('first: 5'))}`);
+  expect([costOf(named, { n: 'a' }), costOf(named, { n: 'b' })]).toEqual([1042, 1042]);
+});

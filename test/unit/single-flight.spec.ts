@@ -1,4 +1,4 @@
-import { SingleFlight } from '../../src/lib/single-flight';
+import { SharedUpcoming, SingleFlight } from '../../src/lib/single-flight';
 
 /** A call whose result the test decides. */
 function deferred<T>() {
@@ -45,4 +45,28 @@ it('forgets a call in flight: later callers start their own, earlier ones keep t
   expect(flights.run('t1/m', () => Promise.resolve('not called'))).toBe(after);
   fresh.resolve('fresh');
   expect(await after).toBe('fresh');
+});
+
+it('SharedUpcoming: callers join a call until it begins its work, later callers start their own', async () => {
+  const reads = new SharedUpcoming<number>();
+  const gate = deferred<void>();
+  const started: number[] = [];
+  let calls = 0;
+  // Each call waits (as for a connection), then begins (just before its read) and answers its number.
+  const read = () =>
+    reads.run('model', async (begin) => {
+      const n = ++calls;
+      await gate.promise;
+      begin();
+      started.push(n);
+      return n;
+    });
+  const early = [read(), read()];
+  await new Promise((r) => setImmediate(r)); // the first call runs and waits at the gate
+  const stillEarly = read(); // not begun yet: joins
+  gate.resolve();
+  expect(await Promise.all([...early, stillEarly])).toEqual([1, 1, 1]);
+  expect(await read()).toBe(2); // the first had begun: a new call
+  expect(started).toEqual([1, 2]);
+  expect(await Promise.all([reads.run('a', async () => 5), reads.run('b', async () => 6)])).toEqual([5, 6]);
 });

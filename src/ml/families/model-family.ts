@@ -236,4 +236,19 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
    * @throws AppError BAD_USER_INPUT for an artifact this family cannot read.
    */
   load(stored: StoredArtifact, pipeline: FittedPipeline): Promise<Scorer>;
+  /**
+   * A scorer in plain JavaScript (no TF.js, no WASM) for small calls on the API thread, when the
+   * stored model allows one; serving uses it for calls of at most INLINE_SCORING_MAX_MACS
+   * multiply-adds (src/modules/serving/served-model.ts) and sends larger ones to the scoring thread.
+   * It must score as {@link load}'s scorer does (within float32 rounding), and cost no more than
+   * `macsPerRow` multiply-adds a row. The caller disposes it.
+   * @returns undefined when this version has none (it then always scores through `load`).
+   */
+  loadInline?(stored: StoredArtifact, pipeline: FittedPipeline): InlineScorer | undefined;
+}
+
+/** A {@link Scorer} cheap enough to run on the API thread for small calls (see ModelFamily.loadInline). */
+export interface InlineScorer extends Scorer {
+  /** What one row costs, in multiply-adds. */
+  macsPerRow: number;
 }

@@ -194,6 +194,16 @@ export class ScoringThreads implements HandleOwner {
     });
   }
 
+  /**
+   * Why a call of `handle` scored on the API thread instead of its shard (a small call of a version
+   * with a JS scorer: src/modules/serving/served-model.ts, INLINE_SCORING_MAX_MACS) is refused, as
+   * its call here would be: MODEL_NOT_READY (`reason: 'SHUTTING_DOWN'`) once the server stops, the
+   * quarantine's error while its version is quarantined; undefined when it may score.
+   */
+  inlineRefusal(handle: ThreadModelHandle): AppError | undefined {
+    return this.closing ? shuttingDown() : this.refusal(handle);
+  }
+
   /** Why `handle` may not load or score now: its version (or file) is quarantined, or (an ONNX one) its tenant backed off. */
   private refusal(handle: ThreadModelHandle): AppError | undefined {
     return this.quarantine.check(handle.versionId, handle.file) ?? (handle.lane === 'host' ? this.backoff.check(handle.tag.tenantId) : undefined);

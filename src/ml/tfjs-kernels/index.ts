@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
+import { useExplicitTranspose } from './matmul-transposed';
 
 /** A kernel config as `tf.registerKernel` takes it, for the 'wasm' backend. */
 export type WasmKernel = tf.KernelConfig;
@@ -16,7 +17,8 @@ export type WasmKernel = tf.KernelConfig;
 export const KERNELS: readonly WasmKernel[] = [conv2dBackpropFilterKernel, unsortedSegmentSumKernel];
 
 /**
- * Registers every kernel in KERNELS that the WASM backend does not already have. Idempotent.
+ * Registers every kernel in KERNELS that the WASM backend does not already have, and wraps its
+ * BatchMatMul so transposed products go through a plain one (./matmul-transposed.ts). Idempotent.
  * @returns the names registered by this call.
  */
 export function registerMissingWasmKernels(): string[] {
@@ -26,5 +28,6 @@ export function registerMissingWasmKernels(): string[] {
     tf.registerKernel({ ...kernel, backendName: 'wasm' });
     added.push(kernel.kernelName);
   }
+  useExplicitTranspose(true);
   return added;
 }

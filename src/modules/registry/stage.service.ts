@@ -8,6 +8,7 @@ import { Repeater } from '@graphql-yoga/subscription';
 import type { Db } from '../../lib/db';
 import { badInput, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
+import { SharedUpcoming, SingleFlight } from '../../lib/single-flight';
 import { withTenant, type Tx } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
@@ -32,8 +33,19 @@ const view = (r: TransitionRow): StageTransitionView => ({
   createdAt: r.createdAt,
 });
 
+type StagedRow = Awaited<ReturnType<StageRepo['staged']>>[number];
+
 /** Stages of a tenant's model versions. */
 export class StageService {
+  /**
+   * Reads shared by the stage streams of one tenant's model (issue 10, review F1: thousands of
+   * modelStageChanged subscriptions each read the model and its stages): the model's id by name,
+   * and its stages, read once for every stream that asked before the read began (so each stream
+   * still reads after it subscribed and after the move it was told of).
+   */
+  private readonly modelIds = new SingleFlight<{ id: string } | null>();
+  private readonly stagedReads = new SharedUpcoming<StagedRow[]>();
+
   constructor(
     private readonly prisma: Db,
     private readonly stages: StageRepo,
@@ -103,12 +115,18 @@ export class StageService {
    */
   async stream(actor: Actor, modelName: string): Promise<AsyncIterable<ModelStageEventView>> {
     requireScope(actor, 'models:read');
-    const model = await withTenant(this.prisma, actor.tenantId, (tx) => this.models.findModelId(tx, actor.tenantId, modelName));
+    const { tenantId } = actor;
+    const model = await this.modelIds.run(JSON.stringify([tenantId, modelName]), () => withTenant(this.prisma, tenantId, (tx) => this.models.findModelId(tx, tenantId, modelName)));
     if (!model) throw notFound('Model', modelName);
-    // Subscribed before the first read, so no move falls between the two.
-    const live = this.pubsub.subscribe(Topics.modelStageChanged(actor.tenantId, model.id));
+    // Subscribed before the first read, so no move falls between the two (a shared read joined only before it began).
+    const live = this.pubsub.subscribe(Topics.modelStageChanged(tenantId, model.id));
+    const readStaged = (begin: () => void) =>
+      withTenant(this.prisma, tenantId, (tx) => {
+        begin();
+        return this.stages.staged(tx, tenantId, model.id);
+      });
     const stagesNow = async () =>
-      (await withTenant(this.prisma, actor.tenantId, (tx) => this.stages.staged(tx, actor.tenantId, model.id))).map((v) => ({
+      (await this.stagedReads.run(`${tenantId}:${model.id}`, readStaged)).map((v) => ({
         modelVersionId: v.id,
         version: v.version,
         stage: v.stage as ModelStage,

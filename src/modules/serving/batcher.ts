@@ -6,7 +6,9 @@
  * go as one batch (Triton's "batch while busy"): under load batches grow by themselves instead of
  * queueing many small calls on the thread, each paying the per-call cost. Each caller gets
  * exactly its own rows back, in order. Rows are validated and transformed before they join a
- * batch, so a bad row fails only its own request.
+ * batch, so a bad row fails only its own request. A request small enough for the version's inline
+ * scorer (a few tens of µs of plain JavaScript, see {@link InlineScoring}) is scored at once on this
+ * thread instead, without waiting or joining a batch.
  */
 
 import { activeContext, inSpan, inSpanOf, tracingOn, type Context } from '../../lib/tracing/tracer';
@@ -17,6 +19,17 @@ import { activeContext, inSpan, inSpanOf, tracingOn, type Context } from '../../
  * to it, so the batcher never reads `x` after the call).
  */
 export type ScoreFn = (x: Float32Array, rows: number) => Float32Array | Promise<Float32Array>;
+
+/**
+ * A scorer cheap enough to run on this thread at once for small requests (a dense network in plain
+ * JavaScript, src/ml/families/network/js-scorer.ts): requests of at most `maxRows` rows use it,
+ * larger ones are batched for `score` as usual.
+ */
+export interface InlineScoring {
+  maxRows: number;
+  /** Row-major [rows, inputs] → row-major [rows, outputs], synchronously. */
+  score(x: Float32Array, rows: number): Float32Array;
+}
 
 interface Pending {
   x: Float32Array;
@@ -34,6 +47,8 @@ export interface BatcherOptions {
   maxWaitMs: number;
   /** Called with the row count of each scorer call (for metrics). */
   onBatch?: (rows: number) => void;
+  /** Called with the row count of each request scored inline ({@link InlineScoring}; for metrics). */
+  onInline?: (rows: number) => void;
 }
 
 export class MicroBatcher {
@@ -48,6 +63,8 @@ export class MicroBatcher {
     /** Features per row. */
     private readonly inputs: number,
     private readonly options: BatcherOptions,
+    /** Small requests' scorer on this thread; none: every request goes to `score`. */
+    private readonly inline?: InlineScoring,
   ) {}
 
   /**
@@ -67,6 +84,15 @@ export class MicroBatcher {
   }
 
   private enqueue(x: Float32Array, rows: number): Promise<Float32Array> {
+    if (this.inline && rows <= this.inline.maxRows) {
+      this.options.onInline?.(rows);
+      const inline = this.inline;
+      try {
+        return Promise.resolve(this.scoreBatch([], rows, x, (x1, r) => inline.score(x1, r)) as Float32Array);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     // A request at least as large as a batch gains nothing from waiting.
     if (rows >= this.options.maxRows) {
       this.options.onBatch?.(rows);
@@ -91,15 +117,15 @@ export class MicroBatcher {
   }
 
   /** Calls the scorer; traced, in a `micro-batch.score` span (a batch of one request: under the active span). */
-  private scoreBatch(batch: Pending[], total: number, x: Float32Array): Float32Array | Promise<Float32Array> {
-    if (!tracingOn()) return this.score(x, total);
+  private scoreBatch(batch: Pending[], total: number, x: Float32Array, score: ScoreFn = this.score): Float32Array | Promise<Float32Array> {
+    if (!tracingOn()) return score(x, total);
     const parent = batch.length > 0 ? batch[0]!.ctx : activeContext();
     return inSpanOf(
       'micro-batch.score',
       parent,
       batch.slice(1).map((p) => p.ctx),
-      { 'maas.batch.rows': total, 'maas.batch.requests': Math.max(1, batch.length) },
-      () => this.score(x, total),
+      { 'maas.batch.rows': total, 'maas.batch.requests': Math.max(1, batch.length), ...(score === this.score ? {} : { 'maas.batch.inline': true }) },
+      () => score(x, total),
     );
   }
 

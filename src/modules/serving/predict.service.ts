@@ -46,6 +46,8 @@ export class PredictService {
       batching: BatcherOptions;
       /** Score on these threads (SERVING_ISOLATION=thread); inline when undefined. */
       threads?: ScoringThreads;
+      /** With `threads`: calls of at most this many multiply-adds score on this thread in JS (INLINE_SCORING_MAX_MACS; served-model.ts). */
+      inlineMaxMacs?: number;
       /** Test only (SCORING_FAULT_INJECTION): the versions whose inline scoring aborts the runtime. */
       injectAbortInline?: string[];
       /** Inline only: versions whose scoring aborted the runtime, refused for SERVING_QUARANTINE_SECONDS. */
@@ -162,12 +164,13 @@ export class PredictService {
       if (!row) throw new AppError('NOT_FOUND', `Model version '${versionId}' not found`);
       return loadServedModel(
         row,
-        { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n) },
+        { ...this.options.batching, onBatch: (n) => this.metrics.batchSize.observe(n), onInline: (n) => this.metrics.inlineScoringRows.observe(n) },
         {
           versionId,
           tenantId,
           onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
           threads: this.options.threads,
+          inlineMaxMacs: this.options.inlineMaxMacs,
           injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
           quarantine: this.options.quarantine,
           backoff: this.options.backoff,

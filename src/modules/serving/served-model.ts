@@ -14,7 +14,7 @@ import { transformValues } from '../../ml/preprocess/fit';
 import { readMatrix, readRows, rowReader, type ValueMatrix } from '../../ml/preprocess/read-rows';
 import { readPipeline } from '../../ml/preprocess/stored';
 import { inputNames, type FittedPipeline } from '../../ml/preprocess/types';
-import { MicroBatcher, type BatcherOptions } from './batcher';
+import { MicroBatcher, type BatcherOptions, type InlineScoring } from './batcher';
 import { AppError, badInput } from '../../lib/errors';
 import { mainTurns, SLICE_ROWS } from '../../lib/fair-turns';
 import { toModelInputs, type ImageInput } from '../../ml/images/normalize';
@@ -122,6 +122,12 @@ export interface ServeOptions {
   onFault: OnScoringFault;
   /** Score on these threads (SERVING_ISOLATION=thread); on this thread when undefined. */
   threads?: ScoringThreads;
+  /**
+   * With `threads`: calls of at most this many multiply-adds score on this thread in plain
+   * JavaScript when the version's family has an inline scorer (`ModelFamily.loadInline`; dense
+   * networks), skipping the round trip to the scoring thread. 0 or undefined: never.
+   */
+  inlineMaxMacs?: number;
   /** Test only: an inline version that aborts the runtime whenever it scores (SCORING_FAULT_INJECTION; threads do their own). */
   injectAbort?: boolean;
   /** Inline only: versions that aborted the runtime, refused while there (the threads keep their own). */
@@ -159,11 +165,41 @@ async function inlineScoring(stored: StoredModel, pipeline: FittedPipeline, opti
   };
 }
 
-/** Scoring on a scoring thread: one message per call (a micro-batch's features moved, not copied). */
-function threadScoring(stored: StoredModel, options: ServeOptions & { threads: ScoringThreads }): Scoring & { ready(): Promise<{ measuredBytes?: number }> } {
-  const handle = options.threads.register(options.versionId, stored, options.tenantId);
+/**
+ * Scoring on a scoring thread: one message per call (a micro-batch's features moved, not copied);
+ * `inline`, when the family has a JS scorer and `options.inlineMaxMacs` allows at least one row, scores
+ * small calls on this thread (refused exactly when the thread would refuse them: quarantine, shutdown).
+ */
+function threadScoring(
+  stored: StoredModel,
+  pipeline: FittedPipeline,
+  options: ServeOptions & { threads: ScoringThreads },
+): Scoring & { ready(): Promise<{ measuredBytes?: number }>; inline?: InlineScoring } {
+  const { threads } = options;
+  const handle = threads.register(options.versionId, stored, options.tenantId);
   const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
+  // A version with fault injection (SCORING_FAULT_INJECTION) always scores on its thread, where the fault is.
+  let js = options.inlineMaxMacs && !handle.inject ? familyForFramework(stored.framework).loadInline?.(stored, pipeline) : undefined;
+  const maxRows = js ? Math.floor((options.inlineMaxMacs ?? 0) / Math.max(1, js.macsPerRow)) : 0;
+  // Not one row fits: the network is too large to score here, so its copy of the weights is not kept.
+  if (js && maxRows === 0) {
+    js.dispose();
+    js = undefined;
+  }
+  let inline: InlineScoring | undefined;
+  if (js) {
+    const guardedJs = guardScorer(js, options.versionId, options.onFault);
+    inline = {
+      maxRows,
+      score(x, rows) {
+        const refused = threads.inlineRefusal(handle);
+        if (refused) throw refused;
+        return guardedJs.score(x, rows);
+      },
+    };
+  }
   return {
+    inline,
     ready: () => guarded(() => handle.ready()),
     score: (x, rows) => {
       const own = x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
@@ -171,7 +207,10 @@ function threadScoring(stored: StoredModel, options: ServeOptions & { threads: S
     },
     explain: (values, count, baseline, opts) => guarded(() => handle.call<Explanations>('explain', [values, count, baseline, opts])),
     query: (method, args) => guarded(() => handle.call(method, args, argBuffers(args))),
-    dispose: () => handle.dispose(),
+    dispose: () => {
+      js?.dispose();
+      handle.dispose();
+    },
   };
 }
 
@@ -210,8 +249,10 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const family = familyForFramework(stored.framework);
   let scoring: Scoring;
   let measuredBytes: number | undefined;
+  let inline: InlineScoring | undefined;
   if (options?.threads) {
-    const onThread = threadScoring(stored, { ...options, threads: options.threads });
+    const onThread = threadScoring(stored, pipeline, { ...options, threads: options.threads });
+    inline = onThread.inline;
     try {
       ({ measuredBytes } = await onThread.ready());
     } catch (err) {
@@ -223,13 +264,13 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
     // A quarantined version is refused before it is loaded again, as on the scoring threads.
     if (options) options.quarantine?.refuse(options.versionId);
     if (options && stored.framework === ONNX_FRAMEWORK) options.backoff?.refuse(options.tenantId);
-    const inline = await inlineScoring(stored, pipeline, options);
-    measuredBytes = inline.measuredBytes;
-    scoring = inline;
+    const here = await inlineScoring(stored, pipeline, options);
+    measuredBytes = here.measuredBytes;
+    scoring = here;
   }
   const image = pipeline.image;
   const width = image ? image.height * image.width * image.channels : inputNames(pipeline).length;
-  const batcher = new MicroBatcher((x, rows) => scoring.score(x, rows), width, batching);
+  const batcher = new MicroBatcher((x, rows) => scoring.score(x, rows), width, batching, inline);
   const notImage = () => badInput('This model version is not an image model: use predict with rows');
   const onnxRows = () =>
     new AppError(

@@ -10,24 +10,23 @@
  * body (`Content-Encoding`) and a charset other than UTF-8 — so both paths answer every body alike
  * (a BOM is skipped by both; gzip, deflate and br are inflated by express; another charset is 415).
  */
-import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import { namesUtf8OrNoCharset } from '../../lib/charset';
-import { AppError, badInput } from '../../lib/errors';
 import { jsonBodyReader, readJsonBody, type BodyParserError } from '../../lib/json-body';
 import type { Logger } from '../../lib/logger';
 import { startHttpSpan } from '../../lib/tracing/http-span';
 import { withSpan } from '../../lib/tracing/tracer';
-import { resolveActor, type BaseContext } from '../../graphql/context';
+import type { BaseContext } from '../../graphql/context';
 import type { Actor } from '../../modules/auth/actor';
 import { BINARY_HEADER } from './binary-body';
+import { decodeSegment, headerOf, requestIdOf, v2Actor } from './caller';
 import { sendBodyRefusal, sendError } from './respond';
 import { selectorOf } from './selector';
 import { sendInferResponse } from './stream-response';
 
 /** `/v2/models/{name}/infer` or `/v2/models/{name}/versions/{v}/infer` (no query string). */
-const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer$/;
+export const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer$/;
 
 /** What the fast path needs from the server. */
 export interface FastInferOptions {
@@ -64,12 +63,9 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
     let actor: Actor | undefined;
     try {
       // The client address (TRUST_PROXY_HOPS) only counts a failed credential; the request id only names a logged error.
-      const caller = await resolveActor(base, headerOf(req.headers.authorization), () => proxyaddr(req, opts.trust));
-      if (caller.authError) throw caller.authError;
-      actor = caller.actor;
-      if (!actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
-      const name = decode(rawName);
-      const selector = selectorOf(rawVersion === undefined ? undefined : decode(rawVersion));
+      actor = await v2Actor(base, headerOf(req.headers.authorization), () => proxyaddr(req, opts.trust));
+      const name = decodeSegment(rawName);
+      const selector = selectorOf(rawVersion === undefined ? undefined : decodeSegment(rawVersion));
       base.services.infer.assertBudgetLeft(actor); // a spent budget is refused before the body is read
       let body: unknown;
       try {
@@ -82,19 +78,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
       await sendInferResponse(res, { model_name: r.modelName, model_version: r.modelVersion, ...(r.id !== undefined ? { id: r.id } : {}), outputs: r.outputs }, r.binary);
     } catch (err) {
       req.resume(); // an unread body must not hold the connection
-      const requestId = headerOf(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-      sendError(res, err, log, { path: req.url?.slice(0, 200), requestId, tenantId: actor?.tenantId });
+      sendError(res, err, log, { path: req.url?.slice(0, 200), requestId: requestIdOf(req), tenantId: actor?.tenantId });
     }
-  }
-}
-
-const headerOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
-/** A percent-encoded path segment, as express decodes it. @throws AppError BAD_USER_INPUT for bad encoding. */
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw badInput(`The path segment '${segment.slice(0, 100)}' is not valid percent-encoding`);
   }
 }

@@ -13,19 +13,21 @@
  * Errors: `{ "error", "code", "details"? }` (respond.ts). Triton's binary data extension
  * (`Inference-Header-Content-Length`, binary-body.ts) and classification extension are served
  * (modules/serving/infer-parameters.ts); a binary request takes this express route, not fast-infer.ts.
+ * The HTTP server answers infer and the reads before express (fast-v2.ts) unless V2_FAST_PATH=false,
+ * with the same functions (caller.ts, read-answers.ts, respond.ts); these routes answer what it leaves.
  */
-import crypto from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { runtimeFault } from '../../ml/runtime-fault';
 import type { Actor } from '../../modules/auth/actor';
-import { resolveActor, type BaseContext } from '../../graphql/context';
+import type { BaseContext } from '../../graphql/context';
 import { jsonBodyReader, type BodyParserError } from '../../lib/json-body';
 import { corsOptions } from '../../graphql/cors';
 import { sendAppError, sendBodyRefusal, sendError } from './respond';
 import { BINARY_HEADER, splitBinaryBody } from './binary-body';
+import { headerOf, requestIdOf, v2Actor } from './caller';
+import { liveAnswer, metadataBody, modelReadyBody, readyAnswer, serverBody } from './read-answers';
 import { selectorOf } from './selector';
 import { startHttpSpan } from '../../lib/tracing/http-span';
 import { withSpan } from '../../lib/tracing/tracer';
@@ -39,11 +41,6 @@ export interface V2Options {
   log: Logger;
 }
 
-/** The protocol extensions served (GET /v2 `extensions`), by Triton's names. */
-export const V2_EXTENSIONS = ['binary_tensor_data', 'classification'];
-
-const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
 /** Mounts the V2 routes on `app` (each one a route of its own, so HttpServer.routes lists it). */
 export function mountV2Routes(app: Express, opts: V2Options): void {
   const { base, log } = opts;
@@ -56,13 +53,10 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const body = (req: Request, res: Response, next: NextFunction) => (req.headers[BINARY_HEADER] === undefined ? json(req, res, next) : raw(req, res, next));
   app.use('/v2', cors(corsOptions(config)));
 
-  /** The caller's actor, as for GraphQL; a failed credential is counted by the same throttle. */
+  /** The caller's actor, as for GraphQL (caller.ts, as on the fast paths); a failed credential is counted by the same throttle. */
   const authenticate = async (req: Request): Promise<{ actor: Actor; requestId: string }> => {
-    const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-    const context = await resolveActor(base, header(req.headers.authorization), () => req.ip ?? req.socket.remoteAddress);
-    if (context.authError) throw context.authError;
-    if (!context.actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
-    return { actor: context.actor, requestId };
+    const requestId = requestIdOf(req);
+    return { actor: await v2Actor(base, headerOf(req.headers.authorization), () => req.ip ?? req.socket.remoteAddress), requestId };
   };
   /** Wraps a handler: any error it throws is answered in the protocol's shape. */
   const handle =
@@ -82,21 +76,17 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   const name = (req: Request) => String(req.params.name);
   const version = (req: Request) => (req.params.version === undefined ? undefined : String(req.params.version));
 
+  // What these answer is read-answers.ts', shared with the fast path (fast-reads.ts).
   app.get('/v2/health/live', (_req, res) => {
-    const fault = runtimeFault();
-    if (fault) res.status(503).json({ live: false, error: `The TF.js runtime aborted: ${fault}` });
-    else res.json({ live: true });
+    const a = liveAnswer();
+    res.status(a.status).json(a.body);
   });
   app.get('/v2/health/ready', async (_req, res) => {
-    try {
-      await opts.ready();
-      res.json({ ready: true });
-    } catch {
-      res.status(503).json({ ready: false, error: 'The database is unreachable' });
-    }
+    const a = await readyAnswer(opts.ready);
+    res.status(a.status).json(a.body);
   });
   app.get('/v2', (_req, res) => {
-    res.json({ name: 'maas', version: base.version, extensions: V2_EXTENSIONS });
+    res.json(serverBody(base.version));
   });
 
   /** The credential first: an unauthenticated caller never makes the server read a body. */
@@ -111,15 +101,14 @@ export function mountV2Routes(app: Express, opts: V2Options): void {
   };
 
   const metadata = handle(async (req, res) => {
-    const m = await services.infer.metadata(caller(res), name(req), selectorOf(version(req)));
-    res.json({ name: m.name, versions: m.versions, platform: m.platform, inputs: m.inputs, outputs: m.outputs });
+    res.json(metadataBody(await services.infer.metadata(caller(res), name(req), selectorOf(version(req)))));
   });
   app.get('/v2/models/:name', withCaller, metadata);
   app.get('/v2/models/:name/versions/:version', withCaller, metadata);
 
   const ready = handle(async (req, res) => {
     await services.infer.ready(caller(res), name(req), selectorOf(version(req)));
-    res.json({ name: name(req), ready: true });
+    res.json(modelReadyBody(name(req)));
   });
   app.get('/v2/models/:name/ready', withCaller, ready);
   app.get('/v2/models/:name/versions/:version/ready', withCaller, ready);

@@ -7,7 +7,7 @@ import { fitLayersModel, loadStoredLayersModel } from './artifact';
 import { buildNetwork, checkNetworkShape } from './build';
 import { checkNetworkCost, networkCost } from './cost';
 import { networkRunTime } from '../../run-time';
-import { networkScorer } from './scorer';
+import { networkInlineScorer, networkScorer } from './scorer';
 import { normalizeNetworkSpec } from './spec';
 import { trainNetwork } from './train';
 
@@ -47,4 +47,6 @@ export const networkFamily: ModelFamily<'neural_network'> = {
     const model = await loadStoredLayersModel(stored);
     return networkScorer(model, pipeline, true);
   },
+
+  loadInline: networkInlineScorer,
 };

@@ -2,8 +2,9 @@
 import type { FittedPipeline } from '../../preprocess/types';
 import { inputNames } from '../../preprocess/types';
 import { tf } from '../../tf';
-import type { Scorer } from '../model-family';
+import type { InlineScorer, Scorer, StoredArtifact } from '../model-family';
 import { outputUnits, shapedScorer } from '../scorer';
+import { buildJsNetwork } from './js-scorer';
 
 /**
  * Runs the network on already-transformed features, as one batch: Keras' default batch of 32 makes
@@ -27,14 +28,10 @@ export function runNetwork(model: tf.LayersModel, x: Float32Array, rows: number,
  */
 export function networkScorer(model: tf.LayersModel, pipeline: FittedPipeline, owned: boolean): Scorer {
   const inputs = inputNames(pipeline).length;
-  const scale = pipeline.target.scale;
   return shapedScorer(
     [inputs],
     [outputUnits(pipeline.target)],
-    (x, rows) => {
-      const out = runNetwork(model, x, rows, inputs);
-      return scale ? out.map((v) => v * scale.std + scale.mean) : out;
-    },
+    (x, rows) => unscale(runNetwork(model, x, rows, inputs), pipeline),
     () => {
       if (!owned) return;
       // LayersModel.dispose() leaves the optimizer's slots (e.g. Adam's moments) alive.
@@ -42,4 +39,25 @@ export function networkScorer(model: tf.LayersModel, pipeline: FittedPipeline, o
       model.dispose();
     },
   );
+}
+
+/** The network's outputs in the target's units: a regression target scaled for training is scaled back. */
+function unscale(out: Float32Array, pipeline: FittedPipeline): Float32Array {
+  const scale = pipeline.target.scale;
+  return scale ? out.map((v) => v * scale.std + scale.mean) : out;
+}
+
+/**
+ * The stored network as a plain-JavaScript scorer (./js-scorer.ts), scoring as {@link networkScorer}
+ * does within float32 rounding.
+ * @returns undefined when the artifact holds a layer, activation or weight format the JS pass does
+ *   not compute, or its outputs do not match the pipeline's target.
+ */
+export function networkInlineScorer(stored: StoredArtifact, pipeline: FittedPipeline): InlineScorer | undefined {
+  const inputs = inputNames(pipeline).length;
+  const outputs = outputUnits(pipeline.target);
+  const network = buildJsNetwork(stored, inputs);
+  if (!network || network.outputs !== outputs) return undefined;
+  const scorer = shapedScorer([inputs], [outputs], (x, rows) => unscale(network.run(x, rows), pipeline));
+  return { ...scorer, macsPerRow: network.macsPerRow };
 }

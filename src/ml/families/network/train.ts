@@ -1,7 +1,8 @@
 /**
- * The training loop: one `fit` call per epoch on rows reshuffled with a seeded permutation
- * (Keras shuffles every epoch too; tfjs' own shuffle uses Math.random, which cannot be seeded).
- * The optimizer's state lives on the model, so consecutive one-epoch fits equal one long fit.
+ * The training loop: one epoch at a time (./train-epoch.ts: `model.fit`'s figures without its
+ * per-batch overhead) on rows reshuffled with a seeded permutation (Keras shuffles every epoch too;
+ * tfjs' own shuffle uses Math.random, which cannot be seeded). The optimizer's state lives on the
+ * model, so consecutive epochs equal one long fit.
  * Early stopping and class weights follow Keras (`callbacks.EarlyStopping`, `fit(class_weight=)`).
  */
 import { badInput } from '../../../lib/errors';
@@ -11,6 +12,8 @@ import type { EarlyStoppingSpec, TrainingSpec } from '../../spec-types';
 import { tf } from '../../tf';
 import type { EpochCallback, EpochResult, StopSignal } from '../model-family';
 import { epochAuc } from './epoch-auc';
+import { trainEpoch, type EpochLogs } from './train-epoch';
+import { hostAdamFor } from './host-adam';
 
 export interface TrainingOutcome {
   epochs: EpochResult[];
@@ -151,22 +154,27 @@ export async function trainNetwork(
   const stopper = spec.earlyStopping ? new EarlyStopper(spec.earlyStopping) : undefined;
   const withAuc = spec.metrics.includes('auc') && data.pipeline.target.task === 'binary';
   const epochs: EpochResult[] = [];
+  const adam = hostAdamFor(
+    model.optimizer,
+    model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0),
+  );
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now();
-      const [raw, y] = toTensors(data.train, spec, data, permutation(data.train.rows, random));
+      const order = permutation(data.train.rows, random);
+      const [raw, y] = toTensors(data.train, spec, data, order);
       let x: tf.Tensor | undefined;
-      let history: tf.History;
+      let logs: EpochLogs;
       try {
         x = augment ? augment(raw) : raw;
-        history = await model.fit(x, y, { epochs: 1, batchSize: spec.batchSize, shuffle: false, validationData: validation, classWeight, verbose: 0 });
+        const classes = classWeight ? Array.from(order, (i) => data.train.y[i]!) : undefined;
+        logs = trainEpoch(model, { x, y, classes, batchSize: spec.batchSize, classWeight, validation, adam });
       } finally {
         raw.dispose();
         if (x !== raw) x?.dispose();
         y.dispose();
       }
-      const logs = history.history as Record<string, number[]>;
       const result: EpochResult = {
         epoch,
         loss: pick(logs, 'loss')!,

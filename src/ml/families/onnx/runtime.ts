@@ -132,12 +132,22 @@ const loadedModule = (): OrtModule | undefined => loaded?.module;
  * Opens a session on a model's bytes, CPU only, warnings off (old PyTorch exports print one per
  * initializer listed among the graph inputs), one thread per session (intra- and inter-op; the web
  * runtime has one thread anyway), so one call cannot take every core of the machine from the other
- * tenants.
+ * tenants. `session.x64quantprecision`: on x64 CPUs without VNNI (AVX2, AVX-512), onnxruntime's
+ * u8·s8 int8 products saturate their 16-bit intermediate sums, and quantised models answer
+ * differently from one machine to the next (microsoft/onnxruntime#14642: on this project's AVX2-only
+ * CI machines shufflenet-v2-12-int8 called the data README's golden retriever a Bedlington terrier);
+ * the option widens them to keep the model's own answers, at some speed on those CPUs only.
  * @throws AppError NOT_SUPPORTED when no runtime loads; whatever onnxruntime throws for unreadable
  *   bytes (see ./inspect.ts for the coded errors).
  */
 export async function openSession(bytes: Uint8Array): Promise<OrtSession> {
   const o = ort();
   const provider = resolveOnnxRuntime().runtime === 'web' ? 'wasm' : 'cpu';
-  return o.InferenceSession.create(bytes, { logSeverityLevel: 3, executionProviders: [provider], intraOpNumThreads: 1, interOpNumThreads: 1 });
+  return o.InferenceSession.create(bytes, {
+    logSeverityLevel: 3,
+    executionProviders: [provider],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    extra: { session: { x64quantprecision: '1' } },
+  });
 }
