@@ -84,7 +84,7 @@ describe('depth', () => {
     const operations = operationsWith(`{"rows":[{"x":${deep(MAX_BODY_DEPTH - 10)}}]}`, PREDICT);
     const [viaMultipart, viaJson] = [await multipart(operations, '{}', false), await json(operations)];
     expect(codeOf(viaMultipart.body)).toBe('BAD_USER_INPUT');
-    expect(viaMultipart.body.errors![0].message).toMatch(/JSONObject value is nested deeper than 32 levels \(limit\)/);
+    expect(viaMultipart.body.errors![0].message).toMatch(/^rows\[0\]\.x(\.a)+ is nested deeper than 32 levels \(limit\)$/);
     expect([codeOf(viaMultipart.body), viaMultipart.body.errors![0].message]).toEqual([codeOf(viaJson.body), viaJson.body.errors![0].message]);
   });
 });
