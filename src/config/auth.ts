@@ -47,6 +47,14 @@ export const authEnv = {
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
+  /**
+   * Websocket messages one tenant's sockets are read at, per second per API process (a socket not
+   * authenticated yet: its client address'). Past it messages are not refused: they wait, and the
+   * socket stops reading until they are read. (Default: 100)
+   */
+  WS_TENANT_MESSAGES_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),
+  /** Websocket messages a tenant may send at once after a quiet spell (the bucket of WS_TENANT_MESSAGES_PER_SECOND). (Default: 200) */
+  WS_TENANT_MESSAGE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Clock skew tolerated on a JWT's `exp`, `nbf` and `iat`, seconds. (Default: 30) */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   JWT_ISSUER: z.string().default('maas'),

@@ -99,7 +99,21 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   answerClientErrors(httpServer, log);
   httpServer.headersTimeout = 66_000;
 
-  const websocket = startGraphqlWebsocket({ httpServer, schema, base, rules, formatError, pubsub: opts.pubsub, log, trust: trustHops });
+  const delayed = opts.metrics.counter(
+    'maas_ws_messages_delayed_total',
+    "Websocket messages that waited for their tenant's message rate (WS_TENANT_MESSAGES_PER_SECOND) before being read",
+  );
+  const websocket = startGraphqlWebsocket({
+    httpServer,
+    schema,
+    base,
+    rules,
+    formatError,
+    pubsub: opts.pubsub,
+    log,
+    trust: trustHops,
+    onMessageDelayed: () => delayed.inc(),
+  });
 
   const apollo = new ApolloServer<Context>({
     schema,

@@ -27,6 +27,7 @@ import { sharedSubscribe } from './shared-subscribe';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { WsInFlight } from './ws-in-flight';
 import { judgeMessage } from './ws-message-guard';
+import { WsMessageRate } from './ws-message-rate';
 
 export interface WebsocketOptions {
   httpServer: http.Server;
@@ -39,6 +40,8 @@ export interface WebsocketOptions {
   log: Logger;
   /** Whether the proxy at `hop` (0 = nearest) is trusted (TRUST_PROXY_HOPS). */
   trust: (address: string, hop: number) => boolean;
+  /** Called once per message that waited for its tenant's message rate (a metric without tenant label). */
+  onMessageDelayed?: () => void;
 }
 
 /** The running websocket endpoint. */
@@ -82,28 +85,34 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
   });
   const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
+  const rate = new WsMessageRate({ perSecond: config.WS_TENANT_MESSAGES_PER_SECOND, burst: config.WS_TENANT_MESSAGE_BURST }, opts.onMessageDelayed);
   // Before authentication, sockets count against their client address (the address the
   // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
   // is closed before it is served.
   wsServer.on('connection', (socket, req) => {
-    if (!sockets.admit(addressOf(req), socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
+    const address = addressOf(req);
+    if (!sockets.admit(address, socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
       socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
     }
     // Every message is judged before graphql-ws reads it (ws-message-guard.ts): too deep to parse
     // closes the socket (4400); a malformed subscribe gets a coded error on its id, the socket stays.
     const emit = socket.emit.bind(socket);
-    socket.emit = (event: string | symbol, ...args: unknown[]) => {
-      if (event === 'message' && (args[0] instanceof Buffer || typeof args[0] === 'string')) {
-        const verdict = judgeMessage(args[0]);
-        if ('close' in verdict) {
-          socket.close(CLOSE_INVALID_MESSAGE, verdict.close);
-          return false;
-        }
-        if ('reply' in verdict) {
-          socket.send(verdict.reply);
-          return false;
-        }
+    const read = (args: unknown[]): boolean => {
+      const verdict = judgeMessage(args[0] as Buffer | string);
+      if ('close' in verdict) {
+        socket.close(CLOSE_INVALID_MESSAGE, verdict.close);
+        return false;
       }
+      if ('reply' in verdict) {
+        socket.send(verdict.reply);
+        return false;
+      }
+      return emit('message', ...args);
+    };
+    // Before that, at most the tenant's message rate is read (ws-message-rate.ts); the rest waits.
+    rate.admit(socket, address, read);
+    socket.emit = (event: string | symbol, ...args: unknown[]) => {
+      if (event === 'message' && (args[0] instanceof Buffer || typeof args[0] === 'string')) return rate.offer(socket, args) && read(args);
       return emit(event, ...args);
     };
   });
@@ -179,6 +188,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
             return false;
           }
           sockets.add(context.actor.id, tenantId, ctx.extra.socket, context.actor.acceptedUntil);
+          rate.assign(ctx.extra.socket, tenantId);
         }
         return true;
       },

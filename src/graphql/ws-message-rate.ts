@@ -1,0 +1,173 @@
+/**
+ * A tenant's websocket messages are read at most at its message rate (issue 10, review F1: one
+ * tenant's 50 sockets × 100 subscribes arriving within a second held the API's event loop for
+ * 1.4–7 s while each message was read, judged, parsed and refused, and every other tenant waited).
+ *
+ * Each tenant has a token bucket per API process (WS_TENANT_MESSAGES_PER_SECOND, refilled
+ * continuously, holding at most WS_TENANT_MESSAGE_BURST); a socket that has not authenticated yet
+ * draws on its client address' bucket. A message that finds the bucket empty is not refused and not
+ * read: it is queued on its socket, the socket stops reading (`ws` pause: TCP backpressure, so the
+ * sender's further messages wait in its own buffers at no cost to this process), and the queue is
+ * delivered in order as tokens come back, the tenant's paused sockets taking turns. A slow client
+ * sees its messages answered later, never lost or reordered; other tenants' sockets are not touched.
+ *
+ * Only frames already read when the socket paused can queue (what one read brought: a TCP chunk),
+ * but a queue is capped at {@link MAX_QUEUED} messages anyway; past it the socket is closed with 4429.
+ *
+ * The check is synchronous and per frame (no promise per message, as rate-limiter-flexible's
+ * `consume` would need): it must keep the order of a socket's messages and cost less than the work
+ * it saves.
+ */
+import type { WebSocket } from 'ws';
+import { CLOSE_TOO_MANY } from './socket-registry';
+
+/** Most messages one socket may have waiting for tokens; past it the socket is closed (4429). */
+export const MAX_QUEUED = 4096;
+
+/** A rate and the bucket it fills. */
+export interface MessageRate {
+  /** Messages per second, per tenant per API process. */
+  perSecond: number;
+  /** Most messages taken at once after a quiet spell (the bucket's size). */
+  burst: number;
+}
+
+/** One tenant's (or one address') bucket, the sockets that draw on it and those waiting on it. */
+class Bucket {
+  tokens: number;
+  updated = performance.now();
+  sockets = 0;
+  readonly waiting: WebSocket[] = [];
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly rate: MessageRate) {
+    this.tokens = rate.burst;
+  }
+
+  /** Takes one token when there is one. */
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.updated) / 1000) * this.rate.perSecond);
+    this.updated = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until the next token. */
+  msToNext(): number {
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate.perSecond) * 1000));
+  }
+}
+
+/** A socket's bucket, its messages waiting for tokens, and how to hand one over. */
+interface SocketState {
+  bucket: Bucket;
+  key: string;
+  queue: unknown[][];
+  deliver: (args: unknown[]) => void;
+  closed: boolean;
+}
+
+/** Message rates of the websockets of one API process. */
+export class WsMessageRate {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly sockets = new WeakMap<WebSocket, SocketState>();
+
+  /**
+   * @param rate the rate of each tenant (and of each client address before authentication).
+   * @param onDelayed called once per message that had to wait (a counter without tenant label).
+   */
+  constructor(
+    private readonly rate: MessageRate,
+    private readonly onDelayed: () => void = () => {},
+  ) {}
+
+  /**
+   * Starts counting `socket` against `key` (its client address until it authenticates); `deliver`
+   * reads a message that waited (the socket's own 'message' handling).
+   */
+  admit(socket: WebSocket, key: string, deliver: (args: unknown[]) => void): void {
+    this.sockets.set(socket, { bucket: this.join(`address:${key}`), key: `address:${key}`, queue: [], deliver, closed: false });
+    socket.once('close', () => this.forget(socket));
+  }
+
+  /** `socket` authenticated as a tenant: its later messages draw on the tenant's bucket. */
+  assign(socket: WebSocket, tenantId: string): void {
+    const state = this.sockets.get(socket);
+    if (!state || state.queue.length > 0) return; // connection_init is read alone; a socket still waiting keeps its bucket
+    this.leave(state.key, state.bucket);
+    state.key = `tenant:${tenantId}`;
+    state.bucket = this.join(state.key);
+  }
+
+  /**
+   * Offers one received message (`args` of the socket's 'message' event).
+   * @returns true when it may be read now; false when it waits (handed to the socket's `deliver`
+   *   later, in the socket's order) or is dropped (the socket closed).
+   */
+  offer(socket: WebSocket, args: unknown[]): boolean {
+    const state = this.sockets.get(socket);
+    if (!state) return true;
+    if (state.closed) return false;
+    const { bucket } = state;
+    if (state.queue.length === 0 && bucket.take()) return true;
+    if (state.queue.length >= MAX_QUEUED) {
+      this.forget(socket);
+      socket.close(CLOSE_TOO_MANY, `Too many websocket messages waiting (limit ${MAX_QUEUED}): sent faster than WS_TENANT_MESSAGES_PER_SECOND`);
+      return false;
+    }
+    this.onDelayed();
+    if (state.queue.length === 0) {
+      socket.pause();
+      bucket.waiting.push(socket);
+    }
+    state.queue.push(args);
+    this.schedule(bucket);
+    return false;
+  }
+
+  private join(key: string): Bucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new Bucket(this.rate)));
+    bucket.sockets += 1;
+    return bucket;
+  }
+
+  /** A socket no longer draws on `bucket`; the bucket goes with its last socket. */
+  private leave(key: string, bucket: Bucket): void {
+    bucket.sockets -= 1;
+    if (bucket.sockets > 0 || bucket.waiting.length > 0) return;
+    if (bucket.timer) clearTimeout(bucket.timer);
+    this.buckets.delete(key);
+  }
+
+  /** Delivers waiting messages as tokens allow, the waiting sockets taking turns. */
+  private schedule(bucket: Bucket): void {
+    if (bucket.timer) return;
+    bucket.timer = setTimeout(() => {
+      bucket.timer = undefined;
+      while (bucket.waiting.length > 0 && bucket.take()) {
+        const socket = bucket.waiting.shift()!;
+        const state = this.sockets.get(socket);
+        const args = state?.queue.shift();
+        if (!state || !args) continue;
+        if (state.queue.length > 0) bucket.waiting.push(socket);
+        else socket.resume();
+        state.deliver(args);
+      }
+      if (bucket.waiting.length > 0) this.schedule(bucket);
+    }, bucket.msToNext());
+    bucket.timer.unref();
+  }
+
+  private forget(socket: WebSocket): void {
+    const state = this.sockets.get(socket);
+    if (!state || state.closed) return;
+    state.closed = true; // kept (a WeakMap entry) so frames read after the close are dropped
+    state.queue.length = 0;
+    const i = state.bucket.waiting.indexOf(socket);
+    if (i >= 0) state.bucket.waiting.splice(i, 1);
+    this.leave(state.key, state.bucket);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The websocket message rate (src/graphql/ws-message-rate.ts) on stand-in sockets: a burst is read
+ * at once, the rest in each socket's order at the rate, a tenant's waiting sockets take turns, the
+ * socket is paused while it has messages waiting and resumed when they are read, another tenant's
+ * bucket is its own, a socket past MAX_QUEUED waiting messages is closed with 4429, and a closed
+ * socket's waiting messages are dropped.
+ */
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import { MAX_QUEUED, WsMessageRate } from '../../src/graphql/ws-message-rate';
+
+/** A socket as the rate limiter uses it: pause, resume, close, 'close' event; and what it read. */
+class FakeSocket extends EventEmitter {
+  paused = false;
+  closedWith: [number, string] | undefined;
+  read: string[] = [];
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  close(code: number, reason: string) {
+    this.closedWith = [code, reason];
+    this.emit('close');
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function setup(perSecond: number, burst: number) {
+  let delayed = 0;
+  const log: string[] = [];
+  const rate = new WsMessageRate({ perSecond, burst }, () => delayed++);
+  const open = (key: string, tenant?: string) => {
+    const s = new FakeSocket();
+    const ws = s as unknown as WebSocket;
+    const read = (m: string) => (s.read.push(m), log.push(m));
+    rate.admit(ws, key, (args) => read(args[0] as string));
+    if (tenant) rate.assign(ws, tenant);
+    const send = (m: string) => rate.offer(ws, [m]) && read(m);
+    return { s, send };
+  };
+  return { rate, open, log, delayed: () => delayed };
+}
+
+it("reads a burst at once and the rest at the rate, in each socket's order, the tenant's sockets taking turns", async () => {
+  const { open, log, delayed } = setup(200, 3);
+  const one = open('10.0.0.1', 'A');
+  const two = open('10.0.0.2', 'A');
+  for (let i = 0; i < 5; i++) one.send(`1-${i}`);
+  for (let i = 0; i < 3; i++) two.send(`2-${i}`);
+  expect(one.s.read).toEqual(['1-0', '1-1', '1-2']);
+  expect(two.s.read).toEqual([]);
+  expect([one.s.paused, two.s.paused]).toEqual([true, true]);
+  expect(delayed()).toBe(5);
+  const started = performance.now();
+  while (log.length < 8) await sleep(5);
+  // The waiting sockets took turns (whatever the timers' jitter), and no sooner than the rate allows.
+  expect(log).toEqual(['1-0', '1-1', '1-2', '1-3', '2-0', '1-4', '2-1', '2-2']);
+  expect(performance.now() - started).toBeGreaterThanOrEqual((5 / 200) * 1000 * 0.9);
+  expect([one.s.paused, two.s.paused]).toEqual([false, false]);
+});
+
+it('gives another tenant (and an unauthenticated address) its own bucket', () => {
+  const { open } = setup(1, 2);
+  const a = open('10.0.0.1', 'A');
+  const b = open('10.0.0.1', 'B');
+  const anonymous = open('10.0.0.1');
+  for (let i = 0; i < 4; i++) [a, b, anonymous].forEach((x) => x.send(`${i}`));
+  expect([a.s.read, b.s.read, anonymous.s.read]).toEqual([
+    ['0', '1'],
+    ['0', '1'],
+    ['0', '1'],
+  ]);
+});
+
+it('closes a socket with more than MAX_QUEUED messages waiting (4429) and reads nothing more from it', async () => {
+  const { open } = setup(1, 1);
+  const a = open('10.0.0.1', 'A');
+  for (let i = 0; i <= MAX_QUEUED + 5; i++) a.send(`${i}`);
+  expect(a.s.closedWith?.[0]).toBe(4429);
+  expect(a.s.closedWith?.[1]).toContain('WS_TENANT_MESSAGES_PER_SECOND');
+  expect(a.s.read).toEqual(['0']);
+});
+
+it("drops a closed socket's waiting messages and keeps serving the tenant's other sockets", async () => {
+  const { open } = setup(100, 1);
+  const one = open('10.0.0.1', 'A');
+  const two = open('10.0.0.2', 'A');
+  one.send('x0');
+  one.send('x1');
+  two.send('y0');
+  one.s.emit('close');
+  await sleep(40);
+  expect(one.s.read).toEqual(['x0']);
+  expect(two.s.read).toEqual(['y0']);
+});
