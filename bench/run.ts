@@ -31,6 +31,7 @@ import { runOnnxMnistBench } from './onnx-mnist';
 import { runOutputsBench } from './outputs';
 import { runIsolationBench } from './isolation';
 import { runRowsIsolationBench } from './rows-isolation';
+import { runWsStormBench } from './ws-storm';
 import { runBodiesBench } from './bodies';
 import { bulkBodies, BULK_CONNECTIONS, runBulkBench, type BulkServer } from './bulk';
 import { runTracingBench } from './tracing';
@@ -42,7 +43,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `predict`: only the single-row predict figures against their anchors; `profile`: single-row predict
  * at concurrency 64 under --cpu-prof; `v2`: only the V2 REST figures; `onnx`: only the uploaded
  * mnist-8 figures; `outputs`: only the serving stalls a large infer answer causes another tenant
- * (bench/outputs.ts); `isolation`: another tenant's latency alone and while one tenant hammers
+ * (bench/outputs.ts); `ws-storm`: another tenant's latency while one tenant bursts websocket subscribes,
+ * the message rate at its default and lifted (bench/ws-storm.ts); `isolation`: another tenant's latency alone and while one tenant hammers
  * super-resolution, as same-run ratios (bench/isolation.ts); `isolation-rows`: the same while one tenant sends 20 × 10,000-row
  * GraphQL predicts, as `rows` objects and as `matrix` (bench/rows-isolation.ts); `bodies`: a 1 MB request body's event-loop
  * CPU parsed inline and on the answer threads, two API processes side by side (bench/bodies.ts); `bulk`: only the bulk predict table (bench/bulk.ts); `tracing`: single-row
@@ -156,6 +158,7 @@ async function main() {
     if (ONLY === 'outputs') return void (await runOutputsBench(url, ADMIN, SECONDS, say));
     if (ONLY === 'isolation') return void (await runIsolationBench(url, ADMIN, SECONDS, say, api.pid!));
     if (ONLY === 'bodies') return await bodiesOnly(me, pgPort, say);
+    if (ONLY === 'ws-storm') return await wsStormOnly(pgPort, say);
     if (ONLY === 'onnx') {
       await runOnnxMnistBench(url, me.token!, SECONDS, say);
       return void (await runOnnxHostBench(SECONDS, say));
@@ -495,6 +498,31 @@ async function bodiesOnly(me: Caller, pgPort: number, say: (s?: string) => void)
       p.kill('SIGTERM');
       await new Promise((r) => p.once('exit', r));
     }
+  }
+}
+
+/**
+ * BENCH_ONLY=ws-storm (bench/ws-storm.ts): two more API processes of this build on the bench's
+ * database, the websocket message rate at its default and lifted, each with the default in-flight cap.
+ */
+async function wsStormOnly(pgPort: number, say: (s?: string) => void) {
+  const limitedPort = await freePort();
+  const liftedPort = await freePort();
+  const cap = { TENANT_MAX_IN_FLIGHT: '64' };
+  const limited = await secondApi(limitedPort, pgPort, cap);
+  const lifted = await secondApi(liftedPort, pgPort, { ...cap, WS_TENANT_MESSAGES_PER_SECOND: '1000000', WS_TENANT_MESSAGE_BURST: '1000000' });
+  try {
+    await runWsStormBench(
+      [
+        { label: 'default rate (100/s, burst 200)', url: `http://127.0.0.1:${limitedPort}/graphql` },
+        { label: 'rate lifted', url: `http://127.0.0.1:${liftedPort}/graphql` },
+      ],
+      ADMIN,
+      say,
+    );
+  } finally {
+    limited.kill('SIGTERM');
+    lifted.kill('SIGTERM');
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type ModelSpecInput,
 } from '../../src/client/generated/graphql';
 import { collect, gqlOk, gqlUpload, wsClient, type Caller } from '../../src/client/graphql-client';
-import { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
+import { MNIST_CNN_LAYERS, MNIST_CNN_OPTIMIZER } from '../../src/client/mnist-job';
 import { sharedDataFile } from '../../src/lib/paths';
 import { demoTenant, fmt, type DemoServer } from './server';
 
@@ -43,7 +43,16 @@ export async function runImageDemo(server: DemoServer): Promise<number> {
   console.log(`  per class: ${p.classes.map((c) => `${c.label}:${c.count}`).join(' ')}`);
   console.log(`  pixel mean ${fmt(p.channelMean[0], 1)}, std ${fmt(p.channelStd[0], 1)} (0-255)`);
 
-  const spec: ModelSpecInput = { model: 'CONVOLUTIONAL_NETWORK', layers: MNIST_CNN_LAYERS, epochs: 5, batchSize: 32, orderedSplit: true, testFraction: 0.2, seed: 42 };
+  const spec: ModelSpecInput = {
+    model: 'CONVOLUTIONAL_NETWORK',
+    layers: MNIST_CNN_LAYERS,
+    optimizer: MNIST_CNN_OPTIMIZER,
+    epochs: 5,
+    batchSize: 32,
+    orderedSplit: true,
+    testFraction: 0.2,
+    seed: 42,
+  };
   const started = await gqlOk(me, DemoStartTrainingRunDocument, {
     input: { datasetId: dataset.id, targetColumn: 'label', modelName: 'digits', spec },
   });

@@ -98,4 +98,4 @@ export async function uploadImagesOk(t: Caller, o: ImageUploadOptions): Promise<
   return r.data!.uploadImageDataset as Record<string, any>;
 }
 
-export { MNIST_CNN_LAYERS } from '../../src/client/mnist-job';
+export { MNIST_CNN_LAYERS, MNIST_CNN_OPTIMIZER } from '../../src/client/mnist-job';

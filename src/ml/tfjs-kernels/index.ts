@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { useExplicitTranspose } from './matmul-transposed';
+import { useSliceView } from './slice-view';
 
 /** A kernel config as `tf.registerKernel` takes it, for the 'wasm' backend. */
 export type WasmKernel = tf.KernelConfig;
@@ -17,8 +18,9 @@ export type WasmKernel = tf.KernelConfig;
 export const KERNELS: readonly WasmKernel[] = [conv2dBackpropFilterKernel, unsortedSegmentSumKernel];
 
 /**
- * Registers every kernel in KERNELS that the WASM backend does not already have, and wraps its
- * BatchMatMul so transposed products go through a plain one (./matmul-transposed.ts). Idempotent.
+ * Registers every kernel in KERNELS that the WASM backend does not already have, wraps its
+ * BatchMatMul so transposed products go through a plain one (./matmul-transposed.ts) and its Slice
+ * so a contiguous slice copies only what it keeps (./slice-view.ts). Idempotent.
  * @returns the names registered by this call.
  */
 export function registerMissingWasmKernels(): string[] {
@@ -29,5 +31,6 @@ export function registerMissingWasmKernels(): string[] {
     added.push(kernel.kernelName);
   }
   useExplicitTranspose(true);
+  useSliceView(true);
   return added;
 }

@@ -11,6 +11,7 @@
  * installs it through {@link useExplicitTranspose} rather than KERNELS.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelWrapper } from './kernel-wrapper';
 
 type Info = tf.TensorInfo;
 
@@ -21,9 +22,6 @@ interface WasmBackendLike {
 
 /** Products of fewer multiply-adds (m·k·n per batch) than this keep the stock path: 32 × 32 × 32. */
 export const MIN_MULTIPLY_ADDS = 32 * 32 * 32;
-
-/** The stock kernel, kept while the wrapper is registered. */
-let stock: tf.KernelConfig | undefined;
 
 /** `x` with its last two dimensions swapped, through the WASM Transpose kernel. */
 function transposeLast2(x: Info, backend: WasmBackendLike): Info {
@@ -43,33 +41,23 @@ function explicitTransposeBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; bac
   const b = args.inputs.b as Info;
   const [m, k] = transposeA ? [a.shape.at(-1)!, a.shape.at(-2)!] : [a.shape.at(-2)!, a.shape.at(-1)!];
   const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
-  if ((!transposeA && !transposeB) || m * k * n < MIN_MULTIPLY_ADDS) return stock!.kernelFunc(args as never) as Info;
+  if ((!transposeA && !transposeB) || m * k * n < MIN_MULTIPLY_ADDS) return wrapper.stock(args as never) as Info;
   const backend = args.backend as WasmBackendLike;
   const temporaries: Info[] = [];
   try {
     const plainA = transposeA ? (temporaries.push(transposeLast2(a, backend)), temporaries.at(-1)!) : a;
     const plainB = transposeB ? (temporaries.push(transposeLast2(b, backend)), temporaries.at(-1)!) : b;
-    return stock!.kernelFunc({ ...args, inputs: { a: plainA, b: plainB }, attrs: { ...args.attrs, transposeA: false, transposeB: false } } as never) as Info;
+    return wrapper.stock({ ...args, inputs: { a: plainA, b: plainB }, attrs: { ...args.attrs, transposeA: false, transposeB: false } } as never) as Info;
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);
   }
 }
+
+const wrapper = kernelWrapper('BatchMatMul', explicitTransposeBatchMatMul as unknown as tf.KernelFunc);
 
 /**
  * Puts the explicit-transpose BatchMatMul in place of the WASM backend's own (`on`), or the stock
  * kernel back (`!on`). Idempotent; does nothing before the WASM backend is loaded.
  * @returns whether the wrapper is registered after the call.
  */
-export function useExplicitTranspose(on: boolean): boolean {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  if (!current) return false;
-  const wrapped = current.kernelFunc === (explicitTransposeBatchMatMul as unknown as tf.KernelFunc);
-  if (on === wrapped) return on;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  if (on) {
-    stock = current;
-    // The stock setupFunc binds the WASM function the stock kernelFunc calls: keep it.
-    tf.registerKernel({ ...current, kernelFunc: explicitTransposeBatchMatMul as unknown as tf.KernelFunc });
-  } else tf.registerKernel(stock!);
-  return on;
-}
+export const useExplicitTranspose = (on: boolean): boolean => wrapper.use(on);
