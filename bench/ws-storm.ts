@@ -34,7 +34,10 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-/** A raw graphql-ws socket of `token`, acknowledged; `first` gets each operation's first message. */
+/**
+ * A raw graphql-ws socket of `token`, acknowledged; `first` gets each operation's first message, and
+ * when the socket closes, one `closed <code>` for each of its PER_SOCKET operations still unanswered.
+ */
 async function open(wsUrl: string, token: string, first: (id: string, kind: string) => void): Promise<WebSocket> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
   const seen = new Set<string>();
@@ -46,6 +49,9 @@ async function open(wsUrl: string, token: string, first: (id: string, kind: stri
     if (!m.id || seen.has(m.id)) return;
     seen.add(m.id);
     first(m.id, m.type === 'next' ? (m.payload?.errors?.[0]?.extensions?.code ?? 'data') : (m.payload?.[0]?.extensions?.code ?? m.type));
+  });
+  socket.on('close', (code) => {
+    for (let k = seen.size; k < PER_SOCKET; k++) first(`closed-${k}`, `socket closed ${code}`);
   });
   await new Promise((r) => socket.once('open', r));
   socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
@@ -61,7 +67,9 @@ async function storm(url: string, aToken: string, bToken: string, sockets: numbe
   let answered = 0;
   let done!: () => void;
   const allAnswered = new Promise<void>((r) => (done = r));
+  let counting = true;
   const first = (_id: string, kind: string) => {
+    if (!counting) return;
     outcomes[kind] = (outcomes[kind] ?? 0) + 1;
     if (++answered === total) done();
   };
@@ -92,6 +100,7 @@ async function storm(url: string, aToken: string, bToken: string, sockets: numbe
   clearTimeout(timeout);
   const stormMs = performance.now() - started;
   stop = true;
+  counting = false;
   await Promise.all(loops);
   for (const s of socks) s.close();
   return { stormMs, outcomes, health, query };
