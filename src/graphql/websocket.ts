@@ -179,6 +179,8 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const address = addressOf(ctx.extra.request);
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
+        // Closed while its credential was checked: not counted anywhere (it would never be uncounted).
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         ctx.extra.context = context;
         if (context.actor) {
           sockets.authenticated(ctx.extra.socket);

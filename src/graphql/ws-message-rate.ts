@@ -38,17 +38,25 @@ class Bucket {
   updated = performance.now();
   sockets = 0;
   readonly waiting: WebSocket[] = [];
+  /** The next delivery of waiting messages. */
   timer: NodeJS.Timeout | undefined;
+  /** Dropping the bucket once it has no socket and would be full again. */
+  retire: NodeJS.Timeout | undefined;
 
   constructor(private readonly rate: MessageRate) {
     this.tokens = rate.burst;
   }
 
-  /** Takes one token when there is one. */
-  take(): boolean {
+  /** Brings the tokens up to now. */
+  refill(): void {
     const now = performance.now();
     this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.updated) / 1000) * this.rate.perSecond);
     this.updated = now;
+  }
+
+  /** Takes one token when there is one. */
+  take(): boolean {
+    this.refill();
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
@@ -57,6 +65,12 @@ class Bucket {
   /** Milliseconds until the next token. */
   msToNext(): number {
     return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate.perSecond) * 1000));
+  }
+
+  /** Milliseconds until the bucket is full again. */
+  msToFull(): number {
+    this.refill();
+    return Math.ceil(((this.rate.burst - this.tokens) / this.rate.perSecond) * 1000);
   }
 }
 
@@ -92,26 +106,39 @@ export class WsMessageRate {
     socket.once('close', () => this.forget(socket));
   }
 
-  /** `socket` authenticated as a tenant: its later messages draw on the tenant's bucket. */
+  /**
+   * `socket` authenticated as a tenant: from now on it draws on the tenant's bucket, messages
+   * already waiting included (they wait their turn there).
+   */
   assign(socket: WebSocket, tenantId: string): void {
     const state = this.sockets.get(socket);
-    if (!state || state.queue.length > 0) return; // connection_init is read alone; a socket still waiting keeps its bucket
+    if (!state || state.closed) return;
+    const waiting = this.unwait(socket, state.bucket);
     this.leave(state.key, state.bucket);
     state.key = `tenant:${tenantId}`;
     state.bucket = this.join(state.key);
+    if (waiting) {
+      state.bucket.waiting.push(socket);
+      this.schedule(state.bucket);
+    }
   }
 
   /**
    * Offers one received message (`args` of the socket's 'message' event).
    * @returns true when it may be read now; false when it waits (handed to the socket's `deliver`
-   *   later, in the socket's order) or is dropped (the socket closed).
+   *   later, in the socket's order) or is dropped (the socket is closing or closed).
    */
   offer(socket: WebSocket, args: unknown[]): boolean {
     const state = this.sockets.get(socket);
     if (!state) return true;
     if (state.closed) return false;
+    if (socket.readyState !== socket.OPEN) {
+      this.forget(socket);
+      return false;
+    }
     const { bucket } = state;
-    if (state.queue.length === 0 && bucket.take()) return true;
+    // Nothing of this socket's waits, no other socket of the bucket waits (no jumping the queue), a token.
+    if (state.queue.length === 0 && bucket.waiting.length === 0 && bucket.take()) return true;
     if (state.queue.length >= MAX_QUEUED) {
       this.forget(socket);
       socket.close(CLOSE_TOO_MANY, `Too many websocket messages waiting (limit ${MAX_QUEUED}): sent faster than WS_TENANT_MESSAGES_PER_SECOND`);
@@ -131,15 +158,37 @@ export class WsMessageRate {
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Bucket(this.rate)));
     bucket.sockets += 1;
+    if (bucket.retire) clearTimeout(bucket.retire);
+    bucket.retire = undefined;
     return bucket;
   }
 
-  /** A socket no longer draws on `bucket`; the bucket goes with its last socket. */
+  /**
+   * A socket no longer draws on `bucket`. With its last socket gone the bucket is dropped only once
+   * it would be full again, so closing and reopening sockets does not give a fresh burst.
+   */
   private leave(key: string, bucket: Bucket): void {
     bucket.sockets -= 1;
-    if (bucket.sockets > 0 || bucket.waiting.length > 0) return;
-    if (bucket.timer) clearTimeout(bucket.timer);
-    this.buckets.delete(key);
+    if (bucket.sockets > 0 || bucket.waiting.length > 0 || bucket.retire) return;
+    const drop = () => {
+      if (bucket.sockets > 0 || bucket.waiting.length > 0) return;
+      if (bucket.timer) clearTimeout(bucket.timer);
+      if (this.buckets.get(key) === bucket) this.buckets.delete(key);
+    };
+    const ms = bucket.msToFull();
+    if (ms <= 0) return drop();
+    bucket.retire = setTimeout(() => {
+      bucket.retire = undefined;
+      drop();
+    }, ms);
+    bucket.retire.unref();
+  }
+
+  /** Takes `socket` off `bucket`'s waiting list. @returns whether it was on it. */
+  private unwait(socket: WebSocket, bucket: Bucket): boolean {
+    const i = bucket.waiting.indexOf(socket);
+    if (i >= 0) bucket.waiting.splice(i, 1);
+    return i >= 0;
   }
 
   /** Delivers waiting messages as tokens allow, the waiting sockets taking turns. */
@@ -147,27 +196,40 @@ export class WsMessageRate {
     if (bucket.timer) return;
     bucket.timer = setTimeout(() => {
       bucket.timer = undefined;
-      while (bucket.waiting.length > 0 && bucket.take()) {
-        const socket = bucket.waiting.shift()!;
-        const state = this.sockets.get(socket);
-        const args = state?.queue.shift();
-        if (!state || !args) continue;
-        if (state.queue.length > 0) bucket.waiting.push(socket);
-        else socket.resume();
-        state.deliver(args);
+      try {
+        while (bucket.waiting.length > 0) {
+          const socket = bucket.waiting[0]!;
+          const state = this.sockets.get(socket);
+          if (!state || state.closed || socket.readyState !== socket.OPEN) {
+            bucket.waiting.shift();
+            if (state && !state.closed) this.forget(socket);
+            continue;
+          }
+          if (!bucket.take()) break;
+          bucket.waiting.shift();
+          const args = state.queue.shift()!;
+          if (state.queue.length > 0) bucket.waiting.push(socket);
+          else socket.resume();
+          state.deliver(args);
+        }
+      } finally {
+        if (bucket.waiting.length > 0) this.schedule(bucket);
       }
-      if (bucket.waiting.length > 0) this.schedule(bucket);
     }, bucket.msToNext());
     bucket.timer.unref();
   }
 
+  /**
+   * The socket is closing or closed: its waiting messages are dropped, later frames too (the entry
+   * stays, in a WeakMap), and it reads again, so the close handshake is not held behind a pause.
+   */
   private forget(socket: WebSocket): void {
     const state = this.sockets.get(socket);
     if (!state || state.closed) return;
-    state.closed = true; // kept (a WeakMap entry) so frames read after the close are dropped
+    state.closed = true;
     state.queue.length = 0;
-    const i = state.bucket.waiting.indexOf(socket);
-    if (i >= 0) state.bucket.waiting.splice(i, 1);
+    this.unwait(socket, state.bucket);
+    socket.resume();
     this.leave(state.key, state.bucket);
   }
 }

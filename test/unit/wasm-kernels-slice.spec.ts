@@ -76,3 +76,13 @@ it('copies the right rows when its output allocation grows WASM memory', async (
   for (const k of [0, 1, 783, 784, 2000 * 784 - 1]) expect(got[k]).toBeCloseTo(Math.sin(1000 * 784 + k) * 100, 3);
   tf.dispose([x, out]);
 });
+
+it('slices a tensor that still lives on another backend (moved into WASM memory first)', async () => {
+  await tf.setBackend('cpu');
+  const x = make([4000, 784], 'float32');
+  await tf.setBackend('wasm');
+  const out = tf.slice(x, [3000, 0], [1000, 784]);
+  const got = out.dataSync() as Float32Array;
+  for (const k of [0, 784, 1000 * 784 - 1]) expect(got[k]).toBeCloseTo(Math.sin(3000 * 784 + k) * 100, 3);
+  tf.dispose([x, out]);
+});

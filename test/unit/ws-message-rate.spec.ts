@@ -11,6 +11,8 @@ import { MAX_QUEUED, WsMessageRate } from '../../src/graphql/ws-message-rate';
 
 /** A socket as the rate limiter uses it: pause, resume, close, 'close' event; and what it read. */
 class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
   paused = false;
   closedWith: [number, string] | undefined;
   read: string[] = [];
@@ -20,9 +22,14 @@ class FakeSocket extends EventEmitter {
   resume() {
     this.paused = false;
   }
+  /** As ws: CLOSING at once, 'close' later (after the handshake). */
   close(code: number, reason: string) {
     this.closedWith = [code, reason];
-    this.emit('close');
+    this.readyState = 2;
+    setImmediate(() => {
+      this.readyState = 3;
+      this.emit('close');
+    });
   }
 }
 
@@ -39,7 +46,7 @@ function setup(perSecond: number, burst: number) {
     rate.admit(ws, key, (args) => read(args[0] as string));
     if (tenant) rate.assign(ws, tenant);
     const send = (m: string) => rate.offer(ws, [m]) && read(m);
-    return { s, send };
+    return { s, ws, send };
   };
   return { rate, open, log, delayed: () => delayed };
 }
@@ -82,6 +89,48 @@ it('closes a socket with more than MAX_QUEUED messages waiting (4429) and reads 
   expect(a.s.closedWith?.[0]).toBe(4429);
   expect(a.s.closedWith?.[1]).toContain('WS_TENANT_MESSAGES_PER_SECOND');
   expect(a.s.read).toEqual(['0']);
+  expect(a.s.paused).toBe(false); // reads again, so the close handshake completes
+});
+
+it('delivers nothing more to a socket the server closes while its messages wait (a revoked key), and resumes it', async () => {
+  const { open } = setup(200, 1);
+  const a = open('10.0.0.1', 'A');
+  const other = open('10.0.0.2', 'A');
+  a.send('a0');
+  a.send('a1');
+  a.send('a2');
+  other.send('o0');
+  expect(a.s.paused).toBe(true);
+  a.s.close(4401, 'API key revoked');
+  a.send('a3'); // read after the close frame was sent: dropped
+  while (other.s.read.length < 1) await sleep(5);
+  await sleep(20);
+  expect(a.s.read).toEqual(['a0']);
+  expect(a.s.paused).toBe(false);
+  expect(other.s.read).toEqual(['o0']);
+});
+
+it('moves messages waiting at authentication to the tenant bucket, in order', async () => {
+  const { open, rate } = setup(200, 2);
+  const a = open('10.0.0.1');
+  for (let i = 0; i < 5; i++) a.send(`${i}`);
+  expect(a.s.read).toEqual(['0', '1']);
+  rate.assign(a.ws, 'A');
+  while (a.s.read.length < 5) await sleep(5);
+  expect(a.s.read).toEqual(['0', '1', '2', '3', '4']);
+  expect(a.s.paused).toBe(false);
+});
+
+it('gives no fresh burst to a tenant that closes its sockets and opens new ones', async () => {
+  const { open } = setup(1, 3);
+  const first = open('10.0.0.1', 'A');
+  for (let i = 0; i < 3; i++) first.send(`${i}`);
+  first.s.emit('close');
+  const second = open('10.0.0.1', 'A');
+  second.send('again');
+  expect(second.s.read).toEqual([]);
+  expect(second.s.paused).toBe(true);
+  second.s.emit('close');
 });
 
 it("drops a closed socket's waiting messages and keeps serving the tenant's other sockets", async () => {

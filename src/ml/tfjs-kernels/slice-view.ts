@@ -21,6 +21,7 @@ type Info = tf.TensorInfo;
 
 /** The parts of the WASM backend this kernel calls (it is not exported as a type by the package). */
 interface WasmBackendLike {
+  dataIdMap: { get(dataId: object): unknown };
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   typedArrayFromHeap(t: Info): Float32Array | Int32Array | Uint8Array;
 }
@@ -37,6 +38,8 @@ function viewSlice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attr
   const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
   if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return wrapper.stock(args as never) as Info;
   const backend = args.backend as WasmBackendLike;
+  // Brings x into WASM memory first when it still lives on another backend (the move allocates).
+  backend.dataIdMap.get(x.dataId);
   const out = backend.makeOutput(size_, x.dtype);
   const offset = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
   const count = tf.util.sizeFromShape(size_);
