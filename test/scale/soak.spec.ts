@@ -1,5 +1,5 @@
 /**
- * Soak (bounded, SOAK_SECONDS, default 60): mixed single-row and bulk predicts from several
+ * Soak (bounded, SOAK_SECONDS, default 20 in the suite; SOAK_SECONDS=600 for a long one): mixed single-row and bulk predicts from several
  * clients while small training runs keep arriving. No request may fail, and at the end the live
  * tensor count is back where it started and the heap has not grown beyond noise.
  */
@@ -11,7 +11,7 @@ import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { startRun, waitForRun } from '../support/training';
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
 let app: App;
 let t: TenantBundle;
 let datasetId: string;
