@@ -76,7 +76,7 @@ const ADMIN = crypto.randomBytes(16).toString('hex');
  * throughput sections measure: the per-tenant cap on requests in flight (TENANT_MAX_IN_FLIGHT, 64)
  * is lifted there, and kept at its default for the isolation section, which is about tenants.
  */
-const NO_IN_FLIGHT_CAP: Record<string, string> = ONLY === 'isolation' ? {} : { TENANT_MAX_IN_FLIGHT: '1000000' };
+const NO_IN_FLIGHT_CAP: Record<string, string> = ONLY === 'isolation' ? {} : { TENANT_MAX_IN_FLIGHT: '1000000', ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED: '1000000' };
 
 function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = [], root = ROOT): Promise<ChildProcess> {
   const p = spawn(process.execPath, [...execArgv, path.join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

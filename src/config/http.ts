@@ -100,6 +100,15 @@ export const httpEnv = {
    */
   TENANT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(64),
   /**
+   * HTTP requests in progress at once per client address (TRUST_PROXY_HOPS) on one API process that
+   * carry no credential, or one that does not authenticate (no tenant is known to count them
+   * against): health checks, the explorer, `serverInfo`, operator calls, failed logins. Past it a
+   * request is refused at once with 429 QUOTA_EXCEEDED (`reason` IN_FLIGHT_UNAUTHENTICATED), its body
+   * unread, so one address cannot hold the process with many slow anonymous bodies. Behind a proxy,
+   * set TRUST_PROXY_HOPS, or every client shares the proxy's address. (Default: 32)
+   */
+  ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED: z.coerce.number().int().min(1).max(1_000_000).default(32),
+  /**
    * Threads per API process that encode the JSON of large model answers (an `infer` output of more
    * than 16,384 numbers, e.g. super-resolution's ~9 MB), so the event loop that serves every tenant
    * only writes finished bytes (src/modules/serving/answer-encoder.ts). (Default: 1)

@@ -8,12 +8,16 @@
  * `IN_FLIGHT`, `limit`, `retryAfterSeconds`; `Retry-After`), in the V2 error shape under /v2, in the
  * GraphQL shape elsewhere, its body never read. On /graphql and /v2 — the routes with CORS — the
  * refusal carries the CORS headers those routes send (cors.ts, CORS_ORIGINS), so a page of an
- * allowed origin can read it. A request without a credential, or with one that fails, is not
- * counted here: the route answers it as before (and the failed-credential throttle counts it).
- * Websockets have their own caps (WS_MAX_SOCKETS_PER_TENANT, WS_MAX_OPERATIONS_PER_SOCKET).
+ * allowed origin can read it. A request without a credential, or with one that fails, counts for
+ * its client address instead (ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED; review F11: such requests were
+ * bounded only by Node's timeouts), refused past it the same way with `reason`
+ * IN_FLIGHT_UNAUTHENTICATED; the route answers it otherwise (and the failed-credential throttle
+ * counts failures). Websockets have their own caps (WS_MAX_SOCKETS_PER_TENANT,
+ * WS_MAX_UNAUTHENTICATED_PER_ADDRESS, WS_MAX_OPERATIONS_PER_SOCKET).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
+import proxyaddr from 'proxy-addr';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Release } from '../modules/quotas/requests-in-flight';
@@ -41,8 +45,13 @@ function hasCors(url: string): boolean {
  * @returns a function that admits a request: resolves true when the route may answer it (counted
  *   out when its response closes), false when it was refused and answered here.
  */
-export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | true {
+export function inFlightGuard(
+  base: BaseContext,
+  log: Logger,
+  trust: (address: string, hop: number) => boolean,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean {
   const { auth, inFlight } = base.services;
+  const anonymous = new AnonymousInFlight(base.config.ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED);
   // The `cors` package's handler sets its headers synchronously for a request other than a preflight (which carries no credential).
   const corsHeaders = cors(corsOptions(base.config)) as unknown as Middleware;
   const refused = (req: IncomingMessage, res: ServerResponse, tenantId: string, err: unknown): false => {
@@ -55,12 +64,25 @@ export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMes
     res.once('close', release);
     return true;
   };
+  /** A request no tenant is known for: counted for its client address. */
+  const admitAnonymous = (req: IncomingMessage, res: ServerResponse): boolean => {
+    let release: Release;
+    try {
+      release = anonymous.acquire(proxyaddr(req, trust));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      refuse(req, res, err, undefined, log, corsHeaders);
+      return false;
+    }
+    res.once('close', release);
+    return true;
+  };
   return (req, res) => {
     const authorization = header(req.headers.authorization);
-    if (!authorization) return true;
+    if (!authorization) return admitAnonymous(req, res);
     return auth.authenticate(authorization).then(
       (actor) => {
-        if (!actor) return true;
+        if (!actor) return admitAnonymous(req, res);
         let release: Release | Promise<Release>;
         try {
           release = inFlight.acquire(actor.tenantId);
@@ -73,12 +95,12 @@ export function inFlightGuard(base: BaseContext, log: Logger): (req: IncomingMes
           (err: unknown) => refused(req, res, actor.tenantId, err),
         );
       },
-      () => true, // a credential that fails is the route's to answer (and the throttle's to count)
+      () => admitAnonymous(req, res), // a credential that fails is the route's to answer (and the throttle's to count)
     );
   };
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId: string, log: Logger, corsHeaders: Middleware): void {
+function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId: string | undefined, log: Logger, corsHeaders: Middleware): void {
   log.info({ tenantId, path: req.url?.slice(0, 200), code: e.code, reason: e.details?.reason, transport: 'http' }, 'client error');
   req.resume(); // the body is not read: drained so the connection can serve the next request
   // Not for OPTIONS, which the handler would answer itself (a browser's preflight carries no credential, so never gets here).
@@ -91,4 +113,37 @@ function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId
     'retry-after': String(e.details?.retryAfterSeconds ?? 1),
   });
   res.end(text);
+}
+
+/** Requests without an accepted credential in progress, per client address (ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED). */
+class AnonymousInFlight {
+  private readonly held = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /**
+   * Counts a request from `address` in.
+   * @returns the function that counts it out (idempotent).
+   * @throws AppError QUOTA_EXCEEDED (`reason` IN_FLIGHT_UNAUTHENTICATED, `limit`, `retryAfterSeconds` 1)
+   *   when the address already has the most such requests in progress.
+   */
+  acquire(address: string): Release {
+    const now = this.held.get(address) ?? 0;
+    if (now >= this.max) {
+      throw new AppError(
+        'QUOTA_EXCEEDED',
+        `This client address already has ${now} requests without an accepted credential in progress on this server, the most at once (ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED=${this.max}); send a credential, or retry when one has been answered`,
+        { reason: 'IN_FLIGHT_UNAUTHENTICATED', limit: this.max, retryAfterSeconds: 1 },
+      );
+    }
+    this.held.set(address, now + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(address) ?? 1) - 1;
+      if (left > 0) this.held.set(address, left);
+      else this.held.delete(address);
+    };
+  }
 }

@@ -74,7 +74,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   // POST/GET /graphql too (fast-graphql.ts), once Apollo has started; multipart uploads and the rest go to express.
   let graphqlFast: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   // A tenant's requests in progress are capped before any route reads a body (in-flight-guard.ts).
-  const admit = inFlightGuard(base, log);
+  const admit = inFlightGuard(base, log, trustHops);
   const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!v2Fast?.(req, res) && !graphqlFast?.(req, res)) app(req, res);
   };
@@ -82,6 +82,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     withBaselineHeaders((req, res) => {
       const admitted = admit(req, res);
       if (admitted === true) return route(req, res);
+      if (admitted === false) return;
       admitted.then(
         (ok) => ok && route(req, res),
         (err: unknown) => {
