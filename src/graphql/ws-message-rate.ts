@@ -6,13 +6,16 @@
  * Each tenant has a token bucket per API process (WS_TENANT_MESSAGES_PER_SECOND, refilled
  * continuously, holding at most WS_TENANT_MESSAGE_BURST); a socket that has not authenticated yet
  * draws on its client address' bucket. A message that finds the bucket empty is not refused and not
- * read: it is queued on its socket, the socket stops reading (`ws` pause: TCP backpressure, so the
- * sender's further messages wait in its own buffers at no cost to this process), and the queue is
- * delivered in order as tokens come back, the tenant's paused sockets taking turns. A slow client
- * sees its messages answered later, never lost or reordered; other tenants' sockets are not touched.
+ * read yet: it waits on its socket (the frame only, as `ws` delivered it: not judged, parsed or
+ * validated), and the waiting messages are read in order as tokens come back, the tenant's waiting
+ * sockets taking turns. A slow client sees its messages answered later, never lost or reordered;
+ * other tenants' sockets are not touched.
  *
- * Only frames already read when the socket paused can queue (what one read brought: a TCP chunk),
- * but a queue is capped at {@link MAX_QUEUED} messages anyway; past it the socket is closed with 4429.
+ * While a socket has more than {@link PAUSE_BYTES} waiting it also stops reading (`ws` pause: TCP
+ * backpressure, so the sender's further messages wait in its own buffers at no cost to this
+ * process). Below that it keeps reading, so its pongs reach graphql-ws' keepalive (a paused socket
+ * cannot answer pings, and graphql-ws terminates it after 12–24 s). A socket with more than
+ * {@link MAX_QUEUED} messages waiting is closed with 4429.
  *
  * The check is synchronous and per frame (no promise per message, as rate-limiter-flexible's
  * `consume` would need): it must keep the order of a socket's messages and cost less than the work
@@ -23,6 +26,15 @@ import { CLOSE_TOO_MANY } from './socket-registry';
 
 /** Most messages one socket may have waiting for tokens; past it the socket is closed (4429). */
 export const MAX_QUEUED = 4096;
+
+/** Bytes waiting on one socket past which it stops reading until they are read: 256 KiB. */
+export const PAUSE_BYTES = 256 * 1024;
+
+/** The size of a message as `ws` hands it over (a Buffer, or text). */
+const bytesOf = (args: unknown[]) => {
+  const data = args[0];
+  return typeof data === 'string' ? data.length * 2 : ((data as { byteLength?: number })?.byteLength ?? 0);
+};
 
 /** A rate and the bucket it fills. */
 export interface MessageRate {
@@ -79,6 +91,10 @@ interface SocketState {
   bucket: Bucket;
   key: string;
   queue: unknown[][];
+  /** Bytes of the waiting messages. */
+  bytes: number;
+  /** Whether this socket paused its reading (more than PAUSE_BYTES waiting). */
+  paused: boolean;
   deliver: (args: unknown[]) => void;
   closed: boolean;
 }
@@ -102,7 +118,7 @@ export class WsMessageRate {
    * reads a message that waited (the socket's own 'message' handling).
    */
   admit(socket: WebSocket, key: string, deliver: (args: unknown[]) => void): void {
-    this.sockets.set(socket, { bucket: this.join(`address:${key}`), key: `address:${key}`, queue: [], deliver, closed: false });
+    this.sockets.set(socket, { bucket: this.join(`address:${key}`), key: `address:${key}`, queue: [], bytes: 0, paused: false, deliver, closed: false });
     socket.once('close', () => this.forget(socket));
   }
 
@@ -145,11 +161,13 @@ export class WsMessageRate {
       return false;
     }
     this.onDelayed();
-    if (state.queue.length === 0) {
-      socket.pause();
-      bucket.waiting.push(socket);
-    }
+    if (state.queue.length === 0) bucket.waiting.push(socket);
     state.queue.push(args);
+    state.bytes += bytesOf(args);
+    if (state.bytes > PAUSE_BYTES && !state.paused) {
+      state.paused = true;
+      socket.pause();
+    }
     this.schedule(bucket);
     return false;
   }
@@ -208,8 +226,12 @@ export class WsMessageRate {
           if (!bucket.take()) break;
           bucket.waiting.shift();
           const args = state.queue.shift()!;
+          state.bytes -= bytesOf(args);
           if (state.queue.length > 0) bucket.waiting.push(socket);
-          else socket.resume();
+          if (state.paused && state.bytes <= PAUSE_BYTES / 2) {
+            state.paused = false;
+            socket.resume();
+          }
           state.deliver(args);
         }
       } finally {
@@ -228,6 +250,7 @@ export class WsMessageRate {
     if (!state || state.closed) return;
     state.closed = true;
     state.queue.length = 0;
+    state.bytes = 0;
     this.unwait(socket, state.bucket);
     socket.resume();
     this.leave(state.key, state.bucket);
