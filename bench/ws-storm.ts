@@ -114,7 +114,7 @@ export async function runWsStormBench(servers: StormServer[], adminSecret: strin
   say(`## One tenant's websocket burst beside another tenant (BENCH_ONLY=ws-storm, load average ${os.loadavg()[0]!.toFixed(1)})`);
   say();
   say(
-    `Tenant A opens S sockets and sends ${PER_SOCKET} \`${STREAM}\` on each at once; tenant B calls \`GET /healthz\` and \`{ viewer { tenantId } }\` back to back until every subscribe of A has its first message (TENANT_MAX_IN_FLIGHT 64, the other limits at their defaults).`,
+    `Tenant A opens S sockets and sends ${PER_SOCKET} \`${STREAM}\` on each at once; tenant B calls \`GET /healthz\` and \`{ viewer { tenantId } }\` back to back until every subscribe of A has its first message (TENANT_MAX_IN_FLIGHT 64, the other limits at their defaults but the anonymous requests' cap, lifted as in every bench process).`,
   );
   say();
   say("| A's sockets × subscribes | server | A's burst answered in | A's first messages | B `/healthz` n, p50 / p99 / max ms | B query n, p50 / p99 / max ms |");

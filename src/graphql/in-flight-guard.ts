@@ -8,10 +8,12 @@
  * `IN_FLIGHT`, `limit`, `retryAfterSeconds`; `Retry-After`), in the V2 error shape under /v2, in the
  * GraphQL shape elsewhere, its body never read. On /graphql and /v2 — the routes with CORS — the
  * refusal carries the CORS headers those routes send (cors.ts, CORS_ORIGINS), so a page of an
- * allowed origin can read it. A request without a credential, or with one that fails, counts for
- * its client address instead (ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED; review F11: such requests were
- * bounded only by Node's timeouts), refused past it the same way with `reason`
- * IN_FLIGHT_UNAUTHENTICATED; the route answers it otherwise (and the failed-credential throttle
+ * allowed origin can read it. A request without a credential, or with one that fails, and with a
+ * body, counts for its client address instead (ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED; review F11:
+ * such requests were bounded only by Node's timeouts), refused past it the same way with `reason`
+ * IN_FLIGHT_UNAUTHENTICATED and `Connection: close`; bodiless ones (health checks, the explorer's
+ * assets) are not counted. A place is given back when the answer is finished or the connection
+ * closes, whichever comes first. The route answers it otherwise (and the failed-credential throttle
  * counts failures). Websockets have their own caps (WS_MAX_SOCKETS_PER_TENANT,
  * WS_MAX_UNAUTHENTICATED_PER_ADDRESS, WS_MAX_OPERATIONS_PER_SOCKET).
  */
@@ -59,23 +61,23 @@ export function inFlightGuard(
     refuse(req, res, err, tenantId, log, corsHeaders);
     return false;
   };
-  const admitted = (req: IncomingMessage, res: ServerResponse, tenantId: string, release: Release): true => {
+  const admitted = (req: IncomingMessage, res: ServerResponse, tenantId: string, release: Release): boolean => {
     tenants.set(req, tenantId);
-    res.once('close', release);
-    return true;
+    return holdUntilDone(req, res, release);
   };
-  /** A request no tenant is known for: counted for its client address. */
+  /** A request no tenant is known for, with a body: counted for its client address (bodiless ones — health checks, assets — answer at once). */
   const admitAnonymous = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!hasBody(req)) return true;
     let release: Release;
     try {
       release = anonymous.acquire(proxyaddr(req, trust));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      res.setHeader('connection', 'close'); // a refused trickling body does not keep its socket
       refuse(req, res, err, undefined, log, corsHeaders);
       return false;
     }
-    res.once('close', release);
-    return true;
+    return holdUntilDone(req, res, release);
   };
   return (req, res) => {
     const authorization = header(req.headers.authorization);
@@ -98,6 +100,34 @@ export function inFlightGuard(
       () => admitAnonymous(req, res), // a credential that fails is the route's to answer (and the throttle's to count)
     );
   };
+}
+
+/** Whether `req` carries a body (a Content-Length above 0, or a Transfer-Encoding). */
+const hasBody = (req: IncomingMessage) => {
+  const length = header(req.headers['content-length']);
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+};
+
+/**
+ * Counts `release` out when the answer is finished or the connection goes, whichever comes first
+ * (a response queued behind a pipelined one never emits 'close' when the socket closes; a client
+ * that left while the credential was checked has closed already).
+ * @returns false, released, when the connection is gone already: the route must not answer.
+ */
+function holdUntilDone(req: IncomingMessage, res: ServerResponse, release: Release): boolean {
+  const socket = req.socket;
+  if (res.closed || socket.destroyed) {
+    release();
+    return false;
+  }
+  const done = () => {
+    res.off('close', done);
+    socket.off('close', done);
+    release();
+  };
+  res.once('close', done);
+  socket.once('close', done);
+  return true;
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId: string | undefined, log: Logger, corsHeaders: Middleware): void {

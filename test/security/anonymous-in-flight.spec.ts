@@ -4,8 +4,10 @@
  * anonymous bodies). Requests are held in progress by sending their headers and part of their body,
  * so the counts are exact, not timed: past ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED the next request
  * with no credential, or with one that fails, is refused at once with 429 QUOTA_EXCEEDED (reason
- * IN_FLIGHT_UNAUTHENTICATED), body unread, on GraphQL and V2 alike; a tenant's authenticated request
- * from the same address is answered; a held request that ends frees its place.
+ * IN_FLIGHT_UNAUTHENTICATED, Connection: close), body unread, on GraphQL and V2 alike; bodiless
+ * requests (health checks) and a tenant's authenticated request from the same address are answered;
+ * a held request that ends, is abandoned, or is pipelined behind others on a connection that
+ * closes frees its place.
  */
 import http from 'node:http';
 import type { App } from '../../src/app';
@@ -31,6 +33,7 @@ function held(authorization?: string) {
     port: url.port,
     path: '/graphql',
     method: 'POST',
+    agent: false, // a connection of its own: never queued behind another request on a reused one
     headers: { 'content-type': 'application/json', 'content-length': body.length, ...(authorization ? { authorization } : {}) },
   });
   const answer = new Promise<number>((resolve, reject) => {
@@ -63,22 +66,58 @@ async function refusedNow(): Promise<Response> {
   }
 }
 
-it('refuses anonymous requests past the per-address cap at once, answers a tenant meanwhile, and frees places', async () => {
+it('refuses anonymous requests with a body past the per-address cap at once, answers bodiless ones and a tenant meanwhile, and frees places', async () => {
   const t = await createTenant(app, 'anon-cap');
   const requests = [held(), held('Bearer mk_not_a_key')]; // no credential, and one that fails: both anonymous
   const refused = await refusedNow();
-  expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([429, '1', { errors: [{ message: MESSAGE, extensions: EXTENSIONS }] }]);
+  expect([refused.status, refused.headers.get('retry-after'), refused.headers.get('connection'), await refused.json()]).toEqual([
+    429,
+    '1',
+    'close', // a refused trickling body does not keep its socket
+    { errors: [{ message: MESSAGE, extensions: EXTENSIONS }] },
+  ]);
   // V2 in its own error shape; a failing credential counts as none.
-  const live = await v2(app.server.url, '/v2/health/live', {});
-  expect([live.status, live.body]).toEqual([429, { error: MESSAGE, code: 'QUOTA_EXCEEDED', details: { reason: 'IN_FLIGHT_UNAUTHENTICATED', limit: CAP, retryAfterSeconds: 1 } }]);
+  const infer = await v2(app.server.url, '/v2/models/any/infer', { body: { inputs: [] } });
+  expect([infer.status, infer.body]).toEqual([429, { error: MESSAGE, code: 'QUOTA_EXCEEDED', details: { reason: 'IN_FLIGHT_UNAUTHENTICATED', limit: CAP, retryAfterSeconds: 1 } }]);
   expect((await post({ authorization: 'Bearer mk_wrong' })).status).toBe(429);
+  // Bodiless requests (health checks, the explorer's assets, GET queries) are not counted.
+  const health = await fetch(app.server.url.replace(/\/graphql$/, '/healthz'));
+  expect(health.status).toBe(200);
+  const live = await v2(app.server.url, '/v2/health/live', {});
+  expect(live.status).toBe(200);
   // The tenant's own request from the same address is not anonymous.
   const own = await post({ authorization: `Bearer ${t.token}` });
   expect([own.status, ((await own.json()) as any).data.serverInfo.version]).toEqual([200, expect.any(String)]);
   // A held request that is answered, or abandoned, frees its place.
   expect(await requests[0]!.finish()).toBe(200);
+  requests[1]!.abandon();
+  const again = [held(), held()];
+  expect((await refusedNow()).status).toBe(429); // both places taken again: none was leaked
+  expect(await again[0]!.finish()).toBe(200);
+  expect(await again[1]!.finish()).toBe(200);
   const after = await post();
   expect(after.status).toBe(200);
   await after.arrayBuffer();
-  requests[1]!.abandon();
+});
+
+it('gives the place back when the client leaves before its answer, pipelined requests included', async () => {
+  const url = new URL(app.server.url);
+  const net = await import('node:net');
+  // Three pipelined POSTs in one write, the last one's body unfinished, then the connection closes.
+  const body = QUERY;
+  const request = (b: string) => `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${b}`;
+  for (let round = 0; round < 3; round++) {
+    const socket = net.connect(Number(url.port), url.hostname);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(request(body) + request(body) + request(body.slice(0, 5)));
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+  }
+  // Nothing leaked: two held requests fill the places, the next is refused, then all answer.
+  const requests = [held(), held()];
+  expect((await refusedNow()).status).toBe(429);
+  for (const r of requests) expect(await r.finish()).toBe(200);
+  const after = await post();
+  expect(after.status).toBe(200);
+  await after.arrayBuffer();
 });
