@@ -22,7 +22,7 @@ import cors from 'cors';
 import proxyaddr from 'proxy-addr';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { Release } from '../modules/quotas/requests-in-flight';
+import { countIn, type Release } from '../modules/quotas/requests-in-flight';
 import { sendAppError } from '../rest/v2/respond';
 import type { BaseContext } from './context';
 import { corsOptions } from './cors';
@@ -166,14 +166,6 @@ class AnonymousInFlight {
         { reason: 'IN_FLIGHT_UNAUTHENTICATED', limit: this.max, retryAfterSeconds: 1 },
       );
     }
-    this.held.set(address, now + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.held.get(address) ?? 1) - 1;
-      if (left > 0) this.held.set(address, left);
-      else this.held.delete(address);
-    };
+    return countIn(this.held, address);
   }
 }

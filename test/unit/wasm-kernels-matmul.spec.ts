@@ -4,7 +4,8 @@
  * dense layer's gradients, that it is installed at start-up and can be taken back, and that the
  * WASM backend's memory stays flat.
  */
-import { initBackend, tf } from '../../src/ml/tf';
+import { tf } from '../../src/ml/tf';
+import { onBackend, onWasmThroughout } from '../support/tf-backends';
 import { MIN_MULTIPLY_ADDS, useExplicitTranspose } from '../../src/ml/tfjs-kernels/matmul-transposed';
 import { rng } from '../../src/ml/random';
 
@@ -27,21 +28,7 @@ const values = (n: number, seed: number) => {
 };
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-async function onBackend(name: 'wasm' | 'cpu', fn: () => tf.Tensor): Promise<{ shape: number[]; data: Float32Array }> {
-  await tf.setBackend(name);
-  await tf.ready();
-  return tf.tidy(() => {
-    const out = fn();
-    return { shape: out.shape, data: out.dataSync() as Float32Array };
-  });
-}
-
-beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('wasm');
-});
+onWasmThroughout();
 
 it('is installed when the wasm backend starts, and taken back and put again on request', () => {
   const installed = () => tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc.name;

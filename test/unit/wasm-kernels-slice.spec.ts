@@ -4,7 +4,8 @@
  * growth) equal the cpu backend's exactly; it is installed at start-up and can be taken back; the
  * tensor count and bytes stay flat.
  */
-import { initBackend, tf } from '../../src/ml/tf';
+import { tf } from '../../src/ml/tf';
+import { onBackend, onWasmThroughout } from '../support/tf-backends';
 import { useSliceView } from '../../src/ml/tfjs-kernels/slice-view';
 
 /** [shape, begin, size, dtype] */
@@ -29,21 +30,7 @@ const make = (shape: number[], dtype: Case[3]) => {
   return tf.tensor(v as never, shape, dtype);
 };
 
-async function onBackend(name: 'wasm' | 'cpu', fn: () => tf.Tensor): Promise<{ shape: number[]; data: number[] }> {
-  await tf.setBackend(name);
-  await tf.ready();
-  return tf.tidy(() => {
-    const out = fn();
-    return { shape: out.shape, data: Array.from(out.dataSync() as ArrayLike<number>) };
-  });
-}
-
-beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('wasm');
-});
+onWasmThroughout();
 
 it('is installed when the wasm backend starts, and taken back and put again on request', () => {
   const installed = () => tf.getKernel('Slice', 'wasm')!.kernelFunc.name;

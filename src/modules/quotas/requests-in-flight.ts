@@ -12,6 +12,22 @@ import type { InFlightLimit } from './quota.service';
 /** A function that counts a request out (idempotent). */
 export type Release = () => void;
 
+/**
+ * Counts one more in progress for `key` in `held` (absent: none).
+ * @returns the function that counts it out again (idempotent; the key goes with its last one).
+ */
+export function countIn(held: Map<string, number>, key: string): Release {
+  held.set(key, (held.get(key) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (held.get(key) ?? 1) - 1;
+    if (left > 0) held.set(key, left);
+    else held.delete(key);
+  };
+}
+
 export class RequestsInFlight {
   /** Per tenant, requests in progress now (absent: none). */
   private readonly held = new Map<string, number>();
@@ -50,15 +66,7 @@ export class RequestsInFlight {
         retryAfterSeconds: 1,
       });
     }
-    this.held.set(tenantId, now + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.held.get(tenantId) ?? 1) - 1;
-      if (left > 0) this.held.set(tenantId, left);
-      else this.held.delete(tenantId);
-    };
+    return countIn(this.held, tenantId);
   }
 
   /** Requests of `tenantId` in progress now. */
