@@ -68,3 +68,25 @@ it('sends one batch per event-loop turn to a synchronous (inline) scorer', async
   expect(Array.from(await b)).toEqual([103]);
   expect(calls).toEqual([2, 1]);
 });
+
+it("scores inline only the first small request of an event-loop turn; the turn's others join a batch", async () => {
+  const threadCalls: number[] = [];
+  const inlineCalls: number[] = [];
+  const batcher = new MicroBatcher(
+    async (x, rows) => {
+      threadCalls.push(rows);
+      return plus100(x);
+    },
+    1,
+    { maxRows: 64, maxWaitMs: 0 },
+    { maxRows: 4, score: (x, rows) => (inlineCalls.push(rows), plus100(x)) },
+  );
+  // Three requests in one turn: the first inline, the other two one batch.
+  const first = await Promise.all([1, 2, 3].map((v) => batcher.submit(Float32Array.of(v), 1)));
+  expect(first.map((o) => o[0])).toEqual([101, 102, 103]);
+  expect([inlineCalls, threadCalls]).toEqual([[1], [2]]);
+  // A request alone in a later turn: inline again.
+  await turn();
+  expect(Array.from(await batcher.submit(Float32Array.of(4), 1))).toEqual([104]);
+  expect([inlineCalls, threadCalls]).toEqual([[1, 1], [2]]);
+});

@@ -7,8 +7,9 @@
  * queueing many small calls on the thread, each paying the per-call cost. Each caller gets
  * exactly its own rows back, in order. Rows are validated and transformed before they join a
  * batch, so a bad row fails only its own request. A request small enough for the version's inline
- * scorer (a few tens of µs of plain JavaScript, see {@link InlineScoring}) is scored at once on this
- * thread instead, without waiting or joining a batch.
+ * scorer (a few tens of µs of plain JavaScript, see {@link InlineScoring}) that is the first of its
+ * event-loop turn is scored at once on this thread instead, without waiting or joining a batch; the
+ * others of the same turn (concurrent requests) are batched as usual.
  */
 
 import { activeContext, inSpan, inSpanOf, tracingOn, type Context } from '../../lib/tracing/tracer';
@@ -58,6 +59,12 @@ export class MicroBatcher {
   /** Scorer calls not yet returned (asynchronous scorers only). */
   private inFlight = 0;
 
+  /** Whether a request was scored inline in this event-loop turn (cleared by a setImmediate). */
+  private inlineThisTurn = false;
+  private readonly endInlineTurn = () => {
+    this.inlineThisTurn = false;
+  };
+
   constructor(
     private readonly score: ScoreFn,
     /** Features per row. */
@@ -84,7 +91,12 @@ export class MicroBatcher {
   }
 
   private enqueue(x: Float32Array, rows: number): Promise<Float32Array> {
-    if (this.inline && rows <= this.inline.maxRows) {
+    if (this.inline && rows <= this.inline.maxRows && !this.inlineThisTurn) {
+      // Only a request that arrives alone in its event-loop turn: under concurrency the rest of the
+      // turn's requests join one batch for the thread (BENCHMARKS.md, "The build at the end of
+      // 2026-12-07": at concurrency 64 the thread's batches beat one inline call per request).
+      this.inlineThisTurn = true;
+      setImmediate(this.endInlineTurn);
       this.options.onInline?.(rows);
       const inline = this.inline;
       try {
