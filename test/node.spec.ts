@@ -151,7 +151,11 @@ it('reads nodes() in as many SQL statements for 98 ids as for 7: one batch per t
   const many = await withStatements(app, () => gqlOk(a, NODES, { ids: Array.from({ length: 14 }, () => seven).flat() }));
   expect(many.result.nodes).toHaveLength(98);
   expect(many.result.nodes.slice(91)).toEqual(few.result.nodes);
-  expect(many.statements.length).toBe(few.statements.length);
+  // The statements that read the node types' tables (not the credential, limits or queue reads a
+  // loaded machine can land in either window when a per-process cache expires).
+  const ofNodes = (statements: string[]) => statements.filter((q) => Object.keys(ids).some((type) => q.includes(`"public"."${type}"`)));
+  expect(ofNodes(few.statements).length).toBeGreaterThan(0);
+  expect(ofNodes(many.statements).length).toBe(ofNodes(few.statements).length);
 });
 
 it('refuses more than 100 ids with BAD_USER_INPUT naming the field', async () => {
