@@ -9,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../src/app';
+import { ApiKeyRepo } from '../src/modules/auth/api-key.repo';
 import { codeOf, gql, type GqlResult } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
@@ -130,4 +131,25 @@ it('counts wrong METRICS_TOKEN guesses on /metrics the same way; a missing heade
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(500);
   expectLimited((await res.json()) as GqlResult);
   expect((await metrics(METRICS_TOKEN)).status).toBe(200);
+});
+
+it('counts an IPv6 client by its /64 (one host holds 2^64 addresses), and an IPv4-mapped address as the IPv4 one', async () => {
+  for (let i = 1; i <= 3; i++) expect(codeOf(await gql(from(`2001:db8:5:6::${i}`, `mk_wrong${i}`), VIEWER))).toBe('UNAUTHENTICATED');
+  expectLimited(await gql(from('2001:db8:5:6:ffff::9', 'mk_wrong4'), VIEWER));
+  expect(codeOf(await gql(from('2001:db8:5:7::1', 'mk_wrong'), VIEWER))).toBe('UNAUTHENTICATED'); // another /64
+  for (let i = 1; i <= 3; i++) expect(codeOf(await gql(from('203.0.113.50', `mk_wrong${i}`), VIEWER))).toBe('UNAUTHENTICATED');
+  expectLimited(await gql(from('::ffff:203.0.113.50', 'mk_wrong4'), VIEWER));
+});
+
+it('looks a refused API key up once, though the in-flight guard and the route both check it, and not again for a while', async () => {
+  const lookups = jest.spyOn(ApiKeyRepo.prototype, 'findByPrefix'); // calls through to PostgreSQL
+  try {
+    const wrong = t.apiKey.slice(0, -1) + (t.apiKey.endsWith('a') ? 'b' : 'a'); // the tenant's prefix, a wrong secret
+    expect(codeOf(await gql(from('203.0.113.60', wrong), VIEWER))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gql(from('203.0.113.60', wrong), VIEWER))).toBe('UNAUTHENTICATED');
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expectLimited(await gql(from('203.0.113.60', wrong), VIEWER).then(() => gql(from('203.0.113.60', wrong), VIEWER))); // each request still counts
+  } finally {
+    lookups.mockRestore();
+  }
 });

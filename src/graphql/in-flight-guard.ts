@@ -20,6 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import proxyaddr from 'proxy-addr';
+import { addressKey } from '../lib/address-key';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { countIn, type Release } from '../modules/quotas/requests-in-flight';
@@ -65,17 +66,27 @@ export function inFlightGuard(
     tenants.set(req, tenantId);
     return holdUntilDone(req, res, release);
   };
-  /** A request no tenant is known for, with a body: counted for its client address (bodiless ones — health checks, assets — answer at once). */
-  const admitAnonymous = (req: IncomingMessage, res: ServerResponse): boolean => {
+  /**
+   * A request no tenant is known for, with a body: counted for its client address (bodiless ones —
+   * health checks, assets — answer at once). One refused here with a credential that failed counts
+   * for the failed-credential throttle, as its route would have counted it (review F11).
+   */
+  const admitAnonymous = (req: IncomingMessage, res: ServerResponse, credentialFailed = false): boolean | Promise<boolean> => {
     if (!hasBody(req)) return true;
     let release: Release;
+    const address = proxyaddr(req, trust);
     try {
-      release = anonymous.acquire(proxyaddr(req, trust));
+      release = anonymous.acquire(address);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      res.setHeader('connection', 'close'); // a refused trickling body does not keep its socket
-      refuse(req, res, err, undefined, log, corsHeaders);
-      return false;
+      const answer = (): false => {
+        res.setHeader('connection', 'close'); // a refused trickling body does not keep its socket
+        refuse(req, res, err, undefined, log, corsHeaders);
+        return false;
+      };
+      if (!credentialFailed) return answer();
+      // Counted before the answer, so the client's next try finds it counted.
+      return base.services.authThrottle.failed(address).then(answer, (e: unknown) => (log.warn({ err: e }, 'failed-credential throttle unavailable'), answer()));
     }
     return holdUntilDone(req, res, release);
   };
@@ -97,7 +108,7 @@ export function inFlightGuard(
           (err: unknown) => refused(req, res, actor.tenantId, err),
         );
       },
-      () => admitAnonymous(req, res), // a credential that fails is the route's to answer (and the throttle's to count)
+      () => admitAnonymous(req, res, true), // a credential that fails is the route's to answer (and the throttle's to count)
     );
   };
 }
@@ -152,13 +163,14 @@ class AnonymousInFlight {
   constructor(private readonly max: number) {}
 
   /**
-   * Counts a request from `address` in.
+   * Counts a request from `address` in (an IPv6 address under its /64: {@link addressKey}).
    * @returns the function that counts it out (idempotent).
    * @throws AppError QUOTA_EXCEEDED (`reason` IN_FLIGHT_UNAUTHENTICATED, `limit`, `retryAfterSeconds` 1)
    *   when the address already has the most such requests in progress.
    */
   acquire(address: string): Release {
-    const now = this.held.get(address) ?? 0;
+    const key = addressKey(address);
+    const now = this.held.get(key) ?? 0;
     if (now >= this.max) {
       throw new AppError(
         'QUOTA_EXCEEDED',
@@ -166,6 +178,6 @@ class AnonymousInFlight {
         { reason: 'IN_FLIGHT_UNAUTHENTICATED', limit: this.max, retryAfterSeconds: 1 },
       );
     }
-    return countIn(this.held, address);
+    return countIn(this.held, key);
   }
 }

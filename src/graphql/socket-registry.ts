@@ -8,6 +8,7 @@
  * expiry, a JWT at `exp` + JWT_CLOCK_SKEW_SECONDS (Actor.acceptedUntil). Both close with 4401
  * ("Credential expired" / "API key revoked"); the client reconnects with a fresh credential.
  */
+import { addressKey } from '../lib/address-key';
 import type { WebSocket } from 'ws';
 
 /** graphql-ws close codes: 4401 Unauthorized, 4403 Forbidden. */
@@ -31,10 +32,11 @@ export class SocketRegistry {
 
   /**
    * Counts a socket just opened (before connection_init) against its client address until it
-   * authenticates ({@link authenticated}) or closes.
+   * authenticates ({@link authenticated}) or closes (an IPv6 address counts under its /64: {@link addressKey}).
    * @returns false, counting nothing, when `address` already holds `limit` such sockets: the caller closes it.
    */
-  admit(address: string, socket: WebSocket, limit: number): boolean {
+  admit(clientAddress: string, socket: WebSocket, limit: number): boolean {
+    const address = addressKey(clientAddress);
     const held = this.unauthenticatedFrom(address);
     if (held >= limit) return false;
     this.perAddress.set(address, held + 1);

@@ -21,6 +21,7 @@
  * `consume` would need): it must keep the order of a socket's messages and cost less than the work
  * it saves.
  */
+import { addressKey } from '../lib/address-key';
 import type { WebSocket } from 'ws';
 import { CLOSE_TOO_MANY } from './socket-registry';
 
@@ -114,11 +115,12 @@ export class WsMessageRate {
   ) {}
 
   /**
-   * Starts counting `socket` against `key` (its client address until it authenticates); `deliver`
+   * Starts counting `socket` against `key` (its client address, an IPv6 one by its /64, until it authenticates); `deliver`
    * reads a message that waited (the socket's own 'message' handling).
    */
   admit(socket: WebSocket, key: string, deliver: (args: unknown[]) => void): void {
-    this.sockets.set(socket, { bucket: this.join(`address:${key}`), key: `address:${key}`, queue: [], bytes: 0, paused: false, deliver, closed: false });
+    const address = `address:${addressKey(key)}`;
+    this.sockets.set(socket, { bucket: this.join(address), key: address, queue: [], bytes: 0, paused: false, deliver, closed: false });
     socket.once('close', () => this.forget(socket));
   }
 

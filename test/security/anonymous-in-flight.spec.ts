@@ -7,7 +7,8 @@
  * IN_FLIGHT_UNAUTHENTICATED, Connection: close), body unread, on GraphQL and V2 alike; bodiless
  * requests (health checks) and a tenant's authenticated request from the same address are answered;
  * a held request that ends, is abandoned, or is pipelined behind others on a connection that
- * closes frees its place.
+ * closes frees its place. An IPv6 client counts by its /64; a failing credential refused at the cap
+ * counts for the failed-credential throttle as its route would have counted it.
  */
 import http from 'node:http';
 import type { App } from '../../src/app';
@@ -21,11 +22,20 @@ const EXTENSIONS = { code: 'QUOTA_EXCEEDED', reason: 'IN_FLIGHT_UNAUTHENTICATED'
 const QUERY = JSON.stringify({ query: '{ serverInfo { version } }' });
 
 let app: App;
-beforeAll(async () => (app = await startTestApp({ ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED: String(CAP), WORKER_ENABLED: 'false' })));
+const FAILURES = 5;
+beforeAll(
+  async () =>
+    (app = await startTestApp({
+      ADDRESS_MAX_IN_FLIGHT_UNAUTHENTICATED: String(CAP),
+      AUTH_FAILURES_PER_ADDRESS: String(FAILURES),
+      TRUST_PROXY_HOPS: '1', // X-Forwarded-For plays other clients
+      WORKER_ENABLED: 'false',
+    })),
+);
 afterAll(() => app.stop());
 
-/** A POST /graphql without a credential (or with `authorization`) sent with part of its body: in progress until finished or abandoned. */
-function held(authorization?: string) {
+/** A POST /graphql without a credential (or with `authorization`), from `address` when given, sent with part of its body: in progress until finished or abandoned. */
+function held(authorization?: string, address?: string) {
   const body = Buffer.from(QUERY);
   const url = new URL(app.server.url);
   const req = http.request({
@@ -34,7 +44,12 @@ function held(authorization?: string) {
     path: '/graphql',
     method: 'POST',
     agent: false, // a connection of its own: never queued behind another request on a reused one
-    headers: { 'content-type': 'application/json', 'content-length': body.length, ...(authorization ? { authorization } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      ...(authorization ? { authorization } : {}),
+      ...(address ? { 'x-forwarded-for': address } : {}),
+    },
   });
   const answer = new Promise<number>((resolve, reject) => {
     req.on('response', (res) => {
@@ -55,11 +70,11 @@ function held(authorization?: string) {
 
 const post = (headers: Record<string, string> = {}) => fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
 
-/** Polls until an anonymous request is refused (both held ones have reached the server). */
-async function refusedNow(): Promise<Response> {
+/** Polls until an anonymous request (from `address` when given) is refused (both held ones have reached the server). */
+async function refusedNow(address?: string): Promise<Response> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const res = await post();
+    const res = await post(address ? { 'x-forwarded-for': address } : {});
     if (res.status === 429 || Date.now() > deadline) return res;
     await res.arrayBuffer();
     await new Promise((r) => setTimeout(r, 5));
@@ -120,4 +135,26 @@ it('gives the place back when the client leaves before its answer, pipelined req
   const after = await post();
   expect(after.status).toBe(200);
   await after.arrayBuffer();
+});
+
+it('counts an IPv6 client by its /64, and a failing credential refused at the cap for the failed-credential throttle', async () => {
+  // Two held requests from two addresses of one /64 fill its places: a third address of it is refused, another /64 is not.
+  const requests = [held(undefined, '2001:db8:7:1::a'), held(undefined, '2001:db8:7:1::b')];
+  expect((await refusedNow('2001:db8:7:1:ffff::c')).status).toBe(429);
+  const other = await post({ 'x-forwarded-for': '2001:db8:7:2::a' });
+  expect(other.status).toBe(200);
+  await other.arrayBuffer();
+  // Failing credentials refused at the cap each count as a failure of the address, as the route counts them.
+  for (let i = 0; i < FAILURES; i++) {
+    const res = await post({ authorization: `Bearer mk_wrong_${i}`, 'x-forwarded-for': '2001:db8:7:1::d' });
+    expect([res.status, ((await res.json()) as any).errors[0].extensions.reason]).toEqual([429, 'IN_FLIGHT_UNAUTHENTICATED']);
+  }
+  for (const r of requests) expect(await r.finish()).toBe(200);
+  const next = await fetch(app.server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer mk_wrong_next', 'x-forwarded-for': '2001:db8:7:1::e' },
+    body: JSON.stringify({ query: '{ viewer { tenantId } }' }), // a field that needs the credential (public ones answer without it)
+  });
+  const body = (await next.json()) as any;
+  expect([body.errors[0].extensions.code, body.errors[0].message]).toEqual(['QUOTA_EXCEEDED', expect.stringMatching(/^Too many failed authentications from this address/)]);
 });

@@ -14,6 +14,7 @@
  */
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from '../../lib/address-key';
 import { AppError } from '../../lib/errors';
 
 /** Limits, from config. */
@@ -42,14 +43,14 @@ export class AuthThrottle {
   }
 
   /**
-   * Counts a failed authentication from `address`.
+   * Counts a failed authentication from `address` (an IPv6 address counts under its /64: {@link addressKey}).
    * @returns the QUOTA_EXCEEDED error (with `retryAfterSeconds`) to answer instead of the failure
    *   once the address is past its limit; undefined while it is within it.
    */
   async failed(address: string): Promise<AppError | undefined> {
     let res: RateLimiterRes;
     try {
-      res = await this.limiter.consume(address);
+      res = await this.limiter.consume(addressKey(address));
     } catch (refused) {
       if (!(refused instanceof RateLimiterRes)) throw refused;
       res = refused;

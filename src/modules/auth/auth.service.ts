@@ -30,6 +30,16 @@ interface KeyRow {
  */
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
+/**
+ * How long a refused credential is refused again without a lookup, ms, and how many are kept. Each
+ * HTTP request's credential is checked twice — by the in-flight guard, before the body is read, and
+ * by its route — and a credential that fails would be looked up both times (issue 10, review F11);
+ * a client repeating a bad key would cost a database read per try. A refusal is final for what it
+ * names (unknown, revoked, expired, malformed) except a token issued ahead of this server's clock,
+ * refused for at most this long more. At most 1,000 entries of at most MAX_AUTHORIZATION_CHARS each.
+ */
+const REFUSED_MS = 2_000;
+const REFUSED_MAX = 1_000;
 /** Longest Authorization value read: API keys are ~60 characters and our JWTs well under 2,000. */
 const MAX_AUTHORIZATION_CHARS = 8192;
 
@@ -39,6 +49,8 @@ const MAX_AUTHORIZATION_CHARS = 8192;
  */
 export class AuthService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
+  /** Credentials refused lately, with the refusal ({@link REFUSED_MS}). */
+  private readonly refused = new Map<string, { error: AppError; until: number }>();
   /** Lookups in flight by credential: the requests that find it uncached at once share one (single-flight.ts). */
   private readonly lookups = new SingleFlight<Actor>();
   /** Counts revocations: a lookup that started before one is not cached (it may have read the key before it was revoked). */
@@ -67,9 +79,20 @@ export class AuthService {
     const now = Date.now();
     const hit = this.cache.get(credential);
     if (hit && hit.until > now && (!hit.actor.acceptedUntil || hit.actor.acceptedUntil.getTime() > now)) return hit.actor;
+    const refusal = this.refused.get(credential);
+    if (refusal && refusal.until > now) throw refusal.error;
     return this.lookups.run(credential, async () => {
       const revocations = this.revocations;
-      const actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
+      let actor: Actor;
+      try {
+        actor = credential.startsWith('mk_') ? await this.fromApiKey(credential) : await this.fromToken(credential);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
+          if (this.refused.size >= REFUSED_MAX) this.refused.clear();
+          this.refused.set(credential, { error: err, until: now + REFUSED_MS });
+        }
+        throw err;
+      }
       if (revocations === this.revocations) {
         if (this.cache.size >= CACHE_MAX) this.cache.clear();
         this.cache.set(credential, { actor, until: now + CACHE_MS });

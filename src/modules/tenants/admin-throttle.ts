@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from '../../lib/address-key';
 import { AppError } from '../../lib/errors';
 
 /** Limits, from config. */
@@ -41,7 +42,7 @@ export class AdminThrottle {
 
   /** @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds` when `address` has used up its wrong guesses. */
   async checkGuesses(address: string): Promise<void> {
-    const res = await this.failures.get(address);
+    const res = await this.failures.get(addressKey(address));
     if (res && res.consumedPoints >= this.limits.failuresPerHour) {
       throw limited(`Too many wrong X-Admin-Secret values from this address (limit ${this.limits.failuresPerHour} per hour)`, res.msBeforeNext);
     }
@@ -49,7 +50,7 @@ export class AdminThrottle {
 
   /** Counts a wrong guess from `address` (never throws for the limit: checkGuesses refuses the next one). */
   async recordFailure(address: string): Promise<void> {
-    await this.failures.consume(address).catch((res: unknown) => {
+    await this.failures.consume(addressKey(address)).catch((res: unknown) => {
       if (!(res instanceof RateLimiterRes)) throw res;
     });
   }
