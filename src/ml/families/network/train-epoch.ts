@@ -12,7 +12,7 @@
  * function. Keys are tfjs' (`loss`, `acc`, `mae`, `val_loss`, `val_acc` …).
  */
 import { tf } from '../../tf';
-import type { HostAdam } from './host-adam';
+import type { HostOptimizer } from './host-optimizer';
 
 /** One epoch's logs, as `History.history` after a one-epoch fit: each value a one-element array. */
 export type EpochLogs = Record<string, number[]>;
@@ -28,8 +28,8 @@ export interface EpochInput {
   batchSize: number;
   /** Keras `class_weight`: weight by class index. */
   classWeight?: Record<number, number>;
-  /** Adam on the host (./host-adam.ts) in place of `model.optimizer`, kept by the caller across epochs. */
-  adam?: HostAdam;
+  /** Adam on the host (./host-optimizer.ts) in place of `model.optimizer`, kept by the caller across epochs. */
+  adam?: HostOptimizer;
   /** Validation inputs and labels, scored after the epoch. */
   validation?: [tf.Tensor, tf.Tensor];
 }
@@ -103,7 +103,7 @@ export function trainEpoch(model: tf.LayersModel, input: EpochInput): EpochLogs 
 }
 
 /** `val_loss` and `val_<metric>` from `model.evaluate` (fit's test function). */
-function validationLogs(model: tf.LayersModel, [x, y]: [tf.Tensor, tf.Tensor], batchSize: number): EpochLogs {
+export function validationLogs(model: tf.LayersModel, [x, y]: [tf.Tensor, tf.Tensor], batchSize: number): EpochLogs {
   const scores = model.evaluate(x, y, { batchSize });
   const list = Array.isArray(scores) ? scores : [scores];
   try {

@@ -12,8 +12,9 @@ import type { EarlyStoppingSpec, TrainingSpec } from '../../spec-types';
 import { tf } from '../../tf';
 import type { EpochCallback, EpochResult, StopSignal } from '../model-family';
 import { epochAuc } from './epoch-auc';
-import { trainEpoch, type EpochLogs } from './train-epoch';
-import { hostAdamFor } from './host-adam';
+import { trainEpoch, validationLogs, type EpochInput, type EpochLogs } from './train-epoch';
+import { hostOptimizerFor } from './host-optimizer';
+import { jsTrainerFor, type JsTrainer } from './js-train';
 
 export interface TrainingOutcome {
   epochs: EpochResult[];
@@ -23,30 +24,34 @@ export interface TrainingOutcome {
   stoppedEarly?: boolean;
 }
 
+/** Labels [rows] as trained on: scaled by the target's scale (regression), else as they are (class indices, values). */
+function scaledLabels(y: Float32Array, scale?: { mean: number; std: number }): Float32Array {
+  return scale ? y.map((v) => (v - scale.mean) / scale.std) : y;
+}
+
 /** Labels [rows] -> y tensor: one-hot [rows, classes] for categorical_crossentropy, else [rows, 1]. */
 function labelTensor(y: Float32Array, rows: number, spec: TrainingSpec, classes: number, scale?: { mean: number; std: number }): tf.Tensor2D {
-  if (scale)
-    return tf.tensor2d(
-      y.map((v) => (v - scale.mean) / scale.std),
-      [rows, 1],
-    );
-  if (spec.loss !== 'categorical_crossentropy') return tf.tensor2d(y, [rows, 1]);
+  if (scale || spec.loss !== 'categorical_crossentropy') return tf.tensor2d(scaledLabels(y, scale), [rows, 1]);
   return tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), classes).toFloat() as tf.Tensor2D);
 }
 
-/** A split as tensors: inputs `[rows, ...data.inputShape]`, labels `[rows, 1]` or `[rows, classes]`; rows reordered by `order` when given. */
-function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, order?: Int32Array): [tf.Tensor, tf.Tensor2D] {
-  const shape = [split.rows, ...data.inputShape];
+/** A split's inputs `[rows, ...inputShape]` and labels `[rows]`, rows reordered by `order` when given. */
+function reordered(split: SplitData, data: PreparedData, order?: Int32Array): { x: Float32Array; y: Float32Array } {
+  if (!order) return { x: split.x, y: split.y };
   const size = data.inputShape.reduce((a, b) => a * b, 1);
-  const labels = (y: Float32Array) => labelTensor(y, split.rows, spec, data.outputUnits, data.pipeline.target.scale);
-  if (!order) return [tf.tensor(split.x, shape), labels(split.y)];
   const x = new Float32Array(split.x.length);
   const y = new Float32Array(split.rows);
   order.forEach((src, dst) => {
     x.set(split.x.subarray(src * size, (src + 1) * size), dst * size);
     y[dst] = split.y[src];
   });
-  return [tf.tensor(x, shape), labels(y)];
+  return { x, y };
+}
+
+/** A split as tensors: inputs `[rows, ...data.inputShape]`, labels `[rows, 1]` or `[rows, classes]`; rows reordered by `order` when given. */
+function toTensors(split: SplitData, spec: TrainingSpec, data: PreparedData, order?: Int32Array): [tf.Tensor, tf.Tensor2D] {
+  const { x, y } = reordered(split, data, order);
+  return [tf.tensor(x, [split.rows, ...data.inputShape]), labelTensor(y, split.rows, spec, data.outputUnits, data.pipeline.target.scale)];
 }
 
 /** Keys of `logs` that have their own EpochResult field. */
@@ -154,27 +159,18 @@ export async function trainNetwork(
   const stopper = spec.earlyStopping ? new EarlyStopper(spec.earlyStopping) : undefined;
   const withAuc = spec.metrics.includes('auc') && data.pipeline.target.task === 'binary';
   const epochs: EpochResult[] = [];
-  const adam = hostAdamFor(
+  const adam = hostOptimizerFor(
     model.optimizer,
     model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0),
   );
+  // Small dense networks train in plain JavaScript (./js-train.ts), the others on TF.js.
+  const js = augment ? undefined : jsTrainerFor(model, spec, adam, model.metricsNames.slice(1));
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now();
       const order = permutation(data.train.rows, random);
-      const [raw, y] = toTensors(data.train, spec, data, order);
-      let x: tf.Tensor | undefined;
-      let logs: EpochLogs;
-      try {
-        x = augment ? augment(raw) : raw;
-        const classes = classWeight ? Array.from(order, (i) => data.train.y[i]!) : undefined;
-        logs = trainEpoch(model, { x, y, classes, batchSize: spec.batchSize, classWeight, validation, adam });
-      } finally {
-        raw.dispose();
-        if (x !== raw) x?.dispose();
-        y.dispose();
-      }
+      const logs = js ? jsEpoch(js, model, data, order, spec, classWeight, validation) : tfEpoch(model, data, order, spec, { classWeight, validation, adam, augment });
       const result: EpochResult = {
         epoch,
         loss: pick(logs, 'loss')!,
@@ -202,4 +198,42 @@ export async function trainNetwork(
     stopper?.release();
   }
   return { epochs, ...(stopper ? { bestEpoch: stopper.bestEpoch, stoppedEarly } : {}) };
+}
+
+/** One epoch on TF.js (./train-epoch.ts) in `order`, inputs through `augment` when given. */
+function tfEpoch(
+  model: tf.LayersModel,
+  data: PreparedData,
+  order: Int32Array,
+  spec: TrainingSpec,
+  options: Pick<EpochInput, 'classWeight' | 'validation' | 'adam'> & { augment?: (x: tf.Tensor) => tf.Tensor },
+): EpochLogs {
+  const [raw, y] = toTensors(data.train, spec, data, order);
+  let x: tf.Tensor | undefined;
+  try {
+    x = options.augment ? options.augment(raw) : raw;
+    const classes = options.classWeight ? Array.from(order, (i) => data.train.y[i]!) : undefined;
+    return trainEpoch(model, { x, y, classes, batchSize: spec.batchSize, classWeight: options.classWeight, validation: options.validation, adam: options.adam });
+  } finally {
+    raw.dispose();
+    if (x !== raw) x?.dispose();
+    y.dispose();
+  }
+}
+
+/** One epoch in plain JavaScript (./js-train.ts) in `order`; the weights are then written to `model`, which scores the validation rows. */
+function jsEpoch(
+  js: JsTrainer,
+  model: tf.LayersModel,
+  data: PreparedData,
+  order: Int32Array,
+  spec: TrainingSpec,
+  classWeight: Record<number, number> | undefined,
+  validation: [tf.Tensor, tf.Tensor] | undefined,
+): EpochLogs {
+  const { x, y } = reordered(data.train, data, order);
+  const weights = classWeight ? Float32Array.from(order, (i) => classWeight[data.train.y[i]!] ?? 1) : undefined;
+  const logs = js.epoch(x, scaledLabels(y, data.pipeline.target.scale), data.train.rows, spec.batchSize, weights);
+  js.writeTo();
+  return validation ? { ...logs, ...validationLogs(model, validation, spec.batchSize) } : logs;
 }
