@@ -69,7 +69,7 @@ it('sends one batch per event-loop turn to a synchronous (inline) scorer', async
   expect(calls).toEqual([2, 1]);
 });
 
-it("scores inline only the first small request of an event-loop turn; the turn's others join a batch", async () => {
+it("scores inline the first small request of an event-loop turn, then the turn's others as one batch: inline when small enough, else on the thread", async () => {
   const threadCalls: number[] = [];
   const inlineCalls: number[] = [];
   const batcher = new MicroBatcher(
@@ -81,12 +81,17 @@ it("scores inline only the first small request of an event-loop turn; the turn's
     { maxRows: 64, maxWaitMs: 0 },
     { maxRows: 4, score: (x, rows) => (inlineCalls.push(rows), plus100(x)) },
   );
-  // Three requests in one turn: the first inline, the other two one batch.
+  // Three requests in one turn: the first inline alone, the other two one inline batch.
   const first = await Promise.all([1, 2, 3].map((v) => batcher.submit(Float32Array.of(v), 1)));
   expect(first.map((o) => o[0])).toEqual([101, 102, 103]);
-  expect([inlineCalls, threadCalls]).toEqual([[1], [2]]);
+  expect([inlineCalls, threadCalls]).toEqual([[1, 2], []]);
   // A request alone in a later turn: inline again.
   await turn();
   expect(Array.from(await batcher.submit(Float32Array.of(4), 1))).toEqual([104]);
-  expect([inlineCalls, threadCalls]).toEqual([[1, 1], [2]]);
+  expect([inlineCalls, threadCalls]).toEqual([[1, 2, 1], []]);
+  // Seven in one turn: the first inline, the other six (more than the inline scorer's 4 rows) one thread call.
+  await turn();
+  const many = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((v) => batcher.submit(Float32Array.of(v), 1)));
+  expect(many.map((o) => o[0])).toEqual([101, 102, 103, 104, 105, 106, 107]);
+  expect([inlineCalls, threadCalls]).toEqual([[1, 2, 1, 1], [6]]);
 });

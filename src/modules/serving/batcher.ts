@@ -9,7 +9,9 @@
  * batch, so a bad row fails only its own request. A request small enough for the version's inline
  * scorer (a few tens of µs of plain JavaScript, see {@link InlineScoring}) that is the first of its
  * event-loop turn is scored at once on this thread instead, without waiting or joining a batch; the
- * others of the same turn (concurrent requests) are batched as usual.
+ * others of the same turn (concurrent requests) are batched as usual, and a batch small enough for
+ * the inline scorer is scored inline too, as one call: handing it to the scoring thread (a message
+ * each way) costs the API thread more than scoring it (BENCHMARKS.md, "Inline batches").
  */
 
 import { activeContext, inSpan, inSpanOf, tracingOn, type Context } from '../../lib/tracing/tracer';
@@ -163,8 +165,10 @@ export class MicroBatcher {
           offset += p.x.length;
         }
       }
-      this.options.onBatch?.(total);
-      const out = this.scoreBatch(batch, total, x);
+      const inline = this.inline && total <= this.inline.maxRows ? this.inline : undefined;
+      if (inline) this.options.onInline?.(total);
+      else this.options.onBatch?.(total);
+      const out = inline ? this.scoreBatch(batch, total, x, (x1, r) => inline.score(x1, r)) : this.scoreBatch(batch, total, x);
       if (out instanceof Promise) {
         this.inFlight++;
         out.then(
