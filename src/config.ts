@@ -93,6 +93,22 @@ const schema = z.object({
   MAX_EXPLAIN_ROWS: z.coerce.number().int().min(1).default(100),
   /** Work per `explain` call: rows × model evaluations × model inputs. (Default: 50,000,000, about a second) */
   MAX_EXPLAIN_CELLS: z.coerce.number().int().min(1).default(50_000_000),
+  /**
+   * Multiply-adds one row's explanation may take (model evaluations × the model's multiply-adds per
+   * row, for models whose cost is known: dense networks). A row is the smallest slice of an
+   * explanation on a scoring thread, so this bounds how long it holds the thread (~1 GMAC/s on
+   * WASM: the default ≈ 0.5 s). (Default: 500,000,000)
+   */
+  MAX_EXPLAIN_ROW_WORK: z.coerce.number().min(1).default(5e8),
+  /** Multiply-adds of one whole `explain` call, on the same models (the default ≈ 10 s, sliced). (Default: 10,000,000,000) */
+  MAX_EXPLAIN_WORK: z.coerce.number().min(1).default(1e10),
+  /**
+   * SERVING_ISOLATION=thread: a scoring call of more multiply-adds than this (rows × the model's
+   * multiply-adds per row, where known) goes to the scoring thread in slices of about this much, each
+   * waiting its turn in the tenants' round-robin, so one tenant's large predict or explanation never
+   * holds the thread for more than a slice (issue 10, review F3). (Default: 100,000,000, ≈ 0.1 s)
+   */
+  SCORING_SLICE_WORK: z.coerce.number().min(1).default(1e8),
   /** Largest accepted CSV upload, bytes. (Default: 50 MiB) */
   MAX_UPLOAD_BYTES: z.coerce
     .number()

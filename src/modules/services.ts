@@ -175,6 +175,7 @@ export function createServices(deps: Deps): Services {
       batching: { maxRows: config.BATCH_MAX_ROWS, maxWaitMs: config.BATCH_MAX_WAIT_MS },
       threads: deps.threads.scoring,
       inlineMaxMacs: config.INLINE_SCORING_MAX_MACS,
+      sliceWork: config.SCORING_SLICE_WORK,
       injectAbortInline: deps.threads.scoring ? undefined : inlineAbortInjection(config.SCORING_FAULT_INJECTION),
       quarantine: inlineQuarantine,
       backoff: inlineBackoff,
@@ -223,7 +224,12 @@ export function createServices(deps: Deps): Services {
     models: new ModelService(prisma, r.models),
     exports: new ExportService(prisma, r.models, versions, r.audit),
     predict,
-    explain: new ExplainService(predict, quotas, { maxRows: config.MAX_EXPLAIN_ROWS, maxCells: config.MAX_EXPLAIN_CELLS }),
+    explain: new ExplainService(predict, quotas, {
+      maxRows: config.MAX_EXPLAIN_ROWS,
+      maxCells: config.MAX_EXPLAIN_CELLS,
+      maxRowWork: config.MAX_EXPLAIN_ROW_WORK,
+      maxWork: config.MAX_EXPLAIN_WORK,
+    }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
     infer: new InferService(versions, predict, quotas, deps.metrics, {

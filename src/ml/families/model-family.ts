@@ -245,6 +245,14 @@ export interface ModelFamily<K extends ModelKind = ModelKind> {
    * @returns undefined when this version has none (it then always scores through `load`).
    */
   loadInline?(stored: StoredArtifact, pipeline: FittedPipeline): InlineScorer | undefined;
+  /**
+   * Multiply-adds scoring one row costs, read from the stored artifact without loading it, when the
+   * family can tell (dense networks: one per weight). Serving bounds explanations by it and slices
+   * large calls on a scoring thread by it, so one tenant's call never holds the thread for long
+   * (src/modules/serving/served-scoring.ts; issue 10). undefined: unknown (cheap per row: trees,
+   * factorisations), and then only the row and cell caps apply.
+   */
+  costPerRow?(stored: StoredArtifact): number | undefined;
 }
 
 /** A {@link Scorer} cheap enough to run on the API thread for small calls (see ModelFamily.loadInline). */

@@ -26,13 +26,18 @@ export class ExplainService {
   constructor(
     private readonly predict: PredictService,
     private readonly quotas: QuotaService,
-    /** maxCells: rows × evaluations × model inputs one call may score (bounds its CPU time). */
-    private readonly options: { maxRows: number; maxCells: number },
+    /**
+     * maxCells: rows × evaluations × model inputs one call may score (bounds its CPU time); for a
+     * model whose multiply-adds per row are known (`ServedModel.costPerRow`), maxRowWork bounds one
+     * row's evaluations × that (a row is the smallest slice on a scoring thread) and maxWork the call's.
+     */
+    private readonly options: { maxRows: number; maxCells: number; maxRowWork?: number; maxWork?: number },
   ) {}
 
   /**
    * @throws AppError BAD_USER_INPUT (no rows, too many, a bad row or baseline value, samples out of
-   *   range, both version and alias, more than maxCells of work), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
+   *   range, both version and alias, more than maxCells of work, a row or call past maxRowWork or
+   *   maxWork multiply-adds), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
    *   row counts as the model evaluations its explanation takes).
    */
   async explain(actor: Actor, modelName: string, selector: VersionSelector, input: ExplainInput): Promise<ExplanationResult> {
@@ -53,6 +58,7 @@ export class ExplainService {
           `at most ${this.options.maxCells} per call (MAX_EXPLAIN_CELLS): send fewer rows or a smaller samples`,
       );
     }
+    this.checkWork(served.costPerRow, input.rows.length, evaluations / input.rows.length, served.pipeline.columns.length, pairs);
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
     const result = await explain(options);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
@@ -63,5 +69,32 @@ export class ExplainService {
       ...result,
       explanations: result.explanations.map((e) => ({ ...e, attributions: [...e.attributions].sort(byMagnitude) })),
     };
+  }
+
+  /**
+   * Refuses an explanation whose multiply-adds (rows × evaluations per row × the model's cost per
+   * row) pass MAX_EXPLAIN_ROW_WORK for one row or MAX_EXPLAIN_WORK for the call, naming what fits.
+   * Models of unknown cost per row (trees, factorisations) pass: their rows are cheap, and the cell
+   * cap bounds them.
+   */
+  private checkWork(costPerRow: number | undefined, rows: number, perRow: number, columns: number, pairs: number | undefined): void {
+    const { maxRowWork, maxWork } = this.options;
+    if (!costPerRow) return;
+    const rowWork = perRow * costPerRow;
+    const sampled = columns > 10;
+    if (maxRowWork !== undefined && rowWork > maxRowWork) {
+      const fits = Math.floor(maxRowWork / costPerRow / (2 * (columns + 1)));
+      throw badInput(
+        `Explaining one row of this version takes ${perRow} model evaluations of ${costPerRow} multiply-adds each (${rowWork.toExponential(2)}); ` +
+          `at most ${maxRowWork.toExponential(2)} per row (MAX_EXPLAIN_ROW_WORK)` +
+          (sampled && fits >= 1 ? `: send samples of at most ${fits} (got ${pairs ?? 32})` : ': this model is too large to explain here'),
+      );
+    }
+    if (maxWork !== undefined && rows * rowWork > maxWork) {
+      throw badInput(
+        `Explaining ${rows} rows of this version takes ${(rows * rowWork).toExponential(2)} multiply-adds (${rowWork.toExponential(2)} a row); ` +
+          `at most ${maxWork.toExponential(2)} per call (MAX_EXPLAIN_WORK): send at most ${Math.max(1, Math.floor(maxWork / rowWork))} rows per call, or a smaller samples`,
+      );
+    }
   }
 }

@@ -48,6 +48,8 @@ export class PredictService {
       threads?: ScoringThreads;
       /** With `threads`: calls of at most this many multiply-adds score on this thread in JS (INLINE_SCORING_MAX_MACS; served-model.ts). */
       inlineMaxMacs?: number;
+      /** With `threads`: larger calls go to the thread in slices of about this many multiply-adds (SCORING_SLICE_WORK; served-scoring.ts). */
+      sliceWork?: number;
       /** Test only (SCORING_FAULT_INJECTION): the versions whose inline scoring aborts the runtime. */
       injectAbortInline?: string[];
       /** Inline only: versions whose scoring aborted the runtime, refused for SERVING_QUARANTINE_SECONDS. */
@@ -171,6 +173,7 @@ export class PredictService {
           onFault: (id, reason, runtimeAborted) => this.onScoringFault(tenantId, id, reason, runtimeAborted),
           threads: this.options.threads,
           inlineMaxMacs: this.options.inlineMaxMacs,
+          sliceWork: this.options.sliceWork,
           injectAbort: this.options.injectAbortInline?.includes(versionId) ?? false,
           quarantine: this.options.quarantine,
           backoff: this.options.backoff,

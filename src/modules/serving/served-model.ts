@@ -7,7 +7,8 @@
 import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { Recommender } from '../../ml/families/recommender';
 import { storedBytes, type StoredModel } from '../../ml/predictor';
-import type { ExplainOptions, Explanations } from '../../ml/explain';
+import { evaluationsPerRow, type ExplainOptions, type Explanations } from '../../ml/explain';
+import { tokenEvaluationsPerRow } from '../../ml/explain-tokens';
 import { decodeOutputs, requireFiniteOutputs, type Prediction, type ScoredRows } from '../../ml/predict';
 import { baselineValues } from '../../ml/preprocess/baseline';
 import { transformValues } from '../../ml/preprocess/fit';
@@ -21,7 +22,7 @@ import { toModelInputs, type ImageInput } from '../../ml/images/normalize';
 import type { OcclusionMap } from '../../ml/images/occlusion';
 import type { Values } from '../../ml/preprocess/steps';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
-import { inlineScoring, threadScoring, type Scoring, type ServeOptions } from './served-scoring';
+import { inlineScoring, sliceRows, threadScoring, type Scoring, type ServeOptions } from './served-scoring';
 
 export type { ServeOptions } from './served-scoring';
 
@@ -62,6 +63,11 @@ export interface ServedModel {
    */
   scoreRows(rows: unknown[]): Promise<ScoredRows>;
   scoreMatrix(matrix: ValueMatrix): Promise<ScoredRows>;
+  /**
+   * Multiply-adds scoring one row costs, when the family can tell from the artifact (dense networks;
+   * `ModelFamily.costPerRow`); explanations are bounded by it (explain.service.ts).
+   */
+  costPerRow: number | undefined;
   /**
    * Reads rows and a baseline for an explanation (see src/ml/explain.ts), and returns the function
    * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
@@ -142,6 +148,7 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   };
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
+  const costPerRow = family.costPerRow?.(stored);
   let scoring: Scoring;
   let measuredBytes: number | undefined;
   let inline: InlineScoring | undefined;
@@ -191,6 +198,7 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
     pipeline,
     bytes: storedBytes(stored, pipeline) + (measuredBytes ?? 0),
     measuredBytes: measuredBytes ?? null,
+    costPerRow,
     predict: async (rows) => decode(await scoreRows(rows)),
     predictMatrix: async (matrix) => decode(await scoreMatrix(matrix)),
     scoreRows,
@@ -224,7 +232,10 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
       return async (opts) => {
         let result: Explanations;
         try {
-          result = await scoring.explain(values, rows.length, base.values, opts);
+          // Rows per scoring call: slices of about SCORING_SLICE_WORK on a scoring thread, so other tenants' calls run between them.
+          const evaluations = evaluationsPerRow(pipeline.columns.length, opts) + tokenEvaluationsPerRow(pipeline);
+          const perCall = options?.threads ? sliceRows(costPerRow && costPerRow * evaluations, options.sliceWork) : Infinity;
+          result = await explainInSlices(values, rows.length, perCall, (part, n) => scoring.explain(part, n, base.values, opts));
         } catch (err) {
           return withVersion(() => {
             throw err;
@@ -248,4 +259,28 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
     query: (method, args) => scoring.query(method, args),
     dispose: () => scoring.dispose(),
   };
+}
+
+/**
+ * Explains `count` rows (column-major `values`) in calls of at most `perCall` rows, one after
+ * another; each row's explanation depends on that row alone (a fixed seed per row), so the answer
+ * is the one a single call gives.
+ */
+async function explainInSlices(
+  values: Values[],
+  count: number,
+  perCall: number,
+  explain: (part: Values[], n: number) => Explanations | Promise<Explanations>,
+): Promise<Explanations> {
+  if (count <= perCall) return explain(values, count);
+  let merged: Explanations | undefined;
+  for (let start = 0; start < count; start += perCall) {
+    const n = Math.min(perCall, count - start);
+    const part = await explain(
+      values.map((column) => column.slice(start, start + n) as Values),
+      n,
+    );
+    merged = merged ? { ...merged, explanations: [...merged.explanations, ...part.explanations] } : part;
+  }
+  return merged!;
 }

@@ -34,6 +34,8 @@ export interface ServeOptions {
    * networks), skipping the round trip to the scoring thread. 0 or undefined: never.
    */
   inlineMaxMacs?: number;
+  /** With `threads`: calls of more multiply-adds than this go to the thread in slices of about this much (SCORING_SLICE_WORK). */
+  sliceWork?: number;
   /** Test only: an inline version that aborts the runtime whenever it scores (SCORING_FAULT_INJECTION; threads do their own). */
   injectAbort?: boolean;
   /** Inline only: versions that aborted the runtime, refused while there (the threads keep their own). */
@@ -85,7 +87,9 @@ export function threadScoring(
   const handle = threads.register(options.versionId, stored, options.tenantId);
   const guarded = <T>(work: () => Promise<T>) => guardCall(work, options.versionId, options.onFault);
   // A version with fault injection (SCORING_FAULT_INJECTION) always scores on its thread, where the fault is.
-  let js = options.inlineMaxMacs && !handle.inject ? familyForFramework(stored.framework).loadInline?.(stored, pipeline) : undefined;
+  const family = familyForFramework(stored.framework);
+  let js = options.inlineMaxMacs && !handle.inject ? family.loadInline?.(stored, pipeline) : undefined;
+  const rowsPerSlice = sliceRows(family.costPerRow?.(stored), options.sliceWork);
   const maxRows = js ? Math.floor((options.inlineMaxMacs ?? 0) / Math.max(1, js.macsPerRow)) : 0;
   // Not one row fits: the network is too large to score here, so its copy of the weights is not kept.
   if (js && maxRows === 0) {
@@ -108,8 +112,11 @@ export function threadScoring(
     inline,
     ready: () => guarded(() => handle.ready()),
     score: (x, rows) => {
-      const own = x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
-      return guarded(() => handle.call<Float32Array>('score', [own, rows], [own.buffer as ArrayBuffer]));
+      const call = (part: Float32Array, n: number) => {
+        const own = part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? part : part.slice();
+        return guarded(() => handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]));
+      };
+      return rows > rowsPerSlice ? inSlices(x, rows, rowsPerSlice, call) : call(x, rows);
     },
     explain: (values, count, baseline, opts) => guarded(() => handle.call<Explanations>('explain', [values, count, baseline, opts])),
     query: (method, args) => guarded(() => handle.call(method, args, argBuffers(args))),
@@ -118,4 +125,31 @@ export function threadScoring(
       handle.dispose();
     },
   };
+}
+
+/** Rows per scoring-thread call for a model of `costPerRow` multiply-adds a row (Infinity: unknown cost, or no slicing). */
+export function sliceRows(costPerRow: number | undefined, sliceWork: number | undefined): number {
+  if (!costPerRow || !sliceWork) return Infinity;
+  return Math.max(1, Math.floor(sliceWork / costPerRow));
+}
+
+/**
+ * Scores `rows` rows of `x` (row-major) in calls of at most `perCall` rows, one after another — each
+ * call waits its turn on the thread again, so other tenants' calls run between them.
+ * @returns the outputs of every row, in order.
+ */
+async function inSlices(x: Float32Array, rows: number, perCall: number, call: (part: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+  const width = x.length / rows;
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < rows; start += perCall) {
+    const n = Math.min(perCall, rows - start);
+    parts.push(await call(x.slice(start * width, (start + n) * width), n));
+  }
+  const out = new Float32Array(parts.reduce((t, p) => t + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { buildNetwork, checkNetworkShape } from './build';
 import { checkNetworkCost, networkCost } from './cost';
 import { networkRunTime } from '../../run-time';
 import { networkInlineScorer, networkScorer } from './scorer';
+import { denseWeightCount } from './js-scorer';
 import { normalizeNetworkSpec } from './spec';
 import { trainNetwork } from './train';
 
@@ -49,4 +50,5 @@ export const networkFamily: ModelFamily<'neural_network'> = {
   },
 
   loadInline: networkInlineScorer,
+  costPerRow: denseWeightCount,
 };

@@ -49,6 +49,17 @@ interface WeightSpec {
   quantization?: unknown;
 }
 
+/**
+ * Weights of a stored dense network (every weight spec's size), which is its multiply-adds per row
+ * within the biases; undefined when the topology is not a plain Sequential of the layers read here
+ * (src/ml/families/model-family.ts `costPerRow`).
+ */
+export function denseWeightCount(stored: StoredArtifact): number | undefined {
+  const topology = readTopology(stored);
+  if (!topology || topology.layers.some((l) => !['Dense', 'Dropout', 'BatchNormalization', 'InputLayer'].includes(l.class_name ?? ''))) return undefined;
+  return topology.specs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+}
+
 /** The stored layers and weight specs, or undefined when the topology is not a plain Sequential. */
 function readTopology(stored: StoredArtifact): { layers: LayerJson[]; specs: WeightSpec[] } | undefined {
   const topology = stored.topology as { modelTopology?: { class_name?: string; config?: { layers?: unknown } }; weightSpecs?: unknown } | null;
