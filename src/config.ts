@@ -29,14 +29,17 @@ const schema = z.object({
   TRAINING_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /**
    * Training runs one worker process trains at once, each on its own training thread (with
-   * TRAINING_THREAD=main, or the native backend, always 1). (Default: CPU cores - 1, at least 1)
+   * TRAINING_THREAD=main, or the native backend, always 1). At least 2 by default: with one slot,
+   * one tenant's single long run held all of a worker's training, and pre-emption (which takes back
+   * a second run) could not help (issue 10, review F2); two runs on one core share it. (Default:
+   * CPU cores - 1, at least 2)
    */
   TRAINING_SLOTS: z.coerce
     .number()
     .int()
     .min(1)
     .max(64)
-    .default(Math.max(1, availableParallelism() - 1)),
+    .default(Math.max(2, availableParallelism() - 1)),
   /**
    * Seconds between an idle worker's polls of the job queue. A new job wakes workers at once
    * (LISTEN/NOTIFY, src/lib/queue.ts); polling is the fallback. (Default: 5)

@@ -33,3 +33,10 @@ it('parses one or several versions, abort by default', () => {
   ]);
   expect(() => parseFaultInjection('v1:boom')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
 });
+
+it('gives a worker at least two training slots, so one long run never holds all of them (review F2), and slices large scoring calls', () => {
+  const c = loadConfig(base);
+  expect(c.TRAINING_SLOTS).toBeGreaterThanOrEqual(2);
+  expect([c.SCORING_SLICE_WORK, c.MAX_EXPLAIN_ROW_WORK, c.MAX_EXPLAIN_WORK]).toEqual([1e8, 5e8, 1e10]);
+  expect(loadConfig({ ...base, TRAINING_SLOTS: '1' }).TRAINING_SLOTS).toBe(1);
+});
