@@ -7,6 +7,7 @@ import { applyGcThreads } from './lib/gc-threads';
 import path from 'node:path';
 import type { Config } from './config';
 import { jsonBodyThreads } from './graphql/json-body-threads';
+import { limitAnswerSize } from './graphql/answer-size';
 import { createSchema } from './graphql/schema';
 import { startHttpServer, type HttpServer } from './graphql/server';
 import { openInfrastructure } from './infrastructure';
@@ -113,6 +114,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     log.info({ loaded, ms: Date.now() - started, bytes: services.modelCache.snapshot().bytes }, 'model cache warmed');
   }
   const schema = await createSchema(options.extraResolvers);
+  limitAnswerSize(schema, config.GRAPHQL_MAX_ANSWER_VALUES); // lists are counted as answers are built (review F8)
   const server = await startHttpServer({
     schema,
     base: { services, config, version: VERSION, jsonBodies: jsonBodyThreads(threads.answers, config.JSON_BODY_THREAD_BYTES, config.ANSWER_THREADS) },

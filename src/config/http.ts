@@ -87,6 +87,14 @@ export const httpEnv = {
    * connection 2 plus its first/last, default 20, times what its edges select). (Default: 5000)
    */
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /**
+   * Most values one answer may hold, counted while it is built (src/graphql/answer-size.ts: every
+   * list's items × the fields its selection asks for): plain lists are as long as the data, which
+   * the cost above cannot know. About 1 µs of the event loop per value, so the default holds it
+   * ~0.25 s at most; a 5,000-column dataset's full profile (~440,000) is refused, its columns'
+   * names and types are not. (Default: 250,000)
+   */
+  GRAPHQL_MAX_ANSWER_VALUES: z.coerce.number().int().min(1000).default(250_000),
   /** Most aliases in one operation. (Default: 15) */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
   /**

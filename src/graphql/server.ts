@@ -24,6 +24,7 @@ import { mountHttpRoutes } from './http-routes';
 import { inFlightGuard } from './in-flight-guard';
 import { createArmor, extraRules, parseOptions } from './limits';
 import { costLimitPlugin } from './query-cost';
+import { answerSizePlugin } from './answer-size';
 import { startMetricsListener } from './metrics-endpoint';
 import { observabilityPlugin } from './observability';
 import { httpSubscriptionRefusal } from './operations';
@@ -137,6 +138,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
       httpSubscriptionRefusal<Context>(),
       ...armor.plugins,
       costLimitPlugin<Context>(config.GRAPHQL_MAX_COST),
+      answerSizePlugin<Context>(),
       observabilityPlugin(opts.metrics, log),
       // Spans only when tracing is configured (src/lib/tracing/sdk.ts): nothing added otherwise.
       ...(tracingOn() ? [tracingPlugin()] : []),

@@ -24,6 +24,7 @@ import { logError } from './observability';
 import { operationRefusal } from './operations';
 import { costRefusal } from './query-cost';
 import { sharedSubscribe } from './shared-subscribe';
+import { answerRefusalOf } from './answer-size';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { WsInFlight } from './ws-in-flight';
 import { judgeMessage } from './ws-message-guard';
@@ -197,8 +198,11 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       context: (ctx) => ctx.extra.context!,
       onNext: (ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
-        logWsErrors(ctx.extra.context, result.errors);
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+        // An answer past GRAPHQL_MAX_ANSWER_VALUES: the refusal alone, as over HTTP (answer-size.ts).
+        const tooLarge = answerRefusalOf(result.errors);
+        if (tooLarge) result = { errors: [tooLarge] };
+        logWsErrors(ctx.extra.context, result.errors!);
+        return { ...result, errors: result.errors!.map((e) => formatError(e.toJSON(), e)) };
       },
       onError: (ctx, _id, _payload, errors) => {
         logWsErrors(ctx.extra.context, errors);

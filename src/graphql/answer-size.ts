@@ -1,0 +1,130 @@
+/**
+ * The size of an answer, counted while it is built and refused past GRAPHQL_MAX_ANSWER_VALUES
+ * (issue 10, review F8). The query cost (query-cost.ts) is known before execution, but a plain list
+ * — `Dataset.columns` (up to MAX_DATASET_COLUMNS), `testPredictions`, a correlation matrix's rows —
+ * is as long as the data makes it: `{ datasets { columns { …every statistic… } } }` over four
+ * 5,000-column datasets cost 23 and built a 16 MB answer, holding the event loop 1.6 s for every
+ * tenant. So every list field's resolver is wrapped: when it returns, its items × the fields its
+ * selection asks for (nested lists counted once here, and again by their own resolvers) are added
+ * to the execution's count. Past the limit the execution stops growing (further lists resolve to
+ * null, or throw where null is not allowed) and the transport answers only the refusal —
+ * `QUERY_COST_EXCEEDED` with `extensions.reason` `ANSWER_TOO_LARGE`, `limit`, `path` — HTTP 400
+ * through {@link answerSizePlugin}, the websocket through {@link answerRefusalOf} in `onNext`.
+ * Each execution counts on its own (a subscription's every event too): state is keyed by the
+ * execution's coerced variables object, which graphql-js makes anew for each execution.
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { AppError } from '../lib/errors';
+
+/** The refusal's `extensions.reason`. */
+export const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
+
+/** One execution's count, and its refusal once past the limit. */
+interface Count {
+  values: number;
+  refusal?: AppError;
+}
+
+const counts = new WeakMap<object, Count>();
+/** Fields one item of a list field's selection asks for, by field node (documents are cached by Apollo, so nodes repeat). */
+const weights = new WeakMap<FieldNode, number>();
+
+/** Fields a selection set asks for, fragments expanded, each nested field once (nested lists are counted by their own resolvers). */
+function fieldsIn(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, depth = 0): number {
+  if (!set || depth > 64) return 0;
+  let n = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) n += 1 + fieldsIn(s.selectionSet, info, depth + 1);
+    else if (s.kind === Kind.INLINE_FRAGMENT) n += fieldsIn(s.selectionSet, info, depth + 1);
+    else n += fieldsIn(info.fragments[s.name.value]?.selectionSet, info, depth + 1);
+  }
+  return n;
+}
+
+function weightOf(info: GraphQLResolveInfo): number {
+  const node = info.fieldNodes[0]!;
+  let w = weights.get(node);
+  if (w === undefined) weights.set(node, (w = Math.max(1, fieldsIn(node.selectionSet, info))));
+  return w;
+}
+
+const pathOf = (info: GraphQLResolveInfo) => {
+  const parts: (string | number)[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) parts.unshift(p.key);
+  return parts.join('.').slice(0, 200);
+};
+
+/**
+ * Wraps the resolver of every list field of `schema`'s object types (in place) to count the answer
+ * against `limit` values.
+ */
+export function limitAnswerSize(schema: GraphQLSchema, limit: number): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const nullable = !isNonNullType(field.type);
+      const list = isListType(nullable ? field.type : (field.type as { ofType: unknown }).ofType);
+      if (!list) continue;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      const charge = (result: unknown, info: GraphQLResolveInfo): unknown => {
+        if (!Array.isArray(result) || result.length === 0) return result;
+        let count = counts.get(info.variableValues);
+        if (!count) counts.set(info.variableValues, (count = { values: 0 }));
+        if (count.refusal) {
+          if (nullable) return null;
+          throw count.refusal;
+        }
+        count.values += result.length * weightOf(info);
+        if (count.values <= limit) return result;
+        const path = pathOf(info);
+        count.refusal = new AppError(
+          'QUERY_COST_EXCEEDED',
+          `The answer would hold more than ${limit} values (GRAPHQL_MAX_ANSWER_VALUES): ${path} alone has ${result.length} items of ${weightOf(info)} fields; ` +
+            'select fewer fields, or fewer rows (a connection page, `take`), or query one item at a time',
+          { reason: ANSWER_TOO_LARGE, limit, path },
+        );
+        throw count.refusal;
+      };
+      field.resolve = (source, args, context, info) => {
+        const result = resolve(source, args, context, info);
+        return result instanceof Promise ? result.then((r) => charge(r, info)) : charge(result, info);
+      };
+    }
+  }
+}
+
+/** The answer-size refusal among an execution's errors, if any (the transport answers it alone). */
+export function answerRefusalOf(errors: readonly GraphQLError[] | undefined): GraphQLError | undefined {
+  return errors?.find((e) => e.originalError instanceof AppError && e.originalError.details?.reason === ANSWER_TOO_LARGE);
+}
+
+/** HTTP: an answer past the limit is replaced by the refusal alone, status 400, no data. */
+export function answerSizePlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          const refusal = errors?.find((e) => e.extensions?.reason === ANSWER_TOO_LARGE);
+          if (!refusal) return;
+          response.body.singleResult = { errors: [refusal] };
+          response.http.status = 400;
+        },
+      };
+    },
+  };
+}
