@@ -16,6 +16,7 @@ import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { MAX_MOVIELENS_RMSE, MOVIELENS_COLUMN_NAMES, MOVIELENS_COLUMNS, MOVIELENS_SPEC, movielensOptions } from '../src/client/movielens-job';
 import { sharedDataDir } from '../src/lib/paths';
+import { splitRows } from '../src/ml/random';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { EXPLAIN_RECOMMENDATION, RANKING_FIELDS, RECOMMENDATIONS, SIMILAR_ITEMS } from './support/recommend';
@@ -87,5 +88,20 @@ maybe('MovieLens 100k', () => {
     const fallback = (await gqlOk(t, RECOMMENDATIONS, { model: 'movielens', userId: 'someone-new', k: 3 })).recommendations;
     expect(fallback.strategy).toBe('POPULARITY');
     expect(fallback.items[0].title).toBe('Star Wars (1977)'); // the most-rated film (583 ratings in all)
+  });
+
+  // Review F1's case: to a PREDICT key, user 196's explanation for film 50 listed the films 196 rated
+  // above their mean in the order of similarity × (rating − mean), beside the similarity (655, sim
+  // 0.081, before 411, sim 0.113: rating(655) > rating(411)).
+  it('explains to a PREDICT-only key by similarity alone: every film 196 rated in training, whatever its rating, and no rating', async () => {
+    const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "predict-only", scopes: [PREDICT] }) { key } }')).createApiKey.key as string;
+    const why = (await gqlOk({ ...t, token: key }, EXPLAIN_RECOMMENDATION, { model: 'movielens', userId: '196', itemId: '50', k: 100 })).explainRecommendation;
+    const lines = fs.readFileSync(path.join(folder!, 'u.data'), 'utf8').trim().split('\n');
+    const split = splitRows(lines.length, MOVIELENS_SPEC.testFraction, MOVIELENS_SPEC.validationSplit, MOVIELENS_SPEC.seed);
+    const rated = [...split.train, ...split.validation].map((k) => lines[k].split('\t')).filter(([user, item]) => user === '196' && item !== '50');
+    const got = why.contributions as { itemId: string; rating: number | null; similarity: number; contribution: number | null }[];
+    expect(got.map((c) => c.itemId).sort()).toEqual(rated.map(([, item]) => item).sort());
+    expect(got.map((c) => c.similarity)).toEqual(got.map((c) => c.similarity).sort((a, b) => b - a));
+    expect(got.every((c) => c.rating === null && c.contribution === null)).toBe(true);
   });
 });

@@ -206,8 +206,7 @@ it('keeps tenants apart: another tenant can neither serve this model nor join th
 });
 
 it('gives a PREDICT-only key titles and scores but no stored rows: no metadata rows, no training ratings', async () => {
-  const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "predict-only", scopes: [PREDICT] }) { key } }')).createApiKey.key as string;
-  const reader = { ...t, token: key };
+  const reader = await predictOnly();
   const recs = (await gqlOk(reader, RECOMMENDATIONS, { model: 'films', userId: 'u0', k: 5 })).recommendations;
   expect(recs.userMetadata).toBeNull();
   expect(recs.items.length).toBe(5);
@@ -216,7 +215,7 @@ it('gives a PREDICT-only key titles and scores but no stored rows: no metadata r
     expect(item.metadata).toBeNull();
   }
   const why = (await gqlOk(reader, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'u0', itemId: recs.items[0].itemId, k: 3 })).explainRecommendation;
-  expect(why.contributions.length).toBeGreaterThan(0);
+  expect(why.contributions.length).toBe(3);
   for (const c of why.contributions) {
     expect(c.rating).toBeNull();
     expect(c.contribution).toBeNull();
@@ -225,4 +224,66 @@ it('gives a PREDICT-only key titles and scores but no stored rows: no metadata r
   // The tenant's own key (every scope) still sees them.
   const full = (await gqlOk(t, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'u0', itemId: recs.items[0].itemId, k: 3 })).explainRecommendation;
   expect(full.contributions[0].rating).toEqual(expect.any(Number));
+});
+
+/** A key of tenant `t` with the PREDICT scope alone. */
+async function predictOnly(): Promise<TenantBundle> {
+  const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "predict-only", scopes: [PREDICT] }) { key } }')).createApiKey.key as string;
+  return { ...t, token: key };
+}
+
+type Contribution = { itemId: string; title: string | null; metadata: unknown; rating: number | null; similarity: number; contribution: number | null };
+
+// Review F1: ordered by similarity × (rating − mean) beside the similarity, a PREDICT key's
+// explanation listed the user's liked items in an order that gave away their hidden ratings.
+it('explains to a PREDICT-only key by similarity alone: every item the user rated, most similar first, nothing derived from the ratings', async () => {
+  const reader = await predictOnly();
+  for (const user of ['u0', 'u1']) {
+    const rated = trainingRated(user);
+    const explained = (await gqlOk(reader, RECOMMENDATIONS, { model: 'films', userId: user, k: 1 })).recommendations.items[0].itemId as string;
+    const why = (await gqlOk(reader, EXPLAIN_RECOMMENDATION, { model: 'films', userId: user, itemId: explained, k: 100 })).explainRecommendation;
+    const got = why.contributions as Contribution[];
+    // Every item the user rated in training, liked or not, once; the explained item (unrated) is not among them.
+    expect(got.map((c) => c.itemId).sort()).toEqual([...rated].sort());
+    expect(got.some((c) => rows.some(([u, i, r]) => u === user && i === c.itemId && r <= 2))).toBe(true); // a disliked one too
+    // Ordered by similarity alone (ties by item id), with no rating-derived field.
+    const bySimilarity = [...got].sort((a, b) => b.similarity - a.similarity || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+    expect(got.map((c) => c.itemId)).toEqual(bySimilarity.map((c) => c.itemId));
+    expect(got).toEqual(
+      got.map((c) => ({ itemId: c.itemId, title: `Film ${c.itemId.slice(1)}`, metadata: null, rating: null, similarity: expect.any(Number), contribution: null })),
+    );
+    // k takes the most similar.
+    const three = (await gqlOk(reader, EXPLAIN_RECOMMENDATION, { model: 'films', userId: user, itemId: explained, k: 3 })).explainRecommendation;
+    expect(three.contributions).toEqual(got.slice(0, 3));
+    expect(three.predictedRating).toBe(why.predictedRating);
+    // The tenant's own key (datasets:read): the liked items by contribution, with the same similarities.
+    const full = (await gqlOk(t, EXPLAIN_RECOMMENDATION, { model: 'films', userId: user, itemId: explained, k: 100 })).explainRecommendation.contributions as Contribution[];
+    const similarity = new Map(got.map((c) => [c.itemId, c.similarity]));
+    const ratingOf = new Map(rows.filter(([u]) => u === user).map(([, i, r]) => [i, r]));
+    for (const c of full) {
+      expect([c.itemId, c.similarity, c.rating]).toEqual([c.itemId, similarity.get(c.itemId), ratingOf.get(c.itemId)]);
+      expect(c.rating).toBeGreaterThanOrEqual(4); // above u's mean: of the same parity
+    }
+    expect(full.map((c) => c.contribution)).toEqual(full.map((c) => c.contribution).sort((a, b) => b! - a!));
+    // Of the user's rated items, the explained one is left out.
+    const ratedOne = [...rated].sort()[0];
+    const own = (await gqlOk(reader, EXPLAIN_RECOMMENDATION, { model: 'films', userId: user, itemId: ratedOne, k: 100 })).explainRecommendation.contributions as Contribution[];
+    expect(own.map((c) => c.itemId).sort()).toEqual([...rated].filter((i) => i !== ratedOne).sort());
+  }
+});
+
+// What README's Security model says a PREDICT key still learns from a recommender: which items a
+// user rated in training (the model holds them to leave them out), not their ratings.
+it('shows a PREDICT-only key which items a user rated: excludeRated true and false differ by exactly the training items', async () => {
+  const reader = await predictOnly();
+  for (const user of ['u0', 'u7']) {
+    const every = (await gqlOk(reader, RECOMMENDATIONS, { model: 'films', userId: user, k: 30, excludeRated: false })).recommendations.items.map(
+      (i: { itemId: string }) => i.itemId,
+    );
+    const unrated = (await gqlOk(reader, RECOMMENDATIONS, { model: 'films', userId: user, k: 30, excludeRated: true })).recommendations.items.map(
+      (i: { itemId: string }) => i.itemId,
+    );
+    expect(every).toHaveLength(30);
+    expect(every.filter((i: string) => !unrated.includes(i)).sort()).toEqual([...trainingRated(user)].sort());
+  }
 });

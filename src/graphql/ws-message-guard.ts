@@ -7,7 +7,9 @@
  * - a `subscribe` whose id is usable but whose payload is malformed (`{}`, `query: 5`,
  *   `variables: [1]`, a persisted-query hash without the query) gets an `error` on that id, coded as
  *   HTTP codes the same body (BAD_REQUEST; PERSISTED_QUERY_NOT_FOUND, so an APQ client sends the full
- *   query next), instead of graphql-ws closing the whole socket and every subscription on it;
+ *   query next), instead of graphql-ws closing the whole socket and every subscription on it; the
+ *   query's own refusals (not a string, empty or missing) carry Apollo's messages too (review F4:
+ *   an empty query was GRAPHQL_PARSE_FAILED here, BAD_REQUEST over HTTP);
  * - a `subscribe` whose persisted-query extension HTTP refuses (a hash that does not match the
  *   query, an unsupported version, a malformed extension) gets the same code and message on its id;
  * - a `subscribe` whose id is longer than {@link MAX_OPERATION_ID} characters closes the socket
@@ -17,6 +19,14 @@
  */
 import { depthExceededAt, MAX_BODY_DEPTH, topLevelStrings } from '../lib/json-depth';
 import { persistedQueryProblem } from './persisted-query';
+
+/** Apollo's refusal of an operation whose query is empty or missing, without a persisted-query extension. */
+const NO_QUERY = 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.';
+/** Apollo's refusal of a `query` that is neither a string nor falsy. */
+const QUERY_NOT_STRING = 'GraphQL queries must be strings.';
+/** Apollo's refusal of a `query` that is a parsed graphql-js document (`kind: "Document"`). */
+const QUERY_AS_DOCUMENT =
+  "GraphQL queries must be strings. It looks like you're sending the internal graphql-js representation of a parsed query in your request instead of a request in the GraphQL query language. You can convert an AST to a string using the `print` function from `graphql`, or use a client like `apollo-client` which converts the internal representation to a string for you.";
 
 /** Longest operation id of a `subscribe`, characters (as V2 ids). */
 export const MAX_OPERATION_ID = 256;
@@ -32,17 +42,22 @@ const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined
 /**
  * The coded problem of a subscribe payload graphql-ws would refuse by closing, or that HTTP refuses
  * (a persisted-query extension, persisted-query.ts), or undefined when it is well formed. Checked in
- * the order Apollo checks a POST body: the body's shape, then the persisted query.
+ * the order Apollo checks a POST body (`@apollo/server` runHttpQuery, then requestPipeline): the
+ * query's type, the body's shape, the persisted query, then a query that is empty or missing.
  */
 function payloadProblem(p: unknown): { code: string; message: string } | undefined {
   if (!isObject(p)) return { code: 'BAD_REQUEST', message: 'payload must be an object with a query' };
-  if (!optional(p.query, (x) => typeof x === 'string')) return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
+  // As Apollo's ensureQueryIsStringOrMissing: a falsy query (0, false, null) counts as missing.
+  if (p.query && typeof p.query !== 'string') return { code: 'BAD_REQUEST', message: isObject(p.query) && p.query.kind === 'Document' ? QUERY_AS_DOCUMENT : QUERY_NOT_STRING };
   if (!optional(p.variables, isObject)) return { code: 'BAD_REQUEST', message: 'payload.variables must be an object' };
   if (!optional(p.operationName, (x) => typeof x === 'string')) return { code: 'BAD_REQUEST', message: 'payload.operationName must be a string' };
   if (!optional(p.extensions, isObject)) return { code: 'BAD_REQUEST', message: 'payload.extensions must be an object' };
-  const persisted = persistedQueryProblem(p.query, p.extensions as Record<string, unknown> | undefined);
+  const query = typeof p.query === 'string' ? p.query : undefined;
+  const extensions = p.extensions as Record<string, unknown> | undefined;
+  const persisted = persistedQueryProblem(query, extensions);
   if (persisted) return persisted;
-  if (typeof p.query !== 'string') return { code: 'BAD_REQUEST', message: 'payload.query must be a string' };
+  // Past a persisted-query extension judged above, "" with its matching hash is parsed, as over HTTP.
+  if (!query && !extensions?.persistedQuery) return { code: 'BAD_REQUEST', message: NO_QUERY };
   return undefined;
 }
 
@@ -57,7 +72,9 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
     return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
   }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  if (!text.includes('"subscribe"')) return { pass: true };
+  // Only a `subscribe` is judged: its type is spelled out in the text, unless escaped
+  // (`"subscrib\u0065"`, which graphql-ws reads as `subscribe` all the same).
+  if (!text.includes('"subscribe"') && !text.includes('\\u')) return { pass: true };
   let message: unknown;
   try {
     message = JSON.parse(text);

@@ -1,7 +1,8 @@
 /**
  * Malformed automatic-persisted-query extensions over GET, POST and the websocket (issue #10; more
  * POST cases in hostile-input.spec.ts): every one gets a coded answer below 500, never
- * INTERNAL_SERVER_ERROR, and the websocket answers a payload with the code and message HTTP does.
+ * INTERNAL_SERVER_ERROR, and the websocket answers a payload with the code and message HTTP does,
+ * as it does for a query that is empty, blank, missing or not a string.
  */
 import crypto from 'node:crypto';
 import WebSocket from 'ws';
@@ -69,14 +70,16 @@ describe('over GET', () => {
 
 describe('over the websocket', () => {
   /** Sends raw graphql-ws messages; returns what the server sent back for id 1, and the close code if it closed. */
-  async function raw(payload: unknown): Promise<{ messages: any[]; closed?: number }> {
+  async function raw(payload: unknown, { escapeType = false } = {}): Promise<{ messages: any[]; closed?: number }> {
     const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
     const messages: any[] = [];
+    const subscribe = JSON.stringify({ id: '1', type: 'subscribe', payload });
     return new Promise((resolve) => {
       socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.token}` } })));
       socket.on('message', (data) => {
         const m = JSON.parse(String(data));
-        if (m.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload }));
+        // `"subscrib\u0065"`: the same message to JSON.parse and graphql-ws, not to a text search.
+        if (m.type === 'connection_ack') socket.send(escapeType ? subscribe.replace('"subscribe"', '"subscrib\\u0065"') : subscribe);
         else if (m.id === '1') {
           messages.push(m);
           if (m.type === 'complete' || m.type === 'error') {
@@ -135,6 +138,78 @@ describe('over the websocket', () => {
     const payload = { query: QUERY, extensions };
     const [http, socket] = [await post(payload), await raw(payload)];
     expect(http.body.data?.viewer.tenantName).toBe(t.name);
+    expect(socket.messages[0]).toMatchObject({ type: 'next', payload: { data: { viewer: { tenantName: t.name } } } });
+  });
+
+  // Review F4: an empty query was BAD_REQUEST over HTTP and GRAPHQL_PARSE_FAILED over the websocket.
+  // Every error the websocket answers is the one HTTP answers, locations included.
+  const NO_QUERY = 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.';
+  const EOF = 'Syntax Error: Unexpected <EOF>.';
+  it.each([
+    ['an empty query', { query: '' }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['an empty query with variables', { query: '', variables: {} }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['an empty query with extensions but no persisted query', { query: '', extensions: { persistedQuery: null } }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['a query of spaces', { query: '   ' }, 400, 'GRAPHQL_PARSE_FAILED', EOF],
+    ['a query of a newline and a tab', { query: '\n\t ' }, 400, 'GRAPHQL_PARSE_FAILED', EOF],
+    ['a query that is only a comment', { query: '# nothing' }, 400, 'GRAPHQL_PARSE_FAILED', EOF],
+    ['no query, only variables', { variables: {} }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['no query, only an operation name', { operationName: 'A' }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['no query, extensions without a persisted query', { extensions: { tracing: true } }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['a null query', { query: null }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['a query false', { query: false }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['a query 0', { query: 0 }, 400, 'BAD_REQUEST', NO_QUERY],
+    ['a query 7', { query: 7 }, 400, 'BAD_REQUEST', 'GraphQL queries must be strings.'],
+    ['a query true', { query: true }, 400, 'BAD_REQUEST', 'GraphQL queries must be strings.'],
+    ['a query that is a list of strings', { query: [QUERY] }, 400, 'BAD_REQUEST', 'GraphQL queries must be strings.'],
+    ['a query {}', { query: {} }, 400, 'BAD_REQUEST', 'GraphQL queries must be strings.'],
+    [
+      'a query that is a parsed document',
+      { query: { kind: 'Document', definitions: [] } },
+      400,
+      'BAD_REQUEST',
+      expect.stringMatching(/^GraphQL queries must be strings\. It looks like you're sending the internal graphql-js representation/),
+    ],
+    [
+      'a query 0 beside a persisted-query hash',
+      { query: 0, extensions: { persistedQuery: { version: 1, sha256Hash: sha('{ nothing }') } } },
+      200,
+      'PERSISTED_QUERY_NOT_FOUND',
+      'PersistedQueryNotFound',
+    ],
+    ['an empty query beside its own hash', { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha('') } } }, 400, 'GRAPHQL_PARSE_FAILED', EOF],
+    [
+      'an empty query beside another hash',
+      { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha(QUERY) } } },
+      400,
+      'BAD_REQUEST',
+      'provided sha does not match query',
+    ],
+  ])('%s: HTTP and the websocket answer the same error, the socket stays open', async (_what, payload, status, code, message) => {
+    const [http, socket] = [await post(payload), await raw(payload)];
+    expect([http.status, codeOf(http.body), http.body.errors?.[0]?.message]).toEqual([status, code, message]);
+    expect(socket.closed).toBeUndefined();
+    expect(socket.messages).toEqual([{ id: '1', type: 'error', payload: http.body.errors }]);
+  });
+
+  it('an empty payload: BAD_REQUEST on both transports (HTTP names its empty POST body)', async () => {
+    const [http, socket] = [await post({}), await raw({})];
+    expect([http.status, codeOf(http.body), http.body.errors?.[0]?.message]).toEqual([400, 'BAD_REQUEST', 'POST body missing, invalid Content-Type, or JSON object has no keys.']);
+    expect(socket.messages).toEqual([{ id: '1', type: 'error', payload: [{ message: NO_QUERY, extensions: { code: 'BAD_REQUEST' } }] }]);
+  });
+
+  // The guard found a subscribe by its spelling in the text: an escaped type reached graphql-ws
+  // unjudged (an empty query was parsed, a query 7 closed the socket with 4400).
+  it.each([
+    ['an empty query', { query: '' }, NO_QUERY],
+    ['a query 7', { query: 7 }, 'GraphQL queries must be strings.'],
+  ])('a subscribe whose type is escaped, with %s: the same error on its id, the socket stays open', async (_what, payload, message) => {
+    const socket = await raw(payload, { escapeType: true });
+    expect(socket.closed).toBeUndefined();
+    expect(socket.messages).toEqual([{ id: '1', type: 'error', payload: [{ message, extensions: { code: 'BAD_REQUEST' } }] }]);
+  });
+
+  it('a subscribe whose type is escaped, with a good query, runs', async () => {
+    const socket = await raw({ query: QUERY }, { escapeType: true });
     expect(socket.messages[0]).toMatchObject({ type: 'next', payload: { data: { viewer: { tenantName: t.name } } } });
   });
 

@@ -550,8 +550,9 @@ it('answers a subscribe nested 2,000,000 deep with BAD_USER_INPUT on its id, as 
 });
 
 it.each([
-  ['an empty payload', {}, 'BAD_REQUEST', 'payload.query must be a string'],
-  ['a numeric query', { query: 5 }, 'BAD_REQUEST', 'payload.query must be a string'],
+  ['an empty payload', {}, 'BAD_REQUEST', 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.'],
+  ['a numeric query', { query: 5 }, 'BAD_REQUEST', 'GraphQL queries must be strings.'],
+  ['an empty query', { query: '' }, 'BAD_REQUEST', 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.'],
   ['variables as a list', { query: '{ viewer { tenantName } }', variables: [1] }, 'BAD_REQUEST', 'payload.variables must be an object'],
   ['a numeric operationName', { query: '{ viewer { tenantName } }', operationName: 5 }, 'BAD_REQUEST', 'payload.operationName must be a string'],
   ['a persisted-query hash alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],

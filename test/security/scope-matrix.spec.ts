@@ -9,14 +9,15 @@
  */
 import { getNamedType, isAbstractType, isObjectType } from 'graphql';
 import type { App } from '../../src/app';
-import { codeOf, collect, gqlOk, wsClient } from '../../src/client/graphql-client';
+import { codeOf, collect, gql, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
 import { SCOPES, type Scope } from '../../src/modules/auth/actor';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { callProbe, probeCalls, requiredScopes, type ProbeCall } from '../support/schema-probe';
-import { startRun, waitForRun } from '../support/training';
+import { EXPLAIN_RECOMMENDATION, RECOMMENDATIONS } from '../support/recommend';
+import { startRun, trainVersion, waitForRun } from '../support/training';
 import { guardedV2Calls, PUBLIC_V2_ROUTES, v2 } from '../support/v2';
 
 let app: App;
@@ -28,6 +29,17 @@ let owner: Map<string, string>;
 const abstractRoots = new Set<string>();
 let batchPath: string;
 const keys = new Map<Scope, string>();
+
+/**
+ * Ratings of a recommender ('films', trained on every row: testFraction 0): user a rated i1..i4
+ * (mean 3: liked i1 and i3), not i5.
+ */
+const RATINGS_CSV = [
+  'user,item,rating',
+  ...['a,i1,5', 'a,i2,1', 'a,i3,4', 'a,i4,2'],
+  ...['b,i1,4', 'b,i2,2', 'b,i3,5', 'b,i4,1', 'b,i5,4'],
+  ...['c,i1,1', 'c,i2,5', 'c,i3,2', 'c,i4,4', 'c,i5,2'],
+].join('\n');
 
 /** The model export routes (latest version, and a version by number). */
 const EXPORT_PATHS = ['/models/scoped/export?format=onnx', '/models/scoped/versions/1/export?format=tfjs'];
@@ -56,6 +68,13 @@ beforeAll(async () => {
     const gqlName = scope.replace(':', '_').toUpperCase();
     keys.set(scope, (await gqlOk(t, `mutation { createApiKey(input: { name: "only-${scope}", scopes: [${gqlName}] }) { key } }`)).createApiKey.key);
   }
+  const ratingsId = await uploadCsv(t, RATINGS_CSV, 'ratings');
+  await trainVersion(t, {
+    datasetId: ratingsId,
+    targetColumn: 'rating',
+    modelName: 'films',
+    spec: { model: 'MATRIX_FACTORIZATION', testFraction: 0, epochs: 5, matrixFactorization: { userColumn: 'user', itemColumn: 'item', factors: 4 } },
+  });
   const batch = (await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "scoped", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction;
   const ws = wsClient(app.server.wsUrl, t.token);
   await collect(ws, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: batch.id }).done;
@@ -121,6 +140,36 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  // Review F1: a PREDICT key learns which items a user rated (README, Security model), never their
+  // ratings: not shown, and choosing and ordering nothing in an explanation.
+  it("reads a recommender's rated items only as its scopes allow: which items with predict, their ratings with datasets:read too", async () => {
+    const caller = { ...t, token: keys.get(scope)! };
+    const recommend = (excludeRated: boolean) => gql(caller, RECOMMENDATIONS, { model: 'films', userId: 'a', k: 5, excludeRated });
+    const explain = await gql(caller, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'a', itemId: 'i5', k: 10 });
+    if (!holds(scope, 'predict')) {
+      for (const r of [await recommend(true), explain]) expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'predict' scope"]);
+      return;
+    }
+    const itemsOf = async (excludeRated: boolean) => ((await recommend(excludeRated)).data!.recommendations.items as { itemId: string }[]).map((i) => i.itemId).sort();
+    expect([await itemsOf(false), await itemsOf(true)]).toEqual([['i1', 'i2', 'i3', 'i4', 'i5'], ['i5']]);
+    const got = (explain.data!.explainRecommendation.contributions as { itemId: string; rating: number | null; similarity: number; contribution: number | null }[]).map(
+      ({ itemId, rating, similarity, contribution }) => ({ itemId, rating, similarity, contribution }),
+    );
+    if (holds(scope, 'datasets:read')) {
+      // The liked items (above a's mean 3) with their ratings, largest contribution first.
+      expect(got.map((c) => [c.itemId, c.rating]).sort()).toEqual([
+        ['i1', 5],
+        ['i3', 4],
+      ]);
+      expect(got.map((c) => c.contribution)).toEqual(got.map((c) => c.similarity * (c.rating! - 3)).sort((x, y) => y - x));
+    } else {
+      // Every item a rated, most similar first (ties by item id), no rating-derived field.
+      expect(got.map((c) => c.itemId).sort()).toEqual(['i1', 'i2', 'i3', 'i4']);
+      expect(got).toEqual([...got].sort((x, y) => y.similarity - x.similarity || (x.itemId < y.itemId ? -1 : 1)));
+      expect(got.map((c) => [c.rating, c.contribution])).toEqual(Array(4).fill([null, null]));
+    }
   });
 
   it('gets the REST routes its scope allows', async () => {

@@ -11,4 +11,4 @@ export const SIMILAR_ITEMS = `query($model: String!, $itemId: String!, $k: Int) 
 
 export const EXPLAIN_RECOMMENDATION = `query($model: String!, $userId: String!, $itemId: String!, $k: Int) {
   explainRecommendation(model: $model, userId: $userId, itemId: $itemId, k: $k) {
-    userId itemId title predictedRating contributions { itemId title rating similarity contribution } } }`;
+    userId itemId title predictedRating contributions { itemId title metadata rating similarity contribution } } }`;

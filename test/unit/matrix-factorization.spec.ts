@@ -6,6 +6,8 @@
 import { AppError } from '../../src/lib/errors';
 import { parseCsv } from '../../src/ml/data/csv';
 import { matrixFactorizationFamily as family } from '../../src/ml/families/matrix-factorization';
+import type { MfModel } from '../../src/ml/families/matrix-factorization/model';
+import { mfRecommender } from '../../src/ml/families/matrix-factorization/recommend';
 import { prepareInteractions } from '../../src/ml/prepare-interactions';
 import { rankingScore, topK } from '../../src/ml/ranking';
 import { rng } from '../../src/ml/random';
@@ -108,12 +110,72 @@ describe('MATRIX_FACTORIZATION', () => {
     expect(similar.map((s) => s.itemId)).not.toContain('m2');
     expect(similar.every((s) => Number(s.itemId.slice(1)) % 2 === 0)).toBe(true);
     expect(codeOf(() => rec.similarItems('nope', 3))).toBe('NOT_FOUND');
-    const why = rec.explainRecommendation('u0', items[0].itemId, 3);
+    const why = rec.explainRecommendation('u0', items[0].itemId, 3, true);
     expect(why.contributions).toHaveLength(3);
     expect(why.contributions[0].rating).toBeGreaterThanOrEqual(4); // liked items of the same group speak for it
-    expect(codeOf(() => rec.explainRecommendation('nobody', 'm2', 3))).toBe('NOT_FOUND');
+    expect(codeOf(() => rec.explainRecommendation('nobody', 'm2', 3, true))).toBe('NOT_FOUND');
+    expect(codeOf(() => rec.explainRecommendation('nobody', 'm2', 3, false))).toBe('NOT_FOUND');
     // Plain data both ways, so a model served on a worker thread answers the same (structured clone).
     for (const answer of [rec.recommend('u0', 5, true), unknown, similar, why]) expect(structuredClone(answer)).toEqual(answer);
+  });
+
+  // Review F1: ordered by similarity × (rating − mean), a PREDICT key's explanation gave away the
+  // order of the ratings it may not read. A hand-made model: item m0 is explained to user u0, who
+  // rated m1..m4 (m2 twice); cos(m0, ·) is 1, 1/√2, 0, -1 for m1..m4.
+  function handMade(ratings: number[]) {
+    const model: MfModel = {
+      users: 1,
+      items: 5,
+      factors: 2,
+      globalMean: 3,
+      minRating: 1,
+      maxRating: 5,
+      userBias: new Float32Array(1),
+      itemBias: new Float32Array(5),
+      userFactors: Float32Array.of(0.5, 0.5),
+      itemFactors: Float32Array.of(1, 0, 1, 0, 1, 1, 0, 1, -1, 0),
+      itemCounts: Int32Array.of(1, 1, 2, 1, 1),
+      ratedOffsets: Int32Array.of(0, 5),
+      ratedItems: Int32Array.of(4, 2, 1, 3, 2),
+      ratedValues: Float32Array.from(ratings),
+      popularityWeight: 0,
+    };
+    return mfRecommender(model, ['u0'], ['m0', 'm1', 'm2', 'm3', 'm4']);
+  }
+
+  it('explains by the ratings (liked items, by contribution) only when asked; otherwise by similarity alone, reading no rating', () => {
+    // Ratings of m4, m2, m1, m3, m2: mean 3, so m4 and both of m2 are liked.
+    const byRatings = handMade([4, 5, 1, 1, 4]).explainRecommendation('u0', 'm0', 5, true);
+    expect(byRatings.contributions.map((c) => [c.itemId, c.rating, c.similarity, c.contribution])).toEqual([
+      ['m2', 5, expect.closeTo(1 / Math.SQRT2, 6), expect.closeTo(2 / Math.SQRT2, 6)],
+      ['m2', 4, expect.closeTo(1 / Math.SQRT2, 6), expect.closeTo(1 / Math.SQRT2, 6)],
+      ['m4', 4, -1, -1],
+    ]);
+    const expected = {
+      predictedRating: 3.5,
+      contributions: [
+        { itemId: 'm1', similarity: 1 },
+        { itemId: 'm2', similarity: expect.closeTo(1 / Math.SQRT2, 6) },
+        { itemId: 'm3', similarity: 0 },
+        { itemId: 'm4', similarity: -1 },
+      ],
+    };
+    // Every rated item once, most similar first, no rating field: the same for any ratings.
+    for (const ratings of [
+      [4, 5, 1, 1, 4],
+      [1, 1, 5, 5, 1],
+      [3, 3, 3, 3, 3],
+    ]) {
+      const rec = handMade(ratings);
+      expect(rec.explainRecommendation('u0', 'm0', 5, false)).toEqual(expected);
+      expect(rec.explainRecommendation('u0', 'm0', 2, false)).toEqual({ ...expected, contributions: expected.contributions.slice(0, 2) });
+    }
+    // The explained item itself is left out, as by the ratings.
+    expect(
+      handMade([4, 5, 1, 1, 4])
+        .explainRecommendation('u0', 'm2', 5, false)
+        .contributions.map((c) => c.itemId),
+    ).toEqual(['m1', 'm3', 'm4']);
   });
 
   it('refuses bad specs with BAD_USER_INPUT naming the field', () => {

@@ -31,18 +31,18 @@ export interface SimilarItem {
 /** One of the user's rated items, and how much it speaks for a recommended item. */
 export interface RatedItemContribution {
   itemId: string;
-  /** The user's training rating of it. */
-  rating: number;
   /** Cosine similarity of its factors to the recommended item's. */
   similarity: number;
-  /** similarity × (rating − the user's mean training rating). */
-  contribution: number;
+  /** The user's training rating of it; only in an explanation `byRatings`. */
+  rating?: number;
+  /** similarity × (rating − the user's mean training rating); only in an explanation `byRatings`. */
+  contribution?: number;
 }
 
 /** Why an item is recommended to a user. */
 export interface RecommendationExplanation {
   predictedRating: number;
-  /** The user's liked items (rated above their mean) that contributed most, largest contribution first. */
+  /** The user's rated items that speak for it, as {@link Recommender.explainRecommendation} chooses them. */
   contributions: RatedItemContribution[];
 }
 
@@ -59,6 +59,13 @@ export interface Recommender {
   recommend(userId: string, k: number, excludeRated: boolean, strategy?: 'model' | 'popularity'): Recommendations;
   /** @throws AppError NOT_FOUND for an item the model does not know. */
   similarItems(itemId: string, k: number): SimilarItem[];
-  /** @throws AppError NOT_FOUND for a user or an item the model does not know. */
-  explainRecommendation(userId: string, itemId: string, k: number): RecommendationExplanation;
+  /**
+   * The user's training items that speak for `itemId` (never the item itself), at most k.
+   * @param byRatings true: the items the user liked (rated above their own mean), largest
+   *   contribution first, each with its rating and contribution; false: any item the user rated,
+   *   most similar first (ties by item id), once each and without rating or contribution — chosen
+   *   and ordered by nothing derived from the ratings, for a caller that may not read them.
+   * @throws AppError NOT_FOUND for a user or an item the model does not know.
+   */
+  explainRecommendation(userId: string, itemId: string, k: number, byRatings: boolean): RecommendationExplanation;
 }

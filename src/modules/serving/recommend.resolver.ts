@@ -52,7 +52,8 @@ export class RecommendResolver {
   /** Why an item is recommended to a user. Scope: `predict`. @throws as recommendations, and NOT_FOUND for an unknown user or item. */
   @Authorized('predict')
   @Query(() => RecommendationExplanation, {
-    description: "Why a recommender version recommends an item to a user: the user's liked items (rated above their mean) closest to it in the embedding space.",
+    description:
+      "Why a recommender version recommends an item to a user: the user's rated items that speak most for it in the embedding space. With datasets:read, the items they liked (rated above their mean), by similarity × (rating − mean); without it, any item they rated, by similarity alone.",
   })
   explainRecommendation(
     @Args(() => VersionArgs) which: VersionArgs,

@@ -88,7 +88,10 @@ export class RecommendService {
   }
 
   /**
-   * The user's liked items that contributed most to an item's recommendation.
+   * The user's rated items that speak most for an item's recommendation. With `datasets:read`, the
+   * liked ones (rated above the user's mean) by contribution, with ratings; without it, any rated
+   * item by similarity alone: the ratings are stored rows, so they neither choose, order nor show
+   * the items (review F1: ordered by contribution, the list gave away the hidden ratings' order).
    * @throws as {@link recommendations}, and NOT_FOUND for a user or an item the version does not know.
    */
   async explainRecommendation(actor: Actor, modelName: string, selector: VersionSelector, userId: string, itemId: string, k: number): Promise<RecommendationExplanation> {
@@ -96,9 +99,8 @@ export class RecommendService {
     checkId('itemId', itemId);
     checkK('k', k);
     const { served, recommender, lookup } = await this.open(actor, modelName, selector);
-    const why = await recommender.explainRecommendation(userId, itemId, k);
-    // The user's training ratings are stored rows: shown only to a reader of datasets.
     const readsData = hasScope(actor, 'datasets:read');
+    const why = await recommender.explainRecommendation(userId, itemId, k, readsData);
     return {
       ...served,
       userId,
@@ -106,9 +108,10 @@ export class RecommendService {
       title: shown(lookup, itemId).title,
       predictedRating: why.predictedRating,
       contributions: why.contributions.map((c) => ({
-        ...c,
-        rating: readsData ? c.rating : null,
-        contribution: readsData ? c.contribution : null,
+        itemId: c.itemId,
+        similarity: c.similarity,
+        rating: readsData ? (c.rating ?? null) : null,
+        contribution: readsData ? (c.contribution ?? null) : null,
         ...shown(lookup, c.itemId, readsData),
       })),
     };

@@ -73,7 +73,9 @@ export class SimilarItemsResult extends ServedVersion {
 }
 
 /** One of the user's rated items and its share in a recommendation. */
-@ObjectType({ description: "One of the user's liked items (rated above their mean) and how much it speaks for the recommended item." })
+@ObjectType({
+  description: "One of the user's rated items and how much it speaks for the recommended item: with datasets:read one they liked (rated above their mean), else any they rated.",
+})
 export class RatedItemContribution extends ShownItem {
   @Nullable(Float, "The user's training rating of it; null unless the caller's key has datasets:read (it is a stored row).")
   rating!: number | null;
@@ -86,7 +88,7 @@ export class RatedItemContribution extends ShownItem {
 }
 
 /** Why an item is recommended to a user. */
-@ObjectType({ description: "Why an item is recommended to a user: the user's liked items closest to it in the embedding space." })
+@ObjectType({ description: "Why an item is recommended to a user: the user's rated items that speak most for it in the embedding space." })
 export class RecommendationExplanation extends ServedVersion {
   @Field()
   userId!: string;
@@ -100,6 +102,9 @@ export class RecommendationExplanation extends ServedVersion {
   @Field(() => Float, { description: 'The predicted rating, clipped to the training range.' })
   predictedRating!: number;
 
-  @Field(() => [RatedItemContribution], { description: 'Largest contribution first.' })
+  @Field(() => [RatedItemContribution], {
+    description:
+      "With datasets:read, the user's liked items (rated above their mean), largest contribution first. Without it, the user's rated items most similar to this one first (ties by item id): their ratings are stored rows, so they neither choose, order nor show them.",
+  })
   contributions!: RatedItemContribution[];
 }

@@ -253,7 +253,7 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
       return {
         recommend: (userId, k, excludeRated, strategy) => call('recommendations', [userId, k, excludeRated, strategy]),
         similarItems: (itemId, k) => call('similarItems', [itemId, k]),
-        explainRecommendation: (userId, itemId, k) => call('explainRecommendation', [userId, itemId, k]),
+        explainRecommendation: (userId, itemId, k, byRatings) => call('explainRecommendation', [userId, itemId, k, byRatings]),
       };
     },
     query: (method, args) => scoring.query(method, args),

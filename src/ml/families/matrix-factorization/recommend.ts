@@ -65,24 +65,37 @@ export function mfRecommender(m: MfModel, userIds: string[], itemIds: string[]):
         (j) => ({ itemId: itemIds[j], similarity: sims[j] }),
       );
     },
-    explainRecommendation(userId, itemId, k) {
+    explainRecommendation(userId, itemId, k, byRatings) {
       const u = userIndex.get(userId);
       if (u === undefined) throw notKnown('User', userId);
       const i = itemIndex.get(itemId);
       if (i === undefined) throw notKnown('Item', itemId);
       const from = m.ratedOffsets[u];
       const to = m.ratedOffsets[u + 1];
+      if (!byRatings) {
+        // The ratings (ratedValues) are not read: which items, their order and their fields must not reveal them.
+        const seen = new Set<number>([i]);
+        const rated: RatedItemContribution[] = [];
+        for (let at = from; at < to; at++) {
+          const j = m.ratedItems[at];
+          if (seen.has(j)) continue;
+          seen.add(j);
+          rated.push({ itemId: itemIds[j], similarity: cosine(m.itemFactors, K, i, j) });
+        }
+        rated.sort((a, b) => b.similarity - a.similarity || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+        return { predictedRating: predictRating(m, u, i), contributions: rated.slice(0, k) };
+      }
       let mean = 0;
       for (let at = from; at < to; at++) mean += m.ratedValues[at] / (to - from);
-      const rated: RatedItemContribution[] = [];
+      const liked: Required<RatedItemContribution>[] = [];
       for (let at = from; at < to; at++) {
         const j = m.ratedItems[at];
         if (j === i || m.ratedValues[at] <= mean) continue; // the items the user liked (above their own mean) speak for it
         const similarity = cosine(m.itemFactors, K, i, j);
-        rated.push({ itemId: itemIds[j], rating: m.ratedValues[at], similarity, contribution: similarity * (m.ratedValues[at] - mean) });
+        liked.push({ itemId: itemIds[j], rating: m.ratedValues[at], similarity, contribution: similarity * (m.ratedValues[at] - mean) });
       }
-      rated.sort((a, b) => b.contribution - a.contribution);
-      return { predictedRating: predictRating(m, u, i), contributions: rated.slice(0, k) };
+      liked.sort((a, b) => b.contribution - a.contribution);
+      return { predictedRating: predictRating(m, u, i), contributions: liked.slice(0, k) };
     },
   };
 }
