@@ -12,6 +12,8 @@
  *   an empty query was GRAPHQL_PARSE_FAILED here, BAD_REQUEST over HTTP);
  * - a `subscribe` whose persisted-query extension HTTP refuses (a hash that does not match the
  *   query, an unsupported version, a malformed extension) gets the same code and message on its id;
+ * - a message of a type only the server sends (`connection_ack`, `next`, `error`) closes the socket
+ *   (4400), where graphql-ws would close it 4500 and print a stack (review F7);
  * - a `subscribe` whose id is longer than {@link MAX_OPERATION_ID} characters closes the socket
  *   (4400, as graphql-ws closes for any invalid message): an id is echoed in every `next`, `error`
  *   and `complete` of its operation, so an unbounded one (review F9: 1,000,000 characters) would be
@@ -32,6 +34,9 @@ const QUERY_AS_DOCUMENT =
 export const MAX_OPERATION_ID = 256;
 
 const ID_TOO_LONG = `Invalid message received: the subscribe id is longer than ${MAX_OPERATION_ID} characters`;
+
+/** Message types only a server sends (graphql-transport-ws): graphql-ws throws on them from a client. */
+const SERVER_TYPES: readonly string[] = ['connection_ack', 'next', 'error'];
 
 /** What to do with one message: pass it to graphql-ws, close the socket, or answer an error on its id. */
 export type MessageVerdict = { pass: true } | { close: string } | { reply: string };
@@ -72,15 +77,18 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
     return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
   }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  // Only a `subscribe` is judged: its type is spelled out in the text, unless escaped
-  // (`"subscrib\u0065"`, which graphql-ws reads as `subscribe` all the same).
-  if (!text.includes('"subscribe"') && !text.includes('\\u')) return { pass: true };
+  // Only a `subscribe`, and a server's message sent by a client, are judged: their type is spelled
+  // out in the text, unless escaped (`"subscrib\u0065"`, which graphql-ws reads as `subscribe` all the same).
+  if (!text.includes('"subscribe"') && !text.includes('\\u') && !SERVER_TYPES.some((t) => text.includes(`"${t}"`))) return { pass: true };
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch {
     return { pass: true }; // graphql-ws answers unreadable messages itself
   }
+  // graphql-ws reads these from a client as well formed, then throws: a 4500 close (its code for an
+  // internal error) and a stack on stdout per message (review F7). A protocol breach closes 4400.
+  if (isObject(message) && SERVER_TYPES.includes(message.type as string)) return { close: `Invalid message received: a client does not send '${String(message.type)}'` };
   if (!isObject(message) || message.type !== 'subscribe' || typeof message.id !== 'string' || message.id === '') return { pass: true };
   if (message.id.length > MAX_OPERATION_ID) return { close: ID_TOO_LONG };
   const problem = payloadProblem(message.payload);

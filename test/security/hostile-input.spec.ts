@@ -580,6 +580,18 @@ it('accepts a subscribe id of 256 characters and closes the socket (4400) for a 
   expect(state.closedWith).toBe(4400);
 });
 
+it.each([
+  ['next', { id: 'n', type: 'next', payload: {} }],
+  ['connection_ack', { type: 'connection_ack' }],
+  ['error', { id: 'e', type: 'error', payload: [{ message: 'x' }] }],
+])("closes the socket with 4400, not graphql-ws' 4500, for a client's '%s' (a type only the server sends; review F7), and keeps serving", async (type, message) => {
+  const { socket } = await acknowledgedSocket();
+  const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, String(reason)])));
+  socket.send(JSON.stringify(message));
+  expect(await closed).toEqual([4400, `Invalid message received: a client does not send '${type}'`]);
+  expect((await gqlOk(t, '{ viewer { tenantName } }')).viewer.tenantName).toBe(t.name);
+});
+
 it('closes the socket with 4409 for a subscribe whose id is still in use (graphql-ws protocol), as README says', async () => {
   const { socket } = await acknowledgedSocket();
   const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, String(reason)])));
