@@ -10,7 +10,7 @@ import { gqlOk } from '../src/client/graphql-client';
 import { withTenant } from '../src/lib/tenant-tx';
 import { TrainingRunRepo } from '../src/modules/training/training-run.repo';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { seedRuns } from './support/seed-runs';
 import { firstProgressEvent, startRun, waitForRun } from './support/training';
@@ -46,7 +46,7 @@ it('stores an epoch only while the run is RUNNING, and answers the status it rea
 });
 
 it('a run cancelled mid-training keeps the epochs it had when FINAL was sent', async () => {
-  const runId = (await startRun(t, datasetId, 'cancel-mid', { ...KERAS_SPEC, epochs: 1000, batchSize: 16 })).id;
+  const runId = (await startRun(t, datasetId, 'cancel-mid', { ...SLOW_NETWORK, epochs: 1000, batchSize: 16 })).id;
   expect((await firstProgressEvent(t, runId)).kind).toBe('EPOCH');
   await gqlOk(t, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id: runId });
   const final = await waitForRun(t, runId);

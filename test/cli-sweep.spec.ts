@@ -12,7 +12,7 @@ import type { App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { runCli, type CliResult } from './support/cli';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 
 let app: App;
@@ -97,7 +97,7 @@ it('lists sweeps paged, and watch --json replays an ended sweep as one JSON boar
 
 it('cancels a running sweep; watching it then ends with CANCELLED and exit 1; cancelling again is INVALID_STATE', async () => {
   const slow = sweepFile('slow', {
-    baseSpec: { ...KERAS_SPEC, epochs: 200 },
+    baseSpec: { ...SLOW_NETWORK, epochs: 200 },
     space: [{ path: 'optimizer.learningRate', values: [0.001, 0.01] }],
     budget: { maxTrials: 2, maxConcurrent: 1 },
   });

@@ -14,7 +14,7 @@ import { collect, gqlOk, wsClient } from '../src/client/graphql-client';
 import { freePort } from '../src/lib/net';
 import { startTestApp } from './support/app';
 import { runCli, runCliInTerminal, startCli, type CliResult } from './support/cli';
-import { KERAS_SPEC, PIMA_CSV, PIMA_ROWS, pimaTimes } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV, PIMA_ROWS, pimaTimes } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 
 /** The README's spec file: the Keras reference job with its test split and seed. */
@@ -198,7 +198,7 @@ describe('the Pima reference flow', () => {
 
   it('Ctrl-C stops watching, not the run; runs cancel cancels it', async () => {
     // 1000 epochs over Pima 20 times: far longer than the few steps below.
-    fs.writeFileSync(path.join(dir, 'long.json'), JSON.stringify({ ...KERAS_SPEC, epochs: 1000 }));
+    fs.writeFileSync(path.join(dir, 'long.json'), JSON.stringify({ ...SLOW_NETWORK, epochs: 1000 }));
     const big = await uploadCsv(t, pimaTimes(20), 'pima-x20');
     const cli = startCli(['train', '--dataset', big, '--target', 'Outcome', '--model', 'long', '--spec', path.join(dir, 'long.json'), '--watch'], env);
     const id = /^Started run (\S+)/.exec(await cli.waitForLine(/^Started run /))![1];

@@ -4,7 +4,7 @@
  */
 import type { App } from '../src/app';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { START_RUN, startRun, waitForRun } from './support/training';
 import { codeOf, gql, gqlOk, uploadFile } from '../src/client/graphql-client';
@@ -180,7 +180,7 @@ describe('predict', () => {
   });
 
   it('answers MODEL_NOT_READY while the first version is being trained, NOT_FOUND once its run ended without one', async () => {
-    const queued = await startRun(t, datasetId, 'not-yet', { ...KERAS_SPEC, epochs: 1000 });
+    const queued = await startRun(t, datasetId, 'not-yet', { ...SLOW_NETWORK, epochs: 1000 });
     const r = await gql(t, PREDICT, { model: 'not-yet', rows: [ROW] });
     expect(codeOf(r)).toBe('MODEL_NOT_READY');
     expect(r.errors![0].message).toBe("Model 'not-yet' has no trained version yet: a training run for it is queued or running");

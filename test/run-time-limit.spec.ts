@@ -14,7 +14,7 @@ import { estimateRunTime } from '../src/ml/run-time';
 import { normalizeSpec } from '../src/ml/spec';
 import type { SpecInput } from '../src/ml/spec-types';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv } from './support/factories';
 import { ADMIN_SECRET } from './support/secrets';
 import { START_RUN, startRun, waitForRun } from './support/training';
@@ -33,7 +33,7 @@ const PIMA_TRAINING_ROWS = 615;
  * at least ~3 s even on a core of its own (1.2–1.5 ms a batch measured), several times that on a
  * busy machine, so it passes the 2 s limit.
  */
-const SLOW = { ...KERAS_SPEC, batchSize: 1, epochs: 4 };
+const SLOW = { ...SLOW_NETWORK, batchSize: 1, epochs: 4 };
 
 /** 8 → 4096 → 4096 → 1 for 1,000 epochs: 16.8M weights · 615 rows · 1,000 epochs · 3 = 3.1e13 multiply-adds, ≈ 31,000 s. */
 const HUGE = {

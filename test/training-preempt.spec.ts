@@ -9,12 +9,12 @@
 import type { App } from '../src/app';
 import { gqlOk, wsClient } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { firstProgressEvent, startRun, waitForRun } from './support/training';
 
 /** Trains for minutes unless cancelled: every test cancels its long runs. */
-const LONG = { ...KERAS_SPEC, epochs: 1000, batchSize: 16 };
+const LONG = { ...SLOW_NETWORK, epochs: 1000, batchSize: 16 };
 const SHORT = { ...KERAS_SPEC, epochs: 2 };
 const CANCEL = 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }';
 const EVENTS = 'subscription($runId: ID!) { trainingProgress(runId: $runId) { kind status epoch reason } }';

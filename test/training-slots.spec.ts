@@ -10,13 +10,13 @@
 import type { App } from '../src/app';
 import { gql, gqlOk, type Caller } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_CSV } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { ADMIN_SECRET } from './support/secrets';
 import { firstProgressEvent, START_RUN, startRun, waitForRun } from './support/training';
 
 /** Trains for minutes unless cancelled: every test cancels its long runs. */
-const LONG = { ...KERAS_SPEC, epochs: 1000, batchSize: 16 };
+const LONG = { ...SLOW_NETWORK, epochs: 1000, batchSize: 16 };
 const SHORT = { ...KERAS_SPEC, epochs: 2 };
 const SET_LIMITS = 'mutation($t: ID!, $l: TenantLimitsInput!) { setTenantLimits(tenantId: $t, limits: $l) { maxRunningRuns } }';
 const CANCEL = 'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }';

@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import type { App } from '../src/app';
 import { codeOf, gql, gqlOk } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
-import { KERAS_SPEC, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
+import { KERAS_SPEC, SLOW_NETWORK, PIMA_COLUMNS, PIMA_CSV, PIMA_ROWS } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
 import { PREDICT } from './support/predict';
 import { startRun, trainVersion, waitForRun } from './support/training';
@@ -377,7 +377,7 @@ describe('refusals: status, code and a message naming the field', () => {
   });
 
   it('404s an unknown version or alias; 503s a model whose first run is queued or running, 404 once it ended without a version', async () => {
-    const run = await startRun(t, datasetId, 'never-trained', { ...KERAS_SPEC, epochs: 500 });
+    const run = await startRun(t, datasetId, 'never-trained', { ...SLOW_NETWORK, epochs: 500 });
     const pending = await call('/v2/models/never-trained/ready');
     expect([pending.status, pending.body]).toEqual([
       503,
