@@ -10,7 +10,7 @@ import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
 import { screenshotPath, waitForText } from '../support/browser';
 import { consoleBrowser, expectAccessible } from '../support/console-browser';
-import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { PIMA_CSV, SLOW_NETWORK } from '../support/data';
 import { createTenant, uploadCsv } from '../support/factories';
 
 const harness = consoleBrowser();
@@ -81,7 +81,7 @@ it('cancels a running sweep from its page', async () => {
       datasetId,
       targetColumn: 'Outcome',
       modelName: 'slow',
-      baseSpec: { ...KERAS_SPEC, epochs: 200 },
+      baseSpec: { ...SLOW_NETWORK, epochs: 200 },
       strategy: 'GRID',
       space: [{ path: 'optimizer.learningRate', values: [0.001, 0.01] }],
       objective: { metric: 'ACCURACY', direction: 'MAXIMIZE' },

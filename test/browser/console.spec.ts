@@ -22,7 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { launchBrowser, onlyOrigin, recordSockets, screenshotPath, seriousAxeViolations, waitForText } from '../support/browser';
-import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { PIMA_CSV, SLOW_NETWORK } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { startRun } from '../support/training';
 import { gqlOk } from '../../src/client/graphql-client';
@@ -254,7 +254,7 @@ it("follows a long run from metricHistory, reads it again when cancelled, and re
 
   // Opened mid-run, the page reads the stored epochs with metricHistory (about one point per chart
   // pixel) and the subscription sends only the later ones.
-  const first = await startRun(t, datasetId, 'pima-long', { ...KERAS_SPEC, epochs: 1000 });
+  const first = await startRun(t, datasetId, 'pima-long', { ...SLOW_NETWORK, epochs: 1000 });
   await page.goto(new URL(`/console#/runs/${first.id}`, app.server.url).href);
   await moreThan(2);
   const history = page.waitForResponse((r) => !!r.request().postData()?.includes('query ConsoleRun('));
@@ -284,7 +284,7 @@ it("follows a long run from metricHistory, reads it again when cancelled, and re
 
   // The key is revoked while a run page is open: the server closes the socket (4401), and the
   // console says so on the sign-in page, keeping the route to return to.
-  const second = await startRun(t, datasetId, 'pima-long', { ...KERAS_SPEC, epochs: 1000 });
+  const second = await startRun(t, datasetId, 'pima-long', { ...SLOW_NETWORK, epochs: 1000 });
   await page.goto(new URL(`/console#/runs/${second.id}`, app.server.url).href);
   await moreThan(0);
   await gqlOk(t, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: watcher.apiKey.id });

@@ -6,7 +6,7 @@
 import type { App } from '../../src/app';
 import { collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { PIMA_CSV, SLOW_NETWORK } from '../support/data';
 import { workerDatabaseUrl } from '../support/database';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { buildDist, startWorker, waitForLog, type Proc } from '../support/processes';
@@ -16,7 +16,7 @@ let app: App;
 let t: TenantBundle;
 let datasetId: string;
 const procs: Proc[] = [];
-const LONG = { ...KERAS_SPEC, epochs: 1000 };
+const LONG = { ...SLOW_NETWORK, epochs: 1000 };
 const RUN = 'query($id: ID!) { trainingRun(id: $id) { status attempts workerId failureCode } }';
 
 beforeAll(async () => {

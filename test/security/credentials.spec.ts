@@ -2,7 +2,7 @@
 import type { App } from '../../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
-import { KERAS_SPEC, PIMA_CSV } from '../support/data';
+import { PIMA_CSV, SLOW_NETWORK } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { PROGRESS, startRun } from '../support/training';
 
@@ -64,7 +64,7 @@ it('a revoked key fails at once, its JWTs too, and its open subscriptions are cl
   const doomed = { url: t.url, token: created.createApiKey.key };
   const jwt = (await gqlOk(doomed, 'mutation { issueToken { token } }')).issueToken.token;
   const datasetId = await uploadCsv(doomed, PIMA_CSV, 'pima');
-  const run = await startRun(doomed, datasetId, 'long', { ...KERAS_SPEC, epochs: 1000 });
+  const run = await startRun(doomed, datasetId, 'long', { ...SLOW_NETWORK, epochs: 1000 });
 
   const client = wsClient(t.wsUrl, doomed.token);
   const stream = collect(client, PROGRESS, { runId: run.id });
