@@ -2,7 +2,7 @@
  * The `maas` CLI as a user runs it (a child process) against the real API on real Postgres: login
  * and its 0600 credentials file, the Pima reference flow (upload, train --watch of the README's
  * examples/reference-spec.json with the progress
- * lines and the final metrics, runs and models lists, predict equal to GraphQL predict, batch
+ * lines and the final metrics, runs and models lists, alias set for predict --alias, predict equal to GraphQL predict, batch
  * download equal to the CSV route), paging cursors, error codes and exit statuses, Ctrl-C while
  * watching, and the key never printed.
  */
@@ -149,6 +149,30 @@ describe('the Pima reference flow', () => {
     expect(table.stdout).toMatch(new RegExp(`^${runId}\\s+SUCCEEDED\\s+diabetes\\s+1\\s+${datasetId}`, 'm'));
     const models = await maasJson('models', 'list');
     expect(models).toMatchObject({ totalCount: 1, nextCursor: null, items: [{ name: 'diabetes', latestVersion: { version: 1 } }] });
+  });
+
+  it("alias set names a version for predict --alias (the README's order: no alias before it)", async () => {
+    const row = JSON.stringify(PIMA_ROWS[0]);
+    const before = await maas('predict', '--model', 'diabetes', '--alias', 'production', '--row', row);
+    expect([before.code, before.stderr.split(':')[0]]).toEqual([1, 'error NOT_FOUND']);
+
+    const r = await maas('alias', 'set', 'diabetes', 'production', '1');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout.trim()).toBe("Alias 'diabetes@production' now names version 1; 'maas predict --model diabetes --alias production' uses it");
+    const json = await maasJson('alias', 'set', 'diabetes', 'production', '1');
+    expect(json).toMatchObject({ modelName: 'diabetes', name: 'production', version: 1 });
+    const aliases = (await gqlOk(t, '{ model(name: "diabetes") { aliases { name version } } }')).model.aliases;
+    expect(aliases).toEqual([{ name: 'production', version: 1 }]);
+    const after = await maasJson('predict', '--model', 'diabetes', '--alias', 'production', '--row', row);
+    expect(after).toMatchObject({ modelName: 'diabetes', version: 1 });
+
+    const missing = await maas('alias', 'set', 'diabetes', 'production', '7');
+    expect([missing.code, missing.stderr.split(':')[0]]).toEqual([1, 'error NOT_FOUND']);
+    const bad = await maas('alias', 'set', 'diabetes', 'production', 'latest');
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "error USAGE: command-argument value 'latest' is invalid for argument 'version'. <version> must be a whole number from 1, not 'latest'\n",
+    ]);
   });
 
   it('predicts a --row, a CSV file and a JSON file exactly as GraphQL predict does', async () => {

@@ -601,6 +601,15 @@ export type DemoTextBatchProgressSubscriptionVariables = Exact<{
 
 export type DemoTextBatchProgressSubscription = { batchPredictionProgress: { status: RunStatus, processedRows: number } };
 
+export type CliSetModelAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+  version: number;
+}>;
+
+
+export type CliSetModelAliasMutation = { setModelAlias: { name: string, version: number, modelVersionId: string, updatedAt: string } };
+
 export type CliStartBatchPredictionMutationVariables = Exact<{
   datasetId: string | number;
   model: string;
@@ -1042,6 +1051,16 @@ export const DemoTextBatchProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DemoTextBatchProgressSubscription, DemoTextBatchProgressSubscriptionVariables>;
+export const CliSetModelAliasDocument = new TypedDocumentString(`
+    mutation CliSetModelAlias($model: String!, $alias: String!, $version: Int!) {
+  setModelAlias(model: $model, alias: $alias, version: $version) {
+    name
+    version
+    modelVersionId
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<CliSetModelAliasMutation, CliSetModelAliasMutationVariables>;
 export const CliStartBatchPredictionDocument = new TypedDocumentString(`
     mutation CliStartBatchPrediction($datasetId: ID!, $model: String!, $version: Int, $alias: String) {
   startBatchPrediction(
