@@ -151,6 +151,20 @@ describe('the Pima reference flow', () => {
     expect(models).toMatchObject({ totalCount: 1, nextCursor: null, items: [{ name: 'diabetes', latestVersion: { version: 1 } }] });
   });
 
+  it('trains without --spec: the server picks a network for the target task (binary here)', async () => {
+    const r = await maas('train', '--dataset', datasetId, '--target', 'Outcome', '--model', 'diabetes-default', '--watch');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const id = /^Started run (\S+) \(QUEUED\)$/.exec(r.stdout.split('\n')[0])![1];
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('epoch '))).toHaveLength(10);
+    const run = (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status spec modelVersion { metrics { accuracy } } } }', { id })).trainingRun;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', spec: { model: 'neural_network', loss: 'binary_crossentropy', epochs: 10, batchSize: 32 } });
+    expect(run.spec.layers.map((l: { units: number; activation: string }) => [l.units, l.activation])).toEqual([
+      [8, 'relu'],
+      [1, 'sigmoid'],
+    ]);
+    expect(run.modelVersion.metrics.accuracy).toBeGreaterThan(0.65);
+  });
+
   it("alias set names a version for predict --alias (the README's order: no alias before it)", async () => {
     const row = JSON.stringify(PIMA_ROWS[0]);
     const before = await maas('predict', '--model', 'diabetes', '--alias', 'production', '--row', row);
