@@ -65,6 +65,8 @@ describe('login', () => {
     const r = await maas('login', '--url', t.url, '--key', t.apiKey);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`as tenant '${t.name}'`);
+    // Scopes as createApiKey's Scope enum takes them.
+    expect(r.stdout).toContain(' (apiKey; scopes DATASETS_READ, DATASETS_WRITE, TRAINING_READ, TRAINING_RUN, MODELS_READ, MODELS_WRITE, PREDICT, ADMIN); credentials saved in ');
     const file = path.join(dir, 'config', 'maas', 'credentials.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ url: t.url, apiKey: t.apiKey });

@@ -65,7 +65,7 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
     }
   });
   // Batch prediction results: the same credential as the API; another tenant's id is a 404.
-  mountDownload(app, base, log, '/batch-predictions/:id.csv', async (actor, req) => ({
+  mountDownload(app, base, log, '/batch-predictions/:id.csv', 'predict', async (actor, req) => ({
     body: await base.services.batch.result(actor, String(req.params.id)),
     contentType: 'text/csv; charset=utf-8',
     filename: `predictions-${String(req.params.id)}.csv`,

@@ -12,6 +12,7 @@ import type { App } from '../../src/app';
 import { codeOf, collect, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
 import { SCOPES, type Scope } from '../../src/modules/auth/actor';
+import { scopeName } from '../../src/modules/scope-names';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
@@ -104,7 +105,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
       const r = await call(c, token);
       const rootErrors = (r.errors ?? []) as { message: string; path?: unknown[]; extensions?: { code?: string } }[];
       if (missing) {
-        if (codeOf(r) !== 'FORBIDDEN' || r.errors![0].message !== `This credential lacks the '${missing}' scope` || r.data?.[c.field])
+        if (codeOf(r) !== 'FORBIDDEN' || r.errors![0].message !== `This credential lacks the ${scopeName(missing as Scope)} scope` || r.data?.[c.field])
           problems.push(`${name}: expected FORBIDDEN for '${missing}', got ${codeOf(r) ?? 'data'} ${r.errors?.[0]?.message ?? ''}`);
         continue;
       }
@@ -128,7 +129,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     const res = await fetch(base + batchPath, { headers: { authorization: `Bearer ${keys.get(scope)}` } });
     const text = await res.text();
     if (!holds(scope, 'predict')) {
-      expect([res.status, text]).toEqual([403, JSON.stringify({ errors: [{ message: "This credential lacks the 'predict' scope", extensions: { code: 'FORBIDDEN' } }] })]);
+      expect([res.status, text]).toEqual([403, JSON.stringify({ errors: [{ message: 'This credential lacks the PREDICT scope', extensions: { code: 'FORBIDDEN' } }] })]);
     } else if (holds(scope, 'datasets:read')) {
       expect([res.status, text.split('\n')[0]]).toEqual([
         200,
@@ -149,7 +150,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
         expect([path, res.status, await res.json()]).toEqual([
           path,
           403,
-          { errors: [{ message: "This credential lacks the 'models:read' scope", extensions: { code: 'FORBIDDEN' } }] },
+          { errors: [{ message: 'This credential lacks the MODELS_READ scope', extensions: { code: 'FORBIDDEN' } }] },
         ]);
     }
   });
@@ -158,7 +159,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     for (const c of guardedV2Calls('scoped')) {
       const r = await v2(app.server.url, c.path, { token: keys.get(scope), body: c.body });
       if (holds(scope, 'predict')) expect([c.route, r.status]).toEqual([c.route, 200]);
-      else expect([c.route, r.status, r.body]).toEqual([c.route, 403, { error: "This credential lacks the 'predict' scope", code: 'FORBIDDEN' }]);
+      else expect([c.route, r.status, r.body]).toEqual([c.route, 403, { error: 'This credential lacks the PREDICT scope', code: 'FORBIDDEN' }]);
     }
   });
 });
