@@ -167,8 +167,8 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
 it('covers every REST route: each is public or listed here with its scope', () => {
   // predict; the dataset's cells only with datasets:read. The V2 model routes: predict. Exports: models:read.
   const guarded = ['GET /batch-predictions/:id.csv', 'GET /models/:name/export', 'GET /models/:name/versions/:version/export', ...guardedV2Calls('scoped').map((c) => c.route)];
-  // No tenant data (see README: /metrics); the console's page is static HTML (its data comes over /graphql).
-  const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /console', 'GET /console/', ...PUBLIC_V2_ROUTES];
+  // No tenant data (see README: /metrics); the console's page is static HTML (its data comes over /graphql); / lists paths.
+  const open = ['GET /', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /console', 'GET /console/', ...PUBLIC_V2_ROUTES];
   const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`);
   expect(mounted.filter((r) => !guarded.includes(r) && !open.includes(r))).toEqual([]);
   expect(mounted).toEqual(expect.arrayContaining(guarded));
