@@ -4,7 +4,7 @@
  * closest of its model names, as column names get (`didYouMean`), or the model's aliases. Another
  * tenant's names never appear, and its model answers exactly as a name nobody has.
  */
-import { AppError, didYouMean, nameList, notFound } from '../../lib/errors';
+import { AppError, didYouMean, nameList, notFound, quote } from '../../lib/errors';
 import type { Tx } from '../../lib/tenant-tx';
 import type { AliasRepo } from './alias.repo';
 import type { ModelRepo } from './model.repo';
@@ -34,6 +34,6 @@ export async function aliasNotFound(tx: Tx, aliases: AliasRepo, tenantId: string
   const names = (await aliases.list(tx, tenantId, { modelId: model.id })).map((a) => a.name);
   const more = names.length
     ? `${didYouMean(alias, names)}; its aliases are ${nameList(names, LISTED_ALIASES)}`
-    : `; model '${model.name}' has no alias yet: setModelAlias (maas alias set) names a version`;
+    : `; model ${quote(model.name)} has no alias yet: setModelAlias (maas alias set) names a version`;
   return new AppError('NOT_FOUND', `${error.message}${more}`);
 }
