@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import { browserBundle, finish, inputsHash, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
+import { browserBundle, finish, gzipCopies, inputsHash, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'console');
@@ -31,9 +30,7 @@ export async function buildConsole(options = {}) {
     jsxImportSource: 'preact',
   });
   fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
-  for (const file of fs.readdirSync(out).filter((f) => /\.(js|css)$/.test(f))) {
-    fs.writeFileSync(path.join(out, `${file}.gz`), zlib.gzipSync(fs.readFileSync(path.join(out, file)), { level: 9 }));
-  }
+  gzipCopies(out);
   return finish('console', root, out, stamp, started, options.quiet);
 }
 

@@ -1,11 +1,12 @@
 // Bundles the offline GraphQL explorer (web/explorer/: GraphiQL, React, Monaco and its three editor
 // workers, all from node_modules) into dist/explorer/ with esbuild, so the server can serve it with
-// no CDN. Skips the work when dist/explorer/.stamp matches the hash of the sources and the lock file.
+// no CDN, with a gzip copy of each script and style sheet (7.2 MB with the workers; 2.2 MB gzipped)
+// that src/graphql/explorer.ts serves to browsers that accept it. Skips the work when dist/explorer/.stamp matches the hash of the sources and the lock file.
 // Run by `npm run build` (so `npm start`), the Jest global setup, and by hand: `npm run build:explorer`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserBundle, finish, inputsHash as hashFiles, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
+import { browserBundle, finish, gzipCopies, inputsHash as hashFiles, listFiles, runIfMain, upToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'explorer');
@@ -39,6 +40,7 @@ export async function buildExplorer(options = {}) {
   await build({ ...common, entryPoints: { explorer: path.join(source, 'main.ts') } });
   await build({ ...common, entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, spec]) => [name, path.join(root, 'node_modules', spec)])) });
   fs.copyFileSync(path.join(source, 'index.html'), path.join(out, 'index.html'));
+  gzipCopies(out);
   return finish('explorer', root, out, stamp, started, options.quiet);
 }
 

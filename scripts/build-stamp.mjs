@@ -1,10 +1,12 @@
 // What scripts/build-explorer.mjs and scripts/build-console.mjs share: the "is this bundle up to
 // date?" check (a SHA-256 over the build script, the lock file and every source file, kept in
-// <out>/.stamp), the end of a build, and running a build script from the command line.
+// <out>/.stamp), the gzip copies the server sends, the end of a build, and running a build script
+// from the command line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 /** Every file under `dir` (recursively), sorted. */
 export function listFiles(dir) {
@@ -23,6 +25,16 @@ export function inputsHash(files) {
 
 /** True when `<out>/.stamp` holds `stamp` (the bundle need not be rebuilt). */
 export const upToDate = (out, stamp) => fs.existsSync(path.join(out, '.stamp')) && fs.readFileSync(path.join(out, '.stamp'), 'utf8') === stamp;
+
+/**
+ * Writes `<file>.gz` (level 9) beside every .js and .css file in `out`, for the server's `gzipped`
+ * middleware (src/graphql/console.ts) to send to browsers that accept gzip.
+ */
+export function gzipCopies(out) {
+  for (const file of fs.readdirSync(out).filter((f) => /\.(js|css)$/.test(f))) {
+    fs.writeFileSync(path.join(out, `${file}.gz`), zlib.gzipSync(fs.readFileSync(path.join(out, file)), { level: 9 }));
+  }
+}
 
 /**
  * Finishes a build: writes the stamp, logs `<what> built into <out> in N s` unless quiet.

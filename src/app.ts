@@ -14,6 +14,7 @@ import { openInfrastructure } from './infrastructure';
 import { runWorker, type RunningWorker } from './jobs/run-worker';
 import { ping, type Database } from './lib/db';
 import type { Logger } from './lib/logger';
+import { checkPortFree } from './lib/net';
 import { Metrics } from './lib/metrics';
 import { projectRoot } from './lib/paths';
 import { devSecret } from './lib/secrets';
@@ -80,6 +81,8 @@ export interface AppOptions {
  */
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   applyGcThreads(config);
+  // A taken port ends the start here, in one line, before a database, migrations or threads start.
+  await checkPortFree(config.HOST, config.PORT);
   const { db, pubsub, queue, tfBackend, threads, tracing } = await openInfrastructure(config, log);
   const dataDir = path.join(projectRoot(), '.data');
   const admin = devSecret(config.ADMIN_SECRET, dataDir, 'admin-secret');

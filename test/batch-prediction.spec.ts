@@ -63,7 +63,12 @@ it('scores every row, streams progress, and serves the CSV to its tenant only', 
   // Another tenant: 404 on the download, NOT_FOUND on the query.
   const other = await createTenant(app, 'other');
   expect((await fetch(base + done.downloadPath, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(404);
-  expect((await fetch(base + done.downloadPath)).status).toBe(401);
+  // Without a credential: 401 naming the header to send, as GraphQL and V2 do.
+  const anonymous = await fetch(base + done.downloadPath);
+  expect([anonymous.status, await anonymous.json()]).toEqual([
+    401,
+    { errors: [{ message: "This operation needs a credential: send 'Authorization: Bearer <API key or token>'", extensions: { code: 'UNAUTHENTICATED' } }] },
+  ]);
   expect(codeOf(await gql(other, 'query($id: ID!) { batchPrediction(id: $id) { id } }', { id: batch.id }))).toBe('NOT_FOUND');
 });
 
@@ -130,7 +135,7 @@ describe('what a reader gets back, by scope', () => {
     const readOnly = await keyWith('DATASETS_READ');
     expect(await download(batch.downloadPath, readOnly)).toEqual({
       status: 403,
-      text: JSON.stringify({ errors: [{ message: "This credential lacks the 'predict' scope", extensions: { code: 'FORBIDDEN' } }] }),
+      text: JSON.stringify({ errors: [{ message: 'This credential lacks the PREDICT scope', extensions: { code: 'FORBIDDEN' } }] }),
     });
   });
 
@@ -140,7 +145,7 @@ describe('what a reader gets back, by scope', () => {
     cells[1] = 'secret-value-42';
     const batch = await batchOf([pimaHeader, first, cells.join(',')].join('\n'), await keyWith('PREDICT'));
     expect(batch.status).toBe('FAILED');
-    expect(batch.failureMessage).toBe("Dataset row 2, column 'Glucose': the value is not a number (read the dataset with the datasets:read scope to see it)");
+    expect(batch.failureMessage).toBe("Dataset row 2, column 'Glucose': the value is not a number (read the dataset with the DATASETS_READ scope to see it)");
   });
 });
 

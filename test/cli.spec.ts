@@ -2,7 +2,7 @@
  * The `maas` CLI as a user runs it (a child process) against the real API on real Postgres: login
  * and its 0600 credentials file, the Pima reference flow (upload, train --watch of the README's
  * examples/reference-spec.json with the progress
- * lines and the final metrics, runs and models lists, predict equal to GraphQL predict, batch
+ * lines and the final metrics, runs and models lists, alias set for predict --alias, predict equal to GraphQL predict, batch
  * download equal to the CSV route), paging cursors, error codes and exit statuses, Ctrl-C while
  * watching, and the key never printed.
  */
@@ -65,6 +65,8 @@ describe('login', () => {
     const r = await maas('login', '--url', t.url, '--key', t.apiKey);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`as tenant '${t.name}'`);
+    // Scopes as createApiKey's Scope enum takes them.
+    expect(r.stdout).toContain(' (apiKey; scopes DATASETS_READ, DATASETS_WRITE, TRAINING_READ, TRAINING_RUN, MODELS_READ, MODELS_WRITE, PREDICT, ADMIN); credentials saved in ');
     const file = path.join(dir, 'config', 'maas', 'credentials.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ url: t.url, apiKey: t.apiKey });
@@ -149,6 +151,44 @@ describe('the Pima reference flow', () => {
     expect(table.stdout).toMatch(new RegExp(`^${runId}\\s+SUCCEEDED\\s+diabetes\\s+1\\s+${datasetId}`, 'm'));
     const models = await maasJson('models', 'list');
     expect(models).toMatchObject({ totalCount: 1, nextCursor: null, items: [{ name: 'diabetes', latestVersion: { version: 1 } }] });
+  });
+
+  it('trains without --spec: the server picks a network for the target task (binary here)', async () => {
+    const r = await maas('train', '--dataset', datasetId, '--target', 'Outcome', '--model', 'diabetes-default', '--watch');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const id = /^Started run (\S+) \(QUEUED\)$/.exec(r.stdout.split('\n')[0])![1];
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('epoch '))).toHaveLength(10);
+    const run = (await gqlOk(t, 'query($id: ID!) { trainingRun(id: $id) { status spec modelVersion { metrics { accuracy } } } }', { id })).trainingRun;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', spec: { model: 'neural_network', loss: 'binary_crossentropy', epochs: 10, batchSize: 32 } });
+    expect(run.spec.layers.map((l: { units: number; activation: string }) => [l.units, l.activation])).toEqual([
+      [8, 'relu'],
+      [1, 'sigmoid'],
+    ]);
+    expect(run.modelVersion.metrics.accuracy).toBeGreaterThan(0.65);
+  });
+
+  it("alias set names a version for predict --alias (the README's order: no alias before it)", async () => {
+    const row = JSON.stringify(PIMA_ROWS[0]);
+    const before = await maas('predict', '--model', 'diabetes', '--alias', 'production', '--row', row);
+    expect([before.code, before.stderr.split(':')[0]]).toEqual([1, 'error NOT_FOUND']);
+
+    const r = await maas('alias', 'set', 'diabetes', 'production', '1');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout.trim()).toBe("Alias 'diabetes@production' now names version 1; 'maas predict --model diabetes --alias production' uses it");
+    const json = await maasJson('alias', 'set', 'diabetes', 'production', '1');
+    expect(json).toMatchObject({ modelName: 'diabetes', name: 'production', version: 1 });
+    const aliases = (await gqlOk(t, '{ model(name: "diabetes") { aliases { name version } } }')).model.aliases;
+    expect(aliases).toEqual([{ name: 'production', version: 1 }]);
+    const after = await maasJson('predict', '--model', 'diabetes', '--alias', 'production', '--row', row);
+    expect(after).toMatchObject({ modelName: 'diabetes', version: 1 });
+
+    const missing = await maas('alias', 'set', 'diabetes', 'production', '7');
+    expect([missing.code, missing.stderr.split(':')[0]]).toEqual([1, 'error NOT_FOUND']);
+    const bad = await maas('alias', 'set', 'diabetes', 'production', 'latest');
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "error USAGE: command-argument value 'latest' is invalid for argument 'version'. <version> must be a whole number from 1, not 'latest'\n",
+    ]);
   });
 
   it('predicts a --row, a CSV file and a JSON file exactly as GraphQL predict does', async () => {

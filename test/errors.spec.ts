@@ -160,7 +160,12 @@ describe('arguments with defaults', () => {
 describe('predict', () => {
   it.each([
     ['an unknown feature', [{ ...ROW, Glucoze: 1 }], /rows\[0\] has unknown feature 'Glucoze' \(did you mean 'Glucose'\?\)/],
-    ['a missing feature', [{ ...ROW, Age: undefined }], /rows\[0\] is missing feature 'Age'/],
+    ['a missing feature', [{ ...ROW, Age: undefined }], /^rows\[0\] is missing feature 'Age': send "Age": null if you do not have its value; the model imputes a missing value$/],
+    [
+      'missing features (all named)',
+      [ROW, { ...ROW, Glucose: undefined, BMI: undefined }],
+      /^rows\[1\] is missing features 'Glucose', 'BMI': send each as null \("Glucose": null, …\) if you do not have the values; the model imputes a missing value$/,
+    ],
     ['a non-numeric value', [ROW, { ...ROW, BMI: 'fat' }], /rows\[1\].BMI must be a number, got 'fat'/],
     ['a hex literal as a number', [{ ...ROW, Age: '0x1F' }], /rows\[0\].Age must be a number, got '0x1F'/],
     ['no rows', [], /rows is empty/],
@@ -173,10 +178,43 @@ describe('predict', () => {
   it('answers NOT_FOUND for an unknown model or version', async () => {
     const noModel = await gql(t, PREDICT, { model: 'diabetis', rows: [ROW] });
     expect(codeOf(noModel)).toBe('NOT_FOUND');
-    expect(noModel.errors![0].message).toBe("Model 'diabetis' not found");
+    expect(noModel.errors![0].message).toBe("Model 'diabetis' not found (did you mean 'diabetes'?)");
     const noVersion = await gql(t, PREDICT, { model: 'diabetes', version: 7, rows: [ROW] });
     expect(codeOf(noVersion)).toBe('NOT_FOUND');
     expect(noVersion.errors![0].message).toBe("Model version 'diabetes@7' not found");
+  });
+
+  it("suggests the closest of the caller's own model names, never another tenant's", async () => {
+    const hint = "Model 'Diabetis' not found (did you mean 'diabetes'?)";
+    expect((await gql(t, '{ model(name: "Diabetis") { id } }')).errors![0].message).toBe(hint);
+    expect((await gql(t, 'mutation { deleteModel(name: "Diabetis") }')).errors![0].message).toBe(hint);
+    const v2 = await fetch(t.url.replace(/\/graphql$/, '/v2/models/Diabetis'), { headers: { authorization: `Bearer ${t.token}` } });
+    expect([v2.status, (await v2.json()).error]).toEqual([404, hint]);
+
+    // Another tenant with no model: no hint, and the first tenant's model answers as a name nobody has.
+    const other = await createTenant(app, 'other');
+    const theirs = await gql(other, PREDICT, { model: 'diabetes', rows: [ROW] });
+    const typo = await gql(other, PREDICT, { model: 'diabetis', rows: [ROW] });
+    expect([codeOf(theirs), theirs.errors![0].message]).toEqual(['NOT_FOUND', "Model 'diabetes' not found"]);
+    expect([codeOf(typo), typo.errors![0].message]).toEqual(['NOT_FOUND', "Model 'diabetis' not found"]);
+  });
+
+  it("an unknown alias lists the model's aliases, or says how to make one", async () => {
+    const PREDICT_ALIAS = 'query($alias: String!, $rows: [JSONObject!]!) { predict(model: "diabetes", alias: $alias, rows: $rows) { version } }';
+    const none = await gql(t, PREDICT_ALIAS, { alias: 'production', rows: [ROW] });
+    expect([codeOf(none), none.errors![0].message]).toEqual([
+      'NOT_FOUND',
+      "Model alias 'diabetes@production' not found; model 'diabetes' has no alias yet: setModelAlias (maas alias set) names a version",
+    ]);
+    await gqlOk(
+      t,
+      'mutation { a: setModelAlias(model: "diabetes", alias: "production", version: 1) { name } b: setModelAlias(model: "diabetes", alias: "staging", version: 1) { name } }',
+    );
+    const typo = await gql(t, PREDICT_ALIAS, { alias: 'prod', rows: [ROW] });
+    expect(typo.errors![0].message).toBe("Model alias 'diabetes@prod' not found; its aliases are production, staging");
+    const close = await gql(t, PREDICT_ALIAS, { alias: 'stagin', rows: [ROW] });
+    expect(close.errors![0].message).toBe("Model alias 'diabetes@stagin' not found (did you mean 'staging'?); its aliases are production, staging");
+    await gqlOk(t, 'mutation { a: deleteModelAlias(model: "diabetes", alias: "production") b: deleteModelAlias(model: "diabetes", alias: "staging") }');
   });
 
   it('answers MODEL_NOT_READY while the first version is being trained, NOT_FOUND once its run ended without one', async () => {

@@ -211,7 +211,7 @@ it("pages a version's evaluations (Relay): newest first, cursors, totalCount, a 
 it('needs datasets:read besides models:read to start one', async () => {
   const key = (await gqlOk(t, 'mutation { createApiKey(input: { name: "models-only", scopes: [MODELS_READ] }) { key } }')).createApiKey.key;
   const r = await gql({ url: t.url, token: key }, EVALUATE, { v: version.id, d: evalDatasetId });
-  expect([codeOf(r), r.errors![0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'datasets:read' scope"]);
+  expect([codeOf(r), r.errors![0].message]).toEqual(['FORBIDDEN', 'This credential lacks the DATASETS_READ scope']);
 });
 
 it('evaluates a multiclass classifier: one-vs-rest macro AUC and top-class calibration from predict', async () => {

@@ -159,7 +159,7 @@ it("answers another tenant's version or model exactly like an unknown one", asyn
 it('needs models:write to move and models:read to follow', async () => {
   const reader = (await gqlOk(t, 'mutation { createApiKey(input: { name: "reader", scopes: [MODELS_READ] }) { key } }')).createApiKey.key;
   const r = await gql({ url: t.url, token: reader }, MOVE, { id: ids[2], stage: 'ARCHIVED' });
-  expect([codeOf(r), r.errors![0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'models:write' scope"]);
+  expect([codeOf(r), r.errors![0].message]).toEqual(['FORBIDDEN', 'This credential lacks the MODELS_WRITE scope']);
 });
 
 it('predict picks the PRODUCTION version with stage: PRODUCTION, follows a promotion, and refuses a stage with an alias', async () => {

@@ -390,7 +390,7 @@ describe('refusals: status, code and a message naming the field', () => {
     const version = await call('/v2/models/pima-net/versions/9/infer', { inputs: [one] });
     expect([version.status, version.body]).toEqual([404, { error: "Model version 'pima-net@9' not found", code: 'NOT_FOUND' }]);
     const alias = await call('/v2/models/pima-net/versions/staging/ready');
-    expect([alias.status, alias.body]).toEqual([404, { error: "Model alias 'pima-net@staging' not found", code: 'NOT_FOUND' }]);
+    expect([alias.status, alias.body]).toEqual([404, { error: "Model alias 'pima-net@staging' not found; its aliases are production", code: 'NOT_FOUND' }]);
     expect((await call('/v2/models/nothing-here')).status).toBe(404);
   });
 

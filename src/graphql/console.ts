@@ -55,8 +55,12 @@ export const assetsOnly: express.RequestHandler = (req, res, next) => {
   next();
 };
 
-/** Serves `<file>.gz` for a .js or .css request when the browser accepts gzip and the copy exists. */
-function gzipped(dir: string): express.RequestHandler {
+/**
+ * Serves `<file>.gz` for a .js or .css request when the browser accepts gzip and the copy exists
+ * (the build scripts write them: scripts/build-stamp.mjs `gzipCopies`); the console's and the
+ * explorer's assets.
+ */
+export function gzipped(dir: string): express.RequestHandler {
   return (req, res, next) => {
     const name = path.basename(req.path);
     if (req.method !== 'GET' || !/^[\w.-]+\.(js|css)$/.test(name) || !req.acceptsEncodings('gzip')) return next();

@@ -7,7 +7,7 @@
  * - `sandbox`: Apollo's Sandbox, embedded from Apollo's servers (needs the internet).
  * - `off`: no page (a browser's GET gets Apollo's 400 "GET query missing").
  */
-import { assetsOnly } from './console';
+import { assetsOnly, gzipped } from './console';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -82,9 +82,11 @@ export function explorerLandingPage(explorer: GraphqlExplorer): ApolloServerPlug
 
 /**
  * Mounts the explorer's static files at {@link EXPLORER_ASSETS_PATH} when GRAPHQL_EXPLORER=graphiql
- * (nothing otherwise, so they answer 404).
+ * (nothing otherwise, so they answer 404). Scripts and style sheets go gzipped to a browser that
+ * accepts it (the build's `.gz` copies), as the console's do: the page's script and styles are
+ * 5.9 MB as built and 1.8 MB gzipped, 7.2 MB and 2.2 MB with Monaco's workers (test/explorer.spec.ts).
  */
 export function mountExplorerAssets(app: express.Express, explorer: GraphqlExplorer): void {
   if (explorer !== 'graphiql') return;
-  app.use(EXPLORER_ASSETS_PATH, assetsOnly, express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
+  app.use(EXPLORER_ASSETS_PATH, assetsOnly, gzipped(explorerDir()), express.static(explorerDir(), { index: false, dotfiles: 'ignore', maxAge: '1h' }));
 }

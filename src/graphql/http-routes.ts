@@ -1,5 +1,5 @@
 /**
- * The routes express serves on the API's port: /healthz, /readyz, /metrics (when on the public
+ * The routes express serves on the API's port: / (an index of the others), /healthz, /readyz, /metrics (when on the public
  * listener), the batch-prediction and export downloads, the Open Inference Protocol (/v2), the
  * explorer's assets, the console, and POST/GET /graphql for what the fast path leaves (multipart
  * uploads, traced requests, GRAPHQL_FAST_PATH=false), each refusal coded and GraphQL-shaped.
@@ -24,6 +24,7 @@ import { buildContext, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
 import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { explorerPageHeaders, mountExplorerAssets } from './explorer';
+import { mountIndex } from './index-page';
 import type { makeFormatError } from './format-error';
 import { nestingRefusal } from './limits';
 import { metricsHandler, metricsOnPublicListener } from './metrics-endpoint';
@@ -65,7 +66,7 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
     }
   });
   // Batch prediction results: the same credential as the API; another tenant's id is a 404.
-  mountDownload(app, base, log, '/batch-predictions/:id.csv', async (actor, req) => ({
+  mountDownload(app, base, log, '/batch-predictions/:id.csv', 'predict', async (actor, req) => ({
     body: await base.services.batch.result(actor, String(req.params.id)),
     contentType: 'text/csv; charset=utf-8',
     filename: `predictions-${String(req.params.id)}.csv`,
@@ -76,6 +77,7 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
   mountV2Routes(app, { base, ready: opts.ready, log });
   mountExplorerAssets(app, config.GRAPHQL_EXPLORER);
   mountConsole(app);
+  mountIndex(app, config.GRAPHQL_EXPLORER, base.version);
   // Multipart requests: `operations` and `map` are bounded in depth before graphql-upload parses
   // them (multipart-guard.ts), in size by maxFieldSize.
   // A document nested past GRAPHQL_MAX_NESTING is refused before Apollo's parser would recurse into it

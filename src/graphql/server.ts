@@ -14,6 +14,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { PubSub } from '../lib/pubsub';
+import { listenRefusal } from '../lib/net';
 import { tracingOn } from '../lib/tracing/tracer';
 import { fastV2 } from '../rest/v2/fast-v2';
 import type { BaseContext, Context } from './context';
@@ -161,10 +162,7 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
   mountHttpRoutes(app, { base, apollo, formatError, ready: opts.ready, metrics: opts.metrics, log });
 
   await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'the port is in use: stop the other process or set PORT' : err.message;
-      reject(new Error(`Cannot listen on ${opts.host}:${opts.port}: ${why}`));
-    };
+    const failed = (err: NodeJS.ErrnoException) => reject(listenRefusal(opts.host, opts.port, err));
     httpServer.once('error', failed);
     httpServer.listen(opts.port, opts.host, () => {
       httpServer.off('error', failed);

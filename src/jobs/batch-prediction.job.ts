@@ -52,7 +52,7 @@ function rowError(err: AppError, start: number, end: number): AppError {
   const { row, feature } = err.details ?? {};
   if (typeof row !== 'number' || typeof feature !== 'string') return new AppError(err.code, `In dataset rows ${start + 1}-${end}: ${err.message}`);
   const reason = REASONS.find(([re]) => re.test(err.message))?.[1] ?? 'the value cannot be read';
-  return new AppError(err.code, `Dataset row ${start + row + 1}, column '${feature.slice(0, 100)}': ${reason} (read the dataset with the datasets:read scope to see it)`, {
+  return new AppError(err.code, `Dataset row ${start + row + 1}, column '${feature.slice(0, 100)}': ${reason} (read the dataset with the DATASETS_READ scope to see it)`, {
     row: start + row + 1,
     feature,
   });

@@ -10,7 +10,8 @@ import type { Express, Request } from 'express';
 import { buildContext, type BaseContext } from '../graphql/context';
 import { AppError, fromDatabaseError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { Actor } from '../modules/auth/actor';
+import type { Actor, Scope } from '../modules/auth/actor';
+import { checkScope, CREDENTIAL_NEEDED } from '../modules/scope-names';
 
 /** HTTP status of a coded error on the download routes (other codes: 400). */
 const HTTP_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, QUOTA_EXCEEDED: 429, INTERNAL_SERVER_ERROR: 500 };
@@ -26,10 +27,11 @@ export interface Download {
 
 /**
  * Mounts `GET path`, answering `produce(actor, req)` as an attachment.
+ * @param scope the scope the route needs: refused FORBIDDEN (naming it as the Scope enum does) before `produce`.
  * @param produce throws AppError for refusals (sent with their code); other errors are logged and
  *   answered INTERNAL_SERVER_ERROR with a generic message.
  */
-export function mountDownload(app: Express, base: BaseContext, log: Logger, path: string, produce: (actor: Actor, req: Request) => Promise<Download>): void {
+export function mountDownload(app: Express, base: BaseContext, log: Logger, path: string, scope: Scope, produce: (actor: Actor, req: Request) => Promise<Download>): void {
   app.get(path, async (req, res) => {
     // A tenant's data (predictions, model weights): never kept by a browser or a shared cache.
     res.set('cache-control', 'no-store');
@@ -38,10 +40,11 @@ export function mountDownload(app: Express, base: BaseContext, log: Logger, path
       const e = context.authError;
       const code = e?.code ?? 'UNAUTHENTICATED';
       if (e?.details?.retryAfterSeconds !== undefined) res.set('retry-after', String(e.details.retryAfterSeconds));
-      res.status(HTTP_STATUS[code] ?? 401).json({ errors: [{ message: e?.message ?? 'Authentication required', extensions: { ...e?.details, code } }] });
+      res.status(HTTP_STATUS[code] ?? 401).json({ errors: [{ message: e?.message ?? CREDENTIAL_NEEDED, extensions: { ...e?.details, code } }] });
       return;
     }
     try {
+      checkScope(context.actor, scope);
       const file = await produce(context.actor, req);
       // The name is ASCII-only and quote-free so the header stays valid whatever a model is called.
       const filename = file.filename.replace(/[^\w.@-]/g, '_').slice(0, 200);

@@ -22,6 +22,6 @@ export function mountExportRoutes(app: Express, base: BaseContext, log: Logger):
     const archive = await base.services.exports.export(actor, String(req.params.name), selectorOf(version), String(req.query.format ?? ''));
     return { body: archive.bytes, contentType: archive.contentType, filename: archive.filename };
   };
-  mountDownload(app, base, log, '/models/:name/export', produce);
-  mountDownload(app, base, log, '/models/:name/versions/:version/export', produce);
+  mountDownload(app, base, log, '/models/:name/export', 'models:read', produce);
+  mountDownload(app, base, log, '/models/:name/versions/:version/export', 'models:read', produce);
 }

@@ -29,7 +29,7 @@ it('creates scoped keys, shown once and listed by prefix only', async () => {
   expect((await gqlOk(reader, '{ models { name } }')).models).toEqual([]);
   const upload = await gql(reader, 'mutation { uploadDataset(name: "x", csv: "a,b\\n1,2\\n") { id } }');
   expect(codeOf(upload)).toBe('FORBIDDEN');
-  expect(upload.errors![0].message).toBe("This credential lacks the 'datasets:write' scope");
+  expect(upload.errors![0].message).toBe('This credential lacks the DATASETS_WRITE scope');
   const admin = await gql(reader, '{ apiKeys { id } }');
   expect(codeOf(admin)).toBe('FORBIDDEN');
 });

@@ -10,6 +10,8 @@ import jwt from 'jsonwebtoken';
 import type { App } from '../../src/app';
 import { codeOf, gqlOk } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
+import type { Scope } from '../../src/modules/auth/actor';
+import { scopeName } from '../../src/modules/scope-names';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
@@ -156,7 +158,7 @@ it('a key without the needed scope gets FORBIDDEN', async () => {
     checked++;
     const r = await call(c, k.createApiKey.key);
     if (codeOf(r) !== 'FORBIDDEN') problems.push(`${c.root}.${c.field} -> ${codeOf(r)}`);
-    else expect(r.errors![0].message).toBe(`This credential lacks the '${scopes[0]}' scope`);
+    else expect(r.errors![0].message).toBe(`This credential lacks the ${scopeName(scopes[0] as Scope)} scope`);
   }
   expect(problems).toEqual([]);
   expect(checked).toBeGreaterThan(15);

@@ -477,7 +477,7 @@ describe('non-finite inputs in stored rows', () => {
     }
     expect(batch).toMatchObject({ status: 'FAILED', failureCode: 'BAD_USER_INPUT' });
     expect(batch.failureMessage).toBe(
-      "Dataset row 2, column 'x': the value lies beyond the float32 range (±3.4e38) models compute in, once preprocessed (read the dataset with the datasets:read scope to see it)",
+      "Dataset row 2, column 'x': the value lies beyond the float32 range (±3.4e38) models compute in, once preprocessed (read the dataset with the DATASETS_READ scope to see it)",
     );
   });
 });

@@ -12,6 +12,7 @@ import type { App } from '../../src/app';
 import { codeOf, collect, gql, gqlOk, wsClient } from '../../src/client/graphql-client';
 import { createSchema, PUBLIC_FIELDS } from '../../src/graphql/schema';
 import { SCOPES, type Scope } from '../../src/modules/auth/actor';
+import { scopeName } from '../../src/modules/scope-names';
 import { startTestApp } from '../support/app';
 import { KERAS_SPEC, PIMA_CSV } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
@@ -123,7 +124,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
       const r = await call(c, token);
       const rootErrors = (r.errors ?? []) as { message: string; path?: unknown[]; extensions?: { code?: string } }[];
       if (missing) {
-        if (codeOf(r) !== 'FORBIDDEN' || r.errors![0].message !== `This credential lacks the '${missing}' scope` || r.data?.[c.field])
+        if (codeOf(r) !== 'FORBIDDEN' || r.errors![0].message !== `This credential lacks the ${scopeName(missing as Scope)} scope` || r.data?.[c.field])
           problems.push(`${name}: expected FORBIDDEN for '${missing}', got ${codeOf(r) ?? 'data'} ${r.errors?.[0]?.message ?? ''}`);
         continue;
       }
@@ -177,7 +178,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     const res = await fetch(base + batchPath, { headers: { authorization: `Bearer ${keys.get(scope)}` } });
     const text = await res.text();
     if (!holds(scope, 'predict')) {
-      expect([res.status, text]).toEqual([403, JSON.stringify({ errors: [{ message: "This credential lacks the 'predict' scope", extensions: { code: 'FORBIDDEN' } }] })]);
+      expect([res.status, text]).toEqual([403, JSON.stringify({ errors: [{ message: 'This credential lacks the PREDICT scope', extensions: { code: 'FORBIDDEN' } }] })]);
     } else if (holds(scope, 'datasets:read')) {
       expect([res.status, text.split('\n')[0]]).toEqual([
         200,
@@ -198,7 +199,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
         expect([path, res.status, await res.json()]).toEqual([
           path,
           403,
-          { errors: [{ message: "This credential lacks the 'models:read' scope", extensions: { code: 'FORBIDDEN' } }] },
+          { errors: [{ message: 'This credential lacks the MODELS_READ scope', extensions: { code: 'FORBIDDEN' } }] },
         ]);
     }
   });
@@ -207,7 +208,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     for (const c of guardedV2Calls('scoped')) {
       const r = await v2(app.server.url, c.path, { token: keys.get(scope), body: c.body });
       if (holds(scope, 'predict')) expect([c.route, r.status]).toEqual([c.route, 200]);
-      else expect([c.route, r.status, r.body]).toEqual([c.route, 403, { error: "This credential lacks the 'predict' scope", code: 'FORBIDDEN' }]);
+      else expect([c.route, r.status, r.body]).toEqual([c.route, 403, { error: 'This credential lacks the PREDICT scope', code: 'FORBIDDEN' }]);
     }
   });
 });
@@ -215,8 +216,8 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
 it('covers every REST route: each is public or listed here with its scope', () => {
   // predict; the dataset's cells only with datasets:read. The V2 model routes: predict. Exports: models:read.
   const guarded = ['GET /batch-predictions/:id.csv', 'GET /models/:name/export', 'GET /models/:name/versions/:version/export', ...guardedV2Calls('scoped').map((c) => c.route)];
-  // No tenant data (see README: /metrics); the console's page is static HTML (its data comes over /graphql).
-  const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /console', 'GET /console/', ...PUBLIC_V2_ROUTES];
+  // No tenant data (see README: /metrics); the console's page is static HTML (its data comes over /graphql); / lists paths.
+  const open = ['GET /', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /console', 'GET /console/', ...PUBLIC_V2_ROUTES];
   const mounted = app.server.routes.map((r) => `${r.method} ${r.path}`);
   expect(mounted.filter((r) => !guarded.includes(r) && !open.includes(r))).toEqual([]);
   expect(mounted).toEqual(expect.arrayContaining(guarded));

@@ -3,6 +3,7 @@
  * `error CODE: message` on stderr, exit status 1 (2 when the command line does not parse).
  */
 import { Command, CommanderError } from 'commander';
+import { aliasCommand } from './commands/alias';
 import { batchCommand } from './commands/batch';
 import { datasetsCommand } from './commands/datasets';
 import { loginCommand } from './commands/login';
@@ -19,7 +20,8 @@ export function buildProgram(): Command {
     .description('Model-as-a-Service from the command line: datasets, training runs, sweeps, models, predictions')
     .option('--json', 'print JSON (one document, or one line per event) for scripts')
     .showHelpAfterError(false);
-  for (const cmd of [loginCommand(), datasetsCommand(), trainCommand(), runsCommand(), sweepsCommand(), modelsCommand(), predictCommand(), batchCommand()]) program.addCommand(cmd);
+  for (const cmd of [loginCommand(), datasetsCommand(), trainCommand(), runsCommand(), sweepsCommand(), modelsCommand(), aliasCommand(), predictCommand(), batchCommand()])
+    program.addCommand(cmd);
   const quiet = (cmd: Command) => {
     // Commander's own error line is replaced by `error USAGE: …` (runCli); its help still prints.
     cmd.exitOverride().configureOutput({ outputError: () => undefined });

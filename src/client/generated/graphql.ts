@@ -188,9 +188,9 @@ export type ModelSpecInput = {
   epochs?: number | null | undefined;
   /** CONVOLUTIONAL_NETWORK: how pixels are scaled. (Default: SCALE) */
   imageNormalization?: ImageNormalization | null | undefined;
-  /** Networks only. */
+  /** Networks only. A NEURAL_NETWORK with neither layers nor loss gets a small one for the target task: Dense(8, relu), then the output layer and loss of the task. */
   layers?: Array<LayerInput>;
-  /** Networks only (required there). */
+  /** Networks only (required with layers; left out with the layers, the target task picks it). */
   loss?: Loss | null | undefined;
   /** MATRIX_FACTORIZATION options (required there). */
   matrixFactorization?: MatrixFactorizationInput | null | undefined;
@@ -600,6 +600,15 @@ export type DemoTextBatchProgressSubscriptionVariables = Exact<{
 
 
 export type DemoTextBatchProgressSubscription = { batchPredictionProgress: { status: RunStatus, processedRows: number } };
+
+export type CliSetModelAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+  version: number;
+}>;
+
+
+export type CliSetModelAliasMutation = { setModelAlias: { name: string, version: number, modelVersionId: string, updatedAt: string } };
 
 export type CliStartBatchPredictionMutationVariables = Exact<{
   datasetId: string | number;
@@ -1042,6 +1051,16 @@ export const DemoTextBatchProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DemoTextBatchProgressSubscription, DemoTextBatchProgressSubscriptionVariables>;
+export const CliSetModelAliasDocument = new TypedDocumentString(`
+    mutation CliSetModelAlias($model: String!, $alias: String!, $version: Int!) {
+  setModelAlias(model: $model, alias: $alias, version: $version) {
+    name
+    version
+    modelVersionId
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<CliSetModelAliasMutation, CliSetModelAliasMutationVariables>;
 export const CliStartBatchPredictionDocument = new TypedDocumentString(`
     mutation CliStartBatchPrediction($datasetId: ID!, $model: String!, $version: Int, $alias: String) {
   startBatchPrediction(

@@ -77,7 +77,7 @@ export function rowReader(rows: unknown[], pipeline: FittedPipeline): { values: 
       }
     }
     pipeline.columns.forEach((col, j) => {
-      if (!(col.name in record)) throw badInput(`rows[${i}] is missing feature '${col.name}'`, { row: i, feature: col.name });
+      if (!(col.name in record)) throw missingFeatures(`rows[${i}]`, pipeline.columns, (name) => name in record, { row: i });
       (out[j] as (number | string | null)[])[i] = readValue(record[col.name], col, i, tests[j]);
     });
   };
@@ -87,6 +87,27 @@ export function rowReader(rows: unknown[], pipeline: FittedPipeline): { values: 
       for (let i = from; i < to; i++) readRow(rows[i], i);
     },
   };
+}
+
+/**
+ * BAD_USER_INPUT for the features `where` lacks, all of them named (at most 30), saying that null
+ * is how to send a value one does not have: read as missing, it is imputed (the version's impute
+ * step, or the training mean a numeric column gets without one) or, for a category, matches none.
+ * `details.feature` is the first one missing.
+ */
+function missingFeatures(where: string, columns: readonly FittedColumn[], present: (name: string) => boolean, details: Record<string, unknown> = {}) {
+  const absent = columns.filter((c) => !present(c.name));
+  const names = absent.map((c) => c.name);
+  const imputed = absent.every((c) => readsNumbers(c.type) || c.steps.some((s) => s.op === 'impute'));
+  const what = absent.length === 1 ? `feature ${quote(names[0])}` : `features ${nameList(names.map((n) => quote(n)))}`;
+  const key = JSON.stringify(names[0].length > 60 ? `${names[0].slice(0, 57)}...` : names[0]);
+  const fix =
+    where === 'matrix.columns'
+      ? `add ${absent.length === 1 ? 'it' : 'each'} to the columns with null in the rows if you do not have the values`
+      : absent.length === 1
+        ? `send ${key}: null if you do not have its value`
+        : `send each as null (${key}: null, …) if you do not have the values`;
+  return badInput(`${where} is missing ${what}: ${fix}; ${imputed ? 'the model imputes a missing value' : 'null is read as missing'}`, { ...details, feature: names[0] });
 }
 
 /** Bulk rows as columns + value lists (the `FeatureMatrix` input of predict). */
@@ -110,7 +131,7 @@ export function readMatrix(matrix: ValueMatrix, pipeline: FittedPipeline): Value
   const count = matrix.rows.length;
   const cols = columns.map((c) => {
     const at = matrix.columns.indexOf(c.col.name);
-    if (at < 0) throw badInput(`matrix.columns is missing feature '${c.col.name}'`, { feature: c.col.name });
+    if (at < 0) throw missingFeatures('matrix.columns', pipeline.columns, (name) => matrix.columns.includes(name));
     const out: (number | string | null)[] | Float64Array = readsNumbers(c.col.type) ? new Float64Array(count) : new Array<string | null>(count);
     return { col: c.col, numeric: c.numeric, test: c.test, missingNumber: c.missingNumber, at, out: out as (number | string | null)[] };
   });

@@ -5,7 +5,8 @@
  * keeps the fact. Every API process evicts the versions from its model cache (published after commit).
  */
 import type { Db } from '../../lib/db';
-import { AppError, notFound } from '../../lib/errors';
+import { AppError } from '../../lib/errors';
+import { modelNotFound } from './not-found-hints';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -40,7 +41,7 @@ export class DeleteModelService {
     requireScope(actor, 'models:write');
     const deleted = await withTenant(this.prisma, actor.tenantId, async (tx) => {
       const model = await this.models.findModel(tx, actor.tenantId, name);
-      if (!model) throw notFound('Model', name);
+      if (!model) throw await modelNotFound(tx, this.models, actor.tenantId, name);
       const aliases = (await this.aliases.list(tx, actor.tenantId, { modelId: model.id })).map((a) => ({ alias: a.name, version: a.version.version }));
       if (aliases.length && !force) {
         const listed = aliases.slice(0, MAX_LISTED_ALIASES).map((a) => `${a.alias} → ${a.version}`);

@@ -149,6 +149,12 @@ export class ModelRepo {
     return tx.modelVersion.findMany({ where: { tenantId, id: { in: [...ids] } }, select: versionSummary });
   }
 
+  /** Names of the tenant's models (at most `take`, by name), for a "did you mean" hint. */
+  async modelNames(tx: Tx, tenantId: string, take: number): Promise<string[]> {
+    const rows = await tx.model.findMany({ where: { tenantId }, select: { name: true }, orderBy: { name: 'asc' }, take });
+    return rows.map((r) => r.name);
+  }
+
   /** The id of the tenant's model called `name`, or null. */
   findModelId(tx: Tx, tenantId: string, name: string) {
     return tx.model.findFirst({ where: { tenantId, name }, select: { id: true } });

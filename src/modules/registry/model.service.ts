@@ -2,6 +2,7 @@ import type { Db } from '../../lib/db';
 import { nestedList } from '../common/cursor';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import { notFound } from '../../lib/errors';
+import { modelNotFound } from './not-found-hints';
 import { withTenant } from '../../lib/tenant-tx';
 import type { EvaluationMetrics } from '../../ml/evaluate';
 import type { FeatureImportance as Importance, FeatureImportanceMethod as ImportanceMethod } from '../../ml/pipeline';
@@ -136,8 +137,11 @@ export class ModelService {
   /** @throws AppError NOT_FOUND when the tenant has no model of that name. */
   async get(actor: Actor, name: string): Promise<Model> {
     requireScope(actor, 'models:read');
-    const row = await withTenant(this.prisma, actor.tenantId, (tx) => this.repo.findModel(tx, actor.tenantId, name));
-    if (!row) throw notFound('Model', name);
+    const row = await withTenant(this.prisma, actor.tenantId, async (tx) => {
+      const found = await this.repo.findModel(tx, actor.tenantId, name);
+      if (!found) throw await modelNotFound(tx, this.repo, actor.tenantId, name);
+      return found;
+    });
     return toModelView(row);
   }
 

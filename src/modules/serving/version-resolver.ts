@@ -12,6 +12,7 @@ import { SingleFlight } from '../../lib/single-flight';
 import { withTenant } from '../../lib/tenant-tx';
 import type { AliasRepo } from '../registry/alias.repo';
 import type { ModelRepo } from '../registry/model.repo';
+import { aliasNotFound, modelNotFound } from '../registry/not-found-hints';
 import type { ModelStage } from '../registry/stage';
 import type { StageRepo } from '../registry/stage.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
@@ -135,11 +136,11 @@ export class VersionResolver {
       // running will publish its first version (not a run that ended, nor one of a deleted model).
       if (!model) {
         if (await runs.trainsModel(tx, tenantId, modelName)) throw notReady(modelName, true);
-        throw notFound('Model', modelName);
+        throw await modelNotFound(tx, models, tenantId, modelName);
       }
       if (selector.alias !== undefined) {
         const target = await aliases.target(tx, tenantId, model.id, selector.alias);
-        if (!target) throw notFound('Model alias', `${modelName}@${selector.alias}`);
+        if (!target) throw await aliasNotFound(tx, aliases, tenantId, { id: model.id, name: modelName }, selector.alias);
         return { id: target.id, version: target.version, modelName };
       }
       if (selector.stage !== undefined) {

@@ -21,7 +21,7 @@ import type { StartTrainingRunInput } from './spec.input';
 const trainingRows = (rows: number, spec: TrainingSpec) => Math.ceil(rows * (1 - spec.testFraction) * (1 - spec.validationSplit));
 
 /** What the profile tells of the target; class counts after label normalisation when they can be known. */
-function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined): TargetFacts {
+export function targetFacts(col: ColumnProfile, labelSuffix: string | null | undefined): TargetFacts {
   const top = col.topValues?.map((v) => v.value);
   const complete = top !== undefined && top.length === col.distinct;
   const labels = labelSuffix && complete ? [...new Set(top!.map((v) => normalizeLabel(v, labelSuffix)))] : top;

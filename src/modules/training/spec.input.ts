@@ -43,10 +43,13 @@ export class ModelSpecInput {
   @Nullable(TaskKind, 'Networks: implied by the loss (checked if given). Trees: inferred from the target when left out.')
   task?: TaskKind;
 
-  @Field(() => [LayerInput], { defaultValue: [], description: 'Networks only.' })
+  @Field(() => [LayerInput], {
+    defaultValue: [],
+    description: 'Networks only. A NEURAL_NETWORK with neither layers nor loss gets a small one for the target task: Dense(8, relu), then the output layer and loss of the task.',
+  })
   layers!: LayerInput[];
 
-  @Nullable(Loss, 'Networks only (required there).')
+  @Nullable(Loss, 'Networks only (required with layers; left out with the layers, the target task picks it).')
   loss?: Loss;
 
   @Nullable(TreeInput, 'DECISION_TREE, RANDOM_FOREST and GRADIENT_BOOSTING options.')

@@ -23,6 +23,7 @@ import type { Queue } from '../tasks';
 import { checkColumns } from './check-columns';
 import { checkMetadataDatasets } from './check-metadata';
 import { checkImageRun } from './check-images';
+import { leavesNetworkToServer, withDefaultNetwork } from './default-network';
 import { runPriority } from './run-priority';
 import type { StartTrainingRunInput } from './spec.input';
 import type { TrainingRunRepo } from './training-run.repo';
@@ -57,6 +58,8 @@ export interface StartOptions {
  * it after commit; a run that cannot be enqueued is marked FAILED and the error rethrown.
  * Needs the `training:run` scope.
  * @returns the stored run (status QUEUED).
+ * A NEURAL_NETWORK spec with neither layers nor loss gets them for the target's task
+ * (default-network.ts).
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
  *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
  *   the run's cost passes the tenant's training limits: weights, activations, memory, work, or its
@@ -80,16 +83,25 @@ async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunIn
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
   const priority = runPriority(input.priority);
-  const spec =
-    options.normalizedSpec ??
-    normalizeSpec({
-      ...input.spec,
-      layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
-      optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
-    } as Partial<TrainingSpec> & { layers: LayerSpec[] });
+  const specInput = {
+    ...input.spec,
+    layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
+    optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
+  } as Partial<TrainingSpec> & { layers: LayerSpec[] };
+  // A network without layers and loss gets them from the target's task, known once the dataset is read.
+  const defaultNetwork = !options.normalizedSpec && leavesNetworkToServer(specInput);
+  let spec = options.normalizedSpec ?? (defaultNetwork ? undefined : normalizeSpec(specInput));
   const { activeBefore, ...run } = await withTenant(prisma, actor.tenantId, async (tx) => {
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
+    if (!spec) {
+      if (dataset.format === 'image') {
+        throw badInput(`Dataset '${dataset.name}' holds images: give spec.model CONVOLUTIONAL_NETWORK with its layers and loss (README: Image recognition)`, {
+          field: 'spec.model',
+        });
+      }
+      spec = normalizeSpec(withDefaultNetwork(specInput, dataset.columns as unknown as ColumnProfile[], input));
+    }
     if (options.expectChecksum !== undefined && dataset.checksum !== options.expectChecksum) {
       throw new AppError(
         'DATASET_CHANGED',

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError, badInput } from '../../lib/errors';
 import { resolveActor, type BaseContext } from '../../graphql/context';
 import type { Actor } from '../../modules/auth/actor';
+import { checkScope, CREDENTIAL_NEEDED } from '../../modules/scope-names';
 
 /** The first value of a request header. */
 export const headerOf = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -16,15 +17,17 @@ export const requestIdOf = (req: IncomingMessage): string => headerOf(req.header
 
 /**
  * The caller's actor, as for GraphQL (`resolveActor`): a failed credential is counted by the same
- * throttle, against the client address (TRUST_PROXY_HOPS), read only then.
+ * throttle, against the client address (TRUST_PROXY_HOPS), read only then. Every model route needs
+ * PREDICT (the services check it again).
  * @param authorization the Authorization header as sent.
  * @throws AppError UNAUTHENTICATED without a credential or with one that fails; QUOTA_EXCEEDED
- *   when the failed-credential throttle refuses the address.
+ *   when the failed-credential throttle refuses the address; FORBIDDEN without PREDICT.
  */
 export async function v2Actor(base: BaseContext, authorization: string | undefined, clientAddress: () => string | undefined): Promise<Actor> {
   const caller = await resolveActor(base, authorization, clientAddress);
   if (caller.authError) throw caller.authError;
-  if (!caller.actor) throw new AppError('UNAUTHENTICATED', "This operation needs a credential: send 'Authorization: Bearer <API key or token>'");
+  if (!caller.actor) throw new AppError('UNAUTHENTICATED', CREDENTIAL_NEEDED);
+  checkScope(caller.actor, 'predict');
   return caller.actor;
 }
 

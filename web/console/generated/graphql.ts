@@ -214,9 +214,9 @@ export type ModelSpecInput = {
   epochs?: number | null | undefined;
   /** CONVOLUTIONAL_NETWORK: how pixels are scaled. (Default: SCALE) */
   imageNormalization?: ImageNormalization | null | undefined;
-  /** Networks only. */
+  /** Networks only. A NEURAL_NETWORK with neither layers nor loss gets a small one for the target task: Dense(8, relu), then the output layer and loss of the task. */
   layers?: Array<LayerInput>;
-  /** Networks only (required there). */
+  /** Networks only (required with layers; left out with the layers, the target task picks it). */
   loss?: Loss | null | undefined;
   /** MATRIX_FACTORIZATION options (required there). */
   matrixFactorization?: MatrixFactorizationInput | null | undefined;

@@ -6,6 +6,9 @@ import { graphqlUrl, saveCredentials } from '../credentials';
 import { usageError } from '../errors';
 import { printJson, say } from '../output';
 
+/** A scope as `viewer` answers it (`models:read`) written as createApiKey's Scope enum takes it (`MODELS_READ`). */
+const scopeName = (scope: string) => scope.toUpperCase().replace(':', '_');
+
 /** The `login` command. Never prints the key. */
 export function loginCommand(): Command {
   return new Command('login')
@@ -21,6 +24,6 @@ export function loginCommand(): Command {
       const file = saveCredentials({ url, apiKey });
       const { viewer } = data;
       if (cmd.optsWithGlobals<{ json?: boolean }>().json) return printJson({ url, tenantName: viewer.tenantName, scopes: viewer.scopes, credentialsFile: file });
-      say(`Logged in to ${url} as tenant '${viewer.tenantName}' (${viewer.kind}; scopes ${viewer.scopes.join(', ')}); credentials saved in ${file}`);
+      say(`Logged in to ${url} as tenant '${viewer.tenantName}' (${viewer.kind}; scopes ${viewer.scopes.map(scopeName).join(', ')}); credentials saved in ${file}`);
     });
 }

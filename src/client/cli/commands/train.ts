@@ -14,7 +14,10 @@ export function trainCommand(): Command {
     .requiredOption('--dataset <id>', 'the dataset to train on')
     .requiredOption('--target <column>', 'the column to predict')
     .requiredOption('--model <name>', 'the model name the new version is registered under')
-    .option('--spec <file>', 'a JSON file with the model spec (ModelSpecInput; Default: the server defaults)')
+    .option(
+      '--spec <file>',
+      "a JSON file with the model spec (ModelSpecInput; Default: {}, which the server fills with a small network for the target's task: Dense(8, relu), the task's output layer and loss, 10 epochs)",
+    )
     .option('--watch', 'follow the progress live; Ctrl-C stops watching, not the run')
     .action(async (opts: { dataset: string; target: string; model: string; spec?: string; watch?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
