@@ -150,7 +150,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
     const recommend = (excludeRated: boolean) => gql(caller, RECOMMENDATIONS, { model: 'films', userId: 'a', k: 5, excludeRated });
     const explain = await gql(caller, EXPLAIN_RECOMMENDATION, { model: 'films', userId: 'a', itemId: 'i5', k: 10 });
     if (!holds(scope, 'predict')) {
-      for (const r of [await recommend(true), explain]) expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'predict' scope"]);
+      for (const r of [await recommend(true), explain]) expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', 'This credential lacks the PREDICT scope']);
       return;
     }
     const itemsOf = async (excludeRated: boolean) => ((await recommend(excludeRated)).data!.recommendations.items as { itemId: string }[]).map((i) => i.itemId).sort();
