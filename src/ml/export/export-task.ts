@@ -6,7 +6,7 @@
  */
 import type { StoredArtifact } from '../families/model-family';
 import type { FittedPipeline } from '../preprocess/types';
-import { initBackend } from '../tf';
+import { initBackend, tf } from '../tf';
 import { exportVersion, type ExportArchive, type ExportedVersionInfo, type ExportFormat } from './bundle';
 
 /** What a thread needs to build an export: the stored version (its weights moved in) and the format. */
@@ -24,7 +24,11 @@ export interface ExportTaskInput {
  */
 export async function buildExport(input: ExportTaskInput): Promise<ExportArchive> {
   // A network's ONNX export reads its weights through TF.js; the CPU backend reads float32 weights
-  // as every backend does, and starts no WASM module in this thread.
-  if (input.stored.framework === 'tfjs-layers') await initBackend('cpu');
+  // as every backend does, starts no WASM module in this thread, and its arrays are collected
+  // (a WASM heap never shrinks). Production mode: no debug checks, and no advice on stdout.
+  if (input.stored.framework === 'tfjs-layers') {
+    tf.enableProdMode();
+    await initBackend('cpu');
+  }
   return exportVersion(input.stored, input.pipeline, input.info, input.format);
 }

@@ -115,8 +115,8 @@ export class ExportService {
     const row = await withTenant(this.prisma, tenantId, (tx) => this.models.findVersionRow(tx, tenantId, ref.id));
     if (!row) throw notFound('Model version', `${modelName}@${ref.version}`);
     exportKind(row.framework, format); // a format the family lacks is refused here, without a thread hop
-    // Moved to the thread, not copied (a network's weights are tens of MB).
-    const { bytes: weights, transfer } = movable(new Uint8Array(row.weights));
+    // Moved to the thread, not copied (a network's weights are tens of MB); the row is not used again.
+    const { bytes: weights, transfer } = movable(row.weights);
     const input = {
       stored: { framework: row.framework, topology: row.topology, weights },
       pipeline: readPipeline(row.preprocessing),
