@@ -105,6 +105,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     for await (const { modelVersionId, tenantId, modelName } of deletions) {
       services.versions.invalidate(tenantId, modelName);
       services.modelCache.evict(modelVersionId);
+      services.exports.evictVersion(modelVersionId);
     }
   })();
   const changes = pubsub.subscribe(Topics.modelChanged);

@@ -182,8 +182,8 @@ const schema = z.object({
    */
   TRAINING_THREAD_HEAP_MB: z.coerce.number().int().min(256).default(2048), // below ~256 a thread may not even load TF.js, and Piscina stops starting threads that fail at bootstrap
   /**
-   * Worker threads per process for CSV parsing, profiling and correlations, so a large upload does
-   * not stall other requests. At least 3, so one tenant's tasks (DATA_TASKS_PER_TENANT, 2) never
+   * Worker threads per process for CSV parsing, profiling and correlations, and for building model
+   * export archives, so a large upload or export does not stall other requests. At least 3, so one tenant's tasks (DATA_TASKS_PER_TENANT, 2) never
    * take every thread: a tenant may hold at most DATA_THREADS - 1 of them at once. (Default: CPU
    * cores - 1, at least 3, at most 4)
    */
@@ -277,6 +277,16 @@ const schema = z.object({
    * cannot evict everyone else's. 1 = no per-tenant bound. (Default: 0.5)
    */
   MODEL_CACHE_TENANT_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /**
+   * Bytes of built model export archives each API process keeps (least recently used beyond it;
+   * one tenant's at most half), so a repeated export of a version costs no rebuild; 0 keeps none.
+   * (Default: 64 MiB)
+   */
+  EXPORT_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   /** Load alias targets and latest versions into the model cache at start. (Default: false) */
   MODEL_CACHE_WARM: bool.default(false),
   /** Micro-batching: rows that flush a batch at once. (Default: 64) */

@@ -35,7 +35,7 @@ it("refuses a tenant's CSV tasks past its share at once, and serves another tena
   expect(mine.length - refused.length).toBeGreaterThanOrEqual(1);
   for (const r of refused) {
     expect(r.errors?.[0]).toMatchObject({
-      message: 'Your tenant has 1 dataset uploads or correlations in progress on this server, the most at once; retry when one has finished',
+      message: 'Your tenant has 1 dataset uploads, correlations or model exports in progress on this server, the most at once; retry when one has finished',
       extensions: { code: 'QUOTA_EXCEEDED', retryAfterSeconds: 2 },
     });
   }

@@ -12,7 +12,7 @@ import type { BackendName } from './tf';
 import { createTrainingThreads, type TrainingThreads } from './train-task';
 
 export interface MlThreads {
-  /** CSV decode, parse, profile and correlations (DATA_THREADS threads). */
+  /** CSV decode, parse, profile and correlations, and model export archives (DATA_THREADS threads). */
   csv: CsvThreads;
   /** Training runs (one thread per run this process trains at once). */
   training: TrainingThreads;

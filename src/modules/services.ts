@@ -182,9 +182,11 @@ export function createServices(deps: Deps): Services {
     },
     deps.log,
   );
+  const exports = new ExportService(prisma, r.models, versions, r.audit, deps.threads.csv, (tenantId, fn) => datasets.onThread(tenantId, fn), config.EXPORT_CACHE_BYTES);
   const evictVersion = (e: VersionDeletedEvent) => {
     versions.invalidate(e.tenantId, e.modelName);
     modelCache.evict(e.modelVersionId);
+    exports.evictVersion(e.modelVersionId);
   };
   const training = new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub);
   return {
@@ -222,7 +224,7 @@ export function createServices(deps: Deps): Services {
     training,
     sweeps: new SweepService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit, sweeps: r.sweeps }, deps.pubsub),
     models: new ModelService(prisma, r.models),
-    exports: new ExportService(prisma, r.models, versions, r.audit),
+    exports,
     predict,
     explain: new ExplainService(predict, quotas, {
       maxRows: config.MAX_EXPLAIN_ROWS,

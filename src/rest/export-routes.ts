@@ -6,7 +6,8 @@
  *
  * Answer: a ZIP archive (application/zip) with the model files, pipeline.json and manifest.json.
  * Scope `models:read` (FORBIDDEN for a predict-only key); another tenant's model is NOT_FOUND;
- * a family without the format is NOT_SUPPORTED naming it.
+ * a family without the format is NOT_SUPPORTED naming it. The archive is built on a data thread
+ * and kept per process (ExportService), so the event loop only sends its bytes.
  */
 import type { Express, Request } from 'express';
 import type { BaseContext } from '../graphql/context';

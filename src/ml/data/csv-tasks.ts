@@ -1,12 +1,14 @@
 /**
- * CSV work run on worker threads (a {@link CsvThreads} pool): decoding, parsing, profiling and
- * correlating files of up to MAX_UPLOAD_BYTES, so the event loop keeps serving meanwhile.
+ * CSV work run on worker threads (a {@link CsvThreads} pool, the data threads): decoding, parsing,
+ * profiling and correlating files of up to MAX_UPLOAD_BYTES, so the event loop keeps serving
+ * meanwhile; also building model export archives (`exportArchive`).
  * Inputs arrive by structured clone (a Buffer arrives as a Uint8Array); parsed tables travel back
  * with their typed arrays moved, not copied.
  */
 import path from 'node:path';
 import { ThreadPool } from '../../lib/threads/thread-pool';
-import { runTask } from '../../lib/threads/task-result';
+import { runTask, runTaskAsync } from '../../lib/threads/task-result';
+import type { ExportTaskInput } from '../export/export-task';
 import { readImageUpload, type ImageUpload } from '../images/read-upload';
 import { correlationMatrix, correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
@@ -71,7 +73,6 @@ export function textByClassCsv(input: { bytes: Uint8Array; dataset: StoredCsvFor
   return runTask(() => tokensByClass(parseBytes(input.bytes, storedCsvOptions(input.dataset)), input.column, input.target));
 }
 
-/** The pool running this module's tasks. */
 /** Decodes an image upload (MNIST IDX, a ZIP of class folders, a pixel CSV) to the stored container and its profile. */
 export function readImages(input: ImageUpload) {
   return runTask(
@@ -80,6 +81,19 @@ export function readImages(input: ImageUpload) {
   );
 }
 
+/**
+ * Builds a model version's export archive (../export/export-task.ts); its bytes move back. The
+ * export code (TF.js, every model family, ONNX writer) is loaded on a thread's first export, so a
+ * thread that only ever parses CSVs does not load it.
+ */
+export function exportArchive(input: ExportTaskInput) {
+  return runTaskAsync(
+    () => (require('../export/export-task') as typeof import('../export/export-task')).buildExport(input),
+    (archive) => [archive.bytes.buffer],
+  );
+}
+
+/** The pool running this module's tasks. */
 export type CsvThreads = ThreadPool<{
   profileCsv: typeof profileCsv;
   parseCsvTable: typeof parseCsvTable;
@@ -87,6 +101,7 @@ export type CsvThreads = ThreadPool<{
   correlationMatrixCsv: typeof correlationMatrixCsv;
   textByClassCsv: typeof textByClassCsv;
   readImages: typeof readImages;
+  exportArchive: typeof exportArchive;
 }>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */

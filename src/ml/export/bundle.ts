@@ -66,13 +66,12 @@ function tfjsFiles(stored: StoredArtifact): Record<string, Uint8Array> {
 }
 
 /**
- * Builds the archive of `format` for a stored version.
+ * The family kind of `framework`'s versions, when they export as `format`.
  * @throws AppError NOT_SUPPORTED naming the family when it has no such format (CNN, text,
- *   recommenders export nothing), or for an artifact ONNX cannot express; BAD_USER_INPUT for an
- *   unreadable artifact.
+ *   recommenders export nothing); BAD_USER_INPUT for a framework no family reads.
  */
-export async function exportVersion(stored: StoredArtifact, pipeline: FittedPipeline, info: ExportedVersionInfo, format: ExportFormat): Promise<ExportArchive> {
-  const kind = familyForFramework(stored.framework).kind as ModelKind;
+export function exportKind(framework: string, format: ExportFormat): ModelKind {
+  const kind = familyForFramework(framework).kind as ModelKind;
   const offered = EXPORT_FORMATS[kind];
   if (!offered.includes(format)) {
     throw new AppError(
@@ -84,6 +83,17 @@ export async function exportVersion(stored: StoredArtifact, pipeline: FittedPipe
       },
     );
   }
+  return kind;
+}
+
+/**
+ * Builds the archive of `format` for a stored version.
+ * @throws AppError NOT_SUPPORTED naming the family when it has no such format (CNN, text,
+ *   recommenders export nothing), or for an artifact ONNX cannot express; BAD_USER_INPUT for an
+ *   unreadable artifact.
+ */
+export async function exportVersion(stored: StoredArtifact, pipeline: FittedPipeline, info: ExportedVersionInfo, format: ExportFormat): Promise<ExportArchive> {
+  const kind = exportKind(stored.framework, format);
   const files: Record<string, Uint8Array> = {};
   let onnx: Record<string, unknown> | undefined;
   if (kind === 'onnx') files['model.onnx'] = stored.weights;

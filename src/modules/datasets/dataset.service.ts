@@ -64,7 +64,8 @@ export class DatasetService {
   private readonly gate: KeyedGate;
 
   /**
-   * Runs a task on the CSV threads for the tenant (also image uploads: ./image-dataset.service.ts).
+   * Runs a task on the CSV threads for the tenant (also image uploads: ./image-dataset.service.ts;
+   * model exports: ../registry/export.service.ts).
    * @throws AppError QUOTA_EXCEEDED (retryAfterSeconds) when the tenant has its share in flight.
    */
   onThread<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
@@ -72,9 +73,13 @@ export class DatasetService {
       tenantId,
       fn,
       (n) =>
-        new AppError('QUOTA_EXCEEDED', `Your tenant has ${n} dataset uploads or correlations in progress on this server, the most at once; retry when one has finished`, {
-          retryAfterSeconds: 2,
-        }),
+        new AppError(
+          'QUOTA_EXCEEDED',
+          `Your tenant has ${n} dataset uploads, correlations or model exports in progress on this server, the most at once; retry when one has finished`,
+          {
+            retryAfterSeconds: 2,
+          },
+        ),
     );
   }
 
