@@ -3,6 +3,9 @@ import type { Subscription } from '../../lib/pubsub';
 import type { ProgressEvent } from './progress';
 import { isTerminal, RunStatus } from '../status';
 
+/** Replayed epochs between two turns of the event loop (a few hundred µs of sending). */
+export const REPLAY_SLICE = 32;
+
 interface RunRow {
   id: string;
   status: RunStatus;
@@ -28,14 +31,27 @@ interface MetricRow {
  * `afterEpoch` past the last stored epoch, from before the run started over, replays them all),
  * then live epochs after the last replayed one are passed on (from epoch 1 again after a REQUEUED
  * event), and the stream ends after a FINAL event.
+ * @param pace awaited before every {@link REPLAY_SLICE} replayed epochs after the first ones (the
+ *   tenant's turn of the event loop, src/lib/fair-turns.ts): one subscribe message replays up to
+ *   every stored epoch, and 64 of them for a 1,000-epoch run held the loop seconds for every
+ *   tenant (issue 10, review F10).
  */
-export function progressStream(run: RunRow, stored: MetricRow[], versionId: string | null, live: Subscription<ProgressEvent>, afterEpoch = 0): Repeater<ProgressEvent> {
+export function progressStream(
+  run: RunRow,
+  stored: MetricRow[],
+  versionId: string | null,
+  live: Subscription<ProgressEvent>,
+  afterEpoch = 0,
+  pace?: () => Promise<void>,
+): Repeater<ProgressEvent> {
   const epochs = (run.spec as { epochs?: number }).epochs;
   const from = afterEpoch > (stored.at(-1)?.epoch ?? 0) ? 0 : afterEpoch;
   return new Repeater<ProgressEvent>(async (push, stop) => {
     let last = from;
+    let replayed = 0;
     for (const m of stored) {
       if (m.epoch <= from) continue;
+      if (pace && ++replayed % REPLAY_SLICE === 0) await pace();
       await push({ runId: run.id, kind: 'EPOCH', status: RunStatus.RUNNING, epochs, ...m, metrics: (m.metrics ?? null) as Record<string, number> | null, replayed: true });
       last = m.epoch;
     }

@@ -2,6 +2,7 @@
  * Training runs as the API sees them: started (start-training-run.ts), read, cancelled and
  * followed by subscription. Executed by src/jobs/training-run.job.ts.
  */
+import { mainTurns } from '../../lib/fair-turns';
 import type { Db } from '../../lib/db';
 import { AppError, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
@@ -146,7 +147,7 @@ export class TrainingRunService {
           versionId: (await this.runs.versionOf(tx, actor.tenantId, runId))?.id ?? null,
         };
       });
-      return progressStream(run, stored, versionId, live, afterEpoch);
+      return progressStream(run, stored, versionId, live, afterEpoch, () => mainTurns.turn(actor.tenantId));
     } catch (err) {
       await live.return();
       throw err;
