@@ -7,7 +7,7 @@
  * (setTenantLimits) lifts the bound for that tenant only.
  */
 import type { App } from '../src/app';
-import { gql, gqlOk, type Caller, type GqlResult } from '../src/client/graphql-client';
+import { collect, gql, gqlOk, wsClient, type Caller, type GqlResult } from '../src/client/graphql-client';
 import { startTestApp } from './support/app';
 import { createTenant, type TenantBundle } from './support/factories';
 import { uploadModel, uploadModelOk } from './support/onnx-uploads';
@@ -105,3 +105,18 @@ it('counts an output found too large only after the host computed it (a dynamic 
   expect(errorOf(await call(3))!.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', reason: 'HOST_FAULT_BACKOFF', limit: 3 });
   expect((await inferGql(a, 1)).errors).toBeUndefined();
 }, 120_000);
+
+it('refuses over the websocket an answer past WEBSOCKET_MAX_OUTPUT_VALUES before the model runs, naming HTTP; the socket goes on (review F13)', async () => {
+  const client = wsClient(app.server.wsUrl, a.token);
+  try {
+    const [r] = await collect(client, INFER, { model: 'superres', inputs: images(1) }).done;
+    expect(r!.errors![0]!.message).toBe(
+      "The model's outputs would hold 451584 values (output 'output' has shape [1, 1, 672, 672]); an answer over the websocket allows at most 65536 per call: send it over HTTP (POST /graphql or the V2 route), or fewer rows (images) or `outputs`",
+    );
+    expect(r!.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'outputs', reason: 'OUTPUT_TOO_LARGE', output: 'output', values: 451_584, limit: 65_536, estimated: true });
+    const [ok] = await collect(client, '{ viewer { tenantName } }', {}).done;
+    expect(ok!.data).toEqual({ viewer: { tenantName: a.name } });
+  } finally {
+    await client.dispose();
+  }
+});

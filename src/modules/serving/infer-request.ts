@@ -52,6 +52,11 @@ export interface InferInput {
   parameters?: Record<string, unknown> | null;
   /** The caller's request id, echoed in the answer. */
   id?: string | null;
+  /**
+   * A lower bound on the answer's values than the tenant's, set by the transport: over the
+   * websocket an answer is one JSON.stringify on the event loop (output-size.ts WEBSOCKET_MAX_OUTPUT_VALUES).
+   */
+  transportLimit?: { max: number; name: string };
 }
 
 /** Formats a zod issue path as the caller wrote it: `inputs[0].shape[2]`. */

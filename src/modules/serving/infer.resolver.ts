@@ -9,6 +9,7 @@ import { SLICE } from '../../lib/json-stream';
 import type { InferService } from './infer.service';
 import type { AnswerTensor } from './named-tensors';
 import { InferTensorInput } from './infer.input';
+import { WEBSOCKET_MAX_OUTPUT_VALUES } from './output-size';
 import { InferResult, ModelTensorMetadata } from './infer.type';
 import { VersionArgs, versionSelector } from './version.args';
 
@@ -50,8 +51,10 @@ export class InferResolver {
     @Arg('id', () => String, { nullable: true, description: 'A request id, echoed in the answer.' }) id: string | null,
     @Ctx() ctx: Context,
   ): Promise<InferResult> {
-    const result = await ctx.services.infer.infer(ctx.actor!, which.model, versionSelector(which), { inputs, outputs, parameters, id });
     const deferred = ctx.deferredArrays;
+    // No deferred arrays: the websocket, which writes the answer in one go on the event loop (output-size.ts).
+    const transportLimit = deferred ? undefined : { max: WEBSOCKET_MAX_OUTPUT_VALUES, name: 'an answer over the websocket' };
+    const result = await ctx.services.infer.infer(ctx.actor!, which.model, versionSelector(which), { inputs, outputs, parameters, id, transportLimit });
     if (!deferred) return result;
     // A placeholder string where a big array goes: the answer is serialised without it, then streamed with it.
     const streamed = (data: AnswerTensor['data']) => (data.length > STREAMED_FROM ? (deferred.defer(data) as unknown as AnswerTensor['data']) : data);

@@ -10,7 +10,7 @@
  * Scope `predict`; every row (the batch dimension) counts against the tenant's prediction rate limit.
  */
 import { AppError, badInput, quote } from '../../lib/errors';
-import { checkOutputEstimate, checkOutputSize, estimateOutputValues } from './output-size';
+import { checkOutputEstimate, checkOutputSize, estimateOutputValues, withTransportLimit } from './output-size';
 import type { Metrics } from '../../lib/metrics';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../ml/tensor-io';
 import type { Actor } from '../auth/actor';
@@ -179,7 +179,7 @@ export class InferService {
     if (specs) {
       const rows = checkAgainstSpecs(inputs, wanted, specs);
       // Before the rate limit is spent and the model runs: the declared shapes × the batch.
-      const limit = await this.quotas.outputLimit(actor.tenantId);
+      const limit = withTransportLimit(await this.quotas.outputLimit(actor.tenantId), input.transportLimit);
       checkOutputEstimate(estimateOutputValues(specs.outputs, wanted, rows), limit);
       await this.admit(actor, rows, this.options.maxRows);
       // A joined run answers at most what one call may: it holds the host lane for all its calls (tensor-batcher.ts).

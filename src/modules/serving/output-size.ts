@@ -20,12 +20,27 @@ import type { NamedTensor, TensorSpec } from '../../ml/tensor-io';
 /** `details.reason` of the refusal. */
 export const OUTPUT_TOO_LARGE = 'OUTPUT_TOO_LARGE';
 
+/**
+ * Values an `infer` answer may hold over the websocket: graphql-ws writes a result with one
+ * JSON.stringify on the event loop (HTTP streams big arrays in slices and encodes them on answer
+ * threads), so 16 super-resolution answers over one socket held every tenant 2 s (issue 10, review
+ * F13). 65,536 values are ~1 MB of JSON, ~10 ms to write; larger answers go over HTTP or V2.
+ */
+export const WEBSOCKET_MAX_OUTPUT_VALUES = 65_536;
+
 /** The bound a call is checked against, and where it comes from (named in the message). */
 export interface OutputLimit {
   /** Values per call, summed over the outputs answered. */
   max: number;
   /** True when the tenant's own `inferMaxOutputValues` (setTenantLimits) sets it, false for INFER_MAX_OUTPUT_VALUES. */
   perTenant: boolean;
+  /** Set when a transport's bound is lower (the websocket): its name in the message. */
+  transport?: string;
+}
+
+/** `limit`, or the transport's bound when that is lower. */
+export function withTransportLimit(limit: OutputLimit, transport: { max: number; name: string } | undefined): OutputLimit {
+  return transport && transport.max < limit.max ? { max: transport.max, perTenant: limit.perTenant, transport: transport.name } : limit;
 }
 
 /** What a call will answer, at least: its total and its largest output. */
@@ -90,10 +105,11 @@ export function checkOutputSize(outputs: NamedTensor[], limit: OutputLimit): voi
  * (`values` is the estimate when `estimated`, else the real count).
  */
 export function outputTooLarge(values: number, largest: { name: string; shape: readonly number[] }, limit: OutputLimit, estimated: boolean) {
-  const source = limit.perTenant ? "this tenant's limit (inferMaxOutputValues)" : 'INFER_MAX_OUTPUT_VALUES';
+  const source = limit.transport ?? (limit.perTenant ? "this tenant's limit (inferMaxOutputValues)" : 'INFER_MAX_OUTPUT_VALUES');
+  const advice = limit.transport ? 'send it over HTTP (POST /graphql or the V2 route), or fewer rows (images) or `outputs`' : 'send fewer rows (images) or name fewer `outputs`';
   return badInput(
     `The model's outputs ${estimated ? 'would hold' : 'hold'} ${values} values (output ${quote(largest.name)} has shape [${largest.shape.join(', ')}]); ` +
-      `${source} allows at most ${limit.max} per call: send fewer rows (images) or name fewer \`outputs\``,
+      `${source} allows at most ${limit.max} per call: ${advice}`,
     { field: 'outputs', reason: OUTPUT_TOO_LARGE, output: largest.name, values, limit: limit.max, estimated },
   );
 }
