@@ -113,7 +113,15 @@ it('refuses over the websocket an answer past WEBSOCKET_MAX_OUTPUT_VALUES before
     expect(r!.errors![0]!.message).toBe(
       "The model's outputs would hold 451584 values (output 'output' has shape [1, 1, 672, 672]); an answer over the websocket allows at most 65536 per call: send it over HTTP (POST /graphql or the V2 route), or fewer rows (images) or `outputs`",
     );
-    expect(r!.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'outputs', reason: 'OUTPUT_TOO_LARGE', output: 'output', values: 451_584, limit: 65_536, estimated: true });
+    expect(r!.errors![0]!.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'outputs',
+      reason: 'OUTPUT_TOO_LARGE',
+      output: 'output',
+      values: 451_584,
+      limit: 65_536,
+      estimated: true,
+    });
     const [ok] = await collect(client, '{ viewer { tenantName } }', {}).done;
     expect(ok!.data).toEqual({ viewer: { tenantName: a.name } });
   } finally {
