@@ -9,7 +9,10 @@
  * - headers or body not in time (`headersTimeout`, `requestTimeout`) → 408, reason REQUEST_TIMEOUT;
  * - anything else the parser cannot read → 400, reason MALFORMED_REQUEST.
  * The statuses are Node's own; the connection is closed after the answer (the parser cannot go on).
- * Logged at info without the request's bytes.
+ * Logged at info without the request's bytes. Two refusals Node makes after parsing get the same
+ * shape (review F5: both had empty bodies): an `Expect` other than `100-continue` → 417, reason
+ * EXPECTATION_FAILED ({@link answerClientErrors}); an HTTP/1.1 request without `Host` → 400,
+ * reason MISSING_HOST ({@link refuseWithoutHost}, with the server's `requireHostHeader` off).
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -37,8 +40,32 @@ export function clientErrorResponse(code: string | undefined): string {
   );
 }
 
+/** Writes a refusal in the same shape as {@link clientErrorResponse} on a request Node did parse, and closes the connection. */
+function refuse(res: http.ServerResponse, status: number, reason: string, message: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', reason } }] });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', connection: 'close' });
+  res.end(body);
+}
+
+/**
+ * Refuses an HTTP/1.1 request without a `Host` header (RFC 9112 §3.2: a server must answer 400), as
+ * Node does with `requireHostHeader`, but with a body saying why. @returns true when it refused.
+ */
+export function refuseWithoutHost(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false;
+  req.resume();
+  refuse(res, 400, 'MISSING_HOST', 'An HTTP/1.1 request needs a Host header');
+  return true;
+}
+
 /** Answers `server`'s client errors with {@link clientErrorResponse} instead of Node's empty body. */
 export function answerClientErrors(server: http.Server, log: Logger): void {
+  // Node answers an Expect it does not know with a bare 417 unless someone listens.
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    log.info({ code: 'EXPECTATION_FAILED', transport: 'http' }, 'client error: unsupported Expect');
+    req.resume();
+    refuse(res, 417, 'EXPECTATION_FAILED', `The request's Expect header ${JSON.stringify(String(req.headers.expect).slice(0, 100))} is not supported: only 100-continue is`);
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     const code = err.code;
     // A response already on its way (a timeout mid-answer), or a peer gone: nothing can be said.

@@ -18,6 +18,7 @@ import { runtimeFault } from '../ml/runtime-fault';
 import { mountDownload } from '../rest/download';
 import { mountExportRoutes } from '../rest/export-routes';
 import { mountV2Routes } from '../rest/v2/routes';
+import { quote } from '../lib/errors';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { mountConsole } from './console';
 import { buildContext, type BaseContext, type Context } from './context';
@@ -121,5 +122,21 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
     if (!answer) return next(err);
     log.info({ path: req.path.slice(0, 200), status: answer.status, code: 'BAD_USER_INPUT', message: err.message.slice(0, 200), transport: 'http' }, 'client error');
     res.status(answer.status).json(answer.body);
+  });
+  // Whatever no route took, and whatever a route passed on as an error, in the GraphQL error shape,
+  // never express' HTML page (review F5).
+  app.use((req: express.Request, res: express.Response) => {
+    res.status(404).json({
+      errors: [{ message: `No route answers ${req.method.slice(0, 10)} ${quote(req.path)}: see GET / for the routes this server has`, extensions: { code: 'NOT_FOUND' } }],
+    });
+  });
+  app.use((err: Error & { status?: number; statusCode?: number }, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) log.error({ err: { message: err.message, stack: err.stack }, path: req.path.slice(0, 200) }, 'request failed');
+    else log.info({ path: req.path.slice(0, 200), status, message: err.message.slice(0, 200), transport: 'http' }, 'client error');
+    const [code, message] =
+      status >= 500 ? ['INTERNAL_SERVER_ERROR', 'Internal server error'] : status === 404 ? ['NOT_FOUND', 'Not found'] : ['BAD_REQUEST', err.message.slice(0, 200)];
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   });
 }

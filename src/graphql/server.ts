@@ -33,7 +33,7 @@ import { noStorePlugin } from './no-store';
 import { withBaselineHeaders } from './response-headers';
 import { tracingPlugin } from './tracing';
 import { startGraphqlWebsocket } from './websocket';
-import { answerClientErrors } from './client-error';
+import { answerClientErrors, refuseWithoutHost } from './client-error';
 
 export interface HttpServer {
   url: string;
@@ -81,7 +81,10 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     if (!v2Fast?.(req, res) && !graphqlFast?.(req, res)) app(req, res);
   };
   const httpServer = http.createServer(
+    // Host is checked below, to answer its absence in the API's error shape (client-error.ts).
+    { requireHostHeader: false },
     withBaselineHeaders((req, res) => {
+      if (refuseWithoutHost(req, res)) return;
       const admitted = admit(req, res);
       if (admitted === true) return route(req, res);
       if (admitted === false) return;
