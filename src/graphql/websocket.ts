@@ -62,6 +62,11 @@ const param = (p: Record<string, unknown> | undefined, ...keys: string[]) => {
 };
 
 /** Serves graphql-ws on `httpServer`'s upgrades to /graphql. */
+/** The body of a websocket upgrade refused for its origin. */
+const ORIGIN_REFUSED = JSON.stringify({
+  errors: [{ message: "This page's origin may not open a websocket here (CORS_ORIGINS)", extensions: { code: 'FORBIDDEN', reason: 'ORIGIN_NOT_ALLOWED' } }],
+});
+
 export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket {
   const { schema, base, rules, formatError, log } = opts;
   const { config } = base;
@@ -81,9 +86,9 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
     server: opts.httpServer,
     path: '/graphql',
     maxPayload: config.MAX_REQUEST_BYTES,
-    // A browser page of a foreign origin gets 403 (see cors.ts).
-    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
-      websocketOriginAllowed(config, req) ? done(true) : done(false, 403, 'Origin not allowed (CORS_ORIGINS)'),
+    // A browser page of a foreign origin gets 403 (see cors.ts), in the API's JSON error shape (review F5: ws writes text/html).
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) =>
+      websocketOriginAllowed(config, req) ? done(true) : done(false, 403, ORIGIN_REFUSED, { 'Content-Type': 'application/json; charset=utf-8' }),
   });
   const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
   const rate = new WsMessageRate({ perSecond: config.WS_TENANT_MESSAGES_PER_SECOND, burst: config.WS_TENANT_MESSAGE_BURST }, opts.onMessageDelayed);

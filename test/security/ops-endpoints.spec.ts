@@ -102,11 +102,18 @@ describe('CORS_ORIGINS', () => {
             ws.close();
             resolve('open');
           });
-          ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+          ws.on('unexpected-response', (_req, res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += String(d)));
+            res.on('end', () => resolve(`refused ${res.statusCode} ${res.headers['content-type']} ${body}`));
+          });
           ws.on('error', (err) => resolve(`error ${err.message}`));
         });
       const own = new URL(app.server.url).origin;
-      expect(await upgrade({ origin: 'https://evil.example' })).toBe('refused 403');
+      // In the API's JSON error shape, not ws' text/html (review F5).
+      expect(await upgrade({ origin: 'https://evil.example' })).toBe(
+        `refused 403 application/json; charset=utf-8 ${JSON.stringify({ errors: [{ message: "This page's origin may not open a websocket here (CORS_ORIGINS)", extensions: { code: 'FORBIDDEN', reason: 'ORIGIN_NOT_ALLOWED' } }] })}`,
+      );
       expect(await upgrade({ origin: 'https://app.example.com' })).toBe('open');
       expect(await upgrade({ origin: own })).toBe('open');
       expect(await upgrade({})).toBe('open');
