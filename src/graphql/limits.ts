@@ -69,14 +69,30 @@ export function bracketPastDepth(query: string, limit: number): number {
   return -1;
 }
 
+/** Query texts found within a GRAPHQL_MAX_NESTING, by that limit: at most MAX_REMEMBERED of at most MAX_REMEMBERED_QUERY characters each. */
+const withinNesting = new Map<number, Set<string>>();
+const MAX_REMEMBERED = 1000;
+const MAX_REMEMBERED_QUERY = 4096;
+
 /**
  * The refusal of a document nested deeper than GRAPHQL_MAX_NESTING, located at the first bracket
- * past it: code GRAPHQL_PARSE_FAILED (HTTP 400), as for the parser's own refusals.
+ * past it: code GRAPHQL_PARSE_FAILED (HTTP 400), as for the parser's own refusals. A query text
+ * found within the limit is remembered, so the same operation sent again is not scanned again.
  * @returns undefined when the document is within the limit.
  */
 export function nestingRefusal(config: Pick<Config, 'GRAPHQL_MAX_NESTING'>, query: string): GraphQLError | undefined {
-  const at = bracketPastDepth(query, config.GRAPHQL_MAX_NESTING);
-  if (at < 0) return undefined;
+  const limit = config.GRAPHQL_MAX_NESTING;
+  let known = withinNesting.get(limit);
+  if (!known) withinNesting.set(limit, (known = new Set()));
+  if (known.has(query)) return undefined;
+  const at = bracketPastDepth(query, limit);
+  if (at < 0) {
+    if (query.length <= MAX_REMEMBERED_QUERY) {
+      if (known.size >= MAX_REMEMBERED) known.clear();
+      known.add(query);
+    }
+    return undefined;
+  }
   return new GraphQLError(`The query nests brackets ({, [ or () deeper than ${config.GRAPHQL_MAX_NESTING} levels (GRAPHQL_MAX_NESTING)`, {
     source: new Source(query),
     positions: [at],

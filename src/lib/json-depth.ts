@@ -17,6 +17,7 @@ const CLOSE_OBJECT = 0x7d;
  * @param text the raw body, bytes (UTF-8) or a string.
  */
 export function depthExceededAt(text: Uint8Array | string, maxDepth: number): number {
+  if (text.length <= maxDepth) return -1; // too short to hold maxDepth + 1 brackets
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   let depth = 0;
   let inString = false;
