@@ -167,6 +167,23 @@ it('fails with BAD_USER_INPUT naming the columns a dataset lacks', async () => {
   expect(e.failureMessage).toBe("Dataset 'pima-no-glucose' lacks the version's columns 'Glucose', 'BMI'");
 });
 
+// Review F9: the failure is read with models:read alone, so it counts the unknown labels (cells of
+// the dataset) and names the first row, never quoting them.
+it('fails with BAD_USER_INPUT counting the labels the version does not know, without quoting them', async () => {
+  const relabel = new Map([
+    [2, 'maybe'],
+    [4, 'unsure'],
+    [9, 'maybe'],
+  ]);
+  const csv = [header, ...evalLines.map((l, i) => (relabel.has(i) ? l.replace(/,[^,]*$/, `,${relabel.get(i)}`) : l))].join('\n');
+  const d = await uploadCsv(t, csv, 'pima-odd-labels');
+  const e = await evaluate(t, version.id, d);
+  expect([e.status, e.failureCode, e.metrics]).toEqual(['FAILED', 'BAD_USER_INPUT', null]);
+  expect(e.failureMessage).toBe(
+    "Target column 'Outcome' has 2 labels the version does not know, in 3 rows (the first: dataset row 3; read the dataset with the datasets:read scope to see them); its classes are '0', '1'",
+  );
+});
+
 it('refuses a threshold outside [0, 1], naming it, and stores nothing', async () => {
   const r = await gql(t, EVALUATE, { v: version.id, d: evalDatasetId, th: 1.5 });
   expect([codeOf(r), r.errors![0].message]).toEqual(['BAD_USER_INPUT', 'threshold 1.5 must be between 0 and 1']);
