@@ -161,6 +161,7 @@ export function createServices(deps: Deps): Services {
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
+    r.batches,
     deps.pubsub,
   );
   const predict = new PredictService(

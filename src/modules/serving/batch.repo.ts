@@ -66,14 +66,19 @@ export class BatchRepo {
 
   /**
    * A result CSV of a SUCCEEDED batch (null otherwise): with the dataset's cells (`full`) or only row
-   * numbers and predictions.
+   * numbers and predictions — also for `full` once the dataset was deleted or archived, which
+   * removed the cells ({@link removeDatasetCells}).
    */
   async findResult(tx: Tx, tenantId: string, id: string, full: boolean): Promise<Uint8Array | null> {
-    const row = await tx.batchPrediction.findFirst({
-      where: { id, tenantId, status: BatchStatus.SUCCEEDED },
-      select: full ? { result: true } : { predictionsOnly: true },
-    });
-    return (full ? row?.result : row?.predictionsOnly) ?? null;
+    const where = { id, tenantId, status: BatchStatus.SUCCEEDED };
+    if (full) {
+      // One blob read in the usual case; the second only for a result whose cells were removed.
+      const row = await tx.batchPrediction.findFirst({ where, select: { result: true } });
+      if (!row) return null;
+      if (row.result) return row.result;
+    }
+    const row = await tx.batchPrediction.findFirst({ where, select: { predictionsOnly: true } });
+    return row?.predictionsOnly ?? null;
   }
 
   /** The batch with its dataset (bytes included) and model version (artifact included), for the job. */
@@ -95,19 +100,36 @@ export class BatchRepo {
     return tx.batchPrediction.updateMany({ where: { id, tenantId }, data: { processedRows } });
   }
 
-  /** Stores both result CSVs (with the dataset's cells, and predictions only) and marks the batch SUCCEEDED. */
-  succeed(tx: Tx, tenantId: string, id: string, result: { full: Buffer; predictionsOnly: Buffer }, rowCount: number) {
+  /**
+   * Stores the result CSVs and marks the batch SUCCEEDED: predictions only, and the copy with the
+   * dataset's cells (`full`) when given — null once the dataset is deleted or archived (the caller
+   * checks that under a lock on the dataset: DatasetRepo.lockLive).
+   */
+  succeed(tx: Tx, tenantId: string, id: string, result: { full: Buffer | null; predictionsOnly: Buffer }, rowCount: number) {
     return tx.batchPrediction.updateMany({
       where: { id, tenantId },
       data: {
         status: BatchStatus.SUCCEEDED,
-        result: new Uint8Array(result.full),
+        result: result.full ? new Uint8Array(result.full) : null,
         predictionsOnly: new Uint8Array(result.predictionsOnly),
         rowCount,
         processedRows: rowCount,
         finishedAt: new Date(),
       },
     });
+  }
+
+  /**
+   * Removes the dataset's cells from the tenant's batch results built from it (review F12): each
+   * keeps its row numbers and predictions (`predictionsOnly`, which every reader then downloads);
+   * a batch finished before those were stored, which has nothing without cells, is deleted.
+   * Called when the dataset is deleted or archived, in that transaction, before the row goes.
+   * @returns how many results lost their cells, and how many batches were deleted.
+   */
+  async removeDatasetCells(tx: Tx, tenantId: string, datasetId: string): Promise<{ stripped: number; deleted: number }> {
+    const gone = await tx.batchPrediction.deleteMany({ where: { tenantId, datasetId, result: { not: null }, predictionsOnly: null } });
+    const kept = await tx.batchPrediction.updateMany({ where: { tenantId, datasetId, result: { not: null } }, data: { result: null } });
+    return { stripped: kept.count, deleted: gone.count };
   }
 
   /** Marks the batch FAILED with a code and a message. */
