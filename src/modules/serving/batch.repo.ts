@@ -5,8 +5,24 @@
 import type { PageWindow } from '../common/keyset';
 import { readPage, type PageableTable } from '../common/page.repo';
 import type { Tx } from '../../lib/tenant-tx';
-import { BatchStatus, type FailureCode } from '../status';
+import { BatchStatus, TERMINAL_STATUSES, type FailureCode } from '../status';
 import { createdWhere, type CreatedFilter } from '../common/created-filter';
+
+/** Bytes a result CSV adds per cell of the dataset over its stored size: the two quotes around it. */
+export const QUOTE_BYTES_PER_CELL = 2;
+/**
+ * Bytes both result CSVs take per row for the predictions, at most in practice: the row number and
+ * one value (or a label and a probability such as `"tested_negative",0.8123456789012345`), twice.
+ */
+export const PREDICTION_BYTES_PER_ROW = 128;
+
+/**
+ * What a batch of a dataset will store, bytes (an estimate for the storage quota): the copy of the
+ * dataset's cells, quoted, and both CSVs' predictions.
+ */
+export function estimatedResultBytes(dataset: { sizeBytes: number; rowCount: number; columns: number }): number {
+  return dataset.sizeBytes + dataset.rowCount * (QUOTE_BYTES_PER_CELL * dataset.columns + PREDICTION_BYTES_PER_ROW);
+}
 
 /** Everything but the result bytes, for the API. */
 const summary = {
@@ -52,6 +68,26 @@ export class BatchRepo {
   /** The tenant's QUEUED + RUNNING batches. */
   countActive(tx: Tx, tenantId: string) {
     return tx.batchPrediction.count({ where: { tenantId, status: { in: [BatchStatus.QUEUED, BatchStatus.RUNNING] } } });
+  }
+
+  /** Bytes of the tenant's stored batch results (both CSVs), for the storage quota (review F12). */
+  async resultBytes(tx: Tx, tenantId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+      SELECT sum(coalesce(octet_length(result), 0) + coalesce(octet_length("predictionsOnly"), 0))::bigint AS bytes
+        FROM "BatchPrediction" WHERE "tenantId" = ${tenantId}`;
+    return Number(row?.bytes ?? 0);
+  }
+
+  /**
+   * What the tenant's QUEUED and RUNNING batches will store, estimated from their datasets as
+   * {@link estimatedResultBytes} does, so batches started together cannot all pass the quota.
+   */
+  async pendingResultBytes(tx: Tx, tenantId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+      SELECT sum(d."sizeBytes" + b."rowCount"::bigint * (${QUOTE_BYTES_PER_CELL}::bigint * jsonb_array_length(d.columns) + ${PREDICTION_BYTES_PER_ROW}::bigint))::bigint AS bytes
+        FROM "BatchPrediction" b JOIN "Dataset" d ON d.id = b."datasetId"
+       WHERE b."tenantId" = ${tenantId} AND b.status IN ('QUEUED', 'RUNNING')`;
+    return Number(row?.bytes ?? 0);
   }
 
   /** One of the tenant's batches without its result, or null. */
@@ -130,6 +166,12 @@ export class BatchRepo {
     const gone = await tx.batchPrediction.deleteMany({ where: { tenantId, datasetId, result: { not: null }, predictionsOnly: null } });
     const kept = await tx.batchPrediction.updateMany({ where: { tenantId, datasetId, result: { not: null } }, data: { result: null } });
     return { stripped: kept.count, deleted: gone.count };
+  }
+
+  /** Deletes one of the tenant's batches if it has finished (SUCCEEDED, FAILED or CANCELLED). @returns whether it was deleted. */
+  async deleteFinished(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    const { count } = await tx.batchPrediction.deleteMany({ where: { id, tenantId, status: { in: [...TERMINAL_STATUSES] } } });
+    return count > 0;
   }
 
   /** Marks the batch FAILED with a code and a message. */

@@ -468,7 +468,7 @@ export type TenantLimitsInput = {
   maxConcurrentBatches?: number | null | undefined;
   /** QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000. */
   maxConcurrentRuns?: number | null | undefined;
-  /** Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1. */
+  /** The storage quota, bytes: stored datasets, model artifacts and batch results together (QUOTA_DATASET_BYTES). A whole number from 1. */
   maxDatasetBytes?: number | null | undefined;
   /** HTTP requests this tenant may have in progress at once on one API process, counted before the body is read; past it 429 QUOTA_EXCEEDED, reason IN_FLIGHT (TENANT_MAX_IN_FLIGHT). 1 to 1,000,000. */
   maxRequestsInFlight?: number | null | undefined;
