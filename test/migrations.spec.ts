@@ -75,7 +75,7 @@ it('makes tenant names unique without regard to case, renaming existing case-dup
   }
 });
 
-it('removes the cells of deleted and archived datasets from batch results made before deleteDataset did (review F12)', async () => {
+it('removes the cells of deleted and archived datasets from batch results and evaluation samples made before deleteDataset did (review F12)', async () => {
   const base = workerDatabaseUrl();
   const url = new URL(base);
   const dbName = `${url.pathname.slice(1)}_batch_cells`;
@@ -105,7 +105,34 @@ it('removes the cells of deleted and archived datasets from batch results made b
     await client.query(batch, ['of-deleted', null, cells, only]);
     await client.query(batch, ['old-of-deleted', null, cells, null]);
     await client.query(batch, ['old-of-live', 'live', cells, null]);
+    await client.query(`INSERT INTO "Model" (id, "tenantId", name) VALUES ('m', 't', 'm')`);
+    await client.query(`INSERT INTO "ModelVersion" (id, "tenantId", "modelId", version, task, framework, topology, weights, "inputSchema", "outputSchema", preprocessing, metrics)
+      VALUES ('v', 't', 'm', 1, 'regression', 'decision-tree', '{}', '\\x', '{}', '{}', '{}', '{}')`);
+    const evaluation = `INSERT INTO "ModelEvaluation" (id, "tenantId", "modelVersionId", "datasetId", status, metrics, "startedByKind", "startedById") VALUES ($1, 't', 'v', $2, 'SUCCEEDED', $3, 'apiKey', 'k')`;
+    const sample = JSON.stringify({
+      task: 'regression',
+      testPredictions: [
+        { actual: 7, predicted: 6.5 },
+        { actual: 9, predicted: 8 },
+      ],
+    });
+    await client.query(evaluation, ['e-live', 'live', sample]);
+    await client.query(evaluation, ['e-archived', 'archived', sample]);
+    await client.query(evaluation, ['e-deleted', null, sample]);
     await migrate(url.toString());
+    const evaluations = await client.query<{ id: string; metrics: unknown }>(`SELECT id, metrics FROM "ModelEvaluation" ORDER BY id`);
+    const without = {
+      task: 'regression',
+      testPredictions: [
+        { actual: null, predicted: 6.5 },
+        { actual: null, predicted: 8 },
+      ],
+    };
+    expect(evaluations.rows).toEqual([
+      { id: 'e-archived', metrics: without },
+      { id: 'e-deleted', metrics: without },
+      { id: 'e-live', metrics: JSON.parse(sample) },
+    ]);
     const { rows } = await client.query<{ id: string; result: Buffer | null; predictionsOnly: Buffer | null }>(
       `SELECT id, result, "predictionsOnly" FROM "BatchPrediction" ORDER BY id`,
     );

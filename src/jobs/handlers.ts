@@ -64,7 +64,7 @@ export function createTaskHandlers(
   return {
     'training-run': trainingRunHandler({ ...deps, publisher }),
     'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
-    'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
     'sweep-advance': sweepAdvanceHandler({ ...deps, driver: sweepDriver(deps) }),
   };
 }

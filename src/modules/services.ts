@@ -162,6 +162,7 @@ export function createServices(deps: Deps): Services {
     },
     r.models,
     r.batches,
+    r.evaluations,
     deps.pubsub,
   );
   const predict = new PredictService(

@@ -21,6 +21,7 @@ import type { TrainingRunRepo } from '../training/training-run.repo';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
+import type { EvaluationRepo } from '../registry/evaluation.repo';
 import { Topics } from '../events';
 import type { ArchivedFilter, DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
@@ -57,6 +58,8 @@ export class DatasetService {
     private readonly models: ModelRepo,
     /** Batch predictions, whose results lose a deleted dataset's cells. */
     private readonly batches: BatchRepo,
+    /** Evaluations, whose regression samples lose a deleted dataset's target cells. */
+    private readonly evaluations: EvaluationRepo,
     /** Where a deletion is announced (Topics.datasetRemoved). (Default: nowhere) */
     private readonly pubsub?: PubSub,
   ) {
@@ -238,6 +241,7 @@ export class DatasetService {
       runs: this.runs,
       models: this.models,
       batches: this.batches,
+      evaluations: this.evaluations,
       audit: this.audit,
       retentionDays: this.limits.retentionDays,
     };

@@ -17,6 +17,9 @@
  * bring the cells back into them (run the batch again). A batch still running stores no copy of the
  * cells once the dataset is gone: the dataset's row is locked here first, and the job stores its
  * result under a share lock on it (DatasetRepo.lockLive), so one of the two waits for the other.
+ * Evaluations on the dataset lose their regression sample's `actual` values (target cells) the same
+ * way. The versions trained on it keep theirs (at most 200 test rows' targets, in their metrics and
+ * their immutable lineage, read only with datasets:read): they go with the version.
  */
 import type { Db } from '../../lib/db';
 import { AppError, notFound } from '../../lib/errors';
@@ -24,6 +27,7 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
+import type { EvaluationRepo } from '../registry/evaluation.repo';
 import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
@@ -40,6 +44,8 @@ export interface DeleteDatasetDeps {
   models: ModelRepo;
   /** Batch predictions, whose results lose the dataset's cells. */
   batches: BatchRepo;
+  /** Evaluations on the dataset, whose regression samples lose its target cells. */
+  evaluations: EvaluationRepo;
   audit: AuditRepo;
   /** DATASET_ARCHIVE_RETENTION_DAYS: 0 empties an archived dataset's rows at once. */
   retentionDays: number;
@@ -57,7 +63,7 @@ export type DatasetDeletion = 'DELETED' | 'ARCHIVED';
  */
 export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: string, force = false): Promise<DatasetDeletion> {
   requireScope(actor, 'datasets:write');
-  const { prisma, datasets, runs, models, batches, audit } = deps;
+  const { prisma, datasets, runs, models, batches, evaluations, audit } = deps;
   return withTenant(prisma, actor.tenantId, async (tx) => {
     if (!(await datasets.lockForRemoval(tx, actor.tenantId, id))) throw notFound('Dataset', id);
     const dataset = await datasets.find(tx, actor.tenantId, id);
@@ -69,7 +75,9 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
     const { rows, total } = await models.versionsUsing(tx, actor.tenantId, id, MAX_LISTED_VERSIONS);
     const versions = rows.map((v) => ({ model: v.model.name, version: v.version, aliases: v.aliases.map((a) => a.name) }));
     if (total === 0) {
-      const results = await batches.removeDatasetCells(tx, actor.tenantId, id); // before the row goes: its batches keep no link to it
+      // Before the row goes: its batches and evaluations keep no link to it.
+      const results = await batches.removeDatasetCells(tx, actor.tenantId, id);
+      await evaluations.removeDatasetCells(tx, actor.tenantId, id);
       await datasets.delete(tx, actor.tenantId, id);
       await audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id, details: { name: dataset.name, batchResults: results } });
       return 'DELETED';
@@ -83,6 +91,7 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
       );
     }
     const results = await batches.removeDatasetCells(tx, actor.tenantId, id);
+    await evaluations.removeDatasetCells(tx, actor.tenantId, id);
     await datasets.archive(tx, actor.tenantId, id, deps.retentionDays === 0);
     await audit.record(tx, actor, {
       action: 'dataset.archived',
