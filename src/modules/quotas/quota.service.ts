@@ -20,7 +20,7 @@ import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
-import { storageExceeded, storageUseOf, type StorageUse } from './storage';
+import { readStorageUse, storageExceeded, type StorageUse } from './storage';
 import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
 
@@ -184,13 +184,8 @@ export class QuotaService {
   }
 
   /** What the tenant stores, read in `tx` (see {@link StorageUse}). */
-  async storageUse(tx: Tx, tenantId: string): Promise<StorageUse> {
-    return storageUseOf({
-      datasets: await this.repos.datasets.totalBytes(tx, tenantId),
-      modelArtifacts: await this.repos.models.artifactBytes(tx, tenantId),
-      batchResults: await this.repos.batches.resultBytes(tx, tenantId),
-      pendingBatchResults: await this.repos.batches.pendingResultBytes(tx, tenantId),
-    });
+  storageUse(tx: Tx, tenantId: string): Promise<StorageUse> {
+    return readStorageUse(tx, tenantId, this.repos);
   }
 
   /**
@@ -208,11 +203,9 @@ export class QuotaService {
   }
 
   /**
-   * Before a job that will store bytes is queued (a training run: its version's artifact; a batch
-   * prediction: its result, `expectBytes` estimated by estimatedResultBytes), under the tenant's
-   * quota lock: refused when its estimate does not fit, or, for a run (whose artifact size is
-   * known only once trained: 0), when no byte is left. What a run then stores may pass the quota
-   * by one artifact per run in progress; the next start is refused.
+   * Before a job that will store bytes is queued, under the tenant's quota lock: refused when
+   * `expectBytes` (a batch's estimatedResultBytes) does not fit, or no byte is left (a run: its
+   * artifact's size is known once trained, so runs in progress may pass the quota by one each).
    * @throws AppError QUOTA_EXCEEDED (`reason` STORAGE, `limit`, `used`).
    */
   async checkStorageRoom(tx: Tx, tenantId: string, what: string, expectBytes: number): Promise<void> {

@@ -6,6 +6,10 @@
  * CSVs), and the batches queued or running at their estimated result.
  */
 import { AppError } from '../../lib/errors';
+import type { Tx } from '../../lib/tenant-tx';
+import type { DatasetRepo } from '../datasets/dataset.repo';
+import type { ModelRepo } from '../registry/model.repo';
+import type { BatchRepo } from '../serving/batch.repo';
 
 /** What a tenant stores, bytes. */
 export interface StorageUse {
@@ -21,6 +25,16 @@ export interface StorageUse {
 /** A {@link StorageUse} from its parts. */
 export function storageUseOf(parts: Omit<StorageUse, 'total'>): StorageUse {
   return { ...parts, total: parts.datasets + parts.modelArtifacts + parts.batchResults + parts.pendingBatchResults };
+}
+
+/** What the tenant stores, read in `tx`. */
+export async function readStorageUse(tx: Tx, tenantId: string, repos: { datasets: DatasetRepo; models: ModelRepo; batches: BatchRepo }): Promise<StorageUse> {
+  return storageUseOf({
+    datasets: await repos.datasets.totalBytes(tx, tenantId),
+    modelArtifacts: await repos.models.artifactBytes(tx, tenantId),
+    batchResults: await repos.batches.resultBytes(tx, tenantId),
+    pendingBatchResults: await repos.batches.pendingResultBytes(tx, tenantId),
+  });
 }
 
 /** `5000 used: datasets 3000, model artifacts 1500, batch results 500` (and the batches in progress when there are any). */
