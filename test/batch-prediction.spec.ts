@@ -7,7 +7,7 @@ import { codeOf, collect, gql, gqlOk, wsClient } from '../src/client/graphql-cli
 import { startTestApp } from './support/app';
 import { KERAS_SPEC, PIMA_CSV } from './support/data';
 import { createTenant, uploadCsv, type TenantBundle } from './support/factories';
-import { startRun, waitForRun } from './support/training';
+import { startRun, trainVersion, waitForRun } from './support/training';
 
 let app: App;
 let t: TenantBundle;
@@ -136,6 +136,92 @@ describe('what a reader gets back, by scope', () => {
     expect(await download(batch.downloadPath, readOnly)).toEqual({
       status: 403,
       text: JSON.stringify({ errors: [{ message: 'This credential lacks the PREDICT scope', extensions: { code: 'FORBIDDEN' } }] }),
+    });
+  });
+
+  // Review F12: deleting (or archiving) a dataset removes its cells from the batch results built
+  // from it; they keep the row numbers and predictions, which every reader then downloads.
+  describe("when the batch's dataset is deleted", () => {
+    const DELETE = 'mutation($id: ID!, $force: Boolean) { deleteDataset(id: $id, force: $force) }';
+    const START = 'mutation($d: ID!) { startBatchPrediction(model: "diabetes", datasetId: $d) { id } }';
+    const ONLY_HEADER = '"row","predicted_label","predicted_probability"';
+    /** A finished batch of dataset `d` (started by the admin key): what the admin key and a predict-only key download. */
+    async function finished(d: string) {
+      const id = (await gqlOk(t, START, { d })).startBatchPrediction.id as string;
+      const client = wsClient(t.wsUrl, t.token);
+      await collect(client, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id }).done;
+      await client.dispose();
+      const path = `/batch-predictions/${id}.csv`;
+      const full = await download(path, t.apiKey);
+      const predictionsOnly = await download(path, await keyWith('PREDICT'));
+      expect([full.status, predictionsOnly.status, predictionsOnly.text.split('\n')[0]]).toEqual([200, 200, ONLY_HEADER]);
+      return { id, path, full, predictionsOnly };
+    }
+
+    it('serves every reader the row numbers and predictions only, and keeps no cell', async () => {
+      const d = await uploadCsv(t, HOSTILE, 'deleted-later');
+      const batch = await finished(d);
+      expect(batch.full.text).toContain('9007199254740993');
+      expect((await gqlOk(t, DELETE, { id: d })).deleteDataset).toBe(true);
+      expect(await download(batch.path, t.apiKey)).toEqual(batch.predictionsOnly);
+      const row = await app.db.prisma.batchPrediction.findUniqueOrThrow({ where: { id: batch.id } });
+      expect([row.datasetId, row.result, row.status, Buffer.from(row.predictionsOnly!).toString()]).toEqual([null, null, 'SUCCEEDED', batch.predictionsOnly.text]);
+    });
+
+    it('does the same when it is archived (force), leaves other datasets’ batches alone, and restoring does not bring the cells back', async () => {
+      const other = await finished(await uploadCsv(t, HOSTILE, 'kept'));
+      const d = await uploadCsv(t, [pimaHeader, ...pimaRows.slice(0, 60)].join('\n'), 'trained-on');
+      await trainVersion(t, { datasetId: d, targetColumn: 'Outcome', modelName: 'on-archived', spec: { model: 'DECISION_TREE', seed: 1 } });
+      const batch = await finished(d);
+      expect(batch.full.text.split('\n')[1]).toBe(
+        `${pimaRows[0]
+          .split(',')
+          .map((c) => `"${c}"`)
+          .join(',')},${batch.predictionsOnly.text.split('\n')[1].replace(/^1,/, '')}`,
+      );
+      expect(codeOf(await gql(t, DELETE, { id: d }))).toBe('DATASET_IN_USE');
+      expect((await gqlOk(t, DELETE, { id: d, force: true })).deleteDataset).toBe(true);
+      expect(await download(batch.path, t.apiKey)).toEqual(batch.predictionsOnly);
+      expect(await download(other.path, t.apiKey)).toEqual(other.full);
+      await gqlOk(t, 'mutation($id: ID!) { restoreDataset(id: $id) { id } }', { id: d });
+      expect(await download(batch.path, t.apiKey)).toEqual(batch.predictionsOnly);
+    });
+
+    it('stores no cell for a batch that finishes after its dataset was deleted', async () => {
+      const d = await uploadCsv(t, HOSTILE, 'deleted-while-running');
+      const id = (await gqlOk(t, START, { d })).startBatchPrediction.id as string;
+      const client = wsClient(t.wsUrl, t.token);
+      let scored!: () => void;
+      const allScored = new Promise<void>((resolve) => (scored = resolve));
+      const final = new Promise<string>((resolve, reject) => {
+        client.subscribe<{ batchPredictionProgress: { status: string; processedRows: number } }>(
+          { query: 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status processedRows } }', variables: { id } },
+          {
+            next: ({ data }) => {
+              if (data?.batchPredictionProgress.processedRows === 3) scored();
+              if (data?.batchPredictionProgress.status === 'SUCCEEDED' || data?.batchPredictionProgress.status === 'FAILED') resolve(data.batchPredictionProgress.status);
+            },
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+      // The dataset's row held as deleteDataset holds it, from before the job can store its result;
+      // deleted once every row is scored (the job has read the cells), before the result is stored.
+      await app.db.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM "Dataset" WHERE id = ${d} FOR UPDATE`;
+          await allScored;
+          await tx.$executeRaw`DELETE FROM "Dataset" WHERE id = ${d}`;
+        },
+        { timeout: 60_000 },
+      );
+      expect(await final).toBe('SUCCEEDED');
+      await client.dispose();
+      const path = `/batch-predictions/${id}.csv`;
+      const read = await download(path, t.apiKey);
+      expect(read).toEqual(await download(path, await keyWith('PREDICT')));
+      expect(read.text.split('\n')[0]).toBe(ONLY_HEADER);
     });
   });
 

@@ -167,6 +167,45 @@ it('fails with BAD_USER_INPUT naming the columns a dataset lacks', async () => {
   expect(e.failureMessage).toBe("Dataset 'pima-no-glucose' lacks the version's columns 'Glucose', 'BMI'");
 });
 
+// Review F9: the failure is read with models:read alone, so it counts the unknown labels (cells of
+// the dataset) and names the first row, never quoting them.
+it('fails with BAD_USER_INPUT counting the labels the version does not know, without quoting them', async () => {
+  const relabel = new Map([
+    [2, 'maybe'],
+    [4, 'unsure'],
+    [9, 'maybe'],
+  ]);
+  const csv = [header, ...evalLines.map((l, i) => (relabel.has(i) ? l.replace(/,[^,]*$/, `,${relabel.get(i)}`) : l))].join('\n');
+  const d = await uploadCsv(t, csv, 'pima-odd-labels');
+  const e = await evaluate(t, version.id, d);
+  expect([e.status, e.failureCode, e.metrics]).toEqual(['FAILED', 'BAD_USER_INPUT', null]);
+  expect(e.failureMessage).toBe(
+    "Target column 'Outcome' has 2 labels the version does not know, in 3 rows (the first: dataset row 3; read the dataset with the datasets:read scope to see them); its classes are '0', '1'",
+  );
+});
+
+// Review F9/F12: a regressor's evaluation keeps up to 200 rows' (actual, predicted); the actual
+// values are target cells of the evaluated dataset, so deleting the dataset nulls them, as it
+// removes the cells from batch results.
+it("keeps a regression evaluation's predictions but not the deleted dataset's target values", async () => {
+  const bmi = header.split(',').indexOf('BMI');
+  const trainId = await uploadCsv(t, [header, ...lines.slice(0, 600)].join('\n'), 'pima-bmi-train');
+  const tree = await trainVersion(t, { datasetId: trainId, targetColumn: 'BMI', modelName: 'pima-bmi', spec: { model: 'DECISION_TREE', tree: { maxDepth: 4 }, seed: 42 } });
+  const d = await uploadCsv(t, [header, ...evalLines].join('\n'), 'pima-bmi-holdout');
+  const e = await evaluate(t, tree.id, d);
+  const sample = () => gqlOk(t, 'query($id: ID!) { modelEvaluation(id: $id) { datasetId metrics { testRows testPredictions { actual predicted } } } }', { id: e.id });
+  const before = (await sample()).modelEvaluation;
+  expect(before.metrics.testRows).toBe(168);
+  // Every evaluated row, its BMI as the float32 the evaluation reads.
+  const rows: { actual: number | null; predicted: number }[] = before.metrics.testPredictions;
+  expect(rows.map((r) => r.actual).sort((a, b) => a! - b!)).toEqual(evalLines.map((l) => Math.fround(Number(l.split(',')[bmi]))).sort((a, b) => a - b));
+  expect((await gqlOk(t, 'mutation($id: ID!) { deleteDataset(id: $id) }', { id: d })).deleteDataset).toBe(true);
+  expect((await sample()).modelEvaluation).toEqual({
+    datasetId: null,
+    metrics: { testRows: 168, testPredictions: rows.map((r) => ({ actual: null, predicted: r.predicted })) },
+  });
+});
+
 it('refuses a threshold outside [0, 1], naming it, and stores nothing', async () => {
   const r = await gql(t, EVALUATE, { v: version.id, d: evalDatasetId, th: 1.5 });
   expect([codeOf(r), r.errors![0].message]).toEqual(['BAD_USER_INPUT', 'threshold 1.5 must be between 0 and 1']);

@@ -129,11 +129,11 @@ it.each([
   expect(errorOf(r).message).toMatch(message);
 });
 
-it('counts the stored tensor against the dataset-bytes quota (QUOTA_EXCEEDED, nothing stored)', async () => {
+it('counts the stored tensor against the storage quota (QUOTA_EXCEEDED, nothing stored)', async () => {
   const before = (await gqlOk(t, '{ datasets { id } }')).datasets.length;
   const r = await uploadImages(t, { format: 'MNIST_IDX', ...mnistSubset(2000), name: 'too-big' });
   expect(errorOf(r).code).toBe('QUOTA_EXCEEDED');
-  expect(errorOf(r).message).toMatch(/dataset quota of 1500000 bytes/);
+  expect(errorOf(r).message).toMatch(/storage quota of 1500000 bytes/);
   expect((await gqlOk(t, '{ datasets { id } }')).datasets).toHaveLength(before);
 });
 

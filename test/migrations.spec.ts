@@ -74,3 +74,78 @@ it('makes tenant names unique without regard to case, renaming existing case-dup
     fs.rmSync(before, { recursive: true, force: true });
   }
 });
+
+it('removes the cells of deleted and archived datasets from batch results and evaluation samples made before deleteDataset did (review F12)', async () => {
+  const base = workerDatabaseUrl();
+  const url = new URL(base);
+  const dbName = `${url.pathname.slice(1)}_batch_cells`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  url.pathname = `/${dbName}`;
+  const all = path.join(projectRoot(), 'prisma', 'migrations');
+  const before = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  for (const name of fs.readdirSync(all).filter((n) => n < '20261207200000_batch_results_without_deleted_cells' && fs.existsSync(path.join(all, n, 'migration.sql')))) {
+    fs.cpSync(path.join(all, name), path.join(before, name), { recursive: true });
+  }
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await migrate(url.toString(), before);
+    await client.query(`INSERT INTO "Tenant" (id, name) VALUES ('t', 'acme')`);
+    const dataset = `INSERT INTO "Dataset" (id, "tenantId", name, "sizeBytes", "rowCount", "hasHeader", delimiter, columns, content, "archivedAt") VALUES ($1, 't', $1, 3, 1, true, ',', '[]', '\\x61', $2)`;
+    await client.query(dataset, ['live', null]);
+    await client.query(dataset, ['archived', new Date()]);
+    const batch = `INSERT INTO "BatchPrediction" (id, "tenantId", "datasetId", status, result, "predictionsOnly") VALUES ($1, 't', $2, 'SUCCEEDED', $3, $4)`;
+    const cells = Buffer.from('"a"\n');
+    const only = Buffer.from('"row"\n');
+    await client.query(batch, ['of-live', 'live', cells, only]);
+    await client.query(batch, ['of-archived', 'archived', cells, only]);
+    await client.query(batch, ['of-deleted', null, cells, only]);
+    await client.query(batch, ['old-of-deleted', null, cells, null]);
+    await client.query(batch, ['old-of-live', 'live', cells, null]);
+    await client.query(`INSERT INTO "Model" (id, "tenantId", name) VALUES ('m', 't', 'm')`);
+    await client.query(`INSERT INTO "ModelVersion" (id, "tenantId", "modelId", version, task, framework, topology, weights, "inputSchema", "outputSchema", preprocessing, metrics)
+      VALUES ('v', 't', 'm', 1, 'regression', 'decision-tree', '{}', '\\x', '{}', '{}', '{}', '{}')`);
+    const evaluation = `INSERT INTO "ModelEvaluation" (id, "tenantId", "modelVersionId", "datasetId", status, metrics, "startedByKind", "startedById") VALUES ($1, 't', 'v', $2, 'SUCCEEDED', $3, 'apiKey', 'k')`;
+    const sample = JSON.stringify({
+      task: 'regression',
+      testPredictions: [
+        { actual: 7, predicted: 6.5 },
+        { actual: 9, predicted: 8 },
+      ],
+    });
+    await client.query(evaluation, ['e-live', 'live', sample]);
+    await client.query(evaluation, ['e-archived', 'archived', sample]);
+    await client.query(evaluation, ['e-deleted', null, sample]);
+    await migrate(url.toString());
+    const evaluations = await client.query<{ id: string; metrics: unknown }>(`SELECT id, metrics FROM "ModelEvaluation" ORDER BY id`);
+    const without = {
+      task: 'regression',
+      testPredictions: [
+        { actual: null, predicted: 6.5 },
+        { actual: null, predicted: 8 },
+      ],
+    };
+    expect(evaluations.rows).toEqual([
+      { id: 'e-archived', metrics: without },
+      { id: 'e-deleted', metrics: without },
+      { id: 'e-live', metrics: JSON.parse(sample) },
+    ]);
+    const { rows } = await client.query<{ id: string; result: Buffer | null; predictionsOnly: Buffer | null }>(
+      `SELECT id, result, "predictionsOnly" FROM "BatchPrediction" ORDER BY id`,
+    );
+    expect(rows.map((r) => [r.id, r.result?.toString() ?? null, r.predictionsOnly?.toString() ?? null])).toEqual([
+      ['of-archived', null, '"row"\n'],
+      ['of-deleted', null, '"row"\n'],
+      ['of-live', '"a"\n', '"row"\n'],
+      ['old-of-live', '"a"\n', null],
+    ]);
+  } finally {
+    await client.end();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+    await admin.end();
+    fs.rmSync(before, { recursive: true, force: true });
+  }
+});

@@ -150,8 +150,8 @@ describe('each limit applies to its tenant only, from the next request', () => {
     expect((await setLimits(limited.tenantId, { maxDatasetBytes: 1000 })).errors).toBeUndefined();
     const res = await gql(limited, 'mutation($csv: String!) { uploadDataset(name: "pima", csv: $csv) { id } }', { csv: PIMA_CSV });
     expect(res.errors?.[0]).toMatchObject({
-      message: `Storing ${Buffer.byteLength(PIMA_CSV)} more bytes would exceed the dataset quota of 1000 bytes (0 used); delete a dataset or an uploaded model version first`,
-      extensions: { code: 'QUOTA_EXCEEDED' },
+      message: `Storing ${Buffer.byteLength(PIMA_CSV)} more bytes would exceed the storage quota of 1000 bytes (0 used: datasets 0, model artifacts 0, batch results 0); delete datasets, model versions or batch predictions first`,
+      extensions: { code: 'QUOTA_EXCEEDED', reason: 'STORAGE', limit: 1000, used: 0 },
     });
     await uploadCsv(other, PIMA_CSV, 'pima');
     await setLimits(limited.tenantId, {});

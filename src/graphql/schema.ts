@@ -28,7 +28,7 @@ import { ImagePredictResolver } from '../modules/serving/image-predict.resolver'
 import { UploadVersionResolver } from '../modules/registry/upload-version.resolver';
 import { InferResolver } from '../modules/serving/infer.resolver';
 import { SystemResolver } from '../modules/system/system.resolver';
-import { TenantLimitsResolver } from '../modules/quotas/tenant-limits.resolver';
+import { TenantLimitsResolver, TenantStorageResolver } from '../modules/quotas/tenant-limits.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { TenantAdminResolver } from '../modules/tenants/tenant-admin.resolver';
 import { TrainingProgressResolver, TrainingRunResolver } from '../modules/training/training-run.resolver';
@@ -80,6 +80,7 @@ export const RESOLVERS = [
   TenantResolver,
   TenantAdminResolver,
   TenantLimitsResolver,
+  TenantStorageResolver,
   TrainingRunResolver,
   TrainingProgressResolver,
   SweepResolver,

@@ -27,6 +27,7 @@ import type { ScoringThreads } from '../ml/serving/scoring-threads';
 import { isShuttingDown } from '../ml/serving/shutting-down';
 import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type BatchProgressEvent } from '../modules/events';
+import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { BatchRepo } from '../modules/serving/batch.repo';
 import { BatchStatus, FailureCode } from '../modules/status';
 import type { TaskPayload } from '../modules/tasks';
@@ -70,15 +71,38 @@ function written(column: ColumnData, row: number): string | null {
  * taken or finished is left alone. An AppError (a row the pipeline cannot read, a deleted dataset
  * or version) FAILS the batch with its code; anything else with INTERNAL_SERVER_ERROR.
  */
-export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; pubsub: PubSub; threads: CsvThreads; scoring?: ScoringThreads; log: Logger }) {
-  const { prisma, batches, pubsub, threads, scoring, log } = deps;
+export function batchPredictionHandler(deps: {
+  prisma: Db;
+  batches: BatchRepo;
+  datasets: DatasetRepo;
+  pubsub: PubSub;
+  threads: CsvThreads;
+  scoring?: ScoringThreads;
+  log: Logger;
+}) {
+  const { prisma, batches, datasets, pubsub, threads, scoring, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: BatchProgressEvent) => pubsub.publish(Topics.batchProgress(batchId), e);
     if (!(await tx((t) => batches.claim(t, tenantId, batchId)))) return log.info({ batchId }, 'batch prediction already taken or finished; skipping');
     const job = await tx((t) => batches.findForJob(t, tenantId, batchId));
+    /**
+     * Stores the result: the copy with the dataset's cells only while the dataset is live, checked
+     * under a share lock on its row (review F12): a deleteDataset that committed while the batch ran
+     * leaves only the row numbers and predictions; one that comes after waits, then removes the copy.
+     */
+    const succeed = (datasetId: string, result: { full: Buffer; predictionsOnly: Buffer }, rows: number) =>
+      withTenant(
+        prisma,
+        tenantId,
+        async (t) => {
+          const live = await datasets.lockLive(t, tenantId, datasetId);
+          return batches.succeed(t, tenantId, batchId, { full: live ? result.full : null, predictionsOnly: result.predictionsOnly }, rows);
+        },
+        LARGE_WRITE,
+      );
     try {
-      if (!job.dataset || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
+      if (!job.dataset || job.dataset.archivedAt || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       if (job.dataset.format === 'image') {
         const result = await batchImages(
           job.dataset.content,
@@ -89,7 +113,7 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
           },
           scoring,
         );
-        await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, result.rows), LARGE_WRITE);
+        await succeed(job.dataset.id, result, result.rows);
         await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: result.rows, rowCount: result.rows });
         return;
       }
@@ -144,7 +168,7 @@ export function batchPredictionHandler(deps: { prisma: Db; batches: BatchRepo; p
         predictor.dispose();
       }
       const result = { full: Buffer.from(full.join('')), predictionsOnly: Buffer.from(only.join('')) };
-      await withTenant(prisma, tenantId, (t) => batches.succeed(t, tenantId, batchId, result, table.rowCount), LARGE_WRITE);
+      await succeed(job.dataset.id, result, table.rowCount);
       await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: table.rowCount, rowCount: table.rowCount });
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'Batch prediction failed unexpectedly';

@@ -63,8 +63,8 @@ export function createTaskHandlers(
   const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);
   return {
     'training-run': trainingRunHandler({ ...deps, publisher }),
-    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, threads: deps.threads.csv, scoring: deps.threads.scoring }),
-    'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
     'sweep-advance': sweepAdvanceHandler({ ...deps, driver: sweepDriver(deps) }),
   };
 }

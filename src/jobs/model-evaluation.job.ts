@@ -24,6 +24,7 @@ import { RuntimeFaultError } from '../ml/serving/runtime-fault-error';
 import type { ScoringThreads } from '../ml/serving/scoring-threads';
 import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type EvaluationProgressEvent } from '../modules/events';
+import type { DatasetRepo } from '../modules/datasets/dataset.repo';
 import type { EvaluationRepo } from '../modules/registry/evaluation.repo';
 import { FailureCode, RunStatus } from '../modules/status';
 import { TASKS, type TaskPayload } from '../modules/tasks';
@@ -40,8 +41,16 @@ const outputOf = (p: Prediction, task: string): number[] => (task === 'regressio
  * worker vanished and the queue retried the job) is taken again. An AppError FAILS it with its code; anything else with
  * INTERNAL_SERVER_ERROR (logged).
  */
-export function modelEvaluationHandler(deps: { prisma: Db; evaluations: EvaluationRepo; pubsub: PubSub; threads: CsvThreads; scoring?: ScoringThreads; log: Logger }) {
-  const { prisma, evaluations, pubsub, threads, scoring, log } = deps;
+export function modelEvaluationHandler(deps: {
+  prisma: Db;
+  evaluations: EvaluationRepo;
+  datasets: DatasetRepo;
+  pubsub: PubSub;
+  threads: CsvThreads;
+  scoring?: ScoringThreads;
+  log: Logger;
+}) {
+  const { prisma, evaluations, datasets, pubsub, threads, scoring, log } = deps;
   return async ({ tenantId, evaluationId }: TaskPayload<'model-evaluation'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: EvaluationProgressEvent) => pubsub.publish(Topics.evaluationProgress(evaluationId), e);
@@ -93,7 +102,14 @@ export function modelEvaluationHandler(deps: { prisma: Db; evaluations: Evaluati
           await new Promise((resolve) => setImmediate(resolve)); // let other work in between chunks
         }
         const report = evaluationReport(task, Float32Array.from(outputs), targets.y, targets.rows.length, pipeline.target.classes ?? [], job.threshold);
-        await tx((t) => evaluations.succeed(t, tenantId, evaluationId, { ...report, skippedRows: targets.skipped }));
+        const datasetId = job.dataset.id;
+        await tx(async (t) => {
+          // A regressor's sample holds target cells (`actual`): kept only while the dataset is live,
+          // checked under a share lock on its row, as batch results are (review F12; deleteDataset).
+          const live = await datasets.lockLive(t, tenantId, datasetId);
+          const sample = live ? report.testPredictions : report.testPredictions?.map((p) => ({ actual: null, predicted: p.predicted }));
+          return evaluations.succeed(t, tenantId, evaluationId, { ...report, ...(sample ? { testPredictions: sample } : {}), skippedRows: targets.skipped });
+        });
       } finally {
         predictor.dispose();
       }

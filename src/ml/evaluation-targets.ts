@@ -27,8 +27,10 @@ export function missingColumns(table: Pick<Table, 'columns'>, pipeline: FittedPi
 }
 
 /**
- * @throws AppError BAD_USER_INPUT when a label is not one of the version's classes (naming it and
- *   how many rows have it), a regression target is not a number, or no row has a target.
+ * @throws AppError BAD_USER_INPUT when a label is not one of the version's classes (how many such
+ *   labels and rows, and the first row; not the labels themselves: they are cells of the dataset,
+ *   and the failure message is read with models:read, without datasets:read — review F9), a
+ *   regression target is not a number (naming the row), or no row has a target.
  */
 export function readTargets(table: Table, pipeline: FittedPipeline): EvaluationTargets {
   const target = pipeline.target;
@@ -36,6 +38,7 @@ export function readTargets(table: Table, pipeline: FittedPipeline): EvaluationT
   const rows: number[] = [];
   const values: number[] = [];
   const unknown = new Map<string, number>();
+  let firstUnknown = -1;
   const index = new Map((target.classes ?? []).map((c, k) => [c, k]));
   for (let i = 0; i < table.rowCount; i++) {
     const text = cellText(column, i);
@@ -47,21 +50,24 @@ export function readTargets(table: Table, pipeline: FittedPipeline): EvaluationT
       values.push(v);
     } else {
       const k = index.get(label);
-      if (k === undefined) unknown.set(label, (unknown.get(label) ?? 0) + 1);
-      else values.push(k);
+      if (k === undefined) {
+        unknown.set(label, (unknown.get(label) ?? 0) + 1);
+        if (firstUnknown < 0) firstUnknown = i;
+      } else values.push(k);
     }
     rows.push(i);
   }
   if (unknown.size > 0) {
-    const shown = [...unknown].slice(0, 5).map(([l, n]) => `'${l.slice(0, 40)}' (${n} rows)`);
+    const rowsUnknown = [...unknown.values()].reduce((a, b) => a + b, 0);
+    const labels = unknown.size === 1 ? '1 label' : `${unknown.size} labels`;
     throw badInput(
-      `Target column '${target.name}' has labels the version does not know: ${shown.join(', ')}${unknown.size > 5 ? ` and ${unknown.size - 5} more` : ''}; its classes are ${(
+      `Target column '${target.name}' has ${labels} the version does not know, in ${rowsUnknown} ${rowsUnknown === 1 ? 'row' : 'rows'} (the first: dataset row ${firstUnknown + 1}; read the dataset with the datasets:read scope to see them); its classes are ${(
         target.classes ?? []
       )
         .slice(0, 20)
         .map((c) => `'${c}'`)
         .join(', ')}`,
-      { labels: [...unknown.keys()].slice(0, 5).map((l) => l.slice(0, 40)) },
+      { row: firstUnknown + 1 },
     );
   }
   if (rows.length === 0) throw badInput(`No row of the dataset has a value in target column '${target.name}'`);

@@ -161,6 +161,8 @@ export function createServices(deps: Deps): Services {
       retentionDays: config.DATASET_ARCHIVE_RETENTION_DAYS,
     },
     r.models,
+    r.batches,
+    r.evaluations,
     deps.pubsub,
   );
   const predict = new PredictService(

@@ -77,7 +77,7 @@ it('refuses a dataset past the storage quota', async () => {
   const csv = 'x,y\n' + '1,1\n'.repeat(500); // 2004 bytes: under the upload limit, over the storage quota
   const r = await gql(t, 'mutation($csv: String!) { uploadDataset(name: "more", csv: $csv) { id } }', { csv });
   expect(codeOf(r)).toBe('QUOTA_EXCEEDED');
-  expect(r.errors![0].message).toMatch(/would exceed the dataset quota of 2000 bytes \(\d+ used\)/);
+  expect(r.errors![0].message).toMatch(/would exceed the storage quota of 2000 bytes \(\d+ used: datasets \d+, model artifacts \d+, batch results \d+\)/);
 });
 
 it('refuses a run past the concurrent-runs quota, and accepts one after cancelling', async () => {

@@ -42,6 +42,30 @@ const RATINGS_CSV = [
   ...['c,i1,1', 'c,i2,5', 'c,i3,2', 'c,i4,4', 'c,i5,2'],
 ].join('\n');
 
+/**
+ * A regression ('heights', a decision tree) whose target cells are all different, and a file it is
+ * evaluated on: `testPredictions.actual` holds those cells (review F9), read only with datasets:read.
+ */
+const HEIGHTS_CSV = ['x,height', ...Array.from({ length: 40 }, (_, i) => `${i},${100 + 2 * i + (i % 3) / 4}`)].join('\n');
+const HEIGHTS_EVAL = ['x,height', '1,101.5', '7,115.25', '12,123.75', '20,141', '33,166.5', '39,178.25'].join('\n');
+const heightOf = (csv: string) =>
+  csv
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[1]));
+let heights: { versionId: string; testRowIndexes: number[]; evaluationId: string };
+/** A key with models:read and datasets:read: reads the cells, as ADMIN does. */
+let modelsAndDataKey: string;
+const TEST_PREDICTIONS = `query($id: ID!, $evaluation: ID!) {
+  modelVersion(id: $id) {
+    metrics { testPredictions { actual predicted } }
+    lineage { testMetrics { testPredictions { actual predicted } } }
+    evaluations { metrics { testPredictions { actual predicted } } }
+  }
+  node(id: $id) { ... on ModelVersion { metrics { testPredictions { actual predicted } } } }
+  modelEvaluation(id: $evaluation) { metrics { testPredictions { actual predicted } } }
+}`;
+
 /** The model export routes (latest version, and a version by number). */
 const EXPORT_PATHS = ['/models/scoped/export?format=onnx', '/models/scoped/versions/1/export?format=tfjs'];
 const holds = (scope: Scope, needed: string) => scope === 'admin' || scope === needed;
@@ -76,6 +100,19 @@ beforeAll(async () => {
     modelName: 'films',
     spec: { model: 'MATRIX_FACTORIZATION', testFraction: 0, epochs: 5, matrixFactorization: { userColumn: 'user', itemColumn: 'item', factors: 4 } },
   });
+  const heightsId = await uploadCsv(t, HEIGHTS_CSV, 'heights');
+  const tree = await trainVersion(t, { datasetId: heightsId, targetColumn: 'height', modelName: 'heights', spec: { model: 'DECISION_TREE', testFraction: 0.25, seed: 7 } });
+  const evaluation = await gqlOk(t, 'mutation($v: ID!, $d: ID!) { evaluateModelVersion(versionId: $v, datasetId: $d) { id } }', {
+    v: tree.id,
+    d: await uploadCsv(t, HEIGHTS_EVAL, 'heights-eval'),
+  });
+  const evaluationId = evaluation.evaluateModelVersion.id as string;
+  const evalWs = wsClient(app.server.wsUrl, t.token);
+  await collect(evalWs, 'subscription($id: ID!) { modelEvaluationProgress(id: $id) { status } }', { id: evaluationId }).done;
+  await evalWs.dispose();
+  const lineage = await gqlOk(t, 'query($id: ID!) { modelVersion(id: $id) { lineage { split { testRowIndexes } } } }', { id: tree.id });
+  heights = { versionId: tree.id, testRowIndexes: lineage.modelVersion.lineage.split.testRowIndexes, evaluationId };
+  modelsAndDataKey = (await gqlOk(t, 'mutation { createApiKey(input: { name: "models-and-data", scopes: [MODELS_READ, DATASETS_READ] }) { key } }')).createApiKey.key;
   const batch = (await gqlOk(t, 'mutation($d: ID!) { startBatchPrediction(model: "scoped", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction;
   const ws = wsClient(app.server.wsUrl, t.token);
   await collect(ws, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: batch.id }).done;
@@ -171,6 +208,36 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
       expect(got).toEqual([...got].sort((x, y) => y.similarity - x.similarity || (x.itemId < y.itemId ? -1 : 1)));
       expect(got.map((c) => [c.rating, c.contribution])).toEqual(Array(4).fill([null, null]));
     }
+  });
+
+  // Review F9: a regressor's test sample pairs each prediction with the row's stored target cell.
+  it("reads a regressor's test targets (testPredictions.actual) only with datasets:read; the predictions with models:read", async () => {
+    const r = await gql({ ...t, token: keys.get(scope)! }, TEST_PREDICTIONS, { id: heights.versionId, evaluation: heights.evaluationId });
+    if (!holds(scope, 'models:read')) {
+      expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'models:read' scope"]);
+      return;
+    }
+    expect(r.errors).toBeUndefined();
+    const full = (await gqlOk({ ...t, token: modelsAndDataKey }, TEST_PREDICTIONS, { id: heights.versionId, evaluation: heights.evaluationId })) as Record<string, any>;
+    type Row = { actual: number | null; predicted: number };
+    const version: Row[] = full.modelVersion.metrics.testPredictions;
+    const evaluated: Row[] = full.modelEvaluation.metrics.testPredictions;
+    // With datasets:read: exactly the target cells of the test rows (10 of 40), and of every evaluated row.
+    const cells = heightOf(HEIGHTS_CSV);
+    expect(heights.testRowIndexes).toHaveLength(10);
+    expect(version.map((p) => p.actual).sort((a, b) => a! - b!)).toEqual(heights.testRowIndexes.map((i) => cells[i]).sort((a, b) => a - b));
+    expect(evaluated.map((p) => p.actual).sort((a, b) => a! - b!)).toEqual(heightOf(HEIGHTS_EVAL));
+    for (const rows of [version, evaluated]) expect(rows.every((p) => Number.isFinite(p.predicted))).toBe(true);
+    const expected = (rows: Row[]) => (holds(scope, 'datasets:read') ? rows : rows.map((p) => ({ actual: null, predicted: p.predicted })));
+    expect(r.data).toEqual({
+      modelVersion: {
+        metrics: { testPredictions: expected(version) },
+        lineage: { testMetrics: { testPredictions: expected(version) } },
+        evaluations: [{ metrics: { testPredictions: expected(evaluated) } }],
+      },
+      node: { metrics: { testPredictions: expected(version) } },
+      modelEvaluation: { metrics: { testPredictions: expected(evaluated) } },
+    });
   });
 
   it('gets the REST routes its scope allows', async () => {

@@ -86,6 +86,29 @@ export class DatasetRepo {
     return tx.dataset.findFirst({ where: { id, tenantId, ...live }, select: summary });
   }
 
+  /**
+   * Locks one of the tenant's datasets for deletion or archive (`FOR UPDATE`, until the transaction
+   * ends), so that a batch prediction storing a result with its cells meanwhile either went first
+   * (and its copy is then found and removed) or waits and sees it gone ({@link lockLive}).
+   * @returns whether a live row was locked.
+   */
+  async lockForRemoval(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Dataset" WHERE id = ${id} AND "tenantId" = ${tenantId} AND "archivedAt" IS NULL FOR UPDATE`;
+    return rows.length > 0;
+  }
+
+  /**
+   * Share-locks one of the tenant's datasets while it is live (not deleted, not archived), until the
+   * transaction ends: a deletion or archive waits for the transaction ({@link lockForRemoval}).
+   * @returns false when it is deleted or archived (also after waiting for one that commits).
+   */
+  async lockLive(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Dataset" WHERE id = ${id} AND "tenantId" = ${tenantId} AND "archivedAt" IS NULL FOR SHARE`;
+    return rows.length > 0;
+  }
+
   /** One of the tenant's datasets without its bytes, archived or not, or null: for lineage. */
   findForLineage(tx: Tx, tenantId: string, id: string) {
     return tx.dataset.findFirst({ where: { id, tenantId }, select: { id: true, name: true, checksum: true, rowCount: true, archivedAt: true } });

@@ -20,6 +20,8 @@ import type { QuotaService } from '../quotas/quota.service';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import { pageWindow, type PageRequest } from '../common/keyset';
 import type { ModelRepo } from '../registry/model.repo';
+import type { BatchRepo } from '../serving/batch.repo';
+import type { EvaluationRepo } from '../registry/evaluation.repo';
 import { Topics } from '../events';
 import type { ArchivedFilter, DatasetRepo } from './dataset.repo';
 import { deleteDataset } from './delete-dataset';
@@ -54,6 +56,10 @@ export class DatasetService {
     private readonly threads: CsvThreads,
     private readonly limits: { maxColumns: number; maxCellChars: number; tasksPerTenant: number; retentionDays: number },
     private readonly models: ModelRepo,
+    /** Batch predictions, whose results lose a deleted dataset's cells. */
+    private readonly batches: BatchRepo,
+    /** Evaluations, whose regression samples lose a deleted dataset's target cells. */
+    private readonly evaluations: EvaluationRepo,
     /** Where a deletion is announced (Topics.datasetRemoved). (Default: nowhere) */
     private readonly pubsub?: PubSub,
   ) {
@@ -234,7 +240,16 @@ export class DatasetService {
 
   /** See {@link deleteDataset}: deleted, or archived with `force` while versions it trained remain. */
   async delete(actor: Actor, id: string, force = false) {
-    const deps = { prisma: this.prisma, datasets: this.repo, runs: this.runs, models: this.models, audit: this.audit, retentionDays: this.limits.retentionDays };
+    const deps = {
+      prisma: this.prisma,
+      datasets: this.repo,
+      runs: this.runs,
+      models: this.models,
+      batches: this.batches,
+      evaluations: this.evaluations,
+      audit: this.audit,
+      retentionDays: this.limits.retentionDays,
+    };
     await deleteDataset(deps, actor, id, force);
     // After commit: workers drop the parsed copies they keep for training (src/jobs/dataset-tables.ts).
     await this.pubsub?.publish(Topics.datasetRemoved, { tenantId: actor.tenantId, datasetId: id });

@@ -7,6 +7,19 @@
  * their lineage and its training runs and loss curves are not cascaded away; its rows stay for
  * DATASET_ARCHIVE_RETENTION_DAYS (restoreDataset, ./restore-dataset.ts), then the worker's purge
  * (src/jobs/dataset-purge.ts) empties them. Audited either way.
+ *
+ * Either way the dataset's cells leave every batch-prediction result built from it, in the same
+ * transaction (review F12): a user who deletes a dataset expects its data gone everywhere, and a
+ * result's copy of the rows is that data, not something derived from it. What stays is each
+ * result's row numbers and predictions, which are the model's output (as the versions trained on the
+ * dataset stay): every reader then downloads that, and a batch too old to have it is deleted. An
+ * archived dataset's results are stripped at once, not at the purge — restoring the dataset does not
+ * bring the cells back into them (run the batch again). A batch still running stores no copy of the
+ * cells once the dataset is gone: the dataset's row is locked here first, and the job stores its
+ * result under a share lock on it (DatasetRepo.lockLive), so one of the two waits for the other.
+ * Evaluations on the dataset lose their regression sample's `actual` values (target cells) the same
+ * way. The versions trained on it keep theirs (at most 200 test rows' targets, in their metrics and
+ * their immutable lineage, read only with datasets:read): they go with the version.
  */
 import type { Db } from '../../lib/db';
 import { AppError, notFound } from '../../lib/errors';
@@ -14,7 +27,9 @@ import { withTenant } from '../../lib/tenant-tx';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
+import type { EvaluationRepo } from '../registry/evaluation.repo';
 import type { ModelRepo } from '../registry/model.repo';
+import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
 import type { DatasetRepo } from './dataset.repo';
 
@@ -27,6 +42,10 @@ export interface DeleteDatasetDeps {
   datasets: DatasetRepo;
   runs: TrainingRunRepo;
   models: ModelRepo;
+  /** Batch predictions, whose results lose the dataset's cells. */
+  batches: BatchRepo;
+  /** Evaluations on the dataset, whose regression samples lose its target cells. */
+  evaluations: EvaluationRepo;
   audit: AuditRepo;
   /** DATASET_ARCHIVE_RETENTION_DAYS: 0 empties an archived dataset's rows at once. */
   retentionDays: number;
@@ -44,8 +63,9 @@ export type DatasetDeletion = 'DELETED' | 'ARCHIVED';
  */
 export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: string, force = false): Promise<DatasetDeletion> {
   requireScope(actor, 'datasets:write');
-  const { prisma, datasets, runs, models, audit } = deps;
+  const { prisma, datasets, runs, models, batches, evaluations, audit } = deps;
   return withTenant(prisma, actor.tenantId, async (tx) => {
+    if (!(await datasets.lockForRemoval(tx, actor.tenantId, id))) throw notFound('Dataset', id);
     const dataset = await datasets.find(tx, actor.tenantId, id);
     if (!dataset) throw notFound('Dataset', id);
     const active = await runs.countActive(tx, actor.tenantId, { datasetId: id });
@@ -55,8 +75,11 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
     const { rows, total } = await models.versionsUsing(tx, actor.tenantId, id, MAX_LISTED_VERSIONS);
     const versions = rows.map((v) => ({ model: v.model.name, version: v.version, aliases: v.aliases.map((a) => a.name) }));
     if (total === 0) {
+      // Before the row goes: its batches and evaluations keep no link to it.
+      const results = await batches.removeDatasetCells(tx, actor.tenantId, id);
+      await evaluations.removeDatasetCells(tx, actor.tenantId, id);
       await datasets.delete(tx, actor.tenantId, id);
-      await audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id, details: { name: dataset.name } });
+      await audit.record(tx, actor, { action: 'dataset.deleted', targetType: 'Dataset', targetId: id, details: { name: dataset.name, batchResults: results } });
       return 'DELETED';
     }
     if (!force) {
@@ -67,12 +90,14 @@ export async function deleteDataset(deps: DeleteDatasetDeps, actor: Actor, id: s
         { field: 'id', datasetId: id, versions, totalVersions: total },
       );
     }
+    const results = await batches.removeDatasetCells(tx, actor.tenantId, id);
+    await evaluations.removeDatasetCells(tx, actor.tenantId, id);
     await datasets.archive(tx, actor.tenantId, id, deps.retentionDays === 0);
     await audit.record(tx, actor, {
       action: 'dataset.archived',
       targetType: 'Dataset',
       targetId: id,
-      details: { name: dataset.name, checksum: dataset.checksum, totalVersions: total, versions, retentionDays: deps.retentionDays },
+      details: { name: dataset.name, checksum: dataset.checksum, totalVersions: total, versions, retentionDays: deps.retentionDays, batchResults: results },
     });
     return 'ARCHIVED';
   });

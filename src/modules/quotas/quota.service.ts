@@ -20,6 +20,7 @@ import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import { readStorageUse, storageExceeded, type StorageUse } from './storage';
 import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
 
@@ -182,20 +183,36 @@ export class QuotaService {
     return advisoryXactLock(tx, 'quota:' + tenantId);
   }
 
+  /** What the tenant stores, read in `tx` (see {@link StorageUse}). */
+  storageUse(tx: Tx, tenantId: string): Promise<StorageUse> {
+    return readStorageUse(tx, tenantId, this.repos);
+  }
+
   /**
-   * The tenant's stored bytes (datasets and uploaded model files) count against one quota
-   * (`maxDatasetBytes`, config QUOTA_DATASET_BYTES).
-   * @throws AppError QUOTA_EXCEEDED when `addBytes` more would pass the tenant's storage quota.
+   * Everything the tenant stores counts against one storage quota (`maxDatasetBytes`, config
+   * QUOTA_DATASET_BYTES): datasets, model artifacts (trained and uploaded) and batch results, with
+   * the batches in progress at their estimate (review F12). Checked before `addBytes` are stored
+   * (an upload), under the tenant's quota lock.
+   * @throws AppError QUOTA_EXCEEDED (`reason` STORAGE, `limit`, `used`) when `addBytes` more would pass it.
    */
   async checkDatasetBytes(tx: Tx, tenantId: string, addBytes: number): Promise<void> {
     await this.lock(tx, tenantId);
     const { maxDatasetBytes } = await this.limitsOf(tx, tenantId);
-    const used = (await this.repos.datasets.totalBytes(tx, tenantId)) + (await this.repos.models.uploadedBytes(tx, tenantId));
-    if (used + addBytes > maxDatasetBytes) {
-      throw exceeded(
-        `Storing ${addBytes} more bytes would exceed the dataset quota of ${maxDatasetBytes} bytes (${used} used); delete a dataset or an uploaded model version first`,
-      );
-    }
+    const use = await this.storageUse(tx, tenantId);
+    if (use.total + addBytes > maxDatasetBytes) throw storageExceeded(`Storing ${addBytes} more bytes`, use, maxDatasetBytes);
+  }
+
+  /**
+   * Before a job that will store bytes is queued, under the tenant's quota lock: refused when
+   * `expectBytes` (a batch's estimatedResultBytes) does not fit, or no byte is left (a run: its
+   * artifact's size is known once trained, so runs in progress may pass the quota by one each).
+   * @throws AppError QUOTA_EXCEEDED (`reason` STORAGE, `limit`, `used`).
+   */
+  async checkStorageRoom(tx: Tx, tenantId: string, what: string, expectBytes: number): Promise<void> {
+    await this.lock(tx, tenantId);
+    const { maxDatasetBytes } = await this.limitsOf(tx, tenantId);
+    const use = await this.storageUse(tx, tenantId);
+    if (use.total + Math.max(expectBytes, 1) > maxDatasetBytes) throw storageExceeded(what, use, maxDatasetBytes);
   }
 
   /**

@@ -2,10 +2,10 @@
  * Per-tenant limits: setTenantLimits and tenantLimits for the operator (X-Admin-Secret, like
  * createTenant: public on the schema's allow-list, guarded by the secret), myLimits for a tenant.
  */
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Actor } from '../auth/actor';
 import type { TenantLimitsService } from './tenant-limits.service';
-import { TenantLimits, TenantLimitsInput } from './tenant-limits.type';
+import { StorageUsage, TenantLimits, TenantLimitsInput } from './tenant-limits.type';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts), named here so src/modules does not import the server. */
 interface Context {
@@ -39,5 +39,15 @@ export class TenantLimitsResolver {
   @Query(() => TenantLimits, { description: "Your tenant's effective limits, and which are the global defaults." })
   myLimits(@Ctx() ctx: Context): Promise<TenantLimits> {
     return ctx.services.limits.mine(ctx.actor!);
+  }
+}
+
+/** TenantLimits.storage: the usage beside the quota, for the tenant (myLimits) and the operator (tenantLimits). */
+@Resolver(() => TenantLimits)
+export class TenantStorageResolver {
+  /** What the tenant stores now, read when asked. */
+  @FieldResolver(() => StorageUsage, { description: 'What the tenant stores now against maxDatasetBytes, by kind.' })
+  storage(@Root() limits: TenantLimits, @Ctx() ctx: Context): Promise<StorageUsage> {
+    return ctx.services.limits.storage(limits.tenantId, limits.maxDatasetBytes);
   }
 }

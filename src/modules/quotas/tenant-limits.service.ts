@@ -11,7 +11,7 @@ import type { TenantRepo } from '../tenants/tenant.repo';
 import type { QuotaService } from './quota.service';
 import { effectiveLimits, LIMIT_NAMES, validateOverrides, type LimitOverrides } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
-import type { TenantLimits } from './tenant-limits.type';
+import type { StorageUsage, TenantLimits } from './tenant-limits.type';
 
 export class TenantLimitsService {
   constructor(
@@ -51,6 +51,19 @@ export class TenantLimitsService {
   /** The caller's own tenant's effective limits (any scope). */
   mine(actor: Actor): Promise<TenantLimits> {
     return this.read(actor.tenantId);
+  }
+
+  /** What the tenant stores against its storage quota of `limitBytes` (TenantLimits.storage). */
+  async storage(tenantId: string, limitBytes: number): Promise<StorageUsage> {
+    const use = await withTenant(this.prisma, tenantId, (tx) => this.quotas.storageUse(tx, tenantId));
+    return {
+      datasetBytes: use.datasets,
+      modelArtifactBytes: use.modelArtifacts,
+      batchResultBytes: use.batchResults,
+      pendingBatchResultBytes: use.pendingBatchResults,
+      totalBytes: use.total,
+      limitBytes,
+    };
   }
 
   private async read(tenantId: string): Promise<TenantLimits> {

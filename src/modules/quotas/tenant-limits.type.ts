@@ -18,7 +18,7 @@ export class TenantLimitsInput {
   @Nullable(Int, 'QUEUED + RUNNING batch predictions at once (QUOTA_CONCURRENT_BATCHES). 1 to 10,000.')
   maxConcurrentBatches?: number | null;
 
-  @Nullable(Float, 'Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1.')
+  @Nullable(Float, 'The storage quota, bytes: stored datasets, model artifacts and batch results together (QUOTA_DATASET_BYTES). A whole number from 1.')
   maxDatasetBytes?: number | null;
 
   @Nullable(Int, 'Rows predicted per minute (QUOTA_PREDICTIONS_PER_MINUTE). 1 to 2,000,000,000.')
@@ -66,7 +66,7 @@ export class TenantLimits {
   @Field(() => Int)
   maxConcurrentBatches!: number;
 
-  @Field(() => Float, { description: 'Bytes.' })
+  @Field(() => Float, { description: 'The storage quota, bytes: datasets, model artifacts and batch results together (storage says what is used).' })
   maxDatasetBytes!: number;
 
   @Field(() => Int, { description: 'Rows (or model evaluations, for explain) per minute.' })
@@ -94,4 +94,18 @@ export class TenantLimits {
 
   @Field(() => [String], { description: 'The fields above that are the global default (not set for this tenant).' })
   defaults!: string[];
+}
+
+/** What a tenant stores, bytes, against its storage quota (maxDatasetBytes): quotas/storage.ts. */
+@ObjectType({
+  description:
+    'What your tenant stores, in bytes, against its storage quota (maxDatasetBytes); uploads, training runs and batch predictions that would pass it are refused with QUOTA_EXCEEDED (reason STORAGE).',
+})
+export class StorageUsage {
+  @Field(() => Float, { description: 'Stored datasets (archived ones until purged).' }) datasetBytes!: number;
+  @Field(() => Float, { description: "Model versions' artifacts: trained weights or trees, uploaded ONNX files." }) modelArtifactBytes!: number;
+  @Field(() => Float, { description: 'Batch-prediction results (both CSVs); deleteBatchPrediction frees them.' }) batchResultBytes!: number;
+  @Field(() => Float, { description: 'Batch predictions queued or running, at the estimate of what they will store.' }) pendingBatchResultBytes!: number;
+  @Field(() => Float, { description: 'The sum: what the quota compares.' }) totalBytes!: number;
+  @Field(() => Float, { description: 'The quota (maxDatasetBytes).' }) limitBytes!: number;
 }

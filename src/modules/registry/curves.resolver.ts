@@ -1,11 +1,32 @@
 /**
- * `VersionMetrics.curvesUnavailableReason` (and so `EvaluationMetrics`'s, which extends it): why the
- * task's test curve is null, read from the stored metrics by src/ml/test-curves.ts.
+ * Field resolvers of `VersionMetrics` (and so of `EvaluationMetrics`, which extends it):
+ * `curvesUnavailableReason`, why the task's test curve is null, read from the stored metrics by
+ * src/ml/test-curves.ts; and `testPredictions`, whose stored target cells (`actual`) only a key with
+ * `datasets:read` reads (review F9).
  */
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { curvesUnavailable, type StoredCurveMetrics } from '../../ml/test-curves';
+import { hasScope, type Actor } from '../auth/actor';
 import { lowerCaseEnum, type EnumValue } from '../common/enum';
-import { VersionMetrics } from './model.type';
+import { ActualPredicted, VersionMetrics } from './model.type';
+
+/** What these resolvers read of the GraphQL context (src/graphql/context.ts). */
+interface Context {
+  actor?: Actor;
+}
+
+/**
+ * A regressor's test rows as the caller may see them: each `actual` is a cell of the dataset's target
+ * column (the review showed the sample is every test row on small data, in the split's order, next
+ * to `lineage.split.testRowIndexes`), so without `datasets:read` it is null, as stored rows are
+ * (README, Security model); `predicted` is a model output and stays. No actor (never on the API,
+ * whose every request has one) reads as no scope.
+ */
+export function visibleTestPredictions(rows: readonly ActualPredicted[] | null | undefined, actor: Actor | undefined): ActualPredicted[] | null {
+  if (!rows) return null;
+  if (actor && hasScope(actor, 'datasets:read')) return [...rows];
+  return rows.map((r) => ({ actual: null, predicted: r.predicted }));
+}
 
 /** Why the curves are absent (values: src/ml/test-curves.ts `CurvesUnavailable`). */
 export const CurvesUnavailableReason = lowerCaseEnum('CurvesUnavailableReason', ['NOT_RECORDED', 'ONE_CLASS_IN_TEST', 'TOO_MANY_CLASSES', 'NO_TEST_ROWS'], {
@@ -30,5 +51,11 @@ export class CurvesReasonResolver {
   })
   curvesUnavailableReason(@Root() metrics: VersionMetrics): CurvesUnavailableReason | null {
     return curvesUnavailable(metrics as unknown as StoredCurveMetrics) ?? null;
+  }
+
+  /** The regression sample, `actual` null without `datasets:read` (see {@link visibleTestPredictions}). */
+  @FieldResolver()
+  testPredictions(@Root() metrics: VersionMetrics, @Ctx() ctx: Context): ActualPredicted[] | null {
+    return visibleTestPredictions(metrics.testPredictions, ctx.actor);
   }
 }

@@ -79,6 +79,20 @@ export class EvaluationRepo {
     return tx.modelEvaluation.updateMany({ where: { id, tenantId }, data: { status: RunStatus.SUCCEEDED, metrics: metrics as Prisma.InputJsonValue, finishedAt: new Date() } });
   }
 
+  /**
+   * Removes the dataset's cells from the tenant's evaluations of it (review F12): each regression
+   * sample keeps its predictions, its `actual` values (target cells) set to null. Called when the
+   * dataset is deleted or archived, in that transaction, before the row goes.
+   * @returns how many evaluations changed.
+   */
+  removeDatasetCells(tx: Tx, tenantId: string, datasetId: string): Promise<number> {
+    return tx.$executeRaw`
+      UPDATE "ModelEvaluation" SET metrics = jsonb_set(metrics, '{testPredictions}', (
+        SELECT coalesce(jsonb_agg(jsonb_build_object('actual', NULL, 'predicted', e.p -> 'predicted') ORDER BY e.n), '[]'::jsonb)
+          FROM jsonb_array_elements(metrics -> 'testPredictions') WITH ORDINALITY AS e(p, n)))
+       WHERE "tenantId" = ${tenantId} AND "datasetId" = ${datasetId} AND jsonb_typeof(metrics -> 'testPredictions') = 'array'`;
+  }
+
   /** -> FAILED with a code and a message. */
   fail(tx: Tx, tenantId: string, id: string, failureCode: FailureCode, failureMessage: string) {
     return tx.modelEvaluation.updateMany({ where: { id, tenantId }, data: { status: RunStatus.FAILED, failureCode, failureMessage, finishedAt: new Date() } });

@@ -227,10 +227,14 @@ export class ModelRepo {
     return count > 0;
   }
 
-  /** Bytes of the tenant's uploaded model files (ONNX versions' weights), for the stored-bytes quota. */
-  async uploadedBytes(tx: Tx, tenantId: string): Promise<number> {
+  /**
+   * Bytes of the tenant's model artifacts, for the storage quota (review F12): every version's stored
+   * weights (trained weights and trees, uploaded ONNX files) and its topology as stored. Lengths
+   * are read from the values' headers (PostgreSQL does not decompress a TOASTed bytea for them).
+   */
+  async artifactBytes(tx: Tx, tenantId: string): Promise<number> {
     const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
-      SELECT sum(octet_length(weights))::bigint AS bytes FROM "ModelVersion" WHERE "tenantId" = ${tenantId} AND framework = 'onnx'`;
+      SELECT sum(octet_length(weights) + pg_column_size(topology))::bigint AS bytes FROM "ModelVersion" WHERE "tenantId" = ${tenantId}`;
     return Number(row?.bytes ?? 0);
   }
 

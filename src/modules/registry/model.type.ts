@@ -71,11 +71,15 @@ export class ClassRocCurve {
   @Field(() => [RocPoint], { description: 'One point per distinct score thinned to at most 101, from (0, 0) to (1, 1); threshold is P(class).' }) points!: RocPoint[];
 }
 
-/** A regressor's test row: true and predicted value. */
+/**
+ * A regressor's test row: true and predicted value. `actual` is the stored target cell, so it is
+ * shown only to a key with `datasets:read` (null otherwise: review F9); `predicted` is a model output.
+ */
 @ObjectType({ description: "A regressor's test row: its true value and the predicted one, in the target's units." })
 export class ActualPredicted {
-  @Field(() => Float) actual!: number;
-  @Field(() => Float) predicted!: number;
+  @Nullable(Float, "The row's stored target value; null unless the caller's key has datasets:read (it is a cell of the dataset).")
+  actual!: number | null;
+  @Field(() => Float, { description: "The model's prediction for the row." }) predicted!: number;
 }
 
 /** Metrics of a version on its held-out test split; classification and regression fill different fields. */
@@ -121,7 +125,7 @@ export class VersionMetrics {
   ovrMacroAuc?: number;
   @Nullable(
     [ActualPredicted],
-    'Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Null when not recorded: curvesUnavailableReason says why.',
+    "Regression: at most 200 test rows (spread evenly over the test split; an evaluation: over the rows evaluated), for predicted-vs-actual and residual plots. Each row's actual (a stored target cell) is null unless the caller's key has datasets:read. Null when not recorded: curvesUnavailableReason says why.",
   )
   testPredictions?: ActualPredicted[];
   @Nullable(Int, 'Early stopping: the epoch whose weights the version keeps (or the best seen).') bestEpoch?: number;

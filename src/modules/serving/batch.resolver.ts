@@ -29,6 +29,19 @@ export class BatchPredictionResolver {
     return ctx.services.batch.get(ctx.actor!, id);
   }
 
+  /**
+   * Deletes a finished batch prediction with its result (which counts against the storage quota).
+   * Scope: `predict`. @throws NOT_FOUND (unknown, or another tenant's), INVALID_STATE (queued or running).
+   */
+  @Authorized('predict')
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes a finished (SUCCEEDED, FAILED or CANCELLED) batch prediction with its result CSV, which counts against the storage quota; refused with INVALID_STATE while it is queued or running.',
+  })
+  deleteBatchPrediction(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.batch.delete(ctx.actor!, id);
+  }
+
   /** Progress events of one batch prediction until it ends. Scope: `predict`. @throws NOT_FOUND (before the stream starts). */
   @Authorized('predict')
   @Subscription(() => BatchPredictionProgress, {

@@ -6,7 +6,7 @@
 import { pageWindow, type PageRequest } from '../common/keyset';
 import { Repeater } from '@graphql-yoga/subscription';
 import type { Db } from '../../lib/db';
-import { notFound } from '../../lib/errors';
+import { AppError, notFound } from '../../lib/errors';
 import type { PubSub } from '../../lib/pubsub';
 import { withTenant } from '../../lib/tenant-tx';
 import { hasScope, type Actor } from '../auth/actor';
@@ -16,7 +16,7 @@ import { Topics, type BatchProgressEvent } from '../events';
 import { BatchStatus, isTerminal } from '../status';
 import type { Queue } from '../tasks';
 import { fairPriority, type QuotaService } from '../quotas/quota.service';
-import type { BatchRepo } from './batch.repo';
+import { estimatedResultBytes, type BatchRepo } from './batch.repo';
 import type { BatchPrediction } from './batch.type';
 import { familyForFramework, requireSupport } from '../../ml/families/registry';
 import type { VersionResolver, VersionSelector } from './version-resolver';
@@ -46,7 +46,8 @@ export class BatchPredictionService {
    * enqueues it after commit. Needs the `predict` scope.
    * @throws AppError FORBIDDEN, NOT_FOUND (model, version, alias, dataset), MODEL_NOT_READY,
    *   NOT_SUPPORTED (a family without batch prediction, e.g. uploaded ONNX: before anything is stored),
-   *   QUOTA_EXCEEDED (the tenant's QUEUED + RUNNING batches are at its maxConcurrentBatches).
+   *   QUOTA_EXCEEDED (the tenant's QUEUED + RUNNING batches are at its maxConcurrentBatches, or the
+   *   result, estimated, would pass its storage quota: `reason` STORAGE).
    */
   async start(actor: Actor, modelName: string, selector: VersionSelector, datasetId: string): Promise<BatchPrediction> {
     requireScope(actor, 'predict');
@@ -57,6 +58,8 @@ export class BatchPredictionService {
       const framework = await this.batches.versionFramework(tx, actor.tenantId, ref.id);
       if (framework !== null) requireSupport(familyForFramework(framework), 'batchPredict');
       const activeBefore = await this.quotas.checkConcurrentBatches(tx, actor.tenantId);
+      const expected = estimatedResultBytes({ sizeBytes: dataset.sizeBytes, rowCount: dataset.rowCount, columns: (dataset.columns as unknown[]).length });
+      await this.quotas.checkStorageRoom(tx, actor.tenantId, `This batch's result (about ${expected} bytes)`, expected);
       return { ...(await this.batches.create(tx, actor.tenantId, { modelVersionId: ref.id, datasetId, rowCount: dataset.rowCount })), activeBefore };
     });
     await this.queue.enqueue('batch-prediction', { tenantId: actor.tenantId, batchId: row.id }, { priority: fairPriority(activeBefore) });
@@ -103,6 +106,20 @@ export class BatchPredictionService {
     const bytes = await withTenant(this.prisma, actor.tenantId, (tx) => this.batches.findResult(tx, actor.tenantId, id, full));
     if (!bytes) throw notFound('Batch prediction result', id);
     return Buffer.from(bytes);
+  }
+
+  /**
+   * Deletes a finished batch with its result (`predict`), freeing its storage.
+   * @throws AppError FORBIDDEN, NOT_FOUND (also another tenant's), INVALID_STATE while QUEUED or RUNNING.
+   */
+  async delete(actor: Actor, id: string): Promise<boolean> {
+    requireScope(actor, 'predict');
+    return withTenant(this.prisma, actor.tenantId, async (tx) => {
+      if (await this.batches.deleteFinished(tx, actor.tenantId, id)) return true;
+      const row = await this.batches.find(tx, actor.tenantId, id);
+      if (!row) throw notFound('Batch prediction', id);
+      throw new AppError('INVALID_STATE', `Batch prediction '${id}' is ${row.status}; delete it once it has finished`);
+    });
   }
 
   /**

@@ -63,7 +63,8 @@ export interface StartOptions {
  * @throws AppError FORBIDDEN, NOT_FOUND (dataset, also another tenant's), BAD_USER_INPUT (spec,
  *   columns, model name, a recommender's metadata columns), QUOTA_EXCEEDED (concurrent runs, or
  *   the run's cost passes the tenant's training limits: weights, activations, memory, work, or its
- *   estimated time passes twice the tenant's time limit: details.reason 'RUN_TIME_LIMIT'),
+ *   estimated time passes twice the tenant's time limit: details.reason 'RUN_TIME_LIMIT'; or no
+ *   byte is left of its storage quota for the version: details.reason 'STORAGE'),
  *   DATASET_CHANGED (options.expectChecksum differs).
  */
 export function startTrainingRun(deps: StartDeps, actor: Actor, input: StartTrainingRunInput, options: StartOptions = {}) {
@@ -125,6 +126,7 @@ async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunIn
         : checkColumns(columns, dataset.rowCount, input, spec, trainingLimits);
     await checkMetadataDatasets(tx, datasets, actor.tenantId, spec);
     const activeBefore = await quotas.checkConcurrentRuns(tx, actor.tenantId);
+    await quotas.checkStorageRoom(tx, actor.tenantId, "This run's model version", 0);
     const created = await runs.create(tx, actor.tenantId, {
       datasetId: dataset.id,
       modelName: input.modelName,

@@ -54,9 +54,9 @@ export function MulticlassRocChart({ curves, macroAuc }: { curves: ClassRocCurve
   );
 }
 
-/** A regressor's test row, as `VersionMetrics.testPredictions` answers it. */
+/** A regressor's test row, as `VersionMetrics.testPredictions` answers it (`actual` null without datasets:read). */
 export interface ActualPredicted {
-  actual: number;
+  actual: number | null;
   predicted: number;
 }
 
@@ -86,8 +86,12 @@ export function RocChart({ points, auc }: { points: RocPoint[]; auc?: number | n
   );
 }
 
-/** Predicted against actual, and residuals (actual − predicted) against predicted. */
-export function RegressionCharts({ rows, target }: { rows: ActualPredicted[]; target: string }) {
+/**
+ * Predicted against actual, and residuals (actual − predicted) against predicted; a note instead when
+ * the key may not read the actual values (stored target cells need datasets:read).
+ */
+export function RegressionCharts({ rows: sent, target }: { rows: ActualPredicted[]; target: string }) {
+  const rows = useMemo(() => sent.filter((r): r is { actual: number; predicted: number } => r.actual != null), [sent]);
   const data = useMemo(() => {
     const byActual = [...rows].sort((a, b) => a.actual - b.actual);
     const byPredicted = [...rows].sort((a, b) => a.predicted - b.predicted);
@@ -111,6 +115,7 @@ export function RegressionCharts({ rows, target }: { rows: ActualPredicted[]; ta
       table: byActual.map((r) => [r.actual, r.predicted, r.actual - r.predicted]),
     };
   }, [rows]);
+  if (!rows.length) return <p class="muted">Predicted against actual {target}: the actual values are cells of the dataset, shown to a key with datasets:read.</p>;
   const table = { columns: ['Actual', 'Predicted', 'Residual'], rows: data.table };
   const n = `${rows.length} test rows`;
   return (

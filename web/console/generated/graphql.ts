@@ -468,7 +468,7 @@ export type TenantLimitsInput = {
   maxConcurrentBatches?: number | null | undefined;
   /** QUEUED + RUNNING training runs at once (QUOTA_CONCURRENT_RUNS). 1 to 10,000. */
   maxConcurrentRuns?: number | null | undefined;
-  /** Total bytes of stored datasets (QUOTA_DATASET_BYTES). A whole number from 1. */
+  /** The storage quota, bytes: stored datasets, model artifacts and batch results together (QUOTA_DATASET_BYTES). A whole number from 1. */
   maxDatasetBytes?: number | null | undefined;
   /** HTTP requests this tenant may have in progress at once on one API process, counted before the body is read; past it 429 QUOTA_EXCEEDED, reason IN_FLIGHT (TENANT_MAX_IN_FLIGHT). 1 to 1,000,000. */
   maxRequestsInFlight?: number | null | undefined;
@@ -768,7 +768,7 @@ export type ConsoleVersionQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, featureImportanceMethod: FeatureImportanceMethod | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number, std: number | null }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number, predicted: number }> | null } } };
+export type ConsoleVersionQuery = { modelVersion: { id: string, version: number, modelName: string, stage: ModelStage, aliases: Array<string>, task: string, trainingRunId: string | null, featureImportanceMethod: FeatureImportanceMethod | null, features: Array<{ name: string, type: string, categories: Array<string> | null, mean: number | null, imputeValue: string | null }>, target: { name: string, classes: Array<string> | null }, featureImportances: Array<{ input: string, importance: number, std: number | null }> | null, metrics: { task: string, testRows: number, curvesUnavailableReason: CurvesUnavailableReason | null, confusionMatrix: Array<Array<number>> | null, accuracy: number | null, precision: number | null, recall: number | null, f1: number | null, rocAuc: number | null, logLoss: number | null, macroF1: number | null, mse: number | null, rmse: number | null, mae: number | null, r2: number | null, ovrMacroAuc: number | null, rocCurve: Array<{ fpr: number, tpr: number, threshold: number }> | null, classRocCurves: Array<{ class: string, auc: number, points: Array<{ fpr: number, tpr: number, threshold: number }> }> | null, testPredictions: Array<{ actual: number | null, predicted: number }> | null } } };
 
 export type ConsoleSetAliasMutationVariables = Exact<{
   model: string;
