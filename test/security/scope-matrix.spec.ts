@@ -214,7 +214,7 @@ describe.each(SCOPES.map((s) => [s]))('a key with only %s', (scope) => {
   it("reads a regressor's test targets (testPredictions.actual) only with datasets:read; the predictions with models:read", async () => {
     const r = await gql({ ...t, token: keys.get(scope)! }, TEST_PREDICTIONS, { id: heights.versionId, evaluation: heights.evaluationId });
     if (!holds(scope, 'models:read')) {
-      expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', "This credential lacks the 'models:read' scope"]);
+      expect([codeOf(r), r.errors?.[0].message]).toEqual(['FORBIDDEN', 'This credential lacks the MODELS_READ scope']);
       return;
     }
     expect(r.errors).toBeUndefined();
