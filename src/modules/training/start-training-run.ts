@@ -84,14 +84,17 @@ async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunIn
   }
   checkCount('featureColumns', input.featureColumns, SIZE_LIMITS.columns);
   const priority = runPriority(input.priority);
-  const specInput = {
-    ...input.spec,
-    layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
-    optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
-  } as Partial<TrainingSpec> & { layers: LayerSpec[] };
+  // A caller with a normalized spec (a sweep's trial, reproduce) sends no `spec` input.
+  const specInput = options.normalizedSpec
+    ? undefined
+    : ({
+        ...input.spec,
+        layers: input.spec.layers.map((l) => ({ ...l }) as LayerSpec),
+        optimizer: input.spec.optimizer ? { ...input.spec.optimizer } : undefined,
+      } as Partial<TrainingSpec> & { layers: LayerSpec[] });
   // A network without layers and loss gets them from the target's task, known once the dataset is read.
-  const defaultNetwork = !options.normalizedSpec && leavesNetworkToServer(specInput);
-  let spec = options.normalizedSpec ?? (defaultNetwork ? undefined : normalizeSpec(specInput));
+  const defaultNetwork = specInput !== undefined && leavesNetworkToServer(specInput);
+  let spec = options.normalizedSpec ?? (defaultNetwork ? undefined : normalizeSpec(specInput!));
   const { activeBefore, ...run } = await withTenant(prisma, actor.tenantId, async (tx) => {
     const dataset = await datasets.find(tx, actor.tenantId, input.datasetId);
     if (!dataset) throw notFound('Dataset', input.datasetId);
@@ -101,7 +104,7 @@ async function startNow(deps: StartDeps, actor: Actor, input: StartTrainingRunIn
           field: 'spec.model',
         });
       }
-      spec = normalizeSpec(withDefaultNetwork(specInput, dataset.columns as unknown as ColumnProfile[], input));
+      spec = normalizeSpec(withDefaultNetwork(specInput!, dataset.columns as unknown as ColumnProfile[], input));
     }
     if (options.expectChecksum !== undefined && dataset.checksum !== options.expectChecksum) {
       throw new AppError(
