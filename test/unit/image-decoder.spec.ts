@@ -10,6 +10,7 @@ import { imageTensor } from '../../src/ml/families/onnx/image-input';
 import type { OnnxImagePreprocessing } from '../../src/ml/families/onnx/serving-info';
 import { decodeImage, toChannels } from '../../src/ml/images/decode';
 import { sharedDataFile } from '../../src/lib/paths';
+import { base64Bytes } from '../../src/modules/serving/decode-images';
 import { ImageDecoder } from '../../src/modules/serving/image-decoder';
 
 const photos = ['goldfish', 'dog', 'cat'].map((p) => fs.readFileSync(sharedDataFile('sample-images', `${p}.jpg`)));
@@ -96,4 +97,16 @@ it('counts the pixels of every header and refuses past the bound, before decodin
     }),
   );
   expect(decoder.read([b64(photos[1]!)], 'images', () => 'images[0]', 4096 * 4096).pixels).toBe(183 * 275);
+});
+
+it('base64: the alphabet with at most two trailing `=`, whitespace and a data: prefix ignored', () => {
+  const ok = (text: string) => Array.from(base64Bytes(text, 'images[0]'));
+  expect(ok('QUJD')).toEqual([65, 66, 67]);
+  expect(ok('QUI=')).toEqual([65, 66]);
+  expect(ok('QQ==')).toEqual([65]);
+  expect(ok('data:image/png;base64,QU\nJD')).toEqual([65, 66, 67]);
+  for (const bad of ['', 'Q', 'QQ=A', 'Q=Q=', '=QQQ', 'QQ===', 'not base64!', 'QUJD\u00e9'])
+    expect(() => base64Bytes(bad, 'images[0]')).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'images[0] is not base64 text (a PNG or JPEG file encoded as base64)' }),
+    );
 });
