@@ -92,6 +92,20 @@ const schema = z.object({
     .default(512 * 1024),
   /** Images per predictImage / explainImage call. (Default: 64) */
   MAX_PREDICT_IMAGES: z.coerce.number().int().min(1).default(64),
+  /**
+   * Pixels (width × height, summed over the images) one predictImage / explainImage call may send
+   * as PNG/JPEG files, counted from their headers before any decoding (BAD_USER_INPUT past it): the
+   * decoding is pure JavaScript, on a data thread (src/modules/serving/image-decoder.ts), and this
+   * bounds what one call holds a thread for. Measured on the 2 shared cores (review F11), a
+   * 4096 × 4096 PNG decodes and resizes in ~0.6 s on an idle thread (~1.1 s under load); the default is
+   * that one image's worth (or 64 images of 512 × 512), at most ~1 s of one thread. At least
+   * MAX_IMAGE_PIXELS' 16,777,216 would let every largest image through alone. (Default: 16,777,216)
+   */
+  MAX_IMAGE_PIXELS_PER_CALL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(4096 * 4096),
   /** Rows per `explain` call (each takes up to 1,024 model evaluations). (Default: 100) */
   MAX_EXPLAIN_ROWS: z.coerce.number().int().min(1).default(100),
   /** Work per `explain` call: rows × model evaluations × model inputs. (Default: 50,000,000, about a second) */

@@ -4,6 +4,7 @@
  * nor resize an image input larger than predictImage decodes (F2, versions stored before the bound).
  */
 import { stratifiedSplit } from '../src/ml/random';
+import { ImageDecoder } from '../src/modules/serving/image-decoder';
 import { predictOnnxImages, softmax } from '../src/modules/serving/onnx-image-predict';
 import type { ServedModel } from '../src/modules/serving/served-model';
 
@@ -45,7 +46,12 @@ it('predictImage refuses a stored version whose image input takes more pixels th
     softmax: false,
     image,
   };
-  await expect(predictOnnxImages({} as ServedModel, info, ['x'], 1, 262_144)).rejects.toMatchObject({
+  await expect(
+    predictOnnxImages({} as ServedModel, info, ['x'], 1, 262_144, {
+      decoder: new ImageDecoder(undefined, { maxCallPixels: 262_144, threads: 1, threadsPerTenant: 1 }),
+      tenantId: 't',
+    }),
+  ).rejects.toMatchObject({
     code: 'BAD_USER_INPUT',
     message: "This ONNX model's image input takes 8000 × 8000 pixels; predictImage serves at most 262144: send tensors (infer)",
   });

@@ -32,6 +32,7 @@ import { UploadVersionService } from './registry/upload-version.service';
 import { createRepos } from './repos';
 import { BatchPredictionService } from './serving/batch.service';
 import { ExplainService } from './serving/explain.service';
+import { ImageDecoder } from './serving/image-decoder';
 import { ImagePredictService } from './serving/image-predict.service';
 import { InferService } from './serving/infer.service';
 import { AnswerEncoder } from './serving/answer-encoder';
@@ -93,6 +94,8 @@ export interface Services {
   explain: ExplainService;
   recommend: RecommendService;
   imagePredict: ImagePredictService;
+  /** Where predictImage / explainImage decode PNG/JPEG files (the data threads); its stats. */
+  imageDecoder: ImageDecoder;
   /** Named-tensor inference (V2 REST, GraphQL infer). */
   infer: InferService;
   modelCache: ModelCache<ServedModel>;
@@ -190,6 +193,12 @@ export function createServices(deps: Deps): Services {
     modelCache.evict(e.modelVersionId);
     exports.evictVersion(e.modelVersionId);
   };
+  const imageDecoder = new ImageDecoder(deps.threads.csv, {
+    maxCallPixels: config.MAX_IMAGE_PIXELS_PER_CALL,
+    threads: config.DATA_THREADS,
+    // As CSV tasks: one tenant never holds every data thread.
+    threadsPerTenant: Math.min(config.DATA_TASKS_PER_TENANT, Math.max(1, config.DATA_THREADS - 1)),
+  });
   const training = new TrainingRunService({ prisma, runs: r.runs, datasets: r.datasets, queue: deps.queue, quotas, audit: r.audit }, deps.pubsub);
   return {
     auth,
@@ -235,7 +244,8 @@ export function createServices(deps: Deps): Services {
       maxWork: config.MAX_EXPLAIN_WORK,
     }),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
-    imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }),
+    imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }, imageDecoder),
+    imageDecoder,
     infer: new InferService(versions, predict, quotas, deps.metrics, {
       maxRows: config.MAX_PREDICT_ROWS,
       maxImages: config.MAX_PREDICT_IMAGES,

@@ -1,7 +1,8 @@
 /**
  * CSV work run on worker threads (a {@link CsvThreads} pool, the data threads): decoding, parsing,
  * profiling and correlating files of up to MAX_UPLOAD_BYTES, so the event loop keeps serving
- * meanwhile; also building model export archives (`exportArchive`).
+ * meanwhile; image uploads, and the PNG/JPEG files of serving calls (predictImage, explainImage); also
+ * building model export archives (`exportArchive`).
  * Inputs arrive by structured clone (a Buffer arrives as a Uint8Array); parsed tables travel back
  * with their typed arrays moved, not copied.
  */
@@ -9,7 +10,10 @@ import path from 'node:path';
 import { ThreadPool } from '../../lib/threads/thread-pool';
 import { runTask, runTaskAsync } from '../../lib/threads/task-result';
 import type { ExportTaskInput } from '../export/export-task';
+import type { OnnxImagePreprocessing } from '../families/onnx/serving-info';
+import type { ImageInput } from '../images/normalize';
 import { readImageUpload, type ImageUpload } from '../images/read-upload';
+import { decodeToShape, onnxImageTensor } from '../images/request-images';
 import { correlationMatrix, correlationsWithTarget } from './correlate';
 import { parseCsv, type CsvOptions, type Table } from './csv';
 import { decodeBytes, type TextEncoding } from './decode';
@@ -93,6 +97,26 @@ export function exportArchive(input: ExportTaskInput) {
   );
 }
 
+
+/**
+* A serving call's PNG/JPEG files (a CNN's predictImage / explainImage) decoded to the model's
+ * `[images, h, w, c]` uint8 pixels, moved back (see decodeToShape; src/modules/serving/image-decoder.ts).
+ */
+export function decodeRequestImages(input: { images: Uint8Array[]; fields: string[]; image: ImageInput }) {
+  return runTask(
+    () => decodeToShape(input.images, input.fields, input.image),
+    (pixels) => [pixels.buffer],
+  );
+}
+
+/** One PNG/JPEG file of an ONNX predictImage call decoded and preprocessed to the model's float32 input, moved back (see onnxImageTensor). */
+export function onnxImageInput(input: { bytes: Uint8Array; field: string; maxPixels: number; recipe: OnnxImagePreprocessing }) {
+  return runTask(
+    () => onnxImageTensor(input.bytes, input.field, input.maxPixels, input.recipe),
+    (tensor) => [tensor.data.buffer],
+  );
+}
+
 /** The pool running this module's tasks. */
 export type CsvThreads = ThreadPool<{
   profileCsv: typeof profileCsv;
@@ -102,6 +126,8 @@ export type CsvThreads = ThreadPool<{
   textByClassCsv: typeof textByClassCsv;
   readImages: typeof readImages;
   exportArchive: typeof exportArchive;
+  decodeRequestImages: typeof decodeRequestImages;
+  onnxImageInput: typeof onnxImageInput;
 }>;
 
 /** @param threads at most this many worker threads (config DATA_THREADS). */

@@ -74,6 +74,25 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
 const JPEG_TOO_LARGE = /^max(ResolutionInMP|MemoryUsageInMB) limit exceeded/;
 
 /**
+ * The checks {@link decodeImage} makes before decoding, on the file's signature and header alone
+ * (microseconds: a caller runs them on every image of a request before any decoding).
+ * @returns the size the header declares.
+ * @throws AppError BAD_USER_INPUT naming `field`: empty, neither PNG nor JPEG, no readable header
+ *   (truncated), a zero side, or more than `maxPixels` pixels.
+ */
+export function checkImageHeader(bytes: Uint8Array, field: string, maxPixels = MAX_IMAGE_PIXELS): { width: number; height: number } {
+  if (bytes.length === 0) throw badInput(`${field} is empty (0 bytes); expected a PNG or JPEG file`, { field });
+  if (!isPng(bytes) && !isJpeg(bytes)) throw badInput(`${field} is neither a PNG nor a JPEG image`, { field });
+  const format = formatOf(bytes);
+  const corrupt = (why: string) => badInput(`${field} is a truncated or corrupt ${format} (${bytes.length} bytes${why})`, { field });
+  const size = imageSize(bytes);
+  if (!size) throw corrupt(format === 'PNG' ? ': no complete header' : ': no frame header');
+  if (size.width === 0 || size.height === 0) throw corrupt(`: its header declares ${size.width}×${size.height} pixels`);
+  if (size.width * size.height > maxPixels) throw badInput(`${field} has ${size.width}×${size.height} pixels; at most ${maxPixels}`, { field });
+  return size;
+}
+
+/**
  * Decodes a PNG or JPEG file. Its size is read from the header first (IHDR, or the JPEG's frame
  * header) and refused before anything is allocated when it is zero or past `maxPixels` (a
  * decompression bomb declares gigapixels in a few bytes); a file whose header cannot be read, or that
@@ -85,15 +104,10 @@ const JPEG_TOO_LARGE = /^max(ResolutionInMP|MemoryUsageInMB) limit exceeded/;
  *   (`… is a truncated or corrupt PNG (N bytes)`), or zero or more than `maxPixels` pixels.
  */
 export function decodeImage(bytes: Uint8Array, field: string, maxPixels = MAX_IMAGE_PIXELS): DecodedImage {
-  if (bytes.length === 0) throw badInput(`${field} is empty (0 bytes); expected a PNG or JPEG file`, { field });
-  if (!isPng(bytes) && !isJpeg(bytes)) throw badInput(`${field} is neither a PNG nor a JPEG image`, { field });
+  const size = checkImageHeader(bytes, field, maxPixels);
   const format = formatOf(bytes);
-  const corrupt = (why = '') => badInput(`${field} is a truncated or corrupt ${format} (${bytes.length} bytes${why})`, { field });
-  const size = imageSize(bytes);
-  if (!size) throw corrupt(format === 'PNG' ? ': no complete header' : ': no frame header');
+  const corrupt = () => badInput(`${field} is a truncated or corrupt ${format} (${bytes.length} bytes)`, { field });
   const tooLarge = (width: number, height: number) => badInput(`${field} has ${width}×${height} pixels; at most ${maxPixels}`, { field });
-  if (size.width === 0 || size.height === 0) throw corrupt(`: its header declares ${size.width}×${size.height} pixels`);
-  if (size.width * size.height > maxPixels) throw tooLarge(size.width, size.height);
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
     if (format === 'PNG') {

@@ -1,13 +1,15 @@
 /**
- * Image predictions and explanations: images decoded here (API side) to the version's input shape,
- * then scored by the served model (its normalisation, the micro-batcher) or explained by occlusion.
+ * Image predictions and explanations: images decoded to the version's input shape on a data thread
+ * (./image-decoder.ts; small calls inline), then scored by the served model (its normalisation, the micro-batcher) or explained by occlusion.
  */
 import { AppError, badInput } from '../../lib/errors';
 import { MAX_IMAGE_PIXELS } from '../../ml/images/decode';
+import { checkImageShape, type ImageInput } from '../../ml/images/normalize';
 import type { Actor } from '../auth/actor';
 import { requireScope } from '../auth/require-scope';
 import type { QuotaService } from '../quotas/quota.service';
-import { requestPixels, type PixelTensor } from './decode-images';
+import { tensorPixels, type PixelTensor } from './decode-images';
+import type { ImageDecoder } from './image-decoder';
 import { predictOnnxImages } from './onnx-image-predict';
 import type { ImageExplanation, ImagePrediction, ImagePredictionResult } from './image-predict.type';
 import type { PredictService } from './predict.service';
@@ -29,7 +31,23 @@ export class ImagePredictService {
     private readonly quotas: QuotaService,
     /** maxPixels: largest image decoded for ONNX image models (their recipe resizes it). */
     private readonly options: { maxImages: number; maxPixels?: number },
+    /** Where PNG/JPEG files are decoded (a data thread, or inline for few pixels), and the pixels per call. */
+    private readonly decoder: ImageDecoder,
   ) {}
+
+  /**
+   * The call's pixels `[count, h, w, c]` in the model's shape: PNG/JPEG files (headers checked
+   * against the model's size and counted here, decoded by the decoder) or a tensor.
+   */
+  private async pixels(actor: Actor, input: ImagesInput, image: ImageInput, argument: string, fieldOf: (i: number) => string): Promise<Uint8Array> {
+    if (!input.images) return tensorPixels(input.tensor!, image).pixels;
+    // A wrong size (or a decompression bomb) is refused on the header, before any decoding, by the
+    // model's shape (no separate pixel bound: the shape is smaller); decoding is bounded by it too.
+    const read = this.decoder.read(input.images, argument, fieldOf, Number.POSITIVE_INFINITY, (field, size) =>
+      checkImageShape(field, size.height, size.width, image.channels, image),
+    );
+    return this.decoder.pixels(actor.tenantId, read, image);
+  }
 
   /** @throws AppError BAD_USER_INPUT for neither or both inputs, none, or too many images. */
   private count(input: ImagesInput): number {
@@ -58,8 +76,8 @@ export class ImagePredictService {
    * against the prediction rate limit).
    * @param topK labels per image, most probable first (1 to the number of classes).
    * @throws AppError FORBIDDEN, BAD_USER_INPUT (inputs, an image that is not base64 PNG/JPEG, another
-   *   size than the model's, topK out of range, a tabular model), NOT_FOUND, MODEL_NOT_READY,
-   *   QUOTA_EXCEEDED.
+   *   size than the model's, more pixels in all than MAX_IMAGE_PIXELS_PER_CALL, topK out of range, a
+   *   tabular model), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (also: the data threads are full).
    */
   async predictImage(actor: Actor, modelName: string, selector: VersionSelector, input: ImagesInput, topK: number): Promise<ImagePredictionResult> {
     requireScope(actor, 'predict');
@@ -71,14 +89,17 @@ export class ImagePredictService {
       const n = this.count(input);
       if (!input.images) throw badInput('ONNX image models take `images` (PNG/JPEG files), preprocessed by the version; send raw tensors with infer');
       await this.quotas.consumePredictions(actor.tenantId, n);
-      const result = await predictOnnxImages(loaded.served, onnx, input.images, topK, this.options.maxPixels ?? MAX_IMAGE_PIXELS);
+      const result = await predictOnnxImages(loaded.served, onnx, input.images, topK, this.options.maxPixels ?? MAX_IMAGE_PIXELS, {
+        decoder: this.decoder,
+        tenantId: actor.tenantId,
+      });
       return { modelName, version: loaded.ref.version, modelVersionId: loaded.ref.id, ...result };
     }
     const { ref, served, image, classes } = await this.image(actor, modelName, selector, loaded);
     const count = this.count(input);
     await this.quotas.consumePredictions(actor.tenantId, count);
     if (!Number.isInteger(topK) || topK < 1 || topK > classes.length) throw badInput(`topK must be an integer in [1, ${classes.length}], got ${topK}`);
-    const { pixels } = requestPixels(input, image);
+    const pixels = await this.pixels(actor, input, image, 'images', (i) => `images[${i}]`);
     const out = await served.scoreImages(pixels, count);
     const k = classes.length;
     const predictions: ImagePrediction[] = Array.from({ length: count }, (_, i) => {
@@ -105,7 +126,7 @@ export class ImagePredictService {
     await this.quotas.consumePredictions(actor.tenantId, grid * grid + 1);
     const classIndex = label == null ? undefined : classes.indexOf(label);
     if (classIndex === -1) throw badInput(`label '${String(label).slice(0, 100)}' is not a class of the model; classes are ${classes.slice(0, 50).join(', ')}`);
-    const { pixels } = requestPixels(input, image, () => 'image'); // explainImage's argument is `image`;
+    const pixels = await this.pixels(actor, input, image, 'image', () => 'image'); // explainImage's argument is `image`
     const map = await served.explainImage(pixels, grid, classIndex);
     if (!classes[map.classIndex]) throw new AppError('INTERNAL_SERVER_ERROR', 'The explained class is not a class of the model');
     return {

@@ -7,7 +7,7 @@ import { AppError, badInput, quote } from '../../lib/errors';
 import type { ImageInput } from '../../ml/images/normalize';
 import type { Prediction } from '../../ml/predict';
 import type { NamedTensor, TensorSpec } from '../../ml/tensor-io';
-import { requestPixels } from './decode-images';
+import { tensorPixels } from './decode-images';
 
 /** The input name image models declare. */
 export const IMAGE_INPUT = 'image';
@@ -30,7 +30,7 @@ export function tensorsToPixels(inputs: NamedTensor[], image: ImageInput): { pix
     throw badInput(`inputs[0] (tensor ${quote(t.name)}) is ${t.datatype}; an image model takes numbers 0-255 (UINT8) shaped ${wanted}`, { field: 'inputs[0].datatype' });
   }
   try {
-    return requestPixels({ tensor: { shape: t.shape, values: Array.from(t.data as ArrayLike<number>) } }, image);
+    return tensorPixels({ shape: t.shape, values: Array.from(t.data as ArrayLike<number>) }, image);
   } catch (err) {
     if (err instanceof AppError && err.code === 'BAD_USER_INPUT') throw badInput(`inputs[0] (tensor ${quote(t.name)}): ${err.message}`, { field: 'inputs[0]' });
     throw err;

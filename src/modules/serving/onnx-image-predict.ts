@@ -1,16 +1,15 @@
 /**
- * predictImage for uploaded ONNX image models: each base64 PNG/JPEG decoded here (API side), brought
- * to the model's input by the version's recipe (resize, centre crop, scale, mean/std, layout:
- * src/ml/families/onnx/image-input.ts) and scored through the family's named-tensor method where the
+ * predictImage for uploaded ONNX image models: each base64 PNG/JPEG decoded on a data thread
+ * (./image-decoder.ts; headers and the call's pixels checked here first), brought to the model's
+ * input by the version's recipe (resize, centre crop, scale, mean/std, layout:
+ * src/ml/families/onnx/image-input.ts) there too, and scored through the family's named-tensor method where the
  * version scores (a scoring thread); the labelled output (softmax when the metadata says it holds
  * logits) gives each image's top-k labels.
  */
 import { AppError, badInput } from '../../lib/errors';
-import { imageTensor } from '../../ml/families/onnx/image-input';
 import type { OnnxServing } from '../../ml/families/onnx/serving-info';
-import { decodeImage } from '../../ml/images/decode';
 import { INFER_TENSORS_METHOD, type NamedTensor } from '../../ml/tensor-io';
-import { base64Bytes } from './decode-images';
+import type { ImageDecoder } from './image-decoder';
 import type { ImagePrediction } from './image-predict.type';
 import type { ServedModel } from './served-model';
 
@@ -35,10 +34,12 @@ export function softmax(x: number[]): number[] {
  * @param images base64 PNG/JPEG files (a data: URL prefix accepted).
  * @param topK labels per image (1 to the number of classes).
  * @param maxPixels largest width × height decoded.
+ * @param decoding where the images are decoded, for which tenant.
  * @returns the classes (the version's labels, else output indices) and one prediction per image.
  * @throws AppError BAD_USER_INPUT for a version without image preprocessing or labelled output, an
  *   image input of more than maxPixels pixels,
- *   an image that is not base64 PNG/JPEG, topK out of range; NON_FINITE_OUTPUT when a score is NaN
+ *   an image that is not base64 PNG/JPEG, more pixels in all than MAX_IMAGE_PIXELS_PER_CALL, topK out
+ *   of range; QUOTA_EXCEEDED when the data threads are full; NON_FINITE_OUTPUT when a score is NaN
  *   or infinite; as the model's inference.
  */
 export async function predictOnnxImages(
@@ -47,6 +48,7 @@ export async function predictOnnxImages(
   images: string[],
   topK: number,
   maxPixels: number,
+  decoding: { decoder: ImageDecoder; tenantId: string },
 ): Promise<{ classes: string[]; predictions: ImagePrediction[] }> {
   const recipe = info.image;
   if (!recipe) throw badInput('This ONNX model version has no image preprocessing: upload it with metadata.image, or send tensors (infer)');
@@ -57,11 +59,12 @@ export async function predictOnnxImages(
   const outputName = info.labelsOutput ?? (info.outputs.length === 1 ? info.outputs[0]!.name : undefined);
   if (!outputName)
     throw badInput(`This ONNX model has ${info.outputs.length} outputs and no labelled one: upload it with metadata.labels (and labelsOutput), or send tensors (infer)`);
+  const read = decoding.decoder.read(images, 'images', (i) => `images[${i}]`, maxPixels);
   const predictions: ImagePrediction[] = [];
   let classes: string[] = info.labels ?? [];
   for (let i = 0; i < images.length; i++) {
     const field = `images[${i}]`;
-    const x = imageTensor(decodeImage(base64Bytes(images[i]!, field), field, maxPixels), recipe);
+    const x = await decoding.decoder.onnxInput(decoding.tenantId, read, i, recipe);
     const input: NamedTensor = { name: recipe.input, datatype: 'FP32', shape: x.shape, data: x.data };
     const [out] = (await served.query(INFER_TENSORS_METHOD, [[input], [outputName]])) as NamedTensor[];
     const scores = Array.from(out!.data as ArrayLike<number>, Number);
