@@ -5,7 +5,7 @@
  */
 import { buildSchema, execute, parse, type GraphQLError } from 'graphql';
 import { AppError } from '../../src/lib/errors';
-import { ANSWER_TOO_LARGE, answerRefusalOf, limitAnswerSize } from '../../src/graphql/answer-size';
+import { ANSWER_TOO_LARGE, answerRefusalOf, jsonValues, limitAnswerSize } from '../../src/graphql/answer-size';
 
 const schema = buildSchema(`
   type Item { id: Int!, name: String, tags: [String!] }
@@ -45,4 +45,24 @@ it('lets an answer within the limit through, and counts each execution on its ow
   expect(answerRefusalOf(r.errors)?.message).toMatch(/^The answer would hold more than 1000 values \(GRAPHQL_MAX_ANSWER_VALUES\): words alone has 1001 items of 1 fields/);
   const f = await run('query { items(n: 400) { ...F } } fragment F on Item { id name tags }');
   expect(answerRefusalOf(f.errors)?.message).toMatch(/items alone has 400 items of 3 fields/);
+});
+
+it('counts a JSON scalar by its values (keys, items, primitives), walked only up to the limit (review 2, N2/N3)', async () => {
+  const json = buildSchema('scalar JSONObject\ntype Query { blob(n: Int!): JSONObject }');
+  limitAnswerSize(json, 1000);
+  const rootValue = { blob: ({ n }: { n: number }) => ({ values: Array.from({ length: n }, (_, i) => i) }) };
+  const blob = (n: number) => execute({ schema: json, document: parse(`{ blob(n: ${n}) }`), rootValue }) as Promise<{ data?: unknown; errors?: readonly GraphQLError[] }>;
+  // { values: [n items] }: the object, its key, the array and n numbers = n + 3.
+  expect((await blob(997)).errors).toBeUndefined();
+  const refused = await blob(998);
+  expect(answerRefusalOf(refused.errors)?.message).toBe(
+    'The answer would hold more than 1000 values (GRAPHQL_MAX_ANSWER_VALUES): blob alone holds more than 1000 JSON values; ask for it on fewer items (one version, fewer rows) at a time',
+  );
+  expect(jsonValues({ a: [1, { b: null }], c: 'x' }, 100)).toBe(9); // 2 objects, 3 keys, 1 array, 3 primitives
+  expect(
+    jsonValues(
+      Array.from({ length: 1e6 }, () => 0),
+      10,
+    ),
+  ).toBe(11); // stops past the bound
 });
