@@ -15,6 +15,7 @@ import { PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
 import { PREDICT } from '../support/predict';
 import { trainVersion } from '../support/training';
+import { treeCostPerRow } from '../../src/ml/trees/tree-family';
 
 const EXPLAIN = `query($model: String!, $rows: [JSONObject!]!) {
   explain(model: $model, rows: $rows) { evaluations explanations { value baseValue attributions { feature attribution } } } }`;
@@ -48,6 +49,7 @@ beforeAll(async () => {
     if (t === a) {
       await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'mid', spec: network([32]) });
       await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'big', spec: network([128]) });
+      await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'forest', spec: { model: 'RANDOM_FOREST', tree: { nEstimators: 40 }, seed: 3 } });
     }
   }
 }, 180_000);
@@ -111,5 +113,20 @@ it("scores a large predict in slices with the answer of small calls, and another
   for (const from of [0, perSlice - 1, 1500, 2986]) {
     const part = (await gqlOk(a, PREDICT, { model: 'wide', rows: rows.slice(from, from + perSlice) })).predict.predictions;
     expect(answerA.predict.predictions.slice(from, from + perSlice)).toEqual(part);
+  }
+});
+
+it("bounds and slices a tree ensemble's explanation by the nodes a row visits (review 2, N1), with the answer of one call per row", async () => {
+  const version = (await gqlOk(a, '{ model(name: "forest") { latestVersion { id } } }')).model.latestVersion.id as string;
+  const row = await app.db.prisma.modelVersion.findUniqueOrThrow({ where: { id: version }, select: { topology: true } });
+  const cost = treeCostPerRow(row)!;
+  expect(cost).toBeGreaterThan(40); // 40 trees, each path more than one node
+  const perSlice = Math.max(1, Math.floor(1e6 / (256 * cost)));
+  const rows = PIMA_ROWS.slice(0, Math.min(40, Math.floor(3e7 / (256 * cost))));
+  expect(rows.length).toBeGreaterThan(perSlice); // several slices
+  const sliced = (await gqlOk(a, EXPLAIN, { model: 'forest', rows })).explain;
+  for (const r of [0, perSlice - 1, perSlice, rows.length - 1]) {
+    const alone = (await gqlOk(a, EXPLAIN, { model: 'forest', rows: [rows[r]] })).explain.explanations[0];
+    expect(sliced.explanations[r]).toEqual(alone);
   }
 });

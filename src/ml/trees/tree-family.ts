@@ -189,6 +189,21 @@ export function treeFamily<K extends TreeKind>(kind: K, framework: string, descr
     estimateRunTime: (spec, shape) => treeRunTime(spec, shape, treeCount(kind, spec, shape)),
     fit: (data, spec, context) => fitTrees(kind, data, spec, context),
     load: (stored, pipeline) => loadTrees(family, stored, pipeline),
+    costPerRow: treeCostPerRow,
   };
   return family;
+}
+
+/**
+ * Nodes one row visits, estimated from the stored node counts (`topology.nodes`, one per tree): a
+ * path is taken as twice a balanced tree's depth, ⌈log2(nodes + 1)⌉, at most the tree's nodes (the
+ * learner's trees grow unbalanced, so deeper than log2). A visit costs about a multiply-add (the
+ * typed-array walk measured ~0.55 ns a visit on a 100-tree forest explained by a review (2026-12-07):
+ * 9.8e9 visits in 5.4 s), so serving bounds and slices tree explanations by it as it does dense
+ * networks' multiply-adds (issue 10, review 2 N1). undefined for the earlier learner's artifacts.
+ */
+export function treeCostPerRow(stored: { topology: unknown }): number | undefined {
+  const nodes = (stored.topology as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes) || !nodes.every((n) => typeof n === 'number' && n >= 1)) return undefined;
+  return (nodes as number[]).reduce((sum, n) => sum + Math.min(n, 2 * Math.ceil(Math.log2(n + 1))), 0);
 }
