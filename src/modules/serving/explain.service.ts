@@ -58,7 +58,7 @@ export class ExplainService {
           `at most ${this.options.maxCells} per call (MAX_EXPLAIN_CELLS): send fewer rows or a smaller samples`,
       );
     }
-    this.checkWork(served.costPerRow, input.rows.length, evaluations / input.rows.length, served.pipeline.columns.length, pairs);
+    this.checkWork(await served.rowCost(), input.rows.length, evaluations / input.rows.length, served.pipeline.columns.length, pairs);
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
     const result = await explain(options);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);

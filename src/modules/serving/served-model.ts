@@ -69,6 +69,13 @@ export interface ServedModel {
    */
   costPerRow: number | undefined;
   /**
+   * {@link costPerRow}, or, for a family that cannot tell (text and convolutional networks),
+   * measured once: the time of one scoring call of {@link CALIBRATION_ROWS} all-zero rows, at one
+   * multiply-add a nanosecond (review 2, N5: a text model's explanation went unbounded). Explanations
+   * are bounded and sliced by it. undefined for an image or uploaded ONNX version (not explained here).
+   */
+  rowCost(): Promise<number | undefined>;
+  /**
    * Reads rows and a baseline for an explanation (see src/ml/explain.ts), and returns the function
    * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
    * @param baseline the caller's baseline values (others: each feature's typical training value).
@@ -129,6 +136,9 @@ async function readInTurns(rows: unknown[], pipeline: FittedPipeline, tenantId: 
   return reader.values;
 }
 
+/** Rows of the one scoring call that measures a version's cost per row when its family cannot tell it (ServedModel.rowCost). */
+export const CALIBRATION_ROWS = 16;
+
 /**
  * @param options when given, scoring is guarded (scoring-guard.ts): a fault fails only its call, with
  *   MODEL_NOT_READY, and `options.onFault` is told (the caller unloads the version); with
@@ -149,6 +159,7 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
   const costPerRow = family.costPerRow?.(stored);
+  let measured: Promise<number | undefined> | undefined;
   let scoring: Scoring;
   let measuredBytes: number | undefined;
   let inline: InlineScoring | undefined;
@@ -194,11 +205,21 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   );
   const scoreMatrix = async (matrix: ValueMatrix) => (tabular(), score(readMatrix(matrix, pipeline), matrix.rows.length));
   const decode = (s: ScoredRows) => decodeOutputs(s.outputs, s.rows, s.target);
+  const rowCost = (): Promise<number | undefined> => {
+    if (costPerRow !== undefined || image || pipeline.onnx) return Promise.resolve(costPerRow);
+    measured ??= (async () => {
+      const started = performance.now();
+      await scoring.score(new Float32Array(width * CALIBRATION_ROWS), CALIBRATION_ROWS);
+      return Math.max(1, Math.round(((performance.now() - started) * 1e6) / CALIBRATION_ROWS));
+    })();
+    return measured;
+  };
   return {
     pipeline,
     bytes: storedBytes(stored, pipeline) + (measuredBytes ?? 0),
     measuredBytes: measuredBytes ?? null,
     costPerRow,
+    rowCost,
     predict: async (rows) => decode(await scoreRows(rows)),
     predictMatrix: async (matrix) => decode(await scoreMatrix(matrix)),
     scoreRows,
@@ -234,7 +255,8 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
         try {
           // Rows per scoring call: slices of about SCORING_SLICE_WORK on a scoring thread, so other tenants' calls run between them.
           const evaluations = evaluationsPerRow(pipeline.columns.length, opts) + tokenEvaluationsPerRow(pipeline);
-          const perCall = options?.threads ? sliceRows(costPerRow && costPerRow * evaluations, options.sliceWork) : Infinity;
+          const cost = await rowCost();
+          const perCall = options?.threads ? sliceRows(cost && cost * evaluations, options.sliceWork) : Infinity;
           result = await explainInSlices(values, rows.length, perCall, (part, n) => scoring.explain(part, n, base.values, opts));
         } catch (err) {
           return withVersion(() => {
