@@ -55,6 +55,9 @@ it('authenticates with the API key and with a JWT issued for it', async () => {
   expect(ttl).toBeLessThanOrEqual(15 * 60_000);
   const byToken = await gqlOk({ url: t.url, token: issued.issueToken.token }, VIEWER);
   expect(byToken.viewer).toEqual(byKey.viewer);
+  // A token cannot mint the next one: a stolen token ends at its exp (review 2, N7).
+  const renewed = await gql({ url: t.url, token: issued.issueToken.token }, 'mutation { issueToken { token } }');
+  expect([codeOf(renewed), renewed.errors?.[0]?.message]).toEqual(['FORBIDDEN', 'issueToken takes the API key itself: a token cannot issue another token']);
 });
 
 it('answers UNAUTHENTICATED without a credential or with a forged one', async () => {

@@ -19,6 +19,8 @@ export interface Actor {
    * is accepted for JWT_CLOCK_SKEW_SECONDS more (src/modules/auth/jwt.ts). A websocket is closed then.
    */
   acceptedUntil?: Date;
+  /** True when the credential is a JWT (issued by issueToken), not the API key itself. */
+  viaToken?: boolean;
 }
 
 /** True when the actor holds `scope` or `admin`. */

@@ -121,14 +121,17 @@ export class AuthService {
     const exp = claims.exp !== undefined ? claims.exp * 1000 : undefined;
     // verifyToken accepts the token until exp + clock skew; the key's own expiry is this server's clock (no skew).
     const acceptedUntil = earliest(key.expiresAt?.getTime(), exp !== undefined ? exp + this.jwt.clockSkewSeconds * 1000 : undefined);
-    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: earliest(key.expiresAt?.getTime(), exp), acceptedUntil };
+    return { kind: 'apiKey', id: key.id, tenantId: key.tenantId, scopes, expiresAt: earliest(key.expiresAt?.getTime(), exp), acceptedUntil, viaToken: true };
   }
 
   /**
    * Issues a short-lived JWT carrying the actor's tenant and scopes (never outliving the key); audited.
-   * @throws AppError UNAUTHENTICATED when the key has expired.
+   * Only for the API key itself: a token cannot mint the next one, so a stolen token ends at its `exp`
+   * (review 2, N7: tokens renewed themselves until the key was revoked).
+   * @throws AppError UNAUTHENTICATED when the key has expired; FORBIDDEN when called with a token.
    */
   async issueToken(actor: Actor): Promise<{ token: string; expiresAt: Date }> {
+    if (actor.viaToken) throw new AppError('FORBIDDEN', 'issueToken takes the API key itself: a token cannot issue another token');
     const ttl = actor.expiresAt ? Math.min(this.jwt.ttlSeconds, Math.floor((actor.expiresAt.getTime() - Date.now()) / 1000)) : this.jwt.ttlSeconds;
     if (ttl <= 0) throw unauthenticated('the API key has expired');
     const issued = signToken({ ...this.jwt, ttlSeconds: ttl }, { sub: actor.id, tid: actor.tenantId, scopes: [...actor.scopes] });
