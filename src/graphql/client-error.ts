@@ -12,7 +12,8 @@
  * Logged at info without the request's bytes. Two refusals Node makes after parsing get the same
  * shape (review F5: both had empty bodies): an `Expect` other than `100-continue` → 417, reason
  * EXPECTATION_FAILED ({@link answerClientErrors}); an HTTP/1.1 request without `Host` → 400,
- * reason MISSING_HOST ({@link refuseWithoutHost}, with the server's `requireHostHeader` off).
+ * reason MISSING_HOST ({@link refuseWithoutHost}, with the server's `requireHostHeader` off); a
+ * CONNECT → 405, reason METHOD_NOT_ALLOWED.
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -60,6 +61,17 @@ export function refuseWithoutHost(req: http.IncomingMessage, res: http.ServerRes
 
 /** Answers `server`'s client errors with {@link clientErrorResponse} instead of Node's empty body. */
 export function answerClientErrors(server: http.Server, log: Logger): void {
+  // CONNECT (a proxy tunnel) is not served: Node closes the socket without a word unless someone listens (review 2, N6).
+  server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
+    log.info({ code: 'METHOD_NOT_ALLOWED', transport: 'http' }, 'client error: CONNECT');
+    const body = JSON.stringify({
+      errors: [{ message: 'CONNECT is not served here: this is an API server, not a proxy', extensions: { code: 'BAD_REQUEST', reason: 'METHOD_NOT_ALLOWED' } }],
+    });
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   // Node answers an Expect it does not know with a bare 417 unless someone listens.
   server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
     log.info({ code: 'EXPECTATION_FAILED', transport: 'http' }, 'client error: unsupported Expect');

@@ -61,3 +61,11 @@ it('answers an unknown Expect with 417 EXPECTATION_FAILED in JSON', async () => 
     errors: [{ message: 'The request\'s Expect header "999-weird" is not supported: only 100-continue is', extensions: { code: 'BAD_REQUEST', reason: 'EXPECTATION_FAILED' } }],
   });
 });
+
+it('answers CONNECT with 405 METHOD_NOT_ALLOWED in JSON (review 2, N6: the socket was closed without a word)', async () => {
+  const answer = await rawRequest('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+  expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+    errors: [{ message: 'CONNECT is not served here: this is an API server, not a proxy', extensions: { code: 'BAD_REQUEST', reason: 'METHOD_NOT_ALLOWED' } }],
+  });
+});
