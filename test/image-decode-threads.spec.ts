@@ -58,6 +58,14 @@ function solidPng(side: number, grey = 128): string {
 
 const PREDICT = `query($model: String!, $images: [String!]) { predictImage(model: $model, images: $images, topK: 2) { predictions { label probability top { label probability } } } }`;
 
+/** shufflenet-v2-12-int8 as `shufflenet` with ImageNet labels and its preprocessing (the data README's). */
+const uploadShufflenet = (t: TenantBundle) =>
+  uploadModelOk(t, 'shufflenet', 'shufflenet-v2-12-int8.onnx', {
+    labels: synset(),
+    softmax: true,
+    image: { resizeShortSide: 256, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], layout: 'NCHW' },
+  });
+
 describe('decoded off the event loop, the same answers', () => {
   let app: App;
   let a: TenantBundle;
@@ -66,11 +74,7 @@ describe('decoded off the event loop, the same answers', () => {
     app = await startTestApp();
     a = await createTenant(app, 'img-a');
     await uploadModelOk(a, 'mnist', 'mnist-8.onnx', { labels: MNIST_LABELS, softmax: true, image: { scale: 1 } });
-    await uploadModelOk(a, 'shufflenet', 'shufflenet-v2-12-int8.onnx', {
-      labels: synset(),
-      softmax: true,
-      image: { resizeShortSide: 256, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], layout: 'NCHW' },
-    });
+    await uploadShufflenet(a);
   }, 120_000);
   afterAll(() => app.stop());
 
@@ -118,11 +122,7 @@ describe('another tenant is answered while a call decodes', () => {
     app = await startTestApp({ MAX_IMAGE_PIXELS_PER_CALL: String(4 * 4096 * 4096) });
     a = await createTenant(app, 'heavy-a');
     b = await createTenant(app, 'light-b');
-    await uploadModelOk(a, 'shufflenet', 'shufflenet-v2-12-int8.onnx', {
-      labels: synset(),
-      softmax: true,
-      image: { resizeShortSide: 256, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], layout: 'NCHW' },
-    });
+    await uploadShufflenet(a);
   }, 120_000);
   afterAll(() => app.stop());
 

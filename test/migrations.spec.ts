@@ -2,14 +2,11 @@
  * The committed SQL migrations and prisma/schema.prisma describe the same tables and columns
  * (the migrations are hand-written for machines without Prisma's schema engine).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { Prisma } from '../src/generated/prisma/client';
 import { migrate } from '../src/lib/migrate';
-import { projectRoot } from '../src/lib/paths';
 import { workerDatabaseUrl } from './support/database';
+import { withDatabaseBefore } from './support/migrated-before';
 
 it('creates every model and scalar field of schema.prisma, and applying again is a no-op', async () => {
   const url = workerDatabaseUrl();
@@ -38,27 +35,10 @@ it('creates every model and scalar field of schema.prisma, and applying again is
 });
 
 it('makes tenant names unique without regard to case, renaming existing case-duplicates but the oldest', async () => {
-  const base = workerDatabaseUrl();
-  const url = new URL(base);
-  const dbName = `${url.pathname.slice(1)}_case`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  url.pathname = `/${dbName}`;
-  // The migrations before this one, then tenants that differ only in case, then the rest.
-  const all = path.join(projectRoot(), 'prisma', 'migrations');
-  const before = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
-  for (const name of fs.readdirSync(all).filter((n) => n < '20261205000000_tenant_name_case' && fs.existsSync(path.join(all, n, 'migration.sql')))) {
-    fs.cpSync(path.join(all, name), path.join(before, name), { recursive: true });
-  }
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await migrate(url.toString(), before);
+  await withDatabaseBefore('case', '20261205000000_tenant_name_case', async ({ client, migrateAll }) => {
     await client.query(`INSERT INTO "Tenant" (id, name, "createdAt") VALUES
       ('aaaaaaaa-1', 'Acme', '2026-01-01'), ('bbbbbbbb-2', 'acme', '2026-01-02'), ('cccccccc-3', 'ACME', '2026-01-03'), ('dddddddd-4', 'Other', '2026-01-01')`);
-    await migrate(url.toString());
+    await migrateAll();
     const { rows } = await client.query<{ id: string; name: string }>(`SELECT id, name FROM "Tenant" ORDER BY id`);
     expect(rows).toEqual([
       { id: 'aaaaaaaa-1', name: 'Acme' },
@@ -67,32 +47,11 @@ it('makes tenant names unique without regard to case, renaming existing case-dup
       { id: 'dddddddd-4', name: 'Other' },
     ]);
     await expect(client.query(`INSERT INTO "Tenant" (id, name) VALUES ('e', 'oTHER')`)).rejects.toMatchObject({ code: '23505', constraint: 'Tenant_name_lower_key' });
-  } finally {
-    await client.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
-    await admin.end();
-    fs.rmSync(before, { recursive: true, force: true });
-  }
+  });
 });
 
 it('removes the cells of deleted and archived datasets from batch results and evaluation samples made before deleteDataset did (review F12)', async () => {
-  const base = workerDatabaseUrl();
-  const url = new URL(base);
-  const dbName = `${url.pathname.slice(1)}_batch_cells`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  url.pathname = `/${dbName}`;
-  const all = path.join(projectRoot(), 'prisma', 'migrations');
-  const before = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
-  for (const name of fs.readdirSync(all).filter((n) => n < '20261207200000_batch_results_without_deleted_cells' && fs.existsSync(path.join(all, n, 'migration.sql')))) {
-    fs.cpSync(path.join(all, name), path.join(before, name), { recursive: true });
-  }
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await migrate(url.toString(), before);
+  await withDatabaseBefore('batch_cells', '20261207200000_batch_results_without_deleted_cells', async ({ client, migrateAll }) => {
     await client.query(`INSERT INTO "Tenant" (id, name) VALUES ('t', 'acme')`);
     const dataset = `INSERT INTO "Dataset" (id, "tenantId", name, "sizeBytes", "rowCount", "hasHeader", delimiter, columns, content, "archivedAt") VALUES ($1, 't', $1, 3, 1, true, ',', '[]', '\\x61', $2)`;
     await client.query(dataset, ['live', null]);
@@ -119,7 +78,7 @@ it('removes the cells of deleted and archived datasets from batch results and ev
     await client.query(evaluation, ['e-live', 'live', sample]);
     await client.query(evaluation, ['e-archived', 'archived', sample]);
     await client.query(evaluation, ['e-deleted', null, sample]);
-    await migrate(url.toString());
+    await migrateAll();
     const evaluations = await client.query<{ id: string; metrics: unknown }>(`SELECT id, metrics FROM "ModelEvaluation" ORDER BY id`);
     const without = {
       task: 'regression',
@@ -142,10 +101,5 @@ it('removes the cells of deleted and archived datasets from batch results and ev
       ['of-live', '"a"\n', '"row"\n'],
       ['old-of-live', '"a"\n', null],
     ]);
-  } finally {
-    await client.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
-    await admin.end();
-    fs.rmSync(before, { recursive: true, force: true });
-  }
+  });
 });
