@@ -3,7 +3,7 @@
  * Pure of the database and the API: the job handler (src/jobs/training-run.job.ts) supplies the
  * table and persists and publishes what this returns.
  */
-import { AppError } from '../lib/errors';
+import { AppError, badInput } from '../lib/errors';
 import type { CostLimits } from './cost-limits';
 import type { CsvOptions, Table } from './data/csv';
 import { mergeMissing, resolveMissing } from './data/missing';
@@ -112,6 +112,27 @@ function testMetrics(scorer: Scorer, data: PreparedData): { metrics: EvaluationM
 }
 
 /**
+ * Most model inputs the feature columns may encode to (one-hot categories, tokens, bins and numbers
+ * each count one). The fitted pipeline, stored with every version and read when the version is
+ * first served (on the API's event loop), grows with them: 4,999 text columns one-hot encoded made
+ * an 8 MB pipeline whose every first load held the loop ~0.6 s (issue 10, review 2 N4). 50,000 is
+ * 10× a numeric dataset's widest (MAX_DATASET_COLUMNS) and 5× one text column's most tokens.
+ */
+export const MAX_MODEL_INPUTS = 50_000;
+
+/**
+ * @throws AppError BAD_USER_INPUT (`field` featureColumns) when `inputs` passes {@link MAX_MODEL_INPUTS}.
+ */
+export function checkModelInputs(inputs: number, columns: number): void {
+  if (inputs <= MAX_MODEL_INPUTS) return;
+  throw badInput(
+    `The ${columns} feature columns encode to ${inputs} model inputs (one-hot categories, tokens and bins count one each); at most ${MAX_MODEL_INPUTS}: ` +
+      'select fewer featureColumns, or lower the preprocessing maxCategories or maxTokens',
+    { field: 'featureColumns', inputs, limit: MAX_MODEL_INPUTS },
+  );
+}
+
+/**
  * Prepares the data, fits the family the spec names, evaluates it on the test split and
  * serialises it. Every tensor the fit creates is disposed before it returns.
  * @param signal once aborted, the fit ends at its next epoch (round, tree) boundary.
@@ -137,6 +158,7 @@ export async function trainFromTable(
       family: family.kind,
       format: data.format,
     });
+  checkModelInputs(data.inputNames.length, data.pipeline.columns.length);
   family.checkData(spec, { inputs: data.inputNames.length, outputs: data.outputUnits, featureColumns: data.pipeline.columns.length, rows: data.train.rows }, limits);
   const prepared = Date.now();
   const fitted = await family.fit(data, spec, { onEpoch, onStep, signal });
