@@ -36,12 +36,7 @@ const PIMA_TRAINING_ROWS = 615;
  */
 const SLOW = {
   ...SLOW_NETWORK,
-  layers: [
-    SLOW_NETWORK.layers[0],
-    SLOW_NETWORK.layers[1],
-    ...Array.from({ length: 4 }, () => ({ type: 'DENSE', units: 10, activation: 'RELU' })),
-    SLOW_NETWORK.layers[2],
-  ],
+  layers: [SLOW_NETWORK.layers[0], SLOW_NETWORK.layers[1], ...Array.from({ length: 4 }, () => ({ type: 'DENSE', units: 10, activation: 'RELU' })), SLOW_NETWORK.layers[2]],
   batchSize: 1,
   epochs: 4,
 };
