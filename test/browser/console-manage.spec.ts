@@ -64,8 +64,12 @@ it('deletes a model and a dataset after confirming, showing the refusal while a 
   // The dataset trained a version: the server refuses, and says so next to the button.
   const page = await signedIn(t, `#/datasets/${datasetId}`);
   await waitForText(page, 'h1', ['Dataset pima']);
-  await page.getByRole('button', { name: 'Delete dataset pima' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete dataset pima?' });
+  // Under CI load the first click can land before the page's handler is attached (seen once): click until the dialog opens.
+  for (let i = 0; i < 5 && !(await dialog.isVisible()); i++) {
+    await page.getByRole('button', { name: 'Delete dataset pima' }).click();
+    await dialog.waitFor({ timeout: 10_000 }).catch(() => undefined);
+  }
   await dialog.waitFor();
   await waitForText(page, 'dialog[open]', ['Its rows and its training runs are deleted. This cannot be undone.']);
   await expectAccessible(page, 'delete dialog');
