@@ -26,33 +26,8 @@
 import type { Loss, MetricName, TrainingSpec } from '../../spec-types';
 import { tf } from '../../tf';
 import type { HostOptimizer } from './host-optimizer';
-
-type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
-const ACTIVATIONS = new Set<string>(['relu', 'sigmoid', 'tanh', 'softmax', 'linear']);
-
-/** One Dense layer: `[rows, inputs]` → `[rows, units]`. */
-interface Layer {
-  inputs: number;
-  units: number;
-  /** `[inputs, units]` row-major, as the layer's kernel. */
-  kernel: Float32Array;
-  bias: Float32Array | undefined;
-  activation: Activation;
-  l1: number;
-  l2: number;
-  /** The model's variables the weights are written back to. */
-  variables: tf.LayerVariable[];
-  /** Gradients of one step, same layouts. */
-  gradKernel: Float32Array;
-  gradBias: Float32Array;
-  /** Outputs `[batch, units]` of one step (float32, as TF.js keeps activations), and their gradients. */
-  out: Float32Array;
-  grad: Float64Array;
-  /** Float64 scratch: one row's sums `[units]`, the kernel's and bias' gradient sums. */
-  sum: Float64Array;
-  gk: Float64Array;
-  gb: Float64Array;
-}
+import { activate, argMax, derive } from './js-train-math';
+import { denseLayers, type Layer } from './js-train-layers';
 
 /** One epoch's figures, as `History.history` after a one-epoch fit (keys tfjs': `loss`, `acc`, `mse` …). */
 export type JsEpochLogs = Record<string, number[]>;
@@ -68,53 +43,6 @@ export interface JsTrainer {
   epoch(x: Float32Array, y: Float32Array, rows: number, batchSize: number, weights?: Float32Array): JsEpochLogs;
   /** Writes the trained weights to the model's variables (no tensor left behind). */
   writeTo(): void;
-}
-
-/** A Dense layer's settings as tfjs-layers serialises them (`getConfig()`). */
-interface DenseConfig {
-  activation?: string;
-  useBias?: boolean;
-  kernelRegularizer?: { className?: string; config?: { l1?: number; l2?: number } } | null;
-  biasRegularizer?: unknown;
-  activityRegularizer?: unknown;
-  kernelConstraint?: unknown;
-  biasConstraint?: unknown;
-}
-
-/** The layers of `model` when every one is a Dense layer this file trains, else undefined. */
-function denseLayers(model: tf.LayersModel, maxBatch: number): Layer[] | undefined {
-  if (!(model instanceof tf.Sequential) || model.inputs.length !== 1 || model.inputs[0]!.shape.length !== 2) return undefined;
-  const layers: Layer[] = [];
-  for (const [i, layer] of model.layers.entries()) {
-    if (layer.getClassName() !== 'Dense') return undefined;
-    const config = layer.getConfig() as DenseConfig;
-    const activation = String(config.activation ?? 'linear');
-    if (!ACTIVATIONS.has(activation) || (activation === 'softmax' && i !== model.layers.length - 1)) return undefined;
-    if (config.biasRegularizer || config.activityRegularizer || config.kernelConstraint || config.biasConstraint) return undefined;
-    const regularizer = config.kernelRegularizer;
-    if (regularizer && regularizer.className !== 'L1L2') return undefined;
-    const variables = layer.trainableWeights;
-    const [kernel, bias] = variables.map((v) => Float32Array.from(v.read().dataSync() as Float32Array));
-    const [inputs, units] = variables[0]!.shape as [number, number];
-    layers.push({
-      inputs,
-      units,
-      kernel: kernel!,
-      bias,
-      activation: activation as Activation,
-      l1: regularizer?.config?.l1 ?? 0,
-      l2: regularizer?.config?.l2 ?? 0,
-      variables,
-      gradKernel: new Float32Array(inputs * units),
-      gradBias: new Float32Array(units),
-      out: new Float32Array(maxBatch * units),
-      grad: new Float64Array(maxBatch * units),
-      sum: new Float64Array(units),
-      gk: new Float64Array(inputs * units),
-      gb: new Float64Array(units),
-    });
-  }
-  return layers;
 }
 
 /**
@@ -365,61 +293,5 @@ class DenseTrainer implements JsTrainer {
       total += row / o;
     }
     return total / n;
-  }
-}
-
-/** Index of the largest of `o` values from `base` (the first on ties, as tf.argMax). */
-function argMax(v: ArrayLike<number>, base: number, o: number): number {
-  let best = 0;
-  for (let j = 1; j < o; j++) if (v[base + j]! > v[base + best]!) best = j;
-  return best;
-}
-
-/** `out[at … at+units)` = activation(`sum`), rounded to float32. */
-function activate(activation: Activation, sum: Float64Array, out: Float32Array, at: number, units: number): void {
-  switch (activation) {
-    case 'relu':
-      for (let u = 0; u < units; u++) out[at + u] = sum[u]! > 0 ? sum[u]! : 0;
-      return;
-    case 'sigmoid':
-      for (let u = 0; u < units; u++) out[at + u] = 1 / (1 + Math.exp(-sum[u]!));
-      return;
-    case 'tanh':
-      for (let u = 0; u < units; u++) out[at + u] = Math.tanh(sum[u]!);
-      return;
-    case 'softmax': {
-      let max = -Infinity;
-      for (let u = 0; u < units; u++) max = Math.max(max, sum[u]!);
-      let total = 0;
-      for (let u = 0; u < units; u++) total += Math.exp(sum[u]! - max);
-      for (let u = 0; u < units; u++) out[at + u] = Math.exp(sum[u]! - max) / total;
-      return;
-    }
-    default:
-      for (let u = 0; u < units; u++) out[at + u] = sum[u]!;
-  }
-}
-
-/** `grad` (of the outputs `y`, `[n, units]`) becomes the gradient of the pre-activations (tfjs-core's gradients). */
-function derive(activation: Activation, y: Float32Array, grad: Float64Array, n: number, units: number): void {
-  const size = n * units;
-  switch (activation) {
-    case 'relu':
-      for (let i = 0; i < size; i++) if (!(y[i]! > 0)) grad[i] = 0;
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < size; i++) grad[i] = grad[i]! * y[i]! * (1 - y[i]!);
-      return;
-    case 'tanh':
-      for (let i = 0; i < size; i++) grad[i] = grad[i]! * (1 - y[i]! * y[i]!);
-      return;
-    case 'softmax':
-      for (let r = 0; r < n; r++) {
-        let dot = 0;
-        for (let u = r * units; u < (r + 1) * units; u++) dot += grad[u]! * y[u]!;
-        for (let u = r * units; u < (r + 1) * units; u++) grad[u] = y[u]! * (grad[u]! - dot);
-      }
-      return;
-    default:
   }
 }
