@@ -42,6 +42,20 @@ const schema = z.object({
     .max(64)
     .default(Math.max(2, availableParallelism() - 1)),
   /**
+   * Further training runs one worker process trains at once, past TRAINING_SLOTS, only for tenants
+   * with nothing training anywhere (src/jobs/slot-counter.ts): when other tenants' long runs hold
+   * every slot, a newcomer's run starts at once and the runs time-share the cores, instead of
+   * waiting for one to end (issue 10, review F2). Each is a training thread of its own
+   * (TRAINING_THREAD_HEAP_MB). 0: a run waits for a slot. Not used with TRAINING_THREAD=main or the
+   * native backend. (Default: CPU cores - 1, at least 2)
+   */
+  TRAINING_SHARED_SLOTS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(2, availableParallelism() - 1)),
+  /**
    * Seconds between an idle worker's polls of the job queue. A new job wakes workers at once
    * (LISTEN/NOTIFY, src/lib/queue.ts); polling is the fallback. (Default: 5)
    */

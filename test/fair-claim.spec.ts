@@ -118,3 +118,21 @@ it('never passes a limit when several workers claim at once', async () => {
   expect(results.filter((r) => r.waiting).length).toBe(6 - DEFAULT_MAX_RUNNING);
   expect(await app.db.prisma.trainingRun.count({ where: { tenantId: a.tenantId, status: 'RUNNING' } })).toBe(DEFAULT_MAX_RUNNING);
 });
+
+it('a shared-slot claim (idleTenantsOnly) takes only a run of a tenant with nothing running; a lapsed lease is not running', async () => {
+  const shared = () => createRepos(app.db.prisma).runs.claimFairly(app.db.prisma, 'test-worker', LEASE_MS, DEFAULT_MAX_RUNNING, true);
+  const a = await tenant('training');
+  const b = await tenant('lapsed');
+  const c = await tenant('newcomer');
+  await a.runs({ status: 'RUNNING', created: 100, started: 90 }, { created: 80 });
+  const [bLapsed] = await b.runs({ status: 'RUNNING', created: 70, started: 60, lapsed: true });
+  const [c1, c2] = await c.runs({ created: 10 }, { created: 5 });
+  // A has a live run: its queued run waits for a regular slot. C's runs and B's lapsed run are open
+  // (C, never served, first).
+  expect(await shared()).toEqual({ run: { id: c1, tenantId: c.tenantId }, waiting: false });
+  expect(await shared()).toEqual({ run: { id: bLapsed, tenantId: b.tenantId }, waiting: false });
+  // Now every tenant has a run training: C's second and A's second wait, for a regular slot.
+  expect(await shared()).toEqual({ waiting: true });
+  expect(await claim()).toMatchObject({ run: { id: expect.stringMatching(/./) }, waiting: false });
+  expect((await app.db.prisma.trainingRun.findUniqueOrThrow({ where: { id: c2 } })).status).toBe('QUEUED');
+});

@@ -24,6 +24,7 @@ import { sweepAdvanceHandler } from './sweep-advance.job';
 import { trainingRunHandler } from './training-run.job';
 import type { TableCache } from '../ml/data/table-cache';
 import type { PhaseObserver } from './run-phases';
+import type { SlotCounter } from './slot-counter';
 import type { WorkerState } from './worker-state';
 
 /** What the worker's handlers are built from (opened by src/infrastructure.ts). */
@@ -57,6 +58,7 @@ export function createTaskHandlers(
     limitsFor?: (tenantId: string) => Promise<CostLimits>;
     defaultMaxRunning?: number;
     preemptAfterSeconds?: number;
+    slots?: SlotCounter;
   },
 ): TaskHandlers {
   const r = createRepos(deps.prisma);

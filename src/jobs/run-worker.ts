@@ -12,6 +12,7 @@ import type { TableCache } from '../ml/data/table-cache';
 import { startDatasetPurge } from './dataset-purge';
 import { startDatasetTables } from './dataset-tables';
 import { startReaper } from './reaper';
+import { SlotCounter } from './slot-counter';
 import { WorkerState } from './worker-state';
 
 /** A worker running inside a process. */
@@ -23,12 +24,15 @@ export interface RunningWorker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Training runs this process trains at once: TRAINING_SLOTS on training threads, 1 on the main thread. */
-export function trainingSlots(config: Pick<Config, 'TRAINING_SLOTS'>, onThread: boolean): number {
-  return onThread ? config.TRAINING_SLOTS : 1;
+/**
+ * The training slots of this process: TRAINING_SLOTS regular and TRAINING_SHARED_SLOTS shared on
+ * training threads (slot-counter.ts); 1 regular on the main thread.
+ */
+export function trainingSlots(config: Pick<Config, 'TRAINING_SLOTS' | 'TRAINING_SHARED_SLOTS'>, onThread: boolean): SlotCounter {
+  return onThread ? new SlotCounter(config.TRAINING_SLOTS, config.TRAINING_SHARED_SLOTS) : new SlotCounter(1, 0);
 }
 
-/** Starts claiming jobs with this process' task handlers (TRAINING_SLOTS training runs at once), and the reaper. */
+/** Starts claiming jobs with this process' task handlers (TRAINING_SLOTS + TRAINING_SHARED_SLOTS training runs at once), and the reaper. */
 export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const state = new WorkerState();
   const leaseMs = deps.config.TRAINING_LEASE_SECONDS * 1000;
@@ -43,6 +47,7 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
   }
   const lifecycle = createLifecycle(deps);
   const defaults = defaultLimits(deps.config);
+  const slots = trainingSlots(deps.config, onThread);
   const datasetTables = startDatasetTables(deps.config.TRAINING_DATASET_CACHE_BYTES, deps.pubsub, deps.log);
   await deps.queue.work(
     createTaskHandlers({
@@ -55,9 +60,10 @@ export async function runWorker(deps: WorkerDeps): Promise<RunningWorker> {
       preemptAfterSeconds: deps.config.TRAINING_PREEMPT_AFTER_SECONDS,
       trainer: onThread ? deps.threads.training : 'main-thread',
       tables: datasetTables.tables,
+      slots,
     }),
     // One run per training thread; on the main thread runs would share one TF.js runtime: one at a time.
-    { 'training-run': trainingSlots(deps.config, onThread) },
+    { 'training-run': slots.total },
   );
   const stopReaper = startReaper({ lifecycle, log: deps.log, leaseMs, maxAttempts: deps.config.TRAINING_MAX_ATTEMPTS });
   const repos = createRepos(deps.prisma);

@@ -41,6 +41,7 @@ import { ProgressClock } from './progress-clock';
 import { PhaseClock, type PhaseObserver, type RunPhase } from './run-phases';
 import { traceTicket, type RunTrace } from './run-tracing';
 import { superviseRun, type RunSupervision } from './run-supervisor';
+import type { SlotCounter } from './slot-counter';
 import { RuntimeFault, trainInThread } from './train-in-thread';
 import type { WorkerState } from './worker-state';
 
@@ -71,6 +72,11 @@ export interface TrainingJobDeps {
   tables?: TableCache;
   /** Told how long each phase of a run took (src/jobs/run-phases.ts). (Default: nobody) */
   observePhase?: PhaseObserver;
+  /**
+   * The worker's regular and shared slots (slot-counter.ts): a claim made while every regular slot
+   * is taken picks only a run of a tenant with nothing training. (Default: every slot regular)
+   */
+  slots?: SlotCounter;
 }
 
 /** The REQUEUED event's reason when a run gives its slot to another tenant. */
@@ -186,17 +192,24 @@ function provenanceOf({ run, dataset }: Loaded, backend: string): RunProvenance 
 export function trainingRunHandler(deps: TrainingJobDeps) {
   const { lifecycle, publisher, log, state, leaseMs } = deps;
 
-  return (ticket: TaskPayload<'training-run'>, job?: { waitedMs?: number }): Promise<void> => traceTicket(ticket.runId, (trace) => handle(ticket, trace, job));
+  return async (ticket: TaskPayload<'training-run'>, job?: { waitedMs?: number }): Promise<void> => {
+    const slot = deps.slots?.take();
+    try {
+      return await traceTicket(ticket.runId, (trace) => handle(ticket, trace, slot?.idleTenantsOnly ?? false, job));
+    } finally {
+      slot?.release();
+    }
+  };
 
-  async function handle(ticket: TaskPayload<'training-run'>, trace: RunTrace, job?: { waitedMs?: number }): Promise<void> {
+  async function handle(ticket: TaskPayload<'training-run'>, trace: RunTrace, idleTenantsOnly: boolean, job?: { waitedMs?: number }): Promise<void> {
     if (state.draining) throw new Error('worker is draining; the job goes back to the queue');
     const clock = new PhaseClock(deps.observePhase);
     if (job?.waitedMs !== undefined) clock.report('pickup', job.waitedMs);
-    const { held, waiting } = await lifecycle.claimNext(WORKER_ID, leaseMs, deps.defaultMaxRunning ?? LIMIT_CAPS.maxRunningRuns);
+    const { held, waiting } = await lifecycle.claimNext(WORKER_ID, leaseMs, deps.defaultMaxRunning ?? LIMIT_CAPS.maxRunningRuns, idleTenantsOnly);
     if (!held) trace.claimed(null);
     if (!held) {
       if (!waiting) return log.debug({ runId: ticket.runId }, 'no training run to claim (finished, cancelled or held elsewhere); ticket dropped');
-      log.debug({ runId: ticket.runId }, 'queued training runs wait behind their tenants’ running limits; ticket kept for later');
+      log.debug({ runId: ticket.runId, idleTenantsOnly }, 'queued training runs wait behind their tenants’ running limits (or for a regular slot); ticket kept for later');
       return lifecycle.retryClaimLater(ticket, CLAIM_RETRY_SECONDS);
     }
     clock.lap('claim');

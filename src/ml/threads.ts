@@ -31,6 +31,8 @@ export interface MlThreadsConfig {
   ANSWER_THREADS?: number;
   /** Training threads (one per training run this process trains at once). (Default: 1) */
   TRAINING_SLOTS?: number;
+  /** More training threads: slots only for tenants with nothing training (src/jobs/slot-counter.ts). (Default: 0) */
+  TRAINING_SHARED_SLOTS?: number;
   TRAINING_THREAD_HEAP_MB?: number;
   SERVING_ISOLATION?: 'thread' | 'inline';
   SERVING_THREADS?: number;
@@ -74,8 +76,8 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
   configureOnnxHosts(onnxHost);
   const csv = createCsvThreads(config.DATA_THREADS);
   const answers = createJsonThreads(config.ANSWER_THREADS ?? 1);
-  // The queue hands this process up to TRAINING_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.
-  const training = createTrainingThreads(config.TRAINING_SLOTS ?? 1, config.TRAINING_THREAD_HEAP_MB);
+  // The queue hands this process up to TRAINING_SLOTS + TRAINING_SHARED_SLOTS training runs at once (src/jobs/run-worker.ts), one per thread.
+  const training = createTrainingThreads((config.TRAINING_SLOTS ?? 1) + (config.TRAINING_SHARED_SLOTS ?? 0), config.TRAINING_THREAD_HEAP_MB);
   const scoring =
     (config.SERVING_ISOLATION ?? 'thread') === 'thread'
       ? new ScoringThreads({

@@ -28,6 +28,8 @@ export function startAppOnWorkerDatabase(env: Record<string, string> = {}): Prom
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // One training run at a time unless a spec asks for more (the default, cores − 1, differs per machine).
     TRAINING_SLOTS: '1',
+    // No shared slots unless a spec asks (test/training-shared-slots.spec.ts): specs that queue runs behind a busy slot expect them to wait.
+    TRAINING_SHARED_SLOTS: '0',
     ...env,
   });
   return startApp(config, createLogger(config.LOG_LEVEL));

@@ -58,11 +58,13 @@ export class TrainingRunLifecycle {
    * TrainingRunRepo.claimFairly): the job that asked is a ticket for "one run is queued", not
    * necessarily for that run. Counts an attempt.
    * @param defaultMaxRunning the running limit of tenants without an override (QUOTA_RUNNING_RUNS).
+   * @param idleTenantsOnly claim only a run of a tenant with no run training (a shared slot,
+   *   src/jobs/slot-counter.ts). (Default: false)
    * @returns the held run; or none, with `waiting` true when queued runs wait behind their
-   *   tenants' running limits (the caller keeps its ticket for later).
+   *   tenants' running limits or for a regular slot (the caller keeps its ticket for later).
    */
-  async claimNext(owner: string, leaseMs: number, defaultMaxRunning: number): Promise<{ held?: HeldRun; waiting: boolean }> {
-    const { run, waiting } = await this.runs.claimFairly(this.prisma, owner, leaseMs, defaultMaxRunning);
+  async claimNext(owner: string, leaseMs: number, defaultMaxRunning: number, idleTenantsOnly = false): Promise<{ held?: HeldRun; waiting: boolean }> {
+    const { run, waiting } = await this.runs.claimFairly(this.prisma, owner, leaseMs, defaultMaxRunning, idleTenantsOnly);
     return { held: run ? { tenantId: run.tenantId, runId: run.id, owner } : undefined, waiting };
   }
 

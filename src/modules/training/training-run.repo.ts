@@ -171,9 +171,18 @@ export class TrainingRunRepo {
    *   (its last run start; never served first: round robin when slots are scarce), then to the one
    *   waiting longest; within the tenant, the highest `priority`, then the oldest.
    * The chosen run is set RUNNING for `owner` with a lease and an attempt counted.
-   * @returns the claimed run; or none, and whether runs wait behind their tenants' running limits.
+   * @param idleTenantsOnly only a run of a tenant with no live RUNNING run may be claimed (a
+   *   worker's shared slot, src/jobs/slot-counter.ts); the others count as waiting.
+   * @returns the claimed run; or none, and whether runs wait behind their tenants' running limits
+   *   (or, with `idleTenantsOnly`, for a regular slot).
    */
-  async claimFairly(db: Db, owner: string, leaseMs: number, defaultMaxRunning: number): Promise<{ run?: { id: string; tenantId: string }; waiting: boolean }> {
+  async claimFairly(
+    db: Db,
+    owner: string,
+    leaseMs: number,
+    defaultMaxRunning: number,
+    idleTenantsOnly = false,
+  ): Promise<{ run?: { id: string; tenantId: string }; waiting: boolean }> {
     return db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FAIR_CLAIM_LOCK_KEY})`;
       // A run cancelled between the choice and the UPDATE (cancel does not take the lock) is not
@@ -192,7 +201,8 @@ export class TrainingRunRepo {
           SELECT "tenantId", max("startedAt") AS "lastStarted" FROM "TrainingRun"
            WHERE "tenantId" IN (SELECT "tenantId" FROM waiting) GROUP BY "tenantId")
         SELECT w.id, w."tenantId",
-               coalesce(running.n, 0) < coalesce(l."maxRunningRuns", ${defaultMaxRunning}) AS open
+               coalesce(running.n, 0) < coalesce(l."maxRunningRuns", ${defaultMaxRunning})
+                 AND (NOT ${idleTenantsOnly} OR coalesce(running.n, 0) = 0) AS open
           FROM waiting w
           LEFT JOIN running ON running."tenantId" = w."tenantId"
           LEFT JOIN served ON served."tenantId" = w."tenantId"
