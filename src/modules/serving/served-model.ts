@@ -23,6 +23,7 @@ import type { OcclusionMap } from '../../ml/images/occlusion';
 import type { Values } from '../../ml/preprocess/steps';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { inlineScoring, sliceRows, threadScoring, type Scoring, type ServeOptions } from './served-scoring';
+import { CALIBRATION_ROWS, RowCostEstimate } from './row-cost';
 
 export type { ServeOptions } from './served-scoring';
 
@@ -69,10 +70,12 @@ export interface ServedModel {
    */
   costPerRow: number | undefined;
   /**
-   * {@link costPerRow}, or, for a family that cannot tell (text and convolutional networks),
-   * measured once: the time of one scoring call of {@link CALIBRATION_ROWS} all-zero rows, at one
-   * multiply-add a nanosecond (review 2, N5: a text model's explanation went unbounded). Explanations
-   * are bounded and sliced by it. undefined for an image or uploaded ONNX version (not explained here).
+   * {@link costPerRow}, or, for a family that cannot tell (text and convolutional networks), the
+   * lowest time per row of its scoring calls so far, at one multiply-add a nanosecond (row-cost.ts;
+   * before any call, one call of CALIBRATION_ROWS all-zero rows measures it; review 2, N5: a text
+   * model's explanation went unbounded). Explanations are bounded and sliced by it, and on a scoring
+   * thread large predicts are sliced by it too. undefined for an image or uploaded ONNX version (not
+   * explained here).
    */
   rowCost(): Promise<number | undefined>;
   /**
@@ -136,9 +139,6 @@ async function readInTurns(rows: unknown[], pipeline: FittedPipeline, tenantId: 
   return reader.values;
 }
 
-/** Rows of the one scoring call that measures a version's cost per row when its family cannot tell it (ServedModel.rowCost). */
-export const CALIBRATION_ROWS = 16;
-
 /**
  * @param options when given, scoring is guarded (scoring-guard.ts): a fault fails only its call, with
  *   MODEL_NOT_READY, and `options.onFault` is told (the caller unloads the version); with
@@ -159,12 +159,14 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   const pipeline = readPipeline(stored.preprocessing);
   const family = familyForFramework(stored.framework);
   const costPerRow = family.costPerRow?.(stored);
-  let measured: Promise<number | undefined> | undefined;
+  // A family that cannot tell its cost learns it from its calls (row-cost.ts); uploaded ONNX models score on their host lane, unsliced.
+  const measured = costPerRow === undefined && !pipeline.onnx ? new RowCostEstimate() : undefined;
+  let calibrating: Promise<unknown> | undefined;
   let scoring: Scoring;
   let measuredBytes: number | undefined;
   let inline: InlineScoring | undefined;
   if (options?.threads) {
-    const onThread = threadScoring(stored, pipeline, { ...options, threads: options.threads });
+    const onThread = threadScoring(stored, pipeline, { ...options, threads: options.threads }, measured);
     inline = onThread.inline;
     try {
       ({ measuredBytes } = await onThread.ready());
@@ -205,14 +207,13 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
   );
   const scoreMatrix = async (matrix: ValueMatrix) => (tabular(), score(readMatrix(matrix, pipeline), matrix.rows.length));
   const decode = (s: ScoredRows) => decodeOutputs(s.outputs, s.rows, s.target);
-  const rowCost = (): Promise<number | undefined> => {
-    if (costPerRow !== undefined || image || pipeline.onnx) return Promise.resolve(costPerRow);
-    measured ??= (async () => {
-      const started = performance.now();
-      await scoring.score(new Float32Array(width * CALIBRATION_ROWS), CALIBRATION_ROWS);
-      return Math.max(1, Math.round(((performance.now() - started) * 1e6) / CALIBRATION_ROWS));
-    })();
-    return measured;
+  const rowCost = async (): Promise<number | undefined> => {
+    if (costPerRow !== undefined || image || !measured) return costPerRow;
+    if (measured.perRow === undefined) {
+      calibrating ??= measured.time(CALIBRATION_ROWS, async () => scoring.score(new Float32Array(width * CALIBRATION_ROWS), CALIBRATION_ROWS));
+      await calibrating;
+    }
+    return measured.perRow;
   };
   return {
     pipeline,

@@ -18,6 +18,7 @@ import { injectFault } from '../../ml/serving/fault-injection';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { loadMeasured } from '../../ml/serving/measured-load';
 import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
+import { CALIBRATION_ROWS, type RowCostEstimate } from './row-cost';
 
 /** Where and how a served version scores. */
 export interface ServeOptions {
@@ -82,6 +83,7 @@ export function threadScoring(
   stored: StoredModel,
   pipeline: FittedPipeline,
   options: ServeOptions & { threads: ScoringThreads },
+  measured?: RowCostEstimate,
 ): Scoring & { ready(): Promise<{ measuredBytes?: number }>; inline?: InlineScoring } {
   const { threads } = options;
   const handle = threads.register(options.versionId, stored, options.tenantId);
@@ -89,7 +91,14 @@ export function threadScoring(
   // A version with fault injection (SCORING_FAULT_INJECTION) always scores on its thread, where the fault is.
   const family = familyForFramework(stored.framework);
   let js = options.inlineMaxMacs && !handle.inject ? family.loadInline?.(stored, pipeline) : undefined;
-  const rowsPerSlice = sliceRows(family.costPerRow?.(stored), options.sliceWork);
+  const knownCost = family.costPerRow?.(stored);
+  // Rows of the next thread call: by the family's cost, else by the cost measured so far (a first
+  // call of a version of unknown cost takes CALIBRATION_ROWS rows, to measure them).
+  const rowsPerCall = (): number => {
+    if (knownCost !== undefined || !measured || !options.sliceWork) return sliceRows(knownCost, options.sliceWork);
+    const cost = measured.perRow;
+    return cost === undefined ? CALIBRATION_ROWS : sliceRows(cost, options.sliceWork);
+  };
   const maxRows = js ? Math.floor((options.inlineMaxMacs ?? 0) / Math.max(1, js.macsPerRow)) : 0;
   // Not one row fits: the network is too large to score here, so its copy of the weights is not kept.
   if (js && maxRows === 0) {
@@ -114,9 +123,10 @@ export function threadScoring(
     score: (x, rows) => {
       const call = (part: Float32Array, n: number) => {
         const own = part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? part : part.slice();
-        return guarded(() => handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]));
+        const send = () => guarded(() => handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]));
+        return measured ? measured.time(n, send) : send();
       };
-      return rows > rowsPerSlice ? inSlices(x, rows, rowsPerSlice, call) : call(x, rows);
+      return rows > rowsPerCall() ? inSlices(x, rows, rowsPerCall, call) : call(x, rows);
     },
     explain: (values, count, baseline, opts) => guarded(() => handle.call<Explanations>('explain', [values, count, baseline, opts])),
     query: (method, args) => guarded(() => handle.call(method, args, argBuffers(args))),
@@ -134,16 +144,18 @@ export function sliceRows(costPerRow: number | undefined, sliceWork: number | un
 }
 
 /**
- * Scores `rows` rows of `x` (row-major) in calls of at most `perCall` rows, one after another — each
- * call waits its turn on the thread again, so other tenants' calls run between them.
+ * Scores `rows` rows of `x` (row-major) in calls of at most `perCall()` rows (asked again before
+ * each call: a measured cost may change it), one after another — each call waits its turn on the
+ * thread again, so other tenants' calls run between them.
  * @returns the outputs of every row, in order.
  */
-async function inSlices(x: Float32Array, rows: number, perCall: number, call: (part: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+async function inSlices(x: Float32Array, rows: number, perCall: () => number, call: (part: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
   const width = x.length / rows;
   const parts: Float32Array[] = [];
-  for (let start = 0; start < rows; start += perCall) {
-    const n = Math.min(perCall, rows - start);
+  for (let start = 0; start < rows;) {
+    const n = Math.min(perCall(), rows - start);
     parts.push(await call(x.slice(start * width, (start + n) * width), n));
+    start += n;
   }
   const out = new Float32Array(parts.reduce((t, p) => t + p.length, 0));
   let at = 0;
