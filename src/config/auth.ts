@@ -48,6 +48,23 @@ export const authEnv = {
   /** Operations (subscriptions, queries) running at once on one websocket; the next gets QUOTA_EXCEEDED. (Default: 100) */
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
   /**
+   * Bytes of answers one websocket may have waiting to be written (a client that does not read
+   * them: review 3 grew a server by 2 GB with 40 large answers on a paused socket). Past it, and past
+   * WS_MAX_BUFFERED_BYTES_PER_TENANT over the tenant's sockets, the socket is closed with 4429 and
+   * its queued answers dropped. (Default: 16 MiB)
+   */
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 1024 * 1024),
+  /** Bytes of answers waiting to be written over all of one tenant's websockets, per API process (see WS_MAX_BUFFERED_BYTES). (Default: 64 MiB) */
+  WS_MAX_BUFFERED_BYTES_PER_TENANT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024 * 1024),
+  /**
    * Websocket messages one tenant's sockets are read at, per second per API process (a socket not
    * authenticated yet: its client address'). Past it messages are not refused: they wait, and the
    * socket stops reading until they are read. (Default: 100)

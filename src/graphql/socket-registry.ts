@@ -20,7 +20,7 @@ export const CLOSE_INVALID_MESSAGE = 4400;
 
 export class SocketRegistry {
   private readonly byKey = new Map<string, Set<WebSocket>>();
-  private readonly perTenant = new Map<string, number>();
+  private readonly perTenant = new Map<string, Set<WebSocket>>();
   /** Sockets without an accepted credential, by client address; and each such socket's address. */
   private readonly perAddress = new Map<string, number>();
   private readonly unauthenticated = new Map<WebSocket, string>();
@@ -61,12 +61,21 @@ export class SocketRegistry {
 
   /** Open sockets of the tenant on this process. */
   countOf(tenantId: string): number {
-    return this.perTenant.get(tenantId) ?? 0;
+    return this.perTenant.get(tenantId)?.size ?? 0;
+  }
+
+  /** Bytes the tenant's open sockets on this process have queued and not yet written to the network (`ws`' bufferedAmount). */
+  bufferedOf(tenantId: string): number {
+    let bytes = 0;
+    for (const socket of this.perTenant.get(tenantId) ?? []) bytes += socket.bufferedAmount;
+    return bytes;
   }
 
   /** Tracks `socket` under `apiKeyId`; closes it at `acceptedUntil` (when the credential stops being accepted) if that comes first. */
   add(apiKeyId: string, tenantId: string, socket: WebSocket, acceptedUntil?: Date): void {
-    this.perTenant.set(tenantId, this.countOf(tenantId) + 1);
+    let tenant = this.perTenant.get(tenantId);
+    if (!tenant) this.perTenant.set(tenantId, (tenant = new Set()));
+    tenant.add(socket);
     let set = this.byKey.get(apiKeyId);
     if (!set) this.byKey.set(apiKeyId, (set = new Set()));
     set.add(socket);
@@ -81,9 +90,8 @@ export class SocketRegistry {
     if (acceptedUntil) schedule(acceptedUntil);
     socket.once('close', () => {
       if (timer) clearTimeout(timer);
-      const left = this.countOf(tenantId) - 1;
-      if (left > 0) this.perTenant.set(tenantId, left);
-      else this.perTenant.delete(tenantId);
+      tenant.delete(socket);
+      if (tenant.size === 0) this.perTenant.delete(tenantId);
       set!.delete(socket);
       if (set!.size === 0) this.byKey.delete(apiKeyId);
     });

@@ -91,6 +91,16 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, ORIGIN_REFUSED, { 'Content-Type': 'application/json; charset=utf-8' }),
   });
   const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
+  /**
+   * Ends a socket whose client left too many answers unread: a close frame (4429, which graphql-ws
+   * clients do not retry) queued behind them could wait for ever, so the connection is then dropped
+   * and its buffers freed at once.
+   */
+  const closeUnread = (socket: WebSocket, tenantId: string | undefined) => {
+    log.info({ tenantId, bufferedBytes: socket.bufferedAmount }, 'websocket closed: its client left too many answers unread');
+    socket.close(CLOSE_TOO_MANY, `Too many unread answers queued (WS_MAX_BUFFERED_BYTES ${config.WS_MAX_BUFFERED_BYTES}, per tenant ${config.WS_MAX_BUFFERED_BYTES_PER_TENANT})`);
+    socket.terminate();
+  };
   const rate = new WsMessageRate({ perSecond: config.WS_TENANT_MESSAGES_PER_SECOND, burst: config.WS_TENANT_MESSAGE_BURST }, opts.onMessageDelayed);
   // Before authentication, sockets count against their client address (the address the
   // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
@@ -202,6 +212,13 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       },
       context: (ctx) => ctx.extra.context!,
       onNext: (ctx, _id, _payload, _args, result) => {
+        // A client that does not read its answers: the socket goes, with what it queued.
+        const tenantId = ctx.extra.context?.actor?.tenantId;
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > config.WS_MAX_BUFFERED_BYTES || (tenantId !== undefined && sockets.bufferedOf(tenantId) > config.WS_MAX_BUFFERED_BYTES_PER_TENANT)) {
+          closeUnread(socket, tenantId);
+          return { data: null };
+        }
         if (!result.errors) return undefined;
         // An answer past GRAPHQL_MAX_ANSWER_VALUES: the refusal alone, as over HTTP (answer-size.ts).
         const tooLarge = answerRefusalOf(result.errors);

@@ -17,7 +17,7 @@ import { mode } from './preprocess/steps';
 import type { FittedColumn, FittedPipeline } from './preprocess/types';
 import { splitRows } from './random';
 import type { TrainingSpec } from './spec-types';
-import { readTarget } from './target';
+import { MAX_LABEL_LENGTH, readTarget } from './target';
 
 /** Most distinct users (or items) a run may have: indices are float32 model inputs, exact up to 2^24. */
 export const MAX_IDS = 2 ** 24;
@@ -38,7 +38,8 @@ export function interactionFeatures(spec: TrainingSpec, featureColumns?: string[
 
 /**
  * @throws AppError BAD_USER_INPUT for an unknown column (see resolveColumns), a rating column that
- *   is not numeric, a user or item id missing in some row, or no training rows.
+ *   is not numeric, a user or item id missing in some row or longer than MAX_LABEL_LENGTH
+ *   characters, or no training rows.
  */
 export function prepareInteractions(table: Table, choice: ColumnChoice, spec: TrainingSpec): PreparedData {
   const [userColumn, itemColumn] = resolveColumns(table.columns, { target: choice.target, features: interactionFeatures(spec, choice.features) }).features;
@@ -69,6 +70,11 @@ export function prepareInteractions(table: Table, choice: ColumnChoice, spec: Tr
     const count = (c.steps[0] as { ids: string[] }).ids.length;
     // Indices travel as float32 model inputs, exact up to 2^24.
     if (count > MAX_IDS) throw badInput(`Column '${c.name}' has ${count} distinct ${j === 0 ? 'users' : 'items'} in the training split; at most ${MAX_IDS} are supported`);
+    // An item id is in every recommendation answered, as a class label is in every prediction.
+    const long = (c.steps[0] as { ids: string[] }).ids.find((id) => id.length > MAX_LABEL_LENGTH);
+    if (long !== undefined) {
+      throw badInput(`Column '${c.name}' has an id of ${long.length} characters ('${long.slice(0, 40)}…'); ids may have at most ${MAX_LABEL_LENGTH}`, { column: c.name });
+    }
   });
   const indexes = columns.map((c) => new Map((c.steps[0] as { ids: string[] }).ids.map((id, k) => [id, k])));
   const mf = spec.matrixFactorization!;

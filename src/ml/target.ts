@@ -24,6 +24,13 @@ export interface TargetFacts {
 
 const MAX_CLASSES = 1000;
 
+/**
+ * Characters of one class label, at most (the same bound as an uploaded ONNX model's labels): a
+ * label is in every prediction of the version, so a 65,536-character cell as a label made each
+ * predicted row 64 KB (issue 10, review 3).
+ */
+export const MAX_LABEL_LENGTH = 500;
+
 export function inferTask(f: TargetFacts): Task {
   if (f.classes === 2) return 'binary';
   if (f.type !== 'numeric') return 'multiclass';
@@ -89,7 +96,8 @@ export interface TargetData {
  * Reads the target column: rows with a missing target dropped (or refused), labels normalised,
  * classes sorted (numerically when they are numbers), task decided.
  * @throws AppError BAD_USER_INPUT when too few rows have a target, missing targets are not to be
- *   dropped, or the target does not fit the task (see {@link decideTask}).
+ *   dropped, the target does not fit the task (see {@link decideTask}), or a class label is longer
+ *   than {@link MAX_LABEL_LENGTH} characters.
  */
 export function readTarget(table: Table, target: string, spec: TrainingSpec): TargetData {
   const column = table.data[table.columns.indexOf(target)];
@@ -111,6 +119,14 @@ export function readTarget(table: Table, target: string, spec: TrainingSpec): Ta
   const integer = column.kind === 'numeric' ? kept.every((i) => Number.isInteger(column.values[i])) : undefined;
   const task = decideTask(spec, target, { type, classes: classes.length, integer, examples: classes });
   const rows = Int32Array.from(kept);
+  if (task !== 'regression') {
+    const long = classes.find((c) => c.length > MAX_LABEL_LENGTH);
+    if (long !== undefined) {
+      throw badInput(`Target column '${target}' has a class label of ${long.length} characters ('${long.slice(0, 40)}…'); class labels may have at most ${MAX_LABEL_LENGTH}`, {
+        field: 'targetColumn',
+      });
+    }
+  }
   if (task === 'regression') {
     return { info: { name: target, task }, rows, y: Float64Array.from(kept, (i) => (column as { values: Float64Array }).values[i]) };
   }

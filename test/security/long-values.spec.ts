@@ -2,12 +2,15 @@
  * Issue 10, items 1-2: no column name or cell makes the server do unbounded work. "Did you mean"
  * compares bounded names only (a dataset stored with 5,000-character column names still answers an
  * unknown column at once), and an upload is refused, nothing stored, when a header name is longer
- * than 200 characters or a cell longer than DATASET_MAX_CELL_CHARS.
+ * than 200 characters or a cell longer than DATASET_MAX_CELL_CHARS. A cell within that bound but
+ * longer than 500 characters is no class label or item id (review 3: a 65,000-character label made
+ * every predicted row 64 KB): the run fails with BAD_USER_INPUT, no version stored.
  */
 import type { App } from '../../src/app';
 import { codeOf, gql, gqlOk, uploadFile } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { startRun, waitForRun } from '../support/training';
 
 let app: App;
 let t: TenantBundle;
@@ -95,5 +98,41 @@ describe('uploads', () => {
     // A cell of exactly the limit is accepted.
     await uploadCsv(t, `id,text\n1,${'w'.repeat(CELL_LIMIT)}\n`, 'at-limit');
     await stillServes();
+  });
+});
+
+describe('labels and ids in every answer', () => {
+  const long = (c: string) => c.repeat(501);
+  it('fails a classifier whose target has a class label longer than 500 characters, naming the column and length; no version', async () => {
+    const csv = ['a,b,y', ...Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5},${i % 2 ? long('A') : 'short'}`)].join('\n');
+    const datasetId = await uploadCsv(t, csv, 'long-labels');
+    const spec = {
+      layers: [
+        { type: 'DENSE', units: 2, activation: 'RELU' },
+        { type: 'DENSE', units: 1, activation: 'SIGMOID' },
+      ],
+      loss: 'BINARY_CROSSENTROPY',
+      epochs: 1,
+      batchSize: 8,
+    };
+    for (const [name, s] of [
+      ['net', spec],
+      ['tree', { model: 'DECISION_TREE' }],
+    ] as const) {
+      const run = await startRun(t, datasetId, `long-${name}`, s, { targetColumn: 'y' });
+      const final = await waitForRun(t, run.id);
+      expect(final).toMatchObject({ status: 'FAILED', failureCode: 'BAD_USER_INPUT', modelVersion: null });
+      expect(final.failureMessage).toBe(`Target column 'y' has a class label of 501 characters ('${'A'.repeat(40)}…'); class labels may have at most 500`);
+    }
+  });
+
+  it('fails a recommender whose item column has an id longer than 500 characters', async () => {
+    const csv = ['user,item,rating', ...Array.from({ length: 60 }, (_, i) => `u${i % 6},${i === 3 ? long('i') : `i${i % 10}`},${1 + (i % 5)}`)].join('\n');
+    const datasetId = await uploadCsv(t, csv, 'long-ids');
+    const spec = { model: 'MATRIX_FACTORIZATION', matrixFactorization: { userColumn: 'user', itemColumn: 'item', factors: 2 }, epochs: 1, testFraction: 0.1 };
+    const run = await startRun(t, datasetId, 'long-ids', spec, { targetColumn: 'rating' });
+    const final = await waitForRun(t, run.id);
+    expect(final).toMatchObject({ status: 'FAILED', failureCode: 'BAD_USER_INPUT' });
+    expect(final.failureMessage).toBe(`Column 'item' has an id of 501 characters ('${'i'.repeat(40)}…'); ids may have at most 500`);
   });
 });

@@ -6,12 +6,14 @@
 import { badInput } from '../../../lib/errors';
 import type { OnnxImagePreprocessing, OnnxServing } from './serving-info';
 import type { OnnxSpecs, OnnxTensorSpec } from './specs';
+import { MAX_LABEL_LENGTH } from '../../target';
 
 /** Longest description, characters. */
 export const MAX_DESCRIPTION = 4000;
-/** Most class labels, and longest label, characters. */
+/** Most class labels. */
 export const MAX_LABELS = 100_000;
-export const MAX_LABEL_LENGTH = 500;
+/** Longest label, characters: the bound of a trained model's class labels too. */
+export { MAX_LABEL_LENGTH };
 
 /** Image preprocessing as the uploader gives it (absent fields: defaults or the input's shape). */
 export interface ImagePreprocessingInput {

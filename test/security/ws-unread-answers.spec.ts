@@ -1,0 +1,89 @@
+/**
+ * A client that does not read its answers cannot make the server hold them (issue 10, review 3: 40
+ * large answers on a paused socket grew the server by 2 GB until the socket closed). Past
+ * WS_MAX_BUFFERED_BYTES queued on one socket the server drops the connection and what it queued;
+ * the tenant's and other tenants' sockets are served meanwhile. Here the bound is 256 KiB and each
+ * answer (the schema's introspection, thrice) about 0.35 MB, so a paused socket passes it after the kernel's
+ * buffers fill.
+ */
+import type net from 'node:net';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTenant } from '../support/factories';
+
+const SCHEMA = '__schema { types { name description fields { name description args { name description } } } }';
+const QUERY = `{ a: ${SCHEMA} b: ${SCHEMA} c: ${SCHEMA} }`;
+
+let app: App;
+beforeAll(
+  async () =>
+    (app = await startTestApp({
+      WS_MAX_BUFFERED_BYTES: String(256 * 1024),
+      WS_TENANT_MESSAGES_PER_SECOND: '1000',
+      WS_TENANT_MESSAGE_BURST: '1000',
+      WORKER_ENABLED: 'false',
+    })),
+);
+afterAll(() => app.stop());
+
+interface Message {
+  id?: string;
+  type: string;
+  payload?: any;
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A raw graphql-ws socket of `token`, acknowledged, keeping what it receives and how it closed. */
+async function socketOf(wsUrl: string, token: string) {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  const messages: Message[] = [];
+  const closed: { code?: number } = {};
+  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+  socket.on('close', (code) => (closed.code = code));
+  await new Promise((r) => socket.once('open', r));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
+  await until('connection_ack', () => messages.some((m) => m.type === 'connection_ack'));
+  return { socket, messages, closed };
+}
+
+const subscribe = (socket: WebSocket, id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: QUERY } }));
+
+it("drops a socket whose client leaves its answers unread; the tenant's other socket and another tenant are answered meanwhile", async () => {
+  const a = await createTenant(app, 'unread-a');
+  const b = await createTenant(app, 'unread-b');
+  const reader = await socketOf(a.wsUrl, a.apiKey);
+  const paused = await socketOf(a.wsUrl, a.apiKey);
+  const other = await socketOf(b.wsUrl, b.apiKey);
+  subscribe(reader.socket, 'size');
+  await until('one answer', () => reader.messages.some((m) => m.id === 'size' && m.type === 'complete'));
+  const answerBytes = JSON.stringify(reader.messages.find((m) => m.id === 'size' && m.type === 'next')).length;
+  expect(answerBytes).toBeGreaterThan(300_000);
+
+  (paused.socket as unknown as { _socket: net.Socket })._socket.pause(); // reads nothing from now on
+  for (let i = 0; i < 100; i++) subscribe(paused.socket, `p${i}`);
+  // Meanwhile both other sockets are answered.
+  subscribe(reader.socket, 'again');
+  subscribe(other.socket, 'b');
+  await until('A’s other socket answered', () => reader.messages.some((m) => m.id === 'again' && m.type === 'complete'));
+  await until('B answered', () => other.messages.some((m) => m.id === 'b' && m.type === 'complete'));
+
+  // Read again: what reached the client before the server dropped the connection, then the close.
+  await new Promise((r) => setTimeout(r, 1000));
+  (paused.socket as unknown as { _socket: net.Socket })._socket.resume();
+  await until('the paused socket closed', () => paused.closed.code !== undefined);
+  const answered = paused.messages.filter((m) => m.type === 'next').length;
+  console.log(`ws-unread-answers: answers of ${answerBytes} bytes; the paused socket got ${answered} of 100 before it was dropped`);
+  expect(answered).toBeLessThan(100);
+  expect([1006, 4429]).toContain(paused.closed.code);
+  expect(reader.closed.code).toBeUndefined();
+  reader.socket.close();
+  other.socket.close();
+});
