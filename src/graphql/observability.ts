@@ -53,6 +53,15 @@ export function logError(log: Logger, context: Record<string, unknown>, error: G
 
 export function observabilityPlugin(metrics: Metrics, log: Logger): ApolloServerPlugin<Context> {
   return {
+    // A failure in Apollo's own handling (say, serialising an answer too large for one string:
+    // review 3 saw 500s with nothing logged): Apollo answers 500 itself; the fault is logged here.
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      const context = requestContext.contextValue as Partial<Context> | undefined;
+      log.error(
+        { requestId: context?.requestId, tenantId: context?.actor?.tenantId, err: { message: error.message, stack: error.stack } },
+        'unexpected error in GraphQL request handling',
+      );
+    },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       let operation = 'unknown';
