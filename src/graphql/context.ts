@@ -26,6 +26,40 @@ export interface Context {
   loaders: Loaders;
   /** HTTP only: placeholders for big arrays, written streamed after Apollo serialises the answer (deferred-answer.ts). */
   deferredArrays?: DeferredArrays;
+  /**
+   * Aborted when the client is gone before its answer (HTTP: the connection closed first; the
+   * websocket: the socket closed): long work (an explanation's slices) stops there.
+   */
+  signal?: AbortSignal;
+}
+
+/** What {@link withClientSignal} reads of an HTTP response. */
+interface ResponseLike {
+  once(event: 'close', listener: () => void): unknown;
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  readonly socket: { destroyed: boolean } | null;
+}
+
+/**
+ * `context` and `extra` in one new object, with a {@link Context.signal} aborted when `res`
+ * closes before its answer was written whole. The signal is made on first read (most requests never
+ * read it: no controller, no listener for them), by a getter on the object's prototype, which
+ * Apollo's per-request copy of the context keeps (`cloneObject`: same prototype, own properties).
+ */
+export function withClientSignal<C extends object, D extends object>(res: ResponseLike, context: C, extra: D): C & D & { signal: AbortSignal } {
+  let signal: AbortSignal | undefined;
+  const proto = {
+    get signal(): AbortSignal {
+      if (signal) return signal;
+      const gone = new AbortController();
+      signal = gone.signal;
+      if (!res.writableFinished && (res.destroyed || res.socket?.destroyed)) gone.abort();
+      else res.once('close', () => res.writableFinished || gone.abort());
+      return signal;
+    },
+  };
+  return Object.assign(Object.create(proto) as { signal: AbortSignal }, context, extra);
 }
 
 export interface BaseContext {

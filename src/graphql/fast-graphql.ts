@@ -24,7 +24,7 @@ import type { Logger } from '../lib/logger';
 import { startHttpSpan } from '../lib/tracing/http-span';
 import { withSpan } from '../lib/tracing/tracer';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
-import { buildContext, type BaseContext, type Context } from './context';
+import { buildContext, withClientSignal, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
 import { sendGraphqlAnswer } from './deferred-answer';
 import { jsonBodyReader } from '../lib/json-body';
@@ -107,7 +107,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
       context: async () => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
         const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, proxyaddr(req, opts.trust));
-        return { ...context, deferredArrays: deferred };
+        return withClientSignal(res, context, { deferredArrays: deferred });
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

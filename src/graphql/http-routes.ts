@@ -21,7 +21,7 @@ import { mountV2Routes } from '../rest/v2/routes';
 import { quote } from '../lib/errors';
 import { bodyErrorAnswer, type BodyError } from './body-errors';
 import { mountConsole } from './console';
-import { buildContext, type BaseContext, type Context } from './context';
+import { buildContext, withClientSignal, type BaseContext, type Context } from './context';
 import { corsOptions } from './cors';
 import { deferredAnswers, deferredArraysOf } from './deferred-answer';
 import { explorerPageHeaders, mountExplorerAssets } from './explorer';
@@ -112,7 +112,7 @@ export function mountHttpRoutes(app: express.Express, opts: HttpRouteOptions): v
       context: async ({ req, res }) => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
         const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, req.ip ?? req.socket.remoteAddress);
-        return { ...context, deferredArrays: deferredArraysOf(res) };
+        return withClientSignal(res, context, { deferredArrays: deferredArraysOf(res) });
       },
     }),
   );

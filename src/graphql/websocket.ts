@@ -197,7 +197,9 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         const context = await buildContext(base, param(ctx.connectionParams, 'Authorization', 'authorization'), undefined, crypto.randomUUID(), address);
         // Closed while its credential was checked: not counted anywhere (it would never be uncounted).
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
-        ctx.extra.context = context;
+        const gone = new AbortController();
+        ctx.extra.socket.once('close', () => gone.abort());
+        ctx.extra.context = { ...context, signal: gone.signal };
         if (context.actor) {
           sockets.authenticated(ctx.extra.socket);
           const { tenantId } = context.actor;

@@ -38,9 +38,10 @@ export class ExplainService {
    * @throws AppError BAD_USER_INPUT (no rows, too many, a bad row or baseline value, samples out of
    *   range, both version and alias, more than maxCells of work, a row or call past maxRowWork or
    *   maxWork multiply-adds), NOT_FOUND, MODEL_NOT_READY, QUOTA_EXCEEDED (rate limit: each
-   *   row counts as the model evaluations its explanation takes).
+   *   row counts as the model evaluations its explanation takes); INVALID_STATE (reason CLIENT_GONE)
+   *   when `signal` aborts (the client left) between two slices of the work.
    */
-  async explain(actor: Actor, modelName: string, selector: VersionSelector, input: ExplainInput): Promise<ExplanationResult> {
+  async explain(actor: Actor, modelName: string, selector: VersionSelector, input: ExplainInput, signal?: AbortSignal): Promise<ExplanationResult> {
     requireScope(actor, 'predict');
     if (selector.version !== undefined && selector.alias !== undefined) throw badInput('explain takes `version` or `alias`, not both');
     if (input.rows.length === 0) throw badInput('rows is empty: send at least one row');
@@ -60,7 +61,7 @@ export class ExplainService {
     }
     this.checkWork(await served.rowCost(), input.rows.length, evaluations / input.rows.length, served.pipeline.columns.length, pairs);
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
-    const result = await explain(options);
+    const result = await explain(options, signal);
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
     return {
       modelName,

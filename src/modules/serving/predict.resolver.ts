@@ -66,7 +66,7 @@ export class ExplainResolver {
     @Arg('samples', () => Int, { nullable: true }) samples: number | null,
     @Ctx() ctx: Context,
   ): Promise<ExplanationResult> {
-    return ctx.services.explain.explain(ctx.actor!, which.model, versionSelector(which), { rows, baseline, samples });
+    return ctx.services.explain.explain(ctx.actor!, which.model, versionSelector(which), { rows, baseline, samples }, ctx.signal);
   }
 }
 

@@ -83,12 +83,13 @@ export interface ServedModel {
    * that explains them, scoring outside the micro-batcher (an explanation is a large batch itself).
    * @param baseline the caller's baseline values (others: each feature's typical training value).
    * @throws AppError BAD_USER_INPUT naming the bad row, baseline value or column (before any work);
-   *   NOT_SUPPORTED when the version's family cannot be explained.
+   *   NOT_SUPPORTED when the version's family cannot be explained. The function returned throws
+   *   INVALID_STATE (reason CLIENT_GONE) when its `signal` aborts: no slice starts after that.
    */
   prepareExplanation(
     rows: unknown[],
     baseline: Record<string, unknown> | null,
-  ): (options: ExplainOptions) => Promise<Explanations & { baseline: Record<string, number | string | null> }>;
+  ): (options: ExplainOptions, signal?: AbortSignal) => Promise<Explanations & { baseline: Record<string, number | string | null> }>;
   /**
    * The version's recommender, answered where the version scores (a scoring thread or inline;
    * plain data in and out: src/ml/families/recommender.ts).
@@ -251,14 +252,14 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
       requireSupport(family, 'explain');
       const values = readRows(rows, pipeline);
       const base = baselineValues(pipeline, baseline);
-      return async (opts) => {
+      return async (opts, signal) => {
         let result: Explanations;
         try {
           // Rows per scoring call: slices of about SCORING_SLICE_WORK on a scoring thread, so other tenants' calls run between them.
           const evaluations = evaluationsPerRow(pipeline.columns.length, opts) + tokenEvaluationsPerRow(pipeline);
           const cost = await rowCost();
           const perCall = options?.threads ? sliceRows(cost && cost * evaluations, options.sliceWork) : Infinity;
-          result = await explainInSlices(values, rows.length, perCall, (part, n) => scoring.explain(part, n, base.values, opts));
+          result = await explainInSlices(values, rows.length, perCall, (part, n) => scoring.explain(part, n, base.values, opts), signal);
         } catch (err) {
           return withVersion(() => {
             throw err;
@@ -288,16 +289,24 @@ export async function loadServedModel(stored: StoredModel & { id?: string }, bat
  * Explains `count` rows (column-major `values`) in calls of at most `perCall` rows, one after
  * another; each row's explanation depends on that row alone (a fixed seed per row), so the answer
  * is the one a single call gives.
+ * @param signal aborted when the client is gone: no further slice is sent.
+ * @throws AppError INVALID_STATE (reason CLIENT_GONE) when `signal` aborted before a slice.
  */
 async function explainInSlices(
   values: Values[],
   count: number,
   perCall: number,
   explain: (part: Values[], n: number) => Explanations | Promise<Explanations>,
+  signal?: AbortSignal,
 ): Promise<Explanations> {
+  const stopIfGone = (done: number) => {
+    if (signal?.aborted) throw new AppError('INVALID_STATE', `The client closed the request: the explanation stopped after ${done} of ${count} rows`, { reason: 'CLIENT_GONE' });
+  };
+  stopIfGone(0);
   if (count <= perCall) return explain(values, count);
   let merged: Explanations | undefined;
   for (let start = 0; start < count; start += perCall) {
+    stopIfGone(start);
     const n = Math.min(perCall, count - start);
     const part = await explain(
       values.map((column) => column.slice(start, start + n) as Values),
