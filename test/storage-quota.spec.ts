@@ -125,3 +125,46 @@ it("counts a batch in progress at its estimate until it stores its result, and l
   const row = await app.db.prisma.batchPrediction.findUniqueOrThrow({ where: { id: batchId } });
   expect(await storage()).toMatchObject({ pendingBatchResultBytes: 0, batchResultBytes: row.result!.length + row.predictionsOnly!.length });
 });
+
+it('fails a batch whose real result passes the quota as it is built (its estimate fitting), storing nothing', async () => {
+  const u = await createTenant(app, 'storage-batch');
+  const setOwn = (bytes: number) => gqlOk(admin, SET, { t: u.tenantId, l: { maxDatasetBytes: bytes } });
+  // Labels of 64 characters: each row's predictions take ~190 bytes in the two CSVs, not the 128 estimated.
+  const label = (i: number) => (i % 2 ? 'A' : 'B').repeat(64);
+  const training = ['a,b,y', ...Array.from({ length: 60 }, (_, i) => `${i % 7},${i % 5},${label(i)}`)].join('\n') + '\n';
+  const trainId = await uploadCsv(u, training, 'long-labels');
+  const spec = {
+    layers: [
+      { type: 'DENSE', units: 4, activation: 'RELU' },
+      { type: 'DENSE', units: 2, activation: 'SOFTMAX' },
+    ],
+    loss: 'CATEGORICAL_CROSSENTROPY',
+    optimizer: { name: 'ADAM' },
+    epochs: 1,
+  };
+  await trainVersion(u, { datasetId: trainId, targetColumn: 'y', modelName: 'labels', spec });
+  const rows = 10_000;
+  const csv = ['a,b', ...Array.from({ length: rows }, (_, i) => `${i % 7},${i % 5}`)].join('\n') + '\n';
+  const datasetId = await uploadCsv(u, csv, 'to-score');
+  const before = (await gqlOk(u, STORAGE)).myLimits.storage as Record<string, number>;
+  // Exactly room for the estimate, so startBatchPrediction accepts the batch.
+  const limit = before.totalBytes + Buffer.byteLength(csv) + rows * (2 * 2 + 128);
+  await setOwn(limit);
+  const batchId = (await gqlOk(u, 'mutation($d: ID!) { startBatchPrediction(model: "labels", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction.id as string;
+  const ws = wsClient(u.wsUrl, u.token);
+  await collect(ws, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: batchId }).done;
+  await ws.dispose();
+  const batch = (await gqlOk(u, 'query($id: ID!) { batchPrediction(id: $id) { status failureCode failureMessage processedRows downloadPath } }', { id: batchId })).batchPrediction;
+  expect([batch.status, batch.failureCode, batch.downloadPath]).toEqual(['FAILED', 'QUOTA_EXCEEDED', null]);
+  // Stopped early: the chunk of rows 6001-8000 (2,000 a chunk) is the first whose bytes do not fit.
+  expect(batch.processedRows).toBe(6000);
+  expect(batch.failureMessage).toMatch(
+    new RegExp(
+      `^Storing this batch's result \\((at least )?\\d+ bytes[^)]*, after 8000 of 10000 rows\\) would exceed the storage quota of ${limit} bytes \\(${usedText(before)}\\); delete datasets, model versions or batch predictions first$`,
+    ),
+  );
+  const [stored] = await app.db.prisma.$queryRaw<{ result: number | null; only: number | null }[]>`
+    SELECT octet_length(result) AS result, octet_length("predictionsOnly") AS only FROM "BatchPrediction" WHERE id = ${batchId}`;
+  expect(stored).toEqual({ result: null, only: null });
+  expect((await gqlOk(u, STORAGE)).myLimits.storage).toMatchObject({ batchResultBytes: 0, pendingBatchResultBytes: 0, totalBytes: before.totalBytes });
+});

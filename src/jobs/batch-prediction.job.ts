@@ -7,7 +7,9 @@
  * A row the pipeline cannot read fails the whole job with that row and column named, never the
  * cell's value (a predict-only key reads the failure message). Scored on a scoring thread
  * (SERVING_ISOLATION=thread): a version that crashes its runtime fails this batch only, with
- * RUNTIME_FAULT and the reason (src/ml/serving/scoring-threads.ts).
+ * RUNTIME_FAULT and the reason (src/ml/serving/scoring-threads.ts). The result's real size counts
+ * against the tenant's storage quota as it is built and when it is stored
+ * (./batch-result-budget.ts): one that does not fit FAILS the batch with QUOTA_EXCEEDED, nothing stored.
  */
 import type { Db } from '../lib/db';
 import type { PubSub } from '../lib/pubsub';
@@ -28,9 +30,12 @@ import { isShuttingDown } from '../ml/serving/shutting-down';
 import { loadThreadPredictor } from '../ml/serving/thread-predictor';
 import { Topics, type BatchProgressEvent } from '../modules/events';
 import type { DatasetRepo } from '../modules/datasets/dataset.repo';
+import type { QuotaService } from '../modules/quotas/quota.service';
+import { storageExceeded } from '../modules/quotas/storage';
 import type { BatchRepo } from '../modules/serving/batch.repo';
 import { BatchStatus, FailureCode } from '../modules/status';
 import type { TaskPayload } from '../modules/tasks';
+import { cellBytesAtLeast, ResultBudget } from './batch-result-budget';
 
 /** Rows per chunk: one progress event and one scorer call each. */
 const CHUNK = 2000;
@@ -78,9 +83,10 @@ export function batchPredictionHandler(deps: {
   pubsub: PubSub;
   threads: CsvThreads;
   scoring?: ScoringThreads;
+  quotas: Pick<QuotaService, 'batchResultRoom' | 'checkBatchResult'>;
   log: Logger;
 }) {
-  const { prisma, batches, datasets, pubsub, threads, scoring, log } = deps;
+  const { prisma, batches, datasets, pubsub, threads, scoring, quotas, log } = deps;
   return async ({ tenantId, batchId }: TaskPayload<'batch-prediction'>): Promise<void> => {
     const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(prisma, tenantId, fn);
     const publish = (e: BatchProgressEvent) => pubsub.publish(Topics.batchProgress(batchId), e);
@@ -90,6 +96,8 @@ export function batchPredictionHandler(deps: {
      * Stores the result: the copy with the dataset's cells only while the dataset is live, checked
      * under a share lock on its row (review F12): a deleteDataset that committed while the batch ran
      * leaves only the row numbers and predictions; one that comes after waits, then removes the copy.
+     * What is stored is checked against the storage quota first, under the quota lock.
+     * @throws AppError QUOTA_EXCEEDED when it does not fit.
      */
     const succeed = (datasetId: string, result: { full: Buffer; predictionsOnly: Buffer }, rows: number) =>
       withTenant(
@@ -97,12 +105,18 @@ export function batchPredictionHandler(deps: {
         tenantId,
         async (t) => {
           const live = await datasets.lockLive(t, tenantId, datasetId);
+          const full = live ? result.full.length : 0;
+          const only = result.predictionsOnly.length;
+          const what = `Storing this batch's result (${full + only} bytes: ${full} with the dataset's cells, ${only} of predictions only)`;
+          await quotas.checkBatchResult(t, tenantId, batchId, what, full + only);
           return batches.succeed(t, tenantId, batchId, { full: live ? result.full : null, predictionsOnly: result.predictionsOnly }, rows);
         },
         LARGE_WRITE,
       );
     try {
       if (!job.dataset || job.dataset.archivedAt || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
+      const { room, use, limit } = await tx((t) => quotas.batchResultRoom(t, tenantId, batchId));
+      const budget = new ResultBudget(room, (what) => storageExceeded(what, use, limit));
       if (job.dataset.format === 'image') {
         const result = await batchImages(
           job.dataset.content,
@@ -112,6 +126,7 @@ export function batchPredictionHandler(deps: {
             await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: total });
           },
           scoring,
+          budget,
         );
         await succeed(job.dataset.id, result, result.rows);
         await publish({ id: batchId, status: BatchStatus.SUCCEEDED, processedRows: result.rows, rowCount: result.rows });
@@ -134,6 +149,7 @@ export function batchPredictionHandler(deps: {
       // Written chunk by chunk (rows are independent in CSV), so no single step holds the event loop long.
       const full: string[] = [toSafeCsv([[...table.columns, ...predicted]])];
       const only: string[] = [toSafeCsv([['row', ...predicted]])];
+      budget.add(full[0]!, only[0]!, 0, table.rowCount);
       try {
         for (let start = 0; start < table.rowCount; start += CHUNK) {
           const end = Math.min(start + CHUNK, table.rowCount);
@@ -153,13 +169,20 @@ export function batchPredictionHandler(deps: {
           }
           const fullRows: ExportCell[][] = [];
           const onlyRows: ExportCell[][] = [];
+          let atLeast = 0;
           predictions.forEach((p, k) => {
             const values: ExportCell[] = task === 'regression' ? [p.value ?? null] : [p.label ?? null, p.probability ?? null];
             fullRows.push([...text.map((c) => written(c, start + k)), ...values]);
             onlyRows.push([start + k + 1, ...values]);
+            atLeast += cellBytesAtLeast(fullRows[k]!) + cellBytesAtLeast(onlyRows[k]!);
           });
-          full.push(toSafeCsv(fullRows));
-          only.push(toSafeCsv(onlyRows));
+          // Refused before the chunk's text is built when even its cells cannot fit; then counted exactly.
+          budget.expect(atLeast, end, table.rowCount);
+          const fullText = toSafeCsv(fullRows);
+          const onlyText = toSafeCsv(onlyRows);
+          budget.add(fullText, onlyText, end, table.rowCount);
+          full.push(fullText);
+          only.push(onlyText);
           await tx((t) => batches.setProgress(t, tenantId, batchId, end));
           await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
           await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks

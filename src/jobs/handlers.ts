@@ -65,7 +65,14 @@ export function createTaskHandlers(
   const publisher = new VersionPublisher(deps.prisma, r.models, r.runs, deps.pubsub);
   return {
     'training-run': trainingRunHandler({ ...deps, publisher }),
-    'batch-prediction': batchPredictionHandler({ ...deps, batches: r.batches, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
+    'batch-prediction': batchPredictionHandler({
+      ...deps,
+      batches: r.batches,
+      datasets: r.datasets,
+      threads: deps.threads.csv,
+      scoring: deps.threads.scoring,
+      quotas: new QuotaService(defaultLimits(deps.config), deps.pool, deps.prisma, r),
+    }),
     'model-evaluation': modelEvaluationHandler({ ...deps, evaluations: r.evaluations, datasets: r.datasets, threads: deps.threads.csv, scoring: deps.threads.scoring }),
     'sweep-advance': sweepAdvanceHandler({ ...deps, driver: sweepDriver(deps) }),
   };

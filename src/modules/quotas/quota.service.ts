@@ -216,6 +216,30 @@ export class QuotaService {
   }
 
   /**
+   * The storage quota left for a RUNNING batch's result: the limit less everything else the tenant
+   * stores (the batch's own estimate left out), which may be negative. Read without the quota lock:
+   * the job's running check; {@link checkBatchResult} decides under it.
+   */
+  async batchResultRoom(tx: Tx, tenantId: string, batchId: string): Promise<{ room: number; use: StorageUse; limit: number }> {
+    const { maxDatasetBytes: limit } = await this.limitsOf(tx, tenantId);
+    const use = await readStorageUse(tx, tenantId, this.repos, batchId);
+    return { room: limit - use.total, use, limit };
+  }
+
+  /**
+   * Before a batch's result of `bytes` (both CSVs) is stored, under the tenant's quota lock (held
+   * until `tx` ends, so the store in `tx` cannot race another upload): refused when it does not
+   * fit beside everything else the tenant stores (the batch's own estimate left out).
+   * @param what the refusal's subject, naming the sizes, e.g. "Storing this batch's result (…)".
+   * @throws AppError QUOTA_EXCEEDED (`reason` STORAGE, `limit`, `used`).
+   */
+  async checkBatchResult(tx: Tx, tenantId: string, batchId: string, what: string, bytes: number): Promise<void> {
+    await this.lock(tx, tenantId);
+    const { room, use, limit } = await this.batchResultRoom(tx, tenantId, batchId);
+    if (bytes > room) throw storageExceeded(what, use, limit);
+  }
+
+  /**
    * @returns how many runs the tenant already has QUEUED/RUNNING (for {@link fairPriority}).
    * @throws AppError QUOTA_EXCEEDED when the tenant already has the maximum of QUEUED/RUNNING runs.
    */

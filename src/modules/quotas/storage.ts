@@ -27,13 +27,21 @@ export function storageUseOf(parts: Omit<StorageUse, 'total'>): StorageUse {
   return { ...parts, total: parts.datasets + parts.modelArtifacts + parts.batchResults + parts.pendingBatchResults };
 }
 
-/** What the tenant stores, read in `tx`. */
-export async function readStorageUse(tx: Tx, tenantId: string, repos: { datasets: DatasetRepo; models: ModelRepo; batches: BatchRepo }): Promise<StorageUse> {
+/**
+ * What the tenant stores, read in `tx`.
+ * @param exceptBatchId a running batch whose estimate is left out (its real result is being checked).
+ */
+export async function readStorageUse(
+  tx: Tx,
+  tenantId: string,
+  repos: { datasets: DatasetRepo; models: ModelRepo; batches: BatchRepo },
+  exceptBatchId?: string,
+): Promise<StorageUse> {
   return storageUseOf({
     datasets: await repos.datasets.totalBytes(tx, tenantId),
     modelArtifacts: await repos.models.artifactBytes(tx, tenantId),
     batchResults: await repos.batches.resultBytes(tx, tenantId),
-    pendingBatchResults: await repos.batches.pendingResultBytes(tx, tenantId),
+    pendingBatchResults: await repos.batches.pendingResultBytes(tx, tenantId, exceptBatchId),
   });
 }
 

@@ -13,6 +13,8 @@ export const QUOTE_BYTES_PER_CELL = 2;
 /**
  * Bytes both result CSVs take per row for the predictions, at most in practice: the row number and
  * one value (or a label and a probability such as `"tested_negative",0.8123456789012345`), twice.
+ * Only the estimate checked when a batch is started: the job checks the result's real size against
+ * the quota as it builds it, and again before storing it (src/jobs/batch-result-budget.ts).
  */
 export const PREDICTION_BYTES_PER_ROW = 128;
 
@@ -81,12 +83,13 @@ export class BatchRepo {
   /**
    * What the tenant's QUEUED and RUNNING batches will store, estimated from their datasets as
    * {@link estimatedResultBytes} does, so batches started together cannot all pass the quota.
+   * @param exceptId a batch left out (the one whose real result is being checked).
    */
-  async pendingResultBytes(tx: Tx, tenantId: string): Promise<number> {
+  async pendingResultBytes(tx: Tx, tenantId: string, exceptId = ''): Promise<number> {
     const [row] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
       SELECT sum(d."sizeBytes" + b."rowCount"::bigint * (${QUOTE_BYTES_PER_CELL}::bigint * jsonb_array_length(d.columns) + ${PREDICTION_BYTES_PER_ROW}::bigint))::bigint AS bytes
         FROM "BatchPrediction" b JOIN "Dataset" d ON d.id = b."datasetId"
-       WHERE b."tenantId" = ${tenantId} AND b.status IN ('QUEUED', 'RUNNING')`;
+       WHERE b."tenantId" = ${tenantId} AND b.status IN ('QUEUED', 'RUNNING') AND b.id <> ${exceptId}`;
     return Number(row?.bytes ?? 0);
   }
 

@@ -15,6 +15,7 @@ import { epochAuc } from './epoch-auc';
 import { trainEpoch, validationLogs, type EpochInput, type EpochLogs } from './train-epoch';
 import { hostOptimizerFor } from './host-optimizer';
 import { jsTrainerFor, type JsTrainer } from './js-train';
+import { requireFiniteWeights } from './finite-weights';
 
 export interface TrainingOutcome {
   epochs: EpochResult[];
@@ -141,8 +142,8 @@ class EarlyStopper {
  * Every tensor it creates is disposed before it returns.
  * @param augment makes each epoch's training inputs from the shuffled ones (images: shifts and
  *   rotations); returns a new tensor, the original is disposed.
- * @throws AppError BAD_USER_INPUT when the loss becomes NaN or infinite (training diverged), or a
- *   class weight names an unknown class.
+ * @throws AppError BAD_USER_INPUT when the loss or a weight becomes NaN or infinite (training
+ *   diverged; checked after every epoch), or a class weight names an unknown class.
  */
 export async function trainNetwork(
   model: tf.LayersModel,
@@ -184,6 +185,8 @@ export async function trainNetwork(
       if (!Number.isFinite(result.loss)) {
         throw badInput(`Training diverged: the loss is ${result.loss} at epoch ${epoch}; try a lower spec.optimizer.learningRate or standardised features`);
       }
+      // The loss can stay finite while the weights are not (float32 gradients overflowed, Adam made NaN).
+      requireFiniteWeights(model, spec, epoch);
       epochs.push(result);
       const stop = stopper?.update(model, result) ?? false;
       if ((await onEpoch(result)) === 'stop' || signal?.aborted) break;
