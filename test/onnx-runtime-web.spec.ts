@@ -7,33 +7,19 @@
  * answers the same scores. The numbers web vs node: test/unit/onnx-runtime-web.spec.ts.
  */
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startApp, type App } from '../src/app';
 import { gqlOk } from '../src/client/graphql-client';
-import { loadConfig } from '../src/config';
 import { migrate } from '../src/lib/migrate';
+import { startTestAppWithLogs } from './support/app';
 import { truncateAll, workerDatabaseUrl } from './support/database';
 import { createTenant, type TenantBundle } from './support/factories';
 import { argmax, mnistDigitInput, mnistTestImages, onnxHostProcesses, uploadModelOk } from './support/onnx-uploads';
-import { ADMIN_SECRET, JWT_SECRET } from './support/secrets';
 
 const INFER = `query($model: String!, $inputs: [InferTensorInput!]!) { infer(model: $model, inputs: $inputs) { outputs { name datatype shape data } } }`;
 const MISSING = 'onnxruntime-node-missing-for-test';
 const images = mnistTestImages(10);
 
 /** The API on this worker's database with `env`, its log lines kept (info and up). */
-async function start(env: Record<string, string>): Promise<{ app: App; lines: Record<string, any>[] }> {
-  const lines: Record<string, any>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const config = loadConfig({ DATABASE_URL: workerDatabaseUrl(), PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET, JWT_SECRET, NODE_ENV: 'test', TRAINING_SLOTS: '1', ...env });
-  return { app: await startApp(config, pino({ level: 'info' }, sink)), lines };
-}
+const start = (env: Record<string, string>) => startTestAppWithLogs(env, false);
 
 /** ONNX_RUNTIME in the environment of each ONNX host process of this test process. */
 const hostRuntimes = () =>

@@ -20,6 +20,7 @@ import { withTenant, type Tx } from '../../src/lib/tenant-tx';
 import { startTestApp } from '../support/app';
 import { workerDatabaseUrl } from '../support/database';
 import { createTenant, type TenantBundle } from '../support/factories';
+import { until } from '../support/raw-ws';
 
 /** The advisory lock A's slow transactions wait on while the test holds it. */
 const LOCK = 10_042;
@@ -49,15 +50,6 @@ async function blockedInDatabase(): Promise<number> {
     [LOCK],
   );
   return rows[0]!.n;
-}
-
-/** Waits (polling) until `check` holds; fails naming `what` after 10 s. */
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** Which of A's slow transactions have ended, in order. */

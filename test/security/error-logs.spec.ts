@@ -2,32 +2,17 @@
  * Client errors (parse, validation, coercion, coded refusals) are logged at `info` with their code
  * and no stack, on both transports; the REST download route codes bad ids instead of a 500.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { codeOf, gql } from '../../src/client/graphql-client';
-import { loadConfig } from '../../src/config';
-import { migrate } from '../../src/lib/migrate';
-import { truncateAll, workerDatabaseUrl } from '../support/database';
+import { startTestAppWithLogs } from '../support/app';
 import { createTenant, type TenantBundle } from '../support/factories';
-import { ADMIN_SECRET, JWT_SECRET } from '../support/secrets';
 
-const lines: Record<string, any>[] = [];
+let lines: Record<string, any>[] = [];
 let app: App;
 let t: TenantBundle;
 
 beforeAll(async () => {
-  const url = workerDatabaseUrl();
-  await migrate(url);
-  await truncateAll(url);
-  const config = loadConfig({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET, JWT_SECRET, NODE_ENV: 'test', WORKER_ENABLED: 'false' });
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, any>);
-      done();
-    },
-  });
-  app = await startApp(config, pino({ level: 'info' }, sink));
+  ({ app, lines } = await startTestAppWithLogs({ WORKER_ENABLED: 'false' }));
   t = await createTenant(app, 'logs');
 });
 afterAll(() => app.stop());

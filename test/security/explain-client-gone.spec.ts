@@ -5,48 +5,26 @@
  * where it stopped, at `info` as a client error (INVALID_STATE, reason CLIENT_GONE), and the next
  * explanation is answered whole.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
-import { loadConfig } from '../../src/config';
-import { migrate } from '../../src/lib/migrate';
+import { startTestAppWithLogs } from '../support/app';
 import { PIMA_CSV, PIMA_ROWS } from '../support/data';
-import { truncateAll, workerDatabaseUrl } from '../support/database';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { ADMIN_SECRET, JWT_SECRET } from '../support/secrets';
+import { until } from '../support/raw-ws';
 import { trainVersion } from '../support/training';
 
 const EXPLAIN = 'query($rows: [JSONObject!]!) { explain(model: "wide", rows: $rows) { explanations { value } } }';
-const lines: Record<string, any>[] = [];
+let lines: Record<string, any>[] = [];
 let app: App;
 let t: TenantBundle;
 
 beforeAll(async () => {
-  const url = workerDatabaseUrl();
-  await migrate(url);
-  await truncateAll(url);
-  const config = loadConfig({
-    DATABASE_URL: url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ADMIN_SECRET,
-    JWT_SECRET,
-    NODE_ENV: 'test',
-    TRAINING_SLOTS: '1',
-    TRAINING_SHARED_SLOTS: '0',
+  ({ app, lines } = await startTestAppWithLogs({
     SCORING_SLICE_WORK: '1000000', // one row of this network's explanation a slice
     MAX_EXPLAIN_ROW_WORK: '1e9',
     MAX_EXPLAIN_WORK: '1e12',
     MAX_EXPLAIN_CELLS: '1e12',
-  });
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, any>);
-      done();
-    },
-  });
-  app = await startApp(config, pino({ level: 'info' }, sink));
+  }));
   t = await createTenant(app, 'gone');
   const datasetId = await uploadCsv(t, PIMA_CSV, 'pima');
   const spec = {
@@ -62,14 +40,6 @@ beforeAll(async () => {
   await trainVersion(t, { datasetId, targetColumn: 'Outcome', modelName: 'wide', spec });
 }, 120_000);
 afterAll(() => app.stop());
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 it('stops an explanation at its next slice when the client closed the connection, and logs where', async () => {
   const rows = PIMA_ROWS.slice(0, 100);

@@ -10,7 +10,7 @@ import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
 import { startTestApp } from '../support/app';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { PREDICT } from '../support/predict';
+import { interleaved, PREDICT } from '../support/predict';
 import { trainVersion } from '../support/training';
 
 const WORDS = ['free', 'prize', 'call', 'now', 'see', 'you', 'later', 'lunch', 'winner', 'claim', 'home', 'soon'];
@@ -45,20 +45,18 @@ afterAll(() => app.stop());
 it("slices a text model's large predict by its measured cost; another tenant's predict is answered between the slices, and the answer is the small calls'", async () => {
   const rows = Array.from({ length: 3000 }, (_, i) => ({ message: text(i) }));
   await gqlOk(b, PREDICT, { model: 'texts', rows: [rows[0]] }); // B's version is loaded (and measured)
-  const done: string[] = [];
-  const bigA = gqlOk(a, PREDICT, { model: 'texts', rows }).then((r) => (done.push('a'), r));
-  for (let i = 0; i < 2000 && app.threads.scoring!.queueStats().thread.running === 0; i++) await new Promise((r) => setTimeout(r, 2));
-  expect(app.threads.scoring!.queueStats().thread.running).toBe(1);
-  let threadWhenBAnswered: { running: number; waiting: number } | undefined;
-  const smallB = gqlOk(b, PREDICT, { model: 'texts', rows: [rows[1]] }).then((r) => {
-    threadWhenBAnswered = { ...app.threads.scoring!.queueStats().thread };
-    done.push('b');
-    return r;
-  });
-  const [answerA] = await Promise.all([bigA, smallB]);
-  expect(done).toEqual(['b', 'a']);
+  const {
+    order,
+    threadWhenSmallAnswered,
+    bigAnswer: answerA,
+  } = await interleaved(
+    app,
+    () => gqlOk(a, PREDICT, { model: 'texts', rows }),
+    () => gqlOk(b, PREDICT, { model: 'texts', rows: [rows[1]] }),
+  );
+  expect(order).toEqual(['small', 'big']);
   // A still had a slice on the thread, or waiting, when B's answer came: unsliced, A's one call would have ended first.
-  expect(threadWhenBAnswered!.running + threadWhenBAnswered!.waiting).toBeGreaterThan(0);
+  expect(threadWhenSmallAnswered.running + threadWhenSmallAnswered.waiting).toBeGreaterThan(0);
   expect(answerA.predict.predictions).toHaveLength(3000);
   for (const from of [0, 15, 16, 1500, 2990]) {
     const part = (await gqlOk(a, PREDICT, { model: 'texts', rows: rows.slice(from, from + 10) })).predict.predictions;

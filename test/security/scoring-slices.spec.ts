@@ -13,7 +13,7 @@ import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-cli
 import { startTestApp } from '../support/app';
 import { PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { PREDICT } from '../support/predict';
+import { interleaved, PREDICT } from '../support/predict';
 import { trainVersion } from '../support/training';
 import { treeCostPerRow } from '../../src/ml/trees/tree-family';
 
@@ -94,21 +94,18 @@ it("scores a large predict in slices with the answer of small calls, and another
   expect(perSlice).toBe(14);
   // B's model is loaded (and too large to score inline), so its next call only waits for the thread.
   await gqlOk(b, PREDICT, { model: 'wide', rows: [PIMA_ROWS[0]] });
-  const done: string[] = [];
-  const bigA = gqlOk(a, PREDICT, { model: 'wide', rows }).then((r) => (done.push('a'), r));
-  // Once A's slices are on the thread, B asks for one row.
-  for (let i = 0; i < 1000 && app.threads.scoring!.queueStats().thread.running === 0; i++) await new Promise((r) => setTimeout(r, 2));
-  expect(app.threads.scoring!.queueStats().thread.running).toBe(1);
-  let threadWhenBAnswered: { running: number; waiting: number } | undefined;
-  const smallB = gqlOk(b, PREDICT, { model: 'wide', rows: [PIMA_ROWS[1]] }).then((r) => {
-    threadWhenBAnswered = { ...app.threads.scoring!.queueStats().thread };
-    done.push('b');
-    return r;
-  });
-  const [answerA] = await Promise.all([bigA, smallB]);
-  expect(done).toEqual(['b', 'a']);
+  const {
+    order,
+    threadWhenSmallAnswered,
+    bigAnswer: answerA,
+  } = await interleaved(
+    app,
+    () => gqlOk(a, PREDICT, { model: 'wide', rows }),
+    () => gqlOk(b, PREDICT, { model: 'wide', rows: [PIMA_ROWS[1]] }),
+  );
+  expect(order).toEqual(['small', 'big']);
   // B was scored between A's slices: A still had a slice on the thread when B's answer came (unsliced, A's one call would have finished first).
-  expect(threadWhenBAnswered!.running + threadWhenBAnswered!.waiting).toBeGreaterThan(0);
+  expect(threadWhenSmallAnswered.running + threadWhenSmallAnswered.waiting).toBeGreaterThan(0);
   // The sliced answer is the one calls of at most one slice give.
   for (const from of [0, perSlice - 1, 1500, 2986]) {
     const part = (await gqlOk(a, PREDICT, { model: 'wide', rows: rows.slice(from, from + perSlice) })).predict.predictions;

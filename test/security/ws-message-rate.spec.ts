@@ -6,10 +6,10 @@
  * sent while A's wait, is answered before A's last. /metrics counts the messages that waited.
  * The time assertion is a lower bound the limit itself implies (A's last answer cannot come sooner).
  */
-import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { createTenant } from '../support/factories';
+import { rawSocket as socketOf, until } from '../support/raw-ws';
 
 const RATE = 20;
 const BURST = 5;
@@ -19,32 +19,6 @@ const QUERY = '{ viewer { tenantId } }';
 let app: App;
 beforeAll(async () => (app = await startTestApp({ WS_TENANT_MESSAGES_PER_SECOND: String(RATE), WS_TENANT_MESSAGE_BURST: String(BURST), WORKER_ENABLED: 'false' })));
 afterAll(() => app.stop());
-
-interface Message {
-  id?: string;
-  type: string;
-  payload?: any;
-}
-
-/** Waits (polling) until `check` holds; fails naming `what` after 20 s. */
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** A raw graphql-ws socket of `token`, acknowledged; every message it receives is kept in order with its arrival time. */
-async function socketOf(wsUrl: string, token: string) {
-  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const messages: (Message & { at: number })[] = [];
-  socket.on('message', (data) => messages.push({ ...(JSON.parse(String(data)) as Message), at: performance.now() }));
-  await new Promise((r) => socket.once('open', r));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
-  await until('connection_ack', () => messages.some((m) => m.type === 'connection_ack'));
-  return { socket, messages };
-}
 
 const delayedCount = async () => Number(/^maas_ws_messages_delayed_total (\S+)$/m.exec(await (await fetch(app.server.url.replace(/\/graphql$/, '/metrics'))).text())?.[1] ?? 0);
 

@@ -10,13 +10,13 @@
  * times out is coded (QUOTA_EXCEEDED DB_CONNECTIONS), not an internal error.
  */
 import pg from 'pg';
-import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { gqlOk } from '../../src/client/graphql-client';
 import { fromDatabaseError } from '../../src/lib/errors';
 import { startTestApp } from '../support/app';
 import { workerDatabaseUrl } from '../support/database';
 import { createTenant } from '../support/factories';
+import { rawSocket as socketOf, until } from '../support/raw-ws';
 
 const CAP = 4;
 const SUBSCRIBES = 20;
@@ -33,34 +33,6 @@ afterAll(async () => {
   await control.end();
   await app.stop();
 });
-
-interface Message {
-  id?: string;
-  type: string;
-  payload?: any;
-}
-
-/** Waits (polling) until `check` holds; fails naming `what` after 10 s. */
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** A raw graphql-ws socket of `token`, acknowledged; every message it receives is kept in order. */
-async function socketOf(wsUrl: string, token: string) {
-  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const messages: Message[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
-  socket.on('close', (code, reason) => (closed = { code, reason: String(reason) }));
-  await new Promise((r) => socket.once('open', r));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
-  await until('connection_ack', () => messages.some((m) => m.type === 'connection_ack'));
-  return { socket, messages, closed: () => closed };
-}
 
 /** Transactions waiting for a table lock in the database now (A's set-up reads behind the test's lock). */
 async function waitingOnTableLock(): Promise<number> {

@@ -7,10 +7,11 @@
  * buffers fill.
  */
 import type net from 'node:net';
-import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { createTenant } from '../support/factories';
+import type WebSocket from 'ws';
+import { rawSocket as socketOf, until } from '../support/raw-ws';
 
 const SCHEMA = '__schema { types { name description fields { name description args { name description } } } }';
 const QUERY = `{ a: ${SCHEMA} b: ${SCHEMA} c: ${SCHEMA} }`;
@@ -26,33 +27,6 @@ beforeAll(
     })),
 );
 afterAll(() => app.stop());
-
-interface Message {
-  id?: string;
-  type: string;
-  payload?: any;
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** A raw graphql-ws socket of `token`, acknowledged, keeping what it receives and how it closed. */
-async function socketOf(wsUrl: string, token: string) {
-  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const messages: Message[] = [];
-  const closed: { code?: number } = {};
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
-  socket.on('close', (code) => (closed.code = code));
-  await new Promise((r) => socket.once('open', r));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
-  await until('connection_ack', () => messages.some((m) => m.type === 'connection_ack'));
-  return { socket, messages, closed };
-}
 
 const subscribe = (socket: WebSocket, id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: QUERY } }));
 
@@ -78,12 +52,12 @@ it("drops a socket whose client leaves its answers unread; the tenant's other so
   // Read again: what reached the client before the server dropped the connection, then the close.
   await new Promise((r) => setTimeout(r, 1000));
   (paused.socket as unknown as { _socket: net.Socket })._socket.resume();
-  await until('the paused socket closed', () => paused.closed.code !== undefined);
+  await until('the paused socket closed', () => paused.closed() !== undefined);
   const answered = paused.messages.filter((m) => m.type === 'next').length;
   console.log(`ws-unread-answers: answers of ${answerBytes} bytes; the paused socket got ${answered} of 100 before it was dropped`);
   expect(answered).toBeLessThan(100);
-  expect([1006, 4429]).toContain(paused.closed.code);
-  expect(reader.closed.code).toBeUndefined();
+  expect([1006, 4429]).toContain(paused.closed()!.code);
+  expect(reader.closed()).toBeUndefined();
   reader.socket.close();
   other.socket.close();
 });

@@ -2,9 +2,11 @@
  * Starts the real API (HTTP + websocket + in-process worker) on a free loopback port against this
  * worker's database, with the application tables emptied first.
  */
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/lib/logger';
+import { createLogger, type Logger } from '../../src/lib/logger';
 import { migrate } from '../../src/lib/migrate';
 import { truncateAll, workerDatabaseUrl } from './database';
 import { ADMIN_SECRET, JWT_SECRET } from './secrets';
@@ -17,7 +19,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ap
 }
 
 /** Another API process on this worker's database as it is (no tables emptied, no migration), with `env`. */
-export function startAppOnWorkerDatabase(env: Record<string, string> = {}): Promise<App> {
+export function startAppOnWorkerDatabase(env: Record<string, string> = {}, log?: Logger): Promise<App> {
   const config = loadConfig({
     DATABASE_URL: workerDatabaseUrl(),
     PORT: '0',
@@ -32,5 +34,25 @@ export function startAppOnWorkerDatabase(env: Record<string, string> = {}): Prom
     TRAINING_SHARED_SLOTS: '0',
     ...env,
   });
-  return startApp(config, createLogger(config.LOG_LEVEL));
+  return startApp(config, log ?? createLogger(config.LOG_LEVEL));
+}
+
+/**
+ * {@link startTestApp} (tables emptied) or, with `fresh` false, {@link startAppOnWorkerDatabase},
+ * with its log lines (info and up) kept, parsed, in `lines` as they are written.
+ */
+export async function startTestAppWithLogs(env: Record<string, string> = {}, fresh = true): Promise<{ app: App; lines: Record<string, any>[] }> {
+  const lines: Record<string, any>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, any>);
+      done();
+    },
+  });
+  const log = pino({ level: 'info' }, sink);
+  if (fresh) {
+    await migrate(workerDatabaseUrl());
+    await truncateAll(workerDatabaseUrl());
+  }
+  return { app: await startAppOnWorkerDatabase(env, log), lines };
 }
