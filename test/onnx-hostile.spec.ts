@@ -112,6 +112,30 @@ describe('models that can never be served are refused at upload (INVALID_MODEL w
     expect(await refusal('many', many)).toEqual({ code: 'INVALID_MODEL', reason: 'TOO_MANY_INPUTS', message: "File 'many.onnx' declares 257 inputs; a call can send at most 256" });
   });
 
+  it('more outputs than are served, or an output name too long to answer (review 4: 2,000 names of 10,000 characters made each V2 answer 20 MB)', async () => {
+    const fan = (outputs: string[]) =>
+      graphModel(
+        outputs.map((name) => ({ op: 'Identity', inputs: ['x'], outputs: [name] })),
+        [{ name: 'x', dims: [1] }],
+        outputs.map((name) => ({ name, dims: [1] })),
+      );
+    expect(await refusal('fan', fan(Array.from({ length: 257 }, (_, i) => `y${i}`)))).toEqual({
+      code: 'INVALID_MODEL',
+      reason: 'TOO_MANY_OUTPUTS',
+      message: "File 'fan.onnx' declares 257 outputs; at most 256 are served",
+    });
+    expect(await refusal('longout', fan(['y'.repeat(257)]))).toEqual({
+      code: 'INVALID_MODEL',
+      reason: 'UNSUPPORTED_OUTPUT',
+      message: `File 'longout.onnx': output "${'y'.repeat(100)}" (257 characters) has a name no answer can carry: names are 1 to 256 printable characters`,
+    });
+    // 256 outputs of 256-character names are served.
+    await uploadOk('widest', fan(Array.from({ length: 256 }, (_, i) => `${i}`.padStart(256, 'y'))));
+    const meta = await v2(a.url, '/v2/models/widest', { token: a.apiKey });
+    expect(meta.status).toBe(200);
+    expect((meta.body as { outputs: unknown[] }).outputs).toHaveLength(256);
+  });
+
   it('an input name with a NUL character or a control character', async () => {
     expect(await refusal('nul', identity('../x\u0000', [1]))).toEqual({
       code: 'INVALID_MODEL',

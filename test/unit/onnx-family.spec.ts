@@ -18,7 +18,7 @@ import { servingInfo, type OnnxMetadata } from '../../src/ml/families/onnx/metad
 import { decodeImage } from '../../src/ml/images/decode';
 import { INFER_TENSORS_METHOD, TENSOR_SPECS_METHOD, type NamedTensor } from '../../src/ml/tensor-io';
 import { createHash } from 'node:crypto';
-import { oneNodeModel } from '../support/onnx-proto';
+import { graphModel, oneNodeModel } from '../support/onnx-proto';
 
 const model = (name: string) => fs.readFileSync(sharedDataFile('onnx-models', name));
 
@@ -178,4 +178,14 @@ it('refuses files that are not complete ONNX models with INVALID_MODEL', async (
   ] as const) {
     await expect(inspectOnnx(oneNodeModel(op, opset, inputs), `${op}.onnx`)).rejects.toMatchObject({ code: 'INVALID_MODEL', details: { reason: 'UNSUPPORTED_OPERATOR' } });
   }
+});
+
+it('refuses labels of more than MAX_LABEL_CHARS characters in all, naming metadata.labels (review 4)', async () => {
+  // A 2,001-class output: 2,001 labels of 500 characters pass each label's bound, not the total.
+  const bytes = new Uint8Array(graphModel([{ op: 'Identity', inputs: ['x'], outputs: ['y'] }], [{ name: 'x', dims: [1, 2001] }], [{ name: 'y', dims: [1, 2001] }]));
+  const specs = await inspectOnnx(bytes, 'wide.onnx');
+  const file = { sha256: 'x', sizeBytes: bytes.length };
+  const labels = Array.from({ length: 2001 }, (_, i) => `${i}`.padEnd(500, '.'));
+  expect(() => servingInfo(specs, file, { labels })).toThrow('metadata.labels has 1000500 characters in all; at most 1000000');
+  expect(servingInfo(specs, file, { labels: labels.map((l) => l.slice(0, 400)) }).labels).toHaveLength(2001);
 });

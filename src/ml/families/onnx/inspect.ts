@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../../lib/errors';
 import { openSession } from './runtime';
-import { checkServableInputs, clientMessage, saysNoOutput } from './servable';
+import { checkServableInputs, checkServableOutputs, clientMessage, saysNoOutput } from './servable';
 import { readSpecs, type OnnxSpecs, type ValueMetadata } from './specs';
 
 const invalid = (message: string, reason: string) => new AppError('INVALID_MODEL', message, { reason });
@@ -50,6 +50,7 @@ export async function inspectOnnx(bytes: Uint8Array, filename: string): Promise<
     const bad = specs.badInputs[0];
     if (bad) throw invalid(`File ${file}: input '${bad.name}' cannot be fed by this server: ${bad.reason}`, 'UNSUPPORTED_INPUT');
     checkServableInputs(specs.inputs, file, bytes);
+    checkServableOutputs([...specs.outputs, ...specs.notServed], file);
     if (specs.outputs.length === 0)
       throw invalid(`File ${file} has no tensor output this server can return: ${specs.notServed.map((o) => `'${o.name}': ${o.reason}`).join('; ')}`, 'NO_OUTPUT');
     return { inputs: specs.inputs, outputs: specs.outputs, notServed: specs.notServed };

@@ -12,6 +12,10 @@ import { MAX_LABEL_LENGTH } from '../../target';
 export const MAX_DESCRIPTION = 4000;
 /** Most class labels. */
 export const MAX_LABELS = 100_000;
+/**
+ * Characters of all labels together: they are read each time the version loads (review 4). ImageNet's
+ * 1,000 synset names are ~30 kB; 21,843 classes of ~30 characters fit. */
+export const MAX_LABEL_CHARS = 1_000_000;
 /** Longest label, characters: the bound of a trained model's class labels too. */
 export { MAX_LABEL_LENGTH };
 
@@ -118,6 +122,8 @@ export function servingInfo(
     if (labels.length === 0 || labels.length > MAX_LABELS) throw field('labels', `has ${labels.length} labels; give 1 to ${MAX_LABELS}`);
     const long = labels.findIndex((l) => l.length > MAX_LABEL_LENGTH);
     if (long >= 0) throw field(`labels[${long}]`, `has ${labels[long]!.length} characters; at most ${MAX_LABEL_LENGTH}`);
+    const chars = labels.reduce((n, l) => n + l.length, 0);
+    if (chars > MAX_LABEL_CHARS) throw field('labels', `has ${chars} characters in all; at most ${MAX_LABEL_CHARS}`);
     const out = m.labelsOutput != null ? specs.outputs.find((o) => o.name === m.labelsOutput) : specs.outputs.find((o) => o.shape.at(-1) === labels.length);
     if (m.labelsOutput != null && !out) throw field('labelsOutput', `${q(m.labelsOutput)} is not a served output; outputs are ${specs.outputs.map((o) => o.name).join(', ')}`);
     if (!out)

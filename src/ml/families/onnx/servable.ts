@@ -10,6 +10,13 @@ import type { OnnxTensorSpec } from './specs';
 export const MAX_MODEL_INPUTS = 256;
 /** Longest input name, characters: the V2 request's cap on a tensor name. */
 export const MAX_INPUT_NAME = 256;
+/**
+ * Most outputs, served or not, and longest output name, characters: an output is named in every
+ * answer and in the version's metadata (review 4: 2,000 outputs of 10,000-character names made every
+ * V2 metadata and infer answer 20 MB). A call may ask for outputs by name, as it sends inputs.
+ */
+export const MAX_MODEL_OUTPUTS = 256;
+export const MAX_OUTPUT_NAME = 256;
 /** Largest declared dimension, and elements of a fixed-shape input: 2^31 − 1 (no call can send more). */
 export const MAX_DIMENSION = 2 ** 31 - 1;
 
@@ -44,6 +51,23 @@ export function checkServableInputs(inputs: readonly OnnxTensorSpec[], file: str
     const elements = s.shape.reduce((n, d) => n * Math.max(d, 1), 1);
     if (elements > MAX_DIMENSION)
       throw invalid(`File ${file}: input ${shown(s.name)} of shape [${s.shape.join(', ')}] takes ${elements} elements per call; at most ${MAX_DIMENSION}`, 'UNSUPPORTED_INPUT');
+  }
+}
+
+/**
+ * @param file the upload's name, quoted, for messages.
+ * @throws AppError INVALID_MODEL with `details.reason` TOO_MANY_OUTPUTS (more than
+ *   {@link MAX_MODEL_OUTPUTS}, served or not) or UNSUPPORTED_OUTPUT (a name that is empty, longer
+ *   than {@link MAX_OUTPUT_NAME} or unprintable).
+ */
+export function checkServableOutputs(outputs: readonly { name: string }[], file: string): void {
+  if (outputs.length > MAX_MODEL_OUTPUTS) throw invalid(`File ${file} declares ${outputs.length} outputs; at most ${MAX_MODEL_OUTPUTS} are served`, 'TOO_MANY_OUTPUTS');
+  for (const o of outputs) {
+    if (o.name.length === 0 || o.name.length > MAX_OUTPUT_NAME || UNPRINTABLE.test(o.name))
+      throw invalid(
+        `File ${file}: output ${shown(o.name)} (${o.name.length} characters) has a name no answer can carry: names are 1 to ${MAX_OUTPUT_NAME} printable characters`,
+        'UNSUPPORTED_OUTPUT',
+      );
   }
 }
 
