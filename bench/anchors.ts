@@ -40,6 +40,24 @@ export async function measure(t: Target, connections: number, seconds: number): 
   return { ...r, cpuUsPerReq: r.total ? used / r.total : NaN, mainCpuUsPerReq: r.total ? mainUsed / r.total : NaN };
 }
 
+/** Rounds of one server as one measurement: requests, errors and CPU summed; p50 and p99 the rounds' medians. */
+function combine(rounds: Measured[]): Measured {
+  if (rounds.length === 1) return rounds[0]!;
+  const sum = (f: (m: Measured) => number) => rounds.reduce((n, m) => n + f(m), 0);
+  const median = (f: (m: Measured) => number) => rounds.map(f).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const total = sum((m) => m.total);
+  return {
+    rps: sum((m) => m.rps) / rounds.length,
+    p50ms: median((m) => m.p50ms),
+    p99ms: median((m) => m.p99ms),
+    errors: sum((m) => m.errors),
+    non2xx: sum((m) => m.non2xx),
+    total,
+    cpuUsPerReq: sum((m) => m.cpuUsPerReq * m.total) / total,
+    mainCpuUsPerReq: sum((m) => m.mainCpuUsPerReq * m.total) / total,
+  };
+}
+
 const row = (name: string, m: Measured, anchor: Measured) =>
   `| ${name} | ${Math.round(m.rps)} | ${m.p99ms} ms | ${Math.round(m.cpuUsPerReq)} | **${(m.rps / anchor.rps).toFixed(2)}×** | ${(anchor.cpuUsPerReq / m.cpuUsPerReq).toFixed(2)}× |${m.errors || m.non2xx ? ` ${m.errors} errors, ${m.non2xx} non-2xx` : ''}`;
 
@@ -54,9 +72,14 @@ export async function anchorTables(targets: Target[], concurrencies: number[], s
     console.error(`[bench] anchors at concurrency ${c}: ${targets.map((t) => t.name).join(', ')}`);
     const figures: Record<string, Measured> = (out[c] = {});
     for (const t of targets) await measure(t, c, 1); // warm-up (JIT, model load)
-    for (const t of targets) figures[t.name] = await measure(t, c, seconds);
+    // Rounds taken in turn, so every server sees the machine's drift alike (a server measured last
+    // in one long stretch looked up to 30 % faster or slower than in the next run).
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+    const taken: Record<string, Measured[]> = {};
+    for (let r = 0; r < rounds; r++) for (const t of targets) (taken[t.name] ??= []).push(await measure(t, c, seconds / rounds));
+    for (const t of targets) figures[t.name] = combine(taken[t.name]!);
     const anchor = figures[targets[1]!.name]!;
-    say(`Concurrency ${c}, ${seconds} s per server:`);
+    say(`Concurrency ${c}, ${seconds} s per server${rounds > 1 ? ` in ${rounds} rounds taken in turn (p99: the rounds' median)` : ''}:`);
     say();
     say(`| server | req/s | p99 | server CPU µs/req | req/s ÷ ${targets[1]!.name} | CPU ratio (${targets[1]!.name} ÷ this) |`);
     say('|---|---|---|---|---|---|');

@@ -41,25 +41,37 @@ interface ResponseLike {
   readonly socket: { destroyed: boolean } | null;
 }
 
+const RESPONSE = Symbol('response');
+const SIGNAL = Symbol('signal');
+
 /**
- * `context` and `extra` in one new object, with a {@link Context.signal} aborted when `res`
- * closes before its answer was written whole. The signal is made on first read (most requests never
- * read it: no controller, no listener for them), by a getter on the object's prototype, which
- * Apollo's per-request copy of the context keeps (`cloneObject`: same prototype, own properties).
+ * The prototype of every HTTP request's context: one object for all, so contexts keep one shape
+ * (a prototype per request made every context a new hidden class, and each resolver's property
+ * reads megamorphic). `this` is the context Apollo passes on (its per-request copy keeps the
+ * prototype and the symbol-keyed fields).
+ */
+const HTTP_CONTEXT = {
+  get signal(): AbortSignal {
+    const self = this as unknown as { [RESPONSE]: ResponseLike; [SIGNAL]?: AbortSignal };
+    let signal = self[SIGNAL];
+    if (signal) return signal;
+    const res = self[RESPONSE];
+    const gone = new AbortController();
+    signal = self[SIGNAL] = gone.signal;
+    if (!res.writableFinished && (res.destroyed || res.socket?.destroyed)) gone.abort();
+    else res.once('close', () => res.writableFinished || gone.abort());
+    return signal;
+  },
+};
+
+/**
+ * `context` and `extra` in one new object, with a {@link Context.signal} aborted when `res` closes
+ * before its answer was written whole. The signal is made on first read (most requests never read
+ * it: no controller, no listener for them), by a getter on the shared prototype, which Apollo's
+ * per-request copy of the context keeps (`cloneObject`: same prototype, own properties, symbols too).
  */
 export function withClientSignal<C extends object, D extends object>(res: ResponseLike, context: C, extra: D): C & D & { signal: AbortSignal } {
-  let signal: AbortSignal | undefined;
-  const proto = {
-    get signal(): AbortSignal {
-      if (signal) return signal;
-      const gone = new AbortController();
-      signal = gone.signal;
-      if (!res.writableFinished && (res.destroyed || res.socket?.destroyed)) gone.abort();
-      else res.once('close', () => res.writableFinished || gone.abort());
-      return signal;
-    },
-  };
-  return Object.assign(Object.create(proto) as { signal: AbortSignal }, context, extra);
+  return Object.assign(Object.create(HTTP_CONTEXT) as { signal: AbortSignal }, context, extra, { [RESPONSE]: res });
 }
 
 export interface BaseContext {
