@@ -28,6 +28,7 @@ import { answerRefusalOf } from './answer-size';
 import { CLOSE_INVALID_MESSAGE, CLOSE_TOO_MANY, SocketRegistry } from './socket-registry';
 import { WsInFlight } from './ws-in-flight';
 import { judgeMessage } from './ws-message-guard';
+import { topLevelStrings } from '../lib/json-depth';
 import { WsMessageRate } from './ws-message-rate';
 
 export interface WebsocketOptions {
@@ -91,6 +92,27 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, ORIGIN_REFUSED, { 'Content-Type': 'application/json; charset=utf-8' }),
   });
   const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
+  /** Each running operation's abort controller, by socket and operation id. */
+  const operations = new WeakMap<WebSocket, Map<string, AbortController>>();
+  /**
+   * The connection's context with a signal of the operation's own: aborted when the client sends
+   * `complete` for it (graphql-ws only forgets a running query then, and calls onComplete when it
+   * ends) or the socket closes (review 5: a `complete` left an explanation running to its end).
+   */
+  const operationContext = (socket: WebSocket, context: Context, id: string): Context => {
+    const own = new AbortController();
+    let running = operations.get(socket);
+    if (!running) operations.set(socket, (running = new Map()));
+    running.set(id, own);
+    return { ...context, signal: context.signal ? AbortSignal.any([context.signal, own.signal]) : own.signal };
+  };
+  /** A client's `complete` (judged from the message's top level, unparsed): its operation's signal aborts. */
+  const completeSent = (socket: WebSocket, raw: Buffer | string) => {
+    const running = operations.get(socket);
+    if (!running || running.size === 0) return;
+    const { id, type } = topLevelStrings(raw, ['id', 'type']);
+    if (type === 'complete' && id !== undefined) running.get(id)?.abort();
+  };
   /**
    * Ends a socket whose client left too many answers unread: a close frame (4429, which graphql-ws
    * clients do not retry) queued behind them could wait for ever, so the connection is then dropped
@@ -123,6 +145,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         socket.send(verdict.reply);
         return false;
       }
+      completeSent(socket, args[0] as Buffer | string);
       return emit('message', ...args);
     };
     // Before that, at most the tenant's message rate is read (ws-message-rate.ts); the rest waits.
@@ -160,7 +183,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // Parsed and validated here, as Apollo does over HTTP: a bad operation gets coded errors on its
       // own id, and the socket with its other subscriptions stays open.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has registered this operation already, hence `>`; refused ones still registered
         // are counted too, so the message states the limit, not the count.
         const running = Object.keys(ctx.subscriptions).length;
@@ -182,6 +205,8 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         }
         try {
           const prepared = prepare(payload, ctx.extra.context!);
+          // Only an operation that will run gets a signal (onComplete forgets it; a refused one never completes).
+          if (!Array.isArray(prepared)) (prepared as ExecutionArgs).contextValue = operationContext(ctx.extra.socket, ctx.extra.context!, id);
           if (release && !Array.isArray(prepared)) inFlight.hold(prepared, release);
           else release?.();
           return prepared;
@@ -213,6 +238,10 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         return true;
       },
       context: (ctx) => ctx.extra.context!,
+      // The operation ended: its signal is forgotten (a client's `complete` aborted it already, completeSent).
+      onComplete: (ctx, id) => {
+        operations.get(ctx.extra.socket)?.delete(id);
+      },
       onNext: (ctx, _id, _payload, _args, result) => {
         // A client that does not read its answers: the socket goes, with what it queued.
         const tenantId = ctx.extra.context?.actor?.tenantId;

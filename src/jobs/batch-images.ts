@@ -11,6 +11,7 @@ import { decodeImageSet } from '../ml/images/image-set';
 import { loadScorer, type StoredModel } from '../ml/predictor';
 import { readPipeline } from '../ml/preprocess/stored';
 import type { ScoringThreads } from '../ml/serving/scoring-threads';
+import { slicedThreadScore } from '../ml/serving/thread-predictor';
 import type { ResultBudget } from './batch-result-budget';
 
 /** Images per chunk: one scorer call and one progress event each. */
@@ -66,7 +67,7 @@ async function threadScorer(scoring: ScoringThreads, version: StoredModel & { id
     throw err;
   }
   return {
-    score: (x: Float32Array, rows: number) => handle.call<Float32Array>('score', [x, rows], [x.buffer as ArrayBuffer]),
+    score: slicedThreadScore(scoring, handle, version, readPipeline(version.preprocessing)),
     dispose: () => handle.dispose(),
   };
 }

@@ -39,6 +39,8 @@ export interface MlThreadsConfig {
   SERVING_THREAD_HEAP_MB?: number;
   SERVING_QUARANTINE_SECONDS?: number;
   SCORING_MAX_QUEUED_PER_TENANT?: number;
+  /** Multiply-adds of one scoring-thread call before batch jobs slice it (ml/serving/sliced-score.ts). (Default: unsliced) */
+  SCORING_SLICE_WORK?: number;
   SERVING_TENANT_MAX_FAULTS?: number;
   SERVING_TENANT_FAULT_WINDOW_SECONDS?: number;
   SERVING_TENANT_BACKOFF_SECONDS?: number;
@@ -85,6 +87,7 @@ export function createMlThreads(config: MlThreadsConfig, runtime: { backend?: st
           heapMb: config.SERVING_THREAD_HEAP_MB ?? 1024,
           quarantineSeconds: config.SERVING_QUARANTINE_SECONDS ?? 300,
           maxQueuedPerTenant: config.SCORING_MAX_QUEUED_PER_TENANT ?? 256,
+          sliceWork: config.SCORING_SLICE_WORK,
           tenantBackoff: {
             maxFaults: config.SERVING_TENANT_MAX_FAULTS ?? DEFAULT_TENANT_BACKOFF.maxFaults,
             windowSeconds: config.SERVING_TENANT_FAULT_WINDOW_SECONDS ?? DEFAULT_TENANT_BACKOFF.windowSeconds,

@@ -237,12 +237,17 @@ export function createServices(deps: Deps): Services {
     models: new ModelService(prisma, r.models),
     exports,
     predict,
-    explain: new ExplainService(predict, quotas, {
-      maxRows: config.MAX_EXPLAIN_ROWS,
-      maxCells: config.MAX_EXPLAIN_CELLS,
-      maxRowWork: config.MAX_EXPLAIN_ROW_WORK,
-      maxWork: config.MAX_EXPLAIN_WORK,
-    }),
+    explain: new ExplainService(
+      predict,
+      quotas,
+      {
+        maxRows: config.MAX_EXPLAIN_ROWS,
+        maxCells: config.MAX_EXPLAIN_CELLS,
+        maxRowWork: config.MAX_EXPLAIN_ROW_WORK,
+        maxWork: config.MAX_EXPLAIN_WORK,
+      },
+      deps.log,
+    ),
     recommend: new RecommendService(predict, quotas, new ItemMetadataCatalog(prisma, r.datasets)),
     imagePredict: new ImagePredictService(predict, quotas, { maxImages: config.MAX_PREDICT_IMAGES }, imageDecoder),
     imageDecoder,

@@ -10,7 +10,7 @@ import { gqlOk } from '../../src/client/graphql-client';
 import { startTestAppWithLogs } from '../support/app';
 import { PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
-import { until } from '../support/raw-ws';
+import { rawSocket, until } from '../support/raw-ws';
 import { trainVersion } from '../support/training';
 
 const EXPLAIN = 'query($rows: [JSONObject!]!) { explain(model: "wide", rows: $rows) { explanations { value } } }';
@@ -63,4 +63,24 @@ it('stops an explanation at its next slice when the client closed the connection
   // The next explanation is answered whole.
   const whole = await gqlOk(t, EXPLAIN, { rows: rows.slice(0, 5) });
   expect(whole.explain.explanations).toHaveLength(5);
+});
+
+it('stops an explanation sent over the websocket when the client completes that operation, the socket staying open (review 5)', async () => {
+  const stops = () => lines.filter((l) => l.msg === 'explanation stopped: its client left');
+  const before = stops().length;
+  const ws = await rawSocket(t.wsUrl, t.apiKey);
+  ws.socket.send(JSON.stringify({ id: 'x', type: 'subscribe', payload: { query: EXPLAIN, variables: { rows: PIMA_ROWS.slice(0, 100) } } }));
+  await until('a slice on the scoring thread', () => app.threads.scoring!.queueStats().thread.running > 0);
+  ws.socket.send(JSON.stringify({ id: 'x', type: 'complete' }));
+  await until('the stop logged', () => stops().length > before);
+  const stopped = stops().at(-1)!;
+  expect(stopped).toMatchObject({ level: 30, tenantId: t.tenantId });
+  const done = Number(/stopped after (\d+) of 100 rows$/.exec(stopped.message)?.[1]);
+  expect(done).toBeLessThan(100);
+  // The socket serves the next operation.
+  ws.socket.send(JSON.stringify({ id: 'y', type: 'subscribe', payload: { query: EXPLAIN, variables: { rows: PIMA_ROWS.slice(0, 2) } } }));
+  await until('the next answer', () => ws.messages.some((m) => m.id === 'y' && m.type === 'complete'));
+  expect(ws.messages.find((m) => m.id === 'y' && m.type === 'next')?.payload.data.explain.explanations).toHaveLength(2);
+  expect(ws.closed()).toBeUndefined();
+  ws.socket.close();
 });

@@ -13,6 +13,7 @@ import { codeOf, gql, gqlOk, type GqlResult } from '../../src/client/graphql-cli
 import { startTestApp } from '../support/app';
 import { PIMA_CSV, PIMA_ROWS } from '../support/data';
 import { createTenant, uploadCsv, type TenantBundle } from '../support/factories';
+import { download, runBatch } from '../support/batch';
 import { interleaved, PREDICT } from '../support/predict';
 import { trainVersion } from '../support/training';
 import { treeCostPerRow } from '../../src/ml/trees/tree-family';
@@ -126,4 +127,19 @@ it("bounds and slices a tree ensemble's explanation by the nodes a row visits (r
     const alone = (await gqlOk(a, EXPLAIN, { model: 'forest', rows: [rows[r]] })).explain.explanations[0];
     expect(sliced.explanations[r]).toEqual(alone);
   }
+});
+
+it("slices a batch prediction's chunks too (review 5: a 2,000-row chunk held the thread 8–15 s); another tenant's predict runs between them", async () => {
+  const datasetId = await uploadCsv(a, PIMA_CSV, 'pima-batch');
+  await gqlOk(b, PREDICT, { model: 'wide', rows: [PIMA_ROWS[0]] });
+  let path = '';
+  const { order, threadWhenSmallAnswered } = await interleaved(
+    app,
+    async () => (path = await runBatch(a, 'wide', datasetId)),
+    () => gqlOk(b, PREDICT, { model: 'wide', rows: [PIMA_ROWS[2]] }),
+  );
+  expect(order).toEqual(['small', 'big']);
+  expect(threadWhenSmallAnswered.running + threadWhenSmallAnswered.waiting).toBeGreaterThan(0);
+  const csv = await (await download(a, path)).text();
+  expect(csv.trim().split('\n')).toHaveLength(PIMA_ROWS.length + 1);
 });

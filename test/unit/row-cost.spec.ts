@@ -1,5 +1,5 @@
-/** The measured cost per row of a served version (src/modules/serving/row-cost.ts). */
-import { RowCostEstimate } from '../../src/modules/serving/row-cost';
+/** The measured cost per row of a served version (src/ml/serving/row-cost.ts). */
+import { RowCostEstimate } from '../../src/ml/serving/row-cost';
 
 it('keeps the lowest nanoseconds per row seen, at least 1, ignoring empty calls and non-finite times', async () => {
   const e = new RowCostEstimate();

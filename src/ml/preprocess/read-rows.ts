@@ -17,13 +17,24 @@ const BOOLEAN = /^(true|false|yes|no|t|f|y|n)$/i;
 const OVERFLOWING_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
+ * Characters of one value of a prediction row, at most: the longest cell an upload holds by default
+ * (DATASET_MAX_CELL_CHARS), so no model was trained on longer. A text is tokenised whole on the API
+ * thread and explained token by token on a scoring thread (review 5: a 9 MB text held the event loop
+ * 0.5 s a call).
+ */
+export const MAX_VALUE_CHARS = 65_536;
+
+/**
  * Reads one raw value of a prediction row (`where` names it in errors: `rows[3]`, `baseline`).
  * @throws AppError BAD_USER_INPUT naming the row, the feature and the value, for a non-number in a
- *   numeric column or a non-date in a datetime column.
+ *   numeric column, a non-date in a datetime column, or a string of more than {@link MAX_VALUE_CHARS}.
  */
 export function readValue(value: unknown, col: FittedColumn, rowIndex: number, isMissing: (s: string) => boolean, where = `rows[${rowIndex}]`): number | string | null {
   if (value === null || value === undefined) return readsNumbers(col.type) ? NaN : null;
   if (typeof value === 'object') throw badInput(`${where}.${col.name} must be a number or a string, got ${quote(value)}`, { row: rowIndex, feature: col.name });
+  if (typeof value === 'string' && value.length > MAX_VALUE_CHARS) {
+    throw badInput(`${where}.${col.name} has ${value.length} characters; a value may have at most ${MAX_VALUE_CHARS}`, { row: rowIndex, feature: col.name });
+  }
   const text = typeof value === 'string' ? value.trim() : String(value);
   if (isMissing(text)) return readsNumbers(col.type) ? NaN : null;
   if (col.type === 'numeric') {

@@ -12,6 +12,11 @@ export interface ScoringThreadsOptions {
   heapMb: number;
   /** How long a version that crashed its thread is refused, seconds. */
   quarantineSeconds: number;
+  /**
+   * Multiply-adds of one call, about, before the batch jobs slice their chunks (SCORING_SLICE_WORK;
+   * ./sliced-score.ts). (Default: none, unsliced)
+   */
+  sliceWork?: number;
   /** Calls one tenant may have waiting or running in one lane of one shard (SCORING_MAX_QUEUED_PER_TENANT). (Default: 256) */
   maxQueuedPerTenant?: number;
   /** The process' backend; threads use WASM when it is the native one (it cannot load twice). */

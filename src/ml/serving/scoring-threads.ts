@@ -61,6 +61,11 @@ export class ScoringThreads implements HandleOwner {
   private readonly handles = new Map<string, ThreadModelHandle>();
   private closing?: Promise<void>;
 
+  /** SCORING_SLICE_WORK: the batch jobs slice their calls by it (sliced-score.ts). */
+  get sliceWork(): number | undefined {
+    return this.options.sliceWork;
+  }
+
   constructor(private readonly options: ScoringThreadsOptions) {
     this.backend = options.backend === 'tensorflow' ? 'wasm' : options.backend;
     this.quarantine = new Quarantine(options.quarantineSeconds);

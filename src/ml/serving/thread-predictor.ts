@@ -6,7 +6,10 @@ import { transformValues } from '../preprocess/fit';
 import { readRows } from '../preprocess/read-rows';
 import { readPipeline } from '../preprocess/stored';
 import type { FittedPipeline } from '../preprocess/types';
+import { RowCostEstimate } from './row-cost';
 import type { ScoringThreads } from './scoring-threads';
+import type { ThreadModelHandle } from './thread-model-handle';
+import { slicedScore, type ScoreCall } from './sliced-score';
 
 /** As src/ml/predictor.ts' Predictor, scoring on a thread. */
 export interface ThreadPredictor {
@@ -36,13 +39,30 @@ export async function loadThreadPredictor(threads: ScoringThreads, versionId: st
     handle.dispose();
     throw err;
   }
+  const score = slicedThreadScore(threads, handle, stored, pipeline);
   return {
     pipeline,
     async predict(rows) {
       const x = transformValues(pipeline.columns, readRows(rows, pipeline), rows.length);
-      const out = await handle.call<Float32Array>('score', [x, rows.length], [x.buffer as ArrayBuffer]);
+      const out = await score(x, rows.length);
       return decodeOutputs(out, rows.length, pipeline.target);
     },
     dispose: () => handle.dispose(),
   };
+}
+
+/**
+ * A batch job's `score` for a version registered on `threads`: each call moves its features there
+ * and back, in slices of about SCORING_SLICE_WORK (sliced-score.ts; review 5: a text model's
+ * 2,000-row batch chunk held the scoring thread 8–15 s while another tenant's predicts waited),
+ * by the family's cost per row, else measured (uploaded ONNX models: unsliced, on their host lane).
+ */
+export function slicedThreadScore(threads: ScoringThreads, handle: ThreadModelHandle, stored: StoredModel, pipeline: FittedPipeline): ScoreCall {
+  const knownCost = familyForFramework(stored.framework).costPerRow?.(stored);
+  const measured = knownCost === undefined && !pipeline.onnx ? new RowCostEstimate() : undefined;
+  const call: ScoreCall = (part, n) => {
+    const own = part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? part : part.slice();
+    return handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]);
+  };
+  return slicedScore(call, knownCost, threads.sliceWork, measured);
 }

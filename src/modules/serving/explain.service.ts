@@ -2,7 +2,8 @@
  * Explanations over the network: resolve and load the version as predict does, charge the model
  * evaluations the explanation needs to the tenant's prediction rate limit, then explain.
  */
-import { badInput } from '../../lib/errors';
+import { AppError, badInput } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
 import { evaluationsPerRow } from '../../ml/explain';
 import { tokenEvaluationsPerRow } from '../../ml/explain-tokens';
 import { inputNames } from '../../ml/preprocess/types';
@@ -32,6 +33,8 @@ export class ExplainService {
      * row's evaluations × that (a row is the smallest slice on a scoring thread) and maxWork the call's.
      */
     private readonly options: { maxRows: number; maxCells: number; maxRowWork?: number; maxWork?: number },
+    /** Told when an explanation stops because its client left (info). (Default: nobody) */
+    private readonly log?: Logger,
   ) {}
 
   /**
@@ -61,7 +64,15 @@ export class ExplainService {
     }
     this.checkWork(await served.rowCost(), input.rows.length, evaluations / input.rows.length, served.pipeline.columns.length, pairs);
     await this.quotas.consumePredictions(actor.tenantId, evaluations);
-    const result = await explain(options, signal);
+    let result: Awaited<ReturnType<typeof explain>>;
+    try {
+      result = await explain(options, signal);
+    } catch (err) {
+      // Over the websocket a completed operation's error reaches no one: said here, for both transports.
+      if (err instanceof AppError && err.details?.reason === 'CLIENT_GONE')
+        this.log?.info({ tenantId: actor.tenantId, message: err.message }, 'explanation stopped: its client left');
+      throw err;
+    }
     const byMagnitude = (a: { attribution: number }, b: { attribution: number }) => Math.abs(b.attribution) - Math.abs(a.attribution);
     return {
       modelName,

@@ -23,7 +23,7 @@ import type { OcclusionMap } from '../../ml/images/occlusion';
 import type { Values } from '../../ml/preprocess/steps';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { inlineScoring, sliceRows, threadScoring, type Scoring, type ServeOptions } from './served-scoring';
-import { CALIBRATION_ROWS, RowCostEstimate } from './row-cost';
+import { CALIBRATION_ROWS, RowCostEstimate } from '../../ml/serving/row-cost';
 
 export type { ServeOptions } from './served-scoring';
 

@@ -18,7 +18,9 @@ import { injectFault } from '../../ml/serving/fault-injection';
 import { ONNX_FRAMEWORK } from '../../ml/families/onnx';
 import { loadMeasured } from '../../ml/serving/measured-load';
 import { argBuffers, type ScoringThreads } from '../../ml/serving/scoring-threads';
-import { CALIBRATION_ROWS, type RowCostEstimate } from './row-cost';
+import type { RowCostEstimate } from '../../ml/serving/row-cost';
+import { slicedScore } from '../../ml/serving/sliced-score';
+export { sliceRows } from '../../ml/serving/sliced-score';
 
 /** Where and how a served version scores. */
 export interface ServeOptions {
@@ -92,13 +94,6 @@ export function threadScoring(
   const family = familyForFramework(stored.framework);
   let js = options.inlineMaxMacs && !handle.inject ? family.loadInline?.(stored, pipeline) : undefined;
   const knownCost = family.costPerRow?.(stored);
-  // Rows of the next thread call: by the family's cost, else by the cost measured so far (a first
-  // call of a version of unknown cost takes CALIBRATION_ROWS rows, to measure them).
-  const rowsPerCall = (): number => {
-    if (knownCost !== undefined || !measured || !options.sliceWork) return sliceRows(knownCost, options.sliceWork);
-    const cost = measured.perRow;
-    return cost === undefined ? CALIBRATION_ROWS : sliceRows(cost, options.sliceWork);
-  };
   const maxRows = js ? Math.floor((options.inlineMaxMacs ?? 0) / Math.max(1, js.macsPerRow)) : 0;
   // Not one row fits: the network is too large to score here, so its copy of the weights is not kept.
   if (js && maxRows === 0) {
@@ -120,14 +115,16 @@ export function threadScoring(
   return {
     inline,
     ready: () => guarded(() => handle.ready()),
-    score: (x, rows) => {
-      const call = (part: Float32Array, n: number) => {
+    // Calls of about SCORING_SLICE_WORK, by the family's cost or the measured one (sliced-score.ts).
+    score: slicedScore(
+      (part, n) => {
         const own = part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? part : part.slice();
-        const send = () => guarded(() => handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]));
-        return measured ? measured.time(n, send) : send();
-      };
-      return rows > rowsPerCall() ? inSlices(x, rows, rowsPerCall, call) : call(x, rows);
-    },
+        return guarded(() => handle.call<Float32Array>('score', [own, n], [own.buffer as ArrayBuffer]));
+      },
+      knownCost,
+      options.sliceWork,
+      measured,
+    ),
     explain: (values, count, baseline, opts) => guarded(() => handle.call<Explanations>('explain', [values, count, baseline, opts])),
     query: (method, args) => guarded(() => handle.call(method, args, argBuffers(args))),
     dispose: () => {
@@ -135,33 +132,4 @@ export function threadScoring(
       handle.dispose();
     },
   };
-}
-
-/** Rows per scoring-thread call for a model of `costPerRow` multiply-adds a row (Infinity: unknown cost, or no slicing). */
-export function sliceRows(costPerRow: number | undefined, sliceWork: number | undefined): number {
-  if (!costPerRow || !sliceWork) return Infinity;
-  return Math.max(1, Math.floor(sliceWork / costPerRow));
-}
-
-/**
- * Scores `rows` rows of `x` (row-major) in calls of at most `perCall()` rows (asked again before
- * each call: a measured cost may change it), one after another — each call waits its turn on the
- * thread again, so other tenants' calls run between them.
- * @returns the outputs of every row, in order.
- */
-async function inSlices(x: Float32Array, rows: number, perCall: () => number, call: (part: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
-  const width = x.length / rows;
-  const parts: Float32Array[] = [];
-  for (let start = 0; start < rows;) {
-    const n = Math.min(perCall(), rows - start);
-    parts.push(await call(x.slice(start * width, (start + n) * width), n));
-    start += n;
-  }
-  const out = new Float32Array(parts.reduce((t, p) => t + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
