@@ -152,8 +152,14 @@ it('fails a batch whose real result passes the quota as it is built (its estimat
   await setOwn(limit);
   const batchId = (await gqlOk(u, 'mutation($d: ID!) { startBatchPrediction(model: "labels", datasetId: $d) { id } }', { d: datasetId })).startBatchPrediction.id as string;
   const ws = wsClient(u.wsUrl, u.token);
-  await collect(ws, 'subscription($id: ID!) { batchPredictionProgress(id: $id) { status } }', { id: batchId }).done;
+  const events = await collect<{ batchPredictionProgress: { status: string; processedRows: number } }>(
+    ws,
+    'subscription($id: ID!) { batchPredictionProgress(id: $id) { status processedRows } }',
+    { id: batchId },
+  ).done;
   await ws.dispose();
+  // The FAILED event says the rows the stored row says (review 5: it said 0).
+  expect(events.at(-1)?.data?.batchPredictionProgress).toEqual({ status: 'FAILED', processedRows: 6000 });
   const batch = (await gqlOk(u, 'query($id: ID!) { batchPrediction(id: $id) { status failureCode failureMessage processedRows downloadPath } }', { id: batchId })).batchPrediction;
   expect([batch.status, batch.failureCode, batch.downloadPath]).toEqual(['FAILED', 'QUOTA_EXCEEDED', null]);
   // Stopped early: the chunk of rows 6001-8000 (2,000 a chunk) is the first whose bytes do not fit.

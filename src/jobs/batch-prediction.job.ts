@@ -113,6 +113,8 @@ export function batchPredictionHandler(deps: {
         },
         LARGE_WRITE,
       );
+    // Rows stored as progress so far: the FAILED event says the same as the stored row (review 5).
+    let processed = job.processedRows;
     try {
       if (!job.dataset || job.dataset.archivedAt || !job.modelVersion) throw new AppError('NOT_FOUND', 'The dataset or the model version was deleted before the job ran');
       const { room, use, limit } = await tx((t) => quotas.batchResultRoom(t, tenantId, batchId));
@@ -123,6 +125,7 @@ export function batchPredictionHandler(deps: {
           job.modelVersion,
           async (end, total) => {
             await tx((t) => batches.setProgress(t, tenantId, batchId, end));
+            processed = end;
             await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: total });
           },
           scoring,
@@ -184,6 +187,7 @@ export function batchPredictionHandler(deps: {
           full.push(fullText);
           only.push(onlyText);
           await tx((t) => batches.setProgress(t, tenantId, batchId, end));
+          processed = end;
           await publish({ id: batchId, status: BatchStatus.RUNNING, processedRows: end, rowCount: table.rowCount });
           await new Promise((resolve) => setImmediate(resolve)); // let requests in between chunks
         }
@@ -201,7 +205,7 @@ export function batchPredictionHandler(deps: {
         log.error({ batchId, modelVersionId: err.versionId, reason: err.reason }, 'the model version crashed its scoring runtime; this batch failed');
       const code = err instanceof RuntimeFaultError ? FailureCode.RUNTIME_FAULT : err instanceof AppError ? err.code : FailureCode.INTERNAL;
       await tx((t) => batches.fail(t, tenantId, batchId, code, message));
-      await publish({ id: batchId, status: BatchStatus.FAILED, processedRows: job.processedRows, rowCount: job.rowCount, failureMessage: message });
+      await publish({ id: batchId, status: BatchStatus.FAILED, processedRows: processed, rowCount: job.rowCount, failureMessage: message });
     }
   };
 }
