@@ -23,9 +23,13 @@ export class RowCostEstimate {
     return this.best;
   }
 
-  /** Records a call of `rows` rows (at least 1) that took `ms` milliseconds, wall time. */
+  /**
+   * Records a call of `rows` rows that took `ms` milliseconds, wall time. A call of fewer than
+   * CALIBRATION_ROWS rows is not counted: its fixed cost (the hand-over to the thread) over one row
+   * made a text model's row cost 13 ms under load, and its explanations were refused.
+   */
   observe(rows: number, ms: number): void {
-    if (rows < 1 || !Number.isFinite(ms)) return;
+    if (rows < CALIBRATION_ROWS || !Number.isFinite(ms)) return;
     const ns = Math.max(1, Math.round((ms * 1e6) / rows));
     this.best = this.best === undefined ? ns : Math.min(this.best, ns);
   }
