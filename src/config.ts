@@ -11,6 +11,7 @@ import { httpEnv } from './config/http';
 import { onnxEnv } from './config/onnx';
 import { scoringWorkEnv } from './config/scoring-work';
 import { tracingEnv } from './config/tracing';
+import { trainingQueueEnv } from './config/training-queue';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -26,51 +27,7 @@ const schema = z.object({
   ...authEnv,
   /** Run a training worker inside the API process. (Default: true) */
   WORKER_ENABLED: bool.default(true),
-  /** A training run's lease, seconds: a worker silent this long is presumed dead and its run handed back. (Default: 30) */
-  TRAINING_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-  /**
-   * Training runs one worker process trains at once, each on its own training thread (with
-   * TRAINING_THREAD=main, or the native backend, always 1). At least 2 by default: with one slot,
-   * one tenant's single long run held all of a worker's training, and pre-emption (which takes back
-   * a second run) could not help (issue 10, review F2); two runs on one core share it. (Default:
-   * CPU cores - 1, at least 2)
-   */
-  TRAINING_SLOTS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(64)
-    .default(Math.max(2, availableParallelism() - 1)),
-  /**
-   * Further training runs one worker process trains at once, past TRAINING_SLOTS, only for tenants
-   * with nothing training anywhere (src/jobs/slot-counter.ts): when other tenants' long runs hold
-   * every slot, a newcomer's run starts at once and the runs time-share the cores, instead of
-   * waiting for one to end (issue 10, review F2). Each is a training thread of its own
-   * (TRAINING_THREAD_HEAP_MB). 0: a run waits for a slot. Not used with TRAINING_THREAD=main or the
-   * native backend. (Default: CPU cores - 1, at least 2)
-   */
-  TRAINING_SHARED_SLOTS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(64)
-    .default(Math.max(2, availableParallelism() - 1)),
-  /**
-   * Seconds between an idle worker's polls of the job queue. A new job wakes workers at once
-   * (LISTEN/NOTIFY, src/lib/queue.ts); polling is the fallback. (Default: 5)
-   */
-  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(3600).default(5),
-  /**
-   * Bytes of parsed datasets a worker process keeps between training runs (src/ml/data/table-cache.ts;
-   * least recently used first past it); 0 keeps none. (Default: 256 MiB)
-   */
-  TRAINING_DATASET_CACHE_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(256 * 1024 * 1024),
-  /** Attempts of a training run (counting runs whose worker died) before it is FAILED. (Default: 3) */
-  TRAINING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  ...trainingQueueEnv,
   /** Force a TF.js backend: tensorflow (tfjs-node), wasm or cpu. (Default: best available) */
   TF_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
