@@ -10,6 +10,7 @@ import type { DeferredArrays } from '../lib/json-stream';
 import type { Actor } from '../modules/auth/actor';
 import type { Services } from '../modules/services';
 import { createLoaders, type Loaders } from './loaders';
+import { UNKNOWN_ADDRESS } from '../lib/client-address';
 
 export interface Context {
   actor?: Actor;
@@ -98,7 +99,7 @@ export async function resolveActor(
     return { actor: await base.services.auth.authenticate(authorization) };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    const limited = await base.services.authThrottle.failed(clientAddress() ?? 'unknown');
+    const limited = await base.services.authThrottle.failed(clientAddress() ?? UNKNOWN_ADDRESS);
     return { authError: limited ?? err };
   }
 }

@@ -18,7 +18,6 @@ import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import cors from 'cors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import proxyaddr from 'proxy-addr';
 import { DeferredArrays } from '../lib/json-stream';
 import type { Logger } from '../lib/logger';
 import { startHttpSpan } from '../lib/tracing/http-span';
@@ -30,6 +29,7 @@ import { sendGraphqlAnswer } from './deferred-answer';
 import { jsonBodyReader } from '../lib/json-body';
 import { nestingRefusal } from './limits';
 import { logError } from './observability';
+import { clientAddressOf } from '../lib/client-address';
 
 /** What the fast path needs from the server. */
 export interface FastGraphqlOptions {
@@ -106,7 +106,7 @@ export function fastGraphql(opts: FastGraphqlOptions): (req: IncomingMessage, re
       httpGraphQLRequest: { method: req.method!, headers, search, body: req.body },
       context: async () => {
         const requestId = header(req.headers['x-request-id'])?.slice(0, 100) ?? crypto.randomUUID();
-        const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, proxyaddr(req, opts.trust));
+        const context = await buildContext(base, header(req.headers.authorization), header(req.headers['x-admin-secret']), requestId, clientAddressOf(req, opts.trust));
         return withClientSignal(res, context, { deferredArrays: deferred });
       },
     });

@@ -19,7 +19,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import proxyaddr from 'proxy-addr';
 import { addressKey } from '../lib/address-key';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
@@ -27,6 +26,7 @@ import { countIn, type Release } from '../modules/quotas/requests-in-flight';
 import { sendAppError } from '../rest/v2/respond';
 import type { BaseContext } from './context';
 import { corsOptions } from './cors';
+import { clientAddressOf } from '../lib/client-address';
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -74,7 +74,7 @@ export function inFlightGuard(
   const admitAnonymous = (req: IncomingMessage, res: ServerResponse, credentialFailed = false): boolean | Promise<boolean> => {
     if (!hasBody(req)) return true;
     let release: Release;
-    const address = proxyaddr(req, trust);
+    const address = clientAddressOf(req, trust);
     try {
       release = anonymous.acquire(address);
     } catch (err) {

@@ -15,6 +15,7 @@ import type { Config } from '../config';
 import type { Metrics } from '../lib/metrics';
 import type { AuthThrottle } from '../modules/auth/auth-throttle';
 import { withBaselineHeaders } from './response-headers';
+import { UNKNOWN_ADDRESS } from '../lib/client-address';
 
 type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PORT' | 'METRICS_HOST' | 'TRUST_PROXY_HOPS'>;
 
@@ -34,7 +35,7 @@ export function metricsHandler(config: MetricsConfig, metrics: Metrics, throttle
       const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!presented || !sameSecret(presented, config.METRICS_TOKEN)) {
         // A missing header is not a guess.
-        const limited = presented ? await throttle.failed(req.ip ?? req.socket.remoteAddress ?? 'unknown') : undefined;
+        const limited = presented ? await throttle.failed(req.ip ?? req.socket.remoteAddress ?? UNKNOWN_ADDRESS) : undefined;
         if (limited) {
           const retryAfterSeconds = limited.details!.retryAfterSeconds as number;
           res

@@ -9,7 +9,6 @@ import type http from 'node:http';
 import { execute, GraphQLError, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
@@ -30,6 +29,7 @@ import { WsInFlight } from './ws-in-flight';
 import { judgeMessage } from './ws-message-guard';
 import { topLevelStrings } from '../lib/json-depth';
 import { WsMessageRate } from './ws-message-rate';
+import { clientAddressOf } from '../lib/client-address';
 
 export interface WebsocketOptions {
   httpServer: http.Server;
@@ -91,7 +91,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
     verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) =>
       websocketOriginAllowed(config, req) ? done(true) : done(false, 403, ORIGIN_REFUSED, { 'Content-Type': 'application/json; charset=utf-8' }),
   });
-  const addressOf = (req: http.IncomingMessage) => proxyaddr(req, opts.trust);
+  const addressOf = (req: http.IncomingMessage) => clientAddressOf(req, opts.trust);
   /** Each running operation's abort controller, by socket and operation id. */
   const operations = new WeakMap<WebSocket, Map<string, AbortController>>();
   /**

@@ -17,3 +17,7 @@ it('keys IPv4 by the address and IPv6 by its /64, however it is written', () => 
 it('keeps what is not an address, and a key, as it is', () => {
   for (const s of ['unknown', '', 'not:an:address', '2001:db8:1:2::/64']) expect(addressKey(s)).toBe(s);
 });
+
+it('keys a connection with no address (reset by its client before it was read) as unknown', () => {
+  expect(addressKey(undefined)).toBe('unknown');
+});

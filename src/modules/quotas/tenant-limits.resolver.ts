@@ -6,6 +6,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { Actor } from '../auth/actor';
 import type { TenantLimitsService } from './tenant-limits.service';
 import { StorageUsage, TenantLimits, TenantLimitsInput } from './tenant-limits.type';
+import { UNKNOWN_ADDRESS } from '../../lib/client-address';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts), named here so src/modules does not import the server. */
 interface Context {
@@ -25,13 +26,13 @@ export class TenantLimitsResolver {
     description: "Sets a tenant's limits (all of them: a field left out or null uses the global default). Needs the X-Admin-Secret header. Audited.",
   })
   setTenantLimits(@Arg('tenantId', () => ID) tenantId: string, @Arg('limits', () => TenantLimitsInput) limits: TenantLimitsInput, @Ctx() ctx: Context): Promise<TenantLimits> {
-    return ctx.services.limits.set(ctx.adminSecret, ctx.clientAddress ?? 'unknown', tenantId, { ...limits });
+    return ctx.services.limits.set(ctx.adminSecret, ctx.clientAddress ?? UNKNOWN_ADDRESS, tenantId, { ...limits });
   }
 
   /** A tenant's effective limits. @throws UNAUTHENTICATED, FORBIDDEN, QUOTA_EXCEEDED (admin secret), NOT_FOUND. */
   @Query(() => TenantLimits, { description: "A tenant's effective limits. Needs the X-Admin-Secret header." })
   tenantLimits(@Arg('tenantId', () => ID) tenantId: string, @Ctx() ctx: Context): Promise<TenantLimits> {
-    return ctx.services.limits.get(ctx.adminSecret, ctx.clientAddress ?? 'unknown', tenantId);
+    return ctx.services.limits.get(ctx.adminSecret, ctx.clientAddress ?? UNKNOWN_ADDRESS, tenantId);
   }
 
   /** The caller's tenant's effective limits. Any scope. @throws UNAUTHENTICATED. */

@@ -9,6 +9,7 @@ import { connectionOf, CreatedRangeArgs, DEFAULT_PAGE, MAX_PAGE, PageArgs, type 
 import type { OperatorCall, TenantAdminService } from './tenant-admin.service';
 import { Tenant } from './tenant.type';
 import { createdFilter } from '../common/created-filter';
+import { UNKNOWN_ADDRESS } from '../../lib/client-address';
 
 /** What these resolvers read of the GraphQL context (src/graphql/context.ts), named here so src/modules does not import the server. */
 interface Context {
@@ -17,7 +18,7 @@ interface Context {
   services: { tenantAdmin: TenantAdminService };
 }
 
-const operator = (ctx: Context): OperatorCall => ({ secret: ctx.adminSecret, clientAddress: ctx.clientAddress ?? 'unknown' });
+const operator = (ctx: Context): OperatorCall => ({ secret: ctx.adminSecret, clientAddress: ctx.clientAddress ?? UNKNOWN_ADDRESS });
 
 /** A page of tenants (Relay). */
 export const TenantConnection = connectionOf('Tenant', Tenant);

@@ -2,6 +2,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { CreatedTenant } from './tenant.type';
+import { UNKNOWN_ADDRESS } from '../../lib/client-address';
 
 /** createTenant (public: on the schema's allow-list; the X-Admin-Secret header guards it). */
 @Resolver()
@@ -15,6 +16,6 @@ export class TenantResolver {
     description: 'Creates a tenant. Needs the X-Admin-Secret header (ADMIN_SECRET). Returns its first API key once.',
   })
   createTenant(@Arg('name') name: string, @Ctx() ctx: Context): Promise<CreatedTenant> {
-    return ctx.services.tenants.createTenant(ctx.adminSecret, name, ctx.clientAddress ?? 'unknown');
+    return ctx.services.tenants.createTenant(ctx.adminSecret, name, ctx.clientAddress ?? UNKNOWN_ADDRESS);
   }
 }

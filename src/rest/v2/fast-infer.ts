@@ -11,7 +11,6 @@
  * (a BOM is skipped by both; gzip, deflate and br are inflated by express; another charset is 415).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import proxyaddr from 'proxy-addr';
 import { namesUtf8OrNoCharset } from '../../lib/charset';
 import { jsonBodyReader, readJsonBody, type BodyParserError } from '../../lib/json-body';
 import type { Logger } from '../../lib/logger';
@@ -24,6 +23,7 @@ import { decodeSegment, headerOf, requestIdOf, v2Actor } from './caller';
 import { sendBodyRefusal, sendError } from './respond';
 import { selectorOf } from './selector';
 import { sendInferResponse } from './stream-response';
+import { clientAddressOf } from '../../lib/client-address';
 
 /** `/v2/models/{name}/infer` or `/v2/models/{name}/versions/{v}/infer` (no query string). */
 export const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer$/;
@@ -63,7 +63,7 @@ export function fastInfer(opts: FastInferOptions): (req: IncomingMessage, res: S
     let actor: Actor | undefined;
     try {
       // The client address (TRUST_PROXY_HOPS) only counts a failed credential; the request id only names a logged error.
-      actor = await v2Actor(base, headerOf(req.headers.authorization), () => proxyaddr(req, opts.trust));
+      actor = await v2Actor(base, headerOf(req.headers.authorization), () => clientAddressOf(req, opts.trust));
       const name = decodeSegment(rawName);
       const selector = selectorOf(rawVersion === undefined ? undefined : decodeSegment(rawVersion));
       base.services.infer.assertBudgetLeft(actor); // a spent budget is refused before the body is read

@@ -18,7 +18,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import proxyaddr from 'proxy-addr';
 import type { Logger } from '../../lib/logger';
 import type { BaseContext } from '../../graphql/context';
 import { corsOptions } from '../../graphql/cors';
@@ -28,6 +27,7 @@ import { INFER_PATH } from './fast-infer';
 import { liveAnswer, metadataBody, modelReadyBody, readyAnswer, serverBody, type V2Answer } from './read-answers';
 import { sendError, sendJson } from './respond';
 import { selectorOf } from './selector';
+import { clientAddressOf } from '../../lib/client-address';
 
 /** `/v2/models/{name}[/versions/{v}]` (metadata) and the same with `/ready` (readiness), as express' routes match them. */
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready)?$/;
@@ -84,7 +84,7 @@ export function fastReads(opts: FastReadsOptions): (req: IncomingMessage, res: S
     }
     let actor: Actor | undefined;
     try {
-      actor = await v2Actor(base, headerOf(req.headers.authorization), () => proxyaddr(req, opts.trust));
+      actor = await v2Actor(base, headerOf(req.headers.authorization), () => clientAddressOf(req, opts.trust));
       const selector = selectorOf(route.version);
       if (route.kind === 'model') return sendJson(res, 200, metadataBody(await base.services.infer.metadata(actor, route.name, selector)));
       await base.services.infer.ready(actor, route.name, selector);
