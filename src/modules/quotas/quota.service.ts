@@ -6,13 +6,11 @@
  * The counted ones are checked inside the writing transaction under a per-tenant advisory lock, so
  * concurrent requests cannot both slip under the limit, and read the tenant's row in that same
  * transaction (a change applies to the next request). The rate limit is shared by every API
- * process through PostgreSQL (rate-limiter-flexible, table "RateLimit", fixed 60 s windows); its
- * per-tenant value is cached for {@link RATE_LIMIT_CACHE_MS} per process.
+ * process through PostgreSQL (prediction-budget.ts); its per-tenant value is cached for
+ * {@link RATE_LIMIT_CACHE_MS} per process.
  */
 import pg from 'pg';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../../lib/db';
-import { AppError } from '../../lib/errors';
 import { SingleFlight } from '../../lib/single-flight';
 import type { CostLimits } from '../../ml/cost-limits';
 import { advisoryXactLock, withTenant, type Tx } from '../../lib/tenant-tx';
@@ -20,6 +18,7 @@ import type { DatasetRepo } from '../datasets/dataset.repo';
 import type { ModelRepo } from '../registry/model.repo';
 import type { BatchRepo } from '../serving/batch.repo';
 import type { TrainingRunRepo } from '../training/training-run.repo';
+import { exceeded, PredictionBudget } from './prediction-budget';
 import { readStorageUse, storageExceeded, type StorageUse } from './storage';
 import { costLimitsOf, effectiveLimits, type Limits } from './tenant-limits';
 import type { TenantLimitsRepo } from './tenant-limits.repo';
@@ -41,51 +40,26 @@ export const RATE_LIMIT_CACHE_MS = 2_000;
  */
 export const fairPriority = (activeBefore: number): number => -activeBefore;
 
-const exceeded = (message: string, retryAfterSeconds?: number) => new AppError('QUOTA_EXCEEDED', message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
-
-/**
- * Predictions are counted in PostgreSQL in blocks: a process reserves `block` rows of the tenant's
- * budget at once and spends them locally, so single-row predicts do not pay a database round trip
- * each. A process can hold at most one unspent block per tenant and window, so the limit is
- * exact to within `block` rows per API process (block = the tenant's limit / 1000, at least 1).
- */
-interface LocalBudget {
-  remaining: number;
-  /** End of the window the rows were reserved in, ms since the epoch. */
-  until: number;
-}
-
 /** Checks and counts the tenant quotas; the checks run inside the caller's transaction. */
 export class QuotaService {
-  /** One limiter per distinct per-minute limit; all share the key prefix, so a tenant's count survives a change of its limit. */
-  private readonly limiters = new Map<number, RateLimiterPostgres>();
-  private readonly budgets = new Map<string, LocalBudget>();
-  /**
-   * Per tenant whose prediction budget this process found spent: until when (ms since 1970) and the
-   * limit, so a route can refuse before it reads a request's body ({@link assertPredictionsLeft}).
-   * At most {@link MAX_SPENT_REMEMBERED} tenants, oldest forgotten first.
-   */
-  private readonly spent = new Map<string, { until: number; perMinute: number }>();
   /** Each tenant's effective limits as last read, until `until` (ms since the epoch): the per-call ones (rate, output size). */
   private readonly cached = new Map<string, { limits: Limits; until: number; inFlight?: InFlightLimit }>();
   /** Reads of a tenant's limits in flight, shared by the calls that find the cache expired at once. */
   private readonly limitReads = new SingleFlight<Limits>();
-  /**
-   * Block reservations in flight per tenant: a call that finds the local budget short waits for the
-   * one in flight instead of reserving a block of its own (64 concurrent calls used to reserve 64
-   * blocks at once, and all but one block's spare rows were lost: counted, never spent).
-   */
-  private readonly reservations = new Map<string, Promise<unknown>>();
+  /** The rows each tenant spent this minute (PostgreSQL, in blocks per process). */
+  private readonly budget: PredictionBudget;
 
   /**
    * @param defaults the global limits (config), used where a tenant has no override.
    */
   constructor(
     readonly defaults: Limits,
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     private readonly prisma: Db,
     private readonly repos: { datasets: DatasetRepo; runs: TrainingRunRepo; batches: BatchRepo; limits: TenantLimitsRepo; models: ModelRepo },
-  ) {}
+  ) {
+    this.budget = new PredictionBudget(pool, defaults.predictionsPerMinute);
+  }
 
   /** The tenant's effective limits, read in `tx`. */
   async limitsOf(tx: Tx, tenantId: string): Promise<Limits> {
@@ -104,27 +78,7 @@ export class QuotaService {
   async forget(tenantId: string): Promise<void> {
     this.cached.delete(tenantId);
     this.limitReads.forget((key) => key === tenantId);
-    this.spent.delete(tenantId);
-    const local = this.budgets.get(tenantId);
-    this.budgets.delete(tenantId);
-    if (local && local.remaining > 0 && local.until > Date.now()) await this.limiter(this.defaults.predictionsPerMinute).reward(tenantId, local.remaining);
-  }
-
-  private limiter(points: number): RateLimiterPostgres {
-    let limiter = this.limiters.get(points);
-    if (!limiter) {
-      limiter = new RateLimiterPostgres({
-        storeClient: this.pool,
-        tableName: 'RateLimit',
-        tableCreated: true, // created by the migrations
-        keyPrefix: 'predict',
-        points,
-        duration: 60,
-        clearExpiredByTimeout: this.limiters.size === 0, // one sweeper is enough
-      });
-      this.limiters.set(points, limiter);
-    }
-    return limiter;
+    await this.budget.forget(tenantId);
   }
 
   /**
@@ -275,57 +229,12 @@ export class QuotaService {
   consumePredictions(tenantId: string, rows: number): Promise<void> {
     // The common call (limits cached, rows left in this process' block) spends them without an async step.
     const hit = this.cached.get(tenantId);
-    if (hit && hit.until > Date.now() && rows <= hit.limits.predictionsPerMinute && this.spendLocal(tenantId, rows)) return SPENT;
+    if (hit && hit.until > Date.now() && rows <= hit.limits.predictionsPerMinute && this.budget.spendLocal(tenantId, rows)) return SPENT;
     return this.consumeAfterReading(tenantId, rows);
   }
 
   private async consumeAfterReading(tenantId: string, rows: number): Promise<void> {
-    const perMinute = await this.perMinute(tenantId);
-    if (rows > perMinute) {
-      throw exceeded(
-        `This call needs ${rows} predictions (rows, or model evaluations for explain), more than the rate limit of ${perMinute} per minute allows at all: send fewer rows`,
-      );
-    }
-    for (;;) {
-      if (this.spendLocal(tenantId, rows)) return;
-      const inFlight = this.reservations.get(tenantId);
-      if (!inFlight) break;
-      await inFlight.catch(() => undefined);
-    }
-    const reservation = this.reserve(tenantId, rows, perMinute);
-    this.reservations.set(tenantId, reservation);
-    try {
-      await reservation;
-    } finally {
-      if (this.reservations.get(tenantId) === reservation) this.reservations.delete(tenantId);
-    }
-  }
-
-  /** Takes `rows` from the process' reserved block when it holds enough in the current window. */
-  private spendLocal(tenantId: string, rows: number): boolean {
-    const local = this.budgets.get(tenantId);
-    if (!local || local.until <= Date.now() || local.remaining < rows) return false;
-    local.remaining -= rows;
-    return true;
-  }
-
-  /** Reserves a block in PostgreSQL and spends `rows` of it. @throws AppError QUOTA_EXCEEDED as {@link consumePredictions}. */
-  private async reserve(tenantId: string, rows: number, perMinute: number): Promise<void> {
-    const now = Date.now();
-    const limiter = this.limiter(perMinute);
-    const reserve = Math.max(rows, Math.max(1, Math.floor(perMinute / 1000)));
-    let outcome = await this.take(limiter, tenantId, reserve);
-    // Near the limit a whole block may not fit while the rows alone do.
-    if (!outcome.ok && reserve > rows) outcome = await this.take(limiter, tenantId, rows);
-    if (outcome.ok) {
-      this.spent.delete(tenantId);
-      const spare = outcome.taken - rows;
-      this.budgets.set(tenantId, { remaining: spare, until: now + outcome.res.msBeforeNext });
-      return;
-    }
-    if (this.spent.size >= MAX_SPENT_REMEMBERED) this.spent.delete(this.spent.keys().next().value!);
-    this.spent.set(tenantId, { until: now + outcome.res.msBeforeNext, perMinute });
-    throw spentError(perMinute, outcome.res.msBeforeNext);
+    await this.budget.spend(tenantId, rows, await this.perMinute(tenantId));
   }
 
   /**
@@ -335,22 +244,7 @@ export class QuotaService {
    * @throws AppError QUOTA_EXCEEDED with `retryAfterSeconds`, as {@link consumePredictions}.
    */
   assertPredictionsLeft(tenantId: string): void {
-    const known = this.spent.get(tenantId);
-    if (!known) return;
-    const left = known.until - Date.now();
-    if (left <= 0) return void this.spent.delete(tenantId);
-    throw spentError(known.perMinute, left);
-  }
-
-  /** Consumes `n` points; a refused consumption is given back, so refused requests do not count. */
-  private async take(limiter: RateLimiterPostgres, tenantId: string, n: number): Promise<{ ok: boolean; taken: number; res: RateLimiterRes }> {
-    try {
-      return { ok: true, taken: n, res: await limiter.consume(tenantId, n) };
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      await limiter.reward(tenantId, n);
-      return { ok: false, taken: 0, res };
-    }
+    this.budget.assertLeft(tenantId);
   }
 }
 
@@ -363,12 +257,3 @@ export interface InFlightLimit {
 
 /** What a consumption answered from the local block returns (settled: nothing to wait for). */
 const SPENT: Promise<void> = Promise.resolve();
-
-/** Tenants whose spent prediction budget one process remembers (see QuotaService.assertPredictionsLeft). */
-const MAX_SPENT_REMEMBERED = 10_000;
-
-/** QUOTA_EXCEEDED for a spent prediction budget, `msLeft` before the window turns. */
-function spentError(perMinute: number, msLeft: number): AppError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(msLeft / 1000));
-  return exceeded(`The prediction rate limit of ${perMinute} rows per minute is reached; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
-}
