@@ -84,17 +84,23 @@ export async function startHttpServer(opts: ServerOptions): Promise<HttpServer> 
     // Host is checked below, to answer its absence in the API's error shape (client-error.ts).
     { requireHostHeader: false },
     withBaselineHeaders((req, res) => {
-      if (refuseWithoutHost(req, res)) return;
-      const admitted = admit(req, res);
-      if (admitted === true) return route(req, res);
-      if (admitted === false) return;
-      admitted.then(
-        (ok) => ok && route(req, res),
-        (err: unknown) => {
-          log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'admitting a request failed');
-          res.destroy();
-        },
-      );
+      try {
+        if (refuseWithoutHost(req, res)) return;
+        const admitted = admit(req, res);
+        if (admitted === true) return route(req, res);
+        if (admitted === false) return;
+        admitted.then(
+          (ok) => ok && route(req, res),
+          (err: unknown) => {
+            log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'admitting a request failed');
+            res.destroy();
+          },
+        );
+      } catch (err) {
+        // A fault while routing one request ends that request, never the process (and every other tenant's requests).
+        log.error({ path: req.url?.slice(0, 200), err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error routing a request');
+        res.destroy();
+      }
     }),
   );
   // Idle keep-alive sockets stay open 65 s (Node's default is 5 s): longer than the idle timeout of

@@ -127,7 +127,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
   // Before authentication, sockets count against their client address (the address the
   // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
   // is closed before it is served.
-  wsServer.on('connection', (socket, req) => {
+  const onConnection = (socket: WebSocket, req: http.IncomingMessage) => {
     const address = addressOf(req);
     if (!sockets.admit(address, socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
       socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
@@ -154,6 +154,15 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
       if (event === 'message' && (args[0] instanceof Buffer || typeof args[0] === 'string')) return rate.offer(socket, args) && read(args);
       return emit(event, ...args);
     };
+  };
+  wsServer.on('connection', (socket, req) => {
+    try {
+      onConnection(socket, req);
+    } catch (err) {
+      // A fault while admitting one socket ends that socket, never the process (and every other tenant's sockets).
+      log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error admitting a websocket');
+      socket.terminate();
+    }
   });
   /** One operation parsed, validated and costed as Apollo does over HTTP: its execution arguments, or its errors. */
   const prepare = (payload: SubscribePayload, contextValue: Context): ExecutionArgs | readonly GraphQLError[] => {
