@@ -19,6 +19,7 @@ import { anchorTables, type Target } from './anchors';
 import { bareTrainingMs, inProcessFigures } from './in-process';
 import { progressLatency } from './progress-latency';
 import { runTrainingBench } from './training';
+import { goalsTable } from './goals';
 import { pickupLatency } from './pickup';
 import { rssMiB, runMemoryBench } from './memory';
 import { runTextBench } from './text';
@@ -120,7 +121,7 @@ async function main() {
     lines.push(s);
   };
   const phase = (name: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
-  if (ONLY === 'tabular-train') return void (await runTabularTrainBench()).forEach((l) => say(l));
+  if (ONLY === 'tabular-train') return void (await runTabularTrainBench()).lines.forEach((l) => say(l));
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
@@ -252,7 +253,7 @@ async function main() {
     say();
     phase('training: bare fits and queued runs, queue pick-up');
     const bareColdMs = await bareTrainingMs(csv); // the first fit in this process
-    const trainingWarm = await runTrainingBench(me, datasetId, csv, say);
+    const training = await runTrainingBench(me, datasetId, csv, say);
     say(`The first run in a fresh API process (cold): queued ${Math.round(queuedColdMs)} ms, bare ${Math.round(bareColdMs)} ms (${(bareColdMs / queuedColdMs).toFixed(2)}×).`);
     say();
     const pickup = await pickupLatency(process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${pgPort}/maas`);
@@ -265,7 +266,7 @@ async function main() {
     const latency: Record<number, Awaited<ReturnType<typeof progressLatency>>> = {};
     for (const n of [1, 100, 1000]) {
       phase(`progress latency, ${n} subscribers`);
-      const lat = (latency[n] = await progressLatency(me, datasetId, n));
+      const lat = (latency[n] = await progressLatency(me, datasetId, n, api.pid!));
       say(
         `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL within 60 s.`,
       );
@@ -279,33 +280,6 @@ async function main() {
     say('## Cold load of a stored version');
     say();
     say(`Reading the version row and rebuilding the network (the seed model): median ${inproc.coldLoadMs.toFixed(1)} ms over ${inproc.coldLoads} loads (goal < 100 ms).`);
-    say();
-    say('## Serving and training goals (issues 12 and 15), checked against the figures above');
-    say();
-    const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
-    const vsApollo = (c: number) => anchors[c]!['our predict']!.rps / anchors[c]!['bare Apollo no-op']!.rps;
-    const predict64 = anchors[64]!['our predict']!;
-    const bulkRows = columnar.rps * 1000;
-    say('| goal | measured in this run | status |');
-    say('|---|---|---|');
-    say(`| single-row predict ≥ 0.85× a bare Apollo no-op at concurrency 64 | ${vsApollo(64).toFixed(2)}× | ${goal(vsApollo(64) >= 0.85)} |`);
-    say(`| the same at concurrency 1 | ${vsApollo(1).toFixed(2)}× | ${goal(vsApollo(1) >= 0.85)} |`);
-    say(
-      `| p99 < 20 ms at concurrency 64 | ${predict64.p99ms} ms (bare Apollo's own: ${anchors[64]!['bare Apollo no-op']!.p99ms} ms, the load generator on the same cores) | ${goal(predict64.p99ms < 20)} |`,
-    );
-    say(`| V2 REST single-row infer ≥ 0.5× bare Node HTTP at concurrency 64 (issue 12) | ${(v2.v2.rps / v2.bare.rps).toFixed(2)}× | ${goal(v2.v2.rps / v2.bare.rps >= 0.5)} |`);
-    say(
-      `| bulk predict ≥ 500k rows/s (1,000-row requests, concurrency 8) | ${Math.round(bulkRows)} rows/s; the pipeline + network alone do ${Math.round(inproc.bulkPipelineRowsPerSec)} in-process | ${goal(bulkRows >= 500_000)} |`,
-    );
-    say(`| training: \`startTrainingRun\` → FINAL ≥ 0.9× a bare fit (10 epochs, warm) | ${trainingWarm.toFixed(2)}× | ${goal(trainingWarm >= 0.9)} |`);
-    say(`| queue pick-up p50 < 20 ms | ${pickup.p50.toFixed(1)} ms | ${goal(pickup.p50 < 20)} |`);
-    say(
-      `| progress p99 < 20 ms with 1,000 subscribers | ${latency[1000]!.p99.toFixed(0)} ms (1 subscriber: ${latency[1]!.p99.toFixed(0)} ms) | ${goal(latency[1000]!.p99 < 20)} |`,
-    );
-    say(
-      `| memory reported: idle, per small model, per subscription | ${idleMiB.toFixed(0)} MiB, ${memory.perModelKiB.toFixed(0)} KiB, ${memory.perSubscriptionKiB.toFixed(0)} KiB | reported |`,
-    );
-    say(`| cold load of the seed model < 100 ms | ${inproc.coldLoadMs.toFixed(1)} ms | ${goal(inproc.coldLoadMs < 100)} |`);
     say();
     phase('trees: ours and scikit-learn on the same matrices');
     say('## Trees: the histogram learner against scikit-learn (issue 9)');
@@ -332,7 +306,10 @@ async function main() {
     phase('tabular training: dense networks against PyTorch on one thread');
     say('## Tabular training against PyTorch (issue 15)');
     say();
-    for (const line of await runTabularTrainBench()) say(line);
+    const tabular = await runTabularTrainBench();
+    for (const line of tabular.lines) say(line);
+    say();
+    say(goalsTable({ anchors, v2, bulkRows: columnar.rps * 1000, inproc, training, pickup, latency, idleMiB, memory, vsTorch: tabular.vsTorch }).join('\n'));
     // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
     const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
     const kept = previous.indexOf(HAND_WRITTEN);

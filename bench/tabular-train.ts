@@ -178,7 +178,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * Markdown lines: per model, samples per CPU-second of each trainer (median of the rounds) and the ratio to
  * PyTorch; "anchor skipped: python3-torch not installed" when /usr/bin/python3 cannot import torch.
  */
-export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TABULAR_ROUNDS ?? 3)): Promise<string[]> {
+export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TABULAR_ROUNDS ?? 3)): Promise<TabularTrainResult> {
   const backend = await initBackend();
   const torch = await startTorch();
   if ('missing' in torch) console.error(`[bench] anchor skipped: ${torch.missing}`);
@@ -213,9 +213,11 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
     `Pima (768 rows, 8 standardised inputs), batch 32, Adam, binary cross-entropy; training samples per CPU-second (the process' user + system time, every thread: steadier than wall time on a shared machine), median of ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end).`,
     '',
   ];
+  const vsTorch: Partial<Record<ModelName, number>> = {};
   for (const name of Object.keys(MODELS) as ModelName[]) {
     const ours = median(figures[name]![Object.keys(trainers)[0]!]!);
     const anchor = 'missing' in torch ? undefined : median(figures[name]![Object.keys(trainers).at(-1)!]!);
+    if (anchor) vsTorch[name] = ours / anchor;
     lines.push(`${MODELS[name].label}, ${MODELS[name].epochs} epochs per round:`, '', '| trainer | samples per CPU-s | ÷ PyTorch |', '|---|---|---|');
     for (const label of Object.keys(trainers)) {
       const rate = median(figures[name]![label]!);
@@ -226,5 +228,11 @@ export async function runTabularTrainBench(rounds = Number(process.env.BENCH_TAB
     const onOther = other && otherBlas && !('missing' in otherBlas) ? `; ÷ PyTorch on ${otherBlas.blas}: **${(ours / other).toFixed(2)}×**` : '';
     lines.push('', `Ours ÷ PyTorch: ${anchor ? `**${(ours / anchor).toFixed(2)}×**${onOther}` : 'anchor skipped: python3-torch not installed'}.`, '');
   }
-  return lines;
+  return { lines, vsTorch };
+}
+
+/** The tabular training bench's table (markdown lines) and, per model, our training samples per CPU-second ÷ PyTorch's (absent without python3-torch). */
+export interface TabularTrainResult {
+  lines: string[];
+  vsTorch: Partial<Record<ModelName, number>>;
 }

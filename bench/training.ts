@@ -82,9 +82,10 @@ const PHASES: [string, string][] = [
 
 /**
  * The training table: bare vs queued (medians of `runs` warm runs each, alternating), the
- * client-side split and the server's phases. @returns the warm ratio (bare / queued).
+ * client-side split and the server's phases. @returns the warm ratio (bare / queued), the medians
+ * (ms) and the server's phases (mean ms per run, in run order; empty when /metrics is closed).
  */
-export async function runTrainingBench(me: Caller, datasetId: string, csv: string, say: (s?: string) => void, runs = 5): Promise<number> {
+export async function runTrainingBench(me: Caller, datasetId: string, csv: string, say: (s?: string) => void, runs = 5): Promise<TrainingBenchResult> {
   const metricsUrl = me.url.replace(/\/graphql$/, '/metrics');
   await bareTrainingMs(csv); // the first fit in this process loads the backend
   await queuedTraining(me, datasetId); // and the first through the API warms its thread
@@ -107,7 +108,9 @@ export async function runTrainingBench(me: Caller, datasetId: string, csv: strin
   say(`| of which: the mutation's answer | ${median(queued.map((x) => x.mutationMs)).toFixed(1)} |`);
   say(`| of which: FINAL emitted → received by the client | ${median(queued.map((x) => x.deliveryMs)).toFixed(1)} |`);
   say();
-  if (after.size === 0) return b / q;
+  const phases: [string, number][] = [];
+  const result = { ratio: b / q, bareMs: b, queuedMs: q, phases };
+  if (after.size === 0) return result;
   say(`Server phases of the queued runs (mean ms per run, from \`maas_training_phase_seconds\`):`);
   say();
   say('| phase | mean ms | what |');
@@ -115,8 +118,18 @@ export async function runTrainingBench(me: Caller, datasetId: string, csv: strin
   for (const [phase, what] of PHASES) {
     const [x, y] = [after.get(phase), before.get(phase) ?? { sum: 0, count: 0 }];
     if (!x || x.count === y.count) continue;
-    say(`| ${phase} | ${(((x.sum - y.sum) / (x.count - y.count)) * 1000).toFixed(1)} | ${what} |`);
+    const ms = ((x.sum - y.sum) / (x.count - y.count)) * 1000;
+    phases.push([phase, ms]);
+    say(`| ${phase} | ${ms.toFixed(1)} | ${what} |`);
   }
   say();
-  return b / q;
+  return result;
+}
+
+/** {@link runTrainingBench}'s figures. */
+export interface TrainingBenchResult {
+  ratio: number;
+  bareMs: number;
+  queuedMs: number;
+  phases: [string, number][];
 }
