@@ -54,7 +54,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * `progress`: progress latency with 1 and 1,000 subscribers; `tabular-train`: dense networks' training
  * samples/s against PyTorch on one thread (bench/tabular-train.ts), no server started; `memory`: RSS idle, per model, per
  * subscription (bench/memory.ts); then exit (BENCHMARKS.md untouched). With `profile`, BENCH_PROFILE_LOAD=bulk profiles the columnar bulk request at
- * concurrency 8 instead, BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS, and
+ * concurrency 8 instead, BENCH_PROFILE_LOAD=v2 the V2 REST single-row infer call (bench/v2.ts) at BENCH_CONNECTIONS,
+ * BENCH_PROFILE_LOAD=v2-server `GET /v2` (the V2 route alone: no credential, no model), and
  * BENCH_PROFILE_LOAD=noop the no-op resolver (bench/noop.resolver.ts) with predict's arguments and answer at BENCH_CONNECTIONS.
  * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
@@ -183,6 +184,8 @@ async function main() {
       return void (await load(url, bulkBodies().at(-1)!.body, { authorization: `Bearer ${me.token}` }, BULK_CONNECTIONS, SECONDS));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2')
       return void (await load(v2InferUrl(url, 'bench'), v2Body(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
+    if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'v2-server')
+      return void (await load(url.replace(/\/graphql$/, '/v2'), undefined, {}, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'profile' && process.env.BENCH_PROFILE_LOAD === 'noop')
       return void (await load(url, singleRowBody().replace('predict(', 'benchNoopPredict('), {}, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
     if (ONLY === 'profile') return void (await load(url, singleRowBody(), { authorization: `Bearer ${me.token}` }, Number(process.env.BENCH_CONNECTIONS ?? 64), SECONDS));
@@ -261,6 +264,12 @@ async function main() {
       `Queue pick-up, \`enqueue\` called → handler called (NOTIFY in the enqueue transaction): p50 ${pickup.p50.toFixed(1)} ms, p99 ${pickup.p99.toFixed(1)} ms over ${pickup.samples} jobs.`,
     );
     say();
+    say('## Memory (VmRSS of the API process)');
+    say();
+    phase('memory: idle, per model, per subscription');
+    // Before the progress runs: their 1,000 sockets leave freed memory that later sockets reuse, and RSS would not grow.
+    const memory = await runMemoryBench(me, api.pid!, datasetId, idleMiB, say);
+    say();
     say('## Progress latency, epoch end to subscriber');
     say();
     const latency: Record<number, Awaited<ReturnType<typeof progressLatency>>> = {};
@@ -271,11 +280,6 @@ async function main() {
         `- ${n} subscriber${n > 1 ? 's' : ''}: p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms over ${lat.samples} live deliveries; ${lat.completed} of ${n} streams ended with FINAL within 60 s.`,
       );
     }
-    say();
-    say('## Memory (VmRSS of the API process)');
-    say();
-    phase('memory: idle, per model, per subscription');
-    const memory = await runMemoryBench(me, api.pid!, datasetId, idleMiB, say);
     say();
     say('## Cold load of a stored version');
     say();
@@ -309,7 +313,7 @@ async function main() {
     const tabular = await runTabularTrainBench();
     for (const line of tabular.lines) say(line);
     say();
-    say(goalsTable({ anchors, v2, bulkRows: columnar.rps * 1000, inproc, training, pickup, latency, idleMiB, memory, vsTorch: tabular.vsTorch }).join('\n'));
+    say(goalsTable({ anchors, v2, bulk: columnar, inproc, training, pickup, latency, idleMiB, memory, vsTorch: tabular.vsTorch }).join('\n'));
     // The hand-written sections from HAND_WRITTEN on (BENCH_ONLY=predict figures and profiles) are kept.
     const previous = fs.existsSync(path.join(ROOT, 'BENCHMARKS.md')) ? fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8') : '';
     const kept = previous.indexOf(HAND_WRITTEN);
