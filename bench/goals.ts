@@ -40,7 +40,7 @@ export function goalsTable(f: GoalFigures): string[] {
   const p64 = at(64)['our predict']!;
   const v2 = f.v2.v2.rps / f.v2.bare.rps;
   const { server, metadata } = f.v2;
-  const v2Cause = `CPU a request: bare ${us(f.v2.bare)}; our route alone (\`GET /v2\`) ${us(server)}; + credential and version lookup (\`GET /v2/models/{name}\`) ${us(metadata)}; + body, scoring and answer ${us(f.v2.v2)}`;
+  const v2Cause = `server CPU a request: bare Node HTTP ${us(f.v2.bare)}; our V2 route with nothing to do (\`GET /v2\`: routing, CORS, baseline headers, JSON answer) ${us(server)}; model metadata (\`GET /v2/models/{name}\`: + credential, version lookup, metadata answer) ${us(metadata)}; infer (+ credential, version lookup, body, scoring, answer) ${us(f.v2.v2)}. Our HTTP layer alone costs ${(server.cpuUsPerReq / f.v2.bare.cpuUsPerReq).toFixed(1)}× the bare server's CPU before any model work`;
   const bulkRows = f.bulk.rps * 1000;
   const [serverUsPerRow, pipelineUsPerRow] = [f.bulk.cpuUsPerReq / 1000, 1e6 / f.inproc.bulkPipelineRowsPerSec];
   const bulkCause = `the server spends ${serverUsPerRow.toFixed(2)} µs CPU a row; the pipeline + network alone, in-process, ${pipelineUsPerRow.toFixed(2)} µs (${Math.round(f.inproc.bulkPipelineRowsPerSec)} rows/s); the other ${(serverUsPerRow - pipelineUsPerRow).toFixed(2)} µs is the request's JSON, GraphQL execution and HTTP (their shares: "Bulk predict (issue 15)" below)`;

@@ -120,7 +120,11 @@ export async function runV2Bench(servers: V2BenchServers, token: string, model: 
   say('|---|---|---|---|---|');
   say(`| ${fmt(v2)} | ${fmt(bare)} | ${fmt(graphql)} | **${(v2.rps / bare.rps).toFixed(2)}×** | ${(v2.rps / graphql.rps).toFixed(2)}× |`);
   say();
-  say(`V2 rows per scoring call (micro-batch): ${(batches.rows / batches.calls).toFixed(1)} (${batches.calls} calls).`);
+  say(
+    batches.calls > 0
+      ? `V2 rows per scoring call (micro-batch): ${(batches.rows / batches.calls).toFixed(1)} (${batches.calls} calls).`
+      : 'V2 rows per scoring call (micro-batch): no batched call; every call was small enough to be scored inline on the API thread (INLINE_SCORING_MAX_MACS).',
+  );
   say();
   say(`The same V2 call answered by express (an Origin header, as a browser sends): ${fmt(viaExpress)}, ${(viaExpress.rps / bare.rps).toFixed(2)}× (b).`);
   say();
