@@ -10,7 +10,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, log, { extraResolvers: [NoopResolver] });
   console.log(`MaaS API ready at ${app.server.url}`);
-  process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void app.stop().then(() => process.exit(0))); // app.stop is once: a second SIGTERM waits for it
 }
 
 main().catch((err) => {

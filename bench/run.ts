@@ -60,6 +60,45 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * With `v2`, BENCH_BASE_ROOT (a built checkout of another commit) compares the V2 call of the two builds in one run.
  */
 const ONLY = process.env.BENCH_ONLY;
+/** The values BENCH_ONLY takes (unset: the full run, which rewrites BENCHMARKS.md). */
+const SECTIONS = [
+  'predict',
+  'v2',
+  'bulk',
+  'training',
+  'progress',
+  'memory',
+  'tracing',
+  'onnx',
+  'tabular-train',
+  'profile',
+  'bodies',
+  'outputs',
+  'isolation',
+  'isolation-rows',
+  'ws-storm',
+];
+if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
+  console.error(`BENCH_ONLY=${ONLY.slice(0, 50)} is not a section; one of: ${SECTIONS.join(', ')} (unset: the full run, which rewrites BENCHMARKS.md)`);
+  process.exit(2);
+}
+/** Child processes still running and folders to remove, for a run stopped by a signal (Ctrl-C). */
+const running = new Set<ChildProcess>();
+/** Set by a signal: the run's own end (an error from a server that went) then leaves the exit to the signal's handler. */
+let stopping = false;
+const folders = new Set<string>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    console.error(`[bench] ${signal}: stopping ${running.size} servers and removing the bench's database`);
+    for (const p of running) p.kill('SIGTERM');
+    const exited = [...running].map((p) => new Promise((r) => p.once('exit', r)));
+    void Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 10_000))]).then(() => {
+      for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
 /**
  * BENCH_ONLY=profile (concurrency BENCH_CONNECTIONS, default 64), or any section with BENCH_CPU_PROF=1: the API runs under
  * `--cpu-prof`, writing its profile here on exit (default /tmp/maas-profile); summarise it with bench/profile-top.ts.
@@ -82,6 +121,8 @@ const NO_IN_FLIGHT_CAP: Record<string, string> = ONLY === 'isolation' ? {} : { T
 
 function child(script: string, env: Record<string, string>, ready: RegExp, execArgv: string[] = [], root = ROOT): Promise<ChildProcess> {
   const p = spawn(process.execPath, [...execArgv, path.join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(p);
+  p.once('exit', () => running.delete(p));
   return new Promise((resolve, reject) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -124,6 +165,7 @@ async function main() {
   const phase = (name: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
   if (ONLY === 'tabular-train') return void (await runTabularTrainBench()).lines.forEach((l) => say(l));
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
+  folders.add(pgDir);
   fs.chmodSync(pgDir, 0o777);
   const apiPort = await freePort();
   const barePort = await freePort();
@@ -535,8 +577,9 @@ async function progressSection(me: Caller, datasetId: string, say: (s?: string) 
 }
 
 main().then(
-  () => process.exit(0),
+  () => stopping || process.exit(0),
   (err) => {
+    if (stopping) return;
     console.error(err);
     process.exit(1);
   },

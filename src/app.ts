@@ -132,6 +132,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   // After the listener: a process that cannot serve (say, the port is taken) exits before it claims work.
   const observePhase = (phase: string, ms: number) => metrics.trainingPhases.observe({ phase }, ms / 1000);
   const worker = config.WORKER_ENABLED ? await runWorker({ prisma: db.prisma, pool: db.pool, pubsub, queue, threads, log, config, observePhase }) : undefined;
+  let stopped: Promise<void> | undefined;
   return {
     server,
     services,
@@ -141,22 +142,27 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     threads,
     worker,
     tracing,
-    async stop() {
-      // The listener stops taking requests while the worker drains (a batch prediction in progress
-      // finishes its chunks, a training run its epoch); then scoring calls still waiting fail at once
-      // and calls stuck in an ONNX host end with it, so the requests waiting on them answer and
-      // closing is not held by a hung model.
-      const closing = server.close();
-      await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
-      await threads.scoring?.shutdown();
-      await closing;
-      await deletions.return();
-      await changes.return();
-      await pubsub.close();
-      await threads.close();
-      await services.modelCache.clear();
-      await db.close();
-      await tracing.shutdown();
+    stop() {
+      // Once: a second signal (Ctrl-C twice, a supervisor's SIGTERM after SIGINT) waits for the same shutdown.
+      return (stopped ??= stopOnce());
     },
   };
+  /** Closes everything in order. */
+  async function stopOnce(): Promise<void> {
+    // The listener stops taking requests while the worker drains (a batch prediction in progress
+    // finishes its chunks, a training run its epoch); then scoring calls still waiting fail at once
+    // and calls stuck in an ONNX host end with it, so the requests waiting on them answer and
+    // closing is not held by a hung model.
+    const closing = server.close();
+    await (worker ? worker.stop() : queue.stop()); // the worker stops the queue after draining
+    await threads.scoring?.shutdown();
+    await closing;
+    await deletions.return();
+    await changes.return();
+    await pubsub.close();
+    await threads.close();
+    await services.modelCache.clear();
+    await db.close();
+    await tracing.shutdown();
+  }
 }
