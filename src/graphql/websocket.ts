@@ -127,7 +127,27 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
   // Before authentication, sockets count against their client address (the address the
   // failed-credential throttle uses). Registered before graphql-ws' own listener, so a refused socket
   // is closed before it is served.
+  /** Whether `socket`, or its tenant's sockets together, hold more unread bytes than allowed. */
+  const tooMuchUnread = (socket: WebSocket, tenantId: string | undefined) =>
+    socket.bufferedAmount > config.WS_MAX_BUFFERED_BYTES || (tenantId !== undefined && sockets.bufferedOf(tenantId) > config.WS_MAX_BUFFERED_BYTES_PER_TENANT);
+  /**
+   * Every message the server sends on `socket` — graphql-ws' answers, pongs, errors and
+   * completes, the message guard's replies — is checked against the unread-bytes caps, not only
+   * `next` (review 6: echoed pongs of 9 MB pings grew the server by 2 GB on sockets that never
+   * read, authenticated or not). A send that fails because the client has gone (a reset right
+   * after connection_init) is not an error: graphql-ws would print a stack for it and close 1011.
+   */
+  const guardSends = (socket: WebSocket) => {
+    const send = socket.send.bind(socket) as (data: unknown, options: object, cb?: (err?: Error) => void) => void;
+    socket.send = ((data: unknown, options?: object | ((err?: Error) => void), cb?: (err?: Error) => void) => {
+      const done = typeof options === 'function' ? options : cb;
+      send(data, typeof options === 'object' ? options : {}, (err) => done?.(err && socket.readyState !== WebSocket.OPEN ? undefined : err));
+      const tenantId = sockets.tenantOf(socket);
+      if (socket.readyState === WebSocket.OPEN && tooMuchUnread(socket, tenantId)) closeUnread(socket, tenantId);
+    }) as WebSocket['send'];
+  };
   const onConnection = (socket: WebSocket, req: http.IncomingMessage) => {
+    guardSends(socket);
     const address = addressOf(req);
     if (!sockets.admit(address, socket, config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS)) {
       socket.close(CLOSE_TOO_MANY, `Too many unauthenticated websockets from this address (limit ${config.WS_MAX_UNAUTHENTICATED_PER_ADDRESS} per server)`);
@@ -255,7 +275,7 @@ export function startGraphqlWebsocket(opts: WebsocketOptions): GraphqlWebsocket 
         // A client that does not read its answers: the socket goes, with what it queued.
         const tenantId = ctx.extra.context?.actor?.tenantId;
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > config.WS_MAX_BUFFERED_BYTES || (tenantId !== undefined && sockets.bufferedOf(tenantId) > config.WS_MAX_BUFFERED_BYTES_PER_TENANT)) {
+        if (tooMuchUnread(socket, tenantId)) {
           closeUnread(socket, tenantId);
           return { data: null };
         }

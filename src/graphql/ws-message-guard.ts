@@ -14,6 +14,8 @@
  *   query, an unsupported version, a malformed extension) gets the same code and message on its id;
  * - a message of a type only the server sends (`connection_ack`, `next`, `error`) closes the socket
  *   (4400), where graphql-ws would close it 4500 and print a stack (review F7);
+ * - a `ping` longer than {@link MAX_ECHOED_PING} characters is answered with a `pong` without
+ *   payload here (graphql-ws echoes the payload; review 6: 9 MB pings on sockets that never read);
  * - a `subscribe` whose id is longer than {@link MAX_OPERATION_ID} characters closes the socket
  *   (4400, as graphql-ws closes for any invalid message): an id is echoed in every `next`, `error`
  *   and `complete` of its operation, so an unbounded one (review F9: 1,000,000 characters) would be
@@ -34,6 +36,25 @@ const QUERY_AS_DOCUMENT =
 export const MAX_OPERATION_ID = 256;
 
 const ID_TOO_LONG = `Invalid message received: the subscribe id is longer than ${MAX_OPERATION_ID} characters`;
+
+/**
+ * Longest message, characters, whose `ping` payload is echoed in the `pong` (graphql-ws' own answer).
+ * A longer ping is answered with a `pong` without payload (the protocol makes it optional): echoed,
+ * 9 MB pings on sockets that never read grew the server by gigabytes (review 6).
+ */
+export const MAX_ECHOED_PING = 1024;
+const PONG = JSON.stringify({ type: 'pong' });
+
+/** Whether `text` is a `ping`, as graphql-ws reads it (JSON.parse: the last of repeated keys, escapes decoded). */
+function isPing(text: string): boolean {
+  if (!text.includes('ping') && !text.includes('\\u')) return false;
+  try {
+    const message: unknown = JSON.parse(text);
+    return isObject(message) && message.type === 'ping';
+  } catch {
+    return false;
+  }
+}
 
 /** Message types only a server sends (graphql-transport-ws): graphql-ws throws on them from a client. */
 const SERVER_TYPES: readonly string[] = ['connection_ack', 'next', 'error'];
@@ -77,6 +98,7 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
     return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
   }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  if (text.length > MAX_ECHOED_PING && isPing(text)) return { reply: PONG };
   // Only a `subscribe`, and a server's message sent by a client, are judged: their type is spelled
   // out in the text, unless escaped (`"subscrib\u0065"`, which graphql-ws reads as `subscribe` all the same).
   if (!text.includes('"subscribe"') && !text.includes('\\u') && !SERVER_TYPES.some((t) => text.includes(`"${t}"`))) return { pass: true };

@@ -65,3 +65,33 @@ it("drops a socket whose client leaves its answers unread; the tenant's other so
   reader.socket.close();
   other.socket.close();
 });
+
+it('answers a large ping with a pong without payload, and drops a socket that leaves even small pongs unread (review 6: echoed 9 MB pings grew the server by 2 GB)', async () => {
+  const a = await createTenant(app, 'pings');
+  const s = await socketOf(a.wsUrl, a.apiKey);
+  s.socket.send(JSON.stringify({ type: 'ping', payload: { n: 1 } }));
+  s.socket.send(JSON.stringify({ type: 'ping', payload: { blob: 'x'.repeat(2000) } }));
+  await until('two pongs', () => s.messages.filter((m) => m.type === 'pong').length === 2);
+  // In either order: the guard answers the large one at once, graphql-ws the small one after its parse.
+  expect(s.messages.filter((m) => m.type === 'pong')).toEqual(expect.arrayContaining([{ type: 'pong', payload: { n: 1 } }, { type: 'pong' }]));
+
+  // Small pings are echoed; a client that never reads them is dropped like one that never reads its answers.
+  const before = lines.filter((l) => l.msg === 'websocket closed: its client left too many answers unread').length;
+  const paused = await socketOf(a.wsUrl, a.apiKey);
+  (paused.socket as unknown as { _socket: net.Socket })._socket.pause();
+  const ping = JSON.stringify({ type: 'ping', payload: { blob: 'x'.repeat(980) } });
+  expect(ping.length).toBeLessThanOrEqual(1024);
+  for (let i = 0; i < 20_000 && lines.filter((l) => l.msg === 'websocket closed: its client left too many answers unread').length === before; i++) {
+    paused.socket.send(ping);
+    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 50));
+  }
+  await until(
+    'the server dropped the socket that left its pongs unread',
+    () => lines.filter((l) => l.msg === 'websocket closed: its client left too many answers unread').length > before,
+  );
+  (paused.socket as unknown as { _socket: net.Socket })._socket.resume();
+  await until('the paused socket closed', () => paused.closed() !== undefined);
+  expect([1006, 4429]).toContain(paused.closed()!.code);
+  expect(s.closed()).toBeUndefined();
+  s.socket.close();
+});
