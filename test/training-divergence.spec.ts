@@ -37,3 +37,16 @@ it('fails a run whose weights became non-finite though its loss stayed finite, s
   const stored = await gqlOk<{ modelsConnection: { totalCount: number } }>(t, '{ modelsConnection(first: 10) { totalCount } }');
   expect(stored.modelsConnection.totalCount).toBe(0);
 });
+
+it('fails a MATRIX_FACTORIZATION run whose biases or factors became non-finite though its loss stayed finite (review 6: ratings of ±3e38 stored a version whose every score was NaN)', async () => {
+  const t = await createTenant(app, 'diverge-mf');
+  const rows = Array.from({ length: 200 }, (_, u) => [`u${u},a${u},3e38`, `u${u},b${u},-3e38`]).flat();
+  const datasetId = await uploadCsv(t, ['user,item,rating', ...rows].join('\n') + '\n', 'huge-ratings');
+  const spec = { model: 'MATRIX_FACTORIZATION', epochs: 1, matrixFactorization: { userColumn: 'user', itemColumn: 'item', factors: 4 } };
+  const run = await startRun(t, datasetId, 'mf-diverges', spec, { targetColumn: 'rating' });
+  const final = await waitForRun(t, run.id);
+  expect([final.status, final.failureCode, final.modelVersion]).toEqual(['FAILED', 'BAD_USER_INPUT', null]);
+  expect(final.failureMessage).toMatch(
+    /^MATRIX_FACTORIZATION diverged at epoch 1: its biases or factors became non-finite \(NaN or Infinity\); lower spec\.matrixFactorization\.learningRate \(/,
+  );
+});

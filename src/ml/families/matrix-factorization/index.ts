@@ -17,7 +17,7 @@ import { decodeMf, encodeMf } from './artifact';
 import { scorePairs, type MfModel } from './model';
 import { choosePopularityWeight, DEFAULT_POPULARITY_WEIGHT } from './ranking-weight';
 import { mfRecommender } from './recommend';
-import { attachRatings, initialModel, meanSquaredError, sgdEpoch, snapshot, type Ratings } from './sgd';
+import { attachRatings, initialModel, meanSquaredError, parametersFinite, sgdEpoch, snapshot, type Ratings } from './sgd';
 import { normalizeMfSpec } from './spec';
 
 /**
@@ -94,6 +94,12 @@ async function fitMf(data: PreparedData, spec: TrainingSpec, { onEpoch, signal }
     const loss = sgdEpoch(m, train, params, random);
     if (!Number.isFinite(loss)) {
       throw badInput(`MATRIX_FACTORIZATION diverged at epoch ${epoch} (training loss ${loss}); lower spec.matrixFactorization.learningRate (${mf.learningRate})`);
+    }
+    if (!parametersFinite(m)) {
+      throw badInput(
+        `MATRIX_FACTORIZATION diverged at epoch ${epoch}: its biases or factors became non-finite (NaN or Infinity); lower spec.matrixFactorization.learningRate (${mf.learningRate}) or scale the ratings`,
+        { epoch },
+      );
     }
     const valLoss = validation.count > 0 ? meanSquaredError(m, validation) : undefined;
     const result: EpochResult = { epoch, loss, ...(valLoss !== undefined ? { valLoss } : {}), elapsedMs: performance.now() - started };

@@ -7,6 +7,7 @@ import { topK } from '../../ranking';
 import type { RatedItemContribution, Recommender } from '../recommender';
 import { predictRating, type MfModel } from './model';
 import { itemScores, popularityScores, ratedBy } from './scores';
+import { parametersFinite } from './sgd';
 
 /**
  * Shrinkage of an item similarity by the candidate's support, n / (n + SIMILARITY_SHRINKAGE), n its
@@ -39,6 +40,8 @@ function cosine(F: Float32Array, K: number, a: number, b: number): number {
  * @param itemIds the same for items.
  */
 export function mfRecommender(m: MfModel, userIds: string[], itemIds: string[]): Recommender {
+  // A version stored before training checked its parameters (see parametersFinite) scores NaN for everyone.
+  if (!parametersFinite(m)) throw new AppError('NON_FINITE_OUTPUT', "The version's biases or factors are not finite numbers: its scores would be NaN; train it again");
   const userIndex = new Map(userIds.map((id, k) => [id, k]));
   const itemIndex = new Map(itemIds.map((id, k) => [id, k]));
   const popularity = popularityScores(m);

@@ -114,6 +114,20 @@ export function meanSquaredError(m: MfModel, ratings: Ratings): number {
   return ratings.count > 0 ? se / ratings.count : NaN;
 }
 
+/**
+ * Whether every learned parameter (global mean, biases, factors) is finite. The epoch's loss is
+ * summed in float64 from errors taken before each update, so float32 parameters can overflow to
+ * ±Infinity or NaN in an epoch whose loss stays finite (review 6: ratings of ±3e38 trained to a
+ * version whose every score was NaN).
+ */
+export function parametersFinite(m: Pick<MfModel, 'globalMean' | 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors'>): boolean {
+  if (!Number.isFinite(m.globalMean)) return false;
+  for (const values of [m.userBias, m.itemBias, m.userFactors, m.itemFactors]) {
+    for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return false;
+  }
+  return true;
+}
+
 /** A copy of the learned parameters (biases and factors), to restore the best epoch. */
 export function snapshot(m: MfModel): Pick<MfModel, 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors'> {
   return { userBias: m.userBias.slice(), itemBias: m.itemBias.slice(), userFactors: m.userFactors.slice(), itemFactors: m.itemFactors.slice() };
