@@ -157,3 +157,25 @@ describe('bodies the multipart parser cannot read at all (review F2)', () => {
     }
   });
 });
+
+describe('a file part cut off before its closing boundary (review 6: uploadModelVersion answered INTERNAL_SERVER_ERROR)', () => {
+  const B = 'XBOUNDARYX';
+  it.each([
+    ['uploadDataset', 'mutation($file: Upload!) { uploadDataset(name: "cut", file: $file) { id } }', 'text/csv', 'x,y\n1,2\n'],
+    ['uploadModelVersion', 'mutation($file: Upload!) { uploadModelVersion(model: "cut", file: $file) { id } }', 'application/octet-stream', '\u0008\u0007\u0012\u0004onnx'],
+  ])('%s: BAD_USER_INPUT naming the file, nothing stored', async (_mutation, query, type, content) => {
+    const body =
+      `--${B}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operationsWith('{"file":null}', query)}\r\n` +
+      `--${B}\r\nContent-Disposition: form-data; name="map"\r\n\r\n${FILE_MAP}\r\n` +
+      `--${B}\r\nContent-Disposition: form-data; name="0"; filename="cut.bin"\r\nContent-Type: ${type}\r\n\r\n${content}`;
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${B}` },
+      body: Buffer.from(body, 'latin1'),
+    });
+    const answer = (await res.json()) as GqlResult;
+    expect(answer.errors?.[0]).toMatchObject({ message: 'file could not be read from the request: Unexpected end of form', extensions: { code: 'BAD_USER_INPUT', field: 'file' } });
+    const stored = await gqlOk<{ models: { name: string }[] }>(t, '{ models { name } }');
+    expect(stored.models.map((m) => m.name)).not.toContain('cut');
+  });
+});

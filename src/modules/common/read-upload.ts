@@ -53,8 +53,11 @@ function clientStatus(err: unknown): number | undefined {
   return err instanceof Error && MALFORMED_MULTIPART.has(err.message) ? 400 : undefined;
 }
 
-/** The BAD_USER_INPUT for graphql-upload's refusal `err` of `field`, or undefined when `err` is not a client error. */
-function refusal(err: unknown, field: string, limit?: number): AppError | undefined {
+/**
+ * The BAD_USER_INPUT for graphql-upload's refusal `err` of `field` (too large, cut off, malformed
+ * multipart), or undefined when `err` is not a client error (readModelFile streams its file itself).
+ */
+export function uploadRefusal(err: unknown, field: string, limit?: number): AppError | undefined {
   const status = clientStatus(err);
   if (status === 413 && limit !== undefined) return badInput(`${field} is larger than the upload limit of ${limit} bytes`, { field });
   if (status !== undefined) return badInput(`${field} could not be read from the request: ${String((err as Error).message).slice(0, 200)}`, { field });
@@ -70,7 +73,7 @@ export async function awaitUpload(upload: PendingUpload, field: string): Promise
   try {
     return await upload.file;
   } catch (err) {
-    throw refusal(err, field) ?? err;
+    throw uploadRefusal(err, field) ?? err;
   }
 }
 
@@ -93,6 +96,6 @@ export async function readUploadedFile(upload: PendingUpload, field: string, lim
     return { filename: file.filename, content: Buffer.concat(chunks) };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw refusal(err, field, limit) ?? err;
+    throw uploadRefusal(err, field, limit) ?? err;
   }
 }

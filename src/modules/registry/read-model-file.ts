@@ -6,13 +6,15 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { badInput } from '../../lib/errors';
+import { uploadRefusal } from '../common/read-upload';
 
 /**
  * @param open the upload's stream (graphql-upload's `createReadStream`).
  * @param limit most bytes accepted (config ONNX_MAX_UPLOAD_BYTES).
  * @returns the bytes, their hex SHA-256 and their size.
  * @throws AppError BAD_USER_INPUT naming the file when it is larger than `limit` (or than the
- *   multipart limit, which answers 413 inside the stream).
+ *   multipart limit, which answers 413 inside the stream); naming `file` when the request was cut
+ *   off or is not well-formed multipart.
  */
 export async function readModelFile(open: () => Readable, limit: number, filename: string): Promise<{ bytes: Buffer; sha256: string; sizeBytes: number }> {
   const tooLarge = () => badInput(`file '${filename.slice(0, 100)}' is larger than the model upload limit of ${limit} bytes`, { field: 'file', limitBytes: limit });
@@ -31,7 +33,8 @@ export async function readModelFile(open: () => Readable, limit: number, filenam
   } catch (err) {
     stream.destroy();
     if ((err as { status?: number }).status === 413) throw tooLarge();
-    throw err;
+    // A request cut off or not well-formed multipart (review 6: INTERNAL_SERVER_ERROR here, BAD_USER_INPUT on the other uploads).
+    throw uploadRefusal(err, 'file') ?? err;
   }
   return { bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex'), sizeBytes: size };
 }
