@@ -94,7 +94,9 @@ export function modelEvaluationHandler(deps: {
           } catch (err) {
             if (err instanceof AppError && !(err instanceof RuntimeFaultError) && typeof err.details?.row === 'number') {
               const row = chunk[err.details.row] + 1;
-              throw new AppError(err.code, `Dataset row ${row}, column '${String(err.details.feature ?? '').slice(0, 100)}' cannot be read by the version's pipeline`, { row });
+              // A value the pipeline cannot read names its column; anything else (a non-finite output) keeps its message, with the dataset's row (review 6).
+              if (err.details.feature === undefined) throw new AppError(err.code, `Dataset row ${row}: ${err.message}`.slice(0, 1000), { ...err.details, row });
+              throw new AppError(err.code, `Dataset row ${row}, column '${String(err.details.feature).slice(0, 100)}' cannot be read by the version's pipeline`, { row });
             }
             throw err;
           }

@@ -442,6 +442,26 @@ describe('non-finite model outputs', () => {
     expect(last.failureMessage).toMatch(/^In dataset rows 1-2: The model's output for rows\[1\] is (NaN|-?Infinity), not a finite number/);
   });
 
+  it('fails an evaluation with NON_FINITE_OUTPUT naming the dataset row and the output, not a column (review 6: "column \'\' cannot be read")', async () => {
+    const datasetId = await uploadCsv(t, `x,y\n1,3\n${HUGE},0\n`, 'overflow-eval');
+    const started = await gqlOk(t, 'mutation($v: ID!, $d: ID!) { evaluateModelVersion(versionId: $v, datasetId: $d) { id } }', { v: versionId, d: datasetId });
+    const id = started.evaluateModelVersion.id;
+    const last = await new Promise<Record<string, any>>((resolve, reject) => {
+      ws.subscribe(
+        { query: 'subscription($id: ID!) { modelEvaluationProgress(id: $id) { status failureCode failureMessage } }', variables: { id } },
+        {
+          next: (v) => {
+            const e = v.data!.modelEvaluationProgress as Record<string, any>;
+            if (e.status === 'SUCCEEDED' || e.status === 'FAILED') resolve(e);
+          },
+          error: reject,
+        },
+      );
+    });
+    expect([last.status, last.failureCode]).toEqual(['FAILED', 'NON_FINITE_OUTPUT']);
+    expect(last.failureMessage).toMatch(/^Dataset row 2: The model's output for rows\[1\] is (NaN|-?Infinity), not a finite number/);
+  });
+
   // A finite double past float32 once standardised would enter the model as Infinity: refused before it.
   const OVERFLOW = /^Column 'x' in rows\[1\] is 1e\+308: preprocessed \(\d\.\d\de\+30\d\) it lies beyond the float32 range/;
 
