@@ -131,15 +131,31 @@ function holdUntilDone(req: IncomingMessage, res: ServerResponse, release: Relea
     release();
     return false;
   }
+  // One 'close' listener per connection, not per request: pipelined requests added one each
+  // (review 6: MaxListenersExceededWarning at will), and a keep-alive connection's requests each
+  // added and removed theirs.
+  let held = holding.get(socket);
+  if (!held) {
+    const all = (held = new Set());
+    holding.set(socket, all);
+    socket.once('close', () => {
+      holding.delete(socket);
+      for (const done of all) done();
+    });
+  }
+  const waiting = held;
   const done = () => {
     res.off('close', done);
-    socket.off('close', done);
+    waiting.delete(done);
     release();
   };
   res.once('close', done);
-  socket.once('close', done);
+  waiting.add(done);
   return true;
 }
+
+/** The requests each connection holds in progress, counted out when it closes ({@link holdUntilDone}). */
+const holding = new WeakMap<IncomingMessage['socket'], Set<() => void>>();
 
 function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, tenantId: string | undefined, log: Logger, corsHeaders: Middleware): void {
   log.info({ tenantId, path: req.url?.slice(0, 200), code: e.code, reason: e.details?.reason, transport: 'http' }, 'client error');

@@ -62,3 +62,33 @@ test.each([
   for (let i = 0; i < TRIES; i += 20) await Promise.all(Array.from({ length: 20 }, () => sendAndReset(request())));
   await stillServes();
 });
+
+it('holds one close listener per connection however many requests are pipelined on it (review 6: MaxListenersExceededWarning at will)', async () => {
+  const t = await createTenant(app);
+  const body = JSON.stringify({ query: '{ models { name } }' });
+  const one = `POST /graphql HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${t.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  // 'close' listeners added to sockets (the server's and this client's) while 30 pipelined requests are answered on one connection.
+  const added = jest.spyOn(net.Socket.prototype, 'once');
+  try {
+    const url = new URL(app.server.url);
+    const answers = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => socket.write(one.repeat(30)));
+      socket.on('data', (d) => {
+        text += String(d);
+        const n = text.split('HTTP/1.1 200').length - 1;
+        if (n === 30) {
+          socket.destroy();
+          resolve(n);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(answers).toBe(30);
+    expect(added.mock.calls.filter(([event]) => event === 'close').length).toBeLessThan(5);
+  } finally {
+    added.mockRestore();
+  }
+  await sendAndReset(one.repeat(30));
+  await stillServes();
+});

@@ -455,6 +455,7 @@ describe('non-finite model outputs', () => {
             if (e.status === 'SUCCEEDED' || e.status === 'FAILED') resolve(e);
           },
           error: reject,
+          complete: () => reject(new Error('ended before the evaluation did')),
         },
       );
     });
