@@ -85,7 +85,7 @@ it('holds one close listener per connection however many requests are pipelined 
       socket.on('error', reject);
     });
     expect(answers).toBe(30);
-    expect(added.mock.calls.filter(([event]) => event === 'close').length).toBeLessThan(5);
+    expect(added.mock.calls.filter(([event]) => (event as string) === 'close').length).toBeLessThan(5);
   } finally {
     added.mockRestore();
   }
