@@ -407,6 +407,7 @@ async function predictOnly(me: Caller, url: string, api: ChildProcess, bare: Chi
       { name: 'bare Node HTTP', url: `http://127.0.0.1:${barePort}/`, body: predictBody, headers: {}, pid: bare.pid! },
       { name: 'bare Apollo no-op', url: `http://127.0.0.1:${apolloPort}/`, body: noopBody, headers: {}, pid: apollo.pid! },
       { name: 'our no-op', url, body: noopBody, headers: {}, pid: api.pid! },
+      { name: "our no-op, with predict's credential", url, body: noopBody, headers: auth, pid: api.pid! },
       { name: 'our predict', url, body: predictBody, headers: auth, pid: api.pid! },
       { name: 'second process: our no-op', url: inlineUrl, body: noopBody, headers: {}, pid: viaInline.pid! },
       { name: 'second process: our predict', url: inlineUrl, body: predictBody, headers: auth, pid: viaInline.pid! },
