@@ -36,7 +36,7 @@ export function goalsTable(f: GoalFigures): string[] {
   const predictCause = (c: number) =>
     ratio(c, 'our predict') >= 0.85
       ? ''
-      : `our no-op resolver (every layer of ours, no scoring) is itself ${ratio(c, 'our no-op').toFixed(2)}×, ${us(at(c)['our no-op']!)} CPU a request against bare Apollo's ${us(at(c)['bare Apollo no-op']!)}; predict ${us(at(c)['our predict']!)}: the gap is our per-request layers (credential, limits, metrics, context), not scoring`;
+      : `our no-op resolver (every layer of ours, a constant answer, no scoring) is itself ${ratio(c, 'our no-op').toFixed(2)}×, ${us(at(c)['our no-op']!)} CPU a request against bare Apollo's ${us(at(c)['bare Apollo no-op']!)}, predict ${us(at(c)['our predict']!)}: the gap is what every request of ours costs before any model work (HTTP and GraphQL layers, credential, limits, metrics, context), not scoring`;
   const p64 = at(64)['our predict']!;
   const v2 = f.v2.v2.rps / f.v2.bare.rps;
   const { server, metadata } = f.v2;
