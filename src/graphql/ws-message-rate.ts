@@ -15,7 +15,8 @@
  * backpressure, so the sender's further messages wait in its own buffers at no cost to this
  * process). Below that it keeps reading, so its pongs reach graphql-ws' keepalive (a paused socket
  * cannot answer pings, and graphql-ws terminates it after 12–24 s). A socket with more than
- * {@link MAX_QUEUED} messages waiting is closed with 4429.
+ * {@link MAX_QUEUED} messages waiting, or whose message would pass {@link MAX_WAITING_BYTES} waiting
+ * on its bucket, is closed with 4429.
  *
  * The check is synchronous and per frame (no promise per message, as rate-limiter-flexible's
  * `consume` would need): it must keep the order of a socket's messages and cost less than the work
@@ -30,6 +31,14 @@ export const MAX_QUEUED = 4096;
 
 /** Bytes waiting on one socket past which it stops reading until they are read: 256 KiB. */
 export const PAUSE_BYTES = 256 * 1024;
+
+/**
+ * Most bytes waiting over all sockets of one bucket (a tenant, or a client address before it
+ * authenticates): 16 MiB. A message that would pass it closes its socket (4429). The pause above
+ * acts only after a whole frame is queued, and a frame may be MAX_REQUEST_BYTES (10 MiB): review 6
+ * held 1.5 GB with one 10 MiB ping queued behind tiny ones on each of 90 unauthenticated sockets.
+ */
+export const MAX_WAITING_BYTES = 16 * 1024 * 1024;
 
 /** The size of a message as `ws` hands it over (a Buffer, or text). */
 const bytesOf = (args: unknown[]) => {
@@ -50,6 +59,8 @@ class Bucket {
   tokens: number;
   updated = performance.now();
   sockets = 0;
+  /** Bytes of the messages waiting on this bucket's sockets. */
+  bytes = 0;
   readonly waiting: WebSocket[] = [];
   /** The next delivery of waiting messages. */
   timer: NodeJS.Timeout | undefined;
@@ -132,9 +143,11 @@ export class WsMessageRate {
     const state = this.sockets.get(socket);
     if (!state || state.closed) return;
     const waiting = this.unwait(socket, state.bucket);
+    state.bucket.bytes -= state.bytes;
     this.leave(state.key, state.bucket);
     state.key = `tenant:${tenantId}`;
     state.bucket = this.join(state.key);
+    state.bucket.bytes += state.bytes;
     if (waiting) {
       state.bucket.waiting.push(socket);
       this.schedule(state.bucket);
@@ -162,10 +175,20 @@ export class WsMessageRate {
       socket.close(CLOSE_TOO_MANY, `Too many websocket messages waiting (limit ${MAX_QUEUED}): sent faster than WS_TENANT_MESSAGES_PER_SECOND`);
       return false;
     }
+    const bytes = bytesOf(args);
+    if (bucket.bytes + bytes > MAX_WAITING_BYTES) {
+      this.forget(socket);
+      socket.close(
+        CLOSE_TOO_MANY,
+        `Too many websocket message bytes waiting for this tenant or address (limit ${MAX_WAITING_BYTES}): sent faster than WS_TENANT_MESSAGES_PER_SECOND`,
+      );
+      return false;
+    }
     this.onDelayed();
     if (state.queue.length === 0) bucket.waiting.push(socket);
     state.queue.push(args);
-    state.bytes += bytesOf(args);
+    state.bytes += bytes;
+    bucket.bytes += bytes;
     if (state.bytes > PAUSE_BYTES && !state.paused) {
       state.paused = true;
       socket.pause();
@@ -228,7 +251,9 @@ export class WsMessageRate {
           if (!bucket.take()) break;
           bucket.waiting.shift();
           const args = state.queue.shift()!;
-          state.bytes -= bytesOf(args);
+          const bytes = bytesOf(args);
+          state.bytes -= bytes;
+          bucket.bytes -= bytes;
           if (state.queue.length > 0) bucket.waiting.push(socket);
           if (state.paused && state.bytes <= PAUSE_BYTES / 2) {
             state.paused = false;
@@ -252,6 +277,7 @@ export class WsMessageRate {
     if (!state || state.closed) return;
     state.closed = true;
     state.queue.length = 0;
+    state.bucket.bytes -= state.bytes;
     state.bytes = 0;
     this.unwait(socket, state.bucket);
     socket.resume();

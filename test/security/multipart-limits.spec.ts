@@ -163,6 +163,8 @@ describe('a file part cut off before its closing boundary (review 6: uploadModel
   it.each([
     ['uploadDataset', 'mutation($file: Upload!) { uploadDataset(name: "cut", file: $file) { id } }', 'text/csv', 'x,y\n1,2\n'],
     ['uploadModelVersion', 'mutation($file: Upload!) { uploadModelVersion(model: "cut", file: $file) { id } }', 'application/octet-stream', '\u0008\u0007\u0012\u0004onnx'],
+    // Three bytes: busboy's refusal reaches the upload's promise before its stream (review 6 again).
+    ['uploadModelVersion, 3 bytes', 'mutation($file: Upload!) { uploadModelVersion(model: "cut", file: $file) { id } }', 'application/octet-stream', 'abc'],
   ])('%s: BAD_USER_INPUT naming the file, nothing stored', async (_mutation, query, type, content) => {
     const body =
       `--${B}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operationsWith('{"file":null}', query)}\r\n` +

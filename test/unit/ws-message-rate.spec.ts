@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { MAX_QUEUED, PAUSE_BYTES, WsMessageRate } from '../../src/graphql/ws-message-rate';
+import { MAX_QUEUED, MAX_WAITING_BYTES, PAUSE_BYTES, WsMessageRate } from '../../src/graphql/ws-message-rate';
 
 /** A socket as the rate limiter uses it: pause, resume, close, 'close' event; and what it read. */
 class FakeSocket extends EventEmitter {
@@ -163,4 +163,27 @@ it('stops reading a socket with more than PAUSE_BYTES waiting, and reads again a
   while (read.length < 6) await sleep(2);
   expect(read).toEqual(sent.map((m) => m.length));
   expect(s.paused).toBe(false);
+});
+
+it('closes a socket whose message would pass MAX_WAITING_BYTES waiting on its bucket, over all its sockets (review 6: a 10 MiB frame queued behind tiny ones on each of 90 sockets held 1.5 GB)', async () => {
+  const { open } = setup(1, 1);
+  const big = 'x'.repeat(3 * 1024 * 1024); // 6 MiB as a JS string (2 bytes a character)
+  const sockets = [1, 2, 3].map(() => open('10.0.0.9'));
+  sockets[0]!.send('first'); // the one token
+  sockets[0]!.send(big);
+  sockets[1]!.send(big);
+  expect(sockets.map((x) => x.s.closedWith)).toEqual([undefined, undefined, undefined]);
+  sockets[2]!.send(big); // 18 MiB waiting on the address' bucket
+  expect(sockets[2]!.s.closedWith?.[0]).toBe(4429);
+  expect(sockets[2]!.s.closedWith?.[1]).toContain(`limit ${MAX_WAITING_BYTES}`);
+  // Another address has its own bucket; and the bytes of a closed socket no longer count.
+  const other = open('10.0.0.10');
+  other.send('first');
+  other.send(big);
+  expect(other.s.closedWith).toBeUndefined();
+  sockets[1]!.s.close(1000, 'bye');
+  await sleep(5); // its 'close' event
+  const again = open('10.0.0.9');
+  again.send(big);
+  expect(again.s.closedWith).toBeUndefined();
 });

@@ -50,7 +50,9 @@ const MALFORMED_MULTIPART = new Set([
 function clientStatus(err: unknown): number | undefined {
   const status = (err as { status?: unknown } | null)?.status;
   if (typeof status === 'number') return status >= 400 && status < 500 ? status : undefined;
-  return err instanceof Error && MALFORMED_MULTIPART.has(err.message) ? 400 : undefined;
+  // Not only an Error: graphql-upload may hand busboy's refusal on as a plain object (review 6: "type":"Object").
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && MALFORMED_MULTIPART.has(message) ? 400 : undefined;
 }
 
 /**
