@@ -45,17 +45,6 @@ const ID_TOO_LONG = `Invalid message received: the subscribe id is longer than $
 export const MAX_ECHOED_PING = 1024;
 const PONG = JSON.stringify({ type: 'pong' });
 
-/** Whether `text` is a `ping`, as graphql-ws reads it (JSON.parse: the last of repeated keys, escapes decoded). */
-function isPing(text: string): boolean {
-  if (!text.includes('ping') && !text.includes('\\u')) return false;
-  try {
-    const message: unknown = JSON.parse(text);
-    return isObject(message) && message.type === 'ping';
-  } catch {
-    return false;
-  }
-}
-
 /** Message types only a server sends (graphql-transport-ws): graphql-ws throws on them from a client. */
 const SERVER_TYPES: readonly string[] = ['connection_ack', 'next', 'error'];
 
@@ -98,16 +87,18 @@ export function judgeMessage(raw: Buffer | string): MessageVerdict {
     return { reply: JSON.stringify({ id, type: 'error', payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }) };
   }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  if (text.length > MAX_ECHOED_PING && isPing(text)) return { reply: PONG };
-  // Only a `subscribe`, and a server's message sent by a client, are judged: their type is spelled
-  // out in the text, unless escaped (`"subscrib\u0065"`, which graphql-ws reads as `subscribe` all the same).
-  if (!text.includes('"subscribe"') && !text.includes('\\u') && !SERVER_TYPES.some((t) => text.includes(`"${t}"`))) return { pass: true };
+  // Only a `subscribe`, a server's message sent by a client, and a long `ping` are judged: their type
+  // is spelled out in the text, unless escaped (`"subscrib\u0065"`, which graphql-ws reads as
+  // `subscribe` all the same). The text is parsed once, as graphql-ws reads it (the last of repeated keys).
+  const longPing = text.length > MAX_ECHOED_PING && text.includes('ping');
+  if (!longPing && !text.includes('"subscribe"') && !text.includes('\\u') && !SERVER_TYPES.some((t) => text.includes(`"${t}"`))) return { pass: true };
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch {
     return { pass: true }; // graphql-ws answers unreadable messages itself
   }
+  if (text.length > MAX_ECHOED_PING && isObject(message) && message.type === 'ping') return { reply: PONG };
   // graphql-ws reads these from a client as well formed, then throws: a 4500 close (its code for an
   // internal error) and a stack on stdout per message (review F7). A protocol breach closes 4400.
   if (isObject(message) && SERVER_TYPES.includes(message.type as string)) return { close: `Invalid message received: a client does not send '${String(message.type)}'` };
